@@ -1,0 +1,62 @@
+/** Shop records. Every function takes the shop's domain first. */
+import type { PrismaClient, Shop } from "@prisma/client";
+
+export type Db = Pick<PrismaClient, "shop" | "session" | "$transaction">;
+
+export function findShop(db: Db, shop: string): Promise<Shop | null> {
+  return db.shop.findUnique({ where: { domain: shop } });
+}
+
+/** Marks the shop installed (again); a reinstall clears uninstalledAt. */
+export function upsertInstalledShop(
+  db: Db,
+  shop: string,
+  { scopes, at }: { scopes: string | undefined; at: Date },
+): Promise<Shop> {
+  return db.shop.upsert({
+    where: { domain: shop },
+    create: { domain: shop, scopes, installedAt: at },
+    update: { scopes, installedAt: at, uninstalledAt: null },
+  });
+}
+
+/**
+ * Marks the shop uninstalled. Keeps the earliest uninstall time when Shopify
+ * delivers app/uninstalled twice; does nothing for a shop it never saw.
+ */
+export async function markShopUninstalled(db: Db, shop: string, at: Date): Promise<number> {
+  const { count } = await db.shop.updateMany({
+    where: { domain: shop, uninstalledAt: null },
+    data: { uninstalledAt: at },
+  });
+  return count;
+}
+
+export function updateShopDetails(
+  db: Db,
+  shop: string,
+  details: { name: string; currencyCode: string; ianaTimezone: string; shopifyPlus: boolean },
+): Promise<{ count: number }> {
+  return db.shop.updateMany({ where: { domain: shop }, data: details });
+}
+
+export function updateShopScopes(db: Db, shop: string, scopes: string): Promise<{ count: number }> {
+  return db.shop.updateMany({ where: { domain: shop }, data: { scopes } });
+}
+
+export async function deleteShopSessions(db: Db, shop: string): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { shop } });
+  return count;
+}
+
+export function updateSessionScopes(db: Db, shop: string, sessionId: string, scope: string) {
+  return db.session.updateMany({ where: { shop, id: sessionId }, data: { scope } });
+}
+
+/** shop/redact: everything Regulars holds about the shop goes. */
+export async function deleteShopData(db: Db, shop: string): Promise<void> {
+  await db.$transaction([
+    db.session.deleteMany({ where: { shop } }),
+    db.shop.deleteMany({ where: { domain: shop } }),
+  ]);
+}

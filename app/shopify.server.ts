@@ -1,0 +1,60 @@
+/** The one shopifyApp({...}) call. Routes import authenticate & co from here. */
+import "@shopify/shopify-app-remix/adapters/node";
+import {
+  ApiVersion,
+  AppDistribution,
+  LogSeverity,
+  shopifyApp,
+} from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { prisma } from "./db.server";
+import { env } from "./env.server";
+import { recordInstall } from "./services/shop-lifecycle.server";
+
+/** The Admin API version every call and webhook uses (also in shopify.app.toml). */
+export const API_VERSION = ApiVersion.October26;
+
+const logLevels = {
+  error: LogSeverity.Error,
+  warn: LogSeverity.Warning,
+  info: LogSeverity.Info,
+  debug: LogSeverity.Debug,
+} as const;
+
+const shopify = shopifyApp({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  apiVersion: API_VERSION,
+  scopes: env.SCOPES,
+  appUrl: env.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(prisma),
+  distribution: AppDistribution.AppStore,
+  logger: { level: logLevels[env.LOG_LEVEL] },
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+    expiringOfflineAccessTokens: true,
+  },
+  hooks: {
+    afterAuth: async ({ session, admin }) => {
+      const { detailsError } = await recordInstall(prisma, admin, {
+        shop: session.shop,
+        scopes: session.scope,
+        now: new Date(),
+      });
+      if (detailsError) {
+        console.warn(`Could not read shop details for ${session.shop}: ${detailsError.message}`);
+      }
+    },
+  },
+  ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
+});
+
+export default shopify;
+export const apiVersion = API_VERSION;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;

@@ -1,0 +1,143 @@
+/**
+ * Shopify, stood in for at the network edge: replaces global fetch for
+ * https://{shop}/... while a test runs, and answers the way Shopify's
+ * published contract says:
+ *   POST /admin/oauth/access_token   token exchange; checks client id/secret
+ *                                    and the session token's HS256 signature
+ *   POST /admin/api/2026-10/graphql.json
+ *                                    needs the issued access token; validates the
+ *                                    document against the official 2026-10 schema
+ *                                    (Shopify's error shape on failure) and
+ *                                    executes it on the `data` the test supplies
+ * Any other outgoing request fails the test loudly.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { execute, parse, validate, type GraphQLError } from "graphql";
+import { vi } from "vitest";
+import { adminSchema } from "./admin-schema";
+
+export interface EdgeOptions {
+  shop: string;
+  apiKey: string;
+  apiSecretKey: string;
+  scopes: string;
+  /** Root value for queries: plain objects whose properties are the fields served. */
+  data: Record<string, unknown>;
+}
+
+export interface EdgeCall {
+  url: string;
+  operationName?: string;
+  status: number;
+}
+
+export interface ShopifyEdge {
+  calls: EdgeCall[];
+  accessTokens: string[];
+  restore(): void;
+}
+
+function verifySessionToken(token: string, secret: string, apiKey: string): Record<string, unknown> {
+  const [header, payload, signature] = token.split(".");
+  if (!header || !payload || !signature) throw new Error("malformed session token");
+  const expected = createHmac("sha256", secret).update(`${header}.${payload}`).digest();
+  const given = Buffer.from(signature, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new Error("bad session token signature");
+  }
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+  if (claims.aud !== apiKey) throw new Error("session token for another app");
+  return claims;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+function shopifyErrors(errors: readonly GraphQLError[]) {
+  return {
+    errors: errors.map((error) => ({
+      message: error.message,
+      locations: error.locations,
+      path: error.path,
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+    })),
+  };
+}
+
+export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
+  const calls: EdgeCall[] = [];
+  const accessTokens: string[] = [];
+  const realFetch = globalThis.fetch;
+
+  const handle = async (url: URL, init: RequestInit | undefined): Promise<Response> => {
+    const body = typeof init?.body === "string" ? init.body : "";
+    if (url.pathname === "/admin/oauth/access_token" && init?.method === "POST") {
+      const params = JSON.parse(body) as Record<string, string>;
+      if (params.client_id !== options.apiKey || params.client_secret !== options.apiSecretKey) {
+        return json(401, { error: "invalid_client" });
+      }
+      try {
+        const claims = verifySessionToken(params.subject_token ?? "", options.apiSecretKey, options.apiKey);
+        if (claims.dest !== `https://${options.shop}`) return json(400, { error: "invalid_subject_token" });
+      } catch {
+        return json(400, { error: "invalid_subject_token" });
+      }
+      const token = `shpat_${randomBytes(16).toString("hex")}`;
+      accessTokens.push(token);
+      return json(200, {
+        access_token: token,
+        scope: options.scopes,
+        ...(params.expiring === "1"
+          ? { expires_in: 3600, refresh_token: `shprt_${randomBytes(16).toString("hex")}`, refresh_token_expires_in: 7_776_000 }
+          : {}),
+      });
+    }
+    if (url.pathname === "/admin/api/2026-10/graphql.json" && init?.method === "POST") {
+      const headers = new Headers(init.headers);
+      if (!accessTokens.includes(headers.get("X-Shopify-Access-Token") ?? "")) {
+        return json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+      }
+      const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
+      const document = parse(query);
+      const invalid = validate(adminSchema(), document);
+      if (invalid.length > 0) return json(200, shopifyErrors(invalid));
+      const result = await execute({
+        schema: adminSchema(),
+        document,
+        rootValue: options.data,
+        variableValues: variables,
+      });
+      return json(200, {
+        ...result,
+        extensions: {
+          cost: {
+            requestedQueryCost: 1,
+            actualQueryCost: 1,
+            throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1999, restoreRate: 100 },
+          },
+        },
+      });
+    }
+    return json(404, { errors: "Not Found" });
+  };
+
+  vi.stubGlobal("fetch", async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : input.toString());
+    if (url.hostname !== options.shop) {
+      throw new Error(`Test made an unexpected network request to ${url.href}`);
+    }
+    const response = await handle(url, init);
+    const operationName = /(?:query|mutation)\s+(\w+)/.exec(typeof init?.body === "string" ? init.body : "")?.[1];
+    calls.push({ url: url.pathname, operationName, status: response.status });
+    return response;
+  });
+
+  return {
+    calls,
+    accessTokens,
+    restore: () => {
+      vi.stubGlobal("fetch", realFetch);
+      vi.unstubAllGlobals();
+    },
+  };
+}

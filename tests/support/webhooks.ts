@@ -1,0 +1,49 @@
+/** Builds webhook requests the way Shopify delivers them (headers, HMAC). */
+import { randomUUID } from "node:crypto";
+import { API_SECRET_KEY, APP_URL, getHmac } from "@shopify/shopify-api/test-helpers";
+
+export interface WebhookOptions {
+  topic: string;
+  shop: string;
+  body: unknown;
+  path?: string;
+  webhookId?: string;
+  eventId?: string;
+  triggeredAt?: Date;
+  /** Signs with this secret instead of the app's (to forge). */
+  secret?: string;
+  /** Raw body to send instead of JSON.stringify(body). */
+  rawBody?: string;
+}
+
+export function webhookRequest(options: WebhookOptions): Request {
+  const raw = options.rawBody ?? JSON.stringify(options.body);
+  const path = options.path ?? `/webhooks/${options.topic}`;
+  return new Request(`${APP_URL}${path}`, {
+    method: "POST",
+    body: raw,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": options.topic,
+      "X-Shopify-Hmac-Sha256": getHmac(raw, options.secret ?? API_SECRET_KEY),
+      "X-Shopify-Shop-Domain": options.shop,
+      "X-Shopify-API-Version": "2026-10",
+      "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
+      "X-Shopify-Event-Id": options.eventId ?? randomUUID(),
+      "X-Shopify-Triggered-At": (options.triggeredAt ?? new Date()).toISOString(),
+    },
+  });
+}
+
+/** Calls a Remix action the way the server does. */
+export async function callAction(
+  action: (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response>,
+  request: Request,
+): Promise<Response> {
+  try {
+    return await action({ request, params: {}, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Test projects:
+ *   unit      pure code (app/loyalty and other modules without I/O), tests/unit
+ *   pglite    database and route tests on an in-memory PGlite per test file
+ *   postgres  the same files on PostgreSQL, one schema per test file; only
+ *             when TEST_DATABASE_URL is set (CI sets it)
+ * Each test file runs in its own process with its own database, so files
+ * run in parallel without sharing rows.
+ */
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import tsconfigPaths from "vite-tsconfig-paths";
+
+const databaseFiles = ["tests/db/**/*.test.ts", "tests/routes/**/*.test.ts"];
+
+const databaseProject = (name: string, target: "pglite" | "postgres"): TestProjectInlineConfiguration => ({
+  extends: true,
+  test: {
+    name,
+    include: databaseFiles,
+    env: { DB_TARGET: target },
+    setupFiles: ["tests/setup/console.ts", "tests/setup/database.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+const projects: TestProjectInlineConfiguration[] = [
+  {
+    extends: true,
+    test: {
+      name: "unit",
+      include: ["app/**/*.test.ts", "tests/unit/**/*.test.ts"],
+      setupFiles: ["tests/setup/console.ts"],
+      testTimeout: 20_000,
+    },
+  },
+  databaseProject("pglite", "pglite"),
+];
+if (process.env.TEST_DATABASE_URL) projects.push(databaseProject("postgres", "postgres"));
+
+export default defineConfig({
+  plugins: [tsconfigPaths()],
+  test: {
+    pool: "forks",
+    projects,
+  },
+});
