@@ -9,7 +9,12 @@ const port = Number(process.env.PORT || 3000);
 const hmr =
   appUrl.hostname === "localhost"
     ? { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 }
-    : { protocol: "wss", host: appUrl.hostname, port: Number(process.env.FRONTEND_PORT) || 8002, clientPort: 443 };
+    : {
+        protocol: "wss",
+        host: appUrl.hostname,
+        port: Number(process.env.FRONTEND_PORT) || 8002,
+        clientPort: 443,
+      };
 
 declare module "@remix-run/node" {
   interface Future {

@@ -1,87 +1,11 @@
 /**
- * Every environment variable Regulars reads, validated once at boot.
- * A missing or malformed variable stops start-up with one message that lists
- * every problem, so an operator fixes them all in one go.
+ * The validated environment, read once at boot. A missing or malformed
+ * variable stops start-up with one message that lists every problem.
+ * The variables themselves are defined in ./env-schema.server.ts.
  */
-import { z } from "zod";
+import { EnvError, parseEnv, type Env } from "./env-schema.server";
 
-const SCOPE = /^(unauthenticated_)?(read|write)_[a-z_]+$/;
-
-const httpUrl = z
-  .string({ error: "is required" })
-  .trim()
-  .min(1, "is required")
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === "https:" || url.protocol === "http:";
-    } catch {
-      return false;
-    }
-  }, "must be an absolute http(s) URL, e.g. https://regulars.example.com");
-
-const required = z.string({ error: "is required" }).trim().min(1, "is required");
-
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
-
-export const envSchema = z.object({
-  SHOPIFY_API_KEY: required,
-  SHOPIFY_API_SECRET: required,
-  SHOPIFY_APP_URL: httpUrl.transform((value) => value.replace(/\/+$/, "")),
-  SCOPES: required
-    .transform((value) =>
-      value
-        .split(",")
-        .map((scope) => scope.trim())
-        .filter(Boolean),
-    )
-    .refine((scopes) => scopes.length > 0, "must list at least one access scope")
-    .refine(
-      (scopes) => scopes.every((scope) => SCOPE.test(scope)),
-      "must be a comma-separated list of access scopes such as read_orders,write_discounts",
-    ),
-  SHOP_CUSTOM_DOMAIN: optional(z.string().trim().min(1)),
-  DATABASE_URL: optional(
-    z
-      .string()
-      .trim()
-      .refine(
-        (value) => /^postgres(ql)?:\/\/.+/.test(value),
-        "must be a postgresql:// connection URL (leave it unset to use the embedded database)",
-      ),
-  ),
-  DATA_DIR: optional(z.string().trim().min(1)).transform((value) => value ?? "data"),
-  NODE_ENV: optional(z.enum(["development", "production", "test"])).transform(
-    (value) => value ?? "production",
-  ),
-  PORT: optional(z.coerce.number().int().min(1).max(65535)).transform((value) => value ?? 3000),
-  LOG_LEVEL: optional(z.enum(["error", "warn", "info", "debug"])).transform(
-    (value) => value ?? "info",
-  ),
-});
-
-export type Env = z.output<typeof envSchema>;
-
-export class EnvError extends Error {
-  constructor(readonly problems: string[]) {
-    super(
-      `Regulars cannot start: ${problems.length} environment ${
-        problems.length === 1 ? "variable is" : "variables are"
-      } missing or invalid.\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n` +
-        "See README.md (Environment variables) or .env.example.",
-    );
-    this.name = "EnvError";
-  }
-}
-
-/** Parses an environment; throws one EnvError naming every bad variable. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = envSchema.safeParse(source);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
-  throw new EnvError(problems);
-}
+export type { Env };
 
 function loadEnv(): Env {
   try {

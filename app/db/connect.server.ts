@@ -63,14 +63,13 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   let migrations: MigrationReport;
   const client = await pool.connect();
   try {
-    if (schema !== "public") await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const session: SqlSession = {
       query: async (sql, params) => (await client.query(sql, params)).rows,
       exec: async (sql) => {
         await client.query(sql);
       },
     };
-    migrations = await applyMigrations(session, options.migrations);
+    migrations = await applyMigrations(session, options.migrations, { schema });
   } catch (error) {
     client.release();
     await pool.end();

@@ -57,9 +57,14 @@ export class MigrationError extends Error {
 export async function applyMigrations(
   db: SqlSession,
   migrations: Migration[] = readMigrations(),
+  options: { schema?: string } = {},
 ): Promise<MigrationReport> {
   await db.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_ID]);
   try {
+    // Under the lock: concurrent CREATE SCHEMA IF NOT EXISTS can still collide.
+    if (options.schema && options.schema !== "public") {
+      await db.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    }
     await db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,

@@ -4,8 +4,5 @@ import { prisma, database } from "../db.server";
 // database does too.
 export const loader = async () => {
   await prisma.$queryRaw`SELECT 1`;
-  return Response.json(
-    { ok: true, database: database.kind },
-    { headers: { "Cache-Control": "no-store" } },
-  );
+  return Response.json({ ok: true, database: database.kind }, { headers: { "Cache-Control": "no-store" } });
 };

@@ -11,7 +11,14 @@ const OTHER_SHOP = "other-shop.myshopify.com";
 async function seedInstalledShop(shop: string, installedAt = new Date("2026-01-01T00:00:00Z")) {
   await prisma.shop.create({ data: { domain: shop, installedAt, scopes: "read_orders" } });
   await prisma.session.create({
-    data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_x", scope: "read_orders" },
+    data: {
+      id: `offline_${shop}`,
+      shop,
+      state: "",
+      isOnline: false,
+      accessToken: "shpat_x",
+      scope: "read_orders",
+    },
   });
 }
 
@@ -25,7 +32,12 @@ beforeEach(async () => {
 describe("app/uninstalled", () => {
   it("deletes the shop's sessions and marks it uninstalled, once", async () => {
     // GIVEN an installed shop WHEN Shopify delivers app/uninstalled twice
-    const delivery = { topic: "app/uninstalled", shop: TEST_SHOP, body: { domain: TEST_SHOP }, webhookId: "w-1" };
+    const delivery = {
+      topic: "app/uninstalled",
+      shop: TEST_SHOP,
+      body: { domain: TEST_SHOP },
+      webhookId: "w-1",
+    };
     const first = await callAction(uninstalled, webhookRequest(delivery));
     const firstMark = (await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).uninstalledAt;
     const second = await callAction(uninstalled, webhookRequest(delivery));
@@ -95,7 +107,9 @@ describe("app/scopes_update", () => {
     expect((await prisma.session.findUniqueOrThrow({ where: { id: `offline_${TEST_SHOP}` } })).scope).toBe(
       "read_orders,write_discounts",
     );
-    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: OTHER_SHOP } })).scopes).toBe("read_orders");
+    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: OTHER_SHOP } })).scopes).toBe(
+      "read_orders",
+    );
   });
 
   it("answers 400 to a malformed payload and changes nothing", async () => {
@@ -104,7 +118,9 @@ describe("app/scopes_update", () => {
       webhookRequest({ topic: "app/scopes_update", shop: TEST_SHOP, body: { current: "read_orders" } }),
     );
     expect(res.status).toBe(400);
-    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).scopes).toBe("read_orders");
+    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).scopes).toBe(
+      "read_orders",
+    );
   });
 });
 
@@ -128,7 +144,13 @@ describe("compliance webhooks", () => {
   it("refuses an unsigned compliance request", async () => {
     const res = await callAction(
       compliance,
-      webhookRequest({ topic: "shop/redact", path: "/webhooks/compliance", shop: TEST_SHOP, body: {}, secret: "x" }),
+      webhookRequest({
+        topic: "shop/redact",
+        path: "/webhooks/compliance",
+        shop: TEST_SHOP,
+        body: {},
+        secret: "x",
+      }),
     );
     expect(res.status).toBe(401);
     expect(await prisma.shop.findUnique({ where: { domain: TEST_SHOP } })).not.toBeNull();

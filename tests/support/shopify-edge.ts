@@ -1,6 +1,8 @@
 /**
- * Shopify, stood in for at the network edge: replaces global fetch for
- * https://{shop}/... while a test runs, and answers the way Shopify's
+ * Shopify, stood in for at the network edge: while a test runs it is the
+ * fetch function of @shopify/shopify-api (its runtime's own extension point,
+ * `setAbstractFetchFunc`), and it is global fetch too, so any request the
+ * app makes reaches it. It answers https://{shop}/... the way Shopify's
  * published contract says:
  *   POST /admin/oauth/access_token   token exchange; checks client id/secret
  *                                    and the session token's HS256 signature
@@ -13,6 +15,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { execute, parse, validate, type GraphQLError } from "graphql";
+import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { vi } from "vitest";
 import { adminSchema } from "./admin-schema";
 
@@ -88,14 +91,20 @@ export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
         access_token: token,
         scope: options.scopes,
         ...(params.expiring === "1"
-          ? { expires_in: 3600, refresh_token: `shprt_${randomBytes(16).toString("hex")}`, refresh_token_expires_in: 7_776_000 }
+          ? {
+              expires_in: 3600,
+              refresh_token: `shprt_${randomBytes(16).toString("hex")}`,
+              refresh_token_expires_in: 7_776_000,
+            }
           : {}),
       });
     }
     if (url.pathname === "/admin/api/2026-10/graphql.json" && init?.method === "POST") {
       const headers = new Headers(init.headers);
       if (!accessTokens.includes(headers.get("X-Shopify-Access-Token") ?? "")) {
-        return json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+        return json(401, {
+          errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+        });
       }
       const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
       const document = parse(query);
@@ -121,23 +130,27 @@ export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
     return json(404, { errors: "Not Found" });
   };
 
-  vi.stubGlobal("fetch", async (input: string | URL | Request, init?: RequestInit) => {
+  const edgeFetch = async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : input.toString());
     if (url.hostname !== options.shop) {
       throw new Error(`Test made an unexpected network request to ${url.href}`);
     }
     const response = await handle(url, init);
-    const operationName = /(?:query|mutation)\s+(\w+)/.exec(typeof init?.body === "string" ? init.body : "")?.[1];
+    const operationName = /(?:query|mutation)\s+(\w+)/.exec(
+      typeof init?.body === "string" ? init.body : "",
+    )?.[1];
     calls.push({ url: url.pathname, operationName, status: response.status });
     return response;
-  });
+  };
+  vi.stubGlobal("fetch", edgeFetch);
+  setAbstractFetchFunc(edgeFetch as typeof fetch);
 
   return {
     calls,
     accessTokens,
     restore: () => {
-      vi.stubGlobal("fetch", realFetch);
       vi.unstubAllGlobals();
+      setAbstractFetchFunc(realFetch);
     },
   };
 }

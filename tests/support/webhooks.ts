@@ -1,5 +1,6 @@
 /** Builds webhook requests the way Shopify delivers them (headers, HMAC). */
 import { randomUUID } from "node:crypto";
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { API_SECRET_KEY, APP_URL, getHmac } from "@shopify/shopify-api/test-helpers";
 
 export interface WebhookOptions {
@@ -37,7 +38,7 @@ export function webhookRequest(options: WebhookOptions): Request {
 
 /** Calls a Remix action the way the server does. */
 export async function callAction(
-  action: (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response>,
+  action: (args: ActionFunctionArgs) => Promise<Response>,
   request: Request,
 ): Promise<Response> {
   try {

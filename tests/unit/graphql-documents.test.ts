@@ -33,8 +33,6 @@ describe("GraphQL documents against the Admin API 2026-10 schema", () => {
     const unnamed = { file: "x.ts", line: 1, source: "#graphql\n{ shop { name } }" };
     const interpolated = { file: "y.ts", line: 1, source: "#graphql\nquery A { shop { ${fields} } }" };
     expect(checkDocument(adminSchema(), unnamed)).toEqual([expect.stringContaining("must be named")]);
-    expect(checkDocument(adminSchema(), interpolated)).toEqual([
-      expect.stringContaining("interpolation"),
-    ]);
+    expect(checkDocument(adminSchema(), interpolated)).toEqual([expect.stringContaining("interpolation")]);
   });
 });

@@ -15,11 +15,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export default function Landing() {
   const { showForm } = useLoaderData<typeof loader>();
   return (
-    <main style={{ fontFamily: "Inter, system-ui, sans-serif", maxWidth: 640, margin: "4rem auto", padding: "0 1rem" }}>
+    <main
+      style={{
+        fontFamily: "Inter, system-ui, sans-serif",
+        maxWidth: 640,
+        margin: "4rem auto",
+        padding: "0 1rem",
+      }}
+    >
       <h1>Regulars</h1>
       <p>
-        An open-source loyalty program for Shopify: points that behave like money, VIP tiers,
-        rewards as discount codes, and the retention figures that show whether it works.
+        An open-source loyalty program for Shopify: points that behave like money, VIP tiers, rewards as
+        discount codes, and the retention figures that show whether it works.
       </p>
       {showForm && (
         <Form method="post" action="/auth/login">

@@ -14,7 +14,8 @@ type LoginErrors = { shop?: string };
 function loginErrorMessage(result: unknown): LoginErrors {
   const errors = (result ?? {}) as { shop?: LoginErrorType };
   if (errors.shop === LoginErrorType.MissingShop) return { shop: "Enter your shop domain to log in" };
-  if (errors.shop === LoginErrorType.InvalidShop) return { shop: "Enter a valid shop domain, e.g. my-shop.myshopify.com" };
+  if (errors.shop === LoginErrorType.InvalidShop)
+    return { shop: "Enter a valid shop domain, e.g. my-shop.myshopify.com" };
   return {};
 }
 

@@ -1,0 +1,57 @@
+// @ts-check
+import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["build/**", "node_modules/**", "data/**", "coverage/**", "app/types/**", ".cache/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.{ts,tsx}"],
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
+    files: ["**/*.{js,mjs}"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+  },
+  {
+    // The domain is pure: time, rules and configuration come in as arguments.
+    files: ["app/loyalty/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@shopify/*", "@prisma/*", "@remix-run/*", "node:*", "pg", "graphql-request"],
+              message: "app/loyalty is pure: no I/O libraries.",
+            },
+            {
+              group: ["../db/*", "../shopify/*", "../services/*", "../jobs/*", "../routes/*", "*.server"],
+              message: "app/loyalty must not depend on adapters or services.",
+            },
+          ],
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "Date", property: "now", message: "Pass the time in as an argument." },
+        { object: "process", property: "env", message: "Pass configuration in as an argument." },
+        { object: "Math", property: "random", message: "Pass randomness in as an argument." },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "Pass the time in as an argument.",
+        },
+      ],
+    },
+  },
+);

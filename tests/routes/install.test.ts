@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it, beforeEach } from "vitest";
+import {
+  API_KEY,
+  API_SECRET_KEY,
+  APP_URL,
+  RequestType,
+  TEST_SHOP,
+  setUpValidRequest,
+} from "@shopify/shopify-api/test-helpers";
+import { prisma } from "~/db.server";
+import { loader as appLoader } from "~/routes/app";
+import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
+
+const SCOPES = "read_customers,read_orders,read_all_orders,write_customers,write_discounts";
+let edge: ShopifyEdge | undefined;
+
+async function openAppAsMerchant(): Promise<Response | unknown> {
+  const request = await setUpValidRequest(
+    { type: RequestType.Admin, store: "test-shop", apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
+    new Request(`${APP_URL}/app`),
+  );
+  try {
+    return await appLoader({ request, params: {}, context: {} });
+  } catch (thrown) {
+    return thrown;
+  }
+}
+
+beforeEach(async () => {
+  await prisma.session.deleteMany();
+  await prisma.shop.deleteMany();
+});
+afterEach(() => edge?.restore());
+
+describe("installing Regulars (token exchange + afterAuth)", () => {
+  it("stores an expiring offline session and creates the shop's record with its details", async () => {
+    // GIVEN Shopify answers token exchange and the ShopDetails query
+    edge = startShopifyEdge({
+      shop: TEST_SHOP,
+      apiKey: API_KEY,
+      apiSecretKey: API_SECRET_KEY,
+      scopes: SCOPES,
+      data: {
+        shop: {
+          name: "Test Shop",
+          myshopifyDomain: TEST_SHOP,
+          currencyCode: "EUR",
+          ianaTimezone: "Europe/Paris",
+          plan: { shopifyPlus: false },
+        },
+      },
+    });
+
+    // WHEN the merchant opens the embedded app for the first time
+    const result = await openAppAsMerchant();
+
+    // THEN the loader succeeds with the app's key
+    expect(result).toEqual({ apiKey: API_KEY });
+    // AND an offline, expiring token was stored
+    const session = await prisma.session.findUniqueOrThrow({ where: { id: `offline_${TEST_SHOP}` } });
+    expect(session.accessToken).toBe(edge.accessTokens[0]);
+    expect(session.refreshToken).toMatch(/^shprt_/);
+    expect(session.expires).not.toBeNull();
+    // AND the shop was recorded as installed, with what Shopify said about it
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    expect(shop).toMatchObject({
+      name: "Test Shop",
+      currencyCode: "EUR",
+      ianaTimezone: "Europe/Paris",
+      shopifyPlus: false,
+      scopes: SCOPES,
+      uninstalledAt: null,
+    });
+    expect(shop.installedAt).not.toBeNull();
+    expect(edge.calls.map((call) => call.operationName ?? call.url)).toEqual([
+      "/admin/oauth/access_token",
+      "ShopDetails",
+    ]);
+  });
+
+  it("still records the install when the shop details cannot be read", async () => {
+    // GIVEN an Admin API that serves no shop (the query resolves to an error)
+    edge = startShopifyEdge({
+      shop: TEST_SHOP,
+      apiKey: API_KEY,
+      apiSecretKey: API_SECRET_KEY,
+      scopes: SCOPES,
+      data: {},
+    });
+    await openAppAsMerchant();
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    expect(shop.installedAt).not.toBeNull();
+    expect(shop.currencyCode).toBeNull();
+  });
+
+  it("reinstalling clears the uninstall mark", async () => {
+    await prisma.shop.create({
+      data: { domain: TEST_SHOP, installedAt: new Date("2025-01-01"), uninstalledAt: new Date("2025-06-01") },
+    });
+    edge = startShopifyEdge({
+      shop: TEST_SHOP,
+      apiKey: API_KEY,
+      apiSecretKey: API_SECRET_KEY,
+      scopes: SCOPES,
+      data: {
+        shop: {
+          name: "Back",
+          myshopifyDomain: TEST_SHOP,
+          currencyCode: "USD",
+          ianaTimezone: "UTC",
+          plan: { shopifyPlus: true },
+        },
+      },
+    });
+    await openAppAsMerchant();
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    expect(shop.uninstalledAt).toBeNull();
+    expect(shop.installedAt!.getTime()).toBeGreaterThan(new Date("2025-06-01").getTime());
+    expect(shop.shopifyPlus).toBe(true);
+  });
+
+  it("a forged session token gets no session and no shop", async () => {
+    edge = startShopifyEdge({
+      shop: TEST_SHOP,
+      apiKey: API_KEY,
+      apiSecretKey: API_SECRET_KEY,
+      scopes: SCOPES,
+      data: {},
+    });
+    const request = await setUpValidRequest(
+      { type: RequestType.Admin, store: "test-shop", apiKey: API_KEY, apiSecretKey: "forged-secret" },
+      new Request(`${APP_URL}/app`),
+    );
+    const result = await appLoader({ request, params: {}, context: {} }).catch((thrown: unknown) => thrown);
+    expect(result).toBeInstanceOf(Response);
+    expect([401, 302]).toContain((result as Response).status);
+    expect(await prisma.session.count()).toBe(0);
+    expect(await prisma.shop.count()).toBe(0);
+    expect(edge.calls).toEqual([]);
+  });
+});
