@@ -14,8 +14,15 @@ export default defineConfig({
   async adapter() {
     const url = process.env.DATABASE_URL;
     if (url) {
+      // Same URL convention as the app: ?schema= selects a PostgreSQL schema.
       const { PrismaPg } = await import("@prisma/adapter-pg");
-      return new PrismaPg({ connectionString: url });
+      const parsed = new URL(url);
+      const schema = parsed.searchParams.get("schema") ?? "public";
+      parsed.searchParams.delete("schema");
+      return new PrismaPg(
+        { connectionString: parsed.toString(), options: `-c search_path="${schema}"` },
+        { schema },
+      );
     }
     const { PGlite } = await import("@electric-sql/pglite");
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
