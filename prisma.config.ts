@@ -26,8 +26,10 @@ export default defineConfig({
     }
     const { PGlite } = await import("@electric-sql/pglite");
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
+    const dataDir = process.env.DATA_DIR ?? "data";
+    if (dataDir === "memory://") return new PrismaPGlite(new PGlite());
     const { mkdirSync } = await import("node:fs");
-    const dir = path.join(process.env.DATA_DIR ?? "data", "pglite");
+    const dir = path.join(dataDir, "pglite");
     mkdirSync(dir, { recursive: true });
     return new PrismaPGlite(new PGlite(dir));
   },

@@ -1,7 +1,7 @@
 /** Shop records. Every function takes the shop's domain first. */
 import type { PrismaClient, Shop } from "@prisma/client";
 
-export type Db = Pick<PrismaClient, "shop" | "session" | "$transaction">;
+export type Db = PrismaClient;
 
 export function findShop(db: Db, shop: string): Promise<Shop | null> {
   return db.shop.findUnique({ where: { domain: shop } });
@@ -56,6 +56,14 @@ export function updateSessionScopes(db: Db, shop: string, sessionId: string, sco
 /** shop/redact: everything Regulars holds about the shop goes. */
 export async function deleteShopData(db: Db, shop: string): Promise<void> {
   await db.$transaction([
+    db.ledgerEntry.deleteMany({ where: { shop } }),
+    db.member.deleteMany({ where: { shop } }),
+    db.orderRefund.deleteMany({ where: { shop } }),
+    db.orderRecord.deleteMany({ where: { shop } }),
+    db.tier.deleteMany({ where: { shop } }),
+    db.program.deleteMany({ where: { shop } }),
+    db.webhookDelivery.deleteMany({ where: { shop } }),
+    db.dataRequest.deleteMany({ where: { shop } }),
     db.session.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { domain: shop } }),
   ]);

@@ -4,6 +4,7 @@
  * deliver the same webhook twice, late or out of order.
  */
 import type { Db } from "../db/shops.server";
+import { ensureProgram } from "../db/program.server";
 import { fetchShopDetails } from "../shopify/shop-details.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import {
@@ -27,6 +28,7 @@ export async function recordInstall(
   input: { shop: string; scopes: string | undefined; now: Date },
 ): Promise<{ detailsError?: Error }> {
   await upsertInstalledShop(db, input.shop, { scopes: input.scopes, at: input.now });
+  await ensureProgram(db, input.shop);
   try {
     await updateShopDetails(db, input.shop, await fetchShopDetails(admin));
     return {};
@@ -65,6 +67,7 @@ export async function recordScopesUpdate(
   await updateShopScopes(db, input.shop, scope);
 }
 
+/** shop/redact (48 hours after uninstall): everything Regulars holds about the shop goes. */
 export async function forgetShop(db: Db, input: { shop: string }): Promise<void> {
   await deleteShopData(db, input.shop);
 }

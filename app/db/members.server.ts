@@ -1,0 +1,90 @@
+/** Members (a shop's customers in the program) and their ledger. */
+import type { LedgerKind, Member } from "@prisma/client";
+import type { Tx } from "./tx.server";
+
+export interface Identity {
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  tags?: string[];
+  accountState?: string | null;
+}
+
+/** Keeps what is known: a null or missing field never erases a stored one. */
+function known(identity: Identity) {
+  return Object.fromEntries(
+    Object.entries(identity).filter(([, value]) => value !== undefined && value !== null),
+  ) as Identity;
+}
+
+export async function upsertMember(tx: Tx, shop: string, customerGid: string, identity: Identity): Promise<Member> {
+  const data = known(identity);
+  return tx.member.upsert({
+    where: { shop_customerGid: { shop, customerGid } },
+    create: { shop, customerGid, ...data },
+    update: data,
+  });
+}
+
+/** Locks the member row until the transaction ends; every balance change goes through here. */
+export async function lockMember(tx: Tx, shop: string, memberId: string): Promise<Member> {
+  await tx.$queryRaw`SELECT id FROM "Member" WHERE shop = ${shop} AND id = ${memberId} FOR UPDATE`;
+  return tx.member.findFirstOrThrow({ where: { shop, id: memberId } });
+}
+
+export function findMemberByCustomer(tx: Tx, shop: string, customerGid: string): Promise<Member | null> {
+  return tx.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } });
+}
+
+export interface EntryInput {
+  kind: LedgerKind;
+  points: number;
+  pendingPoints?: number;
+  sourceKey: string;
+  orderGid?: string;
+  rateE4?: number;
+  multiplierE4?: number;
+  note?: string;
+  staffId?: string;
+  /** Counts as earning or redeeming activity (restarts the expiry clock). */
+  activityAt?: Date;
+}
+
+export async function ledgerEntryExists(tx: Tx, shop: string, sourceKey: string): Promise<boolean> {
+  return (await tx.ledgerEntry.count({ where: { shop, sourceKey } })) > 0;
+}
+
+/**
+ * Appends one ledger entry and moves the cached balances with it, in the
+ * caller's transaction, on a member row the caller has locked.
+ */
+export async function appendEntry(tx: Tx, shop: string, member: Member, entry: EntryInput): Promise<Member> {
+  const pendingPoints = entry.pendingPoints ?? 0;
+  const balanceAfter = member.balance + entry.points;
+  const pendingAfter = member.pending + pendingPoints;
+  await tx.ledgerEntry.create({
+    data: {
+      shop,
+      memberId: member.id,
+      kind: entry.kind,
+      points: entry.points,
+      pendingPoints,
+      balanceAfter,
+      pendingAfter,
+      sourceKey: entry.sourceKey,
+      orderGid: entry.orderGid,
+      rateE4: entry.rateE4,
+      multiplierE4: entry.multiplierE4,
+      note: entry.note,
+      staffId: entry.staffId,
+    },
+  });
+  return tx.member.update({
+    where: { id: member.id },
+    data: {
+      balance: balanceAfter,
+      pending: pendingAfter,
+      ...(entry.activityAt ? { lastActivityAt: entry.activityAt, expiryWarnedAt: null } : {}),
+    },
+  });
+}

@@ -1,0 +1,72 @@
+/** Order records (facts about an order and what it is worth) and their refunds. */
+import type { OrderRecord, OrderRefund } from "@prisma/client";
+import type { EligibleParts } from "../loyalty/eligible";
+import type { Tx } from "./tx.server";
+
+export type OrderWithRefunds = OrderRecord & { refunds: OrderRefund[] };
+
+/** Creates the record if missing, then locks it until the transaction ends. */
+export async function lockOrder(tx: Tx, shop: string, orderGid: string): Promise<OrderWithRefunds> {
+  await tx.$executeRaw`
+    INSERT INTO "OrderRecord" (id, shop, "orderGid", "updatedAt")
+    VALUES (${`ord_${crypto.randomUUID()}`}, ${shop}, ${orderGid}, now())
+    ON CONFLICT (shop, "orderGid") DO NOTHING`;
+  await tx.$queryRaw`SELECT id FROM "OrderRecord" WHERE shop = ${shop} AND "orderGid" = ${orderGid} FOR UPDATE`;
+  return tx.orderRecord.findUniqueOrThrow({
+    where: { shop_orderGid: { shop, orderGid } },
+    include: { refunds: true },
+  });
+}
+
+export const partsColumns = (parts: EligibleParts) => ({
+  merchandiseMilli: parts.merchandise,
+  giftCardsMilli: parts.giftCards,
+  shippingMilli: parts.shipping,
+  taxMilli: parts.tax,
+  tipsMilli: parts.tips,
+});
+
+export const partsOf = (row: {
+  merchandiseMilli: bigint;
+  giftCardsMilli: bigint;
+  shippingMilli: bigint;
+  taxMilli: bigint;
+  tipsMilli: bigint;
+}): EligibleParts => ({
+  merchandise: row.merchandiseMilli,
+  giftCards: row.giftCardsMilli,
+  shipping: row.shippingMilli,
+  tax: row.taxMilli,
+  tips: row.tipsMilli,
+});
+
+/** Records a refund once; returns whether it was new. */
+export async function addRefund(
+  tx: Tx,
+  shop: string,
+  orderId: string,
+  refund: { refundGid: string; refundedAt: Date; parts: EligibleParts },
+): Promise<boolean> {
+  const { count } = await tx.orderRefund.createMany({
+    data: [{ shop, orderId, refundGid: refund.refundGid, refundedAt: refund.refundedAt, ...partsColumns(refund.parts) }],
+    skipDuplicates: true,
+  });
+  return count > 0;
+}
+
+/** The member's measure for tiers over a window: spend, points or orders. */
+export async function memberActivity(
+  tx: Tx,
+  shop: string,
+  customerGid: string,
+  since: Date | null,
+): Promise<{ spend: bigint; points: bigint; orders: bigint }> {
+  const rows = await tx.$queryRaw<{ spend: bigint | null; points: bigint | null; orders: bigint }[]>`
+    SELECT sum("netEligibleMilli")::bigint AS spend, sum(points)::bigint AS points,
+           count(*) FILTER (WHERE "netEligibleMilli" > 0)::bigint AS orders
+    FROM "OrderRecord"
+    WHERE shop = ${shop} AND "customerGid" = ${customerGid} AND "awardedAt" IS NOT NULL
+      AND "cancelledAt" IS NULL AND "paidAt" >= ${since ?? new Date(0)}`;
+  const row = rows[0];
+  return { spend: row?.spend ?? 0n, points: row?.points ?? 0n, orders: row?.orders ?? 0n };
+}

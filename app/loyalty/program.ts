@@ -1,0 +1,117 @@
+/**
+ * A shop's loyalty program: how points are earned, held, expired and what the
+ * tiers are. Defaults are what a new shop gets; `programSchema` is the one
+ * place settings are validated (admin forms and imports use it too).
+ */
+import { z } from "zod";
+import { parseMilli, type Milli } from "./money";
+import { E4, parseE4 } from "./rates";
+
+export const TIER_BASES = ["SPEND", "POINTS", "ORDERS"] as const;
+export const TIER_WINDOWS = ["ROLLING_12_MONTHS", "CALENDAR_YEAR", "LIFETIME"] as const;
+export type TierBasis = (typeof TIER_BASES)[number];
+export type TierWindow = (typeof TIER_WINDOWS)[number];
+
+export interface ProgramSettings {
+  active: boolean;
+  /** Points per 1.00 of eligible spend, x10,000 (5 points = 50000). */
+  earnRateE4: number;
+  includeShipping: boolean;
+  includeTax: boolean;
+  includeTips: boolean;
+  includeGiftCards: boolean;
+  /** Days after payment before an order's points can be spent. */
+  pendingDays: number;
+  /** Months without earning or redeeming after which the balance expires; null = never. */
+  expiryMonths: number | null;
+  /** Days before expiry when the member is warned. */
+  expiryWarningDays: number;
+  tierBasis: TierBasis;
+  tierWindow: TierWindow;
+  tierGrace: boolean;
+  /** Points when a customer creates an account; 0 = off. */
+  signupBonus: number;
+  /** Points on the member's birthday; 0 = off. */
+  birthdayBonus: number;
+}
+
+export interface TierRule {
+  /** Stable key within the shop. */
+  key: string;
+  name: string;
+  /** Milli-units of spend (SPEND) or a count of points/orders (POINTS, ORDERS). */
+  threshold: bigint;
+  multiplierE4: number;
+}
+
+export const DEFAULT_PROGRAM: ProgramSettings = {
+  active: true,
+  earnRateE4: 5 * E4,
+  includeShipping: false,
+  includeTax: false,
+  includeTips: false,
+  includeGiftCards: false,
+  pendingDays: 0,
+  expiryMonths: null,
+  expiryWarningDays: 30,
+  tierBasis: "SPEND",
+  tierWindow: "ROLLING_12_MONTHS",
+  tierGrace: true,
+  signupBonus: 0,
+  birthdayBonus: 0,
+};
+
+export const DEFAULT_TIERS: TierRule[] = [
+  { key: "member", name: "Member", threshold: 0n, multiplierE4: E4 },
+  { key: "silver", name: "Silver", threshold: parseMilli("250.00"), multiplierE4: parseE4("1.25") },
+  { key: "gold", name: "Gold", threshold: parseMilli("1000.00"), multiplierE4: parseE4("1.5") },
+];
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const programSchema = z.object({
+  active: z.boolean(),
+  earnRateE4: int(0, 1000 * E4),
+  includeShipping: z.boolean(),
+  includeTax: z.boolean(),
+  includeTips: z.boolean(),
+  includeGiftCards: z.boolean(),
+  pendingDays: int(0, 365),
+  expiryMonths: int(1, 120).nullable(),
+  expiryWarningDays: int(0, 90),
+  tierBasis: z.enum(TIER_BASES),
+  tierWindow: z.enum(TIER_WINDOWS),
+  tierGrace: z.boolean(),
+  signupBonus: int(0, 1_000_000),
+  birthdayBonus: int(0, 1_000_000),
+});
+
+export const tiersSchema = z
+  .array(
+    z.object({
+      key: z.string().regex(/^[a-z0-9-]{1,40}$/, "use 1-40 lowercase letters, digits or dashes"),
+      name: z.string().trim().min(1, "is required").max(40),
+      threshold: z.bigint().min(0n),
+      multiplierE4: int(E4, 10 * E4),
+    }),
+  )
+  .min(1, "at least one tier")
+  .max(20, "at most 20 tiers")
+  .superRefine((tiers, ctx) => {
+    if (tiers[0] && tiers[0].threshold !== 0n) {
+      ctx.addIssue({ code: "custom", path: [0, "threshold"], message: "the first tier starts at 0" });
+    }
+    for (let i = 1; i < tiers.length; i++) {
+      if (tiers[i]!.threshold <= tiers[i - 1]!.threshold) {
+        ctx.addIssue({ code: "custom", path: [i, "threshold"], message: "must be above the previous tier's" });
+      }
+    }
+    const names = tiers.map((tier) => tier.name.toLowerCase());
+    const keys = tiers.map((tier) => tier.key);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) ctx.addIssue({ code: "custom", path: [i, "name"], message: "is used twice" });
+      if (keys.indexOf(keys[i]!) !== i) ctx.addIssue({ code: "custom", path: [i, "key"], message: "is used twice" });
+    });
+  });
+
+export type Threshold = Milli | bigint;

@@ -1,0 +1,67 @@
+/**
+ * customers/create and customers/update keep the member's identity; the
+ * account-created bonus is paid once per customer when the account becomes
+ * enabled. customers/redact and customers/data_request do what Shopify's
+ * privacy rules require.
+ */
+import type { PrismaClient } from "@prisma/client";
+import { appendEntry, findMemberByCustomer, ledgerEntryExists, lockMember, upsertMember } from "../db/members.server";
+import { ensureProgram } from "../db/program.server";
+import { inTransaction } from "../db/tx.server";
+import type { CustomerFacts } from "../shopify/order-payload";
+
+export async function recordCustomer(
+  db: PrismaClient,
+  shop: string,
+  customer: CustomerFacts,
+  now: Date,
+): Promise<{ signupBonus: number }> {
+  return inTransaction(db, async (tx) => {
+    const program = await ensureProgram(tx, shop);
+    const member = await upsertMember(tx, shop, customer.customerGid, {
+      email: customer.email,
+      firstName: customer.firstName,
+      lastName: customer.lastName,
+      // Since API 2025-01 customer webhooks may omit tags: keep the stored ones then.
+      tags: customer.tagsPresent ? customer.tags : undefined,
+      accountState: customer.state,
+    });
+    const key = `bonus:signup:${customer.customerGid}`;
+    if (customer.state !== "enabled" || !program.active || program.signupBonus <= 0) return { signupBonus: 0 };
+    const locked = await lockMember(tx, shop, member.id);
+    if (await ledgerEntryExists(tx, shop, key)) return { signupBonus: 0 };
+    await appendEntry(tx, shop, locked, {
+      kind: "BONUS",
+      points: program.signupBonus,
+      sourceKey: key,
+      note: "Account created",
+      activityAt: now,
+    });
+    return { signupBonus: program.signupBonus };
+  });
+}
+
+/** customers/redact: the member, its ledger and every personal field go. */
+export async function redactCustomer(db: PrismaClient, shop: string, customerGid: string): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await tx.member.deleteMany({ where: { shop, customerGid } });
+    await tx.orderRecord.updateMany({ where: { shop, customerGid }, data: { customerGid: null } });
+    await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
+  });
+}
+
+/** customers/data_request: keeps what Regulars holds about the customer for the shop owner. */
+export async function recordDataRequest(db: PrismaClient, shop: string, customerGid: string, now: Date) {
+  const member = await findMemberByCustomer(db, shop, customerGid);
+  const ledger = member
+    ? await db.ledgerEntry.findMany({ where: { shop, memberId: member.id }, orderBy: { id: "asc" } })
+    : [];
+  const orders = await db.orderRecord.findMany({
+    where: { shop, customerGid },
+    select: { orderGid: true, paidAt: true, points: true, cancelledAt: true },
+  });
+  const data = JSON.parse(
+    JSON.stringify({ member, ledger, orders }, (_key, value) => (typeof value === "bigint" ? value.toString() : value)),
+  );
+  return db.dataRequest.create({ data: { shop, customerGid, requestedAt: now, data } });
+}

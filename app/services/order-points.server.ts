@@ -1,0 +1,239 @@
+/**
+ * Turns order webhooks into points. Each event adds facts to the order's
+ * record (under a row lock); the points the order is worth follow from all
+ * facts together (app/loyalty/order-points.ts), and the ledger receives the
+ * difference with the event's own source key. Any order of arrival and any
+ * number of duplicates converge on the same balances.
+ */
+import type { LedgerKind, PrismaClient } from "@prisma/client";
+import { appendEntry, lockMember, upsertMember } from "../db/members.server";
+import { addRefund, lockOrder, partsColumns, partsOf, type OrderWithRefunds } from "../db/orders.server";
+import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../db/program.server";
+import { inTransaction, type Tx } from "../db/tx.server";
+import { addParts, eligibleAmount, NO_PARTS, type Inclusions } from "../loyalty/eligible";
+import { maxMilli } from "../loyalty/money";
+import { orderPoints, splitChange } from "../loyalty/order-points";
+import { multiplierOf } from "../loyalty/tiers";
+import type { OrderSnapshot, RefundFacts } from "../shopify/order-payload";
+import { reevaluateTier } from "./tier-standing.server";
+
+export type OrderEvent =
+  | { type: "paid"; snapshot: OrderSnapshot }
+  | { type: "updated"; snapshot: OrderSnapshot }
+  | { type: "cancelled"; snapshot: OrderSnapshot }
+  | { type: "refund"; refund: RefundFacts };
+
+export interface OrderOutcome {
+  orderGid: string;
+  points: number;
+  change: number;
+  ignored?: "test order" | "no customer" | "program paused";
+}
+
+function sourceKey(event: OrderEvent): string {
+  switch (event.type) {
+    case "paid":
+      return `order:${event.snapshot.orderGid}:paid`;
+    case "cancelled":
+      return `order:${event.snapshot.orderGid}:cancelled`;
+    case "updated":
+      return `order:${event.snapshot.orderGid}:updated:${event.snapshot.updatedAt.toISOString()}`;
+    case "refund":
+      return `refund:${event.refund.refundGid}`;
+  }
+}
+
+const orderGidOf = (event: OrderEvent) => (event.type === "refund" ? event.refund.orderGid : event.snapshot.orderGid);
+
+async function recordSnapshot(tx: Tx, shop: string, order: OrderWithRefunds, snapshot: OrderSnapshot) {
+  for (const refund of snapshot.refunds) {
+    await addRefund(tx, shop, order.id, { refundGid: refund.refundGid, refundedAt: refund.createdAt, parts: refund.parts });
+  }
+  const newer = !order.snapshotAt || snapshot.updatedAt > order.snapshotAt;
+  await tx.orderRecord.update({
+    where: { id: order.id },
+    data: {
+      ...(newer
+        ? {
+            snapshotAt: snapshot.updatedAt,
+            ...partsColumns(snapshot.gross),
+            taxesIncluded: snapshot.taxesIncluded,
+            currency: snapshot.currency,
+            test: snapshot.test,
+            discountCodes: snapshot.discountCodes,
+          }
+        : {}),
+      ...(snapshot.customer && !order.customerGid ? { customerGid: snapshot.customer.customerGid } : {}),
+      ...(snapshot.cancelled && !order.cancelledAt ? { cancelledAt: snapshot.updatedAt } : {}),
+    },
+  });
+}
+
+function inclusionsOf(order: OrderWithRefunds): Inclusions {
+  return {
+    includeShipping: order.includeShipping,
+    includeTax: order.includeTax,
+    includeTips: order.includeTips,
+    includeGiftCards: order.includeGiftCards,
+  };
+}
+
+/** The order's net eligible amount under the inclusions recorded at award. */
+function netEligibleOf(order: OrderWithRefunds): bigint {
+  const inclusions = inclusionsOf(order);
+  const refunded = order.refunds.reduce((sum, refund) => addParts(sum, partsOf(refund)), NO_PARTS);
+  return maxMilli(
+    0n,
+    eligibleAmount(partsOf(order), inclusions, order.taxesIncluded) -
+      eligibleAmount(refunded, inclusions, order.taxesIncluded),
+  );
+}
+
+export async function applyOrderEvent(
+  db: PrismaClient,
+  shop: string,
+  event: OrderEvent,
+  now: Date,
+): Promise<OrderOutcome> {
+  return inTransaction(db, async (tx) => {
+    const program = await ensureProgram(tx, shop);
+    const orderGid = orderGidOf(event);
+    let order = await lockOrder(tx, shop, orderGid);
+
+    // 1. Add the event's facts.
+    if (event.type === "refund") {
+      await addRefund(tx, shop, order.id, {
+        refundGid: event.refund.refundGid,
+        refundedAt: event.refund.createdAt,
+        parts: event.refund.parts,
+      });
+    } else {
+      await recordSnapshot(tx, shop, order, event.snapshot);
+      if (event.type === "paid" && !order.paidAt) {
+        await tx.orderRecord.update({ where: { id: order.id }, data: { paidAt: event.snapshot.paidAt } });
+      }
+      if (event.type === "cancelled" && !order.cancelledAt) {
+        await tx.orderRecord.update({ where: { id: order.id }, data: { cancelledAt: event.snapshot.updatedAt } });
+      }
+      if (event.snapshot.customer) {
+        const c = event.snapshot.customer;
+        await upsertMember(tx, shop, c.customerGid, { email: c.email, firstName: c.firstName, lastName: c.lastName });
+      }
+    }
+    order = await tx.orderRecord.findUniqueOrThrow({ where: { id: order.id }, include: { refunds: true } });
+
+    // 2. Record the award terms the first time the order counts as paid.
+    const outcome = (ignored?: OrderOutcome["ignored"]): OrderOutcome => ({
+      orderGid,
+      points: order.points,
+      change: 0,
+      ...(ignored ? { ignored } : {}),
+    });
+    if (!order.paidAt || !order.snapshotAt) return outcome();
+    if (order.test) return outcome("test order");
+    if (!order.customerGid) return outcome("no customer");
+    const member = await upsertMember(tx, shop, order.customerGid, {});
+    if (!order.awardedAt) {
+      if (!program.active) return outcome("program paused");
+      order = await recordAwardTerms(tx, order, program, member.tierKey, now);
+    }
+
+    // 3. Move the ledger by the difference between what the order is worth and what it was.
+    const netEligible = netEligibleOf(order);
+    const target = orderPoints({
+      paid: true,
+      cancelled: order.cancelledAt !== null,
+      grossEligible: netEligible,
+      refundedEligible: 0n,
+      rateE4: order.rateE4!,
+      multiplierE4: order.multiplierE4!,
+    });
+    const change = target - order.points;
+    const released = order.releasedAt !== null;
+    const move = splitChange(change, order.pendingPoints, released);
+    if (change !== 0) {
+      const locked = await lockMember(tx, shop, member.id);
+      const kind: LedgerKind = change > 0 ? "EARN" : "REVERSE";
+      await appendEntry(tx, shop, locked, {
+        kind,
+        points: move.available,
+        pendingPoints: move.pending,
+        sourceKey: sourceKey(event),
+        orderGid,
+        rateE4: order.rateE4!,
+        multiplierE4: order.multiplierE4!,
+        ...(change > 0 ? { activityAt: now } : {}),
+      });
+    }
+    await tx.orderRecord.update({
+      where: { id: order.id },
+      data: { netEligibleMilli: netEligible, points: target, pendingPoints: order.pendingPoints + move.pending },
+    });
+    order = { ...order, points: target };
+
+    // 4. The member's tier follows their activity.
+    await reevaluateTier(tx, shop, program, await tx.member.findUniqueOrThrow({ where: { id: member.id } }), now);
+    return { orderGid, points: target, change };
+  });
+}
+
+async function recordAwardTerms(
+  tx: Tx,
+  order: OrderWithRefunds,
+  program: ProgramWithTiers,
+  tierKey: string | null,
+  now: Date,
+): Promise<OrderWithRefunds> {
+  const settings = settingsOf(program);
+  // The multiplier is that of the tier held before this order counts.
+  const multiplierE4 = multiplierOf(tierRulesOf(program.tiers), tierKey);
+  const pending = settings.pendingDays > 0;
+  const releaseAt = pending ? new Date(order.paidAt!.getTime() + settings.pendingDays * 86_400_000) : null;
+  return tx.orderRecord.update({
+    where: { id: order.id },
+    data: {
+      awardedAt: now,
+      rateE4: settings.earnRateE4,
+      multiplierE4,
+      includeShipping: settings.includeShipping,
+      includeTax: settings.includeTax,
+      includeTips: settings.includeTips,
+      includeGiftCards: settings.includeGiftCards,
+      releaseAt,
+      releasedAt: pending ? null : now,
+    },
+    include: { refunds: true },
+  });
+}
+
+/**
+ * Makes pending points spendable once their order's pending period is over.
+ * Run by the daily schedule; safe to run any number of times.
+ */
+export async function releaseDuePoints(db: PrismaClient, shop: string, now: Date): Promise<number> {
+  const due = await db.orderRecord.findMany({
+    where: { shop, releasedAt: null, releaseAt: { lte: now } },
+    select: { orderGid: true },
+    take: 1000,
+  });
+  let released = 0;
+  for (const { orderGid } of due) {
+    released += await inTransaction(db, async (tx) => {
+      const order = await lockOrder(tx, shop, orderGid);
+      if (order.releasedAt || !order.releaseAt || order.releaseAt > now) return 0;
+      if (order.pendingPoints !== 0 && order.customerGid) {
+        const member = await upsertMember(tx, shop, order.customerGid, {});
+        await appendEntry(tx, shop, await lockMember(tx, shop, member.id), {
+          kind: "RELEASE",
+          points: order.pendingPoints,
+          pendingPoints: -order.pendingPoints,
+          sourceKey: `order:${orderGid}:release`,
+          orderGid,
+        });
+      }
+      await tx.orderRecord.update({ where: { id: order.id }, data: { releasedAt: now, pendingPoints: 0 } });
+      return order.pendingPoints;
+    });
+  }
+  return released;
+}

@@ -1,0 +1,28 @@
+/**
+ * The one body of every webhook route: verify the HMAC (the Shopify library
+ * answers 401 to a bad one), read the raw body so big ids stay exact, and
+ * hand over to the inbox.
+ */
+import { prisma } from "../db.server";
+import { authenticate } from "../shopify.server";
+import { processWebhook } from "./webhook-inbox.server";
+
+export async function handleWebhookRequest(request: Request): Promise<Response> {
+  const rawBody = await request.clone().text();
+  const context = await authenticate.webhook(request);
+  const result = await processWebhook(
+    prisma,
+    {
+      shop: context.shop,
+      topic: String(context.topic),
+      rawBody,
+      webhookId: context.webhookId,
+      eventId: context.eventId,
+      apiVersion: context.apiVersion,
+      triggeredAt: context.triggeredAt ? new Date(context.triggeredAt) : undefined,
+    },
+    new Date(),
+  );
+  if (result.status === 400) return Response.json({ error: result.detail }, { status: 400 });
+  return new Response(null, { status: 200 });
+}
