@@ -21,8 +21,20 @@ const old = path.join(mkdtempSync(path.join(tmpdir(), "regulars-schema-")), "sch
 writeFileSync(old, execFileSync("git", ["show", `${rev}:prisma/schema.prisma`]));
 const sql = execFileSync(
   path.join("node_modules", ".bin", "prisma"),
-  ["migrate", "diff", "--from-schema-datamodel", old, "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
-  { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, CHECKPOINT_DISABLE: "1", DATA_DIR: "memory://", DATABASE_URL: "" } },
+  [
+    "migrate",
+    "diff",
+    "--from-schema-datamodel",
+    old,
+    "--to-schema-datamodel",
+    "prisma/schema.prisma",
+    "--script",
+  ],
+  {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", DATA_DIR: "memory://", DATABASE_URL: "" },
+  },
 );
 if (!sql.trim() || /^-- This is an empty migration/m.test(sql)) {
   console.error("prisma/schema.prisma has no changes against", rev);

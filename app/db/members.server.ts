@@ -17,7 +17,12 @@ function known(identity: Identity) {
   ) as Identity;
 }
 
-export async function upsertMember(tx: Tx, shop: string, customerGid: string, identity: Identity): Promise<Member> {
+export async function upsertMember(
+  tx: Tx,
+  shop: string,
+  customerGid: string,
+  identity: Identity,
+): Promise<Member> {
   const data = known(identity);
   return tx.member.upsert({
     where: { shop_customerGid: { shop, customerGid } },

@@ -48,7 +48,15 @@ export async function addRefund(
   refund: { refundGid: string; refundedAt: Date; parts: EligibleParts },
 ): Promise<boolean> {
   const { count } = await tx.orderRefund.createMany({
-    data: [{ shop, orderId, refundGid: refund.refundGid, refundedAt: refund.refundedAt, ...partsColumns(refund.parts) }],
+    data: [
+      {
+        shop,
+        orderId,
+        refundGid: refund.refundGid,
+        refundedAt: refund.refundedAt,
+        ...partsColumns(refund.parts),
+      },
+    ],
     skipDuplicates: true,
   });
   return count > 0;

@@ -12,7 +12,7 @@ export async function ensureProgram(tx: Tx, shop: string): Promise<ProgramWithTi
     include: { tiers: { orderBy: { position: "asc" } } },
   });
   if (existing) return existing;
-  await tx.$executeRaw`INSERT INTO "Program" (shop, "updatedAt") VALUES (${shop}, now()) ON CONFLICT (shop) DO NOTHING`;
+  await tx.program.createMany({ data: [{ shop, ...DEFAULT_PROGRAM }], skipDuplicates: true });
   await tx.tier.createMany({
     data: DEFAULT_TIERS.map((tier, position) => ({
       shop,
@@ -52,7 +52,12 @@ export function settingsOf(program: Program): ProgramSettings {
 export function tierRulesOf(tiers: Tier[]): TierRule[] {
   return [...tiers]
     .sort((a, b) => a.position - b.position)
-    .map((tier) => ({ key: tier.key, name: tier.name, threshold: tier.threshold, multiplierE4: tier.multiplierE4 }));
+    .map((tier) => ({
+      key: tier.key,
+      name: tier.name,
+      threshold: tier.threshold,
+      multiplierE4: tier.multiplierE4,
+    }));
 }
 
 export async function updateProgramSettings(tx: Tx, shop: string, settings: ProgramSettings): Promise<void> {
@@ -65,7 +70,14 @@ export async function replaceTiers(tx: Tx, shop: string, tiers: TierRule[]): Pro
   for (const [position, tier] of tiers.entries()) {
     await tx.tier.upsert({
       where: { shop_key: { shop, key: tier.key } },
-      create: { shop, key: tier.key, name: tier.name, position, threshold: tier.threshold, multiplierE4: tier.multiplierE4 },
+      create: {
+        shop,
+        key: tier.key,
+        name: tier.name,
+        position,
+        threshold: tier.threshold,
+        multiplierE4: tier.multiplierE4,
+      },
       update: { name: tier.name, position, threshold: tier.threshold, multiplierE4: tier.multiplierE4 },
     });
   }

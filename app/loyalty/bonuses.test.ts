@@ -13,13 +13,26 @@ describe("birthday bonus", () => {
     expect(birthdayBonusYear({ ...base, lastAwardedYear: 2026, today: d("2026-06-20") })).toBeNull();
   });
   it("a birthday set less than 30 days ahead earns nothing this year", () => {
-    expect(birthdayBonusYear({ birthday, setAt: d("2026-06-01"), lastAwardedYear: null, today: d("2026-06-15") })).toBeNull();
-    expect(birthdayBonusYear({ birthday, setAt: d("2026-05-16"), lastAwardedYear: null, today: d("2026-06-15") })).toBe(2026);
-    expect(birthdayBonusYear({ birthday, setAt: d("2026-06-01"), lastAwardedYear: null, today: d("2027-06-15") })).toBe(2027);
+    expect(
+      birthdayBonusYear({ birthday, setAt: d("2026-06-01"), lastAwardedYear: null, today: d("2026-06-15") }),
+    ).toBeNull();
+    expect(
+      birthdayBonusYear({ birthday, setAt: d("2026-05-16"), lastAwardedYear: null, today: d("2026-06-15") }),
+    ).toBe(2026);
+    expect(
+      birthdayBonusYear({ birthday, setAt: d("2026-06-01"), lastAwardedYear: null, today: d("2027-06-15") }),
+    ).toBe(2027);
   });
   it("29 February falls on the 28th in other years", () => {
     const leap = { month: 2, day: 29 };
-    expect(birthdayBonusYear({ birthday: leap, setAt: d("2024-01-01"), lastAwardedYear: 2024, today: d("2026-02-28") })).toBe(2026);
+    expect(
+      birthdayBonusYear({
+        birthday: leap,
+        setAt: d("2024-01-01"),
+        lastAwardedYear: 2024,
+        today: d("2026-02-28"),
+      }),
+    ).toBe(2026);
     expect(isValidBirthday(leap)).toBe(true);
     expect(isValidBirthday({ month: 2, day: 30 })).toBe(false);
     expect(isValidBirthday({ month: 13, day: 1 })).toBe(false);
@@ -29,7 +42,10 @@ describe("birthday bonus", () => {
 describe("points expiry", () => {
   it("expires after N months without activity, warning N days before", () => {
     const base = { lastActivityAt: d("2026-01-31"), expiryMonths: 12, warningDays: 30 };
-    expect(expiryStatus({ ...base, now: d("2026-12-01") })).toEqual({ state: "active", expiresAt: d("2027-01-31") });
+    expect(expiryStatus({ ...base, now: d("2026-12-01") })).toEqual({
+      state: "active",
+      expiresAt: d("2027-01-31"),
+    });
     expect(expiryStatus({ ...base, now: d("2027-01-02") }).state).toBe("warning");
     expect(expiryStatus({ ...base, now: d("2027-01-31") }).state).toBe("due");
     expect(expiryStatus({ ...base, expiryMonths: null, now: d("2030-01-01") }).state).toBe("off");

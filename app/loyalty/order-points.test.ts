@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { orderPoints, splitChange } from "./order-points";
 import { E4 } from "./rates";
 
-const base = { paid: true, cancelled: false, grossEligible: 100_000n, refundedEligible: 0n, rateE4: 5 * E4, multiplierE4: E4 };
+const base = {
+  paid: true,
+  cancelled: false,
+  grossEligible: 100_000n,
+  refundedEligible: 0n,
+  rateE4: 5 * E4,
+  multiplierE4: E4,
+};
 
 describe("order points", () => {
   it("are worth the net eligible amount at the recorded terms", () => {

@@ -103,14 +103,20 @@ export const tiersSchema = z
     }
     for (let i = 1; i < tiers.length; i++) {
       if (tiers[i]!.threshold <= tiers[i - 1]!.threshold) {
-        ctx.addIssue({ code: "custom", path: [i, "threshold"], message: "must be above the previous tier's" });
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "threshold"],
+          message: "must be above the previous tier's",
+        });
       }
     }
     const names = tiers.map((tier) => tier.name.toLowerCase());
     const keys = tiers.map((tier) => tier.key);
     names.forEach((name, i) => {
-      if (names.indexOf(name) !== i) ctx.addIssue({ code: "custom", path: [i, "name"], message: "is used twice" });
-      if (keys.indexOf(keys[i]!) !== i) ctx.addIssue({ code: "custom", path: [i, "key"], message: "is used twice" });
+      if (names.indexOf(name) !== i)
+        ctx.addIssue({ code: "custom", path: [i, "name"], message: "is used twice" });
+      if (keys.indexOf(keys[i]!) !== i)
+        ctx.addIssue({ code: "custom", path: [i, "key"], message: "is used twice" });
     });
   });
 

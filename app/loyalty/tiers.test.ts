@@ -4,30 +4,54 @@ import { evaluateTier, graceEnd, windowStart } from "./tiers";
 import { parseMilli } from "./money";
 
 const at = (iso: string) => new Date(iso);
-const evaluate = (value: string, current: { tierKey: string | null; heldUntil: Date | null }, now: Date, grace = true) =>
-  evaluateTier({ tiers: DEFAULT_TIERS, window: "ROLLING_12_MONTHS", grace, value: parseMilli(value), current, now });
+const evaluate = (
+  value: string,
+  current: { tierKey: string | null; heldUntil: Date | null },
+  now: Date,
+  grace = true,
+) =>
+  evaluateTier({
+    tiers: DEFAULT_TIERS,
+    window: "ROLLING_12_MONTHS",
+    grace,
+    value: parseMilli(value),
+    current,
+    now,
+  });
 
 describe("tiers", () => {
   it("reaching a threshold moves the member up", () => {
     const d = evaluate("250.00", { tierKey: "member", heldUntil: null }, at("2026-03-01T00:00:00Z"));
     expect(d).toMatchObject({ tierKey: "silver", changed: true, direction: "up" });
     expect(d.heldUntil).toEqual(at("2027-03-01T00:00:00Z"));
-    expect(evaluate("999.99", { tierKey: "silver", heldUntil: d.heldUntil }, at("2026-04-01")).tierKey).toBe("silver");
-    expect(evaluate("1000", { tierKey: "silver", heldUntil: d.heldUntil }, at("2026-04-01")).tierKey).toBe("gold");
+    expect(evaluate("999.99", { tierKey: "silver", heldUntil: d.heldUntil }, at("2026-04-01")).tierKey).toBe(
+      "silver",
+    );
+    expect(evaluate("1000", { tierKey: "silver", heldUntil: d.heldUntil }, at("2026-04-01")).tierKey).toBe(
+      "gold",
+    );
   });
 
   it("with grace a member keeps the tier until the end of the next window", () => {
     const held = { tierKey: "gold", heldUntil: at("2027-01-10T00:00:00Z") };
     expect(evaluate("10.00", held, at("2026-12-01")).tierKey).toBe("gold");
-    expect(evaluate("10.00", held, at("2027-01-10T00:00:01Z"))).toMatchObject({ tierKey: "member", direction: "down" });
-    expect(evaluate("300.00", held, at("2027-02-01"))).toMatchObject({ tierKey: "silver", direction: "down" });
+    expect(evaluate("10.00", held, at("2027-01-10T00:00:01Z"))).toMatchObject({
+      tierKey: "member",
+      direction: "down",
+    });
+    expect(evaluate("300.00", held, at("2027-02-01"))).toMatchObject({
+      tierKey: "silver",
+      direction: "down",
+    });
     // Without grace the drop is immediate.
     expect(evaluate("10.00", held, at("2026-12-01"), false).tierKey).toBe("member");
   });
 
   it("requalifying extends the grace period", () => {
     const held = { tierKey: "gold", heldUntil: at("2026-06-01T00:00:00Z") };
-    expect(evaluate("1200.00", held, at("2026-05-01T00:00:00Z")).heldUntil).toEqual(at("2027-05-01T00:00:00Z"));
+    expect(evaluate("1200.00", held, at("2026-05-01T00:00:00Z")).heldUntil).toEqual(
+      at("2027-05-01T00:00:00Z"),
+    );
   });
 
   it("windows", () => {

@@ -80,7 +80,8 @@ export function evaluateTier(input: {
   const earnedRank = tierRank(tiers, earned?.key ?? null);
   // A tier removed from the program no longer counts.
   const currentRank = tierRank(tiers, current.tierKey);
-  const stillHeld = grace && currentRank > earnedRank && current.heldUntil !== null && current.heldUntil > now;
+  const stillHeld =
+    grace && currentRank > earnedRank && current.heldUntil !== null && current.heldUntil > now;
 
   let tierKey: string | null;
   let heldUntil: Date | null;

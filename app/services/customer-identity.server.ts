@@ -5,7 +5,13 @@
  * privacy rules require.
  */
 import type { PrismaClient } from "@prisma/client";
-import { appendEntry, findMemberByCustomer, ledgerEntryExists, lockMember, upsertMember } from "../db/members.server";
+import {
+  appendEntry,
+  findMemberByCustomer,
+  ledgerEntryExists,
+  lockMember,
+  upsertMember,
+} from "../db/members.server";
 import { ensureProgram } from "../db/program.server";
 import { inTransaction } from "../db/tx.server";
 import type { CustomerFacts } from "../shopify/order-payload";
@@ -27,7 +33,8 @@ export async function recordCustomer(
       accountState: customer.state,
     });
     const key = `bonus:signup:${customer.customerGid}`;
-    if (customer.state !== "enabled" || !program.active || program.signupBonus <= 0) return { signupBonus: 0 };
+    if (customer.state !== "enabled" || !program.active || program.signupBonus <= 0)
+      return { signupBonus: 0 };
     const locked = await lockMember(tx, shop, member.id);
     if (await ledgerEntryExists(tx, shop, key)) return { signupBonus: 0 };
     await appendEntry(tx, shop, locked, {
@@ -61,7 +68,9 @@ export async function recordDataRequest(db: PrismaClient, shop: string, customer
     select: { orderGid: true, paidAt: true, points: true, cancelledAt: true },
   });
   const data = JSON.parse(
-    JSON.stringify({ member, ledger, orders }, (_key, value) => (typeof value === "bigint" ? value.toString() : value)),
+    JSON.stringify({ member, ledger, orders }, (_key, value) =>
+      typeof value === "bigint" ? value.toString() : value,
+    ),
   );
   return db.dataRequest.create({ data: { shop, customerGid, requestedAt: now, data } });
 }

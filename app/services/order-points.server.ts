@@ -43,11 +43,16 @@ function sourceKey(event: OrderEvent): string {
   }
 }
 
-const orderGidOf = (event: OrderEvent) => (event.type === "refund" ? event.refund.orderGid : event.snapshot.orderGid);
+const orderGidOf = (event: OrderEvent) =>
+  event.type === "refund" ? event.refund.orderGid : event.snapshot.orderGid;
 
 async function recordSnapshot(tx: Tx, shop: string, order: OrderWithRefunds, snapshot: OrderSnapshot) {
   for (const refund of snapshot.refunds) {
-    await addRefund(tx, shop, order.id, { refundGid: refund.refundGid, refundedAt: refund.createdAt, parts: refund.parts });
+    await addRefund(tx, shop, order.id, {
+      refundGid: refund.refundGid,
+      refundedAt: refund.createdAt,
+      parts: refund.parts,
+    });
   }
   const newer = !order.snapshotAt || snapshot.updatedAt > order.snapshotAt;
   await tx.orderRecord.update({
@@ -113,11 +118,18 @@ export async function applyOrderEvent(
         await tx.orderRecord.update({ where: { id: order.id }, data: { paidAt: event.snapshot.paidAt } });
       }
       if (event.type === "cancelled" && !order.cancelledAt) {
-        await tx.orderRecord.update({ where: { id: order.id }, data: { cancelledAt: event.snapshot.updatedAt } });
+        await tx.orderRecord.update({
+          where: { id: order.id },
+          data: { cancelledAt: event.snapshot.updatedAt },
+        });
       }
       if (event.snapshot.customer) {
         const c = event.snapshot.customer;
-        await upsertMember(tx, shop, c.customerGid, { email: c.email, firstName: c.firstName, lastName: c.lastName });
+        await upsertMember(tx, shop, c.customerGid, {
+          email: c.email,
+          firstName: c.firstName,
+          lastName: c.lastName,
+        });
       }
     }
     order = await tx.orderRecord.findUniqueOrThrow({ where: { id: order.id }, include: { refunds: true } });
@@ -167,12 +179,22 @@ export async function applyOrderEvent(
     }
     await tx.orderRecord.update({
       where: { id: order.id },
-      data: { netEligibleMilli: netEligible, points: target, pendingPoints: order.pendingPoints + move.pending },
+      data: {
+        netEligibleMilli: netEligible,
+        points: target,
+        pendingPoints: order.pendingPoints + move.pending,
+      },
     });
     order = { ...order, points: target };
 
     // 4. The member's tier follows their activity.
-    await reevaluateTier(tx, shop, program, await tx.member.findUniqueOrThrow({ where: { id: member.id } }), now);
+    await reevaluateTier(
+      tx,
+      shop,
+      program,
+      await tx.member.findUniqueOrThrow({ where: { id: member.id } }),
+      now,
+    );
     return { orderGid, points: target, change };
   });
 }

@@ -20,7 +20,11 @@ export async function reevaluateTier(
   const settings = settingsOf(program);
   const activity = await memberActivity(tx, shop, member.customerGid, windowStart(settings.tierWindow, now));
   const value =
-    settings.tierBasis === "SPEND" ? activity.spend : settings.tierBasis === "POINTS" ? activity.points : activity.orders;
+    settings.tierBasis === "SPEND"
+      ? activity.spend
+      : settings.tierBasis === "POINTS"
+        ? activity.points
+        : activity.orders;
   const decision = evaluateTier({
     tiers: tierRulesOf(program.tiers),
     window: settings.tierWindow,

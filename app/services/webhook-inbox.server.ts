@@ -33,7 +33,8 @@ type Work = () => Promise<string | null>;
 
 function customerGidFrom(payload: unknown): string {
   const id = (payload as { customer?: { id?: unknown } })?.customer?.id;
-  if (typeof id !== "string" && typeof id !== "number") throw new PayloadError("payload.customer.id is missing");
+  if (typeof id !== "string" && typeof id !== "number")
+    throw new PayloadError("payload.customer.id is missing");
   if (!/^\d+$/.test(String(id))) throw new PayloadError("payload.customer.id is not an id");
   return `gid://shopify/Customer/${id}`;
 }
@@ -94,7 +95,11 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
   }
 }
 
-export async function processWebhook(db: PrismaClient, input: WebhookInput, now: Date): Promise<WebhookResult> {
+export async function processWebhook(
+  db: PrismaClient,
+  input: WebhookInput,
+  now: Date,
+): Promise<WebhookResult> {
   let work: Work;
   try {
     work = plan(db, input, parseLosslessJson(input.rawBody), now);
@@ -110,7 +115,8 @@ export async function processWebhook(db: PrismaClient, input: WebhookInput, now:
   }
   try {
     const detail = await work();
-    const outcome = detail && /^(test order|no customer|program paused)$/.test(detail) ? "ignored" : "processed";
+    const outcome =
+      detail && /^(test order|no customer|program paused)$/.test(detail) ? "ignored" : "processed";
     await finishDelivery(db, input.shop, delivery.id, outcome, detail, new Date());
     return { status: 200, outcome, ...(detail ? { detail } : {}) };
   } catch (error) {

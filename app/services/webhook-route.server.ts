@@ -9,7 +9,15 @@ import { processWebhook } from "./webhook-inbox.server";
 
 export async function handleWebhookRequest(request: Request): Promise<Response> {
   const rawBody = await request.clone().text();
-  const context = await authenticate.webhook(request);
+  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
+  try {
+    context = await authenticate.webhook(request);
+  } catch (error) {
+    // The library checks the HMAC before it parses the body, so a SyntaxError
+    // here is a correctly signed but malformed body: refuse it, write nothing.
+    if (error instanceof SyntaxError) return Response.json({ error: "body is not JSON" }, { status: 400 });
+    throw error;
+  }
   const result = await processWebhook(
     prisma,
     {

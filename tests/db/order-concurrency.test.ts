@@ -1,0 +1,76 @@
+/**
+ * Concurrency is decided by the database: row locks on the order and the
+ * member, and unique keys on every effect. On PostgreSQL these run truly in
+ * parallel on separate connections.
+ */
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { processWebhook } from "~/services/webhook-inbox.server";
+import { applyOrderEvent } from "~/services/order-points.server";
+import { fixtureBody } from "../support/fixtures";
+import { expectLedgerConsistent } from "../support/ledger-invariant";
+import { refundFacts, snapshot } from "../support/order-events";
+
+const now = new Date("2026-01-05T00:00:00Z");
+const delivery = (shop: string, webhookId: string, topic: string, rawBody: string) =>
+  processWebhook(prisma, { shop, webhookId, topic, rawBody }, now);
+
+describe("concurrent deliveries", () => {
+  it("5 copies of orders/paid at once (same and different webhook ids) credit once", async () => {
+    const shop = "burst.myshopify.com";
+    const body = fixtureBody("orders-paid");
+    const results = await Promise.all([
+      delivery(shop, "same", "ORDERS_PAID", body),
+      delivery(shop, "same", "ORDERS_PAID", body),
+      delivery(shop, "same", "ORDERS_PAID", body),
+      delivery(shop, "other-1", "ORDERS_PAID", body),
+      delivery(shop, "other-2", "ORDERS_PAID", body),
+    ]);
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const member = await prisma.member.findFirstOrThrow({ where: { shop } });
+    expect(member.balance).toBe(630);
+    expect(await prisma.ledgerEntry.count({ where: { shop } })).toBe(1);
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("two refunds of the same order at once never push its points below zero", async () => {
+    const shop = "refunds.myshopify.com";
+    const orderGid = "gid://shopify/Order/9007199254740995";
+    const customerGid = "gid://shopify/Customer/9007199254740997";
+    await applyOrderEvent(
+      prisma,
+      shop,
+      { type: "paid", snapshot: snapshot({ orderGid, customerGid, updatedAt: now, merchandise: 100_000n }) },
+      now,
+    );
+    // Each refund alone takes 70.00 of 100.00; together they exceed the order.
+    await Promise.all(
+      ["a", "b"].map((id) =>
+        applyOrderEvent(
+          prisma,
+          shop,
+          { type: "refund", refund: refundFacts(orderGid, `gid://shopify/Refund/${id}`, 70_000n) },
+          now,
+        ),
+      ),
+    );
+    const order = await prisma.orderRecord.findFirstOrThrow({ where: { shop, orderGid } });
+    expect(order.points).toBe(0);
+    const member = await prisma.member.findFirstOrThrow({ where: { shop } });
+    expect(member.balance).toBe(0);
+    const reversals = await prisma.ledgerEntry.findMany({ where: { shop, kind: "REVERSE" } });
+    expect(reversals.reduce((sum, e) => sum + e.points, 0)).toBe(-500);
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("paid and its refund arriving together converge", async () => {
+    const shop = "race.myshopify.com";
+    await Promise.all([
+      delivery(shop, "p", "ORDERS_PAID", fixtureBody("orders-paid")),
+      delivery(shop, "r", "REFUNDS_CREATE", fixtureBody("refunds-create")),
+      delivery(shop, "u", "ORDERS_UPDATED", fixtureBody("orders-updated")),
+    ]);
+    expect((await prisma.member.findFirstOrThrow({ where: { shop } })).balance).toBe(360);
+    await expectLedgerConsistent(prisma, shop);
+  });
+});

@@ -1,0 +1,50 @@
+/** Builds the domain events the order webhooks produce, for service-level tests. */
+import { NO_PARTS } from "~/loyalty/eligible";
+import type { OrderEvent } from "~/services/order-points.server";
+import type { OrderSnapshot, RefundFacts } from "~/shopify/order-payload";
+
+export function snapshot(input: {
+  orderGid: string;
+  customerGid: string | null;
+  updatedAt: Date;
+  merchandise: bigint;
+  cancelled?: boolean;
+  refunds?: RefundFacts[];
+  test?: boolean;
+}): OrderSnapshot {
+  return {
+    orderGid: input.orderGid,
+    updatedAt: input.updatedAt,
+    paidAt: new Date("2026-01-01T00:00:00Z"),
+    test: input.test ?? false,
+    cancelled: input.cancelled ?? false,
+    currency: "EUR",
+    taxesIncluded: false,
+    gross: { ...NO_PARTS, merchandise: input.merchandise },
+    refunds: input.refunds ?? [],
+    customer: input.customerGid
+      ? {
+          customerGid: input.customerGid,
+          email: null,
+          firstName: null,
+          lastName: null,
+          state: null,
+          tags: [],
+          tagsPresent: false,
+        }
+      : null,
+    discountCodes: [],
+  };
+}
+
+export function refundFacts(orderGid: string, refundGid: string, merchandise: bigint): RefundFacts {
+  return {
+    orderGid,
+    refundGid,
+    createdAt: new Date("2026-01-02T00:00:00Z"),
+    parts: { ...NO_PARTS, merchandise },
+  };
+}
+
+export const paidEvent = (s: OrderSnapshot): OrderEvent => ({ type: "paid", snapshot: s });
+export const refundEvent = (r: RefundFacts): OrderEvent => ({ type: "refund", refund: r });
