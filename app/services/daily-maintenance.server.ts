@@ -51,7 +51,11 @@ export async function reevaluateAllTiers(db: PrismaClient, shop: string, now: Da
   }
 }
 
-export async function runDailyMaintenance(db: PrismaClient, shop: string, now: Date): Promise<MaintenanceReport> {
+export async function runDailyMaintenance(
+  db: PrismaClient,
+  shop: string,
+  now: Date,
+): Promise<MaintenanceReport> {
   const report: MaintenanceReport = {
     released: await releaseDuePoints(db, shop, now),
     tierChanges: await reevaluateAllTiers(db, shop, now),
@@ -109,7 +113,9 @@ export async function runDailyMaintenance(db: PrismaClient, shop: string, now: D
         const member = await lockMember(tx, shop, id);
         const year = birthdayBonusYear({
           birthday:
-            member.birthdayMonth && member.birthdayDay ? { month: member.birthdayMonth, day: member.birthdayDay } : null,
+            member.birthdayMonth && member.birthdayDay
+              ? { month: member.birthdayMonth, day: member.birthdayDay }
+              : null,
           setAt: member.birthdaySetAt,
           lastAwardedYear: member.lastBirthdayYear,
           today: now,

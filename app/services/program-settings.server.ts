@@ -14,16 +14,28 @@ import { reevaluateAllTiers } from "./daily-maintenance.server";
 
 export class SettingsError extends Error {
   constructor(readonly fieldErrors: Record<string, string>) {
-    super(`invalid settings: ${Object.entries(fieldErrors).map(([k, v]) => `${k} ${v}`).join("; ")}`);
+    super(
+      `invalid settings: ${Object.entries(fieldErrors)
+        .map(([k, v]) => `${k} ${v}`)
+        .join("; ")}`,
+    );
     this.name = "SettingsError";
   }
 }
 
-function fieldErrors(issues: { path: PropertyKey[]; message: string }[], prefix = ""): Record<string, string> {
-  return Object.fromEntries(issues.map((issue) => [`${prefix}${issue.path.map(String).join(".")}`, issue.message]));
+function fieldErrors(
+  issues: { path: PropertyKey[]; message: string }[],
+  prefix = "",
+): Record<string, string> {
+  return Object.fromEntries(
+    issues.map((issue) => [`${prefix}${issue.path.map(String).join(".")}`, issue.message]),
+  );
 }
 
-export async function getProgram(db: PrismaClient, shop: string): Promise<{ settings: ProgramSettings; tiers: TierRule[] }> {
+export async function getProgram(
+  db: PrismaClient,
+  shop: string,
+): Promise<{ settings: ProgramSettings; tiers: TierRule[] }> {
   const program = await ensureProgram(db, shop);
   return { settings: settingsOf(program), tiers: tierRulesOf(program.tiers) };
 }

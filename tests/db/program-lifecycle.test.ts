@@ -15,7 +15,10 @@ const newShop = () => `life-${counter++}.myshopify.com`;
 
 async function pay(shop: string, orderNo: number, amount: bigint, at: Date) {
   const orderGid = `gid://shopify/Order/${orderNo}`;
-  const s = { ...snapshot({ orderGid, customerGid: CUSTOMER, updatedAt: at, merchandise: amount }), paidAt: at };
+  const s = {
+    ...snapshot({ orderGid, customerGid: CUSTOMER, updatedAt: at, merchandise: amount }),
+    paidAt: at,
+  };
   return applyOrderEvent(prisma, shop, { type: "paid", snapshot: s }, at);
 }
 const member = (shop: string) =>
@@ -28,7 +31,12 @@ describe("pending period", () => {
     await updateProgram(prisma, shop, { settings: { pendingDays: 14 } }, day(0));
     await pay(shop, 1, 100_000n, day(0));
     expect(await member(shop)).toMatchObject({ balance: 0, pending: 500 });
-    await applyOrderEvent(prisma, shop, { type: "refund", refund: refundFacts("gid://shopify/Order/1", "gid://shopify/Refund/1", 20_000n) }, day(3));
+    await applyOrderEvent(
+      prisma,
+      shop,
+      { type: "refund", refund: refundFacts("gid://shopify/Order/1", "gid://shopify/Refund/1", 20_000n) },
+      day(3),
+    );
     expect(await member(shop)).toMatchObject({ balance: 0, pending: 400 });
     expect((await runDailyMaintenance(prisma, shop, day(13))).released).toBe(0);
     expect((await runDailyMaintenance(prisma, shop, day(14))).released).toBe(400);
@@ -51,7 +59,12 @@ describe("tiers", () => {
   it("a refund below the threshold drops the tier only after the grace period", async () => {
     const shop = newShop();
     await pay(shop, 1, 300_000n, day(0));
-    await applyOrderEvent(prisma, shop, { type: "refund", refund: refundFacts("gid://shopify/Order/1", "gid://shopify/Refund/9", 100_000n) }, day(2));
+    await applyOrderEvent(
+      prisma,
+      shop,
+      { type: "refund", refund: refundFacts("gid://shopify/Order/1", "gid://shopify/Refund/9", 100_000n) },
+      day(2),
+    );
     expect((await member(shop)).tierKey).toBe("silver"); // grace: kept until 12 months after it was earned
     await runDailyMaintenance(prisma, shop, day(366));
     expect((await member(shop)).tierKey).toBe("member");
@@ -119,10 +132,12 @@ describe("expiry and birthdays", () => {
     expect((await runDailyMaintenance(prisma, shop, day(19))).birthdayBonuses).toBe(0);
     const nextYear = new Date(Date.UTC(2027, 0, 20));
     expect((await runDailyMaintenance(prisma, shop, nextYear)).birthdayBonuses).toBe(1);
-    expect((await runDailyMaintenance(prisma, shop, new Date(Date.UTC(2027, 0, 21)))).birthdayBonuses).toBe(0);
-    expect((await member(shop)).balance).toBe(200);
-    await expect(setBirthday(prisma, shop, "gid://shopify/Customer/2", { month: 2, day: 30 }, day(0))).rejects.toThrow(
-      /birthday is not a date/,
+    expect((await runDailyMaintenance(prisma, shop, new Date(Date.UTC(2027, 0, 21)))).birthdayBonuses).toBe(
+      0,
     );
+    expect((await member(shop)).balance).toBe(200);
+    await expect(
+      setBirthday(prisma, shop, "gid://shopify/Customer/2", { month: 2, day: 30 }, day(0)),
+    ).rejects.toThrow(/birthday is not a date/);
   });
 });
