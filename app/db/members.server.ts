@@ -33,8 +33,10 @@ export async function upsertMember(
 
 /** Locks the member row until the transaction ends; every balance change goes through here. */
 export async function lockMember(tx: Tx, shop: string, memberId: string): Promise<Member> {
-  await tx.$queryRaw`SELECT id FROM "Member" WHERE shop = ${shop} AND id = ${memberId} FOR UPDATE`;
-  return tx.member.findFirstOrThrow({ where: { shop, id: memberId } });
+  const rows = await tx.$queryRaw<Member[]>`
+    SELECT * FROM "Member" WHERE shop = ${shop} AND id = ${memberId} FOR UPDATE`;
+  if (!rows[0]) throw new Error(`member ${memberId} of ${shop} not found`);
+  return rows[0];
 }
 
 export function findMemberByCustomer(tx: Tx, shop: string, customerGid: string): Promise<Member | null> {

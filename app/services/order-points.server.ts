@@ -5,7 +5,7 @@
  * difference with the event's own source key. Any order of arrival and any
  * number of duplicates converge on the same balances.
  */
-import type { LedgerKind, PrismaClient } from "@prisma/client";
+import type { LedgerKind, Member, OrderRecord, Prisma, PrismaClient } from "@prisma/client";
 import { appendEntry, lockMember, upsertMember } from "../db/members.server";
 import { addRefund, lockOrder, partsColumns, partsOf, type OrderWithRefunds } from "../db/orders.server";
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../db/program.server";
@@ -46,7 +46,13 @@ function sourceKey(event: OrderEvent): string {
 const orderGidOf = (event: OrderEvent) =>
   event.type === "refund" ? event.refund.orderGid : event.snapshot.orderGid;
 
-async function recordSnapshot(tx: Tx, shop: string, order: OrderWithRefunds, snapshot: OrderSnapshot) {
+/** The columns a snapshot changes: only a newer one replaces the amounts. */
+async function snapshotChanges(
+  tx: Tx,
+  shop: string,
+  order: OrderWithRefunds,
+  snapshot: OrderSnapshot,
+): Promise<Prisma.OrderRecordUpdateInput> {
   for (const refund of snapshot.refunds) {
     await addRefund(tx, shop, order.id, {
       refundGid: refund.refundGid,
@@ -55,23 +61,20 @@ async function recordSnapshot(tx: Tx, shop: string, order: OrderWithRefunds, sna
     });
   }
   const newer = !order.snapshotAt || snapshot.updatedAt > order.snapshotAt;
-  await tx.orderRecord.update({
-    where: { id: order.id },
-    data: {
-      ...(newer
-        ? {
-            snapshotAt: snapshot.updatedAt,
-            ...partsColumns(snapshot.gross),
-            taxesIncluded: snapshot.taxesIncluded,
-            currency: snapshot.currency,
-            test: snapshot.test,
-            discountCodes: snapshot.discountCodes,
-          }
-        : {}),
-      ...(snapshot.customer && !order.customerGid ? { customerGid: snapshot.customer.customerGid } : {}),
-      ...(snapshot.cancelled && !order.cancelledAt ? { cancelledAt: snapshot.updatedAt } : {}),
-    },
-  });
+  return {
+    ...(newer
+      ? {
+          snapshotAt: snapshot.updatedAt,
+          ...partsColumns(snapshot.gross),
+          taxesIncluded: snapshot.taxesIncluded,
+          currency: snapshot.currency,
+          test: snapshot.test,
+          discountCodes: snapshot.discountCodes,
+        }
+      : {}),
+    ...(snapshot.customer && !order.customerGid ? { customerGid: snapshot.customer.customerGid } : {}),
+    ...(snapshot.cancelled && !order.cancelledAt ? { cancelledAt: snapshot.updatedAt } : {}),
+  };
 }
 
 function inclusionsOf(order: OrderWithRefunds): Inclusions {
@@ -106,33 +109,25 @@ export async function applyOrderEvent(
     let order = await lockOrder(tx, shop, orderGid);
 
     // 1. Add the event's facts.
+    let member: Member | null = null;
     if (event.type === "refund") {
-      await addRefund(tx, shop, order.id, {
+      const added = await addRefund(tx, shop, order.id, {
         refundGid: event.refund.refundGid,
         refundedAt: event.refund.createdAt,
         parts: event.refund.parts,
       });
+      if (added) order = await tx.orderRecord.findUniqueOrThrow({ where: { id: order.id }, include: { refunds: true } });
     } else {
-      await recordSnapshot(tx, shop, order, event.snapshot);
-      if (event.type === "paid" && !order.paidAt) {
-        await tx.orderRecord.update({ where: { id: order.id }, data: { paidAt: event.snapshot.paidAt } });
-      }
-      if (event.type === "cancelled" && !order.cancelledAt) {
-        await tx.orderRecord.update({
-          where: { id: order.id },
-          data: { cancelledAt: event.snapshot.updatedAt },
-        });
-      }
-      if (event.snapshot.customer) {
-        const c = event.snapshot.customer;
-        await upsertMember(tx, shop, c.customerGid, {
-          email: c.email,
-          firstName: c.firstName,
-          lastName: c.lastName,
-        });
+      const { snapshot } = event;
+      const changes = await snapshotChanges(tx, shop, order, snapshot);
+      if (event.type === "paid" && !order.paidAt) changes.paidAt = snapshot.paidAt;
+      if (event.type === "cancelled" && !order.cancelledAt) changes.cancelledAt = snapshot.updatedAt;
+      order = await tx.orderRecord.update({ where: { id: order.id }, data: changes, include: { refunds: true } });
+      if (snapshot.customer) {
+        const { customerGid, email, firstName, lastName } = snapshot.customer;
+        member = await upsertMember(tx, shop, customerGid, { email, firstName, lastName });
       }
     }
-    order = await tx.orderRecord.findUniqueOrThrow({ where: { id: order.id }, include: { refunds: true } });
 
     // 2. Record the award terms the first time the order counts as paid.
     const outcome = (ignored?: OrderOutcome["ignored"]): OrderOutcome => ({
@@ -144,10 +139,12 @@ export async function applyOrderEvent(
     if (!order.paidAt || !order.snapshotAt) return outcome();
     if (order.test) return outcome("test order");
     if (!order.customerGid) return outcome("no customer");
-    const member = await upsertMember(tx, shop, order.customerGid, {});
+    if (member?.customerGid !== order.customerGid) member = await upsertMember(tx, shop, order.customerGid, {});
+    let terms: ReturnType<typeof awardTerms> | null = null;
     if (!order.awardedAt) {
       if (!program.active) return outcome("program paused");
-      order = await recordAwardTerms(tx, order, program, member.tierKey, now);
+      terms = awardTerms(order, program, member.tierKey, now);
+      order = { ...order, ...terms };
     }
 
     // 3. Move the ledger by the difference between what the order is worth and what it was.
@@ -161,12 +158,10 @@ export async function applyOrderEvent(
       multiplierE4: order.multiplierE4!,
     });
     const change = target - order.points;
-    const released = order.releasedAt !== null;
-    const move = splitChange(change, order.pendingPoints, released);
+    const move = splitChange(change, order.pendingPoints, order.releasedAt !== null);
     if (change !== 0) {
-      const locked = await lockMember(tx, shop, member.id);
       const kind: LedgerKind = change > 0 ? "EARN" : "REVERSE";
-      await appendEntry(tx, shop, locked, {
+      member = await appendEntry(tx, shop, await lockMember(tx, shop, member.id), {
         kind,
         points: move.available,
         pendingPoints: move.pending,
@@ -177,55 +172,41 @@ export async function applyOrderEvent(
         ...(change > 0 ? { activityAt: now } : {}),
       });
     }
+    if (!terms && change === 0 && netEligible === order.netEligibleMilli) {
+      return { orderGid, points: target, change };
+    }
     await tx.orderRecord.update({
       where: { id: order.id },
       data: {
+        ...terms,
         netEligibleMilli: netEligible,
         points: target,
         pendingPoints: order.pendingPoints + move.pending,
       },
     });
-    order = { ...order, points: target };
 
     // 4. The member's tier follows their activity.
-    await reevaluateTier(
-      tx,
-      shop,
-      program,
-      await tx.member.findUniqueOrThrow({ where: { id: member.id } }),
-      now,
-    );
+    await reevaluateTier(tx, shop, program, member, now);
     return { orderGid, points: target, change };
   });
 }
 
-async function recordAwardTerms(
-  tx: Tx,
-  order: OrderWithRefunds,
-  program: ProgramWithTiers,
-  tierKey: string | null,
-  now: Date,
-): Promise<OrderWithRefunds> {
+/** The terms an order earns under, fixed when it first counts as paid. */
+function awardTerms(order: OrderRecord, program: ProgramWithTiers, tierKey: string | null, now: Date) {
   const settings = settingsOf(program);
-  // The multiplier is that of the tier held before this order counts.
-  const multiplierE4 = multiplierOf(tierRulesOf(program.tiers), tierKey);
   const pending = settings.pendingDays > 0;
-  const releaseAt = pending ? new Date(order.paidAt!.getTime() + settings.pendingDays * 86_400_000) : null;
-  return tx.orderRecord.update({
-    where: { id: order.id },
-    data: {
-      awardedAt: now,
-      rateE4: settings.earnRateE4,
-      multiplierE4,
-      includeShipping: settings.includeShipping,
-      includeTax: settings.includeTax,
-      includeTips: settings.includeTips,
-      includeGiftCards: settings.includeGiftCards,
-      releaseAt,
-      releasedAt: pending ? null : now,
-    },
-    include: { refunds: true },
-  });
+  return {
+    awardedAt: now,
+    rateE4: settings.earnRateE4,
+    // The multiplier is that of the tier held before this order counts.
+    multiplierE4: multiplierOf(tierRulesOf(program.tiers), tierKey),
+    includeShipping: settings.includeShipping,
+    includeTax: settings.includeTax,
+    includeTips: settings.includeTips,
+    includeGiftCards: settings.includeGiftCards,
+    releaseAt: pending ? new Date(order.paidAt!.getTime() + settings.pendingDays * 86_400_000) : null,
+    releasedAt: pending ? null : now,
+  };
 }
 
 /**

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench:webhook`: the time Regulars takes to answer an orders/paid
+ * delivery (HMAC check, parse, delivery log, award, tier), called in-process
+ * through the real route, one delivery at a time. Prints p50/p95/p99 and the
+ * rate, on the embedded PGlite and, when BENCH_DATABASE_URL is set, on
+ * PostgreSQL (a scratch schema that is dropped afterwards).
+ * The HTTP-level load test at rising concurrency is bench issue #8's.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { API_KEY, API_SECRET_KEY, APP_URL, getHmac } from "@shopify/shopify-api/test-helpers";
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 500);
+const target = process.argv[2] ?? "pglite";
+const schema = `bench_${randomBytes(4).toString("hex")}`;
+
+Object.assign(process.env, {
+  SHOPIFY_API_KEY: API_KEY,
+  SHOPIFY_API_SECRET: API_SECRET_KEY,
+  SHOPIFY_APP_URL: APP_URL,
+  SCOPES: "read_orders",
+  LOG_LEVEL: "error",
+  DATA_DIR: "memory://",
+});
+if (target === "postgres") {
+  const base = process.env.BENCH_DATABASE_URL;
+  if (!base) throw new Error("BENCH_DATABASE_URL is required for the postgres target");
+  const url = new URL(base);
+  url.searchParams.set("schema", schema);
+  process.env.DATABASE_URL = url.toString();
+} else {
+  delete process.env.DATABASE_URL;
+}
+
+const { action } = await import("../app/routes/webhooks.orders.paid");
+const { database } = await import("../app/db.server");
+const template = readFileSync(new URL("../tests/fixtures/shopify/orders-paid.json", import.meta.url), "utf8");
+
+function request(i: number): Request {
+  const body = template
+    .replaceAll("6817362940512877913", String(7_000_000_000_000_000_000n + BigInt(i)))
+    .replaceAll("7302485617390244561", String(8_000_000_000_000_000_000n + BigInt(i % 200)));
+  return new Request(`${APP_URL}/webhooks/orders/paid`, {
+    method: "POST",
+    body,
+    headers: {
+      "Content-Type": "application/json",
+      "X-Shopify-Topic": "orders/paid",
+      "X-Shopify-Hmac-Sha256": getHmac(body, API_SECRET_KEY),
+      "X-Shopify-Shop-Domain": "bench.myshopify.com",
+      "X-Shopify-API-Version": "2026-10",
+      "X-Shopify-Webhook-Id": `bench-${i}`,
+      "X-Shopify-Triggered-At": new Date().toISOString(),
+    },
+  });
+}
+
+// Warm-up: first queries compile plans, first delivery creates the program.
+for (let i = 0; i < 20; i++) await action({ request: request(-1 - i), params: {}, context: {} });
+
+const timings: number[] = [];
+const started = performance.now();
+for (let i = 0; i < COUNT; i++) {
+  const req = request(i);
+  const t0 = performance.now();
+  const res = await action({ request: req, params: {}, context: {} });
+  timings.push(performance.now() - t0);
+  if (res.status !== 200) throw new Error(`delivery ${i} answered ${res.status}`);
+}
+const total = performance.now() - started;
+timings.sort((a, b) => a - b);
+const pct = (p: number) => timings[Math.min(timings.length - 1, Math.floor((p / 100) * timings.length))]!.toFixed(1);
+const balance = await database.prisma.member.aggregate({ _sum: { balance: true } });
+console.log(
+  `webhook orders/paid on ${database.kind}: ${COUNT} deliveries, p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms, ` +
+    `${((COUNT / total) * 1000).toFixed(0)} deliveries/s sequential; points credited ${balance._sum.balance}`,
+);
+if (target === "postgres") await database.prisma.$executeRawUnsafe(`DROP SCHEMA "${schema}" CASCADE`);
+await database.close();
