@@ -69,7 +69,8 @@ for (let i = 0; i < COUNT; i++) {
 }
 const total = performance.now() - started;
 timings.sort((a, b) => a - b);
-const pct = (p: number) => timings[Math.min(timings.length - 1, Math.floor((p / 100) * timings.length))]!.toFixed(1);
+const pct = (p: number) =>
+  timings[Math.min(timings.length - 1, Math.floor((p / 100) * timings.length))]!.toFixed(1);
 const balance = await database.prisma.member.aggregate({ _sum: { balance: true } });
 console.log(
   `webhook orders/paid on ${database.kind}: ${COUNT} deliveries, p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms, ` +

@@ -116,13 +116,21 @@ export async function applyOrderEvent(
         refundedAt: event.refund.createdAt,
         parts: event.refund.parts,
       });
-      if (added) order = await tx.orderRecord.findUniqueOrThrow({ where: { id: order.id }, include: { refunds: true } });
+      if (added)
+        order = await tx.orderRecord.findUniqueOrThrow({
+          where: { id: order.id },
+          include: { refunds: true },
+        });
     } else {
       const { snapshot } = event;
       const changes = await snapshotChanges(tx, shop, order, snapshot);
       if (event.type === "paid" && !order.paidAt) changes.paidAt = snapshot.paidAt;
       if (event.type === "cancelled" && !order.cancelledAt) changes.cancelledAt = snapshot.updatedAt;
-      order = await tx.orderRecord.update({ where: { id: order.id }, data: changes, include: { refunds: true } });
+      order = await tx.orderRecord.update({
+        where: { id: order.id },
+        data: changes,
+        include: { refunds: true },
+      });
       if (snapshot.customer) {
         const { customerGid, email, firstName, lastName } = snapshot.customer;
         member = await upsertMember(tx, shop, customerGid, { email, firstName, lastName });
@@ -139,7 +147,8 @@ export async function applyOrderEvent(
     if (!order.paidAt || !order.snapshotAt) return outcome();
     if (order.test) return outcome("test order");
     if (!order.customerGid) return outcome("no customer");
-    if (member?.customerGid !== order.customerGid) member = await upsertMember(tx, shop, order.customerGid, {});
+    if (member?.customerGid !== order.customerGid)
+      member = await upsertMember(tx, shop, order.customerGid, {});
     let terms: ReturnType<typeof awardTerms> | null = null;
     if (!order.awardedAt) {
       if (!program.active) return outcome("program paused");
