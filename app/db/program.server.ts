@@ -3,6 +3,15 @@ import type { Program, Tier } from "@prisma/client";
 import { DEFAULT_PROGRAM, DEFAULT_TIERS, type ProgramSettings, type TierRule } from "../loyalty/program";
 import type { Tx } from "./tx.server";
 
+const tierRow = (shop: string, tier: TierRule, position: number) => ({
+  shop,
+  key: tier.key,
+  name: tier.name,
+  position,
+  threshold: tier.threshold,
+  multiplierE4: tier.multiplierE4,
+});
+
 export type ProgramWithTiers = Program & { tiers: Tier[] };
 
 /** Finds the shop's program, creating it with the defaults if it has none (race-safe). */
@@ -14,14 +23,7 @@ export async function ensureProgram(tx: Tx, shop: string): Promise<ProgramWithTi
   if (existing) return existing;
   await tx.program.createMany({ data: [{ shop, ...DEFAULT_PROGRAM }], skipDuplicates: true });
   await tx.tier.createMany({
-    data: DEFAULT_TIERS.map((tier, position) => ({
-      shop,
-      key: tier.key,
-      name: tier.name,
-      position,
-      threshold: tier.threshold,
-      multiplierE4: tier.multiplierE4,
-    })),
+    data: DEFAULT_TIERS.map((tier, position) => tierRow(shop, tier, position)),
     skipDuplicates: true,
   });
   return tx.program.findUniqueOrThrow({
@@ -68,17 +70,7 @@ export async function updateProgramSettings(tx: Tx, shop: string, settings: Prog
 export async function replaceTiers(tx: Tx, shop: string, tiers: TierRule[]): Promise<void> {
   await tx.tier.deleteMany({ where: { shop, key: { notIn: tiers.map((tier) => tier.key) } } });
   for (const [position, tier] of tiers.entries()) {
-    await tx.tier.upsert({
-      where: { shop_key: { shop, key: tier.key } },
-      create: {
-        shop,
-        key: tier.key,
-        name: tier.name,
-        position,
-        threshold: tier.threshold,
-        multiplierE4: tier.multiplierE4,
-      },
-      update: { name: tier.name, position, threshold: tier.threshold, multiplierE4: tier.multiplierE4 },
-    });
+    const row = tierRow(shop, tier, position);
+    await tx.tier.upsert({ where: { shop_key: { shop, key: tier.key } }, create: row, update: row });
   }
 }

@@ -14,6 +14,10 @@ import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
 const SCOPES = "read_customers,read_orders,read_all_orders,write_customers,write_discounts";
 let edge: ShopifyEdge | undefined;
 
+/** Shopify answering token exchange, and GraphQL queries from `data`. */
+const shopifyServing = (data: Record<string, unknown>) =>
+  startShopifyEdge({ shop: TEST_SHOP, apiKey: API_KEY, apiSecretKey: API_SECRET_KEY, scopes: SCOPES, data });
+
 async function openAppAsMerchant(): Promise<Response | unknown> {
   const request = await setUpValidRequest(
     { type: RequestType.Admin, store: "test-shop", apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
@@ -35,19 +39,13 @@ afterEach(() => edge?.restore());
 describe("installing Regulars (token exchange + afterAuth)", () => {
   it("stores an expiring offline session and creates the shop's record with its details", async () => {
     // GIVEN Shopify answers token exchange and the ShopDetails query
-    edge = startShopifyEdge({
-      shop: TEST_SHOP,
-      apiKey: API_KEY,
-      apiSecretKey: API_SECRET_KEY,
-      scopes: SCOPES,
-      data: {
-        shop: {
-          name: "Test Shop",
-          myshopifyDomain: TEST_SHOP,
-          currencyCode: "EUR",
-          ianaTimezone: "Europe/Paris",
-          plan: { shopifyPlus: false },
-        },
+    edge = shopifyServing({
+      shop: {
+        name: "Test Shop",
+        myshopifyDomain: TEST_SHOP,
+        currencyCode: "EUR",
+        ianaTimezone: "Europe/Paris",
+        plan: { shopifyPlus: false },
       },
     });
 
@@ -80,13 +78,7 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
 
   it("still records the install when the shop details cannot be read", async () => {
     // GIVEN an Admin API that serves no shop (the query resolves to an error)
-    edge = startShopifyEdge({
-      shop: TEST_SHOP,
-      apiKey: API_KEY,
-      apiSecretKey: API_SECRET_KEY,
-      scopes: SCOPES,
-      data: {},
-    });
+    edge = shopifyServing({});
     await openAppAsMerchant();
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
     expect(shop.installedAt).not.toBeNull();
@@ -97,19 +89,13 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
     await prisma.shop.create({
       data: { domain: TEST_SHOP, installedAt: new Date("2025-01-01"), uninstalledAt: new Date("2025-06-01") },
     });
-    edge = startShopifyEdge({
-      shop: TEST_SHOP,
-      apiKey: API_KEY,
-      apiSecretKey: API_SECRET_KEY,
-      scopes: SCOPES,
-      data: {
-        shop: {
-          name: "Back",
-          myshopifyDomain: TEST_SHOP,
-          currencyCode: "USD",
-          ianaTimezone: "UTC",
-          plan: { shopifyPlus: true },
-        },
+    edge = shopifyServing({
+      shop: {
+        name: "Back",
+        myshopifyDomain: TEST_SHOP,
+        currencyCode: "USD",
+        ianaTimezone: "UTC",
+        plan: { shopifyPlus: true },
       },
     });
     await openAppAsMerchant();
@@ -120,13 +106,7 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
   });
 
   it("a forged session token gets no session and no shop", async () => {
-    edge = startShopifyEdge({
-      shop: TEST_SHOP,
-      apiKey: API_KEY,
-      apiSecretKey: API_SECRET_KEY,
-      scopes: SCOPES,
-      data: {},
-    });
+    edge = shopifyServing({});
     const request = await setUpValidRequest(
       { type: RequestType.Admin, store: "test-shop", apiKey: API_KEY, apiSecretKey: "forged-secret" },
       new Request(`${APP_URL}/app`),

@@ -8,6 +8,7 @@ import { action as compliance } from "~/routes/webhooks.compliance";
 import { callAction, webhookRequest } from "../support/webhooks";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
+import { resetLoyaltyData } from "../support/reset";
 
 const SHOP = "people.myshopify.com";
 const OTHER = "elsewhere.myshopify.com";
@@ -16,20 +17,7 @@ type Action = Parameters<typeof callAction>[0];
 const deliver = (action: Action, topic: string, rawBody: string, shop = SHOP, path?: string) =>
   callAction(action, webhookRequest({ topic, shop, body: null, rawBody, path }));
 
-beforeEach(async () => {
-  for (const table of [
-    "LedgerEntry",
-    "Member",
-    "OrderRefund",
-    "OrderRecord",
-    "WebhookDelivery",
-    "DataRequest",
-    "Tier",
-    "Program",
-  ]) {
-    await prisma.$executeRawUnsafe(`DELETE FROM "${table}"`);
-  }
-});
+beforeEach(() => resetLoyaltyData(prisma));
 
 describe("customers/create and customers/update", () => {
   it("keep the member's identity and pay the account bonus once, when the account is enabled", async () => {

@@ -7,6 +7,7 @@ import { action as refundsCreate } from "~/routes/webhooks.refunds.create";
 import { callAction, webhookRequest } from "../support/webhooks";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
+import { resetLoyaltyData } from "../support/reset";
 
 const SHOP = "fixture-shop.myshopify.com";
 const CUSTOMER = "gid://shopify/Customer/7302485617390244561";
@@ -31,19 +32,7 @@ const tableCounts = async () =>
     prisma.program.count(),
   ]);
 
-beforeEach(async () => {
-  for (const table of [
-    "LedgerEntry",
-    "Member",
-    "OrderRefund",
-    "OrderRecord",
-    "WebhookDelivery",
-    "Tier",
-    "Program",
-  ]) {
-    await prisma.$executeRawUnsafe(`DELETE FROM "${table}"`);
-  }
-});
+beforeEach(() => resetLoyaltyData(prisma));
 
 describe("orders/paid", () => {
   it("awards 5 points per 1.00 of eligible spend in shop money", async () => {
