@@ -141,3 +141,33 @@ describe("expiry and birthdays", () => {
     ).rejects.toThrow(/birthday is not a date/);
   });
 });
+
+describe("manual adjustments", () => {
+  it("apply once per idempotency key, record the staff member, and refuse bad input", async () => {
+    const { adjustPoints } = await import("~/services/adjust-points.server");
+    const shop = newShop();
+    const input = {
+      customerGid: CUSTOMER,
+      points: 250,
+      reason: "Goodwill",
+      staffId: "gid://shopify/StaffMember/7",
+      idempotencyKey: "form-123456",
+    };
+    expect(await adjustPoints(prisma, shop, input, day(0))).toEqual({ balance: 250, applied: true });
+    expect(await adjustPoints(prisma, shop, input, day(0))).toEqual({ balance: 250, applied: false });
+    await expect(
+      adjustPoints(prisma, shop, { ...input, points: -300, idempotencyKey: "form-654321" }, day(1)),
+    ).rejects.toMatchObject({ fieldErrors: { points: "would leave the balance below 0 (it is 250)" } });
+    expect(
+      await adjustPoints(prisma, shop, { ...input, points: -250, idempotencyKey: "form-654322" }, day(1)),
+    ).toEqual({ balance: 0, applied: true });
+    await expect(
+      adjustPoints(prisma, shop, { ...input, points: 0, reason: "", idempotencyKey: "x" }, day(1)),
+    ).rejects.toMatchObject({
+      fieldErrors: { points: expect.any(String), reason: "is required", idempotencyKey: expect.any(String) },
+    });
+    const entry = await prisma.ledgerEntry.findFirstOrThrow({ where: { shop, kind: "ADJUST" } });
+    expect(entry).toMatchObject({ staffId: "gid://shopify/StaffMember/7", note: "Goodwill" });
+    await expectLedgerConsistent(prisma, shop);
+  });
+});
