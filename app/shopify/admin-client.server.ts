@@ -21,15 +21,58 @@ export class AdminApiError extends Error {
   }
 }
 
+/**
+ * A failure that may not be final: throttled, a 5xx, a timeout or a dropped
+ * connection. The call may or may not have taken effect; retry later, after
+ * finding out (for a code: codeDiscountNodeByCode).
+ */
+export class AdminTransientError extends AdminApiError {
+  constructor(
+    message: string,
+    details?: unknown,
+    /** How long to wait before calling again, when Shopify said. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message, details);
+    this.name = "AdminTransientError";
+  }
+}
+
+type ErrorBody = { message?: string; extensions?: { code?: string } }[];
+
 export async function runQuery<Data>(
   admin: AdminGraphql,
   query: string,
   variables?: Record<string, unknown>,
 ): Promise<Data> {
-  const response = await admin.graphql(query, variables ? { variables } : undefined);
-  const body = (await response.json()) as { data?: Data; errors?: unknown };
+  let response: Response;
+  try {
+    response = await admin.graphql(query, variables ? { variables } : undefined);
+  } catch (error) {
+    // The Shopify library throws on HTTP errors; treat what is not a client error as transient.
+    const status = (error as { response?: { status?: number } }).response?.status;
+    if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+      throw new AdminApiError(`Admin API HTTP ${status}: ${(error as Error).message}`, error);
+    }
+    throw new AdminTransientError(`Admin API unreachable or failing: ${(error as Error).message}`, error);
+  }
+  if (response.status >= 500 || response.status === 429) {
+    throw new AdminTransientError(`Admin API HTTP ${response.status}`, await response.text().catch(() => null));
+  }
+  const body = (await response.json()) as {
+    data?: Data;
+    errors?: ErrorBody | string;
+    extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable: number; restoreRate: number } } };
+  };
   if (body.errors) {
-    throw new AdminApiError(`Admin API error: ${JSON.stringify(body.errors)}`, body.errors);
+    const errors = Array.isArray(body.errors) ? body.errors : [{ message: String(body.errors) }];
+    if (errors.some((error) => error.extensions?.code === "THROTTLED")) {
+      const cost = body.extensions?.cost;
+      const missing = (cost?.requestedQueryCost ?? 0) - (cost?.throttleStatus?.currentlyAvailable ?? 0);
+      const restore = cost?.throttleStatus?.restoreRate ?? 50;
+      throw new AdminTransientError("Admin API throttled", errors, Math.max(1000, Math.ceil((missing / restore) * 1000)));
+    }
+    throw new AdminApiError(`Admin API error: ${JSON.stringify(errors)}`, errors);
   }
   if (!body.data) throw new AdminApiError("Admin API response has no data");
   return body.data;

@@ -1,0 +1,140 @@
+/**
+ * The rewards catalog and the rules of redeeming: which rewards a member can
+ * have, and the codes they get (unambiguous characters, a shop prefix).
+ */
+import { z } from "zod";
+import { parseMilli } from "./money";
+
+export const REWARD_TYPES = ["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING"] as const;
+export type RewardType = (typeof REWARD_TYPES)[number];
+
+export interface RewardRule {
+  key: string;
+  title: string;
+  type: RewardType;
+  pointsCost: number;
+  amountMilli: bigint | null;
+  /** Percent x100: 10% = 1000. */
+  percentBps: number | null;
+  minimumSubtotalMilli: bigint | null;
+  codeLifetimeDays: number;
+  combinesWithOrder: boolean;
+  combinesWithProduct: boolean;
+  combinesWithShipping: boolean;
+  /** Empty: every tier. */
+  tierKeys: string[];
+  enabled: boolean;
+}
+
+const base = {
+  minimumSubtotalMilli: null,
+  codeLifetimeDays: 30,
+  combinesWithOrder: false,
+  combinesWithProduct: false,
+  combinesWithShipping: true,
+  tierKeys: [],
+  enabled: true,
+  percentBps: null,
+};
+
+export const DEFAULT_REWARDS: RewardRule[] = [
+  {
+    ...base,
+    key: "5-off",
+    title: "5.00 off",
+    type: "FIXED_AMOUNT",
+    pointsCost: 500,
+    amountMilli: parseMilli("5.00"),
+  },
+  {
+    ...base,
+    key: "10-off",
+    title: "10.00 off",
+    type: "FIXED_AMOUNT",
+    pointsCost: 1000,
+    amountMilli: parseMilli("10.00"),
+  },
+  {
+    ...base,
+    key: "25-off",
+    title: "25.00 off",
+    type: "FIXED_AMOUNT",
+    pointsCost: 2500,
+    amountMilli: parseMilli("25.00"),
+  },
+  {
+    ...base,
+    key: "free-shipping",
+    title: "Free shipping",
+    type: "FREE_SHIPPING",
+    pointsCost: 400,
+    amountMilli: null,
+    combinesWithShipping: false,
+    combinesWithOrder: true,
+    combinesWithProduct: true,
+  },
+];
+
+export const rewardSchema = z
+  .object({
+    key: z.string().regex(/^[a-z0-9-]{1,40}$/, "use 1-40 lowercase letters, digits or dashes"),
+    title: z.string().trim().min(1, "is required").max(80),
+    type: z.enum(REWARD_TYPES),
+    pointsCost: z.number().int().min(1).max(10_000_000),
+    amountMilli: z.bigint().min(1n).max(100_000_000n).nullable(),
+    percentBps: z.number().int().min(1).max(10_000).nullable(),
+    minimumSubtotalMilli: z.bigint().min(0n).nullable(),
+    codeLifetimeDays: z.number().int().min(1).max(365),
+    combinesWithOrder: z.boolean(),
+    combinesWithProduct: z.boolean(),
+    combinesWithShipping: z.boolean(),
+    tierKeys: z.array(z.string()),
+    enabled: z.boolean(),
+  })
+  .superRefine((reward, ctx) => {
+    if (reward.type === "FIXED_AMOUNT" && reward.amountMilli === null) {
+      ctx.addIssue({ code: "custom", path: ["amountMilli"], message: "is required for an amount off" });
+    }
+    if (reward.type === "PERCENTAGE" && reward.percentBps === null) {
+      ctx.addIssue({ code: "custom", path: ["percentBps"], message: "is required for a percentage off" });
+    }
+  });
+
+export type RedeemRefusal =
+  "reward not found" | "reward disabled" | "not for your tier" | "not enough points" | "program paused";
+
+/** Why a member cannot redeem a reward now, or null if they can. */
+export function redeemRefusal(input: {
+  reward: RewardRule | null;
+  balance: number;
+  tierKey: string | null;
+  programActive: boolean;
+}): RedeemRefusal | null {
+  const { reward, balance, tierKey, programActive } = input;
+  if (!programActive) return "program paused";
+  if (!reward) return "reward not found";
+  if (!reward.enabled) return "reward disabled";
+  if (reward.tierKeys.length > 0 && (tierKey === null || !reward.tierKeys.includes(tierKey)))
+    return "not for your tier";
+  if (balance < reward.pointsCost) return "not enough points";
+  return null;
+}
+
+/** No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a code read aloud or copied by hand survives. */
+export const CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
+
+/** A code like "REG-7KQ4-MXTA" from random bytes (the caller supplies them). */
+export function rewardCode(prefix: string, randomBytes: Uint8Array, groups = 2, groupLength = 4): string {
+  const needed = groups * groupLength;
+  if (randomBytes.length < needed) throw new Error(`rewardCode needs ${needed} random bytes`);
+  const chars: string[] = [];
+  for (let i = 0; i < needed; i++) chars.push(CODE_ALPHABET[randomBytes[i]! % CODE_ALPHABET.length]!);
+  const body = Array.from({ length: groups }, (_, g) =>
+    chars.slice(g * groupLength, (g + 1) * groupLength).join(""),
+  );
+  const cleanPrefix = prefix
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "")
+    .slice(0, 10);
+  return [cleanPrefix, ...body].filter(Boolean).join("-");
+}

@@ -1,0 +1,205 @@
+/**
+ * Points -> a discount code, never lost, never doubled:
+ *   1. reserve: in one transaction, with the member row locked, check the
+ *      balance, debit it (REDEEM entry) and record the redemption RESERVED
+ *      with its code string chosen now. The idempotency key is unique per
+ *      shop: a repeated request finds the first redemption.
+ *   2. create the code in Shopify (one customer, one use, an expiry).
+ *   3. confirm: ISSUED. A definite refusal from Shopify gives the points back
+ *      (REDEEM_REFUND entry) and marks it FAILED. A transient failure leaves
+ *      it RESERVED; resuming first asks Shopify whether the code exists
+ *      (codeDiscountNodeByCode), so a code is never created twice.
+ */
+import { randomBytes } from "node:crypto";
+import type { PrismaClient, Redemption } from "@prisma/client";
+import { appendEntry, lockMember, upsertMember } from "../db/members.server";
+import { ensureProgram } from "../db/program.server";
+import { ensureRewards, rewardFromJson, rewardRuleOf, rewardToJson } from "../db/rewards.server";
+import { inTransaction } from "../db/tx.server";
+import { redeemRefusal, rewardCode, type RedeemRefusal } from "../loyalty/rewards";
+import { AdminTransientError, type AdminGraphql } from "../shopify/admin-client.server";
+import { createRewardCode, findRewardCode, type CreateCodeResult } from "../shopify/discount-codes.server";
+
+export class RedeemError extends Error {
+  constructor(readonly reason: RedeemRefusal | "idempotency key reused for another reward") {
+    super(reason);
+    this.name = "RedeemError";
+  }
+}
+
+export interface RedeemRequest {
+  customerGid: string;
+  rewardKey: string;
+  idempotencyKey: string;
+}
+
+export interface RedeemOptions {
+  /** Code prefix, e.g. from the shop name. */
+  codePrefix?: string;
+  random?: (size: number) => Uint8Array;
+}
+
+/** Step 1. Returns the redemption (new, or the one this idempotency key already made). */
+export async function reservePoints(
+  db: PrismaClient,
+  shop: string,
+  request: RedeemRequest,
+  now: Date,
+  options: RedeemOptions = {},
+): Promise<Redemption> {
+  if (!/^[\w-]{8,100}$/.test(request.idempotencyKey))
+    throw new Error("idempotency key must be 8-100 word characters");
+  return inTransaction(db, async (tx) => {
+    const program = await ensureProgram(tx, shop);
+    const member = await lockMember(tx, shop, (await upsertMember(tx, shop, request.customerGid, {})).id);
+    // Under the member lock, so two requests with one key cannot both pass.
+    const previous = await tx.redemption.findUnique({
+      where: { shop_idempotencyKey: { shop, idempotencyKey: request.idempotencyKey } },
+    });
+    if (previous) {
+      if (previous.rewardKey !== request.rewardKey || previous.customerGid !== request.customerGid) {
+        throw new RedeemError("idempotency key reused for another reward");
+      }
+      return previous;
+    }
+    const rewards = await ensureRewards(tx, shop);
+    const found = rewards.find((reward) => reward.key === request.rewardKey);
+    const rule = found ? rewardRuleOf(found) : null;
+    const refusal = redeemRefusal({
+      reward: rule,
+      balance: member.balance,
+      tierKey: member.tierKey,
+      programActive: program.active,
+    });
+    if (refusal) throw new RedeemError(refusal);
+    const random = options.random ?? ((size: number) => randomBytes(size));
+    const redemption = await tx.redemption.create({
+      data: {
+        shop,
+        memberId: member.id,
+        customerGid: request.customerGid,
+        rewardKey: rule!.key,
+        idempotencyKey: request.idempotencyKey,
+        code: rewardCode(options.codePrefix ?? "REG", random(8)),
+        pointsCost: rule!.pointsCost,
+        startsAt: now,
+        endsAt: new Date(now.getTime() + rule!.codeLifetimeDays * 86_400_000),
+        reward: rewardToJson(rule!),
+      },
+    });
+    await appendEntry(tx, shop, member, {
+      kind: "REDEEM",
+      points: -rule!.pointsCost,
+      sourceKey: `redeem:${redemption.id}`,
+      note: rule!.title,
+      activityAt: now,
+    });
+    return redemption;
+  });
+}
+
+async function refund(
+  db: PrismaClient,
+  shop: string,
+  redemption: Redemption,
+  reason: string,
+): Promise<Redemption> {
+  return inTransaction(db, async (tx) => {
+    const member = await lockMember(tx, shop, redemption.memberId);
+    const current = await tx.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
+    if (current.status !== "RESERVED") return current;
+    await appendEntry(tx, shop, member, {
+      kind: "REDEEM_REFUND",
+      points: current.pointsCost,
+      sourceKey: `redeem-refund:${current.id}`,
+      note: reason.slice(0, 500),
+    });
+    return tx.redemption.update({
+      where: { id: current.id },
+      data: { status: "FAILED", error: reason.slice(0, 2000), claimedUntil: null },
+    });
+  });
+}
+
+/** How long one attempt may hold a redemption before another may take over. */
+const CLAIM_MS = 60_000;
+
+async function callShopify(admin: AdminGraphql, redemption: Redemption): Promise<CreateCodeResult> {
+  // A previous attempt may have created the code before its answer was lost.
+  if (redemption.attempts > 1) {
+    const existing = await findRewardCode(admin, redemption.code);
+    if (existing) return { status: "created", nodeId: existing };
+  }
+  const reward = rewardFromJson(redemption.reward);
+  const result = await createRewardCode(admin, {
+    code: redemption.code,
+    title: `${reward.title} (Regulars)`,
+    customerGid: redemption.customerGid,
+    reward,
+    startsAt: redemption.startsAt,
+    endsAt: redemption.endsAt,
+  });
+  if (result.status === "created") return result;
+  // Refused: but if the code exists anyway (a concurrent or lost attempt made
+  // it; the string is ours alone), it is issued, not failed.
+  const existing = await findRewardCode(admin, redemption.code);
+  return existing ? { status: "created", nodeId: existing } : result;
+}
+
+/**
+ * Steps 2 and 3 for a RESERVED redemption; safe to call again after a crash
+ * or a transient failure (which it rethrows after recording it). Returns the
+ * redemption as it stands (RESERVED when another attempt holds it).
+ */
+export async function issueCode(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+  redemptionId: string,
+  now: () => Date = () => new Date(),
+): Promise<Redemption> {
+  const claimedAt = now();
+  const claim = await db.redemption.updateMany({
+    where: {
+      shop,
+      id: redemptionId,
+      status: "RESERVED",
+      OR: [{ claimedUntil: null }, { claimedUntil: { lt: claimedAt } }],
+    },
+    data: { attempts: { increment: 1 }, claimedUntil: new Date(claimedAt.getTime() + CLAIM_MS) },
+  });
+  const redemption = await db.redemption.findFirstOrThrow({ where: { shop, id: redemptionId } });
+  if (claim.count === 0) return redemption;
+
+  let result: CreateCodeResult;
+  try {
+    result = await callShopify(admin, redemption);
+  } catch (error) {
+    await db.redemption.update({
+      where: { id: redemption.id },
+      data: { error: (error as Error).message.slice(0, 2000), claimedUntil: null },
+    });
+    if (error instanceof AdminTransientError) throw error;
+    // Shopify refused the request itself (not a transient fault): the code was not created.
+    return refund(db, shop, redemption, (error as Error).message);
+  }
+  if (result.status === "rejected") return refund(db, shop, redemption, result.errors.join("; "));
+  await db.redemption.updateMany({
+    where: { shop, id: redemption.id, status: "RESERVED" },
+    data: { status: "ISSUED", discountNodeId: result.nodeId, error: null, claimedUntil: null },
+  });
+  return db.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
+}
+
+/** The whole redemption, for a request that can wait for Shopify. */
+export async function redeemReward(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+  request: RedeemRequest,
+  now: Date,
+  options: RedeemOptions = {},
+): Promise<Redemption> {
+  const reserved = await reservePoints(db, shop, request, now, options);
+  return issueCode(db, admin, shop, reserved.id, () => now);
+}

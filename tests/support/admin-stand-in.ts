@@ -1,0 +1,128 @@
+/**
+ * Shopify's Admin GraphQL API for discount codes, stood in for behind the
+ * app's AdminGraphql boundary (the `admin.graphql` function). Every document
+ * is validated against the official 2026-10 schema and executed with
+ * graphql-js; state follows Shopify's rules (a code is unique per shop), and
+ * faults can be queued: THROTTLED, a 5xx, or a response lost after the
+ * mutation took effect.
+ */
+import { execute, parse, validate } from "graphql";
+import type { AdminGraphql } from "~/shopify/admin-client.server";
+import { adminSchema } from "./admin-schema";
+
+export type Fault = "throttled" | "5xx" | "lost-response";
+
+interface StoredCode {
+  id: string;
+  kind: "basic" | "freeShipping";
+  input: Record<string, unknown>;
+}
+
+const COST = (available: number) => ({
+  requestedQueryCost: 10,
+  actualQueryCost: 10,
+  throttleStatus: { maximumAvailable: 2000, currentlyAvailable: available, restoreRate: 100 },
+});
+
+export function adminStandIn(options: { rejectCustomers?: string[] } = {}) {
+  const codes = new Map<string, StoredCode>();
+  const calls: { operation: string; variables: Record<string, unknown> }[] = [];
+  const faults: Fault[] = [];
+  let nextId = 1;
+
+  const create = (kind: StoredCode["kind"], input: Record<string, unknown>) => {
+    const code = String(input.code);
+    const customers = ((input.context as { customers?: { add?: string[] } })?.customers?.add ??
+      []) as string[];
+    if (customers.some((c) => options.rejectCustomers?.includes(c))) {
+      return {
+        codeDiscountNode: null,
+        userErrors: [
+          { field: ["context", "customers", "add"], code: "INVALID", message: "Customer does not exist" },
+        ],
+      };
+    }
+    if (codes.has(code)) {
+      return {
+        codeDiscountNode: null,
+        userErrors: [
+          { field: ["code"], code: "TAKEN", message: "Code must be unique. Please try a different code." },
+        ],
+      };
+    }
+    const id = `gid://shopify/DiscountCodeNode/${nextId++}`;
+    codes.set(code, { id, kind, input });
+    return { codeDiscountNode: { id }, userErrors: [] };
+  };
+
+  const root = {
+    discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
+      create("basic", basicCodeDiscount),
+    discountCodeFreeShippingCreate: ({
+      freeShippingCodeDiscount,
+    }: {
+      freeShippingCodeDiscount: Record<string, unknown>;
+    }) => create("freeShipping", freeShippingCodeDiscount),
+    codeDiscountNodeByCode: ({ code }: { code: string }) => {
+      const found = codes.get(code);
+      return found ? { id: found.id } : null;
+    },
+    discountCodeDelete: ({ id }: { id: string }) => {
+      for (const [code, stored] of codes) {
+        if (stored.id === id) {
+          codes.delete(code);
+          return { deletedCodeDiscountId: id, userErrors: [] };
+        }
+      }
+      return {
+        deletedCodeDiscountId: null,
+        userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist" }],
+      };
+    },
+  };
+
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+  const admin: AdminGraphql = {
+    graphql: async (query, init) => {
+      const variables = init?.variables ?? {};
+      const document = parse(query);
+      const operation = /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "anonymous";
+      calls.push({ operation, variables });
+      const errors = validate(adminSchema(), document);
+      if (errors.length > 0) {
+        return json({
+          errors: errors.map((e) => ({
+            message: e.message,
+            locations: e.locations,
+            extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+          })),
+        });
+      }
+      const fault = faults.shift();
+      if (fault === "throttled") {
+        return json({
+          errors: [
+            {
+              message: "Throttled",
+              extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+            },
+          ],
+          extensions: { cost: COST(5) },
+        });
+      }
+      if (fault === "5xx") return new Response("Bad Gateway", { status: 502 });
+      const result = await execute({
+        schema: adminSchema(),
+        document,
+        rootValue: root,
+        variableValues: variables,
+      });
+      if (fault === "lost-response") throw new TypeError("fetch failed: socket hang up");
+      return json({ ...result, extensions: { cost: COST(1990) } });
+    },
+  };
+
+  return { admin, codes, calls, faults };
+}
