@@ -48,6 +48,8 @@ export function settingsOf(program: Program): ProgramSettings {
     tierGrace: program.tierGrace,
     signupBonus: program.signupBonus,
     birthdayBonus: program.birthdayBonus,
+    returnPointsOnCancel: program.returnPointsOnCancel,
+    returnPointsOnExpiry: program.returnPointsOnExpiry,
   };
 }
 

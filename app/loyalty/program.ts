@@ -33,6 +33,10 @@ export interface ProgramSettings {
   signupBonus: number;
   /** Points on the member's birthday; 0 = off. */
   birthdayBonus: number;
+  /** Give a redemption's points back when the order that used its code is cancelled. */
+  returnPointsOnCancel: boolean;
+  /** Give a redemption's points back when its code expires unused. */
+  returnPointsOnExpiry: boolean;
 }
 
 export interface TierRule {
@@ -59,6 +63,8 @@ export const DEFAULT_PROGRAM: ProgramSettings = {
   tierGrace: true,
   signupBonus: 0,
   birthdayBonus: 0,
+  returnPointsOnCancel: true,
+  returnPointsOnExpiry: false,
 };
 
 export const DEFAULT_TIERS: TierRule[] = [
@@ -84,6 +90,8 @@ export const programSchema = z.object({
   tierGrace: z.boolean(),
   signupBonus: int(0, 1_000_000),
   birthdayBonus: int(0, 1_000_000),
+  returnPointsOnCancel: z.boolean(),
+  returnPointsOnExpiry: z.boolean(),
 });
 
 export const tiersSchema = z

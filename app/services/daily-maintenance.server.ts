@@ -5,7 +5,8 @@
  *   - re-evaluates every member's tier (windows slide, grace periods end);
  *   - expires balances after the program's months without activity, and
  *     marks members in the warning period;
- *   - pays birthday bonuses that are due.
+ *   - pays birthday bonuses that are due;
+ *   - marks reward codes past their end as expired.
  */
 import type { PrismaClient } from "@prisma/client";
 import { appendEntry, ledgerEntryExists, lockMember } from "../db/members.server";
@@ -14,6 +15,7 @@ import { inTransaction } from "../db/tx.server";
 import { birthdayBonusYear } from "../loyalty/bonuses";
 import { expiryStatus } from "../loyalty/expiry";
 import { releaseDuePoints } from "./order-points.server";
+import { expireCodes } from "./reward-lifecycle.server";
 import { reevaluateTier } from "./tier-standing.server";
 
 export interface MaintenanceReport {
@@ -23,6 +25,7 @@ export interface MaintenanceReport {
   expiredPoints: number;
   warned: number;
   birthdayBonuses: number;
+  codesExpired: number;
 }
 
 const PAGE = 500;
@@ -63,6 +66,7 @@ export async function runDailyMaintenance(
     expiredPoints: 0,
     warned: 0,
     birthdayBonuses: 0,
+    codesExpired: await expireCodes(db, shop, now),
   };
   const program = settingsOf(await ensureProgram(db, shop));
 

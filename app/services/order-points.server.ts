@@ -15,6 +15,7 @@ import { maxMilli } from "../loyalty/money";
 import { orderPoints, splitChange } from "../loyalty/order-points";
 import { multiplierOf } from "../loyalty/tiers";
 import type { OrderSnapshot, RefundFacts } from "../shopify/order-payload";
+import { applyOrderCodes } from "./reward-lifecycle.server";
 import { reevaluateTier } from "./tier-standing.server";
 
 export type OrderEvent =
@@ -131,6 +132,7 @@ export async function applyOrderEvent(
         data: changes,
         include: { refunds: true },
       });
+      await applyOrderCodes(tx, shop, order, program, now);
       if (snapshot.customer) {
         const { customerGid, email, firstName, lastName } = snapshot.customer;
         member = await upsertMember(tx, shop, customerGid, { email, firstName, lastName });

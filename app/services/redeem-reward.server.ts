@@ -13,6 +13,7 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, Redemption } from "@prisma/client";
 import { appendEntry, lockMember, upsertMember } from "../db/members.server";
+import { returnRedemptionPoints } from "./reward-lifecycle.server";
 import { ensureProgram } from "../db/program.server";
 import { ensureRewards, rewardFromJson, rewardRuleOf, rewardToJson } from "../db/rewards.server";
 import { inTransaction } from "../db/tx.server";
@@ -98,26 +99,16 @@ export async function reservePoints(
   });
 }
 
-async function refund(
-  db: PrismaClient,
-  shop: string,
-  redemption: Redemption,
-  reason: string,
-): Promise<Redemption> {
+function refund(db: PrismaClient, shop: string, redemption: Redemption, reason: string): Promise<Redemption> {
   return inTransaction(db, async (tx) => {
-    const member = await lockMember(tx, shop, redemption.memberId);
     const current = await tx.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
     if (current.status !== "RESERVED") return current;
-    await appendEntry(tx, shop, member, {
-      kind: "REDEEM_REFUND",
-      points: current.pointsCost,
-      sourceKey: `redeem-refund:${current.id}`,
-      note: reason.slice(0, 500),
+    const failed = await returnRedemptionPoints(tx, shop, current, {
+      status: "FAILED",
+      reason,
+      now: new Date(),
     });
-    return tx.redemption.update({
-      where: { id: current.id },
-      data: { status: "FAILED", error: reason.slice(0, 2000), claimedUntil: null },
-    });
+    return tx.redemption.update({ where: { id: failed.id }, data: { error: reason.slice(0, 2000) } });
   });
 }
 

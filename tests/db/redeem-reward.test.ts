@@ -6,6 +6,11 @@ import { AdminTransientError } from "~/shopify/admin-client.server";
 import { discountInput } from "~/shopify/discount-codes.server";
 import { DEFAULT_REWARDS } from "~/loyalty/rewards";
 import { ensureRewards } from "~/db/rewards.server";
+import { runDailyMaintenance } from "~/services/daily-maintenance.server";
+import { applyOrderEvent } from "~/services/order-points.server";
+import { updateProgram } from "~/services/program-settings.server";
+import { revokeCode } from "~/services/reward-lifecycle.server";
+import { snapshot } from "../support/order-events";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { adminStandIn } from "../support/admin-stand-in";
 
@@ -262,5 +267,91 @@ describe("redeeming", () => {
     expect(await prisma.redemption.count({ where: { shop } })).toBe(0);
     expect(shopify.calls).toEqual([]);
     expect(await balance(shop)).toBe(300);
+  });
+});
+
+describe("after a code is issued", () => {
+  async function issued(points = 1000) {
+    const shop = await shopWithBalance(points);
+    const shopify = adminStandIn();
+    const redemption = await redeemReward(
+      prisma,
+      shopify.admin,
+      shop,
+      { customerGid: CUSTOMER, rewardKey: "5-off", idempotencyKey: key(`life-${shop.replace(/\W/g, "")}`) },
+      NOW,
+    );
+    return { shop, shopify, redemption };
+  }
+  const orderWith = (code: string, cancelled: boolean) =>
+    snapshot({
+      orderGid: "gid://shopify/Order/77",
+      customerGid: CUSTOMER,
+      updatedAt: new Date(NOW.getTime() + (cancelled ? 2 : 1) * 3_600_000),
+      merchandise: 20_000n,
+      cancelled,
+    });
+
+  it("an order paid with the code marks it used; cancelling that order gives the points back once", async () => {
+    const { shop, redemption } = await issued();
+    const paid = {
+      ...orderWith(redemption.code.toLowerCase(), false),
+      discountCodes: [redemption.code.toLowerCase()],
+    };
+    await applyOrderEvent(prisma, shop, { type: "paid", snapshot: paid }, NOW);
+    expect(await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } })).toMatchObject({
+      status: "USED",
+      usedOrderGid: "gid://shopify/Order/77",
+    });
+    expect(await balance(shop)).toBe(500 + 100); // 1000 - 500 redeemed + 20.00 x 5 earned
+    const cancelled = { ...orderWith(redemption.code, true), discountCodes: [redemption.code] };
+    await applyOrderEvent(prisma, shop, { type: "cancelled", snapshot: cancelled }, NOW);
+    await applyOrderEvent(prisma, shop, { type: "cancelled", snapshot: cancelled }, NOW);
+    expect(await balance(shop)).toBe(1000); // order points reversed, redeemed points back
+    expect(await prisma.ledgerEntry.count({ where: { shop, kind: "REDEEM_REFUND" } })).toBe(1);
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("staff revoke an unused code: deleted in Shopify, points back; a used code cannot be revoked", async () => {
+    const { shop, shopify, redemption } = await issued();
+    const revoked = await revokeCode(
+      prisma,
+      shopify.admin,
+      shop,
+      { redemptionId: redemption.id, staffId: "staff-1" },
+      NOW,
+    );
+    expect(revoked.status).toBe("REVOKED");
+    expect(shopify.codes.size).toBe(0);
+    expect(await balance(shop)).toBe(1000);
+    await expect(
+      revokeCode(prisma, shopify.admin, shop, { redemptionId: redemption.id, staffId: "staff-1" }, NOW),
+    ).rejects.toThrow("not revocable");
+    await expect(
+      revokeCode(
+        prisma,
+        shopify.admin,
+        "other.myshopify.com",
+        { redemptionId: redemption.id, staffId: "x" },
+        NOW,
+      ),
+    ).rejects.toThrow("not found");
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("codes past their end expire; points come back only if the program says so", async () => {
+    const { shop, redemption } = await issued();
+    const later = new Date(redemption.endsAt.getTime() + 1000);
+    expect((await runDailyMaintenance(prisma, shop, later)).codesExpired).toBe(1);
+    expect(await prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } })).toMatchObject({
+      status: "EXPIRED",
+    });
+    expect(await balance(shop)).toBe(500);
+
+    const second = await issued();
+    await updateProgram(prisma, second.shop, { settings: { returnPointsOnExpiry: true } }, NOW);
+    await runDailyMaintenance(prisma, second.shop, new Date(second.redemption.endsAt.getTime() + 1000));
+    expect(await balance(second.shop)).toBe(1000);
+    await expectLedgerConsistent(prisma, second.shop);
   });
 });

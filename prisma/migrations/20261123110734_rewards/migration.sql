@@ -4,6 +4,10 @@ CREATE TYPE "RewardType" AS ENUM ('FIXED_AMOUNT', 'PERCENTAGE', 'FREE_SHIPPING')
 -- CreateEnum
 CREATE TYPE "RedemptionStatus" AS ENUM ('RESERVED', 'ISSUED', 'FAILED', 'USED', 'REVOKED', 'EXPIRED');
 
+-- AlterTable
+ALTER TABLE "Program" ADD COLUMN     "returnPointsOnCancel" BOOLEAN NOT NULL DEFAULT true,
+ADD COLUMN     "returnPointsOnExpiry" BOOLEAN NOT NULL DEFAULT false;
+
 -- CreateTable
 CREATE TABLE "Reward" (
     "id" TEXT NOT NULL,
@@ -46,6 +50,9 @@ CREATE TABLE "Redemption" (
     "error" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "claimedUntil" TIMESTAMP(3),
+    "usedOrderGid" TEXT,
+    "usedAt" TIMESTAMP(3),
+    "pointsReturnedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 

@@ -1,0 +1,128 @@
+/**
+ * What happens to a code after it is issued: used by an order, given back
+ * when that order is cancelled (setting, default on), revoked by staff
+ * (deleted in Shopify, points back), or expired unused (points back is a
+ * setting, default off). Points come back at most once per redemption.
+ */
+import type { PrismaClient, Redemption, RedemptionStatus } from "@prisma/client";
+import { appendEntry, lockMember } from "../db/members.server";
+import type { ProgramWithTiers } from "../db/program.server";
+import { inTransaction, type Tx } from "../db/tx.server";
+import type { AdminGraphql } from "../shopify/admin-client.server";
+import { deleteRewardCode } from "../shopify/discount-codes.server";
+
+/** Gives a redemption's points back (once) and sets its status, in the caller's transaction. */
+export async function returnRedemptionPoints(
+  tx: Tx,
+  shop: string,
+  redemption: Redemption,
+  input: { status: RedemptionStatus; reason: string; now: Date; staffId?: string },
+): Promise<Redemption> {
+  const member = await lockMember(tx, shop, redemption.memberId);
+  const current = await tx.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
+  if (current.pointsReturnedAt) return current;
+  await appendEntry(tx, shop, member, {
+    kind: "REDEEM_REFUND",
+    points: current.pointsCost,
+    sourceKey: `redeem-refund:${current.id}`,
+    note: input.reason.slice(0, 500),
+    staffId: input.staffId,
+  });
+  return tx.redemption.update({
+    where: { id: current.id },
+    data: { status: input.status, pointsReturnedAt: input.now, claimedUntil: null },
+  });
+}
+
+/**
+ * Called with every order snapshot: codes of ours on the order become USED;
+ * if the order is cancelled, their points come back (when the program says so).
+ */
+export async function applyOrderCodes(
+  tx: Tx,
+  shop: string,
+  order: { orderGid: string; discountCodes: string[]; cancelledAt: Date | null },
+  program: ProgramWithTiers,
+  now: Date,
+): Promise<void> {
+  if (order.discountCodes.length === 0) return;
+  const redemptions = await tx.redemption.findMany({
+    where: { shop, code: { in: order.discountCodes.map((code) => code.toUpperCase()) } },
+  });
+  for (const redemption of redemptions) {
+    const unused = redemption.status === "ISSUED" || redemption.status === "EXPIRED";
+    if (unused) {
+      await tx.redemption.update({
+        where: { id: redemption.id },
+        data: { status: "USED", usedOrderGid: order.orderGid, usedAt: now },
+      });
+    }
+    const usedByThisOrder =
+      unused || (redemption.status === "USED" && redemption.usedOrderGid === order.orderGid);
+    if (order.cancelledAt && usedByThisOrder && program.returnPointsOnCancel) {
+      await returnRedemptionPoints(tx, shop, redemption, {
+        status: "USED",
+        reason: `Order ${order.orderGid} was cancelled`,
+        now,
+      });
+    }
+  }
+}
+
+export class RevokeError extends Error {
+  constructor(readonly reason: "not found" | "not revocable") {
+    super(reason);
+    this.name = "RevokeError";
+  }
+}
+
+/** Staff revokes an unused code: deleted in Shopify first, then the points come back. */
+export async function revokeCode(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+  input: { redemptionId: string; staffId: string },
+  now: Date,
+): Promise<Redemption> {
+  const redemption = await db.redemption.findFirst({ where: { shop, id: input.redemptionId } });
+  if (!redemption) throw new RevokeError("not found");
+  if (redemption.status !== "ISSUED") throw new RevokeError("not revocable");
+  // Transient failures propagate: nothing changes here until Shopify confirms.
+  if (redemption.discountNodeId) await deleteRewardCode(admin, redemption.discountNodeId);
+  return inTransaction(db, async (tx) => {
+    const current = await tx.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
+    if (current.status !== "ISSUED") return current; // used in the meantime: keep what happened
+    return returnRedemptionPoints(tx, shop, current, {
+      status: "REVOKED",
+      reason: "Revoked by staff",
+      now,
+      staffId: input.staffId,
+    });
+  });
+}
+
+/** Marks issued codes past their end as expired; points come back if the program says so. */
+export async function expireCodes(db: PrismaClient, shop: string, now: Date): Promise<number> {
+  const program = await db.program.findUnique({ where: { shop } });
+  const due = await db.redemption.findMany({
+    where: { shop, status: "ISSUED", endsAt: { lte: now } },
+    select: { id: true },
+    take: 1000,
+  });
+  for (const { id } of due) {
+    await inTransaction(db, async (tx) => {
+      const current = await tx.redemption.findFirstOrThrow({ where: { shop, id } });
+      if (current.status !== "ISSUED") return;
+      if (program?.returnPointsOnExpiry) {
+        await returnRedemptionPoints(tx, shop, current, {
+          status: "EXPIRED",
+          reason: "Code expired unused",
+          now,
+        });
+      } else {
+        await tx.redemption.update({ where: { id }, data: { status: "EXPIRED" } });
+      }
+    });
+  }
+  return due.length;
+}
