@@ -49,6 +49,7 @@ export async function runQuery<Data>(
   try {
     response = await admin.graphql(query, variables ? { variables } : undefined);
   } catch (error) {
+    if (error instanceof AdminApiError) throw error; // already classified by the client
     // The Shopify library throws on HTTP errors; treat what is not a client error as transient.
     const status = (error as { response?: { status?: number } }).response?.status;
     if (status !== undefined && status >= 400 && status < 500 && status !== 429) {

@@ -26,6 +26,9 @@ export interface EdgeOptions {
   scopes: string;
   /** Root value for queries: plain objects whose properties are the fields served. */
   data: Record<string, unknown>;
+  /** Tokens Shopify already issued (e.g. to a session the test stored). */
+  accessTokens?: string[];
+  refreshTokens?: string[];
 }
 
 export interface EdgeCall {
@@ -69,7 +72,8 @@ function shopifyErrors(errors: readonly GraphQLError[]) {
 
 export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
   const calls: EdgeCall[] = [];
-  const accessTokens: string[] = [];
+  const accessTokens: string[] = [...(options.accessTokens ?? [])];
+  const refreshTokens: string[] = [...(options.refreshTokens ?? [])];
   const realFetch = globalThis.fetch;
 
   const handle = async (url: URL, init: RequestInit | undefined): Promise<Response> => {
@@ -79,6 +83,23 @@ export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
       if (params.client_id !== options.apiKey || params.client_secret !== options.apiSecretKey) {
         return json(401, { error: "invalid_client" });
       }
+      if (params.grant_type === "refresh_token") {
+        // Refresh tokens are single use: the old one stops working.
+        const index = refreshTokens.indexOf(params.refresh_token ?? "");
+        if (index < 0) return json(400, { error: "invalid_grant" });
+        refreshTokens.splice(index, 1);
+        const token = `shpat_${randomBytes(16).toString("hex")}`;
+        const refresh = `shprt_${randomBytes(16).toString("hex")}`;
+        accessTokens.push(token);
+        refreshTokens.push(refresh);
+        return json(200, {
+          access_token: token,
+          scope: options.scopes,
+          expires_in: 3600,
+          refresh_token: refresh,
+          refresh_token_expires_in: 7_776_000,
+        });
+      }
       try {
         const claims = verifySessionToken(params.subject_token ?? "", options.apiSecretKey, options.apiKey);
         if (claims.dest !== `https://${options.shop}`) return json(400, { error: "invalid_subject_token" });
@@ -86,16 +107,14 @@ export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
         return json(400, { error: "invalid_subject_token" });
       }
       const token = `shpat_${randomBytes(16).toString("hex")}`;
+      const refresh = `shprt_${randomBytes(16).toString("hex")}`;
       accessTokens.push(token);
+      if (params.expiring === "1") refreshTokens.push(refresh);
       return json(200, {
         access_token: token,
         scope: options.scopes,
         ...(params.expiring === "1"
-          ? {
-              expires_in: 3600,
-              refresh_token: `shprt_${randomBytes(16).toString("hex")}`,
-              refresh_token_expires_in: 7_776_000,
-            }
+          ? { expires_in: 3600, refresh_token: refresh, refresh_token_expires_in: 7_776_000 }
           : {}),
       });
     }
