@@ -15,7 +15,7 @@ import {
   PayloadError,
 } from "../shopify/order-payload";
 import { recordCustomer, recordDataRequest, redactCustomer } from "./customer-identity.server";
-import { applyOrderEvent, type OrderEvent } from "./order-points.server";
+import { applyOrderEvent, type OrderEvent, type OrderOutcome } from "./order-points.server";
 import { forgetShop } from "./shop-lifecycle.server";
 
 export interface WebhookInput extends DeliveryHeaders {
@@ -29,7 +29,14 @@ export interface WebhookResult {
   detail?: string;
 }
 
-type Work = () => Promise<string | null>;
+/** What applying a delivery did: a note for the log, and whether it was ignored on purpose. */
+type Done = { detail: string | null; ignored?: boolean };
+type Work = () => Promise<Done>;
+
+const fromOrder = (result: OrderOutcome): Done =>
+  result.ignored
+    ? { detail: result.ignored, ignored: true }
+    : { detail: `${result.change >= 0 ? "+" : ""}${result.change} points` };
 
 function customerGidFrom(payload: unknown): string {
   const id = (payload as { customer?: { id?: unknown } })?.customer?.id;
@@ -45,8 +52,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
   const order = (type: "paid" | "updated" | "cancelled"): Work => {
     const event: OrderEvent = { type, snapshot: parseOrderPayload(payload) };
     return async () => {
-      const result = await applyOrderEvent(db, shop, event, now);
-      return result.ignored ?? `${result.change >= 0 ? "+" : ""}${result.change} points`;
+      return fromOrder(await applyOrderEvent(db, shop, event, now));
     };
   };
   switch (input.topic) {
@@ -59,8 +65,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
     case "REFUNDS_CREATE": {
       const event: OrderEvent = { type: "refund", refund: parseRefundPayload(payload) };
       return async () => {
-        const result = await applyOrderEvent(db, shop, event, now);
-        return result.ignored ?? `${result.change} points`;
+        return fromOrder(await applyOrderEvent(db, shop, event, now));
       };
     }
     case "CUSTOMERS_CREATE":
@@ -68,27 +73,27 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       const customer = parseCustomerPayload(payload);
       return async () => {
         const { signupBonus } = await recordCustomer(db, shop, customer, now);
-        return signupBonus ? `signup bonus ${signupBonus}` : null;
+        return { detail: signupBonus ? `signup bonus ${signupBonus}` : null };
       };
     }
     case "CUSTOMERS_REDACT": {
       const customerGid = customerGidFrom(payload);
       return async () => {
         await redactCustomer(db, shop, customerGid);
-        return null;
+        return { detail: null };
       };
     }
     case "CUSTOMERS_DATA_REQUEST": {
       const customerGid = customerGidFrom(payload);
       return async () => {
         await recordDataRequest(db, shop, customerGid, now);
-        return null;
+        return { detail: null };
       };
     }
     case "SHOP_REDACT":
       return async () => {
         await forgetShop(db, { shop });
-        return null;
+        return { detail: null };
       };
     default:
       throw new PayloadError(`topic ${input.topic} is not handled here`);
@@ -114,9 +119,8 @@ export async function processWebhook(
     return { status: 200, outcome: "duplicate" };
   }
   try {
-    const detail = await work();
-    const outcome =
-      detail && /^(test order|no customer|program paused)$/.test(detail) ? "ignored" : "processed";
+    const { detail, ignored } = await work();
+    const outcome = ignored ? "ignored" : "processed";
     await finishDelivery(db, input.shop, delivery.id, outcome, detail, new Date());
     return { status: 200, outcome, ...(detail ? { detail } : {}) };
   } catch (error) {
