@@ -124,5 +124,5 @@ export function adminStandIn(options: { rejectCustomers?: string[] } = {}) {
     },
   };
 
-  return { admin, codes, calls, faults };
+  return { admin, root, codes, calls, faults };
 }

@@ -1,0 +1,108 @@
+/**
+ * What the storefront shows: for a logged-in member, their points, pending
+ * points, tier and progress, the rewards they can afford and their active
+ * codes; for a guest, how the program works and nothing personal.
+ */
+import type { PrismaClient } from "@prisma/client";
+import { memberActivity } from "../db/orders.server";
+import { ensureProgram, settingsOf, tierRulesOf } from "../db/program.server";
+import { ensureRewards, rewardRuleOf } from "../db/rewards.server";
+import { formatMilli } from "../loyalty/money";
+import { formatE4 } from "../loyalty/rates";
+import { qualifyingTier, tierRank, windowStart } from "../loyalty/tiers";
+
+export async function storefrontStatus(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string | null,
+  now: Date,
+) {
+  const program = await ensureProgram(db, shop);
+  const settings = settingsOf(program);
+  const tiers = tierRulesOf(program.tiers);
+  const rewards = (await ensureRewards(db, shop)).map(rewardRuleOf).filter((reward) => reward.enabled);
+  const money = settings.tierBasis === "SPEND";
+  const threshold = (value: bigint) => (money ? formatMilli(value) : value.toString());
+  const explainer = {
+    active: settings.active,
+    earnRate: formatE4(settings.earnRateE4),
+    tierBasis: settings.tierBasis,
+    tierWindow: settings.tierWindow,
+    tiers: tiers.map((tier) => ({
+      name: tier.name,
+      threshold: threshold(tier.threshold),
+      multiplier: formatE4(tier.multiplierE4),
+    })),
+    rewards: rewards.map((reward) => ({
+      key: reward.key,
+      title: reward.title,
+      pointsCost: reward.pointsCost,
+      type: reward.type,
+    })),
+  };
+  const member = customerGid
+    ? await db.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } })
+    : null;
+  if (!customerGid) return { loggedIn: false as const, program: explainer };
+  if (!member) {
+    return {
+      loggedIn: true as const,
+      program: explainer,
+      points: 0,
+      pending: 0,
+      tier: tiers[0]?.name ?? null,
+      nextTier: null,
+      rewards: [],
+      codes: [],
+    };
+  }
+  const activity = await memberActivity(db, shop, customerGid, windowStart(settings.tierWindow, now));
+  const value = money ? activity.spend : settings.tierBasis === "POINTS" ? activity.points : activity.orders;
+  const current = tiers.find((tier) => tier.key === member.tierKey) ?? qualifyingTier(tiers, value);
+  const next = tiers[tierRank(tiers, current?.key ?? null) + 1] ?? null;
+  const codes = await db.redemption.findMany({
+    where: { shop, memberId: member.id, status: "ISSUED", endsAt: { gt: now } },
+    orderBy: { createdAt: "desc" },
+  });
+  return {
+    loggedIn: true as const,
+    program: explainer,
+    points: member.balance,
+    pending: member.pending,
+    tier: current?.name ?? null,
+    nextTier: next
+      ? { name: next.name, remaining: threshold(next.threshold > value ? next.threshold - value : 0n) }
+      : null,
+    rewards: rewards
+      .filter(
+        (reward) =>
+          reward.tierKeys.length === 0 ||
+          (member.tierKey !== null && reward.tierKeys.includes(member.tierKey)),
+      )
+      .map((reward) => ({
+        key: reward.key,
+        title: reward.title,
+        pointsCost: reward.pointsCost,
+        affordable: member.balance >= reward.pointsCost,
+      })),
+    codes: codes.map((code) => ({
+      code: code.code,
+      title: (code.reward as { title?: string }).title ?? code.rewardKey,
+      endsAt: code.endsAt.toISOString(),
+    })),
+  };
+}
+
+/** At most `limit` redemption requests per customer per minute. */
+export async function redemptionRateExceeded(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string,
+  now: Date,
+  limit = 5,
+) {
+  const recent = await db.redemption.count({
+    where: { shop, customerGid, createdAt: { gt: new Date(now.getTime() - 60_000) } },
+  });
+  return recent >= limit;
+}

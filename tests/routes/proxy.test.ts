@@ -1,0 +1,185 @@
+/**
+ * The app proxy: requests signed the way Shopify signs them
+ * (setUpValidRequest, RequestType.Public); the customer comes only from the
+ * verified logged_in_customer_id.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  API_KEY,
+  API_SECRET_KEY,
+  APP_URL,
+  RequestType,
+  TEST_SHOP,
+  setUpValidRequest,
+} from "@shopify/shopify-api/test-helpers";
+import { prisma } from "~/db.server";
+import { loader as statusLoader } from "~/routes/proxy.status";
+import { action as redeemAction } from "~/routes/proxy.redeem";
+import { adjustPoints } from "~/services/adjust-points.server";
+import { adminStandIn } from "../support/admin-stand-in";
+import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
+import { resetLoyaltyData } from "../support/reset";
+
+const CUSTOMER_ID = "9007199254740993";
+const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;
+let edge: ShopifyEdge | undefined;
+let shopify: ReturnType<typeof adminStandIn>;
+
+async function proxyRequest(
+  path: string,
+  customerId: string | null,
+  init?: RequestInit,
+  secret = API_SECRET_KEY,
+) {
+  const url = new URL(`${APP_URL}/proxy/${path}`);
+  url.searchParams.set("path_prefix", "/apps/regulars");
+  url.searchParams.set("logged_in_customer_id", customerId ?? "");
+  return setUpValidRequest(
+    { type: RequestType.Public, store: "test-shop", apiSecretKey: secret },
+    new Request(url, init),
+  );
+}
+const call = async (fn: () => Promise<Response>) => fn().catch((thrown: unknown) => thrown as Response);
+const redeem = async (body: unknown, customerId: string | null = CUSTOMER_ID, secret?: string) => {
+  const request = await proxyRequest(
+    "redeem",
+    customerId,
+    { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } },
+    secret,
+  );
+  return call(() => redeemAction({ request, params: {}, context: {} }));
+};
+const status = async (customerId: string | null, secret?: string) => {
+  const request = await proxyRequest("status", customerId, undefined, secret);
+  return call(() => statusLoader({ request, params: {}, context: {} }));
+};
+
+beforeEach(async () => {
+  await resetLoyaltyData(prisma);
+  await prisma.redemption.deleteMany();
+  await prisma.session.deleteMany();
+  await prisma.session.create({
+    data: {
+      id: `offline_${TEST_SHOP}`,
+      shop: TEST_SHOP,
+      state: "",
+      isOnline: false,
+      accessToken: "shpat_proxy",
+      scope: "write_discounts",
+    },
+  });
+  shopify = adminStandIn();
+  edge = startShopifyEdge({
+    shop: TEST_SHOP,
+    apiKey: API_KEY,
+    apiSecretKey: API_SECRET_KEY,
+    scopes: "write_discounts",
+    data: shopify.root,
+    accessTokens: ["shpat_proxy"],
+  });
+  await adjustPoints(
+    prisma,
+    TEST_SHOP,
+    {
+      customerGid: CUSTOMER,
+      points: 1200,
+      reason: "Opening balance",
+      staffId: "test",
+      idempotencyKey: "seed-proxy-1",
+    },
+    new Date(),
+  );
+});
+afterEach(() => edge?.restore());
+
+describe("GET /apps/regulars/status", () => {
+  it("shows a member their points, tier, affordable rewards and codes", async () => {
+    const res = await status(CUSTOMER_ID);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      loggedIn: true,
+      points: 1200,
+      pending: 0,
+      tier: "Member",
+      nextTier: { name: "Silver", remaining: "250.00" },
+    });
+    expect(body.rewards.find((r: { key: string }) => r.key === "10-off")).toEqual({
+      key: "10-off",
+      title: "10.00 off",
+      pointsCost: 1000,
+      affordable: true,
+    });
+    expect(body.rewards.find((r: { key: string }) => r.key === "25-off").affordable).toBe(false);
+  });
+
+  it("a guest gets the program explainer and no personal data", async () => {
+    const body = await (await status(null)).json();
+    expect(body.loggedIn).toBe(false);
+    expect(body.program).toMatchObject({
+      earnRate: "5",
+      tiers: [{ name: "Member" }, { name: "Silver" }, { name: "Gold" }],
+    });
+    expect(JSON.stringify(body)).not.toContain("1200");
+  });
+
+  it("a forged signature is refused", async () => {
+    expect((await status(CUSTOMER_ID, "forged")).status).toBe(400);
+  });
+});
+
+describe("POST /apps/regulars/redeem", () => {
+  it("creates the code in Shopify and shows it; the same key twice gives the same code", async () => {
+    const first = await redeem({ rewardKey: "10-off", idempotencyKey: "tap-0001" });
+    expect(first.status).toBe(200);
+    const body = await first.json();
+    expect(body).toMatchObject({ status: "issued", pointsCost: 1000 });
+    expect(shopify.codes.has(body.code)).toBe(true);
+    const second = await (await redeem({ rewardKey: "10-off", idempotencyKey: "tap-0001" })).json();
+    expect(second.code).toBe(body.code);
+    expect(shopify.codes.size).toBe(1);
+    const after = await (await status(CUSTOMER_ID)).json();
+    expect(after).toMatchObject({ points: 200, codes: [{ code: body.code, title: "10.00 off" }] });
+  });
+
+  it("refuses clearly and changes nothing: not enough points, bad body, guest, forged signature", async () => {
+    const poor = await redeem({ rewardKey: "25-off", idempotencyKey: "tap-0002" });
+    expect([poor.status, (await poor.json()).error]).toEqual([409, "not enough points"]);
+    expect((await redeem({ rewardKey: "10-off" })).status).toBe(422);
+    expect((await redeem({ rewardKey: "10-off", idempotencyKey: "tap-0003" }, null)).status).toBe(401);
+    expect(
+      (await redeem({ rewardKey: "10-off", idempotencyKey: "tap-0004" }, CUSTOMER_ID, "forged")).status,
+    ).toBe(400);
+    expect(shopify.codes.size).toBe(0);
+    expect(await prisma.redemption.count()).toBe(0);
+    expect((await (await status(CUSTOMER_ID)).json()).points).toBe(1200);
+  });
+
+  it("a customer of another shop finds nothing here", async () => {
+    await prisma.member.updateMany({
+      where: { customerGid: CUSTOMER },
+      data: { shop: "other-shop.myshopify.com" },
+    });
+    const body = await (await status(CUSTOMER_ID)).json();
+    expect(body).toMatchObject({ loggedIn: true, points: 0, codes: [] });
+  });
+
+  it("is rate-limited per customer", async () => {
+    await adjustPoints(
+      prisma,
+      TEST_SHOP,
+      {
+        customerGid: CUSTOMER,
+        points: 10_000,
+        reason: "More",
+        staffId: "test",
+        idempotencyKey: "seed-proxy-2",
+      },
+      new Date(),
+    );
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++)
+      statuses.push((await redeem({ rewardKey: "5-off", idempotencyKey: `burst-000${i}` })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+  });
+});
