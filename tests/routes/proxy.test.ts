@@ -183,3 +183,25 @@ describe("POST /apps/regulars/redeem", () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
   });
 });
+
+describe("POST /apps/regulars/birthday", () => {
+  it("sets the birthday once; a second try, a bad date or a guest is refused", async () => {
+    const { action: birthdayAction } = await import("~/routes/proxy.birthday");
+    const post = async (body: unknown, customerId: string | null = CUSTOMER_ID) => {
+      const request = await proxyRequest("birthday", customerId, {
+        method: "POST",
+        body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json" },
+      });
+      return call(() => birthdayAction({ request, params: {}, context: {} }));
+    };
+    expect((await post({ month: 2, day: 30 })).status).toBe(422);
+    expect((await post({ month: 7, day: 14 }, null)).status).toBe(401);
+    expect((await post({ month: 7, day: 14 })).status).toBe(200);
+    expect((await post({ month: 8, day: 1 })).status).toBe(409);
+    const member = await prisma.member.findFirstOrThrow({
+      where: { shop: TEST_SHOP, customerGid: CUSTOMER },
+    });
+    expect([member.birthdayMonth, member.birthdayDay]).toEqual([7, 14]);
+  });
+});
