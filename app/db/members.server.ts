@@ -91,7 +91,13 @@ export async function appendEntry(tx: Tx, shop: string, member: Member, entry: E
     data: {
       balance: balanceAfter,
       pending: pendingAfter,
+      syncVersion: { increment: 1 },
       ...(entry.activityAt ? { lastActivityAt: entry.activityAt, expiryWarnedAt: null } : {}),
     },
   });
+}
+
+/** Something Shopify shows about the member changed without a ledger entry (codes, tier). */
+export async function markMemberChanged(tx: Tx, shop: string, memberId: string): Promise<void> {
+  await tx.member.updateMany({ where: { shop, id: memberId }, data: { syncVersion: { increment: 1 } } });
 }

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, Redemption } from "@prisma/client";
-import { appendEntry, lockMember, upsertMember } from "../db/members.server";
+import { appendEntry, lockMember, markMemberChanged, upsertMember } from "../db/members.server";
 import { returnRedemptionPoints } from "./reward-lifecycle.server";
 import { ensureProgram } from "../db/program.server";
 import { ensureRewards, rewardFromJson, rewardRuleOf, rewardToJson } from "../db/rewards.server";
@@ -175,10 +175,12 @@ export async function issueCode(
     return refund(db, shop, redemption, (error as Error).message);
   }
   if (result.status === "rejected") return refund(db, shop, redemption, result.errors.join("; "));
-  await db.redemption.updateMany({
+  const confirmed = await db.redemption.updateMany({
     where: { shop, id: redemption.id, status: "RESERVED" },
     data: { status: "ISSUED", discountNodeId: result.nodeId, error: null, claimedUntil: null },
   });
+  // The member's active codes changed: Shopify's copy needs a sync.
+  if (confirmed.count > 0) await markMemberChanged(db, shop, redemption.memberId);
   return db.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
 }
 

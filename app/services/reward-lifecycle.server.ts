@@ -5,7 +5,7 @@
  * setting, default off). Points come back at most once per redemption.
  */
 import type { PrismaClient, Redemption, RedemptionStatus } from "@prisma/client";
-import { appendEntry, lockMember } from "../db/members.server";
+import { appendEntry, lockMember, markMemberChanged } from "../db/members.server";
 import type { ProgramWithTiers } from "../db/program.server";
 import { inTransaction, type Tx } from "../db/tx.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
@@ -56,6 +56,7 @@ export async function applyOrderCodes(
         where: { id: redemption.id },
         data: { status: "USED", usedOrderGid: order.orderGid, usedAt: now },
       });
+      await markMemberChanged(tx, shop, redemption.memberId);
     }
     const usedByThisOrder =
       unused || (redemption.status === "USED" && redemption.usedOrderGid === order.orderGid);
@@ -121,6 +122,7 @@ export async function expireCodes(db: PrismaClient, shop: string, now: Date): Pr
         });
       } else {
         await tx.redemption.update({ where: { id }, data: { status: "EXPIRED" } });
+        await markMemberChanged(tx, shop, current.memberId);
       }
     });
   }

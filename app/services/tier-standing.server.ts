@@ -39,7 +39,7 @@ export async function reevaluateTier(
       data: {
         tierKey: decision.tierKey,
         tierHeldUntil: decision.heldUntil,
-        ...(decision.changed ? { tierChangedAt: now } : {}),
+        ...(decision.changed ? { tierChangedAt: now, syncVersion: { increment: 1 } } : {}),
       },
     });
   }

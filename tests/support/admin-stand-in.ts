@@ -55,7 +55,42 @@ export function adminStandIn(options: { rejectCustomers?: string[] } = {}) {
     return { codeDiscountNode: { id }, userErrors: [] };
   };
 
+  const metafields = new Map<string, { type: string; value: string }>();
   const root = {
+    metafieldsSet: ({
+      metafields: inputs,
+    }: {
+      metafields: { ownerId: string; namespace: string; key: string; type: string; value: string }[];
+    }) => {
+      if (inputs.length > 25) {
+        return {
+          metafields: [],
+          userErrors: [
+            {
+              field: ["metafields"],
+              code: "LESS_THAN_OR_EQUAL_TO",
+              message: "Exceeded the maximum metafields input limit of 25.",
+            },
+          ],
+        };
+      }
+      const blank = inputs.findIndex((m) => m.value === "");
+      if (blank >= 0) {
+        return {
+          metafields: [],
+          userErrors: [
+            {
+              field: ["metafields", String(blank), "value"],
+              code: "BLANK",
+              message: "Value can't be blank.",
+            },
+          ],
+        };
+      }
+      for (const m of inputs)
+        metafields.set(`${m.ownerId}|${m.namespace}|${m.key}`, { type: m.type, value: m.value });
+      return { metafields: inputs.map((m) => ({ key: m.key, namespace: m.namespace })), userErrors: [] };
+    },
     discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
       create("basic", basicCodeDiscount),
     discountCodeFreeShippingCreate: ({
@@ -124,5 +159,5 @@ export function adminStandIn(options: { rejectCustomers?: string[] } = {}) {
     },
   };
 
-  return { admin, root, codes, calls, faults };
+  return { admin, root, codes, metafields, calls, faults };
 }

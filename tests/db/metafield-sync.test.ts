@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { adjustPoints } from "~/services/adjust-points.server";
+import { syncMember } from "~/services/metafield-sync.server";
+import { NAMESPACE } from "~/shopify/member-metafields.server";
+import { adminStandIn } from "../support/admin-stand-in";
+
+const CUSTOMER = "gid://shopify/Customer/555";
+const metafield = (shopify: ReturnType<typeof adminStandIn>, key: string) =>
+  shopify.metafields.get(`${CUSTOMER}|${NAMESPACE}|${key}`)?.value;
+
+describe("customer metafields", () => {
+  it("converge to the final state after a burst of 50 changes, with far fewer writes", async () => {
+    const shop = "sync.myshopify.com";
+    const shopify = adminStandIn();
+    const adjust = (i: number) =>
+      adjustPoints(
+        prisma,
+        shop,
+        {
+          customerGid: CUSTOMER,
+          points: 10,
+          reason: "Burst",
+          staffId: "t",
+          idempotencyKey: `burst-key-${i}`,
+        },
+        new Date(),
+      );
+    await adjust(0);
+    const member = await prisma.member.findFirstOrThrow({ where: { shop } });
+    // 50 changes while syncs run concurrently, as jobs would.
+    const results = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        await adjust(i + 1);
+        return syncMember(prisma, shopify.admin, shop, member.id);
+      }),
+    );
+    // The job runner retries deferred syncs; one more run after the burst settles it.
+    while ((await syncMember(prisma, shopify.admin, shop, member.id)).deferred);
+    const final = await prisma.member.findFirstOrThrow({ where: { shop } });
+    expect(final.balance).toBe(510);
+    expect(metafield(shopify, "points")).toBe("510");
+    expect(metafield(shopify, "pending_points")).toBe("0");
+    expect(metafield(shopify, "tier")).toBe("Member");
+    expect(final.syncedVersion).toBe(final.syncVersion);
+    const writes = shopify.calls.filter((c) => c.operation === "MemberMetafieldsSet").length;
+    expect(writes).toBeLessThan(51);
+    expect(results.reduce((sum, r) => sum + r.writes, 0)).toBeLessThanOrEqual(writes);
+  });
+
+  it("an up-to-date member costs no write; a failed write is recorded and retried", async () => {
+    const shop = "sync2.myshopify.com";
+    const shopify = adminStandIn();
+    await adjustPoints(
+      prisma,
+      shop,
+      { customerGid: CUSTOMER, points: 7, reason: "One", staffId: "t", idempotencyKey: "one-key-1" },
+      new Date(),
+    );
+    const member = await prisma.member.findFirstOrThrow({ where: { shop } });
+    shopify.faults.push("5xx");
+    await expect(syncMember(prisma, shopify.admin, shop, member.id)).rejects.toThrow(/HTTP 502/);
+    expect((await prisma.member.findFirstOrThrow({ where: { shop } })).syncError).toMatch(/502/);
+    expect(await syncMember(prisma, shopify.admin, shop, member.id)).toEqual({ writes: 1, deferred: false });
+    expect(await syncMember(prisma, shopify.admin, shop, member.id)).toEqual({ writes: 0, deferred: false });
+    expect(metafield(shopify, "points")).toBe("7");
+    expect(JSON.parse(metafield(shopify, "tier_progress")!)).toEqual({ name: "Silver", remaining: "250.00" });
+  });
+});
