@@ -11,8 +11,7 @@ import { addRefund, lockOrder, partsColumns, partsOf, type OrderWithRefunds } fr
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../db/program.server";
 import { inTransaction, type Tx } from "../db/tx.server";
 import { addParts, eligibleAmount, NO_PARTS, type Inclusions } from "../loyalty/eligible";
-import { maxMilli } from "../loyalty/money";
-import { orderPoints, splitChange } from "../loyalty/order-points";
+import { netEligible, orderPoints, splitChange } from "../loyalty/order-points";
 import { multiplierOf } from "../loyalty/tiers";
 import type { OrderSnapshot, RefundFacts } from "../shopify/order-payload";
 import { applyOrderCodes } from "./reward-lifecycle.server";
@@ -87,15 +86,14 @@ function inclusionsOf(order: OrderWithRefunds): Inclusions {
   };
 }
 
-/** The order's net eligible amount under the inclusions recorded at award. */
-function netEligibleOf(order: OrderWithRefunds): bigint {
+/** The order's eligible amounts, before and of its refunds, under the inclusions recorded at award. */
+function eligibleOf(order: OrderWithRefunds): { grossEligible: bigint; refundedEligible: bigint } {
   const inclusions = inclusionsOf(order);
   const refunded = order.refunds.reduce((sum, refund) => addParts(sum, partsOf(refund)), NO_PARTS);
-  return maxMilli(
-    0n,
-    eligibleAmount(partsOf(order), inclusions, order.taxesIncluded) -
-      eligibleAmount(refunded, inclusions, order.taxesIncluded),
-  );
+  return {
+    grossEligible: eligibleAmount(partsOf(order), inclusions, order.taxesIncluded),
+    refundedEligible: eligibleAmount(refunded, inclusions, order.taxesIncluded),
+  };
 }
 
 export async function applyOrderEvent(
@@ -151,6 +149,10 @@ export async function applyOrderEvent(
     if (!order.customerGid) return outcome("no customer");
     if (member?.customerGid !== order.customerGid)
       member = await upsertMember(tx, shop, order.customerGid, {});
+    // Locked explicitly (not trusting the upsert's own lock) before the terms
+    // are read: the balance appended to and the tier that sets the multiplier
+    // are those left by every earlier order of this member.
+    member = await lockMember(tx, shop, member.id);
     let terms: ReturnType<typeof awardTerms> | null = null;
     if (!order.awardedAt) {
       if (!program.active) return outcome("program paused");
@@ -159,20 +161,20 @@ export async function applyOrderEvent(
     }
 
     // 3. Move the ledger by the difference between what the order is worth and what it was.
-    const netEligible = netEligibleOf(order);
-    const target = orderPoints({
+    const facts = {
       paid: true,
       cancelled: order.cancelledAt !== null,
-      grossEligible: netEligible,
-      refundedEligible: 0n,
+      ...eligibleOf(order),
       rateE4: order.rateE4!,
       multiplierE4: order.multiplierE4!,
-    });
+    };
+    const netEligibleMilli = netEligible(facts);
+    const target = orderPoints(facts);
     const change = target - order.points;
     const move = splitChange(change, order.pendingPoints, order.releasedAt !== null);
     if (change !== 0) {
       const kind: LedgerKind = change > 0 ? "EARN" : "REVERSE";
-      member = await appendEntry(tx, shop, await lockMember(tx, shop, member.id), {
+      member = await appendEntry(tx, shop, member, {
         kind,
         points: move.available,
         pendingPoints: move.pending,
@@ -183,14 +185,14 @@ export async function applyOrderEvent(
         ...(change > 0 ? { activityAt: now } : {}),
       });
     }
-    if (!terms && change === 0 && netEligible === order.netEligibleMilli) {
+    if (!terms && change === 0 && netEligibleMilli === order.netEligibleMilli) {
       return { orderGid, points: target, change };
     }
     await tx.orderRecord.update({
       where: { id: order.id },
       data: {
         ...terms,
-        netEligibleMilli: netEligible,
+        netEligibleMilli,
         points: target,
         pendingPoints: order.pendingPoints + move.pending,
       },

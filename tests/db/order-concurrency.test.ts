@@ -73,4 +73,31 @@ describe("concurrent deliveries", () => {
     expect((await prisma.member.findFirstOrThrow({ where: { shop } })).balance).toBe(360);
     await expectLedgerConsistent(prisma, shop);
   });
+
+  it("two orders of one customer at once: the second earns at the tier the first reached", async () => {
+    const shop = "tier-race.myshopify.com";
+    const customerGid = "gid://shopify/Customer/31";
+    await Promise.all(
+      [1, 2].map((n) =>
+        applyOrderEvent(
+          prisma,
+          shop,
+          {
+            type: "paid",
+            snapshot: snapshot({
+              orderGid: `gid://shopify/Order/${n}`,
+              customerGid,
+              updatedAt: now,
+              merchandise: 300_000n,
+            }),
+          },
+          now,
+        ),
+      ),
+    );
+    // Serially: 300.00 x 5 = 1500 at Member, which reaches Silver; then 300.00 x 5 x 1.25 = 1875.
+    const member = await prisma.member.findFirstOrThrow({ where: { shop } });
+    expect(member).toMatchObject({ balance: 3375, tierKey: "silver" });
+    await expectLedgerConsistent(prisma, shop);
+  });
 });
