@@ -5,6 +5,7 @@
  */
 import type { Db } from "../db/shops.server";
 import { ensureProgram } from "../db/program.server";
+import { ensureMemberMetafieldDefinitions } from "../shopify/member-metafields.server";
 import { fetchShopDetails } from "../shopify/shop-details.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import {
@@ -20,7 +21,8 @@ import {
 /**
  * The afterAuth hook: runs on install and whenever a new offline token is
  * stored. The shop is recorded first, so a failing Admin API call cannot
- * fail the install; its details are refreshed on every later authentication.
+ * fail the install; its details and the metafield definitions are brought
+ * up to date on every later authentication.
  */
 export async function recordInstall(
   db: Db,
@@ -31,6 +33,8 @@ export async function recordInstall(
   await ensureProgram(db, input.shop);
   try {
     await updateShopDetails(db, input.shop, await fetchShopDetails(admin));
+    // Typed, storefront-readable definitions for the $app:loyalty customer metafields.
+    await ensureMemberMetafieldDefinitions(admin);
     return {};
   } catch (error) {
     return { detailsError: error as Error };

@@ -4,7 +4,7 @@
  * `customer.metafields["$app:loyalty"].points.value`. One metafieldsSet call
  * (atomic, at most 25 metafields) writes them all.
  */
-import type { MemberMetafieldsSetMutation } from "../types/admin.generated";
+import type { CreateMemberMetafieldDefinitionMutation, MemberMetafieldsSetMutation } from "../types/admin.generated";
 import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
 
 export const NAMESPACE = "$app:loyalty";
@@ -51,4 +51,50 @@ export async function writeMemberMetafields(admin: AdminGraphql, customerGid: st
   });
   const errors = result.metafieldsSet?.userErrors ?? [];
   if (errors.length > 0) throw new AdminApiError(`metafieldsSet: ${errors.map((e) => e.message).join("; ")}`, errors);
+}
+
+export const CREATE_MEMBER_METAFIELD_DEFINITION = `#graphql
+  mutation CreateMemberMetafieldDefinition($definition: MetafieldDefinitionInput!) {
+    metafieldDefinitionCreate(definition: $definition) {
+      createdDefinition {
+        id
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+/** The definitions of the member metafields: typed, and readable by the storefront (Liquid). */
+export const MEMBER_METAFIELD_DEFINITIONS = [
+  { key: "points", name: "Loyalty points", type: "number_integer" },
+  { key: "pending_points", name: "Pending loyalty points", type: "number_integer" },
+  { key: "tier", name: "Loyalty tier", type: "single_line_text_field" },
+  { key: "tier_progress", name: "Progress to the next loyalty tier", type: "json" },
+  { key: "codes", name: "Active loyalty reward codes", type: "json" },
+].map((definition) => ({
+  ...definition,
+  namespace: NAMESPACE,
+  ownerType: "CUSTOMER",
+  access: { storefront: "PUBLIC_READ" },
+}));
+
+/** Creates the definitions; one that already exists (TAKEN, on a reinstall) is fine. */
+export async function ensureMemberMetafieldDefinitions(admin: AdminGraphql): Promise<number> {
+  let created = 0;
+  for (const definition of MEMBER_METAFIELD_DEFINITIONS) {
+    const result = await runQuery<CreateMemberMetafieldDefinitionMutation>(admin, CREATE_MEMBER_METAFIELD_DEFINITION, {
+      definition,
+    });
+    if (!result.metafieldDefinitionCreate) throw new AdminApiError("metafieldDefinitionCreate returned nothing");
+    const errors = result.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN");
+    if (errors.length > 0) {
+      throw new AdminApiError(`metafieldDefinitionCreate ${definition.key}: ${errors.map((e) => e.message).join("; ")}`, errors);
+    }
+    if (result.metafieldDefinitionCreate.createdDefinition) created++;
+  }
+  return created;
 }

@@ -41,6 +41,13 @@ export type MemberMetafieldsSetMutationVariables = AdminTypes.Exact<{
 
 export type MemberMetafieldsSetMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'key' | 'namespace'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'code' | 'message'>> }> };
 
+export type CreateMemberMetafieldDefinitionMutationVariables = AdminTypes.Exact<{
+  definition: AdminTypes.MetafieldDefinitionInput;
+}>;
+
+
+export type CreateMemberMetafieldDefinitionMutation = { metafieldDefinitionCreate?: AdminTypes.Maybe<{ createdDefinition?: AdminTypes.Maybe<Pick<AdminTypes.MetafieldDefinition, 'id'>>, userErrors: Array<Pick<AdminTypes.MetafieldDefinitionCreateUserError, 'field' | 'code' | 'message'>> }> };
+
 export type ShopDetailsQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -59,6 +66,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation CreateFreeShippingCode($input: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: CreateFreeShippingCodeMutation, variables: CreateFreeShippingCodeMutationVariables},
   "#graphql\n  mutation DeleteCode($id: ID!) {\n    discountCodeDelete(id: $id) {\n      deletedCodeDiscountId\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: DeleteCodeMutation, variables: DeleteCodeMutationVariables},
   "#graphql\n  mutation MemberMetafieldsSet($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        key\n        namespace\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: MemberMetafieldsSetMutation, variables: MemberMetafieldsSetMutationVariables},
+  "#graphql\n  mutation CreateMemberMetafieldDefinition($definition: MetafieldDefinitionInput!) {\n    metafieldDefinitionCreate(definition: $definition) {\n      createdDefinition {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: CreateMemberMetafieldDefinitionMutation, variables: CreateMemberMetafieldDefinitionMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -13,6 +13,34 @@ import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
 
 const SCOPES = "read_customers,read_orders,read_all_orders,write_customers,write_discounts";
 let edge: ShopifyEdge | undefined;
+let definitions: Record<string, unknown>[] = [];
+
+/** Shopify's metafieldDefinitionCreate: a (namespace, key, ownerType) exists once. */
+const metafieldDefinitionCreate = ({ definition }: { definition: Record<string, unknown> }) => {
+  const taken = definitions.some(
+    (d) =>
+      d.namespace === definition.namespace &&
+      d.key === definition.key &&
+      d.ownerType === definition.ownerType,
+  );
+  if (taken) {
+    return {
+      createdDefinition: null,
+      userErrors: [
+        {
+          field: ["definition", "key"],
+          code: "TAKEN",
+          message: "Key is in use for Customer metafields on the '$app:loyalty' namespace.",
+        },
+      ],
+    };
+  }
+  definitions.push(definition);
+  return {
+    createdDefinition: { id: `gid://shopify/MetafieldDefinition/${definitions.length}` },
+    userErrors: [],
+  };
+};
 
 /** Shopify answering token exchange, and GraphQL queries from `data`. */
 const shopifyServing = (data: Record<string, unknown>) =>
@@ -31,6 +59,7 @@ async function openAppAsMerchant(): Promise<Response | unknown> {
 }
 
 beforeEach(async () => {
+  definitions = [];
   await prisma.session.deleteMany();
   await prisma.shop.deleteMany();
 });
@@ -47,6 +76,7 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
         ianaTimezone: "Europe/Paris",
         plan: { shopifyPlus: false },
       },
+      metafieldDefinitionCreate,
     });
 
     // WHEN the merchant opens the embedded app for the first time
@@ -73,7 +103,25 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
     expect(edge.calls.map((call) => call.operationName ?? call.url)).toEqual([
       "/admin/oauth/access_token",
       "ShopDetails",
+      ...Array(5).fill("CreateMemberMetafieldDefinition"),
     ]);
+    // AND the $app:loyalty customer metafields are defined, readable by the storefront
+    expect(definitions.map((d) => d.key)).toEqual([
+      "points",
+      "pending_points",
+      "tier",
+      "tier_progress",
+      "codes",
+    ]);
+    // (toMatchObject: graphql-js adds the schema's input defaults, as Shopify's server would)
+    expect(definitions[0]).toMatchObject({
+      key: "points",
+      name: "Loyalty points",
+      type: "number_integer",
+      namespace: "$app:loyalty",
+      ownerType: "CUSTOMER",
+      access: { storefront: "PUBLIC_READ" },
+    });
   });
 
   it("still records the install when the shop details cannot be read", async () => {
@@ -97,12 +145,21 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
         ianaTimezone: "UTC",
         plan: { shopifyPlus: true },
       },
+      metafieldDefinitionCreate,
     });
+    // The definitions exist from the first install: Shopify answers TAKEN, which is fine.
+    definitions = ["points", "pending_points", "tier", "tier_progress", "codes"].map((key) => ({
+      key,
+      namespace: "$app:loyalty",
+      ownerType: "CUSTOMER",
+    }));
     await openAppAsMerchant();
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
     expect(shop.uninstalledAt).toBeNull();
     expect(shop.installedAt!.getTime()).toBeGreaterThan(new Date("2025-06-01").getTime());
     expect(shop.shopifyPlus).toBe(true);
+    expect(definitions).toHaveLength(5);
+    expect(edge.calls.filter((c) => c.operationName === "CreateMemberMetafieldDefinition")).toHaveLength(5);
   });
 
   it("a forged session token gets no session and no shop", async () => {
