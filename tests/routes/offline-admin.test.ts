@@ -11,6 +11,7 @@ import { NoOfflineSessionError, offlineAdmin } from "~/shopify/offline-admin.ser
 import { offlineTokens } from "~/shopify/offline-tokens.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
 import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
+import { storeOfflineSession } from "../support/sessions";
 
 const SHOP_DATA = {
   shop: {
@@ -33,21 +34,13 @@ const serve = (shop: string, tokens: { access?: string[]; refresh?: string[] } =
     refreshTokens: tokens.refresh,
   }));
 
-async function storeOfflineSession(expires: Date | null, refreshToken: string | null) {
-  await prisma.session.create({
-    data: {
-      id: `offline_${TEST_SHOP}`,
-      shop: TEST_SHOP,
-      state: "",
-      isOnline: false,
-      accessToken: "shpat_stored",
-      scope: "read_orders",
-      expires,
-      refreshToken,
-      refreshTokenExpires: refreshToken ? new Date(Date.now() + 86_400_000) : null,
-    },
+const storeSession = (expires: Date | null, refreshToken: string | null) =>
+  storeOfflineSession(prisma, TEST_SHOP, {
+    accessToken: "shpat_stored",
+    scope: "read_orders",
+    expires,
+    refreshToken,
   });
-}
 
 beforeEach(() => prisma.session.deleteMany());
 afterEach(() => edge?.restore());
@@ -55,7 +48,7 @@ afterEach(() => edge?.restore());
 describe("offline Admin API access", () => {
   it("queries with the stored offline token", async () => {
     serve(TEST_SHOP, { access: ["shpat_stored"] });
-    await storeOfflineSession(new Date(Date.now() + 3_600_000), "shprt_1");
+    await storeSession(new Date(Date.now() + 3_600_000), "shprt_1");
     const details = await fetchShopDetails(offlineAdmin({ shop: TEST_SHOP, tokens: offlineTokens }));
     expect(details).toEqual({
       name: "Edge",
@@ -68,7 +61,7 @@ describe("offline Admin API access", () => {
 
   it("refreshes a token about to expire, stores the new one and uses it", async () => {
     serve(TEST_SHOP, { access: ["shpat_stored"], refresh: ["shprt_1"] });
-    await storeOfflineSession(new Date(Date.now() + 60_000), "shprt_1");
+    await storeSession(new Date(Date.now() + 60_000), "shprt_1");
     await fetchShopDetails(offlineAdmin({ shop: TEST_SHOP, tokens: offlineTokens }));
     const session = await prisma.session.findUniqueOrThrow({ where: { id: `offline_${TEST_SHOP}` } });
     expect(session.accessToken).not.toBe("shpat_stored");
@@ -83,7 +76,7 @@ describe("offline Admin API access", () => {
 
   it("a revoked token is a definite error; no session is a clear one", async () => {
     serve(TEST_SHOP, { access: [] });
-    await storeOfflineSession(null, null);
+    await storeSession(null, null);
     await expect(
       fetchShopDetails(offlineAdmin({ shop: TEST_SHOP, tokens: offlineTokens })),
     ).rejects.toBeInstanceOf(AdminApiError);
@@ -95,7 +88,7 @@ describe("offline Admin API access", () => {
 
   it("the Admin API origin is configurable (a local Shopify stand-in)", async () => {
     serve("shopify-stand-in.localhost", { access: ["shpat_stored"] });
-    await storeOfflineSession(null, null);
+    await storeSession(null, null);
     const admin = offlineAdmin({
       shop: TEST_SHOP,
       tokens: offlineTokens,

@@ -19,6 +19,7 @@ import { adjustPoints } from "~/services/adjust-points.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
 import { resetLoyaltyData } from "../support/reset";
+import { storeOfflineSession } from "../support/sessions";
 
 const CUSTOMER_ID = "9007199254740993";
 const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;
@@ -58,16 +59,7 @@ beforeEach(async () => {
   await resetLoyaltyData(prisma);
   await prisma.redemption.deleteMany();
   await prisma.session.deleteMany();
-  await prisma.session.create({
-    data: {
-      id: `offline_${TEST_SHOP}`,
-      shop: TEST_SHOP,
-      state: "",
-      isOnline: false,
-      accessToken: "shpat_proxy",
-      scope: "write_discounts",
-    },
-  });
+  await storeOfflineSession(prisma, TEST_SHOP, { accessToken: "shpat_proxy", scope: "write_discounts" });
   shopify = adminStandIn();
   edge = startShopifyEdge({
     shop: TEST_SHOP,
