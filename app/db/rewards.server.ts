@@ -1,5 +1,6 @@
 /** The shop's rewards catalog and its redemptions. */
-import type { Reward } from "@prisma/client";
+import type { Prisma, Reward } from "@prisma/client";
+import { toJsonValue } from "./json.server";
 import { DEFAULT_REWARDS, type RewardRule } from "../loyalty/rewards";
 import type { Tx } from "./tx.server";
 
@@ -32,8 +33,7 @@ export function rewardRuleOf(reward: Reward): RewardRule {
 }
 
 /** RewardRule <-> JSON (bigints as strings) for the snapshot kept on a redemption. */
-export const rewardToJson = (rule: RewardRule) =>
-  JSON.parse(JSON.stringify(rule, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+export const rewardToJson = (rule: RewardRule) => toJsonValue(rule) as Prisma.InputJsonValue;
 
 export function rewardFromJson(json: unknown): RewardRule {
   const raw = json as Record<string, unknown>;

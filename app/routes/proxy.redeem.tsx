@@ -3,8 +3,7 @@ import { z } from "zod";
 import { prisma } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { proxyCustomer } from "../shopify/app-proxy.server";
-import { RedeemError, redeemReward } from "../services/redeem-reward.server";
-import { redemptionRateExceeded } from "../services/storefront-status.server";
+import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/redeem-reward.server";
 import { AdminTransientError } from "../shopify/admin-client.server";
 
 const bodySchema = z.object({

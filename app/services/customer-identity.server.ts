@@ -4,7 +4,8 @@
  * enabled. customers/redact and customers/data_request do what Shopify's
  * privacy rules require.
  */
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { toJsonValue } from "../db/json.server";
 import {
   appendEntry,
   findMemberByCustomer,
@@ -67,10 +68,6 @@ export async function recordDataRequest(db: PrismaClient, shop: string, customer
     where: { shop, customerGid },
     select: { orderGid: true, paidAt: true, points: true, cancelledAt: true },
   });
-  const data = JSON.parse(
-    JSON.stringify({ member, ledger, orders }, (_key, value) =>
-      typeof value === "bigint" ? value.toString() : value,
-    ),
-  );
+  const data = toJsonValue({ member, ledger, orders }) as Prisma.InputJsonValue;
   return db.dataRequest.create({ data: { shop, customerGid, requestedAt: now, data } });
 }

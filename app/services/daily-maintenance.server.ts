@@ -31,6 +31,7 @@ export interface MaintenanceReport {
 const PAGE = 500;
 
 export async function reevaluateAllTiers(db: PrismaClient, shop: string, now: Date): Promise<number> {
+  const program = await ensureProgram(db, shop);
   let changes = 0;
   let cursor: string | undefined;
   for (;;) {
@@ -44,7 +45,6 @@ export async function reevaluateAllTiers(db: PrismaClient, shop: string, now: Da
     if (members.length === 0) return changes;
     for (const { id } of members) {
       const changed = await inTransaction(db, async (tx) => {
-        const program = await ensureProgram(tx, shop);
         const member = await lockMember(tx, shop, id);
         return (await reevaluateTier(tx, shop, program, member, now)).changed;
       });

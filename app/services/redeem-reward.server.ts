@@ -99,16 +99,11 @@ export async function reservePoints(
   });
 }
 
-function refund(db: PrismaClient, shop: string, redemption: Redemption, reason: string): Promise<Redemption> {
+function refund(db: PrismaClient, shop: string, redemption: Redemption, reason: string, now: Date) {
   return inTransaction(db, async (tx) => {
     const current = await tx.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
     if (current.status !== "RESERVED") return current;
-    const failed = await returnRedemptionPoints(tx, shop, current, {
-      status: "FAILED",
-      reason,
-      now: new Date(),
-    });
-    return tx.redemption.update({ where: { id: failed.id }, data: { error: reason.slice(0, 2000) } });
+    return returnRedemptionPoints(tx, shop, current, { status: "FAILED", reason, now, error: reason });
   });
 }
 
@@ -166,15 +161,17 @@ export async function issueCode(
   try {
     result = await callShopify(admin, redemption);
   } catch (error) {
+    if (!(error instanceof AdminTransientError)) {
+      // Shopify refused the request itself (not a transient fault): the code was not created.
+      return refund(db, shop, redemption, (error as Error).message, now());
+    }
     await db.redemption.update({
       where: { id: redemption.id },
-      data: { error: (error as Error).message.slice(0, 2000), claimedUntil: null },
+      data: { error: error.message.slice(0, 2000), claimedUntil: null },
     });
-    if (error instanceof AdminTransientError) throw error;
-    // Shopify refused the request itself (not a transient fault): the code was not created.
-    return refund(db, shop, redemption, (error as Error).message);
+    throw error;
   }
-  if (result.status === "rejected") return refund(db, shop, redemption, result.errors.join("; "));
+  if (result.status === "rejected") return refund(db, shop, redemption, result.errors.join("; "), now());
   const confirmed = await db.redemption.updateMany({
     where: { shop, id: redemption.id, status: "RESERVED" },
     data: { status: "ISSUED", discountNodeId: result.nodeId, error: null, claimedUntil: null },
@@ -195,4 +192,18 @@ export async function redeemReward(
 ): Promise<Redemption> {
   const reserved = await reservePoints(db, shop, request, now, options);
   return issueCode(db, admin, shop, reserved.id, () => now);
+}
+
+/** At most `limit` redemption requests per customer per minute. */
+export async function redemptionRateExceeded(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string,
+  now: Date,
+  limit = 5,
+) {
+  const recent = await db.redemption.count({
+    where: { shop, customerGid, createdAt: { gt: new Date(now.getTime() - 60_000) } },
+  });
+  return recent >= limit;
 }

@@ -16,7 +16,7 @@ export async function returnRedemptionPoints(
   tx: Tx,
   shop: string,
   redemption: Redemption,
-  input: { status: RedemptionStatus; reason: string; now: Date; staffId?: string },
+  input: { status: RedemptionStatus; reason: string; now: Date; staffId?: string; error?: string },
 ): Promise<Redemption> {
   const member = await lockMember(tx, shop, redemption.memberId);
   const current = await tx.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
@@ -30,7 +30,12 @@ export async function returnRedemptionPoints(
   });
   return tx.redemption.update({
     where: { id: current.id },
-    data: { status: input.status, pointsReturnedAt: input.now, claimedUntil: null },
+    data: {
+      status: input.status,
+      pointsReturnedAt: input.now,
+      claimedUntil: null,
+      ...(input.error ? { error: input.error.slice(0, 2000) } : {}),
+    },
   });
 }
 

@@ -92,17 +92,3 @@ export async function storefrontStatus(
     })),
   };
 }
-
-/** At most `limit` redemption requests per customer per minute. */
-export async function redemptionRateExceeded(
-  db: PrismaClient,
-  shop: string,
-  customerGid: string,
-  now: Date,
-  limit = 5,
-) {
-  const recent = await db.redemption.count({
-    where: { shop, customerGid, createdAt: { gt: new Date(now.getTime() - 60_000) } },
-  });
-  return recent >= limit;
-}

@@ -5,21 +5,13 @@ import { action as uninstalled } from "~/routes/webhooks.app.uninstalled";
 import { action as scopesUpdate } from "~/routes/webhooks.app.scopes_update";
 import { action as compliance } from "~/routes/webhooks.compliance";
 import { callAction, webhookRequest } from "../support/webhooks";
+import { storeOfflineSession } from "../support/sessions";
 
 const OTHER_SHOP = "other-shop.myshopify.com";
 
 async function seedInstalledShop(shop: string, installedAt = new Date("2026-01-01T00:00:00Z")) {
   await prisma.shop.create({ data: { domain: shop, installedAt, scopes: "read_orders" } });
-  await prisma.session.create({
-    data: {
-      id: `offline_${shop}`,
-      shop,
-      state: "",
-      isOnline: false,
-      accessToken: "shpat_x",
-      scope: "read_orders",
-    },
-  });
+  await storeOfflineSession(prisma, shop, { accessToken: "shpat_x", scope: "read_orders" });
 }
 
 beforeEach(async () => {
