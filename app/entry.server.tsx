@@ -4,6 +4,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+// Starts the job queue (and its worker) with the server, not on the first job.
+import "./jobs.server";
 
 export const streamTimeout = 5000;
 

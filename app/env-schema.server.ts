@@ -57,6 +57,10 @@ export const envSchema = z.object({
   ),
   PORT: optional(z.coerce.number().int().min(1).max(65535)).transform((value) => value ?? 3000),
   LOG_LEVEL: optional(z.enum(["error", "warn", "info", "debug"])).transform((value) => value ?? "info"),
+  SHOPIFY_ADMIN_API_ORIGIN: optional(httpUrl.transform((value) => value.replace(/\/+$/, ""))),
+  JOB_WORKER: optional(z.enum(["on", "off"], { error: 'must be "on" or "off"' })).transform(
+    (value) => value ?? "on",
+  ),
 });
 
 export type Env = z.output<typeof envSchema>;

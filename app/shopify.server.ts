@@ -32,11 +32,11 @@ const shopify = shopifyApp({
   },
   hooks: {
     afterAuth: async ({ session, admin }) => {
-      const { detailsError } = await recordInstall(prisma, admin, {
-        shop: session.shop,
-        scopes: session.scope,
-        now: new Date(),
-      });
+      // Imported here: the job queue's module imports this one.
+      const { withJobs } = await import("./jobs.server");
+      const { detailsError } = await withJobs(() =>
+        recordInstall(prisma, admin, { shop: session.shop, scopes: session.scope, now: new Date() }),
+      );
       if (detailsError) {
         console.warn(`Could not read shop details for ${session.shop}: ${detailsError.message}`);
       }

@@ -17,11 +17,27 @@ import { applyMigrations, type Migration, type MigrationReport, type SqlSession 
 
 export type DatabaseKind = "pglite" | "postgresql";
 
+/**
+ * Plain SQL on the same database, for the job queue (pg-boss's `db` option):
+ * one statement with parameters, or a script of several without.
+ */
+export interface SqlExecutor {
+  executeSql(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: Record<string, unknown>[]; rowCount: number }>;
+}
+
 export interface Database {
   kind: DatabaseKind;
   prisma: PrismaClient;
   migrations: MigrationReport;
-  /** Disconnects Prisma and closes the pool or the PGlite instance. Idempotent. */
+  sql: SqlExecutor;
+  /** The PostgreSQL schema the app's tables live in ("public" unless DATABASE_URL says). */
+  schema: string;
+  /** Runs before the database closes (the job queue stops first). */
+  onClose(hook: () => Promise<void>): void;
+  /** Runs the close hooks, disconnects Prisma, closes the pool or the PGlite instance. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -77,11 +93,23 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   }
   client.release();
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
+  const hooks = closeHooks();
   return {
     kind: "postgresql",
     prisma,
     migrations,
+    schema,
+    sql: {
+      async executeSql(text, values) {
+        const result = await pool.query(text, values);
+        // A script of several statements returns one result per statement.
+        const last = Array.isArray(result) ? (result[result.length - 1] as pg.QueryResult) : result;
+        return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
+      },
+    },
+    onClose: hooks.add,
     close: once(async () => {
+      await hooks.run();
       await prisma.$disconnect();
       await pool.end();
     }),
@@ -111,14 +139,45 @@ async function openPGlite(dataDir: string, options: OpenDatabaseOptions): Promis
     throw error;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const hooks = closeHooks();
   return {
     kind: "pglite",
     prisma,
     migrations,
+    schema: "public",
+    sql: {
+      // PGlite runs one statement at a time and waits for open transactions
+      // (Prisma's included), so each call here is atomic on its own.
+      async executeSql(text, values) {
+        if (values && values.length > 0) {
+          const result = await pglite.query<Record<string, unknown>>(text, values);
+          return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+        }
+        const results = await pglite.exec(text);
+        const last = results[results.length - 1];
+        return {
+          rows: (last?.rows ?? []) as Record<string, unknown>[],
+          rowCount: last?.affectedRows ?? last?.rows.length ?? 0,
+        };
+      },
+    },
+    onClose: hooks.add,
     close: once(async () => {
+      await hooks.run();
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
     }),
+  };
+}
+
+function closeHooks() {
+  const hooks: (() => Promise<void>)[] = [];
+  return {
+    add: (hook: () => Promise<void>) => void hooks.push(hook),
+    run: async () => {
+      for (const hook of hooks.reverse())
+        await hook().catch((error) => console.warn("close hook failed", error));
+    },
   };
 }
 

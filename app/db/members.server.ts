@@ -1,5 +1,7 @@
 /** Members (a shop's customers in the program) and their ledger. */
 import type { LedgerKind, Member } from "@prisma/client";
+import { noteFollowUp } from "../jobs/follow-ups.server";
+import { FLOW_TRIGGERS, recordFlowEvent } from "./flow-events.server";
 import type { Tx } from "./tx.server";
 
 export interface Identity {
@@ -86,6 +88,21 @@ export async function appendEntry(tx: Tx, shop: string, member: Member, entry: E
       staffId: entry.staffId,
     },
   });
+  const earned = entry.points + pendingPoints;
+  if ((entry.kind === "EARN" || entry.kind === "BONUS") && earned > 0) {
+    await recordFlowEvent(tx, shop, {
+      trigger: FLOW_TRIGGERS.pointsEarned,
+      dedupeKey: `earned:${entry.sourceKey}`,
+      customerGid: member.customerGid,
+      fields: {
+        Points: earned,
+        Balance: balanceAfter,
+        "Pending points": pendingAfter,
+        Reason: entry.note ?? entry.kind,
+      },
+    });
+  }
+  noteFollowUp({ queue: "member-sync", shop, memberId: member.id });
   return tx.member.update({
     where: { id: member.id },
     data: {
@@ -100,4 +117,14 @@ export async function appendEntry(tx: Tx, shop: string, member: Member, entry: E
 /** Something Shopify shows about the member changed without a ledger entry (codes, tier). */
 export async function markMemberChanged(tx: Tx, shop: string, memberId: string): Promise<void> {
   await tx.member.updateMany({ where: { shop, id: memberId }, data: { syncVersion: { increment: 1 } } });
+  noteFollowUp({ queue: "member-sync", shop, memberId });
+}
+
+/**
+ * Every member's copy in Shopify must be written again (a reinstall, a new
+ * tier tag prefix, renamed tiers). The reconcile job picks them up.
+ */
+export async function markAllMembersChanged(tx: Tx, shop: string): Promise<number> {
+  const { count } = await tx.member.updateMany({ where: { shop }, data: { syncVersion: { increment: 1 } } });
+  return count;
 }

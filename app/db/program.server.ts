@@ -1,6 +1,7 @@
 /** The shop's program and tiers; created with the defaults on first use. */
 import type { Program, Tier } from "@prisma/client";
 import { DEFAULT_PROGRAM, DEFAULT_TIERS, type ProgramSettings, type TierRule } from "../loyalty/program";
+import { noteFollowUp } from "../jobs/follow-ups.server";
 import type { Tx } from "./tx.server";
 
 const tierRow = (shop: string, tier: TierRule, position: number) => ({
@@ -10,6 +11,7 @@ const tierRow = (shop: string, tier: TierRule, position: number) => ({
   position,
   threshold: tier.threshold,
   multiplierE4: tier.multiplierE4,
+  entryRewardKey: tier.entryRewardKey ?? null,
 });
 
 export type ProgramWithTiers = Program & { tiers: Tier[] };
@@ -21,7 +23,12 @@ export async function ensureProgram(tx: Tx, shop: string): Promise<ProgramWithTi
     include: { tiers: { orderBy: { position: "asc" } } },
   });
   if (existing) return existing;
-  await tx.program.createMany({ data: [{ shop, ...DEFAULT_PROGRAM }], skipDuplicates: true });
+  // Version 1 against synced 0: Shopify has yet to learn the new program.
+  const created = await tx.program.createMany({
+    data: [{ shop, ...DEFAULT_PROGRAM, syncVersion: 1 }],
+    skipDuplicates: true,
+  });
+  if (created.count > 0) noteFollowUp({ queue: "program-sync", shop });
   await tx.tier.createMany({
     data: DEFAULT_TIERS.map((tier, position) => tierRow(shop, tier, position)),
     skipDuplicates: true,
@@ -50,6 +57,7 @@ export function settingsOf(program: Program): ProgramSettings {
     birthdayBonus: program.birthdayBonus,
     returnPointsOnCancel: program.returnPointsOnCancel,
     returnPointsOnExpiry: program.returnPointsOnExpiry,
+    tierTagPrefix: program.tierTagPrefix,
   };
 }
 
@@ -61,11 +69,19 @@ export function tierRulesOf(tiers: Tier[]): TierRule[] {
       name: tier.name,
       threshold: tier.threshold,
       multiplierE4: tier.multiplierE4,
+      entryRewardKey: tier.entryRewardKey,
     }));
 }
 
 export async function updateProgramSettings(tx: Tx, shop: string, settings: ProgramSettings): Promise<void> {
   await tx.program.update({ where: { shop }, data: settings });
+  await markProgramChanged(tx, shop);
+}
+
+/** What the storefront reads about the program (earn rate, tiers, rewards) changed: Shopify's copy needs a sync. */
+export async function markProgramChanged(tx: Tx, shop: string): Promise<void> {
+  await tx.program.updateMany({ where: { shop }, data: { syncVersion: { increment: 1 } } });
+  noteFollowUp({ queue: "program-sync", shop });
 }
 
 /** Replaces the tier list (keys identify tiers across edits). */

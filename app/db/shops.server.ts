@@ -7,17 +7,19 @@ export function findShop(db: Db, shop: string): Promise<Shop | null> {
   return db.shop.findUnique({ where: { domain: shop } });
 }
 
-/** Marks the shop installed (again); a reinstall clears uninstalledAt. */
-export function upsertInstalledShop(
+/** Marks the shop installed (again); a reinstall clears uninstalledAt. Says whether it was a reinstall. */
+export async function upsertInstalledShop(
   db: Db,
   shop: string,
   { scopes, at }: { scopes: string | undefined; at: Date },
-): Promise<Shop> {
-  return db.shop.upsert({
+): Promise<{ shop: Shop; reinstalled: boolean }> {
+  const before = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  const record = await db.shop.upsert({
     where: { domain: shop },
     create: { domain: shop, scopes, installedAt: at },
     update: { scopes, installedAt: at, uninstalledAt: null },
   });
+  return { shop: record, reinstalled: before?.uninstalledAt != null };
 }
 
 /**
@@ -62,6 +64,9 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     db.orderRecord.deleteMany({ where: { shop } }),
     db.tier.deleteMany({ where: { shop } }),
     db.program.deleteMany({ where: { shop } }),
+    db.redemption.deleteMany({ where: { shop } }),
+    db.reward.deleteMany({ where: { shop } }),
+    db.flowEvent.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),
     db.dataRequest.deleteMany({ where: { shop } }),
     db.session.deleteMany({ where: { shop } }),

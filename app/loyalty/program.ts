@@ -37,6 +37,8 @@ export interface ProgramSettings {
   returnPointsOnCancel: boolean;
   /** Give a redemption's points back when its code expires unused. */
   returnPointsOnExpiry: boolean;
+  /** Customers in a tier carry the tag prefix + tier name, e.g. "Regulars Gold". */
+  tierTagPrefix: string;
 }
 
 export interface TierRule {
@@ -46,6 +48,8 @@ export interface TierRule {
   /** Milli-units of spend (SPEND) or a count of points/orders (POINTS, ORDERS). */
   threshold: bigint;
   multiplierE4: number;
+  /** A catalog reward given free (once) when a member reaches the tier. */
+  entryRewardKey?: string | null;
 }
 
 export const DEFAULT_PROGRAM: ProgramSettings = {
@@ -65,6 +69,7 @@ export const DEFAULT_PROGRAM: ProgramSettings = {
   birthdayBonus: 0,
   returnPointsOnCancel: true,
   returnPointsOnExpiry: false,
+  tierTagPrefix: "Regulars ",
 };
 
 export const DEFAULT_TIERS: TierRule[] = [
@@ -92,6 +97,11 @@ export const programSchema = z.object({
   birthdayBonus: int(0, 1_000_000),
   returnPointsOnCancel: z.boolean(),
   returnPointsOnExpiry: z.boolean(),
+  // Shopify tags are at most 255 characters; leave room for the tier name.
+  tierTagPrefix: z
+    .string()
+    .max(40, "at most 40 characters")
+    .refine((value) => !value.includes(","), "cannot contain a comma (Shopify splits tags on commas)"),
 });
 
 export const tiersSchema = z
@@ -101,6 +111,7 @@ export const tiersSchema = z
       name: z.string().trim().min(1, "is required").max(40),
       threshold: z.bigint().min(0n),
       multiplierE4: int(E4, 10 * E4),
+      entryRewardKey: z.string().min(1).max(40).nullable().optional(),
     }),
   )
   .min(1, "at least one tier")

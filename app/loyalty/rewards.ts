@@ -123,6 +123,20 @@ export function redeemRefusal(input: {
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a code read aloud or copied by hand survives. */
 export const CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
 
+/**
+ * The shop's code prefix: the letters and digits of its myshopify handle, at
+ * most 6 ("maple-and-oak.myshopify.com" -> "MAPLEA"), or "REG" when none.
+ */
+export function shopCodePrefix(shopDomain: string): string {
+  const handle = shopDomain.split(".")[0] ?? "";
+  return (
+    handle
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, "")
+      .slice(0, 6) || "REG"
+  );
+}
+
 /** A code like "REG-7KQ4-MXTA" from random bytes (the caller supplies them). */
 export function rewardCode(prefix: string, randomBytes: Uint8Array, groups = 2, groupLength = 4): string {
   const needed = groups * groupLength;

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { prisma } from "../db.server";
+import { withJobs } from "../jobs.server";
 import { authenticate } from "../shopify.server";
 import { proxyCustomer } from "../shopify/app-proxy.server";
 import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/redeem-reward.server";
@@ -38,7 +39,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return Response.json({ error: "Too many requests. Try again in a minute." }, { status: 429 });
   }
   try {
-    const redemption = await redeemReward(prisma, admin, shop, { customerGid, ...parsed.data }, now);
+    const redemption = await withJobs(() =>
+      redeemReward(prisma, admin, shop, { customerGid, ...parsed.data }, now),
+    );
     if (redemption.status === "FAILED") {
       return Response.json(
         { error: "The code could not be created; your points were returned." },
@@ -56,7 +59,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return Response.json({ error: error.reason }, { status: refusalStatus[error.reason] ?? 409 });
     }
     if (error instanceof AdminTransientError) {
-      // Points stay reserved; the same request (same key) later finishes it.
+      // Points stay reserved; the code-issue job finishes it, and the same
+      // request (same key) then answers with the code.
       return Response.json({ status: "pending", code: null }, { status: 202 });
     }
     throw error;

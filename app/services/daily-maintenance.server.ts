@@ -9,6 +9,7 @@
  *   - marks reward codes past their end as expired.
  */
 import type { PrismaClient } from "@prisma/client";
+import { FLOW_TRIGGERS, recordFlowEvent } from "../db/flow-events.server";
 import { appendEntry, ledgerEntryExists, lockMember } from "../db/members.server";
 import { ensureProgram, settingsOf } from "../db/program.server";
 import { inTransaction } from "../db/tx.server";
@@ -96,6 +97,12 @@ export async function runDailyMaintenance(
           report.expiredPoints += expired;
         } else if (status.state === "warning" && !member.expiryWarnedAt) {
           await tx.member.update({ where: { id: member.id }, data: { expiryWarnedAt: now } });
+          await recordFlowEvent(tx, shop, {
+            trigger: FLOW_TRIGGERS.pointsExpiring,
+            dedupeKey: `expiring:${member.id}:${status.expiresAt!.toISOString()}`,
+            customerGid: member.customerGid,
+            fields: { Points: member.balance, "Expires at": status.expiresAt!.toISOString() },
+          });
           report.warned++;
         }
       });

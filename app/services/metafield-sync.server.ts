@@ -1,5 +1,5 @@
 /**
- * Keeps Shopify's copy of a member (customer metafields) up to date,
+ * Keeps Shopify's copy of a member (customer metafields and the tier tag) up to date,
  * coalesced: every change bumps the member's syncVersion; a sync claims the
  * member (one sync per member at a time), reads the newest state with its
  * version, writes it, and records that version only if it is newer than the
@@ -9,6 +9,8 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import type { AdminGraphql } from "../shopify/admin-client.server";
+import { ensureProgram } from "../db/program.server";
+import { replaceTierTag, tierTag } from "../shopify/customer-tags.server";
 import { writeMemberMetafields, type MemberState } from "../shopify/member-metafields.server";
 import { storefrontStatus } from "./storefront-status.server";
 
@@ -32,7 +34,8 @@ export async function memberState(
 }
 
 /**
- * Syncs one member if it changed since the last sync. Returns the writes made
+ * Syncs one member if it changed since the last sync. Returns the metafield
+ * writes and tier tag changes made
  * and whether another sync held the member (then the caller tries again
  * later, so a change made during that sync's last round is not left behind).
  * Safe to call from any number of jobs at once.
@@ -43,30 +46,36 @@ export async function syncMember(
   shop: string,
   memberId: string,
   now: () => Date = () => new Date(),
-): Promise<{ writes: number; deferred: boolean }> {
+): Promise<{ writes: number; tagChanges: number; deferred: boolean }> {
   let writes = 0;
+  let tagChanges = 0;
   for (let round = 0; round < 5; round++) {
     const at = now();
     const member = await db.member.findFirst({ where: { shop, id: memberId } });
-    if (!member || member.syncVersion <= member.syncedVersion) return { writes, deferred: false };
+    if (!member || member.syncVersion <= member.syncedVersion) return { writes, tagChanges, deferred: false };
     const claim = await db.member.updateMany({
       where: { shop, id: memberId, OR: [{ syncClaimedUntil: null }, { syncClaimedUntil: { lt: at } }] },
       data: { syncClaimedUntil: new Date(at.getTime() + CLAIM_MS) },
     });
-    if (claim.count === 0) return { writes, deferred: true };
+    if (claim.count === 0) return { writes, tagChanges, deferred: true };
     try {
       // Read the version before the state: the state is at least that new.
-      const { syncVersion } = await db.member.findFirstOrThrow({ where: { shop, id: memberId } });
-      await writeMemberMetafields(
-        admin,
-        member.customerGid,
-        await memberState(db, shop, member.customerGid, at),
-      );
+      const { syncVersion, tierTag: taggedWith } = await db.member.findFirstOrThrow({
+        where: { shop, id: memberId },
+      });
+      const state = await memberState(db, shop, member.customerGid, at);
+      await writeMemberMetafields(admin, member.customerGid, state);
       writes++;
+      const tag = tierTag((await ensureProgram(db, shop)).tierTagPrefix, state.tier);
+      if (tag !== taggedWith) {
+        await replaceTierTag(admin, member.customerGid, taggedWith, tag);
+        tagChanges++;
+      }
       await db.member.updateMany({
         where: { shop, id: memberId, syncedVersion: { lt: syncVersion } },
         data: { syncedVersion: syncVersion, syncError: null },
       });
+      await db.member.updateMany({ where: { shop, id: memberId }, data: { tierTag: tag } });
     } catch (error) {
       await db.member.updateMany({
         where: { shop, id: memberId },
@@ -77,5 +86,5 @@ export async function syncMember(
       await db.member.updateMany({ where: { shop, id: memberId }, data: { syncClaimedUntil: null } });
     }
   }
-  return { writes, deferred: true };
+  return { writes, tagChanges, deferred: true };
 }

@@ -5,8 +5,15 @@
  * earned keep the terms they were earned under.
  */
 import type { PrismaClient } from "@prisma/client";
-import { upsertMember } from "../db/members.server";
-import { ensureProgram, replaceTiers, settingsOf, tierRulesOf } from "../db/program.server";
+import { markAllMembersChanged, upsertMember } from "../db/members.server";
+import {
+  ensureProgram,
+  replaceTiers,
+  settingsOf,
+  tierRulesOf,
+  updateProgramSettings,
+} from "../db/program.server";
+import { ensureRewards } from "../db/rewards.server";
 import { inTransaction } from "../db/tx.server";
 import { isValidBirthday } from "../loyalty/bonuses";
 import { programSchema, tiersSchema, type ProgramSettings, type TierRule } from "../loyalty/program";
@@ -49,16 +56,32 @@ export async function updateProgram(
   const current = await getProgram(db, shop);
   const settings = programSchema.safeParse({ ...current.settings, ...input.settings });
   const tiers = input.tiers ? tiersSchema.safeParse(input.tiers) : null;
-  const errors = {
+  const errors: Record<string, string> = {
     ...(settings.success ? {} : fieldErrors(settings.error.issues)),
     ...(tiers && !tiers.success ? fieldErrors(tiers.error.issues, "tiers.") : {}),
   };
+  if (tiers?.data) {
+    const rewardKeys = new Set((await ensureRewards(db, shop)).map((reward) => reward.key));
+    tiers.data.forEach((tier, i) => {
+      if (tier.entryRewardKey && !rewardKeys.has(tier.entryRewardKey)) {
+        errors[`tiers.${i}.entryRewardKey`] = "is not a reward in the catalog";
+      }
+    });
+  }
   if (Object.keys(errors).length > 0) throw new SettingsError(errors);
 
   await inTransaction(db, async (tx) => {
-    await tx.program.update({ where: { shop }, data: settings.data! });
+    await updateProgramSettings(tx, shop, settings.data!);
     if (tiers?.data) await replaceTiers(tx, shop, tiers.data);
   });
+  const tierNames = (list: TierRule[]) => list.map((tier) => `${tier.key}=${tier.name}`).join("|");
+  if (
+    current.settings.tierTagPrefix !== settings.data!.tierTagPrefix ||
+    (tiers?.data && tierNames(tiers.data) !== tierNames(current.tiers))
+  ) {
+    // Tier tags and tier names in Shopify change for everyone.
+    await markAllMembersChanged(db, shop);
+  }
   const tierRulesChanged =
     tiers !== null ||
     current.settings.tierBasis !== settings.data!.tierBasis ||

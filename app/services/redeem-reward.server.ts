@@ -14,10 +14,12 @@ import { randomBytes } from "node:crypto";
 import type { PrismaClient, Redemption } from "@prisma/client";
 import { appendEntry, lockMember, markMemberChanged, upsertMember } from "../db/members.server";
 import { returnRedemptionPoints } from "./reward-lifecycle.server";
+import { FLOW_TRIGGERS, recordFlowEvent } from "../db/flow-events.server";
 import { ensureProgram } from "../db/program.server";
 import { ensureRewards, rewardFromJson, rewardRuleOf, rewardToJson } from "../db/rewards.server";
 import { inTransaction } from "../db/tx.server";
-import { redeemRefusal, rewardCode, type RedeemRefusal } from "../loyalty/rewards";
+import { noteFollowUp } from "../jobs/follow-ups.server";
+import { redeemRefusal, rewardCode, shopCodePrefix, type RedeemRefusal } from "../loyalty/rewards";
 import { AdminTransientError, type AdminGraphql } from "../shopify/admin-client.server";
 import { createRewardCode, findRewardCode, type CreateCodeResult } from "../shopify/discount-codes.server";
 
@@ -32,6 +34,8 @@ export interface RedeemRequest {
   customerGid: string;
   rewardKey: string;
   idempotencyKey: string;
+  /** Set when staff redeem for the customer in the admin (recorded on the redemption). */
+  staffId?: string;
 }
 
 export interface RedeemOptions {
@@ -81,7 +85,9 @@ export async function reservePoints(
         customerGid: request.customerGid,
         rewardKey: rule!.key,
         idempotencyKey: request.idempotencyKey,
-        code: rewardCode(options.codePrefix ?? "REG", random(8)),
+        source: request.staffId ? "STAFF" : "SHOPPER",
+        staffId: request.staffId ?? null,
+        code: rewardCode(options.codePrefix ?? shopCodePrefix(shop), random(8)),
         pointsCost: rule!.pointsCost,
         startsAt: now,
         endsAt: new Date(now.getTime() + rule!.codeLifetimeDays * 86_400_000),
@@ -93,6 +99,7 @@ export async function reservePoints(
       points: -rule!.pointsCost,
       sourceKey: `redeem:${redemption.id}`,
       note: rule!.title,
+      staffId: request.staffId,
       activityAt: now,
     });
     return redemption;
@@ -172,12 +179,27 @@ export async function issueCode(
     throw error;
   }
   if (result.status === "rejected") return refund(db, shop, redemption, result.errors.join("; "), now());
-  const confirmed = await db.redemption.updateMany({
-    where: { shop, id: redemption.id, status: "RESERVED" },
-    data: { status: "ISSUED", discountNodeId: result.nodeId, error: null, claimedUntil: null },
+  const nodeId = result.nodeId;
+  await inTransaction(db, async (tx) => {
+    const confirmed = await tx.redemption.updateMany({
+      where: { shop, id: redemption.id, status: "RESERVED" },
+      data: { status: "ISSUED", discountNodeId: nodeId, error: null, claimedUntil: null },
+    });
+    if (confirmed.count === 0) return;
+    // The member's active codes changed: Shopify's copy needs a sync; Flow hears of it.
+    await markMemberChanged(tx, shop, redemption.memberId);
+    await recordFlowEvent(tx, shop, {
+      trigger: FLOW_TRIGGERS.rewardIssued,
+      dedupeKey: `issued:${redemption.id}`,
+      customerGid: redemption.customerGid,
+      fields: {
+        Reward: rewardFromJson(redemption.reward).title,
+        Code: redemption.code,
+        "Points spent": redemption.pointsCost,
+        "Expires at": redemption.endsAt.toISOString(),
+      },
+    });
   });
-  // The member's active codes changed: Shopify's copy needs a sync.
-  if (confirmed.count > 0) await markMemberChanged(db, shop, redemption.memberId);
   return db.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
 }
 
@@ -191,7 +213,14 @@ export async function redeemReward(
   options: RedeemOptions = {},
 ): Promise<Redemption> {
   const reserved = await reservePoints(db, shop, request, now, options);
-  return issueCode(db, admin, shop, reserved.id, () => now);
+  try {
+    return await issueCode(db, admin, shop, reserved.id, () => now);
+  } catch (error) {
+    // The points stay reserved; the code-issue job finishes it (with backoff).
+    if (error instanceof AdminTransientError)
+      noteFollowUp({ queue: "code-issue", shop, redemptionId: reserved.id });
+    throw error;
+  }
 }
 
 /** At most `limit` redemption requests per customer per minute. */

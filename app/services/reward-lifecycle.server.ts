@@ -21,13 +21,18 @@ export async function returnRedemptionPoints(
   const member = await lockMember(tx, shop, redemption.memberId);
   const current = await tx.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
   if (current.pointsReturnedAt) return current;
-  await appendEntry(tx, shop, member, {
-    kind: "REDEEM_REFUND",
-    points: current.pointsCost,
-    sourceKey: `redeem-refund:${current.id}`,
-    note: input.reason.slice(0, 500),
-    staffId: input.staffId,
-  });
+  // A free code (a tier's entry reward) cost nothing: there is nothing to give back.
+  if (current.pointsCost > 0) {
+    await appendEntry(tx, shop, member, {
+      kind: "REDEEM_REFUND",
+      points: current.pointsCost,
+      sourceKey: `redeem-refund:${current.id}`,
+      note: input.reason.slice(0, 500),
+      staffId: input.staffId,
+    });
+  } else {
+    await markMemberChanged(tx, shop, member.id);
+  }
   return tx.redemption.update({
     where: { id: current.id },
     data: {

@@ -4,7 +4,8 @@
  * deliver the same webhook twice, late or out of order.
  */
 import type { Db } from "../db/shops.server";
-import { ensureProgram } from "../db/program.server";
+import { markAllMembersChanged } from "../db/members.server";
+import { ensureProgram, markProgramChanged } from "../db/program.server";
 import { ensureMemberMetafieldDefinitions } from "../shopify/member-metafields.server";
 import { fetchShopDetails } from "../shopify/shop-details.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
@@ -29,8 +30,12 @@ export async function recordInstall(
   admin: AdminGraphql,
   input: { shop: string; scopes: string | undefined; now: Date },
 ): Promise<{ detailsError?: Error }> {
-  await upsertInstalledShop(db, input.shop, { scopes: input.scopes, at: input.now });
+  const { reinstalled } = await upsertInstalledShop(db, input.shop, { scopes: input.scopes, at: input.now });
   await ensureProgram(db, input.shop);
+  // A new installation has no program metafield yet; after a reinstall every
+  // member's metafields and tag are written again too.
+  await markProgramChanged(db, input.shop);
+  if (reinstalled) await markAllMembersChanged(db, input.shop);
   try {
     await updateShopDetails(db, input.shop, await fetchShopDetails(admin));
     // Typed, storefront-readable definitions for the $app:loyalty customer metafields.

@@ -11,12 +11,8 @@ import { formatMilli } from "../loyalty/money";
 import { formatE4 } from "../loyalty/rates";
 import { qualifyingTier, tierRank, windowStart } from "../loyalty/tiers";
 
-export async function storefrontStatus(
-  db: PrismaClient,
-  shop: string,
-  customerGid: string | null,
-  now: Date,
-) {
+/** How the program works, as shoppers see it (no personal data); also Shopify's copy for Liquid. */
+export async function programExplainer(db: PrismaClient, shop: string) {
   const program = await ensureProgram(db, shop);
   const settings = settingsOf(program);
   const tiers = tierRulesOf(program.tiers);
@@ -40,6 +36,17 @@ export async function storefrontStatus(
       type: reward.type,
     })),
   };
+  return { explainer, settings, tiers, rewards, threshold };
+}
+
+export async function storefrontStatus(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string | null,
+  now: Date,
+) {
+  const { explainer, settings, tiers, rewards, threshold } = await programExplainer(db, shop);
+  const money = settings.tierBasis === "SPEND";
   const member = customerGid
     ? await db.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } })
     : null;

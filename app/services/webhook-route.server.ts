@@ -1,9 +1,11 @@
 /**
  * The one body of every webhook route: verify the HMAC (the Shopify library
  * answers 401 to a bad one), read the raw body so big ids stay exact, and
- * hand over to the inbox.
+ * hand over to the inbox; what the delivery changed is then queued for
+ * Shopify (member syncs, codes, Flow events).
  */
 import { prisma } from "../db.server";
+import { withJobs } from "../jobs.server";
 import { authenticate } from "../shopify.server";
 import { processWebhook } from "./webhook-inbox.server";
 
@@ -18,18 +20,20 @@ export async function handleWebhookRequest(request: Request): Promise<Response> 
     if (error instanceof SyntaxError) return Response.json({ error: "body is not JSON" }, { status: 400 });
     throw error;
   }
-  const result = await processWebhook(
-    prisma,
-    {
-      shop: context.shop,
-      topic: String(context.topic),
-      rawBody,
-      webhookId: context.webhookId,
-      eventId: context.eventId,
-      apiVersion: context.apiVersion,
-      triggeredAt: context.triggeredAt ? new Date(context.triggeredAt) : undefined,
-    },
-    new Date(),
+  const result = await withJobs(() =>
+    processWebhook(
+      prisma,
+      {
+        shop: context.shop,
+        topic: String(context.topic),
+        rawBody,
+        webhookId: context.webhookId,
+        eventId: context.eventId,
+        apiVersion: context.apiVersion,
+        triggeredAt: context.triggeredAt ? new Date(context.triggeredAt) : undefined,
+      },
+      new Date(),
+    ),
   );
   if (result.status === 400) return Response.json({ error: result.detail }, { status: 400 });
   return new Response(null, { status: 200 });

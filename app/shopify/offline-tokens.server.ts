@@ -3,7 +3,6 @@
  * refreshed with @shopify/shopify-api's own refresh-token grant and stored
  * back, so request-time and job-time code share one token.
  */
-import "@shopify/shopify-api/adapters/node";
 import { shopifyApi, type Session } from "@shopify/shopify-api";
 import { sessionStorage, API_VERSION } from "../shopify.server";
 import { env } from "../env.server";

@@ -61,8 +61,18 @@ describe("customer metafields", () => {
     shopify.faults.push("5xx");
     await expect(syncMember(prisma, shopify.admin, shop, member.id)).rejects.toThrow(/HTTP 502/);
     expect((await prisma.member.findFirstOrThrow({ where: { shop } })).syncError).toMatch(/502/);
-    expect(await syncMember(prisma, shopify.admin, shop, member.id)).toEqual({ writes: 1, deferred: false });
-    expect(await syncMember(prisma, shopify.admin, shop, member.id)).toEqual({ writes: 0, deferred: false });
+    // The first successful sync also tags the customer with their tier.
+    expect(await syncMember(prisma, shopify.admin, shop, member.id)).toEqual({
+      writes: 1,
+      tagChanges: 1,
+      deferred: false,
+    });
+    expect(shopify.tags.get(CUSTOMER)).toEqual(new Set(["Regulars Member"]));
+    expect(await syncMember(prisma, shopify.admin, shop, member.id)).toEqual({
+      writes: 0,
+      tagChanges: 0,
+      deferred: false,
+    });
     expect(metafield(shopify, "points")).toBe("7");
     expect(JSON.parse(metafield(shopify, "tier_progress")!)).toEqual({ name: "Silver", remaining: "250.00" });
   });

@@ -107,7 +107,7 @@ describe("redeeming", () => {
       pointsCost: 1000,
       discountNodeId: "gid://shopify/DiscountCodeNode/1",
     });
-    expect(redemption.code).toMatch(/^REG-[ACDEFGHJKMNPQRTUVWXY34679]{4}-[ACDEFGHJKMNPQRTUVWXY34679]{4}$/);
+    expect(redemption.code).toMatch(/^REDEEM-[ACDEFGHJKMNPQRTUVWXY34679]{4}-[ACDEFGHJKMNPQRTUVWXY34679]{4}$/);
     expect(shopify.calls.map((c) => c.operation)).toEqual(["CreateBasicCode"]);
     expect(shopify.calls[0]!.variables).toMatchObject({
       input: { code: redemption.code, context: { customers: { add: [CUSTOMER] } }, usageLimit: 1 },

@@ -16,6 +16,8 @@ process.env.SHOPIFY_APP_URL = APP_URL;
 process.env.SCOPES = "read_customers,read_orders,read_all_orders,write_customers,write_discounts";
 process.env.NODE_ENV = "test";
 process.env.LOG_LEVEL = "error";
+// Tests run jobs themselves (JobWorker.drain) with their own Shopify stand-ins.
+process.env.JOB_WORKER = "off";
 
 const target = process.env.DB_TARGET;
 let schemaUrl: string | undefined;

@@ -1,5 +1,6 @@
 /**
- * Shopify's Admin GraphQL API for discount codes, stood in for behind the
+ * Shopify's Admin GraphQL API (discount codes, metafields, customer tags,
+ * Flow trigger receipts, the app installation), stood in for behind the
  * app's AdminGraphql boundary (the `admin.graphql` function). Every document
  * is validated against the official 2026-10 schema and executed with
  * graphql-js; state follows Shopify's rules (a code is unique per shop), and
@@ -56,7 +57,31 @@ export function adminStandIn(options: { rejectCustomers?: string[] } = {}) {
   };
 
   const metafields = new Map<string, { type: string; value: string }>();
+  const tags = new Map<string, Set<string>>();
+  const flowReceipts: { handle: string; payload: unknown }[] = [];
+  const installationId = "gid://shopify/AppInstallation/42";
+  const tagsOf = (id: string) => {
+    let set = tags.get(id);
+    if (!set) tags.set(id, (set = new Set()));
+    return set;
+  };
   const root = {
+    currentAppInstallation: () => ({ id: installationId }),
+    tagsAdd: ({ id, tags: added }: { id: string; tags: string[] }) => {
+      for (const tag of added) tagsOf(id).add(tag);
+      return { node: { __typename: "Customer", id }, userErrors: [] };
+    },
+    tagsRemove: ({ id, tags: removed }: { id: string; tags: string[] }) => {
+      for (const tag of removed) tagsOf(id).delete(tag);
+      return { node: { __typename: "Customer", id }, userErrors: [] };
+    },
+    flowTriggerReceive: ({ handle, payload }: { handle: string; payload: unknown }) => {
+      if (!/^regulars-[a-z-]+$/.test(handle)) {
+        return { userErrors: [{ field: ["handle"], message: `Trigger ${handle} not found` }] };
+      }
+      flowReceipts.push({ handle, payload });
+      return { userErrors: [] };
+    },
     metafieldsSet: ({
       metafields: inputs,
     }: {
@@ -159,5 +184,5 @@ export function adminStandIn(options: { rejectCustomers?: string[] } = {}) {
     },
   };
 
-  return { admin, root, codes, metafields, calls, faults };
+  return { admin, root, codes, metafields, tags, flowReceipts, installationId, calls, faults };
 }

@@ -16,6 +16,8 @@ export async function dropIsolatedSchema(schemaUrl: string): Promise<void> {
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    // The job queue's schema beside it (app/jobs/job-queue.server.ts).
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`);
   } finally {
     await client.end();
   }

@@ -1,0 +1,51 @@
+/**
+ * The process's job queue, and its worker unless JOB_WORKER=off (a web-only
+ * process on PostgreSQL while separate `npm run worker` processes do the
+ * work; the embedded database always runs its worker in the app process).
+ * Stopped before the database closes.
+ */
+import { database, prisma } from "./db.server";
+import { env } from "./env.server";
+import { withFollowUps } from "./jobs/follow-ups.server";
+import { jobHandlers } from "./jobs/job-handlers.server";
+import { JobQueue } from "./jobs/job-queue.server";
+import { JobWorker } from "./jobs/worker.server";
+import { offlineAdmin } from "./shopify/offline-admin.server";
+import { offlineTokens } from "./shopify/offline-tokens.server";
+
+declare global {
+  var __regularsJobs: Promise<{ queue: JobQueue; worker: JobWorker | null }> | undefined;
+}
+
+export function startJobs(runWorker: boolean) {
+  return (async () => {
+    const queue = await JobQueue.open(database, { schedule: runWorker });
+    const worker = runWorker
+      ? new JobWorker(
+          queue,
+          jobHandlers({
+            db: prisma,
+            queue,
+            adminFor: (shop) =>
+              offlineAdmin({ shop, tokens: offlineTokens, origin: env.SHOPIFY_ADMIN_API_ORIGIN }),
+            now: () => new Date(),
+          }),
+        )
+      : null;
+    worker?.start();
+    database.onClose(async () => {
+      await worker?.stop();
+      await queue.stop();
+    });
+    return { queue, worker };
+  })();
+}
+
+globalThis.__regularsJobs ??= startJobs(env.JOB_WORKER === "on");
+
+export const { queue: jobs, worker: jobWorker } = await globalThis.__regularsJobs;
+
+/** Runs request work and enqueues the follow-ups its changes noted (after its transactions). */
+export function withJobs<T>(work: () => Promise<T>): Promise<T> {
+  return withFollowUps(work, (followUps) => jobs.sendFollowUps(followUps));
+}

@@ -1,0 +1,88 @@
+/**
+ * What each queue's job does. Handlers are idempotent (a job may run again
+ * after a crash or a retry) and skip shops that uninstalled the app.
+ */
+import type { PrismaClient } from "@prisma/client";
+import { runDailyMaintenance } from "../services/daily-maintenance.server";
+import { sendFlowEvents } from "../services/flow-delivery.server";
+import { syncMember } from "../services/metafield-sync.server";
+import { releaseDuePoints } from "../services/order-points.server";
+import { syncProgram } from "../services/program-sync.server";
+import { issueCode } from "../services/redeem-reward.server";
+import { expireCodes } from "../services/reward-lifecycle.server";
+import type { AdminGraphql } from "../shopify/admin-client.server";
+import type { JobQueue } from "./job-queue.server";
+import { findOutstandingWork } from "./reconcile.server";
+import type { JobHandlers } from "./worker.server";
+
+export interface JobDeps {
+  db: PrismaClient;
+  queue: JobQueue;
+  /** An Admin API client for the shop, from its offline session. */
+  adminFor(shop: string): AdminGraphql;
+  now(): Date;
+}
+
+async function installed(db: PrismaClient, shop: string): Promise<boolean> {
+  const record = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  return record !== null && record.uninstalledAt === null;
+}
+
+async function installedShops(db: PrismaClient): Promise<string[]> {
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+  return shops.map((shop) => shop.domain);
+}
+
+const SKIPPED = { skipped: "the shop uninstalled the app" };
+
+export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers {
+  return {
+    "member-sync": async ({ shop, memberId }) => {
+      if (!(await installed(db, shop))) return SKIPPED;
+      const result = await syncMember(db, adminFor(shop), shop, memberId, now);
+      // Another sync held the member: look again shortly, so its last change is not left behind.
+      if (result.deferred) await queue.send("member-sync", { shop, memberId }, { startAfterSeconds: 5 });
+      return result;
+    },
+    "code-issue": async ({ shop, redemptionId }) => {
+      if (!(await installed(db, shop))) return SKIPPED;
+      const redemption = await issueCode(db, adminFor(shop), shop, redemptionId, now);
+      return { status: redemption.status };
+    },
+    "flow-send": async ({ shop }) => {
+      if (!(await installed(db, shop))) return SKIPPED;
+      return sendFlowEvents(db, adminFor(shop), shop, now);
+    },
+    "program-sync": async ({ shop }) => {
+      if (!(await installed(db, shop))) return SKIPPED;
+      return syncProgram(db, adminFor(shop), shop);
+    },
+    maintenance: async ({ shop, kind }) => {
+      if (!(await installed(db, shop))) return SKIPPED;
+      if (kind === "daily") return runDailyMaintenance(db, shop, now());
+      return {
+        released: await releaseDuePoints(db, shop, now()),
+        codesExpired: await expireCodes(db, shop, now()),
+      };
+    },
+    "schedule-hourly": async () => {
+      const shops = await installedShops(db);
+      for (const shop of shops) await queue.send("maintenance", { shop, kind: "hourly" });
+      return { shops: shops.length };
+    },
+    "schedule-daily": async () => {
+      const shops = await installedShops(db);
+      for (const shop of shops) await queue.send("maintenance", { shop, kind: "daily" });
+      return { shops: shops.length };
+    },
+    reconcile: async () => {
+      let enqueued = 0;
+      for (const shop of await installedShops(db)) {
+        const work = await findOutstandingWork(db, shop, now());
+        await queue.sendFollowUps(work);
+        enqueued += work.length;
+      }
+      return { enqueued };
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Every job queue Regulars runs, with its payload and retry policy. pg-boss
+ * keeps the jobs in the database; "stately" lets one job per key wait and one
+ * run, so a burst of changes to one member queues one sync, never two at once.
+ * Retries back off exponentially (delay x 2^attempt); a job that has used its
+ * retries stays `failed`: the dead-letter list the admin shows and retries.
+ */
+import { z } from "zod";
+
+const shopDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "a *.myshopify.com domain");
+
+export const QUEUES = {
+  "member-sync": {
+    payload: z.object({ shop: shopDomain, memberId: z.string().min(1) }),
+    key: (data: { shop: string; memberId: string }) => `${data.shop}:${data.memberId}`,
+    options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
+  },
+  "code-issue": {
+    payload: z.object({ shop: shopDomain, redemptionId: z.string().min(1) }),
+    key: (data: { shop: string; redemptionId: string }) => `${data.shop}:${data.redemptionId}`,
+    options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
+  },
+  "flow-send": {
+    payload: z.object({ shop: shopDomain }),
+    key: (data: { shop: string }) => data.shop,
+    options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 900 },
+  },
+  "program-sync": {
+    payload: z.object({ shop: shopDomain }),
+    key: (data: { shop: string }) => data.shop,
+    options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
+  },
+  /** A shop's scheduled work: hourly (pending points, code expiry) or daily (everything). */
+  maintenance: {
+    payload: z.object({ shop: shopDomain, kind: z.enum(["hourly", "daily"]) }),
+    key: (data: { shop: string; kind: string }) => `${data.shop}:${data.kind}`,
+    options: { policy: "stately", retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 3600 },
+  },
+  /** Cron: fans `maintenance` out to every installed shop. */
+  "schedule-hourly": {
+    payload: z.object({}),
+    key: () => "hourly",
+    options: { policy: "stately", retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 600 },
+  },
+  "schedule-daily": {
+    payload: z.object({}),
+    key: () => "daily",
+    options: { policy: "stately", retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 600 },
+  },
+  /** Cron, every minute: enqueues work whose nudge was lost (a crash between commit and send). */
+  reconcile: {
+    payload: z.object({}),
+    key: () => "reconcile",
+    options: { policy: "stately", retryLimit: 0, retryDelay: 0, retryBackoff: false, expireInSeconds: 300 },
+  },
+} as const;
+
+export type QueueName = keyof typeof QUEUES;
+export type JobData<Q extends QueueName> = z.output<(typeof QUEUES)[Q]["payload"]>;
+export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
+
+/** Crons (UTC): hourly at :07, daily at 04:17, reconcile every minute. */
+export const SCHEDULES: { queue: QueueName; cron: string }[] = [
+  { queue: "schedule-hourly", cron: "7 * * * *" },
+  { queue: "schedule-daily", cron: "17 4 * * *" },
+  { queue: "reconcile", cron: "* * * * *" },
+];

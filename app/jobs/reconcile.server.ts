@@ -1,0 +1,45 @@
+/**
+ * Work the database says is outstanding for a shop, whether or not a job for
+ * it was enqueued: the safety net under the follow-up nudges. Things that
+ * failed before (an error recorded) are left to their job's retries and the
+ * dead-letter list, so a broken item is not hammered every minute.
+ */
+import type { PrismaClient } from "@prisma/client";
+import type { FollowUp } from "./follow-ups.server";
+
+const LIMIT = 500;
+/** A redemption younger than this may still be in the hands of its request. */
+const RESERVED_GRACE_MS = 2 * 60_000;
+
+export async function findOutstandingWork(db: PrismaClient, shop: string, now: Date): Promise<FollowUp[]> {
+  const work: FollowUp[] = [];
+  const members = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Member"
+     WHERE shop = ${shop} AND "syncVersion" > "syncedVersion" AND "syncError" IS NULL
+       AND ("syncClaimedUntil" IS NULL OR "syncClaimedUntil" < ${now})
+     LIMIT ${LIMIT}`;
+  for (const { id } of members) work.push({ queue: "member-sync", shop, memberId: id });
+
+  const reserved = await db.redemption.findMany({
+    where: {
+      shop,
+      status: "RESERVED",
+      error: null,
+      updatedAt: { lt: new Date(now.getTime() - RESERVED_GRACE_MS) },
+      OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }],
+    },
+    select: { id: true },
+    take: LIMIT,
+  });
+  for (const { id } of reserved) work.push({ queue: "code-issue", shop, redemptionId: id });
+
+  if (await db.flowEvent.findFirst({ where: { shop, sentAt: null, error: null }, select: { id: true } })) {
+    work.push({ queue: "flow-send", shop });
+  }
+  const program = await db.program.findUnique({
+    where: { shop },
+    select: { syncVersion: true, syncedVersion: true },
+  });
+  if (program && program.syncVersion > program.syncedVersion) work.push({ queue: "program-sync", shop });
+  return work;
+}

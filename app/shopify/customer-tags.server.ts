@@ -1,0 +1,67 @@
+/**
+ * The member's tier as a customer tag (prefix + tier name, e.g. "Regulars
+ * Gold"), for segments, Flow and email tools. tagsAdd and tagsRemove are
+ * idempotent in Shopify: adding a tag the customer has, or removing one they
+ * lack, changes nothing.
+ */
+import type { CustomerTagsAddMutation, CustomerTagsRemoveMutation } from "../types/admin.generated";
+import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
+
+export const ADD_CUSTOMER_TAGS = `#graphql
+  mutation CustomerTagsAdd($id: ID!, $tags: [String!]!) {
+    tagsAdd(id: $id, tags: $tags) {
+      node {
+        id
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export const REMOVE_CUSTOMER_TAGS = `#graphql
+  mutation CustomerTagsRemove($id: ID!, $tags: [String!]!) {
+    tagsRemove(id: $id, tags: $tags) {
+      node {
+        id
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+/** The tag for a tier, or null when the member has no tier. */
+export function tierTag(prefix: string, tierName: string | null): string | null {
+  return tierName ? `${prefix}${tierName}`.trim().slice(0, 255) : null;
+}
+
+function check(operation: string, errors: { message: string }[] | undefined) {
+  if (errors && errors.length > 0) {
+    throw new AdminApiError(`${operation}: ${errors.map((error) => error.message).join("; ")}`, errors);
+  }
+}
+
+/** Moves the customer from the `previous` tier tag to `next` (either may be null). */
+export async function replaceTierTag(
+  admin: AdminGraphql,
+  customerGid: string,
+  previous: string | null,
+  next: string | null,
+): Promise<void> {
+  if (next) {
+    const added = await runQuery<CustomerTagsAddMutation>(admin, ADD_CUSTOMER_TAGS, { id: customerGid, tags: [next] });
+    check("tagsAdd", added.tagsAdd?.userErrors);
+  }
+  if (previous && previous !== next) {
+    const removed = await runQuery<CustomerTagsRemoveMutation>(admin, REMOVE_CUSTOMER_TAGS, {
+      id: customerGid,
+      tags: [previous],
+    });
+    check("tagsRemove", removed.tagsRemove?.userErrors);
+  }
+}
