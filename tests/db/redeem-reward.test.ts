@@ -127,6 +127,31 @@ describe("redeeming", () => {
     await expectLedgerConsistent(prisma, shop);
   });
 
+  it("staff can redeem for a customer: the redemption and its debit record who did it", async () => {
+    const shop = await shopWithBalance(600);
+    const shopify = adminStandIn();
+    const redemption = await redeemReward(
+      prisma,
+      shopify.admin,
+      shop,
+      {
+        customerGid: CUSTOMER,
+        rewardKey: "5-off",
+        idempotencyKey: key("staff-1"),
+        staffId: "gid://shopify/StaffMember/7",
+      },
+      NOW,
+    );
+    expect(redemption).toMatchObject({
+      status: "ISSUED",
+      source: "STAFF",
+      staffId: "gid://shopify/StaffMember/7",
+    });
+    const debit = await prisma.ledgerEntry.findFirstOrThrow({ where: { shop, kind: "REDEEM" } });
+    expect(debit).toMatchObject({ points: -500, staffId: "gid://shopify/StaffMember/7" });
+    expect(await balance(shop)).toBe(100);
+  });
+
   it("100 parallel redemptions on a balance worth one reward give exactly one code and one debit", async () => {
     const shop = await shopWithBalance(500);
     const shopify = adminStandIn();

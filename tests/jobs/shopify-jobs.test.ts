@@ -11,10 +11,12 @@ import { JobWorker, type JobHandlers } from "~/jobs/worker.server";
 import { parseMilli } from "~/loyalty/money";
 import { ensureProgram } from "~/db/program.server";
 import { adjustPoints } from "~/services/adjust-points.server";
+import { runDailyMaintenance } from "~/services/daily-maintenance.server";
 import { applyOrderEvent } from "~/services/order-points.server";
 import { updateProgram } from "~/services/program-settings.server";
 import { NAMESPACE } from "~/shopify/member-metafields.server";
 import { adminStandIn } from "../support/admin-stand-in";
+import { flowTriggerExtensions } from "../support/flow-extensions";
 import { snapshot } from "../support/order-events";
 
 const CUSTOMER = "gid://shopify/Customer/7302485617";
@@ -249,6 +251,11 @@ describe("tiers, rewards, program facts and Flow", () => {
       "New tier": "Silver",
     });
     expect(await prisma.flowEvent.count({ where: { shop, sentAt: null } })).toBe(0);
+    // Every payload carries exactly the fields its extension declares.
+    const declared = new Map(flowTriggerExtensions().map((e) => [e.handle, [...e.payloadKeys].sort()]));
+    for (const receipt of shopify.flowReceipts) {
+      expect(Object.keys(receipt.payload as object).sort()).toEqual(declared.get(receipt.handle));
+    }
   });
 
   it("the program's facts reach the app installation metafield after a change; the newest wins", async () => {
@@ -266,6 +273,26 @@ describe("tiers, rewards, program facts and Flow", () => {
     ]);
     const program = await prisma.program.findUniqueOrThrow({ where: { shop } });
     expect(program.syncedVersion).toBe(program.syncVersion);
+  });
+
+  it("a member whose points expire soon is warned once through Flow", async () => {
+    await adjust(300, "expiring-key-1");
+    await prisma.member.updateMany({
+      where: { shop },
+      data: { lastActivityAt: new Date("2026-01-10T00:00:00Z") },
+    });
+    await updateProgram(prisma, shop, { settings: { expiryMonths: 12, expiryWarningDays: 30 } }, new Date());
+    const now = new Date("2026-12-20T00:00:00Z");
+    const daily = () => runDailyMaintenance(prisma, shop, now);
+    await withJobs(daily);
+    await withJobs(daily);
+    await worker().drain();
+    const warnings = shopify.flowReceipts.filter((r) => r.handle === "regulars-points-expiring");
+    expect(warnings.map((r) => r.payload)).toEqual([
+      { customer_id: 7302485617, Points: 300, "Expires at": "2027-01-10T00:00:00.000Z" },
+    ]);
+    const declared = flowTriggerExtensions().find((e) => e.handle === "regulars-points-expiring")!;
+    expect(Object.keys(warnings[0]!.payload as object).sort()).toEqual([...declared.payloadKeys].sort());
   });
 
   it("a new tier tag prefix retags every member", async () => {

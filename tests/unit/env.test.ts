@@ -33,6 +33,8 @@ describe("environment", () => {
       NODE_ENV: "production",
       PORT: 3000,
       LOG_LEVEL: "info",
+      SHOPIFY_ADMIN_API_ORIGIN: undefined,
+      JOB_WORKER: "on",
     });
   });
 
@@ -53,8 +55,12 @@ describe("environment", () => {
       DATABASE_URL: "mysql://x",
       PORT: "99999",
       LOG_LEVEL: "loud",
+      JOB_WORKER: "maybe",
+      SHOPIFY_ADMIN_API_ORIGIN: "localhost:9000",
     });
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(7);
+    expect(problems.join("\n")).toMatch(/JOB_WORKER must be "on" or "off"/);
+    expect(problems.join("\n")).toMatch(/SHOPIFY_ADMIN_API_ORIGIN must be an absolute http\(s\) URL/);
     expect(problems.join("\n")).toMatch(/SHOPIFY_APP_URL must be an absolute http\(s\) URL/);
     expect(problems.join("\n")).toMatch(/SCOPES must be a comma-separated list of access scopes/);
     expect(problems.join("\n")).toMatch(/DATABASE_URL must be a postgresql:\/\/ connection URL/);
