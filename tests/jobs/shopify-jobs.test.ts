@@ -14,6 +14,7 @@ import { adjustPoints } from "~/services/adjust-points.server";
 import { runDailyMaintenance } from "~/services/daily-maintenance.server";
 import { applyOrderEvent } from "~/services/order-points.server";
 import { updateProgram } from "~/services/program-settings.server";
+import { redeemReward, reservePoints } from "~/services/redeem-reward.server";
 import { NAMESPACE } from "~/shopify/member-metafields.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { flowTriggerExtensions } from "../support/flow-extensions";
@@ -322,5 +323,85 @@ describe("tiers, rewards, program facts and Flow", () => {
     ).rejects.toMatchObject({
       fieldErrors: { tierTagPrefix: expect.stringMatching(/comma/) },
     });
+  });
+});
+
+describe("code-issue jobs", () => {
+  const redeem = (idempotencyKey: string) =>
+    withJobs(() =>
+      redeemReward(
+        prisma,
+        shopify.admin,
+        shop,
+        { customerGid: CUSTOMER, rewardKey: "5-off", idempotencyKey },
+        new Date(),
+      ),
+    );
+
+  it("a redemption that met a Shopify outage is finished by its job: one code, one debit", async () => {
+    await adjust(700, "outage-key-0");
+    shopify.faults.push("5xx");
+    await expect(redeem("outage-redeem-1")).rejects.toThrow(/HTTP 502/);
+    expect(await prisma.redemption.findFirstOrThrow({ where: { shop } })).toMatchObject({
+      status: "RESERVED",
+    });
+    await worker().drain();
+    const redemption = await prisma.redemption.findFirstOrThrow({ where: { shop } });
+    expect(redemption.status).toBe("ISSUED");
+    expect(shopify.codes.size).toBe(1);
+    expect((await prisma.member.findFirstOrThrow({ where: { shop } })).balance).toBe(200);
+  });
+
+  it("a worker killed after Shopify created the code, before confirming, does not create a second one", async () => {
+    await adjust(700, "killed-key-0");
+    const reserved = await reservePoints(
+      prisma,
+      shop,
+      { customerGid: CUSTOMER, rewardKey: "5-off", idempotencyKey: "killed-redeem-1" },
+      new Date(),
+    );
+    // The job expires after 1 s in the active state and is retried at once.
+    await jobs.boss.send(
+      "code-issue",
+      { shop, redemptionId: reserved.id },
+      { singletonKey: `${shop}:${reserved.id}`, expireInSeconds: 1, retryDelay: 0, retryBackoff: false },
+    );
+    // Worker A: Shopify creates the code, then the process "dies" (never answers, never confirms).
+    let created!: () => void;
+    const codeCreated = new Promise<void>((resolve) => (created = resolve));
+    const dying = {
+      graphql: async (query: string, init?: { variables?: Record<string, unknown> }) => {
+        const response = await shopify.admin.graphql(query, init);
+        if (query.includes("CreateBasicCode")) {
+          created();
+          return new Promise<Response>(() => {});
+        }
+        return response;
+      },
+    };
+    const workerA = new JobWorker(
+      jobs,
+      jobHandlers({ db: prisma, queue: jobs, adminFor: () => dying, now: () => new Date() }),
+    );
+    void workerA.runOnce();
+    await codeCreated;
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    // pg-boss's supervisor fails the job that outlived its expiry and queues its retry.
+    await (jobs.boss as unknown as { expire(): Promise<void> }).expire();
+
+    // Worker B, after the dead attempt's claim on the redemption ran out (60 s).
+    const later = () => new Date(Date.now() + 120_000);
+    const workerB = new JobWorker(
+      jobs,
+      jobHandlers({ db: prisma, queue: jobs, adminFor: () => shopify.admin, now: later }),
+    );
+    await workerB.drain();
+
+    const redemption = await prisma.redemption.findFirstOrThrow({ where: { shop } });
+    expect(redemption).toMatchObject({ status: "ISSUED", attempts: 2 });
+    expect(shopify.codes.size).toBe(1);
+    expect(shopify.calls.filter((call) => call.operation === "CreateBasicCode")).toHaveLength(1);
+    expect(shopify.calls.map((call) => call.operation)).toContain("CodeByCode");
+    expect((await prisma.member.findFirstOrThrow({ where: { shop } })).balance).toBe(200);
   });
 });
