@@ -21,6 +21,21 @@ export default tseslint.config(
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
   },
   {
+    // The storefront script runs in shoppers' browsers: browser globals, no Node.
+    files: ["extensions/**/assets/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: {
+        window: "readonly",
+        document: "readonly",
+        navigator: "readonly",
+        crypto: "readonly",
+        fetch: "readonly",
+        process: "off",
+      },
+    },
+  },
+  {
     // The domain is pure: time, rules and configuration come in as arguments.
     files: ["app/loyalty/**/*.ts"],
     rules: {

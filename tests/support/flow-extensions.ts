@@ -12,7 +12,7 @@ export interface FlowTriggerExtension {
 }
 
 type Toml = {
-  extensions: { type: string; handle: string; name: string }[];
+  extensions?: { type: string; handle: string; name: string }[];
   settings?: { fields?: { type: string; key?: string }[] };
 };
 
@@ -20,11 +20,11 @@ export function flowTriggerExtensions(root = "extensions"): FlowTriggerExtension
   return readdirSync(root)
     .map((folder) => ({ folder, file: path.join(root, folder, "shopify.extension.toml") }))
     .map(({ folder, file }) => ({ folder, toml: parse(readFileSync(file, "utf8")) as unknown as Toml }))
-    .filter(({ toml }) => toml.extensions.some((extension) => extension.type === "flow_trigger"))
+    .filter(({ toml }) => (toml.extensions ?? []).some((extension) => extension.type === "flow_trigger"))
     .map(({ folder, toml }) => ({
       folder,
-      handle: toml.extensions[0]!.handle,
-      name: toml.extensions[0]!.name,
+      handle: toml.extensions![0]!.handle,
+      name: toml.extensions![0]!.name,
       payloadKeys: (toml.settings?.fields ?? []).map((field) =>
         field.type === "customer_reference" ? "customer_id" : field.key!,
       ),
