@@ -4,6 +4,7 @@
  *   pglite    database and route tests on an in-memory PGlite per test file
  *   postgres  the same files on PostgreSQL, one schema per test file; only
  *             when TEST_DATABASE_URL is set (CI sets it)
+ *   browser   storefront tests in Debian's Chromium (/usr/bin/chromium)
  * Each test file runs in its own process with its own database, so files
  * run in parallel without sharing rows.
  */
@@ -35,6 +36,18 @@ const projects: TestProjectInlineConfiguration[] = [
     },
   },
   databaseProject("pglite", "pglite"),
+  {
+    // Debian's Chromium (playwright-core) against the app on an in-memory PGlite.
+    extends: true,
+    test: {
+      name: "browser",
+      include: ["tests/browser/**/*.test.ts"],
+      env: { DB_TARGET: "pglite" },
+      setupFiles: ["tests/setup/console.ts", "tests/setup/database.ts"],
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
+  },
 ];
 if (process.env.TEST_DATABASE_URL) projects.push(databaseProject("postgres", "postgres"));
 

@@ -2,13 +2,21 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { prisma } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { storefrontStatus } from "../services/storefront-status.server";
+import { statusHtml } from "../services/storefront-html.server";
 import { proxyCustomer } from "../shopify/app-proxy.server";
 
-// GET /apps/regulars/status (storefront) -> /proxy/status: the panel's data.
+// GET /apps/regulars/status (storefront) -> /proxy/status: the panel's data as
+// JSON, or with ?format=html as a Liquid page in the theme (&layout=false: the
+// fragment alone, for themes that embed it).
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.public.appProxy(request);
+  const { liquid } = await authenticate.public.appProxy(request);
   const { shop, customerGid } = proxyCustomer(request);
-  return Response.json(await storefrontStatus(prisma, shop, customerGid, new Date()), {
-    headers: { "Cache-Control": "private, no-store" },
-  });
+  const status = await storefrontStatus(prisma, shop, customerGid, new Date());
+  const url = new URL(request.url);
+  if (url.searchParams.get("format") === "html") {
+    const response = liquid(statusHtml(status), { layout: url.searchParams.get("layout") !== "false" });
+    response.headers.set("Cache-Control", "private, no-store");
+    return response;
+  }
+  return Response.json(status, { headers: { "Cache-Control": "private, no-store" } });
 };

@@ -50,8 +50,8 @@ const redeem = async (body: unknown, customerId: string | null = CUSTOMER_ID, se
   );
   return call(() => redeemAction({ request, params: {}, context: {} }));
 };
-const status = async (customerId: string | null, secret?: string) => {
-  const request = await proxyRequest("status", customerId, undefined, secret);
+const status = async (customerId: string | null, secret?: string, query = "") => {
+  const request = await proxyRequest(`status${query}`, customerId, undefined, secret);
   return call(() => statusLoader({ request, params: {}, context: {} }));
 };
 
@@ -117,6 +117,25 @@ describe("GET /apps/regulars/status", () => {
 
   it("a forged signature is refused", async () => {
     expect((await status(CUSTOMER_ID, "forged")).status).toBe(400);
+  });
+
+  it("as Liquid for the theme: the member's status, with shop-entered text unable to run as Liquid", async () => {
+    await prisma.reward.updateMany({
+      where: { shop: TEST_SHOP, key: "5-off" },
+      data: { title: "{{ shop.name }} <b>5%</b>" },
+    });
+    const res = await status(CUSTOMER_ID, undefined, "?format=html&layout=false");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toMatch(/application\/liquid/);
+    const html = await res.text();
+    expect(html).toContain("<strong data-regulars-points>1200 points</strong>");
+    expect(html).toContain("&#123;&#123; shop.name &#125;&#125; &lt;b&gt;5&#37;&lt;/b&gt;");
+    // Only the library's own layout tag is Liquid.
+    expect(html.replace("{% layout none %}", "")).not.toMatch(/\{\{|\{%/);
+    const guest = await (await status(null, undefined, "?format=html")).text();
+    expect(guest).toContain('href="/account/login');
+    expect(guest).not.toContain("1200");
+    await prisma.reward.updateMany({ where: { shop: TEST_SHOP, key: "5-off" }, data: { title: "5.00 off" } });
   });
 });
 

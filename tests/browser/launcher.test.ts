@@ -1,0 +1,141 @@
+/**
+ * A shopper on a storefront page, in Debian's Chromium: the balance shows with
+ * no request to the app, and redeeming from the launcher puts the new code on
+ * the page without a reload. The app proxy call goes to the real route with a
+ * Shopify signature; the code is created at Shopify's network-edge stand-in.
+ */
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { prisma } from "~/db.server";
+import { action as redeemAction } from "~/routes/proxy.redeem";
+import { loader as statusLoader } from "~/routes/proxy.status";
+import { adjustPoints } from "~/services/adjust-points.server";
+import { memberState } from "~/services/metafield-sync.server";
+import { programExplainer } from "~/services/storefront-status.server";
+import { memberMetafields } from "~/shopify/member-metafields.server";
+import { adminStandIn } from "../support/admin-stand-in";
+import { storeOfflineSession } from "../support/sessions";
+import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
+import { startStorefront, type StorefrontServer } from "../support/storefront-server";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CUSTOMER_ID = "7302485617";
+const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;
+
+let browser: Browser;
+let storefront: StorefrontServer;
+let edge: ShopifyEdge;
+let shopify: ReturnType<typeof adminStandIn>;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  shopify = adminStandIn();
+  edge = startShopifyEdge({
+    shop: TEST_SHOP,
+    apiKey: API_KEY,
+    apiSecretKey: API_SECRET_KEY,
+    scopes: "write_discounts",
+    data: shopify.root,
+    accessTokens: ["shpat_browser"],
+  });
+  await storeOfflineSession(prisma, TEST_SHOP, { accessToken: "shpat_browser", scope: "write_discounts" });
+  await adjustPoints(
+    prisma,
+    TEST_SHOP,
+    {
+      customerGid: CUSTOMER,
+      points: 1200,
+      reason: "Opening balance",
+      staffId: "s",
+      idempotencyKey: "browser-seed-1",
+    },
+    new Date(),
+  );
+  storefront = await startStorefront({
+    shop: TEST_SHOP,
+    customerId: CUSTOMER_ID,
+    proxy: { redeem: redeemAction, status: statusLoader },
+    page: async () => {
+      const now = new Date();
+      const fields = memberMetafields(CUSTOMER, await memberState(prisma, TEST_SHOP, CUSTOMER, now));
+      return {
+        locale: "en",
+        program: {
+          type: "json",
+          value: JSON.stringify((await programExplainer(prisma, TEST_SHOP)).explainer),
+        },
+        customer: Object.fromEntries(
+          fields.map((field) => [field.key, { type: field.type, value: field.value }]),
+        ),
+      };
+    },
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await storefront?.close();
+  edge?.restore();
+});
+
+it("shows the balance with no request to the app; redeeming shows the new code without a reload", async () => {
+  const page = await browser.newPage();
+  await page.goto(storefront.url);
+  await page.waitForLoadState("networkidle");
+
+  // GIVEN the page as Liquid rendered it: the balance is on the launcher, no app request made
+  const button = page.locator(".regulars-launcher__button");
+  await expect(button.textContent()).resolves.toMatch(/1200 points/);
+  expect(storefront.requests.filter((r) => r.path.startsWith("/apps/"))).toEqual([]);
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+  // WHEN the shopper opens the launcher from the keyboard and redeems 10.00 off
+  await button.focus();
+  await page.keyboard.press("Enter");
+  await expect(button.getAttribute("aria-expanded")).resolves.toBe("true");
+  await expect(page.locator("#regulars-panel").isVisible()).resolves.toBe(true);
+  await page.locator('[data-regulars-redeem="10-off"]').click();
+
+  // THEN the live region announces the code and it joins the codes list, on the same page
+  const message = page.locator("#regulars-panel [data-regulars-message]");
+  await message.filter({ hasText: /Your code:/ }).waitFor({ timeout: 10_000 });
+  const code = (await message.textContent())!.replace("Your code:", "").trim();
+  expect(code).toMatch(/^TESTSH-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  await expect(
+    page.locator("#regulars-panel [data-regulars-codes] code").first().textContent(),
+  ).resolves.toBe(code);
+  await expect(page.evaluate(() => (window as unknown as { marker: number }).marker)).resolves.toBe(42);
+
+  // AND the code exists in Shopify for that customer only; the points were spent once
+  expect(shopify.codes.get(code)?.input).toMatchObject({
+    context: { customers: { add: [CUSTOMER] } },
+    usageLimit: 1,
+  });
+  const redemption = await prisma.redemption.findFirstOrThrow({ where: { shop: TEST_SHOP, code } });
+  expect(redemption.status).toBe("ISSUED");
+  expect(
+    (await prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP, customerGid: CUSTOMER } })).balance,
+  ).toBe(200);
+  expect(storefront.requests.filter((r) => r.path.startsWith("/apps/"))).toEqual([
+    { method: "POST", path: "/apps/regulars/redeem" },
+  ]);
+  // Escape closes the panel and gives focus back to the launcher.
+  await page.keyboard.press("Escape");
+  await expect(page.locator("#regulars-panel").isVisible()).resolves.toBe(false);
+  await expect(page.evaluate(() => document.activeElement?.className)).resolves.toBe(
+    "regulars-launcher__button",
+  );
+});
