@@ -44,3 +44,13 @@ export async function finishDelivery(
     data: { outcome, detail: detail?.slice(0, 2000) ?? null, processedAt: at },
   });
 }
+
+/** The shop's latest deliveries, newest first. */
+export function recentDeliveries(db: PrismaClient, shop: string, take = 50) {
+  return db.webhookDelivery.findMany({
+    where: { shop },
+    orderBy: { receivedAt: "desc" },
+    take,
+    select: { id: true, topic: true, outcome: true, detail: true, attempts: true, receivedAt: true },
+  });
+}

@@ -128,3 +128,9 @@ export async function markAllMembersChanged(tx: Tx, shop: string): Promise<numbe
   const { count } = await tx.member.updateMany({ where: { shop }, data: { syncVersion: { increment: 1 } } });
   return count;
 }
+
+/** How many members each tier holds (key null: not yet placed). */
+export async function tierMemberCounts(tx: Tx, shop: string): Promise<Record<string, number>> {
+  const groups = await tx.member.groupBy({ by: ["tierKey"], where: { shop }, _count: { _all: true } });
+  return Object.fromEntries(groups.map((group) => [group.tierKey ?? "", group._count._all]));
+}

@@ -6,6 +6,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { authenticate } from "../shopify.server";
 import { env } from "../env.server";
+import { strings } from "../admin/strings";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -20,8 +21,10 @@ export default function App() {
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
         <Link to="/app" rel="home">
-          Home
+          {strings.nav.home}
         </Link>
+        <Link to="/app/program">{strings.nav.program}</Link>
+        <Link to="/app/activity">{strings.nav.activity}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

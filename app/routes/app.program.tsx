@@ -1,0 +1,281 @@
+import { useEffect, useMemo, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { Modal, SaveBar, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { z } from "zod";
+import { earnExample, programFormSchema, type ProgramForm, type TierForm } from "../admin/program-form";
+import { strings } from "../admin/strings";
+import { prisma } from "../db.server";
+import { withJobs } from "../jobs.server";
+import { programPage, saveProgram, type SaveResult } from "../services/program-page.server";
+import { authenticate } from "../shopify.server";
+
+const t = strings.program;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return programPage(prisma, session.shop);
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const parsed = programFormSchema.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) {
+    return Response.json(
+      {
+        ok: false,
+        fieldErrors: { form: "The form was not understood", ...z.flattenError(parsed.error).fieldErrors },
+      },
+      { status: 422 },
+    );
+  }
+  const result: SaveResult = await withJobs(() => saveProgram(prisma, session.shop, parsed.data, new Date()));
+  return Response.json(result, { status: result.ok ? 200 : 422 });
+};
+
+export default function ProgramPage() {
+  const data = useLoaderData<typeof loader>();
+  // A fresh editor whenever the saved program changes (after a save, the loader reloads it).
+  return <ProgramEditor key={JSON.stringify(data.form)} {...data} />;
+}
+
+function ProgramEditor({ form: saved, rewards, membersByTier }: Awaited<ReturnType<typeof loader>>) {
+  const shopify = useAppBridge();
+  const fetcher = useFetcher<SaveResult>();
+  const [form, setForm] = useState<ProgramForm>(saved);
+  const [removing, setRemoving] = useState<number | null>(null);
+  const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
+  const errors = fetcher.data && !fetcher.data.ok ? fetcher.data.fieldErrors : {};
+  const saving = fetcher.state !== "idle";
+
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !fetcher.data) return;
+    if (fetcher.data.ok) {
+      shopify.toast.show(fetcher.data.tierChanges > 0 ? t.savedWithMoves(fetcher.data.tierChanges) : t.saved);
+    } else {
+      shopify.toast.show(t.fixErrors, { isError: true });
+    }
+  }, [fetcher.state, fetcher.data, shopify]);
+
+  const set =
+    <K extends keyof ProgramForm>(key: K) =>
+    (value: ProgramForm[K]) =>
+      setForm((f) => ({ ...f, [key]: value }));
+  const setTier = (index: number, patch: Partial<TierForm>) =>
+    setForm((f) => ({ ...f, tiers: f.tiers.map((tier, i) => (i === index ? { ...tier, ...patch } : tier)) }));
+  const save = () => fetcher.submit(JSON.stringify(form), { method: "post", encType: "application/json" });
+  const example = earnExample(form);
+  const removingTier = removing === null ? null : form.tiers[removing];
+
+  const text = (key: keyof ProgramForm, label: string, help?: string, suffix?: string) => (
+    <TextField
+      label={label}
+      value={form[key] as string}
+      onChange={set(key) as (value: string) => void}
+      error={errors[key]}
+      helpText={help}
+      suffix={suffix}
+      autoComplete="off"
+      inputMode="decimal"
+    />
+  );
+  const check = (key: keyof ProgramForm, label: string) => (
+    <Checkbox label={label} checked={form[key] as boolean} onChange={set(key) as (value: boolean) => void} />
+  );
+
+  return (
+    <Page title={t.title}>
+      <TitleBar title={t.title} />
+      <SaveBar id="program-save-bar" open={dirty}>
+        <button variant="primary" onClick={save} disabled={saving}>
+          {t.save}
+        </button>
+        <button onClick={() => setForm(saved)}>{t.discard}</button>
+      </SaveBar>
+      <Layout>
+        {errors.form ? (
+          <Layout.Section>
+            <Banner tone="critical">{errors.form}</Banner>
+          </Layout.Section>
+        ) : null}
+        <Layout.AnnotatedSection title={t.earning} description={t.earningHelp}>
+          <Card>
+            <FormLayout>
+              {check("active", t.active)}
+              {text("earnRate", t.earnRate)}
+              {example ? (
+                <Text as="p" tone="subdued">
+                  {example}
+                </Text>
+              ) : null}
+              <BlockStack gap="100">
+                <Text as="p">{t.includes}</Text>
+                <InlineStack gap="400">
+                  {check("includeShipping", t.includeShipping)}
+                  {check("includeTax", t.includeTax)}
+                  {check("includeTips", t.includeTips)}
+                  {check("includeGiftCards", t.includeGiftCards)}
+                </InlineStack>
+              </BlockStack>
+              <FormLayout.Group>
+                {text("pendingDays", t.pendingDays, t.pendingHelp)}
+                {text("expiryMonths", t.expiryMonths, t.expiryHelp)}
+                {text("expiryWarningDays", t.expiryWarningDays)}
+              </FormLayout.Group>
+              <FormLayout.Group>
+                {text("signupBonus", t.signupBonus)}
+                {text("birthdayBonus", t.birthdayBonus)}
+              </FormLayout.Group>
+              {check("returnPointsOnCancel", t.returnPointsOnCancel)}
+              {check("returnPointsOnExpiry", t.returnPointsOnExpiry)}
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title={t.tiers} description={t.tiersHelp}>
+          <Card>
+            <BlockStack gap="400">
+              <FormLayout.Group>
+                <Select
+                  label={t.tierBasis}
+                  options={Object.entries(t.tierBasisOptions).map(([value, label]) => ({ value, label }))}
+                  value={form.tierBasis}
+                  onChange={(value) => set("tierBasis")(value as ProgramForm["tierBasis"])}
+                />
+                <Select
+                  label={t.tierWindow}
+                  options={Object.entries(t.tierWindowOptions).map(([value, label]) => ({ value, label }))}
+                  value={form.tierWindow}
+                  onChange={(value) => set("tierWindow")(value as ProgramForm["tierWindow"])}
+                />
+              </FormLayout.Group>
+              {check("tierGrace", t.tierGrace)}
+              {text("tierTagPrefix", t.tierTagPrefix, t.tierTagHelp)}
+              {form.tiers.map((tier, i) => (
+                <InlineGrid
+                  key={tier.key || `new-${i}`}
+                  columns={{ xs: 1, md: "2fr 1fr 1fr 2fr auto" }}
+                  gap="200"
+                >
+                  <TextField
+                    label={t.tierName}
+                    value={tier.name}
+                    onChange={(name) => setTier(i, { name })}
+                    error={errors[`tiers.${i}.name`]}
+                    autoComplete="off"
+                  />
+                  <TextField
+                    label={t.tierThreshold}
+                    value={tier.threshold}
+                    onChange={(threshold) => setTier(i, { threshold })}
+                    error={errors[`tiers.${i}.threshold`]}
+                    autoComplete="off"
+                    inputMode="decimal"
+                  />
+                  <TextField
+                    label={t.tierMultiplier}
+                    value={tier.multiplier}
+                    onChange={(multiplier) => setTier(i, { multiplier })}
+                    error={errors[`tiers.${i}.multiplier`]}
+                    autoComplete="off"
+                    inputMode="decimal"
+                  />
+                  <Select
+                    label={t.tierEntryReward}
+                    options={[
+                      { value: "", label: t.noEntryReward },
+                      ...rewards.map((reward) => ({ value: reward.key, label: reward.title })),
+                    ]}
+                    value={tier.entryRewardKey}
+                    onChange={(entryRewardKey) => setTier(i, { entryRewardKey })}
+                    error={errors[`tiers.${i}.entryRewardKey`]}
+                  />
+                  <div style={{ alignSelf: "end" }}>
+                    <Button
+                      tone="critical"
+                      variant="plain"
+                      disabled={form.tiers.length === 1}
+                      onClick={() => {
+                        setRemoving(i);
+                        shopify.modal.show("remove-tier");
+                      }}
+                    >
+                      {t.removeTier}
+                    </Button>
+                  </div>
+                </InlineGrid>
+              ))}
+              <InlineStack>
+                <Button
+                  onClick={() =>
+                    setForm((f) => ({
+                      ...f,
+                      tiers: [
+                        ...f.tiers,
+                        { key: "", name: "", threshold: "", multiplier: "1", entryRewardKey: "" },
+                      ],
+                    }))
+                  }
+                >
+                  {t.addTier}
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title={t.rewards} description={t.rewardsHelp}>
+          <Card>
+            <BlockStack gap="200">
+              {rewards.map((reward) => (
+                <InlineStack key={reward.key} align="space-between">
+                  <Text as="span">{reward.title}</Text>
+                  <Text as="span" tone="subdued">
+                    {reward.pointsCost} points
+                  </Text>
+                </InlineStack>
+              ))}
+            </BlockStack>
+          </Card>
+        </Layout.AnnotatedSection>
+      </Layout>
+      <Modal id="remove-tier">
+        <p style={{ padding: "1rem" }}>
+          {removingTier
+            ? t.removeBody(
+                membersByTier[removingTier.key] ?? 0,
+                form.tiers[Math.max(0, (removing ?? 1) - 1)]?.name ?? "",
+              )
+            : null}
+        </p>
+        <TitleBar title={removingTier ? t.removeTitle(removingTier.name || "this tier") : ""}>
+          <button
+            variant="primary"
+            tone="critical"
+            onClick={() => {
+              setForm((f) => ({ ...f, tiers: f.tiers.filter((_, i) => i !== removing) }));
+              setRemoving(null);
+              shopify.modal.hide("remove-tier");
+            }}
+          >
+            {t.removeTier}
+          </button>
+          <button onClick={() => shopify.modal.hide("remove-tier")}>{t.cancel}</button>
+        </TitleBar>
+      </Modal>
+    </Page>
+  );
+}
