@@ -24,6 +24,7 @@ export default function App() {
           {strings.nav.home}
         </Link>
         <Link to="/app/program">{strings.nav.program}</Link>
+        <Link to="/app/customers">{strings.nav.customers}</Link>
         <Link to="/app/activity">{strings.nav.activity}</Link>
       </NavMenu>
       <Outlet />

@@ -1,0 +1,340 @@
+import { useEffect, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  FormLayout,
+  IndexTable,
+  InlineGrid,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { z } from "zod";
+import { strings } from "../admin/strings";
+import { prisma } from "../db.server";
+import { withJobs } from "../jobs.server";
+import { adjustPoints } from "../services/adjust-points.server";
+import { memberPage } from "../services/customer-pages.server";
+import { SettingsError } from "../services/program-settings.server";
+import { RedeemError, redeemReward } from "../services/redeem-reward.server";
+import { RevokeError, revokeCode } from "../services/reward-lifecycle.server";
+import { AdminTransientError } from "../shopify/admin-client.server";
+import { authenticate } from "../shopify.server";
+
+const t = strings.customer;
+const notFound = () => new Response(t.notFound, { status: 404 });
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const page = await memberPage(prisma, session.shop, params.memberId ?? "", new Date());
+  if (!page) throw notFound();
+  return page;
+};
+
+const key = z.string().regex(/^[\w-]{8,100}$/, "is missing or malformed");
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("adjust"),
+    points: z.coerce.number().int("must be a whole number"),
+    reason: z.string().trim().min(3, "is required").max(500),
+    idempotencyKey: key,
+  }),
+  z.object({ intent: z.literal("issue"), rewardKey: z.string().min(1).max(40), idempotencyKey: key }),
+  z.object({ intent: z.literal("revoke"), redemptionId: z.string().min(1).max(40) }),
+]);
+
+type ActionResult =
+  { ok: true; message: string } | { ok: false; error: string; fieldErrors?: Record<string, string> };
+const fail = (status: number, error: string, fieldErrors?: Record<string, string>) =>
+  Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session, admin, sessionToken } = await authenticate.admin(request);
+  const shop = session.shop;
+  const member = await prisma.member.findFirst({ where: { shop, id: params.memberId ?? "" } });
+  if (!member) return fail(404, t.notFound);
+  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const fieldErrors = Object.fromEntries(
+      Object.entries(z.flattenError(parsed.error).fieldErrors).map(([field, messages]) => [
+        field,
+        messages?.[0] ?? "",
+      ]),
+    );
+    return fail(422, "Invalid request", fieldErrors);
+  }
+  const staffId = `gid://shopify/StaffMember/${sessionToken?.sub ?? "unknown"}`;
+  const now = new Date();
+  const input = parsed.data;
+  try {
+    if (input.intent === "adjust") {
+      await withJobs(() =>
+        adjustPoints(
+          prisma,
+          shop,
+          {
+            customerGid: member.customerGid,
+            points: input.points,
+            reason: input.reason,
+            staffId,
+            idempotencyKey: input.idempotencyKey,
+          },
+          now,
+        ),
+      );
+      return Response.json({ ok: true, message: t.adjusted } satisfies ActionResult);
+    }
+    if (input.intent === "issue") {
+      const redemption = await withJobs(() =>
+        redeemReward(
+          prisma,
+          admin,
+          shop,
+          {
+            customerGid: member.customerGid,
+            rewardKey: input.rewardKey,
+            idempotencyKey: input.idempotencyKey,
+            staffId,
+          },
+          now,
+        ),
+      );
+      if (redemption.status === "FAILED") return fail(502, redemption.error ?? "Shopify refused the code");
+      return Response.json({ ok: true, message: t.issued(redemption.code) } satisfies ActionResult);
+    }
+    const redemption = await prisma.redemption.findFirst({
+      where: { shop, id: input.redemptionId, memberId: member.id },
+    });
+    if (!redemption) return fail(404, "No such code for this customer");
+    await withJobs(() => revokeCode(prisma, admin, shop, { redemptionId: redemption.id, staffId }, now));
+    return Response.json({ ok: true, message: t.revoked } satisfies ActionResult);
+  } catch (error) {
+    if (error instanceof SettingsError) return fail(422, "Invalid request", error.fieldErrors);
+    if (error instanceof RedeemError) return fail(409, error.reason);
+    if (error instanceof RevokeError) return fail(409, error.message);
+    if (error instanceof AdminTransientError) return fail(503, t.pendingCode);
+    throw error;
+  }
+};
+
+const newKey = () => `staff-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+export default function CustomerPage() {
+  const { member, entries, codes, rewards } = useLoaderData<typeof loader>();
+  const shopify = useAppBridge();
+  const fetcher = useFetcher<ActionResult>();
+  const [points, setPoints] = useState("");
+  const [reason, setReason] = useState("");
+  const [rewardKey, setRewardKey] = useState(rewards[0]?.key ?? "");
+  const [adjustKey, setAdjustKey] = useState(newKey);
+  const [issueKey, setIssueKey] = useState(newKey);
+  const errors = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors ?? {}) : {};
+
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !fetcher.data) return;
+    shopify.toast.show(fetcher.data.ok ? fetcher.data.message : fetcher.data.error, {
+      isError: !fetcher.data.ok,
+    });
+  }, [fetcher.state, fetcher.data, shopify]);
+
+  const submit = (data: Record<string, string>, after: () => void) => {
+    fetcher.submit(data, { method: "post" });
+    after();
+  };
+
+  return (
+    <Page title={member.name ?? member.email ?? member.customerGid} backAction={{ url: "/app/customers" }}>
+      <TitleBar title={member.name ?? member.email ?? "Customer"} />
+      <Layout>
+        <Layout.Section>
+          <InlineGrid columns={3} gap="400">
+            <Card>
+              <Text as="p" tone="subdued">
+                {t.balance}
+              </Text>
+              <Text as="p" variant="headingLg">
+                {member.balance}
+              </Text>
+            </Card>
+            <Card>
+              <Text as="p" tone="subdued">
+                {t.pending}
+              </Text>
+              <Text as="p" variant="headingLg">
+                {member.pending}
+              </Text>
+            </Card>
+            <Card>
+              <Text as="p" tone="subdued">
+                {t.tier}
+              </Text>
+              <Text as="p" variant="headingLg">
+                {member.tier ?? "—"}
+              </Text>
+              {member.nextTier ? (
+                <Text as="p" tone="subdued">
+                  {t.progress(member.nextTier.remaining, member.nextTier.name)}
+                </Text>
+              ) : null}
+            </Card>
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <Card>
+              <FormLayout>
+                <Text as="h2" variant="headingMd">
+                  {t.adjust}
+                </Text>
+                <TextField
+                  label={t.adjustPoints}
+                  value={points}
+                  onChange={setPoints}
+                  error={errors.points}
+                  autoComplete="off"
+                  inputMode="numeric"
+                />
+                <TextField
+                  label={t.adjustReason}
+                  value={reason}
+                  onChange={setReason}
+                  error={errors.reason}
+                  autoComplete="off"
+                />
+                <Button
+                  loading={fetcher.state !== "idle"}
+                  onClick={() =>
+                    submit({ intent: "adjust", points, reason, idempotencyKey: adjustKey }, () =>
+                      setAdjustKey(newKey()),
+                    )
+                  }
+                >
+                  {t.adjustSubmit}
+                </Button>
+              </FormLayout>
+            </Card>
+            <Card>
+              <FormLayout>
+                <Text as="h2" variant="headingMd">
+                  {t.issue}
+                </Text>
+                <Select
+                  label={t.issue}
+                  labelHidden
+                  options={rewards.map((reward) => ({
+                    value: reward.key,
+                    label: `${reward.title} (${reward.pointsCost} points)`,
+                  }))}
+                  value={rewardKey}
+                  onChange={setRewardKey}
+                />
+                <Button
+                  loading={fetcher.state !== "idle"}
+                  onClick={() =>
+                    submit({ intent: "issue", rewardKey, idempotencyKey: issueKey }, () =>
+                      setIssueKey(newKey()),
+                    )
+                  }
+                >
+                  {t.issueSubmit}
+                </Button>
+              </FormLayout>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <Card padding="0">
+            <div style={{ padding: "1rem 1rem 0" }}>
+              <Text as="h2" variant="headingMd">
+                {t.codes}
+              </Text>
+            </div>
+            {codes.length === 0 ? (
+              <div style={{ padding: "1rem" }}>
+                <Text as="p" tone="subdued">
+                  {t.noCodes}
+                </Text>
+              </div>
+            ) : (
+              <IndexTable
+                resourceName={{ singular: "code", plural: "codes" }}
+                itemCount={codes.length}
+                selectable={false}
+                headings={[
+                  { title: "Code" },
+                  { title: "Reward" },
+                  { title: "Status" },
+                  { title: "Until" },
+                  { title: "" },
+                ]}
+              >
+                {codes.map((code, index) => (
+                  <IndexTable.Row id={code.id} key={code.id} position={index}>
+                    <IndexTable.Cell>{code.code}</IndexTable.Cell>
+                    <IndexTable.Cell>{code.title}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Badge>{code.status}</Badge>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>{new Date(code.endsAt).toLocaleDateString()}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      {code.status === "ISSUED" ? (
+                        <Button
+                          tone="critical"
+                          variant="plain"
+                          onClick={() => submit({ intent: "revoke", redemptionId: code.id }, () => {})}
+                        >
+                          {t.revoke}
+                        </Button>
+                      ) : null}
+                    </IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            )}
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card padding="0">
+            <div style={{ padding: "1rem 1rem 0" }}>
+              <Text as="h2" variant="headingMd">
+                {t.history}
+              </Text>
+            </div>
+            <IndexTable
+              resourceName={{ singular: "entry", plural: "entries" }}
+              itemCount={entries.length}
+              selectable={false}
+              headings={[
+                { title: "When" },
+                { title: "What" },
+                { title: "Points", alignment: "end" },
+                { title: "Balance", alignment: "end" },
+                { title: "Note" },
+              ]}
+            >
+              {entries.map((entry, index) => (
+                <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+                  <IndexTable.Cell>{new Date(entry.createdAt).toLocaleString()}</IndexTable.Cell>
+                  <IndexTable.Cell>{entry.kind}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {entry.points !== 0 ? entry.points : ""}
+                    {entry.pendingPoints !== 0 ? ` (${entry.pendingPoints} pending)` : ""}
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{entry.balanceAfter}</IndexTable.Cell>
+                  <IndexTable.Cell>{entry.note ?? ""}</IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,168 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import {
+  Button,
+  Card,
+  Checkbox,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Page,
+  Select,
+  TextField,
+} from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { useState } from "react";
+import { z } from "zod";
+import { strings } from "../admin/strings";
+import { prisma } from "../db.server";
+import { ensureProgram } from "../db/program.server";
+import { listMembers, MEMBER_SORTS } from "../services/customer-pages.server";
+import { authenticate } from "../shopify.server";
+
+const t = strings.customers;
+
+const querySchema = z.object({
+  q: z.string().max(100).optional(),
+  tier: z.string().max(40).optional(),
+  balance: z.literal("1").optional(),
+  sort: z.enum(MEMBER_SORTS).catch("balance"),
+  after: z.string().max(500).optional(),
+});
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const url = new URL(request.url);
+  const query = querySchema.parse(Object.fromEntries(url.searchParams));
+  const [page, program] = await Promise.all([
+    listMembers(prisma, session.shop, {
+      search: query.q,
+      tierKey: query.tier || undefined,
+      hasBalance: query.balance === "1",
+      sort: query.sort,
+      cursor: query.after,
+    }),
+    ensureProgram(prisma, session.shop),
+  ]);
+  return {
+    members: page.members.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
+    nextCursor: page.nextCursor,
+    tiers: program.tiers.map((tier) => ({ key: tier.key, name: tier.name })),
+  };
+};
+
+export default function CustomersPage() {
+  const { members, nextCursor, tiers } = useLoaderData<typeof loader>();
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const [search, setSearch] = useState(params.get("q") ?? "");
+  const update = (patch: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    next.delete("after");
+    for (const [key, value] of Object.entries(patch)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    setParams(next);
+  };
+  const tierName = (key: string | null) => tiers.find((tier) => tier.key === key)?.name ?? "";
+
+  return (
+    <Page title={t.title}>
+      <TitleBar title={t.title} />
+      <Card padding="0">
+        <div style={{ padding: "1rem" }}>
+          <InlineStack gap="300" blockAlign="end" wrap>
+            <div style={{ minWidth: "16rem", flex: 1 }}>
+              <TextField
+                label={t.search}
+                value={search}
+                onChange={setSearch}
+                onBlur={() => update({ q: search })}
+                autoComplete="off"
+                clearButton
+                onClearButtonClick={() => {
+                  setSearch("");
+                  update({ q: null });
+                }}
+              />
+            </div>
+            <Select
+              label={t.tier}
+              options={[
+                { value: "", label: t.anyTier },
+                ...tiers.map((tier) => ({ value: tier.key, label: tier.name })),
+              ]}
+              value={params.get("tier") ?? ""}
+              onChange={(tier) => update({ tier })}
+            />
+            <Select
+              label={t.sort}
+              options={Object.entries(t.sortOptions).map(([value, label]) => ({ value, label }))}
+              value={params.get("sort") ?? "balance"}
+              onChange={(sort) => update({ sort })}
+            />
+            <Checkbox
+              label={t.hasBalance}
+              checked={params.get("balance") === "1"}
+              onChange={(checked) => update({ balance: checked ? "1" : null })}
+            />
+          </InlineStack>
+        </div>
+        {members.length === 0 ? (
+          <EmptyState heading={t.empty} image="">
+            <span />
+          </EmptyState>
+        ) : (
+          <IndexTable
+            resourceName={{ singular: "member", plural: "members" }}
+            itemCount={members.length}
+            selectable={false}
+            headings={[
+              { title: t.columns.customer },
+              { title: t.columns.balance, alignment: "end" },
+              { title: t.columns.pending, alignment: "end" },
+              { title: t.columns.tier },
+              { title: t.columns.joined },
+            ]}
+          >
+            {members.map((member, index) => (
+              <IndexTable.Row
+                id={member.id}
+                key={member.id}
+                position={index}
+                onClick={() => navigate(`/app/customers/${member.id}`)}
+              >
+                <IndexTable.Cell>
+                  {[member.firstName, member.lastName].filter(Boolean).join(" ") ||
+                    member.email ||
+                    member.customerGid}
+                </IndexTable.Cell>
+                <IndexTable.Cell>{member.balance}</IndexTable.Cell>
+                <IndexTable.Cell>{member.pending}</IndexTable.Cell>
+                <IndexTable.Cell>{tierName(member.tierKey)}</IndexTable.Cell>
+                <IndexTable.Cell>{new Date(member.createdAt).toLocaleDateString()}</IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        )}
+        <div style={{ padding: "1rem" }}>
+          <InlineStack gap="200">
+            {params.get("after") ? <Button onClick={() => update({})}>{t.first}</Button> : null}
+            {nextCursor ? (
+              <Button
+                onClick={() => {
+                  const next = new URLSearchParams(params);
+                  next.set("after", nextCursor);
+                  setParams(next);
+                }}
+              >
+                {t.next}
+              </Button>
+            ) : null}
+          </InlineStack>
+        </div>
+      </Card>
+    </Page>
+  );
+}

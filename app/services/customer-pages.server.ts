@@ -1,0 +1,146 @@
+/**
+ * The admin's customer pages: a searchable, filterable list with keyset
+ * (cursor) pagination, and one member's page. Every query is scoped by shop:
+ * another shop's member is simply not found.
+ */
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { ensureProgram } from "../db/program.server";
+import { ensureRewards } from "../db/rewards.server";
+import { storefrontStatus } from "./storefront-status.server";
+
+export const MEMBER_SORTS = ["balance", "newest"] as const;
+export type MemberSort = (typeof MEMBER_SORTS)[number];
+
+export interface MemberListQuery {
+  search?: string;
+  tierKey?: string;
+  hasBalance?: boolean;
+  sort: MemberSort;
+  /** Opaque: from the previous page's `nextCursor`. */
+  cursor?: string;
+  limit?: number;
+}
+
+type Cursor = { v: number | string; id: string };
+const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
+function decode(cursor: string | undefined): Cursor | null {
+  if (!cursor) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
+    return typeof parsed.id === "string" && (typeof parsed.v === "number" || typeof parsed.v === "string")
+      ? parsed
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function listMembers(db: PrismaClient, shop: string, query: MemberListQuery) {
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 100);
+  const where: Prisma.MemberWhereInput = { shop };
+  const search = query.search?.trim();
+  if (search) {
+    where.OR = [
+      { email: { contains: search, mode: "insensitive" } },
+      { firstName: { contains: search, mode: "insensitive" } },
+      { lastName: { contains: search, mode: "insensitive" } },
+    ];
+  }
+  if (query.tierKey) where.tierKey = query.tierKey;
+  if (query.hasBalance) where.balance = { gt: 0 };
+  const after = decode(query.cursor);
+  // Keyset pagination: (sort value, id) strictly after the cursor, so a page costs the same at any depth.
+  const page =
+    query.sort === "balance"
+      ? {
+          orderBy: [{ balance: "desc" as const }, { id: "asc" as const }],
+          where: after
+            ? {
+                OR: [
+                  { balance: { lt: Number(after.v) } },
+                  { balance: Number(after.v), id: { gt: after.id } },
+                ],
+              }
+            : {},
+        }
+      : {
+          orderBy: [{ createdAt: "desc" as const }, { id: "asc" as const }],
+          where: after
+            ? {
+                OR: [
+                  { createdAt: { lt: new Date(String(after.v)) } },
+                  { createdAt: new Date(String(after.v)), id: { gt: after.id } },
+                ],
+              }
+            : {},
+        };
+  const rows = await db.member.findMany({
+    where: { AND: [where, page.where] },
+    orderBy: page.orderBy,
+    take: limit + 1,
+    select: {
+      id: true,
+      customerGid: true,
+      email: true,
+      firstName: true,
+      lastName: true,
+      balance: true,
+      pending: true,
+      tierKey: true,
+      createdAt: true,
+    },
+  });
+  const members = rows.slice(0, limit);
+  const last = members[members.length - 1];
+  const nextCursor =
+    rows.length > limit && last
+      ? encode({ v: query.sort === "balance" ? last.balance : last.createdAt.toISOString(), id: last.id })
+      : null;
+  return { members, nextCursor };
+}
+
+export async function memberPage(db: PrismaClient, shop: string, memberId: string, now: Date) {
+  const member = await db.member.findFirst({ where: { shop, id: memberId } });
+  if (!member) return null;
+  const [status, entries, redemptions, program, rewards] = await Promise.all([
+    storefrontStatus(db, shop, member.customerGid, now),
+    db.ledgerEntry.findMany({ where: { shop, memberId }, orderBy: { id: "desc" }, take: 200 }),
+    db.redemption.findMany({ where: { shop, memberId }, orderBy: { createdAt: "desc" }, take: 100 }),
+    ensureProgram(db, shop),
+    ensureRewards(db, shop),
+  ]);
+  return {
+    member: {
+      id: member.id,
+      customerGid: member.customerGid,
+      email: member.email,
+      name: [member.firstName, member.lastName].filter(Boolean).join(" ") || null,
+      balance: member.balance,
+      pending: member.pending,
+      tier: program.tiers.find((tier) => tier.key === member.tierKey)?.name ?? null,
+      nextTier: status.loggedIn ? status.nextTier : null,
+    },
+    entries: entries.map((entry) => ({
+      id: entry.id.toString(),
+      kind: entry.kind,
+      points: entry.points,
+      pendingPoints: entry.pendingPoints,
+      balanceAfter: entry.balanceAfter,
+      note: entry.note,
+      staffId: entry.staffId,
+      createdAt: entry.createdAt.toISOString(),
+    })),
+    codes: redemptions.map((r) => ({
+      id: r.id,
+      code: r.code,
+      title: (r.reward as { title?: string }).title ?? r.rewardKey,
+      status: r.status,
+      source: r.source,
+      pointsCost: r.pointsCost,
+      endsAt: r.endsAt.toISOString(),
+    })),
+    rewards: rewards
+      .filter((reward) => reward.enabled)
+      .map((reward) => ({ key: reward.key, title: reward.title, pointsCost: reward.pointsCost })),
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * The admin's customer pages: list (search, filters, keyset pages), one
+ * member's page and the staff actions on it, with requests signed as the
+ * embedded admin signs them. Another shop's member is never found.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { prisma } from "~/db.server";
+import { loader as listLoader } from "~/routes/app.customers._index";
+import { action as memberAction, loader as memberLoader } from "~/routes/app.customers.$memberId";
+import { adminStandIn } from "../support/admin-stand-in";
+import { adminDocument, adminFetch, run } from "../support/admin-requests";
+import { resetLoyaltyData } from "../support/reset";
+import { storeOfflineSession } from "../support/sessions";
+import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
+
+const OTHER_SHOP = "other-customers.myshopify.com";
+let edge: ShopifyEdge | undefined;
+let shopify: ReturnType<typeof adminStandIn>;
+
+beforeEach(async () => {
+  await resetLoyaltyData(prisma);
+  await prisma.redemption.deleteMany();
+  await prisma.session.deleteMany();
+  await storeOfflineSession(prisma, TEST_SHOP, { accessToken: "shpat_customers", scope: "write_discounts" });
+  shopify = adminStandIn();
+  edge = startShopifyEdge({
+    shop: TEST_SHOP,
+    apiKey: API_KEY,
+    apiSecretKey: API_SECRET_KEY,
+    scopes: "write_discounts",
+    data: shopify.root,
+    accessTokens: ["shpat_customers"],
+  });
+});
+afterEach(() => edge?.restore());
+
+async function seedMembers(shop: string, count: number) {
+  await prisma.member.createMany({
+    data: Array.from({ length: count }, (_, i) => ({
+      shop,
+      customerGid: `gid://shopify/Customer/${70_000 + i}`,
+      email: `shopper${i}@example.com`,
+      firstName: i % 2 ? "Ada" : "Grace",
+      lastName: `Number${i}`,
+      balance: (i * 37) % 500,
+      tierKey: i % 3 === 0 ? "silver" : "member",
+    })),
+  });
+}
+
+const list = async (query: string) =>
+  (await run(listLoader, await adminDocument(`/app/customers${query}`))).json();
+
+describe("customer list", () => {
+  it("pages through every member once, highest balance first, and never shows another shop's", async () => {
+    await seedMembers(TEST_SHOP, 130);
+    await seedMembers(OTHER_SHOP, 20);
+    const seen: { id: string; balance: number }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { members: { id: string; balance: number }[]; nextCursor: string | null } = await list(
+        cursor ? `?after=${cursor}` : "",
+      );
+      seen.push(...page.members);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(130);
+    expect(new Set(seen.map((m) => m.id)).size).toBe(130);
+    const balances = seen.map((m) => m.balance);
+    expect(balances).toEqual([...balances].sort((a, b) => b - a));
+    const theirs = await prisma.member.findMany({ where: { shop: OTHER_SHOP }, select: { id: true } });
+    expect(seen.some((m) => theirs.some((t) => t.id === m.id))).toBe(false);
+  });
+
+  it("searches by email or name, filters by tier and balance", async () => {
+    await seedMembers(TEST_SHOP, 30);
+    expect((await list("?q=SHOPPER7%40example")).members.map((m: { email: string }) => m.email)).toEqual([
+      "shopper7@example.com",
+    ]);
+    expect((await list("?q=number2")).members).toHaveLength(11); // Number2, Number20..29
+    const silver = await list("?tier=silver");
+    expect(silver.members.every((m: { tierKey: string }) => m.tierKey === "silver")).toBe(true);
+    expect(silver.members).toHaveLength(10);
+    const withPoints = await list("?balance=1&sort=newest");
+    expect(withPoints.members.every((m: { balance: number }) => m.balance > 0)).toBe(true);
+    expect(withPoints.members).toHaveLength(29);
+  });
+});
+
+describe("a member's page", () => {
+  const post = async (memberId: string, body: Record<string, string>) =>
+    run(
+      memberAction,
+      await adminFetch(`/app/customers/${memberId}`, { method: "POST", body: new URLSearchParams(body) }),
+      { memberId },
+    );
+
+  it("is 404 for another shop's member, for reading and for every action", async () => {
+    await seedMembers(OTHER_SHOP, 1);
+    const theirs = await prisma.member.findFirstOrThrow({ where: { shop: OTHER_SHOP } });
+    const page = await run(memberLoader, await adminDocument(`/app/customers/${theirs.id}`), {
+      memberId: theirs.id,
+    });
+    expect(page.status).toBe(404);
+    const adjusted = await post(theirs.id, {
+      intent: "adjust",
+      points: "50",
+      reason: "Sneaky",
+      idempotencyKey: "other-shop-1",
+    });
+    expect(adjusted.status).toBe(404);
+    expect((await prisma.member.findUniqueOrThrow({ where: { id: theirs.id } })).balance).toBe(0);
+  });
+
+  it("staff adjust points with a required reason; the staff member is recorded; a double submit applies once", async () => {
+    await seedMembers(TEST_SHOP, 1);
+    const member = await prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    const missing = await post(member.id, {
+      intent: "adjust",
+      points: "50",
+      reason: "",
+      idempotencyKey: "adjust-key-1",
+    });
+    expect(missing.status).toBe(422);
+    expect((await missing.json()).fieldErrors).toEqual({ reason: "is required" });
+    const form = { intent: "adjust", points: "50", reason: "Damaged parcel", idempotencyKey: "adjust-key-2" };
+    expect((await post(member.id, form)).status).toBe(200);
+    expect((await post(member.id, form)).status).toBe(200);
+    const entries = await prisma.ledgerEntry.findMany({ where: { shop: TEST_SHOP, memberId: member.id } });
+    expect(entries).toEqual([
+      expect.objectContaining({
+        kind: "ADJUST",
+        points: 50,
+        note: "Damaged parcel",
+        staffId: expect.stringMatching(/^gid:\/\/shopify\/StaffMember\/\w+/),
+      }),
+    ]);
+    const overdraw = await post(member.id, {
+      intent: "adjust",
+      points: "-500",
+      reason: "Too much",
+      idempotencyKey: "adjust-key-3",
+    });
+    expect(overdraw.status).toBe(422);
+    const page = await (
+      await run(memberLoader, await adminDocument(`/app/customers/${member.id}`), { memberId: member.id })
+    ).json();
+    expect(page.member.balance).toBe(50);
+    expect(page.entries).toHaveLength(1);
+  });
+
+  it("staff issue a reward for the customer, then revoke it: code deleted in Shopify, points back", async () => {
+    await seedMembers(TEST_SHOP, 1);
+    const member = await prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    await post(member.id, {
+      intent: "adjust",
+      points: "600",
+      reason: "Opening",
+      idempotencyKey: "adjust-key-9",
+    });
+    const issued = await post(member.id, {
+      intent: "issue",
+      rewardKey: "5-off",
+      idempotencyKey: "issue-key-1",
+    });
+    expect(issued.status).toBe(200);
+    const redemption = await prisma.redemption.findFirstOrThrow({
+      where: { shop: TEST_SHOP, memberId: member.id },
+    });
+    expect(redemption).toMatchObject({ source: "STAFF", status: "ISSUED", pointsCost: 500 });
+    expect(shopify.codes.has(redemption.code)).toBe(true);
+    const poor = await post(member.id, {
+      intent: "issue",
+      rewardKey: "25-off",
+      idempotencyKey: "issue-key-2",
+    });
+    expect(poor.status).toBe(409);
+    const revoked = await post(member.id, { intent: "revoke", redemptionId: redemption.id });
+    expect(revoked.status).toBe(200);
+    expect(shopify.codes.has(redemption.code)).toBe(false);
+    expect((await prisma.member.findUniqueOrThrow({ where: { id: member.id } })).balance).toBe(600);
+  });
+});
