@@ -22,6 +22,7 @@ export const strings = {
     history: "History",
     codes: "Reward codes",
     noCodes: "No reward codes yet.",
+    noHistory: "Nothing yet: points appear here when orders are paid or staff adjust them.",
     adjust: "Adjust points",
     adjustPoints: "Points (negative to deduct)",
     adjustReason: "Reason (the customer may ask)",

@@ -1,17 +1,8 @@
 import { useEffect } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import {
-  Badge,
-  BlockStack,
-  Button,
-  Card,
-  EmptyState,
-  IndexTable,
-  Layout,
-  Page,
-  Text,
-} from "@shopify/polaris";
+import { Badge, Button, Layout, Page, Text } from "@shopify/polaris";
+import { TableCard } from "../admin/TableCard";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { strings } from "../admin/strings";
@@ -78,98 +69,58 @@ export default function ActivityPage() {
       <TitleBar title={t.title} />
       <Layout>
         <Layout.Section>
-          <Card padding="0">
-            <BlockStack gap="200">
-              <div style={{ padding: "1rem 1rem 0" }}>
-                <Text as="h2" variant="headingMd">
-                  {t.deadJobs}
-                </Text>
-              </div>
-              {failed.length === 0 ? (
-                <EmptyState heading={t.deadJobsEmpty} image="">
-                  <span />
-                </EmptyState>
-              ) : (
-                <IndexTable
-                  resourceName={{ singular: "job", plural: "jobs" }}
-                  itemCount={failed.length}
-                  selectable={false}
-                  headings={[
-                    { title: "Job" },
-                    { title: "Error" },
-                    { title: "Attempts" },
-                    { title: "Failed" },
-                    { title: "" },
-                  ]}
-                >
-                  {failed.map((job, index) => (
-                    <IndexTable.Row id={job.id} key={job.id} position={index}>
-                      <IndexTable.Cell>{job.queue}</IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Text as="span" tone="critical">
-                          {job.error ?? ""}
-                        </Text>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>{job.attempts}</IndexTable.Cell>
-                      <IndexTable.Cell>
-                        {job.failedAt ? new Date(job.failedAt).toLocaleString() : ""}
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <fetcher.Form method="post">
-                          <input type="hidden" name="intent" value="retry" />
-                          <input type="hidden" name="jobId" value={job.id} />
-                          <Button submit size="slim" loading={fetcher.state !== "idle"}>
-                            {t.retry}
-                          </Button>
-                        </fetcher.Form>
-                      </IndexTable.Cell>
-                    </IndexTable.Row>
-                  ))}
-                </IndexTable>
-              )}
-            </BlockStack>
-          </Card>
+          <TableCard
+            title={t.deadJobs}
+            empty={t.deadJobsEmpty}
+            rows={failed}
+            rowId={(job) => job.id}
+            headings={[
+              { title: "Job" },
+              { title: "Error" },
+              { title: "Attempts" },
+              { title: "Failed" },
+              { title: "" },
+            ]}
+            cells={(job) => [
+              job.queue,
+              <Text key="error" as="span" tone="critical">
+                {job.error ?? ""}
+              </Text>,
+              job.attempts,
+              job.failedAt ? new Date(job.failedAt).toLocaleString() : "",
+              <fetcher.Form key="retry" method="post">
+                <input type="hidden" name="intent" value="retry" />
+                <input type="hidden" name="jobId" value={job.id} />
+                <Button submit size="slim" loading={fetcher.state !== "idle"}>
+                  {t.retry}
+                </Button>
+              </fetcher.Form>,
+            ]}
+          />
         </Layout.Section>
         <Layout.Section>
-          <Card padding="0">
-            <div style={{ padding: "1rem 1rem 0" }}>
-              <Text as="h2" variant="headingMd">
-                {t.deliveries}
-              </Text>
-            </div>
-            {deliveries.length === 0 ? (
-              <EmptyState heading={t.deliveriesEmpty} image="">
-                <span />
-              </EmptyState>
-            ) : (
-              <IndexTable
-                resourceName={{ singular: "delivery", plural: "deliveries" }}
-                itemCount={deliveries.length}
-                selectable={false}
-                headings={[
-                  { title: "Topic" },
-                  { title: "Outcome" },
-                  { title: "Detail" },
-                  { title: "Attempts" },
-                  { title: "Received" },
-                ]}
-              >
-                {deliveries.map((delivery, index) => (
-                  <IndexTable.Row id={delivery.id} key={delivery.id} position={index}>
-                    <IndexTable.Cell>{delivery.topic}</IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Badge tone={outcomeTone[delivery.outcome as keyof typeof outcomeTone]}>
-                        {delivery.outcome}
-                      </Badge>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{delivery.detail ?? ""}</IndexTable.Cell>
-                    <IndexTable.Cell>{delivery.attempts}</IndexTable.Cell>
-                    <IndexTable.Cell>{new Date(delivery.receivedAt).toLocaleString()}</IndexTable.Cell>
-                  </IndexTable.Row>
-                ))}
-              </IndexTable>
-            )}
-          </Card>
+          <TableCard
+            title={t.deliveries}
+            empty={t.deliveriesEmpty}
+            rows={deliveries}
+            rowId={(delivery) => delivery.id}
+            headings={[
+              { title: "Topic" },
+              { title: "Outcome" },
+              { title: "Detail" },
+              { title: "Attempts" },
+              { title: "Received" },
+            ]}
+            cells={(delivery) => [
+              delivery.topic,
+              <Badge key="outcome" tone={outcomeTone[delivery.outcome as keyof typeof outcomeTone]}>
+                {delivery.outcome}
+              </Badge>,
+              delivery.detail ?? "",
+              delivery.attempts,
+              new Date(delivery.receivedAt).toLocaleString(),
+            ]}
+          />
         </Layout.Section>
       </Layout>
     </Page>

@@ -7,7 +7,6 @@ import {
   Button,
   Card,
   FormLayout,
-  IndexTable,
   InlineGrid,
   Layout,
   Page,
@@ -18,6 +17,7 @@ import {
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { strings } from "../admin/strings";
+import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
 import { adjustPoints } from "../services/adjust-points.server";
@@ -250,89 +250,57 @@ export default function CustomerPage() {
           </BlockStack>
         </Layout.Section>
         <Layout.Section>
-          <Card padding="0">
-            <div style={{ padding: "1rem 1rem 0" }}>
-              <Text as="h2" variant="headingMd">
-                {t.codes}
-              </Text>
-            </div>
-            {codes.length === 0 ? (
-              <div style={{ padding: "1rem" }}>
-                <Text as="p" tone="subdued">
-                  {t.noCodes}
-                </Text>
-              </div>
-            ) : (
-              <IndexTable
-                resourceName={{ singular: "code", plural: "codes" }}
-                itemCount={codes.length}
-                selectable={false}
-                headings={[
-                  { title: "Code" },
-                  { title: "Reward" },
-                  { title: "Status" },
-                  { title: "Until" },
-                  { title: "" },
-                ]}
-              >
-                {codes.map((code, index) => (
-                  <IndexTable.Row id={code.id} key={code.id} position={index}>
-                    <IndexTable.Cell>{code.code}</IndexTable.Cell>
-                    <IndexTable.Cell>{code.title}</IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Badge>{code.status}</Badge>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{new Date(code.endsAt).toLocaleDateString()}</IndexTable.Cell>
-                    <IndexTable.Cell>
-                      {code.status === "ISSUED" ? (
-                        <Button
-                          tone="critical"
-                          variant="plain"
-                          onClick={() => submit({ intent: "revoke", redemptionId: code.id }, () => {})}
-                        >
-                          {t.revoke}
-                        </Button>
-                      ) : null}
-                    </IndexTable.Cell>
-                  </IndexTable.Row>
-                ))}
-              </IndexTable>
-            )}
-          </Card>
+          <TableCard
+            title={t.codes}
+            empty={t.noCodes}
+            rows={codes}
+            rowId={(code) => code.id}
+            headings={[
+              { title: "Code" },
+              { title: "Reward" },
+              { title: "Status" },
+              { title: "Until" },
+              { title: "" },
+            ]}
+            cells={(code) => [
+              code.code,
+              code.title,
+              <Badge key="status">{code.status}</Badge>,
+              new Date(code.endsAt).toLocaleDateString(),
+              code.status === "ISSUED" ? (
+                <Button
+                  key="revoke"
+                  tone="critical"
+                  variant="plain"
+                  onClick={() => submit({ intent: "revoke", redemptionId: code.id }, () => {})}
+                >
+                  {t.revoke}
+                </Button>
+              ) : null,
+            ]}
+          />
         </Layout.Section>
         <Layout.Section>
-          <Card padding="0">
-            <div style={{ padding: "1rem 1rem 0" }}>
-              <Text as="h2" variant="headingMd">
-                {t.history}
-              </Text>
-            </div>
-            <IndexTable
-              resourceName={{ singular: "entry", plural: "entries" }}
-              itemCount={entries.length}
-              selectable={false}
-              headings={[
-                { title: "When" },
-                { title: "What" },
-                { title: "Points", alignment: "end" },
-                { title: "Balance", alignment: "end" },
-                { title: "Note" },
-              ]}
-            >
-              {entries.map((entry, index) => (
-                <IndexTable.Row id={entry.id} key={entry.id} position={index}>
-                  <IndexTable.Cell>{new Date(entry.createdAt).toLocaleString()}</IndexTable.Cell>
-                  <IndexTable.Cell>{entry.kind}</IndexTable.Cell>
-                  <IndexTable.Cell>
-                    {entry.points !== 0 ? entry.points : ""}
-                    {entry.pendingPoints !== 0 ? ` (${entry.pendingPoints} pending)` : ""}
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>{entry.balanceAfter}</IndexTable.Cell>
-                  <IndexTable.Cell>{entry.note ?? ""}</IndexTable.Cell>
-                </IndexTable.Row>
-              ))}
-            </IndexTable>
-          </Card>
+          <TableCard
+            title={t.history}
+            empty={t.noHistory}
+            rows={entries}
+            rowId={(entry) => entry.id}
+            headings={[
+              { title: "When" },
+              { title: "What" },
+              { title: "Points", alignment: "end" },
+              { title: "Balance", alignment: "end" },
+              { title: "Note" },
+            ]}
+            cells={(entry) => [
+              new Date(entry.createdAt).toLocaleString(),
+              entry.kind,
+              `${entry.points !== 0 ? entry.points : ""}${entry.pendingPoints !== 0 ? ` (${entry.pendingPoints} pending)` : ""}`,
+              entry.balanceAfter,
+              entry.note ?? "",
+            ]}
+          />
         </Layout.Section>
       </Layout>
     </Page>

@@ -4,26 +4,11 @@
  * `customer.metafields["$app:loyalty"].points.value`. One metafieldsSet call
  * (atomic, at most 25 metafields) writes them all.
  */
-import type { CreateMemberMetafieldDefinitionMutation, MemberMetafieldsSetMutation } from "../types/admin.generated";
+import type { CreateMemberMetafieldDefinitionMutation } from "../types/admin.generated";
+import { setMetafields } from "./metafields-set.server";
 import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
 
 export const NAMESPACE = "$app:loyalty";
-
-export const SET_MEMBER_METAFIELDS = `#graphql
-  mutation MemberMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
-    metafieldsSet(metafields: $metafields) {
-      metafields {
-        key
-        namespace
-      }
-      userErrors {
-        field
-        code
-        message
-      }
-    }
-  }
-`;
 
 export interface MemberState {
   points: number;
@@ -46,11 +31,7 @@ export function memberMetafields(customerGid: string, state: MemberState) {
 }
 
 export async function writeMemberMetafields(admin: AdminGraphql, customerGid: string, state: MemberState): Promise<void> {
-  const result = await runQuery<MemberMetafieldsSetMutation>(admin, SET_MEMBER_METAFIELDS, {
-    metafields: memberMetafields(customerGid, state),
-  });
-  const errors = result.metafieldsSet?.userErrors ?? [];
-  if (errors.length > 0) throw new AdminApiError(`metafieldsSet: ${errors.map((e) => e.message).join("; ")}`, errors);
+  await setMetafields(admin, memberMetafields(customerGid, state), "member");
 }
 
 export const CREATE_MEMBER_METAFIELD_DEFINITION = `#graphql

@@ -3,8 +3,9 @@
  * tiers, rewards) as an app-data metafield on the app installation: the theme
  * extension reads it as `app.metafields.loyalty.program.value`.
  */
-import type { AppInstallationIdQuery, ProgramMetafieldSetMutation } from "../types/admin.generated";
-import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
+import type { AppInstallationIdQuery } from "../types/admin.generated";
+import { type AdminGraphql, runQuery } from "./admin-client.server";
+import { setMetafields } from "./metafields-set.server";
 
 export const PROGRAM_NAMESPACE = "loyalty";
 export const PROGRAM_KEY = "program";
@@ -17,26 +18,11 @@ export const APP_INSTALLATION_ID = `#graphql
   }
 `;
 
-export const SET_PROGRAM_METAFIELD = `#graphql
-  mutation ProgramMetafieldSet($metafields: [MetafieldsSetInput!]!) {
-    metafieldsSet(metafields: $metafields) {
-      metafields {
-        key
-        namespace
-      }
-      userErrors {
-        field
-        code
-        message
-      }
-    }
-  }
-`;
-
 export async function writeProgramMetafield(admin: AdminGraphql, facts: unknown): Promise<void> {
   const { currentAppInstallation } = await runQuery<AppInstallationIdQuery>(admin, APP_INSTALLATION_ID);
-  const result = await runQuery<ProgramMetafieldSetMutation>(admin, SET_PROGRAM_METAFIELD, {
-    metafields: [
+  await setMetafields(
+    admin,
+    [
       {
         ownerId: currentAppInstallation.id,
         namespace: PROGRAM_NAMESPACE,
@@ -45,9 +31,6 @@ export async function writeProgramMetafield(admin: AdminGraphql, facts: unknown)
         value: JSON.stringify(facts),
       },
     ],
-  });
-  const errors = result.metafieldsSet?.userErrors ?? [];
-  if (errors.length > 0) {
-    throw new AdminApiError(`metafieldsSet program: ${errors.map((error) => error.message).join("; ")}`, errors);
-  }
+    "program",
+  );
 }

@@ -58,13 +58,6 @@ export type FlowTriggerReceiveMutationVariables = AdminTypes.Exact<{
 
 export type FlowTriggerReceiveMutation = { flowTriggerReceive?: AdminTypes.Maybe<{ userErrors: Array<Pick<AdminTypes.UserError, 'field' | 'message'>> }> };
 
-export type MemberMetafieldsSetMutationVariables = AdminTypes.Exact<{
-  metafields: Array<AdminTypes.MetafieldsSetInput> | AdminTypes.MetafieldsSetInput;
-}>;
-
-
-export type MemberMetafieldsSetMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'key' | 'namespace'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'code' | 'message'>> }> };
-
 export type CreateMemberMetafieldDefinitionMutationVariables = AdminTypes.Exact<{
   definition: AdminTypes.MetafieldDefinitionInput;
 }>;
@@ -72,17 +65,17 @@ export type CreateMemberMetafieldDefinitionMutationVariables = AdminTypes.Exact<
 
 export type CreateMemberMetafieldDefinitionMutation = { metafieldDefinitionCreate?: AdminTypes.Maybe<{ createdDefinition?: AdminTypes.Maybe<Pick<AdminTypes.MetafieldDefinition, 'id'>>, userErrors: Array<Pick<AdminTypes.MetafieldDefinitionCreateUserError, 'field' | 'code' | 'message'>> }> };
 
-export type AppInstallationIdQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
-
-
-export type AppInstallationIdQuery = { currentAppInstallation: Pick<AdminTypes.AppInstallation, 'id'> };
-
-export type ProgramMetafieldSetMutationVariables = AdminTypes.Exact<{
+export type MetafieldsSetMutationVariables = AdminTypes.Exact<{
   metafields: Array<AdminTypes.MetafieldsSetInput> | AdminTypes.MetafieldsSetInput;
 }>;
 
 
-export type ProgramMetafieldSetMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'key' | 'namespace'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'code' | 'message'>> }> };
+export type MetafieldsSetMutation = { metafieldsSet?: AdminTypes.Maybe<{ metafields?: AdminTypes.Maybe<Array<Pick<AdminTypes.Metafield, 'key' | 'namespace'>>>, userErrors: Array<Pick<AdminTypes.MetafieldsSetUserError, 'field' | 'code' | 'message'>> }> };
+
+export type AppInstallationIdQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type AppInstallationIdQuery = { currentAppInstallation: Pick<AdminTypes.AppInstallation, 'id'> };
 
 export type ShopDetailsQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
@@ -105,9 +98,8 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation CreateFreeShippingCode($input: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {\n      codeDiscountNode {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: CreateFreeShippingCodeMutation, variables: CreateFreeShippingCodeMutationVariables},
   "#graphql\n  mutation DeleteCode($id: ID!) {\n    discountCodeDelete(id: $id) {\n      deletedCodeDiscountId\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: DeleteCodeMutation, variables: DeleteCodeMutationVariables},
   "#graphql\n  mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: FlowTriggerReceiveMutation, variables: FlowTriggerReceiveMutationVariables},
-  "#graphql\n  mutation MemberMetafieldsSet($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        key\n        namespace\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: MemberMetafieldsSetMutation, variables: MemberMetafieldsSetMutationVariables},
   "#graphql\n  mutation CreateMemberMetafieldDefinition($definition: MetafieldDefinitionInput!) {\n    metafieldDefinitionCreate(definition: $definition) {\n      createdDefinition {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: CreateMemberMetafieldDefinitionMutation, variables: CreateMemberMetafieldDefinitionMutationVariables},
-  "#graphql\n  mutation ProgramMetafieldSet($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        key\n        namespace\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: ProgramMetafieldSetMutation, variables: ProgramMetafieldSetMutationVariables},
+  "#graphql\n  mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        key\n        namespace\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: MetafieldsSetMutation, variables: MetafieldsSetMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
-import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { action as redeemAction } from "~/routes/proxy.redeem";
 import { loader as statusLoader } from "~/routes/proxy.status";
@@ -15,9 +15,9 @@ import { adjustPoints } from "~/services/adjust-points.server";
 import { memberState } from "~/services/metafield-sync.server";
 import { programExplainer } from "~/services/storefront-status.server";
 import { memberMetafields } from "~/shopify/member-metafields.server";
-import { adminStandIn } from "../support/admin-stand-in";
-import { storeOfflineSession } from "../support/sessions";
-import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
+import type { adminStandIn } from "../support/admin-stand-in";
+import type { ShopifyEdge } from "../support/shopify-edge";
+import { shopifyForShop } from "../support/shopify-for-shop";
 import { startStorefront, type StorefrontServer } from "../support/storefront-server";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -31,16 +31,7 @@ let shopify: ReturnType<typeof adminStandIn>;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  shopify = adminStandIn();
-  edge = startShopifyEdge({
-    shop: TEST_SHOP,
-    apiKey: API_KEY,
-    apiSecretKey: API_SECRET_KEY,
-    scopes: "write_discounts",
-    data: shopify.root,
-    accessTokens: ["shpat_browser"],
-  });
-  await storeOfflineSession(prisma, TEST_SHOP, { accessToken: "shpat_browser", scope: "write_discounts" });
+  ({ shopify, edge } = await shopifyForShop(prisma, TEST_SHOP, "shpat_browser"));
   await adjustPoints(
     prisma,
     TEST_SHOP,

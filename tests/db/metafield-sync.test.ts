@@ -43,7 +43,7 @@ describe("customer metafields", () => {
     expect(metafield(shopify, "pending_points")).toBe("0");
     expect(metafield(shopify, "tier")).toBe("Member");
     expect(final.syncedVersion).toBe(final.syncVersion);
-    const writes = shopify.calls.filter((c) => c.operation === "MemberMetafieldsSet").length;
+    const writes = shopify.calls.filter((c) => c.operation === "MetafieldsSet").length;
     expect(writes).toBeLessThan(51);
     expect(results.reduce((sum, r) => sum + r.writes, 0)).toBeLessThanOrEqual(writes);
   });

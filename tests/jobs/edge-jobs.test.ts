@@ -64,7 +64,7 @@ it("a member sync job reaches Shopify with the shop's offline token and writes t
   // THEN the calls went over HTTP to the shop's Admin API and Shopify holds the new state
   expect(report.failed).toBe(0);
   const operations = edge.calls.map((call) => call.operationName);
-  expect(operations).toEqual(expect.arrayContaining(["MemberMetafieldsSet", "CustomerTagsAdd"]));
+  expect(operations).toEqual(expect.arrayContaining(["MetafieldsSet", "CustomerTagsAdd"]));
   expect(edge.calls.every((call) => call.status === 200)).toBe(true);
   expect(shopify.metafields.get(`${CUSTOMER}|${NAMESPACE}|points`)?.value).toBe("250");
   expect(shopify.tags.get(CUSTOMER)).toEqual(new Set(["Regulars Member"]));

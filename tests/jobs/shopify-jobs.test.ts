@@ -100,7 +100,7 @@ describe("member sync jobs", () => {
     expect(queued).toEqual({ created: 1 });
     await worker().drain();
     expect(metafield(CUSTOMER, "points")).toBe("501");
-    const writes = shopify.calls.filter((call) => call.operation === "MemberMetafieldsSet").length;
+    const writes = shopify.calls.filter((call) => call.operation === "MetafieldsSet").length;
     expect(writes).toBe(1);
   });
 

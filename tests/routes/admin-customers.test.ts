@@ -4,15 +4,15 @@
  * embedded admin signs them. Another shop's member is never found.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { loader as listLoader } from "~/routes/app.customers._index";
 import { action as memberAction, loader as memberLoader } from "~/routes/app.customers.$memberId";
-import { adminStandIn } from "../support/admin-stand-in";
+import type { adminStandIn } from "../support/admin-stand-in";
 import { adminDocument, adminFetch, run } from "../support/admin-requests";
 import { resetLoyaltyData } from "../support/reset";
-import { storeOfflineSession } from "../support/sessions";
-import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
+import { shopifyForShop } from "../support/shopify-for-shop";
+import type { ShopifyEdge } from "../support/shopify-edge";
 
 const OTHER_SHOP = "other-customers.myshopify.com";
 let edge: ShopifyEdge | undefined;
@@ -22,16 +22,7 @@ beforeEach(async () => {
   await resetLoyaltyData(prisma);
   await prisma.redemption.deleteMany();
   await prisma.session.deleteMany();
-  await storeOfflineSession(prisma, TEST_SHOP, { accessToken: "shpat_customers", scope: "write_discounts" });
-  shopify = adminStandIn();
-  edge = startShopifyEdge({
-    shop: TEST_SHOP,
-    apiKey: API_KEY,
-    apiSecretKey: API_SECRET_KEY,
-    scopes: "write_discounts",
-    data: shopify.root,
-    accessTokens: ["shpat_customers"],
-  });
+  ({ shopify, edge } = await shopifyForShop(prisma, TEST_SHOP, "shpat_customers"));
 });
 afterEach(() => edge?.restore());
 

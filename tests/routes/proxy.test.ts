@@ -5,7 +5,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  API_KEY,
   API_SECRET_KEY,
   APP_URL,
   RequestType,
@@ -16,10 +15,10 @@ import { prisma } from "~/db.server";
 import { loader as statusLoader } from "~/routes/proxy.status";
 import { action as redeemAction } from "~/routes/proxy.redeem";
 import { adjustPoints } from "~/services/adjust-points.server";
-import { adminStandIn } from "../support/admin-stand-in";
-import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
+import type { adminStandIn } from "../support/admin-stand-in";
+import type { ShopifyEdge } from "../support/shopify-edge";
 import { resetLoyaltyData } from "../support/reset";
-import { storeOfflineSession } from "../support/sessions";
+import { shopifyForShop } from "../support/shopify-for-shop";
 
 const CUSTOMER_ID = "9007199254740993";
 const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;
@@ -59,16 +58,7 @@ beforeEach(async () => {
   await resetLoyaltyData(prisma);
   await prisma.redemption.deleteMany();
   await prisma.session.deleteMany();
-  await storeOfflineSession(prisma, TEST_SHOP, { accessToken: "shpat_proxy", scope: "write_discounts" });
-  shopify = adminStandIn();
-  edge = startShopifyEdge({
-    shop: TEST_SHOP,
-    apiKey: API_KEY,
-    apiSecretKey: API_SECRET_KEY,
-    scopes: "write_discounts",
-    data: shopify.root,
-    accessTokens: ["shpat_proxy"],
-  });
+  ({ shopify, edge } = await shopifyForShop(prisma, TEST_SHOP, "shpat_proxy"));
   await adjustPoints(
     prisma,
     TEST_SHOP,

@@ -1,0 +1,59 @@
+/** A card with a heading and a read-only table of rows, or a line saying why it is empty. */
+import type { ReactNode } from "react";
+import { Card, IndexTable, Text } from "@shopify/polaris";
+
+export interface TableCardProps<Row> {
+  title: string;
+  empty: string;
+  rows: Row[];
+  rowId: (row: Row) => string;
+  headings: { title: string; alignment?: "start" | "center" | "end" }[];
+  cells: (row: Row) => ReactNode[];
+  onRowClick?: (row: Row) => void;
+}
+
+export function TableCard<Row>({
+  title,
+  empty,
+  rows,
+  rowId,
+  headings,
+  cells,
+  onRowClick,
+}: TableCardProps<Row>) {
+  return (
+    <Card padding="0">
+      <div style={{ padding: "1rem 1rem 0" }}>
+        <Text as="h2" variant="headingMd">
+          {title}
+        </Text>
+      </div>
+      {rows.length === 0 ? (
+        <div style={{ padding: "1rem" }}>
+          <Text as="p" tone="subdued">
+            {empty}
+          </Text>
+        </div>
+      ) : (
+        <IndexTable
+          itemCount={rows.length}
+          selectable={false}
+          headings={headings as [{ title: string }, ...{ title: string }[]]}
+        >
+          {rows.map((row, index) => (
+            <IndexTable.Row
+              id={rowId(row)}
+              key={rowId(row)}
+              position={index}
+              {...(onRowClick ? { onClick: () => onRowClick(row) } : {})}
+            >
+              {cells(row).map((cell, i) => (
+                <IndexTable.Cell key={i}>{cell}</IndexTable.Cell>
+              ))}
+            </IndexTable.Row>
+          ))}
+        </IndexTable>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,29 @@
+/**
+ * An installed shop as the app sees it: its offline session stored, and
+ * Shopify's Admin API for it stood in for at the network edge, serving the
+ * Admin API stand-in's state (codes, metafields, tags, Flow receipts).
+ */
+import type { PrismaClient } from "@prisma/client";
+import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
+import { adminStandIn } from "./admin-stand-in";
+import { storeOfflineSession } from "./sessions";
+import { startShopifyEdge } from "./shopify-edge";
+
+export async function shopifyForShop(
+  prisma: PrismaClient,
+  shop: string,
+  accessToken: string,
+  scopes = "write_discounts",
+) {
+  const shopify = adminStandIn();
+  await storeOfflineSession(prisma, shop, { accessToken, scope: scopes });
+  const edge = startShopifyEdge({
+    shop,
+    apiKey: API_KEY,
+    apiSecretKey: API_SECRET_KEY,
+    scopes,
+    data: shopify.root,
+    accessTokens: [accessToken],
+  });
+  return { shopify, edge };
+}
