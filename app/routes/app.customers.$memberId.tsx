@@ -17,6 +17,7 @@ import {
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { strings } from "../admin/strings";
+import { StatCard } from "../admin/StatCard";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
@@ -155,35 +156,13 @@ export default function CustomerPage() {
       <Layout>
         <Layout.Section>
           <InlineGrid columns={3} gap="400">
-            <Card>
-              <Text as="p" tone="subdued">
-                {t.balance}
-              </Text>
-              <Text as="p" variant="headingLg">
-                {member.balance}
-              </Text>
-            </Card>
-            <Card>
-              <Text as="p" tone="subdued">
-                {t.pending}
-              </Text>
-              <Text as="p" variant="headingLg">
-                {member.pending}
-              </Text>
-            </Card>
-            <Card>
-              <Text as="p" tone="subdued">
-                {t.tier}
-              </Text>
-              <Text as="p" variant="headingLg">
-                {member.tier ?? "—"}
-              </Text>
-              {member.nextTier ? (
-                <Text as="p" tone="subdued">
-                  {t.progress(member.nextTier.remaining, member.nextTier.name)}
-                </Text>
-              ) : null}
-            </Card>
+            <StatCard label={t.balance} value={member.balance} />
+            <StatCard label={t.pending} value={member.pending} />
+            <StatCard
+              label={t.tier}
+              value={member.tier ?? "—"}
+              note={member.nextTier ? t.progress(member.nextTier.remaining, member.nextTier.name) : null}
+            />
           </InlineGrid>
         </Layout.Section>
         <Layout.Section variant="oneThird">
