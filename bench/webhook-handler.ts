@@ -8,6 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import pg from "pg";
 import { API_KEY, API_SECRET_KEY, APP_URL, getHmac } from "@shopify/shopify-api/test-helpers";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 500);
@@ -21,6 +22,8 @@ Object.assign(process.env, {
   SCOPES: "read_orders",
   LOG_LEVEL: "error",
   DATA_DIR: "memory://",
+  // The web process's path, as Shopify waits for it; JOB_WORKER=on also runs the job worker in-process.
+  JOB_WORKER: process.env.JOB_WORKER ?? "off",
 });
 if (target === "postgres") {
   const base = process.env.BENCH_DATABASE_URL;
@@ -76,5 +79,10 @@ console.log(
   `webhook orders/paid on ${database.kind}: ${COUNT} deliveries, p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms, ` +
     `${((COUNT / total) * 1000).toFixed(0)} deliveries/s sequential; points credited ${balance._sum.balance}`,
 );
-if (target === "postgres") await database.prisma.$executeRawUnsafe(`DROP SCHEMA "${schema}" CASCADE`);
-await database.close();
+await database.close(); // stops the job queue first
+if (target === "postgres") {
+  const client = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA "${schema}" CASCADE; DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`);
+  await client.end();
+}

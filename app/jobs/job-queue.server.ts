@@ -84,25 +84,30 @@ export class JobQueue {
     return id;
   }
 
-  /** Enqueues what a request or job noted; best effort (the reconcile job catches what is lost). */
+  /**
+   * Enqueues what a request or job noted, in one statement; best effort (the
+   * reconcile job catches what is lost). A job already waiting for the same
+   * key absorbs its copy, as with send().
+   */
   async sendFollowUps(followUps: FollowUp[]): Promise<void> {
-    for (const followUp of followUps) {
-      try {
-        switch (followUp.queue) {
-          case "member-sync":
-            await this.send("member-sync", { shop: followUp.shop, memberId: followUp.memberId });
-            break;
-          case "code-issue":
-            await this.send("code-issue", { shop: followUp.shop, redemptionId: followUp.redemptionId });
-            break;
-          case "flow-send":
-          case "program-sync":
-            await this.send(followUp.queue, { shop: followUp.shop });
-            break;
-        }
-      } catch (error) {
-        console.warn(`[jobs] could not enqueue ${followUp.queue}: ${(error as Error).message}`);
-      }
+    if (followUps.length === 0) return;
+    try {
+      const jobs = followUps.map((followUp) => {
+        const { queue, ...data } = followUp;
+        const definition = QUEUES[queue];
+        const payload = definition.payload.parse(data) as JobData<typeof queue>;
+        return {
+          name: queue,
+          data: payload,
+          singletonKey: (definition.key as (d: object) => string)(payload),
+        };
+      });
+      await this.boss.insert(jobs);
+      for (const listener of this.listeners) listener();
+    } catch (error) {
+      console.warn(
+        `[jobs] could not enqueue ${followUps.map((f) => f.queue).join(", ")}: ${(error as Error).message}`,
+      );
     }
   }
 
