@@ -1,5 +1,33 @@
 /** Every string the admin pages show, in one place so it can be translated. */
 export const strings = {
+  dashboard: {
+    title: "Regulars",
+    period: "Period",
+    periods: { "30": "Last 30 days", "90": "Last 90 days", "365": "Last 12 months" },
+    members: "Members",
+    liability: "Outstanding points, valued",
+    liabilityHelp: "Unspent points at the best fixed-amount reward's value per point",
+    redemptionRate: "Redemption rate",
+    redemptionHelp: "Points redeemed / points issued in the period",
+    issued: "Points issued",
+    redeemed: "Points redeemed",
+    expired: "Points expired",
+    codeRevenue: "Revenue from orders with reward codes",
+    codeOrders: (n: number) => `${n} order${n === 1 ? "" : "s"}`,
+    retention: "Retention: members against non-members",
+    retentionHelp:
+      "Members have a customer account or have redeemed a reward. Revenue is merchandise, shipping, tax and tips, less refunds.",
+    group: { members: "Members", nonMembers: "Non-members" },
+    measures: {
+      customers: ["Customers", "Anyone with a paid order"],
+      repeatPurchaseRate: ["Repeat purchase rate", "Customers with 2 or more orders / customers"],
+      averageLifetimeValue: ["Average lifetime value", "Revenue to date / customers"],
+      purchaseFrequency: ["Purchase frequency", "Orders / customers"],
+      churnRate: ["Churn", "Of last year's buyers, the share with no order in the last {days} days"],
+      atRisk: ["At risk", "Customers whose last order is more than {days} days old"],
+    },
+    tiers: "Members by tier",
+  },
   nav: { home: "Home", program: "Program", customers: "Customers", activity: "Activity" },
   customers: {
     title: "Customers",

@@ -1,37 +1,139 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
+import { BlockStack, Card, DataTable, InlineGrid, Layout, Page, Select, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { authenticate } from "../shopify.server";
+import { z } from "zod";
+import { StatCard } from "../admin/StatCard";
+import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
+import { programMeasures, retentionMeasures, type GroupMeasures } from "../services/retention.server";
+import { authenticate } from "../shopify.server";
+
+const t = strings.dashboard;
+const days = z.coerce.number().int().min(7).max(730);
+const querySchema = z.object({
+  period: z.enum(["30", "90", "365"]).catch("30"),
+  churn: days.catch(90),
+  atRisk: days.catch(180),
+});
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const shop = await findShop(prisma, session.shop);
-  return {
-    shop: session.shop,
-    installedAt: shop?.installedAt?.toISOString() ?? null,
-  };
+  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const now = new Date();
+  const from = new Date(now.getTime() - Number(query.period) * 86_400_000);
+  const [program, retention, shop] = await Promise.all([
+    programMeasures(prisma, session.shop, { from, to: now }),
+    retentionMeasures(prisma, session.shop, { now, churnDays: query.churn, atRiskDays: query.atRisk }),
+    findShop(prisma, session.shop),
+  ]);
+  return { program, retention, currency: shop?.currencyCode ?? "", query };
 };
 
-export default function Index() {
-  const { shop, installedAt } = useLoaderData<typeof loader>();
+const percent = (value: number | null) => (value === null ? "—" : `${(value * 100).toFixed(1)}%`);
+const decimal = (value: number | null) => (value === null ? "—" : value.toFixed(2));
+
+export default function Dashboard() {
+  const { program, retention, currency, query } = useLoaderData<typeof loader>();
+  const [params, setParams] = useSearchParams();
+  const money = (value: string) => `${value} ${currency}`.trim();
+  const daysOf: Partial<Record<keyof GroupMeasures, number>> = {
+    churnRate: query.churn,
+    atRisk: query.atRisk,
+  };
+  const row = (key: keyof GroupMeasures, format: (g: GroupMeasures) => string) => {
+    const [label, definition] = t.measures[key];
+    return [
+      <BlockStack key="label" gap="050">
+        <Text as="span">{label}</Text>
+        <Text as="span" tone="subdued" variant="bodySm">
+          {definition.replace("{days}", String(daysOf[key] ?? ""))}
+        </Text>
+      </BlockStack>,
+      format(retention.members),
+      format(retention.nonMembers),
+    ];
+  };
+
   return (
-    <Page>
-      <TitleBar title="Regulars" />
+    <Page title={t.title}>
+      <TitleBar title={t.title} />
       <Layout>
+        <Layout.Section>
+          <div style={{ maxWidth: "16rem" }}>
+            <Select
+              label={t.period}
+              options={Object.entries(t.periods).map(([value, label]) => ({ value, label }))}
+              value={query.period}
+              onChange={(period) => {
+                const next = new URLSearchParams(params);
+                next.set("period", period);
+                setParams(next);
+              }}
+            />
+          </div>
+        </Layout.Section>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+            <StatCard label={t.members} value={program.members} />
+            <StatCard label={t.liability} value={money(program.liability)} note={t.liabilityHelp} />
+            <StatCard
+              label={t.redemptionRate}
+              value={percent(program.redemptionRate)}
+              note={t.redemptionHelp}
+            />
+            <StatCard
+              label={t.codeRevenue}
+              value={money(program.codeRevenue)}
+              note={t.codeOrders(program.codeOrders)}
+            />
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
+            <StatCard label={t.issued} value={program.pointsIssued} />
+            <StatCard label={t.redeemed} value={program.pointsRedeemed} />
+            <StatCard label={t.expired} value={program.pointsExpired} />
+          </InlineGrid>
+        </Layout.Section>
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
               <Text as="h2" variant="headingMd">
-                Regulars is installed on {shop}
+                {t.retention}
               </Text>
-              <Text as="p" variant="bodyMd" tone="subdued">
-                {installedAt
-                  ? `Installed ${new Date(installedAt).toLocaleString()}.`
-                  : "Finishing installation…"}
+              <Text as="p" tone="subdued">
+                {t.retentionHelp}
               </Text>
+              <DataTable
+                columnContentTypes={["text", "numeric", "numeric"]}
+                headings={["", t.group.members, t.group.nonMembers]}
+                rows={[
+                  row("customers", (g) => String(g.customers)),
+                  row("repeatPurchaseRate", (g) => percent(g.repeatPurchaseRate)),
+                  row("averageLifetimeValue", (g) =>
+                    g.averageLifetimeValue ? money(g.averageLifetimeValue) : "—",
+                  ),
+                  row("purchaseFrequency", (g) => decimal(g.purchaseFrequency)),
+                  row("churnRate", (g) => percent(g.churnRate)),
+                  row("atRisk", (g) => String(g.atRisk)),
+                ]}
+              />
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                {t.tiers}
+              </Text>
+              <DataTable
+                columnContentTypes={["text", "numeric"]}
+                headings={["", t.members]}
+                rows={program.tiers.map((tier) => [tier.name, tier.members])}
+              />
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -1,0 +1,156 @@
+/**
+ * What the program does for the shop, as the dashboard shows it. Definitions
+ * (also in the README):
+ *   - customer: anyone with a paid, not cancelled, non-test order;
+ *   - member: a customer with an account (Shopify's state "enabled") or who
+ *     redeemed a reward; everyone else is a non-member;
+ *   - revenue: an order's merchandise, shipping, tax and tips, less refunds;
+ *   - repeat purchase rate: customers with 2 or more orders / customers;
+ *   - average lifetime value: revenue to date / customers;
+ *   - purchase frequency: orders / customers;
+ *   - churn: of the customers who bought in the 365 days before now, the
+ *     share with no order in the last `churnDays`;
+ *   - at risk: customers whose last order is more than `atRiskDays` old;
+ *   - points issued: earned (once spendable), bonuses and positive
+ *     adjustments; redeemed: spent on codes less points given back; expired;
+ *   - redemption rate: redeemed / issued over the period;
+ *   - liability: unspent points (spendable and pending) valued at the best
+ *     fixed-amount reward's money per point, in shop currency.
+ * Every query is scoped by shop.
+ */
+import type { PrismaClient } from "@prisma/client";
+import { tierMemberCounts } from "../db/members.server";
+import { ensureProgram } from "../db/program.server";
+import { ensureRewards } from "../db/rewards.server";
+import { formatMilli } from "../loyalty/money";
+
+export interface GroupMeasures {
+  customers: number;
+  repeatPurchaseRate: number | null;
+  averageLifetimeValue: string | null;
+  purchaseFrequency: number | null;
+  churnRate: number | null;
+  atRisk: number;
+}
+
+const DAY = 86_400_000;
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+
+export async function retentionMeasures(
+  db: PrismaClient,
+  shop: string,
+  input: { now: Date; churnDays: number; atRiskDays: number },
+): Promise<{ members: GroupMeasures; nonMembers: GroupMeasures }> {
+  const yearAgo = new Date(input.now.getTime() - 365 * DAY);
+  const churnCutoff = new Date(input.now.getTime() - input.churnDays * DAY);
+  const atRiskCutoff = new Date(input.now.getTime() - input.atRiskDays * DAY);
+  const rows = await db.$queryRaw<
+    {
+      member: boolean;
+      customers: number;
+      repeaters: number;
+      orders: number;
+      revenue: bigint | null;
+      last_year_buyers: number;
+      churned: number;
+      at_risk: number;
+    }[]
+  >`
+    WITH orders AS (
+      SELECT o."customerGid" AS customer, o."paidAt" AS paid_at,
+             o."merchandiseMilli" + o."shippingMilli" + o."taxMilli" + o."tipsMilli"
+               - COALESCE((SELECT sum(r."merchandiseMilli" + r."shippingMilli" + r."taxMilli" + r."tipsMilli")
+                             FROM "OrderRefund" r WHERE r.shop = ${shop} AND r."orderId" = o.id), 0) AS revenue
+        FROM "OrderRecord" o
+       WHERE o.shop = ${shop} AND o."paidAt" IS NOT NULL AND o."paidAt" <= ${input.now}
+         AND o."cancelledAt" IS NULL AND NOT o.test AND o."customerGid" IS NOT NULL
+    ), customers AS (
+      SELECT customer, count(*)::int AS orders, sum(revenue) AS revenue, max(paid_at) AS last_order,
+             bool_or(paid_at >= ${yearAgo}) AS bought_last_year
+        FROM orders GROUP BY customer
+    ), labelled AS (
+      SELECT c.*,
+             (COALESCE(lower(m."accountState") = 'enabled', false)
+              OR EXISTS (SELECT 1 FROM "Redemption" d WHERE d.shop = ${shop} AND d."customerGid" = c.customer)) AS member
+        FROM customers c
+        LEFT JOIN "Member" m ON m.shop = ${shop} AND m."customerGid" = c.customer
+    )
+    SELECT member,
+           count(*)::int AS customers,
+           (count(*) FILTER (WHERE orders >= 2))::int AS repeaters,
+           sum(orders)::int AS orders,
+           sum(revenue)::bigint AS revenue,
+           (count(*) FILTER (WHERE bought_last_year))::int AS last_year_buyers,
+           (count(*) FILTER (WHERE bought_last_year AND last_order < ${churnCutoff}))::int AS churned,
+           (count(*) FILTER (WHERE last_order < ${atRiskCutoff}))::int AS at_risk
+      FROM labelled GROUP BY member`;
+  const group = (member: boolean): GroupMeasures => {
+    const row = rows.find((r) => r.member === member);
+    if (!row) {
+      return {
+        customers: 0,
+        repeatPurchaseRate: null,
+        averageLifetimeValue: null,
+        purchaseFrequency: null,
+        churnRate: null,
+        atRisk: 0,
+      };
+    }
+    const customers = Number(row.customers);
+    return {
+      customers,
+      repeatPurchaseRate: ratio(Number(row.repeaters), customers),
+      averageLifetimeValue: customers > 0 ? formatMilli(BigInt(row.revenue ?? 0n) / BigInt(customers)) : null,
+      purchaseFrequency: ratio(Number(row.orders), customers),
+      churnRate: ratio(Number(row.churned), Number(row.last_year_buyers)),
+      atRisk: Number(row.at_risk),
+    };
+  };
+  return { members: group(true), nonMembers: group(false) };
+}
+
+export async function programMeasures(db: PrismaClient, shop: string, input: { from: Date; to: Date }) {
+  const [flows] = await db.$queryRaw<
+    { issued: bigint | null; redeemed: bigint | null; expired: bigint | null }[]
+  >`
+    SELECT sum(CASE WHEN kind IN ('EARN', 'RELEASE', 'BONUS') OR (kind = 'ADJUST' AND points > 0) THEN points ELSE 0 END)::bigint AS issued,
+           sum(CASE WHEN kind = 'REDEEM' THEN -points WHEN kind = 'REDEEM_REFUND' THEN -points ELSE 0 END)::bigint AS redeemed,
+           sum(CASE WHEN kind = 'EXPIRE' THEN -points ELSE 0 END)::bigint AS expired
+      FROM "LedgerEntry"
+     WHERE shop = ${shop} AND "createdAt" >= ${input.from} AND "createdAt" < ${input.to}`;
+  const [totals] = await db.$queryRaw<{ members: number; unspent: bigint | null }[]>`
+    SELECT count(*)::int AS members, sum(balance + pending)::bigint AS unspent FROM "Member" WHERE shop = ${shop}`;
+  const [codes] = await db.$queryRaw<{ orders: number; revenue: bigint | null }[]>`
+    SELECT count(DISTINCT o.id)::int AS orders,
+           sum(o."merchandiseMilli" + o."shippingMilli" + o."taxMilli" + o."tipsMilli")::bigint AS revenue
+      FROM "Redemption" d JOIN "OrderRecord" o ON o.shop = ${shop} AND o."orderGid" = d."usedOrderGid"
+     WHERE d.shop = ${shop} AND d.status = 'USED' AND d."usedAt" >= ${input.from} AND d."usedAt" < ${input.to}`;
+  const rewards = (await ensureRewards(db, shop)).filter(
+    (r) => r.enabled && r.type === "FIXED_AMOUNT" && r.amountMilli,
+  );
+  // Milli-units per point, x1000 for precision: the best fixed-amount reward sets a point's worth.
+  const perPointE3 = rewards.reduce((best, r) => {
+    const value = (r.amountMilli! * 1000n) / BigInt(Math.max(r.pointsCost, 1));
+    return value > best ? value : best;
+  }, 0n);
+  const issued = Number(flows?.issued ?? 0n);
+  const redeemed = Number(flows?.redeemed ?? 0n);
+  const unspent = BigInt(totals?.unspent ?? 0n);
+  const program = await ensureProgram(db, shop);
+  const byTier = await tierMemberCounts(db, shop);
+  return {
+    members: Number(totals?.members ?? 0),
+    pointsIssued: issued,
+    pointsRedeemed: redeemed,
+    pointsExpired: Number(flows?.expired ?? 0n),
+    redemptionRate: ratio(redeemed, issued),
+    liability: formatMilli((unspent * perPointE3) / 1000n),
+    codeOrders: Number(codes?.orders ?? 0),
+    codeRevenue: formatMilli(BigInt(codes?.revenue ?? 0n)),
+    // A member not yet placed counts in the first tier, as the storefront shows them.
+    tiers: program.tiers.map((tier, i) => ({
+      name: tier.name,
+      members: (byTier[tier.key] ?? 0) + (i === 0 ? (byTier[""] ?? 0) : 0),
+    })),
+  };
+}
