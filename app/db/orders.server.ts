@@ -78,3 +78,23 @@ export async function memberActivity(
   const row = rows[0];
   return { spend: row?.spend ?? 0n, points: row?.points ?? 0n, orders: row?.orders ?? 0n };
 }
+
+/**
+ * Recomputes a member's order figures (count, spend less refunds, last
+ * order) from their recorded orders, in the caller's transaction.
+ */
+export async function refreshMemberOrderStats(tx: Tx, shop: string, memberId: string, customerGid: string) {
+  await tx.$executeRaw`
+    UPDATE "Member" m
+       SET "orderCount" = s.orders, "totalSpentMilli" = s.spent, "lastOrderAt" = s.last_order
+      FROM (
+        SELECT count(*)::int AS orders, max(o."paidAt") AS last_order,
+               COALESCE(sum(o."merchandiseMilli" + o."shippingMilli" + o."taxMilli" + o."tipsMilli"
+                   - COALESCE((SELECT sum(r."merchandiseMilli" + r."shippingMilli" + r."taxMilli" + r."tipsMilli")
+                                 FROM "OrderRefund" r WHERE r.shop = ${shop} AND r."orderId" = o.id), 0)), 0)::bigint AS spent
+          FROM "OrderRecord" o
+         WHERE o.shop = ${shop} AND o."customerGid" = ${customerGid}
+           AND o."paidAt" IS NOT NULL AND o."cancelledAt" IS NULL AND NOT o.test
+      ) s
+     WHERE m.shop = ${shop} AND m.id = ${memberId}`;
+}

@@ -17,15 +17,19 @@ import { z } from "zod";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { ensureProgram } from "../db/program.server";
+import { formatMilli } from "../loyalty/money";
 import { listMembers, MEMBER_SORTS } from "../services/customer-pages.server";
 import { authenticate } from "../shopify.server";
 
 const t = strings.customers;
+/** As on the dashboard: a prior buyer with no order in this many days. */
+const AT_RISK_DAYS = 180;
 
 const querySchema = z.object({
   q: z.string().max(100).optional(),
   tier: z.string().max(40).optional(),
   balance: z.literal("1").optional(),
+  risk: z.literal("1").optional(),
   sort: z.enum(MEMBER_SORTS).catch("balance"),
   after: z.string().max(500).optional(),
 });
@@ -39,13 +43,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       search: query.q,
       tierKey: query.tier || undefined,
       hasBalance: query.balance === "1",
+      atRiskDays: query.risk === "1" ? AT_RISK_DAYS : undefined,
       sort: query.sort,
       cursor: query.after,
     }),
     ensureProgram(prisma, session.shop),
   ]);
   return {
-    members: page.members.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
+    members: page.members.map(({ totalSpentMilli, ...m }) => ({
+      ...m,
+      spent: formatMilli(totalSpentMilli),
+      createdAt: m.createdAt.toISOString(),
+      lastOrderAt: m.lastOrderAt?.toISOString() ?? null,
+    })),
     nextCursor: page.nextCursor,
     tiers: program.tiers.map((tier) => ({ key: tier.key, name: tier.name })),
   };
@@ -107,6 +117,11 @@ export default function CustomersPage() {
               checked={params.get("balance") === "1"}
               onChange={(checked) => update({ balance: checked ? "1" : null })}
             />
+            <Checkbox
+              label={t.atRisk(AT_RISK_DAYS)}
+              checked={params.get("risk") === "1"}
+              onChange={(checked) => update({ risk: checked ? "1" : null })}
+            />
           </InlineStack>
         </div>
         {members.length === 0 ? (
@@ -123,7 +138,9 @@ export default function CustomersPage() {
               { title: t.columns.balance, alignment: "end" },
               { title: t.columns.pending, alignment: "end" },
               { title: t.columns.tier },
-              { title: t.columns.joined },
+              { title: t.columns.spent, alignment: "end" },
+              { title: t.columns.orders, alignment: "end" },
+              { title: t.columns.lastOrder },
             ]}
           >
             {members.map((member, index) => (
@@ -141,7 +158,11 @@ export default function CustomersPage() {
                 <IndexTable.Cell>{member.balance}</IndexTable.Cell>
                 <IndexTable.Cell>{member.pending}</IndexTable.Cell>
                 <IndexTable.Cell>{tierName(member.tierKey)}</IndexTable.Cell>
-                <IndexTable.Cell>{new Date(member.createdAt).toLocaleDateString()}</IndexTable.Cell>
+                <IndexTable.Cell>{member.spent}</IndexTable.Cell>
+                <IndexTable.Cell>{member.orderCount}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  {member.lastOrderAt ? new Date(member.lastOrderAt).toLocaleDateString() : ""}
+                </IndexTable.Cell>
               </IndexTable.Row>
             ))}
           </IndexTable>

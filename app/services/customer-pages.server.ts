@@ -8,28 +8,30 @@ import { ensureProgram } from "../db/program.server";
 import { ensureRewards } from "../db/rewards.server";
 import { storefrontStatus } from "./storefront-status.server";
 
-export const MEMBER_SORTS = ["balance", "newest"] as const;
+export const MEMBER_SORTS = ["balance", "spend", "lastOrder", "newest"] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
 
 export interface MemberListQuery {
   search?: string;
   tierKey?: string;
   hasBalance?: boolean;
+  /** Prior buyers whose last order is older than this many days. */
+  atRiskDays?: number;
+  now?: Date;
   sort: MemberSort;
   /** Opaque: from the previous page's `nextCursor`. */
   cursor?: string;
   limit?: number;
 }
 
-type Cursor = { v: number | string; id: string };
+/** Sort value as JSON-safe text (bigints and dates as strings). */
+type Cursor = { v: number | string | null; id: string };
 const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
 function decode(cursor: string | undefined): Cursor | null {
   if (!cursor) return null;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Cursor;
-    return typeof parsed.id === "string" && (typeof parsed.v === "number" || typeof parsed.v === "string")
-      ? parsed
-      : null;
+    return typeof parsed.id === "string" && ["number", "string"].includes(typeof parsed.v) ? parsed : null;
   } catch {
     return null;
   }
@@ -48,34 +50,14 @@ export async function listMembers(db: PrismaClient, shop: string, query: MemberL
   }
   if (query.tierKey) where.tierKey = query.tierKey;
   if (query.hasBalance) where.balance = { gt: 0 };
+  if (query.atRiskDays) {
+    const cutoff = new Date((query.now ?? new Date()).getTime() - query.atRiskDays * 86_400_000);
+    where.lastOrderAt = { lt: cutoff };
+  }
   const after = decode(query.cursor);
-  // Keyset pagination: (sort value, id) strictly after the cursor, so a page costs the same at any depth.
-  const page =
-    query.sort === "balance"
-      ? {
-          orderBy: [{ balance: "desc" as const }, { id: "asc" as const }],
-          where: after
-            ? {
-                OR: [
-                  { balance: { lt: Number(after.v) } },
-                  { balance: Number(after.v), id: { gt: after.id } },
-                ],
-              }
-            : {},
-        }
-      : {
-          orderBy: [{ createdAt: "desc" as const }, { id: "asc" as const }],
-          where: after
-            ? {
-                OR: [
-                  { createdAt: { lt: new Date(String(after.v)) } },
-                  { createdAt: new Date(String(after.v)), id: { gt: after.id } },
-                ],
-              }
-            : {},
-        };
+  const page = keyset(query.sort, after);
   const rows = await db.member.findMany({
-    where: { AND: [where, page.where] },
+    where: { AND: [where, page.where, page.present] },
     orderBy: page.orderBy,
     take: limit + 1,
     select: {
@@ -88,15 +70,72 @@ export async function listMembers(db: PrismaClient, shop: string, query: MemberL
       pending: true,
       tierKey: true,
       createdAt: true,
+      orderCount: true,
+      totalSpentMilli: true,
+      lastOrderAt: true,
     },
   });
   const members = rows.slice(0, limit);
   const last = members[members.length - 1];
-  const nextCursor =
-    rows.length > limit && last
-      ? encode({ v: query.sort === "balance" ? last.balance : last.createdAt.toISOString(), id: last.id })
-      : null;
+  const nextCursor = rows.length > limit && last ? encode({ v: page.valueOf(last), id: last.id }) : null;
   return { members, nextCursor };
+}
+
+type Row = { balance: number; totalSpentMilli: bigint; lastOrderAt: Date | null; createdAt: Date };
+
+/**
+ * Order and "strictly after the cursor" condition for a sort: (value desc, id
+ * asc). Members with no order are left out of the last-order sort.
+ */
+function keyset(sort: MemberSort, cursor: Cursor | null) {
+  // A cursor whose value does not fit the sort (tampered, or from another sort) starts over.
+  const fits =
+    cursor !== null &&
+    (sort === "balance"
+      ? Number.isInteger(cursor.v)
+      : sort === "spend"
+        ? /^\d+$/.test(String(cursor.v))
+        : !Number.isNaN(new Date(String(cursor.v)).getTime()));
+  const after = fits ? cursor : null;
+  const id = after?.id ?? "";
+  switch (sort) {
+    case "balance": {
+      const v = Number(after?.v);
+      return {
+        orderBy: [{ balance: "desc" as const }, { id: "asc" as const }],
+        where: after ? { OR: [{ balance: { lt: v } }, { balance: v, id: { gt: id } }] } : {},
+        present: {},
+        valueOf: (row: Row) => row.balance,
+      };
+    }
+    case "spend": {
+      const v = after ? BigInt(String(after.v)) : 0n;
+      return {
+        orderBy: [{ totalSpentMilli: "desc" as const }, { id: "asc" as const }],
+        where: after ? { OR: [{ totalSpentMilli: { lt: v } }, { totalSpentMilli: v, id: { gt: id } }] } : {},
+        present: {},
+        valueOf: (row: Row) => row.totalSpentMilli.toString(),
+      };
+    }
+    case "lastOrder": {
+      const v = new Date(String(after?.v));
+      return {
+        orderBy: [{ lastOrderAt: "desc" as const }, { id: "asc" as const }],
+        where: after ? { OR: [{ lastOrderAt: { lt: v } }, { lastOrderAt: v, id: { gt: id } }] } : {},
+        present: { lastOrderAt: { not: null } },
+        valueOf: (row: Row) => row.lastOrderAt?.toISOString() ?? null,
+      };
+    }
+    case "newest": {
+      const v = new Date(String(after?.v));
+      return {
+        orderBy: [{ createdAt: "desc" as const }, { id: "asc" as const }],
+        where: after ? { OR: [{ createdAt: { lt: v } }, { createdAt: v, id: { gt: id } }] } : {},
+        present: {},
+        valueOf: (row: Row) => row.createdAt.toISOString(),
+      };
+    }
+  }
 }
 
 export async function memberPage(db: PrismaClient, shop: string, memberId: string, now: Date) {

@@ -7,7 +7,14 @@
  */
 import type { LedgerKind, Member, OrderRecord, Prisma, PrismaClient } from "@prisma/client";
 import { appendEntry, lockMember, upsertMember } from "../db/members.server";
-import { addRefund, lockOrder, partsColumns, partsOf, type OrderWithRefunds } from "../db/orders.server";
+import {
+  addRefund,
+  lockOrder,
+  partsColumns,
+  partsOf,
+  refreshMemberOrderStats,
+  type OrderWithRefunds,
+} from "../db/orders.server";
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../db/program.server";
 import { inTransaction, type Tx } from "../db/tx.server";
 import { addParts, eligibleAmount, NO_PARTS, type Inclusions } from "../loyalty/eligible";
@@ -153,6 +160,7 @@ export async function applyOrderEvent(
     // are read: the balance appended to and the tier that sets the multiplier
     // are those left by every earlier order of this member.
     member = await lockMember(tx, shop, member.id);
+    await refreshMemberOrderStats(tx, shop, member.id, order.customerGid);
     let terms: ReturnType<typeof awardTerms> | null = null;
     if (!order.awardedAt) {
       if (!program.active) return outcome("program paused");

@@ -6,6 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
+import { parseMilli } from "~/loyalty/money";
+import { applyOrderEvent } from "~/services/order-points.server";
+import { refundFacts, snapshot } from "../support/order-events";
 import { loader as listLoader } from "~/routes/app.customers._index";
 import { action as memberAction, loader as memberLoader } from "~/routes/app.customers.$memberId";
 import type { adminStandIn } from "../support/admin-stand-in";
@@ -76,6 +79,57 @@ describe("customer list", () => {
     const withPoints = await list("?balance=1&sort=newest");
     expect(withPoints.members.every((m: { balance: number }) => m.balance > 0)).toBe(true);
     expect(withPoints.members).toHaveLength(29);
+  });
+});
+
+describe("customer list by spend, last order and risk", () => {
+  it("orders keep each member's spend, order count and last order; the list sorts and filters on them", async () => {
+    const pay = (customer: number, order: number, total: string, daysAgo: number) =>
+      applyOrderEvent(
+        prisma,
+        TEST_SHOP,
+        {
+          type: "paid",
+          snapshot: {
+            ...snapshot({
+              orderGid: `gid://shopify/Order/${order}`,
+              customerGid: `gid://shopify/Customer/${customer}`,
+              updatedAt: new Date(Date.now() - daysAgo * 86_400_000),
+              merchandise: parseMilli(total),
+            }),
+            paidAt: new Date(Date.now() - daysAgo * 86_400_000),
+          },
+        },
+        new Date(),
+      );
+    await pay(1, 11, "120.00", 200); // lapsed big spender
+    await pay(1, 12, "30.00", 190);
+    await pay(2, 21, "80.00", 5);
+    await pay(3, 31, "10.00", 400);
+    const refund = refundFacts("gid://shopify/Order/21", "gid://shopify/Refund/21", parseMilli("20.00"));
+    await applyOrderEvent(prisma, TEST_SHOP, { type: "refund", refund }, new Date());
+
+    const bySpend = await list("?sort=spend");
+    expect(
+      bySpend.members.map((m: { spent: string; orderCount: number }) => [m.spent, m.orderCount]),
+    ).toEqual([
+      ["150.00", 2],
+      ["60.00", 1],
+      ["10.00", 1],
+    ]);
+    const byLast = await list("?sort=lastOrder");
+    expect(byLast.members.map((m: { customerGid: string }) => m.customerGid)).toEqual([
+      "gid://shopify/Customer/2",
+      "gid://shopify/Customer/1",
+      "gid://shopify/Customer/3",
+    ]);
+    const atRisk = await list("?risk=1&sort=spend");
+    expect(atRisk.members.map((m: { customerGid: string }) => m.customerGid)).toEqual([
+      "gid://shopify/Customer/1",
+      "gid://shopify/Customer/3",
+    ]);
+    // A tampered cursor starts over rather than failing.
+    expect((await list("?sort=spend&after=eyJ2IjoieHl6IiwiaWQiOiIxIn0")).members).toHaveLength(3);
   });
 });
 
