@@ -28,7 +28,38 @@ export const strings = {
     },
     tiers: "Members by tier",
   },
-  nav: { home: "Home", program: "Program", customers: "Customers", activity: "Activity" },
+  nav: {
+    home: "Home",
+    program: "Program",
+    customers: "Customers",
+    importExport: "Import and export",
+    activity: "Activity",
+  },
+  importExport: {
+    title: "Import and export",
+    importTitle: "Import balances from another program",
+    importHelp:
+      'A CSV file with a header line naming an "email" and a "points" column. Every row is checked first; if any row is wrong, nothing is imported. Importing the same file twice changes nothing.',
+    file: "CSV file",
+    mode: "Points in the file",
+    modes: { add: "are added to each balance", set: "become each balance" },
+    dryRun: "Check the file",
+    run: "Import",
+    noFile: "Choose a CSV file",
+    report: (r: {
+      rows: number;
+      changes: number;
+      unchanged: number;
+      pointsAdded: number;
+      pointsRemoved: number;
+      dryRun: boolean;
+    }) =>
+      `${r.rows} rows: ${r.changes} ${r.dryRun ? "would change" : "changed"} (+${r.pointsAdded} / -${r.pointsRemoved} points), ${r.unchanged} unchanged.`,
+    errorsTitle: (n: number) => `${n} row${n === 1 ? "" : "s"} to fix; nothing was imported`,
+    exportTitle: "Export",
+    exportMembers: "Members (CSV)",
+    exportLedger: "Points history (CSV)",
+  },
   customers: {
     title: "Customers",
     search: "Search by email or name",

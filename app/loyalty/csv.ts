@@ -1,0 +1,75 @@
+/**
+ * CSV as merchants' tools write it (RFC 4180): comma-separated, fields may be
+ * quoted with "" for a quote inside, CRLF or LF line ends, an optional BOM.
+ * Rows keep their line numbers (1 = the header) so errors can point at them.
+ */
+
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(`line ${line}: ${message}`);
+    this.name = "CsvSyntaxError";
+  }
+}
+
+export interface CsvRow {
+  line: number;
+  fields: string[];
+}
+
+export function parseCsv(text: string): CsvRow[] {
+  const rows: CsvRow[] = [];
+  let fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const endRow = () => {
+    fields.push(field);
+    if (!(fields.length === 1 && fields[0] === "")) rows.push({ line: rowLine, fields });
+    fields = [];
+    field = "";
+  };
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (c === "\n") line++;
+        field += c;
+      }
+    } else if (c === '"') {
+      if (field !== "") throw new CsvSyntaxError(line, "a quote inside an unquoted field");
+      quoted = true;
+    } else if (c === ",") {
+      fields.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      endRow();
+      line++;
+      rowLine = line;
+    } else field += c;
+  }
+  if (quoted) throw new CsvSyntaxError(rowLine, "a quoted field is not closed");
+  endRow();
+  return rows;
+}
+
+/** One field for a CSV file: quoted when it holds a comma, quote or line break; formula-like text is defused. */
+export function csvField(value: string | number | null | undefined): string {
+  let text = value === null || value === undefined ? "" : String(value);
+  // Spreadsheets run cells starting with = + - @ as formulas: prefix text (not numbers) with a quote.
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const csvLine = (values: (string | number | null | undefined)[]) =>
+  `${values.map(csvField).join(",")}\r\n`;

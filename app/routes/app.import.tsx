@@ -1,0 +1,127 @@
+import { useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  InlineStack,
+  Layout,
+  List,
+  Page,
+  Select,
+  Text,
+} from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { z } from "zod";
+import { strings } from "../admin/strings";
+import { prisma } from "../db.server";
+import { withJobs } from "../jobs.server";
+import { importBalances, type ImportReport } from "../services/balance-import.server";
+import { authenticate } from "../shopify.server";
+
+const t = strings.importExport;
+const MAX_BYTES = 5 * 1024 * 1024;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  return null;
+};
+
+const formSchema = z.object({
+  intent: z.enum(["dry-run", "import"]),
+  mode: z.enum(["add", "set"]),
+});
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session, sessionToken } = await authenticate.admin(request);
+  const form = await request.formData();
+  const parsed = formSchema.safeParse({ intent: form.get("intent"), mode: form.get("mode") });
+  const file = form.get("csv");
+  if (!parsed.success || !(file instanceof File) || file.size === 0) {
+    return Response.json({ error: t.noFile }, { status: 422 });
+  }
+  if (file.size > MAX_BYTES)
+    return Response.json({ error: "The file is over 5 MB; split it." }, { status: 413 });
+  const csv = await file.text();
+  const report = await withJobs(() =>
+    importBalances(prisma, session.shop, {
+      csv,
+      mode: parsed.data.mode,
+      dryRun: parsed.data.intent === "dry-run",
+      staffId: `gid://shopify/StaffMember/${sessionToken?.sub ?? "unknown"}`,
+      now: new Date(),
+    }),
+  );
+  return Response.json(report, { status: report.errors.length > 0 ? 422 : 200 });
+};
+
+export default function ImportExportPage() {
+  const fetcher = useFetcher<ImportReport | { error: string }>();
+  const [mode, setMode] = useState("add");
+  const data = fetcher.data;
+  const report = data && "rows" in data ? data : null;
+  return (
+    <Page title={t.title}>
+      <TitleBar title={t.title} />
+      <Layout>
+        <Layout.AnnotatedSection title={t.importTitle} description={t.importHelp}>
+          <Card>
+            <fetcher.Form method="post" encType="multipart/form-data">
+              <BlockStack gap="300">
+                <label>
+                  <Text as="span">{t.file}</Text>
+                  <br />
+                  <input type="file" name="csv" accept=".csv,text/csv" required />
+                </label>
+                <Select
+                  label={t.mode}
+                  name="mode"
+                  value={mode}
+                  onChange={setMode}
+                  options={Object.entries(t.modes).map(([value, label]) => ({ value, label }))}
+                />
+                <InlineStack gap="200">
+                  <button type="submit" name="intent" value="dry-run" className="Polaris-Button">
+                    {t.dryRun}
+                  </button>
+                  <Button submit variant="primary" loading={fetcher.state !== "idle"}>
+                    {t.run}
+                  </Button>
+                  <input type="hidden" name="intent" value="import" />
+                </InlineStack>
+                {data && "error" in data ? <Banner tone="critical">{data.error}</Banner> : null}
+                {report && report.errors.length > 0 ? (
+                  <Banner tone="critical" title={t.errorsTitle(report.errors.length)}>
+                    <List>
+                      {report.errors.slice(0, 200).map((error) => (
+                        <List.Item key={error.line}>
+                          Line {error.line}: {error.message}
+                        </List.Item>
+                      ))}
+                    </List>
+                  </Banner>
+                ) : report ? (
+                  <Banner tone={report.dryRun ? "info" : "success"}>{t.report(report)}</Banner>
+                ) : null}
+              </BlockStack>
+            </fetcher.Form>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title={t.exportTitle}>
+          <Card>
+            <InlineStack gap="300">
+              <Button url="/app/export/members" target="_blank">
+                {t.exportMembers}
+              </Button>
+              <Button url="/app/export/ledger" target="_blank">
+                {t.exportLedger}
+              </Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,177 @@
+/**
+ * Importing balances from a CSV (dry run, every bad row reported by line,
+ * all or nothing, the same file twice changes nothing) and exporting members
+ * and the ledger, through the admin routes with signed requests.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { prisma } from "~/db.server";
+import { parseCsv } from "~/loyalty/csv";
+import { loader as exportLedger } from "~/routes/app.export.ledger";
+import { loader as exportMembers } from "~/routes/app.export.members";
+import { action as importAction } from "~/routes/app.import";
+import { adminDocument, adminFetch, run } from "../support/admin-requests";
+import { resetLoyaltyData } from "../support/reset";
+import { storeOfflineSession } from "../support/sessions";
+import { expectLedgerConsistent } from "../support/ledger-invariant";
+
+const OTHER_SHOP = "other-import.myshopify.com";
+
+beforeEach(async () => {
+  await resetLoyaltyData(prisma);
+  await prisma.session.deleteMany();
+  await storeOfflineSession(prisma, TEST_SHOP, { accessToken: "shpat_import", scope: "read_customers" });
+  for (const [shop, i, email] of [
+    [TEST_SHOP, 1, "ada@example.com"],
+    [TEST_SHOP, 2, "Grace@Example.com"],
+    [TEST_SHOP, 3, "linus@example.com"],
+    [OTHER_SHOP, 4, "ada@example.com"],
+  ] as const) {
+    await prisma.member.create({
+      data: { shop, customerGid: `gid://shopify/Customer/${i}`, email, balance: 0 },
+    });
+  }
+});
+
+async function upload(csv: string, mode: "add" | "set", intent: "dry-run" | "import") {
+  const form = new FormData();
+  form.set("csv", new File([csv], "balances.csv", { type: "text/csv" }));
+  form.set("mode", mode);
+  form.set("intent", intent);
+  const res = await run(importAction, await adminFetch("/app/import", { method: "POST", body: form }));
+  return { status: res.status, body: await res.json() };
+}
+const balances = async (shop = TEST_SHOP) =>
+  Object.fromEntries(
+    (await prisma.member.findMany({ where: { shop }, orderBy: { email: "asc" } })).map((m) => [
+      m.email,
+      m.balance,
+    ]),
+  );
+
+describe("balance import", () => {
+  it("a file with bad rows: every one reported with its line, nothing written, dry run or not", async () => {
+    const csv = [
+      "Email,Points,Name",
+      "ada@example.com,100,Ada",
+      "not-an-email,5,X",
+      "grace@example.com,ten,Grace",
+      "nobody@example.com,5,Nobody",
+      "ADA@example.com,7,Again",
+      "linus@example.com,5",
+    ].join("\n");
+    for (const intent of ["dry-run", "import"] as const) {
+      const { status, body } = await upload(csv, "add", intent);
+      expect(status).toBe(422);
+      expect(body.errors).toEqual([
+        { line: 3, message: '"not-an-email" is not an email address' },
+        { line: 4, message: 'points "ten" must be a whole number up to 10,000,000' },
+        { line: 5, message: "no customer with the email nobody@example.com is known to Regulars yet" },
+        { line: 6, message: "ada@example.com is already on line 2" },
+        { line: 7, message: "has 2 fields; the header has 3" },
+      ]);
+    }
+    expect(await prisma.ledgerEntry.count()).toBe(0);
+  });
+
+  it("a dry run tells what would change; the import does it once; the same file again changes nothing", async () => {
+    const csv = "email,points\r\nada@example.com,100\r\ngrace@example.com,250\r\n";
+    const dry = await upload(csv, "add", "dry-run");
+    expect(dry).toEqual({
+      status: 200,
+      body: {
+        dryRun: true,
+        rows: 2,
+        errors: [],
+        changes: 2,
+        unchanged: 0,
+        pointsAdded: 350,
+        pointsRemoved: 0,
+      },
+    });
+    expect(await prisma.ledgerEntry.count()).toBe(0);
+    expect((await upload(csv, "add", "import")).body).toMatchObject({ changes: 2, pointsAdded: 350 });
+    expect((await upload(csv, "add", "import")).body).toMatchObject({ changes: 0, unchanged: 2 });
+    expect(await balances()).toEqual({
+      "Grace@Example.com": 250,
+      "ada@example.com": 100,
+      "linus@example.com": 0,
+    });
+    expect(await balances(OTHER_SHOP)).toEqual({ "ada@example.com": 0 });
+    const entry = await prisma.ledgerEntry.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    expect(entry).toMatchObject({
+      kind: "ADJUST",
+      staffId: expect.stringMatching(/^gid:\/\/shopify\/StaffMember\//),
+    });
+    await expectLedgerConsistent(prisma, TEST_SHOP);
+  });
+
+  it("set mode makes the file's number the balance; a negative add that would overdraw aborts the whole file", async () => {
+    await upload("email,points\nada@example.com,100\n", "add", "import");
+    expect(
+      (await upload("email,points\nada@example.com,40\nlinus@example.com,10\n", "set", "import")).body,
+    ).toMatchObject({
+      changes: 2,
+      pointsAdded: 10,
+      pointsRemoved: 60,
+    });
+    const overdraw = await upload(
+      "email,points\nlinus@example.com,5\nada@example.com,-41\n",
+      "add",
+      "import",
+    );
+    expect(overdraw.status).toBe(422);
+    expect(overdraw.body.errors).toEqual([
+      { line: 3, message: "would leave the balance below 0 (it is 40)" },
+    ]);
+    expect(await balances()).toEqual({
+      "Grace@Example.com": 0,
+      "ada@example.com": 40,
+      "linus@example.com": 10,
+    });
+  });
+
+  it("refuses a request without a file, and an unsigned one", async () => {
+    const form = new FormData();
+    form.set("mode", "add");
+    form.set("intent", "import");
+    const res = await run(importAction, await adminFetch("/app/import", { method: "POST", body: form }));
+    expect(res.status).toBe(422);
+    const forged = await run(
+      importAction,
+      await adminFetch("/app/import", { method: "POST", body: form }, TEST_SHOP, "forged-secret"),
+    );
+    expect(forged.status).toBe(401);
+  });
+});
+
+describe("exports", () => {
+  it("members and the ledger as CSV, this shop only, readable back", async () => {
+    await upload('email,points\nada@example.com,100\n"grace@example.com",7\n', "add", "import");
+    const members = await run(exportMembers, await adminDocument("/app/export/members"));
+    expect(members.headers.get("Content-Type")).toMatch(/text\/csv/);
+    const memberRows = parseCsv(await members.text());
+    expect(memberRows[0]!.fields.slice(0, 5)).toEqual([
+      "customer_id",
+      "email",
+      "first_name",
+      "last_name",
+      "points",
+    ]);
+    expect(
+      memberRows
+        .slice(1)
+        .map((r) => [r.fields[0], r.fields[4]])
+        .sort(),
+    ).toEqual([
+      ["1", "100"],
+      ["2", "7"],
+      ["3", "0"],
+    ]);
+    const ledger = parseCsv(
+      await (await run(exportLedger, await adminDocument("/app/export/ledger"))).text(),
+    );
+    expect(ledger).toHaveLength(3);
+    expect(ledger.slice(1).map((r) => r.fields[2])).toEqual(["ADJUST", "ADJUST"]);
+  });
+});
