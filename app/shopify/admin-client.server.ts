@@ -38,6 +38,13 @@ export class AdminTransientError extends AdminApiError {
   }
 }
 
+/** An adapter's check of its mutation's `userErrors`: Shopify refused, say what and why. */
+export function throwOnUserErrors(operation: string, errors: readonly { message: string }[] | null | undefined): void {
+  if (errors && errors.length > 0) {
+    throw new AdminApiError(`${operation}: ${errors.map((error) => error.message).join("; ")}`, errors);
+  }
+}
+
 type ErrorBody = { message?: string; extensions?: { code?: string } }[];
 
 export async function runQuery<Data>(

@@ -5,7 +5,7 @@
  * lack, changes nothing.
  */
 import type { CustomerTagsAddMutation, CustomerTagsRemoveMutation } from "../types/admin.generated";
-import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
+import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
 export const ADD_CUSTOMER_TAGS = `#graphql
   mutation CustomerTagsAdd($id: ID!, $tags: [String!]!) {
@@ -40,12 +40,6 @@ export function tierTag(prefix: string, tierName: string | null): string | null 
   return tierName ? `${prefix}${tierName}`.trim().slice(0, 255) : null;
 }
 
-function check(operation: string, errors: { message: string }[] | undefined) {
-  if (errors && errors.length > 0) {
-    throw new AdminApiError(`${operation}: ${errors.map((error) => error.message).join("; ")}`, errors);
-  }
-}
-
 /** Moves the customer from the `previous` tier tag to `next` (either may be null). */
 export async function replaceTierTag(
   admin: AdminGraphql,
@@ -55,13 +49,13 @@ export async function replaceTierTag(
 ): Promise<void> {
   if (next) {
     const added = await runQuery<CustomerTagsAddMutation>(admin, ADD_CUSTOMER_TAGS, { id: customerGid, tags: [next] });
-    check("tagsAdd", added.tagsAdd?.userErrors);
+    throwOnUserErrors("tagsAdd", added.tagsAdd?.userErrors);
   }
   if (previous && previous !== next) {
     const removed = await runQuery<CustomerTagsRemoveMutation>(admin, REMOVE_CUSTOMER_TAGS, {
       id: customerGid,
       tags: [previous],
     });
-    check("tagsRemove", removed.tagsRemove?.userErrors);
+    throwOnUserErrors("tagsRemove", removed.tagsRemove?.userErrors);
   }
 }

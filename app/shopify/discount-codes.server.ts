@@ -10,7 +10,7 @@ import type {
   CreateFreeShippingCodeMutation,
   DeleteCodeMutation,
 } from "../types/admin.generated";
-import { type AdminGraphql, runQuery } from "./admin-client.server";
+import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
 export const CREATE_BASIC_CODE = `#graphql
   mutation CreateBasicCode($input: DiscountCodeBasicInput!) {
@@ -124,6 +124,5 @@ export async function findRewardCode(admin: AdminGraphql, code: string): Promise
 
 export async function deleteRewardCode(admin: AdminGraphql, nodeId: string): Promise<void> {
   const result = await runQuery<DeleteCodeMutation>(admin, DELETE_CODE, { id: nodeId });
-  const errors = result.discountCodeDelete?.userErrors ?? [];
-  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join("; "));
+  throwOnUserErrors("discountCodeDelete", result.discountCodeDelete?.userErrors);
 }

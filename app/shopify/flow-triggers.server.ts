@@ -4,7 +4,7 @@
  * field and one entry per custom field, keyed by the field's key.
  */
 import type { FlowTriggerReceiveMutation } from "../types/admin.generated";
-import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
+import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
 export const FLOW_TRIGGER_RECEIVE = `#graphql
   mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {
@@ -19,8 +19,5 @@ export const FLOW_TRIGGER_RECEIVE = `#graphql
 
 export async function fireFlowTrigger(admin: AdminGraphql, handle: string, payload: unknown): Promise<void> {
   const result = await runQuery<FlowTriggerReceiveMutation>(admin, FLOW_TRIGGER_RECEIVE, { handle, payload });
-  const errors = result.flowTriggerReceive?.userErrors ?? [];
-  if (errors.length > 0) {
-    throw new AdminApiError(`flowTriggerReceive ${handle}: ${errors.map((error) => error.message).join("; ")}`, errors);
-  }
+  throwOnUserErrors(`flowTriggerReceive ${handle}`, result.flowTriggerReceive?.userErrors);
 }

@@ -6,7 +6,7 @@
  */
 import type { CreateMemberMetafieldDefinitionMutation } from "../types/admin.generated";
 import { setMetafields } from "./metafields-set.server";
-import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
+import { AdminApiError, type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
 export const NAMESPACE = "$app:loyalty";
 
@@ -71,10 +71,10 @@ export async function ensureMemberMetafieldDefinitions(admin: AdminGraphql): Pro
       definition,
     });
     if (!result.metafieldDefinitionCreate) throw new AdminApiError("metafieldDefinitionCreate returned nothing");
-    const errors = result.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN");
-    if (errors.length > 0) {
-      throw new AdminApiError(`metafieldDefinitionCreate ${definition.key}: ${errors.map((e) => e.message).join("; ")}`, errors);
-    }
+    throwOnUserErrors(
+      `metafieldDefinitionCreate ${definition.key}`,
+      result.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN"),
+    );
     if (result.metafieldDefinitionCreate.createdDefinition) created++;
   }
   return created;

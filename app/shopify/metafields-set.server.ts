@@ -4,7 +4,7 @@
  * the program's facts.
  */
 import type { MetafieldsSetMutation } from "../types/admin.generated";
-import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
+import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
 export const SET_METAFIELDS = `#graphql
   mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
@@ -33,8 +33,5 @@ export interface MetafieldInput {
 /** Throws AdminApiError with Shopify's userErrors when it refuses. `what` names the write in the error. */
 export async function setMetafields(admin: AdminGraphql, metafields: MetafieldInput[], what: string): Promise<void> {
   const result = await runQuery<MetafieldsSetMutation>(admin, SET_METAFIELDS, { metafields });
-  const errors = result.metafieldsSet?.userErrors ?? [];
-  if (errors.length > 0) {
-    throw new AdminApiError(`metafieldsSet ${what}: ${errors.map((error) => error.message).join("; ")}`, errors);
-  }
+  throwOnUserErrors(`metafieldsSet ${what}`, result.metafieldsSet?.userErrors);
 }
