@@ -33,6 +33,17 @@ export interface JobQueueOptions {
 export const jobsSchemaFor = (appSchema: string) =>
   appSchema === "public" ? "pgboss" : `${appSchema}_pgboss`;
 
+/** A job for the queue: its payload checked, and the key its queue's policy coalesces on. */
+function jobOf<Q extends QueueName>(queue: Q, data: JobData<Q>) {
+  const definition = QUEUES[queue];
+  const payload = definition.payload.parse(data) as JobData<Q>;
+  return {
+    name: queue,
+    data: payload,
+    singletonKey: (definition.key as (data: JobData<Q>) => string)(payload),
+  };
+}
+
 export class JobQueue {
   private readonly listeners = new Set<() => void>();
 
@@ -74,14 +85,17 @@ export class JobQueue {
 
   /** Enqueues a job; with the queue's policy, a job already waiting for the same key absorbs it (null). */
   async send<Q extends QueueName>(queue: Q, data: JobData<Q>, options: { startAfterSeconds?: number } = {}) {
-    const definition = QUEUES[queue];
-    const payload = definition.payload.parse(data) as JobData<Q>;
-    const id = await this.boss.send(queue, payload, {
-      singletonKey: (definition.key as (data: JobData<Q>) => string)(payload),
+    const job = jobOf(queue, data);
+    const id = await this.boss.send(queue, job.data, {
+      singletonKey: job.singletonKey,
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
     });
-    for (const listener of this.listeners) listener();
+    this.notify();
     return id;
+  }
+
+  private notify() {
+    for (const listener of this.listeners) listener();
   }
 
   /**
@@ -92,18 +106,10 @@ export class JobQueue {
   async sendFollowUps(followUps: FollowUp[]): Promise<void> {
     if (followUps.length === 0) return;
     try {
-      const jobs = followUps.map((followUp) => {
-        const { queue, ...data } = followUp;
-        const definition = QUEUES[queue];
-        const payload = definition.payload.parse(data) as JobData<typeof queue>;
-        return {
-          name: queue,
-          data: payload,
-          singletonKey: (definition.key as (d: object) => string)(payload),
-        };
-      });
-      await this.boss.insert(jobs);
-      for (const listener of this.listeners) listener();
+      await this.boss.insert(
+        followUps.map(({ queue, ...data }) => jobOf(queue, data as JobData<typeof queue>)),
+      );
+      this.notify();
     } catch (error) {
       console.warn(
         `[jobs] could not enqueue ${followUps.map((f) => f.queue).join(", ")}: ${(error as Error).message}`,
@@ -142,7 +148,7 @@ export class JobQueue {
     const queue = rows[0]?.name as string | undefined;
     if (!queue) return false;
     await this.boss.retry(queue, id);
-    for (const listener of this.listeners) listener();
+    this.notify();
     return true;
   }
 
