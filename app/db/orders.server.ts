@@ -1,5 +1,5 @@
 /** Order records (facts about an order and what it is worth) and their refunds. */
-import type { OrderRecord, OrderRefund } from "@prisma/client";
+import { Prisma, type OrderRecord, type OrderRefund } from "@prisma/client";
 import type { EligibleParts } from "../loyalty/eligible";
 import type { Tx } from "./tx.server";
 
@@ -80,6 +80,17 @@ export async function memberActivity(
 }
 
 /**
+ * An order's revenue in milli-units, as every report counts it: merchandise,
+ * shipping, tax and tips, less its refunds. A SQL expression over an
+ * "OrderRecord" aliased `o`.
+ */
+export const orderRevenue = (
+  shop: string,
+) => Prisma.sql`(o."merchandiseMilli" + o."shippingMilli" + o."taxMilli" + o."tipsMilli"
+  - COALESCE((SELECT sum(r."merchandiseMilli" + r."shippingMilli" + r."taxMilli" + r."tipsMilli")
+                FROM "OrderRefund" r WHERE r.shop = ${shop} AND r."orderId" = o.id), 0))`;
+
+/**
  * Recomputes a member's order figures (count, spend less refunds, last
  * order) from their recorded orders, in the caller's transaction.
  */
@@ -89,9 +100,7 @@ export async function refreshMemberOrderStats(tx: Tx, shop: string, memberId: st
        SET "orderCount" = s.orders, "totalSpentMilli" = s.spent, "lastOrderAt" = s.last_order
       FROM (
         SELECT count(*)::int AS orders, max(o."paidAt") AS last_order,
-               COALESCE(sum(o."merchandiseMilli" + o."shippingMilli" + o."taxMilli" + o."tipsMilli"
-                   - COALESCE((SELECT sum(r."merchandiseMilli" + r."shippingMilli" + r."taxMilli" + r."tipsMilli")
-                                 FROM "OrderRefund" r WHERE r.shop = ${shop} AND r."orderId" = o.id), 0)), 0)::bigint AS spent
+               COALESCE(sum(${orderRevenue(shop)}), 0)::bigint AS spent
           FROM "OrderRecord" o
          WHERE o.shop = ${shop} AND o."customerGid" = ${customerGid}
            AND o."paidAt" IS NOT NULL AND o."cancelledAt" IS NULL AND NOT o.test

@@ -20,6 +20,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { tierMemberCounts } from "../db/members.server";
+import { orderRevenue } from "../db/orders.server";
 import { ensureProgram } from "../db/program.server";
 import { ensureRewards } from "../db/rewards.server";
 import { formatMilli } from "../loyalty/money";
@@ -58,9 +59,7 @@ export async function retentionMeasures(
   >`
     WITH orders AS (
       SELECT o."customerGid" AS customer, o."paidAt" AS paid_at,
-             o."merchandiseMilli" + o."shippingMilli" + o."taxMilli" + o."tipsMilli"
-               - COALESCE((SELECT sum(r."merchandiseMilli" + r."shippingMilli" + r."taxMilli" + r."tipsMilli")
-                             FROM "OrderRefund" r WHERE r.shop = ${shop} AND r."orderId" = o.id), 0) AS revenue
+             ${orderRevenue(shop)} AS revenue
         FROM "OrderRecord" o
        WHERE o.shop = ${shop} AND o."paidAt" IS NOT NULL AND o."paidAt" <= ${input.now}
          AND o."cancelledAt" IS NULL AND NOT o.test AND o."customerGid" IS NOT NULL
