@@ -121,7 +121,7 @@ export async function programMeasures(db: PrismaClient, shop: string, input: { f
     SELECT count(*)::int AS members, sum(balance + pending)::bigint AS unspent FROM "Member" WHERE shop = ${shop}`;
   const [codes] = await db.$queryRaw<{ orders: number; revenue: bigint | null }[]>`
     SELECT count(DISTINCT o.id)::int AS orders,
-           sum(o."merchandiseMilli" + o."shippingMilli" + o."taxMilli" + o."tipsMilli")::bigint AS revenue
+           sum(${orderRevenue(shop)})::bigint AS revenue
       FROM "Redemption" d JOIN "OrderRecord" o ON o.shop = ${shop} AND o."orderGid" = d."usedOrderGid"
      WHERE d.shop = ${shop} AND d.status = 'USED' AND d."usedAt" >= ${input.from} AND d."usedAt" < ${input.to}`;
   const rewards = (await ensureRewards(db, shop)).filter(

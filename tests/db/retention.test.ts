@@ -123,4 +123,42 @@ describe("retention, members against non-members", () => {
     });
     expect(measures.tiers.reduce((sum, tier) => sum + tier.members, 0)).toBe(measures.members);
   });
+
+  it("revenue from orders with reward codes is net of their refunds, like every revenue figure", async () => {
+    const shop = "retention-refund.myshopify.com";
+    const paid = await order(shop, "F", "2026-05-01", "80.00");
+    await prisma.orderRefund.create({
+      data: {
+        shop,
+        refundGid: "gid://shopify/Refund/9",
+        orderId: paid.id,
+        merchandiseMilli: parseMilli("25.00"),
+        refundedAt: new Date(),
+      },
+    });
+    await prisma.member.create({ data: { shop, customerGid: gid("F") } });
+    const member = await prisma.member.findFirstOrThrow({ where: { shop } });
+    await prisma.redemption.create({
+      data: {
+        shop,
+        memberId: member.id,
+        customerGid: gid("F"),
+        rewardKey: "5-off",
+        idempotencyKey: "refund-code-1",
+        code: "RETENT-AAAA-BBBB",
+        pointsCost: 500,
+        status: "USED",
+        usedOrderGid: paid.orderGid,
+        usedAt: new Date(),
+        startsAt: new Date(),
+        endsAt: new Date(Date.now() + 86_400_000),
+        reward: {},
+      },
+    });
+    const measures = await programMeasures(prisma, shop, {
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 60_000),
+    });
+    expect(measures).toMatchObject({ codeOrders: 1, codeRevenue: "55.00" });
+  });
 });
