@@ -69,13 +69,13 @@ export async function syncMember(
       const tag = tierTag((await ensureProgram(db, shop)).tierTagPrefix, state.tier);
       if (tag !== taggedWith) {
         await replaceTierTag(admin, member.customerGid, taggedWith, tag);
+        await db.member.updateMany({ where: { shop, id: memberId }, data: { tierTag: tag } });
         tagChanges++;
       }
       await db.member.updateMany({
         where: { shop, id: memberId, syncedVersion: { lt: syncVersion } },
         data: { syncedVersion: syncVersion, syncError: null },
       });
-      await db.member.updateMany({ where: { shop, id: memberId }, data: { tierTag: tag } });
     } catch (error) {
       await db.member.updateMany({
         where: { shop, id: memberId },
