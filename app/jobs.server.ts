@@ -43,7 +43,7 @@ export function startJobs(runWorker: boolean) {
 
 globalThis.__regularsJobs ??= startJobs(env.JOB_WORKER === "on");
 
-export const { queue: jobs, worker: jobWorker } = await globalThis.__regularsJobs;
+export const { queue: jobs } = await globalThis.__regularsJobs;
 
 /** Runs request work and enqueues the follow-ups its changes noted (after its transactions). */
 export function withJobs<T>(work: () => Promise<T>): Promise<T> {

@@ -152,16 +152,6 @@ export class JobQueue {
     return true;
   }
 
-  /** Counts by queue and state, for the activity page and health checks. */
-  async counts(): Promise<Record<string, Record<string, number>>> {
-    const { rows } = await this.sql.executeSql(
-      `SELECT name, state, count(*)::int AS n FROM ${this.schema}.job GROUP BY name, state`,
-    );
-    const counts: Record<string, Record<string, number>> = {};
-    for (const row of rows) (counts[row.name as string] ??= {})[row.state as string] = Number(row.n);
-    return counts;
-  }
-
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 10_000 });
   }
