@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Reward" ADD COLUMN     "archivedAt" TIMESTAMP(3);
+
