@@ -12,6 +12,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export type FollowUp =
   | { queue: "member-sync"; shop: string; memberId: string }
   | { queue: "code-issue"; shop: string; redemptionId: string }
+  | { queue: "campaign-issue"; shop: string; campaignId: string }
   | { queue: "flow-send"; shop: string }
   | { queue: "program-sync"; shop: string };
 

@@ -10,6 +10,7 @@ import { releaseDuePoints } from "../services/order-points.server";
 import { syncProgram } from "../services/program-sync.server";
 import { issueCode } from "../services/redeem-reward.server";
 import { expireCodes } from "../services/reward-lifecycle.server";
+import { issueCampaignCodes } from "../services/win-back-issue.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import type { JobQueue } from "./job-queue.server";
 import { findOutstandingWork } from "./reconcile.server";
@@ -48,6 +49,15 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
       if (!(await installed(db, shop))) return SKIPPED;
       const redemption = await issueCode(db, adminFor(shop), shop, redemptionId, now);
       return { status: redemption.status };
+    },
+    "campaign-issue": async ({ shop, campaignId }) => {
+      if (!(await installed(db, shop))) return SKIPPED;
+      const report = await issueCampaignCodes(db, adminFor(shop), shop, campaignId, now);
+      // The next batch (or, after attempts that still hold recipients, a later look).
+      if (report.next !== null) {
+        await queue.send("campaign-issue", { shop, campaignId }, { startAfterSeconds: report.next });
+      }
+      return report;
     },
     "flow-send": async ({ shop }) => {
       if (!(await installed(db, shop))) return SKIPPED;

@@ -20,6 +20,12 @@ export const QUEUES = {
     key: (data: { shop: string; redemptionId: string }) => `${data.shop}:${data.redemptionId}`,
     options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
   },
+  /** A win-back campaign's codes and tags, a batch per job; the job queues the next batch. */
+  "campaign-issue": {
+    payload: z.object({ shop: shopDomain, campaignId: z.string().min(1) }),
+    key: (data: { shop: string; campaignId: string }) => `${data.shop}:${data.campaignId}`,
+    options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 900 },
+  },
   "flow-send": {
     payload: z.object({ shop: shopDomain }),
     key: (data: { shop: string }) => data.shop,

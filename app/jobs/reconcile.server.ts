@@ -33,6 +33,31 @@ export async function findOutstandingWork(db: PrismaClient, shop: string, now: D
   });
   for (const { id } of reserved) work.push({ queue: "code-issue", shop, redemptionId: id });
 
+  // Campaigns with recipients left to issue (or, cancelled, to settle); one with a recorded
+  // failure is left to its job's retries and the dead-letter list.
+  const unclaimed = { OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] };
+  const campaigns = await db.campaign.findMany({
+    where: {
+      shop,
+      recipients: { none: { shop, status: { in: ["PENDING", "ISSUED"] }, error: { not: null } } },
+      OR: [
+        {
+          status: "RUNNING",
+          recipients: {
+            some: {
+              shop,
+              AND: [{ OR: [{ status: "PENDING" }, { status: "ISSUED", taggedAt: null }] }, unclaimed],
+            },
+          },
+        },
+        { status: "CANCELLED", recipients: { some: { shop, status: "PENDING", ...unclaimed } } },
+      ],
+    },
+    select: { id: true },
+    take: LIMIT,
+  });
+  for (const { id } of campaigns) work.push({ queue: "campaign-issue", shop, campaignId: id });
+
   if (await db.flowEvent.findFirst({ where: { shop, sentAt: null, error: null }, select: { id: true } })) {
     work.push({ queue: "flow-send", shop });
   }

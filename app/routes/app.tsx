@@ -25,6 +25,7 @@ export default function App() {
         </Link>
         <Link to="/app/program">{strings.nav.program}</Link>
         <Link to="/app/customers">{strings.nav.customers}</Link>
+        <Link to="/app/campaigns">{strings.nav.winBack}</Link>
         <Link to="/app/import">{strings.nav.importExport}</Link>
         <Link to="/app/activity">{strings.nav.activity}</Link>
       </NavMenu>

@@ -49,10 +49,11 @@ export async function recordCustomer(
   });
 }
 
-/** customers/redact: the member, its ledger and every personal field go. */
+/** customers/redact: the member, its ledger, its win-back campaign rows and every personal field go. */
 export async function redactCustomer(db: PrismaClient, shop: string, customerGid: string): Promise<void> {
   await inTransaction(db, async (tx) => {
     await tx.member.deleteMany({ where: { shop, customerGid } });
+    await tx.campaignRecipient.deleteMany({ where: { shop, customerGid } });
     await tx.orderRecord.updateMany({ where: { shop, customerGid }, data: { customerGid: null } });
     await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
   });

@@ -37,6 +37,23 @@ function decode(cursor: string | undefined): Cursor | null {
   }
 }
 
+/**
+ * The at-risk segment (the customer list's filter, and win-back campaigns): members whose last
+ * order (paid, not cancelled, not a test) is more than `inactiveDays` before `now`, with at least
+ * `minOrders` orders. The dashboard's at-risk count is the same rule over recorded orders.
+ */
+export function atRiskMembers(
+  shop: string,
+  rule: { inactiveDays: number; minOrders?: number; now: Date },
+): Prisma.MemberWhereInput & { lastOrderAt: { lt: Date } } {
+  const cutoff = new Date(rule.now.getTime() - rule.inactiveDays * 86_400_000);
+  return {
+    shop,
+    lastOrderAt: { lt: cutoff },
+    ...(rule.minOrders && rule.minOrders > 1 ? { orderCount: { gte: rule.minOrders } } : {}),
+  };
+}
+
 export async function listMembers(db: PrismaClient, shop: string, query: MemberListQuery) {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 100);
   const where: Prisma.MemberWhereInput = { shop };
@@ -51,8 +68,10 @@ export async function listMembers(db: PrismaClient, shop: string, query: MemberL
   if (query.tierKey) where.tierKey = query.tierKey;
   if (query.hasBalance) where.balance = { gt: 0 };
   if (query.atRiskDays) {
-    const cutoff = new Date((query.now ?? new Date()).getTime() - query.atRiskDays * 86_400_000);
-    where.lastOrderAt = { lt: cutoff };
+    where.lastOrderAt = atRiskMembers(shop, {
+      inactiveDays: query.atRiskDays,
+      now: query.now ?? new Date(),
+    }).lastOrderAt;
   }
   const after = decode(query.cursor);
   const page = keyset(query.sort, after);

@@ -40,6 +40,12 @@ export function tierTag(prefix: string, tierName: string | null): string | null 
   return tierName ? `${prefix}${tierName}`.trim().slice(0, 255) : null;
 }
 
+/** Adds tags to a customer (a win-back campaign's tag); adding a tag they have changes nothing. */
+export async function addCustomerTags(admin: AdminGraphql, customerGid: string, tags: string[]): Promise<void> {
+  const added = await runQuery<CustomerTagsAddMutation>(admin, ADD_CUSTOMER_TAGS, { id: customerGid, tags });
+  throwOnUserErrors("tagsAdd", added.tagsAdd?.userErrors);
+}
+
 /** Moves the customer from the `previous` tier tag to `next` (either may be null). */
 export async function replaceTierTag(
   admin: AdminGraphql,
@@ -47,10 +53,7 @@ export async function replaceTierTag(
   previous: string | null,
   next: string | null,
 ): Promise<void> {
-  if (next) {
-    const added = await runQuery<CustomerTagsAddMutation>(admin, ADD_CUSTOMER_TAGS, { id: customerGid, tags: [next] });
-    throwOnUserErrors("tagsAdd", added.tagsAdd?.userErrors);
-  }
+  if (next) await addCustomerTags(admin, customerGid, [next]);
   if (previous && previous !== next) {
     const removed = await runQuery<CustomerTagsRemoveMutation>(admin, REMOVE_CUSTOMER_TAGS, {
       id: customerGid,

@@ -1,0 +1,203 @@
+import { useEffect } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
+import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { z } from "zod";
+import { offerText } from "../admin/campaign-form";
+import { StatCard } from "../admin/StatCard";
+import { strings } from "../admin/strings";
+import { TableCard } from "../admin/TableCard";
+import { prisma } from "../db.server";
+import { findShop } from "../db/shops.server";
+import { withJobs } from "../jobs.server";
+import {
+  CampaignError,
+  campaignPage,
+  cancelCampaign,
+  retryCampaignFailures,
+} from "../services/win-back.server";
+import { authenticate } from "../shopify.server";
+
+const t = strings.campaigns;
+const statusTone = { RUNNING: "attention", DONE: "success", CANCELLED: undefined } as const;
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const [page, shop] = await Promise.all([
+    campaignPage(prisma, session.shop, params.campaignId ?? ""),
+    findShop(prisma, session.shop),
+  ]);
+  if (!page) throw new Response(t.notFound, { status: 404 });
+  return { ...page, currency: shop?.currencyCode ?? "" };
+};
+
+const actionSchema = z.object({ intent: z.enum(["cancel", "retry"]) });
+type ActionResult = { ok: true; message: string } | { ok: false; error: string };
+const fail = (status: number, error: string) =>
+  Response.json({ ok: false, error } satisfies ActionResult, { status });
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return fail(422, "Invalid request: intent must be cancel or retry");
+  const campaignId = params.campaignId ?? "";
+  try {
+    if (parsed.data.intent === "cancel") {
+      await withJobs(() => cancelCampaign(prisma, session.shop, campaignId, new Date()));
+      return Response.json({ ok: true, message: t.cancelled } satisfies ActionResult);
+    }
+    const retried = await withJobs(() => retryCampaignFailures(prisma, session.shop, campaignId));
+    return Response.json({ ok: true, message: t.retried(retried) } satisfies ActionResult);
+  } catch (error) {
+    if (error instanceof CampaignError)
+      return fail(error.status, error.status === 404 ? t.notFound : error.message);
+    throw error;
+  }
+};
+
+const percent = (value: number | null) => (value === null ? "—" : `${(value * 100).toFixed(1)}%`);
+
+export default function CampaignPage() {
+  const { campaign, measures, failures, currency } = useLoaderData<typeof loader>();
+  const shopify = useAppBridge();
+  const fetcher = useFetcher<ActionResult>();
+  const revalidator = useRevalidator();
+  const { progress } = campaign;
+  const running = campaign.status === "RUNNING";
+  const money = (value: string) => `${value} ${currency}`.trim();
+
+  // While codes are being created, the page follows the job.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [running, revalidator]);
+
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !fetcher.data) return;
+    shopify.toast.show(fetcher.data.ok ? fetcher.data.message : fetcher.data.error, {
+      isError: !fetcher.data.ok,
+    });
+  }, [fetcher.state, fetcher.data, shopify]);
+
+  const done = progress.recipients > 0 ? (progress.codesCreated / progress.recipients) * 100 : 0;
+  const cancel = () => {
+    shopify.modal.hide("cancel-campaign");
+    fetcher.submit({ intent: "cancel" }, { method: "post" });
+  };
+
+  return (
+    <Page
+      title={campaign.name}
+      titleMetadata={<Badge tone={statusTone[campaign.status]}>{t.statuses[campaign.status]}</Badge>}
+      subtitle={`${offerText(campaign.offer, currency)} · ${t.details(campaign.tag, new Date(campaign.endsAt).toLocaleDateString())}`}
+      backAction={{ url: "/app/campaigns" }}
+      secondaryActions={
+        running
+          ? [{ content: t.cancel, destructive: true, onAction: () => shopify.modal.show("cancel-campaign") }]
+          : []
+      }
+    >
+      <TitleBar title={campaign.name} />
+      <Layout>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                {t.progress}
+              </Text>
+              <ProgressBar progress={done} tone={progress.failed > 0 ? "critical" : "primary"} />
+              <InlineStack gap="400" align="space-between">
+                <Text as="p">{t.progressLine(progress.codesCreated, progress.recipients)}</Text>
+                <Text as="p" tone="subdued">
+                  {t.taggedLine(progress.tagged)}
+                </Text>
+              </InlineStack>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">
+              {t.results}
+            </Text>
+            <Text as="p" tone="subdued">
+              {t.resultsHelp}
+            </Text>
+            <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+              <StatCard label={t.measures.segment} value={measures.segment} />
+              <StatCard
+                label={t.measures.codesUsed}
+                value={measures.codesUsed}
+                note={t.ofSegment(percent(measures.codeUseRate))}
+              />
+              <StatCard
+                label={t.measures.cameBack}
+                value={measures.cameBack}
+                note={t.ofSegment(percent(measures.comeBackRate))}
+              />
+              <StatCard
+                label={t.measures.revenue}
+                value={money(measures.revenue)}
+                note={`${t.orders(measures.orders)} · ${t.measures.codeRevenue}: ${money(measures.codeRevenue)}`}
+              />
+            </InlineGrid>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          <TableCard
+            title={t.failures}
+            empty={t.failuresEmpty}
+            rows={failures}
+            rowId={(failure) => failure.id}
+            headings={[
+              { title: "Customer" },
+              { title: "Status" },
+              { title: "Attempts", alignment: "end" },
+              { title: "Error" },
+            ]}
+            cells={(failure) => [
+              failure.email ?? failure.customerGid,
+              failure.status,
+              failure.attempts,
+              failure.error ?? "",
+            ]}
+          />
+          {failures.length > 0 && campaign.status !== "CANCELLED" ? (
+            <div style={{ marginTop: "1rem" }}>
+              <Button
+                loading={fetcher.state !== "idle"}
+                onClick={() => fetcher.submit({ intent: "retry" }, { method: "post" })}
+              >
+                {t.retry}
+              </Button>
+            </div>
+          ) : null}
+        </Layout.Section>
+      </Layout>
+      <Modal id="cancel-campaign">
+        <p style={{ padding: "1rem" }}>{t.cancelConfirm}</p>
+        <TitleBar title={t.cancel}>
+          <button variant="primary" tone="critical" onClick={cancel}>
+            {t.cancel}
+          </button>
+          <button onClick={() => shopify.modal.hide("cancel-campaign")}>{t.back}</button>
+        </TitleBar>
+      </Modal>
+    </Page>
+  );
+}

@@ -1,0 +1,75 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData, useNavigate } from "@remix-run/react";
+import { Badge, Card, EmptyState, IndexTable, Page } from "@shopify/polaris";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { strings } from "../admin/strings";
+import { prisma } from "../db.server";
+import { listCampaigns } from "../services/win-back.server";
+import { authenticate } from "../shopify.server";
+
+const t = strings.campaigns;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return { campaigns: await listCampaigns(prisma, session.shop) };
+};
+
+const statusTone = { RUNNING: "attention", DONE: "success", CANCELLED: undefined } as const;
+
+export default function CampaignsPage() {
+  const { campaigns } = useLoaderData<typeof loader>();
+  const navigate = useNavigate();
+  return (
+    <Page
+      title={t.title}
+      primaryAction={{ content: t.newCampaign, onAction: () => navigate("/app/campaigns/new") }}
+    >
+      <TitleBar title={t.title} />
+      {campaigns.length === 0 ? (
+        <Card>
+          <EmptyState
+            heading={t.emptyHeading}
+            image=""
+            action={{ content: t.newCampaign, onAction: () => navigate("/app/campaigns/new") }}
+          >
+            <p>{t.empty}</p>
+          </EmptyState>
+        </Card>
+      ) : (
+        <Card padding="0">
+          <IndexTable
+            resourceName={{ singular: "campaign", plural: "campaigns" }}
+            itemCount={campaigns.length}
+            selectable={false}
+            headings={[
+              { title: t.columns.name },
+              { title: t.columns.status },
+              { title: t.columns.launched },
+              { title: t.columns.recipients, alignment: "end" },
+              { title: t.columns.progress, alignment: "end" },
+            ]}
+          >
+            {campaigns.map((campaign, index) => (
+              <IndexTable.Row
+                id={campaign.id}
+                key={campaign.id}
+                position={index}
+                onClick={() => navigate(`/app/campaigns/${campaign.id}`)}
+              >
+                <IndexTable.Cell>{campaign.name}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Badge tone={statusTone[campaign.status]}>{t.statuses[campaign.status]}</Badge>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{new Date(campaign.launchedAt).toLocaleDateString()}</IndexTable.Cell>
+                <IndexTable.Cell>{campaign.recipientCount}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  {campaign.progress.codesCreated} / {campaign.progress.recipients}
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        </Card>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,221 @@
+import { useEffect, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  FormLayout,
+  InlineGrid,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import {
+  campaignFormDefaults,
+  campaignTag,
+  parseCampaignForm,
+  segmentOf,
+  type CampaignForm,
+  type FieldErrors,
+} from "../admin/campaign-form";
+import { strings } from "../admin/strings";
+import { prisma } from "../db.server";
+import { findShop } from "../db/shops.server";
+import { withJobs } from "../jobs.server";
+import { CampaignError, launchCampaign, segmentSize } from "../services/win-back.server";
+import { authenticate } from "../shopify.server";
+
+const t = strings.campaigns;
+
+/** The form's defaults and, for `?inactiveDays=&minOrders=`, how many customers that segment holds now. */
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const params = new URL(request.url).searchParams;
+  const segment = segmentOf({ inactiveDays: params.get("inactiveDays"), minOrders: params.get("minOrders") });
+  const [size, shop] = await Promise.all([
+    segmentSize(prisma, session.shop, segment, new Date()),
+    findShop(prisma, session.shop),
+  ]);
+  return { segment, segmentSize: size, currency: shop?.currencyCode ?? "", defaults: campaignFormDefaults() };
+};
+
+type ActionResult = { ok: false; error: string; fieldErrors: FieldErrors };
+const fail = (status: number, error: string, fieldErrors: FieldErrors = {}) =>
+  Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const parsed = parseCampaignForm(Object.fromEntries(await request.formData()));
+  if (!parsed.ok) return fail(422, t.fixErrors, parsed.fieldErrors);
+  try {
+    const { campaign } = await withJobs(() => launchCampaign(prisma, session.shop, parsed.input, new Date()));
+    // A repeated POST (double click, resend) lands on the campaign the first one launched.
+    return redirect(`/app/campaigns/${campaign.id}`);
+  } catch (error) {
+    if (error instanceof CampaignError) return fail(error.status, error.message, error.fieldErrors);
+    throw error;
+  }
+};
+
+const newKey = () => `launch-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+export default function NewCampaignPage() {
+  const { defaults, segmentSize: initialSize, currency } = useLoaderData<typeof loader>();
+  const shopify = useAppBridge();
+  const launcher = useFetcher<ActionResult>();
+  const counter = useFetcher<typeof loader>();
+  // One key per form: a double click or a resent POST launches once.
+  const [form, setForm] = useState<CampaignForm>(() => ({ ...defaults, idempotencyKey: newKey() }));
+  const errors: FieldErrors = launcher.data && !launcher.data.ok ? launcher.data.fieldErrors : {};
+  const size = counter.data?.segmentSize ?? initialSize;
+  const launching = launcher.state !== "idle";
+  const { load } = counter;
+
+  // The live count follows the segment fields (after a short pause in typing).
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      load(
+        `/app/campaigns/new?${new URLSearchParams({ inactiveDays: form.inactiveDays, minOrders: form.minOrders })}`,
+      );
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [form.inactiveDays, form.minOrders, load]);
+
+  useEffect(() => {
+    if (launcher.state === "idle" && launcher.data && !launcher.data.ok) {
+      shopify.toast.show(launcher.data.error, { isError: true });
+    }
+  }, [launcher.state, launcher.data, shopify]);
+
+  const set = (key: keyof CampaignForm) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
+  const launch = () => {
+    shopify.modal.hide("launch-campaign");
+    launcher.submit({ ...form }, { method: "post" });
+  };
+  const money = (suffix: boolean) => (suffix && currency ? currency : undefined);
+
+  return (
+    <Page title={t.newTitle} backAction={{ url: "/app/campaigns" }}>
+      <TitleBar title={t.newTitle} />
+      <Layout>
+        {launcher.data && !launcher.data.ok && Object.keys(errors).length === 0 ? (
+          <Layout.Section>
+            <Banner tone="critical">{launcher.data.error}</Banner>
+          </Layout.Section>
+        ) : null}
+        <Layout.AnnotatedSection title={t.segment} description={t.segmentHelp}>
+          <Card>
+            <FormLayout>
+              <InlineGrid columns={2} gap="400">
+                <TextField
+                  label={t.inactiveDays}
+                  value={form.inactiveDays}
+                  onChange={set("inactiveDays")}
+                  error={errors.inactiveDays}
+                  suffix={t.days}
+                  inputMode="numeric"
+                  autoComplete="off"
+                />
+                <TextField
+                  label={t.minOrders}
+                  value={form.minOrders}
+                  onChange={set("minOrders")}
+                  error={errors.minOrders}
+                  inputMode="numeric"
+                  autoComplete="off"
+                />
+              </InlineGrid>
+              <Text as="p" variant="headingMd" aria-live="polite">
+                {t.segmentSize(size)}
+              </Text>
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title={t.offer} description={t.offerHelp}>
+          <Card>
+            <FormLayout>
+              <InlineGrid columns={2} gap="400">
+                <Select
+                  label={t.offerType}
+                  options={Object.entries(t.offerTypes).map(([value, label]) => ({ value, label }))}
+                  value={form.offerType}
+                  onChange={set("offerType")}
+                  error={errors.offerType}
+                />
+                <TextField
+                  label={form.offerType === "PERCENTAGE" ? t.percent : t.amount}
+                  value={form.value}
+                  onChange={set("value")}
+                  error={errors.value}
+                  suffix={form.offerType === "PERCENTAGE" ? "%" : money(true)}
+                  inputMode="decimal"
+                  autoComplete="off"
+                />
+              </InlineGrid>
+              <InlineGrid columns={2} gap="400">
+                <TextField
+                  label={t.validDays}
+                  value={form.validDays}
+                  onChange={set("validDays")}
+                  error={errors.validDays}
+                  suffix={t.days}
+                  inputMode="numeric"
+                  autoComplete="off"
+                />
+                <TextField
+                  label={t.minimumSubtotal}
+                  value={form.minimumSubtotal}
+                  onChange={set("minimumSubtotal")}
+                  error={errors.minimumSubtotal}
+                  helpText={t.minimumHelp}
+                  suffix={money(true)}
+                  inputMode="decimal"
+                  autoComplete="off"
+                />
+              </InlineGrid>
+            </FormLayout>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title={t.name}>
+          <Card>
+            <BlockStack gap="400">
+              <TextField
+                label={t.name}
+                value={form.name}
+                onChange={set("name")}
+                error={errors.name ?? errors.idempotencyKey}
+                helpText={t.nameHelp(campaignTag(form.name.trim() || new Date().toISOString().slice(0, 10)))}
+                autoComplete="off"
+              />
+              <div>
+                <Button
+                  variant="primary"
+                  onClick={() => shopify.modal.show("launch-campaign")}
+                  loading={launching}
+                  disabled={size === 0}
+                >
+                  {t.launch}
+                </Button>
+              </div>
+            </BlockStack>
+          </Card>
+        </Layout.AnnotatedSection>
+      </Layout>
+      <Modal id="launch-campaign">
+        <p style={{ padding: "1rem" }}>{t.launchConfirm(size)}</p>
+        <TitleBar title={t.launch}>
+          <button variant="primary" onClick={launch} disabled={launching}>
+            {t.launch}
+          </button>
+          <button onClick={() => shopify.modal.hide("launch-campaign")}>{t.back}</button>
+        </TitleBar>
+      </Modal>
+    </Page>
+  );
+}

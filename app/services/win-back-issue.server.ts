@@ -1,0 +1,270 @@
+/**
+ * The campaign-issue job's work: for each recipient of a running campaign,
+ * create their personal code in Shopify (one customer, one use, the
+ * campaign's expiry), then add the campaign's tag to the customer. A batch
+ * at a time, one recipient after another (Shopify's rate limit is per shop).
+ *
+ * Never twice: each recipient is claimed by one attempt at a time, and its
+ * code string was chosen at launch, so an attempt after an earlier one (a
+ * crash, a lost answer) first asks Shopify whether the code exists
+ * (codeDiscountNodeByCode). A definite refusal marks the recipient FAILED
+ * (the page lists it, with retry); a transient failure (throttled, 5xx) is
+ * recorded and rethrown, so the job retries with backoff.
+ */
+import type { Campaign, CampaignRecipient, PrismaClient } from "@prisma/client";
+import type { RewardRule } from "../loyalty/rewards";
+import { AdminTransientError, type AdminGraphql } from "../shopify/admin-client.server";
+import { addCustomerTags } from "../shopify/customer-tags.server";
+import { createRewardCode, findRewardCode } from "../shopify/discount-codes.server";
+
+/** How long one attempt may hold a recipient before another may take over. */
+const CLAIM_MS = 60_000;
+export const CAMPAIGN_BATCH = 50;
+
+export interface IssueReport {
+  issued: number;
+  tagged: number;
+  failed: number;
+  settled: number;
+  /** Seconds until the job should run again (0: at once), or null when nothing is left. */
+  next: number | null;
+  status: Campaign["status"] | "missing";
+}
+
+/** The campaign's offer as the discount-codes adapter takes it. */
+export function campaignOffer(campaign: Campaign): RewardRule {
+  return {
+    key: `campaign-${campaign.id}`,
+    title: campaign.name,
+    type: campaign.offerType,
+    pointsCost: 0,
+    amountMilli: campaign.amountMilli,
+    percentBps: campaign.percentBps,
+    minimumSubtotalMilli: campaign.minimumSubtotalMilli,
+    codeLifetimeDays: campaign.validDays,
+    combinesWithOrder: false,
+    combinesWithProduct: false,
+    combinesWithShipping: true,
+    tierKeys: [],
+    enabled: true,
+  };
+}
+
+const outstanding = (shop: string, campaignId: string) => ({
+  shop,
+  campaignId,
+  OR: [{ status: "PENDING" as const }, { status: "ISSUED" as const, taggedAt: null }],
+});
+
+/** Claims one recipient for this attempt (counting the attempt); null when another attempt holds it. */
+async function claim(db: PrismaClient, shop: string, id: string, at: Date, running: boolean) {
+  const claimed = await db.campaignRecipient.updateMany({
+    where: {
+      shop,
+      id,
+      status: { in: ["PENDING", "ISSUED"] },
+      OR: [{ claimedUntil: null }, { claimedUntil: { lt: at } }],
+      ...(running ? { campaign: { is: { status: "RUNNING" } } } : {}),
+    },
+    data: { attempts: { increment: 1 }, claimedUntil: new Date(at.getTime() + CLAIM_MS) },
+  });
+  return claimed.count === 0 ? null : db.campaignRecipient.findFirstOrThrow({ where: { shop, id } });
+}
+
+const release = (db: PrismaClient, recipient: CampaignRecipient, data: Record<string, unknown>) =>
+  db.campaignRecipient.updateMany({
+    where: { shop: recipient.shop, id: recipient.id },
+    data: { ...data, claimedUntil: null },
+  });
+
+/** Records a transient failure on the recipient and rethrows it (the job retries). */
+async function transient(db: PrismaClient, recipient: CampaignRecipient, error: unknown): Promise<never> {
+  await release(db, recipient, { error: (error as Error).message.slice(0, 2000) });
+  throw error;
+}
+
+type Outcome = "issued" | "tagged" | "failed";
+
+async function issueOne(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  campaign: Campaign,
+  recipient: CampaignRecipient,
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let nodeId = recipient.discountNodeId;
+  if (recipient.status === "PENDING") {
+    try {
+      // An earlier attempt may have created the code before its answer was lost.
+      if (recipient.attempts > 1) nodeId = await findRewardCode(admin, recipient.code);
+      if (!nodeId) {
+        const result = await createRewardCode(admin, {
+          code: recipient.code,
+          title: `${campaign.name} (Regulars win-back)`,
+          customerGid: recipient.customerGid,
+          reward: campaignOffer(campaign),
+          startsAt: campaign.launchedAt,
+          endsAt: campaign.endsAt,
+        });
+        if (result.status === "created") nodeId = result.nodeId;
+        else {
+          // Refused; but if the code exists anyway (a concurrent or lost attempt made it), it is issued.
+          nodeId = await findRewardCode(admin, recipient.code);
+          if (!nodeId) {
+            await release(db, recipient, {
+              status: "FAILED",
+              error: result.errors.join("; ").slice(0, 2000),
+            });
+            return ["failed"];
+          }
+        }
+      }
+    } catch (error) {
+      if (error instanceof AdminTransientError) return transient(db, recipient, error);
+      await release(db, recipient, { status: "FAILED", error: (error as Error).message.slice(0, 2000) });
+      return ["failed"];
+    }
+    await db.campaignRecipient.updateMany({
+      where: { shop: recipient.shop, id: recipient.id, status: "PENDING" },
+      data: { status: "ISSUED", discountNodeId: nodeId, error: null },
+    });
+    outcomes.push("issued");
+  }
+  // The code exists: now the tag, which lets Shopify Email, Flow or Klaviyo send it.
+  try {
+    await addCustomerTags(admin, recipient.customerGid, [campaign.tag]);
+  } catch (error) {
+    if (error instanceof AdminTransientError) return transient(db, recipient, error);
+    await release(db, recipient, {
+      status: "FAILED",
+      error: `tag: ${(error as Error).message}`.slice(0, 2000),
+    });
+    return [...outcomes, "failed"];
+  }
+  await release(db, recipient, { taggedAt: new Date(), error: null });
+  return [...outcomes, "tagged"];
+}
+
+/**
+ * A cancelled campaign's recipients still PENDING: one an attempt touched
+ * may exist in Shopify. Ask (never create): it is ISSUED if found, else
+ * CANCELLED.
+ */
+async function settleCancelled(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+  campaign: Campaign,
+  at: Date,
+): Promise<{ settled: number; waiting: boolean }> {
+  let settled = 0;
+  const pending = await db.campaignRecipient.findMany({
+    where: { shop, campaignId: campaign.id, status: "PENDING" },
+    select: { id: true },
+    take: CAMPAIGN_BATCH,
+  });
+  let waiting = false;
+  for (const { id } of pending) {
+    const recipient = await claim(db, shop, id, at, false);
+    if (!recipient) {
+      waiting = true; // an attempt still holds it: look again when its claim runs out
+      continue;
+    }
+    let nodeId: string | null = null;
+    try {
+      if (recipient.attempts > 1) nodeId = await findRewardCode(admin, recipient.code);
+    } catch (error) {
+      if (error instanceof AdminTransientError) return transient(db, recipient, error);
+      throw error;
+    }
+    await db.campaignRecipient.updateMany({
+      where: { shop, id, status: "PENDING" },
+      data: nodeId
+        ? { status: "ISSUED", discountNodeId: nodeId, error: null, claimedUntil: null }
+        : { status: "CANCELLED", claimedUntil: null },
+    });
+    settled++;
+  }
+  const left = await db.campaignRecipient.count({
+    where: { shop, campaignId: campaign.id, status: "PENDING" },
+  });
+  return { settled, waiting: waiting || left > 0 };
+}
+
+/**
+ * One batch of a campaign. Returns when the batch is done, when nothing
+ * claimable is left, or the campaign stopped; says whether to run again.
+ */
+export async function issueCampaignCodes(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+  campaignId: string,
+  now: () => Date = () => new Date(),
+  batch = CAMPAIGN_BATCH,
+): Promise<IssueReport> {
+  const report: IssueReport = { issued: 0, tagged: 0, failed: 0, settled: 0, next: null, status: "missing" };
+  const campaign = await db.campaign.findFirst({ where: { shop, id: campaignId } });
+  if (!campaign) return report;
+  report.status = campaign.status;
+  if (campaign.status === "CANCELLED") {
+    const { settled, waiting } = await settleCancelled(db, admin, shop, campaign, now());
+    report.settled = settled;
+    report.next = waiting ? (settled > 0 ? 0 : CLAIM_MS / 1000) : null;
+    return report;
+  }
+  if (campaign.status !== "RUNNING") return report;
+
+  const skipped = new Set<string>();
+  for (let done = 0; done < batch;) {
+    const at = now();
+    const next = await db.campaignRecipient.findFirst({
+      where: {
+        ...outstanding(shop, campaignId),
+        id: { notIn: [...skipped] },
+        AND: [{ OR: [{ claimedUntil: null }, { claimedUntil: { lt: at } }] }],
+      },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
+    if (!next) break;
+    const recipient = await claim(db, shop, next.id, at, true);
+    if (!recipient) {
+      // Claimed meanwhile, or the campaign was cancelled: look at the campaign again.
+      const current = await db.campaign.findFirst({
+        where: { shop, id: campaignId },
+        select: { status: true },
+      });
+      if (current?.status !== "RUNNING") {
+        report.status = current?.status ?? "missing";
+        report.next = current?.status === "CANCELLED" ? 0 : null;
+        return report;
+      }
+      skipped.add(next.id);
+      continue;
+    }
+    for (const outcome of await issueOne(db, admin, campaign, recipient)) report[outcome]++;
+    done++;
+  }
+
+  const left = await db.campaignRecipient.findMany({
+    where: outstanding(shop, campaignId),
+    select: { claimedUntil: true },
+    take: batch + 1,
+  });
+  if (left.length === 0) {
+    await db.campaign.updateMany({
+      where: { shop, id: campaignId, status: "RUNNING" },
+      data: { status: "DONE", finishedAt: now() },
+    });
+    report.status = "DONE";
+    return report;
+  }
+  const at = now().getTime();
+  const free = left.some((r) => !r.claimedUntil || r.claimedUntil.getTime() < at);
+  // More to do: at once, or when the claims of attempts that still hold the rest run out.
+  report.next = free
+    ? 0
+    : Math.ceil((Math.max(...left.map((r) => r.claimedUntil!.getTime())) - at) / 1000) + 1;
+  return report;
+}
