@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PROGRAM, DEFAULT_TIERS } from "../loyalty/program";
-import { earnExample, parseProgramForm, programFormOf } from "./program-form";
+import { DEFAULT_REWARDS } from "../loyalty/rewards";
+import { earnExample, NEW_REWARD, parseProgramForm, programFormOf } from "./program-form";
 
-const form = () => programFormOf(DEFAULT_PROGRAM, DEFAULT_TIERS);
+const saved = DEFAULT_REWARDS.map((reward, i) => ({ ...reward, id: `reward-${i}` }));
+const form = () => programFormOf(DEFAULT_PROGRAM, DEFAULT_TIERS, saved);
 
 describe("program form", () => {
   it("round-trips the defaults exactly", () => {
@@ -10,6 +12,90 @@ describe("program form", () => {
       ok: true,
       settings: DEFAULT_PROGRAM,
       tiers: DEFAULT_TIERS.map((t) => ({ ...t, entryRewardKey: null })),
+      rewards: saved,
+    });
+  });
+
+  it("leaves the catalog alone when the form has no rewards", () => {
+    const { rewards: _rewards, ...settingsOnly } = form();
+    const parsed = parseProgramForm(settingsOnly);
+    expect(parsed.ok && "rewards" in parsed).toBe(false);
+  });
+
+  it("reads each kind of reward; only the value its kind uses", () => {
+    const withNew = form();
+    withNew.rewards = [
+      {
+        ...NEW_REWARD,
+        title: "12.5% off",
+        type: "PERCENTAGE",
+        pointsCost: "900",
+        percent: "12.5",
+        amount: "junk",
+      },
+      {
+        ...NEW_REWARD,
+        title: "Ship free",
+        key: "ship",
+        type: "FREE_SHIPPING",
+        pointsCost: "300",
+        percent: "x",
+      },
+      {
+        ...NEW_REWARD,
+        title: "7.50 off",
+        pointsCost: "750",
+        amount: "7.5",
+        minimumSubtotal: "40.00",
+        codeLifetimeDays: "14",
+        tierKeys: ["gold"],
+        enabled: false,
+      },
+    ];
+    const parsed = parseProgramForm(withNew);
+    expect(parsed.ok && parsed.rewards).toEqual([
+      expect.objectContaining({
+        id: null,
+        key: "12-5-off",
+        type: "PERCENTAGE",
+        percentBps: 1250,
+        amountMilli: null,
+      }),
+      expect.objectContaining({
+        id: null,
+        key: "ship",
+        type: "FREE_SHIPPING",
+        percentBps: null,
+        amountMilli: null,
+      }),
+      expect.objectContaining({
+        id: null,
+        key: "7-50-off",
+        amountMilli: 7_500n,
+        minimumSubtotalMilli: 40_000n,
+        codeLifetimeDays: 14,
+        tierKeys: ["gold"],
+        enabled: false,
+      }),
+    ]);
+  });
+
+  it("reports a reward's malformed fields by row, with the form's names", () => {
+    const bad = form();
+    bad.rewards = [
+      bad.rewards[0]!,
+      { ...bad.rewards[1]!, pointsCost: "1.5", amount: "ten", codeLifetimeDays: "", minimumSubtotal: "-3" },
+      { ...NEW_REWARD, title: "Some off", type: "PERCENTAGE", pointsCost: "100", percent: "10.125" },
+    ];
+    expect(parseProgramForm(bad)).toEqual({
+      ok: false,
+      fieldErrors: {
+        "rewards.1.pointsCost": "must be a whole number of points",
+        "rewards.1.amount": "must be an amount such as 5.00",
+        "rewards.1.codeLifetimeDays": "must be a whole number of days",
+        "rewards.1.minimumSubtotal": "must be an amount such as 5.00",
+        "rewards.2.percent": "must be a percentage such as 10 or 12.5",
+      },
     });
   });
 

@@ -10,6 +10,7 @@ import { formatMilli, parseMilli } from "../loyalty/money";
 import type { ProgramSettings, TierBasis, TierRule, TierWindow } from "../loyalty/program";
 import { TIER_BASES, TIER_WINDOWS } from "../loyalty/program";
 import { formatE4, parseE4, pointsFor } from "../loyalty/rates";
+import { REWARD_LIMITS, REWARD_TYPES, type RewardRule, type RewardType } from "../loyalty/rewards";
 
 export interface TierForm {
   key: string;
@@ -17,6 +18,28 @@ export interface TierForm {
   threshold: string;
   multiplier: string;
   entryRewardKey: string;
+}
+
+/** A catalog reward as the page edits it; `id` is "" for a reward not saved yet. */
+export interface RewardForm {
+  id: string;
+  key: string;
+  title: string;
+  type: RewardType;
+  pointsCost: string;
+  /** FIXED_AMOUNT: money off, "5.00". */
+  amount: string;
+  /** PERCENTAGE: percent off, "10" or "12.5". */
+  percent: string;
+  /** Empty: no minimum. */
+  minimumSubtotal: string;
+  codeLifetimeDays: string;
+  combinesWithOrder: boolean;
+  combinesWithProduct: boolean;
+  combinesWithShipping: boolean;
+  /** Empty: every tier may redeem it. */
+  tierKeys: string[];
+  enabled: boolean;
 }
 
 export interface ProgramForm {
@@ -38,12 +61,56 @@ export interface ProgramForm {
   tierGrace: boolean;
   tierTagPrefix: string;
   tiers: TierForm[];
+  rewards: RewardForm[];
 }
 
 const formatThreshold = (basis: TierBasis, value: bigint) =>
   basis === "SPEND" ? formatMilli(value) : value.toString();
 
-export function programFormOf(settings: ProgramSettings, tiers: TierRule[]): ProgramForm {
+const formatPercent = (bps: number) => formatE4(bps * 100);
+
+export function rewardFormOf(reward: RewardRule & { id: string }): RewardForm {
+  return {
+    id: reward.id,
+    key: reward.key,
+    title: reward.title,
+    type: reward.type,
+    pointsCost: String(reward.pointsCost),
+    amount: reward.amountMilli === null ? "" : formatMilli(reward.amountMilli),
+    percent: reward.percentBps === null ? "" : formatPercent(reward.percentBps),
+    minimumSubtotal: reward.minimumSubtotalMilli === null ? "" : formatMilli(reward.minimumSubtotalMilli),
+    codeLifetimeDays: String(reward.codeLifetimeDays),
+    combinesWithOrder: reward.combinesWithOrder,
+    combinesWithProduct: reward.combinesWithProduct,
+    combinesWithShipping: reward.combinesWithShipping,
+    tierKeys: [...reward.tierKeys],
+    enabled: reward.enabled,
+  };
+}
+
+/** What "Add reward" starts from. */
+export const NEW_REWARD: RewardForm = {
+  id: "",
+  key: "",
+  title: "",
+  type: "FIXED_AMOUNT",
+  pointsCost: "",
+  amount: "",
+  percent: "",
+  minimumSubtotal: "",
+  codeLifetimeDays: "30",
+  combinesWithOrder: false,
+  combinesWithProduct: false,
+  combinesWithShipping: true,
+  tierKeys: [],
+  enabled: true,
+};
+
+export function programFormOf(
+  settings: ProgramSettings,
+  tiers: TierRule[],
+  rewards: (RewardRule & { id: string })[],
+): ProgramForm {
   return {
     active: settings.active,
     earnRate: formatE4(settings.earnRateE4),
@@ -69,6 +136,7 @@ export function programFormOf(settings: ProgramSettings, tiers: TierRule[]): Pro
       multiplier: formatE4(tier.multiplierE4),
       entryRewardKey: tier.entryRewardKey ?? "",
     })),
+    rewards: rewards.map(rewardFormOf),
   };
 }
 
@@ -102,15 +170,43 @@ export const programFormSchema = z.object({
       }),
     )
     .max(20),
+  /** Absent: the catalog is left as it is. */
+  rewards: z
+    .array(
+      z.object({
+        id: z.string().max(40),
+        key: z.string().max(100),
+        title: z.string().max(200),
+        type: z.enum(REWARD_TYPES),
+        pointsCost: z.string().max(40),
+        amount: z.string().max(40),
+        percent: z.string().max(40),
+        minimumSubtotal: z.string().max(40),
+        codeLifetimeDays: z.string().max(40),
+        combinesWithOrder: z.boolean(),
+        combinesWithProduct: z.boolean(),
+        combinesWithShipping: z.boolean(),
+        tierKeys: z.array(z.string().max(40)).max(20),
+        enabled: z.boolean(),
+      }),
+    )
+    .max(REWARD_LIMITS.catalogSize)
+    .optional(),
 });
 
+/** A catalog entry parsed from the form: an existing reward's id, or null for a new one. */
+export type ParsedReward = RewardRule & { id: string | null };
+
 export type ParsedProgram =
-  | { ok: true; settings: ProgramSettings; tiers: TierRule[] }
+  | { ok: true; settings: ProgramSettings; tiers: TierRule[]; rewards?: ParsedReward[] }
   | { ok: false; fieldErrors: Record<string, string> };
 
 const WHOLE = /^\d{1,9}$/;
 
-export function parseProgramForm(form: ProgramForm): ParsedProgram {
+/** What a save posts: the page's form; without `rewards` the catalog is left as it is. */
+export type ProgramFormInput = Omit<ProgramForm, "rewards"> & { rewards?: RewardForm[] };
+
+export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
   const errors: Record<string, string> = {};
   const whole = (field: keyof ProgramForm, text: string): number => {
     if (!WHOLE.test(text.trim())) {
@@ -171,8 +267,81 @@ export function parseProgramForm(form: ProgramForm): ParsedProgram {
         .slice(0, 40);
     return { key, name: tier.name, threshold, multiplierE4, entryRewardKey: tier.entryRewardKey || null };
   });
-  return Object.keys(errors).length > 0 ? { ok: false, fieldErrors: errors } : { ok: true, settings, tiers };
+  const rewards = form.rewards?.map((reward, i) => parseRewardForm(reward, `rewards.${i}.`, errors));
+  if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
+  return rewards ? { ok: true, settings, tiers, rewards } : { ok: true, settings, tiers };
 }
+
+/** A key for a new reward from its title: "10% off" -> "10-off". */
+export const keyFromTitle = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 40);
+
+const AMOUNT = /^\d{1,9}(?:\.\d{1,3})?$/;
+const PERCENT = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
+
+/**
+ * One reward's text fields to a catalog entry; bad fields go into `errors`
+ * under `prefix` + the form's field name. Only the value its type uses is
+ * read (a percentage reward ignores the amount field). Ranges are the
+ * domain's (rewardSchema), checked by updateProgram.
+ */
+export function parseRewardForm(
+  form: RewardForm,
+  prefix: string,
+  errors: Record<string, string>,
+): ParsedReward {
+  const whole = (field: keyof RewardForm, text: string, message: string): number => {
+    if (!WHOLE.test(text.trim())) {
+      errors[`${prefix}${field}`] = message;
+      return 0;
+    }
+    return Number(text.trim());
+  };
+  const money = (field: keyof RewardForm, text: string): bigint | null => {
+    if (!AMOUNT.test(text.trim())) {
+      errors[`${prefix}${field}`] = "must be an amount such as 5.00";
+      return null;
+    }
+    return parseMilli(text);
+  };
+  let amountMilli: bigint | null = null;
+  let percentBps: number | null = null;
+  if (form.type === "FIXED_AMOUNT") amountMilli = money("amount", form.amount);
+  if (form.type === "PERCENTAGE") {
+    const match = PERCENT.exec(form.percent.trim());
+    if (match) percentBps = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+    else errors[`${prefix}percent`] = "must be a percentage such as 10 or 12.5";
+  }
+  const minimumSubtotalMilli =
+    form.minimumSubtotal.trim() === "" ? null : money("minimumSubtotal", form.minimumSubtotal);
+  return {
+    id: form.id || null,
+    key: form.id ? form.key : form.key.trim() || keyFromTitle(form.title),
+    title: form.title.trim(),
+    type: form.type,
+    pointsCost: whole("pointsCost", form.pointsCost, "must be a whole number of points"),
+    amountMilli,
+    percentBps,
+    minimumSubtotalMilli,
+    codeLifetimeDays: whole("codeLifetimeDays", form.codeLifetimeDays, "must be a whole number of days"),
+    combinesWithOrder: form.combinesWithOrder,
+    combinesWithProduct: form.combinesWithProduct,
+    combinesWithShipping: form.combinesWithShipping,
+    tierKeys: form.tierKeys,
+    enabled: form.enabled,
+  };
+}
+
+/** The domain's field names on a reward -> the form's. */
+export const REWARD_FORM_FIELD: Record<string, keyof RewardForm> = {
+  amountMilli: "amount",
+  percentBps: "percent",
+  minimumSubtotalMilli: "minimumSubtotal",
+};
 
 /** "An order of 80.00 earns 400 points; a Gold member earns 600." for the page's live example. */
 export function earnExample(form: ProgramForm, orderTotal = "80.00"): string | null {

@@ -75,16 +75,51 @@ export const DEFAULT_REWARDS: RewardRule[] = [
   },
 ];
 
+/** Catalog limits, as the admin's form explains them. */
+export const REWARD_LIMITS = {
+  pointsCost: [1, 10_000_000],
+  /** 0.01 to 100,000.00 off, in milli-units. */
+  amountMilli: [10n, 100_000_000n],
+  /** 0.01% to 100%, x100. */
+  percentBps: [1, 10_000],
+  minimumSubtotalMilli: [0n, 1_000_000_000n],
+  codeLifetimeDays: [1, 365],
+  catalogSize: 50,
+} as const;
+
+const L = REWARD_LIMITS;
+
 export const rewardSchema = z
   .object({
     key: z.string().regex(/^[a-z0-9-]{1,40}$/, "use 1-40 lowercase letters, digits or dashes"),
-    title: z.string().trim().min(1, "is required").max(80),
+    title: z.string().trim().min(1, "is required").max(80, "at most 80 characters"),
     type: z.enum(REWARD_TYPES),
-    pointsCost: z.number().int().min(1).max(10_000_000),
-    amountMilli: z.bigint().min(1n).max(100_000_000n).nullable(),
-    percentBps: z.number().int().min(1).max(10_000).nullable(),
-    minimumSubtotalMilli: z.bigint().min(0n).nullable(),
-    codeLifetimeDays: z.number().int().min(1).max(365),
+    pointsCost: z
+      .number()
+      .int("must be a whole number of points")
+      .min(L.pointsCost[0], "must be at least 1 point")
+      .max(L.pointsCost[1], "must be at most 10,000,000 points"),
+    amountMilli: z
+      .bigint()
+      .min(L.amountMilli[0], "must be at least 0.01")
+      .max(L.amountMilli[1], "must be at most 100000.00")
+      .nullable(),
+    percentBps: z
+      .number()
+      .int()
+      .min(L.percentBps[0], "must be more than 0%")
+      .max(L.percentBps[1], "must be at most 100%")
+      .nullable(),
+    minimumSubtotalMilli: z
+      .bigint()
+      .min(L.minimumSubtotalMilli[0], "cannot be negative")
+      .max(L.minimumSubtotalMilli[1], "must be at most 1000000.00")
+      .nullable(),
+    codeLifetimeDays: z
+      .number()
+      .int("must be a whole number of days")
+      .min(L.codeLifetimeDays[0], "must be at least 1 day")
+      .max(L.codeLifetimeDays[1], "must be at most 365 days"),
     combinesWithOrder: z.boolean(),
     combinesWithProduct: z.boolean(),
     combinesWithShipping: z.boolean(),
@@ -97,6 +132,9 @@ export const rewardSchema = z
     }
     if (reward.type === "PERCENTAGE" && reward.percentBps === null) {
       ctx.addIssue({ code: "custom", path: ["percentBps"], message: "is required for a percentage off" });
+    }
+    if (new Set(reward.tierKeys).size !== reward.tierKeys.length) {
+      ctx.addIssue({ code: "custom", path: ["tierKeys"], message: "names a tier twice" });
     }
   });
 

@@ -18,7 +18,14 @@ import {
 } from "@shopify/polaris";
 import { Modal, SaveBar, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
-import { earnExample, programFormSchema, type ProgramForm, type TierForm } from "../admin/program-form";
+import {
+  earnExample,
+  keyFromTitle,
+  programFormSchema,
+  type ProgramForm,
+  type TierForm,
+} from "../admin/program-form";
+import { RewardsEditor } from "../admin/RewardsEditor";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
@@ -45,6 +52,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     );
   }
   const result: SaveResult = await withJobs(() => saveProgram(prisma, session.shop, parsed.data, new Date()));
+  if (!result.ok && "notFound" in result) {
+    return Response.json({ ok: false, fieldErrors: { form: t.rewardNotFound } }, { status: 404 });
+  }
   return Response.json(result, { status: result.ok ? 200 : 422 });
 };
 
@@ -54,9 +64,11 @@ export default function ProgramPage() {
   return <ProgramEditor key={JSON.stringify(data.form)} {...data} />;
 }
 
-function ProgramEditor({ form: saved, rewards, membersByTier }: Awaited<ReturnType<typeof loader>>) {
+type ActionData = { ok: true; tierChanges: number } | { ok: false; fieldErrors: Record<string, string> };
+
+function ProgramEditor({ form: saved, membersByTier, codesByReward }: Awaited<ReturnType<typeof loader>>) {
   const shopify = useAppBridge();
-  const fetcher = useFetcher<SaveResult>();
+  const fetcher = useFetcher<ActionData>();
   const [form, setForm] = useState<ProgramForm>(saved);
   const [removing, setRemoving] = useState<number | null>(null);
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
@@ -198,7 +210,10 @@ function ProgramEditor({ form: saved, rewards, membersByTier }: Awaited<ReturnTy
                     label={t.tierEntryReward}
                     options={[
                       { value: "", label: t.noEntryReward },
-                      ...rewards.map((reward) => ({ value: reward.key, label: reward.title })),
+                      ...form.rewards.flatMap((reward) => {
+                        const key = reward.key || keyFromTitle(reward.title);
+                        return key ? [{ value: key, label: reward.title || key }] : [];
+                      }),
                     ]}
                     value={tier.entryRewardKey}
                     onChange={(entryRewardKey) => setTier(i, { entryRewardKey })}
@@ -239,16 +254,25 @@ function ProgramEditor({ form: saved, rewards, membersByTier }: Awaited<ReturnTy
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title={t.rewards} description={t.rewardsHelp}>
           <Card>
-            <BlockStack gap="200">
-              {rewards.map((reward) => (
-                <InlineStack key={reward.key} align="space-between">
-                  <Text as="span">{reward.title}</Text>
-                  <Text as="span" tone="subdued">
-                    {reward.pointsCost} points
-                  </Text>
-                </InlineStack>
-              ))}
-            </BlockStack>
+            <RewardsEditor
+              rewards={form.rewards}
+              tiers={form.tiers}
+              errors={errors}
+              codesByReward={codesByReward}
+              onChange={(rewards) => setForm((f) => ({ ...f, rewards }))}
+              onRemove={(index) =>
+                setForm((f) => {
+                  const key = f.rewards[index]?.key;
+                  return {
+                    ...f,
+                    rewards: f.rewards.filter((_, i) => i !== index),
+                    tiers: f.tiers.map((tier) =>
+                      key && tier.entryRewardKey === key ? { ...tier, entryRewardKey: "" } : tier,
+                    ),
+                  };
+                })
+              }
+            />
           </Card>
         </Layout.AnnotatedSection>
       </Layout>
@@ -266,7 +290,18 @@ function ProgramEditor({ form: saved, rewards, membersByTier }: Awaited<ReturnTy
             variant="primary"
             tone="critical"
             onClick={() => {
-              setForm((f) => ({ ...f, tiers: f.tiers.filter((_, i) => i !== removing) }));
+              setForm((f) => {
+                const key = f.tiers[removing ?? -1]?.key;
+                return {
+                  ...f,
+                  tiers: f.tiers.filter((_, i) => i !== removing),
+                  // A reward limited to the removed tier is no longer limited to it.
+                  rewards: f.rewards.map((reward) => ({
+                    ...reward,
+                    tierKeys: reward.tierKeys.filter((tierKey) => tierKey !== key),
+                  })),
+                };
+              });
               setRemoving(null);
               shopify.modal.hide("remove-tier");
             }}
