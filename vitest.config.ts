@@ -11,7 +11,12 @@
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
-const databaseFiles = ["tests/db/**/*.test.ts", "tests/jobs/**/*.test.ts", "tests/routes/**/*.test.ts"];
+const databaseFiles = [
+  "tests/db/**/*.test.ts",
+  "tests/jobs/**/*.test.ts",
+  "tests/routes/**/*.test.ts",
+  "tests/faults/**/*.test.ts",
+];
 
 const databaseProject = (name: string, target: "pglite" | "postgres"): TestProjectInlineConfiguration => ({
   extends: true,

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
+import { verifiedWebhook } from "../services/webhook-route.server";
 import { prisma } from "../db.server";
 import { recordUninstall } from "../services/shop-lifecycle.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, triggeredAt } = await authenticate.webhook(request);
+  const { shop, triggeredAt } = await verifiedWebhook(request);
   const now = new Date();
   await recordUninstall(prisma, {
     shop,

@@ -38,6 +38,15 @@ const fromOrder = (result: OrderOutcome): Done =>
     ? { detail: result.ignored, ignored: true }
     : { detail: `${result.change >= 0 ? "+" : ""}${result.change} points` };
 
+/**
+ * Compliance payloads name their shop (shop_domain); the HMAC covers the body
+ * but not the shop header, so a body for one shop is never applied to another.
+ */
+function checkShopDomain(payload: unknown, shop: string): void {
+  if ((payload as { shop_domain?: unknown })?.shop_domain !== shop)
+    throw new PayloadError("payload.shop_domain is not the shop that sent it");
+}
+
 function customerGidFrom(payload: unknown): string {
   const id = (payload as { customer?: { id?: unknown } })?.customer?.id;
   if (typeof id !== "string" && typeof id !== "number")
@@ -77,6 +86,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       };
     }
     case "CUSTOMERS_REDACT": {
+      checkShopDomain(payload, shop);
       const customerGid = customerGidFrom(payload);
       return async () => {
         await redactCustomer(db, shop, customerGid);
@@ -84,6 +94,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       };
     }
     case "CUSTOMERS_DATA_REQUEST": {
+      checkShopDomain(payload, shop);
       const customerGid = customerGidFrom(payload);
       return async () => {
         await recordDataRequest(db, shop, customerGid, now);
@@ -91,6 +102,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       };
     }
     case "SHOP_REDACT":
+      checkShopDomain(payload, shop);
       return async () => {
         await forgetShop(db, { shop });
         return { detail: null };

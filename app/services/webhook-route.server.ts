@@ -1,25 +1,66 @@
 /**
- * The one body of every webhook route: verify the HMAC (the Shopify library
- * answers 401 to a bad one), read the raw body so big ids stay exact, and
- * hand over to the inbox; what the delivery changed is then queued for
- * Shopify (member syncs, codes, Flow events).
+ * The one body of every webhook route: verify the delivery (verifiedWebhook),
+ * read the raw body so big ids stay exact, and hand over to the inbox; what
+ * the delivery changed is then queued for Shopify (member syncs, codes, Flow
+ * events).
  */
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
 import { authenticate } from "../shopify.server";
 import { processWebhook } from "./webhook-inbox.server";
 
-export async function handleWebhookRequest(request: Request): Promise<Response> {
-  const rawBody = await request.clone().text();
+/** As Shopify names shops in X-Shopify-Shop-Domain (and as the job queue requires, app/jobs/queues.ts). */
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+/**
+ * The topics Shopify delivers to a webhook address, as shopify.app.toml
+ * subscribes them: /webhooks/<topic> gets that topic, /webhooks/compliance
+ * the three compliance topics.
+ */
+function topicsFor(pathname: string): string[] {
+  if (pathname === "/webhooks/compliance")
+    return ["CUSTOMERS_DATA_REQUEST", "CUSTOMERS_REDACT", "SHOP_REDACT"];
+  const topic = /^\/webhooks\/([a-z_]+\/[a-z_]+)$/.exec(pathname)?.[1];
+  return topic ? [topic.replace("/", "_").toUpperCase()] : [];
+}
+
+const refuse = (error: string) => Response.json({ error }, { status: 400 });
+
+/**
+ * authenticate.webhook (the Shopify library answers 401 to a bad HMAC, 400
+ * to missing headers), then what the HMAC does not cover, since it signs the
+ * body alone: the shop header must name a shop, the topic must be one Shopify
+ * delivers to this address, and the body must be a JSON object. Anything else
+ * is refused with a thrown 400 before anything is written.
+ */
+export async function verifiedWebhook(request: Request) {
+  // Checked first: the library throws (a 500) on a shop it cannot parse.
+  if (!SHOP_DOMAIN.test(request.headers.get("X-Shopify-Shop-Domain") ?? "")) {
+    throw refuse("X-Shopify-Shop-Domain is not a *.myshopify.com shop");
+  }
   let context: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
     context = await authenticate.webhook(request);
   } catch (error) {
     // The library checks the HMAC before it parses the body, so a SyntaxError
-    // here is a correctly signed but malformed body: refuse it, write nothing.
-    if (error instanceof SyntaxError) return Response.json({ error: "body is not JSON" }, { status: 400 });
+    // here is a correctly signed but malformed body.
+    if (error instanceof SyntaxError) throw refuse("body is not JSON");
     throw error;
   }
+  const topic = String(context.topic);
+  if (!topicsFor(new URL(request.url).pathname).includes(topic)) {
+    throw refuse(`topic ${topic} is not delivered to this address`);
+  }
+  const payload: unknown = context.payload;
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+    throw refuse("payload is not a JSON object");
+  }
+  return context;
+}
+
+export async function handleWebhookRequest(request: Request): Promise<Response> {
+  const rawBody = await request.clone().text();
+  const context = await verifiedWebhook(request);
   const result = await withJobs(() =>
     processWebhook(
       prisma,

@@ -18,13 +18,21 @@ export class PayloadError extends Error {
   }
 }
 
+/** Above any real order in any currency (10^12 units); Shopify's amounts are never negative. */
+const MAX_MILLI = 10n ** 15n;
 const moneyString = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  let milli: bigint;
   try {
-    return parseMilli(value);
+    milli = parseMilli(value);
   } catch {
-    ctx.addIssue({ code: "custom", message: `not a money amount: ${String(value)}` });
+    ctx.addIssue({ code: "custom", message: `not a money amount: ${String(value).slice(0, 40)}` });
     return z.NEVER;
   }
+  if (milli < 0n || milli >= MAX_MILLI) {
+    ctx.addIssue({ code: "custom", message: `amount out of range: ${String(value).slice(0, 40)}` });
+    return z.NEVER;
+  }
+  return milli;
 });
 const moneySet = z.object({ shop_money: z.object({ amount: moneyString, currency_code: z.string() }) });
 const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
