@@ -3,7 +3,11 @@ export const strings = {
   dashboard: {
     title: "Regulars",
     period: "Period",
-    periods: { "30": "Last 30 days", "90": "Last 90 days", "365": "Last 12 months" },
+    periods: {
+      "30": "Last 30 days, by day",
+      "90": "Last 13 weeks, by week",
+      "365": "Last 12 months, by month",
+    },
     members: "Members",
     liability: "Outstanding points, valued",
     liabilityHelp: "Unspent points at the best fixed-amount reward's value per point",
@@ -27,6 +31,25 @@ export const strings = {
       atRisk: ["At risk", "Customers whose last order is more than {days} days old"],
     },
     tiers: "Members by tier",
+    tierRow: "Tier",
+    overTime: "Points over time",
+    overTimeHelp: (zone: string) =>
+      `Issued: earned (once spendable), bonuses and positive adjustments. Redeemed: spent on codes, less points given back. Days start at midnight in the shop's time zone (${zone}).`,
+    bucketRow: { day: "Day", week: "Week of", month: "Month" },
+    /** A bucket's label from its first day (YYYY-MM-DD). */
+    bucketLabel: (unit: "day" | "week" | "month", start: string) =>
+      new Intl.DateTimeFormat("en", {
+        timeZone: "UTC",
+        ...(unit === "month" ? { month: "short", year: "numeric" } : { month: "short", day: "numeric" }),
+      }).format(new Date(`${start}T00:00:00Z`)),
+    showTable: "Show as a table",
+    hideTable: "Hide the table",
+    chartLoading: "Loading chart",
+    noOrdersHeading: "No orders yet",
+    noOrders:
+      "Members earn points when their orders are paid, and the figures here follow. Check the program's earning rules and rewards, add the loyalty blocks to your theme so customers see their points, or bring balances over from another program.",
+    noOrdersAction: "Review the program",
+    noOrdersSecondary: "Import balances",
   },
   nav: {
     home: "Home",

@@ -1,14 +1,34 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useSearchParams } from "@remix-run/react";
-import { BlockStack, Card, DataTable, InlineGrid, Layout, Page, Select, Text } from "@shopify/polaris";
+import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import {
+  BlockStack,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineGrid,
+  Layout,
+  Page,
+  Select,
+  Text,
+} from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
+import { ChartCard } from "../admin/ChartCard";
 import { StatCard } from "../admin/StatCard";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
-import { programMeasures, retentionMeasures, type GroupMeasures } from "../services/retention.server";
+import {
+  PERIODS,
+  pointsOverTime,
+  programMeasures,
+  retentionMeasures,
+  type GroupMeasures,
+} from "../services/retention.server";
 import { authenticate } from "../shopify.server";
+
+export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
 const t = strings.dashboard;
 const days = z.coerce.number().int().min(7).max(730);
@@ -22,21 +42,41 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const now = new Date();
-  const from = new Date(now.getTime() - Number(query.period) * 86_400_000);
-  const [program, retention, shop] = await Promise.all([
-    programMeasures(prisma, session.shop, { from, to: now }),
+  const shop = await findShop(prisma, session.shop);
+  // The period is whole local days, weeks or months; the totals cover the chart's buckets.
+  const chart = await pointsOverTime(prisma, session.shop, {
+    period: query.period,
+    now,
+    timeZone: shop?.ianaTimezone ?? null,
+  });
+  const [program, retention] = await Promise.all([
+    programMeasures(prisma, session.shop, { from: chart.from, to: now }),
     retentionMeasures(prisma, session.shop, { now, churnDays: query.churn, atRiskDays: query.atRisk }),
-    findShop(prisma, session.shop),
   ]);
-  return { program, retention, currency: shop?.currencyCode ?? "", query };
+  return {
+    program,
+    retention,
+    chart: { unit: PERIODS[query.period].unit, timeZone: chart.timeZone, buckets: chart.buckets },
+    currency: shop?.currencyCode ?? "",
+    query,
+  };
 };
 
 const percent = (value: number | null) => (value === null ? "—" : `${(value * 100).toFixed(1)}%`);
 const decimal = (value: number | null) => (value === null ? "—" : value.toFixed(2));
 
 export default function Dashboard() {
-  const { program, retention, currency, query } = useLoaderData<typeof loader>();
+  const { program, retention, chart, currency, query } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const noOrders = retention.members.customers + retention.nonMembers.customers === 0;
+  const flowSeries = (["issued", "redeemed", "expired"] as const).map((key) => ({
+    name: t[key],
+    data: chart.buckets.map((bucket) => ({ key: bucket.start, value: bucket[key] })),
+  }));
+  const tierSeries = [
+    { name: t.members, data: program.tiers.map((tier) => ({ key: tier.name, value: tier.members })) },
+  ];
   const money = (value: string) => `${value} ${currency}`.trim();
   const daysOf: Partial<Record<keyof GroupMeasures, number>> = {
     churnRate: query.churn,
@@ -74,6 +114,20 @@ export default function Dashboard() {
             />
           </div>
         </Layout.Section>
+        {noOrders ? (
+          <Layout.Section>
+            <Card>
+              <EmptyState
+                heading={t.noOrdersHeading}
+                image=""
+                action={{ content: t.noOrdersAction, onAction: () => navigate("/app/program") }}
+                secondaryAction={{ content: t.noOrdersSecondary, onAction: () => navigate("/app/import") }}
+              >
+                <p>{t.noOrders}</p>
+              </EmptyState>
+            </Card>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
             <StatCard label={t.members} value={program.members} />
@@ -96,6 +150,15 @@ export default function Dashboard() {
             <StatCard label={t.redeemed} value={program.pointsRedeemed} />
             <StatCard label={t.expired} value={program.pointsExpired} />
           </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <ChartCard
+            title={t.overTime}
+            description={t.overTimeHelp(chart.timeZone)}
+            series={flowSeries}
+            rowHeading={t.bucketRow[chart.unit]}
+            label={(start) => t.bucketLabel(chart.unit, start)}
+          />
         </Layout.Section>
         <Layout.Section>
           <Card>
@@ -124,18 +187,13 @@ export default function Dashboard() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {t.tiers}
-              </Text>
-              <DataTable
-                columnContentTypes={["text", "numeric"]}
-                headings={["", t.members]}
-                rows={program.tiers.map((tier) => [tier.name, tier.members])}
-              />
-            </BlockStack>
-          </Card>
+          <ChartCard
+            title={t.tiers}
+            series={tierSeries}
+            rowHeading={t.tierRow}
+            label={(name) => name}
+            horizontal
+          />
         </Layout.Section>
       </Layout>
     </Page>

@@ -18,7 +18,7 @@
  *     fixed-amount reward's money per point, in shop currency.
  * Every query is scoped by shop.
  */
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { tierMemberCounts } from "../db/members.server";
 import { orderRevenue } from "../db/orders.server";
 import { ensureProgram } from "../db/program.server";
@@ -36,6 +36,97 @@ export interface GroupMeasures {
 
 const DAY = 86_400_000;
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+
+/** The ledger's flows by their definitions; one place for the dashboard's figures and its chart. */
+const FLOW_SUMS = Prisma.sql`
+  sum(CASE WHEN kind IN ('EARN', 'RELEASE', 'BONUS') OR (kind = 'ADJUST' AND points > 0) THEN points ELSE 0 END)::bigint AS issued,
+  sum(CASE WHEN kind IN ('REDEEM', 'REDEEM_REFUND') THEN -points ELSE 0 END)::bigint AS redeemed,
+  sum(CASE WHEN kind = 'EXPIRE' THEN -points ELSE 0 END)::bigint AS expired`;
+
+/**
+ * The dashboard's periods: days (30 daily buckets ending today), weeks (13
+ * weekly buckets, Monday to Sunday, ending with this week) and months (12
+ * calendar months ending with this one), in the shop's time zone.
+ */
+export const PERIODS = {
+  "30": { unit: "day", step: "1 day", back: "29 days" },
+  "90": { unit: "week", step: "1 week", back: "12 weeks" },
+  "365": { unit: "month", step: "1 month", back: "11 months" },
+} as const;
+export type Period = keyof typeof PERIODS;
+
+/** A time zone PostgreSQL and the browser both know, or UTC. */
+export function zoneOrUtc(zone: string | null | undefined): string {
+  if (!zone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return zone;
+  } catch {
+    return "UTC";
+  }
+}
+
+export interface FlowBucket {
+  /** The bucket's first local day, YYYY-MM-DD. */
+  start: string;
+  issued: number;
+  redeemed: number;
+  expired: number;
+}
+
+/**
+ * Points issued, redeemed and expired per local day, week or month over the
+ * period (every bucket, empty ones as zeros), bucketed in SQL. `from` is the
+ * first bucket's start as an instant: the period the dashboard's totals use.
+ */
+export async function pointsOverTime(
+  db: PrismaClient,
+  shop: string,
+  input: { period: Period; now: Date; timeZone: string | null },
+): Promise<{ from: Date; timeZone: string; buckets: FlowBucket[] }> {
+  const { unit, step, back } = PERIODS[input.period];
+  const zone = zoneOrUtc(input.timeZone);
+  // "createdAt" holds UTC wall time; local = (utc AT TIME ZONE 'UTC') AT TIME ZONE zone.
+  const rows = await db.$queryRaw<
+    {
+      start: string;
+      first_utc: string;
+      issued: bigint | null;
+      redeemed: bigint | null;
+      expired: bigint | null;
+    }[]
+  >`
+    WITH bounds AS (
+      SELECT (${input.now.toISOString()}::timestamptz AT TIME ZONE 'UTC') AS now_utc,
+             date_trunc(${unit}, ${input.now.toISOString()}::timestamptz AT TIME ZONE ${zone}) AS last_local
+    ), series AS (
+      SELECT generate_series(last_local - ${back}::interval, last_local, ${step}::interval) AS local_start FROM bounds
+    ), first_bucket AS (
+      SELECT (min(local_start) AT TIME ZONE ${zone}) AT TIME ZONE 'UTC' AS first_utc FROM series
+    ), flows AS (
+      SELECT date_trunc(${unit}, ("createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}) AS local_start, ${FLOW_SUMS}
+        FROM "LedgerEntry"
+       WHERE shop = ${shop}
+         AND "createdAt" >= (SELECT first_utc FROM first_bucket)
+         AND "createdAt" < (SELECT now_utc FROM bounds)
+       GROUP BY 1
+    )
+    SELECT to_char(s.local_start, 'YYYY-MM-DD') AS start,
+           (SELECT to_char(first_utc, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM first_bucket) AS first_utc,
+           f.issued, f.redeemed, f.expired
+      FROM series s LEFT JOIN flows f ON f.local_start = s.local_start
+     ORDER BY s.local_start`;
+  return {
+    from: new Date(rows[0]!.first_utc),
+    timeZone: zone,
+    buckets: rows.map((row) => ({
+      start: row.start,
+      issued: Number(row.issued ?? 0n),
+      redeemed: Number(row.redeemed ?? 0n),
+      expired: Number(row.expired ?? 0n),
+    })),
+  };
+}
 
 export async function retentionMeasures(
   db: PrismaClient,
@@ -112,9 +203,7 @@ export async function programMeasures(db: PrismaClient, shop: string, input: { f
   const [flows] = await db.$queryRaw<
     { issued: bigint | null; redeemed: bigint | null; expired: bigint | null }[]
   >`
-    SELECT sum(CASE WHEN kind IN ('EARN', 'RELEASE', 'BONUS') OR (kind = 'ADJUST' AND points > 0) THEN points ELSE 0 END)::bigint AS issued,
-           sum(CASE WHEN kind = 'REDEEM' THEN -points WHEN kind = 'REDEEM_REFUND' THEN -points ELSE 0 END)::bigint AS redeemed,
-           sum(CASE WHEN kind = 'EXPIRE' THEN -points ELSE 0 END)::bigint AS expired
+    SELECT ${FLOW_SUMS}
       FROM "LedgerEntry"
      WHERE shop = ${shop} AND "createdAt" >= ${input.from} AND "createdAt" < ${input.to}`;
   const [totals] = await db.$queryRaw<{ members: number; unspent: bigint | null }[]>`

@@ -1,12 +1,35 @@
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
+import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
+import { AppProvider } from "@shopify/polaris";
+import en from "@shopify/polaris/locales/en.json";
 import { beforeEach, expect, it } from "vitest";
 import { APP_URL, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { parseMilli } from "~/loyalty/money";
-import { loader } from "~/routes/app._index";
+import Dashboard, { loader } from "~/routes/app._index";
 import { adminDocument, run } from "../support/admin-requests";
 import { storeOfflineSession } from "../support/sessions";
 
+/** The page as the server renders it, from the loader's answer to `path`. */
+async function serverRender(path: string): Promise<string> {
+  const data = await (await run(loader, await adminDocument(path))).json();
+  const handler = createStaticHandler([
+    { id: "dashboard", path: "/app", loader: () => data, Component: Dashboard },
+  ]);
+  const context = await handler.query(new Request(`${APP_URL}${path}`));
+  if (context instanceof Response) throw new Error(`unexpected response ${context.status}`);
+  const router = createStaticRouter(handler.dataRoutes, context);
+  return renderToString(
+    createElement(AppProvider, { i18n: en }, createElement(StaticRouterProvider, { router, context })),
+  );
+}
+
 beforeEach(async () => {
+  await prisma.ledgerEntry.deleteMany();
+  await prisma.member.deleteMany();
+  await prisma.orderRecord.deleteMany();
+  await prisma.shop.deleteMany();
   await prisma.session.deleteMany();
   await storeOfflineSession(prisma, TEST_SHOP, { accessToken: "shpat_dash", scope: "read_orders" });
 });
@@ -35,4 +58,62 @@ it("the dashboard needs a session token and counts only this shop's customers", 
   expect(body.query).toEqual({ period: "90", churn: 90, atRisk: 180 });
   expect(body.retention.nonMembers).toMatchObject({ customers: 2, averageLifetimeValue: "40.00", atRisk: 0 });
   expect(body.retention.members.customers).toBe(0);
+});
+
+it("charts the selected period in the shop's time zone, daily, weekly or monthly", async () => {
+  await prisma.shop.create({ data: { domain: TEST_SHOP, ianaTimezone: "Asia/Tokyo", currencyCode: "JPY" } });
+  const member = await prisma.member.create({
+    data: { shop: TEST_SHOP, customerGid: "gid://shopify/Customer/9" },
+  });
+  // 20:00 UTC yesterday is already today in Tokyo (UTC+9): it lands in today's bucket.
+  const today = new Date();
+  const lateYesterdayUtc = new Date(
+    Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1, 20),
+  );
+  await prisma.ledgerEntry.create({
+    data: {
+      shop: TEST_SHOP,
+      memberId: member.id,
+      kind: "EARN",
+      points: 120,
+      balanceAfter: 120,
+      pendingAfter: 0,
+      sourceKey: "dash:1",
+      createdAt: lateYesterdayUtc,
+    },
+  });
+  const tokyoToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(lateYesterdayUtc);
+  const body = await (await run(loader, await adminDocument("/app"))).json();
+  expect(body.chart.timeZone).toBe("Asia/Tokyo");
+  expect(body.chart.unit).toBe("day");
+  expect(body.chart.buckets).toHaveLength(30);
+  expect(body.chart.buckets.filter((b: { issued: number }) => b.issued > 0)).toEqual([
+    { start: tokyoToday, issued: 120, redeemed: 0, expired: 0 },
+  ]);
+  expect(body.program.pointsIssued).toBe(120);
+  const weekly = await (await run(loader, await adminDocument("/app?period=90"))).json();
+  expect([weekly.chart.unit, weekly.chart.buckets.length]).toEqual(["week", 13]);
+  const monthly = await (await run(loader, await adminDocument("/app?period=365"))).json();
+  expect([monthly.chart.unit, monthly.chart.buckets.length]).toEqual(["month", 12]);
+});
+
+it("renders on the server: chart skeletons, the data tables, and an empty state before any order", async () => {
+  const empty = await serverRender("/app");
+  expect(empty).toContain("No orders yet");
+  expect(empty).toContain('aria-label="Loading chart"');
+  expect(empty).toContain("Points over time");
+  // The accessible table is in the page from the start, one row per day.
+  expect(empty.match(/<tr/g)!.length).toBeGreaterThanOrEqual(30);
+
+  await prisma.orderRecord.create({
+    data: {
+      shop: TEST_SHOP,
+      orderGid: "gid://shopify/Order/77",
+      customerGid: "gid://shopify/Customer/77",
+      paidAt: new Date(),
+      merchandiseMilli: parseMilli("10.00"),
+    },
+  });
+  const withOrders = await serverRender("/app");
+  expect(withOrders).not.toContain("No orders yet");
 });
