@@ -1,6 +1,5 @@
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Banner,
@@ -50,7 +49,7 @@ const fail = (status: number, error: string, fieldErrors: FieldErrors = {}) =>
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, redirect } = await authenticate.admin(request);
   const parsed = parseCampaignForm(Object.fromEntries(await request.formData()));
   if (!parsed.ok) return fail(422, t.fixErrors, parsed.fieldErrors);
   try {

@@ -215,44 +215,39 @@ export async function issueCampaignCodes(
   }
   if (campaign.status !== "RUNNING") return report;
 
-  const skipped = new Set<string>();
-  for (let done = 0; done < batch;) {
-    const at = now();
-    const next = await db.campaignRecipient.findFirst({
-      where: {
-        ...outstanding(shop, campaignId),
-        id: { notIn: [...skipped] },
-        AND: [{ OR: [{ claimedUntil: null }, { claimedUntil: { lt: at } }] }],
-      },
-      orderBy: { id: "asc" },
-      select: { id: true },
-    });
-    if (!next) break;
-    const recipient = await claim(db, shop, next.id, at, true);
+  const at = now();
+  const candidates = await db.campaignRecipient.findMany({
+    where: {
+      ...outstanding(shop, campaignId),
+      AND: [{ OR: [{ claimedUntil: null }, { claimedUntil: { lt: at } }] }],
+    },
+    orderBy: { id: "asc" },
+    select: { id: true },
+    take: batch,
+  });
+  for (const { id } of candidates) {
+    const recipient = await claim(db, shop, id, now(), true);
     if (!recipient) {
       // Claimed meanwhile, or the campaign was cancelled: look at the campaign again.
       const current = await db.campaign.findFirst({
         where: { shop, id: campaignId },
         select: { status: true },
       });
-      if (current?.status !== "RUNNING") {
-        report.status = current?.status ?? "missing";
-        report.next = current?.status === "CANCELLED" ? 0 : null;
-        return report;
-      }
-      skipped.add(next.id);
-      continue;
+      if (current?.status === "RUNNING") continue;
+      report.status = current?.status ?? "missing";
+      report.next = current?.status === "CANCELLED" ? 0 : null;
+      return report;
     }
     for (const outcome of await issueOne(db, admin, campaign, recipient)) report[outcome]++;
-    done++;
   }
 
-  const left = await db.campaignRecipient.findMany({
+  // More to do: at once, or when the claims of attempts that still hold the rest run out.
+  const left = await db.campaignRecipient.findFirst({
     where: outstanding(shop, campaignId),
+    orderBy: [{ claimedUntil: { sort: "asc", nulls: "first" } }],
     select: { claimedUntil: true },
-    take: batch + 1,
   });
-  if (left.length === 0) {
+  if (!left) {
     await db.campaign.updateMany({
       where: { shop, id: campaignId, status: "RUNNING" },
       data: { status: "DONE", finishedAt: now() },
@@ -260,11 +255,7 @@ export async function issueCampaignCodes(
     report.status = "DONE";
     return report;
   }
-  const at = now().getTime();
-  const free = left.some((r) => !r.claimedUntil || r.claimedUntil.getTime() < at);
-  // More to do: at once, or when the claims of attempts that still hold the rest run out.
-  report.next = free
-    ? 0
-    : Math.ceil((Math.max(...left.map((r) => r.claimedUntil!.getTime())) - at) / 1000) + 1;
+  const wait = left.claimedUntil ? left.claimedUntil.getTime() - now().getTime() : 0;
+  report.next = wait > 0 ? Math.ceil(wait / 1000) + 1 : 0;
   return report;
 }

@@ -49,7 +49,8 @@ export function segmentSize(db: PrismaClient, shop: string, rule: SegmentRule, n
 export const campaignCode = (shop: string, random: (size: number) => Uint8Array) =>
   rewardCode(shopCodePrefix(shop), random(12), 3, 4);
 
-const CHUNK = 2000;
+const CHUNK = 10_000;
+const LAUNCH_TIMEOUT = { maxWait: 10_000, timeout: 300_000 };
 
 /** Launches the campaign, or returns the one this idempotency key already launched. */
 export async function launchCampaign(
@@ -67,7 +68,8 @@ export async function launchCampaign(
       where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } },
     });
   try {
-    const result = await inTransaction(db, async (tx) => {
+    // A large segment is written in chunks, all in this one transaction: allow it the time.
+    const result = await db.$transaction(async (tx) => {
       const previous = await tx.campaign.findUnique({
         where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } },
       });
@@ -103,18 +105,18 @@ export async function launchCampaign(
           endsAt: new Date(now.getTime() + input.validDays * DAY),
         },
       });
+      // Two array parameters per chunk: far fewer bound values than a multi-row insert.
       for (let i = 0; i < segment.length; i += CHUNK) {
-        await tx.campaignRecipient.createMany({
-          data: segment.slice(i, i + CHUNK).map(({ customerGid }) => ({
-            shop,
-            campaignId: campaign.id,
-            customerGid,
-            code: campaignCode(shop, random),
-          })),
-        });
+        const customers = segment.slice(i, i + CHUNK).map((m) => m.customerGid);
+        const bytes = random(12 * customers.length);
+        const codes = customers.map((_, k) => campaignCode(shop, () => bytes.subarray(12 * k, 12 * k + 12)));
+        await tx.$executeRaw`
+          INSERT INTO "CampaignRecipient" (id, shop, "campaignId", "customerGid", code, "updatedAt")
+          SELECT 'rcp_' || gen_random_uuid(), ${shop}, ${campaign.id}, t.customer, t.code, now()
+            FROM unnest(${customers}::text[], ${codes}::text[]) AS t(customer, code)`;
       }
       return { campaign, created: true };
-    });
+    }, LAUNCH_TIMEOUT);
     if (result.created) noteFollowUp({ queue: "campaign-issue", shop, campaignId: result.campaign.id });
     return result;
   } catch (error) {

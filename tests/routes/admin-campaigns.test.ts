@@ -106,7 +106,7 @@ const launch = async (body: Record<string, string>) =>
 
 const campaignIdOf = (response: Response) => {
   expect(response.status).toBe(302);
-  return /\/app\/campaigns\/(\w+)$/.exec(response.headers.get("Location") ?? "")![1]!;
+  return /\/app\/campaigns\/(\w+)(?:\?|$)/.exec(response.headers.get("Location") ?? "")![1]!;
 };
 
 const page = async (campaignId: string) =>
