@@ -57,6 +57,7 @@ export const strings = {
     customers: "Customers",
     importExport: "Import and export",
     activity: "Activity",
+    backfill: "Past orders",
     winBack: "Win-back",
   },
   importExport: {
@@ -300,5 +301,57 @@ export const strings = {
     ofSegment: (rate: string) => `${rate} of the segment`,
     orders: (n: number) => `${n} order${n === 1 ? "" : "s"}`,
     details: (tag: string, ends: string) => `Tag "${tag}" · codes valid until ${ends}`,
+  },
+  backfill: {
+    title: "Past orders",
+    intro:
+      "Award points for orders paid before Regulars was installed. Shopify reads the orders in the background; each order is credited once, even if its webhook also arrives.",
+    from: "Paid from (UTC)",
+    to: "Paid until, inclusive (UTC)",
+    start: "Award points for these orders",
+    started: "Backfill started",
+    cancel: "Cancel",
+    cancelled: "Backfill cancelled",
+    notFound: "This backfill is not one of this shop's backfills.",
+    progress: (done: number, total: number | null) =>
+      total === null ? `${done} orders processed` : `${done} of ${total} orders processed`,
+    credited: (orders: number, points: number) =>
+      `${orders} order${orders === 1 ? "" : "s"} credited, ${points} points`,
+    status: {
+      PENDING: "Starting",
+      QUERYING: "Shopify is reading the orders",
+      PROCESSING: "Awarding points",
+      COMPLETED: "Completed",
+      FAILED: "Failed",
+      CANCELLED: "Cancelled",
+    },
+    history: "Backfills",
+    historyEmpty: "No backfill yet. Pick the dates of the orders to credit above.",
+    columns: { range: "Orders paid", status: "Status", orders: "Orders", points: "Points" },
+  },
+  onboarding: {
+    title: "Get started",
+    help: "A few steps make Regulars visible to your customers.",
+    dismiss: "Dismiss",
+    unknown: "Could not check right now",
+    done: "Done",
+    steps: {
+      program: ["Turn the program on", "Customers earn points only while the program is on.", "Open program"],
+      embed: [
+        "Activate the rewards launcher",
+        "The app embed adds the rewards button to every page of your theme.",
+        "Activate in theme editor",
+      ],
+      block: [
+        "Add the loyalty block",
+        "The loyalty status block shows a customer's points and tier on your home page.",
+        "Add in theme editor",
+      ],
+      backfill: [
+        "Award points for past orders",
+        "Customers start with the points their past orders earn.",
+        "Backfill past orders",
+      ],
+    },
   },
 } as const;

@@ -67,6 +67,7 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     db.redemption.deleteMany({ where: { shop } }),
     db.reward.deleteMany({ where: { shop } }),
     db.flowEvent.deleteMany({ where: { shop } }),
+    db.backfillRun.deleteMany({ where: { shop } }),
     db.campaignRecipient.deleteMany({ where: { shop } }),
     db.campaign.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),

@@ -6,12 +6,14 @@ import type { PrismaClient } from "@prisma/client";
 import { runDailyMaintenance } from "../services/daily-maintenance.server";
 import { sendFlowEvents } from "../services/flow-delivery.server";
 import { syncMember } from "../services/metafield-sync.server";
+import { recordBackfillError, runBackfillStep } from "../services/backfill.server";
 import { releaseDuePoints } from "../services/order-points.server";
 import { syncProgram } from "../services/program-sync.server";
 import { issueCode } from "../services/redeem-reward.server";
 import { expireCodes } from "../services/reward-lifecycle.server";
 import { issueCampaignCodes } from "../services/win-back-issue.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
+import type { FollowUp } from "./follow-ups.server";
 import type { JobQueue } from "./job-queue.server";
 import { findOutstandingWork } from "./reconcile.server";
 import type { JobHandlers } from "./worker.server";
@@ -66,6 +68,23 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
     "program-sync": async ({ shop }) => {
       if (!(await installed(db, shop))) return SKIPPED;
       return syncProgram(db, adminFor(shop), shop);
+    },
+    backfill: async ({ shop, runId }) => {
+      if (!(await installed(db, shop))) return SKIPPED;
+      const deps = {
+        db,
+        admin: adminFor(shop),
+        now,
+        sendFollowUps: (followUps: FollowUp[]) => queue.sendFollowUps(followUps),
+      };
+      const step = await runBackfillStep(deps, shop, runId).catch(async (error: Error) => {
+        await recordBackfillError(db, shop, runId, error.message);
+        throw error;
+      });
+      // Shopify's query is still running: ask again shortly; the file has more: read on.
+      if (step.next === "poll") await queue.send("backfill", { shop, runId }, { startAfterSeconds: 5 });
+      if (step.next === "continue") await queue.send("backfill", { shop, runId });
+      return step;
     },
     maintenance: async ({ shop, kind }) => {
       if (!(await installed(db, shop))) return SKIPPED;

@@ -36,6 +36,16 @@ export const QUEUES = {
     key: (data: { shop: string }) => data.shop,
     options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
   },
+  /**
+   * A shop's backfill of past orders, a step per job (start the bulk query, poll it, read a
+   * slice of its file); the job queues the next step. One per shop: Shopify runs one bulk query
+   * per shop at a time. Progress is in the database, so a retry resumes where the last commit ended.
+   */
+  backfill: {
+    payload: z.object({ shop: shopDomain, runId: z.string().min(1) }),
+    key: (data: { shop: string; runId: string }) => data.shop,
+    options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 600 },
+  },
   /** A shop's scheduled work: hourly (pending points, code expiry) or daily (everything). */
   maintenance: {
     payload: z.object({ shop: shopDomain, kind: z.enum(["hourly", "daily"]) }),

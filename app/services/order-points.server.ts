@@ -26,6 +26,8 @@ import { reevaluateTier } from "./tier-standing.server";
 
 export type OrderEvent =
   | { type: "paid"; snapshot: OrderSnapshot }
+  /** The order as a backfill read it from Shopify: counts as paid, like orders/paid. */
+  | { type: "backfill"; snapshot: OrderSnapshot }
   | { type: "updated"; snapshot: OrderSnapshot }
   | { type: "cancelled"; snapshot: OrderSnapshot }
   | { type: "refund"; refund: RefundFacts };
@@ -37,10 +39,19 @@ export interface OrderOutcome {
   ignored?: "test order" | "no customer" | "program paused";
 }
 
-function sourceKey(event: OrderEvent): string {
+/**
+ * The ledger key of an event's change. An order's first award is always
+ * `order:<gid>:paid`, whether orders/paid or a backfill made it, so the
+ * database itself refuses a second first award; a later change by either
+ * (a newer snapshot) is keyed on that snapshot.
+ */
+export function sourceKey(event: OrderEvent, firstAward = false): string {
   switch (event.type) {
     case "paid":
-      return `order:${event.snapshot.orderGid}:paid`;
+    case "backfill":
+      return firstAward
+        ? `order:${event.snapshot.orderGid}:paid`
+        : `order:${event.snapshot.orderGid}:${event.type}:${event.snapshot.updatedAt.toISOString()}`;
     case "cancelled":
       return `order:${event.snapshot.orderGid}:cancelled`;
     case "updated":
@@ -53,21 +64,32 @@ function sourceKey(event: OrderEvent): string {
 const orderGidOf = (event: OrderEvent) =>
   event.type === "refund" ? event.refund.orderGid : event.snapshot.orderGid;
 
-/** The columns a snapshot changes: only a newer one replaces the amounts. */
+/**
+ * The columns a snapshot changes: only a newer one replaces the amounts, and
+ * with them the amounts of the refunds it lists (a backfill's snapshot states
+ * its amounts net of its refunds, recorded with no parts; a later webhook
+ * snapshot states them before refunds, with each refund's parts).
+ */
 async function snapshotChanges(
   tx: Tx,
   shop: string,
   order: OrderWithRefunds,
   snapshot: OrderSnapshot,
 ): Promise<Prisma.OrderRecordUpdateInput> {
+  const newer = !order.snapshotAt || snapshot.updatedAt > order.snapshotAt;
   for (const refund of snapshot.refunds) {
     await addRefund(tx, shop, order.id, {
       refundGid: refund.refundGid,
       refundedAt: refund.createdAt,
       parts: refund.parts,
     });
+    if (newer) {
+      await tx.orderRefund.updateMany({
+        where: { shop, orderId: order.id, refundGid: refund.refundGid },
+        data: partsColumns(refund.parts),
+      });
+    }
   }
-  const newer = !order.snapshotAt || snapshot.updatedAt > order.snapshotAt;
   return {
     ...(newer
       ? {
@@ -94,7 +116,7 @@ function inclusionsOf(order: OrderWithRefunds): Inclusions {
 }
 
 /** The order's eligible amounts, before and of its refunds, under the inclusions recorded at award. */
-function eligibleOf(order: OrderWithRefunds): { grossEligible: bigint; refundedEligible: bigint } {
+export function eligibleOf(order: OrderWithRefunds): { grossEligible: bigint; refundedEligible: bigint } {
   const inclusions = inclusionsOf(order);
   const refunded = order.refunds.reduce((sum, refund) => addParts(sum, partsOf(refund)), NO_PARTS);
   return {
@@ -109,111 +131,125 @@ export async function applyOrderEvent(
   event: OrderEvent,
   now: Date,
 ): Promise<OrderOutcome> {
-  return inTransaction(db, async (tx) => {
-    const program = await ensureProgram(tx, shop);
-    const orderGid = orderGidOf(event);
-    let order = await lockOrder(tx, shop, orderGid);
+  return inTransaction(db, (tx) => applyOrderEventIn(tx, shop, event, now));
+}
 
-    // 1. Add the event's facts.
-    let member: Member | null = null;
-    if (event.type === "refund") {
-      const added = await addRefund(tx, shop, order.id, {
-        refundGid: event.refund.refundGid,
-        refundedAt: event.refund.createdAt,
-        parts: event.refund.parts,
-      });
-      if (added)
-        order = await tx.orderRecord.findUniqueOrThrow({
-          where: { id: order.id },
-          include: { refunds: true },
-        });
-    } else {
-      const { snapshot } = event;
-      const changes = await snapshotChanges(tx, shop, order, snapshot);
-      if (event.type === "paid" && !order.paidAt) changes.paidAt = snapshot.paidAt;
-      if (event.type === "cancelled" && !order.cancelledAt) changes.cancelledAt = snapshot.updatedAt;
-      order = await tx.orderRecord.update({
+/** applyOrderEvent in the caller's transaction (a backfill applies a batch of orders in one). */
+export async function applyOrderEventIn(
+  tx: Tx,
+  shop: string,
+  event: OrderEvent,
+  now: Date,
+  loaded?: { program: ProgramWithTiers },
+): Promise<OrderOutcome> {
+  const program = loaded?.program ?? (await ensureProgram(tx, shop));
+  const orderGid = orderGidOf(event);
+  let order = await lockOrder(tx, shop, orderGid);
+
+  // 1. Add the event's facts.
+  let member: Member | null = null;
+  if (event.type === "refund") {
+    const added = await addRefund(tx, shop, order.id, {
+      refundGid: event.refund.refundGid,
+      refundedAt: event.refund.createdAt,
+      parts: event.refund.parts,
+    });
+    if (added)
+      order = await tx.orderRecord.findUniqueOrThrow({
         where: { id: order.id },
-        data: changes,
         include: { refunds: true },
       });
-      await applyOrderCodes(tx, shop, order, program, now);
-      if (snapshot.customer) {
-        const { customerGid, email, firstName, lastName } = snapshot.customer;
-        member = await upsertMember(tx, shop, customerGid, { email, firstName, lastName });
-      }
-    }
-
-    // 2. Record the award terms the first time the order counts as paid.
-    const outcome = (ignored?: OrderOutcome["ignored"]): OrderOutcome => ({
-      orderGid,
-      points: order.points,
-      change: 0,
-      ...(ignored ? { ignored } : {}),
+  } else {
+    const { snapshot } = event;
+    const changes = await snapshotChanges(tx, shop, order, snapshot);
+    if ((event.type === "paid" || event.type === "backfill") && !order.paidAt)
+      changes.paidAt = snapshot.paidAt;
+    if (event.type === "cancelled" && !order.cancelledAt) changes.cancelledAt = snapshot.updatedAt;
+    order = await tx.orderRecord.update({
+      where: { id: order.id },
+      data: changes,
+      include: { refunds: true },
     });
-    if (!order.paidAt || !order.snapshotAt) return outcome();
-    if (order.test) return outcome("test order");
-    if (!order.customerGid) return outcome("no customer");
-    if (member?.customerGid !== order.customerGid)
-      member = await upsertMember(tx, shop, order.customerGid, {});
-    // Locked explicitly (not trusting the upsert's own lock) before the terms
-    // are read: the balance appended to and the tier that sets the multiplier
-    // are those left by every earlier order of this member.
-    member = await lockMember(tx, shop, member.id);
-    await refreshMemberOrderStats(tx, shop, member.id, order.customerGid);
-    let terms: ReturnType<typeof awardTerms> | null = null;
-    if (!order.awardedAt) {
-      if (!program.active) return outcome("program paused");
-      terms = awardTerms(order, program, member.tierKey, now);
-      order = { ...order, ...terms };
+    await applyOrderCodes(tx, shop, order, program, now);
+    if (snapshot.customer) {
+      const { customerGid, email, firstName, lastName } = snapshot.customer;
+      member = await upsertMember(tx, shop, customerGid, { email, firstName, lastName });
     }
+  }
 
-    // 3. Move the ledger by the difference between what the order is worth and what it was.
-    const facts = {
-      paid: true,
-      cancelled: order.cancelledAt !== null,
-      ...eligibleOf(order),
+  // 2. Record the award terms the first time the order counts as paid.
+  const outcome = (ignored?: OrderOutcome["ignored"]): OrderOutcome => ({
+    orderGid,
+    points: order.points,
+    change: 0,
+    ...(ignored ? { ignored } : {}),
+  });
+  if (!order.paidAt || !order.snapshotAt) return outcome();
+  if (order.test) return outcome("test order");
+  if (!order.customerGid) return outcome("no customer");
+  if (member?.customerGid !== order.customerGid) member = await upsertMember(tx, shop, order.customerGid, {});
+  // Locked explicitly (not trusting the upsert's own lock) before the terms
+  // are read: the balance appended to and the tier that sets the multiplier
+  // are those left by every earlier order of this member.
+  member = await lockMember(tx, shop, member.id);
+  await refreshMemberOrderStats(tx, shop, member.id, order.customerGid);
+  let terms: ReturnType<typeof awardTerms> | null = null;
+  if (!order.awardedAt) {
+    if (!program.active) return outcome("program paused");
+    terms = awardTerms(order, program, member.tierKey, now);
+    order = { ...order, ...terms };
+  }
+
+  // 3. Move the ledger by the difference between what the order is worth and what it was.
+  const facts = {
+    paid: true,
+    cancelled: order.cancelledAt !== null,
+    ...eligibleOf(order),
+    rateE4: order.rateE4!,
+    multiplierE4: order.multiplierE4!,
+  };
+  const netEligibleMilli = netEligible(facts);
+  const target = orderPoints(facts);
+  const change = target - order.points;
+  const move = splitChange(change, order.pendingPoints, order.releasedAt !== null);
+  if (change !== 0) {
+    const kind: LedgerKind = change > 0 ? "EARN" : "REVERSE";
+    member = await appendEntry(tx, shop, member, {
+      kind,
+      points: move.available,
+      pendingPoints: move.pending,
+      sourceKey: sourceKey(event, terms !== null),
+      orderGid,
       rateE4: order.rateE4!,
       multiplierE4: order.multiplierE4!,
-    };
-    const netEligibleMilli = netEligible(facts);
-    const target = orderPoints(facts);
-    const change = target - order.points;
-    const move = splitChange(change, order.pendingPoints, order.releasedAt !== null);
-    if (change !== 0) {
-      const kind: LedgerKind = change > 0 ? "EARN" : "REVERSE";
-      member = await appendEntry(tx, shop, member, {
-        kind,
-        points: move.available,
-        pendingPoints: move.pending,
-        sourceKey: sourceKey(event),
-        orderGid,
-        rateE4: order.rateE4!,
-        multiplierE4: order.multiplierE4!,
-        ...(change > 0 ? { activityAt: now } : {}),
-      });
-    }
-    if (!terms && change === 0 && netEligibleMilli === order.netEligibleMilli) {
-      return { orderGid, points: target, change };
-    }
-    await tx.orderRecord.update({
-      where: { id: order.id },
-      data: {
-        ...terms,
-        netEligibleMilli,
-        points: target,
-        pendingPoints: order.pendingPoints + move.pending,
-      },
+      ...(change > 0 ? { activityAt: now } : {}),
     });
-
-    // 4. The member's tier follows their activity.
-    await reevaluateTier(tx, shop, program, member, now);
+  }
+  if (!terms && change === 0 && netEligibleMilli === order.netEligibleMilli) {
     return { orderGid, points: target, change };
+  }
+  await tx.orderRecord.update({
+    where: { id: order.id },
+    data: {
+      ...terms,
+      netEligibleMilli,
+      points: target,
+      pendingPoints: order.pendingPoints + move.pending,
+    },
   });
+
+  // 4. The member's tier follows their activity.
+  await reevaluateTier(tx, shop, program, member, now);
+  return { orderGid, points: target, change };
 }
 
 /** The terms an order earns under, fixed when it first counts as paid. */
-function awardTerms(order: OrderRecord, program: ProgramWithTiers, tierKey: string | null, now: Date) {
+export function awardTerms(
+  order: Pick<OrderRecord, "paidAt">,
+  program: ProgramWithTiers,
+  tierKey: string | null,
+  now: Date,
+) {
   const settings = settingsOf(program);
   const pending = settings.pendingDays > 0;
   return {

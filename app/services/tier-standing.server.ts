@@ -51,7 +51,7 @@ export async function reevaluateTier(
 }
 
 /** Shopify's copy (metafield, tag), a Flow event, and the new tier's entry reward when it is a step up. */
-async function onTierChanged(
+export async function onTierChanged(
   tx: Tx,
   shop: string,
   program: ProgramWithTiers,

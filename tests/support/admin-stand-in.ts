@@ -13,6 +13,28 @@ import { adminSchema } from "./admin-schema";
 
 export type Fault = "throttled" | "5xx" | "lost-response";
 
+/**
+ * A bulk query as Shopify runs it: CREATED, then RUNNING, then COMPLETED with
+ * a JSONL URL (or FAILED with partial data) after `pollsUntilDone` polls. The
+ * test serves the file; `resultUrl` says where.
+ */
+export interface StandInBulkOperation {
+  id: string;
+  query: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELING" | "CANCELED";
+  polls: number;
+}
+
+export interface BulkOptions {
+  /** Polls seen as CREATED then RUNNING before the operation finishes. */
+  pollsUntilDone?: number;
+  /** The URL of the result file for a query (null: no orders matched, no file). */
+  resultUrl?: (query: string) => string | null;
+  rootObjectCount?: number;
+  /** Finish as FAILED with this error code; the result URL becomes partialDataUrl. */
+  failWith?: "TIMEOUT" | "INTERNAL_SERVER_ERROR" | "ACCESS_DENIED";
+}
+
 interface StoredCode {
   id: string;
   kind: "basic" | "freeShipping";
@@ -25,8 +47,10 @@ const COST = (available: number) => ({
   throttleStatus: { maximumAvailable: 2000, currentlyAvailable: available, restoreRate: 100 },
 });
 
-export function adminStandIn(options: { rejectCustomers?: string[] } = {}) {
+export function adminStandIn(options: { rejectCustomers?: string[]; bulk?: BulkOptions } = {}) {
   const codes = new Map<string, StoredCode>();
+  const bulkOperations: StandInBulkOperation[] = [];
+  const bulk: BulkOptions = options.bulk ?? {};
   const calls: { operation: string; variables: Record<string, unknown> }[] = [];
   const faults: Fault[] = [];
   let nextId = 1;
@@ -65,8 +89,82 @@ export function adminStandIn(options: { rejectCustomers?: string[] } = {}) {
     if (!set) tags.set(id, (set = new Set()));
     return set;
   };
+  const bulkView = (operation: StandInBulkOperation) => {
+    const done = operation.status === "COMPLETED" || operation.status === "FAILED";
+    const url = done ? (bulk.resultUrl?.(operation.query) ?? null) : null;
+    return {
+      id: operation.id,
+      status: operation.status,
+      errorCode: operation.status === "FAILED" ? bulk.failWith : null,
+      objectCount: String(done ? (bulk.rootObjectCount ?? 0) : 0),
+      rootObjectCount: String(done ? (bulk.rootObjectCount ?? 0) : 0),
+      url: operation.status === "COMPLETED" ? url : null,
+      partialDataUrl: operation.status === "FAILED" ? url : null,
+    };
+  };
   const root = {
     currentAppInstallation: () => ({ id: installationId }),
+    bulkOperationRunQuery: ({ query }: { query: string; groupObjects: boolean }) => {
+      if (bulkOperations.some((o) => ["CREATED", "RUNNING", "CANCELING"].includes(o.status))) {
+        return {
+          bulkOperation: null,
+          userErrors: [
+            {
+              field: null,
+              code: "OPERATION_IN_PROGRESS",
+              message: "A bulk query operation for this app and shop is already in progress.",
+            },
+          ],
+        };
+      }
+      try {
+        const errors = validate(adminSchema(), parse(query));
+        if (errors.length > 0) throw new Error(errors.map((e) => e.message).join("; "));
+      } catch (error) {
+        return {
+          bulkOperation: null,
+          userErrors: [{ field: ["query"], code: "INVALID", message: (error as Error).message }],
+        };
+      }
+      const operation: StandInBulkOperation = {
+        id: `gid://shopify/BulkOperation/${nextId++}`,
+        query,
+        status: "CREATED",
+        polls: 0,
+      };
+      bulkOperations.push(operation);
+      return { bulkOperation: { id: operation.id, status: operation.status }, userErrors: [] };
+    },
+    bulkOperation: ({ id }: { id: string }) => {
+      const operation = bulkOperations.find((o) => o.id === id);
+      if (!operation) return null;
+      // Each poll moves it on: CREATED -> RUNNING -> COMPLETED (or FAILED).
+      const until = bulk.pollsUntilDone ?? 2;
+      if (operation.status === "CREATED" || operation.status === "RUNNING") {
+        operation.polls++;
+        operation.status =
+          operation.polls >= until
+            ? bulk.failWith
+              ? "FAILED"
+              : "COMPLETED"
+            : operation.polls > 0
+              ? "RUNNING"
+              : "CREATED";
+      } else if (operation.status === "CANCELING") {
+        operation.status = "CANCELED";
+      }
+      return bulkView(operation);
+    },
+    bulkOperationCancel: ({ id }: { id: string }) => {
+      const operation = bulkOperations.find((o) => o.id === id);
+      if (!operation)
+        return {
+          bulkOperation: null,
+          userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }],
+        };
+      if (operation.status === "CREATED" || operation.status === "RUNNING") operation.status = "CANCELING";
+      return { bulkOperation: { id, status: operation.status }, userErrors: [] };
+    },
     tagsAdd: ({ id, tags: added }: { id: string; tags: string[] }) => {
       for (const tag of added) tagsOf(id).add(tag);
       return { node: { __typename: "Customer", id }, userErrors: [] };
@@ -184,5 +282,16 @@ export function adminStandIn(options: { rejectCustomers?: string[] } = {}) {
     },
   };
 
-  return { admin, root, codes, metafields, tags, flowReceipts, installationId, calls, faults };
+  return {
+    admin,
+    root,
+    codes,
+    metafields,
+    tags,
+    flowReceipts,
+    installationId,
+    calls,
+    faults,
+    bulkOperations,
+  };
 }

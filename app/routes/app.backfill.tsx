@@ -1,0 +1,242 @@
+import { useEffect, useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import type { BackfillRun } from "@prisma/client";
+import { z } from "zod";
+import { strings } from "../admin/strings";
+import { TableCard } from "../admin/TableCard";
+import { prisma } from "../db.server";
+import { jobs } from "../jobs.server";
+import { BackfillError, cancelBackfill, recentBackfills, startBackfill } from "../services/backfill.server";
+import { authenticate } from "../shopify.server";
+
+const t = strings.backfill;
+/** A running backfill not touched for this long has lost its job: queue it again. */
+const STALE_MS = 2 * 60_000;
+
+const view = (run: BackfillRun) => ({
+  id: run.id,
+  from: run.fromDate.toISOString().slice(0, 10),
+  // The stored end is exclusive (the day after the last day chosen).
+  to: new Date(run.toDate.getTime() - 86_400_000).toISOString().slice(0, 10),
+  status: run.status,
+  active: run.activeSlot !== null,
+  ordersTotal: run.ordersTotal,
+  ordersDone: run.ordersDone,
+  ordersCredited: run.ordersCredited,
+  pointsAwarded: run.pointsAwarded,
+  error: run.error,
+  cancelRequested: run.cancelRequestedAt !== null,
+  finishedAt: run.finishedAt?.toISOString() ?? null,
+});
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const runs = await recentBackfills(prisma, session.shop, 10);
+  const active = runs.find((run) => run.activeSlot !== null);
+  if (active && Date.now() - active.updatedAt.getTime() > STALE_MS) {
+    await jobs.send("backfill", { shop: session.shop, runId: active.id });
+  }
+  const today = new Date();
+  return {
+    runs: runs.map(view),
+    today: today.toISOString().slice(0, 10),
+    yearAgo: new Date(today.getTime() - 365 * 86_400_000).toISOString().slice(0, 10),
+  };
+};
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Choose a date");
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("start"), from: day, to: day }),
+  z.object({ intent: z.literal("cancel"), runId: z.string().min(1).max(64) }),
+]);
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session, admin } = await authenticate.admin(request);
+  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    return Response.json(
+      { ok: false, error: "Invalid request", fields: z.flattenError(parsed.error).fieldErrors },
+      { status: 422 },
+    );
+  }
+  try {
+    if (parsed.data.intent === "start") {
+      const from = new Date(`${parsed.data.from}T00:00:00Z`);
+      const to = new Date(new Date(`${parsed.data.to}T00:00:00Z`).getTime() + 86_400_000);
+      const run = await startBackfill(prisma, session.shop, { from, to, now: new Date() });
+      await jobs.send("backfill", { shop: session.shop, runId: run.id });
+      return Response.json({ ok: true, message: t.started, run: view(run) });
+    }
+    const run = await cancelBackfill(prisma, session.shop, parsed.data.runId, { now: new Date(), admin });
+    return Response.json({ ok: true, message: t.cancelled, run: view(run) });
+  } catch (error) {
+    if (error instanceof BackfillError) {
+      return Response.json(
+        {
+          ok: false,
+          error: error.status === 404 ? t.notFound : error.message,
+          fields: error.field ? { [error.field]: [error.message] } : {},
+        },
+        { status: error.status },
+      );
+    }
+    throw error;
+  }
+};
+
+type ActionData = { ok: boolean; message?: string; error?: string; fields?: Record<string, string[]> };
+
+const tone = { COMPLETED: "success", FAILED: "critical", CANCELLED: "info" } as const;
+
+export default function BackfillPage() {
+  const { runs, today, yearAgo } = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<ActionData>();
+  const revalidator = useRevalidator();
+  const shopify = useAppBridge();
+  const [from, setFrom] = useState(yearAgo);
+  const [to, setTo] = useState(today);
+  const active = runs.find((run) => run.active);
+
+  // Refresh while a backfill runs.
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 3000);
+    return () => clearInterval(timer);
+  }, [active, revalidator]);
+
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data) {
+      shopify.toast.show(fetcher.data.ok ? (fetcher.data.message ?? "") : (fetcher.data.error ?? ""), {
+        isError: !fetcher.data.ok,
+      });
+    }
+  }, [fetcher.state, fetcher.data, shopify]);
+
+  const fields = fetcher.data && !fetcher.data.ok ? (fetcher.data.fields ?? {}) : {};
+  const percent =
+    active && active.ordersTotal ? Math.min(100, (active.ordersDone / active.ordersTotal) * 100) : 0;
+
+  return (
+    <Page title={t.title}>
+      <TitleBar title={t.title} />
+      <Layout>
+        <Layout.Section>
+          <Card>
+            <fetcher.Form method="post">
+              <BlockStack gap="300">
+                <Text as="p">{t.intro}</Text>
+                <InlineStack gap="300" blockAlign="end">
+                  <TextField
+                    label={t.from}
+                    type="date"
+                    name="from"
+                    value={from}
+                    onChange={setFrom}
+                    max={today}
+                    autoComplete="off"
+                    error={fields.from?.[0]}
+                  />
+                  <TextField
+                    label={t.to}
+                    type="date"
+                    name="to"
+                    value={to}
+                    onChange={setTo}
+                    max={today}
+                    autoComplete="off"
+                    error={fields.to?.[0]}
+                  />
+                  <input type="hidden" name="intent" value="start" />
+                  <Button
+                    submit
+                    variant="primary"
+                    disabled={Boolean(active)}
+                    loading={fetcher.state !== "idle"}
+                  >
+                    {t.start}
+                  </Button>
+                </InlineStack>
+                {fetcher.data && !fetcher.data.ok && !fields.from && !fields.to ? (
+                  <Banner tone="critical">{fetcher.data.error}</Banner>
+                ) : null}
+              </BlockStack>
+            </fetcher.Form>
+          </Card>
+        </Layout.Section>
+        {active ? (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      {active.from} – {active.to}
+                    </Text>
+                    <Badge tone="attention">{t.status[active.status]}</Badge>
+                  </InlineStack>
+                  <fetcher.Form method="post">
+                    <input type="hidden" name="intent" value="cancel" />
+                    <input type="hidden" name="runId" value={active.id} />
+                    <Button submit tone="critical" disabled={active.cancelRequested}>
+                      {t.cancel}
+                    </Button>
+                  </fetcher.Form>
+                </InlineStack>
+                <ProgressBar progress={percent} size="small" />
+                <Text as="p">{t.progress(active.ordersDone, active.ordersTotal)}</Text>
+                <Text as="p" tone="subdued">
+                  {t.credited(active.ordersCredited, active.pointsAwarded)}
+                </Text>
+                {active.error ? <Banner tone="warning">{active.error}</Banner> : null}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <TableCard
+            title={t.history}
+            empty={t.historyEmpty}
+            rows={runs.filter((run) => !run.active)}
+            rowId={(run) => run.id}
+            headings={[
+              { title: t.columns.range },
+              { title: t.columns.status },
+              { title: t.columns.orders },
+              { title: t.columns.points },
+            ]}
+            cells={(run) => [
+              `${run.from} – ${run.to}`,
+              <BlockStack key="status" gap="100">
+                <Badge tone={tone[run.status as keyof typeof tone]}>{t.status[run.status]}</Badge>
+                {run.error ? (
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    {run.error}
+                  </Text>
+                ) : null}
+              </BlockStack>,
+              t.progress(run.ordersDone, run.ordersTotal),
+              t.credited(run.ordersCredited, run.pointsAwarded),
+            ]}
+          />
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

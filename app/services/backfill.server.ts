@@ -1,0 +1,431 @@
+/**
+ * Backfill: points for a shop's past paid orders. Shopify reads the orders in
+ * a bulk query (one per shop at a time); Regulars polls it, then streams the
+ * JSONL result and applies each batch of orders through the points engine
+ * (applyPaidOrders) in one transaction with the run's progress (line and byte
+ * of the file after the batch). A crash or restart resumes from the last
+ * commit, asking for the rest of the file with a Range request. An order is
+ * keyed as orders/paid keys it, so a webhook before, during or after the
+ * backfill never credits it twice.
+ */
+import type { BackfillRun, PrismaClient } from "@prisma/client";
+import type { FollowUp } from "../jobs/follow-ups.server";
+import { withFollowUps } from "../jobs/follow-ups.server";
+import { inTransaction } from "../db/tx.server";
+import { AdminApiError, AdminTransientError, type AdminGraphql } from "../shopify/admin-client.server";
+import {
+  bulkOrderSnapshot,
+  parseBulkLine,
+  wasPaid,
+  type LineItemLine,
+  type OrderLine,
+} from "../shopify/bulk-order-lines";
+import { bulkOperationState, cancelBulkOperation, startOrdersBulkQuery } from "../shopify/bulk-orders.server";
+import type { OrderSnapshot } from "../shopify/order-payload";
+import { applyPaidOrders } from "./order-points-batch.server";
+
+export class BackfillError extends Error {
+  constructor(
+    message: string,
+    readonly status: 404 | 409 | 422,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "BackfillError";
+  }
+}
+
+/** A line of the result file Regulars cannot read: the run stops with this error. */
+export class BadLineError extends Error {
+  constructor(line: number, message: string) {
+    super(`line ${line}: ${message}`);
+    this.name = "BadLineError";
+  }
+}
+
+const DAY = 86_400_000;
+
+/** Starts a backfill of orders paid in [from, to); the job does the work. */
+export async function startBackfill(
+  db: PrismaClient,
+  shop: string,
+  input: { from: Date; to: Date; now: Date },
+): Promise<BackfillRun> {
+  const { from, to, now } = input;
+  if (Number.isNaN(from.getTime())) throw new BackfillError("Choose a start date", 422, "from");
+  if (Number.isNaN(to.getTime())) throw new BackfillError("Choose an end date", 422, "to");
+  if (from >= to) throw new BackfillError("The start date must be before the end date", 422, "from");
+  if (from.getTime() > now.getTime()) throw new BackfillError("The start date is in the future", 422, "from");
+  if (to.getTime() > now.getTime() + DAY) throw new BackfillError("The end date is in the future", 422, "to");
+  const busy = () =>
+    new BackfillError("A backfill is already running for this shop; wait for it or cancel it", 409);
+  const active = () => db.backfillRun.count({ where: { shop, activeSlot: { not: null } } });
+  if ((await active()) > 0) throw busy();
+  try {
+    return await db.backfillRun.create({ data: { shop, fromDate: from, toDate: to } });
+  } catch (error) {
+    // The unique (shop, activeSlot) index decides a race between two starts.
+    if ((await active()) > 0) throw busy();
+    throw error;
+  }
+}
+
+export function findBackfill(db: PrismaClient, shop: string, id: string): Promise<BackfillRun | null> {
+  return db.backfillRun.findFirst({ where: { shop, id } });
+}
+
+export function recentBackfills(db: PrismaClient, shop: string, take = 5): Promise<BackfillRun[]> {
+  return db.backfillRun.findMany({ where: { shop }, orderBy: { startedAt: "desc" }, take });
+}
+
+export async function hasCompletedBackfill(db: PrismaClient, shop: string): Promise<boolean> {
+  return (await db.backfillRun.count({ where: { shop, status: "COMPLETED" } })) > 0;
+}
+
+async function finish(
+  db: PrismaClient,
+  shop: string,
+  id: string,
+  status: "COMPLETED" | "FAILED" | "CANCELLED",
+  now: Date,
+  error?: string,
+): Promise<void> {
+  await db.backfillRun.updateMany({
+    where: { shop, id, activeSlot: { not: null } },
+    data: {
+      status,
+      activeSlot: null,
+      finishedAt: now,
+      ...(error !== undefined ? { error: error.slice(0, 2000) } : {}),
+    },
+  });
+}
+
+/**
+ * Asks a running backfill to stop. Before the file is read it stops at once
+ * (and Shopify's query is cancelled, best effort); while the file is read the
+ * job stops after its current batch. Points already credited stay.
+ */
+export async function cancelBackfill(
+  db: PrismaClient,
+  shop: string,
+  id: string,
+  input: { now: Date; admin?: AdminGraphql },
+): Promise<BackfillRun> {
+  const run = await findBackfill(db, shop, id);
+  if (!run) throw new BackfillError("No such backfill", 404);
+  if (!run.activeSlot) throw new BackfillError("This backfill has already finished", 409);
+  if (run.status === "PROCESSING") {
+    return db.backfillRun.update({ where: { id: run.id }, data: { cancelRequestedAt: input.now } });
+  }
+  if (run.status === "QUERYING" && run.bulkOperationId && input.admin) {
+    await cancelBulkOperation(input.admin, run.bulkOperationId).catch(() => undefined);
+  }
+  await finish(db, shop, run.id, "CANCELLED", input.now);
+  return (await findBackfill(db, shop, id))!;
+}
+
+export interface StepDeps {
+  db: PrismaClient;
+  admin: AdminGraphql;
+  now: () => Date;
+  fetch?: typeof fetch;
+  /** Hands each batch's follow-ups (member syncs) to the queue after it commits. */
+  sendFollowUps?: (followUps: FollowUp[]) => Promise<void>;
+  /** Orders per transaction. */
+  batchSize?: number;
+  /** A step reads the file for about this long, then hands over to the next job. */
+  sliceMs?: number;
+  /** Called after each batch commits (benchmarks sample memory here). */
+  onBatch?: (run: { linesDone: number; ordersDone: number }) => void | Promise<void>;
+}
+
+export interface StepResult {
+  status: BackfillRun["status"];
+  /** poll: ask Shopify again shortly; continue: the next slice at once; done. */
+  next: "poll" | "continue" | "done";
+}
+
+/** One step of a backfill: start the query, poll it, or read a slice of its file. */
+export async function runBackfillStep(deps: StepDeps, shop: string, id: string): Promise<StepResult> {
+  const { db } = deps;
+  const run = await findBackfill(db, shop, id);
+  if (!run || !run.activeSlot) return { status: run?.status ?? "FAILED", next: "done" };
+  const done = async (status: "COMPLETED" | "FAILED" | "CANCELLED", error?: string): Promise<StepResult> => {
+    await finish(db, shop, id, status, deps.now(), error);
+    return { status, next: "done" };
+  };
+  if (run.cancelRequestedAt) return done("CANCELLED");
+
+  let operationId = run.bulkOperationId;
+  if (run.status === "PENDING") {
+    try {
+      operationId = await startOrdersBulkQuery(deps.admin, run.fromDate, run.toDate);
+    } catch (error) {
+      if (error instanceof AdminApiError && !(error instanceof AdminTransientError)) {
+        return done("FAILED", error.message);
+      }
+      throw error;
+    }
+    await db.backfillRun.update({
+      where: { id },
+      data: { status: "QUERYING", bulkOperationId: operationId, error: null },
+    });
+  }
+
+  // Polled at once after starting: a small range is often done already.
+  if (run.status === "PENDING" || run.status === "QUERYING") {
+    const state = await bulkOperationState(deps.admin, operationId!);
+    if (state.status === "CREATED" || state.status === "RUNNING" || state.status === "CANCELING") {
+      await db.backfillRun.update({ where: { id }, data: { ordersTotal: state.rootObjectCount } });
+      return { status: "QUERYING", next: "poll" };
+    }
+    if (state.status === "CANCELED") return done("CANCELLED", "The bulk query was cancelled in Shopify");
+    if (state.status === "EXPIRED") return done("FAILED", "Shopify's result file expired before it was read");
+    const failed = state.status === "FAILED";
+    const url = failed ? state.partialDataUrl : state.url;
+    if (failed && !url) {
+      return done("FAILED", `Shopify's bulk query failed (${state.errorCode ?? "no reason given"})`);
+    }
+    if (!url) {
+      // Completed with nothing to read: no order in the range.
+      await db.backfillRun.update({ where: { id }, data: { ordersTotal: 0 } });
+      return done("COMPLETED");
+    }
+    await db.backfillRun.update({
+      where: { id },
+      data: {
+        status: "PROCESSING",
+        resultUrl: url,
+        partial: failed,
+        ordersTotal: state.rootObjectCount,
+        ...(failed
+          ? {
+              error: `Shopify's bulk query failed (${state.errorCode ?? "no reason given"}); the orders it returned are credited. Run the backfill again for the rest.`,
+            }
+          : {}),
+      },
+    });
+  }
+
+  return readSlice(deps, shop, id);
+}
+
+interface Position {
+  line: number;
+  bytes: number;
+}
+
+/** Reads the result file from the last commit for one slice; commits a batch at a time. */
+async function readSlice(deps: StepDeps, shop: string, id: string): Promise<StepResult> {
+  const { db } = deps;
+  const run = (await findBackfill(db, shop, id))!;
+  const batchSize = deps.batchSize ?? 500;
+  const deadline = Date.now() + (deps.sliceMs ?? 60_000);
+  const start: Position = { line: run.linesDone, bytes: Number(run.bytesDone) };
+  const response = await (deps.fetch ?? fetch)(run.resultUrl!, {
+    headers: start.bytes > 0 ? { Range: `bytes=${start.bytes}-` } : {},
+  });
+  if (response.status === 416 && start.bytes > 0) return finishRead(deps, shop, id, run.partial);
+  if (!response.ok || !response.body) {
+    if (response.status >= 500 || response.status === 429) {
+      throw new AdminTransientError(`The result file answered HTTP ${response.status}`);
+    }
+    await finish(
+      db,
+      shop,
+      id,
+      "FAILED",
+      deps.now(),
+      `The result file could not be read (HTTP ${response.status}); start the backfill again`,
+    );
+    return { status: "FAILED", next: "done" };
+  }
+  // A server that ignores Range sends the whole file: skip what was committed.
+  const resumed = response.status === 206;
+  const skipLines = resumed ? 0 : start.line;
+  const position: Position = resumed ? { ...start } : { line: 0, bytes: 0 };
+  let committed: Position = { ...start };
+
+  let batch: OrderSnapshot[] = [];
+  let batchOrders = 0;
+  let current: { order: OrderLine; items: LineItemLine[] } | null = null;
+
+  const closeCurrent = () => {
+    if (!current) return;
+    batchOrders++;
+    if (wasPaid(current.order)) batch.push(bulkOrderSnapshot(current.order, current.items));
+    current = null;
+  };
+  const commit = async (end: Position) => {
+    if (end.line === committed.line) return;
+    const expected = committed.line;
+    const orders = batchOrders;
+    const snapshots = batch;
+    batch = [];
+    batchOrders = 0;
+    const work = () =>
+      inTransaction(deps.db, async (tx) => {
+        const rows = await tx.$queryRaw<{ linesDone: number; cancelRequestedAt: Date | null }[]>`
+          SELECT "linesDone", "cancelRequestedAt" FROM "BackfillRun"
+           WHERE shop = ${shop} AND id = ${id} AND "activeSlot" IS NOT NULL FOR UPDATE`;
+        const row = rows[0];
+        if (!row || row.cancelRequestedAt) return false;
+        if (row.linesDone !== expected) {
+          throw new Error(`backfill ${id} moved on elsewhere (line ${row.linesDone}, expected ${expected})`);
+        }
+        const outcome = await applyPaidOrders(tx, shop, snapshots, deps.now());
+        await tx.backfillRun.update({
+          where: { id },
+          data: {
+            linesDone: end.line,
+            bytesDone: BigInt(end.bytes),
+            ordersDone: { increment: orders },
+            ordersCredited: { increment: outcome.credited },
+            pointsAwarded: { increment: outcome.points },
+            // A partial file keeps its explanation; otherwise a commit clears the last retry's error.
+            ...(run.partial ? {} : { error: null }),
+          },
+        });
+        return true;
+      });
+    const applied = deps.sendFollowUps ? await withFollowUps(work, deps.sendFollowUps) : await work();
+    if (!applied) throw new CancelledRead();
+    committed = { ...end };
+    if (deps.onBatch) {
+      const after = await db.backfillRun.findFirst({
+        where: { shop, id },
+        select: { linesDone: true, ordersDone: true },
+      });
+      if (after) await deps.onBatch(after);
+    }
+  };
+
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const handleLine = async (bytes: Uint8Array) => {
+    const lineStart = { ...position };
+    position.line++;
+    position.bytes += bytes.length + 1;
+    if (position.line <= skipLines) return;
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      throw new BadLineError(position.line, "not valid UTF-8");
+    }
+    if (text.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new BadLineError(position.line, `not JSON (${(error as Error).message})`);
+    }
+    let parsed: ReturnType<typeof parseBulkLine>;
+    try {
+      parsed = parseBulkLine(value);
+    } catch (error) {
+      throw new BadLineError(position.line, (error as Error).message);
+    }
+    if (parsed.kind === "lineItem") {
+      if (!current || parsed.item.__parentId !== current.order.id) {
+        throw new BadLineError(
+          position.line,
+          `line item ${parsed.item.id} of ${parsed.item.__parentId} does not follow its order`,
+        );
+      }
+      current.items.push(parsed.item);
+      return;
+    }
+    // A new order: the one before it is complete.
+    closeCurrent();
+    if (batchOrders >= batchSize) {
+      await commit(lineStart);
+      if (Date.now() > deadline) throw new SliceOver();
+    }
+    current = { order: parsed.order, items: [] };
+  };
+
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      let from = 0;
+      for (let i = value.indexOf(10); i >= 0; i = value.indexOf(10, from)) {
+        let line: Uint8Array = value.subarray(from, i);
+        if (pendingBytes > 0) {
+          pending.push(line);
+          line = concat(pending, pendingBytes + line.length);
+          pending = [];
+          pendingBytes = 0;
+        }
+        await handleLine(line);
+        from = i + 1;
+      }
+      if (from < value.length) {
+        pending.push(value.slice(from));
+        pendingBytes += value.length - from;
+      }
+    }
+    if (pendingBytes > 0) {
+      // The last line has no newline: count its bytes as they are.
+      const line = concat(pending, pendingBytes);
+      await handleLine(line);
+      position.bytes -= 1;
+    }
+    closeCurrent();
+    await commit({ ...position });
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    if (error instanceof SliceOver) return { status: "PROCESSING", next: "continue" };
+    if (error instanceof CancelledRead) {
+      await finish(db, shop, id, "CANCELLED", deps.now());
+      return { status: "CANCELLED", next: "done" };
+    }
+    if (error instanceof BadLineError) {
+      await finish(
+        db,
+        shop,
+        id,
+        "FAILED",
+        deps.now(),
+        `The result file has a line Regulars cannot read, ${error.message}`,
+      );
+      return { status: "FAILED", next: "done" };
+    }
+    throw error;
+  }
+  return finishRead(deps, shop, id, run.partial);
+}
+
+async function finishRead(deps: StepDeps, shop: string, id: string, partial: boolean): Promise<StepResult> {
+  const status = partial ? "FAILED" : "COMPLETED";
+  await deps.db.backfillRun.updateMany({
+    where: { shop, id, activeSlot: { not: null } },
+    data: { status, activeSlot: null, finishedAt: deps.now() },
+  });
+  return { status, next: "done" };
+}
+
+class SliceOver extends Error {}
+class CancelledRead extends Error {}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** A step failed and will be retried: the page shows why meanwhile. */
+export async function recordBackfillError(db: PrismaClient, shop: string, id: string, message: string) {
+  await db.backfillRun.updateMany({
+    where: { shop, id, activeSlot: { not: null } },
+    data: { error: `Retrying after: ${message}`.slice(0, 2000) },
+  });
+}

@@ -1,0 +1,140 @@
+/**
+ * The lines of a bulk query's JSONL result (BACKFILL_ORDERS_QUERY), turned
+ * into the order snapshots the points engine takes. With grouped output an
+ * order's line comes first and its line items follow, each naming the order
+ * in `__parentId`. Money is shop money. The order's current amounts are net of
+ * its refunds, so its refunds are recorded with no parts (they are already
+ * taken into account); a later webhook snapshot restates both.
+ */
+import { z } from "zod";
+import { NO_PARTS, type EligibleParts } from "../loyalty/eligible";
+import { parseMilli } from "../loyalty/money";
+import { PayloadError, type OrderSnapshot } from "./order-payload";
+
+const money = z
+  .object({ shopMoney: z.object({ amount: z.union([z.string(), z.number()]) }) })
+  .transform((value, ctx) => {
+    try {
+      return parseMilli(value.shopMoney.amount);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `not a money amount: ${String(value.shopMoney.amount)}` });
+      return z.NEVER;
+    }
+  });
+const timestamp = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), "a date-time")
+  .transform((value) => new Date(value));
+const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `a ${type} GID`);
+
+const orderLine = z.object({
+  id: gid("Order"),
+  createdAt: timestamp,
+  processedAt: timestamp.nullable().optional(),
+  updatedAt: timestamp,
+  test: z.boolean(),
+  cancelledAt: timestamp.nullable().optional(),
+  currencyCode: z.string().length(3),
+  taxesIncluded: z.boolean(),
+  displayFinancialStatus: z.string().nullable().optional(),
+  discountCodes: z.array(z.string()).optional().default([]),
+  customer: z
+    .object({
+      id: gid("Customer"),
+      firstName: z.string().nullable().optional(),
+      lastName: z.string().nullable().optional(),
+      defaultEmailAddress: z.object({ emailAddress: z.string().nullable().optional() }).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  currentSubtotalPriceSet: money,
+  currentTotalTaxSet: money,
+  totalShippingPriceSet: money,
+  totalRefundedShippingSet: money,
+  totalTipReceivedSet: money,
+  refunds: z.array(z.object({ id: gid("Refund"), createdAt: timestamp.nullable().optional() })).default([]),
+});
+
+const lineItemLine = z.object({
+  id: gid("LineItem"),
+  __parentId: gid("Order"),
+  isGiftCard: z.boolean(),
+  currentQuantity: z.number().int().nonnegative(),
+  originalUnitPriceSet: money,
+  discountAllocations: z.array(z.object({ allocatedAmountSet: money })).optional().default([]),
+});
+
+export type OrderLine = z.output<typeof orderLine>;
+export type LineItemLine = z.output<typeof lineItemLine>;
+
+/** A line of the file, classified; throws PayloadError naming what is wrong. */
+export function parseBulkLine(
+  value: unknown,
+): { kind: "order"; order: OrderLine } | { kind: "lineItem"; item: LineItemLine } {
+  const parentId = (value as { __parentId?: unknown } | null)?.__parentId;
+  const schema = parentId === undefined ? orderLine : lineItemLine;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new PayloadError(
+      parentId === undefined ? "malformed order line" : "malformed line item line",
+      result.error.issues.slice(0, 5).map((issue) => `${issue.path.join(".") || "(root)"} ${issue.message}`),
+    );
+  }
+  return parentId === undefined
+    ? { kind: "order", order: result.data as OrderLine }
+    : { kind: "lineItem", item: result.data as LineItemLine };
+}
+
+/** Financial statuses of an order that was paid (then possibly refunded). */
+const PAID_STATUSES = new Set(["PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
+
+export function wasPaid(order: OrderLine): boolean {
+  return PAID_STATUSES.has(order.displayFinancialStatus ?? "");
+}
+
+/** The snapshot of an order and its line items, as the engine's orders/paid would see it. */
+export function bulkOrderSnapshot(order: OrderLine, items: readonly LineItemLine[]): OrderSnapshot {
+  // Gift cards as the webhook mapper counts them: price x current quantity, less discounts.
+  let giftCards = 0n;
+  for (const item of items) {
+    if (!item.isGiftCard) continue;
+    const discounts = item.discountAllocations.reduce((sum, d) => sum + d.allocatedAmountSet, 0n);
+    giftCards += item.originalUnitPriceSet * BigInt(item.currentQuantity) - discounts;
+  }
+  const gross: EligibleParts = {
+    merchandise: order.currentSubtotalPriceSet - giftCards,
+    giftCards,
+    shipping: order.totalShippingPriceSet - order.totalRefundedShippingSet,
+    tax: order.currentTotalTaxSet,
+    tips: order.totalTipReceivedSet,
+  };
+  const customer = order.customer;
+  return {
+    orderGid: order.id,
+    updatedAt: order.updatedAt,
+    paidAt: order.processedAt ?? order.createdAt,
+    test: order.test,
+    cancelled: Boolean(order.cancelledAt),
+    currency: order.currencyCode,
+    taxesIncluded: order.taxesIncluded,
+    gross,
+    refunds: order.refunds.map((refund) => ({
+      refundGid: refund.id,
+      orderGid: order.id,
+      createdAt: refund.createdAt ?? order.updatedAt,
+      parts: NO_PARTS,
+    })),
+    customer: customer
+      ? {
+          customerGid: customer.id,
+          email: customer.defaultEmailAddress?.emailAddress ?? null,
+          firstName: customer.firstName ?? null,
+          lastName: customer.lastName ?? null,
+          state: null,
+          tags: [],
+          tagsPresent: false,
+        }
+      : null,
+    discountCodes: order.discountCodes,
+  };
+}

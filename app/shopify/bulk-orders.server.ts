@@ -1,0 +1,208 @@
+/**
+ * Past orders in bulk: a bulk query over the shop's orders (Shopify runs it
+ * in the background and writes a JSONL file), its status, its cancellation.
+ * Shopify runs one bulk query per shop and app at a time; a second one is
+ * refused with OPERATION_IN_PROGRESS, which surfaces as BulkBusyError.
+ */
+import type {
+  BulkOperationStatusQuery,
+  CancelBulkOperationMutation,
+  RunBulkQueryMutation,
+} from "../types/admin.generated";
+import { AdminApiError, type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
+
+/**
+ * What the backfill reads of each order, run by Shopify in bulk. The date
+ * filter replaces the BACKFILL_FILTER literal (a bulk query takes no
+ * variables); grouped output puts each order's line items right after it.
+ * Refunds are a list on the order, so they arrive inside its line; the order's
+ * current amounts are already net of them.
+ */
+export const BACKFILL_ORDERS_QUERY = `#graphql
+  query BackfillOrders {
+    orders(query: "BACKFILL_FILTER", sortKey: PROCESSED_AT) {
+      edges {
+        node {
+          id
+          createdAt
+          processedAt
+          updatedAt
+          test
+          cancelledAt
+          currencyCode
+          taxesIncluded
+          displayFinancialStatus
+          discountCodes
+          customer {
+            id
+            firstName
+            lastName
+            defaultEmailAddress {
+              emailAddress
+            }
+          }
+          currentSubtotalPriceSet {
+            shopMoney {
+              amount
+            }
+          }
+          currentTotalTaxSet {
+            shopMoney {
+              amount
+            }
+          }
+          totalShippingPriceSet {
+            shopMoney {
+              amount
+            }
+          }
+          totalRefundedShippingSet {
+            shopMoney {
+              amount
+            }
+          }
+          totalTipReceivedSet {
+            shopMoney {
+              amount
+            }
+          }
+          refunds {
+            id
+            createdAt
+          }
+          lineItems {
+            edges {
+              node {
+                id
+                isGiftCard
+                currentQuantity
+                originalUnitPriceSet {
+                  shopMoney {
+                    amount
+                  }
+                }
+                discountAllocations {
+                  allocatedAmountSet {
+                    shopMoney {
+                      amount
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const RUN_BULK_QUERY = `#graphql
+  mutation RunBulkQuery($query: String!) {
+    bulkOperationRunQuery(query: $query, groupObjects: true) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const BULK_OPERATION_STATUS = `#graphql
+  query BulkOperationStatus($id: ID!) {
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      objectCount
+      rootObjectCount
+      url
+      partialDataUrl
+    }
+  }
+`;
+
+export const CANCEL_BULK_OPERATION = `#graphql
+  mutation CancelBulkOperation($id: ID!) {
+    bulkOperationCancel(id: $id) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+/** Shopify already runs a bulk query for this app on this shop. */
+export class BulkBusyError extends AdminApiError {
+  constructor(message: string) {
+    super(message);
+    this.name = "BulkBusyError";
+  }
+}
+
+const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** Orders paid (processed) in [from, to): paid, or paid and then refunded in part or whole. */
+export function backfillSearch(from: Date, to: Date): string {
+  return (
+    `processed_at:>='${isoSeconds(from)}' AND processed_at:<'${isoSeconds(to)}' AND ` +
+    `(financial_status:paid OR financial_status:partially_refunded OR financial_status:refunded)`
+  );
+}
+
+/** The bulk query's text for a date range (the search string is a GraphQL string literal). */
+export function backfillQuery(from: Date, to: Date): string {
+  return BACKFILL_ORDERS_QUERY.replace('"BACKFILL_FILTER"', JSON.stringify(backfillSearch(from, to)));
+}
+
+export async function startOrdersBulkQuery(admin: AdminGraphql, from: Date, to: Date): Promise<string> {
+  const data = await runQuery<RunBulkQueryMutation>(admin, RUN_BULK_QUERY, {
+    query: backfillQuery(from, to),
+  });
+  const payload = data.bulkOperationRunQuery;
+  const errors = payload?.userErrors ?? [];
+  if (errors.some((error) => error.code === "OPERATION_IN_PROGRESS")) {
+    throw new BulkBusyError(
+      `Shopify is already running a bulk query for Regulars on this shop: ${errors.map((e) => e.message).join("; ")}`,
+    );
+  }
+  throwOnUserErrors("bulkOperationRunQuery", errors);
+  if (!payload?.bulkOperation) throw new AdminApiError("bulkOperationRunQuery returned no operation");
+  return payload.bulkOperation.id;
+}
+
+export interface BulkOperationState {
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELING" | "CANCELED" | "EXPIRED";
+  errorCode: string | null;
+  rootObjectCount: number;
+  url: string | null;
+  partialDataUrl: string | null;
+}
+
+export async function bulkOperationState(admin: AdminGraphql, id: string): Promise<BulkOperationState> {
+  const data = await runQuery<BulkOperationStatusQuery>(admin, BULK_OPERATION_STATUS, { id });
+  const operation = data.bulkOperation;
+  if (!operation) throw new AdminApiError(`bulk operation ${id} not found`);
+  return {
+    status: operation.status,
+    errorCode: operation.errorCode ?? null,
+    rootObjectCount: Number(operation.rootObjectCount),
+    url: (operation.url as string | null | undefined) ?? null,
+    partialDataUrl: (operation.partialDataUrl as string | null | undefined) ?? null,
+  };
+}
+
+export async function cancelBulkOperation(admin: AdminGraphql, id: string): Promise<void> {
+  const data = await runQuery<CancelBulkOperationMutation>(admin, CANCEL_BULK_OPERATION, { id });
+  throwOnUserErrors("bulkOperationCancel", data.bulkOperationCancel?.userErrors);
+}
