@@ -36,6 +36,36 @@ export default tseslint.config(
     },
   },
   {
+    // devshop's App Bridge stand-in runs in the embedded app's page.
+    files: ["devshop/public/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: Object.fromEntries(
+        [
+          "window",
+          "document",
+          "location",
+          "history",
+          "fetch",
+          "Request",
+          "Headers",
+          "URL",
+          "URLSearchParams",
+          "CustomEvent",
+          "Event",
+          "HTMLElement",
+          "MutationObserver",
+          "customElements",
+          "atob",
+          "setTimeout",
+          "Promise",
+          "Map",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
+    rules: { "@typescript-eslint/no-this-alias": "off" },
+  },
+  {
     // The domain is pure: time, rules and configuration come in as arguments.
     files: ["app/loyalty/**/*.ts"],
     rules: {

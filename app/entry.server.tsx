@@ -3,7 +3,9 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { env } from "./env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { localShopifyHeaders } from "./shopify/local-shopify.server";
 // Starts the job queue (and its worker) with the server, not on the first job.
 import "./jobs.server";
 
@@ -16,6 +18,10 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  localShopifyHeaders(responseHeaders, {
+    adminOrigin: env.SHOPIFY_ADMIN_ORIGIN,
+    appBridgeUrl: env.APP_BRIDGE_URL,
+  });
   // Bots get the whole document at once; browsers get it streamed.
   const readyEvent = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 

@@ -57,7 +57,12 @@ export const envSchema = z.object({
   ),
   PORT: optional(z.coerce.number().int().min(1).max(65535)).transform((value) => value ?? 3000),
   LOG_LEVEL: optional(z.enum(["error", "warn", "info", "debug"])).transform((value) => value ?? "info"),
+  /** Where every call to a shop (Admin API, token exchange) goes instead of https://{shop}: a local Shopify. */
   SHOPIFY_ADMIN_API_ORIGIN: optional(httpUrl.transform((value) => value.replace(/\/+$/, ""))),
+  /** An admin allowed to embed the app besides Shopify's own (CSP frame-ancestors): a local Shopify. */
+  SHOPIFY_ADMIN_ORIGIN: optional(httpUrl.transform((value) => new URL(value).origin)),
+  /** Where the embedded pages load App Bridge from (Shopify's own variable; default Shopify's CDN). */
+  APP_BRIDGE_URL: optional(httpUrl),
   JOB_WORKER: optional(z.enum(["on", "off"], { error: 'must be "on" or "off"' })).transform(
     (value) => value ?? "on",
   ),

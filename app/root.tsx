@@ -1,13 +1,21 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
+import { env } from "./env.server";
+
+// Shopify's Inter font comes from its CDN; inside a local Shopify (devshop)
+// nothing may leave localhost, and Polaris falls back to the system font.
+export const loader = () => ({ shopifyFonts: !env.SHOPIFY_ADMIN_ORIGIN });
 
 export default function App() {
+  const { shopifyFonts } = useLoaderData<typeof loader>();
   return (
     <html lang="en">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <link rel="preconnect" href="https://cdn.shopify.com/" />
-        <link rel="stylesheet" href="https://cdn.shopify.com/static/fonts/inter/v4/styles.css" />
+        {shopifyFonts && <link rel="preconnect" href="https://cdn.shopify.com/" />}
+        {shopifyFonts && (
+          <link rel="stylesheet" href="https://cdn.shopify.com/static/fonts/inter/v4/styles.css" />
+        )}
         <Meta />
         <Links />
       </head>

@@ -5,6 +5,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { recordInstall } from "./services/shop-lifecycle.server";
+import { routeShopRequestsTo } from "./shopify/local-shopify.server";
 
 /** The Admin API version every call and webhook uses (also in shopify.app.toml). */
 export const API_VERSION = ApiVersion.October26;
@@ -15,6 +16,8 @@ const logLevels = {
   info: LogSeverity.Info,
   debug: LogSeverity.Debug,
 } as const;
+
+if (env.SHOPIFY_ADMIN_API_ORIGIN) routeShopRequestsTo(env.SHOPIFY_ADMIN_API_ORIGIN);
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,

@@ -10,7 +10,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Liquid } from "liquidjs";
 
-export const EXTENSION = path.resolve("extensions/regulars-theme");
+import { THEME_EXTENSION } from "./app-config";
+
+export const EXTENSION = THEME_EXTENSION;
 export const LOCALES = ["en", "fr", "de", "es"] as const;
 export type Locale = (typeof LOCALES)[number];
 
@@ -66,6 +68,9 @@ export interface RenderContext {
   customer?: Record<string, StoredMetafield>;
   product?: { price: number };
   settings?: Record<string, unknown>;
+  /** The logged-in customer's numeric id (Liquid's customer.id). */
+  customerId?: number;
+  routes?: Record<string, string>;
 }
 
 export function splitSchema(source: string): { liquid: string; schema: Record<string, unknown> } {
@@ -93,14 +98,17 @@ export async function renderBlock(block: string, context: RenderContext): Promis
   // Shopify's global objects are visible in every template and snippet (render isolates the rest).
   const globals = {
     app: { metafields: { loyalty: { program: liquidMetafield(context.program) } } },
-    customer: metafields ? { id: 1, metafields: { "$app:loyalty": metafields } } : null,
+    customer: metafields ? { id: context.customerId ?? 1, metafields: { "$app:loyalty": metafields } } : null,
     product: context.product
       ? {
           price: context.product.price,
           selected_or_first_available_variant: { price: context.product.price },
         }
       : undefined,
-    routes: { account_login_url: "/account/login", account_register_url: "/account/register" },
+    routes: context.routes ?? {
+      account_login_url: "/account/login",
+      account_register_url: "/account/register",
+    },
   };
   const engine = new Liquid({
     partials: path.join(EXTENSION, "snippets"),

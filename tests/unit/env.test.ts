@@ -34,6 +34,8 @@ describe("environment", () => {
       PORT: 3000,
       LOG_LEVEL: "info",
       SHOPIFY_ADMIN_API_ORIGIN: undefined,
+      SHOPIFY_ADMIN_ORIGIN: undefined,
+      APP_BRIDGE_URL: undefined,
       JOB_WORKER: "on",
     });
   });

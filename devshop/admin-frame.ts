@@ -1,0 +1,94 @@
+/**
+ * The Shopify admin's frame around an embedded app: the app's URL loaded in
+ * an iframe with `embedded=1`, `shop`, `host` (base64 of the admin's store
+ * path, as Shopify sends it), `locale`, `timestamp`, an `id_token` and Shopify's `hmac` over the
+ * other parameters; a sidebar filled from the app's <ui-nav-menu>; and
+ * session tokens handed to App Bridge (the stand-in in public/) on request.
+ */
+import { createHmac } from "node:crypto";
+import { sessionToken, type AppCredentials } from "./tokens";
+
+const escape = (value: unknown) =>
+  String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
+
+/** The URL the admin loads in the app's iframe. */
+export function embeddedAppUrl(input: {
+  app: AppCredentials;
+  appUrl: string;
+  shop: string;
+  path: string;
+  now: Date;
+}): string {
+  const storeName = input.shop.replace(/\.myshopify\.com$/, "");
+  const url = new URL(input.path || "/app", input.appUrl);
+  const params = new URLSearchParams(url.search);
+  params.set("embedded", "1");
+  // Shopify's host parameter: base64 of the admin's store path (the library accepts Shopify's domains only).
+  params.set("host", Buffer.from(`admin.shopify.com/store/${storeName}`).toString("base64"));
+  params.set("id_token", sessionToken(input.app, input.shop, input.now));
+  params.set("locale", "en");
+  params.set("shop", input.shop);
+  params.set("timestamp", String(Math.floor(input.now.getTime() / 1000)));
+  const message = [...params.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => `${key}=${value}`)
+    .join("&");
+  params.set("hmac", createHmac("sha256", input.app.apiSecret).update(message).digest("hex"));
+  url.search = params.toString();
+  return url.toString();
+}
+
+export function adminFramePage(input: {
+  shop: string;
+  shopName: string;
+  appName: string;
+  appHandle: string;
+  appOrigin: string;
+  iframeSrc: string;
+}): string {
+  const storeName = input.shop.replace(/\.myshopify\.com$/, "");
+  const base = `/store/${storeName}/apps/${input.appHandle}`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(input.appName)} · ${escape(input.shopName)} · devshop admin</title>
+<style>body{margin:0;font-family:system-ui,sans-serif;display:grid;grid-template-columns:220px 1fr;grid-template-rows:48px 1fr;height:100vh;background:#f1f1f1}
+header{grid-column:1/3;display:flex;align-items:center;gap:12px;padding:0 16px;background:#1a1a1a;color:#fff}header a{color:#cfc}
+nav{padding:12px;border-right:1px solid #ddd;background:#ebebeb}nav ul{list-style:none;padding:0;margin:8px 0}nav a{display:block;padding:6px 8px;border-radius:6px;color:#222;text-decoration:none;cursor:pointer}nav a:hover{background:#ddd}
+iframe{border:0;width:100%;height:100%;background:#fff}</style></head>
+<body><header><strong>devshop admin</strong><span>${escape(input.shopName)}</span><a href="/">Online store</a><a href="/devshop">Simulator</a></header>
+<nav aria-label="App navigation"><strong>${escape(input.appName)}</strong><ul id="app-nav"></ul></nav>
+<main><iframe id="app-iframe" name="app-iframe" title="${escape(input.appName)}" src="${escape(input.iframeSrc)}"></iframe></main>
+<script>
+const appOrigin = ${JSON.stringify(input.appOrigin)};
+const frame = document.getElementById("app-iframe");
+window.addEventListener("message", async (event) => {
+  if (event.origin !== appOrigin) return;
+  const message = event.data || {};
+  if (message.type === "devshop:idToken") {
+    const answer = await fetch("/admin/session-token?shop=${encodeURIComponent(input.shop)}");
+    const { token } = await answer.json();
+    event.source.postMessage({ type: "devshop:idToken", id: message.id, token }, appOrigin);
+  }
+  if (message.type === "devshop:nav") {
+    const list = document.getElementById("app-nav");
+    list.replaceChildren(...message.items.filter((item) => !item.home).map((item) => {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.textContent = item.label;
+      a.href = ${JSON.stringify(base)} + item.href.replace(/^\\/app/, "");
+      a.addEventListener("click", (click) => {
+        click.preventDefault();
+        frame.contentWindow.postMessage({ type: "devshop:navigate", href: item.href }, appOrigin);
+      });
+      li.append(a);
+      return li;
+    }));
+  }
+  if (message.type === "devshop:location" && typeof message.path === "string") {
+    const path = message.path.replace(/^\\/app/, "").replace(/[?&](embedded|host|id_token|locale|shop|timestamp|hmac|session)=[^&]*/g, "");
+    history.replaceState(null, "", ${JSON.stringify(base)} + path.split("?")[0]);
+  }
+});
+</script></body></html>`;
+}

@@ -1,0 +1,622 @@
+/**
+ * The Admin GraphQL fields the simulator serves, from the shop's state, with
+ * Shopify's rules: a code is unique per shop (case-insensitive), a customer
+ * context names real customers, metafieldsSet takes at most 25 inputs and no
+ * blank value, a Flow trigger handle must belong to one of the app's
+ * extensions, one bulk query runs at a time. Objects carry only the fields
+ * served; anything else fails by name (admin-api.ts).
+ */
+import { createHash } from "node:crypto";
+import { execute, GraphQLError, parse, type GraphQLFieldResolver } from "graphql";
+import { adminSchema } from "./admin-schema";
+import { flowTriggerExtensions } from "./app-config";
+import { currentTotals, lineNet, money, originalTotals } from "./order-math";
+import {
+  gid,
+  idOf,
+  type Customer,
+  type DevshopState,
+  type Discount,
+  type Order,
+  type ShopState,
+} from "./state";
+
+type Args = Record<string, unknown>;
+
+/** Serves a field from the object's own property (a function is called with the arguments); else fails by name. */
+export const servedOrFail: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+  if (source && typeof source === "object" && info.fieldName in source) {
+    const value = (source as Record<string, unknown>)[info.fieldName];
+    return typeof value === "function"
+      ? (value as (a: unknown, c: unknown) => unknown)(args, context)
+      : value;
+  }
+  throw new GraphQLError(`devshop does not serve ${info.parentType.name}.${info.fieldName}`, {
+    extensions: { code: "NOT_SERVED_BY_DEVSHOP" },
+  });
+};
+
+const numericId = (text: string) =>
+  String(parseInt(createHash("sha1").update(text).digest("hex").slice(0, 12), 16));
+type UserError = { field: string[] | null; message: string; code?: string };
+
+const moneyBag = (cents: number, currency: string) => ({
+  shopMoney: { amount: money(cents), currencyCode: currency },
+  presentmentMoney: { amount: money(cents), currencyCode: currency },
+});
+
+function connection<T>(items: T[], args: Args) {
+  const first = typeof args.first === "number" ? args.first : items.length;
+  const start = typeof args.after === "string" ? Number(args.after) + 1 : 0;
+  const page = items.slice(start, start + first);
+  return {
+    nodes: page,
+    edges: page.map((node, index) => ({ node, cursor: String(start + index) })),
+    pageInfo: {
+      hasNextPage: start + first < items.length,
+      hasPreviousPage: start > 0,
+      startCursor: page.length ? String(start) : null,
+      endCursor: page.length ? String(start + page.length - 1) : null,
+    },
+  };
+}
+
+function metafieldView(shop: ShopState, ownerId: string) {
+  const of = (namespace: unknown, key: unknown) => {
+    const found = shop.metafields[`${ownerId}|${String(namespace)}|${String(key)}`];
+    return found
+      ? {
+          id: gid("Metafield", numericId(`${ownerId}|${found.namespace}|${found.key}`)),
+          ...found,
+          jsonValue: found.type === "json" ? JSON.parse(found.value) : found.value,
+        }
+      : null;
+  };
+  return {
+    metafield: (args: Args) => of(args.namespace, args.key),
+    metafields: (args: Args) =>
+      connection(
+        Object.values(shop.metafields)
+          .filter(
+            (m) => m.ownerId === ownerId && (args.namespace === undefined || m.namespace === args.namespace),
+          )
+          .map((m) => of(m.namespace, m.key)),
+        args,
+      ),
+  };
+}
+
+export function customerView(shop: ShopState, customer: Customer) {
+  const orders = Object.values(shop.orders).filter((o) => o.customerId === customer.id && !o.test);
+  const id = gid("Customer", customer.id);
+  return {
+    __typename: "Customer",
+    id,
+    legacyResourceId: customer.id,
+    email: customer.email,
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    displayName: `${customer.firstName} ${customer.lastName}`.trim() || customer.email,
+    phone: customer.phone,
+    tags: customer.tags,
+    state: customer.state.toUpperCase(),
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+    numberOfOrders: String(orders.length),
+    amountSpent: moneyBag(
+      orders.reduce((sum, o) => sum + currentTotals(o).total, 0),
+      shop.currencyCode,
+    ).shopMoney,
+    defaultEmailAddress: { emailAddress: customer.email },
+    ...metafieldView(shop, id),
+  };
+}
+
+export function orderView(shop: ShopState, order: Order) {
+  const c = shop.currencyCode;
+  const original = originalTotals(order);
+  const current = currentTotals(order);
+  const customer = order.customerId ? shop.customers[order.customerId] : undefined;
+  return {
+    __typename: "Order",
+    id: gid("Order", order.id),
+    legacyResourceId: order.id,
+    name: `#${order.number}`,
+    createdAt: order.createdAt,
+    processedAt: order.processedAt,
+    updatedAt: order.updatedAt,
+    cancelledAt: order.cancelledAt,
+    test: order.test,
+    currencyCode: c,
+    presentmentCurrencyCode: c,
+    taxesIncluded: false,
+    displayFinancialStatus: order.financialStatus.toUpperCase(),
+    email: customer?.email ?? null,
+    customer: customer ? customerView(shop, customer) : null,
+    discountCodes: order.discountCodes.map((d) => d.code),
+    discountCode: order.discountCodes[0]?.code ?? null,
+    subtotalPriceSet: moneyBag(original.subtotal, c),
+    currentSubtotalPriceSet: moneyBag(current.subtotal, c),
+    totalTaxSet: moneyBag(original.tax, c),
+    currentTotalTaxSet: moneyBag(current.tax, c),
+    totalPriceSet: moneyBag(original.total, c),
+    currentTotalPriceSet: moneyBag(current.total, c),
+    totalDiscountsSet: moneyBag(original.discounts, c),
+    currentTotalDiscountsSet: moneyBag(current.discounts, c),
+    totalShippingPriceSet: moneyBag(order.shipping, c),
+    totalTipReceivedSet: moneyBag(0, c),
+    totalRefundedSet: moneyBag(original.total - current.total, c),
+    lineItems: (args: Args) =>
+      connection(
+        order.lines.map((line) => ({
+          __typename: "LineItem",
+          id: gid("LineItem", line.id),
+          name: line.title,
+          title: line.title,
+          quantity: line.quantity,
+          currentQuantity: line.currentQuantity,
+          isGiftCard: line.giftCard,
+          originalUnitPriceSet: moneyBag(line.price, c),
+          discountedTotalSet: moneyBag(lineNet(line, line.quantity), c),
+          totalDiscountSet: moneyBag(line.discount, c),
+          discountAllocations: line.discount ? [{ allocatedAmountSet: moneyBag(line.discount, c) }] : [],
+        })),
+        args,
+      ),
+    refunds: order.refunds.map((refund) => ({
+      __typename: "Refund",
+      id: gid("Refund", refund.id),
+      createdAt: refund.createdAt,
+      refundLineItems: (args: Args) =>
+        connection(
+          refund.lines.map((line) => ({
+            quantity: line.quantity,
+            subtotalSet: moneyBag(line.subtotal, c),
+            totalTaxSet: moneyBag(line.tax, c),
+            lineItem: {
+              id: gid("LineItem", line.lineItemId),
+              isGiftCard: order.lines.find((l) => l.id === line.lineItemId)?.giftCard ?? false,
+            },
+          })),
+          args,
+        ),
+      refundShippingLines: (args: Args) =>
+        connection(refund.shipping ? [{ subtotalAmountSet: moneyBag(refund.shipping, c) }] : [], args),
+    })),
+  };
+}
+
+function discountView(discount: Discount) {
+  const status = (now: Date) =>
+    discount.endsAt && Date.parse(discount.endsAt) <= now.getTime()
+      ? "EXPIRED"
+      : Date.parse(discount.startsAt) > now.getTime()
+        ? "SCHEDULED"
+        : "ACTIVE";
+  return {
+    __typename: "DiscountCodeNode",
+    id: discount.id,
+    codeDiscount: {
+      __typename: discount.kind === "basic" ? "DiscountCodeBasic" : "DiscountCodeFreeShipping",
+      title: discount.title,
+      startsAt: discount.startsAt,
+      endsAt: discount.endsAt,
+      status: status(new Date()),
+      usageLimit: discount.usageLimit,
+      asyncUsageCount: discount.usedBy.length,
+      appliesOncePerCustomer: discount.appliesOncePerCustomer,
+    },
+  };
+}
+
+/** Orders matching Shopify's search syntax, for the fields Regulars filters on. */
+function matchesOrderQuery(order: Order, query: string): boolean {
+  for (const term of query.split(/\s+(?:AND\s+)?/).filter(Boolean)) {
+    const match = /^(created_at|processed_at|updated_at):(>=|<=|>|<)?(.+)$/.exec(term);
+    if (match) {
+      const value = Date.parse(match[3]!.replace(/^['"]|['"]$/g, ""));
+      const field =
+        match[1] === "created_at"
+          ? order.createdAt
+          : match[1] === "updated_at"
+            ? order.updatedAt
+            : order.processedAt;
+      const at = Date.parse(field);
+      const op = match[2] ?? "=";
+      if (Number.isNaN(value)) continue;
+      if (op === ">=" && !(at >= value)) return false;
+      if (op === "<=" && !(at <= value)) return false;
+      if (op === ">" && !(at > value)) return false;
+      if (op === "<" && !(at < value)) return false;
+      continue;
+    }
+    const status = /^financial_status:(\w+)$/.exec(term);
+    if (status && order.financialStatus !== status[1]!.toLowerCase()) return false;
+    const test = /^test:(true|false)$/.exec(term);
+    if (test && String(order.test) !== test[1]) return false;
+  }
+  return true;
+}
+
+/** A bulk query's result as JSONL: each connection node a line, nested ones with __parentId. */
+export function flattenBulk(data: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const isConnection = (value: unknown): value is { edges?: { node: unknown }[]; nodes?: unknown[] } =>
+    Boolean(value && typeof value === "object" && ("edges" in value || "nodes" in value));
+  const walk = (node: Record<string, unknown>, parentId: string | null) => {
+    const own: Record<string, unknown> = {};
+    const children: Record<string, unknown>[] = [];
+    for (const [key, value] of Object.entries(node)) {
+      if (isConnection(value)) {
+        for (const child of value.edges?.map((e) => e.node) ?? value.nodes ?? [])
+          children.push(child as Record<string, unknown>);
+      } else own[key] = value;
+    }
+    lines.push(JSON.stringify(parentId ? { ...own, __parentId: parentId } : own));
+    for (const child of children) walk(child, typeof node.id === "string" ? node.id : null);
+  };
+  for (const value of Object.values(data)) {
+    if (!isConnection(value)) continue;
+    for (const node of value.edges?.map((e) => e.node) ?? value.nodes ?? [])
+      walk(node as Record<string, unknown>, null);
+  }
+  return lines;
+}
+
+export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Date, origin: string) {
+  const customerByGid = (id: unknown) => shop.customers[idOf(String(id))];
+  const tagged = (id: unknown, change: (customer: Customer) => void) => {
+    const customer = customerByGid(id);
+    if (!customer || !String(id).startsWith("gid://shopify/Customer/")) {
+      return { node: null, userErrors: [{ field: ["id"], message: "Customer does not exist" }] };
+    }
+    change(customer);
+    customer.updatedAt = clock().toISOString();
+    return { node: customerView(shop, customer), userErrors: [] };
+  };
+  const createDiscount = (kind: Discount["kind"], input: Args) => {
+    const errors: UserError[] = [];
+    const code = String(input.code ?? "").trim();
+    const customers = (
+      (input.context as { customers?: { add?: string[] } } | undefined)?.customers?.add ?? []
+    ).map(String);
+    if (!code) errors.push({ field: ["code"], code: "BLANK", message: "Code can't be blank" });
+    if (code.length > 255) errors.push({ field: ["code"], code: "TOO_LONG", message: "Code is too long" });
+    if (Object.values(shop.discounts).some((d) => d.code.toLowerCase() === code.toLowerCase())) {
+      errors.push({
+        field: ["code"],
+        code: "TAKEN",
+        message: "Code must be unique. Please try a different code.",
+      });
+    }
+    if (customers.some((c) => !customerByGid(c))) {
+      errors.push({
+        field: ["context", "customers", "add"],
+        code: "INVALID",
+        message: "Customer does not exist",
+      });
+    }
+    const startsAt = String(input.startsAt ?? clock().toISOString());
+    const endsAt = input.endsAt ? String(input.endsAt) : null;
+    if (endsAt && Date.parse(endsAt) <= Date.parse(startsAt)) {
+      errors.push({ field: ["endsAt"], code: "INVALID", message: "End date must be after the start date" });
+    }
+    const value = (
+      input.customerGets as
+        { value?: { percentage?: number; discountAmount?: { amount: string } } } | undefined
+    )?.value;
+    if (kind === "basic" && !value?.percentage && !value?.discountAmount) {
+      errors.push({ field: ["customerGets", "value"], code: "BLANK", message: "Value can't be blank" });
+    }
+    if (value?.percentage !== undefined && (value.percentage <= 0 || value.percentage > 1)) {
+      errors.push({
+        field: ["customerGets", "value", "percentage"],
+        code: "INVALID",
+        message: "Percentage must be between 0 and 1",
+      });
+    }
+    if (errors.length) return { codeDiscountNode: null, userErrors: errors };
+    const minimum = (
+      input.minimumRequirement as { subtotal?: { greaterThanOrEqualToSubtotal: string } } | undefined
+    )?.subtotal;
+    const discount: Discount = {
+      id: gid("DiscountCodeNode", state.id()),
+      code,
+      kind,
+      title: String(input.title ?? code),
+      startsAt,
+      endsAt,
+      customerIds: customers.map(idOf),
+      usageLimit: typeof input.usageLimit === "number" ? input.usageLimit : null,
+      appliesOncePerCustomer: Boolean(input.appliesOncePerCustomer),
+      percentage: value?.percentage ?? null,
+      amount: value?.discountAmount ? Math.round(Number(value.discountAmount.amount) * 100) : null,
+      minimumSubtotal: minimum ? Math.round(Number(minimum.greaterThanOrEqualToSubtotal) * 100) : null,
+      usedBy: [],
+      createdAt: clock().toISOString(),
+    };
+    shop.discounts[discount.id] = discount;
+    return { codeDiscountNode: discountView(discount), userErrors: [] };
+  };
+  const runningBulk = () =>
+    Object.values(shop.bulkOperations).find((op) => op.status === "CREATED" || op.status === "RUNNING");
+  const bulkView = (op: (typeof shop.bulkOperations)[string] | undefined) =>
+    op
+      ? {
+          id: op.id,
+          status: op.status,
+          errorCode: op.status === "FAILED" ? "INTERNAL_SERVER_ERROR" : null,
+          createdAt: op.createdAt,
+          completedAt: op.completedAt,
+          objectCount: String(op.objectCount),
+          rootObjectCount: String(op.lines.filter((l) => !l.includes('"__parentId"')).length),
+          fileSize: op.status === "COMPLETED" ? String(op.lines.join("\n").length) : null,
+          url:
+            op.status === "COMPLETED" && op.lines.length
+              ? `${origin}/devshop/bulk/${idOf(op.id)}.jsonl`
+              : null,
+          partialDataUrl: null,
+          query: op.query,
+          type: "QUERY",
+        }
+      : null;
+
+  const customersList = () => Object.values(shop.customers).sort((a, b) => Number(a.id) - Number(b.id));
+  const ordersList = () => Object.values(shop.orders).sort((a, b) => Number(a.id) - Number(b.id));
+
+  const root: Record<string, unknown> = {
+    shop: {
+      id: gid("Shop", "1"),
+      name: shop.name,
+      email: shop.email,
+      myshopifyDomain: shop.domain,
+      currencyCode: shop.currencyCode,
+      ianaTimezone: shop.ianaTimezone,
+      plan: { shopifyPlus: shop.shopifyPlus, partnerDevelopment: true, displayName: "Development" },
+    },
+    currentAppInstallation: { id: shop.installation.id, ...metafieldView(shop, shop.installation.id) },
+    customer: (args: Args) => {
+      const customer = customerByGid(args.id);
+      return customer ? customerView(shop, customer) : null;
+    },
+    customers: (args: Args) => {
+      const email = /email:["']?([^"'\s]+)["']?/.exec(String(args.query ?? ""))?.[1]?.toLowerCase();
+      return connection(
+        customersList()
+          .filter((c) => !email || c.email === email)
+          .map((c) => customerView(shop, c)),
+        args,
+      );
+    },
+    order: (args: Args) => {
+      const order = shop.orders[idOf(String(args.id))];
+      return order ? orderView(shop, order) : null;
+    },
+    orders: (args: Args) =>
+      connection(
+        ordersList()
+          .filter((o) => !args.query || matchesOrderQuery(o, String(args.query)))
+          .map((o) => orderView(shop, o)),
+        args,
+      ),
+    codeDiscountNodeByCode: (args: Args) => {
+      const found = Object.values(shop.discounts).find(
+        (d) => d.code.toLowerCase() === String(args.code).toLowerCase(),
+      );
+      return found ? discountView(found) : null;
+    },
+    codeDiscountNode: (args: Args) =>
+      shop.discounts[String(args.id)] ? discountView(shop.discounts[String(args.id)]!) : null,
+    bulkOperation: (args: Args) => bulkView(shop.bulkOperations[String(args.id)]),
+    currentBulkOperation: () =>
+      bulkView(Object.values(shop.bulkOperations).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]),
+
+    tagsAdd: (args: Args) =>
+      tagged(args.id, (c) => {
+        for (const tag of args.tags as string[]) if (!c.tags.includes(tag.trim())) c.tags.push(tag.trim());
+      }),
+    tagsRemove: (args: Args) =>
+      tagged(args.id, (c) => {
+        c.tags = c.tags.filter((tag) => !(args.tags as string[]).includes(tag));
+      }),
+    metafieldsSet: (args: Args) => {
+      const inputs = args.metafields as {
+        ownerId: string;
+        namespace?: string;
+        key: string;
+        type?: string;
+        value: string;
+      }[];
+      const errors: UserError[] = [];
+      if (inputs.length > 25) {
+        errors.push({
+          field: ["metafields"],
+          code: "LESS_THAN_OR_EQUAL_TO",
+          message: "Exceeded the maximum metafields input limit of 25.",
+        });
+      }
+      inputs.forEach((m, i) => {
+        const owner =
+          m.ownerId === shop.installation.id ||
+          (m.ownerId.startsWith("gid://shopify/Customer/") && customerByGid(m.ownerId));
+        if (!owner)
+          errors.push({
+            field: ["metafields", String(i), "ownerId"],
+            code: "INVALID",
+            message: "Owner does not exist",
+          });
+        if (m.value === "")
+          errors.push({
+            field: ["metafields", String(i), "value"],
+            code: "BLANK",
+            message: "Value can't be blank.",
+          });
+        if (m.type === "number_integer" && !/^-?\d+$/.test(m.value)) {
+          errors.push({
+            field: ["metafields", String(i), "value"],
+            code: "INVALID_VALUE",
+            message: "Value must be an integer.",
+          });
+        }
+        if (m.type === "json") {
+          try {
+            JSON.parse(m.value);
+          } catch {
+            errors.push({
+              field: ["metafields", String(i), "value"],
+              code: "INVALID_VALUE",
+              message: "Value must be valid JSON.",
+            });
+          }
+        }
+      });
+      if (errors.length) return { metafields: [], userErrors: errors };
+      const now = clock().toISOString();
+      for (const m of inputs) {
+        const namespace = m.namespace ?? "$app";
+        const key = `${m.ownerId}|${namespace}|${m.key}`;
+        shop.metafields[key] = {
+          ownerId: m.ownerId,
+          namespace,
+          key: m.key,
+          type: m.type ?? shop.metafields[key]?.type ?? "single_line_text_field",
+          value: m.value,
+          updatedAt: now,
+        };
+      }
+      return {
+        metafields: inputs.map((m) => ({ key: m.key, namespace: m.namespace ?? "$app", value: m.value })),
+        userErrors: [],
+      };
+    },
+    metafieldDefinitionCreate: (args: Args) => {
+      const d = args.definition as {
+        ownerType: string;
+        namespace: string;
+        key: string;
+        name: string;
+        type: string;
+      };
+      if (
+        shop.metafieldDefinitions.some(
+          (x) => x.ownerType === d.ownerType && x.namespace === d.namespace && x.key === d.key,
+        )
+      ) {
+        return {
+          createdDefinition: null,
+          userErrors: [
+            {
+              field: ["definition", "key"],
+              code: "TAKEN",
+              message: "Key is in use for this namespace and owner type.",
+            },
+          ],
+        };
+      }
+      shop.metafieldDefinitions.push({
+        ownerType: d.ownerType,
+        namespace: d.namespace,
+        key: d.key,
+        name: d.name,
+        type: d.type,
+      });
+      return { createdDefinition: { id: gid("MetafieldDefinition", state.id()) }, userErrors: [] };
+    },
+    discountCodeBasicCreate: (args: Args) => createDiscount("basic", args.basicCodeDiscount as Args),
+    discountCodeFreeShippingCreate: (args: Args) =>
+      createDiscount("freeShipping", args.freeShippingCodeDiscount as Args),
+    discountCodeDelete: (args: Args) => {
+      const id = String(args.id);
+      if (!shop.discounts[id]) {
+        return {
+          deletedCodeDiscountId: null,
+          userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist" }],
+        };
+      }
+      delete shop.discounts[id];
+      return { deletedCodeDiscountId: id, userErrors: [] };
+    },
+    flowTriggerReceive: (args: Args) => {
+      const extension = flowTriggerExtensions().find((e) => e.handle === args.handle);
+      if (!extension)
+        return { userErrors: [{ field: ["handle"], message: `Trigger ${String(args.handle)} not found` }] };
+      const payload = (args.payload ?? {}) as Record<string, unknown>;
+      const missing = extension.payloadKeys.filter((key) => !(key in payload));
+      if (missing.length) {
+        return { userErrors: [{ field: ["payload"], message: `Payload is missing ${missing.join(", ")}` }] };
+      }
+      shop.flowReceipts.push({ handle: String(args.handle), payload, at: clock().toISOString() });
+      return { userErrors: [] };
+    },
+    bulkOperationRunQuery: async (args: Args) => {
+      if (runningBulk()) {
+        return {
+          bulkOperation: null,
+          userErrors: [
+            {
+              field: ["query"],
+              code: "OPERATION_IN_PROGRESS",
+              message: "A bulk query operation for this app and shop is already in progress.",
+            },
+          ],
+        };
+      }
+      const id = gid("BulkOperation", state.id());
+      const op = {
+        id,
+        query: String(args.query),
+        status: "RUNNING" as const,
+        createdAt: clock().toISOString(),
+        completedAt: null,
+        objectCount: 0,
+        lines: [] as string[],
+      };
+      shop.bulkOperations[id] = op;
+      let result;
+      try {
+        result = await execute({
+          schema: adminSchema(),
+          document: parse(op.query),
+          rootValue: adminRoot(state, shop, clock, origin),
+          fieldResolver: servedOrFail,
+        });
+      } catch (error) {
+        delete shop.bulkOperations[id];
+        return {
+          bulkOperation: null,
+          userErrors: [{ field: ["query"], code: "INVALID", message: (error as Error).message }],
+        };
+      }
+      if (result.errors?.length) {
+        delete shop.bulkOperations[id];
+        return {
+          bulkOperation: null,
+          userErrors: result.errors.map((e) => ({ field: ["query"], code: "INVALID", message: e.message })),
+        };
+      }
+      // The work runs "in the background": the answer says RUNNING; the next poll sees COMPLETED.
+      const lines = flattenBulk((result.data ?? {}) as Record<string, unknown>);
+      setTimeout(() => {
+        Object.assign(op, {
+          status: "COMPLETED",
+          completedAt: clock().toISOString(),
+          objectCount: lines.length,
+          lines,
+        });
+        state.changed();
+      }, 50).unref();
+      return { bulkOperation: bulkView(op), userErrors: [] };
+    },
+    bulkOperationCancel: (args: Args) => {
+      const op = shop.bulkOperations[String(args.id)];
+      if (!op)
+        return {
+          bulkOperation: null,
+          userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }],
+        };
+      if (op.status === "RUNNING" || op.status === "CREATED") op.status = "CANCELED";
+      return { bulkOperation: bulkView(op), userErrors: [] };
+    },
+  };
+  return root;
+}

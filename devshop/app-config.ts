@@ -1,0 +1,78 @@
+/**
+ * The app's configuration as Shopify reads it: shopify.app.toml (webhook
+ * subscriptions, app proxy, scopes) and the extensions in extensions/ (Flow
+ * triggers, the theme app extension).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "smol-toml";
+
+export interface FlowTriggerExtension {
+  folder: string;
+  handle: string;
+  name: string;
+  /** Payload keys: customer_id for the customer reference, then each custom field's key. */
+  payloadKeys: string[];
+}
+
+type ExtensionToml = {
+  extensions?: { type: string; handle: string; name: string }[];
+  settings?: { fields?: { type: string; key?: string }[] };
+};
+
+export function flowTriggerExtensions(root = "extensions"): FlowTriggerExtension[] {
+  return readdirSync(root)
+    .map((folder) => ({ folder, file: path.join(root, folder, "shopify.extension.toml") }))
+    .map(({ folder, file }) => ({
+      folder,
+      toml: parse(readFileSync(file, "utf8")) as unknown as ExtensionToml,
+    }))
+    .filter(({ toml }) => (toml.extensions ?? []).some((extension) => extension.type === "flow_trigger"))
+    .map(({ folder, toml }) => ({
+      folder,
+      handle: toml.extensions![0]!.handle,
+      name: toml.extensions![0]!.name,
+      payloadKeys: (toml.settings?.fields ?? []).map((field) =>
+        field.type === "customer_reference" ? "customer_id" : field.key!,
+      ),
+    }));
+}
+
+export interface AppConfig {
+  handle: string;
+  scopes: string;
+  /** topic → path on the app, e.g. orders/paid → /webhooks/orders/paid. */
+  webhooks: Map<string, string>;
+  webhookApiVersion: string;
+  proxy: { url: string; prefix: string; subpath: string };
+}
+
+type AppToml = {
+  handle: string;
+  access_scopes: { scopes: string };
+  webhooks: {
+    api_version: string;
+    subscriptions: { topics?: string[]; compliance_topics?: string[]; uri: string }[];
+  };
+  app_proxy: { url: string; prefix: string; subpath: string };
+};
+
+export function readAppConfig(file = "shopify.app.toml"): AppConfig {
+  const toml = parse(readFileSync(file, "utf8")) as unknown as AppToml;
+  const webhooks = new Map<string, string>();
+  for (const subscription of toml.webhooks.subscriptions) {
+    for (const topic of [...(subscription.topics ?? []), ...(subscription.compliance_topics ?? [])]) {
+      webhooks.set(topic, subscription.uri);
+    }
+  }
+  return {
+    handle: toml.handle,
+    scopes: toml.access_scopes.scopes,
+    webhooks,
+    webhookApiVersion: toml.webhooks.api_version,
+    proxy: toml.app_proxy,
+  };
+}
+
+/** The theme app extension's folder (blocks, snippets, assets, locales). */
+export const THEME_EXTENSION = path.resolve("extensions/regulars-theme");

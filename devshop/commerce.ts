@@ -1,0 +1,302 @@
+/**
+ * What happens in a shop: customers sign up, orders are placed (with a
+ * discount code, honoured only as Shopify would), paid, refunded, cancelled
+ * and edited. Each change is applied to the state and hands the webhook
+ * topics Shopify would send, with their bodies, to `deliver`.
+ */
+import { allocate, currentTotals, originalTotals } from "./order-math";
+import { customerPayload, orderPayload, refundLineAmounts, refundPayload } from "./payloads";
+import type { Cents, Customer, Discount, DevshopState, Order, OrderLine, Refund, ShopState } from "./state";
+
+export class DevshopError extends Error {
+  constructor(
+    message: string,
+    readonly status = 422,
+  ) {
+    super(message);
+    this.name = "DevshopError";
+  }
+}
+
+export type Deliver = (shop: ShopState, topic: string, payload: unknown) => void;
+
+export interface PlaceOrderInput {
+  customerId: string | null;
+  lines: { productId: string; quantity: number }[];
+  discountCode?: string | null;
+  shipping?: Cents;
+  taxRate?: number;
+  paid?: boolean;
+  test?: boolean;
+  /** When the order was placed (history seeding); default now. */
+  at?: Date;
+}
+
+export class Commerce {
+  constructor(
+    private readonly state: DevshopState,
+    private readonly deliver: Deliver,
+    private readonly clock: () => Date,
+  ) {}
+
+  private stamp(at?: Date, previous?: string): string {
+    let time = (at ?? this.clock()).getTime();
+    if (previous && Date.parse(previous) >= time) time = Date.parse(previous) + 1000;
+    return new Date(time).toISOString();
+  }
+
+  createCustomer(
+    shop: ShopState,
+    input: { email: string; firstName: string; lastName: string; phone?: string | null; at?: Date },
+  ): Customer {
+    const email = input.email.trim().toLowerCase();
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new DevshopError(`Email is invalid: ${input.email}`);
+    if (Object.values(shop.customers).some((c) => c.email === email)) {
+      throw new DevshopError("Email has already been taken");
+    }
+    const at = this.stamp(input.at);
+    const customer: Customer = {
+      id: this.state.id(),
+      email,
+      firstName: input.firstName.trim(),
+      lastName: input.lastName.trim(),
+      phone: input.phone ?? null,
+      tags: [],
+      createdAt: at,
+      updatedAt: at,
+      state: "enabled",
+    };
+    shop.customers[customer.id] = customer;
+    this.state.changed();
+    this.deliver(shop, "customers/create", customerPayload(shop, customer));
+    return customer;
+  }
+
+  updateCustomer(
+    shop: ShopState,
+    customerId: string,
+    change: Partial<Pick<Customer, "email" | "firstName" | "lastName">>,
+  ) {
+    const customer = this.customer(shop, customerId);
+    Object.assign(customer, change, { updatedAt: this.stamp(undefined, customer.updatedAt) });
+    this.state.changed();
+    this.deliver(shop, "customers/update", customerPayload(shop, customer));
+    return customer;
+  }
+
+  customer(shop: ShopState, id: string): Customer {
+    const customer = shop.customers[id];
+    if (!customer) throw new DevshopError(`Customer ${id} not found`, 404);
+    return customer;
+  }
+
+  order(shop: ShopState, id: string): Order {
+    const order = shop.orders[id];
+    if (!order) throw new DevshopError(`Order ${id} not found`, 404);
+    return order;
+  }
+
+  /** The discount a code gives this customer on these lines, or why Shopify would refuse it. */
+  private applicableDiscount(
+    shop: ShopState,
+    code: string,
+    customerId: string | null,
+    lines: OrderLine[],
+    at: Date,
+  ): Discount {
+    const discount = Object.values(shop.discounts).find(
+      (d) => d.code.toLowerCase() === code.trim().toLowerCase(),
+    );
+    if (!discount) throw new DevshopError(`Discount code ${code} is not valid`);
+    if (Date.parse(discount.startsAt) > at.getTime())
+      throw new DevshopError(`Discount code ${code} is not active yet`);
+    if (discount.endsAt && Date.parse(discount.endsAt) <= at.getTime()) {
+      throw new DevshopError(`Discount code ${code} has expired`);
+    }
+    if (discount.customerIds.length > 0 && (!customerId || !discount.customerIds.includes(customerId))) {
+      throw new DevshopError(`Discount code ${code} is not valid for this customer`);
+    }
+    if (discount.usageLimit !== null && discount.usedBy.length >= discount.usageLimit) {
+      throw new DevshopError(`Discount code ${code} has already been used`);
+    }
+    if (
+      discount.appliesOncePerCustomer &&
+      customerId &&
+      discount.usedBy.some((u) => u.customerId === customerId)
+    ) {
+      throw new DevshopError(`Discount code ${code} has already been used`);
+    }
+    const subtotal = lines.filter((l) => !l.giftCard).reduce((sum, l) => sum + l.price * l.quantity, 0);
+    if (discount.minimumSubtotal !== null && subtotal < discount.minimumSubtotal) {
+      throw new DevshopError(
+        `Discount code ${code} needs a subtotal of at least ${(discount.minimumSubtotal / 100).toFixed(2)}`,
+      );
+    }
+    return discount;
+  }
+
+  placeOrder(shop: ShopState, input: PlaceOrderInput): Order {
+    if (input.customerId) this.customer(shop, input.customerId);
+    if (input.lines.length === 0) throw new DevshopError("An order needs at least one line item");
+    const at = input.at ?? this.clock();
+    const lines: OrderLine[] = input.lines.map((line) => {
+      const product = shop.products[line.productId];
+      if (!product) throw new DevshopError(`Product ${line.productId} not found`);
+      if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > 100) {
+        throw new DevshopError("Quantity must be between 1 and 100");
+      }
+      return {
+        id: this.state.id(),
+        productId: product.id,
+        title: product.title,
+        price: product.price,
+        quantity: line.quantity,
+        currentQuantity: line.quantity,
+        giftCard: product.giftCard,
+        discount: 0,
+      };
+    });
+    let shipping = input.shipping ?? 800;
+    const discountCodes: Order["discountCodes"] = [];
+    const discount = input.discountCode
+      ? this.applicableDiscount(shop, input.discountCode, input.customerId, lines, at)
+      : null;
+    if (discount?.kind === "freeShipping") {
+      discountCodes.push({ code: discount.code, amount: shipping, type: "shipping" });
+      shipping = 0;
+    } else if (discount) {
+      const base = lines.filter((l) => !l.giftCard).reduce((sum, l) => sum + l.price * l.quantity, 0);
+      const amount =
+        discount.percentage !== null
+          ? Math.round(base * discount.percentage)
+          : Math.min(discount.amount ?? 0, base);
+      allocate(lines, amount);
+      discountCodes.push({
+        code: discount.code,
+        amount,
+        type: discount.percentage !== null ? "percentage" : "fixed_amount",
+      });
+    }
+    const stamp = this.stamp(at);
+    const order: Order = {
+      id: this.state.id(),
+      number: shop.nextOrderNumber++,
+      customerId: input.customerId,
+      createdAt: stamp,
+      processedAt: stamp,
+      updatedAt: stamp,
+      financialStatus: "pending",
+      cancelledAt: null,
+      test: input.test ?? false,
+      lines,
+      shipping,
+      taxRate: input.taxRate ?? 0.2,
+      discountCodes,
+      refunds: [],
+    };
+    shop.orders[order.id] = order;
+    discount?.usedBy.push({ orderId: order.id, customerId: input.customerId });
+    this.state.changed();
+    if (input.paid ?? true) this.pay(shop, order.id, at);
+    return order;
+  }
+
+  pay(shop: ShopState, orderId: string, at?: Date): Order {
+    const order = this.order(shop, orderId);
+    if (order.financialStatus !== "pending") throw new DevshopError(`Order ${order.number} is already paid`);
+    order.financialStatus = "paid";
+    order.updatedAt = this.stamp(at, order.updatedAt);
+    this.state.changed();
+    this.deliver(shop, "orders/paid", orderPayload(shop, order));
+    this.deliver(shop, "orders/updated", orderPayload(shop, order));
+    return order;
+  }
+
+  refund(
+    shop: ShopState,
+    orderId: string,
+    input: { lines: { lineItemId: string; quantity: number }[]; shipping?: boolean; at?: Date },
+  ): Refund {
+    const order = this.order(shop, orderId);
+    if (order.financialStatus === "pending") throw new DevshopError("An unpaid order cannot be refunded");
+    const shippingLeft = order.shipping - order.refunds.reduce((sum, r) => sum + r.shipping, 0);
+    const refund: Refund = {
+      id: this.state.id(),
+      createdAt: this.stamp(input.at, order.updatedAt),
+      lines: [],
+      shipping: input.shipping ? shippingLeft : 0,
+    };
+    for (const requested of input.lines) {
+      const line = order.lines.find((l) => l.id === requested.lineItemId);
+      if (!line) throw new DevshopError(`Order ${order.number} has no line item ${requested.lineItemId}`);
+      if (
+        !Number.isInteger(requested.quantity) ||
+        requested.quantity < 1 ||
+        requested.quantity > line.currentQuantity
+      ) {
+        throw new DevshopError(`Can refund at most ${line.currentQuantity} of ${line.title}`);
+      }
+    }
+    if (input.lines.length === 0 && refund.shipping === 0) throw new DevshopError("Nothing to refund");
+    for (const requested of input.lines) {
+      const line = order.lines.find((l) => l.id === requested.lineItemId)!;
+      refund.lines.push({
+        lineItemId: line.id,
+        quantity: requested.quantity,
+        ...refundLineAmounts(order, line.id, requested.quantity),
+      });
+      line.currentQuantity -= requested.quantity;
+    }
+    order.refunds.push(refund);
+    order.financialStatus = currentTotals(order).total <= 0 ? "refunded" : "partially_refunded";
+    order.updatedAt = refund.createdAt;
+    this.state.changed();
+    this.deliver(shop, "refunds/create", refundPayload(shop, order, refund));
+    this.deliver(shop, "orders/updated", orderPayload(shop, order));
+    return refund;
+  }
+
+  cancel(shop: ShopState, orderId: string, at?: Date): Order {
+    const order = this.order(shop, orderId);
+    if (order.cancelledAt) throw new DevshopError(`Order ${order.number} is already cancelled`);
+    const remaining = order.lines.filter((l) => l.currentQuantity > 0);
+    if (order.financialStatus !== "pending" && (remaining.length > 0 || currentTotals(order).total > 0)) {
+      this.refund(shop, orderId, {
+        lines: remaining.map((l) => ({ lineItemId: l.id, quantity: l.currentQuantity })),
+        shipping: true,
+        at,
+      });
+    }
+    order.cancelledAt = this.stamp(at, order.updatedAt);
+    order.updatedAt = order.cancelledAt;
+    this.state.changed();
+    this.deliver(shop, "orders/cancelled", orderPayload(shop, order));
+    this.deliver(shop, "orders/updated", orderPayload(shop, order));
+    return order;
+  }
+
+  /** An order edit: a line's quantity changes (Shopify's orderEditSetQuantity). */
+  edit(shop: ShopState, orderId: string, input: { lineItemId: string; quantity: number; at?: Date }): Order {
+    const order = this.order(shop, orderId);
+    if (order.cancelledAt) throw new DevshopError("A cancelled order cannot be edited");
+    const line = order.lines.find((l) => l.id === input.lineItemId);
+    if (!line) throw new DevshopError(`Order ${order.number} has no line item ${input.lineItemId}`);
+    if (!Number.isInteger(input.quantity) || input.quantity < 0 || input.quantity > 100) {
+      throw new DevshopError("Quantity must be between 0 and 100");
+    }
+    const refunded = line.quantity - line.currentQuantity;
+    const perUnitDiscount = line.quantity ? line.discount / line.quantity : 0;
+    line.quantity = input.quantity + refunded;
+    line.discount = Math.round(perUnitDiscount * line.quantity);
+    line.currentQuantity = input.quantity;
+    order.updatedAt = this.stamp(input.at, order.updatedAt);
+    this.state.changed();
+    this.deliver(shop, "orders/updated", orderPayload(shop, order));
+    return order;
+  }
+
+  /** The figures an order shows (admin UI, tests). */
+  totals(order: Order) {
+    return { original: originalTotals(order), current: currentTotals(order) };
+  }
+}

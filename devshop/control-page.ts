@@ -1,0 +1,96 @@
+/**
+ * The simulator's control page (/devshop): each shop's customers, orders and
+ * discount codes, with forms to create customers, place, pay, refund, cancel
+ * and edit orders; webhook switches (duplicate, delay, reorder) and the
+ * delivery log; Admin API faults and the call log. Forms post to the JSON API.
+ */
+import type { AdminApi } from "./admin-api";
+import { currentTotals, money } from "./order-math";
+import type { ShopState } from "./state";
+import type { WebhookDelivery } from "./webhooks";
+
+const e = (value: unknown) =>
+  String(value ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
+
+function shopSection(shop: ShopState, adminUrl: string): string {
+  const api = `/devshop/api/shops/${encodeURIComponent(shop.domain)}`;
+  const customers = Object.values(shop.customers);
+  const customerOptions = customers
+    .slice(-300)
+    .map((c) => `<option value="${c.id}">${e(`${c.firstName} ${c.lastName} <${c.email}>`)}</option>`)
+    .join("");
+  const productOptions = Object.values(shop.products)
+    .map((p) => `<option value="${p.id}">${e(p.title)} (${money(p.price)})</option>`)
+    .join("");
+  const orders = Object.values(shop.orders)
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+    .slice(0, 25)
+    .map((o) => {
+      const customer = o.customerId ? shop.customers[o.customerId] : undefined;
+      const line = o.lines.find((l) => l.currentQuantity > 0);
+      return `<tr><td>#${o.number}</td><td>${e(customer?.email ?? "guest")}</td><td>${o.processedAt.slice(0, 10)}</td>
+<td>${o.financialStatus}${o.cancelledAt ? " · cancelled" : ""}</td><td>${money(currentTotals(o).total)}</td><td>${e(o.discountCodes.map((d) => d.code).join(", "))}</td>
+<td>${o.financialStatus === "pending" ? `<form method="post" action="${api}/orders/${o.id}/pay"><button>Pay</button></form>` : ""}
+${line && !o.cancelledAt && o.financialStatus !== "pending" ? `<form method="post" action="${api}/orders/${o.id}/refund"><input type="hidden" name="lineItemId" value="${line.id}"><input type="hidden" name="quantity" value="1"><button>Refund 1 × ${e(line.title)}</button></form>` : ""}
+${line && !o.cancelledAt ? `<form method="post" action="${api}/orders/${o.id}/edit"><input type="hidden" name="lineItemId" value="${line.id}"><input type="hidden" name="quantity" value="${line.currentQuantity + 1}"><button>Edit: +1 ${e(line.title)}</button></form>` : ""}
+${!o.cancelledAt ? `<form method="post" action="${api}/orders/${o.id}/cancel"><button>Cancel</button></form>` : ""}</td></tr>`;
+    })
+    .join("");
+  const discounts = Object.values(shop.discounts)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, 25)
+    .map(
+      (d) =>
+        `<tr><td><code>${e(d.code)}</code></td><td>${e(d.customerIds.map((id) => shop.customers[id]?.email ?? id).join(", "))}</td><td>${e(d.endsAt?.slice(0, 16) ?? "never")}</td><td>${d.usedBy.length}/${d.usageLimit ?? "∞"}</td></tr>`,
+    )
+    .join("");
+  return `<section><h2>${e(shop.name)} <small>${e(shop.domain)}</small></h2>
+<p>${shop.installation.installed ? `<a href="${e(adminUrl)}">Open the app in the admin</a>` : "App not installed"} · <a href="/">Online store</a> ·
+${customers.length} customers · ${Object.keys(shop.orders).length} orders · ${Object.keys(shop.discounts).length} discount codes</p>
+<div class="forms">
+<form method="post" action="${api}/customers"><h3>New customer</h3><input name="firstName" placeholder="First name" required><input name="lastName" placeholder="Last name" required><input name="email" type="email" placeholder="Email" required><button>Create</button></form>
+<form method="post" action="${api}/orders"><h3>Place an order</h3><select name="customerId"><option value="">Guest</option>${customerOptions}</select><select name="productId">${productOptions}</select><input name="quantity" type="number" min="1" max="100" value="1"><input name="discountCode" placeholder="Discount code"><label><input type="checkbox" name="paid" value="true" checked> paid</label><button>Place</button></form>
+<form method="post" action="${api}/faults"><h3>Admin API fault</h3><select name="fault"><option>throttled</option><option>5xx</option><option>slow</option></select><button>Queue</button></form>
+<form method="post" action="${api}/uninstall"><h3>Uninstall</h3><button>Uninstall the app</button></form>
+</div>
+<h3>Orders</h3><table><thead><tr><th>Order</th><th>Customer</th><th>Date</th><th>Status</th><th>Total</th><th>Codes</th><th></th></tr></thead><tbody>${orders}</tbody></table>
+<h3>Discount codes</h3><table><thead><tr><th>Code</th><th>For</th><th>Ends</th><th>Used</th></tr></thead><tbody>${discounts}</tbody></table></section>`;
+}
+
+export function controlPage(input: {
+  shops: ShopState[];
+  webhooks: WebhookDelivery;
+  adminApi: AdminApi;
+  adminUrl: (shop: string) => string;
+}): string {
+  const { switches } = input.webhooks;
+  const deliveries = input.webhooks.log
+    .slice(-30)
+    .reverse()
+    .map(
+      (d) =>
+        `<tr><td>${e(d.at.slice(11, 19))}</td><td>${e(d.shop)}</td><td>${e(d.topic)}</td><td>${d.status}</td><td>${d.attempts}</td><td>${e(d.lastStatus)}</td></tr>`,
+    )
+    .join("");
+  const calls = input.adminApi.log
+    .slice(-30)
+    .reverse()
+    .map(
+      (c) =>
+        `<tr><td>${e(c.at.slice(11, 19))}</td><td>${e(c.shop)}</td><td>${e(c.operation)}</td><td>${e(c.outcome)}</td></tr>`,
+    )
+    .join("");
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>devshop</title>
+<style>body{font-family:system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1rem}table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}td form{display:inline}.forms{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:1rem}.forms form{display:grid;gap:.3rem;border:1px solid #ddd;border-radius:8px;padding:.6rem}h3{margin:.4rem 0}</style></head>
+<body><h1>devshop <small>a local Shopify</small></h1>
+${input.shops.map((shop) => shopSection(shop, input.adminUrl(shop.domain))).join("")}
+<section><h2>Webhooks</h2>
+<form method="post" action="/devshop/api/webhooks/switches">Send each event <input name="duplicates" type="number" min="1" max="10" value="${switches.duplicates}"> times,
+delay <input name="delayMs" type="number" min="0" max="60000" value="${switches.delayMs}"> ms, reverse batches of <input name="reorderBatch" type="number" min="0" max="100" value="${switches.reorderBatch}"> (0 = in order) <button>Apply</button></form>
+<table><thead><tr><th>At</th><th>Shop</th><th>Topic</th><th>Status</th><th>Attempts</th><th>Last answer</th></tr></thead><tbody>${deliveries}</tbody></table></section>
+<section><h2>Admin API calls</h2><table><thead><tr><th>At</th><th>Shop</th><th>Operation</th><th>Outcome</th></tr></thead><tbody>${calls}</tbody></table></section>
+</body></html>`;
+}

@@ -1,0 +1,120 @@
+/**
+ * Running the app's production build against devshop: the environment that
+ * points it at the simulator (origins only: its code paths stay Shopify's),
+ * starting `remix-serve` as a child process, and installing it on a shop the
+ * way Shopify does (the admin loads the app with a session token; the app
+ * exchanges it for an offline token).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { embeddedAppUrl } from "./admin-frame";
+import type { Devshop } from "./server";
+
+const CHROME_USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+export const DEMO_APP = { apiKey: "regulars-demo-api-key", apiSecret: "regulars-demo-api-secret" };
+
+export function appEnvironment(input: {
+  devshopUrl: string;
+  appUrl: string;
+  port: number;
+  dataDir?: string;
+  databaseUrl?: string;
+  scopes: string;
+}) {
+  return {
+    NODE_ENV: "production",
+    PORT: String(input.port),
+    SHOPIFY_API_KEY: DEMO_APP.apiKey,
+    SHOPIFY_API_SECRET: DEMO_APP.apiSecret,
+    SHOPIFY_APP_URL: input.appUrl,
+    SCOPES: input.scopes,
+    SHOPIFY_ADMIN_API_ORIGIN: input.devshopUrl,
+    SHOPIFY_ADMIN_ORIGIN: input.devshopUrl,
+    APP_BRIDGE_URL: `${input.devshopUrl}/cdn/app-bridge.js`,
+    ...(input.databaseUrl ? { DATABASE_URL: input.databaseUrl } : { DATA_DIR: input.dataDir ?? "data" }),
+    LOG_LEVEL: "warn",
+  };
+}
+
+export interface RunningApp {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts build/server with remix-serve and waits for /healthz. */
+export async function startApp(input: {
+  port: number;
+  env: Record<string, string>;
+  quiet?: boolean;
+}): Promise<RunningApp> {
+  const server = path.resolve("build/server/index.js");
+  if (!existsSync(server)) throw new Error("No production build: run `npm run build` first");
+  const serve = path.resolve("node_modules/@remix-run/serve/dist/cli.js");
+  const child = spawn(process.execPath, [serve, server], {
+    env: { ...process.env, ...input.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+    if (!input.quiet) process.stderr.write(chunk);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const url = `http://127.0.0.1:${input.port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The app exited (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`The app did not answer /healthz within 60 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return {
+    url,
+    process: child,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        child.once("exit", () => {
+          clearTimeout(force);
+          resolve();
+        });
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Opens the app as the admin would for a shop that has not installed it: token exchange, afterAuth. */
+export async function installApp(devshop: Devshop, appUrl: string, shop: string): Promise<void> {
+  const url = embeddedAppUrl({
+    app: DEMO_APP,
+    appUrl,
+    shop,
+    path: "/app",
+    now: new Date(),
+  });
+  // The admin is a browser: the library turns bots away (410).
+  const response = await fetch(url, {
+    headers: { Accept: "text/html", "User-Agent": CHROME_USER_AGENT },
+  });
+  await response.text();
+  if (!devshop.state.shop(shop).installation.installed) {
+    throw new Error(
+      `Installing on ${shop} failed: the app answered ${response.status} and asked for no token`,
+    );
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Webhook bodies: the REST Admin resources (API 2026-10), with the fields
+ * and shapes of Shopify's own fixtures (tests/fixtures/shopify). Money is in
+ * the shop currency for both shop_money and presentment_money (the simulated
+ * buyers pay in the shop currency).
+ */
+import { currentTotals, lineNet, lineTax, money, originalTotals } from "./order-math";
+import type { Customer, Order, Refund, ShopState } from "./state";
+
+const moneySet = (cents: number, currency: string) => ({
+  shop_money: { amount: money(cents), currency_code: currency },
+  presentment_money: { amount: money(cents), currency_code: currency },
+});
+
+export function customerPayload(shop: ShopState, customer: Customer) {
+  const orders = Object.values(shop.orders).filter((order) => order.customerId === customer.id);
+  const spent = orders.reduce((sum, order) => sum + currentTotals(order).total, 0);
+  const last = orders.sort((a, b) => a.processedAt.localeCompare(b.processedAt)).at(-1);
+  return {
+    id: Number(customer.id),
+    email: customer.email,
+    created_at: customer.createdAt,
+    updated_at: customer.updatedAt,
+    first_name: customer.firstName,
+    last_name: customer.lastName,
+    orders_count: orders.length,
+    state: customer.state,
+    total_spent: money(spent),
+    last_order_id: last ? Number(last.id) : null,
+    note: null,
+    verified_email: true,
+    multipass_identifier: null,
+    tax_exempt: false,
+    phone: customer.phone,
+    tags: customer.tags.join(", "),
+    currency: shop.currencyCode,
+    admin_graphql_api_id: `gid://shopify/Customer/${customer.id}`,
+  };
+}
+
+export function refundPayload(shop: ShopState, order: Order, refund: Refund) {
+  const c = shop.currencyCode;
+  return {
+    id: Number(refund.id),
+    order_id: Number(order.id),
+    created_at: refund.createdAt,
+    processed_at: refund.createdAt,
+    note: null,
+    restock: true,
+    admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
+    refund_line_items: refund.lines.map((line) => {
+      const item = order.lines.find((l) => l.id === line.lineItemId)!;
+      return {
+        id: Number(line.lineItemId) + 1,
+        line_item_id: Number(line.lineItemId),
+        quantity: line.quantity,
+        restock_type: "return",
+        subtotal: line.subtotal / 100,
+        total_tax: line.tax / 100,
+        subtotal_set: moneySet(line.subtotal, c),
+        total_tax_set: moneySet(line.tax, c),
+        line_item: {
+          id: Number(item.id),
+          gift_card: item.giftCard,
+          title: item.title,
+          quantity: item.quantity,
+        },
+      };
+    }),
+    refund_shipping_lines: refund.shipping
+      ? [{ id: Number(refund.id) + 2, subtotal_amount_set: moneySet(refund.shipping, c) }]
+      : [],
+    order_adjustments: [],
+    transactions: [],
+  };
+}
+
+export function orderPayload(shop: ShopState, order: Order) {
+  const c = shop.currencyCode;
+  const original = originalTotals(order);
+  const current = currentTotals(order);
+  const customer = order.customerId ? shop.customers[order.customerId] : undefined;
+  return {
+    id: Number(order.id),
+    admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
+    name: `#${order.number}`,
+    number: order.number - 1000,
+    order_number: order.number,
+    email: customer?.email ?? null,
+    contact_email: customer?.email ?? null,
+    created_at: order.createdAt,
+    processed_at: order.processedAt,
+    updated_at: order.updatedAt,
+    cancelled_at: order.cancelledAt,
+    cancel_reason: order.cancelledAt ? "customer" : null,
+    financial_status: order.financialStatus,
+    fulfillment_status: null,
+    test: order.test,
+    currency: c,
+    presentment_currency: c,
+    taxes_included: false,
+    total_line_items_price: money(original.lineItems),
+    total_line_items_price_set: moneySet(original.lineItems, c),
+    total_discounts: money(original.discounts),
+    total_discounts_set: moneySet(original.discounts, c),
+    subtotal_price: money(original.subtotal),
+    subtotal_price_set: moneySet(original.subtotal, c),
+    total_tax: money(original.tax),
+    total_tax_set: moneySet(original.tax, c),
+    total_price: money(original.total),
+    total_price_set: moneySet(original.total, c),
+    current_subtotal_price: money(current.subtotal),
+    current_subtotal_price_set: moneySet(current.subtotal, c),
+    current_total_discounts: money(current.discounts),
+    current_total_discounts_set: moneySet(current.discounts, c),
+    current_total_tax: money(current.tax),
+    current_total_tax_set: moneySet(current.tax, c),
+    current_total_price: money(current.total),
+    current_total_price_set: moneySet(current.total, c),
+    total_shipping_price_set: moneySet(order.shipping, c),
+    total_tip_received: "0.00",
+    discount_codes: order.discountCodes.map((d) => ({ code: d.code, amount: money(d.amount), type: d.type })),
+    line_items: order.lines.map((line) => ({
+      id: Number(line.id),
+      admin_graphql_api_id: `gid://shopify/LineItem/${line.id}`,
+      product_id: Number(line.productId),
+      title: line.title,
+      name: line.title,
+      quantity: line.quantity,
+      current_quantity: line.currentQuantity,
+      gift_card: line.giftCard,
+      taxable: !line.giftCard,
+      price: money(line.price),
+      price_set: moneySet(line.price, c),
+      total_discount: money(line.discount),
+      total_discount_set: moneySet(line.discount, c),
+      discount_allocations: line.discount
+        ? [
+            {
+              amount: money(line.discount),
+              amount_set: moneySet(line.discount, c),
+              discount_application_index: 0,
+            },
+          ]
+        : [],
+      tax_lines: line.giftCard
+        ? []
+        : [{ price: money(lineTax(order, line, line.quantity)), rate: order.taxRate, title: "Tax" }],
+    })),
+    shipping_lines: order.shipping
+      ? [
+          {
+            id: Number(order.id) + 3,
+            title: "Standard",
+            price: money(order.shipping),
+            price_set: moneySet(order.shipping, c),
+          },
+        ]
+      : [],
+    refunds: order.refunds.map((refund) => refundPayload(shop, order, refund)),
+    customer: customer ? customerPayload(shop, customer) : null,
+  };
+}
+
+/** A refund line's amounts for `quantity` units of a line. */
+export function refundLineAmounts(order: Order, lineId: string, quantity: number) {
+  const line = order.lines.find((l) => l.id === lineId);
+  if (!line) throw new Error(`order ${order.id} has no line ${lineId}`);
+  return { subtotal: lineNet(line, quantity), tax: lineTax(order, line, quantity) };
+}

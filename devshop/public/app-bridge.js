@@ -1,0 +1,274 @@
+/*
+ * A local stand-in for Shopify's App Bridge (https://cdn.shopify.com/shopifycloud/app-bridge.js),
+ * served by the devshop simulator so an embedded page requests nothing outside localhost.
+ * It does what the app relies on: session tokens from the admin frame (postMessage),
+ * `Authorization: Bearer` on the app's own fetches (and one retry when the app asks for a
+ * fresh token), the session-token bounce page, and the ui-* elements (nav menu in the admin's
+ * sidebar, title bar, save bar, modal) plus shopify.toast / loading / modal / saveBar.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var apiKey = script && script.getAttribute("data-api-key");
+  var adminOrigin = new URL(script.src).origin;
+  var params = new URLSearchParams(location.search);
+  var parentWindow = window.parent !== window ? window.parent : null;
+  var pending = new Map();
+  var seq = 0;
+  var cached = null;
+
+  function claims(token) {
+    var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(part));
+  }
+  function remember(token) {
+    cached = { token: token, exp: claims(token).exp };
+    return token;
+  }
+  try {
+    if (params.get("id_token")) remember(params.get("id_token"));
+  } catch {
+    cached = null;
+  }
+
+  function idToken() {
+    if (cached && cached.exp - 10 > Date.now() / 1000) return Promise.resolve(cached.token);
+    if (!parentWindow) return Promise.reject(new Error("App Bridge: the app is not embedded in an admin"));
+    return new Promise(function (resolve) {
+      var id = ++seq;
+      pending.set(id, function (token) {
+        resolve(remember(token));
+      });
+      parentWindow.postMessage({ type: "devshop:idToken", id: id }, adminOrigin);
+    });
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.origin !== adminOrigin) return;
+    var message = event.data || {};
+    if (message.type === "devshop:idToken" && pending.has(message.id)) {
+      pending.get(message.id)(message.token);
+      pending.delete(message.id);
+    }
+    if (message.type === "devshop:navigate") {
+      var link = document.querySelector('ui-nav-menu a[href="' + message.href + '"]');
+      if (link) link.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true }));
+    }
+  });
+
+  // The session-token bounce page: come back with a fresh token.
+  if (params.get("shopify-reload")) {
+    idToken().then(function (token) {
+      var target = new URL(params.get("shopify-reload"), location.href);
+      target.searchParams.set("id_token", token);
+      location.replace(target.toString());
+    });
+  }
+  // The exit-iframe page: leave the frame.
+  if (params.get("exitIframe")) window.open(params.get("exitIframe"), "_top");
+
+  // Authenticated fetch to the app's own origin, as App Bridge does.
+  var realFetch = window.fetch.bind(window);
+  window.fetch = function (input, init) {
+    var url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (url.origin !== location.origin) return realFetch(input, init);
+    var send = function (token, request) {
+      var headers = new Headers(
+        (init && init.headers) || (request instanceof Request ? request.headers : undefined),
+      );
+      if (!headers.has("Authorization")) headers.set("Authorization", "Bearer " + token);
+      if (request instanceof Request) return realFetch(new Request(request, { headers: headers }));
+      return realFetch(request, Object.assign({}, init, { headers: headers }));
+    };
+    var spare = input instanceof Request ? input.clone() : input;
+    return idToken().then(function (token) {
+      return send(token, input).then(function (response) {
+        if (response.headers.get("X-Shopify-Retry-Invalid-Session-Request") !== "1") return response;
+        cached = null;
+        return idToken().then(function (fresh) {
+          return send(fresh, spare);
+        });
+      });
+    });
+  };
+
+  // Where the app is, for the admin's address bar.
+  function reportLocation() {
+    if (parentWindow)
+      parentWindow.postMessage(
+        { type: "devshop:location", path: location.pathname + location.search },
+        adminOrigin,
+      );
+  }
+  ["pushState", "replaceState"].forEach(function (name) {
+    var original = history[name];
+    history[name] = function () {
+      var result = original.apply(this, arguments);
+      reportLocation();
+      return result;
+    };
+  });
+  window.addEventListener("popstate", reportLocation);
+
+  var style = document.createElement("style");
+  style.textContent =
+    "ui-nav-menu{display:none}" +
+    "ui-title-bar{display:flex;gap:8px;align-items:center;padding:8px 16px;font-weight:600}" +
+    "ui-title-bar::before{content:attr(title);flex:1}" +
+    "ui-save-bar{display:none;position:fixed;top:0;left:0;right:0;z-index:600;gap:8px;align-items:center;padding:8px 16px;background:#1a1a1a;color:#fff}" +
+    "ui-save-bar[data-open]{display:flex}ui-save-bar::before{content:'Unsaved changes';flex:1;font-weight:600}" +
+    "ui-modal{display:none}ui-modal[data-open]{display:grid;place-items:center;position:fixed;inset:0;z-index:700;background:rgba(0,0,0,.45)}" +
+    "ui-modal[data-open]>.devshop-dialog{background:#fff;border-radius:12px;padding:16px;min-width:320px;max-width:90vw}" +
+    "#devshop-toasts{position:fixed;bottom:16px;left:50%;transform:translateX(-50%);z-index:800;display:grid;gap:8px}" +
+    ".devshop-toast{background:#1a1a1a;color:#fff;padding:10px 16px;border-radius:8px}.devshop-toast[data-error=true]{background:#8e1f0b}";
+  document.head.appendChild(style);
+
+  function define(name, behaviour) {
+    if (!customElements.get(name)) customElements.define(name, behaviour);
+  }
+  function opener(element) {
+    element.show = function () {
+      element.setAttribute("data-open", "");
+      element.dispatchEvent(new Event("show"));
+      return Promise.resolve();
+    };
+    element.hide = function () {
+      if (!element.hasAttribute("data-open")) return Promise.resolve();
+      element.removeAttribute("data-open");
+      element.dispatchEvent(new Event("hide"));
+      return Promise.resolve();
+    };
+    element.toggle = function () {
+      return element.hasAttribute("data-open") ? element.hide() : element.show();
+    };
+  }
+  define(
+    "ui-save-bar",
+    class extends HTMLElement {
+      constructor() {
+        super();
+        opener(this);
+      }
+    },
+  );
+  define(
+    "ui-modal",
+    class extends HTMLElement {
+      constructor() {
+        super();
+        opener(this);
+        this.content = document.createElement("div");
+        this.content.className = "devshop-dialog";
+        this.content.setAttribute("role", "dialog");
+        this.content.setAttribute("aria-modal", "true");
+      }
+      connectedCallback() {
+        if (!this.content.isConnected) this.appendChild(this.content);
+        var bar = this.querySelector("ui-title-bar");
+        if (bar) this.content.appendChild(bar);
+        var self = this;
+        new MutationObserver(function () {
+          var titleBar = self.querySelector(":scope > ui-title-bar");
+          if (titleBar) self.content.appendChild(titleBar);
+        }).observe(this, { childList: true });
+      }
+    },
+  );
+  define("ui-title-bar", class extends HTMLElement {});
+  define(
+    "ui-nav-menu",
+    class extends HTMLElement {
+      connectedCallback() {
+        var self = this;
+        var publish = function () {
+          var items = Array.prototype.map.call(self.querySelectorAll("a"), function (a) {
+            return {
+              label: a.textContent,
+              href: a.getAttribute("href"),
+              home: a.getAttribute("rel") === "home",
+            };
+          });
+          if (parentWindow) parentWindow.postMessage({ type: "devshop:nav", items: items }, adminOrigin);
+        };
+        publish();
+        new MutationObserver(publish).observe(this, { childList: true, subtree: true, characterData: true });
+      }
+    },
+  );
+
+  function toastHost() {
+    var host = document.getElementById("devshop-toasts");
+    if (!host) {
+      host = document.createElement("div");
+      host.id = "devshop-toasts";
+      host.setAttribute("role", "status");
+      host.setAttribute("aria-live", "polite");
+      document.body.appendChild(host);
+    }
+    return host;
+  }
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  window.shopify = {
+    config: {
+      apiKey: apiKey,
+      shop: params.get("shop"),
+      host: params.get("host"),
+      locale: params.get("locale") || "en",
+    },
+    environment: { embedded: Boolean(parentWindow), mobile: false, pos: false },
+    origin: adminOrigin,
+    idToken: idToken,
+    user: function () {
+      return Promise.resolve({ name: "Demo Owner", accountAccess: "Account owner" });
+    },
+    loading: function (on) {
+      document.documentElement.setAttribute("data-loading", on ? "true" : "false");
+    },
+    toast: {
+      show: function (message, options) {
+        var toast = document.createElement("div");
+        toast.className = "devshop-toast";
+        toast.setAttribute("data-error", options && options.isError ? "true" : "false");
+        toast.textContent = message;
+        toastHost().appendChild(toast);
+        setTimeout(
+          function () {
+            toast.remove();
+          },
+          (options && options.duration) || 5000,
+        );
+        return String(++seq);
+      },
+      hide: function () {},
+    },
+    modal: {
+      show: function (id) {
+        return byId(id) ? byId(id).show() : Promise.resolve();
+      },
+      hide: function (id) {
+        return byId(id) ? byId(id).hide() : Promise.resolve();
+      },
+      toggle: function (id) {
+        return byId(id) ? byId(id).toggle() : Promise.resolve();
+      },
+    },
+    saveBar: {
+      show: function (id) {
+        return byId(id) ? byId(id).show() : Promise.resolve();
+      },
+      hide: function (id) {
+        return byId(id) ? byId(id).hide() : Promise.resolve();
+      },
+      toggle: function (id) {
+        return byId(id) ? byId(id).toggle() : Promise.resolve();
+      },
+      leaveConfirmation: function () {
+        return Promise.resolve();
+      },
+    },
+  };
+  reportLocation();
+})();

@@ -1,0 +1,467 @@
+/**
+ * devshop: a local Shopify for development, demos and end-to-end tests.
+ * One HTTP server plays every Shopify endpoint the app talks to, for any
+ * number of shops (the app reaches it through SHOPIFY_ADMIN_API_ORIGIN,
+ * SHOPIFY_ADMIN_ORIGIN and APP_BRIDGE_URL):
+ *
+ *   POST /admin/oauth/access_token          token exchange and refresh
+ *   POST /admin/api/2026-10/graphql.json    Admin GraphQL (admin-api.ts)
+ *   GET  /store/{name}/apps/{handle}[/...]  the admin frame with the app embedded
+ *   GET  /admin/session-token?shop=         a session token for the frame's App Bridge
+ *   GET  /cdn/app-bridge.js                 the App Bridge stand-in
+ *   GET  /  POST /checkout  /account/login  the online store (storefront.ts)
+ *   *    /apps/{subpath}/*                  the app proxy, signed, to the app
+ *   GET  /devshop                           the simulator's control page
+ *   /devshop/api/...                        its JSON API (customers, orders, faults, switches)
+ *   GET  /devshop/bulk/{id}.jsonl           bulk operation results
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AddressInfo } from "node:net";
+import { AdminApi, type AdminFault } from "./admin-api";
+import { adminFramePage, embeddedAppUrl } from "./admin-frame";
+import { readAppConfig, THEME_EXTENSION, type AppConfig } from "./app-config";
+import { Commerce, DevshopError } from "./commerce";
+import { controlPage } from "./control-page";
+import { DevshopState, type ShopState } from "./state";
+import { proxiedUrl, renderProxyLiquid, storefrontPage } from "./storefront";
+import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens";
+import { WebhookDelivery } from "./webhooks";
+import { customerPayload } from "./payloads";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+export interface DevshopOptions {
+  app: AppCredentials;
+  /** Where the app listens, e.g. http://127.0.0.1:3000. */
+  appUrl: string;
+  port?: number;
+  host?: string;
+  /** State file; none keeps everything in memory (tests). */
+  stateFile?: string | null;
+  /** Scales Shopify's webhook retry schedule (1 s, 2 s, 4 s ... by default). */
+  webhookRetryBaseMs?: number;
+  clock?: () => Date;
+}
+
+export interface Devshop {
+  url: string;
+  state: DevshopState;
+  commerce: Commerce;
+  adminApi: AdminApi;
+  webhooks: WebhookDelivery;
+  config: AppConfig;
+  /** Creates the shop (idempotent) with a starter catalog. */
+  addShop(domain: string, name: string): ShopState;
+  adminUrl(shop: string, appPath?: string): string;
+  close(): Promise<void>;
+}
+
+const STARTER_PRODUCTS = [
+  { title: "Alpine Merino Hoodie", price: 6000, giftCard: false },
+  { title: "Trail Socks", price: 2000, giftCard: false },
+  { title: "Canvas Tote", price: 3500, giftCard: false },
+  { title: "Enamel Mug", price: 1250, giftCard: false },
+  { title: "Gift Card", price: 5000, giftCard: true },
+];
+
+async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new DevshopError("Request body too large", 413);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseParams(body: string, type: string | undefined): Record<string, unknown> {
+  if (!body) return {};
+  if (type?.includes("application/json")) return JSON.parse(body) as Record<string, unknown>;
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+const cookie = (req: IncomingMessage, name: string) =>
+  (req.headers.cookie ?? "")
+    .split(";")
+    .map((part) => part.trim().split("="))
+    .find(([key]) => key === name)?.[1];
+
+export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
+  const clock = options.clock ?? (() => new Date());
+  const state = DevshopState.open(options.stateFile ?? null);
+  const config = readAppConfig();
+  let origin = "";
+  const webhooks = new WebhookDelivery({
+    config,
+    appUrl: options.appUrl,
+    apiSecret: options.app.apiSecret,
+    clock,
+    retryBaseMs: options.webhookRetryBaseMs,
+  });
+  const commerce = new Commerce(state, (shop, topic, payload) => webhooks.send(shop, topic, payload), clock);
+  const adminApi = new AdminApi(state, clock, () => origin);
+
+  const addShop = (domain: string, name: string) => {
+    const shop = state.ensureShop(domain, name);
+    if (Object.keys(shop.products).length === 0) {
+      for (const product of STARTER_PRODUCTS) {
+        const id = state.id();
+        shop.products[id] = { id, ...product };
+      }
+    }
+    state.changed();
+    return shop;
+  };
+  const shops = () => Object.values(state.data.shops);
+  const storefrontShop = (req: IncomingMessage) => {
+    const chosen = cookie(req, "devshop_shop");
+    return (chosen && state.data.shops[decodeURIComponent(chosen)]) || shops()[0];
+  };
+  const adminUrl = (shop: string, appPath = "") =>
+    `${origin}/store/${shop.replace(/\.myshopify\.com$/, "")}/apps/${config.handle}${appPath}`;
+
+  const send = (res: ServerResponse, status: number, body: string | Buffer, type = "application/json") => {
+    res.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store" });
+    res.end(body);
+  };
+  const json = (res: ServerResponse, status: number, body: unknown) =>
+    send(res, status, JSON.stringify(body));
+  const redirect = (res: ServerResponse, location: string, cookies: string[] = []) => {
+    res.writeHead(303, { Location: location, ...(cookies.length ? { "Set-Cookie": cookies } : {}) });
+    res.end();
+  };
+
+  async function api(req: IncomingMessage, res: ServerResponse, url: URL, params: Record<string, unknown>) {
+    const wantsHtml = !req.headers["content-type"]?.includes("application/json");
+    const done = (result: unknown, back = "/devshop") =>
+      wantsHtml ? redirect(res, back) : json(res, 200, result);
+    if (url.pathname === "/devshop/api/webhooks/switches" && req.method === "POST") {
+      const number = (key: string, max: number) =>
+        params[key] === undefined
+          ? undefined
+          : Math.max(0, Math.min(max, Math.floor(Number(params[key]) || 0)));
+      webhooks.switches.duplicates = Math.max(1, number("duplicates", 10) ?? webhooks.switches.duplicates);
+      webhooks.switches.delayMs = number("delayMs", 60_000) ?? webhooks.switches.delayMs;
+      webhooks.switches.reorderBatch = number("reorderBatch", 100) ?? webhooks.switches.reorderBatch;
+      if (webhooks.switches.reorderBatch === 0) webhooks.flush();
+      return done(webhooks.switches);
+    }
+    if (url.pathname === "/devshop/api/webhooks/idle") {
+      await webhooks.idle();
+      return json(res, 200, { ok: true, log: webhooks.log.length });
+    }
+    const match = /^\/devshop\/api\/shops\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (!match) throw new DevshopError("Not found", 404);
+    const domain = decodeURIComponent(match[1]!);
+    const rest = match[2] ?? "";
+    if (rest === "" && req.method === "POST")
+      return done(summary(addShop(domain, String(params.name ?? domain))));
+    const shop = state.shop(domain);
+    if (rest === "" && req.method === "GET") return json(res, 200, shop);
+    if (rest === "/customers" && req.method === "POST") {
+      return done(
+        commerce.createCustomer(shop, {
+          email: String(params.email ?? ""),
+          firstName: String(params.firstName ?? ""),
+          lastName: String(params.lastName ?? ""),
+        }),
+      );
+    }
+    if (rest === "/orders" && req.method === "POST") {
+      const lines = Array.isArray(params.lines)
+        ? (params.lines as { productId: string; quantity: number }[])
+        : [{ productId: String(params.productId), quantity: Number(params.quantity ?? 1) }];
+      return done(
+        commerce.placeOrder(shop, {
+          customerId: params.customerId ? String(params.customerId) : null,
+          lines: lines.map((l) => ({ productId: String(l.productId), quantity: Number(l.quantity) })),
+          discountCode: params.discountCode ? String(params.discountCode) : null,
+          paid: params.paid === undefined ? true : params.paid === true || params.paid === "true",
+          ...(params.at ? { at: new Date(String(params.at)) } : {}),
+        }),
+      );
+    }
+    const orderAction = /^\/orders\/(\d+)\/(pay|refund|cancel|edit)$/.exec(rest);
+    if (orderAction && req.method === "POST") {
+      const [, id, action] = orderAction;
+      if (action === "pay") return done(commerce.pay(shop, id!));
+      if (action === "cancel") return done(commerce.cancel(shop, id!));
+      if (action === "edit") {
+        return done(
+          commerce.edit(shop, id!, {
+            lineItemId: String(params.lineItemId),
+            quantity: Number(params.quantity),
+          }),
+        );
+      }
+      const lines = Array.isArray(params.lines)
+        ? (params.lines as { lineItemId: string; quantity: number }[])
+        : params.lineItemId
+          ? [{ lineItemId: String(params.lineItemId), quantity: Number(params.quantity ?? 1) }]
+          : [];
+      return done(
+        commerce.refund(shop, id!, {
+          lines: lines.map((l) => ({ lineItemId: String(l.lineItemId), quantity: Number(l.quantity) })),
+          shipping: params.shipping === true || params.shipping === "true" || params.shipping === "on",
+        }),
+      );
+    }
+    if (rest === "/faults" && req.method === "POST") {
+      const faults = (Array.isArray(params.faults) ? params.faults : [params.fault]).map(String);
+      if (!faults.every((f): f is AdminFault => ["throttled", "5xx", "slow"].includes(f))) {
+        throw new DevshopError("faults must be throttled, 5xx or slow");
+      }
+      adminApi.queueFault(shop.domain, ...faults);
+      return done({ queued: adminApi.faults.get(shop.domain)?.length ?? 0 });
+    }
+    if (rest === "/uninstall" && req.method === "POST") {
+      webhooks.send(shop, "app/uninstalled", {
+        id: 1,
+        name: shop.name,
+        domain: shop.domain,
+        myshopify_domain: shop.domain,
+      });
+      shop.installation.installed = false;
+      shop.installation.accessTokens = [];
+      shop.installation.refreshTokens = [];
+      state.changed();
+      return done({ installed: false });
+    }
+    const compliance = /^\/compliance\/(customers-redact|customers-data-request|shop-redact)$/.exec(rest);
+    if (compliance && req.method === "POST") {
+      const topic = compliance[1]!.replace("-", "/").replace("data-request", "data_request");
+      const customer = params.customerId ? commerce.customer(shop, String(params.customerId)) : null;
+      webhooks.send(shop, topic, {
+        shop_id: 1,
+        shop_domain: shop.domain,
+        ...(customer
+          ? {
+              customer: { id: Number(customer.id), email: customer.email, phone: customer.phone },
+              orders_to_redact: Object.values(shop.orders)
+                .filter((o) => o.customerId === customer.id)
+                .map((o) => Number(o.id)),
+              orders_requested: [],
+            }
+          : {}),
+      });
+      return done({ sent: topic });
+    }
+    if (rest === "/customers/update" && req.method === "POST") {
+      const customer = commerce.customer(shop, String(params.customerId));
+      return done(
+        customerPayload(
+          shop,
+          commerce.updateCustomer(shop, customer.id, {
+            firstName: String(params.firstName ?? customer.firstName),
+          }),
+        ),
+      );
+    }
+    throw new DevshopError("Not found", 404);
+  }
+
+  const summary = (shop: ShopState) => ({
+    domain: shop.domain,
+    name: shop.name,
+    installed: shop.installation.installed,
+    customers: Object.keys(shop.customers).length,
+    orders: Object.keys(shop.orders).length,
+    discounts: Object.keys(shop.discounts).length,
+  });
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? "/", "http://devshop.local");
+      try {
+        const body = req.method === "GET" || req.method === "HEAD" ? "" : await readBody(req);
+        // Shopify's endpoints for the app.
+        if (url.pathname === "/admin/oauth/access_token" && req.method === "POST") {
+          const params = parseParams(body, req.headers["content-type"]) as Record<string, string>;
+          const answer = accessTokenEndpoint({
+            app: options.app,
+            params,
+            shopFor: (domain) =>
+              state.data.shops[domain] ?? addShop(domain, domain.replace(/\.myshopify\.com$/, "")),
+            shops: shops(),
+            scopes: config.scopes,
+            now: clock(),
+          });
+          state.changed();
+          return json(res, answer.status, answer.body);
+        }
+        if (/^\/admin\/api\/[\w-]+\/graphql\.json$/.test(url.pathname) && req.method === "POST") {
+          const shop = state.shopForAccessToken(String(req.headers["x-shopify-access-token"] ?? ""), clock());
+          if (!shop) {
+            return json(res, 401, {
+              errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+            });
+          }
+          let parsed: Record<string, unknown>;
+          try {
+            parsed = JSON.parse(body) as Record<string, unknown>;
+          } catch {
+            return json(res, 400, { errors: { query: "Required parameter missing or invalid" } });
+          }
+          const answer = await adminApi.run(shop, parsed);
+          return typeof answer.body === "string"
+            ? send(res, answer.status, answer.body, "text/plain")
+            : json(res, answer.status, answer.body);
+        }
+        if (url.pathname === "/admin/session-token") {
+          const shop = state.shop(url.searchParams.get("shop") ?? "");
+          return json(res, 200, { token: sessionToken(options.app, shop.domain, clock()) });
+        }
+        if (url.pathname === "/cdn/app-bridge.js") {
+          return send(res, 200, readFileSync(path.join(HERE, "public/app-bridge.js")), "text/javascript");
+        }
+        const frame = /^\/store\/([a-z0-9-]+)\/apps\/([\w-]+)(\/.*)?$/.exec(url.pathname);
+        if (frame && req.method === "GET") {
+          const shop = state.shop(`${frame[1]}.myshopify.com`);
+          const iframeSrc = embeddedAppUrl({
+            app: options.app,
+            appUrl: options.appUrl,
+            shop: shop.domain,
+            path: `/app${frame[3] ?? ""}${url.search}`,
+            now: clock(),
+          });
+          return send(
+            res,
+            200,
+            adminFramePage({
+              shop: shop.domain,
+              shopName: shop.name,
+              appName: "Regulars",
+              appHandle: config.handle,
+              appOrigin: new URL(options.appUrl).origin,
+              iframeSrc,
+            }),
+            "text/html; charset=utf-8",
+          );
+        }
+        const bulk = /^\/devshop\/bulk\/(\d+)\.jsonl$/.exec(url.pathname);
+        if (bulk) {
+          for (const shop of shops()) {
+            const op = shop.bulkOperations[`gid://shopify/BulkOperation/${bulk[1]}`];
+            if (op?.status === "COMPLETED")
+              return send(res, 200, op.lines.map((l) => `${l}\n`).join(""), "application/jsonl");
+          }
+          return send(res, 404, "Not Found", "text/plain");
+        }
+        if (url.pathname.startsWith("/devshop/api/")) {
+          return await api(req, res, url, parseParams(body, req.headers["content-type"]));
+        }
+        if (url.pathname === "/devshop") {
+          return send(
+            res,
+            200,
+            controlPage({ shops: shops(), webhooks, adminApi, adminUrl }),
+            "text/html; charset=utf-8",
+          );
+        }
+
+        // The online store of the shop chosen by cookie (default: the first).
+        const shop = storefrontShop(req);
+        if (!shop) return send(res, 404, "devshop has no shop yet: run npm run demo", "text/plain");
+        const customerId = cookie(req, "devshop_customer") || null;
+        const loggedIn = customerId && shop.customers[customerId] ? customerId : null;
+        if (url.pathname.startsWith("/assets/")) {
+          const file = path.join(THEME_EXTENSION, "assets", path.basename(url.pathname));
+          const type = file.endsWith(".js") ? "text/javascript" : "text/css";
+          return send(res, 200, readFileSync(file), type);
+        }
+        if (url.pathname === "/account/login" && req.method === "POST") {
+          const chosen = String(parseParams(body, req.headers["content-type"]).customerId ?? "");
+          return redirect(res, "/", [`devshop_customer=${chosen}; Path=/; SameSite=Lax`]);
+        }
+        if (url.pathname === "/checkout" && req.method === "POST") {
+          const params = parseParams(body, req.headers["content-type"]);
+          try {
+            const order = commerce.placeOrder(shop, {
+              customerId: loggedIn,
+              lines: [{ productId: String(params.productId), quantity: Number(params.quantity ?? 1) }],
+              discountCode: params.discountCode ? String(params.discountCode) : null,
+            });
+            return redirect(
+              res,
+              `/?message=${encodeURIComponent(`Thank you! Order #${order.number} is paid.`)}`,
+            );
+          } catch (error) {
+            if (error instanceof DevshopError)
+              return redirect(res, `/?error=${encodeURIComponent(error.message)}`);
+            throw error;
+          }
+        }
+        const proxy = new RegExp(`^/${config.proxy.prefix}/${config.proxy.subpath}/(.*)$`).exec(url.pathname);
+        if (proxy) {
+          const target = proxiedUrl({
+            config,
+            appUrl: options.appUrl,
+            apiSecret: options.app.apiSecret,
+            shop: shop.domain,
+            customerId: loggedIn,
+            rest: proxy[1]!,
+            search: url.searchParams,
+            now: clock(),
+          });
+          const answer = await fetch(target, {
+            method: req.method,
+            headers: { "Content-Type": req.headers["content-type"] ?? "text/plain" },
+            ...(req.method !== "GET" && req.method !== "HEAD" ? { body } : {}),
+            redirect: "manual",
+          });
+          const type = answer.headers.get("Content-Type") ?? "text/plain";
+          if (type.startsWith("application/liquid")) {
+            return send(
+              res,
+              answer.status,
+              await renderProxyLiquid(shop, loggedIn, await answer.text()),
+              "text/html; charset=utf-8",
+            );
+          }
+          return send(res, answer.status, Buffer.from(await answer.arrayBuffer()), type);
+        }
+        if (url.pathname === "/" && req.method === "GET") {
+          const page = await storefrontPage({
+            shop,
+            customerId: loggedIn,
+            locale: "en",
+            message: url.searchParams.get("message") ?? undefined,
+            error: url.searchParams.get("error") ?? undefined,
+          });
+          return send(res, 200, page, "text/html; charset=utf-8");
+        }
+        return send(res, 404, "Not Found", "text/plain");
+      } catch (error) {
+        if (error instanceof DevshopError) return json(res, error.status, { errors: [error.message] });
+        if (error instanceof SyntaxError) return json(res, 400, { errors: [error.message] });
+        console.error("devshop:", error);
+        return json(res, 500, { errors: [(error as Error).message] });
+      }
+    })();
+  });
+
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  origin = `http://${options.host ?? "127.0.0.1"}:${port}`;
+  return {
+    url: origin,
+    state,
+    commerce,
+    adminApi,
+    webhooks,
+    config,
+    addShop,
+    adminUrl,
+    close: async () => {
+      state.save();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

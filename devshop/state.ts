@@ -1,0 +1,233 @@
+/**
+ * Everything the local Shopify knows, as plain JSON: shops with their
+ * customers, products, orders, discount codes, metafields, app installation,
+ * Flow receipts and bulk operations. Saved to a file after each change (when
+ * a file is given) so a second `npm run demo` finds the same shop.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/** Money in the shop currency, in cents. */
+export type Cents = number;
+
+export interface Customer {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  phone: string | null;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+  state: "enabled" | "disabled";
+}
+
+export interface Product {
+  id: string;
+  title: string;
+  price: Cents;
+  giftCard: boolean;
+}
+
+export interface OrderLine {
+  id: string;
+  productId: string;
+  title: string;
+  price: Cents;
+  quantity: number;
+  /** After edits and refunds. */
+  currentQuantity: number;
+  giftCard: boolean;
+  /** Discount on the whole line (all units). */
+  discount: Cents;
+}
+
+export interface RefundLine {
+  lineItemId: string;
+  quantity: number;
+  subtotal: Cents;
+  tax: Cents;
+}
+
+export interface Refund {
+  id: string;
+  createdAt: string;
+  lines: RefundLine[];
+  shipping: Cents;
+}
+
+export interface Order {
+  id: string;
+  number: number;
+  customerId: string | null;
+  createdAt: string;
+  processedAt: string;
+  updatedAt: string;
+  financialStatus: "pending" | "paid" | "partially_refunded" | "refunded";
+  cancelledAt: string | null;
+  test: boolean;
+  lines: OrderLine[];
+  shipping: Cents;
+  /** Tax rate applied to merchandise, e.g. 0.06. */
+  taxRate: number;
+  discountCodes: { code: string; amount: Cents; type: "percentage" | "fixed_amount" | "shipping" }[];
+  refunds: Refund[];
+}
+
+/** A code discount as the Admin API created it (input kept as sent). */
+export interface Discount {
+  id: string;
+  code: string;
+  kind: "basic" | "freeShipping";
+  title: string;
+  startsAt: string;
+  endsAt: string | null;
+  customerIds: string[];
+  usageLimit: number | null;
+  appliesOncePerCustomer: boolean;
+  /** basic: percentage (0..1) or a fixed amount. */
+  percentage: number | null;
+  amount: Cents | null;
+  minimumSubtotal: Cents | null;
+  usedBy: { orderId: string; customerId: string | null }[];
+  createdAt: string;
+}
+
+export interface Metafield {
+  ownerId: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  updatedAt: string;
+}
+
+export interface BulkOperation {
+  id: string;
+  query: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED";
+  createdAt: string;
+  completedAt: string | null;
+  objectCount: number;
+  /** The JSONL result, served at /devshop/bulk/{id}.jsonl once completed. */
+  lines: string[];
+}
+
+export interface Installation {
+  id: string;
+  installed: boolean;
+  scopes: string;
+  accessTokens: { token: string; expiresAt: string }[];
+  refreshTokens: string[];
+}
+
+export interface ShopState {
+  domain: string;
+  name: string;
+  email: string;
+  currencyCode: string;
+  ianaTimezone: string;
+  shopifyPlus: boolean;
+  customers: Record<string, Customer>;
+  products: Record<string, Product>;
+  orders: Record<string, Order>;
+  discounts: Record<string, Discount>;
+  metafields: Record<string, Metafield>;
+  metafieldDefinitions: { ownerType: string; namespace: string; key: string; name: string; type: string }[];
+  flowReceipts: { handle: string; payload: unknown; at: string }[];
+  bulkOperations: Record<string, BulkOperation>;
+  installation: Installation;
+  nextOrderNumber: number;
+}
+
+export interface DevshopData {
+  nextId: number;
+  shops: Record<string, ShopState>;
+}
+
+export function emptyShop(domain: string, name: string): ShopState {
+  return {
+    domain,
+    name,
+    email: `owner@${domain}`,
+    currencyCode: "EUR",
+    ianaTimezone: "Europe/Paris",
+    shopifyPlus: false,
+    customers: {},
+    products: {},
+    orders: {},
+    discounts: {},
+    metafields: {},
+    metafieldDefinitions: [],
+    flowReceipts: [],
+    bulkOperations: {},
+    installation: { id: "", installed: false, scopes: "", accessTokens: [], refreshTokens: [] },
+    nextOrderNumber: 1001,
+  };
+}
+
+export class DevshopState {
+  private saveTimer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    readonly data: DevshopData,
+    private readonly file: string | null,
+  ) {}
+
+  static open(file: string | null): DevshopState {
+    if (file && existsSync(file)) {
+      return new DevshopState(JSON.parse(readFileSync(file, "utf8")) as DevshopData, file);
+    }
+    return new DevshopState({ nextId: 7_000_000_001, shops: {} }, file);
+  }
+
+  /** A fresh numeric id, unique across every resource (as Shopify's are per type). */
+  id(): string {
+    return String(this.data.nextId++);
+  }
+
+  shop(domain: string): ShopState {
+    const shop = this.data.shops[domain];
+    if (!shop) throw new Error(`devshop has no shop ${domain}`);
+    return shop;
+  }
+
+  ensureShop(domain: string, name: string): ShopState {
+    this.data.shops[domain] ??= emptyShop(domain, name);
+    const shop = this.data.shops[domain];
+    shop.installation.id ||= `gid://shopify/AppInstallation/${this.id()}`;
+    return shop;
+  }
+
+  /** The shop an Admin API access token belongs to, if it is live. */
+  shopForAccessToken(token: string, now: Date): ShopState | null {
+    for (const shop of Object.values(this.data.shops)) {
+      const found = shop.installation.accessTokens.find((t) => t.token === token);
+      if (found && shop.installation.installed && Date.parse(found.expiresAt) > now.getTime()) return shop;
+    }
+    return null;
+  }
+
+  /** Records a change; the file is written shortly after (coalesced). */
+  changed(): void {
+    if (!this.file || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.save();
+    }, 200);
+    this.saveTimer.unref();
+  }
+
+  save(): void {
+    if (!this.file) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    const temp = `${this.file}.tmp`;
+    writeFileSync(temp, JSON.stringify(this.data));
+    renameSync(temp, this.file);
+  }
+}
+
+export const gid = (type: string, id: string) => `gid://shopify/${type}/${id}`;
+export const idOf = (value: string) => /\/(\d+)$/.exec(value)?.[1] ?? value;

@@ -1,0 +1,144 @@
+/**
+ * The online store: a page rendered from the theme app extension's Liquid
+ * (liquidjs) with the shop's products, the logged-in customer and the
+ * metafields Regulars wrote (`$app:loyalty` on the customer, `loyalty.program`
+ * on the app installation); a "log in as" switch; a checkout that places a
+ * paid order (with a discount code, honoured only if Shopify would); and the
+ * app proxy: `/apps/regulars/*` forwarded to the app with Shopify's signature.
+ */
+import { createHmac } from "node:crypto";
+import { Liquid } from "liquidjs";
+import type { AppConfig } from "./app-config";
+import { renderBlock, type Locale, type StoredMetafield } from "./theme-render";
+import { money } from "./order-math";
+import type { ShopState } from "./state";
+
+const escape = (value: unknown) =>
+  String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
+
+function metafieldsOf(shop: ShopState, ownerId: string, namespace: string): Record<string, StoredMetafield> {
+  const fields: Record<string, StoredMetafield> = {};
+  for (const m of Object.values(shop.metafields)) {
+    if (m.ownerId === ownerId && m.namespace === namespace) fields[m.key] = { type: m.type, value: m.value };
+  }
+  return fields;
+}
+
+export async function storefrontPage(input: {
+  shop: ShopState;
+  customerId: string | null;
+  locale: Locale;
+  message?: string;
+  error?: string;
+}): Promise<string> {
+  const { shop, customerId } = input;
+  const customer = customerId ? shop.customers[customerId] : undefined;
+  const program = shop.metafields[`${shop.installation.id}|loyalty|program`];
+  const context = {
+    locale: input.locale,
+    program: program ? { type: program.type, value: program.value } : undefined,
+    customer: customer
+      ? metafieldsOf(shop, `gid://shopify/Customer/${customer.id}`, "$app:loyalty")
+      : undefined,
+    customerId: customer ? Number(customer.id) : undefined,
+  };
+  const status = await renderBlock("loyalty-status", context);
+  const launcher = await renderBlock("rewards-launcher", context);
+  const products = await Promise.all(
+    Object.values(shop.products).map(async (product) => {
+      const earn = product.giftCard
+        ? ""
+        : await renderBlock("earn-points", { ...context, product: { price: product.price } });
+      return `<li class="product"><h3>${escape(product.title)}</h3><p class="price">${money(product.price)} ${shop.currencyCode}</p>${earn}
+<form method="post" action="/checkout"><input type="hidden" name="productId" value="${product.id}">
+<label>Qty <input name="quantity" type="number" min="1" max="10" value="1" size="2"></label>
+<label>Discount code <input name="discountCode" autocomplete="off"></label>
+<button type="submit">Buy now</button></form></li>`;
+    }),
+  );
+  const options = Object.values(shop.customers)
+    .slice(0, 500)
+    .map(
+      (c) =>
+        `<option value="${c.id}"${c.id === customerId ? " selected" : ""}>${escape(`${c.firstName} ${c.lastName} <${c.email}>`)}</option>`,
+    )
+    .join("");
+  const orders = customer
+    ? Object.values(shop.orders)
+        .filter((o) => o.customerId === customer.id)
+        .sort((a, b) => b.processedAt.localeCompare(a.processedAt))
+        .slice(0, 5)
+        .map(
+          (o) =>
+            `<li>#${o.number} · ${o.processedAt.slice(0, 10)} · ${o.financialStatus}${o.discountCodes.length ? ` · code ${escape(o.discountCodes.map((d) => d.code).join(", "))}` : ""}</li>`,
+        )
+        .join("")
+    : "";
+  return `<!doctype html><html lang="${input.locale}"><head><meta charset="utf-8"><title>${escape(shop.name)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/assets/regulars.css">
+<style>body{font-family:system-ui,sans-serif;margin:0;color:#222}header{display:flex;gap:1rem;align-items:center;justify-content:space-between;padding:.75rem 1.5rem;background:#f4f1ea;border-bottom:1px solid #ddd}main{max-width:960px;margin:0 auto;padding:1rem 1.5rem}.products{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:1rem;list-style:none;padding:0}.product{border:1px solid #ddd;border-radius:8px;padding:1rem}.product form{display:grid;gap:.4rem}.notice{padding:.6rem 1rem;border-radius:6px;background:#e7f5ea}.notice.error{background:#fde8e8}</style>
+</head><body><header><strong>${escape(shop.name)}</strong>
+<form method="post" action="/account/login" id="login"><label>Log in as <select name="customerId" onchange="this.form.submit()"><option value="">Guest</option>${options}</select></label><noscript><button>Go</button></noscript></form></header>
+<main>${input.message ? `<p class="notice" role="status">${escape(input.message)}</p>` : ""}${input.error ? `<p class="notice error" role="alert">${escape(input.error)}</p>` : ""}
+<section class="loyalty">${status}</section>
+<h2>Products</h2><ul class="products">${products.join("")}</ul>
+${customer ? `<h2>Your recent orders</h2><ul class="orders">${orders || "<li>None yet</li>"}</ul>` : ""}
+</main>${launcher}<script src="/assets/regulars.js" defer></script></body></html>`;
+}
+
+/** Shopify's app proxy signature: hex HMAC-SHA256 of the sorted `key=value` pairs, no separator. */
+export function signProxyQuery(params: URLSearchParams, secret: string): string {
+  const grouped = new Map<string, string[]>();
+  for (const [key, value] of params)
+    if (key !== "signature") grouped.set(key, [...(grouped.get(key) ?? []), value]);
+  const message = [...grouped.entries()]
+    .map(([key, values]) => `${key}=${values.join(",")}`)
+    .sort()
+    .join("");
+  return createHmac("sha256", secret).update(message).digest("hex");
+}
+
+/** The request the app receives for a storefront request to /apps/{subpath}/{rest}. */
+export function proxiedUrl(input: {
+  config: AppConfig;
+  appUrl: string;
+  apiSecret: string;
+  shop: string;
+  customerId: string | null;
+  rest: string;
+  search: URLSearchParams;
+  now: Date;
+}): string {
+  const { config } = input;
+  const target = new URL(`${input.appUrl}${new URL(config.proxy.url).pathname}/${input.rest}`);
+  const params = new URLSearchParams(input.search);
+  params.delete("signature");
+  params.set("shop", input.shop);
+  params.set("logged_in_customer_id", input.customerId ?? "");
+  params.set("path_prefix", `/${config.proxy.prefix}/${config.proxy.subpath}`);
+  params.set("timestamp", String(Math.floor(input.now.getTime() / 1000)));
+  params.set("signature", signProxyQuery(params, input.apiSecret));
+  target.search = params.toString();
+  return target.toString();
+}
+
+/** A Liquid answer from the app proxy, rendered in the store's layout. */
+export async function renderProxyLiquid(
+  shop: ShopState,
+  customerId: string | null,
+  source: string,
+): Promise<string> {
+  const customer = customerId ? shop.customers[customerId] : undefined;
+  const engine = new Liquid({ strictFilters: true });
+  const body = await engine.parseAndRender(source, {
+    shop: { name: shop.name, currency: shop.currencyCode },
+    customer: customer
+      ? { id: Number(customer.id), first_name: customer.firstName, email: customer.email }
+      : null,
+  });
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(shop.name)}</title><link rel="stylesheet" href="/assets/regulars.css"></head><body><main>${body}</main></body></html>`;
+}
