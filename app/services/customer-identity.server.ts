@@ -69,6 +69,15 @@ export async function recordDataRequest(db: PrismaClient, shop: string, customer
     where: { shop, customerGid },
     select: { orderGid: true, paidAt: true, points: true, cancelledAt: true },
   });
-  const data = toJsonValue({ member, ledger, orders }) as Prisma.InputJsonValue;
+  const campaigns = await db.campaignRecipient.findMany({
+    where: { shop, customerGid },
+    select: {
+      code: true,
+      status: true,
+      createdAt: true,
+      campaign: { select: { name: true, tag: true, launchedAt: true, endsAt: true } },
+    },
+  });
+  const data = toJsonValue({ member, ledger, orders, campaigns }) as Prisma.InputJsonValue;
   return db.dataRequest.create({ data: { shop, customerGid, requestedAt: now, data } });
 }

@@ -452,7 +452,7 @@ describe("measures", () => {
 });
 
 describe("privacy", () => {
-  it("customers/redact deletes the customer's campaign rows; shop/redact deletes the shop's campaigns", async () => {
+  it("data_request reports the customer's campaign code; customers/redact deletes their campaign rows; shop/redact the shop's campaigns", async () => {
     await segmentFixture();
     await member(OTHER_SHOP, 1, 1, 300); // the same customer id in another shop keeps theirs
     const id = campaignIdOf(await launch(form()));
@@ -474,6 +474,23 @@ describe("privacy", () => {
     );
     const deliver = (topic: string, body: object) =>
       callAction(compliance, webhookRequest({ topic, shop: TEST_SHOP, body, path: "/webhooks/compliance" }));
+    // What Regulars holds about a customer includes their campaign code.
+    const code = (
+      await prisma.campaignRecipient.findFirstOrThrow({ where: { shop: TEST_SHOP, customerGid: gid(1) } })
+    ).code;
+    const asked = await deliver("customers/data_request", {
+      shop_id: 1,
+      shop_domain: TEST_SHOP,
+      customer: { id: 1, email: "customer1@example.com", phone: null },
+      orders_requested: [],
+      data_request: { id: 9 },
+    });
+    expect(asked.status).toBe(200);
+    const request = await prisma.dataRequest.findFirstOrThrow({
+      where: { shop: TEST_SHOP, customerGid: gid(1) },
+    });
+    expect(JSON.stringify(request.data)).toContain(code);
+
     const redacted = await deliver("customers/redact", {
       shop_id: 1,
       shop_domain: TEST_SHOP,

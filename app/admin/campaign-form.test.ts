@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { campaignTag, offerText, parseCampaignForm, segmentOf } from "./campaign-form";
+
+const form = (overrides: Record<string, string> = {}) => ({
+  name: " Spring ",
+  inactiveDays: "180",
+  minOrders: "1",
+  offerType: "PERCENTAGE",
+  value: "12.5",
+  validDays: "7",
+  minimumSubtotal: "",
+  idempotencyKey: "launch-key-123",
+  ...overrides,
+});
+
+describe("the win-back form", () => {
+  it("turns what the merchant typed into a campaign: percent x100, money in milli-units", () => {
+    expect(parseCampaignForm(form())).toEqual({
+      ok: true,
+      input: {
+        name: "Spring",
+        inactiveDays: 180,
+        minOrders: 1,
+        offerType: "PERCENTAGE",
+        percentBps: 1250,
+        amountMilli: null,
+        minimumSubtotalMilli: null,
+        validDays: 7,
+        idempotencyKey: "launch-key-123",
+      },
+    });
+    expect(
+      parseCampaignForm(form({ offerType: "FIXED_AMOUNT", value: "10", minimumSubtotal: "49.90" })),
+    ).toMatchObject({
+      ok: true,
+      input: { amountMilli: 10_000n, percentBps: null, minimumSubtotalMilli: 49_900n },
+    });
+  });
+
+  it("reports every bad field at once and never a partial campaign", () => {
+    expect(parseCampaignForm(form({ value: "100.5", validDays: "3.5", minOrders: "" }))).toEqual({
+      ok: false,
+      fieldErrors: {
+        value: "must be from 1 to 100 percent",
+        validDays: "must be a whole number",
+        minOrders: "must be a whole number",
+      },
+    });
+    expect(parseCampaignForm(form({ value: "0.5" }))).toMatchObject({
+      ok: false,
+      fieldErrors: { value: expect.any(String) },
+    });
+    expect(parseCampaignForm({ name: 3 })).toMatchObject({ ok: false });
+  });
+
+  it("the live count falls back to the defaults on half-typed values", () => {
+    expect(segmentOf({ inactiveDays: "90", minOrders: "3" })).toEqual({ inactiveDays: 90, minOrders: 3 });
+    expect(segmentOf({ inactiveDays: "9x", minOrders: null })).toEqual({ inactiveDays: 180, minOrders: 1 });
+  });
+
+  it("names the tag and the offer", () => {
+    expect(campaignTag("Spring")).toBe("Regulars win-back Spring");
+    expect(
+      offerText(
+        { offerType: "FIXED_AMOUNT", percentBps: null, amount: "10.00", minimumSubtotal: "50.00" },
+        "EUR",
+      ),
+    ).toBe("10.00 EUR off, orders from 50.00 EUR");
+    expect(
+      offerText({ offerType: "PERCENTAGE", percentBps: 1250, amount: null, minimumSubtotal: null }, ""),
+    ).toBe("12.5% off");
+  });
+});
