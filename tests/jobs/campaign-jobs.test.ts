@@ -8,12 +8,12 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { jobs } from "~/jobs.server";
+import { jobs, withJobs } from "~/jobs.server";
 import { jobHandlers } from "~/jobs/job-handlers.server";
 import { JobWorker } from "~/jobs/worker.server";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
 import { CAMPAIGN_BATCH } from "~/services/win-back-issue.server";
-import { launchCampaign } from "~/services/win-back.server";
+import { cancelCampaign, launchCampaign } from "~/services/win-back.server";
 import { adminStandIn } from "../support/admin-stand-in";
 
 const DAY = 86_400_000;
@@ -208,6 +208,25 @@ describe("campaign-issue jobs", () => {
     await expectEveryoneOnce(campaign.id, 2);
     expect(creates()).toBe(2);
     expect(shopify.calls.filter((call) => call.operation === "CodeByCode")).toHaveLength(1);
+  });
+
+  it("after a cancel, a code an interrupted attempt created is found and kept; nobody else gets one", async () => {
+    await lapsedCustomers(3);
+    const campaign = await launch();
+    await jobs.send("campaign-issue", { shop, campaignId: campaign.id });
+    shopify.faults.push("lost-response"); // the first code is created; its answer is lost
+    await worker().drain();
+    await withJobs(() => cancelCampaign(prisma, shop, campaign.id, new Date()));
+    await worker().drain();
+    const recipients = await prisma.campaignRecipient.findMany({ where: { shop, campaignId: campaign.id } });
+    expect(recipients.map((r) => r.status).sort()).toEqual(["CANCELLED", "CANCELLED", "ISSUED"]);
+    const kept = recipients.find((r) => r.status === "ISSUED")!;
+    expect(shopify.codes.get(kept.code)?.id).toBe(kept.discountNodeId);
+    expect(shopify.codes.size).toBe(1);
+    expect(creates()).toBe(1);
+    expect(await prisma.campaign.findFirstOrThrow({ where: { id: campaign.id } })).toMatchObject({
+      status: "CANCELLED",
+    });
   });
 
   it("a launch whose job was never queued (a crash after commit) is found by the reconcile job", async () => {
