@@ -28,7 +28,8 @@ export interface ChartCardProps {
   /** Heading of the table's first column (what each row is). */
   rowHeading: string;
   label: (key: string) => string;
-  horizontal?: boolean;
+  /** line: a series over time; bar: categories (horizontal bars). */
+  kind: "line" | "bar";
 }
 
 const noSubscription = () => () => {};
@@ -43,20 +44,13 @@ function ChartSkeleton({ height }: { height: number }) {
   );
 }
 
-export function ChartCard({
-  title,
-  description,
-  series,
-  rowHeading,
-  label,
-  horizontal = false,
-}: ChartCardProps) {
+export function ChartCard({ title, description, series, rowHeading, label, kind }: ChartCardProps) {
   // false on the server and while hydrating, true in the browser after.
   const mounted = useSyncExternalStore(noSubscription, browser, server);
   const [table, setTable] = useState(false);
   const tableId = useId();
   const keys = series[0]?.data.map((point) => String(point.key)) ?? [];
-  const height = horizontal ? Math.max(160, keys.length * 44) : 280;
+  const height = kind === "bar" ? Math.max(160, keys.length * 56) : 300;
 
   return (
     <Card>
@@ -82,7 +76,7 @@ export function ChartCard({
         <div>
           {mounted ? (
             <Suspense fallback={<ChartSkeleton height={height} />}>
-              <Chart series={series} label={label} horizontal={horizontal} />
+              <Chart series={series} label={label} kind={kind} height={height} />
             </Suspense>
           ) : (
             <ChartSkeleton height={height} />

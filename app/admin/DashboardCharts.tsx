@@ -4,28 +4,32 @@
  * loaded in the browser (React.lazy from ChartCard); the server renders a
  * skeleton and the data table.
  */
-import { BarChart, PolarisVizProvider } from "@shopify/polaris-viz";
+import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import type { DataSeries } from "@shopify/polaris-viz";
 
 export interface ChartProps {
   series: DataSeries[];
-  /** The label under each bar (or beside it, horizontal). */
+  /** A point's label from its key. */
   label: (key: string) => string;
-  horizontal?: boolean;
+  /** line: a series over time; bar: categories, drawn horizontally. */
+  kind: "line" | "bar";
+  height: number;
 }
 
-export default function Chart({ series, label, horizontal = false }: ChartProps) {
+export default function Chart({ series, label, kind, height }: ChartProps) {
   return (
     <PolarisVizProvider defaultTheme="Light">
-      <div style={{ height: horizontal ? `${Math.max(160, series[0]!.data.length * 44)}px` : "280px" }}>
-        <BarChart
-          data={series}
-          theme="Light"
-          direction={horizontal ? "horizontal" : "vertical"}
-          showLegend={series.length > 1}
-          xAxisOptions={{ labelFormatter: (value) => label(String(value)) }}
-          yAxisOptions={{ integersOnly: true }}
-        />
+      <div style={{ height }}>
+        {kind === "line" ? (
+          <LineChart
+            data={series}
+            theme="Light"
+            xAxisOptions={{ labelFormatter: (value) => label(String(value)) }}
+            yAxisOptions={{ integersOnly: true }}
+          />
+        ) : (
+          <BarChart data={series} theme="Light" direction="horizontal" showLegend={series.length > 1} />
+        )}
       </div>
     </PolarisVizProvider>
   );
