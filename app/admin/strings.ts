@@ -1,5 +1,6 @@
 /** Every string the admin pages show, in one place so it can be translated. */
 export const strings = {
+  loading: "Loading the page",
   dashboard: {
     title: "Regulars",
     period: "Period",
@@ -84,6 +85,8 @@ export const strings = {
     exportTitle: "Export",
     exportMembers: "Members (CSV)",
     exportLedger: "Points history (CSV)",
+    imported: (changes: number) => `${changes} balance${changes === 1 ? "" : "s"} imported`,
+    checked: "File checked; nothing was imported",
   },
   customers: {
     title: "Customers",
@@ -100,6 +103,13 @@ export const strings = {
     },
     atRisk: (days: number) => `At risk (no order in ${days} days)`,
     empty: "No member matches. Customers join when they create an account or place an order.",
+    emptyFiltered: "Change the search or clear the filters to see more members.",
+    clearFilters: "Clear filters",
+    noMembersHeading: "No members yet",
+    noMembers:
+      "Customers become members when they create a customer account or place an order while the program is on. Bring balances over from another program, or award points for past orders.",
+    noMembersAction: "Import balances",
+    noMembersSecondary: "Review the program",
     next: "Next page",
     first: "First page",
     columns: {
@@ -237,6 +247,9 @@ export const strings = {
     notFound: "That job is not one of this shop's failed jobs",
     deliveries: "Recent webhook deliveries",
     deliveriesEmpty: "No webhook has arrived yet. Orders paid in the store appear here.",
+    emptyHeading: "Nothing has happened yet",
+    empty:
+      "Every order, refund and customer update Shopify sends Regulars is listed here with its outcome, and any task that could not reach Shopify after its retries waits here with a Retry button. Place a test order in your store to see one arrive.",
   },
   campaigns: {
     title: "Win-back campaigns",
@@ -284,6 +297,7 @@ export const strings = {
     failuresEmpty: "No failures.",
     retry: "Retry failures",
     retried: (n: number) => `${n} recipient${n === 1 ? "" : "s"} queued again`,
+    exportCodes: "Export codes (CSV)",
     cancel: "Cancel campaign",
     cancelConfirm:
       "Stop issuing codes? Codes already created stay valid until they expire (delete them in Shopify's Discounts to revoke them).",

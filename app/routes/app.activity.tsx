@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Button, Layout, Page, Text } from "@shopify/polaris";
+import { Badge, Button, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
 import { TableCard } from "../admin/TableCard";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
@@ -68,61 +68,87 @@ export default function ActivityPage() {
     <Page title={t.title}>
       <TitleBar title={t.title} />
       <Layout>
-        <Layout.Section>
-          <TableCard
-            title={t.deadJobs}
-            empty={t.deadJobsEmpty}
-            rows={failed}
-            rowId={(job) => job.id}
-            headings={[
-              { title: "Job" },
-              { title: "Error" },
-              { title: "Attempts" },
-              { title: "Failed" },
-              { title: "" },
-            ]}
-            cells={(job) => [
-              job.queue,
-              <Text key="error" as="span" tone="critical">
-                {job.error ?? ""}
-              </Text>,
-              job.attempts,
-              job.failedAt ? new Date(job.failedAt).toLocaleString() : "",
-              <fetcher.Form key="retry" method="post">
-                <input type="hidden" name="intent" value="retry" />
-                <input type="hidden" name="jobId" value={job.id} />
-                <Button submit size="slim" loading={fetcher.state !== "idle"}>
-                  {t.retry}
-                </Button>
-              </fetcher.Form>,
-            ]}
-          />
-        </Layout.Section>
-        <Layout.Section>
-          <TableCard
-            title={t.deliveries}
-            empty={t.deliveriesEmpty}
-            rows={deliveries}
-            rowId={(delivery) => delivery.id}
-            headings={[
-              { title: "Topic" },
-              { title: "Outcome" },
-              { title: "Detail" },
-              { title: "Attempts" },
-              { title: "Received" },
-            ]}
-            cells={(delivery) => [
-              delivery.topic,
-              <Badge key="outcome" tone={outcomeTone[delivery.outcome as keyof typeof outcomeTone]}>
-                {delivery.outcome}
-              </Badge>,
-              delivery.detail ?? "",
-              delivery.attempts,
-              new Date(delivery.receivedAt).toLocaleString(),
-            ]}
-          />
-        </Layout.Section>
+        {failed.length === 0 && deliveries.length === 0 ? (
+          <Layout.Section>
+            <Card>
+              <EmptyState heading={t.emptyHeading} image="">
+                <p>{t.empty}</p>
+              </EmptyState>
+            </Card>
+          </Layout.Section>
+        ) : (
+          <ActivityTables failed={failed} deliveries={deliveries} fetcher={fetcher} />
+        )}
       </Layout>
     </Page>
+  );
+}
+
+function ActivityTables({
+  failed,
+  deliveries,
+  fetcher,
+}: {
+  failed: ReturnType<typeof useLoaderData<typeof loader>>["failed"];
+  deliveries: ReturnType<typeof useLoaderData<typeof loader>>["deliveries"];
+  fetcher: ReturnType<typeof useFetcher<{ ok: boolean; error?: string }>>;
+}) {
+  return (
+    <>
+      <Layout.Section>
+        <TableCard
+          title={t.deadJobs}
+          empty={t.deadJobsEmpty}
+          rows={failed}
+          rowId={(job) => job.id}
+          headings={[
+            { title: "Job" },
+            { title: "Error" },
+            { title: "Attempts" },
+            { title: "Failed" },
+            { title: "" },
+          ]}
+          cells={(job) => [
+            job.queue,
+            <Text key="error" as="span" tone="critical">
+              {job.error ?? ""}
+            </Text>,
+            job.attempts,
+            job.failedAt ? new Date(job.failedAt).toLocaleString() : "",
+            <fetcher.Form key="retry" method="post">
+              <input type="hidden" name="intent" value="retry" />
+              <input type="hidden" name="jobId" value={job.id} />
+              <Button submit size="slim" loading={fetcher.state !== "idle"}>
+                {t.retry}
+              </Button>
+            </fetcher.Form>,
+          ]}
+        />
+      </Layout.Section>
+      <Layout.Section>
+        <TableCard
+          title={t.deliveries}
+          empty={t.deliveriesEmpty}
+          rows={deliveries}
+          rowId={(delivery) => delivery.id}
+          headings={[
+            { title: "Topic" },
+            { title: "Outcome" },
+            { title: "Detail" },
+            { title: "Attempts" },
+            { title: "Received" },
+          ]}
+          cells={(delivery) => [
+            delivery.topic,
+            <Badge key="outcome" tone={outcomeTone[delivery.outcome as keyof typeof outcomeTone]}>
+              {delivery.outcome}
+            </Badge>,
+            delivery.detail ?? "",
+            delivery.attempts,
+            new Date(delivery.receivedAt).toLocaleString(),
+          ]}
+        />
+      </Layout.Section>
+    </>
   );
 }

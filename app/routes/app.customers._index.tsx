@@ -49,7 +49,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     }),
     ensureProgram(prisma, session.shop),
   ]);
+  const filtered = Boolean(query.q || query.tier || query.balance || query.risk || query.after);
   return {
+    /** No member at all yet (not merely none matching the filters): the page teaches how members come. */
+    noMembers: page.members.length === 0 && !filtered,
     members: page.members.map(({ totalSpentMilli, ...m }) => ({
       ...m,
       spent: formatMilli(totalSpentMilli),
@@ -62,7 +65,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function CustomersPage() {
-  const { members, nextCursor, tiers } = useLoaderData<typeof loader>();
+  const { members, nextCursor, tiers, noMembers } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const [search, setSearch] = useState(params.get("q") ?? "");
@@ -76,6 +79,24 @@ export default function CustomersPage() {
     setParams(next);
   };
   const tierName = (key: string | null) => tiers.find((tier) => tier.key === key)?.name ?? "";
+
+  if (noMembers) {
+    return (
+      <Page title={t.title}>
+        <TitleBar title={t.title} />
+        <Card>
+          <EmptyState
+            heading={t.noMembersHeading}
+            image=""
+            action={{ content: t.noMembersAction, onAction: () => navigate("/app/import") }}
+            secondaryAction={{ content: t.noMembersSecondary, onAction: () => navigate("/app/program") }}
+          >
+            <p>{t.noMembers}</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
 
   return (
     <Page title={t.title}>
@@ -125,8 +146,18 @@ export default function CustomersPage() {
           </InlineStack>
         </div>
         {members.length === 0 ? (
-          <EmptyState heading={t.empty} image="">
-            <span />
+          <EmptyState
+            heading={t.empty}
+            image=""
+            action={{
+              content: t.clearFilters,
+              onAction: () => {
+                setSearch("");
+                setParams(new URLSearchParams(params.get("sort") ? { sort: params.get("sort")! } : {}));
+              },
+            }}
+          >
+            <p>{t.emptyFiltered}</p>
           </EmptyState>
         ) : (
           <IndexTable

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher } from "@remix-run/react";
 import {
@@ -13,7 +13,7 @@ import {
   Select,
   Text,
 } from "@shopify/polaris";
-import { TitleBar } from "@shopify/app-bridge-react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
@@ -62,6 +62,12 @@ export default function ImportExportPage() {
   const [mode, setMode] = useState("add");
   const data = fetcher.data;
   const report = data && "rows" in data ? data : null;
+  const shopify = useAppBridge();
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !fetcher.data || !("rows" in fetcher.data)) return;
+    const done = fetcher.data;
+    if (done.errors.length === 0) shopify.toast.show(done.dryRun ? t.checked : t.imported(done.changes));
+  }, [fetcher.state, fetcher.data, shopify]);
   return (
     <Page title={t.title}>
       <TitleBar title={t.title} />

@@ -1,11 +1,12 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { authenticate } from "../shopify.server";
 import { env } from "../env.server";
+import { AdminOutlet } from "../admin/AdminOutlet";
 import { strings } from "../admin/strings";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -30,7 +31,7 @@ export default function App() {
         <Link to="/app/backfill">{strings.nav.backfill}</Link>
         <Link to="/app/activity">{strings.nav.activity}</Link>
       </NavMenu>
-      <Outlet />
+      <AdminOutlet />
     </AppProvider>
   );
 }
