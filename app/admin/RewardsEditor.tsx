@@ -185,7 +185,7 @@ export function RewardsEditor({
                   value={reward.key}
                   onChange={(key) => set(i, { key })}
                   error={error("key")}
-                  helpText={t.keyHelp}
+                  helpText={reward.id ? t.keySavedHelp : t.keyHelp}
                   readOnly={reward.id !== ""}
                   autoComplete="off"
                 />

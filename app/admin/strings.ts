@@ -215,6 +215,7 @@ export const strings = {
       days: "days",
       key: "Key",
       keyHelp: "The storefront's name for it; cannot change once saved. Empty: made from the title.",
+      keySavedHelp: "The storefront's name for it; codes and past redemptions refer to it.",
       combines: "Combines with",
       combinesWithOrder: "Order discounts",
       combinesWithProduct: "Product discounts",
