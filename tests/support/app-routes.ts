@@ -14,7 +14,7 @@ export interface RouteFile {
   file: string;
   /** Route id as the flat-routes convention names it, e.g. "app.customers.$memberId". */
   id: string;
-  /** URL path, e.g. "/app/customers/:memberId" ("_index" segments dropped). */
+  /** URL path, e.g. "/app/customers/:memberId" ("_index" segments dropped, "$x_" read as ":x"). */
   urlPath: string;
 }
 
@@ -26,6 +26,8 @@ export function routeFiles(): RouteFile[] {
       const segments = id
         .split(".")
         .filter((segment) => segment !== "_index")
+        // A trailing "_" only opts out of the parent's layout ("$campaignId_.codes").
+        .map((segment) => segment.replace(/_$/, ""))
         .map((segment) => (segment.startsWith("$") ? `:${segment.slice(1)}` : segment));
       return { file, id, urlPath: `/${segments.join("/")}` };
     })

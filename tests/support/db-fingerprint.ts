@@ -65,6 +65,51 @@ export function changedTables(before: Fingerprint, after: Fingerprint): string[]
     .sort();
 }
 
+/**
+ * One shop's rows only: tables with a `shop` column filtered on it, the Shop
+ * table on its domain, the job queue's tables (job, archive) on the job's
+ * data.shop. Tables that belong to no shop are taken whole. A change made by
+ * another shop leaves this fingerprint as it was.
+ */
+export async function shopWatch(prisma: PrismaClient, jobsSchema: string, shop: string) {
+  const tables = await listTables(prisma, jobsSchema);
+  const columns = await prisma.$queryRawUnsafe<{ schema: string; table: string; column: string }[]>(
+    `SELECT table_schema::text AS schema, table_name::text AS table, column_name::text AS column
+       FROM information_schema.columns WHERE table_schema IN (current_schema(), $1)`,
+    jobsSchema,
+  );
+  const has = (ref: TableRef, column: string) =>
+    columns.some((c) => c.schema === ref.schema && c.table === ref.table && c.column === column);
+  const filterOf = (ref: TableRef) => {
+    if (ref.schema === jobsSchema) return has(ref, "data") ? `WHERE t.data->>'shop' = $1` : "";
+    if (has(ref, "shop")) return `WHERE t.shop = $1`;
+    if (ref.table === "Shop") return `WHERE t.domain = $1`;
+    return "";
+  };
+  const query = tables
+    .map(
+      (ref) =>
+        `SELECT '${`${ref.schema}.${ref.table}`.replaceAll("'", "''")}' AS name, count(*)::int AS rows,
+                coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') AS checksum
+           FROM ${quote(ref.schema)}.${quote(ref.table)} t ${filterOf(ref)}`,
+    )
+    .join(" UNION ALL ");
+  const take = async (): Promise<Fingerprint> => {
+    const rows = await prisma.$queryRawUnsafe<{ name: string; rows: number; checksum: string }[]>(
+      query,
+      shop,
+    );
+    return Object.fromEntries(
+      rows.map((row) => [row.name, { rows: Number(row.rows), checksum: row.checksum }]),
+    );
+  };
+  return {
+    tables,
+    take,
+    changedSince: async (before: Fingerprint) => changedTables(before, await take()),
+  };
+}
+
 /** A fingerprinter bound to this database's tables (listed once). */
 export async function databaseWatch(prisma: PrismaClient, jobsSchema: string) {
   const tables = await listTables(prisma, jobsSchema);

@@ -1,0 +1,594 @@
+/**
+ * Tenancy: every route in app/routes, probed as shop B with shop A's ids
+ * (member, customer, order, refund, redemption and reward ids, codes,
+ * idempotency keys, job, campaign and backfill run ids, emails). Where a
+ * route names an id, B gets a 404; no answer carries A's data; and A's rows
+ * (every table with a shop column, the Shop row, A's jobs), fingerprinted
+ * from the database, stay exactly as they were. The probe table is keyed by
+ * route file, and the first test fails when a route has no probes (or a
+ * probe names a route that is gone).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { prisma } from "~/db.server";
+import { jobs, withJobs } from "~/jobs.server";
+import { adjustPoints } from "~/services/adjust-points.server";
+import { redeemReward, reservePoints } from "~/services/redeem-reward.server";
+import { adminStandIn } from "../support/admin-stand-in";
+import { adminDocument, adminFetch, run } from "../support/admin-requests";
+import { loadRoute, routeFiles } from "../support/app-routes";
+import { shopWatch, type Fingerprint } from "../support/db-fingerprint";
+import { rawFixture } from "../support/fixtures";
+import { callProxy, proxyPost, proxyRequest } from "../support/proxy-requests";
+import { storeOfflineSession } from "../support/sessions";
+import { shopifyForShop } from "../support/shopify-for-shop";
+import type { ShopifyEdge } from "../support/shopify-edge";
+import { callAction, webhookRequest } from "../support/webhooks";
+
+const A = "tenant-a.myshopify.com";
+const B = "tenant-b.myshopify.com";
+/** A's customer (the fixtures' customer: orders, a refund, the delivery log). */
+const A_CUSTOMER = "7302485617390244561";
+/** A's second customer: points, an issued code, a reserved redemption. */
+const A_RICH = "4410000000000001";
+const A_EMAIL = "maren.okafor@example.com";
+
+type Handler = (args: ActionFunctionArgs) => Promise<Response>;
+let modules: Record<string, { loader?: Handler; action?: Handler }>;
+let edge: ShopifyEdge;
+let watchA: Awaited<ReturnType<typeof shopWatch>>;
+let before: Fingerprint;
+
+/** What B must never see of A. */
+const a = {
+  memberIds: [] as string[],
+  redemptionIds: [] as string[],
+  codes: [] as string[],
+  rewardIds: [] as string[],
+  idempotencyKey: "tenant-a-redeem-1",
+  jobId: "",
+  deliveryIds: [] as string[],
+  campaignId: "",
+  campaignCode: "TENANTA-CAMP-0001",
+  backfillRunId: "",
+};
+const secrets = () => [
+  ...a.memberIds,
+  ...a.redemptionIds,
+  ...a.codes,
+  ...a.rewardIds,
+  a.jobId,
+  ...a.deliveryIds,
+  a.campaignId,
+  a.campaignCode,
+  a.backfillRunId,
+  A_EMAIL,
+  A_CUSTOMER,
+  A_RICH,
+  "Okafor",
+];
+
+interface Probe {
+  name: string;
+  /** The request, and what of A's it sent (an answer may echo its own input). */
+  send: () => Promise<{ res: Response; sent?: string[] }>;
+  /**
+   * 404 where the probe names an id of A's; the status B's own request gets
+   * where it acts on B (so it was not refused for another reason); otherwise
+   * any answer that is not a 5xx.
+   */
+  status?: number;
+}
+
+// ---------------------------------------------------------------------------
+// Requests as shop B.
+
+const route = (id: string) => {
+  const m = modules[id];
+  if (!m) throw new Error(`no route ${id}`);
+  return m;
+};
+const bDocument = (id: string, path: string, params: Record<string, string> = {}) =>
+  adminDocument(path, B).then((request) => run(route(id).loader!, request, params));
+const bPost = (id: string, path: string, body: BodyInit, params: Record<string, string> = {}) =>
+  adminFetch(path, { method: "POST", body }, B).then((request) => run(route(id).action!, request, params));
+const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+const bWebhook = (id: string, topic: string, body: string, path = `/webhooks/${topic}`) =>
+  callAction(route(id).action!, webhookRequest({ topic, shop: B, body: null, rawBody: body, path }));
+const bProxy = (id: string, request: Promise<Request>) =>
+  request.then((r) => callProxy((route(id).action ?? route(id).loader)!, r));
+const wrap = (res: Promise<Response>, sent?: string[]) => res.then((r) => ({ res: r, sent }));
+
+const redactBody = (topic: string, customer: string) =>
+  `{"shop_id":2,"shop_domain":"${B}","customer":{"id":${customer},"email":"${A_EMAIL}","phone":"+12155550143"},"orders_to_redact":[6817362940512877913]${
+    topic === "customers/data_request" ? ',"data_request":{"id":1}' : ""
+  }}`;
+
+const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
+  _index: { noTenantData: "the public landing page: a login form, no shop" },
+  "auth.$": { noTenantData: "OAuth and token-exchange callbacks, answered by the Shopify library" },
+  "auth.login": { noTenantData: "the login form; it only redirects to the shop's admin" },
+  healthz: { noTenantData: "SELECT 1; answers { ok, database }" },
+  app: [{ name: "layout", send: () => wrap(bDocument("app", "/app")) }],
+  "app._index": [
+    { name: "dashboard", send: () => wrap(bDocument("app._index", "/app?period=365&churn=30&atRisk=7")) },
+  ],
+  "app.program": [
+    { name: "program page", send: () => wrap(bDocument("app.program", "/app/program")) },
+    {
+      name: "save with one of A's reward ids",
+      status: 404,
+      send: async () => {
+        const page = (await (await bDocument("app.program", "/app/program")).json()) as {
+          form: { rewards: { id: string; title: string }[] };
+        };
+        const stolen = { ...page.form.rewards[0]!, id: a.rewardIds[0]!, title: "Stolen" };
+        const body = JSON.stringify({ ...page.form, rewards: [...page.form.rewards.slice(1), stolen] });
+        return wrap(bPost("app.program", "/app/program", body), [a.rewardIds[0]!]);
+      },
+    },
+  ],
+  "app.customers._index": [
+    {
+      name: "search A's email, A's customer id, tier filter, A's member as cursor",
+      send: async () => {
+        const cursor = Buffer.from(JSON.stringify({ v: "999999", id: a.memberIds[0] })).toString("base64url");
+        const res = await bDocument(
+          "app.customers._index",
+          `/app/customers?q=${encodeURIComponent(A_EMAIL)}&tier=member&balance=1&after=${cursor}`,
+        );
+        const members = ((await res.clone().json()) as { members: unknown[] }).members;
+        expect(members).toEqual([]);
+        return { res, sent: [A_EMAIL, a.memberIds[0]!] };
+      },
+    },
+    {
+      name: "search A's customer id",
+      send: () => wrap(bDocument("app.customers._index", `/app/customers?q=${A_RICH}`), [A_RICH]),
+    },
+  ],
+  "app.customers.$memberId": [
+    ...[0, 1].map((i) => ({
+      name: `A's member ${i} page`,
+      status: 404,
+      send: () =>
+        wrap(
+          bDocument("app.customers.$memberId", `/app/customers/${a.memberIds[i]}`, {
+            memberId: a.memberIds[i]!,
+          }),
+          [a.memberIds[i]!],
+        ),
+    })),
+    ...(["adjust", "issue", "revoke"] as const).map((intent) => ({
+      name: `${intent} on A's member`,
+      status: 404,
+      send: () =>
+        wrap(
+          bPost(
+            "app.customers.$memberId",
+            `/app/customers/${a.memberIds[1]}`,
+            form({
+              intent,
+              points: "-500",
+              reason: "Tenancy probe",
+              rewardKey: "5-off",
+              idempotencyKey: "tenant-b-probe-1",
+              redemptionId: a.redemptionIds[0]!,
+            }),
+            { memberId: a.memberIds[1]! },
+          ),
+          [a.memberIds[1]!, a.redemptionIds[0]!],
+        ),
+    })),
+    {
+      name: "revoke A's code from B's own member",
+      status: 404,
+      send: async () => {
+        const own = await prisma.member.findFirstOrThrow({ where: { shop: B } });
+        return wrap(
+          bPost(
+            "app.customers.$memberId",
+            `/app/customers/${own.id}`,
+            form({ intent: "revoke", redemptionId: a.redemptionIds[0]! }),
+            { memberId: own.id },
+          ),
+          [a.redemptionIds[0]!],
+        );
+      },
+    },
+  ],
+  "app.import": [
+    { name: "import page", send: () => wrap(bDocument("app.import", "/app/import")) },
+    ...(["dry-run", "import"] as const).map((intent) => ({
+      name: `${intent} of A's members by email`,
+      send: async () => {
+        const body = new FormData();
+        body.set("csv", new File([`email,points\n${A_EMAIL},100000\n`], "a.csv", { type: "text/csv" }));
+        body.set("mode", "set");
+        body.set("intent", intent);
+        const res = await bPost("app.import", "/app/import", body);
+        expect(res.status).toBe(422);
+        return { res, sent: [A_EMAIL] };
+      },
+    })),
+  ],
+  "app.export.members": [
+    { name: "members CSV", send: () => wrap(bDocument("app.export.members", "/app/export/members")) },
+  ],
+  "app.export.ledger": [
+    { name: "ledger CSV", send: () => wrap(bDocument("app.export.ledger", "/app/export/ledger")) },
+  ],
+  "app.activity": [
+    { name: "deliveries and dead jobs", send: () => wrap(bDocument("app.activity", "/app/activity")) },
+    {
+      name: "retry A's dead job",
+      status: 404,
+      send: () =>
+        wrap(bPost("app.activity", "/app/activity", form({ intent: "retry", jobId: a.jobId })), [a.jobId]),
+    },
+  ],
+  "app.campaigns._index": [
+    { name: "campaign list", send: () => wrap(bDocument("app.campaigns._index", "/app/campaigns")) },
+  ],
+  "app.campaigns.new": [
+    {
+      name: "segment count",
+      send: () => wrap(bDocument("app.campaigns.new", "/app/campaigns/new?inactiveDays=1&minOrders=1")),
+    },
+    {
+      name: "launch reusing A's idempotency key and tag",
+      send: () =>
+        wrap(
+          bPost(
+            "app.campaigns.new",
+            "/app/campaigns/new",
+            form({
+              name: "Tenancy",
+              inactiveDays: "1",
+              minOrders: "1",
+              offerType: "PERCENTAGE",
+              percent: "10",
+              validDays: "7",
+              idempotencyKey: "tenant-a-campaign-1",
+            }),
+          ),
+          ["tenant-a-campaign-1"],
+        ),
+    },
+  ],
+  "app.campaigns.$campaignId": [
+    {
+      name: "A's campaign page",
+      status: 404,
+      send: () =>
+        wrap(
+          bDocument("app.campaigns.$campaignId", `/app/campaigns/${a.campaignId}`, {
+            campaignId: a.campaignId,
+          }),
+          [a.campaignId],
+        ),
+    },
+    ...(["cancel", "retry"] as const).map((intent) => ({
+      name: `${intent} A's campaign`,
+      status: 404,
+      send: () =>
+        wrap(
+          bPost("app.campaigns.$campaignId", `/app/campaigns/${a.campaignId}`, form({ intent }), {
+            campaignId: a.campaignId,
+          }),
+          [a.campaignId],
+        ),
+    })),
+  ],
+  "app.backfill": [
+    { name: "backfill runs", send: () => wrap(bDocument("app.backfill", "/app/backfill")) },
+    {
+      name: "cancel A's backfill run",
+      status: 404,
+      send: () =>
+        wrap(bPost("app.backfill", "/app/backfill", form({ intent: "cancel", runId: a.backfillRunId })), [
+          a.backfillRunId,
+        ]),
+    },
+  ],
+  "proxy.status": [
+    {
+      status: 200,
+      name: "status as A's customers, signed for B",
+      send: async () => {
+        for (const customer of [A_CUSTOMER, A_RICH]) {
+          const res = await bProxy("proxy.status", proxyRequest("status", { shop: B, customerId: customer }));
+          expect(await res.clone().json()).toMatchObject({ loggedIn: true, points: 0, codes: [] });
+        }
+        return wrap(
+          bProxy(
+            "proxy.status",
+            proxyRequest("status", { shop: B, customerId: A_RICH, query: { format: "html" } }),
+          ),
+          [A_RICH],
+        );
+      },
+    },
+  ],
+  "proxy.redeem": [
+    {
+      status: 409,
+      name: "redeem as A's customer at B with A's idempotency key",
+      send: () =>
+        wrap(
+          bProxy(
+            "proxy.redeem",
+            proxyPost("redeem", JSON.stringify({ rewardKey: "10-off", idempotencyKey: a.idempotencyKey }), {
+              shop: B,
+              customerId: A_RICH,
+            }),
+          ),
+          [a.idempotencyKey],
+        ),
+    },
+  ],
+  "proxy.birthday": [
+    {
+      status: 200,
+      name: "birthday as A's customer at B",
+      send: () =>
+        wrap(
+          bProxy(
+            "proxy.birthday",
+            proxyPost("birthday", JSON.stringify({ month: 1, day: 1 }), { shop: B, customerId: A_RICH }),
+          ),
+        ),
+    },
+  ],
+  "webhooks.orders.paid": [
+    {
+      status: 200,
+      name: "A's order paid at B",
+      send: () => wrap(bWebhook("webhooks.orders.paid", "orders/paid", rawFixture("orders-paid"))),
+    },
+  ],
+  "webhooks.orders.updated": [
+    {
+      status: 200,
+      name: "A's order updated at B",
+      send: () => wrap(bWebhook("webhooks.orders.updated", "orders/updated", rawFixture("orders-updated"))),
+    },
+  ],
+  "webhooks.orders.cancelled": [
+    {
+      status: 200,
+      name: "A's order cancelled at B",
+      send: () =>
+        wrap(
+          bWebhook(
+            "webhooks.orders.cancelled",
+            "orders/cancelled",
+            rawFixture("orders-paid").replace(
+              '"cancelled_at": null',
+              '"cancelled_at": "2025-12-01T10:00:00+01:00"',
+            ),
+          ),
+        ),
+    },
+  ],
+  "webhooks.refunds.create": [
+    {
+      status: 200,
+      name: "A's refund at B",
+      send: () => wrap(bWebhook("webhooks.refunds.create", "refunds/create", rawFixture("refunds-create"))),
+    },
+  ],
+  "webhooks.customers.create": [
+    {
+      status: 200,
+      name: "A's customer created at B",
+      send: () =>
+        wrap(bWebhook("webhooks.customers.create", "customers/create", rawFixture("customers-create"))),
+    },
+  ],
+  "webhooks.customers.update": [
+    {
+      status: 200,
+      name: "A's customer updated at B",
+      send: () =>
+        wrap(bWebhook("webhooks.customers.update", "customers/update", rawFixture("customers-update"))),
+    },
+  ],
+  "webhooks.compliance": [
+    ...["customers/redact", "customers/data_request"].flatMap((topic) =>
+      [A_CUSTOMER, A_RICH].map((customer) => ({
+        status: 200,
+        name: `${topic} of A's customer ${customer} from B`,
+        send: () =>
+          wrap(bWebhook("webhooks.compliance", topic, redactBody(topic, customer), "/webhooks/compliance"), [
+            customer,
+            A_EMAIL,
+          ]),
+      })),
+    ),
+    {
+      status: 200,
+      name: "shop/redact from B",
+      send: () =>
+        wrap(
+          bWebhook(
+            "webhooks.compliance",
+            "shop/redact",
+            `{"shop_id":2,"shop_domain":"${B}"}`,
+            "/webhooks/compliance",
+          ),
+        ),
+    },
+  ],
+  "webhooks.app.scopes_update": [
+    {
+      status: 200,
+      name: "scopes update from B",
+      send: () =>
+        wrap(bWebhook("webhooks.app.scopes_update", "app/scopes_update", `{"current":["read_orders"]}`)),
+    },
+  ],
+  // Last: B uninstalls (its sessions go), A stays installed.
+  "webhooks.app.uninstalled": [
+    {
+      status: 200,
+      name: "uninstall from B",
+      send: () => wrap(bWebhook("webhooks.app.uninstalled", "app/uninstalled", `{"domain":"${B}"}`)),
+    },
+  ],
+};
+
+beforeAll(async () => {
+  modules = Object.fromEntries(
+    await Promise.all(
+      routeFiles().map(async (r) => {
+        const m = await loadRoute(r);
+        return [
+          r.id,
+          { loader: m.loader as unknown as Handler, action: m.action as unknown as Handler },
+        ] as const;
+      }),
+    ),
+  );
+  // GIVEN shop A with everything a shop accumulates ...
+  await prisma.shop.create({ data: { domain: A, installedAt: new Date() } });
+  await storeOfflineSession(prisma, A, { accessToken: "shpat_tenant_a", scope: process.env.SCOPES! });
+  const deliverA = (id: string, topic: string, body: string) =>
+    callAction(modules[id]!.action!, webhookRequest({ topic, shop: A, body: null, rawBody: body }));
+  expect(
+    (await deliverA("webhooks.customers.create", "customers/create", rawFixture("customers-create"))).status,
+  ).toBe(200);
+  expect((await deliverA("webhooks.orders.paid", "orders/paid", rawFixture("orders-paid"))).status).toBe(200);
+  expect(
+    (await deliverA("webhooks.refunds.create", "refunds/create", rawFixture("refunds-create"))).status,
+  ).toBe(200);
+  await withJobs(() =>
+    adjustPoints(
+      prisma,
+      A,
+      {
+        customerGid: `gid://shopify/Customer/${A_RICH}`,
+        points: 5000,
+        reason: "Seed",
+        staffId: "s",
+        idempotencyKey: "tenant-a-1",
+      },
+      new Date(),
+    ),
+  );
+  const shopifyA = adminStandIn();
+  const issued = await redeemReward(
+    prisma,
+    shopifyA.admin,
+    A,
+    { customerGid: `gid://shopify/Customer/${A_RICH}`, rewardKey: "5-off", idempotencyKey: a.idempotencyKey },
+    new Date(),
+  );
+  const reserved = await reservePoints(
+    prisma,
+    A,
+    {
+      customerGid: `gid://shopify/Customer/${A_RICH}`,
+      rewardKey: "5-off",
+      idempotencyKey: "tenant-a-redeem-2",
+    },
+    new Date(),
+  );
+  a.redemptionIds = [issued.id, reserved.id];
+  a.codes = [issued.code, reserved.code];
+  a.memberIds = (await prisma.member.findMany({ where: { shop: A }, orderBy: { createdAt: "asc" } })).map(
+    (m) => m.id,
+  );
+  a.rewardIds = (await prisma.reward.findMany({ where: { shop: A } })).map((r) => r.id);
+  a.deliveryIds = (await prisma.webhookDelivery.findMany({ where: { shop: A } })).map((d) => d.id);
+  // ... a dead job,
+  const jobId = await jobs.boss.send(
+    "member-sync",
+    { shop: A, memberId: a.memberIds[0]! },
+    { retryLimit: 0 },
+  );
+  const [fetched] = await jobs.boss
+    .fetch("member-sync", { batchSize: 50 })
+    .then((js) => js.filter((j) => j.id === jobId));
+  expect(fetched).toBeDefined();
+  await jobs.boss.fail("member-sync", jobId!, { message: "Admin API HTTP 502" });
+  expect((await jobs.listFailed(A)).map((j) => j.id)).toContain(jobId);
+  a.jobId = jobId!;
+  // ... a win-back campaign and a backfill run.
+  const campaign = await prisma.campaign.create({
+    data: {
+      shop: A,
+      idempotencyKey: "tenant-a-campaign-1",
+      name: "A's campaign",
+      tag: "Regulars win-back A",
+      inactiveDays: 90,
+      minOrders: 1,
+      offerType: "PERCENTAGE",
+      percentBps: 1000,
+      validDays: 7,
+      recipientCount: 1,
+      launchedAt: new Date(),
+      endsAt: new Date(Date.now() + 7 * 86_400_000),
+      recipients: {
+        create: [{ shop: A, customerGid: `gid://shopify/Customer/${A_CUSTOMER}`, code: a.campaignCode }],
+      },
+    },
+  });
+  a.campaignId = campaign.id;
+  a.backfillRunId = (
+    await prisma.backfillRun.create({
+      data: { shop: A, fromDate: new Date("2025-01-01T00:00:00Z"), toDate: new Date("2025-06-01T00:00:00Z") },
+    })
+  ).id;
+  // AND shop B, installed, with a member of its own
+  ({ edge } = await shopifyForShop(prisma, B, "shpat_tenant_b", process.env.SCOPES));
+  await adjustPoints(
+    prisma,
+    B,
+    {
+      customerGid: "gid://shopify/Customer/5550001",
+      points: 100,
+      reason: "Seed",
+      staffId: "s",
+      idempotencyKey: "tenant-b-1",
+    },
+    new Date(),
+  );
+  watchA = await shopWatch(prisma, jobs.schema, A);
+  before = await watchA.take();
+}, 60_000);
+afterAll(() => edge?.restore());
+
+describe("shop B probing with shop A's ids", () => {
+  it("every route of app/routes has probes (or is listed as holding no shop's data)", () => {
+    expect(Object.keys(PROBES).sort()).toEqual(
+      routeFiles()
+        .map((r) => r.id)
+        .sort(),
+    );
+  });
+
+  for (const [id, probes] of Object.entries(PROBES)) {
+    if (!Array.isArray(probes)) continue;
+    for (const probe of probes) {
+      it(`${id}: ${probe.name}`, async () => {
+        const { res, sent = [] } = await probe.send();
+        if (probe.status) expect(res.status).toBe(probe.status);
+        else expect(res.status).toBeLessThan(500);
+        const text = await res.text();
+        for (const secret of secrets().filter((s) => s && !sent.includes(s))) {
+          expect(text, `${id} answered with A's ${secret}`).not.toContain(secret);
+        }
+        expect(await watchA.changedSince(before)).toEqual([]);
+      });
+    }
+  }
+
+  it("A still has all it had: members, balances, codes, its dead job, its installation", async () => {
+    const members = await prisma.member.findMany({ where: { shop: A } });
+    expect(members.map((m) => m.id).sort()).toEqual([...a.memberIds].sort());
+    expect(await jobs.listFailed(A)).toEqual([expect.objectContaining({ id: a.jobId })]);
+    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: A } })).uninstalledAt).toBeNull();
+    expect(await prisma.session.count({ where: { shop: A } })).toBe(1);
+  });
+});
