@@ -106,11 +106,12 @@ export default function CampaignPage() {
       titleMetadata={<Badge tone={statusTone[campaign.status]}>{t.statuses[campaign.status]}</Badge>}
       subtitle={`${offerText(campaign.offer, currency)} · ${t.details(campaign.tag, new Date(campaign.endsAt).toLocaleDateString())}`}
       backAction={{ url: "/app/campaigns" }}
-      secondaryActions={
-        running
+      secondaryActions={[
+        { content: t.exportCodes, url: `/app/campaigns/${campaign.id}/codes`, target: "_blank" },
+        ...(running
           ? [{ content: t.cancel, destructive: true, onAction: () => shopify.modal.show("cancel-campaign") }]
-          : []
-      }
+          : []),
+      ]}
     >
       <TitleBar title={campaign.name} />
       <Layout>

@@ -103,6 +103,38 @@ export function exportLedger(db: PrismaClient, shop: string) {
   );
 }
 
+/**
+ * A win-back campaign's codes, one line per customer in its segment (for an email tool that
+ * sends each customer their own code). Scoped by shop and campaign.
+ */
+export function exportCampaignCodes(db: PrismaClient, shop: string, campaignId: string, endsAt: Date) {
+  return streamPages(
+    ["customer_id", "email", "first_name", "last_name", "code", "status", "expires_at"],
+    async (after: string | null) => {
+      const recipients = await db.campaignRecipient.findMany({
+        where: { shop, campaignId, ...(after ? { id: { gt: after } } : {}) },
+        orderBy: { id: "asc" },
+        take: PAGE,
+      });
+      const members = await db.member.findMany({
+        where: { shop, customerGid: { in: recipients.map((r) => r.customerGid) } },
+        select: { customerGid: true, email: true, firstName: true, lastName: true },
+      });
+      const byCustomer = new Map(members.map((m) => [m.customerGid, m]));
+      return recipients.map((r) => ({ ...r, member: byCustomer.get(r.customerGid) }));
+    },
+    (r) => [
+      r.customerGid.replace("gid://shopify/Customer/", ""),
+      r.member?.email ?? null,
+      r.member?.firstName ?? null,
+      r.member?.lastName ?? null,
+      r.code,
+      r.status,
+      endsAt.toISOString(),
+    ],
+  );
+}
+
 export const csvResponse = (stream: ReadableStream<Uint8Array>, name: string) =>
   new Response(stream, {
     headers: {

@@ -16,6 +16,7 @@ import { randomBytes } from "node:crypto";
 import { Prisma, type Campaign, type PrismaClient } from "@prisma/client";
 import { campaignTag, type CampaignInput, type SegmentRule } from "../admin/campaign-form";
 import { orderRevenue } from "../db/orders.server";
+import { exportCampaignCodes } from "./csv-export.server";
 import { inTransaction } from "../db/tx.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
 import { formatMilli } from "../loyalty/money";
@@ -362,6 +363,15 @@ export async function listCampaigns(db: PrismaClient, shop: string, limit = 50) 
     campaigns.map((c) => c.id),
   );
   return campaigns.map((campaign) => summaryOf(campaign, progress.get(campaign.id) ?? EMPTY_PROGRESS));
+}
+
+/** The campaign's customers and codes as a CSV stream; null for another shop's campaign. */
+export async function campaignCodesCsv(db: PrismaClient, shop: string, campaignId: string) {
+  const campaign = await db.campaign.findFirst({
+    where: { shop, id: campaignId },
+    select: { id: true, endsAt: true },
+  });
+  return campaign ? exportCampaignCodes(db, shop, campaign.id, campaign.endsAt) : null;
 }
 
 /** The campaign page: settings, progress, failures and measures; null for another shop's campaign. */

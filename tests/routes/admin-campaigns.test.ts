@@ -17,6 +17,7 @@ import { action as compliance } from "~/routes/webhooks.compliance";
 import { loader as listLoader } from "~/routes/app.campaigns._index";
 import { action as launchAction, loader as newLoader } from "~/routes/app.campaigns.new";
 import { action as campaignAction, loader as campaignLoader } from "~/routes/app.campaigns.$campaignId";
+import { loader as codesLoader } from "~/routes/app.campaigns.$campaignId_.codes";
 import { applyOrderEvent } from "~/services/order-points.server";
 import { issueCampaignCodes } from "~/services/win-back-issue.server";
 import { campaignPage, launchCampaign } from "~/services/win-back.server";
@@ -226,6 +227,19 @@ describe("launching", () => {
       progress: { recipients: 3, codesCreated: 3, tagged: 3, pending: 0, failed: 0 },
     });
     expect(done.failures).toEqual([]);
+    // The codes, per customer, for an email tool.
+    const csv = await run(codesLoader, await adminDocument(`/app/campaigns/${id}/codes`), { campaignId: id });
+    expect(csv.headers.get("Content-Type")).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split(/\r?\n/);
+    expect(lines[0]).toBe("customer_id,email,first_name,last_name,code,status,expires_at");
+    expect(lines.slice(1).sort()).toEqual(
+      recipients
+        .map((r) => {
+          const n = r.customerGid.split("/").pop();
+          return `${n},customer${n}@example.com,,,${r.code},ISSUED,${launched.endsAt.toISOString()}`;
+        })
+        .sort(),
+    );
     const list = (await (await run(listLoader, await adminDocument("/app/campaigns"))).json()) as {
       campaigns: { id: string; progress: { codesCreated: number } }[];
     };
@@ -350,6 +364,10 @@ describe("cancelling", () => {
     expect((await page(theirs.id)).status).toBe(404);
     expect((await post(theirs.id, { intent: "cancel" })).status).toBe(404);
     expect((await post(theirs.id, { intent: "retry" })).status).toBe(404);
+    const theirCodes = await run(codesLoader, await adminDocument(`/app/campaigns/${theirs.id}/codes`), {
+      campaignId: theirs.id,
+    });
+    expect(theirCodes.status).toBe(404);
     expect(await prisma.campaign.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({
       status: "RUNNING",
       cancelledAt: null,
