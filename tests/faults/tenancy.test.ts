@@ -280,6 +280,19 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
         ),
     })),
   ],
+  "app.campaigns.$campaignId_.codes": [
+    {
+      name: "A's campaign codes CSV",
+      status: 404,
+      send: () =>
+        wrap(
+          bDocument("app.campaigns.$campaignId_.codes", `/app/campaigns/${a.campaignId}/codes`, {
+            campaignId: a.campaignId,
+          }),
+          [a.campaignId],
+        ),
+    },
+  ],
   "app.backfill": [
     { name: "backfill runs", send: () => wrap(bDocument("app.backfill", "/app/backfill")) },
     {
