@@ -20,7 +20,7 @@ const placeholders = {
   SHOPIFY_API_KEY: "local-dev-api-key",
   SHOPIFY_API_SECRET: "local-dev-api-secret",
   SHOPIFY_APP_URL: `http://localhost:${port}`,
-  SCOPES: "read_customers,read_orders,read_all_orders,write_customers,write_discounts",
+  SCOPES: "read_customers,read_orders,read_all_orders,read_themes,write_customers,write_discounts",
 };
 const filled = [];
 for (const [name, value] of Object.entries(placeholders)) {

@@ -15,10 +15,13 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
 import { ChartCard } from "../admin/ChartCard";
+import { OnboardingChecklist } from "../admin/OnboardingChecklist";
 import { StatCard } from "../admin/StatCard";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
+import { env } from "../env.server";
+import { onboardingChecklist } from "../services/onboarding.server";
 import {
   PERIODS,
   pointsOverTime,
@@ -39,7 +42,7 @@ const querySchema = z.object({
 });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const now = new Date();
   const shop = await findShop(prisma, session.shop);
@@ -53,7 +56,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     programMeasures(prisma, session.shop, { from: chart.from, to: now }),
     retentionMeasures(prisma, session.shop, { now, churnDays: query.churn, atRiskDays: query.atRisk }),
   ]);
+  // Until every step is done or dismissed; the theme check is cached and never fails the page.
+  const onboarding = await onboardingChecklist(prisma, session.shop, admin, {
+    apiKey: env.SHOPIFY_API_KEY,
+    now,
+  });
   return {
+    onboarding,
     program,
     retention,
     chart: { unit: PERIODS[query.period].unit, timeZone: chart.timeZone, buckets: chart.buckets },
@@ -66,7 +75,7 @@ const percent = (value: number | null) => (value === null ? "—" : `${(value * 
 const decimal = (value: number | null) => (value === null ? "—" : value.toFixed(2));
 
 export default function Dashboard() {
-  const { program, retention, chart, currency, query } = useLoaderData<typeof loader>();
+  const { onboarding, program, retention, chart, currency, query } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const noOrders = retention.members.customers + retention.nonMembers.customers === 0;
@@ -100,6 +109,11 @@ export default function Dashboard() {
     <Page title={t.title}>
       <TitleBar title={t.title} />
       <Layout>
+        {onboarding.show ? (
+          <Layout.Section>
+            <OnboardingChecklist onboarding={onboarding} />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <div style={{ maxWidth: "16rem" }}>
             <Select

@@ -120,12 +120,24 @@ export type ShopDetailsQuery = { shop: (
     & { plan: Pick<AdminTypes.ShopPlan, 'shopifyPlus'> }
   ) };
 
+export type MainThemeFilesQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type MainThemeFilesQuery = { themes?: AdminTypes.Maybe<{ nodes: Array<(
+      Pick<AdminTypes.OnlineStoreTheme, 'id' | 'name'>
+      & { files?: AdminTypes.Maybe<{ nodes: Array<(
+          Pick<AdminTypes.OnlineStoreThemeFile, 'filename'>
+          & { body: Pick<AdminTypes.OnlineStoreThemeFileBodyText, 'content'> }
+        )> }> }
+    )> }> };
+
 interface GeneratedQueryTypes {
   "#graphql\n  query BackfillOrders {\n    orders(query: \"BACKFILL_FILTER\", sortKey: PROCESSED_AT) {\n      edges {\n        node {\n          id\n          createdAt\n          processedAt\n          updatedAt\n          test\n          cancelledAt\n          currencyCode\n          taxesIncluded\n          displayFinancialStatus\n          discountCodes\n          customer {\n            id\n            firstName\n            lastName\n            defaultEmailAddress {\n              emailAddress\n            }\n          }\n          currentSubtotalPriceSet {\n            shopMoney {\n              amount\n            }\n          }\n          currentTotalTaxSet {\n            shopMoney {\n              amount\n            }\n          }\n          totalShippingPriceSet {\n            shopMoney {\n              amount\n            }\n          }\n          totalRefundedShippingSet {\n            shopMoney {\n              amount\n            }\n          }\n          totalTipReceivedSet {\n            shopMoney {\n              amount\n            }\n          }\n          refunds {\n            id\n            createdAt\n          }\n          lineItems {\n            edges {\n              node {\n                id\n                isGiftCard\n                currentQuantity\n                originalUnitPriceSet {\n                  shopMoney {\n                    amount\n                  }\n                }\n                discountAllocations {\n                  allocatedAmountSet {\n                    shopMoney {\n                      amount\n                    }\n                  }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: BackfillOrdersQuery, variables: BackfillOrdersQueryVariables},
   "#graphql\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      objectCount\n      rootObjectCount\n      url\n      partialDataUrl\n    }\n  }\n": {return: BulkOperationStatusQuery, variables: BulkOperationStatusQueryVariables},
   "#graphql\n  query CodeByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: CodeByCodeQuery, variables: CodeByCodeQueryVariables},
   "#graphql\n  query AppInstallationId {\n    currentAppInstallation {\n      id\n    }\n  }\n": {return: AppInstallationIdQuery, variables: AppInstallationIdQueryVariables},
   "#graphql\n  query ShopDetails {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n      ianaTimezone\n      plan {\n        shopifyPlus\n      }\n    }\n  }\n": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
+  "#graphql\n  query MainThemeFiles {\n    themes(first: 1, roles: [MAIN]) {\n      nodes {\n        id\n        name\n        files(filenames: [\"config/settings_data.json\", \"templates/*.json\"], first: 50) {\n          nodes {\n            filename\n            body {\n              ... on OnlineStoreThemeFileBodyText {\n                content\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: MainThemeFilesQuery, variables: MainThemeFilesQueryVariables},
 }
 
 interface GeneratedMutationTypes {

@@ -102,8 +102,40 @@ export function adminStandIn(options: { rejectCustomers?: string[]; bulk?: BulkO
       partialDataUrl: operation.status === "FAILED" ? url : null,
     };
   };
+  /** The shop's published theme (null: none), or a failure (no read_themes scope). */
+  const theme: {
+    main: { name: string; files: { filename: string; content: string }[] } | null;
+    fail: boolean;
+  } = {
+    main: null,
+    fail: false,
+  };
+  const glob = (pattern: string) =>
+    new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
   const root = {
     currentAppInstallation: () => ({ id: installationId }),
+    themes: ({ roles }: { roles?: string[] }) => {
+      if (theme.fail)
+        throw new Error("Access denied for themes field. Required access: `read_themes` access scope.");
+      if (!theme.main || !(roles ?? []).includes("MAIN")) return { nodes: [] };
+      const main = theme.main;
+      return {
+        nodes: [
+          {
+            id: "gid://shopify/OnlineStoreTheme/1",
+            name: main.name,
+            files: ({ filenames }: { filenames?: string[] }) => ({
+              nodes: main.files
+                .filter((file) => !filenames || filenames.some((name) => glob(name).test(file.filename)))
+                .map((file) => ({
+                  filename: file.filename,
+                  body: { __typename: "OnlineStoreThemeFileBodyText", content: file.content },
+                })),
+            }),
+          },
+        ],
+      };
+    },
     bulkOperationRunQuery: ({ query }: { query: string; groupObjects: boolean }) => {
       if (bulkOperations.some((o) => ["CREATED", "RUNNING", "CANCELING"].includes(o.status))) {
         return {
@@ -293,5 +325,6 @@ export function adminStandIn(options: { rejectCustomers?: string[]; bulk?: BulkO
     calls,
     faults,
     bulkOperations,
+    theme,
   };
 }

@@ -21,7 +21,14 @@ const routeFile = (uri: string) =>
 describe("shopify.app.toml", () => {
   it("declares the scopes and topics the product needs, on API 2026-10", () => {
     expect(config.access_scopes.scopes.split(",").sort()).toEqual(
-      ["read_all_orders", "read_customers", "read_orders", "write_customers", "write_discounts"].sort(),
+      [
+        "read_all_orders",
+        "read_customers",
+        "read_orders",
+        "read_themes",
+        "write_customers",
+        "write_discounts",
+      ].sort(),
     );
     expect(config.webhooks.api_version).toBe("2026-10");
     const topics = config.webhooks.subscriptions.flatMap((s) => [
