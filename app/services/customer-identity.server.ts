@@ -13,6 +13,7 @@ import {
   lockMember,
   upsertMember,
 } from "../db/members.server";
+import { customerIdOf } from "../db/flow-events.server";
 import { ensureProgram } from "../db/program.server";
 import { inTransaction } from "../db/tx.server";
 import type { CustomerFacts } from "../shopify/order-payload";
@@ -49,10 +50,17 @@ export async function recordCustomer(
   });
 }
 
-/** customers/redact: the member, its ledger, its win-back campaign rows and every personal field go. */
+/**
+ * customers/redact: the member, its ledger, its redemptions (codes), its Flow
+ * events, its win-back campaign rows and every personal field go.
+ */
 export async function redactCustomer(db: PrismaClient, shop: string, customerGid: string): Promise<void> {
   await inTransaction(db, async (tx) => {
     await tx.member.deleteMany({ where: { shop, customerGid } });
+    await tx.redemption.deleteMany({ where: { shop, customerGid } });
+    // Flow payloads carry the numeric id as customer_id (a number, or its digits when too big for one).
+    await tx.$executeRaw`DELETE FROM "FlowEvent"
+      WHERE shop = ${shop} AND payload->>'customer_id' = ${String(customerIdOf(customerGid))}`;
     await tx.campaignRecipient.deleteMany({ where: { shop, customerGid } });
     await tx.orderRecord.updateMany({ where: { shop, customerGid }, data: { customerGid: null } });
     await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
