@@ -7,9 +7,17 @@
  * adapters in app/shopify/ work with either.
  */
 import { ClientError, GraphQLClient } from "graphql-request";
-import { AdminApiError, type AdminGraphql } from "./admin-client.server";
+import { AdminApiError, AdminTransientError, type AdminGraphql } from "./admin-client.server";
 
 export const ADMIN_API_VERSION = "2026-10";
+
+/**
+ * How long one Admin API call may take, answer included. Without a limit a
+ * connection that never answers holds the job (and its worker's batch) until
+ * pg-boss expires it minutes later; with it the attempt fails as transient and
+ * is retried with backoff.
+ */
+export const ADMIN_API_TIMEOUT_MS = 30_000;
 
 export interface OfflineSession {
   accessToken: string;
@@ -52,14 +60,19 @@ export function offlineAdmin(input: {
   origin?: string;
   fetch?: typeof fetch;
   now?: () => Date;
+  /** Default ADMIN_API_TIMEOUT_MS. */
+  timeoutMs?: number;
 }): AdminGraphql {
+  const timeoutMs = input.timeoutMs ?? ADMIN_API_TIMEOUT_MS;
   const endpoint = `${input.origin ?? `https://${input.shop}`}/admin/api/${ADMIN_API_VERSION}/graphql.json`;
   return {
     graphql: async (query, options) => {
       const token = await offlineAccessToken(input.tokens, input.shop, (input.now ?? (() => new Date()))());
+      const signal = AbortSignal.timeout(timeoutMs);
       const client = new GraphQLClient(endpoint, {
         headers: { "X-Shopify-Access-Token": token },
         errorPolicy: "all",
+        signal,
         ...(input.fetch ? { fetch: input.fetch } : {}),
       });
       try {
@@ -74,6 +87,8 @@ export function offlineAdmin(input: {
           const { status, errors, data } = error.response;
           return Response.json({ data, errors: errors ?? `HTTP ${status}` }, { status });
         }
+        // It may have taken effect: transient, and the caller finds out before doing it again.
+        if (signal.aborted) throw new AdminTransientError(`Admin API did not answer within ${timeoutMs} ms`, error);
         throw error; // network failure: transient for runQuery
       }
     },
