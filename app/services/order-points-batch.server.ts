@@ -16,15 +16,16 @@
  */
 import type { LedgerKind, Member, Prisma } from "@prisma/client";
 import { noteFollowUp } from "../jobs/follow-ups.server";
-import { orderRevenue, partsColumns, type OrderWithRefunds } from "../db/orders.server";
+import { partsColumns, type OrderWithRefunds } from "../db/orders.server";
 import { ensureProgram, settingsOf, tierRulesOf } from "../db/program.server";
 import type { Tx } from "../db/tx.server";
 import { netEligible, orderPoints, splitChange } from "../loyalty/order-points";
-import { evaluateTier, windowStart } from "../loyalty/tiers";
+import { evaluateTier, tierRank, windowStart } from "../loyalty/tiers";
 import type { OrderSnapshot } from "../shopify/order-payload";
 import { applyOrderEventIn, awardTerms, eligibleOf } from "./order-points.server";
 import { applyOrderCodes } from "./reward-lifecycle.server";
-import { onTierChanged } from "./tier-standing.server";
+import { FLOW_TRIGGERS, customerIdOf } from "../db/flow-events.server";
+import { reserveTierEntryReward } from "./tier-entry-reward.server";
 
 export interface BatchOutcome {
   /** Orders applied. */
@@ -46,6 +47,8 @@ interface MemberState {
   bumps: number;
   activity: { spend: bigint; points: bigint; orders: bigint };
   changes: { from: string | null; to: string | null }[];
+  /** Order figures to add (refreshMemberOrderStats, incrementally: the stored ones are current). */
+  stats: { orders: number; spentMilli: bigint; lastOrderAt: Date | null };
 }
 
 const text = (values: readonly (string | null)[]) => values as (string | null)[];
@@ -170,6 +173,7 @@ export async function applyPaidOrders(
         bumps: 0,
         activity: { spend: a?.spend ?? 0n, points: a?.points ?? 0n, orders: BigInt(a?.orders ?? 0n) },
         changes: [],
+        stats: { orders: 0, spentMilli: 0n, lastOrderAt: null },
       });
     }
   }
@@ -208,6 +212,15 @@ export async function applyPaidOrders(
     orderRows.push(row);
     outcome.orders++;
     const member = s.customer ? members.get(s.customer.customerGid) : undefined;
+    if (member && !s.test && cancelledAt === null) {
+      // Revenue as orderRevenue counts it: merchandise, shipping, tax and tips, less refunds.
+      const revenue = (p: { merchandise: bigint; shipping: bigint; tax: bigint; tips: bigint }) =>
+        p.merchandise + p.shipping + p.tax + p.tips;
+      member.stats.orders++;
+      member.stats.spentMilli += s.refunds.reduce((sum, r) => sum - revenue(r.parts), revenue(s.gross));
+      if (!member.stats.lastOrderAt || s.paidAt > member.stats.lastOrderAt)
+        member.stats.lastOrderAt = s.paidAt;
+    }
     if (s.test || !member || !program.active) continue;
 
     const terms = awardTerms({ paidAt: s.paidAt }, program, member.tierKey, now);
@@ -285,12 +298,15 @@ export async function applyPaidOrders(
 
   // 6. Write: records, refunds, ledger, members, their order figures, tier side effects.
   await updateOrderRecords(tx, shop, orderRows, now);
-  if (refunds.length > 0) await tx.orderRefund.createMany({ data: refunds, skipDuplicates: true });
-  if (entries.length > 0) await tx.ledgerEntry.createMany({ data: entries });
+  await insertRefunds(tx, refunds);
+  await insertEntries(tx, shop, entries);
   const touched = [...members.values()];
+  // A tier change is a change Shopify must learn (metafield, tag), as markMemberChanged notes.
+  for (const m of touched) m.bumps += m.changes.length;
   const changed = touched.filter(
     (m) =>
       m.bumps > 0 ||
+      m.stats.orders > 0 ||
       m.tierKey !== m.row.tierKey ||
       m.tierHeldUntil?.getTime() !== m.row.tierHeldUntil?.getTime(),
   );
@@ -303,7 +319,11 @@ export async function applyPaidOrders(
              "lastActivityAt" = COALESCE(v.activity::timestamp(3), m."lastActivityAt"),
              "expiryWarnedAt" = CASE WHEN v.activity IS NULL THEN m."expiryWarnedAt" END,
              "tierKey" = v.tier, "tierHeldUntil" = v.held::timestamp(3),
-             "tierChangedAt" = v.changed::timestamp(3), "updatedAt" = now()
+             "tierChangedAt" = v.changed::timestamp(3),
+             "orderCount" = m."orderCount" + v.orders,
+             "totalSpentMilli" = m."totalSpentMilli" + v.spent::bigint,
+             "lastOrderAt" = GREATEST(m."lastOrderAt", v.last_order::timestamp(3)),
+             "updatedAt" = now()
         FROM unnest(${text(changed.map((m) => m.row.id))}::text[],
                     ${changed.map((m) => m.balance)}::int[],
                     ${changed.map((m) => m.pending)}::int[],
@@ -311,18 +331,101 @@ export async function applyPaidOrders(
                     ${text(changed.map((m) => iso(m.activityAt)))}::text[],
                     ${text(changed.map((m) => m.tierKey))}::text[],
                     ${text(changed.map((m) => iso(m.tierHeldUntil)))}::text[],
-                    ${text(changed.map((m) => iso(m.tierChangedAt)))}::text[])
-             AS v(id, balance, pending, bumps, activity, tier, held, changed)
+                    ${text(changed.map((m) => iso(m.tierChangedAt)))}::text[],
+                    ${changed.map((m) => m.stats.orders)}::int[],
+                    ${text(changed.map((m) => String(m.stats.spentMilli)))}::text[],
+                    ${text(changed.map((m) => iso(m.stats.lastOrderAt)))}::text[])
+             AS v(id, balance, pending, bumps, activity, tier, held, changed, orders, spent, last_order)
        WHERE m.shop = ${shop} AND m.id = v.id`;
   }
   for (const m of changed) if (m.bumps > 0) noteFollowUp({ queue: "member-sync", shop, memberId: m.row.id });
-  if (customerGids.length > 0) await refreshOrderStats(tx, shop, customerGids);
-  for (const m of touched) {
+  await tierChanges(tx, shop, program, touched, now);
+  return outcome;
+}
+
+/**
+ * What onTierChanged does for each change, in a few statements: the Flow
+ * event (same dedupe key), and the entry reward of a tier reached upwards
+ * (rare: only tiers that name one). The sync is already noted with the bumps.
+ */
+async function tierChanges(
+  tx: Tx,
+  shop: string,
+  program: Awaited<ReturnType<typeof ensureProgram>>,
+  members: MemberState[],
+  now: Date,
+): Promise<void> {
+  const tiers = tierRulesOf(program.tiers);
+  const name = (key: string | null) => (program.tiers.find((t) => t.key === key) ?? tiers[0])?.name ?? "None";
+  const events: { key: string; payload: string }[] = [];
+  for (const m of members) {
     for (const change of m.changes) {
-      await onTierChanged(tx, shop, program, { ...m.row, tierKey: change.from }, change.to, now);
+      events.push({
+        key: `tier:${m.row.id}:${now.toISOString()}:${change.to ?? "none"}`,
+        payload: JSON.stringify({
+          customer_id: customerIdOf(m.row.customerGid),
+          "Previous tier": name(change.from),
+          "New tier": name(change.to),
+        }),
+      });
+      const reached = program.tiers.find((tier) => tier.key === change.to);
+      if (reached?.entryRewardKey && tierRank(tiers, change.to) > tierRank(tiers, change.from)) {
+        await reserveTierEntryReward(tx, shop, { ...m.row, tierKey: change.from }, reached, now);
+      }
     }
   }
-  return outcome;
+  if (events.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO "FlowEvent" (id, shop, trigger, "dedupeKey", payload)
+    SELECT v.id, ${shop}, ${FLOW_TRIGGERS.tierChanged}, v.key, v.payload::jsonb
+      FROM unnest(${text(events.map(() => `flw_${crypto.randomUUID()}`))}::text[],
+                  ${text(events.map((e) => e.key))}::text[],
+                  ${text(events.map((e) => e.payload))}::text[]) AS v(id, key, payload)
+    ON CONFLICT (shop, "dedupeKey") DO NOTHING`;
+  noteFollowUp({ queue: "flow-send", shop });
+}
+
+async function insertRefunds(tx: Tx, rows: Prisma.OrderRefundCreateManyInput[]): Promise<void> {
+  if (rows.length === 0) return;
+  const big = (value: unknown) => String(value ?? 0);
+  await tx.$executeRaw`
+    INSERT INTO "OrderRefund" (id, shop, "refundGid", "orderId", "merchandiseMilli", "giftCardsMilli",
+                               "shippingMilli", "taxMilli", "tipsMilli", "refundedAt")
+    SELECT v.id, v.shop, v.gid, v.order_id, v.merch::bigint, v.gift::bigint, v.ship::bigint, v.tax::bigint,
+           v.tips::bigint, v.at::timestamp(3)
+      FROM unnest(${text(rows.map(() => `rfd_${crypto.randomUUID()}`))}::text[],
+                  ${text(rows.map((r) => r.shop))}::text[],
+                  ${text(rows.map((r) => r.refundGid))}::text[],
+                  ${text(rows.map((r) => r.orderId))}::text[],
+                  ${text(rows.map((r) => big(r.merchandiseMilli)))}::text[],
+                  ${text(rows.map((r) => big(r.giftCardsMilli)))}::text[],
+                  ${text(rows.map((r) => big(r.shippingMilli)))}::text[],
+                  ${text(rows.map((r) => big(r.taxMilli)))}::text[],
+                  ${text(rows.map((r) => big(r.tipsMilli)))}::text[],
+                  ${text(rows.map((r) => (r.refundedAt as Date).toISOString()))}::text[])
+           AS v(id, shop, gid, order_id, merch, gift, ship, tax, tips, at)
+    ON CONFLICT (shop, "refundGid") DO NOTHING`;
+}
+
+async function insertEntries(tx: Tx, shop: string, rows: Prisma.LedgerEntryCreateManyInput[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO "LedgerEntry" (shop, "memberId", kind, points, "pendingPoints", "balanceAfter", "pendingAfter",
+                               "sourceKey", "orderGid", "rateE4", "multiplierE4")
+    SELECT ${shop}, v.member, v.kind::"LedgerKind", v.points, v.pending, v.balance, v.pending_after, v.key,
+           v.order_gid, v.rate, v.mult
+      FROM unnest(${text(rows.map((r) => r.memberId))}::text[],
+                  ${text(rows.map((r) => r.kind))}::text[],
+                  ${rows.map((r) => r.points)}::int[],
+                  ${rows.map((r) => r.pendingPoints ?? 0)}::int[],
+                  ${rows.map((r) => r.balanceAfter)}::int[],
+                  ${rows.map((r) => r.pendingAfter)}::int[],
+                  ${text(rows.map((r) => r.sourceKey))}::text[],
+                  ${text(rows.map((r) => r.orderGid ?? null))}::text[],
+                  ${rows.map((r) => r.rateE4 ?? null)}::int[],
+                  ${rows.map((r) => r.multiplierE4 ?? null)}::int[])
+           WITH ORDINALITY AS v(member, kind, points, pending, balance, pending_after, key, order_gid, rate, mult, ord)
+     ORDER BY v.ord`;
 }
 
 /** Writes the facts and award of newly claimed records, in one statement. */
@@ -380,23 +483,4 @@ async function updateOrderRecords(
              awarded, rate, mult, inc_ship, inc_tax, inc_tips, inc_gift, net, points, pending, release_at,
              released, codes)
      WHERE o.shop = ${shop} AND o.id = v.id`;
-}
-
-/** refreshMemberOrderStats for many members in one statement. */
-async function refreshOrderStats(tx: Tx, shop: string, customerGids: string[]): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE "Member" m
-       SET "orderCount" = s.orders, "totalSpentMilli" = s.spent, "lastOrderAt" = s.last_order
-      FROM (
-        SELECT g.gid, x.orders, x.spent, x.last_order
-          FROM unnest(${customerGids}::text[]) AS g(gid)
-          CROSS JOIN LATERAL (
-            SELECT count(*)::int AS orders, max(o."paidAt") AS last_order,
-                   COALESCE(sum(${orderRevenue(shop)}), 0)::bigint AS spent
-              FROM "OrderRecord" o
-             WHERE o.shop = ${shop} AND o."customerGid" = g.gid
-               AND o."paidAt" IS NOT NULL AND o."cancelledAt" IS NULL AND NOT o.test
-          ) x
-      ) s
-     WHERE m.shop = ${shop} AND m."customerGid" = s.gid`;
 }
