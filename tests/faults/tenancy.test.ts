@@ -293,6 +293,13 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
         ),
     },
   ],
+  "app.onboarding": [
+    {
+      name: "dismiss B's checklist",
+      status: 200,
+      send: () => wrap(bPost("app.onboarding", "/app/onboarding", form({ intent: "dismiss" }))),
+    },
+  ],
   "app.backfill": [
     { name: "backfill runs", send: () => wrap(bDocument("app.backfill", "/app/backfill")) },
     {
