@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { execute, GraphQLError, parse, type GraphQLFieldResolver } from "graphql";
 import { adminSchema } from "./admin-schema";
 import { flowTriggerExtensions } from "./app-config";
+import { dateField, exactField, matches, parseSearch, type Fields } from "./search-query";
 import { currentTotals, lineNet, money, originalTotals } from "./order-math";
 import {
   gid,
@@ -144,6 +145,10 @@ export function orderView(shop: ShopState, order: Order) {
     totalDiscountsSet: moneyBag(original.discounts, c),
     currentTotalDiscountsSet: moneyBag(current.discounts, c),
     totalShippingPriceSet: moneyBag(order.shipping, c),
+    totalRefundedShippingSet: moneyBag(
+      order.refunds.reduce((sum, refund) => sum + refund.shipping, 0),
+      c,
+    ),
     totalTipReceivedSet: moneyBag(0, c),
     totalRefundedSet: moneyBag(original.total - current.total, c),
     lineItems: (args: Args) =>
@@ -209,34 +214,16 @@ function discountView(discount: Discount) {
   };
 }
 
-/** Orders matching Shopify's search syntax, for the fields Regulars filters on. */
-function matchesOrderQuery(order: Order, query: string): boolean {
-  for (const term of query.split(/\s+(?:AND\s+)?/).filter(Boolean)) {
-    const match = /^(created_at|processed_at|updated_at):(>=|<=|>|<)?(.+)$/.exec(term);
-    if (match) {
-      const value = Date.parse(match[3]!.replace(/^['"]|['"]$/g, ""));
-      const field =
-        match[1] === "created_at"
-          ? order.createdAt
-          : match[1] === "updated_at"
-            ? order.updatedAt
-            : order.processedAt;
-      const at = Date.parse(field);
-      const op = match[2] ?? "=";
-      if (Number.isNaN(value)) continue;
-      if (op === ">=" && !(at >= value)) return false;
-      if (op === "<=" && !(at <= value)) return false;
-      if (op === ">" && !(at > value)) return false;
-      if (op === "<" && !(at < value)) return false;
-      continue;
-    }
-    const status = /^financial_status:(\w+)$/.exec(term);
-    if (status && order.financialStatus !== status[1]!.toLowerCase()) return false;
-    const test = /^test:(true|false)$/.exec(term);
-    if (test && String(order.test) !== test[1]) return false;
-  }
-  return true;
-}
+/** The search fields the simulator filters orders on. */
+const orderSearchFields = (order: Order): Fields => ({
+  created_at: dateField(() => order.createdAt),
+  processed_at: dateField(() => order.processedAt),
+  updated_at: dateField(() => order.updatedAt),
+  financial_status: exactField(() => order.financialStatus),
+  test: exactField(() => String(order.test)),
+  customer_id: exactField(() => order.customerId ?? ""),
+  status: exactField(() => (order.cancelledAt ? "cancelled" : "open")),
+});
 
 /** A bulk query's result as JSONL: each connection node a line, nested ones with __parentId. */
 export function flattenBulk(data: Record<string, unknown>): string[] {
@@ -392,13 +379,15 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
       const order = shop.orders[idOf(String(args.id))];
       return order ? orderView(shop, order) : null;
     },
-    orders: (args: Args) =>
-      connection(
+    orders: (args: Args) => {
+      const search = args.query ? parseSearch(String(args.query)) : null;
+      return connection(
         ordersList()
-          .filter((o) => !args.query || matchesOrderQuery(o, String(args.query)))
+          .filter((o) => !search || matches(search, orderSearchFields(o)))
           .map((o) => orderView(shop, o)),
         args,
-      ),
+      );
+    },
     codeDiscountNodeByCode: (args: Args) => {
       const found = Object.values(shop.discounts).find(
         (d) => d.code.toLowerCase() === String(args.code).toLowerCase(),

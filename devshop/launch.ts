@@ -7,12 +7,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import { embeddedAppUrl } from "./admin-frame";
+import { BROWSER_USER_AGENT } from "./admin-session";
 import type { Devshop } from "./server";
-
-const CHROME_USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 export const DEMO_APP = { apiKey: "regulars-demo-api-key", apiSecret: "regulars-demo-api-secret" };
 
@@ -46,6 +45,28 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** Resolves if nothing listens on the port (else the health check could answer for another server). */
+export async function ensurePortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", () =>
+      reject(new Error(`Port ${port} is in use: stop what listens there or set PORT`)),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+/** A free port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** Starts build/server with remix-serve and waits for /healthz. */
 export async function startApp(input: {
   port: number;
@@ -54,11 +75,16 @@ export async function startApp(input: {
 }): Promise<RunningApp> {
   const server = path.resolve("build/server/index.js");
   if (!existsSync(server)) throw new Error("No production build: run `npm run build` first");
+  await ensurePortFree(input.port);
   const serve = path.resolve("node_modules/@remix-run/serve/dist/cli.js");
   const child = spawn(process.execPath, [serve, server], {
     env: { ...process.env, ...input.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // Never leave the app running behind us, however we exit.
+  const orphanGuard = () => child.kill("SIGKILL");
+  process.once("exit", orphanGuard);
+  child.once("exit", () => process.off("exit", orphanGuard));
   let output = "";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -107,9 +133,8 @@ export async function installApp(devshop: Devshop, appUrl: string, shop: string)
     path: "/app",
     now: new Date(),
   });
-  // The admin is a browser: the library turns bots away (410).
   const response = await fetch(url, {
-    headers: { Accept: "text/html", "User-Agent": CHROME_USER_AGENT },
+    headers: { Accept: "text/html", "User-Agent": BROWSER_USER_AGENT },
   });
   await response.text();
   if (!devshop.state.shop(shop).installation.installed) {

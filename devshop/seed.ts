@@ -7,6 +7,7 @@
  * simulator, so the app receives them as webhooks. Deterministic (seeded).
  */
 import type { Commerce } from "./commerce";
+import type { Devshop } from "./server";
 import type { ShopState } from "./state";
 import type { WebhookDelivery } from "./webhooks";
 
@@ -77,10 +78,10 @@ type Persona = {
 };
 
 const PERSONAS: Persona[] = [
-  { kind: "vip", share: 0.06, everyDays: [12, 30], basket: [2, 5] },
-  { kind: "regular", share: 0.24, everyDays: [35, 80], basket: [1, 3] },
-  { kind: "occasional", share: 0.3, everyDays: [90, 200], basket: [1, 2] },
-  { kind: "lapsed", share: 0.2, everyDays: [30, 70], basket: [1, 3], stopsAfterMonths: 8 },
+  { kind: "vip", share: 0.06, everyDays: [7, 18], basket: [2, 5] },
+  { kind: "regular", share: 0.24, everyDays: [20, 45], basket: [1, 3] },
+  { kind: "occasional", share: 0.3, everyDays: [45, 120], basket: [1, 2] },
+  { kind: "lapsed", share: 0.2, everyDays: [20, 50], basket: [1, 3], stopsAfterMonths: 8 },
   { kind: "one-timer", share: 0.2, everyDays: [9999, 9999], basket: [1, 2], maxOrders: 1 },
 ];
 
@@ -182,4 +183,88 @@ export async function seedHistory(
   await webhooks.idle();
   options.onProgress?.(done, planned.length);
   return { customers: ids.length, orders: planned.length };
+}
+
+interface ProgramFacts {
+  rewards: { key: string; title: string; pointsCost: number }[];
+}
+
+/** What Regulars has written to a customer's `$app:loyalty` points metafield, if anything. */
+function pointsOf(shop: ShopState, customerId: string): number | null {
+  const field = shop.metafields[`gid://shopify/Customer/${customerId}|$app:loyalty|points`];
+  return field ? Number(field.value) : null;
+}
+
+/**
+ * Recent weeks, live: repeat customers order (webhooks), some redeem a reward
+ * on the storefront (the app proxy, signed, as a logged-in customer) and most
+ * of those use the code on their next order, as Shopify would honour it.
+ */
+export async function liveActivity(
+  devshop: Devshop,
+  shop: ShopState,
+  options: { days: number; now: Date; seed?: number; timeoutMs?: number },
+) {
+  const rand = random(options.seed ?? 7);
+  const day = 86_400_000;
+  const products = Object.values(shop.products).filter((p) => !p.giftCard);
+  const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)]!;
+  const customers = Object.values(shop.customers);
+  // Wait for the app's member syncs to reach Shopify (balances on the storefront).
+  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+  while (customers.filter((c) => pointsOf(shop, c.id) !== null).length < customers.length * 0.5) {
+    if (Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const regulars = customers.filter(
+    (c) => Object.values(shop.orders).filter((o) => o.customerId === c.id).length >= 3,
+  );
+  let orders = 0;
+  const start = options.now.getTime() - options.days * day;
+  for (let i = 0; i < Math.min(40, regulars.length * 2); i++) {
+    devshop.commerce.placeOrder(shop, {
+      customerId: pick(regulars).id,
+      lines: [{ productId: pick(products).id, quantity: 1 + Math.floor(rand() * 2) }],
+      at: new Date(start + ((i + rand()) / 40) * options.days * day),
+    });
+    orders++;
+    if (orders % 5 === 0) await devshop.webhooks.idle();
+  }
+  await devshop.webhooks.idle();
+
+  const program = shop.metafields[`${shop.installation.id}|loyalty|program`];
+  const rewards = program ? (JSON.parse(program.value) as ProgramFacts).rewards : [];
+  const cheapest = [...rewards].sort((a, b) => a.pointsCost - b.pointsCost);
+  let redemptions = 0;
+  let codesUsed = 0;
+  const rich = customers
+    .filter((c) => (pointsOf(shop, c.id) ?? 0) >= (cheapest[0]?.pointsCost ?? Infinity))
+    .slice(0, 20);
+  for (const customer of rich) {
+    const affordable = cheapest.filter((r) => r.pointsCost <= (pointsOf(shop, customer.id) ?? 0));
+    const reward = affordable.at(-1);
+    if (!reward) continue;
+    const answer = await fetch(`${devshop.url}/apps/${devshop.config.proxy.subpath}/redeem`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Cookie: `devshop_customer=${customer.id}` },
+      body: JSON.stringify({ rewardKey: reward.key, idempotencyKey: `demo-${customer.id}-${reward.key}` }),
+    });
+    const body = (await answer.json()) as { code?: string | null };
+    if (!answer.ok) continue;
+    redemptions++;
+    if (body.code && rand() < 0.7) {
+      try {
+        devshop.commerce.placeOrder(shop, {
+          customerId: customer.id,
+          lines: [{ productId: pick(products).id, quantity: 2 }],
+          discountCode: body.code,
+        });
+        codesUsed++;
+      } catch {
+        // A code Shopify would refuse (e.g. below its minimum): the shopper buys without it.
+      }
+    }
+  }
+  await devshop.webhooks.idle();
+  return { orders: orders + codesUsed, redemptions, codesUsed };
 }

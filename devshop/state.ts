@@ -214,7 +214,7 @@ export class DevshopState {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       this.save();
-    }, 200);
+    }, 2000);
     this.saveTimer.unref();
   }
 

@@ -1,23 +1,27 @@
 /**
  * `npm run demo`: Regulars working end to end with no Shopify account and no
- * network. Migrates the embedded database (the app does it on start), starts
- * devshop (a local Shopify), the app's production build with its worker,
- * installs the app on a demo shop, seeds 18 months of history on the first
- * run, and prints where to look. Ctrl-C stops everything; the next run reuses
- * the data in .demo/.
+ * network. Starts devshop (a local Shopify) and the app's production build
+ * with its worker (the app migrates its embedded database on start). On the
+ * first run the demo shop gets 18 months of history from before Regulars
+ * (customers and orders, no webhooks: the app was not installed), then the
+ * app is installed, backfills that history the way a merchant would (Bulk
+ * Operation), and a few weeks of live activity follow through webhooks and
+ * the storefront (orders, redemptions, codes used). Prints where to look.
+ * Ctrl-C stops everything; the next run reuses the data in .demo/.
  */
 import { execSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { appEnvironment, DEMO_APP, installApp, startApp } from "../devshop/launch";
-import { seedHistory } from "../devshop/seed";
+import { adminFetch } from "../devshop/admin-session";
+import { liveActivity, seedHistory } from "../devshop/seed";
 import { startDevshop } from "../devshop/server";
 
 const DIR = path.resolve(process.env.DEMO_DIR ?? ".demo");
 const SHOP = "maple-and-pine.myshopify.com";
 const DEVSHOP_PORT = Number(process.env.DEVSHOP_PORT ?? 4400);
 const APP_PORT = Number(process.env.PORT ?? 3000);
-const CUSTOMERS = Number(process.env.DEMO_CUSTOMERS ?? 300);
+const CUSTOMERS = Number(process.env.DEMO_CUSTOMERS ?? 400);
 
 async function main() {
   mkdirSync(DIR, { recursive: true });
@@ -55,27 +59,53 @@ async function main() {
     await devshop.close();
     process.exit(0);
   };
+  app.process.once("exit", (code) => {
+    if (stopping) return;
+    console.error(`\nThe app stopped unexpectedly (exit ${code}):\n${app.output().slice(-4000)}`);
+    void devshop.close().then(() => process.exit(1));
+  });
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
 
+  const fresh = Object.keys(shop.orders).length === 0;
+  if (fresh) {
+    console.log(`Seeding ${CUSTOMERS} customers and 18 months of orders, before Regulars was installed…`);
+    const seeded = await seedHistory(devshop.commerce, devshop.webhooks, shop, {
+      customers: CUSTOMERS,
+      months: 18,
+      now: new Date(Date.now() - 21 * 86_400_000),
+    });
+    devshop.state.save();
+    console.log(`  ${seeded.customers} customers, ${seeded.orders} orders`);
+  }
   if (!shop.installation.installed) {
     await installApp(devshop, appUrl, SHOP);
     console.log(`Installed on ${SHOP}`);
   }
-  if (Object.keys(shop.orders).length === 0) {
-    console.log(`Seeding ${CUSTOMERS} customers and 18 months of orders (delivered as webhooks)…`);
-    const started = Date.now();
-    const seeded = await seedHistory(devshop.commerce, devshop.webhooks, shop, {
-      customers: CUSTOMERS,
-      months: 18,
-      now: new Date(),
-      onProgress: (done, total) => {
-        if (done % 250 === 0 || done === total) process.stdout.write(`\r  ${done}/${total} orders`);
-      },
+  if (fresh) {
+    const admin = adminFetch(DEMO_APP, appUrl, SHOP);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const started = await admin("/app/backfill", {
+      method: "POST",
+      body: new URLSearchParams({ intent: "start", from: day(-19 * 30), to: day(0) }),
     });
+    if (!started.ok)
+      throw new Error(`Starting the backfill failed: ${started.status} ${await started.text()}`);
+    process.stdout.write("Backfilling past orders (Bulk Operation)…");
+    const began = Date.now();
+    for (;;) {
+      const page = await (await admin("/app/backfill.data")).text();
+      if (/COMPLETED/.test(page)) break;
+      if (/FAILED/.test(page)) throw new Error(`The backfill failed:\n${page.slice(0, 2000)}`);
+      if (Date.now() - began > 300_000) throw new Error("The backfill did not finish within 5 minutes");
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    console.log(` done in ${((Date.now() - began) / 1000).toFixed(0)} s`);
+    console.log("Three weeks of live activity (webhooks, redemptions on the storefront, codes used)…");
+    const live = await liveActivity(devshop, shop, { days: 21, now: new Date() });
     devshop.state.save();
     console.log(
-      `\n  ${seeded.customers} customers, ${seeded.orders} orders in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `  ${live.orders} orders, ${live.redemptions} rewards redeemed, ${live.codesUsed} codes used`,
     );
   }
   console.log(`
