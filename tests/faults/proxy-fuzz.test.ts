@@ -295,6 +295,44 @@ const forged = fc
     }),
   );
 
+/** One of each refusal, run first, so every run reaches all of them whatever the draw. */
+const example = (
+  what: string,
+  route: ProxyCase["route"],
+  customerId: string,
+  body: unknown,
+  auth: Auth = { kind: "signed" },
+) =>
+  described({
+    what: `example: ${what}`,
+    route,
+    customerId,
+    query: {},
+    body: body === null ? null : typeof body === "string" ? body : JSON.stringify(body),
+    auth,
+    expect: "4xx",
+  });
+const EXAMPLES: ProxyCase[] = [
+  example("forged status", "status", POOR, null, { kind: "secret", secret: "forged" }),
+  example(
+    "forged redeem",
+    "redeem",
+    OTHER,
+    { rewardKey: "5-off", idempotencyKey: "example-key-0000" },
+    { kind: "secret", secret: "forged" },
+  ),
+  example("guest redeem", "redeem", "", { rewardKey: "5-off", idempotencyKey: "example-key-0001" }),
+  example("redeem body not JSON", "redeem", POOR, "rewardKey=5-off"),
+  example("no such reward", "redeem", POOR, {
+    rewardKey: "no-such-reward",
+    idempotencyKey: "example-key-0002",
+  }),
+  example("cannot afford", "redeem", POOR, { rewardKey: "5-off", idempotencyKey: "example-key-0003" }),
+  example("second birthday", "birthday", BIRTHDAY_SET, { month: 7, day: 14 }),
+  example("February 30", "birthday", POOR, { month: 2, day: 30 }),
+  example("guest birthday", "birthday", "", { month: 7, day: 14 }),
+];
+
 async function build(c: ProxyCase): Promise<Request> {
   const init: RequestInit | undefined =
     c.body === null
@@ -412,7 +450,7 @@ describe("hostile app proxy requests", () => {
           expect(await watch.changedSince(baseline), c.what).toEqual([]);
         },
       ),
-      { numRuns: RUNS, endOnFailure: true },
+      { numRuns: RUNS, endOnFailure: true, examples: EXAMPLES.map((c) => [c]) },
     );
     // Every refusal the routes know was reached: bad signature, guest, bad body, not found, cannot afford, twice.
     for (const status of [
