@@ -60,6 +60,7 @@ export default tseslint.config(
           "setTimeout",
           "Promise",
           "Map",
+          "CSSStyleSheet",
         ].map((name) => [name, "readonly"]),
       ),
     },

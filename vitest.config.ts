@@ -5,6 +5,8 @@
  *   postgres  the same files on PostgreSQL, one schema per test file; only
  *             when TEST_DATABASE_URL is set (CI sets it)
  *   browser   storefront tests in Debian's Chromium (/usr/bin/chromium)
+ *   e2e       only with E2E=1 (npm run test:e2e): devshop + the production
+ *             build + Chromium, the merchant and the shopper end to end
  * Each test file runs in its own process with its own database, so files
  * run in parallel without sharing rows.
  */
@@ -55,6 +57,21 @@ const projects: TestProjectInlineConfiguration[] = [
   },
 ];
 if (process.env.TEST_DATABASE_URL) projects.push(databaseProject("postgres", "postgres"));
+// End to end (npm run test:e2e, after npm run build): devshop, the production
+// build as a child process and Chromium; one file at a time.
+if (process.env.E2E) {
+  projects.push({
+    extends: true,
+    test: {
+      name: "e2e",
+      include: ["tests/e2e/**/*.e2e.test.ts"],
+      setupFiles: ["tests/setup/console.ts"],
+      testTimeout: 90_000,
+      hookTimeout: 180_000,
+      fileParallelism: false,
+    },
+  });
+}
 
 export default defineConfig({
   plugins: [tsconfigPaths()],

@@ -29,6 +29,7 @@ import type { DevshopState, ShopState } from "./state";
 
 export type AdminFault = "throttled" | "5xx" | "slow";
 
+const FREE_WRAPPERS = new Set(["edges", "pageInfo"]);
 const BUCKET = { maximumAvailable: 2000, restoreRate: 100 };
 
 export interface AdminAnswer {
@@ -74,7 +75,9 @@ export function requestedCost(document: DocumentNode, operation: OperationDefini
       const child = costOf(node.selectionSet, type);
       const size = node.arguments?.find((a) => a.name.value === "first" || a.name.value === "last");
       const count = size?.value.kind === Kind.INT ? Number(size.value.value) : size ? 10 : 1;
-      total += size ? 2 + count * child : (node.selectionSet ? 1 : 0) + child;
+      // Each object costs 1; a connection's edges and pageInfo wrappers are free.
+      const own = node.selectionSet && !FREE_WRAPPERS.has(node.name.value) ? 1 : 0;
+      total += size ? 2 + count * child : own + child;
     }
     return total;
   };

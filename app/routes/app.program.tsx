@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useFetcher, useLoaderData, type FetcherWithComponents } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -60,21 +60,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 export default function ProgramPage() {
   const data = useLoaderData<typeof loader>();
-  // A fresh editor whenever the saved program changes (after a save, the loader reloads it).
-  return <ProgramEditor key={JSON.stringify(data.form)} {...data} />;
-}
-
-type ActionData = { ok: true; tierChanges: number } | { ok: false; fieldErrors: Record<string, string> };
-
-function ProgramEditor({ form: saved, membersByTier, codesByReward }: Awaited<ReturnType<typeof loader>>) {
+  // The fetcher and its toast live here: a save reloads the program, which
+  // remounts the editor (below) and would drop an editor-owned fetcher's answer.
   const shopify = useAppBridge();
   const fetcher = useFetcher<ActionData>();
-  const [form, setForm] = useState<ProgramForm>(saved);
-  const [removing, setRemoving] = useState<number | null>(null);
-  const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
-  const errors = fetcher.data && !fetcher.data.ok ? fetcher.data.fieldErrors : {};
-  const saving = fetcher.state !== "idle";
-
   useEffect(() => {
     if (fetcher.state !== "idle" || !fetcher.data) return;
     if (fetcher.data.ok) {
@@ -83,6 +72,24 @@ function ProgramEditor({ form: saved, membersByTier, codesByReward }: Awaited<Re
       shopify.toast.show(t.fixErrors, { isError: true });
     }
   }, [fetcher.state, fetcher.data, shopify]);
+  // A fresh editor whenever the saved program changes (after a save, the loader reloads it).
+  return <ProgramEditor key={JSON.stringify(data.form)} {...data} fetcher={fetcher} />;
+}
+
+type ActionData = { ok: true; tierChanges: number } | { ok: false; fieldErrors: Record<string, string> };
+
+function ProgramEditor({
+  form: saved,
+  membersByTier,
+  codesByReward,
+  fetcher,
+}: Awaited<ReturnType<typeof loader>> & { fetcher: FetcherWithComponents<ActionData> }) {
+  const shopify = useAppBridge();
+  const [form, setForm] = useState<ProgramForm>(saved);
+  const [removing, setRemoving] = useState<number | null>(null);
+  const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
+  const errors = fetcher.data && !fetcher.data.ok ? fetcher.data.fieldErrors : {};
+  const saving = fetcher.state !== "idle";
 
   const set =
     <K extends keyof ProgramForm>(key: K) =>

@@ -110,19 +110,26 @@
   });
   window.addEventListener("popstate", reportLocation);
 
-  var style = document.createElement("style");
-  style.textContent =
-    "ui-nav-menu{display:none}" +
-    "ui-title-bar{display:flex;gap:8px;align-items:center;padding:8px 16px;font-weight:600}" +
-    "ui-title-bar::before{content:attr(title);flex:1}" +
-    "ui-save-bar{display:none;position:fixed;top:0;left:0;right:0;z-index:600;gap:8px;align-items:center;padding:8px 16px;background:#1a1a1a;color:#fff}" +
-    "ui-save-bar[data-open]{display:flex}ui-save-bar::before{content:'Unsaved changes';flex:1;font-weight:600}" +
-    "ui-modal{display:none}ui-modal[data-open]{display:grid;place-items:center;position:fixed;inset:0;z-index:700;background:rgba(0,0,0,.45)}" +
-    "ui-modal[data-open]>.devshop-dialog{background:#fff;border-radius:12px;padding:16px;min-width:320px;max-width:90vw}" +
-    "#devshop-toasts{position:fixed;bottom:16px;left:50%;transform:translateX(-50%);z-index:800;display:grid;gap:8px}" +
-    ".devshop-toast{background:#1a1a1a;color:#fff;padding:10px 16px;border-radius:8px}.devshop-toast[data-error=true]{background:#8e1f0b}";
-  document.head.appendChild(style);
-
+  // Nothing is added to the page's DOM before React hydrates it (that would be a hydration
+  // mismatch): page-wide styles are an adopted sheet, the ui-* elements draw in shadow roots.
+  function sheet(css) {
+    var result = new CSSStyleSheet();
+    result.replaceSync(css);
+    return result;
+  }
+  document.adoptedStyleSheets = document.adoptedStyleSheets.concat([
+    sheet(
+      "#devshop-toasts{position:fixed;bottom:16px;left:50%;transform:translateX(-50%);z-index:800;display:grid;gap:8px}" +
+        ".devshop-toast{background:#1a1a1a;color:#fff;padding:10px 16px;border-radius:8px;font:14px system-ui,sans-serif}" +
+        ".devshop-toast[data-error=true]{background:#8e1f0b}",
+    ),
+  ]);
+  function shadow(element, css, html) {
+    var root = element.attachShadow({ mode: "open" });
+    root.adoptedStyleSheets = [sheet(css)];
+    root.innerHTML = html;
+    return root;
+  }
   function define(name, behaviour) {
     if (!customElements.get(name)) customElements.define(name, behaviour);
   }
@@ -148,6 +155,13 @@
       constructor() {
         super();
         opener(this);
+        shadow(
+          this,
+          ":host{display:none;position:fixed;top:0;left:0;right:0;z-index:600;gap:8px;align-items:center;" +
+            "padding:8px 16px;background:#1a1a1a;color:#fff;font:600 14px system-ui,sans-serif}" +
+            ":host([data-open]){display:flex}span{flex:1}",
+          "<span>Unsaved changes</span><slot></slot>",
+        );
       }
     },
   );
@@ -157,27 +171,44 @@
       constructor() {
         super();
         opener(this);
-        this.content = document.createElement("div");
-        this.content.className = "devshop-dialog";
-        this.content.setAttribute("role", "dialog");
-        this.content.setAttribute("aria-modal", "true");
-      }
-      connectedCallback() {
-        if (!this.content.isConnected) this.appendChild(this.content);
-        var bar = this.querySelector("ui-title-bar");
-        if (bar) this.content.appendChild(bar);
-        var self = this;
-        new MutationObserver(function () {
-          var titleBar = self.querySelector(":scope > ui-title-bar");
-          if (titleBar) self.content.appendChild(titleBar);
-        }).observe(this, { childList: true });
+        var root = shadow(
+          this,
+          ":host{display:none}:host([data-open]){display:grid;place-items:center;position:fixed;inset:0;z-index:700;" +
+            "background:rgba(0,0,0,.45)}[role=dialog]{background:#fff;border-radius:12px;padding:16px;min-width:320px;max-width:90vw}",
+          '<div role="dialog" aria-modal="true"><div class="content"></div><slot></slot></div>',
+        );
+        // Where React portals the modal's content (App Bridge's modal.content).
+        this.content = root.querySelector(".content");
       }
     },
   );
-  define("ui-title-bar", class extends HTMLElement {});
+  define(
+    "ui-title-bar",
+    class extends HTMLElement {
+      static get observedAttributes() {
+        return ["title"];
+      }
+      constructor() {
+        super();
+        this.root = shadow(
+          this,
+          ":host{display:flex;gap:8px;align-items:center;padding:8px 0;font:600 14px system-ui,sans-serif}strong{flex:1}",
+          "<strong></strong><slot></slot>",
+        );
+      }
+      attributeChangedCallback() {
+        this.root.querySelector("strong").textContent = this.getAttribute("title") || "";
+      }
+    },
+  );
   define(
     "ui-nav-menu",
     class extends HTMLElement {
+      constructor() {
+        super();
+        // The menu shows in the admin's sidebar, not in the page.
+        this.attachShadow({ mode: "open" });
+      }
       connectedCallback() {
         var self = this;
         var publish = function () {

@@ -1,0 +1,349 @@
+/**
+ * devshop is held to Shopify's contract: its Admin GraphQL rejects what the
+ * official schema rejects and fails loudly on what it does not serve; it
+ * throttles by cost; discount codes are honoured only as Shopify would; its
+ * app proxy signatures and webhook HMACs pass Shopify's own library; its
+ * order webhooks parse with the app's parser to the amounts Shopify shows.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { validate, parse } from "graphql";
+import "@shopify/shopify-api/adapters/node";
+import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
+import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { parseOrderPayload, parseRefundPayload } from "~/shopify/order-payload";
+import { AdminApi } from "../../devshop/admin-api";
+import { adminSchema } from "../../devshop/admin-schema";
+import { readAppConfig } from "../../devshop/app-config";
+import { Commerce, DevshopError } from "../../devshop/commerce";
+import { orderPayload, refundPayload } from "../../devshop/payloads";
+import { matches, parseSearch, exactField } from "../../devshop/search-query";
+import { DevshopState, type ShopState } from "../../devshop/state";
+import { proxiedUrl } from "../../devshop/storefront";
+import { WebhookDelivery } from "../../devshop/webhooks";
+
+const SECRET = "devshop-test-secret";
+const now = new Date("2026-06-01T12:00:00Z");
+
+function shopWith(state: DevshopState): ShopState {
+  const shop = state.ensureShop("unit-shop.myshopify.com", "Unit Shop");
+  shop.installation.installed = true;
+  for (const [title, price, giftCard] of [
+    ["Hoodie", 6000, false],
+    ["Socks", 2000, false],
+    ["Gift card", 5000, true],
+  ] as const) {
+    const id = state.id();
+    shop.products[id] = { id, title, price, giftCard };
+  }
+  return shop;
+}
+
+function setUp() {
+  let clock = now;
+  const state = DevshopState.open(null);
+  const shop = shopWith(state);
+  const sent: { topic: string; payload: unknown }[] = [];
+  const commerce = new Commerce(
+    state,
+    (_shop, topic, payload) => sent.push({ topic, payload }),
+    () => clock,
+  );
+  const api = new AdminApi(
+    state,
+    () => clock,
+    () => "http://127.0.0.1:1",
+  );
+  const products = Object.values(shop.products);
+  return {
+    state,
+    shop,
+    sent,
+    commerce,
+    api,
+    products,
+    advance: (ms: number) => (clock = new Date(clock.getTime() + ms)),
+  };
+}
+
+describe("devshop Admin GraphQL", () => {
+  it("rejects a document the official 2026-10 schema rejects, with Shopify's error shape", async () => {
+    const { api, shop } = setUp();
+    const query = "query Bad { shop { name nameThatDoesNotExist } }";
+    expect(validate(adminSchema(), parse(query)).length).toBeGreaterThan(0);
+    const answer = await api.run(shop, { query });
+    const body = answer.body as {
+      errors: { message: string; extensions: { code: string } }[];
+      data?: unknown;
+    };
+    expect(answer.status).toBe(200);
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0]!.extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(body.errors[0]!.message).toContain("nameThatDoesNotExist");
+  });
+
+  it("serves the fields Regulars uses and fails by name on one it does not serve", async () => {
+    const { api, shop } = setUp();
+    const served = await api.run(shop, {
+      query: "query S { shop { name currencyCode plan { shopifyPlus } } }",
+    });
+    expect(served.body).toMatchObject({
+      data: { shop: { name: "Unit Shop", currencyCode: "EUR", plan: { shopifyPlus: false } } },
+      extensions: { cost: { throttleStatus: { maximumAvailable: 2000, restoreRate: 100 } } },
+    });
+    const unserved = await api.run(shop, { query: "query U { shop { billingAddress { city } } }" });
+    expect((unserved.body as { errors: { message: string }[] }).errors[0]!.message).toBe(
+      "devshop does not serve Shop.billingAddress",
+    );
+  });
+
+  it("throttles by cost: a bucket of 2,000 restored at 100 a second", async () => {
+    const { api, shop, advance } = setUp();
+    // 250 customers of 1 point each, plus the connection: about 252 points a query.
+    const query = "query C { customers(first: 250) { edges { node { id } } } }";
+    const outcomes: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const body = (await api.run(shop, { query })).body as { errors?: { extensions: { code: string } }[] };
+      outcomes.push(body.errors?.[0]?.extensions.code ?? "ok");
+    }
+    expect(outcomes.slice(0, 7)).toEqual(Array(7).fill("ok"));
+    expect(outcomes.at(-1)).toBe("THROTTLED");
+    advance(5_000);
+    const after = (await api.run(shop, { query })).body as { errors?: unknown };
+    expect(after.errors).toBeUndefined();
+  });
+
+  it("plays queued faults: THROTTLED, then a 502, then a normal answer", async () => {
+    const { api, shop } = setUp();
+    api.queueFault(shop.domain, "throttled", "5xx");
+    const query = "query S { shop { name } }";
+    expect(
+      ((await api.run(shop, { query })).body as { errors: { extensions: { code: string } }[] }).errors[0]!
+        .extensions.code,
+    ).toBe("THROTTLED");
+    expect((await api.run(shop, { query })).status).toBe(502);
+    expect((await api.run(shop, { query })).body).toMatchObject({ data: { shop: { name: "Unit Shop" } } });
+  });
+
+  it("keeps codes unique per shop, case-insensitively, and refuses unknown customers", async () => {
+    const { api, shop, commerce } = setUp();
+    const customer = commerce.createCustomer(shop, { email: "a@example.com", firstName: "A", lastName: "B" });
+    const create = (code: string, customerGid: string) =>
+      api.run(shop, {
+        query:
+          "mutation M($input: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $input) { codeDiscountNode { id } userErrors { field code message } } }",
+        variables: {
+          input: {
+            title: code,
+            code,
+            startsAt: now.toISOString(),
+            endsAt: "2026-07-01T00:00:00Z",
+            context: { customers: { add: [customerGid] } },
+            customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+          },
+        },
+      });
+    const first = (await create("RG-ABCD", `gid://shopify/Customer/${customer.id}`)).body as {
+      data: { discountCodeBasicCreate: { userErrors: unknown[] } };
+    };
+    expect(first.data.discountCodeBasicCreate.userErrors).toEqual([]);
+    const again = (await create("rg-abcd", `gid://shopify/Customer/${customer.id}`)).body as {
+      data: { discountCodeBasicCreate: { userErrors: { code: string }[] } };
+    };
+    expect(again.data.discountCodeBasicCreate.userErrors[0]!.code).toBe("TAKEN");
+    const stranger = (await create("RG-OTHER", "gid://shopify/Customer/999")).body as {
+      data: { discountCodeBasicCreate: { userErrors: { message: string }[] } };
+    };
+    expect(stranger.data.discountCodeBasicCreate.userErrors[0]!.message).toBe("Customer does not exist");
+    expect(Object.keys(shop.discounts)).toHaveLength(1);
+  });
+});
+
+describe("devshop checkout honours a code only as Shopify would", () => {
+  const code = (shop: ShopState, customerId: string, endsAt: string) => {
+    shop.discounts["gid://shopify/DiscountCodeNode/1"] = {
+      id: "gid://shopify/DiscountCodeNode/1",
+      code: "RG-1234",
+      kind: "basic",
+      title: "5.00 off",
+      startsAt: "2026-05-01T00:00:00Z",
+      endsAt,
+      customerIds: [customerId],
+      usageLimit: 1,
+      appliesOncePerCustomer: true,
+      percentage: null,
+      amount: 500,
+      minimumSubtotal: null,
+      usedBy: [],
+      createdAt: "2026-05-01T00:00:00Z",
+    };
+  };
+
+  it("refuses another customer, an expired code and a used one; applies it once to its customer", () => {
+    const { shop, commerce, products } = setUp();
+    const owner = commerce.createCustomer(shop, {
+      email: "owner@example.com",
+      firstName: "O",
+      lastName: "W",
+    });
+    const other = commerce.createCustomer(shop, {
+      email: "other@example.com",
+      firstName: "X",
+      lastName: "Y",
+    });
+    const lines = [{ productId: products[0]!.id, quantity: 1 }];
+    code(shop, owner.id, "2026-05-15T00:00:00Z");
+    expect(() => commerce.placeOrder(shop, { customerId: owner.id, lines, discountCode: "RG-1234" })).toThrow(
+      /expired/,
+    );
+    code(shop, owner.id, "2026-07-01T00:00:00Z");
+    expect(() => commerce.placeOrder(shop, { customerId: other.id, lines, discountCode: "RG-1234" })).toThrow(
+      /not valid for this customer/,
+    );
+    const order = commerce.placeOrder(shop, { customerId: owner.id, lines, discountCode: "rg-1234" });
+    expect(order.discountCodes).toEqual([{ code: "RG-1234", amount: 500, type: "fixed_amount" }]);
+    expect(shop.discounts["gid://shopify/DiscountCodeNode/1"]!.usedBy).toEqual([
+      { orderId: order.id, customerId: owner.id },
+    ]);
+    expect(() => commerce.placeOrder(shop, { customerId: owner.id, lines, discountCode: "RG-1234" })).toThrow(
+      DevshopError,
+    );
+  });
+});
+
+describe("devshop's webhooks and payloads", () => {
+  it("produces order and refund bodies the app parses to Shopify's amounts", () => {
+    const { shop, commerce, products, sent } = setUp();
+    const customer = commerce.createCustomer(shop, { email: "p@example.com", firstName: "P", lastName: "Q" });
+    const [hoodie, socks, giftCard] = products;
+    const order = commerce.placeOrder(shop, {
+      customerId: customer.id,
+      lines: [
+        { productId: hoodie!.id, quantity: 2 },
+        { productId: socks!.id, quantity: 1 },
+        { productId: giftCard!.id, quantity: 1 },
+      ],
+      shipping: 800,
+      taxRate: 0.06,
+    });
+    expect(sent.map((s) => s.topic)).toEqual(["customers/create", "orders/paid", "orders/updated"]);
+    const paid = parseOrderPayload(JSON.parse(JSON.stringify(orderPayload(shop, order))));
+    // 2 x 60.00 + 20.00 merchandise, 50.00 gift card, 8.00 shipping, 6% tax on 140.00.
+    expect(paid.gross).toEqual({
+      merchandise: 140_000n,
+      giftCards: 50_000n,
+      shipping: 8_000n,
+      tax: 8_400n,
+      tips: 0n,
+    });
+    expect(paid.customer?.customerGid).toBe(`gid://shopify/Customer/${customer.id}`);
+
+    const refund = commerce.refund(shop, order.id, {
+      lines: [{ lineItemId: order.lines[0]!.id, quantity: 1 }],
+    });
+    const refunded = parseRefundPayload(JSON.parse(JSON.stringify(refundPayload(shop, order, refund))));
+    expect(refunded.parts.merchandise).toBe(60_000n);
+    expect(refunded.parts.tax).toBe(3_600n);
+    const updated = parseOrderPayload(JSON.parse(JSON.stringify(orderPayload(shop, order))));
+    // The order as edited before refunds is unchanged by the refund.
+    expect(updated.gross.merchandise).toBe(140_000n);
+    expect(updated.refunds).toHaveLength(1);
+  });
+
+  const servers: { close(): void }[] = [];
+  afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+  it("signs deliveries as Shopify does, retries a failure, and sends duplicates of one event", async () => {
+    const received: { headers: Record<string, string>; body: string }[] = [];
+    let failFirst = true;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        received.push({
+          headers: req.headers as Record<string, string>,
+          body: Buffer.concat(chunks).toString(),
+        });
+        res.writeHead(failFirst ? 500 : 200).end();
+        failFirst = false;
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { state, shop } = setUp();
+    void state;
+    const delivery = new WebhookDelivery({
+      config: readAppConfig(),
+      appUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiSecret: SECRET,
+      clock: () => now,
+      retryBaseMs: 10,
+    });
+    delivery.send(shop, "orders/paid", { id: 1 });
+    await delivery.idle();
+    expect(received).toHaveLength(2);
+    const [first, retry] = received;
+    expect(first!.headers["x-shopify-hmac-sha256"]).toBe(await getHmac(first!.body, SECRET));
+    expect(first!.headers["x-shopify-topic"]).toBe("orders/paid");
+    expect(first!.headers["x-shopify-shop-domain"]).toBe(shop.domain);
+    expect(first!.headers["x-shopify-api-version"]).toBe("2026-10");
+    expect(retry!.headers["x-shopify-webhook-id"]).toBe(first!.headers["x-shopify-webhook-id"]);
+
+    delivery.switches.duplicates = 3;
+    delivery.send(shop, "orders/paid", { id: 2 });
+    await delivery.idle();
+    const copies = received.slice(2);
+    expect(copies).toHaveLength(3);
+    expect(new Set(copies.map((c) => c.headers["x-shopify-event-id"])).size).toBe(1);
+    expect(new Set(copies.map((c) => c.headers["x-shopify-webhook-id"])).size).toBe(3);
+    expect(delivery.log.filter((d) => d.status === "delivered")).toHaveLength(4);
+  });
+
+  it("signs app proxy requests so Shopify's library accepts them, and a tampered one fails", async () => {
+    const api = shopifyApi({
+      apiKey: "k",
+      apiSecretKey: SECRET,
+      apiVersion: ApiVersion.October26,
+      hostName: "127.0.0.1",
+      isEmbeddedApp: true,
+      logger: { level: 0 },
+    });
+    const url = new URL(
+      proxiedUrl({
+        config: readAppConfig(),
+        appUrl: "http://127.0.0.1:1",
+        apiSecret: SECRET,
+        shop: "unit-shop.myshopify.com",
+        customerId: "42",
+        rest: "status",
+        search: new URLSearchParams("format=html&tag=a&tag=b"),
+        now: new Date(),
+      }),
+    );
+    expect(url.pathname).toBe("/proxy/status");
+    const query = Object.fromEntries(url.searchParams) as Record<string, string>;
+    query.tag = url.searchParams.getAll("tag").join(",");
+    await expect(api.utils.validateHmac(query as never, { signator: "appProxy" })).resolves.toBe(true);
+    await expect(
+      api.utils.validateHmac({ ...query, logged_in_customer_id: "43" } as never, { signator: "appProxy" }),
+    ).resolves.toBe(false);
+  });
+
+  it("parses Shopify's search syntax and refuses fields it cannot filter on", () => {
+    const search = parseSearch(
+      "processed_at:>='2026-01-01' AND (financial_status:paid OR financial_status:refunded) -test:true",
+    );
+    const fields = (status: string, test: string) => ({
+      processed_at: () => true,
+      financial_status: exactField(() => status),
+      test: exactField(() => test),
+    });
+    expect(matches(search, fields("paid", "false"))).toBe(true);
+    expect(matches(search, fields("pending", "false"))).toBe(false);
+    expect(matches(search, fields("refunded", "true"))).toBe(false);
+    expect(() => matches(parseSearch("vendor:acme"), {})).toThrow(
+      'devshop cannot filter on search field "vendor"',
+    );
+  });
+});
