@@ -68,7 +68,6 @@ if (process.env.E2E) {
       setupFiles: ["tests/setup/console.ts"],
       testTimeout: 90_000,
       hookTimeout: 180_000,
-      fileParallelism: false,
     },
   });
 }

@@ -72,8 +72,10 @@ export async function startApp(input: {
   port: number;
   env: Record<string, string>;
   quiet?: boolean;
+  /** The build directory (default build/); a copy keeps a run safe from a rebuild. */
+  buildDir?: string;
 }): Promise<RunningApp> {
-  const server = path.resolve("build/server/index.js");
+  const server = path.resolve(input.buildDir ?? "build", "server/index.js");
   if (!existsSync(server)) throw new Error("No production build: run `npm run build` first");
   await ensurePortFree(input.port);
   const serve = path.resolve("node_modules/@remix-run/serve/dist/cli.js");
