@@ -9,6 +9,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
@@ -122,7 +123,8 @@ async function openPGlite(dataDir: string, options: OpenDatabaseOptions): Promis
     location = path.resolve(dataDir, "pglite");
     mkdirSync(location, { recursive: true });
   }
-  const pglite = await PGlite.create(location);
+  // pg_trgm: the customers list's search indexes (prisma/migrations/*_customers_list_at_scale).
+  const pglite = await PGlite.create(location, { extensions: { pg_trgm } });
   let migrations: MigrationReport;
   try {
     migrations = await applyMigrations(

@@ -73,27 +73,32 @@ export async function listMembers(db: PrismaClient, shop: string, query: MemberL
       now: query.now ?? new Date(),
     }).lastOrderAt;
   }
-  const after = decode(query.cursor);
-  const page = keyset(query.sort, after);
-  const rows = await db.member.findMany({
-    where: { AND: [where, page.where, page.present] },
-    orderBy: page.orderBy,
-    take: limit + 1,
-    select: {
-      id: true,
-      customerGid: true,
-      email: true,
-      firstName: true,
-      lastName: true,
-      balance: true,
-      pending: true,
-      tierKey: true,
-      createdAt: true,
-      orderCount: true,
-      totalSpentMilli: true,
-      lastOrderAt: true,
-    },
-  });
+  const page = keyset(query.sort, decode(query.cursor));
+  const select = {
+    id: true,
+    customerGid: true,
+    email: true,
+    firstName: true,
+    lastName: true,
+    balance: true,
+    pending: true,
+    tierKey: true,
+    createdAt: true,
+    orderCount: true,
+    totalSpentMilli: true,
+    lastOrderAt: true,
+  } as const;
+  const find = (
+    after: Prisma.MemberWhereInput,
+    orderBy: Prisma.MemberOrderByWithRelationInput[],
+    take: number,
+  ) => db.member.findMany({ where: { AND: [where, page.present, after] }, orderBy, take, select });
+  // After a cursor, two exact index ranges rather than one OR (which PostgreSQL can only filter,
+  // reading every row before the cursor): the rest of the cursor's value group, then lower values.
+  let rows = await find(page.tie ?? {}, page.tie ? [{ id: "asc" }] : page.orderBy, limit + 1);
+  if (page.rest && rows.length <= limit) {
+    rows = rows.concat(await find(page.rest, page.orderBy, limit + 1 - rows.length));
+  }
   const members = rows.slice(0, limit);
   const last = members[members.length - 1];
   const nextCursor = rows.length > limit && last ? encode({ v: page.valueOf(last), id: last.id }) : null;
@@ -103,8 +108,9 @@ export async function listMembers(db: PrismaClient, shop: string, query: MemberL
 type Row = { balance: number; totalSpentMilli: bigint; lastOrderAt: Date | null; createdAt: Date };
 
 /**
- * Order and "strictly after the cursor" condition for a sort: (value desc, id
- * asc). Members with no order are left out of the last-order sort.
+ * Order (value desc, id asc) and what comes strictly after the cursor, as two
+ * conditions: `tie` (the cursor's value, a greater id) then `rest` (a lower
+ * value). Members with no order are left out of the last-order sort.
  */
 function keyset(sort: MemberSort, cursor: Cursor | null) {
   // A cursor whose value does not fit the sort (tampered, or from another sort) starts over.
@@ -116,13 +122,14 @@ function keyset(sort: MemberSort, cursor: Cursor | null) {
         ? /^\d+$/.test(String(cursor.v))
         : !Number.isNaN(new Date(String(cursor.v)).getTime()));
   const after = fits ? cursor : null;
-  const id = after?.id ?? "";
+  const id = { gt: after?.id ?? "" };
   switch (sort) {
     case "balance": {
       const v = Number(after?.v);
       return {
         orderBy: [{ balance: "desc" as const }, { id: "asc" as const }],
-        where: after ? { OR: [{ balance: { lt: v } }, { balance: v, id: { gt: id } }] } : {},
+        tie: after ? { balance: v, id } : null,
+        rest: after ? { balance: { lt: v } } : null,
         present: {},
         valueOf: (row: Row) => row.balance,
       };
@@ -131,7 +138,8 @@ function keyset(sort: MemberSort, cursor: Cursor | null) {
       const v = after ? BigInt(String(after.v)) : 0n;
       return {
         orderBy: [{ totalSpentMilli: "desc" as const }, { id: "asc" as const }],
-        where: after ? { OR: [{ totalSpentMilli: { lt: v } }, { totalSpentMilli: v, id: { gt: id } }] } : {},
+        tie: after ? { totalSpentMilli: v, id } : null,
+        rest: after ? { totalSpentMilli: { lt: v } } : null,
         present: {},
         valueOf: (row: Row) => row.totalSpentMilli.toString(),
       };
@@ -140,7 +148,8 @@ function keyset(sort: MemberSort, cursor: Cursor | null) {
       const v = new Date(String(after?.v));
       return {
         orderBy: [{ lastOrderAt: "desc" as const }, { id: "asc" as const }],
-        where: after ? { OR: [{ lastOrderAt: { lt: v } }, { lastOrderAt: v, id: { gt: id } }] } : {},
+        tie: after ? { lastOrderAt: v, id } : null,
+        rest: after ? { lastOrderAt: { lt: v } } : null,
         present: { lastOrderAt: { not: null } },
         valueOf: (row: Row) => row.lastOrderAt?.toISOString() ?? null,
       };
@@ -149,7 +158,8 @@ function keyset(sort: MemberSort, cursor: Cursor | null) {
       const v = new Date(String(after?.v));
       return {
         orderBy: [{ createdAt: "desc" as const }, { id: "asc" as const }],
-        where: after ? { OR: [{ createdAt: { lt: v } }, { createdAt: v, id: { gt: id } }] } : {},
+        tie: after ? { createdAt: v, id } : null,
+        rest: after ? { createdAt: { lt: v } } : null,
         present: {},
         valueOf: (row: Row) => row.createdAt.toISOString(),
       };

@@ -20,7 +20,7 @@
  */
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { tierMemberCounts } from "../db/members.server";
-import { orderRevenue } from "../db/orders.server";
+import { orderRevenue, orderRevenueJoined, refundsByOrder } from "../db/orders.server";
 import { ensureProgram } from "../db/program.server";
 import { ensureRewards } from "../db/rewards.server";
 import { formatMilli } from "../loyalty/money";
@@ -148,22 +148,21 @@ export async function retentionMeasures(
       at_risk: number;
     }[]
   >`
-    WITH orders AS (
-      SELECT o."customerGid" AS customer, o."paidAt" AS paid_at,
-             ${orderRevenue(shop)} AS revenue
-        FROM "OrderRecord" o
+    WITH customers AS (
+      SELECT o."customerGid" AS customer, count(*)::int AS orders, sum(${orderRevenueJoined}) AS revenue,
+             max(o."paidAt") AS last_order
+        FROM "OrderRecord" o LEFT JOIN ${refundsByOrder(shop)} f ON f."orderId" = o.id
        WHERE o.shop = ${shop} AND o."paidAt" IS NOT NULL AND o."paidAt" <= ${input.now}
          AND o."cancelledAt" IS NULL AND NOT o.test AND o."customerGid" IS NOT NULL
-    ), customers AS (
-      SELECT customer, count(*)::int AS orders, sum(revenue) AS revenue, max(paid_at) AS last_order,
-             bool_or(paid_at >= ${yearAgo}) AS bought_last_year
-        FROM orders GROUP BY customer
+       GROUP BY o."customerGid"
     ), labelled AS (
-      SELECT c.*,
-             (COALESCE(lower(m."accountState") = 'enabled', false)
-              OR EXISTS (SELECT 1 FROM "Redemption" d WHERE d.shop = ${shop} AND d."customerGid" = c.customer)) AS member
+      -- Joins, not a lookup per customer: one pass over the members and the redemptions.
+      SELECT c.*, c.last_order >= ${yearAgo} AS bought_last_year,
+             (COALESCE(lower(m."accountState") = 'enabled', false) OR d.customer IS NOT NULL) AS member
         FROM customers c
         LEFT JOIN "Member" m ON m.shop = ${shop} AND m."customerGid" = c.customer
+        LEFT JOIN (SELECT DISTINCT "customerGid" AS customer FROM "Redemption" WHERE shop = ${shop}) d
+          ON d.customer = c.customer
     )
     SELECT member,
            count(*)::int AS customers,
