@@ -250,6 +250,45 @@ export function flattenBulk(data: Record<string, unknown>): string[] {
   return lines;
 }
 
+/** The main theme's JSON files as Shopify stores them, with the app's blocks where the merchant put them. */
+export function themeFiles(shop: ShopState): Record<string, string> {
+  const theme = shop.theme ?? { embedActive: false, blockAdded: false };
+  const app = "regulars";
+  return {
+    "config/settings_data.json": JSON.stringify({
+      current: {
+        blocks: {
+          "1234567890": {
+            type: `shopify://apps/${app}/blocks/rewards-launcher/0b7f6d1e-5a61-4c3c-9d2e-2f3c1a9e7b11`,
+            disabled: !theme.embedActive,
+            settings: {},
+          },
+        },
+      },
+    }),
+    "templates/index.json": JSON.stringify({
+      sections: {
+        main: { type: "image-banner", settings: {} },
+        ...(theme.blockAdded
+          ? {
+              apps: {
+                type: "apps",
+                blocks: {
+                  loyalty: {
+                    type: `shopify://apps/${app}/blocks/loyalty-status/7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f`,
+                    settings: {},
+                  },
+                },
+                block_order: ["loyalty"],
+              },
+            }
+          : {}),
+      },
+      order: theme.blockAdded ? ["main", "apps"] : ["main"],
+    }),
+  };
+}
+
 export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Date, origin: string) {
   const customerByGid = (id: unknown) => shop.customers[idOf(String(id))];
   const tagged = (id: unknown, change: (customer: Customer) => void) => {
@@ -385,6 +424,36 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
         ordersList()
           .filter((o) => !search || matches(search, orderSearchFields(o)))
           .map((o) => orderView(shop, o)),
+        args,
+      );
+    },
+    themes: (args: Args) => {
+      const roles = (args.roles as string[] | undefined) ?? ["MAIN"];
+      if (!roles.includes("MAIN")) return connection([], args);
+      const id = gid("OnlineStoreTheme", "1");
+      const files = themeFiles(shop);
+      return connection(
+        [
+          {
+            id,
+            name: "Dawn",
+            role: "MAIN",
+            files: (fileArgs: Args) => {
+              const wanted = (fileArgs.filenames as string[] | undefined) ?? Object.keys(files);
+              const pattern = (name: string) =>
+                new RegExp(`^${name.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+              return connection(
+                Object.entries(files)
+                  .filter(([filename]) => wanted.some((w) => pattern(w).test(filename)))
+                  .map(([filename, content]) => ({
+                    filename,
+                    body: { __typename: "OnlineStoreThemeFileBodyText", content },
+                  })),
+                fileArgs,
+              );
+            },
+          },
+        ],
         args,
       );
     },

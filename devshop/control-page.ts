@@ -94,3 +94,22 @@ delay <input name="delayMs" type="number" min="0" max="60000" value="${switches.
 <section><h2>Admin API calls</h2><table><thead><tr><th>At</th><th>Shop</th><th>Operation</th><th>Outcome</th></tr></thead><tbody>${calls}</tbody></table></section>
 </body></html>`;
 }
+
+/** The theme editor a deep link opens: it shows what the link asks for and saves it to the main theme. */
+export function themeEditorPage(input: {
+  shop: ShopState;
+  embed: string | null;
+  block: string | null;
+  action: string;
+}) {
+  const what = input.embed
+    ? `Activate the app embed <code>${e(input.embed)}</code> in the main theme`
+    : input.block
+      ? `Add the app block <code>${e(input.block)}</code> to the home page`
+      : "Nothing to change";
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Theme editor · ${e(input.shop.name)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:640px;margin:3rem auto}button{font-size:1rem;padding:.5rem 1rem}</style></head>
+<body><h1>Theme editor <small>devshop</small></h1><p>${what}.</p>
+<p>Now: app embed ${input.shop.theme?.embedActive ? "on" : "off"}, app block ${input.shop.theme?.blockAdded ? "on the home page" : "not added"}.</p>
+<form method="post" action="${e(input.action)}"><button>Save</button></form></body></html>`;
+}

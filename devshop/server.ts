@@ -24,7 +24,7 @@ import { AdminApi, type AdminFault } from "./admin-api";
 import { adminFramePage, embeddedAppUrl } from "./admin-frame";
 import { readAppConfig, THEME_EXTENSION, type AppConfig } from "./app-config";
 import { Commerce, DevshopError } from "./commerce";
-import { controlPage } from "./control-page";
+import { controlPage, themeEditorPage } from "./control-page";
 import { DevshopState, type ShopState } from "./state";
 import { proxiedUrl, renderProxyLiquid, storefrontPage } from "./storefront";
 import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens";
@@ -317,6 +317,26 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
         }
         if (url.pathname === "/cdn/app-bridge.js") {
           return send(res, 200, readFileSync(path.join(HERE, "public/app-bridge.js")), "text/javascript");
+        }
+        const editor = /^\/store\/([a-z0-9-]+)\/themes\/current\/editor$/.exec(url.pathname);
+        if (editor) {
+          const shop = state.shop(`${editor[1]}.myshopify.com`);
+          const embed = url.searchParams.get("activateAppId");
+          const block = url.searchParams.get("addAppBlockId");
+          if (req.method === "POST") {
+            shop.theme = {
+              embedActive: (shop.theme?.embedActive ?? false) || Boolean(embed),
+              blockAdded: (shop.theme?.blockAdded ?? false) || Boolean(block),
+            };
+            state.changed();
+            return redirect(res, adminUrl(shop.domain));
+          }
+          return send(
+            res,
+            200,
+            themeEditorPage({ shop, embed, block, action: `${url.pathname}${url.search}` }),
+            "text/html; charset=utf-8",
+          );
         }
         const frame = /^\/store\/([a-z0-9-]+)\/apps\/([\w-]+)(\/.*)?$/.exec(url.pathname);
         if (frame && req.method === "GET") {

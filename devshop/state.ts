@@ -138,6 +138,8 @@ export interface ShopState {
   bulkOperations: Record<string, BulkOperation>;
   installation: Installation;
   nextOrderNumber: number;
+  /** The main theme: whether the app embed is on and the app block is on the home page. */
+  theme?: { embedActive: boolean; blockAdded: boolean };
 }
 
 export interface DevshopData {

@@ -45,8 +45,9 @@ export async function storefrontPage(input: {
       : undefined,
     customerId: customer ? Number(customer.id) : undefined,
   };
-  const status = await renderBlock("loyalty-status", context);
-  const launcher = await renderBlock("rewards-launcher", context);
+  // The app's blocks show where the merchant put them in the theme (devshop's theme editor).
+  const status = shop.theme?.blockAdded ? await renderBlock("loyalty-status", context) : "";
+  const launcher = shop.theme?.embedActive ? await renderBlock("rewards-launcher", context) : "";
   const products = await Promise.all(
     Object.values(shop.products).map(async (product) => {
       const earn = product.giftCard

@@ -79,6 +79,8 @@ async function main() {
     console.log(`  ${seeded.customers} customers, ${seeded.orders} orders`);
   }
   if (!shop.installation.installed) {
+    // The merchant turned on the app embed and added the block in the theme editor.
+    shop.theme = { embedActive: true, blockAdded: true };
     await installApp(devshop, appUrl, SHOP);
     console.log(`Installed on ${SHOP}`);
   }

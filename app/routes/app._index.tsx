@@ -59,6 +59,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // Until every step is done or dismissed; the theme check is cached and never fails the page.
   const onboarding = await onboardingChecklist(prisma, session.shop, admin, {
     apiKey: env.SHOPIFY_API_KEY,
+    adminOrigin: env.SHOPIFY_ADMIN_ORIGIN,
     now,
   });
   return {

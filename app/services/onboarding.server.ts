@@ -56,7 +56,7 @@ export async function onboardingChecklist(
   db: PrismaClient,
   shop: string,
   admin: AdminGraphql,
-  input: { apiKey: string; now: Date },
+  input: { apiKey: string; now: Date; adminOrigin?: string },
 ): Promise<Onboarding> {
   const [record, program, backfilled] = await Promise.all([
     db.shop.findUnique({ where: { domain: shop }, select: { onboardingDismissedAt: true } }),
@@ -64,7 +64,7 @@ export async function onboardingChecklist(
     hasCompletedBackfill(db, shop),
   ]);
   if (record?.onboardingDismissedAt) return { show: false, steps: [] };
-  const links = themeEditorLinks(shop, input.apiKey);
+  const links = themeEditorLinks(shop, input.apiKey, input.adminOrigin);
   const theme = await themeState(shop, admin, input.now.getTime());
   const themeStep = (done: boolean | undefined): StepState =>
     done === undefined ? "unknown" : done ? "done" : "todo";

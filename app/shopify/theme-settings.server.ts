@@ -94,9 +94,15 @@ export async function fetchThemeState(admin: AdminGraphql): Promise<ThemeState> 
   return themeStateOf(theme.name, files);
 }
 
-/** Theme editor deep links: activate the app embed, or add the app block to the home page. */
-export function themeEditorLinks(shop: string, apiKey: string) {
-  const editor = `https://${shop}/admin/themes/current/editor`;
+/**
+ * Theme editor deep links: activate the app embed, or add the app block to the home page.
+ * `adminOrigin` is a local Shopify's admin (SHOPIFY_ADMIN_ORIGIN), which serves the editor
+ * under /store/{name}/ as admin.shopify.com does.
+ */
+export function themeEditorLinks(shop: string, apiKey: string, adminOrigin?: string) {
+  const editor = adminOrigin
+    ? `${adminOrigin}/store/${shop.replace(/\.myshopify\.com$/, "")}/themes/current/editor`
+    : `https://${shop}/admin/themes/current/editor`;
   return {
     embed: `${editor}?context=apps&activateAppId=${apiKey}/${EMBED_HANDLE}`,
     block: `${editor}?template=index&addAppBlockId=${apiKey}/${BLOCK_HANDLE}&target=newAppsSection`,

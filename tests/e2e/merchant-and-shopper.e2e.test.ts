@@ -78,6 +78,8 @@ beforeAll(async () => {
   const appUrl = `http://127.0.0.1:${appPort}`;
   devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
   shop = devshop.addShop(SHOP, "E2E Outfitters");
+  // The app embed is on (its deep link from the checklist is tested below); the block is not yet.
+  shop.theme = { embedActive: true, blockAdded: false };
   cpSync("build", buildDir, { recursive: true });
   app = await startApp({
     port: appPort,
@@ -277,6 +279,17 @@ describe("the merchant's customer work", () => {
       expect(shop.customers[customer.id]!.tags).toContain("Regulars win-back Autumn");
     }
     expect(Object.values(shop.discounts).filter((d) => d.customerIds.includes(shopper.id))).toHaveLength(1);
+    await page.close();
+  });
+
+  it("follows the checklist's theme editor link to add the loyalty block; the step turns done", async () => {
+    const { page, frame } = await openAdmin("");
+    const block = frame.getByRole("link", { name: strings.onboarding.steps.block[2] });
+    await block.click();
+    await page.waitForURL(/\/themes\/current\/editor\?template=index&addAppBlockId=/);
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.waitForURL(devshop.adminUrl(SHOP));
+    expect(shop.theme).toEqual({ embedActive: true, blockAdded: true });
     await page.close();
   });
 
