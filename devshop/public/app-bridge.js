@@ -238,8 +238,15 @@
     }
     return host;
   }
-  function byId(id) {
-    return document.getElementById(id);
+  /** shopify.modal / shopify.saveBar: show, hide or toggle the element with that id. */
+  function openers() {
+    var call = function (method) {
+      return function (id) {
+        var element = document.getElementById(id);
+        return element ? element[method]() : Promise.resolve();
+      };
+    };
+    return { show: call("show"), hide: call("hide"), toggle: call("toggle") };
   }
 
   window.shopify = {
@@ -275,31 +282,12 @@
       },
       hide: function () {},
     },
-    modal: {
-      show: function (id) {
-        return byId(id) ? byId(id).show() : Promise.resolve();
-      },
-      hide: function (id) {
-        return byId(id) ? byId(id).hide() : Promise.resolve();
-      },
-      toggle: function (id) {
-        return byId(id) ? byId(id).toggle() : Promise.resolve();
-      },
-    },
-    saveBar: {
-      show: function (id) {
-        return byId(id) ? byId(id).show() : Promise.resolve();
-      },
-      hide: function (id) {
-        return byId(id) ? byId(id).hide() : Promise.resolve();
-      },
-      toggle: function (id) {
-        return byId(id) ? byId(id).toggle() : Promise.resolve();
-      },
+    modal: openers(),
+    saveBar: Object.assign(openers(), {
       leaveConfirmation: function () {
         return Promise.resolve();
       },
-    },
+    }),
   };
   reportLocation();
 })();

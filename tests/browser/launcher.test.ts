@@ -4,9 +4,8 @@
  * the page without a reload. The app proxy call goes to the real route with a
  * Shopify signature; the code is created at Shopify's network-edge stand-in.
  */
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { action as redeemAction } from "~/routes/proxy.redeem";
@@ -17,10 +16,10 @@ import { programExplainer } from "~/services/storefront-status.server";
 import { memberMetafields } from "~/shopify/member-metafields.server";
 import type { adminStandIn } from "../support/admin-stand-in";
 import type { ShopifyEdge } from "../support/shopify-edge";
+import { launchChromium } from "../support/chromium";
 import { shopifyForShop } from "../support/shopify-for-shop";
 import { startStorefront, type StorefrontServer } from "../support/storefront-server";
 
-const CHROMIUM = "/usr/bin/chromium";
 const CUSTOMER_ID = "7302485617";
 const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;
 
@@ -30,7 +29,6 @@ let edge: ShopifyEdge;
 let shopify: ReturnType<typeof adminStandIn>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   ({ shopify, edge } = await shopifyForShop(prisma, TEST_SHOP, "shpat_browser"));
   await adjustPoints(
     prisma,
@@ -63,17 +61,7 @@ beforeAll(async () => {
       };
     },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -17,7 +17,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from "playwright-core";
+import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
 import { strings } from "~/admin/strings";
 import { DEFAULT_REWARDS } from "~/loyalty/rewards";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
@@ -31,8 +31,8 @@ import {
 } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
 import type { Customer, ShopState } from "../../devshop/state";
+import { launchChromium } from "../support/chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOP = "e2e-outfitters.myshopify.com";
 const SCREENSHOTS = path.resolve("docs/screenshots");
 const DAY = 86_400_000;
@@ -115,17 +115,7 @@ beforeAll(async () => {
     return customer;
   });
   await devshop.webhooks.idle();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   // Headless Chromium names itself HeadlessChrome, which Shopify's library turns away as a bot (410).
   context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
