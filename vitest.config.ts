@@ -57,6 +57,22 @@ const projects: TestProjectInlineConfiguration[] = [
   },
 ];
 if (process.env.TEST_DATABASE_URL) projects.push(databaseProject("postgres", "postgres"));
+// Past one machine (tests/scale): two web processes and two workers on one
+// PostgreSQL schema, devshop in front. The processes run the sources through
+// tsx, so no build is needed; PostgreSQL only (PGlite is single-process).
+if (process.env.TEST_DATABASE_URL) {
+  projects.push({
+    extends: true,
+    test: {
+      name: "scale",
+      include: ["tests/scale/**/*.test.ts"],
+      env: { DB_TARGET: "postgres" },
+      setupFiles: ["tests/setup/console.ts", "tests/setup/database.ts"],
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+    },
+  });
+}
 // End to end (npm run test:e2e, after npm run build): devshop, the production
 // build as a child process and Chromium; one file at a time.
 if (process.env.E2E) {

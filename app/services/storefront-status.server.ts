@@ -13,10 +13,11 @@ import { qualifyingTier, tierRank, windowStart } from "../loyalty/tiers";
 
 /** How the program works, as shoppers see it (no personal data); also Shopify's copy for Liquid. */
 export async function programExplainer(db: PrismaClient, shop: string) {
-  const program = await ensureProgram(db, shop);
+  // Independent reads, sent together: a storefront request waits for one round trip, not two.
+  const [program, catalog] = await Promise.all([ensureProgram(db, shop), ensureRewards(db, shop)]);
   const settings = settingsOf(program);
   const tiers = tierRulesOf(program.tiers);
-  const rewards = (await ensureRewards(db, shop)).map(rewardRuleOf).filter((reward) => reward.enabled);
+  const rewards = catalog.map(rewardRuleOf).filter((reward) => reward.enabled);
   const money = settings.tierBasis === "SPEND";
   const threshold = (value: bigint) => (money ? formatMilli(value) : value.toString());
   const explainer = {
@@ -45,11 +46,11 @@ export async function storefrontStatus(
   customerGid: string | null,
   now: Date,
 ) {
-  const { explainer, settings, tiers, rewards, threshold } = await programExplainer(db, shop);
+  const [{ explainer, settings, tiers, rewards, threshold }, member] = await Promise.all([
+    programExplainer(db, shop),
+    customerGid ? db.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } }) : null,
+  ]);
   const money = settings.tierBasis === "SPEND";
-  const member = customerGid
-    ? await db.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } })
-    : null;
   if (!customerGid) return { loggedIn: false as const, program: explainer };
   if (!member) {
     return {
@@ -63,14 +64,16 @@ export async function storefrontStatus(
       codes: [],
     };
   }
-  const activity = await memberActivity(db, shop, customerGid, windowStart(settings.tierWindow, now));
+  const [activity, codes] = await Promise.all([
+    memberActivity(db, shop, customerGid, windowStart(settings.tierWindow, now)),
+    db.redemption.findMany({
+      where: { shop, memberId: member.id, status: "ISSUED", endsAt: { gt: now } },
+      orderBy: { createdAt: "desc" },
+    }),
+  ]);
   const value = money ? activity.spend : settings.tierBasis === "POINTS" ? activity.points : activity.orders;
   const current = tiers.find((tier) => tier.key === member.tierKey) ?? qualifyingTier(tiers, value);
   const next = tiers[tierRank(tiers, current?.key ?? null) + 1] ?? null;
-  const codes = await db.redemption.findMany({
-    where: { shop, memberId: member.id, status: "ISSUED", endsAt: { gt: now } },
-    orderBy: { createdAt: "desc" },
-  });
   return {
     loggedIn: true as const,
     program: explainer,
