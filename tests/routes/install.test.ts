@@ -83,7 +83,7 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
     const result = await openAppAsMerchant();
 
     // THEN the loader succeeds with the app's key
-    expect(result).toEqual({ apiKey: API_KEY });
+    expect(result).toEqual({ apiKey: API_KEY, appBridgeUrl: null });
     // AND an offline, expiring token was stored
     const session = await prisma.session.findUniqueOrThrow({ where: { id: `offline_${TEST_SHOP}` } });
     expect(session.accessToken).toBe(edge.accessTokens[0]);
