@@ -103,6 +103,12 @@ export class AdminApi {
     private readonly origin: () => string,
   ) {}
 
+  /** Keeps the newest 5,000 calls (a long demo would otherwise grow the log without end). */
+  private record(entry: AdminApi["log"][number]): void {
+    this.log.push(entry);
+    if (this.log.length > 5000) this.log.splice(0, this.log.length - 5000);
+  }
+
   queueFault(shop: string, ...faults: AdminFault[]): void {
     this.faults.set(shop, [...(this.faults.get(shop) ?? []), ...faults]);
   }
@@ -169,13 +175,13 @@ export class AdminApi {
     const cost = operation ? requestedCost(document, operation) : 1;
     const fault = this.faults.get(shop.domain)?.shift();
     if (fault === "5xx") {
-      this.log.push({ shop: shop.domain, operation: name, at: this.clock().toISOString(), outcome: "502" });
+      this.record({ shop: shop.domain, operation: name, at: this.clock().toISOString(), outcome: "502" });
       return { status: 502, body: "Bad Gateway" };
     }
     if (fault === "slow") await new Promise((resolve) => setTimeout(resolve, 3000));
     const throttle = this.throttle(shop.domain, fault === "throttled" ? Number.POSITIVE_INFINITY : cost);
     if (!throttle.ok) {
-      this.log.push({
+      this.record({
         shop: shop.domain,
         operation: name,
         at: this.clock().toISOString(),
@@ -205,7 +211,7 @@ export class AdminApi {
       fieldResolver: servedOrFail,
     });
     if (operation?.operation === "mutation") this.state.changed();
-    this.log.push({
+    this.record({
       shop: shop.domain,
       operation: name,
       at: this.clock().toISOString(),
