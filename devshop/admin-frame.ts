@@ -7,12 +7,7 @@
  */
 import { createHmac } from "node:crypto";
 import { sessionToken, type AppCredentials } from "./tokens";
-
-const escape = (value: unknown) =>
-  String(value).replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
+import { escapeHtml as escape } from "./html";
 
 /** The URL the admin loads in the app's iframe. */
 export function embeddedAppUrl(input: {

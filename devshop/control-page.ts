@@ -8,12 +8,9 @@ import type { AdminApi } from "./admin-api";
 import { currentTotals, money } from "./order-math";
 import type { ShopState } from "./state";
 import type { WebhookDelivery } from "./webhooks";
+import { escapeHtml } from "./html";
 
-const e = (value: unknown) =>
-  String(value ?? "").replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
+const e = (value: unknown) => escapeHtml(value ?? "");
 
 function shopSection(shop: ShopState, adminUrl: string): string {
   const api = `/devshop/api/shops/${encodeURIComponent(shop.domain)}`;

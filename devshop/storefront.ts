@@ -12,12 +12,7 @@ import type { AppConfig } from "./app-config";
 import { renderBlock, type Locale, type StoredMetafield } from "./theme-render";
 import { money } from "./order-math";
 import type { ShopState } from "./state";
-
-const escape = (value: unknown) =>
-  String(value).replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
+import { escapeHtml as escape } from "./html";
 
 function metafieldsOf(shop: ShopState, ownerId: string, namespace: string): Record<string, StoredMetafield> {
   const fields: Record<string, StoredMetafield> = {};

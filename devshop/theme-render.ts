@@ -11,6 +11,7 @@ import path from "node:path";
 import { Liquid } from "liquidjs";
 
 import { THEME_EXTENSION } from "./app-config";
+import { escapeHtml } from "./html";
 
 export const EXTENSION = THEME_EXTENSION;
 export const LOCALES = ["en", "fr", "de", "es"] as const;
@@ -20,12 +21,6 @@ export function readLocale(locale: Locale, schema = false): Record<string, unkno
   const name = `${locale === "en" ? "en.default" : locale}${schema ? ".schema" : ""}.json`;
   return JSON.parse(readFileSync(path.join(EXTENSION, "locales", name), "utf8")) as Record<string, unknown>;
 }
-
-const escapeHtml = (value: unknown) =>
-  String(value).replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
 
 function translate(locale: Locale, strings: Record<string, unknown>, key: string, args: [string, unknown][]) {
   let entry: unknown = key
