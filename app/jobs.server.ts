@@ -1,12 +1,14 @@
 /**
- * The process's job queue, and its worker unless JOB_WORKER=off (a web-only
- * process on PostgreSQL while separate `npm run worker` processes do the
- * work; the embedded database always runs its worker in the app process).
+ * The process's job queue, and its workers (jobs, and webhook deliveries from
+ * the inbox) unless JOB_WORKER=off (a web-only process on PostgreSQL while
+ * separate `npm run worker` processes do the work; the embedded database
+ * always runs its workers in the app process).
  * Stopped before the database closes.
  */
 import { database, prisma } from "./db.server";
 import { env } from "./env.server";
 import { withFollowUps } from "./jobs/follow-ups.server";
+import { InboxWorker } from "./jobs/inbox-worker.server";
 import { jobHandlers } from "./jobs/job-handlers.server";
 import { JobQueue } from "./jobs/job-queue.server";
 import { JobWorker } from "./jobs/worker.server";
@@ -14,7 +16,8 @@ import { offlineAdmin } from "./shopify/offline-admin.server";
 import { offlineTokens } from "./shopify/offline-tokens.server";
 
 declare global {
-  var __regularsJobs: Promise<{ queue: JobQueue; worker: JobWorker | null }> | undefined;
+  var __regularsJobs:
+    Promise<{ queue: JobQueue; worker: JobWorker | null; inbox: InboxWorker | null }> | undefined;
 }
 
 export function startJobs(runWorker: boolean) {
@@ -32,12 +35,15 @@ export function startJobs(runWorker: boolean) {
           }),
         )
       : null;
+    const inbox = runWorker ? new InboxWorker(prisma, (followUps) => queue.sendFollowUps(followUps)) : null;
     worker?.start();
+    inbox?.start();
     database.onClose(async () => {
+      await inbox?.stop();
       await worker?.stop();
       await queue.stop();
     });
-    return { queue, worker };
+    return { queue, worker, inbox };
   })();
 }
 

@@ -1,10 +1,12 @@
 /**
  * `npm run bench:webhook`: the time Regulars takes to answer an orders/paid
- * delivery (HMAC check, parse, delivery log, award, tier), called in-process
- * through the real route, one delivery at a time. Prints p50/p95/p99 and the
- * rate, on the embedded PGlite and, when BENCH_DATABASE_URL is set, on
- * PostgreSQL (a scratch schema that is dropped afterwards).
- * The HTTP-level load test at rising concurrency is bench issue #8's.
+ * delivery (HMAC check, parse, store in the inbox), called in-process through
+ * the real route, one delivery at a time; then the time the inbox worker's
+ * function takes to apply them all (award, tier, follow-up jobs), as a worker
+ * does, a batch of 20 claimed at once and 4 applied at once. Prints
+ * p50/p95/p99 and the rates, on the embedded PGlite and, when
+ * BENCH_DATABASE_URL is set, on PostgreSQL (a scratch schema that is dropped
+ * afterwards). The HTTP-level load test is `npm run bench:load`.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -37,6 +39,10 @@ if (target === "postgres") {
 
 const { action } = await import("../app/routes/webhooks.orders.paid");
 const { database } = await import("../app/db.server");
+const { jobs } = await import("../app/jobs.server");
+const { drainInbox } = await import("../app/services/webhook-inbox.server");
+const applyAll = () =>
+  drainInbox(database.prisma, { sendFollowUps: (followUps) => jobs.sendFollowUps(followUps) });
 const template = readFileSync(new URL("../tests/fixtures/shopify/orders-paid.json", import.meta.url), "utf8");
 
 function request(i: number): Request {
@@ -60,6 +66,7 @@ function request(i: number): Request {
 
 // Warm-up: first queries compile plans, first delivery creates the program.
 for (let i = 0; i < 20; i++) await action({ request: request(-1 - i), params: {}, context: {} });
+await applyAll();
 
 const timings: number[] = [];
 const started = performance.now();
@@ -74,10 +81,18 @@ const total = performance.now() - started;
 timings.sort((a, b) => a - b);
 const pct = (p: number) =>
   timings[Math.min(timings.length - 1, Math.floor((p / 100) * timings.length))]!.toFixed(1);
+console.log(
+  `webhook orders/paid on ${database.kind}: ${COUNT} deliveries answered, p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms, ` +
+    `${((COUNT / total) * 1000).toFixed(0)} deliveries/s sequential`,
+);
+const applyStarted = performance.now();
+const applied = await applyAll();
+const applySeconds = (performance.now() - applyStarted) / 1000;
 const balance = await database.prisma.member.aggregate({ _sum: { balance: true } });
 console.log(
-  `webhook orders/paid on ${database.kind}: ${COUNT} deliveries, p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms, ` +
-    `${((COUNT / total) * 1000).toFixed(0)} deliveries/s sequential; points credited ${balance._sum.balance}`,
+  `inbox worker on ${database.kind}: ${applied.applied} applied (${applied.retried} retried, ${applied.failed} failed) ` +
+    `in ${applySeconds.toFixed(1)} s, ${(applied.applied / applySeconds).toFixed(0)} deliveries/s; ` +
+    `points credited ${balance._sum.balance}`,
 );
 await database.close(); // stops the job queue first
 if (target === "postgres") {

@@ -4,6 +4,8 @@ import { Card, IndexTable, Text } from "@shopify/polaris";
 
 export interface TableCardProps<Row> {
   title: string;
+  /** A line under the title. */
+  subtitle?: string;
   empty: string;
   rows: Row[];
   rowId: (row: Row) => string;
@@ -14,6 +16,7 @@ export interface TableCardProps<Row> {
 
 export function TableCard<Row>({
   title,
+  subtitle,
   empty,
   rows,
   rowId,
@@ -27,6 +30,11 @@ export function TableCard<Row>({
         <Text as="h2" variant="headingMd">
           {title}
         </Text>
+        {subtitle ? (
+          <Text as="p" tone="subdued">
+            {subtitle}
+          </Text>
+        ) : null}
       </div>
       {rows.length === 0 ? (
         <div style={{ padding: "1rem" }}>

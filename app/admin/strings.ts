@@ -246,7 +246,14 @@ export const strings = {
     retry: "Retry",
     retried: "Job queued again",
     notFound: "That job is not one of this shop's failed jobs",
+    retriedDelivery: "Delivery queued again",
+    deliveryNotFound: "That delivery is not one of this shop's failed deliveries",
     deliveries: "Recent webhook deliveries",
+    waiting: (n: number) =>
+      n === 0
+        ? "Every delivery has been applied."
+        : `${n} deliver${n === 1 ? "y waits" : "ies wait"} to be applied.`,
+    outcomes: { received: "Queued", processed: "Applied", ignored: "Ignored", failed: "Failed" },
     deliveriesEmpty: "No webhook has arrived yet. Orders paid in the store appear here.",
     emptyHeading: "Nothing has happened yet",
     empty:

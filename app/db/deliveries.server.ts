@@ -1,5 +1,13 @@
-/** The webhook delivery log: one row per X-Shopify-Webhook-Id and shop. */
+/**
+ * The webhook delivery log, which is also the inbox: one row per
+ * X-Shopify-Webhook-Id and shop. The route stores a delivery with its body
+ * (`receiveDelivery`, one statement); workers claim due rows
+ * (`claimDeliveries`), apply them and record the outcome, clearing the body.
+ * When a delivery is due is on the database's clock (CURRENT_TIMESTAMP),
+ * never a process's, so workers on several machines agree.
+ */
 import type { PrismaClient } from "@prisma/client";
+import type { Tx } from "./tx.server";
 
 export type DeliveryOutcome = "received" | "processed" | "ignored" | "failed";
 
@@ -11,38 +19,163 @@ export interface DeliveryHeaders {
   triggeredAt?: Date;
 }
 
+/** A delivery taken from the inbox by one worker, until its lease ends. */
+export interface ClaimedDelivery extends DeliveryHeaders {
+  id: string;
+  shop: string;
+  payload: string;
+  applyAttempts: number;
+  receivedAt: Date;
+}
+
 /**
- * Records a delivery (a retry of the same webhook id bumps `attempts`) and
- * returns the outcome of any earlier attempt: "processed" or "ignored" mean
- * this copy has nothing left to do.
+ * Stores a delivery in the inbox, or counts a copy of one already stored.
+ * A copy of a delivery that gave up (`failed`) puts it back in the inbox;
+ * a copy of one applied or waiting changes nothing else. `stored` is true
+ * when this copy left work to do (new, or given a fresh chance).
  */
-export async function recordDelivery(
+export async function receiveDelivery(
   db: PrismaClient,
   shop: string,
   delivery: DeliveryHeaders,
-): Promise<{ id: string; previousOutcome: DeliveryOutcome | null }> {
-  const rows = await db.$queryRaw<{ id: string; outcome: DeliveryOutcome; inserted: boolean }[]>`
-    INSERT INTO "WebhookDelivery" (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt")
+  payload: string,
+): Promise<{ id: string; stored: boolean; previousOutcome: DeliveryOutcome | null }> {
+  const rows = await db.$queryRaw<{ id: string; previous: DeliveryOutcome | null; inserted: boolean }[]>`
+    WITH earlier AS (
+      SELECT outcome FROM "WebhookDelivery" WHERE shop = ${shop} AND "webhookId" = ${delivery.webhookId}
+    )
+    INSERT INTO "WebhookDelivery"
+      (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload)
     VALUES (${`dlv_${crypto.randomUUID()}`}, ${shop}, ${delivery.webhookId}, ${delivery.topic},
-            ${delivery.eventId ?? null}, ${delivery.apiVersion ?? null}, ${delivery.triggeredAt ?? null})
-    ON CONFLICT (shop, "webhookId") DO UPDATE SET attempts = "WebhookDelivery".attempts + 1
-    RETURNING id, outcome, (xmax = 0) AS inserted`;
+            ${delivery.eventId ?? null}, ${delivery.apiVersion ?? null}, ${delivery.triggeredAt ?? null},
+            ${payload})
+    ON CONFLICT (shop, "webhookId") DO UPDATE SET
+      attempts = "WebhookDelivery".attempts + 1,
+      payload = CASE WHEN "WebhookDelivery".outcome IN ('received', 'failed')
+                     THEN COALESCE("WebhookDelivery".payload, EXCLUDED.payload) END,
+      outcome = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN 'received'
+                     ELSE "WebhookDelivery".outcome END,
+      "applyAttempts" = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN 0
+                             ELSE "WebhookDelivery"."applyAttempts" END,
+      "applyAfter" = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN CURRENT_TIMESTAMP
+                          ELSE "WebhookDelivery"."applyAfter" END
+    RETURNING id, (SELECT outcome FROM earlier) AS previous, (xmax = 0) AS inserted`;
   const row = rows[0]!;
-  return { id: row.id, previousOutcome: row.inserted ? null : row.outcome };
+  if (row.inserted) return { id: row.id, stored: true, previousOutcome: null };
+  // A copy racing the first insert sees no earlier row: the first one holds the work.
+  const previous = row.previous ?? "received";
+  return { id: row.id, stored: previous === "failed", previousOutcome: previous };
 }
 
+/**
+ * Takes up to `limit` due deliveries from the inbox (of one shop, or of every
+ * shop for a worker), oldest due first, and leases them for `leaseMs`: a
+ * worker that dies holding them lets them come due again when the lease ends.
+ * Concurrent claims never take the same row (SKIP LOCKED).
+ */
+export async function claimDeliveries(
+  db: PrismaClient,
+  input: { shop?: string; limit: number; leaseMs: number },
+): Promise<ClaimedDelivery[]> {
+  const rows = await db.$queryRaw<
+    (Omit<ClaimedDelivery, "eventId" | "apiVersion" | "triggeredAt"> & {
+      eventId: string | null;
+      apiVersion: string | null;
+      triggeredAt: Date | null;
+    })[]
+  >`
+    UPDATE "WebhookDelivery" AS d
+    SET "applyAfter" = CURRENT_TIMESTAMP + ${input.leaseMs} * interval '1 millisecond',
+        "applyAttempts" = d."applyAttempts" + 1
+    FROM (
+      SELECT id FROM "WebhookDelivery"
+      WHERE outcome = 'received' AND payload IS NOT NULL AND "applyAfter" <= CURRENT_TIMESTAMP
+        AND (${input.shop ?? null}::text IS NULL OR shop = ${input.shop ?? null})
+      ORDER BY "applyAfter"
+      LIMIT ${input.limit}
+      FOR UPDATE SKIP LOCKED
+    ) AS due
+    WHERE d.id = due.id
+    RETURNING d.id, d.shop, d."webhookId", d.topic, d."eventId", d."apiVersion", d."triggeredAt",
+              d.payload, d."applyAttempts", d."receivedAt"`;
+  return rows
+    .map((row) => ({
+      ...row,
+      eventId: row.eventId ?? undefined,
+      apiVersion: row.apiVersion ?? undefined,
+      triggeredAt: row.triggeredAt ?? undefined,
+    }))
+    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+}
+
+/** Records what applying a delivery did; an applied delivery's body is cleared. */
 export async function finishDelivery(
   db: PrismaClient,
   shop: string,
   id: string,
-  outcome: DeliveryOutcome,
+  outcome: Exclude<DeliveryOutcome, "received">,
   detail: string | null,
   at: Date,
 ): Promise<void> {
   await db.webhookDelivery.updateMany({
     where: { shop, id },
-    data: { outcome, detail: detail?.slice(0, 2000) ?? null, processedAt: at },
+    data: {
+      outcome,
+      detail: detail?.slice(0, 2000) ?? null,
+      processedAt: at,
+      ...(outcome === "failed" ? {} : { payload: null }),
+    },
   });
+}
+
+/** A try that failed: the delivery stays in the inbox and comes due again in `delayMs`. */
+export async function deferDelivery(
+  db: PrismaClient,
+  shop: string,
+  id: string,
+  detail: string,
+  delayMs: number,
+): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "WebhookDelivery"
+    SET detail = ${detail.slice(0, 2000)},
+        "applyAfter" = CURRENT_TIMESTAMP + ${delayMs} * interval '1 millisecond'
+    WHERE shop = ${shop} AND id = ${id} AND outcome = 'received'`;
+}
+
+/** Puts a delivery that gave up back in the inbox (the admin's retry); false if there is none. */
+export async function retryFailedDelivery(db: PrismaClient, shop: string, id: string) {
+  const count = await db.$executeRaw`
+    UPDATE "WebhookDelivery"
+    SET outcome = 'received', "applyAttempts" = 0, "applyAfter" = CURRENT_TIMESTAMP, "processedAt" = NULL
+    WHERE shop = ${shop} AND id = ${id} AND outcome = 'failed' AND payload IS NOT NULL`;
+  return count === 1;
+}
+
+/**
+ * customers/redact: deliveries about the customer that were not applied
+ * (waiting, or given up) lose their body, which holds the customer's data,
+ * and are marked ignored so they never recreate the member.
+ */
+export async function dropUnappliedDeliveriesOf(
+  db: Tx,
+  shop: string,
+  customerId: string,
+  at: Date,
+): Promise<number> {
+  return db.$executeRaw`
+    UPDATE "WebhookDelivery"
+    SET payload = NULL, outcome = 'ignored', "processedAt" = ${at},
+        detail = 'the customer was redacted before this delivery was applied'
+    WHERE shop = ${shop} AND payload IS NOT NULL AND outcome IN ('received', 'failed')
+      AND topic <> 'CUSTOMERS_REDACT'
+      AND (payload::jsonb #>> '{customer,id}' = ${customerId}
+           OR (topic IN ('CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE') AND payload::jsonb ->> 'id' = ${customerId}))`;
+}
+
+/** How many of the shop's deliveries wait to be applied (due or not). */
+export function inboxDepth(db: PrismaClient, shop: string) {
+  return db.webhookDelivery.count({ where: { shop, outcome: "received", payload: { not: null } } });
 }
 
 /** The shop's latest deliveries, newest first. */
@@ -51,6 +184,14 @@ export function recentDeliveries(db: PrismaClient, shop: string, take = 50) {
     where: { shop },
     orderBy: { receivedAt: "desc" },
     take,
-    select: { id: true, topic: true, outcome: true, detail: true, attempts: true, receivedAt: true },
+    select: {
+      id: true,
+      topic: true,
+      outcome: true,
+      detail: true,
+      attempts: true,
+      applyAttempts: true,
+      receivedAt: true,
+    },
   });
 }

@@ -7,19 +7,22 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
-import { recentDeliveries } from "../db/deliveries.server";
+import { inboxDepth, recentDeliveries, retryFailedDelivery } from "../db/deliveries.server";
 import { jobs } from "../jobs.server";
+import { nudgeInbox } from "../jobs/inbox-worker.server";
 import { authenticate } from "../shopify.server";
 
 const t = strings.activity;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [failed, deliveries] = await Promise.all([
+  const [failed, deliveries, waiting] = await Promise.all([
     jobs.listFailed(session.shop),
     recentDeliveries(prisma, session.shop),
+    inboxDepth(prisma, session.shop),
   ]);
   return {
+    waiting,
     failed: failed.map((job) => ({
       ...job,
       createdAt: job.createdAt.toISOString(),
@@ -29,7 +32,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-const retrySchema = z.object({ intent: z.literal("retry"), jobId: z.string().min(1).max(64) });
+const retrySchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("retry"), jobId: z.string().min(1).max(64) }),
+  z.object({ intent: z.literal("retry-delivery"), deliveryId: z.string().min(1).max(64) }),
+]);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -40,9 +46,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       { status: 422 },
     );
   }
+  if (parsed.data.intent === "retry-delivery") {
+    const retried = await retryFailedDelivery(prisma, session.shop, parsed.data.deliveryId);
+    if (!retried) return Response.json({ ok: false, error: t.deliveryNotFound }, { status: 404 });
+    nudgeInbox();
+    return Response.json({ ok: true, message: t.retriedDelivery });
+  }
   const retried = await jobs.retryFailed(session.shop, parsed.data.jobId);
   if (!retried) return Response.json({ ok: false, error: t.notFound }, { status: 404 });
-  return Response.json({ ok: true });
+  return Response.json({ ok: true, message: t.retried });
 };
 
 const outcomeTone = {
@@ -53,14 +65,17 @@ const outcomeTone = {
 } as const;
 
 export default function ActivityPage() {
-  const { failed, deliveries } = useLoaderData<typeof loader>();
-  const fetcher = useFetcher<{ ok: boolean; error?: string }>();
+  const { failed, deliveries, waiting } = useLoaderData<typeof loader>();
+  const fetcher = useFetcher<{ ok: boolean; error?: string; message?: string }>();
   const shopify = useAppBridge();
   useEffect(() => {
     if (fetcher.state === "idle" && fetcher.data) {
-      shopify.toast.show(fetcher.data.ok ? t.retried : (fetcher.data.error ?? t.notFound), {
-        isError: !fetcher.data.ok,
-      });
+      shopify.toast.show(
+        fetcher.data.ok ? (fetcher.data.message ?? t.retried) : (fetcher.data.error ?? t.notFound),
+        {
+          isError: !fetcher.data.ok,
+        },
+      );
     }
   }, [fetcher.state, fetcher.data, shopify]);
 
@@ -77,7 +92,7 @@ export default function ActivityPage() {
             </Card>
           </Layout.Section>
         ) : (
-          <ActivityTables failed={failed} deliveries={deliveries} fetcher={fetcher} />
+          <ActivityTables failed={failed} deliveries={deliveries} waiting={waiting} fetcher={fetcher} />
         )}
       </Layout>
     </Page>
@@ -87,11 +102,13 @@ export default function ActivityPage() {
 function ActivityTables({
   failed,
   deliveries,
+  waiting,
   fetcher,
 }: {
   failed: ReturnType<typeof useLoaderData<typeof loader>>["failed"];
   deliveries: ReturnType<typeof useLoaderData<typeof loader>>["deliveries"];
-  fetcher: ReturnType<typeof useFetcher<{ ok: boolean; error?: string }>>;
+  waiting: number;
+  fetcher: ReturnType<typeof useFetcher<{ ok: boolean; error?: string; message?: string }>>;
 }) {
   return (
     <>
@@ -128,6 +145,7 @@ function ActivityTables({
       <Layout.Section>
         <TableCard
           title={t.deliveries}
+          subtitle={t.waiting(waiting)}
           empty={t.deliveriesEmpty}
           rows={deliveries}
           rowId={(delivery) => delivery.id}
@@ -135,17 +153,29 @@ function ActivityTables({
             { title: "Topic" },
             { title: "Outcome" },
             { title: "Detail" },
-            { title: "Attempts" },
+            { title: "Copies" },
             { title: "Received" },
+            { title: "" },
           ]}
           cells={(delivery) => [
             delivery.topic,
             <Badge key="outcome" tone={outcomeTone[delivery.outcome as keyof typeof outcomeTone]}>
-              {delivery.outcome}
+              {t.outcomes[delivery.outcome as keyof typeof t.outcomes] ?? delivery.outcome}
             </Badge>,
             delivery.detail ?? "",
             delivery.attempts,
             new Date(delivery.receivedAt).toLocaleString(),
+            delivery.outcome === "failed" ? (
+              <fetcher.Form key="retry" method="post">
+                <input type="hidden" name="intent" value="retry-delivery" />
+                <input type="hidden" name="deliveryId" value={delivery.id} />
+                <Button submit size="slim" loading={fetcher.state !== "idle"}>
+                  {t.retry}
+                </Button>
+              </fetcher.Form>
+            ) : (
+              ""
+            ),
           ]}
         />
       </Layout.Section>

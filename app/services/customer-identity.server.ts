@@ -13,6 +13,7 @@ import {
   lockMember,
   upsertMember,
 } from "../db/members.server";
+import { dropUnappliedDeliveriesOf } from "../db/deliveries.server";
 import { customerIdOf } from "../db/flow-events.server";
 import { ensureProgram } from "../db/program.server";
 import { inTransaction } from "../db/tx.server";
@@ -52,7 +53,8 @@ export async function recordCustomer(
 
 /**
  * customers/redact: the member, its ledger, its redemptions (codes), its Flow
- * events, its win-back campaign rows and every personal field go.
+ * events, its win-back campaign rows and every personal field go, and so do
+ * the bodies of deliveries about the customer not applied yet.
  */
 export async function redactCustomer(db: PrismaClient, shop: string, customerGid: string): Promise<void> {
   await inTransaction(db, async (tx) => {
@@ -64,6 +66,7 @@ export async function redactCustomer(db: PrismaClient, shop: string, customerGid
     await tx.campaignRecipient.deleteMany({ where: { shop, customerGid } });
     await tx.orderRecord.updateMany({ where: { shop, customerGid }, data: { customerGid: null } });
     await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
+    await dropUnappliedDeliveriesOf(tx, shop, String(customerIdOf(customerGid)), new Date());
   });
 }
 

@@ -1,12 +1,28 @@
 /**
- * Every webhook Regulars handles, after its signature was verified:
- * parse (a malformed body is refused with 400 before anything is written),
- * log the delivery (a copy of one already processed returns at once), then
- * apply it. Effects are idempotent on their own keys, so copies that race
- * past the log still converge.
+ * Every webhook Regulars handles, in two halves.
+ *
+ * Receiving (the route, after the signature was verified): parse the body
+ * for its topic (a malformed one is refused with 400 before anything is
+ * written) and store it in the inbox, one statement; a copy of a delivery
+ * already stored changes nothing. Shopify gets its 200 as soon as the
+ * delivery is durable.
+ *
+ * Applying (a worker): claim due deliveries, apply each, record the outcome.
+ * A try that throws is retried with backoff, then given up as `failed` (the
+ * admin's activity page retries it). Effects are idempotent on their own
+ * keys, so a delivery applied twice (a worker killed between its changes and
+ * its outcome) still converges.
  */
 import type { PrismaClient } from "@prisma/client";
-import { finishDelivery, recordDelivery, type DeliveryHeaders } from "../db/deliveries.server";
+import {
+  claimDeliveries,
+  deferDelivery,
+  finishDelivery,
+  receiveDelivery,
+  type ClaimedDelivery,
+  type DeliveryHeaders,
+} from "../db/deliveries.server";
+import { withFollowUps, type FollowUp } from "../jobs/follow-ups.server";
 import { parseLosslessJson } from "../shopify/lossless-json";
 import {
   parseCustomerPayload,
@@ -23,9 +39,10 @@ export interface WebhookInput extends DeliveryHeaders {
   rawBody: string;
 }
 
-export interface WebhookResult {
+export interface ReceiveResult {
   status: 200 | 400;
-  outcome: "processed" | "ignored" | "duplicate" | "rejected";
+  /** received: stored for the workers; duplicate: a copy of one already stored. */
+  outcome: "received" | "duplicate" | "rejected";
   detail?: string;
 }
 
@@ -112,31 +129,124 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
   }
 }
 
-export async function processWebhook(
+/** Parses the body for its topic; a PayloadError or SyntaxError says what is wrong with it. */
+function planFor(db: PrismaClient, input: WebhookInput, now: Date): Work {
+  return plan(db, input, parseLosslessJson(input.rawBody), now);
+}
+
+const isPayloadError = (error: unknown) => error instanceof PayloadError || error instanceof SyntaxError;
+
+/** The route's half: check the body, store the delivery. Nothing is written for a bad body. */
+export async function receiveWebhook(db: PrismaClient, input: WebhookInput): Promise<ReceiveResult> {
+  try {
+    planFor(db, input, new Date());
+  } catch (error) {
+    if (isPayloadError(error)) return { status: 400, outcome: "rejected", detail: (error as Error).message };
+    throw error;
+  }
+  const { stored } = await receiveDelivery(db, input.shop, input, input.rawBody);
+  return { status: 200, outcome: stored ? "received" : "duplicate" };
+}
+
+export type AppliedOutcome = "processed" | "ignored" | "failed";
+
+/**
+ * Applies one claimed delivery and records its outcome. A body the parser
+ * refuses now (it was checked when received) is recorded as failed; any
+ * other error is thrown for the caller to retry.
+ */
+export async function applyDelivery(
   db: PrismaClient,
-  input: WebhookInput,
+  delivery: ClaimedDelivery,
   now: Date,
-): Promise<WebhookResult> {
+): Promise<{ outcome: AppliedOutcome; detail: string | null }> {
   let work: Work;
   try {
-    work = plan(db, input, parseLosslessJson(input.rawBody), now);
+    work = planFor(db, { ...delivery, rawBody: delivery.payload }, now);
   } catch (error) {
-    if (error instanceof PayloadError || error instanceof SyntaxError) {
-      return { status: 400, outcome: "rejected", detail: error.message };
+    if (!isPayloadError(error)) throw error;
+    const detail = (error as Error).message;
+    await finishDelivery(db, delivery.shop, delivery.id, "failed", detail, new Date());
+    return { outcome: "failed", detail };
+  }
+  const { detail, ignored } = await work();
+  const outcome = ignored ? "ignored" : "processed";
+  await finishDelivery(db, delivery.shop, delivery.id, outcome, detail, new Date());
+  return { outcome, detail };
+}
+
+/** Tries to apply a delivery before it is given up as failed. */
+export const MAX_APPLY_ATTEMPTS = 10;
+
+/** The wait before try n + 1 after n failed: 5 s, 10 s, 20 s ... at most an hour. */
+export const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** (attempts - 1), 3_600_000);
+
+export interface DrainOptions {
+  /** One shop's inbox (tests, the admin); every shop's by default (workers). */
+  shop?: string;
+  /** Deliveries claimed at once, and applied at once. */
+  batchSize?: number;
+  concurrency?: number;
+  /** How long a claim holds its deliveries before another worker may take them. */
+  leaseMs?: number;
+  /** The clock the changes are dated by (when a delivery is due is the database's clock). */
+  now?: () => Date;
+  /** Enqueues the follow-ups each delivery's changes noted (member syncs, codes, Flow events). */
+  sendFollowUps: (followUps: FollowUp[]) => Promise<void>;
+  onError?: (delivery: ClaimedDelivery, error: Error) => void;
+}
+
+export interface DrainReport {
+  applied: number;
+  /** Tries that threw: retried later, or given up after MAX_APPLY_ATTEMPTS. */
+  retried: number;
+  failed: number;
+}
+
+/** Claims one batch of due deliveries and applies it. */
+export async function applyInboxBatch(db: PrismaClient, options: DrainOptions): Promise<DrainReport> {
+  const now = options.now ?? (() => new Date());
+  const batch = await claimDeliveries(db, {
+    shop: options.shop,
+    limit: options.batchSize ?? 20,
+    leaseMs: options.leaseMs ?? 120_000,
+  });
+  const report: DrainReport = { applied: 0, retried: 0, failed: 0 };
+  const concurrency = options.concurrency ?? 4;
+  const applyOne = async (delivery: ClaimedDelivery) => {
+    try {
+      const { outcome } = await withFollowUps(
+        () => applyDelivery(db, delivery, now()),
+        options.sendFollowUps,
+      );
+      if (outcome === "failed") report.failed++;
+      else report.applied++;
+    } catch (error) {
+      options.onError?.(delivery, error as Error);
+      const message = (error as Error).message ?? String(error);
+      if (delivery.applyAttempts >= MAX_APPLY_ATTEMPTS) {
+        await finishDelivery(db, delivery.shop, delivery.id, "failed", message, now());
+        report.failed++;
+      } else {
+        await deferDelivery(db, delivery.shop, delivery.id, message, retryDelayMs(delivery.applyAttempts));
+        report.retried++;
+      }
     }
-    throw error;
+  };
+  for (let i = 0; i < batch.length; i += concurrency) {
+    await Promise.all(batch.slice(i, i + concurrency).map(applyOne));
   }
-  const delivery = await recordDelivery(db, input.shop, input);
-  if (delivery.previousOutcome === "processed" || delivery.previousOutcome === "ignored") {
-    return { status: 200, outcome: "duplicate" };
-  }
-  try {
-    const { detail, ignored } = await work();
-    const outcome = ignored ? "ignored" : "processed";
-    await finishDelivery(db, input.shop, delivery.id, outcome, detail, new Date());
-    return { status: 200, outcome, ...(detail ? { detail } : {}) };
-  } catch (error) {
-    await finishDelivery(db, input.shop, delivery.id, "failed", (error as Error).message, new Date());
-    throw error;
+  return report;
+}
+
+/** Applies batches until none is due (deliveries waiting for a retry stay). */
+export async function drainInbox(db: PrismaClient, options: DrainOptions): Promise<DrainReport> {
+  const total: DrainReport = { applied: 0, retried: 0, failed: 0 };
+  for (;;) {
+    const report = await applyInboxBatch(db, options);
+    total.applied += report.applied;
+    total.retried += report.retried;
+    total.failed += report.failed;
+    if (report.applied + report.retried + report.failed === 0) return total;
   }
 }

@@ -1,13 +1,12 @@
 /**
  * The one body of every webhook route: verify the delivery (verifiedWebhook),
- * read the raw body so big ids stay exact, and hand over to the inbox; what
- * the delivery changed is then queued for Shopify (member syncs, codes, Flow
- * events).
+ * read the raw body so big ids stay exact, and store it in the inbox, from
+ * which the workers apply it.
  */
 import { prisma } from "../db.server";
-import { withJobs } from "../jobs.server";
+import { nudgeInbox } from "../jobs/inbox-worker.server";
 import { authenticate } from "../shopify.server";
-import { processWebhook } from "./webhook-inbox.server";
+import { receiveWebhook } from "./webhook-inbox.server";
 
 /** As Shopify names shops in X-Shopify-Shop-Domain (and as the job queue requires, app/jobs/queues.ts). */
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
@@ -58,24 +57,24 @@ export async function verifiedWebhook(request: Request) {
   return context;
 }
 
+/**
+ * Verifies the delivery, checks its body and stores it in the inbox; the
+ * workers apply it (app/jobs/inbox-worker.server.ts). Shopify's 200 means
+ * "stored", so it comes after one write.
+ */
 export async function handleWebhookRequest(request: Request): Promise<Response> {
   const rawBody = await request.clone().text();
   const context = await verifiedWebhook(request);
-  const result = await withJobs(() =>
-    processWebhook(
-      prisma,
-      {
-        shop: context.shop,
-        topic: String(context.topic),
-        rawBody,
-        webhookId: context.webhookId,
-        eventId: context.eventId,
-        apiVersion: context.apiVersion,
-        triggeredAt: context.triggeredAt ? new Date(context.triggeredAt) : undefined,
-      },
-      new Date(),
-    ),
-  );
+  const result = await receiveWebhook(prisma, {
+    shop: context.shop,
+    topic: String(context.topic),
+    rawBody,
+    webhookId: context.webhookId,
+    eventId: context.eventId,
+    apiVersion: context.apiVersion,
+    triggeredAt: context.triggeredAt ? new Date(context.triggeredAt) : undefined,
+  });
   if (result.status === 400) return Response.json({ error: result.detail }, { status: 400 });
+  if (result.outcome === "received") nudgeInbox();
   return new Response(null, { status: 200 });
 }

@@ -5,28 +5,47 @@
  */
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { processWebhook } from "~/services/webhook-inbox.server";
+import { applyInboxBatch, receiveWebhook } from "~/services/webhook-inbox.server";
 import { applyOrderEvent } from "~/services/order-points.server";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { refundFacts, snapshot } from "../support/order-events";
 
 const now = new Date("2026-01-05T00:00:00Z");
-const delivery = (shop: string, webhookId: string, topic: string, rawBody: string) =>
-  processWebhook(prisma, { shop, webhookId, topic, rawBody }, now);
+const receive = (shop: string, webhookId: string, topic: string, rawBody: string) =>
+  receiveWebhook(prisma, { shop, webhookId, topic, rawBody });
+
+/** Applies the shop's inbox with `workers` claims at once, one delivery each, as workers would. */
+async function applyConcurrently(shop: string, workers: number) {
+  const reports = await Promise.all(
+    Array.from({ length: workers }, () =>
+      applyInboxBatch(prisma, {
+        shop,
+        batchSize: 1,
+        concurrency: 1,
+        now: () => now,
+        sendFollowUps: async () => {},
+      }),
+    ),
+  );
+  return reports.reduce((sum, r) => sum + r.applied, 0);
+}
 
 describe("concurrent deliveries", () => {
   it("5 copies of orders/paid at once (same and different webhook ids) credit once", async () => {
     const shop = "burst.myshopify.com";
     const body = fixtureBody("orders-paid");
     const results = await Promise.all([
-      delivery(shop, "same", "ORDERS_PAID", body),
-      delivery(shop, "same", "ORDERS_PAID", body),
-      delivery(shop, "same", "ORDERS_PAID", body),
-      delivery(shop, "other-1", "ORDERS_PAID", body),
-      delivery(shop, "other-2", "ORDERS_PAID", body),
+      receive(shop, "same", "ORDERS_PAID", body),
+      receive(shop, "same", "ORDERS_PAID", body),
+      receive(shop, "same", "ORDERS_PAID", body),
+      receive(shop, "other-1", "ORDERS_PAID", body),
+      receive(shop, "other-2", "ORDERS_PAID", body),
     ]);
     expect(results.every((r) => r.status === 200)).toBe(true);
+    // The three copies of "same" are one delivery: three in the inbox, applied at once.
+    expect(results.filter((r) => r.outcome === "received")).toHaveLength(3);
+    expect(await applyConcurrently(shop, 5)).toBe(3);
     const member = await prisma.member.findFirstOrThrow({ where: { shop } });
     expect(member.balance).toBe(630);
     expect(await prisma.ledgerEntry.count({ where: { shop } })).toBe(1);
@@ -66,10 +85,11 @@ describe("concurrent deliveries", () => {
   it("paid and its refund arriving together converge", async () => {
     const shop = "race.myshopify.com";
     await Promise.all([
-      delivery(shop, "p", "ORDERS_PAID", fixtureBody("orders-paid")),
-      delivery(shop, "r", "REFUNDS_CREATE", fixtureBody("refunds-create")),
-      delivery(shop, "u", "ORDERS_UPDATED", fixtureBody("orders-updated")),
+      receive(shop, "p", "ORDERS_PAID", fixtureBody("orders-paid")),
+      receive(shop, "r", "REFUNDS_CREATE", fixtureBody("refunds-create")),
+      receive(shop, "u", "ORDERS_UPDATED", fixtureBody("orders-updated")),
     ]);
+    expect(await applyConcurrently(shop, 3)).toBe(3);
     expect((await prisma.member.findFirstOrThrow({ where: { shop } })).balance).toBe(360);
     await expectLedgerConsistent(prisma, shop);
   });

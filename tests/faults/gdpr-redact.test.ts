@@ -26,6 +26,7 @@ import { adminStandIn } from "../support/admin-stand-in";
 import { rawFixture } from "../support/fixtures";
 import { storeOfflineSession } from "../support/sessions";
 import { callAction, webhookRequest } from "../support/webhooks";
+import { applyInbox, deliverAndApply } from "../support/inbox";
 
 const SHOP = "gdpr-shop.myshopify.com";
 const OTHER_SHOP = "gdpr-other.myshopify.com";
@@ -43,7 +44,7 @@ const OTHER_CUSTOMER = "gid://shopify/Customer/880001";
 
 type Action = Parameters<typeof callAction>[0];
 const deliver = (action: Action, topic: string, body: string, path?: string) =>
-  callAction(action, webhookRequest({ topic, shop: SHOP, body: null, rawBody: body, path }));
+  deliverAndApply(action, webhookRequest({ topic, shop: SHOP, body: null, rawBody: body, path }));
 const compliancePayload = (extra: string) =>
   `{"shop_id":954889,"shop_domain":"${SHOP}","customer":{"id":${CUSTOMER_ID},"email":"${TRACES.email}","phone":"+1${TRACES.phone}"},${extra}}`;
 
@@ -158,6 +159,27 @@ beforeAll(async () => {
   await worker().drain();
   await grant(SHOP, CUSTOMER, "gdpr-grant-2");
   expect((await redeem(shopify.admin, "gdpr-redeem-3")).status).toBe("ISSUED");
+  // ... and two deliveries about them not applied yet: one waiting out a retry's backoff,
+  // one given up after its tries (both still hold their bodies, with the customer's data);
+  for (const [webhookId, outcome] of [
+    ["gdpr-waiting", "received"],
+    ["gdpr-gave-up", "failed"],
+  ] as const) {
+    const body = rawFixture("orders-paid").replaceAll(
+      "6817362940512877913",
+      webhookId === "gdpr-waiting" ? "71" : "72",
+    );
+    expect(
+      (
+        await callAction(
+          ordersPaid,
+          webhookRequest({ topic: "orders/paid", shop: SHOP, body: null, rawBody: body, webhookId }),
+        )
+      ).status,
+    ).toBe(200);
+    await prisma.$executeRaw`UPDATE "WebhookDelivery" SET outcome = ${outcome},
+      "applyAfter" = CURRENT_TIMESTAMP + interval '1 hour' WHERE shop = ${SHOP} AND "webhookId" = ${webhookId}`;
+  }
   // AND another shop's customer with a history of their own
   await grant(OTHER_SHOP, OTHER_CUSTOMER, "gdpr-other-1", "Goodwill");
 
@@ -174,7 +196,7 @@ beforeAll(async () => {
       SHOP,
     ),
   };
-  expect(seeded).toMatchObject({ orders: 1, dataRequests: 1, deliveries: 5 });
+  expect(seeded).toMatchObject({ orders: 1, dataRequests: 1, deliveries: 7 });
   expect(seeded.ledger).toBeGreaterThanOrEqual(5);
   expect(seeded.redemptions.map((r) => r.status).sort()).toEqual(["FAILED", "ISSUED"]);
   expect(seeded.flowSent).toBeGreaterThan(0);
@@ -199,6 +221,17 @@ describe("customers/redact", () => {
     const report = await worker().drain();
     expect(report.failed).toBe(0);
     expect(await findTraces()).toEqual([]);
+    // AND the deliveries about them that were never applied are ignored for good
+    expect(
+      await prisma.webhookDelivery.findMany({
+        where: { shop: SHOP, webhookId: { in: ["gdpr-waiting", "gdpr-gave-up"] } },
+        select: { outcome: true, payload: true },
+      }),
+    ).toEqual([
+      { outcome: "ignored", payload: null },
+      { outcome: "ignored", payload: null },
+    ]);
+    expect(await applyInbox(SHOP)).toEqual({ applied: 0, retried: 0, failed: 0 });
     // AND the shop's figures that are not about the customer stay: the order, without its customer
     expect(
       await prisma.orderRecord.findMany({ where: { shop: SHOP }, select: { customerGid: true } }),

@@ -37,6 +37,7 @@ import { databaseWatch, type Fingerprint } from "../support/db-fingerprint";
 import { rawFixture } from "../support/fixtures";
 import { storeOfflineSession } from "../support/sessions";
 import { callAction, webhookRequest } from "../support/webhooks";
+import { applyInbox } from "../support/inbox";
 
 const SHOP = "fuzz-webhooks.myshopify.com";
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
@@ -514,6 +515,8 @@ beforeAll(async () => {
     });
     expect(res.status, `seed ${topic}`).toBe(200);
   }
+  // Applied as the inbox worker would, so the seed leaves jobs behind too.
+  expect((await applyInbox(SHOP)).applied).toBe(4);
   watch = await databaseWatch(prisma, jobs.schema);
   baseline = await watch.take();
   expect(baseline[`${jobs.schema}.job`]?.rows).toBeGreaterThan(0);

@@ -32,6 +32,7 @@ import { FIXTURE_ORDER, jsonl, orderLines, serveJsonl, type BulkOrderSpec } from
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { callAction, webhookRequest } from "../support/webhooks";
+import { deliverAndApply } from "../support/inbox";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const FROM = new Date("2025-01-01T00:00:00Z");
@@ -266,7 +267,7 @@ describe("the same points as the engine", () => {
 
 describe("idempotent with live webhooks", () => {
   const deliver = (action: Parameters<typeof callAction>[0], topic: string, rawBody: string) =>
-    callAction(action, webhookRequest({ topic, shop, body: null, rawBody }));
+    deliverAndApply(action, webhookRequest({ topic, shop, body: null, rawBody }));
   const balance = async () => (await prisma.member.findFirstOrThrow({ where: { shop } })).balance;
 
   it("an order credited by orders/paid before the backfill is not credited again", async () => {

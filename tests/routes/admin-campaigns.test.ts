@@ -28,6 +28,7 @@ import { resetLoyaltyData } from "../support/reset";
 import { shopifyForShop } from "../support/shopify-for-shop";
 import type { ShopifyEdge } from "../support/shopify-edge";
 import { callAction, webhookRequest } from "../support/webhooks";
+import { deliverAndApply } from "../support/inbox";
 
 const OTHER_SHOP = "other-campaigns.myshopify.com";
 const DAY = 86_400_000;
@@ -491,7 +492,10 @@ describe("privacy", () => {
       new Date(),
     );
     const deliver = (topic: string, body: object) =>
-      callAction(compliance, webhookRequest({ topic, shop: TEST_SHOP, body, path: "/webhooks/compliance" }));
+      deliverAndApply(
+        compliance,
+        webhookRequest({ topic, shop: TEST_SHOP, body, path: "/webhooks/compliance" }),
+      );
     // What Regulars holds about a customer includes their campaign code.
     const code = (
       await prisma.campaignRecipient.findFirstOrThrow({ where: { shop: TEST_SHOP, customerGid: gid(1) } })

@@ -5,6 +5,7 @@ import { action as uninstalled } from "~/routes/webhooks.app.uninstalled";
 import { action as scopesUpdate } from "~/routes/webhooks.app.scopes_update";
 import { action as compliance } from "~/routes/webhooks.compliance";
 import { callAction, webhookRequest } from "../support/webhooks";
+import { deliverAndApply } from "../support/inbox";
 import { storeOfflineSession } from "../support/sessions";
 
 const OTHER_SHOP = "other-shop.myshopify.com";
@@ -118,7 +119,7 @@ describe("app/scopes_update", () => {
 
 describe("compliance webhooks", () => {
   it("shop/redact deletes everything of that shop and nothing of another", async () => {
-    const res = await callAction(
+    const res = await deliverAndApply(
       compliance,
       webhookRequest({
         topic: "shop/redact",

@@ -6,6 +6,7 @@ import { action as customersUpdate } from "~/routes/webhooks.customers.update";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as compliance } from "~/routes/webhooks.compliance";
 import { callAction, webhookRequest } from "../support/webhooks";
+import { deliverAndApply } from "../support/inbox";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { resetLoyaltyData } from "../support/reset";
@@ -15,7 +16,7 @@ const OTHER = "elsewhere.myshopify.com";
 const CUSTOMER = "gid://shopify/Customer/7302485617390244561";
 type Action = Parameters<typeof callAction>[0];
 const deliver = (action: Action, topic: string, rawBody: string, shop = SHOP, path?: string) =>
-  callAction(action, webhookRequest({ topic, shop, body: null, rawBody, path }));
+  deliverAndApply(action, webhookRequest({ topic, shop, body: null, rawBody, path }));
 
 beforeEach(() => resetLoyaltyData(prisma));
 

@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { retryFailedDelivery } from "~/db/deliveries.server";
+import { MAX_APPLY_ATTEMPTS } from "~/services/webhook-inbox.server";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as ordersUpdated } from "~/routes/webhooks.orders.updated";
 import { action as ordersCancelled } from "~/routes/webhooks.orders.cancelled";
@@ -7,6 +9,7 @@ import { action as refundsCreate } from "~/routes/webhooks.refunds.create";
 import { callAction, webhookRequest } from "../support/webhooks";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
+import { applyInbox } from "../support/inbox";
 import { resetLoyaltyData } from "../support/reset";
 
 const SHOP = "fixture-shop.myshopify.com";
@@ -14,8 +17,15 @@ const CUSTOMER = "gid://shopify/Customer/7302485617390244561";
 const ORDER = "gid://shopify/Order/6817362940512877913";
 
 type Action = Parameters<typeof callAction>[0];
-const deliver = (action: Action, topic: string, rawBody: string, webhookId?: string) =>
+/** Shopify's POST: the route stores the delivery and answers. */
+const post = (action: Action, topic: string, rawBody: string, webhookId?: string) =>
   callAction(action, webhookRequest({ topic, shop: SHOP, body: null, rawBody, webhookId }));
+/** The POST, then the inbox worker's pass that applies it. */
+const deliver = async (action: Action, topic: string, rawBody: string, webhookId?: string) => {
+  const res = await post(action, topic, rawBody, webhookId);
+  await applyInbox(SHOP);
+  return res;
+};
 
 const paid = () => deliver(ordersPaid, "orders/paid", fixtureBody("orders-paid"));
 const refund = () => deliver(refundsCreate, "refunds/create", fixtureBody("refunds-create"));
@@ -145,6 +155,89 @@ describe("refunds and cancellations", () => {
     await deliver(ordersUpdated, "orders/updated", fixtureBody("orders-paid"));
     expect(await balance()).toBe(730);
     await expectLedgerConsistent(prisma, SHOP);
+  });
+});
+
+describe("the inbox", () => {
+  it("answers 200 once the delivery is stored; the worker applies it and clears the body", async () => {
+    const res = await post(ordersPaid, "orders/paid", fixtureBody("orders-paid"), "inbox-1");
+    expect(res.status).toBe(200);
+    const stored = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(stored).toMatchObject({ webhookId: "inbox-1", outcome: "received", applyAttempts: 0 });
+    expect(stored.payload).toBe(fixtureBody("orders-paid"));
+    expect(await balance()).toBe(0);
+    // A copy while it waits is counted, not stored twice.
+    await post(ordersPaid, "orders/paid", fixtureBody("orders-paid"), "inbox-1");
+    expect(await applyInbox(SHOP)).toEqual({ applied: 1, retried: 0, failed: 0 });
+    expect(await balance()).toBe(630);
+    const applied = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(applied).toMatchObject({ outcome: "processed", attempts: 2, applyAttempts: 1, payload: null });
+    expect(await applyInbox(SHOP)).toEqual({ applied: 0, retried: 0, failed: 0 });
+  });
+
+  it("a delivery that fails to apply is retried with backoff, given up after its tries, and retried by hand", async () => {
+    // A real database failure while applying: a trigger refuses ledger entries for a while.
+    await prisma.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_ledger() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'ledger is refusing writes'; END $$ LANGUAGE plpgsql`);
+    await prisma.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_ledger BEFORE INSERT ON "LedgerEntry" FOR EACH ROW EXECUTE FUNCTION refuse_ledger()`,
+    );
+    try {
+      expect((await post(ordersPaid, "orders/paid", fixtureBody("orders-paid"), "flaky")).status).toBe(200);
+      expect(await applyInbox(SHOP)).toEqual({ applied: 0, retried: 1, failed: 0 });
+      const waiting = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: SHOP } });
+      expect(waiting).toMatchObject({ outcome: "received", applyAttempts: 1 });
+      expect(waiting.detail).toContain("ledger is refusing writes");
+      // Not due again before its backoff (5 s after the first try).
+      expect(await applyInbox(SHOP)).toEqual({ applied: 0, retried: 0, failed: 0 });
+      // Its last try comes due and fails too: given up, the body kept for a retry.
+      await prisma.$executeRaw`UPDATE "WebhookDelivery" SET "applyAttempts" = ${MAX_APPLY_ATTEMPTS - 1},
+        "applyAfter" = CURRENT_TIMESTAMP - interval '1 second' WHERE shop = ${SHOP}`;
+      expect(await applyInbox(SHOP)).toEqual({ applied: 0, retried: 0, failed: 1 });
+      const dead = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: SHOP } });
+      expect(dead).toMatchObject({ outcome: "failed", applyAttempts: MAX_APPLY_ATTEMPTS });
+      expect(dead.payload).not.toBeNull();
+      expect(await balance()).toBe(0);
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS refuse_ledger ON "LedgerEntry"`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS refuse_ledger()`);
+    }
+    const dead = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(await retryFailedDelivery(prisma, "other-shop.myshopify.com", dead.id)).toBe(false);
+    expect(await retryFailedDelivery(prisma, SHOP, dead.id)).toBe(true);
+    expect(await applyInbox(SHOP)).toEqual({ applied: 1, retried: 0, failed: 0 });
+    expect(await balance()).toBe(630);
+    expect(await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({
+      outcome: "processed",
+      payload: null,
+    });
+    await expectLedgerConsistent(prisma, SHOP);
+  });
+
+  it("a copy of a delivery that gave up puts it back in the inbox", async () => {
+    await post(ordersPaid, "orders/paid", fixtureBody("orders-paid"), "given-up");
+    await prisma.webhookDelivery.updateMany({ where: { shop: SHOP }, data: { outcome: "failed" } });
+    await post(ordersPaid, "orders/paid", fixtureBody("orders-paid"), "given-up");
+    expect(await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({
+      outcome: "received",
+      attempts: 2,
+      applyAttempts: 0,
+    });
+    expect(await applyInbox(SHOP)).toEqual({ applied: 1, retried: 0, failed: 0 });
+    expect(await balance()).toBe(630);
+  });
+
+  it("each shop's worker pass applies only that shop's deliveries", async () => {
+    const other = "other-shop.myshopify.com";
+    await post(ordersPaid, "orders/paid", fixtureBody("orders-paid"));
+    await callAction(
+      ordersPaid,
+      webhookRequest({ topic: "orders/paid", shop: other, body: null, rawBody: fixtureBody("orders-paid") }),
+    );
+    expect(await applyInbox(other)).toEqual({ applied: 1, retried: 0, failed: 0 });
+    expect(await balance()).toBe(0);
+    expect(await applyInbox()).toEqual({ applied: 1, retried: 0, failed: 0 });
+    expect(await balance()).toBe(630);
   });
 });
 

@@ -223,7 +223,10 @@ async function until(what: string, check: () => Promise<boolean>, ms = 40_000) {
   }
 }
 
-/** Nothing left to do for these shops: no job waiting or running, members synced, Flow sent, codes issued. */
+/**
+ * Nothing left to do for these shops: every delivery applied from the inbox, no job waiting or
+ * running, members synced, Flow sent, codes issued.
+ */
 async function settled(): Promise<boolean> {
   const [row] = await prisma.$queryRawUnsafe<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM ${jobs.schema}.job
@@ -234,7 +237,8 @@ async function settled(): Promise<boolean> {
     SELECT count(*)::int AS n FROM "Member" WHERE "syncVersion" > "syncedVersion"`;
   const unsent = await prisma.flowEvent.count({ where: { sentAt: null } });
   const reserved = await prisma.redemption.count({ where: { status: "RESERVED" } });
-  return row!.n === 0 && unsynced[0]!.n === 0 && unsent === 0 && reserved === 0;
+  const inbox = await prisma.webhookDelivery.count({ where: { outcome: "received" } });
+  return row!.n === 0 && unsynced[0]!.n === 0 && unsent === 0 && reserved === 0 && inbox === 0;
 }
 
 const productId = (shop: ShopState, title: string) =>
@@ -366,8 +370,11 @@ describe("two web processes and two workers on one PostgreSQL", () => {
       });
     }
     // Every copy was logged once; one award per order, one reversal per refund.
-    const deliveries = await prisma.webhookDelivery.count();
-    expect(deliveries).toBe(log.filter((d) => SHOPS.includes(d.shop)).length);
+    const deliveries = await prisma.webhookDelivery.groupBy({ by: ["outcome"], _count: true });
+    expect(deliveries.reduce((sum, d) => sum + d._count, 0)).toBe(
+      log.filter((d) => SHOPS.includes(d.shop)).length,
+    );
+    expect(deliveries.filter((d) => d.outcome !== "processed" && d.outcome !== "ignored")).toEqual([]);
     expect(await prisma.ledgerEntry.count({ where: { kind: "EARN" } })).toBe(orders);
     expect(await prisma.ledgerEntry.count({ where: { kind: "REVERSE" } })).toBe(refunds);
     // Both web processes took their share of the copies.
