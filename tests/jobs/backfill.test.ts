@@ -31,7 +31,7 @@ import { adminStandIn, type BulkOptions } from "../support/admin-stand-in";
 import { FIXTURE_ORDER, jsonl, orderLines, serveJsonl, type BulkOrderSpec } from "../support/bulk-jsonl";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
-import { callAction, webhookRequest } from "../support/webhooks";
+import { type callAction, webhookRequest } from "../support/webhooks";
 import { deliverAndApply } from "../support/inbox";
 
 const NOW = new Date("2026-03-01T12:00:00Z");

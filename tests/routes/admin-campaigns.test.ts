@@ -27,7 +27,7 @@ import { refundFacts, snapshot } from "../support/order-events";
 import { resetLoyaltyData } from "../support/reset";
 import { shopifyForShop } from "../support/shopify-for-shop";
 import type { ShopifyEdge } from "../support/shopify-edge";
-import { callAction, webhookRequest } from "../support/webhooks";
+import { webhookRequest } from "../support/webhooks";
 import { deliverAndApply } from "../support/inbox";
 
 const OTHER_SHOP = "other-campaigns.myshopify.com";

@@ -5,7 +5,7 @@ import { action as customersCreate } from "~/routes/webhooks.customers.create";
 import { action as customersUpdate } from "~/routes/webhooks.customers.update";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as compliance } from "~/routes/webhooks.compliance";
-import { callAction, webhookRequest } from "../support/webhooks";
+import { type callAction, webhookRequest } from "../support/webhooks";
 import { deliverAndApply } from "../support/inbox";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
