@@ -11,7 +11,7 @@
  * RSS sampled every 200 ms (peak, and at 10/50/90% of the file).
  */
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -40,6 +40,8 @@ if (target === "postgres") {
   if (!base) throw new Error("BENCH_DATABASE_URL is required for the postgres target");
   const url = new URL(base);
   url.searchParams.set("schema", schema);
+  // Names the run's connections, to read their CPU time when PostgreSQL runs on this machine.
+  url.searchParams.set("application_name", schema);
   process.env.DATABASE_URL = url.toString();
 } else {
   delete process.env.DATABASE_URL;
@@ -107,6 +109,7 @@ const sampler = setInterval(() => {
 const startRss = process.memoryUsage().rss;
 
 t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const run = await startBackfill(prisma, shop, {
   from: new Date("2023-01-01T00:00:00Z"),
   to: new Date(),
@@ -130,6 +133,7 @@ for (;;) {
   if (step.next === "done") break;
 }
 const elapsed = (performance.now() - t0) / 1000;
+const appCpu = process.cpuUsage(cpu0);
 clearInterval(sampler);
 const done = (await findBackfill(prisma, shop, run.id))!;
 if (done.status !== "COMPLETED") throw new Error(`backfill ended ${done.status}: ${done.error}`);
@@ -143,6 +147,30 @@ console.log(
   `RSS: start ${mb(startRss)}, at 10% ${mb(marks.get(10) ?? 0)}, 50% ${mb(marks.get(50) ?? 0)}, ` +
     `90% ${mb(marks.get(90) ?? 0)}, peak ${mb(peak)} (sampled every 200 ms)`,
 );
+
+console.log(
+  `CPU: app ${((appCpu.user + appCpu.system) / 1e6).toFixed(1)} s` +
+    (target === "postgres" ? `, PostgreSQL ${await databaseCpuSeconds()} s (its backends for this run)` : ""),
+);
+
+/** CPU seconds of this run's PostgreSQL backends, when PostgreSQL runs on this machine (Linux). */
+async function databaseCpuSeconds(): Promise<string> {
+  const { rows } = await database.sql.executeSql(
+    `SELECT pid FROM pg_stat_activity WHERE application_name = $1`,
+    [schema],
+  );
+  let ticks = 0;
+  try {
+    for (const { pid } of rows) {
+      const stat = readFileSync(`/proc/${String(pid)}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+    }
+  } catch {
+    return "?";
+  }
+  return (ticks / 100).toFixed(1);
+}
 
 await files.close();
 await database.close();

@@ -15,6 +15,7 @@ import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { applyMigrations, type Migration, type MigrationReport, type SqlSession } from "./migrations.server";
+import { noteTransactionSession } from "./sql-in-transaction.server";
 
 export type DatabaseKind = "pglite" | "postgresql";
 
@@ -93,6 +94,7 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
     throw error;
   }
   client.release();
+  reportTransactionConnections(pool);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
   const hooks = closeHooks();
   return {
@@ -140,6 +142,7 @@ async function openPGlite(dataDir: string, options: OpenDatabaseOptions): Promis
     await pglite.close();
     throw error;
   }
+  reportTransactions(pglite);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const hooks = closeHooks();
   return {
@@ -170,6 +173,30 @@ async function openPGlite(dataDir: string, options: OpenDatabaseOptions): Promis
       if (!pglite.closed) await pglite.close();
     }),
   };
+}
+
+/** Prisma's adapter takes a pool client for each transaction: transactionWithSql may use it too. */
+function reportTransactionConnections(pool: pg.Pool): void {
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  pool.connect = ((callback?: unknown) => {
+    if (callback) return (pool.constructor as typeof pg.Pool).prototype.connect.call(pool, callback as never);
+    return connect().then((client) => {
+      noteTransactionSession({ query: async (text, values) => (await client.query(text, values)).rows });
+      return client;
+    });
+  }) as typeof pool.connect;
+}
+
+/** Prisma's adapter runs each transaction in pglite.transaction: transactionWithSql may use it too. */
+function reportTransactions(pglite: PGlite): void {
+  const transaction = pglite.transaction.bind(pglite);
+  pglite.transaction = ((callback: Parameters<PGlite["transaction"]>[0]) =>
+    transaction((tx) => {
+      noteTransactionSession({
+        query: async (text, values) => (await tx.query(text, values)).rows as never[],
+      });
+      return callback(tx);
+    })) as PGlite["transaction"];
 }
 
 function closeHooks() {

@@ -11,7 +11,7 @@
 import type { BackfillRun, PrismaClient } from "@prisma/client";
 import type { FollowUp } from "../jobs/follow-ups.server";
 import { withFollowUps } from "../jobs/follow-ups.server";
-import { inTransaction } from "../db/tx.server";
+import { transactionWithSql } from "../db/sql-in-transaction.server";
 import { AdminApiError, AdminTransientError, type AdminGraphql } from "../shopify/admin-client.server";
 import {
   bulkOrderSnapshot,
@@ -22,7 +22,8 @@ import {
 } from "../shopify/bulk-order-lines";
 import { bulkOperationState, cancelBulkOperation, startOrdersBulkQuery } from "../shopify/bulk-orders.server";
 import type { OrderSnapshot } from "../shopify/order-payload";
-import { applyPaidOrders } from "./order-points-batch.server";
+import { JsonlSplitter, type Lines } from "../shopify/jsonl-lines";
+import { applyPaidOrders, isBatchConflict } from "./order-points-batch.server";
 
 export class BackfillError extends Error {
   constructor(
@@ -44,6 +45,9 @@ export class BadLineError extends Error {
 }
 
 const DAY = 86_400_000;
+
+/** Orders per transaction: about half a second of work, so a webhook never waits long for a member. */
+export const DEFAULT_BATCH = 5000;
 
 /** Starts a backfill of orders paid in [from, to); the job does the work. */
 export async function startBackfill(
@@ -220,7 +224,7 @@ interface Position {
 async function readSlice(deps: StepDeps, shop: string, id: string): Promise<StepResult> {
   const { db } = deps;
   const run = (await findBackfill(db, shop, id))!;
-  const batchSize = deps.batchSize ?? 500;
+  const batchSize = deps.batchSize ?? DEFAULT_BATCH;
   const deadline = Date.now() + (deps.sliceMs ?? 60_000);
   const start: Position = { line: run.linesDone, bytes: Number(run.bytesDone) };
   const response = await (deps.fetch ?? fetch)(run.resultUrl!, {
@@ -257,6 +261,7 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
     if (wasPaid(current.order)) batch.push(bulkOrderSnapshot(current.order, current.items));
     current = null;
   };
+  /** Applies the batch read so far, with the run's progress up to `end`, in one transaction. */
   const commit = async (end: Position) => {
     if (end.line === committed.line) return;
     const expected = committed.line;
@@ -265,7 +270,7 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
     batch = [];
     batchOrders = 0;
     const work = () =>
-      inTransaction(deps.db, async (tx) => {
+      transactionWithSql(deps.db, async (tx, sql) => {
         const rows = await tx.$queryRaw<{ linesDone: number; cancelRequestedAt: Date | null }[]>`
           SELECT "linesDone", "cancelRequestedAt" FROM "BackfillRun"
            WHERE shop = ${shop} AND id = ${id} AND "activeSlot" IS NOT NULL FOR UPDATE`;
@@ -274,7 +279,7 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
         if (row.linesDone !== expected) {
           throw new Error(`backfill ${id} moved on elsewhere (line ${row.linesDone}, expected ${expected})`);
         }
-        const outcome = await applyPaidOrders(tx, shop, snapshots, deps.now());
+        const outcome = await applyPaidOrders(tx, sql, shop, snapshots, deps.now());
         await tx.backfillRun.update({
           where: { id },
           data: {
@@ -289,7 +294,8 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
         });
         return true;
       });
-    const applied = deps.sendFollowUps ? await withFollowUps(work, deps.sendFollowUps) : await work();
+    const attempt = () => (deps.sendFollowUps ? withFollowUps(work, deps.sendFollowUps) : work());
+    const applied = await retryConflicts(attempt);
     if (!applied) throw new CancelledRead();
     committed = { ...end };
     if (deps.onBatch) {
@@ -301,22 +307,33 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
     }
   };
 
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const handleLine = async (bytes: Uint8Array) => {
+  // Reading runs ahead of the database: the next batch is parsed while the
+  // last one commits (at most one batch in flight; batches commit in order).
+  let inflight: Promise<void> | null = null;
+  const settle = async () => {
+    const running = inflight;
+    inflight = null;
+    if (running) await running;
+  };
+  const startCommit = async (end: Position) => {
+    await settle();
+    const running = commit(end);
+    running.catch(() => undefined); // awaited by settle(); not unhandled meanwhile
+    inflight = running;
+    if (Date.now() > deadline) {
+      await settle();
+      throw new SliceOver();
+    }
+  };
+
+  /** Reads one line; returns where its order starts when the batch before it is full. */
+  const readLine = (text: string | null, bytes: number): Position | null => {
     const lineStart = { ...position };
     position.line++;
-    position.bytes += bytes.length + 1;
-    if (position.line <= skipLines) return;
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
-      throw new BadLineError(position.line, "not valid UTF-8");
-    }
-    if (text.trim() === "") return;
+    position.bytes += bytes + 1;
+    if (position.line <= skipLines) return null;
+    if (text === null) throw new BadLineError(position.line, "not valid UTF-8");
+    if (text.length === 0 || text.trim() === "") return null;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -337,48 +354,45 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
         );
       }
       current.items.push(parsed.item);
-      return;
+      return null;
     }
     // A new order: the one before it is complete.
     closeCurrent();
-    if (batchOrders >= batchSize) {
-      await commit(lineStart);
-      if (Date.now() > deadline) throw new SliceOver();
-    }
     current = { order: parsed.order, items: [] };
+    return batchOrders >= batchSize ? lineStart : null;
+  };
+  const readLines = async ({ texts, bytes }: Lines) => {
+    for (let i = 0; i < texts.length; i++) {
+      // The batch is full when a new order starts; that order goes with the next one.
+      const full = readLine(texts[i] as string | null, bytes[i]!);
+      if (full) await startCommit(full);
+    }
   };
 
+  const reader = response.body.getReader();
+  const splitter = new JsonlSplitter();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      let from = 0;
-      for (let i = value.indexOf(10); i >= 0; i = value.indexOf(10, from)) {
-        let line: Uint8Array = value.subarray(from, i);
-        if (pendingBytes > 0) {
-          pending.push(line);
-          line = concat(pending, pendingBytes + line.length);
-          pending = [];
-          pendingBytes = 0;
-        }
-        await handleLine(line);
-        from = i + 1;
-      }
-      if (from < value.length) {
-        pending.push(value.slice(from));
-        pendingBytes += value.length - from;
-      }
+      await readLines(splitter.push(value));
     }
-    if (pendingBytes > 0) {
+    const last = splitter.end();
+    if (last.texts.length > 0) {
       // The last line has no newline: count its bytes as they are.
-      const line = concat(pending, pendingBytes);
-      await handleLine(line);
+      await readLines(last);
       position.bytes -= 1;
     }
     closeCurrent();
-    await commit({ ...position });
-  } catch (error) {
+    await startCommit({ ...position });
+    await settle();
+  } catch (thrown) {
     await reader.cancel().catch(() => undefined);
+    // A batch still committing decides first (it may have been cancelled or failed).
+    let error = thrown;
+    await settle().catch((failed: unknown) => {
+      error = failed;
+    });
     if (error instanceof SliceOver) return { status: "PROCESSING", next: "continue" };
     if (error instanceof CancelledRead) {
       await finish(db, shop, id, "CANCELLED", deps.now());
@@ -400,6 +414,18 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
   return finishRead(deps, shop, id, run.partial);
 }
 
+/** Runs a batch's transaction again when it lost an order or a member to a webhook (isBatchConflict). */
+async function retryConflicts<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries >= 8 || !isBatchConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25 * tries));
+    }
+  }
+}
+
 async function finishRead(deps: StepDeps, shop: string, id: string, partial: boolean): Promise<StepResult> {
   const status = partial ? "FAILED" : "COMPLETED";
   await deps.db.backfillRun.updateMany({
@@ -411,16 +437,6 @@ async function finishRead(deps: StepDeps, shop: string, id: string, partial: boo
 
 class SliceOver extends Error {}
 class CancelledRead extends Error {}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 /** A step failed and will be retried: the page shows why meanwhile. */
 export async function recordBackfillError(db: PrismaClient, shop: string, id: string, message: string) {

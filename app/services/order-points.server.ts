@@ -249,14 +249,16 @@ export function awardTerms(
   program: ProgramWithTiers,
   tierKey: string | null,
   now: Date,
+  /** The program's settings and tier rules, when the caller has them already (a batch). */
+  rules = { settings: settingsOf(program), tiers: tierRulesOf(program.tiers) },
 ) {
-  const settings = settingsOf(program);
+  const { settings } = rules;
   const pending = settings.pendingDays > 0;
   return {
     awardedAt: now,
     rateE4: settings.earnRateE4,
     // The multiplier is that of the tier held before this order counts.
-    multiplierE4: multiplierOf(tierRulesOf(program.tiers), tierKey),
+    multiplierE4: multiplierOf(rules.tiers, tierKey),
     includeShipping: settings.includeShipping,
     includeTax: settings.includeTax,
     includeTips: settings.includeTips,

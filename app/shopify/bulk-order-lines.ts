@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { NO_PARTS, type EligibleParts } from "../loyalty/eligible";
 import { parseMilli } from "../loyalty/money";
+import { isFields, readLineItemLine, readOrderLine } from "./bulk-order-lines-fast";
 import { PayloadError, type OrderSnapshot } from "./order-payload";
 
 const money = z
@@ -71,6 +72,16 @@ export type LineItemLine = z.output<typeof lineItemLine>;
 export function parseBulkLine(
   value: unknown,
 ): { kind: "order"; order: OrderLine } | { kind: "lineItem"; item: LineItemLine } {
+  if (isFields(value)) {
+    // The common case, read by hand (same answers, a tenth of the time).
+    if (value.__parentId === undefined) {
+      const order = readOrderLine(value);
+      if (order) return { kind: "order", order };
+    } else {
+      const item = readLineItemLine(value);
+      if (item) return { kind: "lineItem", item };
+    }
+  }
   const parentId = (value as { __parentId?: unknown } | null)?.__parentId;
   const schema = parentId === undefined ? orderLine : lineItemLine;
   const result = schema.safeParse(value);

@@ -1,0 +1,407 @@
+/**
+ * The statements of a backfill batch (app/services/order-points-batch.server.ts):
+ * each reads or writes the rows of many orders or members at once, their rows
+ * going in as one parameter (row-text.ts); a batch of thousands of orders is a
+ * handful of statements. They run as plain SQL on the batch's transaction
+ * (sql-in-transaction.server.ts), so values come back as the drivers give
+ * them: timestamps are read as epoch milliseconds and BigInt columns as text,
+ * the same on node-postgres and PGlite. Every statement is scoped by shop.
+ */
+import { randomBytes } from "node:crypto";
+import { keyList, rowText } from "./row-text";
+import type { SqlSession } from "./sql-in-transaction.server";
+
+/** A list of keys as one parameter, for `= ANY(${LIST(n)})`. */
+const LIST = (n: number) => `string_to_array($${n}, E'\\n')`;
+/** A timestamp(3) column as epoch milliseconds (timestamps are stored as UTC). */
+const MILLIS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
+const dateOf = (millis: number | null) => (millis === null ? null : new Date(millis));
+
+/** The orders of `orderGids` that have a record already (a webhook or an earlier run made it). */
+export async function knownOrderGids(
+  sql: SqlSession,
+  shop: string,
+  orderGids: string[],
+): Promise<Set<string>> {
+  if (orderGids.length === 0) return new Set();
+  const rows = await sql.query<{ orderGid: string }>(
+    `SELECT "orderGid" FROM "OrderRecord" WHERE shop = $1 AND "orderGid" = ANY(${LIST(2)})`,
+    [shop, keyList(orderGids)],
+  );
+  return new Set(rows.map((row) => row.orderGid));
+}
+
+/** What the batch needs of a member, read under the member's row lock. */
+export interface LockedMember {
+  id: string;
+  customerGid: string;
+  balance: number;
+  pending: number;
+  tierKey: string | null;
+  tierHeldUntil: Date | null;
+  tierChangedAt: Date | null;
+}
+
+/** Locks the existing members of these customers until the transaction ends. */
+export async function lockMembersOf(
+  sql: SqlSession,
+  shop: string,
+  customerGids: string[],
+): Promise<LockedMember[]> {
+  if (customerGids.length === 0) return [];
+  const rows = await sql.query<
+    Omit<LockedMember, "tierHeldUntil" | "tierChangedAt"> & {
+      heldUntil: number | null;
+      changedAt: number | null;
+    }
+  >(
+    `SELECT id, "customerGid", balance, pending, "tierKey", ${MILLIS(`"tierHeldUntil"`)} AS "heldUntil",
+            ${MILLIS(`"tierChangedAt"`)} AS "changedAt"
+       FROM "Member"
+      WHERE shop = $1 AND "customerGid" = ANY(${LIST(2)})
+        FOR UPDATE`,
+    [shop, keyList(customerGids)],
+  );
+  return rows.map(({ heldUntil, changedAt, ...row }) => ({
+    ...row,
+    tierHeldUntil: dateOf(heldUntil),
+    tierChangedAt: dateOf(changedAt),
+  }));
+}
+
+export interface TierActivity {
+  spend: bigint;
+  points: bigint;
+  orders: bigint;
+}
+
+/** Each customer's awarded, uncancelled orders paid since `since`: what their tier is measured on. */
+export async function tierActivityOf(
+  sql: SqlSession,
+  shop: string,
+  customerGids: string[],
+  since: Date,
+): Promise<Map<string, TierActivity>> {
+  if (customerGids.length === 0) return new Map();
+  const rows = await sql.query<{ customerGid: string; spend: string; points: string; orders: string }>(
+    `SELECT "customerGid", coalesce(sum("netEligibleMilli"), 0)::text AS spend,
+            coalesce(sum(points), 0)::text AS points,
+            count(*) FILTER (WHERE "netEligibleMilli" > 0)::text AS orders
+       FROM "OrderRecord"
+      WHERE shop = $1 AND "customerGid" = ANY(${LIST(2)})
+        AND "awardedAt" IS NOT NULL AND "cancelledAt" IS NULL AND "paidAt" >= $3::timestamp(3)
+      GROUP BY "customerGid"`,
+    [shop, keyList(customerGids), since.toISOString()],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.customerGid,
+      { spend: BigInt(row.spend), points: BigInt(row.points), orders: BigInt(row.orders) },
+    ]),
+  );
+}
+
+/**
+ * Statements after this one give up after a short wait for a row lock instead
+ * of waiting their turn: a webhook that holds an order the batch is about to
+ * insert may be waiting for a member the batch holds. The batch then rolls
+ * back and is retried (isBatchConflict), and the webhook goes first.
+ */
+export async function failFastOnLocks(sql: SqlSession): Promise<void> {
+  await sql.query(`SET LOCAL lock_timeout = '250ms'`);
+}
+
+/** A member's state after the batch; for a new member, its whole row. */
+export interface MemberWrite {
+  id: string;
+  customerGid: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  balance: number;
+  pending: number;
+  /** Changes Shopify must learn (syncVersion is raised by as many). */
+  bumps: number;
+  /** Earning activity at (restarts the expiry clock), or null for none. */
+  activityAt: Date | null;
+  tierKey: string | null;
+  tierHeldUntil: Date | null;
+  tierChangedAt: Date | null;
+  /** Order figures to add: orders, revenue less refunds, the latest paid at. */
+  orders: number;
+  spentMilli: bigint;
+  lastOrderAt: Date | null;
+}
+
+const memberRows = rowText<MemberWrite>({
+  id: ["key", (m) => m.id],
+  gid: ["key", (m) => m.customerGid],
+  email: ["text", (m) => m.email],
+  first: ["text", (m) => m.firstName],
+  last: ["text", (m) => m.lastName],
+  balance: ["int", (m) => m.balance],
+  pending: ["int", (m) => m.pending],
+  bumps: ["int", (m) => m.bumps],
+  activity: ["time", (m) => m.activityAt],
+  tier: ["text", (m) => m.tierKey],
+  held: ["time", (m) => m.tierHeldUntil],
+  changed: ["time", (m) => m.tierChangedAt],
+  orders: ["int", (m) => m.orders],
+  spent: ["bigint", (m) => m.spentMilli],
+  last_order: ["time", (m) => m.lastOrderAt],
+});
+
+/** Inserts members first seen in the batch; returns how many were inserted (a webhook may have been first). */
+export async function insertMembers(
+  sql: SqlSession,
+  shop: string,
+  rows: readonly MemberWrite[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await sql.query<{ n: number }>(
+    `WITH ins AS (
+       INSERT INTO "Member" (id, shop, "customerGid", email, "firstName", "lastName", balance, pending,
+                             "syncVersion", "lastActivityAt", "tierKey", "tierHeldUntil", "tierChangedAt",
+                             "orderCount", "totalSpentMilli", "lastOrderAt", "updatedAt")
+       SELECT v.id, $1, v.gid, v.email, v.first, v.last, v.balance, v.pending, v.bumps, v.activity, v.tier,
+              v.held, v.changed, v.orders, v.spent, v.last_order, now()
+         FROM ${memberRows.from(2, "v")}
+       ON CONFLICT (shop, "customerGid") DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+    [shop, memberRows.encode(rows)],
+  );
+  return inserted[0]?.n ?? 0;
+}
+
+/** Writes the state of members locked by lockMembersOf; a known field is never erased. */
+export async function updateMembers(
+  sql: SqlSession,
+  shop: string,
+  rows: readonly MemberWrite[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
+    `UPDATE "Member" m
+        SET email = COALESCE(v.email, m.email),
+            "firstName" = COALESCE(v.first, m."firstName"),
+            "lastName" = COALESCE(v.last, m."lastName"),
+            balance = v.balance, pending = v.pending,
+            "syncVersion" = m."syncVersion" + v.bumps,
+            "lastActivityAt" = COALESCE(v.activity, m."lastActivityAt"),
+            "expiryWarnedAt" = CASE WHEN v.activity IS NULL THEN m."expiryWarnedAt" END,
+            "tierKey" = v.tier, "tierHeldUntil" = v.held, "tierChangedAt" = v.changed,
+            "orderCount" = m."orderCount" + v.orders,
+            "totalSpentMilli" = m."totalSpentMilli" + v.spent,
+            "lastOrderAt" = GREATEST(m."lastOrderAt", v.last_order),
+            "updatedAt" = now()
+       FROM ${memberRows.from(2, "v")}
+      WHERE m.shop = $1 AND m.id = v.id`,
+    [shop, memberRows.encode(rows)],
+  );
+}
+
+/** A new order record with its facts and, when it earns, its award. */
+export interface OrderRecordWrite {
+  id: string;
+  orderGid: string;
+  customerGid: string | null;
+  currency: string;
+  test: boolean;
+  taxesIncluded: boolean;
+  snapshotAt: Date;
+  merchandiseMilli: bigint;
+  giftCardsMilli: bigint;
+  shippingMilli: bigint;
+  taxMilli: bigint;
+  tipsMilli: bigint;
+  paidAt: Date;
+  cancelledAt: Date | null;
+  discountCodes: string[];
+  award: {
+    awardedAt: Date;
+    rateE4: number;
+    multiplierE4: number;
+    includeShipping: boolean;
+    includeTax: boolean;
+    includeTips: boolean;
+    includeGiftCards: boolean;
+    releaseAt: Date | null;
+    releasedAt: Date | null;
+    netEligibleMilli: bigint;
+    points: number;
+    pendingPoints: number;
+  } | null;
+}
+
+const orderRows = rowText<OrderRecordWrite>({
+  id: ["key", (r) => r.id],
+  gid: ["key", (r) => r.orderGid],
+  customer: ["key", (r) => r.customerGid],
+  currency: ["text", (r) => r.currency],
+  test: ["bool", (r) => r.test],
+  taxes: ["bool", (r) => r.taxesIncluded],
+  snapshot: ["time", (r) => r.snapshotAt],
+  merch: ["bigint", (r) => r.merchandiseMilli],
+  gift: ["bigint", (r) => r.giftCardsMilli],
+  ship: ["bigint", (r) => r.shippingMilli],
+  tax: ["bigint", (r) => r.taxMilli],
+  tips: ["bigint", (r) => r.tipsMilli],
+  paid: ["time", (r) => r.paidAt],
+  cancelled: ["time", (r) => r.cancelledAt],
+  codes: ["texts", (r) => r.discountCodes],
+  awarded: ["time", (r) => r.award?.awardedAt ?? null],
+  rate: ["int", (r) => r.award?.rateE4 ?? null],
+  mult: ["int", (r) => r.award?.multiplierE4 ?? null],
+  inc_ship: ["bool", (r) => r.award?.includeShipping ?? false],
+  inc_tax: ["bool", (r) => r.award?.includeTax ?? false],
+  inc_tips: ["bool", (r) => r.award?.includeTips ?? false],
+  inc_gift: ["bool", (r) => r.award?.includeGiftCards ?? false],
+  release_at: ["time", (r) => r.award?.releaseAt ?? null],
+  released: ["time", (r) => r.award?.releasedAt ?? null],
+  net: ["bigint", (r) => r.award?.netEligibleMilli ?? 0n],
+  points: ["int", (r) => r.award?.points ?? 0],
+  pending: ["int", (r) => r.award?.pendingPoints ?? 0],
+});
+
+/** Inserts the records of orders Regulars has never seen; returns how many were inserted. */
+export async function insertOrderRecords(
+  sql: SqlSession,
+  shop: string,
+  rows: readonly OrderRecordWrite[],
+  now: Date,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await sql.query<{ n: number }>(
+    `WITH ins AS (
+       INSERT INTO "OrderRecord" (id, shop, "orderGid", "customerGid", currency, test, "taxesIncluded",
+                                  "snapshotAt", "merchandiseMilli", "giftCardsMilli", "shippingMilli", "taxMilli",
+                                  "tipsMilli", "paidAt", "cancelledAt", "discountCodes", "awardedAt", "rateE4",
+                                  "multiplierE4", "includeShipping", "includeTax", "includeTips",
+                                  "includeGiftCards", "releaseAt", "releasedAt", "netEligibleMilli", points,
+                                  "pendingPoints", "updatedAt")
+       SELECT v.id, $1, v.gid, v.customer, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
+              v.tax, v.tips, v.paid, v.cancelled, v.codes, v.awarded, v.rate, v.mult, v.inc_ship, v.inc_tax,
+              v.inc_tips, v.inc_gift, v.release_at, v.released, v.net, v.points, v.pending, $3::timestamp(3)
+         FROM ${orderRows.from(2, "v")}
+       ON CONFLICT (shop, "orderGid") DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+    [shop, orderRows.encode(rows), now.toISOString()],
+  );
+  return inserted[0]?.n ?? 0;
+}
+
+export interface RefundWrite {
+  orderId: string;
+  refundGid: string;
+  refundedAt: Date;
+  merchandiseMilli: bigint;
+  giftCardsMilli: bigint;
+  shippingMilli: bigint;
+  taxMilli: bigint;
+  tipsMilli: bigint;
+}
+
+const refundRows = rowText<RefundWrite>({
+  id: ["key", () => sequentialId("rfd")],
+  gid: ["key", (r) => r.refundGid],
+  order_id: ["key", (r) => r.orderId],
+  merch: ["bigint", (r) => r.merchandiseMilli],
+  gift: ["bigint", (r) => r.giftCardsMilli],
+  ship: ["bigint", (r) => r.shippingMilli],
+  tax: ["bigint", (r) => r.taxMilli],
+  tips: ["bigint", (r) => r.tipsMilli],
+  at: ["time", (r) => r.refundedAt],
+});
+
+export async function insertRefunds(
+  sql: SqlSession,
+  shop: string,
+  rows: readonly RefundWrite[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
+    `INSERT INTO "OrderRefund" (id, shop, "refundGid", "orderId", "merchandiseMilli", "giftCardsMilli",
+                                "shippingMilli", "taxMilli", "tipsMilli", "refundedAt")
+     SELECT v.id, $1, v.gid, v.order_id, v.merch, v.gift, v.ship, v.tax, v.tips, v.at
+       FROM ${refundRows.from(2, "v")}
+     ON CONFLICT (shop, "refundGid") DO NOTHING`,
+    [shop, refundRows.encode(rows)],
+  );
+}
+
+export interface EarnEntryWrite {
+  memberId: string;
+  points: number;
+  pendingPoints: number;
+  balanceAfter: number;
+  pendingAfter: number;
+  sourceKey: string;
+  orderGid: string;
+  rateE4: number;
+  multiplierE4: number;
+}
+
+const entryRows = rowText<EarnEntryWrite>({
+  member: ["key", (r) => r.memberId],
+  points: ["int", (r) => r.points],
+  pending: ["int", (r) => r.pendingPoints],
+  balance: ["int", (r) => r.balanceAfter],
+  pending_after: ["int", (r) => r.pendingAfter],
+  key: ["key", (r) => r.sourceKey],
+  order_gid: ["key", (r) => r.orderGid],
+  rate: ["int", (r) => r.rateE4],
+  mult: ["int", (r) => r.multiplierE4],
+});
+
+/** EARN entries, given ids in the order of `rows` (a member's balanceAfter rises with the id). */
+export async function insertEarnEntries(
+  sql: SqlSession,
+  shop: string,
+  rows: readonly EarnEntryWrite[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
+    `INSERT INTO "LedgerEntry" (shop, "memberId", kind, points, "pendingPoints", "balanceAfter", "pendingAfter",
+                                "sourceKey", "orderGid", "rateE4", "multiplierE4")
+     SELECT $1, v.member, 'EARN'::"LedgerKind", v.points, v.pending, v.balance, v.pending_after, v.key,
+            v.order_gid, v.rate, v.mult
+       FROM ${entryRows.from(2, "v")}
+      ORDER BY v.n`,
+    [shop, entryRows.encode(rows)],
+  );
+}
+
+/** Flow events of one trigger, each once per dedupe key. */
+export async function insertFlowEvents(
+  sql: SqlSession,
+  shop: string,
+  trigger: string,
+  events: readonly { dedupeKey: string; payload: object }[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const document = JSON.stringify(
+    events.map((e) => ({ id: sequentialId("flw"), key: e.dedupeKey, payload: e.payload })),
+  );
+  await sql.query(
+    `INSERT INTO "FlowEvent" (id, shop, trigger, "dedupeKey", payload)
+     SELECT v.id, $1, $2, v.key, v.payload
+       FROM json_to_recordset($3::json) AS v(id text, key text, payload jsonb)
+     ON CONFLICT (shop, "dedupeKey") DO NOTHING`,
+    [shop, trigger, document],
+  );
+}
+
+const processKey = randomBytes(5).toString("hex");
+let sequence = 0;
+
+/**
+ * A new row id that sorts after the ones this process made before it (time,
+ * then a counter, then this process's random key): inserts go to the right
+ * edge of the primary key's index instead of anywhere in it.
+ */
+export function sequentialId(kind: string): string {
+  sequence = (sequence + 1) % 0x1000000;
+  return `${kind}_${Date.now().toString(36)}${sequence.toString(36).padStart(5, "0")}${processKey}`;
+}
