@@ -12,7 +12,10 @@
  *      (autocannon corrects latencies for coordinated omission at a fixed
  *      rate), the ratio to pgbench (goal >= 0.5) and whether p99 <= 25 ms at
  *      500/s holds.
- *   3. Afterwards, the ledger is checked against what was sent: one order
+ *   3. The inbox: the web process only stores deliveries; BENCH_WORKERS worker
+ *      processes (`npm run worker`'s code, default 2) are started after the
+ *      ingest steps and apply the backlog; the time to apply it is printed.
+ *      Afterwards, the ledger is checked against what was sent: one order
  *      record and one award per acknowledged delivery, and each customer's
  *      balance as computed by hand from the default program (126.00 eligible
  *      per order: 630 points while Member, 787 once Silver at 250.00 spent,
@@ -22,7 +25,9 @@
  *      BENCH_PROXY_RATE requests/s: p50/p99 (goal p99 <= 15 ms).
  *
  * One web process (JOB_WORKER=off, as a deployment that scales web and
- * `npm run worker` processes apart); follow-up jobs are queued, not run.
+ * `npm run worker` processes apart). The workers' follow-up jobs (member
+ * syncs, Flow) have no Shopify to call here: they fail at once and wait for
+ * their retries, which the bench does not wait for.
  * BENCH_DATABASE_URL is required; everything lives in a scratch schema that is
  * dropped afterwards. BENCH_BUILD points at a copy of build/ (default
  * ./build) so a rebuild by someone else cannot change the server mid-run.
@@ -32,6 +37,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 import { appEnvironment, DEMO_APP, freePort } from "../devshop/launch";
@@ -50,6 +56,7 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 3000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 500);
 const POOL = Number(process.env.BENCH_PGBENCH_CLIENTS ?? 10);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const BUILD = path.resolve(process.env.BENCH_BUILD ?? "build", "server/index.js");
 const SHOP = "bench-load.myshopify.com";
 const run = randomBytes(4).toString("hex");
@@ -116,17 +123,19 @@ async function pgbenchInsertRate(): Promise<number> {
 // ---------------------------------------------------------------------------
 // The app: remix-serve on the production build, web only, on PostgreSQL.
 // ---------------------------------------------------------------------------
+const appEnv = (port: number, jobWorker: "on" | "off"): Record<string, string> => ({
+  ...appEnvironment({
+    devshopUrl: "http://127.0.0.1:9", // no Shopify here: the workers' Admin calls fail at once
+    appUrl: `http://127.0.0.1:${port}`,
+    port,
+    databaseUrl,
+    scopes: "read_customers,read_orders,write_customers,write_discounts",
+  }),
+  JOB_WORKER: jobWorker,
+});
+
 async function startServer(port: number) {
-  const env: Record<string, string> = {
-    ...appEnvironment({
-      devshopUrl: "http://127.0.0.1:9", // jobs are not run here: nothing calls Shopify
-      appUrl: `http://127.0.0.1:${port}`,
-      port,
-      databaseUrl,
-      scopes: "read_customers,read_orders,write_customers,write_discounts",
-    }),
-    JOB_WORKER: "off",
-  };
+  const env = appEnv(port, "off");
   const child = spawn(process.execPath, [path.resolve("node_modules/@remix-run/serve/dist/cli.js"), BUILD], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -159,6 +168,57 @@ async function startServer(port: number) {
         setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
       }),
   };
+}
+
+/** A worker process, as `npm run worker` runs one: the build's server entry with JOB_WORKER=on. */
+function startWorker(port: number) {
+  const child = spawn(
+    process.execPath,
+    ["--input-type=module", "-e", `await import(${JSON.stringify(pathToFileURL(BUILD).href)});`],
+    { env: { ...process.env, ...appEnv(port, "on") }, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  process.once("exit", () => child.kill("SIGKILL"));
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+      }),
+  };
+}
+
+/** Deliveries stored and not applied yet. */
+async function inboxDepth(): Promise<number> {
+  const { rows } = await admin.query(
+    `SELECT count(*)::int AS n FROM "${schema}"."WebhookDelivery" WHERE shop = $1 AND outcome = 'received'`,
+    [SHOP],
+  );
+  return rows[0].n as number;
+}
+
+/** Starts the workers, waits until they have applied the whole inbox, stops them. */
+async function applyBacklog(port: number) {
+  const backlog = await inboxDepth();
+  const started = performance.now();
+  const workers = Array.from({ length: WORKERS }, () => startWorker(port));
+  try {
+    for (let last = backlog, lastChange = Date.now(); ;) {
+      await new Promise((r) => setTimeout(r, 500));
+      const depth = await inboxDepth();
+      if (depth === 0) break;
+      if (depth !== last) [last, lastChange] = [depth, Date.now()];
+      if (Date.now() - lastChange > 120_000) throw new Error(`the inbox is stuck at ${depth} deliveries`);
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `inbox: ${backlog} deliveries applied by ${WORKERS} worker processes in ${seconds.toFixed(1)} s ` +
+      `(${(backlog / seconds).toFixed(0)}/s, including their start) (load ${load()})`,
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -388,7 +448,8 @@ console.log(
   `pgbench: ${pgbenchTps.toFixed(0)} single-row inserts/s (${POOL} clients, ${SECONDS} s, autocommit) (load ${load()})`,
 );
 
-const server = await startServer(await freePort());
+const port = await freePort();
+const server = await startServer(port);
 let ledgerOk = false;
 try {
   // Warm-up: the first delivery creates the shop's program; plans get cached.
@@ -403,12 +464,13 @@ try {
   for (const label of RATES) {
     const step = await webhookStep(server.origin, label);
     steps.push({ label, rate: report("webhook orders/paid", step), p99: step.result.latency.p99 });
-    await new Promise((r) => setTimeout(r, 2000)); // let the queue drain between steps
+    await new Promise((r) => setTimeout(r, 2000)); // requests in flight finish between steps
   }
   await new Promise((r) => setTimeout(r, 5000)); // requests the last step left in flight finish
   const resent = await redeliverUnacknowledged(server.origin);
   if (resent)
     console.log(`redelivered ${resent} deliveries that got no 2xx in their step (as Shopify retries)`);
+  await applyBacklog(port);
   ledgerOk = await verifyLedger();
 
   const best = Math.max(...steps.map((s) => s.rate));

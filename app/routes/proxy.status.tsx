@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { prisma } from "../db.server";
 import { authenticate } from "../shopify.server";
+import { cachedProgramExplainer } from "../services/program-explainer-cache.server";
 import { storefrontStatus } from "../services/storefront-status.server";
 import { statusHtml } from "../services/storefront-html.server";
 import { proxyCustomer } from "../shopify/app-proxy.server";
@@ -11,7 +12,7 @@ import { proxyCustomer } from "../shopify/app-proxy.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { liquid } = await authenticate.public.appProxy(request);
   const { shop, customerGid } = proxyCustomer(request);
-  const status = await storefrontStatus(prisma, shop, customerGid, new Date());
+  const status = await storefrontStatus(prisma, shop, customerGid, new Date(), cachedProgramExplainer);
   const url = new URL(request.url);
   if (url.searchParams.get("format") === "html") {
     const response = liquid(statusHtml(status), { layout: url.searchParams.get("layout") !== "false" });

@@ -25,6 +25,7 @@ import { isValidBirthday } from "../loyalty/bonuses";
 import { programSchema, tiersSchema, type ProgramSettings, type TierRule } from "../loyalty/program";
 import { REWARD_LIMITS, rewardSchema } from "../loyalty/rewards";
 import { reevaluateAllTiers } from "./daily-maintenance.server";
+import { forgetProgramExplainer } from "./program-explainer-cache.server";
 
 export class SettingsError extends Error {
   constructor(readonly fieldErrors: Record<string, string>) {
@@ -144,6 +145,8 @@ export async function updateProgram(
     // updateProgramSettings marks the program changed: the storefront's copy (with its rewards) re-syncs.
     if (input.rewards) await replaceCatalog(tx, shop, input.rewards, now);
   });
+  // The app proxy's copy of the program (this process's; others' expire within seconds).
+  forgetProgramExplainer(shop);
   const tierNames = (list: TierRule[]) => list.map((tier) => `${tier.key}=${tier.name}`).join("|");
   if (
     current.settings.tierTagPrefix !== settings.data!.tierTagPrefix ||

@@ -40,14 +40,19 @@ export async function programExplainer(db: PrismaClient, shop: string) {
   return { explainer, settings, tiers, rewards, threshold };
 }
 
+/**
+ * `explain` reads the program and catalog: fresh by default; the app proxy
+ * passes its short-lived cache (program-explainer-cache.server.ts).
+ */
 export async function storefrontStatus(
   db: PrismaClient,
   shop: string,
   customerGid: string | null,
   now: Date,
+  explain: typeof programExplainer = programExplainer,
 ) {
   const [{ explainer, settings, tiers, rewards, threshold }, member] = await Promise.all([
-    programExplainer(db, shop),
+    explain(db, shop),
     customerGid ? db.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } }) : null,
   ]);
   const money = settings.tierBasis === "SPEND";

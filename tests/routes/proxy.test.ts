@@ -19,6 +19,7 @@ import type { adminStandIn } from "../support/admin-stand-in";
 import type { ShopifyEdge } from "../support/shopify-edge";
 import { resetLoyaltyData } from "../support/reset";
 import { shopifyForShop } from "../support/shopify-for-shop";
+import { forgetProgramExplainer } from "~/services/program-explainer-cache.server";
 
 const CUSTOMER_ID = "9007199254740993";
 const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;
@@ -114,6 +115,8 @@ describe("GET /apps/regulars/status", () => {
       where: { shop: TEST_SHOP, key: "5-off" },
       data: { title: "{{ shop.name }} <b>5%</b>" },
     });
+    // Written straight to the table: forget the proxy's copy, as the admin's save does.
+    forgetProgramExplainer(TEST_SHOP);
     const res = await status(CUSTOMER_ID, undefined, "?format=html&layout=false");
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/application\/liquid/);
@@ -126,6 +129,7 @@ describe("GET /apps/regulars/status", () => {
     expect(guest).toContain('href="/account/login');
     expect(guest).not.toContain("1200");
     await prisma.reward.updateMany({ where: { shop: TEST_SHOP, key: "5-off" }, data: { title: "5.00 off" } });
+    forgetProgramExplainer(TEST_SHOP);
   });
 });
 
