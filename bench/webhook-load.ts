@@ -315,6 +315,16 @@ function webhookStep(origin: string, label: string): Promise<Step> {
   });
 }
 
+/** The same server's GET /healthz (one `SELECT 1`) as fast as it goes: the HTTP stack's own ceiling here. */
+function healthStep(origin: string): Promise<Step> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: `${origin}/healthz`, connections: CONNECTIONS, duration: SECONDS, timeout: 10 },
+      (error, result) => (error ? reject(error) : resolve({ label: "max", result })),
+    );
+  });
+}
+
 function proxyStep(origin: string, customers: number[]): Promise<Step> {
   let k = 0;
   let bad = 0;
@@ -460,6 +470,7 @@ try {
     acked.set(i, res.status);
     if (!res.ok) throw new Error(`warm-up delivery answered ${res.status}:\n${server.output()}`);
   }
+  const healthRate = report("GET /healthz        ", await healthStep(server.origin));
   const steps: { label: string; rate: number; p99: number }[] = [];
   for (const label of RATES) {
     const step = await webhookStep(server.origin, label);
@@ -479,6 +490,10 @@ try {
     `app/pgbench: ${best.toFixed(0)} / ${pgbenchTps.toFixed(0)} = ${(best / pgbenchTps).toFixed(3)} (goal >= 0.5: ${
       best / pgbenchTps >= 0.5 ? "met" : "not met"
     })`,
+  );
+  console.log(
+    `app/healthz: ${best.toFixed(0)} / ${healthRate.toFixed(0)} = ${(best / healthRate).toFixed(2)} ` +
+      `(a delivery's answer against an empty route's on the same server)`,
   );
   if (at500) {
     console.log(
