@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { retryFailedDelivery } from "~/db/deliveries.server";
-import { MAX_APPLY_ATTEMPTS } from "~/services/webhook-inbox.server";
+import { claimDeliveries, retryFailedDelivery } from "~/db/deliveries.server";
+import { applyDelivery, MAX_APPLY_ATTEMPTS } from "~/services/webhook-inbox.server";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as ordersUpdated } from "~/routes/webhooks.orders.updated";
 import { action as ordersCancelled } from "~/routes/webhooks.orders.cancelled";
@@ -211,6 +211,25 @@ describe("the inbox", () => {
       outcome: "processed",
       payload: null,
     });
+    await expectLedgerConsistent(prisma, SHOP);
+  });
+
+  it("a worker that dies holding a delivery: it comes due when the lease ends and is applied once", async () => {
+    await post(ordersPaid, "orders/paid", fixtureBody("orders-paid"), "leased");
+    // A worker claims it and dies before finishing (nothing else happens to the claim).
+    const [claimed] = await claimDeliveries(prisma, { shop: SHOP, limit: 20, leaseMs: 120_000 });
+    expect(claimed).toMatchObject({ webhookId: "leased", applyAttempts: 1 });
+    // Under the lease nobody else takes it.
+    expect(await applyInbox(SHOP)).toEqual({ applied: 0, retried: 0, failed: 0 });
+    // The lease ends: the next pass applies it.
+    await prisma.$executeRaw`UPDATE "WebhookDelivery" SET "applyAfter" = CURRENT_TIMESTAMP - interval '1 second'
+      WHERE shop = ${SHOP}`;
+    expect(await applyInbox(SHOP)).toEqual({ applied: 1, retried: 0, failed: 0 });
+    expect(await balance()).toBe(630);
+    // Had the first worker only stalled, its late try changes nothing.
+    await applyDelivery(prisma, claimed!, new Date());
+    expect(await balance()).toBe(630);
+    expect(await prisma.ledgerEntry.count({ where: { shop: SHOP } })).toBe(1);
     await expectLedgerConsistent(prisma, SHOP);
   });
 
