@@ -12,11 +12,19 @@
  * sort, each filter and each kind of search. p50/p95 over BENCH_RUNS runs
  * (default 9) after a warm-up run; goal: every one under 300 ms.
  *
+ * Before the dashboard it builds the shop's rollups (timing each build from
+ * 10 M entries, 3 M orders, 1 M members; BENCH_REBUILD=1 rebuilds on a reused
+ * schema), measures what the rollups' triggers add to a write (webhook-like
+ * transactions with the triggers enabled and disabled, alternating), and
+ * times the fold of the changes those writes appended. The loader's timing
+ * writes 20 webhook-like transactions before each run, so every run folds
+ * and reads a live part.
+ *
  * BENCH_KEEP=1 keeps the schema (its name is printed) for EXPLAIN ANALYZE;
  * BENCH_SCHEMA=<name> reuses such a schema instead of seeding (its migrations
  * are brought up to date first).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
 import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
@@ -55,6 +63,9 @@ const { ensureRewards } = await import("../app/db/rewards.server");
 const { pointsOverTime, programMeasures, retentionMeasures } =
   await import("../app/services/retention.server");
 const { listMembers, MEMBER_SORTS } = await import("../app/services/customer-pages.server");
+const { buildRollup, catchUpRollups } = await import("../app/services/dashboard-rollups.server");
+const { dashboardFigures } = await import("../app/services/dashboard.server");
+const { ROLLUPS } = await import("../app/db/rollup-state.server");
 type MemberSort = (typeof MEMBER_SORTS)[number];
 
 const shop = "bench-admin.myshopify.com";
@@ -263,9 +274,10 @@ console.log(
 
 // ---------------------------------------------------------------------------
 const results: { name: string; p50: number; p95: number }[] = [];
-async function time(name: string, fn: () => Promise<unknown>) {
+async function time(name: string, fn: () => Promise<unknown>, before?: () => Promise<unknown>) {
   // Warm-up (plans, caches), within the limit: past it the app pool's queries are cancelled.
   let timer: NodeJS.Timeout | undefined;
+  await before?.();
   const limited = await Promise.race([
     fn().then(() => false),
     new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), LIMIT_MS))),
@@ -283,6 +295,7 @@ async function time(name: string, fn: () => Promise<unknown>) {
   }
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    await before?.();
     const t0 = performance.now();
     await fn();
     samples.push(performance.now() - t0);
@@ -297,10 +310,94 @@ async function time(name: string, fn: () => Promise<unknown>) {
   );
 }
 
-// BENCH_PARTS=dashboard or =list runs one half.
-const parts = process.env.BENCH_PARTS ?? "dashboard,list";
-if (parts.includes("dashboard")) await dashboard();
-if (parts.includes("list")) await customersList();
+/**
+ * Writes like an orders/paid webhook's, each its own transaction: the order's facts, a ledger
+ * entry, the member's balance (the three writes the rollups' triggers see), for random members.
+ */
+const memberIdOf = (i: number) => "c" + createHash("md5").update(String(i)).digest("hex");
+let written = 0;
+async function webhookWrites(count: number, statements: ("order" | "ledger" | "member")[]) {
+  for (let i = 0; i < count; i++) {
+    const m = 1 + Math.floor(Math.random() * MEMBERS);
+    const o = 1 + Math.floor(Math.random() * ORDERS);
+    await client.query("BEGIN");
+    if (statements.includes("order")) {
+      await client.query(
+        `UPDATE "OrderRecord" SET "merchandiseMilli" = "merchandiseMilli" + 1 WHERE id = $1`,
+        [`ord_${o}`],
+      );
+    }
+    if (statements.includes("ledger")) {
+      await client.query(
+        `INSERT INTO "LedgerEntry" (shop, "memberId", kind, points, "balanceAfter", "pendingAfter", "sourceKey")
+         VALUES ($1, $2, 'EARN', 120, 0, 0, $3)`,
+        [shop, memberIdOf(m), `bench-write:${schema}:${++written}`],
+      );
+    }
+    if (statements.includes("member")) {
+      await client.query(`UPDATE "Member" SET balance = balance + 120 WHERE id = $1`, [memberIdOf(m)]);
+    }
+    await client.query("COMMIT");
+  }
+}
+
+const ROLLUP_TRIGGERS: [table: string, trigger: string][] = [
+  ["LedgerEntry", "LedgerEntry_flows_insert"],
+  ["Member", "Member_rollups_update"],
+  ["OrderRecord", "OrderRecord_rollups_update"],
+];
+async function setTriggers(enabled: boolean) {
+  for (const [table, trigger] of ROLLUP_TRIGGERS) {
+    await client.query(`ALTER TABLE "${table}" ${enabled ? "ENABLE" : "DISABLE"} TRIGGER "${trigger}"`);
+  }
+}
+
+async function rollups() {
+  console.log(`
+dashboard rollups (load average ${loadavg()[0]!.toFixed(2)})`);
+  if (process.env.BENCH_REBUILD === "1") {
+    await client.query(`DELETE FROM "DashboardRollupState" WHERE shop = $1`, [shop]);
+  }
+  for (const rollup of ROLLUPS) {
+    const t0 = performance.now();
+    const built = await buildRollup(prisma, shop, rollup, now);
+    console.log(
+      `  initial build of ${rollup.padEnd(9)} ` +
+        (built ? secs(performance.now() - t0) : "(already built; BENCH_REBUILD=1 rebuilds)"),
+    );
+  }
+  // What the triggers add to a write: the same transactions with them enabled and disabled, alternating.
+  const kinds = [
+    { label: "ledger entry insert", statements: ["ledger"] as const },
+    { label: "member balance update", statements: ["member"] as const },
+    { label: "order facts update", statements: ["order"] as const },
+    { label: "all three in one transaction", statements: ["order", "ledger", "member"] as const },
+  ];
+  const BLOCK = 100;
+  for (const kind of kinds) {
+    const spent = { on: 0, off: 0 };
+    for (let round = 0; round < 4; round++) {
+      for (const enabled of [true, false]) {
+        await setTriggers(enabled);
+        const t0 = performance.now();
+        await webhookWrites(BLOCK, [...kind.statements]);
+        spent[enabled ? "on" : "off"] += performance.now() - t0;
+      }
+    }
+    await setTriggers(true);
+    const per = (ms: number) => (ms / (4 * BLOCK)).toFixed(3);
+    console.log(
+      `  write cost, ${kind.label.padEnd(29)} with triggers ${per(spent.on)} ms, without ${per(spent.off)} ms ` +
+        `(${4 * BLOCK} transactions each)`,
+    );
+  }
+  const t0 = performance.now();
+  const { folded } = await catchUpRollups(prisma, shop, now);
+  console.log(
+    `  fold of the changes those writes appended (${folded.ledger} ledger, ${folded.members} member, ` +
+      `${folded.customers} customer changes): ${(performance.now() - t0).toFixed(1)} ms`,
+  );
+}
 
 async function dashboard() {
   console.log(
@@ -313,14 +410,13 @@ async function dashboard() {
     await time(`dashboard ${period}d programMeasures`, () =>
       programMeasures(prisma, shop, { from, to: now }),
     );
-    // The loader's work as it runs it: the chart, then both measures at once.
-    await time(`dashboard ${period}d loader (chart, then measures in parallel)`, async () => {
-      const chart = await pointsOverTime(prisma, shop, chartInput);
-      await Promise.all([
-        programMeasures(prisma, shop, { from: chart.from, to: now }),
-        retentionMeasures(prisma, shop, { now, churnDays: 90, atRiskDays: 180 }),
-      ]);
-    });
+    // The loader's work as it runs it: fold, the chart, then both measures at once; 20 webhook-like
+    // writes before each run leave changes to fold and a live part to read.
+    await time(
+      `dashboard ${period}d loader (fold, chart, measures)`,
+      () => dashboardFigures(prisma, shop, { ...chartInput, churnDays: 90, atRiskDays: 180 }),
+      () => webhookWrites(20, ["order", "ledger", "member"]),
+    );
   }
   await time(`dashboard retentionMeasures (all periods)`, () =>
     retentionMeasures(prisma, shop, { now, churnDays: 90, atRiskDays: 180 }),
@@ -413,6 +509,14 @@ async function customersList() {
     }
   }
 }
+
+// BENCH_PARTS=dashboard or =list runs one half.
+const parts = process.env.BENCH_PARTS ?? "dashboard,list";
+if (parts.includes("dashboard")) {
+  await rollups();
+  await dashboard();
+}
+if (parts.includes("list")) await customersList();
 
 const over = results.filter((r) => r.p95 > GOAL_MS);
 console.log(

@@ -1,5 +1,6 @@
 /** Shop records. Every function takes the shop's domain first. */
 import type { PrismaClient, Shop } from "@prisma/client";
+import { deleteShopRollups } from "./rollup-state.server";
 
 export type Db = PrismaClient;
 
@@ -74,5 +75,7 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     db.dataRequest.deleteMany({ where: { shop } }),
     db.session.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { domain: shop } }),
+    // Last: the deletions above appended their changes to the rollups' change tables.
+    ...deleteShopRollups(db, shop),
   ]);
 }

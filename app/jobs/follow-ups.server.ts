@@ -14,7 +14,8 @@ export type FollowUp =
   | { queue: "code-issue"; shop: string; redemptionId: string }
   | { queue: "campaign-issue"; shop: string; campaignId: string }
   | { queue: "flow-send"; shop: string }
-  | { queue: "program-sync"; shop: string };
+  | { queue: "program-sync"; shop: string }
+  | { queue: "dashboard-rollups"; shop: string };
 
 const notes = new AsyncLocalStorage<Map<string, FollowUp>>();
 

@@ -4,6 +4,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { runDailyMaintenance } from "../services/daily-maintenance.server";
+import { catchUpRollups } from "../services/dashboard-rollups.server";
 import { sendFlowEvents } from "../services/flow-delivery.server";
 import { syncMember } from "../services/metafield-sync.server";
 import { recordBackfillError, runBackfillStep } from "../services/backfill.server";
@@ -85,6 +86,10 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
       if (step.next === "poll") await queue.send("backfill", { shop, runId }, { startAfterSeconds: 5 });
       if (step.next === "continue") await queue.send("backfill", { shop, runId });
       return step;
+    },
+    "dashboard-rollups": async ({ shop }) => {
+      if (!(await installed(db, shop))) return SKIPPED;
+      return catchUpRollups(db, shop, now());
     },
     maintenance: async ({ shop, kind }) => {
       if (!(await installed(db, shop))) return SKIPPED;

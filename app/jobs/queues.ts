@@ -46,6 +46,12 @@ export const QUEUES = {
     key: (data: { shop: string; runId: string }) => data.shop,
     options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 600 },
   },
+  /** A shop's dashboard rollups: built on its first dashboard view, then every change folded. */
+  "dashboard-rollups": {
+    payload: z.object({ shop: shopDomain }),
+    key: (data: { shop: string }) => data.shop,
+    options: { policy: "stately", retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600 },
+  },
   /** A shop's scheduled work: hourly (pending points, code expiry) or daily (everything). */
   maintenance: {
     payload: z.object({ shop: shopDomain, kind: z.enum(["hourly", "daily"]) }),

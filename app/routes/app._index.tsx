@@ -22,13 +22,10 @@ import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { env } from "../env.server";
 import { onboardingChecklist } from "../services/onboarding.server";
-import {
-  PERIODS,
-  pointsOverTime,
-  programMeasures,
-  retentionMeasures,
-  type GroupMeasures,
-} from "../services/retention.server";
+import { noteFollowUp } from "../jobs/follow-ups.server";
+import { withJobs } from "../jobs.server";
+import { dashboardFigures } from "../services/dashboard.server";
+import { PERIODS, type GroupMeasures } from "../services/retention.server";
 import { authenticate } from "../shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
@@ -46,16 +43,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const now = new Date();
   const shop = await findShop(prisma, session.shop);
-  // The period is whole local days, weeks or months; the totals cover the chart's buckets.
-  const chart = await pointsOverTime(prisma, session.shop, {
-    period: query.period,
-    now,
-    timeZone: shop?.ianaTimezone ?? null,
+  const { chart, program, retention } = await withJobs(async () => {
+    const figures = await dashboardFigures(prisma, session.shop, {
+      period: query.period,
+      now,
+      timeZone: shop?.ianaTimezone ?? null,
+      churnDays: query.churn,
+      atRiskDays: query.atRisk,
+    });
+    // A shop's first view (or the first since an upgrade) reads its sources and queues the build.
+    if (figures.rollupsMissing) noteFollowUp({ queue: "dashboard-rollups", shop: session.shop });
+    return figures;
   });
-  const [program, retention] = await Promise.all([
-    programMeasures(prisma, session.shop, { from: chart.from, to: now }),
-    retentionMeasures(prisma, session.shop, { now, churnDays: query.churn, atRiskDays: query.atRisk }),
-  ]);
   // Until every step is done or dismissed; the theme check is cached and never fails the page.
   const onboarding = await onboardingChecklist(prisma, session.shop, admin, {
     apiKey: env.SHOPIFY_API_KEY,

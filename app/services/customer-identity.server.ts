@@ -17,6 +17,7 @@ import { dropUnappliedDeliveriesOf } from "../db/deliveries.server";
 import { customerIdOf } from "../db/flow-events.server";
 import { ensureProgram } from "../db/program.server";
 import { inTransaction } from "../db/tx.server";
+import { forgetCustomerInRollups } from "./dashboard-rollups.server";
 import type { CustomerFacts } from "../shopify/order-payload";
 
 export async function recordCustomer(
@@ -67,6 +68,8 @@ export async function redactCustomer(db: PrismaClient, shop: string, customerGid
     await tx.orderRecord.updateMany({ where: { shop, customerGid }, data: { customerGid: null } });
     await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
     await dropUnappliedDeliveriesOf(tx, shop, String(customerIdOf(customerGid)), new Date());
+    // Last: the deletions above queued the customer for the dashboard's figures; none may remain.
+    await forgetCustomerInRollups(tx, shop, customerGid);
   });
 }
 

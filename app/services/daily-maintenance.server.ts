@@ -6,7 +6,9 @@
  *   - expires balances after the program's months without activity, and
  *     marks members in the warning period;
  *   - pays birthday bonuses that are due;
- *   - marks reward codes past their end as expired.
+ *   - marks reward codes past their end as expired;
+ *   - brings the dashboard's rollups up to date (built if missing, every
+ *     change folded), last, so they include the day's own changes.
  */
 import type { PrismaClient } from "@prisma/client";
 import { FLOW_TRIGGERS, recordFlowEvent } from "../db/flow-events.server";
@@ -15,6 +17,7 @@ import { ensureProgram, settingsOf } from "../db/program.server";
 import { inTransaction } from "../db/tx.server";
 import { birthdayBonusYear } from "../loyalty/bonuses";
 import { expiryStatus } from "../loyalty/expiry";
+import { catchUpRollups } from "./dashboard-rollups.server";
 import { releaseDuePoints } from "./order-points.server";
 import { expireCodes } from "./reward-lifecycle.server";
 import { reevaluateTier } from "./tier-standing.server";
@@ -146,5 +149,6 @@ export async function runDailyMaintenance(
       });
     }
   }
+  await catchUpRollups(db, shop, now);
   return report;
 }

@@ -16,13 +16,19 @@
  *   - redemption rate: redeemed / issued over the period;
  *   - liability: unspent points (spendable and pending) valued at the best
  *     fixed-amount reward's money per point, in shop currency.
- * Every query is scoped by shop.
+ * Every query is scoped by shop. Once a shop's rollups are built
+ * (app/services/dashboard-rollups.server.ts) the figures come from them, to
+ * the same values; until then, from the ledger, orders and members directly.
  */
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { BUCKET_MS, ledgerFlowPieces } from "../db/ledger-flow-rollup.server";
 import { tierMemberCounts } from "../db/members.server";
+import { memberTotals } from "../db/member-totals-rollup.server";
 import { orderRevenue, orderRevenueJoined, refundsByOrder } from "../db/orders.server";
 import { ensureProgram } from "../db/program.server";
+import { retentionCounts, type RetentionCounts } from "../db/retention-rollup.server";
 import { ensureRewards } from "../db/rewards.server";
+import { builtRollups } from "../db/rollup-state.server";
 import { formatMilli } from "../loyalty/money";
 
 export interface GroupMeasures {
@@ -35,6 +41,12 @@ export interface GroupMeasures {
 }
 
 const DAY = 86_400_000;
+
+/** `sources: true` reads the ledger, orders and members even where rollups are built (tests compare). */
+type FromSources = { sources?: boolean };
+const NO_ROLLUPS = { ledger: false, members: false, customers: false };
+const rollupsFor = async (db: PrismaClient, shop: string, input: FromSources) =>
+  input.sources ? NO_ROLLUPS : builtRollups(db, shop);
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 /** The ledger's flows by their definitions; one place for the dashboard's figures and its chart. */
@@ -82,10 +94,14 @@ export interface FlowBucket {
 export async function pointsOverTime(
   db: PrismaClient,
   shop: string,
-  input: { period: Period; now: Date; timeZone: string | null },
+  input: { period: Period; now: Date; timeZone: string | null } & FromSources,
 ): Promise<{ from: Date; timeZone: string; buckets: FlowBucket[] }> {
   const { unit, step, back } = PERIODS[input.period];
   const zone = zoneOrUtc(input.timeZone);
+  if ((await rollupsFor(db, shop, input)).ledger) {
+    const fromRollup = await pointsOverTimeFromRollup(db, shop, { ...input, zone });
+    if (fromRollup) return fromRollup;
+  }
   // "createdAt" holds UTC wall time; local = (utc AT TIME ZONE 'UTC') AT TIME ZONE zone.
   const rows = await db.$queryRaw<
     {
@@ -128,14 +144,93 @@ export async function pointsOverTime(
   };
 }
 
+/**
+ * The chart from the ledger's 15-minute buckets. Null if a local bucket of the
+ * period does not start on a 15-minute mark (a zone's historical offset): the
+ * caller then reads the ledger.
+ */
+async function pointsOverTimeFromRollup(
+  db: PrismaClient,
+  shop: string,
+  input: { period: Period; now: Date; zone: string },
+): Promise<{ from: Date; timeZone: string; buckets: FlowBucket[] } | null> {
+  const { unit, step, back } = PERIODS[input.period];
+  const zone = input.zone;
+  const series = await db.$queryRaw<{ start: string; first_utc: Date }[]>`
+    WITH bounds AS (
+      SELECT date_trunc(${unit}, ${input.now.toISOString()}::timestamptz AT TIME ZONE ${zone}) AS last_local
+    )
+    SELECT to_char(local_start, 'YYYY-MM-DD') AS start, local_start AT TIME ZONE ${zone} AS first_utc
+      FROM bounds, generate_series(last_local - ${back}::interval, last_local, ${step}::interval) AS local_start
+     ORDER BY local_start`;
+  if (series.some((row) => row.first_utc.getTime() % BUCKET_MS !== 0)) return null;
+  const from = series[0]!.first_utc;
+  const sums = new Map<string, FlowBucket>();
+  if (from < input.now) {
+    const rows = await db.$queryRaw<{ start: string; issued: bigint; redeemed: bigint; expired: bigint }[]>`
+      SELECT to_char(date_trunc(${unit}, (at AT TIME ZONE 'UTC') AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS start,
+             sum(issued)::bigint AS issued, sum(redeemed)::bigint AS redeemed, sum(expired)::bigint AS expired
+        FROM (${ledgerFlowPieces(shop, from, input.now)}) pieces
+       GROUP BY 1`;
+    for (const row of rows) {
+      sums.set(row.start, {
+        start: row.start,
+        issued: Number(row.issued),
+        redeemed: Number(row.redeemed),
+        expired: Number(row.expired),
+      });
+    }
+  }
+  return {
+    from,
+    timeZone: zone,
+    buckets: series.map(({ start }) => sums.get(start) ?? { start, issued: 0, redeemed: 0, expired: 0 }),
+  };
+}
+
 export async function retentionMeasures(
   db: PrismaClient,
   shop: string,
-  input: { now: Date; churnDays: number; atRiskDays: number },
+  input: { now: Date; churnDays: number; atRiskDays: number } & FromSources,
 ): Promise<{ members: GroupMeasures; nonMembers: GroupMeasures }> {
   const yearAgo = new Date(input.now.getTime() - 365 * DAY);
   const churnCutoff = new Date(input.now.getTime() - input.churnDays * DAY);
   const atRiskCutoff = new Date(input.now.getTime() - input.atRiskDays * DAY);
+  const counts = (await rollupsFor(db, shop, input)).customers
+    ? await retentionCounts(db, shop, { now: input.now, yearAgo, churnCutoff, atRiskCutoff })
+    : await liveRetentionCounts(db, shop, { now: input.now, yearAgo, churnCutoff, atRiskCutoff });
+  const group = (member: boolean): GroupMeasures => {
+    const row = counts.find((r) => r.member === member);
+    if (!row) {
+      return {
+        customers: 0,
+        repeatPurchaseRate: null,
+        averageLifetimeValue: null,
+        purchaseFrequency: null,
+        churnRate: null,
+        atRisk: 0,
+      };
+    }
+    const customers = row.customers;
+    return {
+      customers,
+      repeatPurchaseRate: ratio(row.repeaters, customers),
+      averageLifetimeValue: customers > 0 ? formatMilli(row.revenue / BigInt(customers)) : null,
+      purchaseFrequency: ratio(row.orders, customers),
+      churnRate: ratio(row.churned, row.lastYearBuyers),
+      atRisk: row.atRisk,
+    };
+  };
+  return { members: group(true), nonMembers: group(false) };
+}
+
+/** The retention counts from the orders themselves (a shop whose rollup is not built yet). */
+async function liveRetentionCounts(
+  db: PrismaClient,
+  shop: string,
+  input: { now: Date; yearAgo: Date; churnCutoff: Date; atRiskCutoff: Date },
+): Promise<RetentionCounts[]> {
+  const { yearAgo, churnCutoff, atRiskCutoff } = input;
   const rows = await db.$queryRaw<
     {
       member: boolean;
@@ -173,40 +268,35 @@ export async function retentionMeasures(
            (count(*) FILTER (WHERE bought_last_year AND last_order < ${churnCutoff}))::int AS churned,
            (count(*) FILTER (WHERE last_order < ${atRiskCutoff}))::int AS at_risk
       FROM labelled GROUP BY member`;
-  const group = (member: boolean): GroupMeasures => {
-    const row = rows.find((r) => r.member === member);
-    if (!row) {
-      return {
-        customers: 0,
-        repeatPurchaseRate: null,
-        averageLifetimeValue: null,
-        purchaseFrequency: null,
-        churnRate: null,
-        atRisk: 0,
-      };
-    }
-    const customers = Number(row.customers);
-    return {
-      customers,
-      repeatPurchaseRate: ratio(Number(row.repeaters), customers),
-      averageLifetimeValue: customers > 0 ? formatMilli(BigInt(row.revenue ?? 0n) / BigInt(customers)) : null,
-      purchaseFrequency: ratio(Number(row.orders), customers),
-      churnRate: ratio(Number(row.churned), Number(row.last_year_buyers)),
-      atRisk: Number(row.at_risk),
-    };
-  };
-  return { members: group(true), nonMembers: group(false) };
+  return rows.map((row) => ({
+    member: row.member,
+    customers: Number(row.customers),
+    repeaters: Number(row.repeaters),
+    orders: Number(row.orders),
+    revenue: BigInt(row.revenue ?? 0n),
+    lastYearBuyers: Number(row.last_year_buyers),
+    churned: Number(row.churned),
+    atRisk: Number(row.at_risk),
+  }));
 }
 
-export async function programMeasures(db: PrismaClient, shop: string, input: { from: Date; to: Date }) {
-  const [flows] = await db.$queryRaw<
-    { issued: bigint | null; redeemed: bigint | null; expired: bigint | null }[]
-  >`
-    SELECT ${FLOW_SUMS}
-      FROM "LedgerEntry"
-     WHERE shop = ${shop} AND "createdAt" >= ${input.from} AND "createdAt" < ${input.to}`;
-  const [totals] = await db.$queryRaw<{ members: number; unspent: bigint | null }[]>`
-    SELECT count(*)::int AS members, sum(balance + pending)::bigint AS unspent FROM "Member" WHERE shop = ${shop}`;
+export async function programMeasures(
+  db: PrismaClient,
+  shop: string,
+  input: { from: Date; to: Date } & FromSources,
+) {
+  const built = await rollupsFor(db, shop, input);
+  const [flows] = built.ledger
+    ? input.from < input.to
+      ? await db.$queryRaw<{ issued: bigint | null; redeemed: bigint | null; expired: bigint | null }[]>`
+          SELECT sum(issued)::bigint AS issued, sum(redeemed)::bigint AS redeemed, sum(expired)::bigint AS expired
+            FROM (${ledgerFlowPieces(shop, input.from, input.to)}) pieces`
+      : []
+    : await db.$queryRaw<{ issued: bigint | null; redeemed: bigint | null; expired: bigint | null }[]>`
+        SELECT ${FLOW_SUMS}
+          FROM "LedgerEntry"
+         WHERE shop = ${shop} AND "createdAt" >= ${input.from} AND "createdAt" < ${input.to}`;
+  const members = built.members ? await memberTotals(db, shop) : await liveMemberTotals(db, shop);
   const [codes] = await db.$queryRaw<{ orders: number; revenue: bigint | null }[]>`
     SELECT count(DISTINCT o.id)::int AS orders,
            sum(${orderRevenue(shop)})::bigint AS revenue
@@ -222,11 +312,10 @@ export async function programMeasures(db: PrismaClient, shop: string, input: { f
   }, 0n);
   const issued = Number(flows?.issued ?? 0n);
   const redeemed = Number(flows?.redeemed ?? 0n);
-  const unspent = BigInt(totals?.unspent ?? 0n);
+  const { unspent, byTier } = members;
   const program = await ensureProgram(db, shop);
-  const byTier = await tierMemberCounts(db, shop);
   return {
-    members: Number(totals?.members ?? 0),
+    members: members.members,
     pointsIssued: issued,
     pointsRedeemed: redeemed,
     pointsExpired: Number(flows?.expired ?? 0n),
@@ -239,5 +328,16 @@ export async function programMeasures(db: PrismaClient, shop: string, input: { f
       name: tier.name,
       members: (byTier[tier.key] ?? 0) + (i === 0 ? (byTier[""] ?? 0) : 0),
     })),
+  };
+}
+
+/** Members per tier and their unspent points, from the members themselves. */
+async function liveMemberTotals(db: PrismaClient, shop: string) {
+  const [totals] = await db.$queryRaw<{ members: number; unspent: bigint | null }[]>`
+    SELECT count(*)::int AS members, sum(balance + pending)::bigint AS unspent FROM "Member" WHERE shop = ${shop}`;
+  return {
+    members: Number(totals?.members ?? 0),
+    unspent: BigInt(totals?.unspent ?? 0n),
+    byTier: await tierMemberCounts(db, shop),
   };
 }

@@ -1,0 +1,118 @@
+/**
+ * Keeping the dashboard's rollups (app/db/*-rollup.server.ts) up to date:
+ *   - build: a shop's rollups are built once from its data, by the
+ *     dashboard-rollups job its first dashboard view queues (and the daily
+ *     maintenance); until then the dashboard reads its sources directly;
+ *   - fold: the changes writers appended (by trigger) move into the rollups,
+ *     on each dashboard view (up to a bound, skipped if another fold runs)
+ *     and in the daily maintenance (all of them);
+ *   - customers/redact recomputes the redacted customer at once, so neither
+ *     their figures nor a change naming them remain; shop/redact drops it all.
+ * Every step runs under the shop's rollup lock and is safe to repeat.
+ */
+import type { PrismaClient } from "@prisma/client";
+import { buildLedgerFlows, foldLedgerFlows } from "../db/ledger-flow-rollup.server";
+import { buildMemberTotals, foldMemberTotals } from "../db/member-totals-rollup.server";
+import { buildCustomerFigures, foldCustomerFigures } from "../db/retention-rollup.server";
+import { builtRollups, lockRollups, markRollupBuilt, ROLLUPS, type Rollup } from "../db/rollup-state.server";
+import type { Tx } from "../db/tx.server";
+
+/** What a dashboard view folds at most per rollup; the rest waits for the next view or the job. */
+export const VIEW_FOLD_LIMIT = 5_000;
+const FOLD_BATCH = 50_000;
+/** Building a large shop's rollups reads all its ledger and orders: minutes, not seconds. */
+const BUILD_TIMEOUT_MS = 30 * 60_000;
+
+export interface FoldReport {
+  ledger: number;
+  members: number;
+  customers: number;
+}
+
+async function foldOnce(tx: Tx, shop: string, built: Record<Rollup, boolean>, limit: number) {
+  return {
+    ledger: built.ledger ? await foldLedgerFlows(tx, shop, limit) : 0,
+    members: built.members ? await foldMemberTotals(tx, shop, limit) : 0,
+    customers: built.customers ? await foldCustomerFigures(tx, shop, { limit }) : 0,
+  };
+}
+
+/**
+ * A dashboard view's fold: up to `limit` changes per built rollup, or nothing
+ * if another fold or build holds the shop. Says which rollups are built.
+ */
+export async function foldForView(
+  db: PrismaClient,
+  shop: string,
+  limit = VIEW_FOLD_LIMIT,
+): Promise<Record<Rollup, boolean>> {
+  const built = await builtRollups(db, shop);
+  if (ROLLUPS.some((rollup) => built[rollup])) {
+    await db.$transaction(async (tx) => {
+      if (await lockRollups(tx, shop, false)) await foldOnce(tx, shop, built, limit);
+    });
+  }
+  return built;
+}
+
+const BUILDERS: Record<Rollup, (tx: Tx, shop: string) => Promise<void>> = {
+  ledger: buildLedgerFlows,
+  members: buildMemberTotals,
+  customers: buildCustomerFigures,
+};
+
+/** Builds one rollup of the shop from its sources, unless it is built; says whether it built it. */
+export async function buildRollup(
+  db: PrismaClient,
+  shop: string,
+  rollup: Rollup,
+  now: Date,
+): Promise<boolean> {
+  return db.$transaction(
+    async (tx) => {
+      await lockRollups(tx, shop, true);
+      if ((await builtRollups(tx, shop))[rollup]) return false;
+      await BUILDERS[rollup](tx, shop);
+      await markRollupBuilt(tx, shop, rollup, now);
+      return true;
+    },
+    { maxWait: 60_000, timeout: BUILD_TIMEOUT_MS },
+  );
+}
+
+/** Builds the rollups the shop lacks, then folds every pending change. For jobs. */
+export async function catchUpRollups(
+  db: PrismaClient,
+  shop: string,
+  now: Date,
+): Promise<{ built: Rollup[]; folded: FoldReport }> {
+  const built: Rollup[] = [];
+  const state = await builtRollups(db, shop);
+  for (const rollup of ROLLUPS) {
+    if (!state[rollup] && (await buildRollup(db, shop, rollup, now))) built.push(rollup);
+  }
+  const folded: FoldReport = { ledger: 0, members: 0, customers: 0 };
+  const ready = await builtRollups(db, shop);
+  for (;;) {
+    const step = await db.$transaction(
+      async (tx) => {
+        await lockRollups(tx, shop, true);
+        return foldOnce(tx, shop, ready, FOLD_BATCH);
+      },
+      { maxWait: 60_000, timeout: BUILD_TIMEOUT_MS },
+    );
+    folded.ledger += step.ledger;
+    folded.members += step.members;
+    folded.customers += step.customers;
+    if (Math.max(step.ledger, step.members, step.customers) < FOLD_BATCH) return { built, folded };
+  }
+}
+
+/**
+ * customers/redact, in its transaction after the customer's rows are gone:
+ * their figures are recomputed (to nothing) and their changes consumed.
+ */
+export async function forgetCustomerInRollups(tx: Tx, shop: string, customerGid: string): Promise<void> {
+  await lockRollups(tx, shop, true);
+  await foldCustomerFigures(tx, shop, { customerGid });
+}
