@@ -79,19 +79,18 @@ function readField(kind: FieldKind, n: number): string {
 
 /** Rows of `Row` with these columns, each read from a row by its function. */
 export function rowText<Row>(columns: Record<string, [FieldKind, (row: Row) => FieldValue]>): RowText<Row> {
-  const entries = Object.entries(columns);
-  const select = entries.map(([name, [kind]], i) => `${readField(kind, i + 1)} AS ${name}`).join(", ");
+  const names = Object.keys(columns);
+  const kinds = names.map((name) => columns[name]![0]);
+  const reads = names.map((name) => columns[name]![1]);
+  const select = names.map((name, i) => `${readField(kinds[i]!, i + 1)} AS ${name}`).join(", ");
   return {
     encode(rows) {
       if (rows.length === 0) throw new Error("row text: no rows");
       const lines: string[] = new Array<string>(rows.length);
-      const fields: string[] = new Array<string>(entries.length);
+      const fields: string[] = new Array<string>(names.length);
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r]!;
-        for (let c = 0; c < entries.length; c++) {
-          const [name, [kind, read]] = entries[c]!;
-          fields[c] = encodeField(kind, read(row), name);
-        }
+        for (let c = 0; c < names.length; c++) fields[c] = encodeField(kinds[c]!, reads[c]!(row), names[c]!);
         lines[r] = fields.join("\t");
       }
       return lines.join("\n");

@@ -253,6 +253,9 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
 
   let batch: OrderSnapshot[] = [];
   let batchOrders = 0;
+  // Orders are looked up first only after a batch met known ones (or a retry):
+  // a first backfill meets none, a second one mostly known ones.
+  let checkKnown = false;
   let current: { order: OrderLine; items: LineItemLine[] } | null = null;
 
   const closeCurrent = () => {
@@ -269,7 +272,7 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
     const snapshots = batch;
     batch = [];
     batchOrders = 0;
-    const work = () =>
+    const work = (tries: number) =>
       transactionWithSql(deps.db, async (tx, sql) => {
         const rows = await tx.$queryRaw<{ linesDone: number; cancelRequestedAt: Date | null }[]>`
           SELECT "linesDone", "cancelRequestedAt" FROM "BackfillRun"
@@ -279,7 +282,10 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
         if (row.linesDone !== expected) {
           throw new Error(`backfill ${id} moved on elsewhere (line ${row.linesDone}, expected ${expected})`);
         }
-        const outcome = await applyPaidOrders(tx, sql, shop, snapshots, deps.now());
+        const outcome = await applyPaidOrders(tx, sql, shop, snapshots, deps.now(), {
+          checkKnown: checkKnown || tries > 1,
+        });
+        checkKnown = outcome.known > 0;
         await tx.backfillRun.update({
           where: { id },
           data: {
@@ -294,7 +300,8 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
         });
         return true;
       });
-    const attempt = () => (deps.sendFollowUps ? withFollowUps(work, deps.sendFollowUps) : work());
+    const attempt = (tries: number) =>
+      deps.sendFollowUps ? withFollowUps(() => work(tries), deps.sendFollowUps) : work(tries);
     const applied = await retryConflicts(attempt);
     if (!applied) throw new CancelledRead();
     committed = { ...end };
@@ -415,10 +422,10 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
 }
 
 /** Runs a batch's transaction again when it lost an order or a member to a webhook (isBatchConflict). */
-async function retryConflicts<T>(attempt: () => Promise<T>): Promise<T> {
+async function retryConflicts<T>(attempt: (tries: number) => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
-      return await attempt();
+      return await attempt(tries);
     } catch (error) {
       if (tries >= 8 || !isBatchConflict(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 25 * tries));

@@ -39,14 +39,14 @@ import {
   type OrderRecordWrite,
   type RefundWrite,
 } from "../db/order-batch.server";
-import type { OrderWithRefunds } from "../db/orders.server";
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../db/program.server";
 import type { SqlSession } from "../db/sql-in-transaction.server";
 import type { Tx } from "../db/tx.server";
+import { addParts, eligibleAmount, NO_PARTS } from "../loyalty/eligible";
 import { netEligible, orderPoints, splitChange } from "../loyalty/order-points";
 import { evaluateTier, tierRank, windowStart } from "../loyalty/tiers";
 import type { OrderSnapshot } from "../shopify/order-payload";
-import { applyOrderEventIn, awardTerms, eligibleOf } from "./order-points.server";
+import { applyOrderEventIn, awardTerms } from "./order-points.server";
 import { applyOrderCodes } from "./reward-lifecycle.server";
 import { FLOW_TRIGGERS, customerIdOf } from "../db/flow-events.server";
 import { reserveTierEntryReward } from "./tier-entry-reward.server";
@@ -58,6 +58,18 @@ export interface BatchOutcome {
   credited: number;
   /** Net change in points. */
   points: number;
+  /** Orders Regulars knew already (through the engine one by one). */
+  known: number;
+}
+
+export interface BatchOptions {
+  /**
+   * Look up first which orders Regulars knows already (the default). Without
+   * the lookup the batch takes every order for new, and an order that was not
+   * throws BatchConflict when its record is inserted: cheaper for a run that
+   * meets only new orders, for the retry to look up.
+   */
+  checkKnown?: boolean;
 }
 
 /** Another transaction took an order or a member of the batch first: retry the batch. */
@@ -111,8 +123,9 @@ export async function applyPaidOrders(
   shop: string,
   snapshots: readonly OrderSnapshot[],
   now: Date,
+  options: BatchOptions = {},
 ): Promise<BatchOutcome> {
-  const outcome: BatchOutcome = { orders: 0, credited: 0, points: 0 };
+  const outcome: BatchOutcome = { orders: 0, credited: 0, points: 0, known: 0 };
   if (snapshots.length === 0) return outcome;
   const program = await ensureProgram(tx, shop);
   const settings = settingsOf(program);
@@ -125,6 +138,7 @@ export async function applyPaidOrders(
   const throughEngine = async (snapshot: OrderSnapshot) => {
     const result = await applyOrderEventIn(tx, shop, { type: "backfill", snapshot }, now, { program });
     outcome.orders++;
+    outcome.known++;
     if (result.change !== 0) outcome.credited++;
     outcome.points += result.change;
   };
@@ -137,7 +151,8 @@ export async function applyPaidOrders(
     if (firsts.has(s.orderGid)) repeats.push(s);
     else firsts.set(s.orderGid, s);
   }
-  const known = await knownOrderGids(sql, shop, [...firsts.keys()]);
+  const known =
+    options.checkKnown === false ? new Set<string>() : await knownOrderGids(sql, shop, [...firsts.keys()]);
   const fresh: OrderSnapshot[] = [];
   for (const s of firsts.values()) {
     if (known.has(s.orderGid)) await throughEngine(s);
@@ -291,6 +306,15 @@ function applyRules(
   outcome: BatchOutcome,
 ): { orders: OrderRecordWrite[]; refunds: RefundWrite[]; entries: EarnEntryWrite[] } {
   const { program, settings, tiers, since } = rules;
+  // Award terms depend on the tier (and, with a pending period, on the paid date only).
+  const termsByTier = new Map<string | null, ReturnType<typeof awardTerms>>();
+  const termsOf = (paidAt: Date, tierKey: string | null) => {
+    if (settings.pendingDays > 0) return awardTerms({ paidAt }, program, tierKey, now, { settings, tiers });
+    let terms = termsByTier.get(tierKey);
+    if (!terms)
+      termsByTier.set(tierKey, (terms = awardTerms({ paidAt }, program, tierKey, now, { settings, tiers })));
+    return terms;
+  };
   const records: OrderRecordWrite[] = [];
   const refunds: RefundWrite[] = [];
   const entries: EarnEntryWrite[] = [];
@@ -339,26 +363,14 @@ function applyRules(
     if (s.test || !member || !program.active) continue;
 
     const m = member.write;
-    const terms = awardTerms({ paidAt: s.paidAt }, program, m.tierKey, now, { settings, tiers });
+    const terms = termsOf(s.paidAt, m.tierKey);
+    // As eligibleOf reads the record: its parts and its refunds' under the terms' inclusions.
+    const refunded = s.refunds.reduce((sum, r) => addParts(sum, r.parts), NO_PARTS);
     const facts = {
       paid: true,
       cancelled: cancelledAt !== null,
-      ...eligibleOf({
-        ...terms,
-        merchandiseMilli: s.gross.merchandise,
-        giftCardsMilli: s.gross.giftCards,
-        shippingMilli: s.gross.shipping,
-        taxMilli: s.gross.tax,
-        tipsMilli: s.gross.tips,
-        taxesIncluded: s.taxesIncluded,
-        refunds: s.refunds.map((r) => ({
-          merchandiseMilli: r.parts.merchandise,
-          giftCardsMilli: r.parts.giftCards,
-          shippingMilli: r.parts.shipping,
-          taxMilli: r.parts.tax,
-          tipsMilli: r.parts.tips,
-        })),
-      } as unknown as OrderWithRefunds),
+      grossEligible: eligibleAmount(s.gross, terms, s.taxesIncluded),
+      refundedEligible: eligibleAmount(refunded, terms, s.taxesIncluded),
       rateE4: terms.rateE4,
       multiplierE4: terms.multiplierE4,
     };

@@ -82,6 +82,13 @@ export function parseBulkLine(
       if (item) return { kind: "lineItem", item };
     }
   }
+  return parseBulkLineWithSchemas(value);
+}
+
+/** parseBulkLine by the zod schemas alone: what the hand-written readers must agree with. */
+export function parseBulkLineWithSchemas(
+  value: unknown,
+): { kind: "order"; order: OrderLine } | { kind: "lineItem"; item: LineItemLine } {
   const parentId = (value as { __parentId?: unknown } | null)?.__parentId;
   const schema = parentId === undefined ? orderLine : lineItemLine;
   const result = schema.safeParse(value);

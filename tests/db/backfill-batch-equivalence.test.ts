@@ -1,0 +1,221 @@
+/**
+ * Property: the backfill's set-based batches (applyPaidOrders) end where the
+ * per-order engine ends when it takes the same orders one by one as
+ * orders/paid: same members (balance, pending, tier, order figures), same
+ * order records, same ledger. Random programs (rate, pending period, what
+ * counts as eligible, tier basis, window and grace, paused) and random
+ * histories (several customers crossing tiers, guests, test orders, gift
+ * cards, refunds, cancellations, shipping, tips) cut into random batches.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { ensureProgram, replaceTiers } from "~/db/program.server";
+import { transactionWithSql } from "~/db/sql-in-transaction.server";
+import { applyPaidOrders } from "~/services/order-points-batch.server";
+import { applyOrderEvent } from "~/services/order-points.server";
+import {
+  bulkOrderSnapshot,
+  parseBulkLine,
+  wasPaid,
+  type LineItemLine,
+  type OrderLine,
+} from "~/shopify/bulk-order-lines";
+import type { OrderSnapshot } from "~/shopify/order-payload";
+import { orderLines, type BulkOrderSpec } from "../support/bulk-jsonl";
+import { expectLedgerConsistent } from "../support/ledger-invariant";
+
+const NOW = new Date("2026-03-01T12:00:00Z");
+const DAY = 86_400_000;
+let n = 0;
+
+const money = (max: number) => fc.integer({ min: 0, max }).map((cents) => (cents / 100).toFixed(2));
+
+const programArb = fc.record({
+  active: fc.integer({ min: 0, max: 9 }).map((i) => i !== 0),
+  earnRateE4: fc.constantFrom(10_000, 50_000, 12_345),
+  pendingDays: fc.constantFrom(0, 0, 14),
+  includeShipping: fc.boolean(),
+  includeTax: fc.boolean(),
+  includeTips: fc.boolean(),
+  includeGiftCards: fc.boolean(),
+  tierBasis: fc.constantFrom("SPEND" as const, "POINTS" as const, "ORDERS" as const),
+  tierWindow: fc.constantFrom("ROLLING_12_MONTHS" as const, "CALENDAR_YEAR" as const, "LIFETIME" as const),
+  tierGrace: fc.boolean(),
+});
+
+const orderArb = fc.record({
+  customer: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 6 }),
+  subtotal: money(60_000),
+  tax: money(5_000),
+  shipping: fc.constantFrom("0.00", "4.95", "12.00"),
+  refundedShipping: fc.constantFrom("0.00", "0.00", "4.95"),
+  tips: fc.constantFrom("0.00", "0.00", "2.50"),
+  giftCard: fc.option(fc.constantFrom("10.00", "25.00"), { nil: undefined }),
+  test: fc.integer({ min: 0, max: 9 }).map((i) => i === 0),
+  cancelled: fc.integer({ min: 0, max: 3 }).map((i) => i === 0),
+  status: fc.constantFrom("PAID", "PAID", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"),
+  taxesIncluded: fc.boolean(),
+  daysAgo: fc.integer({ min: 0, max: 800 }),
+});
+
+/** Tier thresholds that members reach under each basis. */
+const TIERS = {
+  SPEND: [250_000n, 1_000_000n],
+  POINTS: [1_500n, 5_000n],
+  ORDERS: [2n, 4n],
+};
+
+type ProgramSettings = typeof programArb extends fc.Arbitrary<infer T> ? T : never;
+
+async function programShop(settings: ProgramSettings) {
+  const shop = `equivalence-${n++}-${process.pid}.myshopify.com`;
+  await prisma.shop.create({ data: { domain: shop, installedAt: new Date() } });
+  await ensureProgram(prisma, shop);
+  await prisma.program.update({ where: { shop }, data: settings });
+  const [silver, gold] = TIERS[settings.tierBasis];
+  await replaceTiers(prisma, shop, [
+    { key: "member", name: "Member", threshold: 0n, multiplierE4: 10_000 },
+    { key: "silver", name: "Silver", threshold: silver!, multiplierE4: 12_500 },
+    { key: "gold", name: "Gold", threshold: gold!, multiplierE4: 15_000 },
+  ]);
+  return shop;
+}
+
+/** The paid orders of a history, as a backfill reads them from the bulk file. */
+function snapshotsOf(specs: BulkOrderSpec[]): OrderSnapshot[] {
+  const snapshots: OrderSnapshot[] = [];
+  let order: OrderLine | null = null;
+  let items: LineItemLine[] = [];
+  const close = () => {
+    if (order && wasPaid(order)) snapshots.push(bulkOrderSnapshot(order, items));
+  };
+  for (const line of specs.flatMap(orderLines)) {
+    const parsed = parseBulkLine(JSON.parse(line));
+    if (parsed.kind === "lineItem") {
+      items.push(parsed.item);
+      continue;
+    }
+    close();
+    order = parsed.order;
+    items = [];
+  }
+  close();
+  return snapshots;
+}
+
+const state = async (shop: string) => ({
+  members: await prisma.member.findMany({
+    where: { shop },
+    orderBy: { customerGid: "asc" },
+    select: {
+      customerGid: true,
+      email: true,
+      firstName: true,
+      lastName: true,
+      balance: true,
+      pending: true,
+      tierKey: true,
+      tierHeldUntil: true,
+      tierChangedAt: true,
+      lastActivityAt: true,
+      orderCount: true,
+      totalSpentMilli: true,
+      lastOrderAt: true,
+      syncVersion: true,
+    },
+  }),
+  orders: await prisma.orderRecord.findMany({
+    where: { shop },
+    orderBy: { orderGid: "asc" },
+    select: {
+      orderGid: true,
+      customerGid: true,
+      currency: true,
+      test: true,
+      taxesIncluded: true,
+      snapshotAt: true,
+      merchandiseMilli: true,
+      giftCardsMilli: true,
+      shippingMilli: true,
+      taxMilli: true,
+      tipsMilli: true,
+      paidAt: true,
+      cancelledAt: true,
+      awardedAt: true,
+      rateE4: true,
+      multiplierE4: true,
+      includeShipping: true,
+      includeTax: true,
+      includeTips: true,
+      includeGiftCards: true,
+      netEligibleMilli: true,
+      points: true,
+      pendingPoints: true,
+      releaseAt: true,
+      releasedAt: true,
+      discountCodes: true,
+      refunds: { select: { refundGid: true, merchandiseMilli: true }, orderBy: { refundGid: "asc" } },
+    },
+  }),
+  ledger: (
+    await prisma.ledgerEntry.findMany({
+      where: { shop },
+      orderBy: { id: "asc" },
+      select: {
+        kind: true,
+        points: true,
+        pendingPoints: true,
+        balanceAfter: true,
+        pendingAfter: true,
+        sourceKey: true,
+        orderGid: true,
+        rateE4: true,
+        multiplierE4: true,
+        member: { select: { customerGid: true } },
+      },
+    })
+  ).sort((a, b) => a.sourceKey.localeCompare(b.sourceKey)),
+  tierEvents: await prisma.flowEvent.count({ where: { shop, dedupeKey: { startsWith: "tier:" } } }),
+});
+
+describe("backfill batches and the per-order engine", () => {
+  it("end with the same members, orders and ledger for random programs, histories and batch sizes", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        programArb,
+        fc.array(orderArb, { minLength: 1, maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }),
+        async (program, orders, cuts) => {
+          // GIVEN two shops with the same program, and a history sorted as the bulk query sorts it
+          const batched = await programShop(program);
+          const oneByOne = await programShop(program);
+          const specs = orders
+            .map((o, i): BulkOrderSpec => ({
+              ...o,
+              id: 1000 + i,
+              processedAt: new Date(NOW.getTime() - o.daysAgo * DAY - i * 60_000),
+              refunds: o.status === "PAID" ? [] : [50_000 + i],
+            }))
+            .sort((a, b) => a.processedAt.getTime() - b.processedAt.getTime());
+          const snapshots = snapshotsOf(specs);
+          // WHEN one shop takes them in batches of random sizes, the other through the engine one by one
+          let at = 0;
+          for (let i = 0; at < snapshots.length; i++) {
+            const size = cuts[i % cuts.length]!;
+            const batch = snapshots.slice(at, at + size);
+            at += size;
+            await transactionWithSql(prisma, (tx, sql) => applyPaidOrders(tx, sql, batched, batch, NOW));
+          }
+          for (const snapshot of snapshots) {
+            await applyOrderEvent(prisma, oneByOne, { type: "paid", snapshot }, NOW);
+          }
+          // THEN both shops hold the same state, and the ledger agrees with the balances
+          expect(await state(batched)).toEqual(await state(oneByOne));
+          await expectLedgerConsistent(prisma, batched);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  }, 180_000);
+});
