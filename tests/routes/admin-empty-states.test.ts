@@ -54,5 +54,5 @@ it("the activity page of a new shop has neither deliveries nor failed jobs, and 
   });
   const res = await run(activityLoader, await adminDocument("/app/activity"));
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ failed: [], deliveries: [] });
+  expect(await res.json()).toEqual({ failed: [], deliveries: [], waiting: 0 });
 });
