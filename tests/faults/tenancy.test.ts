@@ -24,6 +24,7 @@ import { storeOfflineSession } from "../support/sessions";
 import { shopifyForShop } from "../support/shopify-for-shop";
 import type { ShopifyEdge } from "../support/shopify-edge";
 import { callAction, webhookRequest } from "../support/webhooks";
+import { deliverAndApply } from "../support/inbox";
 
 const A = "tenant-a.myshopify.com";
 const B = "tenant-b.myshopify.com";
@@ -48,6 +49,7 @@ const a = {
   idempotencyKey: "tenant-a-redeem-1",
   jobId: "",
   deliveryIds: [] as string[],
+  failedDeliveryId: "",
   campaignId: "",
   campaignCode: "TENANTA-CAMP-0001",
   backfillRunId: "",
@@ -93,8 +95,9 @@ const bDocument = (id: string, path: string, params: Record<string, string> = {}
 const bPost = (id: string, path: string, body: BodyInit, params: Record<string, string> = {}) =>
   adminFetch(path, { method: "POST", body }, B).then((request) => run(route(id).action!, request, params));
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+/** B's delivery, then the inbox worker's pass that applies it (with A's ids in it). */
 const bWebhook = (id: string, topic: string, body: string, path = `/webhooks/${topic}`) =>
-  callAction(route(id).action!, webhookRequest({ topic, shop: B, body: null, rawBody: body, path }));
+  deliverAndApply(route(id).action!, webhookRequest({ topic, shop: B, body: null, rawBody: body, path }));
 const bProxy = (id: string, request: Promise<Request>) =>
   request.then((r) => callProxy((route(id).action ?? route(id).loader)!, r));
 const wrap = (res: Promise<Response>, sent?: string[]) => res.then((r) => ({ res: r, sent }));
@@ -225,6 +228,19 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
       status: 404,
       send: () =>
         wrap(bPost("app.activity", "/app/activity", form({ intent: "retry", jobId: a.jobId })), [a.jobId]),
+    },
+    {
+      name: "retry A's failed delivery",
+      status: 404,
+      send: () =>
+        wrap(
+          bPost(
+            "app.activity",
+            "/app/activity",
+            form({ intent: "retry-delivery", deliveryId: a.failedDeliveryId }),
+          ),
+          [a.failedDeliveryId],
+        ),
     },
   ],
   "app.campaigns._index": [
@@ -474,7 +490,7 @@ beforeAll(async () => {
   await prisma.shop.create({ data: { domain: A, installedAt: new Date() } });
   await storeOfflineSession(prisma, A, { accessToken: "shpat_tenant_a", scope: process.env.SCOPES! });
   const deliverA = (id: string, topic: string, body: string) =>
-    callAction(modules[id]!.action!, webhookRequest({ topic, shop: A, body: null, rawBody: body }));
+    deliverAndApply(modules[id]!.action!, webhookRequest({ topic, shop: A, body: null, rawBody: body }));
   expect(
     (await deliverA("webhooks.customers.create", "customers/create", rawFixture("customers-create"))).status,
   ).toBe(200);
@@ -520,6 +536,27 @@ beforeAll(async () => {
     (m) => m.id,
   );
   a.rewardIds = (await prisma.reward.findMany({ where: { shop: A } })).map((r) => r.id);
+  // ... and a delivery that gave up (its body kept for a retry).
+  expect(
+    (
+      await callAction(
+        modules["webhooks.orders.updated"]!.action!,
+        webhookRequest({
+          topic: "orders/updated",
+          shop: A,
+          body: null,
+          rawBody: rawFixture("orders-updated"),
+        }),
+      )
+    ).status,
+  ).toBe(200);
+  await prisma.webhookDelivery.updateMany({
+    where: { shop: A, outcome: "received" },
+    data: { outcome: "failed" },
+  });
+  a.failedDeliveryId = (
+    await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: A, outcome: "failed" } })
+  ).id;
   a.deliveryIds = (await prisma.webhookDelivery.findMany({ where: { shop: A } })).map((d) => d.id);
   // ... a dead job,
   const jobId = await jobs.boss.send(
