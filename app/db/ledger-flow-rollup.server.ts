@@ -72,26 +72,30 @@ export async function buildLedgerFlows(tx: Tx, shop: string): Promise<void> {
 export function ledgerFlowPieces(shop: string, from: Date, to: Date): Prisma.Sql {
   const floor = (at: Date) => new Date(Math.floor(at.getTime() / BUCKET_MS) * BUCKET_MS);
   const ceil = (at: Date) => new Date(Math.ceil(at.getTime() / BUCKET_MS) * BUCKET_MS);
-  const lo = utc(from);
-  const hi = utc(to);
-  const cells = Prisma.sql`
-    SELECT bucket, sum(issued) AS issued, sum(redeemed) AS redeemed, sum(expired) AS expired,
-           min("firstAt") AS first_at, max("lastAt") AS last_at
-      FROM (SELECT bucket, issued, redeemed, expired, "firstAt", "lastAt" FROM "LedgerFlowRollup"
-             WHERE shop = ${shop} AND bucket >= ${utc(floor(from))} AND bucket < ${hi}
-            UNION ALL
-            SELECT bucket, issued, redeemed, expired, "firstAt", "lastAt" FROM "LedgerFlowChange"
-             WHERE shop = ${shop} AND bucket >= ${utc(floor(from))} AND bucket < ${hi}) x
-     GROUP BY bucket`;
   const inner = { from: ceil(from), to: floor(to) };
+  const parts = [
+    Prisma.sql`SELECT bucket AS at, issued, redeemed, expired FROM "LedgerFlowRollup"
+                WHERE shop = ${shop} AND bucket >= ${utc(inner.from)} AND bucket < ${utc(inner.to)}`,
+    Prisma.sql`SELECT bucket AS at, issued, redeemed, expired FROM "LedgerFlowChange"
+                WHERE shop = ${shop} AND bucket >= ${utc(inner.from)} AND bucket < ${utc(inner.to)}`,
+  ];
   const edges = [...new Set([floor(from).getTime(), floor(to).getTime()])]
     .map((at) => new Date(at))
     .filter((bucket) => bucket < inner.from || bucket >= inner.to)
     .filter((bucket) => bucket < to && bucket.getTime() + BUCKET_MS > from.getTime());
-  const parts = [
-    Prisma.sql`SELECT bucket AS at, issued, redeemed, expired FROM cells
-                WHERE bucket >= ${utc(inner.from)} AND bucket < ${utc(inner.to)}`,
-  ];
+  if (edges.length === 0) return Prisma.join(parts, " UNION ALL ");
+  const lo = utc(from);
+  const hi = utc(to);
+  const edgeBuckets = Prisma.join(edges.map(utc));
+  const cells = Prisma.sql`
+    SELECT bucket, sum(issued) AS issued, sum(redeemed) AS redeemed, sum(expired) AS expired,
+           min("firstAt") AS first_at, max("lastAt") AS last_at
+      FROM (SELECT bucket, issued, redeemed, expired, "firstAt", "lastAt" FROM "LedgerFlowRollup"
+             WHERE shop = ${shop} AND bucket IN (${edgeBuckets})
+            UNION ALL
+            SELECT bucket, issued, redeemed, expired, "firstAt", "lastAt" FROM "LedgerFlowChange"
+             WHERE shop = ${shop} AND bucket IN (${edgeBuckets})) x
+     GROUP BY bucket`;
   for (const bucket of edges) {
     const window = {
       lo: utc(new Date(Math.max(bucket.getTime(), from.getTime()))),

@@ -132,9 +132,11 @@ export interface RetentionCounts {
 
 /**
  * The retention counts per member flag, as of `now`, from the sums. The sums
- * are classified by the hour of the last order; the customers in an hour that
- * holds a cutoff (or `now`), and those changed since the last fold, are taken
- * out as stored and put back as recomputed from their orders.
+ * are classified by the hour of the last order, which is exact except in an
+ * hour that holds a cutoff (or `now`): the customers of those hours are taken
+ * out as summed and put back classified by their own last order. Customers
+ * changed since the last fold, and those with an order after `now`, are
+ * recomputed from their orders.
  */
 export async function retentionCounts(
   db: Tx,
@@ -144,6 +146,7 @@ export async function retentionCounts(
   const hourOf = (at: Date) => new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
   const inHour = (at: Date) =>
     Prisma.sql`("lastOrderAt" >= ${utc(hourOf(at))} AND "lastOrderAt" < ${utc(new Date(hourOf(at).getTime() + HOUR_MS))})`;
+  const now = utc(cut.now);
   const rows = await db.$queryRaw<
     {
       member: boolean;
@@ -156,23 +159,38 @@ export async function retentionCounts(
       at_risk: bigint;
     }[]
   >`
-    WITH exceptional AS (
-      SELECT "customerGid" AS customer FROM "CustomerChange" WHERE shop = ${shop}
-      UNION
-      SELECT "customerGid" FROM "CustomerFigures"
+    WITH pending AS (
+      SELECT DISTINCT "customerGid" AS customer FROM "CustomerChange" WHERE shop = ${shop}
+    ), edge AS (
+      SELECT "customerGid" AS customer, member, orders, "revenueMilli" AS revenue, "lastOrderAt" AS last_order
+        FROM "CustomerFigures"
        WHERE shop = ${shop} AND (${inHour(cut.yearAgo)} OR ${inHour(cut.churnCutoff)} OR ${inHour(cut.atRiskCutoff)}
              OR "lastOrderAt" >= ${utc(hourOf(cut.now))})
-    ), stored AS (
-      SELECT f.member, f.orders, f."revenueMilli" AS revenue, date_trunc('hour', f."lastOrderAt") AS last_order
-        FROM "CustomerFigures" f JOIN exceptional x ON f.shop = ${shop} AND f."customerGid" = x.customer
+    ), taken AS (
+      -- As summed: the edge hours' customers, and pending customers wherever they are summed.
+      SELECT member, orders, revenue, last_order FROM edge
+      UNION ALL
+      SELECT f.member, f.orders, f."revenueMilli", f."lastOrderAt" FROM "CustomerFigures" f
+        JOIN pending p ON f.shop = ${shop} AND f."customerGid" = p.customer
+       WHERE NOT EXISTS (SELECT 1 FROM edge e WHERE e.customer = p.customer)
+    ), recompute AS (
+      SELECT customer FROM pending
+      UNION
+      SELECT customer FROM edge WHERE last_order > ${now}
     ), live AS (
-      ${figuresOf(shop, Prisma.sql`SELECT customer FROM exceptional`, cut.now)}
+      ${figuresOf(shop, Prisma.sql`SELECT customer FROM recompute`, cut.now)}
     ), parts AS (
       SELECT member, hour AS last_order, customers, repeaters, orders, "revenueMilli" AS revenue
         FROM "RetentionRollup" WHERE shop = ${shop}
       UNION ALL
-      SELECT member, last_order, -1, CASE WHEN orders >= 2 THEN -1 ELSE 0 END, -orders, -revenue FROM stored
+      SELECT member, date_trunc('hour', last_order), -1, CASE WHEN orders >= 2 THEN -1 ELSE 0 END, -orders, -revenue
+        FROM taken
       UNION ALL
+      -- Put back: edge customers whose figures are final (not pending, no order after now) as they are,
+      SELECT member, last_order, 1, CASE WHEN orders >= 2 THEN 1 ELSE 0 END, orders, revenue FROM edge e
+       WHERE last_order <= ${now} AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.customer = e.customer)
+      UNION ALL
+      -- the others from their orders.
       SELECT member, last_order, 1, CASE WHEN orders >= 2 THEN 1 ELSE 0 END, orders, revenue FROM live
     )
     SELECT member, sum(customers)::bigint AS customers, sum(repeaters)::bigint AS repeaters,

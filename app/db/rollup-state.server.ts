@@ -6,13 +6,14 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import type { Tx } from "./tx.server";
 
-export const ROLLUPS = ["ledger", "members", "customers"] as const;
+export const ROLLUPS = ["ledger", "members", "customers", "codes"] as const;
 export type Rollup = (typeof ROLLUPS)[number];
-const COLUMN: Record<Rollup, "ledgerBuiltAt" | "membersBuiltAt" | "customersBuiltAt"> = {
+const COLUMN = {
   ledger: "ledgerBuiltAt",
   members: "membersBuiltAt",
   customers: "customersBuiltAt",
-};
+  codes: "codesBuiltAt",
+} as const satisfies Record<Rollup, string>;
 
 export async function builtRollups(db: Tx, shop: string): Promise<Record<Rollup, boolean>> {
   const state = await db.dashboardRollupState.findUnique({ where: { shop } });
@@ -20,6 +21,7 @@ export async function builtRollups(db: Tx, shop: string): Promise<Record<Rollup,
     ledger: state?.ledgerBuiltAt != null,
     members: state?.membersBuiltAt != null,
     customers: state?.customersBuiltAt != null,
+    codes: state?.codesBuiltAt != null,
   };
 }
 
@@ -58,6 +60,8 @@ export function deleteShopRollups(db: PrismaClient, shop: string) {
     db.customerChange.deleteMany({ where: { shop } }),
     db.customerFigures.deleteMany({ where: { shop } }),
     db.retentionRollup.deleteMany({ where: { shop } }),
+    db.codeOrderChange.deleteMany({ where: { shop } }),
+    db.codeUse.deleteMany({ where: { shop } }),
     db.dashboardRollupState.deleteMany({ where: { shop } }),
   ];
 }

@@ -51,8 +51,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       churnDays: query.churn,
       atRiskDays: query.atRisk,
     });
-    // A shop's first view (or the first since an upgrade) reads its sources and queues the build.
-    if (figures.rollupsMissing) noteFollowUp({ queue: "dashboard-rollups", shop: session.shop });
+    // The job folds what this view read unfolded; a shop's first view (or the first since an
+    // upgrade) read the sources, and the job builds the rollups.
+    noteFollowUp({ queue: "dashboard-rollups", shop: session.shop });
     return figures;
   });
   // Until every step is done or dismissed; the theme check is cached and never fails the page.

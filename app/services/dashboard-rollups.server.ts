@@ -4,47 +4,47 @@
  *     dashboard-rollups job its first dashboard view queues (and the daily
  *     maintenance); until then the dashboard reads its sources directly;
  *   - fold: the changes writers appended (by trigger) move into the rollups,
- *     on each dashboard view (up to a bound, skipped if another fold runs)
- *     and in the daily maintenance (all of them);
+ *     in the dashboard-rollups job each dashboard view queues and in the
+ *     hourly and daily maintenance (reads add what is not folded yet);
  *   - customers/redact recomputes the redacted customer at once, so neither
- *     their figures nor a change naming them remain; shop/redact drops it all.
+ *     their figures nor a change naming them remain (and folds the code uses
+ *     their deleted redemptions changed); shop/redact drops it all.
  * Every step runs under the shop's rollup lock and is safe to repeat.
  */
 import type { PrismaClient } from "@prisma/client";
+import { buildCodeUses, foldCodeUses } from "../db/code-revenue-rollup.server";
 import { buildLedgerFlows, foldLedgerFlows } from "../db/ledger-flow-rollup.server";
 import { buildMemberTotals, foldMemberTotals } from "../db/member-totals-rollup.server";
 import { buildCustomerFigures, foldCustomerFigures } from "../db/retention-rollup.server";
 import { builtRollups, lockRollups, markRollupBuilt, ROLLUPS, type Rollup } from "../db/rollup-state.server";
 import type { Tx } from "../db/tx.server";
 
-/** What a dashboard view folds at most per rollup; the rest waits for the next view or the job. */
-export const VIEW_FOLD_LIMIT = 5_000;
+/** What `foldPending` folds at most per rollup by default. */
+export const FOLD_LIMIT = 5_000;
 const FOLD_BATCH = 50_000;
 /** Building a large shop's rollups reads all its ledger and orders: minutes, not seconds. */
 const BUILD_TIMEOUT_MS = 30 * 60_000;
 
-export interface FoldReport {
-  ledger: number;
-  members: number;
-  customers: number;
-}
+export type FoldReport = Record<Rollup, number>;
 
 async function foldOnce(tx: Tx, shop: string, built: Record<Rollup, boolean>, limit: number) {
   return {
     ledger: built.ledger ? await foldLedgerFlows(tx, shop, limit) : 0,
     members: built.members ? await foldMemberTotals(tx, shop, limit) : 0,
     customers: built.customers ? await foldCustomerFigures(tx, shop, { limit }) : 0,
+    codes: built.codes ? await foldCodeUses(tx, shop, limit) : 0,
   };
 }
 
 /**
- * A dashboard view's fold: up to `limit` changes per built rollup, or nothing
- * if another fold or build holds the shop. Says which rollups are built.
+ * Folds up to `limit` changes per built rollup, or nothing if another fold or
+ * build holds the shop (tests use it to leave changes partly folded). Says
+ * which rollups are built.
  */
-export async function foldForView(
+export async function foldPending(
   db: PrismaClient,
   shop: string,
-  limit = VIEW_FOLD_LIMIT,
+  limit = FOLD_LIMIT,
 ): Promise<Record<Rollup, boolean>> {
   const built = await builtRollups(db, shop);
   if (ROLLUPS.some((rollup) => built[rollup])) {
@@ -55,10 +55,18 @@ export async function foldForView(
   return built;
 }
 
+const ROLLUP_TABLES: Record<Rollup, string[]> = {
+  ledger: ["LedgerFlowRollup"],
+  members: ["MemberTotals"],
+  customers: ["CustomerFigures", "RetentionRollup"],
+  codes: ["CodeUse"],
+};
+
 const BUILDERS: Record<Rollup, (tx: Tx, shop: string) => Promise<void>> = {
   ledger: buildLedgerFlows,
   members: buildMemberTotals,
   customers: buildCustomerFigures,
+  codes: buildCodeUses,
 };
 
 /** Builds one rollup of the shop from its sources, unless it is built; says whether it built it. */
@@ -74,6 +82,8 @@ export async function buildRollup(
       if ((await builtRollups(tx, shop))[rollup]) return false;
       await BUILDERS[rollup](tx, shop);
       await markRollupBuilt(tx, shop, rollup, now);
+      // Fresh statistics for the planner: a build can add a million rows at once.
+      for (const table of ROLLUP_TABLES[rollup]) await tx.$executeRawUnsafe(`ANALYZE "${table}"`);
       return true;
     },
     { maxWait: 60_000, timeout: BUILD_TIMEOUT_MS },
@@ -91,7 +101,7 @@ export async function catchUpRollups(
   for (const rollup of ROLLUPS) {
     if (!state[rollup] && (await buildRollup(db, shop, rollup, now))) built.push(rollup);
   }
-  const folded: FoldReport = { ledger: 0, members: 0, customers: 0 };
+  const folded: FoldReport = { ledger: 0, members: 0, customers: 0, codes: 0 };
   const ready = await builtRollups(db, shop);
   for (;;) {
     const step = await db.$transaction(
@@ -101,10 +111,8 @@ export async function catchUpRollups(
       },
       { maxWait: 60_000, timeout: BUILD_TIMEOUT_MS },
     );
-    folded.ledger += step.ledger;
-    folded.members += step.members;
-    folded.customers += step.customers;
-    if (Math.max(step.ledger, step.members, step.customers) < FOLD_BATCH) return { built, folded };
+    for (const rollup of ROLLUPS) folded[rollup] += step[rollup];
+    if (Math.max(...ROLLUPS.map((rollup) => step[rollup])) < FOLD_BATCH) return { built, folded };
   }
 }
 
@@ -115,4 +123,6 @@ export async function catchUpRollups(
 export async function forgetCustomerInRollups(tx: Tx, shop: string, customerGid: string): Promise<void> {
   await lockRollups(tx, shop, true);
   await foldCustomerFigures(tx, shop, { customerGid });
+  // The orders their codes were used on (code uses name no customer, but go with the redemptions).
+  if ((await builtRollups(tx, shop)).codes) await foldCodeUses(tx, shop, FOLD_LIMIT);
 }

@@ -21,6 +21,7 @@
  * the same values; until then, from the ledger, orders and members directly.
  */
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { codeRevenue } from "../db/code-revenue-rollup.server";
 import { BUCKET_MS, ledgerFlowPieces } from "../db/ledger-flow-rollup.server";
 import { tierMemberCounts } from "../db/members.server";
 import { memberTotals } from "../db/member-totals-rollup.server";
@@ -44,7 +45,7 @@ const DAY = 86_400_000;
 
 /** `sources: true` reads the ledger, orders and members even where rollups are built (tests compare). */
 type FromSources = { sources?: boolean };
-const NO_ROLLUPS = { ledger: false, members: false, customers: false };
+const NO_ROLLUPS = { ledger: false, members: false, customers: false, codes: false };
 const rollupsFor = async (db: PrismaClient, shop: string, input: FromSources) =>
   input.sources ? NO_ROLLUPS : builtRollups(db, shop);
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
@@ -144,6 +145,22 @@ export async function pointsOverTime(
   };
 }
 
+/** A period's local buckets: each one's first local day and its start as an instant. */
+export async function periodBuckets(
+  db: PrismaClient,
+  input: { period: Period; now: Date; timeZone: string | null },
+): Promise<{ start: string; first_utc: Date }[]> {
+  const { unit, step, back } = PERIODS[input.period];
+  const zone = zoneOrUtc(input.timeZone);
+  return db.$queryRaw<{ start: string; first_utc: Date }[]>`
+    WITH bounds AS (
+      SELECT date_trunc(${unit}, ${input.now.toISOString()}::timestamptz AT TIME ZONE ${zone}) AS last_local
+    )
+    SELECT to_char(local_start, 'YYYY-MM-DD') AS start, local_start AT TIME ZONE ${zone} AS first_utc
+      FROM bounds, generate_series(last_local - ${back}::interval, last_local, ${step}::interval) AS local_start
+     ORDER BY local_start`;
+}
+
 /**
  * The chart from the ledger's 15-minute buckets. Null if a local bucket of the
  * period does not start on a 15-minute mark (a zone's historical offset): the
@@ -154,27 +171,22 @@ async function pointsOverTimeFromRollup(
   shop: string,
   input: { period: Period; now: Date; zone: string },
 ): Promise<{ from: Date; timeZone: string; buckets: FlowBucket[] } | null> {
-  const { unit, step, back } = PERIODS[input.period];
-  const zone = input.zone;
-  const series = await db.$queryRaw<{ start: string; first_utc: Date }[]>`
-    WITH bounds AS (
-      SELECT date_trunc(${unit}, ${input.now.toISOString()}::timestamptz AT TIME ZONE ${zone}) AS last_local
-    )
-    SELECT to_char(local_start, 'YYYY-MM-DD') AS start, local_start AT TIME ZONE ${zone} AS first_utc
-      FROM bounds, generate_series(last_local - ${back}::interval, last_local, ${step}::interval) AS local_start
-     ORDER BY local_start`;
+  const series = await periodBuckets(db, { ...input, timeZone: input.zone });
   if (series.some((row) => row.first_utc.getTime() % BUCKET_MS !== 0)) return null;
   const from = series[0]!.first_utc;
   const sums = new Map<string, FlowBucket>();
   if (from < input.now) {
-    const rows = await db.$queryRaw<{ start: string; issued: bigint; redeemed: bigint; expired: bigint }[]>`
-      SELECT to_char(date_trunc(${unit}, (at AT TIME ZONE 'UTC') AT TIME ZONE ${zone}), 'YYYY-MM-DD') AS start,
+    // Each piece goes to the local bucket with the last start (as UTC wall time) at or before it.
+    const starts = series.map((row) => row.first_utc.toISOString().slice(0, 23).replace("T", " "));
+    const rows = await db.$queryRaw<{ i: number; issued: bigint; redeemed: bigint; expired: bigint }[]>`
+      SELECT width_bucket(at, ${starts}::timestamp[]) AS i,
              sum(issued)::bigint AS issued, sum(redeemed)::bigint AS redeemed, sum(expired)::bigint AS expired
         FROM (${ledgerFlowPieces(shop, from, input.now)}) pieces
        GROUP BY 1`;
     for (const row of rows) {
-      sums.set(row.start, {
-        start: row.start,
+      const start = series[row.i - 1]!.start;
+      sums.set(start, {
+        start,
         issued: Number(row.issued),
         redeemed: Number(row.redeemed),
         expired: Number(row.expired),
@@ -183,7 +195,7 @@ async function pointsOverTimeFromRollup(
   }
   return {
     from,
-    timeZone: zone,
+    timeZone: input.zone,
     buckets: series.map(({ start }) => sums.get(start) ?? { start, issued: 0, redeemed: 0, expired: 0 }),
   };
 }
@@ -280,13 +292,70 @@ async function liveRetentionCounts(
   }));
 }
 
+export type FlowTotals = { issued: number; redeemed: number; expired: number };
+
+/** The chart's buckets added up: the period's flows. */
+export const flowTotals = (buckets: FlowBucket[]): FlowTotals =>
+  buckets.reduce(
+    (sum, b) => ({
+      issued: sum.issued + b.issued,
+      redeemed: sum.redeemed + b.redeemed,
+      expired: sum.expired + b.expired,
+    }),
+    { issued: 0, redeemed: 0, expired: 0 },
+  );
+
+/**
+ * The program's measures over [from, to). `flows`, when given, are the
+ * period's flows already summed (the dashboard's chart over the same period):
+ * awaited last, so the other figures are read meanwhile.
+ */
 export async function programMeasures(
   db: PrismaClient,
   shop: string,
-  input: { from: Date; to: Date } & FromSources,
+  input: { from: Date; to: Date; flows?: Promise<FlowTotals> } & FromSources,
 ) {
   const built = await rollupsFor(db, shop, input);
-  const [flows] = built.ledger
+  const [totals, codes] = await Promise.all([
+    built.members ? memberTotals(db, shop) : liveMemberTotals(db, shop),
+    built.codes ? codeRevenue(db, shop, input) : liveCodeRevenue(db, shop, input),
+  ]);
+  const flows = input.flows ? await input.flows : await ledgerFlowTotals(db, shop, input, built.ledger);
+  const rewards = (await ensureRewards(db, shop)).filter(
+    (r) => r.enabled && r.type === "FIXED_AMOUNT" && r.amountMilli,
+  );
+  // Milli-units per point, x1000 for precision: the best fixed-amount reward sets a point's worth.
+  const perPointE3 = rewards.reduce((best, r) => {
+    const value = (r.amountMilli! * 1000n) / BigInt(Math.max(r.pointsCost, 1));
+    return value > best ? value : best;
+  }, 0n);
+  const { issued, redeemed } = flows;
+  const { unspent, byTier } = totals;
+  const program = await ensureProgram(db, shop);
+  return {
+    members: totals.members,
+    pointsIssued: issued,
+    pointsRedeemed: redeemed,
+    pointsExpired: flows.expired,
+    redemptionRate: ratio(redeemed, issued),
+    liability: formatMilli((unspent * perPointE3) / 1000n),
+    codeOrders: codes.orders,
+    codeRevenue: formatMilli(codes.revenue),
+    // A member not yet placed counts in the first tier, as the storefront shows them.
+    tiers: program.tiers.map((tier, i) => ({
+      name: tier.name,
+      members: (byTier[tier.key] ?? 0) + (i === 0 ? (byTier[""] ?? 0) : 0),
+    })),
+  };
+}
+
+async function ledgerFlowTotals(
+  db: PrismaClient,
+  shop: string,
+  input: { from: Date; to: Date },
+  fromRollup: boolean,
+): Promise<FlowTotals> {
+  const [flows] = fromRollup
     ? input.from < input.to
       ? await db.$queryRaw<{ issued: bigint | null; redeemed: bigint | null; expired: bigint | null }[]>`
           SELECT sum(issued)::bigint AS issued, sum(redeemed)::bigint AS redeemed, sum(expired)::bigint AS expired
@@ -296,39 +365,21 @@ export async function programMeasures(
         SELECT ${FLOW_SUMS}
           FROM "LedgerEntry"
          WHERE shop = ${shop} AND "createdAt" >= ${input.from} AND "createdAt" < ${input.to}`;
-  const members = built.members ? await memberTotals(db, shop) : await liveMemberTotals(db, shop);
+  return {
+    issued: Number(flows?.issued ?? 0n),
+    redeemed: Number(flows?.redeemed ?? 0n),
+    expired: Number(flows?.expired ?? 0n),
+  };
+}
+
+/** Orders bought with a code used in the range, and their revenue, from redemptions and orders. */
+async function liveCodeRevenue(db: PrismaClient, shop: string, input: { from: Date; to: Date }) {
   const [codes] = await db.$queryRaw<{ orders: number; revenue: bigint | null }[]>`
     SELECT count(DISTINCT o.id)::int AS orders,
            sum(${orderRevenue(shop)})::bigint AS revenue
       FROM "Redemption" d JOIN "OrderRecord" o ON o.shop = ${shop} AND o."orderGid" = d."usedOrderGid"
      WHERE d.shop = ${shop} AND d.status = 'USED' AND d."usedAt" >= ${input.from} AND d."usedAt" < ${input.to}`;
-  const rewards = (await ensureRewards(db, shop)).filter(
-    (r) => r.enabled && r.type === "FIXED_AMOUNT" && r.amountMilli,
-  );
-  // Milli-units per point, x1000 for precision: the best fixed-amount reward sets a point's worth.
-  const perPointE3 = rewards.reduce((best, r) => {
-    const value = (r.amountMilli! * 1000n) / BigInt(Math.max(r.pointsCost, 1));
-    return value > best ? value : best;
-  }, 0n);
-  const issued = Number(flows?.issued ?? 0n);
-  const redeemed = Number(flows?.redeemed ?? 0n);
-  const { unspent, byTier } = members;
-  const program = await ensureProgram(db, shop);
-  return {
-    members: members.members,
-    pointsIssued: issued,
-    pointsRedeemed: redeemed,
-    pointsExpired: Number(flows?.expired ?? 0n),
-    redemptionRate: ratio(redeemed, issued),
-    liability: formatMilli((unspent * perPointE3) / 1000n),
-    codeOrders: Number(codes?.orders ?? 0),
-    codeRevenue: formatMilli(BigInt(codes?.revenue ?? 0n)),
-    // A member not yet placed counts in the first tier, as the storefront shows them.
-    tiers: program.tiers.map((tier, i) => ({
-      name: tier.name,
-      members: (byTier[tier.key] ?? 0) + (i === 0 ? (byTier[""] ?? 0) : 0),
-    })),
-  };
+  return { orders: Number(codes?.orders ?? 0), revenue: BigInt(codes?.revenue ?? 0n) };
 }
 
 /** Members per tier and their unspent points, from the members themselves. */

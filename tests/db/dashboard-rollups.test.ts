@@ -18,7 +18,8 @@ import { prisma } from "~/db.server";
 import { deleteShopData } from "~/db/shops.server";
 import { builtRollups } from "~/db/rollup-state.server";
 import { redactCustomer } from "~/services/customer-identity.server";
-import { catchUpRollups, foldForView } from "~/services/dashboard-rollups.server";
+import { catchUpRollups, foldPending } from "~/services/dashboard-rollups.server";
+import { dashboardFigures } from "~/services/dashboard.server";
 import { pointsOverTime, programMeasures, retentionMeasures, type Period } from "~/services/retention.server";
 
 // Sunday 8 March 2026, 07:10 UTC: New York has just moved to EDT (07:00 UTC).
@@ -162,7 +163,20 @@ function history(shop: string, r: Random) {
     }
   }
 
+  /** Orders a code may be used on: recorded ones, and some recorded only later (a late webhook). */
+  const lateOrders: string[] = [];
+  async function codeOrder(): Promise<string> {
+    if (r.int(0, 3) === 0) {
+      const gid = `gid://shopify/Order/late-${unique()}`;
+      lateOrders.push(gid);
+      return gid;
+    }
+    const orders = await prisma.orderRecord.findMany({ where: { shop }, select: { orderGid: true } });
+    return r.pick(orders).orderGid;
+  }
+
   async function redemption(customerGid: string) {
+    const status = r.pick(["USED", "USED", "ISSUED", "EXPIRED"] as const);
     await prisma.redemption.create({
       data: {
         shop,
@@ -172,14 +186,30 @@ function history(shop: string, r: Random) {
         idempotencyKey: unique(),
         code: `ROLL-${unique()}`,
         pointsCost: 500,
+        status,
         startsAt: NOW,
         endsAt: new Date(NOW.getTime() + 30 * DAY),
         reward: {},
+        ...(status === "USED" ? { usedOrderGid: await codeOrder(), usedAt: instant(r) } : {}),
       },
     });
   }
 
-  return { customers, member, entries, orders, redemption };
+  async function recordLateOrders() {
+    for (const orderGid of lateOrders.splice(0)) {
+      await prisma.orderRecord.create({
+        data: {
+          shop,
+          orderGid,
+          customerGid: r.pick(customers),
+          paidAt: instant(r),
+          merchandiseMilli: 12_345n,
+        },
+      });
+    }
+  }
+
+  return { customers, member, entries, orders, redemption, codeOrder, recordLateOrders };
 }
 
 /** Every figure from the rollups against the same figure from the sources. */
@@ -194,9 +224,22 @@ async function expectSameFigures(shop: string, r: Random, label: string) {
           `${label}: chart ${period} ${timeZone} ${now.toISOString()}`,
         ).toEqual(sources);
         const range = { from: sources.from, to: now };
+        const program = await programMeasures(prisma, shop, { ...range, sources: true });
         expect(await programMeasures(prisma, shop, range), `${label}: totals ${period} ${timeZone}`).toEqual(
-          await programMeasures(prisma, shop, { ...range, sources: true }),
+          program,
         );
+        // The view as the loader reads it (totals from the chart, everything at once).
+        if (period !== "30" || timeZone !== "UTC") continue;
+        const windows = { churnDays: 90, atRiskDays: 180 };
+        const view = await dashboardFigures(prisma, shop, { ...input, ...windows });
+        expect(
+          { chart: view.chart, program: view.program, retention: view.retention },
+          `${label}: view`,
+        ).toEqual({
+          chart: sources,
+          program,
+          retention: await retentionMeasures(prisma, shop, { now, ...windows, sources: true }),
+        });
       }
     }
     for (let i = 0; i < 4; i++) {
@@ -248,14 +291,26 @@ describe.each(SEEDS)("rollups against their sources, seed %i", (seed) => {
     await shopHistory.entries(160);
     await shopHistory.orders(70);
     await shopHistory.redemption(shopHistory.customers[20]!); // a customer without an account: a member
+    // Codes used on orders (two on one order, some on orders not recorded yet).
+    for (let i = 0; i < 14; i++) await shopHistory.redemption(r.pick(shopHistory.customers));
   });
 
   it("a shop with no rollup yet reads its sources; the first catch-up builds every rollup", async () => {
-    expect(await builtRollups(prisma, shop)).toEqual({ ledger: false, members: false, customers: false });
+    expect(await builtRollups(prisma, shop)).toEqual({
+      ledger: false,
+      members: false,
+      customers: false,
+      codes: false,
+    });
     const before = await retentionMeasures(prisma, shop, { now: NOW, churnDays: 90, atRiskDays: 180 });
     const { built } = await catchUpRollups(prisma, shop, NOW);
-    expect(built).toEqual(["ledger", "members", "customers"]);
-    expect(await builtRollups(prisma, shop)).toEqual({ ledger: true, members: true, customers: true });
+    expect(built).toEqual(["ledger", "members", "customers", "codes"]);
+    expect(await builtRollups(prisma, shop)).toEqual({
+      ledger: true,
+      members: true,
+      customers: true,
+      codes: true,
+    });
     expect(await retentionMeasures(prisma, shop, { now: NOW, churnDays: 90, atRiskDays: 180 })).toEqual(
       before,
     );
@@ -266,7 +321,38 @@ describe.each(SEEDS)("rollups against their sources, seed %i", (seed) => {
     // Past-dated entries (a backfill, late webhooks), orders paid long ago and after now, refunds.
     await shopHistory.entries(80);
     await shopHistory.orders(30);
+    await shopHistory.recordLateOrders();
     await shopHistory.redemption(shopHistory.customers[22]!);
+    for (let i = 0; i < 6; i++) await shopHistory.redemption(r.pick(shopHistory.customers));
+    await shopHistory.recordLateOrders();
+    // Codes revoked, used again elsewhere, used at another time; a refund on an order bought with one.
+    const redemptions = await prisma.redemption.findMany({ where: { shop }, orderBy: { id: "asc" } });
+    for (const [i, redemption] of redemptions.entries()) {
+      if (i % 4 === 0)
+        await prisma.redemption.update({ where: { id: redemption.id }, data: { status: "REVOKED" } });
+      if (i % 4 === 1) {
+        await prisma.redemption.update({
+          where: { id: redemption.id },
+          data: { status: "USED", usedOrderGid: await shopHistory.codeOrder(), usedAt: instant(r) },
+        });
+      }
+      if (i % 4 === 2 && redemption.usedOrderGid) {
+        const order = await prisma.orderRecord.findFirst({
+          where: { shop, orderGid: redemption.usedOrderGid },
+        });
+        if (order) {
+          await prisma.orderRefund.create({
+            data: {
+              shop,
+              refundGid: `gid://shopify/Refund/${unique()}`,
+              orderId: order.id,
+              merchandiseMilli: 999n,
+              refundedAt: NOW,
+            },
+          });
+        }
+      }
+    }
     const orders = await prisma.orderRecord.findMany({ where: { shop }, orderBy: { id: "asc" }, take: 12 });
     for (const [i, order] of orders.entries()) {
       // An order cancelled, un-cancelled, re-priced, moved to another customer, marked test.
@@ -294,7 +380,7 @@ describe.each(SEEDS)("rollups against their sources, seed %i", (seed) => {
     await prisma.member.delete({ where: { id: members[members.length - 1]!.id } });
     await expectSameFigures(shop, r, `seed ${seed} unfolded`);
 
-    await foldForView(prisma, shop, 3);
+    await foldPending(prisma, shop, 3);
     await expectSameFigures(shop, r, `seed ${seed} partly folded`);
 
     await catchUpRollups(prisma, shop, NOW);
@@ -302,8 +388,9 @@ describe.each(SEEDS)("rollups against their sources, seed %i", (seed) => {
       prisma.ledgerFlowChange.count({ where: { shop } }),
       prisma.memberTotalsChange.count({ where: { shop } }),
       prisma.customerChange.count({ where: { shop } }),
+      prisma.codeOrderChange.count({ where: { shop } }),
     ]);
-    expect(pending).toEqual([0, 0, 0]);
+    expect(pending).toEqual([0, 0, 0, 0]);
     await expectSameFigures(shop, r, `seed ${seed} folded`);
   });
 
@@ -331,9 +418,11 @@ describe("shop/redact and other shops", () => {
         prisma.retentionRollup,
         prisma.customerChange,
         prisma.dashboardRollupState,
+        prisma.codeUse,
+        prisma.codeOrderChange,
       ].map((table) => (table as typeof prisma.customerChange).count({ where: { shop: gone! } })),
     );
-    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(left).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     await expectSameFigures(kept!, generator(5), "the other shop");
     expect(
       (await programMeasures(prisma, kept!, { from: new Date(0), to: NOW })).pointsIssued,
