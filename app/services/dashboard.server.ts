@@ -25,13 +25,13 @@ export async function dashboardFigures(
   const [built, buckets] = await Promise.all([builtRollups(db, shop), periodBuckets(db, input)]);
   // The period is whole local days, weeks or months; the totals cover the chart's buckets.
   const from = buckets[0]!.first_utc;
-  const chart = pointsOverTime(db, shop, { period: input.period, now, timeZone: input.timeZone });
+  const chart = pointsOverTime(db, shop, { period: input.period, now, timeZone: input.timeZone, built });
   const flows = chart.then((result) => flowTotals(result.buckets));
   flows.catch(() => undefined); // a failed chart fails the view through `chart` itself
   const [chartResult, program, retention] = await Promise.all([
     chart,
-    programMeasures(db, shop, { from, to: now, flows }),
-    retentionMeasures(db, shop, { now, churnDays: input.churnDays, atRiskDays: input.atRiskDays }),
+    programMeasures(db, shop, { from, to: now, flows, built }),
+    retentionMeasures(db, shop, { now, churnDays: input.churnDays, atRiskDays: input.atRiskDays, built }),
   ]);
   return {
     chart: chartResult,

@@ -29,7 +29,7 @@ import { orderRevenue, orderRevenueJoined, refundsByOrder } from "../db/orders.s
 import { ensureProgram } from "../db/program.server";
 import { retentionCounts, type RetentionCounts } from "../db/retention-rollup.server";
 import { ensureRewards } from "../db/rewards.server";
-import { builtRollups } from "../db/rollup-state.server";
+import { builtRollups, type Rollup } from "../db/rollup-state.server";
 import { formatMilli } from "../loyalty/money";
 
 export interface GroupMeasures {
@@ -43,11 +43,14 @@ export interface GroupMeasures {
 
 const DAY = 86_400_000;
 
-/** `sources: true` reads the ledger, orders and members even where rollups are built (tests compare). */
-type FromSources = { sources?: boolean };
+/**
+ * `sources: true` reads the ledger, orders and members even where rollups are built (tests
+ * compare); `built` is which rollups the shop has, when the caller has read it already.
+ */
+type FromSources = { sources?: boolean; built?: Record<Rollup, boolean> };
 const NO_ROLLUPS = { ledger: false, members: false, customers: false, codes: false };
 const rollupsFor = async (db: PrismaClient, shop: string, input: FromSources) =>
-  input.sources ? NO_ROLLUPS : builtRollups(db, shop);
+  input.sources ? NO_ROLLUPS : (input.built ?? builtRollups(db, shop));
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 
 /** The ledger's flows by their definitions; one place for the dashboard's figures and its chart. */
@@ -316,14 +319,14 @@ export async function programMeasures(
   input: { from: Date; to: Date; flows?: Promise<FlowTotals> } & FromSources,
 ) {
   const built = await rollupsFor(db, shop, input);
-  const [totals, codes] = await Promise.all([
+  const [totals, codes, catalog, program] = await Promise.all([
     built.members ? memberTotals(db, shop) : liveMemberTotals(db, shop),
     built.codes ? codeRevenue(db, shop, input) : liveCodeRevenue(db, shop, input),
+    ensureRewards(db, shop),
+    ensureProgram(db, shop),
   ]);
   const flows = input.flows ? await input.flows : await ledgerFlowTotals(db, shop, input, built.ledger);
-  const rewards = (await ensureRewards(db, shop)).filter(
-    (r) => r.enabled && r.type === "FIXED_AMOUNT" && r.amountMilli,
-  );
+  const rewards = catalog.filter((r) => r.enabled && r.type === "FIXED_AMOUNT" && r.amountMilli);
   // Milli-units per point, x1000 for precision: the best fixed-amount reward sets a point's worth.
   const perPointE3 = rewards.reduce((best, r) => {
     const value = (r.amountMilli! * 1000n) / BigInt(Math.max(r.pointsCost, 1));
@@ -331,7 +334,6 @@ export async function programMeasures(
   }, 0n);
   const { issued, redeemed } = flows;
   const { unspent, byTier } = totals;
-  const program = await ensureProgram(db, shop);
   return {
     members: totals.members,
     pointsIssued: issued,

@@ -404,7 +404,8 @@ describe.each(SEEDS)("rollups against their sources, seed %i", (seed) => {
   });
 });
 
-describe("shop/redact and other shops", () => {
+// Needs two of the seeds' shops (ROLLUP_SEEDS=a,b,...).
+describe.runIf(SEEDS.length >= 2)("shop/redact and other shops", () => {
   it("drops the shop's rollups and leaves another shop's intact", async () => {
     const [gone, kept] = SEEDS.map((seed) => `rollups-${seed}.myshopify.com`);
     await deleteShopData(prisma, gone!);
