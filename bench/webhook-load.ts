@@ -32,7 +32,7 @@
  * dropped afterwards. BENCH_BUILD points at a copy of build/ (default
  * ./build) so a rebuild by someone else cannot change the server mid-run.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -134,6 +134,16 @@ const appEnv = (port: number, jobWorker: "on" | "off"): Record<string, string> =
   JOB_WORKER: jobWorker,
 });
 
+/** SIGTERM, then SIGKILL if the process is still there 10 s later. */
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+  });
+}
+
 async function startServer(port: number) {
   const env = appEnv(port, "off");
   const child = spawn(process.execPath, [path.resolve("node_modules/@remix-run/serve/dist/cli.js"), BUILD], {
@@ -160,13 +170,7 @@ async function startServer(port: number) {
   return {
     origin,
     output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-      }),
+    stop: () => stopChild(child),
   };
 }
 
@@ -179,13 +183,7 @@ function startWorker(port: number) {
   );
   process.once("exit", () => child.kill("SIGKILL"));
   return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-      }),
+    stop: () => stopChild(child),
   };
 }
 

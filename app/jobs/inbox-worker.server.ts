@@ -8,6 +8,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { applyInboxBatch, type DrainReport } from "../services/webhook-inbox.server";
 import type { FollowUp } from "./follow-ups.server";
+import { Nap } from "./nap";
 
 const wakers = new Set<() => void>();
 
@@ -26,8 +27,7 @@ export interface InboxWorkerOptions {
 export class InboxWorker {
   private running = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private pending = false;
+  private readonly nap = new Nap();
   readonly totals: DrainReport = { applied: 0, retried: 0, failed: 0 };
 
   constructor(
@@ -36,10 +36,7 @@ export class InboxWorker {
     private readonly options: InboxWorkerOptions = {},
   ) {}
 
-  private readonly onNudge = () => {
-    this.pending = true;
-    this.wake?.();
-  };
+  private readonly onNudge = () => this.nap.wake();
 
   start(): void {
     if (this.running) return;
@@ -47,7 +44,6 @@ export class InboxWorker {
     wakers.add(this.onNudge);
     this.loop = (async () => {
       while (this.running) {
-        this.pending = false;
         let report: DrainReport = { applied: 0, retried: 0, failed: 0 };
         try {
           report = await applyInboxBatch(this.db, {
@@ -67,16 +63,8 @@ export class InboxWorker {
         this.totals.retried += report.retried;
         this.totals.failed += report.failed;
         if (!this.running) break;
-        if (report.applied + report.retried + report.failed === 0 && !this.pending) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, this.options.pollMs ?? 250);
-            this.wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          this.wake = null;
-        }
+        if (report.applied + report.retried + report.failed === 0)
+          await this.nap.take(this.options.pollMs ?? 250);
       }
     })();
   }
@@ -84,7 +72,7 @@ export class InboxWorker {
   async stop(): Promise<void> {
     this.running = false;
     wakers.delete(this.onNudge);
-    this.wake?.();
+    this.nap.wake();
     await this.loop;
   }
 }

@@ -9,6 +9,7 @@
 import type PgBoss from "pg-boss";
 import { AdminTransientError } from "../shopify/admin-client.server";
 import { withFollowUps } from "./follow-ups.server";
+import { Nap } from "./nap";
 import type { JobQueue } from "./job-queue.server";
 import { QUEUE_NAMES, QUEUES, type JobData, type QueueName } from "./queues";
 
@@ -43,7 +44,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export class JobWorker {
   private running = false;
   private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private readonly nap = new Nap();
   private unsubscribe: (() => void) | null = null;
   private readonly options: Required<WorkerOptions>;
   readonly totals: RunReport = { completed: 0, failed: 0, throttleWaits: 0 };
@@ -68,7 +69,7 @@ export class JobWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.queue.onSend(() => this.wake?.());
+    this.unsubscribe = this.queue.onSend(() => this.nap.wake());
     this.loop = (async () => {
       while (this.running) {
         let report: RunReport;
@@ -79,16 +80,7 @@ export class JobWorker {
           report = { completed: 0, failed: 0, throttleWaits: 0 };
         }
         if (!this.running) break;
-        if (report.completed + report.failed === 0) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, this.options.pollMs);
-            this.wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          this.wake = null;
-        }
+        if (report.completed + report.failed === 0) await this.nap.take(this.options.pollMs);
       }
     })();
   }
@@ -96,7 +88,7 @@ export class JobWorker {
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe?.();
-    this.wake?.();
+    this.nap.wake();
     await this.loop;
   }
 

@@ -99,6 +99,22 @@ export default function ActivityPage() {
   );
 }
 
+type RetryFetcher = ReturnType<typeof useFetcher<{ ok: boolean; error?: string; message?: string }>>;
+
+/** A Retry button posting `fields` to this page's action. */
+function RetryButton({ fetcher, fields }: { fetcher: RetryFetcher; fields: Record<string, string> }) {
+  return (
+    <fetcher.Form method="post">
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <Button submit size="slim" loading={fetcher.state !== "idle"}>
+        {t.retry}
+      </Button>
+    </fetcher.Form>
+  );
+}
+
 function ActivityTables({
   failed,
   deliveries,
@@ -108,7 +124,7 @@ function ActivityTables({
   failed: ReturnType<typeof useLoaderData<typeof loader>>["failed"];
   deliveries: ReturnType<typeof useLoaderData<typeof loader>>["deliveries"];
   waiting: number;
-  fetcher: ReturnType<typeof useFetcher<{ ok: boolean; error?: string; message?: string }>>;
+  fetcher: RetryFetcher;
 }) {
   return (
     <>
@@ -132,13 +148,7 @@ function ActivityTables({
             </Text>,
             job.attempts,
             job.failedAt ? new Date(job.failedAt).toLocaleString() : "",
-            <fetcher.Form key="retry" method="post">
-              <input type="hidden" name="intent" value="retry" />
-              <input type="hidden" name="jobId" value={job.id} />
-              <Button submit size="slim" loading={fetcher.state !== "idle"}>
-                {t.retry}
-              </Button>
-            </fetcher.Form>,
+            <RetryButton key="retry" fetcher={fetcher} fields={{ intent: "retry", jobId: job.id }} />,
           ]}
         />
       </Layout.Section>
@@ -166,13 +176,11 @@ function ActivityTables({
             delivery.attempts,
             new Date(delivery.receivedAt).toLocaleString(),
             delivery.outcome === "failed" ? (
-              <fetcher.Form key="retry" method="post">
-                <input type="hidden" name="intent" value="retry-delivery" />
-                <input type="hidden" name="deliveryId" value={delivery.id} />
-                <Button submit size="slim" loading={fetcher.state !== "idle"}>
-                  {t.retry}
-                </Button>
-              </fetcher.Form>
+              <RetryButton
+                key="retry"
+                fetcher={fetcher}
+                fields={{ intent: "retry-delivery", deliveryId: delivery.id }}
+              />
             ) : (
               ""
             ),
