@@ -39,8 +39,8 @@ export async function receiveDelivery(
   shop: string,
   delivery: DeliveryHeaders,
   payload: string,
-): Promise<{ id: string; stored: boolean; previousOutcome: DeliveryOutcome | null }> {
-  const rows = await db.$queryRaw<{ id: string; previous: DeliveryOutcome | null; inserted: boolean }[]>`
+): Promise<{ stored: boolean }> {
+  const rows = await db.$queryRaw<{ previous: DeliveryOutcome | null; inserted: boolean }[]>`
     WITH earlier AS (
       SELECT outcome FROM "WebhookDelivery" WHERE shop = ${shop} AND "webhookId" = ${delivery.webhookId}
     )
@@ -59,12 +59,10 @@ export async function receiveDelivery(
                              ELSE "WebhookDelivery"."applyAttempts" END,
       "applyAfter" = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN CURRENT_TIMESTAMP
                           ELSE "WebhookDelivery"."applyAfter" END
-    RETURNING id, (SELECT outcome FROM earlier) AS previous, (xmax = 0) AS inserted`;
+    RETURNING (SELECT outcome FROM earlier) AS previous, (xmax = 0) AS inserted`;
   const row = rows[0]!;
-  if (row.inserted) return { id: row.id, stored: true, previousOutcome: null };
-  // A copy racing the first insert sees no earlier row: the first one holds the work.
-  const previous = row.previous ?? "received";
-  return { id: row.id, stored: previous === "failed", previousOutcome: previous };
+  // A copy racing the first insert sees no earlier row (previous is null): the first one holds the work.
+  return { stored: row.inserted || row.previous === "failed" };
 }
 
 /**

@@ -130,6 +130,30 @@ export interface RetentionCounts {
   atRisk: number;
 }
 
+/** A row of a query counting RetentionCounts per member flag (counts as int or bigint). */
+export interface RetentionCountsRow {
+  member: boolean;
+  customers: number | bigint;
+  repeaters: number | bigint;
+  orders: number | bigint;
+  revenue: bigint | null;
+  last_year_buyers: number | bigint;
+  churned: number | bigint;
+  at_risk: number | bigint;
+}
+
+/** The rollup's query and the live one (retention.server.ts) read their rows the same way. */
+export const retentionCountsOf = (row: RetentionCountsRow): RetentionCounts => ({
+  member: row.member,
+  customers: Number(row.customers),
+  repeaters: Number(row.repeaters),
+  orders: Number(row.orders),
+  revenue: BigInt(row.revenue ?? 0n),
+  lastYearBuyers: Number(row.last_year_buyers),
+  churned: Number(row.churned),
+  atRisk: Number(row.at_risk),
+});
+
 /**
  * The retention counts per member flag, as of `now`, from the sums. The sums
  * are classified by the hour of the last order, which is exact except in an
@@ -147,18 +171,7 @@ export async function retentionCounts(
   const inHour = (at: Date) =>
     Prisma.sql`("lastOrderAt" >= ${utc(hourOf(at))} AND "lastOrderAt" < ${utc(new Date(hourOf(at).getTime() + HOUR_MS))})`;
   const now = utc(cut.now);
-  const rows = await db.$queryRaw<
-    {
-      member: boolean;
-      customers: bigint;
-      repeaters: bigint;
-      orders: bigint;
-      revenue: bigint | null;
-      last_year_buyers: bigint;
-      churned: bigint;
-      at_risk: bigint;
-    }[]
-  >`
+  const rows = await db.$queryRaw<RetentionCountsRow[]>`
     WITH pending AS (
       SELECT DISTINCT "customerGid" AS customer FROM "CustomerChange" WHERE shop = ${shop}
     ), edge AS (
@@ -200,14 +213,5 @@ export async function retentionCounts(
                                          AND last_order < ${utc(cut.churnCutoff)}), 0)::bigint AS churned,
            COALESCE(sum(customers) FILTER (WHERE last_order < ${utc(cut.atRiskCutoff)}), 0)::bigint AS at_risk
       FROM parts GROUP BY member`;
-  return rows.map((row) => ({
-    member: row.member,
-    customers: Number(row.customers),
-    repeaters: Number(row.repeaters),
-    orders: Number(row.orders),
-    revenue: BigInt(row.revenue ?? 0n),
-    lastYearBuyers: Number(row.last_year_buyers),
-    churned: Number(row.churned),
-    atRisk: Number(row.at_risk),
-  }));
+  return rows.map(retentionCountsOf);
 }

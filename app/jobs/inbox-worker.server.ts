@@ -28,7 +28,6 @@ export class InboxWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly nap = new Nap();
-  readonly totals: DrainReport = { applied: 0, retried: 0, failed: 0 };
 
   constructor(
     private readonly db: PrismaClient,
@@ -59,9 +58,6 @@ export class InboxWorker {
         } catch (error) {
           console.warn(`[inbox] claiming deliveries failed: ${(error as Error).message}`);
         }
-        this.totals.applied += report.applied;
-        this.totals.retried += report.retried;
-        this.totals.failed += report.failed;
         if (!this.running) break;
         if (report.applied + report.retried + report.failed === 0)
           await this.nap.take(this.options.pollMs ?? 250);

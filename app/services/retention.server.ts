@@ -27,7 +27,12 @@ import { tierMemberCounts } from "../db/members.server";
 import { memberTotals } from "../db/member-totals-rollup.server";
 import { orderRevenue, orderRevenueJoined, refundsByOrder } from "../db/orders.server";
 import { ensureProgram } from "../db/program.server";
-import { retentionCounts, type RetentionCounts } from "../db/retention-rollup.server";
+import {
+  retentionCounts,
+  retentionCountsOf,
+  type RetentionCounts,
+  type RetentionCountsRow,
+} from "../db/retention-rollup.server";
 import { ensureRewards } from "../db/rewards.server";
 import { builtRollups, type Rollup } from "../db/rollup-state.server";
 import { formatMilli } from "../loyalty/money";
@@ -246,18 +251,7 @@ async function liveRetentionCounts(
   input: { now: Date; yearAgo: Date; churnCutoff: Date; atRiskCutoff: Date },
 ): Promise<RetentionCounts[]> {
   const { yearAgo, churnCutoff, atRiskCutoff } = input;
-  const rows = await db.$queryRaw<
-    {
-      member: boolean;
-      customers: number;
-      repeaters: number;
-      orders: number;
-      revenue: bigint | null;
-      last_year_buyers: number;
-      churned: number;
-      at_risk: number;
-    }[]
-  >`
+  const rows = await db.$queryRaw<RetentionCountsRow[]>`
     WITH customers AS (
       SELECT o."customerGid" AS customer, count(*)::int AS orders, sum(${orderRevenueJoined}) AS revenue,
              max(o."paidAt") AS last_order
@@ -283,16 +277,7 @@ async function liveRetentionCounts(
            (count(*) FILTER (WHERE bought_last_year AND last_order < ${churnCutoff}))::int AS churned,
            (count(*) FILTER (WHERE last_order < ${atRiskCutoff}))::int AS at_risk
       FROM labelled GROUP BY member`;
-  return rows.map((row) => ({
-    member: row.member,
-    customers: Number(row.customers),
-    repeaters: Number(row.repeaters),
-    orders: Number(row.orders),
-    revenue: BigInt(row.revenue ?? 0n),
-    lastYearBuyers: Number(row.last_year_buyers),
-    churned: Number(row.churned),
-    atRisk: Number(row.at_risk),
-  }));
+  return rows.map(retentionCountsOf);
 }
 
 export type FlowTotals = { issued: number; redeemed: number; expired: number };
