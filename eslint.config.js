@@ -18,7 +18,22 @@ export default tseslint.config(
   },
   {
     files: ["**/*.{js,mjs}"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    // Node's globals, the web ones (fetch API) included.
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          "process",
+          "console",
+          "URL",
+          "Buffer",
+          "Headers",
+          "Request",
+          "Response",
+          "AbortController",
+          "performance",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
   },
   {
     // The storefront script runs in shoppers' browsers: browser globals, no Node.

@@ -56,6 +56,8 @@ export const envSchema = z.object({
     (value) => value ?? "production",
   ),
   PORT: optional(z.coerce.number().int().min(1).max(65535)).transform((value) => value ?? 3000),
+  /** The address `npm start` listens on; all interfaces when unset. */
+  HOST: optional(z.string().regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address")),
   LOG_LEVEL: optional(z.enum(["error", "warn", "info", "debug"])).transform((value) => value ?? "info"),
   /** Where every call to a shop (Admin API, token exchange) goes instead of https://{shop}: a local Shopify. */
   SHOPIFY_ADMIN_API_ORIGIN: optional(httpUrl.transform((value) => value.replace(/\/+$/, ""))),
@@ -65,6 +67,10 @@ export const envSchema = z.object({
   APP_BRIDGE_URL: optional(httpUrl),
   JOB_WORKER: optional(z.enum(["on", "off"], { error: 'must be "on" or "off"' })).transform(
     (value) => value ?? "on",
+  ),
+  /** `npm start` (scripts/serve.mjs) logs one line per request when on. */
+  ACCESS_LOG: optional(z.enum(["on", "off"], { error: 'must be "on" or "off"' })).transform(
+    (value) => value ?? "off",
   ),
 });
 

@@ -1,11 +1,11 @@
 /** The one shopifyApp({...}) call. Routes import authenticate & co from here. */
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { recordInstall } from "./services/shop-lifecycle.server";
 import { routeShopRequestsTo } from "./shopify/local-shopify.server";
+import { SessionStorage } from "./shopify/session-storage.server";
 
 /** The Admin API version every call and webhook uses (also in shopify.app.toml). */
 export const API_VERSION = ApiVersion.October26;
@@ -26,7 +26,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES,
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  sessionStorage: new SessionStorage(prisma),
   distribution: AppDistribution.AppStore,
   logger: { level: logLevels[env.LOG_LEVEL] },
   future: {

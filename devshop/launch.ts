@@ -1,7 +1,7 @@
 /**
  * Running the app's production build against devshop: the environment that
  * points it at the simulator (origins only: its code paths stay Shopify's),
- * starting `remix-serve` as a child process, and installing it on a shop the
+ * starting the production server (scripts/serve.mjs) as a child process, and installing it on a shop the
  * way Shopify does (the admin loads the app with a session token; the app
  * exchanges it for an offline token).
  */
@@ -67,7 +67,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts build/server with remix-serve and waits for /healthz. */
+/** Starts build/server with `npm start`'s server (scripts/serve.mjs) and waits for /healthz. */
 export async function startApp(input: {
   port: number;
   env: Record<string, string>;
@@ -78,7 +78,7 @@ export async function startApp(input: {
   const server = path.resolve(input.buildDir ?? "build", "server/index.js");
   if (!existsSync(server)) throw new Error("No production build: run `npm run build` first");
   await ensurePortFree(input.port);
-  const serve = path.resolve("node_modules/@remix-run/serve/dist/cli.js");
+  const serve = path.resolve("scripts/serve.mjs");
   const child = spawn(process.execPath, [serve, server], {
     env: { ...process.env, ...input.env },
     stdio: ["ignore", "pipe", "pipe"],

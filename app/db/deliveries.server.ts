@@ -7,6 +7,7 @@
  * never a process's, so workers on several machines agree.
  */
 import type { PrismaClient } from "@prisma/client";
+import { sqlOf } from "./connect.server";
 import type { Tx } from "./tx.server";
 
 export type DeliveryOutcome = "received" | "processed" | "ignored" | "failed";
@@ -40,27 +41,37 @@ export async function receiveDelivery(
   delivery: DeliveryHeaders,
   payload: string,
 ): Promise<{ stored: boolean }> {
-  const rows = await db.$queryRaw<{ previous: DeliveryOutcome | null; inserted: boolean }[]>`
-    WITH earlier AS (
-      SELECT outcome FROM "WebhookDelivery" WHERE shop = ${shop} AND "webhookId" = ${delivery.webhookId}
-    )
-    INSERT INTO "WebhookDelivery"
-      (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload)
-    VALUES (${`dlv_${crypto.randomUUID()}`}, ${shop}, ${delivery.webhookId}, ${delivery.topic},
-            ${delivery.eventId ?? null}, ${delivery.apiVersion ?? null}, ${delivery.triggeredAt ?? null},
-            ${payload})
-    ON CONFLICT (shop, "webhookId") DO UPDATE SET
-      attempts = "WebhookDelivery".attempts + 1,
-      payload = CASE WHEN "WebhookDelivery".outcome IN ('received', 'failed')
-                     THEN COALESCE("WebhookDelivery".payload, EXCLUDED.payload) END,
-      outcome = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN 'received'
-                     ELSE "WebhookDelivery".outcome END,
-      "applyAttempts" = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN 0
-                             ELSE "WebhookDelivery"."applyAttempts" END,
-      "applyAfter" = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN CURRENT_TIMESTAMP
-                          ELSE "WebhookDelivery"."applyAfter" END
-    RETURNING (SELECT outcome FROM earlier) AS previous, (xmax = 0) AS inserted`;
-  const row = rows[0]!;
+  const { rows } = await sqlOf(db).executeSql(
+    `WITH earlier AS (
+       SELECT outcome FROM "WebhookDelivery" WHERE shop = $2 AND "webhookId" = $3
+     )
+     INSERT INTO "WebhookDelivery"
+       (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz AT TIME ZONE 'UTC', $8)
+     ON CONFLICT (shop, "webhookId") DO UPDATE SET
+       attempts = "WebhookDelivery".attempts + 1,
+       payload = CASE WHEN "WebhookDelivery".outcome IN ('received', 'failed')
+                      THEN COALESCE("WebhookDelivery".payload, EXCLUDED.payload) END,
+       outcome = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN 'received'
+                      ELSE "WebhookDelivery".outcome END,
+       "applyAttempts" = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN 0
+                              ELSE "WebhookDelivery"."applyAttempts" END,
+       "applyAfter" = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN CURRENT_TIMESTAMP
+                           ELSE "WebhookDelivery"."applyAfter" END
+     RETURNING (SELECT outcome FROM earlier) AS previous, (xmax = 0) AS inserted`,
+    [
+      `dlv_${crypto.randomUUID()}`,
+      shop,
+      delivery.webhookId,
+      delivery.topic,
+      delivery.eventId ?? null,
+      delivery.apiVersion ?? null,
+      // UTC wall time, as Prisma stores DateTime (node-postgres would send local time).
+      delivery.triggeredAt?.toISOString() ?? null,
+      payload,
+    ],
+  );
+  const row = rows[0] as { previous: DeliveryOutcome | null; inserted: boolean };
   // A copy racing the first insert sees no earlier row (previous is null): the first one holds the work.
   return { stored: row.inserted || row.previous === "failed" };
 }

@@ -4,7 +4,7 @@
  * codes; for a guest, how the program works and nothing personal.
  */
 import type { PrismaClient } from "@prisma/client";
-import { memberActivity } from "../db/orders.server";
+import { memberStanding } from "../db/member-standing.server";
 import { ensureProgram, settingsOf, tierRulesOf } from "../db/program.server";
 import { ensureRewards, rewardRuleOf } from "../db/rewards.server";
 import { formatMilli } from "../loyalty/money";
@@ -51,12 +51,10 @@ export async function storefrontStatus(
   now: Date,
   explain: typeof programExplainer = programExplainer,
 ) {
-  const [{ explainer, settings, tiers, rewards, threshold }, member] = await Promise.all([
-    explain(db, shop),
-    customerGid ? db.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } }) : null,
-  ]);
-  const money = settings.tierBasis === "SPEND";
+  const { explainer, settings, tiers, rewards, threshold } = await explain(db, shop);
   if (!customerGid) return { loggedIn: false as const, program: explainer };
+  const money = settings.tierBasis === "SPEND";
+  const member = await memberStanding(db, shop, customerGid, windowStart(settings.tierWindow, now), now);
   if (!member) {
     return {
       loggedIn: true as const,
@@ -69,13 +67,7 @@ export async function storefrontStatus(
       codes: [],
     };
   }
-  const [activity, codes] = await Promise.all([
-    memberActivity(db, shop, customerGid, windowStart(settings.tierWindow, now)),
-    db.redemption.findMany({
-      where: { shop, memberId: member.id, status: "ISSUED", endsAt: { gt: now } },
-      orderBy: { createdAt: "desc" },
-    }),
-  ]);
+  const { activity } = member;
   const value = money ? activity.spend : settings.tierBasis === "POINTS" ? activity.points : activity.orders;
   const current = tiers.find((tier) => tier.key === member.tierKey) ?? qualifyingTier(tiers, value);
   const next = tiers[tierRank(tiers, current?.key ?? null) + 1] ?? null;
@@ -100,10 +92,10 @@ export async function storefrontStatus(
         pointsCost: reward.pointsCost,
         affordable: member.balance >= reward.pointsCost,
       })),
-    codes: codes.map((code) => ({
+    codes: member.codes.map((code) => ({
       code: code.code,
-      title: (code.reward as { title?: string }).title ?? code.rewardKey,
-      endsAt: code.endsAt.toISOString(),
+      title: code.title ?? code.rewardKey,
+      endsAt: code.endsAt,
     })),
   };
 }

@@ -7,9 +7,17 @@
 export type AdminGraphql = {
   graphql: (
     query: string,
-    options?: { variables?: Record<string, unknown> },
+    options?: { variables?: Record<string, unknown>; signal?: AbortSignal },
   ) => Promise<Response>;
 };
+
+/**
+ * How long runQuery waits for Shopify's answer, body included, before giving
+ * the call up as transient (it may still have taken effect). Shopify answers
+ * in well under a second; a request that waits longer holds a shopper or a
+ * worker for nothing.
+ */
+export const ADMIN_API_TIMEOUT_MS = 30_000;
 
 export class AdminApiError extends Error {
   constructor(
@@ -51,12 +59,18 @@ export async function runQuery<Data>(
   admin: AdminGraphql,
   query: string,
   variables?: Record<string, unknown>,
+  options: { timeoutMs?: number } = {},
 ): Promise<Data> {
+  const timeoutMs = options.timeoutMs ?? ADMIN_API_TIMEOUT_MS;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const timedOut = (error: unknown) =>
+    new AdminTransientError(`Admin API did not answer within ${timeoutMs} ms`, error);
   let response: Response;
   try {
-    response = await admin.graphql(query, variables ? { variables } : undefined);
+    response = await admin.graphql(query, variables ? { variables, signal } : { signal });
   } catch (error) {
     if (error instanceof AdminApiError) throw error; // already classified by the client
+    if (signal.aborted) throw timedOut(error);
     // The Shopify library throws on HTTP errors; treat what is not a client error as transient.
     const status = (error as { response?: { status?: number } }).response?.status;
     if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
@@ -67,7 +81,9 @@ export async function runQuery<Data>(
   if (response.status >= 500 || response.status === 429) {
     throw new AdminTransientError(`Admin API HTTP ${response.status}`, await response.text().catch(() => null));
   }
-  const body = (await response.json()) as {
+  const body = (await response.json().catch((error: unknown) => {
+    throw signal.aborted ? timedOut(error) : error;
+  })) as {
     data?: Data;
     errors?: ErrorBody | string;
     extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable: number; restoreRate: number } } };

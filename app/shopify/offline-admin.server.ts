@@ -7,7 +7,7 @@
  * adapters in app/shopify/ work with either.
  */
 import { ClientError, GraphQLClient } from "graphql-request";
-import { AdminApiError, AdminTransientError, type AdminGraphql } from "./admin-client.server";
+import { ADMIN_API_TIMEOUT_MS, AdminApiError, AdminTransientError, type AdminGraphql } from "./admin-client.server";
 
 export const ADMIN_API_VERSION = "2026-10";
 
@@ -17,7 +17,6 @@ export const ADMIN_API_VERSION = "2026-10";
  * pg-boss expires it minutes later; with it the attempt fails as transient and
  * is retried with backoff.
  */
-export const ADMIN_API_TIMEOUT_MS = 30_000;
 
 export interface OfflineSession {
   accessToken: string;
@@ -68,7 +67,9 @@ export function offlineAdmin(input: {
   return {
     graphql: async (query, options) => {
       const token = await offlineAccessToken(input.tokens, input.shop, (input.now ?? (() => new Date()))());
-      const signal = AbortSignal.timeout(timeoutMs);
+      const deadline = AbortSignal.timeout(timeoutMs);
+      // runQuery's own deadline too, whichever comes first.
+      const signal = options?.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
       const client = new GraphQLClient(endpoint, {
         headers: { "X-Shopify-Access-Token": token },
         errorPolicy: "all",
@@ -88,7 +89,7 @@ export function offlineAdmin(input: {
           return Response.json({ data, errors: errors ?? `HTTP ${status}` }, { status });
         }
         // It may have taken effect: transient, and the caller finds out before doing it again.
-        if (signal.aborted) throw new AdminTransientError(`Admin API did not answer within ${timeoutMs} ms`, error);
+        if (deadline.aborted) throw new AdminTransientError(`Admin API did not answer within ${timeoutMs} ms`, error);
         throw error; // network failure: transient for runQuery
       }
     },

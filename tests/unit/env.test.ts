@@ -32,11 +32,13 @@ describe("environment", () => {
       DATA_DIR: "data",
       NODE_ENV: "production",
       PORT: 3000,
+      HOST: undefined,
       LOG_LEVEL: "info",
       SHOPIFY_ADMIN_API_ORIGIN: undefined,
       SHOPIFY_ADMIN_ORIGIN: undefined,
       APP_BRIDGE_URL: undefined,
       JOB_WORKER: "on",
+      ACCESS_LOG: "off",
     });
   });
 
@@ -59,8 +61,12 @@ describe("environment", () => {
       LOG_LEVEL: "loud",
       JOB_WORKER: "maybe",
       SHOPIFY_ADMIN_API_ORIGIN: "localhost:9000",
+      ACCESS_LOG: "yes",
+      HOST: "0.0.0.0 ; rm",
     });
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(9);
+    expect(problems.join("\n")).toMatch(/ACCESS_LOG must be "on" or "off"/);
+    expect(problems.join("\n")).toMatch(/HOST must be a host name or an IP address/);
     expect(problems.join("\n")).toMatch(/JOB_WORKER must be "on" or "off"/);
     expect(problems.join("\n")).toMatch(/SHOPIFY_ADMIN_API_ORIGIN must be an absolute http\(s\) URL/);
     expect(problems.join("\n")).toMatch(/SHOPIFY_APP_URL must be an absolute http\(s\) URL/);

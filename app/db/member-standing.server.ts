@@ -1,0 +1,73 @@
+/**
+ * A member's standing as the storefront shows it, in one statement on the
+ * driver: balance, pending points and tier, their order figures since the
+ * tier window's start (as memberActivity counts them) and their live codes.
+ * The app proxy answers this on every page a logged-in shopper opens; one
+ * round trip and no Prisma query compilation keep it cheap.
+ */
+import type { PrismaClient } from "@prisma/client";
+import { sqlOf } from "./connect.server";
+
+export interface MemberStanding {
+  balance: number;
+  pending: number;
+  tierKey: string | null;
+  activity: { spend: bigint; points: bigint; orders: bigint };
+  /** Issued codes not yet ended, newest first. */
+  codes: { code: string; rewardKey: string; title: string | null; endsAt: string }[];
+}
+
+/** null when the customer is not a member (yet). */
+export async function memberStanding(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string,
+  since: Date | null,
+  now: Date,
+): Promise<MemberStanding | null> {
+  // Timestamps are UTC wall time (Prisma's DateTime): instants go in as ISO text.
+  const { rows } = await sqlOf(db).executeSql(
+    `WITH m AS (
+       SELECT id, balance, pending, "tierKey" FROM "Member" WHERE shop = $1 AND "customerGid" = $2
+     )
+     SELECT m.balance, m.pending, m."tierKey",
+            a.spend::text AS spend, a.points::text AS points, a.orders::text AS orders,
+            COALESCE((
+              SELECT json_agg(json_build_object(
+                       'code', r.code, 'rewardKey', r."rewardKey", 'title', r.reward->>'title',
+                       'endsAt', to_char(r."endsAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                     ORDER BY r."createdAt" DESC)
+                FROM "Redemption" r
+               WHERE r.shop = $1 AND r."memberId" = m.id AND r.status = 'ISSUED'
+                 AND r."endsAt" > ($4::timestamptz AT TIME ZONE 'UTC')
+            ), '[]'::json) AS codes
+       FROM m
+       CROSS JOIN LATERAL (
+         SELECT COALESCE(sum("netEligibleMilli"), 0) AS spend, COALESCE(sum(points), 0) AS points,
+                count(*) FILTER (WHERE "netEligibleMilli" > 0) AS orders
+           FROM "OrderRecord"
+          WHERE shop = $1 AND "customerGid" = $2 AND "awardedAt" IS NOT NULL
+            AND "cancelledAt" IS NULL AND "paidAt" >= ($3::timestamptz AT TIME ZONE 'UTC')
+       ) a`,
+    [shop, customerGid, (since ?? new Date(0)).toISOString(), now.toISOString()],
+  );
+  const row = rows[0] as
+    | {
+        balance: number;
+        pending: number;
+        tierKey: string | null;
+        spend: string;
+        points: string;
+        orders: string;
+        codes: MemberStanding["codes"] | string;
+      }
+    | undefined;
+  if (!row) return null;
+  return {
+    balance: row.balance,
+    pending: row.pending,
+    tierKey: row.tierKey,
+    activity: { spend: BigInt(row.spend), points: BigInt(row.points), orders: BigInt(row.orders) },
+    codes: typeof row.codes === "string" ? JSON.parse(row.codes) : row.codes,
+  };
+}
