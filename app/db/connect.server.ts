@@ -28,6 +28,13 @@ export interface SqlExecutor {
     text: string,
     values?: unknown[],
   ): Promise<{ rows: Record<string, unknown>[]; rowCount: number }>;
+  /**
+   * Runs `work` while this process holds the database-wide lock `name`
+   * (a PostgreSQL advisory lock on a connection of its own): one process at
+   * a time, for set-up that processes starting together would race on.
+   * PGlite has one process: `work` just runs.
+   */
+  underLock<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
 export interface Database {
@@ -127,6 +134,19 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
         const last = Array.isArray(result) ? (result[result.length - 1] as pg.QueryResult) : result;
         return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
       },
+      async underLock(name, work) {
+        const client = await pool.connect();
+        try {
+          await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [name]);
+          try {
+            return await work();
+          } finally {
+            await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [name]);
+          }
+        } finally {
+          client.release();
+        }
+      },
     },
     onClose: hooks.add,
     close: once(async () => {
@@ -183,6 +203,7 @@ async function openPGlite(dataDir: string, options: OpenDatabaseOptions): Promis
           rowCount: last?.affectedRows ?? last?.rows.length ?? 0,
         };
       },
+      underLock: (_name, work) => work(),
     },
     onClose: hooks.add,
     close: once(async () => {

@@ -66,14 +66,18 @@ export class JobQueue {
       maintenanceIntervalSeconds: 30,
     });
     boss.on("error", (error) => console.warn(`[jobs] ${error.message}`));
-    await boss.start();
-    const existing = new Set((await boss.getQueues()).map((queue) => queue.name));
-    for (const name of QUEUE_NAMES) {
-      if (!existing.has(name)) await boss.createQueue(name, { name, ...QUEUES[name].options });
-    }
-    if (options.schedule ?? true) {
-      for (const { queue, cron } of SCHEDULES) await boss.schedule(queue, cron, {}, { tz: "UTC" });
-    }
+    // Processes starting together (several instances, WEB_CONCURRENCY) would install the same
+    // schema, queues and schedules at once, and pg-boss's DDL for that deadlocks: one at a time.
+    await database.sql.underLock(`regulars.jobs.${schema}`, async () => {
+      await boss.start();
+      const existing = new Set((await boss.getQueues()).map((queue) => queue.name));
+      for (const name of QUEUE_NAMES) {
+        if (!existing.has(name)) await boss.createQueue(name, { name, ...QUEUES[name].options });
+      }
+      if (options.schedule ?? true) {
+        for (const { queue, cron } of SCHEDULES) await boss.schedule(queue, cron, {}, { tz: "UTC" });
+      }
+    });
     return new JobQueue(boss, schema, database.sql);
   }
 

@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+/**
+ * One process of `npm start` (scripts/serve.mjs starts one, or
+ * WEB_CONCURRENCY of them): the production HTTP server for the Remix build,
+ * on node:http.
+ *
+ * It does what remix-serve did, minus the costs a webhook burst paid for on
+ * every request (express's middleware chain, a file-system stat per request
+ * for static files, a log line per request to stdout, compression of empty
+ * answers):
+ *   - the build's client files (build/client) are listed once at start and
+ *     served from memory: /assets/* (hashed names) for a year, immutable,
+ *     anything else there for an hour; gzipped once when asked for;
+ *   - every other request goes to Remix (createRequestHandler), with the
+ *     URL remix-serve gave it (http://<Host header><path>);
+ *   - text answers of 1 KB or more (pages, single-fetch data, JSON) are
+ *     gzipped when the client accepts it, streamed pages flushed as they
+ *     come;
+ *   - ACCESS_LOG=on writes one line per request (method, path, status,
+ *     milliseconds), off by default;
+ *   - SIGTERM or Ctrl-C stops accepting connections; the database closes
+ *     (app/db.server.ts).
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import { createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
+
+process.env.NODE_ENV ??= "production";
+process.setSourceMapsEnabled(true);
+
+const buildPath = path.resolve(process.env.REGULARS_BUILD ?? "build/server/index.js");
+const build = await import(pathToFileURL(buildPath).href);
+const handle = createRequestHandler(build, process.env.NODE_ENV);
+const port = Number(process.env.PORT ?? 3000);
+const accessLog = process.env.ACCESS_LOG === "on";
+
+// ---------------------------------------------------------------------------
+// Static files: the build's client folder, read once.
+// ---------------------------------------------------------------------------
+const TYPES = {
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".html": "text/html; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+};
+const gzip = promisify(zlib.gzip);
+
+/** @type {Map<string, { body: Buffer; type: string; cache: string; gzipped?: Promise<Buffer> }>} */
+const files = new Map();
+function listFiles(dir, urlPath) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const file = path.join(dir, entry.name);
+    const url = `${urlPath}${encodeURIComponent(entry.name)}`;
+    if (entry.isDirectory()) listFiles(file, `${url}/`);
+    else if (entry.isFile() && statSync(file).size <= 10_000_000) {
+      files.set(url, {
+        body: readFileSync(file),
+        type: TYPES[path.extname(entry.name).toLowerCase()] ?? "application/octet-stream",
+        cache: url.startsWith(`${build.publicPath}assets/`)
+          ? "public, max-age=31536000, immutable"
+          : "public, max-age=3600",
+      });
+    }
+  }
+}
+listFiles(path.resolve(path.dirname(buildPath), "..", "client"), build.publicPath ?? "/");
+
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml|x-ndjson)|image\/svg)/;
+const acceptsGzip = (req) => /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
+
+async function serveFile(req, res, file) {
+  const headers = { "content-type": file.type, "cache-control": file.cache, vary: "Accept-Encoding" };
+  let body = file.body;
+  if (COMPRESSIBLE.test(file.type) && body.length >= 1024 && acceptsGzip(req)) {
+    body = await (file.gzipped ??= gzip(file.body));
+    headers["content-encoding"] = "gzip";
+  }
+  headers["content-length"] = body.length;
+  res.writeHead(200, headers);
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
+// ---------------------------------------------------------------------------
+// Remix: node's request in, the web Response out.
+// ---------------------------------------------------------------------------
+/** Bodies up to this size are read whole before Remix sees them (webhooks); larger ones stream (imports). */
+const BUFFERED_BODY = 1_000_000;
+
+async function toRequest(req, res) {
+  const url = `http://${req.headers.host ?? `localhost:${port}`}${req.url}`;
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const init = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const length = Number(req.headers["content-length"]);
+    if (Number.isFinite(length) && length <= BUFFERED_BODY) {
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      init.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    } else {
+      init.body = createReadableStreamFromReadable(req);
+      init.duplex = "half";
+    }
+  }
+  return new Request(url, init);
+}
+
+/** Writes chunks of a web stream to a node writable, waiting when it is full. */
+async function pump(reader, first, out) {
+  for (let chunk = first; !chunk.done; chunk = await reader.read()) {
+    if (!out.write(chunk.value)) {
+      await new Promise((resolve) => {
+        out.once("drain", resolve);
+        out.once("close", resolve);
+      });
+    }
+    if (out.destroyed) return reader.cancel();
+    out.flush?.(zlib.constants.Z_SYNC_FLUSH);
+  }
+  out.end();
+}
+
+async function sendResponse(req, res, response) {
+  const headers = [];
+  for (const [name, value] of response.headers) if (name !== "set-cookie") headers.push(name, value);
+  for (const cookie of response.headers.getSetCookie()) headers.push("set-cookie", cookie);
+  if (!response.body || req.method === "HEAD") {
+    res.writeHead(response.status, response.statusText || undefined, headers);
+    res.end();
+    if (response.body) await response.body.cancel();
+    return;
+  }
+  const reader = response.body.getReader();
+  let first = await reader.read();
+  const type = response.headers.get("content-type") ?? "";
+  let compress = COMPRESSIBLE.test(type) && !response.headers.has("content-encoding") && acceptsGzip(req);
+  if (compress && !first.done && first.value.byteLength < 1024) {
+    // A short answer is sent as it is; a longer one (or a stream) is gzipped.
+    const second = await reader.read();
+    if (second.done) compress = false;
+    else {
+      const joined = Buffer.concat([first.value, second.value]);
+      first = { done: false, value: joined };
+    }
+  }
+  if (!compress) {
+    res.writeHead(response.status, response.statusText || undefined, headers);
+    return pump(reader, first, res);
+  }
+  const zipped = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i] !== "content-length") zipped.push(headers[i], headers[i + 1]);
+  }
+  zipped.push("content-encoding", "gzip", "vary", "Accept-Encoding");
+  res.writeHead(response.status, response.statusText || undefined, zipped);
+  const gzipStream = zlib.createGzip();
+  gzipStream.pipe(res);
+  return pump(reader, first, gzipStream);
+}
+
+const server = createServer(async (req, res) => {
+  const started = accessLog ? performance.now() : 0;
+  try {
+    const file = (req.method === "GET" || req.method === "HEAD") && files.get(req.url.split("?")[0]);
+    if (file) await serveFile(req, res, file);
+    else await sendResponse(req, res, await handle(await toRequest(req, res)));
+  } catch (error) {
+    console.error(error);
+    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+    res.end(res.headersSent ? undefined : "Unexpected Server Error");
+  } finally {
+    if (accessLog) {
+      const ms = (performance.now() - started).toFixed(1);
+      console.log(`${req.method} ${req.url} ${res.statusCode} ${ms} ms`);
+    }
+  }
+});
+// Longer than a load balancer's idle timeout (60 s on most), so it closes idle connections first.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
+const onListen = () => console.log(`[regulars] http://localhost:${port} (process ${process.pid})`);
+if (process.env.HOST) server.listen(port, process.env.HOST, onListen);
+else server.listen(port, onListen);
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => {
+    server.close();
+    server.closeIdleConnections();
+  });
+}
