@@ -1,0 +1,121 @@
+/**
+ * `npm start`'s server (scripts/serve.mjs) on the production build:
+ *   - static files: hashed assets cached for a year, gzipped when asked;
+ *   - Remix answers: a short one sent as it is, a long text one gzipped;
+ *   - WEB_CONCURRENCY=2 on PostgreSQL: two processes on one port, a killed
+ *     one replaced, SIGTERM stops them all.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../devshop/launch";
+import { dropIsolatedSchema, isolatedSchemaUrl } from "../support/isolated-database";
+
+const running: ChildProcess[] = [];
+afterAll(() => running.forEach((child) => child.exitCode === null && child.kill("SIGKILL")));
+
+async function serve(env: Record<string, string>) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["scripts/serve.mjs", "build/server/index.js"], {
+    env: {
+      ...process.env,
+      SHOPIFY_API_KEY: "e2e-key",
+      SHOPIFY_API_SECRET: "e2e-secret",
+      SHOPIFY_APP_URL: `http://localhost:${port}`,
+      SCOPES: "read_orders",
+      PORT: String(port),
+      JOB_WORKER: "off",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  running.push(child);
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const origin = `http://127.0.0.1:${port}`;
+  const listening = () => (output.match(/\[regulars\] http/g) ?? []).length;
+  const want = Number(env.WEB_CONCURRENCY ?? 1);
+  await expect.poll(listening, { timeout: 60_000, interval: 200 }).toBe(want);
+  return { origin, child, output: () => output, listening };
+}
+
+describe("npm start's server", () => {
+  it("serves the build's assets from memory and gzips long text answers only", async () => {
+    const app = await serve({ DATA_DIR: "memory://" });
+    const asset = readdirSync("build/client/assets").find((name) => name.endsWith(".js"))!;
+    const plain = await fetch(`${app.origin}/assets/${asset}`, {
+      headers: { "accept-encoding": "identity" },
+    });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(plain.headers.get("content-type")).toMatch(/^text\/javascript/);
+    const source = Buffer.from(await plain.arrayBuffer());
+    const zipped = await fetch(`${app.origin}/assets/${asset}`, { headers: { "accept-encoding": "gzip" } });
+    if (source.length >= 1024) {
+      expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    }
+    // fetch decodes gzip itself: the bytes are the file's either way.
+    expect(Buffer.from(await zipped.arrayBuffer()).equals(source)).toBe(true);
+
+    // A short JSON answer goes out as it is; a 404 page for a missing asset is Remix's.
+    const health = await fetch(`${app.origin}/healthz`, { headers: { "accept-encoding": "gzip" } });
+    expect(health.headers.get("content-encoding")).toBeNull();
+    expect(await health.json()).toEqual({ ok: true, database: "pglite" });
+    const missing = await fetch(`${app.origin}/assets/nothing-here.js`);
+    expect(missing.status).toBe(404);
+
+    // A long text answer (the login page) is gzipped for a client that asks, and reads back whole.
+    const raw = await new Promise<{ encoding?: string; body: Buffer }>((resolve, reject) => {
+      import("node:http").then(({ get }) =>
+        get(`${app.origin}/auth/login`, { headers: { "accept-encoding": "gzip" } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () =>
+            resolve({ encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }),
+          );
+        }).on("error", reject),
+      );
+    });
+    expect(raw.encoding).toBe("gzip");
+    expect(gunzipSync(raw.body).toString()).toMatch(/<html/i);
+    app.child.kill("SIGTERM");
+  });
+
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    "runs WEB_CONCURRENCY processes, replaces one that dies, and stops them all on SIGTERM",
+    async () => {
+      const databaseUrl = isolatedSchemaUrl(process.env.TEST_DATABASE_URL!);
+      try {
+        const app = await serve({ WEB_CONCURRENCY: "2", DATABASE_URL: databaseUrl });
+        const pids = [...app.output().matchAll(/\(process (\d+)\)/g)].map((m) => Number(m[1]));
+        expect(new Set(pids).size).toBe(2);
+        process.kill(pids[0]!, "SIGKILL");
+        await expect.poll(app.listening, { timeout: 60_000, interval: 200 }).toBe(3);
+        for (let i = 0; i < 20; i++) {
+          const res = await fetch(`${app.origin}/healthz`, { signal: AbortSignal.timeout(5_000) });
+          expect(res.status).toBe(200);
+        }
+        expect(app.output()).toMatch(/exited \(SIGKILL\): starting another/);
+        const exited = new Promise<number | null>((resolve) => app.child.once("exit", resolve));
+        app.child.kill("SIGTERM");
+        expect(await exited).toBe(0);
+        const alive = [...app.output().matchAll(/\(process (\d+)\)/g)]
+          .map((m) => Number(m[1]))
+          .filter((pid) => {
+            try {
+              process.kill(pid, 0);
+              return true;
+            } catch {
+              return false;
+            }
+          });
+        expect(alive).toEqual([]);
+      } finally {
+        await dropIsolatedSchema(databaseUrl);
+      }
+    },
+  );
+});
