@@ -175,6 +175,28 @@ export async function applyDelivery(
   return { outcome, detail };
 }
 
+/**
+ * An error no retry can cure: an amount beyond what its column holds (an
+ * order so large its points overflow a balance), PostgreSQL's 22003, which
+ * Prisma reports as P2020 or passes on from the driver. The transaction
+ * rolled back, so nothing was written; the delivery fails at once (kept, with
+ * Retry, in the admin's activity) instead of being tried for hours.
+ */
+export function isOutOfRange(error: unknown): boolean {
+  const e = error as {
+    code?: unknown;
+    cause?: { code?: unknown; originalCode?: unknown };
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+  };
+  return (
+    e?.code === "P2020" ||
+    e?.code === "22003" ||
+    e?.cause?.code === "22003" ||
+    e?.cause?.originalCode === "22003" ||
+    e?.meta?.driverAdapterError?.cause?.originalCode === "22003"
+  );
+}
+
 /** Tries to apply a delivery before it is given up as failed. */
 export const MAX_APPLY_ATTEMPTS = 10;
 
@@ -224,7 +246,11 @@ export async function applyInboxBatch(db: PrismaClient, options: DrainOptions): 
     } catch (error) {
       options.onError?.(delivery, error as Error);
       const message = (error as Error).message ?? String(error);
-      if (delivery.applyAttempts >= MAX_APPLY_ATTEMPTS) {
+      if (isOutOfRange(error)) {
+        const detail = `an amount is out of range (${message.trim().split("\n").at(-1)}): not retried`;
+        await finishDelivery(db, delivery.shop, delivery.id, "failed", detail, now());
+        report.failed++;
+      } else if (delivery.applyAttempts >= MAX_APPLY_ATTEMPTS) {
         await finishDelivery(db, delivery.shop, delivery.id, "failed", message, now());
         report.failed++;
       } else {

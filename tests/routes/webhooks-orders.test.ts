@@ -214,6 +214,29 @@ describe("the inbox", () => {
     await expectLedgerConsistent(prisma, SHOP);
   });
 
+  it("an order whose points overflow a balance fails at once, writes nothing, and is kept for a retry", async () => {
+    // 1,260,000,000.00 EUR eligible: 6.3 billion points, beyond a balance's 2,147,483,647.
+    const huge = fixtureBody("orders-paid").replace(
+      /"(\d+)\.(\d\d)"/g,
+      (_m, units, cents) => `"${units}0000000.${cents}"`,
+    );
+    expect((await post(ordersPaid, "orders/paid", huge, "huge")).status).toBe(200);
+    expect(await applyInbox(SHOP)).toEqual({ applied: 0, retried: 0, failed: 1 });
+    const failed = await prisma.webhookDelivery.findFirstOrThrow({
+      where: { shop: SHOP, webhookId: "huge" },
+    });
+    expect(failed).toMatchObject({ outcome: "failed", applyAttempts: 1 });
+    expect(failed.detail).toMatch(/out of range.*not retried/);
+    expect(failed.payload).not.toBeNull();
+    expect(await balance()).toBe(0);
+    expect(await prisma.orderRecord.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await prisma.ledgerEntry.count({ where: { shop: SHOP } })).toBe(0);
+    // The next order of the same customer is credited as usual.
+    await paid();
+    expect(await balance()).toBe(630);
+    await expectLedgerConsistent(prisma, SHOP);
+  });
+
   it("a worker that dies holding a delivery: it comes due when the lease ends and is applied once", async () => {
     await post(ordersPaid, "orders/paid", fixtureBody("orders-paid"), "leased");
     // A worker claims it and dies before finishing (nothing else happens to the claim).
