@@ -18,14 +18,15 @@
  *     come;
  *   - ACCESS_LOG=on writes one line per request (method, path, status,
  *     milliseconds), off by default;
- *   - SIGTERM or Ctrl-C stops accepting connections; the database closes
- *     (app/db.server.ts).
+ *   - SIGTERM or Ctrl-C stops accepting connections, lets the requests in
+ *     flight finish (up to 10 s), then the database closes (app/db.server.ts).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { setTimeout } from "node:timers";
 import zlib from "node:zlib";
 import { createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
 
@@ -182,8 +183,19 @@ async function sendResponse(req, res, response) {
   return pump(reader, first, gzipStream);
 }
 
+let inFlight = 0;
+let drained = () => {};
 const server = createServer(async (req, res) => {
   const started = accessLog ? performance.now() : 0;
+  inFlight++;
+  let done = false;
+  const settle = () => {
+    if (done) return;
+    done = true;
+    if (--inFlight === 0) drained();
+  };
+  res.once("finish", settle);
+  res.once("close", settle);
   try {
     const file = (req.method === "GET" || req.method === "HEAD") && files.get(req.url.split("?")[0]);
     if (file) await serveFile(req, res, file);
@@ -206,9 +218,24 @@ server.headersTimeout = 66_000;
 const onListen = () => console.log(`[regulars] http://localhost:${port} (process ${process.pid})`);
 if (process.env.HOST) server.listen(port, process.env.HOST, onListen);
 else server.listen(port, onListen);
+
+/** How long a stopping process lets requests in flight finish before its database closes. */
+const DRAIN_MS = 10_000;
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.once(signal, () => {
     server.close();
     server.closeIdleConnections();
   });
 }
+// The database closes on SIGTERM (app/db.server.ts), running its close hooks first, the last
+// added first: this one lets the requests in flight finish, so a rolling deploy drops none.
+const database = await globalThis.__regularsDatabase;
+database?.onClose(async () => {
+  server.close();
+  server.closeIdleConnections();
+  if (inFlight === 0) return;
+  await new Promise((resolve) => {
+    drained = resolve;
+    setTimeout(resolve, DRAIN_MS).unref();
+  });
+});

@@ -2,11 +2,14 @@
  * `npm start`'s server (scripts/serve.mjs) on the production build:
  *   - static files: hashed assets cached for a year, gzipped when asked;
  *   - Remix answers: a short one sent as it is, a long text one gzipped;
+ *   - SIGTERM: a request in flight finishes before the database closes;
  *   - WEB_CONCURRENCY=2 on PostgreSQL: two processes on one port, a killed
  *     one replaced, SIGTERM stops them all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { createHmac } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { request } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../devshop/launch";
@@ -82,6 +85,42 @@ describe("npm start's server", () => {
     expect(raw.encoding).toBe("gzip");
     expect(gunzipSync(raw.body).toString()).toMatch(/<html/i);
     app.child.kill("SIGTERM");
+  });
+
+  it("on SIGTERM, finishes a request in flight before its database closes", async () => {
+    const app = await serve({ DATA_DIR: "memory://" });
+    const body = readFileSync("tests/fixtures/shopify/orders-paid.json");
+    const answer = new Promise<number>((resolve, reject) => {
+      const req = request(`${app.origin}/webhooks/orders/paid`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-length": String(body.length),
+          "x-shopify-topic": "orders/paid",
+          "x-shopify-hmac-sha256": createHmac("sha256", "e2e-secret").update(body).digest("base64"),
+          "x-shopify-shop-domain": "drain.myshopify.com",
+          "x-shopify-api-version": "2026-10",
+          "x-shopify-webhook-id": "drain-1",
+          "x-shopify-event-id": "drain-event-1",
+          "x-shopify-triggered-at": new Date().toISOString(),
+        },
+      });
+      req.on("response", (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on("error", reject);
+      // Half the body, the stop signal, then the rest: the request is in flight when it stops.
+      req.write(body.subarray(0, body.length >> 1));
+      setTimeout(() => app.child.kill("SIGTERM"), 300);
+      setTimeout(() => req.end(body.subarray(body.length >> 1)), 1_000);
+    });
+    const exited = new Promise<number | null>((resolve) => app.child.once("exit", resolve));
+    expect(await answer).toBe(200);
+    // It exits once that request is answered, not at the 10 s drain limit.
+    const answeredAt = Date.now();
+    await exited;
+    expect(Date.now() - answeredAt).toBeLessThan(5_000);
   });
 
   it.runIf(process.env.TEST_DATABASE_URL)(
