@@ -135,8 +135,13 @@ async function pump(reader, first, out) {
   for (let chunk = first; !chunk.done; chunk = await reader.read()) {
     if (!out.write(chunk.value)) {
       await new Promise((resolve) => {
-        out.once("drain", resolve);
-        out.once("close", resolve);
+        const done = () => {
+          out.off("drain", done);
+          out.off("close", done);
+          resolve();
+        };
+        out.on("drain", done);
+        out.on("close", done);
       });
     }
     if (out.destroyed) return reader.cancel();
