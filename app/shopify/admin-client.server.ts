@@ -13,9 +13,11 @@ export type AdminGraphql = {
 
 /**
  * How long runQuery waits for Shopify's answer, body included, before giving
- * the call up as transient (it may still have taken effect). Shopify answers
- * in well under a second; a request that waits longer holds a shopper or a
- * worker for nothing.
+ * the call up as transient (it may still have taken effect), for every client:
+ * the library's admin.graphql in requests, offlineAdmin in jobs. Without a
+ * limit a connection that never answers holds a shopper's request, or a job
+ * and its worker's batch until pg-boss expires it minutes later; with it the
+ * attempt fails and a job is retried with backoff.
  */
 export const ADMIN_API_TIMEOUT_MS = 30_000;
 

@@ -7,16 +7,9 @@
  * adapters in app/shopify/ work with either.
  */
 import { ClientError, GraphQLClient } from "graphql-request";
-import { ADMIN_API_TIMEOUT_MS, AdminApiError, AdminTransientError, type AdminGraphql } from "./admin-client.server";
+import { AdminApiError, AdminTransientError, type AdminGraphql } from "./admin-client.server";
 
 export const ADMIN_API_VERSION = "2026-10";
-
-/**
- * How long one Admin API call may take, answer included. Without a limit a
- * connection that never answers holds the job (and its worker's batch) until
- * pg-boss expires it minutes later; with it the attempt fails as transient and
- * is retried with backoff.
- */
 
 export interface OfflineSession {
   accessToken: string;
@@ -59,17 +52,20 @@ export function offlineAdmin(input: {
   origin?: string;
   fetch?: typeof fetch;
   now?: () => Date;
-  /** Default ADMIN_API_TIMEOUT_MS. */
+  /**
+   * A deadline of its own, tighter than runQuery's (ADMIN_API_TIMEOUT_MS, which
+   * every call gets through the signal it passes): tests of hung calls.
+   */
   timeoutMs?: number;
 }): AdminGraphql {
-  const timeoutMs = input.timeoutMs ?? ADMIN_API_TIMEOUT_MS;
+  const { timeoutMs } = input;
   const endpoint = `${input.origin ?? `https://${input.shop}`}/admin/api/${ADMIN_API_VERSION}/graphql.json`;
   return {
     graphql: async (query, options) => {
       const token = await offlineAccessToken(input.tokens, input.shop, (input.now ?? (() => new Date()))());
-      const deadline = AbortSignal.timeout(timeoutMs);
-      // runQuery's own deadline too, whichever comes first.
-      const signal = options?.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+      const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+      const signals = [deadline, options?.signal].filter((s): s is AbortSignal => s !== undefined);
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
       const client = new GraphQLClient(endpoint, {
         headers: { "X-Shopify-Access-Token": token },
         errorPolicy: "all",
@@ -89,7 +85,7 @@ export function offlineAdmin(input: {
           return Response.json({ data, errors: errors ?? `HTTP ${status}` }, { status });
         }
         // It may have taken effect: transient, and the caller finds out before doing it again.
-        if (deadline.aborted) throw new AdminTransientError(`Admin API did not answer within ${timeoutMs} ms`, error);
+        if (deadline?.aborted) throw new AdminTransientError(`Admin API did not answer within ${timeoutMs} ms`, error);
         throw error; // network failure: transient for runQuery
       }
     },
