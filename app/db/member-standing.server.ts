@@ -1,12 +1,14 @@
 /**
  * A member's standing as the storefront shows it, in one statement on the
  * driver: balance, pending points and tier, their order figures since the
- * tier window's start (as memberActivity counts them) and their live codes.
+ * tier window's start (MEMBER_ACTIVITY_SQL, as tiers count them) and their
+ * live codes.
  * The app proxy answers this on every page a logged-in shopper opens; one
  * round trip and no Prisma query compilation keep it cheap.
  */
 import type { PrismaClient } from "@prisma/client";
 import { sqlOf } from "./connect.server";
+import { MEMBER_ACTIVITY_SQL } from "./orders.server";
 
 export interface MemberStanding {
   balance: number;
@@ -42,13 +44,7 @@ export async function memberStanding(
                  AND r."endsAt" > ($4::timestamptz AT TIME ZONE 'UTC')
             ), '[]'::json) AS codes
        FROM m
-       CROSS JOIN LATERAL (
-         SELECT COALESCE(sum("netEligibleMilli"), 0) AS spend, COALESCE(sum(points), 0) AS points,
-                count(*) FILTER (WHERE "netEligibleMilli" > 0) AS orders
-           FROM "OrderRecord"
-          WHERE shop = $1 AND "customerGid" = $2 AND "awardedAt" IS NOT NULL
-            AND "cancelledAt" IS NULL AND "paidAt" >= ($3::timestamptz AT TIME ZONE 'UTC')
-       ) a`,
+       CROSS JOIN LATERAL (${MEMBER_ACTIVITY_SQL}) a`,
     [shop, customerGid, (since ?? new Date(0)).toISOString(), now.toISOString()],
   );
   const row = rows[0] as

@@ -62,6 +62,19 @@ export async function addRefund(
   return count > 0;
 }
 
+/**
+ * What tiers measure over a window, as one SELECT of spend, points and orders
+ * with $1 the shop, $2 the customer and $3 the window's start (an ISO
+ * instant): memberActivity runs it, and the storefront's member standing
+ * (member-standing.server.ts) embeds it, so both count the same orders.
+ */
+export const MEMBER_ACTIVITY_SQL = `
+  SELECT COALESCE(sum("netEligibleMilli"), 0)::bigint AS spend, COALESCE(sum(points), 0)::bigint AS points,
+         count(*) FILTER (WHERE "netEligibleMilli" > 0)::bigint AS orders
+    FROM "OrderRecord"
+   WHERE shop = $1 AND "customerGid" = $2 AND "awardedAt" IS NOT NULL
+     AND "cancelledAt" IS NULL AND "paidAt" >= ($3::timestamptz AT TIME ZONE 'UTC')`;
+
 /** The member's measure for tiers over a window: spend, points or orders. */
 export async function memberActivity(
   tx: Tx,
@@ -69,14 +82,13 @@ export async function memberActivity(
   customerGid: string,
   since: Date | null,
 ): Promise<{ spend: bigint; points: bigint; orders: bigint }> {
-  const rows = await tx.$queryRaw<{ spend: bigint | null; points: bigint | null; orders: bigint }[]>`
-    SELECT sum("netEligibleMilli")::bigint AS spend, sum(points)::bigint AS points,
-           count(*) FILTER (WHERE "netEligibleMilli" > 0)::bigint AS orders
-    FROM "OrderRecord"
-    WHERE shop = ${shop} AND "customerGid" = ${customerGid} AND "awardedAt" IS NOT NULL
-      AND "cancelledAt" IS NULL AND "paidAt" >= ${since ?? new Date(0)}`;
-  const row = rows[0];
-  return { spend: row?.spend ?? 0n, points: row?.points ?? 0n, orders: row?.orders ?? 0n };
+  const rows = await tx.$queryRawUnsafe<{ spend: bigint; points: bigint; orders: bigint }[]>(
+    MEMBER_ACTIVITY_SQL,
+    shop,
+    customerGid,
+    (since ?? new Date(0)).toISOString(),
+  );
+  return rows[0]!;
 }
 
 /**
