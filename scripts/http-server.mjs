@@ -226,18 +226,12 @@ else server.listen(port, onListen);
 
 /** How long a stopping process lets requests in flight finish before its database closes. */
 const DRAIN_MS = 10_000;
-for (const signal of ["SIGTERM", "SIGINT"]) {
-  process.once(signal, () => {
-    server.close();
-    server.closeIdleConnections();
-  });
-}
-// The database closes on SIGTERM (app/db.server.ts), running its close hooks first, the last
-// added first: this one lets the requests in flight finish, so a rolling deploy drops none.
+// The database closes on SIGTERM and SIGINT (app/db.server.ts), running its close hooks first,
+// the last added first: this one stops accepting connections (closing idle ones) and lets the
+// requests in flight finish, so a rolling deploy drops none.
 const database = await globalThis.__regularsDatabase;
-database?.onClose(async () => {
+database.onClose(async () => {
   server.close();
-  server.closeIdleConnections();
   if (inFlight === 0) return;
   await new Promise((resolve) => {
     drained = resolve;
