@@ -8,6 +8,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { sqlOf } from "./connect.server";
+import type { SqlSession } from "./sql-in-transaction.server";
 import type { Tx } from "./tx.server";
 
 export type DeliveryOutcome = "received" | "processed" | "ignored" | "failed";
@@ -135,6 +136,30 @@ export async function finishDelivery(
       ...(outcome === "failed" ? {} : { payload: null }),
     },
   });
+}
+
+/**
+ * finishDelivery for many deliveries of a shop at once, applied (processed or
+ * ignored), in the transaction of `sql` that applied them.
+ */
+export async function finishAppliedDeliveries(
+  sql: SqlSession,
+  shop: string,
+  rows: readonly { id: string; outcome: "processed" | "ignored"; detail: string | null }[],
+  at: Date,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const document = JSON.stringify(rows.map((r) => ({ ...r, detail: r.detail?.slice(0, 2000) ?? null })));
+  const updated = await sql.query<{ id: string }>(
+    `UPDATE "WebhookDelivery" AS d
+        SET outcome = v.outcome, detail = v.detail, payload = NULL,
+            "processedAt" = $3::timestamptz AT TIME ZONE 'UTC'
+       FROM json_to_recordset($2::json) AS v(id text, outcome text, detail text)
+      WHERE d.shop = $1 AND d.id = v.id
+      RETURNING d.id`,
+    [shop, document, at.toISOString()],
+  );
+  return updated.length;
 }
 
 /** A try that failed: the delivery stays in the inbox and comes due again in `delayMs`. */

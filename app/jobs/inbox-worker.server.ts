@@ -46,13 +46,17 @@ export class InboxWorker {
         let report: DrainReport = { applied: 0, retried: 0, failed: 0 };
         try {
           report = await applyInboxBatch(this.db, {
-            batchSize: this.options.batchSize ?? 20,
+            batchSize: this.options.batchSize ?? 100,
             concurrency: this.options.concurrency ?? 4,
             leaseMs: this.options.leaseMs,
             sendFollowUps: this.sendFollowUps,
             onError: (delivery, error) =>
               console.warn(
                 `[inbox] ${delivery.topic} ${delivery.webhookId} for ${delivery.shop} (try ${delivery.applyAttempts}) failed: ${error.message}`,
+              ),
+            onBatchError: (shop, deliveries, error) =>
+              console.warn(
+                `[inbox] ${deliveries} orders/paid deliveries for ${shop} could not be applied together (${error.message}); applying them one by one`,
               ),
           });
         } catch (error) {

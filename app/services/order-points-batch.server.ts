@@ -18,7 +18,9 @@
  *
  * Difference by design: backfilled orders do not record the "points earned"
  * Flow event (a Flow that emails each award would mail every past buyer at
- * once); tier changes they cause record theirs as usual.
+ * once); tier changes they cause record theirs as usual. The inbox's
+ * orders/paid deliveries use this path too (`source: "orders/paid"`), and
+ * theirs do record it.
  */
 import type { ProgramSettings } from "../loyalty/program";
 import { noteFollowUp } from "../jobs/follow-ups.server";
@@ -46,12 +48,14 @@ import { addParts, eligibleAmount, NO_PARTS } from "../loyalty/eligible";
 import { netEligible, orderPoints, splitChange } from "../loyalty/order-points";
 import { evaluateTier, tierRank, windowStart } from "../loyalty/tiers";
 import type { OrderSnapshot } from "../shopify/order-payload";
-import { applyOrderEventIn, awardTerms } from "./order-points.server";
+import { applyOrderEventIn, awardTerms, type OrderOutcome } from "./order-points.server";
 import { applyOrderCodes } from "./reward-lifecycle.server";
 import { FLOW_TRIGGERS, customerIdOf } from "../db/flow-events.server";
 import { reserveTierEntryReward } from "./tier-entry-reward.server";
 
 export interface BatchOutcome {
+  /** What each snapshot did, in the order given (as the engine reports it for one order). */
+  results: OrderOutcome[];
   /** Orders applied. */
   orders: number;
   /** Orders whose points changed. */
@@ -70,6 +74,13 @@ export interface BatchOptions {
    * meets only new orders, for the retry to look up.
    */
   checkKnown?: boolean;
+  /**
+   * Where the snapshots come from. `backfill` (the default): a past order, no
+   * "points earned" Flow event (see above). `orders/paid`: the orders/paid
+   * webhooks of the inbox (app/services/inbox-paid-orders.server.ts), applied
+   * exactly as the engine applies orders/paid one by one, Flow events included.
+   */
+  source?: "backfill" | "orders/paid";
 }
 
 /** Another transaction took an order or a member of the batch first: retry the batch. */
@@ -125,8 +136,9 @@ export async function applyPaidOrders(
   now: Date,
   options: BatchOptions = {},
 ): Promise<BatchOutcome> {
-  const outcome: BatchOutcome = { orders: 0, credited: 0, points: 0, known: 0 };
+  const outcome: BatchOutcome = { results: [], orders: 0, credited: 0, points: 0, known: 0 };
   if (snapshots.length === 0) return outcome;
+  const type = options.source === "orders/paid" ? "paid" : "backfill";
   const program = await ensureProgram(tx, shop);
   const settings = settingsOf(program);
   const rules: Rules = {
@@ -135,8 +147,10 @@ export async function applyPaidOrders(
     tiers: tierRulesOf(program.tiers),
     since: windowStart(settings.tierWindow, now) ?? new Date(0),
   };
-  const throughEngine = async (snapshot: OrderSnapshot) => {
-    const result = await applyOrderEventIn(tx, shop, { type: "backfill", snapshot }, now, { program });
+  const results: (OrderOutcome | undefined)[] = new Array(snapshots.length);
+  const throughEngine = async (i: number) => {
+    const result = await applyOrderEventIn(tx, shop, { type, snapshot: snapshots[i]! }, now, { program });
+    results[i] = result;
     outcome.orders++;
     outcome.known++;
     if (result.change !== 0) outcome.credited++;
@@ -145,24 +159,26 @@ export async function applyPaidOrders(
 
   // 1. Orders already known go through the engine, one at a time, under their lock
   //    (usually no change); a repeat of an order within the batch, after it.
-  const firsts = new Map<string, OrderSnapshot>();
-  const repeats: OrderSnapshot[] = [];
-  for (const s of snapshots) {
-    if (firsts.has(s.orderGid)) repeats.push(s);
-    else firsts.set(s.orderGid, s);
-  }
+  const firsts = new Map<string, number>();
+  const repeats: number[] = [];
+  snapshots.forEach((s, i) => {
+    if (firsts.has(s.orderGid)) repeats.push(i);
+    else firsts.set(s.orderGid, i);
+  });
   const known =
     options.checkKnown === false ? new Set<string>() : await knownOrderGids(sql, shop, [...firsts.keys()]);
-  const fresh: OrderSnapshot[] = [];
-  for (const s of firsts.values()) {
-    if (known.has(s.orderGid)) await throughEngine(s);
-    else fresh.push(s);
+  const freshAt: number[] = [];
+  for (const [orderGid, i] of firsts) {
+    if (known.has(orderGid)) await throughEngine(i);
+    else freshAt.push(i);
   }
 
-  if (fresh.length > 0) {
+  if (freshAt.length > 0) {
+    const fresh = freshAt.map((i) => snapshots[i]!);
     await applyOurCodes(tx, shop, program, fresh, now);
     const members = await lockMembers(sql, shop, fresh, rules.since);
     const writes = applyRules(shop, fresh, members, rules, now, outcome);
+    writes.results.forEach((result, k) => (results[freshAt[k]!] = result));
 
     // Written once each. A member or an order a webhook recorded meanwhile: retry.
     await failFastOnLocks(sql);
@@ -182,11 +198,38 @@ export async function applyPaidOrders(
     for (const m of states) {
       if (m.write.bumps > 0) noteFollowUp({ queue: "member-sync", shop, memberId: m.write.id });
     }
+    if (options.source === "orders/paid") await pointsEarned(sql, shop, states, writes.entries);
     await tierChanges(tx, sql, shop, program, states, now);
   }
 
-  for (const s of repeats) await throughEngine(s);
+  for (const i of repeats) await throughEngine(i);
+  outcome.results = results as OrderOutcome[];
   return outcome;
+}
+
+/** The "points earned" Flow event of each award, as appendEntry records it for an EARN entry. */
+async function pointsEarned(
+  sql: SqlSession,
+  shop: string,
+  members: readonly MemberState[],
+  entries: readonly EarnEntryWrite[],
+): Promise<void> {
+  const customerOf = new Map(members.map((m) => [m.write.id, m.write.customerGid]));
+  const events = entries
+    .filter((e) => e.points + e.pendingPoints > 0)
+    .map((e) => ({
+      dedupeKey: `earned:${e.sourceKey}`,
+      payload: {
+        customer_id: customerIdOf(customerOf.get(e.memberId)!),
+        Points: e.points + e.pendingPoints,
+        Balance: e.balanceAfter,
+        "Pending points": e.pendingAfter,
+        Reason: "EARN",
+      },
+    }));
+  if (events.length === 0) return;
+  await insertFlowEvents(sql, shop, FLOW_TRIGGERS.pointsEarned, events);
+  noteFollowUp({ queue: "flow-send", shop });
 }
 
 /** Our codes used by these orders (rare): as the engine does, before the award. */
@@ -304,7 +347,12 @@ function applyRules(
   rules: Rules,
   now: Date,
   outcome: BatchOutcome,
-): { orders: OrderRecordWrite[]; refunds: RefundWrite[]; entries: EarnEntryWrite[] } {
+): {
+  orders: OrderRecordWrite[];
+  refunds: RefundWrite[];
+  entries: EarnEntryWrite[];
+  results: OrderOutcome[];
+} {
   const { program, settings, tiers, since } = rules;
   // Award terms depend on the tier (and, with a pending period, on the paid date only).
   const termsByTier = new Map<string | null, ReturnType<typeof awardTerms>>();
@@ -318,6 +366,7 @@ function applyRules(
   const records: OrderRecordWrite[] = [];
   const refunds: RefundWrite[] = [];
   const entries: EarnEntryWrite[] = [];
+  const results: OrderOutcome[] = [];
   for (const s of orders) {
     const id = sequentialId("ord");
     const cancelledAt = s.cancelled ? s.updatedAt : null;
@@ -360,7 +409,11 @@ function applyRules(
       if (!member.write.lastOrderAt || s.paidAt > member.write.lastOrderAt)
         member.write.lastOrderAt = s.paidAt;
     }
-    if (s.test || !member || !program.active) continue;
+    if (s.test || !member || !program.active) {
+      const ignored = s.test ? "test order" : !member ? "no customer" : "program paused";
+      results.push({ orderGid: s.orderGid, points: 0, change: 0, ignored });
+      continue;
+    }
 
     const m = member.write;
     const terms = termsOf(s.paidAt, m.tierKey);
@@ -378,6 +431,7 @@ function applyRules(
     const points = orderPoints(facts);
     const move = splitChange(points, 0, terms.releasedAt !== null);
     record.award = { ...terms, netEligibleMilli: net, points, pendingPoints: move.pending };
+    results.push({ orderGid: s.orderGid, points, change: points });
     if (points !== 0) {
       m.balance += move.available;
       m.pending += move.pending;
@@ -426,7 +480,7 @@ function applyRules(
     m.tierKey = decision.tierKey;
     m.tierHeldUntil = decision.heldUntil;
   }
-  return { orders: records, refunds, entries };
+  return { orders: records, refunds, entries, results };
 }
 
 /**

@@ -31,7 +31,13 @@ import {
   PayloadError,
 } from "../shopify/order-payload";
 import { recordCustomer, recordDataRequest, redactCustomer } from "./customer-identity.server";
-import { applyOrderEvent, type OrderEvent, type OrderOutcome } from "./order-points.server";
+import { applyOrderEvent, type OrderEvent } from "./order-points.server";
+import {
+  applyPaidDeliveries,
+  deliveryDetailOf,
+  paidOrderGroups,
+  type PaidDelivery,
+} from "./inbox-paid-orders.server";
 import { forgetShop } from "./shop-lifecycle.server";
 
 export interface WebhookInput extends DeliveryHeaders {
@@ -49,11 +55,6 @@ export interface ReceiveResult {
 /** What applying a delivery did: a note for the log, and whether it was ignored on purpose. */
 type Done = { detail: string | null; ignored?: boolean };
 type Work = () => Promise<Done>;
-
-const fromOrder = (result: OrderOutcome): Done =>
-  result.ignored
-    ? { detail: result.ignored, ignored: true }
-    : { detail: `${result.change >= 0 ? "+" : ""}${result.change} points` };
 
 /**
  * Compliance payloads name their shop (shop_domain); the HMAC covers the body
@@ -78,7 +79,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
   const order = (type: "paid" | "updated" | "cancelled"): Work => {
     const event: OrderEvent = { type, snapshot: parseOrderPayload(payload) };
     return async () => {
-      return fromOrder(await applyOrderEvent(db, shop, event, now));
+      return deliveryDetailOf(await applyOrderEvent(db, shop, event, now));
     };
   };
   switch (input.topic) {
@@ -91,7 +92,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
     case "REFUNDS_CREATE": {
       const event: OrderEvent = { type: "refund", refund: parseRefundPayload(payload) };
       return async () => {
-        return fromOrder(await applyOrderEvent(db, shop, event, now));
+        return deliveryDetailOf(await applyOrderEvent(db, shop, event, now));
       };
     }
     case "CUSTOMERS_CREATE":
@@ -216,6 +217,8 @@ export interface DrainOptions {
   /** Enqueues the follow-ups each delivery's changes noted (member syncs, codes, Flow events). */
   sendFollowUps: (followUps: FollowUp[]) => Promise<void>;
   onError?: (delivery: ClaimedDelivery, error: Error) => void;
+  /** A shop's orders/paid deliveries could not be applied together (they are then applied one by one). */
+  onBatchError?: (shop: string, deliveries: number, error: Error) => void;
 }
 
 export interface DrainReport {
@@ -225,7 +228,11 @@ export interface DrainReport {
   failed: number;
 }
 
-/** Claims one batch of due deliveries and applies it. */
+/**
+ * Claims one batch of due deliveries and applies it: each shop's orders/paid
+ * deliveries together (app/services/inbox-paid-orders.server.ts), the others,
+ * and those if that failed, one by one.
+ */
 export async function applyInboxBatch(db: PrismaClient, options: DrainOptions): Promise<DrainReport> {
   const now = options.now ?? (() => new Date());
   const batch = await claimDeliveries(db, {
@@ -235,6 +242,23 @@ export async function applyInboxBatch(db: PrismaClient, options: DrainOptions): 
   });
   const report: DrainReport = { applied: 0, retried: 0, failed: 0 };
   const concurrency = options.concurrency ?? 4;
+  const { groups, rest } = paidOrderGroups(batch);
+  const singles = rest;
+  const applyGroup = async ([shop, group]: [string, PaidDelivery[]]) => {
+    try {
+      await withFollowUps(() => applyPaidDeliveries(db, shop, group, now()), options.sendFollowUps);
+      report.applied += group.length;
+    } catch (error) {
+      options.onBatchError?.(shop, group.length, error as Error);
+      singles.push(...group.map((g) => g.delivery));
+    }
+  };
+  const shops = [...groups];
+  for (let i = 0; i < shops.length; i += concurrency) {
+    await Promise.all(shops.slice(i, i + concurrency).map(applyGroup));
+  }
+  singles.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+
   const applyOne = async (delivery: ClaimedDelivery) => {
     try {
       const { outcome } = await withFollowUps(
@@ -259,8 +283,8 @@ export async function applyInboxBatch(db: PrismaClient, options: DrainOptions): 
       }
     }
   };
-  for (let i = 0; i < batch.length; i += concurrency) {
-    await Promise.all(batch.slice(i, i + concurrency).map(applyOne));
+  for (let i = 0; i < singles.length; i += concurrency) {
+    await Promise.all(singles.slice(i, i + concurrency).map(applyOne));
   }
   return report;
 }

@@ -9,6 +9,7 @@ import { action as refundsCreate } from "~/routes/webhooks.refunds.create";
 import { callAction, webhookRequest } from "../support/webhooks";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
+import { expectConsoleError } from "../setup/console";
 import { applyInbox } from "../support/inbox";
 import { resetLoyaltyData } from "../support/reset";
 
@@ -176,6 +177,8 @@ describe("the inbox", () => {
   });
 
   it("a delivery that fails to apply is retried with backoff, given up after its tries, and retried by hand", async () => {
+    // Its shop's orders/paid batch fails first; the delivery is then tried alone, with its own retries.
+    expectConsoleError(/orders\/paid deliveries for .* fell back to one by one: .*ledger is refusing writes/);
     // A real database failure while applying: a trigger refuses ledger entries for a while.
     await prisma.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_ledger() RETURNS trigger AS $$
       BEGIN RAISE EXCEPTION 'ledger is refusing writes'; END $$ LANGUAGE plpgsql`);
@@ -215,6 +218,7 @@ describe("the inbox", () => {
   });
 
   it("an order whose points overflow a balance fails at once, writes nothing, and is kept for a retry", async () => {
+    expectConsoleError(/orders\/paid deliveries for .* fell back to one by one/);
     // 1,260,000,000.00 EUR eligible: 6.3 billion points, beyond a balance's 2,147,483,647.
     const huge = fixtureBody("orders-paid").replace(
       /"(\d+)\.(\d\d)"/g,
