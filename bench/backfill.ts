@@ -106,6 +106,7 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 let peak = process.memoryUsage().rss;
 const marks = new Map<number, number>();
 let progress = 0;
+let readSeconds = null as number | null;
 const sampler = setInterval(() => {
   const rss = process.memoryUsage().rss;
   peak = Math.max(peak, rss);
@@ -128,8 +129,10 @@ for (;;) {
       now: () => new Date(),
       batchSize: BATCH,
       sliceMs: 60_000,
-      onBatch: ({ ordersDone }) => {
-        progress = (ordersDone / ORDERS) * 100;
+      // Progress over both passes: reading (staging) the file, then crediting it.
+      onBatch: ({ ordersRead, ordersDone }) => {
+        progress = ((ordersRead + ordersDone) / (2 * ORDERS)) * 100;
+        if (ordersRead === ORDERS && readSeconds === null) readSeconds = (performance.now() - t0) / 1000;
       },
     },
     shop,
@@ -146,7 +149,8 @@ const balance = await prisma.member.aggregate({ where: { shop }, _sum: { balance
 console.log(
   `backfill on ${database.kind}: ${done.ordersDone} orders (${done.ordersCredited} credited, ${done.pointsAwarded} points; ` +
     `balances ${(balance._sum.balance ?? 0) + (balance._sum.pending ?? 0)}) in ${elapsed.toFixed(1)} s, ` +
-    `${(done.ordersDone / elapsed).toFixed(0)} orders/s, batches of ${BATCH}`,
+    `${(done.ordersDone / elapsed).toFixed(0)} orders/s, batches of ${BATCH}; ` +
+    `the file read and staged in ${readSeconds?.toFixed(1) ?? "?"} s, credited in ${(elapsed - (readSeconds ?? 0)).toFixed(1)} s`,
 );
 console.log(
   `RSS: start ${mb(startRss)}, at 10% ${mb(marks.get(10) ?? 0)}, 50% ${mb(marks.get(50) ?? 0)}, ` +

@@ -337,6 +337,11 @@ export const strings = {
     notFound: "This backfill is not one of this shop's backfills.",
     progress: (done: number, total: number | null) =>
       total === null ? `${done} orders processed` : `${done} of ${total} orders processed`,
+    reading: "Reading the orders",
+    read: (read: number, total: number | null) =>
+      total === null
+        ? `${read} orders read; points are awarded once all are read`
+        : `${read} of ${total} orders read; points are awarded once all are read`,
     credited: (orders: number, points: number) =>
       `${orders} order${orders === 1 ? "" : "s"} credited, ${points} points`,
     status: {

@@ -36,6 +36,9 @@ const view = (run: BackfillRun) => ({
   status: run.status,
   active: run.activeSlot !== null,
   ordersTotal: run.ordersTotal,
+  // While Shopify's file is read (its orders staged), before they are credited.
+  reading: run.status === "PROCESSING" && run.fileReadAt === null,
+  ordersRead: run.ordersRead,
   ordersDone: run.ordersDone,
   ordersCredited: run.ordersCredited,
   pointsAwarded: run.pointsAwarded,
@@ -130,8 +133,8 @@ export default function BackfillPage() {
   }, [fetcher.state, fetcher.data, shopify]);
 
   const fields = fetcher.data && !fetcher.data.ok ? (fetcher.data.fields ?? {}) : {};
-  const percent =
-    active && active.ordersTotal ? Math.min(100, (active.ordersDone / active.ordersTotal) * 100) : 0;
+  const activeCount = active ? (active.reading ? active.ordersRead : active.ordersDone) : 0;
+  const percent = active && active.ordersTotal ? Math.min(100, (activeCount / active.ordersTotal) * 100) : 0;
 
   return (
     <Page title={t.title}>
@@ -189,7 +192,7 @@ export default function BackfillPage() {
                     <Text as="h2" variant="headingMd">
                       {active.from} – {active.to}
                     </Text>
-                    <Badge tone="attention">{t.status[active.status]}</Badge>
+                    <Badge tone="attention">{active.reading ? t.reading : t.status[active.status]}</Badge>
                   </InlineStack>
                   <fetcher.Form method="post">
                     <input type="hidden" name="intent" value="cancel" />
@@ -200,7 +203,11 @@ export default function BackfillPage() {
                   </fetcher.Form>
                 </InlineStack>
                 <ProgressBar progress={percent} size="small" />
-                <Text as="p">{t.progress(active.ordersDone, active.ordersTotal)}</Text>
+                <Text as="p">
+                  {active.reading
+                    ? t.read(active.ordersRead, active.ordersTotal)
+                    : t.progress(active.ordersDone, active.ordersTotal)}
+                </Text>
                 <Text as="p" tone="subdued">
                   {t.credited(active.ordersCredited, active.pointsAwarded)}
                 </Text>

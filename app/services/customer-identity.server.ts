@@ -4,6 +4,7 @@
  * enabled. customers/redact and customers/data_request do what Shopify's
  * privacy rules require.
  */
+import { dropStagedOrdersOf } from "../db/backfill-orders.server";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { toJsonValue } from "../db/json.server";
 import {
@@ -68,6 +69,7 @@ export async function redactCustomer(db: PrismaClient, shop: string, customerGid
     await tx.orderRecord.updateMany({ where: { shop, customerGid }, data: { customerGid: null } });
     await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
     await dropUnappliedDeliveriesOf(tx, shop, String(customerIdOf(customerGid)), new Date());
+    await dropStagedOrdersOf(tx, shop, customerGid);
     // Last: the deletions above queued the customer for the dashboard's figures; none may remain.
     await forgetCustomerInRollups(tx, shop, customerGid);
   });

@@ -22,6 +22,11 @@ import { action as customersCreate } from "~/routes/webhooks.customers.create";
 import { action as customersUpdate } from "~/routes/webhooks.customers.update";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as refundsCreate } from "~/routes/webhooks.refunds.create";
+import { stageOrders } from "~/db/backfill-orders.server";
+import { transactionWithSql } from "~/db/sql-in-transaction.server";
+import { startBackfill } from "~/services/backfill.server";
+import type { OrderSnapshot } from "~/shopify/order-payload";
+import { encodeSnapshot } from "~/shopify/order-snapshot-text";
 import { adminStandIn } from "../support/admin-stand-in";
 import { rawFixture } from "../support/fixtures";
 import { storeOfflineSession } from "../support/sessions";
@@ -180,6 +185,38 @@ beforeAll(async () => {
     await prisma.$executeRaw`UPDATE "WebhookDelivery" SET outcome = ${outcome},
       "applyAfter" = CURRENT_TIMESTAMP + interval '1 hour' WHERE shop = ${SHOP} AND "webhookId" = ${webhookId}`;
   }
+  // ... and a backfill in progress that has read one of their past orders, not credited yet;
+  const backfill = await startBackfill(prisma, SHOP, {
+    from: new Date("2024-01-01"),
+    to: new Date("2025-01-01"),
+    now: new Date(),
+  });
+  const pastOrder: OrderSnapshot = {
+    orderGid: "gid://shopify/Order/73",
+    updatedAt: new Date("2024-05-01"),
+    paidAt: new Date("2024-05-01"),
+    test: false,
+    cancelled: false,
+    currency: "EUR",
+    taxesIncluded: false,
+    gross: { merchandise: 20_000n, giftCards: 0n, shipping: 0n, tax: 0n, tips: 0n },
+    refunds: [],
+    customer: {
+      customerGid: CUSTOMER,
+      email: TRACES.email,
+      firstName: TRACES["first name"],
+      lastName: TRACES["last name"],
+      state: "ENABLED",
+      tags: [],
+      tagsPresent: false,
+    },
+    discountCodes: [],
+  };
+  await transactionWithSql(prisma, (_tx, sql) =>
+    stageOrders(sql, SHOP, backfill.id, [
+      { groupKey: CUSTOMER, line: 1, snapshot: encodeSnapshot(pastOrder) },
+    ]),
+  );
   // AND another shop's customer with a history of their own
   await grant(OTHER_SHOP, OTHER_CUSTOMER, "gdpr-other-1", "Goodwill");
 
@@ -190,13 +227,14 @@ beforeAll(async () => {
     flowSent: await prisma.flowEvent.count({ where: { shop: SHOP, sentAt: { not: null } } }),
     flowUnsent: await prisma.flowEvent.count({ where: { shop: SHOP, sentAt: null } }),
     dataRequests: await prisma.dataRequest.count({ where: { shop: SHOP } }),
+    stagedOrders: await prisma.backfillOrder.count({ where: { shop: SHOP } }),
     deliveries: await prisma.webhookDelivery.count({ where: { shop: SHOP } }),
     jobs: await prisma.$queryRawUnsafe<{ state: string }[]>(
       `SELECT DISTINCT state::text AS state FROM ${jobs.schema}.job WHERE data->>'shop' = $1`,
       SHOP,
     ),
   };
-  expect(seeded).toMatchObject({ orders: 1, dataRequests: 1, deliveries: 7 });
+  expect(seeded).toMatchObject({ orders: 1, dataRequests: 1, deliveries: 7, stagedOrders: 1 });
   expect(seeded.ledger).toBeGreaterThanOrEqual(5);
   expect(seeded.redemptions.map((r) => r.status).sort()).toEqual(["FAILED", "ISSUED"]);
   expect(seeded.flowSent).toBeGreaterThan(0);

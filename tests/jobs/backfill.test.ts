@@ -336,27 +336,50 @@ describe("resumable", () => {
   // floor((10 + i + 0.5) * 5) each
   const expected = history.reduce((sum, _, i) => sum + Math.floor((10 + i + 0.5) * 5), 0);
 
-  it("a crash after a batch committed resumes from the next line with a Range request; totals exact", async () => {
+  const dyingAt = (batch: number) => {
+    let batches = 0;
+    return {
+      onBatch: () => {
+        if (++batches === batch) throw new Error("killed");
+      },
+    };
+  };
+  const staged = () => prisma.backfillOrder.count({ where: { shop } });
+
+  it("a crash after a batch committed resumes where it stopped: reading with a Range request, then crediting; totals exact", async () => {
     const file = `crash-${shop}`;
     standIn(file);
     files.put(file, { text: jsonl(history) });
     const run = await startBackfill(prisma, shop, { from: FROM, to: TO, now: NOW });
-    // WHEN the process dies right after its second batch committed
-    let batches = 0;
-    const dying = {
-      onBatch: () => {
-        if (++batches === 2) throw new Error("killed");
-      },
-    };
-    await expect(runToEnd(run.id, dying)).rejects.toThrow("killed");
-    const halfway = (await findBackfill(prisma, shop, run.id))!;
-    expect(halfway).toMatchObject({ status: "PROCESSING", ordersDone: 6, linesDone: 18 });
-    // THEN a restart asks for the rest of the file only, and the totals are exact
+    // WHEN the process dies right after its second batch of the file was staged
+    await expect(runToEnd(run.id, dyingAt(2))).rejects.toThrow("killed");
+    const reading = (await findBackfill(prisma, shop, run.id))!;
+    expect(reading).toMatchObject({ status: "PROCESSING", ordersRead: 6, ordersDone: 0, linesDone: 18 });
+    expect(reading.fileReadAt).toBeNull();
+    expect(await staged()).toBe(6);
+    expect(await totals()).toEqual({ balance: 0, entries: 0 });
+    // AND its restart dies after the rest of the file (5 batches of 3 orders and less) and one
+    // customer's orders (5, more than a batch: that customer alone) were credited
     const before = files.requests.length;
-    const done = await runToEnd(run.id);
+    await expect(runToEnd(run.id, dyingAt(6))).rejects.toThrow("killed");
     expect(files.requests.slice(before)).toEqual([
-      { path: file, range: `bytes=${halfway.bytesDone.toString()}-` },
+      { path: file, range: `bytes=${reading.bytesDone.toString()}-` },
     ]);
+    const crediting = (await findBackfill(prisma, shop, run.id))!;
+    const first = history.filter((_, i) => i % 4 === 0);
+    const firstPoints = first.reduce((sum, o) => sum + Math.floor(Number(o.subtotal) * 5), 0);
+    expect(crediting).toMatchObject({
+      ordersRead: 20,
+      ordersDone: 5,
+      ordersCredited: 5,
+      pointsAwarded: firstPoints,
+      creditedThrough: "gid://shopify/Customer/100",
+    });
+    expect(crediting.fileReadAt).not.toBeNull();
+    expect(await totals()).toEqual({ balance: firstPoints, entries: 5 });
+    // THEN the next restart credits the rest without reading the file again; staged orders are gone
+    const done = await runToEnd(run.id);
+    expect(files.requests.length).toBe(before + 1);
     expect(done).toMatchObject({
       status: "COMPLETED",
       ordersDone: 20,
@@ -364,6 +387,7 @@ describe("resumable", () => {
       pointsAwarded: expected,
     });
     expect(await totals()).toEqual({ balance: expected, entries: 20 });
+    expect(await staged()).toBe(0);
     await expectLedgerConsistent(prisma, shop);
   });
 
@@ -390,14 +414,7 @@ describe("resumable", () => {
     standIn(file);
     files.put(file, { text: jsonl(history) });
     const run = await startBackfill(prisma, shop, { from: FROM, to: TO, now: NOW });
-    let batches = 0;
-    await expect(
-      runToEnd(run.id, {
-        onBatch: () => {
-          if (++batches === 3) throw new Error("killed");
-        },
-      }),
-    ).rejects.toThrow("killed");
+    await expect(runToEnd(run.id, dyingAt(3))).rejects.toThrow("killed");
     // WHEN the restart's server sends the whole file (200, no Range support)
     const done = await runToEnd(run.id, {
       fetch: (input, init) => fetch(input, { ...init, headers: {} }),
@@ -408,7 +425,7 @@ describe("resumable", () => {
 });
 
 describe("bad input", () => {
-  it("a line that is not JSON stops the run with its line number; committed batches stand; a new run credits the rest once", async () => {
+  it("a line that is not JSON stops the run with its line number before any point is credited; a new run credits every order once", async () => {
     const specs = Array.from({ length: 10 }, (_, i) => simple(i, 200 + i, "20.00"));
     const lines = specs.flatMap(orderLines);
     const broken = [
@@ -420,20 +437,21 @@ describe("bad input", () => {
     standIn(file);
     // WHEN the backfill reads it (orders of 3 lines, batches of 3 orders: line 23 is in the third batch)
     const run = await backfill(file, broken.join("\n") + "\n");
-    // THEN the run failed, naming the line; the two committed batches (6 orders) are credited
+    // THEN the run failed, naming the line, with nothing credited: the two batches read are dropped
     expect(run.status).toBe("FAILED");
     expect(run.error).toMatch(/line 23: not JSON/);
-    expect(run).toMatchObject({ ordersDone: 6, ordersCredited: 6, pointsAwarded: 600, linesDone: 18 });
-    expect(await totals()).toEqual({ balance: 600, entries: 6 });
-    // AND a new backfill of the good file credits the other 4 and none twice
+    expect(run).toMatchObject({ ordersRead: 6, ordersCredited: 0, pointsAwarded: 0, linesDone: 18 });
+    expect(await totals()).toEqual({ balance: 0, entries: 0 });
+    expect(await prisma.backfillOrder.count({ where: { shop } })).toBe(0);
+    // AND a new backfill of the good file credits all 10, each once
     files.put(file, { text: lines.join("\n") + "\n" });
     const again = await startBackfill(prisma, shop, { from: FROM, to: TO, now: NOW });
     const done = await runToEnd(again.id);
     expect(done).toMatchObject({
       status: "COMPLETED",
       ordersDone: 10,
-      ordersCredited: 4,
-      pointsAwarded: 400,
+      ordersCredited: 10,
+      pointsAwarded: 1000,
     });
     expect(await totals()).toEqual({ balance: 1000, entries: 10 });
     await expectLedgerConsistent(prisma, shop);

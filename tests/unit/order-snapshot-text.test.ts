@@ -1,0 +1,90 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { OrderSnapshot } from "~/shopify/order-payload";
+import { decodeSnapshot, encodeSnapshot } from "~/shopify/order-snapshot-text";
+
+const milli = fc.bigInt({ min: 0n, max: 10n ** 15n - 1n });
+const partsArb = fc.record({
+  merchandise: milli,
+  giftCards: milli,
+  shipping: milli,
+  tax: milli,
+  tips: milli,
+});
+const instant = fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms));
+const text = fc.string({ maxLength: 30 });
+
+const snapshotArb: fc.Arbitrary<OrderSnapshot> = fc
+  .record({
+    id: fc.bigInt({ min: 1n, max: 2n ** 63n }),
+    updatedAt: instant,
+    paidAt: instant,
+    test: fc.boolean(),
+    cancelled: fc.boolean(),
+    currency: fc.constantFrom("EUR", "USD", "JPY"),
+    taxesIncluded: fc.boolean(),
+    gross: partsArb,
+    refunds: fc.array(fc.record({ id: fc.nat(), createdAt: instant, parts: partsArb }), { maxLength: 3 }),
+    customer: fc.option(
+      fc.record({
+        customerGid: fc.nat().map((n) => `gid://shopify/Customer/${n}`),
+        email: fc.option(fc.emailAddress()),
+        firstName: fc.option(text),
+        lastName: fc.option(text),
+        state: fc.option(fc.constantFrom("ENABLED", "DISABLED")),
+        tags: fc.array(text, { maxLength: 3 }),
+        tagsPresent: fc.boolean(),
+      }),
+    ),
+    discountCodes: fc.array(text, { maxLength: 3 }),
+  })
+  .map(({ id, refunds, ...rest }) => {
+    const orderGid = `gid://shopify/Order/${id}`;
+    return {
+      ...rest,
+      orderGid,
+      refunds: refunds.map((r) => ({
+        refundGid: `gid://shopify/Refund/${r.id}`,
+        orderGid,
+        createdAt: r.createdAt,
+        parts: r.parts,
+      })),
+    };
+  });
+
+describe("staged order snapshots", () => {
+  it("read back exactly as written: amounts beyond a double, dates, names with tabs and quotes", () => {
+    fc.assert(
+      fc.property(snapshotArb, (snapshot) => {
+        expect(decodeSnapshot(encodeSnapshot(snapshot))).toEqual(snapshot);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("refuse a row of another shape instead of reading wrong amounts", () => {
+    const good = JSON.parse(
+      encodeSnapshot({
+        orderGid: "gid://shopify/Order/1",
+        updatedAt: new Date(0),
+        paidAt: new Date(0),
+        test: false,
+        cancelled: false,
+        currency: "EUR",
+        taxesIncluded: false,
+        gross: { merchandise: 1000n, giftCards: 0n, shipping: 0n, tax: 0n, tips: 0n },
+        refunds: [],
+        customer: null,
+        discountCodes: [],
+      }),
+    ) as unknown[];
+    expect(() => decodeSnapshot(JSON.stringify([2, ...good.slice(1)]))).toThrow(/not a version 1 snapshot/);
+    const floatAmount = [...good];
+    floatAmount[8] = ["10.5", "0", "0", "0", "0"];
+    expect(() => decodeSnapshot(JSON.stringify(floatAmount))).toThrow(/amount 10.5/);
+    const numberAmount = [...good];
+    numberAmount[8] = [1000, 0, 0, 0, 0];
+    expect(() => decodeSnapshot(JSON.stringify(numberAmount))).toThrow(/amount 1000/);
+    expect(() => decodeSnapshot(JSON.stringify(good.slice(0, 11)))).toThrow(/not readable/);
+  });
+});
