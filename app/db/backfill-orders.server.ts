@@ -5,6 +5,7 @@
  * the transaction's own connection (sql-in-transaction.server.ts); every one
  * is scoped by shop and run.
  */
+import type { PrismaClient } from "@prisma/client";
 import type { Tx } from "./tx.server";
 import { rowText } from "./row-text";
 import type { SqlSession } from "./sql-in-transaction.server";
@@ -61,7 +62,12 @@ export async function nextStagedGroups(
         ORDER BY "groupKey", line ${limit}`,
       values,
     );
-  const rows = await read(`($3::text IS NULL OR "groupKey" > $3)`, [shop, runId, after, limit], "LIMIT $4");
+  // Two shapes, not `($3 IS NULL OR "groupKey" > $3)`: that one cannot start the index scan at
+  // the cursor, and each batch would walk past every group credited before it.
+  const rows =
+    after === null
+      ? await read(`true`, [shop, runId, limit], "LIMIT $3")
+      : await read(`"groupKey" > $3`, [shop, runId, after, limit], "LIMIT $4");
   if (rows.length < limit) return rows;
   const last = rows.at(-1)!.groupKey;
   const whole = rows.filter((row) => row.groupKey !== last);
@@ -82,4 +88,14 @@ export async function dropStagedOrdersOf(db: Tx, shop: string, customerGid: stri
   await db.backfillOrder.deleteMany({
     where: { shop, runId: { in: runs.map((r) => r.id) }, groupKey: customerGid },
   });
+}
+
+/**
+ * Fresh planner statistics once a file is staged. Without them (a new or
+ * emptied table, autovacuum not yet come round) PostgreSQL takes the staged
+ * rows for a handful and reads each batch by sorting every group after the
+ * cursor (120 ms a batch at 100,000 rows left, against 3 ms by the index).
+ */
+export async function analyzeStagedOrders(db: PrismaClient): Promise<void> {
+  await db.$executeRawUnsafe(`ANALYZE "BackfillOrder"`);
 }

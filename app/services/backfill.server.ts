@@ -25,6 +25,7 @@ import type { Tx } from "../db/tx.server";
 import type { FollowUp } from "../jobs/follow-ups.server";
 import { withFollowUps } from "../jobs/follow-ups.server";
 import {
+  analyzeStagedOrders,
   dropStagedOrders,
   nextStagedGroups,
   NO_CUSTOMER_PREFIX,
@@ -453,6 +454,7 @@ async function reportBatch(deps: StepDeps, shop: string, id: string): Promise<vo
 
 /** The whole file is staged: crediting starts with the next step. */
 async function fileRead(deps: StepDeps, shop: string, id: string): Promise<StepResult> {
+  await analyzeStagedOrders(deps.db);
   await deps.db.backfillRun.updateMany({
     where: { shop, id, activeSlot: { not: null }, fileReadAt: null },
     data: { fileReadAt: deps.now() },
