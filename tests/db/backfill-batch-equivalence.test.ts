@@ -10,7 +10,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { ensureProgram, replaceTiers } from "~/db/program.server";
 import { transactionWithSql } from "~/db/sql-in-transaction.server";
 import { applyPaidOrders } from "~/services/order-points-batch.server";
 import { applyOrderEvent } from "~/services/order-points.server";
@@ -25,10 +24,10 @@ import type { OrderSnapshot } from "~/shopify/order-payload";
 import { orderLines, type BulkOrderSpec } from "../support/bulk-jsonl";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { pointsState } from "../support/points-state";
+import { programShop as programShopWith } from "../support/program-shop";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const DAY = 86_400_000;
-let n = 0;
 
 const money = (max: number) => fc.integer({ min: 0, max }).map((cents) => (cents / 100).toFixed(2));
 
@@ -69,19 +68,8 @@ const TIERS = {
 
 type ProgramSettings = typeof programArb extends fc.Arbitrary<infer T> ? T : never;
 
-async function programShop(settings: ProgramSettings) {
-  const shop = `equivalence-${n++}-${process.pid}.myshopify.com`;
-  await prisma.shop.create({ data: { domain: shop, installedAt: new Date() } });
-  await ensureProgram(prisma, shop);
-  await prisma.program.update({ where: { shop }, data: settings });
-  const [silver, gold] = TIERS[settings.tierBasis];
-  await replaceTiers(prisma, shop, [
-    { key: "member", name: "Member", threshold: 0n, multiplierE4: 10_000 },
-    { key: "silver", name: "Silver", threshold: silver!, multiplierE4: 12_500 },
-    { key: "gold", name: "Gold", threshold: gold!, multiplierE4: 15_000 },
-  ]);
-  return shop;
-}
+const programShop = (settings: ProgramSettings) =>
+  programShopWith("equivalence", settings, TIERS[settings.tierBasis] as [bigint, bigint]);
 
 /** The paid orders of a history, as a backfill reads them from the bulk file. */
 function snapshotsOf(specs: BulkOrderSpec[]): OrderSnapshot[] {

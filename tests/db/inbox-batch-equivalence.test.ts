@@ -12,14 +12,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { claimDeliveries } from "~/db/deliveries.server";
-import { ensureProgram, replaceTiers } from "~/db/program.server";
 import { applyDelivery, drainInbox, receiveWebhook } from "~/services/webhook-inbox.server";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { pointsState } from "../support/points-state";
+import { programShop as programShopWith } from "../support/program-shop";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const DAY = 86_400_000;
-let n = 0;
 
 const programArb = fc.record({
   active: fc.integer({ min: 0, max: 9 }).map((i) => i !== 0),
@@ -121,19 +120,8 @@ function deliveriesOf(orders: OrderSpec[]): Delivery[] {
   });
 }
 
-async function programShop(settings: ProgramSettings) {
-  const shop = `inbox-equivalence-${n++}-${process.pid}.myshopify.com`;
-  await prisma.shop.create({ data: { domain: shop, installedAt: new Date() } });
-  await ensureProgram(prisma, shop);
-  await prisma.program.update({ where: { shop }, data: settings });
-  const [silver, gold] = TIERS[settings.tierBasis];
-  await replaceTiers(prisma, shop, [
-    { key: "member", name: "Member", threshold: 0n, multiplierE4: 10_000 },
-    { key: "silver", name: "Silver", threshold: silver!, multiplierE4: 12_500 },
-    { key: "gold", name: "Gold", threshold: gold!, multiplierE4: 15_000 },
-  ]);
-  return shop;
-}
+const programShop = (settings: ProgramSettings) =>
+  programShopWith("inbox-equivalence", settings, TIERS[settings.tierBasis] as [bigint, bigint]);
 
 /** Stores the deliveries in arrival order, one millisecond apart (so both shops claim them alike). */
 async function receiveAll(shop: string, deliveries: Delivery[]) {
