@@ -54,9 +54,11 @@ export class InboxWorker {
               console.warn(
                 `[inbox] ${delivery.topic} ${delivery.webhookId} for ${delivery.shop} (try ${delivery.applyAttempts}) failed: ${error.message}`,
               ),
-            onBatchError: (shop, deliveries, error) =>
+            onBatchError: (shop, deliveries, error, { applied }) =>
               console.warn(
-                `[inbox] ${deliveries} orders/paid deliveries for ${shop} could not be applied together (${error.message}); applying them one by one`,
+                applied
+                  ? `[inbox] ${deliveries} orders/paid deliveries for ${shop} were applied, but queuing their follow-ups failed (${error.message}); the reconcile job will find them`
+                  : `[inbox] ${deliveries} orders/paid deliveries for ${shop} could not be applied together (${error.message}); applying them one by one`,
               ),
           });
         } catch (error) {

@@ -217,8 +217,12 @@ export interface DrainOptions {
   /** Enqueues the follow-ups each delivery's changes noted (member syncs, codes, Flow events). */
   sendFollowUps: (followUps: FollowUp[]) => Promise<void>;
   onError?: (delivery: ClaimedDelivery, error: Error) => void;
-  /** A shop's orders/paid deliveries could not be applied together (they are then applied one by one). */
-  onBatchError?: (shop: string, deliveries: number, error: Error) => void;
+  /**
+   * A shop's orders/paid deliveries could not be applied together (they are
+   * then applied one by one), or were (`applied`) but their follow-ups could
+   * not be queued.
+   */
+  onBatchError?: (shop: string, deliveries: number, error: Error, state: { applied: boolean }) => void;
 }
 
 export interface DrainReport {
@@ -245,13 +249,21 @@ export async function applyInboxBatch(db: PrismaClient, options: DrainOptions): 
   const { groups, rest } = paidOrderGroups(batch);
   const singles = rest;
   const applyGroup = async ([shop, group]: [string, PaidDelivery[]]) => {
+    let committed = false;
     try {
-      await withFollowUps(() => applyPaidDeliveries(db, shop, group, now()), options.sendFollowUps);
-      report.applied += group.length;
+      await withFollowUps(async () => {
+        await applyPaidDeliveries(db, shop, group, now());
+        committed = true;
+      }, options.sendFollowUps);
     } catch (error) {
-      options.onBatchError?.(shop, group.length, error as Error);
-      singles.push(...group.map((g) => g.delivery));
+      options.onBatchError?.(shop, group.length, error as Error, { applied: committed });
+      // Applied, but its follow-ups were not queued: the reconcile job finds them (follow-ups.server.ts).
+      if (!committed) {
+        singles.push(...group.map((g) => g.delivery));
+        return;
+      }
     }
+    report.applied += group.length;
   };
   const shops = [...groups];
   for (let i = 0; i < shops.length; i += concurrency) {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { claimDeliveries, retryFailedDelivery } from "~/db/deliveries.server";
-import { applyDelivery, MAX_APPLY_ATTEMPTS } from "~/services/webhook-inbox.server";
+import { applyDelivery, drainInbox, MAX_APPLY_ATTEMPTS } from "~/services/webhook-inbox.server";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as ordersUpdated } from "~/routes/webhooks.orders.updated";
 import { action as ordersCancelled } from "~/routes/webhooks.orders.cancelled";
@@ -214,6 +214,28 @@ describe("the inbox", () => {
       outcome: "processed",
       payload: null,
     });
+    await expectLedgerConsistent(prisma, SHOP);
+  });
+
+  it("a batch applied whose follow-ups could not be queued stays applied once, with its own detail", async () => {
+    expect((await post(ordersPaid, "orders/paid", fixtureBody("orders-paid"), "queue-down")).status).toBe(
+      200,
+    );
+    const failures: { applied: boolean }[] = [];
+    const report = await drainInbox(prisma, {
+      shop: SHOP,
+      sendFollowUps: async () => {
+        throw new Error("the job queue is down");
+      },
+      onBatchError: (_shop, _count, _error, state) => failures.push(state),
+    });
+    expect(report).toEqual({ applied: 1, retried: 0, failed: 0 });
+    expect(failures).toEqual([{ applied: true }]);
+    expect(await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: SHOP } })).toMatchObject({
+      outcome: "processed",
+      detail: "+630 points",
+    });
+    expect(await balance()).toBe(630);
     await expectLedgerConsistent(prisma, SHOP);
   });
 

@@ -15,9 +15,9 @@ export function applyInbox(shop?: string, now?: () => Date): Promise<DrainReport
     now,
     sendFollowUps: (followUps) => jobs.sendFollowUps(followUps),
     // The one-by-one fallback is for conflicts the batch's own retries did not settle: a test that meets it says so.
-    onBatchError: (forShop, deliveries, error) =>
+    onBatchError: (forShop, deliveries, error, { applied }) =>
       console.error(
-        `[inbox] ${deliveries} orders/paid deliveries for ${forShop} fell back to one by one: ${error.message}`,
+        `[inbox] ${deliveries} orders/paid deliveries for ${forShop} ${applied ? "were applied, their follow-ups not queued" : "fell back to one by one"}: ${error.message}`,
       ),
   });
 }
