@@ -8,6 +8,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { sqlOf } from "./connect.server";
+import { rowText } from "./row-text";
 import type { SqlSession } from "./sql-in-transaction.server";
 import type { Tx } from "./tx.server";
 
@@ -145,22 +146,31 @@ export async function finishDelivery(
 export async function finishAppliedDeliveries(
   sql: SqlSession,
   shop: string,
-  rows: readonly { id: string; outcome: "processed" | "ignored"; detail: string | null }[],
+  rows: readonly AppliedDelivery[],
   at: Date,
-): Promise<number> {
-  if (rows.length === 0) return 0;
-  const document = JSON.stringify(rows.map((r) => ({ ...r, detail: r.detail?.slice(0, 2000) ?? null })));
-  const updated = await sql.query<{ id: string }>(
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
     `UPDATE "WebhookDelivery" AS d
         SET outcome = v.outcome, detail = v.detail, payload = NULL,
             "processedAt" = $3::timestamptz AT TIME ZONE 'UTC'
-       FROM json_to_recordset($2::json) AS v(id text, outcome text, detail text)
-      WHERE d.shop = $1 AND d.id = v.id
-      RETURNING d.id`,
-    [shop, document, at.toISOString()],
+       FROM ${appliedRows.from(2, "v")}
+      WHERE d.shop = $1 AND d.id = v.id`,
+    [shop, appliedRows.encode(rows), at.toISOString()],
   );
-  return updated.length;
 }
+
+interface AppliedDelivery {
+  id: string;
+  outcome: "processed" | "ignored";
+  detail: string | null;
+}
+
+const appliedRows = rowText<AppliedDelivery>({
+  id: ["key", (r) => r.id],
+  outcome: ["key", (r) => r.outcome],
+  detail: ["text", (r) => r.detail?.slice(0, 2000) ?? null],
+});
 
 /** A try that failed: the delivery stays in the inbox and comes due again in `delayMs`. */
 export async function deferDelivery(

@@ -111,6 +111,17 @@ export async function failFastOnLocks(sql: SqlSession): Promise<void> {
   await sql.query(`SET LOCAL lock_timeout = '250ms'`);
 }
 
+/**
+ * Waits for the shop's other order batches of this kind to commit, and holds
+ * the turn until this transaction ends: two batches never both take a
+ * customer for new and collide on the member's insert.
+ */
+export async function takeShopBatchTurn(sql: SqlSession, shop: string): Promise<void> {
+  await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text AS locked`, [
+    `regulars:paid-orders:${shop}`,
+  ]);
+}
+
 /** A member's state after the batch; for a new member, its whole row. */
 export interface MemberWrite {
   id: string;

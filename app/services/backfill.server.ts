@@ -44,7 +44,7 @@ import {
 import { bulkOperationState, cancelBulkOperation, startOrdersBulkQuery } from "../shopify/bulk-orders.server";
 import { decodeSnapshot, encodeSnapshot } from "../shopify/order-snapshot-text";
 import { JsonlSplitter, type Lines } from "../shopify/jsonl-lines";
-import { applyPaidOrders, isBatchConflict } from "./order-points-batch.server";
+import { applyPaidOrders, retryBatchConflicts } from "./order-points-batch.server";
 
 export class BackfillError extends Error {
   constructor(
@@ -504,7 +504,8 @@ async function creditSlice(deps: StepDeps, shop: string, id: string): Promise<St
       });
     const attempt = (tries: number) =>
       deps.sendFollowUps ? withFollowUps(() => work(tries), deps.sendFollowUps) : work(tries);
-    const result = await retryConflicts(attempt);
+    // A batch that lost an order or a member to a webhook runs again.
+    const result = await retryBatchConflicts(8, attempt);
     if (result === "gone")
       return { status: (await findBackfill(db, shop, id))?.status ?? "FAILED", next: "done" };
     if (result === "cancelled") {
@@ -517,25 +518,10 @@ async function creditSlice(deps: StepDeps, shop: string, id: string): Promise<St
   }
 }
 
-/** Runs a batch's transaction again when it lost an order or a member to a webhook (isBatchConflict). */
-async function retryConflicts<T>(attempt: (tries: number) => Promise<T>): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt(tries);
-    } catch (error) {
-      if (tries >= 8 || !isBatchConflict(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25 * tries));
-    }
-  }
-}
-
+/** Every staged order is credited: the run ends (failed if Shopify's file was partial). */
 async function finishRead(deps: StepDeps, shop: string, id: string, partial: boolean): Promise<StepResult> {
   const status = partial ? "FAILED" : "COMPLETED";
-  await deps.db.backfillRun.updateMany({
-    where: { shop, id, activeSlot: { not: null } },
-    data: { status, activeSlot: null, finishedAt: deps.now() },
-  });
-  await dropStagedOrders(deps.db, shop, id);
+  await finish(deps.db, shop, id, status, deps.now());
   return { status, next: "done" };
 }
 

@@ -22,10 +22,11 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { finishAppliedDeliveries, type ClaimedDelivery } from "../db/deliveries.server";
+import { takeShopBatchTurn } from "../db/order-batch.server";
 import { transactionWithSql } from "../db/sql-in-transaction.server";
 import { parseLosslessJson } from "../shopify/lossless-json";
 import { parseOrderPayload, type OrderSnapshot } from "../shopify/order-payload";
-import { applyPaidOrders, isBatchConflict } from "./order-points-batch.server";
+import { applyPaidOrders, retryBatchConflicts } from "./order-points-batch.server";
 import type { OrderOutcome } from "./order-points.server";
 
 /** What applying an order event did: the delivery's detail, and whether it was ignored on purpose. */
@@ -78,35 +79,23 @@ export async function applyPaidDeliveries(
   shop: string,
   group: readonly PaidDelivery[],
   now: Date,
-): Promise<{ processed: number; ignored: number }> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await transactionWithSql(db, async (tx, sql) => {
-        await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text AS locked`, [
-          `regulars:paid-orders:${shop}`,
-        ]);
-        const { results } = await applyPaidOrders(
-          tx,
-          sql,
-          shop,
-          group.map((g) => g.snapshot),
-          now,
-          { source: "orders/paid" },
-        );
-        const rows = group.map(({ delivery }, i) => {
-          const { detail, ignored } = deliveryDetailOf(results[i]!);
-          return {
-            id: delivery.id,
-            outcome: ignored ? ("ignored" as const) : ("processed" as const),
-            detail,
-          };
-        });
-        await finishAppliedDeliveries(sql, shop, rows, new Date());
-        const ignored = rows.filter((r) => r.outcome === "ignored").length;
-        return { processed: rows.length - ignored, ignored };
+): Promise<void> {
+  await retryBatchConflicts(CONFLICT_TRIES, () =>
+    transactionWithSql(db, async (tx, sql) => {
+      await takeShopBatchTurn(sql, shop);
+      const { results } = await applyPaidOrders(
+        tx,
+        sql,
+        shop,
+        group.map((g) => g.snapshot),
+        now,
+        { source: "orders/paid" },
+      );
+      const rows = group.map(({ delivery }, i) => {
+        const { detail, ignored } = deliveryDetailOf(results[i]!);
+        return { id: delivery.id, outcome: ignored ? ("ignored" as const) : ("processed" as const), detail };
       });
-    } catch (error) {
-      if (tries >= CONFLICT_TRIES || !isBatchConflict(error)) throw error;
-    }
-  }
+      await finishAppliedDeliveries(sql, shop, rows, new Date());
+    }),
+  );
 }

@@ -94,6 +94,24 @@ export class BatchConflict extends Error {
 /** PostgreSQL's lock_not_available (lock_timeout) and deadlock_detected. */
 const RETRYABLE_CODES = new Set(["55P03", "40P01"]);
 
+/**
+ * Runs a batch's transaction again, after a short wait, when it lost an order
+ * or a member to another transaction (isBatchConflict), up to `tries` times.
+ */
+export async function retryBatchConflicts<T>(
+  tries: number,
+  attempt: (tries: number) => Promise<T>,
+): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt(tried);
+    } catch (error) {
+      if (tried >= tries || !isBatchConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25 * tried));
+    }
+  }
+}
+
 /** True for errors after which the whole batch can simply run again. */
 export function isBatchConflict(error: unknown): boolean {
   for (let cause = error, depth = 0; cause && depth < 5; depth++) {
@@ -136,8 +154,7 @@ export async function applyPaidOrders(
   now: Date,
   options: BatchOptions = {},
 ): Promise<BatchOutcome> {
-  const outcome: BatchOutcome = { results: [], orders: 0, credited: 0, points: 0, known: 0 };
-  if (snapshots.length === 0) return outcome;
+  if (snapshots.length === 0) return { results: [], orders: 0, credited: 0, points: 0, known: 0 };
   const type = options.source === "orders/paid" ? "paid" : "backfill";
   const program = await ensureProgram(tx, shop);
   const settings = settingsOf(program);
@@ -148,13 +165,10 @@ export async function applyPaidOrders(
     since: windowStart(settings.tierWindow, now) ?? new Date(0),
   };
   const results: (OrderOutcome | undefined)[] = new Array(snapshots.length);
+  let known = 0;
   const throughEngine = async (i: number) => {
-    const result = await applyOrderEventIn(tx, shop, { type, snapshot: snapshots[i]! }, now, { program });
-    results[i] = result;
-    outcome.orders++;
-    outcome.known++;
-    if (result.change !== 0) outcome.credited++;
-    outcome.points += result.change;
+    results[i] = await applyOrderEventIn(tx, shop, { type, snapshot: snapshots[i]! }, now, { program });
+    known++;
   };
 
   // 1. Orders already known go through the engine, one at a time, under their lock
@@ -165,11 +179,11 @@ export async function applyPaidOrders(
     if (firsts.has(s.orderGid)) repeats.push(i);
     else firsts.set(s.orderGid, i);
   });
-  const known =
+  const recorded =
     options.checkKnown === false ? new Set<string>() : await knownOrderGids(sql, shop, [...firsts.keys()]);
   const freshAt: number[] = [];
   for (const [orderGid, i] of firsts) {
-    if (known.has(orderGid)) await throughEngine(i);
+    if (recorded.has(orderGid)) await throughEngine(i);
     else freshAt.push(i);
   }
 
@@ -177,7 +191,7 @@ export async function applyPaidOrders(
     const fresh = freshAt.map((i) => snapshots[i]!);
     await applyOurCodes(tx, shop, program, fresh, now);
     const members = await lockMembers(sql, shop, fresh, rules.since);
-    const writes = applyRules(shop, fresh, members, rules, now, outcome);
+    const writes = applyRules(shop, fresh, members, rules, now);
     writes.results.forEach((result, k) => (results[freshAt[k]!] = result));
 
     // Written once each. A member or an order a webhook recorded meanwhile: retry.
@@ -203,8 +217,14 @@ export async function applyPaidOrders(
   }
 
   for (const i of repeats) await throughEngine(i);
-  outcome.results = results as OrderOutcome[];
-  return outcome;
+  const changed = (results as OrderOutcome[]).filter((r) => r.change !== 0);
+  return {
+    results: results as OrderOutcome[],
+    orders: snapshots.length,
+    credited: changed.length,
+    points: changed.reduce((sum, r) => sum + r.change, 0),
+    known,
+  };
 }
 
 /** The "points earned" Flow event of each award, as appendEntry records it for an EARN entry. */
@@ -346,7 +366,6 @@ function applyRules(
   members: Map<string, MemberState>,
   rules: Rules,
   now: Date,
-  outcome: BatchOutcome,
 ): {
   orders: OrderRecordWrite[];
   refunds: RefundWrite[];
@@ -401,7 +420,6 @@ function applyRules(
       award: null,
     };
     records.push(record);
-    outcome.orders++;
     const member = s.customer ? members.get(s.customer.customerGid) : undefined;
     if (member && !s.test && cancelledAt === null) {
       member.write.orders++;
@@ -448,8 +466,6 @@ function applyRules(
         rateE4: terms.rateE4,
         multiplierE4: terms.multiplierE4,
       });
-      outcome.credited++;
-      outcome.points += points;
     }
     // The tier, re-evaluated with this order counted (as reevaluateTier does).
     if (cancelledAt === null && s.paidAt >= since) {

@@ -246,8 +246,7 @@ export async function applyInboxBatch(db: PrismaClient, options: DrainOptions): 
   });
   const report: DrainReport = { applied: 0, retried: 0, failed: 0 };
   const concurrency = options.concurrency ?? 4;
-  const { groups, rest } = paidOrderGroups(batch);
-  const singles = rest;
+  const { groups, rest: singles } = paidOrderGroups(batch);
   const applyGroup = async ([shop, group]: [string, PaidDelivery[]]) => {
     let committed = false;
     try {
