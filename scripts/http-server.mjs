@@ -11,6 +11,9 @@
  *   - the build's client files (build/client) are listed once at start and
  *     served from memory: /assets/* (hashed names) for a year, immutable,
  *     anything else there for an hour; gzipped once when asked for;
+ *   - resource routes at a fixed path (webhooks, the app proxy, /healthz)
+ *     are called directly, without Remix's router, and answer as Remix
+ *     would (scripts/resource-routes.mjs);
  *   - every other request goes to Remix (createRequestHandler), with the
  *     URL remix-serve gave it (http://<Host header><path>);
  *   - text answers of 1 KB or more (pages, single-fetch data, JSON) are
@@ -29,6 +32,7 @@ import { promisify } from "node:util";
 import { setTimeout } from "node:timers";
 import zlib from "node:zlib";
 import { createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
+import { callResourceRoute, fixedResourceRoutes, resourceRouteFor } from "./resource-routes.mjs";
 
 process.env.NODE_ENV ??= "production";
 process.setSourceMapsEnabled(true);
@@ -36,6 +40,7 @@ process.setSourceMapsEnabled(true);
 const buildPath = path.resolve(process.env.REGULARS_BUILD ?? "build/server/index.js");
 const build = await import(pathToFileURL(buildPath).href);
 const handle = createRequestHandler(build, process.env.NODE_ENV);
+const resourceRoutes = fixedResourceRoutes(build);
 const port = Number(process.env.PORT ?? 3000);
 const accessLog = process.env.ACCESS_LOG === "on";
 
@@ -203,7 +208,9 @@ const server = createServer(async (req, res) => {
   res.once("close", settle);
   try {
     const file = (req.method === "GET" || req.method === "HEAD") && files.get(req.url.split("?")[0]);
+    const route = !file && resourceRouteFor(resourceRoutes, req.method, req.url);
     if (file) await serveFile(req, res, file);
+    else if (route) await sendResponse(req, res, await callResourceRoute(route, await toRequest(req, res)));
     else await sendResponse(req, res, await handle(await toRequest(req, res)));
   } catch (error) {
     console.error(error);

@@ -1,0 +1,85 @@
+/**
+ * Resource routes at a fixed path, answered without Remix's router.
+ *
+ * Webhooks, the app proxy and the health check are routes with no page: a
+ * loader or an action that returns a Response. Remix reaches one by
+ * matching the URL against the whole route tree twice (once to choose the
+ * kind of request, once in its handler), flattening and ranking the tree
+ * each time; under a webhook burst that was a tenth of the server's CPU.
+ * The production server (scripts/http-server.mjs) looks these routes up by
+ * their exact path instead and calls the same function Remix would, with
+ * the same arguments, and answers as Remix does:
+ *   - the Response the function returns or throws;
+ *   - for any other error, Remix's last-resort 500 "Unexpected Server Error"
+ *     after logging it (unless the client went away);
+ *   - a HEAD request gets the loader's status and headers, no body.
+ * Anything else (a page, a path with parameters or a splat, a method the
+ * route has no function for, a `?_data=` request, a path written another
+ * way, such as with a trailing slash or other letter case) goes to Remix.
+ */
+
+import { URLSearchParams } from "node:url";
+
+/** `path` -> route module, for the build's resource routes whose full path has no parameter. */
+export function fixedResourceRoutes(build) {
+  const routes = build.routes;
+  const fullPath = (route) => {
+    const parts = [];
+    for (let r = route; r; r = r.parentId ? routes[r.parentId] : undefined) {
+      if (r.path) parts.unshift(r.path);
+    }
+    return `/${parts.join("/")}`.replace(/\/+/g, "/");
+  };
+  const found = new Map();
+  for (const route of Object.values(routes)) {
+    const { module } = route;
+    if (module.default != null || module.ErrorBoundary != null) continue; // a page
+    if (route.index) continue; // an index route answers its parent's path: left to Remix
+    const path = fullPath(route);
+    if (/[:*]/.test(path) || path === "/") continue;
+    found.set(path, module);
+  }
+  return found;
+}
+
+/** The route function for this request, or undefined when Remix should answer it. */
+export function resourceRouteFor(routes, method, url) {
+  const q = url.indexOf("?");
+  const path = q === -1 ? url : url.slice(0, q);
+  const module = routes.get(path);
+  if (!module) return undefined;
+  if (q !== -1 && new URLSearchParams(url.slice(q + 1)).has("_data")) return undefined;
+  const handler = method === "GET" || method === "HEAD" ? module.loader : module.action;
+  return typeof handler === "function" ? handler : undefined;
+}
+
+/** Calls a route function as Remix does for a resource route, and answers what Remix would. */
+export async function callResourceRoute(handler, request) {
+  let response;
+  try {
+    response = await handler({ request, params: {}, context: {} });
+    if (!(response instanceof Response)) {
+      // Remix turns a bare value into JSON (with a deprecation warning); every route here returns a Response.
+      response = new Response(JSON.stringify(response), {
+        headers: { "Content-Type": "application/json; charset=utf-8" },
+      });
+    }
+  } catch (error) {
+    if (error instanceof Response) response = error;
+    else {
+      if (!request.signal.aborted) console.error(error);
+      response = new Response("Unexpected Server Error", {
+        status: 500,
+        headers: { "Content-Type": "text/plain" },
+      });
+    }
+  }
+  if (request.method === "HEAD") {
+    return new Response(null, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  }
+  return response;
+}
