@@ -463,6 +463,12 @@ const port = await freePort();
 const server = await startServer(port);
 let ledgerOk = false;
 try {
+  // The shop is installed: the library loads its offline session for every delivery and proxy request.
+  await admin.query(
+    `INSERT INTO "${schema}"."Session" (id, shop, state, "isOnline", scope, "accessToken", expires)
+     VALUES ($1, $2, 'bench', false, 'read_customers,read_orders,write_customers,write_discounts', 'shpat_bench', now() + interval '1 day')`,
+    [`offline_${SHOP}`, SHOP],
+  );
   // Warm-up: the first delivery creates the shop's program; plans get cached.
   for (let w = 0; w < 40; w++) {
     const i = next++;

@@ -3,7 +3,7 @@
 --
 --   wrk -t T -c C -d S -s bench/wrk-requests.lua <origin> -- <file> <rate or 0> <T>
 --
--- <file>.<k> holds thread k's requests, raw HTTP, separated by NUL bytes;
+-- <file>.<k> holds thread k's requests, raw HTTP, each after a line with its length in bytes;
 -- each is sent once, in order (as fast as they go, a thread that runs out
 -- starts again and counts the repeats; at a rate, it stops). With a rate, thread k sends one request every
 -- T/rate s, its schedule 1/rate s after thread k - 1's, so requests leave
@@ -33,12 +33,16 @@ end
 
 function init(args)
   local file = io.open(args[1] .. "." .. id, "rb")
-  local data = file:read("*a")
-  file:close()
   queue = {}
-  for raw in string.gmatch(data, "([^%z]+)") do
-    queue[#queue + 1] = raw
+  while true do
+    local length = file:read("*n")
+    if not length then
+      break
+    end
+    file:read(1) -- the newline after the length
+    queue[#queue + 1] = file:read(length)
   end
+  file:close()
   nextRequest = 1
   repeats = 0
   claimed = 0

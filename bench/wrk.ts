@@ -89,9 +89,12 @@ export async function runWrk(input: {
   const base = path.join(dir, "requests");
   try {
     for (let thread = 0; thread < THREADS; thread++) {
-      const mine: string[] = [];
-      for (let i = thread; i < requests.length; i += THREADS) mine.push(raw(host, requests[i]!));
-      writeFileSync(`${base}.${thread}`, mine.join("\0"));
+      const mine: Buffer[] = [];
+      for (let i = thread; i < requests.length; i += THREADS) {
+        const request = Buffer.from(raw(host, requests[i]!));
+        mine.push(Buffer.from(`${request.length}\n`), request);
+      }
+      writeFileSync(`${base}.${thread}`, Buffer.concat(mine));
     }
     const args = [
       "-t",

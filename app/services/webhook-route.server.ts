@@ -6,6 +6,7 @@
 import { prisma } from "../db.server";
 import { nudgeInbox } from "../jobs/inbox-worker.server";
 import { authenticate } from "../shopify.server";
+import { withCachedSessionReads } from "../shopify/session-storage.server";
 import { receiveWebhook } from "./webhook-inbox.server";
 
 /** As Shopify names shops in X-Shopify-Shop-Domain (and as the job queue requires, app/jobs/queues.ts). */
@@ -64,7 +65,8 @@ export async function verifiedWebhook(request: Request) {
  */
 export async function handleWebhookRequest(request: Request): Promise<Response> {
   const rawBody = await request.clone().text();
-  const context = await verifiedWebhook(request);
+  // The receipt never calls Shopify: the shop's session (which the library loads) may be this process's copy.
+  const context = await withCachedSessionReads(() => verifiedWebhook(request));
   const result = await receiveWebhook(prisma, {
     shop: context.shop,
     topic: String(context.topic),

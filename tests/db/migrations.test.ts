@@ -32,6 +32,14 @@ describe("migrations at start-up", () => {
     expect(database.migrations.applied).toEqual(onDisk.map((m) => m.name));
   });
 
+  it("stores deliveries' bodies compressed with lz4 where the server has it (PostgreSQL), pglz elsewhere", async () => {
+    const [column] = await prisma.$queryRaw<{ method: string }[]>`
+      SELECT attcompression::text AS method FROM pg_attribute
+       WHERE attrelid = '"WebhookDelivery"'::regclass AND attname = 'payload'`;
+    // '' is the server's default (pglz); 'l' is lz4.
+    expect(column!.method).toBe(database.kind === "postgresql" ? "l" : "");
+  });
+
   it("opening an up-to-date database applies nothing", async () => {
     const url = scratchDatabaseUrl();
     const first = await openScratchDatabase({ url });

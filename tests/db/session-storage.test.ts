@@ -6,10 +6,10 @@
  */
 import { Session } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { receiveDelivery } from "~/db/deliveries.server";
 import { prisma } from "~/db.server";
-import { SessionStorage } from "~/shopify/session-storage.server";
+import { SESSION_CACHE_MS, SessionStorage, withCachedSessionReads } from "~/shopify/session-storage.server";
 
 const shop = "session-storage.myshopify.com";
 const ours = new SessionStorage(prisma);
@@ -84,6 +84,60 @@ describe("session storage on the driver", () => {
     await ours.deleteSession(session.id);
     expect(await ours.loadSession(session.id)).toBeUndefined();
     expect(await ours.loadSession("offline_nobody.myshopify.com")).toBeUndefined();
+  });
+});
+
+describe("session reads inside withCachedSessionReads", () => {
+  const offline = (id: string, accessToken: string, expires?: Date) =>
+    new Session({ id, shop, state: "c", isOnline: false, scope: "read_orders", accessToken, expires });
+  /** A write that bypasses this storage, as another process's would. */
+  const elsewhere = (id: string, accessToken: string) =>
+    prisma.session.update({ where: { id }, data: { accessToken } });
+  const cached = (id: string) => withCachedSessionReads(() => ours.loadSession(id));
+
+  it("keep an offline session for a few seconds; other reads, and writes here, see the database", async () => {
+    const id = `offline_cache-${shop}`;
+    await ours.storeSession(offline(id, "token-1"));
+    expect((await cached(id))!.accessToken).toBe("token-1");
+    await elsewhere(id, "token-2");
+    expect((await cached(id))!.accessToken).toBe("token-1"); // this process's copy
+    expect((await ours.loadSession(id))!.accessToken).toBe("token-2"); // outside: the database
+
+    // Past the copy's time, the database again.
+    const now = Date.now();
+    vi.spyOn(Date, "now").mockReturnValue(now + SESSION_CACHE_MS + 1);
+    try {
+      expect((await cached(id))!.accessToken).toBe("token-2");
+    } finally {
+      vi.mocked(Date.now).mockRestore();
+    }
+
+    // A session stored or deleted through this storage is read afresh.
+    await ours.storeSession(offline(id, "token-3"));
+    expect((await cached(id))!.accessToken).toBe("token-3");
+    await ours.deleteSession(id);
+    expect(await cached(id)).toBeUndefined();
+  });
+
+  it("never keep an online session, or one whose token is due for a refresh", async () => {
+    const online = sessions[1]!;
+    await theirs.storeSession(online);
+    await cached(online.id);
+    await elsewhere(online.id, "shpua_rotated");
+    expect((await cached(online.id))!.accessToken).toBe("shpua_rotated");
+
+    // Expiring in 6 minutes: a copy lapses before the library's 5-minute refresh window opens, so it is
+    // kept. In 5 minutes and 3 seconds: a copy could outlive the window's start, so it is not.
+    for (const [inMs, kept] of [
+      [6 * 60_000, true],
+      [5 * 60_000 + 3_000, false],
+    ] as const) {
+      const id = `offline_expiring-${inMs}-${shop}`;
+      await ours.storeSession(offline(id, "before", new Date(Date.now() + inMs)));
+      await cached(id);
+      await elsewhere(id, "after");
+      expect((await cached(id))!.accessToken, `expiring in ${inMs} ms`).toBe(kept ? "before" : "after");
+    }
   });
 });
 
