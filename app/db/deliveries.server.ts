@@ -31,6 +31,12 @@ export interface ClaimedDelivery extends DeliveryHeaders {
   receivedAt: Date;
 }
 
+/** A delivery as received: its shop, Shopify's headers and the body. */
+export interface ReceivedDelivery extends DeliveryHeaders {
+  shop: string;
+  payload: string;
+}
+
 /**
  * Stores a delivery in the inbox, or counts a copy of one already stored.
  * A copy of a delivery that gave up (`failed`) puts it back in the inbox;
@@ -43,15 +49,62 @@ export async function receiveDelivery(
   delivery: DeliveryHeaders,
   payload: string,
 ): Promise<{ stored: boolean }> {
-  const { rows } = await sqlOf(db).executeSql(
-    `WITH earlier AS (
-       SELECT outcome FROM "WebhookDelivery" WHERE shop = $2 AND "webhookId" = $3
+  const [result] = await receiveDeliveries(db, [{ ...delivery, shop, payload }]);
+  return result!;
+}
+
+/**
+ * receiveDelivery for several deliveries in one statement (and one commit),
+ * each answered as if it had been received alone, in the order given: copies
+ * of one delivery in the list count as copies received one after the other
+ * (the first may be stored, the others are not). Copies of a failed delivery
+ * in two statements at once may both say stored (each read the row as
+ * failed before the other put it back); the row is put back once.
+ */
+export async function receiveDeliveries(
+  db: PrismaClient,
+  deliveries: ReceivedDelivery[],
+): Promise<{ stored: boolean }[]> {
+  // One row per delivery (ON CONFLICT may touch a row once per statement), with its number of copies.
+  const firsts = new Map<string, { delivery: ReceivedDelivery; copies: number }>();
+  for (const delivery of deliveries) {
+    const key = JSON.stringify([delivery.shop, delivery.webhookId]);
+    const seen = firsts.get(key);
+    if (seen) seen.copies++;
+    else firsts.set(key, { delivery, copies: 1 });
+  }
+  const values: unknown[] = [];
+  const rows: string[] = [];
+  for (const { delivery, copies } of firsts.values()) {
+    const n = values.length;
+    rows.push(
+      `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}::timestamptz AT TIME ZONE 'UTC', $${n + 8}, $${n + 9}::int)`,
+    );
+    values.push(
+      `dlv_${crypto.randomUUID()}`,
+      delivery.shop,
+      delivery.webhookId,
+      delivery.topic,
+      delivery.eventId ?? null,
+      delivery.apiVersion ?? null,
+      // UTC wall time, as Prisma stores DateTime (node-postgres would send local time).
+      delivery.triggeredAt?.toISOString() ?? null,
+      delivery.payload,
+      copies,
+    );
+  }
+  const { rows: results } = await sqlOf(db).executeSql(
+    `WITH input (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, copies) AS (
+       VALUES ${rows.join(",\n              ")}
+     ), earlier AS (
+       SELECT d.shop, d."webhookId", d.outcome
+         FROM "WebhookDelivery" d JOIN input i ON d.shop = i.shop AND d."webhookId" = i."webhookId"
      )
      INSERT INTO "WebhookDelivery"
-       (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz AT TIME ZONE 'UTC', $8)
+       (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, attempts)
+     SELECT id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, copies FROM input
      ON CONFLICT (shop, "webhookId") DO UPDATE SET
-       attempts = "WebhookDelivery".attempts + 1,
+       attempts = "WebhookDelivery".attempts + EXCLUDED.attempts,
        payload = CASE WHEN "WebhookDelivery".outcome IN ('received', 'failed')
                       THEN COALESCE("WebhookDelivery".payload, EXCLUDED.payload) END,
        outcome = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN 'received'
@@ -60,22 +113,29 @@ export async function receiveDelivery(
                               ELSE "WebhookDelivery"."applyAttempts" END,
        "applyAfter" = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN CURRENT_TIMESTAMP
                            ELSE "WebhookDelivery"."applyAfter" END
-     RETURNING (SELECT outcome FROM earlier) AS previous, (xmax = 0) AS inserted`,
-    [
-      `dlv_${crypto.randomUUID()}`,
-      shop,
-      delivery.webhookId,
-      delivery.topic,
-      delivery.eventId ?? null,
-      delivery.apiVersion ?? null,
-      // UTC wall time, as Prisma stores DateTime (node-postgres would send local time).
-      delivery.triggeredAt?.toISOString() ?? null,
-      payload,
-    ],
+     RETURNING shop, "webhookId",
+       (SELECT e.outcome FROM earlier e
+         WHERE e.shop = "WebhookDelivery".shop AND e."webhookId" = "WebhookDelivery"."webhookId") AS previous,
+       (xmax = 0) AS inserted`,
+    values,
   );
-  const row = rows[0] as { previous: DeliveryOutcome | null; inserted: boolean };
-  // A copy racing the first insert sees no earlier row (previous is null): the first one holds the work.
-  return { stored: row.inserted || row.previous === "failed" };
+  const outcome = new Map<string, boolean>();
+  for (const row of results as {
+    shop: string;
+    webhookId: string;
+    previous: DeliveryOutcome | null;
+    inserted: boolean;
+  }[]) {
+    // A copy racing the first insert sees no earlier row (previous is null): the first one holds the work.
+    outcome.set(JSON.stringify([row.shop, row.webhookId]), row.inserted || row.previous === "failed");
+  }
+  const answered = new Set<string>();
+  return deliveries.map((delivery) => {
+    const key = JSON.stringify([delivery.shop, delivery.webhookId]);
+    const first = !answered.has(key);
+    answered.add(key);
+    return { stored: first && outcome.get(key) === true };
+  });
 }
 
 /**

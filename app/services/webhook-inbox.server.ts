@@ -3,8 +3,9 @@
  *
  * Receiving (the route, after the signature was verified): parse the body
  * for its topic (a malformed one is refused with 400 before anything is
- * written) and store it in the inbox, one statement; a copy of a delivery
- * already stored changes nothing. Shopify gets its 200 as soon as the
+ * written) and store it in the inbox, one statement (shared with deliveries
+ * arriving at the same moment: app/db/delivery-receipts.server.ts); a copy
+ * of a delivery already stored changes nothing. Shopify gets its 200 as soon as the
  * delivery is durable.
  *
  * Applying (a worker): claim due deliveries, apply each, record the outcome.
@@ -18,10 +19,10 @@ import {
   claimDeliveries,
   deferDelivery,
   finishDelivery,
-  receiveDelivery,
   type ClaimedDelivery,
   type DeliveryHeaders,
 } from "../db/deliveries.server";
+import { storeDelivery } from "../db/delivery-receipts.server";
 import { withFollowUps, type FollowUp } from "../jobs/follow-ups.server";
 import { parseLosslessJson } from "../shopify/lossless-json";
 import {
@@ -145,7 +146,8 @@ export async function receiveWebhook(db: PrismaClient, input: WebhookInput): Pro
     if (isPayloadError(error)) return { status: 400, outcome: "rejected", detail: (error as Error).message };
     throw error;
   }
-  const { stored } = await receiveDelivery(db, input.shop, input, input.rawBody);
+  const { rawBody, ...delivery } = input;
+  const { stored } = await storeDelivery(db, { ...delivery, payload: rawBody });
   return { status: 200, outcome: stored ? "received" : "duplicate" };
 }
 
