@@ -1,7 +1,7 @@
 -- wrk script for bench/wrk.ts: sends requests built beforehand, as they are,
 -- either as fast as the connections go or at a steady rate.
 --
---   wrk -t T -c C -d S -s bench/wrk-requests.lua <origin> -- <file> <rate or 0> <T>
+--   wrk -t T -c C -d S -s bench/wrk-requests.lua <origin> -- <file> <rate or 0> <T> [<expected text>]
 --
 -- <file>.<k> holds thread k's requests, raw HTTP, each after a line with its length in bytes;
 -- each is sent once, in order (as fast as they go, a thread that runs out
@@ -49,6 +49,8 @@ function init(args)
   taken = 0 -- how far into the queue this thread got
   local rate = tonumber(args[2])
   local count = tonumber(args[3])
+  expect = args[4] or "" -- text every 2xx answer must hold (empty: any)
+  unexpected = 0
   if rate > 0 then
     interval = 1000 * count / rate
     offset = id * 1000 / rate
@@ -102,15 +104,18 @@ function request()
   return raw
 end
 
-function response(status)
+function response(status, headers, body)
   answered = answered + 1
   if status >= 200 and status < 300 then
     ok = ok + 1
+    if expect ~= "" and not string.find(body, expect, 1, true) then
+      unexpected = unexpected + 1
+    end
   end
 end
 
 function done(summary, latency)
-  local lateCount, worst, repeated, okCount, answeredCount = 0, 0, 0, 0, 0
+  local lateCount, worst, repeated, okCount, answeredCount, unexpectedCount = 0, 0, 0, 0, 0, 0
   local taken = {}
   for _, thread in ipairs(threads) do
     taken[#taken + 1] = tostring(thread:get("taken"))
@@ -119,12 +124,13 @@ function done(summary, latency)
     repeated = repeated + thread:get("repeats")
     okCount = okCount + thread:get("ok")
     answeredCount = answeredCount + thread:get("answered")
+    unexpectedCount = unexpectedCount + thread:get("unexpected")
   end
   local e = summary.errors
   io.write(
     string.format(
       '{"answered":%d,"ok":%d,"durationUs":%d,"connectErrors":%d,"readErrors":%d,"writeErrors":%d,"timeouts":%d,'
-        .. '"p50Us":%d,"p99Us":%d,"maxUs":%d,"late":%d,"worstLateMs":%.1f,"repeats":%d,"taken":[%s]}\n',
+        .. '"p50Us":%d,"p99Us":%d,"maxUs":%d,"late":%d,"worstLateMs":%.1f,"repeats":%d,"unexpected":%d,"taken":[%s]}\n',
       answeredCount,
       okCount,
       summary.duration,
@@ -138,6 +144,7 @@ function done(summary, latency)
       lateCount,
       worst,
       repeated,
+      unexpectedCount,
       table.concat(taken, ",")
     )
   )

@@ -41,6 +41,8 @@ export interface WrkResult {
   worstLateMs: number;
   /** Requests sent a second time because a thread ran out (as fast as they go only). */
   repeats: number;
+  /** 2xx answers without the `expect` text. */
+  unexpected: number;
   /** Which of the requests were sent (each thread sends its share in order, so the first few of each). */
   sent: number[];
 }
@@ -82,6 +84,8 @@ export async function runWrk(input: {
   rate?: number;
   seconds: number;
   connections: number;
+  /** Text every 2xx answer must hold; those without it are counted. */
+  expect?: string;
 }): Promise<WrkResult> {
   const { origin, requests, rate, seconds, connections } = input;
   const host = new URL(origin).host;
@@ -113,6 +117,7 @@ export async function runWrk(input: {
       base,
       String(rate ?? 0),
       String(THREADS),
+      input.expect ?? "",
     ];
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile("wrk", args, { maxBuffer: 10_000_000 }, (error, out, err) =>
@@ -134,6 +139,7 @@ export async function runWrk(input: {
       late: r.late!,
       worstLateMs: r.worstLateMs!,
       repeats: r.repeats!,
+      unexpected: r.unexpected!,
       sent: sentIndexes(requests.length, (r.taken as unknown as number[]) ?? []),
     };
   } finally {

@@ -66,9 +66,10 @@ export async function receiveDeliveries(
   deliveries: ReceivedDelivery[],
 ): Promise<{ stored: boolean }[]> {
   // One row per delivery (ON CONFLICT may touch a row once per statement), with its number of copies.
+  const keys = deliveries.map((d) => deliveryKey(d.shop, d.webhookId));
   const firsts = new Map<string, { delivery: ReceivedDelivery; copies: number }>();
-  for (const delivery of deliveries) {
-    const key = JSON.stringify([delivery.shop, delivery.webhookId]);
+  for (const [i, delivery] of deliveries.entries()) {
+    const key = keys[i]!;
     const seen = firsts.get(key);
     if (seen) seen.copies++;
     else firsts.set(key, { delivery, copies: 1 });
@@ -127,16 +128,13 @@ export async function receiveDeliveries(
     inserted: boolean;
   }[]) {
     // A copy racing the first insert sees no earlier row (previous is null): the first one holds the work.
-    outcome.set(JSON.stringify([row.shop, row.webhookId]), row.inserted || row.previous === "failed");
+    outcome.set(deliveryKey(row.shop, row.webhookId), row.inserted || row.previous === "failed");
   }
-  const answered = new Set<string>();
-  return deliveries.map((delivery) => {
-    const key = JSON.stringify([delivery.shop, delivery.webhookId]);
-    const first = !answered.has(key);
-    answered.add(key);
-    return { stored: first && outcome.get(key) === true };
-  });
+  // Only a delivery's first copy in the list may be the stored one.
+  return keys.map((key, i) => ({ stored: keys.indexOf(key) === i && outcome.get(key) === true }));
 }
+
+const deliveryKey = (shop: string, webhookId: string) => JSON.stringify([shop, webhookId]);
 
 /**
  * Takes up to `limit` due deliveries from the inbox (of one shop, or of every
