@@ -37,7 +37,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -163,8 +163,14 @@ async function startServer(port: number) {
   });
   process.once("exit", () => child.kill("SIGKILL"));
   let output = "";
-  child.stdout.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-10_000)));
-  child.stderr.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-10_000)));
+  // BENCH_SERVER_LOG=<file> keeps everything the server printed (e.g. with BENCH_NODE_OPTIONS=--trace-gc).
+  const log = process.env.BENCH_SERVER_LOG ? createWriteStream(process.env.BENCH_SERVER_LOG) : undefined;
+  const keep = (c: Buffer) => {
+    output = (output + c.toString()).slice(-10_000);
+    log?.write(c);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   const origin = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 60_000; ;) {
     if (child.exitCode !== null) throw new Error(`the app exited:\n${output}`);

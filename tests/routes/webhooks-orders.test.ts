@@ -66,6 +66,58 @@ describe("orders/paid", () => {
     await expectLedgerConsistent(prisma, SHOP);
   });
 
+  it("a delivery with the headers a load balancer adds is verified and stored as it came", async () => {
+    const extraHeaders = {
+      "User-Agent": "Shopify-Captain-Hook",
+      Accept: "*/*",
+      "Accept-Encoding": "gzip;q=1.0,deflate;q=0.6,identity;q=0.3",
+      "X-Forwarded-For": "35.188.0.1",
+      "X-Forwarded-Proto": "https",
+      "X-Request-Id": "lb-1",
+    };
+    const rawBody = fixtureBody("orders-paid");
+    const triggeredAt = new Date("2026-11-27T08:00:00.000Z");
+    const res = await callAction(
+      ordersPaid,
+      webhookRequest({
+        topic: "orders/paid",
+        shop: SHOP,
+        body: null,
+        rawBody,
+        webhookId: "through-lb",
+        eventId: "event-lb",
+        triggeredAt,
+        extraHeaders,
+      }),
+    );
+    expect(res.status).toBe(200);
+    const stored = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop: SHOP } });
+    expect(stored).toMatchObject({
+      webhookId: "through-lb",
+      eventId: "event-lb",
+      topic: "ORDERS_PAID",
+      apiVersion: "2026-10",
+      triggeredAt,
+      payload: rawBody,
+    });
+    // A forged one with the same headers is still refused, and nothing more is stored.
+    const forged = await callAction(
+      ordersPaid,
+      webhookRequest({
+        topic: "orders/paid",
+        shop: SHOP,
+        body: null,
+        rawBody,
+        secret: "forged",
+        extraHeaders,
+      }),
+    );
+    expect(forged.status).toBe(401);
+    expect(await prisma.webhookDelivery.count()).toBe(1);
+    await applyInbox(SHOP);
+    expect(await balance()).toBe(630);
+  });
+
   it("a retried delivery and a second copy of the event credit once", async () => {
     await deliver(ordersPaid, "orders/paid", fixtureBody("orders-paid"), "delivery-1");
     await deliver(ordersPaid, "orders/paid", fixtureBody("orders-paid"), "delivery-1");

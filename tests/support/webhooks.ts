@@ -15,6 +15,8 @@ export interface WebhookOptions {
   secret?: string;
   /** Raw body to send instead of JSON.stringify(body). */
   rawBody?: string;
+  /** More headers (what a load balancer adds, say). */
+  extraHeaders?: Record<string, string>;
 }
 
 export function webhookRequest(options: WebhookOptions): Request {
@@ -32,6 +34,7 @@ export function webhookRequest(options: WebhookOptions): Request {
       "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
       "X-Shopify-Event-Id": options.eventId ?? randomUUID(),
       "X-Shopify-Triggered-At": (options.triggeredAt ?? new Date()).toISOString(),
+      ...options.extraHeaders,
     },
   });
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eligibleAmount } from "~/loyalty/eligible";
 import { parseLosslessJson } from "~/shopify/lossless-json";
@@ -27,6 +28,63 @@ describe("Shopify payloads", () => {
     });
     const refund = parseRefundPayload(fixture("refunds-create"));
     expect(refund.orderGid).toBe("gid://shopify/Order/6817362940512877913");
+  });
+
+  it("parses any JSON as JSON.parse does, with every integer beyond 2^53 as its digits", () => {
+    // A JSON value whose integers may be big, written out as a document with them as bare literals.
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof(
+        { depthSize: "small" },
+        fc.bigInt({ min: -(10n ** 22n), max: 10n ** 22n }),
+        // a double written as an integer literal beyond 2^53 is read as its digits too (the bigInt case)
+        fc
+          .double({ noNaN: true, noDefaultInfinity: true })
+          .filter((d) => Number.isSafeInteger(d) || !/^-?\d+$/.test(JSON.stringify(d))),
+        fc.string({ unit: "binary" }),
+        fc.constantFrom(true, false, null),
+        fc.array(tie("any"), { maxLength: 5 }),
+        fc.dictionary(fc.string({ unit: "binary" }), tie("any"), { maxKeys: 5 }),
+      ),
+    })).any;
+    const write = (v: unknown, spaced: boolean): string => {
+      const gap = spaced ? " \n\t " : "";
+      if (typeof v === "bigint") return v.toString();
+      if (Array.isArray(v)) return `[${gap}${v.map((x) => write(x, spaced)).join(`,${gap}`)}${gap}]`;
+      if (v && typeof v === "object")
+        return `{${Object.entries(v)
+          .map(([k, x]) => `${gap}${JSON.stringify(k)}${gap}:${gap}${write(x, spaced)}`)
+          .join(",")}}`;
+      return JSON.stringify(v);
+    };
+    const expected = (v: unknown): unknown => {
+      if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+      if (typeof v === "number") return JSON.parse(JSON.stringify(v)); // -0 is written 0
+      if (Array.isArray(v)) return v.map(expected);
+      if (v && typeof v === "object")
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expected(x)]));
+      return v;
+    };
+    fc.assert(
+      fc.property(value, fc.boolean(), (v, spaced) => {
+        expect(parseLosslessJson(write(v, spaced))).toEqual(expected(v));
+      }),
+      { numRuns: 2000 },
+    );
+    // Strings that look like numbers, or hold escaped quotes and backslashes, are left alone.
+    const tricky = String.raw`["\\", "9007199254740993", "a\\\"9007199254740993", 9007199254740993]`;
+    expect(parseLosslessJson(tricky)).toEqual([
+      "\\",
+      "9007199254740993",
+      'a\\"9007199254740993',
+      "9007199254740993",
+    ]);
+    expect(parseLosslessJson('{"x": 1.5e+30, "y": -0.0000000000000000001, "z": 9007199254740993}')).toEqual({
+      x: 1.5e30,
+      y: -1e-19,
+      z: "9007199254740993",
+    });
+    expect(() => parseLosslessJson('{"x": 12')).toThrow(SyntaxError);
+    expect(() => parseLosslessJson('{"x": "unterminated')).toThrow(SyntaxError);
   });
 
   it("reads an order in shop money, without gift cards, shipping and tax", () => {
