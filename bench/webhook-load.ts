@@ -260,7 +260,13 @@ function delivery(i: number): { body: string; headers: Record<string, string> } 
     .replaceAll("2025-11-14T10:21:41+01:00", now);
   return {
     body,
+    // Shopify's headers, and what a load balancer in front of the app adds.
     headers: {
+      "user-agent": "Shopify-Captain-Hook",
+      accept: "*/*",
+      "accept-encoding": "gzip;q=1.0,deflate;q=0.6,identity;q=0.3",
+      "x-forwarded-for": "35.188.0.1",
+      "x-forwarded-proto": "https",
       "content-type": "application/json",
       "x-shopify-topic": "orders/paid",
       "x-shopify-hmac-sha256": createHmac("sha256", DEMO_APP.apiSecret).update(body).digest("base64"),

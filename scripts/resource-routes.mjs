@@ -53,8 +53,12 @@ export function resourceRouteFor(routes, method, url) {
   return typeof handler === "function" ? handler : undefined;
 }
 
-/** Calls a route function as Remix does for a resource route, and answers what Remix would. */
-export async function callResourceRoute(handler, request) {
+/**
+ * Calls a route function as Remix does for a resource route, and answers
+ * what Remix would. `clientGone` says whether the client went away (an error
+ * then is not logged, as Remix does for an aborted request).
+ */
+export async function callResourceRoute(handler, request, clientGone = () => request.signal.aborted) {
   let response;
   try {
     response = await handler({ request, params: {}, context: {} });
@@ -67,7 +71,7 @@ export async function callResourceRoute(handler, request) {
   } catch (error) {
     if (error instanceof Response) response = error;
     else {
-      if (!request.signal.aborted) console.error(error);
+      if (!clientGone()) console.error(error);
       response = new Response("Unexpected Server Error", {
         status: 500,
         headers: { "Content-Type": "text/plain" },

@@ -1,0 +1,2 @@
+import v8 from "node:v8";
+v8.setFlagsFromString("--no-allocation-site-pretenuring");
