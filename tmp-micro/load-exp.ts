@@ -522,6 +522,7 @@ try {
 
   const customers = [...new Set([...sent].map(customerOf))];
   await new Promise((r) => setTimeout(r, 2000));
+  for (let k = 0; k < Number(process.env.PROXY_REPEAT ?? 1) - 1; k++) { report("proxy /status", await proxyStep(server.origin, customers)); await new Promise((r) => setTimeout(r, 1000)); }
   const proxy = await proxyStep(server.origin, customers);
   report("proxy /status", proxy);
   console.log(
