@@ -5,7 +5,7 @@
  * through both and the answers are compared.
  */
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { callResourceRoute, fixedResourceRoutes, resourceRouteFor } from "../../scripts/resource-routes.mjs";
 import { expectConsoleError } from "../setup/console";
 
@@ -134,6 +134,26 @@ describe("resource routes called directly", () => {
     ],
     ["a nested route with a query", () => new Request("http://app.test/app/export/ledger?from=2026-01-01")],
   ];
+
+  it("log an error unless the client went away, as Remix does for an aborted request", async () => {
+    const failing = () =>
+      new Request("http://app.test/webhooks/orders/paid", { method: "POST", body: "throw-error" });
+    const handler = resourceRouteFor(direct, "POST", "/webhooks/orders/paid")!;
+    const logged: string[] = [];
+    vi.mocked(console.error).mockImplementation((error: unknown) => logged.push(String(error)));
+    // The production server hands resource routes a Request without an abort signal and says
+    // whether the client went away by a function; without one, the signal says it.
+    const gone = await callResourceRoute(handler, failing(), () => true);
+    const controller = new AbortController();
+    controller.abort();
+    const aborted = await callResourceRoute(handler, new Request(failing(), { signal: controller.signal }));
+    expect(logged).toEqual([]);
+    const here = await callResourceRoute(handler, failing(), () => false);
+    expect(logged).toEqual(["Error: database down"]);
+    for (const response of [gone, aborted, here]) {
+      expect(await answer(response)).toEqual(await answer(await remix(failing())));
+    }
+  });
 
   it.each(requests)("answer %s as Remix does", async (_name, make) => {
     expectConsoleError(/database down/);
