@@ -31,8 +31,9 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { setTimeout } from "node:timers";
 import zlib from "node:zlib";
-import { createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
+import { createRequestHandler } from "@remix-run/node";
 import { callResourceRoute, fixedResourceRoutes, resourceRouteFor } from "./resource-routes.mjs";
+import { toRequest } from "./web-request.mjs";
 
 process.env.NODE_ENV ??= "production";
 process.setSourceMapsEnabled(true);
@@ -108,46 +109,6 @@ async function serveFile(req, res, file) {
 // ---------------------------------------------------------------------------
 // Remix: node's request in, the web Response out.
 // ---------------------------------------------------------------------------
-/** Bodies up to this size are read whole before Remix sees them (webhooks); larger ones stream (imports). */
-const BUFFERED_BODY = 1_000_000;
-
-/**
- * Node's request as a web Request. With `abortable`, its signal aborts when
- * the client goes away before the answer is sent (Remix stops rendering).
- * Resource routes get a Request without that link: none of them reads the
- * signal, and each linked Request costs more than it seems. undici registers
- * it with a FinalizationRegistry that holds both signals until a full
- * garbage collection; under a webhook burst those piled up in the old
- * generation (about 2 KB a request), and each full collection then ran
- * their finalizers all at once, a pause of 100 to 200 ms that set the p99.
- */
-async function toRequest(req, res, abortable) {
-  const url = `http://${req.headers.host ?? `localhost:${port}`}${req.url}`;
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  const init = { method: req.method, headers };
-  if (abortable) {
-    const controller = new AbortController();
-    res.once("close", () => {
-      if (!res.writableFinished) controller.abort();
-    });
-    init.signal = controller.signal;
-  }
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    const length = Number(req.headers["content-length"]);
-    if (Number.isFinite(length) && length <= BUFFERED_BODY) {
-      const chunks = [];
-      for await (const chunk of req) chunks.push(chunk);
-      init.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-    } else {
-      init.body = createReadableStreamFromReadable(req);
-      init.duplex = "half";
-    }
-  }
-  return new Request(url, init);
-}
-
 /** Writes chunks of a web stream to a node writable, waiting when it is full. */
 async function pump(reader, first, out) {
   for (let chunk = first; !chunk.done; chunk = await reader.read()) {
@@ -224,9 +185,9 @@ const server = createServer(async (req, res) => {
     const route = !file && resourceRouteFor(resourceRoutes, req.method, req.url);
     if (file) await serveFile(req, res, file);
     else if (route) {
-      const request = await toRequest(req, res, false);
+      const request = await toRequest(req, res, { abortable: false, port });
       await sendResponse(req, res, await callResourceRoute(route, request, () => res.destroyed));
-    } else await sendResponse(req, res, await handle(await toRequest(req, res, true)));
+    } else await sendResponse(req, res, await handle(await toRequest(req, res, { abortable: true, port })));
   } catch (error) {
     console.error(error);
     if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
