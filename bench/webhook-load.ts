@@ -187,7 +187,7 @@ async function startServer(port: number) {
   });
   process.once("exit", () => child.kill("SIGKILL"));
   let output = "";
-  // BENCH_SERVER_LOG=<file> keeps everything the server printed (e.g. with BENCH_NODE_OPTIONS=--trace-gc).
+  // BENCH_SERVER_LOG=<file> keeps everything the server printed (e.g. bench/probes/gc.mjs's lines).
   const log = process.env.BENCH_SERVER_LOG ? createWriteStream(process.env.BENCH_SERVER_LOG) : undefined;
   const keep = (c: Buffer) => {
     output = (output + c.toString()).slice(-10_000);
@@ -522,9 +522,10 @@ try {
     sent.add(i);
     if (!res.ok) throw new Error(`warm-up delivery answered ${res.status}:\n${server.output()}`);
   }
-  const inboxTps = await pgbenchInboxRowRate(delivery(0).body);
+  const sampleBody = delivery(0).body;
+  const inboxTps = await pgbenchInboxRowRate(sampleBody);
   console.log(
-    `pgbench: ${inboxTps.toFixed(0)} inbox-row inserts/s (a delivery's ${(Buffer.byteLength(delivery(0).body) / 1024).toFixed(1)} KB body into a copy of the inbox table) (load ${load()})`,
+    `pgbench: ${inboxTps.toFixed(0)} inbox-row inserts/s (a delivery's ${(Buffer.byteLength(sampleBody) / 1024).toFixed(1)} KB body into a copy of the inbox table) (load ${load()})`,
   );
   const healthRate = report("GET /healthz        ", await healthStep(server.origin));
   const steps: { label: string; rate: number; p99: number; late: number }[] = [];

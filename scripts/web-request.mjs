@@ -10,7 +10,7 @@ export const BUFFERED_BODY = 1_000_000;
 /**
  * The URL is the one remix-serve gave (http://<Host header><path>; without a
  * Host header, localhost and `port`), and the headers are all of the
- * request's, in its order and spelling.
+ * request's (their names in lower case, as Headers keeps them).
  *
  * With `abortable`, the Request's signal aborts when the client goes away
  * before the answer is sent (Remix stops rendering). Resource routes get a
