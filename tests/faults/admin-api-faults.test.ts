@@ -7,10 +7,10 @@
  *   503          Shopify failing
  *   hang         a request that never answers (Shopify never got it)
  *   hang-after   Shopify did the work, the answer never comes
- * tests/jobs covers THROTTLED, 5xx and a lost answer at the AdminGraphql
- * boundary; this adds requests that never answer within the client's
- * timeout, and all four through the real HTTP client. Jobs back off, finish,
- * and nothing is done twice.
+ * tests/jobs covers THROTTLED, a 502 and a lost answer queued on the shop's
+ * stand-in; this adds requests that never answer within the client's
+ * timeout, and the offline tokens read from the shop's stored session. Jobs
+ * back off, finish, and nothing is done twice.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
@@ -135,7 +135,7 @@ beforeEach(async () => {
     apiKey: API_KEY,
     apiSecretKey: API_SECRET_KEY,
     scopes: process.env.SCOPES!,
-    data: shopify.root,
+    answer: shopify.answer,
     accessTokens: ["shpat_faults"],
   });
   await prisma.shop.create({ data: { domain: shop, installedAt: new Date() } });

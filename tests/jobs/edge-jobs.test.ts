@@ -30,7 +30,7 @@ it("a member sync job reaches Shopify with the shop's offline token and writes t
     apiKey: API_KEY,
     apiSecretKey: API_SECRET_KEY,
     scopes: "write_customers",
-    data: shopify.root,
+    answer: shopify.answer,
     accessTokens: ["shpat_jobs"],
   });
   await prisma.shop.create({ data: { domain: TEST_SHOP, installedAt: new Date() } });

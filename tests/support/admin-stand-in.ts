@@ -1,14 +1,25 @@
 /**
- * Shopify's Admin GraphQL API (discount codes, metafields, customer tags,
- * Flow trigger receipts, the app installation), stood in for behind the
- * app's AdminGraphql boundary (the `admin.graphql` function). Every document
- * is validated against the official 2026-10 schema and executed with
- * graphql-js; state follows Shopify's rules (a code is unique per shop), and
- * faults can be queued: THROTTLED, a 5xx, or a response lost after the
- * mutation took effect.
+ * A shop's Admin GraphQL API (discount codes, metafields, customer tags,
+ * Flow trigger receipts, the app installation, bulk queries, the theme),
+ * stood in for at the network edge: `admin` is the app's own client for jobs
+ * (offlineAdmin: graphql-request with the shop's token, over `fetch`), and
+ * `fetch` is Shopify's endpoint answering it (admin-graphql-endpoint.ts: the
+ * official 2026-10 schema, Shopify's error shapes, the cost extension).
+ * State follows Shopify's rules (a code is unique per shop, metafieldsSet
+ * takes at most 25 inputs, ...), and faults can be queued: THROTTLED, a 502,
+ * or a connection lost after the mutation took effect.
  */
-import { execute, parse, validate } from "graphql";
+import { parse, validate } from "graphql";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
+import { offlineAdmin } from "~/shopify/offline-admin.server";
+import {
+  ADMIN_GRAPHQL_PATH,
+  answerAdminGraphql,
+  costExtension,
+  invalidToken,
+  jsonResponse,
+  readAdminGraphql,
+} from "./admin-graphql-endpoint";
 import { adminSchema } from "./admin-schema";
 
 export type Fault = "throttled" | "5xx" | "lost-response";
@@ -41,13 +52,18 @@ interface StoredCode {
   input: Record<string, unknown>;
 }
 
-const COST = (available: number) => ({
-  requestedQueryCost: 10,
-  actualQueryCost: 10,
-  throttleStatus: { maximumAvailable: 2000, currentlyAvailable: available, restoreRate: 100 },
-});
+export interface StandInOptions {
+  /** The shop whose Admin API this is (the host `admin` calls). */
+  shop?: string;
+  /** The offline token Shopify issued to the app for the shop. */
+  accessToken?: string;
+  rejectCustomers?: string[];
+  bulk?: BulkOptions;
+}
 
-export function adminStandIn(options: { rejectCustomers?: string[]; bulk?: BulkOptions } = {}) {
+export function adminStandIn(options: StandInOptions = {}) {
+  const shop = options.shop ?? "stand-in.myshopify.com";
+  const accessToken = options.accessToken ?? "shpat_stand_in";
   const codes = new Map<string, StoredCode>();
   const bulkOperations: StandInBulkOperation[] = [];
   const bulk: BulkOptions = options.bulk ?? {};
@@ -271,51 +287,62 @@ export function adminStandIn(options: { rejectCustomers?: string[]; bulk?: BulkO
     },
   };
 
-  const json = (body: unknown, status = 200) =>
-    new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-
-  const admin: AdminGraphql = {
-    graphql: async (query, init) => {
-      const variables = init?.variables ?? {};
-      const document = parse(query);
-      const operation = /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "anonymous";
-      calls.push({ operation, variables });
-      const errors = validate(adminSchema(), document);
-      if (errors.length > 0) {
-        return json({
-          errors: errors.map((e) => ({
-            message: e.message,
-            locations: e.locations,
-            extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
-          })),
-        });
-      }
-      const fault = faults.shift();
-      if (fault === "throttled") {
-        return json({
-          errors: [
-            {
-              message: "Throttled",
-              extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
-            },
-          ],
-          extensions: { cost: COST(5) },
-        });
-      }
-      if (fault === "5xx") return new Response("Bad Gateway", { status: 502 });
-      const result = await execute({
-        schema: adminSchema(),
-        document,
-        rootValue: root,
-        variableValues: variables,
+  /**
+   * Shopify's answer to one call, for a caller that already holds a valid
+   * token (the edge checks its own): a queued fault, else the call executed.
+   */
+  const answer = async (body: string): Promise<Response> => {
+    const call = readAdminGraphql(body);
+    if (call instanceof Response) return call;
+    calls.push({ operation: call.operation, variables: call.variables });
+    const fault = faults.shift();
+    if (fault === "throttled") {
+      return jsonResponse(200, {
+        errors: [
+          {
+            message: "Throttled",
+            extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+          },
+        ],
+        extensions: { cost: { ...costExtension(10, 5).cost, actualQueryCost: null } },
       });
-      if (fault === "lost-response") throw new TypeError("fetch failed: socket hang up");
-      return json({ ...result, extensions: { cost: COST(1990) } });
-    },
+    }
+    if (fault === "5xx") return new Response("Bad Gateway", { status: 502 });
+    const response = await answerAdminGraphql(root, call);
+    // Shopify did the work; the connection dropped before the answer arrived.
+    if (fault === "lost-response")
+      throw new TypeError("fetch failed", { cause: new Error("socket hang up") });
+    return response;
   };
 
+  /** The network as far as the shop: its Admin GraphQL endpoint, and nothing else. */
+  const shopifyFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (url.host !== shop) throw new Error(`Admin API stand-in of ${shop} was sent a request to ${url.href}`);
+    if (url.pathname !== ADMIN_GRAPHQL_PATH || request.method !== "POST") {
+      return jsonResponse(404, { errors: "Not Found" });
+    }
+    if (request.headers.get("X-Shopify-Access-Token") !== accessToken) return invalidToken();
+    return answer(await request.text());
+  };
+
+  const admin: AdminGraphql = offlineAdmin({
+    shop,
+    tokens: {
+      load: async (asked) =>
+        asked === shop ? { accessToken, expires: null, refreshToken: null, refreshTokenExpires: null } : null,
+      refresh: () => Promise.reject(new Error("the stand-in's offline token does not expire")),
+    },
+    fetch: shopifyFetch as typeof fetch,
+  });
+
   return {
+    shop,
+    accessToken,
     admin,
+    answer,
+    fetch: shopifyFetch,
     root,
     codes,
     metafields,

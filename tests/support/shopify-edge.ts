@@ -10,14 +10,21 @@
  *                                    needs the issued access token; validates the
  *                                    document against the official 2026-10 schema
  *                                    (Shopify's error shape on failure) and
- *                                    executes it on the `data` the test supplies
+ *                                    executes it on the `data` the test supplies,
+ *                                    or hands it to a shop stand-in's `answer`
  * Any other outgoing request fails the test loudly.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { execute, parse, validate, type GraphQLError } from "graphql";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { vi } from "vitest";
-import { adminSchema } from "./admin-schema";
+import {
+  ADMIN_GRAPHQL_PATH,
+  answerAdminGraphql,
+  costExtension,
+  invalidToken,
+  jsonResponse as json,
+  readAdminGraphql,
+} from "./admin-graphql-endpoint";
 
 export interface EdgeOptions {
   shop: string;
@@ -25,7 +32,12 @@ export interface EdgeOptions {
   apiSecretKey: string;
   scopes: string;
   /** Root value for queries: plain objects whose properties are the fields served. */
-  data: Record<string, unknown>;
+  data?: Record<string, unknown>;
+  /**
+   * Or a shop stand-in's answer to an authorized call (adminStandIn's
+   * `answer`): its state and its queued faults, for the library's requests too.
+   */
+  answer?: (body: string) => Promise<Response>;
   /** Tokens Shopify already issued (e.g. to a session the test stored). */
   accessTokens?: string[];
   refreshTokens?: string[];
@@ -54,20 +66,6 @@ function verifySessionToken(token: string, secret: string, apiKey: string): Reco
   const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
   if (claims.aud !== apiKey) throw new Error("session token for another app");
   return claims;
-}
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-
-function shopifyErrors(errors: readonly GraphQLError[]) {
-  return {
-    errors: errors.map((error) => ({
-      message: error.message,
-      locations: error.locations,
-      path: error.path,
-      extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
-    })),
-  };
 }
 
 export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
@@ -118,33 +116,14 @@ export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
           : {}),
       });
     }
-    if (url.pathname === "/admin/api/2026-10/graphql.json" && init?.method === "POST") {
+    if (url.pathname === ADMIN_GRAPHQL_PATH && init?.method === "POST") {
       const headers = new Headers(init.headers);
-      if (!accessTokens.includes(headers.get("X-Shopify-Access-Token") ?? "")) {
-        return json(401, {
-          errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
-        });
-      }
-      const { query, variables } = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
-      const document = parse(query);
-      const invalid = validate(adminSchema(), document);
-      if (invalid.length > 0) return json(200, shopifyErrors(invalid));
-      const result = await execute({
-        schema: adminSchema(),
-        document,
-        rootValue: options.data,
-        variableValues: variables,
-      });
-      return json(200, {
-        ...result,
-        extensions: {
-          cost: {
-            requestedQueryCost: 1,
-            actualQueryCost: 1,
-            throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1999, restoreRate: 100 },
-          },
-        },
-      });
+      if (!accessTokens.includes(headers.get("X-Shopify-Access-Token") ?? "")) return invalidToken();
+      if (options.answer) return options.answer(body);
+      const call = readAdminGraphql(body);
+      return call instanceof Response
+        ? call
+        : answerAdminGraphql(options.data ?? {}, call, costExtension(1, 1999));
     }
     return json(404, { errors: "Not Found" });
   };

@@ -1,7 +1,8 @@
 /**
  * An installed shop as the app sees it: its offline session stored, and
  * Shopify's Admin API for it stood in for at the network edge, serving the
- * Admin API stand-in's state (codes, metafields, tags, Flow receipts).
+ * Admin API stand-in's state (codes, metafields, tags, Flow receipts) and
+ * faults, for the library's request-time calls and the jobs' client alike.
  */
 import type { PrismaClient } from "@prisma/client";
 import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
@@ -15,14 +16,14 @@ export async function shopifyForShop(
   accessToken: string,
   scopes = "write_discounts",
 ) {
-  const shopify = adminStandIn();
+  const shopify = adminStandIn({ shop, accessToken });
   await storeOfflineSession(prisma, shop, { accessToken, scope: scopes });
   const edge = startShopifyEdge({
     shop,
     apiKey: API_KEY,
     apiSecretKey: API_SECRET_KEY,
     scopes,
-    data: shopify.root,
+    answer: shopify.answer,
     accessTokens: [accessToken],
   });
   return { shopify, edge };
