@@ -24,18 +24,25 @@ import {
 
 type Args = Record<string, unknown>;
 
-/** Serves a field from the object's own property (a function is called with the arguments); else fails by name. */
-export const servedOrFail: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
-  if (source && typeof source === "object" && info.fieldName in source) {
-    const value = (source as Record<string, unknown>)[info.fieldName];
-    return typeof value === "function"
-      ? (value as (a: unknown, c: unknown) => unknown)(args, context)
-      : value;
-  }
-  throw new GraphQLError(`devshop does not serve ${info.parentType.name}.${info.fieldName}`, {
-    extensions: { code: "NOT_SERVED_BY_DEVSHOP" },
-  });
-};
+/**
+ * Serves a field from the object's own property (a function is called with
+ * the arguments); else fails by name, saying which stand-in (`who`) lacks it.
+ */
+export const servedOrFailBy =
+  (who: string): GraphQLFieldResolver<unknown, unknown> =>
+  (source, args, context, info) => {
+    if (source && typeof source === "object" && info.fieldName in source) {
+      const value = (source as Record<string, unknown>)[info.fieldName];
+      return typeof value === "function"
+        ? (value as (a: unknown, c: unknown) => unknown)(args, context)
+        : value;
+    }
+    throw new GraphQLError(`${who} does not serve ${info.parentType.name}.${info.fieldName}`, {
+      extensions: { code: "NOT_SERVED" },
+    });
+  };
+
+export const servedOrFail = servedOrFailBy("devshop");
 
 const numericId = (text: string) =>
   String(parseInt(createHash("sha1").update(text).digest("hex").slice(0, 12), 16));

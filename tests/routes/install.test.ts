@@ -9,42 +9,35 @@ import {
 } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { loader as appLoader } from "~/routes/app";
+import type { ShopDetails } from "~/shopify/shop-details.server";
+import { adminStandIn } from "../support/admin-stand-in";
 import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
 
 const SCOPES = "read_customers,read_orders,read_all_orders,write_customers,write_discounts";
 let edge: ShopifyEdge | undefined;
-let definitions: Record<string, unknown>[] = [];
 
-/** Shopify's metafieldDefinitionCreate: a (namespace, key, ownerType) exists once. */
-const metafieldDefinitionCreate = ({ definition }: { definition: Record<string, unknown> }) => {
-  const taken = definitions.some(
-    (d) =>
-      d.namespace === definition.namespace &&
-      d.key === definition.key &&
-      d.ownerType === definition.ownerType,
-  );
-  if (taken) {
-    return {
-      createdDefinition: null,
-      userErrors: [
-        {
-          field: ["definition", "key"],
-          code: "TAKEN",
-          message: "Key is in use for Customer metafields on the '$app:loyalty' namespace.",
-        },
-      ],
-    };
-  }
-  definitions.push(definition);
-  return {
-    createdDefinition: { id: `gid://shopify/MetafieldDefinition/${definitions.length}` },
-    userErrors: [],
-  };
-};
+/** Shopify answering token exchange, and the shop's Admin API (its details, metafield definitions). */
+function shopifyServing(details: Partial<ShopDetails>) {
+  const shopify = adminStandIn({ shop: TEST_SHOP, details });
+  edge = startShopifyEdge({
+    shop: TEST_SHOP,
+    apiKey: API_KEY,
+    apiSecretKey: API_SECRET_KEY,
+    scopes: SCOPES,
+    answer: shopify.answer,
+  });
+  return shopify;
+}
 
-/** Shopify answering token exchange, and GraphQL queries from `data`. */
-const shopifyServing = (data: Record<string, unknown>) =>
-  startShopifyEdge({ shop: TEST_SHOP, apiKey: API_KEY, apiSecretKey: API_SECRET_KEY, scopes: SCOPES, data });
+/** Shopify answering token exchange only: its Admin API serves nothing (every query fails). */
+const shopifyServingNothing = () =>
+  (edge = startShopifyEdge({
+    shop: TEST_SHOP,
+    apiKey: API_KEY,
+    apiSecretKey: API_SECRET_KEY,
+    scopes: SCOPES,
+    data: {},
+  }));
 
 async function openAppAsMerchant(): Promise<Response | unknown> {
   const request = await setUpValidRequest(
@@ -59,7 +52,6 @@ async function openAppAsMerchant(): Promise<Response | unknown> {
 }
 
 beforeEach(async () => {
-  definitions = [];
   await prisma.session.deleteMany();
   await prisma.shop.deleteMany();
 });
@@ -68,16 +60,13 @@ afterEach(() => edge?.restore());
 describe("installing Regulars (token exchange + afterAuth)", () => {
   it("stores an expiring offline session and creates the shop's record with its details", async () => {
     // GIVEN Shopify answers token exchange and the ShopDetails query
-    edge = shopifyServing({
-      shop: {
-        name: "Test Shop",
-        myshopifyDomain: TEST_SHOP,
-        currencyCode: "EUR",
-        ianaTimezone: "Europe/Paris",
-        plan: { shopifyPlus: false },
-      },
-      metafieldDefinitionCreate,
+    const shopify = shopifyServing({
+      name: "Test Shop",
+      currencyCode: "EUR",
+      ianaTimezone: "Europe/Paris",
+      shopifyPlus: false,
     });
+    const definitions = shopify.metafieldDefinitions;
 
     // WHEN the merchant opens the embedded app for the first time
     const result = await openAppAsMerchant();
@@ -86,7 +75,7 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
     expect(result).toEqual({ apiKey: API_KEY, appBridgeUrl: null });
     // AND an offline, expiring token was stored
     const session = await prisma.session.findUniqueOrThrow({ where: { id: `offline_${TEST_SHOP}` } });
-    expect(session.accessToken).toBe(edge.accessTokens[0]);
+    expect(session.accessToken).toBe(edge!.accessTokens[0]);
     expect(session.refreshToken).toMatch(/^shprt_/);
     expect(session.expires).not.toBeNull();
     // AND the shop was recorded as installed, with what Shopify said about it
@@ -100,7 +89,7 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
       uninstalledAt: null,
     });
     expect(shop.installedAt).not.toBeNull();
-    expect(edge.calls.map((call) => call.operationName ?? call.url)).toEqual([
+    expect(edge!.calls.map((call) => call.operationName ?? call.url)).toEqual([
       "/admin/oauth/access_token",
       "ShopDetails",
       ...Array(5).fill("CreateMemberMetafieldDefinition"),
@@ -126,7 +115,7 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
 
   it("still records the install when the shop details cannot be read", async () => {
     // GIVEN an Admin API that serves no shop (the query resolves to an error)
-    edge = shopifyServing({});
+    shopifyServingNothing();
     await openAppAsMerchant();
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
     expect(shop.installedAt).not.toBeNull();
@@ -137,33 +126,28 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
     await prisma.shop.create({
       data: { domain: TEST_SHOP, installedAt: new Date("2025-01-01"), uninstalledAt: new Date("2025-06-01") },
     });
-    edge = shopifyServing({
-      shop: {
-        name: "Back",
-        myshopifyDomain: TEST_SHOP,
-        currencyCode: "USD",
-        ianaTimezone: "UTC",
-        plan: { shopifyPlus: true },
-      },
-      metafieldDefinitionCreate,
+    const shopify = shopifyServing({
+      name: "Back",
+      currencyCode: "USD",
+      ianaTimezone: "UTC",
+      shopifyPlus: true,
     });
     // The definitions exist from the first install: Shopify answers TAKEN, which is fine.
-    definitions = ["points", "pending_points", "tier", "tier_progress", "codes"].map((key) => ({
-      key,
-      namespace: "$app:loyalty",
-      ownerType: "CUSTOMER",
-    }));
+    const definitions = shopify.metafieldDefinitions;
+    for (const key of ["points", "pending_points", "tier", "tier_progress", "codes"]) {
+      definitions.push({ key, namespace: "$app:loyalty", ownerType: "CUSTOMER", type: "number_integer" });
+    }
     await openAppAsMerchant();
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
     expect(shop.uninstalledAt).toBeNull();
     expect(shop.installedAt!.getTime()).toBeGreaterThan(new Date("2025-06-01").getTime());
     expect(shop.shopifyPlus).toBe(true);
     expect(definitions).toHaveLength(5);
-    expect(edge.calls.filter((c) => c.operationName === "CreateMemberMetafieldDefinition")).toHaveLength(5);
+    expect(edge!.calls.filter((c) => c.operationName === "CreateMemberMetafieldDefinition")).toHaveLength(5);
   });
 
   it("a forged session token gets no session and no shop", async () => {
-    edge = shopifyServing({});
+    shopifyServingNothing();
     const request = await setUpValidRequest(
       { type: RequestType.Admin, store: "test-shop", apiKey: API_KEY, apiSecretKey: "forged-secret" },
       new Request(`${APP_URL}/app`),
@@ -173,6 +157,6 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
     expect([401, 302]).toContain((result as Response).status);
     expect(await prisma.session.count()).toBe(0);
     expect(await prisma.shop.count()).toBe(0);
-    expect(edge.calls).toEqual([]);
+    expect(edge!.calls).toEqual([]);
   });
 });

@@ -8,7 +8,10 @@
  * these, so every test meets one contract.
  */
 import { execute, parse, validate, type DocumentNode, type GraphQLError } from "graphql";
+import { servedOrFailBy } from "../../devshop/admin-resolvers";
 import { adminSchema } from "./admin-schema";
+
+const servedByTheTest = servedOrFailBy("the test's Shopify");
 
 export const ADMIN_GRAPHQL_PATH = "/admin/api/2026-10/graphql.json";
 
@@ -72,7 +75,11 @@ export function readAdminGraphql(body: string): AdminGraphqlCall | Response {
   };
 }
 
-/** Executes an accepted call on `root` and answers as Shopify does, cost included. */
+/**
+ * Executes an accepted call on `root` and answers as Shopify does, cost
+ * included. A field the root's objects do not have fails by name, as on
+ * devshop, rather than coming back null as if Shopify had nothing to say.
+ */
 export async function answerAdminGraphql(
   root: Record<string, unknown>,
   call: AdminGraphqlCall,
@@ -83,6 +90,7 @@ export async function answerAdminGraphql(
     document: call.document,
     rootValue: root,
     variableValues: call.variables,
+    fieldResolver: servedByTheTest,
   });
   return jsonResponse(200, { ...result, extensions: cost });
 }

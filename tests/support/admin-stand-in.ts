@@ -12,6 +12,7 @@
 import { parse, validate } from "graphql";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
 import { offlineAdmin } from "~/shopify/offline-admin.server";
+import type { ShopDetails } from "~/shopify/shop-details.server";
 import {
   ADMIN_GRAPHQL_PATH,
   answerAdminGraphql,
@@ -21,6 +22,7 @@ import {
   readAdminGraphql,
 } from "./admin-graphql-endpoint";
 import { adminSchema } from "./admin-schema";
+import { flowTriggerExtensions } from "./flow-extensions";
 
 export type Fault = "throttled" | "5xx" | "lost-response";
 
@@ -57,6 +59,8 @@ export interface StandInOptions {
   shop?: string;
   /** The offline token Shopify issued to the app for the shop. */
   accessToken?: string;
+  /** The shop's name, currency, time zone and plan (ShopDetails). */
+  details?: Partial<ShopDetails>;
   rejectCustomers?: string[];
   bulk?: BulkOptions;
 }
@@ -71,11 +75,19 @@ export function adminStandIn(options: StandInOptions = {}) {
   const faults: Fault[] = [];
   let nextId = 1;
 
+  /** Shopify's codes are unique in a shop, and found, whatever their case. */
+  const codeNamed = (code: string) => {
+    const wanted = code.toLowerCase();
+    for (const [name, stored] of codes) if (name.toLowerCase() === wanted) return stored;
+    return undefined;
+  };
+  const rejected = (id: string) => options.rejectCustomers?.includes(id) ?? false;
+
   const create = (kind: StoredCode["kind"], input: Record<string, unknown>) => {
     const code = String(input.code);
     const customers = ((input.context as { customers?: { add?: string[] } })?.customers?.add ??
       []) as string[];
-    if (customers.some((c) => options.rejectCustomers?.includes(c))) {
+    if (customers.some(rejected)) {
       return {
         codeDiscountNode: null,
         userErrors: [
@@ -83,7 +95,7 @@ export function adminStandIn(options: StandInOptions = {}) {
         ],
       };
     }
-    if (codes.has(code)) {
+    if (codeNamed(code)) {
       return {
         codeDiscountNode: null,
         userErrors: [
@@ -128,8 +140,55 @@ export function adminStandIn(options: StandInOptions = {}) {
   };
   const glob = (pattern: string) =>
     new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+  const details: ShopDetails = {
+    name: "Test Shop",
+    currencyCode: "EUR",
+    ianaTimezone: "Europe/Paris",
+    shopifyPlus: false,
+    ...options.details,
+  };
+  const metafieldDefinitions: { ownerType: string; namespace: string; key: string; type: string }[] = [];
+  const noCustomer = () => ({
+    node: null,
+    userErrors: [{ field: ["id"], message: "Customer does not exist" }],
+  });
   const root = {
+    shop: () => ({
+      id: "gid://shopify/Shop/1",
+      name: details.name,
+      myshopifyDomain: shop,
+      currencyCode: details.currencyCode,
+      ianaTimezone: details.ianaTimezone,
+      plan: { shopifyPlus: details.shopifyPlus },
+    }),
     currentAppInstallation: () => ({ id: installationId }),
+    /** A (owner type, namespace, key) is defined once. */
+    metafieldDefinitionCreate: ({ definition }: { definition: (typeof metafieldDefinitions)[number] }) => {
+      if (
+        metafieldDefinitions.some(
+          (d) =>
+            d.ownerType === definition.ownerType &&
+            d.namespace === definition.namespace &&
+            d.key === definition.key,
+        )
+      ) {
+        return {
+          createdDefinition: null,
+          userErrors: [
+            {
+              field: ["definition", "key"],
+              code: "TAKEN",
+              message: "Key is in use for this namespace and owner type.",
+            },
+          ],
+        };
+      }
+      metafieldDefinitions.push(definition);
+      return {
+        createdDefinition: { id: `gid://shopify/MetafieldDefinition/${nextId++}` },
+        userErrors: [],
+      };
+    },
     themes: ({ roles }: { roles?: string[] }) => {
       if (theme.fail)
         throw new Error("Access denied for themes field. Required access: `read_themes` access scope.");
@@ -214,16 +273,23 @@ export function adminStandIn(options: StandInOptions = {}) {
       return { bulkOperation: { id, status: operation.status }, userErrors: [] };
     },
     tagsAdd: ({ id, tags: added }: { id: string; tags: string[] }) => {
+      if (rejected(id)) return noCustomer();
       for (const tag of added) tagsOf(id).add(tag);
       return { node: { __typename: "Customer", id }, userErrors: [] };
     },
     tagsRemove: ({ id, tags: removed }: { id: string; tags: string[] }) => {
+      if (rejected(id)) return noCustomer();
       for (const tag of removed) tagsOf(id).delete(tag);
       return { node: { __typename: "Customer", id }, userErrors: [] };
     },
     flowTriggerReceive: ({ handle, payload }: { handle: string; payload: unknown }) => {
-      if (!/^regulars-[a-z-]+$/.test(handle)) {
-        return { userErrors: [{ field: ["handle"], message: `Trigger ${handle} not found` }] };
+      // A trigger belongs to one of the app's Flow extensions, and its payload has every field the extension declares.
+      const extension = flowTriggerExtensions().find((e) => e.handle === handle);
+      if (!extension) return { userErrors: [{ field: ["handle"], message: `Trigger ${handle} not found` }] };
+      const fields = (payload ?? {}) as Record<string, unknown>;
+      const missing = extension.payloadKeys.filter((key) => !(key in fields));
+      if (missing.length > 0) {
+        return { userErrors: [{ field: ["payload"], message: `Payload is missing ${missing.join(", ")}` }] };
       }
       flowReceipts.push({ handle, payload });
       return { userErrors: [] };
@@ -270,7 +336,7 @@ export function adminStandIn(options: StandInOptions = {}) {
       freeShippingCodeDiscount: Record<string, unknown>;
     }) => create("freeShipping", freeShippingCodeDiscount),
     codeDiscountNodeByCode: ({ code }: { code: string }) => {
-      const found = codes.get(code);
+      const found = codeNamed(code);
       return found ? { id: found.id } : null;
     },
     discountCodeDelete: ({ id }: { id: string }) => {
@@ -346,6 +412,8 @@ export function adminStandIn(options: StandInOptions = {}) {
     root,
     codes,
     metafields,
+    metafieldDefinitions,
+    details,
     tags,
     flowReceipts,
     installationId,

@@ -1,0 +1,192 @@
+/**
+ * Two stand-ins serve Shopify's Admin GraphQL: the tests' shop
+ * (tests/support/admin-stand-in.ts, state a test reads directly) and devshop
+ * (devshop/admin-api.ts, the local Shopify of development, the end-to-end
+ * and the scale tests). Each scenario here runs the app's own adapters,
+ * through the app's own client (offlineAdmin), against both, and they must
+ * give the same outcomes: same answers, same refusals with the same
+ * messages, so a rule of Shopify's kept by one and not the other fails here.
+ * (Their themes are modelled apart: devshop's from two switches, the
+ * stand-in's from files a test writes, for tests/routes/admin-onboarding.)
+ */
+import { describe, expect, it } from "vitest";
+import { DEFAULT_REWARDS, type RewardRule } from "~/loyalty/rewards";
+import { AdminApiError, type AdminGraphql } from "~/shopify/admin-client.server";
+import { cancelBulkOperation, startOrdersBulkQuery } from "~/shopify/bulk-orders.server";
+import { addCustomerTags, replaceTierTag } from "~/shopify/customer-tags.server";
+import { createRewardCode, deleteRewardCode, findRewardCode } from "~/shopify/discount-codes.server";
+import { fireFlowTrigger } from "~/shopify/flow-triggers.server";
+import { ensureMemberMetafieldDefinitions } from "~/shopify/member-metafields.server";
+import { fetchShopDetails } from "~/shopify/shop-details.server";
+import { setMetafields, type MetafieldInput } from "~/shopify/metafields-set.server";
+import { offlineAdmin } from "~/shopify/offline-admin.server";
+import { writeProgramMetafield } from "~/shopify/program-metafields.server";
+import { AdminApi } from "../../devshop/admin-api";
+import { DevshopState, gid } from "../../devshop/state";
+import { adminStandIn } from "../support/admin-stand-in";
+import { flowTriggerExtensions } from "../support/flow-extensions";
+
+const SHOP = "agree.myshopify.com";
+const NOW = new Date("2026-06-01T12:00:00Z");
+const NUMERIC_ID = "7000000101";
+const CUSTOMER = gid("Customer", NUMERIC_ID);
+const NOBODY = gid("Customer", "404404");
+
+/** devshop's Admin API for one shop with one customer, reached by the app's client. */
+function devshopAdmin(): AdminGraphql {
+  const state = DevshopState.open(null);
+  const shop = state.ensureShop(SHOP, "Agree");
+  shop.installation.installed = true;
+  shop.customers[NUMERIC_ID] = {
+    id: NUMERIC_ID,
+    email: "ada@example.com",
+    firstName: "Ada",
+    lastName: "Lovelace",
+    phone: null,
+    tags: [],
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
+    state: "enabled",
+  };
+  const api = new AdminApi(
+    state,
+    () => NOW,
+    () => "http://127.0.0.1:1",
+  );
+  const serve = async (input: string | URL | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const answer = await api.run(shop, JSON.parse(await request.text()) as Record<string, unknown>);
+    return new Response(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: { "Content-Type": "application/json" },
+    });
+  };
+  return offlineAdmin({
+    shop: SHOP,
+    tokens: {
+      load: async () => ({
+        accessToken: "shpat_agree",
+        expires: null,
+        refreshToken: null,
+        refreshTokenExpires: null,
+      }),
+      refresh: () => Promise.reject(new Error("not expiring")),
+    },
+    fetch: serve as typeof fetch,
+  });
+}
+
+/** The tests' shop stand-in, told the same customer is the only one. */
+const standInAdmin = (): AdminGraphql =>
+  adminStandIn({ shop: SHOP, details: { name: "Agree" }, rejectCustomers: [NOBODY] }).admin;
+
+/** What a call came to, ids made comparable (each stand-in numbers its objects its own way). */
+async function outcome(call: () => Promise<unknown>): Promise<unknown> {
+  const ids = (value: unknown) =>
+    JSON.parse(
+      JSON.stringify(value ?? null).replace(/gid:\/\/shopify\/(\w+)\/\d+/g, "gid://shopify/$1/<id>"),
+    );
+  try {
+    return { ok: ids(await call()) };
+  } catch (error) {
+    if (!(error instanceof AdminApiError)) throw error;
+    return { refused: error.message.replace(/gid:\/\/shopify\/(\w+)\/\d+/g, "gid://shopify/$1/<id>") };
+  }
+}
+
+type Scenario = (admin: AdminGraphql) => Promise<unknown[]>;
+
+const reward = (type: RewardRule["type"]) => DEFAULT_REWARDS.find((r) => r.type === type)!;
+const codeFor = (code: string, customerGid = CUSTOMER, rule = reward("FIXED_AMOUNT")) => ({
+  code,
+  title: `Reward ${code}`,
+  customerGid,
+  reward: rule,
+  startsAt: NOW,
+  endsAt: new Date(NOW.getTime() + 30 * 86_400_000),
+});
+const memberField = (key: string, value: string): MetafieldInput => ({
+  ownerId: CUSTOMER,
+  namespace: "$app:loyalty",
+  key,
+  type: "single_line_text_field",
+  value,
+});
+
+const scenarios: Record<string, Scenario> = {
+  "a customer's code is created, found by its code, and deleted once": async (admin) => {
+    const created = await createRewardCode(admin, codeFor("RG-AGREE-1"));
+    const nodeId = created.status === "created" ? created.nodeId : "none";
+    return [
+      await outcome(async () => created),
+      await outcome(() => findRewardCode(admin, "RG-AGREE-1")),
+      await outcome(() => findRewardCode(admin, "RG-NEVER")),
+      await outcome(() => deleteRewardCode(admin, nodeId)),
+      await outcome(() => deleteRewardCode(admin, nodeId)),
+      await outcome(() => findRewardCode(admin, "RG-AGREE-1")),
+    ];
+  },
+  "a code is unique in the shop whatever its case": async (admin) => [
+    await outcome(() => createRewardCode(admin, codeFor("RG-CASE-1"))),
+    await outcome(() => createRewardCode(admin, codeFor("RG-CASE-1"))),
+    await outcome(() => createRewardCode(admin, codeFor("rg-case-1"))),
+    await outcome(() => findRewardCode(admin, "rg-case-1")),
+  ],
+  "a code for a customer the shop does not have is refused": async (admin) => [
+    await outcome(() => createRewardCode(admin, codeFor("RG-GHOST", NOBODY))),
+    await outcome(() => findRewardCode(admin, "RG-GHOST")),
+  ],
+  "free shipping and percentage codes": async (admin) => [
+    await outcome(() => createRewardCode(admin, codeFor("RG-SHIP", CUSTOMER, reward("FREE_SHIPPING")))),
+    await outcome(() => createRewardCode(admin, codeFor("RG-PCT", CUSTOMER, reward("PERCENTAGE")))),
+  ],
+  "metafieldsSet: up to 25 at once, none blank": async (admin) => [
+    await outcome(() => setMetafields(admin, [memberField("points", "120")], "member")),
+    await outcome(() =>
+      setMetafields(
+        admin,
+        Array.from({ length: 26 }, (_, i) => memberField(`k${i}`, "1")),
+        "member",
+      ),
+    ),
+    await outcome(() => setMetafields(admin, [memberField("points", "")], "member")),
+    await outcome(() => writeProgramMetafield(admin, { name: "Regulars", rewards: [] })),
+  ],
+  "tags are added to and moved on a customer the shop has, not on one it has not": async (admin) => [
+    await outcome(() => addCustomerTags(admin, CUSTOMER, ["regulars-win-back"])),
+    await outcome(() => replaceTierTag(admin, CUSTOMER, "Regulars Silver", "Regulars Gold")),
+    await outcome(() => addCustomerTags(admin, NOBODY, ["regulars-win-back"])),
+  ],
+  "a Flow trigger is taken for the app's own extensions, with their payload": async (admin) => {
+    const trigger = flowTriggerExtensions()[0]!;
+    const payload = Object.fromEntries(trigger.payloadKeys.map((key) => [key, "1"]));
+    return [
+      await outcome(() => fireFlowTrigger(admin, trigger.handle, payload)),
+      await outcome(() => fireFlowTrigger(admin, "regulars-not-an-extension", payload)),
+      await outcome(() => fireFlowTrigger(admin, trigger.handle, {})),
+    ];
+  },
+  "the shop's details, and the member metafield definitions created once": async (admin) => [
+    await outcome(() => fetchShopDetails(admin)),
+    await outcome(() => ensureMemberMetafieldDefinitions(admin)),
+    await outcome(() => ensureMemberMetafieldDefinitions(admin)),
+  ],
+  "one bulk query at a time, and cancelled": async (admin) => {
+    const from = new Date("2026-01-01T00:00:00Z");
+    const first = await startOrdersBulkQuery(admin, from, NOW);
+    return [
+      await outcome(() => startOrdersBulkQuery(admin, from, NOW)),
+      await outcome(() => cancelBulkOperation(admin, first)),
+    ];
+  },
+};
+
+describe("the tests' Admin API stand-in and devshop's agree", () => {
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    it(name, async () => {
+      const fromDevshop = await scenario(devshopAdmin());
+      const fromStandIn = await scenario(standInAdmin());
+      expect(fromStandIn).toEqual(fromDevshop);
+    });
+  }
+});
