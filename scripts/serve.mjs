@@ -4,8 +4,12 @@
  * build. Usage: node scripts/serve.mjs [build/server/index.js].
  *
  * WEB_CONCURRENCY=N (default 1) runs N server processes on one port
- * (node:cluster: the kernel spreads connections over them), so one
- * instance uses N cores. They share nothing but the database, as separate
+ * (node:cluster), so one instance uses N cores. Each process accepts its
+ * own connections from the shared socket (SCHED_NONE): with node's default
+ * round robin the primary accepts and hands each connection over, and one
+ * handed to a process as it dies is never answered (the client waits for
+ * its timeout); this way a connection the dying process has not accepted
+ * is accepted by another. They share nothing but the database, as separate
  * instances behind a load balancer do, so N > 1 needs DATABASE_URL (the
  * embedded database belongs to one process). A process that dies after it
  * started serving is replaced; one that dies before (a bad environment)
@@ -33,6 +37,8 @@ if (processes > 1 && !process.env.DATABASE_URL) {
 if (processes === 1 || !cluster.isPrimary) {
   await import("./http-server.mjs");
 } else {
+  // Node's own NODE_CLUSTER_SCHED_POLICY=rr still chooses the round robin.
+  if (!process.env.NODE_CLUSTER_SCHED_POLICY) cluster.schedulingPolicy = cluster.SCHED_NONE;
   let stopping = false;
   const serving = new WeakSet();
   const start = () => {

@@ -4,7 +4,8 @@
  *   - Remix answers: a short one sent as it is, a long text one gzipped;
  *   - SIGTERM: a request in flight finishes before the database closes;
  *   - WEB_CONCURRENCY=2 on PostgreSQL: two processes on one port, a killed
- *     one replaced, SIGTERM stops them all.
+ *     one replaced (no connection left unanswered meanwhile: each fails at
+ *     once or is answered by the other process), SIGTERM stops them all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -44,6 +45,22 @@ async function serve(env: Record<string, string>) {
   await expect.poll(listening, { timeout: 60_000, interval: 200 }).toBe(want);
   return { origin, child, output: () => output, listening };
 }
+
+/** GET on a connection of its own: its status, the error's code, or "no answer" after `timeoutMs`. */
+const freshGet = (url: string, timeoutMs: number) =>
+  new Promise<string>((resolve) => {
+    const req = request(url, { agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(String(res.statusCode)));
+      res.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    });
+    req.on("timeout", () => {
+      req.destroy();
+      resolve("no answer");
+    });
+    req.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    req.end();
+  });
 
 describe("npm start's server", () => {
   it("serves the build's assets from memory and gzips long text answers only", async () => {
@@ -131,7 +148,18 @@ describe("npm start's server", () => {
         const app = await serve({ WEB_CONCURRENCY: "2", DATABASE_URL: databaseUrl });
         const pids = [...app.output().matchAll(/\(process (\d+)\)/g)].map((m) => Number(m[1]));
         expect(new Set(pids).size).toBe(2);
-        process.kill(pids[0]!, "SIGKILL");
+        // New connections keep coming while one process is killed: none may be left unanswered.
+        const outcomes: Promise<string>[] = [];
+        for (let i = 0; i < 200; i++) {
+          if (i === 20) process.kill(pids[0]!, "SIGKILL");
+          outcomes.push(freshGet(`${app.origin}/healthz`, 3_000));
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        const counts: Record<string, number> = {};
+        for (const outcome of await Promise.all(outcomes)) counts[outcome] = (counts[outcome] ?? 0) + 1;
+        expect(counts["no answer"]).toBeUndefined();
+        // Only what the killed process had already accepted fails, at once.
+        expect(counts["200"]).toBeGreaterThanOrEqual(190);
         await expect.poll(app.listening, { timeout: 60_000, interval: 200 }).toBe(3);
         for (let i = 0; i < 20; i++) {
           const res = await fetch(`${app.origin}/healthz`, { signal: AbortSignal.timeout(5_000) });
