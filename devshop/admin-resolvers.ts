@@ -44,6 +44,18 @@ export const servedOrFailBy =
 
 export const servedOrFail = servedOrFailBy("devshop");
 
+/** metafieldDefinitionCreate's answer when the (owner type, namespace, key) is defined already. */
+export const definitionTaken = () => ({
+  createdDefinition: null,
+  userErrors: [
+    {
+      field: ["definition", "key"],
+      code: "TAKEN",
+      message: "Key is in use for this namespace and owner type.",
+    },
+  ],
+});
+
 const numericId = (text: string) =>
   String(parseInt(createHash("sha1").update(text).digest("hex").slice(0, 12), 16));
 type UserError = { field: string[] | null; message: string; code?: string };
@@ -567,16 +579,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
           (x) => x.ownerType === d.ownerType && x.namespace === d.namespace && x.key === d.key,
         )
       ) {
-        return {
-          createdDefinition: null,
-          userErrors: [
-            {
-              field: ["definition", "key"],
-              code: "TAKEN",
-              message: "Key is in use for this namespace and owner type.",
-            },
-          ],
-        };
+        return definitionTaken();
       }
       shop.metafieldDefinitions.push({
         ownerType: d.ownerType,

@@ -11,6 +11,7 @@
  */
 import { parse, validate } from "graphql";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
+import { definitionTaken } from "../../devshop/admin-resolvers";
 import { offlineAdmin } from "~/shopify/offline-admin.server";
 import type { ShopDetails } from "~/shopify/shop-details.server";
 import {
@@ -172,16 +173,7 @@ export function adminStandIn(options: StandInOptions = {}) {
             d.key === definition.key,
         )
       ) {
-        return {
-          createdDefinition: null,
-          userErrors: [
-            {
-              field: ["definition", "key"],
-              code: "TAKEN",
-              message: "Key is in use for this namespace and owner type.",
-            },
-          ],
-        };
+        return definitionTaken();
       }
       metafieldDefinitions.push(definition);
       return {
