@@ -152,7 +152,7 @@ describe("npm start's server", () => {
         const outcomes: Promise<string>[] = [];
         for (let i = 0; i < 200; i++) {
           if (i === 20) process.kill(pids[0]!, "SIGKILL");
-          outcomes.push(freshGet(`${app.origin}/healthz`, 3_000));
+          outcomes.push(freshGet(`${app.origin}/healthz`, 10_000));
           await new Promise((resolve) => setTimeout(resolve, 2));
         }
         const counts: Record<string, number> = {};
