@@ -85,6 +85,59 @@ export function requestedCost(document: DocumentNode, operation: OperationDefini
   return operation.operation === "mutation" ? 10 + Math.max(0, base - 1) : Math.max(1, base);
 }
 
+/** An Admin GraphQL request Shopify accepts: its document, the operation to run and its variables. */
+export interface AdminRequest {
+  document: DocumentNode;
+  operation: OperationDefinitionNode | undefined;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * Reads a request body as Shopify does: no query is a 400; a document that
+ * does not parse, or that the 2026-10 schema rejects, is refused with
+ * Shopify's error shape (HTTP 200, `errors[].extensions.code`).
+ */
+export function readAdminRequest(body: {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}): AdminRequest | AdminAnswer {
+  if (typeof body.query !== "string") {
+    return { status: 400, body: { errors: { query: "Required parameter missing or invalid" } } };
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(body.query);
+  } catch (error) {
+    return {
+      status: 200,
+      body: {
+        errors: [{ message: (error as Error).message, extensions: { code: "GRAPHQL_PARSE_FAILED" } }],
+      },
+    };
+  }
+  const invalid = validate(adminSchema(), document);
+  if (invalid.length > 0) {
+    return {
+      status: 200,
+      body: {
+        errors: invalid.map((error) => ({
+          message: error.message,
+          locations: error.locations,
+          path: error.path,
+          extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+        })),
+      },
+    };
+  }
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode =>
+      d.kind === Kind.OPERATION_DEFINITION &&
+      (typeof body.operationName !== "string" || d.name?.value === body.operationName),
+  );
+  return { document, operation, variables: (body.variables ?? {}) as Record<string, unknown> };
+}
+
 interface Bucket {
   available: number;
   at: number;
@@ -138,39 +191,9 @@ export class AdminApi {
     shop: ShopState,
     body: { query?: unknown; variables?: unknown; operationName?: unknown },
   ): Promise<AdminAnswer> {
-    if (typeof body.query !== "string") {
-      return { status: 400, body: { errors: { query: "Required parameter missing or invalid" } } };
-    }
-    let document: DocumentNode;
-    try {
-      document = parse(body.query);
-    } catch (error) {
-      return {
-        status: 200,
-        body: {
-          errors: [{ message: (error as Error).message, extensions: { code: "GRAPHQL_PARSE_FAILED" } }],
-        },
-      };
-    }
-    const invalid = validate(adminSchema(), document);
-    if (invalid.length > 0) {
-      return {
-        status: 200,
-        body: {
-          errors: invalid.map((error) => ({
-            message: error.message,
-            locations: error.locations,
-            path: error.path,
-            extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
-          })),
-        },
-      };
-    }
-    const operation = document.definitions.find(
-      (d): d is OperationDefinitionNode =>
-        d.kind === Kind.OPERATION_DEFINITION &&
-        (typeof body.operationName !== "string" || d.name?.value === body.operationName),
-    );
+    const read = readAdminRequest(body);
+    if ("status" in read) return read;
+    const { document, operation } = read;
     const name = operation?.name?.value ?? "anonymous";
     const cost = operation ? requestedCost(document, operation) : 1;
     const fault = this.faults.get(shop.domain)?.shift();
@@ -206,7 +229,7 @@ export class AdminApi {
       schema: adminSchema(),
       document,
       rootValue: adminRoot(this.state, shop, this.clock, this.origin()),
-      variableValues: (body.variables ?? {}) as Record<string, unknown>,
+      variableValues: read.variables,
       operationName: typeof body.operationName === "string" ? body.operationName : undefined,
       fieldResolver: servedOrFail,
     });

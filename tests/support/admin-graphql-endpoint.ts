@@ -1,13 +1,14 @@
 /**
  * Shopify's Admin GraphQL endpoint (`POST /admin/api/2026-10/graphql.json`)
  * as the tests' stand-ins answer it, on the official 2026-10 schema: the body
- * read as Shopify reads it, a document it would refuse refused with its error
- * shape (HTTP 200, `errors[].extensions.code`), an accepted one executed on a
- * root of plain objects and answered with the cost extension. Both the shop
+ * read as Shopify reads it (devshop's readAdminRequest, so a document is
+ * refused the same way everywhere), an accepted one executed on a root of
+ * plain objects and answered with the cost extension. Both the shop
  * stand-in (admin-stand-in.ts) and the edge (shopify-edge.ts) answer through
  * these, so every test meets one contract.
  */
-import { execute, parse, validate, type DocumentNode, type GraphQLError } from "graphql";
+import { execute, type DocumentNode } from "graphql";
+import { readAdminRequest } from "../../devshop/admin-api";
 import { servedOrFailBy } from "../../devshop/admin-resolvers";
 import { adminSchema } from "./admin-schema";
 
@@ -39,39 +40,23 @@ export const costExtension = (requested: number, available: number) => ({
   },
 });
 
-const refused = (code: string, errors: readonly Pick<GraphQLError, "message" | "locations" | "path">[]) =>
-  jsonResponse(200, {
-    errors: errors.map((error) => ({
-      message: error.message,
-      locations: error.locations,
-      path: error.path,
-      extensions: { code },
-    })),
-  });
-
-/** The request's body as a call to execute, or Shopify's answer refusing it. */
+/**
+ * The request's body as a call to execute, or Shopify's answer refusing it
+ * (read as devshop reads it: readAdminRequest).
+ */
 export function readAdminGraphql(body: string): AdminGraphqlCall | Response {
-  let request: { query?: unknown; variables?: unknown };
+  let request: Record<string, unknown>;
   try {
-    request = JSON.parse(body) as typeof request;
+    request = JSON.parse(body) as Record<string, unknown>;
   } catch {
     return jsonResponse(400, { errors: "Invalid JSON in request body" });
   }
-  if (typeof request.query !== "string") {
-    return jsonResponse(400, { errors: { query: "Required parameter missing or invalid" } });
-  }
-  let document: DocumentNode;
-  try {
-    document = parse(request.query);
-  } catch (error) {
-    return refused("GRAPHQL_PARSE_FAILED", [error as GraphQLError]);
-  }
-  const invalid = validate(adminSchema(), document);
-  if (invalid.length > 0) return refused("GRAPHQL_VALIDATION_FAILED", invalid);
+  const read = readAdminRequest(request);
+  if ("status" in read) return jsonResponse(read.status, read.body);
   return {
-    document,
-    operation: /(?:query|mutation)\s+(\w+)/.exec(request.query)?.[1] ?? "anonymous",
-    variables: (request.variables ?? {}) as Record<string, unknown>,
+    document: read.document,
+    operation: read.operation?.name?.value ?? "anonymous",
+    variables: read.variables,
   };
 }
 
