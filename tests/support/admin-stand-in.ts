@@ -66,6 +66,26 @@ export interface StandInOptions {
   bulk?: BulkOptions;
 }
 
+/**
+ * The app's jobs client (offlineAdmin) for a shop whose offline token does
+ * not expire, over a `fetch` that stands in for the network to Shopify.
+ */
+export function jobsClientOver(
+  shop: string,
+  accessToken: string,
+  shopifyFetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>,
+): AdminGraphql {
+  return offlineAdmin({
+    shop,
+    tokens: {
+      load: async (asked) =>
+        asked === shop ? { accessToken, expires: null, refreshToken: null, refreshTokenExpires: null } : null,
+      refresh: () => Promise.reject(new Error(`the offline token of ${shop} here does not expire`)),
+    },
+    fetch: shopifyFetch as typeof fetch,
+  });
+}
+
 export function adminStandIn(options: StandInOptions = {}) {
   const shop = options.shop ?? "stand-in.myshopify.com";
   const accessToken = options.accessToken ?? "shpat_stand_in";
@@ -385,15 +405,7 @@ export function adminStandIn(options: StandInOptions = {}) {
     return answer(await request.text());
   };
 
-  const admin: AdminGraphql = offlineAdmin({
-    shop,
-    tokens: {
-      load: async (asked) =>
-        asked === shop ? { accessToken, expires: null, refreshToken: null, refreshTokenExpires: null } : null,
-      refresh: () => Promise.reject(new Error("the stand-in's offline token does not expire")),
-    },
-    fetch: shopifyFetch as typeof fetch,
-  });
+  const admin = jobsClientOver(shop, accessToken, shopifyFetch);
 
   return {
     shop,

@@ -19,11 +19,10 @@ import { fireFlowTrigger } from "~/shopify/flow-triggers.server";
 import { ensureMemberMetafieldDefinitions } from "~/shopify/member-metafields.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
 import { setMetafields, type MetafieldInput } from "~/shopify/metafields-set.server";
-import { offlineAdmin } from "~/shopify/offline-admin.server";
 import { writeProgramMetafield } from "~/shopify/program-metafields.server";
 import { AdminApi } from "../../devshop/admin-api";
 import { DevshopState, gid } from "../../devshop/state";
-import { adminStandIn } from "../support/admin-stand-in";
+import { adminStandIn, jobsClientOver } from "../support/admin-stand-in";
 import { flowTriggerExtensions } from "../support/flow-extensions";
 
 const SHOP = "agree.myshopify.com";
@@ -61,19 +60,7 @@ function devshopAdmin(): AdminGraphql {
       headers: { "Content-Type": "application/json" },
     });
   };
-  return offlineAdmin({
-    shop: SHOP,
-    tokens: {
-      load: async () => ({
-        accessToken: "shpat_agree",
-        expires: null,
-        refreshToken: null,
-        refreshTokenExpires: null,
-      }),
-      refresh: () => Promise.reject(new Error("not expiring")),
-    },
-    fetch: serve as typeof fetch,
-  });
+  return jobsClientOver(SHOP, "shpat_agree", serve);
 }
 
 /** The tests' shop stand-in, told the same customer is the only one. */
