@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { API_KEY, API_SECRET_KEY, APP_URL, getHmac } from "@shopify/shopify-api/test-helpers";
+import { LOAD_BALANCER_HEADERS } from "../tests/support/webhooks";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 500);
 const target = process.argv[2] ?? "pglite";
@@ -55,9 +56,7 @@ function request(i: number): Request {
     // What a delivery carries when it reaches the app behind a load balancer: Shopify's headers and the proxy's.
     headers: {
       Host: new URL(APP_URL).host,
-      "User-Agent": "Shopify-Captain-Hook",
-      Accept: "*/*",
-      "Accept-Encoding": "gzip;q=1.0,deflate;q=0.6,identity;q=0.3",
+      ...LOAD_BALANCER_HEADERS,
       "Content-Type": "application/json",
       "Content-Length": String(Buffer.byteLength(body)),
       "X-Shopify-Topic": "orders/paid",
@@ -67,8 +66,6 @@ function request(i: number): Request {
       "X-Shopify-Webhook-Id": `bench-${i}`,
       "X-Shopify-Event-Id": `bench-event-${i}`,
       "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Forwarded-For": "35.188.0.1",
-      "X-Forwarded-Proto": "https",
       "X-Request-Id": `req-${i}`,
     },
   });

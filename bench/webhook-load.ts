@@ -44,6 +44,7 @@ import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { appEnvironment, DEMO_APP, freePort } from "../devshop/launch";
 import { signProxyQuery } from "../devshop/storefront";
+import { LOAD_BALANCER_HEADERS } from "../tests/support/webhooks";
 import { runWrk, wrkMissing, type PreparedRequest, type WrkResult } from "./wrk";
 
 const base = process.env.BENCH_DATABASE_URL;
@@ -286,11 +287,7 @@ function delivery(i: number): { body: string; headers: Record<string, string> } 
     body,
     // Shopify's headers, and what a load balancer in front of the app adds.
     headers: {
-      "user-agent": "Shopify-Captain-Hook",
-      accept: "*/*",
-      "accept-encoding": "gzip;q=1.0,deflate;q=0.6,identity;q=0.3",
-      "x-forwarded-for": "35.188.0.1",
-      "x-forwarded-proto": "https",
+      ...LOAD_BALANCER_HEADERS,
       "content-type": "application/json",
       "x-shopify-topic": "orders/paid",
       "x-shopify-hmac-sha256": createHmac("sha256", DEMO_APP.apiSecret).update(body).digest("base64"),

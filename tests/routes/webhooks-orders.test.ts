@@ -6,7 +6,7 @@ import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as ordersUpdated } from "~/routes/webhooks.orders.updated";
 import { action as ordersCancelled } from "~/routes/webhooks.orders.cancelled";
 import { action as refundsCreate } from "~/routes/webhooks.refunds.create";
-import { callAction, webhookRequest } from "../support/webhooks";
+import { callAction, LOAD_BALANCER_HEADERS, webhookRequest } from "../support/webhooks";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { expectConsoleError } from "../setup/console";
@@ -67,14 +67,7 @@ describe("orders/paid", () => {
   });
 
   it("a delivery with the headers a load balancer adds is verified and stored as it came", async () => {
-    const extraHeaders = {
-      "User-Agent": "Shopify-Captain-Hook",
-      Accept: "*/*",
-      "Accept-Encoding": "gzip;q=1.0,deflate;q=0.6,identity;q=0.3",
-      "X-Forwarded-For": "35.188.0.1",
-      "X-Forwarded-Proto": "https",
-      "X-Request-Id": "lb-1",
-    };
+    const extraHeaders = { ...LOAD_BALANCER_HEADERS, "X-Request-Id": "lb-1" };
     const rawBody = fixtureBody("orders-paid");
     const triggeredAt = new Date("2026-11-27T08:00:00.000Z");
     const res = await callAction(

@@ -3,6 +3,19 @@ import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { API_SECRET_KEY, APP_URL, getHmac } from "@shopify/shopify-api/test-helpers";
 
+/**
+ * What else a delivery carries when it reaches the app behind a load balancer:
+ * Shopify's client headers and the proxy's (a request id comes on top, one a
+ * request).
+ */
+export const LOAD_BALANCER_HEADERS: Readonly<Record<string, string>> = {
+  "User-Agent": "Shopify-Captain-Hook",
+  Accept: "*/*",
+  "Accept-Encoding": "gzip;q=1.0,deflate;q=0.6,identity;q=0.3",
+  "X-Forwarded-For": "35.188.0.1",
+  "X-Forwarded-Proto": "https",
+};
+
 export interface WebhookOptions {
   topic: string;
   shop: string;
