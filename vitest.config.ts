@@ -6,7 +6,8 @@
  *             when TEST_DATABASE_URL is set (CI sets it)
  *   browser   storefront tests in Debian's Chromium (/usr/bin/chromium)
  *   e2e       only with E2E=1 (npm run test:e2e): devshop + the production
- *             build + Chromium, the merchant and the shopper end to end
+ *             build + Chromium, the merchant and the shopper end to end; and
+ *             tests/faults/*.e2e.test.ts, attacks on `npm start`'s server
  * Each test file runs in its own process with its own database, so files
  * run in parallel without sharing rows.
  */
@@ -25,6 +26,8 @@ const databaseProject = (name: string, target: "pglite" | "postgres"): TestProje
   test: {
     name,
     include: databaseFiles,
+    // Fault tests through the real server (tests/faults/*.e2e.test.ts) run in the e2e project.
+    exclude: ["**/*.e2e.test.ts", "**/node_modules/**"],
     env: { DB_TARGET: target },
     setupFiles: ["tests/setup/console.ts", "tests/setup/database.ts"],
     testTimeout: 30_000,
@@ -80,7 +83,7 @@ if (process.env.E2E) {
     extends: true,
     test: {
       name: "e2e",
-      include: ["tests/e2e/**/*.e2e.test.ts"],
+      include: ["tests/e2e/**/*.e2e.test.ts", "tests/faults/**/*.e2e.test.ts"],
       setupFiles: ["tests/setup/console.ts"],
       testTimeout: 90_000,
       hookTimeout: 180_000,
