@@ -12,7 +12,7 @@
  *   GET  /  POST /checkout  /account/login  the online store (storefront.ts)
  *   *    /apps/{subpath}/*                  the app proxy, signed, to the app
  *   GET  /devshop                           the simulator's control page
- *   /devshop/api/...                        its JSON API (customers, orders, faults, switches)
+ *   /devshop/api/...                        its JSON API (customers, orders, faults, switches, clock)
  *   GET  /devshop/bulk/{id}.jsonl           bulk operation results
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -55,6 +55,8 @@ export interface Devshop {
   config: AppConfig;
   /** Creates the shop (idempotent) with a starter catalog. */
   addShop(domain: string, name: string): ShopState;
+  /** Moves devshop's clock forward (tokens expire, codes end, webhooks are dated by it). */
+  advanceClock(ms: number): void;
   adminUrl(shop: string, appPath?: string): string;
   close(): Promise<void>;
 }
@@ -91,7 +93,13 @@ const cookie = (req: IncomingMessage, name: string) =>
     .find(([key]) => key === name)?.[1];
 
 export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
-  const clock = options.clock ?? (() => new Date());
+  const baseClock = options.clock ?? (() => new Date());
+  let clockOffsetMs = 0;
+  const clock = () => new Date(baseClock().getTime() + clockOffsetMs);
+  const advanceClock = (ms: number) => {
+    if (!Number.isFinite(ms) || ms < 0) throw new DevshopError("the clock only moves forward");
+    clockOffsetMs += ms;
+  };
   const state = DevshopState.open(options.stateFile ?? null);
   const config = readAppConfig();
   let origin = "";
@@ -149,6 +157,10 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       webhooks.switches.reorderBatch = number("reorderBatch", 100) ?? webhooks.switches.reorderBatch;
       if (webhooks.switches.reorderBatch === 0) webhooks.flush();
       return done(webhooks.switches);
+    }
+    if (url.pathname === "/devshop/api/clock" && req.method === "POST") {
+      advanceClock(Number(params.advanceMs ?? 0));
+      return done({ now: clock().toISOString() });
     }
     if (url.pathname === "/devshop/api/webhooks/idle") {
       await webhooks.idle();
@@ -477,6 +489,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     webhooks,
     config,
     addShop,
+    advanceClock,
     adminUrl,
     close: async () => {
       state.save();
