@@ -1,6 +1,10 @@
 /** Every string the admin pages show, in one place so it can be translated. */
 export const strings = {
   loading: "Loading the page",
+  download: {
+    started: "Download started",
+    failed: "The download could not start. Try again.",
+  },
   dashboard: {
     title: "Regulars",
     period: "Period",

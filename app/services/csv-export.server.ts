@@ -1,6 +1,8 @@
 /**
  * CSV exports, streamed a page at a time (keyset on id) so a shop with a
- * million members is exported without holding it in memory.
+ * million members is exported without holding it in memory: the next page
+ * is read only when the previous one was taken by the reader (the browser's
+ * download, through the server's socket), never ahead.
  */
 import type { PrismaClient } from "@prisma/client";
 import { csvLine } from "../loyalty/csv";
@@ -16,19 +18,25 @@ function streamPages<Row extends { id: string | bigint }>(
   const encoder = new TextEncoder();
   let after: Row["id"] | null = null;
   let started = false;
-  return new ReadableStream({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode(csvLine(header)));
-      }
-      const rows = await page(after);
-      if (rows.length === 0) return controller.close();
-      controller.enqueue(encoder.encode(rows.map((row) => csvLine(line(row))).join("")));
-      after = rows[rows.length - 1]!.id;
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          controller.enqueue(encoder.encode(csvLine(header)));
+        }
+        const rows = await page(after);
+        if (rows.length === 0) return controller.close();
+        controller.enqueue(encoder.encode(rows.map((row) => csvLine(line(row))).join("")));
+        after = rows[rows.length - 1]!.id;
+      },
     },
-  });
+    // Nothing is read before the reader asks (the default would read a page on creation).
+    { highWaterMark: 0 },
+  );
 }
+
+export const CSV_TYPE = "text/csv; charset=utf-8";
 
 export function exportMembers(db: PrismaClient, shop: string) {
   return streamPages(
@@ -134,12 +142,3 @@ export function exportCampaignCodes(db: PrismaClient, shop: string, campaignId: 
     ],
   );
 }
-
-export const csvResponse = (stream: ReadableStream<Uint8Array>, name: string) =>
-  new Response(stream, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${name}"`,
-      "Cache-Control": "no-store",
-    },
-  });
