@@ -1,12 +1,12 @@
 /**
  * CSV exports, streamed a page at a time (keyset on id) so a shop with a
  * million members is exported without holding it in memory: the next page
- * is read only when the previous one was taken by the reader (the browser's
- * download, through the server's socket), never ahead.
+ * is read only when the reader took the previous one (text-stream.server.ts).
  */
 import type { PrismaClient } from "@prisma/client";
 import { csvLine } from "../loyalty/csv";
 import { formatMilli } from "../loyalty/money";
+import { textStream } from "./text-stream.server";
 
 const PAGE = 1000;
 
@@ -15,24 +15,17 @@ function streamPages<Row extends { id: string | bigint }>(
   page: (after: Row["id"] | null) => Promise<Row[]>,
   line: (row: Row) => (string | number | null)[],
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let after: Row["id"] | null = null;
-  let started = false;
-  return new ReadableStream(
-    {
-      async pull(controller) {
-        if (!started) {
-          started = true;
-          controller.enqueue(encoder.encode(csvLine(header)));
-        }
+  return textStream(
+    (async function* () {
+      yield csvLine(header);
+      let after: Row["id"] | null = null;
+      for (;;) {
         const rows = await page(after);
-        if (rows.length === 0) return controller.close();
-        controller.enqueue(encoder.encode(rows.map((row) => csvLine(line(row))).join("")));
+        if (rows.length === 0) return;
+        yield rows.map((row) => csvLine(line(row))).join("");
         after = rows[rows.length - 1]!.id;
-      },
-    },
-    // Nothing is read before the reader asks (the default would read a page on creation).
-    { highWaterMark: 0 },
+      }
+    })(),
   );
 }
 

@@ -18,11 +18,12 @@ import { loader as listLoader } from "~/routes/app.campaigns._index";
 import { action as launchAction, loader as newLoader } from "~/routes/app.campaigns.new";
 import { action as campaignAction, loader as campaignLoader } from "~/routes/app.campaigns.$campaignId";
 import { action as codesLink, loader as codesLoader } from "~/routes/app.campaigns.$campaignId_.codes";
+import * as dataRequestDownload from "~/routes/app.data-requests.$requestId.download";
 import { applyOrderEvent } from "~/services/order-points.server";
 import { issueCampaignCodes } from "~/services/win-back-issue.server";
 import { campaignPage, launchCampaign } from "~/services/win-back.server";
 import { adminStandIn } from "../support/admin-stand-in";
-import { adminDocument, adminFetch, run } from "../support/admin-requests";
+import { adminDocument, adminFetch, downloadFile, run } from "../support/admin-requests";
 import { refundFacts, snapshot } from "../support/order-events";
 import { resetLoyaltyData } from "../support/reset";
 import { shopifyForShop } from "../support/shopify-for-shop";
@@ -524,7 +525,11 @@ describe("privacy", () => {
     const request = await prisma.dataRequest.findFirstOrThrow({
       where: { shop: TEST_SHOP, customerGid: gid(1) },
     });
-    expect(JSON.stringify(request.data)).toContain(code);
+    const file = await downloadFile(dataRequestDownload, `/app/data-requests/${request.id}/download`, {
+      requestId: request.id,
+    });
+    const data = (await file.json()) as { win_back_codes: { code: string; campaign: string }[] };
+    expect(data.win_back_codes).toEqual([expect.objectContaining({ code, campaign: "Spring" })]);
 
     const redacted = await deliver("customers/redact", {
       shop_id: 1,
