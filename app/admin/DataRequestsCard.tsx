@@ -4,8 +4,8 @@
  * "Download data" (everything Regulars holds on the customer) and "Mark as
  * delivered". Shown only while a request waits.
  */
-import { useEffect } from "react";
-import { Link as RemixLink, useFetcher } from "@remix-run/react";
+import { useState } from "react";
+import { Link as RemixLink, useRevalidator } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import type { WaitingRequest } from "../services/data-requests.server";
@@ -17,14 +17,32 @@ const day = (iso: string) => new Date(iso).toLocaleDateString();
 
 function RequestRow({ request }: { request: WaitingRequest }) {
   const shopify = useAppBridge();
-  const fetcher = useFetcher<{ ok: boolean; message?: string; error?: string }>();
+  const revalidator = useRevalidator();
   const { download, busy } = useDownload();
+  const [marking, setMarking] = useState(false);
   const downloadPath = `/app/data-requests/${request.id}/download`;
-  useEffect(() => {
-    if (fetcher.state !== "idle" || !fetcher.data) return;
-    const { ok, message, error } = fetcher.data;
-    shopify.toast.show((ok ? message : error) ?? "", { isError: !ok });
-  }, [fetcher.state, fetcher.data, shopify]);
+  // A plain fetch (App Bridge adds the session token), not a fetcher: once marked, the request
+  // leaves the list and this row unmounts, so the toast cannot wait for a re-render.
+  const markDelivered = async () => {
+    setMarking(true);
+    try {
+      const response = await fetch(`/app/data-requests/${request.id}`, {
+        method: "POST",
+        body: new URLSearchParams({ intent: "delivered" }),
+      });
+      const answer = (await response.json().catch(() => ({}))) as {
+        ok?: boolean;
+        message?: string;
+        error?: string;
+      };
+      shopify.toast.show((answer.ok ? answer.message : answer.error) ?? t.failed, { isError: !answer.ok });
+    } catch {
+      shopify.toast.show(t.failed, { isError: true });
+    } finally {
+      setMarking(false);
+      revalidator.revalidate();
+    }
+  };
   const who = request.name ?? request.email ?? t.customerNumber(request.customerId);
   return (
     <InlineStack align="space-between" blockAlign="center" gap="300" wrap>
@@ -43,16 +61,7 @@ function RequestRow({ request }: { request: WaitingRequest }) {
         <Button onClick={() => download(downloadPath)} loading={busy === downloadPath}>
           {t.download}
         </Button>
-        <Button
-          variant="primary"
-          loading={fetcher.state !== "idle"}
-          onClick={() =>
-            fetcher.submit(
-              { intent: "delivered" },
-              { method: "post", action: `/app/data-requests/${request.id}` },
-            )
-          }
-        >
+        <Button variant="primary" loading={marking} onClick={() => void markDelivered()}>
           {t.markDelivered}
         </Button>
       </InlineStack>

@@ -15,6 +15,7 @@ export const strings = {
     markDelivered: "Mark as delivered",
     delivered: "Marked as delivered",
     alreadyDelivered: "This request was already marked as delivered",
+    failed: "The request could not be marked. Try again.",
     more: (n: number) => `and ${n} more, listed once these are delivered`,
     notFound: "This data request was not found in this shop.",
   },

@@ -180,3 +180,43 @@ describe("exports from the embedded admin", () => {
     await page.close();
   });
 });
+
+describe("a customer's data request reaches the merchant", () => {
+  it("Flow hears it, Home lists it, Download data gives what Regulars holds, Mark as delivered answers it", async () => {
+    const res = await fetch(`${devshop.url}/devshop/api/shops/${SHOP}/compliance/customers-data-request`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ customerId: shopper.id }),
+    });
+    expect(res.status).toBe(200);
+    await devshop.webhooks.idle();
+    // The Customer data requested trigger reaches Flow (devshop checks it against extensions/flow-*).
+    const receipt = await until("the Flow trigger", () =>
+      shop.flowReceipts.find((r) => r.handle === "regulars-data-requested"),
+    );
+    expect(receipt.payload).toMatchObject({ customer_id: Number(shopper.id) });
+
+    const t = strings.dataRequests;
+    const { page, frame } = await openAdmin("");
+    await frame.getByText(t.title(1)).waitFor({ timeout: 30_000 });
+    await frame.getByText("Ines Carvalho").waitFor();
+    const file = await download(page, buttonNamed(frame, t.download));
+    expect(file.name).toBe(`regulars-customer-${shopper.id}-data.json`);
+    const data = JSON.parse(file.text) as {
+      member: { email: string; points: number };
+      points_history: { kind: string; points: number }[];
+      orders: unknown[];
+    };
+    expect(data.member).toMatchObject({ email: "ines@example.com", points: 300 });
+    expect(data.points_history).toEqual([expect.objectContaining({ kind: "EARN", points: 300 })]);
+    expect(data.orders).toHaveLength(1);
+
+    await buttonNamed(frame, t.markDelivered).click();
+    await frame.locator(".devshop-toast", { hasText: t.delivered }).waitFor({ timeout: 15_000 });
+    await page.reload();
+    const reloaded = page.frameLocator("#app-iframe");
+    await reloaded.getByText(strings.dashboard.title).first().waitFor({ timeout: 30_000 });
+    expect(await reloaded.getByText(t.title(1)).count()).toBe(0);
+    await page.close();
+  });
+});
