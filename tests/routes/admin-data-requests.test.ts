@@ -26,6 +26,7 @@ import { fixtureBody } from "../support/fixtures";
 import { deliverAndApply } from "../support/inbox";
 import { resetLoyaltyData } from "../support/reset";
 import { storeOfflineSession } from "../support/sessions";
+import { installShop } from "../support/shops";
 import { type callAction, webhookRequest } from "../support/webhooks";
 
 const OTHER_SHOP = "someone-else.myshopify.com";
@@ -79,6 +80,7 @@ beforeEach(async () => {
   }
   await prisma.session.deleteMany();
   await storeOfflineSession(prisma, TEST_SHOP, { accessToken: "shpat_requests", scope: "read_customers" });
+  for (const shop of [TEST_SHOP, OTHER_SHOP]) await installShop(prisma, shop);
 });
 
 describe("customers/data_request", () => {
