@@ -24,7 +24,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { adminSchema } from "./admin-schema";
-import { adminRoot, servedOrFail } from "./admin-resolvers";
+import { adminRoot, servedOrFail, type AdminRootOptions } from "./admin-resolvers";
 import type { DevshopState, ShopState } from "./state";
 
 export type AdminFault = "throttled" | "5xx" | "slow";
@@ -154,6 +154,7 @@ export class AdminApi {
     private readonly clock: () => Date,
     /** The simulator's public origin (bulk operation result URLs). */
     private readonly origin: () => string,
+    private readonly options: AdminRootOptions = {},
   ) {}
 
   /** Keeps the newest 5,000 calls (a long demo would otherwise grow the log without end). */
@@ -228,7 +229,7 @@ export class AdminApi {
     const result = await execute({
       schema: adminSchema(),
       document,
-      rootValue: adminRoot(this.state, shop, this.clock, this.origin()),
+      rootValue: adminRoot(this.state, shop, this.clock, this.origin(), this.options),
       variableValues: read.variables,
       operationName: typeof body.operationName === "string" ? body.operationName : undefined,
       fieldResolver: servedOrFail,

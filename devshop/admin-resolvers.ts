@@ -3,8 +3,8 @@
  * Shopify's rules: a code is unique per shop (case-insensitive), a customer
  * context names real customers, metafieldsSet takes at most 25 inputs and no
  * blank value, a Flow trigger handle must belong to one of the app's
- * extensions, one bulk query runs at a time. Objects carry only the fields
- * served; anything else fails by name (admin-api.ts).
+ * extensions, up to five bulk queries run at once. Objects carry only the
+ * fields served; anything else fails by name (admin-api.ts).
  */
 import { createHash } from "node:crypto";
 import { execute, GraphQLError, parse, type GraphQLFieldResolver } from "graphql";
@@ -53,6 +53,23 @@ export const definitionTaken = () => ({
       code: "TAKEN",
       message: "Key is in use for this namespace and owner type.",
     },
+  ],
+});
+
+/**
+ * Bulk query operations an app may run at once on a shop, since API version
+ * 2026-01 (https://shopify.dev/docs/api/usage/bulk-operations/queries).
+ */
+export const BULK_QUERY_LIMIT = 5;
+
+/**
+ * bulkOperationRunQuery's answer past that limit: the code and message of
+ * BulkOperationUserErrorCode.LIMIT_REACHED in the 2026-10 schema.
+ */
+export const bulkLimitReached = () => ({
+  bulkOperation: null,
+  userErrors: [
+    { field: null, code: "LIMIT_REACHED", message: "Bulk operations limit reached. Please try again later." },
   ],
 });
 
@@ -308,7 +325,18 @@ export function themeFiles(shop: ShopState): Record<string, string> {
   };
 }
 
-export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Date, origin: string) {
+export interface AdminRootOptions {
+  /** How long a bulk query runs before it completes (50 ms; tests hold it longer). */
+  bulkRunMs?: number;
+}
+
+export function adminRoot(
+  state: DevshopState,
+  shop: ShopState,
+  clock: () => Date,
+  origin: string,
+  options: AdminRootOptions = {},
+) {
   const customerByGid = (id: unknown) => shop.customers[idOf(String(id))];
   const tagged = (id: unknown, change: (customer: Customer) => void) => {
     const customer = customerByGid(id);
@@ -384,7 +412,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
     return { codeDiscountNode: discountView(discount), userErrors: [] };
   };
   const runningBulk = () =>
-    Object.values(shop.bulkOperations).find((op) => op.status === "CREATED" || op.status === "RUNNING");
+    Object.values(shop.bulkOperations).filter((op) => op.status === "CREATED" || op.status === "RUNNING");
   const bulkView = (op: (typeof shop.bulkOperations)[string] | undefined) =>
     op
       ? {
@@ -617,18 +645,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
       return { userErrors: [] };
     },
     bulkOperationRunQuery: async (args: Args) => {
-      if (runningBulk()) {
-        return {
-          bulkOperation: null,
-          userErrors: [
-            {
-              field: ["query"],
-              code: "OPERATION_IN_PROGRESS",
-              message: "A bulk query operation for this app and shop is already in progress.",
-            },
-          ],
-        };
-      }
+      if (runningBulk().length >= BULK_QUERY_LIMIT) return bulkLimitReached();
       const id = gid("BulkOperation", state.id());
       const op = {
         id,
@@ -645,7 +662,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
         result = await execute({
           schema: adminSchema(),
           document: parse(op.query),
-          rootValue: adminRoot(state, shop, clock, origin),
+          rootValue: adminRoot(state, shop, clock, origin, options),
           fieldResolver: servedOrFail,
         });
       } catch (error) {
@@ -665,6 +682,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
       // The work runs "in the background": the answer says RUNNING; the next poll sees COMPLETED.
       const lines = flattenBulk((result.data ?? {}) as Record<string, unknown>);
       setTimeout(() => {
+        if (op.status !== "RUNNING") return; // cancelled meanwhile
         Object.assign(op, {
           status: "COMPLETED",
           completedAt: clock().toISOString(),
@@ -672,7 +690,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
           lines,
         });
         state.changed();
-      }, 50).unref();
+      }, options.bulkRunMs ?? 50).unref();
       return { bulkOperation: bulkView(op), userErrors: [] };
     },
     bulkOperationCancel: (args: Args) => {

@@ -11,7 +11,7 @@
  */
 import { parse, validate } from "graphql";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
-import { definitionTaken } from "../../devshop/admin-resolvers";
+import { BULK_QUERY_LIMIT, bulkLimitReached, definitionTaken } from "../../devshop/admin-resolvers";
 import { offlineAdmin } from "~/shopify/offline-admin.server";
 import type { ShopDetails } from "~/shopify/shop-details.server";
 import {
@@ -224,18 +224,9 @@ export function adminStandIn(options: StandInOptions = {}) {
       };
     },
     bulkOperationRunQuery: ({ query }: { query: string; groupObjects: boolean }) => {
-      if (bulkOperations.some((o) => ["CREATED", "RUNNING", "CANCELING"].includes(o.status))) {
-        return {
-          bulkOperation: null,
-          userErrors: [
-            {
-              field: null,
-              code: "OPERATION_IN_PROGRESS",
-              message: "A bulk query operation for this app and shop is already in progress.",
-            },
-          ],
-        };
-      }
+      // Up to five run at once (API 2026-01 and later); a sixth is LIMIT_REACHED, as on devshop.
+      const running = bulkOperations.filter((o) => ["CREATED", "RUNNING", "CANCELING"].includes(o.status));
+      if (running.length >= BULK_QUERY_LIMIT) return bulkLimitReached();
       try {
         const errors = validate(adminSchema(), parse(query));
         if (errors.length > 0) throw new Error(errors.map((e) => e.message).join("; "));

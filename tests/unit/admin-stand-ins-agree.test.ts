@@ -11,8 +11,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_REWARDS, type RewardRule } from "~/loyalty/rewards";
-import { AdminApiError, type AdminGraphql } from "~/shopify/admin-client.server";
-import { cancelBulkOperation, startOrdersBulkQuery } from "~/shopify/bulk-orders.server";
+import { AdminApiError, AdminTransientError, type AdminGraphql } from "~/shopify/admin-client.server";
+import {
+  BulkBusyError,
+  bulkOperationState,
+  cancelBulkOperation,
+  startOrdersBulkQuery,
+} from "~/shopify/bulk-orders.server";
 import { addCustomerTags, replaceTierTag } from "~/shopify/customer-tags.server";
 import { createRewardCode, deleteRewardCode, findRewardCode } from "~/shopify/discount-codes.server";
 import { fireFlowTrigger } from "~/shopify/flow-triggers.server";
@@ -47,10 +52,12 @@ function devshopAdmin(): AdminGraphql {
     updatedAt: NOW.toISOString(),
     state: "enabled",
   };
+  // Bulk queries run until cancelled here (devshop finishes them after 50 ms by default).
   const api = new AdminApi(
     state,
     () => NOW,
     () => "http://127.0.0.1:1",
+    { bulkRunMs: 60_000 },
   );
   const serve = async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init);
@@ -158,12 +165,22 @@ const scenarios: Record<string, Scenario> = {
     await outcome(() => ensureMemberMetafieldDefinitions(admin)),
     await outcome(() => ensureMemberMetafieldDefinitions(admin)),
   ],
-  "one bulk query at a time, and cancelled": async (admin) => {
+  "up to five bulk queries at once; a sixth is refused as busy until one ends": async (admin) => {
     const from = new Date("2026-01-01T00:00:00Z");
-    const first = await startOrdersBulkQuery(admin, from, NOW);
+    const started: string[] = [];
+    for (let i = 0; i < 5; i++) started.push(await startOrdersBulkQuery(admin, from, NOW));
+    const sixth = await outcome(() => startOrdersBulkQuery(admin, from, NOW));
+    let busy: unknown = null;
+    await startOrdersBulkQuery(admin, from, NOW).catch((error: unknown) => (busy = error));
+    // Cancelling one frees its place once Shopify says it is CANCELED (a CANCELING one still runs).
+    await cancelBulkOperation(admin, started[0]!);
+    const cancelled = (await bulkOperationState(admin, started[0]!)).status;
     return [
-      await outcome(() => startOrdersBulkQuery(admin, from, NOW)),
-      await outcome(() => cancelBulkOperation(admin, first)),
+      started.length,
+      sixth,
+      busy instanceof BulkBusyError && busy instanceof AdminTransientError,
+      cancelled,
+      await outcome(() => startOrdersBulkQuery(admin, from, NOW).then(() => "started")),
     ];
   },
 };
@@ -176,4 +193,19 @@ describe("the tests' Admin API stand-in and devshop's agree", () => {
       expect(fromStandIn).toEqual(fromDevshop);
     });
   }
+
+  it("and what they agree on is Shopify's rule: five bulk queries run at once, a sixth is LIMIT_REACHED", async () => {
+    // https://shopify.dev/docs/api/usage/bulk-operations/queries (2026-01 and later: five at a time per shop)
+    const outcomes =
+      await scenarios["up to five bulk queries at once; a sixth is refused as busy until one ends"]!(
+        devshopAdmin(),
+      );
+    expect(outcomes).toEqual([
+      5,
+      { refused: expect.stringMatching(/LIMIT_REACHED.*Bulk operations limit reached/) },
+      true,
+      "CANCELED",
+      { ok: "started" },
+    ]);
+  });
 });
