@@ -5,6 +5,7 @@
  * delivery log; Admin API faults and the call log. Forms post to the JSON API.
  */
 import type { AdminApi } from "./admin-api";
+import { DEFAULT_BLOCK_FILE } from "./admin-resolvers";
 import { currentTotals, money } from "./order-math";
 import type { ShopState } from "./state";
 import type { WebhookDelivery } from "./webhooks";
@@ -51,10 +52,31 @@ ${customers.length} customers · ${Object.keys(shop.orders).length} orders · ${
 <form method="post" action="${api}/customers"><h3>New customer</h3><input name="firstName" placeholder="First name" required><input name="lastName" placeholder="Last name" required><input name="email" type="email" placeholder="Email" required><button>Create</button></form>
 <form method="post" action="${api}/orders"><h3>Place an order</h3><select name="customerId"><option value="">Guest</option>${customerOptions}</select><select name="productId">${productOptions}</select><input name="quantity" type="number" min="1" max="100" value="1"><input name="discountCode" placeholder="Discount code"><label><input type="checkbox" name="paid" value="true" checked> paid</label><button>Place</button></form>
 <form method="post" action="${api}/faults"><h3>Admin API fault</h3><select name="fault"><option>throttled</option><option>5xx</option><option>slow</option></select><button>Queue</button></form>
+${themeForm(shop, api)}
 <form method="post" action="${api}/uninstall"><h3>Uninstall</h3><button>Uninstall the app</button></form>
 </div>
 <h3>Orders</h3><table><thead><tr><th>Order</th><th>Customer</th><th>Date</th><th>Status</th><th>Total</th><th>Codes</th><th></th></tr></thead><tbody>${orders}</tbody></table>
 <h3>Discount codes</h3><table><thead><tr><th>Code</th><th>For</th><th>Ends</th><th>Used</th></tr></thead><tbody>${discounts}</tbody></table></section>`;
+}
+
+/** The main theme: the app embed on or off, where the loyalty block is, how many templates the theme has. */
+function themeForm(shop: ShopState, api: string): string {
+  const theme = shop.theme ?? { embedActive: false, blockAdded: false };
+  const at = theme.blockAdded ? (theme.blockIn ?? DEFAULT_BLOCK_FILE) : "none";
+  const places = [
+    ["none", "Not added"],
+    [DEFAULT_BLOCK_FILE, "Home page template"],
+    ["templates/product.json", "Product template"],
+    ["sections/header-group.json", "Header group"],
+    ["sections/footer-group.json", "Footer group"],
+  ];
+  const options = places
+    .map(([value, label]) => `<option value="${value}"${value === at ? " selected" : ""}>${label}</option>`)
+    .join("");
+  return `<form method="post" action="${api}/theme"><h3>Theme</h3>
+<input type="hidden" name="embedActive" value="false"><label><input type="checkbox" name="embedActive" value="true"${theme.embedActive ? " checked" : ""}> rewards launcher (app embed) on</label>
+<label>Loyalty block <select name="blockIn">${options}</select></label>
+<label>Alternate product templates <input name="extraTemplates" type="number" min="0" max="1000" value="${theme.extraTemplates ?? 0}"></label><button>Save theme</button></form>`;
 }
 
 export function controlPage(input: {
@@ -107,6 +129,6 @@ export function themeEditorPage(input: {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Theme editor · ${e(input.shop.name)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:640px;margin:3rem auto}button{font-size:1rem;padding:.5rem 1rem}</style></head>
 <body><h1>Theme editor <small>devshop</small></h1><p>${what}.</p>
-<p>Now: app embed ${input.shop.theme?.embedActive ? "on" : "off"}, app block ${input.shop.theme?.blockAdded ? "on the home page" : "not added"}.</p>
+<p>Now: app embed ${input.shop.theme?.embedActive ? "on" : "off"}, app block ${input.shop.theme?.blockAdded ? `in ${e(input.shop.theme.blockIn ?? DEFAULT_BLOCK_FILE)}` : "not added"}.</p>
 <form method="post" action="${e(input.action)}"><button>Save</button></form></body></html>`;
 }

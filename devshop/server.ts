@@ -25,6 +25,7 @@ import { adminFramePage, embeddedAppUrl } from "./admin-frame";
 import { readAppConfig, THEME_EXTENSION, type AppConfig } from "./app-config";
 import { Commerce, DevshopError } from "./commerce";
 import { controlPage, themeEditorPage } from "./control-page";
+import { setTheme } from "./theme-settings";
 import { DevshopState, type ShopState } from "./state";
 import { proxiedUrl, renderProxyLiquid, storefrontPage } from "./storefront";
 import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens";
@@ -218,6 +219,11 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       adminApi.queueFault(shop.domain, ...faults);
       return done({ queued: adminApi.faults.get(shop.domain)?.length ?? 0 });
     }
+    if (rest === "/theme" && req.method === "POST") {
+      const theme = setTheme(shop, params);
+      state.changed();
+      return done(theme);
+    }
     if (rest === "/uninstall" && req.method === "POST") {
       webhooks.send(shop, "app/uninstalled", {
         id: 1,
@@ -325,6 +331,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           const block = url.searchParams.get("addAppBlockId");
           if (req.method === "POST") {
             shop.theme = {
+              ...shop.theme,
               embedActive: (shop.theme?.embedActive ?? false) || Boolean(embed),
               blockAdded: (shop.theme?.blockAdded ?? false) || Boolean(block),
             };

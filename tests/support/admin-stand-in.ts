@@ -151,10 +151,15 @@ export function adminStandIn(options: StandInOptions = {}) {
       partialDataUrl: operation.status === "FAILED" ? url : null,
     };
   };
-  /** The shop's published theme (null: none), or a failure (no read_themes scope). */
+  /**
+   * The shop's published theme (null: none), or a failure (no read_themes scope).
+   * `pageSize`: the most files Shopify puts in a page of `files`, fewer than asked
+   * "to stay within the payload size limit" (OnlineStoreTheme.files in the schema).
+   */
   const theme: {
     main: { name: string; files: { filename: string; content: string }[] } | null;
     fail: boolean;
+    pageSize?: number;
   } = {
     main: null,
     fail: false,
@@ -211,14 +216,35 @@ export function adminStandIn(options: StandInOptions = {}) {
           {
             id: "gid://shopify/OnlineStoreTheme/1",
             name: main.name,
-            files: ({ filenames }: { filenames?: string[] }) => ({
-              nodes: main.files
+            files: ({
+              filenames,
+              first,
+              after,
+            }: {
+              filenames?: string[];
+              first?: number;
+              after?: string;
+            }) => {
+              // Shopify's files, in filename order, a page at a time: at most `first`, and fewer
+              // when its payload limit says so; the cursor is the last filename of the page.
+              const matching = main.files
                 .filter((file) => !filenames || filenames.some((name) => glob(name).test(file.filename)))
-                .map((file) => ({
+                .sort((a, b) => a.filename.localeCompare(b.filename))
+                .filter((file) => after === undefined || file.filename > after);
+              const size = Math.min(first ?? matching.length, theme.pageSize ?? Number.POSITIVE_INFINITY);
+              const page = matching.slice(0, size);
+              return {
+                nodes: page.map((file) => ({
                   filename: file.filename,
                   body: { __typename: "OnlineStoreThemeFileBodyText", content: file.content },
                 })),
-            }),
+                pageInfo: {
+                  hasNextPage: matching.length > page.length,
+                  endCursor: page.at(-1)?.filename ?? null,
+                },
+                userErrors: [],
+              };
+            },
           },
         ],
       };

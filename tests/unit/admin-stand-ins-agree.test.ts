@@ -27,7 +27,8 @@ import { setMetafields, type MetafieldInput } from "~/shopify/metafields-set.ser
 import { writeProgramMetafield } from "~/shopify/program-metafields.server";
 import { AdminApi } from "../../devshop/admin-api";
 import { DevshopState, gid } from "../../devshop/state";
-import { adminStandIn, jobsClientOver } from "../support/admin-stand-in";
+import { adminStandIn } from "../support/admin-stand-in";
+import { devshopJobsClient } from "../support/devshop-network";
 import { flowTriggerExtensions } from "../support/flow-extensions";
 
 const SHOP = "agree.myshopify.com";
@@ -59,15 +60,7 @@ function devshopAdmin(): AdminGraphql {
     () => "http://127.0.0.1:1",
     { bulkRunMs: 60_000 },
   );
-  const serve = async (input: string | URL | Request, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const answer = await api.run(shop, JSON.parse(await request.text()) as Record<string, unknown>);
-    return new Response(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body), {
-      status: answer.status,
-      headers: { "Content-Type": "application/json" },
-    });
-  };
-  return jobsClientOver(SHOP, "shpat_agree", serve);
+  return devshopJobsClient(api, shop);
 }
 
 /** The tests' shop stand-in, told the same customer is the only one. */

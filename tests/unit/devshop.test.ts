@@ -13,6 +13,7 @@ import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { parseOrderPayload, parseRefundPayload } from "~/shopify/order-payload";
+import { fetchThemeState } from "~/shopify/theme-settings.server";
 import { AdminApi } from "../../devshop/admin-api";
 import { adminSchema } from "../../devshop/admin-schema";
 import { readAppConfig } from "../../devshop/app-config";
@@ -21,7 +22,9 @@ import { orderPayload, refundPayload } from "../../devshop/payloads";
 import { matches, parseSearch, exactField } from "../../devshop/search-query";
 import { DevshopState, type ShopState } from "../../devshop/state";
 import { proxiedUrl } from "../../devshop/storefront";
+import { setTheme } from "../../devshop/theme-settings";
 import { WebhookDelivery } from "../../devshop/webhooks";
+import { devshopJobsClient } from "../support/devshop-network";
 
 const SECRET = "devshop-test-secret";
 const now = new Date("2026-06-01T12:00:00Z");
@@ -124,6 +127,28 @@ describe("devshop Admin GraphQL", () => {
     ).toBe("THROTTLED");
     expect((await api.run(shop, { query })).status).toBe(502);
     expect((await api.run(shop, { query })).body).toMatchObject({ data: { shop: { name: "Unit Shop" } } });
+  });
+
+  it("serves the main theme's files a page at a time, section groups included, and the app reads them all", async () => {
+    const { api, shop } = setUp();
+    const admin = devshopJobsClient(api, shop);
+    const pages = () => api.log.filter((call) => call.operation === "MainThemeFiles").length;
+    // GIVEN the embed on and the loyalty block in the header group only
+    setTheme(shop, { embedActive: "true", blockIn: "sections/header-group.json" });
+    expect(await fetchThemeState(admin)).toMatchObject({ embedActive: true, blockAdded: true });
+    // AND a theme of 120 alternate product templates with the block in the search template, which
+    // comes after them: 142 files, 50 a page
+    setTheme(shop, { extraTemplates: "120", blockIn: "templates/search.json" });
+    const before = pages();
+    expect(await fetchThemeState(admin)).toMatchObject({ embedActive: true, blockAdded: true });
+    expect(pages() - before).toBe(3);
+    // AND with the block removed, every page is read and it is not there
+    setTheme(shop, { blockIn: "none" });
+    expect(await fetchThemeState(admin)).toMatchObject({ embedActive: true, blockAdded: false });
+    // AND a block in a file the theme does not have is refused, changing nothing
+    expect(() => setTheme(shop, { blockIn: "templates/nope.json" })).toThrow(DevshopError);
+    expect(() => setTheme(shop, { extraTemplates: "-1" })).toThrow(DevshopError);
+    expect(shop.theme).toMatchObject({ blockAdded: false, extraTemplates: 120 });
   });
 
   it("keeps codes unique per shop, case-insensitively, and refuses unknown customers", async () => {
