@@ -4,7 +4,7 @@
  * and edit orders; webhook switches (duplicate, delay, reorder) and the
  * delivery log; Admin API faults and the call log. Forms post to the JSON API.
  */
-import type { AdminApi } from "./admin-api";
+import { ADMIN_FAULTS, type AdminApi } from "./admin-api";
 import { DEFAULT_BLOCK_FILE } from "./admin-resolvers";
 import { currentTotals, money } from "./order-math";
 import type { ShopState } from "./state";
@@ -51,7 +51,7 @@ ${customers.length} customers · ${Object.keys(shop.orders).length} orders · ${
 <div class="forms">
 <form method="post" action="${api}/customers"><h3>New customer</h3><input name="firstName" placeholder="First name" required><input name="lastName" placeholder="Last name" required><input name="email" type="email" placeholder="Email" required><button>Create</button></form>
 <form method="post" action="${api}/orders"><h3>Place an order</h3><select name="customerId"><option value="">Guest</option>${customerOptions}</select><select name="productId">${productOptions}</select><input name="quantity" type="number" min="1" max="100" value="1"><input name="discountCode" placeholder="Discount code"><label><input type="checkbox" name="paid" value="true" checked> paid</label><button>Place</button></form>
-<form method="post" action="${api}/faults"><h3>Admin API fault</h3><select name="fault"><option>throttled</option><option>5xx</option><option>slow</option></select><button>Queue</button></form>
+<form method="post" action="${api}/faults"><h3>Admin API fault</h3><select name="fault">${ADMIN_FAULTS.map((fault) => `<option>${fault}</option>`).join("")}</select><button>Queue</button></form>
 ${themeForm(shop, api)}
 <form method="post" action="${api}/uninstall"><h3>Uninstall</h3><button>Uninstall the app</button></form>
 </div>

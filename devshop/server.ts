@@ -20,7 +20,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
-import { AdminApi, type AdminFault } from "./admin-api";
+import { ADMIN_FAULTS, AdminApi, type AdminFault } from "./admin-api";
 import { adminFramePage, embeddedAppUrl } from "./admin-frame";
 import { readAppConfig, THEME_EXTENSION, type AppConfig } from "./app-config";
 import { Commerce, DevshopError } from "./commerce";
@@ -213,8 +213,8 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     }
     if (rest === "/faults" && req.method === "POST") {
       const faults = (Array.isArray(params.faults) ? params.faults : [params.fault]).map(String);
-      if (!faults.every((f): f is AdminFault => ["throttled", "5xx", "slow"].includes(f))) {
-        throw new DevshopError("faults must be throttled, 5xx or slow");
+      if (!faults.every((f): f is AdminFault => (ADMIN_FAULTS as readonly string[]).includes(f))) {
+        throw new DevshopError(`faults must be ${ADMIN_FAULTS.join(", ")}`);
       }
       adminApi.queueFault(shop.domain, ...faults);
       return done({ queued: adminApi.faults.get(shop.domain)?.length ?? 0 });
@@ -313,6 +313,10 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
             return json(res, 400, { errors: { query: "Required parameter missing or invalid" } });
           }
           const answer = await adminApi.run(shop, parsed);
+          if (answer.headers) {
+            res.writeHead(answer.status, { "Cache-Control": "no-store", ...answer.headers });
+            return res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
+          }
           return typeof answer.body === "string"
             ? send(res, answer.status, answer.body, "text/plain")
             : json(res, answer.status, answer.body);

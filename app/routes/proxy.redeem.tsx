@@ -6,6 +6,7 @@ import { authenticate } from "../shopify.server";
 import { proxyCustomer } from "../shopify/app-proxy.server";
 import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/redeem-reward.server";
 import { AdminTransientError } from "../shopify/admin-client.server";
+import { requestAdmin } from "../shopify/request-admin.server";
 
 const bodySchema = z.object({
   rewardKey: z.string().min(1).max(40),
@@ -23,7 +24,7 @@ const refusalStatus: Record<string, number> = {
 
 // POST /apps/regulars/redeem -> /proxy/redeem: a logged-in shopper spends points.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { admin } = await authenticate.public.appProxy(request);
+  const { session } = await authenticate.public.appProxy(request);
   const { shop, customerGid } = proxyCustomer(request);
   if (!customerGid) return Response.json({ error: "Sign in to redeem your points." }, { status: 401 });
   const parsed = bodySchema.safeParse(await request.json().catch(() => null));
@@ -33,7 +34,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       { status: 422 },
     );
   }
-  if (!admin) return Response.json({ error: "Rewards are not available right now." }, { status: 503 });
+  if (!session) return Response.json({ error: "Rewards are not available right now." }, { status: 503 });
+  const admin = requestAdmin({ session });
   const now = new Date();
   if (await redemptionRateExceeded(prisma, shop, customerGid, now)) {
     return Response.json({ error: "Too many requests. Try again in a minute." }, { status: 429 });

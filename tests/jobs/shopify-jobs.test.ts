@@ -114,6 +114,16 @@ describe("member sync jobs", () => {
     expect(metafield(CUSTOMER, "points")).toBe("40");
   });
 
+  it("an HTTP 429 waits what its Retry-After says, then succeeds in the same attempt", async () => {
+    await adjust(40, "throttle-429-key-1");
+    shopify.faults.push("429");
+    const report = await worker().drain();
+    // Shopify's answer said Retry-After: 2.0 (seconds).
+    expect(sleeps).toEqual([2000]);
+    expect(report).toMatchObject({ completed: 1, failed: 0, throttleWaits: 1 });
+    expect(metafield(CUSTOMER, "points")).toBe("40");
+  });
+
   it("a 5xx fails the attempt and pg-boss retries it later, with backoff", async () => {
     await adjust(40, "fault-key-1");
     shopify.faults.push("5xx");

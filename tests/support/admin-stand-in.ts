@@ -6,8 +6,9 @@
  * `fetch` is Shopify's endpoint answering it (admin-graphql-endpoint.ts: the
  * official 2026-10 schema, Shopify's error shapes, the cost extension).
  * State follows Shopify's rules (a code is unique per shop, metafieldsSet
- * takes at most 25 inputs, ...), and faults can be queued: THROTTLED, a 502,
- * or a connection lost after the mutation took effect.
+ * takes at most 25 inputs, ...), and faults can be queued: THROTTLED, an
+ * HTTP 429 with Retry-After, a 502, or a connection lost after the mutation
+ * took effect.
  */
 import { parse, validate } from "graphql";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
@@ -21,11 +22,12 @@ import {
   invalidToken,
   jsonResponse,
   readAdminGraphql,
+  tooManyRequests,
 } from "./admin-graphql-endpoint";
 import { adminSchema } from "./admin-schema";
 import { flowTriggerExtensions } from "./flow-extensions";
 
-export type Fault = "throttled" | "5xx" | "lost-response";
+export type Fault = "throttled" | "429" | "5xx" | "lost-response";
 
 /**
  * A bulk query as Shopify runs it: CREATED, then RUNNING, then COMPLETED with
@@ -94,6 +96,8 @@ export function adminStandIn(options: StandInOptions = {}) {
   const bulk: BulkOptions = options.bulk ?? {};
   const calls: { operation: string; variables: Record<string, unknown> }[] = [];
   const faults: Fault[] = [];
+  /** What a queued 429 says to wait, in seconds, as Shopify writes it ("2.0"). */
+  const throttling = { retryAfter: "2.0" };
   let nextId = 1;
 
   /** Shopify's codes are unique in a shop, and found, whatever their case. */
@@ -402,6 +406,7 @@ export function adminStandIn(options: StandInOptions = {}) {
         extensions: { cost: { ...costExtension(10, 5).cost, actualQueryCost: null } },
       });
     }
+    if (fault === "429") return tooManyRequests(throttling.retryAfter);
     if (fault === "5xx") return new Response("Bad Gateway", { status: 502 });
     const response = await answerAdminGraphql(root, call);
     // Shopify did the work; the connection dropped before the answer arrived.
@@ -440,6 +445,7 @@ export function adminStandIn(options: StandInOptions = {}) {
     installationId,
     calls,
     faults,
+    throttling,
     bulkOperations,
     theme,
   };

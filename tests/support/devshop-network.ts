@@ -14,7 +14,7 @@ export function devshopFetch(api: AdminApi, shop: ShopState) {
     const answer = await api.run(shop, JSON.parse(await request.text()) as Record<string, unknown>);
     return new Response(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body), {
       status: answer.status,
-      headers: { "Content-Type": "application/json" },
+      headers: answer.headers ?? { "Content-Type": "application/json" },
     });
   };
 }

@@ -11,7 +11,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_REWARDS, type RewardRule } from "~/loyalty/rewards";
-import { AdminApiError, AdminTransientError, type AdminGraphql } from "~/shopify/admin-client.server";
+import {
+  AdminApiError,
+  AdminThrottledError,
+  AdminTransientError,
+  type AdminGraphql,
+} from "~/shopify/admin-client.server";
 import {
   BulkBusyError,
   bulkOperationState,
@@ -38,7 +43,7 @@ const CUSTOMER = gid("Customer", NUMERIC_ID);
 const NOBODY = gid("Customer", "404404");
 
 /** devshop's Admin API for one shop with one customer, reached by the app's client. */
-function devshopAdmin(): AdminGraphql {
+function devshopAdmin(): { admin: AdminGraphql; throttle: Throttle } {
   const state = DevshopState.open(null);
   const shop = state.ensureShop(SHOP, "Agree");
   shop.installation.installed = true;
@@ -60,12 +65,14 @@ function devshopAdmin(): AdminGraphql {
     () => "http://127.0.0.1:1",
     { bulkRunMs: 60_000 },
   );
-  return devshopJobsClient(api, shop);
+  return { admin: devshopJobsClient(api, shop), throttle: (fault) => api.queueFault(SHOP, fault) };
 }
 
 /** The tests' shop stand-in, told the same customer is the only one. */
-const standInAdmin = (): AdminGraphql =>
-  adminStandIn({ shop: SHOP, details: { name: "Agree" }, rejectCustomers: [NOBODY] }).admin;
+function standInAdmin(): { admin: AdminGraphql; throttle: Throttle } {
+  const shopify = adminStandIn({ shop: SHOP, details: { name: "Agree" }, rejectCustomers: [NOBODY] });
+  return { admin: shopify.admin, throttle: (fault) => void shopify.faults.push(fault) };
+}
 
 /** What a call came to, ids made comparable (each stand-in numbers its objects its own way). */
 async function outcome(call: () => Promise<unknown>): Promise<unknown> {
@@ -81,7 +88,9 @@ async function outcome(call: () => Promise<unknown>): Promise<unknown> {
   }
 }
 
-type Scenario = (admin: AdminGraphql) => Promise<unknown[]>;
+/** Shopify's rate-limit answers, queued for the next call. */
+type Throttle = (fault: "throttled" | "429") => void;
+type Scenario = (admin: AdminGraphql, throttle: Throttle) => Promise<unknown[]>;
 
 const reward = (type: RewardRule["type"]) => DEFAULT_REWARDS.find((r) => r.type === type)!;
 const codeFor = (code: string, customerGid = CUSTOMER, rule = reward("FIXED_AMOUNT")) => ({
@@ -153,6 +162,24 @@ const scenarios: Record<string, Scenario> = {
       await outcome(() => fireFlowTrigger(admin, trigger.handle, {})),
     ];
   },
+  "over Shopify's rate limit: a 429 says how long in Retry-After, THROTTLED in its throttle status": async (
+    admin,
+    throttle,
+  ) => {
+    const waitAsked = (call: () => Promise<unknown>) =>
+      call().then(
+        () => "answered",
+        (error: unknown) => ({
+          throttled: error instanceof AdminThrottledError,
+          retryAfterMs: (error as AdminTransientError).retryAfterMs,
+        }),
+      );
+    throttle("429");
+    const tooMany = await waitAsked(() => fetchShopDetails(admin));
+    throttle("throttled");
+    const throttledCall = await waitAsked(() => fetchShopDetails(admin));
+    return [tooMany, throttledCall, await waitAsked(() => fetchShopDetails(admin))];
+  },
   "the shop's details, and the member metafield definitions created once": async (admin) => [
     await outcome(() => fetchShopDetails(admin)),
     await outcome(() => ensureMemberMetafieldDefinitions(admin)),
@@ -181,18 +208,32 @@ const scenarios: Record<string, Scenario> = {
 describe("the tests' Admin API stand-in and devshop's agree", () => {
   for (const [name, scenario] of Object.entries(scenarios)) {
     it(name, async () => {
-      const fromDevshop = await scenario(devshopAdmin());
-      const fromStandIn = await scenario(standInAdmin());
+      const devshop = devshopAdmin();
+      const standIn = standInAdmin();
+      const fromDevshop = await scenario(devshop.admin, devshop.throttle);
+      const fromStandIn = await scenario(standIn.admin, standIn.throttle);
       expect(fromStandIn).toEqual(fromDevshop);
     });
   }
 
+  it("and what they agree on is Shopify's rule: a 429 asks for its Retry-After (2.0 s), THROTTLED for at least 1 s", async () => {
+    const devshop = devshopAdmin();
+    const outcomes = await scenarios[
+      "over Shopify's rate limit: a 429 says how long in Retry-After, THROTTLED in its throttle status"
+    ]!(devshop.admin, devshop.throttle);
+    expect(outcomes).toEqual([
+      { throttled: true, retryAfterMs: 2000 },
+      { throttled: true, retryAfterMs: 1000 },
+      "answered",
+    ]);
+  });
+
   it("and what they agree on is Shopify's rule: five bulk queries run at once, a sixth is LIMIT_REACHED", async () => {
     // https://shopify.dev/docs/api/usage/bulk-operations/queries (2026-01 and later: five at a time per shop)
-    const outcomes =
-      await scenarios["up to five bulk queries at once; a sixth is refused as busy until one ends"]!(
-        devshopAdmin(),
-      );
+    const devshop = devshopAdmin();
+    const outcomes = await scenarios[
+      "up to five bulk queries at once; a sixth is refused as busy until one ends"
+    ]!(devshop.admin, devshop.throttle);
     expect(outcomes).toEqual([
       5,
       { refused: expect.stringMatching(/LIMIT_REACHED.*Bulk operations limit reached/) },

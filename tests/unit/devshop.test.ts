@@ -117,14 +117,16 @@ describe("devshop Admin GraphQL", () => {
     expect(after.errors).toBeUndefined();
   });
 
-  it("plays queued faults: THROTTLED, then a 502, then a normal answer", async () => {
+  it("plays queued faults: THROTTLED, then a 429 with Retry-After, then a 502, then a normal answer", async () => {
     const { api, shop } = setUp();
-    api.queueFault(shop.domain, "throttled", "5xx");
+    api.queueFault(shop.domain, "throttled", "429", "5xx");
     const query = "query S { shop { name } }";
     expect(
       ((await api.run(shop, { query })).body as { errors: { extensions: { code: string } }[] }).errors[0]!
         .extensions.code,
     ).toBe("THROTTLED");
+    const tooMany = await api.run(shop, { query });
+    expect(tooMany).toMatchObject({ status: 429, headers: { "Retry-After": "2.0" } });
     expect((await api.run(shop, { query })).status).toBe(502);
     expect((await api.run(shop, { query })).body).toMatchObject({ data: { shop: { name: "Unit Shop" } } });
   });
