@@ -12,7 +12,8 @@
  *   GET  /  POST /checkout  /account/login  the online store (storefront.ts)
  *   *    /apps/{subpath}/*                  the app proxy, signed, to the app
  *   GET  /devshop                           the simulator's control page
- *   /devshop/api/...                        its JSON API (customers, orders, faults, switches)
+ *   /devshop/api/...                        its JSON API (customers, orders, faults, switches,
+ *                                           the theme, Flow workflows on and off)
  *   GET  /devshop/bulk/{id}.jsonl           bulk operation results
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -30,6 +31,7 @@ import { DevshopState, type ShopState } from "./state";
 import { proxiedUrl, renderProxyLiquid, storefrontPage } from "./storefront";
 import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens";
 import { WebhookDelivery } from "./webhooks";
+import { FlowWorkflows } from "./flow";
 import { customerPayload } from "./payloads";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -53,6 +55,8 @@ export interface Devshop {
   commerce: Commerce;
   adminApi: AdminApi;
   webhooks: WebhookDelivery;
+  /** Flow workflows on and off, and the lifecycle callbacks they send the app. */
+  flow: FlowWorkflows;
   config: AppConfig;
   /** Creates the shop (idempotent) with a starter catalog. */
   addShop(domain: string, name: string): ShopState;
@@ -104,6 +108,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     retryBaseMs: options.webhookRetryBaseMs,
   });
   const commerce = new Commerce(state, (shop, topic, payload) => webhooks.send(shop, topic, payload), clock);
+  const flow = new FlowWorkflows({ appUrl: options.appUrl, apiSecret: options.app.apiSecret, clock });
   const adminApi = new AdminApi(state, clock, () => origin);
 
   const addShop = (domain: string, name: string) => {
@@ -218,6 +223,13 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       }
       adminApi.queueFault(shop.domain, ...faults);
       return done({ queued: adminApi.faults.get(shop.domain)?.length ?? 0 });
+    }
+    const workflow = /^\/flow\/([\w-]+)$/.exec(rest);
+    if (workflow && req.method === "POST") {
+      const enabled = params.enabled === true || params.enabled === "true";
+      const record = await flow.set(shop, workflow[1]!, enabled);
+      state.changed();
+      return done(record);
     }
     if (rest === "/theme" && req.method === "POST") {
       const theme = setTheme(shop, params);
@@ -389,7 +401,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           return send(
             res,
             200,
-            controlPage({ shops: shops(), webhooks, adminApi, adminUrl }),
+            controlPage({ shops: shops(), webhooks, adminApi, flow, adminUrl }),
             "text/html; charset=utf-8",
           );
         }
@@ -486,6 +498,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     commerce,
     adminApi,
     webhooks,
+    flow,
     config,
     addShop,
     adminUrl,

@@ -135,6 +135,8 @@ export interface ShopState {
   metafields: Record<string, Metafield>;
   metafieldDefinitions: { ownerType: string; namespace: string; key: string; name: string; type: string }[];
   flowReceipts: { handle: string; payload: unknown; at: string }[];
+  /** Shopify Flow workflows using each of the app's triggers: on or off, by trigger handle (devshop/flow.ts). */
+  flowWorkflows?: Record<string, boolean>;
   bulkOperations: Record<string, BulkOperation>;
   installation: Installation;
   nextOrderNumber: number;

@@ -7,7 +7,10 @@
  */
 import { z } from "zod";
 
-const shopDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "a *.myshopify.com domain");
+/** A shop as Shopify names it. */
+export const shopDomain = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "a *.myshopify.com domain");
 
 export const QUEUES = {
   "member-sync": {

@@ -18,6 +18,7 @@ import { redeemReward, reservePoints } from "~/services/redeem-reward.server";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
 import { NAMESPACE } from "~/shopify/member-metafields.server";
 import { adminStandIn } from "../support/admin-stand-in";
+import { listenToEveryTrigger } from "../support/flow-callbacks";
 import { flowTriggerExtensions } from "../support/flow-extensions";
 import { snapshot } from "../support/order-events";
 
@@ -205,6 +206,9 @@ describe("member sync jobs", () => {
 });
 
 describe("tiers, rewards, program facts and Flow", () => {
+  // The merchant has workflows on for every trigger (Flow sends only to shops that listen).
+  beforeEach(() => listenToEveryTrigger(prisma, shop));
+
   it("reaching a tier moves the tag, issues the tier's free entry reward once, and tells Flow", async () => {
     // GIVEN Silver gives the 5.00 reward on entry
     await updateProgram(

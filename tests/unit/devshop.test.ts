@@ -22,6 +22,7 @@ import { orderPayload, refundPayload } from "../../devshop/payloads";
 import { matches, parseSearch, exactField } from "../../devshop/search-query";
 import { DevshopState, type ShopState } from "../../devshop/state";
 import { proxiedUrl } from "../../devshop/storefront";
+import { FlowWorkflows } from "../../devshop/flow";
 import { setTheme } from "../../devshop/theme-settings";
 import { WebhookDelivery } from "../../devshop/webhooks";
 import { devshopJobsClient } from "../support/devshop-network";
@@ -325,6 +326,64 @@ describe("devshop's webhooks and payloads", () => {
     expect(new Set(copies.map((c) => c.headers["x-shopify-event-id"])).size).toBe(1);
     expect(new Set(copies.map((c) => c.headers["x-shopify-webhook-id"])).size).toBe(3);
     expect(delivery.log.filter((d) => d.status === "delivered")).toHaveLength(4);
+  });
+
+  it("turns Flow workflows on and off with the lifecycle callback Shopify's library accepts; a refusal keeps it off", async () => {
+    const api = shopifyApi({
+      apiKey: "k",
+      apiSecretKey: SECRET,
+      apiVersion: ApiVersion.October26,
+      hostName: "127.0.0.1",
+      isEmbeddedApp: true,
+      logger: { level: 0 },
+    });
+    const received: { path: string; body: string; valid: boolean }[] = [];
+    let answer = 200;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString();
+        void api.flow.validate({ rawBody: body, rawRequest: req, rawResponse: res }).then((result) => {
+          received.push({ path: req.url ?? "", body, valid: result.valid });
+          res.writeHead(answer).end();
+        });
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { shop } = setUp();
+    const flow = new FlowWorkflows({
+      appUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiSecret: SECRET,
+      clock: () => now,
+    });
+    // Turned on: Flow's callback, at the extension's url, signed as Shopify's library checks it.
+    await flow.set(shop, "regulars-tier-changed", true);
+    expect(flow.enabled(shop, "regulars-tier-changed")).toBe(true);
+    expect(received).toEqual([{ path: "/flow/lifecycle", body: expect.any(String), valid: true }]);
+    expect(JSON.parse(received[0]!.body)).toEqual({
+      flow_trigger_definition_id: "regulars-tier-changed",
+      has_enabled_flow: true,
+      shop_id: 1,
+      shopify_domain: shop.domain,
+      timestamp: now.toISOString(),
+    });
+    // An app that does not answer 2xx keeps a workflow from being turned on.
+    answer = 500;
+    await expect(flow.set(shop, "regulars-points-earned", true)).rejects.toThrow(DevshopError);
+    expect(flow.enabled(shop, "regulars-points-earned")).toBe(false);
+    // Turning one off tells the app too, whatever it answers.
+    await flow.set(shop, "regulars-tier-changed", false);
+    expect(flow.enabled(shop, "regulars-tier-changed")).toBe(false);
+    expect(JSON.parse(received.at(-1)!.body)).toMatchObject({ has_enabled_flow: false });
+    // A trigger the app does not have is refused.
+    await expect(flow.set(shop, "not-a-trigger", true)).rejects.toThrow(/no Flow trigger/);
+    expect(flow.log.map((record) => [record.trigger, record.enabled, record.answer])).toEqual([
+      ["regulars-tier-changed", true, 200],
+      ["regulars-points-earned", true, 500],
+      ["regulars-tier-changed", false, 500],
+    ]);
   });
 
   it("signs app proxy requests so Shopify's library accepts them, and a tampered one fails", async () => {
