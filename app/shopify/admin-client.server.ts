@@ -162,11 +162,8 @@ async function runOnce<Data>(
     if (signal.aborted) throw timedOut(error);
     // Shopify's library throws on HTTP errors: its HttpResponseError (response.code), or in a
     // request its own answer as a Response (for a 401, after dropping the refused token).
-    const status =
-      error instanceof Response
-        ? error.status
-        : ((error as { response?: { status?: number; code?: number } }).response?.status ??
-          (error as { response?: { code?: number } }).response?.code);
+    const answer = (error as { response?: { status?: number; code?: number } }).response;
+    const status = error instanceof Response ? error.status : (answer?.status ?? answer?.code);
     const message = error instanceof Response ? `HTTP ${error.status}` : (error as Error).message;
     if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
       throw new AdminApiError(`Admin API HTTP ${status}: ${message}`, error);

@@ -218,7 +218,7 @@ async function until(what: string, check: () => Promise<boolean>, ms = 40_000) {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) {
-      throw new Error(`${what}: not within ${ms} ms\n${tails()}`);
+      throw new Error(`${what}: not within ${ms} ms (left: ${JSON.stringify(outstanding)})\n${tails()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -239,8 +239,11 @@ async function settled(): Promise<boolean> {
   const unsent = await prisma.flowEvent.count({ where: { sentAt: null, skippedAt: null } });
   const reserved = await prisma.redemption.count({ where: { status: "RESERVED" } });
   const inbox = await prisma.webhookDelivery.count({ where: { outcome: "received" } });
-  return row!.n === 0 && unsynced[0]!.n === 0 && unsent === 0 && reserved === 0 && inbox === 0;
+  outstanding = { jobs: row!.n, unsynced: unsynced[0]!.n, unsent, reserved, inbox };
+  return Object.values(outstanding).every((n) => Number(n) === 0);
 }
+/** What settled() last found still to do (in a timeout's message). */
+let outstanding: Record<string, number> = {};
 
 const productId = (shop: ShopState, title: string) =>
   Object.values(shop.products).find((p) => p.title === title)!.id;

@@ -6,8 +6,9 @@
  * through the app's own client (offlineAdmin), against both, and they must
  * give the same outcomes: same answers, same refusals with the same
  * messages, so a rule of Shopify's kept by one and not the other fails here.
- * (Their themes are modelled apart: devshop's from two switches, the
- * stand-in's from files a test writes, for tests/routes/admin-onboarding.)
+ * (Their themes are modelled apart: devshop's from its theme settings
+ * (devshop/theme-settings.ts), the stand-in's from files a test writes, for
+ * tests/routes/admin-onboarding; both serve them a page at a time.)
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_REWARDS, type RewardRule } from "~/loyalty/rewards";
