@@ -12,7 +12,8 @@
  *   GET  /  POST /checkout  /account/login  the online store (storefront.ts), also under /fr, /de, /es
  *   *    /{prefix}/{subpath}/*              the shop's app proxy (/apps/regulars unless moved), signed, to the app
  *   GET  /devshop                           the simulator's control page
- *   /devshop/api/...                        its JSON API (customers, orders, faults, switches, clock)
+ *   /devshop/api/...                        its JSON API (customers, orders, faults, switches, clock,
+ *                                           the theme, Flow workflows on and off)
  *   GET  /devshop/bulk/{id}.jsonl           bulk operation results
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -20,11 +21,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
-import { AdminApi, type AdminFault } from "./admin-api";
+import { ADMIN_FAULTS, AdminApi, type AdminFault } from "./admin-api";
 import { adminFramePage, embeddedAppUrl } from "./admin-frame";
 import { readAppConfig, THEME_EXTENSION, type AppConfig } from "./app-config";
 import { Commerce, DevshopError } from "./commerce";
 import { controlPage, themeEditorPage } from "./control-page";
+import { setTheme } from "./theme-settings";
 import { DevshopState, type ShopState } from "./state";
 import {
   appProxyPath,
@@ -37,6 +39,7 @@ import {
 } from "./storefront";
 import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens";
 import { WebhookDelivery } from "./webhooks";
+import { FlowWorkflows } from "./flow";
 import { compliancePayload, customerPayload } from "./payloads";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -60,6 +63,8 @@ export interface Devshop {
   commerce: Commerce;
   adminApi: AdminApi;
   webhooks: WebhookDelivery;
+  /** Flow workflows on and off, and the lifecycle callbacks they send the app. */
+  flow: FlowWorkflows;
   config: AppConfig;
   /** Creates the shop (idempotent) with a starter catalog. */
   addShop(domain: string, name: string): ShopState;
@@ -119,6 +124,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     retryBaseMs: options.webhookRetryBaseMs,
   });
   const commerce = new Commerce(state, (shop, topic, payload) => webhooks.send(shop, topic, payload), clock);
+  const flow = new FlowWorkflows({ appUrl: options.appUrl, apiSecret: options.app.apiSecret, clock });
   const adminApi = new AdminApi(state, clock, () => origin);
 
   const addShop = (domain: string, name: string) => {
@@ -232,8 +238,8 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     }
     if (rest === "/faults" && req.method === "POST") {
       const faults = (Array.isArray(params.faults) ? params.faults : [params.fault]).map(String);
-      if (!faults.every((f): f is AdminFault => ["throttled", "5xx", "slow"].includes(f))) {
-        throw new DevshopError("faults must be throttled, 5xx or slow");
+      if (!faults.every((f): f is AdminFault => (ADMIN_FAULTS as readonly string[]).includes(f))) {
+        throw new DevshopError(`faults must be ${ADMIN_FAULTS.join(", ")}`);
       }
       adminApi.queueFault(shop.domain, ...faults);
       return done({ queued: adminApi.faults.get(shop.domain)?.length ?? 0 });
@@ -245,6 +251,18 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       shop.appProxy = proxy;
       state.changed();
       return done(proxy);
+    }
+    const workflow = /^\/flow\/([\w-]+)$/.exec(rest);
+    if (workflow && req.method === "POST") {
+      const enabled = params.enabled === true || params.enabled === "true";
+      const record = await flow.set(shop, workflow[1]!, enabled);
+      state.changed();
+      return done(record);
+    }
+    if (rest === "/theme" && req.method === "POST") {
+      const theme = setTheme(shop, params);
+      state.changed();
+      return done(theme);
     }
     if (rest === "/uninstall" && req.method === "POST") {
       webhooks.send(shop, "app/uninstalled", {
@@ -324,6 +342,10 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
             return json(res, 400, { errors: { query: "Required parameter missing or invalid" } });
           }
           const answer = await adminApi.run(shop, parsed);
+          if (answer.headers) {
+            res.writeHead(answer.status, { "Cache-Control": "no-store", ...answer.headers });
+            return res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
+          }
           return typeof answer.body === "string"
             ? send(res, answer.status, answer.body, "text/plain")
             : json(res, answer.status, answer.body);
@@ -342,6 +364,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           const block = url.searchParams.get("addAppBlockId");
           if (req.method === "POST") {
             shop.theme = {
+              ...shop.theme,
               embedActive: (shop.theme?.embedActive ?? false) || Boolean(embed),
               blockAdded: (shop.theme?.blockAdded ?? false) || Boolean(block),
             };
@@ -395,7 +418,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           return send(
             res,
             200,
-            controlPage({ shops: shops(), webhooks, adminApi, adminUrl }),
+            controlPage({ shops: shops(), webhooks, adminApi, flow, adminUrl }),
             "text/html; charset=utf-8",
           );
         }
@@ -500,6 +523,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     commerce,
     adminApi,
     webhooks,
+    flow,
     config,
     addShop,
     advanceClock,

@@ -7,7 +7,10 @@
  */
 import { z } from "zod";
 
-const shopDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "a *.myshopify.com domain");
+/** A shop as Shopify names it. */
+export const shopDomain = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "a *.myshopify.com domain");
 
 export const QUEUES = {
   "member-sync": {
@@ -38,8 +41,9 @@ export const QUEUES = {
   },
   /**
    * A shop's backfill of past orders, a step per job (start the bulk query, poll it, read a
-   * slice of its file); the job queues the next step. One per shop: Shopify runs one bulk query
-   * per shop at a time. Progress is in the database, so a retry resumes where the last commit ended.
+   * slice of its file); the job queues the next step. One per shop, our choice (Shopify allows five
+   * bulk queries per shop since API 2026-01; a busy answer is retried with backoff). Progress is in
+   * the database, so a retry resumes where the last commit ended.
    */
   backfill: {
     payload: z.object({ shop: shopDomain, runId: z.string().min(1) }),

@@ -29,6 +29,7 @@ import { dashboardFigures } from "../services/dashboard.server";
 import { waitingDataRequests } from "../services/data-requests.server";
 import { PERIODS, type GroupMeasures } from "../services/retention.server";
 import { authenticate } from "../shopify.server";
+import { requestAdmin } from "../shopify/request-admin.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
@@ -59,7 +60,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     return figures;
   });
   // Until every step is done or dismissed; the theme check is cached and never fails the page.
-  const onboarding = await onboardingChecklist(prisma, session.shop, admin, {
+  const shopify = requestAdmin({ session, library: admin });
+  const onboarding = await onboardingChecklist(prisma, session.shop, shopify, {
     apiKey: env.SHOPIFY_API_KEY,
     adminOrigin: env.SHOPIFY_ADMIN_ORIGIN,
     now,

@@ -30,6 +30,7 @@ import { RedeemError, redeemReward } from "../services/redeem-reward.server";
 import { RevokeError, revokeCode } from "../services/reward-lifecycle.server";
 import { AdminTransientError } from "../shopify/admin-client.server";
 import { authenticate } from "../shopify.server";
+import { requestAdmin } from "../shopify/request-admin.server";
 
 const t = strings.customer;
 const notFound = () => new Response(t.notFound, { status: 404 });
@@ -61,8 +62,9 @@ const fail = (status: number, error: string, fieldErrors?: Record<string, string
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session, admin, sessionToken } = await authenticate.admin(request);
+  const { session, admin: library, sessionToken } = await authenticate.admin(request);
   const shop = session.shop;
+  const admin = requestAdmin({ session, library });
   const member = await prisma.member.findFirst({ where: { shop, id: params.memberId ?? "" } });
   if (!member) return fail(404, t.notFound);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));

@@ -17,6 +17,7 @@ import { redeemReward, reservePoints } from "~/services/redeem-reward.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { adminDocument, adminFetch, downloadFile, run } from "../support/admin-requests";
 import { loadRoute, routeFiles } from "../support/app-routes";
+import { callLifecycle, lifecycleCallback } from "../support/flow-callbacks";
 import { shopWatch, type Fingerprint } from "../support/db-fingerprint";
 import { rawFixture } from "../support/fixtures";
 import { callProxy, proxyPost, proxyRequest } from "../support/proxy-requests";
@@ -448,6 +449,35 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
             proxyPost("birthday", JSON.stringify({ month: 1, day: 1 }), { shop: B, customerId: A_RICH }),
           ),
         ),
+    },
+  ],
+  "flow.lifecycle": [
+    {
+      name: "B's callback: B turns a workflow on, then off",
+      send: async () => {
+        const flow = route("flow.lifecycle").action!;
+        const first = await callLifecycle(
+          flow,
+          lifecycleCallback({
+            shop: B,
+            trigger: "regulars-points-earned",
+            enabled: true,
+            timestamp: new Date(),
+          }),
+        );
+        expect(first.status).toBe(200);
+        return wrap(
+          callLifecycle(
+            flow,
+            lifecycleCallback({
+              shop: B,
+              trigger: "regulars-points-earned",
+              enabled: false,
+              timestamp: new Date(Date.now() + 1000),
+            }),
+          ),
+        );
+      },
     },
   ],
   "webhooks.orders.paid": [

@@ -27,6 +27,7 @@ import { deliverAndApply } from "../support/inbox";
 import { resetLoyaltyData } from "../support/reset";
 import { storeOfflineSession } from "../support/sessions";
 import { installShop } from "../support/shops";
+import { listenToEveryTrigger } from "../support/flow-callbacks";
 import { type callAction, webhookRequest } from "../support/webhooks";
 
 const OTHER_SHOP = "someone-else.myshopify.com";
@@ -81,6 +82,8 @@ beforeEach(async () => {
   await prisma.session.deleteMany();
   await storeOfflineSession(prisma, TEST_SHOP, { accessToken: "shpat_requests", scope: "read_customers" });
   for (const shop of [TEST_SHOP, OTHER_SHOP]) await installShop(prisma, shop);
+  // The merchant has a workflow on for every trigger, so Flow hears of what follows (docs/flow-triggers.md).
+  await listenToEveryTrigger(prisma, TEST_SHOP);
 });
 
 describe("customers/data_request", () => {
