@@ -59,3 +59,70 @@ export async function withHeartbeat<T>(
     if (beating) await beating;
   }
 }
+
+/**
+ * A row a job claimed until a time (a member being synced, a redemption or
+ * a campaign recipient whose code is being created): the claimed-until value
+ * is the claim's identity, so renewing and releasing are compare-and-set on
+ * it, and a holder whose claim ran out and was taken over by another attempt
+ * touches nothing of the other's. Renewals and the release run one after
+ * another, so a release never races a renewal in flight.
+ */
+export class RowClaim {
+  private steps: Promise<unknown> = Promise.resolve();
+  private released = false;
+
+  constructor(
+    /** The claimed-until value the row holds for this claim. */
+    public until: Date,
+    /**
+     * Moves the row's claimed-until from `held` to `next` only where it still
+     * is `held`, and says whether it did.
+     */
+    private readonly renew: (held: Date, next: Date) => Promise<boolean>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** A claim made at `at`: claimed until LEASE_MS later. */
+  static startingAt(
+    at: Date,
+    renew: (held: Date, next: Date) => Promise<boolean>,
+    now?: () => Date,
+  ): RowClaim {
+    return new RowClaim(new Date(at.getTime() + LEASE_MS), renew, now);
+  }
+
+  /** Runs `work` renewing the claim every HEARTBEAT_MS. */
+  hold<T>(work: () => Promise<T>): Promise<T> {
+    return withHeartbeat(() => this.confirm(), work);
+  }
+
+  /** Renews the claim now; false when it is no longer this attempt's (it ran out and was taken over). */
+  confirm(): Promise<boolean> {
+    return this.inTurn(async () => {
+      if (this.released) return false;
+      const next = new Date(this.now().getTime() + LEASE_MS);
+      if (!(await this.renew(this.until, next))) return false;
+      this.until = next;
+      return true;
+    });
+  }
+
+  /**
+   * Ends the claim: `end(held)` must clear the row's claim (with whatever
+   * else it records) only where it still is `held`. Runs after a renewal in
+   * flight; no renewal follows.
+   */
+  release<T>(end: (held: Date) => Promise<T>): Promise<T> {
+    return this.inTurn(() => {
+      this.released = true;
+      return end(this.until);
+    });
+  }
+
+  private inTurn<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.steps.then(step, step);
+    this.steps = result.catch(() => undefined);
+    return result;
+  }
+}
