@@ -8,10 +8,12 @@
  * JOB_LEASE_SECONDS and HEARTBEAT_MS.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { prisma } from "~/db.server";
+import { database, prisma } from "~/db.server";
 import { ensureProgram } from "~/db/program.server";
 import { jobs } from "~/jobs.server";
 import { jobHandlers } from "~/jobs/job-handlers.server";
+import { JobQueue } from "~/jobs/job-queue.server";
+import { JOB_LEASE_SECONDS } from "~/jobs/queues";
 import { JobWorker, type JobHandlers } from "~/jobs/worker.server";
 import { adminStandIn } from "../support/admin-stand-in";
 
@@ -134,5 +136,25 @@ describe("job leases", () => {
     bMayFinish.resolve();
     await passB;
     expect(await job(id)).toMatchObject({ state: "completed", retry_count: 1, output: { by: "B" } });
+  });
+
+  it("a queue made before the leases (its expiry the longest run) gets the lease when the queue opens", async () => {
+    await jobs.boss.updateQueue("member-sync", {
+      name: "member-sync",
+      policy: "stately",
+      expireInSeconds: 300,
+    });
+    const reopened = await JobQueue.open(database, { supervise: false, schedule: false });
+    try {
+      expect((await jobs.boss.getQueue("member-sync"))?.expireInSeconds).toBe(JOB_LEASE_SECONDS);
+      const id = await jobs.send("member-sync", { shop, memberId: "a-member" });
+      const [row] = await prisma.$queryRawUnsafe<{ seconds: number }[]>(
+        `SELECT extract(epoch FROM expire_in)::int AS seconds FROM ${jobs.schema}.job WHERE id = $1`,
+        id,
+      );
+      expect(row!.seconds).toBe(JOB_LEASE_SECONDS);
+    } finally {
+      await reopened.stop();
+    }
   });
 });
