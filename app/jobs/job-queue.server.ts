@@ -97,6 +97,11 @@ export class JobQueue {
       if (options.schedule ?? true) {
         for (const { queue, cron } of SCHEDULES) await boss.schedule(queue, cron, {}, { tz: "UTC" });
       }
+      // The sweep reads the active jobs every few seconds from every worker: an index of those alone
+      // (a few rows), so the read does not grow with the completed jobs pg-boss keeps (12 h of them).
+      await database.sql.executeSql(
+        `CREATE INDEX IF NOT EXISTS job_active_started_on ON ${schema}.job (started_on) WHERE state = 'active'`,
+      );
     });
     return new JobQueue(boss, schema, database.sql);
   }
