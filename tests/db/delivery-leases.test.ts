@@ -19,6 +19,7 @@ import {
 import { transactionWithSql } from "~/db/sql-in-transaction.server";
 import { receiveWebhook } from "~/services/webhook-inbox.server";
 import { fixtureBody } from "../support/fixtures";
+import { installShop } from "../support/shops";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function signal() {
@@ -30,6 +31,7 @@ function signal() {
 const STALLED = 600_000;
 
 async function receive(shop: string, count: number) {
+  await installShop(prisma, shop);
   for (let i = 0; i < count; i++) {
     await receiveWebhook(prisma, {
       shop,
@@ -80,14 +82,14 @@ describe("inbox leases", () => {
     const bTook = signal();
     const aDone = signal();
 
-    // Worker A: claims, then stalls (its first heartbeat comes after 400 ms, past its 150 ms lease).
+    // Worker A: claims, then stalls (its first heartbeat comes after 1.5 s, well past its 150 ms lease).
     const workerA = holdingDeliveries(
       prisma,
       async () => {
         const mine = await claimDeliveries(prisma, { shop, limit: 10, leaseMs: 150 });
         expect(mine).toHaveLength(3);
         await bTook.promise;
-        await sleep(450); // A's late heartbeat runs meanwhile: it must not shorten B's lease.
+        await sleep(1_800); // A's late heartbeat runs meanwhile: it must not shorten B's lease.
         // A wakes up and records what it would have: a failure, a retry, an applied batch.
         const [first, second, third] = mine;
         await finishDelivery(prisma, shop, first!.id, "failed", "worker A gave up", new Date());
@@ -102,7 +104,7 @@ describe("inbox leases", () => {
         );
         aDone.resolve();
       },
-      400,
+      1_500,
     );
 
     // Worker B: takes them once A's lease ended, and holds them with a long lease (no beat needed).

@@ -5,16 +5,16 @@
  * by a heartbeat while a worker lives: app/jobs/lease.ts), and applied
  * exactly once in effect.
  *
- *   1. The inbox: 400 orders/paid deliveries; worker A claims a batch and is
- *      held inside it (the test holds a lock its transaction waits for),
- *      worker B claims the next one; A is killed. B applies A's batch within
- *      15 s of the kill, the ledger is exact (one award per order, balances
- *      equal the ledger) and A's deliveries were tried twice, B's once.
- *   2. Jobs that call Shopify: the worker that asks Shopify (devshop) to
+ *   1. Jobs that call Shopify: the worker that asks Shopify (devshop) to
  *      create a redemption's code is killed before the answer reaches it (a
  *      test edge holds it back: the code exists, the worker never knew); the
  *      other worker issues the redemption within 15 s, with that one code.
  *      Then the same for a member's metafield sync.
+ *   2. The inbox: 400 orders/paid deliveries; worker A claims a batch and is
+ *      held inside it (the test holds a lock its transaction waits for),
+ *      worker B claims the next one; A is killed. B applies A's batch within
+ *      15 s of the kill, the ledger is exact (one award per order, balances
+ *      equal the ledger) and A's deliveries were tried twice, B's once.
  * The processes run the app's sources through tsx (tests/scale/app-process.ts),
  * so no build is needed; PostgreSQL only (TEST_DATABASE_URL), like tests/scale.
  */
@@ -30,6 +30,7 @@ import { reservePoints } from "~/services/redeem-reward.server";
 import { startDevshop, type Devshop } from "../../devshop/server";
 import { rawFixture } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
+import { installShop as confirmInstall } from "../support/shops";
 import {
   APP,
   exited,
@@ -107,84 +108,8 @@ const claimedCount = async () =>
   prisma.webhookDelivery.count({ where: { shop: INBOX_SHOP, outcome: "received", applyAttempts: 1 } });
 
 describe("a worker killed with SIGKILL while it holds work; another worker alive", () => {
-  it("its claimed inbox batch is taken by the other worker within 15 s; the ledger is exact", async () => {
-    const lock = await holdLedger();
-    let released = false;
-    try {
-      const workerA = await startWorker("worker-a");
-      await receiveDeliveries(
-        prisma,
-        Array.from({ length: DELIVERIES }, (_, i) => ({
-          shop: INBOX_SHOP,
-          webhookId: `crash-${i}`,
-          topic: "ORDERS_PAID",
-          payload: orderBody(i),
-        })),
-      );
-      // A claims a batch and waits inside it for the lock.
-      await until("worker A claimed a batch", async () => (await claimedCount()) > 0);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const heldByA = await prisma.webhookDelivery.findMany({
-        where: { shop: INBOX_SHOP, outcome: "received", applyAttempts: 1 },
-        select: { id: true },
-      });
-      expect(heldByA.length).toBeGreaterThan(0);
-      // B starts and claims the next batch (and waits too).
-      await startWorker("worker-b");
-      await until("worker B claimed a batch", async () => (await claimedCount()) > heldByA.length);
-
-      workerA.child.kill("SIGKILL");
-      const killedAt = Date.now();
-      await exited(workerA);
-      await lock.release();
-      released = true;
-
-      const ids = heldByA.map((d) => d.id);
-      await until(
-        "the dead worker's deliveries applied by the other worker",
-        async () =>
-          (await prisma.webhookDelivery.count({ where: { id: { in: ids }, outcome: "processed" } })) ===
-          ids.length,
-        TAKEN_WITHIN_MS,
-      );
-      const takenAfterMs = Date.now() - killedAt;
-      console.log(
-        `[worker-crash] ${ids.length} deliveries of the dead worker applied ${takenAfterMs} ms after the kill`,
-      );
-      expect(takenAfterMs).toBeLessThan(TAKEN_WITHIN_MS);
-
-      await until(
-        "every delivery applied",
-        async () =>
-          (await prisma.webhookDelivery.count({ where: { shop: INBOX_SHOP, outcome: "processed" } })) ===
-          DELIVERIES,
-        60_000,
-      );
-      // Exactly once in effect: one award per order, each member's balance is its orders' points and the ledger's sum.
-      expect(await prisma.ledgerEntry.count({ where: { shop: INBOX_SHOP, kind: "EARN" } })).toBe(DELIVERIES);
-      const members = await prisma.member.findMany({ where: { shop: INBOX_SHOP } });
-      expect(members).toHaveLength(CUSTOMERS);
-      for (const member of members) expect(member.balance).toBe((DELIVERIES / CUSTOMERS) * POINTS_PER_ORDER);
-      await expectLedgerConsistent(prisma, INBOX_SHOP);
-      // A's deliveries were tried twice (A, then B), the others once.
-      const tries = await prisma.webhookDelivery.groupBy({
-        by: ["applyAttempts"],
-        where: { shop: INBOX_SHOP },
-        _count: true,
-      });
-      expect(Object.fromEntries(tries.map((t) => [t.applyAttempts, t._count]))).toEqual({
-        1: DELIVERIES - ids.length,
-        2: ids.length,
-      });
-    } finally {
-      if (!released) await lock.release();
-    }
-  }, 180_000);
-
   it("a job that was calling Shopify is run again by the other worker within 15 s, its effect once", async () => {
-    // Two workers alive (B from the first test, and C).
-    if (alive().length < 2) await startWorker("worker-c");
-    expect(alive().length).toBeGreaterThanOrEqual(2);
+    await Promise.all([startWorker("worker-1"), startWorker("worker-2")]);
     const shop = devshop.state.shop(JOBS_SHOP);
     const customers = [1, 2].map((n) =>
       devshop.commerce.createCustomer(shop, {
@@ -264,7 +189,7 @@ describe("a worker killed with SIGKILL while it holds work; another worker alive
     await until("the member synced after the redemption", () => synced(gid1));
 
     // A metafield sync: a worker starts in the dead one's place; the one that writes member 2 dies.
-    await startWorker("worker-d");
+    await startWorker("worker-3");
     const syncCall = killWhoever((body) => body.includes("metafieldsSet") && body.includes(gid2));
     await withJobs(() =>
       adjustPoints(
@@ -298,5 +223,83 @@ describe("a worker killed with SIGKILL while it holds work; another worker alive
       `SELECT count(*)::int AS n FROM ${jobs.schema}.job WHERE state = 'failed'`,
     );
     expect(dead!.n, tails()).toBe(0);
+  }, 180_000);
+
+  it("its claimed inbox batch is taken by the other worker within 15 s; the ledger is exact", async () => {
+    // Worker A alone first, so that the first batch claimed is A's.
+    for (const worker of alive()) worker.child.kill("SIGTERM");
+    await Promise.all([...workers.values()].map(exited));
+    await confirmInstall(prisma, INBOX_SHOP);
+    const lock = await holdLedger();
+    let released = false;
+    try {
+      const workerA = await startWorker("worker-a");
+      await receiveDeliveries(
+        prisma,
+        Array.from({ length: DELIVERIES }, (_, i) => ({
+          shop: INBOX_SHOP,
+          webhookId: `crash-${i}`,
+          topic: "ORDERS_PAID",
+          payload: orderBody(i),
+        })),
+      );
+      // A claims a batch and waits inside it for the lock.
+      await until("worker A claimed a batch", async () => (await claimedCount()) > 0);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const heldByA = await prisma.webhookDelivery.findMany({
+        where: { shop: INBOX_SHOP, outcome: "received", applyAttempts: 1 },
+        select: { id: true },
+      });
+      expect(heldByA.length).toBeGreaterThan(0);
+      // B starts and claims the next batch (and waits too).
+      await startWorker("worker-b");
+      await until("worker B claimed a batch", async () => (await claimedCount()) > heldByA.length);
+
+      workerA.child.kill("SIGKILL");
+      const killedAt = Date.now();
+      await exited(workerA);
+      await lock.release();
+      released = true;
+
+      const ids = heldByA.map((d) => d.id);
+      await until(
+        "the dead worker's deliveries applied by the other worker",
+        async () =>
+          (await prisma.webhookDelivery.count({ where: { id: { in: ids }, outcome: "processed" } })) ===
+          ids.length,
+        TAKEN_WITHIN_MS,
+      );
+      const takenAfterMs = Date.now() - killedAt;
+      console.log(
+        `[worker-crash] ${ids.length} deliveries of the dead worker applied ${takenAfterMs} ms after the kill`,
+      );
+      expect(takenAfterMs).toBeLessThan(TAKEN_WITHIN_MS);
+
+      await until(
+        "every delivery applied",
+        async () =>
+          (await prisma.webhookDelivery.count({ where: { shop: INBOX_SHOP, outcome: "processed" } })) ===
+          DELIVERIES,
+        60_000,
+      );
+      // Exactly once in effect: one award per order, each member's balance is its orders' points and the ledger's sum.
+      expect(await prisma.ledgerEntry.count({ where: { shop: INBOX_SHOP, kind: "EARN" } })).toBe(DELIVERIES);
+      const members = await prisma.member.findMany({ where: { shop: INBOX_SHOP } });
+      expect(members).toHaveLength(CUSTOMERS);
+      for (const member of members) expect(member.balance).toBe((DELIVERIES / CUSTOMERS) * POINTS_PER_ORDER);
+      await expectLedgerConsistent(prisma, INBOX_SHOP);
+      // A's deliveries were tried twice (A, then B), the others once.
+      const tries = await prisma.webhookDelivery.groupBy({
+        by: ["applyAttempts"],
+        where: { shop: INBOX_SHOP },
+        _count: true,
+      });
+      expect(Object.fromEntries(tries.map((t) => [t.applyAttempts, t._count]))).toEqual({
+        1: DELIVERIES - ids.length,
+        2: ids.length,
+      });
+    } finally {
+      if (!released) await lock.release();
+    }
   }, 180_000);
 });
