@@ -13,7 +13,10 @@
  * heartbeat renews only the rows that carry its token, and recording an
  * outcome or a retry only touches them, so a worker that stalled past its
  * lease, whose rows another worker took, neither keeps them nor overwrites
- * what the other recorded.
+ * what the other recorded. Applying a delivery twice is harmless: effects
+ * are idempotent on their keys, as Shopify's own duplicates already require
+ * (https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates).
+ * docs/decisions/0014-short-leases-with-a-heartbeat.md.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";

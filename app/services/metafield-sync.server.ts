@@ -10,6 +10,9 @@
  * past its claim, which another sync then took, does not write (it confirms
  * the claim first), and if it lost the claim while writing, the member is
  * made due again so that the newest state is written after its write.
+ * metafieldsSet sets the values whether or not they existed, atomically
+ * (https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet):
+ * writing a state twice is harmless, only the order of two writes matters.
  */
 import type { PrismaClient } from "@prisma/client";
 import type { AdminGraphql } from "../shopify/admin-client.server";
