@@ -37,7 +37,7 @@ import {
 } from "./storefront";
 import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens";
 import { WebhookDelivery } from "./webhooks";
-import { customerPayload } from "./payloads";
+import { compliancePayload, customerPayload } from "./payloads";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -262,20 +262,9 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     const compliance = /^\/compliance\/(customers-redact|customers-data-request|shop-redact)$/.exec(rest);
     if (compliance && req.method === "POST") {
       const topic = compliance[1]!.replace("-", "/").replace("data-request", "data_request");
-      const customer = params.customerId ? commerce.customer(shop, String(params.customerId)) : null;
-      webhooks.send(shop, topic, {
-        shop_id: 1,
-        shop_domain: shop.domain,
-        ...(customer
-          ? {
-              customer: { id: Number(customer.id), email: customer.email, phone: customer.phone },
-              orders_to_redact: Object.values(shop.orders)
-                .filter((o) => o.customerId === customer.id)
-                .map((o) => Number(o.id)),
-              orders_requested: [],
-            }
-          : {}),
-      });
+      const customer =
+        topic === "shop/redact" ? null : commerce.customer(shop, String(params.customerId ?? ""));
+      webhooks.send(shop, topic, compliancePayload(shop, topic, customer, Number(state.id())));
       return done({ sent: topic });
     }
     if (rest === "/customers/update" && req.method === "POST") {

@@ -20,6 +20,7 @@ import { Commerce, DevshopError } from "../../devshop/commerce";
 import { orderPayload, refundPayload } from "../../devshop/payloads";
 import { matches, parseSearch, exactField } from "../../devshop/search-query";
 import { DevshopState, type ShopState } from "../../devshop/state";
+import { startDevshop } from "../../devshop/server";
 import { proxiedUrl } from "../../devshop/storefront";
 import { WebhookDelivery } from "../../devshop/webhooks";
 import { accessTokenEndpoint, sessionToken } from "../../devshop/tokens";
@@ -299,6 +300,71 @@ describe("devshop's webhooks and payloads", () => {
     expect(new Set(copies.map((c) => c.headers["x-shopify-event-id"])).size).toBe(1);
     expect(new Set(copies.map((c) => c.headers["x-shopify-webhook-id"])).size).toBe(3);
     expect(delivery.log.filter((d) => d.status === "delivered")).toHaveLength(4);
+  });
+
+  it("sends the compliance webhooks with Shopify's bodies, each topic its own keys", async () => {
+    // The shapes Shopify's app template documents (https://github.com/Shopify/shopify-app-template-node/blob/main/web/privacy.js).
+    const received: { topic: string; body: Record<string, unknown> }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        received.push({
+          topic: String(req.headers["x-shopify-topic"]),
+          body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
+        });
+        res.writeHead(200).end();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const devshop = await startDevshop({
+      app: { apiKey: "key", apiSecret: SECRET },
+      appUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
+    try {
+      const shop = devshop.addShop("privacy-shop.myshopify.com", "Privacy Shop");
+      shop.installation.installed = true;
+      const customer = devshop.commerce.createCustomer(shop, {
+        email: "ines@example.com",
+        firstName: "Ines",
+        lastName: "Carvalho",
+      });
+      const product = Object.values(shop.products)[0]!;
+      const order = devshop.commerce.placeOrder(shop, {
+        customerId: customer.id,
+        lines: [{ productId: product.id, quantity: 1 }],
+      });
+      await devshop.webhooks.idle();
+      received.length = 0;
+      for (const topic of ["customers-data-request", "customers-redact", "shop-redact"]) {
+        const res = await fetch(`${devshop.url}/devshop/api/shops/${shop.domain}/compliance/${topic}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ customerId: customer.id }),
+        });
+        expect(res.status).toBe(200);
+      }
+      await devshop.webhooks.idle();
+      const who = { id: Number(customer.id), email: "ines@example.com", phone: null };
+      const byTopic = Object.fromEntries(received.map((r) => [r.topic, r.body]));
+      expect(byTopic["customers/data_request"]).toEqual({
+        shop_id: expect.any(Number),
+        shop_domain: shop.domain,
+        orders_requested: [Number(order.id)],
+        customer: who,
+        data_request: { id: expect.any(Number) },
+      });
+      expect(byTopic["customers/redact"]).toEqual({
+        shop_id: expect.any(Number),
+        shop_domain: shop.domain,
+        customer: who,
+        orders_to_redact: [Number(order.id)],
+      });
+      expect(byTopic["shop/redact"]).toEqual({ shop_id: expect.any(Number), shop_domain: shop.domain });
+    } finally {
+      await devshop.close();
+    }
   });
 
   it("signs app proxy requests so Shopify's library accepts them, and a tampered one fails", async () => {
