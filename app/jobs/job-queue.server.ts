@@ -88,17 +88,18 @@ export class JobQueue {
       await boss.start();
       const existing = new Map((await boss.getQueues()).map((queue) => [queue.name, queue]));
       for (const name of QUEUE_NAMES) {
-        const options = { name, ...QUEUES[name].options, expireInSeconds: JOB_LEASE_SECONDS };
+        const queueOptions = { name, ...QUEUES[name].options, expireInSeconds: JOB_LEASE_SECONDS };
         const queue = existing.get(name);
-        if (!queue) await boss.createQueue(name, options);
+        if (!queue) await boss.createQueue(name, queueOptions);
         // A queue made before the leases (expiry was the longest run): new jobs get the lease.
-        else if (queue.expireInSeconds !== JOB_LEASE_SECONDS) await boss.updateQueue(name, options);
+        else if (queue.expireInSeconds !== JOB_LEASE_SECONDS) await boss.updateQueue(name, queueOptions);
       }
       if (options.schedule ?? true) {
         for (const { queue, cron } of SCHEDULES) await boss.schedule(queue, cron, {}, { tz: "UTC" });
       }
       // The sweep reads the active jobs every few seconds from every worker: an index of those alone
-      // (a few rows), so the read does not grow with the completed jobs pg-boss keeps (12 h of them).
+      // (a few rows), so the read does not grow with the completed jobs pg-boss keeps (12 h of them,
+      // its default archiveCompletedAfterSeconds).
       await database.sql.executeSql(
         `CREATE INDEX IF NOT EXISTS job_active_started_on ON ${schema}.job (started_on) WHERE state = 'active'`,
       );
