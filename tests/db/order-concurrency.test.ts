@@ -10,6 +10,7 @@ import { applyOrderEvent } from "~/services/order-points.server";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { refundFacts, snapshot } from "../support/order-events";
+import { installShop } from "../support/shops";
 
 const now = new Date("2026-01-05T00:00:00Z");
 const receive = (shop: string, webhookId: string, topic: string, rawBody: string) =>
@@ -34,6 +35,7 @@ async function applyConcurrently(shop: string, workers: number) {
 describe("concurrent deliveries", () => {
   it("5 copies of orders/paid at once (same and different webhook ids) credit once", async () => {
     const shop = "burst.myshopify.com";
+    await installShop(prisma, shop);
     const body = fixtureBody("orders-paid");
     const results = await Promise.all([
       receive(shop, "same", "ORDERS_PAID", body),
@@ -54,6 +56,7 @@ describe("concurrent deliveries", () => {
 
   it("two refunds of the same order at once never push its points below zero", async () => {
     const shop = "refunds.myshopify.com";
+    await installShop(prisma, shop);
     const orderGid = "gid://shopify/Order/9007199254740995";
     const customerGid = "gid://shopify/Customer/9007199254740997";
     await applyOrderEvent(
@@ -84,6 +87,7 @@ describe("concurrent deliveries", () => {
 
   it("paid and its refund arriving together converge", async () => {
     const shop = "race.myshopify.com";
+    await installShop(prisma, shop);
     await Promise.all([
       receive(shop, "p", "ORDERS_PAID", fixtureBody("orders-paid")),
       receive(shop, "r", "REFUNDS_CREATE", fixtureBody("refunds-create")),
@@ -96,6 +100,7 @@ describe("concurrent deliveries", () => {
 
   it("two orders of one customer at once: the second earns at the tier the first reached", async () => {
     const shop = "tier-race.myshopify.com";
+    await installShop(prisma, shop);
     const customerGid = "gid://shopify/Customer/31";
     await Promise.all(
       [1, 2].map((n) =>

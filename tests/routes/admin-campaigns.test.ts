@@ -544,6 +544,8 @@ describe("privacy", () => {
       1,
     );
 
+    // shop/redact comes 48 hours after the uninstall.
+    await prisma.shop.update({ where: { domain: TEST_SHOP }, data: { uninstalledAt: new Date() } });
     const gone = await deliver("shop/redact", { shop_id: 1, shop_domain: TEST_SHOP });
     expect(gone.status).toBe(200);
     expect(await prisma.campaign.count({ where: { shop: TEST_SHOP } })).toBe(0);
