@@ -165,6 +165,41 @@ describe("refunds and cancellations", () => {
     await expectLedgerConsistent(prisma, SHOP);
   });
 
+  it("an amount refunded without line items takes back its share of the merchandise, once", async () => {
+    await paid();
+    // GIVEN 20.00 refunded as an amount (no line items): of the 133.56 paid for merchandise
+    // with its tax, 126.00 earned; 20.00 x 126.00 / 133.56 = 18.868 is taken back (rounded up)
+    const amount = () => deliver(refundsCreate, "refunds/create", fixtureBody("refunds-create-amount"));
+    await amount();
+    await amount();
+    // THEN floor((126.00 - 18.868) x 5) = 535 points remain: 95 taken back
+    expect(await balance()).toBe(535);
+    expect(await prisma.ledgerEntry.findFirstOrThrow({ where: { kind: "REVERSE" } })).toMatchObject({
+      points: -95,
+      sourceKey: "refund:gid://shopify/Refund/1289034756120398461",
+    });
+    // AND a later refund of the lines themselves never takes back more than the order earned
+    await refund();
+    await deliver(
+      refundsCreate,
+      "refunds/create",
+      fixtureBody("refunds-create", {
+        id: 1289034756120398999,
+        admin_graphql_api_id: "gid://shopify/Refund/1289034756120398999",
+      }),
+    );
+    expect(await balance()).toBeGreaterThanOrEqual(0);
+    await expectLedgerConsistent(prisma, SHOP);
+  });
+
+  it("a refund of shipping only takes back nothing unless shipping earns", async () => {
+    await paid();
+    await deliver(refundsCreate, "refunds/create", fixtureBody("refunds-create-shipping"));
+    expect(await balance()).toBe(630);
+    expect(await prisma.orderRefund.count()).toBe(1);
+    await expectLedgerConsistent(prisma, SHOP);
+  });
+
   it("refund before paid converges to the same balance", async () => {
     await refund();
     expect(await balance()).toBe(0);
@@ -366,6 +401,21 @@ describe("bad input", () => {
       expect(res.status).toBe(400);
     }
     expect(await tableCounts()).toEqual(before);
+  });
+
+  it("a body that is not its topic's payload gets 400 and writes nothing", async () => {
+    await paid();
+    const before = await tableCounts();
+    // An orders/paid body sent to the orders/cancelled address: cancelled_at is null.
+    expect((await deliver(ordersCancelled, "orders/cancelled", fixtureBody("orders-paid"))).status).toBe(400);
+    // An order that is not paid, at the orders/paid address.
+    const pending = fixtureBody("orders-paid", { financial_status: "pending", updated_at: "2025-11-30T00:00:00Z" });
+    expect((await deliver(ordersPaid, "orders/paid", pending)).status).toBe(400);
+    // An order at the refunds/create address, a refund at the orders/paid one.
+    expect((await deliver(refundsCreate, "refunds/create", fixtureBody("orders-paid"))).status).toBe(400);
+    expect((await deliver(ordersPaid, "orders/paid", fixtureBody("refunds-create"))).status).toBe(400);
+    expect(await tableCounts()).toEqual(before);
+    expect(await balance()).toBe(630);
   });
 
   it("a forged signature gets 401 and writes nothing", async () => {
