@@ -130,7 +130,8 @@ export function refundedEligible(
   const shares: [paid: Milli, eligible: Milli][] = [
     [
       merchandisePaid(gross, taxesIncluded) - merchandisePaid(refunded, taxesIncluded),
-      merchandiseEligible(gross, settings, taxesIncluded) - merchandiseEligible(refunded, settings, taxesIncluded),
+      merchandiseEligible(gross, settings, taxesIncluded) -
+        merchandiseEligible(refunded, settings, taxesIncluded),
     ],
     [
       restPaid(gross, taxesIncluded) - restPaid(refunded, taxesIncluded),

@@ -18,7 +18,14 @@ import {
 } from "../db/orders.server";
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../db/program.server";
 import { inTransaction, type Tx } from "../db/tx.server";
-import { addParts, eligibleAmount, NO_PARTS, refundedEligible, type EligibleParts, type Inclusions } from "../loyalty/eligible";
+import {
+  addParts,
+  eligibleAmount,
+  NO_PARTS,
+  refundedEligible,
+  type EligibleParts,
+  type Inclusions,
+} from "../loyalty/eligible";
 import { netEligible, orderPoints, splitChange } from "../loyalty/order-points";
 import { multiplierOf } from "../loyalty/tiers";
 import type { OrderSnapshot, RefundFacts } from "../shopify/order-payload";

@@ -82,7 +82,11 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
   const order = (type: "paid" | "updated" | "cancelled"): Work => {
     // Each topic's own parser: an order body at another topic's address is refused.
     const parse =
-      type === "paid" ? parsePaidOrderPayload : type === "cancelled" ? parseCancelledOrderPayload : parseOrderPayload;
+      type === "paid"
+        ? parsePaidOrderPayload
+        : type === "cancelled"
+          ? parseCancelledOrderPayload
+          : parseOrderPayload;
     const event: OrderEvent = { type, snapshot: parse(payload) };
     return async () => {
       return deliveryDetailOf(await applyOrderEvent(db, shop, event, now));

@@ -412,7 +412,10 @@ describe("bad input", () => {
     // An orders/paid body sent to the orders/cancelled address: cancelled_at is null.
     expect((await deliver(ordersCancelled, "orders/cancelled", fixtureBody("orders-paid"))).status).toBe(400);
     // An order that is not paid, at the orders/paid address.
-    const pending = fixtureBody("orders-paid", { financial_status: "pending", updated_at: "2025-11-30T00:00:00Z" });
+    const pending = fixtureBody("orders-paid", {
+      financial_status: "pending",
+      updated_at: "2025-11-30T00:00:00Z",
+    });
     expect((await deliver(ordersPaid, "orders/paid", pending)).status).toBe(400);
     // An order at the refunds/create address, a refund at the orders/paid one.
     expect((await deliver(refundsCreate, "refunds/create", fixtureBody("orders-paid"))).status).toBe(400);
