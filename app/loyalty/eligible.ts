@@ -91,6 +91,17 @@ export function eligibleAmount(parts: EligibleParts, settings: Inclusions, taxes
 
 const positive = (value: Milli): Milli => (value > 0n ? value : 0n);
 
+/**
+ * The tax on `part` of an amount `whole` that carried `tax`: all of it for the
+ * whole (or more), none for nothing, else its share rounded down. For shipping
+ * refunded in part, where Shopify gives the tax of the whole line only.
+ */
+export function taxOfPart(tax: Milli, part: Milli, whole: Milli): Milli {
+  if (part <= 0n || whole <= 0n) return 0n;
+  if (part >= whole) return tax;
+  return (tax * part) / whole;
+}
+
 /** `amount` x `part` / `whole`, rounded up (0 when there is no whole). */
 const shareUp = (amount: Milli, part: Milli, whole: Milli): Milli =>
   whole <= 0n || amount <= 0n || part <= 0n ? 0n : (amount * part + whole - 1n) / whole;

@@ -9,7 +9,7 @@
  * later webhook snapshot restates both, refund by refund.
  */
 import { z } from "zod";
-import { NO_PARTS, type EligibleParts } from "../loyalty/eligible";
+import { NO_PARTS, taxOfPart, type EligibleParts } from "../loyalty/eligible";
 import { parseMilli } from "../loyalty/money";
 import { isFields, readLineItemLine, readOrderLine } from "./bulk-order-lines-fast";
 import { isPaidStatus, PayloadError, type OrderSnapshot } from "./order-payload";
@@ -125,10 +125,7 @@ function currentShippingTax(order: OrderLine): bigint {
   const line = order.shippingLine;
   if (!line) return 0n;
   const tax = line.taxLines.reduce((sum, t) => sum + t.priceSet, 0n);
-  const charged = order.currentShippingPriceSet;
-  if (charged <= 0n || line.discountedPriceSet <= 0n) return 0n;
-  if (charged >= line.discountedPriceSet) return tax;
-  return (tax * charged) / line.discountedPriceSet;
+  return taxOfPart(tax, order.currentShippingPriceSet, line.discountedPriceSet);
 }
 
 /** The snapshot of an order and its line items, as the engine's orders/paid would see it. */

@@ -26,7 +26,7 @@
  *   adjustments' shop_money, never from transactions.
  */
 import { z } from "zod";
-import { addParts, NO_PARTS, type EligibleParts } from "../loyalty/eligible";
+import { addParts, NO_PARTS, taxOfPart, type EligibleParts } from "../loyalty/eligible";
 import { parseMilli } from "../loyalty/money";
 
 export class PayloadError extends Error {
@@ -74,7 +74,6 @@ const signedMoneyString = z.union([z.string(), z.number()]).transform((value, ct
 const signedMoneySet = z.object({
   shop_money: z.object({ amount: signedMoneyString, currency_code: z.string() }),
 });
-const shopMoney = (set: { shop_money: { amount: bigint } } | undefined) => set?.shop_money.amount ?? 0n;
 const sum = <T>(items: readonly T[], amount: (item: T) => bigint) =>
   items.reduce((total, item) => total + amount(item), 0n);
 const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
@@ -98,10 +97,38 @@ const refundLine = z.object({
   line_item: z.object({ gift_card: z.boolean().optional().default(false) }).optional(),
 });
 
+const shippingLine = z.object({
+  /** Before discounts; with tax when the order's prices include it. */
+  price_set: moneySet,
+  discount_allocations: z.array(z.object({ amount_set: moneySet })).optional().default([]),
+  tax_lines: z.array(z.object({ price_set: moneySet })).optional().default([]),
+  /** Removed by an order edit: no longer charged. */
+  is_removed: z.boolean().optional().default(false),
+});
+
+/** Shipping as charged: the line's price less its discounts. */
+const shippingCharged = (line: z.output<typeof shippingLine>) =>
+  line.price_set.shop_money.amount - sum(line.discount_allocations, (d) => d.amount_set.shop_money.amount);
+const shippingLineTax = (line: z.output<typeof shippingLine>) =>
+  sum(line.tax_lines, (t) => t.price_set.shop_money.amount);
+
 const refundShippingLine = z.object({
   subtotal_amount_set: moneySet,
   tax_amount_set: moneySet.optional(),
+  /** The refunded shipping line (Shopify's REST example gives it, and no tax_amount_set). */
+  shipping_line: shippingLine.optional(),
 });
+
+/** The tax on shipping refunded: as given, else the refunded share of the shipping line's tax. */
+function refundedShippingTax(line: z.output<typeof refundShippingLine>): bigint {
+  if (line.tax_amount_set) return line.tax_amount_set.shop_money.amount;
+  if (!line.shipping_line) return 0n;
+  return taxOfPart(
+    shippingLineTax(line.shipping_line),
+    line.subtotal_amount_set.shop_money.amount,
+    shippingCharged(line.shipping_line),
+  );
+}
 
 const orderAdjustment = z.object({
   amount_set: signedMoneySet,
@@ -126,15 +153,6 @@ const customer = z.object({
   last_name: z.string().nullable().optional(),
   state: z.string().optional(),
   tags: z.string().optional(),
-});
-
-const shippingLine = z.object({
-  /** Before discounts; with tax when the order's prices include it. */
-  price_set: moneySet,
-  discount_allocations: z.array(z.object({ amount_set: moneySet })).optional().default([]),
-  tax_lines: z.array(z.object({ price_set: moneySet })).optional().default([]),
-  /** Removed by an order edit: no longer charged. */
-  is_removed: z.boolean().optional().default(false),
 });
 
 const order = z.object({
@@ -225,7 +243,7 @@ function refundFacts(raw: z.output<typeof refund>): RefundFacts {
     raw.refund_shipping_lines.length > 0
       ? sum(raw.refund_shipping_lines, (line) => line.subtotal_amount_set.shop_money.amount)
       : -sum(shippingAdjustments, (a) => a.amount_set.shop_money.amount);
-  const shippingTax = sum(raw.refund_shipping_lines, (line) => shopMoney(line.tax_amount_set));
+  const shippingTax = sum(raw.refund_shipping_lines, refundedShippingTax);
   // Every other adjustment is a discrepancy between the calculated and the actual refund.
   const discrepancy = sum(
     raw.order_adjustments.filter((a) => a.kind !== SHIPPING_REFUND),
@@ -273,11 +291,8 @@ function orderSnapshot(raw: z.output<typeof order>): OrderSnapshot {
   // Shipping as charged: each line's price less its discounts (total_shipping_price_set
   // is before discounts), with its own tax lines; before refunds, like the lines.
   const charged = raw.shipping_lines.filter((line) => !line.is_removed);
-  const shipping = sum(
-    charged,
-    (line) => line.price_set.shop_money.amount - sum(line.discount_allocations, (d) => d.amount_set.shop_money.amount),
-  );
-  const shippingTax = sum(charged, (line) => sum(line.tax_lines, (t) => t.price_set.shop_money.amount));
+  const shipping = sum(charged, shippingCharged);
+  const shippingTax = sum(charged, shippingLineTax);
   const gross: EligibleParts = {
     ...NO_PARTS,
     merchandise: currentSubtotal - giftCards + refunded.merchandise,
