@@ -39,40 +39,31 @@ export class PayloadError extends Error {
   }
 }
 
-/** Above any real order in any currency (10^12 units); Shopify's amounts are never negative. */
+/** Above any real order in any currency (10^12 units). */
 const MAX_MILLI = 10n ** 15n;
-const moneyString = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  let milli: bigint;
-  try {
-    milli = parseMilli(value);
-  } catch {
-    ctx.addIssue({ code: "custom", message: `not a money amount: ${String(value).slice(0, 40)}` });
-    return z.NEVER;
-  }
-  if (milli < 0n || milli >= MAX_MILLI) {
-    ctx.addIssue({ code: "custom", message: `amount out of range: ${String(value).slice(0, 40)}` });
-    return z.NEVER;
-  }
-  return milli;
-});
+/**
+ * An amount in milli-units. Shopify's amounts are never negative, except an
+ * order adjustment's (`signed`: negative in the customer's favour).
+ */
+const amount = (signed: boolean) =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    let milli: bigint;
+    try {
+      milli = parseMilli(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `not a money amount: ${String(value).slice(0, 40)}` });
+      return z.NEVER;
+    }
+    if (milli >= MAX_MILLI || (signed ? milli <= -MAX_MILLI : milli < 0n)) {
+      ctx.addIssue({ code: "custom", message: `amount out of range: ${String(value).slice(0, 40)}` });
+      return z.NEVER;
+    }
+    return milli;
+  });
+const moneyString = amount(false);
 const moneySet = z.object({ shop_money: z.object({ amount: moneyString, currency_code: z.string() }) });
-/** Order adjustments are signed: negative in the customer's favour. */
-const signedMoneyString = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  let milli: bigint;
-  try {
-    milli = parseMilli(value);
-  } catch {
-    ctx.addIssue({ code: "custom", message: `not a money amount: ${String(value).slice(0, 40)}` });
-    return z.NEVER;
-  }
-  if (milli <= -MAX_MILLI || milli >= MAX_MILLI) {
-    ctx.addIssue({ code: "custom", message: `amount out of range: ${String(value).slice(0, 40)}` });
-    return z.NEVER;
-  }
-  return milli;
-});
 const signedMoneySet = z.object({
-  shop_money: z.object({ amount: signedMoneyString, currency_code: z.string() }),
+  shop_money: z.object({ amount: amount(true), currency_code: z.string() }),
 });
 const sum = <T>(items: readonly T[], amount: (item: T) => bigint) =>
   items.reduce((total, item) => total + amount(item), 0n);
