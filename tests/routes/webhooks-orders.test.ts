@@ -187,8 +187,8 @@ describe("refunds and cancellations", () => {
       refundsCreate,
       "refunds/create",
       fixtureBody("refunds-create", {
-        id: 1289034756120398999,
-        admin_graphql_api_id: "gid://shopify/Refund/1289034756120398999",
+        id: 1289034756120399,
+        admin_graphql_api_id: "gid://shopify/Refund/1289034756120399",
       }),
     );
     expect(await balance()).toBe(0);
