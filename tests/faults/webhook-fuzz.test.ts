@@ -6,7 +6,8 @@
  * ARCHITECTURE.md), never against what the app happens to accept:
  *   - a body that is not JSON, or JSON that is not an object;
  *   - another topic's payload (an orders/paid body at the orders/cancelled
- *     address, whose cancelled_at is null; an order at refunds/create; ...);
+ *     address, whose cancelled_at is null; an order at refunds/create; ...),
+ *     a dead letter like any body its topic's parser refuses;
  *   - a field the topic's payload requires, removed or given a value of the
  *     wrong type (numbers for strings, strings for numbers, objects, arrays,
  *     nulls, deep nesting, unicode), an amount that is negative or too large

@@ -430,22 +430,35 @@ describe("bad input", () => {
     );
   });
 
-  it("a body that is not its topic's payload gets 400 and writes nothing", async () => {
+  it("a body that is not its topic's payload is a dead letter that changes nothing", async () => {
     await paid();
-    const before = await tableCounts();
-    // An orders/paid body sent to the orders/cancelled address: cancelled_at is null.
-    expect((await deliver(ordersCancelled, "orders/cancelled", fixtureBody("orders-paid"))).status).toBe(400);
-    // An order that is not paid, at the orders/paid address.
+    const [members, entries, orders, refunds] = await tableCounts();
     const pending = fixtureBody("orders-paid", {
       financial_status: "pending",
       updated_at: "2025-11-30T00:00:00Z",
     });
-    expect((await deliver(ordersPaid, "orders/paid", pending)).status).toBe(400);
-    // An order at the refunds/create address, a refund at the orders/paid one.
-    expect((await deliver(refundsCreate, "refunds/create", fixtureBody("orders-paid"))).status).toBe(400);
-    expect((await deliver(ordersPaid, "orders/paid", fixtureBody("refunds-create"))).status).toBe(400);
-    expect(await tableCounts()).toEqual(before);
+    const foreign: [Action, string, string, RegExp][] = [
+      // An orders/paid body sent to the orders/cancelled address: cancelled_at is null.
+      [ordersCancelled, "orders/cancelled", fixtureBody("orders-paid"), /cancelled_at/],
+      // An order that is not paid, at the orders/paid address.
+      [ordersPaid, "orders/paid", pending, /financial_status "pending"/],
+      // An order at the refunds/create address, a refund at the orders/paid one.
+      [refundsCreate, "refunds/create", fixtureBody("orders-paid"), /admin_graphql_api_id/],
+      [ordersPaid, "orders/paid", fixtureBody("refunds-create"), /payload/],
+    ];
+    for (const [i, [action, topic, body, reason]] of foreign.entries()) {
+      // Shopify gets its 200 (it would retry, then drop it); the delivery is kept as a dead letter
+      expect((await deliver(action, topic, body, `foreign-${i}`)).status).toBe(200);
+      const letter = await prisma.webhookDelivery.findFirstOrThrow({
+        where: { shop: SHOP, webhookId: `foreign-${i}` },
+      });
+      expect(letter.outcome).toBe("failed");
+      expect(letter.detail).toMatch(reason);
+    }
+    // AND nothing of the loyalty data moved: the order is still paid, worth 630 points
+    expect((await tableCounts()).slice(0, 4)).toEqual([members, entries, orders, refunds]);
     expect(await balance()).toBe(630);
+    expect((await prisma.orderRecord.findFirstOrThrow({ where: { shop: SHOP } })).cancelledAt).toBeNull();
   });
 
   it("a forged signature gets 401 and writes nothing", async () => {
