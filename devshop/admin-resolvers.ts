@@ -11,7 +11,7 @@ import { execute, GraphQLError, parse, type GraphQLFieldResolver } from "graphql
 import { adminSchema } from "./admin-schema";
 import { flowTriggerExtensions } from "./app-config";
 import { dateField, exactField, matches, parseSearch, type Fields } from "./search-query";
-import { currentTotals, lineNet, money, originalTotals } from "./order-math";
+import { currentTotals, lineNet, money, originalTotals, refundMoney } from "./order-math";
 import {
   gid,
   idOf,
@@ -166,7 +166,7 @@ export function orderView(shop: ShopState, order: Order) {
     test: order.test,
     currencyCode: c,
     presentmentCurrencyCode: c,
-    taxesIncluded: false,
+    taxesIncluded: order.taxesIncluded ?? false,
     displayFinancialStatus: order.financialStatus.toUpperCase(),
     email: customer?.email ?? null,
     customer: customer ? customerView(shop, customer) : null,
@@ -185,8 +185,26 @@ export function orderView(shop: ShopState, order: Order) {
       order.refunds.reduce((sum, refund) => sum + refund.shipping, 0),
       c,
     ),
+    // After its discounts and refunds (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order).
+    currentShippingPriceSet: moneyBag(current.shipping, c),
+    // The shipping summary: its price, discounts and tax before refunds.
+    shippingLine: order.shipping
+      ? {
+          title: "Standard",
+          originalPriceSet: moneyBag(order.shipping, c),
+          discountedPriceSet: moneyBag(original.shipping, c),
+          taxLines: original.shippingTax
+            ? [{ title: "Tax", rate: order.taxRate, priceSet: moneyBag(original.shippingTax, c) }]
+            : [],
+        }
+      : null,
+    // What refunds gave back beyond their lines and shipping; negative in the customer's favour.
+    refundDiscrepancySet: moneyBag(-order.refunds.reduce((sum, refund) => sum + (refund.amount ?? 0), 0), c),
     totalTipReceivedSet: moneyBag(0, c),
-    totalRefundedSet: moneyBag(original.total - current.total, c),
+    totalRefundedSet: moneyBag(
+      order.refunds.reduce((sum, refund) => sum + refundMoney(order, refund), 0),
+      c,
+    ),
     lineItems: (args: Args) =>
       connection(
         order.lines.map((line) => ({
@@ -221,8 +239,32 @@ export function orderView(shop: ShopState, order: Order) {
           })),
           args,
         ),
+      totalRefundedSet: moneyBag(refundMoney(order, refund), c),
       refundShippingLines: (args: Args) =>
-        connection(refund.shipping ? [{ subtotalAmountSet: moneyBag(refund.shipping, c) }] : [], args),
+        connection(
+          refund.shipping
+            ? [
+                {
+                  subtotalAmountSet: moneyBag(refund.shipping, c),
+                  taxAmountSet: moneyBag(refund.shippingTax ?? 0, c),
+                },
+              ]
+            : [],
+          args,
+        ),
+      orderAdjustments: (args: Args) =>
+        connection(
+          refund.amount
+            ? [
+                {
+                  amountSet: moneyBag(-refund.amount, c),
+                  taxAmountSet: moneyBag(0, c),
+                  reason: "REFUND_DISCREPANCY",
+                },
+              ]
+            : [],
+          args,
+        ),
     })),
   };
 }

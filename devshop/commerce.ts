@@ -4,7 +4,16 @@
  * and edited. Each change is applied to the state and hands the webhook
  * topics Shopify would send, with their bodies, to `deliver`.
  */
-import { allocate, currentTotals, originalTotals } from "./order-math";
+import {
+  allocate,
+  currentTotals,
+  money,
+  moneyLeft,
+  originalTotals,
+  refundMoney,
+  shippingCharged,
+  shippingTaxOn,
+} from "./order-math";
 import { customerPayload, orderPayload, refundLineAmounts, refundPayload } from "./payloads";
 import type { Cents, Customer, Discount, DevshopState, Order, OrderLine, Refund, ShopState } from "./state";
 
@@ -25,7 +34,13 @@ export interface PlaceOrderInput {
   lines: { productId: string; quantity: number }[];
   discountCode?: string | null;
   shipping?: Cents;
+  /** An amount off shipping (besides a free-shipping code). */
+  shippingDiscount?: Cents;
   taxRate?: number;
+  /** Prices include tax. */
+  taxesIncluded?: boolean;
+  /** Shipping is taxed too. */
+  taxShipping?: boolean;
   paid?: boolean;
   test?: boolean;
   /** When the order was placed (history seeding); default now. */
@@ -156,14 +171,20 @@ export class Commerce {
         discount: 0,
       };
     });
-    let shipping = input.shipping ?? 800;
+    const shipping = input.shipping ?? 800;
+    if (!Number.isInteger(shipping) || shipping < 0) throw new DevshopError("Shipping must be at least 0.00");
+    let shippingDiscount = input.shippingDiscount ?? 0;
+    if (!Number.isInteger(shippingDiscount) || shippingDiscount < 0 || shippingDiscount > shipping) {
+      throw new DevshopError("A shipping discount must be between 0.00 and the shipping price");
+    }
     const discountCodes: Order["discountCodes"] = [];
     const discount = input.discountCode
       ? this.applicableDiscount(shop, input.discountCode, input.customerId, lines, at)
       : null;
     if (discount?.kind === "freeShipping") {
-      discountCodes.push({ code: discount.code, amount: shipping, type: "shipping" });
-      shipping = 0;
+      // Shopify keeps the shipping line's price and allocates the discount to it.
+      discountCodes.push({ code: discount.code, amount: shipping - shippingDiscount, type: "shipping" });
+      shippingDiscount = shipping;
     } else if (discount) {
       const base = lines.filter((l) => !l.giftCard).reduce((sum, l) => sum + l.price * l.quantity, 0);
       const amount =
@@ -190,7 +211,10 @@ export class Commerce {
       test: input.test ?? false,
       lines,
       shipping,
+      ...(shippingDiscount ? { shippingDiscount } : {}),
       taxRate: input.taxRate ?? 0.2,
+      ...(input.taxesIncluded ? { taxesIncluded: true } : {}),
+      ...(input.taxShipping ? { taxShipping: true } : {}),
       discountCodes,
       refunds: [],
     };
@@ -212,19 +236,39 @@ export class Commerce {
     return order;
   }
 
+  /**
+   * A refund of line items, of the shipping left, and/or of an amount with no
+   * line items (Shopify records that as an order adjustment). Shopify refuses
+   * to refund more money than is left; line items and shipping worth more
+   * than is left (after an amount refund) are refunded for what is left.
+   */
   refund(
     shop: ShopState,
     orderId: string,
-    input: { lines: { lineItemId: string; quantity: number }[]; shipping?: boolean; at?: Date },
+    input: {
+      lines: { lineItemId: string; quantity: number }[];
+      shipping?: boolean;
+      /** An amount refunded beyond the lines and shipping, in cents. */
+      amount?: Cents;
+      at?: Date;
+    },
   ): Refund {
     const order = this.order(shop, orderId);
     if (order.financialStatus === "pending") throw new DevshopError("An unpaid order cannot be refunded");
-    const shippingLeft = order.shipping - order.refunds.reduce((sum, r) => sum + r.shipping, 0);
+    const shippingLeft = shippingCharged(order) - order.refunds.reduce((sum, r) => sum + r.shipping, 0);
+    const shippingTaxLeft =
+      shippingTaxOn(order, shippingCharged(order)) -
+      order.refunds.reduce((sum, r) => sum + (r.shippingTax ?? 0), 0);
+    if (input.amount !== undefined && (!Number.isInteger(input.amount) || input.amount <= 0)) {
+      throw new DevshopError("A refund amount must be more than 0.00");
+    }
     const refund: Refund = {
       id: this.state.id(),
       createdAt: this.stamp(input.at, order.updatedAt),
       lines: [],
       shipping: input.shipping ? shippingLeft : 0,
+      ...(input.shipping && shippingTaxLeft ? { shippingTax: shippingTaxLeft } : {}),
+      ...(input.amount ? { amount: input.amount } : {}),
     };
     for (const requested of input.lines) {
       const line = order.lines.find((l) => l.id === requested.lineItemId);
@@ -237,7 +281,8 @@ export class Commerce {
         throw new DevshopError(`Can refund at most ${line.currentQuantity} of ${line.title}`);
       }
     }
-    if (input.lines.length === 0 && refund.shipping === 0) throw new DevshopError("Nothing to refund");
+    if (input.lines.length === 0 && refund.shipping === 0 && !refund.amount)
+      throw new DevshopError("Nothing to refund");
     for (const requested of input.lines) {
       const line = order.lines.find((l) => l.id === requested.lineItemId)!;
       refund.lines.push({
@@ -245,10 +290,21 @@ export class Commerce {
         quantity: requested.quantity,
         ...refundLineAmounts(order, line.id, requested.quantity),
       });
-      line.currentQuantity -= requested.quantity;
     }
+    const left = moneyLeft(order);
+    const worth = refundMoney(order, refund);
+    if (worth > left) {
+      if (refund.amount) {
+        throw new DevshopError(
+          `Refund amount ${money(worth)} is greater than the ${money(left)} left to refund`,
+        );
+      }
+      refund.amount = left - worth;
+    }
+    for (const line of refund.lines)
+      order.lines.find((l) => l.id === line.lineItemId)!.currentQuantity -= line.quantity;
     order.refunds.push(refund);
-    order.financialStatus = currentTotals(order).total <= 0 ? "refunded" : "partially_refunded";
+    order.financialStatus = moneyLeft(order) <= 0 ? "refunded" : "partially_refunded";
     order.updatedAt = refund.createdAt;
     this.state.changed();
     this.deliver(shop, "refunds/create", refundPayload(shop, order, refund));
@@ -260,7 +316,7 @@ export class Commerce {
     const order = this.order(shop, orderId);
     if (order.cancelledAt) throw new DevshopError(`Order ${order.number} is already cancelled`);
     const remaining = order.lines.filter((l) => l.currentQuantity > 0);
-    if (order.financialStatus !== "pending" && (remaining.length > 0 || currentTotals(order).total > 0)) {
+    if (order.financialStatus !== "pending" && (remaining.length > 0 || moneyLeft(order) > 0)) {
       this.refund(shop, orderId, {
         lines: remaining.map((l) => ({ lineItemId: l.id, quantity: l.currentQuantity })),
         shipping: true,

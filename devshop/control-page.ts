@@ -1,7 +1,8 @@
 /**
  * The simulator's control page (/devshop): each shop's customers, orders and
- * discount codes, with forms to create customers, place, pay, refund, cancel
- * and edit orders; the theme; Flow workflows on and off; webhook switches
+ * discount codes, with forms to create customers, place, pay, refund (a line,
+ * an amount, the shipping), cancel and edit orders; the theme; Flow workflows
+ * on and off; webhook switches
  * (duplicate, delay, reorder) and the delivery log; Admin API faults and the
  * call log. Forms post to the JSON API.
  */
@@ -36,6 +37,7 @@ function shopSection(shop: ShopState, adminUrl: string, flow: FlowWorkflows): st
 <td>${o.financialStatus}${o.cancelledAt ? " · cancelled" : ""}</td><td>${money(currentTotals(o).total)}</td><td>${e(o.discountCodes.map((d) => d.code).join(", "))}</td>
 <td>${o.financialStatus === "pending" ? `<form method="post" action="${api}/orders/${o.id}/pay"><button>Pay</button></form>` : ""}
 ${line && !o.cancelledAt && o.financialStatus !== "pending" ? `<form method="post" action="${api}/orders/${o.id}/refund"><input type="hidden" name="lineItemId" value="${line.id}"><input type="hidden" name="quantity" value="1"><button>Refund 1 × ${e(line.title)}</button></form>` : ""}
+${!o.cancelledAt && ["paid", "partially_refunded"].includes(o.financialStatus) ? `<form method="post" action="${api}/orders/${o.id}/refund"><input name="amount" size="6" placeholder="5.00" required><button>Refund amount</button></form><form method="post" action="${api}/orders/${o.id}/refund"><input type="hidden" name="shipping" value="true"><button>Refund shipping</button></form>` : ""}
 ${line && !o.cancelledAt ? `<form method="post" action="${api}/orders/${o.id}/edit"><input type="hidden" name="lineItemId" value="${line.id}"><input type="hidden" name="quantity" value="${line.currentQuantity + 1}"><button>Edit: +1 ${e(line.title)}</button></form>` : ""}
 ${!o.cancelledAt ? `<form method="post" action="${api}/orders/${o.id}/cancel"><button>Cancel</button></form>` : ""}</td></tr>`;
     })

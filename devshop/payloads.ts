@@ -4,7 +4,16 @@
  * the shop currency for both shop_money and presentment_money (the simulated
  * buyers pay in the shop currency).
  */
-import { currentTotals, lineNet, lineTax, money, originalTotals } from "./order-math";
+import {
+  currentTotals,
+  lineNet,
+  lineTax,
+  money,
+  originalTotals,
+  refundMoney,
+  shippingCharged,
+  shippingTaxOn,
+} from "./order-math";
 import type { Customer, Order, Refund, ShopState } from "./state";
 
 const moneySet = (cents: number, currency: string) => ({
@@ -38,8 +47,39 @@ export function customerPayload(shop: ShopState, customer: Customer) {
   };
 }
 
+/** The order's shipping line as Shopify shows it: price before discounts, its discount and tax lines. */
+function shippingLinePayload(order: Order, c: string) {
+  const discount = order.shippingDiscount ?? 0;
+  const tax = shippingTaxOn(order, shippingCharged(order));
+  return {
+    id: Number(order.id) + 3,
+    title: "Standard",
+    code: "Standard",
+    source: "shopify",
+    price: money(order.shipping),
+    price_set: moneySet(order.shipping, c),
+    discounted_price: money(shippingCharged(order)),
+    discounted_price_set: moneySet(shippingCharged(order), c),
+    is_removed: false,
+    discount_allocations: discount
+      ? [{ amount: money(discount), amount_set: moneySet(discount, c), discount_application_index: 0 }]
+      : [],
+    tax_lines: tax
+      ? [{ price: money(tax), price_set: moneySet(tax, c), rate: order.taxRate, title: "Tax" }]
+      : [],
+  };
+}
+
+/**
+ * A refund as refunds/create sends it since 2024-10: line items, shipping in
+ * refund_shipping_lines (with the shipping line, as in Shopify's REST
+ * example), an amount beyond (or short of) them as an order adjustment with no
+ * `kind` (negative in the customer's favour), and the refund's transaction
+ * (https://shopify.dev/changelog/exposing-the-order-adjustments-connection-on-a-refund).
+ */
 export function refundPayload(shop: ShopState, order: Order, refund: Refund) {
   const c = shop.currencyCode;
+  const adjustment = refund.amount ?? 0;
   return {
     id: Number(refund.id),
     order_id: Number(order.id),
@@ -68,10 +108,43 @@ export function refundPayload(shop: ShopState, order: Order, refund: Refund) {
       };
     }),
     refund_shipping_lines: refund.shipping
-      ? [{ id: Number(refund.id) + 2, subtotal_amount_set: moneySet(refund.shipping, c) }]
+      ? [
+          {
+            id: Number(refund.id) + 2,
+            shipping_line_id: Number(order.id) + 3,
+            subtotal_amount_set: moneySet(refund.shipping, c),
+            shipping_line: shippingLinePayload(order, c),
+          },
+        ]
       : [],
-    order_adjustments: [],
-    transactions: [],
+    order_adjustments: adjustment
+      ? [
+          {
+            id: Number(refund.id) + 4,
+            order_id: Number(order.id),
+            refund_id: Number(refund.id),
+            amount: money(-adjustment),
+            tax_amount: "0.00",
+            reason: "Refund discrepancy",
+            amount_set: moneySet(-adjustment, c),
+            tax_amount_set: moneySet(0, c),
+          },
+        ]
+      : [],
+    transactions: [
+      {
+        id: Number(refund.id) + 5,
+        order_id: Number(order.id),
+        kind: "refund",
+        gateway: "bogus",
+        status: "success",
+        created_at: refund.createdAt,
+        processed_at: refund.createdAt,
+        amount: money(refundMoney(order, refund)),
+        currency: c,
+        admin_graphql_api_id: `gid://shopify/OrderTransaction/${Number(refund.id) + 5}`,
+      },
+    ],
   };
 }
 
@@ -98,7 +171,7 @@ export function orderPayload(shop: ShopState, order: Order) {
     test: order.test,
     currency: c,
     presentment_currency: c,
-    taxes_included: false,
+    taxes_included: order.taxesIncluded ?? false,
     total_line_items_price: money(original.lineItems),
     total_line_items_price_set: moneySet(original.lineItems, c),
     total_discounts: money(original.discounts),
@@ -145,18 +218,16 @@ export function orderPayload(shop: ShopState, order: Order) {
         : [],
       tax_lines: line.giftCard
         ? []
-        : [{ price: money(lineTax(order, line, line.quantity)), rate: order.taxRate, title: "Tax" }],
+        : [
+            {
+              price: money(lineTax(order, line, line.quantity)),
+              price_set: moneySet(lineTax(order, line, line.quantity), c),
+              rate: order.taxRate,
+              title: "Tax",
+            },
+          ],
     })),
-    shipping_lines: order.shipping
-      ? [
-          {
-            id: Number(order.id) + 3,
-            title: "Standard",
-            price: money(order.shipping),
-            price_set: moneySet(order.shipping, c),
-          },
-        ]
-      : [],
+    shipping_lines: order.shipping ? [shippingLinePayload(order, c)] : [],
     refunds: order.refunds.map((refund) => refundPayload(shop, order, refund)),
     customer: customer ? customerPayload(shop, customer) : null,
   };

@@ -166,12 +166,14 @@ export async function seedHistory(
       shipping: rand() < 0.3 ? 0 : 800,
     });
     const roll = rand();
-    if (roll < 0.04) {
+    const refundAt = new Date(Math.min(plan.at + 6 * day, options.now.getTime()));
+    if (roll < 0.028) {
       const line = placed.lines[0]!;
-      commerce.refund(shop, placed.id, {
-        lines: [{ lineItemId: line.id, quantity: 1 }],
-        at: new Date(Math.min(plan.at + 6 * day, options.now.getTime())),
-      });
+      commerce.refund(shop, placed.id, { lines: [{ lineItemId: line.id, quantity: 1 }], at: refundAt });
+    } else if (roll < 0.04) {
+      // A goodwill refund of a fifth of the order, as an amount with no line items.
+      const amount = Math.round(commerce.totals(placed).original.total / 5);
+      if (amount > 0) commerce.refund(shop, placed.id, { lines: [], amount, at: refundAt });
     } else if (roll < 0.055) {
       commerce.cancel(shop, placed.id, new Date(Math.min(plan.at + day, options.now.getTime())));
     }

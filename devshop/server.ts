@@ -13,7 +13,8 @@
  *   *    /{prefix}/{subpath}/*              the shop's app proxy (/apps/regulars unless moved), signed, to the app
  *   GET  /devshop                           the simulator's control page
  *   /devshop/api/...                        its JSON API (customers, orders, faults, switches, clock,
- *                                           the theme, Flow workflows on and off)
+ *                                           the theme, Flow workflows on and off); a refund takes
+ *                                           lines, shipping=true and/or an amount ("5.00")
  *   GET  /devshop/bulk/{id}.jsonl           bulk operation results
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -97,6 +98,14 @@ function parseParams(body: string, type: string | undefined): Record<string, unk
   if (!body) return {};
   if (type?.includes("application/json")) return JSON.parse(body) as Record<string, unknown>;
   return Object.fromEntries(new URLSearchParams(body));
+}
+
+/** A refund amount as the API takes it ("5.00", or 5): cents, or a 422 naming it. */
+function amountInCents(value: unknown): number {
+  const text = String(value).trim();
+  if (!/^\d+(\.\d{1,2})?$/.test(text))
+    throw new DevshopError(`amount is not an amount of money: ${text.slice(0, 20)}`);
+  return Math.round(Number(text) * 100);
 }
 
 const cookie = (req: IncomingMessage, name: string) =>
@@ -233,6 +242,9 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
         commerce.refund(shop, id!, {
           lines: lines.map((l) => ({ lineItemId: String(l.lineItemId), quantity: Number(l.quantity) })),
           shipping: params.shipping === true || params.shipping === "true" || params.shipping === "on",
+          ...(params.amount !== undefined && params.amount !== ""
+            ? { amount: amountInCents(params.amount) }
+            : {}),
         }),
       );
     }

@@ -53,7 +53,15 @@ export interface Refund {
   id: string;
   createdAt: string;
   lines: RefundLine[];
+  /** Shipping refunded (as charged: with its tax when prices include it). */
   shipping: Cents;
+  /** The tax on the shipping refunded. */
+  shippingTax?: Cents;
+  /**
+   * Refunded beyond the lines and shipping (an amount refunded with no line
+   * items), or, negative, short of them (a cancellation after such a refund).
+   */
+  amount?: Cents;
 }
 
 export interface Order {
@@ -67,9 +75,16 @@ export interface Order {
   cancelledAt: string | null;
   test: boolean;
   lines: OrderLine[];
+  /** The shipping line's price, before its discount. */
   shipping: Cents;
+  /** Taken off the shipping line (a free-shipping code takes all of it). */
+  shippingDiscount?: Cents;
   /** Tax rate applied to merchandise, e.g. 0.06. */
   taxRate: number;
+  /** Prices include tax (Shopify's taxes_included). */
+  taxesIncluded?: boolean;
+  /** Shipping is taxed at the same rate. */
+  taxShipping?: boolean;
   discountCodes: { code: string; amount: Cents; type: "percentage" | "fixed_amount" | "shipping" }[];
   refunds: Refund[];
 }

@@ -225,6 +225,7 @@ export interface OrderRecordWrite {
   giftCardsMilli: bigint;
   shippingMilli: bigint;
   taxMilli: bigint;
+  shippingTaxMilli: bigint;
   tipsMilli: bigint;
   paidAt: Date;
   cancelledAt: Date | null;
@@ -257,6 +258,7 @@ const orderRows = rowText<OrderRecordWrite>({
   gift: ["bigint", (r) => r.giftCardsMilli],
   ship: ["bigint", (r) => r.shippingMilli],
   tax: ["bigint", (r) => r.taxMilli],
+  ship_tax: ["bigint", (r) => r.shippingTaxMilli],
   tips: ["bigint", (r) => r.tipsMilli],
   paid: ["time", (r) => r.paidAt],
   cancelled: ["time", (r) => r.cancelledAt],
@@ -287,12 +289,12 @@ export async function insertOrderRecords(
     `WITH ins AS (
        INSERT INTO "OrderRecord" (id, shop, "orderGid", "customerGid", currency, test, "taxesIncluded",
                                   "snapshotAt", "merchandiseMilli", "giftCardsMilli", "shippingMilli", "taxMilli",
-                                  "tipsMilli", "paidAt", "cancelledAt", "discountCodes", "awardedAt", "rateE4",
-                                  "multiplierE4", "includeShipping", "includeTax", "includeTips",
-                                  "includeGiftCards", "releaseAt", "releasedAt", "netEligibleMilli", points,
-                                  "pendingPoints", "updatedAt")
+                                  "shippingTaxMilli", "tipsMilli", "paidAt", "cancelledAt", "discountCodes",
+                                  "awardedAt", "rateE4", "multiplierE4", "includeShipping", "includeTax",
+                                  "includeTips", "includeGiftCards", "releaseAt", "releasedAt", "netEligibleMilli",
+                                  points, "pendingPoints", "updatedAt")
        SELECT v.id, $1, v.gid, v.customer, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
-              v.tax, v.tips, v.paid, v.cancelled, v.codes, v.awarded, v.rate, v.mult, v.inc_ship, v.inc_tax,
+              v.tax, v.ship_tax, v.tips, v.paid, v.cancelled, v.codes, v.awarded, v.rate, v.mult, v.inc_ship, v.inc_tax,
               v.inc_tips, v.inc_gift, v.release_at, v.released, v.net, v.points, v.pending, $3::timestamp(3)
          FROM ${orderRows.from(2, "v")}
        ON CONFLICT (shop, "orderGid") DO NOTHING
@@ -311,7 +313,9 @@ export interface RefundWrite {
   giftCardsMilli: bigint;
   shippingMilli: bigint;
   taxMilli: bigint;
+  shippingTaxMilli: bigint;
   tipsMilli: bigint;
+  byAmountMilli: bigint;
 }
 
 const refundRows = rowText<RefundWrite>({
@@ -322,7 +326,9 @@ const refundRows = rowText<RefundWrite>({
   gift: ["bigint", (r) => r.giftCardsMilli],
   ship: ["bigint", (r) => r.shippingMilli],
   tax: ["bigint", (r) => r.taxMilli],
+  ship_tax: ["bigint", (r) => r.shippingTaxMilli],
   tips: ["bigint", (r) => r.tipsMilli],
+  by_amount: ["bigint", (r) => r.byAmountMilli],
   at: ["time", (r) => r.refundedAt],
 });
 
@@ -334,8 +340,9 @@ export async function insertRefunds(
   if (rows.length === 0) return;
   await sql.query(
     `INSERT INTO "OrderRefund" (id, shop, "refundGid", "orderId", "merchandiseMilli", "giftCardsMilli",
-                                "shippingMilli", "taxMilli", "tipsMilli", "refundedAt")
-     SELECT v.id, $1, v.gid, v.order_id, v.merch, v.gift, v.ship, v.tax, v.tips, v.at
+                                "shippingMilli", "taxMilli", "shippingTaxMilli", "tipsMilli", "byAmountMilli",
+                                "refundedAt")
+     SELECT v.id, $1, v.gid, v.order_id, v.merch, v.gift, v.ship, v.tax, v.ship_tax, v.tips, v.by_amount, v.at
        FROM ${refundRows.from(2, "v")}
      ON CONFLICT (shop, "refundGid") DO NOTHING`,
     [shop, refundRows.encode(rows)],

@@ -18,12 +18,20 @@ export async function lockOrder(tx: Tx, shop: string, orderGid: string): Promise
   });
 }
 
-export const partsColumns = (parts: EligibleParts) => ({
+/** An order's parts as its record's columns (an order has no amount refunded by amount). */
+export const orderPartsColumns = (parts: EligibleParts) => ({
   merchandiseMilli: parts.merchandise,
   giftCardsMilli: parts.giftCards,
   shippingMilli: parts.shipping,
   taxMilli: parts.tax,
+  shippingTaxMilli: parts.shippingTax,
   tipsMilli: parts.tips,
+});
+
+/** A refund's parts as its record's columns. */
+export const refundPartsColumns = (parts: EligibleParts) => ({
+  ...orderPartsColumns(parts),
+  byAmountMilli: parts.byAmount,
 });
 
 export const partsOf = (row: {
@@ -31,13 +39,17 @@ export const partsOf = (row: {
   giftCardsMilli: bigint;
   shippingMilli: bigint;
   taxMilli: bigint;
+  shippingTaxMilli: bigint;
   tipsMilli: bigint;
+  byAmountMilli?: bigint;
 }): EligibleParts => ({
   merchandise: row.merchandiseMilli,
   giftCards: row.giftCardsMilli,
   shipping: row.shippingMilli,
   tax: row.taxMilli,
+  shippingTax: row.shippingTaxMilli,
   tips: row.tipsMilli,
+  byAmount: row.byAmountMilli ?? 0n,
 });
 
 /** Records a refund once; returns whether it was new. */
@@ -54,7 +66,7 @@ export async function addRefund(
         orderId,
         refundGid: refund.refundGid,
         refundedAt: refund.refundedAt,
-        ...partsColumns(refund.parts),
+        ...refundPartsColumns(refund.parts),
       },
     ],
     skipDuplicates: true,

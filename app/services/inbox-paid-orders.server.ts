@@ -25,7 +25,7 @@ import { finishAppliedDeliveries, type ClaimedDelivery } from "../db/deliveries.
 import { takeShopBatchTurn } from "../db/order-batch.server";
 import { transactionWithSql } from "../db/sql-in-transaction.server";
 import { parseLosslessJson } from "../shopify/lossless-json";
-import { parseOrderPayload, type OrderSnapshot } from "../shopify/order-payload";
+import { parsePaidOrderPayload, type OrderSnapshot } from "../shopify/order-payload";
 import { applyPaidOrders, retryBatchConflicts } from "./order-points-batch.server";
 import type { OrderOutcome } from "./order-points.server";
 
@@ -55,7 +55,7 @@ export function paidOrderGroups(deliveries: readonly ClaimedDelivery[]): {
     let snapshot: OrderSnapshot;
     try {
       if (delivery.topic !== "ORDERS_PAID") throw new Error("not orders/paid");
-      snapshot = parseOrderPayload(parseLosslessJson(delivery.payload));
+      snapshot = parsePaidOrderPayload(parseLosslessJson(delivery.payload));
     } catch {
       rest.push(delivery);
       continue;

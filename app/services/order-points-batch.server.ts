@@ -44,11 +44,10 @@ import {
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../db/program.server";
 import type { SqlSession } from "../db/sql-in-transaction.server";
 import type { Tx } from "../db/tx.server";
-import { addParts, eligibleAmount, NO_PARTS } from "../loyalty/eligible";
 import { netEligible, orderPoints, splitChange } from "../loyalty/order-points";
 import { evaluateTier, tierRank, windowStart } from "../loyalty/tiers";
 import type { OrderSnapshot } from "../shopify/order-payload";
-import { applyOrderEventIn, awardTerms, type OrderOutcome } from "./order-points.server";
+import { applyOrderEventIn, awardTerms, orderEligible, type OrderOutcome } from "./order-points.server";
 import { applyOrderCodes } from "./reward-lifecycle.server";
 import { FLOW_TRIGGERS, customerIdOf } from "../db/flow-events.server";
 import { reserveTierEntryReward } from "./tier-entry-reward.server";
@@ -398,7 +397,9 @@ function applyRules(
         giftCardsMilli: refund.parts.giftCards,
         shippingMilli: refund.parts.shipping,
         taxMilli: refund.parts.tax,
+        shippingTaxMilli: refund.parts.shippingTax,
         tipsMilli: refund.parts.tips,
+        byAmountMilli: refund.parts.byAmount,
       });
     }
     const record: OrderRecordWrite = {
@@ -413,6 +414,7 @@ function applyRules(
       giftCardsMilli: s.gross.giftCards,
       shippingMilli: s.gross.shipping,
       taxMilli: s.gross.tax,
+      shippingTaxMilli: s.gross.shippingTax,
       tipsMilli: s.gross.tips,
       paidAt: s.paidAt,
       cancelledAt,
@@ -436,12 +438,15 @@ function applyRules(
     const m = member.write;
     const terms = termsOf(s.paidAt, m.tierKey);
     // As eligibleOf reads the record: its parts and its refunds' under the terms' inclusions.
-    const refunded = s.refunds.reduce((sum, r) => addParts(sum, r.parts), NO_PARTS);
     const facts = {
       paid: true,
       cancelled: cancelledAt !== null,
-      grossEligible: eligibleAmount(s.gross, terms, s.taxesIncluded),
-      refundedEligible: eligibleAmount(refunded, terms, s.taxesIncluded),
+      ...orderEligible(
+        s.gross,
+        s.refunds.map((r) => r.parts),
+        terms,
+        s.taxesIncluded,
+      ),
       rateE4: terms.rateE4,
       multiplierE4: terms.multiplierE4,
     };

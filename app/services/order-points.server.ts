@@ -10,14 +10,22 @@ import { appendEntry, lockMember, upsertMember } from "../db/members.server";
 import {
   addRefund,
   lockOrder,
-  partsColumns,
+  orderPartsColumns,
   partsOf,
+  refundPartsColumns,
   refreshMemberOrderStats,
   type OrderWithRefunds,
 } from "../db/orders.server";
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../db/program.server";
 import { inTransaction, type Tx } from "../db/tx.server";
-import { addParts, eligibleAmount, NO_PARTS, type Inclusions } from "../loyalty/eligible";
+import {
+  addParts,
+  eligibleAmount,
+  NO_PARTS,
+  refundedEligible,
+  type EligibleParts,
+  type Inclusions,
+} from "../loyalty/eligible";
 import { netEligible, orderPoints, splitChange } from "../loyalty/order-points";
 import { multiplierOf } from "../loyalty/tiers";
 import type { OrderSnapshot, RefundFacts } from "../shopify/order-payload";
@@ -86,7 +94,7 @@ async function snapshotChanges(
     if (newer) {
       await tx.orderRefund.updateMany({
         where: { shop, orderId: order.id, refundGid: refund.refundGid },
-        data: partsColumns(refund.parts),
+        data: refundPartsColumns(refund.parts),
       });
     }
   }
@@ -94,7 +102,7 @@ async function snapshotChanges(
     ...(newer
       ? {
           snapshotAt: snapshot.updatedAt,
-          ...partsColumns(snapshot.gross),
+          ...orderPartsColumns(snapshot.gross),
           taxesIncluded: snapshot.taxesIncluded,
           currency: snapshot.currency,
           test: snapshot.test,
@@ -115,14 +123,27 @@ function inclusionsOf(order: OrderWithRefunds): Inclusions {
   };
 }
 
-/** The order's eligible amounts, before and of its refunds, under the inclusions recorded at award. */
-export function eligibleOf(order: OrderWithRefunds): { grossEligible: bigint; refundedEligible: bigint } {
-  const inclusions = inclusionsOf(order);
-  const refunded = order.refunds.reduce((sum, refund) => addParts(sum, partsOf(refund)), NO_PARTS);
+/**
+ * An order's eligible amounts, before and of its refunds (app/loyalty/eligible.ts),
+ * from its parts before refunds and its refunds' parts. The engine and the
+ * set-based batch both count through here.
+ */
+export function orderEligible(
+  gross: EligibleParts,
+  refunds: readonly EligibleParts[],
+  inclusions: Inclusions,
+  taxesIncluded: boolean,
+): { grossEligible: bigint; refundedEligible: bigint } {
+  const refunded = refunds.reduce(addParts, NO_PARTS);
   return {
-    grossEligible: eligibleAmount(partsOf(order), inclusions, order.taxesIncluded),
-    refundedEligible: eligibleAmount(refunded, inclusions, order.taxesIncluded),
+    grossEligible: eligibleAmount(gross, inclusions, taxesIncluded),
+    refundedEligible: refundedEligible(gross, refunded, inclusions, taxesIncluded),
   };
+}
+
+/** The order's eligible amounts under the inclusions recorded at award. */
+export function eligibleOf(order: OrderWithRefunds): { grossEligible: bigint; refundedEligible: bigint } {
+  return orderEligible(partsOf(order), order.refunds.map(partsOf), inclusionsOf(order), order.taxesIncluded);
 }
 
 export async function applyOrderEvent(

@@ -27,8 +27,10 @@ import { storeDelivery } from "../db/delivery-receipts.server";
 import { withFollowUps, type FollowUp } from "../jobs/follow-ups.server";
 import { parseLosslessJson } from "../shopify/lossless-json";
 import {
+  parseCancelledOrderPayload,
   parseCustomerPayload,
   parseOrderPayload,
+  parsePaidOrderPayload,
   parseRefundPayload,
   PayloadError,
 } from "../shopify/order-payload";
@@ -99,7 +101,14 @@ function customerGidFrom(payload: unknown): string {
 function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date): Work {
   const { shop } = input;
   const order = (type: "paid" | "updated" | "cancelled"): Work => {
-    const event: OrderEvent = { type, snapshot: parseOrderPayload(payload) };
+    // Each topic's own parser: an order body at another topic's address is refused.
+    const parse =
+      type === "paid"
+        ? parsePaidOrderPayload
+        : type === "cancelled"
+          ? parseCancelledOrderPayload
+          : parseOrderPayload;
+    const event: OrderEvent = { type, snapshot: parse(payload) };
     return async () => {
       return deliveryDetailOf(await applyOrderEvent(db, shop, event, now));
     };

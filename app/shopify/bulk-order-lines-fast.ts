@@ -97,6 +97,24 @@ function refundsOf(value: unknown): OrderLine["refunds"] | Bad {
   return refunds;
 }
 
+function shippingLineOf(value: unknown): OrderLine["shippingLine"] | Bad {
+  if (value === undefined || value === null) return value;
+  if (!isFields(value)) return BAD;
+  const discountedPriceSet = money(value.discountedPriceSet);
+  if (discountedPriceSet === BAD) return BAD;
+  const taxLines: { priceSet: Milli }[] = [];
+  if (value.taxLines !== undefined) {
+    if (!Array.isArray(value.taxLines)) return BAD;
+    for (const line of value.taxLines as unknown[]) {
+      if (!isFields(line)) return BAD;
+      const priceSet = money(line.priceSet);
+      if (priceSet === BAD) return BAD;
+      taxLines.push({ priceSet });
+    }
+  }
+  return { discountedPriceSet, taxLines };
+}
+
 function codesOf(value: unknown): string[] | Bad {
   if (value === undefined) return [];
   if (!Array.isArray(value)) return BAD;
@@ -123,15 +141,17 @@ export function readOrderLine(value: Fields): OrderLine | null {
   if (displayFinancialStatus === BAD || discountCodes === BAD || customer === BAD || refunds === BAD) return null;
   const currentSubtotalPriceSet = money(value.currentSubtotalPriceSet);
   const currentTotalTaxSet = money(value.currentTotalTaxSet);
-  const totalShippingPriceSet = money(value.totalShippingPriceSet);
-  const totalRefundedShippingSet = money(value.totalRefundedShippingSet);
+  const currentShippingPriceSet = money(value.currentShippingPriceSet);
+  const refundDiscrepancySet = money(value.refundDiscrepancySet);
   const totalTipReceivedSet = money(value.totalTipReceivedSet);
+  const shippingLine = shippingLineOf(value.shippingLine);
   if (
     currentSubtotalPriceSet === BAD ||
     currentTotalTaxSet === BAD ||
-    totalShippingPriceSet === BAD ||
-    totalRefundedShippingSet === BAD ||
-    totalTipReceivedSet === BAD
+    currentShippingPriceSet === BAD ||
+    refundDiscrepancySet === BAD ||
+    totalTipReceivedSet === BAD ||
+    shippingLine === BAD
   ) {
     return null;
   }
@@ -145,11 +165,12 @@ export function readOrderLine(value: Fields): OrderLine | null {
     discountCodes,
     currentSubtotalPriceSet,
     currentTotalTaxSet,
-    totalShippingPriceSet,
-    totalRefundedShippingSet,
+    currentShippingPriceSet,
+    refundDiscrepancySet,
     totalTipReceivedSet,
     refunds,
   };
+  if (shippingLine !== undefined) order.shippingLine = shippingLine;
   if (processedAt !== undefined) order.processedAt = processedAt;
   if (cancelledAt !== undefined) order.cancelledAt = cancelledAt;
   if (displayFinancialStatus !== undefined) order.displayFinancialStatus = displayFinancialStatus;

@@ -3,14 +3,16 @@
  * into the order snapshots the points engine takes. With grouped output an
  * order's line comes first and its line items follow, each naming the order
  * in `__parentId`. Money is shop money. The order's current amounts are net of
- * its refunds, so its refunds are recorded with no parts (they are already
- * taken into account); a later webhook snapshot restates both.
+ * the line items and shipping its refunds took back, so its refunds are
+ * recorded with no parts but one: the newest carries what they refunded by
+ * amount (-refundDiscrepancySet), which the current amounts do not show. A
+ * later webhook snapshot restates both, refund by refund.
  */
 import { z } from "zod";
-import { NO_PARTS, type EligibleParts } from "../loyalty/eligible";
+import { NO_PARTS, taxOfPart, type EligibleParts } from "../loyalty/eligible";
 import { parseMilli } from "../loyalty/money";
 import { isFields, readLineItemLine, readOrderLine } from "./bulk-order-lines-fast";
-import { PayloadError, type OrderSnapshot } from "./order-payload";
+import { isPaidStatus, PayloadError, type OrderSnapshot } from "./order-payload";
 
 const money = z
   .object({ shopMoney: z.object({ amount: z.union([z.string(), z.number()]) }) })
@@ -50,8 +52,15 @@ const orderLine = z.object({
     .optional(),
   currentSubtotalPriceSet: money,
   currentTotalTaxSet: money,
-  totalShippingPriceSet: money,
-  totalRefundedShippingSet: money,
+  currentShippingPriceSet: money,
+  shippingLine: z
+    .object({
+      discountedPriceSet: money,
+      taxLines: z.array(z.object({ priceSet: money })).optional().default([]),
+    })
+    .nullable()
+    .optional(),
+  refundDiscrepancySet: money,
   totalTipReceivedSet: money,
   refunds: z.array(z.object({ id: gid("Refund"), createdAt: timestamp.nullable().optional() })).default([]),
 });
@@ -103,11 +112,20 @@ export function parseBulkLineWithSchemas(
     : { kind: "lineItem", item: result.data as LineItemLine };
 }
 
-/** Financial statuses of an order that was paid (then possibly refunded). */
-const PAID_STATUSES = new Set(["PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
-
 export function wasPaid(order: OrderLine): boolean {
-  return PAID_STATUSES.has(order.displayFinancialStatus ?? "");
+  return isPaidStatus(order.displayFinancialStatus);
+}
+
+/**
+ * The tax on the shipping still charged: the shipping summary's tax lines
+ * are before refunds, so a shipping refund takes its share of them (rounded
+ * down; all of it for a refund of the whole shipping, as devshop makes).
+ */
+function currentShippingTax(order: OrderLine): bigint {
+  const line = order.shippingLine;
+  if (!line) return 0n;
+  const tax = line.taxLines.reduce((sum, t) => sum + t.priceSet, 0n);
+  return taxOfPart(tax, order.currentShippingPriceSet, line.discountedPriceSet);
 }
 
 /** The snapshot of an order and its line items, as the engine's orders/paid would see it. */
@@ -120,12 +138,15 @@ export function bulkOrderSnapshot(order: OrderLine, items: readonly LineItemLine
     giftCards += item.originalUnitPriceSet * BigInt(item.currentQuantity) - discounts;
   }
   const gross: EligibleParts = {
+    ...NO_PARTS,
     merchandise: order.currentSubtotalPriceSet - giftCards,
     giftCards,
-    shipping: order.totalShippingPriceSet - order.totalRefundedShippingSet,
+    shipping: order.currentShippingPriceSet,
     tax: order.currentTotalTaxSet,
+    shippingTax: currentShippingTax(order),
     tips: order.totalTipReceivedSet,
   };
+  const newest = order.refunds.length - 1;
   const customer = order.customer;
   return {
     orderGid: order.id,
@@ -136,11 +157,11 @@ export function bulkOrderSnapshot(order: OrderLine, items: readonly LineItemLine
     currency: order.currencyCode,
     taxesIncluded: order.taxesIncluded,
     gross,
-    refunds: order.refunds.map((refund) => ({
+    refunds: order.refunds.map((refund, i) => ({
       refundGid: refund.id,
       orderGid: order.id,
       createdAt: refund.createdAt ?? order.updatedAt,
-      parts: NO_PARTS,
+      parts: i === newest ? { ...NO_PARTS, byAmount: -order.refundDiscrepancySet } : NO_PARTS,
     })),
     customer: customer
       ? {

@@ -31,7 +31,13 @@ import {
  * filter replaces the BACKFILL_FILTER literal (a bulk query takes no
  * variables); grouped output puts each order's line items right after it.
  * Refunds are a list on the order, so they arrive inside its line; the order's
- * current amounts are already net of them.
+ * current amounts are already net of the line items and shipping they
+ * refunded, and refundDiscrepancySet sums what they refunded beyond that (an
+ * amount refunded without line items; negative in the customer's favour).
+ * Shipping is read after its discounts and refunds (currentShippingPriceSet),
+ * its tax from the order's shipping summary (shippingLine). Field meanings:
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order and
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/ShippingLine.
  */
 export const BACKFILL_ORDERS_QUERY = `#graphql
   query BackfillOrders {
@@ -66,12 +72,26 @@ export const BACKFILL_ORDERS_QUERY = `#graphql
               amount
             }
           }
-          totalShippingPriceSet {
+          currentShippingPriceSet {
             shopMoney {
               amount
             }
           }
-          totalRefundedShippingSet {
+          shippingLine {
+            discountedPriceSet {
+              shopMoney {
+                amount
+              }
+            }
+            taxLines {
+              priceSet {
+                shopMoney {
+                  amount
+                }
+              }
+            }
+          }
+          refundDiscrepancySet {
             shopMoney {
               amount
             }

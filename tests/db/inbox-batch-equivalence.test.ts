@@ -5,8 +5,10 @@
  * members, order records and ledger, same Flow events (points earned, tier
  * changes) and the same outcome and detail on every delivery. Random programs
  * and random histories of orders/paid (some twice, under two webhook ids),
- * refunds/create and orders/cancelled, arriving in any order, claimed in
- * batches of random size. A batch that fell back to one by one fails the test.
+ * refunds/create (line items, an amount with no line items, shipping) and
+ * orders/cancelled, of orders with shipping discounts and tax on shipping,
+ * prices with or without tax, arriving in any order, claimed in batches of
+ * random size. A batch that fell back to one by one fails the test.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -26,6 +28,7 @@ const programArb = fc.record({
   pendingDays: fc.constantFrom(0, 0, 14),
   includeShipping: fc.boolean(),
   includeTax: fc.boolean(),
+  includeTips: fc.boolean(),
   tierBasis: fc.constantFrom("SPEND" as const, "POINTS" as const, "ORDERS" as const),
   tierWindow: fc.constantFrom("ROLLING_12_MONTHS" as const, "LIFETIME" as const),
   tierGrace: fc.boolean(),
@@ -43,10 +46,16 @@ const orderArb = fc.record({
   subtotalCents: fc.integer({ min: 0, max: 60_000 }),
   taxCents: fc.integer({ min: 0, max: 5_000 }),
   shippingCents: fc.constantFrom(0, 495, 1_200),
+  shippingDiscountCents: fc.constantFrom(0, 0, 200),
+  shippingTaxShare: fc.constantFrom(0, 0, 19),
+  tipsCents: fc.constantFrom(0, 0, 250),
+  taxesIncluded: fc.boolean(),
   test: fc.integer({ min: 0, max: 9 }).map((i) => i === 0),
   daysAgo: fc.integer({ min: 0, max: 500 }),
   paidTwice: fc.integer({ min: 0, max: 5 }).map((i) => i === 0),
   refundShare: fc.option(fc.integer({ min: 1, max: 100 }), { freq: 3 }),
+  amountRefundCents: fc.option(fc.integer({ min: 1, max: 30_000 }), { freq: 3 }),
+  shippingRefunded: fc.integer({ min: 0, max: 3 }).map((i) => i === 0),
   cancelled: fc.integer({ min: 0, max: 4 }).map((i) => i === 0),
 });
 type OrderSpec = typeof orderArb extends fc.Arbitrary<infer T> ? T : never;
@@ -59,10 +68,18 @@ interface Delivery {
 
 const money = (cents: number) => ({ shop_money: { amount: (cents / 100).toFixed(2), currency_code: "EUR" } });
 
+/** The shipping line as charged: its price less its discount, and its tax. */
+const shippingOf = (o: OrderSpec) => {
+  const charged = Math.max(0, o.shippingCents - o.shippingDiscountCents);
+  return { charged, tax: Math.floor((charged * o.shippingTaxShare) / 100) };
+};
+
 function orderBody(i: number, o: OrderSpec, at: { updatedAt: Date; cancelled: boolean }) {
   const placed = new Date(NOW.getTime() - o.daysAgo * DAY - i * 60_000).toISOString();
   const customerId = o.customer === null ? null : 7_000_000_000_000_000_000n + BigInt(o.customer);
+  const shipping = shippingOf(o);
   return JSON.stringify({
+    financial_status: at.cancelled ? "refunded" : "paid",
     id: 1000 + i,
     admin_graphql_api_id: `gid://shopify/Order/${1000 + i}`,
     created_at: placed,
@@ -71,12 +88,24 @@ function orderBody(i: number, o: OrderSpec, at: { updatedAt: Date; cancelled: bo
     cancelled_at: at.cancelled ? at.updatedAt.toISOString() : null,
     test: o.test,
     currency: "EUR",
-    taxes_included: false,
+    taxes_included: o.taxesIncluded,
     subtotal_price_set: money(o.subtotalCents),
     current_subtotal_price_set: money(o.subtotalCents),
-    total_tax_set: money(o.taxCents),
+    total_tax_set: money(o.taxCents + shipping.tax),
     total_shipping_price_set: money(o.shippingCents),
+    total_tip_received: (o.tipsCents / 100).toFixed(2),
     line_items: [],
+    shipping_lines: o.shippingCents
+      ? [
+          {
+            price_set: money(o.shippingCents),
+            discount_allocations: o.shippingDiscountCents
+              ? [{ amount_set: money(o.shippingCents - shipping.charged) }]
+              : [],
+            tax_lines: shipping.tax ? [{ price_set: money(shipping.tax) }] : [],
+          },
+        ]
+      : [],
     refunds: [],
     discount_codes: [],
     customer:
@@ -106,6 +135,37 @@ function deliveriesOf(orders: OrderSpec[]): Delivery[] {
           order_id: 1000 + i,
           created_at: new Date(placedAt.getTime() + DAY).toISOString(),
           refund_line_items: [{ line_item_id: 1, quantity: 1, subtotal_set: money(cents) }],
+        }),
+      });
+    }
+    if (o.amountRefundCents !== null) {
+      list.push({
+        webhookId: `amount-${i}`,
+        topic: "REFUNDS_CREATE",
+        rawBody: JSON.stringify({
+          id: 6000 + i,
+          admin_graphql_api_id: `gid://shopify/Refund/${6000 + i}`,
+          order_id: 1000 + i,
+          created_at: new Date(placedAt.getTime() + DAY).toISOString(),
+          refund_line_items: [],
+          order_adjustments: [{ amount_set: money(-o.amountRefundCents) }],
+        }),
+      });
+    }
+    const shipping = shippingOf(o);
+    if (o.shippingRefunded && shipping.charged > 0) {
+      list.push({
+        webhookId: `shipping-${i}`,
+        topic: "REFUNDS_CREATE",
+        rawBody: JSON.stringify({
+          id: 7000 + i,
+          admin_graphql_api_id: `gid://shopify/Refund/${7000 + i}`,
+          order_id: 1000 + i,
+          created_at: new Date(placedAt.getTime() + DAY).toISOString(),
+          refund_line_items: [],
+          refund_shipping_lines: [
+            { subtotal_amount_set: money(shipping.charged), tax_amount_set: money(shipping.tax) },
+          ],
         }),
       });
     }

@@ -25,6 +25,7 @@ import { action as refundsCreate } from "~/routes/webhooks.refunds.create";
 import { stageOrders } from "~/db/backfill-orders.server";
 import { transactionWithSql } from "~/db/sql-in-transaction.server";
 import { startBackfill } from "~/services/backfill.server";
+import { NO_PARTS } from "~/loyalty/eligible";
 import type { OrderSnapshot } from "~/shopify/order-payload";
 import { encodeSnapshot } from "~/shopify/order-snapshot-text";
 import { adminStandIn } from "../support/admin-stand-in";
@@ -202,7 +203,7 @@ beforeAll(async () => {
     cancelled: false,
     currency: "EUR",
     taxesIncluded: false,
-    gross: { merchandise: 20_000n, giftCards: 0n, shipping: 0n, tax: 0n, tips: 0n },
+    gross: { ...NO_PARTS, merchandise: 20_000n },
     refunds: [],
     customer: {
       customerGid: CUSTOMER,

@@ -5,6 +5,9 @@
  * against Shopify's contract (shopify.app.toml and the payload shapes in
  * ARCHITECTURE.md), never against what the app happens to accept:
  *   - a body that is not JSON, or JSON that is not an object;
+ *   - another topic's payload (an orders/paid body at the orders/cancelled
+ *     address, whose cancelled_at is null; an order at refunds/create; ...),
+ *     a dead letter like any body its topic's parser refuses;
  *   - a field the topic's payload requires, removed or given a value of the
  *     wrong type (numbers for strings, strings for numbers, objects, arrays,
  *     nulls, deep nesting, unicode), an amount that is negative or too large
@@ -77,7 +80,11 @@ type Kind =
   | "nullableString"
   | "string"
   | "stringArray"
-  | "shopDomain";
+  | "shopDomain"
+  /** An order adjustment's amount: signed (negative in the customer's favour). */
+  | "signedMoney"
+  /** orders/paid's financial_status: one of a paid order. */
+  | "paidStatus";
 
 interface Field {
   path: (string | number)[];
@@ -98,11 +105,15 @@ const orderFields: Field[] = [
   { path: ["subtotal_price_set"], kind: "object" },
   { path: ["subtotal_price_set", "shop_money", "amount"], kind: "money" },
   { path: ["current_subtotal_price_set", "shop_money", "amount"], kind: "money", optional: true },
-  { path: ["total_shipping_price_set", "shop_money", "amount"], kind: "money", optional: true },
   { path: ["line_items"], kind: "array" },
   { path: ["line_items", 0, "quantity"], kind: "int" },
   { path: ["line_items", 0, "id"], kind: "id" },
   { path: ["line_items", 0, "price_set", "shop_money", "amount"], kind: "money" },
+  { path: ["shipping_lines"], kind: "array" },
+  { path: ["shipping_lines", 0, "price_set", "shop_money", "amount"], kind: "money" },
+  { path: ["shipping_lines", 0, "discount_allocations"], kind: "array", optional: true },
+  { path: ["shipping_lines", 0, "tax_lines"], kind: "array", optional: true },
+  { path: ["refunds", 0, "order_adjustments", 0, "amount_set", "shop_money", "amount"], kind: "signedMoney" },
   { path: ["customer"], kind: "object", optional: true, nullable: true },
   { path: ["customer", "admin_graphql_api_id"], kind: "gid" },
   { path: ["customer", "email"], kind: "nullableString", optional: true },
@@ -110,20 +121,47 @@ const orderFields: Field[] = [
 ];
 
 const PAYLOADS: Record<string, { body: () => string; fields: Field[] }> = {
-  "orders/paid": { body: () => rawFixture("orders-paid"), fields: orderFields },
+  "orders/paid": {
+    body: () => rawFixture("orders-paid"),
+    fields: [...orderFields, { path: ["financial_status"], kind: "paidStatus" }],
+  },
   "orders/updated": { body: () => rawFixture("orders-updated"), fields: orderFields },
-  "orders/cancelled": { body: () => rawFixture("orders-cancelled"), fields: orderFields },
+  "orders/cancelled": {
+    body: () => rawFixture("orders-cancelled"),
+    fields: [...orderFields, { path: ["cancelled_at"], kind: "date" }],
+  },
   "refunds/create": {
-    body: () => rawFixture("refunds-create"),
+    // A refund of line items and an amount beyond them (an order adjustment), and shipping.
+    body: () =>
+      editJson(
+        editJson(
+          rawFixture("refunds-create"),
+          ["order_adjustments"],
+          JSON.stringify(
+            (JSON.parse(rawFixture("refunds-create-amount")) as { order_adjustments: unknown })
+              .order_adjustments,
+          ),
+        )!,
+        ["refund_shipping_lines"],
+        JSON.stringify(
+          (JSON.parse(rawFixture("refunds-create-shipping")) as { refund_shipping_lines: unknown })
+            .refund_shipping_lines,
+        ),
+      )!,
     fields: [
       { path: ["id"], kind: "id" },
       { path: ["admin_graphql_api_id"], kind: "gid" },
       { path: ["order_id"], kind: "id" },
       { path: ["created_at"], kind: "date" },
-      { path: ["refund_line_items"], kind: "array", optional: true },
+      { path: ["refund_line_items"], kind: "array" },
       { path: ["refund_line_items", 0, "line_item_id"], kind: "id" },
       { path: ["refund_line_items", 0, "quantity"], kind: "int" },
       { path: ["refund_line_items", 0, "subtotal_set", "shop_money", "amount"], kind: "money" },
+      { path: ["refund_shipping_lines"], kind: "array", optional: true },
+      { path: ["refund_shipping_lines", 0, "subtotal_amount_set", "shop_money", "amount"], kind: "money" },
+      { path: ["order_adjustments"], kind: "array", optional: true },
+      { path: ["order_adjustments", 0, "amount_set"], kind: "object" },
+      { path: ["order_adjustments", 0, "amount_set", "shop_money", "amount"], kind: "signedMoney" },
     ],
   },
   "customers/create": {
@@ -260,6 +298,19 @@ const badValue: Record<Kind, fc.Arbitrary<string>> = {
   shopDomain: fc.oneof(
     anyOtherType(isString),
     json(fc.constantFrom("other-shop.myshopify.com", "evil.example", "")),
+  ),
+  signedMoney: fc.oneof(
+    anyOtherType((v) => isString(v) || typeof v === "number"),
+    json(notNumeric),
+    json(fc.constantFrom("1,00", "NaN", "Infinity", "0x10", "1e5", "--1.00", "12.00 EUR", "")),
+    json(fc.integer({ min: 15, max: 400 }).map((digits) => `-${"9".repeat(digits)}.99`)),
+    fc.integer({ min: 16, max: 400 }).map((digits) => "9".repeat(digits)),
+  ),
+  // Not a paid order: pending, authorized, partially paid or voided (Shopify's financial statuses).
+  paidStatus: fc.oneof(
+    anyOtherType(isString),
+    json(fc.constantFrom("pending", "authorized", "partially_paid", "voided", "expired", "")),
+    json(unicode.filter((s) => !["paid", "partially_refunded", "refunded"].includes(s.toLowerCase()))),
   ),
 };
 
@@ -415,6 +466,38 @@ const wrongTopic = fc
     }),
   );
 
+/**
+ * Another topic's payload at an address: each topic's parser requires what
+ * that topic's payload always has (orders/cancelled a cancelled_at, orders/paid
+ * the financial status of a paid order, refunds/create a refund, customers/* a
+ * customer), so none of these is applied.
+ */
+const FOREIGN: Record<string, string[]> = {
+  "orders/cancelled": ["orders-paid", "orders-updated", "refunds-create", "customers-create"],
+  "orders/paid": ["refunds-create", "refunds-create-amount", "customers-update"],
+  "orders/updated": ["refunds-create-shipping", "customers-create"],
+  "refunds/create": ["orders-paid", "orders-cancelled", "customers-update"],
+  "customers/create": ["orders-paid", "refunds-create"],
+  "customers/update": ["orders-updated", "refunds-create-amount"],
+};
+const wrongPayload = fc
+  .record({ route: routeIndex(), pick: fc.nat(), body: fc.nat() })
+  .map(({ route, pick, body }) => {
+    const topic = topicOf(route, pick);
+    const bodies = FOREIGN[topic];
+    if (!bodies) return null;
+    const fixture = bodies[body % bodies.length]!;
+    return delivery({
+      what: `${fixture} at ${topic}`,
+      route,
+      topic,
+      shop: SHOP,
+      body: rawFixture(fixture),
+      hmac: { kind: "valid" },
+    });
+  })
+  .filter((d): d is Delivery => d !== null);
+
 /** A good delivery from a "shop" that is not a *.myshopify.com domain. */
 const wrongShop = fc
   .record({
@@ -549,6 +632,7 @@ describe("hostile webhook deliveries", () => {
           { arbitrary: bodyOnly("not JSON", notJson), weight: 1 },
           { arbitrary: bodyOnly("not an object", notAnObject), weight: 1 },
           { arbitrary: wrongTopic, weight: 1 },
+          { arbitrary: wrongPayload, weight: 1 },
           { arbitrary: wrongShop, weight: 1 },
           { arbitrary: forged, weight: 2 },
         ),

@@ -169,6 +169,44 @@ describe("refunds and cancellations", () => {
     await expectLedgerConsistent(prisma, SHOP);
   });
 
+  it("an amount refunded without line items takes back its share of the merchandise, once", async () => {
+    await paid();
+    // GIVEN 20.00 refunded as an amount (no line items): of the 133.56 paid for merchandise
+    // with its tax, 126.00 earned; 20.00 x 126.00 / 133.56 = 18.868 is taken back (rounded up)
+    const amount = () => deliver(refundsCreate, "refunds/create", fixtureBody("refunds-create-amount"));
+    await amount();
+    await amount();
+    // THEN floor((126.00 - 18.868) x 5) = 535 points remain: 95 taken back
+    expect(await balance()).toBe(535);
+    expect(await prisma.ledgerEntry.findFirstOrThrow({ where: { kind: "REVERSE" } })).toMatchObject({
+      points: -95,
+      sourceKey: "refund:gid://shopify/Refund/1289034756120398461",
+    });
+    // AND a hoodie refunded later: the 20.00 is then a share of what is left (76.32 paid, 72.00
+    // eligible): 54.00 + 18.868 taken back, floor(53.132 x 5) = 265 remain
+    await refund();
+    expect(await balance()).toBe(265);
+    // AND the other hoodie too: the 20.00 covers the socks (19.08 paid) and nothing is left
+    await deliver(
+      refundsCreate,
+      "refunds/create",
+      fixtureBody("refunds-create", {
+        id: 1289034756120399,
+        admin_graphql_api_id: "gid://shopify/Refund/1289034756120399",
+      }),
+    );
+    expect(await balance()).toBe(0);
+    await expectLedgerConsistent(prisma, SHOP);
+  });
+
+  it("a refund of shipping only takes back nothing unless shipping earns", async () => {
+    await paid();
+    await deliver(refundsCreate, "refunds/create", fixtureBody("refunds-create-shipping"));
+    expect(await balance()).toBe(630);
+    expect(await prisma.orderRefund.count()).toBe(1);
+    await expectLedgerConsistent(prisma, SHOP);
+  });
+
   it("refund before paid converges to the same balance", async () => {
     await refund();
     expect(await balance()).toBe(0);
@@ -390,6 +428,37 @@ describe("bad input", () => {
     expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: letters[1]!.id } })).payload).toBe(
       bodies[1],
     );
+  });
+
+  it("a body that is not its topic's payload is a dead letter that changes nothing", async () => {
+    await paid();
+    const [members, entries, orders, refunds] = await tableCounts();
+    const pending = fixtureBody("orders-paid", {
+      financial_status: "pending",
+      updated_at: "2025-11-30T00:00:00Z",
+    });
+    const foreign: [Action, string, string, RegExp][] = [
+      // An orders/paid body sent to the orders/cancelled address: cancelled_at is null.
+      [ordersCancelled, "orders/cancelled", fixtureBody("orders-paid"), /cancelled_at/],
+      // An order that is not paid, at the orders/paid address.
+      [ordersPaid, "orders/paid", pending, /financial_status "pending"/],
+      // An order at the refunds/create address, a refund at the orders/paid one.
+      [refundsCreate, "refunds/create", fixtureBody("orders-paid"), /admin_graphql_api_id/],
+      [ordersPaid, "orders/paid", fixtureBody("refunds-create"), /payload/],
+    ];
+    for (const [i, [action, topic, body, reason]] of foreign.entries()) {
+      // Shopify gets its 200 (it would retry, then drop it); the delivery is kept as a dead letter
+      expect((await deliver(action, topic, body, `foreign-${i}`)).status).toBe(200);
+      const letter = await prisma.webhookDelivery.findFirstOrThrow({
+        where: { shop: SHOP, webhookId: `foreign-${i}` },
+      });
+      expect(letter.outcome).toBe("failed");
+      expect(letter.detail).toMatch(reason);
+    }
+    // AND nothing of the loyalty data moved: the order is still paid, worth 630 points
+    expect((await tableCounts()).slice(0, 4)).toEqual([members, entries, orders, refunds]);
+    expect(await balance()).toBe(630);
+    expect((await prisma.orderRecord.findFirstOrThrow({ where: { shop: SHOP } })).cancelledAt).toBeNull();
   });
 
   it("a forged signature gets 401 and writes nothing", async () => {

@@ -8,8 +8,10 @@ import { once } from "node:events";
 import { createReadStream, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { formatMilli, parseMilli } from "~/loyalty/money";
 
 const money = (amount: string) => ({ shopMoney: { amount } });
+const minus = (a: string, b: string) => formatMilli(parseMilli(a) - parseMilli(b), 3);
 
 export interface BulkOrderSpec {
   /** The order's numeric id. */
@@ -17,9 +19,17 @@ export interface BulkOrderSpec {
   customer: bigint | number | null;
   /** Current subtotal after discounts, gift cards included ("54.00"). */
   subtotal: string;
+  /** The order's current tax (currentTotalTaxSet): merchandise's and shipping's still charged. */
   tax?: string;
+  /** Shipping charged, after its discounts (before refunds). */
   shipping?: string;
+  /** Of `tax`, the tax on shipping (before refunds). */
+  shippingTax?: string;
+  /** Shipping refunded (all of it or none: its tax goes with it). */
   refundedShipping?: string;
+  /** Refunded beyond the line items and shipping refunded (refundDiscrepancySet, negated). */
+  refundedByAmount?: string;
+  taxesIncluded?: boolean;
   tips?: string;
   /** A gift card line of this price (quantity 1), part of the subtotal. */
   giftCard?: string;
@@ -49,7 +59,7 @@ export function orderLines(spec: BulkOrderSpec): string[] {
     test: spec.test ?? false,
     cancelledAt: spec.cancelled ? (spec.updatedAt ?? spec.processedAt).toISOString() : null,
     currencyCode: "EUR",
-    taxesIncluded: false,
+    taxesIncluded: spec.taxesIncluded ?? false,
     displayFinancialStatus: spec.status ?? "PAID",
     discountCodes: spec.discountCodes ?? [],
     customer:
@@ -63,8 +73,14 @@ export function orderLines(spec: BulkOrderSpec): string[] {
           },
     currentSubtotalPriceSet: money(spec.subtotal),
     currentTotalTaxSet: money(spec.tax ?? "0.00"),
-    totalShippingPriceSet: money(spec.shipping ?? "0.00"),
-    totalRefundedShippingSet: money(spec.refundedShipping ?? "0.00"),
+    currentShippingPriceSet: money(minus(spec.shipping ?? "0.00", spec.refundedShipping ?? "0.00")),
+    shippingLine: spec.shipping
+      ? {
+          discountedPriceSet: money(spec.shipping),
+          taxLines: spec.shippingTax ? [{ priceSet: money(spec.shippingTax) }] : [],
+        }
+      : null,
+    refundDiscrepancySet: money(minus("0.00", spec.refundedByAmount ?? "0.00")),
     totalTipReceivedSet: money(spec.tips ?? "0.00"),
     refunds: (spec.refunds ?? []).map((id) => ({ id: `gid://shopify/Refund/${id}`, createdAt: processedAt })),
   };

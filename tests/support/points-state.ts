@@ -40,6 +40,7 @@ export const pointsState = async (shop: string) => ({
       giftCardsMilli: true,
       shippingMilli: true,
       taxMilli: true,
+      shippingTaxMilli: true,
       tipsMilli: true,
       paidAt: true,
       cancelledAt: true,
@@ -56,7 +57,10 @@ export const pointsState = async (shop: string) => ({
       releaseAt: true,
       releasedAt: true,
       discountCodes: true,
-      refunds: { select: { refundGid: true, merchandiseMilli: true }, orderBy: { refundGid: "asc" } },
+      refunds: {
+        select: { refundGid: true, merchandiseMilli: true, shippingMilli: true, byAmountMilli: true },
+        orderBy: { refundGid: "asc" },
+      },
     },
   }),
   ledger: (

@@ -12,6 +12,7 @@ import { validate, parse } from "graphql";
 import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { eligibleAmount, NO_PARTS } from "~/loyalty/eligible";
 import { parseOrderPayload, parseRefundPayload } from "~/shopify/order-payload";
 import { fetchThemeState } from "~/shopify/theme-settings.server";
 import { AdminApi } from "../../devshop/admin-api";
@@ -20,7 +21,7 @@ import { readAppConfig } from "../../devshop/app-config";
 import { Commerce, DevshopError } from "../../devshop/commerce";
 import { orderPayload, refundPayload } from "../../devshop/payloads";
 import { matches, parseSearch, exactField } from "../../devshop/search-query";
-import { DevshopState, type ShopState } from "../../devshop/state";
+import { DevshopState, type Order, type Refund, type ShopState } from "../../devshop/state";
 import { startDevshop } from "../../devshop/server";
 import { proxiedUrl } from "../../devshop/storefront";
 import { FlowWorkflows } from "../../devshop/flow";
@@ -261,11 +262,11 @@ describe("devshop's webhooks and payloads", () => {
     const paid = parseOrderPayload(JSON.parse(JSON.stringify(orderPayload(shop, order))));
     // 2 x 60.00 + 20.00 merchandise, 50.00 gift card, 8.00 shipping, 6% tax on 140.00.
     expect(paid.gross).toEqual({
+      ...NO_PARTS,
       merchandise: 140_000n,
       giftCards: 50_000n,
       shipping: 8_000n,
       tax: 8_400n,
-      tips: 0n,
     });
     expect(paid.customer?.customerGid).toBe(`gid://shopify/Customer/${customer.id}`);
 
@@ -279,6 +280,134 @@ describe("devshop's webhooks and payloads", () => {
     // The order as edited before refunds is unchanged by the refund.
     expect(updated.gross.merchandise).toBe(140_000n);
     expect(updated.refunds).toHaveLength(1);
+  });
+
+  const parsedRefund = (shop: ShopState, order: Order, refund: Refund) =>
+    parseRefundPayload(JSON.parse(JSON.stringify(refundPayload(shop, order, refund))));
+  const parsedOrder = (shop: ShopState, order: Order) =>
+    parseOrderPayload(JSON.parse(JSON.stringify(orderPayload(shop, order))));
+  const none = { includeShipping: false, includeTax: false, includeTips: false, includeGiftCards: false };
+
+  it("refunds an amount without line items as Shopify records it: an order adjustment and a transaction", () => {
+    const { shop, commerce, products } = setUp();
+    const customer = commerce.createCustomer(shop, { email: "a@example.com", firstName: "A", lastName: "B" });
+    const order = commerce.placeOrder(shop, {
+      customerId: customer.id,
+      lines: [{ productId: products[0]!.id, quantity: 2 }],
+      shipping: 800,
+      taxRate: 0.06,
+    });
+    // 120.00 + 7.20 tax + 8.00 shipping = 135.20 paid
+    const refund = commerce.refund(shop, order.id, { lines: [], amount: 2000 });
+    const body = refundPayload(shop, order, refund);
+    expect(body.refund_line_items).toEqual([]);
+    expect(body.refund_shipping_lines).toEqual([]);
+    expect(body.order_adjustments).toMatchObject([
+      {
+        amount: "-20.00",
+        tax_amount: "0.00",
+        amount_set: { shop_money: { amount: "-20.00", currency_code: "EUR" } },
+      },
+    ]);
+    expect(body.order_adjustments[0]).not.toHaveProperty("kind"); // not sent since 2024-10
+    expect(body.transactions).toMatchObject([{ kind: "refund", status: "success", amount: "20.00" }]);
+    expect(parsedRefund(shop, order, refund).parts).toEqual({ ...NO_PARTS, byAmount: 20_000n });
+    expect(order.financialStatus).toBe("partially_refunded");
+    // the order's current amounts are those of its line items: an amount refund changes none
+    expect(parsedOrder(shop, order).gross.merchandise).toBe(120_000n);
+    // Shopify refuses to refund more than is left; a cancellation refunds only what is left
+    expect(() => commerce.refund(shop, order.id, { lines: [], amount: 11_521 })).toThrow(DevshopError);
+    expect(() => commerce.refund(shop, order.id, { lines: [], amount: 0 })).toThrow(DevshopError);
+    commerce.cancel(shop, order.id);
+    const last = order.refunds.at(-1)!;
+    const lastBody = refundPayload(shop, order, last);
+    expect(lastBody.transactions).toMatchObject([{ amount: "115.20" }]);
+    // the lines (127.20) and shipping (8.00) refunded for 20.00 less: a discrepancy in the shop's favour
+    expect(lastBody.order_adjustments).toMatchObject([{ amount: "20.00" }]);
+    expect(order.financialStatus).toBe("refunded");
+  });
+
+  it("refunds shipping alone, in refund_shipping_lines only", () => {
+    const { shop, commerce, products } = setUp();
+    const order = commerce.placeOrder(shop, {
+      customerId: null,
+      lines: [{ productId: products[1]!.id, quantity: 1 }],
+      shipping: 800,
+      taxRate: 0.2,
+      taxShipping: true,
+    });
+    const refund = commerce.refund(shop, order.id, { lines: [], shipping: true });
+    const body = refundPayload(shop, order, refund);
+    expect(body.order_adjustments).toEqual([]);
+    expect(body.refund_shipping_lines).toMatchObject([
+      { subtotal_amount_set: { shop_money: { amount: "8.00" } }, shipping_line: { price: "8.00" } },
+    ]);
+    // its tax (20% of 8.00) comes from the refunded shipping line's tax lines
+    expect(parsedRefund(shop, order, refund).parts).toEqual({
+      ...NO_PARTS,
+      shipping: 8_000n,
+      tax: 1_600n,
+      shippingTax: 1_600n,
+    });
+    expect(() => commerce.refund(shop, order.id, { lines: [], shipping: true })).toThrow(/Nothing to refund/);
+  });
+
+  it("orders carry their shipping discounts and the tax on shipping; prices may include tax", () => {
+    const { shop, commerce, products } = setUp();
+    // prices include 19% VAT, shipping is taxed too, and 2.00 off shipping
+    const order = commerce.placeOrder(shop, {
+      customerId: null,
+      lines: [{ productId: products[0]!.id, quantity: 1 }],
+      shipping: 800,
+      shippingDiscount: 200,
+      taxRate: 0.19,
+      taxesIncluded: true,
+      taxShipping: true,
+    });
+    const body = orderPayload(shop, order);
+    expect(body.taxes_included).toBe(true);
+    expect(body.total_shipping_price_set.shop_money.amount).toBe("8.00");
+    expect(body.shipping_lines).toMatchObject([
+      {
+        price: "8.00",
+        discounted_price: "6.00",
+        discount_allocations: [{ amount: "2.00" }],
+        tax_lines: [{ price: "0.96", rate: 0.19 }],
+      },
+    ]);
+    // 60.00 with 9.58 VAT; 6.00 shipping with 0.96: total 66.00, tax 10.54
+    expect(body.total_price).toBe("66.00");
+    expect(body.total_tax).toBe("10.54");
+    const parsed = parsedOrder(shop, order);
+    expect(eligibleAmount(parsed.gross, none, true)).toBe(50_420n);
+    expect(eligibleAmount(parsed.gross, { ...none, includeShipping: true }, true)).toBe(55_460n);
+    // a free-shipping code is a discount on the shipping line, not a shipping line of 0.00
+    shop.discounts["gid://shopify/DiscountCodeNode/9"] = {
+      id: "gid://shopify/DiscountCodeNode/9",
+      code: "RG-SHIP",
+      kind: "freeShipping",
+      title: "Free shipping",
+      startsAt: "2026-01-01T00:00:00Z",
+      endsAt: null,
+      customerIds: [],
+      usageLimit: null,
+      appliesOncePerCustomer: false,
+      percentage: null,
+      amount: null,
+      minimumSubtotal: null,
+      usedBy: [],
+      createdAt: "2026-01-01T00:00:00Z",
+    };
+    const free = commerce.placeOrder(shop, {
+      customerId: null,
+      lines: [{ productId: products[1]!.id, quantity: 1 }],
+      shipping: 800,
+      discountCode: "RG-SHIP",
+    });
+    expect(orderPayload(shop, free).shipping_lines).toMatchObject([
+      { price: "8.00", discount_allocations: [{ amount: "8.00" }] },
+    ]);
+    expect(parsedOrder(shop, free).gross.shipping).toBe(0n);
   });
 
   const servers: { close(): void }[] = [];

@@ -2,11 +2,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { eligibleAmount } from "~/loyalty/eligible";
+import { eligibleAmount, NO_PARTS } from "~/loyalty/eligible";
 import { parseLosslessJson } from "~/shopify/lossless-json";
 import {
+  parseCancelledOrderPayload,
   parseCustomerPayload,
   parseOrderPayload,
+  parsePaidOrderPayload,
   parseRefundPayload,
   PayloadError,
 } from "~/shopify/order-payload";
@@ -129,5 +131,81 @@ describe("Shopify payloads", () => {
       }),
     ).toThrow(/current_subtotal_price_set.shop_money.amount not a money amount/);
     expect(() => parseRefundPayload({ id: 1 })).toThrow(/admin_graphql_api_id/);
+  });
+});
+
+describe("shipping and tax as Shopify sends them", () => {
+  const all = { includeShipping: true, includeTax: true, includeTips: true, includeGiftCards: true };
+
+  it("shipping counts after its discounts (SHIP5 takes 5.00 off a 12.00 line)", () => {
+    const order = parseOrderPayload(fixture("orders-paid-shipping-discount"));
+    expect(eligibleAmount(order.gross, none, order.taxesIncluded)).toBe(60_000n);
+    // total_shipping_price_set says 12.00: the shipping line's price before its discount
+    expect(eligibleAmount(order.gross, { ...none, includeShipping: true }, order.taxesIncluded)).toBe(
+      67_000n,
+    );
+    expect(eligibleAmount(order.gross, all, order.taxesIncluded)).toBe(70_600n); // what the customer paid
+  });
+
+  it("prices that include tax: only the merchandise's tax is taken out of merchandise", () => {
+    // 119.00 with 19.00 VAT, shipping 5.95 with 0.95 VAT; total_tax 19.95 covers both
+    const order = parseOrderPayload(fixture("orders-paid-taxes-included"));
+    expect(order.taxesIncluded).toBe(true);
+    expect(eligibleAmount(order.gross, none, true)).toBe(100_000n);
+    expect(eligibleAmount(order.gross, { ...none, includeShipping: true }, true)).toBe(105_000n);
+    expect(eligibleAmount(order.gross, { ...none, includeTax: true }, true)).toBe(119_950n);
+    expect(eligibleAmount(order.gross, all, true)).toBe(124_950n); // total_price
+  });
+
+  it("a refund of an amount, without line items, is read from its order adjustment", () => {
+    const refund = parseRefundPayload(fixture("refunds-create-amount"));
+    expect(refund.refundGid).toBe("gid://shopify/Refund/1289034756120398461");
+    // -20.00 EUR in shop money; the transaction (22.00) is in the buyer's currency
+    expect(refund.parts).toEqual({ ...NO_PARTS, byAmount: 20_000n });
+  });
+
+  it("a refund of shipping only is shipping, counted once", () => {
+    const shipping = parseRefundPayload(fixture("refunds-create-shipping"));
+    expect(shipping.parts).toEqual({ ...NO_PARTS, shipping: 8_000n });
+    // orders/cancelled lists it twice: refund_shipping_lines (+6.00) and a shipping_refund adjustment (-6.00)
+    const cancelled = parseCancelledOrderPayload(fixture("orders-cancelled"));
+    const refunded = cancelled.refunds.reduce((sum, r) => sum + r.parts.shipping, 0n);
+    expect(refunded).toBe(6_000n);
+    expect(cancelled.refunds.reduce((sum, r) => sum + r.parts.byAmount, 0n)).toBe(0n);
+    // a payload from before refund_shipping_lines: the shipping_refund adjustment alone
+    const legacy = fixture("orders-cancelled") as { refunds: Record<string, unknown>[] };
+    for (const r of legacy.refunds) r.refund_shipping_lines = [];
+    const fromAdjustment = parseCancelledOrderPayload(legacy);
+    expect(fromAdjustment.refunds.reduce((sum, r) => sum + r.parts.shipping, 0n)).toBe(6_000n);
+  });
+});
+
+describe("each topic's parser requires what that topic's payload always has", () => {
+  it("orders/cancelled: a cancelled_at", () => {
+    expect(() => parseCancelledOrderPayload(fixture("orders-paid"))).toThrow(/cancelled_at/);
+    expect(parseCancelledOrderPayload(fixture("orders-cancelled")).cancelled).toBe(true);
+  });
+
+  it("orders/paid: a financial status of a paid order", () => {
+    expect(() =>
+      parsePaidOrderPayload({ ...(fixture("orders-paid") as object), financial_status: "pending" }),
+    ).toThrow(/financial_status/);
+    expect(() =>
+      parsePaidOrderPayload({ ...(fixture("orders-paid") as object), financial_status: undefined }),
+    ).toThrow(/financial_status/);
+    expect(parsePaidOrderPayload(fixture("orders-paid")).orderGid).toBe(
+      "gid://shopify/Order/6817362940512877913",
+    );
+    // paid, then refunded before the delivery was read: still a paid order
+    expect(parsePaidOrderPayload(fixture("orders-updated")).refunds).toHaveLength(1);
+  });
+
+  it("refunds/create: a refund; customers/*: a customer", () => {
+    expect(() => parseRefundPayload(fixture("orders-paid"))).toThrow(PayloadError);
+    expect(() => parseRefundPayload(fixture("customers-create"))).toThrow(PayloadError);
+    const noLines = { ...(fixture("refunds-create") as object), refund_line_items: undefined };
+    expect(() => parseRefundPayload(noLines)).toThrow(/refund_line_items/);
+    expect(() => parseCustomerPayload(fixture("orders-paid"))).toThrow(PayloadError);
+    expect(() => parseCustomerPayload(fixture("refunds-create"))).toThrow(PayloadError);
   });
 });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { NO_PARTS } from "~/loyalty/eligible";
 import type { OrderSnapshot } from "~/shopify/order-payload";
 import { decodeSnapshot, encodeSnapshot } from "~/shopify/order-snapshot-text";
 
@@ -9,7 +10,9 @@ const partsArb = fc.record({
   giftCards: milli,
   shipping: milli,
   tax: milli,
+  shippingTax: milli,
   tips: milli,
+  byAmount: fc.bigInt({ min: -(10n ** 15n) + 1n, max: 10n ** 15n - 1n }),
 });
 const instant = fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms));
 const text = fc.string({ maxLength: 30 });
@@ -72,18 +75,21 @@ describe("staged order snapshots", () => {
         cancelled: false,
         currency: "EUR",
         taxesIncluded: false,
-        gross: { merchandise: 1000n, giftCards: 0n, shipping: 0n, tax: 0n, tips: 0n },
+        gross: { ...NO_PARTS, merchandise: 1000n },
         refunds: [],
         customer: null,
         discountCodes: [],
       }),
     ) as unknown[];
-    expect(() => decodeSnapshot(JSON.stringify([2, ...good.slice(1)]))).toThrow(/not a version 1 snapshot/);
+    expect(() => decodeSnapshot(JSON.stringify([1, ...good.slice(1)]))).toThrow(/not a version 2 snapshot/);
+    const fiveParts = [...good];
+    fiveParts[8] = ["1000", "0", "0", "0", "0"];
+    expect(() => decodeSnapshot(JSON.stringify(fiveParts))).toThrow(/parts/);
     const floatAmount = [...good];
-    floatAmount[8] = ["10.5", "0", "0", "0", "0"];
+    floatAmount[8] = ["10.5", "0", "0", "0", "0", "0", "0"];
     expect(() => decodeSnapshot(JSON.stringify(floatAmount))).toThrow(/amount 10.5/);
     const numberAmount = [...good];
-    numberAmount[8] = [1000, 0, 0, 0, 0];
+    numberAmount[8] = [1000, 0, 0, 0, 0, 0, 0];
     expect(() => decodeSnapshot(JSON.stringify(numberAmount))).toThrow(/amount 1000/);
     expect(() => decodeSnapshot(JSON.stringify(good.slice(0, 11)))).toThrow(/not readable/);
   });
