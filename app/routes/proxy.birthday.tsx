@@ -1,16 +1,14 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { prisma } from "../db.server";
-import { authenticate } from "../shopify.server";
-import { proxyCustomer } from "../shopify/app-proxy.server";
+import { authenticateProxy } from "../shopify/app-proxy.server";
 import { SettingsError, setBirthday } from "../services/program-settings.server";
 
 const bodySchema = z.object({ month: z.number().int(), day: z.number().int() });
 
 // POST /apps/regulars/birthday -> /proxy/birthday: a member sets their birthday, once.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  await authenticate.public.appProxy(request);
-  const { shop, customerGid } = proxyCustomer(request);
+  const { shop, customerGid } = await authenticateProxy(request);
   if (!customerGid) return Response.json({ error: "Sign in to set your birthday." }, { status: 401 });
   const parsed = bodySchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) return Response.json({ error: "Send { month, day } as numbers." }, { status: 422 });

@@ -2,8 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
-import { authenticate } from "../shopify.server";
-import { proxyCustomer } from "../shopify/app-proxy.server";
+import { authenticateProxy } from "../shopify/app-proxy.server";
 import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/redeem-reward.server";
 import { AdminTransientError } from "../shopify/admin-client.server";
 
@@ -23,8 +22,7 @@ const refusalStatus: Record<string, number> = {
 
 // POST /apps/regulars/redeem -> /proxy/redeem: a logged-in shopper spends points.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { admin } = await authenticate.public.appProxy(request);
-  const { shop, customerGid } = proxyCustomer(request);
+  const { admin, shop, customerGid } = await authenticateProxy(request);
   if (!customerGid) return Response.json({ error: "Sign in to redeem your points." }, { status: 401 });
   const parsed = bodySchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) {
