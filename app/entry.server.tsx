@@ -8,6 +8,9 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 import { localShopifyHeaders } from "./shopify/local-shopify.server";
 // Starts the job queue (and its worker) with the server, not on the first job.
 import "./jobs.server";
+import { resealSessionsAtStart } from "./shopify/session-reseal.server";
+
+resealSessionsAtStart();
 
 export const streamTimeout = 5000;
 

@@ -40,7 +40,7 @@ import { reservePoints } from "~/services/redeem-reward.server";
 import { recordInstall } from "~/services/shop-lifecycle.server";
 import { offlineAdmin } from "~/shopify/offline-admin.server";
 import { offlineTokens } from "~/shopify/offline-tokens.server";
-import { freePort } from "../../devshop/launch";
+import { DEMO_SESSION_ENCRYPTION_KEY, freePort } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
 import type { ShopState } from "../../devshop/state";
 import { sessionToken } from "../../devshop/tokens";
@@ -78,6 +78,7 @@ async function start(name: string, role: "web" | "worker", shopifyOrigin = devsh
       ROLE: role,
       PORT: String(port),
       NODE_ENV: "production",
+      SESSION_ENCRYPTION_KEY: DEMO_SESSION_ENCRYPTION_KEY,
       LOG_LEVEL: "warn",
       SHOPIFY_ADMIN_API_ORIGIN: shopifyOrigin,
     },
