@@ -54,6 +54,8 @@ describe("csv", () => {
     expect(csvField("\u00A0\u3000+1")).toBe("'\u00A0\u3000+1");
     expect(csvField("\uFF1DSUM(A1)")).toBe("'\uFF1DSUM(A1)");
     expect(csvField("\n@cmd")).toBe('"\'\n@cmd"');
+    expect(csvField("\tplain")).toBe("'\tplain");
+    expect(csvField("\0x")).toBe("'\0x");
     // Text that merely contains a sign, and numbers, are left alone.
     expect(csvField("Ana-Maria")).toBe("Ana-Maria");
     expect(csvField("  plain")).toBe("  plain");

@@ -65,8 +65,9 @@ export function parseCsv(text: string): CsvRow[] {
 
 /**
  * Whether a spreadsheet opening this cell might run it as a formula (CSV
- * injection: OWASP's "CSV Injection" page lists = + - @, tab and carriage
- * return). Spreadsheets skip leading blanks before they look, and some read
+ * injection, CWE-1236; OWASP ASVS 5.0 requirement 1.2.10 lists = + - @, tab
+ * and NUL as first characters to escape, and carriage return is one too).
+ * Spreadsheets skip leading blanks before they look, and some read
  * the full-width and small forms of those signs (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫) as
  * the ASCII ones, so those count too. The one rule for every CSV Regulars
  * writes (csvField).
@@ -74,7 +75,7 @@ export function parseCsv(text: string): CsvRow[] {
 export function startsLikeFormula(text: string): boolean {
   return (
     /^[\s\u200B-\u200D\u2060]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B]/.test(text) ||
-    /^[\t\r]/.test(text)
+    /^[\t\r\0]/.test(text)
   );
 }
 
