@@ -11,10 +11,17 @@ import { sessionStorage } from "../shopify.server";
 
 export function resealSessionsAtStart(): Promise<void> {
   return sessionStorage.resealStaleTokens().then(
-    ({ resealed, unreadable }) => {
+    ({ resealed, unreadable, notRebuilt }) => {
       if (resealed > 0) {
         const sessions = resealed === 1 ? "1 session" : `${resealed} sessions`;
         console.log(`[regulars] encrypted the stored tokens of ${sessions} with the current key`);
+      }
+      if (notRebuilt) {
+        console.warn(
+          `[regulars] could not rebuild the "Session" table (${notRebuilt}): its old row versions keep the ` +
+            "tokens as they were stored before (in plain text, after an upgrade) until PostgreSQL reuses " +
+            'their space; run VACUUM FULL "Session" as the table\'s owner',
+        );
       }
       if (unreadable.length > 0) {
         console.error(

@@ -108,6 +108,8 @@ export interface ResealReport {
   resealed: number;
   /** Rows whose tokens no key listed decrypts (their ids): reinstalling the app on those shops stores new ones. */
   unreadable: string[];
+  /** Why the table could not be rebuilt after rewriting rows (VACUUM FULL needs the table's owner), if it could not. */
+  notRebuilt?: string;
 }
 
 export class SessionStorage extends PrismaSessionStorage<PrismaClient> {
@@ -225,7 +227,13 @@ export class SessionStorage extends PrismaSessionStorage<PrismaClient> {
       report.resealed += rowCount;
       this.#cache.delete(row.id);
     }
-    if (report.resealed > 0) await sql.executeSql(`VACUUM FULL "Session"`);
+    if (report.resealed > 0) {
+      try {
+        await sql.executeSql(`VACUUM FULL "Session"`);
+      } catch (error) {
+        report.notRebuilt = error instanceof Error ? error.message : String(error);
+      }
+    }
     return report;
   }
 
