@@ -140,6 +140,8 @@ export interface ShopState {
   nextOrderNumber: number;
   /** The main theme: whether the app embed is on and the app block is on the home page. */
   theme?: { embedActive: boolean; blockAdded: boolean };
+  /** Where the merchant moved the app proxy (Settings > Apps); none = where the app configured it. */
+  appProxy?: { prefix: string; subpath: string };
 }
 
 export interface DevshopData {

@@ -12,6 +12,7 @@ export const FLOW_TRIGGERS = {
   tierChanged: "regulars-tier-changed",
   rewardIssued: "regulars-reward-issued",
   pointsExpiring: "regulars-points-expiring",
+  dataRequested: "regulars-data-requested",
 } as const;
 
 export type FlowTrigger = (typeof FLOW_TRIGGERS)[keyof typeof FLOW_TRIGGERS];

@@ -1,70 +1,71 @@
 /**
- * Requests through the app proxy (https://{shop}/apps/regulars/* -> /proxy/*):
- * checked, then who is asking.
+ * Who is asking through the app proxy, and through which storefront path.
+ * Call only after authenticateProxy (authenticate-proxy.server.ts) verified
+ * the signature: then `shop`, `logged_in_customer_id` and `path_prefix` are
+ * Shopify's word, and nothing else is trusted. Shopify adds them to every
+ * proxied request ("...&shop={shop}.myshopify.com&logged_in_customer_id=1
+ * &path_prefix=%2Fapps%2Fawesome_reviews&timestamp=...&signature=...",
+ * https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies).
  *
- * Shopify forwards the storefront URL's own query and adds shop,
- * logged_in_customer_id, path_prefix, timestamp and signature
- * (https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies).
- * The signature covers the sorted `key=value` pairs with a repeated key's
- * values joined by commas (Shopify's library: Shopify/shopify-app-js,
- * packages/apps/shopify-api/lib/utils/hmac-validator.ts). So a shopper who
- * adds `logged_in_customer_id=<someone>` to the storefront URL gets a
- * correctly signed request naming two customers, `<someone>,<themselves>`,
- * and reading the first would serve them someone else's points. The library
- * refuses a repeated shop, timestamp or signature itself (since
- * https://github.com/Shopify/shopify-app-js/pull/3328) but lets other
- * parameters repeat; the app refuses any of its four trusted parameters
- * named twice, before anything else.
+ * Shopify adds them after the storefront URL's own query, which it forwards
+ * as it is, and the signature covers the sorted `key=value` pairs with a
+ * repeated key's values joined by commas (Shopify's library:
+ * Shopify/shopify-app-js, packages/apps/shopify-api/lib/utils/hmac-validator.ts).
+ * So a shopper who adds `logged_in_customer_id=<someone>` (or a
+ * `path_prefix`) to the storefront URL gets a correctly signed request
+ * naming two, `<someone>,<theirs>`, and reading the first would serve them
+ * someone else's points. The library refuses a repeated shop, timestamp or
+ * signature itself (since https://github.com/Shopify/shopify-app-js/pull/3328)
+ * but lets other parameters repeat: the app refuses any parameter it trusts
+ * named twice (refuseRepeatedProxyParameters), before anything else.
  */
-import { InvalidShopError } from "@shopify/shopify-api";
-import { authenticate } from "../shopify.server";
-import { withCachedSessionReads } from "./session-storage.server";
 
-/** The parameters the app trusts once the signature is checked: each must appear once at most. */
+/** `[app_proxy]` in shopify.app.toml, prefix and subpath (tests/unit/app-config.test.ts holds them together). */
+export const PROXY_PATH_IN_APP_TOML = "/apps/regulars";
+
+/** The parameters the app trusts once the signature is checked, and those that sign it: each may appear once. */
 export const SINGLE_VALUE_PROXY_PARAMETERS = [
   "shop",
   "logged_in_customer_id",
+  "path_prefix",
   "timestamp",
   "signature",
 ] as const;
 
-type ProxyContext = Awaited<ReturnType<typeof authenticate.public.appProxy>>;
-
-/**
- * authenticate.public.appProxy(request) with the app's refusals, all 400:
- * a trusted parameter named twice; a signed request whose shop is not a
- * Shopify shop domain (the library's sanitizeShop throws InvalidShopError
- * from its session lookup, which would otherwise be a 500). Then the shop
- * and the logged-in customer, which are Shopify's word.
- *
- * `cachedSessionReads`: the route never calls Shopify with the session, so
- * the library may read this process's copy of it (withCachedSessionReads).
- */
-export async function authenticateProxy(
-  request: Request,
-  options: { cachedSessionReads?: boolean } = {},
-): Promise<ProxyContext & { shop: string; customerGid: string | null }> {
-  const params = new URL(request.url).searchParams;
-  for (const name of SINGLE_VALUE_PROXY_PARAMETERS) {
-    if (params.getAll(name).length > 1) {
-      throw new Response(`The app proxy parameter "${name}" appears more than once.`, { status: 400 });
-    }
+/** Refuses (400) a query that names a trusted parameter more than once. */
+export function refuseRepeatedProxyParameters(params: URLSearchParams): void {
+  const repeated = SINGLE_VALUE_PROXY_PARAMETERS.find((name) => params.getAll(name).length > 1);
+  if (repeated) {
+    throw new Response(`The app proxy parameter "${repeated}" appears more than once.`, { status: 400 });
   }
-  let context: ProxyContext;
-  try {
-    const check = () => authenticate.public.appProxy(request);
-    context = await (options.cachedSessionReads ? withCachedSessionReads(check) : check());
-  } catch (error) {
-    if (error instanceof InvalidShopError) throw new Response("Not a Shopify shop.", { status: 400 });
-    throw error;
-  }
-  return Object.assign(context, proxyCustomer(params));
 }
 
-/** Who is asking, from a query whose signature was checked and whose trusted parameters appear once. */
-function proxyCustomer(params: URLSearchParams): { shop: string; customerGid: string | null } {
+/**
+ * The storefront path of the proxy in Shopify's `path_prefix`: its last
+ * `/{prefix}/{subpath}`, with a prefix Shopify offers merchants (/apps, /a,
+ * /community or /tools) and a sub path of up to 30 letters, numbers,
+ * underscores and hyphens (https://shopify.dev/docs/apps/online-store/app-proxies),
+ * so anything before it (a locale segment) is not kept; null when there is none.
+ */
+export function proxyPathOf(pathPrefix: string | null): string | null {
+  const match = /(?:^|\/)((?:apps|a|community|tools)\/[A-Za-z0-9_-]{1,30})\/?$/.exec(pathPrefix ?? "");
+  return match ? `/${match[1]}` : null;
+}
+
+export function proxyCustomer(request: Request): {
+  shop: string;
+  customerGid: string | null;
+  /** Where the proxy is on this shop's storefront, e.g. "/community/loyalty"; null if Shopify sent none. */
+  proxyPath: string | null;
+} {
+  const params = new URL(request.url).searchParams;
+  refuseRepeatedProxyParameters(params);
   const shop = params.get("shop");
   if (!shop) throw new Response("missing shop", { status: 400 });
   const id = params.get("logged_in_customer_id") ?? "";
-  return { shop, customerGid: /^\d+$/.test(id) ? `gid://shopify/Customer/${id}` : null };
+  return {
+    shop,
+    customerGid: /^\d+$/.test(id) ? `gid://shopify/Customer/${id}` : null,
+    proxyPath: proxyPathOf(params.get("path_prefix")),
+  };
 }

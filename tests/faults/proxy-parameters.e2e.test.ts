@@ -8,8 +8,8 @@
  * So a guest who opens /apps/regulars/status?logged_in_customer_id=<member>
  * makes Shopify forward a correctly signed request naming the member first:
  * the app must refuse it (400), not show the member's balance. Any request
- * naming shop, logged_in_customer_id, timestamp or signature twice is
- * refused, on every proxy route, and changes nothing.
+ * naming shop, logged_in_customer_id, path_prefix, timestamp or signature
+ * twice is refused, on every proxy route, and changes nothing.
  * Needs `npm run build`; runs in the e2e project (E2E=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -103,6 +103,11 @@ describe("a storefront URL naming logged_in_customer_id", () => {
     expect(status.codes ?? []).toEqual([]);
   });
 
+  it("naming path_prefix is refused too: the shop's proxy path stays Shopify's", async () => {
+    const res = await storefront("status?path_prefix=/community/elsewhere", member);
+    expect(res.status).toBe(400);
+  });
+
   it("is harmless without it: the member sees their own balance", async () => {
     const res = await storefront("status", member);
     expect(res.status).toBe(200);
@@ -122,10 +127,11 @@ describe("a signed request naming a trusted parameter twice", () => {
     return `${real.appUrl}/proxy/${path}?${query}`;
   };
 
-  it("is refused with 400 by every proxy route, for shop, logged_in_customer_id, timestamp and signature", async () => {
+  it("is refused with 400 by every proxy route, for shop, logged_in_customer_id, path_prefix, timestamp and signature", async () => {
     const twice: [string, string][] = [
       ["shop", SHOP],
       ["logged_in_customer_id", other.id],
+      ["path_prefix", "/community/elsewhere"],
       ["timestamp", String(Math.trunc(Date.now() / 1000))],
       ["signature", "0".repeat(64)],
     ];

@@ -5,8 +5,9 @@
  * parameter twice, signed as `<someone>,<themselves>` (repeated keys joined
  * by commas: Shopify/shopify-app-js, packages/apps/shopify-api/lib/utils/
  * hmac-validator.ts). The signature is good; the app must not read the
- * first value as the customer. Any request naming shop,
- * logged_in_customer_id, timestamp or signature more than once is refused,
+ * first value as the customer (nor a path_prefix the URL adds as the
+ * shop's proxy path). Any request naming shop, logged_in_customer_id,
+ * path_prefix, timestamp or signature more than once is refused,
  * and so is a signed request for a shop that is not a Shopify shop domain.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -85,13 +86,14 @@ describe("app proxy parameters named twice", () => {
     expect(await res.text()).not.toContain("1200");
   });
 
-  it("refuses shop, logged_in_customer_id, timestamp or signature twice on every proxy route, writing nothing", async () => {
+  it("refuses shop, logged_in_customer_id, path_prefix, timestamp or signature twice on every proxy route, writing nothing", async () => {
     const watch = await databaseWatch(prisma, jobs.schema);
     const before = await watch.take();
     const now = String(Math.trunc(Date.now() / 1000) - 1);
     const repeats: Record<string, [string, string][]> = {
       shop: [["shop", TEST_SHOP]],
       logged_in_customer_id: [["logged_in_customer_id", VICTIM]],
+      path_prefix: [["path_prefix", "/community/elsewhere"]],
       timestamp: [["timestamp", now]],
       signature: [["signature", "0".repeat(64)]],
     };

@@ -20,8 +20,10 @@ import { Commerce, DevshopError } from "../../devshop/commerce";
 import { orderPayload, refundPayload } from "../../devshop/payloads";
 import { matches, parseSearch, exactField } from "../../devshop/search-query";
 import { DevshopState, type ShopState } from "../../devshop/state";
+import { startDevshop } from "../../devshop/server";
 import { proxiedUrl } from "../../devshop/storefront";
 import { WebhookDelivery } from "../../devshop/webhooks";
+import { accessTokenEndpoint, sessionToken } from "../../devshop/tokens";
 
 const SECRET = "devshop-test-secret";
 const now = new Date("2026-06-01T12:00:00Z");
@@ -300,6 +302,71 @@ describe("devshop's webhooks and payloads", () => {
     expect(delivery.log.filter((d) => d.status === "delivered")).toHaveLength(4);
   });
 
+  it("sends the compliance webhooks with Shopify's bodies, each topic its own keys", async () => {
+    // The shapes Shopify's app template documents (https://github.com/Shopify/shopify-app-template-node/blob/main/web/privacy.js).
+    const received: { topic: string; body: Record<string, unknown> }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        received.push({
+          topic: String(req.headers["x-shopify-topic"]),
+          body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
+        });
+        res.writeHead(200).end();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const devshop = await startDevshop({
+      app: { apiKey: "key", apiSecret: SECRET },
+      appUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
+    try {
+      const shop = devshop.addShop("privacy-shop.myshopify.com", "Privacy Shop");
+      shop.installation.installed = true;
+      const customer = devshop.commerce.createCustomer(shop, {
+        email: "ines@example.com",
+        firstName: "Ines",
+        lastName: "Carvalho",
+      });
+      const product = Object.values(shop.products)[0]!;
+      const order = devshop.commerce.placeOrder(shop, {
+        customerId: customer.id,
+        lines: [{ productId: product.id, quantity: 1 }],
+      });
+      await devshop.webhooks.idle();
+      received.length = 0;
+      for (const topic of ["customers-data-request", "customers-redact", "shop-redact"]) {
+        const res = await fetch(`${devshop.url}/devshop/api/shops/${shop.domain}/compliance/${topic}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ customerId: customer.id }),
+        });
+        expect(res.status).toBe(200);
+      }
+      await devshop.webhooks.idle();
+      const who = { id: Number(customer.id), email: "ines@example.com", phone: null };
+      const byTopic = Object.fromEntries(received.map((r) => [r.topic, r.body]));
+      expect(byTopic["customers/data_request"]).toEqual({
+        shop_id: expect.any(Number),
+        shop_domain: shop.domain,
+        orders_requested: [Number(order.id)],
+        customer: who,
+        data_request: { id: expect.any(Number) },
+      });
+      expect(byTopic["customers/redact"]).toEqual({
+        shop_id: expect.any(Number),
+        shop_domain: shop.domain,
+        customer: who,
+        orders_to_redact: [Number(order.id)],
+      });
+      expect(byTopic["shop/redact"]).toEqual({ shop_id: expect.any(Number), shop_domain: shop.domain });
+    } finally {
+      await devshop.close();
+    }
+  });
+
   it("signs app proxy requests so Shopify's library accepts them, and a tampered one fails", async () => {
     const api = shopifyApi({
       apiKey: "k",
@@ -362,5 +429,67 @@ describe("devshop's webhooks and payloads", () => {
     expect(() => matches(parseSearch("vendor:acme"), {})).toThrow(
       'devshop cannot filter on search field "vendor"',
     );
+  });
+});
+
+describe("devshop's offline tokens", () => {
+  const app = { apiKey: "devshop-key", apiSecret: SECRET };
+  const exchange = (state: DevshopState, shop: ShopState, at: Date) =>
+    accessTokenEndpoint({
+      app,
+      params: {
+        client_id: app.apiKey,
+        client_secret: app.apiSecret,
+        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+        subject_token: sessionToken(app, shop.domain, at),
+        requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+        expiring: "1",
+      },
+      shopFor: () => shop,
+      shops: [shop],
+      scopes: "read_orders",
+      now: at,
+    });
+  const refresh = (shop: ShopState, token: string, at: Date) =>
+    accessTokenEndpoint({
+      app,
+      params: {
+        client_id: app.apiKey,
+        client_secret: app.apiSecret,
+        grant_type: "refresh_token",
+        refresh_token: token,
+      },
+      shopFor: () => shop,
+      shops: [shop],
+      scopes: "read_orders",
+      now: at,
+    });
+
+  it("expire an hour after they are issued; a refresh token works once; none is granted once uninstalled", () => {
+    const state = DevshopState.open(null);
+    const shop = state.ensureShop("tokens.myshopify.com", "Tokens");
+    const issued = exchange(state, shop, now);
+    expect(issued.status).toBe(200);
+    const {
+      access_token: token,
+      refresh_token: refreshToken,
+      expires_in,
+    } = issued.body as Record<string, string>;
+    expect(expires_in).toBe(3600);
+    // Live for an hour on devshop's clock, then refused.
+    expect(state.shopForAccessToken(token!, new Date(now.getTime() + 3_599_000))).toBe(shop);
+    expect(state.shopForAccessToken(token!, new Date(now.getTime() + 3_601_000))).toBeNull();
+    // A refresh gives a new token; the same refresh token twice does not.
+    const later = new Date(now.getTime() + 2 * 3_600_000);
+    const renewed = refresh(shop, refreshToken!, later);
+    expect(renewed.status).toBe(200);
+    expect(state.shopForAccessToken(String(renewed.body.access_token), later)).toBe(shop);
+    expect(refresh(shop, refreshToken!, later)).toEqual({ status: 400, body: { error: "invalid_grant" } });
+    // Uninstalled: the refresh token it still holds is refused.
+    shop.installation.installed = false;
+    expect(refresh(shop, String(renewed.body.refresh_token), later)).toEqual({
+      status: 400,
+      body: { error: "invalid_grant" },
+    });
   });
 });
