@@ -114,9 +114,13 @@ describe("a client that goes away in the middle of its body", () => {
   const abandon = (path: string, contentLength: number) =>
     new Promise<void>((resolve, reject) => {
       const socket = connect(real.port, "127.0.0.1", () => {
+        // A webhook's headers as Shopify sends them (the server refuses a delivery without them unread).
+        const webhook = path.startsWith("/webhooks/")
+          ? `X-Shopify-Hmac-Sha256: c2lnbmVk\r\nX-Shopify-Shop-Domain: ${SHOP}\r\nX-Shopify-Topic: orders/paid\r\n`
+          : "";
         socket.write(
           `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${real.port}\r\nContent-Type: application/json\r\n` +
-            `Content-Length: ${contentLength}\r\n\r\n{"id":`,
+            `${webhook}Content-Length: ${contentLength}\r\n\r\n{"id":`,
         );
         setTimeout(() => {
           socket.destroy();
