@@ -1,15 +1,42 @@
 import { PassThrough } from "node:stream";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import {
+  createReadableStreamFromReadable,
+  type EntryContext,
+  type HandleDataRequestFunction,
+  type HandleErrorFunction,
+} from "@remix-run/node";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { crossOriginAction, crossOriginLogLine, crossOriginRefusal } from "./cross-origin-actions.server";
 import { env } from "./env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { localShopifyHeaders } from "./shopify/local-shopify.server";
 // Starts the job queue (and its worker) with the server, not on the first job.
 import "./jobs.server";
+import { resealSessionsAtStart } from "./shopify/session-reseal.server";
+
+resealSessionsAtStart();
 
 export const streamTimeout = 5000;
+
+// For the production server (scripts/http-server.mjs): a document POST from another site is refused
+// before Remix sees it (Remix would answer 500, and nothing in the app can change that answer).
+export { refuseCrossOriginAction } from "./cross-origin-actions.server";
+
+/** A single-fetch (`.data`) action Remix refused as cross-origin is answered 403, not Remix's 500. */
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) =>
+  response.status === 500 && crossOriginAction(request) ? crossOriginRefusal() : response;
+
+/**
+ * What Remix logs of a request that failed: as Remix does by default (nothing for a request
+ * whose client went away), except a refused cross-origin action, which is one line.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  if (crossOriginAction(request)) return console.warn(crossOriginLogLine(request));
+  console.error(isRouteErrorResponse(error) && "error" in error && error.error ? error.error : error);
+};
 
 export default async function handleRequest(
   request: Request,

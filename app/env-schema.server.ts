@@ -4,6 +4,7 @@
  * app/env.server.ts applies it to process.env at boot.
  */
 import { z } from "zod";
+import { sessionKeyListProblem } from "./shopify/token-cipher";
 
 const SCOPE = /^(unauthenticated_)?(read|write)_[a-z_]+$/;
 
@@ -68,6 +69,20 @@ export const envSchema = z.object({
   JOB_WORKER: optional(z.enum(["on", "off"], { error: 'must be "on" or "off"' })).transform(
     (value) => value ?? "on",
   ),
+  /**
+   * The keys that encrypt the shops' access and refresh tokens at rest: 32 random bytes in base64
+   * each (`openssl rand -base64 32`), comma-separated; the first encrypts, all decrypt (rotation).
+   * Required in production; elsewhere unset means a development key (app/shopify/session-keys.server.ts).
+   */
+  SESSION_ENCRYPTION_KEY: optional(
+    z
+      .string()
+      .trim()
+      .superRefine((value, ctx) => {
+        const problem = sessionKeyListProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+  ),
   /** `npm start` (scripts/serve.mjs) logs one line per request when on. */
   ACCESS_LOG: optional(z.enum(["on", "off"], { error: 'must be "on" or "off"' })).transform(
     (value) => value ?? "off",
@@ -91,7 +106,17 @@ export class EnvError extends Error {
 /** Parses an environment; throws one EnvError naming every bad variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
-  throw new EnvError(problems);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+  // Checked here, not as a refinement of the schema: zod skips those while any variable is bad, and
+  // every problem is to be named at once.
+  const production = (source.NODE_ENV?.trim() || "production") === "production";
+  if (production && !source.SESSION_ENCRYPTION_KEY?.trim()) {
+    problems.push(
+      "SESSION_ENCRYPTION_KEY is required in production: 32 random bytes in base64 (openssl rand -base64 32), which encrypt the shops' access tokens at rest",
+    );
+  }
+  if (problems.length > 0 || !result.success) throw new EnvError(problems);
+  return result.data;
 }

@@ -5,7 +5,9 @@ import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { recordInstall } from "./services/shop-lifecycle.server";
 import { routeShopRequestsTo } from "./shopify/local-shopify.server";
+import { sessionKeys } from "./shopify/session-keys.server";
 import { SessionStorage } from "./shopify/session-storage.server";
+import { TokenCipher } from "./shopify/token-cipher";
 
 /** The Admin API version every call and webhook uses (also in shopify.app.toml). */
 export const API_VERSION = ApiVersion.October26;
@@ -26,7 +28,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES,
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new SessionStorage(prisma),
+  sessionStorage: new SessionStorage(prisma, new TokenCipher(sessionKeys(env))),
   distribution: AppDistribution.AppStore,
   logger: { level: logLevels[env.LOG_LEVEL] },
   future: {
@@ -55,4 +57,4 @@ export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
-export const sessionStorage = shopify.sessionStorage;
+export const sessionStorage = shopify.sessionStorage as SessionStorage;

@@ -6,6 +6,7 @@
  * exchanges it for an offline token).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
@@ -14,6 +15,13 @@ import { BROWSER_USER_AGENT } from "./admin-session";
 import type { Devshop } from "./server";
 
 export const DEMO_APP = { apiKey: "regulars-demo-api-key", apiSecret: "regulars-demo-api-secret" };
+/**
+ * The demo's SESSION_ENCRYPTION_KEY (production requires one): fixed, like the demo app's secret,
+ * so `npm run demo` reads the tokens it stored in an earlier run. Never use it for a real store.
+ */
+export const DEMO_SESSION_ENCRYPTION_KEY = createHash("sha256")
+  .update("regulars demo session encryption key")
+  .digest("base64");
 
 export function appEnvironment(input: {
   devshopUrl: string;
@@ -22,6 +30,8 @@ export function appEnvironment(input: {
   dataDir?: string;
   databaseUrl?: string;
   scopes: string;
+  /** SESSION_ENCRYPTION_KEY (default the demo's key). */
+  sessionEncryptionKey?: string;
 }) {
   return {
     NODE_ENV: "production",
@@ -34,6 +44,7 @@ export function appEnvironment(input: {
     SHOPIFY_ADMIN_ORIGIN: input.devshopUrl,
     APP_BRIDGE_URL: `${input.devshopUrl}/cdn/app-bridge.js`,
     ...(input.databaseUrl ? { DATABASE_URL: input.databaseUrl } : { DATA_DIR: input.dataDir ?? "data" }),
+    SESSION_ENCRYPTION_KEY: input.sessionEncryptionKey ?? DEMO_SESSION_ENCRYPTION_KEY,
     LOG_LEVEL: "warn",
   };
 }
@@ -115,7 +126,7 @@ export async function startApp(input: {
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
         child.once("exit", () => {
           clearTimeout(force);

@@ -148,7 +148,11 @@ ${customer ? `<h2>Your recent orders</h2><ul class="orders">${orders || "<li>Non
 </main>${launcher}<script src="/assets/regulars.js" defer></script></body></html>`;
 }
 
-/** Shopify's app proxy signature: hex HMAC-SHA256 of the sorted `key=value` pairs, no separator. */
+/**
+ * Shopify's app proxy signature: hex HMAC-SHA256 of the sorted `key=value` pairs, no separator, a
+ * repeated key's values joined by commas (Shopify/shopify-app-js,
+ * packages/apps/shopify-api/lib/utils/hmac-validator.ts, stringifyQueryForAppProxy).
+ */
 export function signProxyQuery(params: URLSearchParams, secret: string): string {
   const grouped = new Map<string, string[]>();
   for (const [key, value] of params)
@@ -181,13 +185,15 @@ export function proxiedUrl(input: {
   const { config } = input;
   const proxy = input.proxy ?? { prefix: config.proxy.prefix, subpath: config.proxy.subpath };
   const target = new URL(`${input.appUrl}${new URL(config.proxy.url).pathname}/${input.rest}`);
+  // Shopify forwards the storefront URL's query as it is and adds its own parameters after it
+  // (https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies): a URL
+  // that already names one of them (?logged_in_customer_id=...) reaches the app with it twice, both signed.
   const params = new URLSearchParams(input.search);
-  params.delete("signature");
-  params.set("shop", input.shop);
-  params.set("logged_in_customer_id", input.customerId ?? "");
-  params.set("path_prefix", `/${proxy.prefix}/${proxy.subpath}`);
-  params.set("timestamp", String(Math.floor(input.now.getTime() / 1000)));
-  params.set("signature", signProxyQuery(params, input.apiSecret));
+  params.append("shop", input.shop);
+  params.append("logged_in_customer_id", input.customerId ?? "");
+  params.append("path_prefix", `/${proxy.prefix}/${proxy.subpath}`);
+  params.append("timestamp", String(Math.floor(input.now.getTime() / 1000)));
+  params.append("signature", signProxyQuery(params, input.apiSecret));
   target.search = params.toString();
   return target.toString();
 }

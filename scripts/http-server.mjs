@@ -52,7 +52,10 @@ const buildPath = path.resolve(process.env.REGULARS_BUILD ?? "build/server/index
 const build = await import(pathToFileURL(buildPath).href);
 const handle = createRequestHandler(build, process.env.NODE_ENV);
 const resourceRoutes = fixedResourceRoutes(build);
-/** The app's request limits (app/http/request-limits.ts, re-exported by app/entry.server.tsx). */
+/**
+ * The app's request limits (app/http/request-limits.ts) and its cross-origin check
+ * (app/cross-origin-actions.server.ts), re-exported by app/entry.server.tsx.
+ */
 const limits = build.entry.module;
 const port = Number(process.env.PORT ?? 3000);
 const accessLog = process.env.ACCESS_LOG === "on";
@@ -228,7 +231,9 @@ async function onRequest(req, res) {
       await sendResponse(req, res, await callResourceRoute(route, request, () => res.destroyed));
     } else {
       const request = await toRequest(req, res, { abortable: true, port, limit });
-      await sendResponse(req, res, await handle(request));
+      // A form post from another site: 403 and one log line (app/cross-origin-actions.server.ts),
+      // where Remix would answer 500 with a stack.
+      await sendResponse(req, res, limits.refuseCrossOriginAction(request) ?? (await handle(request)));
     }
   } catch (error) {
     if (error instanceof BodyRefused) refuse(res, error.status, error.message);

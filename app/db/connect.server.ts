@@ -6,7 +6,7 @@
  *   - otherwise: the embedded PGlite database in `<dataDir>/pglite`, or in
  *     memory when dataDir is "memory://".
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
@@ -14,6 +14,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { ensurePrivateDir, PRIVATE_DIR_MODE, privateTree } from "./private-files.server";
 import { applyMigrations, type Migration, type MigrationReport, type SqlSession } from "./migrations.server";
 import { noteTransactionSession } from "./sql-in-transaction.server";
 
@@ -160,8 +161,12 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
 async function openPGlite(dataDir: string, options: OpenDatabaseOptions): Promise<Database> {
   let location: string = MEMORY;
   if (dataDir !== MEMORY) {
+    // Only the app's user may enter the database's folder (it holds every shop's data), from before
+    // PGlite writes its first file; an older install's folder is closed too.
+    ensurePrivateDir(dataDir);
     location = path.resolve(dataDir, "pglite");
-    mkdirSync(location, { recursive: true });
+    ensurePrivateDir(location);
+    chmodSync(location, PRIVATE_DIR_MODE);
   }
   // pg_trgm: the customers list's search indexes (prisma/migrations/*_customers_list_at_scale).
   const pglite = await PGlite.create(location, { extensions: { pg_trgm } });
@@ -180,6 +185,9 @@ async function openPGlite(dataDir: string, options: OpenDatabaseOptions): Promis
     await pglite.close();
     throw error;
   }
+  // PGlite unpacks a new database with its files 0666 (and rewrites a cache file 0644 as it starts):
+  // make them the app user's alone. The files PostgreSQL creates from here on are 0600 already.
+  if (location !== MEMORY) privateTree(location);
   reportTransactions(pglite);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const hooks = closeHooks();

@@ -47,7 +47,8 @@ export const REQUEST_TIMEOUT_MS = 125_000;
 export function bodyLimitFor(path: string): BodyLimit {
   if (path.startsWith("/webhooks/")) return WEBHOOK_BODY;
   if (path.startsWith("/proxy/")) return PROXY_BODY;
-  if (path === "/app/import") return IMPORT_BODY;
+  // The import page's form posts through its fetcher, to the route's single-fetch address (.data).
+  if (path === "/app/import" || path === "/app/import.data") return IMPORT_BODY;
   return OTHER_BODY;
 }
 

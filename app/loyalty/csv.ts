@@ -63,11 +63,27 @@ export function parseCsv(text: string): CsvRow[] {
   return rows;
 }
 
+/**
+ * Whether a spreadsheet opening this cell might run it as a formula (CSV
+ * injection, CWE-1236; OWASP ASVS 5.0 requirement 1.2.10 lists = + - @, tab
+ * and NUL as first characters to escape, and carriage return is one too).
+ * Spreadsheets skip leading blanks before they look, and some read
+ * the full-width and small forms of those signs (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫) as
+ * the ASCII ones, so those count too. The one rule for every CSV Regulars
+ * writes (csvField).
+ */
+export function startsLikeFormula(text: string): boolean {
+  return (
+    /^[\s\u200B-\u200D\u2060]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B]/.test(text) ||
+    /^[\t\r\0]/.test(text)
+  );
+}
+
 /** One field for a CSV file: quoted when it holds a comma, quote or line break; formula-like text is defused. */
 export function csvField(value: string | number | null | undefined): string {
   let text = value === null || value === undefined ? "" : String(value);
-  // Spreadsheets run cells starting with = + - @ as formulas: prefix text (not numbers) with a quote.
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // Text (not numbers: a negative balance stays a number) that could run as a formula gets a leading quote.
+  if (typeof value === "string" && startsLikeFormula(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -2,8 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
-import { authenticate } from "../shopify.server";
-import { proxyCustomer } from "../shopify/app-proxy.server";
+import { authenticateProxy } from "../shopify/authenticate-proxy.server";
 import { SettingsError, setBirthday } from "../services/program-settings.server";
 import { storefrontError } from "../services/storefront-errors";
 import { rememberProxyPath } from "../services/storefront-path.server";
@@ -12,8 +11,7 @@ const bodySchema = z.object({ month: z.number().int(), day: z.number().int() });
 
 // POST /{proxy path}/birthday -> /proxy/birthday: a member sets their birthday, once.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  await authenticate.public.appProxy(request);
-  const { shop, customerGid, proxyPath } = proxyCustomer(request);
+  const { shop, customerGid, proxyPath } = await authenticateProxy(request);
   await withJobs(() => rememberProxyPath(prisma, shop, proxyPath));
   if (!customerGid) return storefrontError("sign_in_required");
   const parsed = bodySchema.safeParse(await request.json().catch(() => null));

@@ -2,8 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
-import { authenticate } from "../shopify.server";
-import { proxyCustomer } from "../shopify/app-proxy.server";
+import { authenticateProxy } from "../shopify/authenticate-proxy.server";
 import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/redeem-reward.server";
 import { redeemRefusalError, storefrontError } from "../services/storefront-errors";
 import { rememberProxyPath } from "../services/storefront-path.server";
@@ -18,8 +17,7 @@ const bodySchema = z.object({
 // POST /{proxy path}/redeem -> /proxy/redeem: a logged-in shopper spends points.
 // Refusals are codes (services/storefront-errors.ts) the theme words in the shopper's language.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.public.appProxy(request);
-  const { shop, customerGid, proxyPath } = proxyCustomer(request);
+  const { session, shop, customerGid, proxyPath } = await authenticateProxy(request);
   await withJobs(() => rememberProxyPath(prisma, shop, proxyPath));
   if (!customerGid) return storefrontError("sign_in_required");
   const parsed = bodySchema.safeParse(await request.json().catch(() => null));

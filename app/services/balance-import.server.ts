@@ -29,6 +29,20 @@ export interface ImportReport {
 
 const MAX_POINTS = 10_000_000;
 export const MAX_IMPORT_ROWS = 50_000;
+/** How much of a bad value the report echoes back: a 5 MB file could hold one 5 MB cell. */
+export const ECHO_LIMIT = 100;
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+
+/** A value from the file as an error message quotes it: its first ECHO_LIMIT characters, then "…". */
+export function echoed(value: string): string {
+  let kept = "";
+  let count = 0;
+  for (const character of value) {
+    if (count++ === ECHO_LIMIT) return `${kept}…`;
+    kept += character;
+  }
+  return kept;
+}
 
 interface PlannedRow {
   line: number;
@@ -77,7 +91,10 @@ export async function importBalances(
 
   const emails = rows.map((row) => (row.fields[emailAt] ?? "").trim().toLowerCase());
   const members = await db.member.findMany({
-    where: { shop, email: { in: [...new Set(emails.filter(Boolean))], mode: "insensitive" } },
+    where: {
+      shop,
+      email: { in: [...new Set(emails.filter((email) => EMAIL.test(email)))], mode: "insensitive" },
+    },
     select: { id: true, email: true },
   });
   const byEmail = new Map<string, string[]>();
@@ -93,17 +110,17 @@ export async function importBalances(
     const fail = (message: string) => report.errors.push({ line: row.line, message });
     if (row.fields.length !== columns.length)
       return fail(`has ${row.fields.length} fields; the header has ${columns.length}`);
-    if (!/^[^@\s]+@[^@\s]+$/.test(email)) return fail(`"${email}" is not an email address`);
+    if (!EMAIL.test(email)) return fail(`"${echoed(email)}" is not an email address`);
     if (!/^-?\d+$/.test(text) || Math.abs(Number(text)) > MAX_POINTS) {
-      return fail(`points "${text}" must be a whole number up to ${MAX_POINTS.toLocaleString("en")}`);
+      return fail(`points "${echoed(text)}" must be a whole number up to ${MAX_POINTS.toLocaleString("en")}`);
     }
     const points = Number(text);
     if (input.mode === "set" && points < 0) return fail("a balance cannot be negative");
-    if (seen.has(email)) return fail(`${email} is already on line ${seen.get(email)}`);
+    if (seen.has(email)) return fail(`${echoed(email)} is already on line ${seen.get(email)}`);
     seen.set(email, row.line);
     const ids = byEmail.get(email) ?? [];
-    if (ids.length === 0) return fail(`no customer with the email ${email} is known to Regulars yet`);
-    if (ids.length > 1) return fail(`${ids.length} customers share the email ${email}`);
+    if (ids.length === 0) return fail(`no customer with the email ${echoed(email)} is known to Regulars yet`);
+    if (ids.length > 1) return fail(`${ids.length} customers share the email ${echoed(email)}`);
     planned.push({ line: row.line, memberId: ids[0]!, points });
   });
   if (report.errors.length > 0) return report;

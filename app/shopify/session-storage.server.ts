@@ -1,6 +1,18 @@
 /**
  * Where Shopify's library keeps sessions: the "Session" table of
- * @shopify/shopify-app-session-storage-prisma, with its reads on the driver.
+ * @shopify/shopify-app-session-storage-prisma, with its reads on the driver
+ * and the tokens encrypted.
+ *
+ * Access and refresh tokens are stored encrypted (token-cipher.ts, keys from
+ * SESSION_ENCRYPTION_KEY): Shopify asks apps to encrypt refresh tokens at
+ * rest (https://shopify.dev/changelog/posts/offline-access-tokens-now-support-expiry-and-refresh),
+ * and the embedded database's files and WAL, or a PostgreSQL dump or
+ * replica, otherwise hold them in plain text. The library sees the same
+ * SessionStorage interface and plain sessions: storeSession encrypts a copy,
+ * every read decrypts. A token stored before encryption (or under a key
+ * since rotated out of first place) still reads; resealStaleTokens, run
+ * when the server starts (entry.server.tsx), rewrites those rows with the
+ * current key.
  *
  * The library loads the shop's offline session on every webhook, app proxy
  * request and admin request. Through Prisma that read costs about 0.5 ms of
@@ -22,6 +34,7 @@ import type { PrismaClient } from "@prisma/client";
 import { Session } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { sqlOf } from "../db/connect.server";
+import type { TokenCipher } from "./token-cipher";
 
 interface SessionRow {
   id: string;
@@ -87,13 +100,27 @@ const SESSION_CACHE_SIZE = 10_000;
 /** The library refreshes an expiring offline token this long before it expires (ensureOfflineTokenIsNotExpired). */
 const REFRESH_WINDOW_MS = 5 * 60_000;
 
+/** Where a token sits, as the cipher binds it: a token moved to another row or column does not decrypt. */
+const placeOf = (id: string, column: "accessToken" | "refreshToken") => `${id}:${column}`;
+
+export interface ResealReport {
+  /** Rows rewritten with the current key. */
+  resealed: number;
+  /** Rows whose tokens no key listed decrypts (their ids): reinstalling the app on those shops stores new ones. */
+  unreadable: string[];
+  /** Why the table could not be rebuilt after rewriting rows (VACUUM FULL needs the table's owner), if it could not. */
+  notRebuilt?: string;
+}
+
 export class SessionStorage extends PrismaSessionStorage<PrismaClient> {
   readonly #db: PrismaClient;
+  readonly #cipher: TokenCipher;
   readonly #cache = new Map<string, { session: Session; until: number }>();
 
-  constructor(db: PrismaClient) {
+  constructor(db: PrismaClient, cipher: TokenCipher) {
     super(db);
     this.#db = db;
+    this.#cipher = cipher;
   }
 
   override async loadSession(id: string): Promise<Session | undefined> {
@@ -112,7 +139,24 @@ export class SessionStorage extends PrismaSessionStorage<PrismaClient> {
 
   override storeSession(session: Session): Promise<boolean> {
     this.#cache.delete(session.id);
-    return super.storeSession(session);
+    const { accessToken, refreshToken } = session;
+    return super.storeSession(
+      new Session({
+        ...session.toObject(),
+        accessToken: accessToken && this.#cipher.seal(accessToken, placeOf(session.id, "accessToken")),
+        refreshToken: refreshToken && this.#cipher.seal(refreshToken, placeOf(session.id, "refreshToken")),
+      }),
+    );
+  }
+
+  override async findSessionsByShop(shop: string): Promise<Session[]> {
+    return (await super.findSessionsByShop(shop)).map((session) => {
+      if (session.accessToken)
+        session.accessToken = this.#cipher.open(session.accessToken, placeOf(session.id, "accessToken"));
+      if (session.refreshToken)
+        session.refreshToken = this.#cipher.open(session.refreshToken, placeOf(session.id, "refreshToken"));
+      return session;
+    });
   }
 
   override deleteSession(id: string): Promise<boolean> {
@@ -136,6 +180,64 @@ export class SessionStorage extends PrismaSessionStorage<PrismaClient> {
       [id],
     );
     const row = rows[0] as SessionRow | undefined;
-    return row ? sessionFromRow(row) : undefined;
+    if (!row) return undefined;
+    return sessionFromRow({
+      ...row,
+      accessToken: row.accessToken && this.#cipher.open(row.accessToken, placeOf(row.id, "accessToken")),
+      refreshToken:
+        row.refreshToken && this.#cipher.open(row.refreshToken, placeOf(row.id, "refreshToken")),
+    });
+  }
+
+  /**
+   * Rewrites every row whose tokens are not encrypted with the current key
+   * (stored before encryption, or under a key a rotation moved down the
+   * list) with the current key. Each row is rewritten only if it still holds
+   * what was read, so a token refreshed meanwhile, or another process doing
+   * the same at start, is never overwritten with an older one. When it
+   * rewrote anything, the table is rebuilt (VACUUM FULL): the old row
+   * versions, with the plain tokens, leave the table's files instead of
+   * lingering until their space is reused.
+   */
+  async resealStaleTokens(): Promise<ResealReport> {
+    const sql = sqlOf(this.#db);
+    const stale = `${this.#cipher.currentPrefix.replace(/[\\%_]/g, "\\$&")}%`;
+    const { rows } = await sql.executeSql(
+      `SELECT id, "accessToken", "refreshToken" FROM "Session"
+        WHERE ("accessToken" <> '' AND "accessToken" NOT LIKE $1)
+           OR ("refreshToken" <> '' AND "refreshToken" NOT LIKE $1)`,
+      [stale],
+    );
+    const report: ResealReport = { resealed: 0, unreadable: [] };
+    for (const row of rows as { id: string; accessToken: string; refreshToken: string | null }[]) {
+      let accessToken: string;
+      let refreshToken: string | null;
+      try {
+        accessToken = this.#reseal(row.accessToken, placeOf(row.id, "accessToken"));
+        refreshToken = row.refreshToken && this.#reseal(row.refreshToken, placeOf(row.id, "refreshToken"));
+      } catch {
+        report.unreadable.push(row.id);
+        continue;
+      }
+      const { rowCount } = await sql.executeSql(
+        `UPDATE "Session" SET "accessToken" = $2, "refreshToken" = $3
+          WHERE id = $1 AND "accessToken" = $4 AND "refreshToken" IS NOT DISTINCT FROM $5`,
+        [row.id, accessToken, refreshToken, row.accessToken, row.refreshToken],
+      );
+      report.resealed += rowCount;
+      this.#cache.delete(row.id);
+    }
+    if (report.resealed > 0) {
+      try {
+        await sql.executeSql(`VACUUM FULL "Session"`);
+      } catch (error) {
+        report.notRebuilt = error instanceof Error ? error.message : String(error);
+      }
+    }
+    return report;
+  }
+
+  #reseal(stored: string, place: string): string {
+    return this.#cipher.isStale(stored) ? this.#cipher.seal(this.#cipher.open(stored, place), place) : stored;
   }
 }

@@ -3,16 +3,22 @@
  * writes them through @shopify/shopify-app-session-storage-prisma: a session
  * it loads must be the one the Prisma storage loads, field for field, for
  * every kind the library stores, in any time zone the process runs in.
+ * Its tokens are encrypted at rest: the table never holds them, a row stored
+ * before encryption still reads and is rewritten encrypted, and a key
+ * rotation re-encrypts every row with the new key.
  */
+import { randomBytes } from "node:crypto";
 import { Session } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { receiveDelivery } from "~/db/deliveries.server";
 import { prisma } from "~/db.server";
 import { SESSION_CACHE_MS, SessionStorage, withCachedSessionReads } from "~/shopify/session-storage.server";
+import { TokenCipher } from "~/shopify/token-cipher";
 
 const shop = "session-storage.myshopify.com";
-const ours = new SessionStorage(prisma);
+const key = randomBytes(32);
+const ours = new SessionStorage(prisma, new TokenCipher([key]));
 const theirs = new PrismaSessionStorage(prisma);
 
 const sessions: Session[] = [
@@ -171,5 +177,104 @@ describe("statements on the driver in a process outside UTC", () => {
     await receiveDelivery(prisma, shop, { webhookId: "zone-1", topic: "ORDERS_PAID", triggeredAt }, "{}");
     const stored = await prisma.webhookDelivery.findFirstOrThrow({ where: { shop, webhookId: "zone-1" } });
     expect(stored.triggeredAt!.toISOString()).toBe(triggeredAt.toISOString());
+  });
+});
+
+describe("tokens at rest", () => {
+  /** Everything the table holds for a session, as text. */
+  const rawRow = async (id: string) =>
+    JSON.stringify(
+      await prisma.$queryRawUnsafe(`SELECT * FROM "Session" WHERE id = $1`, id),
+      (_key, value) => (typeof value === "bigint" ? value.toString() : value),
+    );
+  const expiring = (id: string, accessToken: string, refreshToken: string) =>
+    new Session({
+      id,
+      shop,
+      state: "t",
+      isOnline: false,
+      scope: "read_orders",
+      accessToken,
+      expires: new Date(Date.now() + 3_600_000),
+      refreshToken,
+      refreshTokenExpires: new Date(Date.now() + 90 * 86_400_000),
+    });
+  /** Forms a token could be written in: as it is, base64, hex. */
+  const forms = (token: string) => [
+    token,
+    Buffer.from(token).toString("base64"),
+    Buffer.from(token).toString("base64url"),
+    Buffer.from(token).toString("hex"),
+  ];
+
+  it("the table holds neither token in any form; the library reads both back", async () => {
+    const id = `offline_rest-${shop}`;
+    await ours.storeSession(expiring(id, "shpat_at_rest_secret_0001", "shprt_at_rest_secret_0001"));
+    const row = await rawRow(id);
+    for (const form of [...forms("shpat_at_rest_secret_0001"), ...forms("shprt_at_rest_secret_0001")]) {
+      expect(row).not.toContain(form);
+    }
+    const loaded = (await ours.loadSession(id))!;
+    expect(loaded.accessToken).toBe("shpat_at_rest_secret_0001");
+    expect(loaded.refreshToken).toBe("shprt_at_rest_secret_0001");
+    const [found] = (await ours.findSessionsByShop(shop)).filter((session) => session.id === id);
+    expect(found!.accessToken).toBe("shpat_at_rest_secret_0001");
+    expect(found!.refreshToken).toBe("shprt_at_rest_secret_0001");
+  });
+
+  it("a token copied into another session's row does not decrypt", async () => {
+    const a = `offline_copy-a-${shop}`;
+    const b = `offline_copy-b-${shop}`;
+    await ours.storeSession(expiring(a, "shpat_a", "shprt_a"));
+    await ours.storeSession(expiring(b, "shpat_b", "shprt_b"));
+    const stolen = await prisma.session.findUniqueOrThrow({ where: { id: a } });
+    await prisma.session.update({ where: { id: b }, data: { accessToken: stolen.accessToken } });
+    await expect(ours.loadSession(b)).rejects.toThrow(/does not decrypt/);
+  });
+
+  it("a row stored before encryption reads as it is, and is rewritten encrypted once", async () => {
+    const id = `offline_legacy-${shop}`;
+    await prisma.session.create({
+      data: {
+        id,
+        shop,
+        state: "",
+        isOnline: false,
+        scope: "read_orders",
+        accessToken: "shpat_legacy_plain",
+        refreshToken: "shprt_legacy_plain",
+      },
+    });
+    expect((await ours.loadSession(id))!.accessToken).toBe("shpat_legacy_plain");
+    const first = await ours.resealStaleTokens();
+    expect(first.resealed).toBeGreaterThanOrEqual(1);
+    expect(first.unreadable).toEqual([]);
+    const row = await rawRow(id);
+    expect(row).not.toContain("shpat_legacy_plain");
+    expect(row).not.toContain("shprt_legacy_plain");
+    const loaded = (await ours.loadSession(id))!;
+    expect([loaded.accessToken, loaded.refreshToken]).toEqual(["shpat_legacy_plain", "shprt_legacy_plain"]);
+    expect(await ours.resealStaleTokens()).toEqual({ resealed: 0, unreadable: [] });
+  });
+
+  it("rotation: the new key first and the old after it reads every row and re-encrypts it; then the new key alone", async () => {
+    const id = `offline_rotate-${shop}`;
+    await ours.storeSession(expiring(id, "shpat_rotate", "shprt_rotate"));
+    const before = await prisma.session.findUniqueOrThrow({ where: { id } });
+
+    const next = randomBytes(32);
+    const rotating = new SessionStorage(prisma, new TokenCipher([next, key]));
+    expect((await rotating.loadSession(id))!.accessToken).toBe("shpat_rotate");
+    expect((await rotating.resealStaleTokens()).resealed).toBeGreaterThanOrEqual(1);
+    const after = await prisma.session.findUniqueOrThrow({ where: { id } });
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+
+    const rotated = new SessionStorage(prisma, new TokenCipher([next]));
+    const loaded = (await rotated.loadSession(id))!;
+    expect([loaded.accessToken, loaded.refreshToken]).toEqual(["shpat_rotate", "shprt_rotate"]);
+    // The old key alone no longer reads it, and says which key it needs.
+    await expect(ours.loadSession(id)).rejects.toThrow(/SESSION_ENCRYPTION_KEY does not list/);
+    expect((await ours.resealStaleTokens()).unreadable).toContain(id);
   });
 });

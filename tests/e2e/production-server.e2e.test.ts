@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../../devshop/launch";
+import { DEMO_SESSION_ENCRYPTION_KEY, freePort } from "../../devshop/launch";
 import { dropIsolatedSchema, isolatedSchemaUrl } from "../support/isolated-database";
 
 const running: ChildProcess[] = [];
@@ -30,6 +30,7 @@ async function serve(env: Record<string, string>) {
       SCOPES: "read_orders",
       PORT: String(port),
       JOB_WORKER: "off",
+      SESSION_ENCRYPTION_KEY: DEMO_SESSION_ENCRYPTION_KEY,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -18,7 +18,7 @@ import { readFileSync } from "node:fs";
 import { request, type IncomingMessage } from "node:http";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../devshop/launch";
+import { DEMO_SESSION_ENCRYPTION_KEY, freePort } from "../../devshop/launch";
 import { dropIsolatedSchema, isolatedSchemaUrl } from "../support/isolated-database";
 import { parseDatabaseUrl } from "../../app/db/connect.server";
 
@@ -44,6 +44,7 @@ async function serve(env: Record<string, string>) {
       PORT: String(port),
       JOB_WORKER: "off",
       LOG_LEVEL: "warn",
+      SESSION_ENCRYPTION_KEY: DEMO_SESSION_ENCRYPTION_KEY,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

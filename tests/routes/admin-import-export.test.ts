@@ -133,6 +133,19 @@ describe("balance import", () => {
     });
   });
 
+  it("echoes at most 100 characters of a bad value, with an ellipsis, however long the cell", async () => {
+    const huge = "x".repeat(4_900_000);
+    const csv = `email,points\n${huge},5\nada@example.com,${"9".repeat(50_000)}\n"${"\u00e9".repeat(300)}@example.com",1\n`;
+    const { status, body } = await upload(csv, "add", "dry-run");
+    expect(status).toBe(422);
+    expect(body.errors).toEqual([
+      { line: 2, message: `"${"x".repeat(100)}…" is not an email address` },
+      { line: 3, message: `points "${"9".repeat(100)}…" must be a whole number up to 10,000,000` },
+      { line: 4, message: `no customer with the email ${"\u00e9".repeat(100)}… is known to Regulars yet` },
+    ]);
+    expect(JSON.stringify(body).length).toBeLessThan(2_000);
+  });
+
   it("refuses a request without a file, and an unsigned one", async () => {
     const form = new FormData();
     form.set("mode", "add");

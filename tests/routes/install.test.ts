@@ -9,6 +9,7 @@ import {
 } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { loader as appLoader } from "~/routes/app";
+import { sessionStorage } from "~/shopify.server";
 import type { ShopDetails } from "~/shopify/shop-details.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
@@ -73,11 +74,14 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
 
     // THEN the loader succeeds with the app's key
     expect(result).toEqual({ apiKey: API_KEY, appBridgeUrl: null });
-    // AND an offline, expiring token was stored
-    const session = await prisma.session.findUniqueOrThrow({ where: { id: `offline_${TEST_SHOP}` } });
+    // AND an offline, expiring token was stored, encrypted: the row holds neither token
+    const session = (await sessionStorage.loadSession(`offline_${TEST_SHOP}`))!;
     expect(session.accessToken).toBe(edge!.accessTokens[0]);
     expect(session.refreshToken).toMatch(/^shprt_/);
-    expect(session.expires).not.toBeNull();
+    expect(session.expires).not.toBeUndefined();
+    const row = await prisma.session.findUniqueOrThrow({ where: { id: `offline_${TEST_SHOP}` } });
+    expect(row.accessToken).not.toContain(session.accessToken!);
+    expect(row.refreshToken).not.toContain(session.refreshToken!);
     // AND the shop was recorded as installed, with what Shopify said about it
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
     expect(shop).toMatchObject({

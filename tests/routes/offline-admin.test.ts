@@ -9,6 +9,7 @@ import { prisma } from "~/db.server";
 import { AdminApiError } from "~/shopify/admin-client.server";
 import { NoOfflineSessionError, offlineAdmin } from "~/shopify/offline-admin.server";
 import { offlineTokens } from "~/shopify/offline-tokens.server";
+import { sessionStorage } from "~/shopify.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
 import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
 import { storeOfflineSession } from "../support/sessions";
@@ -63,11 +64,15 @@ describe("offline Admin API access", () => {
     serve(TEST_SHOP, { access: ["shpat_stored"], refresh: ["shprt_1"] });
     await storeSession(new Date(Date.now() + 60_000), "shprt_1");
     await fetchShopDetails(offlineAdmin({ shop: TEST_SHOP, tokens: offlineTokens }));
-    const session = await prisma.session.findUniqueOrThrow({ where: { id: `offline_${TEST_SHOP}` } });
+    const session = (await sessionStorage.loadSession(`offline_${TEST_SHOP}`))!;
     expect(session.accessToken).not.toBe("shpat_stored");
     expect(edge!.accessTokens).toContain(session.accessToken);
     expect(session.refreshToken).toMatch(/^shprt_/);
     expect(session.refreshToken).not.toBe("shprt_1");
+    // Stored encrypted, as every token the app stores.
+    const row = await prisma.session.findUniqueOrThrow({ where: { id: `offline_${TEST_SHOP}` } });
+    expect(row.accessToken).not.toContain(session.accessToken!);
+    expect(row.refreshToken).not.toContain(session.refreshToken!);
     expect(edge!.calls.map((c) => c.operationName ?? c.url)).toEqual([
       "/admin/oauth/access_token",
       "ShopDetails",

@@ -15,7 +15,7 @@ import { withJobs } from "~/jobs.server";
 import { recordInstall } from "~/services/shop-lifecycle.server";
 import { offlineAdmin } from "~/shopify/offline-admin.server";
 import { offlineTokens } from "~/shopify/offline-tokens.server";
-import { freePort } from "../../devshop/launch";
+import { DEMO_SESSION_ENCRYPTION_KEY, freePort } from "../../devshop/launch";
 import type { Devshop } from "../../devshop/server";
 import { sessionToken } from "../../devshop/tokens";
 import { storeOfflineSession } from "../support/sessions";
@@ -48,6 +48,7 @@ export async function startAppProcess(
       ROLE: role,
       PORT: String(port),
       NODE_ENV: "production",
+      SESSION_ENCRYPTION_KEY: DEMO_SESSION_ENCRYPTION_KEY,
       LOG_LEVEL: "warn",
       SHOPIFY_ADMIN_API_ORIGIN: shopifyOrigin,
     },

@@ -18,6 +18,9 @@ process.env.NODE_ENV = "test";
 process.env.LOG_LEVEL = "error";
 // Tests run jobs themselves (JobWorker.drain) with their own Shopify stand-ins.
 process.env.JOB_WORKER = "off";
+// Nothing on disk, on PostgreSQL too: stored tokens are encrypted with a key of this process's own.
+process.env.DATA_DIR = "memory://";
+delete process.env.SESSION_ENCRYPTION_KEY;
 
 const target = process.env.DB_TARGET;
 let schemaUrl: string | undefined;
@@ -28,7 +31,6 @@ if (target === "postgres") {
   process.env.DATABASE_URL = schemaUrl;
 } else if (target === "pglite") {
   delete process.env.DATABASE_URL;
-  process.env.DATA_DIR = "memory://";
 } else {
   throw new Error(`Unknown DB_TARGET ${String(target)}`);
 }

@@ -7,6 +7,7 @@
 import { createHmac } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
+import { signProxyQuery } from "../../devshop/storefront";
 
 export interface ProxyOptions {
   shop?: string;
@@ -59,6 +60,26 @@ export function proxyRequestSignedAt(path: string, timestamp: number, options: P
       .update(message)
       .digest("hex"),
   );
+  return new Request(url, options.init);
+}
+
+/**
+ * A request whose query may name a parameter more than once, signed as
+ * Shopify signs it: a repeated key's values joined by commas ("A,"), then
+ * the sorted `key=value` pairs (devshop's signProxyQuery, which
+ * tests/unit/devshop.test.ts holds to Shopify's library). Shopify's own test
+ * helper cannot sign such a query: it keeps one value per key.
+ * `pairs` come first, in order, then timestamp (now) and signature.
+ */
+export function proxyRequestWithPairs(
+  path: string,
+  pairs: [string, string][],
+  options: { init?: RequestInit; secret?: string; timestamp?: number } = {},
+): Request {
+  const url = new URL(`${APP_URL}/proxy/${path}`);
+  for (const [key, value] of pairs) url.searchParams.append(key, value);
+  url.searchParams.append("timestamp", String(options.timestamp ?? Math.trunc(Date.now() / 1000) - 1));
+  url.searchParams.append("signature", signProxyQuery(url.searchParams, options.secret ?? API_SECRET_KEY));
   return new Request(url, options.init);
 }
 

@@ -610,6 +610,23 @@ describe("devshop's webhooks and payloads", () => {
     await expect(
       api.utils.validateHmac({ ...query, logged_in_customer_id: "43" } as never, { signator: "appProxy" }),
     ).resolves.toBe(false);
+
+    // A storefront URL that names a parameter Shopify adds: forwarded with both values, as Shopify
+    // forwards the URL's query and adds its own; the library accepts the signature of the pair.
+    const twice = new URL(
+      proxiedUrl({
+        config: readAppConfig(),
+        appUrl: "http://127.0.0.1:1",
+        apiSecret: SECRET,
+        shop: "unit-shop.myshopify.com",
+        customerId: null,
+        rest: "status",
+        search: new URLSearchParams("logged_in_customer_id=42"),
+        now: new Date(),
+      }),
+    );
+    expect(twice.searchParams.getAll("logged_in_customer_id")).toEqual(["42", ""]);
+    await expect(api.utils.validateHmac(twice.searchParams, { signator: "appProxy" })).resolves.toBe(true);
   });
 
   it("parses Shopify's search syntax and refuses fields it cannot filter on", () => {

@@ -3,11 +3,13 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "~/env-schema.server";
 
+const KEY = Buffer.alloc(32, 7).toString("base64");
 const valid = {
   SHOPIFY_API_KEY: "key",
   SHOPIFY_API_SECRET: "secret",
   SHOPIFY_APP_URL: "https://regulars.example.com/",
   SCOPES: "read_orders, write_discounts",
+  SESSION_ENCRYPTION_KEY: KEY,
 };
 
 function problemsOf(source: Record<string, string | undefined>): string[] {
@@ -38,6 +40,7 @@ describe("environment", () => {
       SHOPIFY_ADMIN_ORIGIN: undefined,
       APP_BRIDGE_URL: undefined,
       JOB_WORKER: "on",
+      SESSION_ENCRYPTION_KEY: KEY,
       ACCESS_LOG: "off",
     });
   });
@@ -48,7 +51,22 @@ describe("environment", () => {
       "SHOPIFY_API_SECRET is required",
       "SHOPIFY_APP_URL is required",
       "SCOPES is required",
+      expect.stringMatching(/^SESSION_ENCRYPTION_KEY is required in production: 32 random bytes in base64/),
     ]);
+  });
+
+  it("needs SESSION_ENCRYPTION_KEY in production only, and refuses a malformed one anywhere", () => {
+    const { SESSION_ENCRYPTION_KEY: _key, ...withoutKey } = valid;
+    expect(problemsOf(withoutKey)).toEqual([expect.stringMatching(/^SESSION_ENCRYPTION_KEY is required/)]);
+    expect(problemsOf({ ...withoutKey, NODE_ENV: "production" })).toHaveLength(1);
+    expect(parseEnv({ ...withoutKey, NODE_ENV: "development" }).SESSION_ENCRYPTION_KEY).toBeUndefined();
+    expect(parseEnv({ ...withoutKey, NODE_ENV: "test" }).SESSION_ENCRYPTION_KEY).toBeUndefined();
+    expect(problemsOf({ ...valid, SESSION_ENCRYPTION_KEY: "too-short" })).toEqual([
+      expect.stringMatching(/^SESSION_ENCRYPTION_KEY key 1 is not 32 bytes in base64/),
+    ]);
+    expect(problemsOf({ ...withoutKey, NODE_ENV: "development", SESSION_ENCRYPTION_KEY: `${KEY},` })).toEqual(
+      [expect.stringMatching(/empty key/)],
+    );
   });
 
   it("names malformed values", () => {
@@ -96,10 +114,11 @@ describe("environment", () => {
       },
     );
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain("Regulars cannot start: 3 environment variables are missing or invalid.");
+    expect(result.stderr).toContain("Regulars cannot start: 4 environment variables are missing or invalid.");
     expect(result.stderr).toContain("SHOPIFY_API_SECRET is required");
     expect(result.stderr).toContain("SHOPIFY_APP_URL is required");
     expect(result.stderr).toContain("SCOPES is required");
+    expect(result.stderr).toContain("SESSION_ENCRYPTION_KEY is required in production");
     expect(result.stderr).not.toContain("    at "); // no stack trace
   });
 });
