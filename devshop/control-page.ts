@@ -1,8 +1,9 @@
 /**
  * The simulator's control page (/devshop): each shop's customers, orders and
  * discount codes, with forms to create customers, place, pay, refund, cancel
- * and edit orders; webhook switches (duplicate, delay, reorder) and the
- * delivery log; Admin API faults and the call log. Forms post to the JSON API.
+ * and edit orders; the app's granted scopes and protected customer data
+ * level; webhook switches (duplicate, delay, reorder) and the delivery log;
+ * Admin API faults and the call log. Forms post to the JSON API.
  */
 import type { AdminApi } from "./admin-api";
 import { currentTotals, money } from "./order-math";
@@ -52,6 +53,8 @@ ${customers.length} customers · ${Object.keys(shop.orders).length} orders · ${
 <form method="post" action="${api}/orders"><h3>Place an order</h3><select name="customerId"><option value="">Guest</option>${customerOptions}</select><select name="productId">${productOptions}</select><input name="quantity" type="number" min="1" max="100" value="1"><input name="discountCode" placeholder="Discount code"><label><input type="checkbox" name="paid" value="true" checked> paid</label><button>Place</button></form>
 <form method="post" action="${api}/faults"><h3>Admin API fault</h3><select name="fault"><option>throttled</option><option>5xx</option><option>slow</option></select><button>Queue</button></form>
 <form method="post" action="${api}/uninstall"><h3>Uninstall</h3><button>Uninstall the app</button></form>
+<form method="post" action="${api}/scopes"><h3>Access scopes</h3><small>Granted: ${e(shop.installation.scopes.replaceAll(",", ", ") || "none")}</small><input name="grant" placeholder="optional scope to grant, e.g. read_all_orders"><input name="revoke" placeholder="optional scope to revoke"><button>Apply (sends app/scopes_update)</button></form>
+<form method="post" action="${api}/protected-data"><h3>Protected customer data</h3><select name="level"><option value="2"${(shop.customerDataLevel ?? 2) === 2 ? " selected" : ""}>Level 2: names, emails, phones, addresses too</option><option value="1"${shop.customerDataLevel === 1 ? " selected" : ""}>Level 1: those fields arrive null</option></select><button>Apply</button></form>
 </div>
 <h3>Orders</h3><table><thead><tr><th>Order</th><th>Customer</th><th>Date</th><th>Status</th><th>Total</th><th>Codes</th><th></th></tr></thead><tbody>${orders}</tbody></table>
 <h3>Discount codes</h3><table><thead><tr><th>Code</th><th>For</th><th>Ends</th><th>Used</th></tr></thead><tbody>${discounts}</tbody></table></section>`;

@@ -6,13 +6,16 @@
  *
  *   POST /admin/oauth/access_token          token exchange and refresh
  *   POST /admin/api/2026-10/graphql.json    Admin GraphQL (admin-api.ts)
+ *   GET|POST /admin/app-scopes              the admin's side of App Bridge's scopes API
+ *                                           (query, and the merchant's answer to a request)
  *   GET  /store/{name}/apps/{handle}[/...]  the admin frame with the app embedded
  *   GET  /admin/session-token?shop=         a session token for the frame's App Bridge
  *   GET  /cdn/app-bridge.js                 the App Bridge stand-in
  *   GET  /  POST /checkout  /account/login  the online store (storefront.ts)
  *   *    /apps/{subpath}/*                  the app proxy, signed, to the app
  *   GET  /devshop                           the simulator's control page
- *   /devshop/api/...                        its JSON API (customers, orders, faults, switches)
+ *   /devshop/api/...                        its JSON API (customers, orders, faults, switches,
+ *                                           scopes granted, protected customer data level)
  *   GET  /devshop/bulk/{id}.jsonl           bulk operation results
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -25,6 +28,16 @@ import { adminFramePage, embeddedAppUrl } from "./admin-frame";
 import { readAppConfig, THEME_EXTENSION, type AppConfig } from "./app-config";
 import { Commerce, DevshopError } from "./commerce";
 import { controlPage, themeEditorPage } from "./control-page";
+import {
+  changed,
+  grantOptionalScopes,
+  hasScope,
+  revokeOptionalScopes,
+  ScopeRequestError,
+  scopesDetail,
+  scopesUpdatePayload,
+  type ScopeChange,
+} from "./scopes";
 import { DevshopState, type ShopState } from "./state";
 import { proxiedUrl, renderProxyLiquid, storefrontPage } from "./storefront";
 import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens";
@@ -55,6 +68,12 @@ export interface Devshop {
   config: AppConfig;
   /** Creates the shop (idempotent) with a starter catalog. */
   addShop(domain: string, name: string): ShopState;
+  /**
+   * The merchant accepts a request for optional scopes (or revokes them), as
+   * App Bridge's permission grant modal does; app/scopes_update follows.
+   */
+  grantScopes(domain: string, scopes: string[]): ReturnType<typeof scopesDetail>;
+  revokeScopes(domain: string, scopes: string[]): ReturnType<typeof scopesDetail>;
   adminUrl(shop: string, appPath?: string): string;
   close(): Promise<void>;
 }
@@ -117,6 +136,22 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     return shop;
   };
   const shops = () => Object.values(state.data.shops);
+  /** A change of the granted scopes is told to the app (app/scopes_update) when it changed anything. */
+  const scopeChange = (shop: ShopState, change: (shop: ShopState) => ScopeChange) => {
+    if (!shop.installation.installed) throw new DevshopError("The app is not installed on this shop", 409);
+    const result = change(shop);
+    if (changed(result)) webhooks.send(shop, "app/scopes_update", scopesUpdatePayload(shop, result, clock()));
+    state.changed();
+    return scopesDetail(shop, config);
+  };
+  const grantScopes = (domain: string, scopes: string[]) =>
+    scopeChange(state.shop(domain), (shop) => grantOptionalScopes(shop, config, scopes));
+  const revokeScopes = (domain: string, scopes: string[]) =>
+    scopeChange(state.shop(domain), (shop) => revokeOptionalScopes(shop, config, scopes));
+  const scopesParam = (value: unknown): string[] =>
+    (Array.isArray(value) ? value.map(String) : typeof value === "string" ? value.split(",") : [])
+      .map((scope) => scope.trim())
+      .filter(Boolean);
   const storefrontShop = (req: IncomingMessage) => {
     const chosen = cookie(req, "devshop_shop");
     return (chosen && state.data.shops[decodeURIComponent(chosen)]) || shops()[0];
@@ -218,6 +253,21 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       adminApi.queueFault(shop.domain, ...faults);
       return done({ queued: adminApi.faults.get(shop.domain)?.length ?? 0 });
     }
+    if (rest === "/scopes" && req.method === "POST") {
+      const grant = scopesParam(params.grant);
+      const revoke = scopesParam(params.revoke);
+      if (grant.length) grantScopes(shop.domain, grant);
+      if (revoke.length) revokeScopes(shop.domain, revoke);
+      return done(scopesDetail(shop, config));
+    }
+    if (rest === "/protected-data" && req.method === "POST") {
+      // Protected customer data: level 2 (names, emails, phones, addresses) or level 1 (the rest).
+      const level = Number(params.level);
+      if (level !== 1 && level !== 2) throw new DevshopError("level must be 1 or 2");
+      shop.customerDataLevel = level;
+      state.changed();
+      return done({ level });
+    }
     if (rest === "/uninstall" && req.method === "POST") {
       webhooks.send(shop, "app/uninstalled", {
         id: 1,
@@ -287,7 +337,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
             shopFor: (domain) =>
               state.data.shops[domain] ?? addShop(domain, domain.replace(/\.myshopify\.com$/, "")),
             shops: shops(),
-            scopes: config.scopes,
+            config,
             now: clock(),
           });
           state.changed();
@@ -310,6 +360,27 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           return typeof answer.body === "string"
             ? send(res, answer.status, answer.body, "text/plain")
             : json(res, answer.status, answer.body);
+        }
+        if (url.pathname === "/admin/app-scopes") {
+          // The admin's side of App Bridge's scopes API: the frame asks, and for a request
+          // sends the merchant's answer from its permission grant modal.
+          const params = parseParams(body, req.headers["content-type"]);
+          const shop = state.shop(String(url.searchParams.get("shop") ?? params.shop ?? ""));
+          if (req.method === "GET") return json(res, 200, scopesDetail(shop, config));
+          const scopes = scopesParam(params.scopes);
+          try {
+            if (params.action === "revoke") {
+              return json(res, 200, { detail: revokeScopes(shop.domain, scopes) });
+            }
+            if (params.action !== "request") throw new DevshopError("action must be request or revoke");
+            if (params.accepted !== true && params.accepted !== "true") {
+              return json(res, 200, { result: "declined-all", detail: scopesDetail(shop, config) });
+            }
+            return json(res, 200, { result: "granted-all", detail: grantScopes(shop.domain, scopes) });
+          } catch (error) {
+            if (error instanceof ScopeRequestError) return json(res, 422, { errors: [error.message] });
+            throw error;
+          }
         }
         if (url.pathname === "/admin/session-token") {
           const shop = state.shop(url.searchParams.get("shop") ?? "");
@@ -416,7 +487,9 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           }
         }
         const proxy = new RegExp(`^/${config.proxy.prefix}/${config.proxy.subpath}/(.*)$`).exec(url.pathname);
-        if (proxy) {
+        // Shopify configures an app proxy only for an app granted write_app_proxy
+        // (https://shopify.dev/docs/apps/build/online-store/app-proxies); without it the path is the store's 404.
+        if (proxy && hasScope(shop, "write_app_proxy")) {
           const target = proxiedUrl({
             config,
             appUrl: options.appUrl,
@@ -477,6 +550,8 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     webhooks,
     config,
     addShop,
+    grantScopes,
+    revokeScopes,
     adminUrl,
     close: async () => {
       state.save();

@@ -140,6 +140,11 @@ export interface ShopState {
   nextOrderNumber: number;
   /** The main theme: whether the app embed is on and the app block is on the home page. */
   theme?: { embedActive: boolean; blockAdded: boolean };
+  /**
+   * The protected customer data the app is approved for on this shop
+   * (protected-data.ts): 2 (names, emails, phones, addresses too) unless set to 1.
+   */
+  customerDataLevel?: 1 | 2;
 }
 
 export interface DevshopData {
