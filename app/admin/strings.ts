@@ -88,9 +88,14 @@ export const strings = {
     imported: (changes: number) => `${changes} balance${changes === 1 ? "" : "s"} imported`,
     checked: "File checked; nothing was imported",
   },
+  protectedData: {
+    notice:
+      "Names and emails appear once Shopify approves protected customer data for Regulars. Until then customers show by their Shopify customer number, which search finds too.",
+    learnMore: "About protected customer data",
+  },
   customers: {
     title: "Customers",
-    search: "Search by email or name",
+    search: "Search by email, name or customer number",
     tier: "Tier",
     anyTier: "Any tier",
     hasBalance: "Has points",

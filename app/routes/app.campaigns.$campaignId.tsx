@@ -19,6 +19,7 @@ import { offerText } from "../admin/campaign-form";
 import { StatCard } from "../admin/StatCard";
 import { strings } from "../admin/strings";
 import { TableCard } from "../admin/TableCard";
+import { memberLabel } from "../admin/member-label";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { withJobs } from "../jobs.server";
@@ -172,7 +173,7 @@ export default function CampaignPage() {
               { title: "Error" },
             ]}
             cells={(failure) => [
-              failure.email ?? failure.customerGid,
+              failure.email ?? memberLabel({ ...failure, firstName: null, lastName: null }),
               failure.status,
               failure.attempts,
               failure.error ?? "",

@@ -16,6 +16,7 @@ import {
 } from "@shopify/polaris";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
+import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
 import { strings } from "../admin/strings";
 import { StatCard } from "../admin/StatCard";
 import { TableCard } from "../admin/TableCard";
@@ -151,8 +152,9 @@ export default function CustomerPage() {
   };
 
   return (
-    <Page title={member.name ?? member.email ?? member.customerGid} backAction={{ url: "/app/customers" }}>
-      <TitleBar title={member.name ?? member.email ?? "Customer"} />
+    <Page title={member.label} backAction={{ url: "/app/customers" }}>
+      <TitleBar title={member.label} />
+      {member.contactHidden ? <ProtectedDataNotice /> : null}
       <Layout>
         <Layout.Section>
           <InlineGrid columns={3} gap="400">
