@@ -48,3 +48,13 @@ export default async function handleRequest(
     setTimeout(abort, streamTimeout + 1000);
   });
 }
+
+// The production server (scripts/http-server.mjs) bounds every request with these, read from the build.
+export {
+  bodyLimitFor,
+  declaredLengthProblem,
+  HEADERS_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+  tooLarge,
+  webhookHeadersProblem,
+} from "./http/request-limits";

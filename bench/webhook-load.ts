@@ -26,6 +26,11 @@
  *   4. App proxy: GET /proxy/status signed as Shopify signs proxied requests
  *      (devshop/storefront.ts), for the customers of step 2, at
  *      BENCH_PROXY_RATE requests/s: p50/p99 (goal p99 <= 15 ms).
+ *   5. The yardstick: a minimal correct receiver (bench/minimal-receiver.mjs:
+ *      node:http, the HMAC checked, one INSERT of the same inbox row into a
+ *      copy of the inbox table, nothing else), one process on the same
+ *      database, flat out with the same deliveries and connections; the
+ *      app's flat-out rate as a share of it (goal >= 0.8 with one process).
  *
  * One web process (JOB_WORKER=off, as a deployment that scales web and
  * `npm run worker` processes apart). The workers' follow-up jobs (member
@@ -495,6 +500,54 @@ async function verifyLedger(): Promise<boolean> {
   );
 }
 
+/**
+ * bench/minimal-receiver.mjs on a copy of the inbox table, flat out with
+ * deliveries of the same kind (new ids) and the same connections as the
+ * app's "max" step. Returns its rate.
+ */
+async function minimalReceiverRate(): Promise<number> {
+  const table = `"${schema}".minimal_inbox`;
+  await admin.query(`CREATE TABLE ${table} (LIKE "${schema}"."WebhookDelivery" INCLUDING ALL)`);
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.resolve("bench/minimal-receiver.mjs")], {
+    env: {
+      ...process.env,
+      DATABASE_URL: base,
+      TABLE: table,
+      SECRET: DEMO_APP.apiSecret,
+      PORT: String(port),
+      POOL: String(POOL),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on("data", (c: Buffer) => c.toString().includes("listening") && resolve());
+      child.once("exit", (code) => reject(new Error(`the minimal receiver exited (${code})`)));
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    const first = next;
+    next += 40;
+    for (let w = 0; w < 40; w++) {
+      const { body, headers } = delivery(first + w);
+      await (await fetch(`${origin}/webhooks/orders/paid`, { method: "POST", body, headers })).arrayBuffer();
+    }
+    const count = 1500 * SECONDS;
+    const start = next;
+    next += count;
+    const requests: PreparedRequest[] = Array.from({ length: count }, (_, k) => ({
+      method: "POST",
+      path: "/webhooks/orders/paid",
+      ...delivery(start + k),
+    }));
+    const step = await runWrk({ origin, requests, seconds: SECONDS, connections: CONNECTIONS });
+    return report("minimal receiver   ", { label: "max", ...step });
+  } finally {
+    await stopChild(child);
+    await admin.query(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
+
 // ---------------------------------------------------------------------------
 const pgbenchTps = await pgbenchInsertRate();
 console.log(
@@ -505,7 +558,11 @@ const port = await freePort();
 const server = await startServer(port);
 let ledgerOk = false;
 try {
-  // The shop is installed: the library loads its offline session for every delivery and proxy request.
+  // The shop is installed (its deliveries are applied, not held) and has its offline session (the proxy loads it).
+  await admin.query(
+    `INSERT INTO "${schema}"."Shop" (domain, "installedAt", "updatedAt") VALUES ($1, now(), now())`,
+    [SHOP],
+  );
   await admin.query(
     `INSERT INTO "${schema}"."Session" (id, shop, state, "isOnline", scope, "accessToken", expires)
      VALUES ($1, $2, 'bench', false, 'read_customers,read_orders,write_customers,write_discounts', 'shpat_bench', now() + interval '1 day')`,
@@ -559,6 +616,13 @@ try {
       `p99 at 500 deliveries/s: ${fmt(at500.p99)} ms (goal <= 25 ms: ${at500.p99 <= 25 && at500.rate >= 490 && at500.late === 0 ? "met" : "not met"})`,
     );
   }
+
+  const minimal = await minimalReceiverRate();
+  console.log(
+    `app/minimal receiver: ${best.toFixed(0)} / ${minimal.toFixed(0)} = ${(best / minimal).toFixed(2)} (goal >= 0.8: ${
+      best / minimal >= 0.8 ? "met" : "not met"
+    })`,
+  );
 
   const customers = [...new Set([...sent].map(customerOf))];
   await new Promise((r) => setTimeout(r, 2000));

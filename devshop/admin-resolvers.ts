@@ -560,6 +560,15 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
             message: "Value must be an integer.",
           });
         }
+        // A boolean metafield's value is "true" or "false"
+        // (https://shopify.dev/docs/apps/build/custom-data/metafields/list-of-data-types).
+        if (m.type === "boolean" && m.value !== "true" && m.value !== "false") {
+          errors.push({
+            field: ["metafields", String(i), "value"],
+            code: "INVALID_VALUE",
+            message: "Value must be true or false.",
+          });
+        }
         if (m.type === "json") {
           try {
             JSON.parse(m.value);

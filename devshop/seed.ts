@@ -10,6 +10,7 @@ import type { Commerce } from "./commerce";
 import type { Devshop } from "./server";
 import type { ShopState } from "./state";
 import type { WebhookDelivery } from "./webhooks";
+import { appProxyPath } from "./storefront";
 
 const FIRST = [
   "Maren",
@@ -240,11 +241,14 @@ export async function liveActivity(
   const rich = customers
     .filter((c) => (pointsOf(shop, c.id) ?? 0) >= (cheapest[0]?.pointsCost ?? Infinity))
     .slice(0, 20);
+  // Where the app proxy is on this shop (the merchant may have moved it).
+  const proxy = appProxyPath(shop, devshop.config);
+  const proxyRoot = `/${proxy.prefix}/${proxy.subpath}`;
   for (const customer of rich) {
     const affordable = cheapest.filter((r) => r.pointsCost <= (pointsOf(shop, customer.id) ?? 0));
     const reward = affordable.at(-1);
     if (!reward) continue;
-    const answer = await fetch(`${devshop.url}/apps/${devshop.config.proxy.subpath}/redeem`, {
+    const answer = await fetch(`${devshop.url}${proxyRoot}/redeem`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Cookie: `devshop_customer=${customer.id}` },
       body: JSON.stringify({ rewardKey: reward.key, idempotencyKey: `demo-${customer.id}-${reward.key}` }),

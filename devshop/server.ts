@@ -11,11 +11,11 @@
  *   GET  /store/{name}/apps/{handle}[/...]  the admin frame with the app embedded
  *   GET  /admin/session-token?shop=         a session token for the frame's App Bridge
  *   GET  /cdn/app-bridge.js                 the App Bridge stand-in
- *   GET  /  POST /checkout  /account/login  the online store (storefront.ts)
- *   *    /apps/{subpath}/*                  the app proxy, signed, to the app
+ *   GET  /  POST /checkout  /account/login  the online store (storefront.ts), also under /fr, /de, /es
+ *   *    /{prefix}/{subpath}/*              the shop's app proxy (/apps/regulars unless moved), signed, to the app
  *   GET  /devshop                           the simulator's control page
  *   /devshop/api/...                        its JSON API (customers, orders, faults, switches,
- *                                           scopes granted, protected customer data level)
+ *                                           clock, scopes granted, protected customer data level)
  *   GET  /devshop/bulk/{id}.jsonl           bulk operation results
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -39,7 +39,15 @@ import {
   type ScopeChange,
 } from "./scopes";
 import { DevshopState, type ShopState } from "./state";
-import { proxiedUrl, renderProxyLiquid, storefrontPage } from "./storefront";
+import {
+  appProxyPath,
+  localeRoot,
+  proxiedUrl,
+  renderProxyLiquid,
+  splitLocale,
+  storefrontPage,
+  validAppProxyPath,
+} from "./storefront";
 import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens";
 import { WebhookDelivery } from "./webhooks";
 import { customerPayload } from "./payloads";
@@ -74,6 +82,8 @@ export interface Devshop {
    */
   grantScopes(domain: string, scopes: string[]): ReturnType<typeof scopesDetail>;
   revokeScopes(domain: string, scopes: string[]): ReturnType<typeof scopesDetail>;
+  /** Moves devshop's clock forward (tokens expire, codes end, webhooks are dated by it). */
+  advanceClock(ms: number): void;
   adminUrl(shop: string, appPath?: string): string;
   close(): Promise<void>;
 }
@@ -110,7 +120,13 @@ const cookie = (req: IncomingMessage, name: string) =>
     .find(([key]) => key === name)?.[1];
 
 export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
-  const clock = options.clock ?? (() => new Date());
+  const baseClock = options.clock ?? (() => new Date());
+  let clockOffsetMs = 0;
+  const clock = () => new Date(baseClock().getTime() + clockOffsetMs);
+  const advanceClock = (ms: number) => {
+    if (!Number.isFinite(ms) || ms < 0) throw new DevshopError("the clock only moves forward");
+    clockOffsetMs += ms;
+  };
   const state = DevshopState.open(options.stateFile ?? null);
   const config = readAppConfig();
   let origin = "";
@@ -184,6 +200,10 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       webhooks.switches.reorderBatch = number("reorderBatch", 100) ?? webhooks.switches.reorderBatch;
       if (webhooks.switches.reorderBatch === 0) webhooks.flush();
       return done(webhooks.switches);
+    }
+    if (url.pathname === "/devshop/api/clock" && req.method === "POST") {
+      advanceClock(Number(params.advanceMs ?? 0));
+      return done({ now: clock().toISOString() });
     }
     if (url.pathname === "/devshop/api/webhooks/idle") {
       await webhooks.idle();
@@ -267,6 +287,14 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       shop.customerDataLevel = level;
       state.changed();
       return done({ level });
+    }
+    if (rest === "/app-proxy" && req.method === "POST") {
+      // The merchant moves the app proxy (Settings > Apps > the app > App proxy).
+      const proxy = validAppProxyPath({ prefix: params.prefix, subpath: params.subpath });
+      if (typeof proxy === "string") throw new DevshopError(proxy, 422);
+      shop.appProxy = proxy;
+      state.changed();
+      return done(proxy);
     }
     if (rest === "/uninstall" && req.method === "POST") {
       webhooks.send(shop, "app/uninstalled", {
@@ -454,7 +482,8 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           );
         }
 
-        // The online store of the shop chosen by cookie (default: the first).
+        // The online store of the shop chosen by cookie (default: the first), in the
+        // language of its locale prefix (/fr/...) if any.
         const shop = storefrontShop(req);
         if (!shop) return send(res, 404, "devshop has no shop yet: run npm run demo", "text/plain");
         const customerId = cookie(req, "devshop_customer") || null;
@@ -464,11 +493,14 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           const type = file.endsWith(".js") ? "text/javascript" : "text/css";
           return send(res, 200, readFileSync(file), type);
         }
-        if (url.pathname === "/account/login" && req.method === "POST") {
+        const { locale, path: storePath } = splitLocale(url.pathname);
+        const home = localeRoot(locale);
+        if (storePath === "/account/login" && req.method === "POST") {
           const chosen = String(parseParams(body, req.headers["content-type"]).customerId ?? "");
-          return redirect(res, "/", [`devshop_customer=${chosen}; Path=/; SameSite=Lax`]);
+          return redirect(res, home, [`devshop_customer=${chosen}; Path=/; SameSite=Lax`]);
         }
-        if (url.pathname === "/checkout" && req.method === "POST") {
+        const back = (query: string) => `${home}${home.endsWith("/") ? "" : "/"}?${query}`;
+        if (storePath === "/checkout" && req.method === "POST") {
           const params = parseParams(body, req.headers["content-type"]);
           try {
             const order = commerce.placeOrder(shop, {
@@ -478,25 +510,29 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
             });
             return redirect(
               res,
-              `/?message=${encodeURIComponent(`Thank you! Order #${order.number} is paid.`)}`,
+              back(`message=${encodeURIComponent(`Thank you! Order #${order.number} is paid.`)}`),
             );
           } catch (error) {
             if (error instanceof DevshopError)
-              return redirect(res, `/?error=${encodeURIComponent(error.message)}`);
+              return redirect(res, back(`error=${encodeURIComponent(error.message)}`));
             throw error;
           }
         }
-        const proxy = new RegExp(`^/${config.proxy.prefix}/${config.proxy.subpath}/(.*)$`).exec(url.pathname);
+        // The app proxy answers only where it is on this shop: /apps/regulars/* is
+        // nothing once the merchant moved it to /community/loyalty.
+        const proxyPath = appProxyPath(shop, config);
+        const proxyRoot = `/${proxyPath.prefix}/${proxyPath.subpath}/`;
         // Shopify configures an app proxy only for an app granted write_app_proxy
         // (https://shopify.dev/docs/apps/build/online-store/app-proxies); without it the path is the store's 404.
-        if (proxy && hasScope(shop, "write_app_proxy")) {
+        if (storePath.startsWith(proxyRoot) && hasScope(shop, "write_app_proxy")) {
           const target = proxiedUrl({
             config,
+            proxy: proxyPath,
             appUrl: options.appUrl,
             apiSecret: options.app.apiSecret,
             shop: shop.domain,
             customerId: loggedIn,
-            rest: proxy[1]!,
+            rest: storePath.slice(proxyRoot.length),
             search: url.searchParams,
             now: clock(),
           });
@@ -511,17 +547,17 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
             return send(
               res,
               answer.status,
-              await renderProxyLiquid(shop, loggedIn, await answer.text()),
+              await renderProxyLiquid(shop, loggedIn, await answer.text(), locale),
               "text/html; charset=utf-8",
             );
           }
           return send(res, answer.status, Buffer.from(await answer.arrayBuffer()), type);
         }
-        if (url.pathname === "/" && req.method === "GET") {
+        if (storePath === "/" && req.method === "GET") {
           const page = await storefrontPage({
             shop,
             customerId: loggedIn,
-            locale: "en",
+            locale,
             message: url.searchParams.get("message") ?? undefined,
             error: url.searchParams.get("error") ?? undefined,
           });
@@ -552,6 +588,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     addShop,
     grantScopes,
     revokeScopes,
+    advanceClock,
     adminUrl,
     close: async () => {
       state.save();

@@ -145,6 +145,8 @@ export interface ShopState {
    * (protected-data.ts): 2 (names, emails, phones, addresses too) unless set to 1.
    */
   customerDataLevel?: 1 | 2;
+  /** Where the merchant moved the app proxy (Settings > Apps); none = where the app configured it. */
+  appProxy?: { prefix: string; subpath: string };
 }
 
 export interface DevshopData {

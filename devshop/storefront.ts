@@ -1,18 +1,75 @@
 /**
  * The online store: a page rendered from the theme app extension's Liquid
  * (liquidjs) with the shop's products, the logged-in customer and the
- * metafields Regulars wrote (`$app:loyalty` on the customer, `loyalty.program`
- * on the app installation); a "log in as" switch; a checkout that places a
- * paid order (with a discount code, honoured only if Shopify would); and the
- * app proxy: `/apps/regulars/*` forwarded to the app with Shopify's signature.
+ * metafields Regulars wrote (`$app:loyalty` on the customer, `loyalty.*` on
+ * the app installation); a "log in as" switch; a checkout that places a paid
+ * order (with a discount code, honoured only if Shopify would); and the app
+ * proxy: the shop's `/{prefix}/{subpath}/*` (`/apps/regulars` unless the
+ * merchant moved it) forwarded to the app with Shopify's signature.
+ *
+ * Every page also exists under a locale prefix (/fr, /de, /es: the languages
+ * of the theme extension), rendered in that language with `routes` under it,
+ * as a store with those languages published serves them.
  */
 import { createHmac } from "node:crypto";
 import { Liquid } from "liquidjs";
 import type { AppConfig } from "./app-config";
-import { renderBlock, type Locale, type StoredMetafield } from "./theme-render";
+import {
+  LOCALES,
+  renderBlock,
+  routesFor,
+  type Locale,
+  type RenderContext,
+  type StoredMetafield,
+} from "./theme-render";
 import { money } from "./order-math";
 import type { ShopState } from "./state";
 import { escapeHtml as escape } from "./html";
+
+/** The primary locale has no prefix; the others live under /{locale}. */
+export const PRIMARY_LOCALE: Locale = "en";
+
+export const localeRoot = (locale: Locale) => (locale === PRIMARY_LOCALE ? "/" : `/${locale}`);
+
+/** A storefront path split into its locale and the path under it: /fr/apps/x -> fr, /apps/x. */
+export function splitLocale(pathname: string): { locale: Locale; path: string } {
+  const match = /^\/([a-z]{2})(\/.*)?$/.exec(pathname);
+  const locale = LOCALES.find((l) => l !== PRIMARY_LOCALE && l === match?.[1]);
+  return locale ? { locale, path: match![2] ?? "/" } : { locale: PRIMARY_LOCALE, path: pathname };
+}
+
+export interface AppProxyPath {
+  prefix: string;
+  subpath: string;
+}
+
+/**
+ * Where the shop's app proxy is: what the app configured (shopify.app.toml),
+ * unless the merchant changed it. "Merchants can change the sub path or sub
+ * path prefix of app proxies ... by toggling between a set of values provided
+ * by Shopify (/apps, /a, /community, or /tools)"; a sub path has "letters,
+ * numbers, underscores, and hyphens up to 30 characters. The value may not be
+ * admin, services, password, or login."
+ * (https://shopify.dev/docs/apps/online-store/app-proxies,
+ * https://shopify.dev/docs/apps/build/online-store/app-proxies#user-customization)
+ */
+export function appProxyPath(shop: ShopState, config: AppConfig): AppProxyPath {
+  return shop.appProxy ?? { prefix: config.proxy.prefix, subpath: config.proxy.subpath };
+}
+
+export function validAppProxyPath(input: { prefix: unknown; subpath: unknown }): AppProxyPath | string {
+  const prefix = String(input.prefix ?? "");
+  const subpath = String(input.subpath ?? "");
+  if (!["apps", "a", "community", "tools"].includes(prefix))
+    return "prefix must be apps, a, community or tools";
+  if (
+    !/^[A-Za-z0-9_-]{1,30}$/.test(subpath) ||
+    ["admin", "services", "password", "login"].includes(subpath)
+  ) {
+    return "subpath must be 1 to 30 letters, numbers, underscores or hyphens, and not admin, services, password or login";
+  }
+  return { prefix, subpath };
+}
 
 function metafieldsOf(shop: ShopState, ownerId: string, namespace: string): Record<string, StoredMetafield> {
   const fields: Record<string, StoredMetafield> = {};
@@ -31,25 +88,30 @@ export async function storefrontPage(input: {
 }): Promise<string> {
   const { shop, customerId } = input;
   const customer = customerId ? shop.customers[customerId] : undefined;
-  const program = shop.metafields[`${shop.installation.id}|loyalty|program`];
-  const context = {
+  const root = localeRoot(input.locale);
+  const base = root === "/" ? "" : root;
+  const context: RenderContext = {
     locale: input.locale,
-    program: program ? { type: program.type, value: program.value } : undefined,
+    rootUrl: root,
+    // Only this app's metafields: Liquid's app object is the app rendering the block.
+    app: { loyalty: metafieldsOf(shop, shop.installation.id, "loyalty") },
     customer: customer
       ? metafieldsOf(shop, `gid://shopify/Customer/${customer.id}`, "$app:loyalty")
       : undefined,
     customerId: customer ? Number(customer.id) : undefined,
+    shopCurrency: shop.currencyCode,
   };
   // The app's blocks show where the merchant put them in the theme (devshop's theme editor).
   const status = shop.theme?.blockAdded ? await renderBlock("loyalty-status", context) : "";
   const launcher = shop.theme?.embedActive ? await renderBlock("rewards-launcher", context) : "";
   const products = await Promise.all(
     Object.values(shop.products).map(async (product) => {
-      const earn = product.giftCard
-        ? ""
-        : await renderBlock("earn-points", { ...context, product: { price: product.price } });
+      const earn = await renderBlock("earn-points", {
+        ...context,
+        product: { price: product.price, giftCard: product.giftCard },
+      });
       return `<li class="product"><h3>${escape(product.title)}</h3><p class="price">${money(product.price)} ${shop.currencyCode}</p>${earn}
-<form method="post" action="/checkout"><input type="hidden" name="productId" value="${product.id}">
+<form method="post" action="${base}/checkout"><input type="hidden" name="productId" value="${product.id}">
 <label>Qty <input name="quantity" type="number" min="1" max="10" value="1" size="2"></label>
 <label>Discount code <input name="discountCode" autocomplete="off"></label>
 <button type="submit">Buy now</button></form></li>`;
@@ -78,7 +140,7 @@ export async function storefrontPage(input: {
 <link rel="stylesheet" href="/assets/regulars.css">
 <style>body{font-family:system-ui,sans-serif;margin:0;color:#222}header{display:flex;gap:1rem;align-items:center;justify-content:space-between;padding:.75rem 1.5rem;background:#f4f1ea;border-bottom:1px solid #ddd}main{max-width:960px;margin:0 auto;padding:1rem 1.5rem}.products{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:1rem;list-style:none;padding:0}.product{border:1px solid #ddd;border-radius:8px;padding:1rem}.product form{display:grid;gap:.4rem}.notice{padding:.6rem 1rem;border-radius:6px;background:#e7f5ea}.notice.error{background:#fde8e8}</style>
 </head><body><header><strong>${escape(shop.name)}</strong>
-<form method="post" action="/account/login" id="login"><label>Log in as <select name="customerId" onchange="this.form.submit()"><option value="">Guest</option>${options}</select></label><noscript><button>Go</button></noscript></form></header>
+<form method="post" action="${base}/account/login" id="login"><label>Log in as <select name="customerId" onchange="this.form.submit()"><option value="">Guest</option>${options}</select></label><noscript><button>Go</button></noscript></form></header>
 <main>${input.message ? `<p class="notice" role="status">${escape(input.message)}</p>` : ""}${input.error ? `<p class="notice error" role="alert">${escape(input.error)}</p>` : ""}
 <section class="loyalty">${status}</section>
 <h2>Products</h2><ul class="products">${products.join("")}</ul>
@@ -98,9 +160,16 @@ export function signProxyQuery(params: URLSearchParams, secret: string): string 
   return createHmac("sha256", secret).update(message).digest("hex");
 }
 
-/** The request the app receives for a storefront request to /apps/{subpath}/{rest}. */
+/**
+ * The request the app receives for a storefront request to /{prefix}/{subpath}/{rest}:
+ * Shopify adds shop, logged_in_customer_id, path_prefix (where the proxy is on this
+ * shop), timestamp and signature
+ * (https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies).
+ */
 export function proxiedUrl(input: {
   config: AppConfig;
+  /** The shop's proxy path; the app's configured one by default. */
+  proxy?: AppProxyPath;
   appUrl: string;
   apiSecret: string;
   shop: string;
@@ -110,31 +179,34 @@ export function proxiedUrl(input: {
   now: Date;
 }): string {
   const { config } = input;
+  const proxy = input.proxy ?? { prefix: config.proxy.prefix, subpath: config.proxy.subpath };
   const target = new URL(`${input.appUrl}${new URL(config.proxy.url).pathname}/${input.rest}`);
   const params = new URLSearchParams(input.search);
   params.delete("signature");
   params.set("shop", input.shop);
   params.set("logged_in_customer_id", input.customerId ?? "");
-  params.set("path_prefix", `/${config.proxy.prefix}/${config.proxy.subpath}`);
+  params.set("path_prefix", `/${proxy.prefix}/${proxy.subpath}`);
   params.set("timestamp", String(Math.floor(input.now.getTime() / 1000)));
   params.set("signature", signProxyQuery(params, input.apiSecret));
   target.search = params.toString();
   return target.toString();
 }
 
-/** A Liquid answer from the app proxy, rendered in the store's layout. */
+/** A Liquid answer from the app proxy, rendered in the store's layout, in the page's locale. */
 export async function renderProxyLiquid(
   shop: ShopState,
   customerId: string | null,
   source: string,
+  locale: Locale = PRIMARY_LOCALE,
 ): Promise<string> {
   const customer = customerId ? shop.customers[customerId] : undefined;
-  const engine = new Liquid({ strictFilters: true });
+  const engine = new Liquid({ strictFilters: true, strictVariables: true });
   const body = await engine.parseAndRender(source, {
     shop: { name: shop.name, currency: shop.currencyCode },
     customer: customer
       ? { id: Number(customer.id), first_name: customer.firstName, email: customer.email }
       : null,
+    routes: routesFor(localeRoot(locale)),
   });
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(shop.name)}</title><link rel="stylesheet" href="/assets/regulars.css"></head><body><main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escape(shop.name)}</title><link rel="stylesheet" href="/assets/regulars.css"></head><body><main>${body}</main></body></html>`;
 }

@@ -5,6 +5,23 @@
  * throws), and `{% schema %}` is split off and parsed (its defaults become
  * block.settings). Metafields are given as Shopify stores them (type + string
  * value) and reach Liquid as `.value` typed the way Liquid sees them.
+ *
+ * A block whose schema has `available_if` renders only when that app-data
+ * metafield is a boolean whose value is true, as Shopify's conditional app
+ * blocks do: the condition is "stored in an app-owned metafield"
+ * (https://shopify.dev/changelog/theme-app-extensions-now-support-conditional-app-blocks),
+ * "a boolean app owned metafield" referenced from the schema, the block
+ * "enabled on storefronts only when the reference app-owned metafield has a
+ * value of true" (https://github.com/Shopify/theme-extension-getting-started/pull/12,
+ * https://github.com/Shopify/theme-extension-getting-started/issues/2). A
+ * missing metafield, another type or false hides the block.
+ *
+ * Pages under a locale prefix get that locale's strings and `routes`
+ * (`routes.root_url` is "/" on the primary locale and "/fr" under /fr/; the
+ * other routes follow it): "Using the routes object instead of hardcoding URLs
+ * helps ensure that your theme supports multiple languages"
+ * (https://shopify.dev/docs/api/liquid/objects/routes,
+ * https://shopify.dev/docs/api/liquid/objects/shop_locale#shop_locale-root_url).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -43,7 +60,10 @@ export interface StoredMetafield {
   value: string;
 }
 
-/** A metafield as Liquid sees it: `.value` typed. */
+/**
+ * A metafield as Liquid sees it: `.value` typed (json an object, boolean a
+ * boolean, number_integer a number: https://shopify.dev/docs/api/liquid/objects/metafield#metafield-value).
+ */
 export function liquidMetafield(field: StoredMetafield | undefined) {
   if (!field) return undefined;
   const value =
@@ -51,21 +71,57 @@ export function liquidMetafield(field: StoredMetafield | undefined) {
       ? JSON.parse(field.value)
       : field.type === "number_integer"
         ? Number(field.value)
-        : field.value;
+        : field.type === "boolean"
+          ? field.value === "true"
+          : field.value;
   return { value, type: field.type };
+}
+
+/** App-data metafields (on the app installation) by namespace, then key: Liquid's `app.metafields`. */
+export type AppMetafields = Record<string, Record<string, StoredMetafield>>;
+
+/** The storefront's `routes` under a locale's root URL ("/" for the primary locale, "/fr" for French). */
+export function routesFor(rootUrl: string): Record<string, string> {
+  const base = rootUrl === "/" ? "" : rootUrl;
+  return {
+    root_url: rootUrl,
+    account_url: `${base}/account`,
+    account_login_url: `${base}/account/login`,
+    account_register_url: `${base}/account/register`,
+    cart_url: `${base}/cart`,
+  };
+}
+
+/**
+ * Whether a block with this `available_if` shows: only a reference to an
+ * app-data metafield is allowed there, and it must be a boolean set to true.
+ */
+export function availableIf(condition: unknown, app: AppMetafields | undefined): boolean {
+  if (condition === undefined) return true;
+  const match =
+    typeof condition === "string" && /^\{\{\s*app\.metafields\.([\w-]+)\.([\w-]+)\s*\}\}$/.exec(condition);
+  if (!match) throw new Error(`available_if must name an app metafield, got ${JSON.stringify(condition)}`);
+  const field = app?.[match[1]!]?.[match[2]!];
+  return field?.type === "boolean" && field.value === "true";
 }
 
 export interface RenderContext {
   locale: Locale;
-  /** The app installation's loyalty.program metafield, or none yet. */
-  program?: StoredMetafield;
+  /** The app installation's metafields (Liquid's app.metafields), as the app wrote them; none yet by default. */
+  app?: AppMetafields;
   /** The logged-in customer's $app:loyalty metafields by key; undefined = guest. */
   customer?: Record<string, StoredMetafield>;
-  product?: { price: number };
+  /** In the customer's (presentment) currency's subunit, as Liquid gives prices. */
+  product?: { price: number; giftCard?: boolean };
   settings?: Record<string, unknown>;
   /** The logged-in customer's numeric id (Liquid's customer.id). */
   customerId?: number;
-  routes?: Record<string, string>;
+  /** The locale's root URL: "/" (primary locale, the default) or "/fr". */
+  rootUrl?: string;
+  /** shop.currency; EUR by default (devshop's shops). */
+  shopCurrency?: string;
+  /** The cart's (presentment) currency and whether its prices include tax; the shop's currency and no by default. */
+  cart?: { currency: string; taxesIncluded: boolean };
 }
 
 export function splitSchema(source: string): { liquid: string; schema: Record<string, unknown> } {
@@ -78,6 +134,7 @@ export async function renderBlock(block: string, context: RenderContext): Promis
   const { liquid, schema } = splitSchema(
     readFileSync(path.join(EXTENSION, "blocks", `${block}.liquid`), "utf8"),
   );
+  if (!availableIf(schema.available_if, context.app)) return "";
   const strings = readLocale(context.locale);
   const defaults = Object.fromEntries(
     ((schema.settings ?? []) as { id: string; default?: unknown }[]).map((setting) => [
@@ -91,19 +148,28 @@ export async function renderBlock(block: string, context: RenderContext): Promis
       )
     : undefined;
   // Shopify's global objects are visible in every template and snippet (render isolates the rest).
+  const shopCurrency = context.shopCurrency ?? "EUR";
+  const cart = context.cart ?? { currency: shopCurrency, taxesIncluded: false };
   const globals = {
-    app: { metafields: { loyalty: { program: liquidMetafield(context.program) } } },
+    app: {
+      metafields: Object.fromEntries(
+        Object.entries(context.app ?? {}).map(([namespace, fields]) => [
+          namespace,
+          Object.fromEntries(Object.entries(fields).map(([key, field]) => [key, liquidMetafield(field)])),
+        ]),
+      ),
+    },
     customer: metafields ? { id: context.customerId ?? 1, metafields: { "$app:loyalty": metafields } } : null,
     product: context.product
       ? {
           price: context.product.price,
+          "gift_card?": context.product.giftCard ?? false,
           selected_or_first_available_variant: { price: context.product.price },
         }
       : undefined,
-    routes: context.routes ?? {
-      account_login_url: "/account/login",
-      account_register_url: "/account/register",
-    },
+    shop: { currency: shopCurrency },
+    cart: { currency: { iso_code: cart.currency }, taxes_included: cart.taxesIncluded },
+    routes: routesFor(context.rootUrl ?? "/"),
   };
   const engine = new Liquid({
     partials: path.join(EXTENSION, "snippets"),

@@ -81,7 +81,9 @@ export function accessTokenEndpoint(input: {
   }
   if (params.grant_type === "refresh_token") {
     const shop = input.shops.find((s) => s.installation.refreshTokens.includes(params.refresh_token ?? ""));
-    if (!shop) return { status: 400, body: { error: "invalid_grant" } };
+    // An uninstalled app gets no token: Shopify refuses the refresh
+    // (https://github.com/Shopify/shopify-app-js/issues/3360), and the library then throws a 500.
+    if (!shop || !shop.installation.installed) return { status: 400, body: { error: "invalid_grant" } };
     shop.installation.refreshTokens = shop.installation.refreshTokens.filter(
       (t) => t !== params.refresh_token,
     );

@@ -19,6 +19,16 @@
  *   - text answers of 1 KB or more (pages, single-fetch data, JSON) are
  *     gzipped when the client accepts it, streamed pages flushed as they
  *     come;
+ *   - request bodies are bounded by the app's own table
+ *     (app/http/request-limits.ts, read from the build's entry module): a
+ *     delivery to a webhook address without its HMAC or shop header, or a
+ *     declared length over the path's limit, is refused before its body is
+ *     read; a body that passes the limit while it arrives is refused at that
+ *     byte (413), one that is too slow when its deadline passes (408); each
+ *     refusal closes the connection, so the rest is never read. Headers must
+ *     arrive within 15 s, a whole request within ~2 minutes (node's
+ *     headersTimeout and requestTimeout; its default 5 minutes let a slow
+ *     body hold a connection that long);
  *   - ACCESS_LOG=on writes one line per request (method, path, status,
  *     milliseconds), off by default;
  *   - SIGTERM or Ctrl-C stops accepting connections, lets the requests in
@@ -33,7 +43,7 @@ import { setTimeout } from "node:timers";
 import zlib from "node:zlib";
 import { createRequestHandler } from "@remix-run/node";
 import { callResourceRoute, fixedResourceRoutes, resourceRouteFor } from "./resource-routes.mjs";
-import { toRequest } from "./web-request.mjs";
+import { BodyRefused, ClientGone, toRequest } from "./web-request.mjs";
 
 process.env.NODE_ENV ??= "production";
 process.setSourceMapsEnabled(true);
@@ -42,6 +52,8 @@ const buildPath = path.resolve(process.env.REGULARS_BUILD ?? "build/server/index
 const build = await import(pathToFileURL(buildPath).href);
 const handle = createRequestHandler(build, process.env.NODE_ENV);
 const resourceRoutes = fixedResourceRoutes(build);
+/** The app's request limits (app/http/request-limits.ts, re-exported by app/entry.server.tsx). */
+const limits = build.entry.module;
 const port = Number(process.env.PORT ?? 3000);
 const accessLog = process.env.ACCESS_LOG === "on";
 
@@ -167,9 +179,32 @@ async function sendResponse(req, res, response) {
   return pump(reader, first, gzipStream);
 }
 
+/** Answers a request whose body will not be read, and closes its connection so the rest is never read either. */
+function refuse(res, status, error) {
+  const body = JSON.stringify({ error });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    connection: "close",
+  });
+  res.end(body);
+}
+
+/** Why a request is refused before its body is read: [status, error], or null. */
+function refusedBeforeBody(req, path, limit) {
+  if (req.method === "GET" || req.method === "HEAD") return null;
+  if (path.startsWith("/webhooks/")) {
+    const problem = limits.webhookHeadersProblem((name) => req.headers[name]);
+    if (problem) return [400, problem];
+  }
+  const declared = limits.declaredLengthProblem(req.headers["content-length"], limit);
+  if (declared) return [declared === limits.tooLarge(limit) ? 413 : 400, declared];
+  return null;
+}
+
 let inFlight = 0;
 let drained = () => {};
-const server = createServer(async (req, res) => {
+async function onRequest(req, res) {
   const started = accessLog ? performance.now() : 0;
   inFlight++;
   let done = false;
@@ -181,27 +216,53 @@ const server = createServer(async (req, res) => {
   res.once("finish", settle);
   res.once("close", settle);
   try {
-    const file = (req.method === "GET" || req.method === "HEAD") && files.get(req.url.split("?")[0]);
-    const route = !file && resourceRouteFor(resourceRoutes, req.method, req.url);
+    const path = req.url.split("?")[0];
+    const file = (req.method === "GET" || req.method === "HEAD") && files.get(path);
+    const limit = limits.bodyLimitFor(path);
+    const refused = !file && refusedBeforeBody(req, path, limit);
+    const route = !file && !refused && resourceRouteFor(resourceRoutes, req.method, req.url);
     if (file) await serveFile(req, res, file);
+    else if (refused) refuse(res, ...refused);
     else if (route) {
-      const request = await toRequest(req, res, { abortable: false, port });
+      const request = await toRequest(req, res, { abortable: false, port, limit });
       await sendResponse(req, res, await callResourceRoute(route, request, () => res.destroyed));
-    } else await sendResponse(req, res, await handle(await toRequest(req, res, { abortable: true, port })));
+    } else {
+      const request = await toRequest(req, res, { abortable: true, port, limit });
+      await sendResponse(req, res, await handle(request));
+    }
   } catch (error) {
-    console.error(error);
-    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-    res.end(res.headersSent ? undefined : "Unexpected Server Error");
+    if (error instanceof BodyRefused) refuse(res, error.status, error.message);
+    else if (error instanceof ClientGone || res.destroyed) {
+      // Nobody to answer: one line, not a stack.
+      console.warn(`[regulars] ${req.method} ${req.url.split("?")[0]}: ${new ClientGone().message}`);
+      res.destroy();
+    } else {
+      console.error(error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(res.headersSent ? undefined : "Unexpected Server Error");
+    }
   } finally {
     if (accessLog) {
       const ms = (performance.now() - started).toFixed(1);
       console.log(`${req.method} ${req.url} ${res.statusCode} ${ms} ms`);
     }
   }
+}
+
+const server = createServer(onRequest);
+// A client that asks before sending its body (Expect: 100-continue, as curl does for large
+// ones) is refused before it sends a byte; the others are told to go on.
+server.on("checkContinue", (req, res) => {
+  const path = req.url.split("?")[0];
+  const refused = refusedBeforeBody(req, path, limits.bodyLimitFor(path));
+  if (refused) return refuse(res, ...refused);
+  res.writeContinue();
+  return onRequest(req, res);
 });
 // Longer than a load balancer's idle timeout (60 s on most), so it closes idle connections first.
 server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
+server.headersTimeout = limits.HEADERS_TIMEOUT_MS;
+server.requestTimeout = limits.REQUEST_TIMEOUT_MS;
 
 const onListen = () => console.log(`[regulars] http://localhost:${port} (process ${process.pid})`);
 if (process.env.HOST) server.listen(port, process.env.HOST, onListen);

@@ -2,15 +2,90 @@
  * Node's incoming request as the web Request that Remix and the route
  * functions take (scripts/http-server.mjs).
  */
-import { createReadableStreamFromReadable } from "@remix-run/node";
+import { clearTimeout, setTimeout } from "node:timers";
 
-/** Bodies up to this size are read whole before Remix sees them (webhooks); larger ones stream (imports). */
-export const BUFFERED_BODY = 1_000_000;
+/** A body refused while it was being read: its status and why. */
+export class BodyRefused extends Error {
+  /**
+   * @param {number} status 413 (over the limit) or 408 (too slow)
+   * @param {string} message
+   */
+  constructor(status, message) {
+    super(message);
+    this.name = "BodyRefused";
+    this.status = status;
+  }
+}
+
+/** The client went away before its body had arrived: nobody is left to answer. */
+export class ClientGone extends Error {
+  constructor() {
+    super("the client went away before its body had arrived");
+    this.name = "ClientGone";
+  }
+}
+
+/**
+ * Reads a request's body whole, within a limit
+ * (app/http/request-limits.ts: `bytes`, `deadlineMs`, `name`): past `bytes`
+ * it stops reading and rejects with BodyRefused(413), at once, without
+ * buffering the rest; when the body has not arrived `deadlineMs` after this
+ * call, BodyRefused(408). A client that leaves first rejects with
+ * ClientGone. Every route's largest body is a few MB, so bodies are read
+ * whole rather than streamed.
+ * @param {import("node:http").IncomingMessage} req
+ * @param {{ bytes: number; deadlineMs: number; name: string }} limit
+ * @returns {Promise<Buffer>}
+ */
+export function readBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let length = 0;
+    const finish = (error, body) => {
+      clearTimeout(timer);
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onGone);
+      req.off("close", onClose);
+      if (error) {
+        // Stop reading: what is still in flight is not wanted (the answer closes the connection).
+        req.pause();
+        reject(error);
+      } else resolve(body);
+    };
+    const onData = (chunk) => {
+      length += chunk.length;
+      if (length > limit.bytes) {
+        finish(
+          new BodyRefused(
+            413,
+            `a ${limit.name} body may be at most ${limit.bytes.toLocaleString("en")} bytes`,
+          ),
+        );
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => finish(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    const onGone = () => finish(new ClientGone());
+    const onClose = () => {
+      if (!req.complete) finish(new ClientGone());
+    };
+    const timer = setTimeout(
+      () => finish(new BodyRefused(408, `the body did not arrive within ${limit.deadlineMs / 1000} s`)),
+      limit.deadlineMs,
+    );
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onGone);
+    req.on("close", onClose);
+  });
+}
 
 /**
  * The URL is the one remix-serve gave (http://<Host header><path>; without a
  * Host header, localhost and `port`), and the headers are all of the
- * request's (their names in lower case, as Headers keeps them).
+ * request's (their names in lower case, as Headers keeps them). A body is
+ * read whole within `limit` (readBody; it rejects with BodyRefused or
+ * ClientGone).
  *
  * With `abortable`, the Request's signal aborts when the client goes away
  * before the answer is sent (Remix stops rendering). Resource routes get a
@@ -22,7 +97,7 @@ export const BUFFERED_BODY = 1_000_000;
  * finalizers all at once, a pause of 100 to 200 ms that set the p99
  * (decision 0012).
  */
-export async function toRequest(req, res, { abortable, port }) {
+export async function toRequest(req, res, { abortable, port, limit }) {
   const url = `http://${req.headers.host ?? `localhost:${port}`}${req.url}`;
   const headers = new Headers();
   const raw = req.rawHeaders;
@@ -35,16 +110,6 @@ export async function toRequest(req, res, { abortable, port }) {
     });
     init.signal = controller.signal;
   }
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    const length = Number(req.headers["content-length"]);
-    if (Number.isFinite(length) && length <= BUFFERED_BODY) {
-      const chunks = [];
-      for await (const chunk of req) chunks.push(chunk);
-      init.body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-    } else {
-      init.body = createReadableStreamFromReadable(req);
-      init.duplex = "half";
-    }
-  }
+  if (req.method !== "GET" && req.method !== "HEAD") init.body = await readBody(req, limit);
   return new Request(url, init);
 }

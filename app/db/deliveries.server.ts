@@ -12,7 +12,16 @@ import { rowText } from "./row-text";
 import type { SqlSession } from "./sql-in-transaction.server";
 import type { Tx } from "./tx.server";
 
-export type DeliveryOutcome = "received" | "processed" | "ignored" | "failed";
+/**
+ * received: in the inbox, to apply; unconfirmed: for a shop whose
+ * installation is not confirmed yet (held, not applied: see
+ * releaseHeldDeliveries); processed / ignored: applied; failed: a dead letter
+ * (its body kept, with the reason, for the admin's Retry).
+ */
+export type DeliveryOutcome = "received" | "unconfirmed" | "processed" | "ignored" | "failed";
+
+/** The detail of a dead letter whose body is not JSON (such a body is never cast to jsonb). */
+export const NOT_JSON = "the body is not JSON";
 
 export interface DeliveryHeaders {
   webhookId: string;
@@ -35,20 +44,33 @@ export interface ClaimedDelivery extends DeliveryHeaders {
 export interface ReceivedDelivery extends DeliveryHeaders {
   shop: string;
   payload: string;
+  /** Why its body cannot be applied: it is stored as a dead letter (failed) with this reason. */
+  problem?: string | null;
+}
+
+/** What storing a delivery did. */
+export interface StoredDelivery {
+  /** This copy left work to do (new, or a dead letter given a fresh chance). */
+  stored: boolean;
+  /** The row's state after this copy: received (to apply), unconfirmed (held), failed, or applied. */
+  outcome: DeliveryOutcome;
 }
 
 /**
  * Stores a delivery in the inbox, or counts a copy of one already stored.
- * A copy of a delivery that gave up (`failed`) puts it back in the inbox;
- * a copy of one applied or waiting changes nothing else. `stored` is true
- * when this copy left work to do (new, or given a fresh chance).
+ * A new delivery is `received` when its shop's installation is confirmed
+ * (the shop has installed the app: a token exchange recorded it), else
+ * `unconfirmed`, held until it is (releaseHeldDeliveries); one with a
+ * `problem` is stored as a dead letter (`failed`). A copy of a delivery that
+ * gave up puts it back in the inbox; a copy of one applied or waiting
+ * changes nothing else. `stored` is true when this copy left work to do.
  */
 export async function receiveDelivery(
   db: PrismaClient,
   shop: string,
   delivery: DeliveryHeaders,
   payload: string,
-): Promise<{ stored: boolean }> {
+): Promise<StoredDelivery> {
   const [result] = await receiveDeliveries(db, [{ ...delivery, shop, payload }]);
   return result!;
 }
@@ -64,7 +86,7 @@ export async function receiveDelivery(
 export async function receiveDeliveries(
   db: PrismaClient,
   deliveries: ReceivedDelivery[],
-): Promise<{ stored: boolean }[]> {
+): Promise<StoredDelivery[]> {
   // One row per delivery (ON CONFLICT may touch a row once per statement), with its number of copies.
   const keys = deliveries.map((d) => deliveryKey(d.shop, d.webhookId));
   const firsts = new Map<string, { delivery: ReceivedDelivery; copies: number }>();
@@ -79,7 +101,7 @@ export async function receiveDeliveries(
   for (const { delivery, copies } of firsts.values()) {
     const n = values.length;
     rows.push(
-      `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}::timestamptz AT TIME ZONE 'UTC', $${n + 8}, $${n + 9}::int)`,
+      `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}::timestamptz AT TIME ZONE 'UTC', $${n + 8}, $${n + 9}::int, $${n + 10}::text)`,
     );
     values.push(
       `dlv_${crypto.randomUUID()}`,
@@ -92,21 +114,30 @@ export async function receiveDeliveries(
       delivery.triggeredAt?.toISOString() ?? null,
       delivery.payload,
       copies,
+      delivery.problem?.slice(0, 2000) ?? null,
     );
   }
   const { rows: results } = await sqlOf(db).executeSql(
-    `WITH input (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, copies) AS (
+    `WITH input (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, copies, problem) AS (
        VALUES ${rows.join(",\n              ")}
      ), earlier AS (
        SELECT d.shop, d."webhookId", d.outcome
          FROM "WebhookDelivery" d JOIN input i ON d.shop = i.shop AND d."webhookId" = i."webhookId"
      )
      INSERT INTO "WebhookDelivery"
-       (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, attempts)
-     SELECT id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, copies FROM input
+       (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, attempts,
+        outcome, detail, "processedAt")
+     SELECT id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, copies,
+            CASE WHEN problem IS NOT NULL THEN 'failed'
+                 WHEN EXISTS (SELECT 1 FROM "Shop" s WHERE s.domain = input.shop AND s."installedAt" IS NOT NULL)
+                 THEN 'received'
+                 ELSE 'unconfirmed' END,
+            problem,
+            CASE WHEN problem IS NOT NULL THEN CURRENT_TIMESTAMP END
+       FROM input
      ON CONFLICT (shop, "webhookId") DO UPDATE SET
        attempts = "WebhookDelivery".attempts + EXCLUDED.attempts,
-       payload = CASE WHEN "WebhookDelivery".outcome IN ('received', 'failed')
+       payload = CASE WHEN "WebhookDelivery".outcome IN ('received', 'failed', 'unconfirmed')
                       THEN COALESCE("WebhookDelivery".payload, EXCLUDED.payload) END,
        outcome = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN 'received'
                       ELSE "WebhookDelivery".outcome END,
@@ -114,24 +145,31 @@ export async function receiveDeliveries(
                               ELSE "WebhookDelivery"."applyAttempts" END,
        "applyAfter" = CASE WHEN "WebhookDelivery".outcome = 'failed' THEN CURRENT_TIMESTAMP
                            ELSE "WebhookDelivery"."applyAfter" END
-     RETURNING shop, "webhookId",
+     RETURNING shop, "webhookId", outcome,
        (SELECT e.outcome FROM earlier e
          WHERE e.shop = "WebhookDelivery".shop AND e."webhookId" = "WebhookDelivery"."webhookId") AS previous,
        (xmax = 0) AS inserted`,
     values,
   );
-  const outcome = new Map<string, boolean>();
+  const outcomes = new Map<string, StoredDelivery>();
   for (const row of results as {
     shop: string;
     webhookId: string;
+    outcome: DeliveryOutcome;
     previous: DeliveryOutcome | null;
     inserted: boolean;
   }[]) {
     // A copy racing the first insert sees no earlier row (previous is null): the first one holds the work.
-    outcome.set(deliveryKey(row.shop, row.webhookId), row.inserted || row.previous === "failed");
+    outcomes.set(deliveryKey(row.shop, row.webhookId), {
+      stored: row.inserted || row.previous === "failed",
+      outcome: row.outcome,
+    });
   }
   // Only a delivery's first copy in the list may be the stored one.
-  return keys.map((key, i) => ({ stored: keys.indexOf(key) === i && outcome.get(key) === true }));
+  return keys.map((key, i) => {
+    const row = outcomes.get(key)!;
+    return { stored: keys.indexOf(key) === i && row.stored, outcome: row.outcome };
+  });
 }
 
 const deliveryKey = (shop: string, webhookId: string) => JSON.stringify([shop, webhookId]);
@@ -269,10 +307,44 @@ export async function dropUnappliedDeliveriesOf(
     UPDATE "WebhookDelivery"
     SET payload = NULL, outcome = 'ignored', "processedAt" = ${at},
         detail = 'the customer was redacted before this delivery was applied'
-    WHERE shop = ${shop} AND payload IS NOT NULL AND outcome IN ('received', 'failed')
+    WHERE shop = ${shop} AND payload IS NOT NULL AND outcome IN ('received', 'failed', 'unconfirmed')
       AND topic <> 'CUSTOMERS_REDACT'
-      AND (payload::jsonb #>> '{customer,id}' = ${customerId}
-           OR (topic IN ('CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE') AND payload::jsonb ->> 'id' = ${customerId}))`;
+      AND CASE
+            -- A dead letter that is not JSON cannot say whose it is (nor be cast): it goes.
+            WHEN outcome = 'failed' AND detail LIKE ${NOT_JSON + "%"} THEN true
+            ELSE payload::jsonb #>> '{customer,id}' = ${customerId}
+                 OR (topic IN ('CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE') AND payload::jsonb ->> 'id' = ${customerId})
+          END`;
+}
+
+/**
+ * A shop's installation is confirmed (its first token exchange): the
+ * deliveries held for it until then go to the inbox, to be applied in the
+ * order they arrived. Returns how many.
+ */
+export function releaseHeldDeliveries(db: Tx | PrismaClient, shop: string): Promise<number> {
+  return db.$executeRaw`
+    UPDATE "WebhookDelivery" SET outcome = 'received', "applyAfter" = CURRENT_TIMESTAMP
+    WHERE shop = ${shop} AND outcome = 'unconfirmed'`;
+}
+
+/**
+ * How long deliveries wait for their shop's installation to be confirmed
+ * before they are dropped: a week. With Shopify-managed installation a shop
+ * can send orders before the merchant first opens the app (which exchanges
+ * the first token); a merchant opens it within minutes of installing, and a
+ * week covers one who does not. A shop that never confirms is most likely
+ * not one that installed Regulars (a captured body replayed under another
+ * shop's header), and its rows must not pile up.
+ */
+export const HELD_DELIVERY_DAYS = 7;
+
+/** Drops held deliveries older than HELD_DELIVERY_DAYS (daily maintenance). Returns how many. */
+export function dropStaleHeldDeliveries(db: PrismaClient): Promise<number> {
+  return db.$executeRaw`
+    DELETE FROM "WebhookDelivery"
+    WHERE outcome = 'unconfirmed'
+      AND "receivedAt" < CURRENT_TIMESTAMP - ${HELD_DELIVERY_DAYS} * interval '1 day'`;
 }
 
 /** How many of the shop's deliveries wait to be applied (due or not). */

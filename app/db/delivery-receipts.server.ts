@@ -13,14 +13,14 @@
  * bad row cannot fail the deliveries it was grouped with.
  */
 import type { PrismaClient } from "@prisma/client";
-import { receiveDeliveries, type ReceivedDelivery } from "./deliveries.server";
+import { receiveDeliveries, type ReceivedDelivery, type StoredDelivery } from "./deliveries.server";
 
 const WRITES_IN_FLIGHT = 2;
 const BATCH_MAX = 100;
 
 interface Waiting {
   delivery: ReceivedDelivery;
-  resolve: (result: { stored: boolean }) => void;
+  resolve: (result: StoredDelivery) => void;
   reject: (error: unknown) => void;
 }
 
@@ -33,7 +33,7 @@ class ReceiptWriter {
     this.#db = db;
   }
 
-  store(delivery: ReceivedDelivery): Promise<{ stored: boolean }> {
+  store(delivery: ReceivedDelivery): Promise<StoredDelivery> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ delivery, resolve, reject });
       this.#next();
@@ -70,7 +70,7 @@ class ReceiptWriter {
 const writers = new WeakMap<PrismaClient, ReceiptWriter>();
 
 /** Stores a delivery in the inbox (receiveDelivery's answer), grouped with others arriving at the same time. */
-export function storeDelivery(db: PrismaClient, delivery: ReceivedDelivery): Promise<{ stored: boolean }> {
+export function storeDelivery(db: PrismaClient, delivery: ReceivedDelivery): Promise<StoredDelivery> {
   let writer = writers.get(db);
   if (!writer) writers.set(db, (writer = new ReceiptWriter(db)));
   return writer.store(delivery);

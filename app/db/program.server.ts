@@ -84,6 +84,21 @@ export async function markProgramChanged(tx: Tx, shop: string): Promise<void> {
   noteFollowUp({ queue: "program-sync", shop });
 }
 
+/**
+ * Records where the shop's app proxy is on its storefront, in one statement:
+ * a path other than the one recorded (or the first one) is stored and
+ * Shopify's copy of the program needs a sync; the same path again writes
+ * nothing. True if it moved.
+ */
+export async function recordProxyPath(tx: Tx, shop: string, path: string): Promise<boolean> {
+  const { count } = await tx.program.updateMany({
+    where: { shop, OR: [{ proxyPathPrefix: null }, { proxyPathPrefix: { not: path } }] },
+    data: { proxyPathPrefix: path, syncVersion: { increment: 1 } },
+  });
+  if (count > 0) noteFollowUp({ queue: "program-sync", shop });
+  return count > 0;
+}
+
 /** Replaces the tier list (keys identify tiers across edits). */
 export async function replaceTiers(tx: Tx, shop: string, tiers: TierRule[]): Promise<void> {
   await tx.tier.deleteMany({ where: { shop, key: { notIn: tiers.map((tier) => tier.key) } } });

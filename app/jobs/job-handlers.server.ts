@@ -3,6 +3,7 @@
  * after a crash or a retry) and skip shops that uninstalled the app.
  */
 import type { PrismaClient } from "@prisma/client";
+import { dropStaleHeldDeliveries } from "../db/deliveries.server";
 import { runDailyMaintenance } from "../services/daily-maintenance.server";
 import { catchUpRollups } from "../services/dashboard-rollups.server";
 import { sendFlowEvents } from "../services/flow-delivery.server";
@@ -114,7 +115,9 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
     "schedule-daily": async () => {
       const shops = await installedShops(db);
       for (const shop of shops) await queue.send("maintenance", { shop, kind: "daily" });
-      return { shops: shops.length };
+      // Deliveries held for shops that never confirmed an installation (app/db/deliveries.server.ts).
+      const heldDropped = await dropStaleHeldDeliveries(db);
+      return { shops: shops.length, heldDropped };
     },
     reconcile: async () => {
       let enqueued = 0;

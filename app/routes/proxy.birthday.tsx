@@ -1,28 +1,29 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { prisma } from "../db.server";
+import { withJobs } from "../jobs.server";
 import { authenticate } from "../shopify.server";
 import { proxyCustomer } from "../shopify/app-proxy.server";
 import { SettingsError, setBirthday } from "../services/program-settings.server";
+import { storefrontError } from "../services/storefront-errors";
+import { rememberProxyPath } from "../services/storefront-path.server";
 
 const bodySchema = z.object({ month: z.number().int(), day: z.number().int() });
 
-// POST /apps/regulars/birthday -> /proxy/birthday: a member sets their birthday, once.
+// POST /{proxy path}/birthday -> /proxy/birthday: a member sets their birthday, once.
 export const action = async ({ request }: ActionFunctionArgs) => {
   await authenticate.public.appProxy(request);
-  const { shop, customerGid } = proxyCustomer(request);
-  if (!customerGid) return Response.json({ error: "Sign in to set your birthday." }, { status: 401 });
+  const { shop, customerGid, proxyPath } = proxyCustomer(request);
+  await withJobs(() => rememberProxyPath(prisma, shop, proxyPath));
+  if (!customerGid) return storefrontError("sign_in_required");
   const parsed = bodySchema.safeParse(await request.json().catch(() => null));
-  if (!parsed.success) return Response.json({ error: "Send { month, day } as numbers." }, { status: 422 });
+  if (!parsed.success) return storefrontError("invalid_request");
   try {
     const result = await setBirthday(prisma, shop, customerGid, parsed.data, new Date());
-    if (result === "already set") {
-      return Response.json({ error: "Your birthday is already set." }, { status: 409 });
-    }
+    if (result === "already set") return storefrontError("birthday_already_set");
     return Response.json({ status: "set" });
   } catch (error) {
-    if (error instanceof SettingsError)
-      return Response.json({ error: "That is not a date." }, { status: 422 });
+    if (error instanceof SettingsError) return storefrontError("not_a_date");
     throw error;
   }
 };

@@ -5,6 +5,8 @@ import { withJobs } from "../jobs.server";
 import { authenticate } from "../shopify.server";
 import { proxyCustomer } from "../shopify/app-proxy.server";
 import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/redeem-reward.server";
+import { redeemRefusalError, storefrontError } from "../services/storefront-errors";
+import { rememberProxyPath } from "../services/storefront-path.server";
 import { AdminTransientError } from "../shopify/admin-client.server";
 
 const bodySchema = z.object({
@@ -12,42 +14,26 @@ const bodySchema = z.object({
   idempotencyKey: z.string().regex(/^[\w-]{8,100}$/, "8-100 letters, digits, - or _"),
 });
 
-const refusalStatus: Record<string, number> = {
-  "not enough points": 409,
-  "reward disabled": 409,
-  "not for your tier": 403,
-  "program paused": 409,
-  "reward not found": 404,
-  "idempotency key reused for another reward": 422,
-};
-
-// POST /apps/regulars/redeem -> /proxy/redeem: a logged-in shopper spends points.
+// POST /{proxy path}/redeem -> /proxy/redeem: a logged-in shopper spends points.
+// Refusals are codes (services/storefront-errors.ts) the theme words in the shopper's language.
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin } = await authenticate.public.appProxy(request);
-  const { shop, customerGid } = proxyCustomer(request);
-  if (!customerGid) return Response.json({ error: "Sign in to redeem your points." }, { status: 401 });
+  const { shop, customerGid, proxyPath } = proxyCustomer(request);
+  await withJobs(() => rememberProxyPath(prisma, shop, proxyPath));
+  if (!customerGid) return storefrontError("sign_in_required");
   const parsed = bodySchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) {
-    return Response.json(
-      { error: "Invalid request", fields: z.flattenError(parsed.error).fieldErrors },
-      { status: 422 },
-    );
+    return storefrontError("invalid_request", { fields: z.flattenError(parsed.error).fieldErrors });
   }
-  if (!admin) return Response.json({ error: "Rewards are not available right now." }, { status: 503 });
+  if (!admin) return storefrontError("unavailable");
   const now = new Date();
-  if (await redemptionRateExceeded(prisma, shop, customerGid, now)) {
-    return Response.json({ error: "Too many requests. Try again in a minute." }, { status: 429 });
-  }
+  if (await redemptionRateExceeded(prisma, shop, customerGid, now))
+    return storefrontError("too_many_requests");
   try {
     const redemption = await withJobs(() =>
       redeemReward(prisma, admin, shop, { customerGid, ...parsed.data }, now),
     );
-    if (redemption.status === "FAILED") {
-      return Response.json(
-        { error: "The code could not be created; your points were returned." },
-        { status: 502 },
-      );
-    }
+    if (redemption.status === "FAILED") return storefrontError("code_not_created");
     return Response.json({
       status: redemption.status === "ISSUED" ? "issued" : "pending",
       code: redemption.status === "ISSUED" ? redemption.code : null,
@@ -55,9 +41,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       pointsCost: redemption.pointsCost,
     });
   } catch (error) {
-    if (error instanceof RedeemError) {
-      return Response.json({ error: error.reason }, { status: refusalStatus[error.reason] ?? 409 });
-    }
+    if (error instanceof RedeemError) return storefrontError(redeemRefusalError(error.reason));
     if (error instanceof AdminTransientError) {
       // Points stay reserved; the code-issue job finishes it, and the same
       // request (same key) then answers with the code.

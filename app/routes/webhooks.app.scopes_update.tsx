@@ -1,17 +1,25 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { verifiedWebhook } from "../services/webhook-route.server";
+import { verifiedDelivery } from "../services/webhook-route.server";
 import { prisma } from "../db.server";
 import { recordScopesUpdate } from "../services/shop-lifecycle.server";
+import { parseLosslessJson } from "../shopify/lossless-json";
 
+/** https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-app/scopes_update */
 const payloadSchema = z.object({ current: z.array(z.string()) });
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, session, payload } = await verifiedWebhook(request);
+  const { shop, rawBody } = await verifiedDelivery(request);
+  let payload: unknown;
+  try {
+    payload = parseLosslessJson(rawBody);
+  } catch {
+    payload = null;
+  }
   const parsed = payloadSchema.safeParse(payload);
   if (!parsed.success) {
     return Response.json({ error: "payload.current must be a list of scopes" }, { status: 400 });
   }
-  await recordScopesUpdate(prisma, { shop, sessionId: session?.id, scopes: parsed.data.current });
+  await recordScopesUpdate(prisma, { shop, scopes: parsed.data.current });
   return new Response(null, { status: 200 });
 };

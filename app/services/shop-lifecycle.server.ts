@@ -4,6 +4,7 @@
  * deliver the same webhook twice, late or out of order.
  */
 import type { Db } from "../db/shops.server";
+import { releaseHeldDeliveries } from "../db/deliveries.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
 import { markAllMembersChanged } from "../db/members.server";
 import { ensureProgram } from "../db/program.server";
@@ -35,6 +36,9 @@ export async function recordInstall(
     scopes: input.scopes,
     at: input.now,
   });
+  // Its installation is confirmed: deliveries that arrived before (orders
+  // placed before the merchant first opened the app) go to the inbox.
+  await releaseHeldDeliveries(db, input.shop);
   await ensureProgram(db, input.shop);
   // After a reinstall every member's metafields and tag are written again.
   if (reinstalled) await markAllMembersChanged(db, input.shop);
@@ -65,15 +69,15 @@ export async function recordUninstall(
 
 /**
  * app/scopes_update: the granted scopes changed (e.g. an optional scope was
- * granted). The install's setup is due again for them: queued here when the
- * caller collects follow-ups, else found within a minute by the reconcile job.
+ * granted). The shop's offline session (the library names it
+ * `offline_<shop>`: shopify-api's session.getOfflineId) records them too, so
+ * the library does not ask for them again. The install's setup is due again
+ * for them: queued here when the caller collects follow-ups, else found
+ * within a minute by the reconcile job.
  */
-export async function recordScopesUpdate(
-  db: Db,
-  input: { shop: string; sessionId: string | undefined; scopes: string[] },
-): Promise<void> {
+export async function recordScopesUpdate(db: Db, input: { shop: string; scopes: string[] }): Promise<void> {
   const scope = input.scopes.join(",");
-  if (input.sessionId) await updateSessionScopes(db, input.shop, input.sessionId, scope);
+  await updateSessionScopes(db, input.shop, `offline_${input.shop}`, scope);
   await updateShopScopes(db, input.shop, scope);
   const shop = await db.shop.findUnique({ where: { domain: input.shop } });
   if (shop && shop.uninstalledAt === null && setupDue(shop)) {
@@ -81,7 +85,18 @@ export async function recordScopesUpdate(
   }
 }
 
-/** shop/redact (48 hours after uninstall): everything Regulars holds about the shop goes. */
-export async function forgetShop(db: Db, input: { shop: string }): Promise<void> {
+/**
+ * shop/redact (48 hours after uninstall): everything Regulars holds about
+ * the shop goes, unless the shop has installed the app again since (its
+ * latest install is after its latest uninstall, or it never uninstalled):
+ * then the merchant is using it, and nothing is erased.
+ * https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance#shop-redact
+ */
+export async function forgetShop(db: Db, input: { shop: string }): Promise<{ forgotten: boolean }> {
+  const shop = await db.shop.findUnique({ where: { domain: input.shop } });
+  const installedNow =
+    shop?.installedAt != null && (shop.uninstalledAt == null || shop.installedAt > shop.uninstalledAt);
+  if (installedNow) return { forgotten: false };
   await deleteShopData(db, input.shop);
+  return { forgotten: true };
 }

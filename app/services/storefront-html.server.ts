@@ -3,6 +3,7 @@
  * that want the status as a page rather than the blocks). Shopify renders the
  * response as Liquid, so every value is HTML-escaped and its braces and
  * percent signs neutralised: a reward titled "{{ shop.name }}" is shown, not run.
+ * The only Liquid in it is ours: the storefront's `routes` for its links.
  */
 import type { storefrontStatus } from "./storefront-status.server";
 
@@ -42,7 +43,10 @@ export function statusHtml(status: Status): string {
       `<p>Earn ${e(program.earnRate)} points for every 1.00 you spend.</p>`,
       `<ul class="regulars-status__tiers">${tiers}</ul>`,
       `<ul class="regulars-status__rewards">${rewardItems}</ul>`,
-      `<p><a href="/account/login">Sign in</a> or <a href="/account/register">create an account</a>.</p>`,
+      // Liquid of ours, not data: Shopify renders the page in the shopper's storefront, whose routes
+      // keep its locale prefix (/fr/account/login) and follow new customer accounts
+      // (https://shopify.dev/docs/api/liquid/objects/routes#routes-account_login_url).
+      `<p><a href="{{ routes.account_login_url }}">Sign in</a> or <a href="{{ routes.account_register_url }}">create an account</a>.</p>`,
       `</section>`,
     ].join("");
   }

@@ -10,6 +10,7 @@ import { ensureRewards, rewardRuleOf } from "../db/rewards.server";
 import { formatMilli } from "../loyalty/money";
 import { formatE4 } from "../loyalty/rates";
 import { qualifyingTier, tierRank, windowStart } from "../loyalty/tiers";
+import { PROXY_PATH_IN_APP_TOML } from "../shopify/app-proxy.server";
 
 /** How the program works, as shoppers see it (no personal data); also Shopify's copy for Liquid. */
 export async function programExplainer(db: PrismaClient, shop: string) {
@@ -23,6 +24,13 @@ export async function programExplainer(db: PrismaClient, shop: string) {
   const explainer = {
     active: settings.active,
     earnRate: formatE4(settings.earnRateE4),
+    // For the product block's estimate (extensions/regulars-theme/blocks/earn-points.liquid):
+    // the exact rate, and whether tax and gift cards earn.
+    earnRateE4: settings.earnRateE4,
+    includesTax: settings.includeTax,
+    includesGiftCards: settings.includeGiftCards,
+    // Where the blocks call the app proxy (app/services/storefront-path.server.ts).
+    proxyPath: program.proxyPathPrefix ?? PROXY_PATH_IN_APP_TOML,
     tierBasis: settings.tierBasis,
     tierWindow: settings.tierWindow,
     tiers: tiers.map((tier) => ({

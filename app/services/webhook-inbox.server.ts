@@ -19,6 +19,7 @@ import {
   claimDeliveries,
   deferDelivery,
   finishDelivery,
+  NOT_JSON,
   type ClaimedDelivery,
   type DeliveryHeaders,
 } from "../db/deliveries.server";
@@ -48,8 +49,13 @@ export interface WebhookInput extends DeliveryHeaders {
 
 export interface ReceiveResult {
   status: 200 | 400;
-  /** received: stored for the workers; duplicate: a copy of one already stored. */
-  outcome: "received" | "duplicate" | "rejected";
+  /**
+   * received: stored for the workers; held: stored until its shop's
+   * installation is confirmed; dead letter: stored as failed, with the
+   * reason its topic's parser gave; duplicate: a copy of one already
+   * stored; rejected (400): the body names another shop than the header.
+   */
+  outcome: "received" | "held" | "dead letter" | "duplicate" | "rejected";
   detail?: string;
 }
 
@@ -57,13 +63,26 @@ export interface ReceiveResult {
 type Done = { detail: string | null; ignored?: boolean };
 type Work = () => Promise<Done>;
 
+const COMPLIANCE_TOPICS = new Set(["CUSTOMERS_REDACT", "CUSTOMERS_DATA_REQUEST", "SHOP_REDACT"]);
+
 /**
- * Compliance payloads name their shop (shop_domain); the HMAC covers the body
- * but not the shop header, so a body for one shop is never applied to another.
+ * Why a body names another shop than its delivery's header, or null. The
+ * HMAC covers the body but not the headers, and the secret is one per app,
+ * so a body captured from one shop could be replayed under another's header.
+ * Compliance payloads name their shop (shop_domain,
+ * https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance);
+ * order and customer payloads do not, which docs/security.md discusses.
  */
-function checkShopDomain(payload: unknown, shop: string): void {
-  if ((payload as { shop_domain?: unknown })?.shop_domain !== shop)
-    throw new PayloadError("payload.shop_domain is not the shop that sent it");
+export function shopMismatch(topic: string, payload: unknown, shop: string): string | null {
+  if (!COMPLIANCE_TOPICS.has(topic)) return null;
+  return (payload as { shop_domain?: unknown } | null)?.shop_domain === shop
+    ? null
+    : "payload.shop_domain is not the shop that sent it";
+}
+
+function checkShopDomain(topic: string, payload: unknown, shop: string): void {
+  const mismatch = shopMismatch(topic, payload, shop);
+  if (mismatch) throw new PayloadError(mismatch);
 }
 
 function customerGidFrom(payload: unknown): string {
@@ -105,7 +124,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       };
     }
     case "CUSTOMERS_REDACT": {
-      checkShopDomain(payload, shop);
+      checkShopDomain(input.topic, payload, shop);
       const customerGid = customerGidFrom(payload);
       return async () => {
         await redactCustomer(db, shop, customerGid);
@@ -113,7 +132,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       };
     }
     case "CUSTOMERS_DATA_REQUEST": {
-      checkShopDomain(payload, shop);
+      checkShopDomain(input.topic, payload, shop);
       const customerGid = customerGidFrom(payload);
       return async () => {
         await recordDataRequest(db, shop, customerGid, now);
@@ -121,10 +140,12 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       };
     }
     case "SHOP_REDACT":
-      checkShopDomain(payload, shop);
+      checkShopDomain(input.topic, payload, shop);
       return async () => {
-        await forgetShop(db, { shop });
-        return { detail: null };
+        const { forgotten } = await forgetShop(db, { shop });
+        return forgotten
+          ? { detail: null }
+          : { detail: "the shop has installed Regulars again since: nothing was erased", ignored: true };
       };
     default:
       throw new PayloadError(`topic ${input.topic} is not handled here`);
@@ -138,17 +159,39 @@ function planFor(db: PrismaClient, input: WebhookInput, now: Date): Work {
 
 const isPayloadError = (error: unknown) => error instanceof PayloadError || error instanceof SyntaxError;
 
-/** The route's half: check the body, store the delivery. Nothing is written for a bad body. */
+/**
+ * The route's half: check the body, store the delivery. A body that names
+ * another shop is refused (400) with nothing written. A body its topic's
+ * parser refuses is stored as a dead letter, with the reason: Shopify signed
+ * it, so it is kept to be retried once the parser is fixed, never dropped.
+ */
 export async function receiveWebhook(db: PrismaClient, input: WebhookInput): Promise<ReceiveResult> {
+  // No JSON text holds a raw NUL (JSON escapes it as \u0000), and no text column can store one.
+  if (input.rawBody.includes("\u0000")) {
+    return { status: 400, outcome: "rejected", detail: "the body holds a NUL character: it is not JSON" };
+  }
+  let problem: string | null = null;
+  let payload: unknown;
   try {
-    planFor(db, input, new Date());
+    payload = parseLosslessJson(input.rawBody);
   } catch (error) {
-    if (isPayloadError(error)) return { status: 400, outcome: "rejected", detail: (error as Error).message };
-    throw error;
+    problem = `${NOT_JSON}: ${(error as Error).message}`;
+  }
+  if (problem === null) {
+    const mismatch = shopMismatch(input.topic, payload, input.shop);
+    if (mismatch) return { status: 400, outcome: "rejected", detail: mismatch };
+    try {
+      plan(db, input, payload, new Date());
+    } catch (error) {
+      if (!isPayloadError(error)) throw error;
+      problem = (error as Error).message;
+    }
   }
   const { rawBody, ...delivery } = input;
-  const { stored } = await storeDelivery(db, { ...delivery, payload: rawBody });
-  return { status: 200, outcome: stored ? "received" : "duplicate" };
+  const { stored, outcome } = await storeDelivery(db, { ...delivery, payload: rawBody, problem });
+  if (problem !== null) return { status: 200, outcome: "dead letter", detail: problem };
+  if (!stored) return { status: 200, outcome: "duplicate" };
+  return { status: 200, outcome: outcome === "unconfirmed" ? "held" : "received" };
 }
 
 export type AppliedOutcome = "processed" | "ignored" | "failed";

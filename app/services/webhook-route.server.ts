@@ -1,16 +1,19 @@
 /**
- * The one body of every webhook route: verify the delivery (verifiedWebhook),
- * read the raw body so big ids stay exact, and store it in the inbox, from
- * which the workers apply it.
+ * The one body of every webhook route: verify the delivery
+ * (verifiedDelivery), then store it in the inbox, from which the workers
+ * apply it.
+ *
+ * Receiving loads no session and calls nothing at Shopify: the signature is
+ * checked against the app's secret (app/shopify/webhook-signature.server.ts),
+ * so an uninstalled shop's deliveries (app/uninstalled, shop/redact) are
+ * received whatever became of its tokens.
  */
 import { prisma } from "../db.server";
+import { env } from "../env.server";
+import { readBodyWithin, WEBHOOK_BODY, webhookHeadersProblem } from "../http/request-limits";
 import { nudgeInbox } from "../jobs/inbox-worker.server";
-import { authenticate } from "../shopify.server";
-import { withCachedSessionReads } from "../shopify/session-storage.server";
+import { checkWebhookSignature, type SignedDelivery } from "../shopify/webhook-signature.server";
 import { receiveWebhook } from "./webhook-inbox.server";
-
-/** As Shopify names shops in X-Shopify-Shop-Domain (and as the job queue requires, app/jobs/queues.ts). */
-const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 /**
  * The topics Shopify delivers to a webhook address, as shopify.app.toml
@@ -24,80 +27,66 @@ function topicsFor(pathname: string): string[] {
   return topic ? [topic.replace("/", "_").toUpperCase()] : [];
 }
 
-const refuse = (error: string) => Response.json({ error }, { status: 400 });
+const refuse = (status: number, error: string) => Response.json({ error }, { status });
 
-/**
- * authenticate.webhook (the Shopify library answers 401 to a bad HMAC, 400
- * to missing headers), then what the HMAC does not cover, since it signs the
- * body alone: the shop header must name a shop, the topic must be one Shopify
- * delivers to this address, and the body must be a JSON object. Anything else
- * is refused with a thrown 400 before anything is written.
- */
-export async function verifiedWebhook(request: Request) {
-  // Checked first: the library throws (a 500) on a shop it cannot parse.
-  if (!SHOP_DOMAIN.test(request.headers.get("X-Shopify-Shop-Domain") ?? "")) {
-    throw refuse("X-Shopify-Shop-Domain is not a *.myshopify.com shop");
-  }
-  let context: Awaited<ReturnType<typeof authenticate.webhook>>;
-  try {
-    context = await authenticate.webhook(request);
-  } catch (error) {
-    // The library checks the HMAC before it parses the body, so a SyntaxError
-    // here is a correctly signed but malformed body.
-    if (error instanceof SyntaxError) throw refuse("body is not JSON");
-    throw error;
-  }
-  const topic = String(context.topic);
-  if (!topicsFor(new URL(request.url).pathname).includes(topic)) {
-    throw refuse(`topic ${topic} is not delivered to this address`);
-  }
-  const payload: unknown = context.payload;
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
-    throw refuse("payload is not a JSON object");
-  }
-  return context;
+export interface VerifiedDelivery extends SignedDelivery {
+  /** The body as Shopify signed it (big ids stay exact when it is parsed later). */
+  rawBody: string;
 }
 
 /**
- * The headers of a delivery the library reads: Shopify's own (X-Shopify-*,
- * and Shopify-* for events). The library is handed only these because it
- * canonicalizes every header name again for each header it looks up (and for
- * each it copies), a cost that grows with the square of their number, and a
- * delivery arrives with a dozen more (User-Agent, Accept, Content-Length, and
- * what load balancers add: X-Forwarded-*, X-Request-Id, ...).
+ * A delivery to a webhook address, or a 4xx thrown as a Response:
+ *   - 405 for anything but POST;
+ *   - 400 without reading the body when the HMAC or shop header is missing
+ *     or the shop is not a *.myshopify.com shop;
+ *   - 413 for a body over the webhook limit (app/http/request-limits.ts),
+ *     refused as soon as the limit is passed;
+ *   - the signature check's 401 or 400;
+ *   - 400 for a topic Shopify does not deliver to this address (the topic
+ *     header is not signed: a body sent to another topic's address with its
+ *     topic changed is refused here).
  */
-export function shopifyHeadersOf(headers: Headers): Headers {
-  const kept = new Headers();
-  for (const [name, value] of headers) {
-    if (name.startsWith("x-shopify-") || name.startsWith("shopify-")) kept.append(name, value);
+export async function verifiedDelivery(request: Request): Promise<VerifiedDelivery> {
+  if (request.method !== "POST") throw refuse(405, "webhooks are POSTed");
+  const problem = webhookHeadersProblem((name) => request.headers.get(name));
+  if (problem) throw refuse(400, problem);
+  const rawBody = await readBodyWithin(request, WEBHOOK_BODY);
+  const check = checkWebhookSignature(env.SHOPIFY_API_SECRET, rawBody, request.headers);
+  if (!check.valid) throw refuse(check.status, check.reason);
+  if (!topicsFor(new URL(request.url).pathname).includes(check.topic)) {
+    throw refuse(400, `topic ${check.topic} is not delivered to this address`);
   }
-  return kept;
+  const { valid: _, ...signed } = check;
+  return { ...signed, rawBody };
 }
 
 /**
- * Verifies the delivery, checks its body and stores it in the inbox; the
- * workers apply it (app/jobs/inbox-worker.server.ts). Shopify's 200 means
- * "stored", so it comes after one write.
+ * Verifies the delivery and stores it in the inbox; the workers apply it
+ * (app/jobs/inbox-worker.server.ts). Shopify's 200 means "stored", so it
+ * comes after one write. A correctly signed body that its topic's parser
+ * refuses is stored too, as a dead letter (failed, with the reason, on the
+ * admin's activity page to retry after a fix): nothing Shopify signed is
+ * dropped. Only a body that names another shop than the header is refused.
  */
 export async function handleWebhookRequest(request: Request): Promise<Response> {
-  const rawBody = await request.text();
-  const delivery = new Request(request.url, {
-    method: request.method,
-    headers: shopifyHeadersOf(request.headers),
-    body: rawBody,
-  });
-  // The receipt never calls Shopify: the shop's session (which the library loads) may be this process's copy.
-  const context = await withCachedSessionReads(() => verifiedWebhook(delivery));
+  const delivery = await verifiedDelivery(request);
   const result = await receiveWebhook(prisma, {
-    shop: context.shop,
-    topic: String(context.topic),
-    rawBody,
-    webhookId: context.webhookId,
-    eventId: context.eventId,
-    apiVersion: context.apiVersion,
-    triggeredAt: context.triggeredAt ? new Date(context.triggeredAt) : undefined,
+    shop: delivery.shop,
+    topic: delivery.topic,
+    rawBody: delivery.rawBody,
+    webhookId: delivery.webhookId,
+    eventId: delivery.eventId,
+    apiVersion: delivery.apiVersion,
+    triggeredAt: triggeredAtOf(delivery),
   });
-  if (result.status === 400) return Response.json({ error: result.detail }, { status: 400 });
+  if (result.status === 400) return refuse(400, result.detail ?? "the body does not match its headers");
   if (result.outcome === "received") nudgeInbox();
   return new Response(null, { status: 200 });
+}
+
+/** X-Shopify-Triggered-At as a date, when it is one. Unsigned: it orders events, it authorises nothing. */
+export function triggeredAtOf(delivery: SignedDelivery): Date | undefined {
+  if (!delivery.triggeredAt) return undefined;
+  const at = new Date(delivery.triggeredAt);
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }

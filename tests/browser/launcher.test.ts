@@ -12,13 +12,14 @@ import { action as redeemAction } from "~/routes/proxy.redeem";
 import { loader as statusLoader } from "~/routes/proxy.status";
 import { adjustPoints } from "~/services/adjust-points.server";
 import { memberState } from "~/services/metafield-sync.server";
-import { programExplainer } from "~/services/storefront-status.server";
+import { syncProgram } from "~/services/program-sync.server";
 import { memberMetafields } from "~/shopify/member-metafields.server";
 import type { adminStandIn } from "../support/admin-stand-in";
 import type { ShopifyEdge } from "../support/shopify-edge";
 import { launchChromium } from "../support/chromium";
 import { shopifyForShop } from "../support/shopify-for-shop";
 import { startStorefront, type StorefrontServer } from "../support/storefront-server";
+import { appMetafieldsOf } from "../support/theme-render";
 
 const CUSTOMER_ID = "7302485617";
 const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;
@@ -49,12 +50,11 @@ beforeAll(async () => {
     page: async () => {
       const now = new Date();
       const fields = memberMetafields(CUSTOMER, await memberState(prisma, TEST_SHOP, CUSTOMER, now));
+      // The program's app metafields as the program sync writes them to Shopify.
+      await syncProgram(prisma, shopify.admin, TEST_SHOP);
       return {
         locale: "en",
-        program: {
-          type: "json",
-          value: JSON.stringify((await programExplainer(prisma, TEST_SHOP)).explainer),
-        },
+        app: appMetafieldsOf(shopify),
         customer: Object.fromEntries(
           fields.map((field) => [field.key, { type: field.type, value: field.value }]),
         ),

@@ -1,48 +1,74 @@
 /**
  * The theme app extension rendered (liquidjs) from exactly what the app
- * writes to Shopify: the program facts metafield and a member's $app:loyalty
- * metafields, for a guest, a member who can afford nothing, and a member with
- * rewards and an active code, in every locale.
+ * writes to Shopify: the program's app-data metafields (as the program sync
+ * writes them to the shop's stand-in) and a member's $app:loyalty metafields,
+ * for a guest, a member who can afford nothing, and a member with rewards and
+ * an active code, in every locale, on the primary locale and under its prefix.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { E4, parseE4, pointsFor } from "~/loyalty/rates";
 import { adjustPoints } from "~/services/adjust-points.server";
 import { memberState } from "~/services/metafield-sync.server";
+import { updateProgram } from "~/services/program-settings.server";
+import { syncProgram } from "~/services/program-sync.server";
 import { redeemReward } from "~/services/redeem-reward.server";
-import { programExplainer } from "~/services/storefront-status.server";
+import { rememberProxyPath } from "~/services/storefront-path.server";
+import { STOREFRONT_ERRORS } from "~/services/storefront-errors";
 import { memberMetafields } from "~/shopify/member-metafields.server";
 import { adminStandIn } from "../support/admin-stand-in";
-import { LOCALES, readLocale, renderBlock, type StoredMetafield } from "../support/theme-render";
+import { escapeHtml } from "../../devshop/html";
+import {
+  appMetafieldsOf,
+  LOCALES,
+  readLocale,
+  renderBlock,
+  type AppMetafields,
+  type StoredMetafield,
+} from "../support/theme-render";
 
 const SHOP = "theme-blocks.myshopify.com";
+/** A shop whose program settings the product block tests change. */
+const SETTINGS_SHOP = "theme-settings.myshopify.com";
 const LOW = "gid://shopify/Customer/1001";
 const RICH = "gid://shopify/Customer/1002";
 const NOW = new Date("2026-06-01T12:00:00Z");
 
-let program: StoredMetafield;
+let app: AppMetafields;
 const members: Record<string, Record<string, StoredMetafield>> = {};
 let code: string;
+const settingsShopify = adminStandIn({ shop: SETTINGS_SHOP });
 
 async function storedMember(customerGid: string) {
   const fields = memberMetafields(customerGid, await memberState(prisma, SHOP, customerGid, NOW));
   return Object.fromEntries(fields.map((field) => [field.key, { type: field.type, value: field.value }]));
 }
 
+/** The app's program metafields on SETTINGS_SHOP after the merchant saved these settings. */
+async function programAfterSaving(settings: Parameters<typeof updateProgram>[2]["settings"]) {
+  await updateProgram(prisma, SETTINGS_SHOP, { settings }, NOW);
+  await syncProgram(prisma, settingsShopify.admin, SETTINGS_SHOP);
+  return appMetafieldsOf(settingsShopify);
+}
+
 const adjust = (customerGid: string, points: number, key: string) =>
   adjustPoints(prisma, SHOP, { customerGid, points, reason: "Seed", staffId: "s", idempotencyKey: key }, NOW);
 
 beforeAll(async () => {
+  const shopify = adminStandIn({ shop: SHOP });
   await adjust(LOW, 120, "theme-low-1");
   await adjust(RICH, 2200, "theme-rich-1");
   const redemption = await redeemReward(
     prisma,
-    adminStandIn().admin,
+    shopify.admin,
     SHOP,
     { customerGid: RICH, rewardKey: "10-off", idempotencyKey: "theme-rich-redeem" },
     NOW,
   );
   code = redemption.code;
-  program = { type: "json", value: JSON.stringify((await programExplainer(prisma, SHOP)).explainer) };
+  // Shopify's copy of the program, written the way the program-sync job writes it.
+  await syncProgram(prisma, shopify.admin, SHOP);
+  app = appMetafieldsOf(shopify);
   members.low = await storedMember(LOW);
   members.rich = await storedMember(RICH);
 });
@@ -50,11 +76,18 @@ beforeAll(async () => {
 const count = (html: string, pattern: RegExp) => html.match(new RegExp(pattern, "g"))?.length ?? 0;
 
 describe.each(LOCALES)("theme blocks in %s", (locale) => {
-  const strings = readLocale(locale) as { status: { redeem: string }; guest: { sign_in: string } };
+  const strings = readLocale(locale) as {
+    status: { redeem: string };
+    guest: { sign_in: string };
+    js: { errors: Record<string, string> };
+  };
+  /** Where the store serves this locale: the primary locale at /, the others under /{locale}. */
+  const root = locale === "en" ? "/" : `/${locale}`;
+  const prefix = root === "/" ? "" : root;
 
   it("a guest sees how the program works and where to sign in, nothing personal", async () => {
-    const html = await renderBlock("loyalty-status", { locale, program });
-    expect(html).toContain('href="/account/login"');
+    const html = await renderBlock("loyalty-status", { locale, app, rootUrl: root });
+    expect(html).toContain(`href="${prefix}/account/login"`);
     expect(html).toContain(strings.guest.sign_in);
     expect(html).toContain("Gold");
     expect(html).toContain("25.00 off");
@@ -63,7 +96,7 @@ describe.each(LOCALES)("theme blocks in %s", (locale) => {
   });
 
   it("a member who can afford nothing sees points, tier and progress, and no redeem button", async () => {
-    const html = await renderBlock("loyalty-status", { locale, program, customer: members.low });
+    const html = await renderBlock("loyalty-status", { locale, app, customer: members.low });
     expect(html).toMatch(/data-regulars-points>[^<]*120/);
     expect(html).toContain("Member");
     expect(html).toContain("250.00"); // to Silver
@@ -72,7 +105,7 @@ describe.each(LOCALES)("theme blocks in %s", (locale) => {
   });
 
   it("a member with points and a code sees what they can redeem and their code", async () => {
-    const html = await renderBlock("loyalty-status", { locale, program, customer: members.rich });
+    const html = await renderBlock("loyalty-status", { locale, app, customer: members.rich });
     expect(html).toMatch(/data-regulars-points>[^<]*1200/);
     // 1,200 points: 5.00 off (500) and free shipping (400) are affordable; 10.00 (1,000) too; 25.00 is not.
     expect(count(html, /data-regulars-redeem="/)).toBe(3);
@@ -84,17 +117,119 @@ describe.each(LOCALES)("theme blocks in %s", (locale) => {
   });
 
   it("the launcher shows the balance on its button and keeps the panel closed until opened", async () => {
-    const html = await renderBlock("rewards-launcher", { locale, program, customer: members.rich });
+    const html = await renderBlock("rewards-launcher", { locale, app, customer: members.rich });
     expect(html).toMatch(/<button[^>]*aria-expanded="false"[^>]*>\s*1200/);
     expect(html).toMatch(/<div id="regulars-panel"[^>]*hidden/);
-    const guest = await renderBlock("rewards-launcher", { locale, program });
+    const guest = await renderBlock("rewards-launcher", { locale, app });
     expect(guest).toMatch(/aria-expanded="false"[^>]*>\s*Rewards/);
   });
 
-  it("the product block says how many points the price earns", async () => {
-    const html = await renderBlock("earn-points", { locale, program, product: { price: 8000 } });
-    expect(html).toMatch(/\b400\b/); // 80.00 at 5 points per 1.00
-    expect(await renderBlock("earn-points", { locale, product: { price: 8000 } })).not.toMatch(/\d/);
+  it("redeems through the app proxy under the locale's prefix", async () => {
+    for (const block of ["loyalty-status", "rewards-launcher"]) {
+      const html = await renderBlock(block, { locale, app, customer: members.rich, rootUrl: root });
+      expect(html).toContain(`data-proxy="${prefix}/apps/regulars"`);
+    }
+  });
+
+  it("has this locale's words for every refusal the app proxy can answer", async () => {
+    const html = await renderBlock("rewards-launcher", { locale, app, customer: members.rich });
+    for (const error of Object.keys(STOREFRONT_ERRORS)) {
+      const words = strings.js.errors[error];
+      expect(words, `${locale}.js.errors.${error}`).toMatch(/\S/);
+      expect(html).toContain(`data-error-${error}="${escapeHtml(words)}"`);
+    }
+  });
+});
+
+describe("the storefront follows the app proxy where the merchant moved it", () => {
+  it("the blocks call the proxy path Shopify last sent, under the locale's prefix", async () => {
+    const shopify = adminStandIn({ shop: SETTINGS_SHOP });
+    await rememberProxyPath(prisma, SETTINGS_SHOP, "/community/loyalty");
+    await syncProgram(prisma, shopify.admin, SETTINGS_SHOP);
+    const moved = appMetafieldsOf(shopify);
+    const html = await renderBlock("rewards-launcher", {
+      locale: "fr",
+      app: moved,
+      customer: members.rich,
+      rootUrl: "/fr",
+    });
+    expect(html).toContain('data-proxy="/fr/community/loyalty"');
+  });
+});
+
+describe("the product block (Earn points)", () => {
+  const product = { price: 8000 }; // 80.00 in the shop's currency: 400 points at 5 per 1.00
+  const strings = readLocale("en") as { product: { earn_rate: string; earn_rate_before_tax: string } };
+
+  it("shows only while the program's boolean app metafield says the program is active", async () => {
+    expect(app.loyalty?.active).toEqual({ type: "boolean", value: "true" });
+    expect(await renderBlock("earn-points", { locale: "en", app, product })).toMatch(/\b400\b/);
+    // Shopify reads available_if from a boolean app metafield: a JSON one, or none, hides the block.
+    const jsonOnly = { loyalty: { program: app.loyalty!.program! } };
+    expect(await renderBlock("earn-points", { locale: "en", app: jsonOnly, product })).toBe("");
+    expect(await renderBlock("earn-points", { locale: "en", product })).toBe("");
+    const paused = await programAfterSaving({ active: false });
+    expect(paused.loyalty?.active).toEqual({ type: "boolean", value: "false" });
+    expect(await renderBlock("earn-points", { locale: "en", app: paused, product })).toBe("");
+    const resumed = await programAfterSaving({ active: true });
+    expect(await renderBlock("earn-points", { locale: "en", app: resumed, product })).toMatch(/\b400\b/);
+  });
+
+  it("in the shop's currency without tax, says exactly what an order of one at that price earns", async () => {
+    for (const rate of ["5", "0.3333", "1.25", "0.07"]) {
+      const rateE4 = parseE4(rate);
+      const settings = await programAfterSaving({ earnRateE4: rateE4 });
+      for (const price of [1, 99, 1999, 3000, 8000, 123456, 9999999]) {
+        const html = await renderBlock("earn-points", { locale: "en", app: settings, product: { price } });
+        // The points engine's own rounding: floor(eligible x rate), eligible in milli-units.
+        const earned = pointsFor(BigInt(price) * 10n, rateE4, E4);
+        if (earned === 0) expect(html, `${price} at ${rate}`).toBe("");
+        else expect(html, `${price} at ${rate}`).toMatch(new RegExp(`Earn ${earned} points?\\b`));
+      }
+    }
+    await programAfterSaving({ earnRateE4: 5 * E4 });
+  });
+
+  it("in another currency, says how points are counted instead of a number", async () => {
+    const html = await renderBlock("earn-points", {
+      locale: "en",
+      app,
+      product,
+      shopCurrency: "EUR",
+      cart: { currency: "USD", taxesIncluded: false },
+    });
+    expect(html).not.toMatch(/\b400\b/);
+    expect(html).toContain(
+      escapeHtml(
+        strings.product.earn_rate_before_tax.replace("{{ rate }}", "5").replace("{{ currency }}", "EUR"),
+      ),
+    );
+  });
+
+  it("with prices that include tax, gives no number unless tax earns points", async () => {
+    const taxed = { currency: "EUR", taxesIncluded: true };
+    const html = await renderBlock("earn-points", { locale: "en", app, product, cart: taxed });
+    expect(html).not.toMatch(/\b400\b/);
+    expect(html).toContain("before tax");
+    const withTax = await programAfterSaving({ includeTax: true });
+    const counted = await renderBlock("earn-points", { locale: "en", app: withTax, product, cart: taxed });
+    expect(counted).toMatch(/\b400\b/);
+    const abroad = { currency: "USD", taxesIncluded: true };
+    const other = await renderBlock("earn-points", { locale: "en", app: withTax, product, cart: abroad });
+    expect(other).toContain(
+      escapeHtml(strings.product.earn_rate.replace("{{ rate }}", "5").replace("{{ currency }}", "EUR")),
+    );
+    await programAfterSaving({ includeTax: false });
+  });
+
+  it("a gift card earns nothing unless the program counts gift cards", async () => {
+    const giftCard = { price: 5000, giftCard: true };
+    expect(await renderBlock("earn-points", { locale: "en", app, product: giftCard })).toBe("");
+    const counted = await programAfterSaving({ includeGiftCards: true });
+    expect(await renderBlock("earn-points", { locale: "en", app: counted, product: giftCard })).toMatch(
+      /\b250\b/,
+    );
+    await programAfterSaving({ includeGiftCards: false });
   });
 });
 

@@ -469,7 +469,14 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
     {
       status: 200,
       name: "uninstall from B",
-      send: () => wrap(bWebhook("webhooks.app.uninstalled", "app/uninstalled", `{"domain":"${B}"}`)),
+      send: () =>
+        wrap(
+          bWebhook(
+            "webhooks.app.uninstalled",
+            "app/uninstalled",
+            `{"domain":"${B}","myshopify_domain":"${B}"}`,
+          ),
+        ),
     },
   ],
 };

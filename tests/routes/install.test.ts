@@ -223,11 +223,7 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
     );
 
     // WHEN app/scopes_update says it was revoked (no page load at all)
-    await recordScopesUpdate(prisma, {
-      shop: TEST_SHOP,
-      sessionId: `offline_${TEST_SHOP}`,
-      scopes: SCOPES.split(","),
-    });
+    await recordScopesUpdate(prisma, { shop: TEST_SHOP, scopes: SCOPES.split(",") });
     const afterRevoke = adminCalls().length;
     // THEN the reconcile job (every minute) finds the setup due and it runs again
     await jobs.send("reconcile", {});

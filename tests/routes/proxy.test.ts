@@ -4,21 +4,18 @@
  * verified logged_in_customer_id.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  API_SECRET_KEY,
-  APP_URL,
-  RequestType,
-  TEST_SHOP,
-  setUpValidRequest,
-} from "@shopify/shopify-api/test-helpers";
+import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { loader as statusLoader } from "~/routes/proxy.status";
 import { action as redeemAction } from "~/routes/proxy.redeem";
 import { adjustPoints } from "~/services/adjust-points.server";
+import { syncProgram } from "~/services/program-sync.server";
 import type { adminStandIn } from "../support/admin-stand-in";
 import type { ShopifyEdge } from "../support/shopify-edge";
+import { proxyRequest as signedProxyRequest } from "../support/proxy-requests";
 import { resetLoyaltyData } from "../support/reset";
 import { shopifyForShop } from "../support/shopify-for-shop";
+import { appMetafieldsOf } from "../support/theme-render";
 import { forgetProgramExplainer } from "~/services/program-explainer-cache.server";
 
 const CUSTOMER_ID = "9007199254740993";
@@ -26,37 +23,38 @@ const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;
 let edge: ShopifyEdge | undefined;
 let shopify: ReturnType<typeof adminStandIn>;
 
-async function proxyRequest(
+const proxyRequest = (
   path: string,
   customerId: string | null,
   init?: RequestInit,
-  secret = API_SECRET_KEY,
-) {
-  const url = new URL(`${APP_URL}/proxy/${path}`);
-  url.searchParams.set("path_prefix", "/apps/regulars");
-  url.searchParams.set("logged_in_customer_id", customerId ?? "");
-  return setUpValidRequest(
-    { type: RequestType.Public, store: "test-shop", apiSecretKey: secret },
-    new Request(url, init),
-  );
-}
+  secret?: string,
+  pathPrefix?: string,
+) => signedProxyRequest(path, { shop: TEST_SHOP, customerId, init, secret, pathPrefix });
 const call = async (fn: () => Promise<Response>) => fn().catch((thrown: unknown) => thrown as Response);
-const redeem = async (body: unknown, customerId: string | null = CUSTOMER_ID, secret?: string) => {
+const redeem = async (
+  body: unknown,
+  customerId: string | null = CUSTOMER_ID,
+  secret?: string,
+  pathPrefix?: string,
+) => {
   const request = await proxyRequest(
     "redeem",
     customerId,
     { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } },
     secret,
+    pathPrefix,
   );
   return call(() => redeemAction({ request, params: {}, context: {} }));
 };
-const status = async (customerId: string | null, secret?: string, query = "") => {
-  const request = await proxyRequest(`status${query}`, customerId, undefined, secret);
+const status = async (customerId: string | null, secret?: string, query = "", pathPrefix?: string) => {
+  const request = await proxyRequest(`status${query}`, customerId, undefined, secret, pathPrefix);
   return call(() => statusLoader({ request, params: {}, context: {} }));
 };
 
 beforeEach(async () => {
   await resetLoyaltyData(prisma);
+  // The proxy's copy of the program outlives the rows just deleted: forget it, as a save would.
+  forgetProgramExplainer(TEST_SHOP);
   await prisma.redemption.deleteMany();
   await prisma.session.deleteMany();
   ({ shopify, edge } = await shopifyForShop(prisma, TEST_SHOP, "shpat_proxy"));
@@ -123,10 +121,15 @@ describe("GET /apps/regulars/status", () => {
     const html = await res.text();
     expect(html).toContain("<strong data-regulars-points>1200 points</strong>");
     expect(html).toContain("&#123;&#123; shop.name &#125;&#125; &lt;b&gt;5&#37;&lt;/b&gt;");
-    // Only the library's own layout tag is Liquid.
-    expect(html.replace("{% layout none %}", "")).not.toMatch(/\{\{|\{%/);
+    // Only the library's own layout tag and the storefront's routes are Liquid.
+    expect(html.replace("{% layout none %}", "").replace(/\{\{ routes\.\w+ \}\}/g, "")).not.toMatch(
+      /\{\{|\{%/,
+    );
     const guest = await (await status(null, undefined, "?format=html")).text();
-    expect(guest).toContain('href="/account/login');
+    // Shopify renders the page as Liquid in the shopper's storefront: its routes keep a locale prefix.
+    expect(guest).toContain('href="{{ routes.account_login_url }}"');
+    expect(guest).toContain('href="{{ routes.account_register_url }}"');
+    expect(guest).not.toContain('href="/account');
     expect(guest).not.toContain("1200");
     await prisma.reward.updateMany({ where: { shop: TEST_SHOP, key: "5-off" }, data: { title: "5.00 off" } });
     forgetProgramExplainer(TEST_SHOP);
@@ -148,10 +151,15 @@ describe("POST /apps/regulars/redeem", () => {
   });
 
   it("refuses clearly and changes nothing: not enough points, bad body, guest, forged signature", async () => {
+    // A code for the storefront to word in the shopper's language, not an English sentence.
     const poor = await redeem({ rewardKey: "25-off", idempotencyKey: "tap-0002" });
-    expect([poor.status, (await poor.json()).error]).toEqual([409, "not enough points"]);
-    expect((await redeem({ rewardKey: "10-off" })).status).toBe(422);
-    expect((await redeem({ rewardKey: "10-off", idempotencyKey: "tap-0003" }, null)).status).toBe(401);
+    expect([poor.status, await poor.json()]).toEqual([409, { error: "not_enough_points" }]);
+    const malformed = await redeem({ rewardKey: "10-off" });
+    expect([malformed.status, (await malformed.json()).error]).toEqual([422, "invalid_request"]);
+    const guest = await redeem({ rewardKey: "10-off", idempotencyKey: "tap-0003" }, null);
+    expect([guest.status, await guest.json()]).toEqual([401, { error: "sign_in_required" }]);
+    const missing = await redeem({ rewardKey: "no-such-reward", idempotencyKey: "tap-0005" });
+    expect([missing.status, await missing.json()]).toEqual([404, { error: "reward_not_found" }]);
     expect(
       (await redeem({ rewardKey: "10-off", idempotencyKey: "tap-0004" }, CUSTOMER_ID, "forged")).status,
     ).toBe(400);
@@ -186,6 +194,8 @@ describe("POST /apps/regulars/redeem", () => {
     for (let i = 0; i < 7; i++)
       statuses.push((await redeem({ rewardKey: "5-off", idempotencyKey: `burst-000${i}` })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const limited = await redeem({ rewardKey: "5-off", idempotencyKey: "burst-0008" });
+    expect(await limited.json()).toEqual({ error: "too_many_requests" });
   });
 });
 
@@ -200,13 +210,82 @@ describe("POST /apps/regulars/birthday", () => {
       });
       return call(() => birthdayAction({ request, params: {}, context: {} }));
     };
-    expect((await post({ month: 2, day: 30 })).status).toBe(422);
-    expect((await post({ month: 7, day: 14 }, null)).status).toBe(401);
+    const answer = async (response: Response) => [response.status, await response.json()];
+    expect(await answer(await post({ month: 2, day: 30 }))).toEqual([422, { error: "not_a_date" }]);
+    expect(await answer(await post({ month: 7, day: 14 }, null))).toEqual([
+      401,
+      { error: "sign_in_required" },
+    ]);
     expect((await post({ month: 7, day: 14 })).status).toBe(200);
-    expect((await post({ month: 8, day: 1 })).status).toBe(409);
+    expect(await answer(await post({ month: 8, day: 1 }))).toEqual([409, { error: "birthday_already_set" }]);
     const member = await prisma.member.findFirstOrThrow({
       where: { shop: TEST_SHOP, customerGid: CUSTOMER },
     });
     expect([member.birthdayMonth, member.birthdayDay]).toEqual([7, 14]);
+  });
+});
+
+describe("the proxy where the merchant moved it", () => {
+  const program = () => prisma.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } });
+  const storefrontFacts = () => JSON.parse(appMetafieldsOf(shopify).loyalty!.program!.value);
+
+  it("learns the path Shopify sends and gives it to the theme; the same path again writes nothing", async () => {
+    // The configured path (shopify.app.toml): nothing to record.
+    expect((await status(CUSTOMER_ID)).status).toBe(200);
+    await syncProgram(prisma, shopify.admin, TEST_SHOP);
+    expect(storefrontFacts().proxyPath).toBe("/apps/regulars");
+    const before = await program();
+    expect((await status(CUSTOMER_ID)).status).toBe(200);
+    expect(await program()).toMatchObject({
+      syncVersion: before.syncVersion,
+      syncedVersion: before.syncedVersion,
+    });
+
+    // The merchant moved the proxy to /community/loyalty: Shopify says so in path_prefix.
+    expect((await status(CUSTOMER_ID, undefined, "", "/community/loyalty")).status).toBe(200);
+    expect(await program()).toMatchObject({
+      proxyPathPrefix: "/community/loyalty",
+      syncVersion: before.syncVersion + 1,
+    });
+    for (let i = 0; i < 3; i++) await status(null, undefined, "", "/community/loyalty");
+    expect((await program()).syncVersion).toBe(before.syncVersion + 1);
+    const body = await (await status(null, undefined, "", "/community/loyalty")).json();
+    expect(body.program.proxyPath).toBe("/community/loyalty");
+    await syncProgram(prisma, shopify.admin, TEST_SHOP);
+    expect(storefrontFacts().proxyPath).toBe("/community/loyalty");
+
+    // A redeem through yet another path (the merchant moved it again) teaches it too.
+    const redeemed = await redeem(
+      { rewardKey: "5-off", idempotencyKey: "moved-0001" },
+      CUSTOMER_ID,
+      undefined,
+      "/a/rewards",
+    );
+    expect(redeemed.status).toBe(200);
+    expect((await program()).proxyPathPrefix).toBe("/a/rewards");
+  });
+
+  it("keeps only the prefix and sub path of path_prefix, and ignores one that is not a proxy path", async () => {
+    await status(null, undefined, "", "/fr/tools/loyalty_club");
+    expect((await program()).proxyPathPrefix).toBe("/tools/loyalty_club");
+    const version = (await program()).syncVersion;
+    for (const odd of [
+      "",
+      "/",
+      "/apps",
+      "/shop/regulars",
+      "//evil.example/apps/x?",
+      "/apps/" + "x".repeat(31),
+    ]) {
+      expect((await status(null, undefined, "", odd)).status).toBe(200);
+    }
+    expect(await program()).toMatchObject({ proxyPathPrefix: "/tools/loyalty_club", syncVersion: version });
+  });
+
+  it("a forged request teaches nothing", async () => {
+    await status(null);
+    const version = (await program()).syncVersion;
+    expect((await status(CUSTOMER_ID, "forged", "", "/community/evil")).status).toBe(400);
+    expect(await program()).toMatchObject({ proxyPathPrefix: null, syncVersion: version });
   });
 });

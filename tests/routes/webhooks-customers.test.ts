@@ -10,6 +10,7 @@ import { deliverAndApply } from "../support/inbox";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { resetLoyaltyData } from "../support/reset";
+import { installShop } from "../support/shops";
 
 const SHOP = "people.myshopify.com";
 const OTHER = "elsewhere.myshopify.com";
@@ -18,7 +19,10 @@ type Action = Parameters<typeof callAction>[0];
 const deliver = (action: Action, topic: string, rawBody: string, shop = SHOP, path?: string) =>
   deliverAndApply(action, webhookRequest({ topic, shop, body: null, rawBody, path }));
 
-beforeEach(() => resetLoyaltyData(prisma));
+beforeEach(async () => {
+  await resetLoyaltyData(prisma);
+  for (const shop of [SHOP, OTHER]) await installShop(prisma, shop);
+});
 
 describe("customers/create and customers/update", () => {
   it("keep the member's identity and pay the account bonus once, when the account is enabled", async () => {
@@ -102,6 +106,7 @@ describe("privacy webhooks", () => {
   it("shop/redact deletes everything of the shop", async () => {
     await seed(SHOP);
     await seed(OTHER);
+    await prisma.shop.update({ where: { domain: SHOP }, data: { uninstalledAt: new Date() } });
     await deliver(
       compliance,
       "shop/redact",

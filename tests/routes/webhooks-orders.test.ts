@@ -12,6 +12,7 @@ import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { expectConsoleError } from "../setup/console";
 import { applyInbox } from "../support/inbox";
 import { resetLoyaltyData } from "../support/reset";
+import { installShop } from "../support/shops";
 
 const SHOP = "fixture-shop.myshopify.com";
 const CUSTOMER = "gid://shopify/Customer/7302485617390244561";
@@ -43,7 +44,10 @@ const tableCounts = async () =>
     prisma.program.count(),
   ]);
 
-beforeEach(() => resetLoyaltyData(prisma));
+beforeEach(async () => {
+  await resetLoyaltyData(prisma);
+  await installShop(prisma, SHOP);
+});
 
 describe("orders/paid", () => {
   it("awards 5 points per 1.00 of eligible spend in shop money", async () => {
@@ -342,6 +346,7 @@ describe("the inbox", () => {
 
   it("each shop's worker pass applies only that shop's deliveries", async () => {
     const other = "other-shop.myshopify.com";
+    await installShop(prisma, other);
     await post(ordersPaid, "orders/paid", fixtureBody("orders-paid"));
     await callAction(
       ordersPaid,
@@ -355,17 +360,36 @@ describe("the inbox", () => {
 });
 
 describe("bad input", () => {
-  it("a malformed body with a valid signature gets 400 and writes nothing", async () => {
-    const before = await tableCounts();
-    for (const body of [
+  it("a correctly signed body the parser refuses is kept as a dead letter with its reason, applied nowhere", async () => {
+    // GIVEN bodies Shopify signed that orders/paid's parser refuses
+    const bodies = [
       "{not json",
       JSON.stringify({ id: 1 }),
       fixtureBody("orders-paid", { current_subtotal_price_set: "12" }),
-    ]) {
-      const res = await deliver(ordersPaid, "orders/paid", body);
-      expect(res.status).toBe(400);
+    ];
+    const [members, entries, orders] = await tableCounts();
+    for (const [i, body] of bodies.entries()) {
+      // WHEN each is delivered: Shopify gets its 200 (it would give up after its retries and the delivery be lost)
+      const res = await deliver(ordersPaid, "orders/paid", body, `dead-${i}`);
+      expect(res.status).toBe(200);
     }
-    expect(await tableCounts()).toEqual(before);
+    // THEN each is a dead letter (failed) with the body kept and the reason, for the activity page's Retry
+    const letters = await prisma.webhookDelivery.findMany({
+      where: { shop: SHOP },
+      orderBy: { webhookId: "asc" },
+    });
+    expect(letters.map((l) => [l.outcome, l.payload])).toEqual(bodies.map((b) => ["failed", b]));
+    expect(letters[0]!.detail).toMatch(/^the body is not JSON/);
+    expect(letters[1]!.detail).toMatch(/payload/);
+    expect(letters[2]!.detail).toMatch(/current_subtotal_price_set/);
+    // AND nothing was applied
+    expect((await tableCounts()).slice(0, 3)).toEqual([members, entries, orders]);
+    // AND a retry (after a fix) runs the parser again: still refused, still kept
+    expect(await retryFailedDelivery(prisma, SHOP, letters[1]!.id)).toBe(true);
+    expect(await applyInbox(SHOP)).toEqual({ applied: 0, retried: 0, failed: 1 });
+    expect((await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: letters[1]!.id } })).payload).toBe(
+      bodies[1],
+    );
   });
 
   it("a forged signature gets 401 and writes nothing", async () => {

@@ -349,6 +349,22 @@ export function adminStandIn(options: StandInOptions = {}) {
           ],
         };
       }
+      // A boolean's value is "true" or "false" (https://shopify.dev/docs/apps/build/custom-data/metafields/list-of-data-types).
+      const notBoolean = inputs.findIndex(
+        (m) => m.type === "boolean" && m.value !== "true" && m.value !== "false",
+      );
+      if (notBoolean >= 0) {
+        return {
+          metafields: [],
+          userErrors: [
+            {
+              field: ["metafields", String(notBoolean), "value"],
+              code: "INVALID_VALUE",
+              message: "Value must be true or false.",
+            },
+          ],
+        };
+      }
       for (const m of inputs)
         metafields.set(`${m.ownerId}|${m.namespace}|${m.key}`, { type: m.type, value: m.value });
       return { metafields: inputs.map((m) => ({ key: m.key, namespace: m.namespace })), userErrors: [] };

@@ -163,6 +163,9 @@ export async function serveJsonl() {
     }
     createReadStream(body.file, { start }).pipe(res);
   });
+  // Longer than a test file runs: with node's 5 s default, a fetch that reuses a connection
+  // just as the server closes it idle fails with ECONNRESET (a keep-alive race, not the app's).
+  server.keepAliveTimeout = 60_000;
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;

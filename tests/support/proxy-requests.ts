@@ -17,13 +17,15 @@ export interface ProxyOptions {
   init?: RequestInit;
   /** Signs with this secret instead of the app's (to forge). */
   secret?: string;
+  /** Where the proxy is on the shop's storefront: Shopify's path_prefix ("/apps/regulars" unless moved). */
+  pathPrefix?: string;
 }
 
 export async function proxyRequest(path: string, options: ProxyOptions = {}): Promise<Request> {
   const shop = options.shop ?? "test-shop.myshopify.com";
   const url = new URL(`${APP_URL}/proxy/${path}`);
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
-  url.searchParams.set("path_prefix", "/apps/regulars");
+  url.searchParams.set("path_prefix", options.pathPrefix ?? "/apps/regulars");
   url.searchParams.set("logged_in_customer_id", options.customerId ?? "");
   return setUpValidRequest(
     {
@@ -42,7 +44,7 @@ export async function proxyRequest(path: string, options: ProxyOptions = {}): Pr
 export function proxyRequestSignedAt(path: string, timestamp: number, options: ProxyOptions = {}): Request {
   const url = new URL(`${APP_URL}/proxy/${path}`);
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
-  url.searchParams.set("path_prefix", "/apps/regulars");
+  url.searchParams.set("path_prefix", options.pathPrefix ?? "/apps/regulars");
   url.searchParams.set("logged_in_customer_id", options.customerId ?? "");
   url.searchParams.set("shop", options.shop ?? "test-shop.myshopify.com");
   url.searchParams.set("timestamp", String(timestamp));

@@ -5,7 +5,9 @@
  * app makes reaches it. It answers https://{shop}/... the way Shopify's
  * published contract says:
  *   POST /admin/oauth/access_token   token exchange; checks client id/secret
- *                                    and the session token's HS256 signature
+ *                                    and the session token's HS256 signature;
+ *                                    refresh, refused once the app is uninstalled
+ *                                    (uninstall(): Shopify/shopify-app-js#3360)
  *   POST /admin/api/2026-10/graphql.json
  *                                    needs the issued access token; validates the
  *                                    document against the official 2026-10 schema
@@ -52,6 +54,8 @@ export interface EdgeCall {
 export interface ShopifyEdge {
   calls: EdgeCall[];
   accessTokens: string[];
+  /** The merchant uninstalls the app: its tokens stop working and no refresh is granted. */
+  uninstall(): void;
   restore(): void;
 }
 
@@ -73,6 +77,7 @@ export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
   const accessTokens: string[] = [...(options.accessTokens ?? [])];
   const refreshTokens: string[] = [...(options.refreshTokens ?? [])];
   const realFetch = globalThis.fetch;
+  let installed = true;
 
   const handle = async (url: URL, init: RequestInit | undefined): Promise<Response> => {
     const body = typeof init?.body === "string" ? init.body : "";
@@ -82,9 +87,9 @@ export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
         return json(401, { error: "invalid_client" });
       }
       if (params.grant_type === "refresh_token") {
-        // Refresh tokens are single use: the old one stops working.
+        // Refresh tokens are single use: the old one stops working. An uninstalled app gets none.
         const index = refreshTokens.indexOf(params.refresh_token ?? "");
-        if (index < 0) return json(400, { error: "invalid_grant" });
+        if (index < 0 || !installed) return json(400, { error: "invalid_grant" });
         refreshTokens.splice(index, 1);
         const token = `shpat_${randomBytes(16).toString("hex")}`;
         const refresh = `shprt_${randomBytes(16).toString("hex")}`;
@@ -146,6 +151,10 @@ export function startShopifyEdge(options: EdgeOptions): ShopifyEdge {
   return {
     calls,
     accessTokens,
+    uninstall: () => {
+      installed = false;
+      accessTokens.length = 0;
+    },
     restore: () => {
       vi.unstubAllGlobals();
       setAbstractFetchFunc(realFetch);

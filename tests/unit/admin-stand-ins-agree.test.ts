@@ -131,7 +131,9 @@ const scenarios: Record<string, Scenario> = {
     await outcome(() => createRewardCode(admin, codeFor("RG-SHIP", CUSTOMER, reward("FREE_SHIPPING")))),
     await outcome(() => createRewardCode(admin, codeFor("RG-PCT", CUSTOMER, reward("PERCENTAGE")))),
   ],
-  "metafieldsSet: up to 25 at once, none blank": async (admin) => [
+  "metafieldsSet: up to 25 at once, none blank, a boolean true or false": async (admin) => [
+    await outcome(() => setMetafields(admin, [{ ...memberField("on", "true"), type: "boolean" }], "member")),
+    await outcome(() => setMetafields(admin, [{ ...memberField("on", "yes"), type: "boolean" }], "member")),
     await outcome(() => setMetafields(admin, [memberField("points", "120")], "member")),
     await outcome(() =>
       setMetafields(
@@ -141,7 +143,7 @@ const scenarios: Record<string, Scenario> = {
       ),
     ),
     await outcome(() => setMetafields(admin, [memberField("points", "")], "member")),
-    await outcome(() => writeProgramMetafield(admin, { name: "Regulars", rewards: [] })),
+    await outcome(() => writeProgramMetafield(admin, { active: true, rewards: [] })),
   ],
   "tags are added to and moved on a customer the shop has, not on one it has not": async (admin) => [
     await outcome(() => addCustomerTags(admin, CUSTOMER, ["regulars-win-back"])),

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
+import { PROXY_PATH_IN_APP_TOML, proxyPathOf } from "~/shopify/app-proxy.server";
 import { readAppConfig } from "../../devshop/app-config";
 import { accessTokenEndpoint, sessionToken } from "../../devshop/tokens";
 import { DevshopState } from "../../devshop/state";
@@ -100,6 +101,12 @@ describe("shopify.app.toml", () => {
       const comment = block.slice(block.lastIndexOf("# Handled by:"));
       expect(comment.split("\n")[0]).toContain(relative);
     }
+  });
+
+  it("the app proxy is where the app's storefront code expects it until Shopify says otherwise", () => {
+    const { prefix, subpath } = config.app_proxy;
+    expect(`/${prefix}/${subpath}`).toBe(PROXY_PATH_IN_APP_TOML);
+    expect(proxyPathOf(PROXY_PATH_IN_APP_TOML)).toBe(PROXY_PATH_IN_APP_TOML);
   });
 });
 

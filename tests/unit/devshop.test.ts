@@ -22,6 +22,7 @@ import { matches, parseSearch, exactField } from "../../devshop/search-query";
 import { DevshopState, type ShopState } from "../../devshop/state";
 import { proxiedUrl } from "../../devshop/storefront";
 import { WebhookDelivery } from "../../devshop/webhooks";
+import { accessTokenEndpoint, sessionToken } from "../../devshop/tokens";
 
 const SECRET = "devshop-test-secret";
 const now = new Date("2026-06-01T12:00:00Z");
@@ -345,5 +346,67 @@ describe("devshop's webhooks and payloads", () => {
     expect(() => matches(parseSearch("vendor:acme"), {})).toThrow(
       'devshop cannot filter on search field "vendor"',
     );
+  });
+});
+
+describe("devshop's offline tokens", () => {
+  const app = { apiKey: "devshop-key", apiSecret: SECRET };
+  const exchange = (state: DevshopState, shop: ShopState, at: Date) =>
+    accessTokenEndpoint({
+      app,
+      params: {
+        client_id: app.apiKey,
+        client_secret: app.apiSecret,
+        grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+        subject_token: sessionToken(app, shop.domain, at),
+        requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
+        expiring: "1",
+      },
+      shopFor: () => shop,
+      shops: [shop],
+      config: { scopes: "read_orders", optionalScopes: [] },
+      now: at,
+    });
+  const refresh = (shop: ShopState, token: string, at: Date) =>
+    accessTokenEndpoint({
+      app,
+      params: {
+        client_id: app.apiKey,
+        client_secret: app.apiSecret,
+        grant_type: "refresh_token",
+        refresh_token: token,
+      },
+      shopFor: () => shop,
+      shops: [shop],
+      config: { scopes: "read_orders", optionalScopes: [] },
+      now: at,
+    });
+
+  it("expire an hour after they are issued; a refresh token works once; none is granted once uninstalled", () => {
+    const state = DevshopState.open(null);
+    const shop = state.ensureShop("tokens.myshopify.com", "Tokens");
+    const issued = exchange(state, shop, now);
+    expect(issued.status).toBe(200);
+    const {
+      access_token: token,
+      refresh_token: refreshToken,
+      expires_in,
+    } = issued.body as Record<string, string>;
+    expect(expires_in).toBe(3600);
+    // Live for an hour on devshop's clock, then refused.
+    expect(state.shopForAccessToken(token!, new Date(now.getTime() + 3_599_000))).toBe(shop);
+    expect(state.shopForAccessToken(token!, new Date(now.getTime() + 3_601_000))).toBeNull();
+    // A refresh gives a new token; the same refresh token twice does not.
+    const later = new Date(now.getTime() + 2 * 3_600_000);
+    const renewed = refresh(shop, refreshToken!, later);
+    expect(renewed.status).toBe(200);
+    expect(state.shopForAccessToken(String(renewed.body.access_token), later)).toBe(shop);
+    expect(refresh(shop, refreshToken!, later)).toEqual({ status: 400, body: { error: "invalid_grant" } });
+    // Uninstalled: the refresh token it still holds is refused.
+    shop.installation.installed = false;
+    expect(refresh(shop, String(renewed.body.refresh_token), later)).toEqual({
+      status: 400,
+      body: { error: "invalid_grant" },
+    });
   });
 });

@@ -7,9 +7,10 @@ import { once } from "node:events";
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { BUFFERED_BODY, toRequest } from "../../scripts/web-request.mjs";
+import { BodyRefused, ClientGone, readBody, toRequest } from "../../scripts/web-request.mjs";
 
 type Seen = { request: Request; req: IncomingMessage; res: ServerResponse };
+const LIMIT = { name: "test", bytes: 1_000_000, deadlineMs: 5_000 };
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await close?.();
@@ -21,7 +22,7 @@ async function serve(abortable: boolean) {
   const seen: Seen[] = [];
   const waiting: ((s: Seen) => void)[] = [];
   const server = createServer(async (req, res) => {
-    const request = await toRequest(req, res, { abortable, port: 4321 });
+    const request = await toRequest(req, res, { abortable, port: 4321, limit: LIMIT });
     const s = { request, req, res };
     const waiter = waiting.shift();
     if (waiter) waiter(s);
@@ -82,7 +83,7 @@ describe("node's request as a web Request", () => {
     res.end();
   });
 
-  it("reads a body with a length whole, and streams one without", async () => {
+  it("reads a body whole, with a length or without (chunked)", async () => {
     const { port, next } = await serve(false);
     const body = JSON.stringify({ id: 6817362940512877913n.toString(), note: "é ü 😀".repeat(1000) });
     send(port, { method: "POST", path: "/webhooks/orders/paid", body });
@@ -91,11 +92,101 @@ describe("node's request as a web Request", () => {
     whole.res.end();
     const chunks = [Buffer.from(body.slice(0, 100)), Buffer.from(body.slice(100))];
     send(port, { method: "POST", path: "/app/import", body: chunks });
-    const streamed = await next();
-    expect(streamed.req.headers["transfer-encoding"]).toBe("chunked");
-    expect(await streamed.request.text()).toBe(body);
-    streamed.res.end();
-    expect(BUFFERED_BODY).toBe(1_000_000);
+    const chunked = await next();
+    expect(chunked.req.headers["transfer-encoding"]).toBe("chunked");
+    expect(await chunked.request.text()).toBe(body);
+    chunked.res.end();
+  });
+});
+
+describe("a body read within its limit", () => {
+  /** A server whose handler reads each body with readBody and reports what came of it. */
+  async function bodyServer(limit: { name: string; bytes: number; deadlineMs: number }) {
+    const outcomes: Promise<unknown>[] = [];
+    const server = createServer((req, res) => {
+      outcomes.push(
+        readBody(req, limit).then(
+          (body) => {
+            res.end("ok");
+            return body.length;
+          },
+          (error: Error) => {
+            res.writeHead(error instanceof BodyRefused ? error.status : 499, { connection: "close" });
+            res.end();
+            return error;
+          },
+        ),
+      );
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    close = async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close");
+    };
+    return {
+      port: (server.address() as AddressInfo).port,
+      outcome: async () => {
+        await expect.poll(() => outcomes.length).toBe(1);
+        return outcomes[0]!;
+      },
+    };
+  }
+
+  it("stops at the byte that passes the limit: 413, and the rest is never read", async () => {
+    const { port, outcome } = await bodyServer({ name: "test", bytes: 64 * 1024, deadlineMs: 10_000 });
+    const client = httpRequest({ host: "127.0.0.1", port, method: "POST", path: "/" });
+    let written = 0;
+    const answered = new Promise<number>((resolve) => client.on("response", (r) => resolve(r.statusCode!)));
+    client.on("error", () => {});
+    // A sender that would go on for 64 MB, as fast as it is allowed
+    const chunk = Buffer.alloc(16 * 1024, 120);
+    const pump = () => {
+      while (written < 64 * 1024 * 1024 && client.write(chunk)) written += chunk.length;
+    };
+    client.on("drain", pump);
+    pump();
+    expect(await answered).toBe(413);
+    const error = (await outcome()) as BodyRefused;
+    expect(error).toBeInstanceOf(BodyRefused);
+    expect(error.message).toBe("a test body may be at most 65,536 bytes");
+    // The server stopped reading long before the sender was done.
+    expect(written).toBeLessThan(16 * 1024 * 1024);
+    client.destroy();
+  });
+
+  it("refuses a body that does not arrive within its deadline (408)", async () => {
+    const { port, outcome } = await bodyServer({ name: "test", bytes: 1024, deadlineMs: 300 });
+    const client = httpRequest({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      path: "/",
+      headers: { "content-length": "100" },
+    });
+    client.on("error", () => {});
+    const answered = new Promise<number>((resolve) => client.on("response", (r) => resolve(r.statusCode!)));
+    client.write("a few bytes, then nothing");
+    expect(await answered).toBe(408);
+    expect(((await outcome()) as Error).message).toBe("the body did not arrive within 0.3 s");
+    client.destroy();
+  });
+
+  it("tells a client that left halfway from a refusal", async () => {
+    const { port, outcome } = await bodyServer({ name: "test", bytes: 1024, deadlineMs: 10_000 });
+    const client = httpRequest({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      path: "/",
+      headers: { "content-length": "100" },
+    });
+    client.on("error", () => {});
+    client.write("half");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.destroy();
+    expect(await outcome()).toBeInstanceOf(ClientGone);
   });
 
   it("a page's Request aborts when the client goes away before the answer", async () => {

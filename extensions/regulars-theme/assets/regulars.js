@@ -1,5 +1,8 @@
 // Regulars storefront: open/close the launcher, redeem through the app proxy,
 // copy codes. Everything shown is already rendered by Liquid; this only acts.
+// Liquid gives it (snippets/regulars-data.liquid) where the proxy is on this
+// shop, under the page's locale prefix, and the words for each refusal code
+// the app answers, in the page's language.
 (() => {
   if (window.__regulars) return;
   window.__regulars = 1;
@@ -33,15 +36,20 @@
       "",
     );
     try {
-      const response = await fetch("/apps/regulars/redeem", {
+      const response = await fetch(`${box.dataset.proxy}/redeem`, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({ rewardKey: reward, idempotencyKey: target.dataset.key }),
       });
       const body = await response.json();
-      if (!response.ok || !body.code) {
-        message.textContent = body.error || t(target, "pending") || "Your code is on its way.";
-        target.disabled = response.status === 202;
+      if (!body.code) {
+        // Accepted without a code: it is on its way (the same key asks again later).
+        // Refused: the app says why with a code, worded here in the page's language.
+        const pending = response.ok && !body.error;
+        message.textContent = pending
+          ? t(target, "pending") || "Your code is on its way."
+          : box.getAttribute(`data-error-${body.error}`) || t(target, "failed");
+        target.disabled = pending;
         return;
       }
       message.textContent = `${t(target, "issued") || "Your code:"} ${body.code}`;

@@ -1,0 +1,159 @@
+/**
+ * The storefront on a store set up the way real ones are, end to end in
+ * Debian's Chromium: devshop (the local Shopify) and the app's production
+ * build. The merchant has moved the app proxy from /apps/regulars to
+ * /community/loyalty, and the shopper browses the French storefront (/fr/).
+ *
+ * Shopify tells the app where its proxy is only in the signed path_prefix of
+ * proxied requests: once a request came through the new path (here the
+ * shopper opens the Liquid status page there), the program's metafield
+ * carries it and the launcher redeems through /fr/community/loyalty/redeem.
+ * A refusal is shown in French, from the theme extension's locale files.
+ *
+ * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e <this file>`.
+ */
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Browser, BrowserContext } from "playwright-core";
+import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
+import {
+  appEnvironment,
+  DEMO_APP,
+  freePort,
+  installApp,
+  startApp,
+  type RunningApp,
+} from "../../devshop/launch";
+import { startDevshop, type Devshop } from "../../devshop/server";
+import type { Customer, ShopState } from "../../devshop/state";
+import { readLocale } from "../../devshop/theme-render";
+import { launchChromium } from "../support/chromium";
+
+const SHOP = "e2e-boutique.myshopify.com";
+const french = readLocale("fr") as { js: { issued: string; errors: Record<string, string> } };
+
+let devshop: Devshop;
+let app: RunningApp;
+let browser: Browser;
+let context: BrowserContext;
+let shop: ShopState;
+let shopper: Customer;
+const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-store-"));
+const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
+/** Every request the browser made to the store: method and path. */
+const requested: string[] = [];
+
+async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const programFacts = () =>
+  JSON.parse(shop.metafields[`${shop.installation.id}|loyalty|program`]?.value ?? "{}") as {
+    proxyPath?: string;
+  };
+
+beforeAll(async () => {
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
+  shop = devshop.addShop(SHOP, "E2E Boutique");
+  shop.theme = { embedActive: true, blockAdded: false };
+  cpSync("build", buildDir, { recursive: true });
+  app = await startApp({
+    port: appPort,
+    quiet: true,
+    buildDir,
+    env: appEnvironment({
+      devshopUrl: devshop.url,
+      appUrl,
+      port: appPort,
+      dataDir,
+      scopes: devshop.config.scopes,
+    }),
+  });
+  await installApp(devshop, appUrl, SHOP);
+  shopper = devshop.commerce.createCustomer(shop, {
+    email: "camille@example.com",
+    firstName: "Camille",
+    lastName: "Durand",
+  });
+  // 4 x 60.00 at 5 points per 1.00: 1,200 points.
+  const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
+  devshop.commerce.placeOrder(shop, {
+    customerId: shopper.id,
+    lines: [{ productId: hoodie.id, quantity: 4 }],
+  });
+  await devshop.webhooks.idle();
+  await until(
+    "the shopper's points on Shopify",
+    () => shop.metafields[`gid://shopify/Customer/${shopper.id}|$app:loyalty|points`]?.value === "1200",
+  );
+  browser = await launchChromium();
+  context = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
+  await context.addCookies([{ name: "devshop_customer", value: shopper.id, url: devshop.url }]);
+  context.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.origin === devshop.url) requested.push(`${request.method()} ${url.pathname}`);
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await devshop?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(buildDir, { recursive: true, force: true });
+});
+
+it("redeems through the proxy where the merchant moved it, on the French storefront, and refuses in French", async () => {
+  // The merchant moves the app proxy (Settings > Apps > Regulars > App proxy).
+  const moved = await fetch(`${devshop.url}/devshop/api/shops/${SHOP}/app-proxy`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ prefix: "community", subpath: "loyalty" }),
+  });
+  expect(moved.status).toBe(200);
+  expect((await fetch(`${devshop.url}/apps/regulars/status`)).status).toBe(404);
+
+  // A first request through the new path: Shopify's path_prefix tells the app, and its
+  // program sync gives the theme the new path.
+  const page = await context.newPage();
+  await page.goto(`${devshop.url}/fr/community/loyalty/status?format=html`);
+  await expect(page.locator("html").getAttribute("lang")).resolves.toBe("fr");
+  await until("the program's metafield to carry the new proxy path", () =>
+    programFacts().proxyPath === "/community/loyalty" ? true : null,
+  );
+
+  await page.goto(`${devshop.url}/fr/`);
+  const launcher = page.locator(".regulars-launcher");
+  await expect(launcher.getAttribute("data-proxy")).resolves.toBe("/fr/community/loyalty");
+  await expect(launcher.locator(".regulars-launcher__button").textContent()).resolves.toMatch(/1200 points/);
+  await launcher.locator(".regulars-launcher__button").click();
+  const message = page.locator("#regulars-panel [data-regulars-message]");
+
+  await page.locator('#regulars-panel [data-regulars-redeem="10-off"]').click();
+  await message.filter({ hasText: french.js.issued }).waitFor({ timeout: 20_000 });
+  const code = (await message.textContent())!.replace(french.js.issued, "").trim();
+  const discount = Object.values(shop.discounts).find((d) => d.code === code);
+  expect(discount?.customerIds).toEqual([shopper.id]);
+
+  // The page still offers 5.00 off (500 points) though 200 are left: the app refuses, in French.
+  await page.locator('#regulars-panel [data-regulars-redeem="5-off"]').click();
+  await message.filter({ hasText: french.js.errors.not_enough_points! }).waitFor({ timeout: 20_000 });
+  expect(Object.values(shop.discounts)).toHaveLength(1);
+
+  expect(requested.filter((request) => /redeem/.test(request))).toEqual([
+    "POST /fr/community/loyalty/redeem",
+    "POST /fr/community/loyalty/redeem",
+  ]);
+  expect(requested.filter((request) => request.includes("/apps/"))).toEqual([]);
+  await page.close();
+});
