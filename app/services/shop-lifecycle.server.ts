@@ -42,7 +42,8 @@ export async function recordInstall(
   await ensureProgram(db, input.shop);
   // After a reinstall every member's metafields and tag are written again.
   if (reinstalled) await markAllMembersChanged(db, input.shop);
-  const setupQueued = setupDue(shop);
+  // (Never set up covers an install whose token exchange named no scopes, which setupDue skips.)
+  const setupQueued = shop.setupAt === null || setupDue(shop);
   if (setupQueued) noteFollowUp({ queue: "shop-setup", shop: input.shop });
   return { setupQueued };
 }

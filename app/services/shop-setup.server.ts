@@ -8,11 +8,10 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { markProgramChanged } from "../db/program.server";
-import { markShopSetUp, recordSetupError } from "../db/shops.server";
+import { markShopSetUp, recordSetupError, updateShopDetails } from "../db/shops.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import { ensureMemberMetafieldDefinitions } from "../shopify/member-metafields.server";
 import { fetchShopDetails } from "../shopify/shop-details.server";
-import { updateShopDetails } from "../db/shops.server";
 
 export async function runShopSetup(
   db: PrismaClient,
