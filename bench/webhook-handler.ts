@@ -3,8 +3,9 @@
  * delivery (HMAC check, parse, store in the inbox), called in-process through
  * the real route, one delivery at a time; then the time the inbox worker's
  * function takes to apply them all (award, tier, follow-up jobs), as a worker
- * does, a batch of 20 claimed at once and 4 applied at once. Prints
- * p50/p95/p99 and the rates, on the embedded PGlite and, when
+ * does, a batch of 20 claimed at once and 4 applied at once, held under a
+ * lease with its heartbeat. Prints p50/p95/p99 and the rates, on the
+ * embedded PGlite and, when
  * BENCH_DATABASE_URL is set, on PostgreSQL (a scratch schema that is dropped
  * afterwards). The HTTP-level load test is `npm run bench:load`.
  */
@@ -42,8 +43,12 @@ const { action } = await import("../app/routes/webhooks.orders.paid");
 const { database } = await import("../app/db.server");
 const { jobs } = await import("../app/jobs.server");
 const { drainInbox } = await import("../app/services/webhook-inbox.server");
+const { holdingDeliveries } = await import("../app/db/deliveries.server");
+// As the inbox worker holds its batches: under a lease token, with the heartbeat beating.
 const applyAll = () =>
-  drainInbox(database.prisma, { sendFollowUps: (followUps) => jobs.sendFollowUps(followUps) });
+  holdingDeliveries(database.prisma, () =>
+    drainInbox(database.prisma, { sendFollowUps: (followUps) => jobs.sendFollowUps(followUps) }),
+  );
 const template = readFileSync(new URL("../tests/fixtures/shopify/orders-paid.json", import.meta.url), "utf8");
 
 function request(i: number): Request {

@@ -8,7 +8,8 @@
  *   - cost-based throttling: a leaky bucket per shop (2,000 points, 100 a
  *     second), `extensions.cost.throttleStatus` on every answer and a
  *     THROTTLED error when a query costs more than is available;
- *   - faults for tests and demos: THROTTLED, a 5xx, or a slow answer.
+ *   - faults for tests and demos: THROTTLED, an HTTP 429 with Retry-After, a
+ *     5xx, or a slow answer.
  */
 import {
   execute,
@@ -24,10 +25,11 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { adminSchema } from "./admin-schema";
-import { adminRoot, servedOrFail } from "./admin-resolvers";
+import { adminRoot, servedOrFail, type AdminRootOptions } from "./admin-resolvers";
 import type { DevshopState, ShopState } from "./state";
 
-export type AdminFault = "throttled" | "5xx" | "slow";
+export type AdminFault = "throttled" | "429" | "5xx" | "slow";
+export const ADMIN_FAULTS: readonly AdminFault[] = ["throttled", "429", "5xx", "slow"];
 
 const FREE_WRAPPERS = new Set(["edges", "pageInfo"]);
 const BUCKET = { maximumAvailable: 2000, restoreRate: 100 };
@@ -35,7 +37,23 @@ const BUCKET = { maximumAvailable: 2000, restoreRate: 100 };
 export interface AdminAnswer {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
+
+/**
+ * Shopify's answer to a request over its rate limit: HTTP 429 Too Many
+ * Requests with a Retry-After header, "the number of seconds to wait until you
+ * can make a request again", written like "2.0"
+ * (https://shopify.dev/docs/api/admin-rest/usage/rate-limits#retry-after-header;
+ * Shopify's GraphQL client retries a 429 after its Retry-After too:
+ * https://github.com/Shopify/shopify-app-js/blob/main/packages/api-clients/graphql-client/src/graphql-client/http-fetch.ts).
+ * The body is the REST API's error shape.
+ */
+export const rateLimited = (retryAfterSeconds: string): AdminAnswer => ({
+  status: 429,
+  body: { errors: "Exceeded the rate limit for this app on this shop. Reduce request rates and try again." },
+  headers: { "Content-Type": "application/json", "Retry-After": retryAfterSeconds },
+});
 
 /** Shopify's static cost: 1 per object, connections multiplied by first/last, 10 per mutation. */
 export function requestedCost(document: DocumentNode, operation: OperationDefinitionNode): number {
@@ -145,6 +163,8 @@ interface Bucket {
 
 export class AdminApi {
   readonly faults = new Map<string, AdminFault[]>();
+  /** What a queued 429 says to wait, in seconds ("2.0", Shopify's example). */
+  retryAfterSeconds = "2.0";
   private readonly buckets = new Map<string, Bucket>();
   /** Every operation served, by shop: name and whether it succeeded. */
   readonly log: { shop: string; operation: string; at: string; outcome: string }[] = [];
@@ -154,6 +174,7 @@ export class AdminApi {
     private readonly clock: () => Date,
     /** The simulator's public origin (bulk operation result URLs). */
     private readonly origin: () => string,
+    private readonly options: AdminRootOptions = {},
   ) {}
 
   /** Keeps the newest 5,000 calls (a long demo would otherwise grow the log without end). */
@@ -201,6 +222,10 @@ export class AdminApi {
       this.record({ shop: shop.domain, operation: name, at: this.clock().toISOString(), outcome: "502" });
       return { status: 502, body: "Bad Gateway" };
     }
+    if (fault === "429") {
+      this.record({ shop: shop.domain, operation: name, at: this.clock().toISOString(), outcome: "429" });
+      return rateLimited(this.retryAfterSeconds);
+    }
     if (fault === "slow") await new Promise((resolve) => setTimeout(resolve, 3000));
     const throttle = this.throttle(shop.domain, fault === "throttled" ? Number.POSITIVE_INFINITY : cost);
     if (!throttle.ok) {
@@ -228,7 +253,7 @@ export class AdminApi {
     const result = await execute({
       schema: adminSchema(),
       document,
-      rootValue: adminRoot(this.state, shop, this.clock, this.origin()),
+      rootValue: adminRoot(this.state, shop, this.clock, this.origin(), this.options),
       variableValues: read.variables,
       operationName: typeof body.operationName === "string" ? body.operationName : undefined,
       fieldResolver: servedOrFail,

@@ -3,8 +3,8 @@
  * Shopify's rules: a code is unique per shop (case-insensitive), a customer
  * context names real customers, metafieldsSet takes at most 25 inputs and no
  * blank value, a Flow trigger handle must belong to one of the app's
- * extensions, one bulk query runs at a time. Objects carry only the fields
- * served; anything else fails by name (admin-api.ts).
+ * extensions, up to five bulk queries run at once. Objects carry only the
+ * fields served; anything else fails by name (admin-api.ts).
  */
 import { createHash } from "node:crypto";
 import { execute, GraphQLError, parse, type GraphQLFieldResolver } from "graphql";
@@ -58,6 +58,23 @@ export const definitionTaken = () => ({
       code: "TAKEN",
       message: "Key is in use for this namespace and owner type.",
     },
+  ],
+});
+
+/**
+ * Bulk query operations an app may run at once on a shop, since API version
+ * 2026-01 (https://shopify.dev/docs/api/usage/bulk-operations/queries).
+ */
+export const BULK_QUERY_LIMIT = 5;
+
+/**
+ * bulkOperationRunQuery's answer past that limit: the code and message of
+ * BulkOperationUserErrorCode.LIMIT_REACHED in the 2026-10 schema.
+ */
+export const bulkLimitReached = () => ({
+  bulkOperation: null,
+  userErrors: [
+    { field: null, code: "LIMIT_REACHED", message: "Bulk operations limit reached. Please try again later." },
   ],
 });
 
@@ -279,46 +296,113 @@ export function flattenBulk(data: Record<string, unknown>): string[] {
   return lines;
 }
 
-/** The main theme's JSON files as Shopify stores them, with the app's blocks where the merchant put them. */
+/** Dawn's JSON templates (its gift card template is Liquid), as a shop starts with them. */
+const DAWN_TEMPLATES = [
+  "404",
+  "article",
+  "blog",
+  "cart",
+  "collection",
+  "customers/account",
+  "customers/activate_account",
+  "customers/addresses",
+  "customers/login",
+  "customers/order",
+  "customers/register",
+  "customers/reset_password",
+  "index",
+  "list-collections",
+  "page",
+  "page.contact",
+  "password",
+  "product",
+  "search",
+];
+/** Dawn's section groups (https://shopify.dev/docs/storefronts/themes/architecture/section-groups). */
+const DAWN_SECTION_GROUPS = ["header", "footer"];
+/** Where the theme editor's deep link (target=newAppsSection, template=index) puts the block. */
+export const DEFAULT_BLOCK_FILE = "templates/index.json";
+
+const APP = "regulars";
+const loyaltyBlock = {
+  type: `shopify://apps/${APP}/blocks/loyalty-status/7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f`,
+  settings: {},
+};
+/** An "Apps" section holding the loyalty block, as the theme editor wraps an app block it adds. */
+const appsSection = {
+  type: "apps",
+  blocks: { loyalty: loyaltyBlock },
+  block_order: ["loyalty"],
+  settings: {},
+};
+
+/**
+ * The main theme's JSON files as Shopify stores them (filename order), with the
+ * app's blocks where the merchant put them: the embed in config/settings_data.json
+ * `current.blocks` (with `disabled`), the block in a template or a section group
+ * (https://shopify.dev/docs/apps/build/online-store/theme-app-extensions/configuration#detecting-app-blocks-and-app-embed-blocks).
+ */
 export function themeFiles(shop: ShopState): Record<string, string> {
   const theme = shop.theme ?? { embedActive: false, blockAdded: false };
-  const app = "regulars";
-  return {
+  const blockFile = theme.blockAdded ? (theme.blockIn ?? DEFAULT_BLOCK_FILE) : null;
+  const withBlock = (filename: string, sections: Record<string, unknown>, order: string[]) =>
+    filename === blockFile
+      ? { sections: { ...sections, apps: appsSection }, order: [...order, "apps"] }
+      : { sections, order };
+  const files: Record<string, string> = {
     "config/settings_data.json": JSON.stringify({
       current: {
         blocks: {
           "1234567890": {
-            type: `shopify://apps/${app}/blocks/rewards-launcher/0b7f6d1e-5a61-4c3c-9d2e-2f3c1a9e7b11`,
+            type: `shopify://apps/${APP}/blocks/rewards-launcher/0b7f6d1e-5a61-4c3c-9d2e-2f3c1a9e7b11`,
             disabled: !theme.embedActive,
             settings: {},
           },
         },
       },
     }),
-    "templates/index.json": JSON.stringify({
-      sections: {
-        main: { type: "image-banner", settings: {} },
-        ...(theme.blockAdded
-          ? {
-              apps: {
-                type: "apps",
-                blocks: {
-                  loyalty: {
-                    type: `shopify://apps/${app}/blocks/loyalty-status/7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f`,
-                    settings: {},
-                  },
-                },
-                block_order: ["loyalty"],
-              },
-            }
-          : {}),
-      },
-      order: theme.blockAdded ? ["main", "apps"] : ["main"],
-    }),
   };
+  for (const group of DAWN_SECTION_GROUPS) {
+    const filename = `sections/${group}-group.json`;
+    files[filename] = JSON.stringify({
+      type: group,
+      name: `${group[0]!.toUpperCase()}${group.slice(1)} group`,
+      ...withBlock(filename, { [group]: { type: group, settings: {} } }, [group]),
+    });
+  }
+  const templates = [
+    ...DAWN_TEMPLATES,
+    ...Array.from({ length: theme.extraTemplates ?? 0 }, (_, i) => `product.alt-${i + 1}`),
+  ];
+  for (const template of templates) {
+    const filename = `templates/${template}.json`;
+    files[filename] = JSON.stringify(
+      withBlock(filename, { main: { type: `main-${template}`, settings: {} } }, ["main"]),
+    );
+  }
+  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Date, origin: string) {
+/**
+ * The most files devshop puts in a page of a theme's `files`, however many are
+ * asked: Shopify may return "fewer than n files ... to stay within the payload
+ * size limit" (OnlineStoreTheme.files in the 2026-10 schema), so a client must
+ * follow pageInfo. The figure is devshop's; Shopify's depends on the files' size.
+ */
+export const THEME_FILES_PAGE_LIMIT = 50;
+
+export interface AdminRootOptions {
+  /** How long a bulk query runs before it completes (50 ms; tests hold it longer). */
+  bulkRunMs?: number;
+}
+
+export function adminRoot(
+  state: DevshopState,
+  shop: ShopState,
+  clock: () => Date,
+  origin: string,
+  options: AdminRootOptions = {},
+) {
   const customerByGid = (id: unknown) => shop.customers[idOf(String(id))];
   const tagged = (id: unknown, change: (customer: Customer) => void) => {
     const customer = customerByGid(id);
@@ -394,7 +478,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
     return { codeDiscountNode: discountView(discount), userErrors: [] };
   };
   const runningBulk = () =>
-    Object.values(shop.bulkOperations).find((op) => op.status === "CREATED" || op.status === "RUNNING");
+    Object.values(shop.bulkOperations).filter((op) => op.status === "CREATED" || op.status === "RUNNING");
   const bulkView = (op: (typeof shop.bulkOperations)[string] | undefined) =>
     op
       ? {
@@ -484,17 +568,29 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
             role: "MAIN",
             files: (fileArgs: Args) => {
               const wanted = (fileArgs.filenames as string[] | undefined) ?? Object.keys(files);
+              // "Use '*' to match zero or more characters" (the filenames argument in the schema).
               const pattern = (name: string) =>
-                new RegExp(`^${name.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
-              return connection(
-                Object.entries(files)
-                  .filter(([filename]) => wanted.some((w) => pattern(w).test(filename)))
-                  .map(([filename, content]) => ({
-                    filename,
-                    body: { __typename: "OnlineStoreThemeFileBodyText", content },
-                  })),
-                fileArgs,
+                new RegExp(`^${name.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+              const first = typeof fileArgs.first === "number" ? fileArgs.first : THEME_FILES_PAGE_LIMIT;
+              const after = typeof fileArgs.after === "string" ? fileArgs.after : null;
+              const matching = Object.entries(files).filter(
+                ([filename]) =>
+                  wanted.some((w) => pattern(w).test(filename)) && (after === null || filename > after),
               );
+              const page = matching.slice(0, Math.min(first, THEME_FILES_PAGE_LIMIT));
+              return {
+                nodes: page.map(([filename, content]) => ({
+                  filename,
+                  body: { __typename: "OnlineStoreThemeFileBodyText", content },
+                })),
+                pageInfo: {
+                  hasNextPage: matching.length > page.length,
+                  hasPreviousPage: after !== null,
+                  startCursor: page[0]?.[0] ?? null,
+                  endCursor: page.at(-1)?.[0] ?? null,
+                },
+                userErrors: [],
+              };
             },
           },
         ],
@@ -651,18 +747,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
       return { userErrors: [] };
     },
     bulkOperationRunQuery: async (args: Args) => {
-      if (runningBulk()) {
-        return {
-          bulkOperation: null,
-          userErrors: [
-            {
-              field: ["query"],
-              code: "OPERATION_IN_PROGRESS",
-              message: "A bulk query operation for this app and shop is already in progress.",
-            },
-          ],
-        };
-      }
+      if (runningBulk().length >= BULK_QUERY_LIMIT) return bulkLimitReached();
       const id = gid("BulkOperation", state.id());
       const op = {
         id,
@@ -679,7 +764,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
         result = await execute({
           schema: adminSchema(),
           document: parse(op.query),
-          rootValue: adminRoot(state, shop, clock, origin),
+          rootValue: adminRoot(state, shop, clock, origin, options),
           fieldResolver: servedOrFail,
         });
       } catch (error) {
@@ -699,6 +784,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
       // The work runs "in the background": the answer says RUNNING; the next poll sees COMPLETED.
       const lines = flattenBulk((result.data ?? {}) as Record<string, unknown>);
       setTimeout(() => {
+        if (op.status !== "RUNNING") return; // cancelled meanwhile
         Object.assign(op, {
           status: "COMPLETED",
           completedAt: clock().toISOString(),
@@ -706,7 +792,7 @@ export function adminRoot(state: DevshopState, shop: ShopState, clock: () => Dat
           lines,
         });
         state.changed();
-      }, 50).unref();
+      }, options.bulkRunMs ?? 50).unref();
       return { bulkOperation: bulkView(op), userErrors: [] };
     },
     bulkOperationCancel: (args: Args) => {

@@ -38,6 +38,25 @@ export function flowTriggerExtensions(root = "extensions"): FlowTriggerExtension
     }));
 }
 
+/**
+ * The Flow trigger lifecycle callback extension, if the app has one: where
+ * Flow sends it (`url`, relative to the app's URL as Shopify CLI resolves it:
+ * appRelativeUrlFields in
+ * https://github.com/Shopify/cli/blob/main/packages/app/src/cli/models/extensions/specifications/flow_trigger_lifecycle_callback.ts).
+ */
+export function flowLifecycleCallback(root = "extensions"): { handle: string; url: string } | null {
+  for (const folder of readdirSync(root)) {
+    const toml = parse(
+      readFileSync(path.join(root, folder, "shopify.extension.toml"), "utf8"),
+    ) as unknown as {
+      extensions?: { type: string; handle: string; url?: string }[];
+    };
+    const callback = (toml.extensions ?? []).find((e) => e.type === "flow_trigger_lifecycle_callback");
+    if (callback?.url) return { handle: callback.handle, url: callback.url };
+  }
+  return null;
+}
+
 export interface AppConfig {
   handle: string;
   /** [access_scopes] scopes: granted at install (comma-separated). */

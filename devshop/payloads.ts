@@ -172,3 +172,34 @@ export function refundLineAmounts(order: Order, lineId: string, quantity: number
   if (!line) throw new Error(`order ${order.id} has no line ${lineId}`);
   return { subtotal: lineNet(line, quantity), tax: lineTax(order, line, quantity) };
 }
+
+/**
+ * A compliance webhook's body, each topic with its own keys, in the shapes Shopify's app
+ * template documents (https://github.com/Shopify/shopify-app-template-node/blob/main/web/privacy.js):
+ * customers/data_request names the customer, their orders (orders_requested) and the request's
+ * id; customers/redact the customer and orders_to_redact; shop/redact only the shop.
+ */
+export function compliancePayload(
+  shop: ShopState,
+  topic: string,
+  customer: Customer | null,
+  requestId: number,
+): Record<string, unknown> {
+  const base = { shop_id: shopIdOf(shop), shop_domain: shop.domain };
+  if (topic === "shop/redact" || !customer) return base;
+  const who = { id: Number(customer.id), email: customer.email, phone: customer.phone };
+  const orders = Object.values(shop.orders)
+    .filter((order) => order.customerId === customer.id)
+    .map((order) => Number(order.id));
+  if (topic === "customers/data_request") {
+    return { ...base, orders_requested: orders, customer: who, data_request: { id: requestId } };
+  }
+  return { ...base, customer: who, orders_to_redact: orders };
+}
+
+/** A stable number for the shop (Shopify's shop_id), from its domain. */
+function shopIdOf(shop: ShopState): number {
+  let hash = 0;
+  for (const char of shop.domain) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000_007;
+  return hash;
+}

@@ -14,8 +14,9 @@
  *   GET  /  POST /checkout  /account/login  the online store (storefront.ts), also under /fr, /de, /es
  *   *    /{prefix}/{subpath}/*              the shop's app proxy (/apps/regulars unless moved), signed, to the app
  *   GET  /devshop                           the simulator's control page
- *   /devshop/api/...                        its JSON API (customers, orders, faults, switches,
- *                                           clock, scopes granted, protected customer data level)
+ *   /devshop/api/...                        its JSON API (customers, orders, faults, switches, clock,
+ *                                           the theme, Flow workflows on and off, scopes granted,
+ *                                           protected customer data level)
  *   GET  /devshop/bulk/{id}.jsonl           bulk operation results
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -23,7 +24,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
-import { AdminApi, type AdminFault } from "./admin-api";
+import { ADMIN_FAULTS, AdminApi, type AdminFault } from "./admin-api";
 import { adminFramePage, embeddedAppUrl } from "./admin-frame";
 import { readAppConfig, THEME_EXTENSION, type AppConfig } from "./app-config";
 import { Commerce, DevshopError } from "./commerce";
@@ -38,6 +39,7 @@ import {
   scopesUpdatePayload,
   type ScopeChange,
 } from "./scopes";
+import { setTheme } from "./theme-settings";
 import { DevshopState, type ShopState } from "./state";
 import {
   appProxyPath,
@@ -50,7 +52,8 @@ import {
 } from "./storefront";
 import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens";
 import { WebhookDelivery } from "./webhooks";
-import { customerPayload } from "./payloads";
+import { FlowWorkflows } from "./flow";
+import { compliancePayload, customerPayload } from "./payloads";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -73,6 +76,8 @@ export interface Devshop {
   commerce: Commerce;
   adminApi: AdminApi;
   webhooks: WebhookDelivery;
+  /** Flow workflows on and off, and the lifecycle callbacks they send the app. */
+  flow: FlowWorkflows;
   config: AppConfig;
   /** Creates the shop (idempotent) with a starter catalog. */
   addShop(domain: string, name: string): ShopState;
@@ -138,6 +143,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     retryBaseMs: options.webhookRetryBaseMs,
   });
   const commerce = new Commerce(state, (shop, topic, payload) => webhooks.send(shop, topic, payload), clock);
+  const flow = new FlowWorkflows({ appUrl: options.appUrl, apiSecret: options.app.apiSecret, clock });
   const adminApi = new AdminApi(state, clock, () => origin);
 
   const addShop = (domain: string, name: string) => {
@@ -267,8 +273,8 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     }
     if (rest === "/faults" && req.method === "POST") {
       const faults = (Array.isArray(params.faults) ? params.faults : [params.fault]).map(String);
-      if (!faults.every((f): f is AdminFault => ["throttled", "5xx", "slow"].includes(f))) {
-        throw new DevshopError("faults must be throttled, 5xx or slow");
+      if (!faults.every((f): f is AdminFault => (ADMIN_FAULTS as readonly string[]).includes(f))) {
+        throw new DevshopError(`faults must be ${ADMIN_FAULTS.join(", ")}`);
       }
       adminApi.queueFault(shop.domain, ...faults);
       return done({ queued: adminApi.faults.get(shop.domain)?.length ?? 0 });
@@ -296,6 +302,18 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       state.changed();
       return done(proxy);
     }
+    const workflow = /^\/flow\/([\w-]+)$/.exec(rest);
+    if (workflow && req.method === "POST") {
+      const enabled = params.enabled === true || params.enabled === "true";
+      const record = await flow.set(shop, workflow[1]!, enabled);
+      state.changed();
+      return done(record);
+    }
+    if (rest === "/theme" && req.method === "POST") {
+      const theme = setTheme(shop, params);
+      state.changed();
+      return done(theme);
+    }
     if (rest === "/uninstall" && req.method === "POST") {
       webhooks.send(shop, "app/uninstalled", {
         id: 1,
@@ -312,20 +330,9 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     const compliance = /^\/compliance\/(customers-redact|customers-data-request|shop-redact)$/.exec(rest);
     if (compliance && req.method === "POST") {
       const topic = compliance[1]!.replace("-", "/").replace("data-request", "data_request");
-      const customer = params.customerId ? commerce.customer(shop, String(params.customerId)) : null;
-      webhooks.send(shop, topic, {
-        shop_id: 1,
-        shop_domain: shop.domain,
-        ...(customer
-          ? {
-              customer: { id: Number(customer.id), email: customer.email, phone: customer.phone },
-              orders_to_redact: Object.values(shop.orders)
-                .filter((o) => o.customerId === customer.id)
-                .map((o) => Number(o.id)),
-              orders_requested: [],
-            }
-          : {}),
-      });
+      const customer =
+        topic === "shop/redact" ? null : commerce.customer(shop, String(params.customerId ?? ""));
+      webhooks.send(shop, topic, compliancePayload(shop, topic, customer, Number(state.id())));
       return done({ sent: topic });
     }
     if (rest === "/customers/update" && req.method === "POST") {
@@ -385,6 +392,10 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
             return json(res, 400, { errors: { query: "Required parameter missing or invalid" } });
           }
           const answer = await adminApi.run(shop, parsed);
+          if (answer.headers) {
+            res.writeHead(answer.status, { "Cache-Control": "no-store", ...answer.headers });
+            return res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
+          }
           return typeof answer.body === "string"
             ? send(res, answer.status, answer.body, "text/plain")
             : json(res, answer.status, answer.body);
@@ -424,6 +435,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           const block = url.searchParams.get("addAppBlockId");
           if (req.method === "POST") {
             shop.theme = {
+              ...shop.theme,
               embedActive: (shop.theme?.embedActive ?? false) || Boolean(embed),
               blockAdded: (shop.theme?.blockAdded ?? false) || Boolean(block),
             };
@@ -477,7 +489,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           return send(
             res,
             200,
-            controlPage({ shops: shops(), webhooks, adminApi, adminUrl }),
+            controlPage({ shops: shops(), webhooks, adminApi, flow, adminUrl }),
             "text/html; charset=utf-8",
           );
         }
@@ -584,6 +596,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     commerce,
     adminApi,
     webhooks,
+    flow,
     config,
     addShop,
     grantScopes,

@@ -135,11 +135,13 @@ export interface ShopState {
   metafields: Record<string, Metafield>;
   metafieldDefinitions: { ownerType: string; namespace: string; key: string; name: string; type: string }[];
   flowReceipts: { handle: string; payload: unknown; at: string }[];
+  /** Shopify Flow workflows using each of the app's triggers: on or off, by trigger handle (devshop/flow.ts). */
+  flowWorkflows?: Record<string, boolean>;
   bulkOperations: Record<string, BulkOperation>;
   installation: Installation;
   nextOrderNumber: number;
-  /** The main theme: whether the app embed is on and the app block is on the home page. */
-  theme?: { embedActive: boolean; blockAdded: boolean };
+  /** The main theme: whether the app embed is on and where the app block is (admin-resolvers.ts themeFiles). */
+  theme?: ThemeState;
   /**
    * The protected customer data the app is approved for on this shop
    * (protected-data.ts): 2 (names, emails, phones, addresses too) unless set to 1.
@@ -147,6 +149,19 @@ export interface ShopState {
   customerDataLevel?: 1 | 2;
   /** Where the merchant moved the app proxy (Settings > Apps); none = where the app configured it. */
   appProxy?: { prefix: string; subpath: string };
+}
+
+export interface ThemeState {
+  embedActive: boolean;
+  blockAdded: boolean;
+  /**
+   * The JSON file the block sits in once added: the home page template (the
+   * theme editor's deep link puts it there) unless set to another template or
+   * a section group such as sections/header-group.json.
+   */
+  blockIn?: string;
+  /** Alternate product templates the merchant made (templates/product.alt-N.json): a theme of many pages of files. */
+  extraTemplates?: number;
 }
 
 export interface DevshopData {

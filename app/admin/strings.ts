@@ -1,6 +1,24 @@
 /** Every string the admin pages show, in one place so it can be translated. */
 export const strings = {
   loading: "Loading the page",
+  download: {
+    started: "Download started",
+    failed: "The download could not start. Try again.",
+  },
+  dataRequests: {
+    title: (n: number) => `${n} customer data request${n === 1 ? "" : "s"} to answer`,
+    help: "A customer asked your store for their data. Download what Regulars holds on them, give it to the customer, then mark the request delivered. Shopify asks for this within 30 days.",
+    customerNumber: (id: string) => `Customer ${id}`,
+    dates: (requested: string, due: string) => `Requested ${requested} · respond by ${due}`,
+    overdue: "Overdue",
+    download: "Download data",
+    markDelivered: "Mark as delivered",
+    delivered: "Marked as delivered",
+    alreadyDelivered: "This request was already marked as delivered",
+    failed: "The request could not be marked. Try again.",
+    more: (n: number) => `and ${n} more, listed once these are delivered`,
+    notFound: "This data request was not found in this shop.",
+  },
   dashboard: {
     title: "Regulars",
     period: "Period",

@@ -5,8 +5,23 @@
  * (`claimDeliveries`), apply them and record the outcome, clearing the body.
  * When a delivery is due is on the database's clock (CURRENT_TIMESTAMP),
  * never a process's, so workers on several machines agree.
+ *
+ * A worker holds what it claims under a lease (`holdingDeliveries`): a short
+ * one (app/jobs/lease.ts), renewed by a heartbeat while the worker lives, so
+ * the deliveries of a worker that died come due again within seconds. Each
+ * claim writes its token on its rows; inside `holdingDeliveries` the
+ * heartbeat renews only the rows that carry its token, and recording an
+ * outcome or a retry only touches them, so a worker that stalled past its
+ * lease, whose rows another worker took, neither keeps them nor overwrites
+ * what the other recorded. Applying a delivery twice is harmless: effects
+ * are idempotent on their keys, as Shopify's own duplicates already require
+ * (https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates).
+ * docs/decisions/0014-short-leases-with-a-heartbeat.md.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
+import { HEARTBEAT_MS, withHeartbeat } from "../jobs/lease";
 import { sqlOf } from "./connect.server";
 import { rowText } from "./row-text";
 import type { SqlSession } from "./sql-in-transaction.server";
@@ -174,16 +189,70 @@ export async function receiveDeliveries(
 
 const deliveryKey = (shop: string, webhookId: string) => JSON.stringify([shop, webhookId]);
 
+/** The claims of one `holdingDeliveries` call: its token, its lease, the rows it still holds. */
+interface DeliveryLease {
+  token: string;
+  leaseMs: number;
+  held: Set<string>;
+}
+
+const leases = new AsyncLocalStorage<DeliveryLease>();
+
+/**
+ * Runs `work` (which claims deliveries and applies them: applyInboxBatch)
+ * holding what it claims: its claims carry one token, a heartbeat renews
+ * their lease every `heartbeatMs` while `work` runs, and the outcomes and
+ * retries it records apply only to rows that still carry the token. When
+ * `work` ends, rows it left unfinished keep the rest of their lease, then
+ * come due again.
+ */
+export function holdingDeliveries<T>(
+  db: PrismaClient,
+  work: () => Promise<T>,
+  heartbeatMs: number = HEARTBEAT_MS,
+): Promise<T> {
+  const lease: DeliveryLease = { token: `lease_${randomUUID()}`, leaseMs: 0, held: new Set() };
+  return leases.run(lease, () => withHeartbeat(() => renewDeliveries(db, lease), work, heartbeatMs));
+}
+
+/**
+ * The heartbeat: one statement for every row the lease holds that is still
+ * waiting (finished rows, rows given back for a later retry and rows another
+ * worker took after this one stalled no longer match). Rows locked at that
+ * moment (being finished by this worker's own transaction) are skipped, not
+ * waited for: waiting could deadlock with that transaction.
+ */
+async function renewDeliveries(db: PrismaClient, lease: DeliveryLease): Promise<void> {
+  if (lease.held.size === 0) return;
+  await sqlOf(db).executeSql(
+    `UPDATE "WebhookDelivery" AS d
+        SET "applyAfter" = CURRENT_TIMESTAMP + $3 * interval '1 millisecond'
+       FROM (SELECT id FROM "WebhookDelivery"
+              WHERE id = ANY($1::text[]) AND "claimToken" = $2 AND outcome = 'received'
+              FOR UPDATE SKIP LOCKED) AS held
+      WHERE d.id = held.id`,
+    [[...lease.held], lease.token, lease.leaseMs],
+  );
+}
+
+/** The token a row must carry to be finished here: the lease's inside holdingDeliveries, none outside. */
+const heldToken = (): string | null => leases.getStore()?.token ?? null;
+
 /**
  * Takes up to `limit` due deliveries from the inbox (of one shop, or of every
  * shop for a worker), oldest due first, and leases them for `leaseMs`: a
  * worker that dies holding them lets them come due again when the lease ends.
- * Concurrent claims never take the same row (SKIP LOCKED).
+ * Concurrent claims never take the same row (SKIP LOCKED). Inside
+ * holdingDeliveries the rows get its token and its heartbeat; outside, a
+ * token of their own (which still ends any earlier holder's claim).
  */
 export async function claimDeliveries(
   db: PrismaClient,
   input: { shop?: string; limit: number; leaseMs: number },
 ): Promise<ClaimedDelivery[]> {
+  const lease = leases.getStore();
+  const token = lease?.token ?? `claim_${randomUUID()}`;
+  if (lease) lease.leaseMs = input.leaseMs;
   const rows = await db.$queryRaw<
     (Omit<ClaimedDelivery, "eventId" | "apiVersion" | "triggeredAt"> & {
       eventId: string | null;
@@ -193,7 +262,8 @@ export async function claimDeliveries(
   >`
     UPDATE "WebhookDelivery" AS d
     SET "applyAfter" = CURRENT_TIMESTAMP + ${input.leaseMs} * interval '1 millisecond',
-        "applyAttempts" = d."applyAttempts" + 1
+        "applyAttempts" = d."applyAttempts" + 1,
+        "claimToken" = ${token}
     FROM (
       SELECT id FROM "WebhookDelivery"
       WHERE outcome = 'received' AND payload IS NOT NULL AND "applyAfter" <= CURRENT_TIMESTAMP
@@ -205,6 +275,7 @@ export async function claimDeliveries(
     WHERE d.id = due.id
     RETURNING d.id, d.shop, d."webhookId", d.topic, d."eventId", d."apiVersion", d."triggeredAt",
               d.payload, d."applyAttempts", d."receivedAt"`;
+  for (const row of rows) lease?.held.add(row.id);
   return rows
     .map((row) => ({
       ...row,
@@ -215,7 +286,10 @@ export async function claimDeliveries(
     .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
 }
 
-/** Records what applying a delivery did; an applied delivery's body is cleared. */
+/**
+ * Records what applying a delivery did; an applied delivery's body is
+ * cleared. Inside holdingDeliveries, only if this worker still holds it.
+ */
 export async function finishDelivery(
   db: PrismaClient,
   shop: string,
@@ -224,8 +298,9 @@ export async function finishDelivery(
   detail: string | null,
   at: Date,
 ): Promise<void> {
+  const token = heldToken();
   await db.webhookDelivery.updateMany({
-    where: { shop, id },
+    where: { shop, id, ...(token ? { claimToken: token } : {}) },
     data: {
       outcome,
       detail: detail?.slice(0, 2000) ?? null,
@@ -237,7 +312,10 @@ export async function finishDelivery(
 
 /**
  * finishDelivery for many deliveries of a shop at once, applied (processed or
- * ignored), in the transaction of `sql` that applied them.
+ * ignored), in the transaction of `sql` that applied them. Inside
+ * holdingDeliveries, only the rows this worker still holds: the changes of
+ * one it lost are idempotent on their keys, so the worker that took it over
+ * finds them made and records its own outcome.
  */
 export async function finishAppliedDeliveries(
   sql: SqlSession,
@@ -246,13 +324,14 @@ export async function finishAppliedDeliveries(
   at: Date,
 ): Promise<void> {
   if (rows.length === 0) return;
+  const token = heldToken();
   await sql.query(
     `UPDATE "WebhookDelivery" AS d
         SET outcome = v.outcome, detail = v.detail, payload = NULL,
             "processedAt" = $3::timestamptz AT TIME ZONE 'UTC'
        FROM ${appliedRows.from(2, "v")}
-      WHERE d.shop = $1 AND d.id = v.id`,
-    [shop, appliedRows.encode(rows), at.toISOString()],
+      WHERE d.shop = $1 AND d.id = v.id AND ($4::text IS NULL OR d."claimToken" = $4)`,
+    [shop, appliedRows.encode(rows), at.toISOString(), token],
   );
 }
 
@@ -268,7 +347,12 @@ const appliedRows = rowText<AppliedDelivery>({
   detail: ["text", (r) => r.detail?.slice(0, 2000) ?? null],
 });
 
-/** A try that failed: the delivery stays in the inbox and comes due again in `delayMs`. */
+/**
+ * A try that failed: the delivery stays in the inbox and comes due again in
+ * `delayMs`, claimed by nobody. Inside holdingDeliveries, only if this worker
+ * still holds it (a worker that lost it must not push back the lease of the
+ * one that took it).
+ */
 export async function deferDelivery(
   db: PrismaClient,
   shop: string,
@@ -276,11 +360,14 @@ export async function deferDelivery(
   detail: string,
   delayMs: number,
 ): Promise<void> {
+  const token = heldToken();
   await db.$executeRaw`
     UPDATE "WebhookDelivery"
     SET detail = ${detail.slice(0, 2000)},
-        "applyAfter" = CURRENT_TIMESTAMP + ${delayMs} * interval '1 millisecond'
-    WHERE shop = ${shop} AND id = ${id} AND outcome = 'received'`;
+        "applyAfter" = CURRENT_TIMESTAMP + ${delayMs} * interval '1 millisecond',
+        "claimToken" = NULL
+    WHERE shop = ${shop} AND id = ${id} AND outcome = 'received'
+      AND (${token}::text IS NULL OR "claimToken" = ${token})`;
 }
 
 /** Puts a delivery that gave up back in the inbox (the admin's retry); false if there is none. */

@@ -113,6 +113,7 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     db.redemption.deleteMany({ where: { shop } }),
     db.reward.deleteMany({ where: { shop } }),
     db.flowEvent.deleteMany({ where: { shop } }),
+    db.flowTriggerUsage.deleteMany({ where: { shop } }),
     db.backfillOrder.deleteMany({ where: { shop } }),
     db.backfillRun.deleteMany({ where: { shop } }),
     db.campaignRecipient.deleteMany({ where: { shop } }),

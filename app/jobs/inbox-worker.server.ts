@@ -4,10 +4,16 @@
  * and polls again at once while there is work, every `pollMs` when idle.
  * A delivery received by this same process wakes it at once (`nudgeInbox`);
  * other processes' deliveries are found by the poll.
+ *
+ * A batch is held under a short lease renewed by a heartbeat while it is
+ * applied (holdingDeliveries, app/jobs/lease.ts): if this process dies, its
+ * batch comes due again within LEASE_MS and another worker's poll takes it.
  */
 import type { PrismaClient } from "@prisma/client";
+import { holdingDeliveries } from "../db/deliveries.server";
 import { applyInboxBatch, type DrainReport } from "../services/webhook-inbox.server";
 import type { FollowUp } from "./follow-ups.server";
+import { HEARTBEAT_MS, LEASE_MS } from "./lease";
 import { Nap } from "./nap";
 
 const wakers = new Set<() => void>();
@@ -21,7 +27,9 @@ export interface InboxWorkerOptions {
   batchSize?: number;
   concurrency?: number;
   pollMs?: number;
+  /** How long a claim holds its batch without a heartbeat, and how often the heartbeat renews it. */
   leaseMs?: number;
+  heartbeatMs?: number;
 }
 
 export class InboxWorker {
@@ -45,22 +53,27 @@ export class InboxWorker {
       while (this.running) {
         let report: DrainReport = { applied: 0, retried: 0, failed: 0 };
         try {
-          report = await applyInboxBatch(this.db, {
-            batchSize: this.options.batchSize ?? 100,
-            concurrency: this.options.concurrency ?? 4,
-            leaseMs: this.options.leaseMs,
-            sendFollowUps: this.sendFollowUps,
-            onError: (delivery, error) =>
-              console.warn(
-                `[inbox] ${delivery.topic} ${delivery.webhookId} for ${delivery.shop} (try ${delivery.applyAttempts}) failed: ${error.message}`,
-              ),
-            onBatchError: (shop, deliveries, error, { applied }) =>
-              console.warn(
-                applied
-                  ? `[inbox] ${deliveries} orders/paid deliveries for ${shop} were applied, but queuing their follow-ups failed (${error.message}); the reconcile job will find them`
-                  : `[inbox] ${deliveries} orders/paid deliveries for ${shop} could not be applied together (${error.message}); applying them one by one`,
-              ),
-          });
+          report = await holdingDeliveries(
+            this.db,
+            () =>
+              applyInboxBatch(this.db, {
+                batchSize: this.options.batchSize ?? 100,
+                concurrency: this.options.concurrency ?? 4,
+                leaseMs: this.options.leaseMs ?? LEASE_MS,
+                sendFollowUps: this.sendFollowUps,
+                onError: (delivery, error) =>
+                  console.warn(
+                    `[inbox] ${delivery.topic} ${delivery.webhookId} for ${delivery.shop} (try ${delivery.applyAttempts}) failed: ${error.message}`,
+                  ),
+                onBatchError: (shop, deliveries, error, { applied }) =>
+                  console.warn(
+                    applied
+                      ? `[inbox] ${deliveries} orders/paid deliveries for ${shop} were applied, but queuing their follow-ups failed (${error.message}); the reconcile job will find them`
+                      : `[inbox] ${deliveries} orders/paid deliveries for ${shop} could not be applied together (${error.message}); applying them one by one`,
+                  ),
+              }),
+            this.options.heartbeatMs ?? HEARTBEAT_MS,
+          );
         } catch (error) {
           console.warn(`[inbox] claiming deliveries failed: ${(error as Error).message}`);
         }

@@ -5,12 +5,17 @@
  * for open transactions, so jobs and requests never interleave inside one.
  * Several processes on one PostgreSQL share the queue: pg-boss fetches with
  * FOR UPDATE SKIP LOCKED, so no job runs twice at once.
- * See docs/decisions/0004-job-queue.md.
+ * A worker holds the jobs it fetched under a short lease (pg-boss's expiry,
+ * JOB_LEASE_SECONDS) that its heartbeat renews (`renewLeases`); the workers
+ * sweep for jobs whose lease ran out (`sweepExpired`): their worker died, so
+ * they are put back at once, without the backoff of a failed attempt.
+ * See docs/decisions/0004-job-queue.md and 0014-short-leases-with-a-heartbeat.md.
  */
 import PgBoss from "pg-boss";
 import type { Database } from "../db/connect.server";
 import type { FollowUp } from "./follow-ups.server";
-import { QUEUE_NAMES, QUEUES, SCHEDULES, type JobData, type QueueName } from "./queues";
+import { LEASE_MS } from "./lease";
+import { JOB_LEASE_SECONDS, QUEUE_NAMES, QUEUES, SCHEDULES, type JobData, type QueueName } from "./queues";
 
 export interface FailedJob {
   id: string;
@@ -27,6 +32,17 @@ export interface JobQueueOptions {
   supervise?: boolean;
   /** Run the crons (SCHEDULES). Default true. */
   schedule?: boolean;
+}
+
+/**
+ * One run of a job as a worker holds it. pg-boss keeps a job's id across its
+ * retries and counts a retry when it fetches the job again, so the id and
+ * that count name this run: a worker whose job was taken over (its lease ran
+ * out and another worker fetched it again) no longer matches.
+ */
+export interface HeldJob {
+  id: string;
+  retryCount: number;
 }
 
 /** pg-boss's schema beside the app's: "pgboss" for "public", "<schema>_pgboss" otherwise. */
@@ -70,13 +86,23 @@ export class JobQueue {
     // schema, queues and schedules at once, and pg-boss's DDL for that deadlocks: one at a time.
     await database.sql.underLock(`regulars.jobs.${schema}`, async () => {
       await boss.start();
-      const existing = new Set((await boss.getQueues()).map((queue) => queue.name));
+      const existing = new Map((await boss.getQueues()).map((queue) => [queue.name, queue]));
       for (const name of QUEUE_NAMES) {
-        if (!existing.has(name)) await boss.createQueue(name, { name, ...QUEUES[name].options });
+        const queueOptions = { name, ...QUEUES[name].options, expireInSeconds: JOB_LEASE_SECONDS };
+        const queue = existing.get(name);
+        if (!queue) await boss.createQueue(name, queueOptions);
+        // A queue made before the leases (expiry was the longest run): new jobs get the lease.
+        else if (queue.expireInSeconds !== JOB_LEASE_SECONDS) await boss.updateQueue(name, queueOptions);
       }
       if (options.schedule ?? true) {
         for (const { queue, cron } of SCHEDULES) await boss.schedule(queue, cron, {}, { tz: "UTC" });
       }
+      // The sweep reads the active jobs every few seconds from every worker: an index of those alone
+      // (a few rows), so the read does not grow with the completed jobs pg-boss keeps (12 h of them,
+      // its default archiveCompletedAfterSeconds).
+      await database.sql.executeSql(
+        `CREATE INDEX IF NOT EXISTS job_active_started_on ON ${schema}.job (started_on) WHERE state = 'active'`,
+      );
     });
     return new JobQueue(boss, schema, database.sql);
   }
@@ -119,6 +145,81 @@ export class JobQueue {
         `[jobs] could not enqueue ${followUps.map((f) => f.queue).join(", ")}: ${(error as Error).message}`,
       );
     }
+  }
+
+  /**
+   * The heartbeat of a worker's batch (one statement for all of it): each
+   * job it still holds gets LEASE_MS more, up to its queue's maxRunSeconds
+   * since it started. Returns the ids it still holds; a job it no longer
+   * holds (finished, or taken over after this worker stalled past its lease)
+   * is left alone.
+   */
+  async renewLeases(queue: QueueName, jobs: readonly HeldJob[]): Promise<Set<string>> {
+    if (jobs.length === 0) return new Set();
+    const { rows } = await this.sql.executeSql(
+      `UPDATE ${this.schema}.job AS j
+          SET expire_in = LEAST(now() - j.started_on + $4 * interval '1 millisecond', $5 * interval '1 second')
+         FROM unnest($2::uuid[], $3::int[]) AS held(id, retry_count)
+        WHERE j.name = $1 AND j.id = held.id AND j.retry_count = held.retry_count AND j.state = 'active'
+        RETURNING j.id`,
+      [
+        queue,
+        jobs.map((job) => job.id),
+        jobs.map((job) => job.retryCount),
+        LEASE_MS,
+        QUEUES[queue].maxRunSeconds,
+      ],
+    );
+    return new Set(rows.map((row) => String(row.id)));
+  }
+
+  /**
+   * Completes a job this worker holds (pg-boss's complete, for this run
+   * only); false when it no longer holds it: the worker that took it over
+   * records the outcome of its own run.
+   */
+  async completeHeld(queue: QueueName, job: HeldJob, output: object | undefined): Promise<boolean> {
+    const { rows } = await this.sql.executeSql(
+      `UPDATE ${this.schema}.job SET completed_on = now(), state = 'completed', output = $4::jsonb
+        WHERE name = $1 AND id = $2 AND retry_count = $3 AND state = 'active'
+        RETURNING id`,
+      [queue, job.id, job.retryCount, output === undefined ? null : JSON.stringify(output)],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Fails an attempt of a job this worker holds (pg-boss retries it with
+   * backoff, or keeps it as a dead letter); false when it no longer holds
+   * it. The lease is renewed first, so the run it fails is its own.
+   */
+  async failHeld(queue: QueueName, job: HeldJob, message: string): Promise<boolean> {
+    if (!(await this.renewLeases(queue, [job])).has(job.id)) return false;
+    await this.boss.fail(queue, job.id, { message: message.slice(0, 2000) });
+    return true;
+  }
+
+  /**
+   * Puts back the jobs whose lease ran out (their worker died or froze past
+   * it): pg-boss's own expiry moves them to retry (or to the dead letters
+   * once out of retries), and those to retry are due at once, since the
+   * attempt did not fail, its worker went away. Cheap when there are none:
+   * one read of the active jobs.
+   */
+  async sweepExpired(): Promise<number> {
+    const { rows } = await this.sql.executeSql(
+      `SELECT name, id FROM ${this.schema}.job WHERE state = 'active' AND started_on + expire_in < now()`,
+    );
+    if (rows.length === 0) return 0;
+    await this.boss.expire();
+    await this.sql.executeSql(
+      `UPDATE ${this.schema}.job AS j SET start_after = now()
+         FROM unnest($1::text[], $2::uuid[]) AS lapsed(name, id)
+        WHERE j.name = lapsed.name AND j.id = lapsed.id AND j.state = 'retry' AND j.start_after > now()`,
+      [rows.map((row) => String(row.name)), rows.map((row) => String(row.id))],
+    );
+    this.notify();
+    return rows.length;
   }
 
   /** The shop's dead letters: jobs that used all their retries. */

@@ -59,7 +59,12 @@ export async function findOutstandingWork(db: PrismaClient, shop: string, now: D
   });
   for (const { id } of campaigns) work.push({ queue: "campaign-issue", shop, campaignId: id });
 
-  if (await db.flowEvent.findFirst({ where: { shop, sentAt: null, error: null }, select: { id: true } })) {
+  if (
+    await db.flowEvent.findFirst({
+      where: { shop, sentAt: null, skippedAt: null, error: null },
+      select: { id: true },
+    })
+  ) {
     work.push({ queue: "flow-send", shop });
   }
   const program = await db.program.findUnique({

@@ -5,12 +5,20 @@
  * long as Shopify's throttleStatus says and calls again in the same attempt.
  * Whatever its handler's changes noted (member syncs, codes, Flow events) is
  * enqueued after it finishes.
+ *
+ * Leases: the jobs of a batch are held under pg-boss's short expiry, which a
+ * heartbeat renews while they run (one statement per beat for the batch); a
+ * job is completed or failed only if this worker still holds it. While it
+ * runs, the worker also sweeps, every `sweepMs`, for jobs whose lease ran
+ * out (their worker died) and puts them back at once, so a dead worker's job
+ * runs again within about LEASE_MS + sweepMs + pollMs (app/jobs/lease.ts).
  */
 import type PgBoss from "pg-boss";
 import { AdminTransientError } from "../shopify/admin-client.server";
 import { withFollowUps } from "./follow-ups.server";
+import { HEARTBEAT_MS, withHeartbeat } from "./lease";
 import { Nap } from "./nap";
-import type { JobQueue } from "./job-queue.server";
+import type { HeldJob, JobQueue } from "./job-queue.server";
 import { QUEUE_NAMES, QUEUES, type JobData, type QueueName } from "./queues";
 
 export type JobHandler<Q extends QueueName> = (
@@ -31,7 +39,14 @@ export interface WorkerOptions {
   maxThrottleWaits?: number;
   sleep?: (ms: number) => Promise<void>;
   queues?: QueueName[];
+  /** How often the jobs of a running batch have their lease renewed. */
+  heartbeatMs?: number;
+  /** How often a started worker looks for jobs whose lease ran out. */
+  sweepMs?: number;
 }
+
+/** How often a started worker sweeps for jobs whose worker died. */
+export const JOB_SWEEP_MS = 2_000;
 
 export interface RunReport {
   completed: number;
@@ -45,6 +60,8 @@ export class JobWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly nap = new Nap();
+  private sweeper: Promise<void> | null = null;
+  private readonly sweepNap = new Nap();
   private unsubscribe: (() => void) | null = null;
   private readonly options: Required<WorkerOptions>;
   readonly totals: RunReport = { completed: 0, failed: 0, throttleWaits: 0 };
@@ -62,14 +79,27 @@ export class JobWorker {
       maxThrottleWaits: options.maxThrottleWaits ?? 5,
       sleep: options.sleep ?? defaultSleep,
       queues: options.queues ?? QUEUE_NAMES,
+      heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
+      sweepMs: options.sweepMs ?? JOB_SWEEP_MS,
     };
   }
 
-  /** Polls until stop(); wakes at once when this process enqueues something. */
+  /** Polls until stop(); wakes at once when this process enqueues something. Sweeps meanwhile. */
   start(): void {
     if (this.running) return;
     this.running = true;
     this.unsubscribe = this.queue.onSend(() => this.nap.wake());
+    this.sweeper = (async () => {
+      const nap = this.sweepNap;
+      while (this.running) {
+        try {
+          await this.queue.sweepExpired();
+        } catch (error) {
+          console.warn(`[jobs] sweeping for expired jobs failed: ${(error as Error).message}`);
+        }
+        if (this.running) await nap.take(this.options.sweepMs);
+      }
+    })();
     this.loop = (async () => {
       while (this.running) {
         let report: RunReport;
@@ -89,7 +119,8 @@ export class JobWorker {
     this.running = false;
     this.unsubscribe?.();
     this.nap.wake();
-    await this.loop;
+    this.sweepNap.wake();
+    await Promise.all([this.loop, this.sweeper]);
   }
 
   /** One pass over every queue: fetch a batch, run it. */
@@ -100,11 +131,22 @@ export class JobWorker {
         batchSize: this.options.batchSize,
         includeMetadata: true,
       });
-      for (let i = 0; i < jobs.length; i += this.options.concurrency) {
-        await Promise.all(
-          jobs.slice(i, i + this.options.concurrency).map((job) => this.run(name, job, report)),
-        );
-      }
+      if (jobs.length === 0) continue;
+      // The batch's jobs not finished yet, whose lease the heartbeat renews.
+      const held = new Map<string, HeldJob>(jobs.map((job) => [job.id, heldJob(job)]));
+      await withHeartbeat(
+        () => this.queue.renewLeases(name, [...held.values()]),
+        async () => {
+          for (let i = 0; i < jobs.length; i += this.options.concurrency) {
+            await Promise.all(
+              jobs
+                .slice(i, i + this.options.concurrency)
+                .map((job) => this.run(name, job, report).finally(() => held.delete(job.id))),
+            );
+          }
+        },
+        this.options.heartbeatMs,
+      );
     }
     this.totals.completed += report.completed;
     this.totals.failed += report.failed;
@@ -134,13 +176,14 @@ export class JobWorker {
           this.withThrottleWaits(() => handler(data, { id: job.id, attempt: job.retryCount + 1 }), report),
         (followUps) => this.queue.sendFollowUps(followUps),
       );
-      await this.queue.boss.complete(name, job.id, toOutput(result));
-      report.completed++;
+      if (await this.queue.completeHeld(name, heldJob(job), toOutput(result))) report.completed++;
+      else lostLease(name, job);
     } catch (error) {
       report.failed++;
       const message = (error as Error).message ?? String(error);
-      await this.queue.boss
-        .fail(name, job.id, { message: message.slice(0, 2000) })
+      await this.queue
+        .failHeld(name, heldJob(job), message)
+        .then((held) => held || lostLease(name, job))
         .catch((failure: Error) => {
           console.warn(`[jobs] could not record the failure of ${name} ${job.id}: ${failure.message}`);
         });
@@ -165,6 +208,18 @@ export class JobWorker {
       }
     }
   }
+}
+
+const heldJob = (job: PgBoss.JobWithMetadata<object>): HeldJob => ({
+  id: job.id,
+  retryCount: job.retryCount,
+});
+
+/** This run outlived its lease and another worker took the job: that worker records the outcome. */
+function lostLease(name: QueueName, job: PgBoss.JobWithMetadata<object>): void {
+  console.warn(
+    `[jobs] ${name} ${job.id} (try ${job.retryCount + 1}) ran past its lease and was taken over; its outcome is not recorded here`,
+  );
 }
 
 function toOutput(result: unknown): object | undefined {

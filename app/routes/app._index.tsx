@@ -15,6 +15,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
 import { ChartCard } from "../admin/ChartCard";
+import { DataRequestsCard } from "../admin/DataRequestsCard";
 import { OnboardingChecklist } from "../admin/OnboardingChecklist";
 import { StatCard } from "../admin/StatCard";
 import { strings } from "../admin/strings";
@@ -25,8 +26,10 @@ import { onboardingChecklist } from "../services/onboarding.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
 import { withJobs } from "../jobs.server";
 import { dashboardFigures } from "../services/dashboard.server";
+import { waitingDataRequests } from "../services/data-requests.server";
 import { PERIODS, type GroupMeasures } from "../services/retention.server";
 import { authenticate } from "../shopify.server";
+import { requestAdmin } from "../shopify/request-admin.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
@@ -57,12 +60,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     return figures;
   });
   // Until every step is done or dismissed; the theme check is cached and never fails the page.
-  const onboarding = await onboardingChecklist(prisma, session.shop, admin, {
+  const shopify = requestAdmin({ session, library: admin });
+  const onboarding = await onboardingChecklist(prisma, session.shop, shopify, {
     apiKey: env.SHOPIFY_API_KEY,
     adminOrigin: env.SHOPIFY_ADMIN_ORIGIN,
     now,
   });
+  // Customers' data requests waiting for the merchant: the first thing on Home (Shopify's 30 days).
+  const dataRequests = await waitingDataRequests(prisma, session.shop, now);
   return {
+    dataRequests,
     onboarding,
     program,
     retention,
@@ -76,7 +83,8 @@ const percent = (value: number | null) => (value === null ? "—" : `${(value * 
 const decimal = (value: number | null) => (value === null ? "—" : value.toFixed(2));
 
 export default function Dashboard() {
-  const { onboarding, program, retention, chart, currency, query } = useLoaderData<typeof loader>();
+  const { dataRequests, onboarding, program, retention, chart, currency, query } =
+    useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const noOrders = retention.members.customers + retention.nonMembers.customers === 0;
@@ -110,6 +118,11 @@ export default function Dashboard() {
     <Page title={t.title}>
       <TitleBar title={t.title} />
       <Layout>
+        {dataRequests.total > 0 ? (
+          <Layout.Section>
+            <DataRequestsCard requests={dataRequests.requests} total={dataRequests.total} />
+          </Layout.Section>
+        ) : null}
         {onboarding.show ? (
           <Layout.Section>
             <OnboardingChecklist onboarding={onboarding} />

@@ -31,6 +31,7 @@ import {
 import { AdminApiError } from "../shopify/admin-client.server";
 import { READ_ALL_ORDERS, recentOrdersFrom } from "../shopify/order-access";
 import { authenticate } from "../shopify.server";
+import { requestAdmin } from "../shopify/request-admin.server";
 
 const t = strings.backfill;
 /** A running backfill not touched for this long has lost its job: queue it again. */
@@ -104,7 +105,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       await jobs.send("backfill", { shop: session.shop, runId: run.id });
       return Response.json({ ok: true, message: t.started, run: view(run) });
     }
-    const run = await cancelBackfill(prisma, session.shop, parsed.data.runId, { now: new Date(), admin });
+    const run = await cancelBackfill(prisma, session.shop, parsed.data.runId, {
+      now: new Date(),
+      admin: requestAdmin({ session, library: admin }),
+    });
     return Response.json({ ok: true, message: t.cancelled, run: view(run) });
   } catch (error) {
     if (error instanceof BackfillError) {

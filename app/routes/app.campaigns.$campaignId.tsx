@@ -18,6 +18,7 @@ import { z } from "zod";
 import { offerText } from "../admin/campaign-form";
 import { StatCard } from "../admin/StatCard";
 import { strings } from "../admin/strings";
+import { useDownload } from "../admin/useDownload";
 import { TableCard } from "../admin/TableCard";
 import { memberLabel } from "../admin/member-label";
 import { prisma } from "../db.server";
@@ -73,6 +74,8 @@ const percent = (value: number | null) => (value === null ? "—" : `${(value * 
 export default function CampaignPage() {
   const { campaign, measures, failures, currency } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
+  const { download, busy } = useDownload();
+  const codesPath = `/app/campaigns/${campaign.id}/codes`;
   const fetcher = useFetcher<ActionResult>();
   const revalidator = useRevalidator();
   const { progress } = campaign;
@@ -108,7 +111,11 @@ export default function CampaignPage() {
       subtitle={`${offerText(campaign.offer, currency)} · ${t.details(campaign.tag, new Date(campaign.endsAt).toLocaleDateString())}`}
       backAction={{ url: "/app/campaigns" }}
       secondaryActions={[
-        { content: t.exportCodes, url: `/app/campaigns/${campaign.id}/codes`, target: "_blank" },
+        {
+          content: t.exportCodes,
+          onAction: () => download(codesPath),
+          loading: busy === codesPath,
+        },
         ...(running
           ? [{ content: t.cancel, destructive: true, onAction: () => shopify.modal.show("cancel-campaign") }]
           : []),

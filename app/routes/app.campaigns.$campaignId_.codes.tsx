@@ -1,15 +1,13 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
-import { csvResponse } from "../services/csv-export.server";
-import { campaignCodesCsv } from "../services/win-back.server";
-import { authenticate } from "../shopify.server";
+import { downloadRoute } from "../services/download-route.server";
+import { campaignCodesFile } from "../services/win-back.server";
 
-// GET /app/campaigns/:campaignId/codes: the campaign's customers and their codes as CSV, streamed.
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const campaignId = params.campaignId ?? "";
-  const csv = await campaignCodesCsv(prisma, session.shop, campaignId);
-  if (!csv) throw new Response(strings.campaigns.notFound, { status: 404 });
-  return csvResponse(csv, `regulars-win-back-${campaignId}.csv`);
-};
+// /app/campaigns/:campaignId/codes: the campaign's customers and their codes as CSV, streamed.
+// POST (the Export button's authenticated fetch) answers a signed link; GET with it downloads.
+const route = downloadRoute(
+  (shop, params) => campaignCodesFile(prisma, shop, params.campaignId ?? ""),
+  strings.campaigns.notFound,
+);
+export const loader = route.loader;
+export const action = route.action;

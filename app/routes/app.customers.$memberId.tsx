@@ -16,6 +16,7 @@ import {
 } from "@shopify/polaris";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
+import { DataRequestsCard } from "../admin/DataRequestsCard";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
 import { strings } from "../admin/strings";
 import { StatCard } from "../admin/StatCard";
@@ -24,20 +25,24 @@ import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
 import { adjustPoints } from "../services/adjust-points.server";
 import { memberPage } from "../services/customer-pages.server";
+import { waitingDataRequestOf } from "../services/data-requests.server";
 import { SettingsError } from "../services/program-settings.server";
 import { RedeemError, redeemReward } from "../services/redeem-reward.server";
 import { RevokeError, revokeCode } from "../services/reward-lifecycle.server";
 import { AdminTransientError } from "../shopify/admin-client.server";
 import { authenticate } from "../shopify.server";
+import { requestAdmin } from "../shopify/request-admin.server";
 
 const t = strings.customer;
 const notFound = () => new Response(t.notFound, { status: 404 });
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const page = await memberPage(prisma, session.shop, params.memberId ?? "", new Date());
+  const now = new Date();
+  const page = await memberPage(prisma, session.shop, params.memberId ?? "", now);
   if (!page) throw notFound();
-  return page;
+  const dataRequest = await waitingDataRequestOf(prisma, session.shop, page.member.customerGid, now);
+  return { ...page, dataRequest };
 };
 
 const key = z.string().regex(/^[\w-]{8,100}$/, "is missing or malformed");
@@ -58,8 +63,9 @@ const fail = (status: number, error: string, fieldErrors?: Record<string, string
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session, admin, sessionToken } = await authenticate.admin(request);
+  const { session, admin: library, sessionToken } = await authenticate.admin(request);
   const shop = session.shop;
+  const admin = requestAdmin({ session, library });
   const member = await prisma.member.findFirst({ where: { shop, id: params.memberId ?? "" } });
   if (!member) return fail(404, t.notFound);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
@@ -129,7 +135,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 const newKey = () => `staff-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export default function CustomerPage() {
-  const { member, entries, codes, rewards } = useLoaderData<typeof loader>();
+  const { member, entries, codes, rewards, dataRequest } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const fetcher = useFetcher<ActionResult>();
   const [points, setPoints] = useState("");
@@ -156,6 +162,11 @@ export default function CustomerPage() {
       <TitleBar title={member.label} />
       {member.contactHidden ? <ProtectedDataNotice /> : null}
       <Layout>
+        {dataRequest ? (
+          <Layout.Section>
+            <DataRequestsCard requests={[dataRequest]} total={1} />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <InlineGrid columns={3} gap="400">
             <StatCard label={t.balance} value={member.balance} />

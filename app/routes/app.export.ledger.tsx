@@ -1,10 +1,16 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { prisma } from "../db.server";
-import { csvResponse, exportLedger } from "../services/csv-export.server";
-import { authenticate } from "../shopify.server";
+import { CSV_TYPE, exportLedger } from "../services/csv-export.server";
+import { downloadRoute } from "../services/download-route.server";
 
-// GET /app/export/ledger: the shop's whole points history as CSV, streamed.
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return csvResponse(exportLedger(prisma, session.shop), "regulars-points-history.csv");
-};
+// /app/export/ledger: the shop's whole points history as CSV, streamed. POST (the Export
+// button's authenticated fetch) answers a signed link; GET with it downloads the file.
+const route = downloadRoute(
+  async (shop) => ({
+    name: "regulars-points-history.csv",
+    type: CSV_TYPE,
+    open: () => exportLedger(prisma, shop),
+  }),
+  "Nothing to export",
+);
+export const loader = route.loader;
+export const action = route.action;

@@ -1,10 +1,12 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { prisma } from "../db.server";
-import { csvResponse, exportMembers } from "../services/csv-export.server";
-import { authenticate } from "../shopify.server";
+import { CSV_TYPE, exportMembers } from "../services/csv-export.server";
+import { downloadRoute } from "../services/download-route.server";
 
-// GET /app/export/members: every member of the shop as CSV, streamed.
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return csvResponse(exportMembers(prisma, session.shop), "regulars-members.csv");
-};
+// /app/export/members: every member of the shop as CSV, streamed. POST (the Export button's
+// authenticated fetch) answers a signed link; GET with it downloads the file.
+const route = downloadRoute(
+  async (shop) => ({ name: "regulars-members.csv", type: CSV_TYPE, open: () => exportMembers(prisma, shop) }),
+  "Nothing to export",
+);
+export const loader = route.loader;
+export const action = route.action;

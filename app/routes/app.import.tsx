@@ -16,6 +16,7 @@ import {
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { strings } from "../admin/strings";
+import { useDownload } from "../admin/useDownload";
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
 import { importBalances, type ImportReport } from "../services/balance-import.server";
@@ -63,6 +64,7 @@ export default function ImportExportPage() {
   const data = fetcher.data;
   const report = data && "rows" in data ? data : null;
   const shopify = useAppBridge();
+  const { download, busy } = useDownload();
   useEffect(() => {
     if (fetcher.state !== "idle" || !fetcher.data || !("rows" in fetcher.data)) return;
     const done = fetcher.data;
@@ -118,10 +120,13 @@ export default function ImportExportPage() {
         <Layout.AnnotatedSection title={t.exportTitle}>
           <Card>
             <InlineStack gap="300">
-              <Button url="/app/export/members" target="_blank">
+              <Button
+                onClick={() => download("/app/export/members")}
+                loading={busy === "/app/export/members"}
+              >
                 {t.exportMembers}
               </Button>
-              <Button url="/app/export/ledger" target="_blank">
+              <Button onClick={() => download("/app/export/ledger")} loading={busy === "/app/export/ledger"}>
                 {t.exportLedger}
               </Button>
             </InlineStack>

@@ -8,6 +8,7 @@ import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/r
 import { redeemRefusalError, storefrontError } from "../services/storefront-errors";
 import { rememberProxyPath } from "../services/storefront-path.server";
 import { AdminTransientError } from "../shopify/admin-client.server";
+import { requestAdmin } from "../shopify/request-admin.server";
 
 const bodySchema = z.object({
   rewardKey: z.string().min(1).max(40),
@@ -17,7 +18,7 @@ const bodySchema = z.object({
 // POST /{proxy path}/redeem -> /proxy/redeem: a logged-in shopper spends points.
 // Refusals are codes (services/storefront-errors.ts) the theme words in the shopper's language.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { admin } = await authenticate.public.appProxy(request);
+  const { session } = await authenticate.public.appProxy(request);
   const { shop, customerGid, proxyPath } = proxyCustomer(request);
   await withJobs(() => rememberProxyPath(prisma, shop, proxyPath));
   if (!customerGid) return storefrontError("sign_in_required");
@@ -25,7 +26,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!parsed.success) {
     return storefrontError("invalid_request", { fields: z.flattenError(parsed.error).fieldErrors });
   }
-  if (!admin) return storefrontError("unavailable");
+  if (!session) return storefrontError("unavailable");
+  const admin = requestAdmin({ session });
   const now = new Date();
   if (await redemptionRateExceeded(prisma, shop, customerGid, now))
     return storefrontError("too_many_requests");

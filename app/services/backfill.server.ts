@@ -1,7 +1,10 @@
 /**
  * Backfill: points for a shop's past paid orders. Shopify reads the orders in
- * a bulk query (one per shop at a time); Regulars polls it, then works in two
- * passes, each resumable from its last commit:
+ * a bulk query; Regulars polls it, then works in two passes, each resumable
+ * from its last commit. Shopify runs up to five bulk queries per shop and app
+ * at once (API 2026-01 and later); Regulars runs one backfill per shop at a
+ * time, and a busy answer from Shopify (LIMIT_REACHED) is tried again later
+ * (BulkBusyError is transient: the job's retries, the run left PENDING).
  *
  * 1. Read: stream the JSONL result and stage its paid orders (BackfillOrder),
  *    a batch per transaction with the run's progress (line and byte of the

@@ -5,20 +5,14 @@
  * privacy rules require.
  */
 import { dropStagedOrdersOf } from "../db/backfill-orders.server";
-import type { Prisma, PrismaClient } from "@prisma/client";
-import { toJsonValue } from "../db/json.server";
-import {
-  appendEntry,
-  findMemberByCustomer,
-  ledgerEntryExists,
-  lockMember,
-  upsertMember,
-} from "../db/members.server";
+import type { PrismaClient } from "@prisma/client";
+import { appendEntry, ledgerEntryExists, lockMember, upsertMember } from "../db/members.server";
 import { dropUnappliedDeliveriesOf } from "../db/deliveries.server";
-import { customerIdOf } from "../db/flow-events.server";
+import { customerIdOf, FLOW_TRIGGERS, recordFlowEvent } from "../db/flow-events.server";
 import { ensureProgram } from "../db/program.server";
 import { inTransaction } from "../db/tx.server";
 import { forgetCustomerInRollups } from "./dashboard-rollups.server";
+import { respondBy } from "./data-requests.server";
 import type { CustomerFacts } from "../shopify/order-payload";
 
 export async function recordCustomer(
@@ -75,25 +69,32 @@ export async function redactCustomer(db: PrismaClient, shop: string, customerGid
   });
 }
 
-/** customers/data_request: keeps what Regulars holds about the customer for the shop owner. */
+/**
+ * customers/data_request: the customer asked the shop for their data, and Shopify asks the app
+ * to give the store owner what it holds, within 30 days
+ * (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance). The request waits for
+ * the merchant (Home and the customer's page: download, then mark delivered), and the "Customer
+ * data requested" Flow trigger tells them. One waiting request per customer: a repeated
+ * delivery, or another request before the first is delivered, records nothing new.
+ */
 export async function recordDataRequest(db: PrismaClient, shop: string, customerGid: string, now: Date) {
-  const member = await findMemberByCustomer(db, shop, customerGid);
-  const ledger = member
-    ? await db.ledgerEntry.findMany({ where: { shop, memberId: member.id }, orderBy: { id: "asc" } })
-    : [];
-  const orders = await db.orderRecord.findMany({
-    where: { shop, customerGid },
-    select: { orderGid: true, paidAt: true, points: true, cancelledAt: true },
+  return inTransaction(db, async (tx) => {
+    await tx.dataRequest.createMany({
+      data: [{ shop, customerGid, requestedAt: now, waitingFor: customerGid }],
+      skipDuplicates: true,
+    });
+    const request = await tx.dataRequest.findUniqueOrThrow({
+      where: { shop_waitingFor: { shop, waitingFor: customerGid } },
+    });
+    await recordFlowEvent(tx, shop, {
+      trigger: FLOW_TRIGGERS.dataRequested,
+      dedupeKey: `data-request:${request.id}`,
+      customerGid,
+      fields: {
+        "Requested at": request.requestedAt.toISOString(),
+        "Respond by": respondBy(request.requestedAt).toISOString(),
+      },
+    });
+    return request;
   });
-  const campaigns = await db.campaignRecipient.findMany({
-    where: { shop, customerGid },
-    select: {
-      code: true,
-      status: true,
-      createdAt: true,
-      campaign: { select: { name: true, tag: true, launchedAt: true, endsAt: true } },
-    },
-  });
-  const data = toJsonValue({ member, ledger, orders, campaigns }) as Prisma.InputJsonValue;
-  return db.dataRequest.create({ data: { shop, customerGid, requestedAt: now, data } });
 }

@@ -3,18 +3,25 @@
  * coalesced: every change bumps the member's syncVersion; a sync claims the
  * member (one sync per member at a time), reads the newest state with its
  * version, writes it, and records that version only if it is newer than the
- * one recorded. A burst of changes costs a handful of writes, the last write
- * is always the newest state, and a stale write can never land after a newer
- * one because syncs of one member never overlap.
+ * one recorded. A burst of changes costs a handful of writes, and the last
+ * write is always the newest state: syncs of one member do not overlap. The
+ * claim is short and renewed while the sync runs (app/jobs/lease.ts), so a
+ * dead worker's member is synced again within seconds; a sync that stalled
+ * past its claim, which another sync then took, does not write (it confirms
+ * the claim first), and if it lost the claim while writing, the member is
+ * made due again so that the newest state is written after its write.
+ * metafieldsSet sets the values whether or not they existed, atomically
+ * (https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet):
+ * writing a state twice is harmless, only the order of two writes matters.
  */
 import type { PrismaClient } from "@prisma/client";
 import type { AdminGraphql } from "../shopify/admin-client.server";
+import { markMemberChanged } from "../db/members.server";
 import { ensureProgram } from "../db/program.server";
 import { replaceTierTag, tierTag } from "../shopify/customer-tags.server";
 import { writeMemberMetafields, type MemberState } from "../shopify/member-metafields.server";
+import { RowClaim } from "../jobs/lease";
 import { storefrontStatus } from "./storefront-status.server";
-
-const CLAIM_MS = 60_000;
 
 export async function memberState(
   db: PrismaClient,
@@ -53,28 +60,46 @@ export async function syncMember(
     const at = now();
     const member = await db.member.findFirst({ where: { shop, id: memberId } });
     if (!member || member.syncVersion <= member.syncedVersion) return { writes, tagChanges, deferred: false };
+    // A short claim, held while this sync calls Shopify (app/jobs/lease.ts).
+    const held = RowClaim.startingAt(
+      at,
+      (until, next) =>
+        db.member
+          .updateMany({
+            where: { shop, id: memberId, syncClaimedUntil: until },
+            data: { syncClaimedUntil: next },
+          })
+          .then(({ count }) => count === 1),
+      now,
+    );
     const claim = await db.member.updateMany({
       where: { shop, id: memberId, OR: [{ syncClaimedUntil: null }, { syncClaimedUntil: { lt: at } }] },
-      data: { syncClaimedUntil: new Date(at.getTime() + CLAIM_MS) },
+      data: { syncClaimedUntil: held.until },
     });
     if (claim.count === 0) return { writes, tagChanges, deferred: true };
+    let released = 0;
+    const writesBefore = writes;
     try {
-      // Read the version before the state: the state is at least that new.
-      const { syncVersion, tierTag: taggedWith } = await db.member.findFirstOrThrow({
-        where: { shop, id: memberId },
-      });
-      const state = await memberState(db, shop, member.customerGid, at);
-      await writeMemberMetafields(admin, member.customerGid, state);
-      writes++;
-      const tag = tierTag((await ensureProgram(db, shop)).tierTagPrefix, state.tier);
-      if (tag !== taggedWith) {
-        await replaceTierTag(admin, member.customerGid, taggedWith, tag);
-        await db.member.updateMany({ where: { shop, id: memberId }, data: { tierTag: tag } });
-        tagChanges++;
-      }
-      await db.member.updateMany({
-        where: { shop, id: memberId, syncedVersion: { lt: syncVersion } },
-        data: { syncedVersion: syncVersion, syncError: null },
+      await held.hold(async () => {
+        // Read the version before the state: the state is at least that new.
+        const { syncVersion, tierTag: taggedWith } = await db.member.findFirstOrThrow({
+          where: { shop, id: memberId },
+        });
+        const state = await memberState(db, shop, member.customerGid, at);
+        // This sync stalled past its claim and another took the member: that one writes.
+        if (!(await held.confirm())) return;
+        await writeMemberMetafields(admin, member.customerGid, state);
+        writes++;
+        const tag = tierTag((await ensureProgram(db, shop)).tierTagPrefix, state.tier);
+        if (tag !== taggedWith) {
+          await replaceTierTag(admin, member.customerGid, taggedWith, tag);
+          await db.member.updateMany({ where: { shop, id: memberId }, data: { tierTag: tag } });
+          tagChanges++;
+        }
+        await db.member.updateMany({
+          where: { shop, id: memberId, syncedVersion: { lt: syncVersion } },
+          data: { syncedVersion: syncVersion, syncError: null },
+        });
       });
     } catch (error) {
       await db.member.updateMany({
@@ -83,7 +108,19 @@ export async function syncMember(
       });
       throw error;
     } finally {
-      await db.member.updateMany({ where: { shop, id: memberId }, data: { syncClaimedUntil: null } });
+      // Only this sync's claim: one that outlived it may belong to another sync by now.
+      ({ count: released } = await held.release((until) =>
+        db.member.updateMany({
+          where: { shop, id: memberId, syncClaimedUntil: until },
+          data: { syncClaimedUntil: null },
+        }),
+      ));
+    }
+    // The claim was taken over while this sync wrote (it stalled past it): its write may have
+    // landed after the other's, so the member is due again and the newest state is written last.
+    if (released === 0) {
+      if (writes > writesBefore) await markMemberChanged(db, shop, memberId);
+      return { writes, tagChanges, deferred: false };
     }
   }
   return { writes, tagChanges, deferred: true };

@@ -1,10 +1,12 @@
 /**
  * The Home page's onboarding checklist: program on, the rewards launcher
- * (app embed) active and the loyalty block on the home page of the live
- * theme, past orders backfilled. Shown until every step is done or the
- * merchant dismisses it. The theme is read through the Admin API and cached
- * briefly per shop; when Shopify cannot be asked (an error, no read_themes
- * scope, a slow answer) those steps show as unknown and the page still loads.
+ * (app embed) active and the loyalty block in the live theme (a template or a
+ * section group: theme-settings.server.ts reads every page of its files), past
+ * orders backfilled. Shown until every step is done or the merchant dismisses
+ * it. The theme is read through the Admin API and cached briefly per shop;
+ * when Shopify cannot be asked (an error, no read_themes scope, its rate limit
+ * past the 2 s a request waits, an answer slower than THEME_TIMEOUT_MS in all)
+ * those steps show as unknown and the page still loads.
  */
 import type { PrismaClient } from "@prisma/client";
 import type { AdminGraphql } from "../shopify/admin-client.server";

@@ -19,6 +19,7 @@ import { ensureProgram } from "../db/program.server";
 import { ensureRewards, rewardFromJson, rewardRuleOf, rewardToJson } from "../db/rewards.server";
 import { inTransaction } from "../db/tx.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
+import { RowClaim } from "../jobs/lease";
 import { redeemRefusal, rewardCode, shopCodePrefix, type RedeemRefusal } from "../loyalty/rewards";
 import { AdminTransientError, type AdminGraphql } from "../shopify/admin-client.server";
 import { createRewardCode, findRewardCode, type CreateCodeResult } from "../shopify/discount-codes.server";
@@ -114,9 +115,6 @@ function refund(db: PrismaClient, shop: string, redemption: Redemption, reason: 
   });
 }
 
-/** How long one attempt may hold a redemption before another may take over. */
-const CLAIM_MS = 60_000;
-
 async function callShopify(admin: AdminGraphql, redemption: Redemption): Promise<CreateCodeResult> {
   // A previous attempt may have created the code before its answer was lost.
   if (redemption.attempts > 1) {
@@ -152,6 +150,15 @@ export async function issueCode(
   now: () => Date = () => new Date(),
 ): Promise<Redemption> {
   const claimedAt = now();
+  // A short claim, held while this attempt calls Shopify (app/jobs/lease.ts).
+  const held = RowClaim.startingAt(
+    claimedAt,
+    (until, next) =>
+      db.redemption
+        .updateMany({ where: { shop, id: redemptionId, claimedUntil: until }, data: { claimedUntil: next } })
+        .then(({ count }) => count === 1),
+    now,
+  );
   const claim = await db.redemption.updateMany({
     where: {
       shop,
@@ -159,23 +166,26 @@ export async function issueCode(
       status: "RESERVED",
       OR: [{ claimedUntil: null }, { claimedUntil: { lt: claimedAt } }],
     },
-    data: { attempts: { increment: 1 }, claimedUntil: new Date(claimedAt.getTime() + CLAIM_MS) },
+    data: { attempts: { increment: 1 }, claimedUntil: held.until },
   });
   const redemption = await db.redemption.findFirstOrThrow({ where: { shop, id: redemptionId } });
   if (claim.count === 0) return redemption;
 
   let result: CreateCodeResult;
   try {
-    result = await callShopify(admin, redemption);
+    result = await held.hold(() => callShopify(admin, redemption));
   } catch (error) {
     if (!(error instanceof AdminTransientError)) {
       // Shopify refused the request itself (not a transient fault): the code was not created.
       return refund(db, shop, redemption, (error as Error).message, now());
     }
-    await db.redemption.update({
-      where: { id: redemption.id },
-      data: { error: error.message.slice(0, 2000), claimedUntil: null },
-    });
+    // This attempt's claim only: one that outlived it may belong to another attempt by now.
+    await held.release((until) =>
+      db.redemption.updateMany({
+        where: { shop, id: redemption.id, claimedUntil: until },
+        data: { error: error.message.slice(0, 2000), claimedUntil: null },
+      }),
+    );
     throw error;
   }
   if (result.status === "rejected") return refund(db, shop, redemption, result.errors.join("; "), now());

@@ -45,6 +45,8 @@ import { forgetShop } from "./shop-lifecycle.server";
 export interface WebhookInput extends DeliveryHeaders {
   shop: string;
   rawBody: string;
+  /** When Regulars received it (its own clock), once it is in the inbox. */
+  receivedAt?: Date;
 }
 
 export interface ReceiveResult {
@@ -135,7 +137,8 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       checkShopDomain(input.topic, payload, shop);
       const customerGid = customerGidFrom(payload);
       return async () => {
-        await recordDataRequest(db, shop, customerGid, now);
+        // Requested when it reached Regulars, not when a worker got to it (a retry may come hours later).
+        await recordDataRequest(db, shop, customerGid, input.receivedAt ?? now);
         return { detail: null };
       };
     }

@@ -13,12 +13,11 @@
  */
 import type { Campaign, CampaignRecipient, PrismaClient } from "@prisma/client";
 import type { RewardRule } from "../loyalty/rewards";
+import { LEASE_MS, RowClaim } from "../jobs/lease";
 import { AdminTransientError, type AdminGraphql } from "../shopify/admin-client.server";
 import { addCustomerTags } from "../shopify/customer-tags.server";
 import { createRewardCode, findRewardCode } from "../shopify/discount-codes.server";
 
-/** How long one attempt may hold a recipient before another may take over. */
-const CLAIM_MS = 60_000;
 export const CAMPAIGN_BATCH = 50;
 
 export interface IssueReport {
@@ -56,8 +55,20 @@ const outstanding = (shop: string, campaignId: string) => ({
   OR: [{ status: "PENDING" as const }, { status: "ISSUED" as const, taggedAt: null }],
 });
 
-/** Claims one recipient for this attempt (counting the attempt); null when another attempt holds it. */
-async function claim(db: PrismaClient, shop: string, id: string, at: Date, running: boolean) {
+/**
+ * Claims one recipient for this attempt (counting the attempt) under a short
+ * lease; null when another attempt holds it. The caller holds the claim
+ * (RowClaim.hold) while it calls Shopify.
+ */
+async function claim(
+  db: PrismaClient,
+  shop: string,
+  id: string,
+  at: Date,
+  running: boolean,
+  now: () => Date,
+) {
+  const held = RowClaim.startingAt(at, renewClaim(db, shop, id), now);
   const claimed = await db.campaignRecipient.updateMany({
     where: {
       shop,
@@ -66,20 +77,39 @@ async function claim(db: PrismaClient, shop: string, id: string, at: Date, runni
       OR: [{ claimedUntil: null }, { claimedUntil: { lt: at } }],
       ...(running ? { campaign: { is: { status: "RUNNING" } } } : {}),
     },
-    data: { attempts: { increment: 1 }, claimedUntil: new Date(at.getTime() + CLAIM_MS) },
+    data: { attempts: { increment: 1 }, claimedUntil: held.until },
   });
-  return claimed.count === 0 ? null : db.campaignRecipient.findFirstOrThrow({ where: { shop, id } });
+  if (claimed.count === 0) return null;
+  return { recipient: await db.campaignRecipient.findFirstOrThrow({ where: { shop, id } }), held };
 }
 
-const release = (db: PrismaClient, recipient: CampaignRecipient, data: Record<string, unknown>) =>
-  db.campaignRecipient.updateMany({
-    where: { shop: recipient.shop, id: recipient.id },
-    data: { ...data, claimedUntil: null },
-  });
+const renewClaim = (db: PrismaClient, shop: string, id: string) => (held: Date, next: Date) =>
+  db.campaignRecipient
+    .updateMany({ where: { shop, id, claimedUntil: held }, data: { claimedUntil: next } })
+    .then(({ count }) => count === 1);
+
+/** Ends this attempt's claim with `data`; nothing if another attempt took the recipient over meanwhile. */
+const release = (
+  db: PrismaClient,
+  recipient: CampaignRecipient,
+  held: RowClaim,
+  data: Record<string, unknown>,
+) =>
+  held.release((until) =>
+    db.campaignRecipient.updateMany({
+      where: { shop: recipient.shop, id: recipient.id, claimedUntil: until },
+      data: { ...data, claimedUntil: null },
+    }),
+  );
 
 /** Records a transient failure on the recipient and rethrows it (the job retries). */
-async function transient(db: PrismaClient, recipient: CampaignRecipient, error: unknown): Promise<never> {
-  await release(db, recipient, { error: (error as Error).message.slice(0, 2000) });
+async function transient(
+  db: PrismaClient,
+  recipient: CampaignRecipient,
+  held: RowClaim,
+  error: unknown,
+): Promise<never> {
+  await release(db, recipient, held, { error: (error as Error).message.slice(0, 2000) });
   throw error;
 }
 
@@ -90,6 +120,7 @@ async function issueOne(
   admin: AdminGraphql,
   campaign: Campaign,
   recipient: CampaignRecipient,
+  held: RowClaim,
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   let nodeId = recipient.discountNodeId;
@@ -111,7 +142,7 @@ async function issueOne(
           // Refused; but if the code exists anyway (a concurrent or lost attempt made it), it is issued.
           nodeId = await findRewardCode(admin, recipient.code);
           if (!nodeId) {
-            await release(db, recipient, {
+            await release(db, recipient, held, {
               status: "FAILED",
               error: result.errors.join("; ").slice(0, 2000),
             });
@@ -120,8 +151,11 @@ async function issueOne(
         }
       }
     } catch (error) {
-      if (error instanceof AdminTransientError) return transient(db, recipient, error);
-      await release(db, recipient, { status: "FAILED", error: (error as Error).message.slice(0, 2000) });
+      if (error instanceof AdminTransientError) return transient(db, recipient, held, error);
+      await release(db, recipient, held, {
+        status: "FAILED",
+        error: (error as Error).message.slice(0, 2000),
+      });
       return ["failed"];
     }
     await db.campaignRecipient.updateMany({
@@ -134,14 +168,14 @@ async function issueOne(
   try {
     await addCustomerTags(admin, recipient.customerGid, [campaign.tag]);
   } catch (error) {
-    if (error instanceof AdminTransientError) return transient(db, recipient, error);
-    await release(db, recipient, {
+    if (error instanceof AdminTransientError) return transient(db, recipient, held, error);
+    await release(db, recipient, held, {
       status: "FAILED",
       error: `tag: ${(error as Error).message}`.slice(0, 2000),
     });
     return [...outcomes, "failed"];
   }
-  await release(db, recipient, { taggedAt: new Date(), error: null });
+  await release(db, recipient, held, { taggedAt: new Date(), error: null });
   return [...outcomes, "tagged"];
 }
 
@@ -156,6 +190,7 @@ async function settleCancelled(
   shop: string,
   campaign: Campaign,
   at: Date,
+  now: () => Date,
 ): Promise<{ settled: number; waiting: boolean }> {
   let settled = 0;
   const pending = await db.campaignRecipient.findMany({
@@ -165,16 +200,17 @@ async function settleCancelled(
   });
   let waiting = false;
   for (const { id } of pending) {
-    const recipient = await claim(db, shop, id, at, false);
-    if (!recipient) {
+    const claimed = await claim(db, shop, id, at, false, now);
+    if (!claimed) {
       waiting = true; // an attempt still holds it: look again when its claim runs out
       continue;
     }
+    const { recipient, held } = claimed;
     let nodeId: string | null = null;
     try {
-      if (recipient.attempts > 1) nodeId = await findRewardCode(admin, recipient.code);
+      if (recipient.attempts > 1) nodeId = await held.hold(() => findRewardCode(admin, recipient.code));
     } catch (error) {
-      if (error instanceof AdminTransientError) return transient(db, recipient, error);
+      if (error instanceof AdminTransientError) return transient(db, recipient, held, error);
       throw error;
     }
     await db.campaignRecipient.updateMany({
@@ -208,9 +244,9 @@ export async function issueCampaignCodes(
   if (!campaign) return report;
   report.status = campaign.status;
   if (campaign.status === "CANCELLED") {
-    const { settled, waiting } = await settleCancelled(db, admin, shop, campaign, now());
+    const { settled, waiting } = await settleCancelled(db, admin, shop, campaign, now(), now);
     report.settled = settled;
-    report.next = waiting ? (settled > 0 ? 0 : CLAIM_MS / 1000) : null;
+    report.next = waiting ? (settled > 0 ? 0 : LEASE_MS / 1000) : null;
     return report;
   }
   if (campaign.status !== "RUNNING") return report;
@@ -226,8 +262,8 @@ export async function issueCampaignCodes(
     take: batch,
   });
   for (const { id } of candidates) {
-    const recipient = await claim(db, shop, id, now(), true);
-    if (!recipient) {
+    const claimed = await claim(db, shop, id, now(), true, now);
+    if (!claimed) {
       // Claimed meanwhile, or the campaign was cancelled: look at the campaign again.
       const current = await db.campaign.findFirst({
         where: { shop, id: campaignId },
@@ -238,7 +274,9 @@ export async function issueCampaignCodes(
       report.next = current?.status === "CANCELLED" ? 0 : null;
       return report;
     }
-    for (const outcome of await issueOne(db, admin, campaign, recipient)) report[outcome]++;
+    const { recipient, held } = claimed;
+    const outcomes = await held.hold(() => issueOne(db, admin, campaign, recipient, held));
+    for (const outcome of outcomes) report[outcome]++;
   }
 
   // More to do: at once, or when the claims of attempts that still hold the rest run out.

@@ -16,7 +16,8 @@ import { randomBytes } from "node:crypto";
 import { Prisma, type Campaign, type PrismaClient } from "@prisma/client";
 import { campaignTag, type CampaignInput, type SegmentRule } from "../admin/campaign-form";
 import { orderRevenue } from "../db/orders.server";
-import { exportCampaignCodes } from "./csv-export.server";
+import { CSV_TYPE, exportCampaignCodes } from "./csv-export.server";
+import type { DownloadFile } from "./download-route.server";
 import { inTransaction } from "../db/tx.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
 import { formatMilli } from "../loyalty/money";
@@ -365,13 +366,22 @@ export async function listCampaigns(db: PrismaClient, shop: string, limit = 50) 
   return campaigns.map((campaign) => summaryOf(campaign, progress.get(campaign.id) ?? EMPTY_PROGRESS));
 }
 
-/** The campaign's customers and codes as a CSV stream; null for another shop's campaign. */
-export async function campaignCodesCsv(db: PrismaClient, shop: string, campaignId: string) {
+/** The campaign's customers and codes as a CSV file; null for another shop's campaign. */
+export async function campaignCodesFile(
+  db: PrismaClient,
+  shop: string,
+  campaignId: string,
+): Promise<DownloadFile | null> {
   const campaign = await db.campaign.findFirst({
     where: { shop, id: campaignId },
     select: { id: true, endsAt: true },
   });
-  return campaign ? exportCampaignCodes(db, shop, campaign.id, campaign.endsAt) : null;
+  if (!campaign) return null;
+  return {
+    name: `regulars-win-back-${campaign.id}.csv`,
+    type: CSV_TYPE,
+    open: () => exportCampaignCodes(db, shop, campaign.id, campaign.endsAt),
+  };
 }
 
 /** The campaign page: settings, progress, failures and measures; null for another shop's campaign. */

@@ -1,15 +1,30 @@
 /**
  * Past orders in bulk: a bulk query over the shop's orders (Shopify runs it
  * in the background and writes a JSONL file), its status, its cancellation.
- * Shopify runs one bulk query per shop and app at a time; a second one is
- * refused with OPERATION_IN_PROGRESS, which surfaces as BulkBusyError.
+ *
+ * Since API version 2026-01 Shopify runs up to five bulk query operations per
+ * shop and app at once (https://shopify.dev/docs/api/usage/bulk-operations/queries,
+ * https://shopify.dev/changelog/faster-bulk-operations); past that,
+ * bulkOperationRunQuery answers with the user error code LIMIT_REACHED ("Bulk
+ * operations limit reached. Please try again later.", BulkOperationUserErrorCode
+ * in the 2026-10 schema). Earlier versions allowed one and answered
+ * OPERATION_IN_PROGRESS. Either is "busy, try later": BulkBusyError, transient,
+ * so the backfill job is retried with backoff and the run keeps waiting.
+ * Regulars itself still runs one backfill (one bulk query) per shop at a time:
+ * its progress is one run's row (app/services/backfill.server.ts).
  */
 import type {
   BulkOperationStatusQuery,
   CancelBulkOperationMutation,
   RunBulkQueryMutation,
 } from "../types/admin.generated";
-import { AdminApiError, type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
+import {
+  AdminApiError,
+  AdminTransientError,
+  type AdminGraphql,
+  runQuery,
+  throwOnUserErrors,
+} from "./admin-client.server";
 
 /**
  * What the backfill reads of each order, run by Shopify in bulk. The date
@@ -142,13 +157,16 @@ export const CANCEL_BULK_OPERATION = `#graphql
   }
 `;
 
-/** Shopify already runs a bulk query for this app on this shop. */
-export class BulkBusyError extends AdminApiError {
-  constructor(message: string) {
-    super(message);
+/** Shopify already runs as many bulk queries for this app on this shop as it allows: try later. */
+export class BulkBusyError extends AdminTransientError {
+  constructor(message: string, details?: unknown) {
+    super(message, details);
     this.name = "BulkBusyError";
   }
 }
+
+/** The user error codes that mean "busy" rather than "this query is wrong". */
+const BUSY_CODES = new Set(["LIMIT_REACHED", "OPERATION_IN_PROGRESS"]);
 
 const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -171,9 +189,12 @@ export async function startOrdersBulkQuery(admin: AdminGraphql, from: Date, to: 
   });
   const payload = data.bulkOperationRunQuery;
   const errors = payload?.userErrors ?? [];
-  if (errors.some((error) => error.code === "OPERATION_IN_PROGRESS")) {
+  const busy = errors.find((error) => error.code && BUSY_CODES.has(error.code));
+  if (busy) {
     throw new BulkBusyError(
-      `Shopify is already running a bulk query for Regulars on this shop: ${errors.map((e) => e.message).join("; ")}`,
+      `Shopify is busy with other bulk queries of Regulars on this shop (${busy.code}): ` +
+        `${errors.map((e) => e.message).join("; ")} Trying again later.`,
+      errors,
     );
   }
   throwOnUserErrors("bulkOperationRunQuery", errors);

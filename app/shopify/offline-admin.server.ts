@@ -80,9 +80,13 @@ export function offlineAdmin(input: {
         );
       } catch (error) {
         if (error instanceof ClientError) {
-          // Non-2xx: hand the status on; runQuery decides what is transient.
-          const { status, errors, data } = error.response;
-          return Response.json({ data, errors: errors ?? `HTTP ${status}` }, { status });
+          // Non-2xx: hand the status and Shopify's Retry-After on; runQuery decides what is transient.
+          const { status, errors, data, headers } = error.response;
+          const retryAfter = headers?.get("Retry-After");
+          return Response.json(
+            { data, errors: errors ?? `HTTP ${status}` },
+            { status, headers: retryAfter ? { "Retry-After": retryAfter } : {} },
+          );
         }
         // It may have taken effect: transient, and the caller finds out before doing it again.
         if (deadline?.aborted) throw new AdminTransientError(`Admin API did not answer within ${timeoutMs} ms`, error);

@@ -125,7 +125,10 @@ export type ShopDetailsQuery = { shop: (
     & { plan: Pick<AdminTypes.ShopPlan, 'shopifyPlus'> }
   ) };
 
-export type MainThemeFilesQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+export type MainThemeFilesQueryVariables = AdminTypes.Exact<{
+  first: AdminTypes.Scalars['Int']['input'];
+  after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
+}>;
 
 
 export type MainThemeFilesQuery = { themes?: AdminTypes.Maybe<{ nodes: Array<(
@@ -133,7 +136,7 @@ export type MainThemeFilesQuery = { themes?: AdminTypes.Maybe<{ nodes: Array<(
       & { files?: AdminTypes.Maybe<{ nodes: Array<(
           Pick<AdminTypes.OnlineStoreThemeFile, 'filename'>
           & { body: Pick<AdminTypes.OnlineStoreThemeFileBodyText, 'content'> }
-        )> }> }
+        )>, pageInfo: Pick<AdminTypes.PageInfo, 'hasNextPage' | 'endCursor'>, userErrors: Array<Pick<AdminTypes.OnlineStoreThemeFileReadResult, 'code' | 'filename'>> }> }
     )> }> };
 
 interface GeneratedQueryTypes {
@@ -143,7 +146,7 @@ interface GeneratedQueryTypes {
   "#graphql\n  query CodeByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: CodeByCodeQuery, variables: CodeByCodeQueryVariables},
   "#graphql\n  query AppInstallationId {\n    currentAppInstallation {\n      id\n    }\n  }\n": {return: AppInstallationIdQuery, variables: AppInstallationIdQueryVariables},
   "#graphql\n  query ShopDetails {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n      ianaTimezone\n      plan {\n        shopifyPlus\n      }\n    }\n  }\n": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
-  "#graphql\n  query MainThemeFiles {\n    themes(first: 1, roles: [MAIN]) {\n      nodes {\n        id\n        name\n        files(filenames: [\"config/settings_data.json\", \"templates/*.json\"], first: 50) {\n          nodes {\n            filename\n            body {\n              ... on OnlineStoreThemeFileBodyText {\n                content\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: MainThemeFilesQuery, variables: MainThemeFilesQueryVariables},
+  "#graphql\n  query MainThemeFiles($first: Int!, $after: String) {\n    themes(first: 1, roles: [MAIN]) {\n      nodes {\n        id\n        name\n        files(\n          filenames: [\"config/settings_data.json\", \"templates/*.json\", \"sections/*.json\"]\n          first: $first\n          after: $after\n        ) {\n          nodes {\n            filename\n            body {\n              ... on OnlineStoreThemeFileBodyText {\n                content\n              }\n            }\n          }\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n          userErrors {\n            code\n            filename\n          }\n        }\n      }\n    }\n  }\n": {return: MainThemeFilesQuery, variables: MainThemeFilesQueryVariables},
 }
 
 interface GeneratedMutationTypes {

@@ -75,7 +75,10 @@
   // The exit-iframe page: leave the frame.
   if (params.get("exitIframe")) window.open(params.get("exitIframe"), "_top");
 
-  // Authenticated fetch to the app's own origin, as App Bridge does.
+  // Authenticated fetch to the app's own origin, as App Bridge does
+  // (https://shopify.dev/docs/api/app-home/apis/authentication-and-data/resource-fetching-api).
+  // Only fetch: a link, a form or a new tab reaches the app with no token, in Shopify as here
+  // (tests/e2e/admin-data.e2e.test.ts relies on it).
   var realFetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
     var url = new URL(input instanceof Request ? input.url : String(input), location.href);

@@ -76,4 +76,50 @@ describe("customer metafields", () => {
     expect(metafield(shopify, "points")).toBe("7");
     expect(JSON.parse(metafield(shopify, "tier_progress")!)).toEqual({ name: "Silver", remaining: "250.00" });
   });
+
+  it("a sync that stalled past its claim while its write was on the way: the newest state still lands last", async () => {
+    const shop = "sync3.myshopify.com";
+    const shopify = adminStandIn();
+    const adjust = (points: number, key: string) =>
+      adjustPoints(
+        prisma,
+        shop,
+        { customerGid: CUSTOMER, points, reason: "Stall", staffId: "t", idempotencyKey: key },
+        new Date(),
+      );
+    await adjust(100, "stall-key-1");
+    const member = await prisma.member.findFirstOrThrow({ where: { shop } });
+    // Sync A reads 100 points and sends its write; the write reaches Shopify only when the test says.
+    let writing!: () => void;
+    const aIsWriting = new Promise<void>((resolve) => (writing = resolve));
+    let letThrough!: () => void;
+    const aMayLand = new Promise<void>((resolve) => (letThrough = resolve));
+    const stalled = {
+      graphql: async (query: string, init?: { variables?: Record<string, unknown> }) => {
+        if (query.includes("metafieldsSet")) {
+          writing();
+          await aMayLand;
+        }
+        return shopify.admin.graphql(query, init);
+      },
+    };
+    const syncA = syncMember(prisma, stalled, shop, member.id);
+    await aIsWriting;
+    // Meanwhile 50 more points, and sync B, for which A's claim has run out (A stalled past it).
+    await adjust(50, "stall-key-2");
+    const later = () => new Date(Date.now() + 120_000);
+    expect(await syncMember(prisma, shopify.admin, shop, member.id, later)).toMatchObject({ writes: 1 });
+    expect(metafield(shopify, "points")).toBe("150");
+    // A's write lands after B's: Shopify briefly shows the older state.
+    letThrough();
+    await syncA;
+    expect(metafield(shopify, "points")).toBe("100");
+    // A found its claim taken over: the member is due again, and the next sync writes the newest state.
+    const due = await prisma.member.findFirstOrThrow({ where: { shop } });
+    expect(due.syncVersion).toBeGreaterThan(due.syncedVersion);
+    await syncMember(prisma, shopify.admin, shop, member.id, later);
+    expect(metafield(shopify, "points")).toBe("150");
+    const final = await prisma.member.findFirstOrThrow({ where: { shop } });
+    expect(final.syncedVersion).toBe(final.syncVersion);
+  });
 });

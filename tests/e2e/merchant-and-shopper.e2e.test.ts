@@ -9,7 +9,9 @@
  * launches a win-back campaign. The shopper logs in on the storefront, sees
  * the balance, an order paid in the simulator raises it, they redeem a reward
  * from the launcher, the code exists in Shopify for them with the reward's
- * expiry, and using it on an order marks it used.
+ * expiry, and using it on an order marks it used. The merchant turns on a
+ * Flow workflow in devshop, whose lifecycle callback reaches the app: Flow
+ * hears of what happens from then on, for that trigger only.
  *
  * Needs `npm run build` first; run with `npm run test:e2e`.
  */
@@ -282,6 +284,34 @@ describe("the merchant's customer work", () => {
     await page.waitForURL(devshop.adminUrl(SHOP));
     expect(shop.theme).toEqual({ embedActive: true, blockAdded: true });
     await page.close();
+  });
+
+  it("turns on a Flow workflow: Flow hears of points earned from then on, and of nothing before or else", async () => {
+    // GIVEN the shopper earned points earlier, while the shop had no workflow: Flow heard nothing
+    const earned = () => shop.flowReceipts.filter((receipt) => receipt.handle === "regulars-points-earned");
+    expect(shop.flowReceipts).toEqual([]);
+    // WHEN the merchant turns on a workflow using "Loyalty points earned" (devshop's Flow sends the
+    // signed lifecycle callback to the production server, which must answer for it to turn on)
+    const page = await context.newPage();
+    await page.goto(`${devshop.url}/devshop`);
+    const row = page.locator("tr", { hasText: "regulars-points-earned" }).first();
+    await row.getByRole("button", { name: "Turn on" }).click();
+    await until("the workflow on", () => devshop.flow.enabled(shop, "regulars-points-earned"));
+    expect(devshop.flow.log.at(-1)).toMatchObject({ trigger: "regulars-points-earned", answer: 200 });
+    await page.close();
+    // AND the shopper pays another order
+    const socks = Object.values(shop.products).find((p) => p.title.includes("Socks"))!;
+    devshop.commerce.placeOrder(shop, {
+      customerId: shopper.id,
+      lines: [{ productId: socks.id, quantity: 1 }],
+    });
+    // THEN Flow hears of that order's points, once, and of no other trigger
+    await until("Flow to hear of the points", () => earned().length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(earned()).toHaveLength(1);
+    // 20.00 of socks at the earning rate the merchant set above
+    expect(earned()[0]!.payload).toMatchObject({ customer_id: Number(shopper.id), Points: 200 });
+    expect(shop.flowReceipts.filter((receipt) => receipt.handle !== "regulars-points-earned")).toEqual([]);
   });
 
   it("shows the dashboard; no page requested anything outside localhost", async () => {

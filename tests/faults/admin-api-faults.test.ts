@@ -25,6 +25,7 @@ import { NAMESPACE } from "~/shopify/member-metafields.server";
 import { offlineAdmin } from "~/shopify/offline-admin.server";
 import { offlineTokens } from "~/shopify/offline-tokens.server";
 import { adminStandIn } from "../support/admin-stand-in";
+import { listenToEveryTrigger } from "../support/flow-callbacks";
 import { storeOfflineSession } from "../support/sessions";
 import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
 
@@ -142,6 +143,7 @@ beforeEach(async () => {
   await storeOfflineSession(prisma, shop, { accessToken: "shpat_faults", scope: process.env.SCOPES! });
   await ensureProgram(prisma, shop);
   await prisma.program.update({ where: { shop }, data: { syncedVersion: 1 } });
+  await listenToEveryTrigger(prisma, shop);
 });
 afterEach(() => edge.restore());
 

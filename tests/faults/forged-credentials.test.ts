@@ -5,7 +5,8 @@
  * expired, not yet valid, for another app, unsigned or malformed. Each is
  * refused the way the Shopify library refuses it (webhooks 401, proxy 400,
  * App Bridge fetches 401, document loads a redirect to the session-token
- * bounce page that serves no data), and nothing is written anywhere.
+ * bounce page that serves no data, Flow lifecycle callbacks 400), and nothing
+ * is written anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActionFunctionArgs } from "@remix-run/node";
@@ -23,6 +24,9 @@ import { storeOfflineSession } from "../support/sessions";
 import { shopifyForShop } from "../support/shopify-for-shop";
 import type { ShopifyEdge } from "../support/shopify-edge";
 import { callAction, webhookRequest } from "../support/webhooks";
+import { callLifecycle, lifecycleRequest } from "../support/flow-callbacks";
+import { lifecycleCallbackBody } from "../../devshop/flow";
+import { expectConsoleError } from "../setup/console";
 
 const CUSTOMER_ID = "7302485617390244561";
 const EMAIL = "forged.target@example.com";
@@ -205,6 +209,34 @@ describe("webhooks with a forged HMAC", () => {
         const res = await callAction(action!, request);
         expect(res.status, `${route.file} secret "${secret}"`).toBe(401);
       }
+    }
+    expect(await watch.changedSince(baseline)).toEqual([]);
+  });
+});
+
+describe("Flow lifecycle callbacks with a forged HMAC", () => {
+  it("every flow route answers 400 to a callback signed with another secret, or unsigned, and writes nothing", async () => {
+    expectConsoleError(/Received an invalid flow request/);
+    const flows = routes.filter(({ route }) => route.id.startsWith("flow."));
+    expect(flows.length).toBeGreaterThanOrEqual(1);
+    const body = lifecycleCallbackBody({
+      shop: TEST_SHOP,
+      trigger: "regulars-points-earned",
+      enabled: true,
+      timestamp: new Date().toISOString(),
+    });
+    for (const { route, action } of flows) {
+      for (const request of [
+        lifecycleRequest(body, "not-the-app-secret"),
+        lifecycleRequest(body, ""),
+        new Request(lifecycleRequest(body).url, { method: "POST", body }),
+      ]) {
+        const res = await callLifecycle(action!, request);
+        expect(res.status, route.file).toBe(400);
+      }
+      // Shopify's own signature, for contrast, is accepted.
+      expect((await callLifecycle(action!, lifecycleRequest(body))).status, route.file).toBe(200);
+      await prisma.flowTriggerUsage.deleteMany({ where: { shop: TEST_SHOP } });
     }
     expect(await watch.changedSince(baseline)).toEqual([]);
   });

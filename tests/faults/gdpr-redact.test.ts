@@ -30,6 +30,7 @@ import { encodeSnapshot } from "~/shopify/order-snapshot-text";
 import { adminStandIn } from "../support/admin-stand-in";
 import { rawFixture } from "../support/fixtures";
 import { storeOfflineSession } from "../support/sessions";
+import { listenToEveryTrigger } from "../support/flow-callbacks";
 import { callAction, webhookRequest } from "../support/webhooks";
 import { applyInbox, deliverAndApply } from "../support/inbox";
 
@@ -99,6 +100,8 @@ beforeAll(async () => {
   // GIVEN a customer who signed up (a bonus), ordered, got a refund, asked for their data,
   await prisma.shop.create({ data: { domain: SHOP, installedAt: new Date() } });
   await storeOfflineSession(prisma, SHOP, { accessToken: "shpat_gdpr", scope: process.env.SCOPES! });
+  // ... whose merchant runs Flow workflows on Regulars' triggers,
+  await listenToEveryTrigger(prisma, SHOP);
   await updateProgram(prisma, SHOP, { settings: { signupBonus: 100 } }, new Date());
   for (const [action, topic, body] of [
     [customersCreate, "customers/create", rawFixture("customers-create")],

@@ -15,8 +15,9 @@ import { jobs, withJobs } from "~/jobs.server";
 import { adjustPoints } from "~/services/adjust-points.server";
 import { redeemReward, reservePoints } from "~/services/redeem-reward.server";
 import { adminStandIn } from "../support/admin-stand-in";
-import { adminDocument, adminFetch, run } from "../support/admin-requests";
+import { adminDocument, adminFetch, downloadFile, run } from "../support/admin-requests";
 import { loadRoute, routeFiles } from "../support/app-routes";
+import { callLifecycle, lifecycleCallback } from "../support/flow-callbacks";
 import { shopWatch, type Fingerprint } from "../support/db-fingerprint";
 import { rawFixture } from "../support/fixtures";
 import { callProxy, proxyPost, proxyRequest } from "../support/proxy-requests";
@@ -53,6 +54,7 @@ const a = {
   campaignId: "",
   campaignCode: "TENANTA-CAMP-0001",
   backfillRunId: "",
+  dataRequestId: "",
 };
 const secrets = () => [
   ...a.memberIds,
@@ -64,6 +66,7 @@ const secrets = () => [
   a.campaignId,
   a.campaignCode,
   a.backfillRunId,
+  a.dataRequestId,
   A_EMAIL,
   A_CUSTOMER,
   A_RICH,
@@ -95,6 +98,9 @@ const bDocument = (id: string, path: string, params: Record<string, string> = {}
 const bPost = (id: string, path: string, body: BodyInit, params: Record<string, string> = {}) =>
   adminFetch(path, { method: "POST", body }, B).then((request) => run(route(id).action!, request, params));
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+/** B's download button: a link from an authenticated POST, then the link alone. */
+const bDownload = (id: string, path: string, params: Record<string, string> = {}) =>
+  downloadFile(route(id) as Parameters<typeof downloadFile>[0], path, params, B);
 /** B's delivery, then the inbox worker's pass that applies it (with A's ids in it). */
 const bWebhook = (id: string, topic: string, body: string, path = `/webhooks/${topic}`) =>
   deliverAndApply(route(id).action!, webhookRequest({ topic, shop: B, body: null, rawBody: body, path }));
@@ -217,9 +223,67 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
   ],
   "app.export.members": [
     { name: "members CSV", send: () => wrap(bDocument("app.export.members", "/app/export/members")) },
+    {
+      name: "members CSV through B's download link",
+      status: 200,
+      send: () => wrap(bDownload("app.export.members", "/app/export/members")),
+    },
   ],
   "app.export.ledger": [
     { name: "ledger CSV", send: () => wrap(bDocument("app.export.ledger", "/app/export/ledger")) },
+    {
+      name: "ledger CSV through B's download link",
+      status: 200,
+      send: () => wrap(bDownload("app.export.ledger", "/app/export/ledger")),
+    },
+  ],
+  "app.data-requests.$requestId": [
+    {
+      name: "mark A's data request delivered",
+      status: 404,
+      send: () =>
+        wrap(
+          bPost(
+            "app.data-requests.$requestId",
+            `/app/data-requests/${a.dataRequestId}`,
+            form({ intent: "delivered" }),
+            { requestId: a.dataRequestId },
+          ),
+          [a.dataRequestId],
+        ),
+    },
+  ],
+  "app.data-requests.$requestId.download": [
+    {
+      name: "a download link for A's data request",
+      status: 404,
+      send: () =>
+        wrap(
+          bDownload(
+            "app.data-requests.$requestId.download",
+            `/app/data-requests/${a.dataRequestId}/download`,
+            {
+              requestId: a.dataRequestId,
+            },
+          ),
+          [a.dataRequestId],
+        ),
+    },
+    {
+      name: "A's customer data, asked with B's session token",
+      status: 404,
+      send: () =>
+        wrap(
+          bDocument(
+            "app.data-requests.$requestId.download",
+            `/app/data-requests/${a.dataRequestId}/download`,
+            {
+              requestId: a.dataRequestId,
+            },
+          ),
+          [a.dataRequestId],
+        ),
+    },
   ],
   "app.activity": [
     { name: "deliveries and dead jobs", send: () => wrap(bDocument("app.activity", "/app/activity")) },
@@ -298,6 +362,17 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
   ],
   "app.campaigns.$campaignId_.codes": [
     {
+      name: "a download link for A's campaign codes",
+      status: 404,
+      send: () =>
+        wrap(
+          bDownload("app.campaigns.$campaignId_.codes", `/app/campaigns/${a.campaignId}/codes`, {
+            campaignId: a.campaignId,
+          }),
+          [a.campaignId],
+        ),
+    },
+    {
       name: "A's campaign codes CSV",
       status: 404,
       send: () =>
@@ -374,6 +449,35 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
             proxyPost("birthday", JSON.stringify({ month: 1, day: 1 }), { shop: B, customerId: A_RICH }),
           ),
         ),
+    },
+  ],
+  "flow.lifecycle": [
+    {
+      name: "B's callback: B turns a workflow on, then off",
+      send: async () => {
+        const flow = route("flow.lifecycle").action!;
+        const first = await callLifecycle(
+          flow,
+          lifecycleCallback({
+            shop: B,
+            trigger: "regulars-points-earned",
+            enabled: true,
+            timestamp: new Date(),
+          }),
+        );
+        expect(first.status).toBe(200);
+        return wrap(
+          callLifecycle(
+            flow,
+            lifecycleCallback({
+              shop: B,
+              trigger: "regulars-points-earned",
+              enabled: false,
+              timestamp: new Date(Date.now() + 1000),
+            }),
+          ),
+        );
+      },
     },
   ],
   "webhooks.orders.paid": [
@@ -505,6 +609,19 @@ beforeAll(async () => {
   expect(
     (await deliverA("webhooks.refunds.create", "refunds/create", rawFixture("refunds-create"))).status,
   ).toBe(200);
+  // ... a customer's data request waiting for the merchant,
+  const asked = await deliverAndApply(
+    modules["webhooks.compliance"]!.action!,
+    webhookRequest({
+      topic: "customers/data_request",
+      shop: A,
+      body: null,
+      rawBody: `{"shop_id":1,"shop_domain":"${A}","orders_requested":[],"customer":{"id":${A_CUSTOMER},"email":"${A_EMAIL}","phone":null},"data_request":{"id":1}}`,
+      path: "/webhooks/compliance",
+    }),
+  );
+  expect(asked.status).toBe(200);
+  a.dataRequestId = (await prisma.dataRequest.findFirstOrThrow({ where: { shop: A } })).id;
   await withJobs(() =>
     adjustPoints(
       prisma,

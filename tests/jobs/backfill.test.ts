@@ -21,6 +21,8 @@ import {
   type StepDeps,
 } from "~/services/backfill.server";
 import { applyOrderEvent } from "~/services/order-points.server";
+import { AdminTransientError } from "~/shopify/admin-client.server";
+import { BulkBusyError } from "~/shopify/bulk-orders.server";
 import {
   bulkOrderSnapshot,
   parseBulkLine,
@@ -478,24 +480,31 @@ describe("bad input", () => {
 });
 
 describe("one at a time", () => {
-  it("a second backfill while one runs is refused; Shopify's own refusal is recorded clearly", async () => {
+  it("a second backfill while one runs is refused; Shopify's busy answer is tried again later, not a failure", async () => {
     standIn(`busy-${shop}`);
     files.put(`busy-${shop}`, { text: jsonl([simple(1, 1, "1.00")]) });
     const first = await startBackfill(prisma, shop, { from: FROM, to: TO, now: NOW });
     await expect(startBackfill(prisma, shop, { from: FROM, to: TO, now: NOW })).rejects.toMatchObject({
       status: 409,
     } satisfies Partial<BackfillError>);
-    // GIVEN Shopify already runs a bulk query for the app (started elsewhere)
-    shopify.root.bulkOperationRunQuery({
-      query: "query Other { orders { edges { node { id } } } }",
-      groupObjects: false,
-    });
-    const step = await runBackfillStep(deps(), shop, first.id);
-    expect(step).toEqual({ status: "FAILED", next: "done" });
-    const failed = (await findBackfill(prisma, shop, first.id))!;
-    expect(failed.error).toMatch(/already running a bulk query/);
-    // AND once it is over, another backfill can start
-    await expect(startBackfill(prisma, shop, { from: FROM, to: TO, now: NOW })).resolves.toBeTruthy();
+    // GIVEN Shopify already runs five bulk queries for the app (started elsewhere): its limit since 2026-01
+    for (let i = 0; i < 5; i++) {
+      shopify.root.bulkOperationRunQuery({
+        query: "query Other { orders { edges { node { id } } } }",
+        groupObjects: false,
+      });
+    }
+    // WHEN the backfill's first step asks for its query, Shopify answers LIMIT_REACHED
+    const busy = await runBackfillStep(deps(), shop, first.id).catch((error: unknown) => error);
+    expect(busy).toBeInstanceOf(BulkBusyError);
+    expect(busy).toBeInstanceOf(AdminTransientError); // the job is retried with backoff
+    expect((busy as Error).message).toMatch(/LIMIT_REACHED/);
+    // THEN the run is still waiting to start, not failed
+    expect((await findBackfill(prisma, shop, first.id))!.status).toBe("PENDING");
+    // AND once Shopify's other queries are over, the same run starts and finishes
+    for (const operation of shopify.bulkOperations) operation.status = "COMPLETED";
+    const done = await runToEnd(first.id);
+    expect(done).toMatchObject({ status: "COMPLETED", ordersCredited: 1 });
   });
 
   it("a failed bulk query with partial data credits what it returned and says so", async () => {

@@ -18,6 +18,7 @@ import { redeemReward, reservePoints } from "~/services/redeem-reward.server";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
 import { NAMESPACE } from "~/shopify/member-metafields.server";
 import { adminStandIn } from "../support/admin-stand-in";
+import { listenToEveryTrigger } from "../support/flow-callbacks";
 import { flowTriggerExtensions } from "../support/flow-extensions";
 import { snapshot } from "../support/order-events";
 
@@ -114,6 +115,16 @@ describe("member sync jobs", () => {
     expect(metafield(CUSTOMER, "points")).toBe("40");
   });
 
+  it("an HTTP 429 waits what its Retry-After says, then succeeds in the same attempt", async () => {
+    await adjust(40, "throttle-429-key-1");
+    shopify.faults.push("429");
+    const report = await worker().drain();
+    // Shopify's answer said Retry-After: 2.0 (seconds).
+    expect(sleeps).toEqual([2000]);
+    expect(report).toMatchObject({ completed: 1, failed: 0, throttleWaits: 1 });
+    expect(metafield(CUSTOMER, "points")).toBe("40");
+  });
+
   it("a 5xx fails the attempt and pg-boss retries it later, with backoff", async () => {
     await adjust(40, "fault-key-1");
     shopify.faults.push("5xx");
@@ -195,6 +206,9 @@ describe("member sync jobs", () => {
 });
 
 describe("tiers, rewards, program facts and Flow", () => {
+  // The merchant has workflows on for every trigger (Flow sends only to shops that listen).
+  beforeEach(() => listenToEveryTrigger(prisma, shop));
+
   it("reaching a tier moves the tag, issues the tier's free entry reward once, and tells Flow", async () => {
     // GIVEN Silver gives the 5.00 reward on entry
     await updateProgram(

@@ -7,7 +7,7 @@
  * shop's campaign, the measures, and the privacy webhooks.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { APP_URL, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { jobs } from "~/jobs.server";
 import { jobHandlers } from "~/jobs/job-handlers.server";
@@ -17,12 +17,13 @@ import { action as compliance } from "~/routes/webhooks.compliance";
 import { loader as listLoader } from "~/routes/app.campaigns._index";
 import { action as launchAction, loader as newLoader } from "~/routes/app.campaigns.new";
 import { action as campaignAction, loader as campaignLoader } from "~/routes/app.campaigns.$campaignId";
-import { loader as codesLoader } from "~/routes/app.campaigns.$campaignId_.codes";
+import { action as codesLink, loader as codesLoader } from "~/routes/app.campaigns.$campaignId_.codes";
+import * as dataRequestDownload from "~/routes/app.data-requests.$requestId.download";
 import { applyOrderEvent } from "~/services/order-points.server";
 import { issueCampaignCodes } from "~/services/win-back-issue.server";
 import { campaignPage, launchCampaign } from "~/services/win-back.server";
 import { adminStandIn } from "../support/admin-stand-in";
-import { adminDocument, adminFetch, run } from "../support/admin-requests";
+import { adminDocument, adminFetch, downloadFile, run } from "../support/admin-requests";
 import { refundFacts, snapshot } from "../support/order-events";
 import { resetLoyaltyData } from "../support/reset";
 import { shopifyForShop } from "../support/shopify-for-shop";
@@ -229,7 +230,12 @@ describe("launching", () => {
     });
     expect(done.failures).toEqual([]);
     // The codes, per customer, for an email tool.
-    const csv = await run(codesLoader, await adminDocument(`/app/campaigns/${id}/codes`), { campaignId: id });
+    // The Export button asks for a link (an authenticated fetch); the browser downloads from it.
+    const link = await run(codesLink, await adminFetch(`/app/campaigns/${id}/codes`, { method: "POST" }), {
+      campaignId: id,
+    });
+    const { url } = (await link.json()) as { url: string };
+    const csv = await run(codesLoader, new Request(`${APP_URL}${url}`), { campaignId: id });
     expect(csv.headers.get("Content-Type")).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split(/\r?\n/);
     expect(lines[0]).toBe("customer_id,email,first_name,last_name,code,status,expires_at");
@@ -369,6 +375,14 @@ describe("cancelling", () => {
       campaignId: theirs.id,
     });
     expect(theirCodes.status).toBe(404);
+    // The Export button gets no link to their codes either.
+    const theirLink = await run(
+      codesLink,
+      await adminFetch(`/app/campaigns/${theirs.id}/codes`, { method: "POST" }),
+      { campaignId: theirs.id },
+    );
+    expect(theirLink.status).toBe(404);
+    expect(await theirLink.text()).not.toContain("signature=");
     expect(await prisma.campaign.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({
       status: "RUNNING",
       cancelledAt: null,
@@ -511,7 +525,11 @@ describe("privacy", () => {
     const request = await prisma.dataRequest.findFirstOrThrow({
       where: { shop: TEST_SHOP, customerGid: gid(1) },
     });
-    expect(JSON.stringify(request.data)).toContain(code);
+    const file = await downloadFile(dataRequestDownload, `/app/data-requests/${request.id}/download`, {
+      requestId: request.id,
+    });
+    const data = (await file.json()) as { win_back_codes: { code: string; campaign: string }[] };
+    expect(data.win_back_codes).toEqual([expect.objectContaining({ code, campaign: "Spring" })]);
 
     const redacted = await deliver("customers/redact", {
       shop_id: 1,

@@ -7,8 +7,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { parseCsv } from "~/loyalty/csv";
+import { API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
 import { loader as exportLedger } from "~/routes/app.export.ledger";
-import { loader as exportMembers } from "~/routes/app.export.members";
+import { action as membersLink, loader as exportMembers } from "~/routes/app.export.members";
+import { signDownloadLink } from "~/services/download-links.server";
 import { action as importAction } from "~/routes/app.import";
 import { adminDocument, adminFetch, run } from "../support/admin-requests";
 import { resetLoyaltyData } from "../support/reset";
@@ -173,5 +175,67 @@ describe("exports", () => {
     );
     expect(ledger).toHaveLength(3);
     expect(ledger.slice(1).map((r) => r.fields[2])).toEqual(["ADJUST", "ADJUST"]);
+  });
+});
+
+describe("download links (the Export buttons inside the admin)", () => {
+  const plain = (pathAndQuery: string) => new Request(`${APP_URL}${pathAndQuery}`);
+  const linkFor = async (shop = TEST_SHOP) => {
+    const res = await run(membersLink, await adminFetch("/app/export/members", { method: "POST" }, shop));
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { url: string }).url;
+  };
+
+  it("the button's authenticated POST gets a link; the link alone downloads this shop's members", async () => {
+    const url = await linkFor();
+    expect(url).toMatch(/^\/app\/export\/members\?shop=test-shop\.myshopify\.com&expires=\d+&signature=/);
+    const res = await run(exportMembers, plain(url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Disposition")).toBe('attachment; filename="regulars-members.csv"');
+    const ids = parseCsv(await res.text())
+      .slice(1)
+      .map((row) => row.fields[0])
+      .sort();
+    expect(ids).toEqual(["1", "2", "3"]);
+  });
+
+  it("a GET with neither a link nor a session token goes to the login page, as the library sends any", async () => {
+    const res = await run(exportMembers, plain("/app/export/members"));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/auth/login");
+  });
+
+  it("a POST without a valid session token gets no link", async () => {
+    const forged = await run(
+      membersLink,
+      await adminFetch("/app/export/members", { method: "POST" }, TEST_SHOP, "forged-secret"),
+    );
+    expect(forged.status).toBe(401);
+    expect(await forged.text()).not.toContain("signature=");
+  });
+
+  it("refuses, with a message and no file, a link for another export, another shop, or expired", async () => {
+    const url = await linkFor();
+    const asLedger = await run(exportLedger, plain(url.replace("/app/export/members", "/app/export/ledger")));
+    expect(asLedger.status).toBe(403);
+    expect(await asLedger.text()).toBe("This download link is not valid.");
+    const otherShop = await run(exportMembers, plain(url.replace("test-shop", "other-import")));
+    expect(otherShop.status).toBe(403);
+    const old = signDownloadLink({
+      secret: API_SECRET_KEY,
+      shop: TEST_SHOP,
+      pathname: "/app/export/members",
+      now: new Date(Date.now() - 61_000),
+    });
+    const expired = await run(exportMembers, plain(old));
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toMatch(/expired/);
+  });
+
+  it("another shop's link downloads that shop's members only", async () => {
+    await storeOfflineSession(prisma, OTHER_SHOP, { accessToken: "shpat_other", scope: "read_customers" });
+    const res = await run(exportMembers, plain(await linkFor(OTHER_SHOP)));
+    const rows = parseCsv(await res.text()).slice(1);
+    expect(rows.map((row) => [row.fields[0], row.fields[1]])).toEqual([["4", "ada@example.com"]]);
   });
 });

@@ -64,6 +64,28 @@ const indexTemplate = (withBlock: boolean) =>
     order: ["main", ...(withBlock ? ["apps"] : [])],
   });
 
+/** A section group (sections/header-group.json ...), with the block in one of its sections or not. */
+const sectionGroup = (type: string, withBlock: boolean) =>
+  JSON.stringify({
+    type,
+    name: `${type} group`,
+    sections: {
+      [type]: { type, settings: {} },
+      ...(withBlock
+        ? {
+            apps: {
+              type: "apps",
+              blocks: {
+                b1: { type: "shopify://apps/regulars/blocks/loyalty-status/0199a1b2-bbbb", settings: {} },
+              },
+              block_order: ["b1"],
+            },
+          }
+        : {}),
+    },
+    order: [type, ...(withBlock ? ["apps"] : [])],
+  });
+
 function theme(input: { launcher: { disabled: boolean } | null; block: boolean }) {
   shopify.theme.main = {
     name: "Dawn",
@@ -122,6 +144,43 @@ describe("onboarding checklist on the Home page", () => {
     expect(html).toContain(`activateAppId=${API_KEY}/rewards-launcher`);
     expect(html.match(/target="_top"/g)).toHaveLength(2);
     expect(html).toContain("Get started (1/4)");
+  });
+
+  it("the block in a section group (the header), not on any template, is found", async () => {
+    // GIVEN the embed on and the block only in the header group, as the theme editor stores it
+    // (https://shopify.dev/docs/storefronts/themes/architecture/section-groups)
+    shopify.theme.main = {
+      name: "Dawn",
+      files: [
+        { filename: "config/settings_data.json", content: settingsData({ disabled: false }) },
+        { filename: "sections/footer-group.json", content: sectionGroup("footer", false) },
+        { filename: "sections/header-group.json", content: sectionGroup("header", true) },
+        { filename: "templates/index.json", content: indexTemplate(false) },
+        { filename: "templates/product.json", content: indexTemplate(false) },
+      ],
+    };
+    expect(states(await checklist())).toMatchObject({ embed: "done", block: "done" });
+  });
+
+  it("the block in a template past the first page of theme files is found; Shopify's pages are followed", async () => {
+    // GIVEN a theme with 150 alternate product templates and the block in the last one, and
+    // Shopify answering 40 files a page (fewer than asked, as its payload limit allows)
+    const alternates = Array.from({ length: 150 }, (_, i) => ({
+      filename: `templates/product.alt-${String(i).padStart(3, "0")}.json`,
+      content: indexTemplate(i === 149),
+    }));
+    shopify.theme.main = {
+      name: "Dawn",
+      files: [
+        { filename: "config/settings_data.json", content: settingsData({ disabled: false }) },
+        { filename: "templates/index.json", content: indexTemplate(false) },
+        ...alternates,
+      ],
+    };
+    shopify.theme.pageSize = 40;
+    expect(states(await checklist())).toMatchObject({ embed: "done", block: "done" });
+    const pages = edge!.calls.filter((call) => call.operationName === "MainThemeFiles").length;
+    expect(pages).toBe(4); // 152 files, 40 a page
   });
 
   it("a disabled embed is not done; a program turned off is not done", async () => {

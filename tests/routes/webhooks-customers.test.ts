@@ -5,6 +5,9 @@ import { action as customersCreate } from "~/routes/webhooks.customers.create";
 import { action as customersUpdate } from "~/routes/webhooks.customers.update";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as compliance } from "~/routes/webhooks.compliance";
+import * as dataRequestDownload from "~/routes/app.data-requests.$requestId.download";
+import { downloadFile } from "../support/admin-requests";
+import { storeOfflineSession } from "../support/sessions";
 import { type callAction, webhookRequest } from "../support/webhooks";
 import { deliverAndApply } from "../support/inbox";
 import { fixtureBody } from "../support/fixtures";
@@ -93,14 +96,22 @@ describe("privacy webhooks", () => {
     expect(await prisma.member.count({ where: { shop: SHOP } })).toBe(0);
   });
 
-  it("customers/data_request keeps what Regulars holds about the customer for the shop owner", async () => {
+  it("customers/data_request: a request waits for the shop owner, whose download has what Regulars holds", async () => {
     await seed(SHOP);
+    await storeOfflineSession(prisma, SHOP, { accessToken: "shpat_people", scope: "read_customers" });
     const body = redactBody.replace('"orders_to_redact":[]', '"orders_requested":[],"data_request":{"id":9}');
     const res = await deliver(compliance, "customers/data_request", body, SHOP, "/webhooks/compliance");
     expect(res.status).toBe(200);
     const request = await prisma.dataRequest.findFirstOrThrow({ where: { shop: SHOP } });
-    expect(JSON.stringify(request.data)).toContain("maren.okafor@example.com");
-    expect(JSON.stringify(request.data)).toContain('"balance":630');
+    expect(request).toMatchObject({ customerGid: CUSTOMER, waitingFor: CUSTOMER, deliveredAt: null });
+    const file = await downloadFile(
+      dataRequestDownload,
+      `/app/data-requests/${request.id}/download`,
+      { requestId: request.id },
+      SHOP,
+    );
+    const data = (await file.json()) as { member: { email: string; points: number } };
+    expect(data.member).toMatchObject({ email: "maren.okafor@example.com", points: 630 });
   });
 
   it("shop/redact deletes everything of the shop", async () => {

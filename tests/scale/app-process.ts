@@ -3,7 +3,8 @@
  * production build needed): `node --import tsx tests/scale/app-process.ts`.
  *
  *   ROLE=web     an HTTP server in front of the app's own route modules (the
- *                webhook routes, the app proxy status, /healthz), as
+ *                webhook routes, Flow's lifecycle callback, the app proxy
+ *                status, /healthz), as
  *                remix-serve would call them; JOB_WORKER=off, so it only
  *                queues jobs, like a web process of a deployment
  *   ROLE=worker  the job queue and its worker (app/jobs.server.ts with
@@ -36,6 +37,7 @@ if (role === "worker") {
     "POST /webhooks/refunds/create": (await import("../../app/routes/webhooks.refunds.create")).action,
     "POST /webhooks/customers/create": (await import("../../app/routes/webhooks.customers.create")).action,
     "POST /webhooks/customers/update": (await import("../../app/routes/webhooks.customers.update")).action,
+    "POST /flow/lifecycle": (await import("../../app/routes/flow.lifecycle")).action,
     "GET /proxy/status": (await import("../../app/routes/proxy.status")).loader as Handler,
     "GET /healthz": (await import("../../app/routes/healthz")).loader as Handler,
   };

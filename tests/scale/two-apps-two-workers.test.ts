@@ -18,9 +18,9 @@
  *      with Shopify answering in 150 ms; the first worker to have Shopify
  *      create its second code is killed with SIGKILL before the answer
  *      reaches it (a test edge between each worker and devshop holds it
- *      back), with the rest of its batch in flight; the other stops. The time the dead
- *      worker's jobs and claims need to run out (pg-boss expiry, 60 s claims)
- *      is skipped by moving their start back, then two workers start again.
+ *      back), with the rest of its batch in flight; the other stops. Two
+ *      workers start again and take the dead worker's jobs and claims once
+ *      their short leases run out (tests/scale/worker-crash.test.ts times that).
  *      Every redemption ends ISSUED with exactly one discount code in
  *      devshop, points are spent once, and members are synced to their final
  *      state.
@@ -28,117 +28,54 @@
  * 9 (others' work), most of it the storm; SCALE_CUSTOMERS=24 gives 208
  * orders and refunds.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { jobs, withJobs } from "~/jobs.server";
 import { adjustPoints } from "~/services/adjust-points.server";
 import { reservePoints } from "~/services/redeem-reward.server";
-import { recordInstall } from "~/services/shop-lifecycle.server";
-import { freePort } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
 import type { ShopState } from "../../devshop/state";
-import { sessionToken } from "../../devshop/tokens";
-import { storeOfflineSession } from "../support/sessions";
+import {
+  APP,
+  exited,
+  installShop,
+  started,
+  startAppProcess,
+  startEdge,
+  stopAll,
+  tails,
+  until,
+  type AppProcess,
+} from "./cluster";
+import { flowTriggerExtensions } from "../support/flow-extensions";
 
-const APP = { apiKey: API_KEY, apiSecret: API_SECRET_KEY };
 const SHOPS = ["scale-one.myshopify.com", "scale-two.myshopify.com"];
 const CUSTOMERS_PER_SHOP = Number(process.env.SCALE_CUSTOMERS ?? 8);
 const COPIES = 5;
 /** Events in flight at once, each as COPIES copies. */
 const WAVE = 4;
 
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  port: number | null;
-  output: () => string;
-}
-
-const procs: Proc[] = [];
 let devshop: Devshop;
 let balancer: Server;
-let apps: Proc[] = [];
+let apps: AppProcess[] = [];
 /** Requests the balancer sent to each web process. */
 const servedBy = new Map<string, number>();
 /** Metafield writes devshop received, by customer: the points value of each. */
 const pointWrites = new Map<string, string[]>();
 let adminLatencyMs = 0;
 
-async function start(name: string, role: "web" | "worker", shopifyOrigin = devshop.url): Promise<Proc> {
-  const port = await freePort(); // workers listen on nothing, but PORT must be valid
-  const child = spawn(process.execPath, ["--import", "tsx", "tests/scale/app-process.ts"], {
-    env: {
-      ...process.env,
-      ROLE: role,
-      PORT: String(port),
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      SHOPIFY_ADMIN_API_ORIGIN: shopifyOrigin,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const proc: Proc = { name, child, port: null, output: () => output };
-  procs.push(proc);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 90_000);
-    const collect = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-      const ready = /^ready ?(\d*)$/m.exec(output);
-      if (ready && proc.port === null) {
-        proc.port = ready[1] ? Number(ready[1]) : 0;
-        clearTimeout(timer);
-        resolve(proc);
-      }
-    };
-    child.stdout!.on("data", collect);
-    child.stderr!.on("data", collect);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      if (proc.port === null) reject(new Error(`${name} exited (${code}):\n${output}`));
-    });
-  });
-}
+const start = (name: string, role: "web" | "worker", shopifyOrigin = devshop.url) =>
+  startAppProcess(name, role, shopifyOrigin);
 
-const exited = (proc: Proc) =>
-  proc.child.exitCode !== null || proc.child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => proc.child.once("exit", () => resolve()));
-
-/**
- * The network between one worker and Shopify: forwards every call to devshop
- * and hands the answer to `onAnswer`, which may hold it back for good (the
- * worker dies before it arrives).
- */
+/** What each worker's edge does with Shopify's answers (startEdge): the crash test holds one back. */
 let onAnswer: (edge: string, requestBody: string) => "deliver" | "drop" = () => "deliver";
 const edges: Server[] = [];
-async function startEdge(name: string): Promise<string> {
-  const edge = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = Buffer.concat(chunks);
-      const headers = new Headers();
-      for (const [key, value] of Object.entries(req.headers))
-        if (typeof value === "string" && key !== "host" && key !== "connection") headers.set(key, value);
-      const answer = await fetch(`${devshop.url}${req.url}`, {
-        method: req.method,
-        headers,
-        ...(body.length ? { body } : {}),
-      });
-      const payload = Buffer.from(await answer.arrayBuffer());
-      if (onAnswer(name, body.toString()) === "drop") return;
-      res.writeHead(answer.status, { "Content-Type": answer.headers.get("Content-Type") ?? "text/plain" });
-      res.end(payload);
-    })();
-  });
-  edges.push(edge);
-  await new Promise<void>((resolve) => edge.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(edge.address() as AddressInfo).port}`;
+async function edgeFor(name: string): Promise<string> {
+  const { url, server } = await startEdge(name, devshop.url, (edge, body) => onAnswer(edge, body));
+  edges.push(server);
+  return url;
 }
 
 /** Round-robin over the web processes, as a load balancer in front of N instances. */
@@ -170,30 +107,6 @@ async function startBalancer(): Promise<string> {
   return `http://127.0.0.1:${(balancer.address() as AddressInfo).port}`;
 }
 
-/** Install as Shopify does it: token exchange at devshop, the offline session stored, afterAuth. */
-async function install(domain: string) {
-  devshop.addShop(domain, domain.split(".")[0]!);
-  const answer = await fetch(`${devshop.url}/admin/oauth/access_token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      client_id: APP.apiKey,
-      client_secret: APP.apiSecret,
-      grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
-      subject_token: sessionToken(APP, domain, new Date()),
-      subject_token_type: "urn:ietf:params:oauth:token-type:id_token",
-      requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
-    }),
-  });
-  const token = (await answer.json()) as { access_token: string; scope: string };
-  await storeOfflineSession(prisma, domain, { accessToken: token.access_token, scope: token.scope });
-  // afterAuth records the install and queues its setup on Shopify; the workers run it.
-  const { setupQueued } = await withJobs(() =>
-    recordInstall(prisma, { shop: domain, scopes: token.scope, now: new Date() }),
-  );
-  expect(setupQueued).toBe(true);
-}
-
 /** Waits for devshop to deliver everything sent so far (each delivery retried as Shopify does). */
 async function delivered() {
   let timer: NodeJS.Timeout | undefined;
@@ -209,18 +122,6 @@ async function delivered() {
   clearTimeout(timer);
 }
 
-const tails = () => procs.map((p) => `--- ${p.name}\n${p.output().slice(-1500)}`).join("\n");
-
-async function until(what: string, check: () => Promise<boolean>, ms = 40_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`${what}: not within ${ms} ms\n${tails()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /**
  * Nothing left to do for these shops: every delivery applied from the inbox, no job waiting or
  * running, members synced, Flow sent, codes issued.
@@ -233,11 +134,14 @@ async function settled(): Promise<boolean> {
   );
   const unsynced = await prisma.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM "Member" WHERE "syncVersion" > "syncedVersion"`;
-  const unsent = await prisma.flowEvent.count({ where: { sentAt: null } });
+  const unsent = await prisma.flowEvent.count({ where: { sentAt: null, skippedAt: null } });
   const reserved = await prisma.redemption.count({ where: { status: "RESERVED" } });
   const inbox = await prisma.webhookDelivery.count({ where: { outcome: "received" } });
-  return row!.n === 0 && unsynced[0]!.n === 0 && unsent === 0 && reserved === 0 && inbox === 0;
+  outstanding = { jobs: row!.n, unsynced: unsynced[0]!.n, unsent, reserved, inbox };
+  return Object.values(outstanding).every((n) => Number(n) === 0);
 }
+/** What settled() last found still to do (in a timeout's message). */
+let outstanding: Record<string, number> = {};
 
 const productId = (shop: ShopState, title: string) =>
   Object.values(shop.products).find((p) => p.title === title)!.id;
@@ -277,19 +181,23 @@ beforeAll(async () => {
     }
     return answer;
   };
-  for (const domain of SHOPS) await install(domain);
+  for (const domain of SHOPS) await installShop(devshop, domain);
   apps = await Promise.all([start("web-1", "web"), start("web-2", "web")]);
   await Promise.all([
-    start("worker-1", "worker", await startEdge("worker-1")),
-    start("worker-2", "worker", await startEdge("worker-2")),
+    start("worker-1", "worker", await edgeFor("worker-1")),
+    start("worker-2", "worker", await edgeFor("worker-2")),
   ]);
+  // Each merchant turns on a workflow for every trigger: Flow's lifecycle callbacks reach the
+  // web processes, and from then on Regulars sends those shops their events.
+  for (const domain of SHOPS) {
+    for (const trigger of flowTriggerExtensions()) {
+      await devshop.flow.set(devshop.state.shop(domain), trigger.handle, true);
+    }
+  }
 }, 180_000);
 
 afterAll(async () => {
-  for (const proc of procs) if (proc.child.exitCode === null) proc.child.kill("SIGTERM");
-  await Promise.race([Promise.all(procs.map(exited)), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  for (const proc of procs)
-    if (proc.child.exitCode === null && !proc.child.signalCode) proc.child.kill("SIGKILL");
+  await stopAll();
   await devshop?.close();
   await new Promise((resolve) => balancer?.close(resolve));
   for (const edge of edges) edge.closeAllConnections();
@@ -355,7 +263,7 @@ describe("two web processes and two workers on one PostgreSQL", () => {
     ).toEqual([]);
     expect(orders + refunds).toBeGreaterThanOrEqual(SHOPS.length * CUSTOMERS_PER_SHOP * 4);
 
-    await until("jobs, member syncs and Flow events done", settled);
+    await until("jobs, member syncs and Flow events done", settled, undefined, () => outstanding);
 
     // Balances: exact, and the ledger agrees.
     const members = await balances();
@@ -388,8 +296,9 @@ describe("two web processes and two workers on one PostgreSQL", () => {
       const changes = await prisma.ledgerEntry.count({ where: { member: { customerGid: m.gid } } });
       expect(writes.length).toBeLessThanOrEqual(changes);
     }
-    // Flow heard of every event once.
+    // Flow heard of every event once (every workflow was on before the storm).
     for (const domain of SHOPS) {
+      expect(await prisma.flowEvent.count({ where: { shop: domain, skippedAt: { not: null } } })).toBe(0);
       const events = await prisma.flowEvent.count({ where: { shop: domain } });
       expect(events).toBeGreaterThan(0);
       expect(devshop.state.shop(domain).flowReceipts).toHaveLength(events);
@@ -428,9 +337,9 @@ describe("two web processes and two workers on one PostgreSQL", () => {
     // Shopify create its second code dies before the answer reaches it (the
     // code exists, the worker never knew), with the rest of its batch running.
     adminLatencyMs = 150;
-    const workers = procs.filter((p) => p.name.startsWith("worker"));
+    const workers = started.filter((p) => p.name.startsWith("worker"));
     const created = new Map<string, number>();
-    let victim: Proc | undefined;
+    let victim: AppProcess | undefined;
     onAnswer = (edge, body) => {
       if (victim || !body.includes("discountCodeBasicCreate")) return "deliver";
       created.set(edge, (created.get(edge) ?? 0) + 1);
@@ -470,27 +379,15 @@ describe("two web processes and two workers on one PostgreSQL", () => {
       SHOPS,
     );
     expect(active!.n).toBeGreaterThan(0);
-    // Skip the wait: the jobs' expiry (pg-boss) and the 60 s claims run out.
-    await prisma.$executeRawUnsafe(
-      `UPDATE ${jobs.schema}.job SET started_on = started_on - interval '1 hour' WHERE state = 'active'`,
-    );
-    const past = new Date(Date.now() - 1000);
-    await prisma.member.updateMany({
-      where: { syncClaimedUntil: { gt: past } },
-      data: { syncClaimedUntil: past },
-    });
-    await prisma.redemption.updateMany({
-      where: { claimedUntil: { gt: past } },
-      data: { claimedUntil: past },
-    });
-    await (jobs.boss as unknown as { expire(): Promise<void> }).expire();
-    await prisma.$executeRawUnsafe(
-      `UPDATE ${jobs.schema}.job SET start_after = now() WHERE state = 'retry' AND data->>'shop' = ANY($1)`,
-      SHOPS,
-    );
-
+    // No wait to skip: their leases (10 s, app/jobs/lease.ts) run out while the new workers start,
+    // which sweep for the dead worker's jobs and run them again.
     await Promise.all([start("worker-3", "worker"), start("worker-4", "worker")]);
-    await until("every redemption issued and every member synced after the restart", settled);
+    await until(
+      "every redemption issued and every member synced after the restart",
+      settled,
+      undefined,
+      () => outstanding,
+    );
 
     const issued = await prisma.redemption.findMany({ where: { id: { in: redemptions.map((r) => r.id) } } });
     expect(issued.map((r) => r.status)).toEqual(redemptions.map(() => "ISSUED"));

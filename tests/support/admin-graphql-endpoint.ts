@@ -8,7 +8,7 @@
  * these, so every test meets one contract.
  */
 import { execute, type DocumentNode } from "graphql";
-import { readAdminRequest } from "../../devshop/admin-api";
+import { rateLimited, readAdminRequest } from "../../devshop/admin-api";
 import { servedOrFailBy } from "../../devshop/admin-resolvers";
 import { adminSchema } from "./admin-schema";
 
@@ -31,6 +31,12 @@ export const invalidToken = () =>
   jsonResponse(401, {
     errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
   });
+
+/** Shopify's answer to a call over its rate limit: HTTP 429 with Retry-After (devshop's, as a Response). */
+export const tooManyRequests = (retryAfterSeconds: string) => {
+  const answer = rateLimited(retryAfterSeconds);
+  return new Response(JSON.stringify(answer.body), { status: answer.status, headers: answer.headers });
+};
 
 export const costExtension = (requested: number, available: number) => ({
   cost: {

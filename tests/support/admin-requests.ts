@@ -47,3 +47,22 @@ export async function run(
     throw thrown;
   }
 }
+
+type RouteFunction = (args: LoaderFunctionArgs) => Promise<unknown>;
+
+/**
+ * A file as the admin downloads it (app/services/download-route.server.ts): the
+ * button's POST with a session token answers a signed link, and the link alone
+ * (a plain GET, no token) gives the file. Answers the refusal when there is one.
+ */
+export async function downloadFile(
+  route: { action: RouteFunction; loader: RouteFunction },
+  path: string,
+  params: Record<string, string> = {},
+  shop = "test-shop.myshopify.com",
+): Promise<Response> {
+  const linked = await run(route.action, await adminFetch(path, { method: "POST" }, shop), params);
+  if (linked.status !== 200) return linked;
+  const { url } = (await linked.json()) as { url: string };
+  return run(route.loader, new Request(`${APP_URL}${url}`), params);
+}

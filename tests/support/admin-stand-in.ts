@@ -6,12 +6,13 @@
  * `fetch` is Shopify's endpoint answering it (admin-graphql-endpoint.ts: the
  * official 2026-10 schema, Shopify's error shapes, the cost extension).
  * State follows Shopify's rules (a code is unique per shop, metafieldsSet
- * takes at most 25 inputs, ...), and faults can be queued: THROTTLED, a 502,
- * or a connection lost after the mutation took effect.
+ * takes at most 25 inputs, ...), and faults can be queued: THROTTLED, an
+ * HTTP 429 with Retry-After, a 502, or a connection lost after the mutation
+ * took effect.
  */
 import { parse, validate } from "graphql";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
-import { definitionTaken } from "../../devshop/admin-resolvers";
+import { BULK_QUERY_LIMIT, bulkLimitReached, definitionTaken } from "../../devshop/admin-resolvers";
 import { readAppConfig } from "../../devshop/app-config";
 import { scopeList } from "../../devshop/scopes";
 import { offlineAdmin } from "~/shopify/offline-admin.server";
@@ -23,11 +24,12 @@ import {
   invalidToken,
   jsonResponse,
   readAdminGraphql,
+  tooManyRequests,
 } from "./admin-graphql-endpoint";
 import { adminSchema } from "./admin-schema";
 import { flowTriggerExtensions } from "./flow-extensions";
 
-export type Fault = "throttled" | "5xx" | "lost-response";
+export type Fault = "throttled" | "429" | "5xx" | "lost-response";
 
 /** The scopes Shopify grants at install: shopify.app.toml's required ones. */
 export const requiredScopes = () => scopeList(readAppConfig().scopes);
@@ -104,6 +106,8 @@ export function adminStandIn(options: StandInOptions = {}) {
   const bulk: BulkOptions = options.bulk ?? {};
   const calls: { operation: string; variables: Record<string, unknown> }[] = [];
   const faults: Fault[] = [];
+  /** What a queued 429 says to wait, in seconds, as Shopify writes it ("2.0"). */
+  const throttling = { retryAfter: "2.0" };
   let nextId = 1;
 
   /** Shopify's codes are unique in a shop, and found, whatever their case. */
@@ -161,10 +165,15 @@ export function adminStandIn(options: StandInOptions = {}) {
       partialDataUrl: operation.status === "FAILED" ? url : null,
     };
   };
-  /** The shop's published theme (null: none), or a failure (no read_themes scope). */
+  /**
+   * The shop's published theme (null: none), or a failure (no read_themes scope).
+   * `pageSize`: the most files Shopify puts in a page of `files`, fewer than asked
+   * "to stay within the payload size limit" (OnlineStoreTheme.files in the schema).
+   */
   const theme: {
     main: { name: string; files: { filename: string; content: string }[] } | null;
     fail: boolean;
+    pageSize?: number;
   } = {
     main: null,
     fail: false,
@@ -224,31 +233,43 @@ export function adminStandIn(options: StandInOptions = {}) {
           {
             id: "gid://shopify/OnlineStoreTheme/1",
             name: main.name,
-            files: ({ filenames }: { filenames?: string[] }) => ({
-              nodes: main.files
+            files: ({
+              filenames,
+              first,
+              after,
+            }: {
+              filenames?: string[];
+              first?: number;
+              after?: string;
+            }) => {
+              // Shopify's files, in filename order, a page at a time: at most `first`, and fewer
+              // when its payload limit says so; the cursor is the last filename of the page.
+              const matching = main.files
                 .filter((file) => !filenames || filenames.some((name) => glob(name).test(file.filename)))
-                .map((file) => ({
+                .sort((a, b) => a.filename.localeCompare(b.filename))
+                .filter((file) => after === undefined || file.filename > after);
+              const size = Math.min(first ?? matching.length, theme.pageSize ?? Number.POSITIVE_INFINITY);
+              const page = matching.slice(0, size);
+              return {
+                nodes: page.map((file) => ({
                   filename: file.filename,
                   body: { __typename: "OnlineStoreThemeFileBodyText", content: file.content },
                 })),
-            }),
+                pageInfo: {
+                  hasNextPage: matching.length > page.length,
+                  endCursor: page.at(-1)?.filename ?? null,
+                },
+                userErrors: [],
+              };
+            },
           },
         ],
       };
     },
     bulkOperationRunQuery: ({ query }: { query: string; groupObjects: boolean }) => {
-      if (bulkOperations.some((o) => ["CREATED", "RUNNING", "CANCELING"].includes(o.status))) {
-        return {
-          bulkOperation: null,
-          userErrors: [
-            {
-              field: null,
-              code: "OPERATION_IN_PROGRESS",
-              message: "A bulk query operation for this app and shop is already in progress.",
-            },
-          ],
-        };
-      }
+      // Up to five run at once (API 2026-01 and later); a sixth is LIMIT_REACHED, as on devshop.
+      const running = bulkOperations.filter((o) => ["CREATED", "RUNNING", "CANCELING"].includes(o.status));
+      if (running.length >= BULK_QUERY_LIMIT) return bulkLimitReached();
       try {
         const errors = validate(adminSchema(), parse(query));
         if (errors.length > 0) throw new Error(errors.map((e) => e.message).join("; "));
@@ -414,6 +435,7 @@ export function adminStandIn(options: StandInOptions = {}) {
         extensions: { cost: { ...costExtension(10, 5).cost, actualQueryCost: null } },
       });
     }
+    if (fault === "429") return tooManyRequests(throttling.retryAfter);
     if (fault === "5xx") return new Response("Bad Gateway", { status: 502 });
     const response = await answerAdminGraphql(root, call);
     // Shopify did the work; the connection dropped before the answer arrived.
@@ -452,6 +474,7 @@ export function adminStandIn(options: StandInOptions = {}) {
     installationId,
     calls,
     faults,
+    throttling,
     bulkOperations,
     theme,
   };

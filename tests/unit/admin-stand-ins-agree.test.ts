@@ -6,13 +6,24 @@
  * through the app's own client (offlineAdmin), against both, and they must
  * give the same outcomes: same answers, same refusals with the same
  * messages, so a rule of Shopify's kept by one and not the other fails here.
- * (Their themes are modelled apart: devshop's from two switches, the
- * stand-in's from files a test writes, for tests/routes/admin-onboarding.)
+ * (Their themes are modelled apart: devshop's from its theme settings
+ * (devshop/theme-settings.ts), the stand-in's from files a test writes, for
+ * tests/routes/admin-onboarding; both serve them a page at a time.)
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_REWARDS, type RewardRule } from "~/loyalty/rewards";
-import { AdminApiError, type AdminGraphql } from "~/shopify/admin-client.server";
-import { cancelBulkOperation, startOrdersBulkQuery } from "~/shopify/bulk-orders.server";
+import {
+  AdminApiError,
+  AdminThrottledError,
+  AdminTransientError,
+  type AdminGraphql,
+} from "~/shopify/admin-client.server";
+import {
+  BulkBusyError,
+  bulkOperationState,
+  cancelBulkOperation,
+  startOrdersBulkQuery,
+} from "~/shopify/bulk-orders.server";
 import { addCustomerTags, replaceTierTag } from "~/shopify/customer-tags.server";
 import { createRewardCode, deleteRewardCode, findRewardCode } from "~/shopify/discount-codes.server";
 import { fireFlowTrigger } from "~/shopify/flow-triggers.server";
@@ -24,7 +35,8 @@ import { fetchGrantedScopes } from "~/shopify/access-scopes.server";
 import { AdminApi } from "../../devshop/admin-api";
 import { readAppConfig } from "../../devshop/app-config";
 import { DevshopState, gid } from "../../devshop/state";
-import { adminStandIn, jobsClientOver } from "../support/admin-stand-in";
+import { adminStandIn } from "../support/admin-stand-in";
+import { devshopJobsClient } from "../support/devshop-network";
 import { flowTriggerExtensions } from "../support/flow-extensions";
 
 const SHOP = "agree.myshopify.com";
@@ -34,7 +46,7 @@ const CUSTOMER = gid("Customer", NUMERIC_ID);
 const NOBODY = gid("Customer", "404404");
 
 /** devshop's Admin API for one shop with one customer, reached by the app's client. */
-function devshopAdmin(): AdminGraphql {
+function devshopAdmin(): { admin: AdminGraphql; throttle: Throttle } {
   const state = DevshopState.open(null);
   const shop = state.ensureShop(SHOP, "Agree");
   // Installed, with the scopes an install grants (the toml's required ones).
@@ -51,25 +63,21 @@ function devshopAdmin(): AdminGraphql {
     updatedAt: NOW.toISOString(),
     state: "enabled",
   };
+  // Bulk queries run until cancelled here (devshop finishes them after 50 ms by default).
   const api = new AdminApi(
     state,
     () => NOW,
     () => "http://127.0.0.1:1",
+    { bulkRunMs: 60_000 },
   );
-  const serve = async (input: string | URL | Request, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const answer = await api.run(shop, JSON.parse(await request.text()) as Record<string, unknown>);
-    return new Response(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body), {
-      status: answer.status,
-      headers: { "Content-Type": "application/json" },
-    });
-  };
-  return jobsClientOver(SHOP, "shpat_agree", serve);
+  return { admin: devshopJobsClient(api, shop), throttle: (fault) => api.queueFault(SHOP, fault) };
 }
 
 /** The tests' shop stand-in, told the same customer is the only one. */
-const standInAdmin = (): AdminGraphql =>
-  adminStandIn({ shop: SHOP, details: { name: "Agree" }, rejectCustomers: [NOBODY] }).admin;
+function standInAdmin(): { admin: AdminGraphql; throttle: Throttle } {
+  const shopify = adminStandIn({ shop: SHOP, details: { name: "Agree" }, rejectCustomers: [NOBODY] });
+  return { admin: shopify.admin, throttle: (fault) => void shopify.faults.push(fault) };
+}
 
 /** What a call came to, ids made comparable (each stand-in numbers its objects its own way). */
 async function outcome(call: () => Promise<unknown>): Promise<unknown> {
@@ -85,7 +93,9 @@ async function outcome(call: () => Promise<unknown>): Promise<unknown> {
   }
 }
 
-type Scenario = (admin: AdminGraphql) => Promise<unknown[]>;
+/** Shopify's rate-limit answers, queued for the next call. */
+type Throttle = (fault: "throttled" | "429") => void;
+type Scenario = (admin: AdminGraphql, throttle: Throttle) => Promise<unknown[]>;
 
 const reward = (type: RewardRule["type"]) => DEFAULT_REWARDS.find((r) => r.type === type)!;
 const codeFor = (code: string, customerGid = CUSTOMER, rule = reward("FIXED_AMOUNT")) => ({
@@ -159,6 +169,24 @@ const scenarios: Record<string, Scenario> = {
       await outcome(() => fireFlowTrigger(admin, trigger.handle, {})),
     ];
   },
+  "over Shopify's rate limit: a 429 says how long in Retry-After, THROTTLED in its throttle status": async (
+    admin,
+    throttle,
+  ) => {
+    const waitAsked = (call: () => Promise<unknown>) =>
+      call().then(
+        () => "answered",
+        (error: unknown) => ({
+          throttled: error instanceof AdminThrottledError,
+          retryAfterMs: (error as AdminTransientError).retryAfterMs,
+        }),
+      );
+    throttle("429");
+    const tooMany = await waitAsked(() => fetchShopDetails(admin));
+    throttle("throttled");
+    const throttledCall = await waitAsked(() => fetchShopDetails(admin));
+    return [tooMany, throttledCall, await waitAsked(() => fetchShopDetails(admin))];
+  },
   "the shop's details, and the member metafield definitions created once": async (admin) => [
     await outcome(() => fetchShopDetails(admin)),
     await outcome(() => ensureMemberMetafieldDefinitions(admin)),
@@ -167,12 +195,22 @@ const scenarios: Record<string, Scenario> = {
   "the scopes granted at install: the required ones, not read_all_orders": async (admin) => [
     await outcome(() => fetchGrantedScopes(admin)),
   ],
-  "one bulk query at a time, and cancelled": async (admin) => {
+  "up to five bulk queries at once; a sixth is refused as busy until one ends": async (admin) => {
     const from = new Date("2026-01-01T00:00:00Z");
-    const first = await startOrdersBulkQuery(admin, from, NOW);
+    const started: string[] = [];
+    for (let i = 0; i < 5; i++) started.push(await startOrdersBulkQuery(admin, from, NOW));
+    const sixth = await outcome(() => startOrdersBulkQuery(admin, from, NOW));
+    let busy: unknown = null;
+    await startOrdersBulkQuery(admin, from, NOW).catch((error: unknown) => (busy = error));
+    // Cancelling one frees its place once Shopify says it is CANCELED (a CANCELING one still runs).
+    await cancelBulkOperation(admin, started[0]!);
+    const cancelled = (await bulkOperationState(admin, started[0]!)).status;
     return [
-      await outcome(() => startOrdersBulkQuery(admin, from, NOW)),
-      await outcome(() => cancelBulkOperation(admin, first)),
+      started.length,
+      sixth,
+      busy instanceof BulkBusyError && busy instanceof AdminTransientError,
+      cancelled,
+      await outcome(() => startOrdersBulkQuery(admin, from, NOW).then(() => "started")),
     ];
   },
 };
@@ -180,9 +218,38 @@ const scenarios: Record<string, Scenario> = {
 describe("the tests' Admin API stand-in and devshop's agree", () => {
   for (const [name, scenario] of Object.entries(scenarios)) {
     it(name, async () => {
-      const fromDevshop = await scenario(devshopAdmin());
-      const fromStandIn = await scenario(standInAdmin());
+      const devshop = devshopAdmin();
+      const standIn = standInAdmin();
+      const fromDevshop = await scenario(devshop.admin, devshop.throttle);
+      const fromStandIn = await scenario(standIn.admin, standIn.throttle);
       expect(fromStandIn).toEqual(fromDevshop);
     });
   }
+
+  it("and what they agree on is Shopify's rule: a 429 asks for its Retry-After (2.0 s), THROTTLED for at least 1 s", async () => {
+    const devshop = devshopAdmin();
+    const outcomes = await scenarios[
+      "over Shopify's rate limit: a 429 says how long in Retry-After, THROTTLED in its throttle status"
+    ]!(devshop.admin, devshop.throttle);
+    expect(outcomes).toEqual([
+      { throttled: true, retryAfterMs: 2000 },
+      { throttled: true, retryAfterMs: 1000 },
+      "answered",
+    ]);
+  });
+
+  it("and what they agree on is Shopify's rule: five bulk queries run at once, a sixth is LIMIT_REACHED", async () => {
+    // https://shopify.dev/docs/api/usage/bulk-operations/queries (2026-01 and later: five at a time per shop)
+    const devshop = devshopAdmin();
+    const outcomes = await scenarios[
+      "up to five bulk queries at once; a sixth is refused as busy until one ends"
+    ]!(devshop.admin, devshop.throttle);
+    expect(outcomes).toEqual([
+      5,
+      { refused: expect.stringMatching(/LIMIT_REACHED.*Bulk operations limit reached/) },
+      true,
+      "CANCELED",
+      { ok: "started" },
+    ]);
+  });
 });

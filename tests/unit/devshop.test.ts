@@ -13,6 +13,7 @@ import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { parseOrderPayload, parseRefundPayload } from "~/shopify/order-payload";
+import { fetchThemeState } from "~/shopify/theme-settings.server";
 import { AdminApi } from "../../devshop/admin-api";
 import { adminSchema } from "../../devshop/admin-schema";
 import { readAppConfig } from "../../devshop/app-config";
@@ -20,8 +21,12 @@ import { Commerce, DevshopError } from "../../devshop/commerce";
 import { orderPayload, refundPayload } from "../../devshop/payloads";
 import { matches, parseSearch, exactField } from "../../devshop/search-query";
 import { DevshopState, type ShopState } from "../../devshop/state";
+import { startDevshop } from "../../devshop/server";
 import { proxiedUrl } from "../../devshop/storefront";
+import { FlowWorkflows } from "../../devshop/flow";
+import { setTheme } from "../../devshop/theme-settings";
 import { WebhookDelivery } from "../../devshop/webhooks";
+import { devshopJobsClient } from "../support/devshop-network";
 import { accessTokenEndpoint, sessionToken } from "../../devshop/tokens";
 
 const SECRET = "devshop-test-secret";
@@ -115,16 +120,40 @@ describe("devshop Admin GraphQL", () => {
     expect(after.errors).toBeUndefined();
   });
 
-  it("plays queued faults: THROTTLED, then a 502, then a normal answer", async () => {
+  it("plays queued faults: THROTTLED, then a 429 with Retry-After, then a 502, then a normal answer", async () => {
     const { api, shop } = setUp();
-    api.queueFault(shop.domain, "throttled", "5xx");
+    api.queueFault(shop.domain, "throttled", "429", "5xx");
     const query = "query S { shop { name } }";
     expect(
       ((await api.run(shop, { query })).body as { errors: { extensions: { code: string } }[] }).errors[0]!
         .extensions.code,
     ).toBe("THROTTLED");
+    const tooMany = await api.run(shop, { query });
+    expect(tooMany).toMatchObject({ status: 429, headers: { "Retry-After": "2.0" } });
     expect((await api.run(shop, { query })).status).toBe(502);
     expect((await api.run(shop, { query })).body).toMatchObject({ data: { shop: { name: "Unit Shop" } } });
+  });
+
+  it("serves the main theme's files a page at a time, section groups included, and the app reads them all", async () => {
+    const { api, shop } = setUp();
+    const admin = devshopJobsClient(api, shop);
+    const pages = () => api.log.filter((call) => call.operation === "MainThemeFiles").length;
+    // GIVEN the embed on and the loyalty block in the header group only
+    setTheme(shop, { embedActive: "true", blockIn: "sections/header-group.json" });
+    expect(await fetchThemeState(admin)).toMatchObject({ embedActive: true, blockAdded: true });
+    // AND a theme of 120 alternate product templates with the block in the search template, which
+    // comes after them: 142 files, 50 a page
+    setTheme(shop, { extraTemplates: "120", blockIn: "templates/search.json" });
+    const before = pages();
+    expect(await fetchThemeState(admin)).toMatchObject({ embedActive: true, blockAdded: true });
+    expect(pages() - before).toBe(3);
+    // AND with the block removed, every page is read and it is not there
+    setTheme(shop, { blockIn: "none" });
+    expect(await fetchThemeState(admin)).toMatchObject({ embedActive: true, blockAdded: false });
+    // AND a block in a file the theme does not have is refused, changing nothing
+    expect(() => setTheme(shop, { blockIn: "templates/nope.json" })).toThrow(DevshopError);
+    expect(() => setTheme(shop, { extraTemplates: "-1" })).toThrow(DevshopError);
+    expect(shop.theme).toMatchObject({ blockAdded: false, extraTemplates: 120 });
   });
 
   it("keeps codes unique per shop, case-insensitively, and refuses unknown customers", async () => {
@@ -299,6 +328,129 @@ describe("devshop's webhooks and payloads", () => {
     expect(new Set(copies.map((c) => c.headers["x-shopify-event-id"])).size).toBe(1);
     expect(new Set(copies.map((c) => c.headers["x-shopify-webhook-id"])).size).toBe(3);
     expect(delivery.log.filter((d) => d.status === "delivered")).toHaveLength(4);
+  });
+
+  it("sends the compliance webhooks with Shopify's bodies, each topic its own keys", async () => {
+    // The shapes Shopify's app template documents (https://github.com/Shopify/shopify-app-template-node/blob/main/web/privacy.js).
+    const received: { topic: string; body: Record<string, unknown> }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        received.push({
+          topic: String(req.headers["x-shopify-topic"]),
+          body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>,
+        });
+        res.writeHead(200).end();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const devshop = await startDevshop({
+      app: { apiKey: "key", apiSecret: SECRET },
+      appUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
+    try {
+      const shop = devshop.addShop("privacy-shop.myshopify.com", "Privacy Shop");
+      shop.installation.installed = true;
+      const customer = devshop.commerce.createCustomer(shop, {
+        email: "ines@example.com",
+        firstName: "Ines",
+        lastName: "Carvalho",
+      });
+      const product = Object.values(shop.products)[0]!;
+      const order = devshop.commerce.placeOrder(shop, {
+        customerId: customer.id,
+        lines: [{ productId: product.id, quantity: 1 }],
+      });
+      await devshop.webhooks.idle();
+      received.length = 0;
+      for (const topic of ["customers-data-request", "customers-redact", "shop-redact"]) {
+        const res = await fetch(`${devshop.url}/devshop/api/shops/${shop.domain}/compliance/${topic}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ customerId: customer.id }),
+        });
+        expect(res.status).toBe(200);
+      }
+      await devshop.webhooks.idle();
+      const who = { id: Number(customer.id), email: "ines@example.com", phone: null };
+      const byTopic = Object.fromEntries(received.map((r) => [r.topic, r.body]));
+      expect(byTopic["customers/data_request"]).toEqual({
+        shop_id: expect.any(Number),
+        shop_domain: shop.domain,
+        orders_requested: [Number(order.id)],
+        customer: who,
+        data_request: { id: expect.any(Number) },
+      });
+      expect(byTopic["customers/redact"]).toEqual({
+        shop_id: expect.any(Number),
+        shop_domain: shop.domain,
+        customer: who,
+        orders_to_redact: [Number(order.id)],
+      });
+      expect(byTopic["shop/redact"]).toEqual({ shop_id: expect.any(Number), shop_domain: shop.domain });
+    } finally {
+      await devshop.close();
+    }
+  });
+
+  it("turns Flow workflows on and off with the lifecycle callback Shopify's library accepts; a refusal keeps it off", async () => {
+    const api = shopifyApi({
+      apiKey: "k",
+      apiSecretKey: SECRET,
+      apiVersion: ApiVersion.October26,
+      hostName: "127.0.0.1",
+      isEmbeddedApp: true,
+      logger: { level: 0 },
+    });
+    const received: { path: string; body: string; valid: boolean }[] = [];
+    let answer = 200;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString();
+        void api.flow.validate({ rawBody: body, rawRequest: req, rawResponse: res }).then((result) => {
+          received.push({ path: req.url ?? "", body, valid: result.valid });
+          res.writeHead(answer).end();
+        });
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { shop } = setUp();
+    const flow = new FlowWorkflows({
+      appUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiSecret: SECRET,
+      clock: () => now,
+    });
+    // Turned on: Flow's callback, at the extension's url, signed as Shopify's library checks it.
+    await flow.set(shop, "regulars-tier-changed", true);
+    expect(flow.enabled(shop, "regulars-tier-changed")).toBe(true);
+    expect(received).toEqual([{ path: "/flow/lifecycle", body: expect.any(String), valid: true }]);
+    expect(JSON.parse(received[0]!.body)).toEqual({
+      flow_trigger_definition_id: "regulars-tier-changed",
+      has_enabled_flow: true,
+      shop_id: 1,
+      shopify_domain: shop.domain,
+      timestamp: now.toISOString(),
+    });
+    // An app that does not answer 2xx keeps a workflow from being turned on.
+    answer = 500;
+    await expect(flow.set(shop, "regulars-points-earned", true)).rejects.toThrow(DevshopError);
+    expect(flow.enabled(shop, "regulars-points-earned")).toBe(false);
+    // Turning one off tells the app too, whatever it answers.
+    await flow.set(shop, "regulars-tier-changed", false);
+    expect(flow.enabled(shop, "regulars-tier-changed")).toBe(false);
+    expect(JSON.parse(received.at(-1)!.body)).toMatchObject({ has_enabled_flow: false });
+    // A trigger the app does not have is refused.
+    await expect(flow.set(shop, "not-a-trigger", true)).rejects.toThrow(/no Flow trigger/);
+    expect(flow.log.map((record) => [record.trigger, record.enabled, record.answer])).toEqual([
+      ["regulars-tier-changed", true, 200],
+      ["regulars-points-earned", true, 500],
+      ["regulars-tier-changed", false, 500],
+    ]);
   });
 
   it("signs app proxy requests so Shopify's library accepts them, and a tampered one fails", async () => {

@@ -1,0 +1,76 @@
+/**
+ * The two halves of every file the admin downloads (exports, a customer's
+ * data), for a resource route:
+ *
+ * - POST, from the page's button through App Bridge's authenticated fetch:
+ *   checks the file exists for the session's shop and answers
+ *   `{ url }`, a signed link to it good for a minute (download-links.server.ts);
+ * - GET: the file, streamed, for that link; or for a request Shopify's library
+ *   authenticates (a fetch with a session token). A GET with neither gets what
+ *   the library gives any document request without a token (the login page).
+ *
+ * The file is opened only when it is sent, a page at a time as the browser
+ * reads it, so a big export never sits in memory.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { env } from "../env.server";
+import { authenticate } from "../shopify.server";
+import { checkDownloadLink, signDownloadLink } from "./download-links.server";
+
+type Params = LoaderFunctionArgs["params"];
+
+export interface DownloadFile {
+  name: string;
+  type: string;
+  /** Opens the body; called only to send it. */
+  open: () => ReadableStream<Uint8Array>;
+}
+
+/** The shop's file at these route params; null when there is none (another shop's, removed). */
+export type FindDownload = (shop: string, params: Params) => Promise<DownloadFile | null>;
+
+const MESSAGES = {
+  expired: "This download link has expired. Go back to the app and click the button again.",
+  invalid: "This download link is not valid.",
+};
+
+export function fileResponse(file: DownloadFile): Response {
+  return new Response(file.open(), {
+    headers: {
+      "Content-Type": file.type,
+      "Content-Disposition": `attachment; filename="${file.name.replace(/[^\w.-]/g, "_")}"`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
+
+export function downloadRoute(find: FindDownload, notFound: string) {
+  const loader = async ({ request, params }: LoaderFunctionArgs) => {
+    const link = checkDownloadLink(new URL(request.url), env.SHOPIFY_API_SECRET, new Date());
+    if (link.status === "invalid") {
+      const message = link.reason === "expired" ? MESSAGES.expired : MESSAGES.invalid;
+      throw new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    }
+    const shop = link.status === "valid" ? link.shop : (await authenticate.admin(request)).session.shop;
+    const file = await find(shop, params);
+    if (!file) throw new Response(notFound, { status: 404 });
+    return fileResponse(file);
+  };
+
+  const action = async ({ request, params }: ActionFunctionArgs) => {
+    if (request.method !== "POST") return Response.json({ error: "Method not allowed" }, { status: 405 });
+    const { session } = await authenticate.admin(request);
+    const file = await find(session.shop, params);
+    if (!file) return Response.json({ error: notFound }, { status: 404 });
+    const url = signDownloadLink({
+      secret: env.SHOPIFY_API_SECRET,
+      shop: session.shop,
+      pathname: new URL(request.url).pathname,
+      now: new Date(),
+    });
+    return Response.json({ url, name: file.name });
+  };
+
+  return { loader, action };
+}

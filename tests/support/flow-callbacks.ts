@@ -1,0 +1,58 @@
+/**
+ * Shopify Flow's trigger lifecycle callback as it reaches the app's route
+ * (POST /flow/lifecycle): the body and signature devshop's Flow sends
+ * (devshop/flow.ts), or any body signed with any secret (to forge).
+ */
+import type { PrismaClient } from "@prisma/client";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
+import { FLOW_TRIGGERS, recordTriggerUsage } from "~/db/flow-events.server";
+import { lifecycleCallbackBody, lifecycleCallbackHeaders } from "../../devshop/flow";
+
+export function lifecycleRequest(body: string, secret = API_SECRET_KEY): Request {
+  return new Request(`${APP_URL}/flow/lifecycle`, {
+    method: "POST",
+    headers: lifecycleCallbackHeaders(body, secret),
+    body,
+  });
+}
+
+export const lifecycleCallback = (input: {
+  shop: string;
+  trigger: string;
+  enabled: boolean;
+  timestamp: Date;
+  secret?: string;
+}) =>
+  lifecycleRequest(
+    lifecycleCallbackBody({ ...input, timestamp: input.timestamp.toISOString() }),
+    input.secret,
+  );
+
+/** Calls the route's action; a thrown Response (the library's refusal) is the answer. */
+export async function callLifecycle(
+  action: (args: ActionFunctionArgs) => Promise<Response>,
+  request: Request,
+): Promise<Response> {
+  try {
+    return await action({ request, params: {}, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+/**
+ * A shop whose merchant enabled workflows for every trigger of the app before
+ * anything happened, as Flow's callbacks would have recorded it.
+ */
+export async function listenToEveryTrigger(prisma: PrismaClient, shop: string): Promise<void> {
+  for (const trigger of Object.values(FLOW_TRIGGERS)) {
+    await recordTriggerUsage(prisma, shop, {
+      trigger,
+      enabled: true,
+      flowTimestamp: new Date(),
+      now: new Date(0),
+    });
+  }
+}
