@@ -36,15 +36,14 @@ const shopify = shopifyApp({
     expiringOfflineAccessTokens: true,
   },
   hooks: {
-    afterAuth: async ({ session, admin }) => {
+    // Runs on every token exchange (about hourly with expiring tokens), during a page load: it
+    // records the install and queues the setup on Shopify when due, and calls no Admin API.
+    afterAuth: async ({ session }) => {
       // Imported here: the job queue's module imports this one.
       const { withJobs } = await import("./jobs.server");
-      const { detailsError } = await withJobs(() =>
-        recordInstall(prisma, admin, { shop: session.shop, scopes: session.scope, now: new Date() }),
+      await withJobs(() =>
+        recordInstall(prisma, { shop: session.shop, scopes: session.scope, now: new Date() }),
       );
-      if (detailsError) {
-        console.warn(`Could not read shop details for ${session.shop}: ${detailsError.message}`);
-      }
     },
   },
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -20,7 +20,7 @@ import path from "node:path";
 import pg from "pg";
 import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
 import { orderLines, serveJsonl } from "../tests/support/bulk-jsonl";
-import { adminStandIn } from "../tests/support/admin-stand-in";
+import { adminStandIn, allOrdersScopes } from "../tests/support/admin-stand-in";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
 
@@ -95,7 +95,9 @@ const BATCH = Number(process.env.BENCH_BATCH ?? DEFAULT_BATCH);
 
 const files = await serveJsonl();
 files.put("orders.jsonl", { file });
+// Three years of orders: the merchant granted access to all orders.
 const shopify = adminStandIn({
+  grantedScopes: allOrdersScopes(),
   bulk: { pollsUntilDone: 2, resultUrl: () => files.url("orders.jsonl"), rootObjectCount: ORDERS },
 });
 const shop = "bench-backfill.myshopify.com";

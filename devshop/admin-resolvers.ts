@@ -12,6 +12,8 @@ import { adminSchema } from "./admin-schema";
 import { flowTriggerExtensions } from "./app-config";
 import { dateField, exactField, matches, parseSearch, type Fields } from "./search-query";
 import { currentTotals, lineNet, money, originalTotals, refundMoney } from "./order-math";
+import { contactOf, sharesPersonalFields } from "./protected-data";
+import { grantedScopes, hasScope } from "./scopes";
 import {
   gid,
   idOf,
@@ -23,6 +25,9 @@ import {
 } from "./state";
 
 type Args = Record<string, unknown>;
+
+/** How far back an app without read_all_orders sees orders. */
+export const ORDER_WINDOW_MS = 60 * 86_400_000;
 
 /**
  * Serves a field from the object's own property (a function is called with
@@ -126,15 +131,20 @@ function metafieldView(shop: ShopState, ownerId: string) {
 export function customerView(shop: ShopState, customer: Customer) {
   const orders = Object.values(shop.orders).filter((o) => o.customerId === customer.id && !o.test);
   const id = gid("Customer", customer.id);
+  // Null without protected customer data level 2 (protected-data.ts).
+  const contact = contactOf(shop, customer);
   return {
     __typename: "Customer",
     id,
     legacyResourceId: customer.id,
-    email: customer.email,
-    firstName: customer.firstName,
-    lastName: customer.lastName,
-    displayName: `${customer.firstName} ${customer.lastName}`.trim() || customer.email,
-    phone: customer.phone,
+    email: contact.email,
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    // Shopify does not say what this non-null field becomes when names are redacted: not served then.
+    ...(sharesPersonalFields(shop)
+      ? { displayName: `${customer.firstName} ${customer.lastName}`.trim() || customer.email }
+      : {}),
+    phone: contact.phone,
     tags: customer.tags,
     state: customer.state.toUpperCase(),
     createdAt: customer.createdAt,
@@ -144,7 +154,7 @@ export function customerView(shop: ShopState, customer: Customer) {
       orders.reduce((sum, o) => sum + currentTotals(o).total, 0),
       shop.currencyCode,
     ).shopMoney,
-    defaultEmailAddress: { emailAddress: customer.email },
+    defaultEmailAddress: contact.email === null ? null : { emailAddress: contact.email },
     ...metafieldView(shop, id),
   };
 }
@@ -168,7 +178,7 @@ export function orderView(shop: ShopState, order: Order) {
     presentmentCurrencyCode: c,
     taxesIncluded: order.taxesIncluded ?? false,
     displayFinancialStatus: order.financialStatus.toUpperCase(),
-    email: customer?.email ?? null,
+    email: customer ? contactOf(shop, customer).email : null,
     customer: customer ? customerView(shop, customer) : null,
     discountCodes: order.discountCodes.map((d) => d.code),
     discountCode: order.discountCodes[0]?.code ?? null,
@@ -533,7 +543,18 @@ export function adminRoot(
       : null;
 
   const customersList = () => Object.values(shop.customers).sort((a, b) => Number(a.id) - Number(b.id));
-  const ordersList = () => Object.values(shop.orders).sort((a, b) => Number(a.id) - Number(b.id));
+  /**
+   * Without read_all_orders an app sees the orders created in the last 60
+   * days only, in queries and bulk queries alike: older ones are not found
+   * (https://shopify.dev/docs/api/usage/access-scopes, the Order object's note in
+   * the 2026-10 schema, https://shopify.dev/changelog/apps-now-need-shopify-approval-to-read-orders-older-than-60-days).
+   */
+  const visible = (order: Order) =>
+    hasScope(shop, "read_all_orders") || Date.parse(order.createdAt) >= clock().getTime() - ORDER_WINDOW_MS;
+  const ordersList = () =>
+    Object.values(shop.orders)
+      .filter(visible)
+      .sort((a, b) => Number(a.id) - Number(b.id));
 
   const root: Record<string, unknown> = {
     shop: {
@@ -545,7 +566,11 @@ export function adminRoot(
       ianaTimezone: shop.ianaTimezone,
       plan: { shopifyPlus: shop.shopifyPlus, partnerDevelopment: true, displayName: "Development" },
     },
-    currentAppInstallation: { id: shop.installation.id, ...metafieldView(shop, shop.installation.id) },
+    currentAppInstallation: {
+      id: shop.installation.id,
+      accessScopes: grantedScopes(shop).map((handle) => ({ handle })),
+      ...metafieldView(shop, shop.installation.id),
+    },
     customer: (args: Args) => {
       const customer = customerByGid(args.id);
       return customer ? customerView(shop, customer) : null;
@@ -561,7 +586,7 @@ export function adminRoot(
     },
     order: (args: Args) => {
       const order = shop.orders[idOf(String(args.id))];
-      return order ? orderView(shop, order) : null;
+      return order && visible(order) ? orderView(shop, order) : null;
     },
     orders: (args: Args) => {
       const search = args.query ? parseSearch(String(args.query)) : null;

@@ -1,6 +1,6 @@
 /**
  * The app's configuration as Shopify reads it: shopify.app.toml (webhook
- * subscriptions, app proxy, scopes) and the extensions in extensions/ (Flow
+ * subscriptions, app proxy, required and optional scopes) and the extensions in extensions/ (Flow
  * triggers, the theme app extension).
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -59,7 +59,10 @@ export function flowLifecycleCallback(root = "extensions"): { handle: string; ur
 
 export interface AppConfig {
   handle: string;
+  /** [access_scopes] scopes: granted at install (comma-separated). */
   scopes: string;
+  /** [access_scopes] optional_scopes: granted only when the merchant accepts a request. */
+  optionalScopes: string[];
   /** topic → path on the app, e.g. orders/paid → /webhooks/orders/paid. */
   webhooks: Map<string, string>;
   webhookApiVersion: string;
@@ -68,7 +71,7 @@ export interface AppConfig {
 
 type AppToml = {
   handle: string;
-  access_scopes: { scopes: string };
+  access_scopes: { scopes: string; optional_scopes?: string[] };
   webhooks: {
     api_version: string;
     subscriptions: { topics?: string[]; compliance_topics?: string[]; uri: string }[];
@@ -87,6 +90,7 @@ export function readAppConfig(file = "shopify.app.toml"): AppConfig {
   return {
     handle: toml.handle,
     scopes: toml.access_scopes.scopes,
+    optionalScopes: toml.access_scopes.optional_scopes ?? [],
     webhooks,
     webhookApiVersion: toml.webhooks.api_version,
     proxy: toml.app_proxy,

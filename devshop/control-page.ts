@@ -2,9 +2,9 @@
  * The simulator's control page (/devshop): each shop's customers, orders and
  * discount codes, with forms to create customers, place, pay, refund (a line,
  * an amount, the shipping), cancel and edit orders; the theme; Flow workflows
- * on and off; webhook switches
- * (duplicate, delay, reorder) and the delivery log; Admin API faults and the
- * call log. Forms post to the JSON API.
+ * on and off; the app's granted scopes and protected customer data level;
+ * webhook switches (duplicate, delay, reorder) and the delivery log; Admin API
+ * faults and the call log. Forms post to the JSON API.
  */
 import { ADMIN_FAULTS, type AdminApi } from "./admin-api";
 import { flowTriggerExtensions } from "./app-config";
@@ -60,6 +60,8 @@ ${customers.length} customers · ${Object.keys(shop.orders).length} orders · ${
 ${customers.length ? `<form method="post" action="${api}/compliance/customers-data-request"><h3>Privacy request</h3><select name="customerId">${customerOptions}</select><button>Customer asks for their data</button><button formaction="${api}/compliance/customers-redact">Erase the customer's data</button></form>` : ""}
 ${themeForm(shop, api)}
 <form method="post" action="${api}/uninstall"><h3>Uninstall</h3><button>Uninstall the app</button></form>
+<form method="post" action="${api}/scopes"><h3>Access scopes</h3><small>Granted: ${e(shop.installation.scopes.replaceAll(",", ", ") || "none")}</small><input name="grant" placeholder="optional scope to grant, e.g. read_all_orders"><input name="revoke" placeholder="optional scope to revoke"><button>Apply (sends app/scopes_update)</button></form>
+<form method="post" action="${api}/protected-data"><h3>Protected customer data</h3><select name="level"><option value="2"${(shop.customerDataLevel ?? 2) === 2 ? " selected" : ""}>Level 2: names, emails, phones, addresses too</option><option value="1"${shop.customerDataLevel === 1 ? " selected" : ""}>Level 1: those fields arrive null</option></select><button>Apply</button></form>
 </div>
 ${workflowsTable(shop, api, flow)}
 <h3>Orders</h3><table><thead><tr><th>Order</th><th>Customer</th><th>Date</th><th>Status</th><th>Total</th><th>Codes</th><th></th></tr></thead><tbody>${orders}</tbody></table>

@@ -14,6 +14,7 @@ import {
   shippingCharged,
   shippingTaxOn,
 } from "./order-math";
+import { contactOf } from "./protected-data";
 import type { Customer, Order, Refund, ShopState } from "./state";
 
 const moneySet = (cents: number, currency: string) => ({
@@ -25,13 +26,15 @@ export function customerPayload(shop: ShopState, customer: Customer) {
   const orders = Object.values(shop.orders).filter((order) => order.customerId === customer.id);
   const spent = orders.reduce((sum, order) => sum + currentTotals(order).total, 0);
   const last = orders.sort((a, b) => a.processedAt.localeCompare(b.processedAt)).at(-1);
+  // Null without protected customer data level 2 (protected-data.ts).
+  const contact = contactOf(shop, customer);
   return {
     id: Number(customer.id),
-    email: customer.email,
+    email: contact.email,
     created_at: customer.createdAt,
     updated_at: customer.updatedAt,
-    first_name: customer.firstName,
-    last_name: customer.lastName,
+    first_name: contact.firstName,
+    last_name: contact.lastName,
     orders_count: orders.length,
     state: customer.state,
     total_spent: money(spent),
@@ -40,7 +43,7 @@ export function customerPayload(shop: ShopState, customer: Customer) {
     verified_email: true,
     multipass_identifier: null,
     tax_exempt: false,
-    phone: customer.phone,
+    phone: contact.phone,
     tags: customer.tags.join(", "),
     currency: shop.currencyCode,
     admin_graphql_api_id: `gid://shopify/Customer/${customer.id}`,
@@ -153,14 +156,15 @@ export function orderPayload(shop: ShopState, order: Order) {
   const original = originalTotals(order);
   const current = currentTotals(order);
   const customer = order.customerId ? shop.customers[order.customerId] : undefined;
+  const email = customer ? contactOf(shop, customer).email : null;
   return {
     id: Number(order.id),
     admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
     name: `#${order.number}`,
     number: order.number - 1000,
     order_number: order.number,
-    email: customer?.email ?? null,
-    contact_email: customer?.email ?? null,
+    email,
+    contact_email: email,
     created_at: order.createdAt,
     processed_at: order.processedAt,
     updated_at: order.updatedAt,

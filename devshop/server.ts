@@ -6,6 +6,8 @@
  *
  *   POST /admin/oauth/access_token          token exchange and refresh
  *   POST /admin/api/2026-10/graphql.json    Admin GraphQL (admin-api.ts)
+ *   GET|POST /admin/app-scopes              the admin's side of App Bridge's scopes API
+ *                                           (query, and the merchant's answer to a request)
  *   GET  /store/{name}/apps/{handle}[/...]  the admin frame with the app embedded
  *   GET  /admin/session-token?shop=         a session token for the frame's App Bridge
  *   GET  /cdn/app-bridge.js                 the App Bridge stand-in
@@ -13,7 +15,8 @@
  *   *    /{prefix}/{subpath}/*              the shop's app proxy (/apps/regulars unless moved), signed, to the app
  *   GET  /devshop                           the simulator's control page
  *   /devshop/api/...                        its JSON API (customers, orders, faults, switches, clock,
- *                                           the theme, Flow workflows on and off); a refund takes
+ *                                           the theme, Flow workflows on and off, scopes granted,
+ *                                           protected customer data level); a refund takes
  *                                           lines, shipping=true and/or an amount ("5.00")
  *   GET  /devshop/bulk/{id}.jsonl           bulk operation results
  */
@@ -27,6 +30,16 @@ import { adminFramePage, embeddedAppUrl } from "./admin-frame";
 import { readAppConfig, THEME_EXTENSION, type AppConfig } from "./app-config";
 import { Commerce, DevshopError } from "./commerce";
 import { controlPage, themeEditorPage } from "./control-page";
+import {
+  changed,
+  grantOptionalScopes,
+  hasScope,
+  revokeOptionalScopes,
+  ScopeRequestError,
+  scopesDetail,
+  scopesUpdatePayload,
+  type ScopeChange,
+} from "./scopes";
 import { setTheme } from "./theme-settings";
 import { DevshopState, type ShopState } from "./state";
 import {
@@ -69,6 +82,12 @@ export interface Devshop {
   config: AppConfig;
   /** Creates the shop (idempotent) with a starter catalog. */
   addShop(domain: string, name: string): ShopState;
+  /**
+   * The merchant accepts a request for optional scopes (or revokes them), as
+   * App Bridge's permission grant modal does; app/scopes_update follows.
+   */
+  grantScopes(domain: string, scopes: string[]): ReturnType<typeof scopesDetail>;
+  revokeScopes(domain: string, scopes: string[]): ReturnType<typeof scopesDetail>;
   /** Moves devshop's clock forward (tokens expire, codes end, webhooks are dated by it). */
   advanceClock(ms: number): void;
   adminUrl(shop: string, appPath?: string): string;
@@ -148,6 +167,22 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     return shop;
   };
   const shops = () => Object.values(state.data.shops);
+  /** A change of the granted scopes is told to the app (app/scopes_update) when it changed anything. */
+  const scopeChange = (shop: ShopState, change: (shop: ShopState) => ScopeChange) => {
+    if (!shop.installation.installed) throw new DevshopError("The app is not installed on this shop", 409);
+    const result = change(shop);
+    if (changed(result)) webhooks.send(shop, "app/scopes_update", scopesUpdatePayload(shop, result, clock()));
+    state.changed();
+    return scopesDetail(shop, config);
+  };
+  const grantScopes = (domain: string, scopes: string[]) =>
+    scopeChange(state.shop(domain), (shop) => grantOptionalScopes(shop, config, scopes));
+  const revokeScopes = (domain: string, scopes: string[]) =>
+    scopeChange(state.shop(domain), (shop) => revokeOptionalScopes(shop, config, scopes));
+  const scopesParam = (value: unknown): string[] =>
+    (Array.isArray(value) ? value.map(String) : typeof value === "string" ? value.split(",") : [])
+      .map((scope) => scope.trim())
+      .filter(Boolean);
   const storefrontShop = (req: IncomingMessage) => {
     const chosen = cookie(req, "devshop_shop");
     return (chosen && state.data.shops[decodeURIComponent(chosen)]) || shops()[0];
@@ -256,6 +291,21 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       adminApi.queueFault(shop.domain, ...faults);
       return done({ queued: adminApi.faults.get(shop.domain)?.length ?? 0 });
     }
+    if (rest === "/scopes" && req.method === "POST") {
+      const grant = scopesParam(params.grant);
+      const revoke = scopesParam(params.revoke);
+      if (grant.length) grantScopes(shop.domain, grant);
+      if (revoke.length) revokeScopes(shop.domain, revoke);
+      return done(scopesDetail(shop, config));
+    }
+    if (rest === "/protected-data" && req.method === "POST") {
+      // Protected customer data: level 2 (names, emails, phones, addresses) or level 1 (the rest).
+      const level = Number(params.level);
+      if (level !== 1 && level !== 2) throw new DevshopError("level must be 1 or 2");
+      shop.customerDataLevel = level;
+      state.changed();
+      return done({ level });
+    }
     if (rest === "/app-proxy" && req.method === "POST") {
       // The merchant moves the app proxy (Settings > Apps > the app > App proxy).
       const proxy = validAppProxyPath({ prefix: params.prefix, subpath: params.subpath });
@@ -334,7 +384,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
             shopFor: (domain) =>
               state.data.shops[domain] ?? addShop(domain, domain.replace(/\.myshopify\.com$/, "")),
             shops: shops(),
-            scopes: config.scopes,
+            config,
             now: clock(),
           });
           state.changed();
@@ -361,6 +411,27 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           return typeof answer.body === "string"
             ? send(res, answer.status, answer.body, "text/plain")
             : json(res, answer.status, answer.body);
+        }
+        if (url.pathname === "/admin/app-scopes") {
+          // The admin's side of App Bridge's scopes API: the frame asks, and for a request
+          // sends the merchant's answer from its permission grant modal.
+          const params = parseParams(body, req.headers["content-type"]);
+          const shop = state.shop(String(url.searchParams.get("shop") ?? params.shop ?? ""));
+          if (req.method === "GET") return json(res, 200, scopesDetail(shop, config));
+          const scopes = scopesParam(params.scopes);
+          try {
+            if (params.action === "revoke") {
+              return json(res, 200, { detail: revokeScopes(shop.domain, scopes) });
+            }
+            if (params.action !== "request") throw new DevshopError("action must be request or revoke");
+            if (params.accepted !== true && params.accepted !== "true") {
+              return json(res, 200, { result: "declined-all", detail: scopesDetail(shop, config) });
+            }
+            return json(res, 200, { result: "granted-all", detail: grantScopes(shop.domain, scopes) });
+          } catch (error) {
+            if (error instanceof ScopeRequestError) return json(res, 422, { errors: [error.message] });
+            throw error;
+          }
         }
         if (url.pathname === "/admin/session-token") {
           const shop = state.shop(url.searchParams.get("shop") ?? "");
@@ -475,7 +546,9 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
         // nothing once the merchant moved it to /community/loyalty.
         const proxyPath = appProxyPath(shop, config);
         const proxyRoot = `/${proxyPath.prefix}/${proxyPath.subpath}/`;
-        if (storePath.startsWith(proxyRoot)) {
+        // Shopify configures an app proxy only for an app granted write_app_proxy
+        // (https://shopify.dev/docs/apps/build/online-store/app-proxies); without it the path is the store's 404.
+        if (storePath.startsWith(proxyRoot) && hasScope(shop, "write_app_proxy")) {
           const target = proxiedUrl({
             config,
             proxy: proxyPath,
@@ -538,6 +611,8 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
     flow,
     config,
     addShop,
+    grantScopes,
+    revokeScopes,
     advanceClock,
     adminUrl,
     close: async () => {

@@ -157,6 +157,11 @@ export interface ShopState {
   nextOrderNumber: number;
   /** The main theme: whether the app embed is on and where the app block is (admin-resolvers.ts themeFiles). */
   theme?: ThemeState;
+  /**
+   * The protected customer data the app is approved for on this shop
+   * (protected-data.ts): 2 (names, emails, phones, addresses too) unless set to 1.
+   */
+  customerDataLevel?: 1 | 2;
   /** Where the merchant moved the app proxy (Settings > Apps); none = where the app configured it. */
   appProxy?: { prefix: string; subpath: string };
 }

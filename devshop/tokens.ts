@@ -5,6 +5,8 @@
  * single-use refresh token valid 90 days).
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import type { AppConfig } from "./app-config";
+import { grantOnTokenExchange } from "./scopes";
 import type { ShopState } from "./state";
 
 export interface AppCredentials {
@@ -69,7 +71,8 @@ export function accessTokenEndpoint(input: {
   params: Record<string, string>;
   shopFor: (domain: string) => ShopState;
   shops: ShopState[];
-  scopes: string;
+  /** The app's required and optional scopes (shopify.app.toml). */
+  config: Pick<AppConfig, "scopes" | "optionalScopes">;
   now: Date;
 }): TokenAnswer {
   const { params, app, now } = input;
@@ -96,13 +99,13 @@ export function accessTokenEndpoint(input: {
     return { status: 400, body: { error: "invalid_subject_token" } };
   }
   const shop = input.shopFor(claims.shop);
-  shop.installation.installed = true;
-  shop.installation.scopes = input.scopes;
+  // Shopify-managed installation: installing grants the required scopes, not the optional ones.
+  grantOnTokenExchange(shop, input.config);
   const answer = issue(shop, now, params.expiring === "1");
   if (String(params.requested_token_type).endsWith("online-access-token")) {
     Object.assign(answer.body, {
       expires_in: 86_400,
-      associated_user_scope: input.scopes,
+      associated_user_scope: shop.installation.scopes,
       associated_user: {
         id: 1,
         first_name: "Demo",

@@ -85,6 +85,10 @@ async function main() {
     console.log(`Installed on ${SHOP}`);
   }
   if (fresh) {
+    // 18 months reach past the 60 days Shopify shares by default: the merchant grants Regulars
+    // access to all orders (the optional scope the Past orders page asks for).
+    devshop.grantScopes(SHOP, ["read_all_orders"]);
+    await devshop.webhooks.idle();
     const admin = adminFetch(DEMO_APP, appUrl, SHOP);
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const started = await admin("/app/backfill", {

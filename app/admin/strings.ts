@@ -106,9 +106,14 @@ export const strings = {
     imported: (changes: number) => `${changes} balance${changes === 1 ? "" : "s"} imported`,
     checked: "File checked; nothing was imported",
   },
+  protectedData: {
+    notice:
+      "Names and emails appear once Shopify approves protected customer data for Regulars. Until then customers show by their Shopify customer number, which search finds too.",
+    learnMore: "About protected customer data",
+  },
   customers: {
     title: "Customers",
-    search: "Search by email or name",
+    search: "Search by email, name or customer number",
     tier: "Tier",
     anyTier: "Any tier",
     hasBalance: "Has points",
@@ -346,6 +351,15 @@ export const strings = {
     title: "Past orders",
     intro:
       "Award points for orders paid before Regulars was installed. Shopify reads the orders in the background; each order is credited once, even if its webhook also arrives.",
+    recentOnly: (from: string) =>
+      `Shopify shares the last 60 days of orders (from ${from}). For older orders Regulars asks you for access to all orders when you start.`,
+    allOrdersGranted: "You gave Regulars access to all orders: any date can be backfilled.",
+    olderAsks:
+      "These dates go back more than 60 days: Shopify will ask you to give Regulars access to all orders when you start.",
+    declined: (from: string) =>
+      `Without access to all orders, Shopify shares orders from ${from} only. Nothing was started.`,
+    startRecent: (from: string) => `Start from ${from}`,
+    shopifyUnavailable: "Shopify could not be asked about access to older orders just now. Try again.",
     from: "Paid from (UTC)",
     to: "Paid until, inclusive (UTC)",
     start: "Award points for these orders",

@@ -8,19 +8,64 @@ export function findShop(db: Db, shop: string): Promise<Shop | null> {
   return db.shop.findUnique({ where: { domain: shop } });
 }
 
-/** Marks the shop installed (again); a reinstall clears uninstalledAt. Says whether it was a reinstall. */
+/**
+ * Marks the shop installed (again); a reinstall clears uninstalledAt and the
+ * setup done for the earlier installation. Says whether it was a reinstall.
+ */
 export async function upsertInstalledShop(
   db: Db,
   shop: string,
   { scopes, at }: { scopes: string | undefined; at: Date },
 ): Promise<{ shop: Shop; reinstalled: boolean }> {
   const before = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  const reinstalled = before?.uninstalledAt != null;
   const record = await db.shop.upsert({
     where: { domain: shop },
     create: { domain: shop, scopes, installedAt: at },
-    update: { scopes, installedAt: at, uninstalledAt: null },
+    update: {
+      scopes,
+      installedAt: at,
+      uninstalledAt: null,
+      ...(reinstalled ? { setupScopes: null, setupAt: null, setupError: null } : {}),
+    },
   });
-  return { shop: record, reinstalled: before?.uninstalledAt != null };
+  return { shop: record, reinstalled };
+}
+
+const scopeSet = (scopes: string | null) =>
+  new Set(
+    (scopes ?? "")
+      .split(",")
+      .map((scope) => scope.trim())
+      .filter(Boolean),
+  );
+
+/** Two scope lists grant the same, whatever their order. */
+export function sameScopes(a: string | null, b: string | null): boolean {
+  const left = scopeSet(a);
+  const right = scopeSet(b);
+  return left.size === right.size && [...left].every((scope) => right.has(scope));
+}
+
+/**
+ * The install's setup on Shopify is due: the shop holds granted scopes (it
+ * was installed through token exchange) and its setup never completed for
+ * this installation, or completed for other scopes.
+ */
+export function setupDue(shop: Pick<Shop, "scopes" | "setupAt" | "setupScopes">): boolean {
+  return shop.scopes !== null && (shop.setupAt === null || !sameScopes(shop.setupScopes, shop.scopes));
+}
+
+/** The setup completed for these scopes (those the shop held when it started). */
+export function markShopSetUp(db: Db, shop: string, { scopes, at }: { scopes: string | null; at: Date }) {
+  return db.shop.updateMany({
+    where: { domain: shop },
+    data: { setupScopes: scopes, setupAt: at, setupError: null },
+  });
+}
+
+export function recordSetupError(db: Db, shop: string, message: string) {
+  return db.shop.updateMany({ where: { domain: shop }, data: { setupError: message.slice(0, 2000) } });
 }
 
 /**

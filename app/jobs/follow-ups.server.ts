@@ -1,6 +1,7 @@
 /**
  * Work that must follow a database change: Shopify's copy of a member, a
- * reward code to create, Flow events to send, the program's facts. The
+ * reward code to create, Flow events to send, the program's facts, the
+ * install's setup. The
  * change itself is durable (a version counter, a RESERVED redemption, an
  * unsent event row), so the reconcile job finds it even if this note is lost
  * in a crash; the note only makes the job start at once instead of within a
@@ -15,6 +16,7 @@ export type FollowUp =
   | { queue: "campaign-issue"; shop: string; campaignId: string }
   | { queue: "flow-send"; shop: string }
   | { queue: "program-sync"; shop: string }
+  | { queue: "shop-setup"; shop: string }
   | { queue: "dashboard-rollups"; shop: string };
 
 const notes = new AsyncLocalStorage<Map<string, FollowUp>>();

@@ -11,6 +11,7 @@ import { syncMember } from "../services/metafield-sync.server";
 import { recordBackfillError, runBackfillStep } from "../services/backfill.server";
 import { releaseDuePoints } from "../services/order-points.server";
 import { syncProgram } from "../services/program-sync.server";
+import { runShopSetup } from "../services/shop-setup.server";
 import { issueCode } from "../services/redeem-reward.server";
 import { expireCodes } from "../services/reward-lifecycle.server";
 import { issueCampaignCodes } from "../services/win-back-issue.server";
@@ -66,6 +67,10 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
     "flow-send": async ({ shop }) => {
       if (!(await installed(db, shop))) return SKIPPED;
       return sendFlowEvents(db, adminFor(shop), shop, now);
+    },
+    "shop-setup": async ({ shop }) => {
+      if (!(await installed(db, shop))) return SKIPPED;
+      return runShopSetup(db, adminFor(shop), shop, now());
     },
     "program-sync": async ({ shop }) => {
       if (!(await installed(db, shop))) return SKIPPED;

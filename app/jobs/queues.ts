@@ -48,6 +48,16 @@ export const QUEUES = {
     options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true },
     maxRunSeconds: 900,
   },
+  /**
+   * The install's setup on Shopify (shop details, metafield definitions, program facts): once per
+   * install, reinstall or change of granted scopes, not on every token exchange.
+   */
+  "shop-setup": {
+    payload: z.object({ shop: shopDomain }),
+    key: (data: { shop: string }) => data.shop,
+    options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true },
+    maxRunSeconds: 300,
+  },
   "program-sync": {
     payload: z.object({ shop: shopDomain }),
     key: (data: { shop: string }) => data.shop,

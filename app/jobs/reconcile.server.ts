@@ -5,6 +5,7 @@
  * dead-letter list, so a broken item is not hammered every minute.
  */
 import type { PrismaClient } from "@prisma/client";
+import { setupDue } from "../db/shops.server";
 import type { FollowUp } from "./follow-ups.server";
 
 const LIMIT = 500;
@@ -71,5 +72,11 @@ export async function findOutstandingWork(db: PrismaClient, shop: string, now: D
     select: { syncVersion: true, syncedVersion: true },
   });
   if (program && program.syncVersion > program.syncedVersion) work.push({ queue: "program-sync", shop });
+  // The install's setup, due (a lost nudge, or a scope change from app/scopes_update) and not failing.
+  const record = await db.shop.findUnique({
+    where: { domain: shop },
+    select: { scopes: true, setupAt: true, setupScopes: true, setupError: true },
+  });
+  if (record && record.setupError === null && setupDue(record)) work.push({ queue: "shop-setup", shop });
   return work;
 }

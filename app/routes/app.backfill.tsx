@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import {
@@ -21,7 +21,15 @@ import { strings } from "../admin/strings";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
 import { jobs } from "../jobs.server";
-import { BackfillError, cancelBackfill, recentBackfills, startBackfill } from "../services/backfill.server";
+import {
+  BackfillError,
+  cancelBackfill,
+  checkOrderAccess,
+  recentBackfills,
+  startBackfill,
+} from "../services/backfill.server";
+import { AdminApiError } from "../shopify/admin-client.server";
+import { READ_ALL_ORDERS, recentOrdersFrom } from "../shopify/order-access";
 import { authenticate } from "../shopify.server";
 import { requestAdmin } from "../shopify/request-admin.server";
 
@@ -50,7 +58,10 @@ const view = (run: BackfillRun) => ({
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const runs = await recentBackfills(prisma, session.shop, 10);
+  const [runs, shop] = await Promise.all([
+    recentBackfills(prisma, session.shop, 10),
+    prisma.shop.findUnique({ where: { domain: session.shop }, select: { scopes: true } }),
+  ]);
   const active = runs.find((run) => run.activeSlot !== null);
   if (active && Date.now() - active.updatedAt.getTime() > STALE_MS) {
     await jobs.send("backfill", { shop: session.shop, runId: active.id });
@@ -59,7 +70,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return {
     runs: runs.map(view),
     today: today.toISOString().slice(0, 10),
-    yearAgo: new Date(today.getTime() - 365 * 86_400_000).toISOString().slice(0, 10),
+    /** The earliest day Shopify shares orders from without read_all_orders: the default start. */
+    recentFrom: recentOrdersFrom(today).toISOString().slice(0, 10),
+    /**
+     * Whether read_all_orders was granted, as the last token exchange or app/scopes_update said:
+     * the page asks for it before an older backfill; the action asks Shopify itself.
+     */
+    allOrders: (shop?.scopes ?? "").split(",").includes(READ_ALL_ORDERS),
   };
 };
 
@@ -82,7 +99,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (parsed.data.intent === "start") {
       const from = new Date(`${parsed.data.from}T00:00:00Z`);
       const to = new Date(new Date(`${parsed.data.to}T00:00:00Z`).getTime() + 86_400_000);
-      const run = await startBackfill(prisma, session.shop, { from, to, now: new Date() });
+      const now = new Date();
+      if (!Number.isNaN(from.getTime())) await checkOrderAccess(admin, from, now);
+      const run = await startBackfill(prisma, session.shop, { from, to, now });
       await jobs.send("backfill", { shop: session.shop, runId: run.id });
       return Response.json({ ok: true, message: t.started, run: view(run) });
     }
@@ -102,6 +121,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         { status: error.status },
       );
     }
+    // Shopify could not say whether access to all orders is granted: nothing was started.
+    if (error instanceof AdminApiError) {
+      return Response.json({ ok: false, error: t.shopifyUnavailable, fields: {} }, { status: 503 });
+    }
     throw error;
   }
 };
@@ -111,13 +134,16 @@ type ActionData = { ok: boolean; message?: string; error?: string; fields?: Reco
 const tone = { COMPLETED: "success", FAILED: "critical", CANCELLED: "info" } as const;
 
 export default function BackfillPage() {
-  const { runs, today, yearAgo } = useLoaderData<typeof loader>();
+  const { runs, today, recentFrom, allOrders } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<ActionData>();
   const revalidator = useRevalidator();
   const shopify = useAppBridge();
-  const [from, setFrom] = useState(yearAgo);
+  const [from, setFrom] = useState(recentFrom);
   const [to, setTo] = useState(today);
+  const [declined, setDeclined] = useState(false);
   const active = runs.find((run) => run.active);
+  // Dates as YYYY-MM-DD compare as text.
+  const older = from !== "" && from < recentFrom;
 
   // Refresh while a backfill runs.
   useEffect(() => {
@@ -136,6 +162,25 @@ export default function BackfillPage() {
     }
   }, [fetcher.state, fetcher.data, shopify]);
 
+  /**
+   * Orders older than 60 days need read_all_orders, an optional scope: App Bridge asks the
+   * merchant for it (a permission grant modal) before such a backfill starts, and only then.
+   * https://shopify.dev/docs/api/app-home/apis/scopes
+   */
+  const start = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    if (older && !allOrders) {
+      const answer = await shopify.scopes.request([READ_ALL_ORDERS]);
+      if (answer.result !== "granted-all") {
+        setDeclined(true);
+        return;
+      }
+    }
+    setDeclined(false);
+    fetcher.submit(form, { method: "post" });
+  };
+
   const fields = fetcher.data && !fetcher.data.ok ? (fetcher.data.fields ?? {}) : {};
   const activeCount = active ? (active.reading ? active.ordersRead : active.ordersDone) : 0;
   const percent = active && active.ordersTotal ? Math.min(100, (activeCount / active.ordersTotal) * 100) : 0;
@@ -146,9 +191,12 @@ export default function BackfillPage() {
       <Layout>
         <Layout.Section>
           <Card>
-            <fetcher.Form method="post">
+            <fetcher.Form method="post" onSubmit={(event) => void start(event)}>
               <BlockStack gap="300">
                 <Text as="p">{t.intro}</Text>
+                <Text as="p" tone="subdued">
+                  {allOrders ? t.allOrdersGranted : t.recentOnly(recentFrom)}
+                </Text>
                 <InlineStack gap="300" blockAlign="end">
                   <TextField
                     label={t.from}
@@ -180,6 +228,15 @@ export default function BackfillPage() {
                     {t.start}
                   </Button>
                 </InlineStack>
+                {older && !allOrders && !declined ? <Banner tone="info">{t.olderAsks}</Banner> : null}
+                {declined ? (
+                  <Banner
+                    tone="warning"
+                    action={{ content: t.startRecent(recentFrom), onAction: () => setFrom(recentFrom) }}
+                  >
+                    {t.declined(recentFrom)}
+                  </Banner>
+                ) : null}
                 {fetcher.data && !fetcher.data.ok && !fields.from && !fields.to ? (
                   <Banner tone="critical">{fetcher.data.error}</Banner>
                 ) : null}

@@ -20,6 +20,7 @@ import { StatCard } from "../admin/StatCard";
 import { strings } from "../admin/strings";
 import { useDownload } from "../admin/useDownload";
 import { TableCard } from "../admin/TableCard";
+import { memberLabel } from "../admin/member-label";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { withJobs } from "../jobs.server";
@@ -179,7 +180,7 @@ export default function CampaignPage() {
               { title: "Error" },
             ]}
             cells={(failure) => [
-              failure.email ?? failure.customerGid,
+              failure.email ?? memberLabel({ ...failure, firstName: null, lastName: null }),
               failure.status,
               failure.attempts,
               failure.error ?? "",

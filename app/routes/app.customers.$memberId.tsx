@@ -17,6 +17,7 @@ import {
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { DataRequestsCard } from "../admin/DataRequestsCard";
+import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
 import { strings } from "../admin/strings";
 import { StatCard } from "../admin/StatCard";
 import { TableCard } from "../admin/TableCard";
@@ -157,8 +158,9 @@ export default function CustomerPage() {
   };
 
   return (
-    <Page title={member.name ?? member.email ?? member.customerGid} backAction={{ url: "/app/customers" }}>
-      <TitleBar title={member.name ?? member.email ?? "Customer"} />
+    <Page title={member.label} backAction={{ url: "/app/customers" }}>
+      <TitleBar title={member.label} />
+      {member.contactHidden ? <ProtectedDataNotice /> : null}
       <Layout>
         {dataRequest ? (
           <Layout.Section>

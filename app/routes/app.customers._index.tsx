@@ -14,6 +14,7 @@ import {
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useState } from "react";
 import { z } from "zod";
+import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { ensureProgram } from "../db/program.server";
@@ -61,11 +62,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     })),
     nextCursor: page.nextCursor,
     tiers: program.tiers.map((tier) => ({ key: tier.key, name: tier.name })),
+    /** Some members on the page have no name or email: Shopify withholds them until it approves Regulars. */
+    namesHidden: page.members.some((member) => member.contactHidden),
   };
 };
 
 export default function CustomersPage() {
-  const { members, nextCursor, tiers, noMembers } = useLoaderData<typeof loader>();
+  const { members, nextCursor, tiers, noMembers, namesHidden } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const [search, setSearch] = useState(params.get("q") ?? "");
@@ -101,6 +104,7 @@ export default function CustomersPage() {
   return (
     <Page title={t.title}>
       <TitleBar title={t.title} />
+      {namesHidden ? <ProtectedDataNotice /> : null}
       <Card padding="0">
         <div style={{ padding: "1rem" }}>
           <InlineStack gap="300" blockAlign="end" wrap>
@@ -181,11 +185,7 @@ export default function CustomersPage() {
                 position={index}
                 onClick={() => navigate(`/app/customers/${member.id}`)}
               >
-                <IndexTable.Cell>
-                  {[member.firstName, member.lastName].filter(Boolean).join(" ") ||
-                    member.email ||
-                    member.customerGid}
-                </IndexTable.Cell>
+                <IndexTable.Cell>{member.label}</IndexTable.Cell>
                 <IndexTable.Cell>{member.balance}</IndexTable.Cell>
                 <IndexTable.Cell>{member.pending}</IndexTable.Cell>
                 <IndexTable.Cell>{tierName(member.tierKey)}</IndexTable.Cell>

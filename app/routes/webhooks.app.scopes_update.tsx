@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { verifiedDelivery } from "../services/webhook-route.server";
 import { prisma } from "../db.server";
+import { withJobs } from "../jobs.server";
 import { recordScopesUpdate } from "../services/shop-lifecycle.server";
 import { parseLosslessJson } from "../shopify/lossless-json";
 
@@ -20,6 +21,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!parsed.success) {
     return Response.json({ error: "payload.current must be a list of scopes" }, { status: 400 });
   }
-  await recordScopesUpdate(prisma, { shop, scopes: parsed.data.current });
+  // A change of scopes makes the shop's setup due again: its job is queued at once.
+  await withJobs(() => recordScopesUpdate(prisma, { shop, scopes: parsed.data.current }));
   return new Response(null, { status: 200 });
 };

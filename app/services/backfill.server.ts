@@ -44,7 +44,9 @@ import {
   type LineItemLine,
   type OrderLine,
 } from "../shopify/bulk-order-lines";
+import { canReadAllOrders } from "../shopify/access-scopes.server";
 import { bulkOperationState, cancelBulkOperation, startOrdersBulkQuery } from "../shopify/bulk-orders.server";
+import { needsAllOrders, RECENT_ORDER_DAYS, recentOrdersFrom } from "../shopify/order-access";
 import { decodeSnapshot, encodeSnapshot } from "../shopify/order-snapshot-text";
 import { JsonlSplitter, type Lines } from "../shopify/jsonl-lines";
 import { applyPaidOrders, retryBatchConflicts } from "./order-points-batch.server";
@@ -72,6 +74,22 @@ const DAY = 86_400_000;
 
 /** Orders per transaction (read or credited): about half a second of work, so a webhook never waits long for a member. */
 export const DEFAULT_BATCH = 5000;
+
+const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * Before a backfill starts: orders older than 60 days need read_all_orders,
+ * asked of Shopify (the merchant may have granted it a moment ago). Without
+ * it Shopify would silently leave them out, so such a start is refused.
+ */
+export async function checkOrderAccess(admin: AdminGraphql, from: Date, now: Date): Promise<void> {
+  if (!needsAllOrders(from, now) || (await canReadAllOrders(admin))) return;
+  throw new BackfillError(
+    `Orders paid before ${dayOf(recentOrdersFrom(now))} need access to all orders, which you have not granted Regulars: grant it, or start on or after that day`,
+    422,
+    "from",
+  );
+}
 
 /** Starts a backfill of orders paid in [from, to); the job does the work. */
 export async function startBackfill(
@@ -190,6 +208,17 @@ export async function runBackfillStep(deps: StepDeps, shop: string, id: string):
   let operationId = run.bulkOperationId;
   if (run.status === "PENDING") {
     try {
+      // Checked again when the job starts: access to all orders may have been revoked since the
+      // page checked it, and Shopify would then leave the older orders out without a word. (A
+      // day's slack: a backfill started from the page's earliest day just before midnight UTC
+      // may start just after it.)
+      const yesterday = new Date(deps.now().getTime() - DAY);
+      if (needsAllOrders(run.fromDate, yesterday) && !(await canReadAllOrders(deps.admin))) {
+        return done(
+          "FAILED",
+          `Shopify shares only the last ${RECENT_ORDER_DAYS} days of orders without access to all orders, which Regulars no longer has: grant it on this page and start again, or start on or after ${dayOf(recentOrdersFrom(deps.now()))}`,
+        );
+      }
       operationId = await startOrdersBulkQuery(deps.admin, run.fromDate, run.toDate);
     } catch (error) {
       if (error instanceof AdminApiError && !(error instanceof AdminTransientError)) {

@@ -4,6 +4,7 @@
  * another shop's member is simply not found.
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
+import { contactHidden, memberLabel } from "../admin/member-label";
 import { ensureProgram } from "../db/program.server";
 import { ensureRewards } from "../db/rewards.server";
 import { storefrontStatus } from "./storefront-status.server";
@@ -63,6 +64,8 @@ export async function listMembers(db: PrismaClient, shop: string, query: MemberL
       { email: { contains: search, mode: "insensitive" } },
       { firstName: { contains: search, mode: "insensitive" } },
       { lastName: { contains: search, mode: "insensitive" } },
+      // The customer's number in Shopify: how a member Shopify withholds the name of is found.
+      ...(/^\d{1,20}$/.test(search) ? [{ customerGid: `gid://shopify/Customer/${search}` }] : []),
     ];
   }
   if (query.tierKey) where.tierKey = query.tierKey;
@@ -99,7 +102,11 @@ export async function listMembers(db: PrismaClient, shop: string, query: MemberL
   if (page.rest && rows.length <= limit) {
     rows = rows.concat(await find(page.rest, page.orderBy, limit + 1 - rows.length));
   }
-  const members = rows.slice(0, limit);
+  const members = rows.slice(0, limit).map((row) => ({
+    ...row,
+    label: memberLabel(row),
+    contactHidden: contactHidden(row),
+  }));
   const last = members[members.length - 1];
   const nextCursor = rows.length > limit && last ? encode({ v: page.valueOf(last), id: last.id }) : null;
   return { members, nextCursor };
@@ -183,6 +190,8 @@ export async function memberPage(db: PrismaClient, shop: string, memberId: strin
       customerGid: member.customerGid,
       email: member.email,
       name: [member.firstName, member.lastName].filter(Boolean).join(" ") || null,
+      label: memberLabel(member),
+      contactHidden: contactHidden(member),
       balance: member.balance,
       pending: member.pending,
       tier: program.tiers.find((tier) => tier.key === member.tierKey)?.name ?? null,

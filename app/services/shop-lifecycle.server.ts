@@ -5,49 +5,47 @@
  */
 import type { Db } from "../db/shops.server";
 import { releaseHeldDeliveries } from "../db/deliveries.server";
+import { noteFollowUp } from "../jobs/follow-ups.server";
 import { markAllMembersChanged } from "../db/members.server";
-import { ensureProgram, markProgramChanged } from "../db/program.server";
-import { ensureMemberMetafieldDefinitions } from "../shopify/member-metafields.server";
-import { fetchShopDetails } from "../shopify/shop-details.server";
-import type { AdminGraphql } from "../shopify/admin-client.server";
+import { ensureProgram } from "../db/program.server";
 import {
   deleteShopData,
   deleteShopSessions,
   markShopUninstalled,
+  setupDue,
   updateSessionScopes,
-  updateShopDetails,
   updateShopScopes,
   upsertInstalledShop,
 } from "../db/shops.server";
 
 /**
  * The afterAuth hook: runs on install and whenever a new offline token is
- * stored. The shop is recorded first, so a failing Admin API call cannot
- * fail the install; its details and the metafield definitions are brought
- * up to date on every later authentication.
+ * stored, which with expiring offline tokens is about hourly, during a page
+ * load. It only writes to the database: the shop is recorded (so a failing
+ * Admin API cannot fail the install), and the setup on Shopify
+ * (services/shop-setup.server.ts) is queued when this installation's setup is
+ * due: a new install, a reinstall, or granted scopes that changed since it
+ * ran. The caller enqueues the noted job after its transaction
+ * (jobs/follow-ups.server.ts).
  */
 export async function recordInstall(
   db: Db,
-  admin: AdminGraphql,
   input: { shop: string; scopes: string | undefined; now: Date },
-): Promise<{ detailsError?: Error }> {
-  const { reinstalled } = await upsertInstalledShop(db, input.shop, { scopes: input.scopes, at: input.now });
+): Promise<{ setupQueued: boolean }> {
+  const { shop, reinstalled } = await upsertInstalledShop(db, input.shop, {
+    scopes: input.scopes,
+    at: input.now,
+  });
   // Its installation is confirmed: deliveries that arrived before (orders
   // placed before the merchant first opened the app) go to the inbox.
   await releaseHeldDeliveries(db, input.shop);
   await ensureProgram(db, input.shop);
-  // A new installation has no program metafield yet; after a reinstall every
-  // member's metafields and tag are written again too.
-  await markProgramChanged(db, input.shop);
+  // After a reinstall every member's metafields and tag are written again.
   if (reinstalled) await markAllMembersChanged(db, input.shop);
-  try {
-    await updateShopDetails(db, input.shop, await fetchShopDetails(admin));
-    // Typed, storefront-readable definitions for the $app:loyalty customer metafields.
-    await ensureMemberMetafieldDefinitions(admin);
-    return {};
-  } catch (error) {
-    return { detailsError: error as Error };
-  }
+  // (Never set up covers an install whose token exchange named no scopes, which setupDue skips.)
+  const setupQueued = shop.setupAt === null || setupDue(shop);
+  if (setupQueued) noteFollowUp({ queue: "shop-setup", shop: input.shop });
+  return { setupQueued };
 }
 
 /**
@@ -74,12 +72,18 @@ export async function recordUninstall(
  * app/scopes_update: the granted scopes changed (e.g. an optional scope was
  * granted). The shop's offline session (the library names it
  * `offline_<shop>`: shopify-api's session.getOfflineId) records them too, so
- * the library does not ask for them again.
+ * the library does not ask for them again. The install's setup is due again
+ * for them: queued here when the caller collects follow-ups, else found
+ * within a minute by the reconcile job.
  */
 export async function recordScopesUpdate(db: Db, input: { shop: string; scopes: string[] }): Promise<void> {
   const scope = input.scopes.join(",");
   await updateSessionScopes(db, input.shop, `offline_${input.shop}`, scope);
   await updateShopScopes(db, input.shop, scope);
+  const shop = await db.shop.findUnique({ where: { domain: input.shop } });
+  if (shop && shop.uninstalledAt === null && setupDue(shop)) {
+    noteFollowUp({ queue: "shop-setup", shop: input.shop });
+  }
 }
 
 /**

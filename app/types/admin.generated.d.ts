@@ -3,6 +3,11 @@
 /* eslint-disable */
 import type * as AdminTypes from './admin.types.js';
 
+export type GrantedScopesQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
+
+
+export type GrantedScopesQuery = { currentAppInstallation: { accessScopes: Array<Pick<AdminTypes.AccessScope, 'handle'>> } };
+
 export type BackfillOrdersQueryVariables = AdminTypes.Exact<{ [key: string]: never; }>;
 
 
@@ -135,6 +140,7 @@ export type MainThemeFilesQuery = { themes?: AdminTypes.Maybe<{ nodes: Array<(
     )> }> };
 
 interface GeneratedQueryTypes {
+  "#graphql\n  query GrantedScopes {\n    currentAppInstallation {\n      accessScopes {\n        handle\n      }\n    }\n  }\n": {return: GrantedScopesQuery, variables: GrantedScopesQueryVariables},
   "#graphql\n  query BackfillOrders {\n    orders(query: \"BACKFILL_FILTER\", sortKey: PROCESSED_AT) {\n      edges {\n        node {\n          id\n          createdAt\n          processedAt\n          updatedAt\n          test\n          cancelledAt\n          currencyCode\n          taxesIncluded\n          displayFinancialStatus\n          discountCodes\n          customer {\n            id\n            firstName\n            lastName\n            defaultEmailAddress {\n              emailAddress\n            }\n          }\n          currentSubtotalPriceSet {\n            shopMoney {\n              amount\n            }\n          }\n          currentTotalTaxSet {\n            shopMoney {\n              amount\n            }\n          }\n          currentShippingPriceSet {\n            shopMoney {\n              amount\n            }\n          }\n          shippingLine {\n            discountedPriceSet {\n              shopMoney {\n                amount\n              }\n            }\n            taxLines {\n              priceSet {\n                shopMoney {\n                  amount\n                }\n              }\n            }\n          }\n          refundDiscrepancySet {\n            shopMoney {\n              amount\n            }\n          }\n          totalTipReceivedSet {\n            shopMoney {\n              amount\n            }\n          }\n          refunds {\n            id\n            createdAt\n          }\n          lineItems {\n            edges {\n              node {\n                id\n                isGiftCard\n                currentQuantity\n                originalUnitPriceSet {\n                  shopMoney {\n                    amount\n                  }\n                }\n                discountAllocations {\n                  allocatedAmountSet {\n                    shopMoney {\n                      amount\n                    }\n                  }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: BackfillOrdersQuery, variables: BackfillOrdersQueryVariables},
   "#graphql\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) {\n      id\n      status\n      errorCode\n      objectCount\n      rootObjectCount\n      url\n      partialDataUrl\n    }\n  }\n": {return: BulkOperationStatusQuery, variables: BulkOperationStatusQueryVariables},
   "#graphql\n  query CodeByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: CodeByCodeQuery, variables: CodeByCodeQueryVariables},

@@ -4,7 +4,8 @@
  * It does what the app relies on: session tokens from the admin frame (postMessage),
  * `Authorization: Bearer` on the app's own fetches (and one retry when the app asks for a
  * fresh token), the session-token bounce page, and the ui-* elements (nav menu in the admin's
- * sidebar, title bar, save bar, modal) plus shopify.toast / loading / modal / saveBar.
+ * sidebar, title bar, save bar, modal) plus shopify.toast / loading / modal / saveBar, and
+ * shopify.scopes (query, request, revoke: the admin frame shows the permission grant modal).
  */
 (function () {
   "use strict";
@@ -14,6 +15,7 @@
   var params = new URLSearchParams(location.search);
   var parentWindow = window.parent !== window ? window.parent : null;
   var pending = new Map();
+  var scopeCalls = new Map();
   var seq = 0;
   var cached = null;
 
@@ -49,6 +51,12 @@
     if (message.type === "devshop:idToken" && pending.has(message.id)) {
       pending.get(message.id)(message.token);
       pending.delete(message.id);
+    }
+    if (message.type === "devshop:scopes" && scopeCalls.has(message.id)) {
+      var call = scopeCalls.get(message.id);
+      scopeCalls.delete(message.id);
+      if (message.error) call.reject(new Error(message.error));
+      else call.resolve(message.answer);
     }
     if (message.type === "devshop:navigate") {
       var link = document.querySelector('ui-nav-menu a[href="' + message.href + '"]');
@@ -252,6 +260,23 @@
     return { show: call("show"), hide: call("hide"), toggle: call("toggle") };
   }
 
+  /**
+   * shopify.scopes: query() resolves to { granted, required, optional }; request(scopes) opens the
+   * admin's permission grant modal and resolves to { result: "granted-all" | "declined-all", detail };
+   * revoke(scopes) resolves to { detail } (ScopesDetail and friends in @shopify/app-bridge-types).
+   */
+  function scopesCall(action, scopes) {
+    if (!parentWindow) return Promise.reject(new Error("App Bridge: the app is not embedded in an admin"));
+    return new Promise(function (resolve, reject) {
+      var id = ++seq;
+      scopeCalls.set(id, { resolve: resolve, reject: reject });
+      parentWindow.postMessage(
+        { type: "devshop:scopes", id: id, action: action, scopes: scopes || [] },
+        adminOrigin,
+      );
+    });
+  }
+
   window.shopify = {
     config: {
       apiKey: apiKey,
@@ -286,6 +311,17 @@
       hide: function () {},
     },
     modal: openers(),
+    scopes: {
+      query: function () {
+        return scopesCall("query");
+      },
+      request: function (scopes) {
+        return scopesCall("request", scopes);
+      },
+      revoke: function (scopes) {
+        return scopesCall("revoke", scopes);
+      },
+    },
     saveBar: Object.assign(openers(), {
       leaveConfirmation: function () {
         return Promise.resolve();

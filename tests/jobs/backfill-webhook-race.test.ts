@@ -19,7 +19,7 @@ import {
   type LineItemLine,
   type OrderLine,
 } from "~/shopify/bulk-order-lines";
-import { adminStandIn } from "../support/admin-stand-in";
+import { adminStandIn, allOrdersScopes } from "../support/admin-stand-in";
 import { FIXTURE_ORDER, jsonl, orderLines, serveJsonl, type BulkOrderSpec } from "../support/bulk-jsonl";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 
@@ -77,7 +77,10 @@ describe("a webhook holding an order a backfill batch is about to insert", () =>
     }));
     const file = `race-${shop}`;
     files.put(file, { text: jsonl([FIXTURE_ORDER, ...others]) });
-    const shopify = adminStandIn({ bulk: { pollsUntilDone: 1, resultUrl: () => files.url(file) } });
+    const shopify = adminStandIn({
+      grantedScopes: allOrdersScopes(),
+      bulk: { pollsUntilDone: 1, resultUrl: () => files.url(file) },
+    });
     const run = await startBackfill(prisma, shop, { from: new Date("2025-01-01"), to: NOW, now: NOW });
     // AND orders/paid for the fixture order has taken its record, not yet its member
     let holding!: () => void;
@@ -124,7 +127,10 @@ describe("a webhook holding an order a backfill batch is about to insert", () =>
       await prisma.member.create({ data: { shop, customerGid: CUSTOMER_GID } });
       const file = `race-first-${shop}`;
       files.put(file, { text: jsonl([FIXTURE_ORDER]) });
-      const shopify = adminStandIn({ bulk: { pollsUntilDone: 1, resultUrl: () => files.url(file) } });
+      const shopify = adminStandIn({
+        grantedScopes: allOrdersScopes(),
+        bulk: { pollsUntilDone: 1, resultUrl: () => files.url(file) },
+      });
       const run = await startBackfill(prisma, shop, { from: new Date("2025-01-01"), to: NOW, now: NOW });
       // AND another transaction holds the member, so that the batch queues for it first...
       const { gate: memberFree, open: freeMember } = opening();

@@ -29,7 +29,7 @@ import {
   type LineItemLine,
   type OrderLine,
 } from "~/shopify/bulk-order-lines";
-import { adminStandIn, type BulkOptions } from "../support/admin-stand-in";
+import { adminStandIn, allOrdersScopes, requiredScopes, type BulkOptions } from "../support/admin-stand-in";
 import { FIXTURE_ORDER, jsonl, orderLines, serveJsonl, type BulkOrderSpec } from "../support/bulk-jsonl";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
@@ -51,9 +51,13 @@ beforeAll(async () => {
 });
 afterAll(() => files.close());
 
-function standIn(file: string, bulk: BulkOptions = {}) {
+/** The shop's Shopify; the merchant granted access to all orders (FROM is over 60 days before NOW). */
+function standIn(file: string, bulk: BulkOptions = {}, grantedScopes = allOrdersScopes()) {
   currentFile = file;
-  shopify = adminStandIn({ bulk: { pollsUntilDone: 2, resultUrl: () => files.url(currentFile), ...bulk } });
+  shopify = adminStandIn({
+    grantedScopes,
+    bulk: { pollsUntilDone: 2, resultUrl: () => files.url(currentFile), ...bulk },
+  });
   return shopify;
 }
 
@@ -511,9 +515,38 @@ describe("one at a time", () => {
   });
 
   it("a backfill with nothing to read completes with no orders", async () => {
-    shopify = adminStandIn({ bulk: { pollsUntilDone: 1, resultUrl: () => null } });
+    shopify = adminStandIn({
+      grantedScopes: allOrdersScopes(),
+      bulk: { pollsUntilDone: 1, resultUrl: () => null },
+    });
     const run = await startBackfill(prisma, shop, { from: FROM, to: TO, now: NOW });
     expect(await runToEnd(run.id)).toMatchObject({ status: "COMPLETED", ordersTotal: 0, ordersDone: 0 });
+  });
+
+  it("an older backfill whose access to all orders is gone when it starts fails, saying why, before asking for orders", async () => {
+    // GIVEN read_all_orders was revoked after the backfill (from 14 months back) was started
+    standIn(`revoked-${shop}`, {}, requiredScopes());
+    const run = await startBackfill(prisma, shop, { from: FROM, to: TO, now: NOW });
+    // WHEN its job starts
+    const done = await runToEnd(run.id);
+    // THEN it fails with the reason instead of reading the 60 days Shopify would share
+    expect(done.status).toBe("FAILED");
+    expect(done.error).toMatch(/last 60 days of orders without access to all orders.*on or after 2026-01-01/);
+    expect(shopify.bulkOperations).toEqual([]);
+    expect(shopify.calls.map((call) => call.operation)).toEqual(["GrantedScopes"]);
+  });
+
+  it("a backfill of the last 60 days starts its bulk query without asking about access to all orders", async () => {
+    standIn(`recent-${shop}`, { pollsUntilDone: 1 }, requiredScopes());
+    files.put(`recent-${shop}`, { text: jsonl([simple(1, 1, "10.00")]) });
+    const run = await startBackfill(prisma, shop, {
+      from: new Date("2026-01-01T00:00:00Z"),
+      to: TO,
+      now: NOW,
+    });
+    await runToEnd(run.id);
+    expect(shopify.calls[0]!.operation).toBe("RunBulkQuery");
+    expect(shopify.calls.map((call) => call.operation)).not.toContain("GrantedScopes");
   });
 
   it("bad dates are refused and nothing is written", async () => {

@@ -227,3 +227,55 @@ describe("a member's page", () => {
     expect((await prisma.member.findUniqueOrThrow({ where: { id: member.id } })).balance).toBe(600);
   });
 });
+
+describe("members whose names and emails Shopify withholds (protected customer data level 1)", () => {
+  const HIDDEN = "gid://shopify/Customer/7302485617";
+  /** orders/paid from a shop without level-2 approval: the customer comes with null name and email. */
+  const paidByHiddenCustomer = () =>
+    applyOrderEvent(
+      prisma,
+      TEST_SHOP,
+      {
+        type: "paid",
+        snapshot: snapshot({
+          orderGid: "gid://shopify/Order/880",
+          customerGid: HIDDEN,
+          updatedAt: new Date(),
+          merchandise: parseMilli("40.00"),
+        }),
+      },
+      new Date(),
+    );
+
+  it("are listed by their Shopify customer number, found by it, and the list says why names are missing", async () => {
+    await paidByHiddenCustomer();
+    await seedMembers(TEST_SHOP, 12);
+    const page = await list("");
+    // THEN the list says names are missing, and why (protected customer data)
+    expect(page.namesHidden).toBe(true);
+    const hidden = page.members.find((m: { customerGid: string }) => m.customerGid === HIDDEN);
+    expect(hidden).toMatchObject({ label: "Customer 7302485617", contactHidden: true, email: null });
+    const named = page.members.find((m: { customerGid: string }) => m.customerGid.endsWith("/70003"));
+    expect(named).toMatchObject({ label: "Ada Number3", contactHidden: false });
+    // AND the member is found by that number, while search by name still finds the named ones
+    expect((await list("?q=7302485617")).members.map((m: { customerGid: string }) => m.customerGid)).toEqual([
+      HIDDEN,
+    ]);
+    expect((await list("?q=number11")).members).toHaveLength(1);
+    // AND sorting still works with the unnamed member in it
+    const bySpend = await list("?sort=spend");
+    expect(bySpend.members[0].customerGid).toBe(HIDDEN);
+    // WHEN Shopify approves and the name arrives (customers/update), the notice goes
+    await prisma.member.updateMany({ where: { customerGid: HIDDEN }, data: { firstName: "Ada" } });
+    expect((await list("")).namesHidden).toBe(false);
+  });
+
+  it("the member's page names them by number and says why", async () => {
+    await paidByHiddenCustomer();
+    const member = await prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP, customerGid: HIDDEN } });
+    const page = await (
+      await run(memberLoader, await adminDocument(`/app/customers/${member.id}`), { memberId: member.id })
+    ).json();
+    expect(page.member).toMatchObject({ label: "Customer 7302485617", contactHidden: true, name: null });
+  });
+});

@@ -13,6 +13,8 @@
 import { parse, validate } from "graphql";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
 import { BULK_QUERY_LIMIT, bulkLimitReached, definitionTaken } from "../../devshop/admin-resolvers";
+import { readAppConfig } from "../../devshop/app-config";
+import { scopeList } from "../../devshop/scopes";
 import { offlineAdmin } from "~/shopify/offline-admin.server";
 import type { ShopDetails } from "~/shopify/shop-details.server";
 import {
@@ -28,6 +30,12 @@ import { adminSchema } from "./admin-schema";
 import { flowTriggerExtensions } from "./flow-extensions";
 
 export type Fault = "throttled" | "429" | "5xx" | "lost-response";
+
+/** The scopes Shopify grants at install: shopify.app.toml's required ones. */
+export const requiredScopes = () => scopeList(readAppConfig().scopes);
+
+/** ... and the optional read_all_orders too, as after the merchant granted it. */
+export const allOrdersScopes = () => [...requiredScopes(), "read_all_orders"];
 
 /**
  * A bulk query as Shopify runs it: CREATED, then RUNNING, then COMPLETED with
@@ -66,6 +74,8 @@ export interface StandInOptions {
   details?: Partial<ShopDetails>;
   rejectCustomers?: string[];
   bulk?: BulkOptions;
+  /** The scopes Shopify granted the app on the shop; default the toml's required ones (as after install). */
+  grantedScopes?: string[];
 }
 
 /**
@@ -191,7 +201,10 @@ export function adminStandIn(options: StandInOptions = {}) {
       ianaTimezone: details.ianaTimezone,
       plan: { shopifyPlus: details.shopifyPlus },
     }),
-    currentAppInstallation: () => ({ id: installationId }),
+    currentAppInstallation: () => ({
+      id: installationId,
+      accessScopes: (options.grantedScopes ?? requiredScopes()).map((handle) => ({ handle })),
+    }),
     /** A (owner type, namespace, key) is defined once. */
     metafieldDefinitionCreate: ({ definition }: { definition: (typeof metafieldDefinitions)[number] }) => {
       if (

@@ -31,7 +31,9 @@ import { ensureMemberMetafieldDefinitions } from "~/shopify/member-metafields.se
 import { fetchShopDetails } from "~/shopify/shop-details.server";
 import { setMetafields, type MetafieldInput } from "~/shopify/metafields-set.server";
 import { writeProgramMetafield } from "~/shopify/program-metafields.server";
+import { fetchGrantedScopes } from "~/shopify/access-scopes.server";
 import { AdminApi } from "../../devshop/admin-api";
+import { readAppConfig } from "../../devshop/app-config";
 import { DevshopState, gid } from "../../devshop/state";
 import { adminStandIn } from "../support/admin-stand-in";
 import { devshopJobsClient } from "../support/devshop-network";
@@ -47,7 +49,9 @@ const NOBODY = gid("Customer", "404404");
 function devshopAdmin(): { admin: AdminGraphql; throttle: Throttle } {
   const state = DevshopState.open(null);
   const shop = state.ensureShop(SHOP, "Agree");
+  // Installed, with the scopes an install grants (the toml's required ones).
   shop.installation.installed = true;
+  shop.installation.scopes = readAppConfig().scopes;
   shop.customers[NUMERIC_ID] = {
     id: NUMERIC_ID,
     email: "ada@example.com",
@@ -187,6 +191,9 @@ const scenarios: Record<string, Scenario> = {
     await outcome(() => fetchShopDetails(admin)),
     await outcome(() => ensureMemberMetafieldDefinitions(admin)),
     await outcome(() => ensureMemberMetafieldDefinitions(admin)),
+  ],
+  "the scopes granted at install: the required ones, not read_all_orders": async (admin) => [
+    await outcome(() => fetchGrantedScopes(admin)),
   ],
   "up to five bulk queries at once; a sixth is refused as busy until one ends": async (admin) => {
     const from = new Date("2026-01-01T00:00:00Z");

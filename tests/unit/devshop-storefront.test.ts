@@ -38,6 +38,9 @@ beforeAll(async () => {
   });
   shop = devshop.addShop(SHOP, "Storefront Unit");
   shop.theme = { embedActive: true, blockAdded: true };
+  // Installed with the toml's scopes: Shopify has an app proxy only for an app granted write_app_proxy.
+  shop.installation.installed = true;
+  shop.installation.scopes = devshop.config.scopes;
 });
 
 afterAll(async () => {

@@ -662,7 +662,7 @@ describe("devshop's offline tokens", () => {
       },
       shopFor: () => shop,
       shops: [shop],
-      scopes: "read_orders",
+      config: { scopes: "read_orders", optionalScopes: [] },
       now: at,
     });
   const refresh = (shop: ShopState, token: string, at: Date) =>
@@ -676,7 +676,7 @@ describe("devshop's offline tokens", () => {
       },
       shopFor: () => shop,
       shops: [shop],
-      scopes: "read_orders",
+      config: { scopes: "read_orders", optionalScopes: [] },
       now: at,
     });
 
