@@ -28,6 +28,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
 import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
+import { DEMO_SESSION_ENCRYPTION_KEY } from "../devshop/launch";
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
 const LEDGER = MEMBERS * 10;
@@ -43,6 +44,8 @@ const schema = reuse ?? `bench_${randomBytes(4).toString("hex")}`;
 const keep = Boolean(reuse) || process.env.BENCH_KEEP === "1";
 
 Object.assign(process.env, {
+  // The shops' tokens are encrypted at rest; a bench uses the demo's key (devshop/launch.ts).
+  SESSION_ENCRYPTION_KEY: DEMO_SESSION_ENCRYPTION_KEY,
   SHOPIFY_API_KEY: API_KEY,
   SHOPIFY_API_SECRET: API_SECRET_KEY,
   SHOPIFY_APP_URL: APP_URL,

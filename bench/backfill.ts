@@ -21,6 +21,7 @@ import pg from "pg";
 import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
 import { orderLines, serveJsonl } from "../tests/support/bulk-jsonl";
 import { adminStandIn, allOrdersScopes } from "../tests/support/admin-stand-in";
+import { DEMO_SESSION_ENCRYPTION_KEY } from "../devshop/launch";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
 
@@ -29,6 +30,8 @@ const schema = `bench_${randomBytes(4).toString("hex")}`;
 const work = mkdtempSync(path.join(tmpdir(), "regulars-backfill-"));
 
 Object.assign(process.env, {
+  // The shops' tokens are encrypted at rest; a bench uses the demo's key (devshop/launch.ts).
+  SESSION_ENCRYPTION_KEY: DEMO_SESSION_ENCRYPTION_KEY,
   SHOPIFY_API_KEY: API_KEY,
   SHOPIFY_API_SECRET: API_SECRET_KEY,
   SHOPIFY_APP_URL: APP_URL,

@@ -14,12 +14,15 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import { API_KEY, API_SECRET_KEY, APP_URL, getHmac } from "@shopify/shopify-api/test-helpers";
 import { LOAD_BALANCER_HEADERS } from "../tests/support/webhooks";
+import { DEMO_SESSION_ENCRYPTION_KEY } from "../devshop/launch";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 500);
 const target = process.argv[2] ?? "pglite";
 const schema = `bench_${randomBytes(4).toString("hex")}`;
 
 Object.assign(process.env, {
+  // The shops' tokens are encrypted at rest; a bench uses the demo's key (devshop/launch.ts).
+  SESSION_ENCRYPTION_KEY: DEMO_SESSION_ENCRYPTION_KEY,
   SHOPIFY_API_KEY: API_KEY,
   SHOPIFY_API_SECRET: API_SECRET_KEY,
   SHOPIFY_APP_URL: APP_URL,

@@ -26,6 +26,7 @@ import { sqlOf } from "./connect.server";
 import { rowText } from "./row-text";
 import type { SqlSession } from "./sql-in-transaction.server";
 import type { Tx } from "./tx.server";
+import { storedText } from "./stored-text";
 
 /**
  * received: in the inbox, to apply; unconfirmed: for a shop whose
@@ -59,8 +60,6 @@ export interface ClaimedDelivery extends DeliveryHeaders {
 export interface ReceivedDelivery extends DeliveryHeaders {
   shop: string;
   payload: string;
-  /** Why its body cannot be applied: it is stored as a dead letter (failed) with this reason. */
-  problem?: string | null;
 }
 
 /** What storing a delivery did. */
@@ -75,8 +74,7 @@ export interface StoredDelivery {
  * Stores a delivery in the inbox, or counts a copy of one already stored.
  * A new delivery is `received` when its shop's installation is confirmed
  * (the shop has installed the app: a token exchange recorded it), else
- * `unconfirmed`, held until it is (releaseHeldDeliveries); one with a
- * `problem` is stored as a dead letter (`failed`). A copy of a delivery that
+ * `unconfirmed`, held until it is (releaseHeldDeliveries). A copy of a delivery that
  * gave up puts it back in the inbox; a copy of one applied or waiting
  * changes nothing else. `stored` is true when this copy left work to do.
  */
@@ -116,7 +114,7 @@ export async function receiveDeliveries(
   for (const { delivery, copies } of firsts.values()) {
     const n = values.length;
     rows.push(
-      `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}::timestamptz AT TIME ZONE 'UTC', $${n + 8}, $${n + 9}::int, $${n + 10}::text)`,
+      `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}::timestamptz AT TIME ZONE 'UTC', $${n + 8}, $${n + 9}::int)`,
     );
     values.push(
       `dlv_${crypto.randomUUID()}`,
@@ -129,26 +127,21 @@ export async function receiveDeliveries(
       delivery.triggeredAt?.toISOString() ?? null,
       delivery.payload,
       copies,
-      delivery.problem?.slice(0, 2000) ?? null,
     );
   }
   const { rows: results } = await sqlOf(db).executeSql(
-    `WITH input (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, copies, problem) AS (
+    `WITH input (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, copies) AS (
        VALUES ${rows.join(",\n              ")}
      ), earlier AS (
        SELECT d.shop, d."webhookId", d.outcome
          FROM "WebhookDelivery" d JOIN input i ON d.shop = i.shop AND d."webhookId" = i."webhookId"
      )
      INSERT INTO "WebhookDelivery"
-       (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, attempts,
-        outcome, detail, "processedAt")
+       (id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, attempts, outcome)
      SELECT id, shop, "webhookId", topic, "eventId", "apiVersion", "triggeredAt", payload, copies,
-            CASE WHEN problem IS NOT NULL THEN 'failed'
-                 WHEN EXISTS (SELECT 1 FROM "Shop" s WHERE s.domain = input.shop AND s."installedAt" IS NOT NULL)
+            CASE WHEN EXISTS (SELECT 1 FROM "Shop" s WHERE s.domain = input.shop AND s."installedAt" IS NOT NULL)
                  THEN 'received'
-                 ELSE 'unconfirmed' END,
-            problem,
-            CASE WHEN problem IS NOT NULL THEN CURRENT_TIMESTAMP END
+                 ELSE 'unconfirmed' END
        FROM input
      ON CONFLICT (shop, "webhookId") DO UPDATE SET
        attempts = "WebhookDelivery".attempts + EXCLUDED.attempts,
@@ -303,7 +296,7 @@ export async function finishDelivery(
     where: { shop, id, ...(token ? { claimToken: token } : {}) },
     data: {
       outcome,
-      detail: detail?.slice(0, 2000) ?? null,
+      detail: detail === null ? null : storedText(detail),
       processedAt: at,
       ...(outcome === "failed" ? {} : { payload: null }),
     },
@@ -344,7 +337,7 @@ interface AppliedDelivery {
 const appliedRows = rowText<AppliedDelivery>({
   id: ["key", (r) => r.id],
   outcome: ["key", (r) => r.outcome],
-  detail: ["text", (r) => r.detail?.slice(0, 2000) ?? null],
+  detail: ["text", (r) => (r.detail === null ? null : storedText(r.detail))],
 });
 
 /**
@@ -363,7 +356,7 @@ export async function deferDelivery(
   const token = heldToken();
   await db.$executeRaw`
     UPDATE "WebhookDelivery"
-    SET detail = ${detail.slice(0, 2000)},
+    SET detail = ${storedText(detail)},
         "applyAfter" = CURRENT_TIMESTAMP + ${delayMs} * interval '1 millisecond',
         "claimToken" = NULL
     WHERE shop = ${shop} AND id = ${id} AND outcome = 'received'

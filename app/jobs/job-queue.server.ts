@@ -16,6 +16,7 @@ import type { Database } from "../db/connect.server";
 import type { FollowUp } from "./follow-ups.server";
 import { LEASE_MS } from "./lease";
 import { JOB_LEASE_SECONDS, QUEUE_NAMES, QUEUES, SCHEDULES, type JobData, type QueueName } from "./queues";
+import { storedText } from "../db/stored-text";
 
 export interface FailedJob {
   id: string;
@@ -195,7 +196,7 @@ export class JobQueue {
    */
   async failHeld(queue: QueueName, job: HeldJob, message: string): Promise<boolean> {
     if (!(await this.renewLeases(queue, [job])).has(job.id)) return false;
-    await this.boss.fail(queue, job.id, { message: message.slice(0, 2000) });
+    await this.boss.fail(queue, job.id, { message: storedText(message) });
     return true;
   }
 

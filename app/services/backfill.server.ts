@@ -50,6 +50,7 @@ import { needsAllOrders, RECENT_ORDER_DAYS, recentOrdersFrom } from "../shopify/
 import { decodeSnapshot, encodeSnapshot } from "../shopify/order-snapshot-text";
 import { JsonlSplitter, type Lines } from "../shopify/jsonl-lines";
 import { applyPaidOrders, retryBatchConflicts } from "./order-points-batch.server";
+import { storedText } from "../db/stored-text";
 
 export class BackfillError extends Error {
   constructor(
@@ -142,7 +143,7 @@ async function finish(
       status,
       activeSlot: null,
       finishedAt: now,
-      ...(error !== undefined ? { error: error.slice(0, 2000) } : {}),
+      ...(error !== undefined ? { error: storedText(error) } : {}),
     },
   });
   await dropStagedOrders(db, shop, id);
@@ -564,6 +565,6 @@ class CancelledRead extends Error {}
 export async function recordBackfillError(db: PrismaClient, shop: string, id: string, message: string) {
   await db.backfillRun.updateMany({
     where: { shop, id, activeSlot: { not: null } },
-    data: { error: `Retrying after: ${message}`.slice(0, 2000) },
+    data: { error: storedText(`Retrying after: ${message}`) },
   });
 }

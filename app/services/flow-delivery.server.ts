@@ -19,6 +19,7 @@ import type { PrismaClient } from "@prisma/client";
 import { type FlowTrigger, triggersListenedTo } from "../db/flow-events.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import { fireFlowTrigger } from "../shopify/flow-triggers.server";
+import { storedText } from "../db/stored-text";
 
 const BATCH = 50;
 
@@ -56,7 +57,7 @@ export async function sendFlowEvents(
       } catch (error) {
         await db.flowEvent.updateMany({
           where: { shop, id: event.id },
-          data: { attempts: { increment: 1 }, error: (error as Error).message.slice(0, 2000) },
+          data: { attempts: { increment: 1 }, error: storedText((error as Error).message) },
         });
         throw error;
       }

@@ -23,6 +23,7 @@ import { RowClaim } from "../jobs/lease";
 import { redeemRefusal, rewardCode, shopCodePrefix, type RedeemRefusal } from "../loyalty/rewards";
 import { AdminTransientError, type AdminGraphql } from "../shopify/admin-client.server";
 import { createRewardCode, findRewardCode, type CreateCodeResult } from "../shopify/discount-codes.server";
+import { storedText } from "../db/stored-text";
 
 export class RedeemError extends Error {
   constructor(readonly reason: RedeemRefusal | "idempotency key reused for another reward") {
@@ -183,7 +184,7 @@ export async function issueCode(
     await held.release((until) =>
       db.redemption.updateMany({
         where: { shop, id: redemption.id, claimedUntil: until },
-        data: { error: error.message.slice(0, 2000), claimedUntil: null },
+        data: { error: storedText(error.message), claimedUntil: null },
       }),
     );
     throw error;

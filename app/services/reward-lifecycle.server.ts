@@ -10,6 +10,7 @@ import type { ProgramWithTiers } from "../db/program.server";
 import { inTransaction, type Tx } from "../db/tx.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import { deleteRewardCode } from "../shopify/discount-codes.server";
+import { storedText } from "../db/stored-text";
 
 /** Gives a redemption's points back (once) and sets its status, in the caller's transaction. */
 export async function returnRedemptionPoints(
@@ -39,7 +40,7 @@ export async function returnRedemptionPoints(
       status: input.status,
       pointsReturnedAt: input.now,
       claimedUntil: null,
-      ...(input.error ? { error: input.error.slice(0, 2000) } : {}),
+      ...(input.error ? { error: storedText(input.error) } : {}),
     },
   });
 }

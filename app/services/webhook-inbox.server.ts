@@ -55,11 +55,10 @@ export interface ReceiveResult {
   status: 200 | 400;
   /**
    * received: stored for the workers; held: stored until its shop's
-   * installation is confirmed; dead letter: stored as failed, with the
-   * reason its topic's parser gave; duplicate: a copy of one already
-   * stored; rejected (400): the body names another shop than the header.
+   * installation is confirmed; duplicate: a copy of one already stored;
+   * rejected (400): the body names another shop than the header.
    */
-  outcome: "received" | "held" | "dead letter" | "duplicate" | "rejected";
+  outcome: "received" | "held" | "duplicate" | "rejected";
   detail?: string;
 }
 
@@ -164,44 +163,47 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
   }
 }
 
-/** Parses the body for its topic; a PayloadError or SyntaxError says what is wrong with it. */
-function planFor(db: PrismaClient, input: WebhookInput, now: Date): Work {
-  return plan(db, input, parseLosslessJson(input.rawBody), now);
+/** The body as JSON; a PayloadError (NOT_JSON: ...) when it is not JSON. */
+function jsonOf(rawBody: string): unknown {
+  try {
+    return parseLosslessJson(rawBody);
+  } catch (error) {
+    throw new PayloadError(`${NOT_JSON}: ${(error as Error).message}`);
+  }
 }
 
-const isPayloadError = (error: unknown) => error instanceof PayloadError || error instanceof SyntaxError;
+/** Parses the body for its topic; a PayloadError says what is wrong with it. */
+function planFor(db: PrismaClient, input: WebhookInput, now: Date): Work {
+  return plan(db, input, jsonOf(input.rawBody), now);
+}
+
+const isPayloadError = (error: unknown) => error instanceof PayloadError;
 
 /**
- * The route's half: check the body, store the delivery. A body that names
- * another shop is refused (400) with nothing written. A body its topic's
- * parser refuses is stored as a dead letter, with the reason: Shopify signed
- * it, so it is kept to be retried once the parser is fixed, never dropped.
+ * The route's half: store the delivery, and nothing more that costs. Its
+ * body is parsed when it is applied: one its topic's parser refuses then
+ * becomes a dead letter (failed, with the reason, the body kept to retry
+ * once the parser is fixed), since Shopify signed it; nothing it signed is
+ * dropped. Only the compliance topics' bodies are read here: one that names
+ * another shop than its header is refused (400) with nothing written.
  */
 export async function receiveWebhook(db: PrismaClient, input: WebhookInput): Promise<ReceiveResult> {
   // No JSON text holds a raw NUL (JSON escapes it as \u0000), and no text column can store one.
   if (input.rawBody.includes("\u0000")) {
     return { status: 400, outcome: "rejected", detail: "the body holds a NUL character: it is not JSON" };
   }
-  let problem: string | null = null;
-  let payload: unknown;
-  try {
-    payload = parseLosslessJson(input.rawBody);
-  } catch (error) {
-    problem = `${NOT_JSON}: ${(error as Error).message}`;
-  }
-  if (problem === null) {
-    const mismatch = shopMismatch(input.topic, payload, input.shop);
-    if (mismatch) return { status: 400, outcome: "rejected", detail: mismatch };
+  if (COMPLIANCE_TOPICS.has(input.topic)) {
+    let payload: unknown;
     try {
-      plan(db, input, payload, new Date());
-    } catch (error) {
-      if (!isPayloadError(error)) throw error;
-      problem = (error as Error).message;
+      payload = parseLosslessJson(input.rawBody);
+    } catch {
+      payload = undefined; // not JSON: a dead letter when applied
     }
+    const mismatch = payload === undefined ? null : shopMismatch(input.topic, payload, input.shop);
+    if (mismatch) return { status: 400, outcome: "rejected", detail: mismatch };
   }
   const { rawBody, ...delivery } = input;
-  const { stored, outcome } = await storeDelivery(db, { ...delivery, payload: rawBody, problem });
-  if (problem !== null) return { status: 200, outcome: "dead letter", detail: problem };
+  const { stored, outcome } = await storeDelivery(db, { ...delivery, payload: rawBody });
   if (!stored) return { status: 200, outcome: "duplicate" };
   return { status: 200, outcome: outcome === "unconfirmed" ? "held" : "received" };
 }

@@ -17,6 +17,7 @@ import { LEASE_MS, RowClaim } from "../jobs/lease";
 import { AdminTransientError, type AdminGraphql } from "../shopify/admin-client.server";
 import { addCustomerTags } from "../shopify/customer-tags.server";
 import { createRewardCode, findRewardCode } from "../shopify/discount-codes.server";
+import { storedText } from "../db/stored-text";
 
 export const CAMPAIGN_BATCH = 50;
 
@@ -109,7 +110,7 @@ async function transient(
   held: RowClaim,
   error: unknown,
 ): Promise<never> {
-  await release(db, recipient, held, { error: (error as Error).message.slice(0, 2000) });
+  await release(db, recipient, held, { error: storedText((error as Error).message) });
   throw error;
 }
 
@@ -144,7 +145,7 @@ async function issueOne(
           if (!nodeId) {
             await release(db, recipient, held, {
               status: "FAILED",
-              error: result.errors.join("; ").slice(0, 2000),
+              error: storedText(result.errors.join("; ")),
             });
             return ["failed"];
           }
@@ -154,7 +155,7 @@ async function issueOne(
       if (error instanceof AdminTransientError) return transient(db, recipient, held, error);
       await release(db, recipient, held, {
         status: "FAILED",
-        error: (error as Error).message.slice(0, 2000),
+        error: storedText((error as Error).message),
       });
       return ["failed"];
     }
@@ -171,7 +172,7 @@ async function issueOne(
     if (error instanceof AdminTransientError) return transient(db, recipient, held, error);
     await release(db, recipient, held, {
       status: "FAILED",
-      error: `tag: ${(error as Error).message}`.slice(0, 2000),
+      error: storedText(`tag: ${(error as Error).message}`),
     });
     return [...outcomes, "failed"];
   }

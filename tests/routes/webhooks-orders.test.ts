@@ -461,6 +461,18 @@ describe("bad input", () => {
     expect((await prisma.orderRecord.findFirstOrThrow({ where: { shop: SHOP } })).cancelledAt).toBeNull();
   });
 
+  it("a dead letter whose reason quotes a character cut in half is still recorded, not retried for ever", async () => {
+    // GIVEN a signed body that is not JSON, of characters outside the BMP (two UTF-16 units each),
+    // whose parse error quotes it: the reason, cut to length, could end inside a character
+    const body = "\u{59897}\u{F5FFD}\u{10AF1B}".repeat(700);
+    const res = await deliver(ordersPaid, "orders/paid", body, "astral-1");
+    // THEN it is a dead letter with its reason, at once
+    expect(res.status).toBe(200);
+    const letter = await prisma.webhookDelivery.findFirstOrThrow({ where: { webhookId: "astral-1" } });
+    expect(letter).toMatchObject({ outcome: "failed", payload: body, applyAttempts: 1 });
+    expect(letter.detail).toMatch(/^the body is not JSON/);
+  });
+
   it("a forged signature gets 401 and writes nothing", async () => {
     const before = await tableCounts();
     const res = await callAction(
