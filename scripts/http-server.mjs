@@ -38,12 +38,12 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
+import { promisify, TextDecoder } from "node:util";
 import { setTimeout } from "node:timers";
 import zlib from "node:zlib";
 import { createRequestHandler } from "@remix-run/node";
 import { callResourceRoute, fixedResourceRoutes, resourceRouteFor } from "./resource-routes.mjs";
-import { BodyRefused, ClientGone, toRequest } from "./web-request.mjs";
+import { BodyRefused, ClientGone, readBody, toRequest } from "./web-request.mjs";
 
 process.env.NODE_ENV ??= "production";
 process.setSourceMapsEnabled(true);
@@ -193,6 +193,30 @@ function refuse(res, status, error) {
   res.end(body);
 }
 
+const utf8 = new TextDecoder();
+
+/** A delivery to the inbox: its body read within the limit and decoded as request.text() would. */
+async function receiveDirectly(req, res, receiveDelivery, path, limit) {
+  const body = utf8.decode(await readBody(req, limit));
+  const { status, error } = await receiveDelivery({
+    method: req.method,
+    pathname: path,
+    header: (name) => req.headers[name],
+    body,
+  });
+  if (error === undefined) {
+    res.writeHead(status, { "content-length": 0 });
+    res.end();
+  } else {
+    const json = JSON.stringify({ error });
+    res.writeHead(status, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(json),
+    });
+    res.end(json);
+  }
+}
+
 /** Why a request is refused before its body is read: [status, error], or null. */
 function refusedBeforeBody(req, path, limit) {
   if (req.method === "GET" || req.method === "HEAD") return null;
@@ -226,7 +250,11 @@ async function onRequest(req, res) {
     const route = !file && !refused && resourceRouteFor(resourceRoutes, req.method, req.url);
     if (file) await serveFile(req, res, file);
     else if (refused) refuse(res, ...refused);
-    else if (route) {
+    else if (route && typeof route.receiveDelivery === "function") {
+      // A webhook for the inbox (app/services/webhook-route.server.ts webhookAction): node's
+      // request handed over as it is, without a web Request and Response.
+      await receiveDirectly(req, res, route.receiveDelivery, path, limit);
+    } else if (route) {
       const request = await toRequest(req, res, { abortable: false, port, limit });
       await sendResponse(req, res, await callResourceRoute(route, request, () => res.destroyed));
     } else {

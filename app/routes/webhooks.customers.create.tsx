@@ -1,4 +1,3 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleWebhookRequest } from "../services/webhook-route.server";
+import { webhookAction } from "../services/webhook-route.server";
 
-export const action = ({ request }: ActionFunctionArgs) => handleWebhookRequest(request);
+export const action = webhookAction;

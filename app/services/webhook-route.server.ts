@@ -1,18 +1,29 @@
 /**
- * The one body of every webhook route: verify the delivery
- * (verifiedDelivery), then store it in the inbox, from which the workers
- * apply it.
+ * The one body of every webhook route: verify the delivery, then store it
+ * in the inbox, from which the workers apply it.
  *
  * Receiving loads no session and calls nothing at Shopify: the signature is
  * checked against the app's secret (app/shopify/webhook-signature.server.ts),
  * so an uninstalled shop's deliveries (app/uninstalled, shop/redact) are
  * received whatever became of its tokens.
+ *
+ * Two ways in, one rule: `receiveDelivery` takes a delivery as plain parts
+ * (method, path, headers, body). The Remix routes hand it a web Request
+ * (handleWebhookRequest); the production server hands it node's request
+ * directly (scripts/http-server.mjs, for a route module that exports it),
+ * which spares each delivery a web Request and Response, about a third of
+ * its cost on the server (docs/benchmarks.md).
  */
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { prisma } from "../db.server";
 import { env } from "../env.server";
 import { readBodyWithin, WEBHOOK_BODY, webhookHeadersProblem } from "../http/request-limits";
 import { nudgeInbox } from "../jobs/inbox-worker.server";
-import { checkWebhookSignature, type SignedDelivery } from "../shopify/webhook-signature.server";
+import {
+  checkWebhookSignature,
+  type HeaderOf,
+  type SignedDelivery,
+} from "../shopify/webhook-signature.server";
 import { receiveWebhook } from "./webhook-inbox.server";
 
 /**
@@ -27,7 +38,21 @@ function topicsFor(pathname: string): string[] {
   return topic ? [topic.replace("/", "_").toUpperCase()] : [];
 }
 
-const refuse = (status: number, error: string) => Response.json({ error }, { status });
+/** A delivery as it arrived, whatever carried it. */
+export interface IncomingDelivery {
+  method: string;
+  /** The URL's path, without its query. */
+  pathname: string;
+  header: HeaderOf;
+  /** The body as UTF-8 text, read within WEBHOOK_BODY (as `request.text()` decodes it). */
+  body: string;
+}
+
+/** What to answer: a status, and why when it is a refusal. */
+export interface DeliveryAnswer {
+  status: number;
+  error?: string;
+}
 
 export interface VerifiedDelivery extends SignedDelivery {
   /** The body as Shopify signed it (big ids stay exact when it is parsed later). */
@@ -35,41 +60,43 @@ export interface VerifiedDelivery extends SignedDelivery {
 }
 
 /**
- * A delivery to a webhook address, or a 4xx thrown as a Response:
+ * The delivery if it is Shopify's, else the refusal:
  *   - 405 for anything but POST;
- *   - 400 without reading the body when the HMAC or shop header is missing
- *     or the shop is not a *.myshopify.com shop;
- *   - 413 for a body over the webhook limit (app/http/request-limits.ts),
- *     refused as soon as the limit is passed;
+ *   - 400 when the HMAC or shop header is missing or the shop is not a
+ *     *.myshopify.com shop (the production server refuses these before it
+ *     reads the body);
  *   - the signature check's 401 or 400;
  *   - 400 for a topic Shopify does not deliver to this address (the topic
  *     header is not signed: a body sent to another topic's address with its
  *     topic changed is refused here).
  */
-export async function verifiedDelivery(request: Request): Promise<VerifiedDelivery> {
-  if (request.method !== "POST") throw refuse(405, "webhooks are POSTed");
-  const problem = webhookHeadersProblem((name) => request.headers.get(name));
-  if (problem) throw refuse(400, problem);
-  const rawBody = await readBodyWithin(request, WEBHOOK_BODY);
-  const check = checkWebhookSignature(env.SHOPIFY_API_SECRET, rawBody, request.headers);
-  if (!check.valid) throw refuse(check.status, check.reason);
-  if (!topicsFor(new URL(request.url).pathname).includes(check.topic)) {
-    throw refuse(400, `topic ${check.topic} is not delivered to this address`);
+export function verify(incoming: IncomingDelivery): VerifiedDelivery | DeliveryAnswer {
+  if (incoming.method !== "POST") return { status: 405, error: "webhooks are POSTed" };
+  const problem = webhookHeadersProblem(incoming.header);
+  if (problem) return { status: 400, error: problem };
+  const check = checkWebhookSignature(env.SHOPIFY_API_SECRET, incoming.body, incoming.header);
+  if (!check.valid) return { status: check.status, error: check.reason };
+  if (!topicsFor(incoming.pathname).includes(check.topic)) {
+    return { status: 400, error: `topic ${check.topic} is not delivered to this address` };
   }
   const { valid: _, ...signed } = check;
-  return { ...signed, rawBody };
+  return { ...signed, rawBody: incoming.body };
 }
+
+const isAnswer = <T extends object>(value: T | DeliveryAnswer): value is DeliveryAnswer => "status" in value;
 
 /**
  * Verifies the delivery and stores it in the inbox; the workers apply it
  * (app/jobs/inbox-worker.server.ts). Shopify's 200 means "stored", so it
  * comes after one write. A correctly signed body that its topic's parser
- * refuses is stored too, as a dead letter (failed, with the reason, on the
- * admin's activity page to retry after a fix): nothing Shopify signed is
- * dropped. Only a body that names another shop than the header is refused.
+ * refuses is stored too, and becomes a dead letter when it is applied
+ * (failed, with the reason, on the admin's activity page to retry after a
+ * fix): nothing Shopify signed is dropped. Only a body that names another
+ * shop than the header is refused.
  */
-export async function handleWebhookRequest(request: Request): Promise<Response> {
-  const delivery = await verifiedDelivery(request);
+export async function receiveDelivery(incoming: IncomingDelivery): Promise<DeliveryAnswer> {
+  const delivery = verify(incoming);
+  if (isAnswer(delivery)) return delivery;
   const result = await receiveWebhook(prisma, {
     shop: delivery.shop,
     topic: delivery.topic,
@@ -79,10 +106,49 @@ export async function handleWebhookRequest(request: Request): Promise<Response> 
     apiVersion: delivery.apiVersion,
     triggeredAt: triggeredAtOf(delivery),
   });
-  if (result.status === 400) return refuse(400, result.detail ?? "the body does not match its headers");
+  if (result.status === 400)
+    return { status: 400, error: result.detail ?? "the body does not match its headers" };
   if (result.outcome === "received") nudgeInbox();
-  return new Response(null, { status: 200 });
+  return { status: 200 };
 }
+
+const answerOf = ({ status, error }: DeliveryAnswer) =>
+  error === undefined ? new Response(null, { status }) : Response.json({ error }, { status });
+
+/** A web Request as an IncomingDelivery: its headers checked before its body is read, within the limit. */
+async function incomingOf(request: Request): Promise<IncomingDelivery | DeliveryAnswer> {
+  const header: HeaderOf = (name) => request.headers.get(name);
+  if (request.method !== "POST") return { status: 405, error: "webhooks are POSTed" };
+  const problem = webhookHeadersProblem(header);
+  if (problem) return { status: 400, error: problem };
+  const body = await readBodyWithin(request, WEBHOOK_BODY); // throws its 413
+  return { method: request.method, pathname: new URL(request.url).pathname, header, body };
+}
+
+/** The delivery of a web Request if it is Shopify's; else its refusal, thrown as a Response. */
+export async function verifiedDelivery(request: Request): Promise<VerifiedDelivery> {
+  const incoming = await incomingOf(request);
+  if (isAnswer(incoming)) throw answerOf(incoming);
+  const delivery = verify(incoming);
+  if (isAnswer(delivery)) throw answerOf(delivery);
+  return delivery;
+}
+
+/** receiveDelivery for a Remix route's web Request. */
+export async function handleWebhookRequest(request: Request): Promise<Response> {
+  const incoming = await incomingOf(request);
+  return answerOf(isAnswer(incoming) ? incoming : await receiveDelivery(incoming));
+}
+
+/**
+ * The action of every route that stores deliveries in the inbox. The
+ * production server calls its `receiveDelivery` with node's request instead
+ * (scripts/http-server.mjs): the same rule, without a web Request.
+ */
+export const webhookAction = Object.assign(
+  ({ request }: ActionFunctionArgs) => handleWebhookRequest(request),
+  { receiveDelivery },
+);
 
 /** X-Shopify-Triggered-At as a date, when it is one. Unsigned: it orders events, it authorises nothing. */
 export function triggeredAtOf(delivery: SignedDelivery): Date | undefined {

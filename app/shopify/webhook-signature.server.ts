@@ -57,9 +57,15 @@ const EVENTS: HeaderNames = {
   triggeredAt: "shopify-triggered-at",
 };
 
+/**
+ * A header by its lower-case name: a web Request's `headers.get`, or node's
+ * `req.headers[name]` (repeated headers joined with ", " in both).
+ */
+export type HeaderOf = (name: string) => string | null | undefined;
+
 /** Which family of headers a delivery uses: Events' `Shopify-*` when it is signed there. */
-export function headerNamesOf(headers: Headers): HeaderNames {
-  return headers.get(EVENTS.hmac) ? EVENTS : WEBHOOKS;
+export function headerNamesOf(header: HeaderOf): HeaderNames {
+  return header(EVENTS.hmac) ? EVENTS : WEBHOOKS;
 }
 
 export interface SignedDelivery {
@@ -88,23 +94,23 @@ export function hmacMatches(secret: string, body: string, given: string): boolea
 }
 
 /** Checks a delivery's body and headers as the library does (see the module's comment). */
-export function checkWebhookSignature(secret: string, body: string, headers: Headers): SignatureCheck {
-  const names = headerNamesOf(headers);
+export function checkWebhookSignature(secret: string, body: string, header: HeaderOf): SignatureCheck {
+  const names = headerNamesOf(header);
   if (body.length === 0) return { valid: false, status: 400, reason: "the body is empty" };
-  const hmac = headers.get(names.hmac);
+  const hmac = header(names.hmac);
   if (!hmac) return { valid: false, status: 400, reason: "the HMAC header is missing" };
   if (!hmacMatches(secret, body, hmac)) return { valid: false, status: 401, reason: "the HMAC is not the body's" };
   const missing = (["topic", "shop", "apiVersion", "webhookId"] as const)
     .map((key) => names[key])
-    .filter((name) => !headers.get(name));
+    .filter((name) => !header(name));
   if (missing.length) return { valid: false, status: 400, reason: `missing headers: ${missing.join(", ")}` };
   return {
     valid: true,
-    topic: topicForStorage(headers.get(names.topic)!),
-    shop: headers.get(names.shop)!,
-    apiVersion: headers.get(names.apiVersion)!,
-    webhookId: headers.get(names.webhookId)!,
-    eventId: (names.eventId && headers.get(names.eventId)) || undefined,
-    triggeredAt: headers.get(names.triggeredAt) || undefined,
+    topic: topicForStorage(header(names.topic)!),
+    shop: header(names.shop)!,
+    apiVersion: header(names.apiVersion)!,
+    webhookId: header(names.webhookId)!,
+    eventId: (names.eventId && header(names.eventId)) || undefined,
+    triggeredAt: header(names.triggeredAt) || undefined,
   };
 }

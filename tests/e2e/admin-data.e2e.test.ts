@@ -183,6 +183,13 @@ describe("exports from the embedded admin", () => {
 
 describe("a customer's data request reaches the merchant", () => {
   it("Flow hears it, Home lists it, Download data gives what Regulars holds, Mark as delivered answers it", async () => {
+    // The merchant has a workflow on for the trigger (Flow tells the app: docs/flow-triggers.md).
+    const workflow = await fetch(`${devshop.url}/devshop/api/shops/${SHOP}/flow/regulars-data-requested`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ enabled: true }),
+    });
+    expect(workflow.status).toBe(200);
     const res = await fetch(`${devshop.url}/devshop/api/shops/${SHOP}/compliance/customers-data-request`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
