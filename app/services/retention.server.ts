@@ -1,6 +1,6 @@
 /**
  * What the program does for the shop, as the dashboard shows it. Definitions
- * (also in the README):
+ * (also in docs/product.md):
  *   - customer: anyone with a paid, not cancelled, non-test order;
  *   - member: a customer with an account (Shopify's state "enabled") or who
  *     redeemed a reward; everyone else is a non-member;
