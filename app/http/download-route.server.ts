@@ -14,17 +14,11 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { env } from "../env.server";
+import type { DownloadFile } from "../services/download-file";
+import { checkDownloadLink, signDownloadLink } from "../services/download-links.server";
 import { authenticate } from "../shopify.server";
-import { checkDownloadLink, signDownloadLink } from "./download-links.server";
 
 type Params = LoaderFunctionArgs["params"];
-
-export interface DownloadFile {
-  name: string;
-  type: string;
-  /** Opens the body; called only to send it. */
-  open: () => ReadableStream<Uint8Array>;
-}
 
 /** The shop's file at these route params; null when there is none (another shop's, removed). */
 export type FindDownload = (shop: string, params: Params) => Promise<DownloadFile | null>;
