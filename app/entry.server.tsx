@@ -12,10 +12,13 @@ import { crossOriginAction, crossOriginLogLine, crossOriginRefusal } from "./cro
 import { env } from "./env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { localShopifyHeaders } from "./shopify/local-shopify.server";
-// Starts the job queue (and its worker) with the server, not on the first job.
-import "./jobs.server";
+import { startJobWorkers } from "./jobs.server";
 import { resealSessionsAtStart } from "./shopify/session-reseal.server";
 
+// This module is the server build's entry: what a web or worker process (scripts/http-server.mjs,
+// scripts/worker.mjs, `npm run dev`) starts with, here and nowhere else. The job workers start
+// with the process (JOB_WORKER=on), not on the first job; stale stored tokens are re-encrypted.
+startJobWorkers();
 resealSessionsAtStart();
 
 export const streamTimeout = 5000;

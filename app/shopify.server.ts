@@ -1,16 +1,12 @@
 /** The one shopifyApp({...}) call. Routes import authenticate & co from here. */
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { prisma } from "./db.server";
 import { env } from "./env.server";
+import { withJobs } from "./jobs.server";
 import { recordInstall } from "./services/shop-lifecycle.server";
+import { API_VERSION, sessionStorage } from "./shopify/app-settings.server";
 import { routeShopRequestsTo } from "./shopify/local-shopify.server";
-import { sessionKeys } from "./shopify/session-keys.server";
-import { SessionStorage } from "./shopify/session-storage.server";
-import { TokenCipher } from "./shopify/token-cipher";
-
-/** The Admin API version every call and webhook uses (also in shopify.app.toml). */
-export const API_VERSION = ApiVersion.October26;
 
 const logLevels = {
   error: LogSeverity.Error,
@@ -28,7 +24,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES,
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new SessionStorage(prisma, new TokenCipher(sessionKeys(env))),
+  sessionStorage,
   distribution: AppDistribution.AppStore,
   logger: { level: logLevels[env.LOG_LEVEL] },
   future: {
@@ -39,8 +35,6 @@ const shopify = shopifyApp({
     // Runs on every token exchange (about hourly with expiring tokens), during a page load: it
     // records the install and queues the setup on Shopify when due, and calls no Admin API.
     afterAuth: async ({ session }) => {
-      // Imported here: the job queue's module imports this one.
-      const { withJobs } = await import("./jobs.server");
       await withJobs(() =>
         recordInstall(prisma, { shop: session.shop, scopes: session.scope, now: new Date() }),
       );
@@ -56,4 +50,4 @@ export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
-export const sessionStorage = shopify.sessionStorage as SessionStorage;
+export { sessionStorage } from "./shopify/app-settings.server";

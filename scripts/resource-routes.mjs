@@ -16,6 +16,12 @@
  * Anything else (a page, a path with parameters or a splat, a method the
  * route has no function for, a `?_data=` request, a path written another
  * way, such as with a trailing slash or other letter case) goes to Remix.
+ *
+ * Webhooks are why this exists: the seven route files
+ * app/routes/webhooks.<topic>.tsx that only say
+ * `export const action = webhookAction;` are looked up here by their path,
+ * and the server hands a delivery to that action's `receiveDelivery`
+ * (app/services/webhook-route.server.ts says how a delivery's URL leads there).
  */
 
 import { URLSearchParams } from "node:url";

@@ -3,7 +3,7 @@
  * `npm run worker`: a process that only runs jobs (no HTTP server), for
  * deployments on PostgreSQL that scale workers apart from web processes
  * (run the web processes with JOB_WORKER=off). Loads the production build,
- * whose server entry starts the job queue and its worker; SIGTERM or Ctrl-C
+ * whose server entry (app/entry.server.tsx) calls startJobWorkers(); SIGTERM or Ctrl-C
  * stops the worker after its running jobs, then closes the database.
  * The embedded database (no DATABASE_URL) belongs to one process: there the
  * app process runs its own worker and this command refuses to start.

@@ -1,6 +1,6 @@
 /**
  * Downloads a file from one of the app's download routes
- * (app/services/download-route.server.ts) from inside the Shopify admin.
+ * (app/http/download-route.server.ts) from inside the Shopify admin.
  *
  * The page's fetch is the only request App Bridge authenticates (it adds the
  * session token: https://shopify.dev/docs/api/app-home/apis/authentication-and-data/resource-fetching-api);

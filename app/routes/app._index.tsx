@@ -1,4 +1,3 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import {
   BlockStack,
@@ -24,12 +23,10 @@ import { findShop } from "../db/shops.server";
 import { env } from "../env.server";
 import { onboardingChecklist } from "../services/onboarding.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
-import { withJobs } from "../jobs.server";
 import { dashboardFigures } from "../services/dashboard.server";
 import { waitingDataRequests } from "../services/data-requests.server";
 import { PERIODS, type GroupMeasures } from "../services/retention.server";
-import { authenticate } from "../shopify.server";
-import { requestAdmin } from "../shopify/request-admin.server";
+import { adminRoute } from "../http/request-context.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
@@ -41,33 +38,28 @@ const querySchema = z.object({
   atRisk: days.catch(180),
 });
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session, admin } = await authenticate.admin(request);
+export const loader = adminRoute(async ({ shop: shopDomain, admin, now: clock }, { request }) => {
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const now = new Date();
-  const shop = await findShop(prisma, session.shop);
-  const { chart, program, retention } = await withJobs(async () => {
-    const figures = await dashboardFigures(prisma, session.shop, {
-      period: query.period,
-      now,
-      timeZone: shop?.ianaTimezone ?? null,
-      churnDays: query.churn,
-      atRiskDays: query.atRisk,
-    });
-    // The job folds what this view read unfolded; a shop's first view (or the first since an
-    // upgrade) read the sources, and the job builds the rollups.
-    noteFollowUp({ queue: "dashboard-rollups", shop: session.shop });
-    return figures;
+  const now = clock();
+  const shop = await findShop(prisma, shopDomain);
+  const { chart, program, retention } = await dashboardFigures(prisma, shopDomain, {
+    period: query.period,
+    now,
+    timeZone: shop?.ianaTimezone ?? null,
+    churnDays: query.churn,
+    atRiskDays: query.atRisk,
   });
+  // The job folds what this view read unfolded; a shop's first view (or the first since an
+  // upgrade) read the sources, and the job builds the rollups.
+  noteFollowUp({ queue: "dashboard-rollups", shop: shopDomain });
   // Until every step is done or dismissed; the theme check is cached and never fails the page.
-  const shopify = requestAdmin({ session, library: admin });
-  const onboarding = await onboardingChecklist(prisma, session.shop, shopify, {
+  const onboarding = await onboardingChecklist(prisma, shopDomain, admin, {
     apiKey: env.SHOPIFY_API_KEY,
     adminOrigin: env.SHOPIFY_ADMIN_ORIGIN,
     now,
   });
   // Customers' data requests waiting for the merchant: the first thing on Home (Shopify's 30 days).
-  const dataRequests = await waitingDataRequests(prisma, session.shop, now);
+  const dataRequests = await waitingDataRequests(prisma, shopDomain, now);
   return {
     dataRequests,
     onboarding,
@@ -77,7 +69,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     currency: shop?.currencyCode ?? "",
     query,
   };
-};
+});
 
 const percent = (value: number | null) => (value === null ? "—" : `${(value * 100).toFixed(1)}%`);
 const decimal = (value: number | null) => (value === null ? "—" : value.toFixed(2));

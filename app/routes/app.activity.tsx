@@ -1,5 +1,4 @@
 import { useEffect } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Button, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
 import { TableCard } from "../admin/TableCard";
@@ -8,18 +7,16 @@ import { z } from "zod";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { inboxDepth, recentDeliveries, retryFailedDelivery } from "../db/deliveries.server";
-import { jobs } from "../jobs.server";
 import { nudgeInbox } from "../jobs/inbox-worker.server";
-import { authenticate } from "../shopify.server";
+import { adminRoute } from "../http/request-context.server";
 
 const t = strings.activity;
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const loader = adminRoute(async ({ shop, jobs }) => {
   const [failed, deliveries, waiting] = await Promise.all([
-    jobs.listFailed(session.shop),
-    recentDeliveries(prisma, session.shop),
-    inboxDepth(prisma, session.shop),
+    jobs.listFailed(shop),
+    recentDeliveries(prisma, shop),
+    inboxDepth(prisma, shop),
   ]);
   return {
     waiting,
@@ -30,15 +27,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     })),
     deliveries: deliveries.map((d) => ({ ...d, receivedAt: d.receivedAt.toISOString() })),
   };
-};
+});
 
 const retrySchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retry"), jobId: z.string().min(1).max(64) }),
   z.object({ intent: z.literal("retry-delivery"), deliveryId: z.string().min(1).max(64) }),
 ]);
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const action = adminRoute(async ({ shop, jobs }, { request }) => {
   const parsed = retrySchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     return Response.json(
@@ -47,15 +43,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     );
   }
   if (parsed.data.intent === "retry-delivery") {
-    const retried = await retryFailedDelivery(prisma, session.shop, parsed.data.deliveryId);
+    const retried = await retryFailedDelivery(prisma, shop, parsed.data.deliveryId);
     if (!retried) return Response.json({ ok: false, error: t.deliveryNotFound }, { status: 404 });
     nudgeInbox();
     return Response.json({ ok: true, message: t.retriedDelivery });
   }
-  const retried = await jobs.retryFailed(session.shop, parsed.data.jobId);
+  const retried = await jobs.retryFailed(shop, parsed.data.jobId);
   if (!retried) return Response.json({ ok: false, error: t.notFound }, { status: 404 });
   return Response.json({ ok: true, message: t.retried });
-};
+});
 
 const outcomeTone = {
   processed: "success",

@@ -1,5 +1,4 @@
 import { useEffect, useState, type FormEvent } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import {
   Badge,
@@ -20,7 +19,6 @@ import { z } from "zod";
 import { strings } from "../admin/strings";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
-import { jobs } from "../jobs.server";
 import {
   BackfillError,
   cancelBackfill,
@@ -30,8 +28,8 @@ import {
 } from "../services/backfill.server";
 import { AdminApiError } from "../shopify/admin-client.server";
 import { READ_ALL_ORDERS, recentOrdersFrom } from "../shopify/order-access";
-import { authenticate } from "../shopify.server";
-import { requestAdmin } from "../shopify/request-admin.server";
+import { adminRoute } from "../http/request-context.server";
+import { statusOf } from "../http/error-statuses";
 
 const t = strings.backfill;
 /** A running backfill not touched for this long has lost its job: queue it again. */
@@ -56,17 +54,16 @@ const view = (run: BackfillRun) => ({
   finishedAt: run.finishedAt?.toISOString() ?? null,
 });
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const loader = adminRoute(async ({ shop: domain, jobs, now }) => {
   const [runs, shop] = await Promise.all([
-    recentBackfills(prisma, session.shop, 10),
-    prisma.shop.findUnique({ where: { domain: session.shop }, select: { scopes: true } }),
+    recentBackfills(prisma, domain, 10),
+    prisma.shop.findUnique({ where: { domain }, select: { scopes: true } }),
   ]);
   const active = runs.find((run) => run.activeSlot !== null);
   if (active && Date.now() - active.updatedAt.getTime() > STALE_MS) {
-    await jobs.send("backfill", { shop: session.shop, runId: active.id });
+    await jobs.send("backfill", { shop: domain, runId: active.id });
   }
-  const today = new Date();
+  const today = now();
   return {
     runs: runs.map(view),
     today: today.toISOString().slice(0, 10),
@@ -78,7 +75,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
      */
     allOrders: (shop?.scopes ?? "").split(",").includes(READ_ALL_ORDERS),
   };
-};
+});
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Choose a date");
 const actionSchema = z.discriminatedUnion("intent", [
@@ -86,8 +83,7 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("cancel"), runId: z.string().min(1).max(64) }),
 ]);
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session, admin } = await authenticate.admin(request);
+export const action = adminRoute(async ({ shop, admin, auth, jobs, now: clock }, { request }) => {
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     return Response.json(
@@ -99,16 +95,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (parsed.data.intent === "start") {
       const from = new Date(`${parsed.data.from}T00:00:00Z`);
       const to = new Date(new Date(`${parsed.data.to}T00:00:00Z`).getTime() + 86_400_000);
-      const now = new Date();
-      if (!Number.isNaN(from.getTime())) await checkOrderAccess(admin, from, now);
-      const run = await startBackfill(prisma, session.shop, { from, to, now });
-      await jobs.send("backfill", { shop: session.shop, runId: run.id });
+      const now = clock();
+      if (!Number.isNaN(from.getTime())) await checkOrderAccess(auth.admin, from, now);
+      const run = await startBackfill(prisma, shop, { from, to, now });
+      await jobs.send("backfill", { shop, runId: run.id });
       return Response.json({ ok: true, message: t.started, run: view(run) });
     }
-    const run = await cancelBackfill(prisma, session.shop, parsed.data.runId, {
-      now: new Date(),
-      admin: requestAdmin({ session, library: admin }),
-    });
+    const run = await cancelBackfill(prisma, shop, parsed.data.runId, { now: clock(), admin });
     return Response.json({ ok: true, message: t.cancelled, run: view(run) });
   } catch (error) {
     if (error instanceof BackfillError) {
@@ -118,16 +111,19 @@ export const action = async ({ request }: ActionFunctionArgs) => {
           error: error.status === 404 ? t.notFound : error.message,
           fields: error.field ? { [error.field]: [error.message] } : {},
         },
-        { status: error.status },
+        { status: statusOf(error) },
       );
     }
     // Shopify could not say whether access to all orders is granted: nothing was started.
     if (error instanceof AdminApiError) {
-      return Response.json({ ok: false, error: t.shopifyUnavailable, fields: {} }, { status: 503 });
+      return Response.json(
+        { ok: false, error: t.shopifyUnavailable, fields: {} },
+        { status: statusOf(error) },
+      );
     }
     throw error;
   }
-};
+});
 
 type ActionData = { ok: boolean; message?: string; error?: string; fields?: Record<string, string[]> };
 

@@ -1,5 +1,4 @@
 import { useEffect } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import {
   Badge,
@@ -23,51 +22,49 @@ import { TableCard } from "../admin/TableCard";
 import { memberLabel } from "../admin/member-label";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
-import { withJobs } from "../jobs.server";
 import {
   CampaignError,
   campaignPage,
   cancelCampaign,
   retryCampaignFailures,
 } from "../services/win-back.server";
-import { authenticate } from "../shopify.server";
+import { adminRoute } from "../http/request-context.server";
+import { statusOf } from "../http/error-statuses";
 
 const t = strings.campaigns;
 const statusTone = { RUNNING: "attention", DONE: "success", CANCELLED: undefined } as const;
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const [page, shop] = await Promise.all([
-    campaignPage(prisma, session.shop, params.campaignId ?? ""),
-    findShop(prisma, session.shop),
+export const loader = adminRoute(async ({ shop }, { params }) => {
+  const [page, details] = await Promise.all([
+    campaignPage(prisma, shop, params.campaignId ?? ""),
+    findShop(prisma, shop),
   ]);
   if (!page) throw new Response(t.notFound, { status: 404 });
-  return { ...page, currency: shop?.currencyCode ?? "" };
-};
+  return { ...page, currency: details?.currencyCode ?? "" };
+});
 
 const actionSchema = z.object({ intent: z.enum(["cancel", "retry"]) });
 type ActionResult = { ok: true; message: string } | { ok: false; error: string };
 const fail = (status: number, error: string) =>
   Response.json({ ok: false, error } satisfies ActionResult, { status });
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const action = adminRoute(async ({ shop, now }, { request, params }) => {
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return fail(422, "Invalid request: intent must be cancel or retry");
   const campaignId = params.campaignId ?? "";
   try {
     if (parsed.data.intent === "cancel") {
-      await withJobs(() => cancelCampaign(prisma, session.shop, campaignId, new Date()));
+      await cancelCampaign(prisma, shop, campaignId, now());
       return Response.json({ ok: true, message: t.cancelled } satisfies ActionResult);
     }
-    const retried = await withJobs(() => retryCampaignFailures(prisma, session.shop, campaignId));
+    const retried = await retryCampaignFailures(prisma, shop, campaignId);
     return Response.json({ ok: true, message: t.retried(retried) } satisfies ActionResult);
   } catch (error) {
     if (error instanceof CampaignError)
-      return fail(error.status, error.status === 404 ? t.notFound : error.message);
+      return fail(statusOf(error), error.status === 404 ? t.notFound : error.message);
     throw error;
   }
-};
+});
 
 const percent = (value: number | null) => (value === null ? "—" : `${(value * 100).toFixed(1)}%`);
 

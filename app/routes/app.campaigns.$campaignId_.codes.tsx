@@ -1,6 +1,6 @@
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
-import { downloadRoute } from "../services/download-route.server";
+import { downloadRoute } from "../http/download-route.server";
 import { campaignCodesFile } from "../services/win-back.server";
 
 // /app/campaigns/:campaignId/codes: the campaign's customers and their codes as CSV, streamed.

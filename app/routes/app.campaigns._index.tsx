@@ -1,18 +1,16 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, Card, EmptyState, IndexTable, Page } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { listCampaigns } from "../services/win-back.server";
-import { authenticate } from "../shopify.server";
+import { adminRoute } from "../http/request-context.server";
 
 const t = strings.campaigns;
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return { campaigns: await listCampaigns(prisma, session.shop) };
-};
+export const loader = adminRoute(async ({ shop }) => {
+  return { campaigns: await listCampaigns(prisma, shop) };
+});
 
 const statusTone = { RUNNING: "attention", DONE: "success", CANCELLED: undefined } as const;
 

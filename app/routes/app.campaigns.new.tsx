@@ -1,5 +1,4 @@
 import { useEffect, useState } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Banner,
@@ -26,41 +25,44 @@ import {
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
-import { withJobs } from "../jobs.server";
 import { CampaignError, launchCampaign, segmentSize } from "../services/win-back.server";
-import { authenticate } from "../shopify.server";
+import { adminRoute } from "../http/request-context.server";
+import { statusOf } from "../http/error-statuses";
 
 const t = strings.campaigns;
 
 /** The form's defaults and, for `?inactiveDays=&minOrders=`, how many customers that segment holds now. */
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const loader = adminRoute(async ({ shop, now }, { request }) => {
   const params = new URL(request.url).searchParams;
   const segment = segmentOf({ inactiveDays: params.get("inactiveDays"), minOrders: params.get("minOrders") });
-  const [size, shop] = await Promise.all([
-    segmentSize(prisma, session.shop, segment, new Date()),
-    findShop(prisma, session.shop),
+  const [size, details] = await Promise.all([
+    segmentSize(prisma, shop, segment, now()),
+    findShop(prisma, shop),
   ]);
-  return { segment, segmentSize: size, currency: shop?.currencyCode ?? "", defaults: campaignFormDefaults() };
-};
+  return {
+    segment,
+    segmentSize: size,
+    currency: details?.currencyCode ?? "",
+    defaults: campaignFormDefaults(),
+  };
+});
 
 type ActionResult = { ok: false; error: string; fieldErrors: FieldErrors };
 const fail = (status: number, error: string, fieldErrors: FieldErrors = {}) =>
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session, redirect } = await authenticate.admin(request);
+export const action = adminRoute(async ({ shop, now, auth }, { request }) => {
   const parsed = parseCampaignForm(Object.fromEntries(await request.formData()));
   if (!parsed.ok) return fail(422, t.fixErrors, parsed.fieldErrors);
   try {
-    const { campaign } = await withJobs(() => launchCampaign(prisma, session.shop, parsed.input, new Date()));
+    const { campaign } = await launchCampaign(prisma, shop, parsed.input, now());
     // A repeated POST (double click, resend) lands on the campaign the first one launched.
-    return redirect(`/app/campaigns/${campaign.id}`);
+    return auth.redirect(`/app/campaigns/${campaign.id}`);
   } catch (error) {
-    if (error instanceof CampaignError) return fail(error.status, error.message, error.fieldErrors);
+    if (error instanceof CampaignError) return fail(statusOf(error), error.message, error.fieldErrors);
     throw error;
   }
-};
+});
 
 const newKey = () => `launch-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 

@@ -1,5 +1,4 @@
 import { useEffect, useState } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
@@ -22,7 +21,6 @@ import { strings } from "../admin/strings";
 import { StatCard } from "../admin/StatCard";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
-import { withJobs } from "../jobs.server";
 import { adjustPoints } from "../services/adjust-points.server";
 import { memberPage } from "../services/customer-pages.server";
 import { waitingDataRequestOf } from "../services/data-requests.server";
@@ -30,20 +28,19 @@ import { SettingsError } from "../services/program-settings.server";
 import { RedeemError, redeemReward } from "../services/redeem-reward.server";
 import { RevokeError, revokeCode } from "../services/reward-lifecycle.server";
 import { AdminTransientError } from "../shopify/admin-client.server";
-import { authenticate } from "../shopify.server";
-import { requestAdmin } from "../shopify/request-admin.server";
+import { adminRoute } from "../http/request-context.server";
+import { REFUSAL_STATUSES, statusOf } from "../http/error-statuses";
 
 const t = strings.customer;
 const notFound = () => new Response(t.notFound, { status: 404 });
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const now = new Date();
-  const page = await memberPage(prisma, session.shop, params.memberId ?? "", now);
+export const loader = adminRoute(async ({ shop, now: clock }, { params }) => {
+  const now = clock();
+  const page = await memberPage(prisma, shop, params.memberId ?? "", now);
   if (!page) throw notFound();
-  const dataRequest = await waitingDataRequestOf(prisma, session.shop, page.member.customerGid, now);
+  const dataRequest = await waitingDataRequestOf(prisma, shop, page.member.customerGid, now);
   return { ...page, dataRequest };
-};
+});
 
 const key = z.string().regex(/^[\w-]{8,100}$/, "is missing or malformed");
 const actionSchema = z.discriminatedUnion("intent", [
@@ -62,10 +59,7 @@ type ActionResult =
 const fail = (status: number, error: string, fieldErrors?: Record<string, string>) =>
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session, admin: library, sessionToken } = await authenticate.admin(request);
-  const shop = session.shop;
-  const admin = requestAdmin({ session, library });
+export const action = adminRoute(async ({ shop, admin, staffId, now: clock }, { request, params }) => {
   const member = await prisma.member.findFirst({ where: { shop, id: params.memberId ?? "" } });
   if (!member) return fail(404, t.notFound);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
@@ -78,59 +72,55 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     );
     return fail(422, "Invalid request", fieldErrors);
   }
-  const staffId = `gid://shopify/StaffMember/${sessionToken?.sub ?? "unknown"}`;
-  const now = new Date();
+  const now = clock();
   const input = parsed.data;
   try {
     if (input.intent === "adjust") {
-      await withJobs(() =>
-        adjustPoints(
-          prisma,
-          shop,
-          {
-            customerGid: member.customerGid,
-            points: input.points,
-            reason: input.reason,
-            staffId,
-            idempotencyKey: input.idempotencyKey,
-          },
-          now,
-        ),
+      await adjustPoints(
+        prisma,
+        shop,
+        {
+          customerGid: member.customerGid,
+          points: input.points,
+          reason: input.reason,
+          staffId,
+          idempotencyKey: input.idempotencyKey,
+        },
+        now,
       );
       return Response.json({ ok: true, message: t.adjusted } satisfies ActionResult);
     }
     if (input.intent === "issue") {
-      const redemption = await withJobs(() =>
-        redeemReward(
-          prisma,
-          admin,
-          shop,
-          {
-            customerGid: member.customerGid,
-            rewardKey: input.rewardKey,
-            idempotencyKey: input.idempotencyKey,
-            staffId,
-          },
-          now,
-        ),
+      const redemption = await redeemReward(
+        prisma,
+        admin,
+        shop,
+        {
+          customerGid: member.customerGid,
+          rewardKey: input.rewardKey,
+          idempotencyKey: input.idempotencyKey,
+          staffId,
+        },
+        now,
       );
-      if (redemption.status === "FAILED") return fail(502, redemption.error ?? "Shopify refused the code");
+      if (redemption.status === "FAILED")
+        return fail(REFUSAL_STATUSES.code_not_created, redemption.error ?? "Shopify refused the code");
       return Response.json({ ok: true, message: t.issued(redemption.code) } satisfies ActionResult);
     }
     const redemption = await prisma.redemption.findFirst({
       where: { shop, id: input.redemptionId, memberId: member.id },
     });
     if (!redemption) return fail(404, "No such code for this customer");
-    await withJobs(() => revokeCode(prisma, admin, shop, { redemptionId: redemption.id, staffId }, now));
+    await revokeCode(prisma, admin, shop, { redemptionId: redemption.id, staffId }, now);
     return Response.json({ ok: true, message: t.revoked } satisfies ActionResult);
   } catch (error) {
-    if (error instanceof SettingsError) return fail(422, "Invalid request", error.fieldErrors);
-    if (error instanceof RedeemError) return fail(409, error.reason);
-    if (error instanceof RevokeError) return fail(409, error.message);
-    if (error instanceof AdminTransientError) return fail(503, t.pendingCode);
+    if (error instanceof SettingsError) return fail(statusOf(error), "Invalid request", error.fieldErrors);
+    if (error instanceof RedeemError) return fail(statusOf(error), error.reason);
+    if (error instanceof RevokeError) return fail(statusOf(error), error.message);
+    if (error instanceof AdminTransientError) return fail(statusOf(error), t.pendingCode);
     throw error;
   }
-};
+});
 
 const newKey = () => `staff-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 

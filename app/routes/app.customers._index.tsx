@@ -1,4 +1,3 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import {
   Button,
@@ -20,7 +19,7 @@ import { prisma } from "../db.server";
 import { ensureProgram } from "../db/program.server";
 import { formatMilli } from "../loyalty/money";
 import { listMembers, MEMBER_SORTS } from "../services/customer-pages.server";
-import { authenticate } from "../shopify.server";
+import { adminRoute } from "../http/request-context.server";
 
 const t = strings.customers;
 /** As on the dashboard: a prior buyer with no order in this many days. */
@@ -35,12 +34,11 @@ const querySchema = z.object({
   after: z.string().max(500).optional(),
 });
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const loader = adminRoute(async ({ shop }, { request }) => {
   const url = new URL(request.url);
   const query = querySchema.parse(Object.fromEntries(url.searchParams));
   const [page, program] = await Promise.all([
-    listMembers(prisma, session.shop, {
+    listMembers(prisma, shop, {
       search: query.q,
       tierKey: query.tier || undefined,
       hasBalance: query.balance === "1",
@@ -48,7 +46,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       sort: query.sort,
       cursor: query.after,
     }),
-    ensureProgram(prisma, session.shop),
+    ensureProgram(prisma, shop),
   ]);
   const filtered = Boolean(query.q || query.tier || query.balance || query.risk || query.after);
   return {
@@ -65,7 +63,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     /** Some members on the page have no name or email: Shopify withholds them until it approves Regulars. */
     namesHidden: page.members.some((member) => member.contactHidden),
   };
-};
+});
 
 export default function CustomersPage() {
   const { members, nextCursor, tiers, noMembers, namesHidden } = useLoaderData<typeof loader>();

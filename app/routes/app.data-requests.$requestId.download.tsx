@@ -1,7 +1,7 @@
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { dataRequestFile } from "../services/data-requests.server";
-import { downloadRoute } from "../services/download-route.server";
+import { downloadRoute } from "../http/download-route.server";
 
 // /app/data-requests/:requestId/download: everything Regulars holds on the request's customer,
 // as JSON. POST (the "Download data" button's authenticated fetch) answers a signed link; GET

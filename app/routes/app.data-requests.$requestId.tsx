@@ -1,30 +1,21 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { markDataRequestDelivered } from "../services/data-requests.server";
-import { authenticate } from "../shopify.server";
+import { adminRoute } from "../http/request-context.server";
 
 const t = strings.dataRequests;
 
 // POST /app/data-requests/:requestId (intent=delivered): the merchant gave the customer their
 // data; recorded with the staff member and the time. The download is the nested route.
-export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { session, sessionToken } = await authenticate.admin(request);
+export const action = adminRoute(async ({ shop, staffId, now }, { request, params }) => {
   const form = await request.formData();
   if (form.get("intent") !== "delivered") {
     return Response.json({ ok: false, error: "Unknown action" }, { status: 422 });
   }
-  const staffId = `gid://shopify/StaffMember/${sessionToken?.sub ?? "unknown"}`;
-  const marked = await markDataRequestDelivered(
-    prisma,
-    session.shop,
-    params.requestId ?? "",
-    staffId,
-    new Date(),
-  );
+  const marked = await markDataRequestDelivered(prisma, shop, params.requestId ?? "", staffId, now());
   if (!marked) return Response.json({ ok: false, error: t.notFound }, { status: 404 });
   return Response.json({
     ok: true,
     message: marked.delivered === "now" ? t.delivered : t.alreadyDelivered,
   });
-};
+});

@@ -1,6 +1,6 @@
 import { prisma } from "../db.server";
 import { CSV_TYPE, exportLedger } from "../services/csv-export.server";
-import { downloadRoute } from "../services/download-route.server";
+import { downloadRoute } from "../http/download-route.server";
 
 // /app/export/ledger: the shop's whole points history as CSV, streamed. POST (the Export
 // button's authenticated fetch) answers a signed link; GET with it downloads the file.

@@ -1,5 +1,4 @@
 import { useEffect, useState } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher } from "@remix-run/react";
 import {
   Banner,
@@ -18,25 +17,20 @@ import { z } from "zod";
 import { strings } from "../admin/strings";
 import { useDownload } from "../admin/useDownload";
 import { prisma } from "../db.server";
-import { withJobs } from "../jobs.server";
 import { importBalances, type ImportReport } from "../services/balance-import.server";
-import { authenticate } from "../shopify.server";
+import { adminRoute } from "../http/request-context.server";
 
 const t = strings.importExport;
 const MAX_BYTES = 5 * 1024 * 1024;
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
-  return null;
-};
+export const loader = adminRoute(async () => null);
 
 const formSchema = z.object({
   intent: z.enum(["dry-run", "import"]),
   mode: z.enum(["add", "set"]),
 });
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session, sessionToken } = await authenticate.admin(request);
+export const action = adminRoute(async ({ shop, staffId, now }, { request }) => {
   const form = await request.formData();
   const parsed = formSchema.safeParse({ intent: form.get("intent"), mode: form.get("mode") });
   const file = form.get("csv");
@@ -46,17 +40,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (file.size > MAX_BYTES)
     return Response.json({ error: "The file is over 5 MB; split it." }, { status: 413 });
   const csv = await file.text();
-  const report = await withJobs(() =>
-    importBalances(prisma, session.shop, {
-      csv,
-      mode: parsed.data.mode,
-      dryRun: parsed.data.intent === "dry-run",
-      staffId: `gid://shopify/StaffMember/${sessionToken?.sub ?? "unknown"}`,
-      now: new Date(),
-    }),
-  );
+  const report = await importBalances(prisma, shop, {
+    csv,
+    mode: parsed.data.mode,
+    dryRun: parsed.data.intent === "dry-run",
+    staffId,
+    now: now(),
+  });
   return Response.json(report, { status: report.errors.length > 0 ? 422 : 200 });
-};
+});
 
 export default function ImportExportPage() {
   const fetcher = useFetcher<ImportReport | { error: string }>();

@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useState } from "react";
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, type FetcherWithComponents } from "@remix-run/react";
 import {
   Banner,
@@ -28,19 +27,17 @@ import {
 import { RewardsEditor } from "../admin/RewardsEditor";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
-import { withJobs } from "../jobs.server";
 import { programPage, saveProgram, type SaveResult } from "../services/program-page.server";
-import { authenticate } from "../shopify.server";
+import { adminRoute } from "../http/request-context.server";
+import { REFUSAL_STATUSES } from "../http/error-statuses";
 
 const t = strings.program;
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return programPage(prisma, session.shop);
-};
+export const loader = adminRoute(async ({ shop }) => {
+  return programPage(prisma, shop);
+});
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+export const action = adminRoute(async ({ shop, now }, { request }) => {
   const parsed = programFormSchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) {
     return Response.json(
@@ -51,12 +48,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       { status: 422 },
     );
   }
-  const result: SaveResult = await withJobs(() => saveProgram(prisma, session.shop, parsed.data, new Date()));
+  const result: SaveResult = await saveProgram(prisma, shop, parsed.data, now());
   if (!result.ok && "notFound" in result) {
-    return Response.json({ ok: false, fieldErrors: { form: t.rewardNotFound } }, { status: 404 });
+    return Response.json(
+      { ok: false, fieldErrors: { form: t.rewardNotFound } },
+      { status: REFUSAL_STATUSES.reward_not_in_catalog },
+    );
   }
   return Response.json(result, { status: result.ok ? 200 : 422 });
-};
+});
 
 export default function ProgramPage() {
   const data = useLoaderData<typeof loader>();

@@ -1,13 +1,10 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { prisma } from "../db.server";
-import { withJobs } from "../jobs.server";
-import { authenticateProxy } from "../shopify/authenticate-proxy.server";
 import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/redeem-reward.server";
-import { redeemRefusalError, storefrontError } from "../services/storefront-errors";
-import { rememberProxyPath } from "../services/storefront-path.server";
+import { redeemRefusal } from "../http/error-statuses";
+import { storefrontError } from "../http/storefront-errors";
 import { AdminTransientError } from "../shopify/admin-client.server";
-import { requestAdmin } from "../shopify/request-admin.server";
+import { storefrontRoute } from "../http/request-context.server";
 
 const bodySchema = z.object({
   rewardKey: z.string().min(1).max(40),
@@ -15,24 +12,19 @@ const bodySchema = z.object({
 });
 
 // POST /{proxy path}/redeem -> /proxy/redeem: a logged-in shopper spends points.
-// Refusals are codes (services/storefront-errors.ts) the theme words in the shopper's language.
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session, shop, customerGid, proxyPath } = await authenticateProxy(request);
-  await withJobs(() => rememberProxyPath(prisma, shop, proxyPath));
+// Refusals are codes (http/storefront-errors.ts) the theme words in the shopper's language.
+export const action = storefrontRoute(async ({ shop, customerGid, admin, now: clock }, { request }) => {
   if (!customerGid) return storefrontError("sign_in_required");
   const parsed = bodySchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) {
     return storefrontError("invalid_request", { fields: z.flattenError(parsed.error).fieldErrors });
   }
-  if (!session) return storefrontError("unavailable");
-  const admin = requestAdmin({ session });
-  const now = new Date();
+  if (!admin) return storefrontError("unavailable");
+  const now = clock();
   if (await redemptionRateExceeded(prisma, shop, customerGid, now))
     return storefrontError("too_many_requests");
   try {
-    const redemption = await withJobs(() =>
-      redeemReward(prisma, admin, shop, { customerGid, ...parsed.data }, now),
-    );
+    const redemption = await redeemReward(prisma, admin, shop, { customerGid, ...parsed.data }, now);
     if (redemption.status === "FAILED") return storefrontError("code_not_created");
     return Response.json({
       status: redemption.status === "ISSUED" ? "issued" : "pending",
@@ -41,7 +33,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       pointsCost: redemption.pointsCost,
     });
   } catch (error) {
-    if (error instanceof RedeemError) return storefrontError(redeemRefusalError(error.reason));
+    if (error instanceof RedeemError) return storefrontError(redeemRefusal(error.reason));
     if (error instanceof AdminTransientError) {
       // Points stay reserved; the code-issue job finishes it, and the same
       // request (same key) then answers with the code.
@@ -49,4 +41,4 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     }
     throw error;
   }
-};
+});

@@ -7,7 +7,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { customerDataJson } from "./customer-data-export.server";
-import type { DownloadFile } from "./download-route.server";
+import type { DownloadFile } from "./download-file";
 import { textStream } from "./text-stream.server";
 
 /** Shopify asks apps to act on a compliance webhook within 30 days of receiving it

@@ -13,6 +13,19 @@
  * directly (scripts/http-server.mjs, for a route module that exports it),
  * which spares each delivery a web Request and Response, about a third of
  * its cost on the server (docs/benchmarks.md).
+ *
+ * Where a delivery's URL leads, in one place:
+ *   - shopify.app.toml subscribes each topic to /webhooks/<topic> (the three
+ *     compliance topics share /webhooks/compliance); those URLs must not change;
+ *   - Remix's file routes need one file per URL, so each inbox topic has a
+ *     route file app/routes/webhooks.<topic>.tsx holding the one line
+ *     `export const action = webhookAction;` (seven of them, identical on
+ *     purpose). app/uninstalled and app/scopes_update are applied at once
+ *     and have bodies of their own (verifiedDelivery);
+ *   - `npm start`'s server finds those route modules by their fixed path
+ *     (scripts/resource-routes.mjs) and, since webhookAction carries
+ *     receiveDelivery, hands node's request to it (scripts/http-server.mjs);
+ *     in development and in tests Remix calls the action with a Request.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { prisma } from "../db.server";

@@ -17,7 +17,7 @@ import { Prisma, type Campaign, type PrismaClient } from "@prisma/client";
 import { campaignTag, type CampaignInput, type SegmentRule } from "../admin/campaign-form";
 import { orderRevenue } from "../db/orders.server";
 import { CSV_TYPE, exportCampaignCodes } from "./csv-export.server";
-import type { DownloadFile } from "./download-route.server";
+import type { DownloadFile } from "./download-file";
 import { inTransaction } from "../db/tx.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
 import { formatMilli } from "../loyalty/money";

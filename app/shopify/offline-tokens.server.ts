@@ -4,7 +4,7 @@
  * back, so request-time and job-time code share one token.
  */
 import { shopifyApi, type Session } from "@shopify/shopify-api";
-import { sessionStorage, API_VERSION } from "../shopify.server";
+import { API_VERSION, sessionStorage } from "./app-settings.server";
 import { env } from "../env.server";
 import type { OfflineSession, OfflineTokenStore } from "./offline-admin.server";
 

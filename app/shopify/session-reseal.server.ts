@@ -7,7 +7,7 @@
  * together do it side by side safely (each row is rewritten only if it
  * still holds what was read).
  */
-import { sessionStorage } from "../shopify.server";
+import { sessionStorage } from "./app-settings.server";
 
 export function resealSessionsAtStart(): Promise<void> {
   return sessionStorage.resealStaleTokens().then(

@@ -14,7 +14,7 @@ import { updateProgram } from "~/services/program-settings.server";
 import { syncProgram } from "~/services/program-sync.server";
 import { redeemReward } from "~/services/redeem-reward.server";
 import { rememberProxyPath } from "~/services/storefront-path.server";
-import { STOREFRONT_ERRORS } from "~/services/storefront-errors";
+import { STOREFRONT_ERRORS } from "~/http/storefront-errors";
 import { memberMetafields } from "~/shopify/member-metafields.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { escapeHtml } from "../../devshop/html";

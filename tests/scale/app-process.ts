@@ -25,7 +25,8 @@ process.env.JOB_WORKER = role === "worker" ? "on" : "off";
 type Handler = (args: ActionFunctionArgs) => Promise<Response> | Response;
 
 if (role === "worker") {
-  await import("../../app/jobs.server");
+  const { startJobWorkers } = await import("../../app/jobs.server");
+  startJobWorkers();
   console.log("ready");
   // The job worker's loop keeps running; stay alive until a signal (db.server closes on SIGTERM).
   setInterval(() => {}, 60_000);

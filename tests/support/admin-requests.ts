@@ -51,7 +51,7 @@ export async function run(
 type RouteFunction = (args: LoaderFunctionArgs) => Promise<unknown>;
 
 /**
- * A file as the admin downloads it (app/services/download-route.server.ts): the
+ * A file as the admin downloads it (app/http/download-route.server.ts): the
  * button's POST with a session token answers a signed link, and the link alone
  * (a plain GET, no token) gives the file. Answers the refusal when there is one.
  */

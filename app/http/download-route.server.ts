@@ -14,17 +14,11 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { env } from "../env.server";
-import { authenticate } from "../shopify.server";
-import { checkDownloadLink, signDownloadLink } from "./download-links.server";
+import type { DownloadFile } from "../services/download-file";
+import { checkDownloadLink, signDownloadLink } from "../services/download-links.server";
+import { adminContext } from "./request-context.server";
 
 type Params = LoaderFunctionArgs["params"];
-
-export interface DownloadFile {
-  name: string;
-  type: string;
-  /** Opens the body; called only to send it. */
-  open: () => ReadableStream<Uint8Array>;
-}
 
 /** The shop's file at these route params; null when there is none (another shop's, removed). */
 export type FindDownload = (shop: string, params: Params) => Promise<DownloadFile | null>;
@@ -52,7 +46,7 @@ export function downloadRoute(find: FindDownload, notFound: string) {
       const message = link.reason === "expired" ? MESSAGES.expired : MESSAGES.invalid;
       throw new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     }
-    const shop = link.status === "valid" ? link.shop : (await authenticate.admin(request)).session.shop;
+    const shop = link.status === "valid" ? link.shop : (await adminContext(request)).shop;
     const file = await find(shop, params);
     if (!file) throw new Response(notFound, { status: 404 });
     return fileResponse(file);
@@ -60,12 +54,12 @@ export function downloadRoute(find: FindDownload, notFound: string) {
 
   const action = async ({ request, params }: ActionFunctionArgs) => {
     if (request.method !== "POST") return Response.json({ error: "Method not allowed" }, { status: 405 });
-    const { session } = await authenticate.admin(request);
-    const file = await find(session.shop, params);
+    const { shop } = await adminContext(request);
+    const file = await find(shop, params);
     if (!file) return Response.json({ error: notFound }, { status: 404 });
     const url = signDownloadLink({
       secret: env.SHOPIFY_API_SECRET,
-      shop: session.shop,
+      shop,
       pathname: new URL(request.url).pathname,
       now: new Date(),
     });
