@@ -41,7 +41,11 @@ export function tierTag(prefix: string, tierName: string | null): string | null 
 }
 
 /** Adds tags to a customer (a win-back campaign's tag); adding a tag they have changes nothing. */
-export async function addCustomerTags(admin: AdminGraphql, customerGid: string, tags: string[]): Promise<void> {
+export async function addCustomerTags(
+  admin: AdminGraphql,
+  customerGid: string,
+  tags: string[],
+): Promise<void> {
   const added = await runQuery<CustomerTagsAddMutation>(admin, ADD_CUSTOMER_TAGS, { id: customerGid, tags });
   throwOnUserErrors("tagsAdd", added.tagsAdd?.userErrors);
 }

@@ -33,13 +33,13 @@ export function localShopifyHeaders(
   config: { adminOrigin?: string; appBridgeUrl?: string },
 ): void {
   if (config.appBridgeUrl && headers.has("Link")) {
-    headers.set(
-      "Link",
-      (headers.get("Link") ?? "").replace(SHOPIFY_APP_BRIDGE, config.appBridgeUrl),
-    );
+    headers.set("Link", (headers.get("Link") ?? "").replace(SHOPIFY_APP_BRIDGE, config.appBridgeUrl));
   }
   const csp = headers.get("Content-Security-Policy");
   if (config.adminOrigin && csp?.startsWith("frame-ancestors ")) {
-    headers.set("Content-Security-Policy", csp.replace("frame-ancestors ", `frame-ancestors ${config.adminOrigin} `));
+    headers.set(
+      "Content-Security-Policy",
+      csp.replace("frame-ancestors ", `frame-ancestors ${config.adminOrigin} `),
+    );
   }
 }

@@ -20,7 +20,13 @@ export interface MemberState {
 }
 
 export function memberMetafields(customerGid: string, state: MemberState) {
-  const field = (key: string, type: string, value: string) => ({ ownerId: customerGid, namespace: NAMESPACE, key, type, value });
+  const field = (key: string, type: string, value: string) => ({
+    ownerId: customerGid,
+    namespace: NAMESPACE,
+    key,
+    type,
+    value,
+  });
   return [
     field("points", "number_integer", String(state.points)),
     field("pending_points", "number_integer", String(state.pending)),
@@ -30,7 +36,11 @@ export function memberMetafields(customerGid: string, state: MemberState) {
   ];
 }
 
-export async function writeMemberMetafields(admin: AdminGraphql, customerGid: string, state: MemberState): Promise<void> {
+export async function writeMemberMetafields(
+  admin: AdminGraphql,
+  customerGid: string,
+  state: MemberState,
+): Promise<void> {
   await setMetafields(admin, memberMetafields(customerGid, state), "member");
 }
 
@@ -67,10 +77,15 @@ export const MEMBER_METAFIELD_DEFINITIONS = [
 export async function ensureMemberMetafieldDefinitions(admin: AdminGraphql): Promise<number> {
   let created = 0;
   for (const definition of MEMBER_METAFIELD_DEFINITIONS) {
-    const result = await runQuery<CreateMemberMetafieldDefinitionMutation>(admin, CREATE_MEMBER_METAFIELD_DEFINITION, {
-      definition,
-    });
-    if (!result.metafieldDefinitionCreate) throw new AdminApiError("metafieldDefinitionCreate returned nothing");
+    const result = await runQuery<CreateMemberMetafieldDefinitionMutation>(
+      admin,
+      CREATE_MEMBER_METAFIELD_DEFINITION,
+      {
+        definition,
+      },
+    );
+    if (!result.metafieldDefinitionCreate)
+      throw new AdminApiError("metafieldDefinitionCreate returned nothing");
     throwOnUserErrors(
       `metafieldDefinitionCreate ${definition.key}`,
       result.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN"),

@@ -31,7 +31,11 @@ export interface MetafieldInput {
 }
 
 /** Throws AdminApiError with Shopify's userErrors when it refuses. `what` names the write in the error. */
-export async function setMetafields(admin: AdminGraphql, metafields: MetafieldInput[], what: string): Promise<void> {
+export async function setMetafields(
+  admin: AdminGraphql,
+  metafields: MetafieldInput[],
+  what: string,
+): Promise<void> {
   const result = await runQuery<MetafieldsSetMutation>(admin, SET_METAFIELDS, { metafields });
   throwOnUserErrors(`metafieldsSet ${what}`, result.metafieldsSet?.userErrors);
 }

@@ -184,8 +184,7 @@ export class SessionStorage extends PrismaSessionStorage<PrismaClient> {
     return sessionFromRow({
       ...row,
       accessToken: row.accessToken && this.#cipher.open(row.accessToken, placeOf(row.id, "accessToken")),
-      refreshToken:
-        row.refreshToken && this.#cipher.open(row.refreshToken, placeOf(row.id, "refreshToken")),
+      refreshToken: row.refreshToken && this.#cipher.open(row.refreshToken, placeOf(row.id, "refreshToken")),
     });
   }
 

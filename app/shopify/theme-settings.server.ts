@@ -88,7 +88,10 @@ const holdsAppBlocks = (filename: string) =>
   /^templates\/.+\.json$/.test(filename) || /^sections\/[^/]+\.json$/.test(filename);
 
 /** Reads the state from the files' contents (settings_data.json, templates and section groups). */
-export function themeStateOf(themeName: string, files: { filename: string; content: string | null }[]): ThemeState {
+export function themeStateOf(
+  themeName: string,
+  files: { filename: string; content: string | null }[],
+): ThemeState {
   return files.reduce(addFile, { themeName, embedActive: false, blockAdded: false });
 }
 
@@ -125,7 +128,8 @@ export async function fetchThemeState(admin: AdminGraphql): Promise<ThemeState> 
     const theme = data.themes?.nodes[0];
     if (!theme) throw new AdminApiError("the shop has no published theme");
     // The merchant published another theme while its pages were read: its cursor means nothing here.
-    if (themeId !== null && theme.id !== themeId) throw new AdminApiError("the published theme changed; ask again");
+    if (themeId !== null && theme.id !== themeId)
+      throw new AdminApiError("the published theme changed; ask again");
     themeId = theme.id;
     const files = theme.files;
     if (!files) throw new AdminApiError("Shopify did not list the main theme's files");
@@ -137,8 +141,11 @@ export async function fetchThemeState(admin: AdminGraphql): Promise<ThemeState> 
       );
     }
     state = files.nodes
-      .map((file) => ({ filename: file.filename, content: "content" in file.body ? file.body.content : null }))
-      
+      .map((file) => ({
+        filename: file.filename,
+        content: "content" in file.body ? file.body.content : null,
+      }))
+
       .reduce(addFile, state ?? { themeName: theme.name, embedActive: false, blockAdded: false });
     if ((state.embedActive && state.blockAdded) || !files.pageInfo.hasNextPage) return state;
     after = files.pageInfo.endCursor ?? null;

@@ -80,8 +80,7 @@ export interface SignedDelivery {
 }
 
 export type SignatureCheck =
-  | ({ valid: true } & SignedDelivery)
-  | { valid: false; status: 400 | 401; reason: string };
+  ({ valid: true } & SignedDelivery) | { valid: false; status: 400 | 401; reason: string };
 
 /** The topic as the library stores it: `orders/paid` -> ORDERS_PAID. */
 export const topicForStorage = (topic: string) => topic.toUpperCase().replace(/\/|\./g, "_");
@@ -99,7 +98,8 @@ export function checkWebhookSignature(secret: string, body: string, header: Head
   if (body.length === 0) return { valid: false, status: 400, reason: "the body is empty" };
   const hmac = header(names.hmac);
   if (!hmac) return { valid: false, status: 400, reason: "the HMAC header is missing" };
-  if (!hmacMatches(secret, body, hmac)) return { valid: false, status: 401, reason: "the HMAC is not the body's" };
+  if (!hmacMatches(secret, body, hmac))
+    return { valid: false, status: 401, reason: "the HMAC is not the body's" };
   const missing = (["topic", "shop", "apiVersion", "webhookId"] as const)
     .map((key) => names[key])
     .filter((name) => !header(name));
