@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from "graphql";
 
-export const ADMIN_SCHEMA_FILE = path.resolve(
+const ADMIN_SCHEMA_FILE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   "../shopify/admin_2026-10.json.gz",
 );

@@ -18,7 +18,7 @@ import { ensurePrivateDir, PRIVATE_DIR_MODE, privateTree } from "./private-files
 import { applyMigrations, type Migration, type MigrationReport, type SqlSession } from "./migrations.server";
 import { noteTransactionSession } from "./sql-in-transaction.server";
 
-export type DatabaseKind = "pglite" | "postgresql";
+type DatabaseKind = "pglite" | "postgresql";
 
 /**
  * Plain SQL on the same database, for the job queue (pg-boss's `db` option):

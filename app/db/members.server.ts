@@ -41,10 +41,6 @@ export async function lockMember(tx: Tx, shop: string, memberId: string): Promis
   return rows[0];
 }
 
-export function findMemberByCustomer(tx: Tx, shop: string, customerGid: string): Promise<Member | null> {
-  return tx.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } });
-}
-
 export interface EntryInput {
   kind: LedgerKind;
   points: number;

@@ -41,7 +41,7 @@ const scopeSet = (scopes: string | null) =>
   );
 
 /** Two scope lists grant the same, whatever their order. */
-export function sameScopes(a: string | null, b: string | null): boolean {
+function sameScopes(a: string | null, b: string | null): boolean {
   const left = scopeSet(a);
   const right = scopeSet(b);
   return left.size === right.size && [...left].every((scope) => right.has(scope));

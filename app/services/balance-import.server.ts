@@ -28,13 +28,13 @@ export interface ImportReport {
 }
 
 const MAX_POINTS = 10_000_000;
-export const MAX_IMPORT_ROWS = 50_000;
+const MAX_IMPORT_ROWS = 50_000;
 /** How much of a bad value the report echoes back: a 5 MB file could hold one 5 MB cell. */
-export const ECHO_LIMIT = 100;
+const ECHO_LIMIT = 100;
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 /** A value from the file as an error message quotes it: its first ECHO_LIMIT characters, then "…". */
-export function echoed(value: string): string {
+function echoed(value: string): string {
   let kept = "";
   let count = 0;
   for (const character of value) {

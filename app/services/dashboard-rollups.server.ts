@@ -20,7 +20,7 @@ import { builtRollups, lockRollups, markRollupBuilt, ROLLUPS, type Rollup } from
 import type { Tx } from "../db/tx.server";
 
 /** What `foldPending` folds at most per rollup by default. */
-export const FOLD_LIMIT = 5_000;
+const FOLD_LIMIT = 5_000;
 const FOLD_BATCH = 50_000;
 /** Building a large shop's rollups reads all its ledger and orders: minutes, not seconds. */
 const BUILD_TIMEOUT_MS = 30 * 60_000;

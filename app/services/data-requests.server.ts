@@ -12,7 +12,7 @@ import { textStream } from "./text-stream.server";
 
 /** Shopify asks apps to act on a compliance webhook within 30 days of receiving it
  * (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance). */
-export const RESPOND_WITHIN_DAYS = 30;
+const RESPOND_WITHIN_DAYS = 30;
 const DAY = 86_400_000;
 /** How many waiting requests Home lists (the rest are counted). */
 const LISTED = 20;

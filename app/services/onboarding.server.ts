@@ -13,10 +13,10 @@ import type { AdminGraphql } from "../shopify/admin-client.server";
 import { fetchThemeState, themeEditorLinks, type ThemeState } from "../shopify/theme-settings.server";
 import { hasCompletedBackfill } from "./backfill.server";
 
-export type StepKey = "program" | "embed" | "block" | "backfill";
-export type StepState = "done" | "todo" | "unknown";
+type StepKey = "program" | "embed" | "block" | "backfill";
+type StepState = "done" | "todo" | "unknown";
 
-export interface OnboardingStep {
+interface OnboardingStep {
   key: StepKey;
   state: StepState;
   /** Where the step is done: an app page, or the theme editor (opened in the top frame). */

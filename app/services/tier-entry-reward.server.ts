@@ -11,7 +11,7 @@ import type { Tx } from "../db/tx.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
 import { rewardCode, shopCodePrefix } from "../loyalty/rewards";
 
-export const tierEntryKey = (memberId: string, tierKey: string) => `tier-entry-${memberId}-${tierKey}`;
+const tierEntryKey = (memberId: string, tierKey: string) => `tier-entry-${memberId}-${tierKey}`;
 
 /** Returns the redemption's id, or null when the tier has no (enabled) entry reward or it was given before. */
 export async function reserveTierEntryReward(

@@ -32,7 +32,7 @@ export interface IssueReport {
 }
 
 /** The campaign's offer as the discount-codes adapter takes it. */
-export function campaignOffer(campaign: Campaign): RewardRule {
+function campaignOffer(campaign: Campaign): RewardRule {
   return {
     key: `campaign-${campaign.id}`,
     title: campaign.name,

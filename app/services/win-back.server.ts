@@ -48,7 +48,7 @@ export function segmentSize(db: PrismaClient, shop: string, rule: SegmentRule, n
  * alphabet (25^12 strings), so a collision with any other code of the shop
  * is out of reach even for large segments.
  */
-export const campaignCode = (shop: string, random: (size: number) => Uint8Array) =>
+const campaignCode = (shop: string, random: (size: number) => Uint8Array) =>
   rewardCode(shopCodePrefix(shop), random(12), 3, 4);
 
 const CHUNK = 10_000;
@@ -280,7 +280,7 @@ export interface CampaignMeasures {
  * Revenue is the shared definition (merchandise, shipping, tax, tips, less
  * refunds).
  */
-export async function campaignMeasures(
+async function campaignMeasures(
   db: PrismaClient,
   shop: string,
   campaign: Campaign,

@@ -34,7 +34,7 @@ export const REQUEST_THROTTLE_WAIT_MS = 2_000;
  * and its worker's batch until pg-boss expires it minutes later; with it the
  * attempt fails and a job is retried with backoff.
  */
-export const ADMIN_API_TIMEOUT_MS = 30_000;
+const ADMIN_API_TIMEOUT_MS = 30_000;
 
 export class AdminApiError extends Error {
   constructor(
@@ -83,7 +83,7 @@ export class AdminThrottledError extends AdminTransientError {
  * (https://shopify.dev/docs/api/admin-rest/usage/rate-limits#retry-after-header);
  * HTTP also allows a date. Undefined when absent or unreadable.
  */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (header === null || header.trim() === "") return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return seconds >= 0 ? Math.ceil(seconds * 1000) : undefined;

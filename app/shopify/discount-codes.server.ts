@@ -12,7 +12,7 @@ import type {
 } from "../types/admin.generated";
 import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
-export const CREATE_BASIC_CODE = `#graphql
+const CREATE_BASIC_CODE = `#graphql
   mutation CreateBasicCode($input: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $input) {
       codeDiscountNode {
@@ -27,7 +27,7 @@ export const CREATE_BASIC_CODE = `#graphql
   }
 `;
 
-export const CREATE_FREE_SHIPPING_CODE = `#graphql
+const CREATE_FREE_SHIPPING_CODE = `#graphql
   mutation CreateFreeShippingCode($input: DiscountCodeFreeShippingInput!) {
     discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
       codeDiscountNode {
@@ -42,7 +42,7 @@ export const CREATE_FREE_SHIPPING_CODE = `#graphql
   }
 `;
 
-export const CODE_BY_CODE = `#graphql
+const CODE_BY_CODE = `#graphql
   query CodeByCode($code: String!) {
     codeDiscountNodeByCode(code: $code) {
       id
@@ -50,7 +50,7 @@ export const CODE_BY_CODE = `#graphql
   }
 `;
 
-export const DELETE_CODE = `#graphql
+const DELETE_CODE = `#graphql
   mutation DeleteCode($id: ID!) {
     discountCodeDelete(id: $id) {
       deletedCodeDiscountId

@@ -13,7 +13,7 @@ const SHOP_HOST = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 const SHOPIFY_APP_BRIDGE = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 
 /** https://{shop}/path → {origin}/path; any other URL unchanged. */
-export function toLocalShopify(url: string, origin: string): string {
+function toLocalShopify(url: string, origin: string): string {
   const parsed = new URL(url);
   if (parsed.protocol !== "https:" || !SHOP_HOST.test(parsed.hostname)) return url;
   return `${origin}${parsed.pathname}${parsed.search}`;

@@ -44,7 +44,7 @@ export async function writeMemberMetafields(
   await setMetafields(admin, memberMetafields(customerGid, state), "member");
 }
 
-export const CREATE_MEMBER_METAFIELD_DEFINITION = `#graphql
+const CREATE_MEMBER_METAFIELD_DEFINITION = `#graphql
   mutation CreateMemberMetafieldDefinition($definition: MetafieldDefinitionInput!) {
     metafieldDefinitionCreate(definition: $definition) {
       createdDefinition {
@@ -60,7 +60,7 @@ export const CREATE_MEMBER_METAFIELD_DEFINITION = `#graphql
 `;
 
 /** The definitions of the member metafields: typed, and readable by the storefront (Liquid). */
-export const MEMBER_METAFIELD_DEFINITIONS = [
+const MEMBER_METAFIELD_DEFINITIONS = [
   { key: "points", name: "Loyalty points", type: "number_integer" },
   { key: "pending_points", name: "Pending loyalty points", type: "number_integer" },
   { key: "tier", name: "Loyalty tier", type: "single_line_text_field" },

@@ -6,7 +6,7 @@
 import type { MetafieldsSetMutation } from "../types/admin.generated";
 import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
-export const SET_METAFIELDS = `#graphql
+const SET_METAFIELDS = `#graphql
   mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
     metafieldsSet(metafields: $metafields) {
       metafields {

@@ -9,7 +9,7 @@
 import { ClientError, GraphQLClient } from "graphql-request";
 import { AdminApiError, AdminTransientError, type AdminGraphql } from "./admin-client.server";
 
-export const ADMIN_API_VERSION = "2026-10";
+const ADMIN_API_VERSION = "2026-10";
 
 export interface OfflineSession {
   accessToken: string;
@@ -35,7 +35,7 @@ export class NoOfflineSessionError extends AdminApiError {
 /** Refresh this long before the token expires. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-export async function offlineAccessToken(store: OfflineTokenStore, shop: string, now: Date): Promise<string> {
+async function offlineAccessToken(store: OfflineTokenStore, shop: string, now: Date): Promise<string> {
   const session = await store.load(shop);
   if (!session) throw new NoOfflineSessionError(shop, "the app is not installed or was uninstalled");
   if (!session.expires || session.expires.getTime() - REFRESH_MARGIN_MS > now.getTime())

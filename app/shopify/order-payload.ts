@@ -335,7 +335,7 @@ export function parseOrderPayload(payload: unknown): OrderSnapshot {
  * https://shopify.dev/docs/api/admin-graphql/2026-10/enums/OrderDisplayFinancialStatus).
  * The backfill's search and the orders/paid parser both hold to it.
  */
-export const PAID_FINANCIAL_STATUSES = ["paid", "partially_refunded", "refunded"] as const;
+const PAID_FINANCIAL_STATUSES = ["paid", "partially_refunded", "refunded"] as const;
 
 export function isPaidStatus(status: string | null | undefined): boolean {
   return (PAID_FINANCIAL_STATUSES as readonly string[]).includes((status ?? "").toLowerCase());

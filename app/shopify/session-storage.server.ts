@@ -61,7 +61,7 @@ interface SessionRow {
  * always present (as text, so an offline session carries "null"), the
  * optional ones only when set.
  */
-export function sessionFromRow(row: SessionRow): Session {
+function sessionFromRow(row: SessionRow): Session {
   const properties: [string, string | number | boolean][] = [
     ["id", row.id],
     ["shop", row.shop],
