@@ -1,16 +1,14 @@
 /** The one shopifyApp({...}) call. Routes import authenticate & co from here. */
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { recordInstall } from "./services/shop-lifecycle.server";
+import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { routeShopRequestsTo } from "./shopify/local-shopify.server";
 import { sessionKeys } from "./shopify/session-keys.server";
 import { SessionStorage } from "./shopify/session-storage.server";
 import { TokenCipher } from "./shopify/token-cipher";
-
-/** The Admin API version every call and webhook uses (also in shopify.app.toml). */
-export const API_VERSION = ApiVersion.October26;
 
 const logLevels = {
   error: LogSeverity.Error,
@@ -24,7 +22,7 @@ if (env.SHOPIFY_ADMIN_API_ORIGIN) routeShopRequestsTo(env.SHOPIFY_ADMIN_API_ORIG
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
-  apiVersion: API_VERSION,
+  apiVersion: ADMIN_API_VERSION,
   scopes: env.SCOPES,
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",

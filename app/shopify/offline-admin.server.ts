@@ -8,8 +8,7 @@
  */
 import { ClientError, GraphQLClient } from "graphql-request";
 import { AdminApiError, AdminTransientError, type AdminGraphql } from "./admin-client.server";
-
-const ADMIN_API_VERSION = "2026-10";
+import { ADMIN_API_VERSION } from "./api-version";
 
 export interface OfflineSession {
   accessToken: string;
