@@ -1,5 +1,5 @@
 /** Members (a shop's customers in the program) and their ledger. */
-import type { LedgerKind, Member } from "@prisma/client";
+import type { LedgerKind, Member, Prisma } from "@prisma/client";
 import { noteFollowUp } from "../jobs/follow-ups.server";
 import { FLOW_TRIGGERS, recordFlowEvent } from "./flow-events.server";
 import type { Tx } from "./tx.server";
@@ -129,4 +129,52 @@ export async function markAllMembersChanged(tx: Tx, shop: string): Promise<numbe
 export async function tierMemberCounts(tx: Tx, shop: string): Promise<Record<string, number>> {
   const groups = await tx.member.groupBy({ by: ["tierKey"], where: { shop }, _count: { _all: true } });
   return Object.fromEntries(groups.map((group) => [group.tierKey ?? "", group._count._all]));
+}
+
+/**
+ * The at-risk segment (the customer list's filter, and win-back campaigns): members whose last
+ * order (paid, not cancelled, not a test) is more than `inactiveDays` before `now`, with at least
+ * `minOrders` orders. The dashboard's at-risk count is the same rule over recorded orders.
+ */
+export function atRiskMembers(
+  shop: string,
+  rule: { inactiveDays: number; minOrders?: number; now: Date },
+): Prisma.MemberWhereInput & { lastOrderAt: { lt: Date } } {
+  const cutoff = new Date(rule.now.getTime() - rule.inactiveDays * 86_400_000);
+  return {
+    shop,
+    lastOrderAt: { lt: cutoff },
+    ...(rule.minOrders && rule.minOrders > 1 ? { orderCount: { gte: rule.minOrders } } : {}),
+  };
+}
+
+/** How many members the at-risk segment holds. */
+export function countAtRiskMembers(
+  tx: Tx,
+  shop: string,
+  rule: { inactiveDays: number; minOrders?: number; now: Date },
+): Promise<number> {
+  return tx.member.count({ where: atRiskMembers(shop, rule) });
+}
+
+/** The at-risk segment's customers, in member id order. */
+export async function atRiskCustomers(
+  tx: Tx,
+  shop: string,
+  rule: { inactiveDays: number; minOrders?: number; now: Date },
+): Promise<string[]> {
+  const members = await tx.member.findMany({
+    where: atRiskMembers(shop, rule),
+    select: { customerGid: true },
+    orderBy: { id: "asc" },
+  });
+  return members.map((m) => m.customerGid);
+}
+
+/** The members' email addresses, by customer. */
+export function memberEmails(tx: Tx, shop: string, customerGids: string[]) {
+  return tx.member.findMany({
+    where: { shop, customerGid: { in: customerGids } },
+    select: { customerGid: true, email: true },
+  });
 }

@@ -17,6 +17,11 @@ const tierRow = (shop: string, tier: TierRule, position: number) => ({
 export type ProgramWithTiers = Program & { tiers: Tier[] };
 
 /** Finds the shop's program, creating it with the defaults if it has none (race-safe). */
+/** The shop's program row, or null before its first use (no defaults created). */
+export function findProgram(tx: Tx, shop: string): Promise<Program | null> {
+  return tx.program.findUnique({ where: { shop } });
+}
+
 export async function ensureProgram(tx: Tx, shop: string): Promise<ProgramWithTiers> {
   const existing = await tx.program.findUnique({
     where: { shop },

@@ -5,6 +5,7 @@
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { contactHidden, memberLabel } from "../admin/member-label";
+import { atRiskMembers } from "../db/members.server";
 import { ensureProgram } from "../db/program.server";
 import { ensureRewards } from "../db/rewards.server";
 import { storefrontStatus } from "./storefront-status.server";
@@ -36,23 +37,6 @@ function decode(cursor: string | undefined): Cursor | null {
   } catch {
     return null;
   }
-}
-
-/**
- * The at-risk segment (the customer list's filter, and win-back campaigns): members whose last
- * order (paid, not cancelled, not a test) is more than `inactiveDays` before `now`, with at least
- * `minOrders` orders. The dashboard's at-risk count is the same rule over recorded orders.
- */
-export function atRiskMembers(
-  shop: string,
-  rule: { inactiveDays: number; minOrders?: number; now: Date },
-): Prisma.MemberWhereInput & { lastOrderAt: { lt: Date } } {
-  const cutoff = new Date(rule.now.getTime() - rule.inactiveDays * 86_400_000);
-  return {
-    shop,
-    lastOrderAt: { lt: cutoff },
-    ...(rule.minOrders && rule.minOrders > 1 ? { orderCount: { gte: rule.minOrders } } : {}),
-  };
 }
 
 export async function listMembers(db: PrismaClient, shop: string, query: MemberListQuery) {
