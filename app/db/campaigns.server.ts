@@ -348,3 +348,32 @@ export async function finishCampaign(tx: Tx, shop: string, campaignId: string, n
     data: { status: "DONE", finishedAt: now },
   });
 }
+
+/**
+ * Campaigns with recipients left to issue (running) or to settle (cancelled)
+ * that no attempt holds; one with a recorded failure is left to its job's
+ * retries and the dead-letter list.
+ */
+export function campaignsWithWorkLeft(tx: Tx, shop: string, now: Date, take: number) {
+  const unclaimed = { OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] };
+  return tx.campaign.findMany({
+    where: {
+      shop,
+      recipients: { none: { shop, status: { in: ["PENDING", "ISSUED"] }, error: { not: null } } },
+      OR: [
+        {
+          status: "RUNNING",
+          recipients: {
+            some: {
+              shop,
+              AND: [{ OR: [{ status: "PENDING" }, { status: "ISSUED", taggedAt: null }] }, unclaimed],
+            },
+          },
+        },
+        { status: "CANCELLED", recipients: { some: { shop, status: "PENDING", ...unclaimed } } },
+      ],
+    },
+    select: { id: true },
+    take,
+  });
+}

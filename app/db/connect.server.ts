@@ -261,3 +261,8 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
   return () => (done ??= fn());
 }
+
+/** Resolves when the database answers a query (the health check). */
+export async function pingDatabase(db: PrismaClient): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
+}

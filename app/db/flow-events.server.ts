@@ -117,3 +117,12 @@ export async function triggersListenedTo(db: PrismaClient, shop: string): Promis
   }
   return listened;
 }
+
+/** Whether the shop has Flow events to send (not sent, skipped, or failed). */
+export async function hasUnsentFlowEvents(tx: Tx, shop: string): Promise<boolean> {
+  const unsent = await tx.flowEvent.findFirst({
+    where: { shop, sentAt: null, skippedAt: null, error: null },
+    select: { id: true },
+  });
+  return unsent !== null;
+}

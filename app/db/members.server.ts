@@ -178,3 +178,17 @@ export function memberEmails(tx: Tx, shop: string, customerGids: string[]) {
     select: { customerGid: true, email: true },
   });
 }
+
+/** Members whose Shopify copy is behind, without a recorded sync error, and not held by an attempt. */
+export function membersDueForSync(tx: Tx, shop: string, now: Date, limit: number) {
+  return tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Member"
+     WHERE shop = ${shop} AND "syncVersion" > "syncedVersion" AND "syncError" IS NULL
+       AND ("syncClaimedUntil" IS NULL OR "syncClaimedUntil" < ${now})
+     LIMIT ${limit}`;
+}
+
+/** The shop's member with this id; null for another shop's. */
+export function findMember(tx: Tx, shop: string, memberId: string): Promise<Member | null> {
+  return tx.member.findFirst({ where: { shop, id: memberId } });
+}

@@ -112,3 +112,12 @@ export async function replaceTiers(tx: Tx, shop: string, tiers: TierRule[]): Pro
     await tx.tier.upsert({ where: { shop_key: { shop, key: tier.key } }, create: row, update: row });
   }
 }
+
+/** Whether the program changed since Shopify's copy (the storefront metafield) was last written. */
+export async function programSyncDue(tx: Tx, shop: string): Promise<boolean> {
+  const program = await tx.program.findUnique({
+    where: { shop },
+    select: { syncVersion: true, syncedVersion: true },
+  });
+  return program !== null && program.syncVersion > program.syncedVersion;
+}

@@ -135,3 +135,41 @@ export function countRedemptionsSince(
 ): Promise<number> {
   return tx.redemption.count({ where: { shop, customerGid, createdAt: { gt: since } } });
 }
+
+/** Creates the redemption unless one with its idempotency key exists; its id, or null when it existed. */
+export async function createRedemptionOnce(
+  tx: Tx,
+  data: Prisma.RedemptionCreateManyInput,
+): Promise<string | null> {
+  const created = await tx.redemption.createManyAndReturn({ data: [data], skipDuplicates: true });
+  return created[0]?.id ?? null;
+}
+
+/**
+ * Reserved redemptions no request or attempt is working on: older than
+ * `olderThan`, unclaimed, and without a recorded error (those are left to the
+ * code-issue job's retries).
+ */
+export function reservedRedemptionsDue(tx: Tx, shop: string, olderThan: Date, now: Date, take: number) {
+  return tx.redemption.findMany({
+    where: {
+      shop,
+      status: "RESERVED",
+      error: null,
+      updatedAt: { lt: olderThan },
+      OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }],
+    },
+    select: { id: true },
+    take,
+  });
+}
+
+/** The member's redemption with this id; null for another member's or shop's. */
+export function findMemberRedemption(
+  tx: Tx,
+  shop: string,
+  memberId: string,
+  id: string,
+): Promise<Redemption | null> {
+  return tx.redemption.findFirst({ where: { shop, id, memberId } });
+}

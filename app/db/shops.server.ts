@@ -126,3 +126,14 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     ...deleteShopRollups(db, shop),
   ]);
 }
+
+/** Whether the shop has the app installed (known and not uninstalled). */
+export async function isInstalled(db: Db, shop: string): Promise<boolean> {
+  const record = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  return record !== null && record.uninstalledAt === null;
+}
+
+export async function installedShopDomains(db: Db): Promise<string[]> {
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+  return shops.map((shop) => shop.domain);
+}

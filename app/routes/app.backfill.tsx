@@ -20,6 +20,7 @@ import { z } from "zod";
 import { strings } from "../admin/strings";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
+import { findShop } from "../db/shops.server";
 import { jobs } from "../jobs.server";
 import {
   BackfillError,
@@ -60,7 +61,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const [runs, shop] = await Promise.all([
     recentBackfills(prisma, session.shop, 10),
-    prisma.shop.findUnique({ where: { domain: session.shop }, select: { scopes: true } }),
+    findShop(prisma, session.shop),
   ]);
   const active = runs.find((run) => run.activeSlot !== null);
   if (active && Date.now() - active.updatedAt.getTime() > STALE_MS) {

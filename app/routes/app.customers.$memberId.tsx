@@ -22,6 +22,8 @@ import { strings } from "../admin/strings";
 import { StatCard } from "../admin/StatCard";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
+import { findMember } from "../db/members.server";
+import { findMemberRedemption } from "../db/redemptions.server";
 import { withJobs } from "../jobs.server";
 import { adjustPoints } from "../services/adjust-points.server";
 import { memberPage } from "../services/customer-pages.server";
@@ -66,7 +68,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session, admin: library, sessionToken } = await authenticate.admin(request);
   const shop = session.shop;
   const admin = requestAdmin({ session, library });
-  const member = await prisma.member.findFirst({ where: { shop, id: params.memberId ?? "" } });
+  const member = await findMember(prisma, shop, params.memberId ?? "");
   if (!member) return fail(404, t.notFound);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
@@ -117,9 +119,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       if (redemption.status === "FAILED") return fail(502, redemption.error ?? "Shopify refused the code");
       return Response.json({ ok: true, message: t.issued(redemption.code) } satisfies ActionResult);
     }
-    const redemption = await prisma.redemption.findFirst({
-      where: { shop, id: input.redemptionId, memberId: member.id },
-    });
+    const redemption = await findMemberRedemption(prisma, shop, member.id, input.redemptionId);
     if (!redemption) return fail(404, "No such code for this customer");
     await withJobs(() => revokeCode(prisma, admin, shop, { redemptionId: redemption.id, staffId }, now));
     return Response.json({ ok: true, message: t.revoked } satisfies ActionResult);
