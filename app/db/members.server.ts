@@ -192,3 +192,26 @@ export function membersDueForSync(tx: Tx, shop: string, now: Date, limit: number
 export function findMember(tx: Tx, shop: string, memberId: string): Promise<Member | null> {
   return tx.member.findFirst({ where: { shop, id: memberId } });
 }
+
+/** Sets the member's birthday unless one was set before; false when it was. */
+export async function setBirthdayOnce(
+  tx: Tx,
+  shop: string,
+  customerGid: string,
+  birthday: { month: number; day: number },
+  now: Date,
+): Promise<boolean> {
+  const { count } = await tx.member.updateMany({
+    where: { shop, customerGid, birthdaySetAt: null },
+    data: { birthdayMonth: birthday.month, birthdayDay: birthday.day, birthdaySetAt: now },
+  });
+  return count > 0;
+}
+
+/** The shop's members with one of these email addresses (any letter case). */
+export function membersByEmail(tx: Tx, shop: string, emails: string[]) {
+  return tx.member.findMany({
+    where: { shop, email: { in: emails, mode: "insensitive" } },
+    select: { id: true, email: true },
+  });
+}

@@ -121,3 +121,11 @@ export async function programSyncDue(tx: Tx, shop: string): Promise<boolean> {
   });
   return program !== null && program.syncVersion > program.syncedVersion;
 }
+
+/** Records that Shopify's copy now stands for `syncVersion` (never moving it back). */
+export async function markProgramSynced(tx: Tx, shop: string, syncVersion: number): Promise<void> {
+  await tx.program.updateMany({
+    where: { shop, syncedVersion: { lt: syncVersion } },
+    data: { syncedVersion: syncVersion },
+  });
+}

@@ -137,3 +137,12 @@ export async function installedShopDomains(db: Db): Promise<string[]> {
   const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
   return shops.map((shop) => shop.domain);
 }
+
+/** The merchant hid the onboarding checklist for good; false when the shop is unknown. */
+export async function markOnboardingDismissed(db: Db, shop: string, now: Date): Promise<boolean> {
+  const { count } = await db.shop.updateMany({
+    where: { domain: shop },
+    data: { onboardingDismissedAt: now },
+  });
+  return count > 0;
+}

@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { appendEntry, ledgerEntryExists, lockMember } from "../db/members.server";
+import { appendEntry, ledgerEntryExists, lockMember, membersByEmail } from "../db/members.server";
 import { inTransaction } from "../db/tx.server";
 import { CsvSyntaxError, parseCsv } from "../loyalty/csv";
 
@@ -90,13 +90,7 @@ export async function importBalances(
   report.rows = rows.length;
 
   const emails = rows.map((row) => (row.fields[emailAt] ?? "").trim().toLowerCase());
-  const members = await db.member.findMany({
-    where: {
-      shop,
-      email: { in: [...new Set(emails.filter((email) => EMAIL.test(email)))], mode: "insensitive" },
-    },
-    select: { id: true, email: true },
-  });
+  const members = await membersByEmail(db, shop, [...new Set(emails.filter((email) => EMAIL.test(email)))]);
   const byEmail = new Map<string, string[]>();
   for (const member of members) {
     const key = member.email!.toLowerCase();
