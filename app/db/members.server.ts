@@ -215,3 +215,51 @@ export function membersByEmail(tx: Tx, shop: string, emails: string[]) {
     select: { id: true, email: true },
   });
 }
+
+// The member-sync job's claim on a member while it writes Shopify's copy.
+
+export function getMember(tx: Tx, shop: string, memberId: string): Promise<Member> {
+  return tx.member.findFirstOrThrow({ where: { shop, id: memberId } });
+}
+
+/** Claims the member's sync until `until` when no other sync holds it at `at`. */
+export async function claimMemberSync(tx: Tx, shop: string, memberId: string, at: Date, until: Date) {
+  const claim = await tx.member.updateMany({
+    where: { shop, id: memberId, OR: [{ syncClaimedUntil: null }, { syncClaimedUntil: { lt: at } }] },
+    data: { syncClaimedUntil: until },
+  });
+  return claim.count > 0;
+}
+
+/** Moves a sync claim from `held` to `next`; false when the member is no longer held so. */
+export async function renewMemberSyncClaim(tx: Tx, shop: string, memberId: string, held: Date, next: Date) {
+  const { count } = await tx.member.updateMany({
+    where: { shop, id: memberId, syncClaimedUntil: held },
+    data: { syncClaimedUntil: next },
+  });
+  return count === 1;
+}
+
+/** Ends a sync claim held until `until`; nothing when another sync took the member over. */
+export function releaseMemberSyncClaim(tx: Tx, shop: string, memberId: string, until: Date) {
+  return tx.member.updateMany({
+    where: { shop, id: memberId, syncClaimedUntil: until },
+    data: { syncClaimedUntil: null },
+  });
+}
+
+export async function setMemberTierTag(tx: Tx, shop: string, memberId: string, tag: string | null) {
+  await tx.member.updateMany({ where: { shop, id: memberId }, data: { tierTag: tag } });
+}
+
+/** Shopify's copy now stands for `syncVersion` (never moving it back); clears the sync error. */
+export async function markMemberSynced(tx: Tx, shop: string, memberId: string, syncVersion: number) {
+  await tx.member.updateMany({
+    where: { shop, id: memberId, syncedVersion: { lt: syncVersion } },
+    data: { syncedVersion: syncVersion, syncError: null },
+  });
+}
+
+export async function recordMemberSyncError(tx: Tx, shop: string, memberId: string, error: string) {
+  await tx.member.updateMany({ where: { shop, id: memberId }, data: { syncError: error } });
+}
