@@ -263,3 +263,55 @@ export async function markMemberSynced(tx: Tx, shop: string, memberId: string, s
 export async function recordMemberSyncError(tx: Tx, shop: string, memberId: string, error: string) {
   await tx.member.updateMany({ where: { shop, id: memberId }, data: { syncError: error } });
 }
+
+// The daily maintenance's passes over members.
+
+/** A page of the shop's member ids in id order, after `cursor` (an id) when given. */
+export async function memberIdsPage(tx: Tx, shop: string, take: number, cursor?: string): Promise<string[]> {
+  const members = await tx.member.findMany({
+    where: { shop },
+    orderBy: { id: "asc" },
+    take,
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    select: { id: true },
+  });
+  return members.map((m) => m.id);
+}
+
+/** Members with a balance and some activity: the ones points can expire for. */
+export async function membersWhosePointsCanExpire(tx: Tx, shop: string): Promise<string[]> {
+  const members = await tx.member.findMany({
+    where: { shop, balance: { gt: 0 }, lastActivityAt: { not: null } },
+    select: { id: true },
+  });
+  return members.map((m) => m.id);
+}
+
+/** Members whose birthday month has come this year (up to `month`) and who got no bonus this year. */
+export async function membersDueABirthdayBonus(tx: Tx, shop: string, month: number, year: number) {
+  const members = await tx.member.findMany({
+    where: {
+      shop,
+      birthdayMonth: { lte: month },
+      OR: [{ lastBirthdayYear: null }, { lastBirthdayYear: { lt: year } }],
+    },
+    select: { id: true },
+  });
+  return members.map((m) => m.id);
+}
+
+export async function markExpiryWarned(tx: Tx, memberId: string, now: Date): Promise<void> {
+  await tx.member.update({ where: { id: memberId }, data: { expiryWarnedAt: now } });
+}
+
+export async function markBirthdayBonusGiven(tx: Tx, memberId: string, year: number): Promise<void> {
+  await tx.member.update({ where: { id: memberId }, data: { lastBirthdayYear: year } });
+}
+
+/** The members of these customers, with what a list of people shows. */
+export function membersOfCustomers(tx: Tx, shop: string, customerGids: string[]) {
+  return tx.member.findMany({
+    where: { shop, customerGid: { in: customerGids } },
+    select: { id: true, customerGid: true, email: true, firstName: true, lastName: true },
+  });
+}
