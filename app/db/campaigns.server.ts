@@ -377,3 +377,12 @@ export function campaignsWithWorkLeft(tx: Tx, shop: string, now: Date, take: num
     take,
   });
 }
+
+/** A page of the campaign's recipients in id order, after `after` (an id). */
+export function recipientsPage(tx: Tx, shop: string, campaignId: string, after: string | null, take: number) {
+  return tx.campaignRecipient.findMany({
+    where: { shop, campaignId, ...(after ? { id: { gt: after } } : {}) },
+    orderBy: { id: "asc" },
+    take,
+  });
+}

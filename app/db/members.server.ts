@@ -315,3 +315,78 @@ export function membersOfCustomers(tx: Tx, shop: string, customerGids: string[])
     select: { id: true, customerGid: true, email: true, firstName: true, lastName: true },
   });
 }
+
+// The admin's customer pages and exports.
+
+const LISTED_MEMBER = {
+  id: true,
+  customerGid: true,
+  email: true,
+  firstName: true,
+  lastName: true,
+  balance: true,
+  pending: true,
+  tierKey: true,
+  createdAt: true,
+  orderCount: true,
+  totalSpentMilli: true,
+  lastOrderAt: true,
+} as const;
+
+/** Members matching `where`, in `orderBy`, with what the customer list shows. */
+export function memberListRows(
+  tx: Tx,
+  where: Prisma.MemberWhereInput,
+  orderBy: Prisma.MemberOrderByWithRelationInput[],
+  take: number,
+) {
+  return tx.member.findMany({ where, orderBy, take, select: LISTED_MEMBER });
+}
+
+/** The member's latest ledger entries, newest first. */
+export function recentLedgerEntries(tx: Tx, shop: string, memberId: string, take: number) {
+  return tx.ledgerEntry.findMany({ where: { shop, memberId }, orderBy: { id: "desc" }, take });
+}
+
+/** A page of the shop's members in id order, after `after` (an id). */
+export function membersPage(tx: Tx, shop: string, after: string | null, take: number): Promise<Member[]> {
+  return tx.member.findMany({
+    where: { shop, ...(after ? { id: { gt: after } } : {}) },
+    orderBy: { id: "asc" },
+    take,
+  });
+}
+
+/** The members of these customers: how to reach them. */
+export function memberContacts(tx: Tx, shop: string, customerGids: string[]) {
+  return tx.member.findMany({
+    where: { shop, customerGid: { in: customerGids } },
+    select: { customerGid: true, email: true, firstName: true, lastName: true },
+  });
+}
+
+export type LedgerExportLine = {
+  id: bigint;
+  customerGid: string;
+  kind: string;
+  points: number;
+  pendingPoints: number;
+  balanceAfter: number;
+  orderGid: string | null;
+  note: string | null;
+  staffId: string | null;
+  createdAt: Date;
+};
+
+/** A page of the shop's ledger in id order after `after`, each entry with its member's customer. */
+export function ledgerExportPage(tx: Tx, shop: string, after: bigint | null, take: number) {
+  // One statement a page, the member's customer joined in (the ledger is the longest export:
+  // ten entries a member or more).
+  return tx.$queryRaw<LedgerExportLine[]>`
+    SELECT e.id, m."customerGid", e.kind::text AS kind, e.points, e."pendingPoints",
+           e."balanceAfter", e."orderGid", e.note, e."staffId", e."createdAt"
+    FROM "LedgerEntry" e JOIN "Member" m ON m.id = e."memberId" AND m.shop = e.shop
+    WHERE e.shop = ${shop} AND e.id > ${after ?? -1n}
+    ORDER BY e.id
+    LIMIT ${take}`;
+}

@@ -173,3 +173,8 @@ export function findMemberRedemption(
 ): Promise<Redemption | null> {
   return tx.redemption.findFirst({ where: { shop, id, memberId } });
 }
+
+/** The member's latest redemptions, newest first. */
+export function memberRedemptions(tx: Tx, shop: string, memberId: string, take: number) {
+  return tx.redemption.findMany({ where: { shop, memberId }, orderBy: { createdAt: "desc" }, take });
+}
