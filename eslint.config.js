@@ -14,14 +14,13 @@ const prismaMethods =
   "(find(Unique|First)(OrThrow)?|findMany|create(Many(AndReturn)?)?|update(Many(AndReturn)?)?|upsert|delete(Many)?|count|aggregate|groupBy)";
 
 // Modules whose queries have not moved into app/db/ yet: the crediting path (being rewritten
-// around shared rule functions), the backfill, the retention report and the dashboard rollups.
+// around shared rule functions), the backfill and the retention report.
 const queriesOutsideDb = [
   "app/services/order-points.server.ts",
   "app/services/order-points-batch.server.ts",
   "app/services/tier-standing.server.ts",
   "app/services/backfill.server.ts",
   "app/services/retention.server.ts",
-  "app/services/dashboard-rollups.server.ts",
 ];
 
 export default tseslint.config(
