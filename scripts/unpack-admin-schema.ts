@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Unpacks the vendored Admin API schema (ADMIN_SCHEMA_ARCHIVE, for
 // ADMIN_API_VERSION) to ADMIN_SCHEMA_JSON for graphql-codegen, after checking
 // it against shopify/SHA256SUMS. Run with `node --import tsx`.
