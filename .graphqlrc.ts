@@ -1,12 +1,13 @@
 // GraphQL config for codegen and editors. The Admin API schema is Shopify's
-// official 2026-10 introspection, vendored in shopify/ and unpacked next to
-// the generated types by scripts/unpack-admin-schema.mjs: nothing is fetched.
+// official introspection of ADMIN_API_VERSION, vendored in shopify/ and
+// unpacked next to the generated types by scripts/unpack-admin-schema.ts:
+// nothing is fetched.
 import { ApiType, shopifyApiProject } from "@shopify/api-codegen-preset";
 import type { IGraphQLConfig } from "graphql-config";
+import { ADMIN_API_VERSION, ADMIN_SCHEMA_JSON } from "./app/shopify/api-version";
 
-export const ADMIN_API_VERSION = "2026-10";
 const outputDir = "./app/types";
-const schemaFile = `${outputDir}/admin-${ADMIN_API_VERSION}.schema.json`;
+const schemaFile = `./${ADMIN_SCHEMA_JSON}`;
 
 const project = shopifyApiProject({
   apiType: ApiType.Admin,

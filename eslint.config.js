@@ -1,9 +1,29 @@
 // @ts-check
+import { readFileSync } from "node:fs";
 import js from "@eslint/js";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 import importX from "eslint-plugin-import-x";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
+
+// The Prisma models (prisma/schema.prisma), as the client names them: `prisma.member`, `tx.ledgerEntry`.
+const models = [
+  ...readFileSync(new URL("prisma/schema.prisma", import.meta.url), "utf8").matchAll(/^model (\w+)/gm),
+].map(([, name]) => name[0].toLowerCase() + name.slice(1));
+
+// What a model offers: `api.session.getOfflineId` is Shopify's, `db.session.deleteMany` a query.
+const prismaMethods =
+  "(find(Unique|First)(OrThrow)?|findMany|create(Many(AndReturn)?)?|update(Many(AndReturn)?)?|upsert|delete(Many)?|count|aggregate|groupBy)";
+
+// Modules whose queries have not moved into app/db/ yet: the crediting path (being rewritten
+// around shared rule functions), the backfill and the retention report.
+const queriesOutsideDb = [
+  "app/services/order-points.server.ts",
+  "app/services/order-points-batch.server.ts",
+  "app/services/tier-standing.server.ts",
+  "app/services/backfill.server.ts",
+  "app/services/retention.server.ts",
+];
 
 export default tseslint.config(
   { ignores: ["build/**", "node_modules/**", "data/**", "coverage/**", "app/types/**", ".cache/**"] },
@@ -94,6 +114,28 @@ export default tseslint.config(
       ),
     },
     rules: { "@typescript-eslint/no-this-alias": "off" },
+  },
+  {
+    // app/db/ is the only module that talks to the database. Others may hold the client (the
+    // `prisma` handle routes pass down, a transaction `tx`) and hand it to app/db/ functions, but
+    // call no model (`db.member.findMany`) and no raw query or transaction (`$queryRaw`,
+    // `$executeRaw`, `$transaction`: inTransaction in app/db/tx.server.ts runs one).
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/db/**", "app/db.server.ts", ...queriesOutsideDb],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: `CallExpression > MemberExpression.callee[property.name=/^${prismaMethods}$/] > MemberExpression.object[property.name=/^(${models.join("|")})$/]`,
+          message: "Query the database through a function in app/db/.",
+        },
+        {
+          selector:
+            "MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe|transaction)$/]",
+          message: "Query the database through a function in app/db/ (inTransaction runs a transaction).",
+        },
+      ],
+    },
   },
   {
     // The domain is pure: time, rules and configuration come in as arguments.

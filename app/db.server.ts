@@ -27,4 +27,3 @@ globalThis.__regularsDatabase ??= openDatabase({
 
 export const database: Database = await globalThis.__regularsDatabase;
 export const prisma = database.prisma;
-export default prisma;

@@ -26,7 +26,7 @@ const required = z.string({ error: "is required" }).trim().min(1, "is required")
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
-export const envSchema = z.object({
+const envSchema = z.object({
   SHOPIFY_API_KEY: required,
   SHOPIFY_API_SECRET: required,
   SHOPIFY_APP_URL: httpUrl.transform((value) => value.replace(/\/+$/, "")),

@@ -5,7 +5,8 @@ import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { withJobs } from "./jobs.server";
 import { recordInstall } from "./services/shop-lifecycle.server";
-import { API_VERSION, sessionStorage } from "./shopify/app-settings.server";
+import { ADMIN_API_VERSION } from "./shopify/api-version";
+import { sessionStorage } from "./shopify/app-settings.server";
 import { routeShopRequestsTo } from "./shopify/local-shopify.server";
 
 const logLevels = {
@@ -20,7 +21,7 @@ if (env.SHOPIFY_ADMIN_API_ORIGIN) routeShopRequestsTo(env.SHOPIFY_ADMIN_API_ORIG
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
-  apiVersion: API_VERSION,
+  apiVersion: ADMIN_API_VERSION,
   scopes: env.SCOPES,
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
@@ -43,11 +44,8 @@ const shopify = shopifyApp({
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 
-export default shopify;
-export const apiVersion = API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
-export const registerWebhooks = shopify.registerWebhooks;
 export { sessionStorage } from "./shopify/app-settings.server";

@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { API_KEY, API_SECRET_KEY, APP_URL, getHmac } from "@shopify/shopify-api/test-helpers";
+import { ADMIN_API_VERSION } from "../app/shopify/api-version";
 import { LOAD_BALANCER_HEADERS } from "../tests/support/webhooks";
 import { DEMO_SESSION_ENCRYPTION_KEY } from "../devshop/launch";
 
@@ -71,7 +72,7 @@ function request(i: number): Request {
       "X-Shopify-Topic": "orders/paid",
       "X-Shopify-Hmac-Sha256": getHmac(body, API_SECRET_KEY),
       "X-Shopify-Shop-Domain": "bench.myshopify.com",
-      "X-Shopify-API-Version": "2026-10",
+      "X-Shopify-API-Version": ADMIN_API_VERSION,
       "X-Shopify-Webhook-Id": `bench-${i}`,
       "X-Shopify-Event-Id": `bench-event-${i}`,
       "X-Shopify-Triggered-At": new Date().toISOString(),

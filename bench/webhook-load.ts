@@ -47,6 +47,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
+import { ADMIN_API_VERSION } from "../app/shopify/api-version";
 import { appEnvironment, DEMO_APP, freePort } from "../devshop/launch";
 import { signProxyQuery } from "../devshop/storefront";
 import { LOAD_BALANCER_HEADERS } from "../tests/support/webhooks";
@@ -153,7 +154,7 @@ async function pgbenchInboxRowRate(body: string): Promise<number> {
   const literal = `'${body.replaceAll("'", "''")}'`;
   const tps = pgbenchRate(
     `INSERT INTO ${table} (id, shop, "webhookId", topic, "apiVersion", "triggeredAt", payload) ` +
-      `VALUES (gen_random_uuid()::text, '${SHOP}', gen_random_uuid()::text, 'ORDERS_PAID', '2026-10', now(), ${literal});`,
+      `VALUES (gen_random_uuid()::text, '${SHOP}', gen_random_uuid()::text, 'ORDERS_PAID', '${ADMIN_API_VERSION}', now(), ${literal});`,
   );
   await admin.query(`DROP TABLE ${table}`);
   return tps;
@@ -297,7 +298,7 @@ function delivery(i: number): { body: string; headers: Record<string, string> } 
       "x-shopify-topic": "orders/paid",
       "x-shopify-hmac-sha256": createHmac("sha256", DEMO_APP.apiSecret).update(body).digest("base64"),
       "x-shopify-shop-domain": SHOP,
-      "x-shopify-api-version": "2026-10",
+      "x-shopify-api-version": ADMIN_API_VERSION,
       "x-shopify-webhook-id": `bench-${run}-${i}`,
       "x-shopify-event-id": `bench-event-${run}-${i}`,
       "x-shopify-triggered-at": now,

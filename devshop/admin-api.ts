@@ -56,7 +56,7 @@ export const rateLimited = (retryAfterSeconds: string): AdminAnswer => ({
 });
 
 /** Shopify's static cost: 1 per object, connections multiplied by first/last, 10 per mutation. */
-export function requestedCost(document: DocumentNode, operation: OperationDefinitionNode): number {
+function requestedCost(document: DocumentNode, operation: OperationDefinitionNode): number {
   const schema = adminSchema();
   const root = operation.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
   const costOf = (selection: SelectionSetNode | undefined, parent: GraphQLOutputType | null): number => {

@@ -27,7 +27,7 @@ import {
 type Args = Record<string, unknown>;
 
 /** How far back an app without read_all_orders sees orders. */
-export const ORDER_WINDOW_MS = 60 * 86_400_000;
+const ORDER_WINDOW_MS = 60 * 86_400_000;
 
 /**
  * Serves a field from the object's own property (a function is called with
@@ -128,7 +128,7 @@ function metafieldView(shop: ShopState, ownerId: string) {
   };
 }
 
-export function customerView(shop: ShopState, customer: Customer) {
+function customerView(shop: ShopState, customer: Customer) {
   const orders = Object.values(shop.orders).filter((o) => o.customerId === customer.id && !o.test);
   const id = gid("Customer", customer.id);
   // Null without protected customer data level 2 (protected-data.ts).
@@ -159,7 +159,7 @@ export function customerView(shop: ShopState, customer: Customer) {
   };
 }
 
-export function orderView(shop: ShopState, order: Order) {
+function orderView(shop: ShopState, order: Order) {
   const c = shop.currencyCode;
   const original = originalTotals(order);
   const current = currentTotals(order);
@@ -431,7 +431,7 @@ export function themeFiles(shop: ShopState): Record<string, string> {
  * size limit" (OnlineStoreTheme.files in the 2026-10 schema), so a client must
  * follow pageInfo. The figure is devshop's; Shopify's depends on the files' size.
  */
-export const THEME_FILES_PAGE_LIMIT = 50;
+const THEME_FILES_PAGE_LIMIT = 50;
 
 export interface AdminRootOptions {
   /** How long a bulk query runs before it completes (50 ms; tests hold it longer). */

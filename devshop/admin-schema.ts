@@ -1,13 +1,15 @@
-/** Shopify's Admin API 2026-10 schema, from the vendored introspection file (shopify/). */
+/** Shopify's Admin API schema of the version the app speaks, from the vendored introspection file (shopify/). */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import { ADMIN_SCHEMA_ARCHIVE } from "../app/shopify/api-version";
 
-export const ADMIN_SCHEMA_FILE = path.resolve(
+const ADMIN_SCHEMA_FILE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  "../shopify/admin_2026-10.json.gz",
+  "..",
+  ADMIN_SCHEMA_ARCHIVE,
 );
 
 let cached: GraphQLSchema | undefined;

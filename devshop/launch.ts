@@ -57,7 +57,7 @@ export interface RunningApp {
 }
 
 /** Resolves if nothing listens on the port (else the health check could answer for another server). */
-export async function ensurePortFree(port: number): Promise<void> {
+async function ensurePortFree(port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once("error", () =>

@@ -58,7 +58,7 @@ const LAST = [
 ];
 
 /** mulberry32: small, fast, deterministic. */
-export function random(seed: number) {
+function random(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -22,7 +22,7 @@ export interface Customer {
   state: "enabled" | "disabled";
 }
 
-export interface Product {
+interface Product {
   id: string;
   title: string;
   price: Cents;
@@ -42,7 +42,7 @@ export interface OrderLine {
   discount: Cents;
 }
 
-export interface RefundLine {
+interface RefundLine {
   lineItemId: string;
   quantity: number;
   subtotal: Cents;
@@ -108,7 +108,7 @@ export interface Discount {
   createdAt: string;
 }
 
-export interface Metafield {
+interface Metafield {
   ownerId: string;
   namespace: string;
   key: string;
@@ -117,7 +117,7 @@ export interface Metafield {
   updatedAt: string;
 }
 
-export interface BulkOperation {
+interface BulkOperation {
   id: string;
   query: string;
   status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED";
@@ -128,7 +128,7 @@ export interface BulkOperation {
   lines: string[];
 }
 
-export interface Installation {
+interface Installation {
   id: string;
   installed: boolean;
   scopes: string;
@@ -184,7 +184,7 @@ export interface DevshopData {
   shops: Record<string, ShopState>;
 }
 
-export function emptyShop(domain: string, name: string): ShopState {
+function emptyShop(domain: string, name: string): ShopState {
   return {
     domain,
     name,

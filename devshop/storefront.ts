@@ -27,7 +27,7 @@ import type { ShopState } from "./state";
 import { escapeHtml as escape } from "./html";
 
 /** The primary locale has no prefix; the others live under /{locale}. */
-export const PRIMARY_LOCALE: Locale = "en";
+const PRIMARY_LOCALE: Locale = "en";
 
 export const localeRoot = (locale: Locale) => (locale === PRIMARY_LOCALE ? "/" : `/${locale}`);
 

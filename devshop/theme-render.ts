@@ -64,7 +64,7 @@ export interface StoredMetafield {
  * A metafield as Liquid sees it: `.value` typed (json an object, boolean a
  * boolean, number_integer a number: https://shopify.dev/docs/api/liquid/objects/metafield#metafield-value).
  */
-export function liquidMetafield(field: StoredMetafield | undefined) {
+function liquidMetafield(field: StoredMetafield | undefined) {
   if (!field) return undefined;
   const value =
     field.type === "json"
@@ -96,7 +96,7 @@ export function routesFor(rootUrl: string): Record<string, string> {
  * Whether a block with this `available_if` shows: only a reference to an
  * app-data metafield is allowed there, and it must be a boolean set to true.
  */
-export function availableIf(condition: unknown, app: AppMetafields | undefined): boolean {
+function availableIf(condition: unknown, app: AppMetafields | undefined): boolean {
   if (condition === undefined) return true;
   const match =
     typeof condition === "string" && /^\{\{\s*app\.metafields\.([\w-]+)\.([\w-]+)\s*\}\}$/.exec(condition);
@@ -124,7 +124,7 @@ export interface RenderContext {
   cart?: { currency: string; taxesIncluded: boolean };
 }
 
-export function splitSchema(source: string): { liquid: string; schema: Record<string, unknown> } {
+function splitSchema(source: string): { liquid: string; schema: Record<string, unknown> } {
   const match = /\{%-?\s*schema\s*-?%\}([\s\S]*?)\{%-?\s*endschema\s*-?%\}/.exec(source);
   if (!match) throw new Error("block has no schema");
   return { liquid: source.replace(match[0], ""), schema: JSON.parse(match[1]!) as Record<string, unknown> };

@@ -34,7 +34,7 @@ export function sessionToken(app: AppCredentials, shop: string, now: Date, userI
   return `${header}.${payload}.${signature}`;
 }
 
-export function verifySessionToken(app: AppCredentials, token: string, now: Date): { shop: string } {
+function verifySessionToken(app: AppCredentials, token: string, now: Date): { shop: string } {
   const [header, payload, signature] = token.split(".");
   if (!header || !payload || !signature) throw new Error("malformed session token");
   const expected = createHmac("sha256", app.apiSecret).update(`${header}.${payload}`).digest();

@@ -8,7 +8,7 @@ import { Outlet, useLocation, useNavigation } from "@remix-run/react";
 import { Card, Layout, SkeletonBodyText, SkeletonDisplayText, SkeletonPage } from "@shopify/polaris";
 import { strings } from "./strings";
 
-export function PageSkeleton() {
+function PageSkeleton() {
   return (
     <div role="status" aria-live="polite" aria-label={strings.loading}>
       <SkeletonPage primaryAction>

@@ -8,11 +8,11 @@ import { z } from "zod";
 import { MoneyFormatError, parseMilli, type Milli } from "../loyalty/money";
 
 /** The dashboard's and the customer list's at-risk setting: no order in this many days. */
-export const DEFAULT_INACTIVE_DAYS = 180;
-export const DEFAULT_MIN_ORDERS = 1;
-export const DEFAULT_VALID_DAYS = 7;
+const DEFAULT_INACTIVE_DAYS = 180;
+const DEFAULT_MIN_ORDERS = 1;
+const DEFAULT_VALID_DAYS = 7;
 
-export const OFFER_TYPES = ["PERCENTAGE", "FIXED_AMOUNT"] as const;
+const OFFER_TYPES = ["PERCENTAGE", "FIXED_AMOUNT"] as const;
 export type OfferType = (typeof OFFER_TYPES)[number];
 
 export interface CampaignForm {

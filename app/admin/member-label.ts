@@ -21,8 +21,7 @@ export const contactHidden = (member: MemberContact): boolean =>
   !member.firstName && !member.lastName && !member.email;
 
 /** The customer's number in Shopify (the admin's customer URL ends with it). */
-export const customerNumber = (customerGid: string): string =>
-  /\/(\d+)$/.exec(customerGid)?.[1] ?? customerGid;
+const customerNumber = (customerGid: string): string => /\/(\d+)$/.exec(customerGid)?.[1] ?? customerGid;
 
 export function memberLabel(member: MemberContact): string {
   const name = [member.firstName, member.lastName].filter(Boolean).join(" ");

@@ -69,7 +69,7 @@ const formatThreshold = (basis: TierBasis, value: bigint) =>
 
 const formatPercent = (bps: number) => formatE4(bps * 100);
 
-export function rewardFormOf(reward: RewardRule & { id: string }): RewardForm {
+function rewardFormOf(reward: RewardRule & { id: string }): RewardForm {
   return {
     id: reward.id,
     key: reward.key,
@@ -195,7 +195,7 @@ export const programFormSchema = z.object({
 });
 
 /** A catalog entry parsed from the form: an existing reward's id, or null for a new one. */
-export type ParsedReward = RewardRule & { id: string | null };
+type ParsedReward = RewardRule & { id: string | null };
 
 export type ParsedProgram =
   | { ok: true; settings: ProgramSettings; tiers: TierRule[]; rewards?: ParsedReward[] }
@@ -289,11 +289,7 @@ const PERCENT = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
  * read (a percentage reward ignores the amount field). Ranges are the
  * domain's (rewardSchema), checked by updateProgram.
  */
-export function parseRewardForm(
-  form: RewardForm,
-  prefix: string,
-  errors: Record<string, string>,
-): ParsedReward {
+function parseRewardForm(form: RewardForm, prefix: string, errors: Record<string, string>): ParsedReward {
   const whole = (field: keyof RewardForm, text: string, message: string): number => {
     if (!WHOLE.test(text.trim())) {
       errors[`${prefix}${field}`] = message;

@@ -18,7 +18,7 @@ import { ensurePrivateDir, PRIVATE_DIR_MODE, privateTree } from "./private-files
 import { applyMigrations, type Migration, type MigrationReport, type SqlSession } from "./migrations.server";
 import { noteTransactionSession } from "./sql-in-transaction.server";
 
-export type DatabaseKind = "pglite" | "postgresql";
+type DatabaseKind = "pglite" | "postgresql";
 
 /**
  * Plain SQL on the same database, for the job queue (pg-boss's `db` option):
@@ -260,4 +260,9 @@ function closeHooks() {
 function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
   return () => (done ??= fn());
+}
+
+/** Resolves when the database answers a query (the health check). */
+export async function pingDatabase(db: PrismaClient): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
 }

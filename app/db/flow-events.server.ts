@@ -117,3 +117,44 @@ export async function triggersListenedTo(db: PrismaClient, shop: string): Promis
   }
   return listened;
 }
+
+/** Whether the shop has Flow events to send (not sent, skipped, or failed). */
+export async function hasUnsentFlowEvents(tx: Tx, shop: string): Promise<boolean> {
+  const unsent = await tx.flowEvent.findFirst({
+    where: { shop, sentAt: null, skippedAt: null, error: null },
+    select: { id: true },
+  });
+  return unsent !== null;
+}
+
+/** The shop's events neither sent nor skipped, oldest first. */
+export function unsentFlowEvents(tx: Tx, shop: string, take: number) {
+  return tx.flowEvent.findMany({
+    where: { shop, sentAt: null, skippedAt: null },
+    orderBy: { createdAt: "asc" },
+    take,
+  });
+}
+
+/** Events no workflow listens to are skipped, not sent; returns how many were still unsent. */
+export async function markFlowEventsSkipped(tx: Tx, shop: string, ids: string[], now: Date): Promise<number> {
+  const marked = await tx.flowEvent.updateMany({
+    where: { shop, id: { in: ids }, sentAt: null },
+    data: { skippedAt: now },
+  });
+  return marked.count;
+}
+
+export async function recordFlowEventError(tx: Tx, shop: string, id: string, error: string): Promise<void> {
+  await tx.flowEvent.updateMany({
+    where: { shop, id },
+    data: { attempts: { increment: 1 }, error },
+  });
+}
+
+export async function markFlowEventSent(tx: Tx, shop: string, id: string, now: Date): Promise<void> {
+  await tx.flowEvent.updateMany({
+    where: { shop, id },
+    data: { attempts: { increment: 1 }, sentAt: now, error: null },
+  });
+}

@@ -31,7 +31,7 @@ export interface MigrationReport {
 /** Arbitrary constant: the advisory lock id that serialises migrators. */
 const MIGRATION_LOCK_ID = 72_947_316;
 
-export const defaultMigrationsDir = () => path.resolve(process.cwd(), "prisma", "migrations");
+const defaultMigrationsDir = () => path.resolve(process.cwd(), "prisma", "migrations");
 
 export function readMigrations(dir: string = defaultMigrationsDir()): Migration[] {
   if (!existsSync(dir)) {
@@ -47,7 +47,7 @@ export function readMigrations(dir: string = defaultMigrationsDir()): Migration[
     });
 }
 
-export class MigrationError extends Error {
+class MigrationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "MigrationError";

@@ -17,6 +17,11 @@ const tierRow = (shop: string, tier: TierRule, position: number) => ({
 export type ProgramWithTiers = Program & { tiers: Tier[] };
 
 /** Finds the shop's program, creating it with the defaults if it has none (race-safe). */
+/** The shop's program row, or null before its first use (no defaults created). */
+export function findProgram(tx: Tx, shop: string): Promise<Program | null> {
+  return tx.program.findUnique({ where: { shop } });
+}
+
 export async function ensureProgram(tx: Tx, shop: string): Promise<ProgramWithTiers> {
   const existing = await tx.program.findUnique({
     where: { shop },
@@ -106,4 +111,21 @@ export async function replaceTiers(tx: Tx, shop: string, tiers: TierRule[]): Pro
     const row = tierRow(shop, tier, position);
     await tx.tier.upsert({ where: { shop_key: { shop, key: tier.key } }, create: row, update: row });
   }
+}
+
+/** Whether the program changed since Shopify's copy (the storefront metafield) was last written. */
+export async function programSyncDue(tx: Tx, shop: string): Promise<boolean> {
+  const program = await tx.program.findUnique({
+    where: { shop },
+    select: { syncVersion: true, syncedVersion: true },
+  });
+  return program !== null && program.syncVersion > program.syncedVersion;
+}
+
+/** Records that Shopify's copy now stands for `syncVersion` (never moving it back). */
+export async function markProgramSynced(tx: Tx, shop: string, syncVersion: number): Promise<void> {
+  await tx.program.updateMany({
+    where: { shop, syncedVersion: { lt: syncVersion } },
+    data: { syncedVersion: syncVersion },
+  });
 }

@@ -115,3 +115,8 @@ export function rewardFromJson(json: unknown): RewardRule {
     minimumSubtotalMilli: big(raw.minimumSubtotalMilli),
   };
 }
+
+/** The shop's reward with this key, archived or not. */
+export function findReward(tx: Tx, shop: string, key: string): Promise<Reward | null> {
+  return tx.reward.findUnique({ where: { shop_key: { shop, key } } });
+}

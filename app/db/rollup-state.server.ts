@@ -65,3 +65,15 @@ export function deleteShopRollups(db: PrismaClient, shop: string) {
     db.dashboardRollupState.deleteMany({ where: { shop } }),
   ];
 }
+
+const ROLLUP_TABLES: Record<Rollup, string[]> = {
+  ledger: ["LedgerFlowRollup"],
+  members: ["MemberTotals"],
+  customers: ["CustomerFigures", "RetentionRollup"],
+  codes: ["CodeUse"],
+};
+
+/** Fresh planner statistics for a rollup's tables: a build can add a million rows at once. */
+export async function analyzeRollup(tx: Tx, rollup: Rollup): Promise<void> {
+  for (const table of ROLLUP_TABLES[rollup]) await tx.$executeRawUnsafe(`ANALYZE "${table}"`);
+}

@@ -41,7 +41,7 @@ const scopeSet = (scopes: string | null) =>
   );
 
 /** Two scope lists grant the same, whatever their order. */
-export function sameScopes(a: string | null, b: string | null): boolean {
+function sameScopes(a: string | null, b: string | null): boolean {
   const left = scopeSet(a);
   const right = scopeSet(b);
   return left.size === right.size && [...left].every((scope) => right.has(scope));
@@ -125,4 +125,24 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     // Last: the deletions above appended their changes to the rollups' change tables.
     ...deleteShopRollups(db, shop),
   ]);
+}
+
+/** Whether the shop has the app installed (known and not uninstalled). */
+export async function isInstalled(db: Db, shop: string): Promise<boolean> {
+  const record = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  return record !== null && record.uninstalledAt === null;
+}
+
+export async function installedShopDomains(db: Db): Promise<string[]> {
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+  return shops.map((shop) => shop.domain);
+}
+
+/** The merchant hid the onboarding checklist for good; false when the shop is unknown. */
+export async function markOnboardingDismissed(db: Db, shop: string, now: Date): Promise<boolean> {
+  const { count } = await db.shop.updateMany({
+    where: { domain: shop },
+    data: { onboardingDismissedAt: now },
+  });
+  return count > 0;
 }

@@ -28,7 +28,7 @@ const MESSAGES = {
   invalid: "This download link is not valid.",
 };
 
-export function fileResponse(file: DownloadFile): Response {
+function fileResponse(file: DownloadFile): Response {
   return new Response(file.open(), {
     headers: {
       "Content-Type": file.type,

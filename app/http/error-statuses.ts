@@ -86,7 +86,7 @@ const KINDS = { 404: "not_found", 409: "conflict", 422: "invalid" } as const sat
 >;
 
 /** The refusal a domain error stands for. */
-export function refusalOf(error: DomainError): Refusal {
+function refusalOf(error: DomainError): Refusal {
   if (error instanceof RedeemError) return redeemRefusal(error.reason);
   if (error instanceof RevokeError) return "code_not_revocable";
   if (error instanceof SettingsError) return "invalid_settings";

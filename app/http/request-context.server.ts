@@ -82,7 +82,7 @@ export async function adminContext(request: Request): Promise<AdminContext> {
  * read of the cached program unless the merchant moved the proxy). `cachedSessionReads`: the
  * route never calls Shopify, so the library may read this process's copy of the session.
  */
-export async function storefrontContext(
+async function storefrontContext(
   request: Request,
   options: { cachedSessionReads?: boolean } = {},
 ): Promise<StorefrontContext> {

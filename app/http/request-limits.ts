@@ -34,7 +34,7 @@ export interface BodyLimit {
 const MiB = 1024 * 1024;
 
 export const WEBHOOK_BODY: BodyLimit = { name: "webhook", bytes: 5 * MiB, deadlineMs: 10_000 };
-export const PROXY_BODY: BodyLimit = { name: "app proxy", bytes: 16 * 1024, deadlineMs: 10_000 };
+const PROXY_BODY: BodyLimit = { name: "app proxy", bytes: 16 * 1024, deadlineMs: 10_000 };
 export const IMPORT_BODY: BodyLimit = { name: "import", bytes: 6 * MiB, deadlineMs: 120_000 };
 export const OTHER_BODY: BodyLimit = { name: "request", bytes: 1 * MiB, deadlineMs: 60_000 };
 
@@ -53,7 +53,7 @@ export function bodyLimitFor(path: string): BodyLimit {
 }
 
 /** As Shopify names shops in X-Shopify-Shop-Domain (and as the job queue requires, app/jobs/queues.ts). */
-export const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 /**
  * Why a request to a webhook address is refused before its body is read,

@@ -4,6 +4,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { dropStaleHeldDeliveries } from "../db/deliveries.server";
+import { installedShopDomains, isInstalled } from "../db/shops.server";
 import { runDailyMaintenance } from "../services/daily-maintenance.server";
 import { catchUpRollups } from "../services/dashboard-rollups.server";
 import { sendFlowEvents } from "../services/flow-delivery.server";
@@ -29,34 +30,24 @@ export interface JobDeps {
   now(): Date;
 }
 
-async function installed(db: PrismaClient, shop: string): Promise<boolean> {
-  const record = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
-  return record !== null && record.uninstalledAt === null;
-}
-
-async function installedShops(db: PrismaClient): Promise<string[]> {
-  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
-  return shops.map((shop) => shop.domain);
-}
-
 const SKIPPED = { skipped: "the shop uninstalled the app" };
 
 export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers {
   return {
     "member-sync": async ({ shop, memberId }) => {
-      if (!(await installed(db, shop))) return SKIPPED;
+      if (!(await isInstalled(db, shop))) return SKIPPED;
       const result = await syncMember(db, adminFor(shop), shop, memberId, now);
       // Another sync held the member: look again shortly, so its last change is not left behind.
       if (result.deferred) await queue.send("member-sync", { shop, memberId }, { startAfterSeconds: 5 });
       return result;
     },
     "code-issue": async ({ shop, redemptionId }) => {
-      if (!(await installed(db, shop))) return SKIPPED;
+      if (!(await isInstalled(db, shop))) return SKIPPED;
       const redemption = await issueCode(db, adminFor(shop), shop, redemptionId, now);
       return { status: redemption.status };
     },
     "campaign-issue": async ({ shop, campaignId }) => {
-      if (!(await installed(db, shop))) return SKIPPED;
+      if (!(await isInstalled(db, shop))) return SKIPPED;
       const report = await issueCampaignCodes(db, adminFor(shop), shop, campaignId, now);
       // The next batch (or, after attempts that still hold recipients, a later look).
       if (report.next !== null) {
@@ -65,19 +56,19 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
       return report;
     },
     "flow-send": async ({ shop }) => {
-      if (!(await installed(db, shop))) return SKIPPED;
+      if (!(await isInstalled(db, shop))) return SKIPPED;
       return sendFlowEvents(db, adminFor(shop), shop, now);
     },
     "shop-setup": async ({ shop }) => {
-      if (!(await installed(db, shop))) return SKIPPED;
+      if (!(await isInstalled(db, shop))) return SKIPPED;
       return runShopSetup(db, adminFor(shop), shop, now());
     },
     "program-sync": async ({ shop }) => {
-      if (!(await installed(db, shop))) return SKIPPED;
+      if (!(await isInstalled(db, shop))) return SKIPPED;
       return syncProgram(db, adminFor(shop), shop);
     },
     backfill: async ({ shop, runId }) => {
-      if (!(await installed(db, shop))) return SKIPPED;
+      if (!(await isInstalled(db, shop))) return SKIPPED;
       const deps = {
         db,
         admin: adminFor(shop),
@@ -94,11 +85,11 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
       return step;
     },
     "dashboard-rollups": async ({ shop }) => {
-      if (!(await installed(db, shop))) return SKIPPED;
+      if (!(await isInstalled(db, shop))) return SKIPPED;
       return catchUpRollups(db, shop, now());
     },
     maintenance: async ({ shop, kind }) => {
-      if (!(await installed(db, shop))) return SKIPPED;
+      if (!(await isInstalled(db, shop))) return SKIPPED;
       if (kind === "daily") return runDailyMaintenance(db, shop, now());
       return {
         released: await releaseDuePoints(db, shop, now()),
@@ -108,12 +99,12 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
       };
     },
     "schedule-hourly": async () => {
-      const shops = await installedShops(db);
+      const shops = await installedShopDomains(db);
       for (const shop of shops) await queue.send("maintenance", { shop, kind: "hourly" });
       return { shops: shops.length };
     },
     "schedule-daily": async () => {
-      const shops = await installedShops(db);
+      const shops = await installedShopDomains(db);
       for (const shop of shops) await queue.send("maintenance", { shop, kind: "daily" });
       // Deliveries held for shops that never confirmed an installation (app/db/deliveries.server.ts).
       const heldDropped = await dropStaleHeldDeliveries(db);
@@ -121,7 +112,7 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
     },
     reconcile: async () => {
       let enqueued = 0;
-      for (const shop of await installedShops(db)) {
+      for (const shop of await installedShopDomains(db)) {
         const work = await findOutstandingWork(db, shop, now());
         await queue.sendFollowUps(work);
         enqueued += work.length;

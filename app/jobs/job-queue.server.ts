@@ -47,8 +47,7 @@ export interface HeldJob {
 }
 
 /** pg-boss's schema beside the app's: "pgboss" for "public", "<schema>_pgboss" otherwise. */
-export const jobsSchemaFor = (appSchema: string) =>
-  appSchema === "public" ? "pgboss" : `${appSchema}_pgboss`;
+const jobsSchemaFor = (appSchema: string) => (appSchema === "public" ? "pgboss" : `${appSchema}_pgboss`);
 
 /** A job for the queue: its payload checked, and the key its queue's policy coalesces on. */
 function jobOf<Q extends QueueName>(queue: Q, data: JobData<Q>) {

@@ -21,7 +21,7 @@ import { Nap } from "./nap";
 import type { HeldJob, JobQueue } from "./job-queue.server";
 import { QUEUE_NAMES, QUEUES, type JobData, type QueueName } from "./queues";
 
-export type JobHandler<Q extends QueueName> = (
+type JobHandler<Q extends QueueName> = (
   data: JobData<Q>,
   job: { id: string; attempt: number },
 ) => Promise<unknown>;
@@ -46,7 +46,7 @@ export interface WorkerOptions {
 }
 
 /** How often a started worker sweeps for jobs whose worker died. */
-export const JOB_SWEEP_MS = 2_000;
+const JOB_SWEEP_MS = 2_000;
 
 export interface RunReport {
   completed: number;

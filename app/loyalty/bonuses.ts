@@ -6,12 +6,12 @@ export interface Birthday {
 }
 
 /** The member's birthday in a given year (29 February falls on the 28th in other years), UTC. */
-export function birthdayIn(year: number, birthday: Birthday): Date {
+function birthdayIn(year: number, birthday: Birthday): Date {
   const lastDay = new Date(Date.UTC(year, birthday.month, 0)).getUTCDate();
   return new Date(Date.UTC(year, birthday.month - 1, Math.min(birthday.day, lastDay)));
 }
 
-export const BIRTHDAY_NOTICE_DAYS = 30;
+const BIRTHDAY_NOTICE_DAYS = 30;
 
 /**
  * The year whose birthday bonus is due today, or null. Once a year, on or

@@ -33,4 +33,3 @@ export function formatMilli(milli: Milli, decimals = 2): string {
 }
 
 export const maxMilli = (a: Milli, b: Milli): Milli => (a > b ? a : b);
-export const minMilli = (a: Milli, b: Milli): Milli => (a < b ? a : b);

@@ -4,7 +4,7 @@
  * place settings are validated (admin forms and imports use it too).
  */
 import { z } from "zod";
-import { parseMilli, type Milli } from "./money";
+import { parseMilli } from "./money";
 import { E4, parseE4 } from "./rates";
 
 export const TIER_BASES = ["SPEND", "POINTS", "ORDERS"] as const;
@@ -138,5 +138,3 @@ export const tiersSchema = z
         ctx.addIssue({ code: "custom", path: [i, "key"], message: "is used twice" });
     });
   });
-
-export type Threshold = Milli | bigint;

@@ -7,7 +7,7 @@ import type { Milli } from "./money";
 
 export const E4 = 10_000;
 
-export class RateFormatError extends Error {
+class RateFormatError extends Error {
   constructor(value: unknown) {
     super(`not a decimal with at most 4 places: ${JSON.stringify(value)}`);
     this.name = "RateFormatError";

@@ -159,7 +159,7 @@ export function redeemRefusal(input: {
 }
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a code read aloud or copied by hand survives. */
-export const CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
+const CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
 
 /**
  * The shop's code prefix: the letters and digits of its myshopify handle, at

@@ -19,6 +19,7 @@ import { z } from "zod";
 import { strings } from "../admin/strings";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
+import { findShop } from "../db/shops.server";
 import {
   BackfillError,
   cancelBackfill,
@@ -55,10 +56,7 @@ const view = (run: BackfillRun) => ({
 });
 
 export const loader = adminRoute(async ({ shop: domain, jobs, now }) => {
-  const [runs, shop] = await Promise.all([
-    recentBackfills(prisma, domain, 10),
-    prisma.shop.findUnique({ where: { domain }, select: { scopes: true } }),
-  ]);
+  const [runs, shop] = await Promise.all([recentBackfills(prisma, domain, 10), findShop(prisma, domain)]);
   const active = runs.find((run) => run.activeSlot !== null);
   if (active && Date.now() - active.updatedAt.getTime() > STALE_MS) {
     await jobs.send("backfill", { shop: domain, runId: active.id });

@@ -21,6 +21,8 @@ import { strings } from "../admin/strings";
 import { StatCard } from "../admin/StatCard";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
+import { findMember } from "../db/members.server";
+import { findMemberRedemption } from "../db/redemptions.server";
 import { adjustPoints } from "../services/adjust-points.server";
 import { memberPage } from "../services/customer-pages.server";
 import { waitingDataRequestOf } from "../services/data-requests.server";
@@ -60,7 +62,7 @@ const fail = (status: number, error: string, fieldErrors?: Record<string, string
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
 export const action = adminRoute(async ({ shop, admin, staffId, now: clock }, { request, params }) => {
-  const member = await prisma.member.findFirst({ where: { shop, id: params.memberId ?? "" } });
+  const member = await findMember(prisma, shop, params.memberId ?? "");
   if (!member) return fail(404, t.notFound);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
@@ -107,9 +109,7 @@ export const action = adminRoute(async ({ shop, admin, staffId, now: clock }, { 
         return fail(REFUSAL_STATUSES.code_not_created, redemption.error ?? "Shopify refused the code");
       return Response.json({ ok: true, message: t.issued(redemption.code) } satisfies ActionResult);
     }
-    const redemption = await prisma.redemption.findFirst({
-      where: { shop, id: input.redemptionId, memberId: member.id },
-    });
+    const redemption = await findMemberRedemption(prisma, shop, member.id, input.redemptionId);
     if (!redemption) return fail(404, "No such code for this customer");
     await revokeCode(prisma, admin, shop, { redemptionId: redemption.id, staffId }, now);
     return Response.json({ ok: true, message: t.revoked } satisfies ActionResult);

@@ -64,7 +64,7 @@ export class BackfillError extends Error {
 }
 
 /** A line of the result file Regulars cannot read: the run stops with this error. */
-export class BadLineError extends Error {
+class BadLineError extends Error {
   constructor(line: number, message: string) {
     super(`line ${line}: ${message}`);
     this.name = "BadLineError";

@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { appendEntry, ledgerEntryExists, lockMember } from "../db/members.server";
+import { appendEntry, ledgerEntryExists, lockMember, membersByEmail } from "../db/members.server";
 import { inTransaction } from "../db/tx.server";
 import { CsvSyntaxError, parseCsv } from "../loyalty/csv";
 
@@ -28,13 +28,13 @@ export interface ImportReport {
 }
 
 const MAX_POINTS = 10_000_000;
-export const MAX_IMPORT_ROWS = 50_000;
+const MAX_IMPORT_ROWS = 50_000;
 /** How much of a bad value the report echoes back: a 5 MB file could hold one 5 MB cell. */
-export const ECHO_LIMIT = 100;
+const ECHO_LIMIT = 100;
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 /** A value from the file as an error message quotes it: its first ECHO_LIMIT characters, then "…". */
-export function echoed(value: string): string {
+function echoed(value: string): string {
   let kept = "";
   let count = 0;
   for (const character of value) {
@@ -90,13 +90,7 @@ export async function importBalances(
   report.rows = rows.length;
 
   const emails = rows.map((row) => (row.fields[emailAt] ?? "").trim().toLowerCase());
-  const members = await db.member.findMany({
-    where: {
-      shop,
-      email: { in: [...new Set(emails.filter((email) => EMAIL.test(email)))], mode: "insensitive" },
-    },
-    select: { id: true, email: true },
-  });
+  const members = await membersByEmail(db, shop, [...new Set(emails.filter((email) => EMAIL.test(email)))]);
   const byEmail = new Map<string, string[]>();
   for (const member of members) {
     const key = member.email!.toLowerCase();

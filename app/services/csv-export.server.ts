@@ -4,6 +4,8 @@
  * is read only when the reader took the previous one (text-stream.server.ts).
  */
 import type { PrismaClient } from "@prisma/client";
+import { recipientsPage } from "../db/campaigns.server";
+import { ledgerExportPage, memberContacts, membersPage } from "../db/members.server";
 import { csvLine } from "../loyalty/csv";
 import { formatMilli } from "../loyalty/money";
 import { textStream } from "./text-stream.server";
@@ -46,12 +48,7 @@ export function exportMembers(db: PrismaClient, shop: string) {
       "last_order_at",
       "joined_at",
     ],
-    (after: string | null) =>
-      db.member.findMany({
-        where: { shop, ...(after ? { id: { gt: after } } : {}) },
-        orderBy: { id: "asc" },
-        take: PAGE,
-      }),
+    (after: string | null) => membersPage(db, shop, after, PAGE),
     (m) => [
       m.customerGid.replace("gid://shopify/Customer/", ""),
       m.email,
@@ -69,18 +66,6 @@ export function exportMembers(db: PrismaClient, shop: string) {
 }
 
 const LEDGER_PAGE = 5000;
-type LedgerLine = {
-  id: bigint;
-  customerGid: string;
-  kind: string;
-  points: number;
-  pendingPoints: number;
-  balanceAfter: number;
-  orderGid: string | null;
-  note: string | null;
-  staffId: string | null;
-  createdAt: Date;
-};
 
 export function exportLedger(db: PrismaClient, shop: string) {
   return streamPages(
@@ -96,16 +81,7 @@ export function exportLedger(db: PrismaClient, shop: string) {
       "staff_id",
       "created_at",
     ],
-    // One statement a page, the member's customer joined in (the ledger is the longest export:
-    // ten entries a member or more).
-    async (after: bigint | null) =>
-      db.$queryRaw<LedgerLine[]>`
-        SELECT e.id, m."customerGid", e.kind::text AS kind, e.points, e."pendingPoints",
-               e."balanceAfter", e."orderGid", e.note, e."staffId", e."createdAt"
-        FROM "LedgerEntry" e JOIN "Member" m ON m.id = e."memberId" AND m.shop = e.shop
-        WHERE e.shop = ${shop} AND e.id > ${after ?? -1n}
-        ORDER BY e.id
-        LIMIT ${LEDGER_PAGE}`,
+    async (after: bigint | null) => ledgerExportPage(db, shop, after, LEDGER_PAGE),
     (e) => [
       e.id.toString(),
       e.customerGid.replace("gid://shopify/Customer/", ""),
@@ -129,15 +105,12 @@ export function exportCampaignCodes(db: PrismaClient, shop: string, campaignId: 
   return streamPages(
     ["customer_id", "email", "first_name", "last_name", "code", "status", "expires_at"],
     async (after: string | null) => {
-      const recipients = await db.campaignRecipient.findMany({
-        where: { shop, campaignId, ...(after ? { id: { gt: after } } : {}) },
-        orderBy: { id: "asc" },
-        take: PAGE,
-      });
-      const members = await db.member.findMany({
-        where: { shop, customerGid: { in: recipients.map((r) => r.customerGid) } },
-        select: { customerGid: true, email: true, firstName: true, lastName: true },
-      });
+      const recipients = await recipientsPage(db, shop, campaignId, after, PAGE);
+      const members = await memberContacts(
+        db,
+        shop,
+        recipients.map((r) => r.customerGid),
+      );
       const byCustomer = new Map(members.map((m) => [m.customerGid, m]));
       return recipients.map((r) => ({ ...r, member: byCustomer.get(r.customerGid) }));
     },

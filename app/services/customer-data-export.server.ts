@@ -16,6 +16,15 @@
  * staged orders (deleted when the run ends).
  */
 import type { PrismaClient } from "@prisma/client";
+import {
+  customerCampaignCodesPage,
+  customerFiguresOf,
+  customerFlowEventsPage,
+  customerOrdersPage,
+  customerRedemptionsPage,
+  ledgerPage,
+  memberOfCustomer,
+} from "../db/customer-data.server";
 import { customerIdOf } from "../db/flow-events.server";
 import { formatMilli } from "../loyalty/money";
 
@@ -54,8 +63,8 @@ export async function* customerDataJson(
   request: { requestedAt: Date; deliveredAt: Date | null },
   now: Date,
 ): AsyncGenerator<string> {
-  const member = await db.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } });
-  const figures = await db.customerFigures.findUnique({ where: { shop_customerGid: { shop, customerGid } } });
+  const member = await memberOfCustomer(db, shop, customerGid);
+  const figures = await customerFiguresOf(db, shop, customerGid);
   const head = {
     about: "Everything the Regulars loyalty app holds on this customer for this shop.",
     shop,
@@ -97,14 +106,7 @@ export async function* customerDataJson(
 
   yield* jsonList(
     "points_history",
-    (after: bigint | null) =>
-      member
-        ? db.ledgerEntry.findMany({
-            where: { shop, memberId: member.id, ...(after !== null ? { id: { gt: after } } : {}) },
-            orderBy: { id: "asc" },
-            take: PAGE,
-          })
-        : Promise.resolve([]),
+    (after: bigint | null) => (member ? ledgerPage(db, shop, member.id, after, PAGE) : Promise.resolve([])),
     (e) => ({
       entry_id: e.id.toString(),
       kind: e.kind,
@@ -123,13 +125,7 @@ export async function* customerDataJson(
 
   yield* jsonList(
     "orders",
-    (after: string | null) =>
-      db.orderRecord.findMany({
-        where: { shop, customerGid, ...(after !== null ? { id: { gt: after } } : {}) },
-        orderBy: { id: "asc" },
-        take: PAGE,
-        include: { refunds: { where: { shop }, orderBy: { refundedAt: "asc" } } },
-      }),
+    (after: string | null) => customerOrdersPage(db, shop, customerGid, after, PAGE),
     (o) => ({
       order_id: numericId(o.orderGid),
       currency: o.currency,
@@ -160,12 +156,7 @@ export async function* customerDataJson(
 
   yield* jsonList(
     "reward_codes",
-    (after: string | null) =>
-      db.redemption.findMany({
-        where: { shop, customerGid, ...(after !== null ? { id: { gt: after } } : {}) },
-        orderBy: { id: "asc" },
-        take: PAGE,
-      }),
+    (after: string | null) => customerRedemptionsPage(db, shop, customerGid, after, PAGE),
     (r) => ({
       code: r.code,
       reward: (r.reward as { title?: string } | null)?.title ?? r.rewardKey,
@@ -184,13 +175,7 @@ export async function* customerDataJson(
 
   yield* jsonList(
     "win_back_codes",
-    (after: string | null) =>
-      db.campaignRecipient.findMany({
-        where: { shop, customerGid, ...(after !== null ? { id: { gt: after } } : {}) },
-        orderBy: { id: "asc" },
-        take: PAGE,
-        include: { campaign: { select: { name: true, tag: true, endsAt: true } } },
-      }),
+    (after: string | null) => customerCampaignCodesPage(db, shop, customerGid, after, PAGE),
     (c) => ({
       campaign: c.campaign.name,
       customer_tag: c.campaign.tag,
@@ -206,12 +191,7 @@ export async function* customerDataJson(
   const flowCustomerId = String(customerIdOf(customerGid));
   yield* jsonList(
     "flow_events",
-    (after: string | null) =>
-      db.$queryRaw<{ id: string; trigger: string; payload: unknown; createdAt: Date; sentAt: Date | null }[]>`
-        SELECT id, trigger, payload, "createdAt", "sentAt" FROM "FlowEvent"
-        WHERE shop = ${shop} AND payload->>'customer_id' = ${flowCustomerId}
-          AND (${after}::text IS NULL OR id > ${after})
-        ORDER BY id LIMIT ${PAGE}`,
+    (after: string | null) => customerFlowEventsPage(db, shop, flowCustomerId, after, PAGE),
     (f) => ({
       trigger: f.trigger,
       payload: f.payload,

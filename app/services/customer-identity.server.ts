@@ -8,6 +8,8 @@ import { dropStagedOrdersOf } from "../db/backfill-orders.server";
 import type { PrismaClient } from "@prisma/client";
 import { appendEntry, ledgerEntryExists, lockMember, upsertMember } from "../db/members.server";
 import { dropUnappliedDeliveriesOf } from "../db/deliveries.server";
+import { deleteCustomerRecords } from "../db/customer-data.server";
+import { recordWaitingRequest } from "../db/data-requests.server";
 import { customerIdOf, FLOW_TRIGGERS, recordFlowEvent } from "../db/flow-events.server";
 import { ensureProgram } from "../db/program.server";
 import { inTransaction } from "../db/tx.server";
@@ -54,14 +56,8 @@ export async function recordCustomer(
  */
 export async function redactCustomer(db: PrismaClient, shop: string, customerGid: string): Promise<void> {
   await inTransaction(db, async (tx) => {
-    await tx.member.deleteMany({ where: { shop, customerGid } });
-    await tx.redemption.deleteMany({ where: { shop, customerGid } });
     // Flow payloads carry the numeric id as customer_id (a number, or its digits when too big for one).
-    await tx.$executeRaw`DELETE FROM "FlowEvent"
-      WHERE shop = ${shop} AND payload->>'customer_id' = ${String(customerIdOf(customerGid))}`;
-    await tx.campaignRecipient.deleteMany({ where: { shop, customerGid } });
-    await tx.orderRecord.updateMany({ where: { shop, customerGid }, data: { customerGid: null } });
-    await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
+    await deleteCustomerRecords(tx, shop, customerGid, String(customerIdOf(customerGid)));
     await dropUnappliedDeliveriesOf(tx, shop, String(customerIdOf(customerGid)), new Date());
     await dropStagedOrdersOf(tx, shop, customerGid);
     // Last: the deletions above queued the customer for the dashboard's figures; none may remain.
@@ -79,13 +75,7 @@ export async function redactCustomer(db: PrismaClient, shop: string, customerGid
  */
 export async function recordDataRequest(db: PrismaClient, shop: string, customerGid: string, now: Date) {
   return inTransaction(db, async (tx) => {
-    await tx.dataRequest.createMany({
-      data: [{ shop, customerGid, requestedAt: now, waitingFor: customerGid }],
-      skipDuplicates: true,
-    });
-    const request = await tx.dataRequest.findUniqueOrThrow({
-      where: { shop_waitingFor: { shop, waitingFor: customerGid } },
-    });
+    const request = await recordWaitingRequest(tx, shop, customerGid, now);
     await recordFlowEvent(tx, shop, {
       trigger: FLOW_TRIGGERS.dataRequested,
       dedupeKey: `data-request:${request.id}`,

@@ -5,6 +5,8 @@
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { contactHidden, memberLabel } from "../admin/member-label";
+import { atRiskMembers, findMember, memberListRows, recentLedgerEntries } from "../db/members.server";
+import { memberRedemptions } from "../db/redemptions.server";
 import { ensureProgram } from "../db/program.server";
 import { ensureRewards } from "../db/rewards.server";
 import { storefrontStatus } from "./storefront-status.server";
@@ -38,23 +40,6 @@ function decode(cursor: string | undefined): Cursor | null {
   }
 }
 
-/**
- * The at-risk segment (the customer list's filter, and win-back campaigns): members whose last
- * order (paid, not cancelled, not a test) is more than `inactiveDays` before `now`, with at least
- * `minOrders` orders. The dashboard's at-risk count is the same rule over recorded orders.
- */
-export function atRiskMembers(
-  shop: string,
-  rule: { inactiveDays: number; minOrders?: number; now: Date },
-): Prisma.MemberWhereInput & { lastOrderAt: { lt: Date } } {
-  const cutoff = new Date(rule.now.getTime() - rule.inactiveDays * 86_400_000);
-  return {
-    shop,
-    lastOrderAt: { lt: cutoff },
-    ...(rule.minOrders && rule.minOrders > 1 ? { orderCount: { gte: rule.minOrders } } : {}),
-  };
-}
-
 export async function listMembers(db: PrismaClient, shop: string, query: MemberListQuery) {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 100);
   const where: Prisma.MemberWhereInput = { shop };
@@ -77,25 +62,11 @@ export async function listMembers(db: PrismaClient, shop: string, query: MemberL
     }).lastOrderAt;
   }
   const page = keyset(query.sort, decode(query.cursor));
-  const select = {
-    id: true,
-    customerGid: true,
-    email: true,
-    firstName: true,
-    lastName: true,
-    balance: true,
-    pending: true,
-    tierKey: true,
-    createdAt: true,
-    orderCount: true,
-    totalSpentMilli: true,
-    lastOrderAt: true,
-  } as const;
   const find = (
     after: Prisma.MemberWhereInput,
     orderBy: Prisma.MemberOrderByWithRelationInput[],
     take: number,
-  ) => db.member.findMany({ where: { AND: [where, page.present, after] }, orderBy, take, select });
+  ) => memberListRows(db, { AND: [where, page.present, after] }, orderBy, take);
   // After a cursor, two exact index ranges rather than one OR (which PostgreSQL can only filter,
   // reading every row before the cursor): the rest of the cursor's value group, then lower values.
   let rows = await find(page.tie ?? {}, page.tie ? [{ id: "asc" }] : page.orderBy, limit + 1);
@@ -175,12 +146,12 @@ function keyset(sort: MemberSort, cursor: Cursor | null) {
 }
 
 export async function memberPage(db: PrismaClient, shop: string, memberId: string, now: Date) {
-  const member = await db.member.findFirst({ where: { shop, id: memberId } });
+  const member = await findMember(db, shop, memberId);
   if (!member) return null;
   const [status, entries, redemptions, program, rewards] = await Promise.all([
     storefrontStatus(db, shop, member.customerGid, now),
-    db.ledgerEntry.findMany({ where: { shop, memberId }, orderBy: { id: "desc" }, take: 200 }),
-    db.redemption.findMany({ where: { shop, memberId }, orderBy: { createdAt: "desc" }, take: 100 }),
+    recentLedgerEntries(db, shop, memberId, 200),
+    memberRedemptions(db, shop, memberId, 100),
     ensureProgram(db, shop),
     ensureRewards(db, shop),
   ]);

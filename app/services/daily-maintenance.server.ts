@@ -12,7 +12,16 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { FLOW_TRIGGERS, recordFlowEvent } from "../db/flow-events.server";
-import { appendEntry, ledgerEntryExists, lockMember } from "../db/members.server";
+import {
+  appendEntry,
+  ledgerEntryExists,
+  lockMember,
+  markBirthdayBonusGiven,
+  markExpiryWarned,
+  memberIdsPage,
+  membersDueABirthdayBonus,
+  membersWhosePointsCanExpire,
+} from "../db/members.server";
 import { ensureProgram, settingsOf } from "../db/program.server";
 import { inTransaction } from "../db/tx.server";
 import { birthdayBonusYear } from "../loyalty/bonuses";
@@ -39,22 +48,16 @@ export async function reevaluateAllTiers(db: PrismaClient, shop: string, now: Da
   let changes = 0;
   let cursor: string | undefined;
   for (;;) {
-    const members = await db.member.findMany({
-      where: { shop },
-      orderBy: { id: "asc" },
-      take: PAGE,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      select: { id: true },
-    });
+    const members = await memberIdsPage(db, shop, PAGE, cursor);
     if (members.length === 0) return changes;
-    for (const { id } of members) {
+    for (const id of members) {
       const changed = await inTransaction(db, async (tx) => {
         const member = await lockMember(tx, shop, id);
         return (await reevaluateTier(tx, shop, program, member, now)).changed;
       });
       if (changed) changes++;
     }
-    cursor = members[members.length - 1]!.id;
+    cursor = members[members.length - 1]!;
   }
 }
 
@@ -75,11 +78,8 @@ export async function runDailyMaintenance(
   const program = settingsOf(await ensureProgram(db, shop));
 
   if (program.expiryMonths !== null) {
-    const candidates = await db.member.findMany({
-      where: { shop, balance: { gt: 0 }, lastActivityAt: { not: null } },
-      select: { id: true },
-    });
-    for (const { id } of candidates) {
+    const candidates = await membersWhosePointsCanExpire(db, shop);
+    for (const id of candidates) {
       await inTransaction(db, async (tx) => {
         const member = await lockMember(tx, shop, id);
         const status = expiryStatus({
@@ -99,7 +99,7 @@ export async function runDailyMaintenance(
           report.expiredMembers++;
           report.expiredPoints += expired;
         } else if (status.state === "warning" && !member.expiryWarnedAt) {
-          await tx.member.update({ where: { id: member.id }, data: { expiryWarnedAt: now } });
+          await markExpiryWarned(tx, member.id, now);
           await recordFlowEvent(tx, shop, {
             trigger: FLOW_TRIGGERS.pointsExpiring,
             dedupeKey: `expiring:${member.id}:${status.expiresAt!.toISOString()}`,
@@ -114,15 +114,8 @@ export async function runDailyMaintenance(
 
   if (program.active && program.birthdayBonus > 0) {
     const month = now.getUTCMonth() + 1;
-    const withBirthday = await db.member.findMany({
-      where: {
-        shop,
-        birthdayMonth: { lte: month },
-        OR: [{ lastBirthdayYear: null }, { lastBirthdayYear: { lt: now.getUTCFullYear() } }],
-      },
-      select: { id: true },
-    });
-    for (const { id } of withBirthday) {
+    const withBirthday = await membersDueABirthdayBonus(db, shop, month, now.getUTCFullYear());
+    for (const id of withBirthday) {
       await inTransaction(db, async (tx) => {
         const member = await lockMember(tx, shop, id);
         const year = birthdayBonusYear({
@@ -144,7 +137,7 @@ export async function runDailyMaintenance(
           note: `Birthday ${year}`,
           activityAt: now,
         });
-        await tx.member.update({ where: { id: member.id }, data: { lastBirthdayYear: year } });
+        await markBirthdayBonusGiven(tx, member.id, year);
         report.birthdayBonuses++;
       });
     }

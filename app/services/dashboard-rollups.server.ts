@@ -16,14 +16,23 @@ import { buildCodeUses, foldCodeUses } from "../db/code-revenue-rollup.server";
 import { buildLedgerFlows, foldLedgerFlows } from "../db/ledger-flow-rollup.server";
 import { buildMemberTotals, foldMemberTotals } from "../db/member-totals-rollup.server";
 import { buildCustomerFigures, foldCustomerFigures } from "../db/retention-rollup.server";
-import { builtRollups, lockRollups, markRollupBuilt, ROLLUPS, type Rollup } from "../db/rollup-state.server";
-import type { Tx } from "../db/tx.server";
+import {
+  analyzeRollup,
+  builtRollups,
+  lockRollups,
+  markRollupBuilt,
+  ROLLUPS,
+  type Rollup,
+} from "../db/rollup-state.server";
+import { inTransaction, type Tx } from "../db/tx.server";
 
 /** What `foldPending` folds at most per rollup by default. */
-export const FOLD_LIMIT = 5_000;
+const FOLD_LIMIT = 5_000;
 const FOLD_BATCH = 50_000;
 /** Building a large shop's rollups reads all its ledger and orders: minutes, not seconds. */
-const BUILD_TIMEOUT_MS = 30 * 60_000;
+const BUILD_TIMEOUTS = { maxWait: 60_000, timeout: 30 * 60_000 };
+/** A fold is short: Prisma's own transaction defaults. */
+const FOLD_TIMEOUTS = { maxWait: 2_000, timeout: 5_000 };
 
 export type FoldReport = Record<Rollup, number>;
 
@@ -48,19 +57,16 @@ export async function foldPending(
 ): Promise<Record<Rollup, boolean>> {
   const built = await builtRollups(db, shop);
   if (ROLLUPS.some((rollup) => built[rollup])) {
-    await db.$transaction(async (tx) => {
-      if (await lockRollups(tx, shop, false)) await foldOnce(tx, shop, built, limit);
-    });
+    await inTransaction(
+      db,
+      async (tx) => {
+        if (await lockRollups(tx, shop, false)) await foldOnce(tx, shop, built, limit);
+      },
+      FOLD_TIMEOUTS,
+    );
   }
   return built;
 }
-
-const ROLLUP_TABLES: Record<Rollup, string[]> = {
-  ledger: ["LedgerFlowRollup"],
-  members: ["MemberTotals"],
-  customers: ["CustomerFigures", "RetentionRollup"],
-  codes: ["CodeUse"],
-};
 
 const BUILDERS: Record<Rollup, (tx: Tx, shop: string) => Promise<void>> = {
   ledger: buildLedgerFlows,
@@ -76,17 +82,17 @@ export async function buildRollup(
   rollup: Rollup,
   now: Date,
 ): Promise<boolean> {
-  return db.$transaction(
+  return inTransaction(
+    db,
     async (tx) => {
       await lockRollups(tx, shop, true);
       if ((await builtRollups(tx, shop))[rollup]) return false;
       await BUILDERS[rollup](tx, shop);
       await markRollupBuilt(tx, shop, rollup, now);
-      // Fresh statistics for the planner: a build can add a million rows at once.
-      for (const table of ROLLUP_TABLES[rollup]) await tx.$executeRawUnsafe(`ANALYZE "${table}"`);
+      await analyzeRollup(tx, rollup);
       return true;
     },
-    { maxWait: 60_000, timeout: BUILD_TIMEOUT_MS },
+    BUILD_TIMEOUTS,
   );
 }
 
@@ -104,12 +110,13 @@ export async function catchUpRollups(
   const folded: FoldReport = { ledger: 0, members: 0, customers: 0, codes: 0 };
   const ready = await builtRollups(db, shop);
   for (;;) {
-    const step = await db.$transaction(
+    const step = await inTransaction(
+      db,
       async (tx) => {
         await lockRollups(tx, shop, true);
         return foldOnce(tx, shop, ready, FOLD_BATCH);
       },
-      { maxWait: 60_000, timeout: BUILD_TIMEOUT_MS },
+      BUILD_TIMEOUTS,
     );
     for (const rollup of ROLLUPS) folded[rollup] += step[rollup];
     if (Math.max(...ROLLUPS.map((rollup) => step[rollup])) < FOLD_BATCH) return { built, folded };

@@ -6,13 +6,20 @@
  * customer-identity.server.ts). Every query is the shop's own.
  */
 import type { PrismaClient } from "@prisma/client";
+import {
+  findDataRequest,
+  markRequestDelivered,
+  waitingRequestOf,
+  waitingRequests,
+} from "../db/data-requests.server";
+import { membersOfCustomers } from "../db/members.server";
 import { customerDataJson } from "./customer-data-export.server";
 import type { DownloadFile } from "./download-file";
 import { textStream } from "./text-stream.server";
 
 /** Shopify asks apps to act on a compliance webhook within 30 days of receiving it
  * (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance). */
-export const RESPOND_WITHIN_DAYS = 30;
+const RESPOND_WITHIN_DAYS = 30;
 const DAY = 86_400_000;
 /** How many waiting requests Home lists (the rest are counted). */
 const LISTED = 20;
@@ -38,10 +45,11 @@ async function describe(
   requests: { id: string; customerGid: string; requestedAt: Date }[],
   now: Date,
 ): Promise<WaitingRequest[]> {
-  const members = await db.member.findMany({
-    where: { shop, customerGid: { in: requests.map((r) => r.customerGid) } },
-    select: { id: true, customerGid: true, email: true, firstName: true, lastName: true },
-  });
+  const members = await membersOfCustomers(
+    db,
+    shop,
+    requests.map((r) => r.customerGid),
+  );
   const byCustomer = new Map(members.map((m) => [m.customerGid, m]));
   return requests.map((r) => {
     const member = byCustomer.get(r.customerGid);
@@ -62,19 +70,13 @@ async function describe(
 
 /** The shop's waiting requests, oldest (most urgent) first: the first LISTED and how many in all. */
 export async function waitingDataRequests(db: PrismaClient, shop: string, now: Date) {
-  const where = { shop, deliveredAt: null };
-  const [total, requests] = await Promise.all([
-    db.dataRequest.count({ where }),
-    db.dataRequest.findMany({ where, orderBy: [{ requestedAt: "asc" }, { id: "asc" }], take: LISTED }),
-  ]);
+  const { total, requests } = await waitingRequests(db, shop, LISTED);
   return { total, requests: await describe(db, shop, requests, now) };
 }
 
 /** The customer's waiting request, if any (the customer's page). */
 export async function waitingDataRequestOf(db: PrismaClient, shop: string, customerGid: string, now: Date) {
-  const request = await db.dataRequest.findUnique({
-    where: { shop_waitingFor: { shop, waitingFor: customerGid } },
-  });
+  const request = await waitingRequestOf(db, shop, customerGid);
   return request ? (await describe(db, shop, [request], now))[0]! : null;
 }
 
@@ -89,13 +91,8 @@ export async function markDataRequestDelivered(
   staffId: string,
   now: Date,
 ): Promise<{ delivered: "now" | "before" } | null> {
-  const marked = await db.dataRequest.updateMany({
-    where: { shop, id: requestId, deliveredAt: null },
-    data: { deliveredAt: now, deliveredBy: staffId, waitingFor: null },
-  });
-  if (marked.count > 0) return { delivered: "now" };
-  const exists = await db.dataRequest.count({ where: { shop, id: requestId } });
-  return exists > 0 ? { delivered: "before" } : null;
+  if (await markRequestDelivered(db, shop, requestId, staffId, now)) return { delivered: "now" };
+  return (await findDataRequest(db, shop, requestId)) ? { delivered: "before" } : null;
 }
 
 /** The download for a request: everything held on its customer, as JSON; null if not the shop's. */
@@ -104,7 +101,7 @@ export async function dataRequestFile(
   shop: string,
   requestId: string,
 ): Promise<DownloadFile | null> {
-  const request = await db.dataRequest.findFirst({ where: { shop, id: requestId } });
+  const request = await findDataRequest(db, shop, requestId);
   if (!request) return null;
   return {
     name: `regulars-customer-${customerIdOf(request.customerGid)}-data.json`,

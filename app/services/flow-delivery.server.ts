@@ -16,7 +16,14 @@
  * are dropped too: nothing would run them.
  */
 import type { PrismaClient } from "@prisma/client";
-import { type FlowTrigger, triggersListenedTo } from "../db/flow-events.server";
+import {
+  type FlowTrigger,
+  markFlowEventSent,
+  markFlowEventsSkipped,
+  recordFlowEventError,
+  triggersListenedTo,
+  unsentFlowEvents,
+} from "../db/flow-events.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import { fireFlowTrigger } from "../shopify/flow-triggers.server";
 import { storedText } from "../db/stored-text";
@@ -32,11 +39,7 @@ export async function sendFlowEvents(
   let sent = 0;
   let skipped = 0;
   for (;;) {
-    const events = await db.flowEvent.findMany({
-      where: { shop, sentAt: null, skippedAt: null },
-      orderBy: { createdAt: "asc" },
-      take: BATCH,
-    });
+    const events = await unsentFlowEvents(db, shop, BATCH);
     if (events.length === 0) return { sent, skipped };
     const listened = await triggersListenedTo(db, shop);
     const heard = (event: (typeof events)[number]) => {
@@ -45,26 +48,16 @@ export async function sendFlowEvents(
     };
     const unheard = events.filter((event) => !heard(event)).map((event) => event.id);
     if (unheard.length > 0) {
-      const marked = await db.flowEvent.updateMany({
-        where: { shop, id: { in: unheard }, sentAt: null },
-        data: { skippedAt: now() },
-      });
-      skipped += marked.count;
+      skipped += await markFlowEventsSkipped(db, shop, unheard, now());
     }
     for (const event of events.filter(heard)) {
       try {
         await fireFlowTrigger(admin, event.trigger, event.payload);
       } catch (error) {
-        await db.flowEvent.updateMany({
-          where: { shop, id: event.id },
-          data: { attempts: { increment: 1 }, error: storedText((error as Error).message) },
-        });
+        await recordFlowEventError(db, shop, event.id, storedText((error as Error).message));
         throw error;
       }
-      await db.flowEvent.updateMany({
-        where: { shop, id: event.id },
-        data: { attempts: { increment: 1 }, sentAt: now(), error: null },
-      });
+      await markFlowEventSent(db, shop, event.id, now());
       sent++;
     }
   }

@@ -16,7 +16,17 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import type { AdminGraphql } from "../shopify/admin-client.server";
-import { markMemberChanged } from "../db/members.server";
+import {
+  claimMemberSync,
+  findMember,
+  getMember,
+  markMemberChanged,
+  markMemberSynced,
+  recordMemberSyncError,
+  releaseMemberSyncClaim,
+  renewMemberSyncClaim,
+  setMemberTierTag,
+} from "../db/members.server";
 import { ensureProgram } from "../db/program.server";
 import { replaceTierTag, tierTag } from "../shopify/customer-tags.server";
 import { writeMemberMetafields, type MemberState } from "../shopify/member-metafields.server";
@@ -58,33 +68,23 @@ export async function syncMember(
   let tagChanges = 0;
   for (let round = 0; round < 5; round++) {
     const at = now();
-    const member = await db.member.findFirst({ where: { shop, id: memberId } });
+    const member = await findMember(db, shop, memberId);
     if (!member || member.syncVersion <= member.syncedVersion) return { writes, tagChanges, deferred: false };
     // A short claim, held while this sync calls Shopify (app/jobs/lease.ts).
     const held = RowClaim.startingAt(
       at,
-      (until, next) =>
-        db.member
-          .updateMany({
-            where: { shop, id: memberId, syncClaimedUntil: until },
-            data: { syncClaimedUntil: next },
-          })
-          .then(({ count }) => count === 1),
+      (until, next) => renewMemberSyncClaim(db, shop, memberId, until, next),
       now,
     );
-    const claim = await db.member.updateMany({
-      where: { shop, id: memberId, OR: [{ syncClaimedUntil: null }, { syncClaimedUntil: { lt: at } }] },
-      data: { syncClaimedUntil: held.until },
-    });
-    if (claim.count === 0) return { writes, tagChanges, deferred: true };
+    if (!(await claimMemberSync(db, shop, memberId, at, held.until))) {
+      return { writes, tagChanges, deferred: true };
+    }
     let released = 0;
     const writesBefore = writes;
     try {
       await held.hold(async () => {
         // Read the version before the state: the state is at least that new.
-        const { syncVersion, tierTag: taggedWith } = await db.member.findFirstOrThrow({
-          where: { shop, id: memberId },
-        });
+        const { syncVersion, tierTag: taggedWith } = await getMember(db, shop, memberId);
         const state = await memberState(db, shop, member.customerGid, at);
         // This sync stalled past its claim and another took the member: that one writes.
         if (!(await held.confirm())) return;
@@ -93,27 +93,18 @@ export async function syncMember(
         const tag = tierTag((await ensureProgram(db, shop)).tierTagPrefix, state.tier);
         if (tag !== taggedWith) {
           await replaceTierTag(admin, member.customerGid, taggedWith, tag);
-          await db.member.updateMany({ where: { shop, id: memberId }, data: { tierTag: tag } });
+          await setMemberTierTag(db, shop, memberId, tag);
           tagChanges++;
         }
-        await db.member.updateMany({
-          where: { shop, id: memberId, syncedVersion: { lt: syncVersion } },
-          data: { syncedVersion: syncVersion, syncError: null },
-        });
+        await markMemberSynced(db, shop, memberId, syncVersion);
       });
     } catch (error) {
-      await db.member.updateMany({
-        where: { shop, id: memberId },
-        data: { syncError: (error as Error).message.slice(0, 2000) },
-      });
+      await recordMemberSyncError(db, shop, memberId, (error as Error).message.slice(0, 2000));
       throw error;
     } finally {
       // Only this sync's claim: one that outlived it may belong to another sync by now.
       ({ count: released } = await held.release((until) =>
-        db.member.updateMany({
-          where: { shop, id: memberId, syncClaimedUntil: until },
-          data: { syncClaimedUntil: null },
-        }),
+        releaseMemberSyncClaim(db, shop, memberId, until),
       ));
     }
     // The claim was taken over while this sync wrote (it stalled past it): its write may have

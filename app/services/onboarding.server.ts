@@ -9,14 +9,16 @@
  * those steps show as unknown and the page still loads.
  */
 import type { PrismaClient } from "@prisma/client";
+import { findProgram } from "../db/program.server";
+import { findShop, markOnboardingDismissed } from "../db/shops.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import { fetchThemeState, themeEditorLinks, type ThemeState } from "../shopify/theme-settings.server";
 import { hasCompletedBackfill } from "./backfill.server";
 
-export type StepKey = "program" | "embed" | "block" | "backfill";
-export type StepState = "done" | "todo" | "unknown";
+type StepKey = "program" | "embed" | "block" | "backfill";
+type StepState = "done" | "todo" | "unknown";
 
-export interface OnboardingStep {
+interface OnboardingStep {
   key: StepKey;
   state: StepState;
   /** Where the step is done: an app page, or the theme editor (opened in the top frame). */
@@ -61,8 +63,8 @@ export async function onboardingChecklist(
   input: { apiKey: string; now: Date; adminOrigin?: string },
 ): Promise<Onboarding> {
   const [record, program, backfilled] = await Promise.all([
-    db.shop.findUnique({ where: { domain: shop }, select: { onboardingDismissedAt: true } }),
-    db.program.findUnique({ where: { shop }, select: { active: true } }),
+    findShop(db, shop),
+    findProgram(db, shop),
     hasCompletedBackfill(db, shop),
   ]);
   if (record?.onboardingDismissedAt) return { show: false, steps: [] };
@@ -81,9 +83,5 @@ export async function onboardingChecklist(
 
 /** The merchant hides the checklist for good. */
 export async function dismissOnboarding(db: PrismaClient, shop: string, now: Date): Promise<boolean> {
-  const { count } = await db.shop.updateMany({
-    where: { domain: shop },
-    data: { onboardingDismissedAt: now },
-  });
-  return count > 0;
+  return markOnboardingDismissed(db, shop, now);
 }

@@ -5,7 +5,7 @@
  * earned keep the terms they were earned under.
  */
 import type { PrismaClient } from "@prisma/client";
-import { markAllMembersChanged, upsertMember } from "../db/members.server";
+import { markAllMembersChanged, setBirthdayOnce, upsertMember } from "../db/members.server";
 import {
   ensureProgram,
   replaceTiers,
@@ -174,9 +174,5 @@ export async function setBirthday(
 ): Promise<"set" | "already set"> {
   if (!isValidBirthday(birthday)) throw new SettingsError({ birthday: "is not a date" });
   await upsertMember(db, shop, customerGid, {});
-  const { count } = await db.member.updateMany({
-    where: { shop, customerGid, birthdaySetAt: null },
-    data: { birthdayMonth: birthday.month, birthdayDay: birthday.day, birthdaySetAt: now },
-  });
-  return count > 0 ? "set" : "already set";
+  return (await setBirthdayOnce(db, shop, customerGid, birthday, now)) ? "set" : "already set";
 }

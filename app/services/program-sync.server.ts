@@ -6,6 +6,7 @@
  * Runs one at a time per shop (the program-sync queue is singleton per shop).
  */
 import type { PrismaClient } from "@prisma/client";
+import { findProgram, markProgramSynced } from "../db/program.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import { writeProgramMetafield } from "../shopify/program-metafields.server";
 import { programExplainer } from "./storefront-status.server";
@@ -17,15 +18,12 @@ export async function syncProgram(
 ): Promise<{ writes: number }> {
   let writes = 0;
   for (let round = 0; round < 3; round++) {
-    const program = await db.program.findUnique({ where: { shop } });
+    const program = await findProgram(db, shop);
     if (!program || program.syncVersion <= program.syncedVersion) break;
     const { explainer } = await programExplainer(db, shop);
     await writeProgramMetafield(admin, explainer);
     writes++;
-    await db.program.updateMany({
-      where: { shop, syncedVersion: { lt: program.syncVersion } },
-      data: { syncedVersion: program.syncVersion },
-    });
+    await markProgramSynced(db, shop, program.syncVersion);
   }
   return { writes };
 }

@@ -16,6 +16,16 @@ import { appendEntry, lockMember, markMemberChanged, upsertMember } from "../db/
 import { returnRedemptionPoints } from "./reward-lifecycle.server";
 import { FLOW_TRIGGERS, recordFlowEvent } from "../db/flow-events.server";
 import { ensureProgram } from "../db/program.server";
+import {
+  claimRedemption,
+  countRedemptionsSince,
+  createRedemption,
+  findRedemptionByKey,
+  getRedemption,
+  markRedemptionIssued,
+  releaseRedemption,
+  renewRedemptionClaim,
+} from "../db/redemptions.server";
 import { ensureRewards, rewardFromJson, rewardRuleOf, rewardToJson } from "../db/rewards.server";
 import { inTransaction } from "../db/tx.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
@@ -60,9 +70,7 @@ export async function reservePoints(
     const program = await ensureProgram(tx, shop);
     const member = await lockMember(tx, shop, (await upsertMember(tx, shop, request.customerGid, {})).id);
     // Under the member lock, so two requests with one key cannot both pass.
-    const previous = await tx.redemption.findUnique({
-      where: { shop_idempotencyKey: { shop, idempotencyKey: request.idempotencyKey } },
-    });
+    const previous = await findRedemptionByKey(tx, shop, request.idempotencyKey);
     if (previous) {
       if (previous.rewardKey !== request.rewardKey || previous.customerGid !== request.customerGid) {
         throw new RedeemError("idempotency key reused for another reward");
@@ -80,21 +88,19 @@ export async function reservePoints(
     });
     if (refusal) throw new RedeemError(refusal);
     const random = options.random ?? ((size: number) => randomBytes(size));
-    const redemption = await tx.redemption.create({
-      data: {
-        shop,
-        memberId: member.id,
-        customerGid: request.customerGid,
-        rewardKey: rule!.key,
-        idempotencyKey: request.idempotencyKey,
-        source: request.staffId ? "STAFF" : "SHOPPER",
-        staffId: request.staffId ?? null,
-        code: rewardCode(options.codePrefix ?? shopCodePrefix(shop), random(8)),
-        pointsCost: rule!.pointsCost,
-        startsAt: now,
-        endsAt: new Date(now.getTime() + rule!.codeLifetimeDays * 86_400_000),
-        reward: rewardToJson(rule!),
-      },
+    const redemption = await createRedemption(tx, {
+      shop,
+      memberId: member.id,
+      customerGid: request.customerGid,
+      rewardKey: rule!.key,
+      idempotencyKey: request.idempotencyKey,
+      source: request.staffId ? "STAFF" : "SHOPPER",
+      staffId: request.staffId ?? null,
+      code: rewardCode(options.codePrefix ?? shopCodePrefix(shop), random(8)),
+      pointsCost: rule!.pointsCost,
+      startsAt: now,
+      endsAt: new Date(now.getTime() + rule!.codeLifetimeDays * 86_400_000),
+      reward: rewardToJson(rule!),
     });
     await appendEntry(tx, shop, member, {
       kind: "REDEEM",
@@ -110,7 +116,7 @@ export async function reservePoints(
 
 function refund(db: PrismaClient, shop: string, redemption: Redemption, reason: string, now: Date) {
   return inTransaction(db, async (tx) => {
-    const current = await tx.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
+    const current = await getRedemption(tx, shop, redemption.id);
     if (current.status !== "RESERVED") return current;
     return returnRedemptionPoints(tx, shop, current, { status: "FAILED", reason, now, error: reason });
   });
@@ -154,23 +160,12 @@ export async function issueCode(
   // A short claim, held while this attempt calls Shopify (app/jobs/lease.ts).
   const held = RowClaim.startingAt(
     claimedAt,
-    (until, next) =>
-      db.redemption
-        .updateMany({ where: { shop, id: redemptionId, claimedUntil: until }, data: { claimedUntil: next } })
-        .then(({ count }) => count === 1),
+    (until, next) => renewRedemptionClaim(db, shop, redemptionId, until, next),
     now,
   );
-  const claim = await db.redemption.updateMany({
-    where: {
-      shop,
-      id: redemptionId,
-      status: "RESERVED",
-      OR: [{ claimedUntil: null }, { claimedUntil: { lt: claimedAt } }],
-    },
-    data: { attempts: { increment: 1 }, claimedUntil: held.until },
-  });
-  const redemption = await db.redemption.findFirstOrThrow({ where: { shop, id: redemptionId } });
-  if (claim.count === 0) return redemption;
+  const claimed = await claimRedemption(db, shop, redemptionId, claimedAt, held.until);
+  const redemption = await getRedemption(db, shop, redemptionId);
+  if (!claimed) return redemption;
 
   let result: CreateCodeResult;
   try {
@@ -182,21 +177,14 @@ export async function issueCode(
     }
     // This attempt's claim only: one that outlived it may belong to another attempt by now.
     await held.release((until) =>
-      db.redemption.updateMany({
-        where: { shop, id: redemption.id, claimedUntil: until },
-        data: { error: storedText(error.message), claimedUntil: null },
-      }),
+      releaseRedemption(db, shop, redemption.id, until, storedText(error.message)),
     );
     throw error;
   }
   if (result.status === "rejected") return refund(db, shop, redemption, result.errors.join("; "), now());
   const nodeId = result.nodeId;
   await inTransaction(db, async (tx) => {
-    const confirmed = await tx.redemption.updateMany({
-      where: { shop, id: redemption.id, status: "RESERVED" },
-      data: { status: "ISSUED", discountNodeId: nodeId, error: null, claimedUntil: null },
-    });
-    if (confirmed.count === 0) return;
+    if (!(await markRedemptionIssued(tx, shop, redemption.id, nodeId))) return;
     // The member's active codes changed: Shopify's copy needs a sync; Flow hears of it.
     await markMemberChanged(tx, shop, redemption.memberId);
     await recordFlowEvent(tx, shop, {
@@ -211,7 +199,7 @@ export async function issueCode(
       },
     });
   });
-  return db.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
+  return getRedemption(db, shop, redemption.id);
 }
 
 /** The whole redemption, for a request that can wait for Shopify. */
@@ -242,8 +230,6 @@ export async function redemptionRateExceeded(
   now: Date,
   limit = 5,
 ) {
-  const recent = await db.redemption.count({
-    where: { shop, customerGid, createdAt: { gt: new Date(now.getTime() - 60_000) } },
-  });
+  const recent = await countRedemptionsSince(db, shop, customerGid, new Date(now.getTime() - 60_000));
   return recent >= limit;
 }

@@ -6,7 +6,16 @@
  */
 import type { PrismaClient, Redemption, RedemptionStatus } from "@prisma/client";
 import { appendEntry, lockMember, markMemberChanged } from "../db/members.server";
-import type { ProgramWithTiers } from "../db/program.server";
+import { findProgram, type ProgramWithTiers } from "../db/program.server";
+import {
+  expiredIssuedIds,
+  findRedemption,
+  getRedemption,
+  markPointsReturned,
+  markRedemptionExpired,
+  markRedemptionUsed,
+  redemptionsWithCodes,
+} from "../db/redemptions.server";
 import { inTransaction, type Tx } from "../db/tx.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import { deleteRewardCode } from "../shopify/discount-codes.server";
@@ -20,7 +29,7 @@ export async function returnRedemptionPoints(
   input: { status: RedemptionStatus; reason: string; now: Date; staffId?: string; error?: string },
 ): Promise<Redemption> {
   const member = await lockMember(tx, shop, redemption.memberId);
-  const current = await tx.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
+  const current = await getRedemption(tx, shop, redemption.id);
   if (current.pointsReturnedAt) return current;
   // A free code (a tier's entry reward) cost nothing: there is nothing to give back.
   if (current.pointsCost > 0) {
@@ -34,14 +43,10 @@ export async function returnRedemptionPoints(
   } else {
     await markMemberChanged(tx, shop, member.id);
   }
-  return tx.redemption.update({
-    where: { id: current.id },
-    data: {
-      status: input.status,
-      pointsReturnedAt: input.now,
-      claimedUntil: null,
-      ...(input.error ? { error: storedText(input.error) } : {}),
-    },
+  return markPointsReturned(tx, current.id, {
+    status: input.status,
+    now: input.now,
+    error: input.error ? storedText(input.error) : undefined,
   });
 }
 
@@ -57,16 +62,11 @@ export async function applyOrderCodes(
   now: Date,
 ): Promise<void> {
   if (order.discountCodes.length === 0) return;
-  const redemptions = await tx.redemption.findMany({
-    where: { shop, code: { in: order.discountCodes.map((code) => code.toUpperCase()) } },
-  });
+  const redemptions = await redemptionsWithCodes(tx, shop, order.discountCodes);
   for (const redemption of redemptions) {
     const unused = redemption.status === "ISSUED" || redemption.status === "EXPIRED";
     if (unused) {
-      await tx.redemption.update({
-        where: { id: redemption.id },
-        data: { status: "USED", usedOrderGid: order.orderGid, usedAt: now },
-      });
+      await markRedemptionUsed(tx, redemption.id, order.orderGid, now);
       await markMemberChanged(tx, shop, redemption.memberId);
     }
     const usedByThisOrder =
@@ -96,13 +96,13 @@ export async function revokeCode(
   input: { redemptionId: string; staffId: string },
   now: Date,
 ): Promise<Redemption> {
-  const redemption = await db.redemption.findFirst({ where: { shop, id: input.redemptionId } });
+  const redemption = await findRedemption(db, shop, input.redemptionId);
   if (!redemption) throw new RevokeError("not found");
   if (redemption.status !== "ISSUED") throw new RevokeError("not revocable");
   // Transient failures propagate: nothing changes here until Shopify confirms.
   if (redemption.discountNodeId) await deleteRewardCode(admin, redemption.discountNodeId);
   return inTransaction(db, async (tx) => {
-    const current = await tx.redemption.findFirstOrThrow({ where: { shop, id: redemption.id } });
+    const current = await getRedemption(tx, shop, redemption.id);
     if (current.status !== "ISSUED") return current; // used in the meantime: keep what happened
     return returnRedemptionPoints(tx, shop, current, {
       status: "REVOKED",
@@ -115,15 +115,11 @@ export async function revokeCode(
 
 /** Marks issued codes past their end as expired; points come back if the program says so. */
 export async function expireCodes(db: PrismaClient, shop: string, now: Date): Promise<number> {
-  const program = await db.program.findUnique({ where: { shop } });
-  const due = await db.redemption.findMany({
-    where: { shop, status: "ISSUED", endsAt: { lte: now } },
-    select: { id: true },
-    take: 1000,
-  });
+  const program = await findProgram(db, shop);
+  const due = await expiredIssuedIds(db, shop, now, 1000);
   for (const { id } of due) {
     await inTransaction(db, async (tx) => {
-      const current = await tx.redemption.findFirstOrThrow({ where: { shop, id } });
+      const current = await getRedemption(tx, shop, id);
       if (current.status !== "ISSUED") return;
       if (program?.returnPointsOnExpiry) {
         await returnRedemptionPoints(tx, shop, current, {
@@ -132,7 +128,7 @@ export async function expireCodes(db: PrismaClient, shop: string, now: Date): Pr
           now,
         });
       } else {
-        await tx.redemption.update({ where: { id }, data: { status: "EXPIRED" } });
+        await markRedemptionExpired(tx, id);
         await markMemberChanged(tx, shop, current.memberId);
       }
     });

@@ -11,6 +11,7 @@ import { ensureProgram } from "../db/program.server";
 import {
   deleteShopData,
   deleteShopSessions,
+  findShop,
   markShopUninstalled,
   setupDue,
   updateSessionScopes,
@@ -59,7 +60,7 @@ export async function recordUninstall(
   db: Db,
   input: { shop: string; triggeredAt: Date; now: Date },
 ): Promise<{ sessionsDeleted: number; marked: boolean; staleEvent: boolean }> {
-  const existing = await db.shop.findUnique({ where: { domain: input.shop } });
+  const existing = await findShop(db, input.shop);
   if (existing?.installedAt && existing.installedAt > input.triggeredAt) {
     return { sessionsDeleted: 0, marked: false, staleEvent: true };
   }
@@ -80,7 +81,7 @@ export async function recordScopesUpdate(db: Db, input: { shop: string; scopes: 
   const scope = input.scopes.join(",");
   await updateSessionScopes(db, input.shop, `offline_${input.shop}`, scope);
   await updateShopScopes(db, input.shop, scope);
-  const shop = await db.shop.findUnique({ where: { domain: input.shop } });
+  const shop = await findShop(db, input.shop);
   if (shop && shop.uninstalledAt === null && setupDue(shop)) {
     noteFollowUp({ queue: "shop-setup", shop: input.shop });
   }
@@ -94,7 +95,7 @@ export async function recordScopesUpdate(db: Db, input: { shop: string; scopes: 
  * https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance#shop-redact
  */
 export async function forgetShop(db: Db, input: { shop: string }): Promise<{ forgotten: boolean }> {
-  const shop = await db.shop.findUnique({ where: { domain: input.shop } });
+  const shop = await findShop(db, input.shop);
   const installedNow =
     shop?.installedAt != null && (shop.uninstalledAt == null || shop.installedAt > shop.uninstalledAt);
   if (installedNow) return { forgotten: false };

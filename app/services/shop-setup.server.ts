@@ -8,7 +8,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { markProgramChanged } from "../db/program.server";
-import { markShopSetUp, recordSetupError, updateShopDetails } from "../db/shops.server";
+import { findShop, markShopSetUp, recordSetupError, updateShopDetails } from "../db/shops.server";
 import type { AdminGraphql } from "../shopify/admin-client.server";
 import { ensureMemberMetafieldDefinitions } from "../shopify/member-metafields.server";
 import { fetchShopDetails } from "../shopify/shop-details.server";
@@ -20,7 +20,7 @@ export async function runShopSetup(
   now: Date,
 ): Promise<{ scopes: string | null }> {
   // The scopes this setup stands for: a change while it runs (app/scopes_update) leaves it due again.
-  const record = await db.shop.findUnique({ where: { domain: shop }, select: { scopes: true } });
+  const record = await findShop(db, shop);
   const scopes = record?.scopes ?? null;
   try {
     await updateShopDetails(db, shop, await fetchShopDetails(admin));

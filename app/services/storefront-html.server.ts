@@ -19,7 +19,7 @@ const ENTITIES: Record<string, string> = {
   "}": "&#125;",
   "%": "&#37;",
 };
-export const escapeLiquidHtml = (value: unknown) => String(value).replace(/[&<>"'{}%]/g, (c) => ENTITIES[c]!);
+const escapeLiquidHtml = (value: unknown) => String(value).replace(/[&<>"'{}%]/g, (c) => ENTITIES[c]!);
 
 export function statusHtml(status: Status): string {
   const e = escapeLiquidHtml;

@@ -6,12 +6,13 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Member } from "@prisma/client";
-import { rewardRuleOf, rewardToJson } from "../db/rewards.server";
+import { createRedemptionOnce } from "../db/redemptions.server";
+import { findReward, rewardRuleOf, rewardToJson } from "../db/rewards.server";
 import type { Tx } from "../db/tx.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
 import { rewardCode, shopCodePrefix } from "../loyalty/rewards";
 
-export const tierEntryKey = (memberId: string, tierKey: string) => `tier-entry-${memberId}-${tierKey}`;
+const tierEntryKey = (memberId: string, tierKey: string) => `tier-entry-${memberId}-${tierKey}`;
 
 /** Returns the redemption's id, or null when the tier has no (enabled) entry reward or it was given before. */
 export async function reserveTierEntryReward(
@@ -23,30 +24,24 @@ export async function reserveTierEntryReward(
   options: { codePrefix?: string; random?: (size: number) => Uint8Array } = {},
 ): Promise<string | null> {
   if (!tier.entryRewardKey) return null;
-  const reward = await tx.reward.findUnique({ where: { shop_key: { shop, key: tier.entryRewardKey } } });
+  const reward = await findReward(tx, shop, tier.entryRewardKey);
   if (!reward || !reward.enabled) return null;
   const rule = rewardRuleOf(reward);
   const idempotencyKey = tierEntryKey(member.id, tier.key);
   const random = options.random ?? ((size: number) => randomBytes(size));
-  const created = await tx.redemption.createManyAndReturn({
-    data: [
-      {
-        shop,
-        memberId: member.id,
-        customerGid: member.customerGid,
-        rewardKey: rule.key,
-        idempotencyKey,
-        source: "TIER_ENTRY",
-        code: rewardCode(options.codePrefix ?? shopCodePrefix(shop), random(8)),
-        pointsCost: 0,
-        startsAt: now,
-        endsAt: new Date(now.getTime() + rule.codeLifetimeDays * 86_400_000),
-        reward: rewardToJson(rule),
-      },
-    ],
-    skipDuplicates: true,
+  const id = await createRedemptionOnce(tx, {
+    shop,
+    memberId: member.id,
+    customerGid: member.customerGid,
+    rewardKey: rule.key,
+    idempotencyKey,
+    source: "TIER_ENTRY",
+    code: rewardCode(options.codePrefix ?? shopCodePrefix(shop), random(8)),
+    pointsCost: 0,
+    startsAt: now,
+    endsAt: new Date(now.getTime() + rule.codeLifetimeDays * 86_400_000),
+    reward: rewardToJson(rule),
   });
-  const id = created[0]?.id ?? null;
   if (id) noteFollowUp({ queue: "code-issue", shop, redemptionId: id });
   return id;
 }

@@ -76,7 +76,7 @@ const COMPLIANCE_TOPICS = new Set(["CUSTOMERS_REDACT", "CUSTOMERS_DATA_REQUEST",
  * https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance);
  * order and customer payloads do not, which docs/security.md discusses.
  */
-export function shopMismatch(topic: string, payload: unknown, shop: string): string | null {
+function shopMismatch(topic: string, payload: unknown, shop: string): string | null {
   if (!COMPLIANCE_TOPICS.has(topic)) return null;
   return (payload as { shop_domain?: unknown } | null)?.shop_domain === shop
     ? null
@@ -242,7 +242,7 @@ export async function applyDelivery(
  * rolled back, so nothing was written; the delivery fails at once (kept, with
  * Retry, in the admin's activity) instead of being tried for hours.
  */
-export function isOutOfRange(error: unknown): boolean {
+function isOutOfRange(error: unknown): boolean {
   const e = error as {
     code?: unknown;
     cause?: { code?: unknown; originalCode?: unknown };
@@ -261,7 +261,7 @@ export function isOutOfRange(error: unknown): boolean {
 export const MAX_APPLY_ATTEMPTS = 10;
 
 /** The wait before try n + 1 after n failed: 5 s, 10 s, 20 s ... at most an hour. */
-export const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** (attempts - 1), 3_600_000);
+const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** (attempts - 1), 3_600_000);
 
 export interface DrainOptions {
   /** One shop's inbox (tests, the admin); every shop's by default (workers). */

@@ -52,7 +52,7 @@ function topicsFor(pathname: string): string[] {
 }
 
 /** A delivery as it arrived, whatever carried it. */
-export interface IncomingDelivery {
+interface IncomingDelivery {
   method: string;
   /** The URL's path, without its query. */
   pathname: string;
@@ -62,7 +62,7 @@ export interface IncomingDelivery {
 }
 
 /** What to answer: a status, and why when it is a refusal. */
-export interface DeliveryAnswer {
+interface DeliveryAnswer {
   status: number;
   error?: string;
 }
@@ -83,7 +83,7 @@ export interface VerifiedDelivery extends SignedDelivery {
  *     header is not signed: a body sent to another topic's address with its
  *     topic changed is refused here).
  */
-export function verify(incoming: IncomingDelivery): VerifiedDelivery | DeliveryAnswer {
+function verify(incoming: IncomingDelivery): VerifiedDelivery | DeliveryAnswer {
   if (incoming.method !== "POST") return { status: 405, error: "webhooks are POSTed" };
   const problem = webhookHeadersProblem(incoming.header);
   if (problem) return { status: 400, error: problem };
@@ -107,7 +107,7 @@ const isAnswer = <T extends object>(value: T | DeliveryAnswer): value is Deliver
  * fix): nothing Shopify signed is dropped. Only a body that names another
  * shop than the header is refused.
  */
-export async function receiveDelivery(incoming: IncomingDelivery): Promise<DeliveryAnswer> {
+async function receiveDelivery(incoming: IncomingDelivery): Promise<DeliveryAnswer> {
   const delivery = verify(incoming);
   if (isAnswer(delivery)) return delivery;
   const result = await receiveWebhook(prisma, {
@@ -148,7 +148,7 @@ export async function verifiedDelivery(request: Request): Promise<VerifiedDelive
 }
 
 /** receiveDelivery for a Remix route's web Request. */
-export async function handleWebhookRequest(request: Request): Promise<Response> {
+async function handleWebhookRequest(request: Request): Promise<Response> {
   const incoming = await incomingOf(request);
   return answerOf(isAnswer(incoming) ? incoming : await receiveDelivery(incoming));
 }

@@ -11,7 +11,22 @@
  * (the page lists it, with retry); a transient failure (throttled, 5xx) is
  * recorded and rethrown, so the job retries with backoff.
  */
-import type { Campaign, CampaignRecipient, PrismaClient } from "@prisma/client";
+import type { Campaign, CampaignRecipient, Prisma, PrismaClient } from "@prisma/client";
+import {
+  campaignStatus,
+  claimableRecipientIds,
+  claimRecipient,
+  countPendingRecipients,
+  findCampaign,
+  finishCampaign,
+  getRecipient,
+  markRecipientIssued,
+  nextOutstandingRecipient,
+  pendingRecipientIds,
+  releaseRecipient,
+  renewRecipientClaim,
+  settleCancelledRecipient,
+} from "../db/campaigns.server";
 import type { RewardRule } from "../loyalty/rewards";
 import { LEASE_MS, RowClaim } from "../jobs/lease";
 import { AdminTransientError, type AdminGraphql } from "../shopify/admin-client.server";
@@ -32,7 +47,7 @@ export interface IssueReport {
 }
 
 /** The campaign's offer as the discount-codes adapter takes it. */
-export function campaignOffer(campaign: Campaign): RewardRule {
+function campaignOffer(campaign: Campaign): RewardRule {
   return {
     key: `campaign-${campaign.id}`,
     title: campaign.name,
@@ -50,12 +65,6 @@ export function campaignOffer(campaign: Campaign): RewardRule {
   };
 }
 
-const outstanding = (shop: string, campaignId: string) => ({
-  shop,
-  campaignId,
-  OR: [{ status: "PENDING" as const }, { status: "ISSUED" as const, taggedAt: null }],
-});
-
 /**
  * Claims one recipient for this attempt (counting the attempt) under a short
  * lease; null when another attempt holds it. The caller holds the claim
@@ -69,39 +78,18 @@ async function claim(
   running: boolean,
   now: () => Date,
 ) {
-  const held = RowClaim.startingAt(at, renewClaim(db, shop, id), now);
-  const claimed = await db.campaignRecipient.updateMany({
-    where: {
-      shop,
-      id,
-      status: { in: ["PENDING", "ISSUED"] },
-      OR: [{ claimedUntil: null }, { claimedUntil: { lt: at } }],
-      ...(running ? { campaign: { is: { status: "RUNNING" } } } : {}),
-    },
-    data: { attempts: { increment: 1 }, claimedUntil: held.until },
-  });
-  if (claimed.count === 0) return null;
-  return { recipient: await db.campaignRecipient.findFirstOrThrow({ where: { shop, id } }), held };
+  const held = RowClaim.startingAt(at, (was, next) => renewRecipientClaim(db, shop, id, was, next), now);
+  if (!(await claimRecipient(db, shop, id, at, held.until, running))) return null;
+  return { recipient: await getRecipient(db, shop, id), held };
 }
-
-const renewClaim = (db: PrismaClient, shop: string, id: string) => (held: Date, next: Date) =>
-  db.campaignRecipient
-    .updateMany({ where: { shop, id, claimedUntil: held }, data: { claimedUntil: next } })
-    .then(({ count }) => count === 1);
 
 /** Ends this attempt's claim with `data`; nothing if another attempt took the recipient over meanwhile. */
 const release = (
   db: PrismaClient,
   recipient: CampaignRecipient,
   held: RowClaim,
-  data: Record<string, unknown>,
-) =>
-  held.release((until) =>
-    db.campaignRecipient.updateMany({
-      where: { shop: recipient.shop, id: recipient.id, claimedUntil: until },
-      data: { ...data, claimedUntil: null },
-    }),
-  );
+  data: Prisma.CampaignRecipientUpdateManyMutationInput,
+) => held.release((until) => releaseRecipient(db, recipient, until, data));
 
 /** Records a transient failure on the recipient and rethrows it (the job retries). */
 async function transient(
@@ -159,10 +147,7 @@ async function issueOne(
       });
       return ["failed"];
     }
-    await db.campaignRecipient.updateMany({
-      where: { shop: recipient.shop, id: recipient.id, status: "PENDING" },
-      data: { status: "ISSUED", discountNodeId: nodeId, error: null },
-    });
+    await markRecipientIssued(db, recipient, nodeId);
     outcomes.push("issued");
   }
   // The code exists: now the tag, which lets Shopify Email, Flow or Klaviyo send it.
@@ -194,11 +179,7 @@ async function settleCancelled(
   now: () => Date,
 ): Promise<{ settled: number; waiting: boolean }> {
   let settled = 0;
-  const pending = await db.campaignRecipient.findMany({
-    where: { shop, campaignId: campaign.id, status: "PENDING" },
-    select: { id: true },
-    take: CAMPAIGN_BATCH,
-  });
+  const pending = await pendingRecipientIds(db, shop, campaign.id, CAMPAIGN_BATCH);
   let waiting = false;
   for (const { id } of pending) {
     const claimed = await claim(db, shop, id, at, false, now);
@@ -214,17 +195,10 @@ async function settleCancelled(
       if (error instanceof AdminTransientError) return transient(db, recipient, held, error);
       throw error;
     }
-    await db.campaignRecipient.updateMany({
-      where: { shop, id, status: "PENDING" },
-      data: nodeId
-        ? { status: "ISSUED", discountNodeId: nodeId, error: null, claimedUntil: null }
-        : { status: "CANCELLED", claimedUntil: null },
-    });
+    await settleCancelledRecipient(db, shop, id, nodeId);
     settled++;
   }
-  const left = await db.campaignRecipient.count({
-    where: { shop, campaignId: campaign.id, status: "PENDING" },
-  });
+  const left = await countPendingRecipients(db, shop, campaign.id);
   return { settled, waiting: waiting || left > 0 };
 }
 
@@ -241,7 +215,7 @@ export async function issueCampaignCodes(
   batch = CAMPAIGN_BATCH,
 ): Promise<IssueReport> {
   const report: IssueReport = { issued: 0, tagged: 0, failed: 0, settled: 0, next: null, status: "missing" };
-  const campaign = await db.campaign.findFirst({ where: { shop, id: campaignId } });
+  const campaign = await findCampaign(db, shop, campaignId);
   if (!campaign) return report;
   report.status = campaign.status;
   if (campaign.status === "CANCELLED") {
@@ -253,26 +227,15 @@ export async function issueCampaignCodes(
   if (campaign.status !== "RUNNING") return report;
 
   const at = now();
-  const candidates = await db.campaignRecipient.findMany({
-    where: {
-      ...outstanding(shop, campaignId),
-      AND: [{ OR: [{ claimedUntil: null }, { claimedUntil: { lt: at } }] }],
-    },
-    orderBy: { id: "asc" },
-    select: { id: true },
-    take: batch,
-  });
+  const candidates = await claimableRecipientIds(db, shop, campaignId, at, batch);
   for (const { id } of candidates) {
     const claimed = await claim(db, shop, id, now(), true, now);
     if (!claimed) {
       // Claimed meanwhile, or the campaign was cancelled: look at the campaign again.
-      const current = await db.campaign.findFirst({
-        where: { shop, id: campaignId },
-        select: { status: true },
-      });
-      if (current?.status === "RUNNING") continue;
-      report.status = current?.status ?? "missing";
-      report.next = current?.status === "CANCELLED" ? 0 : null;
+      const status = await campaignStatus(db, shop, campaignId);
+      if (status === "RUNNING") continue;
+      report.status = status ?? "missing";
+      report.next = status === "CANCELLED" ? 0 : null;
       return report;
     }
     const { recipient, held } = claimed;
@@ -281,16 +244,9 @@ export async function issueCampaignCodes(
   }
 
   // More to do: at once, or when the claims of attempts that still hold the rest run out.
-  const left = await db.campaignRecipient.findFirst({
-    where: outstanding(shop, campaignId),
-    orderBy: [{ claimedUntil: { sort: "asc", nulls: "first" } }],
-    select: { claimedUntil: true },
-  });
+  const left = await nextOutstandingRecipient(db, shop, campaignId);
   if (!left) {
-    await db.campaign.updateMany({
-      where: { shop, id: campaignId, status: "RUNNING" },
-      data: { status: "DONE", finishedAt: now() },
-    });
+    await finishCampaign(db, shop, campaignId, now());
     report.status = "DONE";
     return report;
   }

@@ -15,14 +15,29 @@
 import { randomBytes } from "node:crypto";
 import { Prisma, type Campaign, type PrismaClient } from "@prisma/client";
 import { campaignTag, type CampaignInput, type SegmentRule } from "../admin/campaign-form";
-import { orderRevenue } from "../db/orders.server";
+import {
+  campaignOutcome,
+  campaignProgress,
+  campaignTagTaken,
+  cancelUntouchedRecipients,
+  countPendingRecipients,
+  createCampaign,
+  findCampaign as findCampaignRow,
+  findCampaignByKey,
+  insertRecipients,
+  listCampaignRows,
+  recipientFailures,
+  requeueFailedRecipients,
+  stopCampaign,
+  type CampaignProgress,
+} from "../db/campaigns.server";
+import { atRiskCustomers, countAtRiskMembers, memberEmails } from "../db/members.server";
 import { CSV_TYPE, exportCampaignCodes } from "./csv-export.server";
 import type { DownloadFile } from "./download-file";
 import { inTransaction } from "../db/tx.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
 import { formatMilli } from "../loyalty/money";
 import { rewardCode, shopCodePrefix } from "../loyalty/rewards";
-import { atRiskMembers } from "./customer-pages.server";
 
 const DAY = 86_400_000;
 
@@ -40,7 +55,7 @@ export class CampaignError extends Error {
 
 /** How many customers the segment holds now. */
 export function segmentSize(db: PrismaClient, shop: string, rule: SegmentRule, now: Date): Promise<number> {
-  return db.member.count({ where: atRiskMembers(shop, { ...rule, now }) });
+  return countAtRiskMembers(db, shop, { ...rule, now });
 }
 
 /**
@@ -48,7 +63,7 @@ export function segmentSize(db: PrismaClient, shop: string, rule: SegmentRule, n
  * alphabet (25^12 strings), so a collision with any other code of the shop
  * is out of reach even for large segments.
  */
-export const campaignCode = (shop: string, random: (size: number) => Uint8Array) =>
+const campaignCode = (shop: string, random: (size: number) => Uint8Array) =>
   rewardCode(shopCodePrefix(shop), random(12), 3, 4);
 
 const CHUNK = 10_000;
@@ -65,32 +80,26 @@ export async function launchCampaign(
   const random = options.random ?? ((size: number) => randomBytes(size));
   const name = input.name || `${now.toISOString().slice(0, 10)}`;
   const tag = campaignTag(name);
-  const byKey = () =>
-    db.campaign.findUnique({
-      where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } },
-    });
+  const byKey = () => findCampaignByKey(db, shop, input.idempotencyKey);
   try {
     // A large segment is written in chunks, all in this one transaction: allow it the time.
-    const result = await db.$transaction(async (tx) => {
-      const previous = await tx.campaign.findUnique({
-        where: { shop_idempotencyKey: { shop, idempotencyKey: input.idempotencyKey } },
-      });
-      if (previous) return { campaign: previous, created: false };
-      if (await tx.campaign.findUnique({ where: { shop_tag: { shop, tag } }, select: { id: true } })) {
-        throw nameTaken(name);
-      }
-      const segment = await tx.member.findMany({
-        where: atRiskMembers(shop, { inactiveDays: input.inactiveDays, minOrders: input.minOrders, now }),
-        select: { customerGid: true },
-        orderBy: { id: "asc" },
-      });
-      if (segment.length === 0) {
-        throw new CampaignError("The segment is empty", 422, {
-          inactiveDays: "no customer is in this segment: try fewer days or fewer orders",
+    const result = await inTransaction(
+      db,
+      async (tx) => {
+        const previous = await findCampaignByKey(tx, shop, input.idempotencyKey);
+        if (previous) return { campaign: previous, created: false };
+        if (await campaignTagTaken(tx, shop, tag)) throw nameTaken(name);
+        const segment = await atRiskCustomers(tx, shop, {
+          inactiveDays: input.inactiveDays,
+          minOrders: input.minOrders,
+          now,
         });
-      }
-      const campaign = await tx.campaign.create({
-        data: {
+        if (segment.length === 0) {
+          throw new CampaignError("The segment is empty", 422, {
+            inactiveDays: "no customer is in this segment: try fewer days or fewer orders",
+          });
+        }
+        const campaign = await createCampaign(tx, {
           shop,
           idempotencyKey: input.idempotencyKey,
           name,
@@ -105,20 +114,20 @@ export async function launchCampaign(
           recipientCount: segment.length,
           launchedAt: now,
           endsAt: new Date(now.getTime() + input.validDays * DAY),
-        },
-      });
-      // Two array parameters per chunk: far fewer bound values than a multi-row insert.
-      for (let i = 0; i < segment.length; i += CHUNK) {
-        const customers = segment.slice(i, i + CHUNK).map((m) => m.customerGid);
-        const bytes = random(12 * customers.length);
-        const codes = customers.map((_, k) => campaignCode(shop, () => bytes.subarray(12 * k, 12 * k + 12)));
-        await tx.$executeRaw`
-          INSERT INTO "CampaignRecipient" (id, shop, "campaignId", "customerGid", code, "updatedAt")
-          SELECT 'rcp_' || gen_random_uuid(), ${shop}, ${campaign.id}, t.customer, t.code, now()
-            FROM unnest(${customers}::text[], ${codes}::text[]) AS t(customer, code)`;
-      }
-      return { campaign, created: true };
-    }, LAUNCH_TIMEOUT);
+        });
+        // Two array parameters per chunk: far fewer bound values than a multi-row insert.
+        for (let i = 0; i < segment.length; i += CHUNK) {
+          const customers = segment.slice(i, i + CHUNK);
+          const bytes = random(12 * customers.length);
+          const codes = customers.map((_, k) =>
+            campaignCode(shop, () => bytes.subarray(12 * k, 12 * k + 12)),
+          );
+          await insertRecipients(tx, shop, campaign.id, customers, codes);
+        }
+        return { campaign, created: true };
+      },
+      LAUNCH_TIMEOUT,
+    );
     if (result.created) noteFollowUp({ queue: "campaign-issue", shop, campaignId: result.campaign.id });
     return result;
   } catch (error) {
@@ -136,7 +145,7 @@ const nameTaken = (name: string) =>
   });
 
 async function findCampaign(db: PrismaClient, shop: string, campaignId: string) {
-  const campaign = await db.campaign.findFirst({ where: { shop, id: campaignId } });
+  const campaign = await findCampaignRow(db, shop, campaignId);
   if (!campaign) throw new CampaignError("No such campaign", 404);
   return campaign;
 }
@@ -149,22 +158,11 @@ async function findCampaign(db: PrismaClient, shop: string, campaignId: string) 
 export async function cancelCampaign(db: PrismaClient, shop: string, campaignId: string, now: Date) {
   await findCampaign(db, shop, campaignId);
   const left = await inTransaction(db, async (tx) => {
-    const stopped = await tx.campaign.updateMany({
-      where: { shop, id: campaignId, status: "RUNNING" },
-      data: { status: "CANCELLED", cancelledAt: now },
-    });
-    if (stopped.count === 0) throw new CampaignError("The campaign is not running", 409);
-    await tx.campaignRecipient.updateMany({
-      where: {
-        shop,
-        campaignId,
-        status: "PENDING",
-        attempts: 0,
-        OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }],
-      },
-      data: { status: "CANCELLED" },
-    });
-    return tx.campaignRecipient.count({ where: { shop, campaignId, status: "PENDING" } });
+    if (!(await stopCampaign(tx, shop, campaignId, now))) {
+      throw new CampaignError("The campaign is not running", 409);
+    }
+    await cancelUntouchedRecipients(tx, shop, campaignId, now);
+    return countPendingRecipients(tx, shop, campaignId);
   });
   if (left > 0) noteFollowUp({ queue: "campaign-issue", shop, campaignId });
 }
@@ -173,77 +171,10 @@ export async function cancelCampaign(db: PrismaClient, shop: string, campaignId:
 export async function retryCampaignFailures(db: PrismaClient, shop: string, campaignId: string) {
   const campaign = await findCampaign(db, shop, campaignId);
   if (campaign.status === "CANCELLED") throw new CampaignError("The campaign was cancelled", 409);
-  const retried = await inTransaction(db, async (tx) => {
-    // No code yet: create it; a code but no tag: tag the customer.
-    const codes = await tx.campaignRecipient.updateMany({
-      where: { shop, campaignId, status: "FAILED", discountNodeId: null },
-      data: { status: "PENDING", error: null, claimedUntil: null },
-    });
-    const tags = await tx.campaignRecipient.updateMany({
-      where: { shop, campaignId, status: "FAILED", discountNodeId: { not: null } },
-      data: { status: "ISSUED", error: null, taggedAt: null, claimedUntil: null },
-    });
-    const stuck = await tx.campaignRecipient.count({
-      where: { shop, campaignId, status: "PENDING", error: { not: null } },
-    });
-    if (codes.count + tags.count > 0) {
-      await tx.campaign.updateMany({
-        where: { shop, id: campaignId },
-        data: { status: "RUNNING", finishedAt: null },
-      });
-    }
-    return codes.count + tags.count + stuck;
-  });
+  const retried = await inTransaction(db, (tx) => requeueFailedRecipients(tx, shop, campaignId));
   if (retried === 0) throw new CampaignError("Nothing to retry", 409);
   noteFollowUp({ queue: "campaign-issue", shop, campaignId });
   return retried;
-}
-
-export interface CampaignProgress {
-  recipients: number;
-  codesCreated: number;
-  tagged: number;
-  pending: number;
-  failed: number;
-  cancelled: number;
-}
-
-async function progressOf(db: PrismaClient, shop: string, campaignIds: string[]) {
-  if (campaignIds.length === 0) return new Map<string, CampaignProgress>();
-  const rows = await db.$queryRaw<
-    {
-      campaign_id: string;
-      recipients: number;
-      codes: number;
-      tagged: number;
-      pending: number;
-      failed: number;
-      cancelled: number;
-    }[]
-  >`
-    SELECT "campaignId" AS campaign_id,
-           count(*)::int AS recipients,
-           (count(*) FILTER (WHERE "discountNodeId" IS NOT NULL))::int AS codes,
-           (count(*) FILTER (WHERE "taggedAt" IS NOT NULL))::int AS tagged,
-           (count(*) FILTER (WHERE status = 'PENDING'))::int AS pending,
-           (count(*) FILTER (WHERE status = 'FAILED'))::int AS failed,
-           (count(*) FILTER (WHERE status = 'CANCELLED'))::int AS cancelled
-      FROM "CampaignRecipient"
-     WHERE shop = ${shop} AND "campaignId" IN (${Prisma.join(campaignIds)})
-     GROUP BY "campaignId"`;
-  return new Map(
-    rows.map((row) => [
-      row.campaign_id,
-      {
-        recipients: Number(row.recipients),
-        codesCreated: Number(row.codes),
-        tagged: Number(row.tagged),
-        pending: Number(row.pending),
-        failed: Number(row.failed),
-        cancelled: Number(row.cancelled),
-      },
-    ]),
-  );
 }
 
 const EMPTY_PROGRESS: CampaignProgress = {
@@ -280,51 +211,24 @@ export interface CampaignMeasures {
  * Revenue is the shared definition (merchandise, shipping, tax, tips, less
  * refunds).
  */
-export async function campaignMeasures(
+async function campaignMeasures(
   db: PrismaClient,
   shop: string,
   campaign: Campaign,
 ): Promise<CampaignMeasures> {
-  const [row] = await db.$queryRaw<
-    {
-      came_back: number;
-      orders: number;
-      revenue: bigint | null;
-      codes_used: number;
-      code_orders: number;
-      code_revenue: bigint | null;
-    }[]
-  >`
-    WITH back AS (
-      SELECT r."customerGid" AS customer, r.code AS code,
-             ${orderRevenue(shop)} AS revenue,
-             EXISTS (SELECT 1 FROM unnest(o."discountCodes") AS used(code) WHERE upper(used.code) = r.code) AS with_code
-        FROM "CampaignRecipient" r
-        JOIN "OrderRecord" o ON o.shop = ${shop} AND o."customerGid" = r."customerGid"
-       WHERE r.shop = ${shop} AND r."campaignId" = ${campaign.id}
-         AND o."paidAt" >= ${campaign.launchedAt} AND o."cancelledAt" IS NULL AND NOT o.test
-    )
-    SELECT count(DISTINCT customer)::int AS came_back,
-           count(*)::int AS orders,
-           sum(revenue)::bigint AS revenue,
-           (count(DISTINCT code) FILTER (WHERE with_code))::int AS codes_used,
-           (count(*) FILTER (WHERE with_code))::int AS code_orders,
-           (sum(revenue) FILTER (WHERE with_code))::bigint AS code_revenue
-      FROM back`;
+  const outcome = await campaignOutcome(db, shop, campaign);
   const segment = campaign.recipientCount;
   const rate = (n: number) => (segment > 0 ? n / segment : null);
-  const codesUsed = Number(row?.codes_used ?? 0);
-  const cameBack = Number(row?.came_back ?? 0);
   return {
     segment,
-    codesUsed,
-    codeOrders: Number(row?.code_orders ?? 0),
-    codeRevenue: formatMilli(BigInt(row?.code_revenue ?? 0n)),
-    cameBack,
-    orders: Number(row?.orders ?? 0),
-    revenue: formatMilli(BigInt(row?.revenue ?? 0n)),
-    codeUseRate: rate(codesUsed),
-    comeBackRate: rate(cameBack),
+    codesUsed: outcome.codesUsed,
+    codeOrders: outcome.codeOrders,
+    codeRevenue: formatMilli(outcome.codeRevenueMilli),
+    cameBack: outcome.cameBack,
+    orders: outcome.orders,
+    revenue: formatMilli(outcome.revenueMilli),
+    codeUseRate: rate(outcome.codesUsed),
+    comeBackRate: rate(outcome.cameBack),
   };
 }
 
@@ -353,12 +257,8 @@ const summaryOf = (campaign: Campaign, progress: CampaignProgress) => ({
 });
 
 export async function listCampaigns(db: PrismaClient, shop: string, limit = 50) {
-  const campaigns = await db.campaign.findMany({
-    where: { shop },
-    orderBy: [{ launchedAt: "desc" }, { id: "asc" }],
-    take: limit,
-  });
-  const progress = await progressOf(
+  const campaigns = await listCampaignRows(db, shop, limit);
+  const progress = await campaignProgress(
     db,
     shop,
     campaigns.map((c) => c.id),
@@ -372,10 +272,7 @@ export async function campaignCodesFile(
   shop: string,
   campaignId: string,
 ): Promise<DownloadFile | null> {
-  const campaign = await db.campaign.findFirst({
-    where: { shop, id: campaignId },
-    select: { id: true, endsAt: true },
-  });
+  const campaign = await findCampaignRow(db, shop, campaignId);
   if (!campaign) return null;
   return {
     name: `regulars-win-back-${campaign.id}.csv`,
@@ -386,22 +283,18 @@ export async function campaignCodesFile(
 
 /** The campaign page: settings, progress, failures and measures; null for another shop's campaign. */
 export async function campaignPage(db: PrismaClient, shop: string, campaignId: string) {
-  const campaign = await db.campaign.findFirst({ where: { shop, id: campaignId } });
+  const campaign = await findCampaignRow(db, shop, campaignId);
   if (!campaign) return null;
   const [progress, measures, failures] = await Promise.all([
-    progressOf(db, shop, [campaign.id]),
+    campaignProgress(db, shop, [campaign.id]),
     campaignMeasures(db, shop, campaign),
-    db.campaignRecipient.findMany({
-      where: { shop, campaignId, OR: [{ status: "FAILED" }, { status: "PENDING", error: { not: null } }] },
-      orderBy: { updatedAt: "desc" },
-      take: 50,
-      select: { id: true, customerGid: true, status: true, error: true, attempts: true },
-    }),
+    recipientFailures(db, shop, campaignId),
   ]);
-  const emails = await db.member.findMany({
-    where: { shop, customerGid: { in: failures.map((f) => f.customerGid) } },
-    select: { customerGid: true, email: true },
-  });
+  const emails = await memberEmails(
+    db,
+    shop,
+    failures.map((f) => f.customerGid),
+  );
   return {
     campaign: summaryOf(campaign, progress.get(campaign.id) ?? EMPTY_PROGRESS),
     measures,

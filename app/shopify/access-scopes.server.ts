@@ -8,7 +8,7 @@ import type { GrantedScopesQuery } from "../types/admin.generated";
 import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
 import { READ_ALL_ORDERS } from "./order-access";
 
-export const GRANTED_SCOPES_QUERY = `#graphql
+const GRANTED_SCOPES_QUERY = `#graphql
   query GrantedScopes {
     currentAppInstallation {
       accessScopes {

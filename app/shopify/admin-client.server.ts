@@ -34,7 +34,7 @@ export const REQUEST_THROTTLE_WAIT_MS = 2_000;
  * and its worker's batch until pg-boss expires it minutes later; with it the
  * attempt fails and a job is retried with backoff.
  */
-export const ADMIN_API_TIMEOUT_MS = 30_000;
+const ADMIN_API_TIMEOUT_MS = 30_000;
 
 export class AdminApiError extends Error {
   constructor(
@@ -83,7 +83,7 @@ export class AdminThrottledError extends AdminTransientError {
  * (https://shopify.dev/docs/api/admin-rest/usage/rate-limits#retry-after-header);
  * HTTP also allows a date. Undefined when absent or unreadable.
  */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (header === null || header.trim() === "") return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return seconds >= 0 ? Math.ceil(seconds * 1000) : undefined;
@@ -94,7 +94,10 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** An adapter's check of its mutation's `userErrors`: Shopify refused, say what and why. */
-export function throwOnUserErrors(operation: string, errors: readonly { message: string }[] | null | undefined): void {
+export function throwOnUserErrors(
+  operation: string,
+  errors: readonly { message: string }[] | null | undefined,
+): void {
   if (errors && errors.length > 0) {
     throw new AdminApiError(`${operation}: ${errors.map((error) => error.message).join("; ")}`, errors);
   }
@@ -181,14 +184,18 @@ async function runOnce<Data>(
     );
   }
   if (response.status >= 500) {
-    throw new AdminTransientError(`Admin API HTTP ${response.status}`, await response.text().catch(() => null));
+    throw new AdminTransientError(
+      `Admin API HTTP ${response.status}`,
+      await response.text().catch(() => null),
+    );
   }
   const body = (await response.json().catch((error: unknown) => {
     throw signal.aborted ? timedOut(error) : error;
   })) as { data?: Data; errors?: ErrorBody | string; extensions?: { cost?: Cost } };
   if (body.errors) {
     const errors = Array.isArray(body.errors) ? body.errors : [{ message: String(body.errors) }];
-    if (errors.some((error) => error.extensions?.code === "THROTTLED")) throw throttled(errors, body.extensions?.cost);
+    if (errors.some((error) => error.extensions?.code === "THROTTLED"))
+      throw throttled(errors, body.extensions?.cost);
     throw new AdminApiError(`Admin API error: ${JSON.stringify(errors)}`, errors);
   }
   if (!body.data) throw new AdminApiError("Admin API response has no data");

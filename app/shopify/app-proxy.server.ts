@@ -24,7 +24,7 @@
 export const PROXY_PATH_IN_APP_TOML = "/apps/regulars";
 
 /** The parameters the app trusts once the signature is checked, and those that sign it: each may appear once. */
-export const SINGLE_VALUE_PROXY_PARAMETERS = [
+const SINGLE_VALUE_PROXY_PARAMETERS = [
   "shop",
   "logged_in_customer_id",
   "path_prefix",

@@ -39,7 +39,7 @@ import {
  * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order and
  * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/ShippingLine.
  */
-export const BACKFILL_ORDERS_QUERY = `#graphql
+const BACKFILL_ORDERS_QUERY = `#graphql
   query BackfillOrders {
     orders(query: "BACKFILL_FILTER", sortKey: PROCESSED_AT) {
       edges {
@@ -132,7 +132,7 @@ export const BACKFILL_ORDERS_QUERY = `#graphql
   }
 `;
 
-export const RUN_BULK_QUERY = `#graphql
+const RUN_BULK_QUERY = `#graphql
   mutation RunBulkQuery($query: String!) {
     bulkOperationRunQuery(query: $query, groupObjects: true) {
       bulkOperation {
@@ -148,7 +148,7 @@ export const RUN_BULK_QUERY = `#graphql
   }
 `;
 
-export const BULK_OPERATION_STATUS = `#graphql
+const BULK_OPERATION_STATUS = `#graphql
   query BulkOperationStatus($id: ID!) {
     bulkOperation(id: $id) {
       id
@@ -162,7 +162,7 @@ export const BULK_OPERATION_STATUS = `#graphql
   }
 `;
 
-export const CANCEL_BULK_OPERATION = `#graphql
+const CANCEL_BULK_OPERATION = `#graphql
   mutation CancelBulkOperation($id: ID!) {
     bulkOperationCancel(id: $id) {
       bulkOperation {
@@ -191,7 +191,7 @@ const BUSY_CODES = new Set(["LIMIT_REACHED", "OPERATION_IN_PROGRESS"]);
 const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** Orders paid (processed) in [from, to): paid, or paid and then refunded in part or whole. */
-export function backfillSearch(from: Date, to: Date): string {
+function backfillSearch(from: Date, to: Date): string {
   return (
     `processed_at:>='${isoSeconds(from)}' AND processed_at:<'${isoSeconds(to)}' AND ` +
     `(financial_status:paid OR financial_status:partially_refunded OR financial_status:refunded)`

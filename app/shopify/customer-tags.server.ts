@@ -7,7 +7,7 @@
 import type { CustomerTagsAddMutation, CustomerTagsRemoveMutation } from "../types/admin.generated";
 import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
-export const ADD_CUSTOMER_TAGS = `#graphql
+const ADD_CUSTOMER_TAGS = `#graphql
   mutation CustomerTagsAdd($id: ID!, $tags: [String!]!) {
     tagsAdd(id: $id, tags: $tags) {
       node {
@@ -21,7 +21,7 @@ export const ADD_CUSTOMER_TAGS = `#graphql
   }
 `;
 
-export const REMOVE_CUSTOMER_TAGS = `#graphql
+const REMOVE_CUSTOMER_TAGS = `#graphql
   mutation CustomerTagsRemove($id: ID!, $tags: [String!]!) {
     tagsRemove(id: $id, tags: $tags) {
       node {
@@ -41,7 +41,11 @@ export function tierTag(prefix: string, tierName: string | null): string | null 
 }
 
 /** Adds tags to a customer (a win-back campaign's tag); adding a tag they have changes nothing. */
-export async function addCustomerTags(admin: AdminGraphql, customerGid: string, tags: string[]): Promise<void> {
+export async function addCustomerTags(
+  admin: AdminGraphql,
+  customerGid: string,
+  tags: string[],
+): Promise<void> {
   const added = await runQuery<CustomerTagsAddMutation>(admin, ADD_CUSTOMER_TAGS, { id: customerGid, tags });
   throwOnUserErrors("tagsAdd", added.tagsAdd?.userErrors);
 }

@@ -12,7 +12,7 @@ import type {
 } from "../types/admin.generated";
 import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
-export const CREATE_BASIC_CODE = `#graphql
+const CREATE_BASIC_CODE = `#graphql
   mutation CreateBasicCode($input: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $input) {
       codeDiscountNode {
@@ -27,7 +27,7 @@ export const CREATE_BASIC_CODE = `#graphql
   }
 `;
 
-export const CREATE_FREE_SHIPPING_CODE = `#graphql
+const CREATE_FREE_SHIPPING_CODE = `#graphql
   mutation CreateFreeShippingCode($input: DiscountCodeFreeShippingInput!) {
     discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
       codeDiscountNode {
@@ -42,7 +42,7 @@ export const CREATE_FREE_SHIPPING_CODE = `#graphql
   }
 `;
 
-export const CODE_BY_CODE = `#graphql
+const CODE_BY_CODE = `#graphql
   query CodeByCode($code: String!) {
     codeDiscountNodeByCode(code: $code) {
       id
@@ -50,7 +50,7 @@ export const CODE_BY_CODE = `#graphql
   }
 `;
 
-export const DELETE_CODE = `#graphql
+const DELETE_CODE = `#graphql
   mutation DeleteCode($id: ID!) {
     discountCodeDelete(id: $id) {
       deletedCodeDiscountId
@@ -72,10 +72,14 @@ export interface CodeRequest {
   endsAt: Date;
 }
 
-export type CreateCodeResult = { status: "created"; nodeId: string } | { status: "rejected"; errors: string[] };
+export type CreateCodeResult =
+  { status: "created"; nodeId: string } | { status: "rejected"; errors: string[] };
 
 /** The exact input Shopify receives for a reward (tests pin it down). */
-export function discountInput(request: CodeRequest): { mutation: "basic" | "freeShipping"; input: Record<string, unknown> } {
+export function discountInput(request: CodeRequest): {
+  mutation: "basic" | "freeShipping";
+  input: Record<string, unknown>;
+} {
   const { reward } = request;
   const common = {
     title: request.title,
@@ -91,7 +95,11 @@ export function discountInput(request: CodeRequest): { mutation: "basic" | "free
       shippingDiscounts: reward.combinesWithShipping,
     },
     ...(reward.minimumSubtotalMilli !== null
-      ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: formatMilli(reward.minimumSubtotalMilli) } } }
+      ? {
+          minimumRequirement: {
+            subtotal: { greaterThanOrEqualToSubtotal: formatMilli(reward.minimumSubtotalMilli) },
+          },
+        }
       : {}),
   };
   if (reward.type === "FREE_SHIPPING") {
@@ -113,7 +121,12 @@ export async function createRewardCode(admin: AdminGraphql, request: CodeRequest
           .discountCodeFreeShippingCreate;
   const errors = payload?.userErrors ?? [];
   if (errors.length > 0 || !payload?.codeDiscountNode) {
-    return { status: "rejected", errors: errors.length ? errors.map((e) => `${e.field?.join(".") ?? ""} ${e.message}`.trim()) : ["no discount returned"] };
+    return {
+      status: "rejected",
+      errors: errors.length
+        ? errors.map((e) => `${e.field?.join(".") ?? ""} ${e.message}`.trim())
+        : ["no discount returned"],
+    };
   }
   return { status: "created", nodeId: payload.codeDiscountNode.id };
 }

@@ -6,7 +6,7 @@
 import type { FlowTriggerReceiveMutation } from "../types/admin.generated";
 import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
-export const FLOW_TRIGGER_RECEIVE = `#graphql
+const FLOW_TRIGGER_RECEIVE = `#graphql
   mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {
     flowTriggerReceive(handle: $handle, payload: $payload) {
       userErrors {

@@ -25,7 +25,8 @@ export class JsonlSplitter {
       this.carry = concat(this.carry, chunk);
       return { texts: [], bytes: [] };
     }
-    const region = this.carry.length > 0 ? concat(this.carry, chunk.subarray(0, last)) : chunk.subarray(0, last);
+    const region =
+      this.carry.length > 0 ? concat(this.carry, chunk.subarray(0, last)) : chunk.subarray(0, last);
     this.carry = chunk.slice(last + 1);
     return this.split(region);
   }

@@ -13,7 +13,7 @@ const SHOP_HOST = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 const SHOPIFY_APP_BRIDGE = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 
 /** https://{shop}/path → {origin}/path; any other URL unchanged. */
-export function toLocalShopify(url: string, origin: string): string {
+function toLocalShopify(url: string, origin: string): string {
   const parsed = new URL(url);
   if (parsed.protocol !== "https:" || !SHOP_HOST.test(parsed.hostname)) return url;
   return `${origin}${parsed.pathname}${parsed.search}`;
@@ -33,13 +33,13 @@ export function localShopifyHeaders(
   config: { adminOrigin?: string; appBridgeUrl?: string },
 ): void {
   if (config.appBridgeUrl && headers.has("Link")) {
-    headers.set(
-      "Link",
-      (headers.get("Link") ?? "").replace(SHOPIFY_APP_BRIDGE, config.appBridgeUrl),
-    );
+    headers.set("Link", (headers.get("Link") ?? "").replace(SHOPIFY_APP_BRIDGE, config.appBridgeUrl));
   }
   const csp = headers.get("Content-Security-Policy");
   if (config.adminOrigin && csp?.startsWith("frame-ancestors ")) {
-    headers.set("Content-Security-Policy", csp.replace("frame-ancestors ", `frame-ancestors ${config.adminOrigin} `));
+    headers.set(
+      "Content-Security-Policy",
+      csp.replace("frame-ancestors ", `frame-ancestors ${config.adminOrigin} `),
+    );
   }
 }

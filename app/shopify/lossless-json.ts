@@ -52,8 +52,12 @@ export function parseLosslessJson(text: string): unknown {
         // a fraction or an exponent: a double, left as it is
         for (
           d = text.charCodeAt(++i);
-          (d >= ZERO && d <= NINE) || d === DOT || d === LOWER_E || d === UPPER_E || d === PLUS || d === MINUS;
-
+          (d >= ZERO && d <= NINE) ||
+          d === DOT ||
+          d === LOWER_E ||
+          d === UPPER_E ||
+          d === PLUS ||
+          d === MINUS;
         )
           d = text.charCodeAt(++i);
         continue;

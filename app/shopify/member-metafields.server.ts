@@ -20,7 +20,13 @@ export interface MemberState {
 }
 
 export function memberMetafields(customerGid: string, state: MemberState) {
-  const field = (key: string, type: string, value: string) => ({ ownerId: customerGid, namespace: NAMESPACE, key, type, value });
+  const field = (key: string, type: string, value: string) => ({
+    ownerId: customerGid,
+    namespace: NAMESPACE,
+    key,
+    type,
+    value,
+  });
   return [
     field("points", "number_integer", String(state.points)),
     field("pending_points", "number_integer", String(state.pending)),
@@ -30,11 +36,15 @@ export function memberMetafields(customerGid: string, state: MemberState) {
   ];
 }
 
-export async function writeMemberMetafields(admin: AdminGraphql, customerGid: string, state: MemberState): Promise<void> {
+export async function writeMemberMetafields(
+  admin: AdminGraphql,
+  customerGid: string,
+  state: MemberState,
+): Promise<void> {
   await setMetafields(admin, memberMetafields(customerGid, state), "member");
 }
 
-export const CREATE_MEMBER_METAFIELD_DEFINITION = `#graphql
+const CREATE_MEMBER_METAFIELD_DEFINITION = `#graphql
   mutation CreateMemberMetafieldDefinition($definition: MetafieldDefinitionInput!) {
     metafieldDefinitionCreate(definition: $definition) {
       createdDefinition {
@@ -50,7 +60,7 @@ export const CREATE_MEMBER_METAFIELD_DEFINITION = `#graphql
 `;
 
 /** The definitions of the member metafields: typed, and readable by the storefront (Liquid). */
-export const MEMBER_METAFIELD_DEFINITIONS = [
+const MEMBER_METAFIELD_DEFINITIONS = [
   { key: "points", name: "Loyalty points", type: "number_integer" },
   { key: "pending_points", name: "Pending loyalty points", type: "number_integer" },
   { key: "tier", name: "Loyalty tier", type: "single_line_text_field" },
@@ -67,10 +77,15 @@ export const MEMBER_METAFIELD_DEFINITIONS = [
 export async function ensureMemberMetafieldDefinitions(admin: AdminGraphql): Promise<number> {
   let created = 0;
   for (const definition of MEMBER_METAFIELD_DEFINITIONS) {
-    const result = await runQuery<CreateMemberMetafieldDefinitionMutation>(admin, CREATE_MEMBER_METAFIELD_DEFINITION, {
-      definition,
-    });
-    if (!result.metafieldDefinitionCreate) throw new AdminApiError("metafieldDefinitionCreate returned nothing");
+    const result = await runQuery<CreateMemberMetafieldDefinitionMutation>(
+      admin,
+      CREATE_MEMBER_METAFIELD_DEFINITION,
+      {
+        definition,
+      },
+    );
+    if (!result.metafieldDefinitionCreate)
+      throw new AdminApiError("metafieldDefinitionCreate returned nothing");
     throwOnUserErrors(
       `metafieldDefinitionCreate ${definition.key}`,
       result.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN"),

@@ -6,7 +6,7 @@
 import type { MetafieldsSetMutation } from "../types/admin.generated";
 import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
 
-export const SET_METAFIELDS = `#graphql
+const SET_METAFIELDS = `#graphql
   mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
     metafieldsSet(metafields: $metafields) {
       metafields {
@@ -31,7 +31,11 @@ export interface MetafieldInput {
 }
 
 /** Throws AdminApiError with Shopify's userErrors when it refuses. `what` names the write in the error. */
-export async function setMetafields(admin: AdminGraphql, metafields: MetafieldInput[], what: string): Promise<void> {
+export async function setMetafields(
+  admin: AdminGraphql,
+  metafields: MetafieldInput[],
+  what: string,
+): Promise<void> {
   const result = await runQuery<MetafieldsSetMutation>(admin, SET_METAFIELDS, { metafields });
   throwOnUserErrors(`metafieldsSet ${what}`, result.metafieldsSet?.userErrors);
 }

@@ -8,8 +8,7 @@
  */
 import { ClientError, GraphQLClient } from "graphql-request";
 import { AdminApiError, AdminTransientError, type AdminGraphql } from "./admin-client.server";
-
-export const ADMIN_API_VERSION = "2026-10";
+import { ADMIN_API_VERSION } from "./api-version";
 
 export interface OfflineSession {
   accessToken: string;
@@ -35,10 +34,11 @@ export class NoOfflineSessionError extends AdminApiError {
 /** Refresh this long before the token expires. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-export async function offlineAccessToken(store: OfflineTokenStore, shop: string, now: Date): Promise<string> {
+async function offlineAccessToken(store: OfflineTokenStore, shop: string, now: Date): Promise<string> {
   const session = await store.load(shop);
   if (!session) throw new NoOfflineSessionError(shop, "the app is not installed or was uninstalled");
-  if (!session.expires || session.expires.getTime() - REFRESH_MARGIN_MS > now.getTime()) return session.accessToken;
+  if (!session.expires || session.expires.getTime() - REFRESH_MARGIN_MS > now.getTime())
+    return session.accessToken;
   if (!session.refreshToken || (session.refreshTokenExpires && session.refreshTokenExpires <= now)) {
     throw new NoOfflineSessionError(shop, "the token expired and cannot be refreshed");
   }
@@ -89,7 +89,8 @@ export function offlineAdmin(input: {
           );
         }
         // It may have taken effect: transient, and the caller finds out before doing it again.
-        if (deadline?.aborted) throw new AdminTransientError(`Admin API did not answer within ${timeoutMs} ms`, error);
+        if (deadline?.aborted)
+          throw new AdminTransientError(`Admin API did not answer within ${timeoutMs} ms`, error);
         throw error; // network failure: transient for runQuery
       }
     },

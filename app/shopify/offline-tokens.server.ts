@@ -4,14 +4,15 @@
  * back, so request-time and job-time code share one token.
  */
 import { shopifyApi, type Session } from "@shopify/shopify-api";
-import { API_VERSION, sessionStorage } from "./app-settings.server";
+import { sessionStorage } from "./app-settings.server";
 import { env } from "../env.server";
+import { ADMIN_API_VERSION } from "./api-version";
 import type { OfflineSession, OfflineTokenStore } from "./offline-admin.server";
 
 const api = shopifyApi({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
-  apiVersion: API_VERSION,
+  apiVersion: ADMIN_API_VERSION,
   hostName: new URL(env.SHOPIFY_APP_URL).host,
   hostScheme: new URL(env.SHOPIFY_APP_URL).protocol === "http:" ? "http" : "https",
   isEmbeddedApp: true,

@@ -69,7 +69,10 @@ const sum = <T>(items: readonly T[], amount: (item: T) => bigint) =>
   items.reduce((total, item) => total + amount(item), 0n);
 const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
 const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `a ${type} GID`);
-const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "a date-time").transform((v) => new Date(v));
+const timestamp = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), "a date-time")
+  .transform((v) => new Date(v));
 
 const lineItem = z.object({
   id,
@@ -77,7 +80,10 @@ const lineItem = z.object({
   quantity: z.number().int(),
   current_quantity: z.number().int().optional(),
   price_set: moneySet,
-  discount_allocations: z.array(z.object({ amount_set: moneySet })).optional().default([]),
+  discount_allocations: z
+    .array(z.object({ amount_set: moneySet }))
+    .optional()
+    .default([]),
 });
 
 const refundLine = z.object({
@@ -91,8 +97,14 @@ const refundLine = z.object({
 const shippingLine = z.object({
   /** Before discounts; with tax when the order's prices include it. */
   price_set: moneySet,
-  discount_allocations: z.array(z.object({ amount_set: moneySet })).optional().default([]),
-  tax_lines: z.array(z.object({ price_set: moneySet })).optional().default([]),
+  discount_allocations: z
+    .array(z.object({ amount_set: moneySet }))
+    .optional()
+    .default([]),
+  tax_lines: z
+    .array(z.object({ price_set: moneySet }))
+    .optional()
+    .default([]),
   /** Removed by an order edit: no longer charged. */
   is_removed: z.boolean().optional().default(false),
 });
@@ -165,7 +177,10 @@ const order = z.object({
   shipping_lines: z.array(shippingLine),
   refunds: z.array(refund).optional().default([]),
   customer: customer.nullable().optional(),
-  discount_codes: z.array(z.object({ code: z.string() })).optional().default([]),
+  discount_codes: z
+    .array(z.object({ code: z.string() }))
+    .optional()
+    .default([]),
 });
 
 function parseWith<T extends z.ZodType>(schema: T, payload: unknown, what: string): z.output<T> {
@@ -320,7 +335,7 @@ export function parseOrderPayload(payload: unknown): OrderSnapshot {
  * https://shopify.dev/docs/api/admin-graphql/2026-10/enums/OrderDisplayFinancialStatus).
  * The backfill's search and the orders/paid parser both hold to it.
  */
-export const PAID_FINANCIAL_STATUSES = ["paid", "partially_refunded", "refunded"] as const;
+const PAID_FINANCIAL_STATUSES = ["paid", "partially_refunded", "refunded"] as const;
 
 export function isPaidStatus(status: string | null | undefined): boolean {
   return (PAID_FINANCIAL_STATUSES as readonly string[]).includes((status ?? "").toLowerCase());
@@ -345,7 +360,9 @@ export function parsePaidOrderPayload(payload: unknown): OrderSnapshot {
 export function parseCancelledOrderPayload(payload: unknown): OrderSnapshot {
   const raw = parseWith(order, payload, "orders/cancelled");
   if (!raw.cancelled_at) {
-    throw new PayloadError("malformed orders/cancelled payload", ["cancelled_at is null: the order is not cancelled"]);
+    throw new PayloadError("malformed orders/cancelled payload", [
+      "cancelled_at is null: the order is not cancelled",
+    ]);
   }
   return orderSnapshot(raw);
 }

@@ -80,7 +80,8 @@ class SnapshotTextError extends Error {
 
 const INTEGER = /^-?\d+$/;
 function amount(value: unknown): bigint {
-  if (typeof value !== "string" || !INTEGER.test(value)) throw new SnapshotTextError(`amount ${String(value)}`);
+  if (typeof value !== "string" || !INTEGER.test(value))
+    throw new SnapshotTextError(`amount ${String(value)}`);
   return BigInt(value);
 }
 function parts(value: unknown): EligibleParts {
@@ -97,7 +98,8 @@ function parts(value: unknown): EligibleParts {
   };
 }
 function time(value: unknown): Date {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new SnapshotTextError(`time ${String(value)}`);
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw new SnapshotTextError(`time ${String(value)}`);
   return new Date(value);
 }
 function text(value: unknown): string {

@@ -23,11 +23,11 @@ import type { AppInstallationIdQuery } from "../types/admin.generated";
 import { type AdminGraphql, runQuery } from "./admin-client.server";
 import { type MetafieldInput, setMetafields } from "./metafields-set.server";
 
-export const PROGRAM_NAMESPACE = "loyalty";
-export const PROGRAM_KEY = "program";
-export const PROGRAM_ACTIVE_KEY = "active";
+const PROGRAM_NAMESPACE = "loyalty";
+const PROGRAM_KEY = "program";
+const PROGRAM_ACTIVE_KEY = "active";
 
-export const APP_INSTALLATION_ID = `#graphql
+const APP_INSTALLATION_ID = `#graphql
   query AppInstallationId {
     currentAppInstallation {
       id

@@ -34,7 +34,8 @@ export function requestAdmin(input: {
       // authenticate.* hands over a session whose token is current (refreshed when it expires).
       load: async () =>
         accessToken ? { accessToken, expires: null, refreshToken: null, refreshTokenExpires: null } : null,
-      refresh: () => Promise.reject(new NoOfflineSessionError(shop, "the request's token cannot be refreshed here")),
+      refresh: () =>
+        Promise.reject(new NoOfflineSessionError(shop, "the request's token cannot be refreshed here")),
     },
   });
   return {

@@ -61,7 +61,7 @@ interface SessionRow {
  * always present (as text, so an offline session carries "null"), the
  * optional ones only when set.
  */
-export function sessionFromRow(row: SessionRow): Session {
+function sessionFromRow(row: SessionRow): Session {
   const properties: [string, string | number | boolean][] = [
     ["id", row.id],
     ["shop", row.shop],
@@ -184,8 +184,7 @@ export class SessionStorage extends PrismaSessionStorage<PrismaClient> {
     return sessionFromRow({
       ...row,
       accessToken: row.accessToken && this.#cipher.open(row.accessToken, placeOf(row.id, "accessToken")),
-      refreshToken:
-        row.refreshToken && this.#cipher.open(row.refreshToken, placeOf(row.id, "refreshToken")),
+      refreshToken: row.refreshToken && this.#cipher.open(row.refreshToken, placeOf(row.id, "refreshToken")),
     });
   }
 

@@ -6,7 +6,7 @@
 import type { ShopDetailsQuery } from "../types/admin.generated";
 import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
 
-export const SHOP_DETAILS_QUERY = `#graphql
+const SHOP_DETAILS_QUERY = `#graphql
   query ShopDetails {
     shop {
       name

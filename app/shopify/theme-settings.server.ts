@@ -18,11 +18,11 @@ import type { MainThemeFilesQuery } from "../types/admin.generated";
 import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
 
 /** Files a page (the query's `first`): its cost grows with it, 2 + 2 a file, far under 1,000 a query. */
-export const FILES_PER_PAGE = 100;
+const FILES_PER_PAGE = 100;
 /** More pages than this (5,000 JSON files) is not a theme we can read within a page load: unknown. */
-export const MAX_FILE_PAGES = 50;
+const MAX_FILE_PAGES = 50;
 
-export const MAIN_THEME_FILES = `#graphql
+const MAIN_THEME_FILES = `#graphql
   query MainThemeFiles($first: Int!, $after: String) {
     themes(first: 1, roles: [MAIN]) {
       nodes {
@@ -56,8 +56,8 @@ export const MAIN_THEME_FILES = `#graphql
 `;
 
 /** The theme app extension's blocks, by file name in extensions/regulars-theme/blocks. */
-export const EMBED_HANDLE = "rewards-launcher";
-export const BLOCK_HANDLE = "loyalty-status";
+const EMBED_HANDLE = "rewards-launcher";
+const BLOCK_HANDLE = "loyalty-status";
 
 export interface ThemeState {
   themeName: string;
@@ -86,11 +86,6 @@ function* blocksOf(value: unknown): Generator<{ type: string; disabled?: unknown
 /** Files where an app block can sit: JSON templates and section groups. */
 const holdsAppBlocks = (filename: string) =>
   /^templates\/.+\.json$/.test(filename) || /^sections\/[^/]+\.json$/.test(filename);
-
-/** Reads the state from the files' contents (settings_data.json, templates and section groups). */
-export function themeStateOf(themeName: string, files: { filename: string; content: string | null }[]): ThemeState {
-  return files.reduce(addFile, { themeName, embedActive: false, blockAdded: false });
-}
 
 /** The state with one more file read. */
 function addFile(state: ThemeState, file: { filename: string; content: string | null }): ThemeState {
@@ -125,7 +120,8 @@ export async function fetchThemeState(admin: AdminGraphql): Promise<ThemeState> 
     const theme = data.themes?.nodes[0];
     if (!theme) throw new AdminApiError("the shop has no published theme");
     // The merchant published another theme while its pages were read: its cursor means nothing here.
-    if (themeId !== null && theme.id !== themeId) throw new AdminApiError("the published theme changed; ask again");
+    if (themeId !== null && theme.id !== themeId)
+      throw new AdminApiError("the published theme changed; ask again");
     themeId = theme.id;
     const files = theme.files;
     if (!files) throw new AdminApiError("Shopify did not list the main theme's files");
@@ -137,8 +133,11 @@ export async function fetchThemeState(admin: AdminGraphql): Promise<ThemeState> 
       );
     }
     state = files.nodes
-      .map((file) => ({ filename: file.filename, content: "content" in file.body ? file.body.content : null }))
-      
+      .map((file) => ({
+        filename: file.filename,
+        content: "content" in file.body ? file.body.content : null,
+      }))
+
       .reduce(addFile, state ?? { themeName: theme.name, embedActive: false, blockAdded: false });
     if ((state.embedActive && state.blockAdded) || !files.pageInfo.hasNextPage) return state;
     after = files.pageInfo.endCursor ?? null;

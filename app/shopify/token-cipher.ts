@@ -60,8 +60,12 @@ export class TokenCipher {
   constructor(keys: Buffer[]) {
     if (keys.length === 0) throw new Error("TokenCipher needs at least one key");
     this.#keys = keys.map((bytes) => {
-      if (bytes.length !== SESSION_KEY_BYTES) throw new Error(`a session key must be ${SESSION_KEY_BYTES} bytes`);
-      return { id: createHmac("sha256", bytes).update("regulars session key id").digest("hex").slice(0, 8), bytes };
+      if (bytes.length !== SESSION_KEY_BYTES)
+        throw new Error(`a session key must be ${SESSION_KEY_BYTES} bytes`);
+      return {
+        id: createHmac("sha256", bytes).update("regulars session key id").digest("hex").slice(0, 8),
+        bytes,
+      };
     });
   }
 

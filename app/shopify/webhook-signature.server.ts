@@ -64,7 +64,7 @@ const EVENTS: HeaderNames = {
 export type HeaderOf = (name: string) => string | null | undefined;
 
 /** Which family of headers a delivery uses: Events' `Shopify-*` when it is signed there. */
-export function headerNamesOf(header: HeaderOf): HeaderNames {
+function headerNamesOf(header: HeaderOf): HeaderNames {
   return header(EVENTS.hmac) ? EVENTS : WEBHOOKS;
 }
 
@@ -80,14 +80,13 @@ export interface SignedDelivery {
 }
 
 export type SignatureCheck =
-  | ({ valid: true } & SignedDelivery)
-  | { valid: false; status: 400 | 401; reason: string };
+  ({ valid: true } & SignedDelivery) | { valid: false; status: 400 | 401; reason: string };
 
 /** The topic as the library stores it: `orders/paid` -> ORDERS_PAID. */
-export const topicForStorage = (topic: string) => topic.toUpperCase().replace(/\/|\./g, "_");
+const topicForStorage = (topic: string) => topic.toUpperCase().replace(/\/|\./g, "_");
 
 /** Whether `given` is the base64 HMAC-SHA256 of `body` under `secret`, in constant time. */
-export function hmacMatches(secret: string, body: string, given: string): boolean {
+function hmacMatches(secret: string, body: string, given: string): boolean {
   const expected = Buffer.from(createHmac("sha256", secret).update(body, "utf8").digest("base64"));
   const actual = Buffer.from(given, "utf8");
   return actual.length === expected.length && timingSafeEqual(actual, expected);
@@ -99,7 +98,8 @@ export function checkWebhookSignature(secret: string, body: string, header: Head
   if (body.length === 0) return { valid: false, status: 400, reason: "the body is empty" };
   const hmac = header(names.hmac);
   if (!hmac) return { valid: false, status: 400, reason: "the HMAC header is missing" };
-  if (!hmacMatches(secret, body, hmac)) return { valid: false, status: 401, reason: "the HMAC is not the body's" };
+  if (!hmacMatches(secret, body, hmac))
+    return { valid: false, status: 401, reason: "the HMAC is not the body's" };
   const missing = (["topic", "shop", "apiVersion", "webhookId"] as const)
     .map((key) => names[key])
     .filter((name) => !header(name));

@@ -1,6 +1,6 @@
 /**
  * End to end, in Debian's Chromium, with nothing but localhost: devshop (the
- * local Shopify) in this process, the app's production build (remix-serve)
+ * local Shopify) in this process, the app's production build (npm start)
  * on a fresh embedded database, installed the way Shopify installs it.
  *
  * The merchant works in the embedded admin (the devshop admin frame, App

@@ -1,6 +1,6 @@
 /**
- * Shopify's Admin GraphQL endpoint (`POST /admin/api/2026-10/graphql.json`)
- * as the tests' stand-ins answer it, on the official 2026-10 schema: the body
+ * Shopify's Admin GraphQL endpoint (`POST /admin/api/<version>/graphql.json`)
+ * as the tests' stand-ins answer it, on the official schema of that version: the body
  * read as Shopify reads it (devshop's readAdminRequest, so a document is
  * refused the same way everywhere), an accepted one executed on a root of
  * plain objects and answered with the cost extension. Both the shop
@@ -10,11 +10,12 @@
 import { execute, type DocumentNode } from "graphql";
 import { rateLimited, readAdminRequest } from "../../devshop/admin-api";
 import { servedOrFailBy } from "../../devshop/admin-resolvers";
+import { ADMIN_API_VERSION } from "~/shopify/api-version";
 import { adminSchema } from "./admin-schema";
 
 const servedByTheTest = servedOrFailBy("the test's Shopify");
 
-export const ADMIN_GRAPHQL_PATH = "/admin/api/2026-10/graphql.json";
+export const ADMIN_GRAPHQL_PATH = `/admin/api/${ADMIN_API_VERSION}/graphql.json`;
 
 export interface AdminGraphqlCall {
   document: DocumentNode;

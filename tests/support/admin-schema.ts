@@ -1,2 +1,2 @@
 /** Shopify's Admin API 2026-10 schema: the simulator's copy, shared with the tests. */
-export { ADMIN_SCHEMA_FILE, adminSchema } from "../../devshop/admin-schema";
+export { adminSchema } from "../../devshop/admin-schema";

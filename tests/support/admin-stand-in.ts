@@ -29,7 +29,7 @@ import {
 import { adminSchema } from "./admin-schema";
 import { flowTriggerExtensions } from "./flow-extensions";
 
-export type Fault = "throttled" | "429" | "5xx" | "lost-response";
+type Fault = "throttled" | "429" | "5xx" | "lost-response";
 
 /** The scopes Shopify grants at install: shopify.app.toml's required ones. */
 export const requiredScopes = () => scopeList(readAppConfig().scopes);

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 
-export const ROUTES_DIR = path.resolve(__dirname, "../../app/routes");
+const ROUTES_DIR = path.resolve(__dirname, "../../app/routes");
 
 export interface RouteFile {
   /** File (or folder) name in app/routes, e.g. "app.customers.$memberId.tsx". */

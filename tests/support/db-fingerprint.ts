@@ -21,7 +21,7 @@ export type Fingerprint = Record<string, { rows: number; checksum: string }>;
  */
 const BOOKKEEPING = new Set(["version"]);
 
-export async function listTables(prisma: PrismaClient, jobsSchema: string): Promise<TableRef[]> {
+async function listTables(prisma: PrismaClient, jobsSchema: string): Promise<TableRef[]> {
   const rows = await prisma.$queryRawUnsafe<{ schema: string; table: string }[]>(
     `SELECT table_schema::text AS schema, table_name::text AS table
        FROM information_schema.tables
@@ -35,7 +35,7 @@ export async function listTables(prisma: PrismaClient, jobsSchema: string): Prom
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** One statement for all tables: a request's writes cannot slip between two reads. */
-export function fingerprintQuery(tables: TableRef[]): string {
+function fingerprintQuery(tables: TableRef[]): string {
   return tables
     .map(
       ({ schema, table }) =>
@@ -46,7 +46,7 @@ export function fingerprintQuery(tables: TableRef[]): string {
     .join(" UNION ALL ");
 }
 
-export async function fingerprint(prisma: PrismaClient, tables: TableRef[]): Promise<Fingerprint> {
+async function fingerprint(prisma: PrismaClient, tables: TableRef[]): Promise<Fingerprint> {
   const rows = await prisma.$queryRawUnsafe<{ name: string; rows: number; checksum: string }[]>(
     fingerprintQuery(tables),
   );
@@ -56,7 +56,7 @@ export async function fingerprint(prisma: PrismaClient, tables: TableRef[]): Pro
 }
 
 /** The tables whose rows differ between two fingerprints. */
-export function changedTables(before: Fingerprint, after: Fingerprint): string[] {
+function changedTables(before: Fingerprint, after: Fingerprint): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names]
     .filter(

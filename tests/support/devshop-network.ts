@@ -8,7 +8,7 @@ import type { AdminApi } from "../../devshop/admin-api";
 import type { ShopState } from "../../devshop/state";
 import { jobsClientOver } from "./admin-stand-in";
 
-export function devshopFetch(api: AdminApi, shop: ShopState) {
+function devshopFetch(api: AdminApi, shop: ShopState) {
   return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const answer = await api.run(shop, JSON.parse(await request.text()) as Record<string, unknown>);

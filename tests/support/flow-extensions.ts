@@ -1,2 +1,2 @@
 /** The Flow trigger extensions in extensions/, as Shopify CLI would read them (the simulator's reader). */
-export { flowTriggerExtensions, type FlowTriggerExtension } from "../../devshop/app-config";
+export { flowTriggerExtensions } from "../../devshop/app-config";

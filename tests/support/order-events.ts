@@ -1,6 +1,5 @@
 /** Builds the domain events the order webhooks produce, for service-level tests. */
 import { NO_PARTS } from "~/loyalty/eligible";
-import type { OrderEvent } from "~/services/order-points.server";
 import type { OrderSnapshot, RefundFacts } from "~/shopify/order-payload";
 
 export function snapshot(input: {
@@ -45,6 +44,3 @@ export function refundFacts(orderGid: string, refundGid: string, merchandise: bi
     parts: { ...NO_PARTS, merchandise },
   };
 }
-
-export const paidEvent = (s: OrderSnapshot): OrderEvent => ({ type: "paid", snapshot: s });
-export const refundEvent = (r: RefundFacts): OrderEvent => ({ type: "refund", refund: r });

@@ -45,7 +45,7 @@ export interface EdgeOptions {
   refreshTokens?: string[];
 }
 
-export interface EdgeCall {
+interface EdgeCall {
   url: string;
   operationName?: string;
   status: number;

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { API_SECRET_KEY, APP_URL, getHmac } from "@shopify/shopify-api/test-helpers";
+import { ADMIN_API_VERSION } from "~/shopify/api-version";
 
 /**
  * What else a delivery carries when it reaches the app behind a load balancer:
@@ -43,7 +44,7 @@ export function webhookRequest(options: WebhookOptions): Request {
       "X-Shopify-Topic": options.topic,
       "X-Shopify-Hmac-Sha256": getHmac(raw, options.secret ?? API_SECRET_KEY),
       "X-Shopify-Shop-Domain": options.shop,
-      "X-Shopify-API-Version": "2026-10",
+      "X-Shopify-API-Version": ADMIN_API_VERSION,
       "X-Shopify-Webhook-Id": options.webhookId ?? randomUUID(),
       "X-Shopify-Event-Id": options.eventId ?? randomUUID(),
       "X-Shopify-Triggered-At": (options.triggeredAt ?? new Date()).toISOString(),

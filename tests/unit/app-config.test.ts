@@ -3,6 +3,7 @@ import path from "node:path";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { PROXY_PATH_IN_APP_TOML, proxyPathOf } from "~/shopify/app-proxy.server";
+import { ADMIN_API_VERSION } from "~/shopify/api-version";
 import { readAppConfig } from "../../devshop/app-config";
 import { accessTokenEndpoint, sessionToken } from "../../devshop/tokens";
 import { DevshopState } from "../../devshop/state";
@@ -39,7 +40,7 @@ const envExampleScopes = () => {
 };
 
 describe("shopify.app.toml", () => {
-  it("declares the scopes and topics the product needs, on API 2026-10", () => {
+  it("declares the scopes and topics the product needs, on the API version the code speaks", () => {
     expect(list(config.access_scopes.scopes)).toEqual(
       [
         "read_customers",
@@ -50,7 +51,7 @@ describe("shopify.app.toml", () => {
         "write_discounts",
       ].sort(),
     );
-    expect(config.webhooks.api_version).toBe("2026-10");
+    expect(config.webhooks.api_version).toBe(ADMIN_API_VERSION);
     const topics = config.webhooks.subscriptions.flatMap((s) => [
       ...(s.topics ?? []),
       ...(s.compliance_topics ?? []),

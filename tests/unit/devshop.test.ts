@@ -12,6 +12,7 @@ import { validate, parse } from "graphql";
 import "@shopify/shopify-api/adapters/node";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { ADMIN_API_VERSION } from "~/shopify/api-version";
 import { eligibleAmount, NO_PARTS } from "~/loyalty/eligible";
 import { parseOrderPayload, parseRefundPayload } from "~/shopify/order-payload";
 import { fetchThemeState } from "~/shopify/theme-settings.server";
@@ -446,7 +447,7 @@ describe("devshop's webhooks and payloads", () => {
     expect(first!.headers["x-shopify-hmac-sha256"]).toBe(await getHmac(first!.body, SECRET));
     expect(first!.headers["x-shopify-topic"]).toBe("orders/paid");
     expect(first!.headers["x-shopify-shop-domain"]).toBe(shop.domain);
-    expect(first!.headers["x-shopify-api-version"]).toBe("2026-10");
+    expect(first!.headers["x-shopify-api-version"]).toBe(ADMIN_API_VERSION);
     expect(retry!.headers["x-shopify-webhook-id"]).toBe(first!.headers["x-shopify-webhook-id"]);
 
     delivery.switches.duplicates = 3;
