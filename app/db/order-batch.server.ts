@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { TierActivity } from "../loyalty/tiers";
-import { memberOrderStatsSql } from "./orders.server";
+import { memberActivitySql, memberOrderStatsSql } from "./orders.server";
 import { keyList, rowText } from "./row-text";
 import type { SqlSession } from "./sql-in-transaction.server";
 
@@ -71,7 +71,7 @@ export async function lockMembersOf(
   }));
 }
 
-/** Each customer's awarded, uncancelled orders paid since `since`: what their tier is measured on. */
+/** What each customer's tier is measured on since `since` (memberActivitySql). */
 export async function tierActivityOf(
   sql: SqlSession,
   shop: string,
@@ -80,13 +80,9 @@ export async function tierActivityOf(
 ): Promise<Map<string, TierActivity>> {
   if (customerGids.length === 0) return new Map();
   const rows = await sql.query<{ customerGid: string; spend: string; points: string; orders: string }>(
-    `SELECT "customerGid", coalesce(sum("netEligibleMilli"), 0)::text AS spend,
-            coalesce(sum(points), 0)::text AS points,
-            count(*) FILTER (WHERE "netEligibleMilli" > 0)::text AS orders
-       FROM "OrderRecord"
-      WHERE shop = $1 AND "customerGid" = ANY(${LIST(2)})
-        AND "awardedAt" IS NOT NULL AND "cancelledAt" IS NULL AND "paidAt" >= $3::timestamp(3)
-      GROUP BY "customerGid"`,
+    `SELECT c.gid AS "customerGid", a.spend::text AS spend, a.points::text AS points, a.orders::text AS orders
+       FROM unnest(${LIST(2)}) AS c(gid)
+      CROSS JOIN LATERAL (${memberActivitySql("c.gid")}) a`,
     [shop, keyList(customerGids), since.toISOString()],
   );
   return new Map(

@@ -75,17 +75,22 @@ export async function addRefund(
 }
 
 /**
- * What tiers measure over a window, as one SELECT of spend, points and orders
- * with $1 the shop, $2 the customer and $3 the window's start (an ISO
- * instant): memberActivity runs it, and the storefront's member standing
- * (member-standing.server.ts) embeds it, so both count the same orders.
+ * What tiers measure over a window (TierActivity, app/loyalty/tiers.ts), as
+ * one SELECT of spend, points and orders with $1 the shop, `customerGid` the
+ * SQL that names the customer and $3 the window's start (an ISO instant):
+ * memberActivity runs it, the storefront's member standing
+ * (member-standing.server.ts) embeds it, and the set path reads a batch's
+ * members with it (tierActivityOf), so all count the same orders.
  */
-export const MEMBER_ACTIVITY_SQL = `
+export const memberActivitySql = (customerGid: string) => `
   SELECT COALESCE(sum("netEligibleMilli"), 0)::bigint AS spend, COALESCE(sum(points), 0)::bigint AS points,
          count(*) FILTER (WHERE "netEligibleMilli" > 0)::bigint AS orders
     FROM "OrderRecord"
-   WHERE shop = $1 AND "customerGid" = $2 AND "awardedAt" IS NOT NULL
+   WHERE shop = $1 AND "customerGid" = ${customerGid} AND "awardedAt" IS NOT NULL
      AND "cancelledAt" IS NULL AND "paidAt" >= ($3::timestamptz AT TIME ZONE 'UTC')`;
+
+/** memberActivitySql with $2 the customer's GID. */
+export const MEMBER_ACTIVITY_SQL = memberActivitySql("$2");
 
 /** The member's measure for tiers over a window: spend, points or orders. */
 export async function memberActivity(
