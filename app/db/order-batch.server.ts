@@ -8,6 +8,8 @@
  * the same on node-postgres and PGlite. Every statement is scoped by shop.
  */
 import { randomBytes } from "node:crypto";
+import type { TierActivity } from "../loyalty/tiers";
+import { memberActivitySql, memberOrderStatsSql } from "./orders.server";
 import { keyList, rowText } from "./row-text";
 import type { SqlSession } from "./sql-in-transaction.server";
 
@@ -69,13 +71,7 @@ export async function lockMembersOf(
   }));
 }
 
-export interface TierActivity {
-  spend: bigint;
-  points: bigint;
-  orders: bigint;
-}
-
-/** Each customer's awarded, uncancelled orders paid since `since`: what their tier is measured on. */
+/** What each customer's tier is measured on since `since` (memberActivitySql). */
 export async function tierActivityOf(
   sql: SqlSession,
   shop: string,
@@ -84,13 +80,9 @@ export async function tierActivityOf(
 ): Promise<Map<string, TierActivity>> {
   if (customerGids.length === 0) return new Map();
   const rows = await sql.query<{ customerGid: string; spend: string; points: string; orders: string }>(
-    `SELECT "customerGid", coalesce(sum("netEligibleMilli"), 0)::text AS spend,
-            coalesce(sum(points), 0)::text AS points,
-            count(*) FILTER (WHERE "netEligibleMilli" > 0)::text AS orders
-       FROM "OrderRecord"
-      WHERE shop = $1 AND "customerGid" = ANY(${LIST(2)})
-        AND "awardedAt" IS NOT NULL AND "cancelledAt" IS NULL AND "paidAt" >= $3::timestamp(3)
-      GROUP BY "customerGid"`,
+    `SELECT c.gid AS "customerGid", a.spend::text AS spend, a.points::text AS points, a.orders::text AS orders
+       FROM unnest(${LIST(2)}) AS c(gid)
+      CROSS JOIN LATERAL (${memberActivitySql("c.gid")}) a`,
     [shop, keyList(customerGids), since.toISOString()],
   );
   return new Map(
@@ -138,10 +130,6 @@ export interface MemberWrite {
   tierKey: string | null;
   tierHeldUntil: Date | null;
   tierChangedAt: Date | null;
-  /** Order figures to add: orders, revenue less refunds, the latest paid at. */
-  orders: number;
-  spentMilli: bigint;
-  lastOrderAt: Date | null;
 }
 
 const memberRows = rowText<MemberWrite>({
@@ -157,12 +145,13 @@ const memberRows = rowText<MemberWrite>({
   tier: ["text", (m) => m.tierKey],
   held: ["time", (m) => m.tierHeldUntil],
   changed: ["time", (m) => m.tierChangedAt],
-  orders: ["int", (m) => m.orders],
-  spent: ["bigint", (m) => m.spentMilli],
-  last_order: ["time", (m) => m.lastOrderAt],
 });
 
-/** Inserts members first seen in the batch; returns how many were inserted (a webhook may have been first). */
+/**
+ * Inserts members first seen in the batch, with their order figures
+ * (memberOrderStatsSql) from the batch's orders, inserted before them;
+ * returns how many were inserted (a webhook may have been first).
+ */
 export async function insertMembers(
   sql: SqlSession,
   shop: string,
@@ -175,8 +164,9 @@ export async function insertMembers(
                              "syncVersion", "lastActivityAt", "tierKey", "tierHeldUntil", "tierChangedAt",
                              "orderCount", "totalSpentMilli", "lastOrderAt", "updatedAt")
        SELECT v.id, $1, v.gid, v.email, v.first, v.last, v.balance, v.pending, v.bumps, v.activity, v.tier,
-              v.held, v.changed, v.orders, v.spent, v.last_order, now()
+              v.held, v.changed, s.orders, s.spent, s.last_order, now()
          FROM ${memberRows.from(2, "v")}
+        CROSS JOIN LATERAL (${memberOrderStatsSql("$1", "v.gid")}) s
        ON CONFLICT (shop, "customerGid") DO NOTHING
        RETURNING 1)
      SELECT count(*)::int AS n FROM ins`,
@@ -185,7 +175,11 @@ export async function insertMembers(
   return inserted[0]?.n ?? 0;
 }
 
-/** Writes the state of members locked by lockMembersOf; a known field is never erased. */
+/**
+ * Writes the state of members locked by lockMembersOf, their order figures
+ * recomputed (memberOrderStatsSql) once the batch's orders are in; a known
+ * field is never erased.
+ */
 export async function updateMembers(
   sql: SqlSession,
   shop: string,
@@ -202,9 +196,8 @@ export async function updateMembers(
             "lastActivityAt" = COALESCE(v.activity, m."lastActivityAt"),
             "expiryWarnedAt" = CASE WHEN v.activity IS NULL THEN m."expiryWarnedAt" END,
             "tierKey" = v.tier, "tierHeldUntil" = v.held, "tierChangedAt" = v.changed,
-            "orderCount" = m."orderCount" + v.orders,
-            "totalSpentMilli" = m."totalSpentMilli" + v.spent,
-            "lastOrderAt" = GREATEST(m."lastOrderAt", v.last_order),
+            ("orderCount", "totalSpentMilli", "lastOrderAt") =
+              (SELECT s.orders, s.spent, s.last_order FROM (${memberOrderStatsSql("$1", `m."customerGid"`)}) s),
             "updatedAt" = now()
        FROM ${memberRows.from(2, "v")}
       WHERE m.shop = $1 AND m.id = v.id`,

@@ -75,17 +75,22 @@ export async function addRefund(
 }
 
 /**
- * What tiers measure over a window, as one SELECT of spend, points and orders
- * with $1 the shop, $2 the customer and $3 the window's start (an ISO
- * instant): memberActivity runs it, and the storefront's member standing
- * (member-standing.server.ts) embeds it, so both count the same orders.
+ * What tiers measure over a window (TierActivity, app/loyalty/tiers.ts), as
+ * one SELECT of spend, points and orders with $1 the shop, `customerGid` the
+ * SQL that names the customer and $3 the window's start (an ISO instant):
+ * memberActivity runs it, the storefront's member standing
+ * (member-standing.server.ts) embeds it, and the set path reads a batch's
+ * members with it (tierActivityOf), so all count the same orders.
  */
-export const MEMBER_ACTIVITY_SQL = `
+export const memberActivitySql = (customerGid: string) => `
   SELECT COALESCE(sum("netEligibleMilli"), 0)::bigint AS spend, COALESCE(sum(points), 0)::bigint AS points,
          count(*) FILTER (WHERE "netEligibleMilli" > 0)::bigint AS orders
     FROM "OrderRecord"
-   WHERE shop = $1 AND "customerGid" = $2 AND "awardedAt" IS NOT NULL
+   WHERE shop = $1 AND "customerGid" = ${customerGid} AND "awardedAt" IS NOT NULL
      AND "cancelledAt" IS NULL AND "paidAt" >= ($3::timestamptz AT TIME ZONE 'UTC')`;
+
+/** memberActivitySql with $2 the customer's GID. */
+export const MEMBER_ACTIVITY_SQL = memberActivitySql("$2");
 
 /** The member's measure for tiers over a window: spend, points or orders. */
 export async function memberActivity(
@@ -111,8 +116,10 @@ export async function memberActivity(
 export const orderRevenue = (shop: string) => Prisma.sql`(${ORDER_GROSS}
   - COALESCE((SELECT sum(${REFUND_AMOUNT}) FROM "OrderRefund" r WHERE r.shop = ${shop} AND r."orderId" = o.id), 0))`;
 
-const ORDER_GROSS = Prisma.sql`(o."merchandiseMilli" + o."shippingMilli" + o."taxMilli" + o."tipsMilli")`;
-const REFUND_AMOUNT = Prisma.sql`(r."merchandiseMilli" + r."shippingMilli" + r."taxMilli" + r."tipsMilli")`;
+const ORDER_GROSS_TEXT = `(o."merchandiseMilli" + o."shippingMilli" + o."taxMilli" + o."tipsMilli")`;
+const REFUND_AMOUNT_TEXT = `(r."merchandiseMilli" + r."shippingMilli" + r."taxMilli" + r."tipsMilli")`;
+const ORDER_GROSS = Prisma.raw(ORDER_GROSS_TEXT);
+const REFUND_AMOUNT = Prisma.raw(REFUND_AMOUNT_TEXT);
 
 /**
  * The same revenue for reports over many orders: `orderRevenueJoined` is the
@@ -125,19 +132,30 @@ export const refundsByOrder = (shop: string) => Prisma.sql`(
 export const orderRevenueJoined = Prisma.sql`(${ORDER_GROSS} - COALESCE(f.refunded, 0))`;
 
 /**
- * Recomputes a member's order figures (count, spend less refunds, last
- * order) from their recorded orders, in the caller's transaction.
+ * A member's order figures, from their recorded orders: how many were paid
+ * (not cancelled, not test), their revenue less refunds (as orderRevenue
+ * counts it), and the latest paid. The one definition, as a SELECT of
+ * `orders`, `spent` and `last_order` with `shop` and `customerGid` the SQL
+ * that names the member: refreshMemberOrderStats runs it for one member after
+ * each order event, and the set path writes it with a batch's members
+ * (order-batch.server.ts).
  */
-export async function refreshMemberOrderStats(tx: Tx, shop: string, memberId: string, customerGid: string) {
-  await tx.$executeRaw`
-    UPDATE "Member" m
-       SET "orderCount" = s.orders, "totalSpentMilli" = s.spent, "lastOrderAt" = s.last_order
-      FROM (
-        SELECT count(*)::int AS orders, max(o."paidAt") AS last_order,
-               COALESCE(sum(${orderRevenue(shop)}), 0)::bigint AS spent
-          FROM "OrderRecord" o
-         WHERE o.shop = ${shop} AND o."customerGid" = ${customerGid}
-           AND o."paidAt" IS NOT NULL AND o."cancelledAt" IS NULL AND NOT o.test
-      ) s
-     WHERE m.shop = ${shop} AND m.id = ${memberId}`;
+export const memberOrderStatsSql = (shop: string, customerGid: string) => `
+  SELECT count(*)::int AS orders, max(o."paidAt") AS last_order,
+         COALESCE(sum(${ORDER_GROSS_TEXT} - COALESCE((SELECT sum(${REFUND_AMOUNT_TEXT}) FROM "OrderRefund" r
+                                                       WHERE r.shop = ${shop} AND r."orderId" = o.id), 0)), 0)::bigint AS spent
+    FROM "OrderRecord" o
+   WHERE o.shop = ${shop} AND o."customerGid" = ${customerGid}
+     AND o."paidAt" IS NOT NULL AND o."cancelledAt" IS NULL AND NOT o.test`;
+
+/** Recomputes a member's order figures (memberOrderStatsSql), in the caller's transaction. */
+export async function refreshMemberOrderStats(tx: Tx, shop: string, memberId: string) {
+  await tx.$executeRawUnsafe(
+    `UPDATE "Member" m
+        SET ("orderCount", "totalSpentMilli", "lastOrderAt") =
+            (SELECT s.orders, s.spent, s.last_order FROM (${memberOrderStatsSql("$1", `m."customerGid"`)}) s)
+      WHERE m.shop = $1 AND m.id = $2`,
+    shop,
+    memberId,
+  );
 }

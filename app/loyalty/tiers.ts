@@ -3,7 +3,8 @@
  * over a window; with the grace rule, a member keeps a tier until the end of
  * the window after the one that earned it.
  */
-import type { TierRule, TierWindow } from "./program";
+import type { Milli } from "./money";
+import type { TierBasis, TierRule, TierWindow } from "./program";
 
 export interface TierStanding {
   tierKey: string | null;
@@ -56,6 +57,43 @@ export function qualifyingTier(tiers: readonly TierRule[], value: bigint): TierR
   let best: TierRule | null = null;
   for (const tier of tiers) if (value >= tier.threshold) best = tier;
   return best;
+}
+
+/** What a member's tier is measured on over the window; MEMBER_ACTIVITY_SQL (app/db/orders.server.ts) reads it. */
+export interface TierActivity {
+  /** Net eligible spend of the orders counted. */
+  spend: Milli;
+  points: bigint;
+  /** Orders counted with a net eligible amount above 0. */
+  orders: bigint;
+}
+
+/** The member's measure for tiers on the program's basis. */
+export function tierValue(basis: TierBasis, activity: TierActivity): bigint {
+  switch (basis) {
+    case "SPEND":
+      return activity.spend;
+    case "POINTS":
+      return activity.points;
+    case "ORDERS":
+      return activity.orders;
+  }
+}
+
+/**
+ * Adds an order just awarded to its member's activity: counted when not
+ * cancelled and paid within the window (since `since`), as
+ * MEMBER_ACTIVITY_SQL counts the recorded ones.
+ */
+export function countInActivity(
+  activity: TierActivity,
+  order: { cancelled: boolean; paidAt: Date; netEligibleMilli: Milli; points: number },
+  since: Date,
+): void {
+  if (order.cancelled || order.paidAt < since) return;
+  activity.spend += order.netEligibleMilli;
+  activity.points += BigInt(order.points);
+  if (order.netEligibleMilli > 0n) activity.orders += 1n;
 }
 
 export function tierRank(tiers: readonly TierRule[], key: string | null): number {

@@ -3,10 +3,12 @@
  * caller's transaction. An order Regulars already knows (a webhook or an
  * earlier run recorded it) goes through the engine's own applyOrderEventIn,
  * one at a time, under its row lock. An order Regulars has never seen takes
- * the set-based path below: the same rules (award terms, app/loyalty's points,
- * pending split, tier before the order, re-evaluation after it), the same
- * records and the same ledger key `order:<gid>:paid`, written with a few
- * statements per batch (app/db/order-batch.server.ts), each row written once.
+ * the set-based path below: the same rules, as the same pure functions
+ * (app/loyalty/order-credit.ts: whether it earns, award terms, points and
+ * pending split, ledger key; app/loyalty/tiers.ts: the tier before the order
+ * and after it), the same records, written with a few statements per batch
+ * (app/db/order-batch.server.ts), each row written once. Only the reading and
+ * writing differ.
  *
  * Concurrency: the batch locks the members it reads; then it inserts its
  * order records, which the unique (shop, orderGid) index lets only one
@@ -44,10 +46,17 @@ import {
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../db/program.server";
 import type { SqlSession } from "../db/sql-in-transaction.server";
 import type { Tx } from "../db/tx.server";
-import { netEligible, orderPoints, splitChange } from "../loyalty/order-points";
-import { evaluateTier, tierRank, windowStart } from "../loyalty/tiers";
+import { awardTerms, notCredited, orderCredit, sourceKey, type AwardTerms } from "../loyalty/order-credit";
+import {
+  countInActivity,
+  evaluateTier,
+  tierRank,
+  tierValue,
+  windowStart,
+  type TierActivity,
+} from "../loyalty/tiers";
 import type { OrderSnapshot } from "../shopify/order-payload";
-import { applyOrderEventIn, awardTerms, orderEligible, type OrderOutcome } from "./order-points.server";
+import { applyOrderEventIn, type OrderOutcome } from "./order-points.server";
 import { applyOrderCodes } from "./reward-lifecycle.server";
 import { FLOW_TRIGGERS, customerIdOf } from "../db/flow-events.server";
 import { reserveTierEntryReward } from "./tier-entry-reward.server";
@@ -130,11 +139,13 @@ interface MemberState {
   isNew: boolean;
   /** The tier as read, to know whether it changed. */
   readTier: { key: string | null; heldUntil: Date | null };
-  activity: { spend: bigint; points: bigint; orders: bigint };
+  activity: TierActivity;
   changes: { from: string | null; to: string | null }[];
 }
 
 interface Rules {
+  /** The event the snapshots stand for. */
+  type: "paid" | "backfill";
   program: ProgramWithTiers;
   settings: ProgramSettings;
   tiers: ReturnType<typeof tierRulesOf>;
@@ -158,6 +169,7 @@ export async function applyPaidOrders(
   const program = await ensureProgram(tx, shop);
   const settings = settingsOf(program);
   const rules: Rules = {
+    type,
     program,
     settings,
     tiers: tierRulesOf(program.tiers),
@@ -196,12 +208,13 @@ export async function applyPaidOrders(
     // Written once each. A member or an order a webhook recorded meanwhile: retry.
     await failFastOnLocks(sql);
     const states = [...members.values()];
-    const created = states.filter((m) => m.isNew).map((m) => m.write);
-    if ((await insertMembers(sql, shop, created)) !== created.length) throw new BatchConflict("A member");
+    // Orders and refunds first: the members' order figures are counted from them.
     if ((await insertOrderRecords(sql, shop, writes.orders, now)) !== writes.orders.length) {
       throw new BatchConflict("An order");
     }
     await insertRefunds(sql, shop, writes.refunds);
+    const created = states.filter((m) => m.isNew).map((m) => m.write);
+    if ((await insertMembers(sql, shop, created)) !== created.length) throw new BatchConflict("A member");
     await insertEarnEntries(sql, shop, writes.entries);
     await updateMembers(
       sql,
@@ -316,9 +329,6 @@ async function lockMembers(
         tierKey: null,
         tierHeldUntil: null,
         tierChangedAt: null,
-        orders: 0,
-        spentMilli: 0n,
-        lastOrderAt: null,
       },
       isNew: true,
       readTier: { key: null, heldUntil: null },
@@ -350,14 +360,12 @@ async function lockMembers(
   return members;
 }
 
-/** Revenue as orderRevenue counts it: merchandise, shipping, tax and tips. */
-const revenue = (p: { merchandise: bigint; shipping: bigint; tax: bigint; tips: bigint }) =>
-  p.merchandise + p.shipping + p.tax + p.tips;
-
 /**
  * Each order in turn: its record, then (not test, with a customer, program
- * on) the award terms, the points, the ledger entry and the tier, as the
- * engine decides them for orders/paid. Changes `members` in place.
+ * on) the award terms, the points, the ledger entry and the tier, by the
+ * rules the engine applies to orders/paid (app/loyalty/order-credit.ts).
+ * Changes `members` in place; their order figures are counted by the
+ * statements that write them.
  */
 function applyRules(
   shop: string,
@@ -371,16 +379,16 @@ function applyRules(
   entries: EarnEntryWrite[];
   results: OrderOutcome[];
 } {
-  const { program, settings, tiers, since } = rules;
+  const { type, program, settings, tiers, since } = rules;
   // Award terms depend on the tier (and, with a pending period, on the paid date only).
-  const termsByTier = new Map<string | null, ReturnType<typeof awardTerms>>();
+  const termsByTier = new Map<string | null, AwardTerms>();
   const termsOf = (paidAt: Date, tierKey: string | null) => {
-    if (settings.pendingDays > 0) return awardTerms({ paidAt }, program, tierKey, now, { settings, tiers });
+    if (settings.pendingDays > 0) return awardTerms(paidAt, settings, tiers, tierKey, now);
     let terms = termsByTier.get(tierKey);
-    if (!terms)
-      termsByTier.set(tierKey, (terms = awardTerms({ paidAt }, program, tierKey, now, { settings, tiers })));
+    if (!terms) termsByTier.set(tierKey, (terms = awardTerms(paidAt, settings, tiers, tierKey, now)));
     return terms;
   };
+  const nothingCredited = { points: 0, pendingPoints: 0 };
   const records: OrderRecordWrite[] = [];
   const refunds: RefundWrite[] = [];
   const entries: EarnEntryWrite[] = [];
@@ -422,40 +430,37 @@ function applyRules(
       award: null,
     };
     records.push(record);
+    const ignored = notCredited(
+      { test: s.test, customerGid: record.customerGid, awarded: false },
+      program.active,
+    );
     const member = s.customer ? members.get(s.customer.customerGid) : undefined;
-    if (member && !s.test && cancelledAt === null) {
-      member.write.orders++;
-      member.write.spentMilli += s.refunds.reduce((sum, r) => sum - revenue(r.parts), revenue(s.gross));
-      if (!member.write.lastOrderAt || s.paidAt > member.write.lastOrderAt)
-        member.write.lastOrderAt = s.paidAt;
-    }
-    if (s.test || !member || !program.active) {
-      const ignored = s.test ? "test order" : !member ? "no customer" : "program paused";
-      results.push({ orderGid: s.orderGid, points: 0, change: 0, ignored });
+    if (ignored || !member) {
+      results.push({ orderGid: s.orderGid, points: 0, change: 0, ignored: ignored ?? "no customer" });
       continue;
     }
 
     const m = member.write;
     const terms = termsOf(s.paidAt, m.tierKey);
-    // As eligibleOf reads the record: its parts and its refunds' under the terms' inclusions.
-    const facts = {
-      paid: true,
-      cancelled: cancelledAt !== null,
-      ...orderEligible(
-        s.gross,
-        s.refunds.map((r) => r.parts),
-        terms,
-        s.taxesIncluded,
-      ),
-      rateE4: terms.rateE4,
-      multiplierE4: terms.multiplierE4,
+    const credit = orderCredit(
+      {
+        cancelled: cancelledAt !== null,
+        gross: s.gross,
+        refunds: s.refunds.map((r) => r.parts),
+        taxesIncluded: s.taxesIncluded,
+      },
+      terms,
+      nothingCredited,
+    );
+    const { points, move } = credit;
+    record.award = {
+      ...terms,
+      netEligibleMilli: credit.netEligibleMilli,
+      points,
+      pendingPoints: move.pending,
     };
-    const net = netEligible(facts);
-    const points = orderPoints(facts);
-    const move = splitChange(points, 0, terms.releasedAt !== null);
-    record.award = { ...terms, netEligibleMilli: net, points, pendingPoints: move.pending };
-    results.push({ orderGid: s.orderGid, points, change: points });
-    if (points !== 0) {
+    results.push({ orderGid: s.orderGid, points, change: credit.change });
+    if (credit.kind) {
       m.balance += move.available;
       m.pending += move.pending;
       m.activityAt = now;
@@ -466,29 +471,28 @@ function applyRules(
         pendingPoints: move.pending,
         balanceAfter: m.balance,
         pendingAfter: m.pending,
-        sourceKey: `order:${s.orderGid}:paid`,
+        sourceKey: sourceKey({ type, snapshot: s }, true),
         orderGid: s.orderGid,
         rateE4: terms.rateE4,
         multiplierE4: terms.multiplierE4,
       });
     }
     // The tier, re-evaluated with this order counted (as reevaluateTier does).
-    if (cancelledAt === null && s.paidAt >= since) {
-      member.activity.spend += net;
-      member.activity.points += BigInt(points);
-      if (net > 0n) member.activity.orders += 1n;
-    }
-    const value =
-      settings.tierBasis === "SPEND"
-        ? member.activity.spend
-        : settings.tierBasis === "POINTS"
-          ? member.activity.points
-          : member.activity.orders;
+    countInActivity(
+      member.activity,
+      {
+        cancelled: cancelledAt !== null,
+        paidAt: s.paidAt,
+        netEligibleMilli: credit.netEligibleMilli,
+        points,
+      },
+      since,
+    );
     const decision = evaluateTier({
       tiers,
       window: settings.tierWindow,
       grace: settings.tierGrace,
-      value,
+      value: tierValue(settings.tierBasis, member.activity),
       current: { tierKey: m.tierKey, heldUntil: m.tierHeldUntil },
       now,
     });

@@ -1,11 +1,14 @@
 /**
- * Turns order webhooks into points. Each event adds facts to the order's
- * record (under a row lock); the points the order is worth follow from all
- * facts together (app/loyalty/order-points.ts), and the ledger receives the
+ * Turns order webhooks into points, one event at a time. Each event adds
+ * facts to the order's record (under a row lock); the points the order is
+ * worth follow from all facts together, and the ledger receives the
  * difference with the event's own source key. Any order of arrival and any
- * number of duplicates converge on the same balances.
+ * number of duplicates converge on the same balances. The rules themselves
+ * (terms, points, ledger move and key, tier value) are app/loyalty's pure
+ * functions (order-credit.ts, tiers.ts), shared with the set path
+ * (order-points-batch.server.ts); this module reads and writes the rows.
  */
-import type { LedgerKind, Member, OrderRecord, Prisma, PrismaClient } from "@prisma/client";
+import type { Member, Prisma, PrismaClient } from "@prisma/client";
 import { appendEntry, lockMember, upsertMember } from "../db/members.server";
 import {
   addRefund,
@@ -18,16 +21,7 @@ import {
 } from "../db/orders.server";
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../db/program.server";
 import { inTransaction, type Tx } from "../db/tx.server";
-import {
-  addParts,
-  eligibleAmount,
-  NO_PARTS,
-  refundedEligible,
-  type EligibleParts,
-  type Inclusions,
-} from "../loyalty/eligible";
-import { netEligible, orderPoints, splitChange } from "../loyalty/order-points";
-import { multiplierOf } from "../loyalty/tiers";
+import { awardTerms, notCredited, orderCredit, sourceKey, type NotCredited } from "../loyalty/order-credit";
 import type { OrderSnapshot, RefundFacts } from "../shopify/order-payload";
 import { applyOrderCodes } from "./reward-lifecycle.server";
 import { reevaluateTier } from "./tier-standing.server";
@@ -44,29 +38,7 @@ export interface OrderOutcome {
   orderGid: string;
   points: number;
   change: number;
-  ignored?: "test order" | "no customer" | "program paused";
-}
-
-/**
- * The ledger key of an event's change. An order's first award is always
- * `order:<gid>:paid`, whether orders/paid or a backfill made it, so the
- * database itself refuses a second first award; a later change by either
- * (a newer snapshot) is keyed on that snapshot.
- */
-export function sourceKey(event: OrderEvent, firstAward = false): string {
-  switch (event.type) {
-    case "paid":
-    case "backfill":
-      return firstAward
-        ? `order:${event.snapshot.orderGid}:paid`
-        : `order:${event.snapshot.orderGid}:${event.type}:${event.snapshot.updatedAt.toISOString()}`;
-    case "cancelled":
-      return `order:${event.snapshot.orderGid}:cancelled`;
-    case "updated":
-      return `order:${event.snapshot.orderGid}:updated:${event.snapshot.updatedAt.toISOString()}`;
-    case "refund":
-      return `refund:${event.refund.refundGid}`;
-  }
+  ignored?: NotCredited;
 }
 
 const orderGidOf = (event: OrderEvent) =>
@@ -112,38 +84,6 @@ async function snapshotChanges(
     ...(snapshot.customer && !order.customerGid ? { customerGid: snapshot.customer.customerGid } : {}),
     ...(snapshot.cancelled && !order.cancelledAt ? { cancelledAt: snapshot.updatedAt } : {}),
   };
-}
-
-function inclusionsOf(order: OrderWithRefunds): Inclusions {
-  return {
-    includeShipping: order.includeShipping,
-    includeTax: order.includeTax,
-    includeTips: order.includeTips,
-    includeGiftCards: order.includeGiftCards,
-  };
-}
-
-/**
- * An order's eligible amounts, before and of its refunds (app/loyalty/eligible.ts),
- * from its parts before refunds and its refunds' parts. The engine and the
- * set-based batch both count through here.
- */
-export function orderEligible(
-  gross: EligibleParts,
-  refunds: readonly EligibleParts[],
-  inclusions: Inclusions,
-  taxesIncluded: boolean,
-): { grossEligible: bigint; refundedEligible: bigint } {
-  const refunded = refunds.reduce(addParts, NO_PARTS);
-  return {
-    grossEligible: eligibleAmount(gross, inclusions, taxesIncluded),
-    refundedEligible: refundedEligible(gross, refunded, inclusions, taxesIncluded),
-  };
-}
-
-/** The order's eligible amounts under the inclusions recorded at award. */
-export function eligibleOf(order: OrderWithRefunds): { grossEligible: bigint; refundedEligible: bigint } {
-  return orderEligible(partsOf(order), order.refunds.map(partsOf), inclusionsOf(order), order.taxesIncluded);
 }
 
 export async function applyOrderEvent(
@@ -199,94 +139,67 @@ export async function applyOrderEventIn(
   }
 
   // 2. Record the award terms the first time the order counts as paid.
-  const outcome = (ignored?: OrderOutcome["ignored"]): OrderOutcome => ({
+  const outcome = (ignored?: NotCredited): OrderOutcome => ({
     orderGid,
     points: order.points,
     change: 0,
     ...(ignored ? { ignored } : {}),
   });
   if (!order.paidAt || !order.snapshotAt) return outcome();
-  if (order.test) return outcome("test order");
-  if (!order.customerGid) return outcome("no customer");
+  const ignored = notCredited({ ...order, awarded: order.awardedAt !== null }, program.active);
+  if (!order.customerGid || ignored === "test order") return outcome(ignored ?? undefined);
   if (member?.customerGid !== order.customerGid) member = await upsertMember(tx, shop, order.customerGid, {});
   // Locked explicitly (not trusting the upsert's own lock) before the terms
   // are read: the balance appended to and the tier that sets the multiplier
   // are those left by every earlier order of this member.
   member = await lockMember(tx, shop, member.id);
-  await refreshMemberOrderStats(tx, shop, member.id, order.customerGid);
-  let terms: ReturnType<typeof awardTerms> | null = null;
-  if (!order.awardedAt) {
-    if (!program.active) return outcome("program paused");
-    terms = awardTerms(order, program, member.tierKey, now);
-    order = { ...order, ...terms };
-  }
+  await refreshMemberOrderStats(tx, shop, member.id);
+  if (ignored) return outcome(ignored);
+  const terms = order.awardedAt
+    ? null
+    : awardTerms(order.paidAt, settingsOf(program), tierRulesOf(program.tiers), member.tierKey, now);
+  if (terms) order = { ...order, ...terms };
 
   // 3. Move the ledger by the difference between what the order is worth and what it was.
-  const facts = {
-    paid: true,
-    cancelled: order.cancelledAt !== null,
-    ...eligibleOf(order),
-    rateE4: order.rateE4!,
-    multiplierE4: order.multiplierE4!,
-  };
-  const netEligibleMilli = netEligible(facts);
-  const target = orderPoints(facts);
-  const change = target - order.points;
-  const move = splitChange(change, order.pendingPoints, order.releasedAt !== null);
-  if (change !== 0) {
-    const kind: LedgerKind = change > 0 ? "EARN" : "REVERSE";
+  const credit = orderCredit(
+    {
+      cancelled: order.cancelledAt !== null,
+      gross: partsOf(order),
+      refunds: order.refunds.map(partsOf),
+      taxesIncluded: order.taxesIncluded,
+    },
+    { ...order, rateE4: order.rateE4!, multiplierE4: order.multiplierE4! },
+    order,
+  );
+  if (credit.kind) {
     member = await appendEntry(tx, shop, member, {
-      kind,
-      points: move.available,
-      pendingPoints: move.pending,
+      kind: credit.kind,
+      points: credit.move.available,
+      pendingPoints: credit.move.pending,
       sourceKey: sourceKey(event, terms !== null),
       orderGid,
       rateE4: order.rateE4!,
       multiplierE4: order.multiplierE4!,
-      ...(change > 0 ? { activityAt: now } : {}),
+      ...(credit.kind === "EARN" ? { activityAt: now } : {}),
     });
   }
+  const { points, change, netEligibleMilli } = credit;
   if (!terms && change === 0 && netEligibleMilli === order.netEligibleMilli) {
-    return { orderGid, points: target, change };
+    return { orderGid, points, change };
   }
   await tx.orderRecord.update({
     where: { id: order.id },
     data: {
       ...terms,
       netEligibleMilli,
-      points: target,
-      pendingPoints: order.pendingPoints + move.pending,
+      points,
+      pendingPoints: order.pendingPoints + credit.move.pending,
     },
   });
 
   // 4. The member's tier follows their activity.
   await reevaluateTier(tx, shop, program, member, now);
-  return { orderGid, points: target, change };
-}
-
-/** The terms an order earns under, fixed when it first counts as paid. */
-export function awardTerms(
-  order: Pick<OrderRecord, "paidAt">,
-  program: ProgramWithTiers,
-  tierKey: string | null,
-  now: Date,
-  /** The program's settings and tier rules, when the caller has them already (a batch). */
-  rules = { settings: settingsOf(program), tiers: tierRulesOf(program.tiers) },
-) {
-  const { settings } = rules;
-  const pending = settings.pendingDays > 0;
-  return {
-    awardedAt: now,
-    rateE4: settings.earnRateE4,
-    // The multiplier is that of the tier held before this order counts.
-    multiplierE4: multiplierOf(rules.tiers, tierKey),
-    includeShipping: settings.includeShipping,
-    includeTax: settings.includeTax,
-    includeTips: settings.includeTips,
-    includeGiftCards: settings.includeGiftCards,
-    releaseAt: pending ? new Date(order.paidAt!.getTime() + settings.pendingDays * 86_400_000) : null,
-    releasedAt: pending ? null : now,
-  };
+  return { orderGid, points, change };
 }
 
 /**
@@ -310,7 +223,7 @@ export async function releaseDuePoints(db: PrismaClient, shop: string, now: Date
           kind: "RELEASE",
           points: order.pendingPoints,
           pendingPoints: -order.pendingPoints,
-          sourceKey: `order:${orderGid}:release`,
+          sourceKey: sourceKey({ type: "release", orderGid }),
           orderGid,
         });
       }

@@ -9,7 +9,7 @@ import { ensureProgram, settingsOf, tierRulesOf } from "../db/program.server";
 import { ensureRewards, rewardRuleOf } from "../db/rewards.server";
 import { formatMilli } from "../loyalty/money";
 import { formatE4 } from "../loyalty/rates";
-import { qualifyingTier, tierRank, windowStart } from "../loyalty/tiers";
+import { qualifyingTier, tierRank, tierValue, windowStart } from "../loyalty/tiers";
 import { PROXY_PATH_IN_APP_TOML } from "../shopify/app-proxy.server";
 
 /** How the program works, as shoppers see it (no personal data); also Shopify's copy for Liquid. */
@@ -61,7 +61,6 @@ export async function storefrontStatus(
 ) {
   const { explainer, settings, tiers, rewards, threshold } = await explain(db, shop);
   if (!customerGid) return { loggedIn: false as const, program: explainer };
-  const money = settings.tierBasis === "SPEND";
   const member = await memberStanding(db, shop, customerGid, windowStart(settings.tierWindow, now), now);
   if (!member) {
     return {
@@ -76,7 +75,7 @@ export async function storefrontStatus(
     };
   }
   const { activity } = member;
-  const value = money ? activity.spend : settings.tierBasis === "POINTS" ? activity.points : activity.orders;
+  const value = tierValue(settings.tierBasis, activity);
   const current = tiers.find((tier) => tier.key === member.tierKey) ?? qualifyingTier(tiers, value);
   const next = tiers[tierRank(tiers, current?.key ?? null) + 1] ?? null;
   return {

@@ -10,7 +10,7 @@ import { memberActivity } from "../db/orders.server";
 import type { Tx } from "../db/tx.server";
 import { FLOW_TRIGGERS, recordFlowEvent } from "../db/flow-events.server";
 import { markMemberChanged } from "../db/members.server";
-import { evaluateTier, tierRank, windowStart, type TierDecision } from "../loyalty/tiers";
+import { evaluateTier, tierRank, tierValue, windowStart, type TierDecision } from "../loyalty/tiers";
 import { reserveTierEntryReward } from "./tier-entry-reward.server";
 
 export async function reevaluateTier(
@@ -22,17 +22,11 @@ export async function reevaluateTier(
 ): Promise<TierDecision> {
   const settings = settingsOf(program);
   const activity = await memberActivity(tx, shop, member.customerGid, windowStart(settings.tierWindow, now));
-  const value =
-    settings.tierBasis === "SPEND"
-      ? activity.spend
-      : settings.tierBasis === "POINTS"
-        ? activity.points
-        : activity.orders;
   const decision = evaluateTier({
     tiers: tierRulesOf(program.tiers),
     window: settings.tierWindow,
     grace: settings.tierGrace,
-    value,
+    value: tierValue(settings.tierBasis, activity),
     current: { tierKey: member.tierKey, heldUntil: member.tierHeldUntil },
     now,
   });

@@ -1,0 +1,192 @@
+/**
+ * The rules that credit an order, pure: whether it earns at all, the terms it
+ * earns under (fixed when it first counts as paid), what it is worth from its
+ * facts, the ledger move that brings the member's balance there, and the
+ * ledger key of that move. Crediting a paid order and reversing one (a
+ * refund, a cancellation, an edit) are the same rule: the order is worth what
+ * its facts say, and the ledger moves by the difference from what it was
+ * credited.
+ *
+ * Both crediting paths call these functions and differ only in how they read
+ * and write rows: the engine, one event at a time under row locks
+ * (app/services/order-points.server.ts), and the set path, many new paid
+ * orders in a few statements (app/services/order-points-batch.server.ts).
+ *
+ * A new earning rule for orders (a bonus event, a referral) goes here: in
+ * awardTerms when it changes the terms an order earns under, in orderCredit
+ * when it changes what an order is worth, with a test in
+ * tests/unit/order-credit.test.ts; both paths then follow it.
+ */
+import {
+  addParts,
+  eligibleAmount,
+  NO_PARTS,
+  refundedEligible,
+  type EligibleParts,
+  type Inclusions,
+} from "./eligible";
+import type { Milli } from "./money";
+import { netEligible, orderPoints, splitChange, type PointsMove } from "./order-points";
+import type { ProgramSettings, TierRule } from "./program";
+import { multiplierOf } from "./tiers";
+
+/** Why an order earns nothing. */
+export type NotCredited = "test order" | "no customer" | "program paused";
+
+/**
+ * Why an order earns nothing, or null when it earns. A paused program stops
+ * only first awards: an order awarded before keeps following its facts.
+ */
+export function notCredited(
+  order: { test: boolean; customerGid: string | null; awarded: boolean },
+  programActive: boolean,
+): NotCredited | null {
+  if (order.test) return "test order";
+  if (!order.customerGid) return "no customer";
+  if (!order.awarded && !programActive) return "program paused";
+  return null;
+}
+
+/** The terms an order earns under, recorded when it first counts as paid; never today's rules after that. */
+export interface AwardTerms extends Inclusions {
+  awardedAt: Date;
+  rateE4: number;
+  multiplierE4: number;
+  /** When its points become spendable (null: at once). */
+  releaseAt: Date | null;
+  /** When they became spendable (null: still pending). */
+  releasedAt: Date | null;
+}
+
+/**
+ * The terms of an order paid at `paidAt` whose member holds `tierKey` before
+ * it counts: the program's rate and inclusions, the tier's multiplier, and
+ * the pending period.
+ */
+export function awardTerms(
+  paidAt: Date,
+  settings: ProgramSettings,
+  tiers: readonly TierRule[],
+  tierKey: string | null,
+  now: Date,
+): AwardTerms {
+  const pending = settings.pendingDays > 0;
+  return {
+    awardedAt: now,
+    rateE4: settings.earnRateE4,
+    multiplierE4: multiplierOf(tiers, tierKey),
+    includeShipping: settings.includeShipping,
+    includeTax: settings.includeTax,
+    includeTips: settings.includeTips,
+    includeGiftCards: settings.includeGiftCards,
+    releaseAt: pending ? new Date(paidAt.getTime() + settings.pendingDays * 86_400_000) : null,
+    releasedAt: pending ? null : now,
+  };
+}
+
+/**
+ * An order's eligible amounts (app/loyalty/eligible.ts): before refunds, from
+ * its parts, and of its refunds, from theirs.
+ */
+export function orderEligible(
+  gross: EligibleParts,
+  refunds: readonly EligibleParts[],
+  inclusions: Inclusions,
+  taxesIncluded: boolean,
+): { grossEligible: Milli; refundedEligible: Milli } {
+  const refunded = refunds.reduce(addParts, NO_PARTS);
+  return {
+    grossEligible: eligibleAmount(gross, inclusions, taxesIncluded),
+    refundedEligible: refundedEligible(gross, refunded, inclusions, taxesIncluded),
+  };
+}
+
+/** What is known of an order that its points depend on. */
+export interface CreditFacts {
+  cancelled: boolean;
+  /** Its parts before refunds, from the newest snapshot. */
+  gross: EligibleParts;
+  /** Each distinct refund's parts. */
+  refunds: readonly EligibleParts[];
+  taxesIncluded: boolean;
+}
+
+/** The order's award as recorded: its terms, and whether its points were released since. */
+export type RecordedTerms = Pick<AwardTerms, "rateE4" | "multiplierE4" | "releasedAt"> & Inclusions;
+
+/** What an order has moved into the ledger so far (0 and 0 before its first award). */
+export interface Credited {
+  points: number;
+  /** Of which still pending. */
+  pendingPoints: number;
+}
+
+export interface OrderCredit {
+  /** The eligible amount net of refunds (what the order counts for SPEND tiers). */
+  netEligibleMilli: Milli;
+  /** What the order is worth now. */
+  points: number;
+  /** points less what was credited: the ledger entry's size (0: no entry). */
+  change: number;
+  /** The change split between the member's available and pending points. */
+  move: PointsMove;
+  /** The ledger entry's kind, or null when nothing moves. */
+  kind: "EARN" | "REVERSE" | null;
+}
+
+/**
+ * The credit of a paid order: what it is worth under its terms given all its
+ * facts, and the move from what it was credited. A first award starts from
+ * nothing credited; a refund or a cancellation takes back the difference,
+ * from its pending points first.
+ */
+export function orderCredit(order: CreditFacts, terms: RecordedTerms, credited: Credited): OrderCredit {
+  const facts = {
+    paid: true,
+    cancelled: order.cancelled,
+    ...orderEligible(order.gross, order.refunds, terms, order.taxesIncluded),
+    rateE4: terms.rateE4,
+    multiplierE4: terms.multiplierE4,
+  };
+  const points = orderPoints(facts);
+  const change = points - credited.points;
+  return {
+    netEligibleMilli: netEligible(facts),
+    points,
+    change,
+    move: splitChange(change, credited.pendingPoints, terms.releasedAt !== null),
+    kind: change > 0 ? "EARN" : change < 0 ? "REVERSE" : null,
+  };
+}
+
+/** What a ledger entry about an order comes from. Order events have this shape. */
+export type LedgerSource =
+  | { type: "paid" | "backfill" | "updated" | "cancelled"; snapshot: { orderGid: string; updatedAt: Date } }
+  | { type: "refund"; refund: { refundGid: string } }
+  /** Pending points made spendable. */
+  | { type: "release"; orderGid: string };
+
+/**
+ * The ledger key of an entry about an order; the ledger takes each key once,
+ * so a repeated event moves nothing. An order's first award is always
+ * `order:<gid>:paid`, whether orders/paid or a backfill made it, so the
+ * database itself refuses a second first award; a later change by either (a
+ * newer snapshot) is keyed on that snapshot.
+ */
+export function sourceKey(source: LedgerSource, firstAward = false): string {
+  switch (source.type) {
+    case "paid":
+    case "backfill":
+      return firstAward
+        ? `order:${source.snapshot.orderGid}:paid`
+        : `order:${source.snapshot.orderGid}:${source.type}:${source.snapshot.updatedAt.toISOString()}`;
+    case "cancelled":
+      return `order:${source.snapshot.orderGid}:cancelled`;
+    case "updated":
+      return `order:${source.snapshot.orderGid}:updated:${source.snapshot.updatedAt.toISOString()}`;
+    case "refund":
+      return `refund:${source.refund.refundGid}`;
+    case "release":
+      return `order:${source.orderGid}:release`;
+  }
+}

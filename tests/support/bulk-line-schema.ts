@@ -1,0 +1,89 @@
+/**
+ * The bulk result's two line shapes (BACKFILL_ORDERS_QUERY) as a zod schema
+ * of the Admin API's types: the check that app/shopify/bulk-order-lines.ts's
+ * hand-written readers accept exactly these lines and read them to the same
+ * values (tests/unit/bulk-order-lines.test.ts). Not used by the app.
+ */
+import { z } from "zod";
+import { parseMilli } from "~/loyalty/money";
+import type { LineItemLine, OrderLine } from "~/shopify/bulk-order-lines";
+
+const money = z
+  .object({ shopMoney: z.object({ amount: z.union([z.string(), z.number()]) }) })
+  .transform((value, ctx) => {
+    try {
+      return parseMilli(value.shopMoney.amount);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `not a money amount: ${String(value.shopMoney.amount)}` });
+      return z.NEVER;
+    }
+  });
+const timestamp = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), "a date-time")
+  .transform((value) => new Date(value));
+const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `a ${type} GID`);
+
+export const orderLineSchema = z.object({
+  id: gid("Order"),
+  createdAt: timestamp,
+  processedAt: timestamp.nullable().optional(),
+  updatedAt: timestamp,
+  test: z.boolean(),
+  cancelledAt: timestamp.nullable().optional(),
+  currencyCode: z.string().length(3),
+  taxesIncluded: z.boolean(),
+  displayFinancialStatus: z.string().nullable().optional(),
+  discountCodes: z.array(z.string()).optional().default([]),
+  customer: z
+    .object({
+      id: gid("Customer"),
+      firstName: z.string().nullable().optional(),
+      lastName: z.string().nullable().optional(),
+      defaultEmailAddress: z.object({ emailAddress: z.string().nullable().optional() }).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  currentSubtotalPriceSet: money,
+  currentTotalTaxSet: money,
+  currentShippingPriceSet: money,
+  shippingLine: z
+    .object({
+      discountedPriceSet: money,
+      taxLines: z
+        .array(z.object({ priceSet: money }))
+        .optional()
+        .default([]),
+    })
+    .nullable()
+    .optional(),
+  refundDiscrepancySet: money,
+  totalTipReceivedSet: money,
+  refunds: z.array(z.object({ id: gid("Refund"), createdAt: timestamp.nullable().optional() })).default([]),
+});
+
+export const lineItemLineSchema = z.object({
+  id: gid("LineItem"),
+  __parentId: gid("Order"),
+  isGiftCard: z.boolean(),
+  currentQuantity: z.number().int().nonnegative(),
+  originalUnitPriceSet: money,
+  discountAllocations: z
+    .array(z.object({ allocatedAmountSet: money }))
+    .optional()
+    .default([]),
+});
+
+// The readers' types are the schema's: each assignable to the other.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const typesAgree: [
+  Same<z.output<typeof orderLineSchema>, OrderLine>,
+  Same<z.output<typeof lineItemLineSchema>, LineItemLine>,
+] = [true, true];
+
+/** A line as the schema reads it (a line with `__parentId` is a line item), or null when it refuses it. */
+export function readWithSchema(value: unknown): OrderLine | LineItemLine | null {
+  const parentId = (value as { __parentId?: unknown } | null)?.__parentId;
+  const result = (parentId === undefined ? orderLineSchema : lineItemLineSchema).safeParse(value);
+  return result.success ? result.data : null;
+}

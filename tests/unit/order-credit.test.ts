@@ -1,0 +1,183 @@
+/**
+ * The crediting rules both paths share (app/loyalty/order-credit.ts) and the
+ * tier measure (app/loyalty/tiers.ts), on worked orders: what a paid order
+ * earns, what a refund or a cancellation takes back, the pending split, the
+ * ledger keys, and which measure a tier basis reads.
+ */
+import { describe, expect, it } from "vitest";
+import { NO_PARTS, type EligibleParts } from "~/loyalty/eligible";
+import { awardTerms, notCredited, orderCredit, sourceKey, type CreditFacts } from "~/loyalty/order-credit";
+import { DEFAULT_PROGRAM, type ProgramSettings, type TierRule } from "~/loyalty/program";
+import { E4 } from "~/loyalty/rates";
+import { countInActivity, tierValue, type TierActivity } from "~/loyalty/tiers";
+
+const NOW = new Date("2026-03-10T12:00:00Z");
+const PAID = new Date("2026-03-09T08:00:00Z");
+const settings: ProgramSettings = { ...DEFAULT_PROGRAM, earnRateE4: 5 * E4 };
+const tiers: TierRule[] = [
+  { key: "member", name: "Member", threshold: 0n, multiplierE4: E4 },
+  { key: "gold", name: "Gold", threshold: 500_000n, multiplierE4: 1.5 * E4 },
+];
+const parts = (over: Partial<EligibleParts>): EligibleParts => ({ ...NO_PARTS, ...over });
+/** 100.00 of merchandise and 10.00 of shipping, no tax. */
+const order: CreditFacts = {
+  cancelled: false,
+  gross: parts({ merchandise: 100_000n, shipping: 10_000n }),
+  refunds: [],
+  taxesIncluded: false,
+};
+const nothing = { points: 0, pendingPoints: 0 };
+
+describe("notCredited", () => {
+  it("names why an order earns nothing: test, no customer, a paused program's first award", () => {
+    expect(notCredited({ test: true, customerGid: null, awarded: false }, true)).toBe("test order");
+    expect(notCredited({ test: false, customerGid: null, awarded: false }, true)).toBe("no customer");
+    expect(notCredited({ test: false, customerGid: "c", awarded: false }, false)).toBe("program paused");
+    expect(notCredited({ test: false, customerGid: "c", awarded: true }, false)).toBeNull();
+    expect(notCredited({ test: false, customerGid: "c", awarded: false }, true)).toBeNull();
+  });
+});
+
+describe("awardTerms", () => {
+  it("takes the program's rate and inclusions and the multiplier of the tier held before the order", () => {
+    expect(awardTerms(PAID, settings, tiers, "gold", NOW)).toEqual({
+      awardedAt: NOW,
+      rateE4: 5 * E4,
+      multiplierE4: 1.5 * E4,
+      includeShipping: false,
+      includeTax: false,
+      includeTips: false,
+      includeGiftCards: false,
+      releaseAt: null,
+      releasedAt: NOW,
+    });
+    expect(awardTerms(PAID, settings, tiers, null, NOW).multiplierE4).toBe(E4);
+    expect(awardTerms(PAID, settings, tiers, "removed-tier", NOW).multiplierE4).toBe(E4);
+  });
+
+  it("with a pending period, releases the points that many days after payment", () => {
+    const terms = awardTerms(PAID, { ...settings, pendingDays: 14 }, tiers, null, NOW);
+    expect(terms.releaseAt).toEqual(new Date("2026-03-23T08:00:00Z"));
+    expect(terms.releasedAt).toBeNull();
+  });
+});
+
+describe("orderCredit", () => {
+  const released = awardTerms(PAID, settings, tiers, "gold", NOW);
+  const pending = awardTerms(PAID, { ...settings, pendingDays: 14 }, tiers, "gold", NOW);
+
+  it("credits a paid order its eligible amount at the terms: 100.00 x 5 x 1.5 = 750", () => {
+    expect(orderCredit(order, released, nothing)).toEqual({
+      netEligibleMilli: 100_000n,
+      points: 750,
+      change: 750,
+      move: { available: 750, pending: 0 },
+      kind: "EARN",
+    });
+    expect(orderCredit(order, pending, nothing).move).toEqual({ available: 0, pending: 750 });
+  });
+
+  it("counts what the terms include: shipping adds 10.00, 75 points", () => {
+    const withShipping = { ...released, includeShipping: true };
+    expect(orderCredit(order, withShipping, nothing)).toMatchObject({
+      netEligibleMilli: 110_000n,
+      points: 825,
+    });
+  });
+
+  it("a refund takes back its share from what was credited, pending points first", () => {
+    const refunded = { ...order, refunds: [parts({ merchandise: 30_000n })] };
+    const credit = orderCredit(refunded, released, { points: 750, pendingPoints: 0 });
+    expect(credit).toMatchObject({ netEligibleMilli: 70_000n, points: 525, change: -225, kind: "REVERSE" });
+    // Nothing pending: all of it from the balance (splitChange's pending may be -0, stored as 0).
+    expect(credit.move.available).toBe(-225);
+    expect(credit.move.pending === 0).toBe(true);
+    expect(orderCredit(refunded, pending, { points: 750, pendingPoints: 750 }).move).toEqual({
+      available: 0,
+      pending: -225,
+    });
+    // Released since: 100 still pending from an earlier increase, the rest from the balance.
+    expect(orderCredit(refunded, released, { points: 750, pendingPoints: 100 }).move).toEqual({
+      available: -125,
+      pending: -100,
+    });
+  });
+
+  it("a cancellation takes all of it back; a repeat of the same facts moves nothing", () => {
+    expect(
+      orderCredit({ ...order, cancelled: true }, released, { points: 750, pendingPoints: 0 }),
+    ).toMatchObject({
+      points: 0,
+      change: -750,
+      kind: "REVERSE",
+    });
+    expect(orderCredit(order, released, { points: 750, pendingPoints: 0 })).toMatchObject({
+      change: 0,
+      move: { available: 0, pending: 0 },
+      kind: null,
+    });
+  });
+
+  it("refunds beyond the order never take back more than it earned", () => {
+    const overRefunded = {
+      ...order,
+      refunds: [parts({ merchandise: 100_000n }), parts({ byAmount: 50_000n })],
+    };
+    expect(orderCredit(overRefunded, released, { points: 750, pendingPoints: 0 })).toMatchObject({
+      netEligibleMilli: 0n,
+      points: 0,
+      change: -750,
+    });
+  });
+});
+
+describe("sourceKey", () => {
+  const snapshot = { orderGid: "gid://shopify/Order/7", updatedAt: new Date("2026-03-09T08:00:00.000Z") };
+
+  it("keys an order's first award the same whether orders/paid or a backfill made it", () => {
+    expect(sourceKey({ type: "paid", snapshot }, true)).toBe("order:gid://shopify/Order/7:paid");
+    expect(sourceKey({ type: "backfill", snapshot }, true)).toBe("order:gid://shopify/Order/7:paid");
+  });
+
+  it("keys later changes on the snapshot, the refund or the release", () => {
+    expect(sourceKey({ type: "paid", snapshot })).toBe(
+      "order:gid://shopify/Order/7:paid:2026-03-09T08:00:00.000Z",
+    );
+    expect(sourceKey({ type: "updated", snapshot })).toBe(
+      "order:gid://shopify/Order/7:updated:2026-03-09T08:00:00.000Z",
+    );
+    expect(sourceKey({ type: "cancelled", snapshot })).toBe("order:gid://shopify/Order/7:cancelled");
+    expect(sourceKey({ type: "refund", refund: { refundGid: "gid://shopify/Refund/3" } })).toBe(
+      "refund:gid://shopify/Refund/3",
+    );
+    expect(sourceKey({ type: "release", orderGid: snapshot.orderGid })).toBe(
+      "order:gid://shopify/Order/7:release",
+    );
+  });
+});
+
+describe("tier activity", () => {
+  const activity: TierActivity = { spend: 250_000n, points: 1_250n, orders: 3n };
+
+  it("tierValue reads the basis's measure", () => {
+    expect(tierValue("SPEND", activity)).toBe(250_000n);
+    expect(tierValue("POINTS", activity)).toBe(1_250n);
+    expect(tierValue("ORDERS", activity)).toBe(3n);
+  });
+
+  it("countInActivity counts an uncancelled order paid in the window, and an order only with spend", () => {
+    const since = new Date("2026-01-01T00:00:00Z");
+    const a = { ...activity };
+    countInActivity(a, { cancelled: false, paidAt: PAID, netEligibleMilli: 100_000n, points: 750 }, since);
+    expect(a).toEqual({ spend: 350_000n, points: 2_000n, orders: 4n });
+    countInActivity(a, { cancelled: false, paidAt: PAID, netEligibleMilli: 0n, points: 0 }, since);
+    expect(a.orders).toBe(4n);
+    countInActivity(a, { cancelled: true, paidAt: PAID, netEligibleMilli: 5_000n, points: 25 }, since);
+    countInActivity(
+      a,
+      { cancelled: false, paidAt: new Date("2025-12-31T23:59:59Z"), netEligibleMilli: 5_000n, points: 25 },
+      since,
+    );
+    expect(a).toEqual({ spend: 350_000n, points: 2_000n, orders: 4n });
+  });
+});
