@@ -88,7 +88,7 @@ export function awardTerms(
  * An order's eligible amounts (app/loyalty/eligible.ts): before refunds, from
  * its parts, and of its refunds, from theirs.
  */
-export function orderEligible(
+function orderEligible(
   gross: EligibleParts,
   refunds: readonly EligibleParts[],
   inclusions: Inclusions,

@@ -92,7 +92,7 @@ export interface BatchOptions {
 }
 
 /** Another transaction took an order or a member of the batch first: retry the batch. */
-export class BatchConflict extends Error {
+class BatchConflict extends Error {
   constructor(what: string) {
     super(`${what} of the batch was recorded by another transaction meanwhile; the batch is retried`);
     this.name = "BatchConflict";
@@ -121,7 +121,7 @@ export async function retryBatchConflicts<T>(
 }
 
 /** True for errors after which the whole batch can simply run again. */
-export function isBatchConflict(error: unknown): boolean {
+function isBatchConflict(error: unknown): boolean {
   for (let cause = error, depth = 0; cause && depth < 5; depth++) {
     if (cause instanceof BatchConflict) return true;
     const { code, message, meta } = cause as { code?: unknown; message?: unknown; meta?: { code?: unknown } };

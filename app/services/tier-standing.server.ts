@@ -45,7 +45,7 @@ export async function reevaluateTier(
 }
 
 /** Shopify's copy (metafield, tag), a Flow event, and the new tier's entry reward when it is a step up. */
-export async function onTierChanged(
+async function onTierChanged(
   tx: Tx,
   shop: string,
   program: ProgramWithTiers,

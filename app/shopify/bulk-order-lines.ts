@@ -106,7 +106,9 @@ function optionalTimestamp(value: unknown, path: string): Date | null | undefine
 }
 
 function optionalText(value: unknown, path: string): string | null | undefined {
-  return value === undefined || value === null || typeof value === "string" ? value : refuse(path, "a string");
+  return value === undefined || value === null || typeof value === "string"
+    ? value
+    : refuse(path, "a string");
 }
 
 function boolean(value: unknown, path: string): boolean {
@@ -123,7 +125,9 @@ function amountOf(value: unknown): Milli | Bad {
     const plain = PLAIN_AMOUNT.exec(amount);
     if (plain) {
       const fraction = plain[2] ?? "";
-      return BigInt(Number(plain[1]) * 1000 + (fraction ? Number(fraction) * FRACTION_SCALE[fraction.length]! : 0));
+      return BigInt(
+        Number(plain[1]) * 1000 + (fraction ? Number(fraction) * FRACTION_SCALE[fraction.length]! : 0),
+      );
     }
   } else if (typeof amount !== "number") return BAD;
   try {
@@ -217,7 +221,8 @@ function allocationOf(value: unknown): { allocatedAmountSet: Milli } | Bad {
 function codesOf(value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) return refuse("discountCodes", "an array");
-  for (let i = 0; i < value.length; i++) if (typeof value[i] !== "string") refuse(`discountCodes.${i}`, "a string");
+  for (let i = 0; i < value.length; i++)
+    if (typeof value[i] !== "string") refuse(`discountCodes.${i}`, "a string");
   return value as string[];
 }
 
@@ -230,7 +235,8 @@ function readOrderLine(value: Fields): OrderLine {
   const test = boolean(value.test, "test");
   const taxesIncluded = boolean(value.taxesIncluded, "taxesIncluded");
   const currencyCode = value.currencyCode;
-  if (typeof currencyCode !== "string" || currencyCode.length !== 3) refuse("currencyCode", "a 3-letter currency code");
+  if (typeof currencyCode !== "string" || currencyCode.length !== 3)
+    refuse("currencyCode", "a 3-letter currency code");
   const displayFinancialStatus = optionalText(value.displayFinancialStatus, "displayFinancialStatus");
   const customer = customerOf(value.customer);
   const shippingLine = shippingLineOf(value.shippingLine);
@@ -287,7 +293,9 @@ export function parseBulkLine(value: unknown): BulkLine {
   const lineItem = isFields(value) && value.__parentId !== undefined;
   try {
     if (!isFields(value)) refuse("(root)", "an object");
-    return lineItem ? { kind: "lineItem", item: readLineItemLine(value) } : { kind: "order", order: readOrderLine(value) };
+    return lineItem
+      ? { kind: "lineItem", item: readLineItemLine(value) }
+      : { kind: "order", order: readOrderLine(value) };
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     throw new PayloadError(lineItem ? "malformed line item line" : "malformed order line", [

@@ -24,7 +24,7 @@ const timestamp = z
   .transform((value) => new Date(value));
 const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`), `a ${type} GID`);
 
-export const orderLineSchema = z.object({
+const orderLineSchema = z.object({
   id: gid("Order"),
   createdAt: timestamp,
   processedAt: timestamp.nullable().optional(),
@@ -62,7 +62,7 @@ export const orderLineSchema = z.object({
   refunds: z.array(z.object({ id: gid("Refund"), createdAt: timestamp.nullable().optional() })).default([]),
 });
 
-export const lineItemLineSchema = z.object({
+const lineItemLineSchema = z.object({
   id: gid("LineItem"),
   __parentId: gid("Order"),
   isGiftCard: z.boolean(),
@@ -76,7 +76,7 @@ export const lineItemLineSchema = z.object({
 
 // The readers' types are the schema's: each assignable to the other.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const typesAgree: [
+const _typesAgree: [
   Same<z.output<typeof orderLineSchema>, OrderLine>,
   Same<z.output<typeof lineItemLineSchema>, LineItemLine>,
 ] = [true, true];
