@@ -18,11 +18,11 @@ const prismaMethods =
 // Modules whose queries have not moved into app/db/ yet: the crediting path (being rewritten
 // around shared rule functions), the backfill and the retention report.
 const queriesOutsideDb = [
-  "app/services/order-points.server.ts",
-  "app/services/order-points-batch.server.ts",
-  "app/services/tier-standing.server.ts",
-  "app/services/backfill.server.ts",
-  "app/services/retention.server.ts",
+  "app/services/orders/order-points.server.ts",
+  "app/services/orders/order-points-batch.server.ts",
+  "app/services/tiers/tier-evaluation.server.ts",
+  "app/services/orders/backfill.server.ts",
+  "app/services/dashboard/retention.server.ts",
 ];
 
 export default tseslint.config(

@@ -13,7 +13,7 @@ import { env } from "./env.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { localShopifyHeaders } from "./shopify/local-shopify.server";
 import { startJobWorkers } from "./jobs.server";
-import { resealSessionsAtStart } from "./shopify/session-reseal.server";
+import { resealSessionsAtStart } from "./shopify/sessions/session-reseal.server";
 
 // This module is the server build's entry: what a web or worker process (scripts/http-server.mjs,
 // scripts/worker.mjs, `npm run dev`) starts with, here and nowhere else. The job workers start

@@ -4,7 +4,7 @@
  * app/env.server.ts applies it to process.env at boot.
  */
 import { z } from "zod";
-import { sessionKeyListProblem } from "./shopify/token-cipher";
+import { sessionKeyListProblem } from "./shopify/sessions/token-cipher";
 
 const SCOPE = /^(unauthenticated_)?(read|write)_[a-z_]+$/;
 
@@ -72,7 +72,7 @@ const envSchema = z.object({
   /**
    * The keys that encrypt the shops' access and refresh tokens at rest: 32 random bytes in base64
    * each (`openssl rand -base64 32`), comma-separated; the first encrypts, all decrypt (rotation).
-   * Required in production; elsewhere unset means a development key (app/shopify/session-keys.server.ts).
+   * Required in production; elsewhere unset means a development key (app/shopify/sessions/session-keys.server.ts).
    */
   SESSION_ENCRYPTION_KEY: optional(
     z

@@ -16,8 +16,8 @@ import { InboxWorker } from "./jobs/inbox-worker.server";
 import { jobHandlers } from "./jobs/job-handlers.server";
 import { JobQueue } from "./jobs/job-queue.server";
 import { JobWorker } from "./jobs/worker.server";
-import { offlineAdmin } from "./shopify/offline-admin.server";
-import { offlineTokens } from "./shopify/offline-tokens.server";
+import { offlineAdmin } from "./shopify/admin-api/offline-admin.server";
+import { offlineTokens } from "./shopify/sessions/offline-tokens.server";
 
 /** Whether this process runs jobs (and the queue's crons), from JOB_WORKER. */
 const runsJobs = env.JOB_WORKER === "on";

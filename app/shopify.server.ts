@@ -4,7 +4,7 @@ import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-r
 import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { withJobs } from "./jobs.server";
-import { recordInstall } from "./services/shop-lifecycle.server";
+import { recordInstall } from "./services/shops/shop-lifecycle.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { sessionStorage } from "./shopify/app-settings.server";
 import { routeShopRequestsTo } from "./shopify/local-shopify.server";

@@ -64,10 +64,10 @@ const { database, prisma } = await import("../app/db.server");
 const { ensureProgram } = await import("../app/db/program.server");
 const { ensureRewards } = await import("../app/db/rewards.server");
 const { pointsOverTime, programMeasures, retentionMeasures } =
-  await import("../app/services/retention.server");
-const { listMembers, MEMBER_SORTS } = await import("../app/services/customer-pages.server");
-const { buildRollup, catchUpRollups } = await import("../app/services/dashboard-rollups.server");
-const { dashboardFigures } = await import("../app/services/dashboard.server");
+  await import("../app/services/dashboard/retention.server");
+const { listMembers, MEMBER_SORTS } = await import("../app/services/members/member-pages.server");
+const { buildRollup, catchUpRollups } = await import("../app/services/dashboard/dashboard-rollups.server");
+const { dashboardFigures } = await import("../app/services/dashboard/dashboard.server");
 const { ROLLUPS } = await import("../app/db/rollup-state.server");
 type MemberSort = (typeof MEMBER_SORTS)[number];
 
@@ -580,7 +580,7 @@ async function customersList() {
 async function exports() {
   console.log(`
 exports, streamed to the end (load average ${loadavg()[0]!.toFixed(2)})`);
-  const { exportLedger, exportMembers } = await import("../app/services/csv-export.server");
+  const { exportLedger, exportMembers } = await import("../app/services/exports/csv-export.server");
   for (const [name, open] of [
     ["members CSV", () => exportMembers(prisma, shop)],
     ["points history CSV", () => exportLedger(prisma, shop)],

@@ -92,7 +92,7 @@ console.log(
 const { database, prisma } = await import("../app/db.server");
 const { ensureProgram } = await import("../app/db/program.server");
 const { startBackfill, runBackfillStep, findBackfill, DEFAULT_BATCH } =
-  await import("../app/services/backfill.server");
+  await import("../app/services/orders/backfill.server");
 /** Orders per transaction: the job's own default unless BENCH_BATCH says. */
 const BATCH = Number(process.env.BENCH_BATCH ?? DEFAULT_BATCH);
 

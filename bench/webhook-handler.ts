@@ -47,7 +47,7 @@ const { action } = await import("../app/routes/webhooks.orders.paid");
 const { database } = await import("../app/db.server");
 const { jobs, startJobWorkers } = await import("../app/jobs.server");
 startJobWorkers(); // JOB_WORKER=on: the job worker runs in this process too
-const { drainInbox } = await import("../app/services/webhook-inbox.server");
+const { drainInbox } = await import("../app/services/webhooks/inbox.server");
 const { holdingDeliveries } = await import("../app/db/deliveries.server");
 // As the inbox worker holds its batches: under a lease token, with the heartbeat beating.
 const applyAll = () =>

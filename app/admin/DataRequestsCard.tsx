@@ -8,7 +8,7 @@ import { useState } from "react";
 import { Link as RemixLink, useRevalidator } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import type { WaitingRequest } from "../services/data-requests.server";
+import type { WaitingRequest } from "../services/privacy/data-requests.server";
 import { strings } from "./strings";
 import { useDownload } from "./useDownload";
 

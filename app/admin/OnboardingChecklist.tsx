@@ -1,7 +1,7 @@
 /** The Home page's getting-started steps, until they are all done or dismissed. */
 import { useFetcher } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
-import type { Onboarding } from "../services/onboarding.server";
+import type { Onboarding } from "../services/program/onboarding.server";
 import { strings } from "./strings";
 
 const t = strings.onboarding;

@@ -1,5 +1,5 @@
 /**
- * The statements of a backfill batch (app/services/order-points-batch.server.ts):
+ * The statements of a backfill batch (app/services/orders/order-points-batch.server.ts):
  * each reads or writes the rows of many orders or members at once, their rows
  * going in as one parameter (row-text.ts); a batch of thousands of orders is a
  * handful of statements. They run as plain SQL on the batch's transaction

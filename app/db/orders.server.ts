@@ -79,7 +79,7 @@ export async function addRefund(
  * one SELECT of spend, points and orders with $1 the shop, `customerGid` the
  * SQL that names the customer and $3 the window's start (an ISO instant):
  * memberActivity runs it, the storefront's member standing
- * (member-standing.server.ts) embeds it, and the set path reads a batch's
+ * (storefront-status.server.ts) embeds it, and the set path reads a batch's
  * members with it (tierActivityOf), so all count the same orders.
  */
 export const memberActivitySql = (customerGid: string) => `

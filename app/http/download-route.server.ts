@@ -14,8 +14,8 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { env } from "../env.server";
-import type { DownloadFile } from "../services/download-file";
-import { checkDownloadLink, signDownloadLink } from "../services/download-links.server";
+import type { DownloadFile } from "../services/exports/download-file";
+import { checkDownloadLink, signDownloadLink } from "../services/exports/download-links.server";
 import { adminContext } from "./request-context.server";
 
 type Params = LoaderFunctionArgs["params"];

@@ -8,12 +8,12 @@
  * An error that is not a refusal (a bug, the database gone) is rethrown by
  * the route and Remix answers 500.
  */
-import { AdminApiError } from "../shopify/admin-client.server";
-import type { BackfillError } from "../services/backfill.server";
-import { RewardNotFoundError, SettingsError } from "../services/program-settings.server";
-import { RedeemError } from "../services/redeem-reward.server";
-import { RevokeError } from "../services/reward-lifecycle.server";
-import type { CampaignError } from "../services/win-back.server";
+import { AdminApiError } from "../shopify/admin-api/admin-client.server";
+import type { BackfillError } from "../services/orders/backfill.server";
+import { RewardNotFoundError, SettingsError } from "../services/program/program-settings.server";
+import { RedeemError } from "../services/rewards/redeem-reward.server";
+import { RevokeError } from "../services/rewards/reward-lifecycle.server";
+import type { CampaignError } from "../services/campaigns/campaigns.server";
 
 export const REFUSAL_STATUSES = {
   /** No customer is logged in (the app proxy's logged_in_customer_id is empty). */

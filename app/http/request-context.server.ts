@@ -12,18 +12,18 @@
  * The work runs under withJobs: the follow-up jobs its changes note are
  * enqueued when it ends, so no route wraps its calls by hand.
  * A refusal's HTTP status comes from app/http/error-statuses.ts.
- * Webhook routes have their own path (app/services/webhook-route.server.ts),
+ * Webhook routes have their own path (app/services/webhooks/webhook-route.server.ts),
  * Flow's callback its own check (authenticate.flow in flow.lifecycle.tsx).
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { prisma } from "../db.server";
 import { jobs, withJobs } from "../jobs.server";
 import type { JobQueue } from "../jobs/job-queue.server";
-import { rememberProxyPath } from "../services/storefront-path.server";
+import { rememberProxyPath } from "../services/storefront/proxy-path.server";
 import { authenticate } from "../shopify.server";
-import type { AdminGraphql } from "../shopify/admin-client.server";
-import { authenticateProxy } from "../shopify/authenticate-proxy.server";
-import { requestAdmin } from "../shopify/request-admin.server";
+import type { AdminGraphql } from "../shopify/admin-api/admin-client.server";
+import { authenticateProxy } from "../shopify/requests/authenticate-proxy.server";
+import { requestAdmin } from "../shopify/admin-api/request-admin.server";
 
 /** What Remix hands a loader or an action (their arguments have one shape). */
 export type RouteArgs = LoaderFunctionArgs;

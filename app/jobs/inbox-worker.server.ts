@@ -1,5 +1,5 @@
 /**
- * Applies webhook deliveries from the inbox (app/services/webhook-inbox.server.ts):
+ * Applies webhook deliveries from the inbox (app/services/webhooks/inbox.server.ts):
  * claims a batch of due deliveries across shops, applies them a few at a time,
  * and polls again at once while there is work, every `pollMs` when idle.
  * A delivery received by this same process wakes it at once (`nudgeInbox`);
@@ -11,7 +11,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { holdingDeliveries } from "../db/deliveries.server";
-import { applyInboxBatch, type DrainReport } from "../services/webhook-inbox.server";
+import { applyInboxBatch, type DrainReport } from "../services/webhooks/inbox.server";
 import type { FollowUp } from "./follow-ups.server";
 import { HEARTBEAT_MS, LEASE_MS } from "./lease";
 import { Nap } from "./nap";

@@ -14,7 +14,7 @@
  * runs again within about LEASE_MS + sweepMs + pollMs (app/jobs/lease.ts).
  */
 import type PgBoss from "pg-boss";
-import { AdminTransientError } from "../shopify/admin-client.server";
+import { AdminTransientError } from "../shopify/admin-api/admin-client.server";
 import { withFollowUps } from "./follow-ups.server";
 import { HEARTBEAT_MS, withHeartbeat } from "./lease";
 import { Nap } from "./nap";

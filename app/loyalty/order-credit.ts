@@ -9,8 +9,8 @@
  *
  * Both crediting paths call these functions and differ only in how they read
  * and write rows: the engine, one event at a time under row locks
- * (app/services/order-points.server.ts), and the set path, many new paid
- * orders in a few statements (app/services/order-points-batch.server.ts).
+ * (app/services/orders/order-points.server.ts), and the set path, many new paid
+ * orders in a few statements (app/services/orders/order-points-batch.server.ts).
  *
  * A new earning rule for orders (a bonus event, a referral) goes here: in
  * awardTerms when it changes the terms an order earns under, in orderCredit

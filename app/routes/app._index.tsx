@@ -21,11 +21,11 @@ import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { env } from "../env.server";
-import { onboardingChecklist } from "../services/onboarding.server";
+import { onboardingChecklist } from "../services/program/onboarding.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
-import { dashboardFigures } from "../services/dashboard.server";
-import { waitingDataRequests } from "../services/data-requests.server";
-import { PERIODS, type GroupMeasures } from "../services/retention.server";
+import { dashboardFigures } from "../services/dashboard/dashboard.server";
+import { waitingDataRequests } from "../services/privacy/data-requests.server";
+import { PERIODS, type GroupMeasures } from "../services/dashboard/retention.server";
 import { adminRoute } from "../http/request-context.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];

@@ -26,9 +26,9 @@ import {
   checkOrderAccess,
   recentBackfills,
   startBackfill,
-} from "../services/backfill.server";
-import { AdminApiError } from "../shopify/admin-client.server";
-import { READ_ALL_ORDERS, recentOrdersFrom } from "../shopify/order-access";
+} from "../services/orders/backfill.server";
+import { AdminApiError } from "../shopify/admin-api/admin-client.server";
+import { READ_ALL_ORDERS, recentOrdersFrom } from "../shopify/admin-api/order-access";
 import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
 

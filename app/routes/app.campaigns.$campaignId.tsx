@@ -27,7 +27,7 @@ import {
   campaignPage,
   cancelCampaign,
   retryCampaignFailures,
-} from "../services/win-back.server";
+} from "../services/campaigns/campaigns.server";
 import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
 

@@ -1,7 +1,7 @@
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { downloadRoute } from "../http/download-route.server";
-import { campaignCodesFile } from "../services/win-back.server";
+import { campaignCodesFile } from "../services/campaigns/campaigns.server";
 
 // /app/campaigns/:campaignId/codes: the campaign's customers and their codes as CSV, streamed.
 // POST (the Export button's authenticated fetch) answers a signed link; GET with it downloads.

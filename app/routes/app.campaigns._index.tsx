@@ -3,7 +3,7 @@ import { Badge, Card, EmptyState, IndexTable, Page } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
-import { listCampaigns } from "../services/win-back.server";
+import { listCampaigns } from "../services/campaigns/campaigns.server";
 import { adminRoute } from "../http/request-context.server";
 
 const t = strings.campaigns;

@@ -25,7 +25,7 @@ import {
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
-import { CampaignError, launchCampaign, segmentSize } from "../services/win-back.server";
+import { CampaignError, launchCampaign, segmentSize } from "../services/campaigns/campaigns.server";
 import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
 

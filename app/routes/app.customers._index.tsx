@@ -18,7 +18,7 @@ import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { ensureProgram } from "../db/program.server";
 import { formatMilli } from "../loyalty/money";
-import { listMembers, MEMBER_SORTS } from "../services/customer-pages.server";
+import { listMembers, MEMBER_SORTS } from "../services/members/member-pages.server";
 import { adminRoute } from "../http/request-context.server";
 
 const t = strings.customers;

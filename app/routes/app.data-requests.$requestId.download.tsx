@@ -1,6 +1,6 @@
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
-import { dataRequestFile } from "../services/data-requests.server";
+import { dataRequestFile } from "../services/privacy/data-requests.server";
 import { downloadRoute } from "../http/download-route.server";
 
 // /app/data-requests/:requestId/download: everything Regulars holds on the request's customer,

@@ -1,6 +1,6 @@
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
-import { markDataRequestDelivered } from "../services/data-requests.server";
+import { markDataRequestDelivered } from "../services/privacy/data-requests.server";
 import { adminRoute } from "../http/request-context.server";
 
 const t = strings.dataRequests;

@@ -1,5 +1,5 @@
 import { prisma } from "../db.server";
-import { CSV_TYPE, exportLedger } from "../services/csv-export.server";
+import { CSV_TYPE, exportLedger } from "../services/exports/csv-export.server";
 import { downloadRoute } from "../http/download-route.server";
 
 // /app/export/ledger: the shop's whole points history as CSV, streamed. POST (the Export

@@ -1,5 +1,5 @@
 import { prisma } from "../db.server";
-import { CSV_TYPE, exportMembers } from "../services/csv-export.server";
+import { CSV_TYPE, exportMembers } from "../services/exports/csv-export.server";
 import { downloadRoute } from "../http/download-route.server";
 
 // /app/export/members: every member of the shop as CSV, streamed. POST (the Export button's

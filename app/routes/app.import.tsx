@@ -17,7 +17,7 @@ import { z } from "zod";
 import { strings } from "../admin/strings";
 import { useDownload } from "../admin/useDownload";
 import { prisma } from "../db.server";
-import { importBalances, type ImportReport } from "../services/balance-import.server";
+import { importBalances, type ImportReport } from "../services/members/balance-import.server";
 import { adminRoute } from "../http/request-context.server";
 
 const t = strings.importExport;

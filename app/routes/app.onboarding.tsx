@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { prisma } from "../db.server";
-import { dismissOnboarding } from "../services/onboarding.server";
+import { dismissOnboarding } from "../services/program/onboarding.server";
 import { adminRoute } from "../http/request-context.server";
 
 /** The Home checklist's dismiss button posts here. */

@@ -27,7 +27,7 @@ import {
 import { RewardsEditor } from "../admin/RewardsEditor";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
-import { programPage, saveProgram, type SaveResult } from "../services/program-page.server";
+import { programPage, saveProgram, type SaveResult } from "../services/program/program-page.server";
 import { adminRoute } from "../http/request-context.server";
 import { REFUSAL_STATUSES } from "../http/error-statuses";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { prisma } from "../db.server";
-import { SettingsError, setBirthday } from "../services/program-settings.server";
+import { SettingsError, setBirthday } from "../services/program/program-settings.server";
 import { storefrontError } from "../http/storefront-errors";
 import { storefrontRoute } from "../http/request-context.server";
 

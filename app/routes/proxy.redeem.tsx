@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { prisma } from "../db.server";
-import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/redeem-reward.server";
+import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/rewards/redeem-reward.server";
 import { redeemRefusal } from "../http/error-statuses";
 import { storefrontError } from "../http/storefront-errors";
-import { AdminTransientError } from "../shopify/admin-client.server";
+import { AdminTransientError } from "../shopify/admin-api/admin-client.server";
 import { storefrontRoute } from "../http/request-context.server";
 
 const bodySchema = z.object({

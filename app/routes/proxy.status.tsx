@@ -1,7 +1,7 @@
 import { prisma } from "../db.server";
-import { cachedProgramExplainer } from "../services/program-explainer-cache.server";
-import { storefrontStatus } from "../services/storefront-status.server";
-import { statusHtml } from "../services/storefront-html.server";
+import { cachedProgramExplainer } from "../services/program/program-explainer-cache.server";
+import { storefrontStatus } from "../services/storefront/status.server";
+import { statusHtml } from "../services/storefront/html.server";
 import { storefrontRoute } from "../http/request-context.server";
 
 // GET /{proxy path}/status (storefront; /apps/regulars unless the merchant moved it)

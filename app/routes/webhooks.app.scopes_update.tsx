@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { verifiedDelivery } from "../services/webhook-route.server";
+import { verifiedDelivery } from "../services/webhooks/webhook-route.server";
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
-import { recordScopesUpdate } from "../services/shop-lifecycle.server";
-import { parseLosslessJson } from "../shopify/lossless-json";
+import { recordScopesUpdate } from "../services/shops/shop-lifecycle.server";
+import { parseLosslessJson } from "../shopify/payloads/lossless-json";
 
 /** https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-app/scopes_update */
 const payloadSchema = z.object({ current: z.array(z.string()) });

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { triggeredAtOf, verifiedDelivery } from "../services/webhook-route.server";
+import { triggeredAtOf, verifiedDelivery } from "../services/webhooks/webhook-route.server";
 import { prisma } from "../db.server";
-import { recordUninstall } from "../services/shop-lifecycle.server";
-import { parseLosslessJson } from "../shopify/lossless-json";
+import { recordUninstall } from "../services/shops/shop-lifecycle.server";
+import { parseLosslessJson } from "../shopify/payloads/lossless-json";
 
 /**
  * app/uninstalled: applied at once (no inbox), since the shop's sessions must

@@ -6,9 +6,9 @@
  */
 import { prisma } from "../db.server";
 import { env } from "../env.server";
-import { sessionKeys } from "./session-keys.server";
-import { SessionStorage } from "./session-storage.server";
-import { TokenCipher } from "./token-cipher";
+import { sessionKeys } from "./sessions/session-keys.server";
+import { SessionStorage } from "./sessions/session-storage.server";
+import { TokenCipher } from "./sessions/token-cipher";
 
 /** The app's sessions (the shops' tokens, encrypted at rest): one instance per process. */
 export const sessionStorage = new SessionStorage(prisma, new TokenCipher(sessionKeys(env)));

@@ -13,16 +13,16 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { formatMilli, parseMilli } from "~/loyalty/money";
 import { transactionWithSql } from "~/db/sql-in-transaction.server";
-import { applyPaidOrders } from "~/services/order-points-batch.server";
-import { applyOrderEvent } from "~/services/order-points.server";
+import { applyPaidOrders } from "~/services/orders/order-points-batch.server";
+import { applyOrderEvent } from "~/services/orders/order-points.server";
 import {
   bulkOrderSnapshot,
   parseBulkLine,
   wasPaid,
   type LineItemLine,
   type OrderLine,
-} from "~/shopify/bulk-order-lines";
-import type { OrderSnapshot } from "~/shopify/order-payload";
+} from "~/shopify/payloads/bulk-order-lines";
+import type { OrderSnapshot } from "~/shopify/payloads/order-payload";
 import { orderLines, type BulkOrderSpec } from "../support/bulk-jsonl";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { pointsState } from "../support/points-state";

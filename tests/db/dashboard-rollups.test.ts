@@ -17,10 +17,15 @@ import type { LedgerKind } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { deleteShopData } from "~/db/shops.server";
 import { builtRollups } from "~/db/rollup-state.server";
-import { redactCustomer } from "~/services/customer-identity.server";
-import { catchUpRollups, foldPending } from "~/services/dashboard-rollups.server";
-import { dashboardFigures } from "~/services/dashboard.server";
-import { pointsOverTime, programMeasures, retentionMeasures, type Period } from "~/services/retention.server";
+import { redactCustomer } from "~/services/privacy/customer-identity.server";
+import { catchUpRollups, foldPending } from "~/services/dashboard/dashboard-rollups.server";
+import { dashboardFigures } from "~/services/dashboard/dashboard.server";
+import {
+  pointsOverTime,
+  programMeasures,
+  retentionMeasures,
+  type Period,
+} from "~/services/dashboard/retention.server";
 
 // Sunday 8 March 2026, 07:10 UTC: New York has just moved to EDT (07:00 UTC).
 const NOW = new Date("2026-03-08T07:10:00Z");

@@ -17,7 +17,7 @@ import {
   holdingDeliveries,
 } from "~/db/deliveries.server";
 import { transactionWithSql } from "~/db/sql-in-transaction.server";
-import { receiveWebhook } from "~/services/webhook-inbox.server";
+import { receiveWebhook } from "~/services/webhooks/inbox.server";
 import { fixtureBody } from "../support/fixtures";
 import { installShop } from "../support/shops";
 

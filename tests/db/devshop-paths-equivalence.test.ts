@@ -15,17 +15,17 @@ import { execute, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { transactionWithSql } from "~/db/sql-in-transaction.server";
-import { applyPaidOrders } from "~/services/order-points-batch.server";
-import { drainInbox, receiveWebhook } from "~/services/webhook-inbox.server";
+import { applyPaidOrders } from "~/services/orders/order-points-batch.server";
+import { drainInbox, receiveWebhook } from "~/services/webhooks/inbox.server";
 import {
   bulkOrderSnapshot,
   parseBulkLine,
   wasPaid,
   type LineItemLine,
   type OrderLine,
-} from "~/shopify/bulk-order-lines";
-import { backfillQuery } from "~/shopify/bulk-orders.server";
-import type { OrderSnapshot } from "~/shopify/order-payload";
+} from "~/shopify/payloads/bulk-order-lines";
+import { backfillQuery } from "~/shopify/admin-api/bulk-orders.server";
+import type { OrderSnapshot } from "~/shopify/payloads/order-payload";
 import { adminRoot, flattenBulk, servedOrFail } from "../../devshop/admin-resolvers";
 import { adminSchema } from "../../devshop/admin-schema";
 import { Commerce } from "../../devshop/commerce";

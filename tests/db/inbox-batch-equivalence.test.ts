@@ -1,6 +1,6 @@
 /**
  * Property: the inbox applying each shop's orders/paid deliveries together
- * (app/services/inbox-paid-orders.server.ts) ends where applying the same
+ * (app/services/orders/inbox-paid-orders.server.ts) ends where applying the same
  * claimed deliveries one by one (applyDelivery, the engine) ends: same
  * members, order records and ledger, same Flow events (points earned, tier
  * changes) and the same outcome and detail on every delivery. Random programs
@@ -14,7 +14,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { claimDeliveries } from "~/db/deliveries.server";
-import { applyDelivery, drainInbox, receiveWebhook } from "~/services/webhook-inbox.server";
+import { applyDelivery, drainInbox, receiveWebhook } from "~/services/webhooks/inbox.server";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { pointsState } from "../support/points-state";
 import { programShop as programShopWith } from "../support/program-shop";

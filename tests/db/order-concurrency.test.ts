@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { applyInboxBatch, receiveWebhook } from "~/services/webhook-inbox.server";
-import { applyOrderEvent } from "~/services/order-points.server";
+import { applyInboxBatch, receiveWebhook } from "~/services/webhooks/inbox.server";
+import { applyOrderEvent } from "~/services/orders/order-points.server";
 import { fixtureBody } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { refundFacts, snapshot } from "../support/order-events";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { ensureProgram, replaceTiers } from "~/db/program.server";
 import { pointsFor } from "~/loyalty/rates";
-import { applyOrderEvent, type OrderEvent } from "~/services/order-points.server";
+import { applyOrderEvent, type OrderEvent } from "~/services/orders/order-points.server";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { refundFacts, snapshot } from "../support/order-events";
 

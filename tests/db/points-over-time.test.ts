@@ -9,8 +9,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LedgerKind } from "@prisma/client";
 import { prisma } from "~/db.server";
 import { builtRollups } from "~/db/rollup-state.server";
-import { catchUpRollups } from "~/services/dashboard-rollups.server";
-import { pointsOverTime, programMeasures, zoneOrUtc, type FlowBucket } from "~/services/retention.server";
+import { catchUpRollups } from "~/services/dashboard/dashboard-rollups.server";
+import {
+  pointsOverTime,
+  programMeasures,
+  zoneOrUtc,
+  type FlowBucket,
+} from "~/services/dashboard/retention.server";
 
 const SHOP = "chart.myshopify.com";
 const OTHER = "chart-other.myshopify.com";
@@ -63,7 +68,7 @@ describe.each(["sources", "rollups"] as const)(
   "points over time, in the shop's time zone (from %s)",
   (source) => {
     beforeAll(async () => {
-      // The same answers once the shop's rollups are built (app/services/dashboard-rollups.server.ts).
+      // The same answers once the shop's rollups are built (app/services/dashboard/dashboard-rollups.server.ts).
       if (source === "rollups") await catchUpRollups(prisma, SHOP, NOW);
       expect((await builtRollups(prisma, SHOP)).ledger).toBe(source === "rollups");
     });

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { cachedProgramExplainer, EXPLAINER_TTL_MS } from "~/services/program-explainer-cache.server";
-import { getProgram, updateProgram } from "~/services/program-settings.server";
+import { cachedProgramExplainer, EXPLAINER_TTL_MS } from "~/services/program/program-explainer-cache.server";
+import { getProgram, updateProgram } from "~/services/program/program-settings.server";
 
 const rate = async (shop: string, nowMs: number) =>
   (await cachedProgramExplainer(prisma, shop, nowMs)).explainer.earnRate;

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { ensureProgram } from "~/db/program.server";
 import { DEFAULT_TIERS } from "~/loyalty/program";
-import { runDailyMaintenance } from "~/services/daily-maintenance.server";
-import { applyOrderEvent } from "~/services/order-points.server";
-import { SettingsError, setBirthday, updateProgram } from "~/services/program-settings.server";
+import { runDailyMaintenance } from "~/services/shops/daily-maintenance.server";
+import { applyOrderEvent } from "~/services/orders/order-points.server";
+import { SettingsError, setBirthday, updateProgram } from "~/services/program/program-settings.server";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { refundFacts, snapshot } from "../support/order-events";
 
@@ -144,7 +144,7 @@ describe("expiry and birthdays", () => {
 
 describe("manual adjustments", () => {
   it("apply once per idempotency key, record the staff member, and refuse bad input", async () => {
-    const { adjustPoints } = await import("~/services/adjust-points.server");
+    const { adjustPoints } = await import("~/services/members/adjust-points.server");
     const shop = newShop();
     const input = {
       customerGid: CUSTOMER,

@@ -6,11 +6,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { parseMilli } from "~/loyalty/money";
-import { adjustPoints } from "~/services/adjust-points.server";
-import { redeemReward } from "~/services/redeem-reward.server";
+import { adjustPoints } from "~/services/members/adjust-points.server";
+import { redeemReward } from "~/services/rewards/redeem-reward.server";
 import { builtRollups } from "~/db/rollup-state.server";
-import { catchUpRollups } from "~/services/dashboard-rollups.server";
-import { programMeasures, retentionMeasures } from "~/services/retention.server";
+import { catchUpRollups } from "~/services/dashboard/dashboard-rollups.server";
+import { programMeasures, retentionMeasures } from "~/services/dashboard/retention.server";
 import { adminStandIn } from "../support/admin-stand-in";
 
 const SHOP = "retention.myshopify.com";
@@ -88,7 +88,7 @@ describe.each(["sources", "rollups"] as const)(
   "retention, members against non-members (from %s)",
   (source) => {
     beforeAll(async () => {
-      // The same answers once the shop's rollups are built (app/services/dashboard-rollups.server.ts).
+      // The same answers once the shop's rollups are built (app/services/dashboard/dashboard-rollups.server.ts).
       if (source === "rollups") await catchUpRollups(prisma, SHOP, NOW);
       expect((await builtRollups(prisma, SHOP)).customers).toBe(source === "rollups");
     });

@@ -13,8 +13,12 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { receiveDelivery } from "~/db/deliveries.server";
 import { prisma } from "~/db.server";
-import { SESSION_CACHE_MS, SessionStorage, withCachedSessionReads } from "~/shopify/session-storage.server";
-import { TokenCipher } from "~/shopify/token-cipher";
+import {
+  SESSION_CACHE_MS,
+  SessionStorage,
+  withCachedSessionReads,
+} from "~/shopify/sessions/session-storage.server";
+import { TokenCipher } from "~/shopify/sessions/token-cipher";
 
 const shop = "session-storage.myshopify.com";
 const key = randomBytes(32);

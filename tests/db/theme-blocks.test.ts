@@ -8,14 +8,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { E4, parseE4, pointsFor } from "~/loyalty/rates";
-import { adjustPoints } from "~/services/adjust-points.server";
-import { memberState } from "~/services/metafield-sync.server";
-import { updateProgram } from "~/services/program-settings.server";
-import { syncProgram } from "~/services/program-sync.server";
-import { redeemReward } from "~/services/redeem-reward.server";
-import { rememberProxyPath } from "~/services/storefront-path.server";
+import { adjustPoints } from "~/services/members/adjust-points.server";
+import { memberState } from "~/services/members/member-sync.server";
+import { updateProgram } from "~/services/program/program-settings.server";
+import { syncProgram } from "~/services/program/program-sync.server";
+import { redeemReward } from "~/services/rewards/redeem-reward.server";
+import { rememberProxyPath } from "~/services/storefront/proxy-path.server";
 import { STOREFRONT_ERRORS } from "~/http/storefront-errors";
-import { memberMetafields } from "~/shopify/member-metafields.server";
+import { memberMetafields } from "~/shopify/admin-api/member-metafields.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { escapeHtml } from "../../devshop/html";
 import {

@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Session } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AdminTransientError, runQuery } from "~/shopify/admin-client.server";
+import { AdminTransientError, runQuery } from "~/shopify/admin-api/admin-client.server";
 import { routeShopRequestsTo } from "~/shopify/local-shopify.server";
 import { ADMIN_GRAPHQL_PATH } from "../support/admin-graphql-endpoint";
 import { sessionStorage, unauthenticated } from "~/shopify.server";

@@ -13,7 +13,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { jobs, withJobs } from "~/jobs.server";
-import { adjustPoints } from "~/services/adjust-points.server";
+import { adjustPoints } from "~/services/members/adjust-points.server";
 import { adminDocument, run } from "../support/admin-requests";
 import { loadRoute, routeFiles, type RouteFile } from "../support/app-routes";
 import { databaseWatch, type Fingerprint } from "../support/db-fingerprint";

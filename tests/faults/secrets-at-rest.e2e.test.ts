@@ -24,7 +24,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "~/db/connect.server";
-import { TokenCipher } from "~/shopify/token-cipher";
+import { TokenCipher } from "~/shopify/sessions/token-cipher";
 import { appEnvironment, DEMO_SESSION_ENCRYPTION_KEY, freePort } from "../../devshop/launch";
 import { dropIsolatedSchema, isolatedSchemaUrl } from "../support/isolated-database";
 import { privateBuild, startRealApp, type RealApp } from "../support/real-app";

@@ -11,14 +11,14 @@ import { beforeAll, afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { lockOrder } from "~/db/orders.server";
 import { ensureProgram } from "~/db/program.server";
-import { findBackfill, runBackfillStep, startBackfill } from "~/services/backfill.server";
-import { applyOrderEventIn } from "~/services/order-points.server";
+import { findBackfill, runBackfillStep, startBackfill } from "~/services/orders/backfill.server";
+import { applyOrderEventIn } from "~/services/orders/order-points.server";
 import {
   bulkOrderSnapshot,
   parseBulkLine,
   type LineItemLine,
   type OrderLine,
-} from "~/shopify/bulk-order-lines";
+} from "~/shopify/payloads/bulk-order-lines";
 import { adminStandIn, allOrdersScopes } from "../support/admin-stand-in";
 import { FIXTURE_ORDER, jsonl, orderLines, serveJsonl, type BulkOrderSpec } from "../support/bulk-jsonl";
 import { expectLedgerConsistent } from "../support/ledger-invariant";

@@ -19,16 +19,16 @@ import {
   runBackfillStep,
   startBackfill,
   type StepDeps,
-} from "~/services/backfill.server";
-import { applyOrderEvent } from "~/services/order-points.server";
-import { AdminTransientError } from "~/shopify/admin-client.server";
-import { BulkBusyError } from "~/shopify/bulk-orders.server";
+} from "~/services/orders/backfill.server";
+import { applyOrderEvent } from "~/services/orders/order-points.server";
+import { AdminTransientError } from "~/shopify/admin-api/admin-client.server";
+import { BulkBusyError } from "~/shopify/admin-api/bulk-orders.server";
 import {
   bulkOrderSnapshot,
   parseBulkLine,
   type LineItemLine,
   type OrderLine,
-} from "~/shopify/bulk-order-lines";
+} from "~/shopify/payloads/bulk-order-lines";
 import { adminStandIn, allOrdersScopes, requiredScopes, type BulkOptions } from "../support/admin-stand-in";
 import { FIXTURE_ORDER, jsonl, orderLines, serveJsonl, type BulkOrderSpec } from "../support/bulk-jsonl";
 import { fixtureBody } from "../support/fixtures";

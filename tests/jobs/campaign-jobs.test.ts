@@ -11,9 +11,9 @@ import { prisma } from "~/db.server";
 import { jobs, withJobs } from "~/jobs.server";
 import { jobHandlers } from "~/jobs/job-handlers.server";
 import { JobWorker } from "~/jobs/worker.server";
-import type { AdminGraphql } from "~/shopify/admin-client.server";
-import { CAMPAIGN_BATCH } from "~/services/win-back-issue.server";
-import { cancelCampaign, launchCampaign } from "~/services/win-back.server";
+import type { AdminGraphql } from "~/shopify/admin-api/admin-client.server";
+import { CAMPAIGN_BATCH } from "~/services/campaigns/campaign-issue.server";
+import { cancelCampaign, launchCampaign } from "~/services/campaigns/campaigns.server";
 import { adminStandIn } from "../support/admin-stand-in";
 
 const DAY = 86_400_000;

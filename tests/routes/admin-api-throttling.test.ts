@@ -22,10 +22,14 @@ import { ensureProgram } from "~/db/program.server";
 import { loader as homeLoader } from "~/routes/app._index";
 import { action as redeemAction } from "~/routes/proxy.redeem";
 import { action as customerAction } from "~/routes/app.customers.$memberId";
-import { adjustPoints } from "~/services/adjust-points.server";
-import { clearThemeCache, type Onboarding } from "~/services/onboarding.server";
-import { AdminTransientError, REQUEST_THROTTLE_WAIT_MS, runQuery } from "~/shopify/admin-client.server";
-import { requestAdmin } from "~/shopify/request-admin.server";
+import { adjustPoints } from "~/services/members/adjust-points.server";
+import { clearThemeCache, type Onboarding } from "~/services/program/onboarding.server";
+import {
+  AdminTransientError,
+  REQUEST_THROTTLE_WAIT_MS,
+  runQuery,
+} from "~/shopify/admin-api/admin-client.server";
+import { requestAdmin } from "~/shopify/admin-api/request-admin.server";
 import type { adminStandIn } from "../support/admin-stand-in";
 import { adminDocument, adminFetch, run } from "../support/admin-requests";
 import { resetLoyaltyData } from "../support/reset";

@@ -19,9 +19,9 @@ import { action as launchAction, loader as newLoader } from "~/routes/app.campai
 import { action as campaignAction, loader as campaignLoader } from "~/routes/app.campaigns.$campaignId";
 import { action as codesLink, loader as codesLoader } from "~/routes/app.campaigns.$campaignId_.codes";
 import * as dataRequestDownload from "~/routes/app.data-requests.$requestId.download";
-import { applyOrderEvent } from "~/services/order-points.server";
-import { issueCampaignCodes } from "~/services/win-back-issue.server";
-import { campaignPage, launchCampaign } from "~/services/win-back.server";
+import { applyOrderEvent } from "~/services/orders/order-points.server";
+import { issueCampaignCodes } from "~/services/campaigns/campaign-issue.server";
+import { campaignPage, launchCampaign } from "~/services/campaigns/campaigns.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { adminDocument, adminFetch, downloadFile, run } from "../support/admin-requests";
 import { refundFacts, snapshot } from "../support/order-events";

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { parseMilli } from "~/loyalty/money";
-import { applyOrderEvent } from "~/services/order-points.server";
+import { applyOrderEvent } from "~/services/orders/order-points.server";
 import { refundFacts, snapshot } from "../support/order-events";
 import { loader as listLoader } from "~/routes/app.customers._index";
 import { action as memberAction, loader as memberLoader } from "~/routes/app.customers.$memberId";

@@ -17,7 +17,7 @@ import { loader as customerPage } from "~/routes/app.customers.$memberId";
 import { action as dataRequestAction } from "~/routes/app.data-requests.$requestId";
 import * as dataRequestDownload from "~/routes/app.data-requests.$requestId.download";
 import { action as compliance } from "~/routes/webhooks.compliance";
-import { sendFlowEvents } from "~/services/flow-delivery.server";
+import { sendFlowEvents } from "~/services/flow/flow-send.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { action as customersCreate } from "~/routes/webhooks.customers.create";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";

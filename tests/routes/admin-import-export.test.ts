@@ -10,7 +10,7 @@ import { parseCsv } from "~/loyalty/csv";
 import { API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
 import { loader as exportLedger } from "~/routes/app.export.ledger";
 import { action as membersLink, loader as exportMembers } from "~/routes/app.export.members";
-import { signDownloadLink } from "~/services/download-links.server";
+import { signDownloadLink } from "~/services/exports/download-links.server";
 import { action as importAction } from "~/routes/app.import";
 import { adminDocument, adminFetch, run } from "../support/admin-requests";
 import { resetLoyaltyData } from "../support/reset";

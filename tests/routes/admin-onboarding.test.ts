@@ -16,7 +16,7 @@ import { ensureProgram } from "~/db/program.server";
 import { OnboardingChecklist } from "~/admin/OnboardingChecklist";
 import { loader } from "~/routes/app._index";
 import { action as onboardingAction } from "~/routes/app.onboarding";
-import { clearThemeCache, type Onboarding } from "~/services/onboarding.server";
+import { clearThemeCache, type Onboarding } from "~/services/program/onboarding.server";
 import type { adminStandIn } from "../support/admin-stand-in";
 import { adminDocument, adminFetch, run } from "../support/admin-requests";
 import { resetLoyaltyData } from "../support/reset";

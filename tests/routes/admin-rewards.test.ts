@@ -12,9 +12,9 @@ import { NEW_REWARD, type ProgramForm, type RewardForm } from "~/admin/program-f
 import { prisma } from "~/db.server";
 import { ensureRewards } from "~/db/rewards.server";
 import { jobs } from "~/jobs.server";
-import { adjustPoints } from "~/services/adjust-points.server";
-import { RedeemError, redeemReward } from "~/services/redeem-reward.server";
-import { programExplainer } from "~/services/storefront-status.server";
+import { adjustPoints } from "~/services/members/adjust-points.server";
+import { RedeemError, redeemReward } from "~/services/rewards/redeem-reward.server";
+import { programExplainer } from "~/services/storefront/status.server";
 import { action, loader } from "~/routes/app.program";
 import { adminDocument, adminFetch, run } from "../support/admin-requests";
 import { adminStandIn } from "../support/admin-stand-in";

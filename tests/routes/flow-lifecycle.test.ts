@@ -11,7 +11,7 @@ import { prisma } from "~/db.server";
 import { FLOW_TRIGGERS, type FlowTrigger, recordFlowEvent } from "~/db/flow-events.server";
 import { jobs } from "~/jobs.server";
 import { action } from "~/routes/flow.lifecycle";
-import { sendFlowEvents } from "~/services/flow-delivery.server";
+import { sendFlowEvents } from "~/services/flow/flow-send.server";
 import { lifecycleCallbackBody } from "../../devshop/flow";
 import { adminStandIn } from "../support/admin-stand-in";
 import { databaseWatch } from "../support/db-fingerprint";

@@ -21,10 +21,10 @@ import { jobHandlers } from "~/jobs/job-handlers.server";
 import { JobWorker } from "~/jobs/worker.server";
 import { loader as appLoader } from "~/routes/app";
 import { sessionStorage } from "~/shopify.server";
-import { recordScopesUpdate } from "~/services/shop-lifecycle.server";
-import { offlineAdmin } from "~/shopify/offline-admin.server";
-import { offlineTokens } from "~/shopify/offline-tokens.server";
-import type { ShopDetails } from "~/shopify/shop-details.server";
+import { recordScopesUpdate } from "~/services/shops/shop-lifecycle.server";
+import { offlineAdmin } from "~/shopify/admin-api/offline-admin.server";
+import { offlineTokens } from "~/shopify/sessions/offline-tokens.server";
+import type { ShopDetails } from "~/shopify/admin-api/shop-details.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { startShopifyEdge, type EdgeOptions, type ShopifyEdge } from "../support/shopify-edge";
 

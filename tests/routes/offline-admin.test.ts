@@ -6,11 +6,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
-import { AdminApiError } from "~/shopify/admin-client.server";
-import { NoOfflineSessionError, offlineAdmin } from "~/shopify/offline-admin.server";
-import { offlineTokens } from "~/shopify/offline-tokens.server";
+import { AdminApiError } from "~/shopify/admin-api/admin-client.server";
+import { NoOfflineSessionError, offlineAdmin } from "~/shopify/admin-api/offline-admin.server";
+import { offlineTokens } from "~/shopify/sessions/offline-tokens.server";
 import { sessionStorage } from "~/shopify.server";
-import { fetchShopDetails } from "~/shopify/shop-details.server";
+import { fetchShopDetails } from "~/shopify/admin-api/shop-details.server";
 import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
 import { storeOfflineSession } from "../support/sessions";
 

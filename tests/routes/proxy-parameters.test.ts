@@ -18,7 +18,7 @@ import { jobs } from "~/jobs.server";
 import { loader as statusLoader } from "~/routes/proxy.status";
 import { action as redeemAction } from "~/routes/proxy.redeem";
 import { action as birthdayAction } from "~/routes/proxy.birthday";
-import { adjustPoints } from "~/services/adjust-points.server";
+import { adjustPoints } from "~/services/members/adjust-points.server";
 import { databaseWatch } from "../support/db-fingerprint";
 import { callProxy, proxyRequestWithPairs } from "../support/proxy-requests";
 import { resetLoyaltyData } from "../support/reset";

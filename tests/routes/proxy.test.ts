@@ -8,15 +8,15 @@ import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { loader as statusLoader } from "~/routes/proxy.status";
 import { action as redeemAction } from "~/routes/proxy.redeem";
-import { adjustPoints } from "~/services/adjust-points.server";
-import { syncProgram } from "~/services/program-sync.server";
+import { adjustPoints } from "~/services/members/adjust-points.server";
+import { syncProgram } from "~/services/program/program-sync.server";
 import type { adminStandIn } from "../support/admin-stand-in";
 import type { ShopifyEdge } from "../support/shopify-edge";
 import { proxyRequest as signedProxyRequest } from "../support/proxy-requests";
 import { resetLoyaltyData } from "../support/reset";
 import { shopifyForShop } from "../support/shopify-for-shop";
 import { appMetafieldsOf } from "../support/theme-render";
-import { forgetProgramExplainer } from "~/services/program-explainer-cache.server";
+import { forgetProgramExplainer } from "~/services/program/program-explainer-cache.server";
 
 const CUSTOMER_ID = "9007199254740993";
 const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;

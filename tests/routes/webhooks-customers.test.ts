@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { updateProgram } from "~/services/program-settings.server";
+import { updateProgram } from "~/services/program/program-settings.server";
 import { action as customersCreate } from "~/routes/webhooks.customers.create";
 import { action as customersUpdate } from "~/routes/webhooks.customers.update";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { claimDeliveries, retryFailedDelivery } from "~/db/deliveries.server";
-import { applyDelivery, drainInbox, MAX_APPLY_ATTEMPTS } from "~/services/webhook-inbox.server";
+import { applyDelivery, drainInbox, MAX_APPLY_ATTEMPTS } from "~/services/webhooks/inbox.server";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as ordersUpdated } from "~/routes/webhooks.orders.updated";
 import { action as ordersCancelled } from "~/routes/webhooks.orders.cancelled";

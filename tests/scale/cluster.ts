@@ -12,7 +12,7 @@ import { expect } from "vitest";
 import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { withJobs } from "~/jobs.server";
-import { recordInstall } from "~/services/shop-lifecycle.server";
+import { recordInstall } from "~/services/shops/shop-lifecycle.server";
 import { DEMO_SESSION_ENCRYPTION_KEY, freePort } from "../../devshop/launch";
 import type { Devshop } from "../../devshop/server";
 import { sessionToken } from "../../devshop/tokens";

@@ -33,8 +33,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { jobs, withJobs } from "~/jobs.server";
-import { adjustPoints } from "~/services/adjust-points.server";
-import { reservePoints } from "~/services/redeem-reward.server";
+import { adjustPoints } from "~/services/members/adjust-points.server";
+import { reservePoints } from "~/services/rewards/redeem-reward.server";
 import { startDevshop, type Devshop } from "../../devshop/server";
 import type { ShopState } from "../../devshop/state";
 import {

@@ -11,12 +11,12 @@
  * took effect.
  */
 import { parse, validate } from "graphql";
-import type { AdminGraphql } from "~/shopify/admin-client.server";
+import type { AdminGraphql } from "~/shopify/admin-api/admin-client.server";
 import { BULK_QUERY_LIMIT, bulkLimitReached, definitionTaken } from "../../devshop/admin-resolvers";
 import { readAppConfig } from "../../devshop/app-config";
 import { scopeList } from "../../devshop/scopes";
-import { offlineAdmin } from "~/shopify/offline-admin.server";
-import type { ShopDetails } from "~/shopify/shop-details.server";
+import { offlineAdmin } from "~/shopify/admin-api/offline-admin.server";
+import type { ShopDetails } from "~/shopify/admin-api/shop-details.server";
 import {
   ADMIN_GRAPHQL_PATH,
   answerAdminGraphql,

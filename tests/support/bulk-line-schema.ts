@@ -1,12 +1,12 @@
 /**
  * The bulk result's two line shapes (BACKFILL_ORDERS_QUERY) as a zod schema
- * of the Admin API's types: the check that app/shopify/bulk-order-lines.ts's
+ * of the Admin API's types: the check that app/shopify/payloads/bulk-order-lines.ts's
  * hand-written readers accept exactly these lines and read them to the same
  * values (tests/unit/bulk-order-lines.test.ts). Not used by the app.
  */
 import { z } from "zod";
 import { parseMilli } from "~/loyalty/money";
-import type { LineItemLine, OrderLine } from "~/shopify/bulk-order-lines";
+import type { LineItemLine, OrderLine } from "~/shopify/payloads/bulk-order-lines";
 
 const money = z
   .object({ shopMoney: z.object({ amount: z.union([z.string(), z.number()]) }) })

@@ -3,7 +3,7 @@
  * own jobs client over a `fetch` that hands each request to it as devshop's
  * server does (the answer's status, body and headers), without a socket.
  */
-import type { AdminGraphql } from "~/shopify/admin-client.server";
+import type { AdminGraphql } from "~/shopify/admin-api/admin-client.server";
 import type { AdminApi } from "../../devshop/admin-api";
 import type { ShopState } from "../../devshop/state";
 import { jobsClientOver } from "./admin-stand-in";

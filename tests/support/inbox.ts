@@ -5,7 +5,7 @@
  */
 import { prisma } from "~/db.server";
 import { jobs } from "~/jobs.server";
-import { drainInbox, type DrainReport } from "~/services/webhook-inbox.server";
+import { drainInbox, type DrainReport } from "~/services/webhooks/inbox.server";
 import { callAction } from "./webhooks";
 
 /** Applies every due delivery (of one shop, or all), enqueuing their follow-ups. */

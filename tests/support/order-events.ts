@@ -1,6 +1,6 @@
 /** Builds the domain events the order webhooks produce, for service-level tests. */
 import { NO_PARTS } from "~/loyalty/eligible";
-import type { OrderSnapshot, RefundFacts } from "~/shopify/order-payload";
+import type { OrderSnapshot, RefundFacts } from "~/shopify/payloads/order-payload";
 
 export function snapshot(input: {
   orderGid: string;

@@ -17,21 +17,25 @@ import {
   AdminThrottledError,
   AdminTransientError,
   type AdminGraphql,
-} from "~/shopify/admin-client.server";
+} from "~/shopify/admin-api/admin-client.server";
 import {
   BulkBusyError,
   bulkOperationState,
   cancelBulkOperation,
   startOrdersBulkQuery,
-} from "~/shopify/bulk-orders.server";
-import { addCustomerTags, replaceTierTag } from "~/shopify/customer-tags.server";
-import { createRewardCode, deleteRewardCode, findRewardCode } from "~/shopify/discount-codes.server";
-import { fireFlowTrigger } from "~/shopify/flow-triggers.server";
-import { ensureMemberMetafieldDefinitions } from "~/shopify/member-metafields.server";
-import { fetchShopDetails } from "~/shopify/shop-details.server";
-import { setMetafields, type MetafieldInput } from "~/shopify/metafields-set.server";
-import { writeProgramMetafield } from "~/shopify/program-metafields.server";
-import { fetchGrantedScopes } from "~/shopify/access-scopes.server";
+} from "~/shopify/admin-api/bulk-orders.server";
+import { addCustomerTags, replaceTierTag } from "~/shopify/admin-api/customer-tags.server";
+import {
+  createRewardCode,
+  deleteRewardCode,
+  findRewardCode,
+} from "~/shopify/admin-api/discount-codes.server";
+import { fireFlowTrigger } from "~/shopify/admin-api/flow-triggers.server";
+import { ensureMemberMetafieldDefinitions } from "~/shopify/admin-api/member-metafields.server";
+import { fetchShopDetails } from "~/shopify/admin-api/shop-details.server";
+import { setMetafields, type MetafieldInput } from "~/shopify/admin-api/metafields-set.server";
+import { writeProgramMetafield } from "~/shopify/admin-api/program-metafields.server";
+import { fetchGrantedScopes } from "~/shopify/admin-api/access-scopes.server";
 import { AdminApi } from "../../devshop/admin-api";
 import { readAppConfig } from "../../devshop/app-config";
 import { DevshopState, gid } from "../../devshop/state";

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { PROXY_PATH_IN_APP_TOML, proxyPathOf } from "~/shopify/app-proxy.server";
+import { PROXY_PATH_IN_APP_TOML, proxyPathOf } from "~/shopify/requests/app-proxy.server";
 import { ADMIN_API_VERSION } from "~/shopify/api-version";
 import { readAppConfig } from "../../devshop/app-config";
 import { accessTokenEndpoint, sessionToken } from "../../devshop/tokens";

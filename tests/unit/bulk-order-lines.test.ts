@@ -1,5 +1,5 @@
 /**
- * The bulk result's lines read by hand (app/shopify/bulk-order-lines.ts)
+ * The bulk result's lines read by hand (app/shopify/payloads/bulk-order-lines.ts)
  * against a zod schema of the Admin API's types (tests/support/
  * bulk-line-schema.ts): on lines Shopify writes and on thousands of damaged
  * ones (a field removed, or replaced by another JSON value or by a near miss:
@@ -8,8 +8,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseBulkLine } from "~/shopify/bulk-order-lines";
-import { PayloadError } from "~/shopify/order-payload";
+import { parseBulkLine } from "~/shopify/payloads/bulk-order-lines";
+import { PayloadError } from "~/shopify/payloads/order-payload";
 import { FIXTURE_ORDER, orderLines, type BulkOrderSpec } from "../support/bulk-jsonl";
 import { readWithSchema } from "../support/bulk-line-schema";
 

@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseOrderPayload } from "~/shopify/order-payload";
+import { parseOrderPayload } from "~/shopify/payloads/order-payload";
 import { AdminApi } from "../../devshop/admin-api";
 import { readAppConfig } from "../../devshop/app-config";
 import { Commerce } from "../../devshop/commerce";

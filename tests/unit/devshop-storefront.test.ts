@@ -11,7 +11,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { programMetafields } from "~/shopify/program-metafields.server";
+import { programMetafields } from "~/shopify/admin-api/program-metafields.server";
 import { startDevshop, type Devshop } from "../../devshop/server";
 import type { ShopState } from "../../devshop/state";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkDownloadLink, LINK_SECONDS, signDownloadLink } from "~/services/download-links.server";
+import { checkDownloadLink, LINK_SECONDS, signDownloadLink } from "~/services/exports/download-links.server";
 
 const SECRET = "app-secret";
 const SHOP = "maple.myshopify.com";

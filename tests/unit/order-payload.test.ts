@@ -3,7 +3,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eligibleAmount, NO_PARTS } from "~/loyalty/eligible";
-import { parseLosslessJson } from "~/shopify/lossless-json";
+import { parseLosslessJson } from "~/shopify/payloads/lossless-json";
 import {
   parseCancelledOrderPayload,
   parseCustomerPayload,
@@ -11,7 +11,7 @@ import {
   parsePaidOrderPayload,
   parseRefundPayload,
   PayloadError,
-} from "~/shopify/order-payload";
+} from "~/shopify/payloads/order-payload";
 
 const fixture = (name: string) =>
   parseLosslessJson(readFileSync(path.resolve(__dirname, `../fixtures/shopify/${name}.json`), "utf8"));

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NO_PARTS } from "~/loyalty/eligible";
-import type { OrderSnapshot } from "~/shopify/order-payload";
-import { decodeSnapshot, encodeSnapshot } from "~/shopify/order-snapshot-text";
+import type { OrderSnapshot } from "~/shopify/payloads/order-payload";
+import { decodeSnapshot, encodeSnapshot } from "~/shopify/payloads/order-snapshot-text";
 
 const milli = fc.bigInt({ min: 0n, max: 10n ** 15n - 1n });
 const partsArb = fc.record({

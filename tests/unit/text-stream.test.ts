@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { textStream } from "~/services/text-stream.server";
+import { textStream } from "~/services/exports/text-stream.server";
 
 /** A source that counts the chunks it was asked for, as a paged export reads pages. */
 function counted(total: number) {

@@ -1,5 +1,5 @@
 /**
- * Shopify tokens at rest (app/shopify/token-cipher.ts): AES-256-GCM with a
+ * Shopify tokens at rest (app/shopify/sessions/token-cipher.ts): AES-256-GCM with a
  * fresh IV per token, bound to the token's place, the first key encrypting
  * and every key listed decrypting; plain values (stored before encryption)
  * read as they are. And where the keys come from when SESSION_ENCRYPTION_KEY
@@ -11,13 +11,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { DEVELOPMENT_KEY_FILE, sessionKeys } from "~/shopify/session-keys.server";
+import { DEVELOPMENT_KEY_FILE, sessionKeys } from "~/shopify/sessions/session-keys.server";
 import {
   parseSessionKeys,
   sessionKeyListProblem,
   TokenCipher,
   TokenDecryptError,
-} from "~/shopify/token-cipher";
+} from "~/shopify/sessions/token-cipher";
 
 const key = randomBytes(32);
 const cipher = new TokenCipher([key]);

@@ -9,7 +9,7 @@ import { ApiVersion, shopifyApi, LogSeverity } from "@shopify/shopify-api";
 import { API_KEY, API_SECRET_KEY, TEST_SHOP, getHmac } from "@shopify/shopify-api/test-helpers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkWebhookSignature, type SignatureCheck } from "~/shopify/webhook-signature.server";
+import { checkWebhookSignature, type SignatureCheck } from "~/shopify/requests/webhook-signature.server";
 
 const api = shopifyApi({
   apiKey: API_KEY,

@@ -1,0 +1,381 @@
+/**
+ * What the program does for the shop, as the dashboard shows it. Definitions
+ * (also in docs/product.md):
+ *   - customer: anyone with a paid, not cancelled, non-test order;
+ *   - member: a customer with an account (Shopify's state "enabled") or who
+ *     redeemed a reward; everyone else is a non-member;
+ *   - revenue: an order's merchandise, shipping, tax and tips, less refunds;
+ *   - repeat purchase rate: customers with 2 or more orders / customers;
+ *   - average lifetime value: revenue to date / customers;
+ *   - purchase frequency: orders / customers;
+ *   - churn: of the customers who bought in the 365 days before now, the
+ *     share with no order in the last `churnDays`;
+ *   - at risk: customers whose last order is more than `atRiskDays` old;
+ *   - points issued: earned (once spendable), bonuses and positive
+ *     adjustments; redeemed: spent on codes less points given back; expired;
+ *   - redemption rate: redeemed / issued over the period;
+ *   - liability: unspent points (spendable and pending) valued at the best
+ *     fixed-amount reward's money per point, in shop currency.
+ * Every query is scoped by shop. Once a shop's rollups are built
+ * (app/services/dashboard/dashboard-rollups.server.ts) the figures come from them, to
+ * the same values; until then, from the ledger, orders and members directly.
+ */
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { codeRevenue } from "../../db/code-revenue-rollup.server";
+import { BUCKET_MS, ledgerFlowPieces } from "../../db/ledger-flow-rollup.server";
+import { tierMemberCounts } from "../../db/members.server";
+import { memberTotals } from "../../db/member-totals-rollup.server";
+import { orderRevenue, orderRevenueJoined, refundsByOrder } from "../../db/orders.server";
+import { ensureProgram } from "../../db/program.server";
+import {
+  retentionCounts,
+  retentionCountsOf,
+  type RetentionCounts,
+  type RetentionCountsRow,
+} from "../../db/retention-rollup.server";
+import { ensureRewards } from "../../db/rewards.server";
+import { builtRollups, type Rollup } from "../../db/rollup-state.server";
+import { formatMilli } from "../../loyalty/money";
+
+export interface GroupMeasures {
+  customers: number;
+  repeatPurchaseRate: number | null;
+  averageLifetimeValue: string | null;
+  purchaseFrequency: number | null;
+  churnRate: number | null;
+  atRisk: number;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * `sources: true` reads the ledger, orders and members even where rollups are built (tests
+ * compare); `built` is which rollups the shop has, when the caller has read it already.
+ */
+type FromSources = { sources?: boolean; built?: Record<Rollup, boolean> };
+const NO_ROLLUPS = { ledger: false, members: false, customers: false, codes: false };
+const rollupsFor = async (db: PrismaClient, shop: string, input: FromSources) =>
+  input.sources ? NO_ROLLUPS : (input.built ?? builtRollups(db, shop));
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+
+/** The ledger's flows by their definitions; one place for the dashboard's figures and its chart. */
+const FLOW_SUMS = Prisma.sql`
+  sum(CASE WHEN kind IN ('EARN', 'RELEASE', 'BONUS') OR (kind = 'ADJUST' AND points > 0) THEN points ELSE 0 END)::bigint AS issued,
+  sum(CASE WHEN kind IN ('REDEEM', 'REDEEM_REFUND') THEN -points ELSE 0 END)::bigint AS redeemed,
+  sum(CASE WHEN kind = 'EXPIRE' THEN -points ELSE 0 END)::bigint AS expired`;
+
+/**
+ * The dashboard's periods: days (30 daily buckets ending today), weeks (13
+ * weekly buckets, Monday to Sunday, ending with this week) and months (12
+ * calendar months ending with this one), in the shop's time zone.
+ */
+export const PERIODS = {
+  "30": { unit: "day", step: "1 day", back: "29 days" },
+  "90": { unit: "week", step: "1 week", back: "12 weeks" },
+  "365": { unit: "month", step: "1 month", back: "11 months" },
+} as const;
+export type Period = keyof typeof PERIODS;
+
+/** A time zone PostgreSQL and the browser both know, or UTC. */
+export function zoneOrUtc(zone: string | null | undefined): string {
+  if (!zone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return zone;
+  } catch {
+    return "UTC";
+  }
+}
+
+export interface FlowBucket {
+  /** The bucket's first local day, YYYY-MM-DD. */
+  start: string;
+  issued: number;
+  redeemed: number;
+  expired: number;
+}
+
+/**
+ * Points issued, redeemed and expired per local day, week or month over the
+ * period (every bucket, empty ones as zeros), bucketed in SQL. `from` is the
+ * first bucket's start as an instant: the period the dashboard's totals use.
+ */
+export async function pointsOverTime(
+  db: PrismaClient,
+  shop: string,
+  input: { period: Period; now: Date; timeZone: string | null } & FromSources,
+): Promise<{ from: Date; timeZone: string; buckets: FlowBucket[] }> {
+  const { unit, step, back } = PERIODS[input.period];
+  const zone = zoneOrUtc(input.timeZone);
+  if ((await rollupsFor(db, shop, input)).ledger) {
+    const fromRollup = await pointsOverTimeFromRollup(db, shop, { ...input, zone });
+    if (fromRollup) return fromRollup;
+  }
+  // "createdAt" holds UTC wall time; local = (utc AT TIME ZONE 'UTC') AT TIME ZONE zone.
+  const rows = await db.$queryRaw<
+    {
+      start: string;
+      first_utc: string;
+      issued: bigint | null;
+      redeemed: bigint | null;
+      expired: bigint | null;
+    }[]
+  >`
+    WITH bounds AS (
+      SELECT (${input.now.toISOString()}::timestamptz AT TIME ZONE 'UTC') AS now_utc,
+             date_trunc(${unit}, ${input.now.toISOString()}::timestamptz AT TIME ZONE ${zone}) AS last_local
+    ), series AS (
+      SELECT generate_series(last_local - ${back}::interval, last_local, ${step}::interval) AS local_start FROM bounds
+    ), first_bucket AS (
+      SELECT (min(local_start) AT TIME ZONE ${zone}) AT TIME ZONE 'UTC' AS first_utc FROM series
+    ), flows AS (
+      SELECT date_trunc(${unit}, ("createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}) AS local_start, ${FLOW_SUMS}
+        FROM "LedgerEntry"
+       WHERE shop = ${shop}
+         AND "createdAt" >= (SELECT first_utc FROM first_bucket)
+         AND "createdAt" < (SELECT now_utc FROM bounds)
+       GROUP BY 1
+    )
+    SELECT to_char(s.local_start, 'YYYY-MM-DD') AS start,
+           (SELECT to_char(first_utc, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM first_bucket) AS first_utc,
+           f.issued, f.redeemed, f.expired
+      FROM series s LEFT JOIN flows f ON f.local_start = s.local_start
+     ORDER BY s.local_start`;
+  return {
+    from: new Date(rows[0]!.first_utc),
+    timeZone: zone,
+    buckets: rows.map((row) => ({
+      start: row.start,
+      issued: Number(row.issued ?? 0n),
+      redeemed: Number(row.redeemed ?? 0n),
+      expired: Number(row.expired ?? 0n),
+    })),
+  };
+}
+
+/** A period's local buckets: each one's first local day and its start as an instant. */
+export async function periodBuckets(
+  db: PrismaClient,
+  input: { period: Period; now: Date; timeZone: string | null },
+): Promise<{ start: string; first_utc: Date }[]> {
+  const { unit, step, back } = PERIODS[input.period];
+  const zone = zoneOrUtc(input.timeZone);
+  return db.$queryRaw<{ start: string; first_utc: Date }[]>`
+    WITH bounds AS (
+      SELECT date_trunc(${unit}, ${input.now.toISOString()}::timestamptz AT TIME ZONE ${zone}) AS last_local
+    )
+    SELECT to_char(local_start, 'YYYY-MM-DD') AS start, local_start AT TIME ZONE ${zone} AS first_utc
+      FROM bounds, generate_series(last_local - ${back}::interval, last_local, ${step}::interval) AS local_start
+     ORDER BY local_start`;
+}
+
+/**
+ * The chart from the ledger's 15-minute buckets. Null if a local bucket of the
+ * period does not start on a 15-minute mark (a zone's historical offset): the
+ * caller then reads the ledger.
+ */
+async function pointsOverTimeFromRollup(
+  db: PrismaClient,
+  shop: string,
+  input: { period: Period; now: Date; zone: string },
+): Promise<{ from: Date; timeZone: string; buckets: FlowBucket[] } | null> {
+  const series = await periodBuckets(db, { ...input, timeZone: input.zone });
+  if (series.some((row) => row.first_utc.getTime() % BUCKET_MS !== 0)) return null;
+  const from = series[0]!.first_utc;
+  const sums = new Map<string, FlowBucket>();
+  if (from < input.now) {
+    // Each piece goes to the local bucket with the last start (as UTC wall time) at or before it.
+    const starts = series.map((row) => row.first_utc.toISOString().slice(0, 23).replace("T", " "));
+    const rows = await db.$queryRaw<{ i: number; issued: bigint; redeemed: bigint; expired: bigint }[]>`
+      SELECT width_bucket(at, ${starts}::timestamp[]) AS i,
+             sum(issued)::bigint AS issued, sum(redeemed)::bigint AS redeemed, sum(expired)::bigint AS expired
+        FROM (${ledgerFlowPieces(shop, from, input.now)}) pieces
+       GROUP BY 1`;
+    for (const row of rows) {
+      const start = series[row.i - 1]!.start;
+      sums.set(start, {
+        start,
+        issued: Number(row.issued),
+        redeemed: Number(row.redeemed),
+        expired: Number(row.expired),
+      });
+    }
+  }
+  return {
+    from,
+    timeZone: input.zone,
+    buckets: series.map(({ start }) => sums.get(start) ?? { start, issued: 0, redeemed: 0, expired: 0 }),
+  };
+}
+
+export async function retentionMeasures(
+  db: PrismaClient,
+  shop: string,
+  input: { now: Date; churnDays: number; atRiskDays: number } & FromSources,
+): Promise<{ members: GroupMeasures; nonMembers: GroupMeasures }> {
+  const yearAgo = new Date(input.now.getTime() - 365 * DAY);
+  const churnCutoff = new Date(input.now.getTime() - input.churnDays * DAY);
+  const atRiskCutoff = new Date(input.now.getTime() - input.atRiskDays * DAY);
+  const counts = (await rollupsFor(db, shop, input)).customers
+    ? await retentionCounts(db, shop, { now: input.now, yearAgo, churnCutoff, atRiskCutoff })
+    : await liveRetentionCounts(db, shop, { now: input.now, yearAgo, churnCutoff, atRiskCutoff });
+  const group = (member: boolean): GroupMeasures => {
+    const row = counts.find((r) => r.member === member);
+    if (!row) {
+      return {
+        customers: 0,
+        repeatPurchaseRate: null,
+        averageLifetimeValue: null,
+        purchaseFrequency: null,
+        churnRate: null,
+        atRisk: 0,
+      };
+    }
+    const customers = row.customers;
+    return {
+      customers,
+      repeatPurchaseRate: ratio(row.repeaters, customers),
+      averageLifetimeValue: customers > 0 ? formatMilli(row.revenue / BigInt(customers)) : null,
+      purchaseFrequency: ratio(row.orders, customers),
+      churnRate: ratio(row.churned, row.lastYearBuyers),
+      atRisk: row.atRisk,
+    };
+  };
+  return { members: group(true), nonMembers: group(false) };
+}
+
+/** The retention counts from the orders themselves (a shop whose rollup is not built yet). */
+async function liveRetentionCounts(
+  db: PrismaClient,
+  shop: string,
+  input: { now: Date; yearAgo: Date; churnCutoff: Date; atRiskCutoff: Date },
+): Promise<RetentionCounts[]> {
+  const { yearAgo, churnCutoff, atRiskCutoff } = input;
+  const rows = await db.$queryRaw<RetentionCountsRow[]>`
+    WITH customers AS (
+      SELECT o."customerGid" AS customer, count(*)::int AS orders, sum(${orderRevenueJoined}) AS revenue,
+             max(o."paidAt") AS last_order
+        FROM "OrderRecord" o LEFT JOIN ${refundsByOrder(shop)} f ON f."orderId" = o.id
+       WHERE o.shop = ${shop} AND o."paidAt" IS NOT NULL AND o."paidAt" <= ${input.now}
+         AND o."cancelledAt" IS NULL AND NOT o.test AND o."customerGid" IS NOT NULL
+       GROUP BY o."customerGid"
+    ), labelled AS (
+      -- Joins, not a lookup per customer: one pass over the members and the redemptions.
+      SELECT c.*, c.last_order >= ${yearAgo} AS bought_last_year,
+             (COALESCE(lower(m."accountState") = 'enabled', false) OR d.customer IS NOT NULL) AS member
+        FROM customers c
+        LEFT JOIN "Member" m ON m.shop = ${shop} AND m."customerGid" = c.customer
+        LEFT JOIN (SELECT DISTINCT "customerGid" AS customer FROM "Redemption" WHERE shop = ${shop}) d
+          ON d.customer = c.customer
+    )
+    SELECT member,
+           count(*)::int AS customers,
+           (count(*) FILTER (WHERE orders >= 2))::int AS repeaters,
+           sum(orders)::int AS orders,
+           sum(revenue)::bigint AS revenue,
+           (count(*) FILTER (WHERE bought_last_year))::int AS last_year_buyers,
+           (count(*) FILTER (WHERE bought_last_year AND last_order < ${churnCutoff}))::int AS churned,
+           (count(*) FILTER (WHERE last_order < ${atRiskCutoff}))::int AS at_risk
+      FROM labelled GROUP BY member`;
+  return rows.map(retentionCountsOf);
+}
+
+export type FlowTotals = { issued: number; redeemed: number; expired: number };
+
+/** The chart's buckets added up: the period's flows. */
+export const flowTotals = (buckets: FlowBucket[]): FlowTotals =>
+  buckets.reduce(
+    (sum, b) => ({
+      issued: sum.issued + b.issued,
+      redeemed: sum.redeemed + b.redeemed,
+      expired: sum.expired + b.expired,
+    }),
+    { issued: 0, redeemed: 0, expired: 0 },
+  );
+
+/**
+ * The program's measures over [from, to). `flows`, when given, are the
+ * period's flows already summed (the dashboard's chart over the same period):
+ * awaited last, so the other figures are read meanwhile.
+ */
+export async function programMeasures(
+  db: PrismaClient,
+  shop: string,
+  input: { from: Date; to: Date; flows?: Promise<FlowTotals> } & FromSources,
+) {
+  const built = await rollupsFor(db, shop, input);
+  const [totals, codes, catalog, program] = await Promise.all([
+    built.members ? memberTotals(db, shop) : liveMemberTotals(db, shop),
+    built.codes ? codeRevenue(db, shop, input) : liveCodeRevenue(db, shop, input),
+    ensureRewards(db, shop),
+    ensureProgram(db, shop),
+  ]);
+  const flows = input.flows ? await input.flows : await ledgerFlowTotals(db, shop, input, built.ledger);
+  const rewards = catalog.filter((r) => r.enabled && r.type === "FIXED_AMOUNT" && r.amountMilli);
+  // Milli-units per point, x1000 for precision: the best fixed-amount reward sets a point's worth.
+  const perPointE3 = rewards.reduce((best, r) => {
+    const value = (r.amountMilli! * 1000n) / BigInt(Math.max(r.pointsCost, 1));
+    return value > best ? value : best;
+  }, 0n);
+  const { issued, redeemed } = flows;
+  const { unspent, byTier } = totals;
+  return {
+    members: totals.members,
+    pointsIssued: issued,
+    pointsRedeemed: redeemed,
+    pointsExpired: flows.expired,
+    redemptionRate: ratio(redeemed, issued),
+    liability: formatMilli((unspent * perPointE3) / 1000n),
+    codeOrders: codes.orders,
+    codeRevenue: formatMilli(codes.revenue),
+    // A member not yet placed counts in the first tier, as the storefront shows them.
+    tiers: program.tiers.map((tier, i) => ({
+      name: tier.name,
+      members: (byTier[tier.key] ?? 0) + (i === 0 ? (byTier[""] ?? 0) : 0),
+    })),
+  };
+}
+
+async function ledgerFlowTotals(
+  db: PrismaClient,
+  shop: string,
+  input: { from: Date; to: Date },
+  fromRollup: boolean,
+): Promise<FlowTotals> {
+  const [flows] = fromRollup
+    ? input.from < input.to
+      ? await db.$queryRaw<{ issued: bigint | null; redeemed: bigint | null; expired: bigint | null }[]>`
+          SELECT sum(issued)::bigint AS issued, sum(redeemed)::bigint AS redeemed, sum(expired)::bigint AS expired
+            FROM (${ledgerFlowPieces(shop, input.from, input.to)}) pieces`
+      : []
+    : await db.$queryRaw<{ issued: bigint | null; redeemed: bigint | null; expired: bigint | null }[]>`
+        SELECT ${FLOW_SUMS}
+          FROM "LedgerEntry"
+         WHERE shop = ${shop} AND "createdAt" >= ${input.from} AND "createdAt" < ${input.to}`;
+  return {
+    issued: Number(flows?.issued ?? 0n),
+    redeemed: Number(flows?.redeemed ?? 0n),
+    expired: Number(flows?.expired ?? 0n),
+  };
+}
+
+/** Orders bought with a code used in the range, and their revenue, from redemptions and orders. */
+async function liveCodeRevenue(db: PrismaClient, shop: string, input: { from: Date; to: Date }) {
+  const [codes] = await db.$queryRaw<{ orders: number; revenue: bigint | null }[]>`
+    SELECT count(DISTINCT o.id)::int AS orders,
+           sum(${orderRevenue(shop)})::bigint AS revenue
+      FROM "Redemption" d JOIN "OrderRecord" o ON o.shop = ${shop} AND o."orderGid" = d."usedOrderGid"
+     WHERE d.shop = ${shop} AND d.status = 'USED' AND d."usedAt" >= ${input.from} AND d."usedAt" < ${input.to}`;
+  return { orders: Number(codes?.orders ?? 0), revenue: BigInt(codes?.revenue ?? 0n) };
+}
+
+/** Members per tier and their unspent points, from the members themselves. */
+async function liveMemberTotals(db: PrismaClient, shop: string) {
+  const [totals] = await db.$queryRaw<{ members: number; unspent: bigint | null }[]>`
+    SELECT count(*)::int AS members, sum(balance + pending)::bigint AS unspent FROM "Member" WHERE shop = ${shop}`;
+  return {
+    members: Number(totals?.members ?? 0),
+    unspent: BigInt(totals?.unspent ?? 0n),
+    byTier: await tierMemberCounts(db, shop),
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * Turns order webhooks into points, one event at a time. Each event adds
+ * facts to the order's record (under a row lock); the points the order is
+ * worth follow from all facts together, and the ledger receives the
+ * difference with the event's own source key. Any order of arrival and any
+ * number of duplicates converge on the same balances. The rules themselves
+ * (terms, points, ledger move and key, tier value) are app/loyalty's pure
+ * functions (order-credit.ts, tiers.ts), shared with the set path
+ * (order-points-batch.server.ts); this module reads and writes the rows.
+ */
+import type { Member, Prisma, PrismaClient } from "@prisma/client";
+import { appendEntry, lockMember, upsertMember } from "../../db/members.server";
+import {
+  addRefund,
+  lockOrder,
+  orderPartsColumns,
+  partsOf,
+  refundPartsColumns,
+  refreshMemberOrderStats,
+  type OrderWithRefunds,
+} from "../../db/orders.server";
+import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../../db/program.server";
+import { inTransaction, type Tx } from "../../db/tx.server";
+import {
+  awardTerms,
+  notCredited,
+  orderCredit,
+  sourceKey,
+  type NotCredited,
+} from "../../loyalty/order-credit";
+import type { OrderSnapshot, RefundFacts } from "../../shopify/payloads/order-payload";
+import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
+import { reevaluateTier } from "../tiers/tier-evaluation.server";
+
+export type OrderEvent =
+  | { type: "paid"; snapshot: OrderSnapshot }
+  /** The order as a backfill read it from Shopify: counts as paid, like orders/paid. */
+  | { type: "backfill"; snapshot: OrderSnapshot }
+  | { type: "updated"; snapshot: OrderSnapshot }
+  | { type: "cancelled"; snapshot: OrderSnapshot }
+  | { type: "refund"; refund: RefundFacts };
+
+export interface OrderOutcome {
+  orderGid: string;
+  points: number;
+  change: number;
+  ignored?: NotCredited;
+}
+
+const orderGidOf = (event: OrderEvent) =>
+  event.type === "refund" ? event.refund.orderGid : event.snapshot.orderGid;
+
+/**
+ * The columns a snapshot changes: only a newer one replaces the amounts, and
+ * with them the amounts of the refunds it lists (a backfill's snapshot states
+ * its amounts net of its refunds, recorded with no parts; a later webhook
+ * snapshot states them before refunds, with each refund's parts).
+ */
+async function snapshotChanges(
+  tx: Tx,
+  shop: string,
+  order: OrderWithRefunds,
+  snapshot: OrderSnapshot,
+): Promise<Prisma.OrderRecordUpdateInput> {
+  const newer = !order.snapshotAt || snapshot.updatedAt > order.snapshotAt;
+  for (const refund of snapshot.refunds) {
+    await addRefund(tx, shop, order.id, {
+      refundGid: refund.refundGid,
+      refundedAt: refund.createdAt,
+      parts: refund.parts,
+    });
+    if (newer) {
+      await tx.orderRefund.updateMany({
+        where: { shop, orderId: order.id, refundGid: refund.refundGid },
+        data: refundPartsColumns(refund.parts),
+      });
+    }
+  }
+  return {
+    ...(newer
+      ? {
+          snapshotAt: snapshot.updatedAt,
+          ...orderPartsColumns(snapshot.gross),
+          taxesIncluded: snapshot.taxesIncluded,
+          currency: snapshot.currency,
+          test: snapshot.test,
+          discountCodes: snapshot.discountCodes,
+        }
+      : {}),
+    ...(snapshot.customer && !order.customerGid ? { customerGid: snapshot.customer.customerGid } : {}),
+    ...(snapshot.cancelled && !order.cancelledAt ? { cancelledAt: snapshot.updatedAt } : {}),
+  };
+}
+
+export async function applyOrderEvent(
+  db: PrismaClient,
+  shop: string,
+  event: OrderEvent,
+  now: Date,
+): Promise<OrderOutcome> {
+  return inTransaction(db, (tx) => applyOrderEventIn(tx, shop, event, now));
+}
+
+/** applyOrderEvent in the caller's transaction (a backfill applies a batch of orders in one). */
+export async function applyOrderEventIn(
+  tx: Tx,
+  shop: string,
+  event: OrderEvent,
+  now: Date,
+  loaded?: { program: ProgramWithTiers },
+): Promise<OrderOutcome> {
+  const program = loaded?.program ?? (await ensureProgram(tx, shop));
+  const orderGid = orderGidOf(event);
+  let order = await lockOrder(tx, shop, orderGid);
+
+  // 1. Add the event's facts.
+  let member: Member | null = null;
+  if (event.type === "refund") {
+    const added = await addRefund(tx, shop, order.id, {
+      refundGid: event.refund.refundGid,
+      refundedAt: event.refund.createdAt,
+      parts: event.refund.parts,
+    });
+    if (added)
+      order = await tx.orderRecord.findUniqueOrThrow({
+        where: { id: order.id },
+        include: { refunds: true },
+      });
+  } else {
+    const { snapshot } = event;
+    const changes = await snapshotChanges(tx, shop, order, snapshot);
+    if ((event.type === "paid" || event.type === "backfill") && !order.paidAt)
+      changes.paidAt = snapshot.paidAt;
+    if (event.type === "cancelled" && !order.cancelledAt) changes.cancelledAt = snapshot.updatedAt;
+    order = await tx.orderRecord.update({
+      where: { id: order.id },
+      data: changes,
+      include: { refunds: true },
+    });
+    await applyOrderCodes(tx, shop, order, program, now);
+    if (snapshot.customer) {
+      const { customerGid, email, firstName, lastName } = snapshot.customer;
+      member = await upsertMember(tx, shop, customerGid, { email, firstName, lastName });
+    }
+  }
+
+  // 2. Record the award terms the first time the order counts as paid.
+  const outcome = (ignored?: NotCredited): OrderOutcome => ({
+    orderGid,
+    points: order.points,
+    change: 0,
+    ...(ignored ? { ignored } : {}),
+  });
+  if (!order.paidAt || !order.snapshotAt) return outcome();
+  const ignored = notCredited({ ...order, awarded: order.awardedAt !== null }, program.active);
+  if (!order.customerGid || ignored === "test order") return outcome(ignored ?? undefined);
+  if (member?.customerGid !== order.customerGid) member = await upsertMember(tx, shop, order.customerGid, {});
+  // Locked explicitly (not trusting the upsert's own lock) before the terms
+  // are read: the balance appended to and the tier that sets the multiplier
+  // are those left by every earlier order of this member.
+  member = await lockMember(tx, shop, member.id);
+  await refreshMemberOrderStats(tx, shop, member.id);
+  if (ignored) return outcome(ignored);
+  const terms = order.awardedAt
+    ? null
+    : awardTerms(order.paidAt, settingsOf(program), tierRulesOf(program.tiers), member.tierKey, now);
+  if (terms) order = { ...order, ...terms };
+
+  // 3. Move the ledger by the difference between what the order is worth and what it was.
+  const credit = orderCredit(
+    {
+      cancelled: order.cancelledAt !== null,
+      gross: partsOf(order),
+      refunds: order.refunds.map(partsOf),
+      taxesIncluded: order.taxesIncluded,
+    },
+    { ...order, rateE4: order.rateE4!, multiplierE4: order.multiplierE4! },
+    order,
+  );
+  if (credit.kind) {
+    member = await appendEntry(tx, shop, member, {
+      kind: credit.kind,
+      points: credit.move.available,
+      pendingPoints: credit.move.pending,
+      sourceKey: sourceKey(event, terms !== null),
+      orderGid,
+      rateE4: order.rateE4!,
+      multiplierE4: order.multiplierE4!,
+      ...(credit.kind === "EARN" ? { activityAt: now } : {}),
+    });
+  }
+  const { points, change, netEligibleMilli } = credit;
+  if (!terms && change === 0 && netEligibleMilli === order.netEligibleMilli) {
+    return { orderGid, points, change };
+  }
+  await tx.orderRecord.update({
+    where: { id: order.id },
+    data: {
+      ...terms,
+      netEligibleMilli,
+      points,
+      pendingPoints: order.pendingPoints + credit.move.pending,
+    },
+  });
+
+  // 4. The member's tier follows their activity.
+  await reevaluateTier(tx, shop, program, member, now);
+  return { orderGid, points, change };
+}
+
+/**
+ * Makes pending points spendable once their order's pending period is over.
+ * Run by the daily schedule; safe to run any number of times.
+ */
+export async function releaseDuePoints(db: PrismaClient, shop: string, now: Date): Promise<number> {
+  const due = await db.orderRecord.findMany({
+    where: { shop, releasedAt: null, releaseAt: { lte: now } },
+    select: { orderGid: true },
+    take: 1000,
+  });
+  let released = 0;
+  for (const { orderGid } of due) {
+    released += await inTransaction(db, async (tx) => {
+      const order = await lockOrder(tx, shop, orderGid);
+      if (order.releasedAt || !order.releaseAt || order.releaseAt > now) return 0;
+      if (order.pendingPoints !== 0 && order.customerGid) {
+        const member = await upsertMember(tx, shop, order.customerGid, {});
+        await appendEntry(tx, shop, await lockMember(tx, shop, member.id), {
+          kind: "RELEASE",
+          points: order.pendingPoints,
+          pendingPoints: -order.pendingPoints,
+          sourceKey: sourceKey({ type: "release", orderGid }),
+          orderGid,
+        });
+      }
+      await tx.orderRecord.update({ where: { id: order.id }, data: { releasedAt: now, pendingPoints: 0 } });
+      return order.pendingPoints;
+    });
+  }
+  return released;
+}

@@ -1,0 +1,72 @@
+/**
+ * The admin's program page: what it shows and what saving it does. Saving
+ * goes through updateProgram (domain validation, tier re-evaluation, Shopify
+ * syncs queued); errors come back keyed by the form's field names.
+ */
+import type { PrismaClient } from "@prisma/client";
+import {
+  parseProgramForm,
+  programFormOf,
+  REWARD_FORM_FIELD,
+  type ProgramFormInput,
+} from "../../admin/program-form";
+import { tierMemberCounts } from "../../db/members.server";
+import { ensureRewards, redemptionCountsByReward, rewardRuleOf } from "../../db/rewards.server";
+import { getProgram, RewardNotFoundError, SettingsError, updateProgram } from "./program-settings.server";
+
+export async function programPage(db: PrismaClient, shop: string) {
+  const { settings, tiers } = await getProgram(db, shop);
+  const rewards = await ensureRewards(db, shop);
+  return {
+    form: programFormOf(
+      settings,
+      tiers,
+      rewards.map((reward) => ({ ...rewardRuleOf(reward), id: reward.id })),
+    ),
+    membersByTier: await tierMemberCounts(db, shop),
+    /** Codes issued (or under way) per reward key: the removal confirmation says how many. */
+    codesByReward: await redemptionCountsByReward(db, shop),
+  };
+}
+
+/** Domain field names -> the form's. */
+const FORM_FIELD: Record<string, string> = { earnRateE4: "earnRate" };
+const formField = (key: string) => {
+  const reward = /^rewards\.(\d+)\.(\w+)$/.exec(key);
+  if (reward) return `rewards.${reward[1]}.${REWARD_FORM_FIELD[reward[2]!] ?? reward[2]}`;
+  return FORM_FIELD[key] ?? key.replace(/^tiers\.(\d+)\.multiplierE4$/, "tiers.$1.multiplier");
+};
+
+export type SaveResult =
+  | { ok: true; tierChanges: number }
+  | { ok: false; fieldErrors: Record<string, string> }
+  /** A reward id that is not one of this shop's live rewards. */
+  | { ok: false; notFound: string };
+
+export async function saveProgram(
+  db: PrismaClient,
+  shop: string,
+  form: ProgramFormInput,
+  now: Date,
+): Promise<SaveResult> {
+  const parsed = parseProgramForm(form);
+  if (!parsed.ok) return parsed;
+  try {
+    const { tierChanges } = await updateProgram(
+      db,
+      shop,
+      { settings: parsed.settings, tiers: parsed.tiers, rewards: parsed.rewards },
+      now,
+    );
+    return { ok: true, tierChanges };
+  } catch (error) {
+    if (error instanceof RewardNotFoundError) return { ok: false, notFound: error.rewardId };
+    if (!(error instanceof SettingsError)) throw error;
+    return {
+      ok: false,
+      fieldErrors: Object.fromEntries(
+        Object.entries(error.fieldErrors).map(([key, message]) => [formField(key), message]),
+      ),
+    };
+  }
+}

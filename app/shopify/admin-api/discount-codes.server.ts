@@ -1,0 +1,141 @@
+/**
+ * Reward codes in Shopify: one customer, one use, an expiry. The code string
+ * is chosen by Regulars before the call, so a retry can look it up.
+ */
+import type { RewardRule } from "../../loyalty/rewards";
+import { formatMilli } from "../../loyalty/money";
+import type {
+  CodeByCodeQuery,
+  CreateBasicCodeMutation,
+  CreateFreeShippingCodeMutation,
+  DeleteCodeMutation,
+} from "../../types/admin.generated";
+import { type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
+
+const CREATE_BASIC_CODE = `#graphql
+  mutation CreateBasicCode($input: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $input) {
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+const CREATE_FREE_SHIPPING_CODE = `#graphql
+  mutation CreateFreeShippingCode($input: DiscountCodeFreeShippingInput!) {
+    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+const CODE_BY_CODE = `#graphql
+  query CodeByCode($code: String!) {
+    codeDiscountNodeByCode(code: $code) {
+      id
+    }
+  }
+`;
+
+const DELETE_CODE = `#graphql
+  mutation DeleteCode($id: ID!) {
+    discountCodeDelete(id: $id) {
+      deletedCodeDiscountId
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export interface CodeRequest {
+  code: string;
+  title: string;
+  customerGid: string;
+  reward: RewardRule;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export type CreateCodeResult =
+  { status: "created"; nodeId: string } | { status: "rejected"; errors: string[] };
+
+/** The exact input Shopify receives for a reward (tests pin it down). */
+export function discountInput(request: CodeRequest): {
+  mutation: "basic" | "freeShipping";
+  input: Record<string, unknown>;
+} {
+  const { reward } = request;
+  const common = {
+    title: request.title,
+    code: request.code,
+    startsAt: request.startsAt.toISOString(),
+    endsAt: request.endsAt.toISOString(),
+    context: { customers: { add: [request.customerGid] } },
+    usageLimit: 1,
+    appliesOncePerCustomer: true,
+    combinesWith: {
+      orderDiscounts: reward.combinesWithOrder,
+      productDiscounts: reward.combinesWithProduct,
+      shippingDiscounts: reward.combinesWithShipping,
+    },
+    ...(reward.minimumSubtotalMilli !== null
+      ? {
+          minimumRequirement: {
+            subtotal: { greaterThanOrEqualToSubtotal: formatMilli(reward.minimumSubtotalMilli) },
+          },
+        }
+      : {}),
+  };
+  if (reward.type === "FREE_SHIPPING") {
+    return { mutation: "freeShipping", input: { ...common, destination: { all: true } } };
+  }
+  const value =
+    reward.type === "PERCENTAGE"
+      ? { percentage: reward.percentBps! / 10_000 }
+      : { discountAmount: { amount: formatMilli(reward.amountMilli!), appliesOnEachItem: false } };
+  return { mutation: "basic", input: { ...common, customerGets: { value, items: { all: true } } } };
+}
+
+export async function createRewardCode(admin: AdminGraphql, request: CodeRequest): Promise<CreateCodeResult> {
+  const { mutation, input } = discountInput(request);
+  const payload =
+    mutation === "basic"
+      ? (await runQuery<CreateBasicCodeMutation>(admin, CREATE_BASIC_CODE, { input })).discountCodeBasicCreate
+      : (await runQuery<CreateFreeShippingCodeMutation>(admin, CREATE_FREE_SHIPPING_CODE, { input }))
+          .discountCodeFreeShippingCreate;
+  const errors = payload?.userErrors ?? [];
+  if (errors.length > 0 || !payload?.codeDiscountNode) {
+    return {
+      status: "rejected",
+      errors: errors.length
+        ? errors.map((e) => `${e.field?.join(".") ?? ""} ${e.message}`.trim())
+        : ["no discount returned"],
+    };
+  }
+  return { status: "created", nodeId: payload.codeDiscountNode.id };
+}
+
+export async function findRewardCode(admin: AdminGraphql, code: string): Promise<string | null> {
+  return (await runQuery<CodeByCodeQuery>(admin, CODE_BY_CODE, { code })).codeDiscountNodeByCode?.id ?? null;
+}
+
+export async function deleteRewardCode(admin: AdminGraphql, nodeId: string): Promise<void> {
+  const result = await runQuery<DeleteCodeMutation>(admin, DELETE_CODE, { id: nodeId });
+  throwOnUserErrors("discountCodeDelete", result.discountCodeDelete?.userErrors);
+}

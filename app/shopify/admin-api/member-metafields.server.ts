@@ -1,0 +1,96 @@
+/**
+ * The member's state as customer metafields in the app-owned namespace
+ * `$app:loyalty`, readable in the theme extension's Liquid as
+ * `customer.metafields["$app:loyalty"].points.value`. One metafieldsSet call
+ * (atomic, at most 25 metafields) writes them all.
+ */
+import type { CreateMemberMetafieldDefinitionMutation } from "../../types/admin.generated";
+import { setMetafields } from "./metafields-set.server";
+import { AdminApiError, type AdminGraphql, runQuery, throwOnUserErrors } from "./admin-client.server";
+
+export const NAMESPACE = "$app:loyalty";
+
+export interface MemberState {
+  points: number;
+  pending: number;
+  /** Shopify refuses blank text metafields: always a tier name. */
+  tier: string;
+  nextTier: { name: string; remaining: string } | null;
+  codes: { code: string; title: string; endsAt: string }[];
+}
+
+export function memberMetafields(customerGid: string, state: MemberState) {
+  const field = (key: string, type: string, value: string) => ({
+    ownerId: customerGid,
+    namespace: NAMESPACE,
+    key,
+    type,
+    value,
+  });
+  return [
+    field("points", "number_integer", String(state.points)),
+    field("pending_points", "number_integer", String(state.pending)),
+    field("tier", "single_line_text_field", state.tier),
+    field("tier_progress", "json", JSON.stringify(state.nextTier)),
+    field("codes", "json", JSON.stringify(state.codes)),
+  ];
+}
+
+export async function writeMemberMetafields(
+  admin: AdminGraphql,
+  customerGid: string,
+  state: MemberState,
+): Promise<void> {
+  await setMetafields(admin, memberMetafields(customerGid, state), "member");
+}
+
+const CREATE_MEMBER_METAFIELD_DEFINITION = `#graphql
+  mutation CreateMemberMetafieldDefinition($definition: MetafieldDefinitionInput!) {
+    metafieldDefinitionCreate(definition: $definition) {
+      createdDefinition {
+        id
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+/** The definitions of the member metafields: typed, and readable by the storefront (Liquid). */
+const MEMBER_METAFIELD_DEFINITIONS = [
+  { key: "points", name: "Loyalty points", type: "number_integer" },
+  { key: "pending_points", name: "Pending loyalty points", type: "number_integer" },
+  { key: "tier", name: "Loyalty tier", type: "single_line_text_field" },
+  { key: "tier_progress", name: "Progress to the next loyalty tier", type: "json" },
+  { key: "codes", name: "Active loyalty reward codes", type: "json" },
+].map((definition) => ({
+  ...definition,
+  namespace: NAMESPACE,
+  ownerType: "CUSTOMER",
+  access: { storefront: "PUBLIC_READ" },
+}));
+
+/** Creates the definitions; one that already exists (TAKEN, on a reinstall) is fine. */
+export async function ensureMemberMetafieldDefinitions(admin: AdminGraphql): Promise<number> {
+  let created = 0;
+  for (const definition of MEMBER_METAFIELD_DEFINITIONS) {
+    const result = await runQuery<CreateMemberMetafieldDefinitionMutation>(
+      admin,
+      CREATE_MEMBER_METAFIELD_DEFINITION,
+      {
+        definition,
+      },
+    );
+    if (!result.metafieldDefinitionCreate)
+      throw new AdminApiError("metafieldDefinitionCreate returned nothing");
+    throwOnUserErrors(
+      `metafieldDefinitionCreate ${definition.key}`,
+      result.metafieldDefinitionCreate.userErrors.filter((e) => e.code !== "TAKEN"),
+    );
+    if (result.metafieldDefinitionCreate.createdDefinition) created++;
+  }
+  return created;
+}

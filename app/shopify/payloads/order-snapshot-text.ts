@@ -1,0 +1,157 @@
+/**
+ * An order snapshot (order-payload.ts) as one line of text and back, for the
+ * backfill's staged orders (BackfillOrder.snapshot): a JSON array in a fixed
+ * field order, amounts as decimal strings (exact, unlike JSON numbers), times
+ * as epoch milliseconds. Decoding checks the shape, so a row written by
+ * another version fails loudly instead of crediting wrong amounts.
+ */
+import type { EligibleParts } from "../../loyalty/eligible";
+import type { CustomerFacts, OrderSnapshot, RefundFacts } from "./order-payload";
+
+/**
+ * Format version, first in every encoded snapshot. 2: parts gained the tax on
+ * shipping and the amount refunded by amount; a row staged by version 1 is
+ * refused (its run fails and is started again).
+ */
+const VERSION = 2;
+
+type PartsText = [string, string, string, string, string, string, string];
+type RefundText = [string, number, PartsText];
+type CustomerText = [string, string | null, string | null, string | null, string | null, string[], boolean];
+type SnapshotText = [
+  typeof VERSION,
+  string,
+  number,
+  number,
+  boolean,
+  boolean,
+  string,
+  boolean,
+  PartsText,
+  RefundText[],
+  CustomerText | null,
+  string[],
+];
+
+const partsText = (p: EligibleParts): PartsText => [
+  String(p.merchandise),
+  String(p.giftCards),
+  String(p.shipping),
+  String(p.tax),
+  String(p.shippingTax),
+  String(p.tips),
+  String(p.byAmount),
+];
+
+export function encodeSnapshot(s: OrderSnapshot): string {
+  const text: SnapshotText = [
+    VERSION,
+    s.orderGid,
+    s.updatedAt.getTime(),
+    s.paidAt.getTime(),
+    s.test,
+    s.cancelled,
+    s.currency,
+    s.taxesIncluded,
+    partsText(s.gross),
+    s.refunds.map((r): RefundText => [r.refundGid, r.createdAt.getTime(), partsText(r.parts)]),
+    s.customer
+      ? [
+          s.customer.customerGid,
+          s.customer.email,
+          s.customer.firstName,
+          s.customer.lastName,
+          s.customer.state,
+          s.customer.tags,
+          s.customer.tagsPresent,
+        ]
+      : null,
+    s.discountCodes,
+  ];
+  return JSON.stringify(text);
+}
+
+class SnapshotTextError extends Error {
+  constructor(what: string) {
+    super(`a staged order snapshot is not readable: ${what}`);
+    this.name = "SnapshotTextError";
+  }
+}
+
+const INTEGER = /^-?\d+$/;
+function amount(value: unknown): bigint {
+  if (typeof value !== "string" || !INTEGER.test(value))
+    throw new SnapshotTextError(`amount ${String(value)}`);
+  return BigInt(value);
+}
+function parts(value: unknown): EligibleParts {
+  if (!Array.isArray(value) || value.length !== 7) throw new SnapshotTextError("parts");
+  const [merchandise, giftCards, shipping, tax, shippingTax, tips, byAmount] = value.map(amount) as bigint[];
+  return {
+    merchandise: merchandise!,
+    giftCards: giftCards!,
+    shipping: shipping!,
+    tax: tax!,
+    shippingTax: shippingTax!,
+    tips: tips!,
+    byAmount: byAmount!,
+  };
+}
+function time(value: unknown): Date {
+  if (typeof value !== "number" || !Number.isFinite(value))
+    throw new SnapshotTextError(`time ${String(value)}`);
+  return new Date(value);
+}
+function text(value: unknown): string {
+  if (typeof value !== "string") throw new SnapshotTextError("text");
+  return value;
+}
+const textOrNull = (value: unknown): string | null => (value === null ? null : text(value));
+function bool(value: unknown): boolean {
+  if (typeof value !== "boolean") throw new SnapshotTextError("flag");
+  return value;
+}
+function texts(value: unknown): string[] {
+  if (!Array.isArray(value)) throw new SnapshotTextError("list");
+  return value.map(text);
+}
+
+export function decodeSnapshot(encoded: string): OrderSnapshot {
+  const value: unknown = JSON.parse(encoded);
+  if (!Array.isArray(value) || value.length !== 12 || value[0] !== VERSION) {
+    throw new SnapshotTextError(`not a version ${VERSION} snapshot`);
+  }
+  const orderGid = text(value[1]);
+  const refunds = value[9];
+  if (!Array.isArray(refunds)) throw new SnapshotTextError("refunds");
+  const customer = value[10] as unknown;
+  let customerFacts: CustomerFacts | null = null;
+  if (customer !== null) {
+    if (!Array.isArray(customer) || customer.length !== 7) throw new SnapshotTextError("customer");
+    customerFacts = {
+      customerGid: text(customer[0]),
+      email: textOrNull(customer[1]),
+      firstName: textOrNull(customer[2]),
+      lastName: textOrNull(customer[3]),
+      state: textOrNull(customer[4]),
+      tags: texts(customer[5]),
+      tagsPresent: bool(customer[6]),
+    };
+  }
+  return {
+    orderGid,
+    updatedAt: time(value[2]),
+    paidAt: time(value[3]),
+    test: bool(value[4]),
+    cancelled: bool(value[5]),
+    currency: text(value[6]),
+    taxesIncluded: bool(value[7]),
+    gross: parts(value[8]),
+    refunds: refunds.map((r: unknown): RefundFacts => {
+      if (!Array.isArray(r) || r.length !== 3) throw new SnapshotTextError("refund");
+      return { refundGid: text(r[0]), orderGid, createdAt: time(r[1]), parts: parts(r[2]) };
+    }),
+    customer: customerFacts,
+    discountCodes: texts(value[11]),
+  };
+}
