@@ -1,11 +1,13 @@
 /**
  * Every webhook Regulars handles, in two halves.
  *
- * Receiving (the route, after the signature was verified): parse the body
- * for its topic (a malformed one is refused with 400 before anything is
- * written) and store it in the inbox, one statement (shared with deliveries
- * arriving at the same moment: app/db/delivery-group-commit.server.ts); a copy
- * of a delivery already stored changes nothing. Shopify gets its 200 as soon as the
+ * Receiving (the route, after the signature was verified): store the body
+ * as it came in the inbox, in one statement shared with deliveries arriving
+ * at the same moment (app/db/delivery-group-commit.server.ts). Only a
+ * compliance body is read here, to check that it names the header's shop;
+ * the others are read for their topic when applied, and one that cannot be
+ * read then is a dead letter, kept with its reason. A copy of a delivery
+ * already stored changes nothing. Shopify gets its 200 as soon as the
  * delivery is durable.
  *
  * Applying (a worker): claim due deliveries, apply each, record the outcome.
