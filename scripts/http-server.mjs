@@ -251,7 +251,7 @@ async function onRequest(req, res) {
     if (file) await serveFile(req, res, file);
     else if (refused) refuse(res, ...refused);
     else if (route && typeof route.receiveDelivery === "function") {
-      // A webhook for the inbox (app/services/webhooks/webhook-route.server.ts webhookAction): node's
+      // A webhook for the inbox (app/http/webhook-route.server.ts webhookAction): node's
       // request handed over as it is, without a web Request and Response.
       await receiveDirectly(req, res, route.receiveDelivery, path, limit);
     } else if (route) {

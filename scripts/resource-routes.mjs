@@ -21,7 +21,7 @@
  * app/routes/webhooks.<topic>.tsx that only say
  * `export const action = webhookAction;` are looked up here by their path,
  * and the server hands a delivery to that action's `receiveDelivery`
- * (app/services/webhooks/webhook-route.server.ts says how a delivery's URL leads there).
+ * (app/http/webhook-route.server.ts says how a delivery's URL leads there).
  */
 
 import { URLSearchParams } from "node:url";

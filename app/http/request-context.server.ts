@@ -12,7 +12,7 @@
  * The work runs under withJobs: the follow-up jobs its changes note are
  * enqueued when it ends, so no route wraps its calls by hand.
  * A refusal's HTTP status comes from app/http/error-statuses.ts.
- * Webhook routes have their own path (app/services/webhooks/webhook-route.server.ts),
+ * Webhook routes have their own path (app/http/webhook-route.server.ts),
  * Flow's callback its own check (authenticate.flow in flow.lifecycle.tsx).
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { verifiedDelivery } from "../services/webhooks/webhook-route.server";
+import { verifiedDelivery } from "../http/webhook-route.server";
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
 import { recordScopesUpdate } from "../services/shops/shop-lifecycle.server";

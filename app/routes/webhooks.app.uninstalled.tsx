@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { triggeredAtOf, verifiedDelivery } from "../services/webhooks/webhook-route.server";
+import { triggeredAtOf, verifiedDelivery } from "../http/webhook-route.server";
 import { prisma } from "../db.server";
 import { recordUninstall } from "../services/shops/shop-lifecycle.server";
 import { parseLosslessJson } from "../shopify/payloads/lossless-json";

@@ -1,5 +1,5 @@
-import { webhookAction } from "../services/webhooks/webhook-route.server";
+import { webhookAction } from "../http/webhook-route.server";
 
 // POST /webhooks/orders/cancelled, as shopify.app.toml subscribes it. Every inbox topic's route is this one
-// line: app/services/webhooks/webhook-route.server.ts says why, scripts/resource-routes.mjs finds it.
+// line: app/http/webhook-route.server.ts says why, scripts/resource-routes.mjs finds it.
 export const action = webhookAction;

@@ -3,6 +3,9 @@
  * refreshed with @shopify/shopify-api's own refresh-token grant and stored
  * back, so request-time and job-time code share one token.
  */
+// shopifyApi needs its platform adapter loaded first (as shopify.server.ts does): this module is
+// imported by the jobs without shopify.server.ts.
+import "@shopify/shopify-app-remix/adapters/node";
 import { shopifyApi, type Session } from "@shopify/shopify-api";
 import { sessionStorage } from "../app-settings.server";
 import { env } from "../../env.server";

@@ -28,16 +28,16 @@
  *     in development and in tests Remix calls the action with a Request.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { prisma } from "../../db.server";
-import { env } from "../../env.server";
-import { readBodyWithin, WEBHOOK_BODY, webhookHeadersProblem } from "../../http/request-limits";
-import { nudgeInbox } from "../../jobs/inbox-worker.server";
+import { prisma } from "../db.server";
+import { env } from "../env.server";
+import { readBodyWithin, WEBHOOK_BODY, webhookHeadersProblem } from "./request-limits";
+import { nudgeInbox } from "../jobs/inbox-worker.server";
 import {
   checkWebhookSignature,
   type HeaderOf,
   type SignedDelivery,
-} from "../../shopify/requests/webhook-signature.server";
-import { receiveWebhook } from "./inbox.server";
+} from "../shopify/requests/webhook-signature.server";
+import { receiveWebhook } from "../services/webhooks/inbox.server";
 
 /**
  * The topics Shopify delivers to a webhook address, as shopify.app.toml
