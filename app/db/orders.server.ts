@@ -129,7 +129,7 @@ export async function replaceRefundParts(
  * What tiers measure over a window (TierActivity, app/loyalty/tiers.ts), as
  * one SELECT of spend, points and orders with $1 the shop, `customerGid` the
  * SQL that names the customer and $3 the window's start (an ISO instant):
- * memberActivity runs it, the storefront's member standing
+ * memberActivity runs it, the storefront status's member read
  * (storefront-status.server.ts) embeds it, and the set path reads a batch's
  * members with it (tierActivityOf), so all count the same orders.
  */
