@@ -66,7 +66,7 @@ export const orderPartsColumns = (parts: EligibleParts) => ({
 });
 
 /** A refund's parts as its record's columns. */
-export const refundPartsColumns = (parts: EligibleParts) => ({
+const refundPartsColumns = (parts: EligibleParts) => ({
   ...orderPartsColumns(parts),
   byAmountMilli: parts.byAmount,
 });
