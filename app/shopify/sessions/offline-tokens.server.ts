@@ -3,8 +3,8 @@
  * refreshed with @shopify/shopify-api's own refresh-token grant and stored
  * back, so request-time and job-time code share one token.
  */
-// shopifyApi below runs when this module is imported (by the jobs, perhaps before
-// app/shopify.server.ts): it needs the adapter that module sets, set here too.
+// shopifyApi needs its platform adapter loaded first (as shopify.server.ts does): this module is
+// imported by the jobs without shopify.server.ts.
 import "@shopify/shopify-app-remix/adapters/node";
 import { shopifyApi, type Session } from "@shopify/shopify-api";
 import { sessionStorage } from "../app-settings.server";
