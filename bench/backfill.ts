@@ -91,7 +91,8 @@ console.log(
 
 const { database, prisma } = await import("../app/db.server");
 const { ensureProgram } = await import("../app/db/program.server");
-const { startBackfill, runBackfillStep, findBackfill, DEFAULT_BATCH } =
+const { findBackfill } = await import("../app/db/backfill-runs.server");
+const { startBackfill, runBackfillStep, DEFAULT_BATCH } =
   await import("../app/services/orders/backfill.server");
 /** Orders per transaction: the job's own default unless BENCH_BATCH says. */
 const BATCH = Number(process.env.BENCH_BATCH ?? DEFAULT_BATCH);

@@ -280,7 +280,7 @@ export const strings = {
     deliveriesEmpty: "No webhook has arrived yet. Orders paid in the store appear here.",
     emptyHeading: "Nothing has happened yet",
     empty:
-      "Every order, refund and customer update Shopify sends Regulars is listed here with its outcome, and any task that could not reach Shopify after its retries waits here with a Retry button. Place a test order in your store to see one arrive.",
+      "Every order, refund and customer update Shopify sends Regulars is listed here with its outcome, and any job that could not reach Shopify after its retries waits here with a Retry button. Place a test order in your store to see one arrive.",
   },
   campaigns: {
     title: "Win-back campaigns",

@@ -24,7 +24,7 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-class ReceiptWriter {
+class DeliveryGroupCommit {
   readonly #db: PrismaClient;
   readonly #waiting: Waiting[] = [];
   #inFlight = 0;
@@ -67,11 +67,11 @@ class ReceiptWriter {
   }
 }
 
-const writers = new WeakMap<PrismaClient, ReceiptWriter>();
+const writers = new WeakMap<PrismaClient, DeliveryGroupCommit>();
 
 /** Stores a delivery in the inbox (receiveDelivery's answer), grouped with others arriving at the same time. */
 export function storeDelivery(db: PrismaClient, delivery: ReceivedDelivery): Promise<StoredDelivery> {
   let writer = writers.get(db);
-  if (!writer) writers.set(db, (writer = new ReceiptWriter(db)));
+  if (!writer) writers.set(db, (writer = new DeliveryGroupCommit(db)));
   return writer.store(delivery);
 }

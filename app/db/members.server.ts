@@ -41,6 +41,22 @@ export async function lockMember(tx: Tx, shop: string, memberId: string): Promis
   return rows[0];
 }
 
+/** Records a member's tier evaluation: the tier, until when it is held, and when it changed. */
+export async function setMemberTier(
+  tx: Tx,
+  memberId: string,
+  tier: { tierKey: string | null; heldUntil: Date | null; changedAt?: Date },
+): Promise<void> {
+  await tx.member.update({
+    where: { id: memberId },
+    data: {
+      tierKey: tier.tierKey,
+      tierHeldUntil: tier.heldUntil,
+      ...(tier.changedAt ? { tierChangedAt: tier.changedAt } : {}),
+    },
+  });
+}
+
 export interface EntryInput {
   kind: LedgerKind;
   points: number;
@@ -217,6 +233,11 @@ export function membersByEmail(tx: Tx, shop: string, emails: string[]) {
 }
 
 // The member-sync job's claim on a member while it writes Shopify's copy.
+
+/** A member's row by its id alone (one the caller just wrote). */
+export function readMember(tx: Tx, memberId: string): Promise<Member> {
+  return tx.member.findUniqueOrThrow({ where: { id: memberId } });
+}
 
 export function getMember(tx: Tx, shop: string, memberId: string): Promise<Member> {
   return tx.member.findFirstOrThrow({ where: { shop, id: memberId } });

@@ -18,6 +18,43 @@ export async function lockOrder(tx: Tx, shop: string, orderGid: string): Promise
   });
 }
 
+/** Reads an order's record with its refunds (after a refund was added under the lock). */
+export function readOrder(tx: Tx, orderId: string): Promise<OrderWithRefunds> {
+  return tx.orderRecord.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } });
+}
+
+/** Writes an event's facts to an order's record; returns the record with its refunds. */
+export function updateOrderFacts(
+  tx: Tx,
+  orderId: string,
+  data: Prisma.OrderRecordUpdateInput,
+): Promise<OrderWithRefunds> {
+  return tx.orderRecord.update({ where: { id: orderId }, data, include: { refunds: true } });
+}
+
+/** Writes what an order is worth (and its award terms, the first time it counts as paid). */
+export async function updateOrderWorth(
+  tx: Tx,
+  orderId: string,
+  data: Prisma.OrderRecordUpdateInput,
+): Promise<void> {
+  await tx.orderRecord.update({ where: { id: orderId }, data });
+}
+
+/** Orders whose pending points are due to be released, at most `take`. */
+export function ordersDueForRelease(tx: Tx, shop: string, now: Date, take: number) {
+  return tx.orderRecord.findMany({
+    where: { shop, releasedAt: null, releaseAt: { lte: now } },
+    select: { orderGid: true },
+    take,
+  });
+}
+
+/** Marks an order's pending points released. */
+export async function markOrderReleased(tx: Tx, orderId: string, now: Date): Promise<void> {
+  await tx.orderRecord.update({ where: { id: orderId }, data: { releasedAt: now, pendingPoints: 0 } });
+}
+
 /** An order's parts as its record's columns (an order has no amount refunded by amount). */
 export const orderPartsColumns = (parts: EligibleParts) => ({
   merchandiseMilli: parts.merchandise,
@@ -29,7 +66,7 @@ export const orderPartsColumns = (parts: EligibleParts) => ({
 });
 
 /** A refund's parts as its record's columns. */
-export const refundPartsColumns = (parts: EligibleParts) => ({
+const refundPartsColumns = (parts: EligibleParts) => ({
   ...orderPartsColumns(parts),
   byAmountMilli: parts.byAmount,
 });
@@ -74,11 +111,25 @@ export async function addRefund(
   return count > 0;
 }
 
+/** Replaces a recorded refund's parts with those of a newer order snapshot. */
+export async function replaceRefundParts(
+  tx: Tx,
+  shop: string,
+  orderId: string,
+  refundGid: string,
+  parts: EligibleParts,
+): Promise<void> {
+  await tx.orderRefund.updateMany({
+    where: { shop, orderId, refundGid },
+    data: refundPartsColumns(parts),
+  });
+}
+
 /**
  * What tiers measure over a window (TierActivity, app/loyalty/tiers.ts), as
  * one SELECT of spend, points and orders with $1 the shop, `customerGid` the
  * SQL that names the customer and $3 the window's start (an ISO instant):
- * memberActivity runs it, the storefront's member standing
+ * memberActivity runs it, the storefront status's member read
  * (storefront-status.server.ts) embeds it, and the set path reads a batch's
  * members with it (tierActivityOf), so all count the same orders.
  */

@@ -32,6 +32,12 @@ export function redemptionsWithCodes(tx: Tx, shop: string, codes: string[]): Pro
   return tx.redemption.findMany({ where: { shop, code: { in: codes.map((code) => code.toUpperCase()) } } });
 }
 
+/** Which of these codes (upper case) are the shop's redemption codes. */
+export async function redemptionCodesAmong(tx: Tx, shop: string, codes: string[]): Promise<Set<string>> {
+  const rows = await tx.redemption.findMany({ where: { shop, code: { in: codes } }, select: { code: true } });
+  return new Set(rows.map((r) => r.code));
+}
+
 /** Closes a redemption whose points came back, with its final status. */
 export function markPointsReturned(
   tx: Tx,

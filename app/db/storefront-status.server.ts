@@ -1,5 +1,5 @@
 /**
- * A member's standing as the storefront shows it, in one statement on the
+ * A member's part of the storefront status, in one statement on the
  * driver: balance, pending points and tier, their order figures since the
  * tier window's start (MEMBER_ACTIVITY_SQL, as tiers count them) and their
  * live codes.
@@ -10,7 +10,7 @@ import type { PrismaClient } from "@prisma/client";
 import { sqlOf } from "./connect.server";
 import { MEMBER_ACTIVITY_SQL } from "./orders.server";
 
-export interface MemberStanding {
+export interface MemberStatus {
   balance: number;
   pending: number;
   tierKey: string | null;
@@ -20,13 +20,13 @@ export interface MemberStanding {
 }
 
 /** null when the customer is not a member (yet). */
-export async function memberStanding(
+export async function readMemberStatus(
   db: PrismaClient,
   shop: string,
   customerGid: string,
   since: Date | null,
   now: Date,
-): Promise<MemberStanding | null> {
+): Promise<MemberStatus | null> {
   // Timestamps are UTC wall time (Prisma's DateTime): instants go in as ISO text.
   const { rows } = await sqlOf(db).executeSql(
     `WITH m AS (
@@ -55,7 +55,7 @@ export async function memberStanding(
         spend: string;
         points: string;
         orders: string;
-        codes: MemberStanding["codes"] | string;
+        codes: MemberStatus["codes"] | string;
       }
     | undefined;
   if (!row) return null;

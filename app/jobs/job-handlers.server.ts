@@ -9,7 +9,8 @@ import { runDailyMaintenance } from "../services/shops/daily-maintenance.server"
 import { catchUpRollups } from "../services/dashboard/dashboard-rollups.server";
 import { sendFlowEvents } from "../services/flow/flow-send.server";
 import { syncMember } from "../services/members/member-sync.server";
-import { recordBackfillError, runBackfillStep } from "../services/orders/backfill.server";
+import { recordBackfillError } from "../db/backfill-runs.server";
+import { runBackfillStep } from "../services/orders/backfill.server";
 import { releaseDuePoints } from "../services/orders/order-points.server";
 import { syncProgram } from "../services/program/program-sync.server";
 import { runShopSetup } from "../services/shops/shop-setup.server";

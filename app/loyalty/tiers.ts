@@ -6,13 +6,14 @@
 import type { Milli } from "./money";
 import type { TierBasis, TierRule, TierWindow } from "./program";
 
-export interface TierStanding {
+/** The tier a member holds. */
+export interface HeldTier {
   tierKey: string | null;
   /** With grace: the tier is kept until this moment even if no longer earned. */
   heldUntil: Date | null;
 }
 
-export interface TierDecision extends TierStanding {
+export interface TierDecision extends HeldTier {
   changed: boolean;
   direction: "up" | "down" | "same";
 }
@@ -110,7 +111,7 @@ export function evaluateTier(input: {
   grace: boolean;
   /** The member's measure over the current window. */
   value: bigint;
-  current: TierStanding;
+  current: HeldTier;
   now: Date;
 }): TierDecision {
   const { tiers, window, grace, value, current, now } = input;

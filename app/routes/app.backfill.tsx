@@ -19,12 +19,12 @@ import { z } from "zod";
 import { strings } from "../admin/strings";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
+import { recentBackfills } from "../db/backfill-runs.server";
 import { findShop } from "../db/shops.server";
 import {
   BackfillError,
   cancelBackfill,
   checkOrderAccess,
-  recentBackfills,
   startBackfill,
 } from "../services/orders/backfill.server";
 import { AdminApiError } from "../shopify/admin-api/admin-client.server";

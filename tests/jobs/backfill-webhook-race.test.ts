@@ -11,7 +11,8 @@ import { beforeAll, afterAll, beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { lockOrder } from "~/db/orders.server";
 import { ensureProgram } from "~/db/program.server";
-import { findBackfill, runBackfillStep, startBackfill } from "~/services/orders/backfill.server";
+import { findBackfill } from "~/db/backfill-runs.server";
+import { runBackfillStep, startBackfill } from "~/services/orders/backfill.server";
 import { applyOrderEventIn } from "~/services/orders/order-points.server";
 import {
   bulkOrderSnapshot,

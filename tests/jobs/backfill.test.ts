@@ -13,9 +13,9 @@ import { JobWorker } from "~/jobs/worker.server";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as ordersUpdated } from "~/routes/webhooks.orders.updated";
 import { action as refundsCreate } from "~/routes/webhooks.refunds.create";
+import { findBackfill } from "~/db/backfill-runs.server";
 import {
   type BackfillError,
-  findBackfill,
   runBackfillStep,
   startBackfill,
   type StepDeps,

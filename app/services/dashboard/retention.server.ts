@@ -20,19 +20,23 @@
  * (app/services/dashboard/dashboard-rollups.server.ts) the figures come from them, to
  * the same values; until then, from the ledger, orders and members directly.
  */
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import { codeRevenue } from "../../db/code-revenue-rollup.server";
-import { BUCKET_MS, ledgerFlowPieces } from "../../db/ledger-flow-rollup.server";
+import {
+  ledgerFlows,
+  ledgerFlowsPerBucket,
+  liveCodeRevenue,
+  liveMemberCountAndUnspent,
+  liveRetentionCounts,
+  localBuckets,
+  rolledUpFlows,
+  rolledUpFlowsPerBucket,
+} from "../../db/dashboard-report.server";
+import { BUCKET_MS } from "../../db/ledger-flow-rollup.server";
 import { tierMemberCounts } from "../../db/members.server";
 import { memberTotals } from "../../db/member-totals-rollup.server";
-import { orderRevenue, orderRevenueJoined, refundsByOrder } from "../../db/orders.server";
 import { ensureProgram } from "../../db/program.server";
-import {
-  retentionCounts,
-  retentionCountsOf,
-  type RetentionCounts,
-  type RetentionCountsRow,
-} from "../../db/retention-rollup.server";
+import { retentionCounts } from "../../db/retention-rollup.server";
 import { ensureRewards } from "../../db/rewards.server";
 import { builtRollups, type Rollup } from "../../db/rollup-state.server";
 import { formatMilli } from "../../loyalty/money";
@@ -57,12 +61,6 @@ const NO_ROLLUPS = { ledger: false, members: false, customers: false, codes: fal
 const rollupsFor = async (db: PrismaClient, shop: string, input: FromSources) =>
   input.sources ? NO_ROLLUPS : (input.built ?? builtRollups(db, shop));
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-
-/** The ledger's flows by their definitions; one place for the dashboard's figures and its chart. */
-const FLOW_SUMS = Prisma.sql`
-  sum(CASE WHEN kind IN ('EARN', 'RELEASE', 'BONUS') OR (kind = 'ADJUST' AND points > 0) THEN points ELSE 0 END)::bigint AS issued,
-  sum(CASE WHEN kind IN ('REDEEM', 'REDEEM_REFUND') THEN -points ELSE 0 END)::bigint AS redeemed,
-  sum(CASE WHEN kind = 'EXPIRE' THEN -points ELSE 0 END)::bigint AS expired`;
 
 /**
  * The dashboard's periods: days (30 daily buckets ending today), weeks (13
@@ -105,42 +103,12 @@ export async function pointsOverTime(
   shop: string,
   input: { period: Period; now: Date; timeZone: string | null } & FromSources,
 ): Promise<{ from: Date; timeZone: string; buckets: FlowBucket[] }> {
-  const { unit, step, back } = PERIODS[input.period];
   const zone = zoneOrUtc(input.timeZone);
   if ((await rollupsFor(db, shop, input)).ledger) {
     const fromRollup = await pointsOverTimeFromRollup(db, shop, { ...input, zone });
     if (fromRollup) return fromRollup;
   }
-  // "createdAt" holds UTC wall time; local = (utc AT TIME ZONE 'UTC') AT TIME ZONE zone.
-  const rows = await db.$queryRaw<
-    {
-      start: string;
-      first_utc: string;
-      issued: bigint | null;
-      redeemed: bigint | null;
-      expired: bigint | null;
-    }[]
-  >`
-    WITH bounds AS (
-      SELECT (${input.now.toISOString()}::timestamptz AT TIME ZONE 'UTC') AS now_utc,
-             date_trunc(${unit}, ${input.now.toISOString()}::timestamptz AT TIME ZONE ${zone}) AS last_local
-    ), series AS (
-      SELECT generate_series(last_local - ${back}::interval, last_local, ${step}::interval) AS local_start FROM bounds
-    ), first_bucket AS (
-      SELECT (min(local_start) AT TIME ZONE ${zone}) AT TIME ZONE 'UTC' AS first_utc FROM series
-    ), flows AS (
-      SELECT date_trunc(${unit}, ("createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}) AS local_start, ${FLOW_SUMS}
-        FROM "LedgerEntry"
-       WHERE shop = ${shop}
-         AND "createdAt" >= (SELECT first_utc FROM first_bucket)
-         AND "createdAt" < (SELECT now_utc FROM bounds)
-       GROUP BY 1
-    )
-    SELECT to_char(s.local_start, 'YYYY-MM-DD') AS start,
-           (SELECT to_char(first_utc, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM first_bucket) AS first_utc,
-           f.issued, f.redeemed, f.expired
-      FROM series s LEFT JOIN flows f ON f.local_start = s.local_start
-     ORDER BY s.local_start`;
+  const rows = await ledgerFlowsPerBucket(db, shop, { ...PERIODS[input.period], now: input.now, zone });
   return {
     from: new Date(rows[0]!.first_utc),
     timeZone: zone,
@@ -158,15 +126,7 @@ export async function periodBuckets(
   db: PrismaClient,
   input: { period: Period; now: Date; timeZone: string | null },
 ): Promise<{ start: string; first_utc: Date }[]> {
-  const { unit, step, back } = PERIODS[input.period];
-  const zone = zoneOrUtc(input.timeZone);
-  return db.$queryRaw<{ start: string; first_utc: Date }[]>`
-    WITH bounds AS (
-      SELECT date_trunc(${unit}, ${input.now.toISOString()}::timestamptz AT TIME ZONE ${zone}) AS last_local
-    )
-    SELECT to_char(local_start, 'YYYY-MM-DD') AS start, local_start AT TIME ZONE ${zone} AS first_utc
-      FROM bounds, generate_series(last_local - ${back}::interval, last_local, ${step}::interval) AS local_start
-     ORDER BY local_start`;
+  return localBuckets(db, { ...PERIODS[input.period], now: input.now, zone: zoneOrUtc(input.timeZone) });
 }
 
 /**
@@ -186,11 +146,7 @@ async function pointsOverTimeFromRollup(
   if (from < input.now) {
     // Each piece goes to the local bucket with the last start (as UTC wall time) at or before it.
     const starts = series.map((row) => row.first_utc.toISOString().slice(0, 23).replace("T", " "));
-    const rows = await db.$queryRaw<{ i: number; issued: bigint; redeemed: bigint; expired: bigint }[]>`
-      SELECT width_bucket(at, ${starts}::timestamp[]) AS i,
-             sum(issued)::bigint AS issued, sum(redeemed)::bigint AS redeemed, sum(expired)::bigint AS expired
-        FROM (${ledgerFlowPieces(shop, from, input.now)}) pieces
-       GROUP BY 1`;
+    const rows = await rolledUpFlowsPerBucket(db, shop, starts, from, input.now);
     for (const row of rows) {
       const start = series[row.i - 1]!.start;
       sums.set(start, {
@@ -242,42 +198,6 @@ export async function retentionMeasures(
     };
   };
   return { members: group(true), nonMembers: group(false) };
-}
-
-/** The retention counts from the orders themselves (a shop whose rollup is not built yet). */
-async function liveRetentionCounts(
-  db: PrismaClient,
-  shop: string,
-  input: { now: Date; yearAgo: Date; churnCutoff: Date; atRiskCutoff: Date },
-): Promise<RetentionCounts[]> {
-  const { yearAgo, churnCutoff, atRiskCutoff } = input;
-  const rows = await db.$queryRaw<RetentionCountsRow[]>`
-    WITH customers AS (
-      SELECT o."customerGid" AS customer, count(*)::int AS orders, sum(${orderRevenueJoined}) AS revenue,
-             max(o."paidAt") AS last_order
-        FROM "OrderRecord" o LEFT JOIN ${refundsByOrder(shop)} f ON f."orderId" = o.id
-       WHERE o.shop = ${shop} AND o."paidAt" IS NOT NULL AND o."paidAt" <= ${input.now}
-         AND o."cancelledAt" IS NULL AND NOT o.test AND o."customerGid" IS NOT NULL
-       GROUP BY o."customerGid"
-    ), labelled AS (
-      -- Joins, not a lookup per customer: one pass over the members and the redemptions.
-      SELECT c.*, c.last_order >= ${yearAgo} AS bought_last_year,
-             (COALESCE(lower(m."accountState") = 'enabled', false) OR d.customer IS NOT NULL) AS member
-        FROM customers c
-        LEFT JOIN "Member" m ON m.shop = ${shop} AND m."customerGid" = c.customer
-        LEFT JOIN (SELECT DISTINCT "customerGid" AS customer FROM "Redemption" WHERE shop = ${shop}) d
-          ON d.customer = c.customer
-    )
-    SELECT member,
-           count(*)::int AS customers,
-           (count(*) FILTER (WHERE orders >= 2))::int AS repeaters,
-           sum(orders)::int AS orders,
-           sum(revenue)::bigint AS revenue,
-           (count(*) FILTER (WHERE bought_last_year))::int AS last_year_buyers,
-           (count(*) FILTER (WHERE bought_last_year AND last_order < ${churnCutoff}))::int AS churned,
-           (count(*) FILTER (WHERE last_order < ${atRiskCutoff}))::int AS at_risk
-      FROM labelled GROUP BY member`;
-  return rows.map(retentionCountsOf);
 }
 
 export type FlowTotals = { issued: number; redeemed: number; expired: number };
@@ -342,16 +262,11 @@ async function ledgerFlowTotals(
   input: { from: Date; to: Date },
   fromRollup: boolean,
 ): Promise<FlowTotals> {
-  const [flows] = fromRollup
+  const flows = fromRollup
     ? input.from < input.to
-      ? await db.$queryRaw<{ issued: bigint | null; redeemed: bigint | null; expired: bigint | null }[]>`
-          SELECT sum(issued)::bigint AS issued, sum(redeemed)::bigint AS redeemed, sum(expired)::bigint AS expired
-            FROM (${ledgerFlowPieces(shop, input.from, input.to)}) pieces`
-      : []
-    : await db.$queryRaw<{ issued: bigint | null; redeemed: bigint | null; expired: bigint | null }[]>`
-        SELECT ${FLOW_SUMS}
-          FROM "LedgerEntry"
-         WHERE shop = ${shop} AND "createdAt" >= ${input.from} AND "createdAt" < ${input.to}`;
+      ? await rolledUpFlows(db, shop, input.from, input.to)
+      : undefined
+    : await ledgerFlows(db, shop, input.from, input.to);
   return {
     issued: Number(flows?.issued ?? 0n),
     redeemed: Number(flows?.redeemed ?? 0n),
@@ -359,23 +274,7 @@ async function ledgerFlowTotals(
   };
 }
 
-/** Orders bought with a code used in the range, and their revenue, from redemptions and orders. */
-async function liveCodeRevenue(db: PrismaClient, shop: string, input: { from: Date; to: Date }) {
-  const [codes] = await db.$queryRaw<{ orders: number; revenue: bigint | null }[]>`
-    SELECT count(DISTINCT o.id)::int AS orders,
-           sum(${orderRevenue(shop)})::bigint AS revenue
-      FROM "Redemption" d JOIN "OrderRecord" o ON o.shop = ${shop} AND o."orderGid" = d."usedOrderGid"
-     WHERE d.shop = ${shop} AND d.status = 'USED' AND d."usedAt" >= ${input.from} AND d."usedAt" < ${input.to}`;
-  return { orders: Number(codes?.orders ?? 0), revenue: BigInt(codes?.revenue ?? 0n) };
-}
-
 /** Members per tier and their unspent points, from the members themselves. */
 async function liveMemberTotals(db: PrismaClient, shop: string) {
-  const [totals] = await db.$queryRaw<{ members: number; unspent: bigint | null }[]>`
-    SELECT count(*)::int AS members, sum(balance + pending)::bigint AS unspent FROM "Member" WHERE shop = ${shop}`;
-  return {
-    members: Number(totals?.members ?? 0),
-    unspent: BigInt(totals?.unspent ?? 0n),
-    byTier: await tierMemberCounts(db, shop),
-  };
+  return { ...(await liveMemberCountAndUnspent(db, shop)), byTier: await tierMemberCounts(db, shop) };
 }

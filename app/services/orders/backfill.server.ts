@@ -24,7 +24,21 @@
  * the run ends, however it ends.
  */
 import type { BackfillRun, PrismaClient } from "@prisma/client";
-import type { Tx } from "../../db/tx.server";
+import {
+  backfillProgress,
+  countActiveBackfills,
+  createBackfillRun,
+  endBackfillRun,
+  findBackfill,
+  lockBackfillRun,
+  markBackfillFileRead,
+  markBackfillProcessing,
+  markBackfillQuerying,
+  recordCreditedBatch,
+  recordStagedBatch,
+  requestBackfillCancel,
+  setBackfillOrdersTotal,
+} from "../../db/backfill-runs.server";
 import type { FollowUp } from "../../jobs/follow-ups.server";
 import { withFollowUps } from "../../jobs/follow-ups.server";
 import {
@@ -58,7 +72,6 @@ import { needsAllOrders, RECENT_ORDER_DAYS, recentOrdersFrom } from "../../shopi
 import { decodeSnapshot, encodeSnapshot } from "../../shopify/payloads/order-snapshot-text";
 import { JsonlSplitter, type Lines } from "../../shopify/payloads/jsonl-lines";
 import { applyPaidOrders, retryBatchConflicts } from "./order-points-batch.server";
-import { storedText } from "../../db/stored-text";
 
 export class BackfillError extends Error {
   constructor(
@@ -114,27 +127,15 @@ export async function startBackfill(
   if (to.getTime() > now.getTime() + DAY) throw new BackfillError("The end date is in the future", 422, "to");
   const busy = () =>
     new BackfillError("A backfill is already running for this shop; wait for it or cancel it", 409);
-  const active = () => db.backfillRun.count({ where: { shop, activeSlot: { not: null } } });
+  const active = () => countActiveBackfills(db, shop);
   if ((await active()) > 0) throw busy();
   try {
-    return await db.backfillRun.create({ data: { shop, fromDate: from, toDate: to } });
+    return await createBackfillRun(db, shop, from, to);
   } catch (error) {
     // The unique (shop, activeSlot) index decides a race between two starts.
     if ((await active()) > 0) throw busy();
     throw error;
   }
-}
-
-export function findBackfill(db: PrismaClient, shop: string, id: string): Promise<BackfillRun | null> {
-  return db.backfillRun.findFirst({ where: { shop, id } });
-}
-
-export function recentBackfills(db: PrismaClient, shop: string, take = 5): Promise<BackfillRun[]> {
-  return db.backfillRun.findMany({ where: { shop }, orderBy: { startedAt: "desc" }, take });
-}
-
-export async function hasCompletedBackfill(db: PrismaClient, shop: string): Promise<boolean> {
-  return (await db.backfillRun.count({ where: { shop, status: "COMPLETED" } })) > 0;
 }
 
 async function finish(
@@ -145,15 +146,7 @@ async function finish(
   now: Date,
   error?: string,
 ): Promise<void> {
-  await db.backfillRun.updateMany({
-    where: { shop, id, activeSlot: { not: null } },
-    data: {
-      status,
-      activeSlot: null,
-      finishedAt: now,
-      ...(error !== undefined ? { error: storedText(error) } : {}),
-    },
-  });
+  await endBackfillRun(db, shop, id, { status, now, ...(error !== undefined ? { error } : {}) });
   await dropStagedOrders(db, shop, id);
 }
 
@@ -173,7 +166,7 @@ export async function cancelBackfill(
   if (!run) throw new BackfillError("No such backfill", 404);
   if (!run.activeSlot) throw new BackfillError("This backfill has already finished", 409);
   if (run.status === "PROCESSING") {
-    return db.backfillRun.update({ where: { id: run.id }, data: { cancelRequestedAt: input.now } });
+    return requestBackfillCancel(db, run.id, input.now);
   }
   if (run.status === "QUERYING" && run.bulkOperationId && input.admin) {
     await cancelBulkOperation(input.admin, run.bulkOperationId).catch(() => undefined);
@@ -235,17 +228,14 @@ export async function runBackfillStep(deps: StepDeps, shop: string, id: string):
       }
       throw error;
     }
-    await db.backfillRun.update({
-      where: { id },
-      data: { status: "QUERYING", bulkOperationId: operationId, error: null },
-    });
+    await markBackfillQuerying(db, id, operationId);
   }
 
   // Polled at once after starting: a small range is often done already.
   if (run.status === "PENDING" || run.status === "QUERYING") {
     const state = await bulkOperationState(deps.admin, operationId!);
     if (state.status === "CREATED" || state.status === "RUNNING" || state.status === "CANCELING") {
-      await db.backfillRun.update({ where: { id }, data: { ordersTotal: state.rootObjectCount } });
+      await setBackfillOrdersTotal(db, id, state.rootObjectCount);
       return { status: "QUERYING", next: "poll" };
     }
     if (state.status === "CANCELED") return done("CANCELLED", "The bulk query was cancelled in Shopify");
@@ -257,22 +247,18 @@ export async function runBackfillStep(deps: StepDeps, shop: string, id: string):
     }
     if (!url) {
       // Completed with nothing to read: no order in the range.
-      await db.backfillRun.update({ where: { id }, data: { ordersTotal: 0 } });
+      await setBackfillOrdersTotal(db, id, 0);
       return done("COMPLETED");
     }
-    await db.backfillRun.update({
-      where: { id },
-      data: {
-        status: "PROCESSING",
-        resultUrl: url,
-        partial: failed,
-        ordersTotal: state.rootObjectCount,
-        ...(failed
-          ? {
-              error: `Shopify's bulk query failed (${state.errorCode ?? "no reason given"}); the orders it returned are credited. Run the backfill again for the rest.`,
-            }
-          : {}),
-      },
+    await markBackfillProcessing(db, id, {
+      resultUrl: url,
+      partial: failed,
+      ordersTotal: state.rootObjectCount,
+      ...(failed
+        ? {
+            error: `Shopify's bulk query failed (${state.errorCode ?? "no reason given"}); the orders it returned are credited. Run the backfill again for the rest.`,
+          }
+        : {}),
     });
   }
 
@@ -342,23 +328,20 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
     batch = [];
     batchOrders = 0;
     const applied = await transactionWithSql(deps.db, async (tx, sql) => {
-      const row = await lockRun(tx, shop, id);
+      const row = await lockBackfillRun(tx, shop, id);
       if (!row || row.cancelRequestedAt) return false;
       if (row.linesDone !== expected) {
         throw new Error(`backfill ${id} moved on elsewhere (line ${row.linesDone}, expected ${expected})`);
       }
       await stageOrders(sql, shop, id, staged);
-      await tx.backfillRun.update({
-        where: { id },
-        data: {
-          linesDone: end.line,
-          bytesDone: BigInt(end.bytes),
-          ordersRead: { increment: orders },
-          // Orders that were not paid are done once read.
-          ordersDone: { increment: orders - staged.length },
-          // A partial file keeps its explanation; otherwise a commit clears the last retry's error.
-          ...(run.partial ? {} : { error: null }),
-        },
+      await recordStagedBatch(tx, id, {
+        linesDone: end.line,
+        bytesDone: BigInt(end.bytes),
+        ordersRead: orders,
+        // Orders that were not paid are done once read.
+        ordersDone: orders - staged.length,
+        // A partial file keeps its explanation; otherwise a commit clears the last retry's error.
+        clearError: !run.partial,
       });
       return true;
     });
@@ -474,32 +457,16 @@ async function readSlice(deps: StepDeps, shop: string, id: string): Promise<Step
   return fileRead(deps, shop, id);
 }
 
-/** The run's row, locked until the transaction ends: one step at a time moves a run on. */
-async function lockRun(tx: Tx, shop: string, id: string) {
-  const rows = await tx.$queryRaw<
-    { linesDone: number; creditedThrough: string | null; cancelRequestedAt: Date | null; partial: boolean }[]
-  >`
-    SELECT "linesDone", "creditedThrough", "cancelRequestedAt", partial FROM "BackfillRun"
-     WHERE shop = ${shop} AND id = ${id} AND "activeSlot" IS NOT NULL FOR UPDATE`;
-  return rows[0] ?? null;
-}
-
 async function reportBatch(deps: StepDeps, shop: string, id: string): Promise<void> {
   if (!deps.onBatch) return;
-  const after = await deps.db.backfillRun.findFirst({
-    where: { shop, id },
-    select: { linesDone: true, ordersRead: true, ordersDone: true },
-  });
+  const after = await backfillProgress(deps.db, shop, id);
   if (after) await deps.onBatch(after);
 }
 
 /** The whole file is staged: crediting starts with the next step. */
 async function fileRead(deps: StepDeps, shop: string, id: string): Promise<StepResult> {
   await analyzeStagedOrders(deps.db);
-  await deps.db.backfillRun.updateMany({
-    where: { shop, id, activeSlot: { not: null }, fileReadAt: null },
-    data: { fileReadAt: deps.now() },
-  });
+  await markBackfillFileRead(deps.db, shop, id, deps.now());
   return { status: "PROCESSING", next: "continue" };
 }
 
@@ -517,7 +484,7 @@ async function creditSlice(deps: StepDeps, shop: string, id: string): Promise<St
   for (;;) {
     const work = (tries: number) =>
       transactionWithSql(db, async (tx, sql) => {
-        const row = await lockRun(tx, shop, id);
+        const row = await lockBackfillRun(tx, shop, id);
         if (!row) return "gone" as const;
         if (row.cancelRequestedAt) return "cancelled" as const;
         const staged = await nextStagedGroups(sql, shop, id, row.creditedThrough, batchSize);
@@ -531,15 +498,12 @@ async function creditSlice(deps: StepDeps, shop: string, id: string): Promise<St
           { checkKnown: checkKnown || tries > 1 },
         );
         checkKnown = outcome.known > 0;
-        await tx.backfillRun.update({
-          where: { id },
-          data: {
-            creditedThrough: staged.at(-1)!.groupKey,
-            ordersDone: { increment: staged.length },
-            ordersCredited: { increment: outcome.credited },
-            pointsAwarded: { increment: outcome.points },
-            ...(row.partial ? {} : { error: null }),
-          },
+        await recordCreditedBatch(tx, id, {
+          creditedThrough: staged.at(-1)!.groupKey,
+          ordersDone: staged.length,
+          ordersCredited: outcome.credited,
+          pointsAwarded: outcome.points,
+          clearError: !row.partial,
         });
         return "credited" as const;
       });
@@ -568,11 +532,3 @@ async function finishRead(deps: StepDeps, shop: string, id: string, partial: boo
 
 class SliceOver extends Error {}
 class CancelledRead extends Error {}
-
-/** A step failed and will be retried: the page shows why meanwhile. */
-export async function recordBackfillError(db: PrismaClient, shop: string, id: string, message: string) {
-  await db.backfillRun.updateMany({
-    where: { shop, id, activeSlot: { not: null } },
-    data: { error: storedText(`Retrying after: ${message}`) },
-  });
-}

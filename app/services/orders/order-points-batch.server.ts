@@ -43,6 +43,8 @@ import {
   type OrderRecordWrite,
   type RefundWrite,
 } from "../../db/order-batch.server";
+import { readMember } from "../../db/members.server";
+import { redemptionCodesAmong } from "../../db/redemptions.server";
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../../db/program.server";
 import type { SqlSession } from "../../db/sql-in-transaction.server";
 import type { Tx } from "../../db/tx.server";
@@ -274,11 +276,7 @@ async function applyOurCodes(
 ): Promise<void> {
   const codes = [...new Set(orders.flatMap((s) => s.discountCodes.map((c) => c.toUpperCase())))];
   if (codes.length === 0) return;
-  const ours = new Set(
-    (await tx.redemption.findMany({ where: { shop, code: { in: codes } }, select: { code: true } })).map(
-      (r) => r.code,
-    ),
-  );
+  const ours = await redemptionCodesAmong(tx, shop, codes);
   if (ours.size === 0) return;
   for (const s of orders) {
     if (!s.discountCodes.some((c) => ours.has(c.toUpperCase()))) continue;
@@ -536,7 +534,7 @@ async function tierChanges(
       });
       const reached = program.tiers.find((tier) => tier.key === change.to);
       if (reached?.entryRewardKey && tierRank(tiers, change.to) > tierRank(tiers, change.from)) {
-        const row = await tx.member.findUniqueOrThrow({ where: { id: m.write.id } });
+        const row = await readMember(tx, m.write.id);
         await reserveTierEntryReward(tx, shop, { ...row, tierKey: change.from }, reached, now);
       }
     }

@@ -13,10 +13,15 @@ import { appendEntry, lockMember, upsertMember } from "../../db/members.server";
 import {
   addRefund,
   lockOrder,
+  markOrderReleased,
   orderPartsColumns,
+  ordersDueForRelease,
   partsOf,
-  refundPartsColumns,
+  readOrder,
   refreshMemberOrderStats,
+  replaceRefundParts,
+  updateOrderFacts,
+  updateOrderWorth,
   type OrderWithRefunds,
 } from "../../db/orders.server";
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../../db/program.server";
@@ -70,10 +75,7 @@ async function snapshotChanges(
       parts: refund.parts,
     });
     if (newer) {
-      await tx.orderRefund.updateMany({
-        where: { shop, orderId: order.id, refundGid: refund.refundGid },
-        data: refundPartsColumns(refund.parts),
-      });
+      await replaceRefundParts(tx, shop, order.id, refund.refundGid, refund.parts);
     }
   }
   return {
@@ -121,22 +123,14 @@ export async function applyOrderEventIn(
       refundedAt: event.refund.createdAt,
       parts: event.refund.parts,
     });
-    if (added)
-      order = await tx.orderRecord.findUniqueOrThrow({
-        where: { id: order.id },
-        include: { refunds: true },
-      });
+    if (added) order = await readOrder(tx, order.id);
   } else {
     const { snapshot } = event;
     const changes = await snapshotChanges(tx, shop, order, snapshot);
     if ((event.type === "paid" || event.type === "backfill") && !order.paidAt)
       changes.paidAt = snapshot.paidAt;
     if (event.type === "cancelled" && !order.cancelledAt) changes.cancelledAt = snapshot.updatedAt;
-    order = await tx.orderRecord.update({
-      where: { id: order.id },
-      data: changes,
-      include: { refunds: true },
-    });
+    order = await updateOrderFacts(tx, order.id, changes);
     await applyOrderCodes(tx, shop, order, program, now);
     if (snapshot.customer) {
       const { customerGid, email, firstName, lastName } = snapshot.customer;
@@ -193,14 +187,11 @@ export async function applyOrderEventIn(
   if (!terms && change === 0 && netEligibleMilli === order.netEligibleMilli) {
     return { orderGid, points, change };
   }
-  await tx.orderRecord.update({
-    where: { id: order.id },
-    data: {
-      ...terms,
-      netEligibleMilli,
-      points,
-      pendingPoints: order.pendingPoints + credit.move.pending,
-    },
+  await updateOrderWorth(tx, order.id, {
+    ...terms,
+    netEligibleMilli,
+    points,
+    pendingPoints: order.pendingPoints + credit.move.pending,
   });
 
   // 4. The member's tier follows their activity.
@@ -213,11 +204,7 @@ export async function applyOrderEventIn(
  * Run by the daily schedule; safe to run any number of times.
  */
 export async function releaseDuePoints(db: PrismaClient, shop: string, now: Date): Promise<number> {
-  const due = await db.orderRecord.findMany({
-    where: { shop, releasedAt: null, releaseAt: { lte: now } },
-    select: { orderGid: true },
-    take: 1000,
-  });
+  const due = await ordersDueForRelease(db, shop, now, 1000);
   let released = 0;
   for (const { orderGid } of due) {
     released += await inTransaction(db, async (tx) => {
@@ -233,7 +220,7 @@ export async function releaseDuePoints(db: PrismaClient, shop: string, now: Date
           orderGid,
         });
       }
-      await tx.orderRecord.update({ where: { id: order.id }, data: { releasedAt: now, pendingPoints: 0 } });
+      await markOrderReleased(tx, order.id, now);
       return order.pendingPoints;
     });
   }

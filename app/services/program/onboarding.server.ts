@@ -17,7 +17,7 @@ import {
   themeEditorLinks,
   type ThemeState,
 } from "../../shopify/admin-api/theme-settings.server";
-import { hasCompletedBackfill } from "../orders/backfill.server";
+import { hasCompletedBackfill } from "../../db/backfill-runs.server";
 
 type StepKey = "program" | "embed" | "block" | "backfill";
 type StepState = "done" | "todo" | "unknown";

@@ -4,7 +4,7 @@
  * codes; for a guest, how the program works and nothing personal.
  */
 import type { PrismaClient } from "@prisma/client";
-import { memberStanding } from "../../db/storefront-status.server";
+import { readMemberStatus } from "../../db/storefront-status.server";
 import { ensureProgram, settingsOf, tierRulesOf } from "../../db/program.server";
 import { ensureRewards, rewardRuleOf } from "../../db/rewards.server";
 import { formatMilli } from "../../loyalty/money";
@@ -61,7 +61,7 @@ export async function storefrontStatus(
 ) {
   const { explainer, settings, tiers, rewards, threshold } = await explain(db, shop);
   if (!customerGid) return { loggedIn: false as const, program: explainer };
-  const member = await memberStanding(db, shop, customerGid, windowStart(settings.tierWindow, now), now);
+  const member = await readMemberStatus(db, shop, customerGid, windowStart(settings.tierWindow, now), now);
   if (!member) {
     return {
       loggedIn: true as const,

@@ -9,7 +9,7 @@ import { settingsOf, tierRulesOf } from "../../db/program.server";
 import { memberActivity } from "../../db/orders.server";
 import type { Tx } from "../../db/tx.server";
 import { FLOW_TRIGGERS, recordFlowEvent } from "../../db/flow-events.server";
-import { markMemberChanged } from "../../db/members.server";
+import { markMemberChanged, setMemberTier } from "../../db/members.server";
 import { evaluateTier, tierRank, tierValue, windowStart, type TierDecision } from "../../loyalty/tiers";
 import { reserveTierEntryReward } from "./tier-entry-reward.server";
 
@@ -31,13 +31,10 @@ export async function reevaluateTier(
     now,
   });
   if (decision.changed || decision.heldUntil?.getTime() !== member.tierHeldUntil?.getTime()) {
-    await tx.member.update({
-      where: { id: member.id },
-      data: {
-        tierKey: decision.tierKey,
-        tierHeldUntil: decision.heldUntil,
-        ...(decision.changed ? { tierChangedAt: now } : {}),
-      },
+    await setMemberTier(tx, member.id, {
+      tierKey: decision.tierKey,
+      heldUntil: decision.heldUntil,
+      ...(decision.changed ? { changedAt: now } : {}),
     });
   }
   if (decision.changed) await onTierChanged(tx, shop, program, member, decision.tierKey, now);

@@ -22,8 +22,8 @@
  * Prisma storage. tests/db/session-storage.test.ts holds the read to the
  * Prisma storage's, session by session.
  *
- * Routes that never call Shopify with the session (a webhook's receipt, the
- * storefront's status) read it inside withCachedSessionReads: there an
+ * Routes that never call Shopify with the session (receiving a webhook, the
+ * storefront status) read it inside withCachedSessionReads: there an
  * offline session is kept 5 s per process, unless its token expires within
  * the library's refresh window (5 minutes) and the 5 s, so a cached copy is
  * never the one a refresh starts from. Any other read goes to the database,
