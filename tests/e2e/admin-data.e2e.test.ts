@@ -14,7 +14,7 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/admin-data.e2e.test.ts`.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,15 +22,9 @@ import type { Browser, BrowserContext, Download, FrameLocator, Locator, Page } f
 import { strings } from "~/admin/strings";
 import { parseCsv } from "~/loyalty/csv";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import {
-  appEnvironment,
-  DEMO_APP,
-  freePort,
-  installApp,
-  startApp,
-  type RunningApp,
-} from "../../devshop/launch";
+import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
+import { startInstalledApp } from "../support/e2e-app";
 import type { Customer, ShopState } from "../../devshop/state";
 import { launchChromium } from "../support/chromium";
 
@@ -99,20 +93,7 @@ beforeAll(async () => {
   devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
   shop = devshop.addShop(SHOP, "E2E Admin Data");
   shop.theme = { embedActive: true, blockAdded: true };
-  cpSync("build", buildDir, { recursive: true });
-  app = await startApp({
-    port: appPort,
-    quiet: true,
-    buildDir,
-    env: appEnvironment({
-      devshopUrl: devshop.url,
-      appUrl,
-      port: appPort,
-      dataDir,
-      scopes: devshop.config.scopes,
-    }),
-  });
-  await installApp(devshop, appUrl, SHOP);
+  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
   shopper = devshop.commerce.createCustomer(shop, {
     email: "ines@example.com",
     firstName: "Ines",

@@ -15,7 +15,7 @@
  *
  * Needs `npm run build` first; run with `npm run test:e2e`.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,15 +23,9 @@ import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-cor
 import { strings } from "~/admin/strings";
 import { DEFAULT_REWARDS } from "~/loyalty/rewards";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import {
-  appEnvironment,
-  DEMO_APP,
-  freePort,
-  installApp,
-  startApp,
-  type RunningApp,
-} from "../../devshop/launch";
+import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
+import { startInstalledApp } from "../support/e2e-app";
 import type { Customer, ShopState } from "../../devshop/state";
 import { launchChromium } from "../support/chromium";
 
@@ -82,20 +76,7 @@ beforeAll(async () => {
   shop = devshop.addShop(SHOP, "E2E Outfitters");
   // The app embed is on (its deep link from the checklist is tested below); the block is not yet.
   shop.theme = { embedActive: true, blockAdded: false };
-  cpSync("build", buildDir, { recursive: true });
-  app = await startApp({
-    port: appPort,
-    quiet: true,
-    buildDir,
-    env: appEnvironment({
-      devshopUrl: devshop.url,
-      appUrl,
-      port: appPort,
-      dataDir,
-      scopes: devshop.config.scopes,
-    }),
-  });
-  await installApp(devshop, appUrl, SHOP);
+  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
   shopper = devshop.commerce.createCustomer(shop, {
     email: "maren@example.com",
     firstName: "Maren",

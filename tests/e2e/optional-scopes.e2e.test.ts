@@ -8,23 +8,17 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e <this file>`.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
 import { strings } from "~/admin/strings";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import {
-  appEnvironment,
-  DEMO_APP,
-  freePort,
-  installApp,
-  startApp,
-  type RunningApp,
-} from "../../devshop/launch";
+import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { grantedScopes, scopeList } from "../../devshop/scopes";
 import { startDevshop, type Devshop } from "../../devshop/server";
+import { startInstalledApp } from "../support/e2e-app";
 import type { ShopState } from "../../devshop/state";
 import { launchChromium } from "../support/chromium";
 
@@ -78,20 +72,7 @@ beforeAll(async () => {
       at: new Date(Date.now() - daysAgo * DAY),
     });
   }
-  cpSync("build", buildDir, { recursive: true });
-  app = await startApp({
-    port: appPort,
-    quiet: true,
-    buildDir,
-    env: appEnvironment({
-      devshopUrl: devshop.url,
-      appUrl,
-      port: appPort,
-      dataDir,
-      scopes: devshop.config.scopes,
-    }),
-  });
-  await installApp(devshop, appUrl, SHOP);
+  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
   browser = await launchChromium();
   context = await browser.newContext({
     viewport: { width: 1280, height: 900 },

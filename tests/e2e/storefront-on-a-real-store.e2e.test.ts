@@ -12,21 +12,15 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e <this file>`.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Browser, BrowserContext } from "playwright-core";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import {
-  appEnvironment,
-  DEMO_APP,
-  freePort,
-  installApp,
-  startApp,
-  type RunningApp,
-} from "../../devshop/launch";
+import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
+import { startInstalledApp } from "../support/e2e-app";
 import type { Customer, ShopState } from "../../devshop/state";
 import { readLocale } from "../../devshop/theme-render";
 import { launchChromium } from "../support/chromium";
@@ -66,20 +60,7 @@ beforeAll(async () => {
   devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
   shop = devshop.addShop(SHOP, "E2E Boutique");
   shop.theme = { embedActive: true, blockAdded: false };
-  cpSync("build", buildDir, { recursive: true });
-  app = await startApp({
-    port: appPort,
-    quiet: true,
-    buildDir,
-    env: appEnvironment({
-      devshopUrl: devshop.url,
-      appUrl,
-      port: appPort,
-      dataDir,
-      scopes: devshop.config.scopes,
-    }),
-  });
-  await installApp(devshop, appUrl, SHOP);
+  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
   shopper = devshop.commerce.createCustomer(shop, {
     email: "camille@example.com",
     firstName: "Camille",
