@@ -83,7 +83,8 @@ describe("GET /apps/regulars/status", () => {
       points: 1200,
       pending: 0,
       tier: "Member",
-      nextTier: { name: "Silver", remaining: "250.00" },
+      nextTier: { name: "Silver", remaining: "250.00", amount: 25000, percent: 0 },
+      history: [{ kind: "ADJUST", points: 1200 }],
     });
     expect(body.rewards.find((r: { key: string }) => r.key === "10-off")).toEqual({
       key: "10-off",
@@ -99,6 +100,8 @@ describe("GET /apps/regulars/status", () => {
     expect(body.loggedIn).toBe(false);
     expect(body.program).toMatchObject({
       earnRate: "5",
+      signupBonus: expect.any(Number),
+      birthdayBonus: expect.any(Number),
       tiers: [{ name: "Member" }, { name: "Silver" }, { name: "Gold" }],
     });
     expect(JSON.stringify(body)).not.toContain("1200");
@@ -148,6 +151,39 @@ describe("POST /apps/regulars/redeem", () => {
     expect(shopify.codes.size).toBe(1);
     const after = await (await status(CUSTOMER_ID)).json();
     expect(after).toMatchObject({ points: 200, codes: [{ code: body.code, title: "10.00 off" }] });
+  });
+
+  it("answers with the member's new state: points, affordable rewards, codes, progress and history", async () => {
+    const body = await (await redeem({ rewardKey: "5-off", idempotencyKey: "tap-0101" })).json();
+    // The fields the answer always had are still there, with `member` added.
+    expect(body).toMatchObject({ status: "issued", pointsCost: 500, code: expect.any(String) });
+    expect(body.member).toMatchObject({
+      points: 700,
+      pending: 0,
+      tier: "Member",
+      nextTier: { name: "Silver", remaining: "250.00", amount: 25000, percent: 0 },
+      codes: [{ code: body.code, title: "5.00 off" }],
+    });
+    const affordable = Object.fromEntries(
+      body.member.rewards.map((r: { key: string; affordable: boolean }) => [r.key, r.affordable]),
+    );
+    expect(affordable).toMatchObject({ "5-off": true, "10-off": false, "25-off": false });
+    // Newest first: the redemption, then the opening balance.
+    expect(body.member.history.map((h: { kind: string; points: number }) => [h.kind, h.points])).toEqual([
+      ["REDEEM", -500],
+      ["ADJUST", 1200],
+    ]);
+    // The same state the status gives.
+    const after = await (await status(CUSTOMER_ID)).json();
+    expect(body.member).toEqual({
+      points: after.points,
+      pending: after.pending,
+      tier: after.tier,
+      nextTier: after.nextTier,
+      rewards: after.rewards,
+      codes: after.codes,
+      history: after.history,
+    });
   });
 
   it("refuses clearly and changes nothing: not enough points, bad body, guest, forged signature", async () => {
