@@ -22,7 +22,7 @@ export interface MemberStatus {
 }
 
 /** How many recent ledger entries the storefront shows (and the member metafield holds). */
-export const HISTORY_SIZE = 5;
+const HISTORY_SIZE = 5;
 
 /** null when the customer is not a member (yet). */
 export async function readMemberStatus(
