@@ -186,6 +186,36 @@ describe("POST /apps/regulars/redeem", () => {
     });
   });
 
+  it("when Shopify is busy (202, pending) the answer still carries the member, points reserved", async () => {
+    // Every attempt to create the code meets a 502: the redemption waits for the code-issue job.
+    shopify.faults.push("5xx", "5xx", "5xx", "5xx", "5xx", "5xx");
+    const res = await redeem({ rewardKey: "5-off", idempotencyKey: "tap-0102" });
+    shopify.faults.length = 0;
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect(body).toMatchObject({ status: "pending", code: null, member: { points: 700, codes: [] } });
+    expect(body.member.history[0]).toMatchObject({ kind: "REDEEM", points: -500 });
+  });
+
+  it("the history holds the last 5 changes to the balance, newest first", async () => {
+    for (let i = 1; i <= 6; i++) {
+      await adjustPoints(
+        prisma,
+        TEST_SHOP,
+        {
+          customerGid: CUSTOMER,
+          points: i,
+          reason: "More",
+          staffId: "test",
+          idempotencyKey: `more-${i}-key`,
+        },
+        new Date(),
+      );
+    }
+    const body = await (await status(CUSTOMER_ID)).json();
+    expect(body.history.map((h: { points: number }) => h.points)).toEqual([6, 5, 4, 3, 2]);
+  });
+
   it("refuses clearly and changes nothing: not enough points, bad body, guest, forged signature", async () => {
     // A code for the storefront to word in the shopper's language, not an English sentence.
     const poor = await redeem({ rewardKey: "25-off", idempotencyKey: "tap-0002" });
