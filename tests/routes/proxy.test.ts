@@ -122,18 +122,21 @@ describe("GET /apps/regulars/status", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/application\/liquid/);
     const html = await res.text();
-    expect(html).toContain("<strong data-regulars-points>1200 points</strong>");
+    expect(html).toContain("<strong data-regulars-points>1,200 points</strong>");
+    // Amounts go through Liquid's money filter, in the shop's money format: never a bare "250.00".
+    expect(html).toContain("<p>{{ 25000 | money }} more to reach Silver</p>");
     expect(html).toContain("&#123;&#123; shop.name &#125;&#125; &lt;b&gt;5&#37;&lt;/b&gt;");
     // Only the library's own layout tag and the storefront's routes are Liquid.
-    expect(html.replace("{% layout none %}", "").replace(/\{\{ routes\.\w+ \}\}/g, "")).not.toMatch(
-      /\{\{|\{%/,
-    );
+    const ours = /\{\{ routes\.\w+ \}\}|\{\{ \d+ \| money \}\}/g;
+    expect(html.replace("{% layout none %}", "").replace(ours, "")).not.toMatch(/\{\{|\{%/);
     const guest = await (await status(null, undefined, "?format=html")).text();
     // Shopify renders the page as Liquid in the shopper's storefront: its routes keep a locale prefix.
     expect(guest).toContain('href="{{ routes.account_login_url }}"');
     expect(guest).toContain('href="{{ routes.account_register_url }}"');
     expect(guest).not.toContain('href="/account');
     expect(guest).not.toContain("1200");
+    expect(guest).toContain("for every {{ 100 | money }} you spend");
+    expect(guest).toContain("Silver from {{ 25000 | money }}: 1.25× points");
     await prisma.reward.updateMany({ where: { shop: TEST_SHOP, key: "5-off" }, data: { title: "5.00 off" } });
     forgetProgramExplainer(TEST_SHOP);
   });
