@@ -340,7 +340,9 @@ describe("a redemption", () => {
     // Copy works on the code added without a reload.
     const copy = page.locator("#regulars-panel [data-regulars-codes] button");
     await copy.click();
-    await expect(copy.innerText()).resolves.toBe("Copied");
+    await page
+      .locator("#regulars-panel [data-regulars-codes] button", { hasText: "Copied" })
+      .waitFor({ timeout: 5_000 });
     expect(
       (await prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP, customerGid: CUSTOMER } })).balance,
     ).toBe(200);
