@@ -169,6 +169,8 @@ export interface ShopState {
 export interface ThemeState {
   embedActive: boolean;
   blockAdded: boolean;
+  /** false: the Earn points block is not on the product pages (default: it is). */
+  productBlockAdded?: boolean;
   /**
    * The JSON file the block sits in once added: the home page template (the
    * theme editor's deep link puts it there) unless set to another template or
