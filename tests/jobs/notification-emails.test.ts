@@ -218,6 +218,52 @@ describe("the points-earned email", () => {
     ]);
   });
 
+  it("keeps the consent Shopify last reported when a customers/update does not carry it", async () => {
+    await customer(subscribed);
+    const withoutConsent = fixtureBody("customers-update").replace(
+      /"email_marketing_consent":\s*\{[^}]*\},/,
+      "",
+    );
+    expect(withoutConsent).not.toContain("email_marketing_consent");
+    await deliverAndApply(
+      customersUpdate,
+      webhookRequest({ topic: "customers/update", shop, body: null, rawBody: withoutConsent }),
+    );
+    await orderPaid();
+    await worker().drain();
+    expect(mine()).toHaveLength(1);
+    // A later payload that says the customer unsubscribed in Shopify stops the emails.
+    await customer({ email_marketing_consent: { state: "unsubscribed" } }, "customers/update");
+    await secondOrderPaid();
+    await worker().drain();
+    expect(mine()).toHaveLength(1);
+    expect((await emailRows()).map((row) => row.reason)).toEqual([null, "no-consent"]);
+  });
+
+  it("an event whose job was never queued (a crash after commit) is emailed by the reconcile job", async () => {
+    await customer(subscribed);
+    // As the ledger records it, without the follow-up that would queue the jobs.
+    await prisma.flowEvent.create({
+      data: {
+        shop,
+        trigger: "regulars-points-earned",
+        dedupeKey: "earned:lost-follow-up",
+        // Flow is done with it (no workflow listens): only the email is outstanding.
+        skippedAt: new Date(),
+        payload: {
+          customer_id: "7302485617390244561",
+          Points: 75,
+          Balance: 75,
+          "Pending points": 0,
+          Reason: "Lost",
+        },
+      },
+    });
+    await jobs.send("reconcile", {});
+    await worker().drain();
+    expect(mine().map((m) => m.subject)).toEqual(["You earned 75 points at Maple & Pine"]);
+  });
+
   it("a forged or altered link unsubscribes nobody", async () => {
     await customer(subscribed);
     await orderPaid();
