@@ -175,3 +175,18 @@ export function memberAddress(tx: Tx, shop: string, customerGid: string) {
 export function tierNamesInOrder(tx: Tx, shop: string) {
   return tx.tier.findMany({ where: { shop }, orderBy: { position: "asc" }, select: { name: true } });
 }
+
+/** The customer's notification emails, a page at a time by id (the customer data export). */
+export function customerEmailsPage(
+  tx: Tx,
+  shop: string,
+  customerGid: string,
+  after: string | null,
+  take: number,
+) {
+  return tx.notificationEmail.findMany({
+    where: { shop, customerGid, ...(after !== null ? { id: { gt: after } } : {}) },
+    orderBy: { id: "asc" },
+    take,
+  });
+}

@@ -16,6 +16,7 @@ import { action as customersCreate } from "~/routes/webhooks.customers.create";
 import { action as customersUpdate } from "~/routes/webhooks.customers.update";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import * as unsubscribeRoute from "~/routes/notifications.unsubscribe";
+import { customerDataJson } from "~/services/privacy/customer-data-export.server";
 import { runDailyMaintenance } from "~/services/shops/daily-maintenance.server";
 import { updateProgram } from "~/services/program/program-settings.server";
 import { adminStandIn } from "../support/admin-stand-in";
@@ -216,6 +217,32 @@ describe("the points-earned email", () => {
       ["sent", null],
       ["skipped", "unsubscribed"],
     ]);
+
+    // What the customer is owed on a data request lists it all.
+    let text = "";
+    for await (const chunk of customerDataJson(
+      prisma,
+      shop,
+      "gid://shopify/Customer/7302485617390244561",
+      { requestedAt: new Date(), deliveredAt: null },
+      new Date(),
+    )) {
+      text += chunk;
+    }
+    const data = JSON.parse(text) as {
+      email_preferences: { email_marketing_consent: string; locale: string; unsubscribed_at: string | null };
+      notification_emails: { event: string; status: string; reason: string | null; to: string | null }[];
+    };
+    expect(data.email_preferences).toMatchObject({ email_marketing_consent: "subscribed", locale: "es" });
+    expect(data.email_preferences.unsubscribed_at).not.toBeNull();
+    expect(data.notification_emails).toHaveLength(3);
+    expect(data.notification_emails).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event: "pointsEarned", status: "sent", to: ADDRESS }),
+        expect.objectContaining({ event: "pointsEarned", status: "skipped", reason: "unsubscribed" }),
+        expect.objectContaining({ event: "tierReached", reason: "not-a-step-up" }),
+      ]),
+    );
   });
 
   it("keeps the consent Shopify last reported when a customers/update does not carry it", async () => {
