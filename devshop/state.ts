@@ -20,6 +20,10 @@ export interface Customer {
   createdAt: string;
   updatedAt: string;
   state: "enabled" | "disabled";
+  /** email_marketing_consent.state as Shopify reports it; absent: "not_subscribed". */
+  emailMarketingConsent?: "subscribed" | "not_subscribed" | "unsubscribed" | "pending";
+  /** The customer's language (Customer.locale), when known. */
+  locale?: string;
 }
 
 interface Product {
