@@ -216,6 +216,12 @@ export async function renderProxyLiquid(
 ): Promise<string> {
   const customer = customerId ? shop.customers[customerId] : undefined;
   const engine = new Liquid({ strictFilters: true, strictVariables: true });
+  // Liquid's money filter: cents in the shop's money format (https://shopify.dev/docs/api/liquid/filters/money).
+  engine.registerFilter("money", (cents: number) =>
+    new Intl.NumberFormat(locale, { style: "currency", currency: shop.currencyCode }).format(
+      Number(cents) / 100,
+    ),
+  );
   const body = await engine.parseAndRender(source, {
     shop: { name: shop.name, currency: shop.currencyCode },
     customer: customer
