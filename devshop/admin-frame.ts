@@ -1,7 +1,8 @@
 /**
  * The Shopify admin's frame around an embedded app: the app's URL loaded in
  * an iframe with `embedded=1`, `shop`, `host` (base64 of the admin's store
- * path, as Shopify sends it), `locale`, `timestamp`, an `id_token` and Shopify's `hmac` over the
+ * path, as Shopify sends it), `locale` (the staff member's language:
+ * https://shopify.dev/tutorials/update-your-app-to-support-localization), `timestamp`, an `id_token` and Shopify's `hmac` over the
  * other parameters; a sidebar filled from the app's <ui-nav-menu>;
  * session tokens handed to App Bridge (the stand-in in public/) on request;
  * and App Bridge's scopes API: the granted scopes on query, and for a request
@@ -19,6 +20,8 @@ export function embeddedAppUrl(input: {
   shop: string;
   path: string;
   now: Date;
+  /** The staff member's language; English unless given. */
+  locale?: string;
 }): string {
   const storeName = input.shop.replace(/\.myshopify\.com$/, "");
   const url = new URL(input.path || "/app", input.appUrl);
@@ -27,7 +30,7 @@ export function embeddedAppUrl(input: {
   // Shopify's host parameter: base64 of the admin's store path (the library accepts Shopify's domains only).
   params.set("host", Buffer.from(`admin.shopify.com/store/${storeName}`).toString("base64"));
   params.set("id_token", sessionToken(input.app, input.shop, input.now));
-  params.set("locale", "en");
+  params.set("locale", input.locale ?? "en");
   params.set("shop", input.shop);
   params.set("timestamp", String(Math.floor(input.now.getTime() / 1000)));
   const message = [...params.entries()]

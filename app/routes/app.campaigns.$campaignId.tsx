@@ -146,15 +146,15 @@ export default function CampaignPage() {
               {t.resultsHelp}
             </Text>
             <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-              <StatCard label={t.measures.segment} value={measures.segment} />
+              <StatCard label={t.measures.segment} value={format.number(measures.segment)} />
               <StatCard
                 label={t.measures.codesUsed}
-                value={measures.codesUsed}
+                value={format.number(measures.codesUsed)}
                 note={t.ofSegment(percent(measures.codeUseRate))}
               />
               <StatCard
                 label={t.measures.cameBack}
-                value={measures.cameBack}
+                value={format.number(measures.cameBack)}
                 note={t.ofSegment(percent(measures.comeBackRate))}
               />
               <StatCard
