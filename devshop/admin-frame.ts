@@ -57,6 +57,7 @@ export function adminFramePage(input: {
 header{grid-column:1/3;display:flex;align-items:center;gap:12px;padding:0 16px;background:#1a1a1a;color:#fff}header a{color:#cfc}
 nav{padding:12px;border-right:1px solid #ddd;background:#ebebeb}nav ul{list-style:none;padding:0;margin:8px 0}nav a{display:block;padding:6px 8px;border-radius:6px;color:#222;text-decoration:none;cursor:pointer}nav a:hover{background:#ddd}
 iframe{border:0;width:100%;height:100%;background:#fff}
+@media (max-width:768px){body{grid-template-columns:1fr}header{grid-column:1}nav{display:none}}
 #scopes-modal{position:fixed;inset:0;display:none;place-items:center;background:rgba(0,0,0,.45);z-index:10}#scopes-modal[data-open]{display:grid}
 #scopes-modal [role=dialog]{background:#fff;border-radius:12px;padding:16px 20px;max-width:420px}</style></head>
 <body><header><strong>devshop admin</strong><span>${escape(input.shopName)}</span><a href="/">Online store</a><a href="/devshop">Simulator</a></header>
