@@ -39,6 +39,7 @@ let context: BrowserContext;
 let shop: ShopState;
 let shopper: Customer;
 let order: Order;
+const consoleErrors: string[] = [];
 const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-locale-"));
 const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
@@ -65,6 +66,15 @@ async function openAdmin(
   });
   expect(picked.status).toBe(200);
   const page = await context.newPage();
+  // Dates and numbers are written on the server and again in the browser: they must agree, or
+  // React reports a hydration mismatch.
+  page.on("console", (message) => {
+    // The browser asks devshop's admin page for a favicon it does not have: not the app's doing.
+    if (message.type() === "error" && !message.location().url.endsWith("/favicon.ico"))
+      consoleErrors.push(`${message.text()} ${message.location().url}`);
+  });
+  // React reports a recoverable error (a hydration mismatch) as an uncaught error.
+  page.on("pageerror", (error) => consoleErrors.push(error.message));
   await page.setViewportSize(viewport);
   await page.goto(devshop.adminUrl(SHOP, appPath));
   return { page, frame: page.frameLocator("#app-iframe") };
@@ -187,5 +197,9 @@ describe("the admin on a phone", () => {
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: path.join(SCREENSHOTS, "admin-dashboard-fr-phone.png") });
     await page.close();
+  });
+
+  it("no page logged an error (hydration of the dates and numbers included)", () => {
+    expect(consoleErrors).toEqual([]);
   });
 });
