@@ -17,7 +17,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import type { DataSeries } from "@shopify/polaris-viz";
-import { useStrings } from "./i18n";
+import { useFormat, useStrings } from "./i18n";
 
 const Chart = lazy(() => import("./DashboardCharts"));
 
@@ -47,6 +47,7 @@ function ChartSkeleton({ height }: { height: number }) {
 
 export function ChartCard({ title, description, series, rowHeading, label, kind }: ChartCardProps) {
   const strings = useStrings();
+  const format = useFormat();
   // false on the server and while hydrating, true in the browser after.
   const mounted = useSyncExternalStore(noSubscription, browser, server);
   const [table, setTable] = useState(false);
@@ -88,7 +89,10 @@ export function ChartCard({ title, description, series, rowHeading, label, kind 
           <DataTable
             columnContentTypes={["text", ...series.map(() => "numeric" as const)]}
             headings={[rowHeading, ...series.map((s) => s.name ?? "")]}
-            rows={keys.map((key, i) => [label(key), ...series.map((s) => s.data[i]?.value ?? 0)])}
+            rows={keys.map((key, i) => [
+              label(key),
+              ...series.map((s) => format.number(s.data[i]?.value ?? 0)),
+            ])}
           />
         </Box>
       </BlockStack>

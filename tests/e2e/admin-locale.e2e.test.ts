@@ -138,6 +138,21 @@ describe.each(LANGUAGES)("the admin in $locale", ({ locale, polaris, thousands }
     await issued.waitFor({ timeout: 30_000 });
     expect(await issued.innerText()).toContain(thousands);
     await frame.getByText(words.dashboard.retention).waitFor();
+    // The chart's table: the points count on the day they were credited (now, on the shop's
+    // calendar), labelled in the language.
+    const creditDay = new Intl.DateTimeFormat(locale, {
+      month: "short",
+      day: "numeric",
+      timeZone: ZONE,
+    }).format(new Date());
+    const chartRows = await frame
+      .locator("table", { hasText: words.dashboard.bucketRow.day })
+      .locator("tr")
+      .allInnerTexts();
+    expect(
+      chartRows.find((row) => row.startsWith(`${creditDay}\t`)),
+      JSON.stringify(chartRows),
+    ).toContain(thousands);
     expect(await frame.locator("html").getAttribute("lang")).toBe(locale);
     await frame.locator('[role="status"]', { hasText: pageReady(polaris, words.dashboard.title) }).waitFor({
       state: "attached",
