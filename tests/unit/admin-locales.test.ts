@@ -118,6 +118,18 @@ describe("plurals follow each language's rules", () => {
     expect(stringsFor("es").dashboard.codeOrders(0)).toBe("0 pedidos");
     expect(stringsFor("es").dashboard.codeOrders(1)).toBe("1 pedido");
   });
+  it("agrees the sentence with the count, not only the noun", () => {
+    expect(stringsFor("fr").campaigns.progressLine(1, 5)).toBe("1 code créé sur 5");
+    expect(stringsFor("fr").campaigns.launchConfirm(1)).toBe(
+      "Créer un code pour 1 client et lui ajouter une balise dans Shopify ?",
+    );
+    expect(stringsFor("de").dataRequests.more(1)).toBe(
+      "und 1 weitere, die erscheint, sobald diese zugestellt sind",
+    );
+    expect(stringsFor("es").campaigns.launchConfirm(2)).toBe(
+      "¿Crear un código para cada uno de los 2 clientes y etiquetarlos en Shopify?",
+    );
+  });
   it("writes counts with the language's digit grouping", () => {
     expect(stringsFor("de").dashboard.codeOrders(12345)).toBe("12.345 Bestellungen");
     expect(stringsFor("fr").dashboard.codeOrders(12345)).toBe("12\u202f345 commandes");

@@ -22,7 +22,8 @@ export const de: AdminStrings = {
     delivered: "Als zugestellt markiert",
     alreadyDelivered: "Diese Anfrage war bereits als zugestellt markiert",
     failed: "Die Anfrage konnte nicht markiert werden. Versuche es erneut.",
-    more: (count: number) => `und ${n(count)} weitere, die erscheinen, sobald diese zugestellt sind`,
+    more: (count: number) =>
+      `und ${n(count)} ${plural(count, "weitere, die erscheint", "weitere, die erscheinen")}, sobald diese zugestellt sind`,
     notFound: "Diese Datenanfrage wurde in diesem Shop nicht gefunden.",
   },
   dashboard: {
@@ -102,7 +103,7 @@ export const de: AdminStrings = {
       pointsRemoved: number;
       dryRun: boolean;
     }) =>
-      `${n(r.rows)} ${plural(r.rows, "Zeile", "Zeilen")}: ${n(r.changes)} ${r.dryRun ? "würden sich ändern" : "geändert"} (+${n(r.pointsAdded)} / -${n(r.pointsRemoved)} Punkte), ${n(r.unchanged)} unverändert.`,
+      `${n(r.rows)} ${plural(r.rows, "Zeile", "Zeilen")}: ${n(r.changes)} ${r.dryRun ? plural(r.changes, "würde sich ändern", "würden sich ändern") : "geändert"} (+${n(r.pointsAdded)} / -${n(r.pointsRemoved)} Punkte), ${n(r.unchanged)} unverändert.`,
     errorsTitle: (count: number) =>
       `${n(count)} ${plural(count, "Zeile", "Zeilen")} zu korrigieren; nichts wurde importiert`,
     exportTitle: "Export",
@@ -344,7 +345,11 @@ export const de: AdminStrings = {
     launch: "Kampagne starten",
     back: "Zurück",
     launchConfirm: (count: number) =>
-      `Für ${plural(count, "den", "jeden der")} ${n(count)} Kunden einen Code erstellen und in Shopify mit einem Tag versehen?`,
+      plural(
+        count,
+        `Für ${n(count)} Kunden einen Code erstellen und ihn in Shopify mit einem Tag versehen?`,
+        `Für jeden der ${n(count)} Kunden einen Code erstellen und sie in Shopify mit einem Tag versehen?`,
+      ),
     fixErrors: "Einige Felder müssen korrigiert werden; nichts wurde gestartet",
     notFound: "Diese Kampagne gehört nicht zu den Kampagnen dieses Shops.",
     progress: "Fortschritt",

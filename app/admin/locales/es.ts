@@ -339,7 +339,11 @@ export const es: AdminStrings = {
     launch: "Lanzar campaña",
     back: "Atrás",
     launchConfirm: (count: number) =>
-      `¿Crear un código para ${plural(count, "el", "cada uno de los")} ${n(count)} ${plural(count, "cliente", "clientes")} y ${plural(count, "etiquetarlo", "etiquetarlos")} en Shopify?`,
+      plural(
+        count,
+        `¿Crear un código para ${n(count)} cliente y etiquetarlo en Shopify?`,
+        `¿Crear un código para cada uno de los ${n(count)} clientes y etiquetarlos en Shopify?`,
+      ),
     fixErrors: "Hay que corregir algunos campos; no se lanzó nada",
     notFound: "Esta campaña no es una de las campañas de esta tienda.",
     progress: "Progreso",

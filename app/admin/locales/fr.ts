@@ -232,7 +232,7 @@ export const fr: AdminStrings = {
     removeBody: (count: number, to: string) =>
       count === 0
         ? "Aucun membre n’est à ce niveau."
-        : `${n(count)} ${plural(count, "membre est", "membres sont")} à ce niveau. À l’enregistrement, ${plural(count, "il passe", "ils passent")} au niveau que leur activité atteint (${to} ou inférieur). Les points ne changent pas.`,
+        : `${n(count)} ${plural(count, "membre est", "membres sont")} à ce niveau. À l’enregistrement, ${plural(count, "il passe", "ils passent")} au niveau que ${plural(count, "son", "leur")} activité atteint (${to} ou inférieur). Les points ne changent pas.`,
     cancel: "Annuler",
     save: "Enregistrer",
     discard: "Ignorer",
@@ -347,11 +347,16 @@ export const fr: AdminStrings = {
     launch: "Lancer la campagne",
     back: "Retour",
     launchConfirm: (count: number) =>
-      `Créer un code pour ${plural(count, "le", "chacun des")} ${n(count)} ${plural(count, "client", "clients")} et ${plural(count, "lui", "leur")} ajouter une balise dans Shopify ?`,
+      plural(
+        count,
+        `Créer un code pour ${n(count)} client et lui ajouter une balise dans Shopify ?`,
+        `Créer un code pour chacun des ${n(count)} clients et leur ajouter une balise dans Shopify ?`,
+      ),
     fixErrors: "Certains champs sont à corriger ; rien n’a été lancé",
     notFound: "Cette campagne ne fait pas partie des campagnes de cette boutique.",
     progress: "Progression",
-    progressLine: (done: number, total: number) => `${n(done)} codes créés sur ${n(total)}`,
+    progressLine: (done: number, total: number) =>
+      `${n(done)} ${plural(done, "code créé", "codes créés")} sur ${n(total)}`,
     taggedLine: (count: number) =>
       `${n(count)} ${plural(count, "client a reçu sa balise", "clients ont reçu leur balise")}`,
     failures: "Codes refusés par Shopify",
@@ -403,12 +408,12 @@ export const fr: AdminStrings = {
     progress: (done: number, total: number | null) =>
       total === null
         ? `${n(done)} ${plural(done, "commande traitée", "commandes traitées")}`
-        : `${n(done)} commandes traitées sur ${n(total)}`,
+        : `${n(done)} ${plural(done, "commande traitée", "commandes traitées")} sur ${n(total)}`,
     reading: "Lecture des commandes",
     read: (read: number, total: number | null) =>
       total === null
         ? `${n(read)} ${plural(read, "commande lue", "commandes lues")} ; les points sont attribués une fois toutes lues`
-        : `${n(read)} commandes lues sur ${n(total)} ; les points sont attribués une fois toutes lues`,
+        : `${n(read)} ${plural(read, "commande lue", "commandes lues")} sur ${n(total)} ; les points sont attribués une fois toutes lues`,
     credited: (orders: number, points: number) =>
       `${n(orders)} ${plural(orders, "commande créditée", "commandes créditées")}, ${n(points)} ${plural(points, "point", "points")}`,
     status: {
