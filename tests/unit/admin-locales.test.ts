@@ -35,6 +35,9 @@ const SAME_AS_ENGLISH: Record<(typeof TRANSLATIONS)[number], string[]> = {
     "program.reward.points", // "points"
     "backfill.columns.points", // "Points"
     "program.includeTax", // "Taxes", Shopify's French word
+    "notifications.nav", // "Notifications", as in Shopify's French admin
+    "notifications.title",
+    "notifications.port", // "Port"
   ],
   de: [
     "dashboard.title",
@@ -42,8 +45,14 @@ const SAME_AS_ENGLISH: Record<(typeof TRANSLATIONS)[number], string[]> = {
     "program.tierName", // "Name"
     "campaigns.columns.status", // "Status"
     "backfill.columns.status", // "Status"
+    "notifications.columns.status",
+    "notifications.host", // "Host", the SMTP word
+    "notifications.port", // "Port"
   ],
-  es: ["dashboard.title"],
+  es: [
+    "dashboard.title",
+    "notifications.host", // "Host", the SMTP word
+  ],
 };
 
 type Leaf = { path: string; value: unknown };
