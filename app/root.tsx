@@ -1,5 +1,14 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import { env } from "./env.server";
+import type { loader as adminLoader } from "./routes/app";
 
 // Shopify's Inter font comes from its CDN; inside a local Shopify (devshop)
 // nothing may leave localhost, and Polaris falls back to the system font.
@@ -7,8 +16,10 @@ export const loader = () => ({ shopifyFonts: !env.SHOPIFY_ADMIN_ORIGIN });
 
 export default function App() {
   const { shopifyFonts } = useLoaderData<typeof loader>();
+  // The admin's pages are in the staff member's language (app/routes/app.tsx); others in English.
+  const lang = useRouteLoaderData<typeof adminLoader>("routes/app")?.locale.tag ?? "en";
   return (
-    <html lang="en">
+    <html lang={lang}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />

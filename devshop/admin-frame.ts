@@ -1,7 +1,8 @@
 /**
  * The Shopify admin's frame around an embedded app: the app's URL loaded in
  * an iframe with `embedded=1`, `shop`, `host` (base64 of the admin's store
- * path, as Shopify sends it), `locale`, `timestamp`, an `id_token` and Shopify's `hmac` over the
+ * path, as Shopify sends it), `locale` (the staff member's language:
+ * https://shopify.dev/tutorials/update-your-app-to-support-localization), `timestamp`, an `id_token` and Shopify's `hmac` over the
  * other parameters; a sidebar filled from the app's <ui-nav-menu>;
  * session tokens handed to App Bridge (the stand-in in public/) on request;
  * and App Bridge's scopes API: the granted scopes on query, and for a request
@@ -19,6 +20,8 @@ export function embeddedAppUrl(input: {
   shop: string;
   path: string;
   now: Date;
+  /** The staff member's language; English unless given. */
+  locale?: string;
 }): string {
   const storeName = input.shop.replace(/\.myshopify\.com$/, "");
   const url = new URL(input.path || "/app", input.appUrl);
@@ -27,7 +30,7 @@ export function embeddedAppUrl(input: {
   // Shopify's host parameter: base64 of the admin's store path (the library accepts Shopify's domains only).
   params.set("host", Buffer.from(`admin.shopify.com/store/${storeName}`).toString("base64"));
   params.set("id_token", sessionToken(input.app, input.shop, input.now));
-  params.set("locale", "en");
+  params.set("locale", input.locale ?? "en");
   params.set("shop", input.shop);
   params.set("timestamp", String(Math.floor(input.now.getTime() / 1000)));
   const message = [...params.entries()]
@@ -54,6 +57,7 @@ export function adminFramePage(input: {
 header{grid-column:1/3;display:flex;align-items:center;gap:12px;padding:0 16px;background:#1a1a1a;color:#fff}header a{color:#cfc}
 nav{padding:12px;border-right:1px solid #ddd;background:#ebebeb}nav ul{list-style:none;padding:0;margin:8px 0}nav a{display:block;padding:6px 8px;border-radius:6px;color:#222;text-decoration:none;cursor:pointer}nav a:hover{background:#ddd}
 iframe{border:0;width:100%;height:100%;background:#fff}
+@media (max-width:768px){body{grid-template-columns:1fr}header{grid-column:1}nav{display:none}}
 #scopes-modal{position:fixed;inset:0;display:none;place-items:center;background:rgba(0,0,0,.45);z-index:10}#scopes-modal[data-open]{display:grid}
 #scopes-modal [role=dialog]{background:#fff;border-radius:12px;padding:16px 20px;max-width:420px}</style></head>
 <body><header><strong>devshop admin</strong><span>${escape(input.shopName)}</span><a href="/">Online store</a><a href="/devshop">Simulator</a></header>

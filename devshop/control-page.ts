@@ -17,6 +17,16 @@ import { escapeHtml } from "./html";
 
 const e = (value: unknown) => escapeHtml(value ?? "");
 
+/** Languages a staff member can pick (Regulars speaks the first four; others fall back to English). */
+const STAFF_LANGUAGES = [
+  ["en", "English"],
+  ["fr", "Français"],
+  ["de", "Deutsch"],
+  ["es", "Español"],
+  ["fr-CA", "Français (Canada)"],
+  ["pt-BR", "Português (Brasil)"],
+] as const;
+
 function shopSection(shop: ShopState, adminUrl: string, flow: FlowWorkflows): string {
   const api = `/devshop/api/shops/${encodeURIComponent(shop.domain)}`;
   const customers = Object.values(shop.customers);
@@ -61,6 +71,7 @@ ${customers.length ? `<form method="post" action="${api}/compliance/customers-da
 ${themeForm(shop, api)}
 <form method="post" action="${api}/uninstall"><h3>Uninstall</h3><button>Uninstall the app</button></form>
 <form method="post" action="${api}/scopes"><h3>Access scopes</h3><small>Granted: ${e(shop.installation.scopes.replaceAll(",", ", ") || "none")}</small><input name="grant" placeholder="optional scope to grant, e.g. read_all_orders"><input name="revoke" placeholder="optional scope to revoke"><button>Apply (sends app/scopes_update)</button></form>
+<form method="post" action="${api}/staff-locale"><h3>Staff language</h3><small>The admin sends it to the app as <code>locale</code></small><select name="locale">${STAFF_LANGUAGES.map(([tag, name]) => `<option value="${tag}"${(shop.staffLocale ?? "en") === tag ? " selected" : ""}>${e(name)}</option>`).join("")}</select><button>Apply</button></form>
 <form method="post" action="${api}/protected-data"><h3>Protected customer data</h3><select name="level"><option value="2"${(shop.customerDataLevel ?? 2) === 2 ? " selected" : ""}>Level 2: names, emails, phones, addresses too</option><option value="1"${shop.customerDataLevel === 1 ? " selected" : ""}>Level 1: those fields arrive null</option></select><button>Apply</button></form>
 </div>
 ${workflowsTable(shop, api, flow)}

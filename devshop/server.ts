@@ -57,6 +57,8 @@ import { FlowWorkflows } from "./flow";
 import { compliancePayload, customerPayload } from "./payloads";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** A staff member's language as Shopify's admin names it: "fr", "pt-BR", "zh-TW". */
+const STAFF_LOCALE = /^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$/;
 
 export interface DevshopOptions {
   app: AppCredentials;
@@ -306,6 +308,16 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       state.changed();
       return done({ level });
     }
+    if (rest === "/staff-locale" && req.method === "POST") {
+      // The staff member picks their language (their account's preferences); the admin sends it
+      // to the app as `locale` on its next load.
+      const locale = String(params.locale ?? "");
+      if (!STAFF_LOCALE.test(locale))
+        throw new DevshopError("locale must be a language tag such as fr or pt-BR", 422);
+      shop.staffLocale = locale;
+      state.changed();
+      return done({ locale });
+    }
     if (rest === "/app-proxy" && req.method === "POST") {
       // The merchant moves the app proxy (Settings > Apps > the app > App proxy).
       const proxy = validAppProxyPath({ prefix: params.prefix, subpath: params.subpath });
@@ -470,6 +482,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
             shop: shop.domain,
             path: `/app${frame[3] ?? ""}${url.search}`,
             now: clock(),
+            locale: shop.staffLocale,
           });
           return send(
             res,

@@ -168,6 +168,11 @@ export interface ShopState {
   customerDataLevel?: 1 | 2;
   /** Where the merchant moved the app proxy (Settings > Apps); none = where the app configured it. */
   appProxy?: { prefix: string; subpath: string };
+  /**
+   * The staff member's language (their account's preferred language, a BCP 47 tag such as "fr"
+   * or "pt-BR"), which the admin sends the app as `locale`; English unless set.
+   */
+  staffLocale?: string;
 }
 
 export interface ThemeState {

@@ -6,9 +6,10 @@
  */
 import { Outlet, useLocation, useNavigation } from "@remix-run/react";
 import { Card, Layout, SkeletonBodyText, SkeletonDisplayText, SkeletonPage } from "@shopify/polaris";
-import { strings } from "./strings";
+import { useStrings } from "./i18n";
 
 function PageSkeleton() {
+  const strings = useStrings();
   return (
     <div role="status" aria-live="polite" aria-label={strings.loading}>
       <SkeletonPage primaryAction>

@@ -17,7 +17,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import type { DataSeries } from "@shopify/polaris-viz";
-import { strings } from "./strings";
+import { useFormat, useStrings } from "./i18n";
 
 const Chart = lazy(() => import("./DashboardCharts"));
 
@@ -37,6 +37,7 @@ const browser = () => true;
 const server = () => false;
 
 function ChartSkeleton({ height }: { height: number }) {
+  const strings = useStrings();
   return (
     <div style={{ height }} aria-busy="true" aria-label={strings.dashboard.chartLoading}>
       <SkeletonBodyText lines={Math.max(3, Math.floor(height / 40))} />
@@ -45,6 +46,8 @@ function ChartSkeleton({ height }: { height: number }) {
 }
 
 export function ChartCard({ title, description, series, rowHeading, label, kind }: ChartCardProps) {
+  const strings = useStrings();
+  const format = useFormat();
   // false on the server and while hydrating, true in the browser after.
   const mounted = useSyncExternalStore(noSubscription, browser, server);
   const [table, setTable] = useState(false);
@@ -86,7 +89,10 @@ export function ChartCard({ title, description, series, rowHeading, label, kind 
           <DataTable
             columnContentTypes={["text", ...series.map(() => "numeric" as const)]}
             headings={[rowHeading, ...series.map((s) => s.name ?? "")]}
-            rows={keys.map((key, i) => [label(key), ...series.map((s) => s.data[i]?.value ?? 0)])}
+            rows={keys.map((key, i) => [
+              label(key),
+              ...series.map((s) => format.number(s.data[i]?.value ?? 0)),
+            ])}
           />
         </Box>
       </BlockStack>

@@ -9,13 +9,12 @@ import { Link as RemixLink, useRevalidator } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import type { WaitingRequest } from "../services/privacy/data-requests.server";
-import { strings } from "./strings";
+import { useFormat, useStrings } from "./i18n";
 import { useDownload } from "./useDownload";
 
-const t = strings.dataRequests;
-const day = (iso: string) => new Date(iso).toLocaleDateString();
-
 function RequestRow({ request }: { request: WaitingRequest }) {
+  const t = useStrings().dataRequests;
+  const { date: day } = useFormat();
   const shopify = useAppBridge();
   const revalidator = useRevalidator();
   const { download, busy } = useDownload();
@@ -70,6 +69,7 @@ function RequestRow({ request }: { request: WaitingRequest }) {
 }
 
 export function DataRequestsCard({ requests, total }: { requests: WaitingRequest[]; total: number }) {
+  const t = useStrings().dataRequests;
   if (total === 0) return null;
   return (
     <Card>

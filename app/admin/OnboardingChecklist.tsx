@@ -2,11 +2,10 @@
 import { useFetcher } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import type { Onboarding } from "../services/program/onboarding.server";
-import { strings } from "./strings";
-
-const t = strings.onboarding;
+import { useStrings } from "./i18n";
 
 export function OnboardingChecklist({ onboarding }: { onboarding: Onboarding }) {
+  const t = useStrings().onboarding;
   const fetcher = useFetcher<{ ok: boolean }>();
   if (!onboarding.show || fetcher.state !== "idle" || fetcher.data?.ok) return null;
   const done = onboarding.steps.filter((step) => step.state === "done").length;

@@ -1,9 +1,10 @@
 import { Banner, Box } from "@shopify/polaris";
 import { PROTECTED_DATA_DOCS } from "./member-label";
-import { strings } from "./strings";
+import { useStrings } from "./i18n";
 
 /** Why some customers have no name or email: Shopify withholds them until it approves Regulars. */
 export function ProtectedDataNotice() {
+  const strings = useStrings();
   return (
     <Box paddingBlockEnd="400">
       <Banner

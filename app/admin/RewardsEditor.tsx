@@ -21,9 +21,7 @@ import {
 import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { REWARD_TYPES, type RewardType } from "../loyalty/rewards";
 import { NEW_REWARD, type RewardForm, type TierForm } from "./program-form";
-import { strings } from "./strings";
-
-const t = strings.program.reward;
+import { useStrings } from "./i18n";
 
 export interface RewardsEditorProps {
   rewards: RewardForm[];
@@ -45,6 +43,8 @@ export function RewardsEditor({
   onChange,
   onRemove,
 }: RewardsEditorProps) {
+  const strings = useStrings();
+  const t = strings.program.reward;
   const shopify = useAppBridge();
   const [removing, setRemoving] = useState<number | null>(null);
   const set = (index: number, patch: Partial<RewardForm>) =>

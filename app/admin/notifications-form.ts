@@ -5,6 +5,7 @@
  * next to its field; nothing is saved unless every field is good.
  */
 import { EMAIL_LOCALES, isEmailLocale, type EmailLocale } from "../services/notifications/email-templates";
+import type { AdminStrings } from "./admin-strings";
 import { strings } from "./strings";
 
 export interface NotificationsForm {
@@ -73,12 +74,18 @@ const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 const bool = (text: string) => text === "true" || text === "on";
 
-/** The SMTP part, for saving and for the test email. `hasPassword`: a password is saved already. */
+/** The form's error messages, in the staff member's language (English by default). */
+type ErrorWords = AdminStrings["notifications"]["errors"];
+
+/**
+ * The SMTP part, for saving and for the test email. `hasPassword`: a password is saved already;
+ * `t`: the error messages' words.
+ */
 export function parseSmtpForm(
   form: NotificationsForm,
   hasPassword: boolean,
+  t: ErrorWords = strings.notifications.errors,
 ): { ok: true; input: SmtpInput } | { ok: false; fieldErrors: NotificationsFieldErrors } {
-  const t = strings.notifications.errors;
   const errors: NotificationsFieldErrors = {};
   const host = form.smtpHost.trim();
   if (!HOST.test(host)) errors.smtpHost = t.host;
@@ -110,12 +117,13 @@ export function parseSmtpForm(
 export function parseNotificationsForm(
   form: NotificationsForm,
   hasPassword: boolean,
+  t: ErrorWords = strings.notifications.errors,
 ): { ok: true; input: NotificationsInput } | { ok: false; fieldErrors: NotificationsFieldErrors } {
-  const smtp = parseSmtpForm(form, hasPassword);
+  const smtp = parseSmtpForm(form, hasPassword, t);
   const errors: NotificationsFieldErrors = smtp.ok ? {} : { ...smtp.fieldErrors };
   const days = form.expiryWarningDays.trim();
   if (!/^\d{1,2}$/.test(days) || Number(days) < 1 || Number(days) > 90) {
-    errors.expiryWarningDays = strings.notifications.errors.days;
+    errors.expiryWarningDays = t.days;
   }
   if (!smtp.ok || Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
   return {

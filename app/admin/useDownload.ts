@@ -14,9 +14,10 @@
  */
 import { useCallback, useState } from "react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { strings } from "./strings";
+import { useStrings } from "./i18n";
 
 export function useDownload() {
+  const strings = useStrings();
   const shopify = useAppBridge();
   const [busy, setBusy] = useState<string | null>(null);
   const download = useCallback(
@@ -44,7 +45,7 @@ export function useDownload() {
         setBusy(null);
       }
     },
-    [shopify],
+    [shopify, strings],
   );
   return { download, busy };
 }

@@ -120,6 +120,7 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     db.campaign.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),
     db.dataRequest.deleteMany({ where: { shop } }),
+    db.staffLocale.deleteMany({ where: { shop } }),
     db.notificationEmail.deleteMany({ where: { shop } }),
     db.notificationContact.deleteMany({ where: { shop } }),
     db.notificationSettings.deleteMany({ where: { shop } }),

@@ -13,9 +13,11 @@
  * reads it, so a big export never sits in memory.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { AdminStrings } from "../admin/admin-strings";
 import { env } from "../env.server";
 import type { DownloadFile } from "../services/exports/download-file";
 import { checkDownloadLink, signDownloadLink } from "../services/exports/download-links.server";
+import { stringsFor } from "../admin/strings-for";
 import { adminContext } from "./request-context.server";
 
 type Params = LoaderFunctionArgs["params"];
@@ -39,24 +41,30 @@ function fileResponse(file: DownloadFile): Response {
   });
 }
 
-export function downloadRoute(find: FindDownload, notFound: string) {
+/** `notFound`: the message for a file the shop does not have, in the staff member's language. */
+export function downloadRoute(find: FindDownload, notFound: (strings: AdminStrings) => string) {
   const loader = async ({ request, params }: LoaderFunctionArgs) => {
     const link = checkDownloadLink(new URL(request.url), env.SHOPIFY_API_SECRET, new Date());
     if (link.status === "invalid") {
       const message = link.reason === "expired" ? MESSAGES.expired : MESSAGES.invalid;
       throw new Response(message, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     }
-    const shop = link.status === "valid" ? link.shop : (await adminContext(request)).shop;
+    const context = link.status === "valid" ? null : await adminContext(request);
+    const shop = link.status === "valid" ? link.shop : context!.shop;
     const file = await find(shop, params);
-    if (!file) throw new Response(notFound, { status: 404 });
+    if (!file) {
+      // A signed link names no staff member: its 404 is in English.
+      const words = context ? await context.strings() : stringsFor("en");
+      throw new Response(notFound(words), { status: 404 });
+    }
     return fileResponse(file);
   };
 
   const action = async ({ request, params }: ActionFunctionArgs) => {
     if (request.method !== "POST") return Response.json({ error: "Method not allowed" }, { status: 405 });
-    const { shop } = await adminContext(request);
+    const { shop, strings } = await adminContext(request);
     const file = await find(shop, params);
-    if (!file) return Response.json({ error: notFound }, { status: 404 });
+    if (!file) return Response.json({ error: notFound(await strings()) }, { status: 404 });
     const url = signDownloadLink({
       secret: env.SHOPIFY_API_SECRET,
       shop,

@@ -16,9 +16,13 @@
  * Flow's callback its own check (authenticate.flow in flow.lifecycle.tsx).
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { AdminStrings } from "../admin/admin-strings";
+import { stringsFor } from "../admin/strings-for";
+import type { AdminLocale } from "../admin/locale";
 import { prisma } from "../db.server";
 import { jobs, withJobs } from "../jobs.server";
 import type { JobQueue } from "../jobs/job-queue.server";
+import { staffLocale } from "../services/shops/staff-locale.server";
 import { rememberProxyPath } from "../services/storefront/proxy-path.server";
 import { authenticate } from "../shopify.server";
 import type { AdminGraphql } from "../shopify/admin-api/admin-client.server";
@@ -43,6 +47,13 @@ export interface AdminContext extends RequestContext {
   staffId: string;
   /** What the library's authenticate.admin answered (its session, redirect and own Admin client). */
   auth: AdminAuth;
+  /**
+   * The staff member's admin locale: Shopify's `locale` on this request, else the one their last
+   * load of the app sent (app/services/shops/staff-locale.server.ts); read once, when first asked.
+   */
+  locale: () => Promise<AdminLocale>;
+  /** The admin's words in that locale, for an answer's messages. */
+  strings: () => Promise<AdminStrings>;
 }
 
 type ProxyAuth = Awaited<ReturnType<typeof authenticateProxy>>;
@@ -65,13 +76,18 @@ const now = () => new Date();
 export async function adminContext(request: Request): Promise<AdminContext> {
   const auth = await authenticate.admin(request);
   let admin: AdminGraphql | undefined;
+  const staffId = `gid://shopify/StaffMember/${auth.sessionToken?.sub ?? "unknown"}`;
+  let locale: Promise<AdminLocale> | undefined;
+  const localeOnce = () => (locale ??= staffLocale(prisma, auth.session.shop, staffId, new URL(request.url)));
   return {
     shop: auth.session.shop,
     get admin() {
       return (admin ??= requestAdmin({ session: auth.session, library: auth.admin }));
     },
-    staffId: `gid://shopify/StaffMember/${auth.sessionToken?.sub ?? "unknown"}`,
+    staffId,
     auth,
+    locale: localeOnce,
+    strings: async () => stringsFor(await localeOnce()),
     jobs,
     now,
   };

@@ -17,7 +17,7 @@ import { ChartCard } from "../admin/ChartCard";
 import { DataRequestsCard } from "../admin/DataRequestsCard";
 import { OnboardingChecklist } from "../admin/OnboardingChecklist";
 import { StatCard } from "../admin/StatCard";
-import { strings } from "../admin/strings";
+import { useFormat, useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { env } from "../env.server";
@@ -30,7 +30,6 @@ import { adminRoute } from "../http/request-context.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
-const t = strings.dashboard;
 const days = z.coerce.number().int().min(7).max(730);
 const querySchema = z.object({
   period: z.enum(["30", "90", "365"]).catch("30"),
@@ -71,10 +70,12 @@ export const loader = adminRoute(async ({ shop: shopDomain, admin, now: clock },
   };
 });
 
-const percent = (value: number | null) => (value === null ? "—" : `${(value * 100).toFixed(1)}%`);
-const decimal = (value: number | null) => (value === null ? "—" : value.toFixed(2));
-
 export default function Dashboard() {
+  const t = useStrings().dashboard;
+  const format = useFormat();
+  const percent = format.percent;
+  const decimal = (value: number | null) =>
+    value === null ? "—" : format.number(value, { minimum: 2, maximum: 2 });
   const { dataRequests, onboarding, program, retention, chart, currency, query } =
     useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
@@ -87,7 +88,7 @@ export default function Dashboard() {
   const tierSeries = [
     { name: t.members, data: program.tiers.map((tier) => ({ key: tier.name, value: tier.members })) },
   ];
-  const money = (value: string) => `${value} ${currency}`.trim();
+  const money = (value: string) => format.money(value, currency);
   const daysOf: Partial<Record<keyof GroupMeasures, number>> = {
     churnRate: query.churn,
     atRisk: query.atRisk,
@@ -150,7 +151,7 @@ export default function Dashboard() {
         ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-            <StatCard label={t.members} value={program.members} />
+            <StatCard label={t.members} value={format.number(program.members)} />
             <StatCard label={t.liability} value={money(program.liability)} note={t.liabilityHelp} />
             <StatCard
               label={t.redemptionRate}
@@ -166,9 +167,9 @@ export default function Dashboard() {
         </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
-            <StatCard label={t.issued} value={program.pointsIssued} />
-            <StatCard label={t.redeemed} value={program.pointsRedeemed} />
-            <StatCard label={t.expired} value={program.pointsExpired} />
+            <StatCard label={t.issued} value={format.number(program.pointsIssued)} />
+            <StatCard label={t.redeemed} value={format.number(program.pointsRedeemed)} />
+            <StatCard label={t.expired} value={format.number(program.pointsExpired)} />
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
@@ -194,14 +195,14 @@ export default function Dashboard() {
                 columnContentTypes={["text", "numeric", "numeric"]}
                 headings={["", t.group.members, t.group.nonMembers]}
                 rows={[
-                  row("customers", (g) => String(g.customers)),
+                  row("customers", (g) => format.number(g.customers)),
                   row("repeatPurchaseRate", (g) => percent(g.repeatPurchaseRate)),
                   row("averageLifetimeValue", (g) =>
                     g.averageLifetimeValue ? money(g.averageLifetimeValue) : "—",
                   ),
                   row("purchaseFrequency", (g) => decimal(g.purchaseFrequency)),
                   row("churnRate", (g) => percent(g.churnRate)),
-                  row("atRisk", (g) => String(g.atRisk)),
+                  row("atRisk", (g) => format.number(g.atRisk)),
                 ]}
               />
             </BlockStack>

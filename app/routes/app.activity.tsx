@@ -4,13 +4,11 @@ import { Badge, Button, Card, EmptyState, Layout, Page, Text } from "@shopify/po
 import { TableCard } from "../admin/TableCard";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
-import { strings } from "../admin/strings";
+import { useFormat, useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { inboxDepth, recentDeliveries, retryFailedDelivery } from "../db/deliveries.server";
 import { nudgeInbox } from "../jobs/inbox-worker.server";
 import { adminRoute } from "../http/request-context.server";
-
-const t = strings.activity;
 
 export const loader = adminRoute(async ({ shop, jobs }) => {
   const [failed, deliveries, waiting] = await Promise.all([
@@ -34,7 +32,8 @@ const retrySchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retry-delivery"), deliveryId: z.string().min(1).max(64) }),
 ]);
 
-export const action = adminRoute(async ({ shop, jobs }, { request }) => {
+export const action = adminRoute(async ({ shop, jobs, strings }, { request }) => {
+  const t = (await strings()).activity;
   const parsed = retrySchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     return Response.json(
@@ -61,6 +60,7 @@ const outcomeTone = {
 } as const;
 
 export default function ActivityPage() {
+  const t = useStrings().activity;
   const { failed, deliveries, waiting } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<{ ok: boolean; error?: string; message?: string }>();
   const shopify = useAppBridge();
@@ -73,7 +73,7 @@ export default function ActivityPage() {
         },
       );
     }
-  }, [fetcher.state, fetcher.data, shopify]);
+  }, [fetcher.state, fetcher.data, shopify, t]);
 
   return (
     <Page title={t.title}>
@@ -99,6 +99,7 @@ type RetryFetcher = ReturnType<typeof useFetcher<{ ok: boolean; error?: string; 
 
 /** A Retry button posting `fields` to this page's action. */
 function RetryButton({ fetcher, fields }: { fetcher: RetryFetcher; fields: Record<string, string> }) {
+  const t = useStrings().activity;
   return (
     <fetcher.Form method="post">
       {Object.entries(fields).map(([name, value]) => (
@@ -122,6 +123,8 @@ function ActivityTables({
   waiting: number;
   fetcher: RetryFetcher;
 }) {
+  const t = useStrings().activity;
+  const format = useFormat();
   return (
     <>
       <Layout.Section>
@@ -143,7 +146,7 @@ function ActivityTables({
               {job.error ?? ""}
             </Text>,
             job.attempts,
-            job.failedAt ? new Date(job.failedAt).toLocaleString() : "",
+            job.failedAt ? format.dateTime(job.failedAt) : "",
             <RetryButton key="retry" fetcher={fetcher} fields={{ intent: "retry", jobId: job.id }} />,
           ]}
         />
@@ -170,7 +173,7 @@ function ActivityTables({
             </Badge>,
             delivery.detail ?? "",
             delivery.attempts,
-            new Date(delivery.receivedAt).toLocaleString(),
+            format.dateTime(delivery.receivedAt),
             delivery.outcome === "failed" ? (
               <RetryButton
                 key="retry"

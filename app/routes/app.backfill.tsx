@@ -16,7 +16,7 @@ import {
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import type { BackfillRun } from "@prisma/client";
 import { z } from "zod";
-import { strings } from "../admin/strings";
+import { useFormat, useStrings } from "../admin/i18n";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
 import { recentBackfills } from "../db/backfill-runs.server";
@@ -32,7 +32,6 @@ import { READ_ALL_ORDERS, recentOrdersFrom } from "../shopify/admin-api/order-ac
 import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
 
-const t = strings.backfill;
 /** A running backfill not touched for this long has lost its job: queue it again. */
 const STALE_MS = 2 * 60_000;
 
@@ -81,7 +80,8 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("cancel"), runId: z.string().min(1).max(64) }),
 ]);
 
-export const action = adminRoute(async ({ shop, admin, auth, jobs, now: clock }, { request }) => {
+export const action = adminRoute(async ({ shop, admin, auth, jobs, now: clock, strings }, { request }) => {
+  const t = (await strings()).backfill;
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     return Response.json(
@@ -128,6 +128,8 @@ type ActionData = { ok: boolean; message?: string; error?: string; fields?: Reco
 const tone = { COMPLETED: "success", FAILED: "critical", CANCELLED: "info" } as const;
 
 export default function BackfillPage() {
+  const t = useStrings().backfill;
+  const format = useFormat();
   const { runs, today, recentFrom, allOrders } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<ActionData>();
   const revalidator = useRevalidator();
@@ -189,7 +191,7 @@ export default function BackfillPage() {
               <BlockStack gap="300">
                 <Text as="p">{t.intro}</Text>
                 <Text as="p" tone="subdued">
-                  {allOrders ? t.allOrdersGranted : t.recentOnly(recentFrom)}
+                  {allOrders ? t.allOrdersGranted : t.recentOnly(format.day(recentFrom))}
                 </Text>
                 <InlineStack gap="300" blockAlign="end">
                   <TextField
@@ -226,9 +228,12 @@ export default function BackfillPage() {
                 {declined ? (
                   <Banner
                     tone="warning"
-                    action={{ content: t.startRecent(recentFrom), onAction: () => setFrom(recentFrom) }}
+                    action={{
+                      content: t.startRecent(format.day(recentFrom)),
+                      onAction: () => setFrom(recentFrom),
+                    }}
                   >
-                    {t.declined(recentFrom)}
+                    {t.declined(format.day(recentFrom))}
                   </Banner>
                 ) : null}
                 {fetcher.data && !fetcher.data.ok && !fields.from && !fields.to ? (
@@ -284,7 +289,7 @@ export default function BackfillPage() {
               { title: t.columns.points },
             ]}
             cells={(run) => [
-              `${run.from} – ${run.to}`,
+              `${format.day(run.from)} – ${format.day(run.to)}`,
               <BlockStack key="status" gap="100">
                 <Badge tone={tone[run.status as keyof typeof tone]}>{t.status[run.status]}</Badge>
                 {run.error ? (

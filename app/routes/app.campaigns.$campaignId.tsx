@@ -16,7 +16,7 @@ import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { offerText } from "../admin/campaign-form";
 import { StatCard } from "../admin/StatCard";
-import { strings } from "../admin/strings";
+import { useFormat, useStrings } from "../admin/i18n";
 import { useDownload } from "../admin/useDownload";
 import { TableCard } from "../admin/TableCard";
 import { memberLabel } from "../admin/member-label";
@@ -31,15 +31,14 @@ import {
 import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
 
-const t = strings.campaigns;
 const statusTone = { RUNNING: "attention", DONE: "success", CANCELLED: undefined } as const;
 
-export const loader = adminRoute(async ({ shop }, { params }) => {
+export const loader = adminRoute(async ({ shop, strings }, { params }) => {
   const [page, details] = await Promise.all([
     campaignPage(prisma, shop, params.campaignId ?? ""),
     findShop(prisma, shop),
   ]);
-  if (!page) throw new Response(t.notFound, { status: 404 });
+  if (!page) throw new Response((await strings()).campaigns.notFound, { status: 404 });
   return { ...page, currency: details?.currencyCode ?? "" };
 });
 
@@ -48,7 +47,8 @@ type ActionResult = { ok: true; message: string } | { ok: false; error: string }
 const fail = (status: number, error: string) =>
   Response.json({ ok: false, error } satisfies ActionResult, { status });
 
-export const action = adminRoute(async ({ shop, now }, { request, params }) => {
+export const action = adminRoute(async ({ shop, now, strings }, { request, params }) => {
+  const t = (await strings()).campaigns;
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return fail(422, "Invalid request: intent must be cancel or retry");
   const campaignId = params.campaignId ?? "";
@@ -66,9 +66,10 @@ export const action = adminRoute(async ({ shop, now }, { request, params }) => {
   }
 });
 
-const percent = (value: number | null) => (value === null ? "—" : `${(value * 100).toFixed(1)}%`);
-
 export default function CampaignPage() {
+  const t = useStrings().campaigns;
+  const format = useFormat();
+  const percent = format.percent;
   const { campaign, measures, failures, currency } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const { download, busy } = useDownload();
@@ -77,7 +78,7 @@ export default function CampaignPage() {
   const revalidator = useRevalidator();
   const { progress } = campaign;
   const running = campaign.status === "RUNNING";
-  const money = (value: string) => `${value} ${currency}`.trim();
+  const money = (value: string) => format.money(value, currency);
 
   // While codes are being created, the page follows the job.
   useEffect(() => {
@@ -105,7 +106,7 @@ export default function CampaignPage() {
     <Page
       title={campaign.name}
       titleMetadata={<Badge tone={statusTone[campaign.status]}>{t.statuses[campaign.status]}</Badge>}
-      subtitle={`${offerText(campaign.offer, currency)} · ${t.details(campaign.tag, new Date(campaign.endsAt).toLocaleDateString())}`}
+      subtitle={`${offerText(campaign.offer, currency)} · ${t.details(campaign.tag, format.date(campaign.endsAt))}`}
       backAction={{ url: "/app/campaigns" }}
       secondaryActions={[
         {
@@ -145,15 +146,15 @@ export default function CampaignPage() {
               {t.resultsHelp}
             </Text>
             <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-              <StatCard label={t.measures.segment} value={measures.segment} />
+              <StatCard label={t.measures.segment} value={format.number(measures.segment)} />
               <StatCard
                 label={t.measures.codesUsed}
-                value={measures.codesUsed}
+                value={format.number(measures.codesUsed)}
                 note={t.ofSegment(percent(measures.codeUseRate))}
               />
               <StatCard
                 label={t.measures.cameBack}
-                value={measures.cameBack}
+                value={format.number(measures.cameBack)}
                 note={t.ofSegment(percent(measures.comeBackRate))}
               />
               <StatCard

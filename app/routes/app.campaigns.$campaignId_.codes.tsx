@@ -1,4 +1,3 @@
-import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { downloadRoute } from "../http/download-route.server";
 import { campaignCodesFile } from "../services/campaigns/campaigns.server";
@@ -7,7 +6,7 @@ import { campaignCodesFile } from "../services/campaigns/campaigns.server";
 // POST (the Export button's authenticated fetch) answers a signed link; GET with it downloads.
 const route = downloadRoute(
   (shop, params) => campaignCodesFile(prisma, shop, params.campaignId ?? ""),
-  strings.campaigns.notFound,
+  (strings) => strings.campaigns.notFound,
 );
 export const loader = route.loader;
 export const action = route.action;

@@ -1,12 +1,10 @@
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, Card, EmptyState, IndexTable, Page } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { strings } from "../admin/strings";
+import { useFormat, useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { listCampaigns } from "../services/campaigns/campaigns.server";
 import { adminRoute } from "../http/request-context.server";
-
-const t = strings.campaigns;
 
 export const loader = adminRoute(async ({ shop }) => {
   return { campaigns: await listCampaigns(prisma, shop) };
@@ -15,6 +13,8 @@ export const loader = adminRoute(async ({ shop }) => {
 const statusTone = { RUNNING: "attention", DONE: "success", CANCELLED: undefined } as const;
 
 export default function CampaignsPage() {
+  const t = useStrings().campaigns;
+  const format = useFormat();
   const { campaigns } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   return (
@@ -58,10 +58,11 @@ export default function CampaignsPage() {
                 <IndexTable.Cell>
                   <Badge tone={statusTone[campaign.status]}>{t.statuses[campaign.status]}</Badge>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{new Date(campaign.launchedAt).toLocaleDateString()}</IndexTable.Cell>
-                <IndexTable.Cell>{campaign.recipientCount}</IndexTable.Cell>
+                <IndexTable.Cell>{format.date(campaign.launchedAt)}</IndexTable.Cell>
+                <IndexTable.Cell>{format.number(campaign.recipientCount)}</IndexTable.Cell>
                 <IndexTable.Cell>
-                  {campaign.progress.codesCreated} / {campaign.progress.recipients}
+                  {format.number(campaign.progress.codesCreated)} /{" "}
+                  {format.number(campaign.progress.recipients)}
                 </IndexTable.Cell>
               </IndexTable.Row>
             ))}

@@ -22,14 +22,12 @@ import {
   type CampaignForm,
   type FieldErrors,
 } from "../admin/campaign-form";
-import { strings } from "../admin/strings";
+import { useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { CampaignError, launchCampaign, segmentSize } from "../services/campaigns/campaigns.server";
 import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
-
-const t = strings.campaigns;
 
 /** The form's defaults and, for `?inactiveDays=&minOrders=`, how many customers that segment holds now. */
 export const loader = adminRoute(async ({ shop, now }, { request }) => {
@@ -51,7 +49,8 @@ type ActionResult = { ok: false; error: string; fieldErrors: FieldErrors };
 const fail = (status: number, error: string, fieldErrors: FieldErrors = {}) =>
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
-export const action = adminRoute(async ({ shop, now, auth }, { request }) => {
+export const action = adminRoute(async ({ shop, now, auth, strings }, { request }) => {
+  const t = (await strings()).campaigns;
   const parsed = parseCampaignForm(Object.fromEntries(await request.formData()));
   if (!parsed.ok) return fail(422, t.fixErrors, parsed.fieldErrors);
   try {
@@ -67,6 +66,7 @@ export const action = adminRoute(async ({ shop, now, auth }, { request }) => {
 const newKey = () => `launch-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export default function NewCampaignPage() {
+  const t = useStrings().campaigns;
   const { defaults, segmentSize: initialSize, currency } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const launcher = useFetcher<ActionResult>();

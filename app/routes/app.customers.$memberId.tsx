@@ -17,7 +17,7 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { DataRequestsCard } from "../admin/DataRequestsCard";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
-import { strings } from "../admin/strings";
+import { useFormat, useStrings } from "../admin/i18n";
 import { StatCard } from "../admin/StatCard";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
@@ -33,13 +33,10 @@ import { AdminTransientError } from "../shopify/admin-api/admin-client.server";
 import { adminRoute } from "../http/request-context.server";
 import { REFUSAL_STATUSES, statusOf } from "../http/error-statuses";
 
-const t = strings.customer;
-const notFound = () => new Response(t.notFound, { status: 404 });
-
-export const loader = adminRoute(async ({ shop, now: clock }, { params }) => {
+export const loader = adminRoute(async ({ shop, now: clock, strings }, { params }) => {
   const now = clock();
   const page = await memberPage(prisma, shop, params.memberId ?? "", now);
-  if (!page) throw notFound();
+  if (!page) throw new Response((await strings()).customer.notFound, { status: 404 });
   const dataRequest = await waitingDataRequestOf(prisma, shop, page.member.customerGid, now);
   return { ...page, dataRequest };
 });
@@ -61,7 +58,9 @@ type ActionResult =
 const fail = (status: number, error: string, fieldErrors?: Record<string, string>) =>
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
-export const action = adminRoute(async ({ shop, admin, staffId, now: clock }, { request, params }) => {
+export const action = adminRoute(async (context, { request, params }) => {
+  const { shop, admin, staffId, now: clock } = context;
+  const t = (await context.strings()).customer;
   const member = await findMember(prisma, shop, params.memberId ?? "");
   if (!member) return fail(404, t.notFound);
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
@@ -125,6 +124,8 @@ export const action = adminRoute(async ({ shop, admin, staffId, now: clock }, { 
 const newKey = () => `staff-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export default function CustomerPage() {
+  const t = useStrings().customer;
+  const format = useFormat();
   const { member, entries, codes, rewards, dataRequest } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const fetcher = useFetcher<ActionResult>();
@@ -159,8 +160,8 @@ export default function CustomerPage() {
         ) : null}
         <Layout.Section>
           <InlineGrid columns={3} gap="400">
-            <StatCard label={t.balance} value={member.balance} />
-            <StatCard label={t.pending} value={member.pending} />
+            <StatCard label={t.balance} value={format.number(member.balance)} />
+            <StatCard label={t.pending} value={format.number(member.pending)} />
             <StatCard
               label={t.tier}
               value={member.tier ?? "—"}
@@ -248,7 +249,7 @@ export default function CustomerPage() {
               code.code,
               code.title,
               <Badge key="status">{code.status}</Badge>,
-              new Date(code.endsAt).toLocaleDateString(),
+              format.date(code.endsAt),
               code.status === "ISSUED" ? (
                 <Button
                   key="revoke"
@@ -276,10 +277,10 @@ export default function CustomerPage() {
               { title: "Note" },
             ]}
             cells={(entry) => [
-              new Date(entry.createdAt).toLocaleString(),
+              format.dateTime(entry.createdAt),
               entry.kind,
               `${entry.points !== 0 ? entry.points : ""}${entry.pendingPoints !== 0 ? ` (${entry.pendingPoints} pending)` : ""}`,
-              entry.balanceAfter,
+              format.number(entry.balanceAfter),
               entry.note ?? "",
             ]}
           />

@@ -14,14 +14,13 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { useState } from "react";
 import { z } from "zod";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
-import { strings } from "../admin/strings";
+import { useFormat, useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { ensureProgram } from "../db/program.server";
 import { formatMilli } from "../loyalty/money";
 import { listMembers, MEMBER_SORTS } from "../services/members/member-pages.server";
 import { adminRoute } from "../http/request-context.server";
 
-const t = strings.customers;
 /** As on the dashboard: a prior buyer with no order in this many days. */
 const AT_RISK_DAYS = 180;
 
@@ -66,6 +65,8 @@ export const loader = adminRoute(async ({ shop }, { request }) => {
 });
 
 export default function CustomersPage() {
+  const t = useStrings().customers;
+  const format = useFormat();
   const { members, nextCursor, tiers, noMembers, namesHidden } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
@@ -184,14 +185,12 @@ export default function CustomersPage() {
                 onClick={() => navigate(`/app/customers/${member.id}`)}
               >
                 <IndexTable.Cell>{member.label}</IndexTable.Cell>
-                <IndexTable.Cell>{member.balance}</IndexTable.Cell>
-                <IndexTable.Cell>{member.pending}</IndexTable.Cell>
+                <IndexTable.Cell>{format.number(member.balance)}</IndexTable.Cell>
+                <IndexTable.Cell>{format.number(member.pending)}</IndexTable.Cell>
                 <IndexTable.Cell>{tierName(member.tierKey)}</IndexTable.Cell>
-                <IndexTable.Cell>{member.spent}</IndexTable.Cell>
-                <IndexTable.Cell>{member.orderCount}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  {member.lastOrderAt ? new Date(member.lastOrderAt).toLocaleDateString() : ""}
-                </IndexTable.Cell>
+                <IndexTable.Cell>{format.number(member.spent, { minimum: 2, maximum: 2 })}</IndexTable.Cell>
+                <IndexTable.Cell>{format.number(member.orderCount)}</IndexTable.Cell>
+                <IndexTable.Cell>{member.lastOrderAt ? format.date(member.lastOrderAt) : ""}</IndexTable.Cell>
               </IndexTable.Row>
             ))}
           </IndexTable>

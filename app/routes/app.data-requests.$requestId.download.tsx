@@ -1,4 +1,3 @@
-import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { dataRequestFile } from "../services/privacy/data-requests.server";
 import { downloadRoute } from "../http/download-route.server";
@@ -8,7 +7,7 @@ import { downloadRoute } from "../http/download-route.server";
 // with it downloads the file.
 const route = downloadRoute(
   (shop, params) => dataRequestFile(prisma, shop, params.requestId ?? ""),
-  strings.dataRequests.notFound,
+  (strings) => strings.dataRequests.notFound,
 );
 export const loader = route.loader;
 export const action = route.action;

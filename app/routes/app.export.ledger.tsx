@@ -10,7 +10,7 @@ const route = downloadRoute(
     type: CSV_TYPE,
     open: () => exportLedger(prisma, shop),
   }),
-  "Nothing to export",
+  () => "Nothing to export",
 );
 export const loader = route.loader;
 export const action = route.action;

@@ -6,7 +6,7 @@ import { downloadRoute } from "../http/download-route.server";
 // authenticated fetch) answers a signed link; GET with it downloads the file.
 const route = downloadRoute(
   async (shop) => ({ name: "regulars-members.csv", type: CSV_TYPE, open: () => exportMembers(prisma, shop) }),
-  "Nothing to export",
+  () => "Nothing to export",
 );
 export const loader = route.loader;
 export const action = route.action;

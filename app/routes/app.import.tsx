@@ -14,13 +14,12 @@ import {
 } from "@shopify/polaris";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
-import { strings } from "../admin/strings";
+import { useStrings } from "../admin/i18n";
 import { useDownload } from "../admin/useDownload";
 import { prisma } from "../db.server";
 import { importBalances, type ImportReport } from "../services/members/balance-import.server";
 import { adminRoute } from "../http/request-context.server";
 
-const t = strings.importExport;
 const MAX_BYTES = 5 * 1024 * 1024;
 
 export const loader = adminRoute(async () => null);
@@ -30,7 +29,8 @@ const formSchema = z.object({
   mode: z.enum(["add", "set"]),
 });
 
-export const action = adminRoute(async ({ shop, staffId, now }, { request }) => {
+export const action = adminRoute(async ({ shop, staffId, now, strings }, { request }) => {
+  const t = (await strings()).importExport;
   const form = await request.formData();
   const parsed = formSchema.safeParse({ intent: form.get("intent"), mode: form.get("mode") });
   const file = form.get("csv");
@@ -51,6 +51,7 @@ export const action = adminRoute(async ({ shop, staffId, now }, { request }) => 
 });
 
 export default function ImportExportPage() {
+  const t = useStrings().importExport;
   const fetcher = useFetcher<ImportReport | { error: string }>();
   const [mode, setMode] = useState("add");
   const data = fetcher.data;
@@ -61,7 +62,7 @@ export default function ImportExportPage() {
     if (fetcher.state !== "idle" || !fetcher.data || !("rows" in fetcher.data)) return;
     const done = fetcher.data;
     if (done.errors.length === 0) shopify.toast.show(done.dryRun ? t.checked : t.imported(done.changes));
-  }, [fetcher.state, fetcher.data, shopify]);
+  }, [fetcher.state, fetcher.data, shopify, t]);
   return (
     <Page title={t.title}>
       <TitleBar title={t.title} />

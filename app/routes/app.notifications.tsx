@@ -24,7 +24,7 @@ import {
   type NotificationsFieldErrors,
   type NotificationsForm,
 } from "../admin/notifications-form";
-import { strings } from "../admin/strings";
+import { useFormat, useStrings } from "../admin/i18n";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
@@ -44,8 +44,6 @@ import {
   sendTestEmail,
 } from "../services/notifications/notification-settings.server";
 
-const t = strings.notifications;
-
 export const loader = adminRoute(async ({ shop }) => {
   const [page, details] = await Promise.all([notificationsPage(prisma, shop), findShop(prisma, shop)]);
   return { ...page, shopName: details?.name ?? shop };
@@ -58,12 +56,13 @@ type ActionResult =
 const fail = (status: number, error: string, fieldErrors: NotificationsFieldErrors = {}) =>
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
-export const action = adminRoute(async ({ shop, now }, { request }) => {
+export const action = adminRoute(async ({ shop, now, strings }, { request }) => {
+  const t = (await strings()).notifications;
   const body = Object.fromEntries(await request.formData());
   const form = notificationsFormOf(body);
   const hasPassword = Boolean((await savedSettings(prisma, shop))?.smtpPasswordSealed);
   if (body.intent === "test") {
-    const parsed = parseSmtpForm(form, hasPassword);
+    const parsed = parseSmtpForm(form, hasPassword, t.errors);
     if (!parsed.ok) return fail(422, t.fixErrors, parsed.fieldErrors);
     try {
       const { to } = await sendTestEmail(prisma, shop, parsed.input, now());
@@ -72,16 +71,17 @@ export const action = adminRoute(async ({ shop, now }, { request }) => {
       return fail(502, t.testFailed((error as Error).message));
     }
   }
-  const parsed = parseNotificationsForm(form, hasPassword);
+  const parsed = parseNotificationsForm(form, hasPassword, t.errors);
   if (!parsed.ok) return fail(422, t.fixErrors, parsed.fieldErrors);
   await saveNotifications(prisma, shop, parsed.input, now());
   return Response.json({ ok: true, intent: "save", message: t.saved } satisfies ActionResult);
 });
 
-const localeOptions = EMAIL_LOCALES.map((value) => ({ value, label: t.locales[value] }));
-const eventOptions = EMAIL_EVENTS.map((value) => ({ value, label: t.eventNames[value] }));
-
 export default function NotificationsPage() {
+  const t = useStrings().notifications;
+  const format = useFormat();
+  const localeOptions = EMAIL_LOCALES.map((value) => ({ value, label: t.locales[value] }));
+  const eventOptions = EMAIL_EVENTS.map((value) => ({ value, label: t.eventNames[value] }));
   const { settings, emails, shopName } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const saver = useFetcher<ActionResult>();
@@ -295,9 +295,7 @@ export default function NotificationsPage() {
               <Badge key="status" tone={email.status === "sent" ? "success" : undefined}>
                 {t.status[email.status as keyof typeof t.status] ?? email.status}
               </Badge>,
-              email.reason
-                ? (t.reasons[email.reason] ?? email.reason)
-                : email.at.slice(0, 16).replace("T", " "),
+              email.reason ? (t.reasons[email.reason] ?? email.reason) : format.dateTime(email.at),
             ]}
           />
         </Layout.Section>

@@ -25,19 +25,18 @@ import {
   type TierForm,
 } from "../admin/program-form";
 import { RewardsEditor } from "../admin/RewardsEditor";
-import { strings } from "../admin/strings";
+import { useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { programPage, saveProgram, type SaveResult } from "../services/program/program-page.server";
 import { adminRoute } from "../http/request-context.server";
 import { REFUSAL_STATUSES } from "../http/error-statuses";
 
-const t = strings.program;
-
 export const loader = adminRoute(async ({ shop }) => {
   return programPage(prisma, shop);
 });
 
-export const action = adminRoute(async ({ shop, now }, { request }) => {
+export const action = adminRoute(async ({ shop, now, strings }, { request }) => {
+  const t = (await strings()).program;
   const parsed = programFormSchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) {
     return Response.json(
@@ -59,6 +58,7 @@ export const action = adminRoute(async ({ shop, now }, { request }) => {
 });
 
 export default function ProgramPage() {
+  const t = useStrings().program;
   const data = useLoaderData<typeof loader>();
   // The fetcher and its toast live here: a save reloads the program, which
   // remounts the editor (below) and would drop an editor-owned fetcher's answer.
@@ -71,7 +71,7 @@ export default function ProgramPage() {
     } else {
       shopify.toast.show(t.fixErrors, { isError: true });
     }
-  }, [fetcher.state, fetcher.data, shopify]);
+  }, [fetcher.state, fetcher.data, shopify, t]);
   // A fresh editor whenever the saved program changes (after a save, the loader reloads it).
   return <ProgramEditor key={JSON.stringify(data.form)} {...data} fetcher={fetcher} />;
 }
@@ -84,6 +84,7 @@ function ProgramEditor({
   codesByReward,
   fetcher,
 }: Awaited<ReturnType<typeof loader>> & { fetcher: FetcherWithComponents<ActionData> }) {
+  const t = useStrings().program;
   const shopify = useAppBridge();
   const [form, setForm] = useState<ProgramForm>(saved);
   const [removing, setRemoving] = useState<number | null>(null);

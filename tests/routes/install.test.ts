@@ -121,8 +121,14 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
     // WHEN the merchant opens the embedded app for the first time
     const result = await openAppAsMerchant();
 
-    // THEN the loader succeeds with the app's key
-    expect(result).toEqual({ apiKey: API_KEY, appBridgeUrl: null });
+    // THEN the loader succeeds with the app's key (English: the request names no locale; the time
+    // zone comes with the setup's shop details)
+    expect(result).toEqual({
+      apiKey: API_KEY,
+      appBridgeUrl: null,
+      locale: { language: "en", tag: "en" },
+      timeZone: null,
+    });
     // AND an offline, expiring token was stored, encrypted: the row holds neither token
     const session = (await sessionStorage.loadSession(`offline_${TEST_SHOP}`))!;
     expect(session.accessToken).toBe(edge!.accessTokens[0]);

@@ -1,0 +1,24 @@
+/**
+ * Counting words in a language: a number written its way (1 234 in French)
+ * and the singular or plural by its plural rules (French: 0 and 1 are
+ * singular; German and Spanish: only 1).
+ */
+export function counting(language: string) {
+  const rules = new Intl.PluralRules(language);
+  const numbers = new Intl.NumberFormat(language);
+  return {
+    /** The number as the language writes it. */
+    n: (value: number) => numbers.format(value),
+    /** `one` when the language says the count is singular, `other` otherwise. */
+    plural: (count: number, one: string, other: string) => (rules.select(count) === "one" ? one : other),
+  };
+}
+
+/** A bucket's label from its first day (YYYY-MM-DD), in the language. */
+export function bucketLabelIn(language: string) {
+  return (unit: "day" | "week" | "month", start: string) =>
+    new Intl.DateTimeFormat(language, {
+      timeZone: "UTC",
+      ...(unit === "month" ? { month: "short", year: "numeric" } : { month: "short", day: "numeric" }),
+    }).format(new Date(`${start}T00:00:00Z`));
+}
