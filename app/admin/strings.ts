@@ -134,9 +134,11 @@ export const strings = {
     noMembersAction: "Import balances",
     noMembersSecondary: "Review the program",
     next: "Next page",
-    first: "First page",
+    previous: "Previous page",
+    total: (n: number) => `${n.toLocaleString("en")} member${n === 1 ? "" : "s"}`,
     columns: {
       customer: "Customer",
+      email: "Email",
       balance: "Points",
       pending: "Pending",
       tier: "Tier",

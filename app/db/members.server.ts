@@ -364,6 +364,11 @@ export function memberListRows(
   return tx.member.findMany({ where, orderBy, take, select: LISTED_MEMBER });
 }
 
+/** How many members match `where` (the customer list's total, across its pages). */
+export function countListedMembers(tx: Tx, where: Prisma.MemberWhereInput) {
+  return tx.member.count({ where });
+}
+
 /** The member's latest ledger entries, newest first. */
 export function recentLedgerEntries(tx: Tx, shop: string, memberId: string, take: number) {
   return tx.ledgerEntry.findMany({ where: { shop, memberId }, orderBy: { id: "desc" }, take });
