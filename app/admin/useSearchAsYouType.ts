@@ -5,14 +5,25 @@
  */
 import { useEffect, useRef, useState } from "react";
 
-export const SEARCH_DELAY_MS = 300;
+const SEARCH_DELAY_MS = 300;
 
-export function useSearchAsYouType(applied: string, apply: (text: string) => void, delayMs = SEARCH_DELAY_MS) {
+export function useSearchAsYouType(
+  applied: string,
+  apply: (text: string) => void,
+  delayMs = SEARCH_DELAY_MS,
+) {
   const [text, setText] = useState(applied);
+  const [seen, setSeen] = useState(applied);
+  // The URL changed on its own (Back, Clear filters): the field follows it. Not when it is the
+  // field's own text being applied ("ada " applies "ada": the space being typed stays).
+  if (seen !== applied) {
+    setSeen(applied);
+    if (text.trim() !== applied) setText(applied);
+  }
   const applyRef = useRef(apply);
-  applyRef.current = apply;
-  // The URL changed on its own (Back, Clear filters): the field follows it.
-  useEffect(() => setText(applied), [applied]);
+  useEffect(() => {
+    applyRef.current = apply;
+  });
   useEffect(() => {
     if (text.trim() === applied) return;
     const timer = setTimeout(() => applyRef.current(text.trim()), delayMs);

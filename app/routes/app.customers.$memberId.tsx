@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
@@ -8,13 +8,15 @@ import {
   FormLayout,
   InlineGrid,
   Layout,
+  Link,
   Page,
   Select,
   Text,
   TextField,
 } from "@shopify/polaris";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
+import { adminOrderUrl, orderNumberOf } from "../admin/admin-links";
 import { DataRequestsCard } from "../admin/DataRequestsCard";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
 import { strings } from "../admin/strings";
@@ -122,6 +124,29 @@ export const action = adminRoute(async ({ shop, admin, staffId, now: clock }, { 
   }
 });
 
+const ISSUE_MODAL = "issue-code";
+const codeTone = {
+  RESERVED: "attention",
+  ISSUED: "success",
+  FAILED: "critical",
+  USED: undefined,
+  REVOKED: undefined,
+  EXPIRED: undefined,
+} as const;
+const signed = (n: number) => (n > 0 ? `+${n.toLocaleString("en")}` : n.toLocaleString("en"));
+
+/** The order an entry is for, linked to its page in Shopify's admin (app/admin/admin-links.ts). */
+function OrderLink({ orderGid }: { orderGid: string | null }) {
+  const url = adminOrderUrl(orderGid);
+  const id = orderNumberOf(orderGid);
+  if (!url || !id) return null;
+  return (
+    <Link url={url} target="_top">
+      {t.order(id)}
+    </Link>
+  );
+}
+
 const newKey = () => `staff-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export default function CustomerPage() {
@@ -134,15 +159,25 @@ export default function CustomerPage() {
   const [adjustKey, setAdjustKey] = useState(newKey);
   const [issueKey, setIssueKey] = useState(newKey);
   const errors = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors ?? {}) : {};
+  /** What the last submission was, so its success clears the right form. */
+  const submitted = useRef<string | null>(null);
+  const reward = rewards.find((r) => r.key === rewardKey);
 
   useEffect(() => {
     if (fetcher.state !== "idle" || !fetcher.data) return;
     shopify.toast.show(fetcher.data.ok ? fetcher.data.message : fetcher.data.error, {
       isError: !fetcher.data.ok,
     });
+    // A done adjustment empties its form, so a second click cannot apply it twice by accident.
+    if (fetcher.data.ok && submitted.current === "adjust") {
+      setPoints("");
+      setReason("");
+    }
+    submitted.current = null;
   }, [fetcher.state, fetcher.data, shopify]);
 
   const submit = (data: Record<string, string>, after: () => void) => {
+    submitted.current = data.intent ?? null;
     fetcher.submit(data, { method: "post" });
     after();
   };
@@ -159,8 +194,8 @@ export default function CustomerPage() {
         ) : null}
         <Layout.Section>
           <InlineGrid columns={3} gap="400">
-            <StatCard label={t.balance} value={member.balance} />
-            <StatCard label={t.pending} value={member.pending} />
+            <StatCard label={t.balance} value={member.balance.toLocaleString("en")} />
+            <StatCard label={t.pending} value={member.pending.toLocaleString("en")} />
             <StatCard
               label={t.tier}
               value={member.tier ?? "—"}
@@ -219,11 +254,8 @@ export default function CustomerPage() {
                 />
                 <Button
                   loading={fetcher.state !== "idle"}
-                  onClick={() =>
-                    submit({ intent: "issue", rewardKey, idempotencyKey: issueKey }, () =>
-                      setIssueKey(newKey()),
-                    )
-                  }
+                  disabled={!reward}
+                  onClick={() => shopify.modal.show(ISSUE_MODAL)}
                 >
                   {t.issueSubmit}
                 </Button>
@@ -238,16 +270,18 @@ export default function CustomerPage() {
             rows={codes}
             rowId={(code) => code.id}
             headings={[
-              { title: "Code" },
-              { title: "Reward" },
-              { title: "Status" },
-              { title: "Until" },
+              { title: t.codeColumns.code },
+              { title: t.codeColumns.reward },
+              { title: t.codeColumns.status },
+              { title: t.codeColumns.until },
               { title: "" },
             ]}
             cells={(code) => [
               code.code,
               code.title,
-              <Badge key="status">{code.status}</Badge>,
+              <Badge key="status" tone={codeTone[code.status]}>
+                {t.codeStatuses[code.status]}
+              </Badge>,
               new Date(code.endsAt).toLocaleDateString(),
               code.status === "ISSUED" ? (
                 <Button
@@ -269,22 +303,47 @@ export default function CustomerPage() {
             rows={entries}
             rowId={(entry) => entry.id}
             headings={[
-              { title: "When" },
-              { title: "What" },
-              { title: "Points", alignment: "end" },
-              { title: "Balance", alignment: "end" },
-              { title: "Note" },
+              { title: t.historyColumns.when },
+              { title: t.historyColumns.what },
+              { title: t.historyColumns.order },
+              { title: t.historyColumns.points, alignment: "end" },
+              { title: t.historyColumns.balance, alignment: "end" },
+              { title: t.historyColumns.note },
             ]}
             cells={(entry) => [
               new Date(entry.createdAt).toLocaleString(),
-              entry.kind,
-              `${entry.points !== 0 ? entry.points : ""}${entry.pendingPoints !== 0 ? ` (${entry.pendingPoints} pending)` : ""}`,
-              entry.balanceAfter,
+              t.kinds[entry.kind],
+              <OrderLink key="order" orderGid={entry.orderGid} />,
+              [
+                entry.points !== 0 ? signed(entry.points) : "",
+                entry.pendingPoints !== 0 ? `(${t.pendingNote(entry.pendingPoints)})` : "",
+              ]
+                .filter(Boolean)
+                .join(" "),
+              entry.balanceAfter.toLocaleString("en"),
               entry.note ?? "",
             ]}
           />
         </Layout.Section>
       </Layout>
+      <Modal id={ISSUE_MODAL}>
+        <p style={{ padding: "1rem" }}>
+          {reward ? t.issueConfirm(reward.title, reward.pointsCost, member.label) : ""}
+        </p>
+        <TitleBar title={t.issueConfirmTitle}>
+          <button
+            variant="primary"
+            disabled={fetcher.state !== "idle"}
+            onClick={() => {
+              shopify.modal.hide(ISSUE_MODAL);
+              submit({ intent: "issue", rewardKey, idempotencyKey: issueKey }, () => setIssueKey(newKey()));
+            }}
+          >
+            {t.issueSubmit}
+          </button>
+          <button onClick={() => shopify.modal.hide(ISSUE_MODAL)}>{t.issueCancel}</button>
+        </TitleBar>
+      </Modal>
     </Page>
   );
 }

@@ -52,7 +52,9 @@ export const loader = adminRoute(async ({ shop }, { request }) => {
     }),
     ensureProgram(prisma, shop),
   ]);
-  const filtered = Boolean(query.q || query.tier || query.balance || query.risk || query.after || query.before);
+  const filtered = Boolean(
+    query.q || query.tier || query.balance || query.risk || query.after || query.before,
+  );
   return {
     /** No member at all yet (not merely none matching the filters): the page teaches how members come. */
     noMembers: page.members.length === 0 && !filtered,

@@ -211,6 +211,7 @@ export async function memberPage(db: PrismaClient, shop: string, memberId: strin
       pendingPoints: entry.pendingPoints,
       balanceAfter: entry.balanceAfter,
       note: entry.note,
+      orderGid: entry.orderGid,
       staffId: entry.staffId,
       createdAt: entry.createdAt.toISOString(),
     })),
