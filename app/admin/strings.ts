@@ -38,8 +38,10 @@ export const strings = {
     codeRevenue: "Revenue from orders with reward codes",
     codeOrders: (n: number) => `${n} order${n === 1 ? "" : "s"}`,
     retention: "Retention: members against non-members",
-    retentionHelp:
-      "Members have a customer account or have redeemed a reward. Revenue is merchandise, shipping, tax and tips, less refunds.",
+    /** What a member is, on the dashboard: the Members card and the retention table count the same people. */
+    membersHelp:
+      "Members are customers (anyone with a paid order) who have an account in your store or have redeemed a reward.",
+    retentionHelp: "Revenue is merchandise, shipping, tax and tips, less refunds.",
     group: { members: "Members", nonMembers: "Non-members" },
     measures: {
       customers: ["Customers", "Anyone with a paid order"],

@@ -150,7 +150,11 @@ export default function Dashboard() {
         ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-            <StatCard label={t.members} value={program.members} />
+            <StatCard
+              label={t.members}
+              value={retention.members.customers.toLocaleString("en")}
+              note={t.membersHelp}
+            />
             <StatCard label={t.liability} value={money(program.liability)} note={t.liabilityHelp} />
             <StatCard
               label={t.redemptionRate}
@@ -188,7 +192,7 @@ export default function Dashboard() {
                 {t.retention}
               </Text>
               <Text as="p" tone="subdued">
-                {t.retentionHelp}
+                {t.membersHelp} {t.retentionHelp}
               </Text>
               <DataTable
                 columnContentTypes={["text", "numeric", "numeric"]}
