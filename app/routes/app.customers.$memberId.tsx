@@ -311,7 +311,7 @@ export default function CustomerPage() {
               { title: t.historyColumns.note },
             ]}
             cells={(entry) => [
-              new Date(entry.createdAt).toLocaleString(),
+              new Date(entry.occurredAt).toLocaleString(),
               t.kinds[entry.kind],
               <OrderLink key="order" orderGid={entry.orderGid} />,
               [

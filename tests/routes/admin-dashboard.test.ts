@@ -82,6 +82,7 @@ it("charts the selected period in the shop's time zone, daily, weekly or monthly
       pendingAfter: 0,
       sourceKey: "dash:1",
       createdAt: lateYesterdayUtc,
+      occurredAt: lateYesterdayUtc,
     },
   });
   const tokyoToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(lateYesterdayUtc);

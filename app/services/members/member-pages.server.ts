@@ -214,6 +214,8 @@ export async function memberPage(db: PrismaClient, shop: string, memberId: strin
       orderGid: entry.orderGid,
       staffId: entry.staffId,
       createdAt: entry.createdAt.toISOString(),
+      /** When it happened: the admin dates the entry by this (a backfilled order's paid date). */
+      occurredAt: entry.occurredAt.toISOString(),
     })),
     codes: redemptions.map((r) => ({
       id: r.id,
