@@ -192,8 +192,8 @@ export default function CustomerPage() {
             <DataRequestsCard requests={[dataRequest]} total={1} />
           </Layout.Section>
         ) : null}
-        <Layout.Section>
-          <InlineGrid columns={3} gap="400">
+        <Layout.Section variant="fullWidth">
+          <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
             <StatCard label={t.balance} value={member.balance.toLocaleString("en")} />
             <StatCard label={t.pending} value={member.pending.toLocaleString("en")} />
             <StatCard
@@ -202,6 +202,68 @@ export default function CustomerPage() {
               note={member.nextTier ? t.progress(member.nextTier.remaining, member.nextTier.name) : null}
             />
           </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <TableCard
+              title={t.codes}
+              empty={t.noCodes}
+              rows={codes}
+              rowId={(code) => code.id}
+              headings={[
+                { title: t.codeColumns.code },
+                { title: t.codeColumns.reward },
+                { title: t.codeColumns.status },
+                { title: t.codeColumns.until },
+                { title: "" },
+              ]}
+              cells={(code) => [
+                code.code,
+                code.title,
+                <Badge key="status" tone={codeTone[code.status]}>
+                  {t.codeStatuses[code.status]}
+                </Badge>,
+                new Date(code.endsAt).toLocaleDateString(),
+                code.status === "ISSUED" ? (
+                  <Button
+                    key="revoke"
+                    tone="critical"
+                    variant="plain"
+                    onClick={() => submit({ intent: "revoke", redemptionId: code.id }, () => {})}
+                  >
+                    {t.revoke}
+                  </Button>
+                ) : null,
+              ]}
+            />
+            <TableCard
+              title={t.history}
+              empty={t.noHistory}
+              rows={entries}
+              rowId={(entry) => entry.id}
+              headings={[
+                { title: t.historyColumns.when },
+                { title: t.historyColumns.what },
+                { title: t.historyColumns.order },
+                { title: t.historyColumns.points, alignment: "end" },
+                { title: t.historyColumns.balance, alignment: "end" },
+                { title: t.historyColumns.note },
+              ]}
+              cells={(entry) => [
+                new Date(entry.occurredAt).toLocaleString(),
+                t.kinds[entry.kind],
+                <OrderLink key="order" orderGid={entry.orderGid} />,
+                [
+                  entry.points !== 0 ? signed(entry.points) : "",
+                  entry.pendingPoints !== 0 ? `(${t.pendingNote(entry.pendingPoints)})` : "",
+                ]
+                  .filter(Boolean)
+                  .join(" "),
+                entry.balanceAfter.toLocaleString("en"),
+                entry.note ?? "",
+              ]}
+            />
+          </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
@@ -262,68 +324,6 @@ export default function CustomerPage() {
               </FormLayout>
             </Card>
           </BlockStack>
-        </Layout.Section>
-        <Layout.Section>
-          <TableCard
-            title={t.codes}
-            empty={t.noCodes}
-            rows={codes}
-            rowId={(code) => code.id}
-            headings={[
-              { title: t.codeColumns.code },
-              { title: t.codeColumns.reward },
-              { title: t.codeColumns.status },
-              { title: t.codeColumns.until },
-              { title: "" },
-            ]}
-            cells={(code) => [
-              code.code,
-              code.title,
-              <Badge key="status" tone={codeTone[code.status]}>
-                {t.codeStatuses[code.status]}
-              </Badge>,
-              new Date(code.endsAt).toLocaleDateString(),
-              code.status === "ISSUED" ? (
-                <Button
-                  key="revoke"
-                  tone="critical"
-                  variant="plain"
-                  onClick={() => submit({ intent: "revoke", redemptionId: code.id }, () => {})}
-                >
-                  {t.revoke}
-                </Button>
-              ) : null,
-            ]}
-          />
-        </Layout.Section>
-        <Layout.Section>
-          <TableCard
-            title={t.history}
-            empty={t.noHistory}
-            rows={entries}
-            rowId={(entry) => entry.id}
-            headings={[
-              { title: t.historyColumns.when },
-              { title: t.historyColumns.what },
-              { title: t.historyColumns.order },
-              { title: t.historyColumns.points, alignment: "end" },
-              { title: t.historyColumns.balance, alignment: "end" },
-              { title: t.historyColumns.note },
-            ]}
-            cells={(entry) => [
-              new Date(entry.occurredAt).toLocaleString(),
-              t.kinds[entry.kind],
-              <OrderLink key="order" orderGid={entry.orderGid} />,
-              [
-                entry.points !== 0 ? signed(entry.points) : "",
-                entry.pendingPoints !== 0 ? `(${t.pendingNote(entry.pendingPoints)})` : "",
-              ]
-                .filter(Boolean)
-                .join(" "),
-              entry.balanceAfter.toLocaleString("en"),
-              entry.note ?? "",
-            ]}
-          />
         </Layout.Section>
       </Layout>
       <Modal id={ISSUE_MODAL}>
