@@ -56,7 +56,16 @@ export function TableCard<Row>({
               {...(onRowClick ? { onClick: () => onRowClick(row) } : {})}
             >
               {cells(row).map((cell, i) => (
-                <IndexTable.Cell key={i}>{cell}</IndexTable.Cell>
+                <IndexTable.Cell key={i}>
+                  {headings[i]?.alignment === "end" ? (
+                    // A numeric column: its figures line up under its heading, at the end.
+                    <Text as="span" alignment="end" numeric>
+                      {cell}
+                    </Text>
+                  ) : (
+                    cell
+                  )}
+                </IndexTable.Cell>
               ))}
             </IndexTable.Row>
           ))}

@@ -38,8 +38,10 @@ export const strings = {
     codeRevenue: "Revenue from orders with reward codes",
     codeOrders: (n: number) => `${n} order${n === 1 ? "" : "s"}`,
     retention: "Retention: members against non-members",
-    retentionHelp:
-      "Members have a customer account or have redeemed a reward. Revenue is merchandise, shipping, tax and tips, less refunds.",
+    /** What a member is, on the dashboard: the Members card and the retention table count the same people. */
+    membersHelp:
+      "Members are customers (anyone with a paid order) who have an account in your store or have redeemed a reward.",
+    retentionHelp: "Revenue is merchandise, shipping, tax and tips, less refunds.",
     group: { members: "Members", nonMembers: "Non-members" },
     measures: {
       customers: ["Customers", "Anyone with a paid order"],
@@ -134,9 +136,11 @@ export const strings = {
     noMembersAction: "Import balances",
     noMembersSecondary: "Review the program",
     next: "Next page",
-    first: "First page",
+    previous: "Previous page",
+    total: (n: number) => `${n.toLocaleString("en")} member${n === 1 ? "" : "s"}`,
     columns: {
       customer: "Customer",
+      email: "Email",
       balance: "Points",
       pending: "Pending",
       tier: "Tier",
@@ -166,6 +170,41 @@ export const strings = {
     revoke: "Revoke",
     revoked: "Code revoked; points returned",
     notFound: "This customer is not a member of this shop's program.",
+    issueConfirmTitle: "Issue this reward?",
+    issueConfirm: (reward: string, points: number, customer: string) =>
+      `${customer} gets a code for ${reward}, and ${points.toLocaleString("en")} point${points === 1 ? "" : "s"} come off their balance. Shopify creates the code at once; revoking it later gives the points back.`,
+    issueCancel: "Cancel",
+    codeColumns: { code: "Code", reward: "Reward", status: "Status", until: "Until" },
+    historyColumns: {
+      when: "When",
+      what: "What",
+      order: "Order",
+      points: "Points",
+      balance: "Balance",
+      note: "Note",
+    },
+    /** A ledger entry's kind, in words. */
+    kinds: {
+      EARN: "Earned",
+      RELEASE: "Pending points released",
+      REVERSE: "Taken back (refund, cancellation or edit)",
+      REDEEM: "Redeemed for a code",
+      REDEEM_REFUND: "Returned from a code",
+      EXPIRE: "Expired",
+      ADJUST: "Adjusted by staff",
+      BONUS: "Bonus",
+    },
+    /** A code's status, in words. */
+    codeStatuses: {
+      RESERVED: "Being created",
+      ISSUED: "Active",
+      FAILED: "Not created",
+      USED: "Used",
+      REVOKED: "Revoked",
+      EXPIRED: "Expired",
+    },
+    pendingNote: (n: number) => `${n.toLocaleString("en")} pending`,
+    order: (id: string) => `Order ${id}`,
   },
   program: {
     title: "Program",
@@ -278,6 +317,65 @@ export const strings = {
         : `${n} deliver${n === 1 ? "y waits" : "ies wait"} to be applied.`,
     outcomes: { received: "Queued", processed: "Applied", ignored: "Ignored", failed: "Failed" },
     deliveriesEmpty: "No webhook has arrived yet. Orders paid in the store appear here.",
+    attention: "Needs your attention",
+    attentionNone:
+      "Nothing needs your attention: everything Shopify sent has been applied, and everything Regulars had to tell Shopify has been told.",
+    attentionHelp:
+      "Regulars tried these several times and gave up. Retry once the cause is fixed (most often Shopify was unavailable for a while).",
+    failedAt: (when: string) => `Stopped ${when}`,
+    happened: "What happened",
+    happenedHelp: "The latest news from your store, newest first.",
+    columns: { what: "What", result: "Result", when: "When" },
+    showDetails: "Show technical details",
+    hideDetails: "Hide technical details",
+    detailsHelp: "For support: the jobs and webhook deliveries as Regulars records them.",
+    technicalColumns: {
+      job: "Job",
+      error: "Error",
+      attempts: "Attempts",
+      failed: "Failed",
+      topic: "Topic",
+      outcome: "Outcome",
+      detail: "Detail",
+      copies: "Copies",
+      received: "Received",
+    },
+    /** What a job that failed for good had to do, for the merchant (every queue of app/jobs/queues.ts). */
+    failedJobs: {
+      "member-sync":
+        "A customer's points and tier could not be written to Shopify, so your store may show them out of date.",
+      "code-issue": "A reward code could not be created in Shopify.",
+      "campaign-issue": "A win-back code could not be created in Shopify.",
+      "flow-send": "A Shopify Flow trigger could not be sent, so a workflow did not run.",
+      "notification-send": "A notification email to a customer could not be sent.",
+      "shop-setup": "Setting Regulars up in your store did not finish.",
+      "program-sync":
+        "The program's settings could not be written to Shopify, so your store may show old ones.",
+      backfill: "Crediting past orders stopped before it finished.",
+      "dashboard-rollups": "The dashboard's figures could not be brought up to date.",
+      maintenance:
+        "Routine upkeep did not finish: releasing pending points, expiring codes and points, birthday bonuses.",
+      "schedule-hourly": "Regulars' hourly upkeep could not be started.",
+      "schedule-daily": "Regulars' daily upkeep could not be started.",
+      reconcile: "Regulars' check for unfinished work could not run.",
+    } as Record<string, string>,
+    failedJobFallback: "Some of Regulars' work could not be finished.",
+    failedDelivery: (what: string) => `${what}: Regulars could not apply it.`,
+    /** What a webhook delivery was about, by its topic as Regulars stores it. */
+    topics: {
+      ORDERS_PAID: "Order paid",
+      ORDERS_UPDATED: "Order changed",
+      ORDERS_CANCELLED: "Order cancelled",
+      REFUNDS_CREATE: "Refund",
+      CUSTOMERS_CREATE: "Customer created",
+      CUSTOMERS_UPDATE: "Customer updated",
+      APP_UNINSTALLED: "Regulars uninstalled",
+      APP_SCOPES_UPDATE: "Regulars' permissions changed",
+      CUSTOMERS_DATA_REQUEST: "Customer asked for their data",
+      CUSTOMERS_REDACT: "Customer's data erased",
+      SHOP_REDACT: "Store's data erased",
+    } as Record<string, string>,
+    topicFallback: "Update from Shopify",
     emptyHeading: "Nothing has happened yet",
     empty:
       "Every order, refund and customer update Shopify sends Regulars is listed here with its outcome, and any job that could not reach Shopify after its retries waits here with a Retry button. Place a test order in your store to see one arrive.",

@@ -39,7 +39,8 @@ const FLOW_SUMS = Prisma.sql`
  */
 export function ledgerFlowsPerBucket(tx: Tx, shop: string, series: BucketSeries) {
   const { unit, step, back, now, zone } = series;
-  // "createdAt" holds UTC wall time; local = (utc AT TIME ZONE 'UTC') AT TIME ZONE zone.
+  // "occurredAt" (when the entry's change happened) holds UTC wall time;
+  // local = (utc AT TIME ZONE 'UTC') AT TIME ZONE zone.
   return tx.$queryRaw<({ start: string; first_utc: string } & FlowSums)[]>`
     WITH bounds AS (
       SELECT (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC') AS now_utc,
@@ -49,11 +50,11 @@ export function ledgerFlowsPerBucket(tx: Tx, shop: string, series: BucketSeries)
     ), first_bucket AS (
       SELECT (min(local_start) AT TIME ZONE ${zone}) AT TIME ZONE 'UTC' AS first_utc FROM series
     ), flows AS (
-      SELECT date_trunc(${unit}, ("createdAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}) AS local_start, ${FLOW_SUMS}
+      SELECT date_trunc(${unit}, ("occurredAt" AT TIME ZONE 'UTC') AT TIME ZONE ${zone}) AS local_start, ${FLOW_SUMS}
         FROM "LedgerEntry"
        WHERE shop = ${shop}
-         AND "createdAt" >= (SELECT first_utc FROM first_bucket)
-         AND "createdAt" < (SELECT now_utc FROM bounds)
+         AND "occurredAt" >= (SELECT first_utc FROM first_bucket)
+         AND "occurredAt" < (SELECT now_utc FROM bounds)
        GROUP BY 1
     )
     SELECT to_char(s.local_start, 'YYYY-MM-DD') AS start,
@@ -106,7 +107,7 @@ export async function ledgerFlows(tx: Tx, shop: string, from: Date, to: Date): P
   const [flows] = await tx.$queryRaw<FlowSums[]>`
         SELECT ${FLOW_SUMS}
           FROM "LedgerEntry"
-         WHERE shop = ${shop} AND "createdAt" >= ${from} AND "createdAt" < ${to}`;
+         WHERE shop = ${shop} AND "occurredAt" >= ${from} AND "occurredAt" < ${to}`;
   return flows;
 }
 

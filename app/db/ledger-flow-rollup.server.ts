@@ -51,7 +51,7 @@ export async function buildLedgerFlows(tx: Tx, shop: string): Promise<void> {
     WITH covered AS (DELETE FROM "LedgerFlowChange" WHERE shop = ${shop})
     INSERT INTO "LedgerFlowRollup" (shop, bucket, issued, redeemed, expired, "firstAt", "lastAt")
     SELECT ${shop}, bucket, sum(issued), sum(redeemed), sum(expired), min(at), max(at)
-      FROM (SELECT ${bucketOf(Prisma.sql`e."createdAt"`)} AS bucket, e."createdAt" AS at, ${FLOWS_OF_ENTRY}
+      FROM (SELECT ${bucketOf(Prisma.sql`e."occurredAt"`)} AS bucket, e."occurredAt" AS at, ${FLOWS_OF_ENTRY}
               FROM "LedgerEntry" e WHERE e.shop = ${shop}) f
      WHERE issued <> 0 OR redeemed <> 0 OR expired <> 0
      GROUP BY bucket`;
@@ -67,7 +67,7 @@ export async function buildLedgerFlows(tx: Tx, shop: string): Promise<void> {
  * bucket cut by `from` or `to` (at most two) is taken whole too when the
  * bounds of its entries lie inside the range (the usual case: `to` is now and
  * nothing is dated later); otherwise that part is summed from the ledger's
- * entries (the BRIN index on createdAt finds them).
+ * entries (the index on shop and occurredAt finds them).
  */
 export function ledgerFlowPieces(shop: string, from: Date, to: Date): Prisma.Sql {
   const floor = (at: Date) => new Date(Math.floor(at.getTime() / BUCKET_MS) * BUCKET_MS);
@@ -106,8 +106,8 @@ export function ledgerFlowPieces(shop: string, from: Date, to: Date): Prisma.Sql
       AND COALESCE(last_at < ${hi}, false)`;
     parts.push(
       Prisma.sql`SELECT ${window.lo} AS at, issued, redeemed, expired FROM cells WHERE ${whole}`,
-      Prisma.sql`SELECT e."createdAt" AS at, ${FLOWS_OF_ENTRY} FROM "LedgerEntry" e
-                  WHERE e.shop = ${shop} AND e."createdAt" >= ${window.lo} AND e."createdAt" < ${window.hi}
+      Prisma.sql`SELECT e."occurredAt" AS at, ${FLOWS_OF_ENTRY} FROM "LedgerEntry" e
+                  WHERE e.shop = ${shop} AND e."occurredAt" >= ${window.lo} AND e."occurredAt" < ${window.hi}
                     AND NOT EXISTS (SELECT 1 FROM cells WHERE ${whole})`,
     );
   }

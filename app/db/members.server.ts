@@ -69,6 +69,8 @@ export interface EntryInput {
   staffId?: string;
   /** Counts as earning or redeeming activity (restarts the expiry clock). */
   activityAt?: Date;
+  /** When what it records happened, if not when recorded (a backfilled order's paid date: entryOccurredAt). */
+  occurredAt?: Date | null;
 }
 
 export async function ledgerEntryExists(tx: Tx, shop: string, sourceKey: string): Promise<boolean> {
@@ -98,6 +100,7 @@ export async function appendEntry(tx: Tx, shop: string, member: Member, entry: E
       multiplierE4: entry.multiplierE4,
       note: entry.note,
       staffId: entry.staffId,
+      ...(entry.occurredAt ? { occurredAt: entry.occurredAt } : {}),
     },
   });
   const earned = entry.points + pendingPoints;
@@ -362,6 +365,11 @@ export function memberListRows(
   take: number,
 ) {
   return tx.member.findMany({ where, orderBy, take, select: LISTED_MEMBER });
+}
+
+/** How many members match `where` (the customer list's total, across its pages). */
+export function countListedMembers(tx: Tx, where: Prisma.MemberWhereInput) {
+  return tx.member.count({ where });
 }
 
 /** The member's latest ledger entries, newest first. */

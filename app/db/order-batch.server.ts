@@ -352,6 +352,8 @@ export interface EarnEntryWrite {
   orderGid: string;
   rateE4: number;
   multiplierE4: number;
+  /** When it happened: a backfilled order's paid date (entryOccurredAt); null: when recorded. */
+  occurredAt: Date | null;
 }
 
 const entryRows = rowText<EarnEntryWrite>({
@@ -364,6 +366,7 @@ const entryRows = rowText<EarnEntryWrite>({
   order_gid: ["key", (r) => r.orderGid],
   rate: ["int", (r) => r.rateE4],
   mult: ["int", (r) => r.multiplierE4],
+  occurred: ["time", (r) => r.occurredAt],
 });
 
 /** EARN entries, given ids in the order of `rows` (a member's balanceAfter rises with the id). */
@@ -375,9 +378,9 @@ export async function insertEarnEntries(
   if (rows.length === 0) return;
   await sql.query(
     `INSERT INTO "LedgerEntry" (shop, "memberId", kind, points, "pendingPoints", "balanceAfter", "pendingAfter",
-                                "sourceKey", "orderGid", "rateE4", "multiplierE4")
+                                "sourceKey", "orderGid", "rateE4", "multiplierE4", "occurredAt")
      SELECT $1, v.member, 'EARN'::"LedgerKind", v.points, v.pending, v.balance, v.pending_after, v.key,
-            v.order_gid, v.rate, v.mult
+            v.order_gid, v.rate, v.mult, COALESCE(v.occurred, CURRENT_TIMESTAMP)
        FROM ${entryRows.from(2, "v")}
       ORDER BY v.n`,
     [shop, entryRows.encode(rows)],

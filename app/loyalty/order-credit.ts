@@ -190,3 +190,19 @@ export function sourceKey(source: LedgerSource, firstAward = false): string {
       return `order:${source.orderGid}:release`;
   }
 }
+
+/**
+ * When an order's ledger entry happened, as the admin dates it and the
+ * dashboard's charts bucket it: a backfill's first award on the order's paid
+ * (processed) date, never later than `now`, since the order was paid then and
+ * only credited now. Null for anything else: it happened when it is recorded.
+ */
+export function entryOccurredAt(
+  source: LedgerSource,
+  firstAward: boolean,
+  paidAt: Date | null,
+  now: Date,
+): Date | null {
+  if (source.type === "backfill" && firstAward && paidAt) return paidAt < now ? paidAt : now;
+  return null;
+}

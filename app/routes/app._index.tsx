@@ -151,7 +151,11 @@ export default function Dashboard() {
         ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-            <StatCard label={t.members} value={format.number(program.members)} />
+            <StatCard
+              label={t.members}
+              value={format.number(retention.members.customers)}
+              note={t.membersHelp}
+            />
             <StatCard label={t.liability} value={money(program.liability)} note={t.liabilityHelp} />
             <StatCard
               label={t.redemptionRate}
@@ -189,7 +193,7 @@ export default function Dashboard() {
                 {t.retention}
               </Text>
               <Text as="p" tone="subdued">
-                {t.retentionHelp}
+                {t.membersHelp} {t.retentionHelp}
               </Text>
               <DataTable
                 columnContentTypes={["text", "numeric", "numeric"]}

@@ -1,6 +1,18 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Button, Card, EmptyState, Layout, Page, Text } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Collapsible,
+  EmptyState,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+} from "@shopify/polaris";
 import { TableCard } from "../admin/TableCard";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
@@ -112,80 +124,187 @@ function RetryButton({ fetcher, fields }: { fetcher: RetryFetcher; fields: Recor
   );
 }
 
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+/** The page's words, and a webhook topic and a time written for the staff member. */
+function useActivityWords() {
+  const t = useStrings().activity;
+  const format = useFormat();
+  return {
+    t,
+    topicWords: (topic: string) => t.topics[topic] ?? t.topicFallback,
+    when: (iso: string) => format.dateTime(iso),
+  };
+}
+
+/**
+ * For the merchant first: what needs their attention and what happened, in
+ * words; the jobs and deliveries as recorded sit behind a "details" disclosure.
+ */
 function ActivityTables({
   failed,
   deliveries,
   waiting,
   fetcher,
 }: {
-  failed: ReturnType<typeof useLoaderData<typeof loader>>["failed"];
-  deliveries: ReturnType<typeof useLoaderData<typeof loader>>["deliveries"];
+  failed: LoaderData["failed"];
+  deliveries: LoaderData["deliveries"];
   waiting: number;
   fetcher: RetryFetcher;
 }) {
-  const t = useStrings().activity;
-  const format = useFormat();
+  const { t, topicWords, when } = useActivityWords();
+  const [details, setDetails] = useState(false);
+  const failedDeliveries = deliveries.filter((delivery) => delivery.outcome === "failed");
+  const attention = [
+    ...failed.map((job) => ({
+      id: `job-${job.id}`,
+      text: t.failedJobs[job.queue] ?? t.failedJobFallback,
+      at: job.failedAt ?? job.createdAt,
+      retry: { intent: "retry", jobId: job.id },
+    })),
+    ...failedDeliveries.map((delivery) => ({
+      id: `delivery-${delivery.id}`,
+      text: t.failedDelivery(topicWords(delivery.topic)),
+      at: delivery.receivedAt,
+      retry: { intent: "retry-delivery", deliveryId: delivery.id },
+    })),
+  ];
   return (
     <>
       <Layout.Section>
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
+              {t.attention}
+            </Text>
+            {attention.length === 0 ? (
+              <Text as="p" tone="subdued">
+                {t.attentionNone}
+              </Text>
+            ) : (
+              <>
+                <Text as="p" tone="subdued">
+                  {t.attentionHelp}
+                </Text>
+                <BlockStack gap="200" as="ul">
+                  {attention.map((item) => (
+                    <Box as="li" key={item.id}>
+                      <InlineStack gap="300" align="space-between" blockAlign="center" wrap={false}>
+                        <BlockStack gap="050">
+                          <Text as="span">{item.text}</Text>
+                          <Text as="span" tone="subdued" variant="bodySm">
+                            {t.failedAt(when(item.at))}
+                          </Text>
+                        </BlockStack>
+                        <RetryButton fetcher={fetcher} fields={item.retry} />
+                      </InlineStack>
+                    </Box>
+                  ))}
+                </BlockStack>
+              </>
+            )}
+          </BlockStack>
+        </Card>
+      </Layout.Section>
+      <Layout.Section>
         <TableCard
-          title={t.deadJobs}
-          empty={t.deadJobsEmpty}
-          rows={failed}
-          rowId={(job) => job.id}
-          headings={[
-            { title: "Job" },
-            { title: "Error" },
-            { title: "Attempts" },
-            { title: "Failed" },
-            { title: "" },
-          ]}
-          cells={(job) => [
-            job.queue,
-            <Text key="error" as="span" tone="critical">
-              {job.error ?? ""}
-            </Text>,
-            job.attempts,
-            job.failedAt ? format.dateTime(job.failedAt) : "",
-            <RetryButton key="retry" fetcher={fetcher} fields={{ intent: "retry", jobId: job.id }} />,
+          title={t.happened}
+          subtitle={`${t.happenedHelp} ${t.waiting(waiting)}`}
+          empty={t.deliveriesEmpty}
+          rows={deliveries}
+          rowId={(delivery) => delivery.id}
+          headings={[{ title: t.columns.what }, { title: t.columns.result }, { title: t.columns.when }]}
+          cells={(delivery) => [
+            topicWords(delivery.topic),
+            <Badge key="outcome" tone={outcomeTone[delivery.outcome as keyof typeof outcomeTone]}>
+              {t.outcomes[delivery.outcome as keyof typeof t.outcomes] ?? delivery.outcome}
+            </Badge>,
+            when(delivery.receivedAt),
           ]}
         />
       </Layout.Section>
       <Layout.Section>
-        <TableCard
-          title={t.deliveries}
-          subtitle={t.waiting(waiting)}
-          empty={t.deliveriesEmpty}
-          rows={deliveries}
-          rowId={(delivery) => delivery.id}
-          headings={[
-            { title: "Topic" },
-            { title: "Outcome" },
-            { title: "Detail" },
-            { title: "Copies" },
-            { title: "Received" },
-            { title: "" },
-          ]}
-          cells={(delivery) => [
-            delivery.topic,
-            <Badge key="outcome" tone={outcomeTone[delivery.outcome as keyof typeof outcomeTone]}>
-              {t.outcomes[delivery.outcome as keyof typeof t.outcomes] ?? delivery.outcome}
-            </Badge>,
-            delivery.detail ?? "",
-            delivery.attempts,
-            format.dateTime(delivery.receivedAt),
-            delivery.outcome === "failed" ? (
-              <RetryButton
-                key="retry"
-                fetcher={fetcher}
-                fields={{ intent: "retry-delivery", deliveryId: delivery.id }}
-              />
-            ) : (
-              ""
-            ),
-          ]}
-        />
+        <BlockStack gap="300">
+          <InlineStack>
+            <Button
+              variant="plain"
+              disclosure={details ? "up" : "down"}
+              ariaExpanded={details}
+              ariaControls="activity-details"
+              onClick={() => setDetails((open) => !open)}
+            >
+              {details ? t.hideDetails : t.showDetails}
+            </Button>
+          </InlineStack>
+          <Collapsible id="activity-details" open={details}>
+            <BlockStack gap="400">
+              <Text as="p" tone="subdued">
+                {t.detailsHelp}
+              </Text>
+              <TechnicalTables failed={failed} deliveries={deliveries} fetcher={fetcher} />
+            </BlockStack>
+          </Collapsible>
+        </BlockStack>
       </Layout.Section>
+    </>
+  );
+}
+
+/** The dead letters and deliveries as recorded: queue names, errors, topics, copies. */
+function TechnicalTables({
+  failed,
+  deliveries,
+  fetcher,
+}: {
+  failed: LoaderData["failed"];
+  deliveries: LoaderData["deliveries"];
+  fetcher: RetryFetcher;
+}) {
+  const { t, topicWords, when } = useActivityWords();
+  const c = t.technicalColumns;
+  return (
+    <>
+      <TableCard
+        title={t.deadJobs}
+        empty={t.deadJobsEmpty}
+        rows={failed}
+        rowId={(job) => job.id}
+        headings={[
+          { title: c.job },
+          { title: c.error },
+          { title: c.attempts, alignment: "end" },
+          { title: c.failed },
+          { title: "" },
+        ]}
+        cells={(job) => [
+          job.queue,
+          <Text key="error" as="span" tone="critical">
+            {job.error ?? ""}
+          </Text>,
+          job.attempts,
+          job.failedAt ? when(job.failedAt) : "",
+          <RetryButton key="retry" fetcher={fetcher} fields={{ intent: "retry", jobId: job.id }} />,
+        ]}
+      />
+      <TableCard
+        title={t.deliveries}
+        empty={t.deliveriesEmpty}
+        rows={deliveries}
+        rowId={(delivery) => delivery.id}
+        headings={[
+          { title: c.topic },
+          { title: c.outcome },
+          { title: c.detail },
+          { title: c.copies, alignment: "end" },
+          { title: c.received },
+        ]}
+        cells={(delivery) => [
+          delivery.topic,
+          t.outcomes[delivery.outcome as keyof typeof t.outcomes] ?? delivery.outcome,
+          delivery.detail ?? "",
+          delivery.attempts,
+          when(delivery.receivedAt),
+        ]}
+      />
     </>
   );
 }

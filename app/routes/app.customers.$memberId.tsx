@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
@@ -8,13 +8,15 @@ import {
   FormLayout,
   InlineGrid,
   Layout,
+  Link,
   Page,
   Select,
   Text,
   TextField,
 } from "@shopify/polaris";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
+import { adminOrderUrl, orderNumberOf } from "../admin/admin-links";
 import { DataRequestsCard } from "../admin/DataRequestsCard";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
 import { useFormat, useStrings } from "../admin/i18n";
@@ -58,74 +60,99 @@ type ActionResult =
 const fail = (status: number, error: string, fieldErrors?: Record<string, string>) =>
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
-export const action = adminRoute(async (context, { request, params }) => {
-  const { shop, admin, staffId, now: clock } = context;
-  const t = (await context.strings()).customer;
-  const member = await findMember(prisma, shop, params.memberId ?? "");
-  if (!member) return fail(404, t.notFound);
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    const fieldErrors = Object.fromEntries(
-      Object.entries(z.flattenError(parsed.error).fieldErrors).map(([field, messages]) => [
-        field,
-        messages?.[0] ?? "",
-      ]),
-    );
-    return fail(422, "Invalid request", fieldErrors);
-  }
-  const now = clock();
-  const input = parsed.data;
-  try {
-    if (input.intent === "adjust") {
-      await adjustPoints(
-        prisma,
-        shop,
-        {
-          customerGid: member.customerGid,
-          points: input.points,
-          reason: input.reason,
-          staffId,
-          idempotencyKey: input.idempotencyKey,
-        },
-        now,
+export const action = adminRoute(
+  async ({ shop, admin, staffId, now: clock, strings }, { request, params }) => {
+    const t = (await strings()).customer;
+    const member = await findMember(prisma, shop, params.memberId ?? "");
+    if (!member) return fail(404, t.notFound);
+    const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+    if (!parsed.success) {
+      const fieldErrors = Object.fromEntries(
+        Object.entries(z.flattenError(parsed.error).fieldErrors).map(([field, messages]) => [
+          field,
+          messages?.[0] ?? "",
+        ]),
       );
-      return Response.json({ ok: true, message: t.adjusted } satisfies ActionResult);
+      return fail(422, "Invalid request", fieldErrors);
     }
-    if (input.intent === "issue") {
-      const redemption = await redeemReward(
-        prisma,
-        admin,
-        shop,
-        {
-          customerGid: member.customerGid,
-          rewardKey: input.rewardKey,
-          idempotencyKey: input.idempotencyKey,
-          staffId,
-        },
-        now,
-      );
-      if (redemption.status === "FAILED")
-        return fail(REFUSAL_STATUSES.code_not_created, redemption.error ?? "Shopify refused the code");
-      return Response.json({ ok: true, message: t.issued(redemption.code) } satisfies ActionResult);
+    const now = clock();
+    const input = parsed.data;
+    try {
+      if (input.intent === "adjust") {
+        await adjustPoints(
+          prisma,
+          shop,
+          {
+            customerGid: member.customerGid,
+            points: input.points,
+            reason: input.reason,
+            staffId,
+            idempotencyKey: input.idempotencyKey,
+          },
+          now,
+        );
+        return Response.json({ ok: true, message: t.adjusted } satisfies ActionResult);
+      }
+      if (input.intent === "issue") {
+        const redemption = await redeemReward(
+          prisma,
+          admin,
+          shop,
+          {
+            customerGid: member.customerGid,
+            rewardKey: input.rewardKey,
+            idempotencyKey: input.idempotencyKey,
+            staffId,
+          },
+          now,
+        );
+        if (redemption.status === "FAILED")
+          return fail(REFUSAL_STATUSES.code_not_created, redemption.error ?? "Shopify refused the code");
+        return Response.json({ ok: true, message: t.issued(redemption.code) } satisfies ActionResult);
+      }
+      const redemption = await findMemberRedemption(prisma, shop, member.id, input.redemptionId);
+      if (!redemption) return fail(404, "No such code for this customer");
+      await revokeCode(prisma, admin, shop, { redemptionId: redemption.id, staffId }, now);
+      return Response.json({ ok: true, message: t.revoked } satisfies ActionResult);
+    } catch (error) {
+      if (error instanceof SettingsError) return fail(statusOf(error), "Invalid request", error.fieldErrors);
+      if (error instanceof RedeemError) return fail(statusOf(error), error.reason);
+      if (error instanceof RevokeError) return fail(statusOf(error), error.message);
+      if (error instanceof AdminTransientError) return fail(statusOf(error), t.pendingCode);
+      throw error;
     }
-    const redemption = await findMemberRedemption(prisma, shop, member.id, input.redemptionId);
-    if (!redemption) return fail(404, "No such code for this customer");
-    await revokeCode(prisma, admin, shop, { redemptionId: redemption.id, staffId }, now);
-    return Response.json({ ok: true, message: t.revoked } satisfies ActionResult);
-  } catch (error) {
-    if (error instanceof SettingsError) return fail(statusOf(error), "Invalid request", error.fieldErrors);
-    if (error instanceof RedeemError) return fail(statusOf(error), error.reason);
-    if (error instanceof RevokeError) return fail(statusOf(error), error.message);
-    if (error instanceof AdminTransientError) return fail(statusOf(error), t.pendingCode);
-    throw error;
-  }
-});
+  },
+);
+
+const ISSUE_MODAL = "issue-code";
+const codeTone = {
+  RESERVED: "attention",
+  ISSUED: "success",
+  FAILED: "critical",
+  USED: undefined,
+  REVOKED: undefined,
+  EXPIRED: undefined,
+} as const;
+
+/** The order an entry is for, linked to its page in Shopify's admin (app/admin/admin-links.ts). */
+function OrderLink({ orderGid }: { orderGid: string | null }) {
+  const t = useStrings().customer;
+  const url = adminOrderUrl(orderGid);
+  const id = orderNumberOf(orderGid);
+  if (!url || !id) return null;
+  return (
+    <Link url={url} target="_top">
+      {t.order(id)}
+    </Link>
+  );
+}
 
 const newKey = () => `staff-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export default function CustomerPage() {
   const t = useStrings().customer;
   const format = useFormat();
+  const signed = (n: number) => (n > 0 ? `+${format.number(n)}` : format.number(n));
   const { member, entries, codes, rewards, dataRequest } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const fetcher = useFetcher<ActionResult>();
@@ -135,15 +162,25 @@ export default function CustomerPage() {
   const [adjustKey, setAdjustKey] = useState(newKey);
   const [issueKey, setIssueKey] = useState(newKey);
   const errors = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors ?? {}) : {};
+  /** What the last submission was, so its success clears the right form. */
+  const submitted = useRef<string | null>(null);
+  const reward = rewards.find((r) => r.key === rewardKey);
 
   useEffect(() => {
     if (fetcher.state !== "idle" || !fetcher.data) return;
     shopify.toast.show(fetcher.data.ok ? fetcher.data.message : fetcher.data.error, {
       isError: !fetcher.data.ok,
     });
+    // A done adjustment empties its form, so a second click cannot apply it twice by accident.
+    if (fetcher.data.ok && submitted.current === "adjust") {
+      setPoints("");
+      setReason("");
+    }
+    submitted.current = null;
   }, [fetcher.state, fetcher.data, shopify]);
 
   const submit = (data: Record<string, string>, after: () => void) => {
+    submitted.current = data.intent ?? null;
     fetcher.submit(data, { method: "post" });
     after();
   };
@@ -158,8 +195,8 @@ export default function CustomerPage() {
             <DataRequestsCard requests={[dataRequest]} total={1} />
           </Layout.Section>
         ) : null}
-        <Layout.Section>
-          <InlineGrid columns={3} gap="400">
+        <Layout.Section variant="fullWidth">
+          <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
             <StatCard label={t.balance} value={format.number(member.balance)} />
             <StatCard label={t.pending} value={format.number(member.pending)} />
             <StatCard
@@ -168,6 +205,68 @@ export default function CustomerPage() {
               note={member.nextTier ? t.progress(member.nextTier.remaining, member.nextTier.name) : null}
             />
           </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <TableCard
+              title={t.codes}
+              empty={t.noCodes}
+              rows={codes}
+              rowId={(code) => code.id}
+              headings={[
+                { title: t.codeColumns.code },
+                { title: t.codeColumns.reward },
+                { title: t.codeColumns.status },
+                { title: t.codeColumns.until },
+                { title: "" },
+              ]}
+              cells={(code) => [
+                code.code,
+                code.title,
+                <Badge key="status" tone={codeTone[code.status]}>
+                  {t.codeStatuses[code.status]}
+                </Badge>,
+                format.date(code.endsAt),
+                code.status === "ISSUED" ? (
+                  <Button
+                    key="revoke"
+                    tone="critical"
+                    variant="plain"
+                    onClick={() => submit({ intent: "revoke", redemptionId: code.id }, () => {})}
+                  >
+                    {t.revoke}
+                  </Button>
+                ) : null,
+              ]}
+            />
+            <TableCard
+              title={t.history}
+              empty={t.noHistory}
+              rows={entries}
+              rowId={(entry) => entry.id}
+              headings={[
+                { title: t.historyColumns.when },
+                { title: t.historyColumns.what },
+                { title: t.historyColumns.order },
+                { title: t.historyColumns.points, alignment: "end" },
+                { title: t.historyColumns.balance, alignment: "end" },
+                { title: t.historyColumns.note },
+              ]}
+              cells={(entry) => [
+                format.dateTime(entry.occurredAt),
+                t.kinds[entry.kind],
+                <OrderLink key="order" orderGid={entry.orderGid} />,
+                [
+                  entry.points !== 0 ? signed(entry.points) : "",
+                  entry.pendingPoints !== 0 ? `(${t.pendingNote(entry.pendingPoints)})` : "",
+                ]
+                  .filter(Boolean)
+                  .join(" "),
+                format.number(entry.balanceAfter),
+                entry.note ?? "",
+              ]}
+            />
+          </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
@@ -220,11 +319,8 @@ export default function CustomerPage() {
                 />
                 <Button
                   loading={fetcher.state !== "idle"}
-                  onClick={() =>
-                    submit({ intent: "issue", rewardKey, idempotencyKey: issueKey }, () =>
-                      setIssueKey(newKey()),
-                    )
-                  }
+                  disabled={!reward}
+                  onClick={() => shopify.modal.show(ISSUE_MODAL)}
                 >
                   {t.issueSubmit}
                 </Button>
@@ -232,60 +328,25 @@ export default function CustomerPage() {
             </Card>
           </BlockStack>
         </Layout.Section>
-        <Layout.Section>
-          <TableCard
-            title={t.codes}
-            empty={t.noCodes}
-            rows={codes}
-            rowId={(code) => code.id}
-            headings={[
-              { title: "Code" },
-              { title: "Reward" },
-              { title: "Status" },
-              { title: "Until" },
-              { title: "" },
-            ]}
-            cells={(code) => [
-              code.code,
-              code.title,
-              <Badge key="status">{code.status}</Badge>,
-              format.date(code.endsAt),
-              code.status === "ISSUED" ? (
-                <Button
-                  key="revoke"
-                  tone="critical"
-                  variant="plain"
-                  onClick={() => submit({ intent: "revoke", redemptionId: code.id }, () => {})}
-                >
-                  {t.revoke}
-                </Button>
-              ) : null,
-            ]}
-          />
-        </Layout.Section>
-        <Layout.Section>
-          <TableCard
-            title={t.history}
-            empty={t.noHistory}
-            rows={entries}
-            rowId={(entry) => entry.id}
-            headings={[
-              { title: "When" },
-              { title: "What" },
-              { title: "Points", alignment: "end" },
-              { title: "Balance", alignment: "end" },
-              { title: "Note" },
-            ]}
-            cells={(entry) => [
-              format.dateTime(entry.createdAt),
-              entry.kind,
-              `${entry.points !== 0 ? entry.points : ""}${entry.pendingPoints !== 0 ? ` (${entry.pendingPoints} pending)` : ""}`,
-              format.number(entry.balanceAfter),
-              entry.note ?? "",
-            ]}
-          />
-        </Layout.Section>
       </Layout>
+      <Modal id={ISSUE_MODAL}>
+        <p style={{ padding: "1rem" }}>
+          {reward ? t.issueConfirm(reward.title, reward.pointsCost, member.label) : ""}
+        </p>
+        <TitleBar title={t.issueConfirmTitle}>
+          <button
+            variant="primary"
+            disabled={fetcher.state !== "idle"}
+            onClick={() => {
+              shopify.modal.hide(ISSUE_MODAL);
+              submit({ intent: "issue", rewardKey, idempotencyKey: issueKey }, () => setIssueKey(newKey()));
+            }}
+          >
+            {t.issueSubmit}
+          </button>
+          <button onClick={() => shopify.modal.hide(ISSUE_MODAL)}>{t.issueCancel}</button>
+        </TitleBar>
+      </Modal>
     </Page>
   );
 }

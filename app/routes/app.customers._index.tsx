@@ -6,15 +6,17 @@ import {
   EmptyState,
   IndexTable,
   InlineStack,
+  Link,
   Page,
   Select,
+  Text,
   TextField,
 } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { useState } from "react";
 import { z } from "zod";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
 import { useFormat, useStrings } from "../admin/i18n";
+import { useSearchAsYouType } from "../admin/useSearchAsYouType";
 import { prisma } from "../db.server";
 import { ensureProgram } from "../db/program.server";
 import { formatMilli } from "../loyalty/money";
@@ -31,6 +33,7 @@ const querySchema = z.object({
   risk: z.literal("1").optional(),
   sort: z.enum(MEMBER_SORTS).catch("balance"),
   after: z.string().max(500).optional(),
+  before: z.string().max(500).optional(),
 });
 
 export const loader = adminRoute(async ({ shop }, { request }) => {
@@ -44,10 +47,13 @@ export const loader = adminRoute(async ({ shop }, { request }) => {
       atRiskDays: query.risk === "1" ? AT_RISK_DAYS : undefined,
       sort: query.sort,
       cursor: query.after,
+      before: query.before,
     }),
     ensureProgram(prisma, shop),
   ]);
-  const filtered = Boolean(query.q || query.tier || query.balance || query.risk || query.after);
+  const filtered = Boolean(
+    query.q || query.tier || query.balance || query.risk || query.after || query.before,
+  );
   return {
     /** No member at all yet (not merely none matching the filters): the page teaches how members come. */
     noMembers: page.members.length === 0 && !filtered,
@@ -58,6 +64,8 @@ export const loader = adminRoute(async ({ shop }, { request }) => {
       lastOrderAt: m.lastOrderAt?.toISOString() ?? null,
     })),
     nextCursor: page.nextCursor,
+    previousCursor: page.previousCursor,
+    total: page.total,
     tiers: program.tiers.map((tier) => ({ key: tier.key, name: tier.name })),
     /** Some members on the page have no name or email: Shopify withholds them until it approves Regulars. */
     namesHidden: page.members.some((member) => member.contactHidden),
@@ -67,19 +75,30 @@ export const loader = adminRoute(async ({ shop }, { request }) => {
 export default function CustomersPage() {
   const t = useStrings().customers;
   const format = useFormat();
-  const { members, nextCursor, tiers, noMembers, namesHidden } = useLoaderData<typeof loader>();
+  const { members, nextCursor, previousCursor, total, tiers, noMembers, namesHidden } =
+    useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
-  const [search, setSearch] = useState(params.get("q") ?? "");
-  const update = (patch: Record<string, string | null>) => {
+  /** Changing the search or a filter starts again at the first page. */
+  const update = (patch: Record<string, string | null>, options?: { replace?: boolean }) => {
     const next = new URLSearchParams(params);
     next.delete("after");
+    next.delete("before");
     for (const [key, value] of Object.entries(patch)) {
       if (value) next.set(key, value);
       else next.delete(key);
     }
+    setParams(next, options);
+  };
+  const pageAt = (key: "after" | "before", cursor: string) => {
+    const next = new URLSearchParams(params);
+    next.delete("after");
+    next.delete("before");
+    next.set(key, cursor);
     setParams(next);
   };
+  // Typing replaces the history entry, as Shopify's admin does: Back leaves the search.
+  const search = useSearchAsYouType(params.get("q") ?? "", (q) => update({ q }, { replace: true }));
   const tierName = (key: string | null) => tiers.find((tier) => tier.key === key)?.name ?? "";
 
   if (noMembers) {
@@ -107,20 +126,26 @@ export default function CustomersPage() {
       <Card padding="0">
         <div style={{ padding: "1rem" }}>
           <InlineStack gap="300" blockAlign="end" wrap>
-            <div style={{ minWidth: "16rem", flex: 1 }}>
+            <form
+              role="search"
+              style={{ minWidth: "16rem", flex: 1 }}
+              onSubmit={(event) => {
+                event.preventDefault();
+                search.submit();
+              }}
+            >
               <TextField
                 label={t.search}
-                value={search}
-                onChange={setSearch}
-                onBlur={() => update({ q: search })}
+                value={search.text}
+                onChange={search.setText}
                 autoComplete="off"
                 clearButton
                 onClearButtonClick={() => {
-                  setSearch("");
+                  search.setText("");
                   update({ q: null });
                 }}
               />
-            </div>
+            </form>
             <Select
               label={t.tier}
               options={[
@@ -155,7 +180,7 @@ export default function CustomersPage() {
             action={{
               content: t.clearFilters,
               onAction: () => {
-                setSearch("");
+                search.setText("");
                 setParams(new URLSearchParams(params.get("sort") ? { sort: params.get("sort")! } : {}));
               },
             }}
@@ -169,6 +194,7 @@ export default function CustomersPage() {
             selectable={false}
             headings={[
               { title: t.columns.customer },
+              { title: t.columns.email },
               { title: t.columns.balance, alignment: "end" },
               { title: t.columns.pending, alignment: "end" },
               { title: t.columns.tier },
@@ -178,36 +204,60 @@ export default function CustomersPage() {
             ]}
           >
             {members.map((member, index) => (
-              <IndexTable.Row
-                id={member.id}
-                key={member.id}
-                position={index}
-                onClick={() => navigate(`/app/customers/${member.id}`)}
-              >
-                <IndexTable.Cell>{member.label}</IndexTable.Cell>
-                <IndexTable.Cell>{format.number(member.balance)}</IndexTable.Cell>
-                <IndexTable.Cell>{format.number(member.pending)}</IndexTable.Cell>
+              // The name is a link, the row's primary one: a click anywhere on the row follows it, and
+              // the keyboard reaches it with Tab and opens it with Enter, as in Shopify's admin.
+              <IndexTable.Row id={member.id} key={member.id} position={index}>
+                <IndexTable.Cell>
+                  <Link url={`/app/customers/${member.id}`} dataPrimaryLink monochrome removeUnderline>
+                    <Text as="span" fontWeight="semibold">
+                      {member.label}
+                    </Text>
+                  </Link>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{member.email ?? ""}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {format.number(member.balance)}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {format.number(member.pending)}
+                  </Text>
+                </IndexTable.Cell>
                 <IndexTable.Cell>{tierName(member.tierKey)}</IndexTable.Cell>
-                <IndexTable.Cell>{format.number(member.spent, { minimum: 2, maximum: 2 })}</IndexTable.Cell>
-                <IndexTable.Cell>{format.number(member.orderCount)}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {format.number(member.spent, { minimum: 2, maximum: 2 })}
+                  </Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" alignment="end" numeric>
+                    {format.number(member.orderCount)}
+                  </Text>
+                </IndexTable.Cell>
                 <IndexTable.Cell>{member.lastOrderAt ? format.date(member.lastOrderAt) : ""}</IndexTable.Cell>
               </IndexTable.Row>
             ))}
           </IndexTable>
         )}
         <div style={{ padding: "1rem" }}>
-          <InlineStack gap="200">
-            {params.get("after") ? <Button onClick={() => update({})}>{t.first}</Button> : null}
-            {nextCursor ? (
-              <Button
-                onClick={() => {
-                  const next = new URLSearchParams(params);
-                  next.set("after", nextCursor);
-                  setParams(next);
-                }}
-              >
-                {t.next}
-              </Button>
+          <InlineStack gap="200" align="space-between" blockAlign="center">
+            <Text as="p" tone="subdued">
+              {t.total(total)}
+            </Text>
+            {previousCursor || nextCursor ? (
+              <InlineStack gap="200">
+                <Button
+                  disabled={!previousCursor}
+                  onClick={() => previousCursor && pageAt("before", previousCursor)}
+                >
+                  {t.previous}
+                </Button>
+                <Button disabled={!nextCursor} onClick={() => nextCursor && pageAt("after", nextCursor)}>
+                  {t.next}
+                </Button>
+              </InlineStack>
             ) : null}
           </InlineStack>
         </div>

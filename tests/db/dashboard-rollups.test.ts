@@ -121,17 +121,22 @@ function history(shop: string, r: Random) {
         : kind === "ADJUST"
           ? r.pick([magnitude, -magnitude])
           : -magnitude;
+      const memberId = await member(r.pick(customers));
+      const pendingPoints = r.int(0, 4) === 0 ? r.int(-50, 50) : 0;
+      const at = instant(r);
       await prisma.ledgerEntry.create({
         data: {
           shop,
-          memberId: await member(r.pick(customers)),
+          memberId,
           kind,
           points,
-          pendingPoints: r.int(0, 4) === 0 ? r.int(-50, 50) : 0,
+          pendingPoints,
           balanceAfter: 0,
           pendingAfter: 0,
           sourceKey: `random:${unique()}`,
-          createdAt: instant(r),
+          // The chart dates entries by when they happened; here that is when they were recorded.
+          createdAt: at,
+          occurredAt: at,
         },
       });
     }
@@ -451,6 +456,7 @@ describe.runIf(process.env.DB_TARGET === "postgres")("transactions committing ou
       pendingAfter: 0,
       sourceKey: `concurrent:${unique()}`,
       createdAt: at,
+      occurredAt: at,
     });
     await prisma.ledgerEntry.create({ data: entry(1, new Date(NOW.getTime() - DAY)) });
     await catchUpRollups(prisma, shop, NOW);

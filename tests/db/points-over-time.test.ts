@@ -40,6 +40,7 @@ async function entry(shop: string, kind: LedgerKind, points: number, at: string)
       pendingAfter: 0,
       sourceKey: `chart:${++n}`,
       createdAt: new Date(at),
+      occurredAt: new Date(at),
     },
   });
 }

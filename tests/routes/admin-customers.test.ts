@@ -82,6 +82,57 @@ describe("customer list", () => {
   });
 });
 
+describe("customer list: previous page and the total", () => {
+  type Page = {
+    members: { id: string }[];
+    nextCursor: string | null;
+    previousCursor: string | null;
+    total: number;
+  };
+  it("Previous page from any page gives back exactly the page before it, in every sort", async () => {
+    await seedMembers(TEST_SHOP, 130);
+    for (const sort of ["balance", "spend", "newest"]) {
+      const pages: Page[] = [];
+      let page: Page = await list(`?sort=${sort}`);
+      expect(page.previousCursor).toBeNull();
+      pages.push(page);
+      while (page.nextCursor) {
+        page = await list(`?sort=${sort}&after=${page.nextCursor}`);
+        pages.push(page);
+      }
+      expect(pages).toHaveLength(3);
+      // Walk back from the last page with each page's Previous link.
+      for (let i = pages.length - 1; i > 0; i--) {
+        const back: Page = await list(`?sort=${sort}&before=${pages[i]!.previousCursor}`);
+        expect(back.members.map((m) => m.id)).toEqual(pages[i - 1]!.members.map((m) => m.id));
+        // ...and Next from there goes forward to the page we came from.
+        expect(back.nextCursor).not.toBeNull();
+        const forward: Page = await list(`?sort=${sort}&after=${back.nextCursor}`);
+        expect(forward.members.map((m) => m.id)).toEqual(pages[i]!.members.map((m) => m.id));
+      }
+      const first: Page = await list(`?sort=${sort}&before=${pages[1]!.previousCursor}`);
+      expect(first.previousCursor).toBeNull();
+    }
+  });
+
+  it("counts every member matching the search and filters, not only the page's", async () => {
+    await seedMembers(TEST_SHOP, 130);
+    await seedMembers(OTHER_SHOP, 20);
+    expect((await list("")).total).toBe(130);
+    expect((await list("?q=number2")).total).toBe(11);
+    expect((await list("?tier=silver")).total).toBe(44);
+  });
+
+  it("lists each member's email beside the name, so two customers of one name tell apart", async () => {
+    await seedMembers(TEST_SHOP, 4);
+    const page = await list("?q=ada");
+    expect(page.members.map((m: { label: string; email: string }) => [m.label, m.email]).sort()).toEqual([
+      ["Ada Number1", "shopper1@example.com"],
+      ["Ada Number3", "shopper3@example.com"],
+    ]);
+  });
+});
+
 describe("customer list by spend, last order and risk", () => {
   it("orders keep each member's spend, order count and last order; the list sorts and filters on them", async () => {
     const pay = (customer: number, order: number, total: string, daysAgo: number) =>

@@ -5,6 +5,7 @@ import { AppProvider } from "@shopify/polaris";
 import en from "@shopify/polaris/locales/en.json";
 import { beforeEach, expect, it } from "vitest";
 import { APP_URL, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { strings } from "~/admin/strings";
 import { prisma } from "~/db.server";
 import { parseMilli } from "~/loyalty/money";
 import Dashboard, { loader } from "~/routes/app._index";
@@ -27,6 +28,7 @@ async function serverRender(path: string): Promise<string> {
 
 beforeEach(async () => {
   await prisma.ledgerEntry.deleteMany();
+  await prisma.redemption.deleteMany();
   await prisma.member.deleteMany();
   await prisma.orderRecord.deleteMany();
   await prisma.shop.deleteMany();
@@ -80,6 +82,7 @@ it("charts the selected period in the shop's time zone, daily, weekly or monthly
       pendingAfter: 0,
       sourceKey: "dash:1",
       createdAt: lateYesterdayUtc,
+      occurredAt: lateYesterdayUtc,
     },
   });
   const tokyoToday = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(lateYesterdayUtc);
@@ -116,4 +119,60 @@ it("renders on the server: chart skeletons, the data tables, and an empty state 
   });
   const withOrders = await serverRender("/app");
   expect(withOrders).not.toContain("No orders yet");
+});
+
+it("the Members card and the retention table's members are one definition, written on the page", async () => {
+  const gid = (n: number) => `gid://shopify/Customer/${n}`;
+  const paid = (n: number) =>
+    prisma.orderRecord.create({
+      data: {
+        shop: TEST_SHOP,
+        orderGid: `gid://shopify/Order/${n}`,
+        customerGid: gid(n),
+        paidAt: new Date(Date.now() - 86_400_000),
+        merchandiseMilli: parseMilli("30.00"),
+      },
+    });
+  // 1: an account and an order. 2: a guest who only ordered. 3: a guest who redeemed a reward and
+  // ordered. 4: an account, no order yet. 5: an account elsewhere.
+  for (const [n, accountState] of [
+    [1, "enabled"],
+    [2, "disabled"],
+    [3, "disabled"],
+    [4, "ENABLED"],
+  ] as const) {
+    await prisma.member.create({ data: { shop: TEST_SHOP, customerGid: gid(n), accountState } });
+  }
+  await prisma.member.create({
+    data: { shop: "elsewhere.myshopify.com", customerGid: gid(5), accountState: "enabled" },
+  });
+  for (const n of [1, 2, 3]) await paid(n);
+  const redeemer = await prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP, customerGid: gid(3) } });
+  await prisma.redemption.create({
+    data: {
+      shop: TEST_SHOP,
+      memberId: redeemer.id,
+      customerGid: gid(3),
+      rewardKey: "5-off",
+      idempotencyKey: "members-definition-1",
+      code: "MEMBER-AAAA-BBBB",
+      pointsCost: 500,
+      status: "ISSUED",
+      startsAt: new Date(),
+      endsAt: new Date(Date.now() + 86_400_000),
+      reward: {},
+    },
+  });
+
+  const body = await (await run(loader, await adminDocument("/app"))).json();
+  // Members are customers (a paid order) with an account or a redeemed reward: 1 and 3. The guest
+  // who only ordered is a non-member; 4 has no order yet, so is no customer at all.
+  expect(body.retention.members.customers).toBe(2);
+  expect(body.retention.nonMembers.customers).toBe(1);
+  const html = await serverRender("/app");
+  // The Members card shows that same figure (the old card counted all 4 member rows).
+  expect(html).toMatch(new RegExp(`${strings.dashboard.members}</[^>]+>(<[^>]+>)*2<`));
+  // The definition is on the page, under the card and with the table.
+  const definition = strings.dashboard.membersHelp.replaceAll("'", "&#x27;");
+  expect(html.split(definition).length - 1).toBeGreaterThanOrEqual(2);
 });

@@ -3,7 +3,8 @@
  * (also in docs/product.md):
  *   - customer: anyone with a paid, not cancelled, non-test order;
  *   - member: a customer with an account (Shopify's state "enabled") or who
- *     redeemed a reward; everyone else is a non-member;
+ *     redeemed a reward; everyone else is a non-member. The Members card is
+ *     the retention table's members' Customers figure;
  *   - revenue: an order's merchandise, shipping, tax and tips, less refunds;
  *   - repeat purchase rate: customers with 2 or more orders / customers;
  *   - average lifetime value: revenue to date / customers;
@@ -239,8 +240,9 @@ export async function programMeasures(
   }, 0n);
   const { issued, redeemed } = flows;
   const { unspent, byTier } = totals;
+  // The Members card is the retention table's members (retentionMeasures), one definition; the
+  // tiers and the liability count every member row, since anyone in the program holds points.
   return {
-    members: totals.members,
     pointsIssued: issued,
     pointsRedeemed: redeemed,
     pointsExpired: flows.expired,

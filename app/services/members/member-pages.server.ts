@@ -5,7 +5,13 @@
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { contactHidden, memberLabel } from "../../admin/member-label";
-import { atRiskMembers, findMember, memberListRows, recentLedgerEntries } from "../../db/members.server";
+import {
+  atRiskMembers,
+  countListedMembers,
+  findMember,
+  memberListRows,
+  recentLedgerEntries,
+} from "../../db/members.server";
 import { memberRedemptions } from "../../db/redemptions.server";
 import { ensureProgram } from "../../db/program.server";
 import { ensureRewards } from "../../db/rewards.server";
@@ -24,6 +30,8 @@ export interface MemberListQuery {
   sort: MemberSort;
   /** Opaque: from the previous page's `nextCursor`. */
   cursor?: string;
+  /** Opaque: from the next page's `previousCursor`; the page that ends just before it. */
+  before?: string;
   limit?: number;
 }
 
@@ -61,7 +69,7 @@ export async function listMembers(db: PrismaClient, shop: string, query: MemberL
       now: query.now ?? new Date(),
     }).lastOrderAt;
   }
-  const page = keyset(query.sort, decode(query.cursor));
+  const page = keyset(query.sort, decode(query.before ?? query.cursor), query.before !== undefined);
   const find = (
     after: Prisma.MemberWhereInput,
     orderBy: Prisma.MemberOrderByWithRelationInput[],
@@ -69,18 +77,32 @@ export async function listMembers(db: PrismaClient, shop: string, query: MemberL
   ) => memberListRows(db, { AND: [where, page.present, after] }, orderBy, take);
   // After a cursor, two exact index ranges rather than one OR (which PostgreSQL can only filter,
   // reading every row before the cursor): the rest of the cursor's value group, then lower values.
-  let rows = await find(page.tie ?? {}, page.tie ? [{ id: "asc" }] : page.orderBy, limit + 1);
+  // Before a cursor, the same in reverse (read backwards from the cursor, then turned round).
+  const [firstRows, total] = await Promise.all([
+    find(page.tie ?? {}, page.tie ? [{ id: page.backward ? "desc" : "asc" }] : page.orderBy, limit + 1),
+    countListedMembers(db, { AND: [where, page.present] }),
+  ]);
+  let rows = firstRows;
   if (page.rest && rows.length <= limit) {
     rows = rows.concat(await find(page.rest, page.orderBy, limit + 1 - rows.length));
   }
-  const members = rows.slice(0, limit).map((row) => ({
+  const more = rows.length > limit;
+  const inOrder = rows.slice(0, limit);
+  if (page.backward) inOrder.reverse();
+  const members = inOrder.map((row) => ({
     ...row,
     label: memberLabel(row),
     contactHidden: contactHidden(row),
   }));
+  const first = members[0];
   const last = members[members.length - 1];
-  const nextCursor = rows.length > limit && last ? encode({ v: page.valueOf(last), id: last.id }) : null;
-  return { members, nextCursor };
+  const cursorOf = (row: (typeof members)[number] | undefined) =>
+    row ? encode({ v: page.valueOf(row), id: row.id }) : null;
+  // Going forward, a page after a cursor has one before it; going back, the page before the cursor
+  // has the cursor's page after it.
+  const nextCursor = page.backward || more ? cursorOf(last) : null;
+  const previousCursor = (page.backward ? more : page.from !== null) ? cursorOf(first) : null;
+  return { members, nextCursor, previousCursor, total };
 }
 
 type Row = { balance: number; totalSpentMilli: bigint; lastOrderAt: Date | null; createdAt: Date };
@@ -88,9 +110,17 @@ type Row = { balance: number; totalSpentMilli: bigint; lastOrderAt: Date | null;
 /**
  * Order (value desc, id asc) and what comes strictly after the cursor, as two
  * conditions: `tie` (the cursor's value, a greater id) then `rest` (a lower
- * value). Members with no order are left out of the last-order sort.
+ * value). `backward`: what comes strictly before the cursor, nearest first
+ * (the reverse order: a smaller id, then a greater value). Members with no
+ * order are left out of the last-order sort.
  */
-function keyset(sort: MemberSort, cursor: Cursor | null) {
+function keyset(sort: MemberSort, cursor: Cursor | null, backward: boolean) {
+  const fitted = fittedCursor(sort, cursor);
+  const order = fitted ? keysetFrom(sort, fitted, backward) : keysetFrom(sort, null, false);
+  return { ...order, from: fitted, backward: fitted !== null && backward };
+}
+
+function fittedCursor(sort: MemberSort, cursor: Cursor | null): Cursor | null {
   // A cursor whose value does not fit the sort (tampered, or from another sort) starts over.
   const fits =
     cursor !== null &&
@@ -99,15 +129,21 @@ function keyset(sort: MemberSort, cursor: Cursor | null) {
       : sort === "spend"
         ? /^\d+$/.test(String(cursor.v))
         : !Number.isNaN(new Date(String(cursor.v)).getTime()));
-  const after = fits ? cursor : null;
-  const id = { gt: after?.id ?? "" };
+  return fits ? cursor : null;
+}
+
+function keysetFrom(sort: MemberSort, after: Cursor | null, backward: boolean) {
+  const id = backward ? { lt: after?.id ?? "" } : { gt: after?.id ?? "" };
+  const desc = backward ? ("asc" as const) : ("desc" as const);
+  const asc = backward ? ("desc" as const) : ("asc" as const);
+  const beyond = <T>(v: T) => (backward ? { gt: v } : { lt: v });
   switch (sort) {
     case "balance": {
       const v = Number(after?.v);
       return {
-        orderBy: [{ balance: "desc" as const }, { id: "asc" as const }],
+        orderBy: [{ balance: desc }, { id: asc }],
         tie: after ? { balance: v, id } : null,
-        rest: after ? { balance: { lt: v } } : null,
+        rest: after ? { balance: beyond(v) } : null,
         present: {},
         valueOf: (row: Row) => row.balance,
       };
@@ -115,9 +151,9 @@ function keyset(sort: MemberSort, cursor: Cursor | null) {
     case "spend": {
       const v = after ? BigInt(String(after.v)) : 0n;
       return {
-        orderBy: [{ totalSpentMilli: "desc" as const }, { id: "asc" as const }],
+        orderBy: [{ totalSpentMilli: desc }, { id: asc }],
         tie: after ? { totalSpentMilli: v, id } : null,
-        rest: after ? { totalSpentMilli: { lt: v } } : null,
+        rest: after ? { totalSpentMilli: beyond(v) } : null,
         present: {},
         valueOf: (row: Row) => row.totalSpentMilli.toString(),
       };
@@ -125,9 +161,9 @@ function keyset(sort: MemberSort, cursor: Cursor | null) {
     case "lastOrder": {
       const v = new Date(String(after?.v));
       return {
-        orderBy: [{ lastOrderAt: "desc" as const }, { id: "asc" as const }],
+        orderBy: [{ lastOrderAt: desc }, { id: asc }],
         tie: after ? { lastOrderAt: v, id } : null,
-        rest: after ? { lastOrderAt: { lt: v } } : null,
+        rest: after ? { lastOrderAt: beyond(v) } : null,
         present: { lastOrderAt: { not: null } },
         valueOf: (row: Row) => row.lastOrderAt?.toISOString() ?? null,
       };
@@ -135,9 +171,9 @@ function keyset(sort: MemberSort, cursor: Cursor | null) {
     case "newest": {
       const v = new Date(String(after?.v));
       return {
-        orderBy: [{ createdAt: "desc" as const }, { id: "asc" as const }],
+        orderBy: [{ createdAt: desc }, { id: asc }],
         tie: after ? { createdAt: v, id } : null,
-        rest: after ? { createdAt: { lt: v } } : null,
+        rest: after ? { createdAt: beyond(v) } : null,
         present: {},
         valueOf: (row: Row) => row.createdAt.toISOString(),
       };
@@ -175,8 +211,11 @@ export async function memberPage(db: PrismaClient, shop: string, memberId: strin
       pendingPoints: entry.pendingPoints,
       balanceAfter: entry.balanceAfter,
       note: entry.note,
+      orderGid: entry.orderGid,
       staffId: entry.staffId,
       createdAt: entry.createdAt.toISOString(),
+      /** When it happened: the admin dates the entry by this (a backfilled order's paid date). */
+      occurredAt: entry.occurredAt.toISOString(),
     })),
     codes: redemptions.map((r) => ({
       id: r.id,

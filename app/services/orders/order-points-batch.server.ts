@@ -48,7 +48,14 @@ import { redemptionCodesAmong } from "../../db/redemptions.server";
 import { ensureProgram, settingsOf, tierRulesOf, type ProgramWithTiers } from "../../db/program.server";
 import type { SqlSession } from "../../db/sql-in-transaction.server";
 import type { Tx } from "../../db/tx.server";
-import { awardTerms, notCredited, orderCredit, sourceKey, type AwardTerms } from "../../loyalty/order-credit";
+import {
+  awardTerms,
+  entryOccurredAt,
+  notCredited,
+  orderCredit,
+  sourceKey,
+  type AwardTerms,
+} from "../../loyalty/order-credit";
 import {
   countInActivity,
   evaluateTier,
@@ -470,6 +477,7 @@ function applyRules(
         balanceAfter: m.balance,
         pendingAfter: m.pending,
         sourceKey: sourceKey({ type, snapshot: s }, true),
+        occurredAt: entryOccurredAt({ type, snapshot: s }, true, s.paidAt, now),
         orderGid: s.orderGid,
         rateE4: terms.rateE4,
         multiplierE4: terms.multiplierE4,

@@ -30,6 +30,7 @@ import {
   awardTerms,
   notCredited,
   orderCredit,
+  entryOccurredAt,
   sourceKey,
   type NotCredited,
 } from "../../loyalty/order-credit";
@@ -177,6 +178,7 @@ export async function applyOrderEventIn(
       points: credit.move.available,
       pendingPoints: credit.move.pending,
       sourceKey: sourceKey(event, terms !== null),
+      occurredAt: entryOccurredAt(event, terms !== null, order.paidAt, now),
       orderGid,
       rateE4: order.rateE4!,
       multiplierE4: order.multiplierE4!,
