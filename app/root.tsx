@@ -1,9 +1,13 @@
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
+import { documentTitle } from "./admin/document-title";
 import { env } from "./env.server";
 
 // Shopify's Inter font comes from its CDN; inside a local Shopify (devshop)
 // nothing may leave localhost, and Polaris falls back to the system font.
 export const loader = () => ({ shopifyFonts: !env.SHOPIFY_ADMIN_ORIGIN });
+
+/** Pages without a title of their own (login, errors) are "Regulars"; admin pages name themselves. */
+export const meta = () => [{ title: documentTitle() }];
 
 export default function App() {
   const { shopifyFonts } = useLoaderData<typeof loader>();

@@ -1,6 +1,7 @@
 /** A card with a heading and a read-only table of rows, or a line saying why it is empty. */
 import type { ReactNode } from "react";
 import { Card, IndexTable, Text } from "@shopify/polaris";
+import { KeyboardScrollable } from "./KeyboardScrollable";
 
 export interface TableCardProps<Row> {
   title: string;
@@ -43,24 +44,26 @@ export function TableCard<Row>({
           </Text>
         </div>
       ) : (
-        <IndexTable
-          itemCount={rows.length}
-          selectable={false}
-          headings={headings as [{ title: string }, ...{ title: string }[]]}
-        >
-          {rows.map((row, index) => (
-            <IndexTable.Row
-              id={rowId(row)}
-              key={rowId(row)}
-              position={index}
-              {...(onRowClick ? { onClick: () => onRowClick(row) } : {})}
-            >
-              {cells(row).map((cell, i) => (
-                <IndexTable.Cell key={i}>{cell}</IndexTable.Cell>
-              ))}
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
+        <KeyboardScrollable label={title}>
+          <IndexTable
+            itemCount={rows.length}
+            selectable={false}
+            headings={headings as [{ title: string }, ...{ title: string }[]]}
+          >
+            {rows.map((row, index) => (
+              <IndexTable.Row
+                id={rowId(row)}
+                key={rowId(row)}
+                position={index}
+                {...(onRowClick ? { onClick: () => onRowClick(row) } : {})}
+              >
+                {cells(row).map((cell, i) => (
+                  <IndexTable.Cell key={i}>{cell}</IndexTable.Cell>
+                ))}
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        </KeyboardScrollable>
       )}
     </Card>
   );

@@ -1,5 +1,7 @@
 /** Every string the admin pages show, in one place so it can be translated. */
 export const strings = {
+  /** The app's name, last in every page's document title ("Program · Regulars"). */
+  appName: "Regulars",
   loading: "Loading the page",
   download: {
     started: "Download started",
@@ -69,6 +71,10 @@ export const strings = {
       "Members earn points when their orders are paid, and the figures here follow. Check the program's earning rules and rewards, add the loyalty blocks to your theme so customers see their points, or bring balances over from another program.",
     noOrdersAction: "Review the program",
     noOrdersSecondary: "Import balances",
+  },
+  charts: {
+    /** A chart's name for screen readers; its figures are in the table beside it. */
+    label: (title: string) => `${title}: chart. The same figures are in the table that follows.`,
   },
   nav: {
     home: "Home",
@@ -172,6 +178,31 @@ export const strings = {
     saved: "Program saved",
     savedWithMoves: (n: number) => `Program saved; ${n} member${n === 1 ? "" : "s"} changed tier`,
     fixErrors: "Some settings need fixing",
+    /** The banner over the page after a save with errors, as Shopify's admin words it. */
+    errorsTitle: (n: number) =>
+      n === 1 ? "There is 1 error with this program:" : `There are ${n} errors with this program:`,
+    /** Who an error on a tier or a reward is about, before the field's name. */
+    tierWho: (name: string, position: number) => (name ? `The ${name} tier's` : `Tier ${position}'s`),
+    rewardWho: (title: string, position: number) =>
+      title ? `The "${title}" reward's` : `Reward ${position}'s`,
+    /** A field's name inside an error sentence, where the label on the page would not read well. */
+    errorFields: {
+      name: "name",
+      key: "name",
+      threshold: "threshold",
+      multiplier: "earning multiplier",
+      entryRewardKey: "reward on reaching it",
+      title: "title",
+      type: "kind",
+      pointsCost: "cost",
+      amount: "amount off",
+      percent: "percent off",
+      minimumSubtotal: "minimum order subtotal",
+      codeLifetimeDays: "code lifetime",
+      tierKeys: "tier list",
+      rewards: "Rewards",
+      tiers: "VIP tiers",
+    },
     earning: "Earning",
     earningHelp: "Points are whole numbers; an order's eligible spend times the rate, rounded down.",
     active: "Program is on (customers earn and can redeem)",

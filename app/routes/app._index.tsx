@@ -15,8 +15,10 @@ import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
 import { ChartCard } from "../admin/ChartCard";
 import { DataRequestsCard } from "../admin/DataRequestsCard";
+import { KeyboardScrollable } from "../admin/KeyboardScrollable";
 import { OnboardingChecklist } from "../admin/OnboardingChecklist";
 import { StatCard } from "../admin/StatCard";
+import { titleMeta } from "../admin/document-title";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
@@ -31,6 +33,8 @@ import { adminRoute } from "../http/request-context.server";
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
 const t = strings.dashboard;
+
+export const meta = titleMeta(strings.nav.home);
 const days = z.coerce.number().int().min(7).max(730);
 const querySchema = z.object({
   period: z.enum(["30", "90", "365"]).catch("30"),
@@ -190,20 +194,22 @@ export default function Dashboard() {
               <Text as="p" tone="subdued">
                 {t.retentionHelp}
               </Text>
-              <DataTable
-                columnContentTypes={["text", "numeric", "numeric"]}
-                headings={["", t.group.members, t.group.nonMembers]}
-                rows={[
-                  row("customers", (g) => String(g.customers)),
-                  row("repeatPurchaseRate", (g) => percent(g.repeatPurchaseRate)),
-                  row("averageLifetimeValue", (g) =>
-                    g.averageLifetimeValue ? money(g.averageLifetimeValue) : "—",
-                  ),
-                  row("purchaseFrequency", (g) => decimal(g.purchaseFrequency)),
-                  row("churnRate", (g) => percent(g.churnRate)),
-                  row("atRisk", (g) => String(g.atRisk)),
-                ]}
-              />
+              <KeyboardScrollable label={t.retention}>
+                <DataTable
+                  columnContentTypes={["text", "numeric", "numeric"]}
+                  headings={["", t.group.members, t.group.nonMembers]}
+                  rows={[
+                    row("customers", (g) => String(g.customers)),
+                    row("repeatPurchaseRate", (g) => percent(g.repeatPurchaseRate)),
+                    row("averageLifetimeValue", (g) =>
+                      g.averageLifetimeValue ? money(g.averageLifetimeValue) : "—",
+                    ),
+                    row("purchaseFrequency", (g) => decimal(g.purchaseFrequency)),
+                    row("churnRate", (g) => percent(g.churnRate)),
+                    row("atRisk", (g) => String(g.atRisk)),
+                  ]}
+                />
+              </KeyboardScrollable>
             </BlockStack>
           </Card>
         </Layout.Section>

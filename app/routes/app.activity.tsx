@@ -4,6 +4,7 @@ import { Badge, Button, Card, EmptyState, Layout, Page, Text } from "@shopify/po
 import { TableCard } from "../admin/TableCard";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
+import { titleMeta } from "../admin/document-title";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { inboxDepth, recentDeliveries, retryFailedDelivery } from "../db/deliveries.server";
@@ -11,6 +12,8 @@ import { nudgeInbox } from "../jobs/inbox-worker.server";
 import { adminRoute } from "../http/request-context.server";
 
 const t = strings.activity;
+
+export const meta = titleMeta(t.title);
 
 export const loader = adminRoute(async ({ shop, jobs }) => {
   const [failed, deliveries, waiting] = await Promise.all([

@@ -16,6 +16,7 @@ import {
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import type { BackfillRun } from "@prisma/client";
 import { z } from "zod";
+import { titleMeta } from "../admin/document-title";
 import { strings } from "../admin/strings";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
@@ -33,6 +34,8 @@ import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
 
 const t = strings.backfill;
+
+export const meta = titleMeta(t.title);
 /** A running backfill not touched for this long has lost its job: queue it again. */
 const STALE_MS = 2 * 60_000;
 

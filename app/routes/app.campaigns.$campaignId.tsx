@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData, useRevalidator, type MetaFunction } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -16,6 +16,7 @@ import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { offerText } from "../admin/campaign-form";
 import { StatCard } from "../admin/StatCard";
+import { documentTitle } from "../admin/document-title";
 import { strings } from "../admin/strings";
 import { useDownload } from "../admin/useDownload";
 import { TableCard } from "../admin/TableCard";
@@ -42,6 +43,10 @@ export const loader = adminRoute(async ({ shop }, { params }) => {
   if (!page) throw new Response(t.notFound, { status: 404 });
   return { ...page, currency: details?.currencyCode ?? "" };
 });
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: documentTitle(data?.campaign.name ?? t.title) },
+];
 
 const actionSchema = z.object({ intent: z.enum(["cancel", "retry"]) });
 type ActionResult = { ok: true; message: string } | { ok: false; error: string };
@@ -106,7 +111,7 @@ export default function CampaignPage() {
       title={campaign.name}
       titleMetadata={<Badge tone={statusTone[campaign.status]}>{t.statuses[campaign.status]}</Badge>}
       subtitle={`${offerText(campaign.offer, currency)} · ${t.details(campaign.tag, new Date(campaign.endsAt).toLocaleDateString())}`}
-      backAction={{ url: "/app/campaigns" }}
+      backAction={{ content: t.title, url: "/app/campaigns" }}
       secondaryActions={[
         {
           content: t.exportCodes,

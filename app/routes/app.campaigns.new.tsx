@@ -22,6 +22,7 @@ import {
   type CampaignForm,
   type FieldErrors,
 } from "../admin/campaign-form";
+import { titleMeta } from "../admin/document-title";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
@@ -30,6 +31,8 @@ import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
 
 const t = strings.campaigns;
+
+export const meta = titleMeta(t.newTitle);
 
 /** The form's defaults and, for `?inactiveDays=&minOrders=`, how many customers that segment holds now. */
 export const loader = adminRoute(async ({ shop, now }, { request }) => {
@@ -102,7 +105,7 @@ export default function NewCampaignPage() {
   const money = (suffix: boolean) => (suffix && currency ? currency : undefined);
 
   return (
-    <Page title={t.newTitle} backAction={{ url: "/app/campaigns" }}>
+    <Page title={t.newTitle} backAction={{ content: t.title, url: "/app/campaigns" }}>
       <TitleBar title={t.newTitle} />
       <Layout>
         {launcher.data && !launcher.data.ok && Object.keys(errors).length === 0 ? (

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useFetcher, useLoaderData, type MetaFunction } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -17,6 +17,7 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { DataRequestsCard } from "../admin/DataRequestsCard";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
+import { documentTitle } from "../admin/document-title";
 import { strings } from "../admin/strings";
 import { StatCard } from "../admin/StatCard";
 import { TableCard } from "../admin/TableCard";
@@ -43,6 +44,10 @@ export const loader = adminRoute(async ({ shop, now: clock }, { params }) => {
   const dataRequest = await waitingDataRequestOf(prisma, shop, page.member.customerGid, now);
   return { ...page, dataRequest };
 });
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: documentTitle(data?.member.label ?? strings.customers.title) },
+];
 
 const key = z.string().regex(/^[\w-]{8,100}$/, "is missing or malformed");
 const actionSchema = z.discriminatedUnion("intent", [
@@ -148,7 +153,7 @@ export default function CustomerPage() {
   };
 
   return (
-    <Page title={member.label} backAction={{ url: "/app/customers" }}>
+    <Page title={member.label} backAction={{ content: strings.customers.title, url: "/app/customers" }}>
       <TitleBar title={member.label} />
       {member.contactHidden ? <ProtectedDataNotice /> : null}
       <Layout>

@@ -14,6 +14,8 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { useState } from "react";
 import { z } from "zod";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
+import { titleMeta } from "../admin/document-title";
+import { KeyboardScrollable } from "../admin/KeyboardScrollable";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { ensureProgram } from "../db/program.server";
@@ -22,6 +24,8 @@ import { listMembers, MEMBER_SORTS } from "../services/members/member-pages.serv
 import { adminRoute } from "../http/request-context.server";
 
 const t = strings.customers;
+
+export const meta = titleMeta(t.title);
 /** As on the dashboard: a prior buyer with no order in this many days. */
 const AT_RISK_DAYS = 180;
 
@@ -162,39 +166,41 @@ export default function CustomersPage() {
             <p>{t.emptyFiltered}</p>
           </EmptyState>
         ) : (
-          <IndexTable
-            resourceName={{ singular: "member", plural: "members" }}
-            itemCount={members.length}
-            selectable={false}
-            headings={[
-              { title: t.columns.customer },
-              { title: t.columns.balance, alignment: "end" },
-              { title: t.columns.pending, alignment: "end" },
-              { title: t.columns.tier },
-              { title: t.columns.spent, alignment: "end" },
-              { title: t.columns.orders, alignment: "end" },
-              { title: t.columns.lastOrder },
-            ]}
-          >
-            {members.map((member, index) => (
-              <IndexTable.Row
-                id={member.id}
-                key={member.id}
-                position={index}
-                onClick={() => navigate(`/app/customers/${member.id}`)}
-              >
-                <IndexTable.Cell>{member.label}</IndexTable.Cell>
-                <IndexTable.Cell>{member.balance}</IndexTable.Cell>
-                <IndexTable.Cell>{member.pending}</IndexTable.Cell>
-                <IndexTable.Cell>{tierName(member.tierKey)}</IndexTable.Cell>
-                <IndexTable.Cell>{member.spent}</IndexTable.Cell>
-                <IndexTable.Cell>{member.orderCount}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  {member.lastOrderAt ? new Date(member.lastOrderAt).toLocaleDateString() : ""}
-                </IndexTable.Cell>
-              </IndexTable.Row>
-            ))}
-          </IndexTable>
+          <KeyboardScrollable label={t.title}>
+            <IndexTable
+              resourceName={{ singular: "member", plural: "members" }}
+              itemCount={members.length}
+              selectable={false}
+              headings={[
+                { title: t.columns.customer },
+                { title: t.columns.balance, alignment: "end" },
+                { title: t.columns.pending, alignment: "end" },
+                { title: t.columns.tier },
+                { title: t.columns.spent, alignment: "end" },
+                { title: t.columns.orders, alignment: "end" },
+                { title: t.columns.lastOrder },
+              ]}
+            >
+              {members.map((member, index) => (
+                <IndexTable.Row
+                  id={member.id}
+                  key={member.id}
+                  position={index}
+                  onClick={() => navigate(`/app/customers/${member.id}`)}
+                >
+                  <IndexTable.Cell>{member.label}</IndexTable.Cell>
+                  <IndexTable.Cell>{member.balance}</IndexTable.Cell>
+                  <IndexTable.Cell>{member.pending}</IndexTable.Cell>
+                  <IndexTable.Cell>{tierName(member.tierKey)}</IndexTable.Cell>
+                  <IndexTable.Cell>{member.spent}</IndexTable.Cell>
+                  <IndexTable.Cell>{member.orderCount}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {member.lastOrderAt ? new Date(member.lastOrderAt).toLocaleDateString() : ""}
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </KeyboardScrollable>
         )}
         <div style={{ padding: "1rem" }}>
           <InlineStack gap="200">

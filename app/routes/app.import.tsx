@@ -14,6 +14,7 @@ import {
 } from "@shopify/polaris";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
+import { titleMeta } from "../admin/document-title";
 import { strings } from "../admin/strings";
 import { useDownload } from "../admin/useDownload";
 import { prisma } from "../db.server";
@@ -21,6 +22,8 @@ import { importBalances, type ImportReport } from "../services/members/balance-i
 import { adminRoute } from "../http/request-context.server";
 
 const t = strings.importExport;
+
+export const meta = titleMeta(t.title);
 const MAX_BYTES = 5 * 1024 * 1024;
 
 export const loader = adminRoute(async () => null);

@@ -25,6 +25,7 @@ import {
   type TierForm,
 } from "../admin/program-form";
 import { RewardsEditor } from "../admin/RewardsEditor";
+import { titleMeta } from "../admin/document-title";
 import { strings } from "../admin/strings";
 import { prisma } from "../db.server";
 import { programPage, saveProgram, type SaveResult } from "../services/program/program-page.server";
@@ -32,6 +33,8 @@ import { adminRoute } from "../http/request-context.server";
 import { REFUSAL_STATUSES } from "../http/error-statuses";
 
 const t = strings.program;
+
+export const meta = titleMeta(t.title);
 
 export const loader = adminRoute(async ({ shop }) => {
   return programPage(prisma, shop);
