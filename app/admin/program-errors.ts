@@ -7,6 +7,7 @@
  * at most 1,000,000 points"); the page shows each sentence under its field and
  * all of them in a banner at the top, as Shopify's admin does.
  */
+import { errorSentence } from "./error-sentence";
 import type { ProgramForm } from "./program-form";
 import { strings } from "./strings";
 
@@ -25,10 +26,7 @@ const SETTINGS: [key: string, label: string][] = [
   ["tierTagPrefix", t.tierTagPrefix],
 ];
 
-const sentence = (subject: string, fragment: string) => {
-  const text = `${subject} ${fragment}`.trim();
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}`;
-};
+const sentence = errorSentence;
 
 const fieldName = (field: string) => (t.errorFields as Record<string, string>)[field] ?? field;
 

@@ -78,17 +78,18 @@ export const loader = adminRoute(async ({ shop: domain, jobs, now }) => {
   };
 });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Choose a date");
+const day = (message: string) => z.string(message).regex(/^\d{4}-\d{2}-\d{2}$/, message);
 const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("start"), from: day, to: day }),
+  z.object({ intent: z.literal("start"), from: day(t.chooseFrom), to: day(t.chooseTo) }),
   z.object({ intent: z.literal("cancel"), runId: z.string().min(1).max(64) }),
 ]);
 
 export const action = adminRoute(async ({ shop, admin, auth, jobs, now: clock }, { request }) => {
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
+    // Each field's problem in words, under the field; the banner says what to do.
     return Response.json(
-      { ok: false, error: "Invalid request", fields: z.flattenError(parsed.error).fieldErrors },
+      { ok: false, error: t.fixDates, fields: z.flattenError(parsed.error).fieldErrors },
       { status: 422 },
     );
   }
@@ -152,11 +153,8 @@ export default function BackfillPage() {
   }, [active, revalidator]);
 
   useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data) {
-      shopify.toast.show(fetcher.data.ok ? (fetcher.data.message ?? "") : (fetcher.data.error ?? ""), {
-        isError: !fetcher.data.ok,
-      });
-    }
+    // A refusal shows on the page (under its field, or in a banner), not in a toast.
+    if (fetcher.state === "idle" && fetcher.data?.ok) shopify.toast.show(fetcher.data.message ?? "");
   }, [fetcher.state, fetcher.data, shopify]);
 
   /**
@@ -166,6 +164,8 @@ export default function BackfillPage() {
    */
   const start = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    // One start at a time: not while one is sent or runs (the server refuses a second one too).
+    if (fetcher.state !== "idle" || active) return;
     const form = new FormData(event.currentTarget);
     if (older && !allOrders) {
       const answer = await shopify.scopes.request([READ_ALL_ORDERS]);
@@ -222,7 +222,7 @@ export default function BackfillPage() {
                     disabled={Boolean(active)}
                     loading={fetcher.state !== "idle"}
                   >
-                    {t.start}
+                    {active ? t.running : t.start}
                   </Button>
                 </InlineStack>
                 {older && !allOrders && !declined ? <Banner tone="info">{t.olderAsks}</Banner> : null}
