@@ -57,8 +57,9 @@ function useNoTabStops() {
     const root = ref.current;
     if (!root) return;
     const untab = () => {
+      // Only where it changes something: setting it again would be a mutation, observed, forever.
       for (const element of root.querySelectorAll<HTMLElement | SVGElement>(
-        '[tabindex]:not([tabindex="-1"]), a[href], button, input, select, textarea',
+        '[tabindex]:not([tabindex="-1"]), a[href]:not([tabindex="-1"]), button:not([tabindex="-1"]), input:not([tabindex="-1"]), select:not([tabindex="-1"]), textarea:not([tabindex="-1"])',
       ))
         element.setAttribute("tabindex", "-1");
     };
