@@ -6,7 +6,7 @@
  * same figures the chart draws. Polaris Viz's SVG is not accessible on its own
  * (roles without the children they require, focusable points with no name,
  * axe-core finds critical and serious violations), so assistive technology
- * gets one named image for the chart and reads the figures from the table,
+ * gets one named figure for the chart and reads the figures from the table,
  * which is in the page (visually hidden) even while it is closed; the chart's
  * points leave the keyboard's tab order, the table's figures being the same.
  */
@@ -108,7 +108,9 @@ export function ChartCard({ title, description, series, rowHeading, label, kind 
             {description}
           </Text>
         ) : null}
-        <div role="img" aria-label={strings.charts.label(title)}>
+        {/* A figure, not role="img": an image's parts are presentational, and axe then counts the
+            chart's untabbed points as controls nested in it. */}
+        <figure aria-label={strings.charts.label(title)} style={{ margin: 0 }}>
           <div ref={chartRef} aria-hidden="true">
             {mounted ? (
               <Suspense fallback={<ChartSkeleton height={height} />}>
@@ -118,7 +120,7 @@ export function ChartCard({ title, description, series, rowHeading, label, kind 
               <ChartSkeleton height={height} />
             )}
           </div>
-        </div>
+        </figure>
         {table ? (
           <Box id={tableId}>
             <KeyboardScrollable label={title}>

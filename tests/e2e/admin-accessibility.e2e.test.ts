@@ -14,10 +14,10 @@
  * `E2E=1 npx vitest run --project e2e tests/e2e/admin-accessibility.e2e.test.ts`.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import axe from "axe-core";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { documentTitle } from "~/admin/document-title";
 import { strings } from "~/admin/strings";
@@ -31,7 +31,6 @@ import { launchChromium } from "../support/chromium";
 const SHOP = "e2e-a11y.myshopify.com";
 const EMPTY_SHOP = "e2e-a11y-empty.myshopify.com";
 const SCREENSHOTS = path.resolve("docs/screenshots");
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const DAY = 86_400_000;
 const SIZES = {
   desktop: { width: 1280, height: 900 },
@@ -269,14 +268,15 @@ interface Violation {
 
 /** axe-core's serious and critical violations on the app's document in the frame. */
 async function axeViolations(frame: Frame): Promise<Violation[]> {
-  await frame.addScriptTag({ path: AXE });
+  // axe-core's own script (axe.min.js), as @axe-core/playwright injects it.
+  await frame.addScriptTag({ content: axe.source });
   const violations = await frame.evaluate(async () => {
-    const axe = (
+    const runner = (
       window as unknown as {
         axe: { run: (context: Document, options: object) => Promise<{ violations: Violation[] }> };
       }
     ).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
+    const result = await runner.run(document, { resultTypes: ["violations"] });
     return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
