@@ -40,7 +40,7 @@ export function OnboardingChecklist({ onboarding }: { onboarding: Onboarding }) 
           return (
             <InlineStack key={step.key} align="space-between" blockAlign="center" gap="300">
               <BlockStack gap="050">
-                <InlineStack gap="200" blockAlign="center">
+                <InlineStack gap="200" align="start" blockAlign="center">
                   <Text as="h3" variant="headingSm">
                     {title}
                   </Text>
