@@ -62,7 +62,15 @@ export class Commerce {
 
   createCustomer(
     shop: ShopState,
-    input: { email: string; firstName: string; lastName: string; phone?: string | null; at?: Date },
+    input: {
+      email: string;
+      firstName: string;
+      lastName: string;
+      phone?: string | null;
+      at?: Date;
+      emailMarketingConsent?: Customer["emailMarketingConsent"];
+      locale?: string;
+    },
   ): Customer {
     const email = input.email.trim().toLowerCase();
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new DevshopError(`Email is invalid: ${input.email}`);
@@ -80,6 +88,8 @@ export class Commerce {
       createdAt: at,
       updatedAt: at,
       state: "enabled",
+      ...(input.emailMarketingConsent ? { emailMarketingConsent: input.emailMarketingConsent } : {}),
+      ...(input.locale ? { locale: input.locale } : {}),
     };
     shop.customers[customer.id] = customer;
     this.state.changed();

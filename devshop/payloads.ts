@@ -46,6 +46,15 @@ export function customerPayload(shop: ShopState, customer: Customer) {
     phone: contact.phone,
     tags: customer.tags.join(", "),
     currency: shop.currencyCode,
+    // As in Shopify's REST Customer resource (tests/fixtures/shopify/customers-update.json).
+    email_marketing_consent: contact.email
+      ? {
+          state: customer.emailMarketingConsent ?? "not_subscribed",
+          opt_in_level: "single_opt_in",
+          consent_updated_at: customer.emailMarketingConsent === "subscribed" ? customer.createdAt : null,
+        }
+      : null,
+    ...(customer.locale ? { locale: customer.locale } : {}),
     admin_graphql_api_id: `gid://shopify/Customer/${customer.id}`,
   };
 }

@@ -20,6 +20,10 @@ export interface Customer {
   createdAt: string;
   updatedAt: string;
   state: "enabled" | "disabled";
+  /** email_marketing_consent.state as Shopify reports it; absent: "not_subscribed". */
+  emailMarketingConsent?: "subscribed" | "not_subscribed" | "unsubscribed" | "pending";
+  /** The customer's language (Customer.locale), when known. */
+  locale?: string;
 }
 
 interface Product {
@@ -169,6 +173,8 @@ export interface ShopState {
 export interface ThemeState {
   embedActive: boolean;
   blockAdded: boolean;
+  /** false: the Earn points block is not on the product pages (default: it is). */
+  productBlockAdded?: boolean;
   /**
    * The JSON file the block sits in once added: the home page template (the
    * theme editor's deep link puts it there) unless set to another template or

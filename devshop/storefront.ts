@@ -104,12 +104,17 @@ export async function storefrontPage(input: {
   // The app's blocks show where the merchant put them in the theme (devshop's theme editor).
   const status = shop.theme?.blockAdded ? await renderBlock("loyalty-status", context) : "";
   const launcher = shop.theme?.embedActive ? await renderBlock("rewards-launcher", context) : "";
+  let earnRendered = false;
   const products = await Promise.all(
     Object.values(shop.products).map(async (product) => {
-      const earn = await renderBlock("earn-points", {
-        ...context,
-        product: { price: product.price, giftCard: product.giftCard },
-      });
+      const earn =
+        shop.theme?.productBlockAdded === false
+          ? ""
+          : await renderBlock("earn-points", {
+              ...context,
+              product: { price: product.price, giftCard: product.giftCard },
+            });
+      if (earn) earnRendered = true;
       return `<li class="product"><h3>${escape(product.title)}</h3><p class="price">${money(product.price)} ${shop.currencyCode}</p>${earn}
 <form method="post" action="${base}/checkout"><input type="hidden" name="productId" value="${product.id}">
 <label>Qty <input name="quantity" type="number" min="1" max="10" value="1" size="2"></label>
@@ -135,9 +140,13 @@ export async function storefrontPage(input: {
         )
         .join("")
     : "";
+  // A block's schema `stylesheet` and `javascript` are loaded on pages where the block renders
+  // (https://shopify.dev/docs/apps/build/online-store/theme-app-extensions/configuration):
+  // a page without Regulars' blocks loads none of its assets.
+  const rendered = Boolean(status || launcher || earnRendered);
   return `<!doctype html><html lang="${input.locale}"><head><meta charset="utf-8"><title>${escape(shop.name)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="/assets/regulars.css">
+${rendered ? '<link rel="stylesheet" href="/assets/regulars.css">' : ""}
 <style>body{font-family:system-ui,sans-serif;margin:0;color:#222}header{display:flex;gap:1rem;align-items:center;justify-content:space-between;padding:.75rem 1.5rem;background:#f4f1ea;border-bottom:1px solid #ddd}main{max-width:960px;margin:0 auto;padding:1rem 1.5rem}.products{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:1rem;list-style:none;padding:0}.product{border:1px solid #ddd;border-radius:8px;padding:1rem}.product form{display:grid;gap:.4rem}.notice{padding:.6rem 1rem;border-radius:6px;background:#e7f5ea}.notice.error{background:#fde8e8}</style>
 </head><body><header><strong>${escape(shop.name)}</strong>
 <form method="post" action="${base}/account/login" id="login"><label>Log in as <select name="customerId" onchange="this.form.submit()"><option value="">Guest</option>${options}</select></label><noscript><button>Go</button></noscript></form></header>
@@ -145,7 +154,7 @@ export async function storefrontPage(input: {
 <section class="loyalty">${status}</section>
 <h2>Products</h2><ul class="products">${products.join("")}</ul>
 ${customer ? `<h2>Your recent orders</h2><ul class="orders">${orders || "<li>None yet</li>"}</ul>` : ""}
-</main>${launcher}<script src="/assets/regulars.js" defer></script></body></html>`;
+</main>${launcher}${rendered ? '<script src="/assets/regulars.js" defer></script>' : ""}</body></html>`;
 }
 
 /**
@@ -207,6 +216,12 @@ export async function renderProxyLiquid(
 ): Promise<string> {
   const customer = customerId ? shop.customers[customerId] : undefined;
   const engine = new Liquid({ strictFilters: true, strictVariables: true });
+  // Liquid's money filter: cents in the shop's money format (https://shopify.dev/docs/api/liquid/filters/money).
+  engine.registerFilter("money", (cents: number) =>
+    new Intl.NumberFormat(locale, { style: "currency", currency: shop.currencyCode }).format(
+      Number(cents) / 100,
+    ),
+  );
   const body = await engine.parseAndRender(source, {
     shop: { name: shop.name, currency: shop.currencyCode },
     customer: customer

@@ -170,6 +170,7 @@ export async function renderBlock(block: string, context: RenderContext): Promis
     shop: { currency: shopCurrency },
     cart: { currency: { iso_code: cart.currency }, taxes_included: cart.taxesIncluded },
     routes: routesFor(context.rootUrl ?? "/"),
+    request: { locale: { iso_code: context.locale } },
   };
   const engine = new Liquid({
     partials: path.join(EXTENSION, "snippets"),
@@ -181,6 +182,21 @@ export async function renderBlock(block: string, context: RenderContext): Promis
   engine.registerFilter("t", (key: string, ...args: [string, unknown][]) =>
     translate(context.locale, strings, key, args),
   );
+  // Liquid's money filters take an amount in the currency's subunit (cents) and format it in the
+  // cart's (presentment) currency (https://shopify.dev/docs/api/liquid/filters/money,
+  // https://shopify.dev/docs/api/liquid/filters/money_without_currency); the shop's money format
+  // is stood in for by the page language's own format.
+  const money = (cents: number, style: "currency" | "decimal") =>
+    new Intl.NumberFormat(
+      context.locale,
+      style === "currency" ? { style, currency: cart.currency } : { minimumFractionDigits: 2 },
+    ).format(Number(cents) / 100);
+  engine.registerFilter("money", (cents: number) => money(cents, "currency"));
+  engine.registerFilter(
+    "money_with_currency",
+    (cents: number) => `${money(cents, "currency")} ${cart.currency}`,
+  );
+  engine.registerFilter("money_without_currency", (cents: number) => money(cents, "decimal"));
   return engine.parseAndRender(liquid, {
     block: { settings: { ...defaults, ...context.settings }, shopify_attributes: 'data-block-id="b1"' },
   });

@@ -102,4 +102,6 @@ export async function deleteCustomerRecords(
   await tx.campaignRecipient.deleteMany({ where: { shop, customerGid } });
   await tx.orderRecord.updateMany({ where: { shop, customerGid }, data: { customerGid: null } });
   await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
+  await tx.notificationEmail.deleteMany({ where: { shop, customerGid } });
+  await tx.notificationContact.deleteMany({ where: { shop, customerGid } });
 }

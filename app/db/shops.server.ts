@@ -120,6 +120,9 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     db.campaign.deleteMany({ where: { shop } }),
     db.webhookDelivery.deleteMany({ where: { shop } }),
     db.dataRequest.deleteMany({ where: { shop } }),
+    db.notificationEmail.deleteMany({ where: { shop } }),
+    db.notificationContact.deleteMany({ where: { shop } }),
+    db.notificationSettings.deleteMany({ where: { shop } }),
     db.session.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { domain: shop } }),
     // Last: the deletions above appended their changes to the rollups' change tables.

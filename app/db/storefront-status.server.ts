@@ -1,8 +1,8 @@
 /**
  * A member's part of the storefront status, in one statement on the
  * driver: balance, pending points and tier, their order figures since the
- * tier window's start (MEMBER_ACTIVITY_SQL, as tiers count them) and their
- * live codes.
+ * tier window's start (MEMBER_ACTIVITY_SQL, as tiers count them), their
+ * live codes and their last few balance changes.
  * The app proxy answers this on every page a logged-in shopper opens; one
  * round trip and no Prisma query compilation keep it cheap.
  */
@@ -17,7 +17,12 @@ export interface MemberStatus {
   activity: { spend: bigint; points: bigint; orders: bigint };
   /** Issued codes not yet ended, newest first. */
   codes: { code: string; rewardKey: string; title: string | null; endsAt: string }[];
+  /** The last HISTORY_SIZE changes to the balance, newest first. */
+  history: { kind: string; points: number; at: string }[];
 }
+
+/** How many recent ledger entries the storefront shows (and the member metafield holds). */
+const HISTORY_SIZE = 5;
 
 /** null when the customer is not a member (yet). */
 export async function readMemberStatus(
@@ -42,7 +47,16 @@ export async function readMemberStatus(
                 FROM "Redemption" r
                WHERE r.shop = $1 AND r."memberId" = m.id AND r.status = 'ISSUED'
                  AND r."endsAt" > ($4::timestamptz AT TIME ZONE 'UTC')
-            ), '[]'::json) AS codes
+            ), '[]'::json) AS codes,
+            COALESCE((
+              SELECT json_agg(json_build_object(
+                       'kind', l.kind, 'points', l.points,
+                       'at', to_char(l."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                     ORDER BY l.id DESC)
+                FROM (SELECT kind, points, "createdAt", id FROM "LedgerEntry"
+                       WHERE shop = $1 AND "memberId" = m.id AND points <> 0
+                       ORDER BY id DESC LIMIT ${HISTORY_SIZE}) l
+            ), '[]'::json) AS history
        FROM m
        CROSS JOIN LATERAL (${MEMBER_ACTIVITY_SQL}) a`,
     [shop, customerGid, (since ?? new Date(0)).toISOString(), now.toISOString()],
@@ -56,6 +70,7 @@ export async function readMemberStatus(
         points: string;
         orders: string;
         codes: MemberStatus["codes"] | string;
+        history: MemberStatus["history"] | string;
       }
     | undefined;
   if (!row) return null;
@@ -65,5 +80,6 @@ export async function readMemberStatus(
     tierKey: row.tierKey,
     activity: { spend: BigInt(row.spend), points: BigInt(row.points), orders: BigInt(row.orders) },
     codes: typeof row.codes === "string" ? JSON.parse(row.codes) : row.codes,
+    history: typeof row.history === "string" ? JSON.parse(row.history) : row.history,
   };
 }

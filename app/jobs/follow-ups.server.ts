@@ -15,6 +15,7 @@ export type FollowUp =
   | { queue: "code-issue"; shop: string; redemptionId: string }
   | { queue: "campaign-issue"; shop: string; campaignId: string }
   | { queue: "flow-send"; shop: string }
+  | { queue: "notification-send"; shop: string }
   | { queue: "program-sync"; shop: string }
   | { queue: "shop-setup"; shop: string }
   | { queue: "dashboard-rollups"; shop: string };

@@ -8,6 +8,7 @@ import { installedShopDomains, isInstalled } from "../db/shops.server";
 import { runDailyMaintenance } from "../services/shops/daily-maintenance.server";
 import { catchUpRollups } from "../services/dashboard/dashboard-rollups.server";
 import { sendFlowEvents } from "../services/flow/flow-send.server";
+import { sendNotificationEmails } from "../services/notifications/notification-send.server";
 import { syncMember } from "../services/members/member-sync.server";
 import { recordBackfillError } from "../db/backfill-runs.server";
 import { runBackfillStep } from "../services/orders/backfill.server";
@@ -58,7 +59,13 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
     },
     "flow-send": async ({ shop }) => {
       if (!(await isInstalled(db, shop))) return SKIPPED;
+      // The same events, emailed to shops that send email (whether or not Flow listens).
+      await queue.send("notification-send", { shop });
       return sendFlowEvents(db, adminFor(shop), shop, now);
+    },
+    "notification-send": async ({ shop }) => {
+      if (!(await isInstalled(db, shop))) return SKIPPED;
+      return sendNotificationEmails(db, shop, now);
     },
     "shop-setup": async ({ shop }) => {
       if (!(await isInstalled(db, shop))) return SKIPPED;

@@ -49,6 +49,17 @@ export const QUEUES = {
     maxRunSeconds: 900,
   },
   /**
+   * The shop's notification emails (app/services/notifications/notification-send.server.ts), after
+   * each flow-send. An SMTP server that refuses or is down fails the job: retried with backoff
+   * (30 s, 1 min, 2 min, ... for about 8 hours), then a dead letter the Activity page retries.
+   */
+  "notification-send": {
+    payload: z.object({ shop: shopDomain }),
+    key: (data: { shop: string }) => data.shop,
+    options: { policy: "stately", retryLimit: 10, retryDelay: 30, retryBackoff: true },
+    maxRunSeconds: 900,
+  },
+  /**
    * The install's setup on Shopify (shop details, metafield definitions, program facts): once per
    * install, reinstall or change of granted scopes, not on every token exchange.
    */

@@ -7,6 +7,8 @@
 import type { PrismaClient } from "@prisma/client";
 import { campaignsWithWorkLeft } from "../db/campaigns.server";
 import { hasUnsentFlowEvents } from "../db/flow-events.server";
+import { hasNotificationWork } from "../db/notifications.server";
+import { EMAILED_TRIGGERS } from "../services/notifications/notification-events.server";
 import { membersDueForSync } from "../db/members.server";
 import { programSyncDue } from "../db/program.server";
 import { reservedRedemptionsDue } from "../db/redemptions.server";
@@ -34,6 +36,7 @@ export async function findOutstandingWork(db: PrismaClient, shop: string, now: D
     work.push({ queue: "campaign-issue", shop, campaignId: id });
   }
   if (await hasUnsentFlowEvents(db, shop)) work.push({ queue: "flow-send", shop });
+  if (await hasNotificationWork(db, shop, EMAILED_TRIGGERS)) work.push({ queue: "notification-send", shop });
   if (await programSyncDue(db, shop)) work.push({ queue: "program-sync", shop });
   // The install's setup, due (a lost nudge, or a scope change from app/scopes_update) and not failing.
   const record = await findShop(db, shop);

@@ -28,6 +28,7 @@ export default function App() {
         <Link to="/app/campaigns">{strings.nav.winBack}</Link>
         <Link to="/app/import">{strings.nav.importExport}</Link>
         <Link to="/app/backfill">{strings.nav.backfill}</Link>
+        <Link to="/app/notifications">{strings.notifications.nav}</Link>
         <Link to="/app/activity">{strings.nav.activity}</Link>
       </NavMenu>
       <AdminOutlet />

@@ -77,7 +77,7 @@ it("shows the balance with no request to the app; redeeming shows the new code w
 
   // GIVEN the page as Liquid rendered it: the balance is on the launcher, no app request made
   const button = page.locator(".regulars-launcher__button");
-  await expect(button.textContent()).resolves.toMatch(/1200 points/);
+  await expect(button.textContent()).resolves.toMatch(/1,200 points/);
   expect(storefront.requests.filter((r) => r.path.startsWith("/apps/"))).toEqual([]);
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 

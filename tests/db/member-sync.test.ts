@@ -74,7 +74,16 @@ describe("customer metafields", () => {
       deferred: false,
     });
     expect(metafield(shopify, "points")).toBe("7");
-    expect(JSON.parse(metafield(shopify, "tier_progress")!)).toEqual({ name: "Silver", remaining: "250.00" });
+    expect(JSON.parse(metafield(shopify, "tier_progress")!)).toEqual({
+      name: "Silver",
+      remaining: "250.00",
+      amount: 25000,
+      percent: 0,
+    });
+    // The recent history, bounded, newest first.
+    expect(JSON.parse(metafield(shopify, "history")!)).toEqual([
+      expect.objectContaining({ kind: "ADJUST", points: 7 }),
+    ]);
   });
 
   it("a sync that stalled past its claim while its write was on the way: the newest state still lands last", async () => {

@@ -74,6 +74,32 @@ beforeAll(async () => {
 });
 
 const count = (html: string, pattern: RegExp) => html.match(new RegExp(pattern, "g"))?.length ?? 0;
+/** The Redeem buttons shown (every reward has one; the ones the member cannot afford are hidden). */
+const redeemable = (html: string) =>
+  (html.match(/<button[^>]*data-regulars-redeem="[^"]*"[^>]*>/g) ?? []).filter(
+    (tag) => !/\shidden\b/.test(tag),
+  );
+/** 1200 as each locale writes it: 1,200 / 1 200 / 1.200. */
+const THOUSAND_200 = "1[,.\u202f]200";
+
+/** Every key path of a locale file ("status.points.one", ...). */
+function keyPaths(node: unknown, prefix = ""): string[] {
+  if (typeof node !== "object" || node === null) return [prefix];
+  return Object.entries(node).flatMap(([key, value]) => keyPaths(value, prefix ? `${prefix}.${key}` : key));
+}
+
+describe("the extension's locales", () => {
+  it.each(LOCALES.filter((locale) => locale !== "en"))(
+    "%s has every storefront and theme editor string English has, and no other",
+    (locale) => {
+      for (const schema of [false, true]) {
+        expect(keyPaths(readLocale(locale, schema)).sort()).toEqual(
+          keyPaths(readLocale("en", schema)).sort(),
+        );
+      }
+    },
+  );
+});
 
 describe.each(LOCALES)("theme blocks in %s", (locale) => {
   const strings = readLocale(locale) as {
@@ -99,18 +125,20 @@ describe.each(LOCALES)("theme blocks in %s", (locale) => {
     const html = await renderBlock("loyalty-status", { locale, app, customer: members.low });
     expect(html).toMatch(/data-regulars-points>[^<]*120/);
     expect(html).toContain("Member");
-    expect(html).toContain("250.00"); // to Silver
-    expect(count(html, /data-regulars-redeem=/)).toBe(0);
+    expect(html).toMatch(/250[.,]00/); // to Silver
+    expect(redeemable(html)).toEqual([]);
+    // Each reward says how many more points it needs instead.
+    expect(count(html, /data-regulars-more >[^<]*\d/)).toBe(4);
     expect(html).toContain('aria-live="polite"');
   });
 
   it("a member with points and a code sees what they can redeem and their code", async () => {
     const html = await renderBlock("loyalty-status", { locale, app, customer: members.rich });
-    expect(html).toMatch(/data-regulars-points>[^<]*1200/);
+    expect(html).toMatch(new RegExp(`data-regulars-points>[^<]*${THOUSAND_200}`));
     // 1,200 points: 5.00 off (500) and free shipping (400) are affordable; 10.00 (1,000) too; 25.00 is not.
-    expect(count(html, /data-regulars-redeem="/)).toBe(3);
-    expect(html).toContain('data-regulars-redeem="10-off"');
-    expect(html).not.toContain('data-regulars-redeem="25-off"');
+    expect(redeemable(html)).toHaveLength(3);
+    expect(redeemable(html).join()).toContain('data-regulars-redeem="10-off"');
+    expect(redeemable(html).join()).not.toContain('data-regulars-redeem="25-off"');
     expect(html).toContain(strings.status.redeem);
     expect(html).toContain(`<code>${code}</code>`);
     expect(html).toContain(`data-regulars-copy="${code}"`);
@@ -118,10 +146,14 @@ describe.each(LOCALES)("theme blocks in %s", (locale) => {
 
   it("the launcher shows the balance on its button and keeps the panel closed until opened", async () => {
     const html = await renderBlock("rewards-launcher", { locale, app, customer: members.rich });
-    expect(html).toMatch(/<button[^>]*aria-expanded="false"[^>]*>\s*1200/);
+    expect(html).toMatch(
+      new RegExp(
+        `<button[^>]*aria-expanded="false"[^>]*>(?:(?!</button>)[\\s\\S])*data-regulars-points>${THOUSAND_200}`,
+      ),
+    );
     expect(html).toMatch(/<div id="regulars-panel"[^>]*hidden/);
     const guest = await renderBlock("rewards-launcher", { locale, app });
-    expect(guest).toMatch(/aria-expanded="false"[^>]*>\s*Rewards/);
+    expect(guest).toMatch(/aria-expanded="false"[^>]*>(?:(?!<\/button>)[\s\S])*<span>Rewards<\/span>/);
   });
 
   it("redeems through the app proxy under the locale's prefix", async () => {
@@ -184,7 +216,10 @@ describe("the product block (Earn points)", () => {
         // The points engine's own rounding: floor(eligible x rate), eligible in milli-units.
         const earned = pointsFor(BigInt(price) * 10n, rateE4, E4);
         if (earned === 0) expect(html, `${price} at ${rate}`).toBe("");
-        else expect(html, `${price} at ${rate}`).toMatch(new RegExp(`Earn ${earned} points?\\b`));
+        else
+          expect(html, `${price} at ${rate}`).toMatch(
+            new RegExp(`Earn ${earned.toLocaleString("en-US")} points?\\b`),
+          );
       }
     }
     await programAfterSaving({ earnRateE4: 5 * E4 });
@@ -201,7 +236,8 @@ describe("the product block (Earn points)", () => {
     expect(html).not.toMatch(/\b400\b/);
     expect(html).toContain(
       escapeHtml(
-        strings.product.earn_rate_before_tax.replace("{{ rate }}", "5").replace("{{ currency }}", "EUR"),
+        // The shop's currency, unconverted: not the cart's currency symbol.
+        strings.product.earn_rate_before_tax.replace("{{ rate }}", "5").replace("{{ amount }}", "1.00 EUR"),
       ),
     );
   });
@@ -210,14 +246,14 @@ describe("the product block (Earn points)", () => {
     const taxed = { currency: "EUR", taxesIncluded: true };
     const html = await renderBlock("earn-points", { locale: "en", app, product, cart: taxed });
     expect(html).not.toMatch(/\b400\b/);
-    expect(html).toContain("before tax");
+    expect(html).toContain("Earn 5 points for every €1.00 you spend, before tax");
     const withTax = await programAfterSaving({ includeTax: true });
     const counted = await renderBlock("earn-points", { locale: "en", app: withTax, product, cart: taxed });
     expect(counted).toMatch(/\b400\b/);
     const abroad = { currency: "USD", taxesIncluded: true };
     const other = await renderBlock("earn-points", { locale: "en", app: withTax, product, cart: abroad });
     expect(other).toContain(
-      escapeHtml(strings.product.earn_rate.replace("{{ rate }}", "5").replace("{{ currency }}", "EUR")),
+      escapeHtml(strings.product.earn_rate.replace("{{ rate }}", "5").replace("{{ amount }}", "1.00 EUR")),
     );
     await programAfterSaving({ includeTax: false });
   });

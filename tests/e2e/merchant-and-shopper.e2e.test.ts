@@ -156,7 +156,7 @@ describe("the shopper on the storefront", () => {
     await page.selectOption("#login select", shopper.id);
     // The login posts and redirects back to this same URL: wait for the page that knows the shopper.
     await page.locator("h2", { hasText: "Your recent orders" }).waitFor({ timeout: 20_000 });
-    await expect(page.locator(".regulars-launcher__button").textContent()).resolves.toMatch(/1200 points/);
+    await expect(page.locator(".regulars-launcher__button").textContent()).resolves.toMatch(/1,200 points/);
     await page.close();
   });
 
@@ -168,7 +168,11 @@ describe("the shopper on the storefront", () => {
     const message = page.locator("#regulars-panel [data-regulars-message]");
     await message.filter({ hasText: /Your code:/ }).waitFor({ timeout: 20_000 });
     code = (await message.textContent())!.replace("Your code:", "").trim();
-    await page.screenshot({ path: path.join(SCREENSHOTS, "storefront.png") });
+    // The storefront with the launcher open after redeeming, on a desktop and on a phone.
+    await page.screenshot({ path: path.join(SCREENSHOTS, "storefront-desktop.png") });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator("#regulars-panel").waitFor({ state: "visible" });
+    await page.screenshot({ path: path.join(SCREENSHOTS, "storefront-phone.png") });
     await page.close();
 
     const discount = Object.values(shop.discounts).find((d) => d.code === code);

@@ -113,10 +113,15 @@ it("redeems through the proxy where the merchant moved it, on the French storefr
     programFacts().proxyPath === "/community/loyalty" ? true : null,
   );
 
+  // A tab the shopper opened before redeeming: it still shows 1 200 points.
+  const stale = await context.newPage();
+  await stale.goto(`${devshop.url}/fr/`);
   await page.goto(`${devshop.url}/fr/`);
   const launcher = page.locator(".regulars-launcher");
   await expect(launcher.getAttribute("data-proxy")).resolves.toBe("/fr/community/loyalty");
-  await expect(launcher.locator(".regulars-launcher__button").textContent()).resolves.toMatch(/1200 points/);
+  await expect(launcher.locator(".regulars-launcher__button").textContent()).resolves.toMatch(
+    /1\u202f200 points/,
+  );
   await launcher.locator(".regulars-launcher__button").click();
   const message = page.locator("#regulars-panel [data-regulars-message]");
 
@@ -126,10 +131,22 @@ it("redeems through the proxy where the merchant moved it, on the French storefr
   const discount = Object.values(shop.discounts).find((d) => d.code === code);
   expect(discount?.customerIds).toEqual([shopper.id]);
 
-  // The page still offers 5.00 off (500 points) though 200 are left: the app refuses, in French.
-  await page.locator('#regulars-panel [data-regulars-redeem="5-off"]').click();
-  await message.filter({ hasText: french.js.errors.not_enough_points! }).waitFor({ timeout: 20_000 });
+  // This page follows: 200 points left, so 5.00 off (500 points) says what is missing, in French.
+  await expect(page.locator('#regulars-panel [data-regulars-redeem="5-off"]').isVisible()).resolves.toBe(
+    false,
+  );
+  await expect(
+    page.locator('#regulars-panel [data-regulars-reward="5-off"] [data-regulars-more]').textContent(),
+  ).resolves.toBe("Encore 300 points");
+  // The tab opened before still offers it: the app refuses, in French.
+  await stale.locator(".regulars-launcher__button").click();
+  await stale.locator('#regulars-panel [data-regulars-redeem="5-off"]').click();
+  await stale
+    .locator("#regulars-panel [data-regulars-message]")
+    .filter({ hasText: french.js.errors.not_enough_points! })
+    .waitFor({ timeout: 20_000 });
   expect(Object.values(shop.discounts)).toHaveLength(1);
+  await stale.close();
 
   expect(requested.filter((request) => /redeem/.test(request))).toEqual([
     "POST /fr/community/loyalty/redeem",

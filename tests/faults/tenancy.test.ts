@@ -14,6 +14,8 @@ import { prisma } from "~/db.server";
 import { jobs, withJobs } from "~/jobs.server";
 import { adjustPoints } from "~/services/members/adjust-points.server";
 import { redeemReward, reservePoints } from "~/services/rewards/redeem-reward.server";
+import { mailConfig } from "~/services/notifications/mail-config.server";
+import { unsubscribeUrl } from "~/services/notifications/unsubscribe-link.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { adminDocument, adminFetch, downloadFile, run } from "../support/admin-requests";
 import { loadRoute, routeFiles } from "../support/app-routes";
@@ -107,6 +109,11 @@ const bWebhook = (id: string, topic: string, body: string, path = `/webhooks/${t
 const bProxy = (id: string, request: Promise<Request>) =>
   request.then((r) => callProxy((route(id).action ?? route(id).loader)!, r));
 const wrap = (res: Promise<Response>, sent?: string[]) => res.then((r) => ({ res: r, sent }));
+const unsubscribePost = (link: URL) => ({
+  request: new Request(link, { method: "POST", body: "List-Unsubscribe=One-Click" }),
+  params: {},
+  context: {},
+});
 
 const redactBody = (topic: string, customer: string) =>
   `{"shop_id":2,"shop_domain":"${B}","customer":{"id":${customer},"email":"${A_EMAIL}","phone":"+12155550143"},"orders_to_redact":[6817362940512877913]${
@@ -304,6 +311,70 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
             form({ intent: "retry-delivery", deliveryId: a.failedDeliveryId }),
           ),
           [a.failedDeliveryId],
+        ),
+    },
+  ],
+  "app.notifications": [
+    { name: "the settings page", send: () => wrap(bDocument("app.notifications", "/app/notifications")) },
+    {
+      name: "B saves its own settings",
+      status: 200,
+      send: () =>
+        wrap(
+          bPost(
+            "app.notifications",
+            "/app/notifications",
+            form({
+              intent: "save",
+              smtpHost: "smtp.tenant-b.example",
+              smtpPort: "587",
+              smtpSecure: "true",
+              smtpUsername: "b",
+              smtpPassword: "b-password",
+              fromAddress: "rewards@tenant-b.example",
+              defaultLocale: "en",
+              pointsEarned: "true",
+              expiryWarningDays: "30",
+            }),
+          ),
+        ),
+    },
+  ],
+  "notifications.unsubscribe": [
+    {
+      name: "a link A's customer got, with B's shop put in",
+      status: 404,
+      send: () => {
+        const link = new URL(
+          unsubscribeUrl({
+            appUrl: "https://app.example",
+            secret: mailConfig().secret,
+            shop: A,
+            customerGid: `gid://shopify/Customer/${A_CUSTOMER}`,
+          }),
+        );
+        link.searchParams.set("shop", B);
+        return wrap(route("notifications.unsubscribe").action!(unsubscribePost(link)), [A_CUSTOMER]);
+      },
+    },
+    {
+      name: "B's own link for a customer id of A's unsubscribes in B only",
+      status: 200,
+      send: () =>
+        wrap(
+          route("notifications.unsubscribe").action!(
+            unsubscribePost(
+              new URL(
+                unsubscribeUrl({
+                  appUrl: "https://app.example",
+                  secret: mailConfig().secret,
+                  shop: B,
+                  customerGid: `gid://shopify/Customer/${A_CUSTOMER}`,
+                }),
+              ),
+            ),
+          ),
+          [A_CUSTOMER],
         ),
     },
   ],

@@ -29,7 +29,7 @@ import { adminStandIn } from "../support/admin-stand-in";
 import { startShopifyEdge, type EdgeOptions, type ShopifyEdge } from "../support/shopify-edge";
 
 const SCOPES = "read_customers,read_orders,read_themes,write_app_proxy,write_customers,write_discounts";
-const DEFINITION_KEYS = ["points", "pending_points", "tier", "tier_progress", "codes"];
+const DEFINITION_KEYS = ["points", "pending_points", "tier", "tier_progress", "codes", "history"];
 let edge: ShopifyEdge | undefined;
 let edgeOptions: EdgeOptions;
 
@@ -292,8 +292,10 @@ describe("installing Regulars (token exchange + afterAuth)", () => {
     expect(shop.installedAt!.getTime()).toBeGreaterThan(new Date("2025-06-01").getTime());
     expect(shop.shopifyPlus).toBe(true);
     expect(shop.setupAt!.getTime()).toBeGreaterThan(new Date("2025-06-01").getTime());
-    expect(definitions).toHaveLength(5);
-    expect(shopify.calls.filter((c) => c.operation === "CreateMemberMetafieldDefinition")).toHaveLength(5);
+    expect(definitions).toHaveLength(DEFINITION_KEYS.length);
+    expect(shopify.calls.filter((c) => c.operation === "CreateMemberMetafieldDefinition")).toHaveLength(
+      DEFINITION_KEYS.length,
+    );
   });
 
   it("a forged session token gets no session and no shop", async () => {

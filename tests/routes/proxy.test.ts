@@ -83,7 +83,8 @@ describe("GET /apps/regulars/status", () => {
       points: 1200,
       pending: 0,
       tier: "Member",
-      nextTier: { name: "Silver", remaining: "250.00" },
+      nextTier: { name: "Silver", remaining: "250.00", amount: 25000, percent: 0 },
+      history: [{ kind: "ADJUST", points: 1200 }],
     });
     expect(body.rewards.find((r: { key: string }) => r.key === "10-off")).toEqual({
       key: "10-off",
@@ -99,6 +100,8 @@ describe("GET /apps/regulars/status", () => {
     expect(body.loggedIn).toBe(false);
     expect(body.program).toMatchObject({
       earnRate: "5",
+      signupBonus: expect.any(Number),
+      birthdayBonus: expect.any(Number),
       tiers: [{ name: "Member" }, { name: "Silver" }, { name: "Gold" }],
     });
     expect(JSON.stringify(body)).not.toContain("1200");
@@ -119,18 +122,21 @@ describe("GET /apps/regulars/status", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toMatch(/application\/liquid/);
     const html = await res.text();
-    expect(html).toContain("<strong data-regulars-points>1200 points</strong>");
+    expect(html).toContain("<strong data-regulars-points>1,200 points</strong>");
+    // Amounts go through Liquid's money filter, in the shop's money format: never a bare "250.00".
+    expect(html).toContain("<p>{{ 25000 | money }} more to reach Silver</p>");
     expect(html).toContain("&#123;&#123; shop.name &#125;&#125; &lt;b&gt;5&#37;&lt;/b&gt;");
     // Only the library's own layout tag and the storefront's routes are Liquid.
-    expect(html.replace("{% layout none %}", "").replace(/\{\{ routes\.\w+ \}\}/g, "")).not.toMatch(
-      /\{\{|\{%/,
-    );
+    const ours = /\{\{ routes\.\w+ \}\}|\{\{ \d+ \| money \}\}/g;
+    expect(html.replace("{% layout none %}", "").replace(ours, "")).not.toMatch(/\{\{|\{%/);
     const guest = await (await status(null, undefined, "?format=html")).text();
     // Shopify renders the page as Liquid in the shopper's storefront: its routes keep a locale prefix.
     expect(guest).toContain('href="{{ routes.account_login_url }}"');
     expect(guest).toContain('href="{{ routes.account_register_url }}"');
     expect(guest).not.toContain('href="/account');
     expect(guest).not.toContain("1200");
+    expect(guest).toContain("for every {{ 100 | money }} you spend");
+    expect(guest).toContain("Silver from {{ 25000 | money }}: 1.25× points");
     await prisma.reward.updateMany({ where: { shop: TEST_SHOP, key: "5-off" }, data: { title: "5.00 off" } });
     forgetProgramExplainer(TEST_SHOP);
   });
@@ -148,6 +154,69 @@ describe("POST /apps/regulars/redeem", () => {
     expect(shopify.codes.size).toBe(1);
     const after = await (await status(CUSTOMER_ID)).json();
     expect(after).toMatchObject({ points: 200, codes: [{ code: body.code, title: "10.00 off" }] });
+  });
+
+  it("answers with the member's new state: points, affordable rewards, codes, progress and history", async () => {
+    const body = await (await redeem({ rewardKey: "5-off", idempotencyKey: "tap-0101" })).json();
+    // The fields the answer always had are still there, with `member` added.
+    expect(body).toMatchObject({ status: "issued", pointsCost: 500, code: expect.any(String) });
+    expect(body.member).toMatchObject({
+      points: 700,
+      pending: 0,
+      tier: "Member",
+      nextTier: { name: "Silver", remaining: "250.00", amount: 25000, percent: 0 },
+      codes: [{ code: body.code, title: "5.00 off" }],
+    });
+    const affordable = Object.fromEntries(
+      body.member.rewards.map((r: { key: string; affordable: boolean }) => [r.key, r.affordable]),
+    );
+    expect(affordable).toMatchObject({ "5-off": true, "10-off": false, "25-off": false });
+    // Newest first: the redemption, then the opening balance.
+    expect(body.member.history.map((h: { kind: string; points: number }) => [h.kind, h.points])).toEqual([
+      ["REDEEM", -500],
+      ["ADJUST", 1200],
+    ]);
+    // The same state the status gives.
+    const after = await (await status(CUSTOMER_ID)).json();
+    expect(body.member).toEqual({
+      points: after.points,
+      pending: after.pending,
+      tier: after.tier,
+      nextTier: after.nextTier,
+      rewards: after.rewards,
+      codes: after.codes,
+      history: after.history,
+    });
+  });
+
+  it("when Shopify is busy (202, pending) the answer still carries the member, points reserved", async () => {
+    // Every attempt to create the code meets a 502: the redemption waits for the code-issue job.
+    shopify.faults.push("5xx", "5xx", "5xx", "5xx", "5xx", "5xx");
+    const res = await redeem({ rewardKey: "5-off", idempotencyKey: "tap-0102" });
+    shopify.faults.length = 0;
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect(body).toMatchObject({ status: "pending", code: null, member: { points: 700, codes: [] } });
+    expect(body.member.history[0]).toMatchObject({ kind: "REDEEM", points: -500 });
+  });
+
+  it("the history holds the last 5 changes to the balance, newest first", async () => {
+    for (let i = 1; i <= 6; i++) {
+      await adjustPoints(
+        prisma,
+        TEST_SHOP,
+        {
+          customerGid: CUSTOMER,
+          points: i,
+          reason: "More",
+          staffId: "test",
+          idempotencyKey: `more-${i}-key`,
+        },
+        new Date(),
+      );
+    }
+    const body = await (await status(CUSTOMER_ID)).json();
+    expect(body.history.map((h: { points: number }) => h.points)).toEqual([6, 5, 4, 3, 2]);
   });
 
   it("refuses clearly and changes nothing: not enough points, bad body, guest, forged signature", async () => {

@@ -21,11 +21,21 @@ export interface StorefrontServer {
   close(): Promise<void>;
 }
 
+/** The blocks a page can show besides the launcher (an app embed, always there). */
+export type PageBlock = "loyalty-status" | "earn-points";
+
 export async function startStorefront(input: {
   shop: string;
-  customerId: string;
+  /** The logged-in customer; null for a guest. */
+  customerId: string | null;
   page: () => Promise<RenderContext>;
   proxy: Record<string, ProxyHandler>;
+  /** Blocks in the page's main column, in order (the earn-points block for a product priced in context.product). */
+  blocks?: PageBlock[];
+  /** The launcher's theme editor settings. */
+  launcher?: Record<string, unknown>;
+  /** The theme's own stylesheet, which the blocks must not depend on. */
+  themeCss?: string;
 }): Promise<StorefrontServer> {
   const requests: StorefrontServer["requests"] = [];
   const server: Server = createServer(async (req, res) => {
@@ -33,11 +43,17 @@ export async function startStorefront(input: {
     requests.push({ method: req.method ?? "GET", path: url.pathname });
     try {
       if (url.pathname === "/") {
-        const launcher = await renderBlock("rewards-launcher", await input.page());
+        const context = await input.page();
+        const launcher = await renderBlock("rewards-launcher", { ...context, settings: input.launcher });
+        const blocks = [];
+        for (const block of input.blocks ?? []) blocks.push(await renderBlock(block, context));
         res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
         res.end(
-          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>` +
-            `<link rel="stylesheet" href="/assets/regulars.css"></head><body><main><h1>Shop</h1></main>` +
+          `<!doctype html><html lang="${context.locale}"><head><meta charset="utf-8">` +
+            `<meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>` +
+            `<link rel="stylesheet" href="/assets/regulars.css">` +
+            (input.themeCss ? `<style>${input.themeCss}</style>` : "") +
+            `</head><body><main><h1>Shop</h1>${blocks.join("")}</main>` +
             `${launcher}<script src="/assets/regulars.js" defer></script></body></html>`,
         );
         return;
@@ -59,7 +75,7 @@ export async function startStorefront(input: {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const target = new URL(`${APP_URL}/proxy/${route}`);
       target.searchParams.set("path_prefix", "/apps/regulars");
-      target.searchParams.set("logged_in_customer_id", input.customerId);
+      target.searchParams.set("logged_in_customer_id", input.customerId ?? "");
       const signed = await setUpValidRequest(
         {
           type: RequestType.Public,

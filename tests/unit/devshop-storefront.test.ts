@@ -5,7 +5,8 @@
  * - pages under a locale prefix (/fr/...) are rendered in that language with
  *   `routes` under the prefix, app proxy requests included;
  * - a block with `available_if` is rendered only while its app metafield is a
- *   boolean set to true.
+ *   boolean set to true;
+ * - a page loads the extension's assets only where one of its blocks renders.
  * The app behind the proxy is a stub that records what reaches it.
  */
 import { createServer, type Server } from "node:http";
@@ -119,6 +120,10 @@ describe("devshop's app proxy", () => {
     expect(french).toContain('<a href="/fr/account/login">in</a> <a href="/fr">home</a>');
     const english = await (await get("/apps/regulars/status?format=html")).text();
     expect(english).toContain('<a href="/account/login">in</a> <a href="/">home</a>');
+    // Liquid's money filter takes cents and writes the shop's currency.
+    answer = { type: "application/liquid", body: "<p>{{ 25000 | money }}</p>" };
+    const money = await (await get("/apps/regulars/status?format=html")).text();
+    expect(money).toContain("<p>€250.00</p>");
   });
 });
 
@@ -139,7 +144,7 @@ describe("devshop's storefront pages", () => {
   });
 
   it("renders the Earn points block only while its available_if metafield is a boolean set to true", async () => {
-    const earn = (html: string) => html.match(/class="regulars-earn"/g)?.length ?? 0;
+    const earn = (html: string) => html.match(/class="[^"]*\bregulars-earn\b/g)?.length ?? 0;
     const products = Object.values(shop.products).filter((product) => !product.giftCard).length;
     programWritten(FACTS);
     expect(earn(await (await get("/")).text())).toBe(products);
@@ -149,5 +154,24 @@ describe("devshop's storefront pages", () => {
     delete shop.metafields[`${shop.installation.id}|loyalty|active`];
     shop.metafields[`${shop.installation.id}|loyalty|program`]!.value = JSON.stringify(FACTS);
     expect(earn(await (await get("/")).text())).toBe(0);
+  });
+
+  it("loads Regulars' script and stylesheet only on a page where one of its blocks renders", async () => {
+    const assets = (html: string) => ({
+      script: html.includes('src="/assets/regulars.js"'),
+      stylesheet: html.includes('href="/assets/regulars.css"'),
+    });
+    programWritten(FACTS);
+    expect(assets(await (await get("/")).text())).toEqual({ script: true, stylesheet: true });
+    // No app embed, no block on the home page, no Earn points block on products: nothing of Regulars.
+    shop.theme = { embedActive: false, blockAdded: false, productBlockAdded: false };
+    try {
+      expect(assets(await (await get("/")).text())).toEqual({ script: false, stylesheet: false });
+      // The Earn points block alone brings them.
+      shop.theme = { embedActive: false, blockAdded: false };
+      expect(assets(await (await get("/")).text())).toEqual({ script: true, stylesheet: true });
+    } finally {
+      shop.theme = { embedActive: true, blockAdded: true };
+    }
   });
 });

@@ -47,6 +47,7 @@ export async function memberState(
     tier: status.tier ?? status.program.tiers[0]?.name ?? "Member",
     nextTier: status.nextTier,
     codes: status.codes,
+    history: status.history,
   };
 }
 

@@ -6,8 +6,9 @@
  * It is built when downloaded, from what is held then: the member (identity
  * Shopify sent, balances, tier, order figures, birthday), every ledger entry,
  * the orders Regulars recorded and their refunds, the reward codes, win-back
- * campaign codes, Flow events sent about the customer, and the retention
- * figures kept for the dashboard. Long lists are read a page at a time as the
+ * campaign codes, Flow events sent about the customer, the retention
+ * figures kept for the dashboard, and the notification emails: the consent,
+ * language and unsubscribe Regulars keeps, and each email and its fate. Long lists are read a page at a time as the
  * file is sent (text-stream.server.ts), so a customer with a long history
  * never sits in memory.
  *
@@ -26,6 +27,7 @@ import {
   memberOfCustomer,
 } from "../../db/customer-data.server";
 import { customerIdOf } from "../../db/flow-events.server";
+import { customerEmailsPage, findContact } from "../../db/notifications.server";
 import { formatMilli } from "../../loyalty/money";
 
 const PAGE = 500;
@@ -65,6 +67,7 @@ export async function* customerDataJson(
 ): AsyncGenerator<string> {
   const member = await memberOfCustomer(db, shop, customerGid);
   const figures = await customerFiguresOf(db, shop, customerGid);
+  const contact = await findContact(db, shop, customerGid);
   const head = {
     about: "Everything the Regulars loyalty app holds on this customer for this shop.",
     shop,
@@ -93,6 +96,11 @@ export async function* customerDataJson(
       last_birthday_bonus_year: member.lastBirthdayYear,
       joined_at: date(member.createdAt),
       updated_at: date(member.updatedAt),
+    },
+    email_preferences: contact && {
+      email_marketing_consent: contact.consentState,
+      locale: contact.locale,
+      unsubscribed_at: date(contact.unsubscribedAt),
     },
     retention_figures: figures && {
       counted_as_member: figures.member,
@@ -197,6 +205,20 @@ export async function* customerDataJson(
       payload: f.payload,
       created_at: date(f.createdAt),
       sent_at: date(f.sentAt),
+    }),
+  );
+
+  yield* jsonList(
+    "notification_emails",
+    (after: string | null) => customerEmailsPage(db, shop, customerGid, after, PAGE),
+    (e) => ({
+      event: e.event,
+      status: e.status,
+      reason: e.reason,
+      to: e.toAddress,
+      language: e.locale,
+      sent_at: date(e.sentAt),
+      created_at: date(e.createdAt),
     }),
   );
 

@@ -10,6 +10,7 @@ import { appendEntry, ledgerEntryExists, lockMember, upsertMember } from "../../
 import { dropUnappliedDeliveriesOf } from "../../db/deliveries.server";
 import { deleteCustomerRecords } from "../../db/customer-data.server";
 import { recordWaitingRequest } from "../../db/data-requests.server";
+import { recordContact } from "../../db/notifications.server";
 import { customerIdOf, FLOW_TRIGGERS, recordFlowEvent } from "../../db/flow-events.server";
 import { ensureProgram } from "../../db/program.server";
 import { inTransaction } from "../../db/tx.server";
@@ -32,6 +33,11 @@ export async function recordCustomer(
       // Since API 2025-01 customer webhooks may omit tags: keep the stored ones then.
       tags: customer.tagsPresent ? customer.tags : undefined,
       accountState: customer.state,
+    });
+    // What the notification emails need: no email without consent, in the customer's language.
+    await recordContact(tx, shop, customer.customerGid, {
+      consentState: customer.emailConsent,
+      locale: customer.locale,
     });
     const key = `bonus:signup:${customer.customerGid}`;
     if (customer.state !== "enabled" || !program.active || program.signupBonus <= 0)

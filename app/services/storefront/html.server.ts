@@ -3,7 +3,10 @@
  * that want the status as a page rather than the blocks). Shopify renders the
  * response as Liquid, so every value is HTML-escaped and its braces and
  * percent signs neutralised: a reward titled "{{ shop.name }}" is shown, not run.
- * The only Liquid in it is ours: the storefront's `routes` for its links.
+ * The only Liquid in it is ours: the storefront's `routes` for its links and
+ * the money filter for amounts (a number of cents we computed), so amounts are
+ * in the shop's money format ("€250.00"), never a bare "250.00"
+ * (https://shopify.dev/docs/api/liquid/filters/money).
  */
 import type { storefrontStatus } from "./status.server";
 
@@ -20,6 +23,10 @@ const ENTITIES: Record<string, string> = {
   "%": "&#37;",
 };
 const escapeLiquidHtml = (value: unknown) => String(value).replace(/[&<>"'{}%]/g, (c) => ENTITIES[c]!);
+/** Points with thousands separators: the page is in English ("1,200 points"). */
+const points = (value: number) => value.toLocaleString("en-US");
+/** An amount of the shop's currency, in cents, for Liquid's money filter: a whole number only. */
+const money = (cents: number) => `{{ ${Math.trunc(Number(cents)) || 0} | money }}`;
 
 export function statusHtml(status: Status): string {
   const e = escapeLiquidHtml;
@@ -29,18 +36,20 @@ export function statusHtml(status: Status): string {
   const rewardItems = (status.loggedIn ? status.rewards : program.rewards)
     .map(
       (reward) =>
-        `<li data-reward="${e(reward.key)}">${e(reward.title)}: ${e(reward.pointsCost)} points${
+        `<li data-reward="${e(reward.key)}">${e(reward.title)}: ${e(points(reward.pointsCost))} points${
           "affordable" in reward && reward.affordable ? " (you can redeem this)" : ""
         }</li>`,
     )
     .join("");
   if (!status.loggedIn) {
+    const threshold = (tier: (typeof program.tiers)[number]) =>
+      program.tierBasis === "SPEND" ? money(tier.thresholdAmount) : e(points(tier.thresholdAmount));
     const tiers = program.tiers
-      .map((tier) => `<li>${e(tier.name)} from ${e(tier.threshold)}: ${e(tier.multiplier)}× points</li>`)
+      .map((tier) => `<li>${e(tier.name)} from ${threshold(tier)}: ${e(tier.multiplier)}× points</li>`)
       .join("");
     return [
       `<section class="regulars-status">`,
-      `<p>Earn ${e(program.earnRate)} points for every 1.00 you spend.</p>`,
+      `<p>Earn ${e(program.earnRate)} points for every ${money(100)} you spend.</p>`,
       `<ul class="regulars-status__tiers">${tiers}</ul>`,
       `<ul class="regulars-status__rewards">${rewardItems}</ul>`,
       // Liquid of ours, not data: Shopify renders the page in the shopper's storefront, whose routes
@@ -58,11 +67,15 @@ export function statusHtml(status: Status): string {
     .join("");
   return [
     `<section class="regulars-status">`,
-    `<p><strong data-regulars-points>${e(status.points)} points</strong>`,
-    status.pending > 0 ? ` (+${e(status.pending)} pending)` : "",
+    `<p><strong data-regulars-points>${e(points(status.points))} points</strong>`,
+    status.pending > 0 ? ` (+${e(points(status.pending))} pending)` : "",
     `</p>`,
     status.tier ? `<p>Tier: ${e(status.tier)}</p>` : "",
-    status.nextTier ? `<p>${e(status.nextTier.remaining)} more to reach ${e(status.nextTier.name)}</p>` : "",
+    status.nextTier
+      ? `<p>${
+          program.tierBasis === "SPEND" ? money(status.nextTier.amount) : e(points(status.nextTier.amount))
+        } more to reach ${e(status.nextTier.name)}</p>`
+      : "",
     `<ul class="regulars-status__rewards">${rewardItems}</ul>`,
     codes ? `<h3>Your codes</h3><ul class="regulars-status__codes">${codes}</ul>` : "",
     `</section>`,

@@ -21,6 +21,9 @@ export async function programExplainer(db: PrismaClient, shop: string) {
   const rewards = catalog.map(rewardRuleOf).filter((reward) => reward.enabled);
   const money = settings.tierBasis === "SPEND";
   const threshold = (value: bigint) => (money ? formatMilli(value) : value.toString());
+  // The same amount as a number for Liquid's money filters, which take the currency's subunit
+  // (cents: https://shopify.dev/docs/api/liquid/filters/money), or points.
+  const amount = (value: bigint) => Number(money ? value / 10n : value);
   const explainer = {
     active: settings.active,
     earnRate: formatE4(settings.earnRateE4),
@@ -29,6 +32,9 @@ export async function programExplainer(db: PrismaClient, shop: string) {
     earnRateE4: settings.earnRateE4,
     includesTax: settings.includeTax,
     includesGiftCards: settings.includeGiftCards,
+    // The other ways to earn the storefront lists (0: none).
+    signupBonus: settings.signupBonus,
+    birthdayBonus: settings.birthdayBonus,
     // Where the blocks call the app proxy (app/services/storefront/proxy-path.server.ts).
     proxyPath: program.proxyPathPrefix ?? PROXY_PATH_IN_APP_TOML,
     tierBasis: settings.tierBasis,
@@ -36,6 +42,7 @@ export async function programExplainer(db: PrismaClient, shop: string) {
     tiers: tiers.map((tier) => ({
       name: tier.name,
       threshold: threshold(tier.threshold),
+      thresholdAmount: amount(tier.threshold),
       multiplier: formatE4(tier.multiplierE4),
     })),
     rewards: rewards.map((reward) => ({
@@ -45,7 +52,7 @@ export async function programExplainer(db: PrismaClient, shop: string) {
       type: reward.type,
     })),
   };
-  return { explainer, settings, tiers, rewards, threshold };
+  return { explainer, settings, tiers, rewards, threshold, amount };
 }
 
 /**
@@ -59,7 +66,7 @@ export async function storefrontStatus(
   now: Date,
   explain: typeof programExplainer = programExplainer,
 ) {
-  const { explainer, settings, tiers, rewards, threshold } = await explain(db, shop);
+  const { explainer, settings, tiers, rewards, threshold, amount } = await explain(db, shop);
   if (!customerGid) return { loggedIn: false as const, program: explainer };
   const member = await readMemberStatus(db, shop, customerGid, windowStart(settings.tierWindow, now), now);
   if (!member) {
@@ -72,6 +79,7 @@ export async function storefrontStatus(
       nextTier: null,
       rewards: [],
       codes: [],
+      history: [],
     };
   }
   const { activity } = member;
@@ -84,9 +92,7 @@ export async function storefrontStatus(
     points: member.balance,
     pending: member.pending,
     tier: current?.name ?? null,
-    nextTier: next
-      ? { name: next.name, remaining: threshold(next.threshold > value ? next.threshold - value : 0n) }
-      : null,
+    nextTier: next ? tierProgress(next, current?.threshold ?? 0n, value, threshold, amount) : null,
     rewards: rewards
       .filter(
         (reward) =>
@@ -104,5 +110,43 @@ export async function storefrontStatus(
       title: code.title ?? code.rewardKey,
       endsAt: code.endsAt,
     })),
+    history: member.history,
   };
+}
+
+/**
+ * How far a member is on the way to the next tier: `remaining` as text (money or points, as
+ * before), `amount` the same as a number (cents for money, for Liquid's money filters, or
+ * points) and `percent` of the way from the current tier's threshold to the next one's.
+ */
+function tierProgress(
+  next: { name: string; threshold: bigint },
+  from: bigint,
+  value: bigint,
+  threshold: (value: bigint) => string,
+  amount: (value: bigint) => number,
+) {
+  const remaining = next.threshold > value ? next.threshold - value : 0n;
+  const span = next.threshold - from;
+  const done = value - from;
+  const percent = span <= 0n ? 100 : Number(((done < 0n ? 0n : done > span ? span : done) * 100n) / span);
+  return { name: next.name, remaining: threshold(remaining), amount: amount(remaining), percent };
+}
+
+/**
+ * A member's state after a change they made on the storefront (a redemption), for the theme's
+ * script to update every Regulars element on the page without a reload: the same fields as the
+ * status, without the program.
+ */
+export async function memberStatusAfterChange(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string,
+  now: Date,
+  explain: typeof programExplainer = programExplainer,
+) {
+  const status = await storefrontStatus(db, shop, customerGid, now, explain);
+  if (!status.loggedIn) throw new Error("unreachable: a customer was given");
+  const { points, pending, tier, nextTier, rewards, codes, history } = status;
+  return { points, pending, tier, nextTier, rewards, codes, history };
 }

@@ -15,8 +15,11 @@ export interface MemberState {
   pending: number;
   /** Shopify refuses blank text metafields: always a tier name. */
   tier: string;
-  nextTier: { name: string; remaining: string } | null;
+  /** remaining as text; amount the same in cents (money, for Liquid's money filter) or points. */
+  nextTier: { name: string; remaining: string; amount: number; percent: number } | null;
   codes: { code: string; title: string; endsAt: string }[];
+  /** The last few balance changes, newest first (bounded: app/db/storefront-status.server.ts). */
+  history: { kind: string; points: number; at: string }[];
 }
 
 export function memberMetafields(customerGid: string, state: MemberState) {
@@ -33,6 +36,7 @@ export function memberMetafields(customerGid: string, state: MemberState) {
     field("tier", "single_line_text_field", state.tier),
     field("tier_progress", "json", JSON.stringify(state.nextTier)),
     field("codes", "json", JSON.stringify(state.codes)),
+    field("history", "json", JSON.stringify(state.history)),
   ];
 }
 
@@ -66,6 +70,7 @@ const MEMBER_METAFIELD_DEFINITIONS = [
   { key: "tier", name: "Loyalty tier", type: "single_line_text_field" },
   { key: "tier_progress", name: "Progress to the next loyalty tier", type: "json" },
   { key: "codes", name: "Active loyalty reward codes", type: "json" },
+  { key: "history", name: "Recent loyalty points history", type: "json" },
 ].map((definition) => ({
   ...definition,
   namespace: NAMESPACE,

@@ -156,6 +156,11 @@ const customer = z.object({
   last_name: z.string().nullable().optional(),
   state: z.string().optional(),
   tags: z.string().optional(),
+  // The customer's email marketing consent and language, as the REST Customer resource has them
+  // (https://shopify.dev/docs/api/admin-rest/latest/resources/customer#resource-object:
+  // email_marketing_consent.state is "subscribed", "not_subscribed", "pending", "unsubscribed", ...).
+  email_marketing_consent: z.object({ state: z.string() }).nullable().optional(),
+  locale: z.string().nullable().optional(),
 });
 
 const order = z.object({
@@ -210,6 +215,10 @@ export interface CustomerFacts {
   tags: string[];
   /** Whether the payload carried tags at all (2025-01+ customer webhooks omit them). */
   tagsPresent: boolean;
+  /** email_marketing_consent.state; null: the payload says none; absent: the payload does not say. */
+  emailConsent?: string | null;
+  /** The customer's language ("fr", "fr-CA"); absent: the payload does not say. */
+  locale?: string | null;
 }
 
 export interface OrderSnapshot {
@@ -272,6 +281,10 @@ function customerFacts(raw: z.output<typeof customer>): CustomerFacts {
     lastName: raw.last_name ?? null,
     state: raw.state ?? null,
     tagsPresent: raw.tags !== undefined,
+    ...(raw.email_marketing_consent !== undefined
+      ? { emailConsent: raw.email_marketing_consent?.state ?? null }
+      : {}),
+    ...(raw.locale !== undefined ? { locale: raw.locale } : {}),
     tags: (raw.tags ?? "")
       .split(",")
       .map((tag) => tag.trim())

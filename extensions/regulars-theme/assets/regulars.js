@@ -1,13 +1,118 @@
 // Regulars storefront: open/close the launcher, redeem through the app proxy,
-// copy codes. Everything shown is already rendered by Liquid; this only acts.
+// copy codes. Everything shown is first rendered by Liquid; after a redemption
+// the app's answer carries the shopper's new state (`member`) and every
+// Regulars element on the page is rewritten from it: balances, each reward's
+// button or "N more points", the codes with their Copy buttons, the progress
+// to the next tier and the recent history.
 // Liquid gives it (snippets/regulars-data.liquid) where the proxy is on this
-// shop, under the page's locale prefix, and the words for each refusal code
-// the app answers, in the page's language.
+// shop, under the page's locale prefix, and the words it needs, in the page's
+// language: one attribute per refusal code and templates for the rest.
 (() => {
   if (window.__regulars) return;
   window.__regulars = 1;
   const root = document.documentElement;
   const t = (el, key) => el.closest("[data-regulars]")?.dataset[key] || "";
+  const fill = (template, values) => template.replace(/\{(\w)\}/g, (_, key) => values[key] ?? "");
+  const make = (tag, className, text) => {
+    const el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined) el.textContent = text;
+    return el;
+  };
+
+  // Numbers as Liquid writes them (snippets/regulars-number.liquid), words by plural rule.
+  const number = (box, n) =>
+    (n < 0 ? "\u2212" : "") + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, box.dataset.thousands);
+  const counted = (box, key, n) => {
+    const rule = new Intl.PluralRules(box.dataset.locale || undefined).select(n);
+    return fill(box.dataset[key + (rule === "one" ? "One" : "Other")] || "{n}", { n: number(box, n) });
+  };
+  const money = (box, cents) => {
+    try {
+      return new Intl.NumberFormat(box.dataset.locale || undefined, {
+        style: "currency",
+        currency: box.dataset.currency,
+      }).format(cents / 100);
+    } catch {
+      return (cents / 100).toFixed(2) + " " + box.dataset.currency;
+    }
+  };
+
+  const close = (panel) => {
+    panel.hidden = true;
+    const button = panel.parentElement.querySelector(".regulars-launcher__button");
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  };
+
+  function update(member) {
+    for (const el of root.querySelectorAll("[data-regulars-points]")) {
+      el.textContent = counted(el.closest("[data-regulars]"), "points", member.points);
+    }
+    for (const box of root.querySelectorAll("[data-regulars]")) {
+      for (const item of box.querySelectorAll("[data-regulars-reward]")) {
+        const short = Number(item.dataset.cost) - member.points;
+        const button = item.querySelector("[data-regulars-redeem]");
+        const more = item.querySelector("[data-regulars-more]");
+        if (!button || !more) continue;
+        button.hidden = short > 0;
+        more.hidden = short <= 0;
+        more.textContent = counted(box, "more", short);
+      }
+      const progress = box.querySelector("[data-regulars-progress]");
+      if (progress) {
+        const next = member.nextTier;
+        progress.hidden = !next;
+        if (next) {
+          const remaining =
+            next.amount == null
+              ? next.remaining
+              : box.dataset.basis === "SPEND"
+                ? money(box, next.amount)
+                : number(box, next.amount);
+          const text = fill(box.dataset.progress, { r: remaining, t: next.name });
+          progress.querySelector("[data-regulars-progress-text]").textContent = text;
+          const bar = progress.querySelector("[role=progressbar]");
+          bar.setAttribute("aria-label", text);
+          bar.setAttribute("aria-valuenow", next.percent);
+          bar.firstElementChild.style.width = next.percent + "%";
+        }
+      }
+      const codes = box.querySelector("[data-regulars-codes]");
+      if (codes) {
+        codes.replaceChildren();
+        if (member.codes.length) {
+          const list = make("ul", "regulars__list");
+          for (const code of member.codes) {
+            const item = make("li", "regulars__code");
+            const text = make("span", "regulars__reward-text");
+            const details = `${code.title}, ${fill(box.dataset.expires, { d: code.endsAt.slice(0, 10) })}`;
+            text.append(make("code", "", code.code), make("span", "regulars__muted", details));
+            const copy = make("button", "regulars__button regulars__button--quiet", box.dataset.copy);
+            copy.type = "button";
+            copy.dataset.regularsCopy = code.code;
+            copy.setAttribute("aria-label", fill(box.dataset.copyLabel, { c: code.code }));
+            item.append(text, copy);
+            list.append(item);
+          }
+          codes.append(make("h3", "regulars__subtitle", box.dataset.codes), list);
+        }
+      }
+      const history = box.querySelector("[data-regulars-history]");
+      if (history && member.history) {
+        history.closest("[data-regulars-history-box]").hidden = member.history.length === 0;
+        history.replaceChildren(
+          ...member.history.map((entry) => {
+            const item = make("li");
+            const label = make("span", "", `${box.getAttribute(`data-kind-${entry.kind.toLowerCase()}`)} `);
+            label.append(make("span", "regulars__muted", entry.at.slice(0, 10)));
+            item.append(label, make("strong", "", (entry.points > 0 ? "+" : "") + number(box, entry.points)));
+            return item;
+          }),
+        );
+      }
+    }
+  }
 
   document.addEventListener("click", async (event) => {
     const target = event.target.closest("button");
@@ -15,14 +120,15 @@
     const launcher = target.closest(".regulars-launcher");
     if (launcher && target.classList.contains("regulars-launcher__button")) {
       const panel = launcher.querySelector(".regulars-launcher__panel");
-      const open = panel.hidden;
-      panel.hidden = !open;
-      target.setAttribute("aria-expanded", String(open));
-      if (open) panel.querySelector("button, a")?.focus();
+      if (!panel.hidden) return close(panel);
+      panel.hidden = false;
+      target.setAttribute("aria-expanded", "true");
+      panel.querySelector("[data-regulars-close]")?.focus();
       return;
     }
+    if (target.hasAttribute("data-regulars-close")) return close(target.closest(".regulars-launcher__panel"));
     if (target.dataset.regularsCopy) {
-      await navigator.clipboard?.writeText(target.dataset.regularsCopy);
+      await navigator.clipboard?.writeText(target.dataset.regularsCopy).catch(() => {});
       target.textContent = t(target, "copied") || "Copied";
       return;
     }
@@ -49,16 +155,15 @@
         message.textContent = pending
           ? t(target, "pending") || "Your code is on its way."
           : box.getAttribute(`data-error-${body.error}`) || t(target, "failed");
+        if (pending && body.member) update(body.member);
         target.disabled = pending;
         return;
       }
+      // Done: the next click on this reward is a new redemption, with a new key.
+      delete target.dataset.key;
+      target.disabled = false;
+      if (body.member) update(body.member);
       message.textContent = `${t(target, "issued") || "Your code:"} ${body.code}`;
-      const list = box.querySelector("[data-regulars-codes]");
-      const item = document.createElement("p");
-      const code = document.createElement("code");
-      code.textContent = body.code;
-      item.append(code);
-      list.prepend(item);
     } catch {
       message.textContent = t(target, "failed") || "Something went wrong. Try again.";
       target.disabled = false;
@@ -67,11 +172,6 @@
 
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
-    for (const panel of root.querySelectorAll(".regulars-launcher__panel:not([hidden])")) {
-      panel.hidden = true;
-      const button = panel.parentElement.querySelector(".regulars-launcher__button");
-      button.setAttribute("aria-expanded", "false");
-      button.focus();
-    }
+    for (const panel of root.querySelectorAll(".regulars-launcher__panel:not([hidden])")) close(panel);
   });
 })();
