@@ -24,6 +24,7 @@ import {
   type NotificationsFieldErrors,
   type NotificationsForm,
 } from "../admin/notifications-form";
+import { titleMeta } from "../admin/document-title";
 import { strings } from "../admin/strings";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
@@ -45,6 +46,8 @@ import {
 } from "../services/notifications/notification-settings.server";
 
 const t = strings.notifications;
+
+export const meta = titleMeta(t.title);
 
 export const loader = adminRoute(async ({ shop }) => {
   const [page, details] = await Promise.all([notificationsPage(prisma, shop), findShop(prisma, shop)]);

@@ -167,6 +167,14 @@ const PAGES: AdminPage[] = [
     ready: () => strings.backfill.history,
   },
   {
+    name: "notifications",
+    route: "app.notifications.tsx",
+    shop: SHOP,
+    path: () => "/notifications",
+    title: () => documentTitle(strings.notifications.title),
+    ready: () => strings.notifications.smtp,
+  },
+  {
     name: "activity",
     route: "app.activity.tsx",
     shop: SHOP,
