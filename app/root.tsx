@@ -7,12 +7,16 @@ import {
   useLoaderData,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { titleMeta } from "./admin/document-title";
 import { env } from "./env.server";
 import type { loader as adminLoader } from "./routes/app";
 
 // Shopify's Inter font comes from its CDN; inside a local Shopify (devshop)
 // nothing may leave localhost, and Polaris falls back to the system font.
 export const loader = () => ({ shopifyFonts: !env.SHOPIFY_ADMIN_ORIGIN });
+
+/** Pages without a title of their own (login, errors) are "Regulars"; admin pages name themselves. */
+export const meta = titleMeta();
 
 export default function App() {
   const { shopifyFonts } = useLoaderData<typeof loader>();

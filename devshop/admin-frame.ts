@@ -2,8 +2,10 @@
  * The Shopify admin's frame around an embedded app: the app's URL loaded in
  * an iframe with `embedded=1`, `shop`, `host` (base64 of the admin's store
  * path, as Shopify sends it), `locale` (the staff member's language:
- * https://shopify.dev/tutorials/update-your-app-to-support-localization), `timestamp`, an `id_token` and Shopify's `hmac` over the
- * other parameters; a sidebar filled from the app's <ui-nav-menu>;
+ * https://shopify.dev/tutorials/update-your-app-to-support-localization), `timestamp`, an
+ * `id_token` and Shopify's `hmac` over the other parameters; a sidebar filled from the app's
+ * <ui-nav-menu> (on a phone, a strip above the app, which then has the full width, as in
+ * Shopify's mobile admin);
  * session tokens handed to App Bridge (the stand-in in public/) on request;
  * and App Bridge's scopes API: the granted scopes on query, and for a request
  * the permission grant modal, whose answer goes to /admin/app-scopes
@@ -57,9 +59,9 @@ export function adminFramePage(input: {
 header{grid-column:1/3;display:flex;align-items:center;gap:12px;padding:0 16px;background:#1a1a1a;color:#fff}header a{color:#cfc}
 nav{padding:12px;border-right:1px solid #ddd;background:#ebebeb}nav ul{list-style:none;padding:0;margin:8px 0}nav a{display:block;padding:6px 8px;border-radius:6px;color:#222;text-decoration:none;cursor:pointer}nav a:hover{background:#ddd}
 iframe{border:0;width:100%;height:100%;background:#fff}
-@media (max-width:768px){body{grid-template-columns:1fr}header{grid-column:1}nav{display:none}}
 #scopes-modal{position:fixed;inset:0;display:none;place-items:center;background:rgba(0,0,0,.45);z-index:10}#scopes-modal[data-open]{display:grid}
-#scopes-modal [role=dialog]{background:#fff;border-radius:12px;padding:16px 20px;max-width:420px}</style></head>
+#scopes-modal [role=dialog]{background:#fff;border-radius:12px;padding:16px 20px;max-width:420px}
+@media (max-width:768px){body{grid-template-columns:minmax(0,1fr);grid-template-rows:48px auto 1fr}header{grid-column:1;overflow:hidden;white-space:nowrap}nav{border-right:0;border-bottom:1px solid #ddd;padding:4px 8px;min-width:0}nav>strong{display:none}nav ul{display:flex;gap:4px;margin:0;overflow-x:auto}nav a{white-space:nowrap}}</style></head>
 <body><header><strong>devshop admin</strong><span>${escape(input.shopName)}</span><a href="/">Online store</a><a href="/devshop">Simulator</a></header>
 <nav aria-label="App navigation"><strong>${escape(input.appName)}</strong><ul id="app-nav"></ul></nav>
 <main><iframe id="app-iframe" name="app-iframe" title="${escape(input.appName)}" src="${escape(input.iframeSrc)}"></iframe></main>

@@ -598,6 +598,9 @@ export function adminRoot(
       );
     },
     themes: (args: Args) => {
+      // Shopify's answer to an app without read_themes (an ACCESS_DENIED error on the field).
+      if (shop.theme?.unreadable)
+        throw new Error("Access denied for themes field. Required access: `read_themes` access scope.");
       const roles = (args.roles as string[] | undefined) ?? ["MAIN"];
       if (!roles.includes("MAIN")) return connection([], args);
       const id = gid("OnlineStoreTheme", "1");

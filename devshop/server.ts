@@ -71,6 +71,8 @@ export interface DevshopOptions {
   /** Scales Shopify's webhook retry schedule (1 s, 2 s, 4 s ... by default). */
   webhookRetryBaseMs?: number;
   clock?: () => Date;
+  /** How long a bulk query runs before it completes (50 ms by default). */
+  bulkRunMs?: number;
 }
 
 export interface Devshop {
@@ -155,7 +157,12 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
   });
   const commerce = new Commerce(state, (shop, topic, payload) => webhooks.send(shop, topic, payload), clock);
   const flow = new FlowWorkflows({ appUrl: options.appUrl, apiSecret: options.app.apiSecret, clock });
-  const adminApi = new AdminApi(state, clock, () => origin);
+  const adminApi = new AdminApi(
+    state,
+    clock,
+    () => origin,
+    options.bulkRunMs === undefined ? {} : { bulkRunMs: options.bulkRunMs },
+  );
 
   const addShop = (domain: string, name: string) => {
     const shop = state.ensureShop(domain, name);

@@ -188,6 +188,8 @@ export interface ThemeState {
   blockIn?: string;
   /** Alternate product templates the merchant made (templates/product.alt-N.json): a theme of many pages of files. */
   extraTemplates?: number;
+  /** Shopify refuses to show the theme (as without the read_themes scope): tests of a failed theme check. */
+  unreadable?: boolean;
 }
 
 export interface DevshopData {

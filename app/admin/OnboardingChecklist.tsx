@@ -1,4 +1,8 @@
-/** The Home page's getting-started steps, until they are all done or dismissed. */
+/**
+ * The Home page's getting-started steps, until dismissed. A theme step that
+ * could not be checked has a Check again button; with every step done it
+ * says the shop is all set.
+ */
 import { useFetcher } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, Text } from "@shopify/polaris";
 import type { Onboarding } from "../services/program/onboarding.server";
@@ -7,18 +11,20 @@ import { useStrings } from "./i18n";
 export function OnboardingChecklist({ onboarding }: { onboarding: Onboarding }) {
   const t = useStrings().onboarding;
   const fetcher = useFetcher<{ ok: boolean }>();
+  const recheck = useFetcher<{ ok: boolean }>();
   if (!onboarding.show || fetcher.state !== "idle" || fetcher.data?.ok) return null;
   const done = onboarding.steps.filter((step) => step.state === "done").length;
+  const checking = recheck.state !== "idle";
   return (
     <Card>
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
           <BlockStack gap="100">
             <Text as="h2" variant="headingMd">
-              {`${t.title} (${done}/${onboarding.steps.length})`}
+              {onboarding.allDone ? t.allSetTitle : `${t.title} (${done}/${onboarding.steps.length})`}
             </Text>
             <Text as="p" tone="subdued">
-              {t.help}
+              {onboarding.allDone ? t.allSet : t.help}
             </Text>
           </BlockStack>
           <fetcher.Form method="post" action="/app/onboarding">
@@ -33,7 +39,7 @@ export function OnboardingChecklist({ onboarding }: { onboarding: Onboarding }) 
           return (
             <InlineStack key={step.key} align="space-between" blockAlign="center" gap="300">
               <BlockStack gap="050">
-                <InlineStack gap="200" blockAlign="center">
+                <InlineStack gap="200" align="start" blockAlign="center">
                   <Text as="h3" variant="headingSm">
                     {title}
                   </Text>
@@ -48,9 +54,19 @@ export function OnboardingChecklist({ onboarding }: { onboarding: Onboarding }) 
                 </Text>
               </BlockStack>
               {step.state === "done" ? null : (
-                <Button url={step.url} target={step.external ? "_top" : undefined}>
-                  {action}
-                </Button>
+                <InlineStack gap="200">
+                  {step.state === "unknown" ? (
+                    <recheck.Form method="post" action="/app/onboarding">
+                      <input type="hidden" name="intent" value="recheck" />
+                      <Button submit loading={checking}>
+                        {t.recheck}
+                      </Button>
+                    </recheck.Form>
+                  ) : null}
+                  <Button url={step.url} target={step.external ? "_top" : undefined}>
+                    {action}
+                  </Button>
+                </InlineStack>
               )}
             </InlineStack>
           );

@@ -1,6 +1,7 @@
 /** A card with a heading and a read-only table of rows, or a line saying why it is empty. */
 import type { ReactNode } from "react";
 import { Card, IndexTable, Text } from "@shopify/polaris";
+import { KeyboardScrollable } from "./KeyboardScrollable";
 
 export interface TableCardProps<Row> {
   title: string;
@@ -43,33 +44,35 @@ export function TableCard<Row>({
           </Text>
         </div>
       ) : (
-        <IndexTable
-          itemCount={rows.length}
-          selectable={false}
-          headings={headings as [{ title: string }, ...{ title: string }[]]}
-        >
-          {rows.map((row, index) => (
-            <IndexTable.Row
-              id={rowId(row)}
-              key={rowId(row)}
-              position={index}
-              {...(onRowClick ? { onClick: () => onRowClick(row) } : {})}
-            >
-              {cells(row).map((cell, i) => (
-                <IndexTable.Cell key={i}>
-                  {headings[i]?.alignment === "end" ? (
-                    // A numeric column: its figures line up under its heading, at the end.
-                    <Text as="span" alignment="end" numeric>
-                      {cell}
-                    </Text>
-                  ) : (
-                    cell
-                  )}
-                </IndexTable.Cell>
-              ))}
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
+        <KeyboardScrollable label={title}>
+          <IndexTable
+            itemCount={rows.length}
+            selectable={false}
+            headings={headings as [{ title: string }, ...{ title: string }[]]}
+          >
+            {rows.map((row, index) => (
+              <IndexTable.Row
+                id={rowId(row)}
+                key={rowId(row)}
+                position={index}
+                {...(onRowClick ? { onClick: () => onRowClick(row) } : {})}
+              >
+                {cells(row).map((cell, i) => (
+                  <IndexTable.Cell key={i}>
+                    {headings[i]?.alignment === "end" ? (
+                      // A numeric column: its figures line up under its heading, at the end.
+                      <Text as="span" alignment="end" numeric>
+                        {cell}
+                      </Text>
+                    ) : (
+                      cell
+                    )}
+                  </IndexTable.Cell>
+                ))}
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        </KeyboardScrollable>
       )}
     </Card>
   );

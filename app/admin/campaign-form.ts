@@ -6,6 +6,8 @@
  */
 import { z } from "zod";
 import { MoneyFormatError, parseMilli, type Milli } from "../loyalty/money";
+import { errorSentence } from "./error-sentence";
+import { strings } from "./strings";
 
 /** The dashboard's and the customer list's at-risk setting: no order in this many days. */
 const DEFAULT_INACTIVE_DAYS = 180;
@@ -62,6 +64,7 @@ const MAX_AMOUNT: Milli = 1_000_000_000n; // 1,000,000.00
 
 function wholeNumber(text: string, min: number, max: number): number | string {
   const trimmed = text.trim();
+  if (/^-\d+(\.\d*)?$/.test(trimmed)) return `must be from ${min} to ${max}`;
   if (!/^\d{1,7}$/.test(trimmed)) return "must be a whole number";
   const value = Number(trimmed);
   if (value < min || value > max) return `must be from ${min} to ${max}`;
@@ -70,6 +73,7 @@ function wholeNumber(text: string, min: number, max: number): number | string {
 
 function money(text: string): Milli | string {
   const trimmed = text.trim();
+  if (/^-\d+(\.\d*)?$/.test(trimmed)) return "must be more than 0";
   if (!/^\d{1,10}(\.\d{1,3})?$/.test(trimmed)) return "must be an amount like 10 or 12.50";
   try {
     return parseMilli(trimmed);
@@ -136,7 +140,8 @@ export function parseCampaignForm(body: unknown): ParsedCampaign {
     offerType = form.offerType as OfferType;
     const value = form.value.trim();
     if (offerType === "PERCENTAGE") {
-      if (!/^\d{1,3}(\.\d{1,2})?$/.test(value)) errors.value = "must be a percentage like 15 or 12.5";
+      if (/^-\d+(\.\d*)?$/.test(value)) errors.value = "must be from 1 to 100 percent";
+      else if (!/^\d{1,3}(\.\d{1,2})?$/.test(value)) errors.value = "must be a percentage like 15 or 12.5";
       else {
         const bps = Math.round(Number(value) * 100);
         if (bps < 100 || bps > 10_000) errors.value = "must be from 1 to 100 percent";
@@ -161,7 +166,7 @@ export function parseCampaignForm(body: unknown): ParsedCampaign {
   }
 
   if (!/^[\w-]{8,100}$/.test(form.idempotencyKey)) {
-    errors.idempotencyKey = "is missing or malformed (reload the page)";
+    errors.idempotencyKey = "is out of date: reload the page and try again";
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
@@ -179,6 +184,31 @@ export function parseCampaignForm(body: unknown): ParsedCampaign {
       idempotencyKey: form.idempotencyKey,
     },
   };
+}
+
+/** Each error as a sentence naming its field, in the form's order. */
+export function campaignErrors(
+  fieldErrors: FieldErrors,
+  form: Pick<CampaignForm, "offerType">,
+): { key: keyof CampaignForm; sentence: string }[] {
+  const names = strings.campaigns.errorFields;
+  const order: (keyof CampaignForm)[] = [
+    "inactiveDays",
+    "minOrders",
+    "offerType",
+    "value",
+    "validDays",
+    "minimumSubtotal",
+    "name",
+    "idempotencyKey",
+  ];
+  return order.flatMap((key) => {
+    const fragment = fieldErrors[key];
+    if (!fragment) return [];
+    const name =
+      key === "value" ? names[form.offerType === "FIXED_AMOUNT" ? "FIXED_AMOUNT" : "PERCENTAGE"] : names[key];
+    return [{ key, sentence: errorSentence(name, fragment) }];
+  });
 }
 
 /** The customer tag of a campaign: "Regulars win-back <name>". */

@@ -1,3 +1,4 @@
+import { programErrors } from "./program-errors";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PROGRAM, DEFAULT_TIERS } from "../loyalty/program";
 import { DEFAULT_REWARDS } from "../loyalty/rewards";
@@ -87,13 +88,14 @@ describe("program form", () => {
       { ...bad.rewards[1]!, pointsCost: "1.5", amount: "ten", codeLifetimeDays: "", minimumSubtotal: "-3" },
       { ...NEW_REWARD, title: "Some off", type: "PERCENTAGE", pointsCost: "100", percent: "10.125" },
     ];
-    expect(parseProgramForm(bad)).toEqual({
+    expect(parseProgramForm(bad)).toMatchObject({
       ok: false,
       fieldErrors: {
         "rewards.1.pointsCost": "must be a whole number of points",
         "rewards.1.amount": "must be an amount such as 5.00",
         "rewards.1.codeLifetimeDays": "must be a whole number of days",
-        "rewards.1.minimumSubtotal": "must be an amount such as 5.00",
+        // A negative number is told so, not that it is "not an amount".
+        "rewards.1.minimumSubtotal": "must be 0 or more",
         "rewards.2.percent": "must be a percentage such as 10 or 12.5",
       },
     });
@@ -104,16 +106,47 @@ describe("program form", () => {
     bad.tiers = bad.tiers.map((tier, i) =>
       i === 1 ? { ...tier, threshold: "lots", multiplier: "x2" } : tier,
     );
-    expect(parseProgramForm(bad)).toEqual({
+    const parsed = parseProgramForm(bad);
+    expect(parsed).toMatchObject({
       ok: false,
       fieldErrors: {
         earnRate: "must be a number of points, with at most 4 decimals",
-        pendingDays: "must be a whole number",
+        pendingDays: "must be 0 or more",
         expiryMonths: "must be a whole number",
         "tiers.1.threshold": "must be an amount such as 250.00",
         "tiers.1.multiplier": "must be a number such as 1.25",
       },
     });
+    // What could be read is kept, for the domain's checks of the other fields.
+    expect(!parsed.ok && parsed.values.settings.signupBonus).toBe(Number(form().signupBonus));
+  });
+
+  it("words each error as a sentence naming its field, in page order", () => {
+    const page = form();
+    expect(
+      programErrors(
+        {
+          "rewards.0.pointsCost": "must be at least 1 point",
+          "tiers.1.threshold": "must be above the previous tier's",
+          signupBonus: "must be at most 1,000,000 points",
+          earnRate: "must be 0 or more",
+          "tiers.2.name": "is required",
+        },
+        { ...page, tiers: page.tiers.map((tier, i) => (i === 2 ? { ...tier, name: "" } : tier)) },
+      ),
+    ).toEqual([
+      { key: "earnRate", sentence: "Points per 1.00 of eligible spend must be 0 or more." },
+      { key: "signupBonus", sentence: "Points for creating an account must be at most 1,000,000 points." },
+      {
+        key: "tiers.1.threshold",
+        sentence: "The Silver tier's threshold must be above the previous tier's.",
+      },
+      { key: "tiers.2.name", sentence: "Tier 3's name is required." },
+      {
+        key: "rewards.0.pointsCost",
+        sentence: `The "${page.rewards[0]!.title}" reward's cost must be at least 1 point.`,
+      },
+    ]);
   });
 
   it("gives a new tier a key from its name; an empty expiry means never", () => {

@@ -197,11 +197,24 @@ export const programFormSchema = z.object({
 /** A catalog entry parsed from the form: an existing reward's id, or null for a new one. */
 type ParsedReward = RewardRule & { id: string | null };
 
+interface ProgramValues {
+  settings: ProgramSettings;
+  tiers: TierRule[];
+  rewards?: ParsedReward[];
+}
+
+/**
+ * On failure, `values` holds what could be read (a field that could not be
+ * read is 0 there), so the domain's checks can still run on the rest and a
+ * save reports every bad field at once.
+ */
 export type ParsedProgram =
-  | { ok: true; settings: ProgramSettings; tiers: TierRule[]; rewards?: ParsedReward[] }
-  | { ok: false; fieldErrors: Record<string, string> };
+  ({ ok: true } & ProgramValues) | { ok: false; fieldErrors: Record<string, string>; values: ProgramValues };
 
 const WHOLE = /^\d{1,9}$/;
+/** "-5", "-0.5": a negative number, reported as such rather than as "not a number". */
+const NEGATIVE = /^-\s*\d+(?:\.\d*)?$/;
+const NOT_NEGATIVE = "must be 0 or more";
 
 /** What a save posts: the page's form; without `rewards` the catalog is left as it is. */
 export type ProgramFormInput = Omit<ProgramForm, "rewards"> & { rewards?: RewardForm[] };
@@ -210,7 +223,7 @@ export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
   const errors: Record<string, string> = {};
   const whole = (field: keyof ProgramForm, text: string): number => {
     if (!WHOLE.test(text.trim())) {
-      errors[field] = "must be a whole number";
+      errors[field] = NEGATIVE.test(text.trim()) ? NOT_NEGATIVE : "must be a whole number";
       return 0;
     }
     return Number(text.trim());
@@ -219,7 +232,9 @@ export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
   try {
     earnRateE4 = parseE4(form.earnRate);
   } catch {
-    errors.earnRate = "must be a number of points, with at most 4 decimals";
+    errors.earnRate = NEGATIVE.test(form.earnRate.trim())
+      ? NOT_NEGATIVE
+      : "must be a number of points, with at most 4 decimals";
   }
   const expiryMonths = form.expiryMonths.trim() === "" ? null : whole("expiryMonths", form.expiryMonths);
   const settings: ProgramSettings = {
@@ -249,8 +264,11 @@ export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
         form.tierBasis === "SPEND" ? parseMilli(tier.threshold) : BigInt(whole("tiers", tier.threshold));
       if (threshold < 0n) throw new Error("negative");
     } catch {
-      errors[`tiers.${i}.threshold`] =
-        form.tierBasis === "SPEND" ? "must be an amount such as 250.00" : "must be a whole number";
+      errors[`tiers.${i}.threshold`] = NEGATIVE.test(tier.threshold.trim())
+        ? NOT_NEGATIVE
+        : form.tierBasis === "SPEND"
+          ? "must be an amount such as 250.00"
+          : "must be a whole number";
     }
     delete errors.tiers;
     try {
@@ -268,8 +286,9 @@ export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
     return { key, name: tier.name, threshold, multiplierE4, entryRewardKey: tier.entryRewardKey || null };
   });
   const rewards = form.rewards?.map((reward, i) => parseRewardForm(reward, `rewards.${i}.`, errors));
-  if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
-  return rewards ? { ok: true, settings, tiers, rewards } : { ok: true, settings, tiers };
+  const values: ProgramValues = rewards ? { settings, tiers, rewards } : { settings, tiers };
+  if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors, values };
+  return { ok: true, ...values };
 }
 
 /** A key for a new reward from its title: "10% off" -> "10-off". */
@@ -292,14 +311,16 @@ const PERCENT = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
 function parseRewardForm(form: RewardForm, prefix: string, errors: Record<string, string>): ParsedReward {
   const whole = (field: keyof RewardForm, text: string, message: string): number => {
     if (!WHOLE.test(text.trim())) {
-      errors[`${prefix}${field}`] = message;
+      errors[`${prefix}${field}`] = NEGATIVE.test(text.trim()) ? NOT_NEGATIVE : message;
       return 0;
     }
     return Number(text.trim());
   };
   const money = (field: keyof RewardForm, text: string): bigint | null => {
     if (!AMOUNT.test(text.trim())) {
-      errors[`${prefix}${field}`] = "must be an amount such as 5.00";
+      errors[`${prefix}${field}`] = NEGATIVE.test(text.trim())
+        ? NOT_NEGATIVE
+        : "must be an amount such as 5.00";
       return null;
     }
     return parseMilli(text);
@@ -310,7 +331,10 @@ function parseRewardForm(form: RewardForm, prefix: string, errors: Record<string
   if (form.type === "PERCENTAGE") {
     const match = PERCENT.exec(form.percent.trim());
     if (match) percentBps = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-    else errors[`${prefix}percent`] = "must be a percentage such as 10 or 12.5";
+    else
+      errors[`${prefix}percent`] = NEGATIVE.test(form.percent.trim())
+        ? NOT_NEGATIVE
+        : "must be a percentage such as 10 or 12.5";
   }
   const minimumSubtotalMilli =
     form.minimumSubtotal.trim() === "" ? null : money("minimumSubtotal", form.minimumSubtotal);

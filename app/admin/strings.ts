@@ -1,5 +1,7 @@
 /** Every string the admin pages show, in one place so it can be translated. */
 export const strings = {
+  /** The app's name, last in every page's document title ("Program · Regulars"). */
+  appName: "Regulars",
   loading: "Loading the page",
   download: {
     started: "Download started",
@@ -72,6 +74,10 @@ export const strings = {
     noOrdersAction: "Review the program",
     noOrdersSecondary: "Import balances",
   },
+  charts: {
+    /** A chart's name for screen readers; its figures are in the table beside it. */
+    label: (title: string) => `${title}: chart. The same figures are in the table that follows.`,
+  },
   nav: {
     home: "Home",
     program: "Program",
@@ -91,7 +97,7 @@ export const strings = {
     modes: { add: "are added to each balance", set: "become each balance" },
     dryRun: "Check the file",
     run: "Import",
-    noFile: "Choose a CSV file",
+    noFile: "Choose a CSV file to import or check.",
     report: (r: {
       rows: number;
       changes: number;
@@ -210,7 +216,32 @@ export const strings = {
     title: "Program",
     saved: "Program saved",
     savedWithMoves: (n: number) => `Program saved; ${n} member${n === 1 ? "" : "s"} changed tier`,
-    fixErrors: "Some settings need fixing",
+    notUnderstood: "The program could not be read from this page. Reload the page and try again.",
+    /** The banner over the page after a save with errors, as Shopify's admin words it. */
+    errorsTitle: (n: number) =>
+      n === 1 ? "There is 1 error with this program:" : `There are ${n} errors with this program:`,
+    /** Who an error on a tier or a reward is about, before the field's name. */
+    tierWho: (name: string, position: number) => (name ? `The ${name} tier's` : `Tier ${position}'s`),
+    rewardWho: (title: string, position: number) =>
+      title ? `The "${title}" reward's` : `Reward ${position}'s`,
+    /** A field's name inside an error sentence, where the label on the page would not read well. */
+    errorFields: {
+      name: "name",
+      key: "name",
+      threshold: "threshold",
+      multiplier: "earning multiplier",
+      entryRewardKey: "reward on reaching it",
+      title: "title",
+      type: "kind",
+      pointsCost: "cost",
+      amount: "amount off",
+      percent: "percent off",
+      minimumSubtotal: "minimum order subtotal",
+      codeLifetimeDays: "code lifetime",
+      tierKeys: "tier list",
+      rewards: "Rewards",
+      tiers: "VIP tiers",
+    },
     earning: "Earning",
     earningHelp: "Points are whole numbers; an order's eligible spend times the rate, rounded down.",
     active: "Program is on (customers earn and can redeem)",
@@ -418,6 +449,22 @@ export const strings = {
     launchConfirm: (n: number) =>
       `Create a code for each of ${n} customer${n === 1 ? "" : "s"} and tag them in Shopify?`,
     fixErrors: "Some fields need fixing; nothing was launched",
+    errorsTitle: (n: number) =>
+      n === 1
+        ? "There is 1 error with this campaign; nothing was launched:"
+        : `There are ${n} errors with this campaign; nothing was launched:`,
+    /** Each field's name in an error sentence ("Days without an order must be from 1 to 3650."). */
+    errorFields: {
+      inactiveDays: "Days without an order",
+      minOrders: "Number of orders",
+      offerType: "Discount",
+      PERCENTAGE: "Percent off",
+      FIXED_AMOUNT: "Amount off",
+      validDays: "Days the code is valid",
+      minimumSubtotal: "Minimum order subtotal",
+      name: "Campaign name",
+      idempotencyKey: "This form",
+    },
     notFound: "This campaign is not one of this shop's campaigns.",
     progress: "Progress",
     progressLine: (done: number, total: number) => `${done} of ${total} codes created`,
@@ -461,6 +508,10 @@ export const strings = {
     from: "Paid from (UTC)",
     to: "Paid until, inclusive (UTC)",
     start: "Award points for these orders",
+    running: "A backfill is running",
+    fixDates: "Choose the dates of the orders to credit.",
+    chooseFrom: "Choose the first day of orders to credit.",
+    chooseTo: "Choose the last day of orders to credit.",
     started: "Backfill started",
     cancel: "Cancel",
     cancelled: "Backfill cancelled",
@@ -491,6 +542,11 @@ export const strings = {
     help: "A few steps make Regulars visible to your customers.",
     dismiss: "Dismiss",
     unknown: "Could not check right now",
+    recheck: "Check again",
+    unknownAction: "This button's action is not known. Reload the page and try again.",
+    allSetTitle: "You're all set",
+    allSet:
+      "Regulars is on, customers see it in your theme, and past orders earned their points. You can dismiss this guide.",
     done: "Done",
     steps: {
       program: ["Turn the program on", "Customers earn points only while the program is on.", "Open program"],

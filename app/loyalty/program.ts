@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { parseMilli } from "./money";
-import { E4, parseE4 } from "./rates";
+import { E4, formatE4, parseE4 } from "./rates";
 
 export const TIER_BASES = ["SPEND", "POINTS", "ORDERS"] as const;
 export const TIER_WINDOWS = ["ROLLING_12_MONTHS", "CALENDAR_YEAR", "LIFETIME"] as const;
@@ -78,23 +78,40 @@ export const DEFAULT_TIERS: TierRule[] = [
   { key: "gold", name: "Gold", threshold: parseMilli("1000.00"), multiplierE4: parseE4("1.5") },
 ];
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+/**
+ * Ranges, with messages in the merchant's terms (the admin shows them after the
+ * field's name): "must be 0 or more", "must be at most 365 days". Values kept
+ * x10,000 (rates, multipliers) are reported as the merchant types them.
+ */
+const count = (n: number) => n.toLocaleString("en-US");
+const int = (min: number, max: number, unit = "") =>
+  z
+    .number()
+    .int("must be a whole number")
+    .min(min, min === 0 ? "must be 0 or more" : `must be at least ${count(min)}${unit}`)
+    .max(max, `must be at most ${count(max)}${unit}`);
+const e4 = (min: number, max: number, unit = "") =>
+  z
+    .number()
+    .int("must have at most 4 decimals")
+    .min(min, min === 0 ? "must be 0 or more" : `must be at least ${formatE4(min)}${unit}`)
+    .max(max, `must be at most ${formatE4(max)}${unit}`);
 
 export const programSchema = z.object({
   active: z.boolean(),
-  earnRateE4: int(0, 1000 * E4),
+  earnRateE4: e4(0, 1000 * E4, " points"),
   includeShipping: z.boolean(),
   includeTax: z.boolean(),
   includeTips: z.boolean(),
   includeGiftCards: z.boolean(),
-  pendingDays: int(0, 365),
-  expiryMonths: int(1, 120).nullable(),
-  expiryWarningDays: int(0, 90),
+  pendingDays: int(0, 365, " days"),
+  expiryMonths: int(1, 120, " months").nullable(),
+  expiryWarningDays: int(0, 90, " days"),
   tierBasis: z.enum(TIER_BASES),
   tierWindow: z.enum(TIER_WINDOWS),
   tierGrace: z.boolean(),
-  signupBonus: int(0, 1_000_000),
-  birthdayBonus: int(0, 1_000_000),
+  signupBonus: int(0, 1_000_000, " points"),
+  birthdayBonus: int(0, 1_000_000, " points"),
   returnPointsOnCancel: z.boolean(),
   returnPointsOnExpiry: z.boolean(),
   // Shopify tags are at most 255 characters; leave room for the tier name.
@@ -108,9 +125,9 @@ export const tiersSchema = z
   .array(
     z.object({
       key: z.string().regex(/^[a-z0-9-]{1,40}$/, "use 1-40 lowercase letters, digits or dashes"),
-      name: z.string().trim().min(1, "is required").max(40),
-      threshold: z.bigint().min(0n),
-      multiplierE4: int(E4, 10 * E4),
+      name: z.string().trim().min(1, "is required").max(40, "must be at most 40 characters"),
+      threshold: z.bigint().min(0n, "must be 0 or more"),
+      multiplierE4: e4(E4, 10 * E4),
       entryRewardKey: z.string().min(1).max(40).nullable().optional(),
     }),
   )
@@ -118,7 +135,7 @@ export const tiersSchema = z
   .max(20, "at most 20 tiers")
   .superRefine((tiers, ctx) => {
     if (tiers[0] && tiers[0].threshold !== 0n) {
-      ctx.addIssue({ code: "custom", path: [0, "threshold"], message: "the first tier starts at 0" });
+      ctx.addIssue({ code: "custom", path: [0, "threshold"], message: "must be 0 for the first tier" });
     }
     for (let i = 1; i < tiers.length; i++) {
       if (tiers[i]!.threshold <= tiers[i - 1]!.threshold) {

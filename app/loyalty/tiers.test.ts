@@ -72,9 +72,11 @@ describe("tiers", () => {
     const messages = bad.error!.issues.map((i) => `${i.path.join(".")} ${i.message}`);
     expect(messages).toEqual(
       expect.arrayContaining([
-        "0.threshold the first tier starts at 0",
+        "0.threshold must be 0 for the first tier",
         "1.threshold must be above the previous tier's",
         "1.name is used twice",
+        // In the merchant's terms (1.25), not the stored x10,000 (12500).
+        "1.multiplierE4 must be at least 1",
       ]),
     );
   });

@@ -15,8 +15,10 @@ import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
 import { ChartCard } from "../admin/ChartCard";
 import { DataRequestsCard } from "../admin/DataRequestsCard";
+import { KeyboardScrollable } from "../admin/KeyboardScrollable";
 import { OnboardingChecklist } from "../admin/OnboardingChecklist";
 import { StatCard } from "../admin/StatCard";
+import { titleMeta } from "../admin/document-title";
 import { useFormat, useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
@@ -29,6 +31,8 @@ import { PERIODS, type GroupMeasures } from "../services/dashboard/retention.ser
 import { adminRoute } from "../http/request-context.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
+
+export const meta = titleMeta((s) => s.nav.home);
 
 const days = z.coerce.number().int().min(7).max(730);
 const querySchema = z.object({
@@ -195,20 +199,22 @@ export default function Dashboard() {
               <Text as="p" tone="subdued">
                 {t.membersHelp} {t.retentionHelp}
               </Text>
-              <DataTable
-                columnContentTypes={["text", "numeric", "numeric"]}
-                headings={["", t.group.members, t.group.nonMembers]}
-                rows={[
-                  row("customers", (g) => format.number(g.customers)),
-                  row("repeatPurchaseRate", (g) => percent(g.repeatPurchaseRate)),
-                  row("averageLifetimeValue", (g) =>
-                    g.averageLifetimeValue ? money(g.averageLifetimeValue) : "—",
-                  ),
-                  row("purchaseFrequency", (g) => decimal(g.purchaseFrequency)),
-                  row("churnRate", (g) => percent(g.churnRate)),
-                  row("atRisk", (g) => format.number(g.atRisk)),
-                ]}
-              />
+              <KeyboardScrollable label={t.retention}>
+                <DataTable
+                  columnContentTypes={["text", "numeric", "numeric"]}
+                  headings={["", t.group.members, t.group.nonMembers]}
+                  rows={[
+                    row("customers", (g) => format.number(g.customers)),
+                    row("repeatPurchaseRate", (g) => percent(g.repeatPurchaseRate)),
+                    row("averageLifetimeValue", (g) =>
+                      g.averageLifetimeValue ? money(g.averageLifetimeValue) : "—",
+                    ),
+                    row("purchaseFrequency", (g) => decimal(g.purchaseFrequency)),
+                    row("churnRate", (g) => percent(g.churnRate)),
+                    row("atRisk", (g) => format.number(g.atRisk)),
+                  ]}
+                />
+              </KeyboardScrollable>
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -16,11 +16,14 @@ import {
 import { TableCard } from "../admin/TableCard";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
+import { titleMeta } from "../admin/document-title";
 import { useFormat, useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { inboxDepth, recentDeliveries, retryFailedDelivery } from "../db/deliveries.server";
 import { nudgeInbox } from "../jobs/inbox-worker.server";
 import { adminRoute } from "../http/request-context.server";
+
+export const meta = titleMeta((s) => s.activity.title);
 
 export const loader = adminRoute(async ({ shop, jobs }) => {
   const [failed, deliveries, waiting] = await Promise.all([

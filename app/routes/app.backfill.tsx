@@ -16,6 +16,8 @@ import {
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import type { BackfillRun } from "@prisma/client";
 import { z } from "zod";
+import { titleMeta } from "../admin/document-title";
+import type { AdminStrings } from "../admin/admin-strings";
 import { useFormat, useStrings } from "../admin/i18n";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
@@ -32,6 +34,7 @@ import { READ_ALL_ORDERS, recentOrdersFrom } from "../shopify/admin-api/order-ac
 import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
 
+export const meta = titleMeta((s) => s.backfill.title);
 /** A running backfill not touched for this long has lost its job: queue it again. */
 const STALE_MS = 2 * 60_000;
 
@@ -74,18 +77,21 @@ export const loader = adminRoute(async ({ shop: domain, jobs, now }) => {
   };
 });
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Choose a date");
-const actionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("start"), from: day, to: day }),
-  z.object({ intent: z.literal("cancel"), runId: z.string().min(1).max(64) }),
-]);
+const day = (message: string) => z.string(message).regex(/^\d{4}-\d{2}-\d{2}$/, message);
+/** The form's fields; a missing or malformed date says which, in the staff member's words. */
+const actionSchema = (t: AdminStrings["backfill"]) =>
+  z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("start"), from: day(t.chooseFrom), to: day(t.chooseTo) }),
+    z.object({ intent: z.literal("cancel"), runId: z.string().min(1).max(64) }),
+  ]);
 
 export const action = adminRoute(async ({ shop, admin, auth, jobs, now: clock, strings }, { request }) => {
   const t = (await strings()).backfill;
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema(t).safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
+    // Each field's problem in words, under the field; the banner says what to do.
     return Response.json(
-      { ok: false, error: "Invalid request", fields: z.flattenError(parsed.error).fieldErrors },
+      { ok: false, error: t.fixDates, fields: z.flattenError(parsed.error).fieldErrors },
       { status: 422 },
     );
   }
@@ -151,11 +157,8 @@ export default function BackfillPage() {
   }, [active, revalidator]);
 
   useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data) {
-      shopify.toast.show(fetcher.data.ok ? (fetcher.data.message ?? "") : (fetcher.data.error ?? ""), {
-        isError: !fetcher.data.ok,
-      });
-    }
+    // A refusal shows on the page (under its field, or in a banner), not in a toast.
+    if (fetcher.state === "idle" && fetcher.data?.ok) shopify.toast.show(fetcher.data.message ?? "");
   }, [fetcher.state, fetcher.data, shopify]);
 
   /**
@@ -165,6 +168,8 @@ export default function BackfillPage() {
    */
   const start = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    // One start at a time: not while one is sent or runs (the server refuses a second one too).
+    if (fetcher.state !== "idle" || active) return;
     const form = new FormData(event.currentTarget);
     if (older && !allOrders) {
       const answer = await shopify.scopes.request([READ_ALL_ORDERS]);
@@ -221,7 +226,7 @@ export default function BackfillPage() {
                     disabled={Boolean(active)}
                     loading={fetcher.state !== "idle"}
                   >
-                    {t.start}
+                    {active ? t.running : t.start}
                   </Button>
                 </InlineStack>
                 {older && !allOrders && !declined ? <Banner tone="info">{t.olderAsks}</Banner> : null}

@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData, useRevalidator, type MetaFunction } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -16,6 +16,7 @@ import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { offerText } from "../admin/campaign-form";
 import { StatCard } from "../admin/StatCard";
+import { documentTitle, stringsOfMatches } from "../admin/document-title";
 import { useFormat, useStrings } from "../admin/i18n";
 import { useDownload } from "../admin/useDownload";
 import { TableCard } from "../admin/TableCard";
@@ -41,6 +42,11 @@ export const loader = adminRoute(async ({ shop, strings }, { params }) => {
   if (!page) throw new Response((await strings()).campaigns.notFound, { status: 404 });
   return { ...page, currency: details?.currencyCode ?? "" };
 });
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const s = stringsOfMatches(matches);
+  return [{ title: documentTitle(s, data?.campaign.name ?? s.campaigns.title) }];
+};
 
 const actionSchema = z.object({ intent: z.enum(["cancel", "retry"]) });
 type ActionResult = { ok: true; message: string } | { ok: false; error: string };
@@ -107,7 +113,7 @@ export default function CampaignPage() {
       title={campaign.name}
       titleMetadata={<Badge tone={statusTone[campaign.status]}>{t.statuses[campaign.status]}</Badge>}
       subtitle={`${offerText(campaign.offer, currency)} · ${t.details(campaign.tag, format.date(campaign.endsAt))}`}
-      backAction={{ url: "/app/campaigns" }}
+      backAction={{ content: t.title, url: "/app/campaigns" }}
       secondaryActions={[
         {
           content: t.exportCodes,

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Banner,
@@ -8,6 +8,7 @@ import {
   FormLayout,
   InlineGrid,
   Layout,
+  List,
   Page,
   Select,
   Text,
@@ -15,6 +16,7 @@ import {
 } from "@shopify/polaris";
 import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import {
+  campaignErrors,
   campaignFormDefaults,
   campaignTag,
   parseCampaignForm,
@@ -22,12 +24,15 @@ import {
   type CampaignForm,
   type FieldErrors,
 } from "../admin/campaign-form";
+import { titleMeta } from "../admin/document-title";
 import { useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { CampaignError, launchCampaign, segmentSize } from "../services/campaigns/campaigns.server";
 import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
+
+export const meta = titleMeta((s) => s.campaigns.newTitle);
 
 /** The form's defaults and, for `?inactiveDays=&minOrders=`, how many customers that segment holds now. */
 export const loader = adminRoute(async ({ shop, now }, { request }) => {
@@ -73,7 +78,18 @@ export default function NewCampaignPage() {
   const counter = useFetcher<typeof loader>();
   // One key per form: a double click or a resent POST launches once.
   const [form, setForm] = useState<CampaignForm>(() => ({ ...defaults, idempotencyKey: newKey() }));
-  const errors: FieldErrors = launcher.data && !launcher.data.ok ? launcher.data.fieldErrors : {};
+  // Errors found before the confirmation (in the browser), or by the server after it.
+  const [checked, setChecked] = useState<FieldErrors>({});
+  const fromServer: FieldErrors =
+    launcher.state === "idle" && launcher.data && !launcher.data.ok ? launcher.data.fieldErrors : {};
+  const errorList = campaignErrors({ ...fromServer, ...checked }, form);
+  const errors: FieldErrors = Object.fromEntries(errorList.map((e) => [e.key, e.sentence]));
+  const banner = useRef<{ focus: () => void }>(null);
+  // The banner takes the focus (and the page scrolls to it) after each refused launch.
+  const [refusals, setRefusals] = useState(0);
+  useEffect(() => {
+    if (refusals > 0) banner.current?.focus();
+  }, [refusals]);
   const size = counter.data?.segmentSize ?? initialSize;
   const launching = launcher.state !== "idle";
   const { load } = counter;
@@ -89,12 +105,21 @@ export default function NewCampaignPage() {
   }, [form.inactiveDays, form.minOrders, load]);
 
   useEffect(() => {
-    if (launcher.state === "idle" && launcher.data && !launcher.data.ok) {
-      shopify.toast.show(launcher.data.error, { isError: true });
-    }
-  }, [launcher.state, launcher.data, shopify]);
+    if (launcher.state === "idle" && launcher.data && !launcher.data.ok) banner.current?.focus();
+  }, [launcher.state, launcher.data]);
 
-  const set = (key: keyof CampaignForm) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
+  const set = (key: keyof CampaignForm) => (value: string) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    // A field the merchant changes loses the error found before the confirmation.
+    setChecked((found) => Object.fromEntries(Object.entries(found).filter(([field]) => field !== key)));
+  };
+  // The form is checked before the confirmation: a launch is confirmed only when it can go ahead.
+  const confirm = () => {
+    const parsed = parseCampaignForm(form);
+    setChecked(parsed.ok ? {} : parsed.fieldErrors);
+    if (parsed.ok) shopify.modal.show("launch-campaign");
+    else setRefusals((n) => n + 1);
+  };
   const launch = () => {
     shopify.modal.hide("launch-campaign");
     launcher.submit({ ...form }, { method: "post" });
@@ -102,12 +127,24 @@ export default function NewCampaignPage() {
   const money = (suffix: boolean) => (suffix && currency ? currency : undefined);
 
   return (
-    <Page title={t.newTitle} backAction={{ url: "/app/campaigns" }}>
+    <Page title={t.newTitle} backAction={{ content: t.title, url: "/app/campaigns" }}>
       <TitleBar title={t.newTitle} />
       <Layout>
-        {launcher.data && !launcher.data.ok && Object.keys(errors).length === 0 ? (
+        {errorList.length > 0 ? (
           <Layout.Section>
-            <Banner tone="critical">{launcher.data.error}</Banner>
+            <Banner tone="critical" title={t.errorsTitle(errorList.length)} ref={banner}>
+              <List>
+                {errorList.map((error) => (
+                  <List.Item key={error.key}>{error.sentence}</List.Item>
+                ))}
+              </List>
+            </Banner>
+          </Layout.Section>
+        ) : launcher.state === "idle" && launcher.data && !launcher.data.ok ? (
+          <Layout.Section>
+            <Banner tone="critical" ref={banner}>
+              {launcher.data.error}
+            </Banner>
           </Layout.Section>
         ) : null}
         <Layout.AnnotatedSection title={t.segment} description={t.segmentHelp}>
@@ -195,12 +232,7 @@ export default function NewCampaignPage() {
                 autoComplete="off"
               />
               <div>
-                <Button
-                  variant="primary"
-                  onClick={() => shopify.modal.show("launch-campaign")}
-                  loading={launching}
-                  disabled={size === 0}
-                >
+                <Button variant="primary" onClick={confirm} loading={launching} disabled={size === 0}>
                   {t.launch}
                 </Button>
               </div>

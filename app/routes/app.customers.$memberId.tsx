@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useFetcher, useLoaderData, type MetaFunction } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -19,6 +19,7 @@ import { z } from "zod";
 import { adminOrderUrl, orderNumberOf } from "../admin/admin-links";
 import { DataRequestsCard } from "../admin/DataRequestsCard";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
+import { documentTitle, stringsOfMatches } from "../admin/document-title";
 import { useFormat, useStrings } from "../admin/i18n";
 import { StatCard } from "../admin/StatCard";
 import { TableCard } from "../admin/TableCard";
@@ -42,6 +43,11 @@ export const loader = adminRoute(async ({ shop, now: clock, strings }, { params 
   const dataRequest = await waitingDataRequestOf(prisma, shop, page.member.customerGid, now);
   return { ...page, dataRequest };
 });
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const s = stringsOfMatches(matches);
+  return [{ title: documentTitle(s, data?.member.label ?? s.customers.title) }];
+};
 
 const key = z.string().regex(/^[\w-]{8,100}$/, "is missing or malformed");
 const actionSchema = z.discriminatedUnion("intent", [
@@ -151,6 +157,7 @@ const newKey = () => `staff-${Date.now().toString(36)}-${Math.random().toString(
 
 export default function CustomerPage() {
   const t = useStrings().customer;
+  const customersTitle = useStrings().customers.title;
   const format = useFormat();
   const signed = (n: number) => (n > 0 ? `+${format.number(n)}` : format.number(n));
   const { member, entries, codes, rewards, dataRequest } = useLoaderData<typeof loader>();
@@ -186,7 +193,7 @@ export default function CustomerPage() {
   };
 
   return (
-    <Page title={member.label} backAction={{ url: "/app/customers" }}>
+    <Page title={member.label} backAction={{ content: customersTitle, url: "/app/customers" }}>
       <TitleBar title={member.label} />
       {member.contactHidden ? <ProtectedDataNotice /> : null}
       <Layout>

@@ -15,7 +15,9 @@ import {
 import { TitleBar } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
+import { titleMeta } from "../admin/document-title";
 import { useFormat, useStrings } from "../admin/i18n";
+import { KeyboardScrollable } from "../admin/KeyboardScrollable";
 import { useSearchAsYouType } from "../admin/useSearchAsYouType";
 import { prisma } from "../db.server";
 import { ensureProgram } from "../db/program.server";
@@ -23,6 +25,7 @@ import { formatMilli } from "../loyalty/money";
 import { listMembers, MEMBER_SORTS } from "../services/members/member-pages.server";
 import { adminRoute } from "../http/request-context.server";
 
+export const meta = titleMeta((s) => s.customers.title);
 /** As on the dashboard: a prior buyer with no order in this many days. */
 const AT_RISK_DAYS = 180;
 
@@ -188,58 +191,62 @@ export default function CustomersPage() {
             <p>{t.emptyFiltered}</p>
           </EmptyState>
         ) : (
-          <IndexTable
-            resourceName={{ singular: "member", plural: "members" }}
-            itemCount={members.length}
-            selectable={false}
-            headings={[
-              { title: t.columns.customer },
-              { title: t.columns.email },
-              { title: t.columns.balance, alignment: "end" },
-              { title: t.columns.pending, alignment: "end" },
-              { title: t.columns.tier },
-              { title: t.columns.spent, alignment: "end" },
-              { title: t.columns.orders, alignment: "end" },
-              { title: t.columns.lastOrder },
-            ]}
-          >
-            {members.map((member, index) => (
-              // The name is a link, the row's primary one: a click anywhere on the row follows it, and
-              // the keyboard reaches it with Tab and opens it with Enter, as in Shopify's admin.
-              <IndexTable.Row id={member.id} key={member.id} position={index}>
-                <IndexTable.Cell>
-                  <Link url={`/app/customers/${member.id}`} dataPrimaryLink monochrome removeUnderline>
-                    <Text as="span" fontWeight="semibold">
-                      {member.label}
+          <KeyboardScrollable label={t.title}>
+            <IndexTable
+              resourceName={{ singular: "member", plural: "members" }}
+              itemCount={members.length}
+              selectable={false}
+              headings={[
+                { title: t.columns.customer },
+                { title: t.columns.email },
+                { title: t.columns.balance, alignment: "end" },
+                { title: t.columns.pending, alignment: "end" },
+                { title: t.columns.tier },
+                { title: t.columns.spent, alignment: "end" },
+                { title: t.columns.orders, alignment: "end" },
+                { title: t.columns.lastOrder },
+              ]}
+            >
+              {members.map((member, index) => (
+                // The name is a link, the row's primary one: a click anywhere on the row follows it, and
+                // the keyboard reaches it with Tab and opens it with Enter, as in Shopify's admin.
+                <IndexTable.Row id={member.id} key={member.id} position={index}>
+                  <IndexTable.Cell>
+                    <Link url={`/app/customers/${member.id}`} dataPrimaryLink monochrome removeUnderline>
+                      <Text as="span" fontWeight="semibold">
+                        {member.label}
+                      </Text>
+                    </Link>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{member.email ?? ""}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {format.number(member.balance)}
                     </Text>
-                  </Link>
-                </IndexTable.Cell>
-                <IndexTable.Cell>{member.email ?? ""}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>
-                    {format.number(member.balance)}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>
-                    {format.number(member.pending)}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>{tierName(member.tierKey)}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>
-                    {format.number(member.spent, { minimum: 2, maximum: 2 })}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" alignment="end" numeric>
-                    {format.number(member.orderCount)}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>{member.lastOrderAt ? format.date(member.lastOrderAt) : ""}</IndexTable.Cell>
-              </IndexTable.Row>
-            ))}
-          </IndexTable>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {format.number(member.pending)}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>{tierName(member.tierKey)}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {format.number(member.spent, { minimum: 2, maximum: 2 })}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    <Text as="span" alignment="end" numeric>
+                      {format.number(member.orderCount)}
+                    </Text>
+                  </IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {member.lastOrderAt ? format.date(member.lastOrderAt) : ""}
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ))}
+            </IndexTable>
+          </KeyboardScrollable>
         )}
         <div style={{ padding: "1rem" }}>
           <InlineStack gap="200" align="space-between" blockAlign="center">

@@ -1,10 +1,11 @@
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { useFetcher } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
   Button,
   Card,
+  InlineError,
   InlineStack,
   Layout,
   List,
@@ -14,11 +15,14 @@ import {
 } from "@shopify/polaris";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
+import { titleMeta } from "../admin/document-title";
 import { useStrings } from "../admin/i18n";
 import { useDownload } from "../admin/useDownload";
 import { prisma } from "../db.server";
 import { importBalances, type ImportReport } from "../services/members/balance-import.server";
 import { adminRoute } from "../http/request-context.server";
+
+export const meta = titleMeta((s) => s.importExport.title);
 
 const MAX_BYTES = 5 * 1024 * 1024;
 
@@ -58,6 +62,17 @@ export default function ImportExportPage() {
   const report = data && "rows" in data ? data : null;
   const shopify = useAppBridge();
   const { download, busy } = useDownload();
+  const fileId = useId();
+  // Checked here before anything is sent (the server says the same if it gets no file).
+  const [fileError, setFileError] = useState<string | null>(null);
+  const serverError = data && "error" in data ? data.error : null;
+  const checkFile = (event: FormEvent<HTMLFormElement>) => {
+    const input = event.currentTarget.elements.namedItem("csv") as HTMLInputElement | null;
+    if (input?.files?.length) return setFileError(null);
+    event.preventDefault();
+    setFileError(t.noFile);
+    input?.focus();
+  };
   useEffect(() => {
     if (fetcher.state !== "idle" || !fetcher.data || !("rows" in fetcher.data)) return;
     const done = fetcher.data;
@@ -69,13 +84,23 @@ export default function ImportExportPage() {
       <Layout>
         <Layout.AnnotatedSection title={t.importTitle} description={t.importHelp}>
           <Card>
-            <fetcher.Form method="post" encType="multipart/form-data">
+            <fetcher.Form method="post" encType="multipart/form-data" onSubmit={checkFile} noValidate>
               <BlockStack gap="300">
-                <label>
-                  <Text as="span">{t.file}</Text>
-                  <br />
-                  <input type="file" name="csv" accept=".csv,text/csv" required />
-                </label>
+                <BlockStack gap="100">
+                  <label htmlFor={fileId}>
+                    <Text as="span">{t.file}</Text>
+                  </label>
+                  <input
+                    id={fileId}
+                    type="file"
+                    name="csv"
+                    accept=".csv,text/csv"
+                    aria-invalid={fileError ? true : undefined}
+                    aria-describedby={fileError ? `${fileId}Error` : undefined}
+                    onChange={() => setFileError(null)}
+                  />
+                  {fileError ? <InlineError message={fileError} fieldID={fileId} /> : null}
+                </BlockStack>
                 <Select
                   label={t.mode}
                   name="mode"
@@ -92,7 +117,7 @@ export default function ImportExportPage() {
                   </Button>
                   <input type="hidden" name="intent" value="import" />
                 </InlineStack>
-                {data && "error" in data ? <Banner tone="critical">{data.error}</Banner> : null}
+                {serverError && !fileError ? <Banner tone="critical">{serverError}</Banner> : null}
                 {report && report.errors.length > 0 ? (
                   <Banner tone="critical" title={t.errorsTitle(report.errors.length)}>
                     <List>

@@ -24,6 +24,7 @@ import {
   type NotificationsFieldErrors,
   type NotificationsForm,
 } from "../admin/notifications-form";
+import { titleMeta } from "../admin/document-title";
 import { useFormat, useStrings } from "../admin/i18n";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
@@ -43,6 +44,8 @@ import {
   savedSettings,
   sendTestEmail,
 } from "../services/notifications/notification-settings.server";
+
+export const meta = titleMeta((s) => s.notifications.title);
 
 export const loader = adminRoute(async ({ shop }) => {
   const [page, details] = await Promise.all([notificationsPage(prisma, shop), findShop(prisma, shop)]);

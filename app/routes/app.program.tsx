@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useFetcher, useLoaderData, type FetcherWithComponents } from "@remix-run/react";
 import {
   Banner,
@@ -10,13 +10,13 @@ import {
   InlineGrid,
   InlineStack,
   Layout,
+  List,
   Page,
   Select,
   Text,
   TextField,
 } from "@shopify/polaris";
 import { Modal, SaveBar, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { z } from "zod";
 import {
   earnExample,
   keyFromTitle,
@@ -24,12 +24,16 @@ import {
   type ProgramForm,
   type TierForm,
 } from "../admin/program-form";
+import { programErrors } from "../admin/program-errors";
 import { RewardsEditor } from "../admin/RewardsEditor";
+import { titleMeta } from "../admin/document-title";
 import { useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { programPage, saveProgram, type SaveResult } from "../services/program/program-page.server";
 import { adminRoute } from "../http/request-context.server";
 import { REFUSAL_STATUSES } from "../http/error-statuses";
+
+export const meta = titleMeta((s) => s.program.title);
 
 export const loader = adminRoute(async ({ shop }) => {
   return programPage(prisma, shop);
@@ -39,13 +43,8 @@ export const action = adminRoute(async ({ shop, now, strings }, { request }) => 
   const t = (await strings()).program;
   const parsed = programFormSchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) {
-    return Response.json(
-      {
-        ok: false,
-        fieldErrors: { form: "The form was not understood", ...z.flattenError(parsed.error).fieldErrors },
-      },
-      { status: 422 },
-    );
+    // Not what the page posts (an old tab, a hand-made request): nothing the merchant can fix field by field.
+    return Response.json({ ok: false, fieldErrors: { form: t.notUnderstood } }, { status: 422 });
   }
   const result: SaveResult = await saveProgram(prisma, shop, parsed.data, now());
   if (!result.ok && "notFound" in result) {
@@ -66,10 +65,9 @@ export default function ProgramPage() {
   const fetcher = useFetcher<ActionData>();
   useEffect(() => {
     if (fetcher.state !== "idle" || !fetcher.data) return;
+    // Errors show on the page (a banner listing them, each under its field), not in a toast.
     if (fetcher.data.ok) {
       shopify.toast.show(fetcher.data.tierChanges > 0 ? t.savedWithMoves(fetcher.data.tierChanges) : t.saved);
-    } else {
-      shopify.toast.show(t.fixErrors, { isError: true });
     }
   }, [fetcher.state, fetcher.data, shopify, t]);
   // A fresh editor whenever the saved program changes (after a save, the loader reloads it).
@@ -89,8 +87,16 @@ function ProgramEditor({
   const [form, setForm] = useState<ProgramForm>(saved);
   const [removing, setRemoving] = useState<number | null>(null);
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
-  const errors = fetcher.data && !fetcher.data.ok ? fetcher.data.fieldErrors : {};
+  const failed = fetcher.state === "idle" && fetcher.data && !fetcher.data.ok ? fetcher.data : null;
+  // Each error as a sentence naming its field, shown under the field and listed in the banner.
+  const errorList = useMemo(() => (failed ? programErrors(failed.fieldErrors, form) : []), [failed, form]);
+  const errors: Record<string, string> = Object.fromEntries(errorList.map((e) => [e.key, e.sentence]));
   const saving = fetcher.state !== "idle";
+  // After a save with errors, the banner takes the focus (and the page scrolls to it), as in Shopify's admin.
+  const banner = useRef<{ focus: () => void }>(null);
+  useEffect(() => {
+    if (failed) banner.current?.focus();
+  }, [failed]);
 
   const set =
     <K extends keyof ProgramForm>(key: K) =>
@@ -128,9 +134,15 @@ function ProgramEditor({
         <button onClick={() => setForm(saved)}>{t.discard}</button>
       </SaveBar>
       <Layout>
-        {errors.form ? (
+        {errorList.length > 0 ? (
           <Layout.Section>
-            <Banner tone="critical">{errors.form}</Banner>
+            <Banner tone="critical" title={t.errorsTitle(errorList.length)} ref={banner}>
+              <List>
+                {errorList.map((error) => (
+                  <List.Item key={error.key}>{error.sentence}</List.Item>
+                ))}
+              </List>
+            </Banner>
           </Layout.Section>
         ) : null}
         <Layout.AnnotatedSection title={t.earning} description={t.earningHelp}>

@@ -14,6 +14,7 @@ import { API_KEY, APP_URL, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { ensureProgram } from "~/db/program.server";
 import { OnboardingChecklist } from "~/admin/OnboardingChecklist";
+import { strings } from "~/admin/strings";
 import { loader } from "~/routes/app._index";
 import { action as onboardingAction } from "~/routes/app.onboarding";
 import { clearThemeCache, type Onboarding } from "~/services/program/onboarding.server";
@@ -102,6 +103,16 @@ async function checklist(): Promise<Onboarding> {
   expect(res.status).toBe(200);
   return ((await res.json()) as { onboarding: Onboarding }).onboarding;
 }
+
+const post = async (body: string, shop = TEST_SHOP) =>
+  run(
+    onboardingAction,
+    await adminFetch(
+      "/app/onboarding",
+      { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded" } },
+      shop,
+    ),
+  );
 
 const states = (onboarding: Onboarding) =>
   Object.fromEntries(onboarding.steps.map((step) => [step.key, step.state]));
@@ -194,7 +205,7 @@ describe("onboarding checklist on the Home page", () => {
     });
   });
 
-  it("disappears once every step is done", async () => {
+  it("says the shop is all set once every step is done, until dismissed", async () => {
     // GIVEN the embed on, the block on the home page and a completed backfill
     theme({ launcher: { disabled: false }, block: true });
     await prisma.backfillRun.create({
@@ -207,8 +218,29 @@ describe("onboarding checklist on the Home page", () => {
       },
     });
     const onboarding = await checklist();
-    expect(onboarding.show).toBe(false);
-    expect(await render(onboarding)).not.toContain("Get started");
+    expect(onboarding).toMatchObject({ show: true, allDone: true });
+    const html = await render(onboarding);
+    expect(html).toContain(strings.onboarding.allSetTitle.replace("'", "&#x27;"));
+    expect(html).not.toContain("Get started");
+    // Dismissed, it is gone.
+    expect((await post("intent=dismiss")).status).toBe(200);
+    expect((await checklist()).show).toBe(false);
+  });
+
+  it("a theme check that failed is asked again with Check again; the steps then show what Shopify says", async () => {
+    // GIVEN Shopify refused the themes query: the theme steps are unknown, with a Check again button
+    shopify.theme.fail = true;
+    const failed = await checklist();
+    expect(states(failed)).toMatchObject({ embed: "unknown", block: "unknown" });
+    expect(await render(failed)).toContain(strings.onboarding.recheck);
+    // WHEN Shopify answers again and the merchant clicks Check again (within the failure's cache time)
+    shopify.theme.fail = false;
+    theme({ launcher: { disabled: false }, block: true });
+    expect((await post("intent=recheck")).status).toBe(200);
+    // THEN the page's reload asks Shopify and shows the steps done; nothing was dismissed
+    const after = await checklist();
+    expect(states(after)).toMatchObject({ embed: "done", block: "done" });
+    expect(after.show).toBe(true);
   });
 
   it("a failing theme check shows the theme steps as unknown and the page still loads; it is cached briefly", async () => {
@@ -238,15 +270,6 @@ describe("onboarding checklist on the Home page", () => {
     theme({ launcher: null, block: false });
     const other = "other-onboarding.myshopify.com";
     await prisma.shop.create({ data: { domain: other, installedAt: new Date() } });
-    const post = async (body: string, shop = TEST_SHOP) =>
-      run(
-        onboardingAction,
-        await adminFetch(
-          "/app/onboarding",
-          { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded" } },
-          shop,
-        ),
-      );
     expect(
       (await run(onboardingAction, new Request(`${APP_URL}/app/onboarding`, { method: "POST" }))).status,
     ).not.toBe(200);

@@ -76,17 +76,30 @@ describe("program page", () => {
       signupBonus: "2000000",
       tiers: form.tiers.map((tier, i) => (i === 2 ? { ...tier, threshold: "100.00" } : tier)),
     };
+    // Text that is not a number and numbers out of range: all reported on the first save.
     const res = await run(programAction, await postJson(bad));
     expect(res.status).toBe(422);
     expect((await res.json()).fieldErrors).toEqual({
       earnRate: "must be a number of points, with at most 4 decimals",
+      signupBonus: "must be at most 1,000,000 points",
+      "tiers.2.threshold": "must be above the previous tier's",
     });
-    const range = await run(programAction, await postJson({ ...bad, earnRate: "5" }));
-    expect(range.status).toBe(422);
-    expect(Object.keys((await range.json()).fieldErrors).sort()).toEqual([
-      "signupBonus",
-      "tiers.2.threshold",
-    ]);
+    // In the merchant's terms: no stored units (x10,000), no "NaN"; a negative number says so.
+    const units = await run(
+      programAction,
+      await postJson({
+        ...form,
+        pendingDays: "-3",
+        earnRate: "-1",
+        tiers: form.tiers.map((tier, i) => (i === 1 ? { ...tier, multiplier: "0.5" } : tier)),
+      }),
+    );
+    expect(units.status).toBe(422);
+    expect((await units.json()).fieldErrors).toEqual({
+      earnRate: "must be 0 or more",
+      pendingDays: "must be 0 or more",
+      "tiers.1.multiplier": "must be at least 1",
+    });
     const malformed = await run(programAction, await postJson({ earnRate: 5 }));
     expect(malformed.status).toBe(422);
     expect(await prisma.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } })).toEqual(before);

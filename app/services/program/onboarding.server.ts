@@ -3,7 +3,8 @@
  * (app embed) active and the loyalty block in the live theme (a template or a
  * section group: theme-settings.server.ts reads every page of its files), past
  * orders backfilled. Shown until every step is done or the merchant dismisses
- * it. The theme is read through the Admin API and cached briefly per shop;
+ * it; once every step is done it says so ("all set") until dismissed, as
+ * Shopify's own setup guide does. The theme is read through the Admin API and cached briefly per shop;
  * when Shopify cannot be asked (an error, no read_themes scope, its rate limit
  * past the 2 s a request waits, an answer slower than THEME_TIMEOUT_MS in all)
  * those steps show as unknown and the page still loads.
@@ -32,6 +33,8 @@ interface OnboardingStep {
 
 export interface Onboarding {
   show: boolean;
+  /** Every step done: the checklist says the shop is all set. */
+  allDone: boolean;
   steps: OnboardingStep[];
 }
 
@@ -71,7 +74,7 @@ export async function onboardingChecklist(
     findProgram(db, shop),
     hasCompletedBackfill(db, shop),
   ]);
-  if (record?.onboardingDismissedAt) return { show: false, steps: [] };
+  if (record?.onboardingDismissedAt) return { show: false, allDone: false, steps: [] };
   const links = themeEditorLinks(shop, input.apiKey, input.adminOrigin);
   const theme = await themeState(shop, admin, input.now.getTime());
   const themeStep = (done: boolean | undefined): StepState =>
@@ -82,7 +85,15 @@ export async function onboardingChecklist(
     { key: "block", state: themeStep(theme?.blockAdded), url: links.block, external: true },
     { key: "backfill", state: backfilled ? "done" : "todo", url: "/app/backfill", external: false },
   ];
-  return { show: steps.some((step) => step.state !== "done"), steps };
+  return { show: true, allDone: steps.every((step) => step.state === "done"), steps };
+}
+
+/**
+ * The merchant asks to check the theme again (a step that could not be
+ * checked, or one just done in the theme editor): the next page load asks Shopify.
+ */
+export function recheckTheme(shop: string): void {
+  clearThemeCache(shop);
 }
 
 /** The merchant hides the checklist for good. */

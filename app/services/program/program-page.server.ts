@@ -12,7 +12,13 @@ import {
 } from "../../admin/program-form";
 import { tierMemberCounts } from "../../db/members.server";
 import { ensureRewards, redemptionCountsByReward, rewardRuleOf } from "../../db/rewards.server";
-import { getProgram, RewardNotFoundError, SettingsError, updateProgram } from "./program-settings.server";
+import {
+  getProgram,
+  programInputErrors,
+  RewardNotFoundError,
+  SettingsError,
+  updateProgram,
+} from "./program-settings.server";
 
 export async function programPage(db: PrismaClient, shop: string) {
   const { settings, tiers } = await getProgram(db, shop);
@@ -37,6 +43,9 @@ const formField = (key: string) => {
   return FORM_FIELD[key] ?? key.replace(/^tiers\.(\d+)\.multiplierE4$/, "tiers.$1.multiplier");
 };
 
+const formErrors = (errors: Record<string, string>) =>
+  Object.fromEntries(Object.entries(errors).map(([key, message]) => [formField(key), message]));
+
 export type SaveResult =
   | { ok: true; tierChanges: number }
   | { ok: false; fieldErrors: Record<string, string> }
@@ -50,8 +59,25 @@ export async function saveProgram(
   now: Date,
 ): Promise<SaveResult> {
   const parsed = parseProgramForm(form);
-  if (!parsed.ok) return parsed;
   try {
+    if (!parsed.ok) {
+      // Some fields could not be read; the rest are still checked, so one save shows every error.
+      const domain = formErrors(
+        await programInputErrors(db, shop, {
+          settings: parsed.values.settings,
+          tiers: parsed.values.tiers,
+          rewards: parsed.values.rewards,
+        }),
+      );
+      const unreadThreshold = Object.keys(parsed.fieldErrors).some((key) =>
+        /^tiers\.\d+\.threshold$/.test(key),
+      );
+      for (const key of Object.keys(domain)) {
+        // A threshold that could not be read stands at 0: the order of thresholds is not known.
+        if (unreadThreshold && /^tiers\.\d+\.threshold$/.test(key)) delete domain[key];
+      }
+      return { ok: false, fieldErrors: { ...domain, ...parsed.fieldErrors } };
+    }
     const { tierChanges } = await updateProgram(
       db,
       shop,
@@ -62,11 +88,6 @@ export async function saveProgram(
   } catch (error) {
     if (error instanceof RewardNotFoundError) return { ok: false, notFound: error.rewardId };
     if (!(error instanceof SettingsError)) throw error;
-    return {
-      ok: false,
-      fieldErrors: Object.fromEntries(
-        Object.entries(error.fieldErrors).map(([key, message]) => [formField(key), message]),
-      ),
-    };
+    return { ok: false, fieldErrors: formErrors(error.fieldErrors) };
   }
 }

@@ -108,13 +108,28 @@ export async function getProgram(
   return { settings: settingsOf(program), tiers: tierRulesOf(program.tiers) };
 }
 
-export async function updateProgram(
+type ProgramInput = { settings?: Partial<ProgramSettings>; tiers?: TierRule[]; rewards?: CatalogEntry[] };
+
+/**
+ * Every error in a change of the program, keyed by the domain's field names
+ * ("earnRateE4", "tiers.1.threshold", "rewards.0.pointsCost"); nothing is
+ * written. The admin calls it also when some fields could not be read, so a
+ * save reports every bad field at once. Throws RewardNotFoundError.
+ */
+export async function programInputErrors(
   db: PrismaClient,
   shop: string,
-  input: { settings?: Partial<ProgramSettings>; tiers?: TierRule[]; rewards?: CatalogEntry[] },
-  now: Date,
-): Promise<{ settings: ProgramSettings; tiers: TierRule[]; tierChanges: number }> {
-  const current = await getProgram(db, shop);
+  input: ProgramInput,
+): Promise<Record<string, string>> {
+  return (await checkProgram(db, shop, input, await getProgram(db, shop))).errors;
+}
+
+async function checkProgram(
+  db: PrismaClient,
+  shop: string,
+  input: ProgramInput,
+  current: { settings: ProgramSettings; tiers: TierRule[] },
+) {
   const settings = programSchema.safeParse({ ...current.settings, ...input.settings });
   const tiers = input.tiers ? tiersSchema.safeParse(input.tiers) : null;
   const errors: Record<string, string> = {
@@ -137,6 +152,17 @@ export async function updateProgram(
       }
     });
   }
+  return { settings, tiers, errors };
+}
+
+export async function updateProgram(
+  db: PrismaClient,
+  shop: string,
+  input: ProgramInput,
+  now: Date,
+): Promise<{ settings: ProgramSettings; tiers: TierRule[]; tierChanges: number }> {
+  const current = await getProgram(db, shop);
+  const { settings, tiers, errors } = await checkProgram(db, shop, input, current);
   if (Object.keys(errors).length > 0) throw new SettingsError(errors);
 
   await inTransaction(db, async (tx) => {
