@@ -262,7 +262,7 @@ function TechnicalTables({
   deliveries: LoaderData["deliveries"];
   fetcher: RetryFetcher;
 }) {
-  const { t, topicWords, when } = useActivityWords();
+  const { t, when } = useActivityWords();
   const c = t.technicalColumns;
   return (
     <>
