@@ -180,7 +180,7 @@ const PAGES: AdminPage[] = [
     shop: SHOP,
     path: () => "/activity",
     title: () => documentTitle(strings, strings.activity.title),
-    ready: () => strings.activity.deliveries,
+    ready: () => strings.activity.happened,
   },
   {
     name: "activity-empty",

@@ -10,7 +10,6 @@
  *   the adjust form empties after it worked; issuing a code asks first.
  * - Activity: what happened in words; the technical view behind "details".
  *
- * Screenshots of each page at 1280x900 and 390x844 go to docs/screenshots/.
  *
  * Needs `npm run build` first; run with
  * `E2E=1 npx vitest run --project e2e tests/e2e/admin-customers.e2e.test.ts`.
@@ -29,7 +28,6 @@ import { startInstalledApp } from "../support/e2e-app";
 import { launchChromium } from "../support/chromium";
 
 const SHOP = "e2e-admin-customers.myshopify.com";
-const SCREENSHOTS = path.resolve("docs/screenshots");
 /** Members: two of one name, Ines, and enough others for a second page (the list shows 50). */
 const OTHERS = 52;
 const MEMBERS = OTHERS + 3;
@@ -64,19 +62,6 @@ async function openAdmin(appPath: string, viewport = { width: 1280, height: 900 
 /** The names in the list's rows, in order. */
 const rowNames = (frame: FrameLocator) => frame.locator("tbody tr td:first-child").allTextContents();
 const searchField = (frame: FrameLocator) => frame.getByLabel(strings.customers.search);
-
-async function screenshots(name: string, appPath: string, ready: (frame: FrameLocator) => Promise<void>) {
-  for (const [size, viewport] of [
-    ["desktop", { width: 1280, height: 900 }],
-    ["mobile", { width: 390, height: 844 }],
-  ] as const) {
-    const { page, frame } = await openAdmin(appPath, viewport);
-    await ready(frame);
-    await page.waitForLoadState("networkidle");
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${size}.png`) });
-    await page.close();
-  }
-}
 
 beforeAll(async () => {
   const appPort = await freePort();
@@ -259,27 +244,5 @@ describe("Activity", () => {
     await frame.getByRole("button", { name: strings.activity.showDetails }).click();
     await frame.getByText("ORDERS_PAID", { exact: true }).first().waitFor({ state: "visible" });
     await page.close();
-  });
-});
-
-describe("screenshots", () => {
-  it("of each page at 1280x900 and 390x844", async () => {
-    await screenshots("admin-customers", "/customers", (frame) =>
-      frame.getByText(strings.customers.total(MEMBERS), { exact: true }).waitFor({ timeout: 30_000 }),
-    );
-    const member = await (async () => {
-      const { page, frame } = await openAdmin("/customers?q=ines");
-      const href = await frame
-        .getByRole("link", { name: "Ines Carvalho" })
-        .getAttribute("href", { timeout: 30_000 });
-      await page.close();
-      return href!.replace(/^.*\/app/, "").replace(/\?.*$/, "");
-    })();
-    await screenshots("admin-customer", member, (frame) =>
-      frame.getByText(strings.customer.history).waitFor({ timeout: 30_000 }),
-    );
-    await screenshots("admin-activity", "/activity", (frame) =>
-      frame.getByText(strings.activity.happened).waitFor({ timeout: 30_000 }),
-    );
   });
 });

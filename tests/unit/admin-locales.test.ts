@@ -29,7 +29,9 @@ const SAMPLE_ARGS: Record<string, (count: number) => unknown[]> = {
 /** Words the same in English and the language, by language and key. */
 const SAME_AS_ENGLISH: Record<(typeof TRANSLATIONS)[number], string[]> = {
   fr: [
-    "dashboard.title", // Regulars, the app's name
+    "appName", // Regulars, the app's name
+    "dashboard.title",
+    "customer.historyColumns.points", // "Points"
     "customers.columns.balance", // "Points"
     "customer.balance", // "Points"
     "program.reward.points", // "points"
@@ -40,7 +42,9 @@ const SAME_AS_ENGLISH: Record<(typeof TRANSLATIONS)[number], string[]> = {
     "notifications.port", // "Port"
   ],
   de: [
+    "appName",
     "dashboard.title",
+    "customer.codeColumns.status", // "Status"
     "importExport.exportTitle", // "Export"
     "program.tierName", // "Name"
     "campaigns.columns.status", // "Status"
@@ -50,6 +54,7 @@ const SAME_AS_ENGLISH: Record<(typeof TRANSLATIONS)[number], string[]> = {
     "notifications.port", // "Port"
   ],
   es: [
+    "appName",
     "dashboard.title",
     "notifications.host", // "Host", the SMTP word
   ],

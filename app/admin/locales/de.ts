@@ -5,6 +5,7 @@ import { bucketLabelIn, counting } from "./plural";
 const { n, plural } = counting("de");
 
 export const de: AdminStrings = {
+  appName: "Regulars",
   loading: "Seite wird geladen",
   download: {
     started: "Download gestartet",
@@ -45,8 +46,9 @@ export const de: AdminStrings = {
     codeRevenue: "Umsatz aus Bestellungen mit Belohnungscodes",
     codeOrders: (count: number) => `${n(count)} ${plural(count, "Bestellung", "Bestellungen")}`,
     retention: "Kundenbindung: Mitglieder und Nicht-Mitglieder",
-    retentionHelp:
-      "Mitglieder haben ein Kundenkonto oder haben eine Belohnung eingelöst. Umsatz umfasst Artikel, Versand, Steuern und Trinkgelder, abzüglich Rückerstattungen.",
+    membersHelp:
+      "Mitglieder sind Kunden (alle mit einer bezahlten Bestellung), die ein Konto in deinem Shop haben oder eine Belohnung eingelöst haben.",
+    retentionHelp: "Umsatz umfasst Artikel, Versand, Steuern und Trinkgelder, abzüglich Rückerstattungen.",
     group: { members: "Mitglieder", nonMembers: "Nicht-Mitglieder" },
     measures: {
       customers: ["Kunden", "Alle mit einer bezahlten Bestellung"],
@@ -75,6 +77,9 @@ export const de: AdminStrings = {
     noOrdersAction: "Programm prüfen",
     noOrdersSecondary: "Punktestände importieren",
   },
+  charts: {
+    label: (title: string) => `${title}: Diagramm. Dieselben Zahlen stehen in der folgenden Tabelle.`,
+  },
   nav: {
     home: "Startseite",
     program: "Programm",
@@ -94,7 +99,7 @@ export const de: AdminStrings = {
     modes: { add: "werden zu jedem Punktestand addiert", set: "werden zum jeweiligen Punktestand" },
     dryRun: "Datei prüfen",
     run: "Importieren",
-    noFile: "Wähle eine CSV-Datei aus",
+    noFile: "Wähle eine CSV-Datei zum Importieren oder Prüfen aus.",
     report: (r: {
       rows: number;
       changes: number;
@@ -142,9 +147,11 @@ export const de: AdminStrings = {
     noMembersAction: "Punktestände importieren",
     noMembersSecondary: "Programm prüfen",
     next: "Nächste Seite",
-    first: "Erste Seite",
+    previous: "Vorherige Seite",
+    total: (count: number) => `${n(count)} ${plural(count, "Mitglied", "Mitglieder")}`,
     columns: {
       customer: "Kunde",
+      email: "E-Mail",
       balance: "Punkte",
       pending: "Ausstehend",
       tier: "Stufe",
@@ -175,13 +182,68 @@ export const de: AdminStrings = {
     revoke: "Widerrufen",
     revoked: "Code widerrufen; Punkte zurückgegeben",
     notFound: "Dieser Kunde ist kein Mitglied des Programms dieses Shops.",
+    issueConfirmTitle: "Diese Belohnung vergeben?",
+    issueConfirm: (reward: string, points: number, customer: string) =>
+      `${customer} erhält einen Code für ${reward}, und ${n(points)} ${plural(points, "Punkt wird", "Punkte werden")} vom Punktestand abgezogen. Shopify erstellt den Code sofort; wenn du ihn später widerrufst, werden die Punkte zurückgegeben.`,
+    issueCancel: "Abbrechen",
+    codeColumns: { code: "Rabattcode", reward: "Belohnung", status: "Status", until: "Gültig bis" },
+    historyColumns: {
+      when: "Datum",
+      what: "Vorgang",
+      order: "Bestellung",
+      points: "Punkte",
+      balance: "Punktestand",
+      note: "Notiz",
+    },
+    kinds: {
+      EARN: "Gesammelt",
+      RELEASE: "Ausstehende Punkte freigegeben",
+      REVERSE: "Zurückgenommen (Rückerstattung, Stornierung oder Bearbeitung)",
+      REDEEM: "Für einen Code eingelöst",
+      REDEEM_REFUND: "Aus einem Code zurückgegeben",
+      EXPIRE: "Verfallen",
+      ADJUST: "Von Mitarbeitern angepasst",
+      BONUS: "Bonuspunkte",
+    },
+    codeStatuses: {
+      RESERVED: "Wird erstellt",
+      ISSUED: "Aktiv",
+      FAILED: "Nicht erstellt",
+      USED: "Verwendet",
+      REVOKED: "Widerrufen",
+      EXPIRED: "Abgelaufen",
+    },
+    pendingNote: (count: number) => `${n(count)} ausstehend`,
+    order: (id: string) => `Bestellung ${id}`,
   },
   program: {
     title: "Programm",
     saved: "Programm gespeichert",
     savedWithMoves: (count: number) =>
       `Programm gespeichert; ${n(count)} ${plural(count, "Mitglied hat", "Mitglieder haben")} die Stufe gewechselt`,
-    fixErrors: "Einige Einstellungen müssen korrigiert werden",
+    notUnderstood:
+      "Das Programm konnte von dieser Seite nicht gelesen werden. Lade die Seite neu und versuche es erneut.",
+    errorsTitle: (count: number) => `Bei diesem Programm gibt es ${n(count)} Fehler:`,
+    tierWho: (name: string, position: number) => (name ? `Stufe „${name}“:` : `Stufe ${n(position)}:`),
+    rewardWho: (title: string, position: number) =>
+      title ? `Belohnung „${title}“:` : `Belohnung ${n(position)}:`,
+    errorFields: {
+      name: "Name",
+      key: "Name",
+      threshold: "Schwelle",
+      multiplier: "Punktemultiplikator",
+      entryRewardKey: "Belohnung beim Erreichen",
+      title: "Titel",
+      type: "Art",
+      pointsCost: "Kosten",
+      amount: "Rabattbetrag",
+      percent: "Rabatt in Prozent",
+      minimumSubtotal: "Mindestzwischensumme der Bestellung",
+      codeLifetimeDays: "Gültigkeitsdauer des Codes",
+      tierKeys: "Liste der Stufen",
+      rewards: "Belohnungen",
+      tiers: "VIP-Stufen",
+    },
     earning: "Punkte sammeln",
     earningHelp:
       "Punkte sind ganze Zahlen: der berechtigte Betrag einer Bestellung mal der Satz, abgerundet.",
@@ -304,6 +366,64 @@ export const de: AdminStrings = {
       failed: "Fehlgeschlagen",
     },
     deliveriesEmpty: "Es ist noch kein Webhook eingegangen. Im Shop bezahlte Bestellungen erscheinen hier.",
+    attention: "Erfordert deine Aufmerksamkeit",
+    attentionNone:
+      "Nichts erfordert deine Aufmerksamkeit: Alles, was Shopify gesendet hat, wurde angewendet, und alles, was Regulars Shopify mitteilen musste, wurde mitgeteilt.",
+    attentionHelp:
+      "Regulars hat es mehrmals versucht und dann aufgegeben. Versuche es erneut, sobald die Ursache behoben ist (meistens war Shopify eine Zeit lang nicht erreichbar).",
+    failedAt: (when: string) => `Abgebrochen am ${when}`,
+    happened: "Was passiert ist",
+    happenedHelp: "Die neuesten Ereignisse aus deinem Shop, neueste zuerst.",
+    columns: { what: "Ereignis", result: "Ergebnis", when: "Zeitpunkt" },
+    showDetails: "Technische Details anzeigen",
+    hideDetails: "Technische Details ausblenden",
+    detailsHelp: "Für den Support: die Aufgaben und Webhook-Zustellungen, wie Regulars sie aufzeichnet.",
+    technicalColumns: {
+      job: "Aufgabe",
+      error: "Fehler",
+      attempts: "Versuche",
+      failed: "Fehlgeschlagen",
+      topic: "Thema",
+      outcome: "Ergebnis",
+      detail: "Details",
+      copies: "Kopien",
+      received: "Empfangen",
+    },
+    failedJobs: {
+      "member-sync":
+        "Die Punkte und die Stufe eines Kunden konnten nicht in Shopify gespeichert werden, daher zeigt dein Shop sie möglicherweise veraltet an.",
+      "code-issue": "Ein Belohnungscode konnte in Shopify nicht erstellt werden.",
+      "campaign-issue": "Ein Rückgewinnungscode konnte in Shopify nicht erstellt werden.",
+      "flow-send":
+        "Ein Shopify Flow-Trigger konnte nicht gesendet werden, daher wurde ein Workflow nicht ausgeführt.",
+      "notification-send": "Eine Benachrichtigungs-E-Mail an einen Kunden konnte nicht gesendet werden.",
+      "shop-setup": "Die Einrichtung von Regulars in deinem Shop wurde nicht abgeschlossen.",
+      "program-sync":
+        "Die Programmeinstellungen konnten nicht in Shopify gespeichert werden, daher zeigt dein Shop möglicherweise noch die alten an.",
+      backfill: "Die Punktevergabe für frühere Bestellungen wurde vor dem Ende abgebrochen.",
+      "dashboard-rollups": "Die Zahlen im Dashboard konnten nicht aktualisiert werden.",
+      maintenance:
+        "Die regelmäßige Wartung wurde nicht abgeschlossen: ausstehende Punkte freigeben, Codes und Punkte verfallen lassen, Geburtstagsboni vergeben.",
+      "schedule-hourly": "Die stündliche Wartung von Regulars konnte nicht gestartet werden.",
+      "schedule-daily": "Die tägliche Wartung von Regulars konnte nicht gestartet werden.",
+      reconcile: "Die Prüfung von Regulars auf unerledigte Arbeit konnte nicht ausgeführt werden.",
+    },
+    failedJobFallback: "Ein Teil der Arbeit von Regulars konnte nicht abgeschlossen werden.",
+    failedDelivery: (what: string) => `${what}: Regulars konnte das nicht anwenden.`,
+    topics: {
+      ORDERS_PAID: "Bestellung bezahlt",
+      ORDERS_UPDATED: "Bestellung geändert",
+      ORDERS_CANCELLED: "Bestellung storniert",
+      REFUNDS_CREATE: "Rückerstattung",
+      CUSTOMERS_CREATE: "Kunde erstellt",
+      CUSTOMERS_UPDATE: "Kunde aktualisiert",
+      APP_UNINSTALLED: "Regulars deinstalliert",
+      APP_SCOPES_UPDATE: "Berechtigungen von Regulars geändert",
+      CUSTOMERS_DATA_REQUEST: "Kunde hat seine Daten angefordert",
+      CUSTOMERS_REDACT: "Kundendaten gelöscht",
+      SHOP_REDACT: "Shopdaten gelöscht",
+    },
+    topicFallback: "Aktualisierung von Shopify",
     emptyHeading: "Noch ist nichts passiert",
     empty:
       "Jede Bestellung, Rückerstattung und Kundenänderung, die Shopify an Regulars sendet, wird hier mit ihrem Ergebnis aufgeführt, und jede Aufgabe, die Shopify nach allen Versuchen nicht erreicht hat, wartet hier mit einer Schaltfläche „Erneut versuchen“. Gib in deinem Shop eine Testbestellung auf, um eine eintreffen zu sehen.",
@@ -351,6 +471,18 @@ export const de: AdminStrings = {
         `Für jeden der ${n(count)} Kunden einen Code erstellen und sie in Shopify mit einem Tag versehen?`,
       ),
     fixErrors: "Einige Felder müssen korrigiert werden; nichts wurde gestartet",
+    errorsTitle: (count: number) => `Bei dieser Kampagne gibt es ${n(count)} Fehler; nichts wurde gestartet:`,
+    errorFields: {
+      inactiveDays: "Tage ohne Bestellung",
+      minOrders: "Anzahl der Bestellungen",
+      offerType: "Rabatt",
+      PERCENTAGE: "Prozentualer Rabatt",
+      FIXED_AMOUNT: "Betragsrabatt",
+      validDays: "Gültigkeitsdauer des Codes in Tagen",
+      minimumSubtotal: "Mindestzwischensumme der Bestellung",
+      name: "Kampagnenname",
+      idempotencyKey: "Dieses Formular",
+    },
     notFound: "Diese Kampagne gehört nicht zu den Kampagnen dieses Shops.",
     progress: "Fortschritt",
     progressLine: (done: number, total: number) => `${n(done)} von ${n(total)} Codes erstellt`,
@@ -396,6 +528,10 @@ export const de: AdminStrings = {
     from: "Bezahlt ab (UTC)",
     to: "Bezahlt bis einschließlich (UTC)",
     start: "Punkte für diese Bestellungen vergeben",
+    running: "Ein Nachtrag läuft",
+    fixDates: "Wähle die Daten der Bestellungen aus, denen Punkte gutgeschrieben werden sollen.",
+    chooseFrom: "Wähle den ersten Tag der Bestellungen aus, denen Punkte gutgeschrieben werden sollen.",
+    chooseTo: "Wähle den letzten Tag der Bestellungen aus, denen Punkte gutgeschrieben werden sollen.",
     started: "Nachtrag gestartet",
     cancel: "Abbrechen",
     cancelled: "Nachtrag abgebrochen",
@@ -429,6 +565,11 @@ export const de: AdminStrings = {
     help: "Ein paar Schritte machen Regulars für deine Kunden sichtbar.",
     dismiss: "Schließen",
     unknown: "Konnte gerade nicht geprüft werden",
+    recheck: "Erneut prüfen",
+    unknownAction: "Die Aktion dieser Schaltfläche ist unbekannt. Lade die Seite neu und versuche es erneut.",
+    allSetTitle: "Alles bereit",
+    allSet:
+      "Regulars ist aktiv, deine Kunden sehen es in deinem Theme, und frühere Bestellungen haben ihre Punkte erhalten. Du kannst diese Anleitung schließen.",
     done: "Erledigt",
     steps: {
       program: [

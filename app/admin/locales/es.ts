@@ -5,6 +5,7 @@ import { bucketLabelIn, counting } from "./plural";
 const { n, plural } = counting("es");
 
 export const es: AdminStrings = {
+  appName: "Regulars",
   loading: "Cargando la página",
   download: {
     started: "Descarga iniciada",
@@ -45,8 +46,9 @@ export const es: AdminStrings = {
     codeRevenue: "Ingresos de pedidos con códigos de recompensa",
     codeOrders: (count: number) => `${n(count)} ${plural(count, "pedido", "pedidos")}`,
     retention: "Retención: miembros frente a no miembros",
-    retentionHelp:
-      "Los miembros tienen una cuenta de cliente o han canjeado una recompensa. Los ingresos incluyen artículos, envío, impuestos y propinas, menos los reembolsos.",
+    membersHelp:
+      "Los miembros son los clientes (cualquier persona con un pedido pagado) que tienen una cuenta en tu tienda o han canjeado una recompensa.",
+    retentionHelp: "Los ingresos incluyen artículos, envío, impuestos y propinas, menos los reembolsos.",
     group: { members: "Miembros", nonMembers: "No miembros" },
     measures: {
       customers: ["Clientes", "Cualquiera con un pedido pagado"],
@@ -75,6 +77,9 @@ export const es: AdminStrings = {
     noOrdersAction: "Revisar el programa",
     noOrdersSecondary: "Importar saldos",
   },
+  charts: {
+    label: (title: string) => `${title}: gráfico. Las mismas cifras están en la tabla que sigue.`,
+  },
   nav: {
     home: "Inicio",
     program: "Programa",
@@ -94,7 +99,7 @@ export const es: AdminStrings = {
     modes: { add: "se suman a cada saldo", set: "pasan a ser cada saldo" },
     dryRun: "Comprobar el archivo",
     run: "Importar",
-    noFile: "Elige un archivo CSV",
+    noFile: "Elige un archivo CSV para importar o comprobar.",
     report: (r: {
       rows: number;
       changes: number;
@@ -142,9 +147,11 @@ export const es: AdminStrings = {
     noMembersAction: "Importar saldos",
     noMembersSecondary: "Revisar el programa",
     next: "Página siguiente",
-    first: "Primera página",
+    previous: "Página anterior",
+    total: (count: number) => `${n(count)} ${plural(count, "miembro", "miembros")}`,
     columns: {
       customer: "Cliente",
+      email: "Correo electrónico",
       balance: "Puntos",
       pending: "Pendientes",
       tier: "Nivel",
@@ -174,13 +181,68 @@ export const es: AdminStrings = {
     revoke: "Revocar",
     revoked: "Código revocado; puntos devueltos",
     notFound: "Este cliente no es miembro del programa de esta tienda.",
+    issueConfirmTitle: "¿Otorgar esta recompensa?",
+    issueConfirm: (reward: string, points: number, customer: string) =>
+      `${customer} recibe un código para ${reward}, y se ${plural(points, "descuenta", "descuentan")} ${n(points)} ${plural(points, "punto", "puntos")} de su saldo. Shopify crea el código al instante; si lo revocas más adelante, se devuelven los puntos.`,
+    issueCancel: "Cancelar",
+    codeColumns: { code: "Código", reward: "Recompensa", status: "Estado", until: "Válido hasta" },
+    historyColumns: {
+      when: "Fecha",
+      what: "Movimiento",
+      order: "Pedido",
+      points: "Puntos",
+      balance: "Saldo",
+      note: "Nota",
+    },
+    kinds: {
+      EARN: "Ganados",
+      RELEASE: "Puntos pendientes liberados",
+      REVERSE: "Retirados (reembolso, cancelación o edición)",
+      REDEEM: "Canjeados por un código",
+      REDEEM_REFUND: "Devueltos de un código",
+      EXPIRE: "Vencidos",
+      ADJUST: "Ajustados por el personal",
+      BONUS: "Bonificación",
+    },
+    codeStatuses: {
+      RESERVED: "En creación",
+      ISSUED: "Activo",
+      FAILED: "No creado",
+      USED: "Usado",
+      REVOKED: "Revocado",
+      EXPIRED: "Vencido",
+    },
+    pendingNote: (count: number) => `${n(count)} ${plural(count, "pendiente", "pendientes")}`,
+    order: (id: string) => `Pedido ${id}`,
   },
   program: {
     title: "Programa",
     saved: "Programa guardado",
     savedWithMoves: (count: number) =>
       `Programa guardado; ${n(count)} ${plural(count, "miembro cambió", "miembros cambiaron")} de nivel`,
-    fixErrors: "Hay que corregir algunos ajustes",
+    notUnderstood:
+      "No se pudo leer el programa desde esta página. Vuelve a cargar la página e inténtalo de nuevo.",
+    errorsTitle: (count: number) => `Hay ${n(count)} ${plural(count, "error", "errores")} con este programa:`,
+    tierWho: (name: string, position: number) => (name ? `Nivel «${name}»:` : `Nivel ${n(position)}:`),
+    rewardWho: (title: string, position: number) =>
+      title ? `Recompensa «${title}»:` : `Recompensa ${n(position)}:`,
+    errorFields: {
+      name: "el nombre",
+      key: "el nombre",
+      threshold: "el umbral",
+      multiplier: "el multiplicador de acumulación",
+      entryRewardKey: "la recompensa al alcanzarlo",
+      title: "el título",
+      type: "el tipo",
+      pointsCost: "el costo",
+      amount: "el importe de descuento",
+      percent: "el porcentaje de descuento",
+      minimumSubtotal: "el subtotal mínimo del pedido",
+      codeLifetimeDays: "la vigencia del código",
+      tierKeys: "la lista de niveles",
+      rewards: "Recompensas",
+      tiers: "Niveles VIP",
+    },
     earning: "Acumulación",
     earningHelp:
       "Los puntos son números enteros: el gasto elegible de un pedido por la tasa, redondeado hacia abajo.",
@@ -298,6 +360,64 @@ export const es: AdminStrings = {
         : `${n(count)} ${plural(count, "entrega espera", "entregas esperan")} a ser ${plural(count, "aplicada", "aplicadas")}.`,
     outcomes: { received: "En cola", processed: "Aplicada", ignored: "Ignorada", failed: "Fallida" },
     deliveriesEmpty: "Aún no ha llegado ningún webhook. Los pedidos pagados en la tienda aparecen aquí.",
+    attention: "Requiere tu atención",
+    attentionNone:
+      "Nada requiere tu atención: todo lo que Shopify envió se ha aplicado, y todo lo que Regulars tenía que comunicar a Shopify se ha comunicado.",
+    attentionHelp:
+      "Regulars lo intentó varias veces y se rindió. Reintenta cuando se haya corregido la causa (casi siempre, Shopify no estuvo disponible durante un tiempo).",
+    failedAt: (when: string) => `Detenida el ${when}`,
+    happened: "Qué ha pasado",
+    happenedHelp: "Las últimas novedades de tu tienda, las más recientes primero.",
+    columns: { what: "Evento", result: "Resultado", when: "Fecha" },
+    showDetails: "Mostrar detalles técnicos",
+    hideDetails: "Ocultar detalles técnicos",
+    detailsHelp: "Para el soporte: las tareas y las entregas de webhooks tal como Regulars las registra.",
+    technicalColumns: {
+      job: "Tarea",
+      error: "Mensaje de error",
+      attempts: "Intentos",
+      failed: "Fallida",
+      topic: "Tema",
+      outcome: "Resultado",
+      detail: "Detalle",
+      copies: "Copias",
+      received: "Recibida",
+    },
+    failedJobs: {
+      "member-sync":
+        "No se pudieron guardar en Shopify los puntos y el nivel de un cliente, así que tu tienda puede mostrarlos desactualizados.",
+      "code-issue": "No se pudo crear un código de recompensa en Shopify.",
+      "campaign-issue": "No se pudo crear un código de recuperación en Shopify.",
+      "flow-send":
+        "No se pudo enviar un desencadenador de Shopify Flow, así que un flujo de trabajo no se ejecutó.",
+      "notification-send": "No se pudo enviar un correo electrónico de notificación a un cliente.",
+      "shop-setup": "La configuración de Regulars en tu tienda no terminó.",
+      "program-sync":
+        "No se pudieron guardar en Shopify los ajustes del programa, así que tu tienda puede mostrar los anteriores.",
+      backfill: "La acreditación de pedidos anteriores se detuvo antes de terminar.",
+      "dashboard-rollups": "No se pudieron actualizar las cifras del panel.",
+      maintenance:
+        "El mantenimiento de rutina no terminó: liberar puntos pendientes, hacer vencer códigos y puntos, otorgar bonificaciones de cumpleaños.",
+      "schedule-hourly": "No se pudo iniciar el mantenimiento horario de Regulars.",
+      "schedule-daily": "No se pudo iniciar el mantenimiento diario de Regulars.",
+      reconcile: "No se pudo ejecutar la comprobación de trabajo pendiente de Regulars.",
+    },
+    failedJobFallback: "Parte del trabajo de Regulars no se pudo terminar.",
+    failedDelivery: (what: string) => `${what}: Regulars no pudo aplicarlo.`,
+    topics: {
+      ORDERS_PAID: "Pedido pagado",
+      ORDERS_UPDATED: "Pedido modificado",
+      ORDERS_CANCELLED: "Pedido cancelado",
+      REFUNDS_CREATE: "Reembolso",
+      CUSTOMERS_CREATE: "Cliente creado",
+      CUSTOMERS_UPDATE: "Cliente actualizado",
+      APP_UNINSTALLED: "Regulars desinstalada",
+      APP_SCOPES_UPDATE: "Permisos de Regulars modificados",
+      CUSTOMERS_DATA_REQUEST: "Un cliente solicitó sus datos",
+      CUSTOMERS_REDACT: "Datos de un cliente borrados",
+      SHOP_REDACT: "Datos de la tienda borrados",
+    },
+    topicFallback: "Actualización de Shopify",
     emptyHeading: "Todavía no ha pasado nada",
     empty:
       "Cada pedido, reembolso y actualización de cliente que Shopify envía a Regulars aparece aquí con su resultado, y cualquier tarea que no pudo llegar a Shopify tras sus reintentos espera aquí con un botón Reintentar. Haz un pedido de prueba en tu tienda para ver cómo llega uno.",
@@ -345,6 +465,19 @@ export const es: AdminStrings = {
         `¿Crear un código para cada uno de los ${n(count)} clientes y etiquetarlos en Shopify?`,
       ),
     fixErrors: "Hay que corregir algunos campos; no se lanzó nada",
+    errorsTitle: (count: number) =>
+      `Hay ${n(count)} ${plural(count, "error", "errores")} con esta campaña; no se lanzó nada:`,
+    errorFields: {
+      inactiveDays: "Días sin pedidos",
+      minOrders: "Número de pedidos",
+      offerType: "Descuento",
+      PERCENTAGE: "Porcentaje de descuento",
+      FIXED_AMOUNT: "Importe de descuento",
+      validDays: "Días de validez del código",
+      minimumSubtotal: "Subtotal mínimo del pedido",
+      name: "Nombre de la campaña",
+      idempotencyKey: "Este formulario",
+    },
     notFound: "Esta campaña no es una de las campañas de esta tienda.",
     progress: "Progreso",
     progressLine: (done: number, total: number) => `${n(done)} de ${n(total)} códigos creados`,
@@ -391,6 +524,10 @@ export const es: AdminStrings = {
     from: "Pagados desde (UTC)",
     to: "Pagados hasta, inclusive (UTC)",
     start: "Otorgar puntos por estos pedidos",
+    running: "Hay un procesamiento en curso",
+    fixDates: "Elige las fechas de los pedidos que se acreditarán.",
+    chooseFrom: "Elige el primer día de los pedidos que se acreditarán.",
+    chooseTo: "Elige el último día de los pedidos que se acreditarán.",
     started: "Procesamiento iniciado",
     cancel: "Cancelar",
     cancelled: "Procesamiento cancelado",
@@ -423,6 +560,11 @@ export const es: AdminStrings = {
     help: "Unos pocos pasos hacen que Regulars sea visible para tus clientes.",
     dismiss: "Descartar",
     unknown: "No se pudo comprobar en este momento",
+    recheck: "Volver a comprobar",
+    unknownAction: "No se reconoce la acción de este botón. Vuelve a cargar la página e inténtalo de nuevo.",
+    allSetTitle: "Todo listo",
+    allSet:
+      "Regulars está activo, tus clientes lo ven en tu tema y los pedidos anteriores ya sumaron sus puntos. Puedes descartar esta guía.",
     done: "Hecho",
     steps: {
       program: [

@@ -5,6 +5,7 @@ import { bucketLabelIn, counting } from "./plural";
 const { n, plural } = counting("fr");
 
 export const fr: AdminStrings = {
+  appName: "Regulars",
   loading: "Chargement de la page",
   download: {
     started: "Téléchargement lancé",
@@ -45,8 +46,10 @@ export const fr: AdminStrings = {
     codeRevenue: "Chiffre d’affaires des commandes avec codes de récompense",
     codeOrders: (count: number) => `${n(count)} ${plural(count, "commande", "commandes")}`,
     retention: "Fidélisation : membres et non-membres",
+    membersHelp:
+      "Les membres sont les clients (toute personne ayant une commande payée) qui ont un compte dans votre boutique ou ont utilisé une récompense.",
     retentionHelp:
-      "Les membres ont un compte client ou ont utilisé une récompense. Le chiffre d’affaires comprend les articles, l’expédition, les taxes et les pourboires, moins les remboursements.",
+      "Le chiffre d’affaires comprend les articles, l’expédition, les taxes et les pourboires, moins les remboursements.",
     group: { members: "Membres", nonMembers: "Non-membres" },
     measures: {
       customers: ["Clients", "Toute personne ayant une commande payée"],
@@ -75,6 +78,9 @@ export const fr: AdminStrings = {
     noOrdersAction: "Voir le programme",
     noOrdersSecondary: "Importer des soldes",
   },
+  charts: {
+    label: (title: string) => `${title} : graphique. Les mêmes chiffres figurent dans le tableau qui suit.`,
+  },
   nav: {
     home: "Accueil",
     program: "Programme",
@@ -94,7 +100,7 @@ export const fr: AdminStrings = {
     modes: { add: "s’ajoutent à chaque solde", set: "deviennent chaque solde" },
     dryRun: "Vérifier le fichier",
     run: "Importer",
-    noFile: "Choisissez un fichier CSV",
+    noFile: "Choisissez un fichier CSV à importer ou à vérifier.",
     report: (r: {
       rows: number;
       changes: number;
@@ -145,9 +151,11 @@ export const fr: AdminStrings = {
     noMembersAction: "Importer des soldes",
     noMembersSecondary: "Voir le programme",
     next: "Page suivante",
-    first: "Première page",
+    previous: "Page précédente",
+    total: (count: number) => `${n(count)} ${plural(count, "membre", "membres")}`,
     columns: {
       customer: "Client",
+      email: "E-mail",
       balance: "Points",
       pending: "En attente",
       tier: "Niveau",
@@ -178,13 +186,73 @@ export const fr: AdminStrings = {
     revoke: "Révoquer",
     revoked: "Code révoqué ; points rendus",
     notFound: "Ce client n’est pas membre du programme de cette boutique.",
+    issueConfirmTitle: "Offrir cette récompense ?",
+    issueConfirm: (reward: string, points: number, customer: string) =>
+      `${customer} reçoit un code pour ${reward}, et ${n(points)} ${plural(points, "point est déduit", "points sont déduits")} de son solde. Shopify crée le code immédiatement ; le révoquer plus tard rend les points.`,
+    issueCancel: "Annuler",
+    codeColumns: {
+      code: "Code de réduction",
+      reward: "Récompense",
+      status: "Statut",
+      until: "Valable jusqu’au",
+    },
+    historyColumns: {
+      when: "Date",
+      what: "Opération",
+      order: "Commande",
+      points: "Points",
+      balance: "Solde",
+      note: "Remarque",
+    },
+    kinds: {
+      EARN: "Gagnés",
+      RELEASE: "Points en attente libérés",
+      REVERSE: "Repris (remboursement, annulation ou modification)",
+      REDEEM: "Utilisés pour un code",
+      REDEEM_REFUND: "Rendus par un code",
+      EXPIRE: "Expirés",
+      ADJUST: "Ajustés par le personnel",
+      BONUS: "Points bonus",
+    },
+    codeStatuses: {
+      RESERVED: "En cours de création",
+      ISSUED: "Actif",
+      FAILED: "Non créé",
+      USED: "Utilisé",
+      REVOKED: "Révoqué",
+      EXPIRED: "Expiré",
+    },
+    pendingNote: (count: number) => `${n(count)} en attente`,
+    order: (id: string) => `Commande ${id}`,
   },
   program: {
     title: "Programme",
     saved: "Programme enregistré",
     savedWithMoves: (count: number) =>
       `Programme enregistré ; ${n(count)} ${plural(count, "membre a changé", "membres ont changé")} de niveau`,
-    fixErrors: "Certains paramètres sont à corriger",
+    notUnderstood: "Le programme n’a pas pu être lu depuis cette page. Rechargez la page et réessayez.",
+    errorsTitle: (count: number) =>
+      `Il y a ${n(count)} ${plural(count, "erreur", "erreurs")} avec ce programme :`,
+    tierWho: (name: string, position: number) => (name ? `Niveau « ${name} » :` : `Niveau ${n(position)} :`),
+    rewardWho: (title: string, position: number) =>
+      title ? `Récompense « ${title} » :` : `Récompense ${n(position)} :`,
+    errorFields: {
+      name: "le nom",
+      key: "le nom",
+      threshold: "le seuil",
+      multiplier: "le multiplicateur de gains",
+      entryRewardKey: "la récompense offerte en l’atteignant",
+      title: "le titre",
+      type: "le type",
+      pointsCost: "le coût",
+      amount: "le montant de la remise",
+      percent: "le pourcentage de remise",
+      minimumSubtotal: "le sous-total de commande minimum",
+      codeLifetimeDays: "la durée de validité du code",
+      tierKeys: "la liste des niveaux",
+      rewards: "Récompenses",
+      tiers: "Niveaux VIP",
+    },
     earning: "Gain de points",
     earningHelp:
       "Les points sont des nombres entiers : le montant éligible d’une commande multiplié par le taux, arrondi à l’inférieur.",
@@ -306,6 +374,65 @@ export const fr: AdminStrings = {
     outcomes: { received: "En file d’attente", processed: "Appliquée", ignored: "Ignorée", failed: "Échec" },
     deliveriesEmpty:
       "Aucun webhook n’est encore arrivé. Les commandes payées dans la boutique apparaissent ici.",
+    attention: "Requiert votre attention",
+    attentionNone:
+      "Rien ne requiert votre attention : tout ce que Shopify a envoyé a été appliqué, et tout ce que Regulars devait transmettre à Shopify a été transmis.",
+    attentionHelp:
+      "Regulars a fait plusieurs tentatives, puis a abandonné. Réessayez une fois la cause corrigée (le plus souvent, Shopify était indisponible pendant un moment).",
+    failedAt: (when: string) => `Arrêtée le ${when}`,
+    happened: "Ce qui s’est passé",
+    happenedHelp: "Les dernières nouvelles de votre boutique, les plus récentes en premier.",
+    columns: { what: "Événement", result: "Résultat", when: "Date" },
+    showDetails: "Afficher les détails techniques",
+    hideDetails: "Masquer les détails techniques",
+    detailsHelp:
+      "Pour l’assistance : les tâches et les livraisons de webhooks telles que Regulars les enregistre.",
+    technicalColumns: {
+      job: "Tâche",
+      error: "Erreur",
+      attempts: "Tentatives",
+      failed: "Échec le",
+      topic: "Sujet",
+      outcome: "Résultat",
+      detail: "Détail",
+      copies: "Exemplaires",
+      received: "Reçue le",
+    },
+    failedJobs: {
+      "member-sync":
+        "Les points et le niveau d’un client n’ont pas pu être enregistrés dans Shopify : votre boutique peut donc les afficher sans les dernières modifications.",
+      "code-issue": "Un code de récompense n’a pas pu être créé dans Shopify.",
+      "campaign-issue": "Un code de reconquête n’a pas pu être créé dans Shopify.",
+      "flow-send":
+        "Un déclencheur Shopify Flow n’a pas pu être envoyé : un workflow ne s’est donc pas exécuté.",
+      "notification-send": "Un e-mail de notification à un client n’a pas pu être envoyé.",
+      "shop-setup": "La configuration de Regulars dans votre boutique ne s’est pas terminée.",
+      "program-sync":
+        "Les paramètres du programme n’ont pas pu être enregistrés dans Shopify : votre boutique peut donc afficher les anciens.",
+      backfill: "L’attribution de points pour les commandes passées s’est arrêtée avant la fin.",
+      "dashboard-rollups": "Les chiffres du tableau de bord n’ont pas pu être mis à jour.",
+      maintenance:
+        "L’entretien courant ne s’est pas terminé : libération des points en attente, expiration des codes et des points, bonus d’anniversaire.",
+      "schedule-hourly": "L’entretien horaire de Regulars n’a pas pu démarrer.",
+      "schedule-daily": "L’entretien quotidien de Regulars n’a pas pu démarrer.",
+      reconcile: "La vérification des tâches inachevées de Regulars n’a pas pu s’exécuter.",
+    },
+    failedJobFallback: "Une partie du travail de Regulars n’a pas pu être terminée.",
+    failedDelivery: (what: string) => `${what} : Regulars n’a pas pu l’appliquer.`,
+    topics: {
+      ORDERS_PAID: "Commande payée",
+      ORDERS_UPDATED: "Commande modifiée",
+      ORDERS_CANCELLED: "Commande annulée",
+      REFUNDS_CREATE: "Remboursement",
+      CUSTOMERS_CREATE: "Client créé",
+      CUSTOMERS_UPDATE: "Client mis à jour",
+      APP_UNINSTALLED: "Regulars désinstallée",
+      APP_SCOPES_UPDATE: "Autorisations de Regulars modifiées",
+      CUSTOMERS_DATA_REQUEST: "Un client a demandé ses données",
+      CUSTOMERS_REDACT: "Données d’un client effacées",
+      SHOP_REDACT: "Données de la boutique effacées",
+    },
+    topicFallback: "Mise à jour de Shopify",
     emptyHeading: "Rien ne s’est encore passé",
     empty:
       "Chaque commande, remboursement et mise à jour de client que Shopify envoie à Regulars figure ici avec son résultat, et toute tâche qui n’a pas pu joindre Shopify après ses tentatives attend ici avec un bouton Réessayer. Passez une commande test dans votre boutique pour en voir une arriver.",
@@ -353,6 +480,19 @@ export const fr: AdminStrings = {
         `Créer un code pour chacun des ${n(count)} clients et leur ajouter une balise dans Shopify ?`,
       ),
     fixErrors: "Certains champs sont à corriger ; rien n’a été lancé",
+    errorsTitle: (count: number) =>
+      `Il y a ${n(count)} ${plural(count, "erreur", "erreurs")} avec cette campagne ; rien n’a été lancé :`,
+    errorFields: {
+      inactiveDays: "Jours sans commande",
+      minOrders: "Nombre de commandes",
+      offerType: "Remise",
+      PERCENTAGE: "Pourcentage de remise",
+      FIXED_AMOUNT: "Montant de remise",
+      validDays: "Jours de validité du code",
+      minimumSubtotal: "Sous-total de commande minimum",
+      name: "Nom de la campagne",
+      idempotencyKey: "Ce formulaire",
+    },
     notFound: "Cette campagne ne fait pas partie des campagnes de cette boutique.",
     progress: "Progression",
     progressLine: (done: number, total: number) =>
@@ -401,6 +541,10 @@ export const fr: AdminStrings = {
     from: "Payées à partir du (UTC)",
     to: "Payées jusqu’au, inclus (UTC)",
     start: "Attribuer des points pour ces commandes",
+    running: "Une reprise est en cours",
+    fixDates: "Choisissez les dates des commandes à créditer.",
+    chooseFrom: "Choisissez le premier jour des commandes à créditer.",
+    chooseTo: "Choisissez le dernier jour des commandes à créditer.",
     started: "Reprise lancée",
     cancel: "Annuler",
     cancelled: "Reprise annulée",
@@ -433,6 +577,11 @@ export const fr: AdminStrings = {
     help: "Quelques étapes rendent Regulars visible pour vos clients.",
     dismiss: "Ignorer",
     unknown: "Vérification impossible pour le moment",
+    recheck: "Vérifier à nouveau",
+    unknownAction: "L’action de ce bouton est inconnue. Rechargez la page et réessayez.",
+    allSetTitle: "Tout est prêt",
+    allSet:
+      "Regulars est actif, vos clients le voient dans votre thème et les commandes passées ont rapporté leurs points. Vous pouvez ignorer ce guide.",
     done: "Terminé",
     steps: {
       program: [
