@@ -62,7 +62,7 @@ iframe{border:0;width:100%;height:100%;background:#fff}
 #scopes-modal{position:fixed;inset:0;display:none;place-items:center;background:rgba(0,0,0,.45);z-index:10}#scopes-modal[data-open]{display:grid}
 #scopes-modal [role=dialog]{background:#fff;border-radius:12px;padding:16px 20px;max-width:420px}
 @media (max-width:768px){body{grid-template-columns:minmax(0,1fr);grid-template-rows:48px auto 1fr}header{grid-column:1;overflow:hidden;white-space:nowrap}nav{border-right:0;border-bottom:1px solid #ddd;padding:4px 8px;min-width:0}nav>strong{display:none}nav ul{display:flex;gap:4px;margin:0;overflow-x:auto}nav a{white-space:nowrap}}</style></head>
-<body><header><strong>devshop admin</strong><span>${escape(input.shopName)}</span><a href="/">Online store</a><a href="/devshop">Simulator</a></header>
+<body><header><strong>devshop admin</strong><span>${escape(input.shopName)}</span><strong id="app-title" aria-live="polite"></strong><a href="/">Online store</a><a href="/devshop">Simulator</a></header>
 <nav aria-label="App navigation"><strong>${escape(input.appName)}</strong><ul id="app-nav"></ul></nav>
 <main><iframe id="app-iframe" name="app-iframe" title="${escape(input.appName)}" src="${escape(input.iframeSrc)}"></iframe></main>
 <div id="scopes-modal"><div role="dialog" aria-modal="true" aria-labelledby="scopes-title"><h2 id="scopes-title">${escape(input.appName)} is requesting access</h2>
@@ -78,6 +78,9 @@ window.addEventListener("message", async (event) => {
     const answer = await fetch("/admin/session-token?shop=${encodeURIComponent(input.shop)}");
     const { token } = await answer.json();
     event.source.postMessage({ type: "devshop:idToken", id: message.id, token }, appOrigin);
+  }
+  if (message.type === "devshop:title" && typeof message.title === "string") {
+    document.getElementById("app-title").textContent = message.title;
   }
   if (message.type === "devshop:nav") {
     const list = document.getElementById("app-nav");

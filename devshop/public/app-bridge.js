@@ -209,6 +209,22 @@
       }
       attributeChangedCallback() {
         this.root.querySelector("strong").textContent = this.getAttribute("title") || "";
+        this.publish();
+      }
+      connectedCallback() {
+        this.publish();
+      }
+      // A page's title bar is drawn by the admin above the app, not in the page: the title goes
+      // to the admin frame (https://shopify.dev/docs/api/app-home/app-bridge-web-components/title-bar).
+      // A modal's title bar stays in the modal, with its buttons.
+      publish() {
+        if (!this.isConnected || this.closest("ui-modal")) return;
+        this.style.display = "none";
+        if (parentWindow)
+          parentWindow.postMessage(
+            { type: "devshop:title", title: this.getAttribute("title") || "" },
+            adminOrigin,
+          );
       }
     },
   );

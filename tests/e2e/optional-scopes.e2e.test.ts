@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
+import { formatDay } from "~/admin/format";
 import { strings } from "~/admin/strings";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
 import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
@@ -34,6 +35,8 @@ let shop: ShopState;
 const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-scopes-"));
 const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
+/** A day as the page writes it, in the staff member's language (devshop's staff: English). */
+const written = (iso: string) => formatDay(iso, { locale: "en" });
 
 async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -93,7 +96,7 @@ describe("past orders older than 60 days", () => {
     expect(grantedScopes(shop).sort()).toEqual(scopeList(devshop.config.scopes).sort());
     const { page, frame } = await openPastOrders();
     await expect(frame.getByLabel(t.from).inputValue()).resolves.toBe(day(59));
-    await frame.getByText(t.recentOnly(day(59))).waitFor();
+    await frame.getByText(t.recentOnly(written(day(59)))).waitFor();
     await page.close();
   });
 
@@ -106,11 +109,11 @@ describe("past orders older than 60 days", () => {
     const modal = page.locator("#scopes-modal[data-open]");
     await expect(modal.locator("li").allTextContents()).resolves.toEqual(["read_all_orders"]);
     await modal.getByRole("button", { name: "Decline" }).click();
-    await frame.getByText(t.declined(day(59))).waitFor();
+    await frame.getByText(t.declined(written(day(59)))).waitFor();
     expect(grantedScopes(shop)).not.toContain("read_all_orders");
     expect(Object.keys(shop.bulkOperations)).toEqual([]);
     // The banner's action puts the start back at the last 60 days.
-    await frame.getByRole("button", { name: t.startRecent(day(59)) }).click();
+    await frame.getByRole("button", { name: t.startRecent(written(day(59))) }).click();
     await expect(frame.getByLabel(t.from).inputValue()).resolves.toBe(day(59));
     await page.close();
   });
