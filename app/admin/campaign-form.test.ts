@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { campaignTag, offerText, parseCampaignForm, segmentOf } from "./campaign-form";
+import { fr } from "./locales/fr";
+import { strings } from "./strings";
 
 const form = (overrides: Record<string, string> = {}) => ({
   name: " Spring ",
@@ -60,14 +62,30 @@ describe("the win-back form", () => {
 
   it("names the tag and the offer", () => {
     expect(campaignTag("Spring")).toBe("Regulars win-back Spring");
+    const write = {
+      money: (amount: string) => `${amount} EUR`,
+      percent: (ratio: number) => `${ratio * 100}%`,
+    };
     expect(
       offerText(
         { offerType: "FIXED_AMOUNT", percentBps: null, amount: "10.00", minimumSubtotal: "50.00" },
-        "EUR",
+        strings.campaigns.offerWords,
+        write,
       ),
     ).toBe("10.00 EUR off, orders from 50.00 EUR");
     expect(
-      offerText({ offerType: "PERCENTAGE", percentBps: 1250, amount: null, minimumSubtotal: null }, ""),
+      offerText(
+        { offerType: "PERCENTAGE", percentBps: 1250, amount: null, minimumSubtotal: null },
+        strings.campaigns.offerWords,
+        write,
+      ),
     ).toBe("12.5% off");
+    expect(
+      offerText(
+        { offerType: "FIXED_AMOUNT", percentBps: null, amount: "10.00", minimumSubtotal: "50.00" },
+        fr.campaigns.offerWords,
+        write,
+      ),
+    ).toBe("10.00 EUR de remise, commandes à partir de 50.00 EUR");
   });
 });

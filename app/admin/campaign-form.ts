@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { MoneyFormatError, parseMilli, type Milli } from "../loyalty/money";
+import type { AdminStrings } from "./admin-strings";
 import { errorSentence } from "./error-sentence";
 import { strings } from "./strings";
 
@@ -222,12 +223,12 @@ export function offerText(
     amount: string | null;
     minimumSubtotal: string | null;
   },
-  currency: string,
+  words: AdminStrings["campaigns"]["offerWords"],
+  write: { money: (amount: string) => string; percent: (ratio: number) => string },
 ): string {
-  const money = (value: string) => `${value} ${currency}`.trim();
   const off =
     offer.offerType === "PERCENTAGE"
-      ? `${(offer.percentBps ?? 0) / 100}% off`
-      : `${money(offer.amount ?? "0")} off`;
-  return offer.minimumSubtotal ? `${off}, orders from ${money(offer.minimumSubtotal)}` : off;
+      ? words.percentOff(write.percent((offer.percentBps ?? 0) / 10_000))
+      : words.amountOff(write.money(offer.amount ?? "0"));
+  return offer.minimumSubtotal ? words.fromMinimum(off, write.money(offer.minimumSubtotal)) : off;
 }

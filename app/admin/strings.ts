@@ -437,6 +437,11 @@ export const strings = {
     offerHelp: "Each customer gets a personal code: for them only, one use, expiring.",
     offerType: "Discount",
     offerTypes: { PERCENTAGE: "Percentage off", FIXED_AMOUNT: "Amount off" },
+    offerWords: {
+      percentOff: (percent: string) => `${percent} off`,
+      amountOff: (amount: string) => `${amount} off`,
+      fromMinimum: (offer: string, minimum: string) => `${offer}, orders from ${minimum}`,
+    },
     percent: "Percent off",
     amount: "Amount off",
     validDays: "Code valid for",

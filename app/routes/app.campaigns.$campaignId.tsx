@@ -112,7 +112,7 @@ export default function CampaignPage() {
     <Page
       title={campaign.name}
       titleMetadata={<Badge tone={statusTone[campaign.status]}>{t.statuses[campaign.status]}</Badge>}
-      subtitle={`${offerText(campaign.offer, currency)} · ${t.details(campaign.tag, format.date(campaign.endsAt))}`}
+      subtitle={`${offerText(campaign.offer, t.offerWords, { money: (amount) => format.money(amount, currency), percent: format.percent })} · ${t.details(campaign.tag, format.date(campaign.endsAt))}`}
       backAction={{ content: t.title, url: "/app/campaigns" }}
       secondaryActions={[
         {

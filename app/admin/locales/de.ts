@@ -455,6 +455,11 @@ export const de: AdminStrings = {
     offerHelp: "Jeder Kunde erhält einen persönlichen Code: nur für ihn, einmalig, mit Ablaufdatum.",
     offerType: "Rabatt",
     offerTypes: { PERCENTAGE: "Prozentualer Rabatt", FIXED_AMOUNT: "Betragsrabatt" },
+    offerWords: {
+      percentOff: (percent) => `${percent} Rabatt`,
+      amountOff: (amount) => `${amount} Rabatt`,
+      fromMinimum: (offer, minimum) => `${offer}, für Bestellungen ab ${minimum}`,
+    },
     percent: "Rabatt in Prozent",
     amount: "Rabattbetrag",
     validDays: "Code gültig für",

@@ -449,6 +449,11 @@ export const es: AdminStrings = {
     offerHelp: "Cada cliente recibe un código personal: solo para él, de un solo uso y con vencimiento.",
     offerType: "Descuento",
     offerTypes: { PERCENTAGE: "Porcentaje de descuento", FIXED_AMOUNT: "Importe de descuento" },
+    offerWords: {
+      percentOff: (percent) => `${percent} de descuento`,
+      amountOff: (amount) => `${amount} de descuento`,
+      fromMinimum: (offer, minimum) => `${offer}, en pedidos desde ${minimum}`,
+    },
     percent: "Porcentaje de descuento",
     amount: "Importe de descuento",
     validDays: "Código válido durante",

@@ -464,6 +464,11 @@ export const fr: AdminStrings = {
     offerHelp: "Chaque client reçoit un code personnel : pour lui seul, à usage unique, qui expire.",
     offerType: "Remise",
     offerTypes: { PERCENTAGE: "Pourcentage de remise", FIXED_AMOUNT: "Montant de remise" },
+    offerWords: {
+      percentOff: (percent) => `${percent} de remise`,
+      amountOff: (amount) => `${amount} de remise`,
+      fromMinimum: (offer, minimum) => `${offer}, commandes à partir de ${minimum}`,
+    },
     percent: "Pourcentage de remise",
     amount: "Montant de remise",
     validDays: "Code valable",
