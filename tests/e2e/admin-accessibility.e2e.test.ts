@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import axe from "axe-core";
-import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
+import type { Browser, BrowserContext, Frame, Page, FrameLocator } from "playwright-core";
 import { documentTitle } from "~/admin/document-title";
 import { strings } from "~/admin/strings";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
@@ -67,6 +67,8 @@ interface AdminPage {
   title: () => string;
   /** Text that is on the page once it has loaded its data. */
   ready: () => string;
+  /** What the merchant opens before the check (a disclosure), if anything. */
+  open?: (frame: FrameLocator) => Promise<void>;
 }
 
 const PAGES: AdminPage[] = [
@@ -181,6 +183,18 @@ const PAGES: AdminPage[] = [
     path: () => "/activity",
     title: () => documentTitle(strings, strings.activity.title),
     ready: () => strings.activity.happened,
+  },
+  {
+    name: "activity-details",
+    route: "app.activity.tsx",
+    shop: SHOP,
+    path: () => "/activity",
+    title: () => documentTitle(strings, strings.activity.title),
+    ready: () => strings.activity.happened,
+    open: async (frame) => {
+      await frame.getByRole("button", { name: strings.activity.showDetails }).click();
+      await frame.getByText(strings.activity.deadJobs).first().waitFor({ state: "visible" });
+    },
   },
   {
     name: "activity-empty",
@@ -320,6 +334,7 @@ describe("every admin page", () => {
           await page.goto(devshop.adminUrl(adminPage.shop, adminPage.path()));
           const frameLocator = page.frameLocator("#app-iframe");
           await frameLocator.getByText(adminPage.ready()).first().waitFor({ timeout: 30_000 });
+          await adminPage.open?.(frameLocator);
           await page.waitForLoadState("networkidle");
           // The charts are drawn in the browser, after a skeleton.
           await frameLocator
