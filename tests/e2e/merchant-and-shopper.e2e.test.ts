@@ -278,11 +278,16 @@ describe("the merchant's customer work", () => {
     // WHEN the merchant turns on a workflow using "Loyalty points earned" (devshop's Flow sends the
     // signed lifecycle callback to the production server, which must answer for it to turn on)
     const page = await context.newPage();
+    // Every step bounded, so a slow one fails with its own name rather than the test's timeout.
+    page.setDefaultTimeout(30_000);
     await page.goto(`${devshop.url}/devshop`);
     const row = page.locator("tr", { hasText: "regulars-points-earned" }).first();
     await row.getByRole("button", { name: "Turn on" }).click();
     await until("the workflow on", () => devshop.flow.enabled(shop, "regulars-points-earned"));
     expect(devshop.flow.log.at(-1)).toMatchObject({ trigger: "regulars-points-earned", answer: 200 });
+    // The form's answer brings the control page back: closing the page while that navigation is
+    // in flight hung Chromium's close for minutes, now and then.
+    await row.getByRole("button", { name: "Turn off" }).waitFor();
     await page.close();
     // AND the shopper pays another order
     const socks = Object.values(shop.products).find((p) => p.title.includes("Socks"))!;
