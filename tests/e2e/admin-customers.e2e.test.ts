@@ -24,7 +24,7 @@ import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
 import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
 import type { Customer, ShopState } from "../../devshop/state";
-import { startInstalledApp } from "../support/e2e-app";
+import { startInstalledApp, until } from "../support/e2e-app";
 import { launchChromium } from "../support/chromium";
 
 const SHOP = "e2e-admin-customers.myshopify.com";
@@ -41,16 +41,6 @@ let ines: Customer;
 let inesOrderId: string;
 const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-customers-"));
 const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function openAdmin(appPath: string, viewport = { width: 1280, height: 900 }) {
   const page = await context.newPage();

@@ -24,7 +24,7 @@ import { parseCsv } from "~/loyalty/csv";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
 import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
-import { startInstalledApp } from "../support/e2e-app";
+import { startInstalledApp, until } from "../support/e2e-app";
 import type { Customer, ShopState } from "../../devshop/state";
 import { launchChromium } from "../support/chromium";
 
@@ -39,16 +39,6 @@ let shop: ShopState;
 let shopper: Customer;
 const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-data-"));
 const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** A button by its label, whatever element draws it (Polaris draws a button with a URL as a link). */
 const buttonNamed = (frame: FrameLocator, label: string) =>

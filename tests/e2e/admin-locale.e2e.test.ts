@@ -22,7 +22,7 @@ import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
 import { currentTotals } from "../../devshop/order-math";
 import type { Customer, Order, ShopState } from "../../devshop/state";
-import { startInstalledApp } from "../support/e2e-app";
+import { startInstalledApp, until } from "../support/e2e-app";
 import { launchChromium } from "../support/chromium";
 
 const SHOP = "e2e-admin-locale.myshopify.com";
@@ -42,16 +42,6 @@ let order: Order;
 const consoleErrors: string[] = [];
 const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-locale-"));
 const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** The staff member picks a language in their account, then opens a page of the app in the admin. */
 async function openAdmin(

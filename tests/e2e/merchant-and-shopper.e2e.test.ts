@@ -25,7 +25,7 @@ import { DEFAULT_REWARDS } from "~/loyalty/rewards";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
 import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
-import { startInstalledApp } from "../support/e2e-app";
+import { startInstalledApp, until } from "../support/e2e-app";
 import type { Customer, ShopState } from "../../devshop/state";
 import { launchChromium } from "../support/chromium";
 
@@ -44,20 +44,6 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-"));
 // A private copy of the build (inside the project, so its packages resolve): a rebuild cannot pull it away.
 const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 const requested: string[] = [];
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | null | false,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const metafield = (customer: Customer, key: string) =>
   shop.metafields[`gid://shopify/Customer/${customer.id}|$app:loyalty|${key}`]?.value;

@@ -23,7 +23,7 @@ import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
 import type { ShopState } from "../../devshop/state";
 import { launchChromium } from "../support/chromium";
-import { startInstalledApp } from "../support/e2e-app";
+import { startInstalledApp, until } from "../support/e2e-app";
 import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 
 const SHOP = "e2e-notifications.myshopify.com";
@@ -39,16 +39,6 @@ let shop: ShopState;
 let inbox: SmtpInbox;
 const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-notifications-"));
 const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function openAdmin(appPath: string): Promise<{ page: Page; frame: FrameLocator }> {
   const page = await context.newPage();

@@ -19,7 +19,7 @@ import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
 import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { grantedScopes, scopeList } from "../../devshop/scopes";
 import { startDevshop, type Devshop } from "../../devshop/server";
-import { startInstalledApp } from "../support/e2e-app";
+import { startInstalledApp, until } from "../support/e2e-app";
 import type { ShopState } from "../../devshop/state";
 import { launchChromium } from "../support/chromium";
 
@@ -37,16 +37,6 @@ const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
 /** A day as the page writes it, in the staff member's language (devshop's staff: English). */
 const written = (iso: string) => formatDay(iso, { locale: "en" });
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function openPastOrders(): Promise<{ page: Page; frame: FrameLocator }> {
   const page = await context.newPage();

@@ -20,7 +20,7 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
 import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
-import { startInstalledApp } from "../support/e2e-app";
+import { startInstalledApp, until } from "../support/e2e-app";
 import type { Customer, ShopState } from "../../devshop/state";
 import { readLocale } from "../../devshop/theme-render";
 import { launchChromium } from "../support/chromium";
@@ -38,16 +38,6 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-store-"));
 const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 /** Every request the browser made to the store: method and path. */
 const requested: string[] = [];
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const programFacts = () =>
   JSON.parse(shop.metafields[`${shop.installation.id}|loyalty|program`]?.value ?? "{}") as {

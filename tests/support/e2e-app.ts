@@ -32,3 +32,18 @@ export async function startInstalledApp(input: {
   await installApp(input.devshop, input.appUrl, input.shop);
   return app;
 }
+
+/** Polls `probe` every 200 ms until it gives a value, or fails naming `what` after `timeoutMs`. */
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | null | false,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
