@@ -156,8 +156,8 @@ function OrderLink({ orderGid }: { orderGid: string | null }) {
 const newKey = () => `staff-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
 export default function CustomerPage() {
-  const t = useStrings().customer;
-  const customersTitle = useStrings().customers.title;
+  const strings = useStrings();
+  const t = strings.customer;
   const format = useFormat();
   const signed = (n: number) => (n > 0 ? `+${format.number(n)}` : format.number(n));
   const { member, entries, codes, rewards, dataRequest } = useLoaderData<typeof loader>();
@@ -193,7 +193,7 @@ export default function CustomerPage() {
   };
 
   return (
-    <Page title={member.label} backAction={{ content: customersTitle, url: "/app/customers" }}>
+    <Page title={member.label} backAction={{ content: strings.customers.title, url: "/app/customers" }}>
       <TitleBar title={member.label} />
       {member.contactHidden ? <ProtectedDataNotice /> : null}
       <Layout>
