@@ -32,7 +32,13 @@ import { z } from "zod";
 import { prisma } from "../db.server";
 import { withJobs } from "../jobs.server";
 import { shopDomain } from "../jobs/queues";
-import { ACTION_RUN_ID, FLOW_POINTS_MAX, FLOW_REASON_MAX } from "../loyalty/flow-actions";
+import {
+  ACTION_RUN_ID,
+  FLOW_ACTIONS,
+  FLOW_POINTS_MAX,
+  FLOW_REASON_MAX,
+  type FlowAction,
+} from "../loyalty/flow-actions";
 import {
   applyFlowPoints,
   FlowActionRefusal,
@@ -41,22 +47,6 @@ import {
 } from "../services/flow/flow-actions.server";
 import { authenticate } from "../shopify.server";
 import { requestAdmin } from "../shopify/admin-api/request-admin.server";
-
-/** Regulars' Flow actions: extension handle by action (extensions/flow-<action>/shopify.extension.toml). */
-export const FLOW_ACTIONS = {
-  awardPoints: "regulars-award-points",
-  deductPoints: "regulars-deduct-points",
-  issueReward: "regulars-issue-reward",
-} as const;
-
-export type FlowAction = (typeof FLOW_ACTIONS)[keyof typeof FLOW_ACTIONS];
-
-/** Each action's route: its runtime_url's path on the app. */
-export const FLOW_ACTION_PATHS: Record<FlowAction, string> = {
-  [FLOW_ACTIONS.awardPoints]: "/flow/actions/award-points",
-  [FLOW_ACTIONS.deductPoints]: "/flow/actions/deduct-points",
-  [FLOW_ACTIONS.issueReward]: "/flow/actions/issue-reward",
-};
 
 /**
  * Flow's statuses for a refusal: each a 4XX other than 429, so Flow fails

@@ -6,6 +6,22 @@
  * the member and writes the ledger.
  */
 
+/** Regulars' Flow actions: extension handle by action (extensions/flow-<action>/shopify.extension.toml). */
+export const FLOW_ACTIONS = {
+  awardPoints: "regulars-award-points",
+  deductPoints: "regulars-deduct-points",
+  issueReward: "regulars-issue-reward",
+} as const;
+
+export type FlowAction = (typeof FLOW_ACTIONS)[keyof typeof FLOW_ACTIONS];
+
+/** Each action's route: its runtime_url's path on the app. */
+export const FLOW_ACTION_PATHS: Record<FlowAction, string> = {
+  [FLOW_ACTIONS.awardPoints]: "/flow/actions/award-points",
+  [FLOW_ACTIONS.deductPoints]: "/flow/actions/deduct-points",
+  [FLOW_ACTIONS.issueReward]: "/flow/actions/issue-reward",
+};
+
 /** The most points one run of "Award points" or "Deduct points" may move (as a staff adjustment). */
 export const FLOW_POINTS_MAX = 10_000_000;
 
