@@ -241,6 +241,31 @@ describe("Issue reward", () => {
     await expectLedgerConsistent(prisma, shop);
   });
 
+  it("Shopify's part has a deadline well inside Flow's 30 s: past it the answer is 'pending' and the job finishes", async () => {
+    const shop = await shopWithBalance(600);
+    const shopify = adminStandIn({ shop });
+    // A Shopify that never answers (the connection hangs) until the caller gives up.
+    const hanging = {
+      graphql: (_query: string, options?: { signal?: AbortSignal }) =>
+        new Promise<Response>((_resolve, reject) =>
+          options?.signal?.addEventListener("abort", () => reject(options.signal!.reason as Error)),
+        ),
+    };
+    const run = { actionRunId: runId(), customerGid: CUSTOMER, rewardKey: "5-off" };
+    const started = Date.now();
+    const pending = await issueFlowReward(prisma, hanging, shop, run, NOW, { shopifyBudgetMs: 200 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(pending).toMatchObject({ status: "pending", pointsSpent: 500 });
+    const [reserved] = await prisma.redemption.findMany({ where: { shop } });
+    expect(reserved).toMatchObject({ status: "RESERVED" });
+    // The code-issue job's next attempt (after the claim the first one released) creates it.
+    expect(await issueCode(prisma, shopify.admin, shop, reserved!.id, () => NOW)).toMatchObject({
+      status: "ISSUED",
+    });
+    expect(shopify.codes.size).toBe(1);
+    await expectLedgerConsistent(prisma, shop);
+  });
+
   it("a code Shopify refuses gives the points back and the run is refused", async () => {
     const shop = await shopWithBalance(600);
     const shopify = adminStandIn({ shop, rejectCustomers: [CUSTOMER] });

@@ -168,6 +168,27 @@ const REDEEM_REFUSALS: Record<RedeemRefusal, [FlowRefusalCode, string]> = {
 };
 
 /**
+ * How long Shopify's part of an "Issue reward" run may take (all its calls
+ * together). Flow waits 30 seconds for the answer and then sends the run
+ * again; past this budget the points stay reserved, the answer says
+ * "pending" and the code-issue job creates the code (docs/decisions/0016-flow-actions-answer-at-once.md).
+ */
+export const FLOW_SHOPIFY_BUDGET_MS = 10_000;
+
+/** The client with one deadline over all its calls (a call past it fails as a timeout, transient). */
+function withDeadline(admin: AdminGraphql, ms: number): AdminGraphql {
+  const deadline = AbortSignal.timeout(ms);
+  return {
+    ...admin,
+    graphql: (query, options) =>
+      admin.graphql(query, {
+        ...options,
+        signal: options?.signal ? AbortSignal.any([options.signal, deadline]) : deadline,
+      }),
+  };
+}
+
+/**
  * Spends the reward's points for the customer and creates the code, as a
  * shopper's redemption does. When Shopify does not answer in time, the points
  * stay reserved and the code-issue job creates the code (the answer says
@@ -175,11 +196,13 @@ const REDEEM_REFUSALS: Record<RedeemRefusal, [FlowRefusalCode, string]> = {
  */
 export async function issueFlowReward(
   db: PrismaClient,
-  admin: AdminGraphql,
+  shopify: AdminGraphql,
   shop: string,
   run: FlowRewardRun,
   now: Date,
+  options: { shopifyBudgetMs?: number } = {},
 ): Promise<FlowRewardAnswer> {
+  const admin = withDeadline(shopify, options.shopifyBudgetMs ?? FLOW_SHOPIFY_BUDGET_MS);
   if (!(await memberOfCustomer(db, shop, run.customerGid))) {
     throw new FlowActionRefusal(
       "unknown_customer",
