@@ -38,7 +38,7 @@ export function flowTriggerExtensions(root = "extensions"): FlowTriggerExtension
     }));
 }
 
-export interface FlowActionField {
+interface FlowActionField {
   /** customer_reference, or a custom field's type (number_integer, single_line_text_field...). */
   type: string;
   /** The property's key in Flow's request; customer_id for the customer reference. */

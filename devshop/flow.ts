@@ -29,7 +29,12 @@
  */
 import { createHmac } from "node:crypto";
 import { randomUUID } from "node:crypto";
-import { type FlowActionExtension, flowActionExtensions, flowLifecycleCallback, flowTriggerExtensions } from "./app-config";
+import {
+  type FlowActionExtension,
+  flowActionExtensions,
+  flowLifecycleCallback,
+  flowTriggerExtensions,
+} from "./app-config";
 import { DevshopError } from "./commerce";
 import type { ShopState } from "./state";
 
@@ -191,13 +196,13 @@ export class FlowWorkflows {
       }
       if (field.type === "number_integer") {
         const number = typeof value === "number" ? value : Number(value);
-        if (!Number.isSafeInteger(number)) throw new DevshopError(`${field.name} must be a whole number`, 422);
+        if (!Number.isSafeInteger(number))
+          throw new DevshopError(`${field.name} must be a whole number`, 422);
         properties[field.key] = number;
       } else properties[field.key] = String(value);
     }
     const unknown = Object.keys(input.values).filter((key) => !action.fields.some((f) => f.key === key));
-    if (unknown.length > 0)
-      throw new DevshopError(`${action.name} has no field ${unknown.join(", ")}`, 422);
+    if (unknown.length > 0) throw new DevshopError(`${action.name} has no field ${unknown.join(", ")}`, 422);
     const actionRunId = input.actionRunId?.trim() || randomUUID();
     const body = actionRunBody({ shop: shop.domain, handle, actionRunId, properties });
     const record: ActionRunRecord = {

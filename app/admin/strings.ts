@@ -211,8 +211,10 @@ export const strings = {
       EXPIRED: "Expired",
     },
     /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
-    flowAwarded: (reason: string | null) => (reason ? `Awarded by Shopify Flow: ${reason}` : "Awarded by Shopify Flow"),
-    flowDeducted: (reason: string | null) => (reason ? `Deducted by Shopify Flow: ${reason}` : "Deducted by Shopify Flow"),
+    flowAwarded: (reason: string | null) =>
+      reason ? `Awarded by Shopify Flow: ${reason}` : "Awarded by Shopify Flow",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Deducted by Shopify Flow: ${reason}` : "Deducted by Shopify Flow",
     pendingNote: (n: number) => `${n.toLocaleString("en")} pending`,
     order: (id: string) => `Order ${id}`,
   },

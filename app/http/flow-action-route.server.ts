@@ -86,8 +86,14 @@ const wholeNumber = z.union([
 const customerId = z
   .union([
     z.number().int().positive(),
-    z.string().trim().regex(/^\d{1,20}$/, "must be a customer id"),
-    z.string().trim().regex(/^gid:\/\/shopify\/Customer\/\d{1,20}$/, "must be a customer id"),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,20}$/, "must be a customer id"),
+    z
+      .string()
+      .trim()
+      .regex(/^gid:\/\/shopify\/Customer\/\d{1,20}$/, "must be a customer id"),
   ])
   .transform((id) => (String(id).startsWith("gid://") ? String(id) : `gid://shopify/Customer/${id}`));
 

@@ -84,9 +84,7 @@ describe("Award points", () => {
   it("two deliveries of one run at the same moment still write one entry", async () => {
     const shop = await shopWithBalance(10);
     const run = { actionRunId: runId(), customerGid: CUSTOMER, points: 7, reason: null };
-    const answers = await Promise.all(
-      [1, 2, 3].map(() => applyFlowPoints(prisma, shop, "award", run, NOW)),
-    );
+    const answers = await Promise.all([1, 2, 3].map(() => applyFlowPoints(prisma, shop, "award", run, NOW)));
     expect(answers).toEqual([
       { points: 7, balance: 17 },
       { points: 7, balance: 17 },
@@ -213,7 +211,9 @@ describe("Issue reward", () => {
     const watch = await shopWatch(prisma, jobs.schema, shop);
     const before = await watch.take();
     const attempt = (rewardKey: string, customerGid = CUSTOMER) =>
-      refusal(issueFlowReward(prisma, shopify.admin, shop, { actionRunId: runId(), customerGid, rewardKey }, NOW));
+      refusal(
+        issueFlowReward(prisma, shopify.admin, shop, { actionRunId: runId(), customerGid, rewardKey }, NOW),
+      );
     expect(await attempt("10-off")).toMatchObject({ code: "not_enough_points" });
     expect(await attempt("no-such-reward")).toMatchObject({ code: "reward_not_found" });
     expect(await attempt("5-off", STRANGER)).toMatchObject({ code: "unknown_customer" });

@@ -49,7 +49,10 @@ beforeAll(async () => {
   });
   await devshop.webhooks.idle();
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_USER_AGENT });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    userAgent: BROWSER_USER_AGENT,
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -68,7 +71,10 @@ async function awardFromControlPage(page: Page, input: { points: string; reason:
   await form.getByLabel("Points").fill(input.points);
   await form.getByLabel("Reason").fill(input.reason);
   await form.getByLabel("Action run id").fill(input.runId);
-  await Promise.all([page.waitForURL(`${devshop.url}/devshop`), form.getByRole("button", { name: "Run" }).click()]);
+  await Promise.all([
+    page.waitForURL(`${devshop.url}/devshop`),
+    form.getByRole("button", { name: "Run" }).click(),
+  ]);
 }
 
 describe("a Flow action run by devshop as Shopify Flow runs it", () => {
@@ -84,9 +90,15 @@ describe("a Flow action run by devshop as Shopify Flow runs it", () => {
       [FLOW_ACTIONS.awardPoints, "e2e-run-1", 200],
     ]);
     expect(runs[0]!.properties).toEqual({ customer_id: Number(grace.id), points: 50, reason: REASON });
-    expect(runs[0]!.body).toEqual({ message: "Awarded 50 points; the balance is 50.", points: 50, balance: 50 });
+    expect(runs[0]!.body).toEqual({
+      message: "Awarded 50 points; the balance is 50.",
+      points: 50,
+      balance: 50,
+    });
     expect(runs[1]!.body).toEqual(runs[0]!.body);
-    const statuses = await page.locator("[data-flow-action-runs] [data-flow-action-status]").allTextContents();
+    const statuses = await page
+      .locator("[data-flow-action-runs] [data-flow-action-status]")
+      .allTextContents();
     expect(statuses).toEqual(["200", "200"]);
 
     // Shopify's copy of the customer's points (the member sync) says 50, not 100.

@@ -59,7 +59,9 @@ const answer = async (response: Response) => ({
 });
 const balance = async () =>
   (
-    await prisma.member.findUnique({ where: { shop_customerGid: { shop: TEST_SHOP, customerGid: CUSTOMER } } })
+    await prisma.member.findUnique({
+      where: { shop_customerGid: { shop: TEST_SHOP, customerGid: CUSTOMER } },
+    })
   )?.balance ?? null;
 
 beforeEach(async () => {
@@ -81,7 +83,12 @@ async function seed(points: number) {
 
 describe("a Flow action's request", () => {
   it("devshop signs a run as Shopify's library expects (the same HMAC as Shopify's test helper)", () => {
-    const body = actionRunBody({ shop: TEST_SHOP, handle: FLOW_ACTIONS.awardPoints, actionRunId: "r1", properties: {} });
+    const body = actionRunBody({
+      shop: TEST_SHOP,
+      handle: FLOW_ACTIONS.awardPoints,
+      actionRunId: "r1",
+      properties: {},
+    });
     expect(lifecycleCallbackHeaders(body, API_SECRET_KEY)["X-Shopify-Hmac-Sha256"]).toBe(
       getHmac(body, API_SECRET_KEY),
     );
@@ -130,7 +137,10 @@ describe("a Flow action's request", () => {
     ]) {
       const { status, body } = await answer(await send(FLOW_ACTIONS.awardPoints, bad));
       expect(status, JSON.stringify(bad)).toBe(400);
-      expect(body).toMatchObject({ code: "not_a_flow_action", message: expect.stringMatching(/^Not a Flow action/) });
+      expect(body).toMatchObject({
+        code: "not_a_flow_action",
+        message: expect.stringMatching(/^Not a Flow action/),
+      });
     }
     const other = await answer(await send(FLOW_ACTIONS.deductPoints, good));
     expect(other).toEqual({
@@ -171,7 +181,10 @@ describe("Award points", () => {
   it("takes the customer as Flow may write it (a number, its text, a GID) and points as text", async () => {
     for (const customer_id of [CUSTOMER_ID, String(CUSTOMER_ID), CUSTOMER]) {
       const { status } = await answer(
-        await send(FLOW_ACTIONS.awardPoints, payload(FLOW_ACTIONS.awardPoints, { customer_id, points: "10" })),
+        await send(
+          FLOW_ACTIONS.awardPoints,
+          payload(FLOW_ACTIONS.awardPoints, { customer_id, points: "10" }),
+        ),
       );
       expect(status).toBe(200);
     }
@@ -209,7 +222,11 @@ describe("Deduct points", () => {
     await seed(40);
     const watch = await databaseWatch(prisma, jobs.schema);
     const before = await watch.take();
-    const body = payload(FLOW_ACTIONS.deductPoints, { customer_id: CUSTOMER_ID, points: 100, reason: "Chargeback" });
+    const body = payload(FLOW_ACTIONS.deductPoints, {
+      customer_id: CUSTOMER_ID,
+      points: 100,
+      reason: "Chargeback",
+    });
     const refused = await answer(await send(FLOW_ACTIONS.deductPoints, body));
     expect(refused).toEqual({
       status: 409,
@@ -220,7 +237,11 @@ describe("Deduct points", () => {
       },
     });
     expect(await watch.changedSince(before)).toEqual([]);
-    const within = payload(FLOW_ACTIONS.deductPoints, { customer_id: CUSTOMER_ID, points: 15, reason: "Chargeback" });
+    const within = payload(FLOW_ACTIONS.deductPoints, {
+      customer_id: CUSTOMER_ID,
+      points: 15,
+      reason: "Chargeback",
+    });
     expect(await answer(await send(FLOW_ACTIONS.deductPoints, within))).toEqual({
       status: 200,
       body: { message: "Deducted 15 points; the balance is 25.", points: -15, balance: 25 },
@@ -236,7 +257,10 @@ describe("Deduct points", () => {
         payload(FLOW_ACTIONS.deductPoints, { customer_id: CUSTOMER_ID, points: 5, reason: "  " }),
       ),
     );
-    expect(noReason).toMatchObject({ status: 422, body: { code: "invalid_properties", fields: { reason: ["is required"] } } });
+    expect(noReason).toMatchObject({
+      status: 422,
+      body: { code: "invalid_properties", fields: { reason: ["is required"] } },
+    });
     const unknown = await answer(
       await send(
         FLOW_ACTIONS.deductPoints,
@@ -245,7 +269,10 @@ describe("Deduct points", () => {
     );
     expect(unknown).toEqual({
       status: 404,
-      body: { code: "unknown_customer", message: "This customer has no Regulars points: nothing was deducted." },
+      body: {
+        code: "unknown_customer",
+        message: "This customer has no Regulars points: nothing was deducted.",
+      },
     });
     expect(await watch.changedSince(before)).toEqual([]);
   });
@@ -271,14 +298,20 @@ describe("Issue reward", () => {
     const watch = await databaseWatch(prisma, jobs.schema);
     const before = await watch.take();
     const unknown = await answer(
-      await send(FLOW_ACTIONS.issueReward, payload(FLOW_ACTIONS.issueReward, { customer_id: CUSTOMER_ID, reward: "nope" })),
+      await send(
+        FLOW_ACTIONS.issueReward,
+        payload(FLOW_ACTIONS.issueReward, { customer_id: CUSTOMER_ID, reward: "nope" }),
+      ),
     );
     expect(unknown).toEqual({
       status: 404,
       body: { code: "reward_not_found", message: "The shop has no reward with this key." },
     });
     const poor = await answer(
-      await send(FLOW_ACTIONS.issueReward, payload(FLOW_ACTIONS.issueReward, { customer_id: CUSTOMER_ID, reward: "5-off" })),
+      await send(
+        FLOW_ACTIONS.issueReward,
+        payload(FLOW_ACTIONS.issueReward, { customer_id: CUSTOMER_ID, reward: "5-off" }),
+      ),
     );
     expect(poor).toMatchObject({ status: 409, body: { code: "not_enough_points" } });
     expect(shopify.calls).toEqual([]);

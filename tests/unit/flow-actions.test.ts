@@ -72,7 +72,9 @@ describe("Flow action extensions", () => {
       );
       return () => flowActionExtensions(root);
     };
-    expect(toml('runtime_url = "/flow/actions/award-points"')).toThrow(/runtime_url must be an absolute https/);
+    expect(toml('runtime_url = "/flow/actions/award-points"')).toThrow(
+      /runtime_url must be an absolute https/,
+    );
     expect(toml('runtime_url = "http://example.com/a"')).toThrow(/absolute https/);
     const field = (text: string) =>
       toml(`runtime_url = "https://example.com/a"\n[settings]\n[[settings.fields]]\n${text}`);
@@ -82,7 +84,9 @@ describe("Flow action extensions", () => {
     );
     expect(field('type = "customer_reference"\nkey = "customer"')).toThrow(/does not take key/);
     expect(field('type = "customer_reference"\nrequired = true')()).toEqual([
-      expect.objectContaining({ fields: [{ type: "customer_reference", key: "customer_id", name: "Customer", required: true }] }),
+      expect.objectContaining({
+        fields: [{ type: "customer_reference", key: "customer_id", name: "Customer", required: true }],
+      }),
     ]);
   });
 });
@@ -93,7 +97,8 @@ describe("a Flow action run's rules", () => {
       "flow:0f6e4c52-9b7a-4d3e-8a54-6b1a2f0c9d11",
     );
     expect(ACTION_RUN_ID.test("b63199047e046bd08b41c3a545dfbc9086aa1354")).toBe(true);
-    for (const bad of ["", "has space", "x".repeat(201), "tab\there", "é"]) expect(ACTION_RUN_ID.test(bad)).toBe(false);
+    for (const bad of ["", "has space", "x".repeat(201), "tab\there", "é"])
+      expect(ACTION_RUN_ID.test(bad)).toBe(false);
   });
 
   it("a deduction never takes the balance below zero: more than the balance is refused whole", () => {

@@ -215,8 +215,10 @@ export const de: AdminStrings = {
       EXPIRED: "Abgelaufen",
     },
     /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
-    flowAwarded: (reason: string | null) => (reason ? `Von Shopify Flow gutgeschrieben: ${reason}` : "Von Shopify Flow gutgeschrieben"),
-    flowDeducted: (reason: string | null) => (reason ? `Von Shopify Flow abgezogen: ${reason}` : "Von Shopify Flow abgezogen"),
+    flowAwarded: (reason: string | null) =>
+      reason ? `Von Shopify Flow gutgeschrieben: ${reason}` : "Von Shopify Flow gutgeschrieben",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Von Shopify Flow abgezogen: ${reason}` : "Von Shopify Flow abgezogen",
     pendingNote: (count: number) => `${n(count)} ausstehend`,
     order: (id: string) => `Bestellung ${id}`,
   },

@@ -214,8 +214,10 @@ export const es: AdminStrings = {
       EXPIRED: "Vencido",
     },
     /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
-    flowAwarded: (reason: string | null) => (reason ? `Otorgados por Shopify Flow: ${reason}` : "Otorgados por Shopify Flow"),
-    flowDeducted: (reason: string | null) => (reason ? `Descontados por Shopify Flow: ${reason}` : "Descontados por Shopify Flow"),
+    flowAwarded: (reason: string | null) =>
+      reason ? `Otorgados por Shopify Flow: ${reason}` : "Otorgados por Shopify Flow",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Descontados por Shopify Flow: ${reason}` : "Descontados por Shopify Flow",
     pendingNote: (count: number) => `${n(count)} ${plural(count, "pendiente", "pendientes")}`,
     order: (id: string) => `Pedido ${id}`,
   },

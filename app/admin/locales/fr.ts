@@ -224,8 +224,10 @@ export const fr: AdminStrings = {
       EXPIRED: "Expiré",
     },
     /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
-    flowAwarded: (reason: string | null) => (reason ? `Attribués par Shopify Flow : ${reason}` : "Attribués par Shopify Flow"),
-    flowDeducted: (reason: string | null) => (reason ? `Retirés par Shopify Flow : ${reason}` : "Retirés par Shopify Flow"),
+    flowAwarded: (reason: string | null) =>
+      reason ? `Attribués par Shopify Flow : ${reason}` : "Attribués par Shopify Flow",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Retirés par Shopify Flow : ${reason}` : "Retirés par Shopify Flow",
     pendingNote: (count: number) => `${n(count)} en attente`,
     order: (id: string) => `Commande ${id}`,
   },

@@ -102,7 +102,11 @@ export async function applyFlowPoints(
     const member = await lockMember(tx, shop, known.id);
     const applied = await findLedgerEntry(tx, shop, sourceKey);
     if (applied) {
-      if (applied.kind !== "FLOW" || applied.member.customerGid !== run.customerGid || applied.points !== points)
+      if (
+        applied.kind !== "FLOW" ||
+        applied.member.customerGid !== run.customerGid ||
+        applied.points !== points
+      )
         throw reused();
       return { points: applied.points, balance: applied.balanceAfter };
     }
@@ -173,7 +177,7 @@ const REDEEM_REFUSALS: Record<RedeemRefusal, [FlowRefusalCode, string]> = {
  * again; past this budget the points stay reserved, the answer says
  * "pending" and the code-issue job creates the code (docs/decisions/0016-flow-actions-answer-at-once.md).
  */
-export const FLOW_SHOPIFY_BUDGET_MS = 10_000;
+const FLOW_SHOPIFY_BUDGET_MS = 10_000;
 
 /** The client with one deadline over all its calls (a call past it fails as a timeout, transient). */
 function withDeadline(admin: AdminGraphql, ms: number): AdminGraphql {
