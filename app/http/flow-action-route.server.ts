@@ -14,10 +14,12 @@
  * a forged, unsigned or empty request, or one for a shop without a session,
  * gets 400 and nothing is read or written.
  *
- * Flow decides by the status (https://help.shopify.com/en/api/embedded-apps/app-extensions/flow/flow-guidelines):
+ * Flow decides by the status (for an app's action:
+ * https://help.shopify.com/en/api/embedded-apps/app-extensions/flow/flow-guidelines;
+ * the same table, spelled out in full, for Flow's HTTP requests:
+ * https://help.shopify.com/en/manual/shopify-plus/flow/create-workflow/messages/http-requests):
  * 200 is success; a 429 or a 5XX is sent again later (at increasing
- * intervals); any other 4XX fails the workflow's run, not sent again, and the
- * merchant sees the answer's body in the run. So a run Regulars will not
+ * intervals); any other 4XX is a failure and is not sent again. So a run Regulars will not
  * apply (bad properties, not enough points, an unknown reward) answers a 4XX
  * whose body says why in the merchant's words, `{ "message", "code" }`
  * (and `fields` for bad properties); only a fault that may pass (the

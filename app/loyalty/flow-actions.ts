@@ -43,8 +43,8 @@ export const flowLedgerKey = (actionRunId: string) => `flow:${actionRunId}`;
  * Why "Deduct points" may not take `points` from a member whose spendable
  * balance is `balance`, or null when it may. A deduction never takes a
  * balance below zero: it is refused whole rather than cut down, as a staff
- * adjustment is (the merchant sees the refusal in the workflow's run and
- * nothing is taken).
+ * adjustment is (the workflow's run fails with the reason, and nothing is
+ * taken).
  */
 export function deductionRefusal(balance: number, points: number): { balance: number; asked: number } | null {
   return balance - points < 0 ? { balance, asked: points } : null;
