@@ -15,6 +15,7 @@ export const STOREFRONT_ERRORS = pick([
   "unavailable",
   "too_many_requests",
   "reward_not_found",
+  "order_not_found",
   "reward_disabled",
   "not_for_your_tier",
   "not_enough_points",

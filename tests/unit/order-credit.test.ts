@@ -29,12 +29,25 @@ const order: CreditFacts = {
 const nothing = { points: 0, pendingPoints: 0 };
 
 describe("notCredited", () => {
+  const on = { active: true, earnOnPos: true };
+  const paused = { active: false, earnOnPos: true };
+  const noPos = { active: true, earnOnPos: false };
   it("names why an order earns nothing: test, no customer, a paused program's first award", () => {
-    expect(notCredited({ test: true, customerGid: null, awarded: false }, true)).toBe("test order");
-    expect(notCredited({ test: false, customerGid: null, awarded: false }, true)).toBe("no customer");
-    expect(notCredited({ test: false, customerGid: "c", awarded: false }, false)).toBe("program paused");
-    expect(notCredited({ test: false, customerGid: "c", awarded: true }, false)).toBeNull();
-    expect(notCredited({ test: false, customerGid: "c", awarded: false }, true)).toBeNull();
+    expect(notCredited({ test: true, customerGid: null, awarded: false }, on)).toBe("test order");
+    expect(notCredited({ test: false, customerGid: null, awarded: false }, on)).toBe("no customer");
+    expect(notCredited({ test: false, customerGid: "c", awarded: false }, paused)).toBe("program paused");
+    expect(notCredited({ test: false, customerGid: "c", awarded: true }, paused)).toBeNull();
+    expect(notCredited({ test: false, customerGid: "c", awarded: false }, on)).toBeNull();
+  });
+
+  it("credits a POS order like an online one unless the program turned POS earning off", () => {
+    const pos = { test: false, customerGid: "c", awarded: false, sourceName: "pos" };
+    expect(notCredited(pos, on)).toBeNull();
+    expect(notCredited(pos, noPos)).toBe("pos order");
+    // Turning it off later does not take back what a POS order already earned.
+    expect(notCredited({ ...pos, awarded: true }, noPos)).toBeNull();
+    expect(notCredited({ ...pos, sourceName: "web" }, noPos)).toBeNull();
+    expect(notCredited({ ...pos, sourceName: null }, noPos)).toBeNull();
   });
 });
 

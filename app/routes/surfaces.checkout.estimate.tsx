@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { prisma } from "../db.server";
+import { surfaceJson, surfaceRoute } from "../http/request-context.server";
+import { storefrontError } from "../http/storefront-errors";
+import { checkoutEstimate, estimateBody, EstimateInputError } from "../services/surfaces/surfaces.server";
+
+// POST /surfaces/checkout/estimate { subtotal: { amount, currencyCode }, lines? }: "you'll earn N
+// points for this order" on the thank-you page (and in checkout), an estimate until the order's
+// webhook arrives (docs/surfaces.md). Thank-you page requests carry a checkout session token
+// (purchase.thank-you.block.render is a checkout UI extension target).
+export const action = surfaceRoute("checkout", async ({ shop, customerGid, now }, { request }) => {
+  const parsed = estimateBody.safeParse(await surfaceJson(request));
+  if (!parsed.success) {
+    return storefrontError("invalid_request", { fields: z.flattenError(parsed.error).fieldErrors });
+  }
+  try {
+    return Response.json(await checkoutEstimate(prisma, shop, customerGid, parsed.data, now()), {
+      headers: { "Cache-Control": "private, no-store" },
+    });
+  } catch (error) {
+    if (error instanceof EstimateInputError)
+      return storefrontError("invalid_request", { fields: error.fields });
+    throw error;
+  }
+});
