@@ -15,7 +15,6 @@ export const STOREFRONT_ERRORS = pick([
   "unavailable",
   "too_many_requests",
   "reward_not_found",
-  "order_not_found",
   "reward_disabled",
   "not_for_your_tier",
   "not_enough_points",
@@ -39,4 +38,18 @@ export type StorefrontError = keyof typeof STOREFRONT_ERRORS;
 /** The answer for a refusal: `{ error: code, ...detail }` with the code's status. */
 export function storefrontError(error: StorefrontError, detail: Record<string, unknown> = {}): Response {
   return Response.json({ error, ...detail }, { status: STOREFRONT_ERRORS[error] });
+}
+
+/**
+ * The codes the shopper surfaces outside the theme answer (customer accounts, checkout, POS:
+ * docs/surfaces.md): the storefront's, and the order status block's own. Their UI extensions word
+ * them from their own locale files.
+ */
+const SURFACE_ERRORS = { ...STOREFRONT_ERRORS, ...pick(["order_not_found"] as const) };
+
+export type SurfaceError = keyof typeof SURFACE_ERRORS;
+
+/** A surface's refusal: `{ error: code, ...detail }` with the code's status. */
+export function surfaceError(error: SurfaceError, detail: Record<string, unknown> = {}): Response {
+  return Response.json({ error, ...detail }, { status: SURFACE_ERRORS[error] });
 }

@@ -45,7 +45,7 @@ export interface CreditSwitches {
  * (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.sourceName:
  * "web", "mobile_app", or "pos").
  */
-export const POS_SOURCE_NAME = "pos";
+const POS_SOURCE_NAME = "pos";
 
 /**
  * Why an order earns nothing, or null when it earns. A paused program, or a

@@ -1,6 +1,6 @@
 import { prisma } from "../db.server";
 import { methodNotAllowed, surfaceRoute } from "../http/request-context.server";
-import { storefrontError } from "../http/storefront-errors";
+import { storefrontError, surfaceError } from "../http/storefront-errors";
 import { customerOrderPoints, orderGidOf } from "../services/surfaces/surfaces.server";
 
 // GET /surfaces/customer-account/orders/:orderId (numeric id or GID), for the order status block:
@@ -12,7 +12,7 @@ export const loader = surfaceRoute("customerAccount", async ({ shop, customerGid
   const orderGid = orderGidOf(params.orderId ?? "");
   if (!orderGid) return storefrontError("invalid_request", { fields: { orderId: ["an order id or GID"] } });
   const answer = await customerOrderPoints(prisma, shop, customerGid, orderGid);
-  if (!answer) return storefrontError("order_not_found");
+  if (!answer) return surfaceError("order_not_found");
   return Response.json(answer, { headers: { "Cache-Control": "private, no-store" } });
 });
 

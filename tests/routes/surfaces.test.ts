@@ -4,6 +4,7 @@
  * test helper getJwt, through tests/support/session-tokens.ts), and the library's own
  * authenticate.public.customerAccount / .checkout / .pos check them.
  */
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { APP_URL, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
@@ -42,11 +43,7 @@ const ORIGIN = "https://extensions.shopifycdn.com";
 let edge: ShopifyEdge | undefined;
 let shopify: ReturnType<typeof adminStandIn>;
 
-type Route = (args: {
-  request: Request;
-  params: Record<string, string>;
-  context: object;
-}) => Promise<Response>;
+type Route = (args: LoaderFunctionArgs) => Promise<Response>;
 const call = async (route: Route, request: Request, params: Record<string, string> = {}) =>
   route({ request, params, context: {} }).catch((thrown: unknown) => {
     if (thrown instanceof Response) return thrown;

@@ -141,7 +141,8 @@ export async function applyOrderEventIn(
     if (added) order = await readOrder(tx, order.id);
   } else if (event.type === "guest") {
     // Only an order still held for this very email: a customer the order named meanwhile wins.
-    if (order.customerGid || order.guestEmail !== event.email) return { orderGid, points: order.points, change: 0 };
+    if (order.customerGid || order.guestEmail !== event.email)
+      return { orderGid, points: order.points, change: 0 };
     order = await updateOrderFacts(tx, order.id, { customerGid: event.customerGid, guestEmail: null });
   } else {
     const { snapshot } = event;

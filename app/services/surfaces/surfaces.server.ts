@@ -39,7 +39,7 @@ export async function surfaceStatus(db: PrismaClient, shop: string, customerGid:
   return status;
 }
 
-export type OrderState = "none" | "pending" | "earned" | "reversed" | "not_yet_received";
+type OrderState = "none" | "pending" | "earned" | "reversed" | "not_yet_received";
 
 /**
  * The points of one order of this customer, for the order status page: what it earned or will
