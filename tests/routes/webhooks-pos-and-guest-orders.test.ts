@@ -12,6 +12,16 @@ import { action as customersUpdate } from "~/routes/webhooks.customers.update";
 import { action as ordersPaid } from "~/routes/webhooks.orders.paid";
 import { action as refundsCreate } from "~/routes/webhooks.refunds.create";
 import { receiveWebhook } from "~/services/webhooks/inbox.server";
+import { transactionWithSql } from "~/db/sql-in-transaction.server";
+import { applyOrderEvent } from "~/services/orders/order-points.server";
+import { applyPaidOrders } from "~/services/orders/order-points-batch.server";
+import {
+  bulkOrderSnapshot,
+  parseBulkLine,
+  type LineItemLine,
+  type OrderLine,
+} from "~/shopify/payloads/bulk-order-lines";
+import { orderLines } from "../support/bulk-jsonl";
 import { type callAction, webhookRequest } from "../support/webhooks";
 import { applyInbox, deliverAndApply } from "../support/inbox";
 import { fixtureBody } from "../support/fixtures";
@@ -104,6 +114,54 @@ describe("POS orders", () => {
     await deliver(refundsCreate, "refunds/create", fixtureBody("refunds-create", { order_id: 9010 }));
     expect(await balanceOf(CUSTOMER)).toBeLessThan(ORDER_POINTS);
     expect(await prisma.ledgerEntry.count({ where: { shop: SHOP, kind: "REVERSE" } })).toBe(1);
+    await expectLedgerConsistent(prisma, SHOP);
+  });
+});
+
+describe("POS orders in a backfill", () => {
+  /** The order as the backfill's bulk query reads it (Order.sourceName). */
+  function backfilled(id: number, sourceName: string) {
+    let order: OrderLine | null = null;
+    const items: LineItemLine[] = [];
+    for (const line of orderLines({
+      id,
+      customer: 7302485617390244561n,
+      subtotal: "100.00",
+      processedAt: new Date("2026-01-10T10:00:00Z"),
+      sourceName,
+    })) {
+      const parsed = parseBulkLine(JSON.parse(line));
+      if (parsed.kind === "order") order = parsed.order;
+      else items.push(parsed.item);
+    }
+    return bulkOrderSnapshot(order!, items);
+  }
+
+  it("earn nothing once POS earning is off, by the engine and by the batch path alike", async () => {
+    await updateProgram(prisma, SHOP, { settings: { earnOnPos: false } }, new Date());
+    const engine = await applyOrderEvent(
+      prisma,
+      SHOP,
+      { type: "backfill", snapshot: backfilled(9501, "pos") },
+      new Date(),
+    );
+    expect(engine).toMatchObject({ points: 0, ignored: "pos order" });
+    const batch = await transactionWithSql(prisma, (tx, sql) =>
+      applyPaidOrders(tx, sql, SHOP, [backfilled(9502, "pos"), backfilled(9503, "web")], new Date()),
+    );
+    expect(batch.results.map((r) => [r.orderGid, r.points, r.ignored ?? null])).toEqual([
+      ["gid://shopify/Order/9502", 0, "pos order"],
+      ["gid://shopify/Order/9503", 500, null],
+    ]);
+    expect(await balanceOf(CUSTOMER)).toBe(500);
+    expect(
+      await prisma.orderRecord.findFirstOrThrow({
+        where: { shop: SHOP, orderGid: "gid://shopify/Order/9502" },
+      }),
+    ).toMatchObject({
+      sourceName: "pos",
+      name: "#9502",
+    });
     await expectLedgerConsistent(prisma, SHOP);
   });
 });
