@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { prisma } from "../db.server";
-import { surfaceJson, surfaceRoute } from "../http/request-context.server";
+import { methodNotAllowed, surfaceJson, surfaceRoute } from "../http/request-context.server";
 import { storefrontError } from "../http/storefront-errors";
 import { checkoutEstimate, estimateBody, EstimateInputError } from "../services/surfaces/surfaces.server";
 
@@ -23,3 +23,8 @@ export const action = surfaceRoute("checkout", async ({ shop, customerGid, now }
     throw error;
   }
 });
+
+// Remix hands a preflight (OPTIONS) to a route's loader when the path has a parameter or the
+// request is not routed directly (scripts/resource-routes.mjs): the library answers it there;
+// GET is refused.
+export const loader = surfaceRoute("checkout", async () => methodNotAllowed("POST"));

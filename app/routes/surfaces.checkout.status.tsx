@@ -10,5 +10,6 @@ export const loader = surfaceRoute("checkout", async ({ shop, customerGid, now }
   }),
 );
 
-// OPTIONS (the CORS preflight) is answered by the library; any other method is refused.
+// The production server hands a preflight (OPTIONS) of a fixed path to the action
+// (scripts/resource-routes.mjs): the library answers it there; any other method is refused.
 export const action = surfaceRoute("checkout", async () => methodNotAllowed("GET"));

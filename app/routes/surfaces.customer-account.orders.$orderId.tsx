@@ -16,5 +16,6 @@ export const loader = surfaceRoute("customerAccount", async ({ shop, customerGid
   return Response.json(answer, { headers: { "Cache-Control": "private, no-store" } });
 });
 
-// OPTIONS (the CORS preflight) is answered by the library; any other method is refused.
+// The production server hands a preflight (OPTIONS) of a fixed path to the action
+// (scripts/resource-routes.mjs): the library answers it there; any other method is refused.
 export const action = surfaceRoute("customerAccount", async () => methodNotAllowed("GET"));

@@ -1,5 +1,5 @@
 import { redeemAnswer } from "../http/redeem-answer.server";
-import { surfaceJson, surfaceRoute } from "../http/request-context.server";
+import { methodNotAllowed, surfaceJson, surfaceRoute } from "../http/request-context.server";
 import { storefrontError } from "../http/storefront-errors";
 import { customerGidOf } from "../services/surfaces/surfaces.server";
 
@@ -17,3 +17,8 @@ export const action = surfaceRoute("pos", async ({ shop, staffId, admin, now }, 
     await surfaceJson(request),
   );
 });
+
+// Remix hands a preflight (OPTIONS) to a route's loader when the path has a parameter or the
+// request is not routed directly (scripts/resource-routes.mjs): the library answers it there;
+// GET is refused.
+export const loader = surfaceRoute("pos", async () => methodNotAllowed("POST"));

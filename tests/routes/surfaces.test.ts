@@ -13,12 +13,18 @@ import {
   action as accountStatusAction,
 } from "~/routes/surfaces.customer-account.status";
 import { action as accountRedeem } from "~/routes/surfaces.customer-account.redeem";
-import { loader as accountOrder } from "~/routes/surfaces.customer-account.orders.$orderId";
+import {
+  loader as accountOrder,
+  action as accountOrderAction,
+} from "~/routes/surfaces.customer-account.orders.$orderId";
 import { loader as checkoutStatus } from "~/routes/surfaces.checkout.status";
 import { action as checkoutRedeem } from "~/routes/surfaces.checkout.redeem";
 import { action as checkoutEstimate } from "~/routes/surfaces.checkout.estimate";
 import { loader as posStatus } from "~/routes/surfaces.pos.customers.$customerId.status";
-import { action as posRedeem } from "~/routes/surfaces.pos.customers.$customerId.redeem";
+import {
+  action as posRedeem,
+  loader as posRedeemLoader,
+} from "~/routes/surfaces.pos.customers.$customerId.redeem";
 import { action as proxyRedeem } from "~/routes/proxy.redeem";
 import { loader as proxyStatus } from "~/routes/proxy.status";
 import { ensureProgram } from "~/db/program.server";
@@ -207,6 +213,23 @@ describe("status: customer accounts, checkout and POS answer the app proxy's JSO
       expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
       expect(res.headers.get("Access-Control-Allow-Headers")).toContain("Authorization");
     }
+    // Remix hands a preflight to the loader of a path with a parameter: answered there too.
+    for (const [route, path] of [
+      [posRedeemLoader, `/surfaces/pos/customers/${CUSTOMER_ID}/redeem`],
+      [accountOrder, "/surfaces/customer-account/orders/5001"],
+      [accountOrderAction, "/surfaces/customer-account/orders/5001"],
+    ] as const) {
+      const res = await call(route, preflight(path), { customerId: CUSTOMER_ID, orderId: "5001" });
+      expect(res.status, path).toBe(204);
+    }
+    const get = await call(
+      posRedeemLoader,
+      await surfaceRequest(`/surfaces/pos/customers/${CUSTOMER_ID}/redeem`, staff),
+      {
+        customerId: CUSTOMER_ID,
+      },
+    );
+    expect(get.status).toBe(405);
     // A POST to a read-only surface with a good token: 405, with CORS headers.
     const wrong = await call(
       accountStatusAction,
