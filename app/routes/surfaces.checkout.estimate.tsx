@@ -6,8 +6,10 @@ import { checkoutEstimate, estimateBody, EstimateInputError } from "../services/
 
 // POST /surfaces/checkout/estimate { subtotal: { amount, currencyCode }, lines? }: "you'll earn N
 // points for this order" on the thank-you page (and in checkout), an estimate until the order's
-// webhook arrives (docs/surfaces.md). Thank-you page requests carry a checkout session token
-// (purchase.thank-you.block.render is a checkout UI extension target).
+// webhook arrives (docs/surfaces.md). Thank-you page requests carry a checkout session token:
+// purchase.thank-you.block.render gets checkout's StandardApi, "the base API object provided to
+// purchase extension targets", with its sessionToken
+// (https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/session-token).
 export const action = surfaceRoute("checkout", async ({ shop, customerGid, now }, { request }) => {
   const parsed = estimateBody.safeParse(await surfaceJson(request));
   if (!parsed.success) {
