@@ -407,6 +407,24 @@ describe("redeem: one redemption path from every surface", () => {
     expect(shopify.codes.size).toBe(0);
   });
 
+  it("a shop without an offline session (not installed) cannot issue: unavailable, nothing reserved", async () => {
+    await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
+    const res = await call(
+      checkoutRedeem,
+      await surfaceRequest(
+        "/surfaces/checkout/redeem",
+        customer,
+        json({ rewardKey: "5-off", idempotencyKey: "no-session-1" }),
+      ),
+    );
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: "unavailable" });
+    expect(await prisma.redemption.count()).toBe(0);
+    expect(
+      (await prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP, customerGid: CUSTOMER } })).balance,
+    ).toBe(1200);
+  });
+
   it("one rate limit per customer across every surface, as the app proxy's", async () => {
     await adjustPoints(
       prisma,
