@@ -182,7 +182,7 @@ export type LedgerSource =
   | { type: "refund"; refund: { refundGid: string } }
   /** Pending points made spendable. */
   | { type: "release"; orderGid: string }
-  /** A guest's order given to the customer Shopify created with its email (decision 0016). */
+  /** A guest's order given to the customer Shopify created with its email (decision 0017). */
   | { type: "guest"; orderGid: string };
 
 /**

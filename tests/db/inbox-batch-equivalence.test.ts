@@ -87,7 +87,7 @@ function orderBody(i: number, o: OrderSpec, at: { updatedAt: Date; cancelled: bo
     admin_graphql_api_id: `gid://shopify/Order/${1000 + i}`,
     name: `#${1000 + i}`,
     source_name: o.pos ? "pos" : "web",
-    // A guest's order has an email and no customer: held for the customer (decision 0016).
+    // A guest's order has an email and no customer: held for the customer (decision 0017).
     email: o.customer === null ? `guest${i}@example.com` : `c${o.customer}@example.com`,
     created_at: placed,
     processed_at: placed,

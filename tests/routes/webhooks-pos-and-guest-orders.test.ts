@@ -1,7 +1,7 @@
 /**
  * Orders taken on Shopify POS (source_name "pos") earn like online ones unless the program turns
  * that off; a guest checkout's order (an email, no customer) is held and credited, once, when
- * Shopify tells Regulars of the customer with that email (docs/decisions/0016-guest-orders.md).
+ * Shopify tells Regulars of the customer with that email (docs/decisions/0017-guest-orders.md).
  * Signed deliveries through the inbox, on both databases.
  */
 import { beforeEach, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * Guest orders credited once their customer exists (docs/decisions/0016-guest-orders.md).
+ * Guest orders credited once their customer exists (docs/decisions/0017-guest-orders.md).
  *
  * Shopify attaches a customer to nearly every order that has an email, a guest checkout's
  * included ("Every time a new customer places an order with your store, their name and other

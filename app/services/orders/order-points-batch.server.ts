@@ -421,7 +421,7 @@ function applyRules(
       customerGid: s.customer?.customerGid ?? null,
       name: s.name ?? null,
       sourceName: s.sourceName ?? null,
-      // A guest's order is held by its email until Shopify creates that customer (decision 0016).
+      // A guest's order is held by its email until Shopify creates that customer (decision 0017).
       guestEmail: s.customer ? null : (s.email ?? null),
       currency: s.currency,
       test: s.test,

@@ -47,7 +47,7 @@ export type OrderEvent =
   | { type: "refund"; refund: RefundFacts }
   /**
    * A guest's order (no customer, its email held) given to the customer Shopify created or
-   * updated with that email (customers/create, customers/update: decision 0016).
+   * updated with that email (customers/create, customers/update: decision 0017).
    */
   | { type: "guest"; orderGid: string; customerGid: string; email: string };
 
@@ -101,7 +101,7 @@ async function snapshotChanges(
           ...(snapshot.sourceName !== undefined ? { sourceName: snapshot.sourceName } : {}),
         }
       : {}),
-    // A guest's order is held by its email until Shopify creates that customer (decision 0016).
+    // A guest's order is held by its email until Shopify creates that customer (decision 0017).
     ...(!snapshot.customer && !order.customerGid && snapshot.email ? { guestEmail: snapshot.email } : {}),
     ...(snapshot.customer && order.guestEmail ? { guestEmail: null } : {}),
     ...(snapshot.customer && !order.customerGid ? { customerGid: snapshot.customer.customerGid } : {}),

@@ -133,7 +133,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       const customer = parseCustomerPayload(payload);
       return async () => {
         const { signupBonus } = await recordCustomer(db, shop, customer, now);
-        // Orders placed as a guest with this email, held until the customer existed (decision 0016).
+        // Orders placed as a guest with this email, held until the customer existed (decision 0017).
         const guest = await creditGuestOrders(db, shop, customer, now);
         const details = [
           ...(signupBonus ? [`signup bonus ${signupBonus}`] : []),
