@@ -5,8 +5,8 @@ import { customerOrderPoints, orderGidOf } from "../services/surfaces/surfaces.s
 
 // GET /surfaces/customer-account/orders/:orderId (numeric id or GID), for the order status block:
 // `{ order: { id, name, points, pendingPoints, pendingUntil, reversedPoints, state } }` for an
-// order of the customer the session token names; another customer's order is 404, as one that
-// does not exist would be to them (docs/surfaces.md).
+// order of the customer the session token names; another customer's order is 404 with nothing of
+// it, and one Regulars has not heard of is `not_yet_received` (docs/surfaces.md).
 export const loader = surfaceRoute("customerAccount", async ({ shop, customerGid }, { params }) => {
   if (!customerGid) return storefrontError("sign_in_required");
   const orderGid = orderGidOf(params.orderId ?? "");
