@@ -266,6 +266,7 @@ export const strings = {
     birthdayBonus: "Points on the customer's birthday",
     returnPointsOnCancel: "Give points back when an order that used a reward code is cancelled",
     returnPointsOnExpiry: "Give points back when a reward code expires unused",
+    earnOnPos: "Orders taken on Shopify POS earn points",
     tiers: "VIP tiers",
     tiersHelp: "Members move up when their activity in the window reaches a tier; tiers multiply earning.",
     tierBasis: "Tiers are reached by",

@@ -186,6 +186,80 @@ describe("session tokens Shopify never issued", () => {
   });
 });
 
+describe("session tokens Shopify never issued, at the shopper surfaces (/surfaces/*)", () => {
+  // The library's extension helpers (authenticate.public.customerAccount, .checkout, .pos) check the
+  // signature, exp and nbf, not the audience (checkAudience: false, as for every extension token):
+  // a token is Shopify's for this app when it is signed with this app's secret.
+  const forgeries: [string, () => Promise<string>][] = [
+    [
+      "signed with another secret",
+      () =>
+        sessionToken({
+          secret: "not-the-app-secret",
+          claims: { sub: `gid://shopify/Customer/${CUSTOMER_ID}` },
+        }),
+    ],
+    [
+      "expired an hour ago",
+      () =>
+        sessionToken({
+          claims: { sub: `gid://shopify/Customer/${CUSTOMER_ID}`, exp: now() - 3600, nbf: now() - 7200 },
+        }),
+    ],
+    [
+      "not valid for another hour",
+      () => sessionToken({ claims: { sub: `gid://shopify/Customer/${CUSTOMER_ID}`, nbf: now() + 3600 } }),
+    ],
+    [
+      "unsigned (alg none)",
+      async () => {
+        const [, payload] = (
+          await sessionToken({ claims: { sub: `gid://shopify/Customer/${CUSTOMER_ID}` } })
+        ).split(".");
+        return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${payload}.`;
+      },
+    ],
+    ["not a token", async () => "not.a.token"],
+  ];
+
+  it("every surface route (loaders and actions) refuses each one with 401 and writes nothing", async () => {
+    const surfaces = routes.filter(({ route }) => route.id.startsWith("surfaces."));
+    expect(surfaces.length).toBeGreaterThanOrEqual(8);
+    for (const [what, forge] of forgeries) {
+      const token = await forge();
+      for (const { route, loader, action } of surfaces) {
+        const path = route.urlPath.replace(/:(\w+)/g, CUSTOMER_ID);
+        const params = Object.fromEntries(
+          [...route.urlPath.matchAll(/:(\w+)/g)].map(([, name]) => [name!, CUSTOMER_ID]),
+        );
+        for (const [handler, method] of [
+          [loader, "GET"],
+          [action, "POST"],
+        ] as const) {
+          if (!handler) continue;
+          const body =
+            method === "POST"
+              ? JSON.stringify({
+                  rewardKey: "5-off",
+                  idempotencyKey: "forged-surface-1",
+                  subtotal: { amount: "10.00", currencyCode: "EUR" },
+                })
+              : undefined;
+          const res = await run(
+            handler,
+            fetchWithToken(path, token, { method, ...(body ? { body } : {}) }),
+            params,
+          );
+          const where = `${what}: ${method} ${route.file}`;
+          expect(res.status, where).toBe(401);
+          expect(await res.text(), where).not.toContain(EMAIL);
+        }
+      }
+    }
+    expect(await watch.changedSince(baseline)).toEqual([]);
+  }, 120_000);
+});
+
 describe("webhooks with a forged HMAC", () => {
   it("every webhook route answers 401 to a good body signed with another secret, and writes nothing", async () => {
     const webhooks = routes.filter(({ route }) => route.id.startsWith("webhooks."));

@@ -32,6 +32,9 @@ export const pointsState = async (shop: string) => ({
     select: {
       orderGid: true,
       customerGid: true,
+      name: true,
+      sourceName: true,
+      guestEmail: true,
       currency: true,
       test: true,
       taxesIncluded: true,

@@ -40,6 +40,8 @@ const snapshotArb: fc.Arbitrary<OrderSnapshot> = fc
       }),
     ),
     discountCodes: fc.array(text, { maxLength: 3 }),
+    name: fc.option(text),
+    sourceName: fc.option(fc.constantFrom("web", "pos", "shopify_draft_order")),
   })
   .map(({ id, refunds, ...rest }) => {
     const orderGid = `gid://shopify/Order/${id}`;
@@ -81,7 +83,12 @@ describe("staged order snapshots", () => {
         discountCodes: [],
       }),
     ) as unknown[];
-    expect(() => decodeSnapshot(JSON.stringify([1, ...good.slice(1)]))).toThrow(/not a version 2 snapshot/);
+    expect(() => decodeSnapshot(JSON.stringify([1, ...good.slice(1)]))).toThrow(/not a version 3 snapshot/);
+    // A row staged by version 2 (no name, no source) still reads, without them.
+    const v2 = decodeSnapshot(JSON.stringify([2, ...good.slice(1, 12)]));
+    expect(v2).not.toHaveProperty("sourceName");
+    expect(v2.gross.merchandise).toBe(1000n);
+    expect(() => decodeSnapshot(JSON.stringify([2, ...good.slice(1)]))).toThrow(/not a version 3 snapshot/);
     const fiveParts = [...good];
     fiveParts[8] = ["1000", "0", "0", "0", "0"];
     expect(() => decodeSnapshot(JSON.stringify(fiveParts))).toThrow(/parts/);

@@ -270,6 +270,7 @@ export const de: AdminStrings = {
     birthdayBonus: "Punkte zum Geburtstag des Kunden",
     returnPointsOnCancel: "Punkte zurückgeben, wenn eine Bestellung mit Belohnungscode storniert wird",
     returnPointsOnExpiry: "Punkte zurückgeben, wenn ein Belohnungscode ungenutzt verfällt",
+    earnOnPos: "Bestellungen über Shopify POS bringen Punkte",
     tiers: "VIP-Stufen",
     tiersHelp:
       "Mitglieder steigen auf, wenn ihre Aktivität im Zeitraum eine Stufe erreicht; Stufen vervielfachen die gesammelten Punkte.",

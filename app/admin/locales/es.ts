@@ -269,6 +269,7 @@ export const es: AdminStrings = {
     birthdayBonus: "Puntos en el cumpleaños del cliente",
     returnPointsOnCancel: "Devolver los puntos cuando se cancela un pedido que usó un código de recompensa",
     returnPointsOnExpiry: "Devolver los puntos cuando un código de recompensa vence sin usarse",
+    earnOnPos: "Los pedidos hechos en Shopify POS dan puntos",
     tiers: "Niveles VIP",
     tiersHelp:
       "Los miembros suben cuando su actividad en el período alcanza un nivel; los niveles multiplican la acumulación.",

@@ -280,6 +280,7 @@ export const fr: AdminStrings = {
     returnPointsOnCancel:
       "Rendre les points quand une commande ayant utilisé un code de récompense est annulée",
     returnPointsOnExpiry: "Rendre les points quand un code de récompense expire sans avoir été utilisé",
+    earnOnPos: "Les commandes passées sur Shopify POS rapportent des points",
     tiers: "Niveaux VIP",
     tiersHelp:
       "Les membres montent de niveau quand leur activité sur la période atteint un niveau ; les niveaux multiplient les gains.",

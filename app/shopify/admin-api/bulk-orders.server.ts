@@ -45,6 +45,8 @@ const BACKFILL_ORDERS_QUERY = `#graphql
       edges {
         node {
           id
+          name
+          sourceName
           createdAt
           processedAt
           updatedAt

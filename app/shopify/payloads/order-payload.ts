@@ -165,6 +165,13 @@ const customer = z.object({
 
 const order = z.object({
   admin_graphql_api_id: gid("Order"),
+  // "#1001": the name the shopper sees (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.name).
+  name: z.string().max(200).nullable().optional(),
+  // Where it was placed: "web", "mobile_app", "pos", ... (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.sourceName).
+  source_name: z.string().max(200).nullable().optional(),
+  // The buyer's email, also on a guest checkout's order (null when none was given:
+  // https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.email).
+  email: z.string().max(320).nullable().optional(),
   financial_status: z.string().nullable().optional(),
   updated_at: timestamp,
   processed_at: timestamp.nullable().optional(),
@@ -223,6 +230,12 @@ export interface CustomerFacts {
 
 export interface OrderSnapshot {
   orderGid: string;
+  /** "#1001"; null or absent when the payload has none (a backfill's bulk line has none). */
+  name?: string | null;
+  /** Shopify's source_name ("web", "pos", ...); null or absent when the payload has none. */
+  sourceName?: string | null;
+  /** The order's email, lower-cased; null or absent when none. */
+  email?: string | null;
   updatedAt: Date;
   paidAt: Date;
   test: boolean;
@@ -324,6 +337,9 @@ function orderSnapshot(raw: z.output<typeof order>): OrderSnapshot {
   };
   return {
     orderGid: raw.admin_graphql_api_id,
+    name: raw.name ?? null,
+    sourceName: raw.source_name ?? null,
+    email: raw.email ? raw.email.trim().toLowerCase() : null,
     updatedAt: raw.updated_at,
     paidAt: raw.processed_at ?? raw.created_at,
     test: raw.test,

@@ -11,15 +11,18 @@ import type { CustomerFacts, OrderSnapshot, RefundFacts } from "./order-payload"
 /**
  * Format version, first in every encoded snapshot. 2: parts gained the tax on
  * shipping and the amount refunded by amount; a row staged by version 1 is
- * refused (its run fails and is started again).
+ * refused (its run fails and is started again). 3: the order's name and
+ * source_name at the end (null when the bulk line had none); a version 2 row
+ * is still read, without them.
  */
-const VERSION = 2;
+const VERSION = 3;
+const WITHOUT_NAME_AND_SOURCE = 2;
 
 type PartsText = [string, string, string, string, string, string, string];
 type RefundText = [string, number, PartsText];
 type CustomerText = [string, string | null, string | null, string | null, string | null, string[], boolean];
 type SnapshotText = [
-  typeof VERSION,
+  typeof VERSION | typeof WITHOUT_NAME_AND_SOURCE,
   string,
   number,
   number,
@@ -31,6 +34,8 @@ type SnapshotText = [
   RefundText[],
   CustomerText | null,
   string[],
+  (string | null)?,
+  (string | null)?,
 ];
 
 const partsText = (p: EligibleParts): PartsText => [
@@ -67,6 +72,8 @@ export function encodeSnapshot(s: OrderSnapshot): string {
         ]
       : null,
     s.discountCodes,
+    s.name ?? null,
+    s.sourceName ?? null,
   ];
   return JSON.stringify(text);
 }
@@ -118,7 +125,9 @@ function texts(value: unknown): string[] {
 
 export function decodeSnapshot(encoded: string): OrderSnapshot {
   const value: unknown = JSON.parse(encoded);
-  if (!Array.isArray(value) || value.length !== 12 || value[0] !== VERSION) {
+  const current = Array.isArray(value) && value.length === 14 && value[0] === VERSION;
+  const before = Array.isArray(value) && value.length === 12 && value[0] === WITHOUT_NAME_AND_SOURCE;
+  if (!Array.isArray(value) || !(current || before)) {
     throw new SnapshotTextError(`not a version ${VERSION} snapshot`);
   }
   const orderGid = text(value[1]);
@@ -153,5 +162,6 @@ export function decodeSnapshot(encoded: string): OrderSnapshot {
     }),
     customer: customerFacts,
     discountCodes: texts(value[11]),
+    ...(current ? { name: textOrNull(value[12]), sourceName: textOrNull(value[13]) } : {}),
   };
 }
