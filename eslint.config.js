@@ -16,7 +16,18 @@ const prismaMethods =
   "(find(Unique|First)(OrThrow)?|findMany|create(Many(AndReturn)?)?|update(Many(AndReturn)?)?|upsert|delete(Many)?|count|aggregate|groupBy)";
 
 export default tseslint.config(
-  { ignores: ["build/**", "node_modules/**", "data/**", "coverage/**", "app/types/**", ".cache/**"] },
+  {
+    ignores: [
+      "build/**",
+      "node_modules/**",
+      "data/**",
+      "coverage/**",
+      "app/types/**",
+      ".cache/**",
+      // The UI extensions' bundles, built by Shopify CLI (npm run build:extensions).
+      "extensions/*/dist/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
