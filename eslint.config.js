@@ -86,6 +86,27 @@ export default tseslint.config(
     },
   },
   {
+    // devshop's host for UI extensions runs in its customer accounts' frames (ES modules); the
+    // `shopify` global is also used by the unit tests in Node.
+    files: ["devshop/extension-host/*.js"],
+    languageOptions: {
+      sourceType: "module",
+      globals: Object.fromEntries(
+        [
+          "window",
+          "document",
+          "navigator",
+          "fetch",
+          "Event",
+          "HTMLElement",
+          "customElements",
+          "ResizeObserver",
+          "Intl",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
+  {
     // devshop's App Bridge stand-in runs in the embedded app's page.
     files: ["devshop/public/*.js"],
     languageOptions: {

@@ -1,0 +1,65 @@
+/**
+ * Runs one target of a built UI extension in devshop's customer accounts, in the frame devshop
+ * gives it (devshop/customer-accounts.ts): defines the `s-*` components (components.js), puts the
+ * `shopify` global on the page (shopify-global.js) with session tokens devshop signs for the
+ * logged-in customer, loads the extension's script as Shopify CLI built it (it registers its
+ * targets with `shopify.extend`), runs the target, and tells the page around it how tall it is.
+ * Shopify runs the same script in a sandboxed worker with a remote DOM; here it runs in a frame of
+ * its own, so that its `document.body` is its own.
+ */
+import { createShopifyGlobal } from "./shopify-global.js";
+import { defineComponents } from "./components.js";
+
+const config = JSON.parse(document.getElementById("regulars-extension-host").textContent);
+
+/** Shopify's URLs in customer accounts, as devshop's pages (https://shopify.dev/docs/api/customer-account-ui-extensions/latest#custom-protocols). */
+function resolveUrl(url) {
+  const extension = /^extension:\/\/([\w-]+)\/?(.*)$/.exec(url);
+  if (extension) return `${config.accountRoot}/pages/${extension[1]}`;
+  const page = /^shopify:customer-account\/(.*)$/.exec(url);
+  if (page)
+    return page[1] === "profile" || page[1] === "" ? config.accountRoot : `${config.accountRoot}/${page[1]}`;
+  return url;
+}
+const navigate = (url) => {
+  window.top.location.href = resolveUrl(url);
+};
+
+defineComponents({ resolveUrl, navigate });
+
+const { shopify, run } = createShopifyGlobal({
+  target: config.target,
+  locale: config.locale,
+  messages: config.messages,
+  defaultMessages: config.defaultMessages,
+  currency: config.currency,
+  customerId: config.customerId,
+  ...(config.order ? { order: config.order } : {}),
+  navigate,
+  async getToken() {
+    const answer = await fetch(config.tokenUrl, { credentials: "same-origin" });
+    if (!answer.ok) throw new Error(`devshop gave no session token (${answer.status})`);
+    return (await answer.json()).token;
+  },
+});
+window.shopify = shopify;
+
+// Tell the page around the frame how tall the extension is, as it changes.
+const report = () =>
+  window.parent.postMessage(
+    { regularsExtensionFrame: config.frame, height: document.documentElement.scrollHeight },
+    window.location.origin,
+  );
+new ResizeObserver(report).observe(document.body);
+
+const script = document.createElement("script");
+script.src = config.script;
+script.onload = () => {
+  run().then(report, (error) => {
+    document.body.textContent = `The extension failed: ${error.message}`;
+  });
+};
+script.onerror = () => {
+  document.body.textContent = `No built script at ${config.script}: run npm run build:extensions.`;
+};
+document.head.append(script);
