@@ -113,7 +113,14 @@ export function defineComponents(host) {
   define("s-link", {
     observed: ["href"],
     draw: (e) =>
-      `<style>a{color:#1f4fa3}</style><a href="${escape(host.resolveUrl(attr(e, "href") ?? ""))}" target="_top"><slot></slot></a>`,
+      `<style>a{color:#1f4fa3;cursor:pointer}</style><a href="${escape(host.resolveUrl(attr(e, "href") ?? ""))}" target="_top"><slot></slot></a>`,
+    // The customer accounts page navigates, not the extension's frame (Shopify's navigation API).
+    setup: (e) =>
+      e.addEventListener("click", (event) => {
+        if (!attr(e, "href")) return;
+        event.preventDefault();
+        host.navigate(attr(e, "href"));
+      }),
   });
   define("s-button", {
     observed: ["disabled", "loading", "variant", "accessibilitylabel"],
