@@ -47,7 +47,8 @@ window.shopify = shopify;
 // Tell the page around the frame how tall the extension is, as it changes.
 const report = () =>
   window.parent.postMessage(
-    { regularsExtensionFrame: config.frame, height: document.documentElement.scrollHeight },
+    // The body's own height: the document's would never be less than the frame's, so never shrink.
+    { regularsExtensionFrame: config.frame, height: Math.ceil(document.body.getBoundingClientRect().height) },
     window.location.origin,
   );
 new ResizeObserver(report).observe(document.body);
