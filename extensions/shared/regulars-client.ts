@@ -17,7 +17,10 @@
 /** Where the app listens, as the build was told (scripts/build-extensions.mjs). */
 const APP_URL: string = process.env.APP_URL ?? "";
 
-/** The codes the app answers a refusal with, and two of our own: no answer, an unreadable one. */
+/**
+ * The codes the app answers a refusal with (the storefront's, and the surfaces' own
+ * `order_not_found`), and `network`: no answer at all.
+ */
 export const ERROR_CODES = [
   "sign_in_required",
   "invalid_request",
@@ -30,6 +33,7 @@ export const ERROR_CODES = [
   "program_paused",
   "idempotency_key_reused",
   "code_not_created",
+  "order_not_found",
   "network",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
