@@ -40,7 +40,7 @@ type UiExtensionToml = {
 };
 
 /** The app's UI extensions (extensions/*&#47;shopify.extension.toml of type ui_extension) and their targets. */
-export function uiExtensions(root: string): UiExtension[] {
+function uiExtensions(root: string): UiExtension[] {
   return readdirSync(root)
     .map((folder) => path.join(root, folder, "shopify.extension.toml"))
     .filter((file) => existsSync(file))
