@@ -17,6 +17,8 @@
  *   order                              { id, name } on order targets
  *   navigation.navigate(url)           extension://handle and shopify:customer-account/ URLs
  *   applyDiscountCodeChange(change)    checkout targets (https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/discounts)
+ *   cost.subtotalAmount, buyerIdentity.customer, shop, discountCodes
+ *                                      checkout and thank-you targets (https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis)
  *
  * Signals are Shopify's SubscribableSignalLike: `{ value, subscribe(fn) }`.
  */
@@ -86,6 +88,8 @@ function intlOptions(options) {
  * @param {{ id: string, name: string } | null} [input.order] the order an order target shows
  * @param {(url: string) => void} [input.navigate]
  * @param {(change: { type: string, code: string }) => Promise<{ type: string, message?: string }>} [input.applyDiscountCodeChange]
+ * @param {{ subtotal: { amount: number, currencyCode: string }, shop: { name: string, storefrontUrl: string, myshopifyDomain: string }, discountCodes?: string[] }} [input.checkout]
+ *   checkout and thank-you targets: the checkout's subtotal, the shop, the codes applied
  */
 export function createShopifyGlobal(input) {
   const registered = new Map();
@@ -140,7 +144,31 @@ export function createShopifyGlobal(input) {
     },
   };
   if (input.order !== undefined) shopify.order = signalLike(input.order ?? undefined);
-  if (input.applyDiscountCodeChange) shopify.applyDiscountCodeChange = input.applyDiscountCodeChange;
+  if (input.checkout) {
+    const discountCodes = signalLike((input.checkout.discountCodes ?? []).map((code) => ({ code })));
+    Object.assign(shopify, {
+      cost: {
+        subtotalAmount: signalLike(input.checkout.subtotal),
+        totalAmount: signalLike(input.checkout.subtotal),
+      },
+      buyerIdentity: { customer: shopify.authenticatedAccount.customer, email: signalLike(undefined) },
+      shop: { id: "gid://shopify/Shop/1", ...input.checkout.shop },
+      discountCodes,
+    });
+    if (input.applyDiscountCodeChange) {
+      // The host says whether the checkout took the code; the extension sees the codes change.
+      shopify.applyDiscountCodeChange = async (change) => {
+        const result = await input.applyDiscountCodeChange(change);
+        if (result.type === "success" && change.type === "addDiscountCode") {
+          discountCodes.set([
+            ...discountCodes.value.filter((d) => d.code !== change.code),
+            { code: change.code },
+          ]);
+        }
+        return result;
+      };
+    }
+  }
   return {
     shopify,
     /** Runs the target the script registered; throws when it registered none by that name. */

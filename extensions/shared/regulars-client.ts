@@ -83,6 +83,18 @@ export interface OrderPoints {
   state: OrderState;
 }
 
+/** POST /surfaces/checkout/estimate's answer: the points an order of this subtotal earns. */
+export interface Estimate {
+  /** null when the subtotal is not in the shop's currency (`reason: "other_currency"`). */
+  points: number | null;
+  /** The member's balance with those points; null for a guest. */
+  balanceAfter: number | null;
+  active: boolean;
+  reason?: "other_currency";
+  /** The buyer's status when they are a member; null for a guest. */
+  member: MemberState | null;
+}
+
 export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
 
 interface SessionTokenApi {
@@ -120,6 +132,8 @@ export function regularsClient(surface: string, sessionToken: SessionTokenApi, a
     status: () => request<Status>("/status"),
     redeem: (rewardKey: string, idempotencyKey: string) =>
       request<Redemption>("/redeem", { rewardKey, idempotencyKey }),
+    estimate: (subtotal: { amount: string; currencyCode: string }) =>
+      request<Estimate>("/estimate", { subtotal }),
     // The order's numeric id ("gid://shopify/Order/123" -> "123"): a GID's slashes do not fit a path.
     order: (orderId: string) =>
       request<{ order: OrderPoints }>(`/orders/${encodeURIComponent(orderId.split("/").pop() ?? "")}`),

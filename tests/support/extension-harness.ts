@@ -59,6 +59,11 @@ export async function mountExtension(input: {
   /** The token's `sub`: the customer, or null without protected customer data. */
   customer?: string | null;
   order?: { id: string; name: string } | null;
+  /** Checkout and thank-you targets: the subtotal, and the checkout's answer to a discount code. */
+  checkout?: {
+    subtotal: { amount: number; currencyCode: string };
+    applyDiscountCode?: (code: string) => { type: "success" } | { type: "error"; message: string };
+  };
   app: (request: AppRequest) => AppAnswer | Promise<AppAnswer>;
 }) {
   const locale = input.locale ?? "en";
@@ -80,6 +85,20 @@ export async function mountExtension(input: {
     currency: "CAD",
     customerId: customer,
     ...(input.order !== undefined ? { order: input.order } : {}),
+    ...(input.checkout
+      ? {
+          checkout: {
+            subtotal: input.checkout.subtotal,
+            shop: {
+              name: "Maple & Pine",
+              storefrontUrl: "https://maple-and-pine.example",
+              myshopifyDomain: SHOP,
+            },
+          },
+          applyDiscountCodeChange: async (change: { type: string; code: string }) =>
+            input.checkout?.applyDiscountCode?.(change.code) ?? { type: "success" as const },
+        }
+      : {}),
   });
   vi.stubGlobal("shopify", shopify);
   vi.stubGlobal("fetch", async (url: string, init: RequestInit = {}) => {
