@@ -10,51 +10,24 @@
  *   GET  /account/pages/{handle}        an extension's full page
  *   GET  /account/extension?target=...  the frame one extension target runs in (extension-host/host.js)
  *   GET  /account/session-token         the extension's session token (extension-host/session-token.ts)
- *   GET  /account/extensions/{handle}/{file}.js   a built extension script (npm run build:extensions)
- *   GET  /extension-host/{file}.js      devshop's `shopify` global, components and host
+ *   GET  /extensions/{handle}/{file}.js a built extension script (npm run build:extensions)
+ *   GET  /extension-host/{file}.js      devshop's `shopify` global, components and host (extension-host/frames.ts)
  *
  * The token's `sub` is the customer's GID unless the shop's protected customer data level is 0
  * (the app was granted none: Shopify then leaves `sub` out).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { parse } from "smol-toml";
 import { escapeHtml as escape } from "./html";
 import { currentTotals, money } from "./order-math";
+import {
+  extensionFrame,
+  FRAME_SIZER,
+  frameName,
+  hostFile,
+  uiExtensions,
+  type UiExtension,
+} from "./extension-host/frames";
 import { extensionSessionToken } from "./extension-host/session-token";
 import type { Customer, Order, ShopState } from "./state";
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const HOST_DIR = path.join(HERE, "extension-host");
-
-interface UiExtension {
-  handle: string;
-  name: string;
-  folder: string;
-  targets: string[];
-}
-
-type UiExtensionToml = {
-  extensions?: { type: string; handle: string; name: string; targeting?: { target: string }[] }[];
-};
-
-/** The app's UI extensions (extensions/*&#47;shopify.extension.toml of type ui_extension) and their targets. */
-function uiExtensions(root: string): UiExtension[] {
-  return readdirSync(root)
-    .map((folder) => path.join(root, folder, "shopify.extension.toml"))
-    .filter((file) => existsSync(file))
-    .flatMap((file) =>
-      ((parse(readFileSync(file, "utf8")) as unknown as UiExtensionToml).extensions ?? [])
-        .filter((extension) => extension.type === "ui_extension")
-        .map((extension) => ({
-          handle: extension.handle,
-          name: extension.name,
-          folder: path.dirname(file),
-          targets: (extension.targeting ?? []).map((targeting) => targeting.target),
-        })),
-    );
-}
 
 export interface AccountRequest {
   method: string;
@@ -123,21 +96,10 @@ const WORDS: Record<string, Record<string, string>> = {
 export function customerAccountsRoute(request: AccountRequest): AccountAnswer {
   const { path: route, method } = request;
   if (method !== "GET") return null;
-  if (route.startsWith("/extension-host/")) {
-    const file = path.basename(route);
-    if (!/^[\w-]+\.js$/.test(file) || !existsSync(path.join(HOST_DIR, file))) return null;
-    return { status: 200, body: readFileSync(path.join(HOST_DIR, file)), type: "text/javascript" };
-  }
+  const file = hostFile(route, request.extensionsDir);
+  if (file) return file;
   if (route !== "/account" && !route.startsWith("/account/")) return null;
   const extensions = uiExtensions(request.extensionsDir);
-  const script = /^\/account\/extensions\/([\w-]+)\/([\w-]+\.js)$/.exec(route);
-  if (script) {
-    const extension = extensions.find((candidate) => candidate.handle === script[1]);
-    const file = extension && path.join(extension.folder, "dist", script[2]!);
-    if (!file || !existsSync(file))
-      return { status: 404, body: "Not built: run npm run build:extensions", type: "text/plain" };
-    return { status: 200, body: readFileSync(file), type: "text/javascript" };
-  }
   const { customer, shop, base } = request;
   if (!customer) {
     // Customer accounts need a signed-in customer: the store's login.
@@ -151,7 +113,7 @@ export function customerAccountsRoute(request: AccountRequest): AccountAnswer {
     const token = extensionSessionToken({ ...request.app, shop: shop.domain, sub, now: request.now });
     return json({ token });
   }
-  if (route === "/account/extension") return extensionFrame(request, extensions);
+  if (route === "/account/extension") return accountFrame(request, extensions);
 
   const words = WORDS[request.locale] ?? WORDS.en!;
   const accountRoot = `${base}/account`;
@@ -159,7 +121,7 @@ export function customerAccountsRoute(request: AccountRequest): AccountAnswer {
     const extension = extensions.find((candidate) => candidate.targets.includes(target));
     if (!extension) return "";
     const query = new URLSearchParams({ target, ...extra });
-    const name = `${extension.handle}-${target}`;
+    const name = frameName(extension, target);
     return `<iframe class="extension" name="${escape(name)}" title="${escape(extension.name)}" src="${accountRoot}/extension?${escape(query.toString())}"></iframe>`;
   };
   const orders = Object.values(shop.orders)
@@ -235,43 +197,30 @@ function layout(input: {
 <style>body{font-family:system-ui,sans-serif;margin:0;color:#303030;background:#f1f1f1}header{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;justify-content:space-between;padding:.75rem 1.5rem;background:#fff;border-bottom:1px solid #ddd}nav{display:flex;gap:1rem;flex-wrap:wrap}nav a{color:#303030}main{max-width:880px;margin:0 auto;padding:1rem;display:grid;gap:1rem}.card{background:#fff;border-radius:12px;padding:16px;border:1px solid #e1e3e5}iframe.extension{width:100%;border:0;display:block;min-height:60px}h1{font-size:1.3rem;margin:.5rem 0 0}</style>
 </head><body><header><strong>${escape(input.shop.name)}</strong><nav aria-label="${escape(words.account!)}"><a href="${base || "/"}">${escape(words.back!)}</a><a href="${root}/orders">${escape(words.orders!)}</a><a href="${root}">${escape(words.profile!)}</a>${pages.join("")}</nav></header>
 <main>${input.heading === false ? "" : `<h1>${escape(input.title)}</h1>`}${input.content}</main>
-<script>addEventListener("message",(e)=>{if(e.origin!==location.origin||!e.data||!e.data.regularsExtensionFrame)return;const f=document.querySelector('iframe[name="'+CSS.escape(e.data.regularsExtensionFrame)+'"]');if(f)f.style.height=e.data.height+"px";});</script>
+${FRAME_SIZER}
 </body></html>`;
 }
 
-/** The frame one extension target runs in: the host script, its configuration, the extension's words. */
-function extensionFrame(request: AccountRequest, extensions: UiExtension[]): AccountAnswer {
+/** The frame one customer accounts target runs in. */
+function accountFrame(request: AccountRequest, extensions: UiExtension[]): AccountAnswer {
   const target = request.url.searchParams.get("target") ?? "";
   const extension = extensions.find((candidate) => candidate.targets.includes(target));
-  if (!extension) return html("No extension has that target", 404);
-  const locales = path.join(extension.folder, "locales");
-  const read = (file: string) =>
-    existsSync(path.join(locales, file))
-      ? (JSON.parse(readFileSync(path.join(locales, file), "utf8")) as unknown)
-      : {};
-  const defaultMessages = read("en.default.json");
+  if (!extension || !target.startsWith("customer-account.")) return html("No extension has that target", 404);
   const orderId = request.url.searchParams.get("order");
   const order = orderId ? request.shop.orders[orderId] : undefined;
   if (orderId && (!order || order.customerId !== request.customer?.id)) return html("Not Found", 404);
-  const config = {
-    frame: `${extension.handle}-${target}`,
-    target,
-    locale: request.locale,
-    messages: request.locale === "en" ? defaultMessages : read(`${request.locale}.json`),
-    defaultMessages,
-    currency: request.shop.currencyCode,
-    customerId: `gid://shopify/Customer/${request.customer!.id}`,
-    order: order ? { id: `gid://shopify/Order/${order.id}`, name: orderName(order) } : null,
-    tokenUrl: `${request.base}/account/session-token`,
-    accountRoot: `${request.base}/account`,
-    script: `/account/extensions/${extension.handle}/${extension.handle}.js`,
-  };
-  // JSON inside <script>: "<" escaped so no text can close the element.
-  const data = JSON.stringify(config).replace(/</g, "\\u003c");
-  return html(`<!doctype html><html lang="${request.locale}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{margin:0;font-family:system-ui,sans-serif;color:#303030;background:transparent}</style>
-<script type="application/json" id="regulars-extension-host">${data}</script>
-<script type="module" src="/extension-host/host.js"></script>
-</head><body></body></html>`);
+  return html(
+    extensionFrame({
+      extension,
+      target,
+      locale: request.locale,
+      tokenUrl: `${request.base}/account/session-token`,
+      config: {
+        currency: request.shop.currencyCode,
+        customerId: `gid://shopify/Customer/${request.customer!.id}`,
+        order: order ? { id: `gid://shopify/Order/${order.id}`, name: orderName(order) } : null,
+        accountRoot: `${request.base}/account`,
+      },
+    }),
+  );
 }

@@ -14,6 +14,8 @@
  *   GET  /  POST /checkout  /account/login  the online store (storefront.ts), also under /fr, /de, /es
  *   GET  /account[/orders[/{id}]|/pages/{handle}]   customer accounts with the app's UI extensions
  *                                           running in them (customer-accounts.ts, extension-host/)
+ *   GET  /checkout?productId=  /thank-you/{id}  a checkout with the reductions slot, and the
+ *                                           thank-you page, with the checkout UI extensions (checkout.ts)
  *   *    /{prefix}/{subpath}/*              the shop's app proxy (/apps/regulars unless moved), signed, to the app
  *   GET  /devshop                           the simulator's control page
  *   /devshop/api/...                        its JSON API (customers, orders, faults, switches, clock,
@@ -58,6 +60,7 @@ import { WebhookDelivery } from "./webhooks";
 import { FlowWorkflows } from "./flow";
 import { compliancePayload, customerPayload } from "./payloads";
 import { customerAccountsRoute } from "./customer-accounts";
+import { checkoutRoute } from "./checkout";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The app's extensions, built by npm run build:extensions (customer accounts run their scripts). */
@@ -568,6 +571,22 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           now: clock(),
         });
         if (account) return send(res, account.status, account.body, account.type);
+        // The checkout and thank-you page, where the checkout UI extensions render (checkout.ts).
+        const checkoutPage = checkoutRoute({
+          method: req.method ?? "GET",
+          url,
+          path: storePath,
+          locale,
+          base: home === "/" ? "" : home,
+          shop,
+          customer: loggedIn ? shop.customers[loggedIn] : undefined,
+          app: options.app,
+          extensionsDir: options.extensionsDir ?? EXTENSIONS_DIR,
+          commerce,
+          origin,
+          now: clock(),
+        });
+        if (checkoutPage) return send(res, checkoutPage.status, checkoutPage.body, checkoutPage.type);
         const back = (query: string) => `${home}${home.endsWith("/") ? "" : "/"}?${query}`;
         if (storePath === "/checkout" && req.method === "POST") {
           const params = parseParams(body, req.headers["content-type"]);
@@ -577,6 +596,8 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
               lines: [{ productId: String(params.productId), quantity: Number(params.quantity ?? 1) }],
               discountCode: params.discountCode ? String(params.discountCode) : null,
             });
+            // From devshop's checkout page: its thank-you page, where the thank-you block renders.
+            if (params.thankYou) return redirect(res, `${home === "/" ? "" : home}/thank-you/${order.id}`);
             return redirect(
               res,
               back(`message=${encodeURIComponent(`Thank you! Order #${order.number} is paid.`)}`),

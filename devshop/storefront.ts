@@ -119,7 +119,7 @@ export async function storefrontPage(input: {
 <form method="post" action="${base}/checkout"><input type="hidden" name="productId" value="${product.id}">
 <label>Qty <input name="quantity" type="number" min="1" max="10" value="1" size="2"></label>
 <label>Discount code <input name="discountCode" autocomplete="off"></label>
-<button type="submit">Buy now</button></form></li>`;
+<button type="submit">Buy now</button><button type="submit" formmethod="get" formaction="${base}/checkout">Check out</button></form></li>`;
     }),
   );
   const options = Object.values(shop.customers)

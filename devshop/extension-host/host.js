@@ -27,6 +27,21 @@ const navigate = (url) => {
 
 defineComponents({ resolveUrl, navigate });
 
+/** Checkout's answer to a discount code change: the page around the frame asks devshop's checkout. */
+function applyDiscountCodeChange(change) {
+  const id = Math.random().toString(36).slice(2);
+  return new Promise((resolve) => {
+    const listen = (event) => {
+      const answer = event.data && event.data.regularsDiscountChangeResult;
+      if (event.origin !== window.location.origin || !answer || answer.id !== id) return;
+      window.removeEventListener("message", listen);
+      resolve(answer.result);
+    };
+    window.addEventListener("message", listen);
+    window.parent.postMessage({ regularsDiscountChange: { ...change, id } }, window.location.origin);
+  });
+}
+
 const { shopify, run } = createShopifyGlobal({
   target: config.target,
   locale: config.locale,
@@ -35,6 +50,7 @@ const { shopify, run } = createShopifyGlobal({
   currency: config.currency,
   customerId: config.customerId,
   ...(config.order ? { order: config.order } : {}),
+  ...(config.checkout ? { checkout: config.checkout, applyDiscountCodeChange } : {}),
   navigate,
   async getToken() {
     const answer = await fetch(config.tokenUrl, { credentials: "same-origin" });

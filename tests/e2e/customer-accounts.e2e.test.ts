@@ -1,10 +1,12 @@
 /**
  * End to end in Debian's Chromium: the customer accounts UI extensions as Shopify CLI builds
- * them, running in devshop's customer accounts against the app's production build. The
- * extensions are built for this test's app URL (scripts/build-extensions.mjs --path, into a copy:
- * the URL is fixed at build time). A customer with points opens their account: the profile block
- * shows the balance and links to the Rewards page, where they redeem a reward; the code exists in
- * Shopify for them and the page lists it; the order status page shows what the order earned.
+ * them, running in devshop's customer accounts, checkout and thank-you page against the app's
+ * production build. The extensions are built for this test's app URL (scripts/build-extensions.mjs
+ * --path, into a copy: the URL is fixed at build time). A customer with points opens their
+ * account: the profile block shows the balance and links to the Rewards page, where they redeem a
+ * reward; the code exists in Shopify for them and the page lists it; the order status page shows
+ * what the order earned. In checkout they redeem another reward, which is applied to the checkout;
+ * the thank-you page says what the order will earn, and the order status page later shows it.
  *
  * Needs `npm run build` first; run with `npm run test:e2e`.
  */
@@ -43,7 +45,7 @@ const metafield = (customer: Customer, key: string) =>
 function buildExtensionsFor(appUrl: string) {
   mkdirSync(path.join(extensionsApp, "extensions"), { recursive: true });
   cpSync("shopify.app.toml", path.join(extensionsApp, "shopify.app.toml"));
-  for (const folder of ["customer-account-page", "customer-account-blocks", "shared"]) {
+  for (const folder of ["customer-account-page", "customer-account-blocks", "checkout-rewards", "shared"]) {
     cpSync(path.join("extensions", folder), path.join(extensionsApp, "extensions", folder), {
       recursive: true,
       filter: (source) => !source.includes(`${path.sep}dist`),
@@ -78,13 +80,13 @@ beforeAll(async () => {
     lastName: "Haddad",
   });
   const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
-  // 2 x 60.00 at the default 5 points per 1.00: 600 points.
+  // 4 x 60.00 at the default 5 points per 1.00: 1,200 points.
   order = devshop.commerce.placeOrder(shop, {
     customerId: shopper.id,
-    lines: [{ productId: hoodie.id, quantity: 2 }],
+    lines: [{ productId: hoodie.id, quantity: 4 }],
   });
   await devshop.webhooks.idle();
-  await until("the shopper's points", () => metafield(shopper, "points") === "600");
+  await until("the shopper's points", () => metafield(shopper, "points") === "1200");
   browser = await launchChromium();
   // Headless Chromium names itself HeadlessChrome, which Shopify's library turns away as a bot.
   context = await browser.newContext({
@@ -110,11 +112,11 @@ describe("a customer in their account", () => {
     await page.selectOption("#login select", shopper.id);
     await page.getByRole("link", { name: "Account" }).click();
     const profile = extensionFrame(page, "customer-account.profile.block.render");
-    await profile.getByText("600 points").waitFor({ timeout: 20_000 });
+    await profile.getByText("1,200 points").waitFor({ timeout: 20_000 });
     await profile.getByText("See your rewards").click();
     await page.waitForURL(/\/account\/pages\/customer-account-page$/);
     await extensionFrame(page, "customer-account.page.render")
-      .getByText("600 points")
+      .getByText("1,200 points")
       .waitFor({ timeout: 20_000 });
     await page.close();
   });
@@ -123,16 +125,16 @@ describe("a customer in their account", () => {
     const page = await context.newPage();
     await page.goto(`${devshop.url}/account/pages/customer-account-page`);
     const rewards = extensionFrame(page, "customer-account.page.render");
-    await rewards.getByText("600 points").waitFor({ timeout: 20_000 });
+    await rewards.getByText("1,200 points").waitFor({ timeout: 20_000 });
     await rewards.getByRole("button", { name: /Redeem 5\.00 off/ }).click();
     await rewards.getByText("Your code is ready").waitFor({ timeout: 20_000 });
-    await rewards.getByText("100 points", { exact: true }).waitFor();
+    await rewards.getByText("700 points", { exact: true }).waitFor();
 
     const discount = Object.values(shop.discounts).find((d) => d.customerIds.includes(shopper.id));
     expect(discount).toBeDefined();
     // The code is on the page twice: in the banner and under Your codes.
     await expect(rewards.getByText(discount!.code, { exact: true }).count()).resolves.toBe(2);
-    await until("the balance after redeeming", () => metafield(shopper, "points") === "100");
+    await until("the balance after redeeming", () => metafield(shopper, "points") === "700");
 
     await page.screenshot({
       path: path.join(SCREENSHOTS, "customer-account-rewards-desktop.png"),
@@ -151,7 +153,49 @@ describe("a customer in their account", () => {
     const page = await context.newPage();
     await page.goto(`${devshop.url}/account/orders/${order.id}`);
     const block = extensionFrame(page, "customer-account.order-status.block.render");
-    await block.getByText("This order earned you 600 points.").waitFor({ timeout: 20_000 });
+    await block.getByText("This order earned you 1,200 points.").waitFor({ timeout: 20_000 });
+    await page.close();
+  });
+});
+
+describe("a customer in checkout", () => {
+  it("redeems a reward in checkout, which applies its code; the thank-you page says what the order earns", async () => {
+    const page = await context.newPage();
+    await page.goto(`${devshop.url}/`);
+    const hoodie = page.locator(".product", { hasText: "Alpine Merino Hoodie" });
+    await hoodie.getByRole("button", { name: "Check out" }).click();
+    await page.waitForURL(/\/checkout\?/);
+    const reductions = extensionFrame(page, "purchase.checkout.reductions.render-after");
+    await reductions.getByText("You have 700 points.").waitFor({ timeout: 20_000 });
+    await reductions.getByRole("button", { name: "Apply 5.00 off" }).click();
+    await reductions.getByText(/ is applied\.$/).waitFor({ timeout: 20_000 });
+    const code = await page.locator("#discount-code").inputValue();
+    const discount = Object.values(shop.discounts).find((d) => d.code === code);
+    expect(discount?.customerIds).toEqual([shopper.id]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "checkout-rewards-desktop.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, "checkout-rewards-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.getByRole("button", { name: "Pay now" }).click();
+    await page.waitForURL(/\/thank-you\/\d+$/);
+    // 60.00 less the 5.00 code at 5 points per 1.00; the balance was 200 after the second code.
+    const thanks = extensionFrame(page, "purchase.thank-you.block.render");
+    await thanks.getByText("You’ll earn 275 points for this order").waitFor({ timeout: 20_000 });
+    await thanks.getByText("That brings your balance to 475 points.").waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "thank-you-desktop.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, "thank-you-phone.png"), fullPage: true });
+
+    // Later, the order's webhook has credited it: its status page in the account says so.
+    const orderId = /\/thank-you\/(\d+)$/.exec(page.url())![1]!;
+    expect(shop.orders[orderId]!.discountCodes.map((d) => d.code)).toEqual([code]);
+    await devshop.webhooks.idle();
+    await until("the points of the order", () => metafield(shopper, "points") === "475");
+    await page.goto(`${devshop.url}/account/orders/${orderId}`);
+    await extensionFrame(page, "customer-account.order-status.block.render")
+      .getByText("This order earned you 275 points.")
+      .waitFor({ timeout: 20_000 });
     await page.close();
   });
 });
