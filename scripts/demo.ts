@@ -126,7 +126,8 @@ async function main() {
   Admin (the app embedded):  ${devshop.adminUrl(SHOP)}
   Online store:              ${devshop.url}/   (use "Log in as" to be a customer)
   Customer accounts:         ${devshop.url}/account   (as that customer: the profile block, the
-                             Rewards page at /account/pages/customer-account-page, each order's points)
+                             Rewards page at /account/pages/customer-account-page, each order's points;
+                             a product's Check out: rewards in checkout, then the thank-you page)
   Simulator controls:        ${devshop.url}/devshop
 
 Ctrl-C stops everything; the next \`npm run demo\` reuses the data (delete .demo/ to start over).`);
@@ -134,7 +135,7 @@ Ctrl-C stops everything; the next \`npm run demo\` reuses the data (delete .demo
 
 /** Whether the UI extensions' scripts exist and were built for this app URL (it is baked in). */
 function extensionsBuiltFor(appUrl: string): boolean {
-  return ["customer-account-page", "customer-account-blocks"].every((handle) => {
+  return ["customer-account-page", "customer-account-blocks", "checkout-rewards"].every((handle) => {
     const script = path.join("extensions", handle, "dist", `${handle}.js`);
     return existsSync(script) && readFileSync(script, "utf8").includes(appUrl);
   });
