@@ -20,6 +20,9 @@
  *   cost.subtotalAmount, buyerIdentity.customer, shop, discountCodes
  *                                      checkout and thank-you targets (https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis)
  *
+ *   session.getSessionToken(), cart.current / addCartCodeDiscount, action.presentModal,
+ *   toast.show, customer.id           POS targets (https://shopify.dev/docs/api/pos-ui-extensions/latest/apis)
+ *
  * Signals are Shopify's SubscribableSignalLike: `{ value, subscribe(fn) }`.
  */
 
@@ -82,14 +85,17 @@ function intlOptions(options) {
  * @param {string} input.locale the buyer's language, e.g. "fr"
  * @param {Record<string, unknown>} input.messages the extension's locale file for that language
  * @param {Record<string, unknown>} input.defaultMessages its en.default.json
- * @param {() => Promise<string>} input.getToken a session token for this surface
+ * @param {() => Promise<string | undefined>} input.getToken a session token for this surface (POS: undefined without the app's permission)
  * @param {string} [input.currency] the shop's currency (formatCurrency's default)
+ * @param {string} [input.shop] the shop's myshopify domain
  * @param {string | null} [input.customerId] the logged-in customer's GID
  * @param {{ id: string, name: string } | null} [input.order] the order an order target shows
  * @param {(url: string) => void} [input.navigate]
  * @param {(change: { type: string, code: string }) => Promise<{ type: string, message?: string }>} [input.applyDiscountCodeChange]
  * @param {{ subtotal: { amount: number, currencyCode: string }, shop: { name: string, storefrontUrl: string, myshopifyDomain: string }, discountCodes?: string[] }} [input.checkout]
  *   checkout and thank-you targets: the checkout's subtotal, the shop, the codes applied
+ * @param {{ cartCustomerId: number | null, customerId?: number, addCartCodeDiscount: (code: string) => Promise<void>, presentModal: () => void, toast: (message: string) => void }} [input.pos]
+ *   POS targets: the cart's customer, the customer details screen's, and the host's cart and modal
  */
 export function createShopifyGlobal(input) {
   const registered = new Map();
@@ -168,6 +174,32 @@ export function createShopifyGlobal(input) {
         return result;
       };
     }
+  }
+  if (input.pos) {
+    const pos = input.pos;
+    const cart = signalLike({
+      customer: pos.cartCustomerId ? { id: pos.cartCustomerId } : undefined,
+      lineItems: [],
+      cartDiscounts: [],
+    });
+    Object.assign(shopify, {
+      session: {
+        getSessionToken: () => input.getToken(),
+        currentSession: { shopDomain: input.shop ?? "", locationId: 1, staffMemberId: 1 },
+        staffMember: signalLike(undefined),
+        deviceId: 1,
+      },
+      cart: {
+        current: cart,
+        addCartCodeDiscount: async (code) => {
+          await pos.addCartCodeDiscount(code);
+          cart.set({ ...cart.value, cartDiscounts: [...cart.value.cartDiscounts, { code }] });
+        },
+      },
+      action: { presentModal: () => pos.presentModal() },
+      toast: { show: (message) => pos.toast(message) },
+      ...(pos.customerId ? { customer: { id: pos.customerId } } : {}),
+    });
   }
   return {
     shopify,

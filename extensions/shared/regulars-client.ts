@@ -98,19 +98,29 @@ export interface Estimate {
 export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
 
 interface SessionTokenApi {
-  get(): Promise<string>;
+  /** POS's getSessionToken() gives undefined to a staff member without the app's permission. */
+  get(): Promise<string | undefined>;
 }
 
 const KNOWN = new Set<string>(ERROR_CODES);
 
-/** The requests one surface makes, e.g. surface "customer-account". */
-export function regularsClient(surface: string, sessionToken: SessionTokenApi, appUrl: string = APP_URL) {
+/**
+ * The requests one surface makes, e.g. surface "customer-account"; `prefix` goes before each path
+ * (POS: `/customers/{id}`, the customer the staff member serves).
+ */
+export function regularsClient(
+  surface: string,
+  sessionToken: SessionTokenApi,
+  options: { prefix?: string; appUrl?: string } = {},
+) {
+  const base = `${options.appUrl ?? APP_URL}/surfaces/${surface}${options.prefix ?? ""}`;
   async function request<T>(path: string, body?: unknown): Promise<Answer<T>> {
     let response: Response;
     try {
       // A fresh token for every request: Shopify caches it until it nears expiry.
       const token = await sessionToken.get();
-      response = await fetch(`${appUrl}/surfaces/${surface}${path}`, {
+      if (!token) return { ok: false, error: "sign_in_required" };
+      response = await fetch(`${base}${path}`, {
         method: body === undefined ? "GET" : "POST",
         headers: {
           Authorization: `Bearer ${token}`,

@@ -64,24 +64,33 @@ export async function mountExtension(input: {
     subtotal: { amount: number; currencyCode: string };
     applyDiscountCode?: (code: string) => { type: "success" } | { type: "error"; message: string };
   };
+  /** POS targets: the cart's customer (numeric id), the customer details screen's, and the staff member (the token's sub). */
+  pos?: { cartCustomerId: number | null; customerId?: number; staffId?: string | null };
   app: (request: AppRequest) => AppAnswer | Promise<AppAnswer>;
 }) {
   const locale = input.locale ?? "en";
   const requests: AppRequest[] = [];
-  const customer = input.customer === undefined ? CUSTOMER : input.customer;
+  // At POS the token's sub is the staff member (1 unless the test says otherwise).
+  const staff = input.pos?.staffId === undefined ? "1" : input.pos.staffId;
+  const customer = input.pos ? staff : input.customer === undefined ? CUSTOMER : input.customer;
+  /** What the host saw: codes added to the POS cart, modals presented, toasts shown. */
+  const host = { cartCodes: [] as string[], modals: 0, toasts: [] as string[] };
   const { shopify, run } = createShopifyGlobal({
     target: input.target,
     locale,
     messages: readLocale(input.handle, locale === "en" ? "en.default.json" : `${locale}.json`),
     defaultMessages: readLocale(input.handle, "en.default.json"),
     getToken: async () =>
-      extensionSessionToken({
-        apiKey: DEMO_APP.apiKey,
-        apiSecret: DEMO_APP.apiSecret,
-        shop: SHOP,
-        sub: customer,
-        now: new Date(),
-      }),
+      // POS gives no token to a staff member without the app's permission.
+      input.pos && staff === null
+        ? undefined
+        : extensionSessionToken({
+            apiKey: DEMO_APP.apiKey,
+            apiSecret: DEMO_APP.apiSecret,
+            shop: SHOP,
+            sub: customer,
+            now: new Date(),
+          }),
     currency: "CAD",
     customerId: customer,
     ...(input.order !== undefined ? { order: input.order } : {}),
@@ -97,6 +106,18 @@ export async function mountExtension(input: {
           },
           applyDiscountCodeChange: async (change: { type: string; code: string }) =>
             input.checkout?.applyDiscountCode?.(change.code) ?? { type: "success" as const },
+        }
+      : {}),
+    ...(input.pos
+      ? {
+          shop: SHOP,
+          pos: {
+            cartCustomerId: input.pos.cartCustomerId,
+            ...(input.pos.customerId ? { customerId: input.pos.customerId } : {}),
+            addCartCodeDiscount: async (code: string) => void host.cartCodes.push(code),
+            presentModal: () => void (host.modals += 1),
+            toast: (message: string) => void host.toasts.push(message),
+          },
         }
       : {}),
   });
@@ -123,7 +144,7 @@ export async function mountExtension(input: {
   const module = await input.load();
   shopify.extend(input.target, module.default);
   await run();
-  return { shopify, requests };
+  return { shopify, requests, host };
 }
 
 export function unmount() {

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { STOREFRONT_ERRORS } from "~/http/storefront-errors";
 import { ERROR_CODES } from "../../extensions/shared/regulars-client";
 
-const EXTENSIONS = ["customer-account-page", "customer-account-blocks", "checkout-rewards"];
+const EXTENSIONS = ["customer-account-page", "customer-account-blocks", "checkout-rewards", "pos-rewards"];
 const LANGUAGES = ["fr", "de", "es"];
 
 type Messages = { [key: string]: string | Messages };
