@@ -16,6 +16,7 @@
  *                                           running in them (customer-accounts.ts, extension-host/)
  *   GET  /checkout?productId=  /thank-you/{id}  a checkout with the reductions slot, and the
  *                                           thank-you page, with the checkout UI extensions (checkout.ts)
+ *   GET  /pos[?customer=]  /pos/customers/{id}   a POS screen with the POS UI extensions (pos.ts)
  *   *    /{prefix}/{subpath}/*              the shop's app proxy (/apps/regulars unless moved), signed, to the app
  *   GET  /devshop                           the simulator's control page
  *   /devshop/api/...                        its JSON API (customers, orders, faults, switches, clock,
@@ -61,6 +62,7 @@ import { FlowWorkflows } from "./flow";
 import { compliancePayload, customerPayload } from "./payloads";
 import { customerAccountsRoute } from "./customer-accounts";
 import { checkoutRoute } from "./checkout";
+import { posRoute } from "./pos";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The app's extensions, built by npm run build:extensions (customer accounts run their scripts). */
@@ -587,6 +589,17 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           now: clock(),
         });
         if (checkoutPage) return send(res, checkoutPage.status, checkoutPage.body, checkoutPage.type);
+        // Shopify POS, where the POS UI extensions render (pos.ts).
+        const posPage = posRoute({
+          method: req.method ?? "GET",
+          url,
+          path: storePath,
+          shop,
+          app: options.app,
+          extensionsDir: options.extensionsDir ?? EXTENSIONS_DIR,
+          now: clock(),
+        });
+        if (posPage) return send(res, posPage.status, posPage.body, posPage.type);
         const back = (query: string) => `${home}${home.endsWith("/") ? "" : "/"}?${query}`;
         if (storePath === "/checkout" && req.method === "POST") {
           const params = parseParams(body, req.headers["content-type"]);

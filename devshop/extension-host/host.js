@@ -27,6 +27,30 @@ const navigate = (url) => {
 
 defineComponents({ resolveUrl, navigate });
 
+/** Asks the page around the frame (devshop's POS screen) to do something, and waits until it has. */
+function askPos(ask) {
+  const id = Math.random().toString(36).slice(2);
+  return new Promise((resolve) => {
+    const listen = (event) => {
+      if (event.origin !== window.location.origin || !event.data || event.data.regularsPosDone !== id) return;
+      window.removeEventListener("message", listen);
+      resolve();
+    };
+    window.addEventListener("message", listen);
+    window.parent.postMessage({ regularsPos: { ...ask, id } }, window.location.origin);
+  });
+}
+
+/** POS's cart, modal and toast, as devshop's POS screen keeps them. */
+function posHost(pos) {
+  return {
+    ...pos,
+    addCartCodeDiscount: (code) => askPos({ type: "addCartCodeDiscount", code }),
+    presentModal: () => void askPos({ type: "presentModal" }),
+    toast: (message) => void askPos({ type: "toast", message }),
+  };
+}
+
 /** Checkout's answer to a discount code change: the page around the frame asks devshop's checkout. */
 function applyDiscountCodeChange(change) {
   const id = Math.random().toString(36).slice(2);
@@ -51,6 +75,7 @@ const { shopify, run } = createShopifyGlobal({
   customerId: config.customerId,
   ...(config.order ? { order: config.order } : {}),
   ...(config.checkout ? { checkout: config.checkout, applyDiscountCodeChange } : {}),
+  ...(config.pos ? { shop: config.shop, pos: posHost(config.pos) } : {}),
   navigate,
   async getToken() {
     const answer = await fetch(config.tokenUrl, { credentials: "same-origin" });

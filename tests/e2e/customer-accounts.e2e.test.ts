@@ -6,7 +6,9 @@
  * account: the profile block shows the balance and links to the Rewards page, where they redeem a
  * reward; the code exists in Shopify for them and the page lists it; the order status page shows
  * what the order earned. In checkout they redeem another reward, which is applied to the checkout;
- * the thank-you page says what the order will earn, and the order status page later shows it.
+ * the thank-you page says what the order will earn, and the order status page later shows it. At
+ * POS a cashier opens the app's tile for the customer in the cart and redeems a reward for them;
+ * the code goes into the cart.
  *
  * Needs `npm run build` first; run with `npm run test:e2e`.
  */
@@ -45,7 +47,13 @@ const metafield = (customer: Customer, key: string) =>
 function buildExtensionsFor(appUrl: string) {
   mkdirSync(path.join(extensionsApp, "extensions"), { recursive: true });
   cpSync("shopify.app.toml", path.join(extensionsApp, "shopify.app.toml"));
-  for (const folder of ["customer-account-page", "customer-account-blocks", "checkout-rewards", "shared"]) {
+  for (const folder of [
+    "customer-account-page",
+    "customer-account-blocks",
+    "checkout-rewards",
+    "pos-rewards",
+    "shared",
+  ]) {
     cpSync(path.join("extensions", folder), path.join(extensionsApp, "extensions", folder), {
       recursive: true,
       filter: (source) => !source.includes(`${path.sep}dist`),
@@ -200,6 +208,27 @@ describe("a customer in checkout", () => {
     await extensionFrame(page, "customer-account.order-status.block.render")
       .getByText("This order earned you 275 points.")
       .waitFor({ timeout: 20_000 });
+    await page.close();
+  });
+});
+
+describe("a cashier at POS", () => {
+  it("opens the tile for the customer in the cart, redeems a reward for them and adds the code to the cart", async () => {
+    const page = await context.newPage();
+    await page.goto(`${devshop.url}/pos?customer=${shopper.id}`);
+    const tile = extensionFrame(page, "pos.home.tile.render");
+    // s-tile's subheading: the balance after the checkout order (475 points).
+    await tile.locator('s-tile[subheading="475 points"]').waitFor({ timeout: 20_000 });
+    await tile.locator("s-tile").click();
+    const modal = extensionFrame(page, "pos.home.modal.render");
+    await modal.getByText("475 points", { exact: true }).waitFor({ timeout: 20_000 });
+    await modal.getByRole("button", { name: /^Redeem Free shipping/ }).click();
+    await page.locator("#cart-codes", { hasText: /-/ }).waitFor({ timeout: 20_000 });
+    const code = (await page.locator("#cart-codes").textContent())!.trim();
+    const discount = Object.values(shop.discounts).find((d) => d.code === code);
+    expect(discount?.customerIds).toEqual([shopper.id]);
+    await modal.getByText("75 points", { exact: true }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "pos-desktop.png") });
     await page.close();
   });
 });
