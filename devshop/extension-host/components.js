@@ -108,6 +108,28 @@ export function defineComponents(host) {
     draw: () => `<style>:host{display:list-item;list-style:disc;margin:.2rem 0}</style><slot></slot>`,
   });
   define("s-divider", { draw: () => `<hr>` });
+  define("s-scroll-box", {
+    draw: () => `<style>:host{display:block;overflow:auto}</style><slot></slot>`,
+  });
+  // POS: a block on a details screen, and a tile on the smart grid (heading, subheading, disabled).
+  define("s-pos-block", {
+    observed: ["heading"],
+    draw: (e) =>
+      `<style>:host{display:block;border:1px solid #e1e3e5;border-radius:12px;padding:16px;background:#fff}h2{font-size:1.1rem;margin:0 0 .75rem}</style>${attr(e, "heading") ? `<h2>${escape(attr(e, "heading"))}</h2>` : ""}<slot></slot>`,
+  });
+  define("s-tile", {
+    observed: ["heading", "subheading", "disabled"],
+    draw: (e) =>
+      `<style>:host{display:block}button{font:inherit;text-align:left;width:100%;min-height:90px;padding:14px;border-radius:12px;border:1px solid #c9cccf;background:#fff;cursor:pointer}button:disabled{opacity:.55;cursor:default}strong{display:block;font-size:1.05rem}span{color:#616161}</style><button part="button" ${e.hasAttribute("disabled") ? "disabled" : ""}><strong>${escape(attr(e, "heading") ?? "")}</strong><span>${escape(attr(e, "subheading") ?? "")}</span></button>`,
+    setup: (e) =>
+      e.addEventListener(
+        "click",
+        (event) => {
+          if (e.hasAttribute("disabled")) event.stopImmediatePropagation();
+        },
+        { capture: true },
+      ),
+  });
   // What the copy command copies: its `text`; it says so with a `copy` event.
   define("s-clipboard-item", { draw: () => `<style>:host{display:none}</style>` });
   define("s-link", {
