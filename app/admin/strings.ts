@@ -199,6 +199,7 @@ export const strings = {
       EXPIRE: "Expired",
       ADJUST: "Adjusted by staff",
       BONUS: "Bonus",
+      FLOW: "Shopify Flow",
     },
     /** A code's status, in words. */
     codeStatuses: {
@@ -209,6 +210,11 @@ export const strings = {
       REVOKED: "Revoked",
       EXPIRED: "Expired",
     },
+    /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
+    flowAwarded: (reason: string | null) =>
+      reason ? `Awarded by Shopify Flow: ${reason}` : "Awarded by Shopify Flow",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Deducted by Shopify Flow: ${reason}` : "Deducted by Shopify Flow",
     pendingNote: (n: number) => `${n.toLocaleString("en")} pending`,
     order: (id: string) => `Order ${id}`,
   },

@@ -5,7 +5,7 @@
  * expired, not yet valid, for another app, unsigned or malformed. Each is
  * refused the way the Shopify library refuses it (webhooks 401, proxy 400,
  * App Bridge fetches 401, document loads a redirect to the session-token
- * bounce page that serves no data, Flow lifecycle callbacks 400), and nothing
+ * bounce page that serves no data, Flow callbacks and action runs 400), and nothing
  * is written anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +25,8 @@ import { shopifyForShop } from "../support/shopify-for-shop";
 import type { ShopifyEdge } from "../support/shopify-edge";
 import { callAction, webhookRequest } from "../support/webhooks";
 import { callLifecycle, lifecycleRequest } from "../support/flow-callbacks";
-import { lifecycleCallbackBody } from "../../devshop/flow";
+import { FLOW_ACTION_PATHS, type FlowAction } from "~/loyalty/flow-actions";
+import { actionRunBody, lifecycleCallbackBody } from "../../devshop/flow";
 import { expectConsoleError } from "../setup/console";
 
 const CUSTOMER_ID = "7302485617390244561";
@@ -214,18 +215,30 @@ describe("webhooks with a forged HMAC", () => {
   });
 });
 
-describe("Flow lifecycle callbacks with a forged HMAC", () => {
-  it("every flow route answers 400 to a callback signed with another secret, or unsigned, and writes nothing", async () => {
+describe("Flow requests with a forged HMAC", () => {
+  it("every flow route answers 400 to a request signed with another secret, or unsigned, and writes nothing", async () => {
     expectConsoleError(/Received an invalid flow request/);
     const flows = routes.filter(({ route }) => route.id.startsWith("flow."));
-    expect(flows.length).toBeGreaterThanOrEqual(1);
-    const body = lifecycleCallbackBody({
+    expect(flows.length).toBeGreaterThanOrEqual(4);
+    const lifecycle = lifecycleCallbackBody({
       shop: TEST_SHOP,
       trigger: "regulars-points-earned",
       enabled: true,
       timestamp: new Date().toISOString(),
     });
+    const handleOf = (urlPath: string) =>
+      (Object.entries(FLOW_ACTION_PATHS) as [FlowAction, string][]).find(([, path]) => path === urlPath)?.[0];
     for (const { route, action } of flows) {
+      const handle = handleOf(route.urlPath);
+      // A run that would award points, for an action route; the callback for the lifecycle route.
+      const body = handle
+        ? actionRunBody({
+            shop: TEST_SHOP,
+            handle,
+            actionRunId: "forged-run-1",
+            properties: { customer_id: 7300000001, points: 1000, reason: "Forged", reward: "5-off" },
+          })
+        : lifecycle;
       for (const request of [
         lifecycleRequest(body, "not-the-app-secret"),
         lifecycleRequest(body, ""),
@@ -234,9 +247,17 @@ describe("Flow lifecycle callbacks with a forged HMAC", () => {
         const res = await callLifecycle(action!, request);
         expect(res.status, route.file).toBe(400);
       }
-      // Shopify's own signature, for contrast, is accepted.
-      expect((await callLifecycle(action!, lifecycleRequest(body))).status, route.file).toBe(200);
-      await prisma.flowTriggerUsage.deleteMany({ where: { shop: TEST_SHOP } });
+      // Shopify's own signature, for contrast, gets past the check: the lifecycle callback is
+      // recorded (200); an action's run with a field it does not take is refused on its fields.
+      if (handle) {
+        const signed = lifecycleRequest(
+          actionRunBody({ shop: TEST_SHOP, handle, actionRunId: "signed-run-1", properties: {} }),
+        );
+        expect((await callLifecycle(action!, signed)).status, route.file).toBe(422);
+      } else {
+        expect((await callLifecycle(action!, lifecycleRequest(body))).status, route.file).toBe(200);
+        await prisma.flowTriggerUsage.deleteMany({ where: { shop: TEST_SHOP } });
+      }
     }
     expect(await watch.changedSince(baseline)).toEqual([]);
   });

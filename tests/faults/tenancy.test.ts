@@ -19,7 +19,8 @@ import { unsubscribeUrl } from "~/services/notifications/unsubscribe-link.server
 import { adminStandIn } from "../support/admin-stand-in";
 import { adminDocument, adminFetch, downloadFile, run } from "../support/admin-requests";
 import { loadRoute, routeFiles } from "../support/app-routes";
-import { callLifecycle, lifecycleCallback } from "../support/flow-callbacks";
+import { FLOW_ACTIONS } from "~/loyalty/flow-actions";
+import { actionRunRequest, callLifecycle, lifecycleCallback } from "../support/flow-callbacks";
 import { shopWatch, type Fingerprint } from "../support/db-fingerprint";
 import { rawFixture } from "../support/fixtures";
 import { callProxy, proxyPost, proxyRequest } from "../support/proxy-requests";
@@ -549,6 +550,60 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
           ),
         );
       },
+    },
+  ],
+  "flow.actions.award-points": [
+    {
+      name: "B's workflow awards points to A's customer id: B's own member, A's balance untouched",
+      status: 200,
+      send: async () =>
+        wrap(
+          callLifecycle(
+            route("flow.actions.award-points").action!,
+            await actionRunRequest({
+              shop: B,
+              handle: FLOW_ACTIONS.awardPoints,
+              properties: { customer_id: A_RICH, points: 10, reason: "Probe" },
+            }),
+          ),
+          [A_RICH],
+        ),
+    },
+  ],
+  "flow.actions.deduct-points": [
+    {
+      name: "B's workflow deducts from A's customer: unknown at B",
+      status: 404,
+      send: async () =>
+        wrap(
+          callLifecycle(
+            route("flow.actions.deduct-points").action!,
+            await actionRunRequest({
+              shop: B,
+              handle: FLOW_ACTIONS.deductPoints,
+              properties: { customer_id: A_CUSTOMER, points: 1, reason: "Probe" },
+            }),
+          ),
+          [A_CUSTOMER],
+        ),
+    },
+  ],
+  "flow.actions.issue-reward": [
+    {
+      name: "B's workflow issues a reward to A's customer: unknown at B, no code",
+      status: 404,
+      send: async () =>
+        wrap(
+          callLifecycle(
+            route("flow.actions.issue-reward").action!,
+            await actionRunRequest({
+              shop: B,
+              handle: FLOW_ACTIONS.issueReward,
+              properties: { customer_id: A_CUSTOMER, reward: "5-off" },
+            }),
+          ),
+          [A_CUSTOMER],
+        ),
     },
   ],
   "webhooks.orders.paid": [

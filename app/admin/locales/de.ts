@@ -204,6 +204,7 @@ export const de: AdminStrings = {
       EXPIRE: "Verfallen",
       ADJUST: "Von Mitarbeitern angepasst",
       BONUS: "Bonuspunkte",
+      FLOW: "Shopify Flow",
     },
     codeStatuses: {
       RESERVED: "Wird erstellt",
@@ -213,6 +214,11 @@ export const de: AdminStrings = {
       REVOKED: "Widerrufen",
       EXPIRED: "Abgelaufen",
     },
+    /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
+    flowAwarded: (reason: string | null) =>
+      reason ? `Von Shopify Flow gutgeschrieben: ${reason}` : "Von Shopify Flow gutgeschrieben",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Von Shopify Flow abgezogen: ${reason}` : "Von Shopify Flow abgezogen",
     pendingNote: (count: number) => `${n(count)} ausstehend`,
     order: (id: string) => `Bestellung ${id}`,
   },

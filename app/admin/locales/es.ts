@@ -203,6 +203,7 @@ export const es: AdminStrings = {
       EXPIRE: "Vencidos",
       ADJUST: "Ajustados por el personal",
       BONUS: "Bonificación",
+      FLOW: "Shopify Flow",
     },
     codeStatuses: {
       RESERVED: "En creación",
@@ -212,6 +213,11 @@ export const es: AdminStrings = {
       REVOKED: "Revocado",
       EXPIRED: "Vencido",
     },
+    /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
+    flowAwarded: (reason: string | null) =>
+      reason ? `Otorgados por Shopify Flow: ${reason}` : "Otorgados por Shopify Flow",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Descontados por Shopify Flow: ${reason}` : "Descontados por Shopify Flow",
     pendingNote: (count: number) => `${n(count)} ${plural(count, "pendiente", "pendientes")}`,
     order: (id: string) => `Pedido ${id}`,
   },

@@ -213,6 +213,7 @@ export const fr: AdminStrings = {
       EXPIRE: "Expirés",
       ADJUST: "Ajustés par le personnel",
       BONUS: "Points bonus",
+      FLOW: "Shopify Flow",
     },
     codeStatuses: {
       RESERVED: "En cours de création",
@@ -222,6 +223,11 @@ export const fr: AdminStrings = {
       REVOKED: "Révoqué",
       EXPIRED: "Expiré",
     },
+    /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
+    flowAwarded: (reason: string | null) =>
+      reason ? `Attribués par Shopify Flow : ${reason}` : "Attribués par Shopify Flow",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Retirés par Shopify Flow : ${reason}` : "Retirés par Shopify Flow",
     pendingNote: (count: number) => `${n(count)} en attente`,
     order: (id: string) => `Commande ${id}`,
   },
