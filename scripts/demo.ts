@@ -128,6 +128,7 @@ async function main() {
   Customer accounts:         ${devshop.url}/account   (as that customer: the profile block, the
                              Rewards page at /account/pages/customer-account-page, each order's points;
                              a product's Check out: rewards in checkout, then the thank-you page)
+  Shopify POS:               ${devshop.url}/pos   (the app's tile for the customer in the cart)
   Simulator controls:        ${devshop.url}/devshop
 
 Ctrl-C stops everything; the next \`npm run demo\` reuses the data (delete .demo/ to start over).`);
@@ -135,10 +136,12 @@ Ctrl-C stops everything; the next \`npm run demo\` reuses the data (delete .demo
 
 /** Whether the UI extensions' scripts exist and were built for this app URL (it is baked in). */
 function extensionsBuiltFor(appUrl: string): boolean {
-  return ["customer-account-page", "customer-account-blocks", "checkout-rewards"].every((handle) => {
-    const script = path.join("extensions", handle, "dist", `${handle}.js`);
-    return existsSync(script) && readFileSync(script, "utf8").includes(appUrl);
-  });
+  return ["customer-account-page", "customer-account-blocks", "checkout-rewards", "pos-rewards"].every(
+    (handle) => {
+      const script = path.join("extensions", handle, "dist", `${handle}.js`);
+      return existsSync(script) && readFileSync(script, "utf8").includes(appUrl);
+    },
+  );
 }
 
 main().catch((error) => {
