@@ -222,13 +222,13 @@ describe("a cashier at POS", () => {
     await tile.locator("s-tile").click();
     const modal = extensionFrame(page, "pos.home.modal.render");
     await modal.getByText("475 points", { exact: true }).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, "pos-desktop.png") });
     await modal.getByRole("button", { name: /^Redeem Free shipping/ }).click();
     await page.locator("#cart-codes", { hasText: /-/ }).waitFor({ timeout: 20_000 });
     const code = (await page.locator("#cart-codes").textContent())!.trim();
     const discount = Object.values(shop.discounts).find((d) => d.code === code);
     expect(discount?.customerIds).toEqual([shopper.id]);
     await modal.getByText("75 points", { exact: true }).waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOTS, "pos-desktop.png") });
     await page.close();
   });
 });
