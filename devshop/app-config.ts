@@ -89,7 +89,7 @@ const REFERENCE_FIELD_KEYS = new Set([
  */
 export function flowActionExtensions(root = "extensions"): FlowActionExtension[] {
   const found: FlowActionExtension[] = [];
-  for (const folder of readdirSync(root)) {
+  for (const folder of extensionFolders(root)) {
     const file = path.join(root, folder, "shopify.extension.toml");
     const toml = parse(readFileSync(file, "utf8")) as unknown as ActionToml;
     const extension = (toml.extensions ?? []).find((e) => e.type === "flow_action");

@@ -34,9 +34,11 @@ const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)
 const ledgerKinds = (() => {
   const schema = readFileSync(path.resolve("prisma/schema.prisma"), "utf8");
   const body = /enum LedgerKind \{([^}]*)\}/.exec(schema)![1]!;
+  // The enum's values: a word alone on its line (comments aside).
   return body
-    .split(/\s+/)
-    .filter(Boolean)
+    .split("\n")
+    .map((line) => /^\s*([A-Z_]+)\s*(\/\/.*)?$/.exec(line)?.[1])
+    .filter((kind): kind is string => Boolean(kind))
     .map((kind) => kind.toLowerCase());
 })();
 
