@@ -83,7 +83,7 @@ export function defineComponents(host) {
   });
   define("s-badge", {
     draw: () =>
-      `<style>:host{display:inline-block;padding:2px 10px;border-radius:999px;background:#e4e5e7;font-size:.85rem;font-weight:550}</style><slot></slot>`,
+      `<style>:host{display:inline-block;align-self:flex-start;padding:2px 10px;border-radius:999px;background:#e4e5e7;font-size:.85rem;font-weight:550}</style><slot></slot>`,
   });
   define("s-progress", {
     observed: ["value", "max", "accessibilitylabel"],
