@@ -35,9 +35,9 @@ let shop: ShopState;
 let buyer: Customer;
 let other: Customer;
 
-const as = (customer: Customer | null) => ({
-  headers: customer ? { Cookie: `devshop_customer=${customer.id}` } : {},
-  redirect: "manual" as const,
+const as = (customer: Customer | null): RequestInit => ({
+  headers: customer ? { Cookie: `devshop_customer=${customer.id}` } : ({} as Record<string, string>),
+  redirect: "manual",
 });
 const claimsOf = async (path: string, customer: Customer | null) => {
   const answer = await fetch(`${devshop.url}${path}`, as(customer));
