@@ -16,7 +16,18 @@ const prismaMethods =
   "(find(Unique|First)(OrThrow)?|findMany|create(Many(AndReturn)?)?|update(Many(AndReturn)?)?|upsert|delete(Many)?|count|aggregate|groupBy)";
 
 export default tseslint.config(
-  { ignores: ["build/**", "node_modules/**", "data/**", "coverage/**", "app/types/**", ".cache/**"] },
+  {
+    ignores: [
+      "build/**",
+      "node_modules/**",
+      "data/**",
+      "coverage/**",
+      "app/types/**",
+      ".cache/**",
+      // The UI extensions' bundles, built by Shopify CLI (npm run build:extensions).
+      "extensions/*/dist/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -72,6 +83,27 @@ export default tseslint.config(
         fetch: "readonly",
         process: "off",
       },
+    },
+  },
+  {
+    // devshop's host for UI extensions runs in its customer accounts' frames (ES modules); the
+    // `shopify` global is also used by the unit tests in Node.
+    files: ["devshop/extension-host/*.js"],
+    languageOptions: {
+      sourceType: "module",
+      globals: Object.fromEntries(
+        [
+          "window",
+          "document",
+          "navigator",
+          "fetch",
+          "Event",
+          "HTMLElement",
+          "customElements",
+          "ResizeObserver",
+          "Intl",
+        ].map((name) => [name, "readonly"]),
+      ),
     },
   },
   {

@@ -3,7 +3,7 @@
  * subscriptions, app proxy, required and optional scopes) and the extensions in extensions/ (Flow
  * triggers and actions, the theme app extension).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 
@@ -20,8 +20,15 @@ type ExtensionToml = {
   settings?: { fields?: { type: string; key?: string }[] };
 };
 
+/**
+ * The folders of extensions/ that are extensions: those with a shopify.extension.toml, as Shopify
+ * CLI finds them (extensions/shared holds code the UI extensions import).
+ */
+const extensionFolders = (root: string) =>
+  readdirSync(root).filter((folder) => existsSync(path.join(root, folder, "shopify.extension.toml")));
+
 export function flowTriggerExtensions(root = "extensions"): FlowTriggerExtension[] {
-  return readdirSync(root)
+  return extensionFolders(root)
     .map((folder) => ({ folder, file: path.join(root, folder, "shopify.extension.toml") }))
     .map(({ folder, file }) => ({
       folder,
@@ -82,7 +89,7 @@ const REFERENCE_FIELD_KEYS = new Set([
  */
 export function flowActionExtensions(root = "extensions"): FlowActionExtension[] {
   const found: FlowActionExtension[] = [];
-  for (const folder of readdirSync(root)) {
+  for (const folder of extensionFolders(root)) {
     const file = path.join(root, folder, "shopify.extension.toml");
     const toml = parse(readFileSync(file, "utf8")) as unknown as ActionToml;
     const extension = (toml.extensions ?? []).find((e) => e.type === "flow_action");
@@ -123,7 +130,7 @@ export function flowActionExtensions(root = "extensions"): FlowActionExtension[]
  * https://github.com/Shopify/cli/blob/main/packages/app/src/cli/models/extensions/specifications/flow_trigger_lifecycle_callback.ts).
  */
 export function flowLifecycleCallback(root = "extensions"): { handle: string; url: string } | null {
-  for (const folder of readdirSync(root)) {
+  for (const folder of extensionFolders(root)) {
     const toml = parse(
       readFileSync(path.join(root, folder, "shopify.extension.toml"), "utf8"),
     ) as unknown as {

@@ -121,12 +121,30 @@ export class Commerce {
     return order;
   }
 
+  /**
+   * Whether checkout would take this code for these products now: the discount, or a DevshopError
+   * saying why not (what applyDiscountCodeChange answers an extension: checkout.ts).
+   */
+  discountFor(
+    shop: ShopState,
+    code: string,
+    customerId: string | null,
+    items: { productId: string; quantity: number }[],
+  ): Discount {
+    const lines = items.map(({ productId, quantity }) => {
+      const product = shop.products[productId];
+      if (!product) throw new DevshopError(`Product ${productId} not found`);
+      return { price: product.price, quantity, giftCard: product.giftCard };
+    });
+    return this.applicableDiscount(shop, code, customerId, lines, this.clock());
+  }
+
   /** The discount a code gives this customer on these lines, or why Shopify would refuse it. */
   private applicableDiscount(
     shop: ShopState,
     code: string,
     customerId: string | null,
-    lines: OrderLine[],
+    lines: Pick<OrderLine, "price" | "quantity" | "giftCard">[],
     at: Date,
   ): Discount {
     const discount = Object.values(shop.discounts).find(

@@ -12,6 +12,11 @@
  *   GET  /admin/session-token?shop=         a session token for the frame's App Bridge
  *   GET  /cdn/app-bridge.js                 the App Bridge stand-in
  *   GET  /  POST /checkout  /account/login  the online store (storefront.ts), also under /fr, /de, /es
+ *   GET  /account[/orders[/{id}]|/pages/{handle}]   customer accounts with the app's UI extensions
+ *                                           running in them (customer-accounts.ts, extension-host/)
+ *   GET  /checkout?productId=  /thank-you/{id}  a checkout with the reductions slot, and the
+ *                                           thank-you page, with the checkout UI extensions (checkout.ts)
+ *   GET  /pos[?customer=]  /pos/customers/{id}   a POS screen with the POS UI extensions (pos.ts)
  *   *    /{prefix}/{subpath}/*              the shop's app proxy (/apps/regulars unless moved), signed, to the app
  *   GET  /devshop                           the simulator's control page
  *   /devshop/api/...                        its JSON API (customers, orders, faults, switches, clock,
@@ -55,8 +60,13 @@ import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens
 import { WebhookDelivery } from "./webhooks";
 import { FlowWorkflows } from "./flow";
 import { compliancePayload, customerPayload } from "./payloads";
+import { customerAccountsRoute } from "./customer-accounts";
+import { checkoutRoute } from "./checkout";
+import { posRoute } from "./pos";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** The app's extensions, built by npm run build:extensions (customer accounts run their scripts). */
+const EXTENSIONS_DIR = path.resolve(HERE, "..", "extensions");
 /** A staff member's language as Shopify's admin names it: "fr", "pt-BR", "zh-TW". */
 const STAFF_LOCALE = /^[a-z]{2,3}(-[A-Z]{2}|-[A-Z][a-z]{3})?$/;
 
@@ -73,6 +83,11 @@ export interface DevshopOptions {
   clock?: () => Date;
   /** How long a bulk query runs before it completes (50 ms by default). */
   bulkRunMs?: number;
+  /**
+   * Where the app's UI extensions and their built scripts are (extensions/ by default); the
+   * end-to-end tests build a copy for their own app URL (scripts/build-extensions.mjs --path).
+   */
+  extensionsDir?: string;
 }
 
 export interface Devshop {
@@ -308,9 +323,10 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       return done(scopesDetail(shop, config));
     }
     if (rest === "/protected-data" && req.method === "POST") {
-      // Protected customer data: level 2 (names, emails, phones, addresses) or level 1 (the rest).
+      // Protected customer data: level 2 (names, emails, phones, addresses), level 1 (the rest), or
+      // 0 (none approved: extensions' session tokens name no customer).
       const level = Number(params.level);
-      if (level !== 1 && level !== 2) throw new DevshopError("level must be 1 or 2");
+      if (level !== 0 && level !== 1 && level !== 2) throw new DevshopError("level must be 0, 1 or 2");
       shop.customerDataLevel = level;
       state.changed();
       return done({ level });
@@ -555,6 +571,47 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           const chosen = String(parseParams(body, req.headers["content-type"]).customerId ?? "");
           return redirect(res, home, [`devshop_customer=${chosen}; Path=/; SameSite=Lax`]);
         }
+        // Customer accounts, where the customer account UI extensions render (customer-accounts.ts).
+        const account = customerAccountsRoute({
+          method: req.method ?? "GET",
+          url,
+          path: storePath,
+          locale,
+          base: home === "/" ? "" : home,
+          shop,
+          customer: loggedIn ? shop.customers[loggedIn] : undefined,
+          app: options.app,
+          extensionsDir: options.extensionsDir ?? EXTENSIONS_DIR,
+          now: clock(),
+        });
+        if (account) return send(res, account.status, account.body, account.type);
+        // The checkout and thank-you page, where the checkout UI extensions render (checkout.ts).
+        const checkoutPage = checkoutRoute({
+          method: req.method ?? "GET",
+          url,
+          path: storePath,
+          locale,
+          base: home === "/" ? "" : home,
+          shop,
+          customer: loggedIn ? shop.customers[loggedIn] : undefined,
+          app: options.app,
+          extensionsDir: options.extensionsDir ?? EXTENSIONS_DIR,
+          commerce,
+          origin,
+          now: clock(),
+        });
+        if (checkoutPage) return send(res, checkoutPage.status, checkoutPage.body, checkoutPage.type);
+        // Shopify POS, where the POS UI extensions render (pos.ts).
+        const posPage = posRoute({
+          method: req.method ?? "GET",
+          url,
+          path: storePath,
+          shop,
+          app: options.app,
+          extensionsDir: options.extensionsDir ?? EXTENSIONS_DIR,
+          now: clock(),
+        });
+        if (posPage) return send(res, posPage.status, posPage.body, posPage.type);
         const back = (query: string) => `${home}${home.endsWith("/") ? "" : "/"}?${query}`;
         if (storePath === "/checkout" && req.method === "POST") {
           const params = parseParams(body, req.headers["content-type"]);
@@ -564,6 +621,8 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
               lines: [{ productId: String(params.productId), quantity: Number(params.quantity ?? 1) }],
               discountCode: params.discountCode ? String(params.discountCode) : null,
             });
+            // From devshop's checkout page: its thank-you page, where the thank-you block renders.
+            if (params.thankYou) return redirect(res, `${home === "/" ? "" : home}/thank-you/${order.id}`);
             return redirect(
               res,
               back(`message=${encodeURIComponent(`Thank you! Order #${order.number} is paid.`)}`),

@@ -163,9 +163,10 @@ export interface ShopState {
   theme?: ThemeState;
   /**
    * The protected customer data the app is approved for on this shop
-   * (protected-data.ts): 2 (names, emails, phones, addresses too) unless set to 1.
+   * (protected-data.ts): 2 (names, emails, phones, addresses too) unless set to 1, or 0 (none:
+   * UI extensions' session tokens then carry no customer, customer-accounts.ts).
    */
-  customerDataLevel?: 1 | 2;
+  customerDataLevel?: 0 | 1 | 2;
   /** Where the merchant moved the app proxy (Settings > Apps); none = where the app configured it. */
   appProxy?: { prefix: string; subpath: string };
   /**

@@ -119,7 +119,7 @@ export async function storefrontPage(input: {
 <form method="post" action="${base}/checkout"><input type="hidden" name="productId" value="${product.id}">
 <label>Qty <input name="quantity" type="number" min="1" max="10" value="1" size="2"></label>
 <label>Discount code <input name="discountCode" autocomplete="off"></label>
-<button type="submit">Buy now</button></form></li>`;
+<button type="submit">Buy now</button><button type="submit" formmethod="get" formaction="${base}/checkout">Check out</button></form></li>`;
     }),
   );
   const options = Object.values(shop.customers)
@@ -149,7 +149,7 @@ export async function storefrontPage(input: {
 ${rendered ? '<link rel="stylesheet" href="/assets/regulars.css">' : ""}
 <style>body{font-family:system-ui,sans-serif;margin:0;color:#222}header{display:flex;gap:1rem;align-items:center;justify-content:space-between;padding:.75rem 1.5rem;background:#f4f1ea;border-bottom:1px solid #ddd}main{max-width:960px;margin:0 auto;padding:1rem 1.5rem}.products{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:1rem;list-style:none;padding:0}.product{border:1px solid #ddd;border-radius:8px;padding:1rem}.product form{display:grid;gap:.4rem}.notice{padding:.6rem 1rem;border-radius:6px;background:#e7f5ea}.notice.error{background:#fde8e8}</style>
 </head><body><header><strong>${escape(shop.name)}</strong>
-<form method="post" action="${base}/account/login" id="login"><label>Log in as <select name="customerId" onchange="this.form.submit()"><option value="">Guest</option>${options}</select></label><noscript><button>Go</button></noscript></form></header>
+<form method="post" action="${base}/account/login" id="login"><label>Log in as <select name="customerId" onchange="this.form.submit()"><option value="">Guest</option>${options}</select></label><noscript><button>Go</button></noscript></form>${customer ? `<a href="${base}/account">Account</a>` : ""}</header>
 <main>${input.message ? `<p class="notice" role="status">${escape(input.message)}</p>` : ""}${input.error ? `<p class="notice error" role="alert">${escape(input.error)}</p>` : ""}
 <section class="loyalty">${status}</section>
 <h2>Products</h2><ul class="products">${products.join("")}</ul>

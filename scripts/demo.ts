@@ -10,7 +10,7 @@
  * Ctrl-C stops everything; the next run reuses the data in .demo/.
  */
 import { execSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { appEnvironment, DEMO_APP, installApp, startApp } from "../devshop/launch";
 import { adminFetch } from "../devshop/admin-session";
@@ -30,6 +30,14 @@ async function main() {
     execSync("npm run build", { stdio: "inherit" });
   }
   const appUrl = `http://127.0.0.1:${APP_PORT}`;
+  // The customer accounts extensions call the app at the URL they were built for.
+  if (!extensionsBuiltFor(appUrl) || process.argv.includes("--rebuild")) {
+    console.log("Building the UI extensions (npm run build:extensions)…");
+    execSync("node scripts/build-extensions.mjs", {
+      stdio: "inherit",
+      env: { ...process.env, APP_URL: appUrl },
+    });
+  }
   const devshop = await startDevshop({
     app: DEMO_APP,
     appUrl,
@@ -117,9 +125,23 @@ async function main() {
   console.log(`
   Admin (the app embedded):  ${devshop.adminUrl(SHOP)}
   Online store:              ${devshop.url}/   (use "Log in as" to be a customer)
+  Customer accounts:         ${devshop.url}/account   (as that customer: the profile block, the
+                             Rewards page at /account/pages/customer-account-page, each order's points;
+                             a product's Check out: rewards in checkout, then the thank-you page)
+  Shopify POS:               ${devshop.url}/pos   (the app's tile for the customer in the cart)
   Simulator controls:        ${devshop.url}/devshop
 
 Ctrl-C stops everything; the next \`npm run demo\` reuses the data (delete .demo/ to start over).`);
+}
+
+/** Whether the UI extensions' scripts exist and were built for this app URL (it is baked in). */
+function extensionsBuiltFor(appUrl: string): boolean {
+  return ["customer-account-page", "customer-account-blocks", "checkout-rewards", "pos-rewards"].every(
+    (handle) => {
+      const script = path.join("extensions", handle, "dist", `${handle}.js`);
+      return existsSync(script) && readFileSync(script, "utf8").includes(appUrl);
+    },
+  );
 }
 
 main().catch((error) => {

@@ -1,0 +1,158 @@
+/**
+ * How the UI extensions talk to the app: `fetch` to the app's own URL (the `network_access`
+ * capability, https://shopify.dev/docs/apps/build/customer-accounts/capabilities#network-access)
+ * with the surface's session token as a bearer token
+ * (https://shopify.dev/docs/api/customer-account-ui-extensions/latest/target-apis/platform-apis/session-token-api).
+ * The answers have the app proxy's shapes (app/services/storefront/status.server.ts,
+ * app/routes/proxy.redeem.tsx); a refusal is a code (app/http/storefront-errors.ts) that each
+ * extension words from its own locale files (`errors.<code>`).
+ *
+ * The app's URL is fixed when the extension is built: Shopify CLI's esbuild step replaces every
+ * `process.env.NAME` of its environment (and of the app's `.env`) with its value, and sets
+ * `APP_URL` itself while `shopify app dev` runs (@shopify/cli 4.8.2, dist: the UI extension
+ * bundler's `define`). `npm run build:extensions` (scripts/build-extensions.mjs) passes it; see
+ * docs/extensions.md.
+ */
+
+/** Where the app listens, as the build was told (scripts/build-extensions.mjs). */
+const APP_URL: string = process.env.APP_URL ?? "";
+
+/**
+ * The codes the app answers a refusal with (the storefront's, and the surfaces' own
+ * `order_not_found`), and `network`: no answer at all.
+ */
+export const ERROR_CODES = [
+  "sign_in_required",
+  "invalid_request",
+  "unavailable",
+  "too_many_requests",
+  "reward_not_found",
+  "reward_disabled",
+  "not_for_your_tier",
+  "not_enough_points",
+  "program_paused",
+  "idempotency_key_reused",
+  "code_not_created",
+  "order_not_found",
+  "network",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ProgramExplainer {
+  active: boolean;
+  earnRate: string;
+  signupBonus: number;
+  birthdayBonus: number;
+  tierBasis: string;
+  tiers: { name: string; threshold: string; multiplier: string }[];
+  rewards: { key: string; title: string; pointsCost: number }[];
+}
+
+export interface MemberState {
+  points: number;
+  pending: number;
+  tier: string | null;
+  nextTier: { name: string; remaining: string; percent: number } | null;
+  rewards: { key: string; title: string; pointsCost: number; affordable: boolean }[];
+  codes: { code: string; title: string; endsAt: string }[];
+  /** Newest first; `orderName` ("#1001") when the entry came from an order. */
+  history: { kind: string; points: number; at: string; orderName?: string | null }[];
+}
+
+export type Status =
+  | ({ loggedIn: true; program: ProgramExplainer } & MemberState)
+  | { loggedIn: false; program: ProgramExplainer; customer?: null; reason?: "no_customer" };
+
+export interface Redemption {
+  status: "issued" | "pending";
+  code: string | null;
+  endsAt?: string;
+  pointsCost?: number;
+  member: MemberState;
+}
+
+type OrderState = "none" | "pending" | "earned" | "reversed" | "not_yet_received";
+
+export interface OrderPoints {
+  id: string;
+  name: string | null;
+  points: number;
+  pendingPoints: number;
+  pendingUntil: string | null;
+  reversedPoints: number;
+  state: OrderState;
+}
+
+/** POST /surfaces/checkout/estimate's answer: the points an order of this subtotal earns. */
+export interface Estimate {
+  /** null when the subtotal is not in the shop's currency (`reason: "other_currency"`). */
+  points: number | null;
+  /** The member's balance with those points; null for a guest. */
+  balanceAfter: number | null;
+  active: boolean;
+  reason?: "other_currency";
+  /** The buyer's status when they are a member; null for a guest. */
+  member: MemberState | null;
+}
+
+export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
+
+interface SessionTokenApi {
+  /** POS's getSessionToken() gives undefined to a staff member without the app's permission. */
+  get(): Promise<string | undefined>;
+}
+
+const KNOWN = new Set<string>(ERROR_CODES);
+
+/**
+ * The requests one surface makes, e.g. surface "customer-account"; `prefix` goes before each path
+ * (POS: `/customers/{id}`, the customer the staff member serves).
+ */
+export function regularsClient(
+  surface: string,
+  sessionToken: SessionTokenApi,
+  options: { prefix?: string; appUrl?: string } = {},
+) {
+  const base = `${options.appUrl ?? APP_URL}/surfaces/${surface}${options.prefix ?? ""}`;
+  async function request<T>(path: string, body?: unknown): Promise<Answer<T>> {
+    let response: Response;
+    try {
+      // A fresh token for every request: Shopify caches it until it nears expiry.
+      const token = await sessionToken.get();
+      if (!token) return { ok: false, error: "sign_in_required" };
+      response = await fetch(`${base}${path}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      return { ok: false, error: "network" };
+    }
+    const data = (await response.json().catch(() => null)) as (T & { error?: unknown }) | null;
+    if (!response.ok || data === null) {
+      const code = typeof data?.error === "string" && KNOWN.has(data.error) ? data.error : "unavailable";
+      return { ok: false, error: code as ErrorCode };
+    }
+    return { ok: true, data };
+  }
+  return {
+    status: () => request<Status>("/status"),
+    redeem: (rewardKey: string, idempotencyKey: string) =>
+      request<Redemption>("/redeem", { rewardKey, idempotencyKey }),
+    estimate: (subtotal: { amount: string; currencyCode: string }) =>
+      request<Estimate>("/estimate", { subtotal }),
+    // The order's numeric id ("gid://shopify/Order/123" -> "123"): a GID's slashes do not fit a path.
+    order: (orderId: string) =>
+      request<{ order: OrderPoints }>(`/orders/${encodeURIComponent(orderId.split("/").pop() ?? "")}`),
+  };
+}
+
+export type RegularsClient = ReturnType<typeof regularsClient>;
+
+/** A key for one redemption attempt: kept until the app answers, so a retry cannot redeem twice. */
+export function newIdempotencyKey(): string {
+  return `ext-${crypto.randomUUID()}`;
+}

@@ -1,0 +1,349 @@
+// @vitest-environment happy-dom
+/**
+ * The customer accounts extensions (extensions/customer-account-page, -blocks) rendered with
+ * Preact against devshop's `shopify` global, with the app at the network edge answering the
+ * surfaces' JSON (the app proxy's shapes, typed by the real storefrontStatus): a logged-in member,
+ * a redemption, no protected customer data (no `sub`), the program paused, the network failing
+ * (a clear message, and a retry that is the same redemption), in English and in French.
+ * Why happy-dom: the extensions render Shopify's `s-*` elements, which need only a DOM to diff
+ * into and events to click; happy-dom gives that in the unit project's process, in milliseconds,
+ * and the end-to-end test drives the built scripts in Chromium.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { storefrontStatus } from "~/services/storefront/status.server";
+import {
+  button,
+  CUSTOMER,
+  mountExtension,
+  pageText,
+  settle,
+  SHOP,
+  unmount,
+  type AppRequest,
+} from "../support/extension-harness";
+
+type StorefrontStatus = Awaited<ReturnType<typeof storefrontStatus>>;
+type MemberStatus = Extract<StorefrontStatus, { loggedIn: true }>;
+
+const program: StorefrontStatus["program"] = {
+  active: true,
+  earnRate: "1",
+  earnRateE4: 10_000,
+  includesTax: false,
+  includesGiftCards: false,
+  signupBonus: 100,
+  birthdayBonus: 0,
+  proxyPath: "/apps/regulars",
+  tierBasis: "SPEND",
+  tierWindow: "LIFETIME",
+  tiers: [
+    { name: "Bronze", threshold: "0.00", thresholdAmount: 0, multiplier: "1" },
+    { name: "Silver", threshold: "500.00", thresholdAmount: 50_000, multiplier: "1.25" },
+  ],
+  rewards: [
+    { key: "five-off", title: "$5 off", pointsCost: 500, type: "FIXED_AMOUNT" },
+    { key: "twenty-off", title: "$20 off", pointsCost: 2000, type: "FIXED_AMOUNT" },
+  ],
+};
+
+const member = (changes: Partial<MemberStatus> = {}) => {
+  const status: MemberStatus = {
+    loggedIn: true,
+    program,
+    points: 1250,
+    pending: 80,
+    tier: "Bronze",
+    nextTier: { name: "Silver", remaining: "120.00", amount: 12_000, percent: 76 },
+    rewards: [
+      { key: "five-off", title: "$5 off", pointsCost: 500, affordable: true },
+      { key: "twenty-off", title: "$20 off", pointsCost: 2000, affordable: false },
+    ],
+    codes: [{ code: "RGL-OLD1", title: "$5 off", endsAt: "2027-01-15T00:00:00.000Z" }],
+    history: [{ kind: "EARN", points: 120, at: "2026-12-01T10:00:00.000Z" }],
+    ...changes,
+  };
+  // The surfaces name the order a history entry came from.
+  return { ...status, history: status.history.map((entry) => ({ ...entry, orderName: "#1001" })) };
+};
+
+/** The member after redeeming five-off (what the app's redeem answers as `member`). */
+const afterRedeem = () => {
+  const {
+    loggedIn: _l,
+    program: _p,
+    ...state
+  } = member({
+    points: 750,
+    codes: [
+      { code: "RGL-NEW5", title: "$5 off", endsAt: "2027-02-01T00:00:00.000Z" },
+      { code: "RGL-OLD1", title: "$5 off", endsAt: "2027-01-15T00:00:00.000Z" },
+    ],
+    history: [
+      { kind: "REDEEM", points: -500, at: "2026-12-07T10:00:00.000Z" },
+      { kind: "EARN", points: 120, at: "2026-12-01T10:00:00.000Z" },
+    ],
+  });
+  return state;
+};
+
+const rewardsPage = (
+  app: (request: AppRequest) => ReturnType<Parameters<typeof mountExtension>[0]["app"]>,
+  options: { locale?: "en" | "fr"; customer?: string | null } = {},
+) =>
+  mountExtension({
+    handle: "customer-account-page",
+    load: () => import("../../extensions/customer-account-page/src/RewardsPage"),
+    target: "customer-account.page.render",
+    app,
+    ...options,
+  });
+
+afterEach(unmount);
+
+describe("the Rewards page", () => {
+  it("shows a member's balance, pending points, tier progress, rewards, codes, history and ways to earn", async () => {
+    const { requests } = await rewardsPage(() => ({ json: member() }));
+    await settle("the status", () => pageText().includes("1,250 points"));
+    const text = pageText();
+    expect(text).toContain("80 more points on their way, yours once the return window ends");
+    expect(text).toContain("Bronze");
+    expect(text).toContain("120.00 more to reach Silver");
+    expect(document.querySelector("s-progress")?.getAttribute("value")).toBe("76");
+    expect(text).toContain("$5 off");
+    expect(text).toContain("750 more points needed");
+    expect(text).toContain("RGL-OLD1");
+    expect(text).toContain("Points earned on order #1001: +120");
+    expect(text).toContain("100 points for creating an account");
+    expect(text).toContain("Silver: 1.25× points");
+    // The request went to the app with a token Shopify's library accepts, naming the customer.
+    expect(requests).toEqual([
+      expect.objectContaining({
+        method: "GET",
+        path: "/surfaces/customer-account/status",
+        claims: expect.objectContaining({ dest: SHOP, sub: CUSTOMER }),
+      }),
+    ]);
+    // A reward the member cannot afford cannot be redeemed.
+    expect(button("Redeem", 1).hasAttribute("disabled")).toBe(true);
+  });
+
+  it("redeems a reward: the code is shown, copyable, and listed; the balance follows", async () => {
+    const { requests } = await rewardsPage((request) =>
+      request.method === "GET"
+        ? { json: member() }
+        : {
+            json: {
+              status: "issued",
+              code: "RGL-NEW5",
+              endsAt: "2027-02-01T00:00:00.000Z",
+              pointsCost: 500,
+              member: afterRedeem(),
+            },
+          },
+    );
+    await settle("the status", () => pageText().includes("1,250 points"));
+    button("Redeem").click();
+    await settle("the code", () => pageText().includes("Your code is ready"));
+    expect(pageText()).toContain("750 points");
+    expect(pageText()).toContain("Enter it at checkout before Feb 1, 2027");
+    const redeem = requests.find((request) => request.method === "POST")!;
+    expect(redeem.path).toBe("/surfaces/customer-account/redeem");
+    expect(redeem.body).toEqual({
+      rewardKey: "five-off",
+      idempotencyKey: expect.stringMatching(/^[\w-]{8,100}$/),
+    });
+    // The new code is shown with a copy button bound to it, and listed with the older one.
+    const item = document.querySelector("s-clipboard-item#regulars-new-code");
+    expect(item?.getAttribute("text")).toBe("RGL-NEW5");
+    expect(document.querySelector('s-button[commandfor="regulars-new-code"]')?.getAttribute("command")).toBe(
+      "--copy",
+    );
+    expect(pageText().match(/RGL-NEW5/g)).toHaveLength(2);
+  });
+
+  it("says so when the network fails, loses nothing, and retries the same redemption", async () => {
+    let failing = true;
+    const { requests } = await rewardsPage((request) => {
+      if (request.method === "GET") return { json: member() };
+      if (failing) return "network";
+      return {
+        json: {
+          status: "issued",
+          code: "RGL-NEW5",
+          endsAt: "2027-02-01T00:00:00.000Z",
+          member: afterRedeem(),
+        },
+      };
+    });
+    await settle("the status", () => pageText().includes("1,250 points"));
+    button("Redeem").click();
+    await settle("the error", () => pageText().includes("We couldn’t reach the rewards program"));
+    expect(pageText()).toContain("nothing was lost");
+    expect(pageText()).toContain("1,250 points");
+    failing = false;
+    button("Redeem").click();
+    await settle("the code", () => pageText().includes("Your code is ready"));
+    // The answer to the first attempt was lost: the second is the same redemption (same key).
+    const keys = requests.filter((request) => request.method === "POST").map((r) => r.body?.idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
+  it("keeps the key after an answer that was lost, so a retry cannot spend twice", async () => {
+    let attempts = 0;
+    const { requests } = await rewardsPage((request) => {
+      if (request.method === "GET") return { json: member() };
+      attempts += 1;
+      // The app took the first one but its answer failed: "unavailable" (503).
+      if (attempts === 1) return { status: 503, json: { error: "unavailable" } };
+      return {
+        json: {
+          status: "issued",
+          code: "RGL-NEW5",
+          endsAt: "2027-02-01T00:00:00.000Z",
+          member: afterRedeem(),
+        },
+      };
+    });
+    await settle("the status", () => pageText().includes("1,250 points"));
+    button("Redeem").click();
+    await settle("the error", () => pageText().includes("Rewards are not available right now"));
+    button("Redeem").click();
+    await settle("the code", () => pageText().includes("Your code is ready"));
+    const keys = requests.filter((r) => r.method === "POST").map((r) => r.body?.idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
+  it("words a refusal in the shopper's language and lets them try another reward", async () => {
+    await rewardsPage((request) =>
+      request.method === "GET" ? { json: member() } : { status: 409, json: { error: "not_enough_points" } },
+    );
+    await settle("the status", () => pageText().includes("1,250 points"));
+    button("Redeem").click();
+    await settle("the refusal", () => pageText().includes("You don’t have enough points for this reward."));
+    expect(pageText()).toContain("1,250 points");
+  });
+
+  it("without protected customer data (no sub) says so and shows nothing personal", async () => {
+    const { requests } = await rewardsPage(
+      () => ({ json: { loggedIn: false, program, customer: null, reason: "no_customer" } }),
+      { customer: null },
+    );
+    await settle("the notice", () => pageText().includes("Your points can’t be shown here yet"));
+    expect(requests[0]!.claims.sub).toBeUndefined();
+    expect(pageText()).not.toMatch(/\d+ points?\b(?! for)/);
+    expect(document.querySelector("s-button")).toBeNull();
+    // How the program works is not personal.
+    expect(pageText()).toContain("Ways to earn");
+  });
+
+  it("shows a paused program and offers no redemption", async () => {
+    await rewardsPage(() => ({ json: member({ program: { ...program, active: false } }) }));
+    await settle("the status", () => pageText().includes("1,250 points"));
+    expect(pageText()).toContain("The rewards program is paused. Your points are safe.");
+    for (const element of document.querySelectorAll("s-button")) {
+      if (element.textContent?.trim() === "Redeem") expect(element.hasAttribute("disabled")).toBe(true);
+    }
+  });
+
+  it("says when the app cannot be reached, and loads on retry", async () => {
+    let up = false;
+    await rewardsPage(() => (up ? { json: member() } : "network"));
+    await settle("the error", () => pageText().includes("We couldn’t reach the rewards program"));
+    up = true;
+    button("Try again").click();
+    await settle("the status", () => pageText().includes("1,250 points"));
+  });
+
+  it("speaks the shopper's language, numbers and dates included", async () => {
+    await rewardsPage(() => ({ json: member() }), { locale: "fr" });
+    await settle("the status", () => pageText().includes("Vos points"));
+    const text = pageText();
+    expect(text).toMatch(/1\s250 points/);
+    expect(text).toContain("Encore 120.00 pour atteindre Silver");
+    expect(text).toContain("Points gagnés sur la commande #1001");
+    expect(text).toContain("expire le 15 janv. 2027");
+  });
+});
+
+describe("the profile block", () => {
+  const profile = (app: Parameters<typeof mountExtension>[0]["app"], customer?: string | null) =>
+    mountExtension({
+      handle: "customer-account-blocks",
+      load: () => import("../../extensions/customer-account-blocks/src/ProfileBlock"),
+      target: "customer-account.profile.block.render",
+      app,
+      ...(customer !== undefined ? { customer } : {}),
+    });
+
+  it("shows the balance and tier and links to the Rewards page", async () => {
+    await profile(() => ({ json: member() }));
+    await settle("the balance", () => pageText().includes("1,250 points"));
+    expect(pageText()).toContain("Bronze");
+    const link = document.querySelector("s-link");
+    expect(link?.getAttribute("href")).toBe("extension://customer-account-page");
+    expect(link?.textContent).toBe("See your rewards");
+  });
+
+  it("without protected customer data shows no balance", async () => {
+    await profile(
+      () => ({ json: { loggedIn: false, program, customer: null, reason: "no_customer" } }),
+      null,
+    );
+    await settle("the notice", () => pageText().includes("hasn’t been allowed"));
+    expect(pageText()).not.toContain("points");
+  });
+});
+
+describe("the order status block", () => {
+  const orderBlock = (answer: Parameters<typeof mountExtension>[0]["app"], locale: "en" | "de" = "en") =>
+    mountExtension({
+      handle: "customer-account-blocks",
+      load: () => import("../../extensions/customer-account-blocks/src/OrderStatusBlock"),
+      target: "customer-account.order-status.block.render",
+      order: { id: "gid://shopify/Order/5001", name: "#1001" },
+      locale,
+      app: answer,
+    });
+  const order = (changes: Record<string, unknown>) => ({
+    json: {
+      order: {
+        id: "gid://shopify/Order/5001",
+        name: "#1001",
+        points: 0,
+        pendingPoints: 0,
+        pendingUntil: null,
+        reversedPoints: 0,
+        state: "none",
+        ...changes,
+      },
+    },
+  });
+
+  it("asks for this order's points and shows them pending until the return window ends", async () => {
+    const { requests } = await orderBlock(() =>
+      order({ pendingPoints: 120, pendingUntil: "2026-12-31T12:00:00.000Z", state: "pending" }),
+    );
+    await settle("the points", () => pageText().includes("120 points"));
+    expect(pageText()).toContain("You’ll earn 120 points on Dec 31, 2026, when the return window ends.");
+    expect(requests[0]!.path).toBe("/surfaces/customer-account/orders/5001");
+  });
+
+  it("shows what the order earned and what a refund took back", async () => {
+    await orderBlock(() => order({ points: 80, reversedPoints: 40, state: "earned" }), "de");
+    await settle("the points", () => pageText().includes("80 Punkte"));
+    expect(pageText()).toContain("Diese Bestellung hat Ihnen 80 Punkte eingebracht.");
+    expect(pageText()).toContain("Eine Erstattung hat 40 Punkte abgezogen.");
+  });
+
+  it("says an order not yet received will show its points later", async () => {
+    await orderBlock(() => order({ name: null, state: "not_yet_received" }));
+    await settle("the notice", () => pageText().includes("once its payment is confirmed"));
+  });
+
+  it("says when the app cannot be reached", async () => {
+    await orderBlock(() => "network");
+    await settle("the error", () => pageText().includes("We couldn’t reach the rewards program"));
+  });
+});
