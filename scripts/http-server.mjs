@@ -42,7 +42,13 @@ import { promisify, TextDecoder } from "node:util";
 import { setTimeout } from "node:timers";
 import zlib from "node:zlib";
 import { createRequestHandler } from "@remix-run/node";
-import { callResourceRoute, fixedResourceRoutes, resourceRouteFor } from "./resource-routes.mjs";
+import {
+  callResourceRoute,
+  fixedResourceRoutes,
+  parameterResourceRoute,
+  parameterResourceRoutes,
+  resourceRouteFor,
+} from "./resource-routes.mjs";
 import { BodyRefused, ClientGone, readBody, toRequest } from "./web-request.mjs";
 
 process.env.NODE_ENV ??= "production";
@@ -52,6 +58,7 @@ const buildPath = path.resolve(process.env.REGULARS_BUILD ?? "build/server/index
 const build = await import(pathToFileURL(buildPath).href);
 const handle = createRequestHandler(build, process.env.NODE_ENV);
 const resourceRoutes = fixedResourceRoutes(build);
+const parameterRoutes = parameterResourceRoutes(build);
 /**
  * The app's request limits (app/http/request-limits.ts) and its cross-origin check
  * (app/cross-origin-actions.server.ts), re-exported by app/entry.server.tsx.
@@ -260,8 +267,12 @@ async function onRequest(req, res) {
     } else {
       const request = await toRequest(req, res, { abortable: true, port, limit });
       // A form post from another site: 403 and one log line (app/cross-origin-actions.server.ts),
-      // where Remix would answer 500 with a stack.
-      await sendResponse(req, res, limits.refuseCrossOriginAction(request) ?? (await handle(request)));
+      // where Remix would answer 500 with a stack. A resource route with a parameter answers
+      // cross-origin callers itself (Remix does not guard resource routes).
+      const refusal = parameterResourceRoute(parameterRoutes, req.url)
+        ? null
+        : limits.refuseCrossOriginAction(request);
+      await sendResponse(req, res, refusal ?? (await handle(request)));
     }
   } catch (error) {
     if (error instanceof BodyRefused) refuse(res, error.status, error.message);

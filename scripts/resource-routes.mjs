@@ -48,6 +48,44 @@ export function fixedResourceRoutes(build) {
   return found;
 }
 
+/**
+ * Patterns of the build's resource routes whose path has a parameter or a splat
+ * ("/surfaces/pos/customers/:customerId/redeem"), which Remix routes. Remix guards only
+ * document and single-fetch actions against cross-origin posts, not resource routes (their
+ * callers, such as the UI extensions with a session token, are cross-origin by design), so the
+ * server must not refuse a request for one (see app/cross-origin-actions.server.ts). Matching
+ * as React Router does: case-insensitive, a trailing slash allowed.
+ */
+export function parameterResourceRoutes(build) {
+  const routes = build.routes;
+  const patterns = [];
+  for (const route of Object.values(routes)) {
+    const { module } = route;
+    if (module.default != null || module.ErrorBoundary != null || route.index) continue;
+    const parts = [];
+    for (let r = route; r; r = r.parentId ? routes[r.parentId] : undefined) {
+      if (r.path) parts.unshift(...r.path.split("/").filter(Boolean));
+    }
+    if (!parts.some((part) => part.startsWith(":") || part === "*")) continue;
+    const source = parts
+      .map((part) => {
+        if (part === "*") return "(?:/.*)?";
+        if (part.startsWith(":")) return part.endsWith("?") ? "(?:/[^/]+)?" : "/[^/]+";
+        return `/${part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+      })
+      .join("");
+    patterns.push(new RegExp(`^${source}/?$`, "i"));
+  }
+  return patterns;
+}
+
+/** Whether the path may be one of those resource routes. */
+export function parameterResourceRoute(patterns, url) {
+  const q = url.indexOf("?");
+  const path = q === -1 ? url : url.slice(0, q);
+  return patterns.some((pattern) => pattern.test(path));
+}
+
 /** The route function for this request, or undefined when Remix should answer it. */
 export function resourceRouteFor(routes, method, url) {
   const q = url.indexOf("?");

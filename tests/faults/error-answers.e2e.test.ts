@@ -15,7 +15,7 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv, startsLikeFormula } from "~/loyalty/csv";
-import { adminFetch } from "../../devshop/admin-session";
+import { adminFetch, BROWSER_USER_AGENT } from "../../devshop/admin-session";
 import { DEMO_APP } from "../../devshop/launch";
 import { signProxyQuery } from "../../devshop/storefront";
 import { privateBuild, startRealApp, type RealApp } from "../support/real-app";
@@ -100,6 +100,23 @@ describe("a form post from another site", () => {
     });
     expect(status).toBe(403);
     expect(lines(output)).toHaveLength(1);
+  });
+
+  // A resource route answers cross-origin callers itself (Remix guards only documents and
+  // single-fetch actions): the UI extensions POST from Shopify's extension origin with a session
+  // token, to paths with a parameter that Remix routes.
+  it("to a resource route with a parameter reaches the route", async () => {
+    const res = await fetch(`${real.appUrl}/surfaces/pos/customers/1/redeem`, {
+      method: "POST",
+      headers: {
+        Origin: "https://extensions.shopifycdn.com",
+        "Content-Type": "application/json",
+        "User-Agent": BROWSER_USER_AGENT,
+      },
+      body: '{"rewardKey":"5-off","idempotencyKey":"cross-origin-1"}',
+    });
+    // No session token: the library's 401, not the cross-origin 403.
+    expect(res.status).toBe(401);
   });
 
   it("from the app's own origin is not refused", async () => {

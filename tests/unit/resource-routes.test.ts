@@ -6,7 +6,13 @@
  */
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { describe, expect, it, vi } from "vitest";
-import { callResourceRoute, fixedResourceRoutes, resourceRouteFor } from "../../scripts/resource-routes.mjs";
+import {
+  callResourceRoute,
+  fixedResourceRoutes,
+  parameterResourceRoute,
+  parameterResourceRoutes,
+  resourceRouteFor,
+} from "../../scripts/resource-routes.mjs";
 import { expectConsoleError } from "../setup/console";
 
 type Module = Record<string, unknown>;
@@ -92,6 +98,20 @@ async function answer(response: Response) {
 describe("resource routes called directly", () => {
   it("are the resource routes at a fixed path, with their parents' paths", () => {
     expect([...direct.keys()].sort()).toEqual(["/app/export/ledger", "/healthz", "/webhooks/orders/paid"]);
+  });
+
+  it("with a parameter or splat are known, so a cross-origin call to one is not refused", () => {
+    const patterns = parameterResourceRoutes(build);
+    const may = (url: string) => parameterResourceRoute(patterns, url);
+    expect(may("/app/customers/123")).toBe(true);
+    expect(may("/APP/customers/123/?x=1")).toBe(true);
+    expect(may("/auth/login")).toBe(true);
+    expect(may("/auth")).toBe(true);
+    // Pages, fixed paths and other paths are not.
+    expect(may("/app")).toBe(false);
+    expect(may("/app/customers")).toBe(false);
+    expect(may("/app/customers/1/2")).toBe(false);
+    expect(may("/healthz")).toBe(false);
   });
 
   it("leave to Remix a page, a parameter or splat, a missing method, ?_data and other spellings", () => {
