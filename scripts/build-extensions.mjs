@@ -31,5 +31,6 @@ const result = spawnSync(cli, ["app", "build", "--path", appDir], {
   // CI=1: no prompts, no update check, no analytics (the CLI goes online for neither then).
   env: { ...process.env, CI: "1", APP_URL: appUrl, SHOPIFY_CLI_NO_ANALYTICS: "1" },
 });
-if (result.error) console.error(`Could not run Shopify CLI (${cli}): ${result.error.message}. Run npm ci first.`);
+if (result.error)
+  console.error(`Could not run Shopify CLI (${cli}): ${result.error.message}. Run npm ci first.`);
 process.exit(result.status ?? 1);
