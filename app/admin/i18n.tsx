@@ -13,6 +13,7 @@ import polarisFr from "@shopify/polaris/locales/fr.json";
 import type { AdminStrings } from "./admin-strings";
 import {
   type FormatSettings,
+  formatBucket,
   formatDate,
   formatDateTime,
   formatDay,
@@ -79,6 +80,7 @@ export function useFormat() {
       date: (value: Date | string) => formatDate(value, format),
       dateTime: (value: Date | string) => formatDateTime(value, format),
       day: (day: string) => formatDay(day, format),
+      bucket: (unit: "day" | "week" | "month", start: string) => formatBucket(unit, start, format),
       number: (value: number | string, digits?: { minimum?: number; maximum?: number }) =>
         formatNumber(value, format, digits),
       money: (value: number | string, currency: string | null | undefined) =>

@@ -59,12 +59,6 @@ export const strings = {
     overTimeHelp: (zone: string) =>
       `Issued: earned (once spendable), bonuses and positive adjustments. Redeemed: spent on codes, less points given back. Days start at midnight in the shop's time zone (${zone}).`,
     bucketRow: { day: "Day", week: "Week of", month: "Month" },
-    /** A bucket's label from its first day (YYYY-MM-DD). */
-    bucketLabel: (unit: "day" | "week" | "month", start: string) =>
-      new Intl.DateTimeFormat("en", {
-        timeZone: "UTC",
-        ...(unit === "month" ? { month: "short", year: "numeric" } : { month: "short", day: "numeric" }),
-      }).format(new Date(`${start}T00:00:00Z`)),
     showTable: "Show as a table",
     hideTable: "Hide the table",
     chartLoading: "Loading chart",

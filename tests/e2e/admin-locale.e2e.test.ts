@@ -5,7 +5,7 @@
  * build answers in French or German: its own words, Polaris's (the page-ready announcement,
  * the search field's clear button), <html lang>, numbers with the language's separators, and a
  * date on the shop's calendar: the shop is in Auckland and the order was paid at 20:00 UTC, the
- * next day there. Saves docs/screenshots/admin-dashboard-fr-{desktop,phone}.png.
+ * next day there; the chart's axes written in the language too. Saves docs/screenshots/admin-dashboard-fr-{desktop,phone}.png.
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/admin-locale.e2e.test.ts`.
  */
@@ -143,6 +143,34 @@ describe.each(LANGUAGES)("the admin in $locale", ({ locale, polaris, thousands }
       chartRows.find((row) => row.startsWith(`${creditDay}\t`)),
       JSON.stringify(chartRows),
     ).toContain(thousands);
+    // The chart's axes, drawn by Polaris Viz: days written the language's way on the shop's
+    // calendar (not "Dec 4"), and the points axis with the language's separators (not "1,000").
+    const axisText = frame.locator("figure svg text");
+    await axisText.first().waitFor({ timeout: 30_000 });
+    const labels = (await axisText.allTextContents()).map((text) => text.trim()).filter(Boolean);
+    const lastDays = Array.from({ length: 31 }, (_, i) => new Date(Date.now() - i * 86_400_000));
+    const dayIn = (language: string) =>
+      new Set(
+        lastDays.map((day) =>
+          new Intl.DateTimeFormat(language, { month: "short", day: "numeric", timeZone: ZONE }).format(day),
+        ),
+      );
+    const days = dayIn(locale);
+    const english = dayIn("en");
+    expect(labels.filter((text) => days.has(text)).length, JSON.stringify(labels)).toBeGreaterThan(1);
+    expect(
+      labels.filter((text) => english.has(text)),
+      JSON.stringify(labels),
+    ).toEqual([]);
+    const grouped = locale === "fr" ? /^\d{1,3}\u202f\d{3}$/ : /^\d{1,3}\.\d{3}$/;
+    expect(
+      labels.some((text) => grouped.test(text)),
+      JSON.stringify(labels),
+    ).toBe(true);
+    expect(
+      labels.filter((text) => /^\d{1,3},\d{3}$/.test(text)),
+      JSON.stringify(labels),
+    ).toEqual([]);
     expect(await frame.locator("html").getAttribute("lang")).toBe(locale);
     await frame.locator('[role="status"]', { hasText: pageReady(polaris, words.dashboard.title) }).waitFor({
       state: "attached",

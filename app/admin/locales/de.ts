@@ -1,6 +1,6 @@
 /** The admin in German (Shopify's German admin words: Kunden, Bestellungen, Rabatte, Tags; "du"). */
 import type { AdminStrings } from "../admin-strings";
-import { bucketLabelIn, counting } from "./plural";
+import { counting } from "./plural";
 
 const { n, plural } = counting("de");
 
@@ -67,7 +67,6 @@ export const de: AdminStrings = {
     overTimeHelp: (zone: string) =>
       `Vergeben: verdient (sobald einlösbar), Boni und positive Anpassungen. Eingelöst: für Codes ausgegeben, abzüglich zurückgegebener Punkte. Tage beginnen um Mitternacht in der Zeitzone des Shops (${zone}).`,
     bucketRow: { day: "Tag", week: "Woche ab", month: "Monat" },
-    bucketLabel: bucketLabelIn("de"),
     showTable: "Als Tabelle anzeigen",
     hideTable: "Tabelle ausblenden",
     chartLoading: "Diagramm wird geladen",

@@ -1,6 +1,6 @@
 /** The admin in Spanish (Shopify's Spanish admin words: Clientes, Pedidos, Descuentos, Etiquetas; "tú"). */
 import type { AdminStrings } from "../admin-strings";
-import { bucketLabelIn, counting } from "./plural";
+import { counting } from "./plural";
 
 const { n, plural } = counting("es");
 
@@ -67,7 +67,6 @@ export const es: AdminStrings = {
     overTimeHelp: (zone: string) =>
       `Otorgados: ganados (una vez disponibles), bonificaciones y ajustes positivos. Canjeados: gastados en códigos, menos los puntos devueltos. Los días empiezan a medianoche en la zona horaria de la tienda (${zone}).`,
     bucketRow: { day: "Día", week: "Semana del", month: "Mes" },
-    bucketLabel: bucketLabelIn("es"),
     showTable: "Mostrar como tabla",
     hideTable: "Ocultar la tabla",
     chartLoading: "Cargando el gráfico",

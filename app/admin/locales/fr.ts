@@ -1,6 +1,6 @@
 /** The admin in French (Shopify's French admin words: Clients, Commandes, Remises, Balises). */
 import type { AdminStrings } from "../admin-strings";
-import { bucketLabelIn, counting } from "./plural";
+import { counting } from "./plural";
 
 const { n, plural } = counting("fr");
 
@@ -68,7 +68,6 @@ export const fr: AdminStrings = {
     overTimeHelp: (zone: string) =>
       `Attribués : gagnés (une fois utilisables), bonus et ajustements positifs. Utilisés : dépensés en codes, moins les points rendus. Les jours commencent à minuit dans le fuseau horaire de la boutique (${zone}).`,
     bucketRow: { day: "Jour", week: "Semaine du", month: "Mois" },
-    bucketLabel: bucketLabelIn("fr"),
     showTable: "Afficher sous forme de tableau",
     hideTable: "Masquer le tableau",
     chartLoading: "Chargement du graphique",
