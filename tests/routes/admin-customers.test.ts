@@ -219,7 +219,7 @@ describe("a member's page", () => {
       idempotencyKey: "adjust-key-1",
     });
     expect(missing.status).toBe(422);
-    expect((await missing.json()).fieldErrors).toEqual({ reason: "is required" });
+    expect((await missing.json()).fieldErrors).toEqual({ reason: { code: "required" } });
     const form = { intent: "adjust", points: "50", reason: "Damaged parcel", idempotencyKey: "adjust-key-2" };
     expect((await post(member.id, form)).status).toBe(200);
     expect((await post(member.id, form)).status).toBe(200);

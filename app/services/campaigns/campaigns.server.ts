@@ -36,6 +36,7 @@ import { CSV_TYPE, exportCampaignCodes } from "../exports/csv-export.server";
 import type { DownloadFile } from "../exports/download-file";
 import { inTransaction } from "../../db/tx.server";
 import { noteFollowUp } from "../../jobs/follow-ups.server";
+import type { FieldErrors } from "../../loyalty/field-error";
 import { formatMilli } from "../../loyalty/money";
 import { rewardCode, shopCodePrefix } from "../../loyalty/rewards";
 
@@ -46,7 +47,7 @@ export class CampaignError extends Error {
   constructor(
     message: string,
     readonly status: 404 | 409 | 422,
-    readonly fieldErrors: Record<string, string> = {},
+    readonly fieldErrors: FieldErrors = {},
   ) {
     super(message);
     this.name = "CampaignError";
@@ -96,7 +97,7 @@ export async function launchCampaign(
         });
         if (segment.length === 0) {
           throw new CampaignError("The segment is empty", 422, {
-            inactiveDays: "no customer is in this segment: try fewer days or fewer orders",
+            inactiveDays: { code: "emptySegment" },
           });
         }
         const campaign = await createCampaign(tx, {
@@ -141,7 +142,8 @@ export async function launchCampaign(
 
 const nameTaken = (name: string) =>
   new CampaignError("Name already used", 422, {
-    name: `another campaign is called "${name}" (its customer tag would be the same): choose another name`,
+    // Another campaign has the name, so its customer tag would be the same.
+    name: { code: "taken" },
   });
 
 async function findCampaign(db: PrismaClient, shop: string, campaignId: string) {
