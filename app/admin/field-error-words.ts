@@ -46,7 +46,9 @@ export function errorText(error: FieldError, w: ErrorWriter): string {
     case "range":
       // The unit once, after the second number: "from 1 to 365 days".
       return t.range(
-        error.unit === "money" || error.unit === undefined ? quantity(error.min, error.unit, w) : w.number(error.min),
+        error.unit === "money" || error.unit === undefined
+          ? quantity(error.min, error.unit, w)
+          : w.number(error.min),
         quantity(error.max, error.unit, w),
       );
     case "decimals":
@@ -73,7 +75,7 @@ export function errorText(error: FieldError, w: ErrorWriter): string {
 }
 
 /** "Subject what is wrong." capitalized and ended with a full stop. */
-export function sentence(subject: string, text: string): string {
+function sentence(subject: string, text: string): string {
   const joined = `${subject} ${text}`.trim();
   return `${joined.charAt(0).toUpperCase()}${joined.slice(1)}${/[.!?]$/.test(joined) ? "" : "."}`;
 }

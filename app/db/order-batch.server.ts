@@ -209,6 +209,8 @@ export async function updateMembers(
 export interface OrderRecordWrite {
   id: string;
   orderGid: string;
+  /** "#1001", or null when the payload had none. */
+  name: string | null;
   customerGid: string | null;
   currency: string;
   test: boolean;
@@ -242,6 +244,7 @@ export interface OrderRecordWrite {
 const orderRows = rowText<OrderRecordWrite>({
   id: ["key", (r) => r.id],
   gid: ["key", (r) => r.orderGid],
+  name: ["text", (r) => r.name],
   customer: ["key", (r) => r.customerGid],
   currency: ["text", (r) => r.currency],
   test: ["bool", (r) => r.test],
@@ -280,13 +283,13 @@ export async function insertOrderRecords(
   if (rows.length === 0) return 0;
   const inserted = await sql.query<{ n: number }>(
     `WITH ins AS (
-       INSERT INTO "OrderRecord" (id, shop, "orderGid", "customerGid", currency, test, "taxesIncluded",
+       INSERT INTO "OrderRecord" (id, shop, "orderGid", name, "customerGid", currency, test, "taxesIncluded",
                                   "snapshotAt", "merchandiseMilli", "giftCardsMilli", "shippingMilli", "taxMilli",
                                   "shippingTaxMilli", "tipsMilli", "paidAt", "cancelledAt", "discountCodes",
                                   "awardedAt", "rateE4", "multiplierE4", "includeShipping", "includeTax",
                                   "includeTips", "includeGiftCards", "releaseAt", "releasedAt", "netEligibleMilli",
                                   points, "pendingPoints", "updatedAt")
-       SELECT v.id, $1, v.gid, v.customer, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
+       SELECT v.id, $1, v.gid, v.name, v.customer, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
               v.tax, v.ship_tax, v.tips, v.paid, v.cancelled, v.codes, v.awarded, v.rate, v.mult, v.inc_ship, v.inc_tax,
               v.inc_tips, v.inc_gift, v.release_at, v.released, v.net, v.points, v.pending, $3::timestamp(3)
          FROM ${orderRows.from(2, "v")}

@@ -70,8 +70,7 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("revoke"), redemptionId: z.string().min(1).max(40) }),
 ]);
 
-type ActionResult =
-  { ok: true; message: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
+type ActionResult = { ok: true; message: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
 const fail = (status: number, error: string, fieldErrors?: FieldErrors) =>
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
@@ -113,8 +112,7 @@ export const action = adminRoute(
           },
           now,
         );
-        if (redemption.status === "FAILED")
-          return fail(REFUSAL_STATUSES.code_not_created, t.codeRefused);
+        if (redemption.status === "FAILED") return fail(REFUSAL_STATUSES.code_not_created, t.codeRefused);
         return Response.json({ ok: true, message: t.issued(redemption.code) } satisfies ActionResult);
       }
       const redemption = await findMemberRedemption(prisma, shop, member.id, input.redemptionId);
@@ -141,15 +139,18 @@ const codeTone = {
   EXPIRED: undefined,
 } as const;
 
-/** The order an entry is for, linked to its page in Shopify's admin (app/admin/admin-links.ts). */
-function OrderLink({ orderGid }: { orderGid: string | null }) {
+/**
+ * The order an entry is for, by its name in Shopify's admin ("Order #1001"; an order recorded
+ * before names were kept, by its id), linked to its page there (app/admin/admin-links.ts).
+ */
+function OrderLink({ orderGid, orderName }: { orderGid: string | null; orderName: string | null }) {
   const t = useStrings().customer;
   const url = adminOrderUrl(orderGid);
   const id = orderNumberOf(orderGid);
   if (!url || !id) return null;
   return (
     <Link url={url} target="_top">
-      {t.order(id)}
+      {t.order(orderName ?? id)}
     </Link>
   );
 }
@@ -272,7 +273,7 @@ export default function CustomerPage() {
               cells={(entry) => [
                 format.dateTime(entry.occurredAt),
                 t.kinds[entry.kind],
-                <OrderLink key="order" orderGid={entry.orderGid} />,
+                <OrderLink key="order" orderGid={entry.orderGid} orderName={entry.orderName} />,
                 [
                   entry.points !== 0 ? signed(entry.points) : "",
                   entry.pendingPoints !== 0 ? `(${t.pendingNote(entry.pendingPoints)})` : "",

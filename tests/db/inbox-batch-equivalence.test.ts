@@ -82,6 +82,7 @@ function orderBody(i: number, o: OrderSpec, at: { updatedAt: Date; cancelled: bo
     financial_status: at.cancelled ? "refunded" : "paid",
     id: 1000 + i,
     admin_graphql_api_id: `gid://shopify/Order/${1000 + i}`,
+    name: `#${1001 + i}`,
     created_at: placed,
     processed_at: placed,
     updated_at: at.updatedAt.toISOString(),

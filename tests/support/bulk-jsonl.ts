@@ -53,6 +53,7 @@ export function orderLines(spec: BulkOrderSpec): string[] {
   const processedAt = spec.processedAt.toISOString();
   const order = {
     id: orderGid,
+    name: `#${spec.id}`,
     createdAt: processedAt,
     processedAt,
     updatedAt: (spec.updatedAt ?? spec.processedAt).toISOString(),

@@ -10,9 +10,11 @@ export function snapshot(input: {
   cancelled?: boolean;
   refunds?: RefundFacts[];
   test?: boolean;
+  name?: string | null;
 }): OrderSnapshot {
   return {
     orderGid: input.orderGid,
+    name: input.name ?? null,
     updatedAt: input.updatedAt,
     paidAt: new Date("2026-01-01T00:00:00Z"),
     test: input.test ?? false,

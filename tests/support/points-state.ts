@@ -31,6 +31,7 @@ export const pointsState = async (shop: string) => ({
     orderBy: { orderGid: "asc" },
     select: {
       orderGid: true,
+      name: true,
       customerGid: true,
       currency: true,
       test: true,

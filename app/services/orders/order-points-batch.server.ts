@@ -418,6 +418,7 @@ function applyRules(
     const record: OrderRecordWrite = {
       id,
       orderGid: s.orderGid,
+      name: s.name,
       customerGid: s.customer?.customerGid ?? null,
       currency: s.currency,
       test: s.test,

@@ -90,6 +90,8 @@ async function snapshotChanges(
           discountCodes: snapshot.discountCodes,
         }
       : {}),
+    // The newest name Shopify gave, or any name for a record that has none yet.
+    ...(snapshot.name && (newer || !order.name) ? { name: snapshot.name } : {}),
     ...(snapshot.customer && !order.customerGid ? { customerGid: snapshot.customer.customerGid } : {}),
     ...(snapshot.cancelled && !order.cancelledAt ? { cancelledAt: snapshot.updatedAt } : {}),
   };

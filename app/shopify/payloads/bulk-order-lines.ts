@@ -21,6 +21,8 @@ import { isPaidStatus, PayloadError, type OrderSnapshot } from "./order-payload"
 /** An order's line, as read. */
 export interface OrderLine {
   id: string;
+  /** "#1001": the order's name in the Shopify admin. */
+  name?: string | null;
   createdAt: Date;
   processedAt?: Date | null;
   updatedAt: Date;
@@ -257,6 +259,8 @@ function readOrderLine(value: Fields): OrderLine {
   };
   if (shippingLine !== undefined) order.shippingLine = shippingLine;
   if (processedAt !== undefined) order.processedAt = processedAt;
+  const name = optionalText(value.name, "name");
+  if (name !== undefined) order.name = name;
   if (cancelledAt !== undefined) order.cancelledAt = cancelledAt;
   if (displayFinancialStatus !== undefined) order.displayFinancialStatus = displayFinancialStatus;
   if (customer !== undefined) order.customer = customer;
@@ -342,6 +346,7 @@ export function bulkOrderSnapshot(order: OrderLine, items: readonly LineItemLine
   const customer = order.customer;
   return {
     orderGid: order.id,
+    name: order.name ?? null,
     updatedAt: order.updatedAt,
     paidAt: order.processedAt ?? order.createdAt,
     test: order.test,

@@ -165,6 +165,11 @@ const customer = z.object({
 
 const order = z.object({
   admin_graphql_api_id: gid("Order"),
+  // The order's name as the merchant knows it: "#1001", "EN1001" or "1001-A" (the store's prefix
+  // and suffix around its number; https://shopify.dev/docs/api/admin-rest/latest/resources/order#resource-object,
+  // and Order.name in the Admin GraphQL schema, shopify/admin_2026-10.json.gz). A body without it
+  // still counts; the admin then names the order by its id.
+  name: z.string().max(255).nullable().optional(),
   financial_status: z.string().nullable().optional(),
   updated_at: timestamp,
   processed_at: timestamp.nullable().optional(),
@@ -223,6 +228,8 @@ export interface CustomerFacts {
 
 export interface OrderSnapshot {
   orderGid: string;
+  /** The order's name in the Shopify admin ("#1001"); null when the body does not carry one. */
+  name: string | null;
   updatedAt: Date;
   paidAt: Date;
   test: boolean;
@@ -324,6 +331,7 @@ function orderSnapshot(raw: z.output<typeof order>): OrderSnapshot {
   };
   return {
     orderGid: raw.admin_graphql_api_id,
+    name: raw.name ?? null,
     updatedAt: raw.updated_at,
     paidAt: raw.processed_at ?? raw.created_at,
     test: raw.test,

@@ -11,9 +11,11 @@ import type { CustomerFacts, OrderSnapshot, RefundFacts } from "./order-payload"
 /**
  * Format version, first in every encoded snapshot. 2: parts gained the tax on
  * shipping and the amount refunded by amount; a row staged by version 1 is
- * refused (its run fails and is started again).
+ * refused (its run fails and is started again). 3: the order's name, last; a
+ * row staged by version 2 is read with no name.
  */
-const VERSION = 2;
+const VERSION = 3;
+const NAMELESS_VERSION = 2;
 
 type PartsText = [string, string, string, string, string, string, string];
 type RefundText = [string, number, PartsText];
@@ -31,6 +33,7 @@ type SnapshotText = [
   RefundText[],
   CustomerText | null,
   string[],
+  string | null,
 ];
 
 const partsText = (p: EligibleParts): PartsText => [
@@ -67,6 +70,7 @@ export function encodeSnapshot(s: OrderSnapshot): string {
         ]
       : null,
     s.discountCodes,
+    s.name,
   ];
   return JSON.stringify(text);
 }
@@ -118,7 +122,9 @@ function texts(value: unknown): string[] {
 
 export function decodeSnapshot(encoded: string): OrderSnapshot {
   const value: unknown = JSON.parse(encoded);
-  if (!Array.isArray(value) || value.length !== 12 || value[0] !== VERSION) {
+  const current = Array.isArray(value) && value.length === 13 && value[0] === VERSION;
+  const nameless = Array.isArray(value) && value.length === 12 && value[0] === NAMELESS_VERSION;
+  if (!current && !nameless) {
     throw new SnapshotTextError(`not a version ${VERSION} snapshot`);
   }
   const orderGid = text(value[1]);
@@ -140,6 +146,7 @@ export function decodeSnapshot(encoded: string): OrderSnapshot {
   }
   return {
     orderGid,
+    name: current ? textOrNull(value[12]) : null,
     updatedAt: time(value[2]),
     paidAt: time(value[3]),
     test: bool(value[4]),
