@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { campaignErrors, campaignTag, offerText, parseCampaignForm, segmentOf } from "./campaign-form";
-import { formatNumber } from "./format";
+import { errorWriterFor } from "./field-error-words";
+import { formatSettings } from "./format";
 import { fr } from "./locales/fr";
 import { strings } from "./strings";
 import { stringsFor } from "./strings-for";
@@ -60,11 +61,7 @@ describe("the win-back form", () => {
   it("words the errors in the staff member's language, naming each field", () => {
     const parsed = parseCampaignForm(form({ value: "100.5", inactiveDays: "-4" }));
     const errors = parsed.ok ? {} : parsed.fieldErrors;
-    const writer = (locale: string) => ({
-      strings: stringsFor(locale),
-      number: (value: number, digits?: { minimum?: number; maximum?: number }) =>
-        formatNumber(value, { locale }, digits),
-    });
+    const writer = (locale: string) => errorWriterFor(stringsFor(locale), formatSettings(locale, "UTC"));
     expect(campaignErrors(errors, { offerType: "PERCENTAGE" }, writer("en"))).toEqual([
       { key: "inactiveDays", sentence: "Days without an order must be from 1 to 3,650 days." },
       { key: "value", sentence: "Percent off must be from 1 to 100%." },

@@ -9,11 +9,23 @@
  */
 import type { ErrorUnit, FieldError } from "../loyalty/field-error";
 import type { AdminStrings } from "./admin-strings";
+import { type FormatSettings, formatDay, formatNumber } from "./format";
 
 /** What wording needs: the language's words and its way of writing numbers (useFormat().number). */
 export interface ErrorWriter {
   strings: AdminStrings;
   number: (value: number, digits?: { minimum?: number; maximum?: number }) => string;
+  /** A calendar day (YYYY-MM-DD) as the locale writes it (useFormat().day). */
+  day: (day: string) => string;
+}
+
+/** The writer for a language's words and a locale's way with numbers and days (useErrorWriter's). */
+export function errorWriterFor(strings: AdminStrings, settings: FormatSettings): ErrorWriter {
+  return {
+    strings,
+    number: (value, digits) => formatNumber(value, settings, digits),
+    day: (day) => formatDay(day, settings),
+  };
 }
 
 /** A number of a unit: "365 days", "1 000,00", "12,5 %". */
@@ -61,6 +73,8 @@ export function errorText(error: FieldError, w: ErrorWriter): string {
       return t[error.code](error.example);
     case "unknownTier":
       return t.unknownTier(error.tier);
+    case "allOrders":
+      return t.allOrders(w.day(error.since));
     case "belowZero":
       return t.belowZero(w.number(error.balance));
     case "columns":

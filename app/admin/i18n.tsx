@@ -11,7 +11,7 @@ import polarisEn from "@shopify/polaris/locales/en.json";
 import polarisEs from "@shopify/polaris/locales/es.json";
 import polarisFr from "@shopify/polaris/locales/fr.json";
 import type { AdminStrings } from "./admin-strings";
-import type { ErrorWriter } from "./field-error-words";
+import { type ErrorWriter, errorWriterFor } from "./field-error-words";
 import {
   type FormatSettings,
   formatBucket,
@@ -76,14 +76,7 @@ export function useStrings(): AdminStrings {
 /** What field errors are worded with (app/admin/field-error-words.ts): the language's words and numbers. */
 export function useErrorWriter(): ErrorWriter {
   const { strings, format } = useContext(I18nContext);
-  return useMemo(
-    () => ({
-      strings,
-      number: (value: number, digits?: { minimum?: number; maximum?: number }) =>
-        formatNumber(value, format, digits),
-    }),
-    [strings, format],
-  );
+  return useMemo(() => errorWriterFor(strings, format), [strings, format]);
 }
 
 /** Dates and numbers written for the staff member's locale and the shop's time zone. */

@@ -1,7 +1,8 @@
 import { programErrors } from "./program-errors";
 import { describe, expect, it } from "vitest";
 import type { FieldErrors } from "../loyalty/field-error";
-import { formatNumber } from "./format";
+import { errorWriterFor } from "./field-error-words";
+import { formatSettings } from "./format";
 import { stringsFor } from "./strings-for";
 import { DEFAULT_PROGRAM, DEFAULT_TIERS } from "../loyalty/program";
 import { DEFAULT_REWARDS } from "../loyalty/rewards";
@@ -10,11 +11,7 @@ import { earnExample, NEW_REWARD, parseProgramForm, programFormOf } from "./prog
 const saved = DEFAULT_REWARDS.map((reward, i) => ({ ...reward, id: `reward-${i}` }));
 const form = () => programFormOf(DEFAULT_PROGRAM, DEFAULT_TIERS, saved);
 /** What the page words errors with, for a staff member reading `locale`. */
-const writer = (locale: string) => ({
-  strings: stringsFor(locale),
-  number: (value: number, digits?: { minimum?: number; maximum?: number }) =>
-    formatNumber(value, { locale }, digits),
-});
+const writer = (locale: string) => errorWriterFor(stringsFor(locale), formatSettings(locale, "UTC"));
 
 describe("program form", () => {
   it("round-trips the defaults exactly", () => {
@@ -187,7 +184,11 @@ describe("program form", () => {
   });
 
   it("explains earning with a worked example", () => {
-    expect(earnExample(form())).toEqual({ orderTotal: "80.00", points: 400, top: { name: "Gold", points: 600 } });
+    expect(earnExample(form())).toEqual({
+      orderTotal: "80.00",
+      points: 400,
+      top: { name: "Gold", points: 600 },
+    });
     expect(earnExample({ ...form(), earnRate: "?" })).toBe(null);
   });
 });

@@ -104,6 +104,10 @@ export const strings = {
     tierTwice: "names a tier twice",
     notInCatalog: "is not a reward in the catalog",
     emptySegment: "leaves no customer in the segment: try fewer days or fewer orders",
+    beforeEnd: "must be before the last day",
+    future: "is in the future",
+    allOrders: (since: string) =>
+      `is before ${since}: older orders need access to all orders, which Regulars does not have yet. Grant it, or start on or after that day`,
     stale: "is out of date: reload the page and try again",
     belowZero: (balance: string) => `would leave the balance below 0 (it is ${balance})`,
     columns: (found: string, expected: string) => `has ${found} fields; the first line has ${expected}`,
@@ -122,7 +126,6 @@ export const strings = {
       tiers: (count: number, text: string) => `${text} tier${count === 1 ? "" : "s"}`,
       rewards: (count: number, text: string) => `${text} reward${count === 1 ? "" : "s"}`,
       orders: (count: number, text: string) => `${text} order${count === 1 ? "" : "s"}`,
-      rows: (count: number, text: string) => `${text} row${count === 1 ? "" : "s"}`,
       percent: (count: number, text: string) => `${text}%`,
     },
   },
@@ -274,7 +277,12 @@ export const strings = {
     noSuchCode: "This code is not one of this customer's codes.",
     codeRefused: "Shopify refused the code. Try again.",
     /** Each field's name in an error sentence ("Points cannot be 0."). */
-    errorFields: { points: "Points", reason: "The reason", idempotencyKey: "This form", rewardKey: "The reward" },
+    errorFields: {
+      points: "Points",
+      reason: "The reason",
+      idempotencyKey: "This form",
+      rewardKey: "The reward",
+    },
     /** Why a code could not be issued or revoked (RedeemError, RevokeError). */
     refusals: {
       "reward not found": "This reward is no longer in the catalog. Reload the page.",
@@ -593,8 +601,8 @@ export const strings = {
     start: "Award points for these orders",
     running: "A backfill is running",
     fixDates: "Choose the dates of the orders to credit.",
-    chooseFrom: "Choose the first day of orders to credit.",
-    chooseTo: "Choose the last day of orders to credit.",
+    alreadyRunning: "A backfill is already running for this shop; wait for it or cancel it.",
+    alreadyFinished: "This backfill has already finished.",
     started: "Backfill started",
     cancel: "Cancel",
     cancelled: "Backfill cancelled",

@@ -12,7 +12,16 @@
 
 /** What a number in an error counts. `money` and `decimal` are amounts written with their decimals. */
 export type ErrorUnit =
-  "points" | "days" | "months" | "characters" | "tiers" | "rewards" | "orders" | "rows" | "percent" | "money" | "decimal";
+  | "points"
+  | "days"
+  | "months"
+  | "characters"
+  | "tiers"
+  | "rewards"
+  | "orders"
+  | "percent"
+  | "money"
+  | "decimal";
 
 export type FieldError =
   /** Empty, or missing from the request. */
@@ -51,6 +60,11 @@ export type FieldError =
   | { code: "tierTwice" }
   | { code: "notInCatalog" }
   | { code: "emptySegment" }
+  /** A date range's first day on or after its last. */
+  | { code: "beforeEnd" }
+  | { code: "future" }
+  /** Orders before `since` (YYYY-MM-DD) need the access to all orders the merchant has not granted. */
+  | { code: "allOrders"; since: string }
   /** The form's idempotency key: the page is out of date. */
   | { code: "stale" }
   | { code: "belowZero"; balance: number }

@@ -220,7 +220,17 @@ export default function CustomerPage() {
             <StatCard
               label={t.tier}
               value={member.tier ?? "—"}
-              note={member.nextTier ? t.progress(member.nextTier.remaining, member.nextTier.name) : null}
+              note={
+                member.nextTier
+                  ? t.progress(
+                      // What is left: an amount of spend ("700.00") or a count, written the locale's way.
+                      member.nextTier.remaining.includes(".")
+                        ? format.number(member.nextTier.remaining, { minimum: 2, maximum: 2 })
+                        : format.number(member.nextTier.remaining),
+                      member.nextTier.name,
+                    )
+                  : null
+              }
             />
           </InlineGrid>
         </Layout.Section>

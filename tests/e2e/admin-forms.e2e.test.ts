@@ -168,7 +168,9 @@ describe("past orders", () => {
     const start = frame.getByRole("button", { name: t.start });
     await from.fill("");
     await start.click();
-    await frame.locator(".Polaris-InlineError", { hasText: t.chooseFrom }).waitFor({ timeout: 15_000 });
+    await frame
+      .locator(".Polaris-InlineError", { hasText: `${t.from} is required.` })
+      .waitFor({ timeout: 15_000 });
     expect(await frameText(frame)).not.toMatch(/Invalid request/);
     expect(await frame.locator(".devshop-toast").count()).toBe(0);
 

@@ -4,8 +4,13 @@
  * without a sample here fails the typecheck (SAMPLES is keyed by every code).
  */
 import { describe, expect, it } from "vitest";
-import { errorSentence, errorText, type ErrorWriter } from "../../app/admin/field-error-words";
-import { formatNumber } from "../../app/admin/format";
+import {
+  errorSentence,
+  errorText,
+  errorWriterFor,
+  type ErrorWriter,
+} from "../../app/admin/field-error-words";
+import { formatNumber, formatSettings } from "../../app/admin/format";
 import { stringsFor } from "../../app/admin/strings-for";
 import {
   fieldErrorOf,
@@ -45,6 +50,9 @@ const SAMPLES: { [C in FieldErrorCode]: Extract<FieldError, { code: C }> } = {
   tierTwice: { code: "tierTwice" },
   notInCatalog: { code: "notInCatalog" },
   emptySegment: { code: "emptySegment" },
+  beforeEnd: { code: "beforeEnd" },
+  future: { code: "future" },
+  allOrders: { code: "allOrders", since: "2026-10-08" },
   stale: { code: "stale" },
   belowZero: { code: "belowZero", balance: 1250 },
   columns: { code: "columns", found: 2, expected: 3 },
@@ -58,10 +66,8 @@ const SAMPLES: { [C in FieldErrorCode]: Extract<FieldError, { code: C }> } = {
 
 const LANGUAGES = ["en", "fr", "de", "es"] as const;
 
-const writer = (locale: string): ErrorWriter => ({
-  strings: stringsFor(locale),
-  number: (value, digits) => formatNumber(value, { locale }, digits),
-});
+const writer = (locale: string): ErrorWriter =>
+  errorWriterFor(stringsFor(locale), formatSettings(locale, "UTC"));
 
 /** The values an error carries that must show in its sentence, written the language's way. */
 function shown(error: FieldError, locale: string): string[] {
@@ -81,6 +87,12 @@ function shown(error: FieldError, locale: string): string[] {
       return [error.example];
     case "unknownTier":
       return [error.tier];
+    case "allOrders":
+      return [
+        new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(
+          new Date(error.since),
+        ),
+      ];
     case "belowZero":
       return [n(error.balance)];
     case "columns":

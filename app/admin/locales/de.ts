@@ -108,6 +108,10 @@ export const de: AdminStrings = {
     tierTwice: "nennt eine Stufe zweimal",
     notInCatalog: "ist keine Belohnung im Katalog",
     emptySegment: "lässt keinen Kunden im Segment: versuche weniger Tage oder weniger Bestellungen",
+    beforeEnd: "muss vor dem letzten Tag liegen",
+    future: "liegt in der Zukunft",
+    allOrders: (since: string) =>
+      `liegt vor dem ${since}: Ältere Bestellungen erfordern Zugriff auf alle Bestellungen, den Regulars noch nicht hat. Erteile ihn oder beginne an oder nach diesem Tag`,
     stale: "ist veraltet: Lade die Seite neu und versuche es noch einmal",
     belowZero: (balance: string) => `würde den Punktestand unter 0 bringen (er beträgt ${balance})`,
     columns: (found: string, expected: string) => `hat ${found} Felder; die erste Zeile hat ${expected}`,
@@ -125,7 +129,6 @@ export const de: AdminStrings = {
       tiers: (count: number, text: string) => `${text} ${plural(count, "Stufe", "Stufen")}`,
       rewards: (count: number, text: string) => `${text} ${plural(count, "Belohnung", "Belohnungen")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "Bestellung", "Bestellungen")}`,
-      rows: (count: number, text: string) => `${text} ${plural(count, "Zeile", "Zeilen")}`,
       percent: (count: number, text: string) => `${text}\u00a0%`,
     },
   },
@@ -291,7 +294,8 @@ export const de: AdminStrings = {
       "idempotency key reused for another reward":
         "Dieses Formular ist veraltet. Lade die Seite neu und versuche es noch einmal.",
       "not found": "Dieser Code gehört nicht zu den Codes dieses Kunden.",
-      "not revocable": "Dieser Code kann nicht mehr widerrufen werden (er wurde verwendet, widerrufen oder ist abgelaufen).",
+      "not revocable":
+        "Dieser Code kann nicht mehr widerrufen werden (er wurde verwendet, widerrufen oder ist abgelaufen).",
     },
   },
   program: {
@@ -615,8 +619,9 @@ export const de: AdminStrings = {
     start: "Punkte für diese Bestellungen vergeben",
     running: "Ein Nachtrag läuft",
     fixDates: "Wähle die Daten der Bestellungen aus, denen Punkte gutgeschrieben werden sollen.",
-    chooseFrom: "Wähle den ersten Tag der Bestellungen aus, denen Punkte gutgeschrieben werden sollen.",
-    chooseTo: "Wähle den letzten Tag der Bestellungen aus, denen Punkte gutgeschrieben werden sollen.",
+    alreadyRunning:
+      "Für diesen Shop läuft bereits ein Nachtrag; warte, bis er fertig ist, oder brich ihn ab.",
+    alreadyFinished: "Dieser Nachtrag ist bereits abgeschlossen.",
     started: "Nachtrag gestartet",
     cancel: "Abbrechen",
     cancelled: "Nachtrag abgebrochen",

@@ -141,7 +141,7 @@ export async function launchCampaign(
 }
 
 const nameTaken = (name: string) =>
-  new CampaignError("Name already used", 422, {
+  new CampaignError(`Name already used: ${name}`, 422, {
     // Another campaign has the name, so its customer tag would be the same.
     name: { code: "taken" },
   });
