@@ -234,9 +234,7 @@ export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
   try {
     earnRateE4 = parseE4(form.earnRate);
   } catch {
-    errors.earnRate = NEGATIVE.test(form.earnRate.trim())
-      ? NOT_NEGATIVE
-      : { code: "number", example: "5" };
+    errors.earnRate = NEGATIVE.test(form.earnRate.trim()) ? NOT_NEGATIVE : { code: "number", example: "5" };
   }
   const expiryMonths = form.expiryMonths.trim() === "" ? null : whole("expiryMonths", form.expiryMonths);
   const settings: ProgramSettings = {
@@ -381,7 +379,10 @@ export function earnExample(
     return {
       orderTotal,
       points,
-      top: top && { name: top.name, points: pointsFor(parseMilli(orderTotal), rate, parseE4(top.multiplier)) },
+      top: top && {
+        name: top.name,
+        points: pointsFor(parseMilli(orderTotal), rate, parseE4(top.multiplier)),
+      },
     };
   } catch {
     return null;

@@ -10,7 +10,9 @@ export class CsvSyntaxError extends Error {
     /** What is wrong, as a field error code (./field-error.ts). */
     readonly code: "csvQuote" | "csvUnclosed",
   ) {
-    super(`line ${line}: ${code === "csvQuote" ? "a quote inside an unquoted field" : "a quoted field is not closed"}`);
+    super(
+      `line ${line}: ${code === "csvQuote" ? "a quote inside an unquoted field" : "a quoted field is not closed"}`,
+    );
     this.name = "CsvSyntaxError";
   }
 }

@@ -20,7 +20,11 @@ import { errorSentence } from "../admin/field-error-words";
 import { useErrorWriter, useStrings } from "../admin/i18n";
 import { useDownload } from "../admin/useDownload";
 import { prisma } from "../db.server";
-import { importBalances, type ImportError, type ImportReport } from "../services/members/balance-import.server";
+import {
+  importBalances,
+  type ImportError,
+  type ImportReport,
+} from "../services/members/balance-import.server";
 import { adminRoute } from "../http/request-context.server";
 
 export const meta = titleMeta((s) => s.importExport.title);
@@ -42,8 +46,7 @@ export const action = adminRoute(async ({ shop, staffId, now, strings }, { reque
   if (!parsed.success || !(file instanceof File) || file.size === 0) {
     return Response.json({ error: t.noFile }, { status: 422 });
   }
-  if (file.size > MAX_BYTES)
-    return Response.json({ error: t.tooBig }, { status: 413 });
+  if (file.size > MAX_BYTES) return Response.json({ error: t.tooBig }, { status: 413 });
   const csv = await file.text();
   const report = await importBalances(prisma, shop, {
     csv,
@@ -61,8 +64,7 @@ export default function ImportExportPage() {
   // "Line 4: The email "bob@" is not an email address.", in the staff member's language.
   const importErrorSentence = ({ line, about, value, error }: ImportError) => {
     const subjects = t.errorSubjects;
-    const subject =
-      about === "email" || about === "points" ? subjects[about](value ?? "") : subjects[about];
+    const subject = about === "email" || about === "points" ? subjects[about](value ?? "") : subjects[about];
     return t.lineError(line, errorSentence(subject, error, writer));
   };
   const fetcher = useFetcher<ImportReport | { error: string }>();

@@ -51,10 +51,9 @@ export const action = adminRoute(async ({ shop, now, strings }, { request }) => 
   }
   const result: SaveResult = await saveProgram(prisma, shop, parsed.data, now());
   if (!result.ok && "notFound" in result) {
-    return Response.json(
-      { ok: false, fieldErrors: {}, message: t.rewardNotFound } satisfies ActionData,
-      { status: REFUSAL_STATUSES.reward_not_in_catalog },
-    );
+    return Response.json({ ok: false, fieldErrors: {}, message: t.rewardNotFound } satisfies ActionData, {
+      status: REFUSAL_STATUSES.reward_not_in_catalog,
+    });
   }
   return Response.json(result, { status: result.ok ? 200 : 422 });
 });

@@ -164,7 +164,11 @@ describe("manual adjustments", () => {
     await expect(
       adjustPoints(prisma, shop, { ...input, points: 0, reason: "", idempotencyKey: "x" }, day(1)),
     ).rejects.toMatchObject({
-      fieldErrors: { points: { code: "notZero" }, reason: { code: "required" }, idempotencyKey: { code: "stale" } },
+      fieldErrors: {
+        points: { code: "notZero" },
+        reason: { code: "required" },
+        idempotencyKey: { code: "stale" },
+      },
     });
     const entry = await prisma.ledgerEntry.findFirstOrThrow({ where: { shop, kind: "ADJUST" } });
     expect(entry).toMatchObject({ staffId: "gid://shopify/StaffMember/7", note: "Goodwill" });
