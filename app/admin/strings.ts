@@ -427,6 +427,7 @@ export const strings = {
     notFound: "That job is not one of this shop's failed jobs",
     retriedDelivery: "Delivery queued again",
     deliveryNotFound: "That delivery is not one of this shop's failed deliveries",
+    notUnderstood: "This action could not be read from the page. Reload the page and try again.",
     deliveries: "Recent webhook deliveries",
     waiting: (n: number) =>
       n === 0
@@ -557,6 +558,13 @@ export const strings = {
       idempotencyKey: "This form",
     },
     notFound: "This campaign is not one of this shop's campaigns.",
+    notUnderstood: "This action could not be read from the page. Reload the page and try again.",
+    /** Why cancelling or retrying a campaign cannot go ahead. */
+    refusals: {
+      notRunning: "The campaign is no longer issuing codes.",
+      cancelled: "The campaign was cancelled: its failures cannot be retried.",
+      nothingToRetry: "No code is waiting to be retried.",
+    },
     progress: "Progress",
     progressLine: (done: number, total: number) => `${done} of ${total} codes created`,
     taggedLine: (n: number) => `${n} customer${n === 1 ? "" : "s"} tagged`,

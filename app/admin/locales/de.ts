@@ -438,6 +438,8 @@ export const de: AdminStrings = {
     notFound: "Diese Aufgabe gehört nicht zu den fehlgeschlagenen Aufgaben dieses Shops",
     retriedDelivery: "Zustellung erneut eingereiht",
     deliveryNotFound: "Diese Zustellung gehört nicht zu den fehlgeschlagenen Zustellungen dieses Shops",
+    notUnderstood:
+      "Diese Aktion konnte nicht von der Seite gelesen werden. Lade die Seite neu und versuche es noch einmal.",
     deliveries: "Letzte Webhook-Zustellungen",
     waiting: (count: number) =>
       count === 0
@@ -573,6 +575,13 @@ export const de: AdminStrings = {
       idempotencyKey: "Dieses Formular",
     },
     notFound: "Diese Kampagne gehört nicht zu den Kampagnen dieses Shops.",
+    notUnderstood:
+      "Diese Aktion konnte nicht von der Seite gelesen werden. Lade die Seite neu und versuche es noch einmal.",
+    refusals: {
+      notRunning: "Die Kampagne erstellt keine Codes mehr.",
+      cancelled: "Die Kampagne wurde abgebrochen: Ihre Fehlschläge können nicht wiederholt werden.",
+      nothingToRetry: "Kein Code wartet auf einen neuen Versuch.",
+    },
     progress: "Fortschritt",
     progressLine: (done: number, total: number) => `${n(done)} von ${n(total)} Codes erstellt`,
     taggedLine: (count: number) => `${n(count)} ${plural(count, "Kunde", "Kunden")} mit Tag versehen`,

@@ -436,6 +436,7 @@ export const es: AdminStrings = {
     notFound: "Esa tarea no es una de las tareas fallidas de esta tienda",
     retriedDelivery: "Entrega en cola de nuevo",
     deliveryNotFound: "Esa entrega no es una de las entregas fallidas de esta tienda",
+    notUnderstood: "No se pudo leer esta acción desde la página. Recarga la página e inténtalo de nuevo.",
     deliveries: "Entregas de webhooks recientes",
     waiting: (count: number) =>
       count === 0
@@ -567,6 +568,12 @@ export const es: AdminStrings = {
       idempotencyKey: "Este formulario",
     },
     notFound: "Esta campaña no es una de las campañas de esta tienda.",
+    notUnderstood: "No se pudo leer esta acción desde la página. Recarga la página e inténtalo de nuevo.",
+    refusals: {
+      notRunning: "La campaña ya no está creando códigos.",
+      cancelled: "La campaña se canceló: sus fallos no se pueden reintentar.",
+      nothingToRetry: "Ningún código espera un nuevo intento.",
+    },
     progress: "Progreso",
     progressLine: (done: number, total: number) => `${n(done)} de ${n(total)} códigos creados`,
     taggedLine: (count: number) =>

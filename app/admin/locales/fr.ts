@@ -450,6 +450,7 @@ export const fr: AdminStrings = {
     notFound: "Cette tâche ne fait pas partie des tâches en échec de cette boutique",
     retriedDelivery: "Livraison remise en file d’attente",
     deliveryNotFound: "Cette livraison ne fait pas partie des livraisons en échec de cette boutique",
+    notUnderstood: "Cette action n’a pas pu être lue depuis la page. Rechargez la page et réessayez.",
     deliveries: "Livraisons de webhooks récentes",
     waiting: (count: number) =>
       count === 0
@@ -583,6 +584,12 @@ export const fr: AdminStrings = {
       idempotencyKey: "Ce formulaire",
     },
     notFound: "Cette campagne ne fait pas partie des campagnes de cette boutique.",
+    notUnderstood: "Cette action n’a pas pu être lue depuis la page. Rechargez la page et réessayez.",
+    refusals: {
+      notRunning: "La campagne ne crée plus de codes.",
+      cancelled: "La campagne a été annulée : ses échecs ne peuvent pas être réessayés.",
+      nothingToRetry: "Aucun code n’attend d’être réessayé.",
+    },
     progress: "Progression",
     progressLine: (done: number, total: number) =>
       `${n(done)} ${plural(done, "code créé", "codes créés")} sur ${n(total)}`,

@@ -48,6 +48,8 @@ export class CampaignError extends Error {
     message: string,
     readonly status: 404 | 409 | 422,
     readonly fieldErrors: FieldErrors = {},
+    /** Why an action on a launched campaign cannot go ahead, for the page to say in words. */
+    readonly reason?: "notRunning" | "cancelled" | "nothingToRetry",
   ) {
     super(message);
     this.name = "CampaignError";
@@ -161,7 +163,7 @@ export async function cancelCampaign(db: PrismaClient, shop: string, campaignId:
   await findCampaign(db, shop, campaignId);
   const left = await inTransaction(db, async (tx) => {
     if (!(await stopCampaign(tx, shop, campaignId, now))) {
-      throw new CampaignError("The campaign is not running", 409);
+      throw new CampaignError("The campaign is not running", 409, {}, "notRunning");
     }
     await cancelUntouchedRecipients(tx, shop, campaignId, now);
     return countPendingRecipients(tx, shop, campaignId);
@@ -172,9 +174,10 @@ export async function cancelCampaign(db: PrismaClient, shop: string, campaignId:
 /** Puts the recipients Shopify refused back in line (and the campaign back to running). */
 export async function retryCampaignFailures(db: PrismaClient, shop: string, campaignId: string) {
   const campaign = await findCampaign(db, shop, campaignId);
-  if (campaign.status === "CANCELLED") throw new CampaignError("The campaign was cancelled", 409);
+  if (campaign.status === "CANCELLED")
+    throw new CampaignError("The campaign was cancelled", 409, {}, "cancelled");
   const retried = await inTransaction(db, (tx) => requeueFailedRecipients(tx, shop, campaignId));
-  if (retried === 0) throw new CampaignError("Nothing to retry", 409);
+  if (retried === 0) throw new CampaignError("Nothing to retry", 409, {}, "nothingToRetry");
   noteFollowUp({ queue: "campaign-issue", shop, campaignId });
   return retried;
 }
