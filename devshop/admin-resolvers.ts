@@ -169,6 +169,8 @@ function orderView(shop: ShopState, order: Order) {
     id: gid("Order", order.id),
     legacyResourceId: order.id,
     name: `#${order.number}`,
+    // devshop's orders are all placed online (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.sourceName).
+    sourceName: "web",
     createdAt: order.createdAt,
     processedAt: order.processedAt,
     updatedAt: order.updatedAt,

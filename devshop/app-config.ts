@@ -1,7 +1,7 @@
 /**
  * The app's configuration as Shopify reads it: shopify.app.toml (webhook
  * subscriptions, app proxy, required and optional scopes) and the extensions in extensions/ (Flow
- * triggers, the theme app extension).
+ * triggers and actions, the theme app extension).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -38,6 +38,84 @@ export function flowTriggerExtensions(root = "extensions"): FlowTriggerExtension
     }));
 }
 
+interface FlowActionField {
+  /** customer_reference, or a custom field's type (number_integer, single_line_text_field...). */
+  type: string;
+  /** The property's key in Flow's request; customer_id for the customer reference. */
+  key: string;
+  name: string;
+  required: boolean;
+}
+
+export interface FlowActionExtension {
+  folder: string;
+  handle: string;
+  name: string;
+  runtimeUrl: string;
+  fields: FlowActionField[];
+}
+
+type ActionToml = {
+  extensions?: Record<string, unknown>[];
+  settings?: { fields?: Record<string, unknown>[] };
+};
+
+/** Keys Shopify CLI accepts on an action's field (validateFieldShape: strict objects). */
+const CUSTOM_FIELD_KEYS = new Set(["type", "key", "name", "description", "required"]);
+const REFERENCE_FIELD_KEYS = new Set([
+  "type",
+  "description",
+  "required",
+  "marketingActivityCreateUrl",
+  "marketingActivityDeleteUrl",
+]);
+
+/**
+ * The Flow action extensions in extensions/, read and checked as Shopify CLI
+ * checks them when it deploys (the offline CLI does not): the flow_action
+ * specification wants an absolute https runtime_url, and each custom field a
+ * string `key` and `name` and nothing else than `description` and `required`
+ * (https://github.com/Shopify/cli/blob/main/packages/app/src/cli/models/extensions/specifications/flow_action.ts,
+ * packages/app/src/cli/services/flow/validation.ts). A toml that breaks them throws, naming it.
+ * The customer reference arrives in Flow's request as properties.customer_id
+ * (https://shopify.dev/docs/apps/build/flow/actions/reference).
+ */
+export function flowActionExtensions(root = "extensions"): FlowActionExtension[] {
+  const found: FlowActionExtension[] = [];
+  for (const folder of readdirSync(root)) {
+    const file = path.join(root, folder, "shopify.extension.toml");
+    const toml = parse(readFileSync(file, "utf8")) as unknown as ActionToml;
+    const extension = (toml.extensions ?? []).find((e) => e.type === "flow_action");
+    if (!extension) continue;
+    const wrong = (why: string) => new Error(`${file}: ${why}`);
+    const { handle, name, runtime_url: runtimeUrl } = extension;
+    if (typeof handle !== "string" || !/^[a-zA-Z0-9-]{1,30}$/.test(handle))
+      throw wrong("handle must be 1-30 letters, digits or hyphens");
+    if (typeof name !== "string" || name.trim() === "") throw wrong("name is required");
+    if (typeof runtimeUrl !== "string" || !URL.canParse(runtimeUrl) || !runtimeUrl.startsWith("https://"))
+      throw wrong("runtime_url must be an absolute https URL");
+    const fields = (toml.settings?.fields ?? []).map((field, index): FlowActionField => {
+      const where = `settings.fields[${index}]`;
+      if (typeof field.type !== "string") throw wrong(`${where}: type is required`);
+      const reference = field.type.endsWith("_reference");
+      const allowed = reference ? REFERENCE_FIELD_KEYS : CUSTOM_FIELD_KEYS;
+      const extra = Object.keys(field).filter((key) => !allowed.has(key));
+      if (extra.length > 0) throw wrong(`${where}: Shopify CLI does not take ${extra.join(", ")}`);
+      if (field.required !== undefined && typeof field.required !== "boolean")
+        throw wrong(`${where}: required must be true or false`);
+      if (reference) {
+        if (field.type !== "customer_reference") throw wrong(`${where}: only the customer is a subject here`);
+        return { type: field.type, key: "customer_id", name: "Customer", required: field.required === true };
+      }
+      if (typeof field.key !== "string" || typeof field.name !== "string")
+        throw wrong(`${where}: a custom field needs a string key and name`);
+      return { type: field.type, key: field.key, name: field.name, required: field.required === true };
+    });
+    found.push({ folder, handle, name, runtimeUrl, fields });
+  }
+  return found;
+}
+
 /**
  * The Flow trigger lifecycle callback extension, if the app has one: where
  * Flow sends it (`url`, relative to the app's URL as Shopify CLI resolves it:
@@ -59,6 +137,8 @@ export function flowLifecycleCallback(root = "extensions"): { handle: string; ur
 
 export interface AppConfig {
   handle: string;
+  /** Where the app is served; a Flow action's runtime_url starts with it. */
+  applicationUrl: string;
   /** [access_scopes] scopes: granted at install (comma-separated). */
   scopes: string;
   /** [access_scopes] optional_scopes: granted only when the merchant accepts a request. */
@@ -71,6 +151,7 @@ export interface AppConfig {
 
 type AppToml = {
   handle: string;
+  application_url: string;
   access_scopes: { scopes: string; optional_scopes?: string[] };
   webhooks: {
     api_version: string;
@@ -89,6 +170,7 @@ export function readAppConfig(file = "shopify.app.toml"): AppConfig {
   }
   return {
     handle: toml.handle,
+    applicationUrl: toml.application_url,
     scopes: toml.access_scopes.scopes,
     optionalScopes: toml.access_scopes.optional_scopes ?? [],
     webhooks,

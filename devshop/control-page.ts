@@ -2,7 +2,7 @@
  * The simulator's control page (/devshop): each shop's customers, orders and
  * discount codes, with forms to create customers, place, pay, refund (a line,
  * an amount, the shipping), cancel and edit orders; the theme; Flow workflows
- * on and off; the app's granted scopes and protected customer data level;
+ * on and off; Flow actions run for a customer, with the app's answers; the app's granted scopes and protected customer data level;
  * webhook switches (duplicate, delay, reorder) and the delivery log; Admin API
  * faults and the call log. Forms post to the JSON API.
  */
@@ -75,6 +75,7 @@ ${themeForm(shop, api)}
 <form method="post" action="${api}/protected-data"><h3>Protected customer data</h3><select name="level"><option value="2"${(shop.customerDataLevel ?? 2) === 2 ? " selected" : ""}>Level 2: names, emails, phones, addresses too</option><option value="1"${shop.customerDataLevel === 1 ? " selected" : ""}>Level 1: those fields arrive null</option></select><button>Apply</button></form>
 </div>
 ${workflowsTable(shop, api, flow)}
+${actionsSection(shop, api, flow, customerOptions)}
 <h3>Orders</h3><table><thead><tr><th>Order</th><th>Customer</th><th>Date</th><th>Status</th><th>Total</th><th>Codes</th><th></th></tr></thead><tbody>${orders}</tbody></table>
 <h3>Discount codes</h3><table><thead><tr><th>Code</th><th>For</th><th>Ends</th><th>Used</th></tr></thead><tbody>${discounts}</tbody></table></section>`;
 }
@@ -100,6 +101,39 @@ function workflowsTable(shop: ShopState, api: string, flow: FlowWorkflows): stri
     .join("<br>");
   return `<h3>Flow workflows</h3><table><thead><tr><th>Trigger</th><th>Workflow</th><th>Events received</th><th></th></tr></thead><tbody>${rows}</tbody></table>
 ${callbacks ? `<p><small>Lifecycle callbacks: ${callbacks}</small></p>` : ""}`;
+}
+
+/**
+ * The app's Flow actions: a form per action that runs it for a customer as a workflow does
+ * (a signed request to its runtime URL; the same run id sends the same run again), and the
+ * last runs with the app's answer (status and body).
+ */
+function actionsSection(shop: ShopState, api: string, flow: FlowWorkflows, customerOptions: string): string {
+  const actions = flow.actions();
+  if (actions.length === 0) return "";
+  const forms = actions
+    .map((action) => {
+      const inputs = action.fields
+        .filter((field) => field.key !== "customer_id")
+        .map(
+          (field) =>
+            `<label>${e(field.name)} <input name="${e(field.key)}"${field.type === "number_integer" ? ' type="number" step="1"' : ""}${field.required ? " required" : ""}></label>`,
+        )
+        .join("");
+      return `<form method="post" action="${api}/flow-actions/${encodeURIComponent(action.handle)}" data-flow-action="${e(action.handle)}"><h3>${e(action.name)}</h3><select name="customerId" aria-label="Customer">${customerOptions}</select>${inputs}<label>Action run id <input name="actionRunId" placeholder="new run"></label><button>Run</button></form>`;
+    })
+    .join("");
+  const runs = flow.actionLog
+    .filter((run) => run.shop === shop.domain)
+    .slice(-10)
+    .reverse()
+    .map(
+      (run) =>
+        `<tr><td>${e(run.at.slice(11, 19))}</td><td>${e(run.handle)}</td><td><code>${e(run.actionRunId)}</code></td><td data-flow-action-status>${e(run.status)}</td><td><code>${e(typeof run.body === "string" ? run.body : JSON.stringify(run.body))}</code></td></tr>`,
+    )
+    .join("");
+  return `<h3>Flow actions</h3><div class="forms">${forms}</div>
+<table><thead><tr><th>At</th><th>Action</th><th>Run id</th><th>Status</th><th>Answer</th></tr></thead><tbody data-flow-action-runs>${runs}</tbody></table>`;
 }
 
 /** The main theme: the app embed on or off, where the loyalty block is, how many templates the theme has. */

@@ -170,6 +170,8 @@ export function orderPayload(shop: ShopState, order: Order) {
     id: Number(order.id),
     admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
     name: `#${order.number}`,
+    // devshop's orders are all placed online (Order.sourceName: "web", "pos", ...).
+    source_name: "web",
     number: order.number - 1000,
     order_number: order.number,
     email,

@@ -333,6 +333,18 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       state.changed();
       return done(proxy);
     }
+    const actionRun = /^\/flow-actions\/([\w-]+)$/.exec(rest);
+    if (actionRun && req.method === "POST") {
+      // A workflow runs one of the app's actions for a customer (devshop/flow.ts): the
+      // action's fields by their keys, and action_run_id to send one run again.
+      const { customerId, actionRunId, ...values } = params as Record<string, unknown>;
+      const record = await flow.runAction(shop, actionRun[1]!, {
+        customerId: String(customerId ?? ""),
+        values,
+        ...(actionRunId ? { actionRunId: String(actionRunId) } : {}),
+      });
+      return done(record);
+    }
     const workflow = /^\/flow\/([\w-]+)$/.exec(rest);
     if (workflow && req.method === "POST") {
       const enabled = params.enabled === true || params.enabled === "true";

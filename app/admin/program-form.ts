@@ -57,6 +57,7 @@ export interface ProgramForm {
   birthdayBonus: string;
   returnPointsOnCancel: boolean;
   returnPointsOnExpiry: boolean;
+  earnOnPos: boolean;
   tierBasis: TierBasis;
   tierWindow: TierWindow;
   tierGrace: boolean;
@@ -126,6 +127,7 @@ export function programFormOf(
     birthdayBonus: String(settings.birthdayBonus),
     returnPointsOnCancel: settings.returnPointsOnCancel,
     returnPointsOnExpiry: settings.returnPointsOnExpiry,
+    earnOnPos: settings.earnOnPos,
     tierBasis: settings.tierBasis,
     tierWindow: settings.tierWindow,
     tierGrace: settings.tierGrace,
@@ -156,6 +158,7 @@ export const programFormSchema = z.object({
   birthdayBonus: z.string(),
   returnPointsOnCancel: z.boolean(),
   returnPointsOnExpiry: z.boolean(),
+  earnOnPos: z.boolean(),
   tierBasis: z.enum(TIER_BASES),
   tierWindow: z.enum(TIER_WINDOWS),
   tierGrace: z.boolean(),
@@ -254,6 +257,7 @@ export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
     birthdayBonus: whole("birthdayBonus", form.birthdayBonus),
     returnPointsOnCancel: form.returnPointsOnCancel,
     returnPointsOnExpiry: form.returnPointsOnExpiry,
+    earnOnPos: form.earnOnPos,
     tierTagPrefix: form.tierTagPrefix,
   };
   const tiers: TierRule[] = form.tiers.map((tier, i) => {

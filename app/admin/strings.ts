@@ -261,6 +261,7 @@ export const strings = {
       EXPIRE: "Expired",
       ADJUST: "Adjusted by staff",
       BONUS: "Bonus",
+      FLOW: "Shopify Flow",
     },
     /** A code's status, in words. */
     codeStatuses: {
@@ -271,6 +272,11 @@ export const strings = {
       REVOKED: "Revoked",
       EXPIRED: "Expired",
     },
+    /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
+    flowAwarded: (reason: string | null) =>
+      reason ? `Awarded by Shopify Flow: ${reason}` : "Awarded by Shopify Flow",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Deducted by Shopify Flow: ${reason}` : "Deducted by Shopify Flow",
     pendingNote: (n: number) => `${n.toLocaleString("en")} pending`,
     order: (id: string) => `Order ${id}`,
     fixErrors: "Some fields need fixing; nothing was changed",
@@ -346,6 +352,7 @@ export const strings = {
     birthdayBonus: "Points on the customer's birthday",
     returnPointsOnCancel: "Give points back when an order that used a reward code is cancelled",
     returnPointsOnExpiry: "Give points back when a reward code expires unused",
+    earnOnPos: "Orders taken on Shopify POS earn points",
     tiers: "VIP tiers",
     tiersHelp: "Members move up when their activity in the window reaches a tier; tiers multiply earning.",
     tierBasis: "Tiers are reached by",

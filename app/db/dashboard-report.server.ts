@@ -28,7 +28,7 @@ export interface FlowSums {
 
 /** The ledger's flows by their definitions; one place for the dashboard's figures and its chart. */
 const FLOW_SUMS = Prisma.sql`
-  sum(CASE WHEN kind IN ('EARN', 'RELEASE', 'BONUS') OR (kind = 'ADJUST' AND points > 0) THEN points ELSE 0 END)::bigint AS issued,
+  sum(CASE WHEN kind IN ('EARN', 'RELEASE', 'BONUS') OR (kind IN ('ADJUST', 'FLOW') AND points > 0) THEN points ELSE 0 END)::bigint AS issued,
   sum(CASE WHEN kind IN ('REDEEM', 'REDEEM_REFUND') THEN -points ELSE 0 END)::bigint AS redeemed,
   sum(CASE WHEN kind = 'EXPIRE' THEN -points ELSE 0 END)::bigint AS expired`;
 

@@ -16,7 +16,7 @@ const bucketOf = (column: Prisma.Sql) =>
 
 /** An entry's part of each flow (one place: the triggers in the migration say the same). */
 const FLOWS_OF_ENTRY = Prisma.sql`
-  CASE WHEN e.kind IN ('EARN', 'RELEASE', 'BONUS') OR (e.kind = 'ADJUST' AND e.points > 0) THEN e.points ELSE 0 END AS issued,
+  CASE WHEN e.kind IN ('EARN', 'RELEASE', 'BONUS') OR (e.kind IN ('ADJUST', 'FLOW') AND e.points > 0) THEN e.points ELSE 0 END AS issued,
   CASE WHEN e.kind IN ('REDEEM', 'REDEEM_REFUND') THEN -e.points ELSE 0 END AS redeemed,
   CASE WHEN e.kind = 'EXPIRE' THEN -e.points ELSE 0 END AS expired`;
 

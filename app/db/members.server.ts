@@ -77,6 +77,19 @@ export async function ledgerEntryExists(tx: Tx, shop: string, sourceKey: string)
   return (await tx.ledgerEntry.count({ where: { shop, sourceKey } })) > 0;
 }
 
+/** The shop's ledger entry with this source key, with its member's customer, or null. */
+export function findLedgerEntry(tx: Tx, shop: string, sourceKey: string) {
+  return tx.ledgerEntry.findUnique({
+    where: { shop_sourceKey: { shop, sourceKey } },
+    include: { member: { select: { customerGid: true } } },
+  });
+}
+
+/** The shop's member for a customer, or null when the customer is not one (nothing is created). */
+export function memberOfCustomer(tx: Tx, shop: string, customerGid: string): Promise<Member | null> {
+  return tx.member.findUnique({ where: { shop_customerGid: { shop, customerGid } } });
+}
+
 /**
  * Appends one ledger entry and moves the cached balances with it, in the
  * caller's transaction, on a member row the caller has locked.

@@ -209,9 +209,11 @@ export async function updateMembers(
 export interface OrderRecordWrite {
   id: string;
   orderGid: string;
-  /** "#1001", or null when the payload had none. */
-  name: string | null;
   customerGid: string | null;
+  /** "#1001", Shopify's source_name, and a guest order's email (OrderRecord's columns). */
+  name: string | null;
+  sourceName: string | null;
+  guestEmail: string | null;
   currency: string;
   test: boolean;
   taxesIncluded: boolean;
@@ -244,8 +246,10 @@ export interface OrderRecordWrite {
 const orderRows = rowText<OrderRecordWrite>({
   id: ["key", (r) => r.id],
   gid: ["key", (r) => r.orderGid],
-  name: ["text", (r) => r.name],
   customer: ["key", (r) => r.customerGid],
+  name: ["text", (r) => r.name],
+  source: ["text", (r) => r.sourceName],
+  guest_email: ["text", (r) => r.guestEmail],
   currency: ["text", (r) => r.currency],
   test: ["bool", (r) => r.test],
   taxes: ["bool", (r) => r.taxesIncluded],
@@ -283,13 +287,14 @@ export async function insertOrderRecords(
   if (rows.length === 0) return 0;
   const inserted = await sql.query<{ n: number }>(
     `WITH ins AS (
-       INSERT INTO "OrderRecord" (id, shop, "orderGid", name, "customerGid", currency, test, "taxesIncluded",
+       INSERT INTO "OrderRecord" (id, shop, "orderGid", "customerGid", name, "sourceName", "guestEmail",
+                                  currency, test, "taxesIncluded",
                                   "snapshotAt", "merchandiseMilli", "giftCardsMilli", "shippingMilli", "taxMilli",
                                   "shippingTaxMilli", "tipsMilli", "paidAt", "cancelledAt", "discountCodes",
                                   "awardedAt", "rateE4", "multiplierE4", "includeShipping", "includeTax",
                                   "includeTips", "includeGiftCards", "releaseAt", "releasedAt", "netEligibleMilli",
                                   points, "pendingPoints", "updatedAt")
-       SELECT v.id, $1, v.gid, v.name, v.customer, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
+       SELECT v.id, $1, v.gid, v.customer, v.name, v.source, v.guest_email, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
               v.tax, v.ship_tax, v.tips, v.paid, v.cancelled, v.codes, v.awarded, v.rate, v.mult, v.inc_ship, v.inc_tax,
               v.inc_tips, v.inc_gift, v.release_at, v.released, v.net, v.points, v.pending, $3::timestamp(3)
          FROM ${orderRows.from(2, "v")}

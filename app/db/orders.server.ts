@@ -210,3 +210,41 @@ export async function refreshMemberOrderStats(tx: Tx, shop: string, memberId: st
     memberId,
   );
 }
+
+/** Guest orders held for this email (no customer yet), oldest first, at most `take`. */
+export async function heldGuestOrders(tx: Tx, shop: string, email: string, take = 500): Promise<string[]> {
+  const rows = await tx.orderRecord.findMany({
+    where: { shop, guestEmail: email, customerGid: null },
+    select: { orderGid: true },
+    orderBy: { createdAt: "asc" },
+    take,
+  });
+  return rows.map((row) => row.orderGid);
+}
+
+/**
+ * What an order earned, for the shopper's order pages: its record's customer, name and worth,
+ * and the points its reversals took back (REVERSE entries, available and pending); null when
+ * Regulars has no record of it.
+ */
+export async function orderPointsOf(tx: Tx, shop: string, orderGid: string) {
+  const order = await tx.orderRecord.findUnique({
+    where: { shop_orderGid: { shop, orderGid } },
+    select: {
+      orderGid: true,
+      customerGid: true,
+      name: true,
+      paidAt: true,
+      awardedAt: true,
+      points: true,
+      pendingPoints: true,
+      releaseAt: true,
+    },
+  });
+  if (!order) return null;
+  const reversed = await tx.ledgerEntry.aggregate({
+    where: { shop, orderGid, kind: "REVERSE" },
+    _sum: { points: true, pendingPoints: true },
+  });
+  return { ...order, reversedPoints: -((reversed._sum.points ?? 0) + (reversed._sum.pendingPoints ?? 0)) };
+}

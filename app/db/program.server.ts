@@ -62,6 +62,7 @@ export function settingsOf(program: Program): ProgramSettings {
     birthdayBonus: program.birthdayBonus,
     returnPointsOnCancel: program.returnPointsOnCancel,
     returnPointsOnExpiry: program.returnPointsOnExpiry,
+    earnOnPos: program.earnOnPos,
     tierTagPrefix: program.tierTagPrefix,
   };
 }

@@ -31,6 +31,8 @@ export const REFUSAL_STATUSES = {
 
   // Redeeming a reward (RedeemError's reasons).
   reward_not_found: 404,
+  /** An order that is not the signed-in customer's (the order status block). */
+  order_not_found: 404,
   reward_disabled: 409,
   not_for_your_tier: 403,
   not_enough_points: 409,

@@ -16,6 +16,8 @@
  *   (https://shopify.dev/changelog/amazon-eventbridge-webhook-payload-size-limit-increased-to-1-mb);
  *   5 MiB leaves room for the largest order with every field.
  * - The app proxy (the storefront): 16 KiB in 10 s; its bodies are a reward id or a date.
+ * - The shopper surfaces (/surfaces/: customer accounts, checkout, POS): 16 KiB in 10 s, as the
+ *   app proxy; their bodies are a reward id, or a checkout's subtotal and at most 500 lines.
  * - Import (a CSV of balances): 6 MiB in 2 minutes; the file may be 5 MB
  *   (app/routes/app.import.tsx) plus the form's framing, from a merchant's slow uplink.
  * - Anything else (the admin's forms, OAuth): 1 MiB in 1 minute.
@@ -25,7 +27,7 @@
 
 export interface BodyLimit {
   /** What the limit is called in a refusal. */
-  name: "webhook" | "app proxy" | "import" | "request";
+  name: "webhook" | "app proxy" | "surface" | "import" | "request";
   bytes: number;
   /** From the request's first byte until its body has arrived. */
   deadlineMs: number;
@@ -35,6 +37,7 @@ const MiB = 1024 * 1024;
 
 export const WEBHOOK_BODY: BodyLimit = { name: "webhook", bytes: 5 * MiB, deadlineMs: 10_000 };
 const PROXY_BODY: BodyLimit = { name: "app proxy", bytes: 16 * 1024, deadlineMs: 10_000 };
+export const SURFACE_BODY: BodyLimit = { name: "surface", bytes: 16 * 1024, deadlineMs: 10_000 };
 export const IMPORT_BODY: BodyLimit = { name: "import", bytes: 6 * MiB, deadlineMs: 120_000 };
 export const OTHER_BODY: BodyLimit = { name: "request", bytes: 1 * MiB, deadlineMs: 60_000 };
 
@@ -47,6 +50,7 @@ export const REQUEST_TIMEOUT_MS = 125_000;
 export function bodyLimitFor(path: string): BodyLimit {
   if (path.startsWith("/webhooks/")) return WEBHOOK_BODY;
   if (path.startsWith("/proxy/")) return PROXY_BODY;
+  if (path.startsWith("/surfaces/")) return SURFACE_BODY;
   // The import page's form posts through its fetcher, to the route's single-fetch address (.data).
   if (path === "/app/import" || path === "/app/import.data") return IMPORT_BODY;
   return OTHER_BODY;

@@ -39,3 +39,17 @@ export type StorefrontError = keyof typeof STOREFRONT_ERRORS;
 export function storefrontError(error: StorefrontError, detail: Record<string, unknown> = {}): Response {
   return Response.json({ error, ...detail }, { status: STOREFRONT_ERRORS[error] });
 }
+
+/**
+ * The codes the shopper surfaces outside the theme answer (customer accounts, checkout, POS:
+ * docs/surfaces.md): the storefront's, and the order status block's own. Their UI extensions word
+ * them from their own locale files.
+ */
+const SURFACE_ERRORS = { ...STOREFRONT_ERRORS, ...pick(["order_not_found"] as const) };
+
+export type SurfaceError = keyof typeof SURFACE_ERRORS;
+
+/** A surface's refusal: `{ error: code, ...detail }` with the code's status. */
+export function surfaceError(error: SurfaceError, detail: Record<string, unknown> = {}): Response {
+  return Response.json({ error, ...detail }, { status: SURFACE_ERRORS[error] });
+}

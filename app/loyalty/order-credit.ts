@@ -31,19 +31,36 @@ import type { ProgramSettings, TierRule } from "./program";
 import { multiplierOf } from "./tiers";
 
 /** Why an order earns nothing. */
-export type NotCredited = "test order" | "no customer" | "program paused";
+export type NotCredited = "test order" | "no customer" | "program paused" | "pos order";
+
+/** What of the program decides whether an order earns at all. */
+export interface CreditSwitches {
+  active: boolean;
+  /** Orders taken on Shopify POS earn (Program.earnOnPos). */
+  earnOnPos: boolean;
+}
 
 /**
- * Why an order earns nothing, or null when it earns. A paused program stops
- * only first awards: an order awarded before keeps following its facts.
+ * Shopify's source_name of an order taken on POS
+ * (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.sourceName:
+ * "web", "mobile_app", or "pos").
+ */
+const POS_SOURCE_NAME = "pos";
+
+/**
+ * Why an order earns nothing, or null when it earns. A paused program, or a
+ * program that turned POS earning off, stops only first awards: an order
+ * awarded before keeps following its facts (a refund still takes back).
  */
 export function notCredited(
-  order: { test: boolean; customerGid: string | null; awarded: boolean },
-  programActive: boolean,
+  order: { test: boolean; customerGid: string | null; awarded: boolean; sourceName?: string | null },
+  program: CreditSwitches,
 ): NotCredited | null {
   if (order.test) return "test order";
   if (!order.customerGid) return "no customer";
-  if (!order.awarded && !programActive) return "program paused";
+  if (order.awarded) return null;
+  if (!program.active) return "program paused";
+  if (order.sourceName === POS_SOURCE_NAME && !program.earnOnPos) return "pos order";
   return null;
 }
 
@@ -164,7 +181,9 @@ export type LedgerSource =
   | { type: "paid" | "backfill" | "updated" | "cancelled"; snapshot: { orderGid: string; updatedAt: Date } }
   | { type: "refund"; refund: { refundGid: string } }
   /** Pending points made spendable. */
-  | { type: "release"; orderGid: string };
+  | { type: "release"; orderGid: string }
+  /** A guest's order given to the customer Shopify created with its email (decision 0017). */
+  | { type: "guest"; orderGid: string };
 
 /**
  * The ledger key of an entry about an order; the ledger takes each key once,
@@ -188,6 +207,9 @@ export function sourceKey(source: LedgerSource, firstAward = false): string {
       return `refund:${source.refund.refundGid}`;
     case "release":
       return `order:${source.orderGid}:release`;
+    case "guest":
+      // Its first award is the order's one award, under the key any other path would use.
+      return firstAward ? `order:${source.orderGid}:paid` : `order:${source.orderGid}:guest`;
   }
 }
 
@@ -205,4 +227,34 @@ export function entryOccurredAt(
 ): Date | null {
   if (source.type === "backfill" && firstAward && paidAt) return paidAt < now ? paidAt : now;
   return null;
+}
+
+/**
+ * What an order not yet paid will earn, for the thank-you page and checkout: the order's
+ * eligible parts as the buyer's checkout knows them (its subtotal, and the gift cards in it),
+ * under the terms it would be awarded with now (the program's rate and inclusions, the tier the
+ * member holds). The same arithmetic as the award (orderCredit); an estimate only because the
+ * order's webhook, not the checkout, says what was paid.
+ */
+export function estimatedAward(
+  parts: Pick<EligibleParts, "merchandise" | "giftCards">,
+  settings: ProgramSettings,
+  tiers: readonly TierRule[],
+  tierKey: string | null,
+): number {
+  if (!settings.active) return 0;
+  const credit = orderCredit(
+    { cancelled: false, gross: { ...NO_PARTS, ...parts }, refunds: [], taxesIncluded: false },
+    {
+      rateE4: settings.earnRateE4,
+      multiplierE4: multiplierOf(tiers, tierKey),
+      releasedAt: null,
+      includeShipping: settings.includeShipping,
+      includeTax: settings.includeTax,
+      includeTips: settings.includeTips,
+      includeGiftCards: settings.includeGiftCards,
+    },
+    { points: 0, pendingPoints: 0 },
+  );
+  return credit.points;
 }

@@ -38,6 +38,8 @@ export interface ProgramSettings {
   returnPointsOnCancel: boolean;
   /** Give a redemption's points back when its code expires unused. */
   returnPointsOnExpiry: boolean;
+  /** Orders taken on Shopify POS earn like online ones. */
+  earnOnPos: boolean;
   /** Customers in a tier carry the tag prefix + tier name, e.g. "Regulars Gold". */
   tierTagPrefix: string;
 }
@@ -70,6 +72,7 @@ export const DEFAULT_PROGRAM: ProgramSettings = {
   birthdayBonus: 0,
   returnPointsOnCancel: true,
   returnPointsOnExpiry: false,
+  earnOnPos: true,
   tierTagPrefix: "Regulars ",
 };
 
@@ -115,6 +118,7 @@ export const programSchema = z.object({
   birthdayBonus: int(0, 1_000_000, "points"),
   returnPointsOnCancel: z.boolean(),
   returnPointsOnExpiry: z.boolean(),
+  earnOnPos: z.boolean(),
   // Shopify tags are at most 255 characters; leave room for the tier name.
   tierTagPrefix: z
     .string()

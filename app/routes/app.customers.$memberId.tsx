@@ -282,7 +282,9 @@ export default function CustomerPage() {
               ]}
               cells={(entry) => [
                 format.dateTime(entry.occurredAt),
-                t.kinds[entry.kind],
+                entry.kind === "FLOW"
+                  ? (entry.points < 0 ? t.flowDeducted : t.flowAwarded)(entry.note)
+                  : t.kinds[entry.kind],
                 <OrderLink key="order" orderGid={entry.orderGid} orderName={entry.orderName} />,
                 [
                   entry.points !== 0 ? signed(entry.points) : "",
@@ -291,7 +293,8 @@ export default function CustomerPage() {
                   .filter(Boolean)
                   .join(" "),
                 format.number(entry.balanceAfter),
-                entry.note ?? "",
+                // A Flow entry's reason is in its "what" already.
+                entry.kind === "FLOW" ? "" : (entry.note ?? ""),
               ]}
             />
           </BlockStack>

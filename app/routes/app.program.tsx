@@ -192,6 +192,7 @@ function ProgramEditor({
               </FormLayout.Group>
               {check("returnPointsOnCancel", t.returnPointsOnCancel)}
               {check("returnPointsOnExpiry", t.returnPointsOnExpiry)}
+              {check("earnOnPos", t.earnOnPos)}
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>

@@ -45,6 +45,7 @@ const programArb = fc.record({
   tierBasis: fc.constantFrom("SPEND" as const, "POINTS" as const, "ORDERS" as const),
   tierWindow: fc.constantFrom("ROLLING_12_MONTHS" as const, "CALENDAR_YEAR" as const, "LIFETIME" as const),
   tierGrace: fc.boolean(),
+  earnOnPos: fc.boolean(),
 });
 
 const orderArb = fc.record({
@@ -62,6 +63,8 @@ const orderArb = fc.record({
   status: fc.constantFrom("PAID", "PAID", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"),
   taxesIncluded: fc.boolean(),
   daysAgo: fc.integer({ min: 0, max: 800 }),
+  // Taken on Shopify POS, online, or a line that does not say (an older stage).
+  sourceName: fc.constantFrom("web", "pos", undefined),
 });
 
 /** Tier thresholds that members reach under each basis. */

@@ -45,6 +45,7 @@ const KINDS: LedgerKind[] = [
   "EXPIRE",
   "ADJUST",
   "BONUS",
+  "FLOW",
 ];
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -118,7 +119,7 @@ function history(shop: string, r: Random) {
       const magnitude = r.int(1, 900);
       const points = ["EARN", "RELEASE", "BONUS", "REDEEM_REFUND"].includes(kind)
         ? magnitude
-        : kind === "ADJUST"
+        : kind === "ADJUST" || kind === "FLOW"
           ? r.pick([magnitude, -magnitude])
           : -magnitude;
       const memberId = await member(r.pick(customers));

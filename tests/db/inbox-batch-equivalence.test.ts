@@ -32,6 +32,7 @@ const programArb = fc.record({
   tierBasis: fc.constantFrom("SPEND" as const, "POINTS" as const, "ORDERS" as const),
   tierWindow: fc.constantFrom("ROLLING_12_MONTHS" as const, "LIFETIME" as const),
   tierGrace: fc.boolean(),
+  earnOnPos: fc.boolean(),
 });
 type ProgramSettings = typeof programArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -57,6 +58,8 @@ const orderArb = fc.record({
   amountRefundCents: fc.option(fc.integer({ min: 1, max: 30_000 }), { freq: 3 }),
   shippingRefunded: fc.integer({ min: 0, max: 3 }).map((i) => i === 0),
   cancelled: fc.integer({ min: 0, max: 4 }).map((i) => i === 0),
+  // Taken on Shopify POS (source_name "pos"), which earns unless the program turned it off.
+  pos: fc.integer({ min: 0, max: 3 }).map((i) => i === 0),
 });
 type OrderSpec = typeof orderArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -82,7 +85,10 @@ function orderBody(i: number, o: OrderSpec, at: { updatedAt: Date; cancelled: bo
     financial_status: at.cancelled ? "refunded" : "paid",
     id: 1000 + i,
     admin_graphql_api_id: `gid://shopify/Order/${1000 + i}`,
-    name: `#${1001 + i}`,
+    name: `#${1000 + i}`,
+    source_name: o.pos ? "pos" : "web",
+    // A guest's order has an email and no customer: held for the customer (decision 0017).
+    email: o.customer === null ? `guest${i}@example.com` : `c${o.customer}@example.com`,
     created_at: placed,
     processed_at: placed,
     updated_at: at.updatedAt.toISOString(),

@@ -5,7 +5,7 @@
  * expired, not yet valid, for another app, unsigned or malformed. Each is
  * refused the way the Shopify library refuses it (webhooks 401, proxy 400,
  * App Bridge fetches 401, document loads a redirect to the session-token
- * bounce page that serves no data, Flow lifecycle callbacks 400), and nothing
+ * bounce page that serves no data, Flow callbacks and action runs 400), and nothing
  * is written anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +25,8 @@ import { shopifyForShop } from "../support/shopify-for-shop";
 import type { ShopifyEdge } from "../support/shopify-edge";
 import { callAction, webhookRequest } from "../support/webhooks";
 import { callLifecycle, lifecycleRequest } from "../support/flow-callbacks";
-import { lifecycleCallbackBody } from "../../devshop/flow";
+import { FLOW_ACTION_PATHS, type FlowAction } from "~/loyalty/flow-actions";
+import { actionRunBody, lifecycleCallbackBody } from "../../devshop/flow";
 import { expectConsoleError } from "../setup/console";
 
 const CUSTOMER_ID = "7302485617390244561";
@@ -185,6 +186,80 @@ describe("session tokens Shopify never issued", () => {
   });
 });
 
+describe("session tokens Shopify never issued, at the shopper surfaces (/surfaces/*)", () => {
+  // The library's extension helpers (authenticate.public.customerAccount, .checkout, .pos) check the
+  // signature, exp and nbf, not the audience (checkAudience: false, as for every extension token):
+  // a token is Shopify's for this app when it is signed with this app's secret.
+  const forgeries: [string, () => Promise<string>][] = [
+    [
+      "signed with another secret",
+      () =>
+        sessionToken({
+          secret: "not-the-app-secret",
+          claims: { sub: `gid://shopify/Customer/${CUSTOMER_ID}` },
+        }),
+    ],
+    [
+      "expired an hour ago",
+      () =>
+        sessionToken({
+          claims: { sub: `gid://shopify/Customer/${CUSTOMER_ID}`, exp: now() - 3600, nbf: now() - 7200 },
+        }),
+    ],
+    [
+      "not valid for another hour",
+      () => sessionToken({ claims: { sub: `gid://shopify/Customer/${CUSTOMER_ID}`, nbf: now() + 3600 } }),
+    ],
+    [
+      "unsigned (alg none)",
+      async () => {
+        const [, payload] = (
+          await sessionToken({ claims: { sub: `gid://shopify/Customer/${CUSTOMER_ID}` } })
+        ).split(".");
+        return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${payload}.`;
+      },
+    ],
+    ["not a token", async () => "not.a.token"],
+  ];
+
+  it("every surface route (loaders and actions) refuses each one with 401 and writes nothing", async () => {
+    const surfaces = routes.filter(({ route }) => route.id.startsWith("surfaces."));
+    expect(surfaces.length).toBeGreaterThanOrEqual(8);
+    for (const [what, forge] of forgeries) {
+      const token = await forge();
+      for (const { route, loader, action } of surfaces) {
+        const path = route.urlPath.replace(/:(\w+)/g, CUSTOMER_ID);
+        const params = Object.fromEntries(
+          [...route.urlPath.matchAll(/:(\w+)/g)].map(([, name]) => [name!, CUSTOMER_ID]),
+        );
+        for (const [handler, method] of [
+          [loader, "GET"],
+          [action, "POST"],
+        ] as const) {
+          if (!handler) continue;
+          const body =
+            method === "POST"
+              ? JSON.stringify({
+                  rewardKey: "5-off",
+                  idempotencyKey: "forged-surface-1",
+                  subtotal: { amount: "10.00", currencyCode: "EUR" },
+                })
+              : undefined;
+          const res = await run(
+            handler,
+            fetchWithToken(path, token, { method, ...(body ? { body } : {}) }),
+            params,
+          );
+          const where = `${what}: ${method} ${route.file}`;
+          expect(res.status, where).toBe(401);
+          expect(await res.text(), where).not.toContain(EMAIL);
+        }
+      }
+    }
+    expect(await watch.changedSince(baseline)).toEqual([]);
+  }, 120_000);
+});
+
 describe("webhooks with a forged HMAC", () => {
   it("every webhook route answers 401 to a good body signed with another secret, and writes nothing", async () => {
     const webhooks = routes.filter(({ route }) => route.id.startsWith("webhooks."));
@@ -214,18 +289,30 @@ describe("webhooks with a forged HMAC", () => {
   });
 });
 
-describe("Flow lifecycle callbacks with a forged HMAC", () => {
-  it("every flow route answers 400 to a callback signed with another secret, or unsigned, and writes nothing", async () => {
+describe("Flow requests with a forged HMAC", () => {
+  it("every flow route answers 400 to a request signed with another secret, or unsigned, and writes nothing", async () => {
     expectConsoleError(/Received an invalid flow request/);
     const flows = routes.filter(({ route }) => route.id.startsWith("flow."));
-    expect(flows.length).toBeGreaterThanOrEqual(1);
-    const body = lifecycleCallbackBody({
+    expect(flows.length).toBeGreaterThanOrEqual(4);
+    const lifecycle = lifecycleCallbackBody({
       shop: TEST_SHOP,
       trigger: "regulars-points-earned",
       enabled: true,
       timestamp: new Date().toISOString(),
     });
+    const handleOf = (urlPath: string) =>
+      (Object.entries(FLOW_ACTION_PATHS) as [FlowAction, string][]).find(([, path]) => path === urlPath)?.[0];
     for (const { route, action } of flows) {
+      const handle = handleOf(route.urlPath);
+      // A run that would award points, for an action route; the callback for the lifecycle route.
+      const body = handle
+        ? actionRunBody({
+            shop: TEST_SHOP,
+            handle,
+            actionRunId: "forged-run-1",
+            properties: { customer_id: 7300000001, points: 1000, reason: "Forged", reward: "5-off" },
+          })
+        : lifecycle;
       for (const request of [
         lifecycleRequest(body, "not-the-app-secret"),
         lifecycleRequest(body, ""),
@@ -234,9 +321,17 @@ describe("Flow lifecycle callbacks with a forged HMAC", () => {
         const res = await callLifecycle(action!, request);
         expect(res.status, route.file).toBe(400);
       }
-      // Shopify's own signature, for contrast, is accepted.
-      expect((await callLifecycle(action!, lifecycleRequest(body))).status, route.file).toBe(200);
-      await prisma.flowTriggerUsage.deleteMany({ where: { shop: TEST_SHOP } });
+      // Shopify's own signature, for contrast, gets past the check: the lifecycle callback is
+      // recorded (200); an action's run with a field it does not take is refused on its fields.
+      if (handle) {
+        const signed = lifecycleRequest(
+          actionRunBody({ shop: TEST_SHOP, handle, actionRunId: "signed-run-1", properties: {} }),
+        );
+        expect((await callLifecycle(action!, signed)).status, route.file).toBe(422);
+      } else {
+        expect((await callLifecycle(action!, lifecycleRequest(body))).status, route.file).toBe(200);
+        await prisma.flowTriggerUsage.deleteMany({ where: { shop: TEST_SHOP } });
+      }
     }
     expect(await watch.changedSince(baseline)).toEqual([]);
   });

@@ -19,7 +19,8 @@ import { unsubscribeUrl } from "~/services/notifications/unsubscribe-link.server
 import { adminStandIn } from "../support/admin-stand-in";
 import { adminDocument, adminFetch, downloadFile, run } from "../support/admin-requests";
 import { loadRoute, routeFiles } from "../support/app-routes";
-import { callLifecycle, lifecycleCallback } from "../support/flow-callbacks";
+import { FLOW_ACTIONS } from "~/loyalty/flow-actions";
+import { actionRunRequest, callLifecycle, lifecycleCallback } from "../support/flow-callbacks";
 import { shopWatch, type Fingerprint } from "../support/db-fingerprint";
 import { rawFixture } from "../support/fixtures";
 import { callProxy, proxyPost, proxyRequest } from "../support/proxy-requests";
@@ -28,6 +29,8 @@ import { shopifyForShop } from "../support/shopify-for-shop";
 import type { ShopifyEdge } from "../support/shopify-edge";
 import { callAction, webhookRequest } from "../support/webhooks";
 import { deliverAndApply } from "../support/inbox";
+import { sessionToken } from "../support/session-tokens";
+import { APP_URL } from "@shopify/shopify-api/test-helpers";
 
 const A = "tenant-a.myshopify.com";
 const B = "tenant-b.myshopify.com";
@@ -119,6 +122,133 @@ const redactBody = (topic: string, customer: string) =>
   `{"shop_id":2,"shop_domain":"${B}","customer":{"id":${customer},"email":"${A_EMAIL}","phone":"+12155550143"},"orders_to_redact":[6817362940512877913]${
     topic === "customers/data_request" ? ',"data_request":{"id":1}' : ""
   }}`;
+
+/** A UI extension's request as shop B: a session token for B naming `sub` (one of A's customers). */
+async function bSurface(id: string, path: string, sub: string, init: RequestInit = {}, params = {}) {
+  const request = new Request(`${APP_URL}${path}`, init);
+  request.headers.set("Authorization", `Bearer ${await sessionToken({ shop: B, claims: { sub } })}`);
+  const handler = (init.method === "POST" ? route(id).action : route(id).loader)!;
+  return handler({ request, params, context: {} }).catch((thrown: unknown) => {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  });
+}
+
+/** The shopper surfaces (/surfaces/*) as B, naming A's customers, A's order and A's idempotency key. */
+function surfaceProbes(): Record<string, Probe[]> {
+  const customer = (id: string) => `gid://shopify/Customer/${id}`;
+  const redeemBody = {
+    method: "POST",
+    body: JSON.stringify({ rewardKey: "10-off", idempotencyKey: a.idempotencyKey }),
+  };
+  const emptyStatus = async (res: Response) => {
+    expect(await res.clone().json()).toMatchObject({ loggedIn: true, points: 0, codes: [] });
+    return res;
+  };
+  const status = (id: string, path: string): Probe[] => [
+    {
+      status: 200,
+      name: "status as A's customer, with B's token",
+      send: () => wrap(bSurface(id, path, customer(A_RICH)).then(emptyStatus), [A_RICH]),
+    },
+  ];
+  const redeem = (id: string, path: string): Probe[] => [
+    {
+      status: 409,
+      name: "redeem as A's customer at B with A's idempotency key",
+      send: () => wrap(bSurface(id, path, customer(A_RICH), redeemBody), [a.idempotencyKey, A_RICH]),
+    },
+  ];
+  return {
+    "surfaces.customer-account.status": status(
+      "surfaces.customer-account.status",
+      "/surfaces/customer-account/status",
+    ),
+    "surfaces.customer-account.redeem": redeem(
+      "surfaces.customer-account.redeem",
+      "/surfaces/customer-account/redeem",
+    ),
+    "surfaces.customer-account.orders.$orderId": [
+      {
+        status: 200,
+        name: "A's order, as A's customer, with B's token: not one B has",
+        send: async () => {
+          const orderId = "6817362940512877913";
+          const res = await bSurface(
+            "surfaces.customer-account.orders.$orderId",
+            `/surfaces/customer-account/orders/${orderId}`,
+            customer(A_CUSTOMER),
+            {},
+            { orderId },
+          );
+          expect(await res.clone().json()).toMatchObject({
+            order: { state: "not_yet_received", points: 0, name: null },
+          });
+          return { res, sent: [A_CUSTOMER] };
+        },
+      },
+    ],
+    "surfaces.checkout.status": status("surfaces.checkout.status", "/surfaces/checkout/status"),
+    "surfaces.checkout.redeem": redeem("surfaces.checkout.redeem", "/surfaces/checkout/redeem"),
+    "surfaces.checkout.estimate": [
+      {
+        status: 200,
+        name: "estimate as A's customer, with B's token",
+        send: async () => {
+          const res = await bSurface(
+            "surfaces.checkout.estimate",
+            "/surfaces/checkout/estimate",
+            customer(A_RICH),
+            {
+              method: "POST",
+              body: JSON.stringify({ subtotal: { amount: "100.00", currencyCode: "EUR" } }),
+            },
+          );
+          expect(await res.clone().json()).toMatchObject({ member: { points: 0, codes: [] } });
+          return { res, sent: [A_RICH] };
+        },
+      },
+    ],
+    "surfaces.pos.customers.$customerId.status": [
+      {
+        status: 200,
+        name: "POS status of A's customer, with B's staff token",
+        send: () =>
+          wrap(
+            bSurface(
+              "surfaces.pos.customers.$customerId.status",
+              `/surfaces/pos/customers/${A_RICH}/status`,
+              "77",
+              {},
+              {
+                customerId: A_RICH,
+              },
+            ).then(emptyStatus),
+            [A_RICH],
+          ),
+      },
+    ],
+    "surfaces.pos.customers.$customerId.redeem": [
+      {
+        status: 409,
+        name: "POS redeem for A's customer at B with A's idempotency key",
+        send: () =>
+          wrap(
+            bSurface(
+              "surfaces.pos.customers.$customerId.redeem",
+              `/surfaces/pos/customers/${A_RICH}/redeem`,
+              "77",
+              redeemBody,
+              {
+                customerId: A_RICH,
+              },
+            ),
+            [a.idempotencyKey, A_RICH],
+          ),
+      },
+    ],
+  };
+}
 
 const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
   _index: { noTenantData: "the public landing page: a login form, no shop" },
@@ -522,6 +652,7 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
         ),
     },
   ],
+  ...surfaceProbes(),
   "flow.lifecycle": [
     {
       name: "B's callback: B turns a workflow on, then off",
@@ -549,6 +680,60 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
           ),
         );
       },
+    },
+  ],
+  "flow.actions.award-points": [
+    {
+      name: "B's workflow awards points to A's customer id: B's own member, A's balance untouched",
+      status: 200,
+      send: async () =>
+        wrap(
+          callLifecycle(
+            route("flow.actions.award-points").action!,
+            await actionRunRequest({
+              shop: B,
+              handle: FLOW_ACTIONS.awardPoints,
+              properties: { customer_id: A_RICH, points: 10, reason: "Probe" },
+            }),
+          ),
+          [A_RICH],
+        ),
+    },
+  ],
+  "flow.actions.deduct-points": [
+    {
+      name: "B's workflow deducts from A's customer: unknown at B",
+      status: 404,
+      send: async () =>
+        wrap(
+          callLifecycle(
+            route("flow.actions.deduct-points").action!,
+            await actionRunRequest({
+              shop: B,
+              handle: FLOW_ACTIONS.deductPoints,
+              properties: { customer_id: A_CUSTOMER, points: 1, reason: "Probe" },
+            }),
+          ),
+          [A_CUSTOMER],
+        ),
+    },
+  ],
+  "flow.actions.issue-reward": [
+    {
+      name: "B's workflow issues a reward to A's customer: unknown at B, no code",
+      status: 404,
+      send: async () =>
+        wrap(
+          callLifecycle(
+            route("flow.actions.issue-reward").action!,
+            await actionRunRequest({
+              shop: B,
+              handle: FLOW_ACTIONS.issueReward,
+              properties: { customer_id: A_CUSTOMER, reward: "5-off" },
+            }),
+          ),
+          [A_CUSTOMER],
+        ),
     },
   ],
   "webhooks.orders.paid": [

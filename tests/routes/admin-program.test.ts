@@ -52,12 +52,12 @@ describe("program page", () => {
   });
 
   it("saves a valid change for this shop only, and queues Shopify's copy", async () => {
-    const form = { ...settingsForm(), earnRate: "7.5", tierTagPrefix: "VIP " };
+    const form = { ...settingsForm(), earnRate: "7.5", tierTagPrefix: "VIP ", earnOnPos: false };
     const res = await run(programAction, await postJson(form));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, tierChanges: 0 });
     const program = await prisma.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } });
-    expect(program).toMatchObject({ earnRateE4: 75_000, tierTagPrefix: "VIP " });
+    expect(program).toMatchObject({ earnRateE4: 75_000, tierTagPrefix: "VIP ", earnOnPos: false });
     expect(await prisma.program.findUnique({ where: { shop: OTHER_SHOP } })).toBe(null);
     const queued = await prisma.$queryRawUnsafe<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM ${jobs.schema}.job WHERE name = 'program-sync' AND data->>'shop' = $1`,

@@ -45,6 +45,8 @@ export interface BulkOrderSpec {
   refunds?: (bigint | number)[];
   discountCodes?: string[];
   email?: string;
+  /** Order.sourceName ("web", "pos"); absent from the line when not given. */
+  sourceName?: string;
 }
 
 /** The order's lines: the order, then its line items. */
@@ -53,7 +55,7 @@ export function orderLines(spec: BulkOrderSpec): string[] {
   const processedAt = spec.processedAt.toISOString();
   const order = {
     id: orderGid,
-    name: `#${spec.id}`,
+    ...(spec.sourceName !== undefined ? { name: `#${spec.id}`, sourceName: spec.sourceName } : {}),
     createdAt: processedAt,
     processedAt,
     updatedAt: (spec.updatedAt ?? spec.processedAt).toISOString(),

@@ -27,6 +27,7 @@ const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type
 const orderLineSchema = z.object({
   id: gid("Order"),
   name: z.string().nullable().optional(),
+  sourceName: z.string().nullable().optional(),
   createdAt: timestamp,
   processedAt: timestamp.nullable().optional(),
   updatedAt: timestamp,

@@ -5,9 +5,10 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
+import { API_SECRET_KEY, APP_URL, RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { FLOW_TRIGGERS, recordTriggerUsage } from "~/db/flow-events.server";
-import { lifecycleCallbackBody, lifecycleCallbackHeaders } from "../../devshop/flow";
+import { FLOW_ACTION_PATHS, type FlowAction } from "~/loyalty/flow-actions";
+import { actionRunBody, lifecycleCallbackBody, lifecycleCallbackHeaders } from "../../devshop/flow";
 
 export function lifecycleRequest(body: string, secret = API_SECRET_KEY): Request {
   return new Request(`${APP_URL}/flow/lifecycle`, {
@@ -28,6 +29,29 @@ export const lifecycleCallback = (input: {
     lifecycleCallbackBody({ ...input, timestamp: input.timestamp.toISOString() }),
     input.secret,
   );
+
+/**
+ * A run of one of the app's Flow actions as Flow sends it (devshop's body), signed by Shopify's
+ * test helper (RequestType.Extension: X-Shopify-Hmac-Sha256 over the body) with `secret`.
+ */
+export function actionRunRequest(input: {
+  shop: string;
+  handle: FlowAction;
+  properties: Record<string, unknown>;
+  actionRunId?: string;
+  secret?: string;
+}): Promise<Request> {
+  const body = JSON.parse(
+    actionRunBody({
+      ...input,
+      actionRunId: input.actionRunId ?? `run-${Math.random().toString(36).slice(2)}`,
+    }),
+  ) as unknown;
+  return setUpValidRequest(
+    { type: RequestType.Extension, store: input.shop, apiSecretKey: input.secret ?? API_SECRET_KEY, body },
+    new Request(`${APP_URL}${FLOW_ACTION_PATHS[input.handle]}`, { method: "POST" }),
+  );
+}
 
 /** Calls the route's action; a thrown Response (the library's refusal) is the answer. */
 export async function callLifecycle(

@@ -11,12 +11,17 @@ export function snapshot(input: {
   refunds?: RefundFacts[];
   test?: boolean;
   name?: string | null;
+  sourceName?: string | null;
+  email?: string | null;
+  paidAt?: Date;
 }): OrderSnapshot {
   return {
     orderGid: input.orderGid,
-    name: input.name ?? null,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.sourceName !== undefined ? { sourceName: input.sourceName } : {}),
+    ...(input.email !== undefined ? { email: input.email } : {}),
     updatedAt: input.updatedAt,
-    paidAt: new Date("2026-01-01T00:00:00Z"),
+    paidAt: input.paidAt ?? new Date("2026-01-01T00:00:00Z"),
     test: input.test ?? false,
     cancelled: input.cancelled ?? false,
     currency: "EUR",

@@ -31,8 +31,10 @@ export const pointsState = async (shop: string) => ({
     orderBy: { orderGid: "asc" },
     select: {
       orderGid: true,
-      name: true,
       customerGid: true,
+      name: true,
+      sourceName: true,
+      guestEmail: true,
       currency: true,
       test: true,
       taxesIncluded: true,

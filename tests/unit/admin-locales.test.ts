@@ -39,6 +39,7 @@ const SAME_AS_ENGLISH: Record<(typeof TRANSLATIONS)[number], string[]> = {
     "notifications.nav", // "Notifications", as in Shopify's French admin
     "notifications.title",
     "notifications.port", // "Port"
+    "customer.kinds.FLOW", // "Shopify Flow", Shopify's product name
   ],
   de: [
     "appName",
@@ -51,11 +52,13 @@ const SAME_AS_ENGLISH: Record<(typeof TRANSLATIONS)[number], string[]> = {
     "notifications.columns.status",
     "notifications.host", // "Host", the SMTP word
     "notifications.port", // "Port"
+    "customer.kinds.FLOW", // "Shopify Flow"
   ],
   es: [
     "appName",
     "dashboard.title",
     "notifications.host", // "Host", the SMTP word
+    "customer.kinds.FLOW", // "Shopify Flow"
   ],
 };
 

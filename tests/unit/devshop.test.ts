@@ -583,6 +583,84 @@ describe("devshop's webhooks and payloads", () => {
     ]);
   });
 
+  it("runs the app's Flow actions as Flow does: signed as Shopify's library checks, held to the extension's fields", async () => {
+    const api = shopifyApi({
+      apiKey: "k",
+      apiSecretKey: SECRET,
+      apiVersion: ApiVersion.October26,
+      hostName: "127.0.0.1",
+      isEmbeddedApp: true,
+      logger: { level: 0 },
+    });
+    const received: { path: string; body: string; valid: boolean }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString();
+        void api.flow.validate({ rawBody: body, rawRequest: req, rawResponse: res }).then((result) => {
+          received.push({ path: req.url ?? "", body, valid: result.valid });
+          res.writeHead(200, { "Content-Type": "application/json" }).end('{"message":"ok"}');
+        });
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { shop, commerce } = setUp();
+    shop.installation.installed = true;
+    const customer = commerce.createCustomer(shop, {
+      email: "ada@example.com",
+      firstName: "Ada",
+      lastName: "L",
+    });
+    const flow = new FlowWorkflows({
+      appUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiSecret: SECRET,
+      clock: () => now,
+    });
+    const run = await flow.runAction(shop, "regulars-award-points", {
+      customerId: customer.id,
+      values: { points: "50", reason: "Review" },
+      actionRunId: "run-1",
+    });
+    // The runtime_url's path on the app, signed as Shopify's library checks it; the body as Flow writes it.
+    expect(received).toEqual([{ path: "/flow/actions/award-points", body: expect.any(String), valid: true }]);
+    expect(JSON.parse(received[0]!.body)).toEqual({
+      shop_id: 1,
+      shopify_domain: shop.domain,
+      action_run_id: "run-1",
+      handle: "regulars-award-points",
+      properties: { customer_id: Number(customer.id), points: 50, reason: "Review" },
+    });
+    expect(run).toMatchObject({ status: 200, body: { message: "ok" }, actionRunId: "run-1" });
+    // Sent again: the same run id. Without one: a new run each time.
+    await flow.runAction(shop, "regulars-award-points", {
+      customerId: customer.id,
+      values: { points: 50, reason: "Review" },
+      actionRunId: "run-1",
+    });
+    const fresh = await flow.runAction(shop, "regulars-award-points", {
+      customerId: customer.id,
+      values: { points: 5 },
+    });
+    expect(fresh.actionRunId).not.toBe("run-1");
+    expect(flow.actionLog.map((r) => r.actionRunId).slice(0, 2)).toEqual(["run-1", "run-1"]);
+    // Refused before anything is sent: a field the action lacks, a required one missing, a
+    // number that is not whole, an unknown customer or action.
+    const refused = [
+      flow.runAction(shop, "regulars-award-points", {
+        customerId: customer.id,
+        values: { points: 5, bonus: 1 },
+      }),
+      flow.runAction(shop, "regulars-deduct-points", { customerId: customer.id, values: { points: 5 } }),
+      flow.runAction(shop, "regulars-award-points", { customerId: customer.id, values: { points: "2.5" } }),
+      flow.runAction(shop, "regulars-award-points", { customerId: "404", values: { points: 5 } }),
+      flow.runAction(shop, "not-an-action", { customerId: customer.id, values: {} }),
+    ];
+    for (const attempt of refused) await expect(attempt).rejects.toThrow(DevshopError);
+    expect(received).toHaveLength(3);
+  });
+
   it("signs app proxy requests so Shopify's library accepts them, and a tampered one fails", async () => {
     const api = shopifyApi({
       apiKey: "k",

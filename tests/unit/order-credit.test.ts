@@ -6,7 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { NO_PARTS, type EligibleParts } from "~/loyalty/eligible";
-import { awardTerms, notCredited, orderCredit, sourceKey, type CreditFacts } from "~/loyalty/order-credit";
+import {
+  awardTerms,
+  estimatedAward,
+  notCredited,
+  orderCredit,
+  sourceKey,
+  type CreditFacts,
+} from "~/loyalty/order-credit";
 import { DEFAULT_PROGRAM, type ProgramSettings, type TierRule } from "~/loyalty/program";
 import { E4 } from "~/loyalty/rates";
 import { countInActivity, tierValue, type TierActivity } from "~/loyalty/tiers";
@@ -29,12 +36,54 @@ const order: CreditFacts = {
 const nothing = { points: 0, pendingPoints: 0 };
 
 describe("notCredited", () => {
+  const on = { active: true, earnOnPos: true };
+  const paused = { active: false, earnOnPos: true };
+  const noPos = { active: true, earnOnPos: false };
   it("names why an order earns nothing: test, no customer, a paused program's first award", () => {
-    expect(notCredited({ test: true, customerGid: null, awarded: false }, true)).toBe("test order");
-    expect(notCredited({ test: false, customerGid: null, awarded: false }, true)).toBe("no customer");
-    expect(notCredited({ test: false, customerGid: "c", awarded: false }, false)).toBe("program paused");
-    expect(notCredited({ test: false, customerGid: "c", awarded: true }, false)).toBeNull();
-    expect(notCredited({ test: false, customerGid: "c", awarded: false }, true)).toBeNull();
+    expect(notCredited({ test: true, customerGid: null, awarded: false }, on)).toBe("test order");
+    expect(notCredited({ test: false, customerGid: null, awarded: false }, on)).toBe("no customer");
+    expect(notCredited({ test: false, customerGid: "c", awarded: false }, paused)).toBe("program paused");
+    expect(notCredited({ test: false, customerGid: "c", awarded: true }, paused)).toBeNull();
+    expect(notCredited({ test: false, customerGid: "c", awarded: false }, on)).toBeNull();
+  });
+
+  it("credits a POS order like an online one unless the program turned POS earning off", () => {
+    const pos = { test: false, customerGid: "c", awarded: false, sourceName: "pos" };
+    expect(notCredited(pos, on)).toBeNull();
+    expect(notCredited(pos, noPos)).toBe("pos order");
+    // Turning it off later does not take back what a POS order already earned.
+    expect(notCredited({ ...pos, awarded: true }, noPos)).toBeNull();
+    expect(notCredited({ ...pos, sourceName: "web" }, noPos)).toBeNull();
+    expect(notCredited({ ...pos, sourceName: null }, noPos)).toBeNull();
+  });
+});
+
+describe("estimatedAward (the thank-you page's estimate)", () => {
+  it("is what the order earns when paid under the terms it would get now", () => {
+    const checkout = { merchandise: 123_450n, giftCards: 20_000n };
+    for (const tierKey of [null, "member", "gold"]) {
+      for (const program of [settings, { ...settings, includeGiftCards: true, earnRateE4: 12_345 }]) {
+        const terms = awardTerms(PAID, program, tiers, tierKey, NOW);
+        const paid = orderCredit(
+          { cancelled: false, gross: parts(checkout), refunds: [], taxesIncluded: false },
+          terms,
+          { points: 0, pendingPoints: 0 },
+        );
+        expect(estimatedAward(checkout, program, tiers, tierKey), `${tierKey} ${program.earnRateE4}`).toBe(
+          paid.points,
+        );
+      }
+    }
+    // 123.45 at 5 a unit: 617; Gold's 1.5: 925; gift cards counted: 717.
+    expect(estimatedAward(checkout, settings, tiers, null)).toBe(617);
+    expect(estimatedAward(checkout, settings, tiers, "gold")).toBe(925);
+    expect(estimatedAward(checkout, { ...settings, includeGiftCards: true }, tiers, null)).toBe(717);
+  });
+
+  it("is nothing while the program is paused", () => {
+    expect(
+      estimatedAward({ merchandise: 100_000n, giftCards: 0n }, { ...settings, active: false }, tiers, null),
+    ).toBe(0);
   });
 });
 

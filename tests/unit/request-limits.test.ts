@@ -5,7 +5,7 @@
  * /app/import.
  */
 import { describe, expect, it } from "vitest";
-import { bodyLimitFor, IMPORT_BODY, OTHER_BODY } from "~/http/request-limits";
+import { bodyLimitFor, IMPORT_BODY, OTHER_BODY, SURFACE_BODY } from "~/http/request-limits";
 
 describe("bodyLimitFor", () => {
   it("gives the import's limit to the import route and its single-fetch address, and only to them", () => {
@@ -13,5 +13,19 @@ describe("bodyLimitFor", () => {
     expect(bodyLimitFor("/app/import.data")).toBe(IMPORT_BODY);
     expect(bodyLimitFor("/app/importer.data")).toBe(OTHER_BODY);
     expect(bodyLimitFor("/app/program.data")).toBe(OTHER_BODY);
+  });
+});
+
+describe("the shopper surfaces", () => {
+  it("take the app proxy's 16 KiB bodies, with or without a customer or order in the path", () => {
+    for (const path of [
+      "/surfaces/customer-account/redeem",
+      "/surfaces/checkout/estimate",
+      "/surfaces/pos/customers/42/redeem",
+    ]) {
+      expect(bodyLimitFor(path)).toBe(SURFACE_BODY);
+    }
+    expect(SURFACE_BODY.bytes).toBe(16 * 1024);
+    expect(bodyLimitFor("/surfacesx/checkout")).toBe(OTHER_BODY);
   });
 });

@@ -265,6 +265,7 @@ export const de: AdminStrings = {
       EXPIRE: "Verfallen",
       ADJUST: "Von Mitarbeitern angepasst",
       BONUS: "Bonuspunkte",
+      FLOW: "Shopify Flow",
     },
     codeStatuses: {
       RESERVED: "Wird erstellt",
@@ -274,6 +275,11 @@ export const de: AdminStrings = {
       REVOKED: "Widerrufen",
       EXPIRED: "Abgelaufen",
     },
+    /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
+    flowAwarded: (reason: string | null) =>
+      reason ? `Von Shopify Flow gutgeschrieben: ${reason}` : "Von Shopify Flow gutgeschrieben",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Von Shopify Flow abgezogen: ${reason}` : "Von Shopify Flow abgezogen",
     pendingNote: (count: number) => `${n(count)} ausstehend`,
     order: (id: string) => `Bestellung ${id}`,
     fixErrors: "Einige Felder müssen korrigiert werden; nichts wurde geändert",
@@ -348,6 +354,7 @@ export const de: AdminStrings = {
     birthdayBonus: "Punkte zum Geburtstag des Kunden",
     returnPointsOnCancel: "Punkte zurückgeben, wenn eine Bestellung mit Belohnungscode storniert wird",
     returnPointsOnExpiry: "Punkte zurückgeben, wenn ein Belohnungscode ungenutzt verfällt",
+    earnOnPos: "Bestellungen über Shopify POS bringen Punkte",
     tiers: "VIP-Stufen",
     tiersHelp:
       "Mitglieder steigen auf, wenn ihre Aktivität im Zeitraum eine Stufe erreicht; Stufen vervielfachen die gesammelten Punkte.",

@@ -264,6 +264,7 @@ export const es: AdminStrings = {
       EXPIRE: "Vencidos",
       ADJUST: "Ajustados por el personal",
       BONUS: "Bonificación",
+      FLOW: "Shopify Flow",
     },
     codeStatuses: {
       RESERVED: "En creación",
@@ -273,6 +274,11 @@ export const es: AdminStrings = {
       REVOKED: "Revocado",
       EXPIRED: "Vencido",
     },
+    /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
+    flowAwarded: (reason: string | null) =>
+      reason ? `Otorgados por Shopify Flow: ${reason}` : "Otorgados por Shopify Flow",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Descontados por Shopify Flow: ${reason}` : "Descontados por Shopify Flow",
     pendingNote: (count: number) => `${n(count)} ${plural(count, "pendiente", "pendientes")}`,
     order: (id: string) => `Pedido ${id}`,
     fixErrors: "Hay campos que corregir; no se cambió nada",
@@ -346,6 +352,7 @@ export const es: AdminStrings = {
     birthdayBonus: "Puntos en el cumpleaños del cliente",
     returnPointsOnCancel: "Devolver los puntos cuando se cancela un pedido que usó un código de recompensa",
     returnPointsOnExpiry: "Devolver los puntos cuando un código de recompensa vence sin usarse",
+    earnOnPos: "Los pedidos hechos en Shopify POS dan puntos",
     tiers: "Niveles VIP",
     tiersHelp:
       "Los miembros suben cuando su actividad en el período alcanza un nivel; los niveles multiplican la acumulación.",

@@ -274,6 +274,7 @@ export const fr: AdminStrings = {
       EXPIRE: "Expirés",
       ADJUST: "Ajustés par le personnel",
       BONUS: "Points bonus",
+      FLOW: "Shopify Flow",
     },
     codeStatuses: {
       RESERVED: "En cours de création",
@@ -283,6 +284,11 @@ export const fr: AdminStrings = {
       REVOKED: "Révoqué",
       EXPIRED: "Expiré",
     },
+    /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
+    flowAwarded: (reason: string | null) =>
+      reason ? `Attribués par Shopify Flow : ${reason}` : "Attribués par Shopify Flow",
+    flowDeducted: (reason: string | null) =>
+      reason ? `Retirés par Shopify Flow : ${reason}` : "Retirés par Shopify Flow",
     pendingNote: (count: number) => `${n(count)} en attente`,
     order: (id: string) => `Commande ${id}`,
     fixErrors: "Certains champs sont à corriger ; rien n’a été modifié",
@@ -358,6 +364,7 @@ export const fr: AdminStrings = {
     returnPointsOnCancel:
       "Rendre les points quand une commande ayant utilisé un code de récompense est annulée",
     returnPointsOnExpiry: "Rendre les points quand un code de récompense expire sans avoir été utilisé",
+    earnOnPos: "Les commandes passées sur Shopify POS rapportent des points",
     tiers: "Niveaux VIP",
     tiersHelp:
       "Les membres montent de niveau quand leur activité sur la période atteint un niveau ; les niveaux multiplient les gains.",

@@ -418,8 +418,11 @@ function applyRules(
     const record: OrderRecordWrite = {
       id,
       orderGid: s.orderGid,
-      name: s.name,
       customerGid: s.customer?.customerGid ?? null,
+      name: s.name ?? null,
+      sourceName: s.sourceName ?? null,
+      // A guest's order is held by its email until Shopify creates that customer (decision 0017).
+      guestEmail: s.customer ? null : (s.email ?? null),
       currency: s.currency,
       test: s.test,
       taxesIncluded: s.taxesIncluded,
@@ -437,8 +440,8 @@ function applyRules(
     };
     records.push(record);
     const ignored = notCredited(
-      { test: s.test, customerGid: record.customerGid, awarded: false },
-      program.active,
+      { test: s.test, customerGid: record.customerGid, awarded: false, sourceName: record.sourceName },
+      program,
     );
     const member = s.customer ? members.get(s.customer.customerGid) : undefined;
     if (ignored || !member) {

@@ -44,7 +44,12 @@ export type OrderEvent =
   | { type: "backfill"; snapshot: OrderSnapshot }
   | { type: "updated"; snapshot: OrderSnapshot }
   | { type: "cancelled"; snapshot: OrderSnapshot }
-  | { type: "refund"; refund: RefundFacts };
+  | { type: "refund"; refund: RefundFacts }
+  /**
+   * A guest's order (no customer, its email held) given to the customer Shopify created or
+   * updated with that email (customers/create, customers/update: decision 0017).
+   */
+  | { type: "guest"; orderGid: string; customerGid: string; email: string };
 
 export interface OrderOutcome {
   orderGid: string;
@@ -54,7 +59,11 @@ export interface OrderOutcome {
 }
 
 const orderGidOf = (event: OrderEvent) =>
-  event.type === "refund" ? event.refund.orderGid : event.snapshot.orderGid;
+  event.type === "refund"
+    ? event.refund.orderGid
+    : event.type === "guest"
+      ? event.orderGid
+      : event.snapshot.orderGid;
 
 /**
  * The columns a snapshot changes: only a newer one replaces the amounts, and
@@ -88,10 +97,13 @@ async function snapshotChanges(
           currency: snapshot.currency,
           test: snapshot.test,
           discountCodes: snapshot.discountCodes,
+          ...(snapshot.name !== undefined ? { name: snapshot.name } : {}),
+          ...(snapshot.sourceName !== undefined ? { sourceName: snapshot.sourceName } : {}),
         }
       : {}),
-    // The newest name Shopify gave, or any name for a record that has none yet.
-    ...(snapshot.name && (newer || !order.name) ? { name: snapshot.name } : {}),
+    // A guest's order is held by its email until Shopify creates that customer (decision 0017).
+    ...(!snapshot.customer && !order.customerGid && snapshot.email ? { guestEmail: snapshot.email } : {}),
+    ...(snapshot.customer && order.guestEmail ? { guestEmail: null } : {}),
     ...(snapshot.customer && !order.customerGid ? { customerGid: snapshot.customer.customerGid } : {}),
     ...(snapshot.cancelled && !order.cancelledAt ? { cancelledAt: snapshot.updatedAt } : {}),
   };
@@ -127,6 +139,11 @@ export async function applyOrderEventIn(
       parts: event.refund.parts,
     });
     if (added) order = await readOrder(tx, order.id);
+  } else if (event.type === "guest") {
+    // Only an order still held for this very email: a customer the order named meanwhile wins.
+    if (order.customerGid || order.guestEmail !== event.email)
+      return { orderGid, points: order.points, change: 0 };
+    order = await updateOrderFacts(tx, order.id, { customerGid: event.customerGid, guestEmail: null });
   } else {
     const { snapshot } = event;
     const changes = await snapshotChanges(tx, shop, order, snapshot);
@@ -149,7 +166,7 @@ export async function applyOrderEventIn(
     ...(ignored ? { ignored } : {}),
   });
   if (!order.paidAt || !order.snapshotAt) return outcome();
-  const ignored = notCredited({ ...order, awarded: order.awardedAt !== null }, program.active);
+  const ignored = notCredited({ ...order, awarded: order.awardedAt !== null }, program);
   if (!order.customerGid || ignored === "test order") return outcome(ignored ?? undefined);
   if (member?.customerGid !== order.customerGid) member = await upsertMember(tx, shop, order.customerGid, {});
   // Locked explicitly (not trusting the upsert's own lock) before the terms

@@ -52,6 +52,8 @@ export interface RedeemRequest {
   idempotencyKey: string;
   /** Set when staff redeem for the customer in the admin (recorded on the redemption). */
   staffId?: string;
+  /** Who asked, when not the shopper or staff: Shopify Flow's "Issue reward" action. */
+  source?: "FLOW";
 }
 
 export interface RedeemOptions {
@@ -98,7 +100,7 @@ export async function reservePoints(
       customerGid: request.customerGid,
       rewardKey: rule!.key,
       idempotencyKey: request.idempotencyKey,
-      source: request.staffId ? "STAFF" : "SHOPPER",
+      source: request.source ?? (request.staffId ? "STAFF" : "SHOPPER"),
       staffId: request.staffId ?? null,
       code: rewardCode(options.codePrefix ?? shopCodePrefix(shop), random(8)),
       pointsCost: rule!.pointsCost,

@@ -37,6 +37,7 @@ import {
   PayloadError,
 } from "../../shopify/payloads/order-payload";
 import { recordCustomer, recordDataRequest, redactCustomer } from "../privacy/customer-identity.server";
+import { creditGuestOrders } from "../orders/guest-orders.server";
 import { applyOrderEvent, type OrderEvent } from "../orders/order-points.server";
 import {
   applyPaidDeliveries,
@@ -132,7 +133,13 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       const customer = parseCustomerPayload(payload);
       return async () => {
         const { signupBonus } = await recordCustomer(db, shop, customer, now);
-        return { detail: signupBonus ? `signup bonus ${signupBonus}` : null };
+        // Orders placed as a guest with this email, held until the customer existed (decision 0017).
+        const guest = await creditGuestOrders(db, shop, customer, now);
+        const details = [
+          ...(signupBonus ? [`signup bonus ${signupBonus}`] : []),
+          ...(guest.orders ? [`${guest.orders} guest order(s) credited, ${guest.points} points`] : []),
+        ];
+        return { detail: details.length ? details.join("; ") : null };
       };
     }
     case "CUSTOMERS_REDACT": {

@@ -34,7 +34,6 @@ import {
  * current amounts are already net of the line items and shipping they
  * refunded, and refundDiscrepancySet sums what they refunded beyond that (an
  * amount refunded without line items; negative in the customer's favour).
- * The order's name ("#1001", Order.name) names it in the admin's history.
  * Shipping is read after its discounts and refunds (currentShippingPriceSet),
  * its tax from the order's shipping summary (shippingLine). Field meanings:
  * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order and
@@ -47,6 +46,7 @@ const BACKFILL_ORDERS_QUERY = `#graphql
         node {
           id
           name
+          sourceName
           createdAt
           processedAt
           updatedAt

@@ -21,8 +21,10 @@ import { isPaidStatus, PayloadError, type OrderSnapshot } from "./order-payload"
 /** An order's line, as read. */
 export interface OrderLine {
   id: string;
-  /** "#1001": the order's name in the Shopify admin. */
+  /** "#1001" (Order.name). */
   name?: string | null;
+  /** Where it was placed: "web", "pos", ... (Order.sourceName). */
+  sourceName?: string | null;
   createdAt: Date;
   processedAt?: Date | null;
   updatedAt: Date;
@@ -240,6 +242,8 @@ function readOrderLine(value: Fields): OrderLine {
   if (typeof currencyCode !== "string" || currencyCode.length !== 3)
     refuse("currencyCode", "a 3-letter currency code");
   const displayFinancialStatus = optionalText(value.displayFinancialStatus, "displayFinancialStatus");
+  const name = optionalText(value.name, "name");
+  const sourceName = optionalText(value.sourceName, "sourceName");
   const customer = customerOf(value.customer);
   const shippingLine = shippingLineOf(value.shippingLine);
   const order: OrderLine = {
@@ -259,10 +263,10 @@ function readOrderLine(value: Fields): OrderLine {
   };
   if (shippingLine !== undefined) order.shippingLine = shippingLine;
   if (processedAt !== undefined) order.processedAt = processedAt;
-  const name = optionalText(value.name, "name");
-  if (name !== undefined) order.name = name;
   if (cancelledAt !== undefined) order.cancelledAt = cancelledAt;
   if (displayFinancialStatus !== undefined) order.displayFinancialStatus = displayFinancialStatus;
+  if (name !== undefined) order.name = name;
+  if (sourceName !== undefined) order.sourceName = sourceName;
   if (customer !== undefined) order.customer = customer;
   return order;
 }
@@ -346,7 +350,8 @@ export function bulkOrderSnapshot(order: OrderLine, items: readonly LineItemLine
   const customer = order.customer;
   return {
     orderGid: order.id,
-    name: order.name ?? null,
+    ...(order.name !== undefined ? { name: order.name } : {}),
+    ...(order.sourceName !== undefined ? { sourceName: order.sourceName } : {}),
     updatedAt: order.updatedAt,
     paidAt: order.processedAt ?? order.createdAt,
     test: order.test,

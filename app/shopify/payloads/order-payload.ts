@@ -165,11 +165,13 @@ const customer = z.object({
 
 const order = z.object({
   admin_graphql_api_id: gid("Order"),
-  // The order's name as the merchant knows it: "#1001", "EN1001" or "1001-A" (the store's prefix
-  // and suffix around its number; https://shopify.dev/docs/api/admin-rest/latest/resources/order#resource-object,
-  // and Order.name in the Admin GraphQL schema, shopify/admin_2026-10.json.gz). A body without it
-  // still counts; the admin then names the order by its id.
-  name: z.string().max(255).nullable().optional(),
+  // "#1001": the name the shopper sees (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.name).
+  name: z.string().max(200).nullable().optional(),
+  // Where it was placed: "web", "mobile_app", "pos", ... (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.sourceName).
+  source_name: z.string().max(200).nullable().optional(),
+  // The buyer's email, also on a guest checkout's order (null when none was given:
+  // https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.email).
+  email: z.string().max(320).nullable().optional(),
   financial_status: z.string().nullable().optional(),
   updated_at: timestamp,
   processed_at: timestamp.nullable().optional(),
@@ -228,8 +230,12 @@ export interface CustomerFacts {
 
 export interface OrderSnapshot {
   orderGid: string;
-  /** The order's name in the Shopify admin ("#1001"); null when the body does not carry one. */
-  name: string | null;
+  /** "#1001"; null or absent when the payload has none (a backfill's bulk line has none). */
+  name?: string | null;
+  /** Shopify's source_name ("web", "pos", ...); null or absent when the payload has none. */
+  sourceName?: string | null;
+  /** The order's email, lower-cased; null or absent when none. */
+  email?: string | null;
   updatedAt: Date;
   paidAt: Date;
   test: boolean;
@@ -332,6 +338,8 @@ function orderSnapshot(raw: z.output<typeof order>): OrderSnapshot {
   return {
     orderGid: raw.admin_graphql_api_id,
     name: raw.name ?? null,
+    sourceName: raw.source_name ?? null,
+    email: raw.email ? raw.email.trim().toLowerCase() : null,
     updatedAt: raw.updated_at,
     paidAt: raw.processed_at ?? raw.created_at,
     test: raw.test,

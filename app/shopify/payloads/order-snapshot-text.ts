@@ -11,17 +11,18 @@ import type { CustomerFacts, OrderSnapshot, RefundFacts } from "./order-payload"
 /**
  * Format version, first in every encoded snapshot. 2: parts gained the tax on
  * shipping and the amount refunded by amount; a row staged by version 1 is
- * refused (its run fails and is started again). 3: the order's name, last; a
- * row staged by version 2 is read with no name.
+ * refused (its run fails and is started again). 3: the order's name and
+ * source_name at the end (null when the bulk line had none); a version 2 row
+ * is still read, without them.
  */
 const VERSION = 3;
-const NAMELESS_VERSION = 2;
+const WITHOUT_NAME_AND_SOURCE = 2;
 
 type PartsText = [string, string, string, string, string, string, string];
 type RefundText = [string, number, PartsText];
 type CustomerText = [string, string | null, string | null, string | null, string | null, string[], boolean];
 type SnapshotText = [
-  typeof VERSION,
+  typeof VERSION | typeof WITHOUT_NAME_AND_SOURCE,
   string,
   number,
   number,
@@ -33,7 +34,8 @@ type SnapshotText = [
   RefundText[],
   CustomerText | null,
   string[],
-  string | null,
+  (string | null)?,
+  (string | null)?,
 ];
 
 const partsText = (p: EligibleParts): PartsText => [
@@ -70,7 +72,8 @@ export function encodeSnapshot(s: OrderSnapshot): string {
         ]
       : null,
     s.discountCodes,
-    s.name,
+    s.name ?? null,
+    s.sourceName ?? null,
   ];
   return JSON.stringify(text);
 }
@@ -122,9 +125,9 @@ function texts(value: unknown): string[] {
 
 export function decodeSnapshot(encoded: string): OrderSnapshot {
   const value: unknown = JSON.parse(encoded);
-  const current = Array.isArray(value) && value.length === 13 && value[0] === VERSION;
-  const nameless = Array.isArray(value) && value.length === 12 && value[0] === NAMELESS_VERSION;
-  if (!current && !nameless) {
+  const current = Array.isArray(value) && value.length === 14 && value[0] === VERSION;
+  const before = Array.isArray(value) && value.length === 12 && value[0] === WITHOUT_NAME_AND_SOURCE;
+  if (!Array.isArray(value) || !(current || before)) {
     throw new SnapshotTextError(`not a version ${VERSION} snapshot`);
   }
   const orderGid = text(value[1]);
@@ -146,7 +149,6 @@ export function decodeSnapshot(encoded: string): OrderSnapshot {
   }
   return {
     orderGid,
-    name: current ? textOrNull(value[12]) : null,
     updatedAt: time(value[2]),
     paidAt: time(value[3]),
     test: bool(value[4]),
@@ -160,5 +162,6 @@ export function decodeSnapshot(encoded: string): OrderSnapshot {
     }),
     customer: customerFacts,
     discountCodes: texts(value[11]),
+    ...(current ? { name: textOrNull(value[12]), sourceName: textOrNull(value[13]) } : {}),
   };
 }

@@ -1,0 +1,171 @@
+/**
+ * What the shopper surfaces outside the theme show: customer accounts (the Rewards page, the
+ * profile block, the order status block), checkout and its thank-you page, and Shopify POS. One
+ * service behind all of them, answering the app proxy's shapes (storefront/status.server.ts) so
+ * that every surface shows the same ledger by the same rules; redeeming goes through the one
+ * redemption path (app/http/redeem-answer.server.ts, rewards/redeem-reward.server.ts).
+ * The routes (app/routes/surfaces.*) authenticate with Shopify's session tokens
+ * (app/http/request-context.server.ts, surfaceRoute) and pass the customer the token names.
+ */
+import type { PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { orderPointsOf } from "../../db/orders.server";
+import { ensureProgram, settingsOf, tierRulesOf } from "../../db/program.server";
+import { findShop } from "../../db/shops.server";
+import { readMemberStatus } from "../../db/storefront-status.server";
+import { NO_PARTS } from "../../loyalty/eligible";
+import { MoneyFormatError, parseMilli } from "../../loyalty/money";
+import { estimatedAward } from "../../loyalty/order-credit";
+import { windowStart } from "../../loyalty/tiers";
+import { cachedProgramExplainer } from "../program/program-explainer-cache.server";
+import { storefrontStatus } from "../storefront/status.server";
+
+/** A customer or order id as the surfaces name them: the GID, or its numeric id. */
+function gidOf(type: "Customer" | "Order", ref: string): string | null {
+  const numeric = new RegExp(`^(?:gid://shopify/${type}/)?(\\d{1,20})$`).exec(ref.trim());
+  return numeric ? `gid://shopify/${type}/${numeric[1]}` : null;
+}
+export const customerGidOf = (ref: string) => gidOf("Customer", ref);
+export const orderGidOf = (ref: string) => gidOf("Order", ref);
+
+/**
+ * The storefront status (the app proxy's /status JSON) for the customer a session token names.
+ * Without one (no `sub`: a guest, or an app without protected customer data access) the guest
+ * shape, saying why, and nothing personal.
+ */
+export async function surfaceStatus(db: PrismaClient, shop: string, customerGid: string | null, now: Date) {
+  const status = await storefrontStatus(db, shop, customerGid, now, cachedProgramExplainer);
+  if (!customerGid) return { ...status, customer: null, reason: "no_customer" as const };
+  return status;
+}
+
+type OrderState = "none" | "pending" | "earned" | "reversed" | "not_yet_received";
+
+/**
+ * The points of one order of this customer, for the order status page: what it earned or will
+ * earn (pending until `pendingUntil`), and what refunds took back. An order Regulars has not
+ * heard of yet (or knows no customer of) is `not_yet_received`, with nothing of it shown;
+ * another customer's order is null (the route answers 404).
+ */
+export async function customerOrderPoints(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string,
+  orderGid: string,
+) {
+  const order = await orderPointsOf(db, shop, orderGid);
+  const notYet = {
+    id: orderGid,
+    name: null,
+    points: 0,
+    pendingPoints: 0,
+    pendingUntil: null,
+    reversedPoints: 0,
+    state: "not_yet_received" as OrderState,
+  };
+  if (!order || order.customerGid === null) return { order: notYet };
+  if (order.customerGid !== customerGid) return null;
+  if (!order.paidAt) return { order: { ...notYet, name: order.name } };
+  const state: OrderState =
+    order.awardedAt === null
+      ? "none"
+      : order.pendingPoints > 0
+        ? "pending"
+        : order.points > 0
+          ? "earned"
+          : order.reversedPoints > 0
+            ? "reversed"
+            : "none";
+  return {
+    order: {
+      id: orderGid,
+      name: order.name,
+      points: order.points,
+      pendingPoints: order.pendingPoints,
+      pendingUntil: order.pendingPoints > 0 && order.releaseAt ? order.releaseAt.toISOString() : null,
+      reversedPoints: order.reversedPoints,
+      state,
+    },
+  };
+}
+
+const money = z.object({
+  amount: z.string().regex(/^\d{1,12}(\.\d{1,3})?$/, "a decimal amount such as 12.34"),
+  currencyCode: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR"),
+});
+
+/** POST /surfaces/checkout/estimate's body. */
+export const estimateBody = z.object({
+  subtotal: money,
+  lines: z
+    .array(z.object({ amount: money, giftCard: z.boolean().optional().default(false) }))
+    .max(500)
+    .optional()
+    .default([]),
+});
+
+export class EstimateInputError extends Error {
+  constructor(readonly fields: Record<string, string[]>) {
+    super("the estimate's input is not usable");
+    this.name = "EstimateInputError";
+  }
+}
+
+/**
+ * "You'll earn N points for this order": the checkout's subtotal (after discounts, before
+ * shipping and tax: Shopify's cost.subtotalAmount) under the program's rules and the member's
+ * tier now (estimatedAward). An estimate until the order's webhook arrives: shipping, tax and
+ * tips are not in a checkout's subtotal, and the order may still change. `balanceAfter` is the
+ * member's balance once these points are theirs (null for a guest); `member` is their status.
+ * The subtotal must be in the shop's currency (orders earn on shop money): another currency gets
+ * `points: null` and `reason: "other_currency"` rather than a wrong figure.
+ */
+export async function checkoutEstimate(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string | null,
+  input: z.output<typeof estimateBody>,
+  now: Date,
+) {
+  const [program, shopRow] = await Promise.all([ensureProgram(db, shop), findShop(db, shop)]);
+  const settings = settingsOf(program);
+  const currency = shopRow?.currencyCode ?? null;
+  const codes = [input.subtotal.currencyCode, ...input.lines.map((line) => line.amount.currencyCode)];
+  if (new Set(codes).size > 1) throw new EstimateInputError({ lines: ["not in the subtotal's currency"] });
+  let subtotal: bigint;
+  let giftCards = 0n;
+  try {
+    subtotal = parseMilli(input.subtotal.amount);
+    for (const line of input.lines) if (line.giftCard) giftCards += parseMilli(line.amount.amount);
+  } catch (error) {
+    if (error instanceof MoneyFormatError) throw new EstimateInputError({ subtotal: [error.message] });
+    throw error;
+  }
+  if (giftCards > subtotal) throw new EstimateInputError({ lines: ["gift cards exceed the subtotal"] });
+  const member = customerGid
+    ? await readMemberStatus(db, shop, customerGid, windowStart(settings.tierWindow, now), now)
+    : null;
+  const status = customerGid ? await surfaceStatus(db, shop, customerGid, now) : null;
+  const memberView = status && status.loggedIn ? status : null;
+  if (currency !== null && input.subtotal.currencyCode !== currency) {
+    return {
+      points: null,
+      balanceAfter: null,
+      active: settings.active,
+      reason: "other_currency" as const,
+      member: memberView,
+    };
+  }
+  const points = estimatedAward(
+    { ...NO_PARTS, merchandise: subtotal - giftCards, giftCards },
+    settings,
+    tierRulesOf(program.tiers),
+    member?.tierKey ?? null,
+  );
+  return {
+    points,
+    balanceAfter: customerGid ? (member?.balance ?? 0) + points : null,
+    active: settings.active,
+    member: memberView,
+  };
+}

@@ -1,3 +1,0 @@
--- AlterTable
-ALTER TABLE "OrderRecord" ADD COLUMN     "name" TEXT;
-
