@@ -117,7 +117,7 @@ export function ChartCard({ title, description, series, rowHeading, label, kind 
           <div ref={chartRef} aria-hidden="true">
             {mounted ? (
               <Suspense fallback={<ChartSkeleton height={height} />}>
-                <Chart series={series} label={label} kind={kind} height={height} />
+                <Chart series={series} label={label} number={format.number} kind={kind} height={height} />
               </Suspense>
             ) : (
               <ChartSkeleton height={height} />

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { campaignTag, offerText, parseCampaignForm, segmentOf } from "./campaign-form";
+import { campaignErrors, campaignTag, offerText, parseCampaignForm, segmentOf } from "./campaign-form";
+import { errorWriterFor } from "./field-error-words";
+import { formatSettings } from "./format";
 import { fr } from "./locales/fr";
 import { strings } from "./strings";
+import { stringsFor } from "./strings-for";
 
 const form = (overrides: Record<string, string> = {}) => ({
   name: " Spring ",
@@ -43,16 +46,30 @@ describe("the win-back form", () => {
     expect(parseCampaignForm(form({ value: "100.5", validDays: "3.5", minOrders: "" }))).toEqual({
       ok: false,
       fieldErrors: {
-        value: "must be from 1 to 100 percent",
-        validDays: "must be a whole number",
-        minOrders: "must be a whole number",
+        value: { code: "range", min: 1, max: 100, unit: "percent" },
+        validDays: { code: "wholeNumber" },
+        minOrders: { code: "wholeNumber" },
       },
     });
     expect(parseCampaignForm(form({ value: "0.5" }))).toMatchObject({
       ok: false,
-      fieldErrors: { value: expect.any(String) },
+      fieldErrors: { value: { code: "range" } },
     });
     expect(parseCampaignForm({ name: 3 })).toMatchObject({ ok: false });
+  });
+
+  it("words the errors in the staff member's language, naming each field", () => {
+    const parsed = parseCampaignForm(form({ value: "100.5", inactiveDays: "-4" }));
+    const errors = parsed.ok ? {} : parsed.fieldErrors;
+    const writer = (locale: string) => errorWriterFor(stringsFor(locale), formatSettings(locale, "UTC"));
+    expect(campaignErrors(errors, { offerType: "PERCENTAGE" }, writer("en"))).toEqual([
+      { key: "inactiveDays", sentence: "Days without an order must be from 1 to 3,650 days." },
+      { key: "value", sentence: "Percent off must be from 1 to 100%." },
+    ]);
+    expect(campaignErrors(errors, { offerType: "PERCENTAGE" }, writer("fr"))).toEqual([
+      { key: "inactiveDays", sentence: "Jours sans commande doit être compris entre 1 et 3\u202f650 jours." },
+      { key: "value", sentence: "Pourcentage de remise doit être compris entre 1 et 100\u202f%." },
+    ]);
   });
 
   it("the live count falls back to the defaults on half-typed values", () => {

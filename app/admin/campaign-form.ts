@@ -5,10 +5,10 @@
  * is launched unless every field is good.
  */
 import { z } from "zod";
+import type { FieldError } from "../loyalty/field-error";
 import { MoneyFormatError, parseMilli, type Milli } from "../loyalty/money";
 import type { AdminStrings } from "./admin-strings";
-import { errorSentence } from "./error-sentence";
-import { strings } from "./strings";
+import { type ErrorWriter, errorSentence } from "./field-error-words";
 
 /** The dashboard's and the customer list's at-risk setting: no order in this many days. */
 const DEFAULT_INACTIVE_DAYS = 180;
@@ -49,7 +49,7 @@ export interface CampaignInput extends SegmentRule {
   idempotencyKey: string;
 }
 
-export type FieldErrors = Partial<Record<keyof CampaignForm, string>>;
+export type FieldErrors = Partial<Record<keyof CampaignForm, FieldError>>;
 
 export const campaignFormDefaults = (): Omit<CampaignForm, "idempotencyKey"> => ({
   name: "",
@@ -63,31 +63,37 @@ export const campaignFormDefaults = (): Omit<CampaignForm, "idempotencyKey"> => 
 
 const MAX_AMOUNT: Milli = 1_000_000_000n; // 1,000,000.00
 
-function wholeNumber(text: string, min: number, max: number): number | string {
+type Unit = "days" | "orders";
+
+function wholeNumber(text: string, min: number, max: number, unit: Unit): number | FieldError {
   const trimmed = text.trim();
-  if (/^-\d+(\.\d*)?$/.test(trimmed)) return `must be from ${min} to ${max}`;
-  if (!/^\d{1,7}$/.test(trimmed)) return "must be a whole number";
+  const range: FieldError = { code: "range", min, max, unit };
+  if (/^-\d+(\.\d*)?$/.test(trimmed)) return range;
+  if (!/^\d{1,7}$/.test(trimmed)) return { code: "wholeNumber" };
   const value = Number(trimmed);
-  if (value < min || value > max) return `must be from ${min} to ${max}`;
+  if (value < min || value > max) return range;
   return value;
 }
 
-function money(text: string): Milli | string {
+const NOT_AN_AMOUNT: FieldError = { code: "amount", example: "12.50" };
+const TOO_LARGE: FieldError = { code: "max", max: Number(MAX_AMOUNT) / 1000, unit: "money" };
+
+function money(text: string): Milli | FieldError {
   const trimmed = text.trim();
-  if (/^-\d+(\.\d*)?$/.test(trimmed)) return "must be more than 0";
-  if (!/^\d{1,10}(\.\d{1,3})?$/.test(trimmed)) return "must be an amount like 10 or 12.50";
+  if (/^-\d+(\.\d*)?$/.test(trimmed)) return { code: "moreThanZero" };
+  if (!/^\d{1,10}(\.\d{1,3})?$/.test(trimmed)) return NOT_AN_AMOUNT;
   try {
     return parseMilli(trimmed);
   } catch (error) {
-    if (error instanceof MoneyFormatError) return "must be an amount like 10 or 12.50";
+    if (error instanceof MoneyFormatError) return NOT_AN_AMOUNT;
     throw error;
   }
 }
 
 /** The segment part alone (the live count on the form uses it); bad values fall back to the defaults. */
 export function segmentOf(input: { inactiveDays?: string | null; minOrders?: string | null }): SegmentRule {
-  const days = wholeNumber(input.inactiveDays ?? "", 1, 3650);
-  const orders = wholeNumber(input.minOrders ?? "", 1, 1000);
+  const days = wholeNumber(input.inactiveDays ?? "", 1, 3650, "days");
+  const orders = wholeNumber(input.minOrders ?? "", 1, 1000, "orders");
   return {
     inactiveDays: typeof days === "number" ? days : DEFAULT_INACTIVE_DAYS,
     minOrders: typeof orders === "number" ? orders : DEFAULT_MIN_ORDERS,
@@ -114,7 +120,7 @@ export function parseCampaignForm(body: unknown): ParsedCampaign {
     const fieldErrors: FieldErrors = {};
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0] ?? "name") as keyof CampaignForm;
-      fieldErrors[field] ??= "is missing or not text";
+      fieldErrors[field] ??= { code: "invalid" };
     }
     return { ok: false, fieldErrors };
   }
@@ -122,37 +128,38 @@ export function parseCampaignForm(body: unknown): ParsedCampaign {
   const errors: FieldErrors = {};
 
   const name = form.name.trim();
-  if (name.length > 60) errors.name = "must be at most 60 characters";
-  else if (name.includes(",")) errors.name = "cannot contain a comma (it becomes a customer tag)";
+  if (name.length > 60) errors.name = { code: "max", max: 60, unit: "characters" };
+  else if (name.includes(",")) errors.name = { code: "comma" };
 
-  const inactiveDays = wholeNumber(form.inactiveDays, 1, 3650);
-  if (typeof inactiveDays === "string") errors.inactiveDays = inactiveDays;
-  const minOrders = wholeNumber(form.minOrders, 1, 1000);
-  if (typeof minOrders === "string") errors.minOrders = minOrders;
-  const validDays = wholeNumber(form.validDays, 1, 365);
-  if (typeof validDays === "string") errors.validDays = validDays;
+  const inactiveDays = wholeNumber(form.inactiveDays, 1, 3650, "days");
+  if (typeof inactiveDays !== "number") errors.inactiveDays = inactiveDays;
+  const minOrders = wholeNumber(form.minOrders, 1, 1000, "orders");
+  if (typeof minOrders !== "number") errors.minOrders = minOrders;
+  const validDays = wholeNumber(form.validDays, 1, 365, "days");
+  if (typeof validDays !== "number") errors.validDays = validDays;
 
   let offerType: OfferType | null = null;
   let percentBps: number | null = null;
   let amountMilli: Milli | null = null;
   if (!(OFFER_TYPES as readonly string[]).includes(form.offerType)) {
-    errors.offerType = "must be a percentage or a fixed amount";
+    errors.offerType = { code: "choice" };
   } else {
     offerType = form.offerType as OfferType;
     const value = form.value.trim();
     if (offerType === "PERCENTAGE") {
-      if (/^-\d+(\.\d*)?$/.test(value)) errors.value = "must be from 1 to 100 percent";
-      else if (!/^\d{1,3}(\.\d{1,2})?$/.test(value)) errors.value = "must be a percentage like 15 or 12.5";
+      const range: FieldError = { code: "range", min: 1, max: 100, unit: "percent" };
+      if (/^-\d+(\.\d*)?$/.test(value)) errors.value = range;
+      else if (!/^\d{1,3}(\.\d{1,2})?$/.test(value)) errors.value = { code: "percent", example: "12.5" };
       else {
         const bps = Math.round(Number(value) * 100);
-        if (bps < 100 || bps > 10_000) errors.value = "must be from 1 to 100 percent";
+        if (bps < 100 || bps > 10_000) errors.value = range;
         else percentBps = bps;
       }
     } else {
       const amount = money(value);
-      if (typeof amount === "string") errors.value = amount;
-      else if (amount <= 0n) errors.value = "must be more than 0";
-      else if (amount > MAX_AMOUNT) errors.value = "is too large";
+      if (typeof amount !== "bigint") errors.value = amount;
+      else if (amount <= 0n) errors.value = { code: "moreThanZero" };
+      else if (amount > MAX_AMOUNT) errors.value = TOO_LARGE;
       else amountMilli = amount;
     }
   }
@@ -160,14 +167,14 @@ export function parseCampaignForm(body: unknown): ParsedCampaign {
   let minimumSubtotalMilli: Milli | null = null;
   if (form.minimumSubtotal.trim() !== "") {
     const minimum = money(form.minimumSubtotal);
-    if (typeof minimum === "string") errors.minimumSubtotal = minimum;
-    else if (minimum <= 0n) errors.minimumSubtotal = "must be more than 0, or left empty";
-    else if (minimum > MAX_AMOUNT) errors.minimumSubtotal = "is too large";
+    if (typeof minimum !== "bigint") errors.minimumSubtotal = minimum;
+    else if (minimum <= 0n) errors.minimumSubtotal = { code: "moreThanZero" };
+    else if (minimum > MAX_AMOUNT) errors.minimumSubtotal = TOO_LARGE;
     else minimumSubtotalMilli = minimum;
   }
 
   if (!/^[\w-]{8,100}$/.test(form.idempotencyKey)) {
-    errors.idempotencyKey = "is out of date: reload the page and try again";
+    errors.idempotencyKey = { code: "stale" };
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
@@ -187,12 +194,13 @@ export function parseCampaignForm(body: unknown): ParsedCampaign {
   };
 }
 
-/** Each error as a sentence naming its field, in the form's order. */
+/** Each error as a sentence naming its field, in the form's order, in the staff member's language. */
 export function campaignErrors(
   fieldErrors: FieldErrors,
   form: Pick<CampaignForm, "offerType">,
+  w: ErrorWriter,
 ): { key: keyof CampaignForm; sentence: string }[] {
-  const names = strings.campaigns.errorFields;
+  const names = w.strings.campaigns.errorFields;
   const order: (keyof CampaignForm)[] = [
     "inactiveDays",
     "minOrders",
@@ -204,11 +212,11 @@ export function campaignErrors(
     "idempotencyKey",
   ];
   return order.flatMap((key) => {
-    const fragment = fieldErrors[key];
-    if (!fragment) return [];
+    const error = fieldErrors[key];
+    if (!error) return [];
     const name =
       key === "value" ? names[form.offerType === "FIXED_AMOUNT" ? "FIXED_AMOUNT" : "PERCENTAGE"] : names[key];
-    return [{ key, sentence: errorSentence(name, fragment) }];
+    return [{ key, sentence: errorSentence(name, error, w) }];
   });
 }
 

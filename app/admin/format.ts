@@ -56,6 +56,21 @@ export function formatDay(day: string, settings: Pick<FormatSettings, "locale">)
   );
 }
 
+/**
+ * A chart bucket's label from its first day (YYYY-MM-DD, already a day on the shop's calendar):
+ * "7 déc." for a day or a week, "déc. 2026" for a month.
+ */
+export function formatBucket(
+  unit: "day" | "week" | "month",
+  start: string,
+  settings: Pick<FormatSettings, "locale">,
+): string {
+  return new Intl.DateTimeFormat(settings.locale, {
+    timeZone: "UTC",
+    ...(unit === "month" ? { month: "short", year: "numeric" } : { month: "short", day: "numeric" }),
+  }).format(new Date(`${start.slice(0, 10)}T00:00:00Z`));
+}
+
 /** A count or a figure: "12 345" in French, "12.345" in German. Strings are decimal amounts. */
 export function formatNumber(
   value: number | string,

@@ -11,8 +11,10 @@ import polarisEn from "@shopify/polaris/locales/en.json";
 import polarisEs from "@shopify/polaris/locales/es.json";
 import polarisFr from "@shopify/polaris/locales/fr.json";
 import type { AdminStrings } from "./admin-strings";
+import { type ErrorWriter, errorWriterFor } from "./field-error-words";
 import {
   type FormatSettings,
+  formatBucket,
   formatDate,
   formatDateTime,
   formatDay,
@@ -71,6 +73,12 @@ export function useStrings(): AdminStrings {
   return useContext(I18nContext).strings;
 }
 
+/** What field errors are worded with (app/admin/field-error-words.ts): the language's words and numbers. */
+export function useErrorWriter(): ErrorWriter {
+  const { strings, format } = useContext(I18nContext);
+  return useMemo(() => errorWriterFor(strings, format), [strings, format]);
+}
+
 /** Dates and numbers written for the staff member's locale and the shop's time zone. */
 export function useFormat() {
   const { format } = useContext(I18nContext);
@@ -79,6 +87,7 @@ export function useFormat() {
       date: (value: Date | string) => formatDate(value, format),
       dateTime: (value: Date | string) => formatDateTime(value, format),
       day: (day: string) => formatDay(day, format),
+      bucket: (unit: "day" | "week" | "month", start: string) => formatBucket(unit, start, format),
       number: (value: number | string, digits?: { minimum?: number; maximum?: number }) =>
         formatNumber(value, format, digits),
       money: (value: number | string, currency: string | null | undefined) =>

@@ -4,9 +4,8 @@
  * reported at once, keyed by the field's name, so the page shows each error
  * next to its field; nothing is saved unless every field is good.
  */
-import { EMAIL_LOCALES, isEmailLocale, type EmailLocale } from "../services/notifications/email-templates";
-import type { AdminStrings } from "./admin-strings";
-import { strings } from "./strings";
+import { isEmailLocale, type EmailLocale } from "../services/notifications/email-templates";
+import type { FieldError } from "../loyalty/field-error";
 
 export interface NotificationsForm {
   smtpHost: string;
@@ -44,7 +43,7 @@ export interface NotificationsInput extends SmtpInput {
   expiryWarningDays: number;
 }
 
-export type NotificationsFieldErrors = Partial<Record<keyof NotificationsForm, string>>;
+export type NotificationsFieldErrors = Partial<Record<keyof NotificationsForm, FieldError>>;
 
 const FIELDS: (keyof NotificationsForm)[] = [
   "smtpHost",
@@ -74,31 +73,26 @@ const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 const bool = (text: string) => text === "true" || text === "on";
 
-/** The form's error messages, in the staff member's language (English by default). */
-type ErrorWords = AdminStrings["notifications"]["errors"];
-
-/**
- * The SMTP part, for saving and for the test email. `hasPassword`: a password is saved already;
- * `t`: the error messages' words.
- */
+/** The SMTP part, for saving and for the test email. `hasPassword`: a password is saved already. */
 export function parseSmtpForm(
   form: NotificationsForm,
   hasPassword: boolean,
-  t: ErrorWords = strings.notifications.errors,
 ): { ok: true; input: SmtpInput } | { ok: false; fieldErrors: NotificationsFieldErrors } {
   const errors: NotificationsFieldErrors = {};
   const host = form.smtpHost.trim();
-  if (!HOST.test(host)) errors.smtpHost = t.host;
+  if (!HOST.test(host)) errors.smtpHost = { code: "host", example: "smtp.example.com" };
   const port = form.smtpPort.trim();
-  if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) errors.smtpPort = t.port;
+  if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
+    errors.smtpPort = { code: "range", min: 1, max: 65535 };
   const username = form.smtpUsername.trim();
-  if (username.length > 255) errors.smtpUsername = t.username;
+  if (username.length > 255) errors.smtpUsername = { code: "max", max: 255, unit: "characters" };
   const password = form.smtpPassword;
-  if (password.length > 1024) errors.smtpPassword = t.passwordLength;
-  else if (username && !password && !hasPassword) errors.smtpPassword = t.password;
+  if (password.length > 1024) errors.smtpPassword = { code: "max", max: 1024, unit: "characters" };
+  else if (username && !password && !hasPassword) errors.smtpPassword = { code: "required" };
   const from = form.fromAddress.trim();
-  if (!EMAIL.test(from) || from.length > 254) errors.fromAddress = t.from;
-  if (!isEmailLocale(form.defaultLocale)) errors.defaultLocale = t.locale(EMAIL_LOCALES.join(", "));
+  if (!EMAIL.test(from) || from.length > 254)
+    errors.fromAddress = { code: "email", example: "rewards@example.com" };
+  if (!isEmailLocale(form.defaultLocale)) errors.defaultLocale = { code: "choice" };
   if (Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
   return {
     ok: true,
@@ -117,13 +111,12 @@ export function parseSmtpForm(
 export function parseNotificationsForm(
   form: NotificationsForm,
   hasPassword: boolean,
-  t: ErrorWords = strings.notifications.errors,
 ): { ok: true; input: NotificationsInput } | { ok: false; fieldErrors: NotificationsFieldErrors } {
-  const smtp = parseSmtpForm(form, hasPassword, t);
+  const smtp = parseSmtpForm(form, hasPassword);
   const errors: NotificationsFieldErrors = smtp.ok ? {} : { ...smtp.fieldErrors };
   const days = form.expiryWarningDays.trim();
   if (!/^\d{1,2}$/.test(days) || Number(days) < 1 || Number(days) > 90) {
-    errors.expiryWarningDays = t.days;
+    errors.expiryWarningDays = { code: "range", min: 1, max: 90, unit: "days" };
   }
   if (!smtp.ok || Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
   return {

@@ -1,11 +1,17 @@
 import { programErrors } from "./program-errors";
 import { describe, expect, it } from "vitest";
+import type { FieldErrors } from "../loyalty/field-error";
+import { errorWriterFor } from "./field-error-words";
+import { formatSettings } from "./format";
+import { stringsFor } from "./strings-for";
 import { DEFAULT_PROGRAM, DEFAULT_TIERS } from "../loyalty/program";
 import { DEFAULT_REWARDS } from "../loyalty/rewards";
 import { earnExample, NEW_REWARD, parseProgramForm, programFormOf } from "./program-form";
 
 const saved = DEFAULT_REWARDS.map((reward, i) => ({ ...reward, id: `reward-${i}` }));
 const form = () => programFormOf(DEFAULT_PROGRAM, DEFAULT_TIERS, saved);
+/** What the page words errors with, for a staff member reading `locale`. */
+const writer = (locale: string) => errorWriterFor(stringsFor(locale), formatSettings(locale, "UTC"));
 
 describe("program form", () => {
   it("round-trips the defaults exactly", () => {
@@ -91,12 +97,12 @@ describe("program form", () => {
     expect(parseProgramForm(bad)).toMatchObject({
       ok: false,
       fieldErrors: {
-        "rewards.1.pointsCost": "must be a whole number of points",
-        "rewards.1.amount": "must be an amount such as 5.00",
-        "rewards.1.codeLifetimeDays": "must be a whole number of days",
+        "rewards.1.pointsCost": { code: "wholeNumber" },
+        "rewards.1.amount": { code: "amount", example: "5.00" },
+        "rewards.1.codeLifetimeDays": { code: "wholeNumber" },
         // A negative number is told so, not that it is "not an amount".
-        "rewards.1.minimumSubtotal": "must be 0 or more",
-        "rewards.2.percent": "must be a percentage such as 10 or 12.5",
+        "rewards.1.minimumSubtotal": { code: "notNegative" },
+        "rewards.2.percent": { code: "percent", example: "12.5" },
       },
     });
   });
@@ -110,31 +116,29 @@ describe("program form", () => {
     expect(parsed).toMatchObject({
       ok: false,
       fieldErrors: {
-        earnRate: "must be a number of points, with at most 4 decimals",
-        pendingDays: "must be 0 or more",
-        expiryMonths: "must be a whole number",
-        "tiers.1.threshold": "must be an amount such as 250.00",
-        "tiers.1.multiplier": "must be a number such as 1.25",
+        earnRate: { code: "number", example: "5" },
+        pendingDays: { code: "notNegative" },
+        expiryMonths: { code: "wholeNumber" },
+        "tiers.1.threshold": { code: "amount", example: "250.00" },
+        "tiers.1.multiplier": { code: "number", example: "1.25" },
       },
     });
     // What could be read is kept, for the domain's checks of the other fields.
     expect(!parsed.ok && parsed.values.settings.signupBonus).toBe(Number(form().signupBonus));
   });
 
+  const codes: FieldErrors = {
+    "rewards.0.pointsCost": { code: "min", min: 1, unit: "points" },
+    "tiers.1.threshold": { code: "abovePrevious" },
+    signupBonus: { code: "max", max: 1_000_000, unit: "points" },
+    earnRate: { code: "notNegative" },
+    "tiers.2.name": { code: "required" },
+  };
+  const page = form();
+  const unnamed = { ...page, tiers: page.tiers.map((tier, i) => (i === 2 ? { ...tier, name: "" } : tier)) };
+
   it("words each error as a sentence naming its field, in page order", () => {
-    const page = form();
-    expect(
-      programErrors(
-        {
-          "rewards.0.pointsCost": "must be at least 1 point",
-          "tiers.1.threshold": "must be above the previous tier's",
-          signupBonus: "must be at most 1,000,000 points",
-          earnRate: "must be 0 or more",
-          "tiers.2.name": "is required",
-        },
-        { ...page, tiers: page.tiers.map((tier, i) => (i === 2 ? { ...tier, name: "" } : tier)) },
-      ),
-    ).toEqual([
+    expect(programErrors(codes, unnamed, writer("en"))).toEqual([
       { key: "earnRate", sentence: "Points per 1.00 of eligible spend must be 0 or more." },
       { key: "signupBonus", sentence: "Points for creating an account must be at most 1,000,000 points." },
       {
@@ -146,6 +150,19 @@ describe("program form", () => {
         key: "rewards.0.pointsCost",
         sentence: `The "${page.rewards[0]!.title}" reward's cost must be at least 1 point.`,
       },
+    ]);
+  });
+
+  it("words the same codes in the staff member's language, numbers written its way", () => {
+    expect(programErrors(codes, unnamed, writer("fr")).map((error) => error.sentence)).toEqual([
+      "Points par 1,00 de montant éligible doit être supérieur ou égal à 0.",
+      "Points pour la création d’un compte doit être d’au plus 1\u202f000\u202f000 points.",
+      "Niveau « Silver » : le seuil doit être supérieur à celui du niveau précédent.",
+      "Niveau 3 : le nom est obligatoire.",
+      `Récompense « ${page.rewards[0]!.title} » : le coût doit être d’au moins 1 point.`,
+    ]);
+    expect(programErrors({ signupBonus: codes.signupBonus! }, unnamed, writer("de"))).toEqual([
+      { key: "signupBonus", sentence: expect.stringContaining("darf höchstens 1.000.000 Punkte sein.") },
     ]);
   });
 
@@ -167,7 +184,11 @@ describe("program form", () => {
   });
 
   it("explains earning with a worked example", () => {
-    expect(earnExample(form())).toBe("An order of 80.00 earns 400 points; a Gold member earns 600.");
+    expect(earnExample(form())).toEqual({
+      orderTotal: "80.00",
+      points: 400,
+      top: { name: "Gold", points: 600 },
+    });
     expect(earnExample({ ...form(), earnRate: "?" })).toBe(null);
   });
 });

@@ -6,6 +6,7 @@
  * (programSchema, tiersSchema), which updateProgram applies.
  */
 import { z } from "zod";
+import type { FieldError, FieldErrors } from "../loyalty/field-error";
 import { formatMilli, parseMilli } from "../loyalty/money";
 import type { ProgramSettings, TierBasis, TierRule, TierWindow } from "../loyalty/program";
 import { TIER_BASES, TIER_WINDOWS } from "../loyalty/program";
@@ -212,21 +213,22 @@ interface ProgramValues {
  * save reports every bad field at once.
  */
 export type ParsedProgram =
-  ({ ok: true } & ProgramValues) | { ok: false; fieldErrors: Record<string, string>; values: ProgramValues };
+  ({ ok: true } & ProgramValues) | { ok: false; fieldErrors: FieldErrors; values: ProgramValues };
 
 const WHOLE = /^\d{1,9}$/;
 /** "-5", "-0.5": a negative number, reported as such rather than as "not a number". */
 const NEGATIVE = /^-\s*\d+(?:\.\d*)?$/;
-const NOT_NEGATIVE = "must be 0 or more";
+const NOT_NEGATIVE: FieldError = { code: "notNegative" };
+const WHOLE_NUMBER: FieldError = { code: "wholeNumber" };
 
 /** What a save posts: the page's form; without `rewards` the catalog is left as it is. */
 export type ProgramFormInput = Omit<ProgramForm, "rewards"> & { rewards?: RewardForm[] };
 
 export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
-  const errors: Record<string, string> = {};
+  const errors: FieldErrors = {};
   const whole = (field: keyof ProgramForm, text: string): number => {
     if (!WHOLE.test(text.trim())) {
-      errors[field] = NEGATIVE.test(text.trim()) ? NOT_NEGATIVE : "must be a whole number";
+      errors[field] = NEGATIVE.test(text.trim()) ? NOT_NEGATIVE : WHOLE_NUMBER;
       return 0;
     }
     return Number(text.trim());
@@ -235,9 +237,7 @@ export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
   try {
     earnRateE4 = parseE4(form.earnRate);
   } catch {
-    errors.earnRate = NEGATIVE.test(form.earnRate.trim())
-      ? NOT_NEGATIVE
-      : "must be a number of points, with at most 4 decimals";
+    errors.earnRate = NEGATIVE.test(form.earnRate.trim()) ? NOT_NEGATIVE : { code: "number", example: "5" };
   }
   const expiryMonths = form.expiryMonths.trim() === "" ? null : whole("expiryMonths", form.expiryMonths);
   const settings: ProgramSettings = {
@@ -271,14 +271,14 @@ export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
       errors[`tiers.${i}.threshold`] = NEGATIVE.test(tier.threshold.trim())
         ? NOT_NEGATIVE
         : form.tierBasis === "SPEND"
-          ? "must be an amount such as 250.00"
-          : "must be a whole number";
+          ? { code: "amount", example: "250.00" }
+          : WHOLE_NUMBER;
     }
     delete errors.tiers;
     try {
       multiplierE4 = parseE4(tier.multiplier);
     } catch {
-      errors[`tiers.${i}.multiplier`] = "must be a number such as 1.25";
+      errors[`tiers.${i}.multiplier`] = { code: "number", example: "1.25" };
     }
     const key =
       tier.key ||
@@ -312,10 +312,10 @@ const PERCENT = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
  * read (a percentage reward ignores the amount field). Ranges are the
  * domain's (rewardSchema), checked by updateProgram.
  */
-function parseRewardForm(form: RewardForm, prefix: string, errors: Record<string, string>): ParsedReward {
-  const whole = (field: keyof RewardForm, text: string, message: string): number => {
+function parseRewardForm(form: RewardForm, prefix: string, errors: FieldErrors): ParsedReward {
+  const whole = (field: keyof RewardForm, text: string): number => {
     if (!WHOLE.test(text.trim())) {
-      errors[`${prefix}${field}`] = NEGATIVE.test(text.trim()) ? NOT_NEGATIVE : message;
+      errors[`${prefix}${field}`] = NEGATIVE.test(text.trim()) ? NOT_NEGATIVE : WHOLE_NUMBER;
       return 0;
     }
     return Number(text.trim());
@@ -324,7 +324,7 @@ function parseRewardForm(form: RewardForm, prefix: string, errors: Record<string
     if (!AMOUNT.test(text.trim())) {
       errors[`${prefix}${field}`] = NEGATIVE.test(text.trim())
         ? NOT_NEGATIVE
-        : "must be an amount such as 5.00";
+        : { code: "amount", example: "5.00" };
       return null;
     }
     return parseMilli(text);
@@ -338,7 +338,7 @@ function parseRewardForm(form: RewardForm, prefix: string, errors: Record<string
     else
       errors[`${prefix}percent`] = NEGATIVE.test(form.percent.trim())
         ? NOT_NEGATIVE
-        : "must be a percentage such as 10 or 12.5";
+        : { code: "percent", example: "12.5" };
   }
   const minimumSubtotalMilli =
     form.minimumSubtotal.trim() === "" ? null : money("minimumSubtotal", form.minimumSubtotal);
@@ -347,11 +347,11 @@ function parseRewardForm(form: RewardForm, prefix: string, errors: Record<string
     key: form.id ? form.key : form.key.trim() || keyFromTitle(form.title),
     title: form.title.trim(),
     type: form.type,
-    pointsCost: whole("pointsCost", form.pointsCost, "must be a whole number of points"),
+    pointsCost: whole("pointsCost", form.pointsCost),
     amountMilli,
     percentBps,
     minimumSubtotalMilli,
-    codeLifetimeDays: whole("codeLifetimeDays", form.codeLifetimeDays, "must be a whole number of days"),
+    codeLifetimeDays: whole("codeLifetimeDays", form.codeLifetimeDays),
     combinesWithOrder: form.combinesWithOrder,
     combinesWithProduct: form.combinesWithProduct,
     combinesWithShipping: form.combinesWithShipping,
@@ -367,15 +367,27 @@ export const REWARD_FORM_FIELD: Record<string, keyof RewardForm> = {
   minimumSubtotalMilli: "minimumSubtotal",
 };
 
-/** "An order of 80.00 earns 400 points; a Gold member earns 600." for the page's live example. */
-export function earnExample(form: ProgramForm, orderTotal = "80.00"): string | null {
+/**
+ * The page's live example: what an order of `orderTotal` earns at the typed rate, and what a
+ * member of the top tier earns (when there is more than one tier); null while the rate or a
+ * multiplier cannot be read. The page words it (`program.earnExample`).
+ */
+export function earnExample(
+  form: ProgramForm,
+  orderTotal = "80.00",
+): { orderTotal: string; points: number; top: { name: string; points: number } | null } | null {
   try {
     const rate = parseE4(form.earnRate);
-    const base = pointsFor(parseMilli(orderTotal), rate, 10_000);
-    const top = form.tiers[form.tiers.length - 1];
-    const topPoints = top ? pointsFor(parseMilli(orderTotal), rate, parseE4(top.multiplier)) : base;
-    const first = `An order of ${orderTotal} earns ${base} points`;
-    return top && form.tiers.length > 1 ? `${first}; a ${top.name} member earns ${topPoints}.` : `${first}.`;
+    const points = pointsFor(parseMilli(orderTotal), rate, 10_000);
+    const top = form.tiers.length > 1 ? form.tiers[form.tiers.length - 1]! : null;
+    return {
+      orderTotal,
+      points,
+      top: top && {
+        name: top.name,
+        points: pointsFor(parseMilli(orderTotal), rate, parseE4(top.multiplier)),
+      },
+    };
   } catch {
     return null;
   }

@@ -59,12 +59,6 @@ export const strings = {
     overTimeHelp: (zone: string) =>
       `Issued: earned (once spendable), bonuses and positive adjustments. Redeemed: spent on codes, less points given back. Days start at midnight in the shop's time zone (${zone}).`,
     bucketRow: { day: "Day", week: "Week of", month: "Month" },
-    /** A bucket's label from its first day (YYYY-MM-DD). */
-    bucketLabel: (unit: "day" | "week" | "month", start: string) =>
-      new Intl.DateTimeFormat("en", {
-        timeZone: "UTC",
-        ...(unit === "month" ? { month: "short", year: "numeric" } : { month: "short", day: "numeric" }),
-      }).format(new Date(`${start}T00:00:00Z`)),
     showTable: "Show as a table",
     hideTable: "Hide the table",
     chartLoading: "Loading chart",
@@ -77,6 +71,63 @@ export const strings = {
   charts: {
     /** A chart's name for screen readers; its figures are in the table beside it. */
     label: (title: string) => `${title}: chart. The same figures are in the table that follows.`,
+  },
+  /**
+   * What is wrong with a field, from its code (app/loyalty/field-error.ts), after the field's name:
+   * app/admin/field-error-words.ts makes the sentence. Numbers arrive written the locale's way.
+   */
+  errors: {
+    required: "is required",
+    invalid: "is not valid",
+    wholeNumber: "must be a whole number",
+    notNegative: "must be 0 or more",
+    moreThanZero: "must be more than 0",
+    notZero: "cannot be 0",
+    min: (min: string) => `must be at least ${min}`,
+    max: (max: string) => `must be at most ${max}`,
+    range: (min: string, max: string) => `must be from ${min} to ${max}`,
+    decimals: (max: number) => `must have at most ${max} decimal${max === 1 ? "" : "s"}`,
+    amount: (example: string) => `must be an amount such as ${example}`,
+    number: (example: string) => `must be a number such as ${example}`,
+    percent: (example: string) => `must be a percentage such as ${example}`,
+    host: (example: string) => `must be a server name such as ${example}`,
+    email: (example: string) => `must be one email address, such as ${example}`,
+    key: "must be 1 to 40 lowercase letters, digits or dashes",
+    comma: "cannot contain a comma (it becomes a customer tag, and Shopify splits tags on commas)",
+    choice: "must be one of the choices offered",
+    taken: "is already used",
+    firstTier: "must be 0 for the first tier",
+    abovePrevious: "must be above the previous tier's",
+    keyLocked: "cannot change once saved (codes and the storefront use it)",
+    keyRetired: "belonged to a removed reward that issued codes; choose another",
+    unknownTier: (tier: string) => `names a tier that does not exist (${tier})`,
+    tierTwice: "names a tier twice",
+    notInCatalog: "is not a reward in the catalog",
+    emptySegment: "leaves no customer in the segment: try fewer days or fewer orders",
+    beforeEnd: "must be before the last day",
+    future: "is in the future",
+    allOrders: (since: string) =>
+      `is before ${since}: older orders need access to all orders, which Regulars does not have yet. Grant it, or start on or after that day`,
+    stale: "is out of date: reload the page and try again",
+    belowZero: (balance: string) => `would leave the balance below 0 (it is ${balance})`,
+    columns: (found: string, expected: string) => `has ${found} fields; the first line has ${expected}`,
+    header: 'must name the columns, with "email" and "points"',
+    repeated: (line: string) => `is already on line ${line}`,
+    unknownEmail: "is not the email of a customer Regulars knows yet",
+    sharedEmail: (count: number) => `is shared by ${count.toLocaleString("en")} customers`,
+    csvQuote: "has a quote inside a field that does not start with one",
+    csvUnclosed: "has a quoted field that is not closed",
+    /** A number with what it counts, the number already written ("1,000"); `count` chooses the plural. */
+    units: {
+      points: (count: number, text: string) => `${text} point${count === 1 ? "" : "s"}`,
+      days: (count: number, text: string) => `${text} day${count === 1 ? "" : "s"}`,
+      months: (count: number, text: string) => `${text} month${count === 1 ? "" : "s"}`,
+      characters: (count: number, text: string) => `${text} character${count === 1 ? "" : "s"}`,
+      tiers: (count: number, text: string) => `${text} tier${count === 1 ? "" : "s"}`,
+      rewards: (count: number, text: string) => `${text} reward${count === 1 ? "" : "s"}`,
+      orders: (count: number, text: string) => `${text} order${count === 1 ? "" : "s"}`,
+      percent: (count: number, text: string) => `${text}%`,
+    },
   },
   nav: {
     home: "Home",
@@ -112,6 +163,17 @@ export const strings = {
     exportMembers: "Members (CSV)",
     exportLedger: "Points history (CSV)",
     imported: (changes: number) => `${changes} balance${changes === 1 ? "" : "s"} imported`,
+    tooBig: "The file is over 5 MB; split it.",
+    /** A row's error: "Line 4: The email "bob@" is not an email address." */
+    lineError: (line: number, sentence: string) => `Line ${line.toLocaleString("en")}: ${sentence}`,
+    /** What a row's error is about, before what is wrong with it. */
+    errorSubjects: {
+      file: "The number of rows",
+      header: "The first line",
+      row: "The line",
+      email: (value: string) => `The email "${value}"`,
+      points: (value: string) => `The points value "${value}"`,
+    },
     checked: "File checked; nothing was imported",
   },
   protectedData: {
@@ -217,6 +279,27 @@ export const strings = {
       reason ? `Deducted by Shopify Flow: ${reason}` : "Deducted by Shopify Flow",
     pendingNote: (n: number) => `${n.toLocaleString("en")} pending`,
     order: (id: string) => `Order ${id}`,
+    fixErrors: "Some fields need fixing; nothing was changed",
+    noSuchCode: "This code is not one of this customer's codes.",
+    codeRefused: "Shopify refused the code. Try again.",
+    /** Each field's name in an error sentence ("Points cannot be 0."). */
+    errorFields: {
+      points: "Points",
+      reason: "The reason",
+      idempotencyKey: "This form",
+      rewardKey: "The reward",
+    },
+    /** Why a code could not be issued or revoked (RedeemError, RevokeError). */
+    refusals: {
+      "reward not found": "This reward is no longer in the catalog. Reload the page.",
+      "reward disabled": "Customers cannot redeem this reward now (it is off).",
+      "not for your tier": "This reward is not for this customer's tier.",
+      "not enough points": "This customer does not have enough points for this reward.",
+      "program paused": "The program is off: no reward can be issued.",
+      "idempotency key reused for another reward": "This form is out of date. Reload the page and try again.",
+      "not found": "This code is not one of this customer's codes.",
+      "not revocable": "This code can no longer be revoked (it was used, revoked or has expired).",
+    },
   },
   program: {
     title: "Program",
@@ -252,6 +335,9 @@ export const strings = {
     earningHelp: "Points are whole numbers; an order's eligible spend times the rate, rounded down.",
     active: "Program is on (customers earn and can redeem)",
     earnRate: "Points per 1.00 of eligible spend",
+    /** The live example under the rate: "An order of 80.00 earns 400 points; a Gold member earns 600." */
+    earnExample: (order: string, points: string, tier: string | null, tierPoints: string) =>
+      `An order of ${order} earns ${points} points${tier ? `; a ${tier} member earns ${tierPoints}` : ""}.`,
     includes: "Eligible spend includes",
     includeShipping: "Shipping",
     includeTax: "Taxes",
@@ -348,6 +434,7 @@ export const strings = {
     notFound: "That job is not one of this shop's failed jobs",
     retriedDelivery: "Delivery queued again",
     deliveryNotFound: "That delivery is not one of this shop's failed deliveries",
+    notUnderstood: "This action could not be read from the page. Reload the page and try again.",
     deliveries: "Recent webhook deliveries",
     waiting: (n: number) =>
       n === 0
@@ -478,6 +565,13 @@ export const strings = {
       idempotencyKey: "This form",
     },
     notFound: "This campaign is not one of this shop's campaigns.",
+    notUnderstood: "This action could not be read from the page. Reload the page and try again.",
+    /** Why cancelling or retrying a campaign cannot go ahead. */
+    refusals: {
+      notRunning: "The campaign is no longer issuing codes.",
+      cancelled: "The campaign was cancelled: its failures cannot be retried.",
+      nothingToRetry: "No code is waiting to be retried.",
+    },
     progress: "Progress",
     progressLine: (done: number, total: number) => `${done} of ${total} codes created`,
     taggedLine: (n: number) => `${n} customer${n === 1 ? "" : "s"} tagged`,
@@ -522,8 +616,8 @@ export const strings = {
     start: "Award points for these orders",
     running: "A backfill is running",
     fixDates: "Choose the dates of the orders to credit.",
-    chooseFrom: "Choose the first day of orders to credit.",
-    chooseTo: "Choose the last day of orders to credit.",
+    alreadyRunning: "A backfill is already running for this shop; wait for it or cancel it.",
+    alreadyFinished: "This backfill has already finished.",
     started: "Backfill started",
     cancel: "Cancel",
     cancelled: "Backfill cancelled",
@@ -640,15 +734,5 @@ export const strings = {
       "not-a-step-up": "Not a step up to a higher tier",
       "no-event": "The event was removed",
     } as Record<string, string>,
-    errors: {
-      host: "Enter the SMTP server's host name, such as smtp.example.com",
-      port: "Enter a port from 1 to 65535 (often 465 or 587)",
-      username: "The username is too long",
-      password: "Enter the password for this username",
-      passwordLength: "The password is too long",
-      from: "Enter one email address, such as rewards@example.com",
-      locale: (list: string) => `Choose one of: ${list}`,
-      days: "Enter a number of days from 1 to 90",
-    },
   },
 } as const;

@@ -385,9 +385,25 @@ export function countListedMembers(tx: Tx, where: Prisma.MemberWhereInput) {
   return tx.member.count({ where });
 }
 
-/** The member's latest ledger entries, newest first. */
-export function recentLedgerEntries(tx: Tx, shop: string, memberId: string, take: number) {
-  return tx.ledgerEntry.findMany({ where: { shop, memberId }, orderBy: { id: "desc" }, take });
+/**
+ * The member's latest ledger entries, newest first, each with the name of the order it is for
+ * ("#1001"; null when it is for no order, or for one recorded before names were kept).
+ */
+export async function recentLedgerEntries(tx: Tx, shop: string, memberId: string, take: number) {
+  const entries = await tx.ledgerEntry.findMany({ where: { shop, memberId }, orderBy: { id: "desc" }, take });
+  const orderGids = [...new Set(entries.flatMap((entry) => (entry.orderGid ? [entry.orderGid] : [])))];
+  const orders =
+    orderGids.length === 0
+      ? []
+      : await tx.orderRecord.findMany({
+          where: { shop, orderGid: { in: orderGids }, name: { not: null } },
+          select: { orderGid: true, name: true },
+        });
+  const names = new Map(orders.map((order) => [order.orderGid, order.name]));
+  return entries.map((entry) => ({
+    ...entry,
+    orderName: (entry.orderGid && names.get(entry.orderGid)) ?? null,
+  }));
 }
 
 /** A page of the shop's members in id order, after `after` (an id). */
@@ -415,6 +431,8 @@ export type LedgerExportLine = {
   pendingPoints: number;
   balanceAfter: number;
   orderGid: string | null;
+  /** "#1001"; null for an entry for no order, or an order recorded before names were kept. */
+  orderName: string | null;
   note: string | null;
   staffId: string | null;
   createdAt: Date;
@@ -426,8 +444,9 @@ export function ledgerExportPage(tx: Tx, shop: string, after: bigint | null, tak
   // ten entries a member or more).
   return tx.$queryRaw<LedgerExportLine[]>`
     SELECT e.id, m."customerGid", e.kind::text AS kind, e.points, e."pendingPoints",
-           e."balanceAfter", e."orderGid", e.note, e."staffId", e."createdAt"
+           e."balanceAfter", e."orderGid", o.name AS "orderName", e.note, e."staffId", e."createdAt"
     FROM "LedgerEntry" e JOIN "Member" m ON m.id = e."memberId" AND m.shop = e.shop
+    LEFT JOIN "OrderRecord" o ON o.shop = e.shop AND o."orderGid" = e."orderGid"
     WHERE e.shop = ${shop} AND e.id > ${after ?? -1n}
     ORDER BY e.id
     LIMIT ${take}`;

@@ -7,9 +7,12 @@
 export class CsvSyntaxError extends Error {
   constructor(
     readonly line: number,
-    message: string,
+    /** What is wrong, as a field error code (./field-error.ts). */
+    readonly code: "csvQuote" | "csvUnclosed",
   ) {
-    super(`line ${line}: ${message}`);
+    super(
+      `line ${line}: ${code === "csvQuote" ? "a quote inside an unquoted field" : "a quoted field is not closed"}`,
+    );
     this.name = "CsvSyntaxError";
   }
 }
@@ -46,7 +49,7 @@ export function parseCsv(text: string): CsvRow[] {
         field += c;
       }
     } else if (c === '"') {
-      if (field !== "") throw new CsvSyntaxError(line, "a quote inside an unquoted field");
+      if (field !== "") throw new CsvSyntaxError(line, "csvQuote");
       quoted = true;
     } else if (c === ",") {
       fields.push(field);
@@ -58,7 +61,7 @@ export function parseCsv(text: string): CsvRow[] {
       rowLine = line;
     } else field += c;
   }
-  if (quoted) throw new CsvSyntaxError(rowLine, "a quoted field is not closed");
+  if (quoted) throw new CsvSyntaxError(rowLine, "csvUnclosed");
   endRow();
   return rows;
 }

@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { parseMilli } from "./money";
-import { E4, formatE4, parseE4 } from "./rates";
+import { type ErrorUnit, issue } from "./field-error";
+import { E4, parseE4 } from "./rates";
 
 export const TIER_BASES = ["SPEND", "POINTS", "ORDERS"] as const;
 export const TIER_WINDOWS = ["ROLLING_12_MONTHS", "CALENDAR_YEAR", "LIFETIME"] as const;
@@ -82,71 +83,75 @@ export const DEFAULT_TIERS: TierRule[] = [
 ];
 
 /**
- * Ranges, with messages in the merchant's terms (the admin shows them after the
- * field's name): "must be 0 or more", "must be at most 365 days". Values kept
- * x10,000 (rates, multipliers) are reported as the merchant types them.
+ * Ranges, refused as codes with values (./field-error.ts), which the admin
+ * words after the field's name ("must be 0 or more", "must be at most 365
+ * days"). Values kept x10,000 (rates, multipliers) are reported as the
+ * merchant types them.
  */
-const count = (n: number) => n.toLocaleString("en-US");
-const int = (min: number, max: number, unit = "") =>
+const int = (min: number, max: number, unit?: ErrorUnit) =>
   z
     .number()
-    .int("must be a whole number")
-    .min(min, min === 0 ? "must be 0 or more" : `must be at least ${count(min)}${unit}`)
-    .max(max, `must be at most ${count(max)}${unit}`);
-const e4 = (min: number, max: number, unit = "") =>
+    .int(issue({ code: "wholeNumber" }))
+    .min(min, issue(min === 0 ? { code: "notNegative" } : { code: "min", min, unit }))
+    .max(max, issue({ code: "max", max, unit }));
+const e4 = (min: number, max: number, unit: ErrorUnit = "decimal") =>
   z
     .number()
-    .int("must have at most 4 decimals")
-    .min(min, min === 0 ? "must be 0 or more" : `must be at least ${formatE4(min)}${unit}`)
-    .max(max, `must be at most ${formatE4(max)}${unit}`);
+    .int(issue({ code: "decimals", max: 4 }))
+    .min(min, issue(min === 0 ? { code: "notNegative" } : { code: "min", min: min / E4, unit }))
+    .max(max, issue({ code: "max", max: max / E4, unit }));
 
 export const programSchema = z.object({
   active: z.boolean(),
-  earnRateE4: e4(0, 1000 * E4, " points"),
+  earnRateE4: e4(0, 1000 * E4, "points"),
   includeShipping: z.boolean(),
   includeTax: z.boolean(),
   includeTips: z.boolean(),
   includeGiftCards: z.boolean(),
-  pendingDays: int(0, 365, " days"),
-  expiryMonths: int(1, 120, " months").nullable(),
-  expiryWarningDays: int(0, 90, " days"),
+  pendingDays: int(0, 365, "days"),
+  expiryMonths: int(1, 120, "months").nullable(),
+  expiryWarningDays: int(0, 90, "days"),
   tierBasis: z.enum(TIER_BASES),
   tierWindow: z.enum(TIER_WINDOWS),
   tierGrace: z.boolean(),
-  signupBonus: int(0, 1_000_000, " points"),
-  birthdayBonus: int(0, 1_000_000, " points"),
+  signupBonus: int(0, 1_000_000, "points"),
+  birthdayBonus: int(0, 1_000_000, "points"),
   returnPointsOnCancel: z.boolean(),
   returnPointsOnExpiry: z.boolean(),
   earnOnPos: z.boolean(),
   // Shopify tags are at most 255 characters; leave room for the tier name.
   tierTagPrefix: z
     .string()
-    .max(40, "at most 40 characters")
-    .refine((value) => !value.includes(","), "cannot contain a comma (Shopify splits tags on commas)"),
+    .max(40, issue({ code: "max", max: 40, unit: "characters" }))
+    .refine((value) => !value.includes(","), issue({ code: "comma" })),
 });
 
 export const tiersSchema = z
   .array(
     z.object({
-      key: z.string().regex(/^[a-z0-9-]{1,40}$/, "use 1-40 lowercase letters, digits or dashes"),
-      name: z.string().trim().min(1, "is required").max(40, "must be at most 40 characters"),
-      threshold: z.bigint().min(0n, "must be 0 or more"),
+      key: z.string().regex(/^[a-z0-9-]{1,40}$/, issue({ code: "key" })),
+      name: z
+        .string()
+        .trim()
+        .min(1, issue({ code: "required" }))
+        .max(40, issue({ code: "max", max: 40, unit: "characters" })),
+      threshold: z.bigint().min(0n, issue({ code: "notNegative" })),
       multiplierE4: e4(E4, 10 * E4),
       entryRewardKey: z.string().min(1).max(40).nullable().optional(),
     }),
   )
-  .min(1, "at least one tier")
-  .max(20, "at most 20 tiers")
+  .min(1, issue({ code: "min", min: 1, unit: "tiers" }))
+  .max(20, issue({ code: "max", max: 20, unit: "tiers" }))
   .superRefine((tiers, ctx) => {
     if (tiers[0] && tiers[0].threshold !== 0n) {
-      ctx.addIssue({ code: "custom", path: [0, "threshold"], message: "must be 0 for the first tier" });
+      ctx.addIssue({ code: "custom", path: [0, "threshold"], message: issue({ code: "firstTier" }) });
     }
     for (let i = 1; i < tiers.length; i++) {
       if (tiers[i]!.threshold <= tiers[i - 1]!.threshold) {
         ctx.addIssue({
           code: "custom",
           path: [i, "threshold"],
-          message: "must be above the previous tier's",
+          message: issue({ code: "abovePrevious" }),
         });
       }
     }
@@ -154,8 +159,8 @@ export const tiersSchema = z
     const keys = tiers.map((tier) => tier.key);
     names.forEach((name, i) => {
       if (names.indexOf(name) !== i)
-        ctx.addIssue({ code: "custom", path: [i, "name"], message: "is used twice" });
+        ctx.addIssue({ code: "custom", path: [i, "name"], message: issue({ code: "taken" }) });
       if (keys.indexOf(keys[i]!) !== i)
-        ctx.addIssue({ code: "custom", path: [i, "key"], message: "is used twice" });
+        ctx.addIssue({ code: "custom", path: [i, "key"], message: issue({ code: "taken" }) });
     });
   });

@@ -3,6 +3,7 @@
  * have, and the codes they get (unambiguous characters, a shop prefix).
  */
 import { z } from "zod";
+import { issue } from "./field-error";
 import { parseMilli } from "./money";
 
 export const REWARD_TYPES = ["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING"] as const;
@@ -91,35 +92,42 @@ const L = REWARD_LIMITS;
 
 export const rewardSchema = z
   .object({
-    key: z.string().regex(/^[a-z0-9-]{1,40}$/, "use 1-40 lowercase letters, digits or dashes"),
-    title: z.string().trim().min(1, "is required").max(80, "at most 80 characters"),
+    key: z.string().regex(/^[a-z0-9-]{1,40}$/, issue({ code: "key" })),
+    title: z
+      .string()
+      .trim()
+      .min(1, issue({ code: "required" }))
+      .max(80, issue({ code: "max", max: 80, unit: "characters" })),
     type: z.enum(REWARD_TYPES),
     pointsCost: z
       .number()
-      .int("must be a whole number of points")
-      .min(L.pointsCost[0], "must be at least 1 point")
-      .max(L.pointsCost[1], "must be at most 10,000,000 points"),
+      .int(issue({ code: "wholeNumber" }))
+      .min(L.pointsCost[0], issue({ code: "min", min: L.pointsCost[0], unit: "points" }))
+      .max(L.pointsCost[1], issue({ code: "max", max: L.pointsCost[1], unit: "points" })),
     amountMilli: z
       .bigint()
-      .min(L.amountMilli[0], "must be at least 0.01")
-      .max(L.amountMilli[1], "must be at most 100000.00")
+      .min(L.amountMilli[0], issue({ code: "min", min: Number(L.amountMilli[0]) / 1000, unit: "money" }))
+      .max(L.amountMilli[1], issue({ code: "max", max: Number(L.amountMilli[1]) / 1000, unit: "money" }))
       .nullable(),
     percentBps: z
       .number()
       .int()
-      .min(L.percentBps[0], "must be more than 0%")
-      .max(L.percentBps[1], "must be at most 100%")
+      .min(L.percentBps[0], issue({ code: "moreThanZero" }))
+      .max(L.percentBps[1], issue({ code: "max", max: L.percentBps[1] / 100, unit: "percent" }))
       .nullable(),
     minimumSubtotalMilli: z
       .bigint()
-      .min(L.minimumSubtotalMilli[0], "cannot be negative")
-      .max(L.minimumSubtotalMilli[1], "must be at most 1000000.00")
+      .min(L.minimumSubtotalMilli[0], issue({ code: "notNegative" }))
+      .max(
+        L.minimumSubtotalMilli[1],
+        issue({ code: "max", max: Number(L.minimumSubtotalMilli[1]) / 1000, unit: "money" }),
+      )
       .nullable(),
     codeLifetimeDays: z
       .number()
-      .int("must be a whole number of days")
-      .min(L.codeLifetimeDays[0], "must be at least 1 day")
-      .max(L.codeLifetimeDays[1], "must be at most 365 days"),
+      .int(issue({ code: "wholeNumber" }))
+      .min(L.codeLifetimeDays[0], issue({ code: "min", min: L.codeLifetimeDays[0], unit: "days" }))
+      .max(L.codeLifetimeDays[1], issue({ code: "max", max: L.codeLifetimeDays[1], unit: "days" })),
     combinesWithOrder: z.boolean(),
     combinesWithProduct: z.boolean(),
     combinesWithShipping: z.boolean(),
@@ -128,13 +136,13 @@ export const rewardSchema = z
   })
   .superRefine((reward, ctx) => {
     if (reward.type === "FIXED_AMOUNT" && reward.amountMilli === null) {
-      ctx.addIssue({ code: "custom", path: ["amountMilli"], message: "is required for an amount off" });
+      ctx.addIssue({ code: "custom", path: ["amountMilli"], message: issue({ code: "required" }) });
     }
     if (reward.type === "PERCENTAGE" && reward.percentBps === null) {
-      ctx.addIssue({ code: "custom", path: ["percentBps"], message: "is required for a percentage off" });
+      ctx.addIssue({ code: "custom", path: ["percentBps"], message: issue({ code: "required" }) });
     }
     if (new Set(reward.tierKeys).size !== reward.tierKeys.length) {
-      ctx.addIssue({ code: "custom", path: ["tierKeys"], message: "names a tier twice" });
+      ctx.addIssue({ code: "custom", path: ["tierKeys"], message: issue({ code: "tierTwice" }) });
     }
   });
 

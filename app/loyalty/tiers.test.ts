@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_TIERS, tiersSchema } from "./program";
 import { evaluateTier, graceEnd, windowStart } from "./tiers";
 import { parseMilli } from "./money";
+import { fieldErrorsOf } from "./field-error";
 
 const at = (iso: string) => new Date(iso);
 const evaluate = (
@@ -69,15 +70,12 @@ describe("tiers", () => {
       { key: "b", name: "a", threshold: 5n, multiplierE4: 5_000 },
     ]);
     expect(bad.success).toBe(false);
-    const messages = bad.error!.issues.map((i) => `${i.path.join(".")} ${i.message}`);
-    expect(messages).toEqual(
-      expect.arrayContaining([
-        "0.threshold must be 0 for the first tier",
-        "1.threshold must be above the previous tier's",
-        "1.name is used twice",
-        // In the merchant's terms (1.25), not the stored x10,000 (12500).
-        "1.multiplierE4 must be at least 1",
-      ]),
-    );
+    // Codes with values, in the merchant's terms (1), not the stored x10,000 (10000).
+    expect(fieldErrorsOf(bad.error!.issues)).toEqual({
+      "0.threshold": { code: "firstTier" },
+      "1.threshold": { code: "abovePrevious" },
+      "1.name": { code: "taken" },
+      "1.multiplierE4": { code: "min", min: 1, unit: "decimal" },
+    });
   });
 });

@@ -186,7 +186,7 @@ export default function Dashboard() {
             description={t.overTimeHelp(chart.timeZone)}
             series={flowSeries}
             rowHeading={t.bucketRow[chart.unit]}
-            label={(start) => t.bucketLabel(chart.unit, start)}
+            label={(start) => format.bucket(chart.unit, start)}
             kind="line"
           />
         </Layout.Section>

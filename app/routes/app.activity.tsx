@@ -51,10 +51,7 @@ export const action = adminRoute(async ({ shop, jobs, strings }, { request }) =>
   const t = (await strings()).activity;
   const parsed = retrySchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
-    return Response.json(
-      { ok: false, error: "Invalid request", fields: z.flattenError(parsed.error).fieldErrors },
-      { status: 422 },
-    );
+    return Response.json({ ok: false, error: t.notUnderstood }, { status: 422 });
   }
   if (parsed.data.intent === "retry-delivery") {
     const retried = await retryFailedDelivery(prisma, shop, parsed.data.deliveryId);

@@ -17,8 +17,9 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import type { BackfillRun } from "@prisma/client";
 import { z } from "zod";
 import { titleMeta } from "../admin/document-title";
-import type { AdminStrings } from "../admin/admin-strings";
-import { useFormat, useStrings } from "../admin/i18n";
+import { errorSentence } from "../admin/field-error-words";
+import { useErrorWriter, useFormat, useStrings } from "../admin/i18n";
+import { fieldErrorsOf, issue, type FieldErrors } from "../loyalty/field-error";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
 import { recentBackfills } from "../db/backfill-runs.server";
@@ -77,21 +78,21 @@ export const loader = adminRoute(async ({ shop: domain, jobs, now }) => {
   };
 });
 
-const day = (message: string) => z.string(message).regex(/^\d{4}-\d{2}-\d{2}$/, message);
-/** The form's fields; a missing or malformed date says which, in the staff member's words. */
-const actionSchema = (t: AdminStrings["backfill"]) =>
-  z.discriminatedUnion("intent", [
-    z.object({ intent: z.literal("start"), from: day(t.chooseFrom), to: day(t.chooseTo) }),
-    z.object({ intent: z.literal("cancel"), runId: z.string().min(1).max(64) }),
-  ]);
+const REQUIRED = issue({ code: "required" });
+const day = z.string(REQUIRED).regex(/^\d{4}-\d{2}-\d{2}$/, REQUIRED);
+/** The form's fields; a missing or malformed date is refused on its field, as a code the page words. */
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("start"), from: day, to: day }),
+  z.object({ intent: z.literal("cancel"), runId: z.string().min(1).max(64) }),
+]);
 
 export const action = adminRoute(async ({ shop, admin, auth, jobs, now: clock, strings }, { request }) => {
   const t = (await strings()).backfill;
-  const parsed = actionSchema(t).safeParse(Object.fromEntries(await request.formData()));
+  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
-    // Each field's problem in words, under the field; the banner says what to do.
+    // Each field's problem under the field, in the staff member's words; the banner says what to do.
     return Response.json(
-      { ok: false, error: t.fixDates, fields: z.flattenError(parsed.error).fieldErrors },
+      { ok: false, error: t.fixDates, fieldErrors: fieldErrorsOf(parsed.error.issues) } satisfies ActionData,
       { status: 422 },
     );
   }
@@ -112,24 +113,30 @@ export const action = adminRoute(async ({ shop, admin, auth, jobs, now: clock, s
       return Response.json(
         {
           ok: false,
-          error: error.status === 404 ? t.notFound : error.message,
-          fields: error.field ? { [error.field]: [error.message] } : {},
-        },
+          error:
+            error.status === 404
+              ? t.notFound
+              : error.status === 409
+                ? parsed.data.intent === "start"
+                  ? t.alreadyRunning
+                  : t.alreadyFinished
+                : t.fixDates,
+          fieldErrors: error.field && error.error ? { [error.field]: error.error } : {},
+        } satisfies ActionData,
         { status: statusOf(error) },
       );
     }
     // Shopify could not say whether access to all orders is granted: nothing was started.
     if (error instanceof AdminApiError) {
-      return Response.json(
-        { ok: false, error: t.shopifyUnavailable, fields: {} },
-        { status: statusOf(error) },
-      );
+      return Response.json({ ok: false, error: t.shopifyUnavailable, fieldErrors: {} } satisfies ActionData, {
+        status: statusOf(error),
+      });
     }
     throw error;
   }
 });
 
-type ActionData = { ok: boolean; message?: string; error?: string; fields?: Record<string, string[]> };
+type ActionData = { ok: boolean; message?: string; error?: string; fieldErrors?: FieldErrors };
 
 const tone = { COMPLETED: "success", FAILED: "critical", CANCELLED: "info" } as const;
 
@@ -182,7 +189,13 @@ export default function BackfillPage() {
     fetcher.submit(form, { method: "post" });
   };
 
-  const fields = fetcher.data && !fetcher.data.ok ? (fetcher.data.fields ?? {}) : {};
+  // A refused date's error as a sentence naming its field, in the staff member's language.
+  const writer = useErrorWriter();
+  const refused = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors ?? {}) : {};
+  const fields = {
+    from: refused.from && errorSentence(t.from, refused.from, writer),
+    to: refused.to && errorSentence(t.to, refused.to, writer),
+  };
   const activeCount = active ? (active.reading ? active.ordersRead : active.ordersDone) : 0;
   const percent = active && active.ordersTotal ? Math.min(100, (activeCount / active.ordersTotal) * 100) : 0;
 
@@ -207,7 +220,7 @@ export default function BackfillPage() {
                     onChange={setFrom}
                     max={today}
                     autoComplete="off"
-                    error={fields.from?.[0]}
+                    error={fields.from}
                   />
                   <TextField
                     label={t.to}
@@ -217,7 +230,7 @@ export default function BackfillPage() {
                     onChange={setTo}
                     max={today}
                     autoComplete="off"
-                    error={fields.to?.[0]}
+                    error={fields.to}
                   />
                   <input type="hidden" name="intent" value="start" />
                   <Button

@@ -56,7 +56,7 @@ const fail = (status: number, error: string) =>
 export const action = adminRoute(async ({ shop, now, strings }, { request, params }) => {
   const t = (await strings()).campaigns;
   const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return fail(422, "Invalid request: intent must be cancel or retry");
+  if (!parsed.success) return fail(422, t.notUnderstood);
   const campaignId = params.campaignId ?? "";
   try {
     if (parsed.data.intent === "cancel") {
@@ -67,7 +67,7 @@ export const action = adminRoute(async ({ shop, now, strings }, { request, param
     return Response.json({ ok: true, message: t.retried(retried) } satisfies ActionResult);
   } catch (error) {
     if (error instanceof CampaignError)
-      return fail(statusOf(error), error.status === 404 ? t.notFound : error.message);
+      return fail(statusOf(error), error.reason ? t.refusals[error.reason] : t.notFound);
     throw error;
   }
 });

@@ -25,7 +25,7 @@ import {
   type FieldErrors,
 } from "../admin/campaign-form";
 import { titleMeta } from "../admin/document-title";
-import { useStrings } from "../admin/i18n";
+import { useErrorWriter, useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { CampaignError, launchCampaign, segmentSize } from "../services/campaigns/campaigns.server";
@@ -63,7 +63,9 @@ export const action = adminRoute(async ({ shop, now, auth, strings }, { request 
     // A repeated POST (double click, resend) lands on the campaign the first one launched.
     return auth.redirect(`/app/campaigns/${campaign.id}`);
   } catch (error) {
-    if (error instanceof CampaignError) return fail(statusOf(error), error.message, error.fieldErrors);
+    if (error instanceof CampaignError && Object.keys(error.fieldErrors).length > 0)
+      return fail(statusOf(error), t.fixErrors, error.fieldErrors);
+    if (error instanceof CampaignError) return fail(statusOf(error), error.message);
     throw error;
   }
 });
@@ -82,8 +84,10 @@ export default function NewCampaignPage() {
   const [checked, setChecked] = useState<FieldErrors>({});
   const fromServer: FieldErrors =
     launcher.state === "idle" && launcher.data && !launcher.data.ok ? launcher.data.fieldErrors : {};
-  const errorList = campaignErrors({ ...fromServer, ...checked }, form);
-  const errors: FieldErrors = Object.fromEntries(errorList.map((e) => [e.key, e.sentence]));
+  const errorList = campaignErrors({ ...fromServer, ...checked }, form, useErrorWriter());
+  const errors: Partial<Record<keyof CampaignForm, string>> = Object.fromEntries(
+    errorList.map((e) => [e.key, e.sentence]),
+  );
   const banner = useRef<{ focus: () => void }>(null);
   // The banner takes the focus (and the page scrolls to it) after each refused launch.
   const [refusals, setRefusals] = useState(0);

@@ -16,11 +16,13 @@ import {
 } from "@shopify/polaris";
 import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
+import { errorSentence } from "../admin/field-error-words";
+import { fieldErrorsOf, issue, type FieldErrors } from "../loyalty/field-error";
 import { adminOrderUrl, orderNumberOf } from "../admin/admin-links";
 import { DataRequestsCard } from "../admin/DataRequestsCard";
 import { ProtectedDataNotice } from "../admin/ProtectedDataNotice";
 import { documentTitle, stringsOfMatches } from "../admin/document-title";
-import { useFormat, useStrings } from "../admin/i18n";
+import { useErrorWriter, useFormat, useStrings } from "../admin/i18n";
 import { StatCard } from "../admin/StatCard";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
@@ -49,21 +51,27 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   return [{ title: documentTitle(s, data?.member.label ?? s.customers.title) }];
 };
 
-const key = z.string().regex(/^[\w-]{8,100}$/, "is missing or malformed");
+const key = z.string().regex(/^[\w-]{8,100}$/, issue({ code: "stale" }));
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("adjust"),
-    points: z.coerce.number().int("must be a whole number"),
-    reason: z.string().trim().min(3, "is required").max(500),
+    points: z.coerce
+      .number(issue({ code: "wholeNumber" }))
+      .int(issue({ code: "wholeNumber" }))
+      .refine((points) => points !== 0, issue({ code: "notZero" })),
+    reason: z
+      .string()
+      .trim()
+      .min(3, issue({ code: "required" }))
+      .max(500, issue({ code: "max", max: 500, unit: "characters" })),
     idempotencyKey: key,
   }),
   z.object({ intent: z.literal("issue"), rewardKey: z.string().min(1).max(40), idempotencyKey: key }),
   z.object({ intent: z.literal("revoke"), redemptionId: z.string().min(1).max(40) }),
 ]);
 
-type ActionResult =
-  { ok: true; message: string } | { ok: false; error: string; fieldErrors?: Record<string, string> };
-const fail = (status: number, error: string, fieldErrors?: Record<string, string>) =>
+type ActionResult = { ok: true; message: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
+const fail = (status: number, error: string, fieldErrors?: FieldErrors) =>
   Response.json({ ok: false, error, fieldErrors } satisfies ActionResult, { status });
 
 export const action = adminRoute(
@@ -72,15 +80,7 @@ export const action = adminRoute(
     const member = await findMember(prisma, shop, params.memberId ?? "");
     if (!member) return fail(404, t.notFound);
     const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
-    if (!parsed.success) {
-      const fieldErrors = Object.fromEntries(
-        Object.entries(z.flattenError(parsed.error).fieldErrors).map(([field, messages]) => [
-          field,
-          messages?.[0] ?? "",
-        ]),
-      );
-      return fail(422, "Invalid request", fieldErrors);
-    }
+    if (!parsed.success) return fail(422, t.fixErrors, fieldErrorsOf(parsed.error.issues));
     const now = clock();
     const input = parsed.data;
     try {
@@ -112,18 +112,17 @@ export const action = adminRoute(
           },
           now,
         );
-        if (redemption.status === "FAILED")
-          return fail(REFUSAL_STATUSES.code_not_created, redemption.error ?? "Shopify refused the code");
+        if (redemption.status === "FAILED") return fail(REFUSAL_STATUSES.code_not_created, t.codeRefused);
         return Response.json({ ok: true, message: t.issued(redemption.code) } satisfies ActionResult);
       }
       const redemption = await findMemberRedemption(prisma, shop, member.id, input.redemptionId);
-      if (!redemption) return fail(404, "No such code for this customer");
+      if (!redemption) return fail(404, t.noSuchCode);
       await revokeCode(prisma, admin, shop, { redemptionId: redemption.id, staffId }, now);
       return Response.json({ ok: true, message: t.revoked } satisfies ActionResult);
     } catch (error) {
-      if (error instanceof SettingsError) return fail(statusOf(error), "Invalid request", error.fieldErrors);
-      if (error instanceof RedeemError) return fail(statusOf(error), error.reason);
-      if (error instanceof RevokeError) return fail(statusOf(error), error.message);
+      if (error instanceof SettingsError) return fail(statusOf(error), t.fixErrors, error.fieldErrors);
+      if (error instanceof RedeemError) return fail(statusOf(error), t.refusals[error.reason]);
+      if (error instanceof RevokeError) return fail(statusOf(error), t.refusals[error.reason]);
       if (error instanceof AdminTransientError) return fail(statusOf(error), t.pendingCode);
       throw error;
     }
@@ -140,15 +139,18 @@ const codeTone = {
   EXPIRED: undefined,
 } as const;
 
-/** The order an entry is for, linked to its page in Shopify's admin (app/admin/admin-links.ts). */
-function OrderLink({ orderGid }: { orderGid: string | null }) {
+/**
+ * The order an entry is for, by its name in Shopify's admin ("Order #1001"; an order recorded
+ * before names were kept, by its id), linked to its page there (app/admin/admin-links.ts).
+ */
+function OrderLink({ orderGid, orderName }: { orderGid: string | null; orderName: string | null }) {
   const t = useStrings().customer;
   const url = adminOrderUrl(orderGid);
   const id = orderNumberOf(orderGid);
   if (!url || !id) return null;
   return (
     <Link url={url} target="_top">
-      {t.order(id)}
+      {t.order(orderName ?? id)}
     </Link>
   );
 }
@@ -168,7 +170,16 @@ export default function CustomerPage() {
   const [rewardKey, setRewardKey] = useState(rewards[0]?.key ?? "");
   const [adjustKey, setAdjustKey] = useState(newKey);
   const [issueKey, setIssueKey] = useState(newKey);
-  const errors = fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors ?? {}) : {};
+  // Each refused field's error as a sentence naming it, in the staff member's language.
+  const writer = useErrorWriter();
+  const errors: Record<string, string> = Object.fromEntries(
+    Object.entries(fetcher.data && !fetcher.data.ok ? (fetcher.data.fieldErrors ?? {}) : {}).map(
+      ([field, error]) => [
+        field,
+        errorSentence((t.errorFields as Record<string, string>)[field] ?? field, error, writer),
+      ],
+    ),
+  );
   /** What the last submission was, so its success clears the right form. */
   const submitted = useRef<string | null>(null);
   const reward = rewards.find((r) => r.key === rewardKey);
@@ -209,7 +220,17 @@ export default function CustomerPage() {
             <StatCard
               label={t.tier}
               value={member.tier ?? "—"}
-              note={member.nextTier ? t.progress(member.nextTier.remaining, member.nextTier.name) : null}
+              note={
+                member.nextTier
+                  ? t.progress(
+                      // What is left: an amount of spend ("700.00") or a count, written the locale's way.
+                      member.nextTier.remaining.includes(".")
+                        ? format.number(member.nextTier.remaining, { minimum: 2, maximum: 2 })
+                        : format.number(member.nextTier.remaining),
+                      member.nextTier.name,
+                    )
+                  : null
+              }
             />
           </InlineGrid>
         </Layout.Section>
@@ -264,7 +285,7 @@ export default function CustomerPage() {
                 entry.kind === "FLOW"
                   ? (entry.points < 0 ? t.flowDeducted : t.flowAwarded)(entry.note)
                   : t.kinds[entry.kind],
-                <OrderLink key="order" orderGid={entry.orderGid} />,
+                <OrderLink key="order" orderGid={entry.orderGid} orderName={entry.orderName} />,
                 [
                   entry.points !== 0 ? signed(entry.points) : "",
                   entry.pendingPoints !== 0 ? `(${t.pendingNote(entry.pendingPoints)})` : "",

@@ -16,10 +16,15 @@ import {
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { z } from "zod";
 import { titleMeta } from "../admin/document-title";
-import { useStrings } from "../admin/i18n";
+import { errorSentence } from "../admin/field-error-words";
+import { useErrorWriter, useStrings } from "../admin/i18n";
 import { useDownload } from "../admin/useDownload";
 import { prisma } from "../db.server";
-import { importBalances, type ImportReport } from "../services/members/balance-import.server";
+import {
+  importBalances,
+  type ImportError,
+  type ImportReport,
+} from "../services/members/balance-import.server";
 import { adminRoute } from "../http/request-context.server";
 
 export const meta = titleMeta((s) => s.importExport.title);
@@ -41,8 +46,7 @@ export const action = adminRoute(async ({ shop, staffId, now, strings }, { reque
   if (!parsed.success || !(file instanceof File) || file.size === 0) {
     return Response.json({ error: t.noFile }, { status: 422 });
   }
-  if (file.size > MAX_BYTES)
-    return Response.json({ error: "The file is over 5 MB; split it." }, { status: 413 });
+  if (file.size > MAX_BYTES) return Response.json({ error: t.tooBig }, { status: 413 });
   const csv = await file.text();
   const report = await importBalances(prisma, shop, {
     csv,
@@ -56,6 +60,13 @@ export const action = adminRoute(async ({ shop, staffId, now, strings }, { reque
 
 export default function ImportExportPage() {
   const t = useStrings().importExport;
+  const writer = useErrorWriter();
+  // "Line 4: The email "bob@" is not an email address.", in the staff member's language.
+  const importErrorSentence = ({ line, about, value, error }: ImportError) => {
+    const subjects = t.errorSubjects;
+    const subject = about === "email" || about === "points" ? subjects[about](value ?? "") : subjects[about];
+    return t.lineError(line, errorSentence(subject, error, writer));
+  };
   const fetcher = useFetcher<ImportReport | { error: string }>();
   const [mode, setMode] = useState("add");
   const data = fetcher.data;
@@ -122,9 +133,7 @@ export default function ImportExportPage() {
                   <Banner tone="critical" title={t.errorsTitle(report.errors.length)}>
                     <List>
                       {report.errors.slice(0, 200).map((error) => (
-                        <List.Item key={error.line}>
-                          Line {error.line}: {error.message}
-                        </List.Item>
+                        <List.Item key={error.line}>{importErrorSentence(error)}</List.Item>
                       ))}
                     </List>
                   </Banner>

@@ -25,7 +25,8 @@ import {
   type NotificationsForm,
 } from "../admin/notifications-form";
 import { titleMeta } from "../admin/document-title";
-import { useFormat, useStrings } from "../admin/i18n";
+import { errorSentence } from "../admin/field-error-words";
+import { useErrorWriter, useFormat, useStrings } from "../admin/i18n";
 import { TableCard } from "../admin/TableCard";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
@@ -65,7 +66,7 @@ export const action = adminRoute(async ({ shop, now, strings }, { request }) => 
   const form = notificationsFormOf(body);
   const hasPassword = Boolean((await savedSettings(prisma, shop))?.smtpPasswordSealed);
   if (body.intent === "test") {
-    const parsed = parseSmtpForm(form, hasPassword, t.errors);
+    const parsed = parseSmtpForm(form, hasPassword);
     if (!parsed.ok) return fail(422, t.fixErrors, parsed.fieldErrors);
     try {
       const { to } = await sendTestEmail(prisma, shop, parsed.input, now());
@@ -74,7 +75,7 @@ export const action = adminRoute(async ({ shop, now, strings }, { request }) => 
       return fail(502, t.testFailed((error as Error).message));
     }
   }
-  const parsed = parseNotificationsForm(form, hasPassword, t.errors);
+  const parsed = parseNotificationsForm(form, hasPassword);
   if (!parsed.ok) return fail(422, t.fixErrors, parsed.fieldErrors);
   await saveNotifications(prisma, shop, parsed.input, now());
   return Response.json({ ok: true, intent: "save", message: t.saved } satisfies ActionResult);
@@ -108,7 +109,23 @@ export default function NotificationsPage() {
       ? (settings.defaultLocale as EmailLocale)
       : "en",
   );
-  const errors: NotificationsFieldErrors = saver.data && !saver.data.ok ? saver.data.fieldErrors : {};
+  // Each refused field's error as a sentence naming it, in the staff member's language.
+  const writer = useErrorWriter();
+  const labels: Partial<Record<keyof NotificationsForm, string>> = {
+    smtpHost: t.host,
+    smtpPort: t.port,
+    smtpUsername: t.username,
+    smtpPassword: t.password,
+    fromAddress: t.from,
+    defaultLocale: t.defaultLocale,
+    expiryWarningDays: t.expiryWarningDays,
+  };
+  const errors: Partial<Record<keyof NotificationsForm, string>> = Object.fromEntries(
+    Object.entries(saver.data && !saver.data.ok ? saver.data.fieldErrors : {}).map(([field, error]) => [
+      field,
+      errorSentence(labels[field as keyof NotificationsForm] ?? field, error, writer),
+    ]),
+  );
   const busy = saver.state !== "idle";
 
   useEffect(() => {

@@ -27,7 +27,8 @@ import {
 import { programErrors } from "../admin/program-errors";
 import { RewardsEditor } from "../admin/RewardsEditor";
 import { titleMeta } from "../admin/document-title";
-import { useStrings } from "../admin/i18n";
+import { useErrorWriter, useFormat, useStrings } from "../admin/i18n";
+import type { FieldErrors } from "../loyalty/field-error";
 import { prisma } from "../db.server";
 import { programPage, saveProgram, type SaveResult } from "../services/program/program-page.server";
 import { adminRoute } from "../http/request-context.server";
@@ -44,14 +45,15 @@ export const action = adminRoute(async ({ shop, now, strings }, { request }) => 
   const parsed = programFormSchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success) {
     // Not what the page posts (an old tab, a hand-made request): nothing the merchant can fix field by field.
-    return Response.json({ ok: false, fieldErrors: { form: t.notUnderstood } }, { status: 422 });
+    return Response.json({ ok: false, fieldErrors: {}, message: t.notUnderstood } satisfies ActionData, {
+      status: 422,
+    });
   }
   const result: SaveResult = await saveProgram(prisma, shop, parsed.data, now());
   if (!result.ok && "notFound" in result) {
-    return Response.json(
-      { ok: false, fieldErrors: { form: t.rewardNotFound } },
-      { status: REFUSAL_STATUSES.reward_not_in_catalog },
-    );
+    return Response.json({ ok: false, fieldErrors: {}, message: t.rewardNotFound } satisfies ActionData, {
+      status: REFUSAL_STATUSES.reward_not_in_catalog,
+    });
   }
   return Response.json(result, { status: result.ok ? 200 : 422 });
 });
@@ -74,7 +76,9 @@ export default function ProgramPage() {
   return <ProgramEditor key={JSON.stringify(data.form)} {...data} fetcher={fetcher} />;
 }
 
-type ActionData = { ok: true; tierChanges: number } | { ok: false; fieldErrors: Record<string, string> };
+/** A refusal: each field's error as a code the page words, or a message for the page as a whole. */
+type ActionData =
+  { ok: true; tierChanges: number } | { ok: false; fieldErrors: FieldErrors; message?: string };
 
 function ProgramEditor({
   form: saved,
@@ -89,7 +93,15 @@ function ProgramEditor({
   const dirty = useMemo(() => JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
   const failed = fetcher.state === "idle" && fetcher.data && !fetcher.data.ok ? fetcher.data : null;
   // Each error as a sentence naming its field, shown under the field and listed in the banner.
-  const errorList = useMemo(() => (failed ? programErrors(failed.fieldErrors, form) : []), [failed, form]);
+  const writer = useErrorWriter();
+  const format = useFormat();
+  const errorList = useMemo(
+    () => [
+      ...(failed?.message ? [{ key: "form", sentence: failed.message }] : []),
+      ...(failed ? programErrors(failed.fieldErrors, form, writer) : []),
+    ],
+    [failed, form, writer],
+  );
   const errors: Record<string, string> = Object.fromEntries(errorList.map((e) => [e.key, e.sentence]));
   const saving = fetcher.state !== "idle";
   // After a save with errors, the banner takes the focus (and the page scrolls to it), as in Shopify's admin.
@@ -152,7 +164,12 @@ function ProgramEditor({
               {text("earnRate", t.earnRate)}
               {example ? (
                 <Text as="p" tone="subdued">
-                  {example}
+                  {t.earnExample(
+                    format.number(Number(example.orderTotal), { minimum: 2, maximum: 2 }),
+                    format.number(example.points),
+                    example.top?.name ?? null,
+                    format.number(example.top?.points ?? 0),
+                  )}
                 </Text>
               ) : null}
               <BlockStack gap="100">

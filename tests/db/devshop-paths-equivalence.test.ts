@@ -163,7 +163,7 @@ async function worth(shop: string) {
   const orders = await prisma.orderRecord.findMany({
     where: { shop, paidAt: { not: null } },
     orderBy: { orderGid: "asc" },
-    select: { orderGid: true, points: true, netEligibleMilli: true, cancelledAt: true },
+    select: { orderGid: true, name: true, points: true, netEligibleMilli: true, cancelledAt: true },
   });
   const members = await prisma.member.findMany({
     where: { shop },

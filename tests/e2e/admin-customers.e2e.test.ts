@@ -6,7 +6,7 @@
  * - Customers: search as the merchant types (no blur needed) and on Enter; a
  *   row opens from the keyboard (its name is a link); an email tells two
  *   customers of one name apart; a total count; Next and Previous page.
- * - A customer: the history in words, each order linked into Shopify's admin;
+ * - A customer: the history in words, each order by its name ("Order #1001") linked into Shopify's admin;
  *   the adjust form empties after it worked; issuing a code asks first.
  * - Activity: what happened in words; the technical view behind "details".
  *
@@ -39,6 +39,8 @@ let context: BrowserContext;
 let shop: ShopState;
 let ines: Customer;
 let inesOrderId: string;
+/** The order's name in the admin, as Shopify writes it ("#1001"). */
+let inesOrderName: string;
 const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-customers-"));
 const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
@@ -77,10 +79,12 @@ beforeAll(async () => {
   });
   const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
   // 10 x 60.00 at the default 5 points per 1.00: 3,000 points.
-  inesOrderId = devshop.commerce.placeOrder(shop, {
+  const inesOrder = devshop.commerce.placeOrder(shop, {
     customerId: ines.id,
     lines: [{ productId: hoodie.id, quantity: 10 }],
-  }).id;
+  });
+  inesOrderId = inesOrder.id;
+  inesOrderName = `#${inesOrder.number}`;
   await devshop.webhooks.idle();
   await until(
     "Ines's points on Shopify",
@@ -174,13 +178,17 @@ describe("a customer's page", () => {
     return { page, frame };
   };
 
-  it("shows the history in words, each order linked to its page in Shopify's admin", async () => {
+  it("shows the history in words, each order by its name (#1001) linked to its page in Shopify's admin", async () => {
     const { page, frame } = await openInes();
     const history = frame.locator("tbody tr", { hasText: strings.customer.kinds.EARN });
     await history.first().waitFor();
     await expect(frame.locator("tbody").getByText("EARN", { exact: true }).count()).resolves.toBe(0);
-    const order = history.first().getByRole("link", { name: strings.customer.order(inesOrderId) });
+    expect(inesOrderName).toMatch(/^#\d{4,}$/);
+    const order = history.first().getByRole("link", { name: strings.customer.order(inesOrderName) });
+    await expect(order.innerText()).resolves.toBe(`Order ${inesOrderName}`);
     await expect(order.getAttribute("href")).resolves.toBe(`shopify://admin/orders/${inesOrderId}`);
+    // Not the order's id, which the merchant does not know it by.
+    expect(await frame.getByText(strings.customer.order(inesOrderId)).count()).toBe(0);
     await page.close();
   });
 

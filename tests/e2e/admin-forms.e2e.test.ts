@@ -141,8 +141,8 @@ describe("the win-back form", () => {
     const banner = frame.locator(".Polaris-Banner", { hasText: t.errorsTitle(2) });
     await banner.waitFor({ timeout: 10_000 });
     await expect(banner.locator("li").allInnerTexts()).resolves.toEqual([
-      "Days without an order must be from 1 to 3650.",
-      "Percent off must be from 1 to 100 percent.",
+      "Days without an order must be from 1 to 3,650 days.",
+      "Percent off must be from 1 to 100%.",
     ]);
     expect(await frame.locator("ui-modal[data-open]").count()).toBe(0);
     expect(Object.keys(shop.discounts)).toEqual([]);
@@ -168,7 +168,9 @@ describe("past orders", () => {
     const start = frame.getByRole("button", { name: t.start });
     await from.fill("");
     await start.click();
-    await frame.locator(".Polaris-InlineError", { hasText: t.chooseFrom }).waitFor({ timeout: 15_000 });
+    await frame
+      .locator(".Polaris-InlineError", { hasText: `${t.from} is required.` })
+      .waitFor({ timeout: 15_000 });
     expect(await frameText(frame)).not.toMatch(/Invalid request/);
     expect(await frame.locator(".devshop-toast").count()).toBe(0);
 

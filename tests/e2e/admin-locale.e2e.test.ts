@@ -5,7 +5,7 @@
  * build answers in French or German: its own words, Polaris's (the page-ready announcement,
  * the search field's clear button), <html lang>, numbers with the language's separators, and a
  * date on the shop's calendar: the shop is in Auckland and the order was paid at 20:00 UTC, the
- * next day there. Saves docs/screenshots/admin-dashboard-fr-{desktop,phone}.png.
+ * next day there; the chart's axes written in the language too. Saves docs/screenshots/admin-dashboard-fr-{desktop,phone}.png.
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/admin-locale.e2e.test.ts`.
  */
@@ -60,7 +60,12 @@ async function openAdmin(
   // React reports a hydration mismatch.
   page.on("console", (message) => {
     // The browser asks devshop's admin page for a favicon it does not have: not the app's doing.
-    if (message.type() === "error" && !message.location().url.endsWith("/favicon.ico"))
+    // A refused save answers 422, which Chromium logs: the program test's bad save expects it.
+    if (
+      message.type() === "error" &&
+      !message.location().url.endsWith("/favicon.ico") &&
+      !/status of 422/.test(message.text())
+    )
       consoleErrors.push(`${message.text()} ${message.location().url}`);
   });
   // React reports a recoverable error (a hydration mismatch) as an uncaught error.
@@ -143,6 +148,34 @@ describe.each(LANGUAGES)("the admin in $locale", ({ locale, polaris, thousands }
       chartRows.find((row) => row.startsWith(`${creditDay}\t`)),
       JSON.stringify(chartRows),
     ).toContain(thousands);
+    // The chart's axes, drawn by Polaris Viz: days written the language's way on the shop's
+    // calendar (not "Dec 4"), and the points axis with the language's separators (not "1,000").
+    const axisText = frame.locator("figure svg text");
+    await axisText.first().waitFor({ timeout: 30_000 });
+    const labels = (await axisText.allTextContents()).map((text) => text.trim()).filter(Boolean);
+    const lastDays = Array.from({ length: 31 }, (_, i) => new Date(Date.now() - i * 86_400_000));
+    const dayIn = (language: string) =>
+      new Set(
+        lastDays.map((day) =>
+          new Intl.DateTimeFormat(language, { month: "short", day: "numeric", timeZone: ZONE }).format(day),
+        ),
+      );
+    const days = dayIn(locale);
+    const english = dayIn("en");
+    expect(labels.filter((text) => days.has(text)).length, JSON.stringify(labels)).toBeGreaterThan(1);
+    expect(
+      labels.filter((text) => english.has(text)),
+      JSON.stringify(labels),
+    ).toEqual([]);
+    const grouped = locale === "fr" ? /^\d{1,3}\u202f\d{3}$/ : /^\d{1,3}\.\d{3}$/;
+    expect(
+      labels.some((text) => grouped.test(text)),
+      JSON.stringify(labels),
+    ).toBe(true);
+    expect(
+      labels.filter((text) => /^\d{1,3},\d{3}$/.test(text)),
+      JSON.stringify(labels),
+    ).toEqual([]);
     expect(await frame.locator("html").getAttribute("lang")).toBe(locale);
     await frame.locator('[role="status"]', { hasText: pageReady(polaris, words.dashboard.title) }).waitFor({
       state: "attached",
@@ -191,6 +224,27 @@ describe.each(LANGUAGES)("the admin in $locale", ({ locale, polaris, thousands }
       .locator('[role="status"]', { hasText: pageReady(polaris, words.program.title) })
       .waitFor({ state: "attached" });
     expect(await frame.locator("html").getAttribute("lang")).toBe(locale);
+    if (locale === "fr") {
+      // A bad save: each error a French sentence naming its field, numbers written the French
+      // way, in the banner and under the field; nothing is saved.
+      await frame.getByLabel(words.program.pendingDays).fill("-3");
+      await frame.getByLabel(words.program.signupBonus).fill("2000000");
+      await frame.getByLabel(words.program.tierMultiplier).nth(1).fill("0.5");
+      await frame.locator('ui-save-bar[data-open] button[variant="primary"]').click();
+      const banner = frame.locator(".Polaris-Banner", { hasText: words.program.errorsTitle(3) });
+      await banner.waitFor({ timeout: 15_000 });
+      const sentences = [
+        "Jours avant que les points soient utilisables doit être supérieur ou égal à 0.",
+        "Points pour la création d’un compte doit être d’au plus 1\u202f000\u202f000 points.",
+        "Niveau « Silver » : le multiplicateur de gains doit être d’au moins 1.",
+      ];
+      await expect(banner.locator("li").allInnerTexts()).resolves.toEqual(sentences);
+      for (const sentence of sentences)
+        await expect(frame.locator(".Polaris-InlineError", { hasText: sentence }).count()).resolves.toBe(1);
+      await expect(frame.getByLabel(words.program.pendingDays).getAttribute("aria-invalid")).resolves.toBe(
+        "true",
+      );
+    }
     await page.close();
   });
 });

@@ -91,7 +91,7 @@ describe("notification emails from the embedded admin", () => {
     await frame.getByLabel(t.port, { exact: true }).fill("99999");
     await frame.getByLabel(t.from, { exact: true }).fill("rewards@maple-and-pine.example");
     await frame.getByRole("button", { name: t.save }).click();
-    await frame.getByText(t.errors.port).waitFor({ timeout: 15_000 });
+    await frame.getByText("Port must be from 1 to 65,535.").waitFor({ timeout: 15_000 });
 
     await frame.getByLabel(t.port, { exact: true }).fill(String(inbox.port));
     await frame.getByLabel(t.secure, { exact: true }).uncheck({ force: true });

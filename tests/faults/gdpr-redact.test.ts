@@ -197,6 +197,7 @@ beforeAll(async () => {
   });
   const pastOrder: OrderSnapshot = {
     orderGid: "gid://shopify/Order/73",
+    name: "#1073",
     updatedAt: new Date("2024-05-01"),
     paidAt: new Date("2024-05-01"),
     test: false,

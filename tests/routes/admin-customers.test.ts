@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { parseMilli } from "~/loyalty/money";
+import { exportLedger } from "~/services/exports/csv-export.server";
 import { applyOrderEvent } from "~/services/orders/order-points.server";
 import { refundFacts, snapshot } from "../support/order-events";
 import { loader as listLoader } from "~/routes/app.customers._index";
@@ -209,6 +210,50 @@ describe("a member's page", () => {
     expect((await prisma.member.findUniqueOrThrow({ where: { id: theirs.id } })).balance).toBe(0);
   });
 
+  it("names each history row's order as Shopify's admin does (#1001); an order recorded without a name, by its id", async () => {
+    const customerGid = "gid://shopify/Customer/501";
+    const pay = (order: number, name: string | null, shop = TEST_SHOP) =>
+      applyOrderEvent(
+        prisma,
+        shop,
+        {
+          type: "paid",
+          snapshot: snapshot({
+            orderGid: `gid://shopify/Order/${order}`,
+            customerGid,
+            updatedAt: new Date(),
+            merchandise: parseMilli("20.00"),
+            name,
+          }),
+        },
+        new Date(),
+      );
+    await pay(7000000029, "#1001");
+    // An order recorded before names were kept, and another shop's order of the same id and name.
+    await pay(7000000030, null);
+    await pay(7000000030, "#9999", OTHER_SHOP);
+    const member = await prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP, customerGid } });
+    const page = await run(memberLoader, await adminDocument(`/app/customers/${member.id}`), {
+      memberId: member.id,
+    });
+    const { entries } = (await page.json()) as { entries: { orderGid: string; orderName: string | null }[] };
+    expect(entries.map((entry) => [entry.orderGid, entry.orderName])).toEqual([
+      ["gid://shopify/Order/7000000030", null],
+      ["gid://shopify/Order/7000000029", "#1001"],
+    ]);
+
+    // The points history CSV carries the name beside the id.
+    const csv = await new Response(exportLedger(prisma, TEST_SHOP)).text();
+    const [header, ...lines] = csv.trim().split(/\r?\n/);
+    expect(header).toContain("order_id,order_name,");
+    expect(lines.map((line) => line.split(",").slice(6, 8))).toEqual(
+      expect.arrayContaining([
+        ["7000000029", "#1001"],
+        ["7000000030", ""],
+      ]),
+    );
+  });
+
   it("staff adjust points with a required reason; the staff member is recorded; a double submit applies once", async () => {
     await seedMembers(TEST_SHOP, 1);
     const member = await prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP } });
@@ -219,7 +264,7 @@ describe("a member's page", () => {
       idempotencyKey: "adjust-key-1",
     });
     expect(missing.status).toBe(422);
-    expect((await missing.json()).fieldErrors).toEqual({ reason: "is required" });
+    expect((await missing.json()).fieldErrors).toEqual({ reason: { code: "required" } });
     const form = { intent: "adjust", points: "50", reason: "Damaged parcel", idempotencyKey: "adjust-key-2" };
     expect((await post(member.id, form)).status).toBe(200);
     expect((await post(member.id, form)).status).toBe(200);

@@ -66,11 +66,16 @@ describe("balance import", () => {
       const { status, body } = await upload(csv, "add", intent);
       expect(status).toBe(422);
       expect(body.errors).toEqual([
-        { line: 3, message: '"not-an-email" is not an email address' },
-        { line: 4, message: 'points "ten" must be a whole number up to 10,000,000' },
-        { line: 5, message: "no customer with the email nobody@example.com is known to Regulars yet" },
-        { line: 6, message: "ada@example.com is already on line 2" },
-        { line: 7, message: "has 2 fields; the header has 3" },
+        {
+          line: 3,
+          about: "email",
+          value: "not-an-email",
+          error: { code: "email", example: "name@example.com" },
+        },
+        { line: 4, about: "points", value: "ten", error: { code: "wholeNumber" } },
+        { line: 5, about: "email", value: "nobody@example.com", error: { code: "unknownEmail" } },
+        { line: 6, about: "email", value: "ada@example.com", error: { code: "repeated", line: 2 } },
+        { line: 7, about: "row", error: { code: "columns", found: 2, expected: 3 } },
       ]);
     }
     expect(await prisma.ledgerEntry.count()).toBe(0);
@@ -124,7 +129,7 @@ describe("balance import", () => {
     );
     expect(overdraw.status).toBe(422);
     expect(overdraw.body.errors).toEqual([
-      { line: 3, message: "would leave the balance below 0 (it is 40)" },
+      { line: 3, about: "points", value: "-41", error: { code: "belowZero", balance: 40 } },
     ]);
     expect(await balances()).toEqual({
       "Grace@Example.com": 0,
@@ -139,9 +144,19 @@ describe("balance import", () => {
     const { status, body } = await upload(csv, "add", "dry-run");
     expect(status).toBe(422);
     expect(body.errors).toEqual([
-      { line: 2, message: `"${"x".repeat(100)}…" is not an email address` },
-      { line: 3, message: `points "${"9".repeat(100)}…" must be a whole number up to 10,000,000` },
-      { line: 4, message: `no customer with the email ${"\u00e9".repeat(100)}… is known to Regulars yet` },
+      {
+        line: 2,
+        about: "email",
+        value: `${"x".repeat(100)}…`,
+        error: { code: "email", example: "name@example.com" },
+      },
+      {
+        line: 3,
+        about: "points",
+        value: `${"9".repeat(100)}…`,
+        error: { code: "range", min: -10_000_000, max: 10_000_000, unit: "points" },
+      },
+      { line: 4, about: "email", value: `${"\u00e9".repeat(100)}…`, error: { code: "unknownEmail" } },
     ]);
     expect(JSON.stringify(body).length).toBeLessThan(2_000);
   });

@@ -80,9 +80,9 @@ describe("program page", () => {
     const res = await run(programAction, await postJson(bad));
     expect(res.status).toBe(422);
     expect((await res.json()).fieldErrors).toEqual({
-      earnRate: "must be a number of points, with at most 4 decimals",
-      signupBonus: "must be at most 1,000,000 points",
-      "tiers.2.threshold": "must be above the previous tier's",
+      earnRate: { code: "number", example: "5" },
+      signupBonus: { code: "max", max: 1_000_000, unit: "points" },
+      "tiers.2.threshold": { code: "abovePrevious" },
     });
     // In the merchant's terms: no stored units (x10,000), no "NaN"; a negative number says so.
     const units = await run(
@@ -96,9 +96,9 @@ describe("program page", () => {
     );
     expect(units.status).toBe(422);
     expect((await units.json()).fieldErrors).toEqual({
-      earnRate: "must be 0 or more",
-      pendingDays: "must be 0 or more",
-      "tiers.1.multiplier": "must be at least 1",
+      earnRate: { code: "notNegative" },
+      pendingDays: { code: "notNegative" },
+      "tiers.1.multiplier": { code: "min", min: 1, unit: "decimal" },
     });
     const malformed = await run(programAction, await postJson({ earnRate: 5 }));
     expect(malformed.status).toBe(422);

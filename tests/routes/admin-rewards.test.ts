@@ -194,15 +194,15 @@ describe("rewards catalog: saving", () => {
     const res = await save(bad);
     expect(res.status).toBe(422);
     expect((await res.json()).fieldErrors).toEqual({
-      "rewards.0.pointsCost": "must be at least 1 point",
-      "rewards.1.amount": "must be at least 0.01",
-      "rewards.1.codeLifetimeDays": "must be at most 365 days",
-      "rewards.2.key": "cannot change once saved (codes and the storefront use it)",
-      "rewards.3.tierKeys": "names a tier that does not exist (platinum)",
-      "rewards.4.percent": "must be at most 100%",
-      "rewards.5.title": "is required",
-      "rewards.5.key": "is used by another reward",
-      "rewards.6.key": "use 1-40 lowercase letters, digits or dashes",
+      "rewards.0.pointsCost": { code: "min", min: 1, unit: "points" },
+      "rewards.1.amount": { code: "min", min: 0.01, unit: "money" },
+      "rewards.1.codeLifetimeDays": { code: "max", max: 365, unit: "days" },
+      "rewards.2.key": { code: "keyLocked" },
+      "rewards.3.tierKeys": { code: "unknownTier", tier: "platinum" },
+      "rewards.4.percent": { code: "max", max: 100, unit: "percent" },
+      "rewards.5.title": { code: "required" },
+      "rewards.5.key": { code: "taken" },
+      "rewards.6.key": { code: "key" },
     });
     // Text that is not a number is refused before any range is checked.
     const notNumbers = await save({
@@ -211,8 +211,8 @@ describe("rewards catalog: saving", () => {
     });
     expect(notNumbers.status).toBe(422);
     expect((await notNumbers.json()).fieldErrors).toEqual({
-      "rewards.4.pointsCost": "must be a whole number of points",
-      "rewards.4.amount": "must be an amount such as 5.00",
+      "rewards.4.pointsCost": { code: "wholeNumber" },
+      "rewards.4.amount": { code: "amount", example: "5.00" },
     });
     const malformed = await save({ ...form, rewards: [{ ...five, type: "GIFT_CARD" }] });
     expect(malformed.status).toBe(422);
@@ -303,7 +303,7 @@ describe("rewards catalog: removal", () => {
     });
     expect(reuse.status).toBe(422);
     expect((await reuse.json()).fieldErrors).toEqual({
-      "rewards.3.key": "belonged to a removed reward that issued codes; choose another",
+      "rewards.3.key": { code: "keyRetired" },
     });
   });
 
@@ -334,7 +334,7 @@ describe("rewards catalog: removal", () => {
     const res = await save({ ...form, tiers, rewards: withoutIt });
     expect(res.status).toBe(422);
     expect((await res.json()).fieldErrors).toEqual({
-      "tiers.2.entryRewardKey": "is not a reward in the catalog",
+      "tiers.2.entryRewardKey": { code: "notInCatalog" },
     });
     expect(await catalogState(TEST_SHOP)).toEqual(before);
     // As the page does on removal: the tier's entry reward is cleared with it.

@@ -13,7 +13,6 @@ const TRANSLATIONS = ["fr", "de", "es"] as const;
 
 /** Arguments for functions whose parameters are not plain numbers or strings. */
 const SAMPLE_ARGS: Record<string, (count: number) => unknown[]> = {
-  "dashboard.bucketLabel": () => ["month", "2026-03-01"],
   "importExport.report": (count) => [
     {
       rows: count,

@@ -94,6 +94,11 @@ describe("Shopify payloads", () => {
     expect(order.orderGid).toBe("gid://shopify/Order/6817362940512877913");
     expect(order.currency).toBe("EUR");
     expect(order.customer?.customerGid).toBe("gid://shopify/Customer/7302485617390244561");
+    // The order's name in the admin ("#1001"), kept to name it in the history; a body without
+    // one still counts.
+    expect(order.name).toBe("#1043");
+    const { name: _name, ...nameless } = fixture("orders-paid") as Record<string, unknown>;
+    expect(parseOrderPayload(nameless).name).toBe(null);
     // 176.00 subtotal after discounts, of which a 50.00 gift card
     expect(eligibleAmount(order.gross, none, order.taxesIncluded)).toBe(126_000n);
     expect(

@@ -1,6 +1,6 @@
 /** The admin in German (Shopify's German admin words: Kunden, Bestellungen, Rabatte, Tags; "du"). */
 import type { AdminStrings } from "../admin-strings";
-import { bucketLabelIn, counting } from "./plural";
+import { counting } from "./plural";
 
 const { n, plural } = counting("de");
 
@@ -67,7 +67,6 @@ export const de: AdminStrings = {
     overTimeHelp: (zone: string) =>
       `Vergeben: verdient (sobald einlösbar), Boni und positive Anpassungen. Eingelöst: für Codes ausgegeben, abzüglich zurückgegebener Punkte. Tage beginnen um Mitternacht in der Zeitzone des Shops (${zone}).`,
     bucketRow: { day: "Tag", week: "Woche ab", month: "Monat" },
-    bucketLabel: bucketLabelIn("de"),
     showTable: "Als Tabelle anzeigen",
     hideTable: "Tabelle ausblenden",
     chartLoading: "Diagramm wird geladen",
@@ -79,6 +78,59 @@ export const de: AdminStrings = {
   },
   charts: {
     label: (title: string) => `${title}: Diagramm. Dieselben Zahlen stehen in der folgenden Tabelle.`,
+  },
+  errors: {
+    required: "ist erforderlich",
+    invalid: "ist ungültig",
+    wholeNumber: "muss eine ganze Zahl sein",
+    notNegative: "muss 0 oder größer sein",
+    moreThanZero: "muss größer als 0 sein",
+    notZero: "darf nicht 0 sein",
+    min: (min: string) => `muss mindestens ${min} sein`,
+    max: (max: string) => `darf höchstens ${max} sein`,
+    range: (min: string, max: string) => `muss zwischen ${min} und ${max} liegen`,
+    decimals: (max: number) =>
+      `darf höchstens ${n(max)} ${plural(max, "Nachkommastelle", "Nachkommastellen")} haben`,
+    amount: (example: string) => `muss ein Betrag sein, z. B. ${example}`,
+    number: (example: string) => `muss eine Zahl sein, z. B. ${example}`,
+    percent: (example: string) => `muss ein Prozentsatz sein, z. B. ${example}`,
+    host: (example: string) => `muss ein Servername sein, z. B. ${example}`,
+    email: (example: string) => `muss eine einzelne E-Mail-Adresse sein, z. B. ${example}`,
+    key: "darf nur 1 bis 40 Kleinbuchstaben, Ziffern oder Bindestriche enthalten",
+    comma: "darf kein Komma enthalten (daraus wird ein Kunden-Tag, und Shopify trennt Tags an Kommas)",
+    choice: "muss eine der angebotenen Optionen sein",
+    taken: "wird bereits verwendet",
+    firstTier: "muss für die erste Stufe 0 sein",
+    abovePrevious: "muss über dem der vorherigen Stufe liegen",
+    keyLocked: "kann nach dem Speichern nicht mehr geändert werden (Codes und der Onlineshop verwenden ihn)",
+    keyRetired: "gehörte zu einer entfernten Belohnung, die Codes ausgegeben hat; wähle einen anderen",
+    unknownTier: (tier: string) => `nennt eine Stufe, die es nicht gibt (${tier})`,
+    tierTwice: "nennt eine Stufe zweimal",
+    notInCatalog: "ist keine Belohnung im Katalog",
+    emptySegment: "lässt keinen Kunden im Segment: versuche weniger Tage oder weniger Bestellungen",
+    beforeEnd: "muss vor dem letzten Tag liegen",
+    future: "liegt in der Zukunft",
+    allOrders: (since: string) =>
+      `liegt vor dem ${since}: Ältere Bestellungen erfordern Zugriff auf alle Bestellungen, den Regulars noch nicht hat. Erteile ihn oder beginne an oder nach diesem Tag`,
+    stale: "ist veraltet: Lade die Seite neu und versuche es noch einmal",
+    belowZero: (balance: string) => `würde den Punktestand unter 0 bringen (er beträgt ${balance})`,
+    columns: (found: string, expected: string) => `hat ${found} Felder; die erste Zeile hat ${expected}`,
+    header: "muss die Spalten benennen, darunter „email“ und „points“",
+    repeated: (line: string) => `steht bereits in Zeile ${line}`,
+    unknownEmail: "gehört zu keinem Kunden, den Regulars bereits kennt",
+    sharedEmail: (count: number) => `wird von ${n(count)} Kunden geteilt`,
+    csvQuote: "enthält ein Anführungszeichen in einem Feld, das nicht mit einem beginnt",
+    csvUnclosed: "enthält ein Feld in Anführungszeichen, das nicht geschlossen ist",
+    units: {
+      points: (count: number, text: string) => `${text} ${plural(count, "Punkt", "Punkte")}`,
+      days: (count: number, text: string) => `${text} ${plural(count, "Tag", "Tage")}`,
+      months: (count: number, text: string) => `${text} ${plural(count, "Monat", "Monate")}`,
+      characters: (count: number, text: string) => `${text} Zeichen`,
+      tiers: (count: number, text: string) => `${text} ${plural(count, "Stufe", "Stufen")}`,
+      rewards: (count: number, text: string) => `${text} ${plural(count, "Belohnung", "Belohnungen")}`,
+      orders: (count: number, text: string) => `${text} ${plural(count, "Bestellung", "Bestellungen")}`,
+      percent: (count: number, text: string) => `${text}\u00a0%`,
+    },
   },
   nav: {
     home: "Startseite",
@@ -116,6 +168,15 @@ export const de: AdminStrings = {
     exportLedger: "Punkteverlauf (CSV)",
     imported: (changes: number) =>
       `${n(changes)} ${plural(changes, "Punktestand", "Punktestände")} importiert`,
+    tooBig: "Die Datei ist größer als 5 MB; teile sie auf.",
+    lineError: (line: number, sentence: string) => `Zeile ${n(line)}: ${sentence}`,
+    errorSubjects: {
+      file: "Die Anzahl der Zeilen",
+      header: "Die erste Zeile",
+      row: "Die Zeile",
+      email: (value: string) => `Die E-Mail-Adresse „${value}“`,
+      points: (value: string) => `Der Punktewert „${value}“`,
+    },
     checked: "Datei geprüft; nichts wurde importiert",
   },
   protectedData: {
@@ -221,6 +282,27 @@ export const de: AdminStrings = {
       reason ? `Von Shopify Flow abgezogen: ${reason}` : "Von Shopify Flow abgezogen",
     pendingNote: (count: number) => `${n(count)} ausstehend`,
     order: (id: string) => `Bestellung ${id}`,
+    fixErrors: "Einige Felder müssen korrigiert werden; nichts wurde geändert",
+    noSuchCode: "Dieser Code gehört nicht zu den Codes dieses Kunden.",
+    codeRefused: "Shopify hat den Code abgelehnt. Versuche es noch einmal.",
+    errorFields: {
+      points: "Die Punktzahl",
+      reason: "Der Grund",
+      idempotencyKey: "Dieses Formular",
+      rewardKey: "Die Belohnung",
+    },
+    refusals: {
+      "reward not found": "Diese Belohnung ist nicht mehr im Katalog. Lade die Seite neu.",
+      "reward disabled": "Kunden können diese Belohnung gerade nicht einlösen (sie ist deaktiviert).",
+      "not for your tier": "Diese Belohnung ist nicht für die Stufe dieses Kunden.",
+      "not enough points": "Dieser Kunde hat nicht genug Punkte für diese Belohnung.",
+      "program paused": "Das Programm ist deaktiviert: Es kann keine Belohnung ausgegeben werden.",
+      "idempotency key reused for another reward":
+        "Dieses Formular ist veraltet. Lade die Seite neu und versuche es noch einmal.",
+      "not found": "Dieser Code gehört nicht zu den Codes dieses Kunden.",
+      "not revocable":
+        "Dieser Code kann nicht mehr widerrufen werden (er wurde verwendet, widerrufen oder ist abgelaufen).",
+    },
   },
   program: {
     title: "Programm",
@@ -255,6 +337,8 @@ export const de: AdminStrings = {
       "Punkte sind ganze Zahlen: der berechtigte Betrag einer Bestellung mal der Satz, abgerundet.",
     active: "Programm ist aktiv (Kunden sammeln und können einlösen)",
     earnRate: "Punkte pro 1,00 berechtigtem Betrag",
+    earnExample: (order: string, points: string, tier: string | null, tierPoints: string) =>
+      `Eine Bestellung über ${order} bringt ${points} Punkte${tier ? `; ein Mitglied der Stufe ${tier} erhält ${tierPoints}` : ""}.`,
     includes: "Der berechtigte Betrag umfasst",
     includeShipping: "Versand",
     includeTax: "Steuern",
@@ -361,6 +445,8 @@ export const de: AdminStrings = {
     notFound: "Diese Aufgabe gehört nicht zu den fehlgeschlagenen Aufgaben dieses Shops",
     retriedDelivery: "Zustellung erneut eingereiht",
     deliveryNotFound: "Diese Zustellung gehört nicht zu den fehlgeschlagenen Zustellungen dieses Shops",
+    notUnderstood:
+      "Diese Aktion konnte nicht von der Seite gelesen werden. Lade die Seite neu und versuche es noch einmal.",
     deliveries: "Letzte Webhook-Zustellungen",
     waiting: (count: number) =>
       count === 0
@@ -496,6 +582,13 @@ export const de: AdminStrings = {
       idempotencyKey: "Dieses Formular",
     },
     notFound: "Diese Kampagne gehört nicht zu den Kampagnen dieses Shops.",
+    notUnderstood:
+      "Diese Aktion konnte nicht von der Seite gelesen werden. Lade die Seite neu und versuche es noch einmal.",
+    refusals: {
+      notRunning: "Die Kampagne erstellt keine Codes mehr.",
+      cancelled: "Die Kampagne wurde abgebrochen: Ihre Fehlschläge können nicht wiederholt werden.",
+      nothingToRetry: "Kein Code wartet auf einen neuen Versuch.",
+    },
     progress: "Fortschritt",
     progressLine: (done: number, total: number) => `${n(done)} von ${n(total)} Codes erstellt`,
     taggedLine: (count: number) => `${n(count)} ${plural(count, "Kunde", "Kunden")} mit Tag versehen`,
@@ -542,8 +635,9 @@ export const de: AdminStrings = {
     start: "Punkte für diese Bestellungen vergeben",
     running: "Ein Nachtrag läuft",
     fixDates: "Wähle die Daten der Bestellungen aus, denen Punkte gutgeschrieben werden sollen.",
-    chooseFrom: "Wähle den ersten Tag der Bestellungen aus, denen Punkte gutgeschrieben werden sollen.",
-    chooseTo: "Wähle den letzten Tag der Bestellungen aus, denen Punkte gutgeschrieben werden sollen.",
+    alreadyRunning:
+      "Für diesen Shop läuft bereits ein Nachtrag; warte, bis er fertig ist, oder brich ihn ab.",
+    alreadyFinished: "Dieser Nachtrag ist bereits abgeschlossen.",
     started: "Nachtrag gestartet",
     cancel: "Abbrechen",
     cancelled: "Nachtrag abgebrochen",
@@ -666,16 +760,6 @@ export const de: AdminStrings = {
       off: "E-Mail für dieses Ereignis aus",
       "not-a-step-up": "Kein Aufstieg in eine höhere Stufe",
       "no-event": "Das Ereignis wurde entfernt",
-    },
-    errors: {
-      host: "Gib den Hostnamen des SMTP-Servers ein, z. B. smtp.example.com",
-      port: "Gib einen Port von 1 bis 65535 ein (oft 465 oder 587)",
-      username: "Der Benutzername ist zu lang",
-      password: "Gib das Passwort für diesen Benutzernamen ein",
-      passwordLength: "Das Passwort ist zu lang",
-      from: "Gib eine einzelne E-Mail-Adresse ein, z. B. rewards@example.com",
-      locale: (list: string) => `Wähle eine davon: ${list}`,
-      days: "Gib eine Anzahl Tage von 1 bis 90 ein",
     },
   },
 };

@@ -1,6 +1,6 @@
 /** The admin in Spanish (Shopify's Spanish admin words: Clientes, Pedidos, Descuentos, Etiquetas; "tú"). */
 import type { AdminStrings } from "../admin-strings";
-import { bucketLabelIn, counting } from "./plural";
+import { counting } from "./plural";
 
 const { n, plural } = counting("es");
 
@@ -67,7 +67,6 @@ export const es: AdminStrings = {
     overTimeHelp: (zone: string) =>
       `Otorgados: ganados (una vez disponibles), bonificaciones y ajustes positivos. Canjeados: gastados en códigos, menos los puntos devueltos. Los días empiezan a medianoche en la zona horaria de la tienda (${zone}).`,
     bucketRow: { day: "Día", week: "Semana del", month: "Mes" },
-    bucketLabel: bucketLabelIn("es"),
     showTable: "Mostrar como tabla",
     hideTable: "Ocultar la tabla",
     chartLoading: "Cargando el gráfico",
@@ -79,6 +78,59 @@ export const es: AdminStrings = {
   },
   charts: {
     label: (title: string) => `${title}: gráfico. Las mismas cifras están en la tabla que sigue.`,
+  },
+  errors: {
+    required: "es obligatorio",
+    invalid: "no es válido",
+    wholeNumber: "debe ser un número entero",
+    notNegative: "debe ser 0 o más",
+    moreThanZero: "debe ser mayor que 0",
+    notZero: "no puede ser 0",
+    min: (min: string) => `debe ser al menos ${min}`,
+    max: (max: string) => `debe ser como máximo ${max}`,
+    range: (min: string, max: string) => `debe estar entre ${min} y ${max}`,
+    decimals: (max: number) => `debe tener como máximo ${n(max)} ${plural(max, "decimal", "decimales")}`,
+    amount: (example: string) => `debe ser un importe, como ${example}`,
+    number: (example: string) => `debe ser un número, como ${example}`,
+    percent: (example: string) => `debe ser un porcentaje, como ${example}`,
+    host: (example: string) => `debe ser un nombre de servidor, como ${example}`,
+    email: (example: string) => `debe ser una sola dirección de correo electrónico, como ${example}`,
+    key: "debe tener de 1 a 40 letras minúsculas, dígitos o guiones",
+    comma:
+      "no puede contener comas (se convierte en una etiqueta de cliente, y Shopify separa las etiquetas por comas)",
+    choice: "debe ser una de las opciones ofrecidas",
+    taken: "ya está en uso",
+    firstTier: "debe ser 0 para el primer nivel",
+    abovePrevious: "debe ser mayor que el del nivel anterior",
+    keyLocked: "no puede cambiar una vez guardado (los códigos y la tienda online lo usan)",
+    keyRetired: "pertenecía a una recompensa eliminada que emitió códigos; elige otro",
+    unknownTier: (tier: string) => `nombra un nivel que no existe (${tier})`,
+    tierTwice: "nombra un nivel dos veces",
+    notInCatalog: "no es una recompensa del catálogo",
+    emptySegment: "deja el segmento sin clientes: prueba con menos días o menos pedidos",
+    beforeEnd: "debe ser anterior al último día",
+    future: "está en el futuro",
+    allOrders: (since: string) =>
+      `es anterior al ${since}: los pedidos más antiguos necesitan acceso a todos los pedidos, que Regulars aún no tiene. Concédelo o empieza en ese día o después`,
+    stale: "está desactualizado: recarga la página e inténtalo de nuevo",
+    belowZero: (balance: string) => `dejaría el saldo por debajo de 0 (es ${balance})`,
+    columns: (found: string, expected: string) => `tiene ${found} campos; la primera línea tiene ${expected}`,
+    header: "debe nombrar las columnas, con «email» y «points»",
+    repeated: (line: string) => `ya está en la línea ${line}`,
+    unknownEmail: "no es el correo de ningún cliente que Regulars ya conozca",
+    sharedEmail: (count: number) => `lo comparten ${n(count)} clientes`,
+    csvQuote: "tiene comillas dentro de un campo que no empieza con comillas",
+    csvUnclosed: "tiene un campo entre comillas que no se cierra",
+    units: {
+      points: (count: number, text: string) => `${text} ${plural(count, "punto", "puntos")}`,
+      days: (count: number, text: string) => `${text} ${plural(count, "día", "días")}`,
+      months: (count: number, text: string) => `${text} ${plural(count, "mes", "meses")}`,
+      characters: (count: number, text: string) => `${text} ${plural(count, "carácter", "caracteres")}`,
+      tiers: (count: number, text: string) => `${text} ${plural(count, "nivel", "niveles")}`,
+      rewards: (count: number, text: string) => `${text} ${plural(count, "recompensa", "recompensas")}`,
+      orders: (count: number, text: string) => `${text} ${plural(count, "pedido", "pedidos")}`,
+      percent: (count: number, text: string) => `${text}\u00a0%`,
+    },
   },
   nav: {
     home: "Inicio",
@@ -117,6 +169,15 @@ export const es: AdminStrings = {
     exportMembers: "Miembros (CSV)",
     exportLedger: "Historial de puntos (CSV)",
     imported: (changes: number) => `${n(changes)} ${plural(changes, "saldo importado", "saldos importados")}`,
+    tooBig: "El archivo supera los 5 MB; divídelo.",
+    lineError: (line: number, sentence: string) => `Línea ${n(line)}: ${sentence}`,
+    errorSubjects: {
+      file: "El número de filas",
+      header: "La primera línea",
+      row: "La línea",
+      email: (value: string) => `El correo «${value}»`,
+      points: (value: string) => `El valor de puntos «${value}»`,
+    },
     checked: "Archivo comprobado; no se importó nada",
   },
   protectedData: {
@@ -220,6 +281,26 @@ export const es: AdminStrings = {
       reason ? `Descontados por Shopify Flow: ${reason}` : "Descontados por Shopify Flow",
     pendingNote: (count: number) => `${n(count)} ${plural(count, "pendiente", "pendientes")}`,
     order: (id: string) => `Pedido ${id}`,
+    fixErrors: "Hay campos que corregir; no se cambió nada",
+    noSuchCode: "Este código no es de este cliente.",
+    codeRefused: "Shopify rechazó el código. Inténtalo de nuevo.",
+    errorFields: {
+      points: "El número de puntos",
+      reason: "El motivo",
+      idempotencyKey: "Este formulario",
+      rewardKey: "La recompensa",
+    },
+    refusals: {
+      "reward not found": "Esta recompensa ya no está en el catálogo. Recarga la página.",
+      "reward disabled": "Los clientes no pueden canjear esta recompensa ahora (está desactivada).",
+      "not for your tier": "Esta recompensa no es para el nivel de este cliente.",
+      "not enough points": "Este cliente no tiene suficientes puntos para esta recompensa.",
+      "program paused": "El programa está desactivado: no se puede emitir ninguna recompensa.",
+      "idempotency key reused for another reward":
+        "Este formulario está desactualizado. Recarga la página e inténtalo de nuevo.",
+      "not found": "Este código no es de este cliente.",
+      "not revocable": "Este código ya no se puede revocar (se usó, se revocó o caducó).",
+    },
   },
   program: {
     title: "Programa",
@@ -254,6 +335,8 @@ export const es: AdminStrings = {
       "Los puntos son números enteros: el gasto elegible de un pedido por la tasa, redondeado hacia abajo.",
     active: "El programa está activo (los clientes acumulan y pueden canjear)",
     earnRate: "Puntos por cada 1,00 de gasto elegible",
+    earnExample: (order: string, points: string, tier: string | null, tierPoints: string) =>
+      `Un pedido de ${order} gana ${points} puntos${tier ? `; un miembro ${tier} gana ${tierPoints}` : ""}.`,
     includes: "El gasto elegible incluye",
     includeShipping: "Envío",
     includeTax: "Impuestos",
@@ -360,6 +443,7 @@ export const es: AdminStrings = {
     notFound: "Esa tarea no es una de las tareas fallidas de esta tienda",
     retriedDelivery: "Entrega en cola de nuevo",
     deliveryNotFound: "Esa entrega no es una de las entregas fallidas de esta tienda",
+    notUnderstood: "No se pudo leer esta acción desde la página. Recarga la página e inténtalo de nuevo.",
     deliveries: "Entregas de webhooks recientes",
     waiting: (count: number) =>
       count === 0
@@ -491,6 +575,12 @@ export const es: AdminStrings = {
       idempotencyKey: "Este formulario",
     },
     notFound: "Esta campaña no es una de las campañas de esta tienda.",
+    notUnderstood: "No se pudo leer esta acción desde la página. Recarga la página e inténtalo de nuevo.",
+    refusals: {
+      notRunning: "La campaña ya no está creando códigos.",
+      cancelled: "La campaña se canceló: sus fallos no se pueden reintentar.",
+      nothingToRetry: "Ningún código espera un nuevo intento.",
+    },
     progress: "Progreso",
     progressLine: (done: number, total: number) => `${n(done)} de ${n(total)} códigos creados`,
     taggedLine: (count: number) =>
@@ -538,8 +628,8 @@ export const es: AdminStrings = {
     start: "Otorgar puntos por estos pedidos",
     running: "Hay un procesamiento en curso",
     fixDates: "Elige las fechas de los pedidos que se acreditarán.",
-    chooseFrom: "Elige el primer día de los pedidos que se acreditarán.",
-    chooseTo: "Elige el último día de los pedidos que se acreditarán.",
+    alreadyRunning: "Ya hay un procesamiento en curso para esta tienda; espera a que termine o cancélalo.",
+    alreadyFinished: "Este procesamiento ya terminó.",
     started: "Procesamiento iniciado",
     cancel: "Cancelar",
     cancelled: "Procesamiento cancelado",
@@ -662,16 +752,6 @@ export const es: AdminStrings = {
       off: "Correo desactivado para este evento",
       "not-a-step-up": "No es una subida a un nivel superior",
       "no-event": "Se eliminó el evento",
-    },
-    errors: {
-      host: "Escribe el nombre de host del servidor SMTP, como smtp.example.com",
-      port: "Escribe un puerto de 1 a 65535 (suele ser 465 o 587)",
-      username: "El nombre de usuario es demasiado largo",
-      password: "Escribe la contraseña de este nombre de usuario",
-      passwordLength: "La contraseña es demasiado larga",
-      from: "Escribe una sola dirección de correo electrónico, como rewards@example.com",
-      locale: (list: string) => `Elige una de estas: ${list}`,
-      days: "Escribe un número de días de 1 a 90",
     },
   },
 };

@@ -1,6 +1,6 @@
 /** The admin in French (Shopify's French admin words: Clients, Commandes, Remises, Balises). */
 import type { AdminStrings } from "../admin-strings";
-import { bucketLabelIn, counting } from "./plural";
+import { counting } from "./plural";
 
 const { n, plural } = counting("fr");
 
@@ -68,7 +68,6 @@ export const fr: AdminStrings = {
     overTimeHelp: (zone: string) =>
       `Attribués : gagnés (une fois utilisables), bonus et ajustements positifs. Utilisés : dépensés en codes, moins les points rendus. Les jours commencent à minuit dans le fuseau horaire de la boutique (${zone}).`,
     bucketRow: { day: "Jour", week: "Semaine du", month: "Mois" },
-    bucketLabel: bucketLabelIn("fr"),
     showTable: "Afficher sous forme de tableau",
     hideTable: "Masquer le tableau",
     chartLoading: "Chargement du graphique",
@@ -80,6 +79,59 @@ export const fr: AdminStrings = {
   },
   charts: {
     label: (title: string) => `${title} : graphique. Les mêmes chiffres figurent dans le tableau qui suit.`,
+  },
+  errors: {
+    required: "est obligatoire",
+    invalid: "n’est pas valide",
+    wholeNumber: "doit être un nombre entier",
+    notNegative: "doit être supérieur ou égal à 0",
+    moreThanZero: "doit être supérieur à 0",
+    notZero: "ne peut pas être 0",
+    min: (min: string) => `doit être d’au moins ${min}`,
+    max: (max: string) => `doit être d’au plus ${max}`,
+    range: (min: string, max: string) => `doit être compris entre ${min} et ${max}`,
+    decimals: (max: number) => `doit avoir au plus ${n(max)} ${plural(max, "décimale", "décimales")}`,
+    amount: (example: string) => `doit être un montant, par exemple ${example}`,
+    number: (example: string) => `doit être un nombre, par exemple ${example}`,
+    percent: (example: string) => `doit être un pourcentage, par exemple ${example}`,
+    host: (example: string) => `doit être un nom de serveur, par exemple ${example}`,
+    email: (example: string) => `doit être une seule adresse e-mail, par exemple ${example}`,
+    key: "doit comporter de 1 à 40 lettres minuscules, chiffres ou tirets",
+    comma:
+      "ne peut pas contenir de virgule (il devient une balise client, et Shopify sépare les balises par des virgules)",
+    choice: "doit être l’un des choix proposés",
+    taken: "est déjà utilisé",
+    firstTier: "doit être 0 pour le premier niveau",
+    abovePrevious: "doit être supérieur à celui du niveau précédent",
+    keyLocked: "ne peut plus changer une fois enregistré (les codes et la boutique en ligne l’utilisent)",
+    keyRetired: "appartenait à une récompense supprimée qui a émis des codes ; choisissez-en un autre",
+    unknownTier: (tier: string) => `nomme un niveau qui n’existe pas (${tier})`,
+    tierTwice: "nomme deux fois le même niveau",
+    notInCatalog: "n’est pas une récompense du catalogue",
+    emptySegment: "ne laisse aucun client dans le segment : essayez moins de jours ou moins de commandes",
+    beforeEnd: "doit précéder le dernier jour",
+    future: "est dans le futur",
+    allOrders: (since: string) =>
+      `est antérieur au ${since} : les commandes plus anciennes nécessitent l’accès à toutes les commandes, que Regulars n’a pas encore. Accordez-le, ou commencez à partir de ce jour`,
+    stale: "n’est plus à jour : rechargez la page et réessayez",
+    belowZero: (balance: string) => `ferait passer le solde sous 0 (il est de ${balance})`,
+    columns: (found: string, expected: string) => `a ${found} champs ; la première ligne en a ${expected}`,
+    header: "doit nommer les colonnes, dont « email » et « points »",
+    repeated: (line: string) => `figure déjà à la ligne ${line}`,
+    unknownEmail: "n’est l’e-mail d’aucun client que Regulars connaît déjà",
+    sharedEmail: (count: number) => `est partagé par ${n(count)} clients`,
+    csvQuote: "contient un guillemet dans un champ qui ne commence pas par un guillemet",
+    csvUnclosed: "contient un champ entre guillemets qui n’est pas fermé",
+    units: {
+      points: (count: number, text: string) => `${text} ${plural(count, "point", "points")}`,
+      days: (count: number, text: string) => `${text} ${plural(count, "jour", "jours")}`,
+      months: (count: number, text: string) => `${text} mois`,
+      characters: (count: number, text: string) => `${text} ${plural(count, "caractère", "caractères")}`,
+      tiers: (count: number, text: string) => `${text} ${plural(count, "niveau", "niveaux")}`,
+      rewards: (count: number, text: string) => `${text} ${plural(count, "récompense", "récompenses")}`,
+      orders: (count: number, text: string) => `${text} ${plural(count, "commande", "commandes")}`,
+      percent: (count: number, text: string) => `${text}\u202f%`,
+    },
   },
   nav: {
     home: "Accueil",
@@ -120,6 +172,15 @@ export const fr: AdminStrings = {
     exportMembers: "Membres (CSV)",
     exportLedger: "Historique des points (CSV)",
     imported: (changes: number) => `${n(changes)} ${plural(changes, "solde importé", "soldes importés")}`,
+    tooBig: "Le fichier dépasse 5 Mo ; divisez-le.",
+    lineError: (line: number, sentence: string) => `Ligne ${n(line)} : ${sentence}`,
+    errorSubjects: {
+      file: "Le nombre de lignes",
+      header: "La première ligne",
+      row: "La ligne",
+      email: (value: string) => `L’e-mail « ${value} »`,
+      points: (value: string) => `La valeur de points « ${value} »`,
+    },
     checked: "Fichier vérifié ; rien n’a été importé",
   },
   protectedData: {
@@ -230,6 +291,27 @@ export const fr: AdminStrings = {
       reason ? `Retirés par Shopify Flow : ${reason}` : "Retirés par Shopify Flow",
     pendingNote: (count: number) => `${n(count)} en attente`,
     order: (id: string) => `Commande ${id}`,
+    fixErrors: "Certains champs sont à corriger ; rien n’a été modifié",
+    noSuchCode: "Ce code ne fait pas partie des codes de ce client.",
+    codeRefused: "Shopify a refusé le code. Réessayez.",
+    errorFields: {
+      points: "Le nombre de points",
+      reason: "Le motif",
+      idempotencyKey: "Ce formulaire",
+      rewardKey: "La récompense",
+    },
+    refusals: {
+      "reward not found": "Cette récompense n’est plus dans le catalogue. Rechargez la page.",
+      "reward disabled":
+        "Les clients ne peuvent pas utiliser cette récompense pour l’instant (elle est désactivée).",
+      "not for your tier": "Cette récompense n’est pas proposée au niveau de ce client.",
+      "not enough points": "Ce client n’a pas assez de points pour cette récompense.",
+      "program paused": "Le programme est désactivé : aucune récompense ne peut être émise.",
+      "idempotency key reused for another reward":
+        "Ce formulaire n’est plus à jour. Rechargez la page et réessayez.",
+      "not found": "Ce code ne fait pas partie des codes de ce client.",
+      "not revocable": "Ce code ne peut plus être révoqué (il a été utilisé, révoqué ou a expiré).",
+    },
   },
   program: {
     title: "Programme",
@@ -264,6 +346,8 @@ export const fr: AdminStrings = {
       "Les points sont des nombres entiers : le montant éligible d’une commande multiplié par le taux, arrondi à l’inférieur.",
     active: "Programme actif (les clients gagnent et peuvent utiliser des points)",
     earnRate: "Points par 1,00 de montant éligible",
+    earnExample: (order: string, points: string, tier: string | null, tierPoints: string) =>
+      `Une commande de ${order} rapporte ${points} points${tier ? ` ; un membre ${tier} en gagne ${tierPoints}` : ""}.`,
     includes: "Le montant éligible comprend",
     includeShipping: "Expédition",
     includeTax: "Taxes",
@@ -373,6 +457,7 @@ export const fr: AdminStrings = {
     notFound: "Cette tâche ne fait pas partie des tâches en échec de cette boutique",
     retriedDelivery: "Livraison remise en file d’attente",
     deliveryNotFound: "Cette livraison ne fait pas partie des livraisons en échec de cette boutique",
+    notUnderstood: "Cette action n’a pas pu être lue depuis la page. Rechargez la page et réessayez.",
     deliveries: "Livraisons de webhooks récentes",
     waiting: (count: number) =>
       count === 0
@@ -506,6 +591,12 @@ export const fr: AdminStrings = {
       idempotencyKey: "Ce formulaire",
     },
     notFound: "Cette campagne ne fait pas partie des campagnes de cette boutique.",
+    notUnderstood: "Cette action n’a pas pu être lue depuis la page. Rechargez la page et réessayez.",
+    refusals: {
+      notRunning: "La campagne ne crée plus de codes.",
+      cancelled: "La campagne a été annulée : ses échecs ne peuvent pas être réessayés.",
+      nothingToRetry: "Aucun code n’attend d’être réessayé.",
+    },
     progress: "Progression",
     progressLine: (done: number, total: number) =>
       `${n(done)} ${plural(done, "code créé", "codes créés")} sur ${n(total)}`,
@@ -555,8 +646,8 @@ export const fr: AdminStrings = {
     start: "Attribuer des points pour ces commandes",
     running: "Une reprise est en cours",
     fixDates: "Choisissez les dates des commandes à créditer.",
-    chooseFrom: "Choisissez le premier jour des commandes à créditer.",
-    chooseTo: "Choisissez le dernier jour des commandes à créditer.",
+    alreadyRunning: "Une reprise est déjà en cours pour cette boutique ; attendez sa fin ou annulez-la.",
+    alreadyFinished: "Cette reprise est déjà terminée.",
     started: "Reprise lancée",
     cancel: "Annuler",
     cancelled: "Reprise annulée",
@@ -679,16 +770,6 @@ export const fr: AdminStrings = {
       off: "E-mail désactivé pour cet événement",
       "not-a-step-up": "Pas une montée vers un niveau supérieur",
       "no-event": "L’événement a été supprimé",
-    },
-    errors: {
-      host: "Saisissez le nom d’hôte du serveur SMTP, par exemple smtp.example.com",
-      port: "Saisissez un port de 1 à 65535 (souvent 465 ou 587)",
-      username: "Le nom d’utilisateur est trop long",
-      password: "Saisissez le mot de passe de ce nom d’utilisateur",
-      passwordLength: "Le mot de passe est trop long",
-      from: "Saisissez une seule adresse e-mail, par exemple rewards@example.com",
-      locale: (list: string) => `Choisissez parmi : ${list}`,
-      days: "Saisissez un nombre de jours de 1 à 90",
     },
   },
 };

@@ -13,12 +13,3 @@ export function counting(language: string) {
     plural: (count: number, one: string, other: string) => (rules.select(count) === "one" ? one : other),
   };
 }
-
-/** A bucket's label from its first day (YYYY-MM-DD), in the language. */
-export function bucketLabelIn(language: string) {
-  return (unit: "day" | "week" | "month", start: string) =>
-    new Intl.DateTimeFormat(language, {
-      timeZone: "UTC",
-      ...(unit === "month" ? { month: "short", year: "numeric" } : { month: "short", day: "numeric" }),
-    }).format(new Date(`${start}T00:00:00Z`));
-}

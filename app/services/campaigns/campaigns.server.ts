@@ -36,6 +36,7 @@ import { CSV_TYPE, exportCampaignCodes } from "../exports/csv-export.server";
 import type { DownloadFile } from "../exports/download-file";
 import { inTransaction } from "../../db/tx.server";
 import { noteFollowUp } from "../../jobs/follow-ups.server";
+import type { FieldErrors } from "../../loyalty/field-error";
 import { formatMilli } from "../../loyalty/money";
 import { rewardCode, shopCodePrefix } from "../../loyalty/rewards";
 
@@ -46,7 +47,9 @@ export class CampaignError extends Error {
   constructor(
     message: string,
     readonly status: 404 | 409 | 422,
-    readonly fieldErrors: Record<string, string> = {},
+    readonly fieldErrors: FieldErrors = {},
+    /** Why an action on a launched campaign cannot go ahead, for the page to say in words. */
+    readonly reason?: "notRunning" | "cancelled" | "nothingToRetry",
   ) {
     super(message);
     this.name = "CampaignError";
@@ -96,7 +99,7 @@ export async function launchCampaign(
         });
         if (segment.length === 0) {
           throw new CampaignError("The segment is empty", 422, {
-            inactiveDays: "no customer is in this segment: try fewer days or fewer orders",
+            inactiveDays: { code: "emptySegment" },
           });
         }
         const campaign = await createCampaign(tx, {
@@ -140,8 +143,9 @@ export async function launchCampaign(
 }
 
 const nameTaken = (name: string) =>
-  new CampaignError("Name already used", 422, {
-    name: `another campaign is called "${name}" (its customer tag would be the same): choose another name`,
+  new CampaignError(`Name already used: ${name}`, 422, {
+    // Another campaign has the name, so its customer tag would be the same.
+    name: { code: "taken" },
   });
 
 async function findCampaign(db: PrismaClient, shop: string, campaignId: string) {
@@ -159,7 +163,7 @@ export async function cancelCampaign(db: PrismaClient, shop: string, campaignId:
   await findCampaign(db, shop, campaignId);
   const left = await inTransaction(db, async (tx) => {
     if (!(await stopCampaign(tx, shop, campaignId, now))) {
-      throw new CampaignError("The campaign is not running", 409);
+      throw new CampaignError("The campaign is not running", 409, {}, "notRunning");
     }
     await cancelUntouchedRecipients(tx, shop, campaignId, now);
     return countPendingRecipients(tx, shop, campaignId);
@@ -170,9 +174,10 @@ export async function cancelCampaign(db: PrismaClient, shop: string, campaignId:
 /** Puts the recipients Shopify refused back in line (and the campaign back to running). */
 export async function retryCampaignFailures(db: PrismaClient, shop: string, campaignId: string) {
   const campaign = await findCampaign(db, shop, campaignId);
-  if (campaign.status === "CANCELLED") throw new CampaignError("The campaign was cancelled", 409);
+  if (campaign.status === "CANCELLED")
+    throw new CampaignError("The campaign was cancelled", 409, {}, "cancelled");
   const retried = await inTransaction(db, (tx) => requeueFailedRecipients(tx, shop, campaignId));
-  if (retried === 0) throw new CampaignError("Nothing to retry", 409);
+  if (retried === 0) throw new CampaignError("Nothing to retry", 409, {}, "nothingToRetry");
   noteFollowUp({ queue: "campaign-issue", shop, campaignId });
   return retried;
 }

@@ -7,7 +7,11 @@
 import type { PrismaClient } from "@prisma/client";
 import { appendEntry, ledgerEntryExists, lockMember, upsertMember } from "../../db/members.server";
 import { inTransaction } from "../../db/tx.server";
+import type { FieldErrors } from "../../loyalty/field-error";
 import { SettingsError } from "../program/program-settings.server";
+
+/** The most points one adjustment adds or removes. */
+const MAX_ADJUSTMENT = 10_000_000;
 
 export async function adjustPoints(
   db: PrismaClient,
@@ -15,12 +19,13 @@ export async function adjustPoints(
   input: { customerGid: string; points: number; reason: string; staffId: string; idempotencyKey: string },
   now: Date,
 ): Promise<{ balance: number; applied: boolean }> {
-  const errors: Record<string, string> = {};
-  if (!Number.isSafeInteger(input.points) || input.points === 0 || Math.abs(input.points) > 10_000_000) {
-    errors.points = "must be a whole number of points, not 0, at most 10,000,000 either way";
-  }
-  if (input.reason.trim().length < 3) errors.reason = "is required";
-  if (!/^[\w-]{8,100}$/.test(input.idempotencyKey)) errors.idempotencyKey = "is missing or malformed";
+  const errors: FieldErrors = {};
+  if (!Number.isSafeInteger(input.points)) errors.points = { code: "wholeNumber" };
+  else if (input.points === 0) errors.points = { code: "notZero" };
+  else if (Math.abs(input.points) > MAX_ADJUSTMENT)
+    errors.points = { code: "range", min: -MAX_ADJUSTMENT, max: MAX_ADJUSTMENT, unit: "points" };
+  if (input.reason.trim().length < 3) errors.reason = { code: "required" };
+  if (!/^[\w-]{8,100}$/.test(input.idempotencyKey)) errors.idempotencyKey = { code: "stale" };
   if (Object.keys(errors).length > 0) throw new SettingsError(errors);
 
   return inTransaction(db, async (tx) => {
@@ -28,7 +33,7 @@ export async function adjustPoints(
     const sourceKey = `adjust:${input.idempotencyKey}`;
     if (await ledgerEntryExists(tx, shop, sourceKey)) return { balance: member.balance, applied: false };
     if (member.balance + input.points < 0) {
-      throw new SettingsError({ points: `would leave the balance below 0 (it is ${member.balance})` });
+      throw new SettingsError({ points: { code: "belowZero", balance: member.balance } });
     }
     const updated = await appendEntry(tx, shop, member, {
       kind: "ADJUST",

@@ -12,13 +12,26 @@ import type { PrismaClient } from "@prisma/client";
 import { appendEntry, ledgerEntryExists, lockMember, membersByEmail } from "../../db/members.server";
 import { inTransaction } from "../../db/tx.server";
 import { CsvSyntaxError, parseCsv } from "../../loyalty/csv";
+import type { FieldError } from "../../loyalty/field-error";
 
 export type ImportMode = "add" | "set";
+
+/**
+ * A refused row: its line, what the error is about (the file, its first line, the line as a
+ * whole, or a cell with the value as the file has it) and the error as a code the page words.
+ */
+export interface ImportError {
+  line: number;
+  about: "file" | "header" | "row" | "email" | "points";
+  /** The cell's value, cut to its first 100 characters ("…" after), for `email` and `points`. */
+  value?: string;
+  error: FieldError;
+}
 
 export interface ImportReport {
   dryRun: boolean;
   rows: number;
-  errors: { line: number; message: string }[];
+  errors: ImportError[];
   /** Rows that change (or would change) a balance. */
   changes: number;
   /** Rows with nothing to do: already imported, or the balance already matches. */
@@ -69,7 +82,7 @@ export async function importBalances(
     rows = parseCsv(input.csv);
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
-    report.errors.push({ line: error.line, message: error.message.replace(/^line \d+: /, "") });
+    report.errors.push({ line: error.line, about: "row", error: { code: error.code } });
     return report;
   }
   const header = rows.shift();
@@ -77,14 +90,11 @@ export async function importBalances(
   const emailAt = columns.indexOf("email");
   const pointsAt = columns.indexOf("points");
   if (emailAt < 0 || pointsAt < 0) {
-    report.errors.push({
-      line: 1,
-      message: 'the first line must name the columns, with "email" and "points"',
-    });
+    report.errors.push({ line: 1, about: "header", error: { code: "header" } });
     return report;
   }
   if (rows.length > MAX_IMPORT_ROWS) {
-    report.errors.push({ line: 1, message: `at most ${MAX_IMPORT_ROWS} rows per file; split it` });
+    report.errors.push({ line: 1, about: "file", error: { code: "max", max: MAX_IMPORT_ROWS } });
     return report;
   }
   report.rows = rows.length;
@@ -101,20 +111,26 @@ export async function importBalances(
   rows.forEach((row, i) => {
     const email = emails[i]!;
     const text = (row.fields[pointsAt] ?? "").trim();
-    const fail = (message: string) => report.errors.push({ line: row.line, message });
+    const fail = (about: ImportError["about"], error: FieldError) =>
+      report.errors.push({
+        line: row.line,
+        about,
+        ...(about === "email" ? { value: echoed(email) } : about === "points" ? { value: echoed(text) } : {}),
+        error,
+      });
     if (row.fields.length !== columns.length)
-      return fail(`has ${row.fields.length} fields; the header has ${columns.length}`);
-    if (!EMAIL.test(email)) return fail(`"${echoed(email)}" is not an email address`);
-    if (!/^-?\d+$/.test(text) || Math.abs(Number(text)) > MAX_POINTS) {
-      return fail(`points "${echoed(text)}" must be a whole number up to ${MAX_POINTS.toLocaleString("en")}`);
-    }
+      return fail("row", { code: "columns", found: row.fields.length, expected: columns.length });
+    if (!EMAIL.test(email)) return fail("email", { code: "email", example: "name@example.com" });
+    if (!/^-?\d+$/.test(text)) return fail("points", { code: "wholeNumber" });
+    if (Math.abs(Number(text)) > MAX_POINTS)
+      return fail("points", { code: "range", min: -MAX_POINTS, max: MAX_POINTS, unit: "points" });
     const points = Number(text);
-    if (input.mode === "set" && points < 0) return fail("a balance cannot be negative");
-    if (seen.has(email)) return fail(`${echoed(email)} is already on line ${seen.get(email)}`);
+    if (input.mode === "set" && points < 0) return fail("points", { code: "notNegative" });
+    if (seen.has(email)) return fail("email", { code: "repeated", line: seen.get(email)! });
     seen.set(email, row.line);
     const ids = byEmail.get(email) ?? [];
-    if (ids.length === 0) return fail(`no customer with the email ${echoed(email)} is known to Regulars yet`);
-    if (ids.length > 1) return fail(`${ids.length} customers share the email ${echoed(email)}`);
+    if (ids.length === 0) return fail("email", { code: "unknownEmail" });
+    if (ids.length > 1) return fail("email", { code: "sharedEmail", count: ids.length });
     planned.push({ line: row.line, memberId: ids[0]!, points });
   });
   if (report.errors.length > 0) return report;
@@ -132,7 +148,9 @@ export async function importBalances(
       if (member.balance + delta < 0) {
         report.errors.push({
           line: row.line,
-          message: `would leave the balance below 0 (it is ${member.balance})`,
+          about: "points",
+          value: String(row.points),
+          error: { code: "belowZero", balance: member.balance },
         });
         continue;
       }

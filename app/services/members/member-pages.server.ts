@@ -212,6 +212,7 @@ export async function memberPage(db: PrismaClient, shop: string, memberId: strin
       balanceAfter: entry.balanceAfter,
       note: entry.note,
       orderGid: entry.orderGid,
+      orderName: entry.orderName,
       staffId: entry.staffId,
       createdAt: entry.createdAt.toISOString(),
       /** When it happened: the admin dates the entry by this (a backfilled order's paid date). */

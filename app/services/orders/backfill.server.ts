@@ -72,12 +72,15 @@ import { needsAllOrders, RECENT_ORDER_DAYS, recentOrdersFrom } from "../../shopi
 import { decodeSnapshot, encodeSnapshot } from "../../shopify/payloads/order-snapshot-text";
 import { JsonlSplitter, type Lines } from "../../shopify/payloads/jsonl-lines";
 import { applyPaidOrders, retryBatchConflicts } from "./order-points-batch.server";
+import type { FieldError } from "../../loyalty/field-error";
 
+/** A start or a cancel that cannot go ahead; a refused date names its field and what is wrong. */
 export class BackfillError extends Error {
   constructor(
     message: string,
     readonly status: 404 | 409 | 422,
-    readonly field?: string,
+    readonly field?: "from" | "to",
+    readonly error?: FieldError,
   ) {
     super(message);
     this.name = "BackfillError";
@@ -106,10 +109,12 @@ const dayOf = (date: Date) => date.toISOString().slice(0, 10);
  */
 export async function checkOrderAccess(admin: AdminGraphql, from: Date, now: Date): Promise<void> {
   if (!needsAllOrders(from, now) || (await canReadAllOrders(admin))) return;
+  const since = dayOf(recentOrdersFrom(now));
   throw new BackfillError(
-    `Orders paid before ${dayOf(recentOrdersFrom(now))} need access to all orders, which you have not granted Regulars: grant it, or start on or after that day`,
+    `Orders paid before ${since} need access to all orders, which you have not granted Regulars: grant it, or start on or after that day`,
     422,
     "from",
+    { code: "allOrders", since },
   );
 }
 
@@ -120,11 +125,16 @@ export async function startBackfill(
   input: { from: Date; to: Date; now: Date },
 ): Promise<BackfillRun> {
   const { from, to, now } = input;
-  if (Number.isNaN(from.getTime())) throw new BackfillError("Choose a start date", 422, "from");
-  if (Number.isNaN(to.getTime())) throw new BackfillError("Choose an end date", 422, "to");
-  if (from >= to) throw new BackfillError("The start date must be before the end date", 422, "from");
-  if (from.getTime() > now.getTime()) throw new BackfillError("The start date is in the future", 422, "from");
-  if (to.getTime() > now.getTime() + DAY) throw new BackfillError("The end date is in the future", 422, "to");
+  const required: FieldError = { code: "required" };
+  const future: FieldError = { code: "future" };
+  if (Number.isNaN(from.getTime())) throw new BackfillError("Choose a start date", 422, "from", required);
+  if (Number.isNaN(to.getTime())) throw new BackfillError("Choose an end date", 422, "to", required);
+  if (from >= to)
+    throw new BackfillError("The start date must be before the end date", 422, "from", { code: "beforeEnd" });
+  if (from.getTime() > now.getTime())
+    throw new BackfillError("The start date is in the future", 422, "from", future);
+  if (to.getTime() > now.getTime() + DAY)
+    throw new BackfillError("The end date is in the future", 422, "to", future);
   const busy = () =>
     new BackfillError("A backfill is already running for this shop; wait for it or cancel it", 409);
   const active = () => countActiveBackfills(db, shop);

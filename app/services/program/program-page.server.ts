@@ -11,6 +11,7 @@ import {
   type ProgramFormInput,
 } from "../../admin/program-form";
 import { tierMemberCounts } from "../../db/members.server";
+import type { FieldErrors } from "../../loyalty/field-error";
 import { ensureRewards, redemptionCountsByReward, rewardRuleOf } from "../../db/rewards.server";
 import {
   getProgram,
@@ -43,12 +44,12 @@ const formField = (key: string) => {
   return FORM_FIELD[key] ?? key.replace(/^tiers\.(\d+)\.multiplierE4$/, "tiers.$1.multiplier");
 };
 
-const formErrors = (errors: Record<string, string>) =>
-  Object.fromEntries(Object.entries(errors).map(([key, message]) => [formField(key), message]));
+const formErrors = (errors: FieldErrors): FieldErrors =>
+  Object.fromEntries(Object.entries(errors).map(([key, error]) => [formField(key), error]));
 
 export type SaveResult =
   | { ok: true; tierChanges: number }
-  | { ok: false; fieldErrors: Record<string, string> }
+  | { ok: false; fieldErrors: FieldErrors }
   /** A reward id that is not one of this shop's live rewards. */
   | { ok: false; notFound: string };
 

@@ -22,29 +22,18 @@ import {
 } from "../../db/rewards.server";
 import { inTransaction } from "../../db/tx.server";
 import { isValidBirthday } from "../../loyalty/bonuses";
+import { fieldErrorsOf, type FieldErrors } from "../../loyalty/field-error";
 import { programSchema, tiersSchema, type ProgramSettings, type TierRule } from "../../loyalty/program";
 import { REWARD_LIMITS, rewardSchema } from "../../loyalty/rewards";
 import { reevaluateAllTiers } from "../shops/daily-maintenance.server";
 import { forgetProgramExplainer } from "./program-explainer-cache.server";
 
+/** Settings that break a rule, field by field, as codes the admin words (app/loyalty/field-error.ts). */
 export class SettingsError extends Error {
-  constructor(readonly fieldErrors: Record<string, string>) {
-    super(
-      `invalid settings: ${Object.entries(fieldErrors)
-        .map(([k, v]) => `${k} ${v}`)
-        .join("; ")}`,
-    );
+  constructor(readonly fieldErrors: FieldErrors) {
+    super(`invalid settings: ${JSON.stringify(fieldErrors)}`);
     this.name = "SettingsError";
   }
-}
-
-function fieldErrors(
-  issues: { path: PropertyKey[]; message: string }[],
-  prefix = "",
-): Record<string, string> {
-  return Object.fromEntries(
-    issues.map((issue) => [`${prefix}${issue.path.map(String).join(".")}`, issue.message]),
-  );
 }
 
 /** A reward id in the saved catalog that is not one of this shop's live rewards. */
@@ -66,36 +55,35 @@ async function catalogErrors(
   shop: string,
   catalog: CatalogEntry[],
   tierKeys: Set<string>,
-): Promise<Record<string, string>> {
+): Promise<FieldErrors> {
   await ensureRewards(db, shop);
   const rows = await allRewardRows(db, shop);
   const live = new Map(rows.filter((row) => row.archivedAt === null).map((row) => [row.id, row]));
   for (const entry of catalog) {
     if (entry.id !== null && !live.has(entry.id)) throw new RewardNotFoundError(entry.id);
   }
-  const errors: Record<string, string> = {};
+  const errors: FieldErrors = {};
   if (catalog.length > REWARD_LIMITS.catalogSize)
-    errors.rewards = `at most ${REWARD_LIMITS.catalogSize} rewards`;
+    errors.rewards = { code: "max", max: REWARD_LIMITS.catalogSize, unit: "rewards" };
   const kept = new Set(catalog.flatMap((entry) => (entry.id ? [entry.id] : [])));
   const issued = await redemptionCountsByReward(db, shop);
   const keys = catalog.map((entry) => entry.key);
   catalog.forEach((entry, i) => {
     const parsed = rewardSchema.safeParse(entry);
-    if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error.issues, `rewards.${i}.`));
+    if (!parsed.success) Object.assign(errors, fieldErrorsOf(parsed.error.issues, `rewards.${i}.`));
     if (entry.id !== null && live.get(entry.id)!.key !== entry.key) {
-      errors[`rewards.${i}.key`] = "cannot change once saved (codes and the storefront use it)";
+      errors[`rewards.${i}.key`] = { code: "keyLocked" };
     } else if (keys.indexOf(entry.key) !== i) {
-      errors[`rewards.${i}.key`] = "is used by another reward";
+      errors[`rewards.${i}.key`] = { code: "taken" };
     } else if (entry.id === null) {
       // A new reward may take the key of a removed one, unless codes were issued with it.
       const owner = rows.find((row) => row.key === entry.key);
-      if (owner && kept.has(owner.id)) errors[`rewards.${i}.key`] = "is used by another reward";
-      else if (owner && (issued[owner.key] ?? 0) > 0)
-        errors[`rewards.${i}.key`] = "belonged to a removed reward that issued codes; choose another";
+      if (owner && kept.has(owner.id)) errors[`rewards.${i}.key`] = { code: "taken" };
+      else if (owner && (issued[owner.key] ?? 0) > 0) errors[`rewards.${i}.key`] = { code: "keyRetired" };
     }
     const unknownTier = entry.tierKeys.find((key) => !tierKeys.has(key));
     if (unknownTier !== undefined)
-      errors[`rewards.${i}.tierKeys`] = `names a tier that does not exist (${unknownTier})`;
+      errors[`rewards.${i}.tierKeys`] = { code: "unknownTier", tier: unknownTier };
   });
   return errors;
 }
@@ -120,7 +108,7 @@ export async function programInputErrors(
   db: PrismaClient,
   shop: string,
   input: ProgramInput,
-): Promise<Record<string, string>> {
+): Promise<FieldErrors> {
   return (await checkProgram(db, shop, input, await getProgram(db, shop))).errors;
 }
 
@@ -132,9 +120,9 @@ async function checkProgram(
 ) {
   const settings = programSchema.safeParse({ ...current.settings, ...input.settings });
   const tiers = input.tiers ? tiersSchema.safeParse(input.tiers) : null;
-  const errors: Record<string, string> = {
-    ...(settings.success ? {} : fieldErrors(settings.error.issues)),
-    ...(tiers && !tiers.success ? fieldErrors(tiers.error.issues, "tiers.") : {}),
+  const errors: FieldErrors = {
+    ...(settings.success ? {} : fieldErrorsOf(settings.error.issues)),
+    ...(tiers && !tiers.success ? fieldErrorsOf(tiers.error.issues, "tiers.") : {}),
   };
   if (input.rewards) {
     const tierKeys = new Set((input.tiers ?? current.tiers).map((tier) => tier.key));
@@ -148,7 +136,7 @@ async function checkProgram(
     );
     finalTiers.forEach((tier, i) => {
       if (tier.entryRewardKey && !rewardKeys.has(tier.entryRewardKey)) {
-        errors[`tiers.${i}.entryRewardKey`] = "is not a reward in the catalog";
+        errors[`tiers.${i}.entryRewardKey`] = { code: "notInCatalog" };
       }
     });
   }
@@ -198,7 +186,7 @@ export async function setBirthday(
   birthday: { month: number; day: number },
   now: Date,
 ): Promise<"set" | "already set"> {
-  if (!isValidBirthday(birthday)) throw new SettingsError({ birthday: "is not a date" });
+  if (!isValidBirthday(birthday)) throw new SettingsError({ birthday: { code: "invalid" } });
   await upsertMember(db, shop, customerGid, {});
   return (await setBirthdayOnce(db, shop, customerGid, birthday, now)) ? "set" : "already set";
 }
