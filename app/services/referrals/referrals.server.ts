@@ -1,0 +1,370 @@
+/**
+ * Referrals: every member's link, a visit through it, the referee's first-order code, and the
+ * referrer's reward once that order is paid and its pending window has passed
+ * (docs/decisions/0018-referrals.md).
+ *
+ *   1. A member's link code is given on first need (the storefront status, the member sync).
+ *   2. A visit to /{proxy path}/r/<code> is counted; the visitor gives an email (or is signed in)
+ *      and gets a first-order code: the referral row is written first with the code string we
+ *      chose, then Shopify creates the discount; a retry looks the code up before creating it.
+ *   3. The daily maintenance settles open referrals: the first order that used the code ties the
+ *      referral to it; once that order is paid and its pending window passed, the fraud checks
+ *      (app/loyalty/referrals.ts) either pay the referrer (one ledger entry, key referral:<id>) or
+ *      hold the referral for review; a cancelled or fully refunded first order pays nothing.
+ *   4. The merchant approves (pays) or rejects (with a reason) a held referral.
+ */
+import { randomBytes } from "node:crypto";
+import type { PrismaClient, Referral } from "@prisma/client";
+import {
+  appendEntry,
+  findLedgerEntry,
+  findMember,
+  lockMember,
+  memberOfCustomer,
+} from "../../db/members.server";
+import { ensureProgram } from "../../db/program.server";
+import {
+  assignReferralCode,
+  createReferral,
+  findReferral,
+  firstOrderWithCode,
+  lockReferral,
+  memberByReferralCode,
+  openReferrals,
+  orderedBefore,
+  paidReferralsSince,
+  recordReferralVisit,
+  referralOfReferee,
+  referralSettingsOf,
+  updateReferral,
+  updateReferralSettings,
+} from "../../db/referrals.server";
+import { inTransaction, type Tx } from "../../db/tx.server";
+import {
+  firstOrderState,
+  holdReasons,
+  monthStart,
+  normaliseEmail,
+  parseReferralCode,
+  referralCode,
+  referralRewardKey,
+  referralSettingsSchema,
+  type ReferralSettings,
+} from "../../loyalty/referrals";
+import { rewardCode, shopCodePrefix } from "../../loyalty/rewards";
+import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
+import { createReferralCode, findRewardCode } from "../../shopify/admin-api/discount-codes.server";
+
+/** Why a referral request is refused; each is a code the storefront page and the admin word. */
+export type ReferralRefusal =
+  | "referrals_off"
+  | "unknown_link"
+  | "invalid_email"
+  | "own_link"
+  | "not_found"
+  | "not_held"
+  | "reason_required"
+  | "invalid_settings";
+
+export class ReferralError extends Error {
+  constructor(
+    readonly reason: ReferralRefusal,
+    readonly issues: string[] = [],
+  ) {
+    super(issues.length ? `${reason}: ${issues.join("; ")}` : reason);
+    this.name = "ReferralError";
+  }
+}
+
+/** How long a referee's first-order code lasts. */
+const CODE_LIFETIME_DAYS = 90;
+
+export async function readReferralSettings(db: PrismaClient | Tx, shop: string): Promise<ReferralSettings> {
+  return referralSettingsOf(await ensureProgram(db, shop));
+}
+
+/** Saves the referral settings; bad input changes nothing and says which fields. */
+export async function saveReferralSettings(db: PrismaClient, shop: string, input: unknown): Promise<ReferralSettings> {
+  const parsed = referralSettingsSchema.safeParse(input);
+  if (!parsed.success)
+    throw new ReferralError(
+      "invalid_settings",
+      parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
+    );
+  await inTransaction(db, async (tx) => {
+    await ensureProgram(tx, shop);
+    await updateReferralSettings(tx, shop, parsed.data);
+  });
+  return parsed.data;
+}
+
+/** The member's link code, given now if they have none (a clash with another member draws again). */
+export async function ensureReferralCode(db: PrismaClient | Tx, shop: string, memberId: string): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const code = await assignReferralCode(db as Tx, shop, memberId, referralCode(randomBytes(8)));
+    if (code) return code;
+  }
+  throw new Error("could not draw a free referral code");
+}
+
+/**
+ * A visit through a link: counted when the link is a member's and referrals are on. Returns the
+ * referrer's first name (what the page may say about them), or the refusal.
+ */
+export async function visitReferralLink(
+  db: PrismaClient,
+  shop: string,
+  rawCode: string,
+  now: Date,
+): Promise<{ referrerName: string | null; percent: number }> {
+  const { referrer, settings } = await referrerOf(db, shop, rawCode);
+  await recordReferralVisit(db, shop, referrer.id, now);
+  return { referrerName: referrer.firstName, percent: settings.refereePercent };
+}
+
+async function referrerOf(db: PrismaClient | Tx, shop: string, rawCode: string) {
+  const settings = await readReferralSettings(db, shop);
+  if (!settings.enabled) throw new ReferralError("referrals_off");
+  const code = parseReferralCode(rawCode);
+  const referrer = code ? await memberByReferralCode(db as Tx, shop, code) : null;
+  if (!referrer) throw new ReferralError("unknown_link");
+  return { referrer, settings };
+}
+
+export interface ClaimedReferral {
+  code: string;
+  percent: number;
+  endsAt: Date;
+  /** false: this referee had already been given a code (the same one is answered). */
+  created: boolean;
+}
+
+/**
+ * A referee claims their first-order code through a link, with an email or signed in. One
+ * referral per referee (their normalised email), ever: asking again answers the same code.
+ * Someone following their own link is refused and nothing is written.
+ */
+export async function claimReferral(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+  rawCode: string,
+  who: { email: string | null; customerGid: string | null },
+  now: Date,
+): Promise<ClaimedReferral> {
+  const { referrer, settings } = await referrerOf(db, shop, rawCode);
+  let email = who.email;
+  if (!email && who.customerGid) email = (await memberOfCustomer(db, shop, who.customerGid))?.email ?? null;
+  const refereeEmail = email ? normaliseEmail(email) : null;
+  if (!refereeEmail) throw new ReferralError("invalid_email");
+  const referrerEmail = referrer.email ? normaliseEmail(referrer.email) : null;
+  if ((who.customerGid && who.customerGid === referrer.customerGid) || refereeEmail === referrerEmail)
+    throw new ReferralError("own_link");
+
+  let referral = await referralOfReferee(db, shop, refereeEmail);
+  let created = false;
+  if (!referral) {
+    referral = await createReferral(db, shop, {
+      referrerId: referrer.id,
+      refereeEmail,
+      refereeCustomerGid: who.customerGid,
+      code: rewardCode(`${shopCodePrefix(shop)}-FRIEND`, randomBytes(8)),
+      at: now,
+    });
+    created = referral !== null;
+    // A concurrent claim for the same referee won: answer its code.
+    referral ??= await referralOfReferee(db, shop, refereeEmail);
+  }
+  if (!referral) throw new Error("unreachable: the referral exists");
+  const endsAt = new Date(referral.createdAt.getTime() + CODE_LIFETIME_DAYS * 86_400_000);
+  if (!referral.discountGid) await createCodeInShopify(db, admin, shop, referral, settings.refereePercent, endsAt);
+  return { code: referral.code, percent: settings.refereePercent, endsAt, created };
+}
+
+/** Creates the referral's code in Shopify unless it is there (a lost answer), and records it. */
+async function createCodeInShopify(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+  referral: Referral,
+  percent: number,
+  endsAt: Date,
+): Promise<void> {
+  let nodeId = await findRewardCode(admin, referral.code);
+  if (!nodeId) {
+    const result = await createReferralCode(admin, {
+      code: referral.code,
+      title: `Referral: ${percent}% off a first order (Regulars)`,
+      customerGid: referral.refereeCustomerGid,
+      percent,
+      startsAt: referral.createdAt,
+      endsAt,
+    });
+    if (result.status === "rejected") {
+      await updateReferral(db, shop, referral.id, { codeError: result.errors.join("; ") });
+      throw new Error(`Shopify refused the referral code: ${result.errors.join("; ")}`);
+    }
+    nodeId = result.nodeId;
+  }
+  await updateReferral(db, shop, referral.id, { discountGid: nodeId, codeError: null });
+}
+
+export interface SettleReport {
+  ordered: number;
+  paid: number;
+  held: number;
+  voided: number;
+}
+
+const PAGE = 200;
+
+/**
+ * Settles every open referral of the shop (the daily maintenance calls it; safe to run any number
+ * of times): ties each to the first order that used its code, then pays, holds or voids it once
+ * that order's pending window has passed.
+ */
+export async function settleReferrals(db: PrismaClient, shop: string, now: Date): Promise<SettleReport> {
+  const report: SettleReport = { ordered: 0, paid: 0, held: 0, voided: 0 };
+  const program = await ensureProgram(db, shop);
+  const settings = referralSettingsOf(program);
+  let after: string | null = null;
+  for (;;) {
+    const page = await openReferrals(db, shop, after, PAGE);
+    if (page.length === 0) return report;
+    for (const { id } of page) {
+      const outcome = await inTransaction(db, (tx) => settleOne(tx, shop, id, settings, program.pendingDays, now));
+      if (outcome) report[outcome]++;
+    }
+    after = page[page.length - 1]!.id;
+  }
+}
+
+async function settleOne(
+  tx: Tx,
+  shop: string,
+  id: string,
+  settings: ReferralSettings,
+  pendingDays: number,
+  now: Date,
+): Promise<keyof SettleReport | null> {
+  const referral = await lockReferral(tx, shop, id);
+  if (!referral || (referral.status !== "ISSUED" && referral.status !== "ORDERED")) return null;
+  const order = await firstOrderWithCode(tx, shop, referral.code);
+  if (!order) return null;
+  let outcome: keyof SettleReport | null = null;
+  if (referral.status === "ISSUED") {
+    await updateReferral(tx, shop, id, {
+      status: "ORDERED",
+      orderGid: order.orderGid,
+      orderedAt: order.paidAt ?? order.createdAt,
+      refereeCustomerGid: referral.refereeCustomerGid ?? order.customerGid,
+      revenueMilli: order.merchandiseMilli,
+    });
+    outcome = "ordered";
+  }
+  const state = firstOrderState(
+    { paidAt: order.paidAt, cancelledAt: order.cancelledAt, netEligibleMilli: order.netEligibleMilli },
+    pendingDays,
+    now,
+  );
+  if (state.state === "wait") return outcome;
+  if (state.state === "void") {
+    await updateReferral(tx, shop, id, { status: "VOID", decisionNote: state.reason, revenueMilli: 0n });
+    return "voided";
+  }
+  const referrer = await findMember(tx, shop, referral.referrerId);
+  if (!referrer) {
+    await updateReferral(tx, shop, id, { status: "VOID", decisionNote: "referrer_gone" });
+    return "voided";
+  }
+  const customerGid = referral.refereeCustomerGid ?? order.customerGid;
+  const reasons = holdReasons(
+    {
+      referrer: { customerGid: referrer.customerGid, email: referrer.email, addressKeys: [], cardKeys: [] },
+      referee: {
+        customerGid,
+        email: referral.refereeEmail,
+        addressKey: null,
+        cardKey: null,
+        orderedBefore: await orderedBefore(
+          tx,
+          shop,
+          { customerGid, email: referral.refereeEmail },
+          order.orderGid,
+          order.paidAt ?? order.createdAt,
+        ),
+      },
+      paidThisMonth: await paidReferralsSince(tx, shop, referrer.id, monthStart(now)),
+    },
+    settings,
+  );
+  await updateReferral(tx, shop, id, { revenueMilli: order.netEligibleMilli });
+  if (reasons.length > 0) {
+    await updateReferral(tx, shop, id, { status: "HELD", holdReasons: reasons });
+    return "held";
+  }
+  await payReferrer(tx, shop, referral, settings.referrerPoints, now);
+  return "paid";
+}
+
+/** The referrer's reward: one BONUS entry keyed referral:<id>, so it can never be paid twice. */
+async function payReferrer(tx: Tx, shop: string, referral: Referral, points: number, now: Date) {
+  const key = referralRewardKey(referral.id);
+  if (!(await findLedgerEntry(tx, shop, key))) {
+    const member = await lockMember(tx, shop, referral.referrerId);
+    await appendEntry(tx, shop, member, {
+      kind: "BONUS",
+      points,
+      sourceKey: key,
+      note: `Referral: ${referral.refereeEmail}'s first order`,
+      activityAt: now,
+    });
+  }
+  await updateReferral(tx, shop, referral.id, { status: "PAID", paidAt: now, rewardPoints: points });
+}
+
+/** The merchant approves a held referral: the referrer is paid now, at today's reward. */
+export async function approveReferral(db: PrismaClient, shop: string, id: string, staffId: string, now: Date) {
+  return inTransaction(db, async (tx) => {
+    const referral = await lockReferral(tx, shop, id);
+    if (!referral) throw new ReferralError("not_found");
+    if (referral.status !== "HELD") throw new ReferralError("not_held");
+    const settings = referralSettingsOf(await ensureProgram(tx, shop));
+    await payReferrer(tx, shop, referral, settings.referrerPoints, now);
+    await updateReferral(tx, shop, id, { decidedBy: staffId, decidedAt: now });
+    return findReferral(tx, shop, id);
+  });
+}
+
+/** The merchant rejects a held referral, saying why; nothing is paid. */
+export async function rejectReferral(
+  db: PrismaClient,
+  shop: string,
+  id: string,
+  staffId: string,
+  note: string,
+  now: Date,
+) {
+  const reason = note.trim();
+  if (!reason || reason.length > 500) throw new ReferralError("reason_required");
+  return inTransaction(db, async (tx) => {
+    const referral = await lockReferral(tx, shop, id);
+    if (!referral) throw new ReferralError("not_found");
+    if (referral.status !== "HELD") throw new ReferralError("not_held");
+    await updateReferral(tx, shop, id, { status: "REJECTED", decisionNote: reason, decidedBy: staffId, decidedAt: now });
+    return findReferral(tx, shop, id);
+  });
+}
+
+/** The member's referral link code for the storefront: null while referrals are off. */
+export async function referralCodeForCustomer(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string,
+): Promise<string | null> {
+  const settings = await readReferralSettings(db, shop);
+  if (!settings.enabled) return null;
+  const member = await memberOfCustomer(db, shop, customerGid);
+  if (!member) return null;
+  return member.referralCode ?? (await ensureReferralCode(db, shop, member.id));
+}
