@@ -232,8 +232,8 @@ export async function settleReferrals(db: PrismaClient, shop: string, now: Date)
     const page = await openReferrals(db, shop, after, PAGE);
     if (page.length === 0) return report;
     for (const { id } of page) {
-      const outcome = await inTransaction(db, (tx) => settleOne(tx, shop, id, settings, program.pendingDays, now));
-      if (outcome) report[outcome]++;
+      const outcomes = await inTransaction(db, (tx) => settleOne(tx, shop, id, settings, program.pendingDays, now));
+      for (const outcome of outcomes) report[outcome]++;
     }
     after = page[page.length - 1]!.id;
   }
@@ -246,12 +246,12 @@ async function settleOne(
   settings: ReferralSettings,
   pendingDays: number,
   now: Date,
-): Promise<keyof SettleReport | null> {
+): Promise<(keyof SettleReport)[]> {
   const referral = await lockReferral(tx, shop, id);
-  if (!referral || (referral.status !== "ISSUED" && referral.status !== "ORDERED")) return null;
+  if (!referral || (referral.status !== "ISSUED" && referral.status !== "ORDERED")) return [];
   const order = await firstOrderWithCode(tx, shop, referral.code);
-  if (!order) return null;
-  let outcome: keyof SettleReport | null = null;
+  if (!order) return [];
+  const outcomes: (keyof SettleReport)[] = [];
   if (referral.status === "ISSUED") {
     await updateReferral(tx, shop, id, {
       status: "ORDERED",
@@ -260,22 +260,22 @@ async function settleOne(
       refereeCustomerGid: referral.refereeCustomerGid ?? order.customerGid,
       revenueMilli: order.merchandiseMilli,
     });
-    outcome = "ordered";
+    outcomes.push("ordered");
   }
   const state = firstOrderState(
     { paidAt: order.paidAt, cancelledAt: order.cancelledAt, netEligibleMilli: order.netEligibleMilli },
     pendingDays,
     now,
   );
-  if (state.state === "wait") return outcome;
+  if (state.state === "wait") return outcomes;
   if (state.state === "void") {
     await updateReferral(tx, shop, id, { status: "VOID", decisionNote: state.reason, revenueMilli: 0n });
-    return "voided";
+    return [...outcomes, "voided"];
   }
   const referrer = await findMember(tx, shop, referral.referrerId);
   if (!referrer) {
     await updateReferral(tx, shop, id, { status: "VOID", decisionNote: "referrer_gone" });
-    return "voided";
+    return [...outcomes, "voided"];
   }
   const customerGid = referral.refereeCustomerGid ?? order.customerGid;
   const reasons = holdReasons(
@@ -301,10 +301,10 @@ async function settleOne(
   await updateReferral(tx, shop, id, { revenueMilli: order.netEligibleMilli });
   if (reasons.length > 0) {
     await updateReferral(tx, shop, id, { status: "HELD", holdReasons: reasons });
-    return "held";
+    return [...outcomes, "held"];
   }
   await payReferrer(tx, shop, referral, settings.referrerPoints, now);
-  return "paid";
+  return [...outcomes, "paid"];
 }
 
 /** The referrer's reward: one BONUS entry keyed referral:<id>, so it can never be paid twice. */
