@@ -20,9 +20,10 @@ import {
   findLedgerEntry,
   findMember,
   lockMember,
+  markAllMembersChanged,
   memberOfCustomer,
 } from "../../db/members.server";
-import { ensureProgram } from "../../db/program.server";
+import { ensureProgram, markProgramChanged } from "../../db/program.server";
 import {
   assignReferralCode,
   createReferral,
@@ -83,7 +84,11 @@ export async function readReferralSettings(db: PrismaClient | Tx, shop: string):
   return referralSettingsOf(await ensureProgram(db, shop));
 }
 
-/** Saves the referral settings; bad input changes nothing and says which fields. */
+/**
+ * Saves the referral settings; bad input changes nothing and says which fields. The program's copy
+ * in Shopify follows (the program sync); the caller forgets the proxy's cached explainer
+ * (forgetProgramExplainer), as a program save does.
+ */
 export async function saveReferralSettings(db: PrismaClient, shop: string, input: unknown): Promise<ReferralSettings> {
   const parsed = referralSettingsSchema.safeParse(input);
   if (!parsed.success)
@@ -92,8 +97,11 @@ export async function saveReferralSettings(db: PrismaClient, shop: string, input
       parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
     );
   await inTransaction(db, async (tx) => {
-    await ensureProgram(tx, shop);
+    const before = referralSettingsOf(await ensureProgram(tx, shop));
     await updateReferralSettings(tx, shop, parsed.data);
+    await markProgramChanged(tx, shop);
+    // Members' referral_link metafield appears or goes with the switch: every member syncs.
+    if (before.enabled !== parsed.data.enabled) await markAllMembersChanged(tx, shop);
   });
   return parsed.data;
 }
