@@ -29,12 +29,14 @@ import {
   createReferral,
   findReferral,
   firstOrderWithCode,
+  heldReferrals,
   lockReferral,
   memberByReferralCode,
   openReferrals,
   orderedBefore,
   paidReferralsSince,
   recordReferralVisit,
+  referralFigures,
   referralOfReferee,
   referralSettingsOf,
   updateReferral,
@@ -52,6 +54,7 @@ import {
   referralSettingsSchema,
   type ReferralSettings,
 } from "../../loyalty/referrals";
+import { formatMilli } from "../../loyalty/money";
 import { rewardCode, shopCodePrefix } from "../../loyalty/rewards";
 import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import { createReferralCode, findRewardCode } from "../../shopify/admin-api/discount-codes.server";
@@ -375,4 +378,32 @@ export async function referralCodeForCustomer(
   const member = await memberOfCustomer(db, shop, customerGid);
   if (!member) return null;
   return member.referralCode ?? (await ensureReferralCode(db, shop, member.id));
+}
+
+/** The admin's referrals page: the settings, the last 30 days' figures, and the review queue. */
+export async function referralsPage(db: PrismaClient, shop: string, now: Date) {
+  const [settings, figures, queue] = await Promise.all([
+    readReferralSettings(db, shop),
+    referralFigures(db, shop, new Date(now.getTime() - 30 * 86_400_000)),
+    heldReferrals(db, shop, 100),
+  ]);
+  return {
+    settings,
+    figures: { ...figures, revenue: formatMilli(figures.revenueMilli) },
+    queue: queue.map((row) => ({
+      id: row.id,
+      refereeEmail: row.refereeEmail,
+      referrer: row.referrer
+        ? {
+            id: row.referrer.id,
+            name: [row.referrer.firstName, row.referrer.lastName].filter(Boolean).join(" ") || null,
+            email: row.referrer.email,
+          }
+        : null,
+      orderGid: row.orderGid,
+      revenue: formatMilli(row.revenueMilli),
+      holdReasons: row.holdReasons,
+      heldAt: row.updatedAt.toISOString(),
+    })),
+  };
 }
