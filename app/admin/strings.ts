@@ -664,8 +664,6 @@ export const strings = {
     checks: "Fraud checks",
     checksHelp: "A referral that fails a check is held below for you to approve or reject.",
     checkSelf: "Hold referrals of the member themselves (same customer or same email, ignoring +tags and Gmail dots)",
-    checkAddress: "Hold when the first order ships to the member's address",
-    checkCard: "Hold when the first order is paid with the member's card",
     checkNew: "Hold when the friend had ordered before",
     monthlyCap: "Rewards per member per month before holding (0: no limit)",
     oneEach: "Each friend (email) can be referred once, and each referral pays once.",

@@ -28,6 +28,7 @@ import type { ReferralSettings } from "../loyalty/referrals";
 import { forgetProgramExplainer } from "../services/program/program-explainer-cache.server";
 import {
   approveReferral,
+  readReferralSettings,
   ReferralError,
   referralsPage,
   rejectReferral,
@@ -62,13 +63,15 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
       await rejectReferral(prisma, shop, String(body.id ?? ""), staffId, String(body.note ?? ""), now());
       return answer({ ok: true, message: t.rejected });
     }
+    // The address and card checks have no field yet: they keep what is stored (docs/product.md).
+    const current = await readReferralSettings(prisma, shop);
     const settings: ReferralSettings = {
       enabled: body.enabled === "on",
       referrerPoints: whole(body.referrerPoints),
       refereePercent: whole(body.refereePercent),
       checkSelf: body.checkSelf === "on",
-      checkAddress: body.checkAddress === "on",
-      checkCard: body.checkCard === "on",
+      checkAddress: current.checkAddress,
+      checkCard: current.checkCard,
       checkNew: body.checkNew === "on",
       monthlyCap: whole(body.monthlyCap),
     };
@@ -193,8 +196,6 @@ export default function Referrals() {
                 </Text>
                 <Checkbox label={t.checkSelf} name="checkSelf" checked={form.checkSelf} onChange={set("checkSelf")} />
                 <Checkbox label={t.checkNew} name="checkNew" checked={form.checkNew} onChange={set("checkNew")} />
-                <input type="hidden" name="checkAddress" value={form.checkAddress ? "on" : ""} />
-                <input type="hidden" name="checkCard" value={form.checkCard ? "on" : ""} />
                 <TextField
                   label={t.monthlyCap}
                   name="monthlyCap"

@@ -691,8 +691,6 @@ export const de: AdminStrings = {
     checks: "Betrugsprüfungen",
     checksHelp: "Eine Empfehlung, die eine Prüfung nicht besteht, wird unten zurückgehalten, bis du sie genehmigst oder ablehnst.",
     checkSelf: "Empfehlungen des Mitglieds selbst zurückhalten (gleicher Kunde oder gleiche E-Mail, ohne +Tags und Gmail-Punkte)",
-    checkAddress: "Zurückhalten, wenn die erste Bestellung an die Adresse des Mitglieds geht",
-    checkCard: "Zurückhalten, wenn die erste Bestellung mit der Karte des Mitglieds bezahlt wird",
     checkNew: "Zurückhalten, wenn der Freund schon einmal bestellt hat",
     monthlyCap: "Prämien pro Mitglied und Monat vor dem Zurückhalten (0: keine Grenze)",
     oneEach: "Jeder Freund (E-Mail) kann einmal empfohlen werden, und jede Empfehlung zahlt einmal.",

@@ -687,8 +687,6 @@ export const es: AdminStrings = {
     checks: "Controles de fraude",
     checksHelp: "Una recomendación que no supera un control queda retenida abajo para que la apruebes o la rechaces.",
     checkSelf: "Retener recomendaciones del propio miembro (mismo cliente o mismo correo, sin +etiquetas ni puntos de Gmail)",
-    checkAddress: "Retener cuando el primer pedido se envía a la dirección del miembro",
-    checkCard: "Retener cuando el primer pedido se paga con la tarjeta del miembro",
     checkNew: "Retener cuando el amigo ya había comprado",
     monthlyCap: "Recompensas por miembro y mes antes de retener (0: sin límite)",
     oneEach: "Cada amigo (correo) puede ser recomendado una vez, y cada recomendación paga una vez.",

@@ -704,8 +704,6 @@ export const fr: AdminStrings = {
     checks: "Contrôles anti-fraude",
     checksHelp: "Un parrainage qui échoue à un contrôle est mis en attente ci-dessous pour que vous l’approuviez ou le refusiez.",
     checkSelf: "Retenir les parrainages du membre lui-même (même client ou même e-mail, sans les +étiquettes ni les points Gmail)",
-    checkAddress: "Retenir quand la première commande est livrée à l’adresse du membre",
-    checkCard: "Retenir quand la première commande est payée avec la carte du membre",
     checkNew: "Retenir quand l’ami avait déjà commandé",
     monthlyCap: "Récompenses par membre et par mois avant mise en attente (0 : sans limite)",
     oneEach: "Chaque ami (e-mail) ne peut être parrainé qu’une fois, et chaque parrainage ne paie qu’une fois.",
