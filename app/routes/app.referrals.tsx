@@ -250,18 +250,23 @@ function HeldReferral({ row, currency }: { row: Held; currency: string | null })
           ))}
         </InlineStack>
         {decide.data && !decide.data.ok ? <Banner tone="critical">{decide.data.error}</Banner> : null}
-        <decide.Form method="post">
-          <input type="hidden" name="id" value={row.id} />
-          <InlineStack gap="200" blockAlign="end">
-            <Button submit name="intent" value="approve" variant="primary" loading={decide.state !== "idle"}>
-              {t.approve}
-            </Button>
-            <TextField label={t.rejectReason} name="note" value={note} onChange={setNote} autoComplete="off" />
-            <Button submit name="intent" value="reject" tone="critical">
-              {t.reject}
-            </Button>
-          </InlineStack>
-        </decide.Form>
+        <InlineStack gap="200" blockAlign="end">
+          <Button
+            variant="primary"
+            loading={decide.state !== "idle"}
+            onClick={() => decide.submit({ intent: "approve", id: row.id }, { method: "post" })}
+          >
+            {t.approve}
+          </Button>
+          <TextField label={t.rejectReason} value={note} onChange={setNote} autoComplete="off" />
+          <Button
+            tone="critical"
+            disabled={decide.state !== "idle"}
+            onClick={() => decide.submit({ intent: "reject", id: row.id, note }, { method: "post" })}
+          >
+            {t.reject}
+          </Button>
+        </InlineStack>
       </BlockStack>
     </Card>
   );
