@@ -658,12 +658,14 @@ export const strings = {
       "Every member gets a link to share. A friend who follows it gets a discount code for their first order; the member gets points once that order is paid and its pending period is over, so a refunded or cancelled order pays nothing.",
     settings: "Settings",
     enabled: "Turn on referrals",
-    enabledHelp: "Members see their link on the storefront and in customer accounts; it is also in their metafields for emails.",
+    enabledHelp:
+      "Members see their link on the storefront and in customer accounts; it is also in their metafields for emails.",
     referrerPoints: "Points for the member who referred",
     refereePercent: "Friend's discount on a first order (%)",
     checks: "Fraud checks",
     checksHelp: "A referral that fails a check is held below for you to approve or reject.",
-    checkSelf: "Hold referrals of the member themselves (same customer or same email, ignoring +tags and Gmail dots)",
+    checkSelf:
+      "Hold referrals of the member themselves (same customer or same email, ignoring +tags and Gmail dots)",
     checkNew: "Hold when the friend had ordered before",
     monthlyCap: "Rewards per member per month before holding (0: no limit)",
     oneEach: "Each friend (email) can be referred once, and each referral pays once.",
@@ -685,7 +687,13 @@ export const strings = {
     held: "Held for review",
     queue: "Review queue",
     queueEmpty: "No referral is waiting for review.",
-    columns: { friend: "Friend", member: "Referred by", order: "First order", reasons: "Why it is held", decide: "Decision" },
+    columns: {
+      friend: "Friend",
+      member: "Referred by",
+      order: "First order",
+      reasons: "Why it is held",
+      decide: "Decision",
+    },
     reasons: {
       same_customer: "Same customer as the member",
       same_email: "Same email as the member",

@@ -19,7 +19,11 @@ export function referralSettingsOf(program: Program): ReferralSettings {
   };
 }
 
-export async function updateReferralSettings(tx: Tx, shop: string, settings: ReferralSettings): Promise<void> {
+export async function updateReferralSettings(
+  tx: Tx,
+  shop: string,
+  settings: ReferralSettings,
+): Promise<void> {
   await tx.program.update({
     where: { shop },
     data: {
@@ -42,8 +46,14 @@ export async function updateReferralSettings(tx: Tx, shop: string, settings: Ref
 export async function assignReferralCode(tx: Tx, shop: string, memberId: string, code: string) {
   const taken = await tx.member.findUnique({ where: { shop_referralCode: { shop, referralCode: code } } });
   if (taken && taken.id !== memberId) return null;
-  await tx.member.updateMany({ where: { shop, id: memberId, referralCode: null }, data: { referralCode: code } });
-  const member = await tx.member.findFirstOrThrow({ where: { shop, id: memberId }, select: { referralCode: true } });
+  await tx.member.updateMany({
+    where: { shop, id: memberId, referralCode: null },
+    data: { referralCode: code },
+  });
+  const member = await tx.member.findFirstOrThrow({
+    where: { shop, id: memberId },
+    select: { referralCode: true },
+  });
   return member.referralCode;
 }
 
@@ -73,7 +83,13 @@ export async function lockReferral(tx: Tx, shop: string, id: string): Promise<Re
 export async function createReferral(
   tx: Tx,
   shop: string,
-  data: { referrerId: string; refereeEmail: string; refereeCustomerGid: string | null; code: string; at: Date },
+  data: {
+    referrerId: string;
+    refereeEmail: string;
+    refereeCustomerGid: string | null;
+    code: string;
+    at: Date;
+  },
 ): Promise<Referral | null> {
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO "Referral" (id, shop, "referrerId", "refereeEmail", "refereeCustomerGid", code, "createdAt", "updatedAt")
@@ -84,7 +100,12 @@ export async function createReferral(
   return findReferral(tx, shop, rows[0]!.id);
 }
 
-export function updateReferral(tx: Tx, shop: string, id: string, data: Prisma.ReferralUpdateManyMutationInput) {
+export function updateReferral(
+  tx: Tx,
+  shop: string,
+  id: string,
+  data: Prisma.ReferralUpdateManyMutationInput,
+) {
   return tx.referral.updateMany({ where: { shop, id }, data });
 }
 

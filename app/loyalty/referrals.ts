@@ -121,7 +121,8 @@ export interface PostalAddress {
  */
 export function addressKey(address: PostalAddress | null | undefined): string | null {
   if (!address) return null;
-  const squash = (value: string | null | undefined) => (value ?? "").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  const squash = (value: string | null | undefined) =>
+    (value ?? "").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
   const street = squash(address.address1) + squash(address.address2);
   const zip = squash(address.zip);
   if (!street || !zip) return null;
@@ -130,7 +131,12 @@ export function addressKey(address: PostalAddress | null | undefined): string | 
 
 /** What the settlement knows of the referee's first order and of the referrer. */
 export interface ReferralFacts {
-  referrer: { customerGid: string; email: string | null; addressKeys: readonly string[]; cardKeys: readonly string[] };
+  referrer: {
+    customerGid: string;
+    email: string | null;
+    addressKeys: readonly string[];
+    cardKeys: readonly string[];
+  };
   referee: {
     customerGid: string | null;
     email: string;
@@ -143,7 +149,14 @@ export interface ReferralFacts {
   paidThisMonth: number;
 }
 
-export const HOLD_REASONS = ["same_customer", "same_email", "same_address", "same_card", "not_new", "monthly_cap"] as const;
+export const HOLD_REASONS = [
+  "same_customer",
+  "same_email",
+  "same_address",
+  "same_card",
+  "not_new",
+  "monthly_cap",
+] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /** Every check that holds this referral, in a fixed order; empty: it may be paid. */
@@ -157,7 +170,8 @@ export function holdReasons(facts: ReferralFacts, settings: ReferralSettings): H
   }
   if (settings.checkAddress && referee.addressKey && referrer.addressKeys.includes(referee.addressKey))
     reasons.push("same_address");
-  if (settings.checkCard && referee.cardKey && referrer.cardKeys.includes(referee.cardKey)) reasons.push("same_card");
+  if (settings.checkCard && referee.cardKey && referrer.cardKeys.includes(referee.cardKey))
+    reasons.push("same_card");
   if (settings.checkNew && referee.orderedBefore) reasons.push("not_new");
   if (settings.monthlyCap > 0 && facts.paidThisMonth >= settings.monthlyCap) reasons.push("monthly_cap");
   return reasons;

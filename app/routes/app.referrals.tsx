@@ -90,7 +90,10 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
       return answer({ ok: false, error: t.fixErrors, fieldErrors }, status);
     }
     const words = { reason_required: t.reasonRequired, not_held: t.notHeld, not_found: t.notFound } as const;
-    return answer({ ok: false, error: words[error.reason as keyof typeof words] ?? t.notFound, fieldErrors: {} }, status);
+    return answer(
+      { ok: false, error: words[error.reason as keyof typeof words] ?? t.notFound, fieldErrors: {} },
+      status,
+    );
   }
 });
 
@@ -110,7 +113,8 @@ export default function Referrals() {
     if (save.state === "idle" && save.data?.ok) shopify.toast.show(save.data.message);
   }, [save.state, save.data, shopify]);
   const errors = save.data && !save.data.ok ? save.data.fieldErrors : {};
-  const set = (key: keyof typeof form) => (value: string | boolean) => setForm((f) => ({ ...f, [key]: value }));
+  const set = (key: keyof typeof form) => (value: string | boolean) =>
+    setForm((f) => ({ ...f, [key]: value }));
   const figures = data.figures;
 
   return (
@@ -194,8 +198,18 @@ export default function Referrals() {
                 <Text as="p" tone="subdued">
                   {t.checksHelp} {t.oneEach}
                 </Text>
-                <Checkbox label={t.checkSelf} name="checkSelf" checked={form.checkSelf} onChange={set("checkSelf")} />
-                <Checkbox label={t.checkNew} name="checkNew" checked={form.checkNew} onChange={set("checkNew")} />
+                <Checkbox
+                  label={t.checkSelf}
+                  name="checkSelf"
+                  checked={form.checkSelf}
+                  onChange={set("checkSelf")}
+                />
+                <Checkbox
+                  label={t.checkNew}
+                  name="checkNew"
+                  checked={form.checkNew}
+                  onChange={set("checkNew")}
+                />
                 <TextField
                   label={t.monthlyCap}
                   name="monthlyCap"
@@ -239,7 +253,11 @@ function HeldReferral({ row, currency }: { row: Held; currency: string | null })
           </Text>
           <Text as="p">
             {t.columns.order}:{" "}
-            {orderUrl ? <a href={orderUrl}>{format.money(row.revenue, currency)}</a> : format.money(row.revenue, currency)}
+            {orderUrl ? (
+              <a href={orderUrl}>{format.money(row.revenue, currency)}</a>
+            ) : (
+              format.money(row.revenue, currency)
+            )}
           </Text>
         </InlineStack>
         <InlineStack gap="100">

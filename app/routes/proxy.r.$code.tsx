@@ -22,7 +22,8 @@ const page = (auth: StorefrontContext["auth"], html: string, status = 200) => {
 };
 
 const refusal = (auth: StorefrontContext["auth"], error: unknown) => {
-  if (error instanceof ReferralError) return page(auth, referralRefusalHtml(error.reason), REFERRAL_STATUSES[error.reason]);
+  if (error instanceof ReferralError)
+    return page(auth, referralRefusalHtml(error.reason), REFERRAL_STATUSES[error.reason]);
   throw error;
 };
 
@@ -45,34 +46,36 @@ export const loader = storefrontRoute(async ({ shop, customerGid, auth, now }, {
   }
 });
 
-export const action = storefrontRoute(async ({ shop, customerGid, admin, auth, now }, { request, params }) => {
-  const code = params.code ?? "";
-  const json = (request.headers.get("Content-Type") ?? "").includes("application/json");
-  let email: string | null = null;
-  if (json) {
-    const body = (await request.json().catch(() => null)) as { email?: unknown } | null;
-    email = typeof body?.email === "string" ? body.email : null;
-  } else {
-    const form = await request.formData().catch(() => null);
-    const value = form?.get("email");
-    email = typeof value === "string" && value.trim() ? value : null;
-  }
-  if (!admin) {
-    return json
-      ? Response.json({ error: "unavailable" }, { status: 503 })
-      : page(auth, referralRefusalHtml("unavailable"), 503);
-  }
-  try {
-    const claimed = await claimReferral(prisma, admin, shop, code, { email, customerGid }, now());
-    if (json)
-      return Response.json(
-        { code: claimed.code, percent: claimed.percent, endsAt: claimed.endsAt.toISOString() },
-        { headers: { "Cache-Control": "private, no-store" } },
-      );
-    return page(auth, referralCodeHtml(claimed));
-  } catch (error) {
-    if (json && error instanceof ReferralError)
-      return Response.json({ error: error.reason }, { status: REFERRAL_STATUSES[error.reason] });
-    return refusal(auth, error);
-  }
-});
+export const action = storefrontRoute(
+  async ({ shop, customerGid, admin, auth, now }, { request, params }) => {
+    const code = params.code ?? "";
+    const json = (request.headers.get("Content-Type") ?? "").includes("application/json");
+    let email: string | null = null;
+    if (json) {
+      const body = (await request.json().catch(() => null)) as { email?: unknown } | null;
+      email = typeof body?.email === "string" ? body.email : null;
+    } else {
+      const form = await request.formData().catch(() => null);
+      const value = form?.get("email");
+      email = typeof value === "string" && value.trim() ? value : null;
+    }
+    if (!admin) {
+      return json
+        ? Response.json({ error: "unavailable" }, { status: 503 })
+        : page(auth, referralRefusalHtml("unavailable"), 503);
+    }
+    try {
+      const claimed = await claimReferral(prisma, admin, shop, code, { email, customerGid }, now());
+      if (json)
+        return Response.json(
+          { code: claimed.code, percent: claimed.percent, endsAt: claimed.endsAt.toISOString() },
+          { headers: { "Cache-Control": "private, no-store" } },
+        );
+      return page(auth, referralCodeHtml(claimed));
+    } catch (error) {
+      if (json && error instanceof ReferralError)
+        return Response.json({ error: error.reason }, { status: REFERRAL_STATUSES[error.reason] });
+      return refusal(auth, error);
+    }
+  },
+);

@@ -38,7 +38,13 @@ async function shopWithReferrer(settings: Partial<typeof DEFAULT_REFERRAL_SETTIN
   await adjustPoints(
     prisma,
     shop,
-    { customerGid: ANN, points: 10, reason: "Opening", staffId: "test", idempotencyKey: `referral-seed-${n}` },
+    {
+      customerGid: ANN,
+      points: 10,
+      reason: "Opening",
+      staffId: "test",
+      idempotencyKey: `referral-seed-${n}`,
+    },
     NOW,
   );
   const ann = await prisma.member.update({
@@ -52,7 +58,8 @@ async function shopWithReferrer(settings: Partial<typeof DEFAULT_REFERRAL_SETTIN
 }
 
 const annBalance = async (shop: string) =>
-  (await prisma.member.findUniqueOrThrow({ where: { shop_customerGid: { shop, customerGid: ANN } } })).balance;
+  (await prisma.member.findUniqueOrThrow({ where: { shop_customerGid: { shop, customerGid: ANN } } }))
+    .balance;
 
 async function firstOrder(
   shop: string,
@@ -126,9 +133,7 @@ describe("a referral, from link to reward", () => {
 
     const referral = await prisma.referral.findFirstOrThrow({ where: { shop } });
     expect(referral).toMatchObject({ status: "PAID", refereeCustomerGid: BOB, rewardPoints: 500 });
-    expect(
-      await prisma.ledgerEntry.count({ where: { shop, sourceKey: `referral:${referral.id}` } }),
-    ).toBe(1);
+    expect(await prisma.ledgerEntry.count({ where: { shop, sourceKey: `referral:${referral.id}` } })).toBe(1);
     expect(await referralFigures(prisma, shop, day(-1))).toEqual({
       visits: 1,
       referees: 1,
@@ -143,12 +148,34 @@ describe("a referral, from link to reward", () => {
 
   it("a first order refunded in full, or cancelled, within the window pays nothing", async () => {
     const { shop, link, shopify } = await shopWithReferrer();
-    const bob = await claimReferral(prisma, shopify.admin, shop, link, { email: "bob@example.com", customerGid: null }, NOW);
+    const bob = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: null },
+      NOW,
+    );
     const { orderGid } = await firstOrder(shop, bob.code, { paidAt: day(1) });
-    await applyOrderEvent(prisma, shop, { type: "refund", refund: refundFacts(orderGid, "gid://shopify/Refund/91", 60_000n) }, day(3));
+    await applyOrderEvent(
+      prisma,
+      shop,
+      { type: "refund", refund: refundFacts(orderGid, "gid://shopify/Refund/91", 60_000n) },
+      day(3),
+    );
 
-    const cat = await claimReferral(prisma, shopify.admin, shop, link, { email: "cat@example.com", customerGid: null }, NOW);
-    const cancelled = await firstOrder(shop, cat.code, { customerGid: "gid://shopify/Customer/7400000003", paidAt: day(1) });
+    const cat = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "cat@example.com", customerGid: null },
+      NOW,
+    );
+    const cancelled = await firstOrder(shop, cat.code, {
+      customerGid: "gid://shopify/Customer/7400000003",
+      paidAt: day(1),
+    });
     await applyOrderEvent(
       prisma,
       shop,
@@ -158,7 +185,12 @@ describe("a referral, from link to reward", () => {
 
     expect((await settleReferrals(prisma, shop, day(20))).voided).toBe(2);
     expect(await annBalance(shop)).toBe(10);
-    expect((await prisma.referral.findMany({ where: { shop }, orderBy: { refereeEmail: "asc" } })).map((r) => [r.status, r.decisionNote])).toEqual([
+    expect(
+      (await prisma.referral.findMany({ where: { shop }, orderBy: { refereeEmail: "asc" } })).map((r) => [
+        r.status,
+        r.decisionNote,
+      ]),
+    ).toEqual([
       ["VOID", "refunded"],
       ["VOID", "cancelled"],
     ]);
@@ -173,10 +205,14 @@ describe("refusals change nothing", () => {
     await expect(claim("annsmith+friend@googlemail.com", null)).rejects.toMatchObject({ reason: "own_link" });
     await expect(claim(null, ANN)).rejects.toMatchObject({ reason: "own_link" });
     await expect(claim("not an email", null)).rejects.toMatchObject({ reason: "invalid_email" });
-    await expect(claim("bob@example.com", null, "ZZZZZZZZ")).rejects.toMatchObject({ reason: "unknown_link" });
+    await expect(claim("bob@example.com", null, "ZZZZZZZZ")).rejects.toMatchObject({
+      reason: "unknown_link",
+    });
     await saveReferralSettings(prisma, shop, { ...DEFAULT_REFERRAL_SETTINGS, enabled: false });
     await expect(claim("bob@example.com", null)).rejects.toBeInstanceOf(ReferralError);
-    await expect(visitReferralLink(prisma, shop, link, NOW)).rejects.toMatchObject({ reason: "referrals_off" });
+    await expect(visitReferralLink(prisma, shop, link, NOW)).rejects.toMatchObject({
+      reason: "referrals_off",
+    });
     expect(await prisma.referral.count({ where: { shop } })).toBe(0);
     expect(await prisma.referralVisit.count({ where: { shop } })).toBe(0);
     expect(shopify.codes.size).toBe(0);
@@ -191,7 +227,14 @@ describe("fraud holds and the review queue", () => {
     const { shop, link, shopify } = await shopWithReferrer();
     // Bob bought before he was referred.
     await firstOrder(shop, "NOT-A-REFERRAL", { paidAt: day(-30) });
-    const bob = await claimReferral(prisma, shopify.admin, shop, link, { email: "bob@example.com", customerGid: BOB }, NOW);
+    const bob = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: BOB },
+      NOW,
+    );
     expect(shopify.codes.get(bob.code)!.input).toMatchObject({ context: { customers: { add: [BOB] } } });
     await firstOrder(shop, bob.code, { paidAt: day(1) });
     expect((await settleReferrals(prisma, shop, day(15))).held).toBe(1);
@@ -217,8 +260,18 @@ describe("fraud holds and the review queue", () => {
   it("past the monthly cap the next referral is held, and a rejection pays nothing", async () => {
     const { shop, link, shopify } = await shopWithReferrer({ monthlyCap: 1 });
     for (const [i, email] of ["bob@example.com", "cat@example.com"].entries()) {
-      const claimed = await claimReferral(prisma, shopify.admin, shop, link, { email, customerGid: null }, NOW);
-      await firstOrder(shop, claimed.code, { customerGid: `gid://shopify/Customer/74000001${i}`, paidAt: day(1) });
+      const claimed = await claimReferral(
+        prisma,
+        shopify.admin,
+        shop,
+        link,
+        { email, customerGid: null },
+        NOW,
+      );
+      await firstOrder(shop, claimed.code, {
+        customerGid: `gid://shopify/Customer/74000001${i}`,
+        paidAt: day(1),
+      });
     }
     expect(await settleReferrals(prisma, shop, day(15))).toEqual({ ordered: 2, paid: 1, held: 1, voided: 0 });
     const held = await prisma.referral.findFirstOrThrow({ where: { shop, status: "HELD" } });
@@ -235,7 +288,14 @@ describe("fraud holds and the review queue", () => {
     const a = await shopWithReferrer({ monthlyCap: 0, checkNew: true });
     const b = await shopWithReferrer();
     await firstOrder(a.shop, "EARLIER", { paidAt: day(-3) });
-    const claimed = await claimReferral(prisma, a.shopify.admin, a.shop, a.link, { email: "bob@example.com", customerGid: BOB }, NOW);
+    const claimed = await claimReferral(
+      prisma,
+      a.shopify.admin,
+      a.shop,
+      a.link,
+      { email: "bob@example.com", customerGid: BOB },
+      NOW,
+    );
     await firstOrder(a.shop, claimed.code, { paidAt: day(1) });
     await settleReferrals(prisma, a.shop, day(15));
     const held = await prisma.referral.findFirstOrThrow({ where: { shop: a.shop } });

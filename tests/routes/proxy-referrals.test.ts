@@ -51,11 +51,24 @@ beforeEach(async () => {
   await adjustPoints(
     prisma,
     TEST_SHOP,
-    { customerGid: ANN, points: 100, reason: "Opening balance", staffId: "test", idempotencyKey: "seed-referral-1" },
+    {
+      customerGid: ANN,
+      points: 100,
+      reason: "Opening balance",
+      staffId: "test",
+      idempotencyKey: "seed-referral-1",
+    },
     new Date(),
   );
-  await prisma.member.updateMany({ where: { shop: TEST_SHOP }, data: { email: "ann@example.com", firstName: "Ann" } });
-  await saveReferralSettings(prisma, TEST_SHOP, { ...DEFAULT_REFERRAL_SETTINGS, enabled: true, refereePercent: 15 });
+  await prisma.member.updateMany({
+    where: { shop: TEST_SHOP },
+    data: { email: "ann@example.com", firstName: "Ann" },
+  });
+  await saveReferralSettings(prisma, TEST_SHOP, {
+    ...DEFAULT_REFERRAL_SETTINGS,
+    enabled: true,
+    refereePercent: 15,
+  });
   forgetProgramExplainer(TEST_SHOP);
 });
 afterEach(() => edge?.restore());
@@ -83,7 +96,10 @@ describe("the referral link", () => {
     expect(claimed.status).toBe(200);
     const html = await claimed.text();
     const given = /data-regulars-referral-code>([^<]+)</.exec(html)![1]!;
-    expect(shopify.codes.get(given)?.input).toMatchObject({ usageLimit: 1, customerGets: { value: { percentage: 0.15 } } });
+    expect(shopify.codes.get(given)?.input).toMatchObject({
+      usageLimit: 1,
+      customerGets: { value: { percentage: 0.15 } },
+    });
     expect(await prisma.referral.findFirstOrThrow({ where: { shop: TEST_SHOP } })).toMatchObject({
       refereeEmail: "bob@example.com",
       code: given,

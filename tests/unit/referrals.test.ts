@@ -129,10 +129,12 @@ describe("firstOrderState", () => {
       state: "void",
       reason: "cancelled",
     });
-    expect(firstOrderState({ ...order, netEligibleMilli: 0n }, 14, new Date("2026-04-01T00:00:00Z"))).toEqual({
-      state: "void",
-      reason: "refunded",
-    });
+    expect(firstOrderState({ ...order, netEligibleMilli: 0n }, 14, new Date("2026-04-01T00:00:00Z"))).toEqual(
+      {
+        state: "void",
+        reason: "refunded",
+      },
+    );
   });
 });
 
@@ -148,6 +150,10 @@ describe("settings", () => {
       monthlyCap: 1.5,
     });
     expect(result.success).toBe(false);
-    expect(result.error!.issues.map((i) => i.path[0]).sort()).toEqual(["monthlyCap", "refereePercent", "referrerPoints"]);
+    expect(result.error!.issues.map((i) => i.path[0]).sort()).toEqual([
+      "monthlyCap",
+      "refereePercent",
+      "referrerPoints",
+    ]);
   });
 });

@@ -685,12 +685,15 @@ export const de: AdminStrings = {
       "Jedes Mitglied erhält einen Link zum Teilen. Wer ihm folgt, bekommt einen Rabattcode für die erste Bestellung; das Mitglied erhält Punkte, sobald diese Bestellung bezahlt und ihre Wartezeit vorbei ist. Eine erstattete oder stornierte Bestellung bringt nichts.",
     settings: "Einstellungen",
     enabled: "Empfehlungen aktivieren",
-    enabledHelp: "Mitglieder sehen ihren Link im Onlineshop und in den Kundenkonten; er steht auch in ihren Metafeldern für E-Mails.",
+    enabledHelp:
+      "Mitglieder sehen ihren Link im Onlineshop und in den Kundenkonten; er steht auch in ihren Metafeldern für E-Mails.",
     referrerPoints: "Punkte für das empfehlende Mitglied",
     refereePercent: "Rabatt für Freunde auf die erste Bestellung (%)",
     checks: "Betrugsprüfungen",
-    checksHelp: "Eine Empfehlung, die eine Prüfung nicht besteht, wird unten zurückgehalten, bis du sie genehmigst oder ablehnst.",
-    checkSelf: "Empfehlungen des Mitglieds selbst zurückhalten (gleicher Kunde oder gleiche E-Mail, ohne +Tags und Gmail-Punkte)",
+    checksHelp:
+      "Eine Empfehlung, die eine Prüfung nicht besteht, wird unten zurückgehalten, bis du sie genehmigst oder ablehnst.",
+    checkSelf:
+      "Empfehlungen des Mitglieds selbst zurückhalten (gleicher Kunde oder gleiche E-Mail, ohne +Tags und Gmail-Punkte)",
     checkNew: "Zurückhalten, wenn der Freund schon einmal bestellt hat",
     monthlyCap: "Prämien pro Mitglied und Monat vor dem Zurückhalten (0: keine Grenze)",
     oneEach: "Jeder Freund (E-Mail) kann einmal empfohlen werden, und jede Empfehlung zahlt einmal.",
@@ -712,7 +715,13 @@ export const de: AdminStrings = {
     held: "Zur Prüfung zurückgehalten",
     queue: "Prüfliste",
     queueEmpty: "Keine Empfehlung wartet auf Prüfung.",
-    columns: { friend: "Freund", member: "Empfohlen von", order: "Erste Bestellung", reasons: "Grund", decide: "Entscheidung" },
+    columns: {
+      friend: "Freund",
+      member: "Empfohlen von",
+      order: "Erste Bestellung",
+      reasons: "Grund",
+      decide: "Entscheidung",
+    },
     reasons: {
       same_customer: "Gleicher Kunde wie das Mitglied",
       same_email: "Gleiche E-Mail wie das Mitglied",

@@ -681,12 +681,15 @@ export const es: AdminStrings = {
       "Cada miembro recibe un enlace para compartir. Un amigo que lo sigue obtiene un código de descuento para su primer pedido; el miembro recibe puntos cuando ese pedido está pagado y su periodo de espera ha terminado, así que un pedido reembolsado o cancelado no paga nada.",
     settings: "Configuración",
     enabled: "Activar recomendaciones",
-    enabledHelp: "Los miembros ven su enlace en la tienda online y en las cuentas de cliente; también está en sus metacampos para correos.",
+    enabledHelp:
+      "Los miembros ven su enlace en la tienda online y en las cuentas de cliente; también está en sus metacampos para correos.",
     referrerPoints: "Puntos para el miembro que recomienda",
     refereePercent: "Descuento del amigo en su primer pedido (%)",
     checks: "Controles de fraude",
-    checksHelp: "Una recomendación que no supera un control queda retenida abajo para que la apruebes o la rechaces.",
-    checkSelf: "Retener recomendaciones del propio miembro (mismo cliente o mismo correo, sin +etiquetas ni puntos de Gmail)",
+    checksHelp:
+      "Una recomendación que no supera un control queda retenida abajo para que la apruebes o la rechaces.",
+    checkSelf:
+      "Retener recomendaciones del propio miembro (mismo cliente o mismo correo, sin +etiquetas ni puntos de Gmail)",
     checkNew: "Retener cuando el amigo ya había comprado",
     monthlyCap: "Recompensas por miembro y mes antes de retener (0: sin límite)",
     oneEach: "Cada amigo (correo) puede ser recomendado una vez, y cada recomendación paga una vez.",
@@ -708,7 +711,13 @@ export const es: AdminStrings = {
     held: "Retenidas para revisión",
     queue: "Cola de revisión",
     queueEmpty: "Ninguna recomendación espera revisión.",
-    columns: { friend: "Amigo", member: "Recomendado por", order: "Primer pedido", reasons: "Motivo", decide: "Decisión" },
+    columns: {
+      friend: "Amigo",
+      member: "Recomendado por",
+      order: "Primer pedido",
+      reasons: "Motivo",
+      decide: "Decisión",
+    },
     reasons: {
       same_customer: "El mismo cliente que el miembro",
       same_email: "El mismo correo que el miembro",

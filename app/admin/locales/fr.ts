@@ -698,15 +698,19 @@ export const fr: AdminStrings = {
       "Chaque membre reçoit un lien à partager. Un ami qui le suit obtient un code de réduction pour sa première commande ; le membre reçoit des points une fois cette commande payée et sa période d’attente écoulée : une commande remboursée ou annulée ne rapporte rien.",
     settings: "Paramètres",
     enabled: "Activer le parrainage",
-    enabledHelp: "Les membres voient leur lien sur la boutique en ligne et dans les comptes clients ; il figure aussi dans leurs métachamps pour les e-mails.",
+    enabledHelp:
+      "Les membres voient leur lien sur la boutique en ligne et dans les comptes clients ; il figure aussi dans leurs métachamps pour les e-mails.",
     referrerPoints: "Points pour le membre parrain",
     refereePercent: "Réduction de l’ami sur une première commande (%)",
     checks: "Contrôles anti-fraude",
-    checksHelp: "Un parrainage qui échoue à un contrôle est mis en attente ci-dessous pour que vous l’approuviez ou le refusiez.",
-    checkSelf: "Retenir les parrainages du membre lui-même (même client ou même e-mail, sans les +étiquettes ni les points Gmail)",
+    checksHelp:
+      "Un parrainage qui échoue à un contrôle est mis en attente ci-dessous pour que vous l’approuviez ou le refusiez.",
+    checkSelf:
+      "Retenir les parrainages du membre lui-même (même client ou même e-mail, sans les +étiquettes ni les points Gmail)",
     checkNew: "Retenir quand l’ami avait déjà commandé",
     monthlyCap: "Récompenses par membre et par mois avant mise en attente (0 : sans limite)",
-    oneEach: "Chaque ami (e-mail) ne peut être parrainé qu’une fois, et chaque parrainage ne paie qu’une fois.",
+    oneEach:
+      "Chaque ami (e-mail) ne peut être parrainé qu’une fois, et chaque parrainage ne paie qu’une fois.",
     save: "Enregistrer",
     saved: "Paramètres de parrainage enregistrés",
     fixErrors: "Certains paramètres sont à corriger ; rien n’a été enregistré",
@@ -725,7 +729,13 @@ export const fr: AdminStrings = {
     held: "En attente de vérification",
     queue: "File de vérification",
     queueEmpty: "Aucun parrainage n’attend de vérification.",
-    columns: { friend: "Ami", member: "Parrainé par", order: "Première commande", reasons: "Motif de l’attente", decide: "Décision" },
+    columns: {
+      friend: "Ami",
+      member: "Parrainé par",
+      order: "Première commande",
+      reasons: "Motif de l’attente",
+      decide: "Décision",
+    },
     reasons: {
       same_customer: "Même client que le membre",
       same_email: "Même e-mail que le membre",

@@ -24,7 +24,8 @@ export function referralRefusalText(reason: string): string {
   return REFUSALS[reason] ?? REFUSALS.unavailable!;
 }
 
-const wrap = (body: string) => `<section class="regulars-referral" style="max-width:32rem;margin:2rem auto">${body}</section>`;
+const wrap = (body: string) =>
+  `<section class="regulars-referral" style="max-width:32rem;margin:2rem auto">${body}</section>`;
 
 export function referralOfferHtml(input: {
   action: string;

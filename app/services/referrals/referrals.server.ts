@@ -92,7 +92,11 @@ export async function readReferralSettings(db: PrismaClient | Tx, shop: string):
  * in Shopify follows (the program sync); the caller forgets the proxy's cached explainer
  * (forgetProgramExplainer), as a program save does.
  */
-export async function saveReferralSettings(db: PrismaClient, shop: string, input: unknown): Promise<ReferralSettings> {
+export async function saveReferralSettings(
+  db: PrismaClient,
+  shop: string,
+  input: unknown,
+): Promise<ReferralSettings> {
   const parsed = referralSettingsSchema.safeParse(input);
   if (!parsed.success)
     throw new ReferralError(
@@ -110,7 +114,11 @@ export async function saveReferralSettings(db: PrismaClient, shop: string, input
 }
 
 /** The member's link code, given now if they have none (a clash with another member draws again). */
-export async function ensureReferralCode(db: PrismaClient | Tx, shop: string, memberId: string): Promise<string> {
+export async function ensureReferralCode(
+  db: PrismaClient | Tx,
+  shop: string,
+  memberId: string,
+): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const code = await assignReferralCode(db as Tx, shop, memberId, referralCode(randomBytes(8)));
     if (code) return code;
@@ -188,7 +196,8 @@ export async function claimReferral(
   }
   if (!referral) throw new Error("unreachable: the referral exists");
   const endsAt = new Date(referral.createdAt.getTime() + CODE_LIFETIME_DAYS * 86_400_000);
-  if (!referral.discountGid) await createCodeInShopify(db, admin, shop, referral, settings.refereePercent, endsAt);
+  if (!referral.discountGid)
+    await createCodeInShopify(db, admin, shop, referral, settings.refereePercent, endsAt);
   return { code: referral.code, percent: settings.refereePercent, endsAt, created };
 }
 
@@ -243,7 +252,9 @@ export async function settleReferrals(db: PrismaClient, shop: string, now: Date)
     const page = await openReferrals(db, shop, after, PAGE);
     if (page.length === 0) return report;
     for (const { id } of page) {
-      const outcomes = await inTransaction(db, (tx) => settleOne(tx, shop, id, settings, program.pendingDays, now));
+      const outcomes = await inTransaction(db, (tx) =>
+        settleOne(tx, shop, id, settings, program.pendingDays, now),
+      );
       for (const outcome of outcomes) report[outcome]++;
     }
     after = page[page.length - 1]!.id;
@@ -335,7 +346,13 @@ async function payReferrer(tx: Tx, shop: string, referral: Referral, points: num
 }
 
 /** The merchant approves a held referral: the referrer is paid now, at today's reward. */
-export async function approveReferral(db: PrismaClient, shop: string, id: string, staffId: string, now: Date) {
+export async function approveReferral(
+  db: PrismaClient,
+  shop: string,
+  id: string,
+  staffId: string,
+  now: Date,
+) {
   return inTransaction(db, async (tx) => {
     const referral = await lockReferral(tx, shop, id);
     if (!referral) throw new ReferralError("not_found");
@@ -362,7 +379,12 @@ export async function rejectReferral(
     const referral = await lockReferral(tx, shop, id);
     if (!referral) throw new ReferralError("not_found");
     if (referral.status !== "HELD") throw new ReferralError("not_held");
-    await updateReferral(tx, shop, id, { status: "REJECTED", decisionNote: reason, decidedBy: staffId, decidedAt: now });
+    await updateReferral(tx, shop, id, {
+      status: "REJECTED",
+      decisionNote: reason,
+      decidedBy: staffId,
+      decidedAt: now,
+    });
     return findReferral(tx, shop, id);
   });
 }

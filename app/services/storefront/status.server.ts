@@ -121,7 +121,10 @@ export async function storefrontStatus(
     history: member.history,
     // The member's link (/{proxy path}/r/<code>), on the storefront's own domain; null while off.
     referral: explainer.referrals
-      ? referralLink(explainer.proxyPath, member.referralCode ?? (await ensureReferralCode(db, shop, member.id)))
+      ? referralLink(
+          explainer.proxyPath,
+          member.referralCode ?? (await ensureReferralCode(db, shop, member.id)),
+        )
       : null,
   };
 }

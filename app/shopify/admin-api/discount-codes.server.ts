@@ -177,7 +177,9 @@ export async function createReferralCode(
   request: ReferralCodeRequest,
 ): Promise<CreateCodeResult> {
   const payload = (
-    await runQuery<CreateBasicCodeMutation>(admin, CREATE_BASIC_CODE, { input: referralDiscountInput(request) })
+    await runQuery<CreateBasicCodeMutation>(admin, CREATE_BASIC_CODE, {
+      input: referralDiscountInput(request),
+    })
   ).discountCodeBasicCreate;
   const errors = payload?.userErrors ?? [];
   if (errors.length > 0 || !payload?.codeDiscountNode) {
