@@ -164,6 +164,6 @@ export async function memberStatusAfterChange(
 ) {
   const status = await storefrontStatus(db, shop, customerGid, now, explain);
   if (!status.loggedIn) throw new Error("unreachable: a customer was given");
-  const { points, pending, tier, nextTier, rewards, codes, history, referral } = status;
-  return { points, pending, tier, nextTier, rewards, codes, history, referral };
+  const { points, pending, tier, nextTier, rewards, codes, history } = status;
+  return { points, pending, tier, nextTier, rewards, codes, history };
 }
