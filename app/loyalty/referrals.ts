@@ -50,9 +50,9 @@ export const referralSettingsSchema = z.object({
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B, as reward codes (app/loyalty/rewards.ts). */
 const ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";
-export const REFERRAL_CODE_LENGTH = 8;
+const REFERRAL_CODE_LENGTH = 8;
 /** What a link's code looks like; anything else is refused before a lookup. */
-export const REFERRAL_CODE = /^[ACDEFGHJKMNPQRTUVWXY34679]{8}$/;
+const REFERRAL_CODE = /^[ACDEFGHJKMNPQRTUVWXY34679]{8}$/;
 
 /**
  * A member's link code from random bytes (the caller supplies at least 8): 25^8, about 1.5e11
@@ -149,15 +149,8 @@ export interface ReferralFacts {
   paidThisMonth: number;
 }
 
-export const HOLD_REASONS = [
-  "same_customer",
-  "same_email",
-  "same_address",
-  "same_card",
-  "not_new",
-  "monthly_cap",
-] as const;
-export type HoldReason = (typeof HOLD_REASONS)[number];
+export type HoldReason =
+  "same_customer" | "same_email" | "same_address" | "same_card" | "not_new" | "monthly_cap";
 
 /** Every check that holds this referral, in a fixed order; empty: it may be paid. */
 export function holdReasons(facts: ReferralFacts, settings: ReferralSettings): HoldReason[] {

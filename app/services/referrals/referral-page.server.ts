@@ -20,7 +20,7 @@ const REFUSALS: Record<string, string> = {
   unavailable: "Codes cannot be created right now. Please try again in a few minutes.",
 };
 
-export function referralRefusalText(reason: string): string {
+function referralRefusalText(reason: string): string {
   return REFUSALS[reason] ?? REFUSALS.unavailable!;
 }
 

@@ -389,19 +389,6 @@ export async function rejectReferral(
   });
 }
 
-/** The member's referral link code for the storefront: null while referrals are off. */
-export async function referralCodeForCustomer(
-  db: PrismaClient,
-  shop: string,
-  customerGid: string,
-): Promise<string | null> {
-  const settings = await readReferralSettings(db, shop);
-  if (!settings.enabled) return null;
-  const member = await memberOfCustomer(db, shop, customerGid);
-  if (!member) return null;
-  return member.referralCode ?? (await ensureReferralCode(db, shop, member.id));
-}
-
 /** The admin's referrals page: the settings, the last 30 days' figures, and the review queue. */
 export async function referralsPage(db: PrismaClient, shop: string, now: Date) {
   const [settings, figures, queue] = await Promise.all([

@@ -158,7 +158,7 @@ export interface ReferralCodeRequest {
  * usage limit of 1 keeps it to one order
  * (https://shopify.dev/docs/api/admin-graphql/2026-10/input-objects/DiscountCodeBasicInput#fields-usageLimit).
  */
-export function referralDiscountInput(request: ReferralCodeRequest): Record<string, unknown> {
+function referralDiscountInput(request: ReferralCodeRequest): Record<string, unknown> {
   return {
     title: request.title,
     code: request.code,
