@@ -71,6 +71,7 @@ export const REFERRAL_STATUSES = {
   not_held: 409,
   reason_required: 422,
   invalid_settings: 422,
+  code_not_created: 502,
 } as const satisfies Record<ReferralError["reason"], number>;
 
 /** The errors the services throw to refuse what was asked. */

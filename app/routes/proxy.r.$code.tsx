@@ -8,6 +8,7 @@ import {
 import { claimReferral, ReferralError, visitReferralLink } from "../services/referrals/referrals.server";
 import { PROXY_PATH_IN_APP_TOML } from "../shopify/requests/app-proxy.server";
 import { REFERRAL_STATUSES } from "../http/error-statuses";
+import { AdminApiError } from "../shopify/admin-api/admin-client.server";
 
 // GET /{proxy path}/r/<code> -> /proxy/r/<code>: a visitor arrives through a member's referral
 // link (counted), and sees the friend's offer with a form. POST (the form, or JSON { email }):

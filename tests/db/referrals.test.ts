@@ -222,6 +222,35 @@ describe("refusals change nothing", () => {
   });
 });
 
+describe("Shopify refusing the friend's code", () => {
+  it("says so, keeps the referral with the reason, and a later claim creates the same code", async () => {
+    const { shop, link } = await shopWithReferrer();
+    const refusing = adminStandIn({ shop, rejectCustomers: [BOB] });
+    await expect(
+      claimReferral(prisma, refusing.admin, shop, link, { email: "bob@example.com", customerGid: BOB }, NOW),
+    ).rejects.toMatchObject({ reason: "code_not_created" });
+    const kept = await prisma.referral.findFirstOrThrow({ where: { shop } });
+    expect(kept.discountGid).toBeNull();
+    expect(kept.codeError).toContain("Customer does not exist");
+    expect(refusing.codes.size).toBe(0);
+
+    const accepting = adminStandIn({ shop });
+    const claimed = await claimReferral(
+      prisma,
+      accepting.admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: BOB },
+      NOW,
+    );
+    expect(claimed.code).toBe(kept.code);
+    expect(await prisma.referral.findFirstOrThrow({ where: { shop } })).toMatchObject({
+      codeError: null,
+      discountGid: accepting.codes.get(kept.code)!.id,
+    });
+  });
+});
+
 describe("fraud holds and the review queue", () => {
   it("a referee who ordered before is held; approving pays once, rejecting records why", async () => {
     const { shop, link, shopify } = await shopWithReferrer();

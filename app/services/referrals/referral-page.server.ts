@@ -18,6 +18,7 @@ const REFUSALS: Record<string, string> = {
   invalid_email: "Enter a valid email address to get your code.",
   own_link: "This is your own referral link: share it with friends, they get the discount.",
   unavailable: "Codes cannot be created right now. Please try again in a few minutes.",
+  code_not_created: "Your code could not be created. Please try again in a few minutes.",
 };
 
 function referralRefusalText(reason: string): string {
@@ -40,11 +41,12 @@ export function referralOfferHtml(input: {
       `<h1>${who} sent you ${e(input.percent)}% off your first order</h1>`,
       input.error ? `<p role="alert" class="regulars-referral__error">${e(input.error)}</p>` : "",
       `<form method="post" action="${e(input.action)}">`,
-      input.signedIn
-        ? `<button type="submit">Get my code</button>`
-        : `<label for="regulars-referral-email">Your email</label> ` +
-          `<input id="regulars-referral-email" type="email" name="email" required autocomplete="email"> ` +
-          `<button type="submit">Get my code</button>`,
+      `<label for="regulars-referral-email">Your email</label> `,
+      // Liquid of ours, not data: a signed-in customer's email, filled in by Shopify.
+      `<input id="regulars-referral-email" type="email" name="email" required autocomplete="email"${
+        input.signedIn ? ` value="{{ customer.email | escape }}"` : ""
+      }> `,
+      `<button type="submit">Get my code</button>`,
       `</form>`,
     ].join(""),
   );

@@ -68,7 +68,9 @@ export type ReferralRefusal =
   | "not_found"
   | "not_held"
   | "reason_required"
-  | "invalid_settings";
+  | "invalid_settings"
+  /** Shopify refused to create the friend's code (the referral stays; asking again retries). */
+  | "code_not_created";
 
 export class ReferralError extends Error {
   constructor(
@@ -222,7 +224,7 @@ async function createCodeInShopify(
     });
     if (result.status === "rejected") {
       await updateReferral(db, shop, referral.id, { codeError: result.errors.join("; ") });
-      throw new Error(`Shopify refused the referral code: ${result.errors.join("; ")}`);
+      throw new ReferralError("code_not_created", result.errors);
     }
     nodeId = result.nodeId;
   }
