@@ -725,7 +725,7 @@ export const fr: AdminStrings = {
     firstOrders: "Premières commandes",
     revenue: "Chiffre d’affaires des amis parrainés",
     rewardsPaid: "Récompenses versées",
-    pointsPaid: (points: string) => `${points} points`,
+    pointsPaid: (points: string) => `${points} points versés`,
     held: "En attente de vérification",
     queue: "File de vérification",
     queueEmpty: "Aucun parrainage n’attend de vérification.",
