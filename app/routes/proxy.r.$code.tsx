@@ -74,6 +74,11 @@ export const action = storefrontRoute(
         );
       return page(auth, referralCodeHtml(claimed));
     } catch (error) {
+      // Shopify did not answer, or not in time: nothing is lost, the same request retries.
+      if (error instanceof AdminApiError)
+        return json
+          ? Response.json({ error: "unavailable" }, { status: 503 })
+          : page(auth, referralRefusalHtml("unavailable"), 503);
       if (json && error instanceof ReferralError)
         return Response.json({ error: error.reason }, { status: REFERRAL_STATUSES[error.reason] });
       return refusal(auth, error);

@@ -400,7 +400,16 @@ export async function referralsPage(db: PrismaClient, shop: string, now: Date) {
   ]);
   return {
     settings,
-    figures: { ...figures, revenue: formatMilli(figures.revenueMilli) },
+    // Money as text (as every admin page has it), never a BigInt: the loader's answer is JSON.
+    figures: {
+      visits: figures.visits,
+      referees: figures.referees,
+      firstOrders: figures.firstOrders,
+      rewardsPaid: figures.rewardsPaid,
+      pointsPaid: figures.pointsPaid,
+      held: figures.held,
+      revenue: formatMilli(figures.revenueMilli),
+    },
     queue: queue.map((row) => ({
       id: row.id,
       refereeEmail: row.refereeEmail,
