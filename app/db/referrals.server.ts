@@ -109,24 +109,35 @@ export function updateReferral(
   return tx.referral.updateMany({ where: { shop, id }, data });
 }
 
-/** Referrals still waiting for a first order or its pending window, oldest first. */
+/** Referrals still waiting for a first order or its pending window, by id, with their codes. */
 export function openReferrals(tx: Tx, shop: string, after: string | null, take: number) {
   return tx.referral.findMany({
     where: { shop, status: { in: ["ISSUED", "ORDERED"] }, ...(after ? { id: { gt: after } } : {}) },
     orderBy: { id: "asc" },
     take,
-    select: { id: true },
+    select: { id: true, code: true },
   });
 }
 
-/** The first paid order that used this code (codes compared without case, as Shopify does). */
-export async function firstOrderWithCode(tx: Tx, shop: string, code: string) {
-  const rows = await tx.$queryRaw<{ orderGid: string }[]>`
-    SELECT "orderGid" FROM "OrderRecord"
-    WHERE shop = ${shop} AND test = false AND ${code.toUpperCase()} = ANY (SELECT upper(c) FROM unnest("discountCodes") c)
-    ORDER BY COALESCE("paidAt", "createdAt"), id LIMIT 1`;
-  if (rows.length === 0) return null;
-  return tx.orderRecord.findUnique({ where: { shop_orderGid: { shop, orderGid: rows[0]!.orderGid } } });
+/**
+ * For each of these codes, the first order (paid first, then created first) that used it; codes
+ * compared without case, as Shopify does. One scan of the shop's orders that used any code,
+ * which the partial index "OrderRecord_shop_with_codes_idx" (migration 20261207154947_referrals)
+ * keeps to those few.
+ */
+export async function firstOrdersWithCodes(tx: Tx, shop: string, codes: readonly string[]) {
+  if (codes.length === 0) return new Map<string, string>();
+  const rows = await tx.$queryRaw<{ code: string; orderGid: string }[]>`
+    SELECT DISTINCT ON (upper(c)) upper(c) AS code, o."orderGid"
+    FROM "OrderRecord" o CROSS JOIN LATERAL unnest(o."discountCodes") c
+    WHERE o.shop = ${shop} AND o."discountCodes" <> '{}' AND o.test = false
+      AND upper(c) = ANY (${codes.map((code) => code.toUpperCase())}::text[])
+    ORDER BY upper(c), COALESCE(o."paidAt", o."createdAt"), o.id`;
+  return new Map(rows.map((row) => [row.code, row.orderGid]));
+}
+
+export function orderRecordOf(tx: Tx, shop: string, orderGid: string) {
+  return tx.orderRecord.findUnique({ where: { shop_orderGid: { shop, orderGid } } });
 }
 
 /** Whether the customer (or email, for a guest) had a paid order before `before`, other than `orderGid`. */

@@ -28,11 +28,12 @@ import {
   assignReferralCode,
   createReferral,
   findReferral,
-  firstOrderWithCode,
+  firstOrdersWithCodes,
   heldReferrals,
   lockReferral,
   memberByReferralCode,
   openReferrals,
+  orderRecordOf,
   orderedBefore,
   paidReferralsSince,
   recordReferralVisit,
@@ -253,9 +254,16 @@ export async function settleReferrals(db: PrismaClient, shop: string, now: Date)
   for (;;) {
     const page = await openReferrals(db, shop, after, PAGE);
     if (page.length === 0) return report;
-    for (const { id } of page) {
+    const firstOrders = await firstOrdersWithCodes(
+      db,
+      shop,
+      page.map((referral) => referral.code),
+    );
+    for (const { id, code } of page) {
+      const orderGid = firstOrders.get(code.toUpperCase());
+      if (!orderGid) continue;
       const outcomes = await inTransaction(db, (tx) =>
-        settleOne(tx, shop, id, settings, program.pendingDays, now),
+        settleOne(tx, shop, id, orderGid, settings, program.pendingDays, now),
       );
       for (const outcome of outcomes) report[outcome]++;
     }
@@ -267,13 +275,15 @@ async function settleOne(
   tx: Tx,
   shop: string,
   id: string,
+  orderGid: string,
   settings: ReferralSettings,
   pendingDays: number,
   now: Date,
 ): Promise<(keyof SettleReport)[]> {
   const referral = await lockReferral(tx, shop, id);
   if (!referral || (referral.status !== "ISSUED" && referral.status !== "ORDERED")) return [];
-  const order = await firstOrderWithCode(tx, shop, referral.code);
+  // The order tied before stays the first order; a new referral is tied to the one found.
+  const order = await orderRecordOf(tx, shop, referral.orderGid ?? orderGid);
   if (!order) return [];
   const outcomes: (keyof SettleReport)[] = [];
   if (referral.status === "ISSUED") {
