@@ -20,6 +20,8 @@ import {
   visitReferralLink,
 } from "~/services/referrals/referrals.server";
 import { runDailyMaintenance } from "~/services/shops/daily-maintenance.server";
+import { redactCustomer } from "~/services/privacy/customer-identity.server";
+import { deleteShopData } from "~/db/shops.server";
 import { DEFAULT_REFERRAL_SETTINGS } from "~/loyalty/referrals";
 import { referralFigures } from "~/db/referrals.server";
 import { adminStandIn } from "../support/admin-stand-in";
@@ -248,6 +250,60 @@ describe("Shopify refusing the friend's code", () => {
       codeError: null,
       discountGid: accepting.codes.get(kept.code)!.id,
     });
+  });
+});
+
+describe("privacy", () => {
+  it("the reward names no friend; redacting the friend, then the member, leaves no referral of theirs", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    await visitReferralLink(prisma, shop, link, NOW);
+    const bob = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "Bob.Smith+x@gmail.com", customerGid: null },
+      NOW,
+    );
+    await firstOrder(shop, bob.code, { paidAt: day(1) });
+    await settleReferrals(prisma, shop, day(15));
+    const entry = await prisma.ledgerEntry.findFirstOrThrow({
+      where: { shop, sourceKey: { startsWith: "referral:" } },
+    });
+    expect(entry.note).not.toMatch(/bob/i);
+    await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "cat@example.com", customerGid: null },
+      NOW,
+    );
+
+    // Bob, known to Regulars by the customer his first order named.
+    await redactCustomer(prisma, shop, BOB);
+    expect((await prisma.referral.findMany({ where: { shop } })).map((r) => r.refereeEmail)).toEqual([
+      "cat@example.com",
+    ]);
+    await redactCustomer(prisma, shop, ANN);
+    expect(await prisma.referral.count({ where: { shop } })).toBe(0);
+    expect(await prisma.referralVisit.count({ where: { shop } })).toBe(0);
+  });
+
+  it("shop/redact removes every referral and visit of the shop", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    await visitReferralLink(prisma, shop, link, NOW);
+    await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "dan@example.com", customerGid: null },
+      NOW,
+    );
+    await deleteShopData(prisma, shop);
+    expect(await prisma.referral.count({ where: { shop } })).toBe(0);
+    expect(await prisma.referralVisit.count({ where: { shop } })).toBe(0);
   });
 });
 

@@ -350,7 +350,8 @@ async function payReferrer(tx: Tx, shop: string, referral: Referral, points: num
       kind: "BONUS",
       points,
       sourceKey: key,
-      note: `Referral: ${referral.refereeEmail}'s first order`,
+      // No friend's email in another member's history: the referral names them (admin only).
+      note: "Referral: a friend's first order",
       activityAt: now,
     });
   }
