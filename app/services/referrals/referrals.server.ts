@@ -1,7 +1,7 @@
 /**
  * Referrals: every member's link, a visit through it, the referee's first-order code, and the
  * referrer's reward once that order is paid and its pending window has passed
- * (docs/decisions/0018-referrals.md).
+ * (docs/decisions/0019-referrals.md).
  *
  *   1. A member's link code is given on first need (the storefront status, the member sync).
  *   2. A visit to /{proxy path}/r/<code> is counted; the visitor gives an email (or is signed in)
