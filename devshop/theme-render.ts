@@ -122,6 +122,8 @@ export interface RenderContext {
   shopCurrency?: string;
   /** The cart's (presentment) currency and whether its prices include tax; the shop's currency and no by default. */
   cart?: { currency: string; taxesIncluded: boolean };
+  /** The storefront's origin (Liquid's request.origin); devshop's own by default. */
+  origin?: string;
 }
 
 function splitSchema(source: string): { liquid: string; schema: Record<string, unknown> } {
@@ -170,7 +172,9 @@ export async function renderBlock(block: string, context: RenderContext): Promis
     shop: { currency: shopCurrency },
     cart: { currency: { iso_code: cart.currency }, taxes_included: cart.taxesIncluded },
     routes: routesFor(context.rootUrl ?? "/"),
-    request: { locale: { iso_code: context.locale } },
+    // request.origin: "the protocol and host of the request"
+    // (https://shopify.dev/docs/api/liquid/objects/request#request-origin).
+    request: { locale: { iso_code: context.locale }, origin: context.origin ?? "http://127.0.0.1:4400" },
   };
   const engine = new Liquid({
     partials: path.join(EXTENSION, "snippets"),

@@ -3,6 +3,7 @@
  * data request's download, deleted for customers/redact. A page is the rows
  * after `after` (an id) in id order.
  */
+import { normaliseEmail } from "../loyalty/referrals";
 import type { Tx } from "./tx.server";
 
 export function memberOfCustomer(tx: Tx, shop: string, customerGid: string) {
@@ -87,7 +88,9 @@ export function customerFlowEventsPage(
 /**
  * Deletes the member (its ledger goes with it), its redemptions, the Flow
  * events about it (`flowCustomerId`, as in their payloads), its win-back
- * recipient rows and data requests, and takes the customer off its orders.
+ * recipient rows and data requests, its referrals (as the friend, by customer
+ * or by its normalised email, and as the member who referred) and its link's
+ * visits, and takes the customer off its orders.
  */
 export async function deleteCustomerRecords(
   tx: Tx,
@@ -95,6 +98,22 @@ export async function deleteCustomerRecords(
   customerGid: string,
   flowCustomerId: string,
 ): Promise<void> {
+  const member = await tx.member.findUnique({
+    where: { shop_customerGid: { shop, customerGid } },
+    select: { id: true, email: true },
+  });
+  const email = member?.email ? normaliseEmail(member.email) : null;
+  await tx.referral.deleteMany({
+    where: {
+      shop,
+      OR: [
+        { refereeCustomerGid: customerGid },
+        ...(email ? [{ refereeEmail: email }] : []),
+        ...(member ? [{ referrerId: member.id }] : []),
+      ],
+    },
+  });
+  if (member) await tx.referralVisit.deleteMany({ where: { shop, referrerId: member.id } });
   await tx.member.deleteMany({ where: { shop, customerGid } });
   await tx.redemption.deleteMany({ where: { shop, customerGid } });
   await tx.$executeRaw`DELETE FROM "FlowEvent"

@@ -11,6 +11,9 @@ import { sqlOf } from "./connect.server";
 import { MEMBER_ACTIVITY_SQL } from "./orders.server";
 
 export interface MemberStatus {
+  id: string;
+  /** The member's referral link code, once given (app/services/referrals/). */
+  referralCode: string | null;
   balance: number;
   pending: number;
   tierKey: string | null;
@@ -35,9 +38,9 @@ export async function readMemberStatus(
   // Timestamps are UTC wall time (Prisma's DateTime): instants go in as ISO text.
   const { rows } = await sqlOf(db).executeSql(
     `WITH m AS (
-       SELECT id, balance, pending, "tierKey" FROM "Member" WHERE shop = $1 AND "customerGid" = $2
+       SELECT id, balance, pending, "tierKey", "referralCode" FROM "Member" WHERE shop = $1 AND "customerGid" = $2
      )
-     SELECT m.balance, m.pending, m."tierKey",
+     SELECT m.id, m."referralCode", m.balance, m.pending, m."tierKey",
             a.spend::text AS spend, a.points::text AS points, a.orders::text AS orders,
             COALESCE((
               SELECT json_agg(json_build_object(
@@ -63,6 +66,8 @@ export async function readMemberStatus(
   );
   const row = rows[0] as
     | {
+        id: string;
+        referralCode: string | null;
         balance: number;
         pending: number;
         tierKey: string | null;
@@ -75,6 +80,8 @@ export async function readMemberStatus(
     | undefined;
   if (!row) return null;
   return {
+    id: row.id,
+    referralCode: row.referralCode,
     balance: row.balance,
     pending: row.pending,
     tierKey: row.tierKey,

@@ -12,6 +12,7 @@ import { AdminApiError } from "../shopify/admin-api/admin-client.server";
 import type { BackfillError } from "../services/orders/backfill.server";
 import { RewardNotFoundError, SettingsError } from "../services/program/program-settings.server";
 import { RedeemError } from "../services/rewards/redeem-reward.server";
+import type { ReferralError } from "../services/referrals/referrals.server";
 import { RevokeError } from "../services/rewards/reward-lifecycle.server";
 import type { CampaignError } from "../services/campaigns/campaigns.server";
 
@@ -59,6 +60,19 @@ export const REFUSAL_STATUSES = {
 } as const;
 
 export type Refusal = keyof typeof REFUSAL_STATUSES;
+
+/** Referrals' refusals (ReferralError's reasons), for the referral link's page and the admin's review. */
+export const REFERRAL_STATUSES = {
+  referrals_off: 409,
+  unknown_link: 404,
+  invalid_email: 422,
+  own_link: 403,
+  not_found: 404,
+  not_held: 409,
+  reason_required: 422,
+  invalid_settings: 422,
+  code_not_created: 502,
+} as const satisfies Record<ReferralError["reason"], number>;
 
 /** The errors the services throw to refuse what was asked. */
 export type DomainError =

@@ -6,6 +6,7 @@ import type { PrismaClient } from "@prisma/client";
 import { dropStaleHeldDeliveries } from "../db/deliveries.server";
 import { installedShopDomains, isInstalled } from "../db/shops.server";
 import { runDailyMaintenance } from "../services/shops/daily-maintenance.server";
+import { settleReferrals } from "../services/referrals/referrals.server";
 import { catchUpRollups } from "../services/dashboard/dashboard-rollups.server";
 import { sendFlowEvents } from "../services/flow/flow-send.server";
 import { sendNotificationEmails } from "../services/notifications/notification-send.server";
@@ -102,6 +103,8 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
       return {
         released: await releaseDuePoints(db, shop, now()),
         codesExpired: await expireCodes(db, shop, now()),
+        // Referrers are paid within the hour their referee's first order leaves its pending window.
+        referrals: await settleReferrals(db, shop, now()),
         // The dashboard's unfolded changes stay under an hour's worth even if nobody looks.
         rollups: await catchUpRollups(db, shop, now()),
       };

@@ -38,6 +38,7 @@ function Navigation() {
       <Link to="/app/program">{strings.nav.program}</Link>
       <Link to="/app/customers">{strings.nav.customers}</Link>
       <Link to="/app/campaigns">{strings.nav.winBack}</Link>
+      <Link to="/app/referrals">{strings.referrals.nav}</Link>
       <Link to="/app/import">{strings.nav.importExport}</Link>
       <Link to="/app/backfill">{strings.nav.backfill}</Link>
       <Link to="/app/notifications">{strings.notifications.nav}</Link>

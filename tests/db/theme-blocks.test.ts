@@ -15,6 +15,8 @@ import { syncProgram } from "~/services/program/program-sync.server";
 import { redeemReward } from "~/services/rewards/redeem-reward.server";
 import { rememberProxyPath } from "~/services/storefront/proxy-path.server";
 import { STOREFRONT_ERRORS } from "~/http/storefront-errors";
+import { DEFAULT_REFERRAL_SETTINGS } from "~/loyalty/referrals";
+import { saveReferralSettings } from "~/services/referrals/referrals.server";
 import { memberMetafields } from "~/shopify/admin-api/member-metafields.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { escapeHtml } from "../../devshop/html";
@@ -37,6 +39,9 @@ const NOW = new Date("2026-06-01T12:00:00Z");
 let app: AppMetafields;
 const members: Record<string, Record<string, StoredMetafield>> = {};
 let code: string;
+const REFERRAL_SHOP = "theme-referrals.myshopify.com";
+let referralApp: AppMetafields;
+let referralMember: Record<string, StoredMetafield>;
 const settingsShopify = adminStandIn({ shop: SETTINGS_SHOP });
 
 async function storedMember(customerGid: string) {
@@ -71,6 +76,24 @@ beforeAll(async () => {
   app = appMetafieldsOf(shopify);
   members.low = await storedMember(LOW);
   members.rich = await storedMember(RICH);
+  // A shop with referrals on: the program says what a friend gets, the member has a link.
+  const referrals = adminStandIn({ shop: REFERRAL_SHOP });
+  await adjustPoints(
+    prisma,
+    REFERRAL_SHOP,
+    { customerGid: LOW, points: 10, reason: "Seed", staffId: "s", idempotencyKey: "theme-referral-1" },
+    NOW,
+  );
+  await saveReferralSettings(prisma, REFERRAL_SHOP, {
+    ...DEFAULT_REFERRAL_SETTINGS,
+    enabled: true,
+    refereePercent: 15,
+    referrerPoints: 750,
+  });
+  await syncProgram(prisma, referrals.admin, REFERRAL_SHOP);
+  referralApp = appMetafieldsOf(referrals);
+  const fields = memberMetafields(LOW, await memberState(prisma, REFERRAL_SHOP, LOW, NOW));
+  referralMember = Object.fromEntries(fields.map((f) => [f.key, { type: f.type, value: f.value }]));
 });
 
 const count = (html: string, pattern: RegExp) => html.match(new RegExp(pattern, "g"))?.length ?? 0;
@@ -142,6 +165,24 @@ describe.each(LOCALES)("theme blocks in %s", (locale) => {
     expect(html).toContain(strings.status.redeem);
     expect(html).toContain(`<code>${code}</code>`);
     expect(html).toContain(`data-regulars-copy="${code}"`);
+  });
+
+  it("with referrals on, a member sees their link on the storefront's origin and what it gives", async () => {
+    const html = await renderBlock("loyalty-status", {
+      locale,
+      app: referralApp,
+      customer: referralMember,
+      origin: "https://shop.example",
+    });
+    const path = referralMember.referral_link!.value;
+    expect(path).toMatch(/^\/apps\/regulars\/r\/[ACDEFGHJKMNPQRTUVWXY34679]{8}$/);
+    expect(html).toContain(`data-regulars-copy="https://shop.example${path}"`);
+    expect(html).toMatch(/15 ?%/);
+    expect(html).toMatch(/750/);
+    // Off (the shop above): no link.
+    expect(await renderBlock("loyalty-status", { locale, app, customer: members.rich })).not.toContain(
+      "data-regulars-referral",
+    );
   });
 
   it("the launcher shows the balance on its button and keeps the panel closed until opened", async () => {

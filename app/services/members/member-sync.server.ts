@@ -48,6 +48,7 @@ export async function memberState(
     nextTier: status.nextTier,
     codes: status.codes,
     history: status.history,
+    referralPath: status.referral?.path ?? null,
   };
 }
 

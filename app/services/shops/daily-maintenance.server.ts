@@ -7,6 +7,7 @@
  *     marks members in the warning period;
  *   - pays birthday bonuses that are due;
  *   - marks reward codes past their end as expired;
+ *   - settles referrals whose first order's pending window has passed (pays, holds or voids);
  *   - brings the dashboard's rollups up to date (built if missing, every
  *     change folded), last, so they include the day's own changes.
  */
@@ -28,6 +29,7 @@ import { birthdayBonusYear } from "../../loyalty/bonuses";
 import { expiryStatus } from "../../loyalty/expiry";
 import { catchUpRollups } from "../dashboard/dashboard-rollups.server";
 import { releaseDuePoints } from "../orders/order-points.server";
+import { settleReferrals, type SettleReport } from "../referrals/referrals.server";
 import { expireCodes } from "../rewards/reward-lifecycle.server";
 import { reevaluateTier } from "../tiers/tier-evaluation.server";
 
@@ -39,6 +41,7 @@ export interface MaintenanceReport {
   warned: number;
   birthdayBonuses: number;
   codesExpired: number;
+  referrals: SettleReport;
 }
 
 const PAGE = 500;
@@ -74,6 +77,8 @@ export async function runDailyMaintenance(
     warned: 0,
     birthdayBonuses: 0,
     codesExpired: await expireCodes(db, shop, now),
+    // After the release, as the referrer's reward waits for the same pending window.
+    referrals: await settleReferrals(db, shop, now),
   };
   const program = settingsOf(await ensureProgram(db, shop));
 

@@ -22,7 +22,7 @@ const ENTITIES: Record<string, string> = {
   "}": "&#125;",
   "%": "&#37;",
 };
-const escapeLiquidHtml = (value: unknown) => String(value).replace(/[&<>"'{}%]/g, (c) => ENTITIES[c]!);
+export const escapeLiquidHtml = (value: unknown) => String(value).replace(/[&<>"'{}%]/g, (c) => ENTITIES[c]!);
 /** Points with thousands separators: the page is in English ("1,200 points"). */
 const points = (value: number) => value.toLocaleString("en-US");
 /** An amount of the shop's currency, in cents, for Liquid's money filter: a whole number only. */

@@ -11,6 +11,8 @@ import { formatMilli } from "../../loyalty/money";
 import { formatE4 } from "../../loyalty/rates";
 import { qualifyingTier, tierRank, tierValue, windowStart } from "../../loyalty/tiers";
 import { PROXY_PATH_IN_APP_TOML } from "../../shopify/requests/app-proxy.server";
+import { referralSettingsOf } from "../../db/referrals.server";
+import { ensureReferralCode } from "../referrals/referrals.server";
 
 /** How the program works, as shoppers see it (no personal data); also Shopify's copy for Liquid. */
 export async function programExplainer(db: PrismaClient, shop: string) {
@@ -19,6 +21,7 @@ export async function programExplainer(db: PrismaClient, shop: string) {
   const settings = settingsOf(program);
   const tiers = tierRulesOf(program.tiers);
   const rewards = catalog.map(rewardRuleOf).filter((reward) => reward.enabled);
+  const referral = referralSettingsOf(program);
   const money = settings.tierBasis === "SPEND";
   const threshold = (value: bigint) => (money ? formatMilli(value) : value.toString());
   // The same amount as a number for Liquid's money filters, which take the currency's subunit
@@ -35,6 +38,10 @@ export async function programExplainer(db: PrismaClient, shop: string) {
     // The other ways to earn the storefront lists (0: none).
     signupBonus: settings.signupBonus,
     birthdayBonus: settings.birthdayBonus,
+    // Referrals, when on: what a friend gets (percent off a first order) and what the member gets.
+    referrals: referral.enabled
+      ? { refereePercent: referral.refereePercent, referrerPoints: referral.referrerPoints }
+      : null,
     // Where the blocks call the app proxy (app/services/storefront/proxy-path.server.ts).
     proxyPath: program.proxyPathPrefix ?? PROXY_PATH_IN_APP_TOML,
     tierBasis: settings.tierBasis,
@@ -80,6 +87,7 @@ export async function storefrontStatus(
       rewards: [],
       codes: [],
       history: [],
+      referral: null,
     };
   }
   const { activity } = member;
@@ -111,8 +119,17 @@ export async function storefrontStatus(
       endsAt: code.endsAt,
     })),
     history: member.history,
+    // The member's link (/{proxy path}/r/<code>), on the storefront's own domain; null while off.
+    referral: explainer.referrals
+      ? referralLink(
+          explainer.proxyPath,
+          member.referralCode ?? (await ensureReferralCode(db, shop, member.id)),
+        )
+      : null,
   };
 }
+
+const referralLink = (proxyPath: string, code: string) => ({ code, path: `${proxyPath}/r/${code}` });
 
 /**
  * How far a member is on the way to the next tier: `remaining` as text (money or points, as

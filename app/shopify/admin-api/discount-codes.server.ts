@@ -139,3 +139,56 @@ export async function deleteRewardCode(admin: AdminGraphql, nodeId: string): Pro
   const result = await runQuery<DeleteCodeMutation>(admin, DELETE_CODE, { id: nodeId });
   throwOnUserErrors("discountCodeDelete", result.discountCodeDelete?.userErrors);
 }
+
+/** A referee's first-order code: a percentage off, one use; for their customer when known. */
+export interface ReferralCodeRequest {
+  code: string;
+  title: string;
+  /** null: a visitor who gave only an email; the code is theirs because only they are sent it. */
+  customerGid: string | null;
+  percent: number;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/**
+ * The exact input Shopify receives for a referee's code. Without a customer, the context is all
+ * buyers (DiscountContextInput.all: DiscountBuyerSelection ALL,
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/input-objects/DiscountContextInput) and the
+ * usage limit of 1 keeps it to one order
+ * (https://shopify.dev/docs/api/admin-graphql/2026-10/input-objects/DiscountCodeBasicInput#fields-usageLimit).
+ */
+function referralDiscountInput(request: ReferralCodeRequest): Record<string, unknown> {
+  return {
+    title: request.title,
+    code: request.code,
+    startsAt: request.startsAt.toISOString(),
+    endsAt: request.endsAt.toISOString(),
+    context: request.customerGid ? { customers: { add: [request.customerGid] } } : { all: "ALL" },
+    usageLimit: 1,
+    appliesOncePerCustomer: true,
+    combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: true },
+    customerGets: { value: { percentage: request.percent / 100 }, items: { all: true } },
+  };
+}
+
+export async function createReferralCode(
+  admin: AdminGraphql,
+  request: ReferralCodeRequest,
+): Promise<CreateCodeResult> {
+  const payload = (
+    await runQuery<CreateBasicCodeMutation>(admin, CREATE_BASIC_CODE, {
+      input: referralDiscountInput(request),
+    })
+  ).discountCodeBasicCreate;
+  const errors = payload?.userErrors ?? [];
+  if (errors.length > 0 || !payload?.codeDiscountNode) {
+    return {
+      status: "rejected",
+      errors: errors.length
+        ? errors.map((e) => `${e.field?.join(".") ?? ""} ${e.message}`.trim())
+        : ["no discount returned"],
+    };
+  }
+  return { status: "created", nodeId: payload.codeDiscountNode.id };
+}

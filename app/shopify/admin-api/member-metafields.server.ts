@@ -20,6 +20,8 @@ export interface MemberState {
   codes: { code: string; title: string; endsAt: string }[];
   /** The last few balance changes, newest first (bounded: app/db/storefront-status.server.ts). */
   history: { kind: string; points: number; at: string }[];
+  /** The member's referral link path (/apps/regulars/r/<code>) while referrals are on. */
+  referralPath?: string | null;
 }
 
 export function memberMetafields(customerGid: string, state: MemberState) {
@@ -37,6 +39,9 @@ export function memberMetafields(customerGid: string, state: MemberState) {
     field("tier_progress", "json", JSON.stringify(state.nextTier)),
     field("codes", "json", JSON.stringify(state.codes)),
     field("history", "json", JSON.stringify(state.history)),
+    // For emails: "{{ shop.url }}{{ customer.metafields['$app:loyalty'].referral_link }}". Written only
+    // while referrals are on (Shopify refuses a blank text metafield).
+    ...(state.referralPath ? [field("referral_link", "single_line_text_field", state.referralPath)] : []),
   ];
 }
 
@@ -71,6 +76,7 @@ const MEMBER_METAFIELD_DEFINITIONS = [
   { key: "tier_progress", name: "Progress to the next loyalty tier", type: "json" },
   { key: "codes", name: "Active loyalty reward codes", type: "json" },
   { key: "history", name: "Recent loyalty points history", type: "json" },
+  { key: "referral_link", name: "Loyalty referral link path", type: "single_line_text_field" },
 ].map((definition) => ({
   ...definition,
   namespace: NAMESPACE,

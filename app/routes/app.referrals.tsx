@@ -1,0 +1,291 @@
+import { useEffect, useState } from "react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { adminOrderUrl } from "../admin/admin-links";
+import { titleMeta } from "../admin/document-title";
+import { useFormat, useStrings } from "../admin/i18n";
+import { StatCard } from "../admin/StatCard";
+import { prisma } from "../db.server";
+import { findShop } from "../db/shops.server";
+import { REFERRAL_STATUSES } from "../http/error-statuses";
+import { adminRoute } from "../http/request-context.server";
+import type { ReferralSettings } from "../loyalty/referrals";
+import { forgetProgramExplainer } from "../services/program/program-explainer-cache.server";
+import {
+  approveReferral,
+  readReferralSettings,
+  ReferralError,
+  referralsPage,
+  rejectReferral,
+  saveReferralSettings,
+} from "../services/referrals/referrals.server";
+
+export const meta = titleMeta((s) => s.referrals.title);
+
+export const loader = adminRoute(async ({ shop, now }) => {
+  const [page, details] = await Promise.all([referralsPage(prisma, shop, now()), findShop(prisma, shop)]);
+  return { ...page, currency: details?.currencyCode ?? null };
+});
+
+type FieldErrors = Partial<Record<"referrerPoints" | "refereePercent" | "monthlyCap", string>>;
+type ActionResult = { ok: true; message: string } | { ok: false; error: string; fieldErrors: FieldErrors };
+
+const answer = (result: ActionResult, status = 200) => Response.json(result, { status });
+
+/** A whole number typed in a field; NaN (refused by the settings' schema) when it is not one. */
+const whole = (value: FormDataEntryValue | undefined) =>
+  typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+
+export const action = adminRoute(async ({ shop, now, staffId, strings }, { request }) => {
+  const t = (await strings()).referrals;
+  const body = Object.fromEntries(await request.formData());
+  try {
+    if (body.intent === "approve") {
+      await approveReferral(prisma, shop, String(body.id ?? ""), staffId, now());
+      return answer({ ok: true, message: t.approved });
+    }
+    if (body.intent === "reject") {
+      await rejectReferral(prisma, shop, String(body.id ?? ""), staffId, String(body.note ?? ""), now());
+      return answer({ ok: true, message: t.rejected });
+    }
+    // The address and card checks have no field yet: they keep what is stored (docs/product.md).
+    const current = await readReferralSettings(prisma, shop);
+    const settings: ReferralSettings = {
+      enabled: body.enabled === "on",
+      referrerPoints: whole(body.referrerPoints),
+      refereePercent: whole(body.refereePercent),
+      checkSelf: body.checkSelf === "on",
+      checkAddress: current.checkAddress,
+      checkCard: current.checkCard,
+      checkNew: body.checkNew === "on",
+      monthlyCap: whole(body.monthlyCap),
+    };
+    await saveReferralSettings(prisma, shop, settings);
+    forgetProgramExplainer(shop);
+    return answer({ ok: true, message: t.saved });
+  } catch (error) {
+    if (!(error instanceof ReferralError)) throw error;
+    const status = REFERRAL_STATUSES[error.reason];
+    if (error.reason === "invalid_settings") {
+      const fieldErrors: FieldErrors = {};
+      for (const issue of error.issues) {
+        const field = issue.split(" ")[0] as keyof FieldErrors;
+        if (field in t.errors) fieldErrors[field] = t.errors[field];
+      }
+      return answer({ ok: false, error: t.fixErrors, fieldErrors }, status);
+    }
+    const words = { reason_required: t.reasonRequired, not_held: t.notHeld, not_found: t.notFound } as const;
+    return answer(
+      { ok: false, error: words[error.reason as keyof typeof words] ?? t.notFound, fieldErrors: {} },
+      status,
+    );
+  }
+});
+
+export default function Referrals() {
+  const data = useLoaderData<typeof loader>();
+  const t = useStrings().referrals;
+  const format = useFormat();
+  const shopify = useAppBridge();
+  const save = useFetcher<ActionResult>();
+  const [form, setForm] = useState({
+    ...data.settings,
+    referrerPoints: String(data.settings.referrerPoints),
+    refereePercent: String(data.settings.refereePercent),
+    monthlyCap: String(data.settings.monthlyCap),
+  });
+  useEffect(() => {
+    if (save.state === "idle" && save.data?.ok) shopify.toast.show(save.data.message);
+  }, [save.state, save.data, shopify]);
+  const errors = save.data && !save.data.ok ? save.data.fieldErrors : {};
+  const set = (key: keyof typeof form) => (value: string | boolean) =>
+    setForm((f) => ({ ...f, [key]: value }));
+  const figures = data.figures;
+
+  return (
+    <Page title={t.title}>
+      <TitleBar title={t.title} />
+      <Layout>
+        <Layout.Section>
+          <Text as="p">{t.intro}</Text>
+        </Layout.Section>
+        <Layout.Section>
+          <Text as="h2" variant="headingMd">
+            {t.figures}
+          </Text>
+          <InlineGrid columns={{ xs: 2, md: 3 }} gap="300">
+            <StatCard label={t.visits} value={format.number(figures.visits)} />
+            <StatCard label={t.referees} value={format.number(figures.referees)} />
+            <StatCard label={t.firstOrders} value={format.number(figures.firstOrders)} />
+            <StatCard label={t.revenue} value={format.money(figures.revenue, data.currency)} />
+            <StatCard
+              label={t.rewardsPaid}
+              value={format.number(figures.rewardsPaid)}
+              note={t.pointsPaid(format.number(figures.pointsPaid))}
+            />
+            <StatCard label={t.held} value={format.number(figures.held)} />
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                {t.queue}
+              </Text>
+              {data.queue.length === 0 ? (
+                <Text as="p" tone="subdued">
+                  {t.queueEmpty}
+                </Text>
+              ) : (
+                data.queue.map((row) => <HeldReferral key={row.id} row={row} currency={data.currency} />)
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <save.Form method="post">
+              <FormLayout>
+                <Text as="h2" variant="headingMd">
+                  {t.settings}
+                </Text>
+                {save.data && !save.data.ok ? <Banner tone="critical">{save.data.error}</Banner> : null}
+                <Checkbox
+                  label={t.enabled}
+                  helpText={t.enabledHelp}
+                  name="enabled"
+                  checked={form.enabled}
+                  onChange={set("enabled")}
+                />
+                <FormLayout.Group>
+                  <TextField
+                    label={t.referrerPoints}
+                    name="referrerPoints"
+                    inputMode="numeric"
+                    autoComplete="off"
+                    value={form.referrerPoints}
+                    onChange={set("referrerPoints")}
+                    error={errors.referrerPoints}
+                  />
+                  <TextField
+                    label={t.refereePercent}
+                    name="refereePercent"
+                    inputMode="numeric"
+                    autoComplete="off"
+                    value={form.refereePercent}
+                    onChange={set("refereePercent")}
+                    error={errors.refereePercent}
+                  />
+                </FormLayout.Group>
+                <Text as="h3" variant="headingSm">
+                  {t.checks}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {t.checksHelp} {t.oneEach}
+                </Text>
+                <Checkbox
+                  label={t.checkSelf}
+                  name="checkSelf"
+                  checked={form.checkSelf}
+                  onChange={set("checkSelf")}
+                />
+                <Checkbox
+                  label={t.checkNew}
+                  name="checkNew"
+                  checked={form.checkNew}
+                  onChange={set("checkNew")}
+                />
+                <TextField
+                  label={t.monthlyCap}
+                  name="monthlyCap"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  value={form.monthlyCap}
+                  onChange={set("monthlyCap")}
+                  error={errors.monthlyCap}
+                />
+                <Button submit variant="primary" loading={save.state !== "idle"}>
+                  {t.save}
+                </Button>
+              </FormLayout>
+            </save.Form>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+type Held = ReturnType<typeof useLoaderData<typeof loader>>["queue"][number];
+
+function HeldReferral({ row, currency }: { row: Held; currency: string | null }) {
+  const t = useStrings().referrals;
+  const format = useFormat();
+  const shopify = useAppBridge();
+  const decide = useFetcher<ActionResult>();
+  const [note, setNote] = useState("");
+  useEffect(() => {
+    if (decide.state === "idle" && decide.data?.ok) shopify.toast.show(decide.data.message);
+  }, [decide.state, decide.data, shopify]);
+  const orderUrl = adminOrderUrl(row.orderGid);
+  return (
+    <Card background="bg-surface-secondary">
+      <BlockStack gap="200">
+        <InlineStack gap="200" align="space-between">
+          <Text as="p">
+            {t.columns.friend}: <strong>{row.refereeEmail}</strong> · {t.columns.member}:{" "}
+            {row.referrer ? (row.referrer.name ?? row.referrer.email ?? "—") : "—"}
+          </Text>
+          <Text as="p">
+            {t.columns.order}:{" "}
+            {orderUrl ? (
+              <a href={orderUrl}>{format.money(row.revenue, currency)}</a>
+            ) : (
+              format.money(row.revenue, currency)
+            )}
+          </Text>
+        </InlineStack>
+        <InlineStack gap="100">
+          {row.holdReasons.map((reason) => (
+            <Badge key={reason} tone="attention">
+              {t.reasons[reason] ?? reason}
+            </Badge>
+          ))}
+        </InlineStack>
+        {decide.data && !decide.data.ok ? <Banner tone="critical">{decide.data.error}</Banner> : null}
+        <InlineStack gap="200" blockAlign="end">
+          <Button
+            variant="primary"
+            loading={decide.state !== "idle"}
+            onClick={() => decide.submit({ intent: "approve", id: row.id }, { method: "post" })}
+          >
+            {t.approve}
+          </Button>
+          <TextField label={t.rejectReason} value={note} onChange={setNote} autoComplete="off" />
+          <Button
+            tone="critical"
+            disabled={decide.state !== "idle"}
+            onClick={() => decide.submit({ intent: "reject", id: row.id, note }, { method: "post" })}
+          >
+            {t.reject}
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </Card>
+  );
+}

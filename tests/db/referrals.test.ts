@@ -1,0 +1,392 @@
+/**
+ * Referrals (app/services/referrals/referrals.server.ts), on PGlite and, with TEST_DATABASE_URL,
+ * on PostgreSQL: a link, a referee's one code, the referrer's reward once the first order is paid
+ * and its pending window has passed (never twice, never for a refunded or cancelled order), the
+ * fraud holds and their review.
+ */
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { adjustPoints } from "~/services/members/adjust-points.server";
+import { applyOrderEvent } from "~/services/orders/order-points.server";
+import { updateProgram } from "~/services/program/program-settings.server";
+import {
+  approveReferral,
+  claimReferral,
+  ensureReferralCode,
+  ReferralError,
+  rejectReferral,
+  saveReferralSettings,
+  settleReferrals,
+  visitReferralLink,
+} from "~/services/referrals/referrals.server";
+import { runDailyMaintenance } from "~/services/shops/daily-maintenance.server";
+import { redactCustomer } from "~/services/privacy/customer-identity.server";
+import { deleteShopData } from "~/db/shops.server";
+import { DEFAULT_REFERRAL_SETTINGS } from "~/loyalty/referrals";
+import { referralFigures } from "~/db/referrals.server";
+import { adminStandIn } from "../support/admin-stand-in";
+import { expectLedgerConsistent } from "../support/ledger-invariant";
+import { refundFacts, snapshot } from "../support/order-events";
+
+const ANN = "gid://shopify/Customer/7400000001";
+const BOB = "gid://shopify/Customer/7400000002";
+const NOW = new Date("2026-06-01T12:00:00Z");
+const day = (n: number) => new Date(NOW.getTime() + n * 86_400_000);
+let n = 0;
+
+/** A shop with referrals on (14 pending days) and Ann, a member with a link. */
+async function shopWithReferrer(settings: Partial<typeof DEFAULT_REFERRAL_SETTINGS> = {}) {
+  const shop = `referrals-${n++}.myshopify.com`;
+  await adjustPoints(
+    prisma,
+    shop,
+    {
+      customerGid: ANN,
+      points: 10,
+      reason: "Opening",
+      staffId: "test",
+      idempotencyKey: `referral-seed-${n}`,
+    },
+    NOW,
+  );
+  const ann = await prisma.member.update({
+    where: { shop_customerGid: { shop, customerGid: ANN } },
+    data: { email: "ann.smith@gmail.com", firstName: "Ann" },
+  });
+  await updateProgram(prisma, shop, { settings: { pendingDays: 14 } }, NOW);
+  await saveReferralSettings(prisma, shop, { ...DEFAULT_REFERRAL_SETTINGS, enabled: true, ...settings });
+  const link = await ensureReferralCode(prisma, shop, ann.id);
+  return { shop, ann, link, shopify: adminStandIn({ shop }) };
+}
+
+const annBalance = async (shop: string) =>
+  (await prisma.member.findUniqueOrThrow({ where: { shop_customerGid: { shop, customerGid: ANN } } }))
+    .balance;
+
+async function firstOrder(
+  shop: string,
+  code: string,
+  options: { orderGid?: string; customerGid?: string; paidAt?: Date; merchandise?: bigint } = {},
+) {
+  const orderGid = options.orderGid ?? `gid://shopify/Order/${7_500_000_000 + n++}`;
+  const paid = {
+    ...snapshot({
+      orderGid,
+      customerGid: options.customerGid ?? BOB,
+      updatedAt: options.paidAt ?? NOW,
+      paidAt: options.paidAt ?? NOW,
+      merchandise: options.merchandise ?? 60_000n,
+    }),
+    discountCodes: [code.toLowerCase()],
+  };
+  await applyOrderEvent(prisma, shop, { type: "paid", snapshot: paid }, options.paidAt ?? NOW);
+  return { orderGid, paid };
+}
+
+describe("a referral, from link to reward", () => {
+  it("pays the referrer once, after the first order's pending window", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    expect(link).toMatch(/^[ACDEFGHJKMNPQRTUVWXY34679]{8}$/);
+    expect(await visitReferralLink(prisma, shop, link.toLowerCase(), NOW)).toEqual({
+      referrerName: "Ann",
+      percent: 10,
+    });
+
+    const claimed = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "Bob@Example.com", customerGid: null },
+      NOW,
+    );
+    expect(claimed).toMatchObject({ percent: 10, created: true });
+    // The same referee asking again gets the same code; Shopify is asked once.
+    const again = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: null },
+      NOW,
+    );
+    expect(again).toMatchObject({ code: claimed.code, created: false });
+    const stored = shopify.codes.get(claimed.code)!;
+    expect(stored.input).toMatchObject({
+      code: claimed.code,
+      usageLimit: 1,
+      context: { all: "ALL" },
+      customerGets: { value: { percentage: 0.1 } },
+    });
+    expect(shopify.codes.size).toBe(1);
+
+    await firstOrder(shop, claimed.code, { paidAt: day(1) });
+    expect((await runDailyMaintenance(prisma, shop, day(2))).referrals).toEqual({
+      ordered: 1,
+      paid: 0,
+      held: 0,
+      voided: 0,
+    });
+    expect(await annBalance(shop)).toBe(10);
+    expect((await runDailyMaintenance(prisma, shop, day(15))).referrals.paid).toBe(1);
+    expect(await annBalance(shop)).toBe(510);
+    expect((await runDailyMaintenance(prisma, shop, day(16))).referrals.paid).toBe(0);
+    expect(await annBalance(shop)).toBe(510);
+
+    const referral = await prisma.referral.findFirstOrThrow({ where: { shop } });
+    expect(referral).toMatchObject({ status: "PAID", refereeCustomerGid: BOB, rewardPoints: 500 });
+    expect(await prisma.ledgerEntry.count({ where: { shop, sourceKey: `referral:${referral.id}` } })).toBe(1);
+    expect(await referralFigures(prisma, shop, day(-1))).toEqual({
+      visits: 1,
+      referees: 1,
+      firstOrders: 1,
+      rewardsPaid: 1,
+      pointsPaid: 500,
+      held: 0,
+      revenueMilli: 60_000n,
+    });
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("a first order refunded in full, or cancelled, within the window pays nothing", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    const bob = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: null },
+      NOW,
+    );
+    const { orderGid } = await firstOrder(shop, bob.code, { paidAt: day(1) });
+    await applyOrderEvent(
+      prisma,
+      shop,
+      { type: "refund", refund: refundFacts(orderGid, "gid://shopify/Refund/91", 60_000n) },
+      day(3),
+    );
+
+    const cat = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "cat@example.com", customerGid: null },
+      NOW,
+    );
+    const cancelled = await firstOrder(shop, cat.code, {
+      customerGid: "gid://shopify/Customer/7400000003",
+      paidAt: day(1),
+    });
+    await applyOrderEvent(
+      prisma,
+      shop,
+      { type: "cancelled", snapshot: { ...cancelled.paid, cancelled: true, updatedAt: day(2) } },
+      day(2),
+    );
+
+    expect((await settleReferrals(prisma, shop, day(20))).voided).toBe(2);
+    expect(await annBalance(shop)).toBe(10);
+    expect(
+      (await prisma.referral.findMany({ where: { shop }, orderBy: { refereeEmail: "asc" } })).map((r) => [
+        r.status,
+        r.decisionNote,
+      ]),
+    ).toEqual([
+      ["VOID", "refunded"],
+      ["VOID", "cancelled"],
+    ]);
+  });
+});
+
+describe("refusals change nothing", () => {
+  it("own link, a bad email, an unknown link, referrals off", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    const claim = (email: string | null, customerGid: string | null, code = link) =>
+      claimReferral(prisma, shopify.admin, shop, code, { email, customerGid }, NOW);
+    await expect(claim("annsmith+friend@googlemail.com", null)).rejects.toMatchObject({ reason: "own_link" });
+    await expect(claim(null, ANN)).rejects.toMatchObject({ reason: "own_link" });
+    await expect(claim("not an email", null)).rejects.toMatchObject({ reason: "invalid_email" });
+    await expect(claim("bob@example.com", null, "ZZZZZZZZ")).rejects.toMatchObject({
+      reason: "unknown_link",
+    });
+    await saveReferralSettings(prisma, shop, { ...DEFAULT_REFERRAL_SETTINGS, enabled: false });
+    await expect(claim("bob@example.com", null)).rejects.toBeInstanceOf(ReferralError);
+    await expect(visitReferralLink(prisma, shop, link, NOW)).rejects.toMatchObject({
+      reason: "referrals_off",
+    });
+    expect(await prisma.referral.count({ where: { shop } })).toBe(0);
+    expect(await prisma.referralVisit.count({ where: { shop } })).toBe(0);
+    expect(shopify.codes.size).toBe(0);
+    await expect(
+      saveReferralSettings(prisma, shop, { ...DEFAULT_REFERRAL_SETTINGS, refereePercent: 0 }),
+    ).rejects.toMatchObject({ reason: "invalid_settings" });
+  });
+});
+
+describe("Shopify refusing the friend's code", () => {
+  it("says so, keeps the referral with the reason, and a later claim creates the same code", async () => {
+    const { shop, link } = await shopWithReferrer();
+    const refusing = adminStandIn({ shop, rejectCustomers: [BOB] });
+    await expect(
+      claimReferral(prisma, refusing.admin, shop, link, { email: "bob@example.com", customerGid: BOB }, NOW),
+    ).rejects.toMatchObject({ reason: "code_not_created" });
+    const kept = await prisma.referral.findFirstOrThrow({ where: { shop } });
+    expect(kept.discountGid).toBeNull();
+    expect(kept.codeError).toContain("Customer does not exist");
+    expect(refusing.codes.size).toBe(0);
+
+    const accepting = adminStandIn({ shop });
+    const claimed = await claimReferral(
+      prisma,
+      accepting.admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: BOB },
+      NOW,
+    );
+    expect(claimed.code).toBe(kept.code);
+    expect(await prisma.referral.findFirstOrThrow({ where: { shop } })).toMatchObject({
+      codeError: null,
+      discountGid: accepting.codes.get(kept.code)!.id,
+    });
+  });
+});
+
+describe("privacy", () => {
+  it("the reward names no friend; redacting the friend, then the member, leaves no referral of theirs", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    await visitReferralLink(prisma, shop, link, NOW);
+    const bob = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "Bob.Smith+x@gmail.com", customerGid: null },
+      NOW,
+    );
+    await firstOrder(shop, bob.code, { paidAt: day(1) });
+    await settleReferrals(prisma, shop, day(15));
+    const entry = await prisma.ledgerEntry.findFirstOrThrow({
+      where: { shop, sourceKey: { startsWith: "referral:" } },
+    });
+    expect(entry.note).not.toMatch(/bob/i);
+    await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "cat@example.com", customerGid: null },
+      NOW,
+    );
+
+    // Bob, known to Regulars by the customer his first order named.
+    await redactCustomer(prisma, shop, BOB);
+    expect((await prisma.referral.findMany({ where: { shop } })).map((r) => r.refereeEmail)).toEqual([
+      "cat@example.com",
+    ]);
+    await redactCustomer(prisma, shop, ANN);
+    expect(await prisma.referral.count({ where: { shop } })).toBe(0);
+    expect(await prisma.referralVisit.count({ where: { shop } })).toBe(0);
+  });
+
+  it("shop/redact removes every referral and visit of the shop", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    await visitReferralLink(prisma, shop, link, NOW);
+    await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "dan@example.com", customerGid: null },
+      NOW,
+    );
+    await deleteShopData(prisma, shop);
+    expect(await prisma.referral.count({ where: { shop } })).toBe(0);
+    expect(await prisma.referralVisit.count({ where: { shop } })).toBe(0);
+  });
+});
+
+describe("fraud holds and the review queue", () => {
+  it("a referee who ordered before is held; approving pays once, rejecting records why", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    // Bob bought before he was referred.
+    await firstOrder(shop, "NOT-A-REFERRAL", { paidAt: day(-30) });
+    const bob = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: BOB },
+      NOW,
+    );
+    expect(shopify.codes.get(bob.code)!.input).toMatchObject({ context: { customers: { add: [BOB] } } });
+    await firstOrder(shop, bob.code, { paidAt: day(1) });
+    expect((await settleReferrals(prisma, shop, day(15))).held).toBe(1);
+    const held = await prisma.referral.findFirstOrThrow({ where: { shop } });
+    expect(held).toMatchObject({ status: "HELD", holdReasons: ["not_new"] });
+    expect(await annBalance(shop)).toBe(10);
+
+    await expect(rejectReferral(prisma, shop, held.id, "staff-1", "  ", day(16))).rejects.toMatchObject({
+      reason: "reason_required",
+    });
+    await approveReferral(prisma, shop, held.id, "staff-1", day(16));
+    await expect(approveReferral(prisma, shop, held.id, "staff-1", day(16))).rejects.toMatchObject({
+      reason: "not_held",
+    });
+    expect(await annBalance(shop)).toBe(510);
+    expect(await prisma.referral.findFirstOrThrow({ where: { shop } })).toMatchObject({
+      status: "PAID",
+      decidedBy: "staff-1",
+    });
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("past the monthly cap the next referral is held, and a rejection pays nothing", async () => {
+    const { shop, link, shopify } = await shopWithReferrer({ monthlyCap: 1 });
+    for (const [i, email] of ["bob@example.com", "cat@example.com"].entries()) {
+      const claimed = await claimReferral(
+        prisma,
+        shopify.admin,
+        shop,
+        link,
+        { email, customerGid: null },
+        NOW,
+      );
+      await firstOrder(shop, claimed.code, {
+        customerGid: `gid://shopify/Customer/74000001${i}`,
+        paidAt: day(1),
+      });
+    }
+    expect(await settleReferrals(prisma, shop, day(15))).toEqual({ ordered: 2, paid: 1, held: 1, voided: 0 });
+    const held = await prisma.referral.findFirstOrThrow({ where: { shop, status: "HELD" } });
+    expect(held.holdReasons).toEqual(["monthly_cap"]);
+    await rejectReferral(prisma, shop, held.id, "staff-1", "Same household", day(16));
+    expect(await prisma.referral.findUniqueOrThrow({ where: { id: held.id } })).toMatchObject({
+      status: "REJECTED",
+      decisionNote: "Same household",
+    });
+    expect(await annBalance(shop)).toBe(510);
+  });
+
+  it("another shop's referral cannot be reviewed", async () => {
+    const a = await shopWithReferrer({ monthlyCap: 0, checkNew: true });
+    const b = await shopWithReferrer();
+    await firstOrder(a.shop, "EARLIER", { paidAt: day(-3) });
+    const claimed = await claimReferral(
+      prisma,
+      a.shopify.admin,
+      a.shop,
+      a.link,
+      { email: "bob@example.com", customerGid: BOB },
+      NOW,
+    );
+    await firstOrder(a.shop, claimed.code, { paidAt: day(1) });
+    await settleReferrals(prisma, a.shop, day(15));
+    const held = await prisma.referral.findFirstOrThrow({ where: { shop: a.shop } });
+    await expect(approveReferral(prisma, b.shop, held.id, "staff-1", day(16))).rejects.toMatchObject({
+      reason: "not_found",
+    });
+    expect(await annBalance(a.shop)).toBe(10);
+  });
+});
