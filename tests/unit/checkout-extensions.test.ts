@@ -184,6 +184,14 @@ describe("rewards in checkout", () => {
       (shopify as unknown as { discountCodes: { value: { code: string }[] } }).discountCodes.value,
     ).toEqual([{ code: "RGL-CHK5" }]);
     expect(pageText()).toContain("You have 100 points.");
+    // The code now in the checkout is not offered to apply again.
+    expect(pageText()).toContain("RGL-CHK5 (5.00 off, until Jan 6, 2027)Applied");
+    const labels = [...document.querySelectorAll("s-button")].map(
+      (element) =>
+        element.getAttribute("accessibilityLabel") ??
+        (element as unknown as { accessibilityLabel?: string }).accessibilityLabel,
+    );
+    expect(labels).not.toContain("Apply code RGL-CHK5");
     expect(requests.find((r) => r.method === "POST")).toMatchObject({
       path: "/surfaces/checkout/redeem",
       body: { rewardKey: "5-off" },
