@@ -106,12 +106,20 @@ export function checkoutRoute(request: CheckoutRequest): Answer {
     let subtotal: number;
     let buyer = customer;
     let tokenUrl = `${request.base}/checkout/session-token`;
+    let orderConfirmation: { order: { id: string }; number: string; isFirstOrder: boolean } | undefined;
     if (target === THANK_YOU) {
       const order = shop.orders[url.searchParams.get("order") ?? ""];
       if (!order) return html("Not Found", 404);
       buyer = buyerOf(order);
       subtotal = currentTotals(order).subtotal;
       tokenUrl += `?order=${order.id}`;
+      // What shopify.orderConfirmation holds on the thank-you page: the order's GID
+      // (https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/order-confirmation).
+      orderConfirmation = {
+        order: { id: `gid://shopify/Order/${order.id}` },
+        number: String(order.number),
+        isFirstOrder: false,
+      };
     } else {
       const chosen = item();
       if (!chosen) return html("Nothing to check out", 422);
@@ -131,6 +139,7 @@ export function checkoutRoute(request: CheckoutRequest): Answer {
             shop: shopConfig,
           },
           accountRoot: `${request.base}/account`,
+          ...(orderConfirmation ? { orderConfirmation } : {}),
         },
       }),
     );

@@ -20,8 +20,12 @@ export interface MemberStatus {
   activity: { spend: bigint; points: bigint; orders: bigint };
   /** Issued codes not yet ended, newest first. */
   codes: { code: string; rewardKey: string; title: string | null; endsAt: string }[];
-  /** The last HISTORY_SIZE changes to the balance, newest first. */
-  history: { kind: string; points: number; at: string }[];
+  /**
+   * The last HISTORY_SIZE changes to the balance, newest first; `orderName` ("#1001") is the
+   * name of the order an entry came from (null when it came from none, or the order's name is
+   * not known yet).
+   */
+  history: { kind: string; points: number; at: string; orderName: string | null }[];
 }
 
 /** How many recent ledger entries the storefront shows (and the member metafield holds). */
@@ -54,11 +58,13 @@ export async function readMemberStatus(
             COALESCE((
               SELECT json_agg(json_build_object(
                        'kind', l.kind, 'points', l.points,
-                       'at', to_char(l."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                       'at', to_char(l."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                       'orderName', o.name)
                      ORDER BY l.id DESC)
-                FROM (SELECT kind, points, "createdAt", id FROM "LedgerEntry"
+                FROM (SELECT kind, points, "createdAt", id, "orderGid" FROM "LedgerEntry"
                        WHERE shop = $1 AND "memberId" = m.id AND points <> 0
                        ORDER BY id DESC LIMIT ${HISTORY_SIZE}) l
+                LEFT JOIN "OrderRecord" o ON o.shop = $1 AND o."orderGid" = l."orderGid"
             ), '[]'::json) AS history
        FROM m
        CROSS JOIN LATERAL (${MEMBER_ACTIVITY_SQL}) a`,

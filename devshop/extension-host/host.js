@@ -74,6 +74,7 @@ const { shopify, run } = createShopifyGlobal({
   currency: config.currency,
   customerId: config.customerId,
   ...(config.order ? { order: config.order } : {}),
+  ...(config.orderConfirmation ? { orderConfirmation: config.orderConfirmation } : {}),
   ...(config.checkout ? { checkout: config.checkout, applyDiscountCodeChange } : {}),
   ...(config.pos ? { shop: config.shop, pos: posHost(config.pos) } : {}),
   navigate,

@@ -90,6 +90,9 @@ function intlOptions(options) {
  * @param {string} [input.shop] the shop's myshopify domain
  * @param {string | null} [input.customerId] the logged-in customer's GID
  * @param {{ id: string, name: string } | null} [input.order] the order an order target shows
+ * @param {{ order: { id: string }, number?: string, isFirstOrder: boolean }} [input.orderConfirmation]
+ *   the thank-you target's order (OrderConfirmationApi:
+ *   https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/order-confirmation)
  * @param {(url: string) => void} [input.navigate]
  * @param {(change: { type: string, code: string }) => Promise<{ type: string, message?: string }>} [input.applyDiscountCodeChange]
  * @param {{ subtotal: { amount: number, currencyCode: string }, shop: { name: string, storefrontUrl: string, myshopifyDomain: string }, discountCodes?: string[] }} [input.checkout]
@@ -150,6 +153,7 @@ export function createShopifyGlobal(input) {
     },
   };
   if (input.order !== undefined) shopify.order = signalLike(input.order ?? undefined);
+  if (input.orderConfirmation) shopify.orderConfirmation = signalLike(input.orderConfirmation);
   if (input.checkout) {
     const discountCodes = signalLike((input.checkout.discountCodes ?? []).map((code) => ({ code })));
     Object.assign(shopify, {

@@ -41,6 +41,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ProgramExplainer {
   active: boolean;
   earnRate: string;
+  /** The shop's currency (ISO 4217): amounts (`remaining`, thresholds) are in it; null if unknown. */
+  currencyCode: string | null;
   signupBonus: number;
   birthdayBonus: number;
   tierBasis: string;
@@ -93,6 +95,11 @@ export interface Estimate {
   reason?: "other_currency";
   /** The buyer's status when they are a member; null for a guest. */
   member: MemberState | null;
+  /**
+   * With an `orderId` Regulars has already recorded for this buyer: what that order earned
+   * (`points` and `balanceAfter` are then actual, not estimated); null otherwise.
+   */
+  order?: OrderPoints | null;
 }
 
 export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
@@ -142,8 +149,9 @@ export function regularsClient(
     status: () => request<Status>("/status"),
     redeem: (rewardKey: string, idempotencyKey: string) =>
       request<Redemption>("/redeem", { rewardKey, idempotencyKey }),
-    estimate: (subtotal: { amount: string; currencyCode: string }) =>
-      request<Estimate>("/estimate", { subtotal }),
+    // orderId: the thank-you page's order, so that an order already credited is not counted twice.
+    estimate: (subtotal: { amount: string; currencyCode: string }, orderId?: string) =>
+      request<Estimate>("/estimate", orderId ? { subtotal, orderId } : { subtotal }),
     // The order's numeric id ("gid://shopify/Order/123" -> "123"): a GID's slashes do not fit a path.
     order: (orderId: string) =>
       request<{ order: OrderPoints }>(`/orders/${encodeURIComponent(orderId.split("/").pop() ?? "")}`),

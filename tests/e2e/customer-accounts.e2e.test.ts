@@ -66,6 +66,22 @@ function buildExtensionsFor(appUrl: string) {
   if (built.status !== 0) throw new Error(`shopify app build failed:\n${built.stdout}\n${built.stderr}`);
 }
 
+/**
+ * At a phone's width nothing may be cut off or scroll sideways: neither the page nor any
+ * extension's frame is wider than the screen.
+ */
+async function expectNothingOverflows(page: Page) {
+  const wide = async (frame: Page | ReturnType<Page["frames"]>[number]) =>
+    frame.evaluate(() => {
+      const root = document.documentElement;
+      return root.scrollWidth > root.clientWidth + 1
+        ? `${location.pathname}${location.search}: ${root.scrollWidth} > ${root.clientWidth}`
+        : null;
+    });
+  const problems = (await Promise.all([wide(page), ...page.frames().slice(1).map(wide)])).filter(Boolean);
+  expect(problems).toEqual([]);
+}
+
 /** The frame devshop runs an extension target in. */
 const extensionFrame = (page: Page, target: string): FrameLocator =>
   page.frameLocator(`iframe.extension[src*="${encodeURIComponent(target)}"]`);
@@ -121,6 +137,9 @@ describe("a customer in their account", () => {
     await page.getByRole("link", { name: "Account" }).click();
     const profile = extensionFrame(page, "customer-account.profile.block.render");
     await profile.getByText("1,200 points").waitFor({ timeout: 20_000 });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectNothingOverflows(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await profile.getByText("See your rewards").click();
     await page.waitForURL(/\/account\/pages\/customer-account-page$/);
     await extensionFrame(page, "customer-account.page.render")
@@ -137,6 +156,14 @@ describe("a customer in their account", () => {
     await rewards.getByRole("button", { name: /Redeem 5\.00 off/ }).click();
     await rewards.getByText("Your code is ready").waitFor({ timeout: 20_000 });
     await rewards.getByText("700 points", { exact: true }).waitFor();
+    // Money in the shop's currency, in the shopper's locale (shopify.i18n.formatCurrency).
+    const unit = new Intl.NumberFormat("en", {
+      style: "currency",
+      currency: shop.currencyCode,
+      minimumFractionDigits: 0,
+      maximumFractionDigits: 0,
+    }).format(1);
+    await rewards.getByText(`5 points for every ${unit} you spend`).waitFor();
 
     const discount = Object.values(shop.discounts).find((d) => d.customerIds.includes(shopper.id));
     expect(discount).toBeDefined();
@@ -150,6 +177,7 @@ describe("a customer in their account", () => {
     });
     await page.setViewportSize({ width: 390, height: 844 });
     await rewards.getByText("Your code is ready").waitFor();
+    await expectNothingOverflows(page);
     await page.screenshot({
       path: path.join(SCREENSHOTS, "customer-account-rewards-phone.png"),
       fullPage: true,
@@ -162,6 +190,8 @@ describe("a customer in their account", () => {
     await page.goto(`${devshop.url}/account/orders/${order.id}`);
     const block = extensionFrame(page, "customer-account.order-status.block.render");
     await block.getByText("This order earned you 1,200 points.").waitFor({ timeout: 20_000 });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectNothingOverflows(page);
     await page.close();
   });
 });
@@ -182,6 +212,7 @@ describe("a customer in checkout", () => {
     expect(discount?.customerIds).toEqual([shopper.id]);
     await page.screenshot({ path: path.join(SCREENSHOTS, "checkout-rewards-desktop.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
+    await expectNothingOverflows(page);
     await page.screenshot({ path: path.join(SCREENSHOTS, "checkout-rewards-phone.png"), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
 
@@ -195,6 +226,7 @@ describe("a customer in checkout", () => {
     await thanks.getByText("That brings your balance to 475 points.").waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, "thank-you-desktop.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
+    await expectNothingOverflows(page);
     await page.screenshot({ path: path.join(SCREENSHOTS, "thank-you-phone.png"), fullPage: true });
 
     // Later, the order's webhook has credited it: its status page in the account says so.
@@ -204,6 +236,11 @@ describe("a customer in checkout", () => {
     devshop.webhooks.flush();
     await devshop.webhooks.idle();
     await until("the points of the order", () => metafield(shopper, "points") === "475");
+    // The thank-you page shown again now that the order is credited: what it earned, and the
+    // balance counted once (not 475 + 275).
+    await page.reload();
+    await thanks.getByText("You earned 275 points with this order").waitFor({ timeout: 20_000 });
+    await thanks.getByText("That brings your balance to 475 points.").waitFor();
     await page.goto(`${devshop.url}/account/orders/${orderId}`);
     await extensionFrame(page, "customer-account.order-status.block.render")
       .getByText("This order earned you 275 points.")
@@ -223,6 +260,11 @@ describe("a cashier at POS", () => {
     const modal = extensionFrame(page, "pos.home.modal.render");
     await modal.getByText("475 points", { exact: true }).waitFor({ timeout: 20_000 });
     await page.screenshot({ path: path.join(SCREENSHOTS, "pos-desktop.png") });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await modal.getByText("475 points", { exact: true }).waitFor();
+    await expectNothingOverflows(page);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "pos-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await modal.getByRole("button", { name: /^Redeem Free shipping/ }).click();
     await page.locator("#cart-codes", { hasText: /-/ }).waitFor({ timeout: 20_000 });
     const code = (await page.locator("#cart-codes").textContent())!.trim();

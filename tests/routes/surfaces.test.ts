@@ -173,6 +173,51 @@ describe("status: customer accounts, checkout and POS answer the app proxy's JSO
     }
   });
 
+  it("names the shop's currency, and the order each history entry came from (this shop's only)", async () => {
+    await prisma.shop.upsert({
+      where: { domain: TEST_SHOP },
+      update: { currencyCode: "EUR" },
+      create: { domain: TEST_SHOP, currencyCode: "EUR" },
+    });
+    forgetProgramExplainer(TEST_SHOP);
+    const ORDER = "gid://shopify/Order/5101";
+    await applyOrderEvent(
+      prisma,
+      TEST_SHOP,
+      {
+        type: "paid",
+        snapshot: snapshot({
+          orderGid: ORDER,
+          customerGid: CUSTOMER,
+          updatedAt: new Date("2026-01-01T00:00:00Z"),
+          merchandise: 80_000n,
+          name: "#1001",
+        }),
+      },
+      new Date(),
+    );
+    // Another shop's order with the same id must not name this shop's entry.
+    await prisma.orderRecord.create({
+      data: { shop: "other-shop.myshopify.com", orderGid: ORDER, name: "#9999" },
+    });
+    const res = await call(
+      accountStatus,
+      await surfaceRequest("/surfaces/customer-account/status", customer),
+    );
+    const body = await res.json();
+    expect(body.program.currencyCode).toBe("EUR");
+    expect(body.history).toEqual([
+      { kind: "EARN", points: 400, at: expect.any(String), orderName: "#1001" },
+      { kind: "ADJUST", points: 1200, at: expect.any(String), orderName: null },
+    ]);
+    // The app proxy's JSON is the same.
+    const proxied = await (
+      await call(proxyStatus, await proxyRequest("status", { customerId: CUSTOMER_ID }))
+    ).json();
+    expect(proxied.history).toEqual(body.history);
+    expect(proxied.program.currencyCode).toBe("EUR");
+  });
+
   it("a token of another shop reads that shop's program, never this shop's members", async () => {
     const res = await call(
       accountStatus,
@@ -616,7 +661,82 @@ describe("POST /surfaces/checkout/estimate", () => {
 
   it("for a guest: the points, no balance, no member", async () => {
     const body = await (await estimate({ subtotal: { amount: "80.00", currencyCode: "EUR" } }, guest)).json();
-    expect(body).toEqual({ points: 400, balanceAfter: null, active: true, member: null });
+    expect(body).toEqual({ points: 400, balanceAfter: null, active: true, member: null, order: null });
+  });
+
+  describe("on the thank-you page, with the order's id", () => {
+    const ORDER_ID = "gid://shopify/Order/8001";
+    const subtotal = { amount: "80.00", currencyCode: "EUR" };
+    const pay = (customerGid = CUSTOMER, paidAt = new Date()) =>
+      applyOrderEvent(
+        prisma,
+        TEST_SHOP,
+        {
+          type: "paid",
+          snapshot: snapshot({
+            orderGid: ORDER_ID,
+            customerGid,
+            updatedAt: new Date(),
+            merchandise: 80_000n,
+            name: "#1001",
+            paidAt,
+          }),
+        },
+        new Date(),
+      );
+    const balance = async () =>
+      (await prisma.member.findFirstOrThrow({ where: { shop: TEST_SHOP, customerGid: CUSTOMER } })).balance;
+
+    it("webhook first: answers what the order was credited, not the balance plus the points again", async () => {
+      await pay();
+      expect(await balance()).toBe(1600);
+      const body = await (await estimate({ subtotal, orderId: ORDER_ID })).json();
+      expect(body).toMatchObject({
+        points: 400,
+        balanceAfter: 1600,
+        active: true,
+        order: { id: ORDER_ID, name: "#1001", points: 400, pendingPoints: 0, state: "earned" },
+      });
+      expect(body.member).toMatchObject({ points: 1600 });
+    });
+
+    it("page first: the estimate, and the webhook then credits exactly that once", async () => {
+      const body = await (await estimate({ subtotal, orderId: ORDER_ID })).json();
+      expect(body).toMatchObject({ points: 400, balanceAfter: 1600, order: null });
+      await pay();
+      expect(await balance()).toBe(body.balanceAfter);
+      // Asked again (a reload), the page now reads the recorded order: the same figures.
+      expect(await (await estimate({ subtotal, orderId: ORDER_ID })).json()).toMatchObject({
+        points: 400,
+        balanceAfter: 1600,
+        order: { state: "earned" },
+      });
+    });
+
+    it("pending points: the balance they bring once the return window ends, counted once", async () => {
+      await ensureProgram(prisma, TEST_SHOP);
+      await prisma.program.update({ where: { shop: TEST_SHOP }, data: { pendingDays: 14 } });
+      await pay();
+      const body = await (await estimate({ subtotal, orderId: ORDER_ID })).json();
+      expect(body).toMatchObject({
+        points: 400,
+        balanceAfter: 1600,
+        order: { pendingPoints: 400, state: "pending" },
+      });
+      expect(body.member).toMatchObject({ points: 1200, pending: 400 });
+    });
+
+    it("another customer's order, or a guest, gets the estimate and nothing of that order", async () => {
+      await pay(OTHER);
+      const body = await (await estimate({ subtotal, orderId: ORDER_ID })).json();
+      expect(body).toMatchObject({ points: 400, balanceAfter: 1600, order: null });
+      expect(JSON.stringify(body)).not.toContain("1001");
+      const asGuest = await (await estimate({ subtotal, orderId: ORDER_ID }, guest)).json();
+      expect(asGuest).toEqual({ points: 400, balanceAfter: null, active: true, member: null, order: null });
+      const bad = await estimate({ subtotal, orderId: "not-an-order" });
+      expect(bad.status).toBe(422);
+      expect((await bad.json()).fields).toHaveProperty("orderId");
+    });
   });
 
   it("another currency than the shop's gets no figure rather than a wrong one; bad input a clear error", async () => {

@@ -59,6 +59,8 @@ export async function mountExtension(input: {
   /** The token's `sub`: the customer, or null without protected customer data. */
   customer?: string | null;
   order?: { id: string; name: string } | null;
+  /** The thank-you target's shopify.orderConfirmation. */
+  orderConfirmation?: { order: { id: string }; number?: string; isFirstOrder: boolean };
   /** Checkout and thank-you targets: the subtotal, and the checkout's answer to a discount code. */
   checkout?: {
     subtotal: { amount: number; currencyCode: string };
@@ -94,6 +96,7 @@ export async function mountExtension(input: {
     currency: "CAD",
     customerId: customer,
     ...(input.order !== undefined ? { order: input.order } : {}),
+    ...(input.orderConfirmation ? { orderConfirmation: input.orderConfirmation } : {}),
     ...(input.checkout
       ? {
           checkout: {

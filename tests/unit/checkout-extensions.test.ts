@@ -23,6 +23,7 @@ type MemberStatus = Extract<Awaited<ReturnType<typeof storefrontStatus>>, { logg
 const program: MemberStatus["program"] = {
   active: true,
   earnRate: "5",
+  currencyCode: "CAD",
   earnRateE4: 50_000,
   includesTax: false,
   includesGiftCards: false,
@@ -62,6 +63,7 @@ const thankYou = (app: (request: AppRequest) => AppAnswer, customer?: string | n
     load: () => import("../../extensions/checkout-rewards/src/ThankYouBlock"),
     target: "purchase.thank-you.block.render",
     checkout: { subtotal: { amount: 120, currencyCode: "CAD" } },
+    orderConfirmation: { order: { id: "gid://shopify/Order/8001" }, number: "X1Y2", isFirstOrder: false },
     app,
     ...(customer !== undefined ? { customer } : {}),
   });
@@ -93,8 +95,32 @@ describe("the thank-you block", () => {
     expect(requests[0]).toMatchObject({
       method: "POST",
       path: "/surfaces/checkout/estimate",
-      body: { subtotal: { amount: "120.000", currencyCode: "CAD" } },
+      body: { subtotal: { amount: "120.000", currencyCode: "CAD" }, orderId: "gid://shopify/Order/8001" },
     });
+  });
+
+  it("names the order, and shows what an order already credited without counting it twice", async () => {
+    // The app recorded the order first (its webhook came before the page): its answer is actual.
+    const { requests } = await thankYou(() => ({
+      json: {
+        points: 600,
+        balanceAfter: 1200,
+        active: true,
+        member: memberState({ points: 1200 }),
+        order: {
+          id: "gid://shopify/Order/8001",
+          name: "#1001",
+          points: 600,
+          pendingPoints: 0,
+          pendingUntil: null,
+          reversedPoints: 0,
+          state: "earned",
+        },
+      },
+    }));
+    await settle("the answer", () => pageText().includes("You earned 600 points with this order"));
+    expect(requests[0]!.body).toMatchObject({ orderId: "gid://shopify/Order/8001" });
+    expect(pageText()).toContain("That brings your balance to 1,200 points.");
   });
 
   it("invites a guest to create an account to keep the points", async () => {
@@ -158,6 +184,14 @@ describe("rewards in checkout", () => {
       (shopify as unknown as { discountCodes: { value: { code: string }[] } }).discountCodes.value,
     ).toEqual([{ code: "RGL-CHK5" }]);
     expect(pageText()).toContain("You have 100 points.");
+    // The code now in the checkout is not offered to apply again.
+    expect(pageText()).toContain("RGL-CHK5 (5.00 off, until Jan 6, 2027)Applied");
+    const labels = [...document.querySelectorAll("s-button")].map(
+      (element) =>
+        element.getAttribute("accessibilityLabel") ??
+        (element as unknown as { accessibilityLabel?: string }).accessibilityLabel,
+    );
+    expect(labels).not.toContain("Apply code RGL-CHK5");
     expect(requests.find((r) => r.method === "POST")).toMatchObject({
       path: "/surfaces/checkout/redeem",
       body: { rewardKey: "5-off" },

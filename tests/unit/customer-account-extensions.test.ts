@@ -28,6 +28,7 @@ type MemberStatus = Extract<StorefrontStatus, { loggedIn: true }>;
 const program: StorefrontStatus["program"] = {
   active: true,
   earnRate: "1",
+  currencyCode: "USD",
   earnRateE4: 10_000,
   includesTax: false,
   includesGiftCards: false,
@@ -59,11 +60,10 @@ const member = (changes: Partial<MemberStatus> = {}) => {
       { key: "twenty-off", title: "$20 off", pointsCost: 2000, affordable: false },
     ],
     codes: [{ code: "RGL-OLD1", title: "$5 off", endsAt: "2027-01-15T00:00:00.000Z" }],
-    history: [{ kind: "EARN", points: 120, at: "2026-12-01T10:00:00.000Z" }],
+    history: [{ kind: "EARN", points: 120, at: "2026-12-01T10:00:00.000Z", orderName: "#1001" }],
     ...changes,
   };
-  // The surfaces name the order a history entry came from.
-  return { ...status, history: status.history.map((entry) => ({ ...entry, orderName: "#1001" })) };
+  return status;
 };
 
 /** The member after redeeming five-off (what the app's redeem answers as `member`). */
@@ -79,8 +79,8 @@ const afterRedeem = () => {
       { code: "RGL-OLD1", title: "$5 off", endsAt: "2027-01-15T00:00:00.000Z" },
     ],
     history: [
-      { kind: "REDEEM", points: -500, at: "2026-12-07T10:00:00.000Z" },
-      { kind: "EARN", points: 120, at: "2026-12-01T10:00:00.000Z" },
+      { kind: "REDEEM", points: -500, at: "2026-12-07T10:00:00.000Z", orderName: null },
+      { kind: "EARN", points: 120, at: "2026-12-01T10:00:00.000Z", orderName: "#1001" },
     ],
   });
   return state;
@@ -107,7 +107,9 @@ describe("the Rewards page", () => {
     const text = pageText();
     expect(text).toContain("80 more points on their way, yours once the return window ends");
     expect(text).toContain("Bronze");
-    expect(text).toContain("120.00 more to reach Silver");
+    // Money in the shop's currency, formatted by shopify.i18n.formatCurrency in the shopper's locale.
+    expect(text).toContain("$120.00 more to reach Silver");
+    expect(text).toContain("1 points for every $1 you spend");
     expect(document.querySelector("s-progress")?.getAttribute("value")).toBe("76");
     expect(text).toContain("$5 off");
     expect(text).toContain("750 more points needed");
@@ -256,12 +258,23 @@ describe("the Rewards page", () => {
     await settle("the status", () => pageText().includes("1,250 points"));
   });
 
+  it("before the shop's currency is known: amounts as numbers, no currency guessed", async () => {
+    const unknown = { ...program, currencyCode: null };
+    await rewardsPage(() => ({ json: { ...member(), program: unknown } }));
+    await settle("the status", () => pageText().includes("1,250 points"));
+    const text = pageText();
+    expect(text).toContain("120.00 more to reach Silver");
+    expect(text).not.toContain("$120");
+    expect(text).toContain("1 points for every unit of currency you spend");
+  });
+
   it("speaks the shopper's language, numbers and dates included", async () => {
     await rewardsPage(() => ({ json: member() }), { locale: "fr" });
     await settle("the status", () => pageText().includes("Vos points"));
     const text = pageText();
     expect(text).toMatch(/1\s250 points/);
-    expect(text).toContain("Encore 120.00 pour atteindre Silver");
+    expect(text).toMatch(/Encore 120,00\s\$US pour atteindre Silver/);
+    expect(text).toMatch(/1 points pour chaque 1\s\$US dépensé/);
     expect(text).toContain("Points gagnés sur la commande #1001");
     expect(text).toContain("expire le 15 janv. 2027");
   });

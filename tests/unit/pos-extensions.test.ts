@@ -22,6 +22,7 @@ type MemberStatus = Extract<Awaited<ReturnType<typeof storefrontStatus>>, { logg
 const program: MemberStatus["program"] = {
   active: true,
   earnRate: "5",
+  currencyCode: "CAD",
   earnRateE4: 50_000,
   includesTax: false,
   includesGiftCards: false,

@@ -7,6 +7,7 @@ import type { PrismaClient } from "@prisma/client";
 import { readMemberStatus } from "../../db/storefront-status.server";
 import { ensureProgram, settingsOf, tierRulesOf } from "../../db/program.server";
 import { ensureRewards, rewardRuleOf } from "../../db/rewards.server";
+import { findShop } from "../../db/shops.server";
 import { formatMilli } from "../../loyalty/money";
 import { formatE4 } from "../../loyalty/rates";
 import { qualifyingTier, tierRank, tierValue, windowStart } from "../../loyalty/tiers";
@@ -17,7 +18,11 @@ import { ensureReferralCode } from "../referrals/referrals.server";
 /** How the program works, as shoppers see it (no personal data); also Shopify's copy for Liquid. */
 export async function programExplainer(db: PrismaClient, shop: string) {
   // Independent reads, sent together: a storefront request waits for one round trip, not two.
-  const [program, catalog] = await Promise.all([ensureProgram(db, shop), ensureRewards(db, shop)]);
+  const [program, catalog, shopRow] = await Promise.all([
+    ensureProgram(db, shop),
+    ensureRewards(db, shop),
+    findShop(db, shop),
+  ]);
   const settings = settingsOf(program);
   const tiers = tierRulesOf(program.tiers);
   const rewards = catalog.map(rewardRuleOf).filter((reward) => reward.enabled);
@@ -30,6 +35,10 @@ export async function programExplainer(db: PrismaClient, shop: string) {
   const explainer = {
     active: settings.active,
     earnRate: formatE4(settings.earnRateE4),
+    // The shop's currency (ISO 4217, from the shop details query at setup; null until then), so
+    // that the UI extensions can say "$10.00" with shopify.i18n.formatCurrency. Thresholds,
+    // `remaining` and the earn rate are in this currency.
+    currencyCode: shopRow?.currencyCode ?? null,
     // For the product block's estimate (extensions/regulars-theme/blocks/earn-points.liquid):
     // the exact rate, and whether tax and gift cards earn.
     earnRateE4: settings.earnRateE4,

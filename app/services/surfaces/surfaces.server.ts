@@ -102,6 +102,9 @@ export const estimateBody = z.object({
     .max(500)
     .optional()
     .default([]),
+  // On the thank-you page, the order just placed (shopify.orderConfirmation's order.id, a GID:
+  // https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/order-confirmation).
+  orderId: z.string().max(64).optional(),
 });
 
 export class EstimateInputError extends Error {
@@ -119,6 +122,10 @@ export class EstimateInputError extends Error {
  * member's balance once these points are theirs (null for a guest); `member` is their status.
  * The subtotal must be in the shop's currency (orders earn on shop money): another currency gets
  * `points: null` and `reason: "other_currency"` rather than a wrong figure.
+ * With `orderId` (the thank-you page's order) of an order of this customer that Regulars has
+ * already recorded (its webhook came first), the answer is what the order actually earned, not an
+ * estimate: the balance already holds those points, so adding them again would count them twice.
+ * `order` is then that order's points (as customerOrderPoints), else null.
  */
 export async function checkoutEstimate(
   db: PrismaClient,
@@ -142,11 +149,27 @@ export async function checkoutEstimate(
     throw error;
   }
   if (giftCards > subtotal) throw new EstimateInputError({ lines: ["gift cards exceed the subtotal"] });
+  const orderGid = input.orderId === undefined ? null : orderGidOf(input.orderId);
+  if (input.orderId !== undefined && orderGid === null)
+    throw new EstimateInputError({ orderId: ["an order GID such as gid://shopify/Order/123"] });
   const member = customerGid
     ? await readMemberStatus(db, shop, customerGid, windowStart(settings.tierWindow, now), now)
     : null;
   const status = customerGid ? await surfaceStatus(db, shop, customerGid, now) : null;
   const memberView = status && status.loggedIn ? status : null;
+  if (orderGid && customerGid) {
+    const recorded = await customerOrderPoints(db, shop, customerGid, orderGid);
+    if (recorded && recorded.order.state !== "not_yet_received") {
+      return {
+        points: recorded.order.points,
+        // Earned points are in the balance already; pending ones join it when they release.
+        balanceAfter: (member?.balance ?? 0) + recorded.order.pendingPoints,
+        active: settings.active,
+        member: memberView,
+        order: recorded.order,
+      };
+    }
+  }
   if (currency !== null && input.subtotal.currencyCode !== currency) {
     return {
       points: null,
@@ -154,6 +177,7 @@ export async function checkoutEstimate(
       active: settings.active,
       reason: "other_currency" as const,
       member: memberView,
+      order: null,
     };
   }
   const points = estimatedAward(
@@ -167,5 +191,6 @@ export async function checkoutEstimate(
     balanceAfter: customerGid ? (member?.balance ?? 0) + points : null,
     active: settings.active,
     member: memberView,
+    order: null,
   };
 }

@@ -7,6 +7,8 @@
  * the checkout with `applyDiscountCodeChange`
  * (https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/discounts). The member's live
  * codes are listed with Apply too: a code removed from the checkout stays theirs until it ends.
+ * A code already in the checkout (`shopify.discountCodes`, the same page) says so instead of
+ * offering Apply again.
  */
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
@@ -39,7 +41,7 @@ function CheckoutRewards({
   api,
   client,
 }: {
-  api: Pick<Api, "i18n" | "applyDiscountCodeChange">;
+  api: Pick<Api, "i18n" | "applyDiscountCodeChange" | "discountCodes">;
   client: RegularsClient;
 }) {
   const { i18n } = api;
@@ -93,6 +95,8 @@ function CheckoutRewards({
   const affordable = member.rewards.filter((reward) => reward.affordable);
   const number = (value: number) => i18n.formatNumber(value);
   const date = (iso: string) => i18n.formatDate(new Date(iso), { dateStyle: "medium" });
+  // The codes in the checkout now (read on each render: a change made here re-renders with it).
+  const inCheckout = new Set(api.discountCodes.value.map((applied) => applied.code.toUpperCase()));
   return (
     <s-section heading={i18n.translate("checkout.heading")}>
       <s-stack gap="base">
@@ -147,14 +151,18 @@ function CheckoutRewards({
                 date: date(code.endsAt),
               })}
             </s-text>
-            <s-button
-              variant="secondary"
-              disabled={busy !== null}
-              accessibilityLabel={i18n.translate("checkout.apply_label", { code: code.code })}
-              onClick={() => void apply(code.code, code.endsAt)}
-            >
-              {i18n.translate("checkout.apply")}
-            </s-button>
+            {inCheckout.has(code.code.toUpperCase()) ? (
+              <s-badge>{i18n.translate("checkout.in_checkout")}</s-badge>
+            ) : (
+              <s-button
+                variant="secondary"
+                disabled={busy !== null}
+                accessibilityLabel={i18n.translate("checkout.apply_label", { code: code.code })}
+                onClick={() => void apply(code.code, code.endsAt)}
+              >
+                {i18n.translate("checkout.apply")}
+              </s-button>
+            )}
           </s-stack>
         ))}
       </s-stack>

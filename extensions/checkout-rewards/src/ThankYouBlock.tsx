@@ -5,7 +5,11 @@
  * "you'll earn N points for this order" from the checkout's subtotal
  * (`shopify.cost.subtotalAmount`: https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/cost),
  * the balance they bring a member, and for a guest an invitation to create an account to keep them.
- * An estimate until the order's webhook arrives (the app's /surfaces/checkout/estimate).
+ * An estimate until the order's webhook arrives (the app's /surfaces/checkout/estimate). The
+ * request names the order (`shopify.orderConfirmation`'s order.id, the order's GID:
+ * https://shopify.dev/docs/api/checkout-ui-extensions/latest/apis/order-confirmation; typed by
+ * @shopify/ui-extensions' OrderConfirmationApi), so that if its webhook came first the app
+ * answers what it credited instead of adding the points to the balance again.
  */
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
@@ -29,18 +33,19 @@ function ThankYouBlock({
   api,
   client,
 }: {
-  api: Pick<Api, "i18n" | "cost" | "buyerIdentity" | "shop">;
+  api: Pick<Api, "i18n" | "cost" | "buyerIdentity" | "shop" | "orderConfirmation">;
   client: RegularsClient;
 }) {
   const { i18n } = api;
   const subtotal = api.cost.subtotalAmount.value;
+  const orderId = api.orderConfirmation.value.order.id;
   const [answer, setAnswer] = useState<Answer<Estimate> | null>(null);
   useEffect(() => {
     // The backend takes a decimal string; three places keep every currency's minor units.
     void client
-      .estimate({ amount: subtotal.amount.toFixed(3), currencyCode: subtotal.currencyCode })
+      .estimate({ amount: subtotal.amount.toFixed(3), currencyCode: subtotal.currencyCode }, orderId)
       .then(setAnswer);
-  }, [client, subtotal.amount, subtotal.currencyCode]);
+  }, [client, subtotal.amount, subtotal.currencyCode, orderId]);
 
   if (answer === null) return <s-spinner accessibilityLabel={i18n.translate("loading")} />;
   if (!answer.ok) return <s-text tone="critical">{i18n.translate(`errors.${answer.error}`)}</s-text>;
@@ -51,7 +56,14 @@ function ThankYouBlock({
     i18n.translate(key, { count: value, points: i18n.formatNumber(value) });
   const signedIn = Boolean(api.buyerIdentity?.customer.value);
   return (
-    <s-banner tone="success" heading={points("thank_you.earn", estimate.points)}>
+    <s-banner
+      tone="success"
+      heading={points(
+        // Already credited (its webhook came first): earned, not "you'll earn".
+        estimate.order?.state === "earned" ? "thank_you.earned" : "thank_you.earn",
+        estimate.points,
+      )}
+    >
       {estimate.balanceAfter !== null ? (
         <s-paragraph>{points("thank_you.balance", estimate.balanceAfter)}</s-paragraph>
       ) : signedIn ? null : (

@@ -161,7 +161,7 @@ function Member(props: {
               />
               <s-text color="subdued">
                 {i18n.translate("tier.next", {
-                  remaining: member.nextTier.remaining,
+                  remaining: remainingText(i18n, program, member.nextTier.remaining),
                   tier: member.nextTier.name,
                 })}
               </s-text>
@@ -309,11 +309,43 @@ function CopyButton({ i18n, id, code }: { i18n: I18n; id: string; code: string }
   );
 }
 
+/**
+ * Money in the shopper's locale and the shop's currency: shopify.i18n.formatCurrency "behaves like
+ * the standard Intl.NumberFormat() with a style of currency applied" and uses the buyer's locale
+ * (https://shopify.dev/docs/api/customer-account-ui-extensions/latest/target-apis/platform-apis/localization-api;
+ * @shopify/ui-extensions' customer-account/api/shared.d.ts types it
+ * `(number, options?: { inExtensionLocale?: boolean } & Intl.NumberFormatOptions) => string`). The
+ * currency is passed, not assumed: the shop's, as the status names it. null when the shop's
+ * currency is not known yet (the caller then words the amount without one).
+ */
+function formatMoney(
+  i18n: I18n,
+  program: ProgramExplainer,
+  amount: number,
+  options: Intl.NumberFormatOptions = {},
+): string | null {
+  if (!program.currencyCode) return null;
+  return i18n.formatCurrency(amount, { currency: program.currencyCode, ...options });
+}
+
+/** What is left to the next tier: money when tiers count spend ("$10.00"), else a number. */
+function remainingText(i18n: I18n, program: ProgramExplainer, remaining: string): string {
+  const value = Number(remaining);
+  if (program.tierBasis !== "SPEND") return i18n.formatNumber(value);
+  return formatMoney(i18n, program, value) ?? i18n.formatNumber(value, { minimumFractionDigits: 2 });
+}
+
 function HowToEarn({ i18n, program }: { i18n: I18n; program: ProgramExplainer }) {
+  // "for every $1": one whole unit of the shop's currency, without decimals.
+  const unit = formatMoney(i18n, program, 1, { minimumFractionDigits: 0, maximumFractionDigits: 0 });
   return (
     <s-section heading={i18n.translate("earn.heading")}>
       <s-unordered-list>
-        <s-list-item>{i18n.translate("earn.purchase", { rate: program.earnRate })}</s-list-item>
+        <s-list-item>
+          {unit
+            ? i18n.translate("earn.purchase", { rate: program.earnRate, amount: unit })
+            : i18n.translate("earn.purchase_any_currency", { rate: program.earnRate })}
+        </s-list-item>
         {program.signupBonus > 0 ? (
           <s-list-item>
             {i18n.translate("earn.signup", {
