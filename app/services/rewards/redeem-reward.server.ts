@@ -9,6 +9,10 @@
  *      (REDEEM_REFUND entry) and marks it FAILED. A transient failure leaves
  *      it RESERVED; resuming first asks Shopify whether the code exists
  *      (codeDiscountNodeByCode), so a code is never created twice.
+ * A store credit reward takes the same path: step 2 credits the customer's
+ * store credit account instead (storeCreditAccountCredit) and step 3 marks it
+ * CREDITED; a retry first reads the account's credits for the one this
+ * redemption made (docs/decisions/0018-store-credit-retries.md).
  */
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, Redemption } from "@prisma/client";
@@ -22,7 +26,10 @@ import {
   createRedemption,
   findRedemptionByKey,
   getRedemption,
+  markRedemptionCredited,
   markRedemptionIssued,
+  memberCreditExpiries,
+  recordedCreditTransactions,
   releaseRedemption,
   renewRedemptionClaim,
 } from "../../db/redemptions.server";
@@ -30,7 +37,17 @@ import { ensureRewards, rewardFromJson, rewardRuleOf, rewardToJson } from "../..
 import { inTransaction } from "../../db/tx.server";
 import { noteFollowUp } from "../../jobs/follow-ups.server";
 import { RowClaim } from "../../jobs/lease";
-import { redeemRefusal, rewardCode, shopCodePrefix, type RedeemRefusal } from "../../loyalty/rewards";
+import {
+  creditExpiresAt,
+  matchingCredit,
+  redeemRefusal,
+  rewardCode,
+  shopCodePrefix,
+  storeCreditOn,
+  type RedeemRefusal,
+} from "../../loyalty/rewards";
+import { shopStoreCreditTerms } from "../../db/shops.server";
+import { creditStoreCredit, recentCredits } from "../../shopify/admin-api/store-credit.server";
 import { AdminTransientError, type AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import {
   createRewardCode,
@@ -86,14 +103,21 @@ export async function reservePoints(
     const rewards = await ensureRewards(tx, shop);
     const found = rewards.find((reward) => reward.key === request.rewardKey);
     const rule = found ? rewardRuleOf(found) : null;
+    const terms = rule?.type === "STORE_CREDIT" ? await shopStoreCreditTerms(tx, shop) : null;
+    // Store credit is in the shop's currency, with the scopes granted; without either it is off.
+    const creditCurrency = terms && storeCreditOn(terms.scopes) ? terms.currencyCode : null;
     const refusal = redeemRefusal({
       reward: rule,
       balance: member.balance,
       tierKey: member.tierKey,
       programActive: program.active,
+      storeCredit: creditCurrency !== null,
     });
     if (refusal) throw new RedeemError(refusal);
     const random = options.random ?? ((size: number) => randomBytes(size));
+    const endsAt = creditCurrency
+      ? creditExpiresAt(now, rule!.codeLifetimeDays, await memberCreditExpiries(tx, shop, member.id))
+      : new Date(now.getTime() + rule!.codeLifetimeDays * 86_400_000);
     const redemption = await createRedemption(tx, {
       shop,
       memberId: member.id,
@@ -105,7 +129,8 @@ export async function reservePoints(
       code: rewardCode(options.codePrefix ?? shopCodePrefix(shop), random(8)),
       pointsCost: rule!.pointsCost,
       startsAt: now,
-      endsAt: new Date(now.getTime() + rule!.codeLifetimeDays * 86_400_000),
+      endsAt,
+      creditCurrency,
       reward: rewardToJson(rule!),
     });
     await appendEntry(tx, shop, member, {
@@ -126,6 +151,27 @@ function refund(db: PrismaClient, shop: string, redemption: Redemption, reason: 
     if (current.status !== "RESERVED") return current;
     return returnRedemptionPoints(tx, shop, current, { status: "FAILED", reason, now, error: reason });
   });
+}
+
+type ShopifyResult = CreateCodeResult | { status: "credited"; transactionId: string };
+
+/** Step 2 of a store credit reward: credit the account, unless a lost attempt already did. */
+async function creditShopify(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  redemption: Redemption,
+  currencyCode: string,
+): Promise<ShopifyResult> {
+  const reward = rewardFromJson(redemption.reward);
+  const wanted = { amountMilli: reward.amountMilli!, currencyCode, expiresAt: redemption.endsAt };
+  if (redemption.attempts > 1) {
+    // An earlier attempt may have credited the account before its answer was lost.
+    const credits = await recentCredits(admin, redemption.customerGid, currencyCode);
+    const recorded = await recordedCreditTransactions(db, redemption.shop, redemption.memberId);
+    const found = matchingCredit(credits, wanted, recorded);
+    if (found) return { status: "credited", transactionId: found.id };
+  }
+  return creditStoreCredit(admin, { customerGid: redemption.customerGid, ...wanted });
 }
 
 async function callShopify(admin: AdminGraphql, redemption: Redemption): Promise<CreateCodeResult> {
@@ -173,9 +219,12 @@ export async function issueCode(
   const redemption = await getRedemption(db, shop, redemptionId);
   if (!claimed) return redemption;
 
-  let result: CreateCodeResult;
+  let result: ShopifyResult;
+  const currency = redemption.creditCurrency;
   try {
-    result = await held.hold(() => callShopify(admin, redemption));
+    result = await held.hold(() =>
+      currency ? creditShopify(db, admin, redemption, currency) : callShopify(admin, redemption),
+    );
   } catch (error) {
     if (!(error instanceof AdminTransientError)) {
       // Shopify refused the request itself (not a transient fault): the code was not created.
@@ -188,9 +237,13 @@ export async function issueCode(
     throw error;
   }
   if (result.status === "rejected") return refund(db, shop, redemption, result.errors.join("; "), now());
-  const nodeId = result.nodeId;
+  const confirmed = result;
   await inTransaction(db, async (tx) => {
-    if (!(await markRedemptionIssued(tx, shop, redemption.id, nodeId))) return;
+    const marked =
+      confirmed.status === "credited"
+        ? await markRedemptionCredited(tx, shop, redemption.id, confirmed.transactionId, now())
+        : await markRedemptionIssued(tx, shop, redemption.id, confirmed.nodeId);
+    if (!marked) return;
     // The member's active codes changed: Shopify's copy needs a sync; Flow hears of it.
     await markMemberChanged(tx, shop, redemption.memberId);
     await recordFlowEvent(tx, shop, {
@@ -199,7 +252,8 @@ export async function issueCode(
       customerGid: redemption.customerGid,
       fields: {
         Reward: rewardFromJson(redemption.reward).title,
-        Code: redemption.code,
+        // A store credit reward has no code: the credit is in the customer's account.
+        Code: currency ? "" : redemption.code,
         "Points spent": redemption.pointsCost,
         "Expires at": redemption.endsAt.toISOString(),
       },
