@@ -195,7 +195,11 @@ export async function memberCreditExpiries(tx: Tx, shop: string, memberId: strin
 }
 
 /** Credit transactions already recorded on the member's redemptions (a retry must not claim them). */
-export async function recordedCreditTransactions(tx: Tx, shop: string, memberId: string): Promise<Set<string>> {
+export async function recordedCreditTransactions(
+  tx: Tx,
+  shop: string,
+  memberId: string,
+): Promise<Set<string>> {
   const rows = await tx.redemption.findMany({
     where: { shop, memberId, creditTransactionId: { not: null } },
     select: { creditTransactionId: true },

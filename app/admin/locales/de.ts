@@ -165,6 +165,7 @@ export const de: AdminStrings = {
     pending: "Ausstehend",
     tier: "Stufe",
     progress: (remaining: string, tier: string) => `Noch ${remaining} bis ${tier}`,
+    storeCredit: (amounts: string) => `Store-Guthaben: ${amounts}`,
     history: "Verlauf",
     codes: "Belohnungscodes",
     noCodes: "Noch keine Belohnungscodes.",
@@ -213,6 +214,7 @@ export const de: AdminStrings = {
       USED: "Verwendet",
       REVOKED: "Widerrufen",
       EXPIRED: "Abgelaufen",
+      CREDITED: "Store-Guthaben gutgeschrieben",
     },
     /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
     flowAwarded: (reason: string | null) =>
@@ -314,6 +316,7 @@ export const de: AdminStrings = {
         FIXED_AMOUNT: "Betragsrabatt",
         PERCENTAGE: "Prozentualer Rabatt",
         FREE_SHIPPING: "Kostenloser Versand",
+        STORE_CREDIT: "Store-Guthaben",
       },
       pointsCost: "Kosten",
       points: "Punkte",
@@ -347,6 +350,18 @@ export const de: AdminStrings = {
         codes === 0
           ? "Mit ihr wurde kein Code erstellt. Nach dem Speichern sehen Kunden sie nicht mehr."
           : `Mit ihr ${plural(codes, "wurde", "wurden")} ${n(codes)} ${plural(codes, "Code", "Codes")} erstellt: Sie bleiben gültig, bis sie genutzt werden oder ablaufen, und frühere Einlösungen behalten ihren Verlauf. Nach dem Speichern können Kunden sie nicht mehr einlösen; sie wird archiviert, nicht gelöscht, daher bleibt ihr Schlüssel reserviert.`,
+      creditAmount: "Store-Guthaben",
+      creditAmountHelp: "Wird dem Store-Guthaben des Kunden gutgeschrieben, in der Währung Ihres Shops",
+      creditLifetimeDays: "Guthaben verfällt nach",
+      storeCreditHelp:
+        "Kein Code: Der Betrag geht direkt auf das Store-Guthaben des Kunden, das er im Checkout einlösen kann, wenn er in seinem Kundenkonto angemeldet ist.",
+      storeCreditOffTitle: "Store-Guthaben braucht Ihre Erlaubnis",
+      storeCreditOff:
+        "Um Store-Guthaben zu vergeben, braucht Regulars die Erlaubnis, dem Store-Guthaben Ihrer Kunden Beträge gutzuschreiben und es zu lesen. Solange Sie das nicht erlauben, können Kunden keine Prämien als Store-Guthaben einlösen.",
+      storeCreditDeclined:
+        "Die Erlaubnis wurde nicht erteilt, daher bleiben Prämien als Store-Guthaben aus. Sie können sie jederzeit erteilen.",
+      allowStoreCredit: "Store-Guthaben erlauben",
+      storeCreditOffBadge: "Aus, bis Sie Store-Guthaben erlauben",
       removeEntry: (tiers: string) =>
         `Sie ist die Belohnung beim Erreichen von ${tiers}: Dort gibt es dann keine.`,
     },

@@ -11,6 +11,8 @@ import {
   type ProgramFormInput,
 } from "../../admin/program-form";
 import { tierMemberCounts } from "../../db/members.server";
+import { findShop } from "../../db/shops.server";
+import { storeCreditOn } from "../../loyalty/rewards";
 import { ensureRewards, redemptionCountsByReward, rewardRuleOf } from "../../db/rewards.server";
 import {
   getProgram,
@@ -32,6 +34,11 @@ export async function programPage(db: PrismaClient, shop: string) {
     membersByTier: await tierMemberCounts(db, shop),
     /** Codes issued (or under way) per reward key: the removal confirmation says how many. */
     codesByReward: await redemptionCountsByReward(db, shop),
+    /**
+     * Whether the shop granted the store credit scopes (as the last token exchange or
+     * app/scopes_update said): without them a store credit reward is off, and the page says why.
+     */
+    storeCredit: storeCreditOn((await findShop(db, shop))?.scopes ?? null),
   };
 }
 

@@ -98,8 +98,7 @@ export interface CreditRequest {
 }
 
 export type CreditResult =
-  | { status: "credited"; transactionId: string }
-  | { status: "rejected"; errors: string[] };
+  { status: "credited"; transactionId: string } | { status: "rejected"; errors: string[] };
 
 /** The mutation's variables, exactly as sent. */
 export function creditVariables(request: CreditRequest) {
@@ -124,7 +123,9 @@ export async function creditStoreCredit(admin: AdminGraphql, request: CreditRequ
     return {
       status: "rejected",
       errors: errors.length
-        ? errors.map((e) => `${e.code ?? ""} ${e.field?.join(".") ?? ""} ${e.message}`.replace(/\s+/g, " ").trim())
+        ? errors.map((e) =>
+            `${e.code ?? ""} ${e.field?.join(".") ?? ""} ${e.message}`.replace(/\s+/g, " ").trim(),
+          )
         : ["no store credit transaction returned"],
     };
   }
