@@ -55,6 +55,7 @@ import { accessTokenEndpoint, sessionToken, type AppCredentials } from "./tokens
 import { WebhookDelivery } from "./webhooks";
 import { FlowWorkflows } from "./flow";
 import { compliancePayload, customerPayload } from "./payloads";
+import { money, originalTotals } from "./order-math";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** A staff member's language as Shopify's admin names it: "fr", "pt-BR", "zh-TW". */
@@ -259,6 +260,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           customerId: params.customerId ? String(params.customerId) : null,
           lines: lines.map((l) => ({ productId: String(l.productId), quantity: Number(l.quantity) })),
           discountCode: params.discountCode ? String(params.discountCode) : null,
+          useStoreCredit: params.useStoreCredit === true || params.useStoreCredit === "true",
           paid: params.paid === undefined ? true : params.paid === true || params.paid === "true",
           ...(params.at ? { at: new Date(String(params.at)) } : {}),
         }),
@@ -563,10 +565,14 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
               customerId: loggedIn,
               lines: [{ productId: String(params.productId), quantity: Number(params.quantity ?? 1) }],
               discountCode: params.discountCode ? String(params.discountCode) : null,
+              useStoreCredit: params.useStoreCredit === "true",
             });
+            const credit = order.storeCreditPaid
+              ? ` ${money(order.storeCreditPaid)} was paid with store credit; ${money(originalTotals(order).total - order.storeCreditPaid)} was charged.`
+              : "";
             return redirect(
               res,
-              back(`message=${encodeURIComponent(`Thank you! Order #${order.number} is paid.`)}`),
+              back(`message=${encodeURIComponent(`Thank you! Order #${order.number} is paid.${credit}`)}`),
             );
           } catch (error) {
             if (error instanceof DevshopError)
@@ -616,6 +622,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
             locale,
             message: url.searchParams.get("message") ?? undefined,
             error: url.searchParams.get("error") ?? undefined,
+            now: clock(),
           });
           return send(res, 200, page, "text/html; charset=utf-8");
         }

@@ -55,8 +55,11 @@ export async function redeemAnswer(asking: RedeemAsking, body: unknown): Promise
       now,
     );
     if (redemption.status === "FAILED") return storefrontError("code_not_created");
+    // A store credit reward has no code: "credited", the amount is in the customer's store credit.
+    const status =
+      redemption.status === "ISSUED" ? "issued" : redemption.status === "CREDITED" ? "credited" : "pending";
     return Response.json({
-      status: redemption.status === "ISSUED" ? "issued" : "pending",
+      status,
       code: redemption.status === "ISSUED" ? redemption.code : null,
       endsAt: redemption.endsAt.toISOString(),
       pointsCost: redemption.pointsCost,
