@@ -8,6 +8,8 @@ import { readMemberStatus } from "../../db/storefront-status.server";
 import { ensureProgram, settingsOf, tierRulesOf } from "../../db/program.server";
 import { ensureRewards, rewardRuleOf } from "../../db/rewards.server";
 import { formatMilli } from "../../loyalty/money";
+import { rewardAvailable, storeCreditOn } from "../../loyalty/rewards";
+import { findShop } from "../../db/shops.server";
 import { formatE4 } from "../../loyalty/rates";
 import { qualifyingTier, tierRank, tierValue, windowStart } from "../../loyalty/tiers";
 import { PROXY_PATH_IN_APP_TOML } from "../../shopify/requests/app-proxy.server";
@@ -15,10 +17,16 @@ import { PROXY_PATH_IN_APP_TOML } from "../../shopify/requests/app-proxy.server"
 /** How the program works, as shoppers see it (no personal data); also Shopify's copy for Liquid. */
 export async function programExplainer(db: PrismaClient, shop: string) {
   // Independent reads, sent together: a storefront request waits for one round trip, not two.
-  const [program, catalog] = await Promise.all([ensureProgram(db, shop), ensureRewards(db, shop)]);
+  const [program, catalog, shopRow] = await Promise.all([
+    ensureProgram(db, shop),
+    ensureRewards(db, shop),
+    findShop(db, shop),
+  ]);
   const settings = settingsOf(program);
   const tiers = tierRulesOf(program.tiers);
-  const rewards = catalog.map(rewardRuleOf).filter((reward) => reward.enabled);
+  // A store credit reward without the store credit scopes is off: shoppers do not see it.
+  const storeCredit = storeCreditOn(shopRow?.scopes ?? null);
+  const rewards = catalog.map(rewardRuleOf).filter((reward) => rewardAvailable(reward, storeCredit));
   const money = settings.tierBasis === "SPEND";
   const threshold = (value: bigint) => (money ? formatMilli(value) : value.toString());
   // The same amount as a number for Liquid's money filters, which take the currency's subunit
