@@ -200,7 +200,7 @@ export function storeCreditOn(grantedScopes: string | null): boolean {
  * other store credit redemptions' expiries). The credit transaction Shopify
  * creates carries no reference of ours, so this expiry, with the amount and
  * currency, is what names it when a retry looks for it
- * (docs/decisions/0018-store-credit-retries.md).
+ * (docs/decisions/0019-store-credit-rewards.md).
  */
 export function creditExpiresAt(now: Date, lifetimeDays: number, taken: Date[]): Date {
   const takenSeconds = new Set(taken.map((date) => Math.floor(date.getTime() / 1000)));

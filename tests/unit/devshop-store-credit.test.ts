@@ -144,7 +144,7 @@ describe("devshop store credit: checkout", () => {
     const body = orderPayload(shop, order);
     expect(body.payment_gateway_names).toEqual(["shopify_store_credit", "bogus"]);
     // A payment, not a discount: the order's totals and what it earns on are those of an order
-    // paid without store credit (docs/decisions/0018-store-credit-retries.md).
+    // paid without store credit (docs/decisions/0019-store-credit-rewards.md).
     const plain = commerce.placeOrder(shop, { customerId: customer.id, lines: [{ productId, quantity: 1 }] });
     expect(body.total_price).toBe(orderPayload(shop, plain).total_price);
     expect(eligibleAmount(parsed(shop, order).gross, none, true)).toBe(

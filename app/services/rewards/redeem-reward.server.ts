@@ -12,7 +12,7 @@
  * A store credit reward takes the same path: step 2 credits the customer's
  * store credit account instead (storeCreditAccountCredit) and step 3 marks it
  * CREDITED; a retry first reads the account's credits for the one this
- * redemption made (docs/decisions/0018-store-credit-retries.md).
+ * redemption made (docs/decisions/0019-store-credit-rewards.md).
  */
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, Redemption } from "@prisma/client";

@@ -16,7 +16,7 @@
  *   "only supported on mutations that explicitly document idempotency support"),
  *   and a credit carries no reference of ours: a retry reads the account's
  *   credits (`transactions(query: "type:credit")`, `read_store_credit_accounts`)
- *   and matches amount, currency and expiry (docs/decisions/0018-store-credit-retries.md).
+ *   and matches amount, currency and expiry (docs/decisions/0019-store-credit-rewards.md).
  *   https://shopify.dev/docs/api/admin-graphql/latest/objects/StoreCreditAccount
  *   https://shopify.dev/docs/api/admin-graphql/latest/objects/StoreCreditAccountCreditTransaction
  */
