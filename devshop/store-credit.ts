@@ -80,7 +80,7 @@ const money = (cents: number, currencyCode: string) => ({
 });
 
 /** The balance: what is left of credits not yet expired at `now`. */
-export function balanceCents(account: StoreCreditAccount, now: Date): number {
+function balanceCents(account: StoreCreditAccount, now: Date): number {
   return account.transactions
     .filter((t) => t.kind === "credit" && (t.expiresAt === null || Date.parse(t.expiresAt) > now.getTime()))
     .reduce((sum, t) => sum + t.remainingCents, 0);
@@ -199,7 +199,7 @@ const term = (query: unknown, name: string) =>
 
 type Page = <T>(items: T[], args: Record<string, unknown>) => unknown;
 
-export function accountView(account: StoreCreditAccount, now: Date, connection?: Page) {
+function accountView(account: StoreCreditAccount, now: Date, connection?: Page) {
   return {
     __typename: "StoreCreditAccount",
     id: account.id,

@@ -331,7 +331,8 @@ function parseRewardForm(form: RewardForm, prefix: string, errors: Record<string
   };
   let amountMilli: bigint | null = null;
   let percentBps: number | null = null;
-  if (form.type === "FIXED_AMOUNT" || form.type === "STORE_CREDIT") amountMilli = money("amount", form.amount);
+  if (form.type === "FIXED_AMOUNT" || form.type === "STORE_CREDIT")
+    amountMilli = money("amount", form.amount);
   if (form.type === "PERCENTAGE") {
     const match = PERCENT.exec(form.percent.trim());
     if (match) percentBps = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));

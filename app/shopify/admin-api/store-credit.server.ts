@@ -101,7 +101,7 @@ export type CreditResult =
   { status: "credited"; transactionId: string } | { status: "rejected"; errors: string[] };
 
 /** The mutation's variables, exactly as sent. */
-export function creditVariables(request: CreditRequest) {
+function creditVariables(request: CreditRequest) {
   return {
     id: request.customerGid,
     creditInput: {
