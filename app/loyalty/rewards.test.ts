@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseMilli } from "./money";
 import {
+  chosenReward,
   creditExpiresAt,
   DEFAULT_REWARDS,
   matchingCredit,
@@ -73,5 +74,58 @@ describe("store credit rewards", () => {
     expect(
       matchingCredit([{ ...mine, expiresAt: new Date("2026-05-30T12:00:01Z") }], wanted, new Set()),
     ).toBeNull();
+  });
+});
+
+describe("spend any amount", () => {
+  // 1.00 of store credit per 100 points, from 500 to 5,000 points.
+  const any: RewardRule = {
+    ...credit,
+    pointsCost: 100,
+    amountMilli: parseMilli("1.00"),
+    spendAnyAmount: { minPoints: 500, maxPoints: 5000 },
+  };
+
+  it("scales the reward to the points chosen: a multiple of the step within the limits", () => {
+    expect(chosenReward(any, 1500)).toMatchObject({
+      pointsCost: 1500,
+      amountMilli: parseMilli("15.00"),
+      spendAnyAmount: null,
+    });
+    expect(chosenReward(any, undefined)).toMatchObject({ pointsCost: 500, amountMilli: parseMilli("5.00") });
+    for (const points of [400, 5100, 1550, 0, -500, 1.5])
+      expect(chosenReward(any, points)).toBe("amount not allowed");
+  });
+
+  it("a fixed reward costs exactly its cost", () => {
+    expect(chosenReward(credit, undefined)).toBe(credit);
+    expect(chosenReward(credit, 1000)).toBe(credit);
+    expect(chosenReward(credit, 2000)).toBe("amount not allowed");
+  });
+
+  it("is validated: multiples of the step, min within max, only for amounts, within the amount limit", () => {
+    expect(rewardSchema.safeParse(any).success).toBe(true);
+    const issues = (rule: RewardRule) =>
+      rewardSchema.safeParse(rule).error?.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`) ??
+      [];
+    expect(issues({ ...any, spendAnyAmount: { minPoints: 550, maxPoints: 5000 } })).toEqual([
+      "spendAnyAmount.minPoints must be a multiple of the points per step",
+    ]);
+    expect(issues({ ...any, spendAnyAmount: { minPoints: 500, maxPoints: 400 } })).toEqual([
+      "spendAnyAmount.maxPoints must be at least the minimum",
+    ]);
+    expect(issues({ ...any, spendAnyAmount: { minPoints: 50, maxPoints: 5000 } })).toContain(
+      "spendAnyAmount.minPoints must be at least the points per step",
+    );
+    expect(issues({ ...any, type: "PERCENTAGE", percentBps: 1000, amountMilli: null })).toContain(
+      "spendAnyAmount.minPoints is only for an amount off or store credit",
+    );
+    expect(
+      issues({
+        ...any,
+        amountMilli: parseMilli("2.00"),
+        spendAnyAmount: { minPoints: 500, maxPoints: 10_000_000 },
+      }),
+    ).toContain("spendAnyAmount.maxPoints would be worth more than 100000.00");
   });
 });

@@ -26,6 +26,12 @@ export interface RewardRule {
   /** Empty: every tier. */
   tierKeys: string[];
   enabled: boolean;
+  /**
+   * "Spend any amount" (FIXED_AMOUNT or STORE_CREDIT only): the customer converts any multiple of
+   * `pointsCost` points, from `minPoints` to `maxPoints`, each step worth `amountMilli`.
+   * Absent or null: the reward costs exactly `pointsCost`.
+   */
+  spendAnyAmount?: { minPoints: number; maxPoints: number } | null;
 }
 
 const base = {
@@ -127,8 +133,36 @@ export const rewardSchema = z
     combinesWithShipping: z.boolean(),
     tierKeys: z.array(z.string()),
     enabled: z.boolean(),
+    spendAnyAmount: z
+      .object({
+        minPoints: z.number().int("must be a whole number of points"),
+        maxPoints: z
+          .number()
+          .int("must be a whole number of points")
+          .max(L.pointsCost[1], "must be at most 10,000,000 points"),
+      })
+      .nullable()
+      .optional(),
   })
   .superRefine((reward, ctx) => {
+    const any = reward.spendAnyAmount;
+    if (any) {
+      const issue = (field: string, message: string) =>
+        ctx.addIssue({ code: "custom", path: ["spendAnyAmount", field], message });
+      if (reward.type !== "FIXED_AMOUNT" && reward.type !== "STORE_CREDIT")
+        issue("minPoints", "is only for an amount off or store credit");
+      if (any.minPoints < reward.pointsCost) issue("minPoints", "must be at least the points per step");
+      if (any.minPoints % reward.pointsCost !== 0)
+        issue("minPoints", "must be a multiple of the points per step");
+      if (any.maxPoints < any.minPoints) issue("maxPoints", "must be at least the minimum");
+      if (any.maxPoints % reward.pointsCost !== 0)
+        issue("maxPoints", "must be a multiple of the points per step");
+      if (
+        reward.amountMilli !== null &&
+        (BigInt(any.maxPoints) / BigInt(reward.pointsCost)) * reward.amountMilli > L.amountMilli[1]
+      )
+        issue("maxPoints", "would be worth more than 100000.00");
+    }
     if (reward.type === "FIXED_AMOUNT" && reward.amountMilli === null) {
       ctx.addIssue({ code: "custom", path: ["amountMilli"], message: "is required for an amount off" });
     }
@@ -145,6 +179,36 @@ export const rewardSchema = z
 
 export type RedeemRefusal =
   "reward not found" | "reward disabled" | "not for your tier" | "not enough points" | "program paused";
+
+/**
+ * The reward a redemption of `points` gets: for "spend any amount", the
+ * reward scaled to the points chosen (a multiple of the step, within the
+ * limits), for a fixed reward the reward itself (`points` absent or its cost).
+ * "amount not allowed" otherwise.
+ */
+export function chosenReward(
+  reward: RewardRule,
+  points: number | undefined,
+): RewardRule | "amount not allowed" {
+  const any = reward.spendAnyAmount;
+  if (!any) return points === undefined || points === reward.pointsCost ? reward : "amount not allowed";
+  const chosen = points ?? any.minPoints;
+  if (
+    !Number.isInteger(chosen) ||
+    chosen < any.minPoints ||
+    chosen > any.maxPoints ||
+    chosen % reward.pointsCost !== 0 ||
+    reward.amountMilli === null
+  )
+    return "amount not allowed";
+  const steps = chosen / reward.pointsCost;
+  return {
+    ...reward,
+    pointsCost: chosen,
+    amountMilli: reward.amountMilli * BigInt(steps),
+    spendAnyAmount: null,
+  };
+}
 
 /** Why a member cannot redeem a reward now, or null if they can. */
 export function redeemRefusal(input: {

@@ -9,7 +9,13 @@ import { prisma } from "~/db.server";
 import { ensureRewards } from "~/db/rewards.server";
 import { parseMilli } from "~/loyalty/money";
 import { adjustPoints } from "~/services/members/adjust-points.server";
-import { issueCode, RedeemError, redeemReward, reservePoints } from "~/services/rewards/redeem-reward.server";
+import {
+  AmountNotAllowedError,
+  issueCode,
+  RedeemError,
+  redeemReward,
+  reservePoints,
+} from "~/services/rewards/redeem-reward.server";
 import { expireCodes } from "~/services/rewards/reward-lifecycle.server";
 import { AdminTransientError } from "~/shopify/admin-api/admin-client.server";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
@@ -242,5 +248,60 @@ describe("store credit rewards", () => {
     expect(failed.status).toBe("FAILED");
     expect(await balance(shop)).toBe(1000);
     await expectLedgerConsistent(prisma, shop);
+  });
+});
+
+describe("spend any amount", () => {
+  /** 1.00 of store credit per 100 points, from 500 to 3,000 points. */
+  async function anyAmountShop(points: number) {
+    const setUp = await creditShop(points);
+    await prisma.reward.update({
+      where: { shop_key: { shop: setUp.shop, key: "credit-10" } },
+      data: {
+        pointsCost: 100,
+        amountMilli: parseMilli("1.00"),
+        anyAmountMinPoints: 500,
+        anyAmountMaxPoints: 3000,
+      },
+    });
+    return setUp;
+  }
+  const redeemPoints = (shop: string, shopify: ReturnType<typeof adminStandIn>, points: number, k: string) =>
+    redeemReward(
+      prisma,
+      shopify.admin,
+      shop,
+      { customerGid: CUSTOMER, rewardKey: "credit-10", idempotencyKey: k, points },
+      NOW,
+    );
+
+  it("converts the points the customer chose into that much store credit", async () => {
+    const { shop, shopify } = await anyAmountShop(2000);
+    const redemption = await redeemPoints(shop, shopify, 1500, key("any-1"));
+    expect(redemption).toMatchObject({ status: "CREDITED", pointsCost: 1500 });
+    expect(credits(shopify)).toMatchObject([{ currency: "EUR", cents: 1500 }]);
+    expect(await balance(shop)).toBe(500);
+    // The same key with other points is another request: refused, nothing written.
+    await expect(redeemPoints(shop, shopify, 500, key("any-1"))).rejects.toMatchObject(
+      new RedeemError("idempotency key reused for another reward"),
+    );
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("refuses points off the step or outside the limits, and writes nothing", async () => {
+    const { shop, shopify } = await anyAmountShop(5000);
+    for (const [i, points] of [450, 1550, 3100].entries()) {
+      await expect(redeemPoints(shop, shopify, points, key(`any-bad-${i}`))).rejects.toBeInstanceOf(
+        AmountNotAllowedError,
+      );
+    }
+    // Within the limits, but more than the balance.
+    const { shop: poor, shopify: poorShopify } = await anyAmountShop(800);
+    await expect(redeemPoints(poor, poorShopify, 1000, key("any-poor"))).rejects.toMatchObject(
+      new RedeemError("not enough points"),
+    );
+    expect(await prisma.redemption.count({ where: { shop: { in: [shop, poor] } } })).toBe(0);
+    expect(await balance(shop)).toBe(5000);
+    expect(shopify.calls).toEqual([]);
   });
 });

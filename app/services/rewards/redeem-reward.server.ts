@@ -38,6 +38,7 @@ import { inTransaction } from "../../db/tx.server";
 import { noteFollowUp } from "../../jobs/follow-ups.server";
 import { RowClaim } from "../../jobs/lease";
 import {
+  chosenReward,
   creditExpiresAt,
   matchingCredit,
   redeemRefusal,
@@ -63,6 +64,18 @@ export class RedeemError extends Error {
   }
 }
 
+/** "Spend any amount": the points asked for are not a multiple of the reward's step within its limits. */
+export class AmountNotAllowedError extends Error {
+  constructor(readonly limits: { step: number; minPoints: number; maxPoints: number } | null) {
+    super(
+      limits
+        ? `choose a multiple of ${limits.step} points from ${limits.minPoints} to ${limits.maxPoints}`
+        : "this reward has a fixed cost",
+    );
+    this.name = "AmountNotAllowedError";
+  }
+}
+
 export interface RedeemRequest {
   customerGid: string;
   rewardKey: string;
@@ -71,6 +84,8 @@ export interface RedeemRequest {
   staffId?: string;
   /** Who asked, when not the shopper or staff: Shopify Flow's "Issue reward" action. */
   source?: "FLOW";
+  /** "Spend any amount": the points the customer chose to convert (chosenReward). */
+  points?: number;
 }
 
 export interface RedeemOptions {
@@ -95,14 +110,25 @@ export async function reservePoints(
     // Under the member lock, so two requests with one key cannot both pass.
     const previous = await findRedemptionByKey(tx, shop, request.idempotencyKey);
     if (previous) {
-      if (previous.rewardKey !== request.rewardKey || previous.customerGid !== request.customerGid) {
+      if (
+        previous.rewardKey !== request.rewardKey ||
+        previous.customerGid !== request.customerGid ||
+        (request.points !== undefined && previous.pointsCost !== request.points)
+      ) {
         throw new RedeemError("idempotency key reused for another reward");
       }
       return previous;
     }
     const rewards = await ensureRewards(tx, shop);
     const found = rewards.find((reward) => reward.key === request.rewardKey);
-    const rule = found ? rewardRuleOf(found) : null;
+    const catalogRule = found ? rewardRuleOf(found) : null;
+    // "Spend any amount": the reward scaled to the points chosen, within its limits.
+    const chosen = catalogRule ? chosenReward(catalogRule, request.points) : null;
+    if (chosen === "amount not allowed") {
+      const any = catalogRule!.spendAnyAmount;
+      throw new AmountNotAllowedError(any ? { step: catalogRule!.pointsCost, ...any } : null);
+    }
+    const rule = chosen;
     const terms = rule?.type === "STORE_CREDIT" ? await shopStoreCreditTerms(tx, shop) : null;
     // Store credit is in the shop's currency, with the scopes granted; without either it is off.
     const creditCurrency = terms && storeCreditOn(terms.scopes) ? terms.currencyCode : null;

@@ -107,12 +107,26 @@ export async function storefrontStatus(
           reward.tierKeys.length === 0 ||
           (member.tierKey !== null && reward.tierKeys.includes(member.tierKey)),
       )
-      .map((reward) => ({
-        key: reward.key,
-        title: reward.title,
-        pointsCost: reward.pointsCost,
-        affordable: member.balance >= reward.pointsCost,
-      })),
+      .map((reward) => {
+        // "Spend any amount": the choice the storefront offers (any multiple of the step within the limits).
+        const any = reward.spendAnyAmount;
+        return {
+          key: reward.key,
+          title: reward.title,
+          pointsCost: reward.pointsCost,
+          affordable: member.balance >= (any?.minPoints ?? reward.pointsCost),
+          ...(any && reward.amountMilli !== null
+            ? {
+                anyAmount: {
+                  step: reward.pointsCost,
+                  stepAmount: formatMilli(reward.amountMilli),
+                  minPoints: any.minPoints,
+                  maxPoints: any.maxPoints,
+                },
+              }
+            : {}),
+        };
+      }),
     codes: member.codes.map((code) => ({
       code: code.code,
       title: code.title ?? code.rewardKey,
