@@ -223,6 +223,38 @@ export function RewardsEditor({
                   autoComplete="off"
                 />
               </FormLayout.Group>
+              {reward.type === "FIXED_AMOUNT" || reward.type === "STORE_CREDIT" ? (
+                <BlockStack gap="200">
+                  <Checkbox
+                    label={t.anyAmount}
+                    helpText={t.anyAmountHelp}
+                    checked={reward.anyAmount ?? false}
+                    onChange={(anyAmount) => set(i, { anyAmount })}
+                  />
+                  {reward.anyAmount ? (
+                    <FormLayout.Group>
+                      <TextField
+                        label={t.anyMin}
+                        value={reward.anyMin ?? ""}
+                        onChange={(anyMin) => set(i, { anyMin })}
+                        error={error("anyMin")}
+                        suffix={t.points}
+                        inputMode="numeric"
+                        autoComplete="off"
+                      />
+                      <TextField
+                        label={t.anyMax}
+                        value={reward.anyMax ?? ""}
+                        onChange={(anyMax) => set(i, { anyMax })}
+                        error={error("anyMax")}
+                        suffix={t.points}
+                        inputMode="numeric"
+                        autoComplete="off"
+                      />
+                    </FormLayout.Group>
+                  ) : null}
+                </BlockStack>
+              ) : null}
               {reward.type === "STORE_CREDIT" ? (
                 <Text as="p" tone="subdued">
                   {t.storeCreditHelp}

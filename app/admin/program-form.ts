@@ -40,6 +40,10 @@ export interface RewardForm {
   /** Empty: every tier may redeem it. */
   tierKeys: string[];
   enabled: boolean;
+  /** "Spend any amount" (amount off, store credit): any multiple of the cost from anyMin to anyMax points. */
+  anyAmount?: boolean;
+  anyMin?: string;
+  anyMax?: string;
 }
 
 export interface ProgramForm {
@@ -86,6 +90,9 @@ function rewardFormOf(reward: RewardRule & { id: string }): RewardForm {
     combinesWithShipping: reward.combinesWithShipping,
     tierKeys: [...reward.tierKeys],
     enabled: reward.enabled,
+    anyAmount: Boolean(reward.spendAnyAmount),
+    anyMin: reward.spendAnyAmount ? String(reward.spendAnyAmount.minPoints) : "",
+    anyMax: reward.spendAnyAmount ? String(reward.spendAnyAmount.maxPoints) : "",
   };
 }
 
@@ -191,6 +198,9 @@ export const programFormSchema = z.object({
         combinesWithShipping: z.boolean(),
         tierKeys: z.array(z.string().max(40)).max(20),
         enabled: z.boolean(),
+        anyAmount: z.boolean().optional(),
+        anyMin: z.string().max(40).optional(),
+        anyMax: z.string().max(40).optional(),
       }),
     )
     .max(REWARD_LIMITS.catalogSize)
@@ -358,6 +368,15 @@ function parseRewardForm(form: RewardForm, prefix: string, errors: Record<string
     combinesWithShipping: form.combinesWithShipping,
     tierKeys: form.tierKeys,
     enabled: form.enabled,
+    // Absent when off: the catalog stores no limits (rewardRow), and a fixed reward reads as before.
+    ...(form.anyAmount && (form.type === "FIXED_AMOUNT" || form.type === "STORE_CREDIT")
+      ? {
+          spendAnyAmount: {
+            minPoints: whole("anyMin", form.anyMin ?? "", "must be a whole number of points"),
+            maxPoints: whole("anyMax", form.anyMax ?? "", "must be a whole number of points"),
+          },
+        }
+      : {}),
   };
 }
 
@@ -366,6 +385,8 @@ export const REWARD_FORM_FIELD: Record<string, keyof RewardForm> = {
   amountMilli: "amount",
   percentBps: "percent",
   minimumSubtotalMilli: "minimumSubtotal",
+  "spendAnyAmount.minPoints": "anyMin",
+  "spendAnyAmount.maxPoints": "anyMax",
 };
 
 /** "An order of 80.00 earns 400 points; a Gold member earns 600." for the page's live example. */

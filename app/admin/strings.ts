@@ -354,6 +354,11 @@ export const strings = {
         "To give store credit, Regulars needs permission to add credit to your customers' store credit and to read it. Until you allow it, customers cannot redeem store credit rewards.",
       storeCreditDeclined:
         "Permission was not given, so store credit rewards stay off. You can allow it at any time.",
+      anyAmount: "Customers choose how many points to spend",
+      anyAmountHelp:
+        "Any multiple of the cost, each worth the amount above: for example 100 points for 1.00, from 500 to 5,000 points.",
+      anyMin: "At least",
+      anyMax: "At most",
       allowStoreCredit: "Allow store credit",
       storeCreditOffBadge: "Off until you allow store credit",
       removeEntry: (tiers: string) => `It is the reward on reaching ${tiers}: that will be none.`,

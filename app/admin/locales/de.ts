@@ -360,6 +360,11 @@ export const de: AdminStrings = {
         "Um Store-Guthaben zu vergeben, braucht Regulars die Erlaubnis, dem Store-Guthaben Ihrer Kunden Beträge gutzuschreiben und es zu lesen. Solange Sie das nicht erlauben, können Kunden keine Prämien als Store-Guthaben einlösen.",
       storeCreditDeclined:
         "Die Erlaubnis wurde nicht erteilt, daher bleiben Prämien als Store-Guthaben aus. Sie können sie jederzeit erteilen.",
+      anyAmount: "Kunden wählen, wie viele Punkte sie einlösen",
+      anyAmountHelp:
+        "Jedes Vielfache der Kosten, jedes so viel wert wie der Betrag oben: zum Beispiel 100 Punkte für 1,00, von 500 bis 5.000 Punkten.",
+      anyMin: "Mindestens",
+      anyMax: "Höchstens",
       allowStoreCredit: "Store-Guthaben erlauben",
       storeCreditOffBadge: "Aus, bis Sie Store-Guthaben erlauben",
       removeEntry: (tiers: string) =>

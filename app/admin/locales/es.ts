@@ -360,6 +360,11 @@ export const es: AdminStrings = {
         "Para dar crédito de tienda, Regulars necesita permiso para añadir crédito al crédito de tienda de tus clientes y consultarlo. Mientras no lo permitas, los clientes no pueden canjear recompensas de crédito de tienda.",
       storeCreditDeclined:
         "No se dio el permiso, así que las recompensas de crédito de tienda siguen desactivadas. Puedes darlo en cualquier momento.",
+      anyAmount: "Los clientes eligen cuántos puntos gastar",
+      anyAmountHelp:
+        "Cualquier múltiplo del coste, cada uno por el importe de arriba: por ejemplo 100 puntos por 1,00, de 500 a 5000 puntos.",
+      anyMin: "Como mínimo",
+      anyMax: "Como máximo",
       allowStoreCredit: "Permitir crédito de tienda",
       storeCreditOffBadge: "Desactivada hasta que permitas el crédito de tienda",
       removeEntry: (tiers: string) => `Es la recompensa al alcanzar ${tiers}: se quedará sin ninguna.`,

@@ -373,6 +373,11 @@ export const fr: AdminStrings = {
         "Pour offrir du crédit en boutique, Regulars doit pouvoir ajouter du crédit au crédit en boutique de vos clients et le consulter. Tant que vous ne l'autorisez pas, les clients ne peuvent pas utiliser de récompense en crédit en boutique.",
       storeCreditDeclined:
         "L'autorisation n'a pas été donnée : les récompenses en crédit en boutique restent désactivées. Vous pouvez l'accorder à tout moment.",
+      anyAmount: "Les clients choisissent combien de points dépenser",
+      anyAmountHelp:
+        "Tout multiple du coût, chacun valant le montant ci-dessus : par exemple 100 points pour 1,00, de 500 à 5 000 points.",
+      anyMin: "Au moins",
+      anyMax: "Au plus",
       allowStoreCredit: "Autoriser le crédit en boutique",
       storeCreditOffBadge: "Désactivée tant que le crédit en boutique n'est pas autorisé",
       removeEntry: (tiers: string) =>

@@ -45,7 +45,7 @@ export async function programPage(db: PrismaClient, shop: string) {
 /** Domain field names -> the form's. */
 const FORM_FIELD: Record<string, string> = { earnRateE4: "earnRate" };
 const formField = (key: string) => {
-  const reward = /^rewards\.(\d+)\.(\w+)$/.exec(key);
+  const reward = /^rewards\.(\d+)\.([\w.]+)$/.exec(key);
   if (reward) return `rewards.${reward[1]}.${REWARD_FORM_FIELD[reward[2]!] ?? reward[2]}`;
   return FORM_FIELD[key] ?? key.replace(/^tiers\.(\d+)\.multiplierE4$/, "tiers.$1.multiplier");
 };
