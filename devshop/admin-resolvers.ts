@@ -14,6 +14,7 @@ import { dateField, exactField, matches, parseSearch, type Fields } from "./sear
 import { currentTotals, lineNet, money, originalTotals, refundMoney } from "./order-math";
 import { contactOf, sharesPersonalFields } from "./protected-data";
 import { grantedScopes, hasScope } from "./scopes";
+import { accessDenied, creditAccount, customerAccounts, type CreditArgs } from "./store-credit";
 import {
   gid,
   idOf,
@@ -575,7 +576,38 @@ export function adminRoot(
     },
     customer: (args: Args) => {
       const customer = customerByGid(args.id);
-      return customer ? customerView(shop, customer) : null;
+      return customer
+        ? {
+            ...customerView(shop, customer),
+            // Needs read_store_credit_accounts (the field's required access in the schema).
+            storeCreditAccounts: (accountArgs: Args) => {
+              if (!hasScope(shop, "read_store_credit_accounts"))
+                throw accessDenied("storeCreditAccounts", "read_store_credit_accounts");
+              return customerAccounts(
+                shop.storeCredit ?? { accounts: {} },
+                customer.id,
+                accountArgs,
+                clock(),
+                connection,
+              );
+            },
+          }
+        : null;
+    },
+    /** Store credit for a customer (devshop/store-credit.ts: accounts per currency, Shopify's refusals). */
+    storeCreditAccountCredit: (args: Args) => {
+      if (!hasScope(shop, "write_store_credit_account_transactions"))
+        throw accessDenied("storeCreditAccountCredit", "write_store_credit_account_transactions");
+      const result = creditAccount(
+        (shop.storeCredit ??= { accounts: {} }),
+        (customerId) => shop.customers[customerId] !== undefined,
+        args as unknown as CreditArgs,
+        clock(),
+        () => Number(state.id()),
+        shop.currencyCode,
+      );
+      state.changed();
+      return result;
     },
     customers: (args: Args) => {
       const email = /email:["']?([^"'\s]+)["']?/.exec(String(args.query ?? ""))?.[1]?.toLowerCase();

@@ -16,6 +16,7 @@ import {
 } from "./order-math";
 import { customerPayload, orderPayload, refundLineAmounts, refundPayload } from "./payloads";
 import type { Cents, Customer, Discount, DevshopState, Order, OrderLine, Refund, ShopState } from "./state";
+import { debitForOrder, spendableCents } from "./store-credit";
 
 export class DevshopError extends Error {
   constructor(
@@ -42,6 +43,8 @@ export interface PlaceOrderInput {
   /** Shipping is taxed too. */
   taxShipping?: boolean;
   paid?: boolean;
+  /** Pay with the signed-in customer's store credit, as much of the total as it covers. */
+  useStoreCredit?: boolean;
   test?: boolean;
   /** When the order was placed (history seeding); default now. */
   at?: Date;
@@ -246,6 +249,23 @@ export class Commerce {
       discountCodes,
       refunds: [],
     };
+    if (input.useStoreCredit) {
+      // Store credit is spent at checkout only by a customer signed in to their account, as a
+      // payment beside the others: the order's totals stay what they are
+      // (https://help.shopify.com/en/manual/customers/store-credit).
+      if (!input.customerId) throw new DevshopError("Store credit needs a signed-in customer");
+      const book = (shop.storeCredit ??= { accounts: {} });
+      const cents = Math.min(
+        originalTotals(order).total,
+        spendableCents(book, input.customerId, shop.currencyCode, at),
+      );
+      if (cents > 0) {
+        debitForOrder(book, input.customerId, shop.currencyCode, cents, order.id, at, () =>
+          Number(this.state.id()),
+        );
+        order.storeCreditPaid = cents;
+      }
+    }
     shop.orders[order.id] = order;
     discount?.usedBy.push({ orderId: order.id, customerId: input.customerId });
     this.state.changed();

@@ -207,6 +207,12 @@ export function orderPayload(shop: ShopState, order: Order) {
     current_total_price_set: moneySet(current.total, c),
     total_shipping_price_set: moneySet(order.shipping, c),
     total_tip_received: "0.00",
+    // Store credit is a payment gateway of its own on the order; the amounts paid through each
+    // gateway are in the order's transactions, not in this payload.
+    payment_gateway_names: [
+      ...(order.storeCreditPaid ? ["shopify_store_credit"] : []),
+      ...((order.storeCreditPaid ?? 0) < original.total ? ["bogus"] : []),
+    ],
     discount_codes: order.discountCodes.map((d) => ({ code: d.code, amount: money(d.amount), type: d.type })),
     line_items: order.lines.map((line) => ({
       id: Number(line.id),

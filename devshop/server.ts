@@ -63,6 +63,7 @@ import { compliancePayload, customerPayload } from "./payloads";
 import { customerAccountsRoute } from "./customer-accounts";
 import { checkoutRoute } from "./checkout";
 import { posRoute } from "./pos";
+import { money, originalTotals } from "./order-math";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The app's extensions, built by npm run build:extensions (customer accounts run their scripts). */
@@ -274,6 +275,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           customerId: params.customerId ? String(params.customerId) : null,
           lines: lines.map((l) => ({ productId: String(l.productId), quantity: Number(l.quantity) })),
           discountCode: params.discountCode ? String(params.discountCode) : null,
+          useStoreCredit: params.useStoreCredit === true || params.useStoreCredit === "true",
           paid: params.paid === undefined ? true : params.paid === true || params.paid === "true",
           ...(params.at ? { at: new Date(String(params.at)) } : {}),
         }),
@@ -620,12 +622,16 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
               customerId: loggedIn,
               lines: [{ productId: String(params.productId), quantity: Number(params.quantity ?? 1) }],
               discountCode: params.discountCode ? String(params.discountCode) : null,
+              useStoreCredit: params.useStoreCredit === "true",
             });
+            const credit = order.storeCreditPaid
+              ? ` ${money(order.storeCreditPaid)} was paid with store credit; ${money(originalTotals(order).total - order.storeCreditPaid)} was charged.`
+              : "";
             // From devshop's checkout page: its thank-you page, where the thank-you block renders.
             if (params.thankYou) return redirect(res, `${home === "/" ? "" : home}/thank-you/${order.id}`);
             return redirect(
               res,
-              back(`message=${encodeURIComponent(`Thank you! Order #${order.number} is paid.`)}`),
+              back(`message=${encodeURIComponent(`Thank you! Order #${order.number} is paid.${credit}`)}`),
             );
           } catch (error) {
             if (error instanceof DevshopError)
@@ -675,6 +681,7 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
             locale,
             message: url.searchParams.get("message") ?? undefined,
             error: url.searchParams.get("error") ?? undefined,
+            now: clock(),
           });
           return send(res, 200, page, "text/html; charset=utf-8");
         }

@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { StoreCreditBook } from "./store-credit";
 
 /** Money in the shop currency, in cents. */
 export type Cents = number;
@@ -91,6 +92,8 @@ export interface Order {
   taxShipping?: boolean;
   discountCodes: { code: string; amount: Cents; type: "percentage" | "fixed_amount" | "shipping" }[];
   refunds: Refund[];
+  /** Paid with the customer's store credit at checkout (a payment, not a discount: store-credit.ts). */
+  storeCreditPaid?: Cents;
 }
 
 /** A code discount as the Admin API created it (input kept as sent). */
@@ -159,6 +162,8 @@ export interface ShopState {
   bulkOperations: Record<string, BulkOperation>;
   installation: Installation;
   nextOrderNumber: number;
+  /** Customers' store credit accounts, one per currency (devshop/store-credit.ts). */
+  storeCredit?: StoreCreditBook;
   /** The main theme: whether the app embed is on and where the app block is (admin-resolvers.ts themeFiles). */
   theme?: ThemeState;
   /**

@@ -24,6 +24,7 @@ import {
 } from "./theme-render";
 import { money } from "./order-math";
 import type { ShopState } from "./state";
+import { spendableCents } from "./store-credit";
 import { escapeHtml as escape } from "./html";
 
 /** The primary locale has no prefix; the others live under /{locale}. */
@@ -85,9 +86,23 @@ export async function storefrontPage(input: {
   locale: Locale;
   message?: string;
   error?: string;
+  /** The store's clock (store credit past its expiry cannot be spent). */
+  now?: Date;
 }): Promise<string> {
   const { shop, customerId } = input;
   const customer = customerId ? shop.customers[customerId] : undefined;
+  // Checkout offers a signed-in customer's store credit in the shop's currency (store-credit.ts).
+  const credit = customer
+    ? spendableCents(
+        shop.storeCredit ?? { accounts: {} },
+        customer.id,
+        shop.currencyCode,
+        input.now ?? new Date(),
+      )
+    : 0;
+  const useCredit = credit
+    ? `<label><input type="checkbox" name="useStoreCredit" value="true"> Use store credit (${money(credit)} ${shop.currencyCode})</label>`
+    : "";
   const root = localeRoot(input.locale);
   const base = root === "/" ? "" : root;
   const context: RenderContext = {
@@ -119,7 +134,7 @@ export async function storefrontPage(input: {
 <form method="post" action="${base}/checkout"><input type="hidden" name="productId" value="${product.id}">
 <label>Qty <input name="quantity" type="number" min="1" max="10" value="1" size="2"></label>
 <label>Discount code <input name="discountCode" autocomplete="off"></label>
-<button type="submit">Buy now</button><button type="submit" formmethod="get" formaction="${base}/checkout">Check out</button></form></li>`;
+${useCredit}<button type="submit">Buy now</button><button type="submit" formmethod="get" formaction="${base}/checkout">Check out</button></form></li>`;
     }),
   );
   const options = Object.values(shop.customers)
@@ -136,7 +151,7 @@ export async function storefrontPage(input: {
         .slice(0, 5)
         .map(
           (o) =>
-            `<li>#${o.number} · ${o.processedAt.slice(0, 10)} · ${o.financialStatus}${o.discountCodes.length ? ` · code ${escape(o.discountCodes.map((d) => d.code).join(", "))}` : ""}</li>`,
+            `<li>#${o.number} · ${o.processedAt.slice(0, 10)} · ${o.financialStatus}${o.discountCodes.length ? ` · code ${escape(o.discountCodes.map((d) => d.code).join(", "))}` : ""}${o.storeCreditPaid ? ` · ${money(o.storeCreditPaid)} store credit` : ""}</li>`,
         )
         .join("")
     : "";

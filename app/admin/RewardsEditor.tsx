@@ -5,8 +5,10 @@
  * already issued.
  */
 import { useState } from "react";
+import { useRevalidator } from "@remix-run/react";
 import {
   Badge,
+  Banner,
   BlockStack,
   Box,
   Button,
@@ -19,7 +21,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { Modal, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { REWARD_TYPES, type RewardType } from "../loyalty/rewards";
+import { REWARD_TYPES, STORE_CREDIT_SCOPES, type RewardType } from "../loyalty/rewards";
 import { NEW_REWARD, type RewardForm, type TierForm } from "./program-form";
 import { useStrings } from "./i18n";
 
@@ -30,6 +32,8 @@ export interface RewardsEditorProps {
   errors: Record<string, string | undefined>;
   /** Codes issued per reward key, for the removal confirmation. */
   codesByReward: Record<string, number>;
+  /** The shop granted the store credit scopes; without them store credit rewards are off. */
+  storeCredit: boolean;
   onChange: (rewards: RewardForm[]) => void;
   /** Removes the reward at `index` (the page also clears tiers that named it as entry reward). */
   onRemove: (index: number) => void;
@@ -40,6 +44,7 @@ export function RewardsEditor({
   tiers,
   errors,
   codesByReward,
+  storeCredit,
   onChange,
   onRemove,
 }: RewardsEditorProps) {
@@ -47,6 +52,19 @@ export function RewardsEditor({
   const t = strings.program.reward;
   const shopify = useAppBridge();
   const [removing, setRemoving] = useState<number | null>(null);
+  const [creditDeclined, setCreditDeclined] = useState(false);
+  const revalidator = useRevalidator();
+  /**
+   * The store credit scopes are optional (shopify.app.toml): App Bridge asks the merchant for
+   * them (a permission grant modal); once granted, app/scopes_update reaches the app and the
+   * page reloads with them. https://shopify.dev/docs/api/app-home/apis/scopes
+   */
+  const allowStoreCredit = async () => {
+    const answer = await shopify.scopes.request([...STORE_CREDIT_SCOPES]);
+    if (answer.result === "granted-all") revalidator.revalidate();
+    else setCreditDeclined(true);
+  };
+  const usesStoreCredit = rewards.some((reward) => reward.type === "STORE_CREDIT");
   const set = (index: number, patch: Partial<RewardForm>) =>
     onChange(rewards.map((reward, i) => (i === index ? { ...reward, ...patch } : reward)));
   const move = (index: number, by: -1 | 1) => {
@@ -64,6 +82,15 @@ export function RewardsEditor({
 
   return (
     <BlockStack gap="400">
+      {usesStoreCredit && !storeCredit ? (
+        <Banner
+          tone="warning"
+          title={t.storeCreditOffTitle}
+          action={{ content: t.allowStoreCredit, onAction: () => void allowStoreCredit() }}
+        >
+          <Text as="p">{creditDeclined ? t.storeCreditDeclined : t.storeCreditOff}</Text>
+        </Banner>
+      ) : null}
       {rewards.length === 0 ? (
         <Text as="p" tone="subdued">
           {strings.program.rewardsEmpty}
@@ -81,6 +108,9 @@ export function RewardsEditor({
                   {name}
                 </Text>
                 {reward.enabled ? null : <Badge>{t.disabled}</Badge>}
+                {reward.enabled && reward.type === "STORE_CREDIT" && !storeCredit ? (
+                  <Badge tone="warning">{t.storeCreditOffBadge}</Badge>
+                ) : null}
               </InlineStack>
               <InlineStack gap="200">
                 <Button
@@ -139,9 +169,10 @@ export function RewardsEditor({
                   inputMode="numeric"
                   autoComplete="off"
                 />
-                {reward.type === "FIXED_AMOUNT" ? (
+                {reward.type === "FIXED_AMOUNT" || reward.type === "STORE_CREDIT" ? (
                   <TextField
-                    label={t.amount}
+                    label={reward.type === "STORE_CREDIT" ? t.creditAmount : t.amount}
+                    helpText={reward.type === "STORE_CREDIT" ? t.creditAmountHelp : undefined}
                     value={reward.amount}
                     onChange={(amount) => set(i, { amount })}
                     error={error("amount")}
@@ -161,7 +192,7 @@ export function RewardsEditor({
                   />
                 ) : null}
                 <TextField
-                  label={t.codeLifetimeDays}
+                  label={reward.type === "STORE_CREDIT" ? t.creditLifetimeDays : t.codeLifetimeDays}
                   value={reward.codeLifetimeDays}
                   onChange={(codeLifetimeDays) => set(i, { codeLifetimeDays })}
                   error={error("codeLifetimeDays")}
@@ -171,15 +202,17 @@ export function RewardsEditor({
                 />
               </FormLayout.Group>
               <FormLayout.Group>
-                <TextField
-                  label={t.minimumSubtotal}
-                  value={reward.minimumSubtotal}
-                  onChange={(minimumSubtotal) => set(i, { minimumSubtotal })}
-                  error={error("minimumSubtotal")}
-                  helpText={t.minimumHelp}
-                  inputMode="decimal"
-                  autoComplete="off"
-                />
+                {reward.type === "STORE_CREDIT" ? null : (
+                  <TextField
+                    label={t.minimumSubtotal}
+                    value={reward.minimumSubtotal}
+                    onChange={(minimumSubtotal) => set(i, { minimumSubtotal })}
+                    error={error("minimumSubtotal")}
+                    helpText={t.minimumHelp}
+                    inputMode="decimal"
+                    autoComplete="off"
+                  />
+                )}
                 <TextField
                   label={t.key}
                   value={reward.key}
@@ -190,26 +223,64 @@ export function RewardsEditor({
                   autoComplete="off"
                 />
               </FormLayout.Group>
-              <BlockStack gap="100">
-                <Text as="p">{t.combines}</Text>
-                <InlineStack gap="400">
+              {reward.type === "FIXED_AMOUNT" || reward.type === "STORE_CREDIT" ? (
+                <BlockStack gap="200">
                   <Checkbox
-                    label={t.combinesWithOrder}
-                    checked={reward.combinesWithOrder}
-                    onChange={(combinesWithOrder) => set(i, { combinesWithOrder })}
+                    label={t.anyAmount}
+                    helpText={t.anyAmountHelp}
+                    checked={reward.anyAmount ?? false}
+                    onChange={(anyAmount) => set(i, { anyAmount })}
                   />
-                  <Checkbox
-                    label={t.combinesWithProduct}
-                    checked={reward.combinesWithProduct}
-                    onChange={(combinesWithProduct) => set(i, { combinesWithProduct })}
-                  />
-                  <Checkbox
-                    label={t.combinesWithShipping}
-                    checked={reward.combinesWithShipping}
-                    onChange={(combinesWithShipping) => set(i, { combinesWithShipping })}
-                  />
-                </InlineStack>
-              </BlockStack>
+                  {reward.anyAmount ? (
+                    <FormLayout.Group>
+                      <TextField
+                        label={t.anyMin}
+                        value={reward.anyMin ?? ""}
+                        onChange={(anyMin) => set(i, { anyMin })}
+                        error={error("anyMin")}
+                        suffix={t.points}
+                        inputMode="numeric"
+                        autoComplete="off"
+                      />
+                      <TextField
+                        label={t.anyMax}
+                        value={reward.anyMax ?? ""}
+                        onChange={(anyMax) => set(i, { anyMax })}
+                        error={error("anyMax")}
+                        suffix={t.points}
+                        inputMode="numeric"
+                        autoComplete="off"
+                      />
+                    </FormLayout.Group>
+                  ) : null}
+                </BlockStack>
+              ) : null}
+              {reward.type === "STORE_CREDIT" ? (
+                <Text as="p" tone="subdued">
+                  {t.storeCreditHelp}
+                </Text>
+              ) : (
+                <BlockStack gap="100">
+                  <Text as="p">{t.combines}</Text>
+                  <InlineStack gap="400">
+                    <Checkbox
+                      label={t.combinesWithOrder}
+                      checked={reward.combinesWithOrder}
+                      onChange={(combinesWithOrder) => set(i, { combinesWithOrder })}
+                    />
+                    <Checkbox
+                      label={t.combinesWithProduct}
+                      checked={reward.combinesWithProduct}
+                      onChange={(combinesWithProduct) => set(i, { combinesWithProduct })}
+                    />
+                    <Checkbox
+                      label={t.combinesWithShipping}
+                      checked={reward.combinesWithShipping}
+                      onChange={(combinesWithShipping) => set(i, { combinesWithShipping })}
+                    />
+                  </InlineStack>
+                </BlockStack>
+              )}
               {savedTiers.length > 1 ? (
                 <BlockStack gap="100">
                   <Text as="p">{t.tiers}</Text>

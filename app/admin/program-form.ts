@@ -41,6 +41,10 @@ export interface RewardForm {
   /** Empty: every tier may redeem it. */
   tierKeys: string[];
   enabled: boolean;
+  /** "Spend any amount" (amount off, store credit): any multiple of the cost from anyMin to anyMax points. */
+  anyAmount?: boolean;
+  anyMin?: string;
+  anyMax?: string;
 }
 
 export interface ProgramForm {
@@ -87,6 +91,9 @@ function rewardFormOf(reward: RewardRule & { id: string }): RewardForm {
     combinesWithShipping: reward.combinesWithShipping,
     tierKeys: [...reward.tierKeys],
     enabled: reward.enabled,
+    anyAmount: Boolean(reward.spendAnyAmount),
+    anyMin: reward.spendAnyAmount ? String(reward.spendAnyAmount.minPoints) : "",
+    anyMax: reward.spendAnyAmount ? String(reward.spendAnyAmount.maxPoints) : "",
   };
 }
 
@@ -192,6 +199,9 @@ export const programFormSchema = z.object({
         combinesWithShipping: z.boolean(),
         tierKeys: z.array(z.string().max(40)).max(20),
         enabled: z.boolean(),
+        anyAmount: z.boolean().optional(),
+        anyMin: z.string().max(40).optional(),
+        anyMax: z.string().max(40).optional(),
       }),
     )
     .max(REWARD_LIMITS.catalogSize)
@@ -331,7 +341,8 @@ function parseRewardForm(form: RewardForm, prefix: string, errors: FieldErrors):
   };
   let amountMilli: bigint | null = null;
   let percentBps: number | null = null;
-  if (form.type === "FIXED_AMOUNT") amountMilli = money("amount", form.amount);
+  if (form.type === "FIXED_AMOUNT" || form.type === "STORE_CREDIT")
+    amountMilli = money("amount", form.amount);
   if (form.type === "PERCENTAGE") {
     const match = PERCENT.exec(form.percent.trim());
     if (match) percentBps = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
@@ -357,6 +368,15 @@ function parseRewardForm(form: RewardForm, prefix: string, errors: FieldErrors):
     combinesWithShipping: form.combinesWithShipping,
     tierKeys: form.tierKeys,
     enabled: form.enabled,
+    // Absent when off: the catalog stores no limits (rewardRow), and a fixed reward reads as before.
+    ...(form.anyAmount && (form.type === "FIXED_AMOUNT" || form.type === "STORE_CREDIT")
+      ? {
+          spendAnyAmount: {
+            minPoints: whole("anyMin", form.anyMin ?? "", "must be a whole number of points"),
+            maxPoints: whole("anyMax", form.anyMax ?? "", "must be a whole number of points"),
+          },
+        }
+      : {}),
   };
 }
 
@@ -365,6 +385,8 @@ export const REWARD_FORM_FIELD: Record<string, keyof RewardForm> = {
   amountMilli: "amount",
   percentBps: "percent",
   minimumSubtotalMilli: "minimumSubtotal",
+  "spendAnyAmount.minPoints": "anyMin",
+  "spendAnyAmount.maxPoints": "anyMax",
 };
 
 /**

@@ -222,6 +222,8 @@ export const strings = {
     pending: "Pending",
     tier: "Tier",
     progress: (remaining: string, tier: string) => `${remaining} more to reach ${tier}`,
+    /** The member's store credit in Shopify, under their points (shown when store credit is allowed). */
+    storeCredit: (amounts: string) => `Store credit: ${amounts}`,
     history: "History",
     codes: "Reward codes",
     noCodes: "No reward codes yet.",
@@ -271,6 +273,7 @@ export const strings = {
       USED: "Used",
       REVOKED: "Revoked",
       EXPIRED: "Expired",
+      CREDITED: "Store credit added",
     },
     /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
     flowAwarded: (reason: string | null) =>
@@ -390,7 +393,12 @@ export const strings = {
       title: "Title",
       titleHelp: "Customers see it on the storefront and on the code",
       type: "Kind",
-      types: { FIXED_AMOUNT: "Amount off", PERCENTAGE: "Percentage off", FREE_SHIPPING: "Free shipping" },
+      types: {
+        FIXED_AMOUNT: "Amount off",
+        PERCENTAGE: "Percentage off",
+        FREE_SHIPPING: "Free shipping",
+        STORE_CREDIT: "Store credit",
+      },
       pointsCost: "Cost",
       points: "points",
       amount: "Amount off",
@@ -422,6 +430,23 @@ export const strings = {
         codes === 0
           ? "No code was issued with it. When you save, customers no longer see it."
           : `${codes} code${codes === 1 ? " was" : "s were"} issued with it: they keep working until used or expired, and past redemptions keep their history. When you save, customers can no longer redeem it; it is archived, not deleted, so its key stays reserved.`,
+      creditAmount: "Store credit",
+      creditAmountHelp: "Added to the customer's store credit, in your store's currency",
+      creditLifetimeDays: "Store credit expires after",
+      storeCreditHelp:
+        "No code: the amount goes straight into the customer's store credit, which they can spend at checkout when signed in to their account.",
+      storeCreditOffTitle: "Store credit needs your permission",
+      storeCreditOff:
+        "To give store credit, Regulars needs permission to add credit to your customers' store credit and to read it. Until you allow it, customers cannot redeem store credit rewards.",
+      storeCreditDeclined:
+        "Permission was not given, so store credit rewards stay off. You can allow it at any time.",
+      anyAmount: "Customers choose how many points to spend",
+      anyAmountHelp:
+        "Any multiple of the cost, each worth the amount above: for example 100 points for 1.00, from 500 to 5,000 points.",
+      anyMin: "At least",
+      anyMax: "At most",
+      allowStoreCredit: "Allow store credit",
+      storeCreditOffBadge: "Off until you allow store credit",
       removeEntry: (tiers: string) => `It is the reward on reaching ${tiers}: that will be none.`,
     },
   },

@@ -184,3 +184,46 @@ export function findMemberRedemption(
 export function memberRedemptions(tx: Tx, shop: string, memberId: string, take: number) {
   return tx.redemption.findMany({ where: { shop, memberId }, orderBy: { createdAt: "desc" }, take });
 }
+
+/** The expiries of the member's store credit redemptions (a new one takes another second). */
+export async function memberCreditExpiries(tx: Tx, shop: string, memberId: string): Promise<Date[]> {
+  const rows = await tx.redemption.findMany({
+    where: { shop, memberId, creditCurrency: { not: null } },
+    select: { endsAt: true },
+  });
+  return rows.map((row) => row.endsAt);
+}
+
+/** Credit transactions already recorded on the member's redemptions (a retry must not claim them). */
+export async function recordedCreditTransactions(
+  tx: Tx,
+  shop: string,
+  memberId: string,
+): Promise<Set<string>> {
+  const rows = await tx.redemption.findMany({
+    where: { shop, memberId, creditTransactionId: { not: null } },
+    select: { creditTransactionId: true },
+  });
+  return new Set(rows.map((row) => row.creditTransactionId!));
+}
+
+/** A reserved store credit redemption's credit was made in Shopify; false when it was no longer reserved. */
+export async function markRedemptionCredited(
+  tx: Tx,
+  shop: string,
+  id: string,
+  transactionId: string,
+  now: Date,
+): Promise<boolean> {
+  const confirmed = await tx.redemption.updateMany({
+    where: { shop, id, status: "RESERVED" },
+    data: {
+      status: "CREDITED",
+      creditTransactionId: transactionId,
+      usedAt: now,
+      error: null,
+      claimedUntil: null,
+    },
+  });
+  return confirmed.count > 0;
+}

@@ -37,6 +37,8 @@ const rewardRow = (rule: RewardRule, position: number) => ({
   combinesWithShipping: rule.combinesWithShipping,
   tierKeys: rule.tierKeys,
   enabled: rule.enabled,
+  anyAmountMinPoints: rule.spendAnyAmount?.minPoints ?? null,
+  anyAmountMaxPoints: rule.spendAnyAmount?.maxPoints ?? null,
   position,
   archivedAt: null,
 });
@@ -100,6 +102,10 @@ export function rewardRuleOf(reward: Reward): RewardRule {
     combinesWithShipping: reward.combinesWithShipping,
     tierKeys: reward.tierKeys,
     enabled: reward.enabled,
+    spendAnyAmount:
+      reward.anyAmountMinPoints !== null && reward.anyAmountMaxPoints !== null
+        ? { minPoints: reward.anyAmountMinPoints, maxPoints: reward.anyAmountMaxPoints }
+        : null,
   };
 }
 

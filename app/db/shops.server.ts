@@ -1,6 +1,7 @@
 /** Shop records. Every function takes the shop's domain first. */
 import type { PrismaClient, Shop } from "@prisma/client";
 import { deleteShopRollups } from "./rollup-state.server";
+import type { Tx } from "./tx.server";
 
 export type Db = PrismaClient;
 
@@ -151,4 +152,9 @@ export async function markOnboardingDismissed(db: Db, shop: string, now: Date): 
     data: { onboardingDismissedAt: now },
   });
   return count > 0;
+}
+
+/** What store credit needs from the shop: its granted scopes and its currency. */
+export function shopStoreCreditTerms(tx: Tx, shop: string) {
+  return tx.shop.findUnique({ where: { domain: shop }, select: { scopes: true, currencyCode: true } });
 }

@@ -9,7 +9,12 @@ import { z } from "zod";
 import { prisma } from "../db.server";
 import { AdminTransientError, type AdminGraphql } from "../shopify/admin-api/admin-client.server";
 import { cachedProgramExplainer } from "../services/program/program-explainer-cache.server";
-import { RedeemError, redeemReward, redemptionRateExceeded } from "../services/rewards/redeem-reward.server";
+import {
+  AmountNotAllowedError,
+  RedeemError,
+  redeemReward,
+  redemptionRateExceeded,
+} from "../services/rewards/redeem-reward.server";
 import { memberStatusAfterChange } from "../services/storefront/status.server";
 import { redeemRefusal } from "./error-statuses";
 import { storefrontError } from "./storefront-errors";
@@ -17,6 +22,8 @@ import { storefrontError } from "./storefront-errors";
 const bodySchema = z.object({
   rewardKey: z.string().min(1).max(40),
   idempotencyKey: z.string().regex(/^[\w-]{8,100}$/, "8-100 letters, digits, - or _"),
+  /** "Spend any amount": the points to convert (a multiple of the reward's step, within its limits). */
+  points: z.number().int("a whole number of points").min(1).max(10_000_000).optional(),
 });
 
 export interface RedeemAsking {
@@ -55,8 +62,11 @@ export async function redeemAnswer(asking: RedeemAsking, body: unknown): Promise
       now,
     );
     if (redemption.status === "FAILED") return storefrontError("code_not_created");
+    // A store credit reward has no code: "credited", the amount is in the customer's store credit.
+    const status =
+      redemption.status === "ISSUED" ? "issued" : redemption.status === "CREDITED" ? "credited" : "pending";
     return Response.json({
-      status: redemption.status === "ISSUED" ? "issued" : "pending",
+      status,
       code: redemption.status === "ISSUED" ? redemption.code : null,
       endsAt: redemption.endsAt.toISOString(),
       pointsCost: redemption.pointsCost,
@@ -64,6 +74,8 @@ export async function redeemAnswer(asking: RedeemAsking, body: unknown): Promise
     });
   } catch (error) {
     if (error instanceof RedeemError) return storefrontError(redeemRefusal(error.reason));
+    if (error instanceof AmountNotAllowedError)
+      return storefrontError("invalid_request", { fields: { points: [error.message] } });
     if (error instanceof AdminTransientError) {
       // Points stay reserved; the code-issue job finishes it, and the same
       // request (same key) then answers with the code.

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { issue } from "./field-error";
 import { parseMilli } from "./money";
 
-export const REWARD_TYPES = ["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING"] as const;
+export const REWARD_TYPES = ["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING", "STORE_CREDIT"] as const;
 export type RewardType = (typeof REWARD_TYPES)[number];
 
 export interface RewardRule {
@@ -14,10 +14,12 @@ export interface RewardRule {
   title: string;
   type: RewardType;
   pointsCost: number;
+  /** FIXED_AMOUNT: the amount off; STORE_CREDIT: the credit, in the shop's currency. */
   amountMilli: bigint | null;
   /** Percent x100: 10% = 1000. */
   percentBps: number | null;
   minimumSubtotalMilli: bigint | null;
+  /** Days a code lasts, or (STORE_CREDIT) days until the credit expires. */
   codeLifetimeDays: number;
   combinesWithOrder: boolean;
   combinesWithProduct: boolean;
@@ -25,6 +27,12 @@ export interface RewardRule {
   /** Empty: every tier. */
   tierKeys: string[];
   enabled: boolean;
+  /**
+   * "Spend any amount" (FIXED_AMOUNT or STORE_CREDIT only): the customer converts any multiple of
+   * `pointsCost` points, from `minPoints` to `maxPoints`, each step worth `amountMilli`.
+   * Absent or null: the reward costs exactly `pointsCost`.
+   */
+  spendAnyAmount?: { minPoints: number; maxPoints: number } | null;
 }
 
 const base = {
@@ -133,10 +141,41 @@ export const rewardSchema = z
     combinesWithShipping: z.boolean(),
     tierKeys: z.array(z.string()),
     enabled: z.boolean(),
+    spendAnyAmount: z
+      .object({
+        minPoints: z.number().int("must be a whole number of points"),
+        maxPoints: z
+          .number()
+          .int("must be a whole number of points")
+          .max(L.pointsCost[1], "must be at most 10,000,000 points"),
+      })
+      .nullable()
+      .optional(),
   })
   .superRefine((reward, ctx) => {
+    const any = reward.spendAnyAmount;
+    if (any) {
+      const issue = (field: string, message: string) =>
+        ctx.addIssue({ code: "custom", path: ["spendAnyAmount", field], message });
+      if (reward.type !== "FIXED_AMOUNT" && reward.type !== "STORE_CREDIT")
+        issue("minPoints", "is only for an amount off or store credit");
+      if (any.minPoints < reward.pointsCost) issue("minPoints", "must be at least the points per step");
+      if (any.minPoints % reward.pointsCost !== 0)
+        issue("minPoints", "must be a multiple of the points per step");
+      if (any.maxPoints < any.minPoints) issue("maxPoints", "must be at least the minimum");
+      if (any.maxPoints % reward.pointsCost !== 0)
+        issue("maxPoints", "must be a multiple of the points per step");
+      if (
+        reward.amountMilli !== null &&
+        (BigInt(any.maxPoints) / BigInt(reward.pointsCost)) * reward.amountMilli > L.amountMilli[1]
+      )
+        issue("maxPoints", "would be worth more than 100000.00");
+    }
     if (reward.type === "FIXED_AMOUNT" && reward.amountMilli === null) {
       ctx.addIssue({ code: "custom", path: ["amountMilli"], message: issue({ code: "required" }) });
+    }
+    if (reward.type === "STORE_CREDIT" && reward.amountMilli === null) {
+      ctx.addIssue({ code: "custom", path: ["amountMilli"], message: "is required for store credit" });
     }
     if (reward.type === "PERCENTAGE" && reward.percentBps === null) {
       ctx.addIssue({ code: "custom", path: ["percentBps"], message: issue({ code: "required" }) });
@@ -149,21 +188,127 @@ export const rewardSchema = z
 export type RedeemRefusal =
   "reward not found" | "reward disabled" | "not for your tier" | "not enough points" | "program paused";
 
+/**
+ * The reward a redemption of `points` gets: for "spend any amount", the
+ * reward scaled to the points chosen (a multiple of the step, within the
+ * limits), for a fixed reward the reward itself (`points` absent or its cost).
+ * "amount not allowed" otherwise.
+ */
+export function chosenReward(
+  reward: RewardRule,
+  points: number | undefined,
+): RewardRule | "amount not allowed" {
+  const any = reward.spendAnyAmount;
+  if (!any) return points === undefined || points === reward.pointsCost ? reward : "amount not allowed";
+  const chosen = points ?? any.minPoints;
+  if (
+    !Number.isInteger(chosen) ||
+    chosen < any.minPoints ||
+    chosen > any.maxPoints ||
+    chosen % reward.pointsCost !== 0 ||
+    reward.amountMilli === null
+  )
+    return "amount not allowed";
+  const steps = chosen / reward.pointsCost;
+  return {
+    ...reward,
+    pointsCost: chosen,
+    amountMilli: reward.amountMilli * BigInt(steps),
+    spendAnyAmount: null,
+  };
+}
+
 /** Why a member cannot redeem a reward now, or null if they can. */
 export function redeemRefusal(input: {
   reward: RewardRule | null;
   balance: number;
   tierKey: string | null;
   programActive: boolean;
+  /** The shop granted the store credit scopes (storeCreditOn); a store credit reward is off without them. */
+  storeCredit?: boolean;
 }): RedeemRefusal | null {
   const { reward, balance, tierKey, programActive } = input;
   if (!programActive) return "program paused";
   if (!reward) return "reward not found";
-  if (!reward.enabled) return "reward disabled";
+  if (!rewardAvailable(reward, input.storeCredit ?? false)) return "reward disabled";
   if (reward.tierKeys.length > 0 && (tierKey === null || !reward.tierKeys.includes(tierKey)))
     return "not for your tier";
   if (balance < reward.pointsCost) return "not enough points";
   return null;
+}
+
+/**
+ * Whether a reward can be redeemed at all: it is enabled, and a store credit
+ * reward needs the shop's store credit scopes (without them it is off, and the
+ * admin says why).
+ */
+export function rewardAvailable(reward: RewardRule, storeCredit: boolean): boolean {
+  return reward.enabled && (reward.type !== "STORE_CREDIT" || storeCredit);
+}
+
+/**
+ * Store credit needs both scopes: writing the credit
+ * (storeCreditAccountCredit: `write_store_credit_account_transactions`) and
+ * reading accounts (the lookup before a retry, and the balance the admin
+ * shows: `read_store_credit_accounts`). Both are optional scopes
+ * (shopify.app.toml), asked for on the Rewards page.
+ * https://shopify.dev/docs/api/admin-graphql/latest/mutations/storeCreditAccountCredit
+ * https://shopify.dev/docs/api/admin-graphql/latest/objects/StoreCreditAccount
+ */
+export const STORE_CREDIT_SCOPES = [
+  "read_store_credit_accounts",
+  "write_store_credit_account_transactions",
+] as const;
+
+/** The granted scopes (Shopify's comma-separated list) include the store credit ones. */
+export function storeCreditOn(grantedScopes: string | null): boolean {
+  const granted = new Set((grantedScopes ?? "").split(",").map((scope) => scope.trim()));
+  return STORE_CREDIT_SCOPES.every((scope) => granted.has(scope));
+}
+
+/**
+ * When a store credit redemption's credit expires: `lifetimeDays` after `now`,
+ * on a whole second (Shopify's DateTime), and on none of `taken` (the member's
+ * other store credit redemptions' expiries). The credit transaction Shopify
+ * creates carries no reference of ours, so this expiry, with the amount and
+ * currency, is what names it when a retry looks for it
+ * (docs/decisions/0020-store-credit-rewards.md).
+ */
+export function creditExpiresAt(now: Date, lifetimeDays: number, taken: Date[]): Date {
+  const takenSeconds = new Set(taken.map((date) => Math.floor(date.getTime() / 1000)));
+  let second = Math.floor(now.getTime() / 1000) + lifetimeDays * 86_400;
+  while (takenSeconds.has(second)) second++;
+  return new Date(second * 1000);
+}
+
+export interface CreditTransactionSeen {
+  id: string;
+  amountMilli: bigint;
+  currencyCode: string;
+  expiresAt: Date | null;
+}
+
+/**
+ * The credit transaction a redemption made, among the account's credits: the
+ * same amount, currency and expiry (to the second), and not already recorded
+ * on another redemption (`recorded`).
+ */
+export function matchingCredit(
+  credits: CreditTransactionSeen[],
+  wanted: { amountMilli: bigint; currencyCode: string; expiresAt: Date },
+  recorded: Set<string>,
+): CreditTransactionSeen | null {
+  const second = Math.floor(wanted.expiresAt.getTime() / 1000);
+  return (
+    credits.find(
+      (credit) =>
+        !recorded.has(credit.id) &&
+        credit.amountMilli === wanted.amountMilli &&
+        credit.currencyCode === wanted.currencyCode &&
+        credit.expiresAt !== null &&
+        Math.floor(credit.expiresAt.getTime() / 1000) === second,
+    ) ?? null
+  );
 }
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a code read aloud or copied by hand survives. */

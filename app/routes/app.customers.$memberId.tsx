@@ -29,7 +29,7 @@ import { prisma } from "../db.server";
 import { findMember } from "../db/members.server";
 import { findMemberRedemption } from "../db/redemptions.server";
 import { adjustPoints } from "../services/members/adjust-points.server";
-import { memberPage } from "../services/members/member-pages.server";
+import { memberPage, memberStoreCredit } from "../services/members/member-pages.server";
 import { waitingDataRequestOf } from "../services/privacy/data-requests.server";
 import { SettingsError } from "../services/program/program-settings.server";
 import { RedeemError, redeemReward } from "../services/rewards/redeem-reward.server";
@@ -38,12 +38,15 @@ import { AdminTransientError } from "../shopify/admin-api/admin-client.server";
 import { adminRoute } from "../http/request-context.server";
 import { REFUSAL_STATUSES, statusOf } from "../http/error-statuses";
 
-export const loader = adminRoute(async ({ shop, now: clock, strings }, { params }) => {
+export const loader = adminRoute(async ({ shop, admin, now: clock, strings }, { params }) => {
   const now = clock();
   const page = await memberPage(prisma, shop, params.memberId ?? "", now);
   if (!page) throw new Response((await strings()).customer.notFound, { status: 404 });
-  const dataRequest = await waitingDataRequestOf(prisma, shop, page.member.customerGid, now);
-  return { ...page, dataRequest };
+  const [dataRequest, storeCredit] = await Promise.all([
+    waitingDataRequestOf(prisma, shop, page.member.customerGid, now),
+    memberStoreCredit(prisma, admin, shop, page.member.customerGid),
+  ]);
+  return { ...page, dataRequest, storeCredit };
 });
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
@@ -137,6 +140,7 @@ const codeTone = {
   USED: undefined,
   REVOKED: undefined,
   EXPIRED: undefined,
+  CREDITED: undefined,
 } as const;
 
 /**
@@ -162,7 +166,7 @@ export default function CustomerPage() {
   const t = strings.customer;
   const format = useFormat();
   const signed = (n: number) => (n > 0 ? `+${format.number(n)}` : format.number(n));
-  const { member, entries, codes, rewards, dataRequest } = useLoaderData<typeof loader>();
+  const { member, entries, codes, rewards, dataRequest, storeCredit } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const fetcher = useFetcher<ActionResult>();
   const [points, setPoints] = useState("");
@@ -215,7 +219,21 @@ export default function CustomerPage() {
         ) : null}
         <Layout.Section variant="fullWidth">
           <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
-            <StatCard label={t.balance} value={format.number(member.balance)} />
+            <StatCard
+              label={t.balance}
+              value={format.number(member.balance)}
+              note={
+                storeCredit
+                  ? t.storeCredit(
+                      storeCredit.length
+                        ? storeCredit
+                            .map((credit) => format.money(credit.amount, credit.currencyCode))
+                            .join(", ")
+                        : format.money(0, null),
+                    )
+                  : null
+              }
+            />
             <StatCard label={t.pending} value={format.number(member.pending)} />
             <StatCard
               label={t.tier}

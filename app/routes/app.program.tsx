@@ -84,6 +84,7 @@ function ProgramEditor({
   form: saved,
   membersByTier,
   codesByReward,
+  storeCredit,
   fetcher,
 }: Awaited<ReturnType<typeof loader>> & { fetcher: FetcherWithComponents<ActionData> }) {
   const t = useStrings().program;
@@ -297,6 +298,7 @@ function ProgramEditor({
               tiers={form.tiers}
               errors={errors}
               codesByReward={codesByReward}
+              storeCredit={storeCredit}
               onChange={(rewards) => setForm((f) => ({ ...f, rewards }))}
               onRemove={(index) =>
                 setForm((f) => {

@@ -125,6 +125,38 @@ export type ShopDetailsQuery = { shop: (
     & { plan: Pick<AdminTypes.ShopPlan, 'shopifyPlus'> }
   ) };
 
+export type CreditStoreCreditMutationVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  creditInput: AdminTypes.StoreCreditAccountCreditInput;
+}>;
+
+
+export type CreditStoreCreditMutation = { storeCreditAccountCredit?: AdminTypes.Maybe<{ storeCreditAccountTransaction?: AdminTypes.Maybe<(
+      Pick<AdminTypes.StoreCreditAccountCreditTransaction, 'id' | 'expiresAt'>
+      & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+    )>, userErrors: Array<Pick<AdminTypes.StoreCreditAccountCreditUserError, 'field' | 'code' | 'message'>> }> };
+
+export type StoreCreditCreditsQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+  accounts: AdminTypes.Scalars['String']['input'];
+}>;
+
+
+export type StoreCreditCreditsQuery = { customer?: AdminTypes.Maybe<{ storeCreditAccounts: { nodes: Array<(
+        Pick<AdminTypes.StoreCreditAccount, 'id'>
+        & { transactions: { nodes: Array<(
+            Pick<AdminTypes.StoreCreditAccountCreditTransaction, 'id' | 'expiresAt'>
+            & { amount: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }
+          )> } }
+      )> } }> };
+
+export type CustomerStoreCreditQueryVariables = AdminTypes.Exact<{
+  id: AdminTypes.Scalars['ID']['input'];
+}>;
+
+
+export type CustomerStoreCreditQuery = { customer?: AdminTypes.Maybe<{ storeCreditAccounts: { nodes: Array<{ balance: Pick<AdminTypes.MoneyV2, 'amount' | 'currencyCode'> }> } }> };
+
 export type MainThemeFilesQueryVariables = AdminTypes.Exact<{
   first: AdminTypes.Scalars['Int']['input'];
   after?: AdminTypes.InputMaybe<AdminTypes.Scalars['String']['input']>;
@@ -146,6 +178,8 @@ interface GeneratedQueryTypes {
   "#graphql\n  query CodeByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) {\n      id\n    }\n  }\n": {return: CodeByCodeQuery, variables: CodeByCodeQueryVariables},
   "#graphql\n  query AppInstallationId {\n    currentAppInstallation {\n      id\n    }\n  }\n": {return: AppInstallationIdQuery, variables: AppInstallationIdQueryVariables},
   "#graphql\n  query ShopDetails {\n    shop {\n      name\n      myshopifyDomain\n      currencyCode\n      ianaTimezone\n      plan {\n        shopifyPlus\n      }\n    }\n  }\n": {return: ShopDetailsQuery, variables: ShopDetailsQueryVariables},
+  "#graphql\n  query StoreCreditCredits($id: ID!, $accounts: String!) {\n    customer(id: $id) {\n      storeCreditAccounts(first: 1, query: $accounts) {\n        nodes {\n          id\n          transactions(first: 100, query: \"type:credit\", sortKey: CREATED_AT, reverse: true) {\n            nodes {\n              ... on StoreCreditAccountCreditTransaction {\n                id\n                amount {\n                  amount\n                  currencyCode\n                }\n                expiresAt\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {return: StoreCreditCreditsQuery, variables: StoreCreditCreditsQueryVariables},
+  "#graphql\n  query CustomerStoreCredit($id: ID!) {\n    customer(id: $id) {\n      storeCreditAccounts(first: 10) {\n        nodes {\n          balance {\n            amount\n            currencyCode\n          }\n        }\n      }\n    }\n  }\n": {return: CustomerStoreCreditQuery, variables: CustomerStoreCreditQueryVariables},
   "#graphql\n  query MainThemeFiles($first: Int!, $after: String) {\n    themes(first: 1, roles: [MAIN]) {\n      nodes {\n        id\n        name\n        files(\n          filenames: [\"config/settings_data.json\", \"templates/*.json\", \"sections/*.json\"]\n          first: $first\n          after: $after\n        ) {\n          nodes {\n            filename\n            body {\n              ... on OnlineStoreThemeFileBodyText {\n                content\n              }\n            }\n          }\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n          userErrors {\n            code\n            filename\n          }\n        }\n      }\n    }\n  }\n": {return: MainThemeFilesQuery, variables: MainThemeFilesQueryVariables},
 }
 
@@ -160,6 +194,7 @@ interface GeneratedMutationTypes {
   "#graphql\n  mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors {\n        field\n        message\n      }\n    }\n  }\n": {return: FlowTriggerReceiveMutation, variables: FlowTriggerReceiveMutationVariables},
   "#graphql\n  mutation CreateMemberMetafieldDefinition($definition: MetafieldDefinitionInput!) {\n    metafieldDefinitionCreate(definition: $definition) {\n      createdDefinition {\n        id\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: CreateMemberMetafieldDefinitionMutation, variables: CreateMemberMetafieldDefinitionMutationVariables},
   "#graphql\n  mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      metafields {\n        key\n        namespace\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: MetafieldsSetMutation, variables: MetafieldsSetMutationVariables},
+  "#graphql\n  mutation CreditStoreCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {\n    storeCreditAccountCredit(id: $id, creditInput: $creditInput) {\n      storeCreditAccountTransaction {\n        id\n        amount {\n          amount\n          currencyCode\n        }\n        expiresAt\n      }\n      userErrors {\n        field\n        code\n        message\n      }\n    }\n  }\n": {return: CreditStoreCreditMutation, variables: CreditStoreCreditMutationVariables},
 }
 declare module '@shopify/admin-api-client' {
   type InputMaybe<T> = AdminTypes.InputMaybe<T>;

@@ -89,6 +89,10 @@ describe("rewards catalog: loader", () => {
       combinesWithShipping: true,
       tierKeys: [],
       enabled: true,
+      // "Spend any amount" is off: a fixed cost.
+      anyAmount: false,
+      anyMin: "",
+      anyMax: "",
     });
     expect(codesByReward).toEqual({});
   });

@@ -28,6 +28,13 @@ import {
 } from "./admin-graphql-endpoint";
 import { adminSchema } from "./admin-schema";
 import { flowTriggerExtensions } from "./flow-extensions";
+import {
+  accessDenied,
+  creditAccount,
+  customerAccounts,
+  type CreditArgs,
+  type StoreCreditBook,
+} from "../../devshop/store-credit";
 
 type Fault = "throttled" | "429" | "5xx" | "lost-response";
 
@@ -76,6 +83,8 @@ export interface StandInOptions {
   bulk?: BulkOptions;
   /** The scopes Shopify granted the app on the shop; default the toml's required ones (as after install). */
   grantedScopes?: string[];
+  /** Shopify's clock (store credit expiries are checked against it); default the real one. */
+  now?: () => Date;
 }
 
 /**
@@ -117,6 +126,13 @@ export function adminStandIn(options: StandInOptions = {}) {
     return undefined;
   };
   const rejected = (id: string) => options.rejectCustomers?.includes(id) ?? false;
+  const clock = options.now ?? (() => new Date());
+  const granted = (scope: string) => (options.grantedScopes ?? requiredScopes()).includes(scope);
+  /** Customers' store credit accounts (devshop/store-credit.ts: Shopify's rules for them). */
+  const storeCredit: StoreCreditBook = { accounts: {} };
+  const firstOf = <T>(items: T[], args: Record<string, unknown>) => ({
+    nodes: typeof args.first === "number" ? items.slice(0, args.first) : items,
+  });
 
   const create = (kind: StoredCode["kind"], input: Record<string, unknown>) => {
     const code = String(input.code);
@@ -390,6 +406,30 @@ export function adminStandIn(options: StandInOptions = {}) {
         metafields.set(`${m.ownerId}|${m.namespace}|${m.key}`, { type: m.type, value: m.value });
       return { metafields: inputs.map((m) => ({ key: m.key, namespace: m.namespace })), userErrors: [] };
     },
+    /** A customer (any id but a rejected one exists here), as far as store credit goes. */
+    customer: ({ id }: { id: string }) =>
+      rejected(id)
+        ? null
+        : {
+            id,
+            storeCreditAccounts: (args: Record<string, unknown>) => {
+              if (!granted("read_store_credit_accounts"))
+                throw accessDenied("storeCreditAccounts", "read_store_credit_accounts");
+              return customerAccounts(storeCredit, id.split("/").pop()!, args, clock(), firstOf);
+            },
+          },
+    storeCreditAccountCredit: (args: CreditArgs) => {
+      if (!granted("write_store_credit_account_transactions"))
+        throw accessDenied("storeCreditAccountCredit", "write_store_credit_account_transactions");
+      return creditAccount(
+        storeCredit,
+        (customerId) => !rejected(`gid://shopify/Customer/${customerId}`),
+        args,
+        clock(),
+        () => nextId++,
+        details.currencyCode,
+      );
+    },
     discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
       create("basic", basicCodeDiscount),
     discountCodeFreeShippingCreate: ({
@@ -477,5 +517,6 @@ export function adminStandIn(options: StandInOptions = {}) {
     throttling,
     bulkOperations,
     theme,
+    storeCredit,
   };
 }

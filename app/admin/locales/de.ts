@@ -226,6 +226,7 @@ export const de: AdminStrings = {
     pending: "Ausstehend",
     tier: "Stufe",
     progress: (remaining: string, tier: string) => `Noch ${remaining} bis ${tier}`,
+    storeCredit: (amounts: string) => `Store-Guthaben: ${amounts}`,
     history: "Verlauf",
     codes: "Belohnungscodes",
     noCodes: "Noch keine Belohnungscodes.",
@@ -274,6 +275,7 @@ export const de: AdminStrings = {
       USED: "Verwendet",
       REVOKED: "Widerrufen",
       EXPIRED: "Abgelaufen",
+      CREDITED: "Store-Guthaben gutgeschrieben",
     },
     /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
     flowAwarded: (reason: string | null) =>
@@ -398,6 +400,7 @@ export const de: AdminStrings = {
         FIXED_AMOUNT: "Betragsrabatt",
         PERCENTAGE: "Prozentualer Rabatt",
         FREE_SHIPPING: "Kostenloser Versand",
+        STORE_CREDIT: "Store-Guthaben",
       },
       pointsCost: "Kosten",
       points: "Punkte",
@@ -431,6 +434,23 @@ export const de: AdminStrings = {
         codes === 0
           ? "Mit ihr wurde kein Code erstellt. Nach dem Speichern sehen Kunden sie nicht mehr."
           : `Mit ihr ${plural(codes, "wurde", "wurden")} ${n(codes)} ${plural(codes, "Code", "Codes")} erstellt: Sie bleiben gültig, bis sie genutzt werden oder ablaufen, und frühere Einlösungen behalten ihren Verlauf. Nach dem Speichern können Kunden sie nicht mehr einlösen; sie wird archiviert, nicht gelöscht, daher bleibt ihr Schlüssel reserviert.`,
+      creditAmount: "Store-Guthaben",
+      creditAmountHelp: "Wird dem Store-Guthaben des Kunden gutgeschrieben, in der Währung Ihres Shops",
+      creditLifetimeDays: "Guthaben verfällt nach",
+      storeCreditHelp:
+        "Kein Code: Der Betrag geht direkt auf das Store-Guthaben des Kunden, das er im Checkout einlösen kann, wenn er in seinem Kundenkonto angemeldet ist.",
+      storeCreditOffTitle: "Store-Guthaben braucht Ihre Erlaubnis",
+      storeCreditOff:
+        "Um Store-Guthaben zu vergeben, braucht Regulars die Erlaubnis, dem Store-Guthaben Ihrer Kunden Beträge gutzuschreiben und es zu lesen. Solange Sie das nicht erlauben, können Kunden keine Prämien als Store-Guthaben einlösen.",
+      storeCreditDeclined:
+        "Die Erlaubnis wurde nicht erteilt, daher bleiben Prämien als Store-Guthaben aus. Sie können sie jederzeit erteilen.",
+      anyAmount: "Kunden wählen, wie viele Punkte sie einlösen",
+      anyAmountHelp:
+        "Jedes Vielfache der Kosten, jedes so viel wert wie der Betrag oben: zum Beispiel 100 Punkte für 1,00, von 500 bis 5.000 Punkten.",
+      anyMin: "Mindestens",
+      anyMax: "Höchstens",
+      allowStoreCredit: "Store-Guthaben erlauben",
+      storeCreditOffBadge: "Aus, bis Sie Store-Guthaben erlauben",
       removeEntry: (tiers: string) =>
         `Sie ist die Belohnung beim Erreichen von ${tiers}: Dort gibt es dann keine.`,
     },

@@ -226,6 +226,7 @@ export const es: AdminStrings = {
     pending: "Pendientes",
     tier: "Nivel",
     progress: (remaining: string, tier: string) => `Faltan ${remaining} para llegar a ${tier}`,
+    storeCredit: (amounts: string) => `Crédito de tienda: ${amounts}`,
     history: "Historial",
     codes: "Códigos de recompensa",
     noCodes: "Aún no hay códigos de recompensa.",
@@ -273,6 +274,7 @@ export const es: AdminStrings = {
       USED: "Usado",
       REVOKED: "Revocado",
       EXPIRED: "Vencido",
+      CREDITED: "Crédito de tienda añadido",
     },
     /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
     flowAwarded: (reason: string | null) =>
@@ -397,6 +399,7 @@ export const es: AdminStrings = {
         FIXED_AMOUNT: "Importe de descuento",
         PERCENTAGE: "Porcentaje de descuento",
         FREE_SHIPPING: "Envío gratis",
+        STORE_CREDIT: "Crédito de tienda",
       },
       pointsCost: "Costo",
       points: "puntos",
@@ -430,6 +433,23 @@ export const es: AdminStrings = {
         codes === 0
           ? "No se creó ningún código con ella. Al guardar, los clientes dejan de verla."
           : `Se ${plural(codes, "creó", "crearon")} ${n(codes)} ${plural(codes, "código", "códigos")} con ella: siguen funcionando hasta que se usen o venzan, y los canjes anteriores conservan su historial. Al guardar, los clientes ya no pueden canjearla; se archiva, no se elimina, así que su clave queda reservada.`,
+      creditAmount: "Crédito de tienda",
+      creditAmountHelp: "Se añade al crédito de tienda del cliente, en la moneda de tu tienda",
+      creditLifetimeDays: "El crédito caduca a los",
+      storeCreditHelp:
+        "Sin código: el importe va directamente al crédito de tienda del cliente, que puede usar en el pago cuando ha iniciado sesión en su cuenta.",
+      storeCreditOffTitle: "El crédito de tienda necesita tu permiso",
+      storeCreditOff:
+        "Para dar crédito de tienda, Regulars necesita permiso para añadir crédito al crédito de tienda de tus clientes y consultarlo. Mientras no lo permitas, los clientes no pueden canjear recompensas de crédito de tienda.",
+      storeCreditDeclined:
+        "No se dio el permiso, así que las recompensas de crédito de tienda siguen desactivadas. Puedes darlo en cualquier momento.",
+      anyAmount: "Los clientes eligen cuántos puntos gastar",
+      anyAmountHelp:
+        "Cualquier múltiplo del coste, cada uno por el importe de arriba: por ejemplo 100 puntos por 1,00, de 500 a 5000 puntos.",
+      anyMin: "Como mínimo",
+      anyMax: "Como máximo",
+      allowStoreCredit: "Permitir crédito de tienda",
+      storeCreditOffBadge: "Desactivada hasta que permitas el crédito de tienda",
       removeEntry: (tiers: string) => `Es la recompensa al alcanzar ${tiers}: se quedará sin ninguna.`,
     },
   },

@@ -230,6 +230,7 @@ export const fr: AdminStrings = {
     pending: "En attente",
     tier: "Niveau",
     progress: (remaining: string, tier: string) => `Encore ${remaining} pour atteindre ${tier}`,
+    storeCredit: (amounts: string) => `Crédit en boutique : ${amounts}`,
     history: "Historique",
     codes: "Codes de récompense",
     noCodes: "Aucun code de récompense pour l’instant.",
@@ -283,6 +284,7 @@ export const fr: AdminStrings = {
       USED: "Utilisé",
       REVOKED: "Révoqué",
       EXPIRED: "Expiré",
+      CREDITED: "Crédit en boutique ajouté",
     },
     /** A Shopify Flow entry's "what", with the workflow's reason when it gave one. */
     flowAwarded: (reason: string | null) =>
@@ -410,6 +412,7 @@ export const fr: AdminStrings = {
         FIXED_AMOUNT: "Montant de remise",
         PERCENTAGE: "Pourcentage de remise",
         FREE_SHIPPING: "Livraison gratuite",
+        STORE_CREDIT: "Crédit en boutique",
       },
       pointsCost: "Coût",
       points: "points",
@@ -444,6 +447,23 @@ export const fr: AdminStrings = {
         codes === 0
           ? "Aucun code n’a été créé avec elle. À l’enregistrement, les clients ne la verront plus."
           : `${n(codes)} ${plural(codes, "code a été créé", "codes ont été créés")} avec elle : ils restent valables jusqu’à leur utilisation ou leur expiration, et les utilisations passées gardent leur historique. À l’enregistrement, les clients ne pourront plus l’obtenir ; elle est archivée, pas supprimée, et sa clé reste donc réservée.`,
+      creditAmount: "Crédit en boutique",
+      creditAmountHelp: "Ajouté au crédit en boutique du client, dans la devise de votre boutique",
+      creditLifetimeDays: "Le crédit expire après",
+      storeCreditHelp:
+        "Pas de code : le montant va directement sur le crédit en boutique du client, utilisable au paiement une fois connecté à son compte.",
+      storeCreditOffTitle: "Le crédit en boutique demande votre autorisation",
+      storeCreditOff:
+        "Pour offrir du crédit en boutique, Regulars doit pouvoir ajouter du crédit au crédit en boutique de vos clients et le consulter. Tant que vous ne l'autorisez pas, les clients ne peuvent pas utiliser de récompense en crédit en boutique.",
+      storeCreditDeclined:
+        "L'autorisation n'a pas été donnée : les récompenses en crédit en boutique restent désactivées. Vous pouvez l'accorder à tout moment.",
+      anyAmount: "Les clients choisissent combien de points dépenser",
+      anyAmountHelp:
+        "Tout multiple du coût, chacun valant le montant ci-dessus : par exemple 100 points pour 1,00, de 500 à 5 000 points.",
+      anyMin: "Au moins",
+      anyMax: "Au plus",
+      allowStoreCredit: "Autoriser le crédit en boutique",
+      storeCreditOffBadge: "Désactivée tant que le crédit en boutique n'est pas autorisé",
       removeEntry: (tiers: string) =>
         `C’est la récompense obtenue en atteignant ${tiers} : il n’y en aura plus.`,
     },

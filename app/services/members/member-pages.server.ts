@@ -16,6 +16,11 @@ import { memberRedemptions } from "../../db/redemptions.server";
 import { ensureProgram } from "../../db/program.server";
 import { ensureRewards } from "../../db/rewards.server";
 import { storefrontStatus } from "../storefront/status.server";
+import { findShop } from "../../db/shops.server";
+import { formatMilli } from "../../loyalty/money";
+import { storeCreditOn } from "../../loyalty/rewards";
+import { AdminApiError, type AdminGraphql } from "../../shopify/admin-api/admin-client.server";
+import { storeCreditBalances } from "../../shopify/admin-api/store-credit.server";
 
 export const MEMBER_SORTS = ["balance", "spend", "lastOrder", "newest"] as const;
 export type MemberSort = (typeof MEMBER_SORTS)[number];
@@ -231,4 +236,28 @@ export async function memberPage(db: PrismaClient, shop: string, memberId: strin
       .filter((reward) => reward.enabled)
       .map((reward) => ({ key: reward.key, title: reward.title, pointsCost: reward.pointsCost })),
   };
+}
+
+/**
+ * The member's store credit in Shopify, one balance per currency, for their
+ * page; null when the shop has not allowed store credit (no read scope) or
+ * Shopify cannot answer now (the page shows the points without it).
+ */
+export async function memberStoreCredit(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+  customerGid: string,
+): Promise<{ amount: string; currencyCode: string }[] | null> {
+  if (!storeCreditOn((await findShop(db, shop))?.scopes ?? null)) return null;
+  try {
+    const balances = await storeCreditBalances(admin, customerGid);
+    return (balances ?? []).map((balance) => ({
+      amount: formatMilli(balance.amountMilli),
+      currencyCode: balance.currencyCode,
+    }));
+  } catch (error) {
+    if (error instanceof AdminApiError) return null;
+    throw error;
+  }
 }

@@ -12,6 +12,8 @@ import {
 } from "../../admin/program-form";
 import { tierMemberCounts } from "../../db/members.server";
 import type { FieldErrors } from "../../loyalty/field-error";
+import { findShop } from "../../db/shops.server";
+import { storeCreditOn } from "../../loyalty/rewards";
 import { ensureRewards, redemptionCountsByReward, rewardRuleOf } from "../../db/rewards.server";
 import {
   getProgram,
@@ -33,13 +35,18 @@ export async function programPage(db: PrismaClient, shop: string) {
     membersByTier: await tierMemberCounts(db, shop),
     /** Codes issued (or under way) per reward key: the removal confirmation says how many. */
     codesByReward: await redemptionCountsByReward(db, shop),
+    /**
+     * Whether the shop granted the store credit scopes (as the last token exchange or
+     * app/scopes_update said): without them a store credit reward is off, and the page says why.
+     */
+    storeCredit: storeCreditOn((await findShop(db, shop))?.scopes ?? null),
   };
 }
 
 /** Domain field names -> the form's. */
 const FORM_FIELD: Record<string, string> = { earnRateE4: "earnRate" };
 const formField = (key: string) => {
-  const reward = /^rewards\.(\d+)\.(\w+)$/.exec(key);
+  const reward = /^rewards\.(\d+)\.([\w.]+)$/.exec(key);
   if (reward) return `rewards.${reward[1]}.${REWARD_FORM_FIELD[reward[2]!] ?? reward[2]}`;
   return FORM_FIELD[key] ?? key.replace(/^tiers\.(\d+)\.multiplierE4$/, "tiers.$1.multiplier");
 };

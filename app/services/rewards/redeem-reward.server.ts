@@ -9,6 +9,10 @@
  *      (REDEEM_REFUND entry) and marks it FAILED. A transient failure leaves
  *      it RESERVED; resuming first asks Shopify whether the code exists
  *      (codeDiscountNodeByCode), so a code is never created twice.
+ * A store credit reward takes the same path: step 2 credits the customer's
+ * store credit account instead (storeCreditAccountCredit) and step 3 marks it
+ * CREDITED; a retry first reads the account's credits for the one this
+ * redemption made (docs/decisions/0020-store-credit-rewards.md).
  */
 import { randomBytes } from "node:crypto";
 import type { PrismaClient, Redemption } from "@prisma/client";
@@ -22,7 +26,10 @@ import {
   createRedemption,
   findRedemptionByKey,
   getRedemption,
+  markRedemptionCredited,
   markRedemptionIssued,
+  memberCreditExpiries,
+  recordedCreditTransactions,
   releaseRedemption,
   renewRedemptionClaim,
 } from "../../db/redemptions.server";
@@ -30,7 +37,18 @@ import { ensureRewards, rewardFromJson, rewardRuleOf, rewardToJson } from "../..
 import { inTransaction } from "../../db/tx.server";
 import { noteFollowUp } from "../../jobs/follow-ups.server";
 import { RowClaim } from "../../jobs/lease";
-import { redeemRefusal, rewardCode, shopCodePrefix, type RedeemRefusal } from "../../loyalty/rewards";
+import {
+  chosenReward,
+  creditExpiresAt,
+  matchingCredit,
+  redeemRefusal,
+  rewardCode,
+  shopCodePrefix,
+  storeCreditOn,
+  type RedeemRefusal,
+} from "../../loyalty/rewards";
+import { shopStoreCreditTerms } from "../../db/shops.server";
+import { creditStoreCredit, recentCredits } from "../../shopify/admin-api/store-credit.server";
 import { AdminTransientError, type AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import {
   createRewardCode,
@@ -46,6 +64,18 @@ export class RedeemError extends Error {
   }
 }
 
+/** "Spend any amount": the points asked for are not a multiple of the reward's step within its limits. */
+export class AmountNotAllowedError extends Error {
+  constructor(readonly limits: { step: number; minPoints: number; maxPoints: number } | null) {
+    super(
+      limits
+        ? `choose a multiple of ${limits.step} points from ${limits.minPoints} to ${limits.maxPoints}`
+        : "this reward has a fixed cost",
+    );
+    this.name = "AmountNotAllowedError";
+  }
+}
+
 export interface RedeemRequest {
   customerGid: string;
   rewardKey: string;
@@ -54,6 +84,8 @@ export interface RedeemRequest {
   staffId?: string;
   /** Who asked, when not the shopper or staff: Shopify Flow's "Issue reward" action. */
   source?: "FLOW";
+  /** "Spend any amount": the points the customer chose to convert (chosenReward). */
+  points?: number;
 }
 
 export interface RedeemOptions {
@@ -78,22 +110,40 @@ export async function reservePoints(
     // Under the member lock, so two requests with one key cannot both pass.
     const previous = await findRedemptionByKey(tx, shop, request.idempotencyKey);
     if (previous) {
-      if (previous.rewardKey !== request.rewardKey || previous.customerGid !== request.customerGid) {
+      if (
+        previous.rewardKey !== request.rewardKey ||
+        previous.customerGid !== request.customerGid ||
+        (request.points !== undefined && previous.pointsCost !== request.points)
+      ) {
         throw new RedeemError("idempotency key reused for another reward");
       }
       return previous;
     }
     const rewards = await ensureRewards(tx, shop);
     const found = rewards.find((reward) => reward.key === request.rewardKey);
-    const rule = found ? rewardRuleOf(found) : null;
+    const catalogRule = found ? rewardRuleOf(found) : null;
+    // "Spend any amount": the reward scaled to the points chosen, within its limits.
+    const chosen = catalogRule ? chosenReward(catalogRule, request.points) : null;
+    if (chosen === "amount not allowed") {
+      const any = catalogRule!.spendAnyAmount;
+      throw new AmountNotAllowedError(any ? { step: catalogRule!.pointsCost, ...any } : null);
+    }
+    const rule = chosen;
+    const terms = rule?.type === "STORE_CREDIT" ? await shopStoreCreditTerms(tx, shop) : null;
+    // Store credit is in the shop's currency, with the scopes granted; without either it is off.
+    const creditCurrency = terms && storeCreditOn(terms.scopes) ? terms.currencyCode : null;
     const refusal = redeemRefusal({
       reward: rule,
       balance: member.balance,
       tierKey: member.tierKey,
       programActive: program.active,
+      storeCredit: creditCurrency !== null,
     });
     if (refusal) throw new RedeemError(refusal);
     const random = options.random ?? ((size: number) => randomBytes(size));
+    const endsAt = creditCurrency
+      ? creditExpiresAt(now, rule!.codeLifetimeDays, await memberCreditExpiries(tx, shop, member.id))
+      : new Date(now.getTime() + rule!.codeLifetimeDays * 86_400_000);
     const redemption = await createRedemption(tx, {
       shop,
       memberId: member.id,
@@ -105,7 +155,8 @@ export async function reservePoints(
       code: rewardCode(options.codePrefix ?? shopCodePrefix(shop), random(8)),
       pointsCost: rule!.pointsCost,
       startsAt: now,
-      endsAt: new Date(now.getTime() + rule!.codeLifetimeDays * 86_400_000),
+      endsAt,
+      creditCurrency,
       reward: rewardToJson(rule!),
     });
     await appendEntry(tx, shop, member, {
@@ -126,6 +177,27 @@ function refund(db: PrismaClient, shop: string, redemption: Redemption, reason: 
     if (current.status !== "RESERVED") return current;
     return returnRedemptionPoints(tx, shop, current, { status: "FAILED", reason, now, error: reason });
   });
+}
+
+type ShopifyResult = CreateCodeResult | { status: "credited"; transactionId: string };
+
+/** Step 2 of a store credit reward: credit the account, unless a lost attempt already did. */
+async function creditShopify(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  redemption: Redemption,
+  currencyCode: string,
+): Promise<ShopifyResult> {
+  const reward = rewardFromJson(redemption.reward);
+  const wanted = { amountMilli: reward.amountMilli!, currencyCode, expiresAt: redemption.endsAt };
+  if (redemption.attempts > 1) {
+    // An earlier attempt may have credited the account before its answer was lost.
+    const credits = await recentCredits(admin, redemption.customerGid, currencyCode);
+    const recorded = await recordedCreditTransactions(db, redemption.shop, redemption.memberId);
+    const found = matchingCredit(credits, wanted, recorded);
+    if (found) return { status: "credited", transactionId: found.id };
+  }
+  return creditStoreCredit(admin, { customerGid: redemption.customerGid, ...wanted });
 }
 
 async function callShopify(admin: AdminGraphql, redemption: Redemption): Promise<CreateCodeResult> {
@@ -173,9 +245,12 @@ export async function issueCode(
   const redemption = await getRedemption(db, shop, redemptionId);
   if (!claimed) return redemption;
 
-  let result: CreateCodeResult;
+  let result: ShopifyResult;
+  const currency = redemption.creditCurrency;
   try {
-    result = await held.hold(() => callShopify(admin, redemption));
+    result = await held.hold(() =>
+      currency ? creditShopify(db, admin, redemption, currency) : callShopify(admin, redemption),
+    );
   } catch (error) {
     if (!(error instanceof AdminTransientError)) {
       // Shopify refused the request itself (not a transient fault): the code was not created.
@@ -188,9 +263,13 @@ export async function issueCode(
     throw error;
   }
   if (result.status === "rejected") return refund(db, shop, redemption, result.errors.join("; "), now());
-  const nodeId = result.nodeId;
+  const confirmed = result;
   await inTransaction(db, async (tx) => {
-    if (!(await markRedemptionIssued(tx, shop, redemption.id, nodeId))) return;
+    const marked =
+      confirmed.status === "credited"
+        ? await markRedemptionCredited(tx, shop, redemption.id, confirmed.transactionId, now())
+        : await markRedemptionIssued(tx, shop, redemption.id, confirmed.nodeId);
+    if (!marked) return;
     // The member's active codes changed: Shopify's copy needs a sync; Flow hears of it.
     await markMemberChanged(tx, shop, redemption.memberId);
     await recordFlowEvent(tx, shop, {
@@ -199,7 +278,8 @@ export async function issueCode(
       customerGid: redemption.customerGid,
       fields: {
         Reward: rewardFromJson(redemption.reward).title,
-        Code: redemption.code,
+        // A store credit reward has no code: the credit is in the customer's account.
+        Code: currency ? "" : redemption.code,
         "Points spent": redemption.pointsCost,
         "Expires at": redemption.endsAt.toISOString(),
       },

@@ -9,6 +9,7 @@ import { ensureProgram, settingsOf, tierRulesOf } from "../../db/program.server"
 import { ensureRewards, rewardRuleOf } from "../../db/rewards.server";
 import { findShop } from "../../db/shops.server";
 import { formatMilli } from "../../loyalty/money";
+import { rewardAvailable, storeCreditOn } from "../../loyalty/rewards";
 import { formatE4 } from "../../loyalty/rates";
 import { qualifyingTier, tierRank, tierValue, windowStart } from "../../loyalty/tiers";
 import { PROXY_PATH_IN_APP_TOML } from "../../shopify/requests/app-proxy.server";
@@ -25,7 +26,9 @@ export async function programExplainer(db: PrismaClient, shop: string) {
   ]);
   const settings = settingsOf(program);
   const tiers = tierRulesOf(program.tiers);
-  const rewards = catalog.map(rewardRuleOf).filter((reward) => reward.enabled);
+  // A store credit reward without the store credit scopes is off: shoppers do not see it.
+  const storeCredit = storeCreditOn(shopRow?.scopes ?? null);
+  const rewards = catalog.map(rewardRuleOf).filter((reward) => rewardAvailable(reward, storeCredit));
   const referral = referralSettingsOf(program);
   const money = settings.tierBasis === "SPEND";
   const threshold = (value: bigint) => (money ? formatMilli(value) : value.toString());
@@ -116,12 +119,26 @@ export async function storefrontStatus(
           reward.tierKeys.length === 0 ||
           (member.tierKey !== null && reward.tierKeys.includes(member.tierKey)),
       )
-      .map((reward) => ({
-        key: reward.key,
-        title: reward.title,
-        pointsCost: reward.pointsCost,
-        affordable: member.balance >= reward.pointsCost,
-      })),
+      .map((reward) => {
+        // "Spend any amount": the choice the storefront offers (any multiple of the step within the limits).
+        const any = reward.spendAnyAmount;
+        return {
+          key: reward.key,
+          title: reward.title,
+          pointsCost: reward.pointsCost,
+          affordable: member.balance >= (any?.minPoints ?? reward.pointsCost),
+          ...(any && reward.amountMilli !== null
+            ? {
+                anyAmount: {
+                  step: reward.pointsCost,
+                  stepAmount: formatMilli(reward.amountMilli),
+                  minPoints: any.minPoints,
+                  maxPoints: any.maxPoints,
+                },
+              }
+            : {}),
+        };
+      }),
     codes: member.codes.map((code) => ({
       code: code.code,
       title: code.title ?? code.rewardKey,

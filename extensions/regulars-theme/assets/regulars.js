@@ -148,6 +148,14 @@
         body: JSON.stringify({ rewardKey: reward, idempotencyKey: target.dataset.key }),
       });
       const body = await response.json();
+      if (body.status === "credited") {
+        // Store credit: no code to show, the amount is in the customer's account for checkout.
+        delete target.dataset.key;
+        target.disabled = false;
+        if (body.member) update(body.member);
+        message.textContent = t(target, "credited") || "Added to your store credit.";
+        return;
+      }
       if (!body.code) {
         // Accepted without a code: it is on its way (the same key asks again later).
         // Refused: the app says why with a code, worded here in the page's language.

@@ -1,0 +1,158 @@
+/**
+ * End to end, in Debian's Chromium, through devshop (the local Shopify) and
+ * the app's production build: the merchant adds a store credit reward on the
+ * Program page and allows store credit when asked (Shopify's permission grant
+ * modal); a shopper redeems it from the storefront's launcher, the credit is
+ * in their store credit account in Shopify, and devshop's checkout spends it:
+ * the order is charged less.
+ *
+ * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/store-credit.e2e.test.ts`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext } from "playwright-core";
+import { strings } from "~/admin/strings";
+import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
+import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
+import { originalTotals } from "../../devshop/order-math";
+import { grantedScopes } from "../../devshop/scopes";
+import { startDevshop, type Devshop } from "../../devshop/server";
+import type { Customer, ShopState } from "../../devshop/state";
+import { startInstalledApp, until } from "../support/e2e-app";
+import { launchChromium } from "../support/chromium";
+
+const SHOP = "e2e-credit.myshopify.com";
+const t = strings.program.reward;
+
+let devshop: Devshop;
+let app: RunningApp;
+let browser: Browser;
+let context: BrowserContext;
+let shop: ShopState;
+let shopper: Customer;
+const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-credit-"));
+const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
+
+const metafield = (customer: Customer, key: string) =>
+  shop.metafields[`gid://shopify/Customer/${customer.id}|$app:loyalty|${key}`]?.value;
+
+beforeAll(async () => {
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
+  shop = devshop.addShop(SHOP, "E2E Credit");
+  shop.theme = { embedActive: true, blockAdded: false };
+  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  shopper = devshop.commerce.createCustomer(shop, {
+    email: "lena@example.com",
+    firstName: "Lena",
+    lastName: "Brandt",
+  });
+  browser = await launchChromium();
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    userAgent: BROWSER_USER_AGENT,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await devshop?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(buildDir, { recursive: true, force: true });
+});
+
+describe("store credit as a reward", () => {
+  it("the merchant adds a store credit reward, is told it needs permission, and allows it", async () => {
+    const page = await context.newPage();
+    await page.goto(devshop.adminUrl(SHOP, "/program"));
+    const frame = page.frameLocator("#app-iframe");
+    await frame.getByRole("button", { name: t.add }).click({ timeout: 30_000 });
+    await frame.getByLabel(t.type).last().selectOption("STORE_CREDIT");
+    await frame.getByLabel(t.title).last().fill("5.00 store credit");
+    await frame.getByLabel(t.pointsCost).last().fill("500");
+    await frame.getByLabel(t.creditAmount, { exact: true }).last().fill("5.00");
+    await frame.getByLabel(t.key, { exact: true }).last().fill("credit-5");
+    // Without the store credit scopes the page says why the reward is off, and offers to allow it.
+    await frame.getByText(t.storeCreditOffTitle).waitFor();
+    await frame.getByRole("button", { name: t.allowStoreCredit }).click();
+    const modal = page.locator("#scopes-modal[data-open]");
+    await expect(modal.locator("li").allTextContents()).resolves.toEqual([
+      "read_store_credit_accounts",
+      "write_store_credit_account_transactions",
+    ]);
+    await modal.getByRole("button", { name: "Grant access" }).click();
+    await until("Shopify to grant the store credit scopes", () =>
+      grantedScopes(shop).includes("write_store_credit_account_transactions"),
+    );
+    await devshop.webhooks.idle();
+    await frame.locator('ui-save-bar[data-open] button[variant="primary"]').click();
+    await frame.locator(".devshop-toast", { hasText: strings.program.saved }).waitFor({ timeout: 15_000 });
+    // app/scopes_update reached the app: after a reload the page no longer says it is off.
+    await page.reload();
+    const reloaded = page.frameLocator("#app-iframe");
+    await reloaded.getByRole("button", { name: t.add }).waitFor({ timeout: 30_000 });
+    await expect(reloaded.getByText(t.storeCreditOffTitle).count()).resolves.toBe(0);
+    await until("the storefront's copy of the program to offer it", () =>
+      (shop.metafields[`${shop.installation.id}|loyalty|program`]?.value ?? "").includes('"credit-5"'),
+    );
+    await page.close();
+  });
+
+  it("the shopper redeems it on the storefront and the credit is in their Shopify store credit", async () => {
+    const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
+    // 2 x 60.00 at 5 points per 1.00.
+    devshop.commerce.placeOrder(shop, {
+      customerId: shopper.id,
+      lines: [{ productId: hoodie.id, quantity: 2 }],
+    });
+    await devshop.webhooks.idle();
+    await until("the shopper's points on Shopify", () => metafield(shopper, "points") === "600");
+
+    const page = await context.newPage();
+    await page.goto(`${devshop.url}/`);
+    await page.selectOption("#login select", shopper.id);
+    await page.locator("h2", { hasText: "Your recent orders" }).waitFor({ timeout: 20_000 });
+    await page.locator(".regulars-launcher__button").click();
+    await page.locator('#regulars-panel [data-regulars-redeem="credit-5"]').click();
+    await page
+      .locator("#regulars-panel [data-regulars-message]")
+      .filter({ hasText: /store credit/ })
+      .waitFor({ timeout: 20_000 });
+    const accounts = shop.storeCredit?.accounts[shopper.id] ?? [];
+    expect(accounts.map((a) => a.currencyCode)).toEqual([shop.currencyCode]);
+    expect(accounts[0]!.transactions.map((x) => [x.kind, x.cents])).toEqual([["credit", 500]]);
+    await until("the balance after redeeming", () => metafield(shopper, "points") === "100");
+    await page.close();
+  });
+
+  it("devshop's checkout spends the store credit: the order is charged less", async () => {
+    const page = await context.newPage();
+    await page.goto(`${devshop.url}/`);
+    const socks = page.locator(".product", { hasText: "Trail Socks" });
+    await socks.getByLabel(/Use store credit/).check();
+    await socks.getByRole("button", { name: "Buy now" }).click();
+    await page.locator(".notice", { hasText: /5\.00 was paid with store credit/ }).waitFor();
+    const order = Object.values(shop.orders)
+      .filter((o) => o.customerId === shopper.id)
+      .sort((a, b) => b.number - a.number)[0]!;
+    expect(order.storeCreditPaid).toBe(500);
+    expect(originalTotals(order).total - order.storeCreditPaid!).toBe(originalTotals(order).total - 500);
+    expect(shop.storeCredit!.accounts[shopper.id]![0]!.transactions.map((x) => x.kind)).toEqual([
+      "credit",
+      "debit",
+    ]);
+    // Nothing left to spend: checkout no longer offers it.
+    await page.reload();
+    await expect(
+      page
+        .locator(".product", { hasText: "Trail Socks" })
+        .getByLabel(/Use store credit/)
+        .count(),
+    ).resolves.toBe(0);
+    await page.close();
+  });
+});
