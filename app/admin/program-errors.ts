@@ -21,6 +21,7 @@ const SETTINGS: [key: string, label: string][] = [
   ["expiryWarningDays", t.expiryWarningDays],
   ["signupBonus", t.signupBonus],
   ["birthdayBonus", t.birthdayBonus],
+  ["excludedTags", t.excludedTags],
   ["tierBasis", t.tierBasis],
   ["tierWindow", t.tierWindow],
   ["tierTagPrefix", t.tierTagPrefix],

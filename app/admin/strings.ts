@@ -267,6 +267,9 @@ export const strings = {
     returnPointsOnCancel: "Give points back when an order that used a reward code is cancelled",
     returnPointsOnExpiry: "Give points back when a reward code expires unused",
     earnOnPos: "Orders taken on Shopify POS earn points",
+    excludedTags: "Customer tags left out of the program",
+    excludedTagsHelp:
+      "Separate tags with commas, e.g. wholesale, staff. Customers with one of these tags earn nothing and don't see the program; points they already have stay. B2B orders (placed for a company) never earn.",
     tiers: "VIP tiers",
     tiersHelp: "Members move up when their activity in the window reaches a tier; tiers multiply earning.",
     tierBasis: "Tiers are reached by",

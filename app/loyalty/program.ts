@@ -41,6 +41,11 @@ export interface ProgramSettings {
   earnOnPos: boolean;
   /** Customers in a tier carry the tag prefix + tier name, e.g. "Regulars Gold". */
   tierTagPrefix: string;
+  /**
+   * Customers with any of these tags earn nothing and see no program ("wholesale", "staff"),
+   * compared without case (app/loyalty/exclusions.ts).
+   */
+  excludedTags: string[];
 }
 
 export interface TierRule {
@@ -73,6 +78,7 @@ export const DEFAULT_PROGRAM: ProgramSettings = {
   returnPointsOnExpiry: false,
   earnOnPos: true,
   tierTagPrefix: "Regulars ",
+  excludedTags: [],
 };
 
 export const DEFAULT_TIERS: TierRule[] = [
@@ -123,6 +129,17 @@ export const programSchema = z.object({
     .string()
     .max(40, "at most 40 characters")
     .refine((value) => !value.includes(","), "cannot contain a comma (Shopify splits tags on commas)"),
+  excludedTags: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, "cannot be empty")
+        // Shopify tags are at most 255 characters (as tierTagPrefix above).
+        .max(255, "must be at most 255 characters")
+        .refine((value) => !value.includes(","), "cannot contain a comma (Shopify splits tags on commas)"),
+    )
+    .max(50, "at most 50 tags"),
 });
 
 export const tiersSchema = z

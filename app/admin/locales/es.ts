@@ -270,6 +270,9 @@ export const es: AdminStrings = {
     returnPointsOnCancel: "Devolver los puntos cuando se cancela un pedido que usó un código de recompensa",
     returnPointsOnExpiry: "Devolver los puntos cuando un código de recompensa vence sin usarse",
     earnOnPos: "Los pedidos hechos en Shopify POS dan puntos",
+    excludedTags: "Etiquetas de cliente excluidas del programa",
+    excludedTagsHelp:
+      "Separa las etiquetas con comas, p. ej. wholesale, staff. Los clientes con una de estas etiquetas no ganan nada y no ven el programa; los puntos que ya tienen se mantienen. Los pedidos B2B (hechos para una empresa) nunca dan puntos.",
     tiers: "Niveles VIP",
     tiersHelp:
       "Los miembros suben cuando su actividad en el período alcanza un nivel; los niveles multiplican la acumulación.",
