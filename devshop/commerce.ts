@@ -45,6 +45,8 @@ export interface PlaceOrderInput {
   test?: boolean;
   /** When the order was placed (history seeding); default now. */
   at?: Date;
+  /** A B2B order, for this company (numeric ids). */
+  company?: { id: string; locationId: string };
 }
 
 export class Commerce {
@@ -227,6 +229,7 @@ export class Commerce {
       ...(input.taxShipping ? { taxShipping: true } : {}),
       discountCodes,
       refunds: [],
+      ...(input.company ? { company: { ...input.company } } : {}),
     };
     shop.orders[order.id] = order;
     discount?.usedBy.push({ orderId: order.id, customerId: input.customerId });

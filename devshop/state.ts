@@ -91,6 +91,8 @@ export interface Order {
   taxShipping?: boolean;
   discountCodes: { code: string; amount: Cents; type: "percentage" | "fixed_amount" | "shipping" }[];
   refunds: Refund[];
+  /** A B2B order's company (numeric id) and its location: Order.purchasingEntity, the REST `company`. */
+  company?: { id: string; locationId: string };
 }
 
 /** A code discount as the Admin API created it (input kept as sent). */

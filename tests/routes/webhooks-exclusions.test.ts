@@ -225,6 +225,11 @@ describe("exclusions in a backfill", () => {
     ]);
     expect(await balanceOf()).toBe(1000);
     expect((await prisma.member.findFirstOrThrow({ where: { shop: SHOP } })).tags).toEqual(["STAFF"]);
+    // A later batch whose line has no tags: the member's stored ones decide.
+    const later = await transactionWithSql(prisma, (tx, sql) =>
+      applyPaidOrders(tx, sql, SHOP, [backfilled(9507, {})], new Date()),
+    );
+    expect(later.results[0]).toMatchObject({ points: 0, ignored: "excluded customer" });
     await expectLedgerConsistent(prisma, SHOP);
   });
 });
