@@ -162,7 +162,11 @@ export async function renderBlock(block: string, context: RenderContext): Promis
       ),
     },
     customer: metafields
-      ? { id: context.customerId ?? 1, tags: context.customerTags ?? [], metafields: { "$app:loyalty": metafields } }
+      ? {
+          id: context.customerId ?? 1,
+          tags: context.customerTags ?? [],
+          metafields: { "$app:loyalty": metafields },
+        }
       : null,
     product: context.product
       ? {

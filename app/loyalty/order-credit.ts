@@ -33,12 +33,7 @@ import { multiplierOf } from "./tiers";
 
 /** Why an order earns nothing. */
 export type NotCredited =
-  | "test order"
-  | "no customer"
-  | "program paused"
-  | "pos order"
-  | "b2b order"
-  | "excluded customer";
+  "test order" | "no customer" | "program paused" | "pos order" | "b2b order" | "excluded customer";
 
 /** What of the program decides whether an order earns at all. */
 export interface CreditSwitches {

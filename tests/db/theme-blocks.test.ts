@@ -290,7 +290,14 @@ describe("customers left out of the program (excluded tags)", () => {
       expect(await renderBlock(block, as())).not.toBe("");
     }
     const none = await programAfterSaving({ excludedTags: [] });
-    expect(await renderBlock("rewards-launcher", { locale: "en", app: none, customer: members.rich, customerTags: ["wholesale"] })).not.toBe("");
+    expect(
+      await renderBlock("rewards-launcher", {
+        locale: "en",
+        app: none,
+        customer: members.rich,
+        customerTags: ["wholesale"],
+      }),
+    ).not.toBe("");
   });
 });
 

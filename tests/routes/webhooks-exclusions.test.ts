@@ -113,7 +113,11 @@ describe("customers with an excluded tag", () => {
     expect(await balanceOf()).toBe(ORDER_POINTS);
     await excludeTags();
     // Tagged later (customers/update carries the tags).
-    await deliver(customersUpdate, "customers/update", fixtureBody("customers-update", { tags: "wholesale" }));
+    await deliver(
+      customersUpdate,
+      "customers/update",
+      fixtureBody("customers-update", { tags: "wholesale" }),
+    );
     expect(await balanceOf()).toBe(ORDER_POINTS);
     await deliver(refundsCreate, "refunds/create", fixtureBody("refunds-create", { order_id: 9021 }));
     const afterRefund = await balanceOf();

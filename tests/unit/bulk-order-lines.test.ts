@@ -28,7 +28,9 @@ const spec: fc.Arbitrary<BulkOrderSpec> = fc
     discountCodes: fc.array(fc.string(), { maxLength: 2 }),
     email: fc.option(fc.string()),
     customerTags: fc.option(fc.array(fc.string(), { maxLength: 3 })),
-    purchasingEntity: fc.option(fc.oneof(fc.constant("customer" as const), fc.bigInt({ min: 1n, max: 2n ** 63n }))),
+    purchasingEntity: fc.option(
+      fc.oneof(fc.constant("customer" as const), fc.bigInt({ min: 1n, max: 2n ** 63n })),
+    ),
   })
   .map((s) => ({
     ...s,

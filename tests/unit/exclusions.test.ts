@@ -13,7 +13,10 @@ describe("excluded tags", () => {
   });
 
   it("are kept trimmed, once each without case, in the order typed, empty entries dropped", () => {
-    expect(normalizeExcludedTags([" wholesale", "Staff ", "", "WHOLESALE", "  "])).toEqual(["wholesale", "Staff"]);
+    expect(normalizeExcludedTags([" wholesale", "Staff ", "", "WHOLESALE", "  "])).toEqual([
+      "wholesale",
+      "Staff",
+    ]);
   });
 
   it("are checked by the program's schema: no comma, at most 255 characters, at most 50", () => {
@@ -21,8 +24,13 @@ describe("excluded tags", () => {
     expect(check(["wholesale", "staff"]).success).toBe(true);
     const long = check(["x".repeat(256)]);
     expect(long.success).toBe(false);
-    expect(long.error?.issues[0]).toMatchObject({ path: ["excludedTags", 0], message: "must be at most 255 characters" });
+    expect(long.error?.issues[0]).toMatchObject({
+      path: ["excludedTags", 0],
+      message: "must be at most 255 characters",
+    });
     expect(check(["a,b"]).error?.issues[0]?.message).toMatch(/comma/);
-    expect(check(Array.from({ length: 51 }, (_, i) => `t${i}`)).error?.issues[0]?.message).toBe("at most 50 tags");
+    expect(check(Array.from({ length: 51 }, (_, i) => `t${i}`)).error?.issues[0]?.message).toBe(
+      "at most 50 tags",
+    );
   });
 });

@@ -68,7 +68,9 @@ describe("notCredited", () => {
   it("credits nothing for a customer with an excluded tag, compared without case", () => {
     const program = { ...on, excludedTags: ["Wholesale", "staff"] };
     const order = { test: false, customerGid: "c", awarded: false };
-    expect(notCredited({ ...order, customerTags: ["VIP", " wholesale "] }, program)).toBe("excluded customer");
+    expect(notCredited({ ...order, customerTags: ["VIP", " wholesale "] }, program)).toBe(
+      "excluded customer",
+    );
     expect(notCredited({ ...order, customerTags: ["STAFF"] }, program)).toBe("excluded customer");
     expect(notCredited({ ...order, customerTags: ["VIP", "wholesaler"] }, program)).toBeNull();
     expect(notCredited({ ...order, customerTags: [] }, program)).toBeNull();

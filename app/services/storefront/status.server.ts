@@ -60,7 +60,7 @@ export async function programExplainer(db: PrismaClient, shop: string) {
  * What a customer left out of the program (an excluded tag: app/loyalty/exclusions.ts) is told:
  * not eligible, and nothing of the program or of their own data (docs/decisions/0019-exclusions.md).
  */
-export const NOT_ELIGIBLE = { loggedIn: true, eligible: false, reason: "excluded" } as const;
+const NOT_ELIGIBLE = { loggedIn: true, eligible: false, reason: "excluded" } as const;
 
 /**
  * The status a shopper sees (the app proxy, customer accounts, checkout): storefrontStatus,

@@ -149,7 +149,13 @@ export async function checkoutEstimate(
   const memberView = status && status.loggedIn ? status : null;
   // A customer left out of the program earns nothing and is shown nothing of it (decision 0019).
   if (memberView && "eligible" in memberView) {
-    return { points: null, balanceAfter: null, active: settings.active, reason: "excluded" as const, member: memberView };
+    return {
+      points: null,
+      balanceAfter: null,
+      active: settings.active,
+      reason: "excluded" as const,
+      member: memberView,
+    };
   }
   if (currency !== null && input.subtotal.currencyCode !== currency) {
     return {

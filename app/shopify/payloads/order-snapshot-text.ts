@@ -130,8 +130,7 @@ function texts(value: unknown): string[] {
 export function decodeSnapshot(encoded: string): OrderSnapshot {
   const value: unknown = JSON.parse(encoded);
   const current = Array.isArray(value) && value.length === 15 && value[0] === VERSION;
-  const named =
-    current || (Array.isArray(value) && value.length === 14 && value[0] === WITHOUT_B2B);
+  const named = current || (Array.isArray(value) && value.length === 14 && value[0] === WITHOUT_B2B);
   const before = Array.isArray(value) && value.length === 12 && value[0] === WITHOUT_NAME_AND_SOURCE;
   if (!Array.isArray(value) || !(named || before)) {
     throw new SnapshotTextError(`not a version ${VERSION} snapshot`);
