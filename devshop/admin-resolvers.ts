@@ -183,6 +183,17 @@ function orderView(shop: ShopState, order: Order) {
     displayFinancialStatus: order.financialStatus.toUpperCase(),
     email: customer ? contactOf(shop, customer).email : null,
     customer: customer ? customerView(shop, customer) : null,
+    // The company of a B2B order, else the customer (the union PurchasingEntity = Customer |
+    // PurchasingCompany: https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.purchasingEntity).
+    purchasingEntity: order.company
+      ? {
+          __typename: "PurchasingCompany",
+          company: { __typename: "Company", id: gid("Company", order.company.id) },
+          location: { __typename: "CompanyLocation", id: gid("CompanyLocation", order.company.locationId) },
+        }
+      : customer
+        ? customerView(shop, customer)
+        : null,
     discountCodes: order.discountCodes.map((d) => d.code),
     discountCode: order.discountCodes[0]?.code ?? null,
     subtotalPriceSet: moneyBag(original.subtotal, c),

@@ -48,6 +48,8 @@ export interface PlaceOrderInput {
   test?: boolean;
   /** When the order was placed (history seeding); default now. */
   at?: Date;
+  /** A B2B order, for this company (numeric ids). */
+  company?: { id: string; locationId: string };
 }
 
 export class Commerce {
@@ -248,6 +250,7 @@ export class Commerce {
       ...(input.taxShipping ? { taxShipping: true } : {}),
       discountCodes,
       refunds: [],
+      ...(input.company ? { company: { ...input.company } } : {}),
     };
     if (input.useStoreCredit) {
       // Store credit is spent at checkout only by a customer signed in to their account, as a

@@ -251,6 +251,11 @@ export function orderPayload(shop: ShopState, order: Order) {
     shipping_lines: order.shipping ? [shippingLinePayload(order, c)] : [],
     refunds: order.refunds.map((refund) => refundPayload(shop, order, refund)),
     customer: customer ? customerPayload(shop, customer) : null,
+    // The REST order's company: { id, location_id } for a B2B order, null otherwise
+    // (https://shopify.dev/docs/api/admin-rest/2025-10/resources/order).
+    company: order.company
+      ? { id: Number(order.company.id), location_id: Number(order.company.locationId) }
+      : null,
   };
 }
 

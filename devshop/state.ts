@@ -94,6 +94,8 @@ export interface Order {
   refunds: Refund[];
   /** Paid with the customer's store credit at checkout (a payment, not a discount: store-credit.ts). */
   storeCreditPaid?: Cents;
+  /** A B2B order's company (numeric id) and its location: Order.purchasingEntity, the REST `company`. */
+  company?: { id: string; locationId: string };
 }
 
 /** A code discount as the Admin API created it (input kept as sent). */

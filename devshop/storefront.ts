@@ -114,6 +114,7 @@ export async function storefrontPage(input: {
       ? metafieldsOf(shop, `gid://shopify/Customer/${customer.id}`, "$app:loyalty")
       : undefined,
     customerId: customer ? Number(customer.id) : undefined,
+    customerTags: customer ? [...customer.tags] : undefined,
     shopCurrency: shop.currencyCode,
   };
   // The app's blocks show where the merchant put them in the theme (devshop's theme editor).

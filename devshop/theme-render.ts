@@ -116,6 +116,8 @@ export interface RenderContext {
   settings?: Record<string, unknown>;
   /** The logged-in customer's numeric id (Liquid's customer.id). */
   customerId?: number;
+  /** The logged-in customer's tags (Liquid's customer.tags: https://shopify.dev/docs/api/liquid/objects/customer#customer-tags). */
+  customerTags?: string[];
   /** The locale's root URL: "/" (primary locale, the default) or "/fr". */
   rootUrl?: string;
   /** shop.currency; EUR by default (devshop's shops). */
@@ -161,7 +163,13 @@ export async function renderBlock(block: string, context: RenderContext): Promis
         ]),
       ),
     },
-    customer: metafields ? { id: context.customerId ?? 1, metafields: { "$app:loyalty": metafields } } : null,
+    customer: metafields
+      ? {
+          id: context.customerId ?? 1,
+          tags: context.customerTags ?? [],
+          metafields: { "$app:loyalty": metafields },
+        }
+      : null,
     product: context.product
       ? {
           price: context.product.price,

@@ -20,6 +20,7 @@ const SETTINGS = [
   "expiryWarningDays",
   "signupBonus",
   "birthdayBonus",
+  "excludedTags",
   "tierBasis",
   "tierWindow",
   "tierTagPrefix",

@@ -10,6 +10,7 @@ import type { FieldError, FieldErrors } from "../loyalty/field-error";
 import { formatMilli, parseMilli } from "../loyalty/money";
 import type { ProgramSettings, TierBasis, TierRule, TierWindow } from "../loyalty/program";
 import { TIER_BASES, TIER_WINDOWS } from "../loyalty/program";
+import { normalizeExcludedTags } from "../loyalty/exclusions";
 import { formatE4, parseE4, pointsFor } from "../loyalty/rates";
 import { REWARD_LIMITS, REWARD_TYPES, type RewardRule, type RewardType } from "../loyalty/rewards";
 
@@ -62,6 +63,8 @@ export interface ProgramForm {
   returnPointsOnCancel: boolean;
   returnPointsOnExpiry: boolean;
   earnOnPos: boolean;
+  /** Customer tags that leave a customer out, as typed: "wholesale, staff". */
+  excludedTags: string;
   tierBasis: TierBasis;
   tierWindow: TierWindow;
   tierGrace: boolean;
@@ -135,6 +138,7 @@ export function programFormOf(
     returnPointsOnCancel: settings.returnPointsOnCancel,
     returnPointsOnExpiry: settings.returnPointsOnExpiry,
     earnOnPos: settings.earnOnPos,
+    excludedTags: settings.excludedTags.join(", "),
     tierBasis: settings.tierBasis,
     tierWindow: settings.tierWindow,
     tierGrace: settings.tierGrace,
@@ -166,6 +170,7 @@ export const programFormSchema = z.object({
   returnPointsOnCancel: z.boolean(),
   returnPointsOnExpiry: z.boolean(),
   earnOnPos: z.boolean(),
+  excludedTags: z.string().max(20_000),
   tierBasis: z.enum(TIER_BASES),
   tierWindow: z.enum(TIER_WINDOWS),
   tierGrace: z.boolean(),
@@ -269,6 +274,8 @@ export function parseProgramForm(form: ProgramFormInput): ParsedProgram {
     returnPointsOnExpiry: form.returnPointsOnExpiry,
     earnOnPos: form.earnOnPos,
     tierTagPrefix: form.tierTagPrefix,
+    // Shopify separates tags with commas; each once, without case (app/loyalty/exclusions.ts).
+    excludedTags: normalizeExcludedTags(form.excludedTags.split(",")),
   };
   const tiers: TierRule[] = form.tiers.map((tier, i) => {
     let threshold = 0n;

@@ -123,6 +123,7 @@ export const strings = {
       days: (count: number, text: string) => `${text} day${count === 1 ? "" : "s"}`,
       months: (count: number, text: string) => `${text} month${count === 1 ? "" : "s"}`,
       characters: (count: number, text: string) => `${text} character${count === 1 ? "" : "s"}`,
+      tags: (count: number, text: string) => `${text} tag${count === 1 ? "" : "s"}`,
       tiers: (count: number, text: string) => `${text} tier${count === 1 ? "" : "s"}`,
       rewards: (count: number, text: string) => `${text} reward${count === 1 ? "" : "s"}`,
       orders: (count: number, text: string) => `${text} order${count === 1 ? "" : "s"}`,
@@ -356,6 +357,9 @@ export const strings = {
     returnPointsOnCancel: "Give points back when an order that used a reward code is cancelled",
     returnPointsOnExpiry: "Give points back when a reward code expires unused",
     earnOnPos: "Orders taken on Shopify POS earn points",
+    excludedTags: "Customer tags left out of the program",
+    excludedTagsHelp:
+      "Separate tags with commas, e.g. wholesale, staff. Customers with one of these tags earn nothing and don't see the program; points they already have stay. B2B orders (placed for a company) never earn.",
     tiers: "VIP tiers",
     tiersHelp: "Members move up when their activity in the window reaches a tier; tiers multiply earning.",
     tierBasis: "Tiers are reached by",

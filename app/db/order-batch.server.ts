@@ -42,6 +42,8 @@ export interface LockedMember {
   tierKey: string | null;
   tierHeldUntil: Date | null;
   tierChangedAt: Date | null;
+  /** The customer's tags as stored (exclusions). */
+  tags: string[];
 }
 
 /** Locks the existing members of these customers until the transaction ends. */
@@ -57,7 +59,7 @@ export async function lockMembersOf(
       changedAt: number | null;
     }
   >(
-    `SELECT id, "customerGid", balance, pending, "tierKey", ${MILLIS(`"tierHeldUntil"`)} AS "heldUntil",
+    `SELECT id, "customerGid", balance, pending, "tierKey", tags, ${MILLIS(`"tierHeldUntil"`)} AS "heldUntil",
             ${MILLIS(`"tierChangedAt"`)} AS "changedAt"
        FROM "Member"
       WHERE shop = $1 AND "customerGid" = ANY(${LIST(2)})
@@ -130,6 +132,8 @@ export interface MemberWrite {
   tierKey: string | null;
   tierHeldUntil: Date | null;
   tierChangedAt: Date | null;
+  /** The customer's tags as the batch's orders carried them; null: they did not say (kept). */
+  tags: string[] | null;
 }
 
 const memberRows = rowText<MemberWrite>({
@@ -145,6 +149,8 @@ const memberRows = rowText<MemberWrite>({
   tier: ["text", (m) => m.tierKey],
   held: ["time", (m) => m.tierHeldUntil],
   changed: ["time", (m) => m.tierChangedAt],
+  tags_known: ["bool", (m) => m.tags !== null],
+  tags: ["texts", (m) => m.tags ?? []],
 });
 
 /**
@@ -162,9 +168,9 @@ export async function insertMembers(
     `WITH ins AS (
        INSERT INTO "Member" (id, shop, "customerGid", email, "firstName", "lastName", balance, pending,
                              "syncVersion", "lastActivityAt", "tierKey", "tierHeldUntil", "tierChangedAt",
-                             "orderCount", "totalSpentMilli", "lastOrderAt", "updatedAt")
+                             "orderCount", "totalSpentMilli", "lastOrderAt", tags, "updatedAt")
        SELECT v.id, $1, v.gid, v.email, v.first, v.last, v.balance, v.pending, v.bumps, v.activity, v.tier,
-              v.held, v.changed, s.orders, s.spent, s.last_order, now()
+              v.held, v.changed, s.orders, s.spent, s.last_order, v.tags, now()
          FROM ${memberRows.from(2, "v")}
         CROSS JOIN LATERAL (${memberOrderStatsSql("$1", "v.gid")}) s
        ON CONFLICT (shop, "customerGid") DO NOTHING
@@ -196,6 +202,7 @@ export async function updateMembers(
             "lastActivityAt" = COALESCE(v.activity, m."lastActivityAt"),
             "expiryWarnedAt" = CASE WHEN v.activity IS NULL THEN m."expiryWarnedAt" END,
             "tierKey" = v.tier, "tierHeldUntil" = v.held, "tierChangedAt" = v.changed,
+            tags = CASE WHEN v.tags_known THEN v.tags ELSE m.tags END,
             ("orderCount", "totalSpentMilli", "lastOrderAt") =
               (SELECT s.orders, s.spent, s.last_order FROM (${memberOrderStatsSql("$1", `m."customerGid"`)}) s),
             "updatedAt" = now()
@@ -214,6 +221,8 @@ export interface OrderRecordWrite {
   name: string | null;
   sourceName: string | null;
   guestEmail: string | null;
+  /** A company placed it. */
+  b2b: boolean;
   currency: string;
   test: boolean;
   taxesIncluded: boolean;
@@ -250,6 +259,7 @@ const orderRows = rowText<OrderRecordWrite>({
   name: ["text", (r) => r.name],
   source: ["text", (r) => r.sourceName],
   guest_email: ["text", (r) => r.guestEmail],
+  b2b: ["bool", (r) => r.b2b],
   currency: ["text", (r) => r.currency],
   test: ["bool", (r) => r.test],
   taxes: ["bool", (r) => r.taxesIncluded],
@@ -287,14 +297,14 @@ export async function insertOrderRecords(
   if (rows.length === 0) return 0;
   const inserted = await sql.query<{ n: number }>(
     `WITH ins AS (
-       INSERT INTO "OrderRecord" (id, shop, "orderGid", "customerGid", name, "sourceName", "guestEmail",
+       INSERT INTO "OrderRecord" (id, shop, "orderGid", "customerGid", name, "sourceName", "guestEmail", b2b,
                                   currency, test, "taxesIncluded",
                                   "snapshotAt", "merchandiseMilli", "giftCardsMilli", "shippingMilli", "taxMilli",
                                   "shippingTaxMilli", "tipsMilli", "paidAt", "cancelledAt", "discountCodes",
                                   "awardedAt", "rateE4", "multiplierE4", "includeShipping", "includeTax",
                                   "includeTips", "includeGiftCards", "releaseAt", "releasedAt", "netEligibleMilli",
                                   points, "pendingPoints", "updatedAt")
-       SELECT v.id, $1, v.gid, v.customer, v.name, v.source, v.guest_email, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
+       SELECT v.id, $1, v.gid, v.customer, v.name, v.source, v.guest_email, v.b2b, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
               v.tax, v.ship_tax, v.tips, v.paid, v.cancelled, v.codes, v.awarded, v.rate, v.mult, v.inc_ship, v.inc_tax,
               v.inc_tips, v.inc_gift, v.release_at, v.released, v.net, v.points, v.pending, $3::timestamp(3)
          FROM ${orderRows.from(2, "v")}

@@ -64,6 +64,7 @@ export function settingsOf(program: Program): ProgramSettings {
     returnPointsOnExpiry: program.returnPointsOnExpiry,
     earnOnPos: program.earnOnPos,
     tierTagPrefix: program.tierTagPrefix,
+    excludedTags: program.excludedTags,
   };
 }
 

@@ -17,6 +17,8 @@ export interface MemberStatus {
   balance: number;
   pending: number;
   tierKey: string | null;
+  /** The customer's tags as last known (exclusions). */
+  tags: string[];
   activity: { spend: bigint; points: bigint; orders: bigint };
   /** Issued codes not yet ended, newest first. */
   codes: { code: string; rewardKey: string; title: string | null; endsAt: string }[];
@@ -42,9 +44,9 @@ export async function readMemberStatus(
   // Timestamps are UTC wall time (Prisma's DateTime): instants go in as ISO text.
   const { rows } = await sqlOf(db).executeSql(
     `WITH m AS (
-       SELECT id, balance, pending, "tierKey", "referralCode" FROM "Member" WHERE shop = $1 AND "customerGid" = $2
+       SELECT id, balance, pending, "tierKey", "referralCode", tags FROM "Member" WHERE shop = $1 AND "customerGid" = $2
      )
-     SELECT m.id, m."referralCode", m.balance, m.pending, m."tierKey",
+     SELECT m.id, m."referralCode", m.balance, m.pending, m."tierKey", m.tags,
             a.spend::text AS spend, a.points::text AS points, a.orders::text AS orders,
             COALESCE((
               SELECT json_agg(json_build_object(
@@ -77,6 +79,7 @@ export async function readMemberStatus(
         balance: number;
         pending: number;
         tierKey: string | null;
+        tags: string[] | null;
         spend: string;
         points: string;
         orders: string;
@@ -91,6 +94,7 @@ export async function readMemberStatus(
     balance: row.balance,
     pending: row.pending,
     tierKey: row.tierKey,
+    tags: Array.isArray(row.tags) ? row.tags : [],
     activity: { spend: BigInt(row.spend), points: BigInt(row.points), orders: BigInt(row.orders) },
     codes: typeof row.codes === "string" ? JSON.parse(row.codes) : row.codes,
     history: typeof row.history === "string" ? JSON.parse(row.history) : row.history,

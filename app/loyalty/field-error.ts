@@ -16,6 +16,7 @@ export type ErrorUnit =
   | "days"
   | "months"
   | "characters"
+  | "tags"
   | "tiers"
   | "rewards"
   | "orders"

@@ -28,16 +28,20 @@ import {
 import type { Milli } from "./money";
 import { netEligible, orderPoints, splitChange, type PointsMove } from "./order-points";
 import type { ProgramSettings, TierRule } from "./program";
+import { isExcludedCustomer } from "./exclusions";
 import { multiplierOf } from "./tiers";
 
 /** Why an order earns nothing. */
-export type NotCredited = "test order" | "no customer" | "program paused" | "pos order";
+export type NotCredited =
+  "test order" | "no customer" | "program paused" | "pos order" | "b2b order" | "excluded customer";
 
 /** What of the program decides whether an order earns at all. */
 export interface CreditSwitches {
   active: boolean;
   /** Orders taken on Shopify POS earn (Program.earnOnPos). */
   earnOnPos: boolean;
+  /** Customers with any of these tags earn nothing (Program.excludedTags; app/loyalty/exclusions.ts). */
+  excludedTags: readonly string[];
 }
 
 /**
@@ -48,12 +52,24 @@ export interface CreditSwitches {
 const POS_SOURCE_NAME = "pos";
 
 /**
- * Why an order earns nothing, or null when it earns. A paused program, or a
- * program that turned POS earning off, stops only first awards: an order
- * awarded before keeps following its facts (a refund still takes back).
+ * Why an order earns nothing, or null when it earns. A paused program, a
+ * program that turned POS earning off, a B2B order (a company on it) and a
+ * customer with an excluded tag stop only first awards: an order awarded
+ * before keeps following its facts (a refund still takes back), so a tag
+ * added later leaves the points earned and earns nothing new
+ * (docs/decisions/0021-exclusions.md).
  */
 export function notCredited(
-  order: { test: boolean; customerGid: string | null; awarded: boolean; sourceName?: string | null },
+  order: {
+    test: boolean;
+    customerGid: string | null;
+    awarded: boolean;
+    sourceName?: string | null;
+    /** A company placed it (Order.purchasingEntity, the REST order's `company`). */
+    b2b?: boolean;
+    /** The customer's tags as last known when the order is credited. */
+    customerTags?: readonly string[];
+  },
   program: CreditSwitches,
 ): NotCredited | null {
   if (order.test) return "test order";
@@ -61,6 +77,8 @@ export function notCredited(
   if (order.awarded) return null;
   if (!program.active) return "program paused";
   if (order.sourceName === POS_SOURCE_NAME && !program.earnOnPos) return "pos order";
+  if (order.b2b) return "b2b order";
+  if (isExcludedCustomer(order.customerTags ?? [], program.excludedTags)) return "excluded customer";
   return null;
 }
 

@@ -42,6 +42,11 @@ export interface ProgramSettings {
   earnOnPos: boolean;
   /** Customers in a tier carry the tag prefix + tier name, e.g. "Regulars Gold". */
   tierTagPrefix: string;
+  /**
+   * Customers with any of these tags earn nothing and see no program ("wholesale", "staff"),
+   * compared without case (app/loyalty/exclusions.ts).
+   */
+  excludedTags: string[];
 }
 
 export interface TierRule {
@@ -74,6 +79,7 @@ export const DEFAULT_PROGRAM: ProgramSettings = {
   returnPointsOnExpiry: false,
   earnOnPos: true,
   tierTagPrefix: "Regulars ",
+  excludedTags: [],
 };
 
 export const DEFAULT_TIERS: TierRule[] = [
@@ -124,6 +130,17 @@ export const programSchema = z.object({
     .string()
     .max(40, issue({ code: "max", max: 40, unit: "characters" }))
     .refine((value) => !value.includes(","), issue({ code: "comma" })),
+  excludedTags: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, issue({ code: "required" }))
+        // Shopify tags are at most 255 characters (as tierTagPrefix above).
+        .max(255, issue({ code: "max", max: 255, unit: "characters" }))
+        .refine((value) => !value.includes(","), issue({ code: "comma" })),
+    )
+    .max(50, issue({ code: "max", max: 50, unit: "tags" })),
 });
 
 export const tiersSchema = z

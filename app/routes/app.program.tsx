@@ -194,6 +194,15 @@ function ProgramEditor({
               {check("returnPointsOnCancel", t.returnPointsOnCancel)}
               {check("returnPointsOnExpiry", t.returnPointsOnExpiry)}
               {check("earnOnPos", t.earnOnPos)}
+              <TextField
+                label={t.excludedTags}
+                value={form.excludedTags}
+                onChange={set("excludedTags") as (value: string) => void}
+                error={errors.excludedTags}
+                helpText={t.excludedTagsHelp}
+                placeholder="wholesale, staff"
+                autoComplete="off"
+              />
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>

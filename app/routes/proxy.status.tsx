@@ -1,6 +1,6 @@
 import { prisma } from "../db.server";
 import { cachedProgramExplainer } from "../services/program/program-explainer-cache.server";
-import { storefrontStatus } from "../services/storefront/status.server";
+import { shopperStatus } from "../services/storefront/status.server";
 import { statusHtml } from "../services/storefront/html.server";
 import { storefrontRoute } from "../http/request-context.server";
 
@@ -9,10 +9,12 @@ import { storefrontRoute } from "../http/request-context.server";
 // in the theme (&layout=false: the fragment alone, for themes that embed it).
 export const loader = storefrontRoute(
   async ({ shop, customerGid, now, auth }, { request }) => {
-    const status = await storefrontStatus(prisma, shop, customerGid, now(), cachedProgramExplainer);
+    const status = await shopperStatus(prisma, shop, customerGid, now(), cachedProgramExplainer);
     const url = new URL(request.url);
     if (url.searchParams.get("format") === "html") {
-      const response = auth.liquid(statusHtml(status), {
+      // A customer left out of the program sees none of it (docs/decisions/0021-exclusions.md).
+      const html = "eligible" in status ? `<section class="regulars-status"></section>` : statusHtml(status);
+      const response = auth.liquid(html, {
         layout: url.searchParams.get("layout") !== "false",
       });
       response.headers.set("Cache-Control", "private, no-store");

@@ -45,6 +45,8 @@ const programArb = fc.record({
   includeTax: fc.boolean(),
   includeTips: fc.boolean(),
   includeGiftCards: fc.boolean(),
+  // Customer 3 is tagged "Wholesale": left out when the program excludes the tag (any case).
+  excludedTags: fc.constantFrom<string[]>([], ["wholesale"], ["WHOLESALE", "staff"]),
 });
 
 const actionArb = fc.oneof(
@@ -66,6 +68,8 @@ const orderArb = fc.record({
   taxesIncluded: fc.boolean(),
   taxShipping: fc.boolean(),
   actions: fc.array(actionArb, { maxLength: 3 }),
+  // A B2B order (a company on it): earns nothing.
+  b2b: fc.integer({ min: 0, max: 4 }).map((i) => i === 0),
 });
 type OrderSpec = typeof orderArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -93,6 +97,7 @@ function devshopHistory(orders: OrderSpec[]) {
   const customers = [1, 2, 3].map((n) =>
     commerce.createCustomer(shop, { email: `c${n}@example.com`, firstName: `C${n}`, lastName: "Path" }),
   );
+  customers[2]!.tags.push("Wholesale");
   for (const spec of orders) {
     clock = new Date(clock.getTime() + HOUR);
     const order = commerce.placeOrder(shop, {
@@ -103,6 +108,7 @@ function devshopHistory(orders: OrderSpec[]) {
       taxRate: spec.taxRate,
       taxesIncluded: spec.taxesIncluded,
       taxShipping: spec.taxShipping,
+      ...(spec.b2b ? { company: { id: "4100", locationId: "4200" } } : {}),
     });
     for (const action of spec.actions) {
       if (order.cancelledAt || order.financialStatus === "refunded") break;

@@ -33,6 +33,8 @@ const programArb = fc.record({
   tierWindow: fc.constantFrom("ROLLING_12_MONTHS" as const, "LIFETIME" as const),
   tierGrace: fc.boolean(),
   earnOnPos: fc.boolean(),
+  // Customers carrying one of these tags (any case) earn nothing (decision 0021).
+  excludedTags: fc.constantFrom<string[]>([], ["wholesale"], ["Staff", "wholesale"]),
 });
 type ProgramSettings = typeof programArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -60,6 +62,10 @@ const orderArb = fc.record({
   cancelled: fc.integer({ min: 0, max: 4 }).map((i) => i === 0),
   // Taken on Shopify POS (source_name "pos"), which earns unless the program turned it off.
   pos: fc.integer({ min: 0, max: 3 }).map((i) => i === 0),
+  // The customer's tags as the order carries them (absent: the payload does not say).
+  tags: fc.constantFrom(undefined, "", "Wholesale", "vip, STAFF", "wholesaler"),
+  // A B2B order (a company on it) earns nothing.
+  b2b: fc.integer({ min: 0, max: 5 }).map((i) => i === 0),
 });
 type OrderSpec = typeof orderArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -121,7 +127,9 @@ function orderBody(i: number, o: OrderSpec, at: { updatedAt: Date; cancelled: bo
         : {
             admin_graphql_api_id: `gid://shopify/Customer/${customerId}`,
             email: `c${o.customer}@example.com`,
+            ...(o.tags !== undefined ? { tags: o.tags } : {}),
           },
+    company: o.b2b ? { id: 4100, location_id: 4200 } : null,
   });
 }
 

@@ -142,6 +142,21 @@ describe("expiry and birthdays", () => {
   });
 });
 
+describe("a customer left out of the program (an excluded tag)", () => {
+  it("gets no birthday bonus while tagged; once untagged, it is paid", async () => {
+    const shop = newShop();
+    await ensureProgram(prisma, shop);
+    await updateProgram(prisma, shop, { settings: { birthdayBonus: 200, excludedTags: ["staff"] } }, day(0));
+    expect(await setBirthday(prisma, shop, CUSTOMER, { month: 3, day: 1 }, day(0))).toBe("set");
+    await prisma.member.updateMany({ where: { shop, customerGid: CUSTOMER }, data: { tags: ["Staff"] } });
+    expect((await runDailyMaintenance(prisma, shop, day(59))).birthdayBonuses).toBe(0);
+    expect((await member(shop)).balance).toBe(0);
+    await prisma.member.updateMany({ where: { shop, customerGid: CUSTOMER }, data: { tags: [] } });
+    expect((await runDailyMaintenance(prisma, shop, day(60))).birthdayBonuses).toBe(1);
+    expect((await member(shop)).balance).toBe(200);
+  });
+});
+
 describe("manual adjustments", () => {
   it("apply once per idempotency key, record the staff member, and refuse bad input", async () => {
     const { adjustPoints } = await import("~/services/members/adjust-points.server");

@@ -310,6 +310,38 @@ describe("the product block (Earn points)", () => {
   });
 });
 
+describe("customers left out of the program (excluded tags)", () => {
+  const product = { price: 8000 };
+
+  it("see no launcher, no status block and no product estimate; other customers and guests do", async () => {
+    const excluding = await programAfterSaving({ excludedTags: ["Wholesale", "staff"] });
+    // The tags are Liquid's alone, lower-cased: the status JSON (programExplainer) does not carry them.
+    expect(JSON.parse(excluding.loyalty!.program!.value).excludedTags).toEqual(["wholesale", "staff"]);
+    const as = (customerTags?: string[]) => ({
+      locale: "en" as const,
+      app: excluding,
+      product,
+      ...(customerTags ? { customer: members.rich, customerTags } : {}),
+    });
+    for (const block of ["rewards-launcher", "loyalty-status", "earn-points"]) {
+      // Compared without case, as Shopify compares tags.
+      expect((await renderBlock(block, as(["VIP", "WHOLESALE"]))).trim()).toBe("");
+      expect((await renderBlock(block, as([" Staff "]))).trim()).toBe("");
+      expect(await renderBlock(block, as(["VIP", "wholesaler"]))).not.toBe("");
+      expect(await renderBlock(block, as())).not.toBe("");
+    }
+    const none = await programAfterSaving({ excludedTags: [] });
+    expect(
+      await renderBlock("rewards-launcher", {
+        locale: "en",
+        app: none,
+        customer: members.rich,
+        customerTags: ["wholesale"],
+      }),
+    ).not.toBe("");
+  });
+});
+
 describe("locales", () => {
   const keys = (node: unknown, prefix = ""): string[] =>
     node && typeof node === "object" && !("other" in node)

@@ -105,6 +105,28 @@ describe("program page", () => {
     expect(await prisma.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } })).toEqual(before);
   });
 
+  it("keeps the excluded customer tags trimmed, once each whatever their case; refuses a tag too long", async () => {
+    const form = { ...settingsForm(), excludedTags: " wholesale, Staff ,, WHOLESALE " };
+    const res = await run(programAction, await postJson(form));
+    expect(res.status).toBe(200);
+    const program = await prisma.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } });
+    expect(program.excludedTags).toEqual(["wholesale", "Staff"]);
+    const loaded = await (await run(programLoader, await adminDocument("/app/program"))).json();
+    expect(loaded.form.excludedTags).toBe("wholesale, Staff");
+    // A tag over Shopify's 255 characters is the field's error, with the others; nothing is saved.
+    const bad = await run(
+      programAction,
+      await postJson({ ...form, excludedTags: `staff, ${"x".repeat(256)}`, signupBonus: "-1" }),
+    );
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).fieldErrors).toEqual({
+      excludedTags: "must be at most 255 characters",
+      signupBonus: "must be 0 or more",
+    });
+    const after = await prisma.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } });
+    expect(after.excludedTags).toEqual(["wholesale", "Staff"]);
+  });
+
   it("refuses a forged session token", async () => {
     const res = await run(programAction, await postJson(settingsForm(), TEST_SHOP, "forged"));
     expect(res.status).toBe(401);

@@ -47,6 +47,10 @@ export interface BulkOrderSpec {
   email?: string;
   /** Order.sourceName ("web", "pos"); absent from the line when not given. */
   sourceName?: string;
+  /** Customer.tags; absent from the line when not given. */
+  customerTags?: string[];
+  /** Order.purchasingEntity: a company's numeric id (B2B), "customer" (the Customer), or absent. */
+  purchasingEntity?: bigint | "customer";
 }
 
 /** The order's lines: the order, then its line items. */
@@ -73,7 +77,17 @@ export function orderLines(spec: BulkOrderSpec): string[] {
             firstName: "Ada",
             lastName: `Customer ${spec.customer}`,
             defaultEmailAddress: { emailAddress: spec.email ?? `customer-${spec.customer}@example.com` },
+            ...(spec.customerTags !== undefined ? { tags: spec.customerTags } : {}),
           },
+    // A Customer matches no fragment of the query: Shopify writes it as an empty object.
+    ...(spec.purchasingEntity === undefined
+      ? {}
+      : {
+          purchasingEntity:
+            spec.purchasingEntity === "customer"
+              ? {}
+              : { company: { id: `gid://shopify/Company/${spec.purchasingEntity}` } },
+        }),
     currentSubtotalPriceSet: money(spec.subtotal),
     currentTotalTaxSet: money(spec.tax ?? "0.00"),
     currentShippingPriceSet: money(minus(spec.shipping ?? "0.00", spec.refundedShipping ?? "0.00")),

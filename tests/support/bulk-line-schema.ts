@@ -43,9 +43,11 @@ const orderLineSchema = z.object({
       firstName: z.string().nullable().optional(),
       lastName: z.string().nullable().optional(),
       defaultEmailAddress: z.object({ emailAddress: z.string().nullable().optional() }).nullable().optional(),
+      tags: z.array(z.string()).optional(),
     })
     .nullable()
     .optional(),
+  purchasingEntity: z.object({ company: z.unknown().optional() }).nullable().optional(),
   currentSubtotalPriceSet: money,
   currentTotalTaxSet: money,
   currentShippingPriceSet: money,
@@ -64,6 +66,13 @@ const orderLineSchema = z.object({
   refunds: z.array(z.object({ id: gid("Refund"), createdAt: timestamp.nullable().optional() })).default([]),
 });
 
+/** Order.purchasingEntity read as the hand reader does: B2B when it names a company. */
+const orderLineRead = orderLineSchema.transform(({ purchasingEntity, ...line }) =>
+  purchasingEntity === undefined
+    ? line
+    : { ...line, b2b: purchasingEntity !== null && purchasingEntity.company != null },
+);
+
 const lineItemLineSchema = z.object({
   id: gid("LineItem"),
   __parentId: gid("Order"),
@@ -79,13 +88,13 @@ const lineItemLineSchema = z.object({
 // The readers' types are the schema's: each assignable to the other.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _typesAgree: [
-  Same<z.output<typeof orderLineSchema>, OrderLine>,
+  Same<z.output<typeof orderLineRead>, OrderLine>,
   Same<z.output<typeof lineItemLineSchema>, LineItemLine>,
 ] = [true, true];
 
 /** A line as the schema reads it (a line with `__parentId` is a line item), or null when it refuses it. */
 export function readWithSchema(value: unknown): OrderLine | LineItemLine | null {
   const parentId = (value as { __parentId?: unknown } | null)?.__parentId;
-  const result = (parentId === undefined ? orderLineSchema : lineItemLineSchema).safeParse(value);
+  const result = (parentId === undefined ? orderLineRead : lineItemLineSchema).safeParse(value);
   return result.success ? result.data : null;
 }

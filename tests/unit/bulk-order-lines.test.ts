@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseBulkLine } from "~/shopify/payloads/bulk-order-lines";
+import { bulkOrderSnapshot, parseBulkLine, type OrderLine } from "~/shopify/payloads/bulk-order-lines";
 import { PayloadError } from "~/shopify/payloads/order-payload";
 import { FIXTURE_ORDER, orderLines, type BulkOrderSpec } from "../support/bulk-jsonl";
 import { readWithSchema } from "../support/bulk-line-schema";
@@ -27,8 +27,18 @@ const spec: fc.Arbitrary<BulkOrderSpec> = fc
     refunds: fc.array(fc.bigInt({ min: 1n, max: 2n ** 63n }), { maxLength: 2 }),
     discountCodes: fc.array(fc.string(), { maxLength: 2 }),
     email: fc.option(fc.string()),
+    customerTags: fc.option(fc.array(fc.string(), { maxLength: 3 })),
+    purchasingEntity: fc.option(
+      fc.oneof(fc.constant("customer" as const), fc.bigInt({ min: 1n, max: 2n ** 63n })),
+    ),
   })
-  .map((s) => ({ ...s, giftCard: s.giftCard ?? undefined, email: s.email ?? undefined }));
+  .map((s) => ({
+    ...s,
+    giftCard: s.giftCard ?? undefined,
+    email: s.email ?? undefined,
+    customerTags: s.customerTags ?? undefined,
+    purchasingEntity: s.purchasingEntity ?? undefined,
+  }));
 
 /** Values a damaged field might hold: other JSON, and near misses of the real ones. */
 const damage = fc.oneof(
@@ -150,5 +160,28 @@ describe("bulk lines read by hand", () => {
       "malformed line item line: currentQuantity must be a whole number, 0 or more",
     );
     expect(() => parseBulkLine([1])).toThrow("malformed order line: (root) must be an object");
+  });
+});
+
+describe("exclusions read from the bulk query", () => {
+  const snapshotOf = (spec: Partial<BulkOrderSpec>) => {
+    const [orderLine] = orderLines({ ...FIXTURE_ORDER, items: 0, ...spec });
+    const parsed = parseBulkLine(JSON.parse(orderLine!));
+    if (parsed.kind !== "order") throw new Error("not an order line");
+    return bulkOrderSnapshot(parsed.order as OrderLine, []);
+  };
+
+  it("a PurchasingCompany makes the order B2B; the Customer does not; not asked: not said", () => {
+    expect(snapshotOf({ purchasingEntity: 42n }).b2b).toBe(true);
+    expect(snapshotOf({ purchasingEntity: "customer" }).b2b).toBe(false);
+    expect(snapshotOf({})).not.toHaveProperty("b2b");
+  });
+
+  it("the customer's tags, when the line has them", () => {
+    expect(snapshotOf({ customerTags: ["Wholesale", "VIP"] }).customer).toMatchObject({
+      tags: ["Wholesale", "VIP"],
+      tagsPresent: true,
+    });
+    expect(snapshotOf({}).customer).toMatchObject({ tags: [], tagsPresent: false });
   });
 });

@@ -36,9 +36,9 @@ const order: CreditFacts = {
 const nothing = { points: 0, pendingPoints: 0 };
 
 describe("notCredited", () => {
-  const on = { active: true, earnOnPos: true };
-  const paused = { active: false, earnOnPos: true };
-  const noPos = { active: true, earnOnPos: false };
+  const on = { active: true, earnOnPos: true, excludedTags: [] };
+  const paused = { active: false, earnOnPos: true, excludedTags: [] };
+  const noPos = { active: true, earnOnPos: false, excludedTags: [] };
   it("names why an order earns nothing: test, no customer, a paused program's first award", () => {
     expect(notCredited({ test: true, customerGid: null, awarded: false }, on)).toBe("test order");
     expect(notCredited({ test: false, customerGid: null, awarded: false }, on)).toBe("no customer");
@@ -55,6 +55,30 @@ describe("notCredited", () => {
     expect(notCredited({ ...pos, awarded: true }, noPos)).toBeNull();
     expect(notCredited({ ...pos, sourceName: "web" }, noPos)).toBeNull();
     expect(notCredited({ ...pos, sourceName: null }, noPos)).toBeNull();
+  });
+
+  it("credits nothing for a B2B order (a company on it), first awards only", () => {
+    const b2b = { test: false, customerGid: "c", awarded: false, b2b: true };
+    expect(notCredited(b2b, on)).toBe("b2b order");
+    expect(notCredited({ ...b2b, b2b: false }, on)).toBeNull();
+    // An order awarded before keeps following its facts: a refund still takes back.
+    expect(notCredited({ ...b2b, awarded: true }, on)).toBeNull();
+  });
+
+  it("credits nothing for a customer with an excluded tag, compared without case", () => {
+    const program = { ...on, excludedTags: ["Wholesale", "staff"] };
+    const order = { test: false, customerGid: "c", awarded: false };
+    expect(notCredited({ ...order, customerTags: ["VIP", " wholesale "] }, program)).toBe(
+      "excluded customer",
+    );
+    expect(notCredited({ ...order, customerTags: ["STAFF"] }, program)).toBe("excluded customer");
+    expect(notCredited({ ...order, customerTags: ["VIP", "wholesaler"] }, program)).toBeNull();
+    expect(notCredited({ ...order, customerTags: [] }, program)).toBeNull();
+    expect(notCredited({ ...order, customerTags: ["wholesale"] }, on)).toBeNull();
+    // A tag added after the order was awarded leaves its points alone (and a refund still takes back).
+    expect(notCredited({ ...order, awarded: true, customerTags: ["wholesale"] }, program)).toBeNull();
+    // A test order and an order without a customer say so first.
+    expect(notCredited({ ...order, test: true, customerTags: ["wholesale"] }, program)).toBe("test order");
   });
 });
 

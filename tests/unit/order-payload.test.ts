@@ -118,6 +118,18 @@ describe("Shopify payloads", () => {
     expect(eligibleAmount(refund.parts, none, false)).toBe(54_000n);
   });
 
+  it("a company on the order makes it B2B; the customer's tags come with the order", () => {
+    const order = fixture("orders-paid") as Record<string, unknown>;
+    const plain = parseOrderPayload(order);
+    expect(plain.b2b).toBe(false);
+    expect(plain.customer).toMatchObject({ tags: ["newsletter"], tagsPresent: true });
+    // The REST order's company: { id, location_id } for a B2B order, null otherwise.
+    const b2b = parseOrderPayload({ ...order, company: { id: 8012345, location_id: 9012345 } });
+    expect(b2b.b2b).toBe(true);
+    expect(parseOrderPayload({ ...order, company: null }).b2b).toBe(false);
+    expect(() => parseOrderPayload({ ...order, company: "Acme" })).toThrow(PayloadError);
+  });
+
   it("customers", () => {
     const created = parseCustomerPayload(fixture("customers-create"));
     expect(created).toMatchObject({

@@ -42,6 +42,7 @@ const snapshotArb: fc.Arbitrary<OrderSnapshot> = fc
     discountCodes: fc.array(text, { maxLength: 3 }),
     name: fc.option(text),
     sourceName: fc.option(fc.constantFrom("web", "pos", "shopify_draft_order")),
+    b2b: fc.boolean(),
   })
   .map(({ id, refunds, ...rest }) => {
     const orderGid = `gid://shopify/Order/${id}`;
@@ -83,12 +84,20 @@ describe("staged order snapshots", () => {
         discountCodes: [],
       }),
     ) as unknown[];
-    expect(() => decodeSnapshot(JSON.stringify([1, ...good.slice(1)]))).toThrow(/not a version 3 snapshot/);
+    expect(() => decodeSnapshot(JSON.stringify([1, ...good.slice(1)]))).toThrow(/not a version 4 snapshot/);
     // A row staged by version 2 (no name, no source) still reads, without them.
     const v2 = decodeSnapshot(JSON.stringify([2, ...good.slice(1, 12)]));
     expect(v2).not.toHaveProperty("sourceName");
     expect(v2.gross.merchandise).toBe(1000n);
-    expect(() => decodeSnapshot(JSON.stringify([2, ...good.slice(1)]))).toThrow(/not a version 3 snapshot/);
+    expect(() => decodeSnapshot(JSON.stringify([2, ...good.slice(1)]))).toThrow(/not a version 4 snapshot/);
+    // A row staged by version 3 (no B2B flag) still reads, with its name, without the flag.
+    const v3 = decodeSnapshot(JSON.stringify([3, ...good.slice(1, 14)]));
+    expect(v3).not.toHaveProperty("b2b");
+    expect(v3).toHaveProperty("sourceName");
+    expect(decodeSnapshot(JSON.stringify(good)).b2b).toBe(false);
+    const b2b = [...good];
+    b2b[14] = true;
+    expect(decodeSnapshot(JSON.stringify(b2b)).b2b).toBe(true);
     const fiveParts = [...good];
     fiveParts[8] = ["1000", "0", "0", "0", "0"];
     expect(() => decodeSnapshot(JSON.stringify(fiveParts))).toThrow(/parts/);

@@ -126,6 +126,7 @@ export const de: AdminStrings = {
       days: (count: number, text: string) => `${text} ${plural(count, "Tag", "Tage")}`,
       months: (count: number, text: string) => `${text} ${plural(count, "Monat", "Monate")}`,
       characters: (count: number, text: string) => `${text} Zeichen`,
+      tags: (count: number, text: string) => `${text} ${plural(count, "Tag", "Tags")}`,
       tiers: (count: number, text: string) => `${text} ${plural(count, "Stufe", "Stufen")}`,
       rewards: (count: number, text: string) => `${text} ${plural(count, "Belohnung", "Belohnungen")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "Bestellung", "Bestellungen")}`,
@@ -357,6 +358,9 @@ export const de: AdminStrings = {
     returnPointsOnCancel: "Punkte zurückgeben, wenn eine Bestellung mit Belohnungscode storniert wird",
     returnPointsOnExpiry: "Punkte zurückgeben, wenn ein Belohnungscode ungenutzt verfällt",
     earnOnPos: "Bestellungen über Shopify POS bringen Punkte",
+    excludedTags: "Vom Programm ausgeschlossene Kunden-Tags",
+    excludedTagsHelp:
+      "Tags durch Kommas trennen, z. B. wholesale, staff. Kunden mit einem dieser Tags sammeln nichts und sehen das Programm nicht; bereits gesammelte Punkte bleiben. B2B-Bestellungen (für ein Unternehmen) bringen nie Punkte.",
     tiers: "VIP-Stufen",
     tiersHelp:
       "Mitglieder steigen auf, wenn ihre Aktivität im Zeitraum eine Stufe erreicht; Stufen vervielfachen die gesammelten Punkte.",

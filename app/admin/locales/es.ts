@@ -126,6 +126,7 @@ export const es: AdminStrings = {
       days: (count: number, text: string) => `${text} ${plural(count, "día", "días")}`,
       months: (count: number, text: string) => `${text} ${plural(count, "mes", "meses")}`,
       characters: (count: number, text: string) => `${text} ${plural(count, "carácter", "caracteres")}`,
+      tags: (count: number, text: string) => `${text} ${plural(count, "etiqueta", "etiquetas")}`,
       tiers: (count: number, text: string) => `${text} ${plural(count, "nivel", "niveles")}`,
       rewards: (count: number, text: string) => `${text} ${plural(count, "recompensa", "recompensas")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "pedido", "pedidos")}`,
@@ -355,6 +356,9 @@ export const es: AdminStrings = {
     returnPointsOnCancel: "Devolver los puntos cuando se cancela un pedido que usó un código de recompensa",
     returnPointsOnExpiry: "Devolver los puntos cuando un código de recompensa vence sin usarse",
     earnOnPos: "Los pedidos hechos en Shopify POS dan puntos",
+    excludedTags: "Etiquetas de cliente excluidas del programa",
+    excludedTagsHelp:
+      "Separa las etiquetas con comas, p. ej. wholesale, staff. Los clientes con una de estas etiquetas no ganan nada y no ven el programa; los puntos que ya tienen se mantienen. Los pedidos B2B (hechos para una empresa) nunca dan puntos.",
     tiers: "Niveles VIP",
     tiersHelp:
       "Los miembros suben cuando su actividad en el período alcanza un nivel; los niveles multiplican la acumulación.",

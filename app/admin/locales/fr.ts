@@ -127,6 +127,7 @@ export const fr: AdminStrings = {
       days: (count: number, text: string) => `${text} ${plural(count, "jour", "jours")}`,
       months: (count: number, text: string) => `${text} mois`,
       characters: (count: number, text: string) => `${text} ${plural(count, "caractère", "caractères")}`,
+      tags: (count: number, text: string) => `${text} ${plural(count, "balise", "balises")}`,
       tiers: (count: number, text: string) => `${text} ${plural(count, "niveau", "niveaux")}`,
       rewards: (count: number, text: string) => `${text} ${plural(count, "récompense", "récompenses")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "commande", "commandes")}`,
@@ -367,6 +368,9 @@ export const fr: AdminStrings = {
       "Rendre les points quand une commande ayant utilisé un code de récompense est annulée",
     returnPointsOnExpiry: "Rendre les points quand un code de récompense expire sans avoir été utilisé",
     earnOnPos: "Les commandes passées sur Shopify POS rapportent des points",
+    excludedTags: "Balises client exclues du programme",
+    excludedTagsHelp:
+      "Séparez les balises par des virgules, par ex. wholesale, staff. Les clients qui portent l'une de ces balises ne gagnent rien et ne voient pas le programme ; leurs points déjà acquis restent. Les commandes B2B (passées pour une entreprise) ne rapportent jamais de points.",
     tiers: "Niveaux VIP",
     tiersHelp:
       "Les membres montent de niveau quand leur activité sur la période atteint un niveau ; les niveaux multiplient les gains.",

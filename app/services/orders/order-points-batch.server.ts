@@ -150,6 +150,8 @@ interface MemberState {
   readTier: { key: string | null; heldUntil: Date | null };
   activity: TierActivity;
   changes: { from: string | null; to: string | null }[];
+  /** The tags stored before the batch (what an order that does not carry them is checked with). */
+  storedTags: string[];
 }
 
 interface Rules {
@@ -334,11 +336,13 @@ async function lockMembers(
         tierKey: null,
         tierHeldUntil: null,
         tierChangedAt: null,
+        tags: null,
       },
       isNew: true,
       readTier: { key: null, heldUntil: null },
       activity: { spend: 0n, points: 0n, orders: 0n },
       changes: [],
+      storedTags: [],
     });
   }
   const locked = await lockMembersOf(sql, shop, [...members.keys()]);
@@ -360,6 +364,7 @@ async function lockMembers(
       tierChangedAt: row.tierChangedAt,
     });
     state.readTier = { key: row.tierKey, heldUntil: row.tierHeldUntil };
+    state.storedTags = row.tags;
     state.activity = { ...(activity.get(row.customerGid) ?? state.activity) };
   }
   return members;
@@ -423,6 +428,7 @@ function applyRules(
       sourceName: s.sourceName ?? null,
       // A guest's order is held by its email until Shopify creates that customer (decision 0017).
       guestEmail: s.customer ? null : (s.email ?? null),
+      b2b: s.b2b ?? false,
       currency: s.currency,
       test: s.test,
       taxesIncluded: s.taxesIncluded,
@@ -439,11 +445,21 @@ function applyRules(
       award: null,
     };
     records.push(record);
+    const member = s.customer ? members.get(s.customer.customerGid) : undefined;
+    // The order's copy of the customer's tags is the newest known when it carries them, as the
+    // engine stores them (exclusions: docs/decisions/0021-exclusions.md).
+    if (member && s.customer?.tagsPresent) member.write.tags = s.customer.tags;
     const ignored = notCredited(
-      { test: s.test, customerGid: record.customerGid, awarded: false, sourceName: record.sourceName },
+      {
+        test: s.test,
+        customerGid: record.customerGid,
+        awarded: false,
+        sourceName: record.sourceName,
+        b2b: record.b2b,
+        customerTags: member ? (member.write.tags ?? member.storedTags) : [],
+      },
       program,
     );
-    const member = s.customer ? members.get(s.customer.customerGid) : undefined;
     if (ignored || !member) {
       results.push({ orderGid: s.orderGid, points: 0, change: 0, ignored: ignored ?? "no customer" });
       continue;

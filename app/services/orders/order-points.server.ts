@@ -99,6 +99,7 @@ async function snapshotChanges(
           discountCodes: snapshot.discountCodes,
           ...(snapshot.name !== undefined ? { name: snapshot.name } : {}),
           ...(snapshot.sourceName !== undefined ? { sourceName: snapshot.sourceName } : {}),
+          ...(snapshot.b2b !== undefined ? { b2b: snapshot.b2b } : {}),
         }
       : {}),
     // A guest's order is held by its email until Shopify creates that customer (decision 0017).
@@ -153,8 +154,15 @@ export async function applyOrderEventIn(
     order = await updateOrderFacts(tx, order.id, changes);
     await applyOrderCodes(tx, shop, order, program, now);
     if (snapshot.customer) {
-      const { customerGid, email, firstName, lastName } = snapshot.customer;
-      member = await upsertMember(tx, shop, customerGid, { email, firstName, lastName });
+      const { customerGid, email, firstName, lastName, tags, tagsPresent } = snapshot.customer;
+      // The order's copy of the customer's tags is the newest we know when it carries them
+      // (exclusions: docs/decisions/0021-exclusions.md).
+      member = await upsertMember(tx, shop, customerGid, {
+        email,
+        firstName,
+        lastName,
+        ...(tagsPresent ? { tags } : {}),
+      });
     }
   }
 
@@ -166,9 +174,14 @@ export async function applyOrderEventIn(
     ...(ignored ? { ignored } : {}),
   });
   if (!order.paidAt || !order.snapshotAt) return outcome();
-  const ignored = notCredited({ ...order, awarded: order.awardedAt !== null }, program);
-  if (!order.customerGid || ignored === "test order") return outcome(ignored ?? undefined);
+  const skipped = notCredited({ ...order, awarded: order.awardedAt !== null }, program);
+  if (!order.customerGid || skipped === "test order") return outcome(skipped ?? undefined);
   if (member?.customerGid !== order.customerGid) member = await upsertMember(tx, shop, order.customerGid, {});
+  // With the member's tags: a customer with an excluded tag earns nothing.
+  const ignored = notCredited(
+    { ...order, awarded: order.awardedAt !== null, customerTags: member.tags },
+    program,
+  );
   // Locked explicitly (not trusting the upsert's own lock) before the terms
   // are read: the balance appended to and the tier that sets the multiplier
   // are those left by every earlier order of this member.

@@ -17,6 +17,7 @@ import { inTransaction } from "../../db/tx.server";
 import { forgetCustomerInRollups } from "../dashboard/dashboard-rollups.server";
 import { respondBy } from "./data-requests.server";
 import type { CustomerFacts } from "../../shopify/payloads/order-payload";
+import { isExcludedCustomer } from "../../loyalty/exclusions";
 
 export async function recordCustomer(
   db: PrismaClient,
@@ -42,6 +43,8 @@ export async function recordCustomer(
     const key = `bonus:signup:${customer.customerGid}`;
     if (customer.state !== "enabled" || !program.active || program.signupBonus <= 0)
       return { signupBonus: 0 };
+    // A customer left out of the program (an excluded tag) earns nothing (decision 0021).
+    if (isExcludedCustomer(member.tags, program.excludedTags)) return { signupBonus: 0 };
     const locked = await lockMember(tx, shop, member.id);
     if (await ledgerEntryExists(tx, shop, key)) return { signupBonus: 0 };
     await appendEntry(tx, shop, locked, {

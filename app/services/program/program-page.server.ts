@@ -48,6 +48,8 @@ const FORM_FIELD: Record<string, string> = { earnRateE4: "earnRate" };
 const formField = (key: string) => {
   const reward = /^rewards\.(\d+)\.([\w.]+)$/.exec(key);
   if (reward) return `rewards.${reward[1]}.${REWARD_FORM_FIELD[reward[2]!] ?? reward[2]}`;
+  // One field holds every excluded tag: a bad tag's error is the field's.
+  if (/^excludedTags\.\d+$/.test(key)) return "excludedTags";
   return FORM_FIELD[key] ?? key.replace(/^tiers\.(\d+)\.multiplierE4$/, "tiers.$1.multiplier");
 };
 

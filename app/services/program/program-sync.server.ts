@@ -20,8 +20,13 @@ export async function syncProgram(
   for (let round = 0; round < 3; round++) {
     const program = await findProgram(db, shop);
     if (!program || program.syncVersion <= program.syncedVersion) break;
-    const { explainer } = await programExplainer(db, shop);
-    await writeProgramMetafield(admin, explainer);
+    const { explainer, settings } = await programExplainer(db, shop);
+    // Liquid's copy alone (not the status JSON) holds the excluded tags, lower-cased, so the theme
+    // shows no program to a customer who carries one (extensions/regulars-theme/snippets/regulars-excluded.liquid).
+    await writeProgramMetafield(admin, {
+      ...explainer,
+      excludedTags: settings.excludedTags.map((tag) => tag.trim().toLowerCase()),
+    });
     writes++;
     await markProgramSynced(db, shop, program.syncVersion);
   }

@@ -26,6 +26,7 @@ import {
 import { ensureProgram, settingsOf } from "../../db/program.server";
 import { inTransaction } from "../../db/tx.server";
 import { birthdayBonusYear } from "../../loyalty/bonuses";
+import { isExcludedCustomer } from "../../loyalty/exclusions";
 import { expiryStatus } from "../../loyalty/expiry";
 import { catchUpRollups } from "../dashboard/dashboard-rollups.server";
 import { releaseDuePoints } from "../orders/order-points.server";
@@ -133,6 +134,8 @@ export async function runDailyMaintenance(
           today: now,
         });
         if (year === null) return;
+        // A customer left out of the program (an excluded tag) earns nothing (decision 0021).
+        if (isExcludedCustomer(member.tags, program.excludedTags)) return;
         const key = `bonus:birthday:${member.id}:${year}`;
         if (await ledgerEntryExists(tx, shop, key)) return;
         await appendEntry(tx, shop, member, {

@@ -8,6 +8,7 @@ import { readMemberStatus } from "../../db/storefront-status.server";
 import { ensureProgram, settingsOf, tierRulesOf } from "../../db/program.server";
 import { ensureRewards, rewardRuleOf } from "../../db/rewards.server";
 import { findShop } from "../../db/shops.server";
+import { isExcludedCustomer } from "../../loyalty/exclusions";
 import { formatMilli } from "../../loyalty/money";
 import { rewardAvailable, storeCreditOn } from "../../loyalty/rewards";
 import { formatE4 } from "../../loyalty/rates";
@@ -75,10 +76,50 @@ export async function programExplainer(db: PrismaClient, shop: string) {
 }
 
 /**
+ * What a customer left out of the program (an excluded tag: app/loyalty/exclusions.ts) is told:
+ * not eligible, and nothing of the program or of their own data (docs/decisions/0021-exclusions.md).
+ */
+const NOT_ELIGIBLE = { loggedIn: true, eligible: false, reason: "excluded" } as const;
+
+/**
+ * The status a shopper sees (the app proxy, customer accounts, checkout): storefrontStatus,
+ * or NOT_ELIGIBLE for a customer with an excluded tag.
+ */
+export async function shopperStatus(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string | null,
+  now: Date,
+  explain: typeof programExplainer = programExplainer,
+) {
+  const status = await statusWithExclusion(db, shop, customerGid, now, explain);
+  if (status.loggedIn) {
+    const { excluded, ...rest } = status;
+    return excluded ? NOT_ELIGIBLE : rest;
+  }
+  return status;
+}
+
+/**
  * `explain` reads the program and catalog: fresh by default; the app proxy
- * passes its short-lived cache (program-explainer-cache.server.ts).
+ * passes its short-lived cache (program-explainer-cache.server.ts). The
+ * member's own figures, whether or not their tags leave them out (the admin
+ * and the member sync read it; shoppers get shopperStatus).
  */
 export async function storefrontStatus(
+  db: PrismaClient,
+  shop: string,
+  customerGid: string | null,
+  now: Date,
+  explain: typeof programExplainer = programExplainer,
+) {
+  const status = await statusWithExclusion(db, shop, customerGid, now, explain);
+  if (!status.loggedIn) return status;
+  const { excluded: _excluded, ...rest } = status;
+  return rest;
+}
+
+async function statusWithExclusion(
   db: PrismaClient,
   shop: string,
   customerGid: string | null,
@@ -91,6 +132,7 @@ export async function storefrontStatus(
   if (!member) {
     return {
       loggedIn: true as const,
+      excluded: false,
       program: explainer,
       points: 0,
       pending: 0,
@@ -108,6 +150,7 @@ export async function storefrontStatus(
   const next = tiers[tierRank(tiers, current?.key ?? null) + 1] ?? null;
   return {
     loggedIn: true as const,
+    excluded: isExcludedCustomer(member.tags, settings.excludedTags),
     program: explainer,
     points: member.balance,
     pending: member.pending,

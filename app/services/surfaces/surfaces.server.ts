@@ -18,7 +18,7 @@ import { MoneyFormatError, parseMilli } from "../../loyalty/money";
 import { estimatedAward } from "../../loyalty/order-credit";
 import { windowStart } from "../../loyalty/tiers";
 import { cachedProgramExplainer } from "../program/program-explainer-cache.server";
-import { storefrontStatus } from "../storefront/status.server";
+import { shopperStatus } from "../storefront/status.server";
 
 /** A customer or order id as the surfaces name them: the GID, or its numeric id. */
 function gidOf(type: "Customer" | "Order", ref: string): string | null {
@@ -34,7 +34,7 @@ export const orderGidOf = (ref: string) => gidOf("Order", ref);
  * shape, saying why, and nothing personal.
  */
 export async function surfaceStatus(db: PrismaClient, shop: string, customerGid: string | null, now: Date) {
-  const status = await storefrontStatus(db, shop, customerGid, now, cachedProgramExplainer);
+  const status = await shopperStatus(db, shop, customerGid, now, cachedProgramExplainer);
   if (!customerGid) return { ...status, customer: null, reason: "no_customer" as const };
   return status;
 }
@@ -157,6 +157,17 @@ export async function checkoutEstimate(
     : null;
   const status = customerGid ? await surfaceStatus(db, shop, customerGid, now) : null;
   const memberView = status && status.loggedIn ? status : null;
+  // A customer left out of the program earns nothing and is shown nothing of it (decision 0021).
+  if (memberView && "eligible" in memberView) {
+    return {
+      points: null,
+      balanceAfter: null,
+      active: settings.active,
+      reason: "excluded" as const,
+      member: memberView,
+      order: null,
+    };
+  }
   if (orderGid && customerGid) {
     const recorded = await customerOrderPoints(db, shop, customerGid, orderGid);
     if (recorded && recorded.order.state !== "not_yet_received") {

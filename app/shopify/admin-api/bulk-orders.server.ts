@@ -38,6 +38,9 @@ import {
  * its tax from the order's shipping summary (shippingLine). Field meanings:
  * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order and
  * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/ShippingLine.
+ * The customer's tags and the purchasing company (B2B) decide exclusions
+ * (app/loyalty/exclusions.ts; Order.purchasingEntity is a PurchasingCompany
+ * for a B2B order).
  */
 const BACKFILL_ORDERS_QUERY = `#graphql
   query BackfillOrders {
@@ -62,6 +65,14 @@ const BACKFILL_ORDERS_QUERY = `#graphql
             lastName
             defaultEmailAddress {
               emailAddress
+            }
+            tags
+          }
+          purchasingEntity {
+            ... on PurchasingCompany {
+              company {
+                id
+              }
             }
           }
           currentSubtotalPriceSet {

@@ -39,7 +39,11 @@ export interface OrderLine {
     firstName?: string | null;
     lastName?: string | null;
     defaultEmailAddress?: { emailAddress?: string | null } | null;
+    /** Customer.tags; absent when the query did not ask. */
+    tags?: string[];
   } | null;
+  /** A company placed it (Order.purchasingEntity is a PurchasingCompany); absent: not asked. */
+  b2b?: boolean;
   currentSubtotalPriceSet: Milli;
   currentTotalTaxSet: Milli;
   currentShippingPriceSet: Milli;
@@ -187,7 +191,27 @@ function customerOf(value: unknown): OrderLine["customer"] {
     );
     customer.defaultEmailAddress = emailAddress === undefined ? {} : { emailAddress };
   }
+  if (fields.tags !== undefined) {
+    const tags = fields.tags;
+    if (!Array.isArray(tags)) refuse("customer.tags", "an array of strings");
+    // By index: a hole in the array is no tag either.
+    for (let i = 0; i < tags.length; i++)
+      if (typeof tags[i] !== "string") refuse(`customer.tags.${i}`, "a string");
+    customer.tags = tags as string[];
+  }
   return customer;
+}
+
+/**
+ * Order.purchasingEntity: a PurchasingCompany for a B2B order, the Customer otherwise, null for
+ * neither (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.purchasingEntity,
+ * the union PurchasingEntity = Customer | PurchasingCompany in the vendored 2026-10 schema).
+ */
+function b2bOf(value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return false;
+  const fields = fieldsOf(value, "purchasingEntity");
+  return fields.company !== undefined && fields.company !== null;
 }
 
 function refundOf(value: unknown): OrderLine["refunds"][number] | Bad {
@@ -245,6 +269,7 @@ function readOrderLine(value: Fields): OrderLine {
   const name = optionalText(value.name, "name");
   const sourceName = optionalText(value.sourceName, "sourceName");
   const customer = customerOf(value.customer);
+  const b2b = b2bOf(value.purchasingEntity);
   const shippingLine = shippingLineOf(value.shippingLine);
   const order: OrderLine = {
     id,
@@ -268,6 +293,7 @@ function readOrderLine(value: Fields): OrderLine {
   if (name !== undefined) order.name = name;
   if (sourceName !== undefined) order.sourceName = sourceName;
   if (customer !== undefined) order.customer = customer;
+  if (b2b !== undefined) order.b2b = b2b;
   return order;
 }
 
@@ -372,10 +398,11 @@ export function bulkOrderSnapshot(order: OrderLine, items: readonly LineItemLine
           firstName: customer.firstName ?? null,
           lastName: customer.lastName ?? null,
           state: null,
-          tags: [],
-          tagsPresent: false,
+          tags: customer.tags ?? [],
+          tagsPresent: customer.tags !== undefined,
         }
       : null,
     discountCodes: order.discountCodes,
+    ...(order.b2b !== undefined ? { b2b: order.b2b } : {}),
   };
 }

@@ -189,6 +189,10 @@ const order = z.object({
   shipping_lines: z.array(shippingLine),
   refunds: z.array(refund).optional().default([]),
   customer: customer.nullable().optional(),
+  // The purchasing company of a B2B order, null otherwise (the REST Order resource's `company`,
+  // { id, location_id }: https://shopify.dev/docs/api/admin-rest/2025-10/resources/order, typed in
+  // @shopify/shopify-api's rest/admin/2025-10/order.d.ts as `company: {...} | null`). Any company: B2B.
+  company: z.object({}).passthrough().nullable().optional(),
   discount_codes: z
     .array(z.object({ code: z.string() }))
     .optional()
@@ -248,6 +252,8 @@ export interface OrderSnapshot {
   refunds: RefundFacts[];
   customer: CustomerFacts | null;
   discountCodes: string[];
+  /** A company placed it (a B2B order); absent when the source does not say. */
+  b2b?: boolean;
 }
 
 const SHIPPING_REFUND = "shipping_refund";
@@ -350,6 +356,7 @@ function orderSnapshot(raw: z.output<typeof order>): OrderSnapshot {
     refunds,
     customer: raw.customer ? customerFacts(raw.customer) : null,
     discountCodes: raw.discount_codes.map((d) => d.code),
+    b2b: Boolean(raw.company),
   };
 }
 

@@ -13,16 +13,18 @@ import type { CustomerFacts, OrderSnapshot, RefundFacts } from "./order-payload"
  * shipping and the amount refunded by amount; a row staged by version 1 is
  * refused (its run fails and is started again). 3: the order's name and
  * source_name at the end (null when the bulk line had none); a version 2 row
- * is still read, without them.
+ * is still read, without them. 4: whether a company placed it (B2B) at the
+ * end; a version 3 row is still read, without it (not known: not B2B).
  */
-const VERSION = 3;
+const VERSION = 4;
+const WITHOUT_B2B = 3;
 const WITHOUT_NAME_AND_SOURCE = 2;
 
 type PartsText = [string, string, string, string, string, string, string];
 type RefundText = [string, number, PartsText];
 type CustomerText = [string, string | null, string | null, string | null, string | null, string[], boolean];
 type SnapshotText = [
-  typeof VERSION | typeof WITHOUT_NAME_AND_SOURCE,
+  typeof VERSION | typeof WITHOUT_B2B | typeof WITHOUT_NAME_AND_SOURCE,
   string,
   number,
   number,
@@ -36,6 +38,7 @@ type SnapshotText = [
   string[],
   (string | null)?,
   (string | null)?,
+  boolean?,
 ];
 
 const partsText = (p: EligibleParts): PartsText => [
@@ -74,6 +77,7 @@ export function encodeSnapshot(s: OrderSnapshot): string {
     s.discountCodes,
     s.name ?? null,
     s.sourceName ?? null,
+    s.b2b ?? false,
   ];
   return JSON.stringify(text);
 }
@@ -125,9 +129,10 @@ function texts(value: unknown): string[] {
 
 export function decodeSnapshot(encoded: string): OrderSnapshot {
   const value: unknown = JSON.parse(encoded);
-  const current = Array.isArray(value) && value.length === 14 && value[0] === VERSION;
+  const current = Array.isArray(value) && value.length === 15 && value[0] === VERSION;
+  const named = current || (Array.isArray(value) && value.length === 14 && value[0] === WITHOUT_B2B);
   const before = Array.isArray(value) && value.length === 12 && value[0] === WITHOUT_NAME_AND_SOURCE;
-  if (!Array.isArray(value) || !(current || before)) {
+  if (!Array.isArray(value) || !(named || before)) {
     throw new SnapshotTextError(`not a version ${VERSION} snapshot`);
   }
   const orderGid = text(value[1]);
@@ -162,6 +167,7 @@ export function decodeSnapshot(encoded: string): OrderSnapshot {
     }),
     customer: customerFacts,
     discountCodes: texts(value[11]),
-    ...(current ? { name: textOrNull(value[12]), sourceName: textOrNull(value[13]) } : {}),
+    ...(named ? { name: textOrNull(value[12]), sourceName: textOrNull(value[13]) } : {}),
+    ...(current ? { b2b: bool(value[14]) } : {}),
   };
 }
