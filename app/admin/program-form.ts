@@ -379,8 +379,8 @@ function parseRewardForm(form: RewardForm, prefix: string, errors: FieldErrors):
     ...(form.anyAmount && (form.type === "FIXED_AMOUNT" || form.type === "STORE_CREDIT")
       ? {
           spendAnyAmount: {
-            minPoints: whole("anyMin", form.anyMin ?? "", "must be a whole number of points"),
-            maxPoints: whole("anyMax", form.anyMax ?? "", "must be a whole number of points"),
+            minPoints: whole("anyMin", form.anyMin ?? ""),
+            maxPoints: whole("anyMax", form.anyMax ?? ""),
           },
         }
       : {}),

@@ -34,6 +34,7 @@ const program: StorefrontStatus["program"] = {
   includesGiftCards: false,
   signupBonus: 100,
   birthdayBonus: 0,
+  referrals: null,
   proxyPath: "/apps/regulars",
   tierBasis: "SPEND",
   tierWindow: "LIFETIME",
@@ -53,6 +54,7 @@ const member = (changes: Partial<MemberStatus> = {}) => {
     program,
     points: 1250,
     pending: 80,
+    referral: null,
     tier: "Bronze",
     nextTier: { name: "Silver", remaining: "120.00", amount: 12_000, percent: 76 },
     rewards: [

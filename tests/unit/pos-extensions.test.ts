@@ -28,6 +28,7 @@ const program: MemberStatus["program"] = {
   includesGiftCards: false,
   signupBonus: 0,
   birthdayBonus: 0,
+  referrals: null,
   proxyPath: "/apps/regulars",
   tierBasis: "SPEND",
   tierWindow: "LIFETIME",
@@ -40,6 +41,7 @@ const member = (changes: Partial<MemberStatus> = {}): MemberStatus => ({
   program,
   points: 900,
   pending: 0,
+  referral: null,
   tier: "Member",
   nextTier: null,
   rewards: [
