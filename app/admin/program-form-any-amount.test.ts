@@ -39,7 +39,7 @@ describe("program form: store credit and spend any amount", () => {
     const parsed = parseProgramForm(form);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.fieldErrors).toMatchObject({
-      "rewards.0.anyMin": "must be a whole number of points",
+      "rewards.0.anyMin": { code: "wholeNumber" },
     });
     const shipping = programFormOf(DEFAULT_PROGRAM, DEFAULT_TIERS, []);
     shipping.rewards = [

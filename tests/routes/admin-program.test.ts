@@ -120,8 +120,8 @@ describe("program page", () => {
     );
     expect(bad.status).toBe(422);
     expect((await bad.json()).fieldErrors).toEqual({
-      excludedTags: "must be at most 255 characters",
-      signupBonus: "must be 0 or more",
+      excludedTags: { code: "max", max: 255, unit: "characters" },
+      signupBonus: { code: "notNegative" },
     });
     const after = await prisma.program.findUniqueOrThrow({ where: { shop: TEST_SHOP } });
     expect(after.excludedTags).toEqual(["wholesale", "Staff"]);
