@@ -55,6 +55,8 @@ export function errorText(error: FieldError, w: ErrorWriter): string {
       return t.min(quantity(error.min, error.unit, w));
     case "max":
       return t.max(quantity(error.max, error.unit, w));
+    case "multiple":
+      return t.multiple(quantity(error.of, error.unit, w));
     case "range":
       // The unit once, after the second number: "from 1 to 365 days".
       return t.range(

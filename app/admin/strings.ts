@@ -85,6 +85,7 @@ export const strings = {
     notZero: "cannot be 0",
     min: (min: string) => `must be at least ${min}`,
     max: (max: string) => `must be at most ${max}`,
+    multiple: (of: string) => `must be a multiple of ${of}`,
     range: (min: string, max: string) => `must be from ${min} to ${max}`,
     decimals: (max: number) => `must have at most ${max} decimal${max === 1 ? "" : "s"}`,
     amount: (example: string) => `must be an amount such as ${example}`,

@@ -36,6 +36,8 @@ export type FieldError =
   | { code: "min"; min: number; unit?: ErrorUnit }
   | { code: "max"; max: number; unit?: ErrorUnit }
   | { code: "range"; min: number; max: number; unit?: ErrorUnit }
+  /** Must be a multiple of `of` (spend any amount: whole steps of a reward's points). */
+  | { code: "multiple"; of: number; unit?: ErrorUnit }
   | { code: "decimals"; max: number }
   /** Not written as an amount, a number or a percentage; `example` is one the field accepts, as typed. */
   | { code: "amount"; example: string }

@@ -29,7 +29,7 @@ describe("store credit rewards", () => {
     expect(missing.success).toBe(false);
     expect(missing.error?.issues[0]).toMatchObject({
       path: ["amountMilli"],
-      message: "is required for store credit",
+      message: JSON.stringify({ code: "required" }),
     });
   });
 
@@ -109,16 +109,16 @@ describe("spend any amount", () => {
       rewardSchema.safeParse(rule).error?.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`) ??
       [];
     expect(issues({ ...any, spendAnyAmount: { minPoints: 550, maxPoints: 5000 } })).toEqual([
-      "spendAnyAmount.minPoints must be a multiple of the points per step",
+      `spendAnyAmount.minPoints ${JSON.stringify({ code: "multiple", of: 100, unit: "points" })}`,
     ]);
     expect(issues({ ...any, spendAnyAmount: { minPoints: 500, maxPoints: 400 } })).toEqual([
-      "spendAnyAmount.maxPoints must be at least the minimum",
+      `spendAnyAmount.maxPoints ${JSON.stringify({ code: "min", min: 500, unit: "points" })}`,
     ]);
     expect(issues({ ...any, spendAnyAmount: { minPoints: 50, maxPoints: 5000 } })).toContain(
-      "spendAnyAmount.minPoints must be at least the points per step",
+      `spendAnyAmount.minPoints ${JSON.stringify({ code: "min", min: 100, unit: "points" })}`,
     );
     expect(issues({ ...any, type: "PERCENTAGE", percentBps: 1000, amountMilli: null })).toContain(
-      "spendAnyAmount.minPoints is only for an amount off or store credit",
+      `spendAnyAmount.minPoints ${JSON.stringify({ code: "choice" })}`,
     );
     expect(
       issues({
@@ -126,6 +126,9 @@ describe("spend any amount", () => {
         amountMilli: parseMilli("2.00"),
         spendAnyAmount: { minPoints: 500, maxPoints: 10_000_000 },
       }),
-    ).toContain("spendAnyAmount.maxPoints would be worth more than 100000.00");
+    ).toContain(
+      // 2.00 a step of 100 points: at most 5,000,000 points keeps the credit within 100,000.00.
+      `spendAnyAmount.maxPoints ${JSON.stringify({ code: "max", max: 5_000_000, unit: "points" })}`,
+    );
   });
 });

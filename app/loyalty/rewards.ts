@@ -3,7 +3,7 @@
  * have, and the codes they get (unambiguous characters, a shop prefix).
  */
 import { z } from "zod";
-import { issue } from "./field-error";
+import { type FieldError, issue } from "./field-error";
 import { parseMilli } from "./money";
 
 export const REWARD_TYPES = ["FIXED_AMOUNT", "PERCENTAGE", "FREE_SHIPPING", "STORE_CREDIT"] as const;
@@ -143,11 +143,11 @@ export const rewardSchema = z
     enabled: z.boolean(),
     spendAnyAmount: z
       .object({
-        minPoints: z.number().int("must be a whole number of points"),
+        minPoints: z.number().int(issue({ code: "wholeNumber" })),
         maxPoints: z
           .number()
-          .int("must be a whole number of points")
-          .max(L.pointsCost[1], "must be at most 10,000,000 points"),
+          .int(issue({ code: "wholeNumber" }))
+          .max(L.pointsCost[1], issue({ code: "max", max: L.pointsCost[1], unit: "points" })),
       })
       .nullable()
       .optional(),
@@ -155,27 +155,36 @@ export const rewardSchema = z
   .superRefine((reward, ctx) => {
     const any = reward.spendAnyAmount;
     if (any) {
-      const issue = (field: string, message: string) =>
-        ctx.addIssue({ code: "custom", path: ["spendAnyAmount", field], message });
+      const refuse = (field: string, error: FieldError) =>
+        ctx.addIssue({ code: "custom", path: ["spendAnyAmount", field], message: issue(error) });
+      const step = reward.pointsCost;
       if (reward.type !== "FIXED_AMOUNT" && reward.type !== "STORE_CREDIT")
-        issue("minPoints", "is only for an amount off or store credit");
-      if (any.minPoints < reward.pointsCost) issue("minPoints", "must be at least the points per step");
-      if (any.minPoints % reward.pointsCost !== 0)
-        issue("minPoints", "must be a multiple of the points per step");
-      if (any.maxPoints < any.minPoints) issue("maxPoints", "must be at least the minimum");
-      if (any.maxPoints % reward.pointsCost !== 0)
-        issue("maxPoints", "must be a multiple of the points per step");
+        refuse("minPoints", { code: "choice" });
+      if (any.minPoints < step) refuse("minPoints", { code: "min", min: step, unit: "points" });
+      if (step > 0 && any.minPoints % step !== 0)
+        refuse("minPoints", { code: "multiple", of: step, unit: "points" });
+      if (any.maxPoints < any.minPoints)
+        refuse("maxPoints", { code: "min", min: any.minPoints, unit: "points" });
+      if (step > 0 && any.maxPoints % step !== 0)
+        refuse("maxPoints", { code: "multiple", of: step, unit: "points" });
       if (
         reward.amountMilli !== null &&
-        (BigInt(any.maxPoints) / BigInt(reward.pointsCost)) * reward.amountMilli > L.amountMilli[1]
+        reward.amountMilli > 0n &&
+        step > 0 &&
+        (BigInt(any.maxPoints) / BigInt(step)) * reward.amountMilli > L.amountMilli[1]
       )
-        issue("maxPoints", "would be worth more than 100000.00");
+        // The most points whose credit stays within the largest amount a reward may be worth.
+        refuse("maxPoints", {
+          code: "max",
+          max: Number(L.amountMilli[1] / reward.amountMilli) * step,
+          unit: "points",
+        });
     }
     if (reward.type === "FIXED_AMOUNT" && reward.amountMilli === null) {
       ctx.addIssue({ code: "custom", path: ["amountMilli"], message: issue({ code: "required" }) });
     }
     if (reward.type === "STORE_CREDIT" && reward.amountMilli === null) {
-      ctx.addIssue({ code: "custom", path: ["amountMilli"], message: "is required for store credit" });
+      ctx.addIssue({ code: "custom", path: ["amountMilli"], message: issue({ code: "required" }) });
     }
     if (reward.type === "PERCENTAGE" && reward.percentBps === null) {
       ctx.addIssue({ code: "custom", path: ["percentBps"], message: issue({ code: "required" }) });

@@ -32,6 +32,7 @@ const SAMPLES: { [C in FieldErrorCode]: Extract<FieldError, { code: C }> } = {
   min: { code: "min", min: 1234, unit: "points" },
   max: { code: "max", max: 1_000_000, unit: "points" },
   range: { code: "range", min: 1, max: 3650, unit: "days" },
+  multiple: { code: "multiple", of: 250, unit: "points" },
   decimals: { code: "decimals", max: 4 },
   amount: { code: "amount", example: "250.00" },
   number: { code: "number", example: "1.25" },

@@ -88,6 +88,7 @@ export const de: AdminStrings = {
     notZero: "darf nicht 0 sein",
     min: (min: string) => `muss mindestens ${min} sein`,
     max: (max: string) => `darf höchstens ${max} sein`,
+    multiple: (of: string) => `muss ein Vielfaches von ${of} sein`,
     range: (min: string, max: string) => `muss zwischen ${min} und ${max} liegen`,
     decimals: (max: number) =>
       `darf höchstens ${n(max)} ${plural(max, "Nachkommastelle", "Nachkommastellen")} haben`,

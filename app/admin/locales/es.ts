@@ -88,6 +88,7 @@ export const es: AdminStrings = {
     notZero: "no puede ser 0",
     min: (min: string) => `debe ser al menos ${min}`,
     max: (max: string) => `debe ser como máximo ${max}`,
+    multiple: (of: string) => `debe ser un múltiplo de ${of}`,
     range: (min: string, max: string) => `debe estar entre ${min} y ${max}`,
     decimals: (max: number) => `debe tener como máximo ${n(max)} ${plural(max, "decimal", "decimales")}`,
     amount: (example: string) => `debe ser un importe, como ${example}`,

@@ -89,6 +89,7 @@ export const fr: AdminStrings = {
     notZero: "ne peut pas être 0",
     min: (min: string) => `doit être d’au moins ${min}`,
     max: (max: string) => `doit être d’au plus ${max}`,
+    multiple: (of: string) => `doit être un multiple de ${of}`,
     range: (min: string, max: string) => `doit être compris entre ${min} et ${max}`,
     decimals: (max: number) => `doit avoir au plus ${n(max)} ${plural(max, "décimale", "décimales")}`,
     amount: (example: string) => `doit être un montant, par exemple ${example}`,
