@@ -177,6 +177,14 @@ const PAGES: AdminPage[] = [
     ready: () => strings.notifications.smtp,
   },
   {
+    name: "referrals",
+    route: "app.referrals.tsx",
+    shop: SHOP,
+    path: () => "/referrals",
+    title: () => documentTitle(strings, strings.referrals.title),
+    ready: () => strings.referrals.monthlyCap,
+  },
+  {
     name: "activity",
     route: "app.activity.tsx",
     shop: SHOP,
