@@ -425,7 +425,7 @@ afterAll(() => edge?.restore());
 
 describe("hostile app proxy requests", () => {
   it("every proxy route of app/routes is fuzzed here", () => {
-    expect(Object.keys(handlers).sort()).toEqual(["birthday", "redeem", "status"]);
+    expect(Object.keys(handlers).sort()).toEqual(["birthday", "r.$code", "redeem", "status"]);
     expect(rewardKeys.sort()).toEqual(["10-off", "25-off", "5-off", "free-shipping"]);
   });
 
@@ -465,6 +465,59 @@ describe("hostile app proxy requests", () => {
       "birthday 401",
     ]) {
       expect(seen[status], `${status} in ${JSON.stringify(seen)}`).toBeGreaterThan(0);
+    }
+    expect(edge.calls).toEqual([]);
+  }, 240_000);
+
+  // The referral link (/apps/regulars/r/<code>) with referrals on: codes that are no member's,
+  // hostile bodies and emails, signed or guest. Each gets a 4xx; nothing is written (a visit or a
+  // code is only for a member's own link).
+  it("the referral link: unknown codes and hostile bodies get a 4xx, none crashes, none writes", async () => {
+    const link = await loadRoute(routeFiles().find((route) => route.id === "proxy.r.$code")!);
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { referralsEnabled: true } });
+    const before = await watch.take();
+    const call = async (handler: unknown, request: Request, code: string) => {
+      try {
+        return await (handler as Handler)({ request, params: { code }, context: {} } as ActionFunctionArgs);
+      } catch (thrown) {
+        if (thrown instanceof Response) return thrown;
+        throw thrown;
+      }
+    };
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            code: fc.oneof(
+              fc.string({ maxLength: 40 }),
+              fc.constantFrom("", "../status", "A".repeat(500), "%00", "ABCD1234"),
+            ),
+            customerId: loggedIn,
+            post: fc.boolean(),
+            body: fc.oneof(
+              notJson,
+              fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+              fc.emailAddress().map((email) => JSON.stringify({ email })),
+            ),
+          }),
+          async ({ code, customerId, post, body }) => {
+            const path = `r/${encodeURIComponent(code)}`;
+            const request = post
+              ? await proxyRequest(path, {
+                  customerId,
+                  init: { method: "POST", body, headers: { "Content-Type": "application/json" } },
+                })
+              : await proxyRequest(path, { customerId });
+            const res = await call(post ? link.action : link.loader, request, code);
+            expect(res.status, `${post ? "POST" : "GET"} r/${code}`).toBeGreaterThanOrEqual(400);
+            expect(res.status).toBeLessThan(500);
+            expect(await watch.changedSince(before)).toEqual([]);
+          },
+        ),
+        { numRuns: Math.min(RUNS, 300), endOnFailure: true },
+      );
+    } finally {
+      await prisma.program.update({ where: { shop: TEST_SHOP }, data: { referralsEnabled: false } });
     }
     expect(edge.calls).toEqual([]);
   }, 240_000);

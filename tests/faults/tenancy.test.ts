@@ -31,6 +31,7 @@ import { callAction, webhookRequest } from "../support/webhooks";
 import { deliverAndApply } from "../support/inbox";
 import { sessionToken } from "../support/session-tokens";
 import { APP_URL } from "@shopify/shopify-api/test-helpers";
+import { ensureReferralCode } from "~/services/referrals/referrals.server";
 
 const A = "tenant-a.myshopify.com";
 const B = "tenant-b.myshopify.com";
@@ -49,6 +50,9 @@ let before: Fingerprint;
 /** What B must never see of A. */
 const a = {
   memberIds: [] as string[],
+  /** A member's referral link code, and a referral held in A's review queue. */
+  referralCode: "",
+  referralId: "",
   redemptionIds: [] as string[],
   codes: [] as string[],
   rewardIds: [] as string[],
@@ -63,6 +67,8 @@ const a = {
 };
 const secrets = () => [
   ...a.memberIds,
+  a.referralCode,
+  a.referralId,
   ...a.redemptionIds,
   ...a.codes,
   ...a.rewardIds,
@@ -112,6 +118,16 @@ const bWebhook = (id: string, topic: string, body: string, path = `/webhooks/${t
 const bProxy = (id: string, request: Promise<Request>) =>
   request.then((r) => callProxy((route(id).action ?? route(id).loader)!, r));
 const wrap = (res: Promise<Response>, sent?: string[]) => res.then((r) => ({ res: r, sent }));
+/** The referral link's route, with its code as Remix passes it. */
+const callReferralLink = async (kind: "loader" | "action", request: Request, code: string) => {
+  const handler = route("proxy.r.$code")[kind]!;
+  try {
+    return await handler({ request, params: { code }, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+};
 const unsubscribePost = (link: URL) => ({
   request: new Request(link, { method: "POST", body: "List-Unsubscribe=One-Click" }),
   params: {},
@@ -639,6 +655,51 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
         ),
     },
   ],
+  "app.referrals": [
+    { name: "the referrals page", send: () => wrap(bDocument("app.referrals", "/app/referrals")) },
+    {
+      name: "approve A's held referral",
+      send: () =>
+        wrap(bPost("app.referrals", "/app/referrals", form({ intent: "approve", id: a.referralId })), [
+          a.referralId,
+        ]),
+    },
+    {
+      name: "reject A's held referral",
+      send: () =>
+        wrap(
+          bPost("app.referrals", "/app/referrals", form({ intent: "reject", id: a.referralId, note: "no" })),
+          [a.referralId],
+        ),
+    },
+  ],
+  "proxy.r.$code": [
+    {
+      name: "A's member's link, opened at B",
+      status: 404,
+      send: async () => {
+        // B runs referrals too, so the code is looked up among B's members (and not found).
+        await prisma.program.upsert({
+          where: { shop: B },
+          create: { shop: B, referralsEnabled: true },
+          update: { referralsEnabled: true },
+        });
+        const request = await proxyRequest(`r/${a.referralCode}`, { shop: B });
+        return wrap(callReferralLink("loader", request, a.referralCode), [a.referralCode]);
+      },
+    },
+    {
+      name: "a code asked for through A's member's link at B",
+      send: async () => {
+        const request = await proxyPost(
+          `r/${a.referralCode}`,
+          JSON.stringify({ email: "b-shopper@tenant-b.example" }),
+          { shop: B },
+        );
+        return wrap(callReferralLink("action", request, a.referralCode), [a.referralCode]);
+      },
+    },
+  ],
   "proxy.birthday": [
     {
       status: 200,
@@ -916,6 +977,21 @@ beforeAll(async () => {
     (m) => m.id,
   );
   a.rewardIds = (await prisma.reward.findMany({ where: { shop: A } })).map((r) => r.id);
+  // A runs referrals: its first member has a link, and a referral waits in A's review queue.
+  await prisma.program.update({ where: { shop: A }, data: { referralsEnabled: true } });
+  a.referralCode = await ensureReferralCode(prisma, A, a.memberIds[0]!);
+  a.referralId = (
+    await prisma.referral.create({
+      data: {
+        shop: A,
+        referrerId: a.memberIds[0]!,
+        refereeEmail: "friend-of-a@tenant-a.example",
+        code: "AFRIEND-CODE",
+        status: "HELD",
+        holdReasons: ["self"],
+      },
+    })
+  ).id;
   // ... and a delivery that gave up (its body kept for a retry).
   expect(
     (

@@ -29,7 +29,15 @@ import { adminStandIn } from "../support/admin-stand-in";
 import { startShopifyEdge, type EdgeOptions, type ShopifyEdge } from "../support/shopify-edge";
 
 const SCOPES = "read_customers,read_orders,read_themes,write_app_proxy,write_customers,write_discounts";
-const DEFINITION_KEYS = ["points", "pending_points", "tier", "tier_progress", "codes", "history"];
+const DEFINITION_KEYS = [
+  "points",
+  "pending_points",
+  "tier",
+  "tier_progress",
+  "codes",
+  "history",
+  "referral_link",
+];
 let edge: ShopifyEdge | undefined;
 let edgeOptions: EdgeOptions;
 
