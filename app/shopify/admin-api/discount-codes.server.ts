@@ -112,13 +112,16 @@ export function discountInput(request: CodeRequest): {
   return { mutation: "basic", input: { ...common, customerGets: { value, items: { all: true } } } };
 }
 
-export async function createRewardCode(admin: AdminGraphql, request: CodeRequest): Promise<CreateCodeResult> {
-  const { mutation, input } = discountInput(request);
-  const payload =
-    mutation === "basic"
-      ? (await runQuery<CreateBasicCodeMutation>(admin, CREATE_BASIC_CODE, { input })).discountCodeBasicCreate
-      : (await runQuery<CreateFreeShippingCodeMutation>(admin, CREATE_FREE_SHIPPING_CODE, { input }))
-          .discountCodeFreeShippingCreate;
+/** What a discount code create mutation answered: the new discount's id, or Shopify's refusals. */
+function codeResult(
+  payload:
+    | {
+        userErrors: { field?: string[] | null; message: string }[];
+        codeDiscountNode?: { id: string } | null;
+      }
+    | null
+    | undefined,
+): CreateCodeResult {
   const errors = payload?.userErrors ?? [];
   if (errors.length > 0 || !payload?.codeDiscountNode) {
     return {
@@ -129,6 +132,16 @@ export async function createRewardCode(admin: AdminGraphql, request: CodeRequest
     };
   }
   return { status: "created", nodeId: payload.codeDiscountNode.id };
+}
+
+export async function createRewardCode(admin: AdminGraphql, request: CodeRequest): Promise<CreateCodeResult> {
+  const { mutation, input } = discountInput(request);
+  const payload =
+    mutation === "basic"
+      ? (await runQuery<CreateBasicCodeMutation>(admin, CREATE_BASIC_CODE, { input })).discountCodeBasicCreate
+      : (await runQuery<CreateFreeShippingCodeMutation>(admin, CREATE_FREE_SHIPPING_CODE, { input }))
+          .discountCodeFreeShippingCreate;
+  return codeResult(payload);
 }
 
 export async function findRewardCode(admin: AdminGraphql, code: string): Promise<string | null> {
@@ -181,14 +194,5 @@ export async function createReferralCode(
       input: referralDiscountInput(request),
     })
   ).discountCodeBasicCreate;
-  const errors = payload?.userErrors ?? [];
-  if (errors.length > 0 || !payload?.codeDiscountNode) {
-    return {
-      status: "rejected",
-      errors: errors.length
-        ? errors.map((e) => `${e.field?.join(".") ?? ""} ${e.message}`.trim())
-        : ["no discount returned"],
-    };
-  }
-  return { status: "created", nodeId: payload.codeDiscountNode.id };
+  return codeResult(payload);
 }
