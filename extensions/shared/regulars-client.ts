@@ -145,10 +145,20 @@ export function regularsClient(
     }
     return { ok: true, data };
   }
+  // One idempotency key per reward until the app answers: a retry after a lost answer is the same
+  // redemption, never a second code. No answer (or "try later") keeps the key: the points may
+  // already be spent for it.
+  const keys = new Map<string, string>();
+  async function redeem(rewardKey: string): Promise<Answer<Redemption>> {
+    const idempotencyKey = keys.get(rewardKey) ?? newIdempotencyKey();
+    keys.set(rewardKey, idempotencyKey);
+    const answer = await request<Redemption>("/redeem", { rewardKey, idempotencyKey });
+    if (answer.ok || (answer.error !== "network" && answer.error !== "unavailable")) keys.delete(rewardKey);
+    return answer;
+  }
   return {
     status: () => request<Status>("/status"),
-    redeem: (rewardKey: string, idempotencyKey: string) =>
-      request<Redemption>("/redeem", { rewardKey, idempotencyKey }),
+    redeem,
     // orderId: the thank-you page's order, so that an order already credited is not counted twice.
     estimate: (subtotal: { amount: string; currencyCode: string }, orderId?: string) =>
       request<Estimate>("/estimate", orderId ? { subtotal, orderId } : { subtotal }),
@@ -161,6 +171,6 @@ export function regularsClient(
 export type RegularsClient = ReturnType<typeof regularsClient>;
 
 /** A key for one redemption attempt: kept until the app answers, so a retry cannot redeem twice. */
-export function newIdempotencyKey(): string {
+function newIdempotencyKey(): string {
   return `ext-${crypto.randomUUID()}`;
 }

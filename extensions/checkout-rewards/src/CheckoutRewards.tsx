@@ -12,10 +12,9 @@
  */
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/purchase.checkout.reductions.render-after";
 import {
-  newIdempotencyKey,
   regularsClient,
   type Answer,
   type ErrorCode,
@@ -49,7 +48,6 @@ function CheckoutRewards({
   const [member, setMember] = useState<MemberState | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
-  const keys = useRef(new Map<string, string>());
   useEffect(() => {
     void client.status().then((answer) => {
       setStatus(answer);
@@ -67,19 +65,14 @@ function CheckoutRewards({
   };
 
   const redeem = async (rewardKey: string) => {
-    // One key per reward until the app answers: a retry is the same redemption, never a second code.
-    const key = keys.current.get(rewardKey) ?? newIdempotencyKey();
-    keys.current.set(rewardKey, key);
     setBusy(rewardKey);
     setNotice(null);
-    const answer = await client.redeem(rewardKey, key);
+    const answer = await client.redeem(rewardKey);
     if (!answer.ok) {
-      if (answer.error !== "network" && answer.error !== "unavailable") keys.current.delete(rewardKey);
       setBusy(null);
       setNotice({ kind: "refused", error: answer.error });
       return;
     }
-    keys.current.delete(rewardKey);
     setMember(answer.data.member);
     if (answer.data.status === "issued" && answer.data.code)
       await apply(answer.data.code, answer.data.endsAt ?? null);

@@ -9,10 +9,9 @@
  */
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/customer-account.page.render";
 import {
-  newIdempotencyKey,
   regularsClient,
   type ErrorCode,
   type MemberState,
@@ -106,23 +105,15 @@ function Member(props: {
   const [member, setMember] = useState<MemberState>(props.initial);
   const [busy, setBusy] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  // One key per reward until the app answers: a retry after a lost answer is the same redemption.
-  const keys = useRef(new Map<string, string>());
-
   const redeem = async (rewardKey: string) => {
-    const key = keys.current.get(rewardKey) ?? newIdempotencyKey();
-    keys.current.set(rewardKey, key);
     setBusy(rewardKey);
     setOutcome(null);
-    const answer = await client.redeem(rewardKey, key);
+    const answer = await client.redeem(rewardKey);
     setBusy(null);
     if (!answer.ok) {
-      // No answer (or "try later"): keep the key, the points may already be spent for it.
-      if (answer.error !== "network" && answer.error !== "unavailable") keys.current.delete(rewardKey);
       setOutcome({ kind: "refused", error: answer.error });
       return;
     }
-    keys.current.delete(rewardKey);
     setMember(answer.data.member);
     setOutcome(
       answer.data.status === "issued" && answer.data.code

@@ -6,10 +6,9 @@
  * staff member's) and its code added to the cart with the Cart API's addCartCodeDiscount
  * (https://shopify.dev/docs/api/pos-ui-extensions/latest/apis/cart-api).
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Api as ModalApi } from "@shopify/ui-extensions/pos.home.modal.render";
 import {
-  newIdempotencyKey,
   regularsClient,
   type Answer,
   type ErrorCode,
@@ -32,7 +31,6 @@ export function StaffRewards({ api, customerId }: { api: PosApi; customerId: num
   const [member, setMember] = useState<MemberState | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
-  const keys = useRef(new Map<string, string>());
   useEffect(() => {
     void client.status().then((answer) => {
       setStatus(answer);
@@ -41,18 +39,14 @@ export function StaffRewards({ api, customerId }: { api: PosApi; customerId: num
   }, [client]);
 
   const redeem = async (rewardKey: string) => {
-    const key = keys.current.get(rewardKey) ?? newIdempotencyKey();
-    keys.current.set(rewardKey, key);
     setBusy(rewardKey);
     setNotice(null);
-    const answer = await client.redeem(rewardKey, key);
+    const answer = await client.redeem(rewardKey);
     if (!answer.ok) {
-      if (answer.error !== "network" && answer.error !== "unavailable") keys.current.delete(rewardKey);
       setNotice({ kind: "refused", error: answer.error });
       setBusy(null);
       return;
     }
-    keys.current.delete(rewardKey);
     setMember(answer.data.member);
     if (answer.data.status === "issued" && answer.data.code) {
       await api.cart.addCartCodeDiscount(answer.data.code);
