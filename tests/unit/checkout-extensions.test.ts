@@ -7,7 +7,6 @@
  * buyer's, a guest who sees nothing personal, and the network failing.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { storefrontStatus } from "~/services/storefront/status.server";
 import {
   button,
   mountExtension,
@@ -17,47 +16,9 @@ import {
   type AppAnswer,
   type AppRequest,
 } from "../support/extension-harness";
+import { memberState, memberStatus, program } from "../support/extension-status";
 
-type MemberStatus = Extract<Awaited<ReturnType<typeof storefrontStatus>>, { loggedIn: true }>;
-
-const program: MemberStatus["program"] = {
-  active: true,
-  earnRate: "5",
-  currencyCode: "CAD",
-  earnRateE4: 50_000,
-  includesTax: false,
-  includesGiftCards: false,
-  signupBonus: 0,
-  birthdayBonus: 0,
-  referrals: null,
-  proxyPath: "/apps/regulars",
-  tierBasis: "SPEND",
-  tierWindow: "LIFETIME",
-  tiers: [{ name: "Member", threshold: "0.00", thresholdAmount: 0, multiplier: "1" }],
-  rewards: [{ key: "5-off", title: "5.00 off", pointsCost: 500, type: "FIXED_AMOUNT" }],
-};
-
-const member = (changes: Partial<MemberStatus> = {}): MemberStatus => ({
-  loggedIn: true,
-  program,
-  points: 600,
-  pending: 0,
-  referral: null,
-  tier: "Member",
-  nextTier: null,
-  rewards: [
-    { key: "5-off", title: "5.00 off", pointsCost: 500, affordable: true },
-    { key: "25-off", title: "25.00 off", pointsCost: 2500, affordable: false },
-  ],
-  codes: [],
-  history: [],
-  ...changes,
-});
-
-const memberState = (changes: Partial<MemberStatus> = {}) => {
-  const { loggedIn: _l, program: _p, ...state } = member(changes);
-  return state;
-};
+const member = memberStatus;
 
 const thankYou = (app: (request: AppRequest) => AppAnswer, customer?: string | null) =>
   mountExtension({

@@ -7,7 +7,6 @@
  * permission (no session token); a customer who is not a member.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { storefrontStatus } from "~/services/storefront/status.server";
 import {
   mountExtension,
   pageText,
@@ -16,42 +15,9 @@ import {
   type AppAnswer,
   type AppRequest,
 } from "../support/extension-harness";
+import { memberState, memberStatus, program, type MemberStatus } from "../support/extension-status";
 
-type MemberStatus = Extract<Awaited<ReturnType<typeof storefrontStatus>>, { loggedIn: true }>;
-
-const program: MemberStatus["program"] = {
-  active: true,
-  earnRate: "5",
-  currencyCode: "CAD",
-  earnRateE4: 50_000,
-  includesTax: false,
-  includesGiftCards: false,
-  signupBonus: 0,
-  birthdayBonus: 0,
-  referrals: null,
-  proxyPath: "/apps/regulars",
-  tierBasis: "SPEND",
-  tierWindow: "LIFETIME",
-  tiers: [{ name: "Member", threshold: "0.00", thresholdAmount: 0, multiplier: "1" }],
-  rewards: [{ key: "5-off", title: "5.00 off", pointsCost: 500, type: "FIXED_AMOUNT" }],
-};
-
-const member = (changes: Partial<MemberStatus> = {}): MemberStatus => ({
-  loggedIn: true,
-  program,
-  points: 900,
-  pending: 0,
-  referral: null,
-  tier: "Member",
-  nextTier: null,
-  rewards: [
-    { key: "5-off", title: "5.00 off", pointsCost: 500, affordable: true },
-    { key: "25-off", title: "25.00 off", pointsCost: 2500, affordable: false },
-  ],
-  codes: [],
-  history: [],
-  ...changes,
-});
+const member = (changes: Partial<MemberStatus> = {}) => memberStatus({ points: 900, ...changes });
 
 const pos = (
   file: "Tile" | "Modal" | "CustomerBlock",
@@ -111,7 +77,7 @@ describe("the POS modal", () => {
               status: "issued",
               code: "RGL-POS5",
               endsAt: "2027-01-06T00:00:00.000Z",
-              member: (({ loggedIn: _l, program: _p, ...state }) => state)(member({ points: 400 })),
+              member: memberState({ points: 400 }),
             },
           },
     );
