@@ -573,8 +573,8 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           const chosen = String(parseParams(body, req.headers["content-type"]).customerId ?? "");
           return redirect(res, home, [`devshop_customer=${chosen}; Path=/; SameSite=Lax`]);
         }
-        // Customer accounts, where the customer account UI extensions render (customer-accounts.ts).
-        const account = customerAccountsRoute({
+        // The pages where UI extensions render: what each is asked with.
+        const surface = {
           method: req.method ?? "GET",
           url,
           path: storePath,
@@ -585,34 +585,15 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
           app: options.app,
           extensionsDir: options.extensionsDir ?? EXTENSIONS_DIR,
           now: clock(),
-        });
+        };
+        // Customer accounts, where the customer account UI extensions render (customer-accounts.ts).
+        const account = customerAccountsRoute(surface);
         if (account) return send(res, account.status, account.body, account.type);
         // The checkout and thank-you page, where the checkout UI extensions render (checkout.ts).
-        const checkoutPage = checkoutRoute({
-          method: req.method ?? "GET",
-          url,
-          path: storePath,
-          locale,
-          base: home === "/" ? "" : home,
-          shop,
-          customer: loggedIn ? shop.customers[loggedIn] : undefined,
-          app: options.app,
-          extensionsDir: options.extensionsDir ?? EXTENSIONS_DIR,
-          commerce,
-          origin,
-          now: clock(),
-        });
+        const checkoutPage = checkoutRoute({ ...surface, commerce, origin });
         if (checkoutPage) return send(res, checkoutPage.status, checkoutPage.body, checkoutPage.type);
         // Shopify POS, where the POS UI extensions render (pos.ts).
-        const posPage = posRoute({
-          method: req.method ?? "GET",
-          url,
-          path: storePath,
-          shop,
-          app: options.app,
-          extensionsDir: options.extensionsDir ?? EXTENSIONS_DIR,
-          now: clock(),
-        });
+        const posPage = posRoute(surface);
         if (posPage) return send(res, posPage.status, posPage.body, posPage.type);
         const back = (query: string) => `${home}${home.endsWith("/") ? "" : "/"}?${query}`;
         if (storePath === "/checkout" && req.method === "POST") {
