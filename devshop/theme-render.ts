@@ -210,6 +210,11 @@ export async function renderBlock(block: string, context: RenderContext): Promis
   );
   engine.registerFilter("money_without_currency", (cents: number) => money(cents, "decimal"));
   return engine.parseAndRender(liquid, {
-    block: { settings: { ...defaults, ...context.settings }, shopify_attributes: 'data-block-id="b1"' },
+    // block.id: the block's unique id on the page (https://shopify.dev/docs/api/liquid/objects/block#block-id).
+    block: {
+      id: `${block}-1`,
+      settings: { ...defaults, ...context.settings },
+      shopify_attributes: 'data-block-id="b1"',
+    },
   });
 }

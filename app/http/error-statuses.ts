@@ -37,6 +37,8 @@ export const REFUSAL_STATUSES = {
   reward_disabled: 409,
   not_for_your_tier: 403,
   not_enough_points: 409,
+  /** "Spend any amount": the points asked for are not a multiple of the step within the reward's limits. */
+  amount_not_allowed: 422,
   program_paused: 409,
   /** The same idempotency key was sent before for another reward. */
   idempotency_key_reused: 422,

@@ -74,8 +74,9 @@ export async function redeemAnswer(asking: RedeemAsking, body: unknown): Promise
     });
   } catch (error) {
     if (error instanceof RedeemError) return storefrontError(redeemRefusal(error.reason));
-    if (error instanceof AmountNotAllowedError)
-      return storefrontError("invalid_request", { fields: { points: [error.message] } });
+    // The reward's limits come with the refusal, so that each surface words it ("a multiple of 100
+    // points from 500 to 5,000") in the shopper's language.
+    if (error instanceof AmountNotAllowedError) return storefrontError("amount_not_allowed", error.limits);
     if (error instanceof AdminTransientError) {
       // Points stay reserved; the code-issue job finishes it, and the same
       // request (same key) then answers with the code.

@@ -18,6 +18,7 @@ export const STOREFRONT_ERRORS = pick([
   "reward_disabled",
   "not_for_your_tier",
   "not_enough_points",
+  "amount_not_allowed",
   "program_paused",
   "idempotency_key_reused",
   "code_not_created",

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   "reward_disabled",
   "not_for_your_tier",
   "not_enough_points",
+  "amount_not_allowed",
   "program_paused",
   "idempotency_key_reused",
   "code_not_created",

@@ -66,12 +66,9 @@ export class RedeemError extends Error {
 
 /** "Spend any amount": the points asked for are not a multiple of the reward's step within its limits. */
 export class AmountNotAllowedError extends Error {
-  constructor(readonly limits: { step: number; minPoints: number; maxPoints: number } | null) {
-    super(
-      limits
-        ? `choose a multiple of ${limits.step} points from ${limits.minPoints} to ${limits.maxPoints}`
-        : "this reward has a fixed cost",
-    );
+  /** The amounts the reward allows; a fixed reward allows its cost alone (step, min and max the same). */
+  constructor(readonly limits: { step: number; minPoints: number; maxPoints: number }) {
+    super(`choose a multiple of ${limits.step} points from ${limits.minPoints} to ${limits.maxPoints}`);
     this.name = "AmountNotAllowedError";
   }
 }
@@ -126,7 +123,8 @@ export async function reservePoints(
     const chosen = catalogRule ? chosenReward(catalogRule, request.points) : null;
     if (chosen === "amount not allowed") {
       const any = catalogRule!.spendAnyAmount;
-      throw new AmountNotAllowedError(any ? { step: catalogRule!.pointsCost, ...any } : null);
+      const step = catalogRule!.pointsCost;
+      throw new AmountNotAllowedError(any ? { step, ...any } : { step, minPoints: step, maxPoints: step });
     }
     const rule = chosen;
     const terms = rule?.type === "STORE_CREDIT" ? await shopStoreCreditTerms(tx, shop) : null;

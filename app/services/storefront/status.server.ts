@@ -70,6 +70,20 @@ export async function programExplainer(db: PrismaClient, shop: string) {
       title: reward.title,
       pointsCost: reward.pointsCost,
       type: reward.type,
+      // "Spend any amount": the theme's picker (snippets/regulars-status.liquid) offers any multiple
+      // of `step` points from `minPoints` to `maxPoints`, each step worth `stepCents` (the shop's
+      // currency in its subunit, as Liquid's money filters take it). The app still checks the
+      // amount chosen when it is redeemed (chosenReward); this is only what the page offers.
+      ...(reward.spendAnyAmount && reward.amountMilli !== null
+        ? {
+            anyAmount: {
+              step: reward.pointsCost,
+              stepCents: Number(reward.amountMilli / 10n),
+              minPoints: reward.spendAnyAmount.minPoints,
+              maxPoints: reward.spendAnyAmount.maxPoints,
+            },
+          }
+        : {}),
     })),
   };
   return { explainer, settings, tiers, rewards, threshold, amount };

@@ -1,12 +1,5 @@
-// Regulars storefront: open/close the launcher, redeem through the app proxy,
-// copy codes. Everything shown is first rendered by Liquid; after a redemption
-// the app's answer carries the shopper's new state (`member`) and every
-// Regulars element on the page is rewritten from it: balances, each reward's
-// button or "N more points", the codes with their Copy buttons, the progress
-// to the next tier and the recent history.
-// Liquid gives it (snippets/regulars-data.liquid) where the proxy is on this
-// shop, under the page's locale prefix, and the words it needs, in the page's
-// language: one attribute per refusal code and templates for the rest.
+// Regulars storefront (docs/storefront.md, "The theme's script"): the launcher, redeeming through
+// the app proxy, the amount pickers, copying codes; a redemption's answer rewrites the page.
 (() => {
   if (window.__regulars) return;
   window.__regulars = 1;
@@ -38,6 +31,29 @@
     }
   };
 
+  // "Spend any amount": the picker's points and worth, or its limits (the app checks them again).
+  const limits = (box, s, a, b) =>
+    fill(box.getAttribute("data-error-amount_not_allowed"), {
+      s: number(box, s),
+      a: number(box, a),
+      b: number(box, b),
+    });
+  const pick = (item, balance, move) => {
+    const input = item.querySelector("[data-regulars-amount]");
+    const { step, min, max, stepCents } = item.dataset;
+    if (balance !== undefined) {
+      input.max = Math.min(max, balance - (balance % step));
+      if (+input.value > +input.max) input.value = input.max;
+    }
+    if (move) input[move > 0 ? "stepUp" : "stepDown"]();
+    const ok = input.validity.valid;
+    const box = item.closest("[data-regulars]");
+    input.setAttribute("aria-invalid", !ok);
+    item.querySelector("[data-regulars-worth]").textContent = ok
+      ? fill(box.dataset.worth, { r: money(box, (input.value / step) * stepCents) })
+      : limits(box, step, min, input.max);
+  };
+
   const close = (panel) => {
     panel.hidden = true;
     const button = panel.parentElement.querySelector(".regulars-launcher__button");
@@ -58,6 +74,11 @@
         button.hidden = short > 0;
         more.hidden = short <= 0;
         more.textContent = counted(box, "more", short);
+        const picker = item.querySelector("[data-regulars-picker]");
+        if (picker) {
+          picker.hidden = short > 0;
+          pick(item, member.points);
+        }
       }
       const progress = box.querySelector("[data-regulars-progress]");
       if (progress) {
@@ -127,6 +148,8 @@
       return;
     }
     if (target.hasAttribute("data-regulars-close")) return close(target.closest(".regulars-launcher__panel"));
+    if (target.dataset.regularsStep)
+      return pick(target.closest("[data-regulars-reward]"), undefined, +target.dataset.regularsStep);
     if (target.dataset.regularsCopy) {
       await navigator.clipboard?.writeText(target.dataset.regularsCopy).catch(() => {});
       target.textContent = t(target, "copied") || "Copied";
@@ -136,6 +159,7 @@
     if (!reward) return;
     const box = target.closest("[data-regulars]");
     const message = box.querySelector("[data-regulars-message]");
+    const amount = target.closest("[data-regulars-reward]")?.querySelector("[data-regulars-amount]");
     target.disabled = true;
     target.dataset.key ||= (crypto.randomUUID?.() || String(Date.now()) + Math.random()).replace(
       /[^\w-]/g,
@@ -145,7 +169,11 @@
       const response = await fetch(`${box.dataset.proxy}/redeem`, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ rewardKey: reward, idempotencyKey: target.dataset.key }),
+        body: JSON.stringify({
+          rewardKey: reward,
+          idempotencyKey: target.dataset.key,
+          ...(amount && { points: Number(amount.value) }),
+        }),
       });
       const body = await response.json();
       if (body.status === "credited") {
@@ -162,7 +190,9 @@
         const pending = response.ok && !body.error;
         message.textContent = pending
           ? t(target, "pending") || "Your code is on its way."
-          : box.getAttribute(`data-error-${body.error}`) || t(target, "failed");
+          : body.step
+            ? limits(box, body.step, body.minPoints, body.maxPoints)
+            : box.getAttribute(`data-error-${body.error}`) || t(target, "failed");
         if (pending && body.member) update(body.member);
         target.disabled = pending;
         return;
@@ -176,6 +206,11 @@
       message.textContent = t(target, "failed") || "Something went wrong. Try again.";
       target.disabled = false;
     }
+  });
+
+  document.addEventListener("input", (event) => {
+    if (event.target.matches?.("[data-regulars-amount]"))
+      pick(event.target.closest("[data-regulars-reward]"));
   });
 
   document.addEventListener("keydown", (event) => {
