@@ -56,18 +56,50 @@ export interface MemberState {
   pending: number;
   tier: string | null;
   nextTier: { name: string; remaining: string; percent: number } | null;
-  rewards: { key: string; title: string; pointsCost: number; affordable: boolean }[];
+  rewards: {
+    key: string;
+    title: string;
+    pointsCost: number;
+    affordable: boolean;
+    /** "Spend any amount": any multiple of `step` points within the limits, each step worth `stepAmount`. */
+    anyAmount?: AnyAmount;
+  }[];
   codes: { code: string; title: string; endsAt: string }[];
   /** Newest first; `orderName` ("#1001") when the entry came from an order. */
   history: { kind: string; points: number; at: string; orderName?: string | null }[];
 }
+
+/** A spend-any-amount reward's choice: a multiple of `step` points from `minPoints` to `maxPoints`. */
+export interface AnyAmount {
+  step: number;
+  /** What one step is worth in the shop's currency ("1.00"). */
+  stepAmount: string;
+  minPoints: number;
+  maxPoints: number;
+}
+
+/** The most a member can spend on a spend-any-amount reward: its maximum, or their balance in whole steps. */
+export const mostPoints = (any: AnyAmount, balance: number) =>
+  Math.min(any.maxPoints, balance - (balance % any.step));
+
+/** Whether `points` is an amount the reward allows and the balance covers (the app checks again). */
+export const amountAllowed = (any: AnyAmount, balance: number, points: number) =>
+  Number.isInteger(points) &&
+  points >= any.minPoints &&
+  points <= mostPoints(any, balance) &&
+  points % any.step === 0;
+
+/** What `points` of a spend-any-amount reward are worth, in the shop's currency. */
+export const amountWorth = (any: AnyAmount, points: number) =>
+  Math.round((points / any.step) * Number(any.stepAmount) * 100) / 100;
 
 export type Status =
   | ({ loggedIn: true; program: ProgramExplainer } & MemberState)
   | { loggedIn: false; program: ProgramExplainer; customer?: null; reason?: "no_customer" };
 
 export interface Redemption {
-  status: "issued" | "pending";
+  /** "credited": store credit, no code (it is in the customer's account for checkout). */
+  status: "issued" | "pending" | "credited";
   code: string | null;
   endsAt?: string;
   pointsCost?: number;
@@ -103,7 +135,14 @@ export interface Estimate {
   order?: OrderPoints | null;
 }
 
-export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorCode };
+/** A refusal of an amount comes with the limits the app allows (amount_not_allowed). */
+export interface AmountLimits {
+  step: number;
+  minPoints: number;
+  maxPoints: number;
+}
+
+export type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; limits?: AmountLimits };
 
 interface SessionTokenApi {
   /** POS's getSessionToken() gives undefined to a staff member without the app's permission. */
@@ -142,7 +181,14 @@ export function regularsClient(
     const data = (await response.json().catch(() => null)) as (T & { error?: unknown }) | null;
     if (!response.ok || data === null) {
       const code = typeof data?.error === "string" && KNOWN.has(data.error) ? data.error : "unavailable";
-      return { ok: false, error: code as ErrorCode };
+      const limits = data as Partial<AmountLimits> | null;
+      return code === "amount_not_allowed" && limits?.step && limits.minPoints && limits.maxPoints
+        ? {
+            ok: false,
+            error: code,
+            limits: { step: limits.step, minPoints: limits.minPoints, maxPoints: limits.maxPoints },
+          }
+        : { ok: false, error: code as ErrorCode };
     }
     return { ok: true, data };
   }
@@ -150,10 +196,16 @@ export function regularsClient(
   // redemption, never a second code. No answer (or "try later") keeps the key: the points may
   // already be spent for it.
   const keys = new Map<string, string>();
-  async function redeem(rewardKey: string): Promise<Answer<Redemption>> {
+  // `points`: a spend-any-amount reward's amount chosen. A retry of a lost answer with another
+  // amount is refused by the app (idempotency_key_reused), never a second redemption.
+  async function redeem(rewardKey: string, points?: number): Promise<Answer<Redemption>> {
     const idempotencyKey = keys.get(rewardKey) ?? newIdempotencyKey();
     keys.set(rewardKey, idempotencyKey);
-    const answer = await request<Redemption>("/redeem", { rewardKey, idempotencyKey });
+    const answer = await request<Redemption>("/redeem", {
+      rewardKey,
+      idempotencyKey,
+      ...(points === undefined ? {} : { points }),
+    });
     if (answer.ok || (answer.error !== "network" && answer.error !== "unavailable")) keys.delete(rewardKey);
     return answer;
   }

@@ -30,7 +30,7 @@ import { appMetafieldsOf } from "../support/theme-render";
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const CUSTOMER_ID = "7302485618";
 const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;
-let locale = "en";
+let locale: "en" | "fr" = "en";
 let browser: Browser;
 let storefront: StorefrontServer;
 let edge: ShopifyEdge;

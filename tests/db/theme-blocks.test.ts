@@ -210,7 +210,7 @@ describe.each(LOCALES)("theme blocks in %s", (locale) => {
       const words = strings.js.errors[error];
       expect(words, `${locale}.js.errors.${error}`).toMatch(/\S/);
       // A refusal with values (amount_not_allowed's limits) is a template the script fills in.
-      const template = words
+      const template = String(words)
         .replace("{{ step }}", "{s}")
         .replace("{{ min }}", "{a}")
         .replace("{{ max }}", "{b}");

@@ -229,6 +229,101 @@ describe("the Rewards page", () => {
     expect(pageText()).toContain("1,250 points");
   });
 
+  describe("a spend-any-amount reward", () => {
+    const credit = {
+      key: "credit",
+      title: "Store credit",
+      pointsCost: 100,
+      affordable: true,
+      anyAmount: { step: 100, stepAmount: "1.00", minPoints: 500, maxPoints: 5000 },
+    };
+    const withCredit = (points = 1250) => member({ points, rewards: [credit] });
+    const field = () => document.querySelector("s-number-field")!;
+    /** The shopper types `value` in the amount field. */
+    const type = (value: string) => {
+      Object.assign(field(), { value });
+      field().dispatchEvent(new Event("input"));
+    };
+
+    it("offers its minimum to the balance in steps, with the worth, and redeems the amount chosen as store credit", async () => {
+      const { requests } = await rewardsPage((request) =>
+        request.method === "GET"
+          ? { json: withCredit() }
+          : {
+              json: {
+                status: "credited",
+                code: null,
+                endsAt: "2027-03-01T00:00:00.000Z",
+                pointsCost: 800,
+                member: { ...afterRedeem(), points: 450, rewards: [{ ...credit, affordable: false }] },
+              },
+            },
+      );
+      await settle("the picker", () => document.querySelector("s-number-field") !== null);
+      expect(field().getAttribute("label")).toBe("Points to spend");
+      expect(field().getAttribute("controls")).toBe("stepper");
+      // The most: the balance rounded down to a step (1,200), under the reward's 5,000.
+      expect([
+        field().getAttribute("min"),
+        field().getAttribute("max"),
+        field().getAttribute("step"),
+      ]).toEqual(["500", "1200", "100"]);
+      expect(pageText()).toContain("$1.00 for every 100 points");
+      expect(pageText()).toContain("Spend 500 to 5,000 points");
+      expect(pageText()).toContain("Worth $5.00");
+
+      type("800");
+      await settle("the worth", () => pageText().includes("Worth $8.00"));
+      expect(button("Redeem").getAttribute("accessibilitylabel")).toBe("Redeem 800 points for Store credit");
+      button("Redeem").click();
+      await settle("the credit", () => pageText().includes("Added to your store credit"));
+      expect(requests.find((r) => r.method === "POST")?.body).toEqual({
+        rewardKey: "credit",
+        idempotencyKey: expect.stringMatching(/^[\w-]{8,100}$/),
+        points: 800,
+      });
+      // 450 left, under the minimum: no picker, the points it takes.
+      expect(document.querySelector("s-number-field")).toBeNull();
+      expect(pageText()).toContain("50 more points needed");
+    });
+
+    it("says what it takes for an amount off the step or past the balance, and does not send it", async () => {
+      const { requests } = await rewardsPage(() => ({ json: withCredit() }));
+      await settle("the picker", () => document.querySelector("s-number-field") !== null);
+      for (const value of ["550", "1300", "400", ""]) {
+        type(value);
+        await settle(`the error for ${value}`, () => field().getAttribute("error") !== null);
+        expect(field().getAttribute("error")).toBe("Choose a multiple of 100 points from 500 to 1,200.");
+        expect(button("Redeem").hasAttribute("disabled")).toBe(true);
+        expect(pageText()).not.toContain("Worth");
+      }
+      type("1200");
+      await settle("valid again", () => field().getAttribute("error") === null);
+      expect(button("Redeem").hasAttribute("disabled")).toBe(false);
+      expect(requests.filter((r) => r.method === "POST")).toEqual([]);
+    });
+
+    it("words the app's refusal with the app's limits, in the shopper's language", async () => {
+      await rewardsPage(
+        (request) =>
+          request.method === "GET"
+            ? { json: withCredit() }
+            : {
+                status: 422,
+                json: { error: "amount_not_allowed", step: 100, minPoints: 500, maxPoints: 600 },
+              },
+        { locale: "fr" },
+      );
+      await settle("the picker", () => document.querySelector("s-number-field") !== null);
+      type("1000");
+      await settle("the worth", () => /Valeur/.test(pageText()));
+      button("Échanger").click();
+      await settle("the refusal", () =>
+        /Choisissez un multiple de 100 points entre 500 et 600\./.test(pageText()),
+      );
+    });
+  });
+
   it("without protected customer data (no sub) says so and shows nothing personal", async () => {
     const { requests } = await rewardsPage(
       () => ({ json: { loggedIn: false, program, customer: null, reason: "no_customer" } }),

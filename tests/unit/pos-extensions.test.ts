@@ -94,6 +94,52 @@ describe("the POS modal", () => {
     });
   });
 
+  it("redeems the points staff type for a spend-any-amount reward, and says what the app allows", async () => {
+    const credit = {
+      key: "credit",
+      title: "Store credit",
+      pointsCost: 100,
+      affordable: true,
+      anyAmount: { step: 100, stepAmount: "1.00", minPoints: 500, maxPoints: 5000 },
+    };
+    let refuse = true;
+    const { requests } = await pos("Modal", "pos.home.modal.render", (request) =>
+      request.method === "GET"
+        ? { json: member({ rewards: [credit] }) }
+        : refuse
+          ? { status: 422, json: { error: "amount_not_allowed", step: 100, minPoints: 500, maxPoints: 600 } }
+          : {
+              json: {
+                status: "credited",
+                code: null,
+                member: memberState({ points: 200, rewards: [credit] }),
+              },
+            },
+    );
+    await settle("the field", () => document.querySelector("s-number-field") !== null);
+    const field = document.querySelector("s-number-field")!;
+    expect(field.getAttribute("label")).toBe("Points to spend on Store credit");
+    expect(field.getAttribute("max")).toBe("900");
+    const type = (value: string) => {
+      Object.assign(field, { value });
+      field.dispatchEvent(new Event("input"));
+    };
+    type("750");
+    await settle("the error", () => field.getAttribute("error") !== null);
+    expect(field.getAttribute("error")).toBe("Choose a multiple of 100 points from 500 to 900.");
+    expect(buttonStarting("Redeem Store credit").hasAttribute("disabled")).toBe(true);
+    type("700");
+    await settle("the worth", () => pageText().includes("Worth CA$7.00"));
+    buttonStarting("Redeem Store credit (700 points)").click();
+    await settle("the refusal", () =>
+      pageText().includes("Choose a multiple of 100 points from 500 to 600."),
+    );
+    refuse = false;
+    buttonStarting("Redeem Store credit (700 points)").click();
+    await settle("the credit", () => pageText().includes("Added to the customer’s store credit"));
+    expect(requests.filter((r) => r.method === "POST").map((r) => r.body?.points)).toEqual([700, 700]);
+  });
+
   it("says so when the staff member has no permission for the app (no session token)", async () => {
     const { requests } = await pos("Modal", "pos.home.modal.render", () => ({ json: member() }), {
       staffId: null,

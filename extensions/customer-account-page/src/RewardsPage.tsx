@@ -12,7 +12,12 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/customer-account.page.render";
 import {
+  amountAllowed,
+  amountWorth,
+  mostPoints,
   regularsClient,
+  type AmountLimits,
+  type AnyAmount,
   type ErrorCode,
   type MemberState,
   type ProgramExplainer,
@@ -40,7 +45,8 @@ type View = { state: "loading" } | { state: "failed"; error: ErrorCode } | { sta
 type Outcome =
   | { kind: "issued"; code: string; endsAt: string | null }
   | { kind: "pending" }
-  | { kind: "refused"; error: ErrorCode };
+  | { kind: "credited" }
+  | { kind: "refused"; error: ErrorCode; limits?: AmountLimits };
 
 function RewardsPage({ api, client }: Props) {
   const { i18n } = api;
@@ -105,20 +111,28 @@ function Member(props: {
   const [member, setMember] = useState<MemberState>(props.initial);
   const [busy, setBusy] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const redeem = async (rewardKey: string) => {
+  // "Spend any amount": the points chosen for each such reward (its minimum until changed).
+  const [amounts, setAmounts] = useState<Record<string, string>>({});
+  const redeem = async (rewardKey: string, points?: number) => {
     setBusy(rewardKey);
     setOutcome(null);
-    const answer = await client.redeem(rewardKey);
+    const answer = await client.redeem(rewardKey, points);
     setBusy(null);
     if (!answer.ok) {
-      setOutcome({ kind: "refused", error: answer.error });
+      setOutcome({
+        kind: "refused",
+        error: answer.error,
+        ...(answer.limits ? { limits: answer.limits } : {}),
+      });
       return;
     }
     setMember(answer.data.member);
     setOutcome(
       answer.data.status === "issued" && answer.data.code
         ? { kind: "issued", code: answer.data.code, endsAt: answer.data.endsAt ?? null }
-        : { kind: "pending" },
+        : answer.data.status === "credited"
+          ? { kind: "credited" }
+          : { kind: "pending" },
     );
   };
 
@@ -170,42 +184,57 @@ function Member(props: {
           <s-paragraph>{i18n.translate("rewards.none")}</s-paragraph>
         ) : (
           <s-stack gap="base">
-            {member.rewards.map((reward) => (
-              <s-stack
-                key={reward.key}
-                direction="inline"
-                gap="base"
-                alignItems="center"
-                justifyContent="space-between"
-              >
-                <s-stack gap="small-300">
-                  <s-text type="strong">{reward.title}</s-text>
-                  <s-text color="subdued">
-                    {reward.affordable
-                      ? i18n.translate("points", {
-                          count: reward.pointsCost,
-                          points: number(reward.pointsCost),
-                        })
-                      : i18n.translate("rewards.more", {
-                          count: reward.pointsCost - member.points,
-                          points: number(reward.pointsCost - member.points),
-                        })}
-                  </s-text>
-                </s-stack>
-                <s-button
-                  variant="secondary"
-                  disabled={!reward.affordable || !program.active || (busy !== null && busy !== reward.key)}
+            {member.rewards.map((reward) =>
+              reward.anyAmount ? (
+                <AmountReward
+                  key={reward.key}
+                  i18n={i18n}
+                  program={program}
+                  reward={{ ...reward, anyAmount: reward.anyAmount }}
+                  balance={member.points}
+                  value={amounts[reward.key] ?? String(reward.anyAmount.minPoints)}
+                  onValue={(value) => setAmounts({ ...amounts, [reward.key]: value })}
+                  disabled={!program.active || (busy !== null && busy !== reward.key)}
                   loading={busy === reward.key}
-                  accessibilityLabel={i18n.translate("rewards.redeem_label", {
-                    reward: reward.title,
-                    points: number(reward.pointsCost),
-                  })}
-                  onClick={() => void redeem(reward.key)}
+                  onRedeem={(points) => void redeem(reward.key, points)}
+                />
+              ) : (
+                <s-stack
+                  key={reward.key}
+                  direction="inline"
+                  gap="base"
+                  alignItems="center"
+                  justifyContent="space-between"
                 >
-                  {i18n.translate("rewards.redeem")}
-                </s-button>
-              </s-stack>
-            ))}
+                  <s-stack gap="small-300">
+                    <s-text type="strong">{reward.title}</s-text>
+                    <s-text color="subdued">
+                      {reward.affordable
+                        ? i18n.translate("points", {
+                            count: reward.pointsCost,
+                            points: number(reward.pointsCost),
+                          })
+                        : i18n.translate("rewards.more", {
+                            count: reward.pointsCost - member.points,
+                            points: number(reward.pointsCost - member.points),
+                          })}
+                    </s-text>
+                  </s-stack>
+                  <s-button
+                    variant="secondary"
+                    disabled={!reward.affordable || !program.active || (busy !== null && busy !== reward.key)}
+                    loading={busy === reward.key}
+                    accessibilityLabel={i18n.translate("rewards.redeem_label", {
+                      reward: reward.title,
+                      points: number(reward.pointsCost),
+                    })}
+                    onClick={() => void redeem(reward.key)}
+                  >
+                    {i18n.translate("rewards.redeem")}
+                  </s-button>
+                </s-stack>
+              ),
+            )}
           </s-stack>
         )}
       </s-section>
@@ -255,6 +284,105 @@ function Member(props: {
   );
 }
 
+/**
+ * A spend-any-amount reward: a number field with a stepper (s-number-field, `controls="stepper"`:
+ * https://shopify.dev/docs/api/customer-account-ui-extensions/latest/polaris-web-components/forms/numberfield)
+ * from the reward's minimum to what the member can spend, in steps, with what the points chosen
+ * are worth in the shop's currency; outside those limits the field says what it takes and Redeem
+ * waits. The app checks the amount again (its refusal names its own limits).
+ */
+function AmountReward(props: {
+  i18n: I18n;
+  program: ProgramExplainer;
+  reward: { key: string; title: string; affordable: boolean; anyAmount: AnyAmount };
+  balance: number;
+  value: string;
+  onValue: (value: string) => void;
+  disabled: boolean;
+  loading: boolean;
+  onRedeem: (points: number) => void;
+}) {
+  const { i18n, program, reward, balance, value } = props;
+  const any = reward.anyAmount;
+  const number = (n: number) => i18n.formatNumber(n);
+  const money = (amount: number) =>
+    formatMoney(i18n, program, amount) ?? i18n.formatNumber(amount, { minimumFractionDigits: 2 });
+  const most = mostPoints(any, balance);
+  const points = Number(value);
+  const allowed = value.trim() !== "" && amountAllowed(any, balance, points);
+  const short = any.minPoints - balance;
+  return (
+    <s-stack gap="small-200">
+      <s-stack gap="small-300">
+        <s-text type="strong">{reward.title}</s-text>
+        <s-text color="subdued">
+          {i18n.translate("rewards.any_rate", {
+            count: any.step,
+            points: number(any.step),
+            amount: money(Number(any.stepAmount)),
+          })}
+        </s-text>
+        <s-text color="subdued">
+          {short > 0
+            ? i18n.translate("rewards.more", { count: short, points: number(short) })
+            : i18n.translate("rewards.any_range", { min: number(any.minPoints), max: number(any.maxPoints) })}
+        </s-text>
+      </s-stack>
+      {short > 0 ? null : (
+        <s-stack direction="inline" gap="base" alignItems="end" justifyContent="space-between">
+          <s-number-field
+            label={i18n.translate("rewards.any_label")}
+            controls="stepper"
+            inputMode="numeric"
+            min={any.minPoints}
+            max={most}
+            step={any.step}
+            value={value}
+            error={
+              allowed
+                ? undefined
+                : i18n.translate("errors.amount_not_allowed", {
+                    step: number(any.step),
+                    min: number(any.minPoints),
+                    max: number(most),
+                  })
+            }
+            onInput={(event) => props.onValue(fieldValue(event))}
+            onChange={(event) => props.onValue(fieldValue(event))}
+          />
+          <s-stack gap="small-300">
+            <s-text type="strong">
+              {allowed
+                ? i18n.translate("rewards.any_worth", { amount: money(amountWorth(any, points)) })
+                : ""}
+            </s-text>
+            <s-button
+              variant="secondary"
+              disabled={!allowed || props.disabled}
+              loading={props.loading}
+              accessibilityLabel={
+                allowed
+                  ? i18n.translate("rewards.any_redeem_label", {
+                      reward: reward.title,
+                      count: points,
+                      points: number(points),
+                    })
+                  : undefined
+              }
+              onClick={() => props.onRedeem(points)}
+            >
+              {i18n.translate("rewards.redeem")}
+            </s-button>
+          </s-stack>
+        </s-stack>
+      )}
+    </s-stack>
+  );
+}
+
+/** The value of the s-number-field an event came from. */
+const fieldValue = (event: Event) => (event.currentTarget as { value?: string } | null)?.value ?? "";
+
 function OutcomeBanner({
   i18n,
   outcome,
@@ -265,10 +393,27 @@ function OutcomeBanner({
   date: (iso: string) => string;
 }) {
   if (outcome.kind === "refused") {
-    return <s-banner tone="critical" heading={i18n.translate(`errors.${outcome.error}`)} />;
+    const limits = outcome.limits;
+    const n = (value: number) => i18n.formatNumber(value);
+    return (
+      <s-banner
+        tone="critical"
+        heading={
+          limits
+            ? i18n.translate("errors.amount_not_allowed", {
+                step: n(limits.step),
+                min: n(limits.minPoints),
+                max: n(limits.maxPoints),
+              })
+            : i18n.translate(`errors.${outcome.error}`)
+        }
+      />
+    );
   }
   if (outcome.kind === "pending")
     return <s-banner tone="info" heading={i18n.translate("redeemed.pending")} />;
+  if (outcome.kind === "credited")
+    return <s-banner tone="success" heading={i18n.translate("redeemed.credited")} />;
   return (
     <s-banner tone="success" heading={i18n.translate("redeemed.heading")}>
       <s-stack direction="inline" gap="base" alignItems="center">
