@@ -297,6 +297,25 @@ export async function markMemberSynced(tx: Tx, shop: string, memberId: string, s
   });
 }
 
+/**
+ * The member's store credit balance as Shopify answered it at `at` (the member sync:
+ * docs/decisions/0025); null forgets it (the shop does not grant the scope to read it).
+ */
+export async function recordStoreCredit(
+  tx: Tx,
+  shop: string,
+  memberId: string,
+  credit: { amountMilli: bigint; currencyCode: string } | null,
+  at: Date,
+) {
+  await tx.member.updateMany({
+    where: { shop, id: memberId },
+    data: credit
+      ? { storeCreditMilli: credit.amountMilli, creditCurrency: credit.currencyCode, creditReadAt: at }
+      : { storeCreditMilli: null, creditCurrency: null, creditReadAt: null },
+  });
+}
+
 export async function recordMemberSyncError(tx: Tx, shop: string, memberId: string, error: string) {
   await tx.member.updateMany({ where: { shop, id: memberId }, data: { syncError: error } });
 }

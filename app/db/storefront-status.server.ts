@@ -28,6 +28,8 @@ export interface MemberStatus {
    * not known yet).
    */
   history: { kind: string; points: number; at: string; orderName: string | null }[];
+  /** Their store credit as the member sync last read it from Shopify (docs/decisions/0025); null: never read. */
+  storeCredit: { amountMilli: bigint; currencyCode: string; readAt: string } | null;
 }
 
 /** How many recent ledger entries the storefront shows (and the member metafield holds). */
@@ -44,9 +46,13 @@ export async function readMemberStatus(
   // Timestamps are UTC wall time (Prisma's DateTime): instants go in as ISO text.
   const { rows } = await sqlOf(db).executeSql(
     `WITH m AS (
-       SELECT id, balance, pending, "tierKey", "referralCode", tags FROM "Member" WHERE shop = $1 AND "customerGid" = $2
+       SELECT id, balance, pending, "tierKey", "referralCode", tags, "storeCreditMilli", "creditCurrency",
+              "creditReadAt"
+         FROM "Member" WHERE shop = $1 AND "customerGid" = $2
      )
      SELECT m.id, m."referralCode", m.balance, m.pending, m."tierKey", m.tags,
+            m."storeCreditMilli"::text AS "storeCreditMilli", m."creditCurrency",
+            to_char(m."creditReadAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "creditReadAt",
             a.spend::text AS spend, a.points::text AS points, a.orders::text AS orders,
             COALESCE((
               SELECT json_agg(json_build_object(
@@ -80,6 +86,9 @@ export async function readMemberStatus(
         pending: number;
         tierKey: string | null;
         tags: string[] | null;
+        storeCreditMilli: string | null;
+        creditCurrency: string | null;
+        creditReadAt: string | null;
         spend: string;
         points: string;
         orders: string;
@@ -98,5 +107,13 @@ export async function readMemberStatus(
     activity: { spend: BigInt(row.spend), points: BigInt(row.points), orders: BigInt(row.orders) },
     codes: typeof row.codes === "string" ? JSON.parse(row.codes) : row.codes,
     history: typeof row.history === "string" ? JSON.parse(row.history) : row.history,
+    storeCredit:
+      row.storeCreditMilli !== null && row.creditCurrency !== null && row.creditReadAt !== null
+        ? {
+            amountMilli: BigInt(row.storeCreditMilli),
+            currencyCode: row.creditCurrency,
+            readAt: row.creditReadAt,
+          }
+        : null,
   };
 }

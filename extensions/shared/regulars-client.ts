@@ -65,6 +65,11 @@ export interface MemberState {
     anyAmount?: AnyAmount;
   }[];
   codes: { code: string; title: string; endsAt: string }[];
+  /**
+   * Their store credit in the shop's currency, as Regulars last read it from Shopify
+   * (docs/decisions/0025); null or absent while the shop does not let Regulars read it.
+   */
+  storeCredit?: { amount: string; currencyCode: string } | null;
   /** Newest first; `orderName` ("#1001") when the entry came from an order. */
   history: { kind: string; points: number; at: string; orderName?: string | null }[];
 }

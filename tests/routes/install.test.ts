@@ -37,6 +37,7 @@ const DEFINITION_KEYS = [
   "codes",
   "history",
   "referral_link",
+  "store_credit",
 ];
 let edge: ShopifyEdge | undefined;
 let edgeOptions: EdgeOptions;

@@ -31,6 +31,7 @@ export const memberStatus = (changes: Partial<MemberStatus> = {}): MemberStatus 
   points: 600,
   pending: 0,
   referral: null,
+  storeCredit: null,
   tier: "Member",
   nextTier: null,
   rewards: [

@@ -55,6 +55,7 @@ const member = (changes: Partial<MemberStatus> = {}) => {
     points: 1250,
     pending: 80,
     referral: null,
+    storeCredit: null,
     tier: "Bronze",
     nextTier: { name: "Silver", remaining: "120.00", amount: 12_000, percent: 76 },
     rewards: [
@@ -227,6 +228,25 @@ describe("the Rewards page", () => {
     button("Redeem").click();
     await settle("the refusal", () => pageText().includes("You don’t have enough points for this reward."));
     expect(pageText()).toContain("1,250 points");
+  });
+
+  it("shows the member's store credit when the app read it, and nothing when it did not", async () => {
+    await rewardsPage(() => ({
+      json: member({
+        storeCredit: {
+          amount: "12.50",
+          cents: 1250,
+          currencyCode: "USD",
+          readAt: "2026-12-07T10:00:00.000Z",
+        },
+      }),
+    }));
+    await settle("the status", () => pageText().includes("1,250 points"));
+    expect(pageText()).toContain("Store credit: $12.50, applied at checkout when you’re signed in");
+    unmount();
+    await rewardsPage(() => ({ json: member() }));
+    await settle("the status", () => pageText().includes("1,250 points"));
+    expect(pageText()).not.toContain("Store credit");
   });
 
   describe("a spend-any-amount reward", () => {

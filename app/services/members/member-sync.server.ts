@@ -15,12 +15,12 @@
  * writing a state twice is harmless, only the order of two writes matters.
  */
 import type { PrismaClient } from "@prisma/client";
-import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import {
   claimMemberSync,
   findMember,
   getMember,
   markMemberChanged,
+  recordStoreCredit,
   markMemberSynced,
   recordMemberSyncError,
   releaseMemberSyncClaim,
@@ -28,6 +28,14 @@ import {
   setMemberTierTag,
 } from "../../db/members.server";
 import { ensureProgram } from "../../db/program.server";
+import { findShop } from "../../db/shops.server";
+import { storeCreditOn } from "../../loyalty/rewards";
+import {
+  AdminApiError,
+  AdminTransientError,
+  type AdminGraphql,
+} from "../../shopify/admin-api/admin-client.server";
+import { storeCreditBalances } from "../../shopify/admin-api/store-credit.server";
 import { replaceTierTag, tierTag } from "../../shopify/admin-api/customer-tags.server";
 import { writeMemberMetafields, type MemberState } from "../../shopify/admin-api/member-metafields.server";
 import { RowClaim } from "../../jobs/lease";
@@ -49,6 +57,9 @@ export async function memberState(
     codes: status.codes,
     history: status.history,
     referralPath: status.referral?.path ?? null,
+    storeCredit: status.storeCredit
+      ? { cents: status.storeCredit.cents, currencyCode: status.storeCredit.currencyCode }
+      : null,
   };
 }
 
@@ -87,6 +98,7 @@ export async function syncMember(
       await held.hold(async () => {
         // Read the version before the state: the state is at least that new.
         const { syncVersion, tierTag: taggedWith } = await getMember(db, shop, memberId);
+        await refreshStoreCredit(db, admin, shop, memberId, member.customerGid, at);
         const state = await memberState(db, shop, member.customerGid, at);
         // This sync stalled past its claim and another took the member: that one writes.
         if (!(await held.confirm())) return;
@@ -117,4 +129,36 @@ export async function syncMember(
     }
   }
   return { writes, tagChanges, deferred: true };
+}
+
+/**
+ * The member's store credit in the shop's currency, read from Shopify with each sync while the
+ * shop grants the store credit scopes (`customer.storeCreditAccounts`, which needs
+ * read_store_credit_accounts: https://shopify.dev/docs/api/admin-graphql/latest/objects/StoreCreditAccount),
+ * and kept on the member for the storefront and the other surfaces (docs/decisions/0025). No
+ * account in that currency: zero. Without the scopes, or when Shopify refuses the read (the
+ * scope was taken back: ACCESS_DENIED), it is forgotten and nothing is shown; a transient failure
+ * fails the sync, which is retried.
+ */
+async function refreshStoreCredit(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+  memberId: string,
+  customerGid: string,
+  at: Date,
+) {
+  const shopRow = await findShop(db, shop);
+  const currencyCode = shopRow?.currencyCode;
+  if (!currencyCode || !storeCreditOn(shopRow.scopes)) return recordStoreCredit(db, shop, memberId, null, at);
+  let balances;
+  try {
+    balances = await storeCreditBalances(admin, customerGid);
+  } catch (error) {
+    if (error instanceof AdminApiError && !(error instanceof AdminTransientError))
+      return recordStoreCredit(db, shop, memberId, null, at);
+    throw error;
+  }
+  const balance = balances?.find((account) => account.currencyCode === currencyCode);
+  await recordStoreCredit(db, shop, memberId, { amountMilli: balance?.amountMilli ?? 0n, currencyCode }, at);
 }

@@ -86,7 +86,7 @@ export async function programExplainer(db: PrismaClient, shop: string) {
         : {}),
     })),
   };
-  return { explainer, settings, tiers, rewards, threshold, amount };
+  return { explainer, settings, tiers, rewards, threshold, amount, storeCredit };
 }
 
 /**
@@ -140,7 +140,7 @@ async function statusWithExclusion(
   now: Date,
   explain: typeof programExplainer = programExplainer,
 ) {
-  const { explainer, settings, tiers, rewards, threshold, amount } = await explain(db, shop);
+  const { explainer, settings, tiers, rewards, threshold, amount, storeCredit } = await explain(db, shop);
   if (!customerGid) return { loggedIn: false as const, program: explainer };
   const member = await readMemberStatus(db, shop, customerGid, windowStart(settings.tierWindow, now), now);
   if (!member) {
@@ -156,6 +156,7 @@ async function statusWithExclusion(
       codes: [],
       history: [],
       referral: null,
+      storeCredit: null,
     };
   }
   const { activity } = member;
@@ -202,6 +203,18 @@ async function statusWithExclusion(
       endsAt: code.endsAt,
     })),
     history: member.history,
+    // Their store credit in the shop's currency, as the member sync last read it from Shopify
+    // (docs/decisions/0025: up to date as of their last points change or order); null while the
+    // shop does not grant the store credit scopes, or before it was read.
+    storeCredit:
+      storeCredit && member.storeCredit && member.storeCredit.currencyCode === explainer.currencyCode
+        ? {
+            amount: formatMilli(member.storeCredit.amountMilli),
+            cents: Number(member.storeCredit.amountMilli / 10n),
+            currencyCode: member.storeCredit.currencyCode,
+            readAt: member.storeCredit.readAt,
+          }
+        : null,
     // The member's link (/{proxy path}/r/<code>), on the storefront's own domain; null while off.
     referral: explainer.referrals
       ? referralLink(

@@ -22,6 +22,8 @@ export interface MemberState {
   history: { kind: string; points: number; at: string }[];
   /** The member's referral link path (/apps/regulars/r/<code>) while referrals are on. */
   referralPath?: string | null;
+  /** Their store credit in the shop's currency (cents, for Liquid's money filter); null: not shown. */
+  storeCredit?: { cents: number; currencyCode: string } | null;
 }
 
 export function memberMetafields(customerGid: string, state: MemberState) {
@@ -42,6 +44,9 @@ export function memberMetafields(customerGid: string, state: MemberState) {
     // For emails: "{{ shop.url }}{{ customer.metafields['$app:loyalty'].referral_link }}". Written only
     // while referrals are on (Shopify refuses a blank text metafield).
     ...(state.referralPath ? [field("referral_link", "single_line_text_field", state.referralPath)] : []),
+    // { cents, currencyCode }, or both null while the shop does not let Regulars read store credit
+    // (docs/decisions/0025): the theme shows the balance when cents is above zero.
+    field("store_credit", "json", JSON.stringify(state.storeCredit ?? { cents: null, currencyCode: null })),
   ];
 }
 
@@ -77,6 +82,7 @@ const MEMBER_METAFIELD_DEFINITIONS = [
   { key: "codes", name: "Active loyalty reward codes", type: "json" },
   { key: "history", name: "Recent loyalty points history", type: "json" },
   { key: "referral_link", name: "Loyalty referral link path", type: "single_line_text_field" },
+  { key: "store_credit", name: "Store credit balance shown with loyalty", type: "json" },
 ].map((definition) => ({
   ...definition,
   namespace: NAMESPACE,

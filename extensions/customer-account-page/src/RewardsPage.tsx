@@ -151,6 +151,15 @@ function Member(props: {
               {i18n.translate("balance.pending", { count: member.pending, points: number(member.pending) })}
             </s-text>
           ) : null}
+          {member.storeCredit && Number(member.storeCredit.amount) > 0 ? (
+            <s-text>
+              {i18n.translate("balance.store_credit", {
+                amount: i18n.formatCurrency(Number(member.storeCredit.amount), {
+                  currency: member.storeCredit.currencyCode,
+                }),
+              })}
+            </s-text>
+          ) : null}
           {member.tier ? (
             <s-stack direction="inline" gap="small-200" alignItems="center">
               <s-text>{i18n.translate("tier.label")}</s-text>
