@@ -17,6 +17,8 @@ import { parseMilli } from "~/loyalty/money";
 import { action as redeemAction } from "~/routes/proxy.redeem";
 import { loader as statusLoader } from "~/routes/proxy.status";
 import { adjustPoints } from "~/services/members/adjust-points.server";
+import { applyOrderEvent, releaseDuePoints } from "~/services/orders/order-points.server";
+import { snapshot } from "../support/order-events";
 import { memberState } from "~/services/members/member-sync.server";
 import { syncProgram } from "~/services/program/program-sync.server";
 import { memberMetafields } from "~/shopify/admin-api/member-metafields.server";
@@ -270,5 +272,40 @@ it("fits a phone's width: the picker and the Redeem button stay inside the panel
   await expect(serious()).resolves.toEqual([]);
   const more = (await item.getByRole("button", { name: "100 points more" }).boundingBox())!;
   expect(Math.min(more.width, more.height)).toBeGreaterThanOrEqual(40);
+  await page.close();
+});
+
+it("names the orders in the history, as Liquid first renders it and after a redemption rewrites it", async () => {
+  const paidAt = new Date(Date.now() - 60_000);
+  await applyOrderEvent(
+    prisma,
+    TEST_SHOP,
+    {
+      type: "paid",
+      snapshot: snapshot({
+        orderGid: "gid://shopify/Order/5550001",
+        customerGid: CUSTOMER,
+        updatedAt: paidAt,
+        paidAt,
+        merchandise: 30_000n,
+        name: "#1001",
+      }),
+    },
+    paidAt,
+  );
+  // Past any pending window: the points are the member's.
+  await releaseDuePoints(prisma, TEST_SHOP, new Date(Date.now() + 400 * 86_400_000));
+  await balanceOf(1250);
+  const { page, item } = await openLauncher();
+  const history = page.locator("#regulars-panel [data-regulars-history]");
+  await expect(history.textContent()).resolves.toMatch(/(Order|Points confirmed, order) #1001/);
+
+  // The redeem answer's history (the same status) keeps the order's name when the script rewrites it.
+  await item.locator("[data-regulars-redeem]").click();
+  await message(page)
+    .filter({ hasText: /Your code:/ })
+    .waitFor({ timeout: 10_000 });
+  await expect(history.locator("li").first().textContent()).resolves.toMatch(/^Reward redeemed/);
+  await expect(history.textContent()).resolves.toMatch(/(Order|Points confirmed, order) #1001/);
   await page.close();
 });

@@ -18,8 +18,12 @@ export interface MemberState {
   /** remaining as text; amount the same in cents (money, for Liquid's money filter) or points. */
   nextTier: { name: string; remaining: string; amount: number; percent: number } | null;
   codes: { code: string; title: string; endsAt: string }[];
-  /** The last few balance changes, newest first (bounded: app/db/storefront-status.server.ts). */
-  history: { kind: string; points: number; at: string }[];
+  /**
+   * The last few balance changes, newest first (bounded: app/db/storefront-status.server.ts), with
+   * the name of the order each came from ("#1001"; null when none, or not known yet). Entries
+   * written before orderName was added have none: the theme reads both shapes.
+   */
+  history: { kind: string; points: number; at: string; orderName?: string | null }[];
   /** The member's referral link path (/apps/regulars/r/<code>) while referrals are on. */
   referralPath?: string | null;
   /** Their store credit in the shop's currency (cents, for Liquid's money filter); null: not shown. */

@@ -125,7 +125,13 @@
         history.replaceChildren(
           ...member.history.map((entry) => {
             const item = make("li");
-            const label = make("span", "", `${box.getAttribute(`data-kind-${entry.kind.toLowerCase()}`)} `);
+            const kind = entry.kind.toLowerCase();
+            const order = entry.orderName && box.getAttribute(`data-order-${kind}`);
+            const label = make(
+              "span",
+              "",
+              `${order ? fill(order, { o: entry.orderName }) : box.getAttribute(`data-kind-${kind}`)} `,
+            );
             label.append(make("span", "regulars__muted", entry.at.slice(0, 10)));
             item.append(label, make("strong", "", (entry.points > 0 ? "+" : "") + number(box, entry.points)));
             return item;
@@ -177,7 +183,7 @@
       });
       const body = await response.json();
       if (body.status === "credited") {
-        // Store credit: no code to show, the amount is in the customer's account for checkout.
+        // Store credit: no code.
         delete target.dataset.key;
         target.disabled = false;
         if (body.member) update(body.member);
@@ -185,8 +191,7 @@
         return;
       }
       if (!body.code) {
-        // Accepted without a code: it is on its way (the same key asks again later).
-        // Refused: the app says why with a code, worded here in the page's language.
+        // No code: on its way (same key later), or refused (a code worded in the page's language).
         const pending = response.ok && !body.error;
         message.textContent = pending
           ? t(target, "pending") || "Your code is on its way."
@@ -197,7 +202,7 @@
         target.disabled = pending;
         return;
       }
-      // Done: the next click on this reward is a new redemption, with a new key.
+      // Done: the next click is a new redemption, with a new key.
       delete target.dataset.key;
       target.disabled = false;
       if (body.member) update(body.member);
