@@ -1,10 +1,11 @@
 /**
  * End to end, in Debian's Chromium, through devshop (the local Shopify) and
  * the app's production build: the merchant adds a store credit reward on the
- * Program page and allows store credit when asked (Shopify's permission grant
- * modal); a shopper redeems it from the storefront's launcher, the credit is
- * in their store credit account in Shopify, and devshop's checkout spends it:
- * the order is charged less.
+ * Program page, lets customers choose how many points to spend on it, and
+ * allows store credit when asked (Shopify's permission grant modal); a shopper
+ * picks an amount in the storefront's launcher and redeems it, the credit is in
+ * their store credit account in Shopify, the launcher shows their store credit
+ * balance, and devshop's checkout spends it: the order is charged less.
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/store-credit.e2e.test.ts`.
  */
@@ -72,10 +73,14 @@ describe("store credit as a reward", () => {
     const frame = page.frameLocator("#app-iframe");
     await frame.getByRole("button", { name: t.add }).click({ timeout: 30_000 });
     await frame.getByLabel(t.type).last().selectOption("STORE_CREDIT");
-    await frame.getByLabel(t.title).last().fill("5.00 store credit");
-    await frame.getByLabel(t.pointsCost).last().fill("500");
-    await frame.getByLabel(t.creditAmount, { exact: true }).last().fill("5.00");
+    await frame.getByLabel(t.title).last().fill("Store credit");
+    // 1.00 for every 100 points, from 200 to 1,000 points.
+    await frame.getByLabel(t.pointsCost).last().fill("100");
+    await frame.getByLabel(t.creditAmount, { exact: true }).last().fill("1.00");
     await frame.getByLabel(t.key, { exact: true }).last().fill("credit-5");
+    await frame.getByLabel(t.anyAmount).last().check();
+    await frame.getByLabel(t.anyMin).last().fill("200");
+    await frame.getByLabel(t.anyMax).last().fill("1000");
     // Without the store credit scopes the page says why the reward is off, and offers to allow it.
     await frame.getByText(t.storeCreditOffTitle).waitFor();
     await frame.getByRole("button", { name: t.allowStoreCredit }).click();
@@ -102,7 +107,7 @@ describe("store credit as a reward", () => {
     await page.close();
   });
 
-  it("the shopper redeems it on the storefront and the credit is in their Shopify store credit", async () => {
+  it("the shopper picks 500 points on the storefront, and the credit is in their Shopify store credit", async () => {
     const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
     // 2 x 60.00 at 5 points per 1.00.
     devshop.commerce.placeOrder(shop, {
@@ -117,7 +122,13 @@ describe("store credit as a reward", () => {
     await page.selectOption("#login select", shopper.id);
     await page.locator("h2", { hasText: "Your recent orders" }).waitFor({ timeout: 20_000 });
     await page.locator(".regulars-launcher__button").click();
-    await page.locator('#regulars-panel [data-regulars-redeem="credit-5"]').click();
+    const reward = page.locator('#regulars-panel [data-regulars-reward="credit-5"]');
+    // From 200 to 600 (the balance), in steps of 100: three steps up from the minimum.
+    await expect(reward.getByLabel("Points to spend").getAttribute("max")).resolves.toBe("600");
+    for (let i = 0; i < 3; i++) await reward.getByRole("button", { name: "100 points more" }).click();
+    await expect(reward.getByLabel("Points to spend").inputValue()).resolves.toBe("500");
+    await reward.locator("[data-regulars-worth]").filter({ hasText: /5\.00/ }).waitFor();
+    await reward.locator('[data-regulars-redeem="credit-5"]').click();
     await page
       .locator("#regulars-panel [data-regulars-message]")
       .filter({ hasText: /store credit/ })
@@ -126,6 +137,14 @@ describe("store credit as a reward", () => {
     expect(accounts.map((a) => a.currencyCode)).toEqual([shop.currencyCode]);
     expect(accounts[0]!.transactions.map((x) => [x.kind, x.cents])).toEqual([["credit", 500]]);
     await until("the balance after redeeming", () => metafield(shopper, "points") === "100");
+    // The member sync read the balance from Shopify: the launcher shows it on the next page.
+    await until("the store credit on Shopify's copy", () =>
+      (metafield(shopper, "store_credit") ?? "").includes('"cents":500'),
+    );
+    await page.reload();
+    await expect(page.locator(".regulars-launcher [data-regulars-credit]").textContent()).resolves.toMatch(
+      /Store credit: .*5\.00/,
+    );
     await page.close();
   });
 
