@@ -27,6 +27,8 @@ import {
 } from "~/routes/surfaces.pos.customers.$customerId.redeem";
 import { action as proxyRedeem } from "~/routes/proxy.redeem";
 import { loader as proxyStatus } from "~/routes/proxy.status";
+import { ensureRewards } from "~/db/rewards.server";
+import { parseMilli } from "~/loyalty/money";
 import { ensureProgram } from "~/db/program.server";
 import { adjustPoints } from "~/services/members/adjust-points.server";
 import { applyOrderEvent } from "~/services/orders/order-points.server";
@@ -410,6 +412,47 @@ describe("redeem: one redemption path from every surface", () => {
     );
     expect(badId.status).toBe(422);
     expect(await prisma.redemption.count()).toBe(1);
+  });
+
+  it("POS: redeems the points chosen for a spend-any-amount reward; refuses other amounts with the limits", async () => {
+    await ensureRewards(prisma, TEST_SHOP);
+    await prisma.reward.create({
+      data: {
+        shop: TEST_SHOP,
+        key: "any-off",
+        title: "Money off",
+        type: "FIXED_AMOUNT",
+        pointsCost: 100,
+        amountMilli: parseMilli("1.00"),
+        anyAmountMinPoints: 200,
+        anyAmountMaxPoints: 1000,
+        position: 10,
+      },
+    });
+    const redeem = async (rewardKey: string, points: number, idempotencyKey: string) => {
+      const res = await call(
+        posRedeem,
+        await surfaceRequest(
+          `/surfaces/pos/customers/${CUSTOMER_ID}/redeem`,
+          staff,
+          json({ rewardKey, idempotencyKey, points }),
+        ),
+        { customerId: CUSTOMER_ID },
+      );
+      return [res.status, await res.json()];
+    };
+    expect(await redeem("any-off", 550, "pos-any-1")).toEqual([
+      422,
+      { error: "amount_not_allowed", step: 100, minPoints: 200, maxPoints: 1000 },
+    ]);
+    // A fixed reward allows its cost alone.
+    expect(await redeem("5-off", 300, "pos-any-2")).toEqual([
+      422,
+      { error: "amount_not_allowed", step: 500, minPoints: 500, maxPoints: 500 },
+    ]);
+    expect(await prisma.redemption.count()).toBe(0);
+    const [status, body] = await redeem("any-off", 300, "pos-any-3");
+    expect([status, body.pointsCost, body.member.points]).toEqual([200, 300, 900]);
   });
 
   it("refuses a guest, a bad body and a body over the limit with a code, and changes nothing", async () => {
