@@ -107,6 +107,7 @@ export const strings = {
     emptySegment: "leaves no customer in the segment: try fewer days or fewer orders",
     beforeEnd: "must be before the last day",
     future: "is in the future",
+    past: "is in the past",
     allOrders: (since: string) =>
       `is before ${since}: older orders need access to all orders, which Regulars does not have yet. Grant it, or start on or after that day`,
     stale: "is out of date: reload the page and try again",
@@ -128,6 +129,7 @@ export const strings = {
       tiers: (count: number, text: string) => `${text} tier${count === 1 ? "" : "s"}`,
       rewards: (count: number, text: string) => `${text} reward${count === 1 ? "" : "s"}`,
       orders: (count: number, text: string) => `${text} order${count === 1 ? "" : "s"}`,
+      events: (count: number, text: string) => `${text} event${count === 1 ? "" : "s"} at once`,
       percent: (count: number, text: string) => `${text}%`,
     },
   },

@@ -111,6 +111,7 @@ export const de: AdminStrings = {
     emptySegment: "lässt keinen Kunden im Segment: versuche weniger Tage oder weniger Bestellungen",
     beforeEnd: "muss vor dem letzten Tag liegen",
     future: "liegt in der Zukunft",
+    past: "liegt in der Vergangenheit",
     allOrders: (since: string) =>
       `liegt vor dem ${since}: Ältere Bestellungen erfordern Zugriff auf alle Bestellungen, den Regulars noch nicht hat. Erteile ihn oder beginne an oder nach diesem Tag`,
     stale: "ist veraltet: Lade die Seite neu und versuche es noch einmal",
@@ -131,6 +132,7 @@ export const de: AdminStrings = {
       tiers: (count: number, text: string) => `${text} ${plural(count, "Stufe", "Stufen")}`,
       rewards: (count: number, text: string) => `${text} ${plural(count, "Belohnung", "Belohnungen")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "Bestellung", "Bestellungen")}`,
+      events: (count: number, text: string) => `${text} ${plural(count, "Aktion", "Aktionen")} gleichzeitig`,
       percent: (count: number, text: string) => `${text}\u00a0%`,
     },
   },

@@ -111,6 +111,7 @@ export const es: AdminStrings = {
     emptySegment: "deja el segmento sin clientes: prueba con menos días o menos pedidos",
     beforeEnd: "debe ser anterior al último día",
     future: "está en el futuro",
+    past: "está en el pasado",
     allOrders: (since: string) =>
       `es anterior al ${since}: los pedidos más antiguos necesitan acceso a todos los pedidos, que Regulars aún no tiene. Concédelo o empieza en ese día o después`,
     stale: "está desactualizado: recarga la página e inténtalo de nuevo",
@@ -131,6 +132,7 @@ export const es: AdminStrings = {
       tiers: (count: number, text: string) => `${text} ${plural(count, "nivel", "niveles")}`,
       rewards: (count: number, text: string) => `${text} ${plural(count, "recompensa", "recompensas")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "pedido", "pedidos")}`,
+      events: (count: number, text: string) => `${text} ${plural(count, "evento", "eventos")} a la vez`,
       percent: (count: number, text: string) => `${text}\u00a0%`,
     },
   },

@@ -112,6 +112,7 @@ export const fr: AdminStrings = {
     emptySegment: "ne laisse aucun client dans le segment : essayez moins de jours ou moins de commandes",
     beforeEnd: "doit précéder le dernier jour",
     future: "est dans le futur",
+    past: "est dans le passé",
     allOrders: (since: string) =>
       `est antérieur au ${since} : les commandes plus anciennes nécessitent l’accès à toutes les commandes, que Regulars n’a pas encore. Accordez-le, ou commencez à partir de ce jour`,
     stale: "n’est plus à jour : rechargez la page et réessayez",
@@ -132,6 +133,8 @@ export const fr: AdminStrings = {
       tiers: (count: number, text: string) => `${text} ${plural(count, "niveau", "niveaux")}`,
       rewards: (count: number, text: string) => `${text} ${plural(count, "récompense", "récompenses")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "commande", "commandes")}`,
+      events: (count: number, text: string) =>
+        `${text} ${plural(count, "événement", "événements")} en même temps`,
       percent: (count: number, text: string) => `${text}\u202f%`,
     },
   },
