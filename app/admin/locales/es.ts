@@ -842,4 +842,53 @@ export const es: AdminStrings = {
     notHeld: "Esta recomendación ya se decidió",
     notFound: "Esta recomendación no se encontró en esta tienda.",
   },
+  bonusEvents: {
+    nav: "Eventos de bonificación",
+    title: "Eventos de bonificación",
+    intro:
+      "Durante unos días, los pedidos dan más: un multiplicador (x2) o una bonificación fija por pedido. Los días van de medianoche del primer día a medianoche después del último, en la zona horaria de tu tienda, según la hora del pedido. Con un nivel VIP, los multiplicadores se multiplican (Oro x1,5 en un evento x2 da x3); una bonificación fija se suma. Si los eventos se solapan, cada pedido recibe el que más le da. Un reembolso retira su parte de lo que dio el pedido, bonificación incluida.",
+    newEvent: "Nuevo evento",
+    editEvent: "Editar evento",
+    name: "Nombre",
+    nameHelp: "Los clientes lo ven en la tienda y en su cuenta mientras dura.",
+    startsOn: "Primer día",
+    endsOn: "Último día",
+    kind: "Bonificación",
+    kinds: { MULTIPLIER: "Multiplicar puntos", FIXED: "Puntos fijos por pedido" } as Record<string, string>,
+    multiplier: "Multiplicador",
+    multiplierHelp: "De 1,1 a 10: 2 duplica los puntos.",
+    fixedPoints: "Puntos por pedido",
+    fixedHelp: "Se suman a cada pedido realizado durante el evento, de 1 a 10.000.",
+    save: "Guardar evento",
+    cancel: "Cancelar",
+    end: "Terminar ahora",
+    edit: "Editar",
+    saved: "Evento guardado",
+    ended: "Evento terminado",
+    notOpen: "Este evento ha terminado: los eventos pasados ya no cambian.",
+    fixErrors: "Corrige los errores de abajo",
+    errorsTitle: (count: number) =>
+      `${n(count)} ${plural(count, "campo necesita", "campos necesitan")} un cambio`,
+    errorFields: {
+      name: "El nombre",
+      startsOn: "El primer día",
+      endsOn: "El último día",
+      kind: "La bonificación",
+      multiplier: "El multiplicador",
+      fixedPoints: "Los puntos por pedido",
+      form: "El evento",
+    } as Record<string, string>,
+    none: "Aún no hay eventos de bonificación.",
+    statuses: { upcoming: "Próximo", running: "En curso", ended: "Terminado" } as Record<string, string>,
+    endedEarly: "terminado antes",
+    size: (kind: string, multiplier: string, points: number) =>
+      kind === "MULTIPLIER"
+        ? `puntos x${multiplier.replace(".", ",")}`
+        : `+${n(points)} ${plural(points, "punto", "puntos")} por pedido`,
+    days: (from: string, to: string) => (from === to ? from : `del ${from} al ${to}`),
+    timeZone: (zone: string) => `Días según ${zone}`,
+    dashboard: "Puntos de eventos de bonificación",
+    dashboardHelp:
+      "Puntos que los eventos de bonificación añadieron a los pedidos del periodo, tras reembolsos.",
+  },
 };
