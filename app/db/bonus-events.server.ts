@@ -89,16 +89,12 @@ export async function endBonusEvent(tx: Tx, shop: string, id: string, now: Date)
   return changed.count === 1;
 }
 
-/** Events running at `now`, for the storefront: name, kind, size and end. */
-export function activeBonusEvents(
-  tx: Tx,
-  shop: string,
-  now: Date,
-): Promise<Pick<BonusEvent, "id" | "name" | "kind" | "multiplierE4" | "fixedPoints" | "endsAt">[]> {
+/** Events not over at `now` (running or to come), first to start first, at most `limit`. */
+export function notOverBonusEvents(tx: Tx, shop: string, now: Date, limit: number): Promise<BonusEvent[]> {
   return tx.bonusEvent.findMany({
-    where: { shop, startsAt: { lte: now }, endsAt: { gt: now } },
-    select: { id: true, name: true, kind: true, multiplierE4: true, fixedPoints: true, endsAt: true },
+    where: { shop, endsAt: { gt: now } },
     orderBy: [{ startsAt: "asc" }, { id: "asc" }],
+    take: limit,
   });
 }
 

@@ -68,6 +68,8 @@ export const BONUS_EVENT_LIMITS = {
   maxOverlapping: 3,
   /** An event lasts at most this many days. */
   maxDays: 92,
+  /** Events not over that the storefront is told about (running and next). */
+  storefront: 10,
 } as const;
 
 /** Whether the event applies to an order processed at `at`. */

@@ -4,7 +4,7 @@
  * during an event earning double (one event at a time and in sets), a
  * duplicate never paying twice, a refund taking back in proportion what was
  * awarded whatever happened to the event since, an order outside every
- * event earning as before, and the storefront's running events.
+ * event earning as before, and the events the storefront is told about.
  */
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
@@ -14,10 +14,10 @@ import { ensureProgram, replaceTiers } from "~/db/program.server";
 import { applyPaidOrders } from "~/services/orders/order-points-batch.server";
 import { applyOrderEvent } from "~/services/orders/order-points.server";
 import {
-  activeEventsForStorefront,
   bonusEventsPage,
   endBonusEventNow,
   saveBonusEvent,
+  upcomingBonusEvents,
 } from "~/services/bonus-events/bonus-events.server";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { refundFacts, snapshot } from "../support/order-events";
@@ -165,18 +165,22 @@ describe("bonus events", () => {
     expect(await endBonusEventNow(prisma, other, page.events[1]!.id, NOW)).toBe(false);
   });
 
-  it("show the storefront the events running now, with their end", async () => {
+  it("tell the storefront the events not over, with their start and end", async () => {
     const shop = await newShop();
     await saveBonusEvent(prisma, shop, weekend, null, NOW);
-    expect(await activeEventsForStorefront(prisma, shop, NOW)).toEqual([]);
-    expect(await activeEventsForStorefront(prisma, shop, new Date("2026-07-05T12:00:00Z"))).toEqual([
-      {
-        name: "Double points weekend",
-        kind: "MULTIPLIER",
-        multiplier: "2",
-        points: null,
-        endsAt: "2026-07-06T04:00:00.000Z",
-      },
-    ]);
+    const expected = {
+      name: "Double points weekend",
+      kind: "MULTIPLIER",
+      multiplier: "2",
+      points: null,
+      startsAt: "2026-07-04T04:00:00.000Z",
+      endsAt: "2026-07-06T04:00:00.000Z",
+    };
+    expect(await upcomingBonusEvents(prisma, shop, NOW)).toEqual([expected]);
+    expect(await upcomingBonusEvents(prisma, shop, new Date("2026-07-05T12:00:00Z"))).toEqual([expected]);
+    expect(await upcomingBonusEvents(prisma, shop, new Date("2026-07-06T04:00:00Z"))).toEqual([]);
+    // Saving asked for Shopify's copy of the program to be written again.
+    const program = await prisma.program.findUniqueOrThrow({ where: { shop } });
+    expect(program.syncVersion).toBeGreaterThan(program.syncedVersion);
   });
 });

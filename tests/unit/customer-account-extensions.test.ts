@@ -35,6 +35,7 @@ const program: StorefrontStatus["program"] = {
   signupBonus: 100,
   birthdayBonus: 0,
   referrals: null,
+  bonusEvents: [],
   proxyPath: "/apps/regulars",
   tierBasis: "SPEND",
   tierWindow: "LIFETIME",

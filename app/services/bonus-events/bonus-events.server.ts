@@ -7,17 +7,19 @@
  */
 import type { BonusEvent, PrismaClient } from "@prisma/client";
 import {
-  activeBonusEvents,
   createBonusEvent,
   endBonusEvent,
   findBonusEvent,
   listBonusEvents,
+  notOverBonusEvents,
   openBonusEvents,
   updateBonusEvent,
 } from "../../db/bonus-events.server";
+import { markProgramChanged } from "../../db/program.server";
 import { findShop } from "../../db/shops.server";
 import { inTransaction } from "../../db/tx.server";
 import {
+  BONUS_EVENT_LIMITS,
   eventEnded,
   localDay,
   multiplierText,
@@ -108,43 +110,54 @@ export async function saveBonusEvent(
       multiplierE4: values.multiplierE4,
       fixedPoints: values.fixedPoints,
     };
+    // Shopify's copy of the program lists the events the storefront shows.
     if (saved) {
-      return (await updateBonusEvent(tx, shop, saved.id, write, now))
-        ? { ok: true, id: saved.id }
-        : { ok: false, errors: { form: { code: "invalid" } } };
+      if (!(await updateBonusEvent(tx, shop, saved.id, write, now)))
+        return { ok: false, errors: { form: { code: "invalid" } } };
+      await markProgramChanged(tx, shop);
+      return { ok: true, id: saved.id };
     }
-    return { ok: true, id: (await createBonusEvent(tx, shop, write)).id };
+    const created = await createBonusEvent(tx, shop, write);
+    await markProgramChanged(tx, shop);
+    return { ok: true, id: created.id };
   });
 }
 
 /** Ends an event now; false when it was over already (or not the shop's). */
 export function endBonusEventNow(db: PrismaClient, shop: string, id: string, now: Date): Promise<boolean> {
-  return endBonusEvent(db, shop, id, now);
+  return inTransaction(db, async (tx) => {
+    const ended = await endBonusEvent(tx, shop, id, now);
+    if (ended) await markProgramChanged(tx, shop);
+    return ended;
+  });
 }
 
-/** An event running now, as the storefront shows it: it hides it after `endsAt` by its own clock. */
-export interface ActiveBonusEvent {
+/** An event running or to come, as the storefront shows it: from `startsAt` to `endsAt`, by its own clock. */
+export interface StorefrontBonusEvent {
   name: string;
   kind: BonusEvent["kind"];
   /** "2" for 2x (MULTIPLIER). */
   multiplier: string | null;
   /** Points per order (FIXED). */
   points: number | null;
-  /** ISO instant it ends (exclusive). */
+  /** ISO instants: the first it applies to, and the first after it. */
+  startsAt: string;
   endsAt: string;
 }
 
-export async function activeEventsForStorefront(
+/** The events not over at `now`, first to start first, at most BONUS_EVENT_LIMITS.storefront. */
+export async function upcomingBonusEvents(
   db: PrismaClient,
   shop: string,
   now: Date,
-): Promise<ActiveBonusEvent[]> {
-  const events = await activeBonusEvents(db, shop, now);
+): Promise<StorefrontBonusEvent[]> {
+  const events = await notOverBonusEvents(db, shop, now, BONUS_EVENT_LIMITS.storefront);
   return events.map((event) => ({
     name: event.name,
     kind: event.kind,
     multiplier: event.kind === "MULTIPLIER" ? multiplierText(event.multiplierE4) : null,
     points: event.kind === "FIXED" ? event.fixedPoints : null,
+    startsAt: event.startsAt.toISOString(),
     endsAt: event.endsAt.toISOString(),
   }));
 }
