@@ -95,11 +95,14 @@ export default function BonusEvents() {
   const save = useFetcher<ActionResult>();
   const [form, setForm] = useState<Form>(() => blank(data.today));
   useEffect(() => {
-    if (save.state === "idle" && save.data?.ok) {
-      shopify.toast.show(save.data.message);
-      setForm(blank(data.today));
-    }
-  }, [save.state, save.data, shopify, data.today]);
+    if (save.state === "idle" && save.data?.ok) shopify.toast.show(save.data.message);
+  }, [save.state, save.data, shopify]);
+  // A saved or ended event empties the form (state adjusted while rendering, once per answer).
+  const [answered, setAnswered] = useState(save.data);
+  if (save.state === "idle" && save.data !== answered) {
+    setAnswered(save.data);
+    if (save.data?.ok) setForm(blank(data.today));
+  }
   const refused = save.state === "idle" && save.data && !save.data.ok ? save.data : null;
   const fieldErrors = refused?.fieldErrors ?? {};
   const errors = FIELDS.flatMap((key) => {
