@@ -24,7 +24,7 @@ import type { FieldError } from "./field-error";
 import { maxMilli, type Milli } from "./money";
 import { E4, formatE4, parseE4 } from "./rates";
 
-export type BonusEventKind = "MULTIPLIER" | "FIXED";
+type BonusEventKind = "MULTIPLIER" | "FIXED";
 
 /** An event as the crediting paths see it. */
 export interface BonusEventRule {

@@ -193,7 +193,7 @@
     }
   };
   events();
-  setInterval(events, 60_000);
+  window.setInterval(events, 60_000);
 
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
