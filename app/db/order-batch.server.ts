@@ -246,6 +246,11 @@ export interface OrderRecordWrite {
     includeGiftCards: boolean;
     releaseAt: Date | null;
     releasedAt: Date | null;
+    bonusEventId: string | null;
+    eventMultiplierE4: number;
+    eventFixedPoints: number;
+    eventBaseMilli: bigint;
+    eventPoints: number;
     netEligibleMilli: bigint;
     points: number;
     pendingPoints: number;
@@ -285,6 +290,11 @@ const orderRows = rowText<OrderRecordWrite>({
   net: ["bigint", (r) => r.award?.netEligibleMilli ?? 0n],
   points: ["int", (r) => r.award?.points ?? 0],
   pending: ["int", (r) => r.award?.pendingPoints ?? 0],
+  event: ["key", (r) => r.award?.bonusEventId ?? null],
+  event_mult: ["int", (r) => r.award?.eventMultiplierE4 ?? 10_000],
+  event_fixed: ["int", (r) => r.award?.eventFixedPoints ?? 0],
+  event_base: ["bigint", (r) => r.award?.eventBaseMilli ?? 0n],
+  event_points: ["int", (r) => r.award?.eventPoints ?? 0],
 });
 
 /** Inserts the records of orders Regulars has never seen; returns how many were inserted. */
@@ -303,10 +313,12 @@ export async function insertOrderRecords(
                                   "shippingTaxMilli", "tipsMilli", "paidAt", "cancelledAt", "discountCodes",
                                   "awardedAt", "rateE4", "multiplierE4", "includeShipping", "includeTax",
                                   "includeTips", "includeGiftCards", "releaseAt", "releasedAt", "netEligibleMilli",
-                                  points, "pendingPoints", "updatedAt")
+                                  points, "pendingPoints", "bonusEventId", "eventMultiplierE4",
+                                  "eventFixedPoints", "eventBaseMilli", "eventPoints", "updatedAt")
        SELECT v.id, $1, v.gid, v.customer, v.name, v.source, v.guest_email, v.b2b, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
               v.tax, v.ship_tax, v.tips, v.paid, v.cancelled, v.codes, v.awarded, v.rate, v.mult, v.inc_ship, v.inc_tax,
-              v.inc_tips, v.inc_gift, v.release_at, v.released, v.net, v.points, v.pending, $3::timestamp(3)
+              v.inc_tips, v.inc_gift, v.release_at, v.released, v.net, v.points, v.pending, v.event, v.event_mult,
+              v.event_fixed, v.event_base, v.event_points, $3::timestamp(3)
          FROM ${orderRows.from(2, "v")}
        ON CONFLICT (shop, "orderGid") DO NOTHING
        RETURNING 1)

@@ -20,6 +20,7 @@ export type ErrorUnit =
   | "tiers"
   | "rewards"
   | "orders"
+  | "events"
   | "percent"
   | "money"
   | "decimal";
@@ -66,6 +67,8 @@ export type FieldError =
   /** A date range's first day on or after its last. */
   | { code: "beforeEnd" }
   | { code: "future" }
+  /** A day before today (a bonus event's first or last day). */
+  | { code: "past" }
   /** Orders before `since` (YYYY-MM-DD) need the access to all orders the merchant has not granted. */
   | { code: "allOrders"; since: string }
   /** The form's idempotency key: the page is out of date. */

@@ -26,7 +26,8 @@ import {
   type Inclusions,
 } from "./eligible";
 import type { Milli } from "./money";
-import { netEligible, orderPoints, splitChange, type PointsMove } from "./order-points";
+import { netEligible, orderPoints, eventPointsOf, splitChange, type PointsMove } from "./order-points";
+import { chooseEvent, NO_EVENT, type BonusEventRule, type EventTerms } from "./bonus-events";
 import type { ProgramSettings, TierRule } from "./program";
 import { isExcludedCustomer } from "./exclusions";
 import { multiplierOf } from "./tiers";
@@ -83,7 +84,7 @@ export function notCredited(
 }
 
 /** The terms an order earns under, recorded when it first counts as paid; never today's rules after that. */
-export interface AwardTerms extends Inclusions {
+export interface AwardTerms extends Inclusions, EventTerms {
   awardedAt: Date;
   rateE4: number;
   multiplierE4: number;
@@ -93,10 +94,18 @@ export interface AwardTerms extends Inclusions {
   releasedAt: Date | null;
 }
 
+/** The order's amounts and the shop's bonus events, for the event its award earns under. */
+export interface BonusContext {
+  events: readonly BonusEventRule[];
+  gross: EligibleParts;
+  taxesIncluded: boolean;
+}
+
 /**
  * The terms of an order paid at `paidAt` whose member holds `tierKey` before
- * it counts: the program's rate and inclusions, the tier's multiplier, and
- * the pending period.
+ * it counts: the program's rate and inclusions, the tier's multiplier, the
+ * pending period, and the bonus event covering `paidAt` that gives the order
+ * the most (app/loyalty/bonus-events.ts; none without `bonus`).
  */
 export function awardTerms(
   paidAt: Date,
@@ -104,12 +113,25 @@ export function awardTerms(
   tiers: readonly TierRule[],
   tierKey: string | null,
   now: Date,
+  bonus?: BonusContext,
 ): AwardTerms {
   const pending = settings.pendingDays > 0;
+  const multiplierE4 = multiplierOf(tiers, tierKey);
+  const event =
+    bonus && bonus.events.length > 0
+      ? chooseEvent(
+          bonus.events,
+          paidAt,
+          eligibleAmount(bonus.gross, settings, bonus.taxesIncluded),
+          settings.earnRateE4,
+          multiplierE4,
+        )
+      : NO_EVENT;
   return {
     awardedAt: now,
     rateE4: settings.earnRateE4,
-    multiplierE4: multiplierOf(tiers, tierKey),
+    multiplierE4,
+    ...event,
     includeShipping: settings.includeShipping,
     includeTax: settings.includeTax,
     includeTips: settings.includeTips,
@@ -147,7 +169,9 @@ export interface CreditFacts {
 }
 
 /** The order's award as recorded: its terms, and whether its points were released since. */
-export type RecordedTerms = Pick<AwardTerms, "rateE4" | "multiplierE4" | "releasedAt"> & Inclusions;
+export type RecordedTerms = Pick<AwardTerms, "rateE4" | "multiplierE4" | "releasedAt"> &
+  Inclusions &
+  Partial<Pick<EventTerms, "eventMultiplierE4" | "eventFixedPoints" | "eventBaseMilli">>;
 
 /** What an order has moved into the ledger so far (0 and 0 before its first award). */
 export interface Credited {
@@ -161,6 +185,8 @@ export interface OrderCredit {
   netEligibleMilli: Milli;
   /** What the order is worth now. */
   points: number;
+  /** Of those, the points its bonus event added. */
+  eventPoints: number;
   /** points less what was credited: the ledger entry's size (0: no entry). */
   change: number;
   /** The change split between the member's available and pending points. */
@@ -182,12 +208,18 @@ export function orderCredit(order: CreditFacts, terms: RecordedTerms, credited: 
     ...orderEligible(order.gross, order.refunds, terms, order.taxesIncluded),
     rateE4: terms.rateE4,
     multiplierE4: terms.multiplierE4,
+    event: {
+      eventMultiplierE4: terms.eventMultiplierE4 ?? NO_EVENT.eventMultiplierE4,
+      eventFixedPoints: terms.eventFixedPoints ?? 0,
+      eventBaseMilli: terms.eventBaseMilli ?? 0n,
+    },
   };
   const points = orderPoints(facts);
   const change = points - credited.points;
   return {
     netEligibleMilli: netEligible(facts),
     points,
+    eventPoints: eventPointsOf(facts),
     change,
     move: splitChange(change, credited.pendingPoints, terms.releasedAt !== null),
     kind: change > 0 ? "EARN" : change < 0 ? "REVERSE" : null,

@@ -5,7 +5,7 @@
  * number of duplicates, ends in the same place.
  */
 import { maxMilli, type Milli } from "./money";
-import { pointsFor } from "./rates";
+import { NO_EVENT, pointsWithEvent, type EventTerms } from "./bonus-events";
 
 export interface OrderFacts {
   /** orders/paid has been seen (and the award terms recorded). */
@@ -18,6 +18,8 @@ export interface OrderFacts {
   /** Award terms recorded when the order was paid; never today's rules. */
   rateE4: number;
   multiplierE4: number;
+  /** The bonus event recorded at the award (app/loyalty/bonus-events.ts); none: NO_EVENT. */
+  event?: Pick<EventTerms, "eventMultiplierE4" | "eventFixedPoints" | "eventBaseMilli">;
 }
 
 export function netEligible(facts: Pick<OrderFacts, "grossEligible" | "refundedEligible">): Milli {
@@ -27,7 +29,13 @@ export function netEligible(facts: Pick<OrderFacts, "grossEligible" | "refundedE
 /** What the order is worth now. Never more than the gross award, never below 0. */
 export function orderPoints(facts: OrderFacts): number {
   if (!facts.paid || facts.cancelled) return 0;
-  return pointsFor(netEligible(facts), facts.rateE4, facts.multiplierE4);
+  return pointsWithEvent(netEligible(facts), facts.rateE4, facts.multiplierE4, facts.event ?? NO_EVENT);
+}
+
+/** Of what the order is worth now, the points its bonus event added (0 without one). */
+export function eventPointsOf(facts: OrderFacts): number {
+  if (!facts.event) return 0;
+  return orderPoints(facts) - orderPoints({ ...facts, event: undefined });
 }
 
 export interface PointsMove {

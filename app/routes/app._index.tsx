@@ -75,7 +75,8 @@ export const loader = adminRoute(async ({ shop: shopDomain, admin, now: clock },
 });
 
 export default function Dashboard() {
-  const t = useStrings().dashboard;
+  const strings = useStrings();
+  const t = strings.dashboard;
   const format = useFormat();
   const percent = format.percent;
   const decimal = (value: number | null) =>
@@ -175,7 +176,15 @@ export default function Dashboard() {
         </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
-            <StatCard label={t.issued} value={format.number(program.pointsIssued)} />
+            <StatCard
+              label={t.issued}
+              value={format.number(program.pointsIssued)}
+              note={
+                program.bonusEventPoints > 0
+                  ? `${strings.bonusEvents.dashboard}: ${format.number(program.bonusEventPoints)}`
+                  : undefined
+              }
+            />
             <StatCard label={t.redeemed} value={format.number(program.pointsRedeemed)} />
             <StatCard label={t.expired} value={format.number(program.pointsExpired)} />
           </InlineGrid>

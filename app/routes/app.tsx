@@ -39,6 +39,7 @@ function Navigation() {
       <Link to="/app/customers">{strings.nav.customers}</Link>
       <Link to="/app/campaigns">{strings.nav.winBack}</Link>
       <Link to="/app/referrals">{strings.referrals.nav}</Link>
+      <Link to="/app/bonus-events">{strings.bonusEvents.nav}</Link>
       <Link to="/app/import">{strings.nav.importExport}</Link>
       <Link to="/app/backfill">{strings.nav.backfill}</Link>
       <Link to="/app/notifications">{strings.notifications.nav}</Link>

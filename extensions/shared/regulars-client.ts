@@ -49,6 +49,15 @@ export interface ProgramExplainer {
   tierBasis: string;
   tiers: { name: string; threshold: string; multiplier: string }[];
   rewards: { key: string; title: string; pointsCost: number }[];
+  /** Bonus events not over (docs/decisions/0022-bonus-events.md): shown from startsAt to endsAt. */
+  bonusEvents?: {
+    name: string;
+    kind: string;
+    multiplier: string | null;
+    points: number | null;
+    startsAt: string;
+    endsAt: string;
+  }[];
 }
 
 export interface MemberState {

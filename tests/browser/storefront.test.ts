@@ -18,6 +18,8 @@ import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { action as redeemAction } from "~/routes/proxy.redeem";
 import { loader as statusLoader } from "~/routes/proxy.status";
+import { markProgramChanged } from "~/db/program.server";
+import { saveBonusEvent } from "~/services/bonus-events/bonus-events.server";
 import { adjustPoints } from "~/services/members/adjust-points.server";
 import { memberState } from "~/services/members/member-sync.server";
 import { updateProgram } from "~/services/program/program-settings.server";
@@ -377,4 +379,59 @@ describe("accessibility (axe-core)", () => {
       });
     }
   }
+});
+
+describe("bonus events on the storefront", () => {
+  it("shows the running event with its last day, hides one to come, and hides it once it ends", async () => {
+    const DAY = 86_400_000;
+    const now = Date.now();
+    // The running event as the admin would have saved it a day ago, then one to come saved now
+    // (which asks for Shopify's copy of the program to be written again).
+    await prisma.bonusEvent.create({
+      data: {
+        shop: TEST_SHOP,
+        name: "Double days",
+        startsOn: "2026-01-01",
+        endsOn: "2026-01-03",
+        timeZone: "UTC",
+        startsAt: new Date(now - DAY),
+        endsAt: new Date(now + 2 * DAY),
+        kind: "MULTIPLIER",
+        multiplierE4: 20_000,
+      },
+    });
+    const later = new Date(now + 5 * DAY).toISOString().slice(0, 10);
+    const saved = await saveBonusEvent(
+      prisma,
+      TEST_SHOP,
+      { name: "Later", startsOn: later, endsOn: later, kind: "FIXED", multiplier: "", fixedPoints: "1500" },
+      null,
+      new Date(now),
+    );
+    expect(saved.ok).toBe(true);
+    forgetProgramExplainer(TEST_SHOP);
+    try {
+      const server = await storefront({ guest: true, locale: "fr" });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.clock.install({ time: now });
+      await page.goto(server.url);
+      await page.waitForLoadState("networkidle");
+      const shown = page.locator(".regulars-status [data-regulars-event]:not([hidden])");
+      await expect(shown.count()).resolves.toBe(1);
+      const lastDay = new Date(now + 2 * DAY - 1).toLocaleDateString("fr", {
+        weekday: "long",
+        day: "numeric",
+        month: "long",
+      });
+      await expect(shown.innerText()).resolves.toBe(`Double days : points x2 jusqu’au ${lastDay}`);
+      // Two days and a minute later, without reloading: the event is over and hidden.
+      await page.clock.fastForward(2 * DAY + 60_000);
+      await expect(shown.count()).resolves.toBe(0);
+      await page.close();
+    } finally {
+      await prisma.bonusEvent.deleteMany({ where: { shop: TEST_SHOP } });
+      await markProgramChanged(prisma, TEST_SHOP);
+      forgetProgramExplainer(TEST_SHOP);
+    }
+  });
 });

@@ -26,7 +26,7 @@ import type { OrderSnapshot } from "~/shopify/payloads/order-payload";
 import { orderLines, type BulkOrderSpec } from "../support/bulk-jsonl";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { pointsState } from "../support/points-state";
-import { programShop as programShopWith } from "../support/program-shop";
+import { bonusEventsArb, programShop as programShopWith } from "../support/program-shop";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const DAY = 86_400_000;
@@ -46,6 +46,8 @@ const programArb = fc.record({
   tierWindow: fc.constantFrom("ROLLING_12_MONTHS" as const, "CALENDAR_YEAR" as const, "LIFETIME" as const),
   tierGrace: fc.boolean(),
   earnOnPos: fc.boolean(),
+  // Bonus events over some of the orders' days (decision 0022).
+  bonusEvents: bonusEventsArb(NOW),
 });
 
 const orderArb = fc.record({

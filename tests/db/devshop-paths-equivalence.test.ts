@@ -32,10 +32,14 @@ import { Commerce } from "../../devshop/commerce";
 import { moneyLeft } from "../../devshop/order-math";
 import { DevshopState } from "../../devshop/state";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
-import { programShop } from "../support/program-shop";
+import { programShop, type BonusEventSpec } from "../support/program-shop";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const START = Date.UTC(2025, 5, 1);
+const hours = (from: number, to: number) => ({
+  startsAt: new Date(START + from * 3_600_000),
+  endsAt: new Date(START + to * 3_600_000),
+});
 const HOUR = 3_600_000;
 const OUT_OF_REACH: [bigint, bigint] = [10n ** 15n, 10n ** 16n];
 
@@ -47,6 +51,15 @@ const programArb = fc.record({
   includeGiftCards: fc.boolean(),
   // Customer 3 is tagged "Wholesale": left out when the program excludes the tag (any case).
   excludedTags: fc.constantFrom<string[]>([], ["wholesale"], ["WHOLESALE", "staff"]),
+  // Bonus events over some of the orders' hours (decision 0022): a 2x, and a fixed bonus
+  // overlapping it (the one giving the order more wins).
+  bonusEvents: fc.constantFrom<BonusEventSpec[]>(
+    [],
+    [
+      { kind: "MULTIPLIER", multiplierE4: 20_000, fixedPoints: null, ...hours(2, 5) },
+      { kind: "FIXED", multiplierE4: null, fixedPoints: 40, ...hours(4, 9) },
+    ],
+  ),
 });
 
 const actionArb = fc.oneof(
@@ -169,7 +182,14 @@ async function worth(shop: string) {
   const orders = await prisma.orderRecord.findMany({
     where: { shop, paidAt: { not: null } },
     orderBy: { orderGid: "asc" },
-    select: { orderGid: true, name: true, points: true, netEligibleMilli: true, cancelledAt: true },
+    select: {
+      orderGid: true,
+      name: true,
+      points: true,
+      netEligibleMilli: true,
+      cancelledAt: true,
+      eventPoints: true,
+    },
   });
   const members = await prisma.member.findMany({
     where: { shop },

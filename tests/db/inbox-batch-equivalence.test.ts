@@ -17,7 +17,7 @@ import { claimDeliveries } from "~/db/deliveries.server";
 import { applyDelivery, drainInbox, receiveWebhook } from "~/services/webhooks/inbox.server";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { pointsState } from "../support/points-state";
-import { programShop as programShopWith } from "../support/program-shop";
+import { bonusEventsArb, programShop as programShopWith } from "../support/program-shop";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 const DAY = 86_400_000;
@@ -35,6 +35,8 @@ const programArb = fc.record({
   earnOnPos: fc.boolean(),
   // Customers carrying one of these tags (any case) earn nothing (decision 0021).
   excludedTags: fc.constantFrom<string[]>([], ["wholesale"], ["Staff", "wholesale"]),
+  // Bonus events over some of the orders' days (decision 0022).
+  bonusEvents: bonusEventsArb(NOW),
 });
 type ProgramSettings = typeof programArb extends fc.Arbitrary<infer T> ? T : never;
 

@@ -185,6 +185,14 @@ const PAGES: AdminPage[] = [
     ready: () => strings.referrals.monthlyCap,
   },
   {
+    name: "bonus events",
+    route: "app.bonus-events.tsx",
+    shop: SHOP,
+    path: () => "/bonus-events",
+    title: () => documentTitle(strings, strings.bonusEvents.title),
+    ready: () => strings.bonusEvents.multiplierHelp,
+  },
+  {
     name: "activity",
     route: "app.activity.tsx",
     shop: SHOP,

@@ -53,6 +53,8 @@ const a = {
   /** A member's referral link code, and a referral held in A's review queue. */
   referralCode: "",
   referralId: "",
+  /** A bonus event A runs. */
+  bonusEventId: "",
   redemptionIds: [] as string[],
   codes: [] as string[],
   rewardIds: [] as string[],
@@ -69,6 +71,7 @@ const secrets = () => [
   ...a.memberIds,
   a.referralCode,
   a.referralId,
+  a.bonusEventId,
   ...a.redemptionIds,
   ...a.codes,
   ...a.rewardIds,
@@ -673,6 +676,36 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
         ),
     },
   ],
+  "app.bonus-events": [
+    { name: "the bonus events page", send: () => wrap(bDocument("app.bonus-events", "/app/bonus-events")) },
+    {
+      name: "edit A's bonus event",
+      send: () =>
+        wrap(
+          bPost(
+            "app.bonus-events",
+            "/app/bonus-events",
+            form({
+              id: a.bonusEventId,
+              name: "Taken over",
+              startsOn: "2099-01-01",
+              endsOn: "2099-01-02",
+              kind: "MULTIPLIER",
+              multiplier: "10",
+              fixedPoints: "",
+            }),
+          ),
+          [a.bonusEventId],
+        ),
+    },
+    {
+      name: "end A's bonus event",
+      send: () =>
+        wrap(bPost("app.bonus-events", "/app/bonus-events", form({ intent: "end", id: a.bonusEventId })), [
+          a.bonusEventId,
+        ]),
+    },
+  ],
   "proxy.r.$code": [
     {
       name: "A's member's link, opened at B",
@@ -989,6 +1022,22 @@ beforeAll(async () => {
         code: "AFRIEND-CODE",
         status: "HELD",
         holdReasons: ["self"],
+      },
+    })
+  ).id;
+  // A runs a bonus event that is not over.
+  a.bonusEventId = (
+    await prisma.bonusEvent.create({
+      data: {
+        shop: A,
+        name: "A's double points",
+        startsOn: "2099-01-01",
+        endsOn: "2099-01-07",
+        timeZone: "UTC",
+        startsAt: new Date("2099-01-01T00:00:00Z"),
+        endsAt: new Date("2099-01-08T00:00:00Z"),
+        kind: "MULTIPLIER",
+        multiplierE4: 20_000,
       },
     })
   ).id;

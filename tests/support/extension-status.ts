@@ -17,6 +17,7 @@ export const program: MemberStatus["program"] = {
   signupBonus: 0,
   birthdayBonus: 0,
   referrals: null,
+  bonusEvents: [],
   proxyPath: "/apps/regulars",
   tierBasis: "SPEND",
   tierWindow: "LIFETIME",

@@ -13,6 +13,8 @@ const TRANSLATIONS = ["fr", "de", "es"] as const;
 
 /** Arguments for functions whose parameters are not plain numbers or strings. */
 const SAMPLE_ARGS: Record<string, (count: number) => unknown[]> = {
+  "bonusEvents.days": (count) => [`${count} July`, `${count + 1} July`],
+  "bonusEvents.size": (count) => [count === 1 ? "FIXED" : "MULTIPLIER", "1.5", count],
   "importExport.report": (count) => [
     {
       rows: count,

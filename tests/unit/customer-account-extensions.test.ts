@@ -35,6 +35,7 @@ const program: StorefrontStatus["program"] = {
   signupBonus: 100,
   birthdayBonus: 0,
   referrals: null,
+  bonusEvents: [],
   proxyPath: "/apps/regulars",
   tierBasis: "SPEND",
   tierWindow: "LIFETIME",
@@ -355,6 +356,35 @@ describe("the Rewards page", () => {
     expect(document.querySelector("s-button")).toBeNull();
     // How the program works is not personal.
     expect(pageText()).toContain("Ways to earn");
+  });
+
+  it("shows a bonus event while it runs, and not one to come or over", async () => {
+    const DAY = 86_400_000;
+    const at = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+    const event = { kind: "MULTIPLIER" as const, multiplier: "2", points: null };
+    const bonusEvents = [
+      { ...event, name: "Double weekend", startsAt: at(-1), endsAt: at(2) },
+      { ...event, name: "Next month", startsAt: at(30), endsAt: at(32) },
+      {
+        ...event,
+        name: "Gone",
+        kind: "FIXED" as const,
+        multiplier: null,
+        points: 50,
+        startsAt: at(-3),
+        endsAt: at(-2),
+      },
+    ];
+    await rewardsPage(() => ({ json: member({ program: { ...program, bonusEvents } }) }));
+    await settle("the status", () => pageText().includes("1,250 points"));
+    const lastDay = new Date(Date.parse(at(2)) - 1).toLocaleDateString("en", {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+    });
+    expect(pageText()).toContain(`Double weekend: 2× points until ${lastDay}`);
+    expect(pageText()).not.toContain("Next month");
+    expect(pageText()).not.toContain("Gone");
   });
 
   it("shows a paused program and offers no redemption", async () => {

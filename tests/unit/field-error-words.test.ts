@@ -53,6 +53,7 @@ const SAMPLES: { [C in FieldErrorCode]: Extract<FieldError, { code: C }> } = {
   emptySegment: { code: "emptySegment" },
   beforeEnd: { code: "beforeEnd" },
   future: { code: "future" },
+  past: { code: "past" },
   allOrders: { code: "allOrders", since: "2026-10-08" },
   stale: { code: "stale" },
   belowZero: { code: "belowZero", balance: 1250 },

@@ -5,6 +5,7 @@
  * ledger keys, and which measure a tier basis reads.
  */
 import { describe, expect, it } from "vitest";
+import { NO_EVENT } from "~/loyalty/bonus-events";
 import { NO_PARTS, type EligibleParts } from "~/loyalty/eligible";
 import {
   awardTerms,
@@ -123,6 +124,8 @@ describe("awardTerms", () => {
       includeGiftCards: false,
       releaseAt: null,
       releasedAt: NOW,
+      // No bonus event (app/loyalty/bonus-events.ts).
+      ...NO_EVENT,
     });
     expect(awardTerms(PAID, settings, tiers, null, NOW).multiplierE4).toBe(E4);
     expect(awardTerms(PAID, settings, tiers, "removed-tier", NOW).multiplierE4).toBe(E4);
@@ -143,6 +146,7 @@ describe("orderCredit", () => {
     expect(orderCredit(order, released, nothing)).toEqual({
       netEligibleMilli: 100_000n,
       points: 750,
+      eventPoints: 0,
       change: 750,
       move: { available: 750, pending: 0 },
       kind: "EARN",

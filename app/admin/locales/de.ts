@@ -111,6 +111,7 @@ export const de: AdminStrings = {
     emptySegment: "lässt keinen Kunden im Segment: versuche weniger Tage oder weniger Bestellungen",
     beforeEnd: "muss vor dem letzten Tag liegen",
     future: "liegt in der Zukunft",
+    past: "liegt in der Vergangenheit",
     allOrders: (since: string) =>
       `liegt vor dem ${since}: Ältere Bestellungen erfordern Zugriff auf alle Bestellungen, den Regulars noch nicht hat. Erteile ihn oder beginne an oder nach diesem Tag`,
     stale: "ist veraltet: Lade die Seite neu und versuche es noch einmal",
@@ -131,6 +132,7 @@ export const de: AdminStrings = {
       tiers: (count: number, text: string) => `${text} ${plural(count, "Stufe", "Stufen")}`,
       rewards: (count: number, text: string) => `${text} ${plural(count, "Belohnung", "Belohnungen")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "Bestellung", "Bestellungen")}`,
+      events: (count: number, text: string) => `${text} ${plural(count, "Aktion", "Aktionen")} gleichzeitig`,
       percent: (count: number, text: string) => `${text}\u00a0%`,
     },
   },
@@ -847,5 +849,56 @@ export const de: AdminStrings = {
     reasonRequired: "Gib an, warum du diese Empfehlung ablehnst",
     notHeld: "Über diese Empfehlung wurde bereits entschieden",
     notFound: "Diese Empfehlung wurde in diesem Shop nicht gefunden.",
+  },
+  bonusEvents: {
+    nav: "Bonusaktionen",
+    title: "Bonusaktionen",
+    intro:
+      "Für ein paar Tage bringen Bestellungen mehr: ein Multiplikator (2x) oder ein fester Bonus pro Bestellung. Die Tage laufen von Mitternacht am ersten Tag bis Mitternacht nach dem letzten, in der Zeitzone Ihres Shops, nach dem Zeitpunkt der Bestellung. Mit einer VIP-Stufe multiplizieren sich die Multiplikatoren (Gold x1,5 in einer 2x-Aktion ergibt 3x); ein fester Bonus kommt hinzu. Überschneiden sich Aktionen, erhält jede Bestellung die, die ihr am meisten bringt. Eine Erstattung nimmt ihren Anteil dessen zurück, was die Bestellung gebracht hat, Bonus inklusive.",
+    newEvent: "Neue Aktion",
+    editEvent: "Aktion bearbeiten",
+    name: "Bezeichnung",
+    nameHelp: "Kunden sehen ihn im Shop und in ihrem Konto, solange die Aktion läuft.",
+    startsOn: "Erster Tag",
+    endsOn: "Letzter Tag",
+    kind: "Bonusart",
+    kinds: { MULTIPLIER: "Punkte multiplizieren", FIXED: "Feste Punkte pro Bestellung" } as Record<
+      string,
+      string
+    >,
+    multiplier: "Multiplikator",
+    multiplierHelp: "Von 1,1 bis 10: 2 verdoppelt die Punkte.",
+    fixedPoints: "Punkte pro Bestellung",
+    fixedHelp: "Werden jeder Bestellung während der Aktion gutgeschrieben, von 1 bis 10.000.",
+    save: "Aktion speichern",
+    cancel: "Abbrechen",
+    end: "Jetzt beenden",
+    edit: "Bearbeiten",
+    saved: "Aktion gespeichert",
+    ended: "Aktion beendet",
+    notOpen: "Diese Aktion ist vorbei: vergangene Aktionen ändern sich nicht mehr.",
+    fixErrors: "Korrigieren Sie die Fehler unten",
+    errorsTitle: (count: number) =>
+      `${n(count)} ${plural(count, "Feld muss geändert werden", "Felder müssen geändert werden")}`,
+    errorFields: {
+      name: "Die Bezeichnung",
+      startsOn: "Der erste Tag",
+      endsOn: "Der letzte Tag",
+      kind: "Die Bonusart",
+      multiplier: "Der Multiplikator",
+      fixedPoints: "Die Punkte pro Bestellung",
+      form: "Die Aktion",
+    } as Record<string, string>,
+    none: "Noch keine Bonusaktionen.",
+    statuses: { upcoming: "Geplant", running: "Läuft", ended: "Beendet" } as Record<string, string>,
+    endedEarly: "vorzeitig beendet",
+    size: (kind: string, multiplier: string, points: number) =>
+      kind === "MULTIPLIER"
+        ? `${multiplier.replace(".", ",")}x Punkte`
+        : `+${n(points)} ${plural(points, "Punkt", "Punkte")} pro Bestellung`,
+    days: (from: string, to: string) => (from === to ? from : `${from} bis ${to}`),
+    timeZone: (zone: string) => `Tage in ${zone}`,
+    dashboard: "Punkte aus Bonusaktionen",
+    dashboardHelp: "Punkte, die Bonusaktionen Bestellungen im Zeitraum hinzugefügt haben, nach Erstattungen.",
   },
 };

@@ -112,6 +112,7 @@ export const fr: AdminStrings = {
     emptySegment: "ne laisse aucun client dans le segment : essayez moins de jours ou moins de commandes",
     beforeEnd: "doit précéder le dernier jour",
     future: "est dans le futur",
+    past: "est dans le passé",
     allOrders: (since: string) =>
       `est antérieur au ${since} : les commandes plus anciennes nécessitent l’accès à toutes les commandes, que Regulars n’a pas encore. Accordez-le, ou commencez à partir de ce jour`,
     stale: "n’est plus à jour : rechargez la page et réessayez",
@@ -132,6 +133,8 @@ export const fr: AdminStrings = {
       tiers: (count: number, text: string) => `${text} ${plural(count, "niveau", "niveaux")}`,
       rewards: (count: number, text: string) => `${text} ${plural(count, "récompense", "récompenses")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "commande", "commandes")}`,
+      events: (count: number, text: string) =>
+        `${text} ${plural(count, "événement", "événements")} en même temps`,
       percent: (count: number, text: string) => `${text}\u202f%`,
     },
   },
@@ -858,5 +861,56 @@ export const fr: AdminStrings = {
     reasonRequired: "Indiquez pourquoi vous refusez ce parrainage",
     notHeld: "Ce parrainage a déjà été traité",
     notFound: "Ce parrainage est introuvable dans cette boutique.",
+  },
+  bonusEvents: {
+    nav: "Événements bonus",
+    title: "Événements bonus",
+    intro:
+      "Pendant quelques jours, les commandes rapportent plus : un multiplicateur (x2) ou un bonus fixe par commande. Les jours vont de minuit le premier jour à minuit après le dernier, dans le fuseau horaire de votre boutique, selon l’heure de la commande. Avec un niveau VIP, les multiplicateurs se multiplient (Or x1,5 pendant un x2 rapporte x3) ; un bonus fixe s’y ajoute. Quand des événements se chevauchent, chaque commande reçoit celui qui lui rapporte le plus. Un remboursement reprend sa part de ce que la commande a rapporté, bonus compris.",
+    newEvent: "Nouvel événement",
+    editEvent: "Modifier l’événement",
+    name: "Nom",
+    nameHelp: "Les clients le voient sur la boutique et dans leur compte pendant l’événement.",
+    startsOn: "Premier jour",
+    endsOn: "Dernier jour",
+    kind: "Type de bonus",
+    kinds: { MULTIPLIER: "Multiplier les points", FIXED: "Points fixes par commande" } as Record<
+      string,
+      string
+    >,
+    multiplier: "Multiplicateur",
+    multiplierHelp: "De 1,1 à 10 : 2 double les points.",
+    fixedPoints: "Points par commande",
+    fixedHelp: "Ajoutés à chaque commande passée pendant l’événement, de 1 à 10 000.",
+    save: "Enregistrer l’événement",
+    cancel: "Annuler",
+    end: "Terminer maintenant",
+    edit: "Modifier",
+    saved: "Événement enregistré",
+    ended: "Événement terminé",
+    notOpen: "Cet événement est terminé : un événement passé ne change plus.",
+    fixErrors: "Corrigez les erreurs ci-dessous",
+    errorsTitle: (count: number) => `${n(count)} ${plural(count, "champ à corriger", "champs à corriger")}`,
+    errorFields: {
+      name: "Le nom",
+      startsOn: "Le premier jour",
+      endsOn: "Le dernier jour",
+      kind: "Le type de bonus",
+      multiplier: "Le multiplicateur",
+      fixedPoints: "Le nombre de points par commande",
+      form: "L’événement",
+    } as Record<string, string>,
+    none: "Aucun événement bonus pour l’instant.",
+    statuses: { upcoming: "À venir", running: "En cours", ended: "Terminé" } as Record<string, string>,
+    endedEarly: "terminé plus tôt",
+    size: (kind: string, multiplier: string, points: number) =>
+      kind === "MULTIPLIER"
+        ? `points x${multiplier.replace(".", ",")}`
+        : `+${n(points)} ${plural(points, "point", "points")} par commande`,
+    days: (from: string, to: string) => (from === to ? from : `du ${from} au ${to}`),
+    timeZone: (zone: string) => `Jours selon ${zone}`,
+    dashboard: "Points des événements bonus",
+    dashboardHelp:
+      "Points ajoutés aux commandes de la période par les événements bonus, après remboursements.",
   },
 };

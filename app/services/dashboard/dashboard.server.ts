@@ -16,6 +16,8 @@ import {
   type Period,
 } from "./retention.server";
 
+import { bonusEventPoints } from "../../db/bonus-events.server";
+
 export async function dashboardFigures(
   db: PrismaClient,
   shop: string,
@@ -28,14 +30,16 @@ export async function dashboardFigures(
   const chart = pointsOverTime(db, shop, { period: input.period, now, timeZone: input.timeZone, built });
   const flows = chart.then((result) => flowTotals(result.buckets));
   flows.catch(() => undefined); // a failed chart fails the view through `chart` itself
-  const [chartResult, program, retention] = await Promise.all([
+  const [chartResult, program, retention, eventPoints] = await Promise.all([
     chart,
     programMeasures(db, shop, { from, to: now, flows, built }),
     retentionMeasures(db, shop, { now, churnDays: input.churnDays, atRiskDays: input.atRiskDays, built }),
+    // Of the points issued, those bonus events added to orders awarded in the period (decision 0022).
+    bonusEventPoints(db, shop, from, now),
   ]);
   return {
     chart: chartResult,
-    program,
+    program: { ...program, bonusEventPoints: eventPoints },
     retention,
     rollupsMissing: ROLLUPS.some((rollup) => !built[rollup]),
   };

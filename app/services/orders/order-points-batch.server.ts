@@ -66,6 +66,8 @@ import {
 } from "../../loyalty/tiers";
 import type { OrderSnapshot } from "../../shopify/payloads/order-payload";
 import { applyOrderEventIn, type OrderOutcome } from "./order-points.server";
+import { bonusEventsCovering } from "../../db/bonus-events.server";
+import type { BonusEventRule } from "../../loyalty/bonus-events";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
 import { FLOW_TRIGGERS, customerIdOf } from "../../db/flow-events.server";
 import { reserveTierEntryReward } from "../tiers/tier-entry-reward.server";
@@ -161,6 +163,8 @@ interface Rules {
   settings: ProgramSettings;
   tiers: ReturnType<typeof tierRulesOf>;
   since: Date;
+  /** The bonus events covering the batch's processed times (decision 0022). */
+  events: readonly BonusEventRule[];
 }
 
 /**
@@ -179,17 +183,27 @@ export async function applyPaidOrders(
   const type = options.source === "orders/paid" ? "paid" : "backfill";
   const program = await ensureProgram(tx, shop);
   const settings = settingsOf(program);
+  const paidTimes = snapshots.map((s) => s.paidAt.getTime());
   const rules: Rules = {
     type,
     program,
     settings,
     tiers: tierRulesOf(program.tiers),
     since: windowStart(settings.tierWindow, now) ?? new Date(0),
+    events: await bonusEventsCovering(
+      tx,
+      shop,
+      new Date(Math.min(...paidTimes)),
+      new Date(Math.max(...paidTimes)),
+    ),
   };
   const results: (OrderOutcome | undefined)[] = new Array(snapshots.length);
   let known = 0;
   const throughEngine = async (i: number) => {
-    results[i] = await applyOrderEventIn(tx, shop, { type, snapshot: snapshots[i]! }, now, { program });
+    results[i] = await applyOrderEventIn(tx, shop, { type, snapshot: snapshots[i]! }, now, {
+      program,
+      events: rules.events,
+    });
     known++;
   };
 
@@ -389,10 +403,18 @@ function applyRules(
   entries: EarnEntryWrite[];
   results: OrderOutcome[];
 } {
-  const { type, program, settings, tiers, since } = rules;
-  // Award terms depend on the tier (and, with a pending period, on the paid date only).
+  const { type, program, settings, tiers, since, events } = rules;
+  // Award terms depend on the tier (and, with a pending period or a bonus event, on the order).
   const termsByTier = new Map<string | null, AwardTerms>();
-  const termsOf = (paidAt: Date, tierKey: string | null) => {
+  const termsOf = (s: OrderSnapshot, tierKey: string | null) => {
+    const { paidAt } = s;
+    if (events.length > 0) {
+      return awardTerms(paidAt, settings, tiers, tierKey, now, {
+        events,
+        gross: s.gross,
+        taxesIncluded: s.taxesIncluded,
+      });
+    }
     if (settings.pendingDays > 0) return awardTerms(paidAt, settings, tiers, tierKey, now);
     let terms = termsByTier.get(tierKey);
     if (!terms) termsByTier.set(tierKey, (terms = awardTerms(paidAt, settings, tiers, tierKey, now)));
@@ -466,7 +488,7 @@ function applyRules(
     }
 
     const m = member.write;
-    const terms = termsOf(s.paidAt, m.tierKey);
+    const terms = termsOf(s, m.tierKey);
     const credit = orderCredit(
       {
         cancelled: cancelledAt !== null,
@@ -482,6 +504,7 @@ function applyRules(
       ...terms,
       netEligibleMilli: credit.netEligibleMilli,
       points,
+      eventPoints: credit.eventPoints,
       pendingPoints: move.pending,
     };
     results.push({ orderGid: s.orderGid, points, change: credit.change });

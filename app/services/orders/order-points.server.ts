@@ -9,6 +9,7 @@
  * (order-points-batch.server.ts); this module reads and writes the rows.
  */
 import type { Member, Prisma, PrismaClient } from "@prisma/client";
+import { bonusEventsCovering } from "../../db/bonus-events.server";
 import { appendEntry, lockMember, upsertMember } from "../../db/members.server";
 import {
   addRefund,
@@ -34,6 +35,7 @@ import {
   sourceKey,
   type NotCredited,
 } from "../../loyalty/order-credit";
+import type { BonusEventRule } from "../../loyalty/bonus-events";
 import type { OrderSnapshot, RefundFacts } from "../../shopify/payloads/order-payload";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
 import { reevaluateTier } from "../tiers/tier-evaluation.server";
@@ -125,7 +127,8 @@ export async function applyOrderEventIn(
   shop: string,
   event: OrderEvent,
   now: Date,
-  loaded?: { program: ProgramWithTiers },
+  /** What the caller already read: the program, and the bonus events covering the batch's orders. */
+  loaded?: { program: ProgramWithTiers; events?: readonly BonusEventRule[] },
 ): Promise<OrderOutcome> {
   const program = loaded?.program ?? (await ensureProgram(tx, shop));
   const orderGid = orderGidOf(event);
@@ -188,9 +191,14 @@ export async function applyOrderEventIn(
   member = await lockMember(tx, shop, member.id);
   await refreshMemberOrderStats(tx, shop, member.id);
   if (ignored) return outcome(ignored);
+  // A first award: the bonus event covering the order's processed time, if any (decision 0022).
   const terms = order.awardedAt
     ? null
-    : awardTerms(order.paidAt, settingsOf(program), tierRulesOf(program.tiers), member.tierKey, now);
+    : awardTerms(order.paidAt, settingsOf(program), tierRulesOf(program.tiers), member.tierKey, now, {
+        events: loaded?.events ?? (await bonusEventsCovering(tx, shop, order.paidAt, order.paidAt)),
+        gross: partsOf(order),
+        taxesIncluded: order.taxesIncluded,
+      });
   if (terms) order = { ...order, ...terms };
 
   // 3. Move the ledger by the difference between what the order is worth and what it was.
@@ -217,7 +225,7 @@ export async function applyOrderEventIn(
       ...(credit.kind === "EARN" ? { activityAt: now } : {}),
     });
   }
-  const { points, change, netEligibleMilli } = credit;
+  const { points, change, netEligibleMilli, eventPoints } = credit;
   if (!terms && change === 0 && netEligibleMilli === order.netEligibleMilli) {
     return { orderGid, points, change };
   }
@@ -225,6 +233,7 @@ export async function applyOrderEventIn(
     ...terms,
     netEligibleMilli,
     points,
+    eventPoints,
     pendingPoints: order.pendingPoints + credit.move.pending,
   });
 

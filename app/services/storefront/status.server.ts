@@ -16,14 +16,18 @@ import { qualifyingTier, tierRank, tierValue, windowStart } from "../../loyalty/
 import { PROXY_PATH_IN_APP_TOML } from "../../shopify/requests/app-proxy.server";
 import { referralSettingsOf } from "../../db/referrals.server";
 import { ensureReferralCode } from "../referrals/referrals.server";
+import { upcomingBonusEvents } from "../bonus-events/bonus-events.server";
 
 /** How the program works, as shoppers see it (no personal data); also Shopify's copy for Liquid. */
 export async function programExplainer(db: PrismaClient, shop: string) {
   // Independent reads, sent together: a storefront request waits for one round trip, not two.
-  const [program, catalog, shopRow] = await Promise.all([
+  const [program, catalog, shopRow, events] = await Promise.all([
     ensureProgram(db, shop),
     ensureRewards(db, shop),
     findShop(db, shop),
+    // Events not over: Shopify's copy is written when they are saved, not when they start or
+    // end, so the storefront shows each from its start to its end by its own clock (decision 0022).
+    upcomingBonusEvents(db, shop, new Date()),
   ]);
   const settings = settingsOf(program);
   const tiers = tierRulesOf(program.tiers);
@@ -55,6 +59,8 @@ export async function programExplainer(db: PrismaClient, shop: string) {
     referrals: referral.enabled
       ? { refereePercent: referral.refereePercent, referrerPoints: referral.referrerPoints }
       : null,
+    // Bonus events running or to come, each shown from startsAt to endsAt (ISO instants).
+    bonusEvents: events,
     // Where the blocks call the app proxy (app/services/storefront/proxy-path.server.ts).
     proxyPath: program.proxyPathPrefix ?? PROXY_PATH_IN_APP_TOML,
     tierBasis: settings.tierBasis,

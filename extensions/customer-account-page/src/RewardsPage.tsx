@@ -480,6 +480,33 @@ function remainingText(i18n: I18n, program: ProgramExplainer, remaining: string)
   return formatMoney(i18n, program, value) ?? i18n.formatNumber(value, { minimumFractionDigits: 2 });
 }
 
+type BonusEvent = NonNullable<ProgramExplainer["bonusEvents"]>[number];
+
+/** The bonus events running by the shopper's clock (the app lists those not over yet). */
+const runningEvents = (program: ProgramExplainer): BonusEvent[] => {
+  const now = Date.now();
+  return (program.bonusEvents ?? []).filter(
+    (event) => Date.parse(event.startsAt) <= now && now < Date.parse(event.endsAt),
+  );
+};
+
+/** "Double points weekend: 2x points until Sunday, July 5": the last day is the instant before the end. */
+function eventText(i18n: I18n, event: BonusEvent): string {
+  const date = i18n.formatDate(new Date(Date.parse(event.endsAt) - 1), {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+  });
+  return event.kind === "FIXED"
+    ? i18n.translate("earn.event_fixed", {
+        name: event.name,
+        count: event.points ?? 0,
+        points: i18n.formatNumber(event.points ?? 0),
+        date,
+      })
+    : i18n.translate("earn.event_multiplier", { name: event.name, multiplier: event.multiplier ?? "", date });
+}
+
 function HowToEarn({ i18n, program }: { i18n: I18n; program: ProgramExplainer }) {
   // "for every $1": one whole unit of the shop's currency, without decimals.
   const unit = formatMoney(i18n, program, 1, { minimumFractionDigits: 0, maximumFractionDigits: 0 });
@@ -491,6 +518,11 @@ function HowToEarn({ i18n, program }: { i18n: I18n; program: ProgramExplainer })
             ? i18n.translate("earn.purchase", { rate: program.earnRate, amount: unit })
             : i18n.translate("earn.purchase_any_currency", { rate: program.earnRate })}
         </s-list-item>
+        {runningEvents(program).map((event) => (
+          <s-list-item key={`${event.name}-${event.startsAt}`}>
+            <s-text type="strong">{eventText(i18n, event)}</s-text>
+          </s-list-item>
+        ))}
         {program.signupBonus > 0 ? (
           <s-list-item>
             {i18n.translate("earn.signup", {

@@ -218,6 +218,23 @@
       pick(event.target.closest("[data-regulars-reward]"));
   });
 
+  // Bonus events (snippets/regulars-status.liquid): shown from their start to their end by this
+  // clock, with their last day (the instant before the end) in the page's language; checked
+  // again each minute, so one that starts or ends while the page is open follows.
+  const events = () => {
+    const now = Date.now();
+    for (const el of root.querySelectorAll("[data-regulars-event]")) {
+      const end = Date.parse(el.dataset.ends);
+      el.hidden = !(Date.parse(el.dataset.starts) <= now && now < end);
+      if (el.hidden) continue;
+      const locale = el.closest("[data-regulars]")?.dataset.locale || undefined;
+      const day = { weekday: "long", day: "numeric", month: "long" };
+      el.textContent = fill(el.dataset.text, { d: new Date(end - 1).toLocaleDateString(locale, day) });
+    }
+  };
+  events();
+  window.setInterval(events, 60_000);
+
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
     for (const panel of root.querySelectorAll(".regulars-launcher__panel:not([hidden])")) close(panel);

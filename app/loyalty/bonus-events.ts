@@ -1,0 +1,354 @@
+/**
+ * Bonus events, pure: a date range in the shop's time zone during which
+ * orders earn more, by a multiplier (2x, an E4 integer like tier multipliers)
+ * or a fixed bonus (points per qualifying order). The rules
+ * (docs/decisions/0022-bonus-events.md):
+ *
+ * - Days: an event runs from 00:00 on its first day to 24:00 on its last day,
+ *   in the shop's IANA time zone as it was when the event was saved; the
+ *   instants are fixed then (`eventInstants`), so an order at 23:30 local on
+ *   the last day counts and a day of 23 or 25 hours (DST) is still one day.
+ * - Which order: the order's processed time (Shopify's `processed_at`, else
+ *   `created_at`: the snapshot's paidAt) decides, whoever credits it and
+ *   whenever (a late webhook, the backfill).
+ * - Stacking: multiplicative. points = floor(eligible x rate x tier x event);
+ *   a fixed bonus is added after: floor(fixed x net / eligible at award).
+ * - Overlap: one event per order, the one that gives it the most points (a
+ *   tie: the one that started first, then the lower id); never a sum.
+ * - Reversals: what the order earns always follows its facts under the terms
+ *   recorded at its award (the event's multiplier, its fixed bonus and the
+ *   eligible amount then), so a refund takes back in proportion, never more
+ *   than was awarded, and never by today's events.
+ */
+import type { FieldError } from "./field-error";
+import { maxMilli, type Milli } from "./money";
+import { E4, formatE4, parseE4 } from "./rates";
+
+type BonusEventKind = "MULTIPLIER" | "FIXED";
+
+/** An event as the crediting paths see it. */
+export interface BonusEventRule {
+  id: string;
+  kind: BonusEventKind;
+  /** For MULTIPLIER: 20000 = 2x. */
+  multiplierE4: number | null;
+  /** For FIXED: points added to each qualifying order. */
+  fixedPoints: number | null;
+  /** First instant it applies to. */
+  startsAt: Date;
+  /** First instant after it (exclusive). */
+  endsAt: Date;
+}
+
+/** What an order's award records of the event it earned under (none: multiplier 1x, no bonus). */
+export interface EventTerms {
+  bonusEventId: string | null;
+  eventMultiplierE4: number;
+  eventFixedPoints: number;
+  /** The order's eligible amount when it was awarded: a fixed bonus shrinks with the net below it. */
+  eventBaseMilli: Milli;
+}
+
+export const NO_EVENT: EventTerms = {
+  bonusEventId: null,
+  eventMultiplierE4: E4,
+  eventFixedPoints: 0,
+  eventBaseMilli: 0n,
+};
+
+/** Limits of an event (the admin form refuses past them). */
+export const BONUS_EVENT_LIMITS = {
+  nameMax: 60,
+  /** 1.1x to 10x. */
+  multiplierMinE4: 11_000,
+  multiplierMaxE4: 100_000,
+  fixedMin: 1,
+  fixedMax: 10_000,
+  /** Events running at any one time. */
+  maxOverlapping: 3,
+  /** An event lasts at most this many days. */
+  maxDays: 92,
+  /** Events not over that the storefront is told about (running and next). */
+  storefront: 10,
+} as const;
+
+/** Whether the event applies to an order processed at `at`. */
+export function eventCovers(event: Pick<BonusEventRule, "startsAt" | "endsAt">, at: Date): boolean {
+  return event.startsAt <= at && at < event.endsAt;
+}
+
+/**
+ * Points an order's net eligible amount earns: floor(net x rate x tier x
+ * event) exactly, plus the fixed bonus in proportion to what is left of the
+ * amount it was awarded on (all of it while nothing is refunded).
+ */
+export function pointsWithEvent(
+  net: Milli,
+  rateE4: number,
+  multiplierE4: number,
+  event: Pick<EventTerms, "eventMultiplierE4" | "eventFixedPoints" | "eventBaseMilli">,
+): number {
+  if (net <= 0n) return 0;
+  const scale = 1000n * BigInt(E4) * BigInt(E4) * BigInt(E4);
+  const multiplied = Number(
+    (net * BigInt(rateE4) * BigInt(multiplierE4) * BigInt(event.eventMultiplierE4)) / scale,
+  );
+  if (event.eventFixedPoints <= 0 || event.eventBaseMilli <= 0n) return multiplied;
+  const kept = net < event.eventBaseMilli ? net : event.eventBaseMilli;
+  return multiplied + Number((BigInt(event.eventFixedPoints) * kept) / event.eventBaseMilli);
+}
+
+/**
+ * The event an order processed at `at` with eligible amount `eligible` earns
+ * under: of the events covering `at`, the one giving the most points; none
+ * when no event covers it or the order has nothing eligible.
+ */
+export function chooseEvent(
+  events: readonly BonusEventRule[],
+  at: Date,
+  eligible: Milli,
+  rateE4: number,
+  multiplierE4: number,
+): EventTerms {
+  const base = maxMilli(0n, eligible);
+  if (base === 0n) return NO_EVENT;
+  let best: { terms: EventTerms; points: number; event: BonusEventRule } | null = null;
+  for (const event of events) {
+    if (!eventCovers(event, at)) continue;
+    const terms: EventTerms = {
+      bonusEventId: event.id,
+      eventMultiplierE4: event.kind === "MULTIPLIER" ? (event.multiplierE4 ?? E4) : E4,
+      eventFixedPoints: event.kind === "FIXED" ? (event.fixedPoints ?? 0) : 0,
+      eventBaseMilli: base,
+    };
+    const points = pointsWithEvent(base, rateE4, multiplierE4, terms);
+    const better =
+      !best ||
+      points > best.points ||
+      (points === best.points &&
+        (event.startsAt < best.event.startsAt ||
+          (event.startsAt.getTime() === best.event.startsAt.getTime() && event.id < best.event.id)));
+    if (better) best = { terms, points, event };
+  }
+  return best?.terms ?? NO_EVENT;
+}
+
+// ---------------------------------------------------------------------------
+// Days in the shop's time zone.
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** "2026-03-29" -> its year, month, day, or null when it is not a calendar day. */
+function parseDay(text: string): { y: number; m: number; d: number } | null {
+  const match = DAY.exec(text);
+  if (!match) return null;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) return null;
+  return { y, m, d };
+}
+
+/** The zone's offset from UTC at `instant`, in milliseconds (Intl only: no I/O). */
+function offsetAt(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(
+    get("year"),
+    get("month") - 1,
+    get("day"),
+    get("hour"),
+    get("minute"),
+    get("second"),
+  );
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant a local day starts in `timeZone` (its first moment: 00:00, or
+ * the first minute that exists when a DST change skips midnight).
+ */
+export function startOfLocalDay(day: string, timeZone: string): Date {
+  const parsed = parseDay(day);
+  if (!parsed) throw new RangeError(`not a day: ${day}`);
+  const wall = Date.UTC(parsed.y, parsed.m - 1, parsed.d);
+  // The zone's offsets on either side of the day (they differ across a DST change): of the
+  // instants they give for the wall clock's midnight, the first that falls on the day. A
+  // skipped midnight gives the change itself (01:00 local); a repeated one, its first time.
+  const candidates = [offsetAt(wall - 86_400_000, timeZone), offsetAt(wall + 86_400_000, timeZone)]
+    .map((offset) => wall - offset)
+    .filter((instant) => localDay(new Date(instant), timeZone) === day);
+  return new Date(Math.min(...candidates));
+}
+
+/** The local day ("YYYY-MM-DD") of `instant` in `timeZone`. */
+export function localDay(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(instant);
+}
+
+function nextDay(day: string): string {
+  const { y, m, d } = parseDay(day)!;
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/** An event's instants from its first and last days (inclusive) in the shop's time zone. */
+export function eventInstants(
+  startsOn: string,
+  endsOn: string,
+  timeZone: string,
+): { startsAt: Date; endsAt: Date } {
+  return {
+    startsAt: startOfLocalDay(startsOn, timeZone),
+    endsAt: startOfLocalDay(nextDay(endsOn), timeZone),
+  };
+}
+
+/** A zone Intl knows, else UTC (a shop whose zone is not known yet). */
+export function validTimeZone(timeZone: string | null | undefined): string {
+  if (!timeZone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The admin's form.
+
+export interface BonusEventInput {
+  name: string;
+  startsOn: string;
+  endsOn: string;
+  kind: string;
+  /** "2" or "1.5" for a multiplier. */
+  multiplier: string;
+  /** Whole points for a fixed bonus. */
+  fixedPoints: string;
+}
+
+export interface BonusEventValues {
+  name: string;
+  startsOn: string;
+  endsOn: string;
+  kind: BonusEventKind;
+  multiplierE4: number | null;
+  fixedPoints: number | null;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export type BonusEventErrors = Partial<Record<keyof BonusEventInput | "form", FieldError>>;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * An event's values from the form, or its field errors. `today` is the
+ * shop's local day now: a new event may not start in the past (a running
+ * event being edited keeps its first day); `others` are the shop's other
+ * events not ended, for the limit of events at once.
+ */
+export function parseBonusEvent(
+  input: BonusEventInput,
+  context: {
+    timeZone: string;
+    today: string;
+    /** The first day the event had when saved (editing a running event). */
+    savedStartsOn?: string | null;
+    others: readonly Pick<BonusEventRule, "startsAt" | "endsAt">[];
+  },
+): { ok: true; values: BonusEventValues } | { ok: false; errors: BonusEventErrors } {
+  const errors: BonusEventErrors = {};
+  const L = BONUS_EVENT_LIMITS;
+  const name = input.name.trim();
+  if (!name) errors.name = { code: "required" };
+  else if (name.length > L.nameMax) errors.name = { code: "max", max: L.nameMax, unit: "characters" };
+
+  const startDay = parseDay(input.startsOn.trim());
+  const endDay = parseDay(input.endsOn.trim());
+  if (!input.startsOn.trim()) errors.startsOn = { code: "required" };
+  else if (!startDay) errors.startsOn = { code: "invalid" };
+  if (!input.endsOn.trim()) errors.endsOn = { code: "required" };
+  else if (!endDay) errors.endsOn = { code: "invalid" };
+  const startsOn = input.startsOn.trim();
+  const endsOn = input.endsOn.trim();
+  if (startDay && endDay) {
+    if (endsOn < startsOn) errors.endsOn = { code: "beforeEnd" };
+    else if (startsOn !== context.savedStartsOn && startsOn < context.today)
+      errors.startsOn = { code: "past" };
+    else if (endsOn < context.today) errors.endsOn = { code: "past" };
+    else {
+      const days = Math.round((Date.parse(endsOn) - Date.parse(startsOn)) / DAY_MS) + 1;
+      if (days > L.maxDays) errors.endsOn = { code: "max", max: L.maxDays, unit: "days" };
+    }
+  }
+
+  let kind: BonusEventKind | null = null;
+  if (input.kind === "MULTIPLIER" || input.kind === "FIXED") kind = input.kind;
+  else errors.kind = { code: "choice" };
+
+  let multiplierE4: number | null = null;
+  let fixedPoints: number | null = null;
+  if (kind === "MULTIPLIER") {
+    const text = input.multiplier.trim();
+    if (!text) errors.multiplier = { code: "required" };
+    else {
+      try {
+        multiplierE4 = parseE4(text);
+      } catch {
+        errors.multiplier = { code: "number", example: "2" };
+      }
+      if (multiplierE4 !== null && (multiplierE4 < L.multiplierMinE4 || multiplierE4 > L.multiplierMaxE4)) {
+        errors.multiplier = {
+          code: "range",
+          min: L.multiplierMinE4 / E4,
+          max: L.multiplierMaxE4 / E4,
+          unit: "decimal",
+        };
+        multiplierE4 = null;
+      }
+    }
+  } else if (kind === "FIXED") {
+    const text = input.fixedPoints.trim();
+    if (!text) errors.fixedPoints = { code: "required" };
+    else if (!/^\d+$/.test(text)) errors.fixedPoints = { code: "wholeNumber" };
+    else {
+      fixedPoints = Number(text);
+      if (fixedPoints < L.fixedMin || fixedPoints > L.fixedMax) {
+        errors.fixedPoints = { code: "range", min: L.fixedMin, max: L.fixedMax, unit: "points" };
+      }
+    }
+  }
+
+  if (Object.keys(errors).length > 0 || !kind) return { ok: false, errors };
+  const { startsAt, endsAt } = eventInstants(startsOn, endsOn, context.timeZone);
+  const overlapping = context.others.filter((o) => o.startsAt < endsAt && startsAt < o.endsAt).length;
+  if (overlapping >= L.maxOverlapping) {
+    return { ok: false, errors: { form: { code: "max", max: L.maxOverlapping, unit: "events" } } };
+  }
+  return {
+    ok: true,
+    values: { name, startsOn, endsOn, kind, multiplierE4, fixedPoints, startsAt, endsAt },
+  };
+}
+
+/** The multiplier as the form writes it ("2", "1.5"). */
+export const multiplierText = (multiplierE4: number | null): string =>
+  multiplierE4 === null ? "" : formatE4(multiplierE4);
+
+/** Whether an event is over (read-only in the admin) at `now`. */
+export const eventEnded = (event: Pick<BonusEventRule, "endsAt">, now: Date): boolean => event.endsAt <= now;

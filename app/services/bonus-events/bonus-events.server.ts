@@ -1,0 +1,163 @@
+/**
+ * Bonus events (docs/decisions/0022-bonus-events.md): the admin page's list,
+ * saving an event (new or changed, while it is not over), ending one now, and
+ * the events running now for the storefront. The rules are
+ * app/loyalty/bonus-events.ts; the crediting paths read the events through
+ * app/db/bonus-events.server.ts themselves.
+ */
+import type { BonusEvent, PrismaClient } from "@prisma/client";
+import {
+  createBonusEvent,
+  endBonusEvent,
+  findBonusEvent,
+  listBonusEvents,
+  notOverBonusEvents,
+  openBonusEvents,
+  updateBonusEvent,
+} from "../../db/bonus-events.server";
+import { markProgramChanged } from "../../db/program.server";
+import { findShop } from "../../db/shops.server";
+import { inTransaction } from "../../db/tx.server";
+import {
+  BONUS_EVENT_LIMITS,
+  eventEnded,
+  localDay,
+  multiplierText,
+  parseBonusEvent,
+  validTimeZone,
+  type BonusEventErrors,
+  type BonusEventInput,
+} from "../../loyalty/bonus-events";
+
+export type BonusEventStatus = "upcoming" | "running" | "ended";
+
+export interface BonusEventRow {
+  id: string;
+  name: string;
+  startsOn: string;
+  endsOn: string;
+  kind: BonusEvent["kind"];
+  multiplier: string;
+  fixedPoints: number | null;
+  status: BonusEventStatus;
+  /** Ended before its last day by a merchant. */
+  endedEarly: boolean;
+}
+
+const statusOf = (event: BonusEvent, now: Date): BonusEventStatus =>
+  eventEnded(event, now) ? "ended" : event.startsAt <= now ? "running" : "upcoming";
+
+async function shopTimeZone(db: PrismaClient, shop: string): Promise<string> {
+  return validTimeZone((await findShop(db, shop))?.ianaTimezone);
+}
+
+/** The page: every event with its status, and the shop's day today (the form's first allowed day). */
+export async function bonusEventsPage(db: PrismaClient, shop: string, now: Date) {
+  const [events, timeZone] = await Promise.all([listBonusEvents(db, shop), shopTimeZone(db, shop)]);
+  return {
+    timeZone,
+    today: localDay(now, timeZone),
+    events: events.map((event): BonusEventRow => ({
+      id: event.id,
+      name: event.name,
+      startsOn: event.startsOn,
+      endsOn: event.endedEarlyAt ? localDay(event.endedEarlyAt, event.timeZone) : event.endsOn,
+      kind: event.kind,
+      multiplier: multiplierText(event.multiplierE4),
+      fixedPoints: event.fixedPoints,
+      status: statusOf(event, now),
+      endedEarly: event.endedEarlyAt !== null,
+    })),
+  };
+}
+
+export type SaveResult = { ok: true; id: string } | { ok: false; errors: BonusEventErrors };
+
+/**
+ * Creates an event, or changes one (`id`) that is not over; an event over
+ * is read-only (refused as `form: invalid`, and so is another shop's id).
+ * Orders already awarded keep the terms they were awarded under.
+ */
+export async function saveBonusEvent(
+  db: PrismaClient,
+  shop: string,
+  input: BonusEventInput,
+  id: string | null,
+  now: Date,
+): Promise<SaveResult> {
+  const timeZone = await shopTimeZone(db, shop);
+  return inTransaction(db, async (tx): Promise<SaveResult> => {
+    const saved = id ? await findBonusEvent(tx, shop, id) : null;
+    if (id && (!saved || eventEnded(saved, now))) return { ok: false, errors: { form: { code: "invalid" } } };
+    // A running event keeps its first day (and its zone: orders already awarded under it).
+    const zone = saved && saved.startsAt <= now ? saved.timeZone : timeZone;
+    const parsed = parseBonusEvent(input, {
+      timeZone: zone,
+      today: localDay(now, zone),
+      savedStartsOn: saved && saved.startsAt <= now ? saved.startsOn : null,
+      others: await openBonusEvents(tx, shop, now, id ?? undefined),
+    });
+    if (!parsed.ok) return parsed;
+    const { values } = parsed;
+    const write = {
+      name: values.name,
+      startsOn: values.startsOn,
+      endsOn: values.endsOn,
+      timeZone: zone,
+      startsAt: values.startsAt,
+      endsAt: values.endsAt,
+      kind: values.kind,
+      multiplierE4: values.multiplierE4,
+      fixedPoints: values.fixedPoints,
+    };
+    // Shopify's copy of the program lists the events the storefront shows.
+    if (saved) {
+      if (!(await updateBonusEvent(tx, shop, saved.id, write, now)))
+        return { ok: false, errors: { form: { code: "invalid" } } };
+      await markProgramChanged(tx, shop);
+      return { ok: true, id: saved.id };
+    }
+    const created = await createBonusEvent(tx, shop, write);
+    await markProgramChanged(tx, shop);
+    return { ok: true, id: created.id };
+  });
+}
+
+/** Ends an event now; false when it was over already (or not the shop's). */
+export function endBonusEventNow(db: PrismaClient, shop: string, id: string, now: Date): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const ended = await endBonusEvent(tx, shop, id, now);
+    if (ended) await markProgramChanged(tx, shop);
+    return ended;
+  });
+}
+
+/** An event running or to come, as the storefront shows it: from `startsAt` to `endsAt`, by its own clock. */
+export interface StorefrontBonusEvent {
+  name: string;
+  kind: BonusEvent["kind"];
+  /** "2" for 2x (MULTIPLIER). */
+  multiplier: string | null;
+  /** Points per order (FIXED). */
+  points: number | null;
+  /** ISO instants: the first it applies to, and the first after it. */
+  startsAt: string;
+  endsAt: string;
+}
+
+/** The events not over at `now`, first to start first, at most BONUS_EVENT_LIMITS.storefront. */
+export async function upcomingBonusEvents(
+  db: PrismaClient,
+  shop: string,
+  now: Date,
+): Promise<StorefrontBonusEvent[]> {
+  const events = await notOverBonusEvents(db, shop, now, BONUS_EVENT_LIMITS.storefront);
+  return events.map((event) => ({
+    name: event.name,
+    kind: event.kind,
+    multiplier: event.kind === "MULTIPLIER" ? multiplierText(event.multiplierE4) : null,
+    points: event.kind === "FIXED" ? event.fixedPoints : null,
+    startsAt: event.startsAt.toISOString(),
+    endsAt: event.endsAt.toISOString(),
+  }));
+}
