@@ -29,6 +29,7 @@ const databaseProject = (name: string, target: "pglite" | "postgres"): TestProje
     // Fault tests through the real server (tests/faults/*.e2e.test.ts) run in the e2e project.
     exclude: ["**/*.e2e.test.ts", "**/node_modules/**"],
     env: { DB_TARGET: target },
+    globalSetup: target === "pglite" ? ["tests/setup/pglite-template.ts"] : [],
     setupFiles: ["tests/setup/console.ts", "tests/setup/database.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -53,6 +54,7 @@ const projects: TestProjectInlineConfiguration[] = [
       name: "browser",
       include: ["tests/browser/**/*.test.ts"],
       env: { DB_TARGET: "pglite" },
+      globalSetup: ["tests/setup/pglite-template.ts"],
       setupFiles: ["tests/setup/console.ts", "tests/setup/database.ts"],
       testTimeout: 60_000,
       hookTimeout: 60_000,
