@@ -9,8 +9,10 @@
  *             build + Chromium, the merchant and the shopper end to end; and
  *             tests/faults/*.e2e.test.ts, attacks on `npm start`'s server
  * Each test file runs in its own process with its own database, so files
- * run in parallel without sharing rows.
+ * run in parallel without sharing rows; PGlite files start from one copy
+ * migrated per run (tests/setup/pglite-template.ts, decision 0026).
  */
+import { availableParallelism } from "node:os";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
@@ -79,7 +81,8 @@ if (process.env.TEST_DATABASE_URL) {
   });
 }
 // End to end (npm run test:e2e, after npm run build): devshop, the production
-// build as a child process and Chromium; one file at a time.
+// build as a child process and Chromium; each file with its own devshop, build
+// copy, data folder and ports, so two files run at once.
 if (process.env.E2E) {
   projects.push({
     extends: true,
@@ -97,6 +100,9 @@ export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
     pool: "forks",
+    // vitest runs availableParallelism() - 1 files at a time: one on CI's two cores, which
+    // left a core idle (decision 0026). Each file has its own process and database.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects,
   },
 });
