@@ -81,8 +81,7 @@ if (process.env.TEST_DATABASE_URL) {
   });
 }
 // End to end (npm run test:e2e, after npm run build): devshop, the production
-// build as a child process and Chromium; each file with its own devshop, build
-// copy, data folder and ports, so two files run at once.
+// build as a child process and Chromium; one file at a time (maxWorkers below).
 if (process.env.E2E) {
   projects.push({
     extends: true,
@@ -101,8 +100,9 @@ export default defineConfig({
   test: {
     pool: "forks",
     // vitest runs availableParallelism() - 1 files at a time: one on CI's two cores, which
-    // left a core idle (decision 0026). Each file has its own process and database.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // left a core idle (decision 0026). Each file has its own process and database. An e2e
+    // file already keeps two cores busy (the app's server, devshop, Chromium): one at a time.
+    maxWorkers: process.env.E2E ? 1 : Math.max(2, availableParallelism() - 1),
     projects,
   },
 });
