@@ -9,8 +9,10 @@
  *             build + Chromium, the merchant and the shopper end to end; and
  *             tests/faults/*.e2e.test.ts, attacks on `npm start`'s server
  * Each test file runs in its own process with its own database, so files
- * run in parallel without sharing rows.
+ * run in parallel without sharing rows; PGlite files start from one copy
+ * migrated per run (tests/setup/pglite-template.ts, decision 0026).
  */
+import { availableParallelism } from "node:os";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
@@ -29,6 +31,7 @@ const databaseProject = (name: string, target: "pglite" | "postgres"): TestProje
     // Fault tests through the real server (tests/faults/*.e2e.test.ts) run in the e2e project.
     exclude: ["**/*.e2e.test.ts", "**/node_modules/**"],
     env: { DB_TARGET: target },
+    globalSetup: target === "pglite" ? ["tests/setup/pglite-template.ts"] : [],
     setupFiles: ["tests/setup/console.ts", "tests/setup/database.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -53,6 +56,7 @@ const projects: TestProjectInlineConfiguration[] = [
       name: "browser",
       include: ["tests/browser/**/*.test.ts"],
       env: { DB_TARGET: "pglite" },
+      globalSetup: ["tests/setup/pglite-template.ts"],
       setupFiles: ["tests/setup/console.ts", "tests/setup/database.ts"],
       testTimeout: 60_000,
       hookTimeout: 60_000,
@@ -77,7 +81,7 @@ if (process.env.TEST_DATABASE_URL) {
   });
 }
 // End to end (npm run test:e2e, after npm run build): devshop, the production
-// build as a child process and Chromium; one file at a time.
+// build as a child process and Chromium; one file at a time (maxWorkers below).
 if (process.env.E2E) {
   projects.push({
     extends: true,
@@ -95,6 +99,10 @@ export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
     pool: "forks",
+    // vitest runs availableParallelism() - 1 files at a time: one on CI's two cores, which
+    // left a core idle (decision 0026). Each file has its own process and database. An e2e
+    // file already keeps two cores busy (the app's server, devshop, Chromium): one at a time.
+    maxWorkers: process.env.E2E ? 1 : Math.max(2, availableParallelism() - 1),
     projects,
   },
 });

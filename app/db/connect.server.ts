@@ -58,9 +58,18 @@ export interface OpenDatabaseOptions {
   migrations?: Migration[];
   /** Largest number of PostgreSQL connections this process opens. */
   poolSize?: number;
+  /**
+   * PGlite only: start from this dump of a data folder (PGlite's `dumpDataDir`)
+   * instead of an empty database; migrations still run and apply what it lacks.
+   * The tests start each file from one copy migrated once per run.
+   */
+  loadDataDir?: Blob;
 }
 
 export const MEMORY = "memory://";
+
+/** The PostgreSQL extensions PGlite loads; pg_trgm: the customers list's search indexes (prisma/migrations/*_customers_list_at_scale). */
+export const PGLITE_EXTENSIONS = { pg_trgm };
 
 const directSql = new WeakMap<PrismaClient, SqlExecutor>();
 
@@ -168,8 +177,10 @@ async function openPGlite(dataDir: string, options: OpenDatabaseOptions): Promis
     ensurePrivateDir(location);
     chmodSync(location, PRIVATE_DIR_MODE);
   }
-  // pg_trgm: the customers list's search indexes (prisma/migrations/*_customers_list_at_scale).
-  const pglite = await PGlite.create(location, { extensions: { pg_trgm } });
+  const pglite = await PGlite.create(location, {
+    extensions: PGLITE_EXTENSIONS,
+    loadDataDir: options.loadDataDir,
+  });
   let migrations: MigrationReport;
   try {
     migrations = await applyMigrations(
