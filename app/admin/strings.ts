@@ -92,6 +92,7 @@ export const strings = {
     number: (example: string) => `must be a number such as ${example}`,
     percent: (example: string) => `must be a percentage such as ${example}`,
     host: (example: string) => `must be a server name such as ${example}`,
+    https: (example: string) => `must be an https link such as ${example}`,
     email: (example: string) => `must be one email address, such as ${example}`,
     key: "must be 1 to 40 lowercase letters, digits or dashes",
     comma: "cannot contain a comma (it becomes a customer tag, and Shopify splits tags on commas)",

@@ -96,6 +96,7 @@ export const de: AdminStrings = {
     number: (example: string) => `muss eine Zahl sein, z. B. ${example}`,
     percent: (example: string) => `muss ein Prozentsatz sein, z. B. ${example}`,
     host: (example: string) => `muss ein Servername sein, z. B. ${example}`,
+    https: (example: string) => `muss ein https-Link sein, z. B. ${example}`,
     email: (example: string) => `muss eine einzelne E-Mail-Adresse sein, z. B. ${example}`,
     key: "darf nur 1 bis 40 Kleinbuchstaben, Ziffern oder Bindestriche enthalten",
     comma: "darf kein Komma enthalten (daraus wird ein Kunden-Tag, und Shopify trennt Tags an Kommas)",

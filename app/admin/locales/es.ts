@@ -95,6 +95,7 @@ export const es: AdminStrings = {
     number: (example: string) => `debe ser un número, como ${example}`,
     percent: (example: string) => `debe ser un porcentaje, como ${example}`,
     host: (example: string) => `debe ser un nombre de servidor, como ${example}`,
+    https: (example: string) => `debe ser un enlace https, como ${example}`,
     email: (example: string) => `debe ser una sola dirección de correo electrónico, como ${example}`,
     key: "debe tener de 1 a 40 letras minúsculas, dígitos o guiones",
     comma:

@@ -96,6 +96,7 @@ export const fr: AdminStrings = {
     number: (example: string) => `doit être un nombre, par exemple ${example}`,
     percent: (example: string) => `doit être un pourcentage, par exemple ${example}`,
     host: (example: string) => `doit être un nom de serveur, par exemple ${example}`,
+    https: (example: string) => `doit être un lien https, par exemple ${example}`,
     email: (example: string) => `doit être une seule adresse e-mail, par exemple ${example}`,
     key: "doit comporter de 1 à 40 lettres minuscules, chiffres ou tirets",
     comma:
