@@ -85,3 +85,18 @@ export async function pointsByAction(
     .map((row) => ({ action: row.action!, points: row._sum.points ?? 0, awards: row._count._all }))
     .sort((a, b) => b.points - a.points || a.action.localeCompare(b.action));
 }
+
+/** The customers of the shop's members with this email (any letter case), at most two. */
+export async function customersWithEmail(tx: Tx, shop: string, email: string): Promise<string[]> {
+  const rows = await tx.member.findMany({
+    where: { shop, email: { equals: email, mode: "insensitive" } },
+    select: { customerGid: true },
+    take: 2,
+  });
+  return rows.map((row) => row.customerGid);
+}
+
+/** Awards of a rule the shop recorded since `since` (every member), for a rate limit. */
+export function countRecentActionAwards(tx: Tx, shop: string, action: string, since: Date): Promise<number> {
+  return tx.ledgerEntry.count({ where: { shop, action, occurredAt: { gte: since } } });
+}

@@ -99,6 +99,8 @@ async function award(
     note: actionNote(rule.key),
     action: rule.key,
     activityAt: now,
+    // Dated by the app's clock, which the rule's limits read (pastAwards).
+    occurredAt: now,
   });
   return { status: "awarded", points: rule.points, sourceKey, balance: after.balance };
 }
