@@ -75,6 +75,24 @@ export function allEarnRules(saved: readonly EarnRule[]): EarnRule[] {
 /** Whether the storefront lists the rule (on, and a follow rule only with its link). */
 export const isListed = (rule: EarnRule) => rule.enabled && (!isFollowRule(rule.key) || rule.url !== null);
 
+/** How each network calls itself (not translated). */
+export const NETWORK_NAMES: Record<SocialNetwork, string> = {
+  instagram: "Instagram",
+  tiktok: "TikTok",
+  facebook: "Facebook",
+  x: "X",
+  youtube: "YouTube",
+};
+
+/** What shoppers see of the active rules (the storefront, customer accounts): no dates. */
+export function listedEarnActions(rules: readonly EarnRule[]) {
+  return rules.filter(isListed).map((rule) =>
+    isFollowRule(rule.key)
+      ? { key: rule.key, points: rule.points, network: NETWORK_NAMES[networkOf(rule.key)], url: rule.url }
+      : { key: rule.key, points: rule.points },
+  );
+}
+
 /** The social networks' own hosts: a follow link must go to the network it is for. */
 const NETWORK_HOSTS: Record<SocialNetwork, readonly string[]> = {
   instagram: ["instagram.com"],
