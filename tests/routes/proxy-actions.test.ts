@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
+import { upsertMember } from "~/db/members.server";
 import { action as followAction } from "~/routes/proxy.actions.follow";
 import { loader as statusLoader } from "~/routes/proxy.status";
 import { saveEarnRules } from "~/services/actions/earn-actions.server";
@@ -83,11 +84,10 @@ describe("POST /apps/regulars/actions/follow", () => {
     await updateProgram(prisma, TEST_SHOP, { settings: { active: false } }, new Date());
     expect(await follow("follow-tiktok")).toMatchObject({ status: 409, body: { error: "program_paused" } });
     await updateProgram(prisma, TEST_SHOP, { settings: { active: true, excludedTags: ["staff"] } }, new Date());
-    await prisma.member.update({
-      where: { shop_customerGid: { shop: TEST_SHOP, customerGid: `gid://shopify/Customer/${CUSTOMER_ID}` } },
-      data: { tags: ["Staff"] },
-    });
+    await upsertMember(prisma, TEST_SHOP, `gid://shopify/Customer/${CUSTOMER_ID}`, { tags: ["Staff"] });
     expect(await follow("follow-tiktok")).toMatchObject({ status: 409, body: { error: "action_unavailable" } });
     expect(await prisma.ledgerEntry.count({ where: { shop: TEST_SHOP } })).toBe(0);
+    // Refusals before that wrote nothing, not even a member.
+    expect(await prisma.member.count({ where: { shop: TEST_SHOP } })).toBe(1);
   });
 });

@@ -7,7 +7,13 @@
  * nothing.
  */
 import type { PrismaClient } from "@prisma/client";
-import { appendEntry, findLedgerEntry, lockMember, upsertMember } from "../../db/members.server";
+import {
+  appendEntry,
+  findLedgerEntry,
+  lockMember,
+  memberOfCustomer,
+  upsertMember,
+} from "../../db/members.server";
 import { lockEarnRules, pastAwards, saveEarnRule, savedEarnRules } from "../../db/earn-rules.server";
 import { ensureProgram, markProgramChanged } from "../../db/program.server";
 import { inTransaction, type Tx } from "../../db/tx.server";
@@ -77,19 +83,23 @@ async function award(
   input: { rule: EarnRule; customerGid: string; occurrence?: string; now: Date },
 ): Promise<AwardResult> {
   const { rule, customerGid, occurrence, now } = input;
-  const program = await ensureProgram(tx, shop);
-  const upserted = await upsertMember(tx, shop, customerGid, {});
-  const member = await lockMember(tx, shop, upserted.id);
   const sourceKey = actionSourceKey({ rule: rule.key, limit: rule.limit, customerGid, occurrence, now });
+  // Reads first: a refused call writes nothing (not even a member).
+  const known = await memberOfCustomer(tx, shop, customerGid);
   const earlier = await findLedgerEntry(tx, shop, sourceKey);
   if (earlier) {
-    if (earlier.memberId !== member.id) return { status: "refused", reason: "occurrence_reused" };
-    return { status: "already_awarded", points: earlier.points, sourceKey, balance: member.balance };
+    if (earlier.memberId !== known?.id) return { status: "refused", reason: "occurrence_reused" };
+    return { status: "already_awarded", points: earlier.points, sourceKey, balance: known.balance };
   }
   if (!rule.enabled) return { status: "refused", reason: "rule_off" };
+  const program = await ensureProgram(tx, shop);
   if (!program.active) return { status: "refused", reason: "program_paused" };
   // A customer left out of the program (an excluded tag) earns nothing (decision 0021).
-  if (isExcludedCustomer(member.tags, program.excludedTags)) return { status: "refused", reason: "excluded" };
+  if (known && isExcludedCustomer(known.tags, program.excludedTags)) return { status: "refused", reason: "excluded" };
+  const member = await lockMember(tx, shop, (known ?? (await upsertMember(tx, shop, customerGid, {}))).id);
+  // Under the member's lock: a concurrent call for the same key or limit has finished.
+  const again = await findLedgerEntry(tx, shop, sourceKey);
+  if (again) return { status: "already_awarded", points: again.points, sourceKey, balance: member.balance };
   const refusal = mayEarn(rule, await pastAwards(tx, shop, member.id, rule.key), now);
   if (refusal) return { status: "refused", reason: refusal };
   const after = await appendEntry(tx, shop, member, {
