@@ -38,7 +38,9 @@ describe("source keys", () => {
     expect(
       actionSourceKey({ rule: "review", limit: "ONCE", customerGid: CUSTOMER, occurrence: "r-1", now }),
     ).toBe("action:review:r-1");
-    expect(() => actionSourceKey({ rule: "review", limit: "UNLIMITED", customerGid: CUSTOMER, now })).toThrow();
+    expect(() =>
+      actionSourceKey({ rule: "review", limit: "UNLIMITED", customerGid: CUSTOMER, now }),
+    ).toThrow();
   });
 });
 
@@ -78,7 +80,11 @@ describe("newsletter", () => {
       expect(newsletterEarns({ rule, state, consentAt: d("2026-04-01T00:00:00Z") })).toBe(false);
     expect(newsletterEarns({ rule, state: "subscribed", consentAt: null })).toBe(false);
     expect(
-      newsletterEarns({ rule: { ...rule, enabled: false }, state: "subscribed", consentAt: d("2026-04-01Z") }),
+      newsletterEarns({
+        rule: { ...rule, enabled: false },
+        state: "subscribed",
+        consentAt: d("2026-04-01Z"),
+      }),
     ).toBe(false);
   });
 });
@@ -116,7 +122,13 @@ describe("the merchant's settings", () => {
       ok: true,
       rules: [
         { key: "review", enabled: true, points: 100_000, limit: "UNLIMITED", url: null },
-        { key: "follow-facebook", enabled: true, points: 1, limit: "ONCE", url: "https://www.facebook.com/maple" },
+        {
+          key: "follow-facebook",
+          enabled: true,
+          points: 1,
+          limit: "ONCE",
+          url: "https://www.facebook.com/maple",
+        },
         { key: "follow-x", enabled: false, points: 5, limit: "ONCE", url: null },
       ],
     });

@@ -86,11 +86,13 @@ export const NETWORK_NAMES: Record<SocialNetwork, string> = {
 
 /** What shoppers see of the active rules (the storefront, customer accounts): no dates. */
 export function listedEarnActions(rules: readonly EarnRule[]) {
-  return rules.filter(isListed).map((rule) =>
-    isFollowRule(rule.key)
-      ? { key: rule.key, points: rule.points, network: NETWORK_NAMES[networkOf(rule.key)], url: rule.url }
-      : { key: rule.key, points: rule.points },
-  );
+  return rules
+    .filter(isListed)
+    .map((rule) =>
+      isFollowRule(rule.key)
+        ? { key: rule.key, points: rule.points, network: NETWORK_NAMES[networkOf(rule.key)], url: rule.url }
+        : { key: rule.key, points: rule.points },
+    );
 }
 
 /** The social networks' own hosts: a follow link must go to the network it is for. */
@@ -123,7 +125,11 @@ const ruleInput = z.object({
     .min(1, issue({ code: "range", min: 1, max: EARN_POINTS_MAX, unit: "points" }))
     .max(EARN_POINTS_MAX, issue({ code: "range", min: 1, max: EARN_POINTS_MAX, unit: "points" })),
   limit: z.enum(EARN_LIMITS, { message: issue({ code: "choice" }) }),
-  url: z.string().trim().max(500, issue({ code: "max", max: 500, unit: "characters" })).nullable(),
+  url: z
+    .string()
+    .trim()
+    .max(500, issue({ code: "max", max: 500, unit: "characters" }))
+    .nullable(),
 });
 
 export type EarnRuleInput = z.input<typeof ruleInput>;
@@ -143,7 +149,8 @@ export function checkEarnRules(
     if (raw === undefined) continue;
     const parsed = ruleInput.safeParse(raw);
     if (!parsed.success) Object.assign(errors, fieldErrorsOf(parsed.error.issues, `${key}.`));
-    if (!(allowedLimits(key) as readonly unknown[]).includes(raw.limit)) errors[`${key}.limit`] = { code: "choice" };
+    if (!(allowedLimits(key) as readonly unknown[]).includes(raw.limit))
+      errors[`${key}.limit`] = { code: "choice" };
     if (!parsed.success) continue;
     const { enabled, points, limit } = parsed.data;
     const url = parsed.data.url ? parsed.data.url : null;

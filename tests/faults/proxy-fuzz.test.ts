@@ -468,7 +468,13 @@ afterAll(() => edge?.restore());
 
 describe("hostile app proxy requests", () => {
   it("every proxy route of app/routes is fuzzed here", () => {
-    expect(Object.keys(handlers).sort()).toEqual(["actions.follow", "birthday", "r.$code", "redeem", "status"]);
+    expect(Object.keys(handlers).sort()).toEqual([
+      "actions.follow",
+      "birthday",
+      "r.$code",
+      "redeem",
+      "status",
+    ]);
     expect(rewardKeys.sort()).toEqual(["10-off", "25-off", "5-off", "free-shipping"]);
   });
 

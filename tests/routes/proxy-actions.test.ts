@@ -61,7 +61,10 @@ describe("POST /apps/regulars/actions/follow", () => {
     ]);
     await expectLedgerConsistent(prisma, TEST_SHOP);
 
-    const status = await callProxy(statusLoader, await proxyRequest("status", { shop: TEST_SHOP, customerId: null }));
+    const status = await callProxy(
+      statusLoader,
+      await proxyRequest("status", { shop: TEST_SHOP, customerId: null }),
+    );
     const body = (await status.json()) as { program: { earnActions: unknown } };
     expect(body.program.earnActions).toEqual([
       { key: "newsletter", points: 100 },
@@ -71,10 +74,16 @@ describe("POST /apps/regulars/actions/follow", () => {
   });
 
   it("refuses a guest, an unknown rule, a rule that is off, a paused program and an excluded customer", async () => {
-    expect(await follow("follow-tiktok", null)).toMatchObject({ status: 401, body: { error: "sign_in_required" } });
+    expect(await follow("follow-tiktok", null)).toMatchObject({
+      status: 401,
+      body: { error: "sign_in_required" },
+    });
     expect(await follow("follow-myspace")).toMatchObject({ status: 422, body: { error: "invalid_request" } });
     expect(await follow("newsletter")).toMatchObject({ status: 422, body: { error: "invalid_request" } });
-    expect(await follow("follow-tiktok")).toMatchObject({ status: 409, body: { error: "action_unavailable" } });
+    expect(await follow("follow-tiktok")).toMatchObject({
+      status: 409,
+      body: { error: "action_unavailable" },
+    });
     await saveEarnRules(
       prisma,
       TEST_SHOP,
@@ -83,9 +92,17 @@ describe("POST /apps/regulars/actions/follow", () => {
     );
     await updateProgram(prisma, TEST_SHOP, { settings: { active: false } }, new Date());
     expect(await follow("follow-tiktok")).toMatchObject({ status: 409, body: { error: "program_paused" } });
-    await updateProgram(prisma, TEST_SHOP, { settings: { active: true, excludedTags: ["staff"] } }, new Date());
+    await updateProgram(
+      prisma,
+      TEST_SHOP,
+      { settings: { active: true, excludedTags: ["staff"] } },
+      new Date(),
+    );
     await upsertMember(prisma, TEST_SHOP, `gid://shopify/Customer/${CUSTOMER_ID}`, { tags: ["Staff"] });
-    expect(await follow("follow-tiktok")).toMatchObject({ status: 409, body: { error: "action_unavailable" } });
+    expect(await follow("follow-tiktok")).toMatchObject({
+      status: 409,
+      body: { error: "action_unavailable" },
+    });
     expect(await prisma.ledgerEntry.count({ where: { shop: TEST_SHOP } })).toBe(0);
     // Refusals before that wrote nothing, not even a member.
     expect(await prisma.member.count({ where: { shop: TEST_SHOP } })).toBe(1);

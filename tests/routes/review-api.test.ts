@@ -28,7 +28,13 @@ let secret: string;
 
 function signed(
   body: unknown,
-  options: { shop?: string; key?: string; at?: number; signature?: string; headers?: Record<string, string> } = {},
+  options: {
+    shop?: string;
+    key?: string;
+    at?: number;
+    signature?: string;
+    headers?: Record<string, string>;
+  } = {},
 ) {
   const rawBody = typeof body === "string" ? body : JSON.stringify(body);
   const timestamp = String(options.at ?? Math.floor(Date.now() / 1000));
@@ -78,7 +84,10 @@ describe("the review API", () => {
       body: { error: "review_reused" },
     });
     const entries = await prisma.ledgerEntry.findMany({ where: { shop: SHOP, action: "review" } });
-    expect(entries.map((entry) => entry.sourceKey).sort()).toEqual(["action:review:judge-1", "action:review:judge-2"]);
+    expect(entries.map((entry) => entry.sourceKey).sort()).toEqual([
+      "action:review:judge-1",
+      "action:review:judge-2",
+    ]);
     await expectLedgerConsistent(prisma, SHOP);
   });
 
@@ -128,7 +137,10 @@ describe("the review API", () => {
     });
     expect((await call(tampered)).body.error).toBe("bad_signature");
     // A signature replayed with a new timestamp does not match either.
-    const replayed = signed(body, { at: now + 10, signature: reviewSignature(secret, String(now), JSON.stringify(body)) });
+    const replayed = signed(body, {
+      at: now + 10,
+      signature: reviewSignature(secret, String(now), JSON.stringify(body)),
+    });
     expect((await call(replayed)).body.error).toBe("bad_signature");
     expect(await prisma.ledgerEntry.count({ where: { action: "review" } })).toBe(0);
   });
@@ -138,7 +150,9 @@ describe("the review API", () => {
     const old = secret;
     const fresh = await rotateReviewSecret(prisma, SHOP);
     expect(fresh).not.toBe(old);
-    expect((await call(signed({ customerId: "1001", reviewId: "x" }, { key: old }))).body.error).toBe("bad_signature");
+    expect((await call(signed({ customerId: "1001", reviewId: "x" }, { key: old }))).body.error).toBe(
+      "bad_signature",
+    );
     expect((await call(signed({ customerId: "1001", reviewId: "x" }, { key: fresh }))).status).toBe(200);
     const row = await prisma.actionApiSecret.findUniqueOrThrow({ where: { shop: SHOP } });
     expect(row.sealedSecret).not.toContain(fresh.slice(4));
@@ -176,7 +190,11 @@ describe("the review API", () => {
       await upsertMember(prisma, SHOP, `gid://shopify/Customer/${5000 + i}`, {});
     for (let i = 0; i < REVIEW_API_PER_MINUTE; i++)
       expect((await call(signed({ customerId: String(5000 + i), reviewId: `rate-${i}` }))).status).toBe(200);
-    const limited = await action({ request: signed({ customerId: "1002", reviewId: "late" }), params: {}, context: {} });
+    const limited = await action({
+      request: signed({ customerId: "1002", reviewId: "late" }),
+      params: {},
+      context: {},
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("Retry-After")).toBe("60");
   });

@@ -22,7 +22,11 @@ type Action = Parameters<typeof callAction>[0];
 const deliver = (action: Action, topic: string, rawBody: string, shop = SHOP) =>
   deliverAndApply(action, webhookRequest({ topic, shop, body: null, rawBody }));
 
-const consent = (state: string, at: string | null, updatedAt = at ?? "2025-11-20T15:02:14+01:00"): Payload => ({
+const consent = (
+  state: string,
+  at: string | null,
+  updatedAt = at ?? "2025-11-20T15:02:14+01:00",
+): Payload => ({
   email_marketing_consent: { state, opt_in_level: "single_opt_in", consent_updated_at: at },
   updated_at: updatedAt,
 });
@@ -30,7 +34,12 @@ const update = (overrides: Payload, shop = SHOP) =>
   deliver(customersUpdate, "customers/update", fixtureBody("customers-update", overrides), shop);
 
 async function turnOn(at: string, points = 150, shop = SHOP) {
-  await saveEarnRules(prisma, shop, { newsletter: { enabled: true, points, limit: "ONCE", url: null } }, new Date(at));
+  await saveEarnRules(
+    prisma,
+    shop,
+    { newsletter: { enabled: true, points, limit: "ONCE", url: null } },
+    new Date(at),
+  );
 }
 
 const newsletterEntries = (shop = SHOP) =>

@@ -95,7 +95,8 @@ async function award(
   const program = await ensureProgram(tx, shop);
   if (!program.active) return { status: "refused", reason: "program_paused" };
   // A customer left out of the program (an excluded tag) earns nothing (decision 0021).
-  if (known && isExcludedCustomer(known.tags, program.excludedTags)) return { status: "refused", reason: "excluded" };
+  if (known && isExcludedCustomer(known.tags, program.excludedTags))
+    return { status: "refused", reason: "excluded" };
   const member = await lockMember(tx, shop, (known ?? (await upsertMember(tx, shop, customerGid, {}))).id);
   // Under the member's lock: a concurrent call for the same key or limit has finished.
   const again = await findLedgerEntry(tx, shop, sourceKey);
@@ -135,7 +136,8 @@ export async function awardNewsletter(
   now: Date,
 ): Promise<number> {
   const rule = await ruleOf(tx, shop, "newsletter");
-  if (!newsletterEarns({ rule, state: customer.emailConsent, consentAt: customer.consentAt ?? null })) return 0;
+  if (!newsletterEarns({ rule, state: customer.emailConsent, consentAt: customer.consentAt ?? null }))
+    return 0;
   const result = await award(tx, shop, { rule, customerGid: customer.customerGid, now });
   return result.status === "awarded" ? result.points : 0;
 }

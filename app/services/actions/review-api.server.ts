@@ -142,7 +142,8 @@ export async function verifyReviewRequest(
   const row = await findActionApiSecret(db, shop);
   if (!row) throw new ReviewApiError("bad_signature");
   const secret = cipher().open(row.sealedSecret, secretPlace(shop));
-  if (!sameText(reviewSignature(secret, timestamp, rawBody), signature)) throw new ReviewApiError("bad_signature");
+  if (!sameText(reviewSignature(secret, timestamp, rawBody), signature))
+    throw new ReviewApiError("bad_signature");
   return shop;
 }
 
@@ -164,7 +165,8 @@ export function readReviewBody(rawBody: string): { customerId?: string; email?: 
   let customer: string | undefined;
   if (customerId !== undefined && customerId !== null) {
     const text = typeof customerId === "number" ? String(customerId) : customerId;
-    const digits = typeof text === "string" ? /^(?:gid:\/\/shopify\/Customer\/)?(\d{1,20})$/.exec(text) : null;
+    const digits =
+      typeof text === "string" ? /^(?:gid:\/\/shopify\/Customer\/)?(\d{1,20})$/.exec(text) : null;
     if (digits) customer = digits[1];
     else fields.customerId = "a Shopify customer id (digits) or its gid://shopify/Customer/ GID";
   }
@@ -173,11 +175,16 @@ export function readReviewBody(rawBody: string): { customerId?: string; email?: 
     if (typeof email === "string" && EMAIL.test(email.trim())) mail = email.trim().toLowerCase();
     else fields.email = "an email address";
   }
-  if (!customer && !mail && !fields.customerId && !fields.email) fields.customerId = "customerId or email is required";
+  if (!customer && !mail && !fields.customerId && !fields.email)
+    fields.customerId = "customerId or email is required";
   if (typeof reviewId !== "string" || !REVIEW_ID.test(reviewId))
     fields.reviewId = "1 to 200 letters, digits or . _ - : @ /";
   if (Object.keys(fields).length > 0) throw new ReviewApiError("invalid_request", fields);
-  return { ...(customer ? { customerId: customer } : {}), ...(mail ? { email: mail } : {}), reviewId: reviewId as string };
+  return {
+    ...(customer ? { customerId: customer } : {}),
+    ...(mail ? { email: mail } : {}),
+    reviewId: reviewId as string,
+  };
 }
 
 /** The member a review is for: by customer id, else by email (one member with it). */
@@ -202,7 +209,10 @@ export async function reviewCall(
 ): Promise<Extract<AwardResult, { status: "awarded" | "already_awarded" }>> {
   const body = readReviewBody(rawBody);
   const customerGid = await customerOf(db, shop, body);
-  if ((await countRecentActionAwards(db, shop, "review", new Date(now.getTime() - 60_000))) >= REVIEW_API_PER_MINUTE)
+  if (
+    (await countRecentActionAwards(db, shop, "review", new Date(now.getTime() - 60_000))) >=
+    REVIEW_API_PER_MINUTE
+  )
     throw new ReviewApiError("too_many_requests");
   const result = await awardReview(db, shop, { customerGid, reviewId: body.reviewId }, now);
   if (result.status === "refused")
