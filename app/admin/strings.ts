@@ -7,6 +7,52 @@ export const strings = {
     started: "Download started",
     failed: "The download could not start. Try again.",
   },
+  earn: {
+    nav: "Ways to earn",
+    title: "Ways to earn",
+    intro:
+      "Points for what customers do besides ordering. Each way has its points, how often a customer can earn it, and an on/off switch. Points for creating an account and on a birthday are on the Program page.",
+    programLink: "Account and birthday points: Program page",
+    rules: {
+      newsletter: "Newsletter signup",
+      review: "Product review",
+      "follow-instagram": "Follow on Instagram",
+      "follow-tiktok": "Follow on TikTok",
+      "follow-facebook": "Follow on Facebook",
+      "follow-x": "Follow on X",
+      "follow-youtube": "Follow on YouTube",
+    } as Record<string, string>,
+    help: {
+      newsletter:
+        "When a customer subscribes to your marketing emails in Shopify (from the moment you turn this on), once per customer. Customers already subscribed earn nothing; unsubscribing and subscribing again pays nothing more.",
+      review:
+        'When your review app tells Regulars a customer wrote a review (the review API below, or Shopify Flow\'s "Award points" action). A review pays once.',
+      follow:
+        "Shoppers see a button that opens your page; a signed-in member who clicks it gets the points once (on trust: the network is not asked).",
+    },
+    enabled: "On",
+    points: "Points",
+    limit: "How often",
+    limits: {
+      ONCE: "Once per customer",
+      YEARLY: "Once a year",
+      UNLIMITED: "Every time (at most 5 a day)",
+    } as Record<string, string>,
+    url: "Link to your page",
+    save: "Save",
+    saved: "Ways to earn saved",
+    fixErrors: "Some ways to earn need fixing; nothing was saved",
+    apiTitle: "Review API",
+    apiHelp:
+      "Review apps call this address, signed with your secret (HMAC-SHA256 of the timestamp and the body), with the customer's id or email and the review's id. docs/product.md has the details.",
+    endpoint: "Address",
+    secretNone: "No secret yet: generate one to use the review API.",
+    secretHint: (hint: string, date: string) => `Secret ending in ${hint}, made ${date}`,
+    generate: "Generate secret",
+    rotate: "Replace secret",
+    rotated: "New secret generated: copy it now, it is shown only once",
+    secretShown: "Your new secret (shown only this once; the previous one no longer works):",
+  },
   dataRequests: {
     title: (n: number) => `${n} customer data request${n === 1 ? "" : "s"} to answer`,
     help: "A customer asked your store for their data. Download what Regulars holds on them, give it to the customer, then mark the request delivered. Shopify asks for this within 30 days.",

@@ -185,6 +185,14 @@ const PAGES: AdminPage[] = [
     ready: () => strings.referrals.monthlyCap,
   },
   {
+    name: "earn",
+    route: "app.earn.tsx",
+    shop: SHOP,
+    path: () => "/earn",
+    title: () => documentTitle(strings, strings.earn.title),
+    ready: () => strings.earn.apiTitle,
+  },
+  {
     name: "activity",
     route: "app.activity.tsx",
     shop: SHOP,

@@ -697,6 +697,29 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
         ),
     },
   ],
+  "app.earn": [
+    {
+      name: "the ways to earn page: B's rules and no secret of A's",
+      send: async () => {
+        const res = await bDocument("app.earn", "/app/earn");
+        const page = (await res.clone().json()) as { rules: { enabled: boolean }[]; secret: unknown };
+        expect(page.rules.some((rule) => rule.enabled)).toBe(false);
+        return { res };
+      },
+    },
+    {
+      name: "B saves its own rules",
+      status: 200,
+      send: () =>
+        wrap(
+          bPost(
+            "app.earn",
+            "/app/earn",
+            form({ "newsletter.enabled": "on", "newsletter.points": "10", "newsletter.limit": "ONCE" }),
+          ),
+        ),
+    },
+  ],
   "proxy.r.$code": [
     {
       name: "A's member's link, opened at B",
