@@ -14,6 +14,8 @@ export const strings = {
       "Points for what customers do besides ordering. Each way has its points, how often a customer can earn it, and an on/off switch. Points for creating an account and on a birthday are on the Program page.",
     programLink: "Account and birthday points: Program page",
     rules: {
+      signup: "Account created",
+      birthday: "Birthday",
       newsletter: "Newsletter signup",
       review: "Product review",
       "follow-instagram": "Follow on Instagram",
@@ -52,6 +54,9 @@ export const strings = {
     rotate: "Replace secret",
     rotated: "New secret generated: copy it now, it is shown only once",
     secretShown: "Your new secret (shown only this once; the previous one no longer works):",
+    dashboardTitle: "Points for actions",
+    dashboardHelp: "Points given for each way to earn besides orders in the period.",
+    awards: (count: string) => `${count} awarded`,
   },
   dataRequests: {
     title: (n: number) => `${n} customer data request${n === 1 ? "" : "s"} to answer`,

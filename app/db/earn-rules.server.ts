@@ -67,7 +67,7 @@ export async function saveActionApiSecret(
   await tx.actionApiSecret.upsert({ where: { shop }, create: { shop, ...secret }, update: secret });
 }
 
-/** Points given per way to earn (the ledger's `action`) for entries that occurred in [from, to). */
+/** Points given per way to earn (the ledger's `action`) for entries that occurred from `from` to `to`. */
 export async function pointsByAction(
   tx: Tx,
   shop: string,
@@ -76,7 +76,7 @@ export async function pointsByAction(
 ): Promise<{ action: string; points: number; awards: number }[]> {
   const rows = await tx.ledgerEntry.groupBy({
     by: ["action"],
-    where: { shop, action: { not: null }, occurredAt: { gte: from, lt: to } },
+    where: { shop, action: { not: null }, occurredAt: { gte: from, lte: to } },
     _sum: { points: true },
     _count: { _all: true },
   });

@@ -9,6 +9,9 @@ import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { action, loader } from "~/routes/app.earn";
 import { programExplainer } from "~/services/storefront/status.server";
+import { upsertMember } from "~/db/members.server";
+import { awardFollow, awardReview } from "~/services/actions/earn-actions.server";
+import { dashboardFigures } from "~/services/dashboard/dashboard.server";
 import { adminDocument, adminFetch, run } from "../support/admin-requests";
 import { resetLoyaltyData } from "../support/reset";
 import { storeOfflineSession } from "../support/sessions";
@@ -105,5 +108,44 @@ describe("the Ways to earn page", () => {
     expect(second.secret).not.toBe(first.secret);
     expect((await page()).secret).toMatchObject({ hint: second.secret.slice(-4) });
     expect(await prisma.actionApiSecret.count()).toBe(1);
+  });
+
+  it("Home shows the points given per way to earn in the period", async () => {
+    await post({
+      "review.enabled": "on",
+      "review.points": "40",
+      "review.limit": "UNLIMITED",
+      "follow-tiktok.enabled": "on",
+      "follow-tiktok.points": "15",
+      "follow-tiktok.limit": "ONCE",
+      "follow-tiktok.url": "https://www.tiktok.com/@maple",
+    });
+    const now = new Date();
+    const customers = ["gid://shopify/Customer/81", "gid://shopify/Customer/82"];
+    for (const customerGid of customers) await upsertMember(prisma, TEST_SHOP, customerGid, {});
+    await awardReview(prisma, TEST_SHOP, { customerGid: customers[0]!, reviewId: "r1" }, now);
+    await awardReview(prisma, TEST_SHOP, { customerGid: customers[1]!, reviewId: "r2" }, now);
+    await awardReview(prisma, TEST_SHOP, { customerGid: customers[1]!, reviewId: "r2" }, now);
+    await awardFollow(prisma, TEST_SHOP, { customerGid: customers[0]!, rule: "follow-tiktok" }, now);
+    const figures = await dashboardFigures(prisma, TEST_SHOP, {
+      period: "30",
+      now,
+      timeZone: "UTC",
+      churnDays: 90,
+      atRiskDays: 180,
+    });
+    expect(figures.byAction).toEqual([
+      { action: "review", points: 80, awards: 2 },
+      { action: "follow-tiktok", points: 15, awards: 1 },
+    ]);
+    // Awards before the period are not counted.
+    const later = await dashboardFigures(prisma, TEST_SHOP, {
+      period: "30",
+      now: new Date(now.getTime() + 40 * 86_400_000),
+      timeZone: "UTC",
+      churnDays: 90,
+      atRiskDays: 180,
+    });
+    expect(later.byAction).toEqual([]);
   });
 });

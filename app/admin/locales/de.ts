@@ -18,6 +18,8 @@ export const de: AdminStrings = {
       "Punkte für das, was Kunden neben Bestellungen tun. Jede Möglichkeit hat ihre Punkte, ihre Häufigkeit und einen Schalter. Punkte für das Erstellen eines Kontos und zum Geburtstag stehen auf der Seite Programm.",
     programLink: "Konto- und Geburtstagspunkte: Seite Programm",
     rules: {
+      signup: "Konto erstellt",
+      birthday: "Geburtstag",
       newsletter: "Newsletter-Anmeldung",
       review: "Produktbewertung",
       "follow-instagram": "Auf Instagram folgen",
@@ -56,6 +58,9 @@ export const de: AdminStrings = {
     rotate: "Geheimnis ersetzen",
     rotated: "Neues Geheimnis erzeugt: Kopieren Sie es jetzt, es wird nur einmal angezeigt",
     secretShown: "Ihr neues Geheimnis (nur dieses eine Mal angezeigt; das bisherige gilt nicht mehr):",
+    dashboardTitle: "Punkte für Aktionen",
+    dashboardHelp: "Punkte für jede Möglichkeit außer Bestellungen im Zeitraum.",
+    awards: (count: string) => `${count} vergeben`,
   },
   dataRequests: {
     title: (count: number) =>

@@ -18,6 +18,8 @@ export const es: AdminStrings = {
       "Puntos por lo que hacen los clientes además de pedir. Cada forma tiene sus puntos, con qué frecuencia se gana y un interruptor. Los puntos por crear una cuenta y por el cumpleaños están en la página Programa.",
     programLink: "Puntos de cuenta y cumpleaños: página Programa",
     rules: {
+      signup: "Cuenta creada",
+      birthday: "Cumpleaños",
       newsletter: "Suscripción al boletín",
       review: "Reseña de producto",
       "follow-instagram": "Seguir en Instagram",
@@ -56,6 +58,9 @@ export const es: AdminStrings = {
     rotate: "Reemplazar secreto",
     rotated: "Nuevo secreto generado: cópialo ahora, solo se muestra una vez",
     secretShown: "Tu nuevo secreto (se muestra solo esta vez; el anterior ya no funciona):",
+    dashboardTitle: "Puntos por acciones",
+    dashboardHelp: "Puntos dados por cada forma de ganar aparte de los pedidos en el periodo.",
+    awards: (count: string) => `${count} otorgados`,
   },
   dataRequests: {
     title: (count: number) =>

@@ -18,6 +18,8 @@ export const fr: AdminStrings = {
       "Des points pour ce que font les clients en dehors des commandes. Chaque façon a ses points, sa fréquence et un interrupteur. Les points pour la création de compte et l’anniversaire sont sur la page Programme.",
     programLink: "Points de compte et d’anniversaire : page Programme",
     rules: {
+      signup: "Compte créé",
+      birthday: "Anniversaire",
       newsletter: "Inscription à la newsletter",
       review: "Avis sur un produit",
       "follow-instagram": "Suivre sur Instagram",
@@ -56,6 +58,9 @@ export const fr: AdminStrings = {
     rotate: "Remplacer le secret",
     rotated: "Nouveau secret généré : copiez-le maintenant, il n’est affiché qu’une fois",
     secretShown: "Votre nouveau secret (affiché cette seule fois ; l’ancien ne fonctionne plus) :",
+    dashboardTitle: "Points pour des actions",
+    dashboardHelp: "Points donnés pour chaque façon de gagner hors commandes sur la période.",
+    awards: (count: string) => `${count} attribués`,
   },
   dataRequests: {
     title: (count: number) =>
