@@ -68,7 +68,8 @@ export const action = adminRoute(async ({ shop, now, strings }, { request }) => 
     if (form.get(`${key}.points`) === null) continue;
     const url = form.get(`${key}.url`);
     input[key] = {
-      enabled: form.get(`${key}.enabled`) === "on",
+      // A ticked checkbox is sent (Polaris's with an empty value), an unticked one is not.
+      enabled: form.has(`${key}.enabled`),
       points: whole(form.get(`${key}.points`)),
       limit: String(form.get(`${key}.limit`) ?? "ONCE") as EarnRuleInput["limit"],
       url: typeof url === "string" && url.trim() !== "" ? url : null,

@@ -86,7 +86,9 @@ describe("newsletter signup points", () => {
     const frame = page.frameLocator("#app-iframe");
     const enabled = frame.locator('input[name="newsletter.enabled"]');
     await enabled.waitFor({ state: "attached", timeout: 30_000 });
-    await enabled.check({ force: true });
+    // The newsletter's card comes first: its "On" label ticks it.
+    await frame.getByText(strings.earn.enabled, { exact: true }).first().click();
+    await expect(enabled.isChecked()).resolves.toBe(true);
     await frame.locator('input[name="newsletter.points"]').fill("150");
     await frame.getByRole("button", { name: strings.earn.save }).click();
     await until("the program with the newsletter on Shopify", () =>

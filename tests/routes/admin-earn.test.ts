@@ -76,7 +76,8 @@ describe("the Ways to earn page", () => {
 
   it("saves good rules, which the storefront then lists", async () => {
     const res = await post({
-      "review.enabled": "on",
+      // A ticked Polaris checkbox sends its empty value: present means on.
+      "review.enabled": "",
       "review.points": "75",
       "review.limit": "YEARLY",
       "follow-x.enabled": "on",
