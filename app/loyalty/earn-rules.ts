@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { issue, type FieldErrors, fieldErrorsOf } from "./field-error";
 
-export const SOCIAL_NETWORKS = ["instagram", "tiktok", "facebook", "x", "youtube"] as const;
+const SOCIAL_NETWORKS = ["instagram", "tiktok", "facebook", "x", "youtube"] as const;
 export type SocialNetwork = (typeof SOCIAL_NETWORKS)[number];
 
 export type FollowRuleKey = `follow-${SocialNetwork}`;
@@ -22,12 +22,12 @@ export type EarnRuleKey = "newsletter" | "review" | FollowRuleKey;
 export const FOLLOW_RULE_KEYS = SOCIAL_NETWORKS.map((network) => `follow-${network}` as const);
 export const EARN_RULE_KEYS: readonly EarnRuleKey[] = ["newsletter", "review", ...FOLLOW_RULE_KEYS];
 
-export const EARN_LIMITS = ["ONCE", "YEARLY", "UNLIMITED"] as const;
+const EARN_LIMITS = ["ONCE", "YEARLY", "UNLIMITED"] as const;
 export type EarnLimit = (typeof EARN_LIMITS)[number];
 
 /** "Unlimited" still has a limit: at most this many awards of one rule to one member in any 24 hours. */
 export const UNLIMITED_PER_DAY = 5;
-export const EARN_POINTS_MAX = 100_000;
+const EARN_POINTS_MAX = 100_000;
 
 export interface EarnRule {
   key: EarnRuleKey;
@@ -45,7 +45,7 @@ export const isEarnRuleKey = (key: string): key is EarnRuleKey =>
 
 export const isFollowRule = (key: EarnRuleKey): key is FollowRuleKey => key.startsWith("follow-");
 
-export const networkOf = (key: FollowRuleKey): SocialNetwork => key.slice("follow-".length) as SocialNetwork;
+const networkOf = (key: FollowRuleKey): SocialNetwork => key.slice("follow-".length) as SocialNetwork;
 
 /** Which limits a rule may have: only a review can happen more than once. */
 export function allowedLimits(key: EarnRuleKey): readonly EarnLimit[] {
@@ -76,7 +76,7 @@ export function allEarnRules(saved: readonly EarnRule[]): EarnRule[] {
 export const isListed = (rule: EarnRule) => rule.enabled && (!isFollowRule(rule.key) || rule.url !== null);
 
 /** How each network calls itself (not translated). */
-export const NETWORK_NAMES: Record<SocialNetwork, string> = {
+const NETWORK_NAMES: Record<SocialNetwork, string> = {
   instagram: "Instagram",
   tiktok: "TikTok",
   facebook: "Facebook",
@@ -211,7 +211,7 @@ export function mayEarn(rule: EarnRule, pastAwards: readonly Date[], now: Date):
 }
 
 /** The email marketing states Shopify reports (REST: email_marketing_consent.state). Only this one earns. */
-export const SUBSCRIBED = "subscribed";
+const SUBSCRIBED = "subscribed";
 
 /**
  * Whether a customer's email marketing consent earns the newsletter points: subscribed, with

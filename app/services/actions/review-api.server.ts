@@ -29,11 +29,11 @@ import { sessionKeys } from "../../shopify/sessions/session-keys.server";
 import { TokenCipher } from "../../shopify/sessions/token-cipher";
 import { awardReview, type AwardResult } from "./earn-actions.server";
 
-export const REVIEW_SIGNATURE_TOLERANCE_S = 300;
+const REVIEW_SIGNATURE_TOLERANCE_S = 300;
 /** Review awards a shop may record per minute, over all its customers. */
 export const REVIEW_API_PER_MINUTE = 60;
 
-export const REVIEW_HEADERS = {
+const REVIEW_HEADERS = {
   shop: "x-regulars-shop",
   timestamp: "x-regulars-timestamp",
   signature: "x-regulars-signature",
@@ -151,7 +151,7 @@ const REVIEW_ID = /^[\w.:@/-]{1,200}$/;
 const EMAIL = /^[^\s@]{1,200}@[^\s@]{1,200}$/;
 
 /** The body's customer and review, or ReviewApiError("invalid_request") with the fields at fault. */
-export function readReviewBody(rawBody: string): { customerId?: string; email?: string; reviewId: string } {
+function readReviewBody(rawBody: string): { customerId?: string; email?: string; reviewId: string } {
   let body: unknown;
   try {
     body = JSON.parse(rawBody);
