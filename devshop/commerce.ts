@@ -114,6 +114,32 @@ export class Commerce {
     return customer;
   }
 
+  /**
+   * The customer subscribes to (or unsubscribes from) email marketing, as
+   * customerEmailMarketingConsentUpdate or the customer's own choice does: the consent and
+   * its consent_updated_at change, then customers/update is sent. As Shopify, only SUBSCRIBED,
+   * UNSUBSCRIBED and PENDING can be set, and only for a customer with an email
+   * (https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/customerEmailMarketingConsentUpdate).
+   */
+  setEmailMarketingConsent(shop: ShopState, customerId: string, state: string, at?: Date) {
+    const customer = this.customer(shop, customerId);
+    if (state !== "subscribed" && state !== "unsubscribed" && state !== "pending")
+      throw new DevshopError(
+        `Marketing state ${state} cannot be set: use subscribed, unsubscribed or pending`,
+      );
+    if (!customer.email)
+      throw new DevshopError("The customer must have an email address to update their consent");
+    const stamp = this.stamp(at, customer.updatedAt);
+    Object.assign(customer, {
+      emailMarketingConsent: state,
+      emailMarketingConsentAt: stamp,
+      updatedAt: stamp,
+    });
+    this.state.changed();
+    this.deliver(shop, "customers/update", customerPayload(shop, customer));
+    return customer;
+  }
+
   customer(shop: ShopState, id: string): Customer {
     const customer = shop.customers[id];
     if (!customer) throw new DevshopError(`Customer ${id} not found`, 404);

@@ -2,7 +2,7 @@
  * The simulator's control page (/devshop): each shop's customers, orders and
  * discount codes, with forms to create customers, place, pay, refund (a line,
  * an amount, the shipping), cancel and edit orders; the theme; Flow workflows
- * on and off; Flow actions run for a customer, with the app's answers; the app's granted scopes and protected customer data level;
+ * on and off; Flow actions run for a customer, with the app's answers; a customer's email marketing consent; the app's granted scopes and protected customer data level;
  * webhook switches (duplicate, delay, reorder) and the delivery log; Admin API
  * faults and the call log. Forms post to the JSON API.
  */
@@ -67,6 +67,7 @@ ${customers.length} customers · ${Object.keys(shop.orders).length} orders · ${
 <form method="post" action="${api}/customers"><h3>New customer</h3><input name="firstName" placeholder="First name" required><input name="lastName" placeholder="Last name" required><input name="email" type="email" placeholder="Email" required><button>Create</button></form>
 <form method="post" action="${api}/orders"><h3>Place an order</h3><select name="customerId"><option value="">Guest</option>${customerOptions}</select><select name="productId">${productOptions}</select><input name="quantity" type="number" min="1" max="100" value="1"><input name="discountCode" placeholder="Discount code"><label><input type="checkbox" name="paid" value="true" checked> paid</label><button>Place</button></form>
 <form method="post" action="${api}/faults"><h3>Admin API fault</h3><select name="fault">${ADMIN_FAULTS.map((fault) => `<option>${fault}</option>`).join("")}</select><button>Queue</button></form>
+${customers.length ? `<form method="post" action="${api}/customers/marketing-consent"><h3>Email marketing</h3><select name="customerId">${customerOptions}</select><button name="state" value="subscribed">Subscribe</button><button name="state" value="unsubscribed">Unsubscribe</button></form>` : ""}
 ${customers.length ? `<form method="post" action="${api}/compliance/customers-data-request"><h3>Privacy request</h3><select name="customerId">${customerOptions}</select><button>Customer asks for their data</button><button formaction="${api}/compliance/customers-redact">Erase the customer's data</button></form>` : ""}
 ${themeForm(shop, api)}
 <form method="post" action="${api}/uninstall"><h3>Uninstall</h3><button>Uninstall the app</button></form>

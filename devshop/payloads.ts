@@ -51,7 +51,9 @@ export function customerPayload(shop: ShopState, customer: Customer) {
       ? {
           state: customer.emailMarketingConsent ?? "not_subscribed",
           opt_in_level: "single_opt_in",
-          consent_updated_at: customer.emailMarketingConsent === "subscribed" ? customer.createdAt : null,
+          consent_updated_at:
+            customer.emailMarketingConsentAt ??
+            (customer.emailMarketingConsent === "subscribed" ? customer.createdAt : null),
         }
       : null,
     ...(customer.locale ? { locale: customer.locale } : {}),

@@ -396,6 +396,14 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
       webhooks.send(shop, topic, compliancePayload(shop, topic, customer, Number(state.id())));
       return done({ sent: topic });
     }
+    if (rest === "/customers/marketing-consent" && req.method === "POST") {
+      const customer = commerce.setEmailMarketingConsent(
+        shop,
+        String(params.customerId),
+        String(params.state),
+      );
+      return done(customerPayload(shop, customer));
+    }
     if (rest === "/customers/update" && req.method === "POST") {
       const customer = commerce.customer(shop, String(params.customerId));
       return done(

@@ -23,6 +23,8 @@ export interface Customer {
   state: "enabled" | "disabled";
   /** email_marketing_consent.state as Shopify reports it; absent: "not_subscribed". */
   emailMarketingConsent?: "subscribed" | "not_subscribed" | "unsubscribed" | "pending";
+  /** When the consent was last given or withdrawn (consent_updated_at); absent: when created, if subscribed. */
+  emailMarketingConsentAt?: string;
   /** The customer's language (Customer.locale), when known. */
   locale?: string;
 }

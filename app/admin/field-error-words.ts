@@ -71,6 +71,7 @@ export function errorText(error: FieldError, w: ErrorWriter): string {
     case "number":
     case "percent":
     case "host":
+    case "https":
     case "email":
       return t[error.code](error.example);
     case "unknownTier":

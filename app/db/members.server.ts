@@ -67,6 +67,8 @@ export interface EntryInput {
   multiplierE4?: number;
   note?: string;
   staffId?: string;
+  /** The way to earn a BONUS entry records ("signup", "newsletter", ...: app/loyalty/earn-rules.ts). */
+  action?: string;
   /** Counts as earning or redeeming activity (restarts the expiry clock). */
   activityAt?: Date;
   /** When what it records happened, if not when recorded (a backfilled order's paid date: entryOccurredAt). */
@@ -113,6 +115,7 @@ export async function appendEntry(tx: Tx, shop: string, member: Member, entry: E
       multiplierE4: entry.multiplierE4,
       note: entry.note,
       staffId: entry.staffId,
+      action: entry.action,
       ...(entry.occurredAt ? { occurredAt: entry.occurredAt } : {}),
     },
   });

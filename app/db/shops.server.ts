@@ -128,6 +128,8 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     db.referral.deleteMany({ where: { shop } }),
     db.referralVisit.deleteMany({ where: { shop } }),
     db.bonusEvent.deleteMany({ where: { shop } }),
+    db.earnRule.deleteMany({ where: { shop } }),
+    db.actionApiSecret.deleteMany({ where: { shop } }),
     db.session.deleteMany({ where: { shop } }),
     db.shop.deleteMany({ where: { domain: shop } }),
     // Last: the deletions above appended their changes to the rollups' change tables.

@@ -52,6 +52,8 @@ export const REFUSAL_STATUSES = {
   not_a_date: 422,
   /** The birthday can be set once. */
   birthday_already_set: 409,
+  /** A way to earn that is off (or not offered to this customer): nothing to earn. */
+  action_unavailable: 409,
   /** A reward id in the saved catalog that is not one of the shop's rewards (RewardNotFoundError). */
   reward_not_in_catalog: 404,
 

@@ -18,6 +18,7 @@
  * - The app proxy (the storefront): 16 KiB in 10 s; its bodies are a reward id or a date.
  * - The shopper surfaces (/surfaces/: customer accounts, checkout, POS): 16 KiB in 10 s, as the
  *   app proxy; their bodies are a reward id, or a checkout's subtotal and at most 500 lines.
+ * - The review API (/api/actions/review): 8 KiB in 10 s; its body is a customer and a review id.
  * - Import (a CSV of balances): 6 MiB in 2 minutes; the file may be 5 MB
  *   (app/routes/app.import.tsx) plus the form's framing, from a merchant's slow uplink.
  * - Anything else (the admin's forms, OAuth): 1 MiB in 1 minute.
@@ -27,7 +28,7 @@
 
 export interface BodyLimit {
   /** What the limit is called in a refusal. */
-  name: "webhook" | "app proxy" | "surface" | "import" | "request";
+  name: "webhook" | "app proxy" | "surface" | "review API" | "import" | "request";
   bytes: number;
   /** From the request's first byte until its body has arrived. */
   deadlineMs: number;
@@ -38,6 +39,7 @@ const MiB = 1024 * 1024;
 export const WEBHOOK_BODY: BodyLimit = { name: "webhook", bytes: 5 * MiB, deadlineMs: 10_000 };
 const PROXY_BODY: BodyLimit = { name: "app proxy", bytes: 16 * 1024, deadlineMs: 10_000 };
 export const SURFACE_BODY: BodyLimit = { name: "surface", bytes: 16 * 1024, deadlineMs: 10_000 };
+export const REVIEW_API_BODY: BodyLimit = { name: "review API", bytes: 8 * 1024, deadlineMs: 10_000 };
 export const IMPORT_BODY: BodyLimit = { name: "import", bytes: 6 * MiB, deadlineMs: 120_000 };
 export const OTHER_BODY: BodyLimit = { name: "request", bytes: 1 * MiB, deadlineMs: 60_000 };
 
@@ -51,6 +53,7 @@ export function bodyLimitFor(path: string): BodyLimit {
   if (path.startsWith("/webhooks/")) return WEBHOOK_BODY;
   if (path.startsWith("/proxy/")) return PROXY_BODY;
   if (path.startsWith("/surfaces/")) return SURFACE_BODY;
+  if (path.startsWith("/api/actions/")) return REVIEW_API_BODY;
   // The import page's form posts through its fetcher, to the route's single-fetch address (.data).
   if (path === "/app/import" || path === "/app/import.data") return IMPORT_BODY;
   return OTHER_BODY;

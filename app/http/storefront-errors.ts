@@ -24,6 +24,7 @@ export const STOREFRONT_ERRORS = pick([
   "code_not_created",
   "not_a_date",
   "birthday_already_set",
+  "action_unavailable",
 ] as const);
 
 function pick<const C extends readonly Refusal[]>(

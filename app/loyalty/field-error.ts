@@ -45,6 +45,8 @@ export type FieldError =
   | { code: "number"; example: string }
   | { code: "percent"; example: string }
   | { code: "host"; example: string }
+  /** Not an https link to the place the field is for (a social network); `example` is one that is. */
+  | { code: "https"; example: string }
   | { code: "email"; example: string }
   /** A key (a tier's or a reward's): 1-40 lowercase letters, digits or dashes. */
   | { code: "key" }

@@ -26,6 +26,7 @@ import { env } from "../env.server";
 import { onboardingChecklist } from "../services/program/onboarding.server";
 import { noteFollowUp } from "../jobs/follow-ups.server";
 import { dashboardFigures } from "../services/dashboard/dashboard.server";
+import { ActionPointsCard } from "../admin/ActionPointsCard";
 import { waitingDataRequests } from "../services/privacy/data-requests.server";
 import { PERIODS, type GroupMeasures } from "../services/dashboard/retention.server";
 import { adminRoute } from "../http/request-context.server";
@@ -45,7 +46,7 @@ export const loader = adminRoute(async ({ shop: shopDomain, admin, now: clock },
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const now = clock();
   const shop = await findShop(prisma, shopDomain);
-  const { chart, program, retention } = await dashboardFigures(prisma, shopDomain, {
+  const { chart, program, retention, byAction } = await dashboardFigures(prisma, shopDomain, {
     period: query.period,
     now,
     timeZone: shop?.ianaTimezone ?? null,
@@ -69,6 +70,7 @@ export const loader = adminRoute(async ({ shop: shopDomain, admin, now: clock },
     program,
     retention,
     chart: { unit: PERIODS[query.period].unit, timeZone: chart.timeZone, buckets: chart.buckets },
+    byAction,
     currency: shop?.currencyCode ?? "",
     query,
   };
@@ -81,7 +83,7 @@ export default function Dashboard() {
   const percent = format.percent;
   const decimal = (value: number | null) =>
     value === null ? "—" : format.number(value, { minimum: 2, maximum: 2 });
-  const { dataRequests, onboarding, program, retention, chart, currency, query } =
+  const { dataRequests, onboarding, program, retention, chart, currency, query, byAction } =
     useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
@@ -189,6 +191,11 @@ export default function Dashboard() {
             <StatCard label={t.expired} value={format.number(program.pointsExpired)} />
           </InlineGrid>
         </Layout.Section>
+        {byAction.length > 0 ? (
+          <Layout.Section>
+            <ActionPointsCard rows={byAction} />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <ChartCard
             title={t.overTime}

@@ -36,6 +36,7 @@ function Navigation() {
         {strings.nav.home}
       </Link>
       <Link to="/app/program">{strings.nav.program}</Link>
+      <Link to="/app/earn">{strings.earn.nav}</Link>
       <Link to="/app/customers">{strings.nav.customers}</Link>
       <Link to="/app/campaigns">{strings.nav.winBack}</Link>
       <Link to="/app/referrals">{strings.referrals.nav}</Link>

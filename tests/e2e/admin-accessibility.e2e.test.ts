@@ -193,6 +193,14 @@ const PAGES: AdminPage[] = [
     ready: () => strings.bonusEvents.multiplierHelp,
   },
   {
+    name: "earn",
+    route: "app.earn.tsx",
+    shop: SHOP,
+    path: () => "/earn",
+    title: () => documentTitle(strings, strings.earn.title),
+    ready: () => strings.earn.apiTitle,
+  },
+  {
     name: "activity",
     route: "app.activity.tsx",
     shop: SHOP,

@@ -1,11 +1,11 @@
 /**
  * Fuzzing the app proxy routes (fast-check): 1,000 hostile storefront
- * requests to every route in app/routes/proxy.* (status, redeem, birthday):
+ * requests to every route in app/routes/proxy.* (status, redeem, birthday, actions/follow):
  * forged, unsigned, tampered-after-signing and stale signatures; guests and
  * customer ids that are not ids; bodies that are not JSON, JSON of the wrong
  * shape, huge bodies, reward keys that do not exist or that the customer
  * cannot afford, another customer's id or idempotency key in the body,
- * impossible birthdays and a second birthday.
+ * impossible birthdays and a second birthday, follows of rules that are unknown or off.
  * Properties: never a crash (no 5xx, nothing thrown but a Response); every
  * bad request gets a 4xx; never a write (every table of the app's and the job
  * queue's schema keeps its row count and checksum).
@@ -56,7 +56,7 @@ type Auth =
 
 interface ProxyCase {
   what: string;
-  route: "status" | "redeem" | "birthday";
+  route: "status" | "redeem" | "birthday" | "actions.follow";
   customerId: string;
   query: Record<string, string>;
   body: string | null;
@@ -255,14 +255,52 @@ const badBirthday = fc.oneof(
   ),
 );
 
+/** Follow bodies: no follow rule is on in this shop, so none can pay. */
+const badFollow = fc
+  .record({
+    customerId: loggedIn,
+    body: fc.oneof(
+      notJson,
+      fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          rule: fc.oneof(
+            fc.constantFrom("follow-instagram", "follow-tiktok", "follow-x", "newsletter", "review"),
+            unicode,
+            fc.integer(),
+          ),
+          extras: hostileExtras,
+        })
+        .map(({ rule, extras }) => JSON.stringify({ rule, ...extras })),
+      huge.map((pad) => JSON.stringify({ rule: "follow-x", pad })),
+    ),
+  })
+  .map(({ customerId, body }) =>
+    described({
+      what: "follow",
+      route: "actions.follow",
+      customerId,
+      query: {},
+      body,
+      auth: { kind: "signed" },
+      expect: "4xx",
+    }),
+  );
+
 /** Any request, including ones that would succeed, with a signature that is not Shopify's. */
 const forged = fc
   .record({
-    route: fc.constantFrom("status" as const, "redeem" as const, "birthday" as const),
+    route: fc.constantFrom(
+      "status" as const,
+      "redeem" as const,
+      "birthday" as const,
+      "actions.follow" as const,
+    ),
     customerId: fc.constantFrom(OTHER, POOR, BIRTHDAY_SET),
     body: fc.oneof(
       fc.constant(JSON.stringify({ rewardKey: "5-off", idempotencyKey: "forged-key-0001" })),
       validBirthday.map((b) => JSON.stringify(b)),
+      fc.constant(JSON.stringify({ rule: "follow-instagram" })),
       redeemBody,
     ),
     auth: fc.oneof(
@@ -331,6 +369,9 @@ const EXAMPLES: ProxyCase[] = [
   example("second birthday", "birthday", BIRTHDAY_SET, { month: 7, day: 14 }),
   example("February 30", "birthday", POOR, { month: 2, day: 30 }),
   example("guest birthday", "birthday", "", { month: 7, day: 14 }),
+  example("guest follow", "actions.follow", "", { rule: "follow-instagram" }),
+  example("follow rule off", "actions.follow", POOR, { rule: "follow-instagram" }),
+  example("unknown follow rule", "actions.follow", POOR, { rule: "follow-myspace" }),
 ];
 
 async function build(c: ProxyCase): Promise<Request> {
@@ -339,21 +380,23 @@ async function build(c: ProxyCase): Promise<Request> {
       ? undefined
       : { method: "POST", body: c.body, headers: { "Content-Type": "application/json" } };
   const options = { customerId: c.customerId, query: c.query, init };
+  // The route's id names its path with dots (proxy.actions.follow: /proxy/actions/follow).
+  const path = c.route.replace(".", "/");
   switch (c.auth.kind) {
     case "signed":
-      return proxyRequest(c.route, options);
+      return proxyRequest(path, options);
     case "secret":
-      return proxyRequest(c.route, { ...options, secret: c.auth.secret });
+      return proxyRequest(path, { ...options, secret: c.auth.secret });
     case "stale":
-      return proxyRequestSignedAt(c.route, Math.trunc(Date.now() / 1000) - c.auth.ageSeconds, options);
+      return proxyRequestSignedAt(path, Math.trunc(Date.now() / 1000) - c.auth.ageSeconds, options);
     case "unsigned": {
-      const signed = await proxyRequest(c.route, options);
+      const signed = await proxyRequest(path, options);
       const url = new URL(signed.url);
       url.searchParams.delete("signature");
       return new Request(url, signed);
     }
     case "tampered": {
-      const signed = await proxyRequest(c.route, options);
+      const signed = await proxyRequest(path, options);
       const url = new URL(signed.url);
       if (c.auth.value === null) url.searchParams.append(c.auth.param, url.searchParams.get(c.auth.param)!);
       else if (c.auth.value === "another customer")
@@ -425,7 +468,13 @@ afterAll(() => edge?.restore());
 
 describe("hostile app proxy requests", () => {
   it("every proxy route of app/routes is fuzzed here", () => {
-    expect(Object.keys(handlers).sort()).toEqual(["birthday", "r.$code", "redeem", "status"]);
+    expect(Object.keys(handlers).sort()).toEqual([
+      "actions.follow",
+      "birthday",
+      "r.$code",
+      "redeem",
+      "status",
+    ]);
     expect(rewardKeys.sort()).toEqual(["10-off", "25-off", "5-off", "free-shipping"]);
   });
 
@@ -437,6 +486,7 @@ describe("hostile app proxy requests", () => {
           { arbitrary: badRedeem, weight: 4 },
           { arbitrary: badBirthday, weight: 3 },
           { arbitrary: forged, weight: 3 },
+          { arbitrary: badFollow, weight: 2 },
           { arbitrary: signedStatus, weight: 1 },
         ),
         async (c) => {
@@ -463,6 +513,9 @@ describe("hostile app proxy requests", () => {
       "birthday 409",
       "birthday 422",
       "birthday 401",
+      "actions.follow 401",
+      "actions.follow 409",
+      "actions.follow 422",
     ]) {
       expect(seen[status], `${status} in ${JSON.stringify(seen)}`).toBeGreaterThan(0);
     }

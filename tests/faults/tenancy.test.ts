@@ -32,6 +32,8 @@ import { deliverAndApply } from "../support/inbox";
 import { sessionToken } from "../support/session-tokens";
 import { APP_URL } from "@shopify/shopify-api/test-helpers";
 import { ensureReferralCode } from "~/services/referrals/referrals.server";
+import { awardFollow, awardReview, saveEarnRules } from "~/services/actions/earn-actions.server";
+import { reviewSignature, rotateReviewSecret } from "~/services/actions/review-api.server";
 
 const A = "tenant-a.myshopify.com";
 const B = "tenant-b.myshopify.com";
@@ -66,6 +68,9 @@ const a = {
   campaignCode: "TENANTA-CAMP-0001",
   backfillRunId: "",
   dataRequestId: "",
+  /** A review A's review API rewarded, and A's review API secret. */
+  reviewId: "tenant-a-review-1",
+  reviewSecret: "",
 };
 const secrets = () => [
   ...a.memberIds,
@@ -81,6 +86,8 @@ const secrets = () => [
   a.campaignCode,
   a.backfillRunId,
   a.dataRequestId,
+  a.reviewId,
+  a.reviewSecret,
   A_EMAIL,
   A_CUSTOMER,
   A_RICH,
@@ -121,6 +128,23 @@ const bWebhook = (id: string, topic: string, body: string, path = `/webhooks/${t
 const bProxy = (id: string, request: Promise<Request>) =>
   request.then((r) => callProxy((route(id).action ?? route(id).loader)!, r));
 const wrap = (res: Promise<Response>, sent?: string[]) => res.then((r) => ({ res: r, sent }));
+/** A review API call as `shop`, signed with `secret`. */
+const reviewCall = (shop: string, secret: string, body: string) => {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return {
+    request: new Request(`${APP_URL}/api/actions/review`, {
+      method: "POST",
+      headers: {
+        "X-Regulars-Shop": shop,
+        "X-Regulars-Timestamp": timestamp,
+        "X-Regulars-Signature": reviewSignature(secret, timestamp, body),
+      },
+      body,
+    }),
+    params: {},
+    context: {},
+  };
+};
 /** The referral link's route, with its code as Remix passes it. */
 const callReferralLink = async (kind: "loader" | "action", request: Request, code: string) => {
   const handler = route("proxy.r.$code")[kind]!;
@@ -706,6 +730,29 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
         ]),
     },
   ],
+  "app.earn": [
+    {
+      name: "the ways to earn page: B's rules and no secret of A's",
+      send: async () => {
+        const res = await bDocument("app.earn", "/app/earn");
+        const page = (await res.clone().json()) as { rules: { enabled: boolean }[]; secret: unknown };
+        expect(page.rules.some((rule) => rule.enabled)).toBe(false);
+        return { res };
+      },
+    },
+    {
+      name: "B saves its own rules",
+      status: 200,
+      send: () =>
+        wrap(
+          bPost(
+            "app.earn",
+            "/app/earn",
+            form({ "newsletter.enabled": "on", "newsletter.points": "10", "newsletter.limit": "ONCE" }),
+          ),
+        ),
+    },
+  ],
   "proxy.r.$code": [
     {
       name: "A's member's link, opened at B",
@@ -744,6 +791,46 @@ const PROBES: Record<string, Probe[] | { noTenantData: string }> = {
             proxyPost("birthday", JSON.stringify({ month: 1, day: 1 }), { shop: B, customerId: A_RICH }),
           ),
         ),
+    },
+  ],
+  "proxy.actions.follow": [
+    {
+      status: 409,
+      name: "follow as A's customer at B (B's rule is off)",
+      send: () =>
+        wrap(
+          bProxy(
+            "proxy.actions.follow",
+            proxyPost("actions/follow", JSON.stringify({ rule: "follow-instagram" }), {
+              shop: B,
+              customerId: A_RICH,
+            }),
+          ),
+          [A_RICH],
+        ),
+    },
+  ],
+  "api.actions.review": [
+    {
+      // B's member for that customer id (earlier probes made one) is B's own, and B's rule is
+      // off: A's rule and A's award of that review id play no part.
+      status: 409,
+      name: "B's signed review of A's customer with A's review id: B's own rule decides",
+      send: async () => {
+        const secret = await rotateReviewSecret(prisma, B);
+        const body = JSON.stringify({ customerId: A_RICH, reviewId: a.reviewId });
+        const res = await route("api.actions.review").action!(reviewCall(B, secret, body));
+        expect(await res.clone().json()).toMatchObject({ error: "rule_off" });
+        return { res, sent: [A_RICH, a.reviewId] };
+      },
+    },
+    {
+      status: 401,
+      name: "A's secret for a call naming shop B",
+      send: async () => {
+        const body = JSON.stringify({ customerId: A_RICH, reviewId: "tenant-b-review" });
+        return wrap(route("api.actions.review").action!(reviewCall(B, a.reviewSecret, body)), [A_RICH]);
+      },
     },
   ],
   ...surfaceProbes(),
@@ -1041,6 +1128,37 @@ beforeAll(async () => {
       },
     })
   ).id;
+  // A pays for reviews and follows: a review its review API rewarded, a follow.
+  await saveEarnRules(
+    prisma,
+    A,
+    {
+      review: { enabled: true, points: 20, limit: "UNLIMITED", url: null },
+      "follow-instagram": { enabled: true, points: 10, limit: "ONCE", url: "https://instagram.com/tenant-a" },
+    },
+    new Date(),
+  );
+  a.reviewSecret = await rotateReviewSecret(prisma, A);
+  expect(
+    (
+      await awardReview(
+        prisma,
+        A,
+        { customerGid: `gid://shopify/Customer/${A_RICH}`, reviewId: a.reviewId },
+        new Date(),
+      )
+    ).status,
+  ).toBe("awarded");
+  expect(
+    (
+      await awardFollow(
+        prisma,
+        A,
+        { customerGid: `gid://shopify/Customer/${A_RICH}`, rule: "follow-instagram" },
+        new Date(),
+      )
+    ).status,
+  ).toBe("awarded");
   // ... and a delivery that gave up (its body kept for a retry).
   expect(
     (

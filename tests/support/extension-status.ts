@@ -16,6 +16,7 @@ export const program: MemberStatus["program"] = {
   includesGiftCards: false,
   signupBonus: 0,
   birthdayBonus: 0,
+  earnActions: [],
   referrals: null,
   bonusEvents: [],
   proxyPath: "/apps/regulars",

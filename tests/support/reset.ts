@@ -11,6 +11,8 @@ export async function resetLoyaltyData(prisma: PrismaClient): Promise<void> {
     "DataRequest",
     "Tier",
     "Program",
+    "EarnRule",
+    "ActionApiSecret",
   ]) {
     await prisma.$executeRawUnsafe(`DELETE FROM "${table}"`);
   }

@@ -34,6 +34,7 @@ const program: StorefrontStatus["program"] = {
   includesGiftCards: false,
   signupBonus: 100,
   birthdayBonus: 0,
+  earnActions: [],
   referrals: null,
   bonusEvents: [],
   proxyPath: "/apps/regulars",

@@ -38,6 +38,7 @@ const SAMPLES: { [C in FieldErrorCode]: Extract<FieldError, { code: C }> } = {
   number: { code: "number", example: "1.25" },
   percent: { code: "percent", example: "12.5" },
   host: { code: "host", example: "smtp.example.com" },
+  https: { code: "https", example: "https://instagram.com/yourshop" },
   email: { code: "email", example: "rewards@example.com" },
   key: { code: "key" },
   comma: { code: "comma" },
@@ -85,6 +86,7 @@ function shown(error: FieldError, locale: string): string[] {
     case "number":
     case "percent":
     case "host":
+    case "https":
     case "email":
       return [error.example];
     case "unknownTier":

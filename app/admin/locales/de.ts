@@ -11,6 +11,57 @@ export const de: AdminStrings = {
     started: "Download gestartet",
     failed: "Der Download konnte nicht starten. Versuche es erneut.",
   },
+  earn: {
+    nav: "Punkte sammeln",
+    title: "Punkte sammeln",
+    intro:
+      "Punkte für das, was Kunden neben Bestellungen tun. Jede Möglichkeit hat ihre Punkte, ihre Häufigkeit und einen Schalter. Punkte für das Erstellen eines Kontos und zum Geburtstag stehen auf der Seite Programm.",
+    programLink: "Konto- und Geburtstagspunkte: Seite Programm",
+    rules: {
+      signup: "Konto erstellt",
+      birthday: "Geburtstag",
+      newsletter: "Newsletter-Anmeldung",
+      review: "Produktbewertung",
+      "follow-instagram": "Auf Instagram folgen",
+      "follow-tiktok": "Auf TikTok folgen",
+      "follow-facebook": "Auf Facebook folgen",
+      "follow-x": "Auf X folgen",
+      "follow-youtube": "Auf YouTube folgen",
+    },
+    help: {
+      newsletter:
+        "Wenn ein Kunde in Shopify Ihre Marketing-E-Mails abonniert (ab dem Einschalten), einmal pro Kunde. Bereits abonnierte Kunden erhalten nichts; Abmelden und erneutes Abonnieren bringt nichts mehr.",
+      review:
+        "Wenn Ihre Bewertungs-App Regulars meldet, dass ein Kunde eine Bewertung geschrieben hat (die Bewertungs-API unten oder die Aktion „Award points“ in Shopify Flow). Eine Bewertung zählt einmal.",
+      follow:
+        "Kunden sehen eine Schaltfläche, die Ihre Seite öffnet; ein angemeldetes Mitglied, das klickt, erhält die Punkte einmal (auf Vertrauen: das Netzwerk wird nicht gefragt).",
+    },
+    enabled: "An",
+    points: "Punkte",
+    limit: "Wie oft",
+    limits: {
+      ONCE: "Einmal pro Kunde",
+      YEARLY: "Einmal pro Jahr",
+      UNLIMITED: "Jedes Mal (höchstens 5 pro Tag)",
+    },
+    url: "Link zu Ihrer Seite",
+    save: "Speichern",
+    saved: "Möglichkeiten zum Punktesammeln gespeichert",
+    fixErrors: "Einige Angaben müssen korrigiert werden; nichts wurde gespeichert",
+    apiTitle: "Bewertungs-API",
+    apiHelp:
+      "Bewertungs-Apps rufen diese Adresse auf, signiert mit Ihrem Geheimnis (HMAC-SHA256 aus Zeitstempel und Inhalt), mit der ID oder E-Mail des Kunden und der ID der Bewertung. Details in docs/product.md.",
+    endpoint: "Adresse",
+    secretNone: "Noch kein Geheimnis: Erzeugen Sie eines, um die Bewertungs-API zu nutzen.",
+    secretHint: (hint: string, date: string) => `Geheimnis endet auf ${hint}, erstellt am ${date}`,
+    generate: "Geheimnis erzeugen",
+    rotate: "Geheimnis ersetzen",
+    rotated: "Neues Geheimnis erzeugt: Kopieren Sie es jetzt, es wird nur einmal angezeigt",
+    secretShown: "Ihr neues Geheimnis (nur dieses eine Mal angezeigt; das bisherige gilt nicht mehr):",
+    dashboardTitle: "Punkte für Aktionen",
+    dashboardHelp: "Punkte für jede Möglichkeit außer Bestellungen im Zeitraum.",
+    awards: (count: string) => `${count} vergeben`,
+  },
   dataRequests: {
     title: (count: number) =>
       `${n(count)} ${plural(count, "Datenanfrage", "Datenanfragen")} von Kunden zu beantworten`,
@@ -96,6 +147,7 @@ export const de: AdminStrings = {
     number: (example: string) => `muss eine Zahl sein, z. B. ${example}`,
     percent: (example: string) => `muss ein Prozentsatz sein, z. B. ${example}`,
     host: (example: string) => `muss ein Servername sein, z. B. ${example}`,
+    https: (example: string) => `muss ein https-Link sein, z. B. ${example}`,
     email: (example: string) => `muss eine einzelne E-Mail-Adresse sein, z. B. ${example}`,
     key: "darf nur 1 bis 40 Kleinbuchstaben, Ziffern oder Bindestriche enthalten",
     comma: "darf kein Komma enthalten (daraus wird ein Kunden-Tag, und Shopify trennt Tags an Kommas)",

@@ -11,6 +11,57 @@ export const es: AdminStrings = {
     started: "Descarga iniciada",
     failed: "No se pudo iniciar la descarga. Inténtalo de nuevo.",
   },
+  earn: {
+    nav: "Formas de ganar",
+    title: "Formas de ganar",
+    intro:
+      "Puntos por lo que hacen los clientes además de pedir. Cada forma tiene sus puntos, con qué frecuencia se gana y un interruptor. Los puntos por crear una cuenta y por el cumpleaños están en la página Programa.",
+    programLink: "Puntos de cuenta y cumpleaños: página Programa",
+    rules: {
+      signup: "Cuenta creada",
+      birthday: "Cumpleaños",
+      newsletter: "Suscripción al boletín",
+      review: "Reseña de producto",
+      "follow-instagram": "Seguir en Instagram",
+      "follow-tiktok": "Seguir en TikTok",
+      "follow-facebook": "Seguir en Facebook",
+      "follow-x": "Seguir en X",
+      "follow-youtube": "Seguir en YouTube",
+    },
+    help: {
+      newsletter:
+        "Cuando un cliente se suscribe a tus correos de marketing en Shopify (desde que lo activas), una vez por cliente. Los clientes ya suscritos no ganan nada; darse de baja y volver a suscribirse no da más.",
+      review:
+        "Cuando tu app de reseñas avisa a Regulars de que un cliente escribió una reseña (la API de reseñas de abajo o la acción «Award points» de Shopify Flow). Una reseña cuenta una vez.",
+      follow:
+        "Los clientes ven un botón que abre tu página; un miembro con sesión iniciada que hace clic recibe los puntos una vez (de confianza: no se consulta a la red).",
+    },
+    enabled: "Activado",
+    points: "Puntos",
+    limit: "Frecuencia",
+    limits: {
+      ONCE: "Una vez por cliente",
+      YEARLY: "Una vez al año",
+      UNLIMITED: "Cada vez (5 al día como máximo)",
+    },
+    url: "Enlace a tu página",
+    save: "Guardar",
+    saved: "Formas de ganar guardadas",
+    fixErrors: "Hay que corregir algunas formas de ganar; no se guardó nada",
+    apiTitle: "API de reseñas",
+    apiHelp:
+      "Las apps de reseñas llaman a esta dirección, firmada con tu secreto (HMAC-SHA256 de la marca de tiempo y el cuerpo), con el id o el correo del cliente y el id de la reseña. Detalles en docs/product.md.",
+    endpoint: "Dirección",
+    secretNone: "Aún no hay secreto: genera uno para usar la API de reseñas.",
+    secretHint: (hint: string, date: string) => `Secreto que termina en ${hint}, creado el ${date}`,
+    generate: "Generar secreto",
+    rotate: "Reemplazar secreto",
+    rotated: "Nuevo secreto generado: cópialo ahora, solo se muestra una vez",
+    secretShown: "Tu nuevo secreto (se muestra solo esta vez; el anterior ya no funciona):",
+    dashboardTitle: "Puntos por acciones",
+    dashboardHelp: "Puntos dados por cada forma de ganar aparte de los pedidos en el periodo.",
+    awards: (count: string) => `${count} otorgados`,
+  },
   dataRequests: {
     title: (count: number) =>
       `${n(count)} ${plural(count, "solicitud de datos de cliente por responder", "solicitudes de datos de clientes por responder")}`,
@@ -95,6 +146,7 @@ export const es: AdminStrings = {
     number: (example: string) => `debe ser un número, como ${example}`,
     percent: (example: string) => `debe ser un porcentaje, como ${example}`,
     host: (example: string) => `debe ser un nombre de servidor, como ${example}`,
+    https: (example: string) => `debe ser un enlace https, como ${example}`,
     email: (example: string) => `debe ser una sola dirección de correo electrónico, como ${example}`,
     key: "debe tener de 1 a 40 letras minúsculas, dígitos o guiones",
     comma:

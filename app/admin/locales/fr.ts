@@ -11,6 +11,57 @@ export const fr: AdminStrings = {
     started: "Téléchargement lancé",
     failed: "Le téléchargement n’a pas pu démarrer. Réessayez.",
   },
+  earn: {
+    nav: "Façons de gagner",
+    title: "Façons de gagner",
+    intro:
+      "Des points pour ce que font les clients en dehors des commandes. Chaque façon a ses points, sa fréquence et un interrupteur. Les points pour la création de compte et l’anniversaire sont sur la page Programme.",
+    programLink: "Points de compte et d’anniversaire : page Programme",
+    rules: {
+      signup: "Compte créé",
+      birthday: "Anniversaire",
+      newsletter: "Inscription à la newsletter",
+      review: "Avis sur un produit",
+      "follow-instagram": "Suivre sur Instagram",
+      "follow-tiktok": "Suivre sur TikTok",
+      "follow-facebook": "Suivre sur Facebook",
+      "follow-x": "Suivre sur X",
+      "follow-youtube": "Suivre sur YouTube",
+    },
+    help: {
+      newsletter:
+        "Quand un client s’abonne à vos e-mails marketing dans Shopify (à partir du moment où vous l’activez), une fois par client. Les clients déjà abonnés ne gagnent rien ; se désabonner puis se réabonner ne rapporte rien de plus.",
+      review:
+        "Quand votre application d’avis indique à Regulars qu’un client a écrit un avis (l’API d’avis ci-dessous, ou l’action « Award points » de Shopify Flow). Un avis rapporte une fois.",
+      follow:
+        "Les clients voient un bouton qui ouvre votre page ; un membre connecté qui clique reçoit les points une fois (sur parole : le réseau n’est pas interrogé).",
+    },
+    enabled: "Activé",
+    points: "Points",
+    limit: "Fréquence",
+    limits: {
+      ONCE: "Une fois par client",
+      YEARLY: "Une fois par an",
+      UNLIMITED: "À chaque fois (5 par jour au plus)",
+    },
+    url: "Lien vers votre page",
+    save: "Enregistrer",
+    saved: "Façons de gagner enregistrées",
+    fixErrors: "Certaines façons de gagner sont à corriger ; rien n’a été enregistré",
+    apiTitle: "API d’avis",
+    apiHelp:
+      "Les applications d’avis appellent cette adresse, signée avec votre secret (HMAC-SHA256 de l’horodatage et du corps), avec l’identifiant ou l’e-mail du client et l’identifiant de l’avis. Détails dans docs/product.md.",
+    endpoint: "Adresse",
+    secretNone: "Pas encore de secret : générez-en un pour utiliser l’API d’avis.",
+    secretHint: (hint: string, date: string) => `Secret se terminant par ${hint}, créé le ${date}`,
+    generate: "Générer un secret",
+    rotate: "Remplacer le secret",
+    rotated: "Nouveau secret généré : copiez-le maintenant, il n’est affiché qu’une fois",
+    secretShown: "Votre nouveau secret (affiché cette seule fois ; l’ancien ne fonctionne plus) :",
+    dashboardTitle: "Points pour des actions",
+    dashboardHelp: "Points donnés pour chaque façon de gagner hors commandes sur la période.",
+    awards: (count: string) => `${count} attribués`,
+  },
   dataRequests: {
     title: (count: number) =>
       `${n(count)} ${plural(count, "demande de données client à traiter", "demandes de données client à traiter")}`,
@@ -96,6 +147,7 @@ export const fr: AdminStrings = {
     number: (example: string) => `doit être un nombre, par exemple ${example}`,
     percent: (example: string) => `doit être un pourcentage, par exemple ${example}`,
     host: (example: string) => `doit être un nom de serveur, par exemple ${example}`,
+    https: (example: string) => `doit être un lien https, par exemple ${example}`,
     email: (example: string) => `doit être une seule adresse e-mail, par exemple ${example}`,
     key: "doit comporter de 1 à 40 lettres minuscules, chiffres ou tirets",
     comma:

@@ -7,6 +7,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { ROLLUPS, builtRollups } from "../../db/rollup-state.server";
+import { pointsByAction } from "../../db/earn-rules.server";
 import {
   flowTotals,
   periodBuckets,
@@ -30,17 +31,20 @@ export async function dashboardFigures(
   const chart = pointsOverTime(db, shop, { period: input.period, now, timeZone: input.timeZone, built });
   const flows = chart.then((result) => flowTotals(result.buckets));
   flows.catch(() => undefined); // a failed chart fails the view through `chart` itself
-  const [chartResult, program, retention, eventPoints] = await Promise.all([
+  const [chartResult, program, retention, eventPoints, byAction] = await Promise.all([
     chart,
     programMeasures(db, shop, { from, to: now, flows, built }),
     retentionMeasures(db, shop, { now, churnDays: input.churnDays, atRiskDays: input.atRiskDays, built }),
     // Of the points issued, those bonus events added to orders awarded in the period (decision 0022).
     bonusEventPoints(db, shop, from, now),
+    // Points per way to earn besides orders (decision 0023): few entries, read from their index.
+    pointsByAction(db, shop, from, now),
   ]);
   return {
     chart: chartResult,
     program: { ...program, bonusEventPoints: eventPoints },
     retention,
+    byAction,
     rollupsMissing: ROLLUPS.some((rollup) => !built[rollup]),
   };
 }

@@ -18,13 +18,14 @@ import { forgetCustomerInRollups } from "../dashboard/dashboard-rollups.server";
 import { respondBy } from "./data-requests.server";
 import type { CustomerFacts } from "../../shopify/payloads/order-payload";
 import { isExcludedCustomer } from "../../loyalty/exclusions";
+import { awardNewsletter } from "../actions/earn-actions.server";
 
 export async function recordCustomer(
   db: PrismaClient,
   shop: string,
   customer: CustomerFacts,
   now: Date,
-): Promise<{ signupBonus: number }> {
+): Promise<{ signupBonus: number; newsletter: number }> {
   return inTransaction(db, async (tx) => {
     const program = await ensureProgram(tx, shop);
     const member = await upsertMember(tx, shop, customer.customerGid, {
@@ -40,21 +41,24 @@ export async function recordCustomer(
       consentState: customer.emailConsent,
       locale: customer.locale,
     });
+    // The newsletter's points when the consent became "subscribed" (decision 0023).
+    const newsletter = await awardNewsletter(tx, shop, customer, now);
     const key = `bonus:signup:${customer.customerGid}`;
     if (customer.state !== "enabled" || !program.active || program.signupBonus <= 0)
-      return { signupBonus: 0 };
+      return { signupBonus: 0, newsletter };
     // A customer left out of the program (an excluded tag) earns nothing (decision 0021).
-    if (isExcludedCustomer(member.tags, program.excludedTags)) return { signupBonus: 0 };
+    if (isExcludedCustomer(member.tags, program.excludedTags)) return { signupBonus: 0, newsletter };
     const locked = await lockMember(tx, shop, member.id);
-    if (await ledgerEntryExists(tx, shop, key)) return { signupBonus: 0 };
+    if (await ledgerEntryExists(tx, shop, key)) return { signupBonus: 0, newsletter };
     await appendEntry(tx, shop, locked, {
       kind: "BONUS",
       points: program.signupBonus,
       sourceKey: key,
       note: "Account created",
+      action: "signup",
       activityAt: now,
     });
-    return { signupBonus: program.signupBonus };
+    return { signupBonus: program.signupBonus, newsletter };
   });
 }
 

@@ -143,6 +143,7 @@ export async function runDailyMaintenance(
           points: program.birthdayBonus,
           sourceKey: key,
           note: `Birthday ${year}`,
+          action: "birthday",
           activityAt: now,
         });
         await markBirthdayBonusGiven(tx, member.id, year);

@@ -15,19 +15,22 @@ import { formatE4 } from "../../loyalty/rates";
 import { qualifyingTier, tierRank, tierValue, windowStart } from "../../loyalty/tiers";
 import { PROXY_PATH_IN_APP_TOML } from "../../shopify/requests/app-proxy.server";
 import { referralSettingsOf } from "../../db/referrals.server";
+import { savedEarnRules } from "../../db/earn-rules.server";
+import { allEarnRules, listedEarnActions } from "../../loyalty/earn-rules";
 import { ensureReferralCode } from "../referrals/referrals.server";
 import { upcomingBonusEvents } from "../bonus-events/bonus-events.server";
 
 /** How the program works, as shoppers see it (no personal data); also Shopify's copy for Liquid. */
 export async function programExplainer(db: PrismaClient, shop: string) {
   // Independent reads, sent together: a storefront request waits for one round trip, not two.
-  const [program, catalog, shopRow, events] = await Promise.all([
+  const [program, catalog, shopRow, events, savedRules] = await Promise.all([
     ensureProgram(db, shop),
     ensureRewards(db, shop),
     findShop(db, shop),
     // Events not over: Shopify's copy is written when they are saved, not when they start or
     // end, so the storefront shows each from its start to its end by its own clock (decision 0022).
     upcomingBonusEvents(db, shop, new Date()),
+    savedEarnRules(db, shop),
   ]);
   const settings = settingsOf(program);
   const tiers = tierRulesOf(program.tiers);
@@ -55,6 +58,9 @@ export async function programExplainer(db: PrismaClient, shop: string) {
     // The other ways to earn the storefront lists (0: none).
     signupBonus: settings.signupBonus,
     birthdayBonus: settings.birthdayBonus,
+    // Ways to earn for an action, when on (decision 0023): newsletter, review, social follows
+    // (each with its network's name and link).
+    earnActions: listedEarnActions(allEarnRules(savedRules)),
     // Referrals, when on: what a friend gets (percent off a first order) and what the member gets.
     referrals: referral.enabled
       ? { refereePercent: referral.refereePercent, referrerPoints: referral.referrerPoints }

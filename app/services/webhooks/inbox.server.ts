@@ -132,11 +132,12 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
     case "CUSTOMERS_UPDATE": {
       const customer = parseCustomerPayload(payload);
       return async () => {
-        const { signupBonus } = await recordCustomer(db, shop, customer, now);
+        const { signupBonus, newsletter } = await recordCustomer(db, shop, customer, now);
         // Orders placed as a guest with this email, held until the customer existed (decision 0017).
         const guest = await creditGuestOrders(db, shop, customer, now);
         const details = [
           ...(signupBonus ? [`signup bonus ${signupBonus}`] : []),
+          ...(newsletter ? [`newsletter signup ${newsletter}`] : []),
           ...(guest.orders ? [`${guest.orders} guest order(s) credited, ${guest.points} points`] : []),
         ];
         return { detail: details.length ? details.join("; ") : null };

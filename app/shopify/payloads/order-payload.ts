@@ -159,7 +159,20 @@ const customer = z.object({
   // The customer's email marketing consent and language, as the REST Customer resource has them
   // (https://shopify.dev/docs/api/admin-rest/latest/resources/customer#resource-object:
   // email_marketing_consent.state is "subscribed", "not_subscribed", "pending", "unsubscribed", ...).
-  email_marketing_consent: z.object({ state: z.string() }).nullable().optional(),
+  // consent_updated_at: when the consent was given or withdrawn; "If no date is provided, then the
+  // date and time at which the consent information was sent is used"
+  // (https://shopify.dev/docs/api/admin-graphql/2024-10/objects/customeremailmarketingconsentstate),
+  // so the payload's updated_at stands for it then.
+  email_marketing_consent: z
+    .object({ state: z.string(), consent_updated_at: timestamp.nullable().optional() })
+    .nullable()
+    .optional(),
+  // Before API 2022-04 (and in bodies of that shape) the consent was a boolean for every channel,
+  // accepts_marketing with accepts_marketing_updated_at, deprecated for email_marketing_consent
+  // (https://shopify.dev/changelog/new-email-marketing-consent-for-customers-and-deprecated-fields).
+  accepts_marketing: z.boolean().nullable().optional(),
+  accepts_marketing_updated_at: timestamp.nullable().optional(),
+  updated_at: timestamp.nullable().optional(),
   locale: z.string().nullable().optional(),
 });
 
@@ -228,6 +241,8 @@ export interface CustomerFacts {
   tagsPresent: boolean;
   /** email_marketing_consent.state; null: the payload says none; absent: the payload does not say. */
   emailConsent?: string | null;
+  /** When that consent was given or withdrawn (consent_updated_at, else the customer's updated_at). */
+  consentAt?: Date | null;
   /** The customer's language ("fr", "fr-CA"); absent: the payload does not say. */
   locale?: string | null;
 }
@@ -292,6 +307,25 @@ function refundFacts(raw: z.output<typeof refund>): RefundFacts {
   };
 }
 
+/** The email marketing consent a customer body carries, in either shape; {} when it says none. */
+function consentOf(raw: z.output<typeof customer>): Pick<CustomerFacts, "emailConsent" | "consentAt"> {
+  const updatedAt = raw.updated_at ?? null;
+  if (raw.email_marketing_consent !== undefined) {
+    const consent = raw.email_marketing_consent;
+    return {
+      emailConsent: consent?.state ?? null,
+      consentAt: consent ? (consent.consent_updated_at ?? updatedAt) : null,
+    };
+  }
+  if (raw.accepts_marketing !== undefined && raw.accepts_marketing !== null) {
+    return {
+      emailConsent: raw.accepts_marketing ? "subscribed" : "not_subscribed",
+      consentAt: raw.accepts_marketing_updated_at ?? updatedAt,
+    };
+  }
+  return {};
+}
+
 function customerFacts(raw: z.output<typeof customer>): CustomerFacts {
   return {
     customerGid: raw.admin_graphql_api_id,
@@ -300,9 +334,7 @@ function customerFacts(raw: z.output<typeof customer>): CustomerFacts {
     lastName: raw.last_name ?? null,
     state: raw.state ?? null,
     tagsPresent: raw.tags !== undefined,
-    ...(raw.email_marketing_consent !== undefined
-      ? { emailConsent: raw.email_marketing_consent?.state ?? null }
-      : {}),
+    ...consentOf(raw),
     ...(raw.locale !== undefined ? { locale: raw.locale } : {}),
     tags: (raw.tags ?? "")
       .split(",")

@@ -142,6 +142,32 @@
   }
 
   document.addEventListener("click", async (event) => {
+    // A social follow: the link opens (the browser's default); a member's points are claimed once.
+    const follow = event.target.closest("a[data-regulars-follow]");
+    if (follow) {
+      const box = follow.closest("[data-regulars]");
+      const message = box.querySelector("[data-regulars-message]");
+      try {
+        const response = await fetch(`${box.dataset.proxy}/actions/follow`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ rule: follow.dataset.regularsFollow }),
+        });
+        const body = await response.json();
+        if (message)
+          message.textContent = body.error
+            ? box.getAttribute(`data-error-${body.error}`) || t(follow, "failed")
+            : body.status === "awarded"
+              ? fill(t(follow, "followed"), { n: number(box, body.points) })
+              : t(follow, "followedBefore");
+        if (body.status === "awarded")
+          for (const el of root.querySelectorAll("[data-regulars-points]"))
+            el.textContent = counted(el.closest("[data-regulars]"), "points", body.balance);
+      } catch {
+        if (message) message.textContent = t(follow, "failed");
+      }
+      return;
+    }
     const target = event.target.closest("button");
     if (!target) return;
     const launcher = target.closest(".regulars-launcher");
