@@ -26,6 +26,8 @@ export default tseslint.config(
       ".cache/**",
       // The UI extensions' bundles, built by Shopify CLI (npm run build:extensions).
       "extensions/*/dist/**",
+      // The theme's script as served, minified from extensions/regulars-theme-script/.
+      "extensions/regulars-theme/assets/regulars.js",
     ],
   },
   js.configs.recommended,
@@ -72,7 +74,7 @@ export default tseslint.config(
   },
   {
     // The storefront script runs in shoppers' browsers: browser globals, no Node.
-    files: ["extensions/**/assets/*.js"],
+    files: ["extensions/regulars-theme-script/*.js"],
     languageOptions: {
       sourceType: "script",
       globals: {
