@@ -508,6 +508,8 @@ export const strings = {
         "The program's settings could not be written to Shopify, so your store may show old ones.",
       backfill: "Crediting past orders stopped before it finished.",
       "dashboard-rollups": "The dashboard's figures could not be brought up to date.",
+      "referral-settle":
+        "A referral could not be settled when its first order's pending period ended; the hourly upkeep tries again.",
       maintenance:
         "Routine upkeep did not finish: releasing pending points, expiring codes and points, birthday bonuses.",
       "schedule-hourly": "Regulars' hourly upkeep could not be started.",

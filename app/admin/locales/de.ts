@@ -520,6 +520,8 @@ export const de: AdminStrings = {
         "Die Programmeinstellungen konnten nicht in Shopify gespeichert werden, daher zeigt dein Shop möglicherweise noch die alten an.",
       backfill: "Die Punktevergabe für frühere Bestellungen wurde vor dem Ende abgebrochen.",
       "dashboard-rollups": "Die Zahlen im Dashboard konnten nicht aktualisiert werden.",
+      "referral-settle":
+        "Eine Empfehlung konnte am Ende der Wartezeit ihrer ersten Bestellung nicht abgerechnet werden; die stündliche Wartung versucht es erneut.",
       maintenance:
         "Die regelmäßige Wartung wurde nicht abgeschlossen: ausstehende Punkte freigeben, Codes und Punkte verfallen lassen, Geburtstagsboni vergeben.",
       "schedule-hourly": "Die stündliche Wartung von Regulars konnte nicht gestartet werden.",

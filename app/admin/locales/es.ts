@@ -512,6 +512,8 @@ export const es: AdminStrings = {
         "No se pudieron guardar en Shopify los ajustes del programa, así que tu tienda puede mostrar los anteriores.",
       backfill: "La acreditación de pedidos anteriores se detuvo antes de terminar.",
       "dashboard-rollups": "No se pudieron actualizar las cifras del panel.",
+      "referral-settle":
+        "No se pudo liquidar una recomendación al terminar el periodo de espera de su primer pedido; el mantenimiento horario lo vuelve a intentar.",
       maintenance:
         "El mantenimiento de rutina no terminó: liberar puntos pendientes, hacer vencer códigos y puntos, otorgar bonificaciones de cumpleaños.",
       "schedule-hourly": "No se pudo iniciar el mantenimiento horario de Regulars.",

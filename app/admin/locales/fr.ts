@@ -528,6 +528,8 @@ export const fr: AdminStrings = {
         "Les paramètres du programme n’ont pas pu être enregistrés dans Shopify : votre boutique peut donc afficher les anciens.",
       backfill: "L’attribution de points pour les commandes passées s’est arrêtée avant la fin.",
       "dashboard-rollups": "Les chiffres du tableau de bord n’ont pas pu être mis à jour.",
+      "referral-settle":
+        "Un parrainage n’a pas pu être réglé à la fin de la période d’attente de sa première commande ; l’entretien horaire réessaie.",
       maintenance:
         "L’entretien courant ne s’est pas terminé : libération des points en attente, expiration des codes et des points, bonus d’anniversaire.",
       "schedule-hourly": "L’entretien horaire de Regulars n’a pas pu démarrer.",

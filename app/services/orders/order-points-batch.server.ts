@@ -67,6 +67,7 @@ import {
 import type { OrderSnapshot } from "../../shopify/payloads/order-payload";
 import { applyOrderEventIn, type OrderOutcome } from "./order-points.server";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
+import { noteReferralOrders } from "../referrals/referrals.server";
 import { FLOW_TRIGGERS, customerIdOf } from "../../db/flow-events.server";
 import { reserveTierEntryReward } from "../tiers/tier-entry-reward.server";
 
@@ -212,6 +213,7 @@ export async function applyPaidOrders(
   if (freshAt.length > 0) {
     const fresh = freshAt.map((i) => snapshots[i]!);
     await applyOurCodes(tx, shop, program, fresh, now);
+    await noteReferralOrders(tx, shop, fresh);
     const members = await lockMembers(sql, shop, fresh, rules.since);
     const writes = applyRules(shop, fresh, members, rules, now);
     writes.results.forEach((result, k) => (results[freshAt[k]!] = result));

@@ -36,6 +36,7 @@ import {
 } from "../../loyalty/order-credit";
 import type { OrderSnapshot, RefundFacts } from "../../shopify/payloads/order-payload";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
+import { noteReferralOrders } from "../referrals/referrals.server";
 import { reevaluateTier } from "../tiers/tier-evaluation.server";
 
 export type OrderEvent =
@@ -153,6 +154,8 @@ export async function applyOrderEventIn(
     if (event.type === "cancelled" && !order.cancelledAt) changes.cancelledAt = snapshot.updatedAt;
     order = await updateOrderFacts(tx, order.id, changes);
     await applyOrderCodes(tx, shop, order, program, now);
+    // A paid first order of a referral: its settlement is queued (decision 0019).
+    await noteReferralOrders(tx, shop, [order]);
     if (snapshot.customer) {
       const { customerGid, email, firstName, lastName, tags, tagsPresent } = snapshot.customer;
       // The order's copy of the customer's tags is the newest we know when it carries them
