@@ -63,6 +63,8 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
       await rejectReferral(prisma, shop, String(body.id ?? ""), staffId, String(body.note ?? ""), now());
       return answer({ ok: true, message: t.rejected });
     }
+    // A checked box posts "on": Polaris's Checkbox gives the input an empty value unless told
+    // (each box below says value="on"); an unchecked box posts nothing.
     // The address and card checks have no field yet: they keep what is stored (docs/product.md).
     const current = await readReferralSettings(prisma, shop);
     const settings: ReferralSettings = {
@@ -169,6 +171,7 @@ export default function Referrals() {
                   label={t.enabled}
                   helpText={t.enabledHelp}
                   name="enabled"
+                  value="on"
                   checked={form.enabled}
                   onChange={set("enabled")}
                 />
@@ -201,12 +204,14 @@ export default function Referrals() {
                 <Checkbox
                   label={t.checkSelf}
                   name="checkSelf"
+                  value="on"
                   checked={form.checkSelf}
                   onChange={set("checkSelf")}
                 />
                 <Checkbox
                   label={t.checkNew}
                   name="checkNew"
+                  value="on"
                   checked={form.checkNew}
                   onChange={set("checkNew")}
                 />
@@ -239,8 +244,10 @@ function HeldReferral({ row, currency }: { row: Held; currency: string | null })
   const shopify = useAppBridge();
   const decide = useFetcher<ActionResult>();
   const [note, setNote] = useState("");
+  // Said while the page reloads its data (the fetcher's "loading"): once it has, a decided
+  // referral leaves the queue and this row is gone, so "idle" would never be seen here.
   useEffect(() => {
-    if (decide.state === "idle" && decide.data?.ok) shopify.toast.show(decide.data.message);
+    if (decide.state === "loading" && decide.data?.ok) shopify.toast.show(decide.data.message);
   }, [decide.state, decide.data, shopify]);
   const orderUrl = adminOrderUrl(row.orderGid);
   return (
