@@ -48,6 +48,8 @@ export interface ProgramExplainer {
   tierBasis: string;
   tiers: { name: string; threshold: string; multiplier: string }[];
   rewards: { key: string; title: string; pointsCost: number }[];
+  /** Referrals, when the shop has them on: what a friend gets and what the member gets. */
+  referrals?: { refereePercent: number; referrerPoints: number } | null;
 }
 
 export interface MemberState {
@@ -59,6 +61,8 @@ export interface MemberState {
   codes: { code: string; title: string; endsAt: string }[];
   /** Newest first; `orderName` ("#1001") when the entry came from an order. */
   history: { kind: string; points: number; at: string; orderName?: string | null }[];
+  /** The member's referral link while referrals are on (`url` from customer accounts' status). */
+  referral?: { code: string; path: string; url?: string } | null;
 }
 
 export type Status =
