@@ -782,6 +782,10 @@ export const strings = {
     checksHelp: "A referral that fails a check is held below for you to approve or reject.",
     checkSelf:
       "Hold referrals of the member themselves (same customer or same email, ignoring +tags and Gmail dots)",
+    checkAddress: "Hold when the friend's first order ships to an address the member's orders used",
+    checkCard: "Hold when the friend paid with the member's card",
+    checkCardUnavailable:
+      "Not available: the orders Shopify sends apps do not identify the card they were paid with.",
     checkNew: "Hold when the friend had ordered before",
     monthlyCap: "Rewards per member per month before holding (0: no limit)",
     oneEach: "Each friend (email) can be referred once, and each referral pays once.",

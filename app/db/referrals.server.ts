@@ -178,6 +178,25 @@ export async function orderedBefore(
   return found !== null;
 }
 
+/**
+ * Where the referrer's own orders shipped (their keyed hashes: OrderRecord.shippingAddressHash),
+ * other than `exceptOrderGid`, for the same-address check.
+ */
+export async function shippingAddressHashesOf(
+  tx: Tx,
+  shop: string,
+  customerGid: string,
+  exceptOrderGid: string,
+): Promise<string[]> {
+  const rows = await tx.orderRecord.findMany({
+    where: { shop, customerGid, orderGid: { not: exceptOrderGid }, shippingAddressHash: { not: null } },
+    select: { shippingAddressHash: true },
+    distinct: ["shippingAddressHash"],
+    take: 1000,
+  });
+  return rows.flatMap((row) => (row.shippingAddressHash ? [row.shippingAddressHash] : []));
+}
+
 export function paidReferralsSince(tx: Tx, shop: string, referrerId: string, since: Date): Promise<number> {
   return tx.referral.count({ where: { shop, referrerId, status: "PAID", paidAt: { gte: since } } });
 }

@@ -28,7 +28,6 @@ import type { ReferralSettings } from "../loyalty/referrals";
 import { forgetProgramExplainer } from "../services/program/program-explainer-cache.server";
 import {
   approveReferral,
-  readReferralSettings,
   ReferralError,
   referralsPage,
   rejectReferral,
@@ -65,15 +64,14 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
     }
     // A checked box posts "on": Polaris's Checkbox gives the input an empty value unless told
     // (each box below says value="on"); an unchecked box posts nothing.
-    // The address and card checks have no field yet: they keep what is stored (docs/product.md).
-    const current = await readReferralSettings(prisma, shop);
+    // No order field Regulars receives identifies a card (decision 0019): the card check stays off.
     const settings: ReferralSettings = {
       enabled: body.enabled === "on",
       referrerPoints: whole(body.referrerPoints),
       refereePercent: whole(body.refereePercent),
       checkSelf: body.checkSelf === "on",
-      checkAddress: current.checkAddress,
-      checkCard: current.checkCard,
+      checkAddress: body.checkAddress === "on",
+      checkCard: false,
       checkNew: body.checkNew === "on",
       monthlyCap: whole(body.monthlyCap),
     };
@@ -207,6 +205,20 @@ export default function Referrals() {
                   value="on"
                   checked={form.checkSelf}
                   onChange={set("checkSelf")}
+                />
+                <Checkbox
+                  label={t.checkAddress}
+                  name="checkAddress"
+                  value="on"
+                  checked={form.checkAddress}
+                  onChange={set("checkAddress")}
+                />
+                <Checkbox
+                  label={t.checkCard}
+                  name="checkCard"
+                  checked={false}
+                  disabled
+                  helpText={t.checkCardUnavailable}
                 />
                 <Checkbox
                   label={t.checkNew}

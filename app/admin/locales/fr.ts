@@ -815,6 +815,11 @@ export const fr: AdminStrings = {
       "Un parrainage qui échoue à un contrôle est mis en attente ci-dessous pour que vous l’approuviez ou le refusiez.",
     checkSelf:
       "Retenir les parrainages du membre lui-même (même client ou même e-mail, sans les +étiquettes ni les points Gmail)",
+    checkAddress:
+      "Retenir quand la première commande de l’ami est livrée à une adresse des commandes du membre",
+    checkCard: "Retenir quand l’ami a payé avec la carte du membre",
+    checkCardUnavailable:
+      "Indisponible : les commandes que Shopify envoie aux apps n’identifient pas la carte utilisée.",
     checkNew: "Retenir quand l’ami avait déjà commandé",
     monthlyCap: "Récompenses par membre et par mois avant mise en attente (0 : sans limite)",
     oneEach:

@@ -65,6 +65,7 @@ import {
   type TierActivity,
 } from "../../loyalty/tiers";
 import type { OrderSnapshot } from "../../shopify/payloads/order-payload";
+import { shippingAddressHash } from "../referrals/address-hash.server";
 import { applyOrderEventIn, type OrderOutcome } from "./order-points.server";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
 import { noteReferralOrders } from "../referrals/referrals.server";
@@ -430,6 +431,7 @@ function applyRules(
       sourceName: s.sourceName ?? null,
       // A guest's order is held by its email until Shopify creates that customer (decision 0017).
       guestEmail: s.customer ? null : (s.email ?? null),
+      shippingAddressHash: shippingAddressHash(shop, s.shippingAddressKey ?? null),
       b2b: s.b2b ?? false,
       currency: s.currency,
       test: s.test,

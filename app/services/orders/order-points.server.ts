@@ -37,6 +37,7 @@ import {
 import type { OrderSnapshot, RefundFacts } from "../../shopify/payloads/order-payload";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
 import { noteReferralOrders } from "../referrals/referrals.server";
+import { shippingAddressHash } from "../referrals/address-hash.server";
 import { reevaluateTier } from "../tiers/tier-evaluation.server";
 
 export type OrderEvent =
@@ -101,6 +102,9 @@ async function snapshotChanges(
           ...(snapshot.name !== undefined ? { name: snapshot.name } : {}),
           ...(snapshot.sourceName !== undefined ? { sourceName: snapshot.sourceName } : {}),
           ...(snapshot.b2b !== undefined ? { b2b: snapshot.b2b } : {}),
+          ...(snapshot.shippingAddressKey !== undefined
+            ? { shippingAddressHash: shippingAddressHash(shop, snapshot.shippingAddressKey) }
+            : {}),
         }
       : {}),
     // A guest's order is held by its email until Shopify creates that customer (decision 0017).

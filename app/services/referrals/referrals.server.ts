@@ -41,6 +41,7 @@ import {
   orderedBefore,
   paidReferralsSince,
   recordReferralVisit,
+  shippingAddressHashesOf,
   referralFigures,
   referralOfReferee,
   referralSettingsOf,
@@ -387,11 +388,20 @@ async function settleOne(
   const customerGid = referral.refereeCustomerGid ?? order.customerGid;
   const reasons = holdReasons(
     {
-      referrer: { customerGid: referrer.customerGid, email: referrer.email, addressKeys: [], cardKeys: [] },
+      referrer: {
+        customerGid: referrer.customerGid,
+        email: referrer.email,
+        // Compared as keyed hashes (address-hash.server.ts): the addresses are not kept.
+        addressKeys: settings.checkAddress
+          ? await shippingAddressHashesOf(tx, shop, referrer.customerGid, order.orderGid)
+          : [],
+        // No order field Regulars receives identifies a card (decision 0019): never compared.
+        cardKeys: [],
+      },
       referee: {
         customerGid,
         email: referral.refereeEmail,
-        addressKey: null,
+        addressKey: order.shippingAddressHash,
         cardKey: null,
         orderedBefore: await orderedBefore(
           tx,
