@@ -8,7 +8,6 @@ import {
   Card,
   Checkbox,
   FormLayout,
-  InlineGrid,
   InlineStack,
   Layout,
   Page,
@@ -19,11 +18,11 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { adminOrderUrl } from "../admin/admin-links";
 import { titleMeta } from "../admin/document-title";
 import { useFormat, useStrings } from "../admin/i18n";
-import { StatCard } from "../admin/StatCard";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { REFERRAL_STATUSES } from "../http/error-statuses";
 import { adminRoute } from "../http/request-context.server";
+import { ReferralFigures } from "../admin/ReferralFigures";
 import type { ReferralSettings } from "../loyalty/referrals";
 import { forgetProgramExplainer } from "../services/program/program-explainer-cache.server";
 import {
@@ -100,7 +99,6 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
 export default function Referrals() {
   const data = useLoaderData<typeof loader>();
   const t = useStrings().referrals;
-  const format = useFormat();
   const shopify = useAppBridge();
   const save = useFetcher<ActionResult>();
   const [form, setForm] = useState({
@@ -128,18 +126,7 @@ export default function Referrals() {
           <Text as="h2" variant="headingMd">
             {t.figures}
           </Text>
-          <InlineGrid columns={{ xs: 2, md: 3 }} gap="300">
-            <StatCard label={t.visits} value={format.number(figures.visits)} />
-            <StatCard label={t.referees} value={format.number(figures.referees)} />
-            <StatCard label={t.firstOrders} value={format.number(figures.firstOrders)} />
-            <StatCard label={t.revenue} value={format.money(figures.revenue, data.currency)} />
-            <StatCard
-              label={t.rewardsPaid}
-              value={format.number(figures.rewardsPaid)}
-              note={t.pointsPaid(format.number(figures.pointsPaid))}
-            />
-            <StatCard label={t.held} value={format.number(figures.held)} />
-          </InlineGrid>
+          <ReferralFigures figures={figures} currency={data.currency} />
         </Layout.Section>
         <Layout.Section>
           <Card>

@@ -486,24 +486,38 @@ export async function rejectReferral(
 }
 
 /** The admin's referrals page: the settings, the last 30 days' figures, and the review queue. */
+/** The last 30 days' referral figures, as the Referrals page and Home's referral card show them. */
+async function lastMonthFigures(db: PrismaClient, shop: string, now: Date) {
+  const figures = await referralFigures(db, shop, new Date(now.getTime() - 30 * 86_400_000));
+  // Money as text (as every admin page has it), never a BigInt: the loader's answer is JSON.
+  return {
+    visits: figures.visits,
+    referees: figures.referees,
+    firstOrders: figures.firstOrders,
+    rewardsPaid: figures.rewardsPaid,
+    pointsPaid: figures.pointsPaid,
+    held: figures.held,
+    revenue: formatMilli(figures.revenueMilli),
+  };
+}
+
+export type ReferralFiguresView = Awaited<ReturnType<typeof lastMonthFigures>>;
+
+/** Home's referral card: the Referrals page's figures while referrals are on, else null. */
+export async function referralHomeCard(db: PrismaClient, shop: string, now: Date) {
+  const settings = await readReferralSettings(db, shop);
+  return settings.enabled ? { figures: await lastMonthFigures(db, shop, now) } : null;
+}
+
 export async function referralsPage(db: PrismaClient, shop: string, now: Date) {
   const [settings, figures, queue] = await Promise.all([
     readReferralSettings(db, shop),
-    referralFigures(db, shop, new Date(now.getTime() - 30 * 86_400_000)),
+    lastMonthFigures(db, shop, now),
     heldReferrals(db, shop, 100),
   ]);
   return {
     settings,
-    // Money as text (as every admin page has it), never a BigInt: the loader's answer is JSON.
-    figures: {
-      visits: figures.visits,
-      referees: figures.referees,
-      firstOrders: figures.firstOrders,
-      rewardsPaid: figures.rewardsPaid,
-      pointsPaid: figures.pointsPaid,
-      held: figures.held,
-      revenue: formatMilli(figures.revenueMilli),
-    },
+    figures,
     queue: queue.map((row) => ({
       id: row.id,
       refereeEmail: row.refereeEmail,
