@@ -92,7 +92,7 @@ export class ReferralError extends Error {
 /** How long a referee's first-order code lasts. */
 const CODE_LIFETIME_DAYS = 90;
 
-export async function readReferralSettings(db: PrismaClient | Tx, shop: string): Promise<ReferralSettings> {
+async function readReferralSettings(db: PrismaClient | Tx, shop: string): Promise<ReferralSettings> {
   return referralSettingsOf(await ensureProgram(db, shop));
 }
 

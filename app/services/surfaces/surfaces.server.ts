@@ -49,7 +49,7 @@ export async function surfaceStatus(db: PrismaClient, shop: string, customerGid:
  * domain's `redirectHost`: https://shopify.dev/docs/api/customer/latest/objects/domain), so the
  * link opens the storefront the friend knows and the app proxy there sets the referral.
  */
-export const storefrontUrlOf = (shop: string, path: string) => `https://${shop}${path}`;
+const storefrontUrlOf = (shop: string, path: string) => `https://${shop}${path}`;
 
 type OrderState = "none" | "pending" | "earned" | "reversed" | "not_yet_received";
 
