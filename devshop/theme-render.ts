@@ -89,6 +89,9 @@ export function routesFor(rootUrl: string): Record<string, string> {
     account_login_url: `${base}/account/login`,
     account_register_url: `${base}/account/register`,
     cart_url: `${base}/cart`,
+    // The "all products" collection (https://shopify.dev/docs/api/liquid/objects/routes:
+    // routes.all_products_collection_url is "/collections/all"), which the referral page links to.
+    all_products_collection_url: `${base}/collections/all`,
   };
 }
 

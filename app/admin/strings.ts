@@ -562,6 +562,8 @@ export const strings = {
         "The program's settings could not be written to Shopify, so your store may show old ones.",
       backfill: "Crediting past orders stopped before it finished.",
       "dashboard-rollups": "The dashboard's figures could not be brought up to date.",
+      "referral-settle":
+        "A referral could not be settled when its first order's pending period ended; the hourly upkeep tries again.",
       maintenance:
         "Routine upkeep did not finish: releasing pending points, expiring codes and points, birthday bonuses.",
       "schedule-hourly": "Regulars' hourly upkeep could not be started.",
@@ -834,6 +836,10 @@ export const strings = {
     checksHelp: "A referral that fails a check is held below for you to approve or reject.",
     checkSelf:
       "Hold referrals of the member themselves (same customer or same email, ignoring +tags and Gmail dots)",
+    checkAddress: "Hold when the friend's first order ships to an address the member's orders used",
+    checkCard: "Hold when the friend paid with the member's card",
+    checkCardUnavailable:
+      "Not available: the orders Shopify sends apps do not identify the card they were paid with.",
     checkNew: "Hold when the friend had ordered before",
     monthlyCap: "Rewards per member per month before holding (0: no limit)",
     oneEach: "Each friend (email) can be referred once, and each referral pays once.",

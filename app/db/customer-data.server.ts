@@ -119,7 +119,11 @@ export async function deleteCustomerRecords(
   await tx.$executeRaw`DELETE FROM "FlowEvent"
     WHERE shop = ${shop} AND payload->>'customer_id' = ${flowCustomerId}`;
   await tx.campaignRecipient.deleteMany({ where: { shop, customerGid } });
-  await tx.orderRecord.updateMany({ where: { shop, customerGid }, data: { customerGid: null } });
+  // Where their orders shipped goes too (a hash, but theirs).
+  await tx.orderRecord.updateMany({
+    where: { shop, customerGid },
+    data: { customerGid: null, shippingAddressHash: null },
+  });
   await tx.dataRequest.deleteMany({ where: { shop, customerGid } });
   await tx.notificationEmail.deleteMany({ where: { shop, customerGid } });
   await tx.notificationContact.deleteMany({ where: { shop, customerGid } });

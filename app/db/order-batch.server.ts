@@ -221,6 +221,8 @@ export interface OrderRecordWrite {
   name: string | null;
   sourceName: string | null;
   guestEmail: string | null;
+  /** The keyed hash of where it ships (app/services/referrals/address-hash.server.ts); null: none. */
+  shippingAddressHash: string | null;
   /** A company placed it. */
   b2b: boolean;
   currency: string;
@@ -264,6 +266,7 @@ const orderRows = rowText<OrderRecordWrite>({
   name: ["text", (r) => r.name],
   source: ["text", (r) => r.sourceName],
   guest_email: ["text", (r) => r.guestEmail],
+  ship_addr: ["text", (r) => r.shippingAddressHash],
   b2b: ["bool", (r) => r.b2b],
   currency: ["text", (r) => r.currency],
   test: ["bool", (r) => r.test],
@@ -307,7 +310,8 @@ export async function insertOrderRecords(
   if (rows.length === 0) return 0;
   const inserted = await sql.query<{ n: number }>(
     `WITH ins AS (
-       INSERT INTO "OrderRecord" (id, shop, "orderGid", "customerGid", name, "sourceName", "guestEmail", b2b,
+       INSERT INTO "OrderRecord" (id, shop, "orderGid", "customerGid", name, "sourceName", "guestEmail",
+                                  "shippingAddressHash", b2b,
                                   currency, test, "taxesIncluded",
                                   "snapshotAt", "merchandiseMilli", "giftCardsMilli", "shippingMilli", "taxMilli",
                                   "shippingTaxMilli", "tipsMilli", "paidAt", "cancelledAt", "discountCodes",
@@ -315,7 +319,7 @@ export async function insertOrderRecords(
                                   "includeTips", "includeGiftCards", "releaseAt", "releasedAt", "netEligibleMilli",
                                   points, "pendingPoints", "bonusEventId", "eventMultiplierE4",
                                   "eventFixedPoints", "eventBaseMilli", "eventPoints", "updatedAt")
-       SELECT v.id, $1, v.gid, v.customer, v.name, v.source, v.guest_email, v.b2b, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
+       SELECT v.id, $1, v.gid, v.customer, v.name, v.source, v.guest_email, v.ship_addr, v.b2b, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
               v.tax, v.ship_tax, v.tips, v.paid, v.cancelled, v.codes, v.awarded, v.rate, v.mult, v.inc_ship, v.inc_tax,
               v.inc_tips, v.inc_gift, v.release_at, v.released, v.net, v.points, v.pending, v.event, v.event_mult,
               v.event_fixed, v.event_base, v.event_points, $3::timestamp(3)

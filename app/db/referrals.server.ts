@@ -120,6 +120,23 @@ export function openReferrals(tx: Tx, shop: string, after: string | null, take: 
 }
 
 /**
+ * The open referrals (waiting for a first order or its window) whose code is one of these, codes
+ * compared without case (ours are upper case): the unique (shop, code) index answers it.
+ */
+export function openReferralsWithCodes(tx: Tx, shop: string, codes: readonly string[]) {
+  if (codes.length === 0) return Promise.resolve([]);
+  return tx.referral.findMany({
+    where: {
+      shop,
+      status: { in: ["ISSUED", "ORDERED"] },
+      code: { in: [...new Set(codes.map((code) => code.toUpperCase()))] },
+    },
+    orderBy: { id: "asc" },
+    select: { id: true, code: true, orderGid: true },
+  });
+}
+
+/**
  * For each of these codes, the first order (paid first, then created first) that used it; codes
  * compared without case, as Shopify does. One scan of the shop's orders that used any code,
  * which the partial index "OrderRecord_shop_with_codes_idx" (migration 20261207154947_referrals)
@@ -159,6 +176,25 @@ export async function orderedBefore(
     select: { id: true },
   });
   return found !== null;
+}
+
+/**
+ * Where the referrer's own orders shipped (their keyed hashes: OrderRecord.shippingAddressHash),
+ * other than `exceptOrderGid`, for the same-address check.
+ */
+export async function shippingAddressHashesOf(
+  tx: Tx,
+  shop: string,
+  customerGid: string,
+  exceptOrderGid: string,
+): Promise<string[]> {
+  const rows = await tx.orderRecord.findMany({
+    where: { shop, customerGid, orderGid: { not: exceptOrderGid }, shippingAddressHash: { not: null } },
+    select: { shippingAddressHash: true },
+    distinct: ["shippingAddressHash"],
+    take: 1000,
+  });
+  return rows.flatMap((row) => (row.shippingAddressHash ? [row.shippingAddressHash] : []));
 }
 
 export function paidReferralsSince(tx: Tx, shop: string, referrerId: string, since: Date): Promise<number> {

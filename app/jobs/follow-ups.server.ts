@@ -18,7 +18,8 @@ export type FollowUp =
   | { queue: "notification-send"; shop: string }
   | { queue: "program-sync"; shop: string }
   | { queue: "shop-setup"; shop: string }
-  | { queue: "dashboard-rollups"; shop: string };
+  | { queue: "dashboard-rollups"; shop: string }
+  | { queue: "referral-settle"; shop: string; orderGid: string };
 
 const notes = new AsyncLocalStorage<Map<string, FollowUp>>();
 

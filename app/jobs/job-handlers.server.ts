@@ -6,7 +6,7 @@ import type { PrismaClient } from "@prisma/client";
 import { dropStaleHeldDeliveries } from "../db/deliveries.server";
 import { installedShopDomains, isInstalled } from "../db/shops.server";
 import { runDailyMaintenance } from "../services/shops/daily-maintenance.server";
-import { settleReferrals } from "../services/referrals/referrals.server";
+import { settleReferrals, settleReferralsOfOrder } from "../services/referrals/referrals.server";
 import { catchUpRollups } from "../services/dashboard/dashboard-rollups.server";
 import { sendFlowEvents } from "../services/flow/flow-send.server";
 import { sendNotificationEmails } from "../services/notifications/notification-send.server";
@@ -93,6 +93,17 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
       if (step.next === "continue") await queue.send("backfill", { shop, runId });
       return step;
     },
+    "referral-settle": async ({ shop, orderGid }) => {
+      if (!(await isInstalled(db, shop))) return SKIPPED;
+      const at = now();
+      const result = await settleReferralsOfOrder(db, shop, orderGid, at);
+      // The first order's pending window still runs: look again the moment it ends.
+      if (result.waitUntil) {
+        const seconds = Math.max(1, Math.ceil((result.waitUntil.getTime() - at.getTime()) / 1000));
+        await queue.send("referral-settle", { shop, orderGid }, { startAfterSeconds: seconds });
+      }
+      return { ...result, waitUntil: result.waitUntil?.toISOString() ?? null };
+    },
     "dashboard-rollups": async ({ shop }) => {
       if (!(await isInstalled(db, shop))) return SKIPPED;
       return catchUpRollups(db, shop, now());
@@ -103,7 +114,7 @@ export function jobHandlers({ db, queue, adminFor, now }: JobDeps): JobHandlers 
       return {
         released: await releaseDuePoints(db, shop, now()),
         codesExpired: await expireCodes(db, shop, now()),
-        // Referrers are paid within the hour their referee's first order leaves its pending window.
+        // The safety net of the referral-settle jobs (one lost in a crash is settled within the hour).
         referrals: await settleReferrals(db, shop, now()),
         // The dashboard's unfolded changes stay under an hour's worth even if nobody looks.
         rollups: await catchUpRollups(db, shop, now()),

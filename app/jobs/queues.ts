@@ -94,6 +94,17 @@ export const QUEUES = {
     options: { policy: "stately", retryLimit: 5, retryDelay: 30, retryBackoff: true },
     maxRunSeconds: 3600,
   },
+  /**
+   * The referrals a paid order's code belongs to (app/services/referrals/referrals.server.ts):
+   * tied at once, then the job queues itself for the instant the order's pending window ends, so
+   * the referrer is paid on time; the hourly maintenance is the safety net. One per order.
+   */
+  "referral-settle": {
+    payload: z.object({ shop: shopDomain, orderGid: z.string().min(1) }),
+    key: (data: { shop: string; orderGid: string }) => `${data.shop}:${data.orderGid}`,
+    options: { policy: "stately", retryLimit: 10, retryDelay: 5, retryBackoff: true },
+    maxRunSeconds: 300,
+  },
   /** A shop's scheduled work: hourly (pending points, code expiry) or daily (everything). */
   maintenance: {
     payload: z.object({ shop: shopDomain, kind: z.enum(["hourly", "daily"]) }),

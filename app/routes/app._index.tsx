@@ -1,10 +1,12 @@
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import {
   BlockStack,
+  Button,
   Card,
   DataTable,
   EmptyState,
   InlineGrid,
+  InlineStack,
   Layout,
   Page,
   Select,
@@ -30,6 +32,8 @@ import { ActionPointsCard } from "../admin/ActionPointsCard";
 import { waitingDataRequests } from "../services/privacy/data-requests.server";
 import { PERIODS, type GroupMeasures } from "../services/dashboard/retention.server";
 import { adminRoute } from "../http/request-context.server";
+import { ReferralFigures } from "../admin/ReferralFigures";
+import { referralHomeCard } from "../services/referrals/referrals.server";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
@@ -64,8 +68,11 @@ export const loader = adminRoute(async ({ shop: shopDomain, admin, now: clock },
   });
   // Customers' data requests waiting for the merchant: the first thing on Home (Shopify's 30 days).
   const dataRequests = await waitingDataRequests(prisma, shopDomain, now);
+  // Referrals' figures, from the Referrals page's own service, while they are on.
+  const referrals = await referralHomeCard(prisma, shopDomain, now);
   return {
     dataRequests,
+    referrals,
     onboarding,
     program,
     retention,
@@ -83,8 +90,9 @@ export default function Dashboard() {
   const percent = format.percent;
   const decimal = (value: number | null) =>
     value === null ? "—" : format.number(value, { minimum: 2, maximum: 2 });
-  const { dataRequests, onboarding, program, retention, chart, currency, query, byAction } =
+  const { dataRequests, onboarding, program, retention, chart, currency, query, byAction, referrals } =
     useLoaderData<typeof loader>();
+  const r = useStrings().referrals;
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const noOrders = retention.members.customers + retention.nonMembers.customers === 0;
@@ -194,6 +202,21 @@ export default function Dashboard() {
         {byAction.length > 0 ? (
           <Layout.Section>
             <ActionPointsCard rows={byAction} />
+          </Layout.Section>
+        ) : null}
+        {referrals ? (
+          <Layout.Section>
+            <BlockStack gap="200">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  {r.title} · {r.figures}
+                </Text>
+                <Button variant="plain" onClick={() => navigate("/app/referrals")}>
+                  {r.title}
+                </Button>
+              </InlineStack>
+              <ReferralFigures figures={referrals.figures} currency={currency} />
+            </BlockStack>
           </Layout.Section>
         ) : null}
         <Layout.Section>

@@ -8,7 +8,6 @@ import {
   Card,
   Checkbox,
   FormLayout,
-  InlineGrid,
   InlineStack,
   Layout,
   Page,
@@ -19,16 +18,15 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { adminOrderUrl } from "../admin/admin-links";
 import { titleMeta } from "../admin/document-title";
 import { useFormat, useStrings } from "../admin/i18n";
-import { StatCard } from "../admin/StatCard";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { REFERRAL_STATUSES } from "../http/error-statuses";
 import { adminRoute } from "../http/request-context.server";
+import { ReferralFigures } from "../admin/ReferralFigures";
 import type { ReferralSettings } from "../loyalty/referrals";
 import { forgetProgramExplainer } from "../services/program/program-explainer-cache.server";
 import {
   approveReferral,
-  readReferralSettings,
   ReferralError,
   referralsPage,
   rejectReferral,
@@ -63,15 +61,16 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
       await rejectReferral(prisma, shop, String(body.id ?? ""), staffId, String(body.note ?? ""), now());
       return answer({ ok: true, message: t.rejected });
     }
-    // The address and card checks have no field yet: they keep what is stored (docs/product.md).
-    const current = await readReferralSettings(prisma, shop);
+    // A checked box posts "on": Polaris's Checkbox gives the input an empty value unless told
+    // (each box below says value="on"); an unchecked box posts nothing.
+    // No order field Regulars receives identifies a card (decision 0019): the card check stays off.
     const settings: ReferralSettings = {
       enabled: body.enabled === "on",
       referrerPoints: whole(body.referrerPoints),
       refereePercent: whole(body.refereePercent),
       checkSelf: body.checkSelf === "on",
-      checkAddress: current.checkAddress,
-      checkCard: current.checkCard,
+      checkAddress: body.checkAddress === "on",
+      checkCard: false,
       checkNew: body.checkNew === "on",
       monthlyCap: whole(body.monthlyCap),
     };
@@ -100,7 +99,6 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
 export default function Referrals() {
   const data = useLoaderData<typeof loader>();
   const t = useStrings().referrals;
-  const format = useFormat();
   const shopify = useAppBridge();
   const save = useFetcher<ActionResult>();
   const [form, setForm] = useState({
@@ -128,18 +126,7 @@ export default function Referrals() {
           <Text as="h2" variant="headingMd">
             {t.figures}
           </Text>
-          <InlineGrid columns={{ xs: 2, md: 3 }} gap="300">
-            <StatCard label={t.visits} value={format.number(figures.visits)} />
-            <StatCard label={t.referees} value={format.number(figures.referees)} />
-            <StatCard label={t.firstOrders} value={format.number(figures.firstOrders)} />
-            <StatCard label={t.revenue} value={format.money(figures.revenue, data.currency)} />
-            <StatCard
-              label={t.rewardsPaid}
-              value={format.number(figures.rewardsPaid)}
-              note={t.pointsPaid(format.number(figures.pointsPaid))}
-            />
-            <StatCard label={t.held} value={format.number(figures.held)} />
-          </InlineGrid>
+          <ReferralFigures figures={figures} currency={data.currency} />
         </Layout.Section>
         <Layout.Section>
           <Card>
@@ -169,6 +156,7 @@ export default function Referrals() {
                   label={t.enabled}
                   helpText={t.enabledHelp}
                   name="enabled"
+                  value="on"
                   checked={form.enabled}
                   onChange={set("enabled")}
                 />
@@ -201,12 +189,28 @@ export default function Referrals() {
                 <Checkbox
                   label={t.checkSelf}
                   name="checkSelf"
+                  value="on"
                   checked={form.checkSelf}
                   onChange={set("checkSelf")}
                 />
                 <Checkbox
+                  label={t.checkAddress}
+                  name="checkAddress"
+                  value="on"
+                  checked={form.checkAddress}
+                  onChange={set("checkAddress")}
+                />
+                <Checkbox
+                  label={t.checkCard}
+                  name="checkCard"
+                  checked={false}
+                  disabled
+                  helpText={t.checkCardUnavailable}
+                />
+                <Checkbox
                   label={t.checkNew}
                   name="checkNew"
+                  value="on"
                   checked={form.checkNew}
                   onChange={set("checkNew")}
                 />
@@ -239,8 +243,10 @@ function HeldReferral({ row, currency }: { row: Held; currency: string | null })
   const shopify = useAppBridge();
   const decide = useFetcher<ActionResult>();
   const [note, setNote] = useState("");
+  // Said while the page reloads its data (the fetcher's "loading"): once it has, a decided
+  // referral leaves the queue and this row is gone, so "idle" would never be seen here.
   useEffect(() => {
-    if (decide.state === "idle" && decide.data?.ok) shopify.toast.show(decide.data.message);
+    if (decide.state === "loading" && decide.data?.ok) shopify.toast.show(decide.data.message);
   }, [decide.state, decide.data, shopify]);
   const orderUrl = adminOrderUrl(row.orderGid);
   return (

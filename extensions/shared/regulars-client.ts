@@ -58,6 +58,8 @@ export interface ProgramExplainer {
     startsAt: string;
     endsAt: string;
   }[];
+  /** Referrals, when the shop has them on: what a friend gets and what the member gets. */
+  referrals?: { refereePercent: number; referrerPoints: number } | null;
 }
 
 export interface MemberState {
@@ -81,6 +83,8 @@ export interface MemberState {
   storeCredit?: { amount: string; currencyCode: string } | null;
   /** Newest first; `orderName` ("#1001") when the entry came from an order. */
   history: { kind: string; points: number; at: string; orderName?: string | null }[];
+  /** The member's referral link while referrals are on (`url` from customer accounts' status). */
+  referral?: { code: string; path: string; url?: string } | null;
 }
 
 /** A spend-any-amount reward's choice: a multiple of `step` points from `minPoints` to `maxPoints`. */

@@ -22,7 +22,7 @@ import {
 import { runDailyMaintenance } from "~/services/shops/daily-maintenance.server";
 import { redactCustomer } from "~/services/privacy/customer-identity.server";
 import { deleteShopData } from "~/db/shops.server";
-import { DEFAULT_REFERRAL_SETTINGS } from "~/loyalty/referrals";
+import { addressKey, DEFAULT_REFERRAL_SETTINGS } from "~/loyalty/referrals";
 import { referralFigures } from "~/db/referrals.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
@@ -340,6 +340,116 @@ describe("fraud holds and the review queue", () => {
       decidedBy: "staff-1",
     });
     await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("a first order shipping to an address the referrer's orders used is held; another address pays", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    const home = addressKey({ address1: "12 Rue de la Paix", zip: "75002", countryCode: "FR" });
+    const ship = (orderGid: string, customerGid: string, key: string | null, paidAt: Date, code?: string) =>
+      applyOrderEvent(
+        prisma,
+        shop,
+        {
+          type: "paid",
+          snapshot: {
+            ...snapshot({ orderGid, customerGid, updatedAt: paidAt, paidAt, merchandise: 60_000n }),
+            discountCodes: code ? [code] : [],
+            shippingAddressKey: key,
+          },
+        },
+        paidAt,
+      );
+    // Ann's own order shipped home; what is kept is a keyed hash, not the address.
+    await ship("gid://shopify/Order/7600000001", ANN, home, day(-20));
+    const annOrder = await prisma.orderRecord.findFirstOrThrow({ where: { shop, customerGid: ANN } });
+    expect(annOrder.shippingAddressHash).toMatch(/^[\w-]{43}$/);
+    expect(annOrder.shippingAddressHash).not.toContain("paix");
+
+    const bob = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: BOB },
+      NOW,
+    );
+    // Bob's first order ships to Ann's address, written differently.
+    const sameHome = addressKey({ address1: "12, rue de la paix", zip: "75 002", countryCode: "fr" });
+    await ship("gid://shopify/Order/7600000002", BOB, sameHome, day(1), bob.code);
+    expect((await settleReferrals(prisma, shop, day(15))).held).toBe(1);
+    expect(await prisma.referral.findFirstOrThrow({ where: { shop } })).toMatchObject({
+      status: "HELD",
+      holdReasons: ["same_address"],
+    });
+    expect(await annBalance(shop)).toBe(10);
+
+    // Cat's ships elsewhere: paid.
+    const CAT = "gid://shopify/Customer/7400000003";
+    const cat = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "cat@example.com", customerGid: CAT },
+      NOW,
+    );
+    const elsewhere = addressKey({ address1: "3 Quai Voltaire", zip: "75007", countryCode: "FR" });
+    await ship("gid://shopify/Order/7600000003", CAT, elsewhere, day(1), cat.code);
+    expect((await settleReferrals(prisma, shop, day(15))).paid).toBe(1);
+    expect(await annBalance(shop)).toBe(510);
+
+    // Redacting a customer clears where their orders shipped.
+    await redactCustomer(prisma, shop, ANN);
+    expect(
+      await prisma.orderRecord.count({
+        where: { shop, orderGid: "gid://shopify/Order/7600000001", shippingAddressHash: { not: null } },
+      }),
+    ).toBe(0);
+    await redactCustomer(prisma, shop, BOB);
+    expect(await prisma.orderRecord.count({ where: { shop, customerGid: BOB } })).toBe(0);
+    expect(
+      await prisma.orderRecord.count({
+        where: { shop, orderGid: "gid://shopify/Order/7600000002", shippingAddressHash: { not: null } },
+      }),
+    ).toBe(0);
+  });
+
+  it("with the address check off, the same address is not held", async () => {
+    const { shop, link, shopify } = await shopWithReferrer({ checkAddress: false });
+    const home = addressKey({ address1: "12 Rue de la Paix", zip: "75002", countryCode: "FR" });
+    for (const [orderGid, customerGid, code, paidAt] of [
+      ["gid://shopify/Order/7600000011", ANN, undefined, day(-20)],
+      ["gid://shopify/Order/7600000012", BOB, "pending", day(1)],
+    ] as const) {
+      const discount =
+        code === "pending"
+          ? (
+              await claimReferral(
+                prisma,
+                shopify.admin,
+                shop,
+                link,
+                { email: "bob@example.com", customerGid: BOB },
+                NOW,
+              )
+            ).code
+          : undefined;
+      await applyOrderEvent(
+        prisma,
+        shop,
+        {
+          type: "paid",
+          snapshot: {
+            ...snapshot({ orderGid, customerGid, updatedAt: paidAt, paidAt, merchandise: 60_000n }),
+            discountCodes: discount ? [discount] : [],
+            shippingAddressKey: home,
+          },
+        },
+        paidAt,
+      );
+    }
+    expect((await settleReferrals(prisma, shop, day(15))).paid).toBe(1);
+    expect(await annBalance(shop)).toBe(510);
   });
 
   it("past the monthly cap the next referral is held, and a rejection pays nothing", async () => {

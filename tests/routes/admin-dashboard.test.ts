@@ -9,6 +9,8 @@ import { strings } from "~/admin/strings";
 import { prisma } from "~/db.server";
 import { parseMilli } from "~/loyalty/money";
 import Dashboard, { loader } from "~/routes/app._index";
+import { DEFAULT_REFERRAL_SETTINGS } from "~/loyalty/referrals";
+import { referralsPage, saveReferralSettings } from "~/services/referrals/referrals.server";
 import { adminDocument, run } from "../support/admin-requests";
 import { storeOfflineSession } from "../support/sessions";
 
@@ -175,4 +177,18 @@ it("the Members card and the retention table's members are one definition, writt
   // The definition is on the page, under the card and with the table.
   const definition = strings.dashboard.membersHelp.replaceAll("'", "&#x27;");
   expect(html.split(definition).length - 1).toBeGreaterThanOrEqual(2);
+});
+
+it("a referral card on Home while referrals are on: the Referrals page's own figures", async () => {
+  const off = await (await run(loader, await adminDocument("/app"))).json();
+  expect(off.referrals).toBeNull();
+  expect(await serverRender("/app")).not.toContain("Link visits");
+  await saveReferralSettings(prisma, TEST_SHOP, { ...DEFAULT_REFERRAL_SETTINGS, enabled: true });
+  await prisma.referralVisit.create({ data: { shop: TEST_SHOP, referrerId: "m-1" } });
+  const on = await (await run(loader, await adminDocument("/app"))).json();
+  expect(on.referrals.figures).toEqual((await referralsPage(prisma, TEST_SHOP, new Date())).figures);
+  expect(on.referrals.figures).toMatchObject({ visits: 1, held: 0 });
+  const html = await serverRender("/app");
+  expect(html).toContain("Link visits");
+  expect(html).toContain("Revenue from referred friends");
 });

@@ -116,6 +116,13 @@ describe("the Referrals page", () => {
     expect((await page()).settings).toMatchObject({ enabled: true, referrerPoints: 300, refereePercent: 15 });
   });
 
+  it("the address check is the merchant's; the card check stays off whatever is posted", async () => {
+    expect((await post(settings({ checkAddress: "on", checkCard: "on" }))).status).toBe(200);
+    expect((await page()).settings).toMatchObject({ checkAddress: true, checkCard: false });
+    expect((await post(settings())).status).toBe(200);
+    expect((await page()).settings).toMatchObject({ checkAddress: false, checkCard: false });
+  });
+
   it("a held self-referral is in the queue with its reason; approving pays once", async () => {
     await heldSelfReferral();
     const { queue, figures } = await page();

@@ -30,6 +30,8 @@ import { loader as proxyStatus } from "~/routes/proxy.status";
 import { ensureRewards } from "~/db/rewards.server";
 import { parseMilli } from "~/loyalty/money";
 import { ensureProgram } from "~/db/program.server";
+import { DEFAULT_REFERRAL_SETTINGS } from "~/loyalty/referrals";
+import { saveReferralSettings } from "~/services/referrals/referrals.server";
 import { adjustPoints } from "~/services/members/adjust-points.server";
 import { applyOrderEvent } from "~/services/orders/order-points.server";
 import { forgetProgramExplainer } from "~/services/program/program-explainer-cache.server";
@@ -284,6 +286,31 @@ describe("status: customer accounts, checkout and POS answer the app proxy's JSO
     );
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+
+  it("customer accounts: with referrals on, the member's link as a whole URL on the shop's domain", async () => {
+    const off = await (
+      await call(accountStatus, await surfaceRequest("/surfaces/customer-account/status", customer))
+    ).json();
+    expect(off.referral).toBeNull();
+    await saveReferralSettings(prisma, TEST_SHOP, { ...DEFAULT_REFERRAL_SETTINGS, enabled: true });
+    forgetProgramExplainer(TEST_SHOP);
+    const on = await (
+      await call(accountStatus, await surfaceRequest("/surfaces/customer-account/status", customer))
+    ).json();
+    expect(on.program.referrals).toMatchObject({ referrerPoints: DEFAULT_REFERRAL_SETTINGS.referrerPoints });
+    expect(on.referral.path).toMatch(/^\/apps\/[\w-]+\/r\/[\w-]+$/);
+    expect(on.referral.url).toBe(`https://${TEST_SHOP}${on.referral.path}`);
+    // The same code as the storefront's own status gives (one link per member).
+    const proxied = await (
+      await call(proxyStatus, await proxyRequest("status", { customerId: CUSTOMER_ID }))
+    ).json();
+    expect(proxied.referral.code).toBe(on.referral.code);
+    // A guest gets no link.
+    const asGuest = await (
+      await call(accountStatus, await surfaceRequest("/surfaces/customer-account/status", guest))
+    ).json();
+    expect(asGuest.referral).toBeUndefined();
   });
 
   it("shows a paused program as paused, and refuses to redeem in it", async () => {

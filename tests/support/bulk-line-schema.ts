@@ -48,6 +48,25 @@ const orderLineSchema = z.object({
     .nullable()
     .optional(),
   purchasingEntity: z.object({ company: z.unknown().optional() }).nullable().optional(),
+  shippingAddress: z
+    .object({
+      address1: z.string().nullable().optional(),
+      address2: z.string().nullable().optional(),
+      zip: z.string().nullable().optional(),
+      countryCodeV2: z.string().nullable().optional(),
+    })
+    .nullable()
+    .transform((a) =>
+      a
+        ? {
+            address1: a.address1 ?? null,
+            address2: a.address2 ?? null,
+            zip: a.zip ?? null,
+            countryCodeV2: a.countryCodeV2 ?? null,
+          }
+        : a,
+    )
+    .optional(),
   currentSubtotalPriceSet: money,
   currentTotalTaxSet: money,
   currentShippingPriceSet: money,

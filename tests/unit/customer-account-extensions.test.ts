@@ -416,6 +416,40 @@ describe("the Rewards page", () => {
     expect(text).toContain("1 points for every unit of currency you spend");
   });
 
+  it("shows the member's referral link with a copy button while referrals are on, in their language", async () => {
+    const url = `https://${SHOP}/apps/regulars/r/ANNA-7K2Q`;
+    const referring = () => ({
+      ...member({ program: { ...program, referrals: { refereePercent: 15, referrerPoints: 1000 } } }),
+      referral: { code: "ANNA-7K2Q", path: "/apps/regulars/r/ANNA-7K2Q", url },
+    });
+    await rewardsPage(() => ({ json: referring() }));
+    await settle("the status", () => pageText().includes("1,250 points"));
+    expect(pageText()).toContain("Refer a friend");
+    expect(pageText()).toContain(
+      "Friends get 15% off their first order; you get 1,000 points when they buy.",
+    );
+    expect(pageText()).toContain(url);
+    expect(document.querySelector("s-clipboard-item#regulars-referral-link")?.getAttribute("text")).toBe(url);
+    const copy = document.querySelector('s-button[commandfor="regulars-referral-link"]');
+    expect(copy?.getAttribute("command")).toBe("--copy");
+    expect(copy?.getAttribute("accessibilitylabel") ?? copy?.getAttribute("accessibilityLabel")).toBe(
+      "Copy your referral link",
+    );
+    unmount();
+
+    await rewardsPage(() => ({ json: referring() }), { locale: "fr" });
+    await settle("the status", () => pageText().includes("Vos points"));
+    expect(pageText()).toMatch(/Vos amis ont 15\s%/);
+    expect(pageText()).toMatch(/vous recevez 1\s000 points quand ils achètent/);
+    unmount();
+
+    // Referrals off (or an older status without the link): no section at all.
+    await rewardsPage(() => ({ json: member() }));
+    await settle("the status", () => pageText().includes("1,250 points"));
+    expect(pageText()).not.toContain("Refer a friend");
+    expect(document.querySelector("#regulars-referral-link")).toBeNull();
+  });
+
   it("speaks the shopper's language, numbers and dates included", async () => {
     await rewardsPage(() => ({ json: member() }), { locale: "fr" });
     await settle("the status", () => pageText().includes("Vos points"));

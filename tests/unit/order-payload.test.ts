@@ -32,6 +32,24 @@ describe("Shopify payloads", () => {
     expect(refund.orderGid).toBe("gid://shopify/Order/6817362940512877913");
   });
 
+  it("reads where an order ships as a comparable key only: street, postcode, country, normalised", () => {
+    const paid = parsePaidOrderPayload(fixture("orders-paid"));
+    expect(paid.shippingAddressKey).toBe("US|19102|1417walnutstreetapt5b");
+    const raw = fixture("orders-paid") as Record<string, unknown>;
+    const moved = (address: unknown) => parsePaidOrderPayload({ ...raw, shipping_address: address });
+    // Case, spaces and punctuation do not make another address; the name and phone are not read.
+    expect(
+      moved({ address1: "1417  WALNUT street.", address2: "apt 5-b", zip: "19102", country_code: "us" })
+        .shippingAddressKey,
+    ).toBe("US|19102|1417walnutstreetapt5b");
+    expect(moved(null).shippingAddressKey).toBeNull();
+    expect(
+      moved({ address1: "1417 Walnut Street", zip: null, country_code: "US" }).shippingAddressKey,
+    ).toBeNull();
+    const { shipping_address: _s, ...without } = raw;
+    expect("shippingAddressKey" in parsePaidOrderPayload(without)).toBe(false);
+  });
+
   it("parses any JSON as JSON.parse does, with every integer beyond 2^53 as its digits", () => {
     // A JSON value whose integers may be big, written out as a document with them as bare literals.
     const value = fc.letrec((tie) => ({

@@ -574,6 +574,8 @@ export const de: AdminStrings = {
         "Die Programmeinstellungen konnten nicht in Shopify gespeichert werden, daher zeigt dein Shop möglicherweise noch die alten an.",
       backfill: "Die Punktevergabe für frühere Bestellungen wurde vor dem Ende abgebrochen.",
       "dashboard-rollups": "Die Zahlen im Dashboard konnten nicht aktualisiert werden.",
+      "referral-settle":
+        "Eine Empfehlung konnte am Ende der Wartezeit ihrer ersten Bestellung nicht abgerechnet werden; die stündliche Wartung versucht es erneut.",
       maintenance:
         "Die regelmäßige Wartung wurde nicht abgeschlossen: ausstehende Punkte freigeben, Codes und Punkte verfallen lassen, Geburtstagsboni vergeben.",
       "schedule-hourly": "Die stündliche Wartung von Regulars konnte nicht gestartet werden.",
@@ -857,6 +859,11 @@ export const de: AdminStrings = {
       "Eine Empfehlung, die eine Prüfung nicht besteht, wird unten zurückgehalten, bis du sie genehmigst oder ablehnst.",
     checkSelf:
       "Empfehlungen des Mitglieds selbst zurückhalten (gleicher Kunde oder gleiche E-Mail, ohne +Tags und Gmail-Punkte)",
+    checkAddress:
+      "Zurückhalten, wenn die erste Bestellung des Freundes an eine Adresse aus Bestellungen des Mitglieds geht",
+    checkCard: "Zurückhalten, wenn der Freund mit der Karte des Mitglieds bezahlt hat",
+    checkCardUnavailable:
+      "Nicht verfügbar: Die Bestellungen, die Shopify an Apps sendet, nennen die verwendete Karte nicht.",
     checkNew: "Zurückhalten, wenn der Freund schon einmal bestellt hat",
     monthlyCap: "Prämien pro Mitglied und Monat vor dem Zurückhalten (0: keine Grenze)",
     oneEach: "Jeder Freund (E-Mail) kann einmal empfohlen werden, und jede Empfehlung zahlt einmal.",

@@ -566,6 +566,8 @@ export const es: AdminStrings = {
         "No se pudieron guardar en Shopify los ajustes del programa, así que tu tienda puede mostrar los anteriores.",
       backfill: "La acreditación de pedidos anteriores se detuvo antes de terminar.",
       "dashboard-rollups": "No se pudieron actualizar las cifras del panel.",
+      "referral-settle":
+        "No se pudo liquidar una recomendación al terminar el periodo de espera de su primer pedido; el mantenimiento horario lo vuelve a intentar.",
       maintenance:
         "El mantenimiento de rutina no terminó: liberar puntos pendientes, hacer vencer códigos y puntos, otorgar bonificaciones de cumpleaños.",
       "schedule-hourly": "No se pudo iniciar el mantenimiento horario de Regulars.",
@@ -849,6 +851,11 @@ export const es: AdminStrings = {
       "Una recomendación que no supera un control queda retenida abajo para que la apruebes o la rechaces.",
     checkSelf:
       "Retener recomendaciones del propio miembro (mismo cliente o mismo correo, sin +etiquetas ni puntos de Gmail)",
+    checkAddress:
+      "Retener cuando el primer pedido del amigo se envía a una dirección de los pedidos del miembro",
+    checkCard: "Retener cuando el amigo pagó con la tarjeta del miembro",
+    checkCardUnavailable:
+      "No disponible: los pedidos que Shopify envía a las apps no identifican la tarjeta con la que se pagaron.",
     checkNew: "Retener cuando el amigo ya había comprado",
     monthlyCap: "Recompensas por miembro y mes antes de retener (0: sin límite)",
     oneEach: "Cada amigo (correo) puede ser recomendado una vez, y cada recomendación paga una vez.",

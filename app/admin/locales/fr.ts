@@ -583,6 +583,8 @@ export const fr: AdminStrings = {
         "Les paramètres du programme n’ont pas pu être enregistrés dans Shopify : votre boutique peut donc afficher les anciens.",
       backfill: "L’attribution de points pour les commandes passées s’est arrêtée avant la fin.",
       "dashboard-rollups": "Les chiffres du tableau de bord n’ont pas pu être mis à jour.",
+      "referral-settle":
+        "Un parrainage n’a pas pu être réglé à la fin de la période d’attente de sa première commande ; l’entretien horaire réessaie.",
       maintenance:
         "L’entretien courant ne s’est pas terminé : libération des points en attente, expiration des codes et des points, bonus d’anniversaire.",
       "schedule-hourly": "L’entretien horaire de Regulars n’a pas pu démarrer.",
@@ -868,6 +870,11 @@ export const fr: AdminStrings = {
       "Un parrainage qui échoue à un contrôle est mis en attente ci-dessous pour que vous l’approuviez ou le refusiez.",
     checkSelf:
       "Retenir les parrainages du membre lui-même (même client ou même e-mail, sans les +étiquettes ni les points Gmail)",
+    checkAddress:
+      "Retenir quand la première commande de l’ami est livrée à une adresse des commandes du membre",
+    checkCard: "Retenir quand l’ami a payé avec la carte du membre",
+    checkCardUnavailable:
+      "Indisponible : les commandes que Shopify envoie aux apps n’identifient pas la carte utilisée.",
     checkNew: "Retenir quand l’ami avait déjà commandé",
     monthlyCap: "Récompenses par membre et par mois avant mise en attente (0 : sans limite)",
     oneEach:

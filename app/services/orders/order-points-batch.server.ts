@@ -65,10 +65,12 @@ import {
   type TierActivity,
 } from "../../loyalty/tiers";
 import type { OrderSnapshot } from "../../shopify/payloads/order-payload";
+import { shippingAddressHash } from "../referrals/address-hash.server";
 import { applyOrderEventIn, type OrderOutcome } from "./order-points.server";
 import { bonusEventsCovering } from "../../db/bonus-events.server";
 import type { BonusEventRule } from "../../loyalty/bonus-events";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
+import { noteReferralOrders } from "../referrals/referrals.server";
 import { FLOW_TRIGGERS, customerIdOf } from "../../db/flow-events.server";
 import { reserveTierEntryReward } from "../tiers/tier-entry-reward.server";
 
@@ -226,6 +228,7 @@ export async function applyPaidOrders(
   if (freshAt.length > 0) {
     const fresh = freshAt.map((i) => snapshots[i]!);
     await applyOurCodes(tx, shop, program, fresh, now);
+    await noteReferralOrders(tx, shop, fresh);
     const members = await lockMembers(sql, shop, fresh, rules.since);
     const writes = applyRules(shop, fresh, members, rules, now);
     writes.results.forEach((result, k) => (results[freshAt[k]!] = result));
@@ -450,6 +453,7 @@ function applyRules(
       sourceName: s.sourceName ?? null,
       // A guest's order is held by its email until Shopify creates that customer (decision 0017).
       guestEmail: s.customer ? null : (s.email ?? null),
+      shippingAddressHash: shippingAddressHash(shop, s.shippingAddressKey ?? null),
       b2b: s.b2b ?? false,
       currency: s.currency,
       test: s.test,

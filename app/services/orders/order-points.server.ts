@@ -38,6 +38,8 @@ import {
 import type { BonusEventRule } from "../../loyalty/bonus-events";
 import type { OrderSnapshot, RefundFacts } from "../../shopify/payloads/order-payload";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
+import { noteReferralOrders } from "../referrals/referrals.server";
+import { shippingAddressHash } from "../referrals/address-hash.server";
 import { reevaluateTier } from "../tiers/tier-evaluation.server";
 
 export type OrderEvent =
@@ -102,6 +104,9 @@ async function snapshotChanges(
           ...(snapshot.name !== undefined ? { name: snapshot.name } : {}),
           ...(snapshot.sourceName !== undefined ? { sourceName: snapshot.sourceName } : {}),
           ...(snapshot.b2b !== undefined ? { b2b: snapshot.b2b } : {}),
+          ...(snapshot.shippingAddressKey !== undefined
+            ? { shippingAddressHash: shippingAddressHash(shop, snapshot.shippingAddressKey) }
+            : {}),
         }
       : {}),
     // A guest's order is held by its email until Shopify creates that customer (decision 0017).
@@ -156,6 +161,8 @@ export async function applyOrderEventIn(
     if (event.type === "cancelled" && !order.cancelledAt) changes.cancelledAt = snapshot.updatedAt;
     order = await updateOrderFacts(tx, order.id, changes);
     await applyOrderCodes(tx, shop, order, program, now);
+    // A paid first order of a referral: its settlement is queued (decision 0019).
+    await noteReferralOrders(tx, shop, [order]);
     if (snapshot.customer) {
       const { customerGid, email, firstName, lastName, tags, tagsPresent } = snapshot.customer;
       // The order's copy of the customer's tags is the newest we know when it carries them

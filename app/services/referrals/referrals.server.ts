@@ -7,10 +7,13 @@
  *   2. A visit to /{proxy path}/r/<code> is counted; the visitor gives an email (or is signed in)
  *      and gets a first-order code: the referral row is written first with the code string we
  *      chose, then Shopify creates the discount; a retry looks the code up before creating it.
- *   3. The daily maintenance settles open referrals: the first order that used the code ties the
- *      referral to it; once that order is paid and its pending window passed, the fraud checks
- *      (app/loyalty/referrals.ts) either pay the referrer (one ledger entry, key referral:<id>) or
- *      hold the referral for review; a cancelled or fully refunded first order pays nothing.
+ *   3. A paid order that used an open referral's code queues a `referral-settle` job (both
+ *      crediting paths note it): the job ties the referral to its first order at once and, while
+ *      the order's pending window runs, queues itself again for the instant it ends; then the
+ *      fraud checks (app/loyalty/referrals.ts) either pay the referrer (one ledger entry, key
+ *      referral:<id>) or hold the referral for review; a cancelled or fully refunded first order
+ *      pays nothing. The hourly and daily maintenance settle every open referral too: the safety
+ *      net for a job lost in a crash.
  *   4. The merchant approves (pays) or rejects (with a reason) a held referral.
  */
 import { randomBytes } from "node:crypto";
@@ -33,10 +36,12 @@ import {
   lockReferral,
   memberByReferralCode,
   openReferrals,
+  openReferralsWithCodes,
   orderRecordOf,
   orderedBefore,
   paidReferralsSince,
   recordReferralVisit,
+  shippingAddressHashesOf,
   referralFigures,
   referralOfReferee,
   referralSettingsOf,
@@ -44,6 +49,7 @@ import {
   updateReferralSettings,
 } from "../../db/referrals.server";
 import { inTransaction, type Tx } from "../../db/tx.server";
+import { noteFollowUp } from "../../jobs/follow-ups.server";
 import {
   firstOrderState,
   holdReasons,
@@ -86,7 +92,7 @@ export class ReferralError extends Error {
 /** How long a referee's first-order code lasts. */
 const CODE_LIFETIME_DAYS = 90;
 
-export async function readReferralSettings(db: PrismaClient | Tx, shop: string): Promise<ReferralSettings> {
+async function readReferralSettings(db: PrismaClient | Tx, shop: string): Promise<ReferralSettings> {
   return referralSettingsOf(await ensureProgram(db, shop));
 }
 
@@ -232,6 +238,73 @@ async function createCodeInShopify(
   await updateReferral(db, shop, referral.id, { discountGid: nodeId, codeError: null });
 }
 
+/**
+ * Called by both crediting paths, in their transaction, with the orders they recorded: a paid
+ * order that used an open referral's code queues its settlement (the `referral-settle` job, once
+ * the transaction commits). Orders without codes cost nothing; others one indexed read.
+ */
+export async function noteReferralOrders(
+  tx: Tx,
+  shop: string,
+  orders: readonly { orderGid: string; paidAt: Date | null; discountCodes: readonly string[] }[],
+): Promise<void> {
+  const paid = orders.filter((order) => order.paidAt && order.discountCodes.length > 0);
+  if (paid.length === 0) return;
+  const open = await openReferralsWithCodes(
+    tx,
+    shop,
+    paid.flatMap((order) => order.discountCodes),
+  );
+  if (open.length === 0) return;
+  const codes = new Set(open.map((referral) => referral.code.toUpperCase()));
+  for (const order of paid) {
+    if (order.discountCodes.some((code) => codes.has(code.toUpperCase())))
+      noteFollowUp({ queue: "referral-settle", shop, orderGid: order.orderGid });
+  }
+}
+
+export interface OrderSettlement extends SettleReport {
+  /** A referral of this order waits for its pending window until then: settle again at that instant. */
+  waitUntil: Date | null;
+}
+
+/**
+ * Settles the referrals whose code this order used (the `referral-settle` job): ties each to its
+ * first order, then pays, holds or voids it once that order's window has passed, or says until
+ * when it waits. Safe to run any number of times, at once too: the referral's row lock and the
+ * ledger key referral:<id> pay once.
+ */
+export async function settleReferralsOfOrder(
+  db: PrismaClient,
+  shop: string,
+  orderGid: string,
+  now: Date,
+): Promise<OrderSettlement> {
+  const result: OrderSettlement = { ordered: 0, paid: 0, held: 0, voided: 0, waitUntil: null };
+  const order = await orderRecordOf(db, shop, orderGid);
+  if (!order) return result;
+  const referrals = await openReferralsWithCodes(db, shop, order.discountCodes);
+  if (referrals.length === 0) return result;
+  const program = await ensureProgram(db, shop);
+  const settings = referralSettingsOf(program);
+  const firstOrders = await firstOrdersWithCodes(
+    db,
+    shop,
+    referrals.map((referral) => referral.code),
+  );
+  for (const referral of referrals) {
+    const first = referral.orderGid ?? firstOrders.get(referral.code.toUpperCase());
+    if (!first) continue;
+    const settled = await inTransaction(db, (tx) =>
+      settleOne(tx, shop, referral.id, first, settings, program.pendingDays, now),
+    );
+    for (const outcome of settled.outcomes) result[outcome]++;
+    if (settled.waitUntil && (!result.waitUntil || settled.waitUntil < result.waitUntil))
+      result.waitUntil = settled.waitUntil;
+  }
+  return result;
+}
+
 export interface SettleReport {
   ordered: number;
   paid: number;
@@ -242,8 +315,8 @@ export interface SettleReport {
 const PAGE = 200;
 
 /**
- * Settles every open referral of the shop (the daily maintenance calls it; safe to run any number
- * of times): ties each to the first order that used its code, then pays, holds or voids it once
+ * Settles every open referral of the shop (the hourly and daily maintenance call it, the safety
+ * net of the referral-settle jobs; safe to run any number of times): ties each to the first order that used its code, then pays, holds or voids it once
  * that order's pending window has passed.
  */
 export async function settleReferrals(db: PrismaClient, shop: string, now: Date): Promise<SettleReport> {
@@ -262,7 +335,7 @@ export async function settleReferrals(db: PrismaClient, shop: string, now: Date)
     for (const { id, code } of page) {
       const orderGid = firstOrders.get(code.toUpperCase());
       if (!orderGid) continue;
-      const outcomes = await inTransaction(db, (tx) =>
+      const { outcomes } = await inTransaction(db, (tx) =>
         settleOne(tx, shop, id, orderGid, settings, program.pendingDays, now),
       );
       for (const outcome of outcomes) report[outcome]++;
@@ -279,12 +352,13 @@ async function settleOne(
   settings: ReferralSettings,
   pendingDays: number,
   now: Date,
-): Promise<(keyof SettleReport)[]> {
+): Promise<{ outcomes: (keyof SettleReport)[]; waitUntil: Date | null }> {
+  const done = (outcomes: (keyof SettleReport)[], waitUntil: Date | null = null) => ({ outcomes, waitUntil });
   const referral = await lockReferral(tx, shop, id);
-  if (!referral || (referral.status !== "ISSUED" && referral.status !== "ORDERED")) return [];
+  if (!referral || (referral.status !== "ISSUED" && referral.status !== "ORDERED")) return done([]);
   // The order tied before stays the first order; a new referral is tied to the one found.
   const order = await orderRecordOf(tx, shop, referral.orderGid ?? orderGid);
-  if (!order) return [];
+  if (!order) return done([]);
   const outcomes: (keyof SettleReport)[] = [];
   if (referral.status === "ISSUED") {
     await updateReferral(tx, shop, id, {
@@ -301,24 +375,33 @@ async function settleOne(
     pendingDays,
     now,
   );
-  if (state.state === "wait") return outcomes;
+  if (state.state === "wait") return done(outcomes, state.until);
   if (state.state === "void") {
     await updateReferral(tx, shop, id, { status: "VOID", decisionNote: state.reason, revenueMilli: 0n });
-    return [...outcomes, "voided"];
+    return done([...outcomes, "voided"]);
   }
   const referrer = await findMember(tx, shop, referral.referrerId);
   if (!referrer) {
     await updateReferral(tx, shop, id, { status: "VOID", decisionNote: "referrer_gone" });
-    return [...outcomes, "voided"];
+    return done([...outcomes, "voided"]);
   }
   const customerGid = referral.refereeCustomerGid ?? order.customerGid;
   const reasons = holdReasons(
     {
-      referrer: { customerGid: referrer.customerGid, email: referrer.email, addressKeys: [], cardKeys: [] },
+      referrer: {
+        customerGid: referrer.customerGid,
+        email: referrer.email,
+        // Compared as keyed hashes (address-hash.server.ts): the addresses are not kept.
+        addressKeys: settings.checkAddress
+          ? await shippingAddressHashesOf(tx, shop, referrer.customerGid, order.orderGid)
+          : [],
+        // No order field Regulars receives identifies a card (decision 0019): never compared.
+        cardKeys: [],
+      },
       referee: {
         customerGid,
         email: referral.refereeEmail,
-        addressKey: null,
+        addressKey: order.shippingAddressHash,
         cardKey: null,
         orderedBefore: await orderedBefore(
           tx,
@@ -335,10 +418,10 @@ async function settleOne(
   await updateReferral(tx, shop, id, { revenueMilli: order.netEligibleMilli });
   if (reasons.length > 0) {
     await updateReferral(tx, shop, id, { status: "HELD", holdReasons: reasons });
-    return [...outcomes, "held"];
+    return done([...outcomes, "held"]);
   }
   await payReferrer(tx, shop, referral, settings.referrerPoints, now);
-  return [...outcomes, "paid"];
+  return done([...outcomes, "paid"]);
 }
 
 /** The referrer's reward: one BONUS entry keyed referral:<id>, so it can never be paid twice. */
@@ -403,24 +486,38 @@ export async function rejectReferral(
 }
 
 /** The admin's referrals page: the settings, the last 30 days' figures, and the review queue. */
+/** The last 30 days' referral figures, as the Referrals page and Home's referral card show them. */
+async function lastMonthFigures(db: PrismaClient, shop: string, now: Date) {
+  const figures = await referralFigures(db, shop, new Date(now.getTime() - 30 * 86_400_000));
+  // Money as text (as every admin page has it), never a BigInt: the loader's answer is JSON.
+  return {
+    visits: figures.visits,
+    referees: figures.referees,
+    firstOrders: figures.firstOrders,
+    rewardsPaid: figures.rewardsPaid,
+    pointsPaid: figures.pointsPaid,
+    held: figures.held,
+    revenue: formatMilli(figures.revenueMilli),
+  };
+}
+
+export type ReferralFiguresView = Awaited<ReturnType<typeof lastMonthFigures>>;
+
+/** Home's referral card: the Referrals page's figures while referrals are on, else null. */
+export async function referralHomeCard(db: PrismaClient, shop: string, now: Date) {
+  const settings = await readReferralSettings(db, shop);
+  return settings.enabled ? { figures: await lastMonthFigures(db, shop, now) } : null;
+}
+
 export async function referralsPage(db: PrismaClient, shop: string, now: Date) {
   const [settings, figures, queue] = await Promise.all([
     readReferralSettings(db, shop),
-    referralFigures(db, shop, new Date(now.getTime() - 30 * 86_400_000)),
+    lastMonthFigures(db, shop, now),
     heldReferrals(db, shop, 100),
   ]);
   return {
     settings,
-    // Money as text (as every admin page has it), never a BigInt: the loader's answer is JSON.
-    figures: {
-      visits: figures.visits,
-      referees: figures.referees,
-      firstOrders: figures.firstOrders,
-      rewardsPaid: figures.rewardsPaid,
-      pointsPaid: figures.pointsPaid,
-      held: figures.held,
-      revenue: formatMilli(figures.revenueMilli),
-    },
+    figures,
     queue: queue.map((row) => ({
       id: row.id,
       refereeEmail: row.refereeEmail,

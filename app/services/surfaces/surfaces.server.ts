@@ -36,8 +36,20 @@ export const orderGidOf = (ref: string) => gidOf("Order", ref);
 export async function surfaceStatus(db: PrismaClient, shop: string, customerGid: string | null, now: Date) {
   const status = await shopperStatus(db, shop, customerGid, now, cachedProgramExplainer);
   if (!customerGid) return { ...status, customer: null, reason: "no_customer" as const };
+  if ("referral" in status && status.referral) {
+    return { ...status, referral: { ...status.referral, url: storefrontUrlOf(shop, status.referral.path) } };
+  }
   return status;
 }
+
+/**
+ * The member's referral link as a whole URL, for surfaces that are not on the storefront (customer
+ * accounts live on shopify.com, where a path alone leads nowhere): the app proxy path on the shop's
+ * myshopify.com domain, which Shopify redirects to the primary domain with the path kept (a
+ * domain's `redirectHost`: https://shopify.dev/docs/api/customer/latest/objects/domain), so the
+ * link opens the storefront the friend knows and the app proxy there sets the referral.
+ */
+const storefrontUrlOf = (shop: string, path: string) => `https://${shop}${path}`;
 
 type OrderState = "none" | "pending" | "earned" | "reversed" | "not_yet_received";
 

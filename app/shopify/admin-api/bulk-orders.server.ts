@@ -40,7 +40,9 @@ import {
  * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/ShippingLine.
  * The customer's tags and the purchasing company (B2B) decide exclusions
  * (app/loyalty/exclusions.ts; Order.purchasingEntity is a PurchasingCompany
- * for a B2B order).
+ * for a B2B order). The shipping address's street, postcode and country are read only to be
+ * hashed for the referral same-address check (Order.shippingAddress, a MailingAddress:
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/MailingAddress).
  */
 const BACKFILL_ORDERS_QUERY = `#graphql
   query BackfillOrders {
@@ -74,6 +76,12 @@ const BACKFILL_ORDERS_QUERY = `#graphql
                 id
               }
             }
+          }
+          shippingAddress {
+            address1
+            address2
+            zip
+            countryCodeV2
           }
           currentSubtotalPriceSet {
             shopMoney {

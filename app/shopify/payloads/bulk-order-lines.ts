@@ -16,6 +16,7 @@
  */
 import { NO_PARTS, taxOfPart, type EligibleParts } from "../../loyalty/eligible";
 import { parseMilli, type Milli } from "../../loyalty/money";
+import { addressKey } from "../../loyalty/referrals";
 import { isPaidStatus, PayloadError, type OrderSnapshot } from "./order-payload";
 
 /** An order's line, as read. */
@@ -44,6 +45,13 @@ export interface OrderLine {
   } | null;
   /** A company placed it (Order.purchasingEntity is a PurchasingCompany); absent: not asked. */
   b2b?: boolean;
+  /** Order.shippingAddress's street, postcode and country (null: none); absent: not asked. */
+  shippingAddress?: {
+    address1: string | null;
+    address2: string | null;
+    zip: string | null;
+    countryCodeV2: string | null;
+  } | null;
   currentSubtotalPriceSet: Milli;
   currentTotalTaxSet: Milli;
   currentShippingPriceSet: Milli;
@@ -214,6 +222,17 @@ function b2bOf(value: unknown): boolean | undefined {
   return fields.company !== undefined && fields.company !== null;
 }
 
+function shippingAddressOf(value: unknown): OrderLine["shippingAddress"] {
+  if (value === undefined || value === null) return value;
+  const fields = fieldsOf(value, "shippingAddress");
+  return {
+    address1: optionalText(fields.address1, "shippingAddress.address1") ?? null,
+    address2: optionalText(fields.address2, "shippingAddress.address2") ?? null,
+    zip: optionalText(fields.zip, "shippingAddress.zip") ?? null,
+    countryCodeV2: optionalText(fields.countryCodeV2, "shippingAddress.countryCodeV2") ?? null,
+  };
+}
+
 function refundOf(value: unknown): OrderLine["refunds"][number] | Bad {
   if (!isFields(value)) return BAD;
   const id = value.id;
@@ -270,6 +289,7 @@ function readOrderLine(value: Fields): OrderLine {
   const sourceName = optionalText(value.sourceName, "sourceName");
   const customer = customerOf(value.customer);
   const b2b = b2bOf(value.purchasingEntity);
+  const shippingAddress = shippingAddressOf(value.shippingAddress);
   const shippingLine = shippingLineOf(value.shippingLine);
   const order: OrderLine = {
     id,
@@ -294,6 +314,7 @@ function readOrderLine(value: Fields): OrderLine {
   if (sourceName !== undefined) order.sourceName = sourceName;
   if (customer !== undefined) order.customer = customer;
   if (b2b !== undefined) order.b2b = b2b;
+  if (shippingAddress !== undefined) order.shippingAddress = shippingAddress;
   return order;
 }
 
@@ -404,5 +425,15 @@ export function bulkOrderSnapshot(order: OrderLine, items: readonly LineItemLine
       : null,
     discountCodes: order.discountCodes,
     ...(order.b2b !== undefined ? { b2b: order.b2b } : {}),
+    ...(order.shippingAddress !== undefined
+      ? {
+          shippingAddressKey: addressKey(
+            order.shippingAddress && {
+              ...order.shippingAddress,
+              countryCode: order.shippingAddress.countryCodeV2,
+            },
+          ),
+        }
+      : {}),
   };
 }

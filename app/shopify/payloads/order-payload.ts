@@ -28,6 +28,7 @@
 import { z } from "zod";
 import { addParts, NO_PARTS, taxOfPart, type EligibleParts } from "../../loyalty/eligible";
 import { parseMilli } from "../../loyalty/money";
+import { addressKey } from "../../loyalty/referrals";
 
 export class PayloadError extends Error {
   constructor(
@@ -210,6 +211,18 @@ const order = z.object({
     .array(z.object({ code: z.string() }))
     .optional()
     .default([]),
+  // Where it ships (the REST Order's shipping_address, null without shipping:
+  // https://shopify.dev/docs/api/admin-rest/latest/resources/order#resource-object). Only the
+  // street, postcode and country are read, and only to compare (app/loyalty/referrals.ts addressKey).
+  shipping_address: z
+    .object({
+      address1: z.string().max(1000).nullable().optional(),
+      address2: z.string().max(1000).nullable().optional(),
+      zip: z.string().max(100).nullable().optional(),
+      country_code: z.string().max(10).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
 });
 
 function parseWith<T extends z.ZodType>(schema: T, payload: unknown, what: string): z.output<T> {
@@ -269,6 +282,11 @@ export interface OrderSnapshot {
   discountCodes: string[];
   /** A company placed it (a B2B order); absent when the source does not say. */
   b2b?: boolean;
+  /**
+   * Where it ships, as a comparable key (addressKey: street, postcode, country, normalised); null
+   * when it ships nowhere comparable; absent when the source does not say. Kept only hashed.
+   */
+  shippingAddressKey?: string | null;
 }
 
 const SHIPPING_REFUND = "shipping_refund";
@@ -389,6 +407,18 @@ function orderSnapshot(raw: z.output<typeof order>): OrderSnapshot {
     customer: raw.customer ? customerFacts(raw.customer) : null,
     discountCodes: raw.discount_codes.map((d) => d.code),
     b2b: Boolean(raw.company),
+    ...(raw.shipping_address !== undefined
+      ? {
+          shippingAddressKey: addressKey(
+            raw.shipping_address && {
+              address1: raw.shipping_address.address1 ?? null,
+              address2: raw.shipping_address.address2 ?? null,
+              zip: raw.shipping_address.zip ?? null,
+              countryCode: raw.shipping_address.country_code ?? null,
+            },
+          ),
+        }
+      : {}),
   };
 }
 

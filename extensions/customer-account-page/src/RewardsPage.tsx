@@ -3,8 +3,8 @@
  * The Rewards page in customer accounts (customer-account.page.render,
  * https://shopify.dev/docs/api/customer-account-ui-extensions/latest/targets/full-page/customer-account-page-render):
  * balance and pending points, tier and progress to the next, the rewards with redeem (the code
- * shown and copyable), the member's live codes with their expiry, how to earn, and the recent
- * history with the order named. Polaris web components (`s-*`), words from locales/ through
+ * shown and copyable), the member's live codes with their expiry, their referral link with a copy
+ * button (while referrals are on), how to earn, and the recent history with the order named. Polaris web components (`s-*`), words from locales/ through
  * `shopify.i18n` (https://shopify.dev/docs/api/customer-account-ui-extensions/latest/target-apis/platform-apis/localization-api).
  */
 import "@shopify/ui-extensions/preact";
@@ -268,6 +268,29 @@ function Member(props: {
         )}
       </s-section>
 
+      {program.referrals && member.referral?.url ? (
+        <s-section heading={i18n.translate("referral.heading")}>
+          <s-stack gap="small-200">
+            <s-paragraph>
+              {i18n.translate("referral.offer", {
+                percent: number(program.referrals.refereePercent),
+                count: program.referrals.referrerPoints,
+                points: number(program.referrals.referrerPoints),
+              })}
+            </s-paragraph>
+            <s-stack direction="inline" gap="base" alignItems="center">
+              <s-text type="strong">{member.referral.url}</s-text>
+              <CopyButton
+                i18n={i18n}
+                id="regulars-referral-link"
+                code={member.referral.url}
+                label={i18n.translate("referral.copy_label")}
+              />
+            </s-stack>
+          </s-stack>
+        </s-section>
+      ) : null}
+
       <s-section heading={i18n.translate("history.heading")}>
         {member.history.length === 0 ? (
           <s-paragraph>{i18n.translate("history.none")}</s-paragraph>
@@ -437,7 +460,7 @@ function OutcomeBanner({
 }
 
 /** A button that copies the code: s-clipboard-item with the button's `--copy` command. */
-function CopyButton({ i18n, id, code }: { i18n: I18n; id: string; code: string }) {
+function CopyButton({ i18n, id, code, label }: { i18n: I18n; id: string; code: string; label?: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <>
@@ -446,7 +469,7 @@ function CopyButton({ i18n, id, code }: { i18n: I18n; id: string; code: string }
         variant="secondary"
         command="--copy"
         commandFor={id}
-        accessibilityLabel={i18n.translate("codes.copy_label", { code })}
+        accessibilityLabel={label ?? i18n.translate("codes.copy_label", { code })}
       >
         {copied ? i18n.translate("codes.copied") : i18n.translate("codes.copy")}
       </s-button>

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OrderRecord" ADD COLUMN     "shippingAddressHash" TEXT;
+
