@@ -44,7 +44,7 @@ const projects: TestProjectInlineConfiguration[] = [
     test: {
       name: "unit",
       include: ["app/**/*.test.ts", "tests/unit/**/*.test.ts"],
-      setupFiles: ["tests/setup/console.ts"],
+      setupFiles: ["tests/setup/console.ts", "tests/setup/app-env.ts"],
       testTimeout: 20_000,
     },
   },

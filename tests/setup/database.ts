@@ -8,20 +8,12 @@
  * helpers sign with. app/db.server.ts then opens and migrates it as in
  * production (on PGlite its migrator finds everything applied).
  */
+import "./app-env";
 import { readFileSync } from "node:fs";
 import { afterAll, inject } from "vitest";
 import { openDatabase, MEMORY, type Database } from "../../app/db/connect.server";
-import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
 import { isolatedSchemaUrl, dropIsolatedSchema } from "../support/isolated-database";
 
-process.env.SHOPIFY_API_KEY = API_KEY;
-process.env.SHOPIFY_API_SECRET = API_SECRET_KEY;
-process.env.SHOPIFY_APP_URL = APP_URL;
-process.env.SCOPES = "read_customers,read_orders,read_all_orders,write_customers,write_discounts";
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "error";
-// Tests run jobs themselves (JobWorker.drain) with their own Shopify stand-ins.
-process.env.JOB_WORKER = "off";
 // Nothing on disk, on PostgreSQL too: stored tokens are encrypted with a key of this process's own.
 process.env.DATA_DIR = "memory://";
 delete process.env.SESSION_ENCRYPTION_KEY;
