@@ -38,7 +38,10 @@ const program = () => JSON.parse(shop.metafields[`${shop.installation.id}|loyalt
 
 const orderAHoodie = async () => {
   const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
-  devshop.commerce.placeOrder(shop, { customerId: member.id, lines: [{ productId: hoodie.id, quantity: 1 }] });
+  devshop.commerce.placeOrder(shop, {
+    customerId: member.id,
+    lines: [{ productId: hoodie.id, quantity: 1 }],
+  });
   await devshop.webhooks.idle();
 };
 
@@ -120,7 +123,9 @@ describe("a bonus event doubling an order's points", () => {
     await page.locator("h2", { hasText: "Your recent orders" }).waitFor({ timeout: 20_000 });
     const event = page.locator("[data-regulars-event]").first();
     // The theme's script shows it from its start to its end by the shopper's clock.
-    await page.waitForFunction(() => document.querySelector<HTMLElement>("[data-regulars-event]")?.hidden === false);
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>("[data-regulars-event]")?.hidden === false,
+    );
     await expect(event.textContent()).resolves.toMatch(/^Double Days: 2x points until \w+/);
     await page.close();
   });
