@@ -27,6 +27,10 @@ import {
 
 type Args = Record<string, unknown>;
 
+/** Shopify's refusal of an input array past 250 items (https://shopify.dev/docs/api/usage/limits#input-limits). */
+export const tooManyIds = (count: number) =>
+  `The input array size of ${count} is greater than the maximum allowed of 250.`;
+
 /** How far back an app without read_all_orders sees orders. */
 const ORDER_WINDOW_MS = 60 * 86_400_000;
 
@@ -571,6 +575,29 @@ export function adminRoot(
       .sort((a, b) => Number(a.id) - Number(b.id));
 
   const root: Record<string, unknown> = {
+    /**
+     * Products by id, each answering Product.inCollection(id:)
+     * (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Product#field-Product.fields.inCollection);
+     * other ids (another type, a deleted product) are null. More than 250 ids are refused
+     * (https://shopify.dev/docs/api/usage/limits#input-limits). Only products are served here.
+     */
+    nodes: (args: Args) => {
+      const ids = (args.ids as string[]) ?? [];
+      if (ids.length > 250)
+        throw new GraphQLError(tooManyIds(ids.length), { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } });
+      return ids.map((id) => {
+        const product = id.startsWith("gid://shopify/Product/") ? shop.products[idOf(id)] : undefined;
+        if (!product) return null;
+        return {
+          __typename: "Product",
+          id,
+          title: product.title,
+          inCollection: (a: Args) =>
+            String(a.id).startsWith("gid://shopify/Collection/") &&
+            (shop.collections?.[idOf(String(a.id))]?.productIds.includes(product.id) ?? false),
+        };
+      });
+    },
     shop: {
       id: gid("Shop", "1"),
       name: shop.name,

@@ -187,6 +187,12 @@ export async function startDevshop(options: DevshopOptions): Promise<Devshop> {
         const id = state.id();
         shop.products[id] = { id, ...product };
       }
+      // One collection, for bonus events limited to collections (Product.inCollection).
+      const id = state.id();
+      const warm = Object.values(shop.products).filter((p) => p.title.includes("Hoodie"));
+      shop.collections = {
+        [id]: { id, title: "Warm layers", handle: "warm-layers", productIds: warm.map((p) => p.id) },
+      };
     }
     state.changed();
     return shop;

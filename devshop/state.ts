@@ -36,6 +36,14 @@ interface Product {
   giftCard: boolean;
 }
 
+/** A collection and the numeric ids of the products in it (manual or smart: only membership is modelled). */
+interface Collection {
+  id: string;
+  title: string;
+  handle: string;
+  productIds: string[];
+}
+
 export interface OrderLine {
   id: string;
   productId: string;
@@ -156,6 +164,8 @@ export interface ShopState {
   shopifyPlus: boolean;
   customers: Record<string, Customer>;
   products: Record<string, Product>;
+  /** Collections by numeric id (absent in state saved before they were modelled). */
+  collections?: Record<string, Collection>;
   orders: Record<string, Order>;
   discounts: Record<string, Discount>;
   metafields: Record<string, Metafield>;

@@ -185,7 +185,7 @@ const PAGES: AdminPage[] = [
     ready: () => strings.referrals.monthlyCap,
   },
   {
-    name: "bonus events",
+    name: "bonus-events",
     route: "app.bonus-events.tsx",
     shop: SHOP,
     path: () => "/bonus-events",

@@ -10,9 +10,14 @@
  * HTTP 429 with Retry-After, a 502, or a connection lost after the mutation
  * took effect.
  */
-import { parse, validate } from "graphql";
+import { GraphQLError, parse, validate } from "graphql";
 import type { AdminGraphql } from "~/shopify/admin-api/admin-client.server";
-import { BULK_QUERY_LIMIT, bulkLimitReached, definitionTaken } from "../../devshop/admin-resolvers";
+import {
+  BULK_QUERY_LIMIT,
+  bulkLimitReached,
+  definitionTaken,
+  tooManyIds,
+} from "../../devshop/admin-resolvers";
 import { readAppConfig } from "../../devshop/app-config";
 import { scopeList } from "../../devshop/scopes";
 import { offlineAdmin } from "~/shopify/admin-api/offline-admin.server";
@@ -73,6 +78,8 @@ interface StoredCode {
 }
 
 export interface StandInOptions {
+  /** The shop's products (gids) and its collections' products (by collection gid), for `nodes`. */
+  catalog?: { products: string[]; collections: Record<string, string[]> };
   /** The shop whose Admin API this is (the host `admin` calls). */
   shop?: string;
   /** The offline token Shopify issued to the app for the shop. */
@@ -208,7 +215,23 @@ export function adminStandIn(options: StandInOptions = {}) {
     node: null,
     userErrors: [{ field: ["id"], message: "Customer does not exist" }],
   });
+  const catalog = options.catalog ?? { products: [], collections: {} };
   const root = {
+    /** Products by gid answering inCollection (devshop/admin-resolvers.ts `nodes`); others null. */
+    nodes: ({ ids }: { ids: string[] }) => {
+      if (ids.length > 250)
+        throw new GraphQLError(tooManyIds(ids.length), { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } });
+      return ids.map((id) =>
+        catalog.products.includes(id)
+          ? {
+              __typename: "Product",
+              id,
+              inCollection: ({ id: collection }: { id: string }) =>
+                catalog.collections[collection]?.includes(id) ?? false,
+            }
+          : null,
+      );
+    },
     shop: () => ({
       id: "gid://shopify/Shop/1",
       name: details.name,

@@ -16,6 +16,7 @@ import {
   AdminApiError,
   AdminThrottledError,
   AdminTransientError,
+  runQuery,
   type AdminGraphql,
 } from "~/shopify/admin-api/admin-client.server";
 import {
@@ -36,6 +37,7 @@ import { fetchShopDetails } from "~/shopify/admin-api/shop-details.server";
 import { setMetafields, type MetafieldInput } from "~/shopify/admin-api/metafields-set.server";
 import { writeProgramMetafield } from "~/shopify/admin-api/program-metafields.server";
 import { fetchGrantedScopes } from "~/shopify/admin-api/access-scopes.server";
+import { productsInCollection } from "~/shopify/admin-api/product-collections.server";
 import { AdminApi } from "../../devshop/admin-api";
 import { readAppConfig } from "../../devshop/app-config";
 import { DevshopState, gid } from "../../devshop/state";
@@ -48,6 +50,11 @@ const NOW = new Date("2026-06-01T12:00:00Z");
 const NUMERIC_ID = "7000000101";
 const CUSTOMER = gid("Customer", NUMERIC_ID);
 const NOBODY = gid("Customer", "404404");
+/** Both shops sell a hoodie (in the collection WARM) and socks (not); product 404 is gone. */
+const HOODIE = gid("Product", "9001");
+const SOCKS = gid("Product", "9002");
+const GONE = gid("Product", "404");
+const WARM = gid("Collection", "77");
 
 /** devshop's Admin API for one shop with one customer, reached by the app's client. */
 function devshopAdmin(): { admin: AdminGraphql; throttle: Throttle } {
@@ -67,6 +74,9 @@ function devshopAdmin(): { admin: AdminGraphql; throttle: Throttle } {
     updatedAt: NOW.toISOString(),
     state: "enabled",
   };
+  shop.products["9001"] = { id: "9001", title: "Hoodie", price: 6000, giftCard: false };
+  shop.products["9002"] = { id: "9002", title: "Socks", price: 2000, giftCard: false };
+  shop.collections = { "77": { id: "77", title: "Warm", handle: "warm", productIds: ["9001"] } };
   // Bulk queries run until cancelled here (devshop finishes them after 50 ms by default).
   const api = new AdminApi(
     state,
@@ -79,7 +89,12 @@ function devshopAdmin(): { admin: AdminGraphql; throttle: Throttle } {
 
 /** The tests' shop stand-in, told the same customer is the only one. */
 function standInAdmin(): { admin: AdminGraphql; throttle: Throttle } {
-  const shopify = adminStandIn({ shop: SHOP, details: { name: "Agree" }, rejectCustomers: [NOBODY] });
+  const shopify = adminStandIn({
+    shop: SHOP,
+    details: { name: "Agree" },
+    rejectCustomers: [NOBODY],
+    catalog: { products: [HOODIE, SOCKS], collections: { [WARM]: [HOODIE] } },
+  });
   return { admin: shopify.admin, throttle: (fault) => void shopify.faults.push(fault) };
 }
 
@@ -191,6 +206,25 @@ const scenarios: Record<string, Scenario> = {
     const throttledCall = await waitAsked(() => fetchShopDetails(admin));
     return [tooMany, throttledCall, await waitAsked(() => fetchShopDetails(admin))];
   },
+  "an order's products in a collection: throttled, then answered; a gone product is in none; 300 ids in two calls":
+    async (admin, throttle) => {
+      const inWarm = (ids: string[], collection = WARM) =>
+        productsInCollection(admin, ids, collection).then((found) => [...found].sort());
+      throttle("throttled");
+      const throttled = await inWarm([HOODIE]).then(
+        () => "answered",
+        (error: unknown) => (error instanceof AdminThrottledError ? "throttled" : String(error)),
+      );
+      return [
+        throttled,
+        await outcome(() => inWarm([HOODIE, SOCKS, GONE, HOODIE])),
+        await outcome(() => inWarm([HOODIE, SOCKS], gid("Collection", "78"))),
+        // 300 ids: two calls, each within Shopify's 250 (both stand-ins refuse more).
+        await outcome(() =>
+          inWarm([...Array.from({ length: 299 }, (_, i) => gid("Product", String(10_000 + i))), HOODIE]),
+        ),
+      ];
+    },
   "the shop's details, and the member metafield definitions created once": async (admin) => [
     await outcome(() => fetchShopDetails(admin)),
     await outcome(() => ensureMemberMetafieldDefinitions(admin)),
@@ -255,5 +289,26 @@ describe("the tests' Admin API stand-in and devshop's agree", () => {
       "CANCELED",
       { ok: "started" },
     ]);
+  });
+});
+
+describe("an order's products in a collection, as Shopify answers", () => {
+  it("names the products in it, not those outside it or gone, and asks at most 250 ids a call", async () => {
+    const devshop = devshopAdmin();
+    // Throttled, it throws (the delivery fails and is retried; nothing is guessed), then answers.
+    devshop.throttle("throttled");
+    await expect(productsInCollection(devshop.admin, [HOODIE], WARM)).rejects.toBeInstanceOf(
+      AdminThrottledError,
+    );
+    await expect(productsInCollection(devshop.admin, [HOODIE, SOCKS, GONE], WARM)).resolves.toEqual(
+      new Set([HOODIE]),
+    );
+    // Past 250 ids in one call, both refuse (so the adapter's pages of 250 are what is answered).
+    const many = Array.from({ length: 251 }, (_, i) => gid("Product", String(i)));
+    for (const admin of [devshop.admin, standInAdmin().admin]) {
+      await expect(
+        runQuery(admin, "query Many($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids: many }),
+      ).rejects.toThrow(/greater than the maximum allowed of 250/);
+    }
   });
 });
