@@ -200,6 +200,10 @@ function orderView(shop: ShopState, order: Order) {
         : null,
     discountCodes: order.discountCodes.map((d) => d.code),
     discountCode: order.discountCodes[0]?.code ?? null,
+    // devshop's orders record no address: Shopify answers null for an order without a shipping
+    // address (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Order#field-Order.fields.shippingAddress),
+    // as its webhooks then leave out shipping_address (https://shopify.dev/docs/api/admin-rest/2026-10/resources/order).
+    shippingAddress: null,
     subtotalPriceSet: moneyBag(original.subtotal, c),
     currentSubtotalPriceSet: moneyBag(current.subtotal, c),
     totalTaxSet: moneyBag(original.tax, c),
