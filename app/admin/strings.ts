@@ -792,11 +792,6 @@ export const strings = {
     save: "Save",
     saved: "Referral settings saved",
     fixErrors: "Some settings need fixing; nothing was saved",
-    errors: {
-      referrerPoints: "Enter a whole number of points from 1 to 1,000,000",
-      refereePercent: "Enter a whole percentage from 1 to 100",
-      monthlyCap: "Enter a whole number from 0 to 10,000",
-    },
     figures: "Last 30 days",
     visits: "Link visits",
     referees: "Friends given a code",

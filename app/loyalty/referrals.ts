@@ -5,6 +5,7 @@
  * Time, randomness and settings are arguments.
  */
 import { z } from "zod";
+import { type ErrorUnit, issue } from "./field-error";
 
 /** The program's referral settings (Program.referral* columns). */
 export interface ReferralSettings {
@@ -36,16 +37,27 @@ export const DEFAULT_REFERRAL_SETTINGS: ReferralSettings = {
   monthlyCap: 10,
 };
 
+/**
+ * A whole number from min to max, refused as field error codes (./field-error.ts) the admin words;
+ * what is not a number at all (a typed "ten" reaches here as NaN) is `wholeNumber` too.
+ */
+const whole = (min: number, max: number, unit?: ErrorUnit) =>
+  z
+    .number({ error: issue({ code: "wholeNumber" }) })
+    .int(issue({ code: "wholeNumber" }))
+    .min(min, issue(min === 0 ? { code: "notNegative" } : { code: "min", min, unit }))
+    .max(max, issue({ code: "max", max, unit }));
+
 /** The one validation of referral settings (the admin's form and the service use it). */
 export const referralSettingsSchema = z.object({
   enabled: z.boolean(),
-  referrerPoints: z.number().int().min(1).max(1_000_000),
-  refereePercent: z.number().int().min(1).max(100),
+  referrerPoints: whole(1, 1_000_000, "points"),
+  refereePercent: whole(1, 100, "percent"),
   checkSelf: z.boolean(),
   checkAddress: z.boolean(),
   checkCard: z.boolean(),
   checkNew: z.boolean(),
-  monthlyCap: z.number().int().min(0).max(10_000),
+  monthlyCap: whole(0, 10_000),
 });
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B, as reward codes (app/loyalty/rewards.ts). */

@@ -100,16 +100,21 @@ async function heldSelfReferral() {
 
 describe("the Referrals page", () => {
   it("refuses bad settings field by field and saves nothing", async () => {
-    for (const [field, value] of [
-      ["referrerPoints", "0"],
-      ["refereePercent", "101"],
-      ["monthlyCap", "-1"],
-      ["referrerPoints", "ten"],
+    for (const [field, value, error] of [
+      ["referrerPoints", "0", { code: "min", min: 1, unit: "points" }],
+      ["referrerPoints", "1000001", { code: "max", max: 1_000_000, unit: "points" }],
+      ["refereePercent", "101", { code: "max", max: 100, unit: "percent" }],
+      ["monthlyCap", "-1", { code: "wholeNumber" }],
+      ["referrerPoints", "ten", { code: "wholeNumber" }],
     ] as const) {
       const res = await post(settings({ [field]: value }));
       expect(res.status).toBe(422);
-      const body = (await res.json()) as { fieldErrors: Record<string, string> };
-      expect(Object.keys(body.fieldErrors)).toEqual([field]);
+      // The shared field error codes (app/loyalty/field-error.ts), worded by the page.
+      expect(await res.json()).toEqual({
+        ok: false,
+        error: strings.referrals.fixErrors,
+        fieldErrors: { [field]: error },
+      });
     }
     expect((await page()).settings).toMatchObject({ enabled: false, referrerPoints: 500 });
     expect((await post(settings())).status).toBe(200);

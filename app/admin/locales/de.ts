@@ -816,11 +816,6 @@ export const de: AdminStrings = {
     save: "Speichern",
     saved: "Empfehlungseinstellungen gespeichert",
     fixErrors: "Einige Einstellungen müssen korrigiert werden; nichts wurde gespeichert",
-    errors: {
-      referrerPoints: "Gib eine ganze Punktzahl von 1 bis 1.000.000 ein",
-      refereePercent: "Gib einen ganzen Prozentsatz von 1 bis 100 ein",
-      monthlyCap: "Gib eine ganze Zahl von 0 bis 10.000 ein",
-    },
     figures: "Letzte 30 Tage",
     visits: "Link-Besuche",
     referees: "Freunde mit Code",

@@ -808,11 +808,6 @@ export const es: AdminStrings = {
     save: "Guardar",
     saved: "Configuración de recomendaciones guardada",
     fixErrors: "Hay ajustes que corregir; no se guardó nada",
-    errors: {
-      referrerPoints: "Introduce un número entero de puntos de 1 a 1.000.000",
-      refereePercent: "Introduce un porcentaje entero de 1 a 100",
-      monthlyCap: "Introduce un número entero de 0 a 10.000",
-    },
     figures: "Últimos 30 días",
     visits: "Visitas del enlace",
     referees: "Amigos con código",

@@ -827,11 +827,6 @@ export const fr: AdminStrings = {
     save: "Enregistrer",
     saved: "Paramètres de parrainage enregistrés",
     fixErrors: "Certains paramètres sont à corriger ; rien n’a été enregistré",
-    errors: {
-      referrerPoints: "Saisissez un nombre entier de points de 1 à 1 000 000",
-      refereePercent: "Saisissez un pourcentage entier de 1 à 100",
-      monthlyCap: "Saisissez un nombre entier de 0 à 10 000",
-    },
     figures: "30 derniers jours",
     visits: "Visites du lien",
     referees: "Amis ayant reçu un code",

@@ -50,6 +50,7 @@ import {
 } from "../../db/referrals.server";
 import { inTransaction, type Tx } from "../../db/tx.server";
 import { noteFollowUp } from "../../jobs/follow-ups.server";
+import { fieldErrorsOf, type FieldErrors } from "../../loyalty/field-error";
 import {
   firstOrderState,
   holdReasons,
@@ -83,6 +84,8 @@ export class ReferralError extends Error {
   constructor(
     readonly reason: ReferralRefusal,
     readonly issues: string[] = [],
+    /** For `invalid_settings`: what is wrong with each field, as codes the admin words. */
+    readonly fieldErrors: FieldErrors = {},
   ) {
     super(issues.length ? `${reason}: ${issues.join("; ")}` : reason);
     this.name = "ReferralError";
@@ -111,6 +114,7 @@ export async function saveReferralSettings(
     throw new ReferralError(
       "invalid_settings",
       parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
+      fieldErrorsOf(parsed.error.issues),
     );
   await inTransaction(db, async (tx) => {
     const before = referralSettingsOf(await ensureProgram(tx, shop));
