@@ -776,6 +776,10 @@ export const strings = {
     enabled: "Turn on referrals",
     enabledHelp:
       "Members see their link on the storefront and in customer accounts; it is also in their metafields for emails.",
+    referrerReward: "What the member who referred gets",
+    referrerRewardPoints: "Points (the number below)",
+    referrerRewardHelp:
+      "A code for this reward, free. If the reward is turned off or removed by the time a referral pays, the member gets the points below instead.",
     referrerPoints: "Points for the member who referred",
     refereePercent: "Friend's discount on a first order (%)",
     checks: "Fraud checks",

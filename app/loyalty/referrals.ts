@@ -5,7 +5,7 @@
  * Time, randomness and settings are arguments.
  */
 import { z } from "zod";
-import { type ErrorUnit, issue } from "./field-error";
+import { type ErrorUnit, type FieldError, issue } from "./field-error";
 
 /** The program's referral settings (Program.referral* columns). */
 export interface ReferralSettings {
@@ -24,6 +24,11 @@ export interface ReferralSettings {
   checkNew: boolean;
   /** Rewards per referrer per calendar month (UTC) before the next ones are held; 0: no cap. */
   monthlyCap: number;
+  /**
+   * A catalog reward (its key) the referrer gets for free instead of referrerPoints; null: points.
+   * referrerPoints are paid instead when the reward is disabled or deleted by then (decision 0019).
+   */
+  rewardKey: string | null;
 }
 
 export const DEFAULT_REFERRAL_SETTINGS: ReferralSettings = {
@@ -35,6 +40,7 @@ export const DEFAULT_REFERRAL_SETTINGS: ReferralSettings = {
   checkCard: true,
   checkNew: true,
   monthlyCap: 10,
+  rewardKey: null,
 };
 
 /**
@@ -58,7 +64,23 @@ export const referralSettingsSchema = z.object({
   checkCard: z.boolean(),
   checkNew: z.boolean(),
   monthlyCap: whole(0, 10_000),
+  rewardKey: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, issue({ code: "key" }))
+    .nullable(),
 });
+
+/**
+ * Whether a catalog reward can be a referrer's reward: it exists, is enabled, and is a discount
+ * code (a store credit reward is refused: it is money put in an account, which the free path tier
+ * entry rewards use does not credit; decision 0019). Null: it can; otherwise the field's error.
+ */
+// A removed reward is archived and disabled (replaceCatalog), so `enabled` covers it.
+export function referralRewardRefusal(reward: { enabled: boolean; type: string } | null): FieldError | null {
+  if (!reward || !reward.enabled) return { code: "notInCatalog" };
+  if (reward.type === "STORE_CREDIT") return { code: "choice" };
+  return null;
+}
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B, as reward codes (app/loyalty/rewards.ts). */
 const ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";

@@ -11,6 +11,7 @@ import {
   InlineStack,
   Layout,
   Page,
+  Select,
   Text,
   TextField,
 } from "@shopify/polaris";
@@ -43,7 +44,7 @@ export const loader = adminRoute(async ({ shop, now }) => {
 });
 
 /** The settings' fields that can be refused, each with a code (app/loyalty/field-error.ts). */
-type SettingsField = "referrerPoints" | "refereePercent" | "monthlyCap";
+type SettingsField = "referrerPoints" | "refereePercent" | "monthlyCap" | "rewardKey";
 type FieldErrors = Partial<Record<SettingsField, FieldError>>;
 type ActionResult = { ok: true; message: string } | { ok: false; error: string; fieldErrors: FieldErrors };
 
@@ -77,6 +78,8 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
       checkCard: false,
       checkNew: body.checkNew === "on",
       monthlyCap: whole(body.monthlyCap),
+      // "": points; else a catalog reward's key (checked by the service: it exists, is enabled).
+      rewardKey: typeof body.rewardKey === "string" && body.rewardKey !== "" ? body.rewardKey : null,
     };
     await saveReferralSettings(prisma, shop, settings);
     forgetProgramExplainer(shop);
@@ -105,6 +108,7 @@ export default function Referrals() {
     referrerPoints: String(data.settings.referrerPoints),
     refereePercent: String(data.settings.refereePercent),
     monthlyCap: String(data.settings.monthlyCap),
+    rewardKey: data.settings.rewardKey ?? "",
   });
   useEffect(() => {
     if (save.state === "idle" && save.data?.ok) shopify.toast.show(save.data.message);
@@ -115,6 +119,7 @@ export default function Referrals() {
     referrerPoints: t.referrerPoints,
     refereePercent: t.refereePercent,
     monthlyCap: t.monthlyCap,
+    rewardKey: t.referrerReward,
   };
   const errors: Partial<Record<SettingsField, string>> = Object.fromEntries(
     Object.entries(save.data && !save.data.ok ? save.data.fieldErrors : {}).map(([field, error]) => [
@@ -170,6 +175,22 @@ export default function Referrals() {
                   value="on"
                   checked={form.enabled}
                   onChange={set("enabled")}
+                />
+                <Select
+                  label={t.referrerReward}
+                  name="rewardKey"
+                  helpText={form.rewardKey ? t.referrerRewardHelp : undefined}
+                  options={[
+                    { value: "", label: t.referrerRewardPoints },
+                    ...data.rewardChoices.map((reward) => ({ value: reward.key, label: reward.title })),
+                    // A saved reward since disabled: still shown, so the form says what is saved.
+                    ...(form.rewardKey && !data.rewardChoices.some((reward) => reward.key === form.rewardKey)
+                      ? [{ value: form.rewardKey, label: form.rewardKey }]
+                      : []),
+                  ]}
+                  value={form.rewardKey}
+                  onChange={set("rewardKey")}
+                  error={errors.rewardKey}
                 />
                 <FormLayout.Group>
                   <TextField

@@ -36,6 +36,7 @@ const post = async (body: Record<string, string>, shop = TEST_SHOP) =>
 const page = async (shop = TEST_SHOP) =>
   (await (await run(loader, await adminDocument("/app/referrals", shop))).json()) as {
     settings: Record<string, unknown>;
+    rewardChoices: { key: string; title: string }[];
     figures: Record<string, unknown>;
     queue: { id: string; holdReasons: string[]; refereeEmail: string }[];
   };
@@ -119,6 +120,30 @@ describe("the Referrals page", () => {
     expect((await page()).settings).toMatchObject({ enabled: false, referrerPoints: 500 });
     expect((await post(settings())).status).toBe(200);
     expect((await page()).settings).toMatchObject({ enabled: true, referrerPoints: 300, refereePercent: 15 });
+  });
+
+  it("offers the enabled code rewards, saves the one chosen, refuses another, and goes back to points", async () => {
+    expect((await post(settings())).status).toBe(200);
+    await prisma.reward.updateMany({ where: { shop: TEST_SHOP, key: "25-off" }, data: { enabled: false } });
+    expect((await page()).rewardChoices.map((choice) => choice.key)).toEqual([
+      "5-off",
+      "10-off",
+      "free-shipping",
+    ]);
+    for (const rewardKey of ["25-off", "nope"]) {
+      const refused = await post(settings({ rewardKey }));
+      expect(refused.status).toBe(422);
+      expect(await refused.json()).toEqual({
+        ok: false,
+        error: strings.referrals.fixErrors,
+        fieldErrors: { rewardKey: { code: "notInCatalog" } },
+      });
+    }
+    expect((await page()).settings).toMatchObject({ rewardKey: null });
+    expect((await post(settings({ rewardKey: "10-off" }))).status).toBe(200);
+    expect((await page()).settings).toMatchObject({ rewardKey: "10-off", referrerPoints: 300 });
+    expect((await post(settings({ rewardKey: "" }))).status).toBe(200);
+    expect((await page()).settings).toMatchObject({ rewardKey: null });
   });
 
   it("the address check is the merchant's; the card check stays off whatever is posted", async () => {

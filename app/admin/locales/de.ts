@@ -798,6 +798,10 @@ export const de: AdminStrings = {
     enabled: "Empfehlungen aktivieren",
     enabledHelp:
       "Mitglieder sehen ihren Link im Onlineshop und in den Kundenkonten; er steht auch in ihren Metafeldern für E-Mails.",
+    referrerReward: "Was das empfehlende Mitglied erhält",
+    referrerRewardPoints: "Punkte (die Zahl unten)",
+    referrerRewardHelp:
+      "Ein kostenloser Code für diese Prämie. Ist die Prämie deaktiviert oder entfernt, wenn eine Empfehlung ausgezahlt wird, erhält das Mitglied stattdessen die Punkte unten.",
     referrerPoints: "Punkte für das empfehlende Mitglied",
     refereePercent: "Rabatt für Freunde auf die erste Bestellung (%)",
     checks: "Betrugsprüfungen",

@@ -790,6 +790,10 @@ export const es: AdminStrings = {
     enabled: "Activar recomendaciones",
     enabledHelp:
       "Los miembros ven su enlace en la tienda online y en las cuentas de cliente; también está en sus metacampos para correos.",
+    referrerReward: "Lo que recibe el miembro que recomienda",
+    referrerRewardPoints: "Puntos (el número de abajo)",
+    referrerRewardHelp:
+      "Un código gratuito para esta recompensa. Si la recompensa está desactivada o eliminada cuando se paga una recomendación, el miembro recibe en su lugar los puntos de abajo.",
     referrerPoints: "Puntos para el miembro que recomienda",
     refereePercent: "Descuento del amigo en su primer pedido (%)",
     checks: "Controles de fraude",

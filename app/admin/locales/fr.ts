@@ -808,6 +808,10 @@ export const fr: AdminStrings = {
     enabled: "Activer le parrainage",
     enabledHelp:
       "Les membres voient leur lien sur la boutique en ligne et dans les comptes clients ; il figure aussi dans leurs métachamps pour les e-mails.",
+    referrerReward: "Ce que reçoit le membre parrain",
+    referrerRewardPoints: "Des points (le nombre ci-dessous)",
+    referrerRewardHelp:
+      "Un code pour cette récompense, offert. Si la récompense est désactivée ou supprimée au moment où un parrainage est payé, le membre reçoit à la place les points ci-dessous.",
     referrerPoints: "Points pour le membre parrain",
     refereePercent: "Réduction de l’ami sur une première commande (%)",
     checks: "Contrôles anti-fraude",
