@@ -830,6 +830,10 @@ export const strings = {
     enabled: "Turn on referrals",
     enabledHelp:
       "Members see their link on the storefront and in customer accounts; it is also in their metafields for emails.",
+    referrerReward: "What the member who referred gets",
+    referrerRewardPoints: "Points (the number below)",
+    referrerRewardHelp:
+      "A code for this reward, free. If the reward is turned off or removed by the time a referral pays, the member gets the points below instead.",
     referrerPoints: "Points for the member who referred",
     refereePercent: "Friend's discount on a first order (%)",
     checks: "Fraud checks",
@@ -846,11 +850,6 @@ export const strings = {
     save: "Save",
     saved: "Referral settings saved",
     fixErrors: "Some settings need fixing; nothing was saved",
-    errors: {
-      referrerPoints: "Enter a whole number of points from 1 to 1,000,000",
-      refereePercent: "Enter a whole percentage from 1 to 100",
-      monthlyCap: "Enter a whole number from 0 to 10,000",
-    },
     figures: "Last 30 days",
     visits: "Link visits",
     referees: "Friends given a code",

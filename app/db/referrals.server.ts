@@ -16,6 +16,7 @@ export function referralSettingsOf(program: Program): ReferralSettings {
     checkCard: program.referralCheckCard,
     checkNew: program.referralCheckNew,
     monthlyCap: program.referralMonthlyCap,
+    rewardKey: program.referralRewardKey,
   };
 }
 
@@ -35,6 +36,7 @@ export async function updateReferralSettings(
       referralCheckCard: settings.checkCard,
       referralCheckNew: settings.checkNew,
       referralMonthlyCap: settings.monthlyCap,
+      referralRewardKey: settings.rewardKey,
     },
   });
 }

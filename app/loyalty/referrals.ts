@@ -5,6 +5,7 @@
  * Time, randomness and settings are arguments.
  */
 import { z } from "zod";
+import { type ErrorUnit, type FieldError, issue } from "./field-error";
 
 /** The program's referral settings (Program.referral* columns). */
 export interface ReferralSettings {
@@ -23,6 +24,11 @@ export interface ReferralSettings {
   checkNew: boolean;
   /** Rewards per referrer per calendar month (UTC) before the next ones are held; 0: no cap. */
   monthlyCap: number;
+  /**
+   * A catalog reward (its key) the referrer gets for free instead of referrerPoints; null: points.
+   * referrerPoints are paid instead when the reward is disabled or deleted by then (decision 0019).
+   */
+  rewardKey: string | null;
 }
 
 export const DEFAULT_REFERRAL_SETTINGS: ReferralSettings = {
@@ -34,19 +40,47 @@ export const DEFAULT_REFERRAL_SETTINGS: ReferralSettings = {
   checkCard: true,
   checkNew: true,
   monthlyCap: 10,
+  rewardKey: null,
 };
+
+/**
+ * A whole number from min to max, refused as field error codes (./field-error.ts) the admin words;
+ * what is not a number at all (a typed "ten" reaches here as NaN) is `wholeNumber` too.
+ */
+const whole = (min: number, max: number, unit?: ErrorUnit) =>
+  z
+    .number({ error: issue({ code: "wholeNumber" }) })
+    .int(issue({ code: "wholeNumber" }))
+    .min(min, issue(min === 0 ? { code: "notNegative" } : { code: "min", min, unit }))
+    .max(max, issue({ code: "max", max, unit }));
 
 /** The one validation of referral settings (the admin's form and the service use it). */
 export const referralSettingsSchema = z.object({
   enabled: z.boolean(),
-  referrerPoints: z.number().int().min(1).max(1_000_000),
-  refereePercent: z.number().int().min(1).max(100),
+  referrerPoints: whole(1, 1_000_000, "points"),
+  refereePercent: whole(1, 100, "percent"),
   checkSelf: z.boolean(),
   checkAddress: z.boolean(),
   checkCard: z.boolean(),
   checkNew: z.boolean(),
-  monthlyCap: z.number().int().min(0).max(10_000),
+  monthlyCap: whole(0, 10_000),
+  rewardKey: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, issue({ code: "key" }))
+    .nullable(),
 });
+
+/**
+ * Whether a catalog reward can be a referrer's reward: it exists, is enabled, and is a discount
+ * code (a store credit reward is refused: it is money put in an account, which the free path tier
+ * entry rewards use does not credit; decision 0019). Null: it can; otherwise the field's error.
+ */
+// A removed reward is archived and disabled (replaceCatalog), so `enabled` covers it.
+export function referralRewardRefusal(reward: { enabled: boolean; type: string } | null): FieldError | null {
+  if (!reward || !reward.enabled) return { code: "notInCatalog" };
+  if (reward.type === "STORE_CREDIT") return { code: "choice" };
+  return null;
+}
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B, as reward codes (app/loyalty/rewards.ts). */
 const ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679";

@@ -11,18 +11,21 @@ import {
   InlineStack,
   Layout,
   Page,
+  Select,
   Text,
   TextField,
 } from "@shopify/polaris";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { adminOrderUrl } from "../admin/admin-links";
 import { titleMeta } from "../admin/document-title";
-import { useFormat, useStrings } from "../admin/i18n";
+import { errorSentence } from "../admin/field-error-words";
+import { useErrorWriter, useFormat, useStrings } from "../admin/i18n";
 import { prisma } from "../db.server";
 import { findShop } from "../db/shops.server";
 import { REFERRAL_STATUSES } from "../http/error-statuses";
 import { adminRoute } from "../http/request-context.server";
 import { ReferralFigures } from "../admin/ReferralFigures";
+import type { FieldError } from "../loyalty/field-error";
 import type { ReferralSettings } from "../loyalty/referrals";
 import { forgetProgramExplainer } from "../services/program/program-explainer-cache.server";
 import {
@@ -40,7 +43,9 @@ export const loader = adminRoute(async ({ shop, now }) => {
   return { ...page, currency: details?.currencyCode ?? null };
 });
 
-type FieldErrors = Partial<Record<"referrerPoints" | "refereePercent" | "monthlyCap", string>>;
+/** The settings' fields that can be refused, each with a code (app/loyalty/field-error.ts). */
+type SettingsField = "referrerPoints" | "refereePercent" | "monthlyCap" | "rewardKey";
+type FieldErrors = Partial<Record<SettingsField, FieldError>>;
 type ActionResult = { ok: true; message: string } | { ok: false; error: string; fieldErrors: FieldErrors };
 
 const answer = (result: ActionResult, status = 200) => Response.json(result, { status });
@@ -73,6 +78,8 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
       checkCard: false,
       checkNew: body.checkNew === "on",
       monthlyCap: whole(body.monthlyCap),
+      // "": points; else a catalog reward's key (checked by the service: it exists, is enabled).
+      rewardKey: typeof body.rewardKey === "string" && body.rewardKey !== "" ? body.rewardKey : null,
     };
     await saveReferralSettings(prisma, shop, settings);
     forgetProgramExplainer(shop);
@@ -81,12 +88,7 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
     if (!(error instanceof ReferralError)) throw error;
     const status = REFERRAL_STATUSES[error.reason];
     if (error.reason === "invalid_settings") {
-      const fieldErrors: FieldErrors = {};
-      for (const issue of error.issues) {
-        const field = issue.split(" ")[0] as keyof FieldErrors;
-        if (field in t.errors) fieldErrors[field] = t.errors[field];
-      }
-      return answer({ ok: false, error: t.fixErrors, fieldErrors }, status);
+      return answer({ ok: false, error: t.fixErrors, fieldErrors: error.fieldErrors }, status);
     }
     const words = { reason_required: t.reasonRequired, not_held: t.notHeld, not_found: t.notFound } as const;
     return answer(
@@ -106,11 +108,25 @@ export default function Referrals() {
     referrerPoints: String(data.settings.referrerPoints),
     refereePercent: String(data.settings.refereePercent),
     monthlyCap: String(data.settings.monthlyCap),
+    rewardKey: data.settings.rewardKey ?? "",
   });
   useEffect(() => {
     if (save.state === "idle" && save.data?.ok) shopify.toast.show(save.data.message);
   }, [save.state, save.data, shopify]);
-  const errors = save.data && !save.data.ok ? save.data.fieldErrors : {};
+  // Each refused field's error as a sentence naming it, in the staff member's language.
+  const writer = useErrorWriter();
+  const labels: Record<SettingsField, string> = {
+    referrerPoints: t.referrerPoints,
+    refereePercent: t.refereePercent,
+    monthlyCap: t.monthlyCap,
+    rewardKey: t.referrerReward,
+  };
+  const errors: Partial<Record<SettingsField, string>> = Object.fromEntries(
+    Object.entries(save.data && !save.data.ok ? save.data.fieldErrors : {}).map(([field, error]) => [
+      field,
+      errorSentence(labels[field as SettingsField] ?? field, error, writer),
+    ]),
+  );
   const set = (key: keyof typeof form) => (value: string | boolean) =>
     setForm((f) => ({ ...f, [key]: value }));
   const figures = data.figures;
@@ -159,6 +175,22 @@ export default function Referrals() {
                   value="on"
                   checked={form.enabled}
                   onChange={set("enabled")}
+                />
+                <Select
+                  label={t.referrerReward}
+                  name="rewardKey"
+                  helpText={form.rewardKey ? t.referrerRewardHelp : undefined}
+                  options={[
+                    { value: "", label: t.referrerRewardPoints },
+                    ...data.rewardChoices.map((reward) => ({ value: reward.key, label: reward.title })),
+                    // A saved reward since disabled: still shown, so the form says what is saved.
+                    ...(form.rewardKey && !data.rewardChoices.some((reward) => reward.key === form.rewardKey)
+                      ? [{ value: form.rewardKey, label: form.rewardKey }]
+                      : []),
+                  ]}
+                  value={form.rewardKey}
+                  onChange={set("rewardKey")}
+                  error={errors.rewardKey}
                 />
                 <FormLayout.Group>
                   <TextField

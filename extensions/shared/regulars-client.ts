@@ -58,8 +58,11 @@ export interface ProgramExplainer {
     startsAt: string;
     endsAt: string;
   }[];
-  /** Referrals, when the shop has them on: what a friend gets and what the member gets. */
-  referrals?: { refereePercent: number; referrerPoints: number } | null;
+  /**
+   * Referrals, when the shop has them on: what a friend gets and what the member gets (referrerReward:
+   * the catalog reward's title when the merchant gives one instead of points; absent from older apps).
+   */
+  referrals?: { refereePercent: number; referrerPoints: number; referrerReward?: string | null } | null;
 }
 
 export interface MemberState {

@@ -27,6 +27,7 @@ import { referralFigures } from "~/db/referrals.server";
 import { adminStandIn } from "../support/admin-stand-in";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { refundFacts, snapshot } from "../support/order-events";
+import { issueCode } from "~/services/rewards/redeem-reward.server";
 
 const ANN = "gid://shopify/Customer/7400000001";
 const BOB = "gid://shopify/Customer/7400000002";
@@ -196,6 +197,129 @@ describe("a referral, from link to reward", () => {
       ["VOID", "refunded"],
       ["VOID", "cancelled"],
     ]);
+  });
+});
+
+describe("a catalog reward for the referrer", () => {
+  /** Ann's shop with the reward chosen, Bob's code claimed and his first order paid on NOW. */
+  async function rewardReferral(rewardKey = "5-off") {
+    const ctx = await shopWithReferrer({ rewardKey });
+    const { code } = await claimReferral(
+      prisma,
+      ctx.shopify.admin,
+      ctx.shop,
+      ctx.link,
+      { email: "bob@example.com", customerGid: null },
+      NOW,
+    );
+    await firstOrder(ctx.shop, code);
+    return ctx;
+  }
+
+  it("gives the chosen reward's code, free and once, instead of points", async () => {
+    const { shop, shopify } = await rewardReferral();
+    expect((await runDailyMaintenance(prisma, shop, day(15))).referrals.paid).toBe(1);
+    // The sweep again, and a merchant's approval of a paid referral, give nothing more.
+    expect((await runDailyMaintenance(prisma, shop, day(16))).referrals.paid).toBe(0);
+    const referral = await prisma.referral.findFirstOrThrow({ where: { shop } });
+    await expect(approveReferral(prisma, shop, referral.id, "staff", day(16))).rejects.toMatchObject({
+      reason: "not_held",
+    });
+    expect(referral).toMatchObject({ status: "PAID", rewardKey: "5-off", rewardPoints: 0 });
+    const redemptions = await prisma.redemption.findMany({ where: { shop } });
+    expect(redemptions).toEqual([
+      expect.objectContaining({
+        idempotencyKey: `referral-${referral.id}`,
+        source: "REFERRAL",
+        rewardKey: "5-off",
+        customerGid: ANN,
+        pointsCost: 0,
+        status: "RESERVED",
+      }),
+    ]);
+    // No points: her balance is the opening 10, and no referral entry.
+    expect(await annBalance(shop)).toBe(10);
+    expect(await prisma.ledgerEntry.count({ where: { shop, sourceKey: `referral:${referral.id}` } })).toBe(0);
+    // The code is created in Shopify as any reward's (the code-issue job's step), for Ann alone.
+    const issued = await issueCode(prisma, shopify.admin, shop, redemptions[0]!.id, () => day(15));
+    expect(issued.status).toBe("ISSUED");
+    expect(shopify.codes.get(issued.code)).toBeDefined();
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("a reward turned off by then pays the points instead; so does a removed one", async () => {
+    for (const change of ["disable", "remove"] as const) {
+      const { shop } = await rewardReferral("10-off");
+      if (change === "disable") {
+        await prisma.reward.updateMany({ where: { shop, key: "10-off" }, data: { enabled: false } });
+      } else {
+        await prisma.reward.updateMany({
+          where: { shop, key: "10-off" },
+          data: { enabled: false, archivedAt: NOW },
+        });
+      }
+      expect((await runDailyMaintenance(prisma, shop, day(15))).referrals.paid).toBe(1);
+      expect(await prisma.redemption.count({ where: { shop } })).toBe(0);
+      expect(await prisma.referral.findFirstOrThrow({ where: { shop } })).toMatchObject({
+        status: "PAID",
+        rewardKey: null,
+        rewardPoints: 500,
+      });
+      expect(await annBalance(shop)).toBe(510);
+    }
+  });
+
+  it("a held referral approved gets the reward too", async () => {
+    const { shop } = await rewardReferral();
+    // Held by the monthly cap: one paid already this month.
+    await prisma.program.update({ where: { shop }, data: { referralMonthlyCap: 1 } });
+    const other = await prisma.referral.findFirstOrThrow({ where: { shop } });
+    await prisma.referral.create({
+      data: {
+        shop,
+        referrerId: other.referrerId,
+        refereeEmail: "earlier@example.com",
+        code: "EARLIER-CODE",
+        status: "PAID",
+        paidAt: day(14),
+      },
+    });
+    expect((await runDailyMaintenance(prisma, shop, day(15))).referrals.held).toBe(1);
+    await approveReferral(prisma, shop, other.id, "staff", day(16));
+    expect(await prisma.redemption.count({ where: { shop, idempotencyKey: `referral-${other.id}` } })).toBe(
+      1,
+    );
+    expect(await annBalance(shop)).toBe(10);
+  });
+
+  it("the settings refuse a reward not in the catalog, turned off, or store credit, and save nothing", async () => {
+    const { shop } = await shopWithReferrer();
+    await prisma.reward.updateMany({ where: { shop, key: "25-off" }, data: { enabled: false } });
+    await prisma.reward.create({
+      data: {
+        shop,
+        key: "credit-5",
+        title: "5.00 credit",
+        type: "STORE_CREDIT",
+        pointsCost: 500,
+        amountMilli: 5_000n,
+      },
+    });
+    for (const [rewardKey, error] of [
+      ["nope", { code: "notInCatalog" }],
+      ["25-off", { code: "notInCatalog" }],
+      ["credit-5", { code: "choice" }],
+      ["Not A Key", { code: "key" }],
+    ] as const) {
+      const refused = await saveReferralSettings(prisma, shop, {
+        ...DEFAULT_REFERRAL_SETTINGS,
+        enabled: true,
+        rewardKey,
+      }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ReferralError);
+      expect((refused as ReferralError).fieldErrors).toEqual({ rewardKey: error });
+    }
+    expect((await prisma.program.findUniqueOrThrow({ where: { shop } })).referralRewardKey).toBeNull();
   });
 });
 

@@ -185,6 +185,32 @@ describe.each(LOCALES)("theme blocks in %s", (locale) => {
     );
   });
 
+  it("with a catalog reward for referrers, the offer names the reward (escaped) instead of points", async () => {
+    const shopify = adminStandIn({ shop: REFERRAL_SHOP });
+    await prisma.reward.updateMany({
+      where: { shop: REFERRAL_SHOP, key: "5-off" },
+      data: { title: "5.00 off <b>& more</b>" },
+    });
+    await saveReferralSettings(prisma, REFERRAL_SHOP, {
+      ...DEFAULT_REFERRAL_SETTINGS,
+      enabled: true,
+      refereePercent: 15,
+      referrerPoints: 750,
+      rewardKey: "5-off",
+    });
+    await syncProgram(prisma, shopify.admin, REFERRAL_SHOP);
+    const html = await renderBlock("loyalty-status", {
+      locale,
+      app: appMetafieldsOf(shopify),
+      customer: referralMember,
+      origin: "https://shop.example",
+    });
+    expect(html).toContain(escapeHtml("5.00 off <b>& more</b>"));
+    expect(html).not.toContain("<b>& more");
+    expect(html).toMatch(/15 ?%/);
+    expect(html).not.toMatch(/750/);
+  });
+
   it("the launcher shows the balance on its button and keeps the panel closed until opened", async () => {
     const html = await renderBlock("rewards-launcher", { locale, app, customer: members.rich });
     expect(html).toMatch(

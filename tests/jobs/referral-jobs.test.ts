@@ -221,4 +221,34 @@ describe("referral-settle jobs", () => {
     expect(await annBalance()).toBe(510);
     await expectLedgerConsistent(prisma, shop);
   });
+
+  it("with a catalog reward chosen, duplicate jobs give one code, created by the code-issue job", async () => {
+    const code = await referral(0);
+    await saveReferralSettings(prisma, shop, {
+      ...DEFAULT_REFERRAL_SETTINGS,
+      enabled: true,
+      rewardKey: "5-off",
+    });
+    const order = paidOrder(code);
+    await withJobs(() => applyOrderEvent(prisma, shop, { type: "paid", snapshot: order }, PAID));
+    const handler = handlers()["referral-settle"];
+    // Two deliveries of the same job at once, each with its follow-ups sent as the worker sends them.
+    await Promise.all(
+      ["copy-1", "copy-2"].map((copy) =>
+        withJobs(() => handler({ shop, orderGid: order.orderGid }, { id: copy, attempt: 0 })),
+      ),
+    );
+    // The queued job, then the code-issue job its payment noted.
+    expect((await worker().drain()).failed).toBe(0);
+    await withJobs(() => settleReferrals(prisma, shop, at(1)));
+    expect((await worker().drain()).failed).toBe(0);
+    const { id } = await theReferral();
+    const redemptions = await prisma.redemption.findMany({ where: { shop } });
+    expect(redemptions).toEqual([
+      expect.objectContaining({ idempotencyKey: `referral-${id}`, source: "REFERRAL", status: "ISSUED" }),
+    ]);
+    expect(shopify.codes.get(redemptions[0]!.code)).toBeDefined();
+    expect(await annBalance()).toBe(10);
+    expect(await theReferral()).toMatchObject({ status: "PAID", rewardKey: "5-off", rewardPoints: 0 });
+  });
 });

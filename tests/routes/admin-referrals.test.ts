@@ -36,6 +36,7 @@ const post = async (body: Record<string, string>, shop = TEST_SHOP) =>
 const page = async (shop = TEST_SHOP) =>
   (await (await run(loader, await adminDocument("/app/referrals", shop))).json()) as {
     settings: Record<string, unknown>;
+    rewardChoices: { key: string; title: string }[];
     figures: Record<string, unknown>;
     queue: { id: string; holdReasons: string[]; refereeEmail: string }[];
   };
@@ -100,20 +101,49 @@ async function heldSelfReferral() {
 
 describe("the Referrals page", () => {
   it("refuses bad settings field by field and saves nothing", async () => {
-    for (const [field, value] of [
-      ["referrerPoints", "0"],
-      ["refereePercent", "101"],
-      ["monthlyCap", "-1"],
-      ["referrerPoints", "ten"],
+    for (const [field, value, error] of [
+      ["referrerPoints", "0", { code: "min", min: 1, unit: "points" }],
+      ["referrerPoints", "1000001", { code: "max", max: 1_000_000, unit: "points" }],
+      ["refereePercent", "101", { code: "max", max: 100, unit: "percent" }],
+      ["monthlyCap", "-1", { code: "wholeNumber" }],
+      ["referrerPoints", "ten", { code: "wholeNumber" }],
     ] as const) {
       const res = await post(settings({ [field]: value }));
       expect(res.status).toBe(422);
-      const body = (await res.json()) as { fieldErrors: Record<string, string> };
-      expect(Object.keys(body.fieldErrors)).toEqual([field]);
+      // The shared field error codes (app/loyalty/field-error.ts), worded by the page.
+      expect(await res.json()).toEqual({
+        ok: false,
+        error: strings.referrals.fixErrors,
+        fieldErrors: { [field]: error },
+      });
     }
     expect((await page()).settings).toMatchObject({ enabled: false, referrerPoints: 500 });
     expect((await post(settings())).status).toBe(200);
     expect((await page()).settings).toMatchObject({ enabled: true, referrerPoints: 300, refereePercent: 15 });
+  });
+
+  it("offers the enabled code rewards, saves the one chosen, refuses another, and goes back to points", async () => {
+    expect((await post(settings())).status).toBe(200);
+    await prisma.reward.updateMany({ where: { shop: TEST_SHOP, key: "25-off" }, data: { enabled: false } });
+    expect((await page()).rewardChoices.map((choice) => choice.key)).toEqual([
+      "5-off",
+      "10-off",
+      "free-shipping",
+    ]);
+    for (const rewardKey of ["25-off", "nope"]) {
+      const refused = await post(settings({ rewardKey }));
+      expect(refused.status).toBe(422);
+      expect(await refused.json()).toEqual({
+        ok: false,
+        error: strings.referrals.fixErrors,
+        fieldErrors: { rewardKey: { code: "notInCatalog" } },
+      });
+    }
+    expect((await page()).settings).toMatchObject({ rewardKey: null });
+    expect((await post(settings({ rewardKey: "10-off" }))).status).toBe(200);
+    expect((await page()).settings).toMatchObject({ rewardKey: "10-off", referrerPoints: 300 });
+    expect((await post(settings({ rewardKey: "" }))).status).toBe(200);
+    expect((await page()).settings).toMatchObject({ rewardKey: null });
   });
 
   it("the address check is the merchant's; the card check stays off whatever is posted", async () => {

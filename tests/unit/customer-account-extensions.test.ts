@@ -419,7 +419,12 @@ describe("the Rewards page", () => {
   it("shows the member's referral link with a copy button while referrals are on, in their language", async () => {
     const url = `https://${SHOP}/apps/regulars/r/ANNA-7K2Q`;
     const referring = () => ({
-      ...member({ program: { ...program, referrals: { refereePercent: 15, referrerPoints: 1000 } } }),
+      ...member({
+        program: {
+          ...program,
+          referrals: { refereePercent: 15, referrerPoints: 1000, referrerReward: null },
+        },
+      }),
       referral: { code: "ANNA-7K2Q", path: "/apps/regulars/r/ANNA-7K2Q", url },
     });
     await rewardsPage(() => ({ json: referring() }));
@@ -441,6 +446,23 @@ describe("the Rewards page", () => {
     await settle("the status", () => pageText().includes("Vos points"));
     expect(pageText()).toMatch(/Vos amis ont 15\s%/);
     expect(pageText()).toMatch(/vous recevez 1\s000 points quand ils achètent/);
+    unmount();
+
+    // A catalog reward for referrers: the offer names it instead of points.
+    await rewardsPage(() => ({
+      json: {
+        ...referring(),
+        program: {
+          ...program,
+          referrals: { refereePercent: 15, referrerPoints: 1000, referrerReward: "5.00 off" },
+        },
+      },
+    }));
+    await settle("the status", () => pageText().includes("1,250 points"));
+    expect(pageText()).toContain(
+      "Friends get 15% off their first order; you get a “5.00 off” reward when they buy.",
+    );
+    expect(pageText()).not.toContain("1,000 points");
     unmount();
 
     // Referrals off (or an older status without the link): no section at all.

@@ -20,6 +20,7 @@ import {
   type FieldErrorCode,
 } from "../../app/loyalty/field-error";
 import { programSchema, DEFAULT_PROGRAM } from "../../app/loyalty/program";
+import { DEFAULT_REFERRAL_SETTINGS, referralSettingsSchema } from "../../app/loyalty/referrals";
 
 /** One error of each code, with values that show in the sentence. */
 const SAMPLES: { [C in FieldErrorCode]: Extract<FieldError, { code: C }> } = {
@@ -160,6 +161,26 @@ describe("a rule's code travels through zod", () => {
       pendingDays: { code: "max", max: 365, unit: "days" },
       tierTagPrefix: { code: "comma" },
     });
+  });
+  it("the referral settings' rules give codes too, a non-number as wholeNumber", () => {
+    const parsed = referralSettingsSchema.safeParse({
+      ...DEFAULT_REFERRAL_SETTINGS,
+      referrerPoints: Number.NaN,
+      refereePercent: 0,
+      monthlyCap: -1,
+    });
+    expect(fieldErrorsOf(parsed.error!.issues)).toEqual({
+      referrerPoints: { code: "wholeNumber" },
+      refereePercent: { code: "min", min: 1, unit: "percent" },
+      monthlyCap: { code: "notNegative" },
+    });
+    expect(
+      errorSentence(
+        stringsFor("fr").referrals.refereePercent,
+        { code: "max", max: 100, unit: "percent" },
+        writer("fr"),
+      ),
+    ).toBe("Réduction de l’ami sur une première commande (%) doit être d’au plus 100\u202f%.");
   });
   it("reads zod's own messages as invalid", () => {
     expect(fieldErrorOf("Invalid input: expected number, received string")).toEqual({ code: "invalid" });

@@ -852,6 +852,10 @@ export const de: AdminStrings = {
     enabled: "Empfehlungen aktivieren",
     enabledHelp:
       "Mitglieder sehen ihren Link im Onlineshop und in den Kundenkonten; er steht auch in ihren Metafeldern für E-Mails.",
+    referrerReward: "Was das empfehlende Mitglied erhält",
+    referrerRewardPoints: "Punkte (die Zahl unten)",
+    referrerRewardHelp:
+      "Ein kostenloser Code für diese Prämie. Ist die Prämie deaktiviert oder entfernt, wenn eine Empfehlung ausgezahlt wird, erhält das Mitglied stattdessen die Punkte unten.",
     referrerPoints: "Punkte für das empfehlende Mitglied",
     refereePercent: "Rabatt für Freunde auf die erste Bestellung (%)",
     checks: "Betrugsprüfungen",
@@ -870,11 +874,6 @@ export const de: AdminStrings = {
     save: "Speichern",
     saved: "Empfehlungseinstellungen gespeichert",
     fixErrors: "Einige Einstellungen müssen korrigiert werden; nichts wurde gespeichert",
-    errors: {
-      referrerPoints: "Gib eine ganze Punktzahl von 1 bis 1.000.000 ein",
-      refereePercent: "Gib einen ganzen Prozentsatz von 1 bis 100 ein",
-      monthlyCap: "Gib eine ganze Zahl von 0 bis 10.000 ein",
-    },
     figures: "Letzte 30 Tage",
     visits: "Link-Besuche",
     referees: "Freunde mit Code",

@@ -844,6 +844,10 @@ export const es: AdminStrings = {
     enabled: "Activar recomendaciones",
     enabledHelp:
       "Los miembros ven su enlace en la tienda online y en las cuentas de cliente; también está en sus metacampos para correos.",
+    referrerReward: "Lo que recibe el miembro que recomienda",
+    referrerRewardPoints: "Puntos (el número de abajo)",
+    referrerRewardHelp:
+      "Un código gratuito para esta recompensa. Si la recompensa está desactivada o eliminada cuando se paga una recomendación, el miembro recibe en su lugar los puntos de abajo.",
     referrerPoints: "Puntos para el miembro que recomienda",
     refereePercent: "Descuento del amigo en su primer pedido (%)",
     checks: "Controles de fraude",
@@ -862,11 +866,6 @@ export const es: AdminStrings = {
     save: "Guardar",
     saved: "Configuración de recomendaciones guardada",
     fixErrors: "Hay ajustes que corregir; no se guardó nada",
-    errors: {
-      referrerPoints: "Introduce un número entero de puntos de 1 a 1.000.000",
-      refereePercent: "Introduce un porcentaje entero de 1 a 100",
-      monthlyCap: "Introduce un número entero de 0 a 10.000",
-    },
     figures: "Últimos 30 días",
     visits: "Visitas del enlace",
     referees: "Amigos con código",

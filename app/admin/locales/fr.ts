@@ -863,6 +863,10 @@ export const fr: AdminStrings = {
     enabled: "Activer le parrainage",
     enabledHelp:
       "Les membres voient leur lien sur la boutique en ligne et dans les comptes clients ; il figure aussi dans leurs métachamps pour les e-mails.",
+    referrerReward: "Ce que reçoit le membre parrain",
+    referrerRewardPoints: "Des points (le nombre ci-dessous)",
+    referrerRewardHelp:
+      "Un code pour cette récompense, offert. Si la récompense est désactivée ou supprimée au moment où un parrainage est payé, le membre reçoit à la place les points ci-dessous.",
     referrerPoints: "Points pour le membre parrain",
     refereePercent: "Réduction de l’ami sur une première commande (%)",
     checks: "Contrôles anti-fraude",
@@ -882,11 +886,6 @@ export const fr: AdminStrings = {
     save: "Enregistrer",
     saved: "Paramètres de parrainage enregistrés",
     fixErrors: "Certains paramètres sont à corriger ; rien n’a été enregistré",
-    errors: {
-      referrerPoints: "Saisissez un nombre entier de points de 1 à 1 000 000",
-      refereePercent: "Saisissez un pourcentage entier de 1 à 100",
-      monthlyCap: "Saisissez un nombre entier de 0 à 10 000",
-    },
     figures: "30 derniers jours",
     visits: "Visites du lien",
     referees: "Amis ayant reçu un code",

@@ -48,8 +48,10 @@ import {
   updateReferral,
   updateReferralSettings,
 } from "../../db/referrals.server";
+import { ensureRewards, findReward } from "../../db/rewards.server";
 import { inTransaction, type Tx } from "../../db/tx.server";
 import { noteFollowUp } from "../../jobs/follow-ups.server";
+import { fieldErrorsOf, type FieldErrors } from "../../loyalty/field-error";
 import {
   firstOrderState,
   holdReasons,
@@ -58,6 +60,7 @@ import {
   parseReferralCode,
   referralCode,
   referralRewardKey,
+  referralRewardRefusal,
   referralSettingsSchema,
   type ReferralSettings,
 } from "../../loyalty/referrals";
@@ -65,6 +68,7 @@ import { formatMilli } from "../../loyalty/money";
 import { rewardCode, shopCodePrefix } from "../../loyalty/rewards";
 import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import { createReferralCode, findRewardCode } from "../../shopify/admin-api/discount-codes.server";
+import { reserveFreeReward } from "../rewards/free-reward.server";
 
 /** Why a referral request is refused; each is a code the storefront page and the admin word. */
 export type ReferralRefusal =
@@ -83,6 +87,8 @@ export class ReferralError extends Error {
   constructor(
     readonly reason: ReferralRefusal,
     readonly issues: string[] = [],
+    /** For `invalid_settings`: what is wrong with each field, as codes the admin words. */
+    readonly fieldErrors: FieldErrors = {},
   ) {
     super(issues.length ? `${reason}: ${issues.join("; ")}` : reason);
     this.name = "ReferralError";
@@ -111,9 +117,16 @@ export async function saveReferralSettings(
     throw new ReferralError(
       "invalid_settings",
       parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`),
+      fieldErrorsOf(parsed.error.issues),
     );
   await inTransaction(db, async (tx) => {
     const before = referralSettingsOf(await ensureProgram(tx, shop));
+    if (parsed.data.rewardKey !== null) {
+      const catalog = await ensureRewards(tx, shop);
+      const chosen = catalog.find((reward) => reward.key === parsed.data.rewardKey) ?? null;
+      const refusal = referralRewardRefusal(chosen);
+      if (refusal) throw new ReferralError("invalid_settings", [], { rewardKey: refusal });
+    }
     await updateReferralSettings(tx, shop, parsed.data);
     await markProgramChanged(tx, shop);
     // Members' referral_link metafield appears or goes with the switch: every member syncs.
@@ -420,12 +433,40 @@ async function settleOne(
     await updateReferral(tx, shop, id, { status: "HELD", holdReasons: reasons });
     return done([...outcomes, "held"]);
   }
-  await payReferrer(tx, shop, referral, settings.referrerPoints, now);
+  await payReferrer(tx, shop, referral, settings, now);
   return done([...outcomes, "paid"]);
 }
 
-/** The referrer's reward: one BONUS entry keyed referral:<id>, so it can never be paid twice. */
-async function payReferrer(tx: Tx, shop: string, referral: Referral, points: number, now: Date) {
+/**
+ * The referrer's reward, under the referral's row lock. The merchant's catalog reward, when
+ * chosen and still usable: a free redemption keyed referral-<id> (as a tier's entry reward is
+ * given), its code created by the code-issue job. Otherwise points: one BONUS entry keyed
+ * referral:<id>. Either key is unique per shop, so nothing is paid twice.
+ */
+async function payReferrer(tx: Tx, shop: string, referral: Referral, settings: ReferralSettings, now: Date) {
+  const reward = settings.rewardKey ? await findReward(tx, shop, settings.rewardKey) : null;
+  if (reward && referralRewardRefusal(reward) === null) {
+    const member = await findMember(tx, shop, referral.referrerId);
+    if (member) {
+      await reserveFreeReward(
+        tx,
+        shop,
+        member,
+        reward,
+        { idempotencyKey: `referral-${referral.id}`, source: "REFERRAL" },
+        now,
+      );
+      await updateReferral(tx, shop, referral.id, {
+        status: "PAID",
+        paidAt: now,
+        rewardPoints: 0,
+        rewardKey: reward.key,
+      });
+      return;
+    }
+  }
+  // Points: chosen, or the chosen reward was disabled or deleted since (decision 0019).
+  const points = settings.referrerPoints;
   const key = referralRewardKey(referral.id);
   if (!(await findLedgerEntry(tx, shop, key))) {
     const member = await lockMember(tx, shop, referral.referrerId);
@@ -454,7 +495,7 @@ export async function approveReferral(
     if (!referral) throw new ReferralError("not_found");
     if (referral.status !== "HELD") throw new ReferralError("not_held");
     const settings = referralSettingsOf(await ensureProgram(tx, shop));
-    await payReferrer(tx, shop, referral, settings.referrerPoints, now);
+    await payReferrer(tx, shop, referral, settings, now);
     await updateReferral(tx, shop, id, { decidedBy: staffId, decidedAt: now });
     return findReferral(tx, shop, id);
   });
@@ -510,13 +551,18 @@ export async function referralHomeCard(db: PrismaClient, shop: string, now: Date
 }
 
 export async function referralsPage(db: PrismaClient, shop: string, now: Date) {
-  const [settings, figures, queue] = await Promise.all([
+  const [settings, figures, queue, rewards] = await Promise.all([
     readReferralSettings(db, shop),
     lastMonthFigures(db, shop, now),
     heldReferrals(db, shop, 100),
+    ensureRewards(db, shop),
   ]);
   return {
     settings,
+    // The catalog rewards a referrer can get (referralRewardRefusal), for the form's choice.
+    rewardChoices: rewards
+      .filter((reward) => referralRewardRefusal(reward) === null)
+      .map((reward) => ({ key: reward.key, title: reward.title })),
     figures,
     queue: queue.map((row) => ({
       id: row.id,

@@ -10,6 +10,7 @@ import { ensureRewards, rewardRuleOf } from "../../db/rewards.server";
 import { findShop } from "../../db/shops.server";
 import { isExcludedCustomer } from "../../loyalty/exclusions";
 import { formatMilli } from "../../loyalty/money";
+import { referralRewardRefusal } from "../../loyalty/referrals";
 import { rewardAvailable, storeCreditOn } from "../../loyalty/rewards";
 import { formatE4 } from "../../loyalty/rates";
 import { qualifyingTier, tierRank, tierValue, windowStart } from "../../loyalty/tiers";
@@ -38,6 +39,11 @@ export async function programExplainer(db: PrismaClient, shop: string) {
   const storeCredit = storeCreditOn(shopRow?.scopes ?? null);
   const rewards = catalog.map(rewardRuleOf).filter((reward) => rewardAvailable(reward, storeCredit));
   const referral = referralSettingsOf(program);
+  // The catalog reward a referrer gets instead of points, when chosen and still usable (else the
+  // points are paid: decision 0019), by the title shoppers know it by.
+  const referrerReward = referral.rewardKey
+    ? catalog.find((row) => row.key === referral.rewardKey && referralRewardRefusal(row) === null)
+    : undefined;
   const money = settings.tierBasis === "SPEND";
   const threshold = (value: bigint) => (money ? formatMilli(value) : value.toString());
   // The same amount as a number for Liquid's money filters, which take the currency's subunit
@@ -61,9 +67,14 @@ export async function programExplainer(db: PrismaClient, shop: string) {
     // Ways to earn for an action, when on (decision 0023): newsletter, review, social follows
     // (each with its network's name and link).
     earnActions: listedEarnActions(allEarnRules(savedRules)),
-    // Referrals, when on: what a friend gets (percent off a first order) and what the member gets.
+    // Referrals, when on: what a friend gets (percent off a first order) and what the member gets:
+    // referrerReward (a reward's title) when the merchant chose a reward, else referrerPoints.
     referrals: referral.enabled
-      ? { refereePercent: referral.refereePercent, referrerPoints: referral.referrerPoints }
+      ? {
+          refereePercent: referral.refereePercent,
+          referrerPoints: referral.referrerPoints,
+          referrerReward: referrerReward?.title ?? null,
+        }
       : null,
     // Bonus events running or to come, each shown from startsAt to endsAt (ISO instants).
     bonusEvents: events,

@@ -2,15 +2,13 @@
  * A tier's entry reward: when a member reaches a tier that names a reward
  * from the catalog, they get that reward's code for free, once per tier.
  * The redemption is recorded RESERVED in the transaction that changed the
- * tier; the code-issue job creates the code in Shopify like any other.
+ * tier; the code-issue job creates the code in Shopify like any other
+ * (app/services/rewards/free-reward.server.ts, shared with referrals).
  */
-import { randomBytes } from "node:crypto";
 import type { Member } from "@prisma/client";
-import { createRedemptionOnce } from "../../db/redemptions.server";
-import { findReward, rewardRuleOf, rewardToJson } from "../../db/rewards.server";
+import { findReward } from "../../db/rewards.server";
 import type { Tx } from "../../db/tx.server";
-import { noteFollowUp } from "../../jobs/follow-ups.server";
-import { rewardCode, shopCodePrefix } from "../../loyalty/rewards";
+import { type FreeRewardOptions, reserveFreeReward } from "../rewards/free-reward.server";
 
 const tierEntryKey = (memberId: string, tierKey: string) => `tier-entry-${memberId}-${tierKey}`;
 
@@ -21,27 +19,18 @@ export async function reserveTierEntryReward(
   member: Member,
   tier: { key: string; entryRewardKey: string | null },
   now: Date,
-  options: { codePrefix?: string; random?: (size: number) => Uint8Array } = {},
+  options: FreeRewardOptions = {},
 ): Promise<string | null> {
   if (!tier.entryRewardKey) return null;
   const reward = await findReward(tx, shop, tier.entryRewardKey);
   if (!reward || !reward.enabled) return null;
-  const rule = rewardRuleOf(reward);
-  const idempotencyKey = tierEntryKey(member.id, tier.key);
-  const random = options.random ?? ((size: number) => randomBytes(size));
-  const id = await createRedemptionOnce(tx, {
+  return reserveFreeReward(
+    tx,
     shop,
-    memberId: member.id,
-    customerGid: member.customerGid,
-    rewardKey: rule.key,
-    idempotencyKey,
-    source: "TIER_ENTRY",
-    code: rewardCode(options.codePrefix ?? shopCodePrefix(shop), random(8)),
-    pointsCost: 0,
-    startsAt: now,
-    endsAt: new Date(now.getTime() + rule.codeLifetimeDays * 86_400_000),
-    reward: rewardToJson(rule),
-  });
-  if (id) noteFollowUp({ queue: "code-issue", shop, redemptionId: id });
-  return id;
+    member,
+    reward,
+    { idempotencyKey: tierEntryKey(member.id, tier.key), source: "TIER_ENTRY" },
+    now,
+    options,
+  );
 }

@@ -272,11 +272,17 @@ function Member(props: {
         <s-section heading={i18n.translate("referral.heading")}>
           <s-stack gap="small-200">
             <s-paragraph>
-              {i18n.translate("referral.offer", {
-                percent: number(program.referrals.refereePercent),
-                count: program.referrals.referrerPoints,
-                points: number(program.referrals.referrerPoints),
-              })}
+              {/* A catalog reward's title when the merchant chose one for referrers, else the points. */}
+              {program.referrals.referrerReward
+                ? i18n.translate("referral.offer_reward", {
+                    percent: number(program.referrals.refereePercent),
+                    reward: program.referrals.referrerReward,
+                  })
+                : i18n.translate("referral.offer", {
+                    percent: number(program.referrals.refereePercent),
+                    count: program.referrals.referrerPoints,
+                    points: number(program.referrals.referrerPoints),
+                  })}
             </s-paragraph>
             <s-stack direction="inline" gap="base" alignItems="center">
               <s-text type="strong">{member.referral.url}</s-text>
