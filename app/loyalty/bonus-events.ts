@@ -12,13 +12,18 @@
  *   `created_at`: the snapshot's paidAt) decides, whoever credits it and
  *   whenever (a late webhook, the backfill).
  * - Stacking: multiplicative. points = floor(eligible x rate x tier x event);
- *   a fixed bonus is added after: floor(fixed x net / eligible at award).
- * - Overlap: one event per order, the one that gives it the most points (a
- *   tie: the one that started first, then the lower id); never a sum.
+ *   a fixed bonus is added after, whole while anything of the order is left.
+ * - Overlap: of the events covering the order, the highest multiplier and the
+ *   highest fixed bonus (a tie: the one that started first, then the lower
+ *   id); never a sum of two multipliers or two bonuses. Neither choice nor the
+ *   bonus depends on the order's amount, so an order refunded before Regulars
+ *   first sees it (the backfill reads orders net of refunds) earns what one
+ *   seen at payment earns after the refund.
  * - Reversals: what the order earns always follows its facts under the terms
- *   recorded at its award (the event's multiplier, its fixed bonus and the
- *   eligible amount then), so a refund takes back in proportion, never more
- *   than was awarded, and never by today's events.
+ *   recorded at its award (the event's multiplier and its fixed bonus), so a
+ *   refund takes back the multiplied points in proportion, a whole refund or a
+ *   cancellation the fixed bonus too, never more than was awarded, and never
+ *   by today's events.
  */
 import type { FieldError } from "./field-error";
 import { maxMilli, type Milli } from "./money";
@@ -45,7 +50,7 @@ export interface EventTerms {
   bonusEventId: string | null;
   eventMultiplierE4: number;
   eventFixedPoints: number;
-  /** The order's eligible amount when it was awarded: a fixed bonus shrinks with the net below it. */
+  /** The order's eligible amount when it was awarded, for the record (what it earns does not depend on it). */
   eventBaseMilli: Milli;
 }
 
@@ -79,58 +84,63 @@ export function eventCovers(event: Pick<BonusEventRule, "startsAt" | "endsAt">, 
 
 /**
  * Points an order's net eligible amount earns: floor(net x rate x tier x
- * event) exactly, plus the fixed bonus in proportion to what is left of the
- * amount it was awarded on (all of it while nothing is refunded).
+ * event) exactly, plus the fixed bonus while anything of the order is left.
  */
 export function pointsWithEvent(
   net: Milli,
   rateE4: number,
   multiplierE4: number,
-  event: Pick<EventTerms, "eventMultiplierE4" | "eventFixedPoints" | "eventBaseMilli">,
+  event: Pick<EventTerms, "eventMultiplierE4" | "eventFixedPoints">,
 ): number {
   if (net <= 0n) return 0;
   const scale = 1000n * BigInt(E4) * BigInt(E4) * BigInt(E4);
   const multiplied = Number(
     (net * BigInt(rateE4) * BigInt(multiplierE4) * BigInt(event.eventMultiplierE4)) / scale,
   );
-  if (event.eventFixedPoints <= 0 || event.eventBaseMilli <= 0n) return multiplied;
-  const kept = net < event.eventBaseMilli ? net : event.eventBaseMilli;
-  return multiplied + Number((BigInt(event.eventFixedPoints) * kept) / event.eventBaseMilli);
+  return multiplied + Math.max(0, event.eventFixedPoints);
+}
+
+/** Of events of one kind, the one worth most by `worth`; a tie: the earlier start, then the lower id. */
+function best(events: readonly BonusEventRule[], worth: (event: BonusEventRule) => number) {
+  let chosen: BonusEventRule | null = null;
+  for (const event of events) {
+    const better =
+      !chosen ||
+      worth(event) > worth(chosen) ||
+      (worth(event) === worth(chosen) &&
+        (event.startsAt < chosen.startsAt ||
+          (event.startsAt.getTime() === chosen.startsAt.getTime() && event.id < chosen.id)));
+    if (better) chosen = event;
+  }
+  return chosen;
 }
 
 /**
- * The event an order processed at `at` with eligible amount `eligible` earns
- * under: of the events covering `at`, the one giving the most points; none
- * when no event covers it or the order has nothing eligible.
+ * The terms an order processed at `at` with eligible amount `eligible` earns
+ * under: of the events covering `at`, the highest multiplier and the highest
+ * fixed bonus (the recorded id is the multiplier's event, else the bonus's);
+ * none when no event covers it or the order has nothing eligible. The amount
+ * only decides whether there is anything to earn on, never which event.
  */
-export function chooseEvent(
-  events: readonly BonusEventRule[],
-  at: Date,
-  eligible: Milli,
-  rateE4: number,
-  multiplierE4: number,
-): EventTerms {
+export function chooseEvent(events: readonly BonusEventRule[], at: Date, eligible: Milli): EventTerms {
   const base = maxMilli(0n, eligible);
   if (base === 0n) return NO_EVENT;
-  let best: { terms: EventTerms; points: number; event: BonusEventRule } | null = null;
-  for (const event of events) {
-    if (!eventCovers(event, at)) continue;
-    const terms: EventTerms = {
-      bonusEventId: event.id,
-      eventMultiplierE4: event.kind === "MULTIPLIER" ? (event.multiplierE4 ?? E4) : E4,
-      eventFixedPoints: event.kind === "FIXED" ? (event.fixedPoints ?? 0) : 0,
-      eventBaseMilli: base,
-    };
-    const points = pointsWithEvent(base, rateE4, multiplierE4, terms);
-    const better =
-      !best ||
-      points > best.points ||
-      (points === best.points &&
-        (event.startsAt < best.event.startsAt ||
-          (event.startsAt.getTime() === best.event.startsAt.getTime() && event.id < best.event.id)));
-    if (better) best = { terms, points, event };
-  }
-  return best?.terms ?? NO_EVENT;
+  const covering = events.filter((event) => eventCovers(event, at));
+  const multiplier = best(
+    covering.filter((event) => event.kind === "MULTIPLIER"),
+    (event) => event.multiplierE4 ?? E4,
+  );
+  const fixed = best(
+    covering.filter((event) => event.kind === "FIXED"),
+    (event) => event.fixedPoints ?? 0,
+  );
+  if (!multiplier && !fixed) return NO_EVENT;
+  return {
+    bonusEventId: (multiplier ?? fixed)!.id,
+    eventMultiplierE4: multiplier?.multiplierE4 ?? E4,
+    eventFixedPoints: fixed?.fixedPoints ?? 0,
+    eventBaseMilli: base,
+  };
 }
 
 // ---------------------------------------------------------------------------

@@ -119,13 +119,7 @@ export function awardTerms(
   const multiplierE4 = multiplierOf(tiers, tierKey);
   const event =
     bonus && bonus.events.length > 0
-      ? chooseEvent(
-          bonus.events,
-          paidAt,
-          eligibleAmount(bonus.gross, settings, bonus.taxesIncluded),
-          settings.earnRateE4,
-          multiplierE4,
-        )
+      ? chooseEvent(bonus.events, paidAt, eligibleAmount(bonus.gross, settings, bonus.taxesIncluded))
       : NO_EVENT;
   return {
     awardedAt: now,

@@ -89,29 +89,43 @@ describe("the event an order earns under", () => {
   const inJune = new Date("2026-06-03T15:00:00Z");
 
   it("is none outside every event, or for an order with nothing eligible", () => {
-    expect(chooseEvent([event({ id: "a" })], new Date("2026-07-01T00:00:00Z"), 100_000n, E4, E4)).toEqual(
-      NO_EVENT,
-    );
-    expect(chooseEvent([event({ id: "a" })], inJune, 0n, E4, E4)).toEqual(NO_EVENT);
+    expect(chooseEvent([event({ id: "a" })], new Date("2026-07-01T00:00:00Z"), 100_000n)).toEqual(NO_EVENT);
+    expect(chooseEvent([event({ id: "a" })], inJune, 0n)).toEqual(NO_EVENT);
   });
 
-  it("takes the overlapping event that gives the most, never a sum", () => {
+  it("takes the highest multiplier and the highest fixed bonus of overlapping events, never a sum", () => {
     const double = event({ id: "double" });
     const triple = event({ id: "triple", multiplierE4: 3 * E4 });
     const fixed = event({ id: "fixed", kind: "FIXED", multiplierE4: null, fixedPoints: 50 });
-    // 100.00 at 1 point per 1.00: 2x = 200, 3x = 300, +50 = 150.
-    expect(chooseEvent([double, triple, fixed], inJune, 100_000n, E4, E4).bonusEventId).toBe("triple");
-    // 10.00: 2x = 20, +50 = 60: the fixed bonus wins on a small order.
-    expect(chooseEvent([double, fixed], inJune, 10_000n, E4, E4).bonusEventId).toBe("fixed");
+    const fixedMore = event({ id: "fixed-more", kind: "FIXED", multiplierE4: null, fixedPoints: 80 });
+    expect(chooseEvent([double, triple], inJune, 100_000n)).toMatchObject({
+      bonusEventId: "triple",
+      eventMultiplierE4: 3 * E4,
+      eventFixedPoints: 0,
+    });
+    // A multiplier and a bonus both apply: 100.00 at 1 point per 1.00 earns 300 + 80.
+    const both = chooseEvent([double, triple, fixed, fixedMore], inJune, 100_000n);
+    expect(both).toMatchObject({ bonusEventId: "triple", eventMultiplierE4: 3 * E4, eventFixedPoints: 80 });
+    expect(pointsWithEvent(100_000n, E4, E4, both)).toBe(380);
+    // The order's amount never changes the choice (the backfill sees orders net of refunds).
+    const small = chooseEvent([double, fixed], inJune, 10_000n);
+    const large = chooseEvent([double, fixed], inJune, 900_000n);
+    expect([small.bonusEventId, small.eventMultiplierE4, small.eventFixedPoints]).toEqual([
+      large.bonusEventId,
+      large.eventMultiplierE4,
+      large.eventFixedPoints,
+    ]);
+    expect(chooseEvent([fixed], inJune, 10_000n)).toMatchObject({
+      bonusEventId: "fixed",
+      eventMultiplierE4: E4,
+    });
   });
 
   it("breaks a tie by the earlier start, then the id", () => {
     const later = event({ id: "a", ...eventInstants("2026-06-02", "2026-06-07", "America/New_York") });
     const earlier = event({ id: "b" });
-    expect(chooseEvent([later, earlier], inJune, 100_000n, E4, E4).bonusEventId).toBe("b");
-    expect(chooseEvent([event({ id: "z" }), event({ id: "c" })], inJune, 100_000n, E4, E4).bonusEventId).toBe(
-      "c",
-    );
+    expect(chooseEvent([later, earlier], inJune, 100_000n).bonusEventId).toBe("b");
+    expect(chooseEvent([event({ id: "z" }), event({ id: "c" })], inJune, 100_000n).bonusEventId).toBe("c");
   });
 });
 
@@ -125,15 +139,14 @@ describe("points under an event", () => {
     expect(pointsWithEvent(7_990n, 3 * E4, E4, { ...terms, eventMultiplierE4: 12_500 })).toBe(29);
   });
 
-  it("adds a fixed bonus in proportion to what is left of the awarded amount", () => {
+  it("adds a fixed bonus whole while anything of the order is left", () => {
     const terms = { eventMultiplierE4: E4, eventFixedPoints: 100, eventBaseMilli: 80_000n };
     expect(pointsWithEvent(80_000n, E4, E4, terms)).toBe(180);
-    // Half refunded: half of the base points, half of the bonus.
-    expect(pointsWithEvent(40_000n, E4, E4, terms)).toBe(90);
-    // A third left: 26 + floor(33.3) = 59.
-    expect(pointsWithEvent(26_666n, E4, E4, terms)).toBe(26 + 33);
-    // Edited up after the award: never more than the bonus awarded.
+    // Half refunded: half of the multiplied points, all of the bonus.
+    expect(pointsWithEvent(40_000n, E4, E4, terms)).toBe(140);
+    // Edited up after the award: the bonus stays what it was.
     expect(pointsWithEvent(120_000n, E4, E4, terms)).toBe(220);
+    // All refunded (or cancelled: nothing eligible): nothing, bonus included.
     expect(pointsWithEvent(0n, E4, E4, terms)).toBe(0);
   });
 });
@@ -183,15 +196,18 @@ describe("the award and its reversals", () => {
     expect(orderCredit(facts, old, { points: 0, pendingPoints: 0 }).points).toBe(100);
   });
 
-  it("chooses on the eligible amount under the program's inclusions", () => {
-    const withShipping = parts({ merchandise: 10_000n, shipping: 90_000n });
+  it("gives no event to an order with nothing eligible under the program's inclusions", () => {
+    const onlyShipping = parts({ merchandise: 0n, shipping: 90_000n });
     const fixed = event({ id: "fixed", kind: "FIXED", multiplierE4: null, fixedPoints: 50 });
-    const bonus = { events: [event({ id: "double" }), fixed], gross: withShipping, taxesIncluded: false };
-    // Without shipping: 10.00 -> 2x = 20 < +50. With it: 100.00 -> 200 > 150.
-    expect(awardTerms(paidAt, settings, tiers, null, NOW, bonus).bonusEventId).toBe("fixed");
-    expect(
-      awardTerms(paidAt, { ...settings, includeShipping: true }, tiers, null, NOW, bonus).bonusEventId,
-    ).toBe("double");
+    const bonus = { events: [event({ id: "double" }), fixed], gross: onlyShipping, taxesIncluded: false };
+    expect(awardTerms(paidAt, settings, tiers, null, NOW, bonus)).toMatchObject(NO_EVENT);
+    expect(awardTerms(paidAt, { ...settings, includeShipping: true }, tiers, null, NOW, bonus)).toMatchObject(
+      {
+        bonusEventId: "double",
+        eventMultiplierE4: 2 * E4,
+        eventFixedPoints: 50,
+      },
+    );
   });
 });
 
