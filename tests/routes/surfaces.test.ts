@@ -14,6 +14,12 @@ import {
 } from "~/routes/surfaces.customer-account.status";
 import { action as accountRedeem } from "~/routes/surfaces.customer-account.redeem";
 import {
+  action as accountFollow,
+  loader as accountFollowLoader,
+} from "~/routes/surfaces.customer-account.actions.follow";
+import { action as proxyFollow } from "~/routes/proxy.actions.follow";
+import { saveEarnRules } from "~/services/actions/earn-actions.server";
+import {
   loader as accountOrder,
   action as accountOrderAction,
 } from "~/routes/surfaces.customer-account.orders.$orderId";
@@ -253,6 +259,7 @@ describe("status: customer accounts, checkout and POS answer the app proxy's JSO
     for (const [route, path] of [
       [accountStatusAction, "/surfaces/customer-account/status"],
       [accountRedeem, "/surfaces/customer-account/redeem"],
+      [accountFollow, "/surfaces/customer-account/actions/follow"],
       [checkoutRedeem, "/surfaces/checkout/redeem"],
       [checkoutEstimate, "/surfaces/checkout/estimate"],
       [posRedeem, `/surfaces/pos/customers/${CUSTOMER_ID}/redeem`],
@@ -581,6 +588,96 @@ describe("redeem: one redemption path from every surface", () => {
       );
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+  });
+});
+
+describe("POST /surfaces/customer-account/actions/follow", () => {
+  const PATH = "/surfaces/customer-account/actions/follow";
+  const follow = async (body: unknown, as: As = customer) => {
+    const res = await call(accountFollow, await surfaceRequest(PATH, as, json(body)));
+    return {
+      status: res.status,
+      cors: res.headers.get("Access-Control-Allow-Origin"),
+      body: await res.json(),
+    };
+  };
+  const rules = (enabled: boolean) =>
+    saveEarnRules(
+      prisma,
+      TEST_SHOP,
+      {
+        "follow-instagram": { enabled, points: 25, limit: "ONCE", url: "https://instagram.com/maple" },
+        "follow-tiktok": { enabled, points: 10, limit: "ONCE", url: "https://www.tiktok.com/@maple" },
+      },
+      new Date(),
+    );
+
+  it("pays the follow rule once, through the same rule as the app proxy", async () => {
+    await rules(true);
+    expect(await follow({ rule: "follow-instagram" })).toEqual({
+      status: 200,
+      cors: "*",
+      body: { status: "awarded", points: 25, balance: 1225 },
+    });
+    expect((await follow({ rule: "follow-instagram" })).body).toEqual({
+      status: "already_awarded",
+      points: 25,
+      balance: 1225,
+    });
+    // The storefront's follow of the same rule is the same award: nothing more.
+    const proxied = await call(
+      proxyFollow,
+      await proxyRequest("actions/follow", {
+        customerId: CUSTOMER_ID,
+        init: json({ rule: "follow-instagram" }),
+      }),
+    );
+    expect(await proxied.json()).toEqual({ status: "already_awarded", points: 25, balance: 1225 });
+    // ... and one the storefront paid first is already paid here.
+    await call(
+      proxyFollow,
+      await proxyRequest("actions/follow", {
+        customerId: CUSTOMER_ID,
+        init: json({ rule: "follow-tiktok" }),
+      }),
+    );
+    expect((await follow({ rule: "follow-tiktok" })).body).toMatchObject({ status: "already_awarded" });
+    const awards = await prisma.ledgerEntry.findMany({
+      where: { shop: TEST_SHOP, action: { startsWith: "follow-" } },
+      orderBy: { id: "asc" },
+    });
+    expect(awards.map((entry) => [entry.action, entry.points])).toEqual([
+      ["follow-instagram", 25],
+      ["follow-tiktok", 10],
+    ]);
+    await expectLedgerConsistent(prisma, TEST_SHOP);
+  });
+
+  it("refuses a guest, a bad body, a rule that is off and a paused program, writing nothing", async () => {
+    await rules(false);
+    const before = await prisma.ledgerEntry.count();
+    expect(await follow({ rule: "follow-instagram" }, guest)).toMatchObject({
+      status: 401,
+      cors: "*",
+      body: { error: "sign_in_required" },
+    });
+    for (const body of [{ rule: "newsletter" }, { rule: "follow-myspace" }, {}, "nope"]) {
+      expect(await follow(body)).toMatchObject({ status: 422, body: { error: "invalid_request" } });
+    }
+    expect(await follow({ rule: "follow-instagram" })).toMatchObject({
+      status: 409,
+      body: { error: "action_unavailable" },
+    });
+    await rules(true);
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { active: false } });
+    expect(await follow({ rule: "follow-instagram" })).toMatchObject({
+      status: 409,
+      body: { error: "program_paused" },
+    });
+    expect(await prisma.ledgerEntry.count()).toBe(before);
+    // GET is refused; a preflight to the loader is the library's.
+    const get = await call(accountFollowLoader, await surfaceRequest(PATH, customer));
+    expect(get.status).toBe(405);
   });
 });
 
