@@ -826,6 +826,110 @@ describe("POST /surfaces/checkout/estimate", () => {
     expect((await withGiftCard.json()).points).toBe(450);
   });
 
+  describe("with a bonus event running (decision 0022)", () => {
+    const DAY = 86_400_000;
+    const event = (
+      data: { kind: "MULTIPLIER" | "FIXED"; multiplierE4?: number; fixedPoints?: number },
+      from: number,
+      to: number,
+    ) => {
+      const startsAt = new Date(Date.now() + from);
+      const endsAt = new Date(Date.now() + to);
+      return prisma.bonusEvent.create({
+        data: {
+          shop: TEST_SHOP,
+          name: `${data.kind} ${from}`,
+          startsOn: startsAt.toISOString().slice(0, 10),
+          endsOn: endsAt.toISOString().slice(0, 10),
+          timeZone: "UTC",
+          startsAt,
+          endsAt,
+          ...data,
+        },
+      });
+    };
+    const pay = (orderGid: string) =>
+      applyOrderEvent(
+        prisma,
+        TEST_SHOP,
+        {
+          type: "paid",
+          snapshot: snapshot({
+            orderGid,
+            customerGid: CUSTOMER,
+            updatedAt: new Date(),
+            // Processed now: when the estimate was asked for (the buyer pays, then sees the page).
+            paidAt: new Date(),
+            merchandise: 80_000n,
+          }),
+        },
+        new Date(),
+      );
+    const subtotal = { amount: "80.00", currencyCode: "EUR" };
+    beforeEach(() => prisma.bonusEvent.deleteMany({ where: { shop: TEST_SHOP } }));
+    afterEach(() => prisma.bonusEvent.deleteMany({ where: { shop: TEST_SHOP } }));
+
+    it("a multiplier: the estimate is what the order is then credited, the tier stacked on it", async () => {
+      // Running: 2x. Over yesterday, or starting tomorrow: not counted.
+      await event({ kind: "MULTIPLIER", multiplierE4: 20_000 }, -DAY, DAY);
+      await event({ kind: "MULTIPLIER", multiplierE4: 50_000 }, -3 * DAY, -DAY);
+      await event({ kind: "MULTIPLIER", multiplierE4: 50_000 }, DAY, 2 * DAY);
+      const body = await (await estimate({ subtotal })).json();
+      // 80.00 at 5 a unit, doubled.
+      expect(body).toMatchObject({ points: 800, balanceAfter: 2000 });
+      const credited = await pay("gid://shopify/Order/9101");
+      expect(credited.points).toBe(body.points);
+      // Gold's 1.5 and the event's 2x multiply (the crediting path's order).
+      await prisma.member.updateMany({
+        where: { shop: TEST_SHOP, customerGid: CUSTOMER },
+        data: { tierKey: "gold" },
+      });
+      const gold = await (await estimate({ subtotal })).json();
+      expect(gold.points).toBe(1200);
+      expect((await pay("gid://shopify/Order/9102")).points).toBe(gold.points);
+      // A guest's estimate counts the event too.
+      expect((await (await estimate({ subtotal }, guest)).json()).points).toBe(800);
+    });
+
+    it("a fixed bonus, and of two events the one the award would choose (the most points)", async () => {
+      await event({ kind: "FIXED", fixedPoints: 50 }, -DAY, DAY);
+      const fixed = await (await estimate({ subtotal })).json();
+      expect(fixed.points).toBe(450);
+      expect((await pay("gid://shopify/Order/9201")).points).toBe(fixed.points);
+      // A 1.5x overlapping it gives 600 > 450: the award takes that one, never a sum.
+      await event({ kind: "MULTIPLIER", multiplierE4: 15_000 }, -DAY / 2, DAY);
+      const both = await (await estimate({ subtotal })).json();
+      expect(both.points).toBe(600);
+      expect((await pay("gid://shopify/Order/9202")).points).toBe(both.points);
+      const entries = await prisma.ledgerEntry.findMany({
+        where: { shop: TEST_SHOP, kind: "EARN" },
+        orderBy: { id: "asc" },
+      });
+      expect(entries.map((entry) => entry.points)).toEqual([450, 600]);
+      await expectLedgerConsistent(prisma, TEST_SHOP);
+    });
+
+    it("page first on the thank-you page: the webhook then credits the estimate with its event", async () => {
+      await event({ kind: "MULTIPLIER", multiplierE4: 30_000 }, -DAY, DAY);
+      const ORDER_ID = "gid://shopify/Order/9301";
+      const body = await (await estimate({ subtotal, orderId: ORDER_ID })).json();
+      expect(body).toMatchObject({ points: 1200, balanceAfter: 2400, order: null });
+      await pay(ORDER_ID);
+      expect(await (await estimate({ subtotal, orderId: ORDER_ID })).json()).toMatchObject({
+        points: 1200,
+        balanceAfter: 2400,
+        order: { state: "earned", points: 1200 },
+      });
+    });
+
+    it("a paused program estimates nothing, event or not", async () => {
+      await event({ kind: "MULTIPLIER", multiplierE4: 20_000 }, -DAY, DAY);
+      await ensureProgram(prisma, TEST_SHOP);
+      await prisma.program.update({ where: { shop: TEST_SHOP }, data: { active: false } });
+      expect(await (await estimate({ subtotal })).json()).toMatchObject({ points: 0, active: false });
+    });
+  });
+
   it("for a guest: the points, no balance, no member", async () => {
     const body = await (await estimate({ subtotal: { amount: "80.00", currencyCode: "EUR" } }, guest)).json();
     expect(body).toEqual({ points: 400, balanceAfter: null, active: true, member: null, order: null });
