@@ -276,28 +276,28 @@ export function entryOccurredAt(
 /**
  * What an order not yet paid will earn, for the thank-you page and checkout: the order's
  * eligible parts as the buyer's checkout knows them (its subtotal, and the gift cards in it),
- * under the terms it would be awarded with now (the program's rate and inclusions, the tier the
- * member holds). The same arithmetic as the award (orderCredit); an estimate only because the
- * order's webhook, not the checkout, says what was paid.
+ * under the terms it would be awarded with at `bonus.at` (the program's rate and inclusions, the
+ * tier the member holds, and the bonus event among `bonus.events` that the award would choose):
+ * the award's own terms (awardTerms) and arithmetic (orderCredit). An estimate only because the
+ * order's webhook, not the checkout, says what was paid and when it was processed.
  */
 export function estimatedAward(
   parts: Pick<EligibleParts, "merchandise" | "giftCards">,
   settings: ProgramSettings,
   tiers: readonly TierRule[],
   tierKey: string | null,
+  bonus: { events: readonly BonusEventRule[]; at: Date } = { events: [], at: new Date(0) },
 ): number {
   if (!settings.active) return 0;
+  const gross = { ...NO_PARTS, ...parts };
+  const terms = awardTerms(bonus.at, settings, tiers, tierKey, bonus.at, {
+    events: bonus.events,
+    gross,
+    taxesIncluded: false,
+  });
   const credit = orderCredit(
-    { cancelled: false, gross: { ...NO_PARTS, ...parts }, refunds: [], taxesIncluded: false },
-    {
-      rateE4: settings.earnRateE4,
-      multiplierE4: multiplierOf(tiers, tierKey),
-      releasedAt: null,
-      includeShipping: settings.includeShipping,
-      includeTax: settings.includeTax,
-      includeTips: settings.includeTips,
-      includeGiftCards: settings.includeGiftCards,
-    },
+    { cancelled: false, gross, refunds: [], taxesIncluded: false },
+    { ...terms, releasedAt: null },
     { points: 0, pendingPoints: 0 },
   );
   return credit.points;

@@ -19,7 +19,7 @@ const APP_URL: string = process.env.APP_URL ?? "";
 
 /**
  * The codes the app answers a refusal with (the storefront's, and the surfaces' own
- * `order_not_found`), and `network`: no answer at all.
+ * `order_not_found`; `action_unavailable`: a follow rule that is off), and `network`: no answer at all.
  */
 export const ERROR_CODES = [
   "sign_in_required",
@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   "idempotency_key_reused",
   "code_not_created",
   "order_not_found",
+  "action_unavailable",
   "network",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -59,10 +60,30 @@ export interface ProgramExplainer {
     endsAt: string;
   }[];
   /**
+   * Ways to earn for an action, those on (docs/decisions/0023-points-for-actions.md): `newsletter`,
+   * `review`, and `follow-<network>` with the network's name and the shop's link on it.
+   */
+  earnActions?: EarnAction[];
+  /**
    * Referrals, when the shop has them on: what a friend gets and what the member gets (referrerReward:
    * the catalog reward's title when the merchant gives one instead of points; absent from older apps).
    */
   referrals?: { refereePercent: number; referrerPoints: number; referrerReward?: string | null } | null;
+}
+
+/** One way to earn for an action; a social follow has its network's name and the link to follow. */
+export interface EarnAction {
+  key: string;
+  points: number;
+  network?: string;
+  url?: string | null;
+}
+
+/** POST actions/follow's answer: the points, once; `already_awarded` when followed before. */
+export interface Followed {
+  status: "awarded" | "already_awarded";
+  points: number;
+  balance: number;
 }
 
 export interface MemberState {
@@ -236,6 +257,8 @@ export function regularsClient(
     // orderId: the thank-you page's order, so that an order already credited is not counted twice.
     estimate: (subtotal: { amount: string; currencyCode: string }, orderId?: string) =>
       request<Estimate>("/estimate", orderId ? { subtotal, orderId } : { subtotal }),
+    // A social follow (honour system): the rule's points, once; sent again, `already_awarded`.
+    follow: (rule: string) => request<Followed>("/actions/follow", { rule }),
     // The order's numeric id ("gid://shopify/Order/123" -> "123"): a GID's slashes do not fit a path.
     order: (orderId: string) =>
       request<{ order: OrderPoints }>(`/orders/${encodeURIComponent(orderId.split("/").pop() ?? "")}`),

@@ -211,6 +211,26 @@ function surfaceProbes(): Record<string, Probe[]> {
       "surfaces.customer-account.redeem",
       "/surfaces/customer-account/redeem",
     ),
+    "surfaces.customer-account.actions.follow": [
+      {
+        // A pays for following on Instagram (and A_RICH was paid it); B's rule is off.
+        status: 409,
+        name: "follow as A's customer at B (B's rule is off)",
+        send: () =>
+          wrap(
+            bSurface(
+              "surfaces.customer-account.actions.follow",
+              "/surfaces/customer-account/actions/follow",
+              customer(A_RICH),
+              {
+                method: "POST",
+                body: JSON.stringify({ rule: "follow-instagram" }),
+              },
+            ),
+            [A_RICH],
+          ),
+      },
+    ],
     "surfaces.customer-account.orders.$orderId": [
       {
         status: 200,

@@ -14,6 +14,12 @@ import {
 } from "~/routes/surfaces.customer-account.status";
 import { action as accountRedeem } from "~/routes/surfaces.customer-account.redeem";
 import {
+  action as accountFollow,
+  loader as accountFollowLoader,
+} from "~/routes/surfaces.customer-account.actions.follow";
+import { action as proxyFollow } from "~/routes/proxy.actions.follow";
+import { saveEarnRules } from "~/services/actions/earn-actions.server";
+import {
   loader as accountOrder,
   action as accountOrderAction,
 } from "~/routes/surfaces.customer-account.orders.$orderId";
@@ -253,6 +259,7 @@ describe("status: customer accounts, checkout and POS answer the app proxy's JSO
     for (const [route, path] of [
       [accountStatusAction, "/surfaces/customer-account/status"],
       [accountRedeem, "/surfaces/customer-account/redeem"],
+      [accountFollow, "/surfaces/customer-account/actions/follow"],
       [checkoutRedeem, "/surfaces/checkout/redeem"],
       [checkoutEstimate, "/surfaces/checkout/estimate"],
       [posRedeem, `/surfaces/pos/customers/${CUSTOMER_ID}/redeem`],
@@ -584,6 +591,96 @@ describe("redeem: one redemption path from every surface", () => {
   });
 });
 
+describe("POST /surfaces/customer-account/actions/follow", () => {
+  const PATH = "/surfaces/customer-account/actions/follow";
+  const follow = async (body: unknown, as: As = customer) => {
+    const res = await call(accountFollow, await surfaceRequest(PATH, as, json(body)));
+    return {
+      status: res.status,
+      cors: res.headers.get("Access-Control-Allow-Origin"),
+      body: await res.json(),
+    };
+  };
+  const rules = (enabled: boolean) =>
+    saveEarnRules(
+      prisma,
+      TEST_SHOP,
+      {
+        "follow-instagram": { enabled, points: 25, limit: "ONCE", url: "https://instagram.com/maple" },
+        "follow-tiktok": { enabled, points: 10, limit: "ONCE", url: "https://www.tiktok.com/@maple" },
+      },
+      new Date(),
+    );
+
+  it("pays the follow rule once, through the same rule as the app proxy", async () => {
+    await rules(true);
+    expect(await follow({ rule: "follow-instagram" })).toEqual({
+      status: 200,
+      cors: "*",
+      body: { status: "awarded", points: 25, balance: 1225 },
+    });
+    expect((await follow({ rule: "follow-instagram" })).body).toEqual({
+      status: "already_awarded",
+      points: 25,
+      balance: 1225,
+    });
+    // The storefront's follow of the same rule is the same award: nothing more.
+    const proxied = await call(
+      proxyFollow,
+      await proxyRequest("actions/follow", {
+        customerId: CUSTOMER_ID,
+        init: json({ rule: "follow-instagram" }),
+      }),
+    );
+    expect(await proxied.json()).toEqual({ status: "already_awarded", points: 25, balance: 1225 });
+    // ... and one the storefront paid first is already paid here.
+    await call(
+      proxyFollow,
+      await proxyRequest("actions/follow", {
+        customerId: CUSTOMER_ID,
+        init: json({ rule: "follow-tiktok" }),
+      }),
+    );
+    expect((await follow({ rule: "follow-tiktok" })).body).toMatchObject({ status: "already_awarded" });
+    const awards = await prisma.ledgerEntry.findMany({
+      where: { shop: TEST_SHOP, action: { startsWith: "follow-" } },
+      orderBy: { id: "asc" },
+    });
+    expect(awards.map((entry) => [entry.action, entry.points])).toEqual([
+      ["follow-instagram", 25],
+      ["follow-tiktok", 10],
+    ]);
+    await expectLedgerConsistent(prisma, TEST_SHOP);
+  });
+
+  it("refuses a guest, a bad body, a rule that is off and a paused program, writing nothing", async () => {
+    await rules(false);
+    const before = await prisma.ledgerEntry.count();
+    expect(await follow({ rule: "follow-instagram" }, guest)).toMatchObject({
+      status: 401,
+      cors: "*",
+      body: { error: "sign_in_required" },
+    });
+    for (const body of [{ rule: "newsletter" }, { rule: "follow-myspace" }, {}, "nope"]) {
+      expect(await follow(body)).toMatchObject({ status: 422, body: { error: "invalid_request" } });
+    }
+    expect(await follow({ rule: "follow-instagram" })).toMatchObject({
+      status: 409,
+      body: { error: "action_unavailable" },
+    });
+    await rules(true);
+    await prisma.program.update({ where: { shop: TEST_SHOP }, data: { active: false } });
+    expect(await follow({ rule: "follow-instagram" })).toMatchObject({
+      status: 409,
+      body: { error: "program_paused" },
+    });
+    expect(await prisma.ledgerEntry.count()).toBe(before);
+    // GET is refused; a preflight to the loader is the library's.
+    const get = await call(accountFollowLoader, await surfaceRequest(PATH, customer));
+    expect(get.status).toBe(405);
+  });
+});
+
 describe("GET /surfaces/customer-account/orders/:orderId", () => {
   const ORDER = "gid://shopify/Order/5001";
   const paid = (
@@ -727,6 +824,110 @@ describe("POST /surfaces/checkout/estimate", () => {
       lines: [{ amount: { amount: "20.00", currencyCode: "EUR" }, giftCard: true }],
     });
     expect((await withGiftCard.json()).points).toBe(450);
+  });
+
+  describe("with a bonus event running (decision 0022)", () => {
+    const DAY = 86_400_000;
+    const event = (
+      data: { kind: "MULTIPLIER" | "FIXED"; multiplierE4?: number; fixedPoints?: number },
+      from: number,
+      to: number,
+    ) => {
+      const startsAt = new Date(Date.now() + from);
+      const endsAt = new Date(Date.now() + to);
+      return prisma.bonusEvent.create({
+        data: {
+          shop: TEST_SHOP,
+          name: `${data.kind} ${from}`,
+          startsOn: startsAt.toISOString().slice(0, 10),
+          endsOn: endsAt.toISOString().slice(0, 10),
+          timeZone: "UTC",
+          startsAt,
+          endsAt,
+          ...data,
+        },
+      });
+    };
+    const pay = (orderGid: string) =>
+      applyOrderEvent(
+        prisma,
+        TEST_SHOP,
+        {
+          type: "paid",
+          snapshot: snapshot({
+            orderGid,
+            customerGid: CUSTOMER,
+            updatedAt: new Date(),
+            // Processed now: when the estimate was asked for (the buyer pays, then sees the page).
+            paidAt: new Date(),
+            merchandise: 80_000n,
+          }),
+        },
+        new Date(),
+      );
+    const subtotal = { amount: "80.00", currencyCode: "EUR" };
+    beforeEach(() => prisma.bonusEvent.deleteMany({ where: { shop: TEST_SHOP } }));
+    afterEach(() => prisma.bonusEvent.deleteMany({ where: { shop: TEST_SHOP } }));
+
+    it("a multiplier: the estimate is what the order is then credited, the tier stacked on it", async () => {
+      // Running: 2x. Over yesterday, or starting tomorrow: not counted.
+      await event({ kind: "MULTIPLIER", multiplierE4: 20_000 }, -DAY, DAY);
+      await event({ kind: "MULTIPLIER", multiplierE4: 50_000 }, -3 * DAY, -DAY);
+      await event({ kind: "MULTIPLIER", multiplierE4: 50_000 }, DAY, 2 * DAY);
+      const body = await (await estimate({ subtotal })).json();
+      // 80.00 at 5 a unit, doubled.
+      expect(body).toMatchObject({ points: 800, balanceAfter: 2000 });
+      const credited = await pay("gid://shopify/Order/9101");
+      expect(credited.points).toBe(body.points);
+      // Gold's 1.5 and the event's 2x multiply (the crediting path's order).
+      await prisma.member.updateMany({
+        where: { shop: TEST_SHOP, customerGid: CUSTOMER },
+        data: { tierKey: "gold" },
+      });
+      const gold = await (await estimate({ subtotal })).json();
+      expect(gold.points).toBe(1200);
+      expect((await pay("gid://shopify/Order/9102")).points).toBe(gold.points);
+      // A guest's estimate counts the event too.
+      expect((await (await estimate({ subtotal }, guest)).json()).points).toBe(800);
+    });
+
+    it("a fixed bonus, and of two events the one the award would choose (the most points)", async () => {
+      await event({ kind: "FIXED", fixedPoints: 50 }, -DAY, DAY);
+      const fixed = await (await estimate({ subtotal })).json();
+      expect(fixed.points).toBe(450);
+      expect((await pay("gid://shopify/Order/9201")).points).toBe(fixed.points);
+      // A 1.5x overlapping it gives 600 > 450: the award takes that one, never a sum.
+      await event({ kind: "MULTIPLIER", multiplierE4: 15_000 }, -DAY / 2, DAY);
+      const both = await (await estimate({ subtotal })).json();
+      expect(both.points).toBe(600);
+      expect((await pay("gid://shopify/Order/9202")).points).toBe(both.points);
+      const entries = await prisma.ledgerEntry.findMany({
+        where: { shop: TEST_SHOP, kind: "EARN" },
+        orderBy: { id: "asc" },
+      });
+      expect(entries.map((entry) => entry.points)).toEqual([450, 600]);
+      await expectLedgerConsistent(prisma, TEST_SHOP);
+    });
+
+    it("page first on the thank-you page: the webhook then credits the estimate with its event", async () => {
+      await event({ kind: "MULTIPLIER", multiplierE4: 30_000 }, -DAY, DAY);
+      const ORDER_ID = "gid://shopify/Order/9301";
+      const body = await (await estimate({ subtotal, orderId: ORDER_ID })).json();
+      expect(body).toMatchObject({ points: 1200, balanceAfter: 2400, order: null });
+      await pay(ORDER_ID);
+      expect(await (await estimate({ subtotal, orderId: ORDER_ID })).json()).toMatchObject({
+        points: 1200,
+        balanceAfter: 2400,
+        order: { state: "earned", points: 1200 },
+      });
+    });
+
+    it("a paused program estimates nothing, event or not", async () => {
+      await event({ kind: "MULTIPLIER", multiplierE4: 20_000 }, -DAY, DAY);
+      await ensureProgram(prisma, TEST_SHOP);
+      await prisma.program.update({ where: { shop: TEST_SHOP }, data: { active: false } });
+      expect(await (await estimate({ subtotal })).json()).toMatchObject({ points: 0, active: false });
+    });
   });
 
   it("for a guest: the points, no balance, no member", async () => {

@@ -346,6 +346,87 @@ describe("the Rewards page", () => {
     });
   });
 
+  describe("ways to earn for an action", () => {
+    const earnActions: StorefrontStatus["program"]["earnActions"] = [
+      { key: "newsletter", points: 100 },
+      { key: "review", points: 1 },
+      { key: "follow-instagram", points: 25, network: "Instagram", url: "https://instagram.com/maple" },
+    ];
+    const withActions = (changes: Partial<MemberStatus> = {}) =>
+      member({ program: { ...program, earnActions }, ...changes });
+
+    it("lists them, and a follow's button opens the link and claims its points once", async () => {
+      let followed = false;
+      const { requests } = await rewardsPage((request) => {
+        if (request.method === "GET") return { json: withActions() };
+        const answer = followed
+          ? { status: "already_awarded", points: 25, balance: 1275 }
+          : { status: "awarded", points: 25, balance: 1275 };
+        followed = true;
+        return { json: answer };
+      });
+      await settle("the status", () => pageText().includes("1,250 points"));
+      expect(pageText()).toContain("100 points for subscribing to our emails");
+      expect(pageText()).toContain("1 point for a product review");
+      expect(pageText()).toContain("Follow us on Instagram: 25 points");
+      const follow = button("Follow");
+      // A link to the shop's page on the network, in a new tab.
+      expect(follow.getAttribute("href")).toBe("https://instagram.com/maple");
+      expect(follow.getAttribute("target")).toBe("_blank");
+      expect(follow.getAttribute("accessibilitylabel")).toBe("Follow us on Instagram");
+      follow.click();
+      await settle("the thanks", () => pageText().includes("Thanks for following! 25 points added."));
+      // The balance is the app's answer.
+      expect(pageText()).toContain("1,275 points");
+      const claim = requests.find((request) => request.method === "POST")!;
+      expect(claim.path).toBe("/surfaces/customer-account/actions/follow");
+      expect(claim.body).toEqual({ rule: "follow-instagram" });
+      expect(claim.claims).toMatchObject({ dest: SHOP, sub: CUSTOMER });
+      button("Follow").click();
+      await settle("earned before", () =>
+        pageText().includes("You already earned points for following this account."),
+      );
+      expect(pageText()).toContain("1,275 points");
+    });
+
+    it("words a refusal in the shopper's language", async () => {
+      await rewardsPage(
+        (request) =>
+          request.method === "GET"
+            ? { json: withActions() }
+            : { status: 409, json: { error: "action_unavailable" } },
+        { locale: "fr" },
+      );
+      await settle("the status", () => pageText().includes("Suivez-nous sur Instagram : 25 points"));
+      expect(pageText()).toContain("100 points pour l’inscription à nos e-mails");
+      button("Suivre").click();
+      await settle("the refusal", () =>
+        pageText().includes("Cette façon de gagner des points n’est pas disponible pour le moment."),
+      );
+      expect(pageText()).toContain("1 250");
+    });
+
+    it("without a customer, a follow only opens the link: nothing is claimed", async () => {
+      const { requests } = await rewardsPage(
+        () => ({
+          json: {
+            loggedIn: false,
+            program: { ...program, earnActions },
+            customer: null,
+            reason: "no_customer",
+          },
+        }),
+        { customer: null },
+      );
+      await settle("the ways to earn", () => pageText().includes("Follow us on Instagram: 25 points"));
+      expect(button("Follow").getAttribute("href")).toBe("https://instagram.com/maple");
+      button("Follow").click();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(requests.filter((request) => request.method === "POST")).toEqual([]);
+      expect(pageText()).not.toContain("Thanks for following");
+    });
+  });
+
   it("without protected customer data (no sub) says so and shows nothing personal", async () => {
     const { requests } = await rewardsPage(
       () => ({ json: { loggedIn: false, program, customer: null, reason: "no_customer" } }),

@@ -89,11 +89,11 @@ describe.each(EXTENSIONS)("extensions/%s/locales", (handle) => {
   });
 });
 
-it("the extensions know every refusal the storefront's service can answer (the birthday's and the follow's aside)", () => {
+it("the extensions know every refusal the storefront's service can answer (the birthday's aside)", () => {
   const known = new Set<string>(ERROR_CODES);
-  // The birthday and a social follow are the theme's alone (proxy.birthday, proxy.actions.follow).
+  // The birthday is the theme's alone (proxy.birthday); a social follow is also the Rewards page's.
   const storefront = Object.keys(STOREFRONT_ERRORS).filter(
-    (code) => !["not_a_date", "birthday_already_set", "action_unavailable"].includes(code),
+    (code) => !["not_a_date", "birthday_already_set"].includes(code),
   );
   expect(storefront.filter((code) => !known.has(code))).toEqual([]);
 });

@@ -17,6 +17,7 @@ import {
 } from "~/loyalty/order-credit";
 import { DEFAULT_PROGRAM, type ProgramSettings, type TierRule } from "~/loyalty/program";
 import { E4 } from "~/loyalty/rates";
+import type { BonusEventRule } from "~/loyalty/bonus-events";
 import { countInActivity, tierValue, type TierActivity } from "~/loyalty/tiers";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
@@ -103,6 +104,50 @@ describe("estimatedAward (the thank-you page's estimate)", () => {
     expect(estimatedAward(checkout, settings, tiers, null)).toBe(617);
     expect(estimatedAward(checkout, settings, tiers, "gold")).toBe(925);
     expect(estimatedAward(checkout, { ...settings, includeGiftCards: true }, tiers, null)).toBe(717);
+  });
+
+  it("counts the bonus event the award would choose at `at`, as awardTerms does", () => {
+    const checkout = { merchandise: 123_450n, giftCards: 0n };
+    const event = (id: string, over: Partial<BonusEventRule>): BonusEventRule => ({
+      id,
+      kind: "MULTIPLIER",
+      multiplierE4: 2 * E4,
+      fixedPoints: null,
+      startsAt: new Date("2026-03-01T00:00:00Z"),
+      endsAt: new Date("2026-03-15T00:00:00Z"),
+      ...over,
+    });
+    const events = [
+      event("a", {}),
+      event("b", { kind: "FIXED", multiplierE4: null, fixedPoints: 700 }),
+      event("c", { multiplierE4: 5 * E4, startsAt: new Date("2026-03-12T00:00:00Z") }),
+    ];
+    for (const at of [PAID, NOW, new Date("2026-03-13T00:00:00Z"), new Date("2026-03-20T00:00:00Z")]) {
+      for (const tierKey of [null, "gold"]) {
+        const terms = awardTerms(at, settings, tiers, tierKey, at, {
+          events,
+          gross: parts(checkout),
+          taxesIncluded: false,
+        });
+        const paid = orderCredit(
+          { cancelled: false, gross: parts(checkout), refunds: [], taxesIncluded: false },
+          terms,
+          nothing,
+        );
+        expect(
+          estimatedAward(checkout, settings, tiers, tierKey, { events, at }),
+          `${at.toISOString()} ${tierKey}`,
+        ).toBe(paid.points);
+      }
+    }
+    // 617 plain; the fixed 700 (1,317) beats 2x (1,234); from the 12th 5x (3,086) beats both.
+    expect(estimatedAward(checkout, settings, tiers, null, { events, at: NOW })).toBe(1317);
+    expect(
+      estimatedAward(checkout, settings, tiers, null, { events, at: new Date("2026-03-13T00:00:00Z") }),
+    ).toBe(3086);
+    expect(
+      estimatedAward(checkout, settings, tiers, null, { events, at: new Date("2026-03-20T00:00:00Z") }),
+    ).toBe(617);
   });
 
   it("is nothing while the program is paused", () => {

@@ -20,6 +20,7 @@ describe("the shopper surfaces", () => {
   it("take the app proxy's 16 KiB bodies, with or without a customer or order in the path", () => {
     for (const path of [
       "/surfaces/customer-account/redeem",
+      "/surfaces/customer-account/actions/follow",
       "/surfaces/checkout/estimate",
       "/surfaces/pos/customers/42/redeem",
     ]) {

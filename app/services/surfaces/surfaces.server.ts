@@ -9,6 +9,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { bonusEventsCovering } from "../../db/bonus-events.server";
 import { orderPointsOf } from "../../db/orders.server";
 import { ensureProgram, settingsOf, tierRulesOf } from "../../db/program.server";
 import { findShop } from "../../db/shops.server";
@@ -129,7 +130,7 @@ export class EstimateInputError extends Error {
 /**
  * "You'll earn N points for this order": the checkout's subtotal (after discounts, before
  * shipping and tax: Shopify's cost.subtotalAmount) under the program's rules and the member's
- * tier now (estimatedAward). An estimate until the order's webhook arrives: shipping, tax and
+ * tier now, with the bonus event running now that the award would choose (estimatedAward). An estimate until the order's webhook arrives: shipping, tax and
  * tips are not in a checkout's subtotal, and the order may still change. `balanceAfter` is the
  * member's balance once these points are theirs (null for a guest); `member` is their status.
  * The subtotal must be in the shop's currency (orders earn on shop money): another currency gets
@@ -203,11 +204,15 @@ export async function checkoutEstimate(
       order: null,
     };
   }
+  // A bonus event running now counts as the award would count it: the events covering the
+  // order's processed time (here: now, when the buyer pays or has just paid), the one giving the
+  // most, read by the crediting path's own query (decision 0022).
   const points = estimatedAward(
     { ...NO_PARTS, merchandise: subtotal - giftCards, giftCards },
     settings,
     tierRulesOf(program.tiers),
     member?.tierKey ?? null,
+    { events: await bonusEventsCovering(db, shop, now, now), at: now },
   );
   return {
     points,

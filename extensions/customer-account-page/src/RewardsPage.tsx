@@ -4,7 +4,8 @@
  * https://shopify.dev/docs/api/customer-account-ui-extensions/latest/targets/full-page/customer-account-page-render):
  * balance and pending points, tier and progress to the next, the rewards with redeem (the code
  * shown and copyable), the member's live codes with their expiry, their referral link with a copy
- * button (while referrals are on), how to earn, and the recent history with the order named. Polaris web components (`s-*`), words from locales/ through
+ * button (while referrals are on), how to earn (a social follow's link as a button that also claims
+ * its points once), and the recent history with the order named. Polaris web components (`s-*`), words from locales/ through
  * `shopify.i18n` (https://shopify.dev/docs/api/customer-account-ui-extensions/latest/target-apis/platform-apis/localization-api).
  */
 import "@shopify/ui-extensions/preact";
@@ -18,7 +19,10 @@ import {
   regularsClient,
   type AmountLimits,
   type AnyAmount,
+  type EarnAction,
   type ErrorCode,
+  type Followed,
+  type Answer,
   type MemberState,
   type ProgramExplainer,
   type RegularsClient,
@@ -91,11 +95,14 @@ function RewardsPage({ api, client }: Props) {
         {status.loggedIn ? (
           <Member i18n={i18n} client={client} program={status.program} initial={status} key="member" />
         ) : (
-          <s-banner tone="info" heading={i18n.translate("no_customer.heading")}>
-            <s-paragraph>{i18n.translate("no_customer.body")}</s-paragraph>
-          </s-banner>
+          <>
+            <s-banner tone="info" heading={i18n.translate("no_customer.heading")}>
+              <s-paragraph>{i18n.translate("no_customer.body")}</s-paragraph>
+            </s-banner>
+            {/* Nobody to credit: a follow's button only opens the link. */}
+            <HowToEarn i18n={i18n} program={status.program} />
+          </>
         )}
-        <HowToEarn i18n={i18n} program={status.program} />
       </s-stack>
     </s-page>
   );
@@ -318,6 +325,17 @@ function Member(props: {
           </s-unordered-list>
         )}
       </s-section>
+
+      <HowToEarn
+        i18n={i18n}
+        program={program}
+        follow={async (rule) => {
+          const answer = await client.follow(rule);
+          // A follow's points are the member's at once (a bonus, never pending): the balance follows.
+          if (answer.ok) setMember((now) => ({ ...now, points: answer.data.balance }));
+          return answer;
+        }}
+      />
     </s-stack>
   );
 }
@@ -536,9 +554,12 @@ function eventText(i18n: I18n, event: BonusEvent): string {
     : i18n.translate("earn.event_multiplier", { name: event.name, multiplier: event.multiplier ?? "", date });
 }
 
-function HowToEarn({ i18n, program }: { i18n: I18n; program: ProgramExplainer }) {
+type Follow = (rule: string) => Promise<Answer<Followed>>;
+
+function HowToEarn({ i18n, program, follow }: { i18n: I18n; program: ProgramExplainer; follow?: Follow }) {
   // "for every $1": one whole unit of the shop's currency, without decimals.
   const unit = formatMoney(i18n, program, 1, { minimumFractionDigits: 0, maximumFractionDigits: 0 });
+  const points = (count: number) => ({ count, points: i18n.formatNumber(count) });
   return (
     <s-section heading={i18n.translate("earn.heading")}>
       <s-unordered-list>
@@ -553,21 +574,30 @@ function HowToEarn({ i18n, program }: { i18n: I18n; program: ProgramExplainer })
           </s-list-item>
         ))}
         {program.signupBonus > 0 ? (
-          <s-list-item>
-            {i18n.translate("earn.signup", {
-              count: program.signupBonus,
-              points: i18n.formatNumber(program.signupBonus),
-            })}
-          </s-list-item>
+          <s-list-item>{i18n.translate("earn.signup", points(program.signupBonus))}</s-list-item>
         ) : null}
         {program.birthdayBonus > 0 ? (
-          <s-list-item>
-            {i18n.translate("earn.birthday", {
-              count: program.birthdayBonus,
-              points: i18n.formatNumber(program.birthdayBonus),
-            })}
-          </s-list-item>
+          <s-list-item>{i18n.translate("earn.birthday", points(program.birthdayBonus))}</s-list-item>
         ) : null}
+        {(program.earnActions ?? []).map((action) =>
+          action.key === "newsletter" || action.key === "review" ? (
+            <s-list-item key={action.key}>
+              {i18n.translate(
+                action.key === "newsletter" ? "earn.newsletter" : "earn.review",
+                points(action.points),
+              )}
+            </s-list-item>
+          ) : action.key.startsWith("follow-") && action.network && action.url ? (
+            <s-list-item key={action.key}>
+              <FollowAction
+                i18n={i18n}
+                action={{ ...action, network: action.network, url: action.url }}
+                follow={follow}
+                active={program.active}
+              />
+            </s-list-item>
+          ) : null,
+        )}
         {program.tiers.map((tier) => (
           <s-list-item key={tier.name}>
             {i18n.translate("earn.tier", { tier: tier.name, multiplier: tier.multiplier })}
@@ -575,5 +605,62 @@ function HowToEarn({ i18n, program }: { i18n: I18n; program: ProgramExplainer })
         ))}
       </s-unordered-list>
     </s-section>
+  );
+}
+
+/**
+ * A social follow: its points, and a button that opens the shop's page on the network in a new tab
+ * (s-button's `href` with `target="_blank"`; its click "fired when the link is activated, before
+ * navigating": @shopify/ui-extensions' customer-account components-shared.d.ts, ButtonProps, and
+ * https://shopify.dev/docs/api/customer-account-ui-extensions/latest/polaris-web-components/actions/button).
+ * For a member the click also claims the points (honour system, decision 0023): once, by the app;
+ * a second click says they were earned before. Without a member (`follow` absent) it only opens
+ * the link, as while the program is paused.
+ */
+function FollowAction(props: {
+  i18n: I18n;
+  action: EarnAction & { network: string; url: string };
+  follow: Follow | undefined;
+  active: boolean;
+}) {
+  const { i18n, action, follow } = props;
+  const [said, setSaid] = useState<{ tone: "success" | "critical"; text: string } | null>(null);
+  const claim = async () => {
+    if (!follow || !props.active) return;
+    const answer = await follow(action.key);
+    if (!answer.ok) return setSaid({ tone: "critical", text: i18n.translate(`errors.${answer.error}`) });
+    setSaid({
+      tone: "success",
+      text:
+        answer.data.status === "awarded"
+          ? i18n.translate("earn.followed", {
+              count: answer.data.points,
+              points: i18n.formatNumber(answer.data.points),
+            })
+          : i18n.translate("earn.followed_before"),
+    });
+  };
+  return (
+    <s-stack gap="small-300">
+      <s-stack direction="inline" gap="base" alignItems="center">
+        <s-text>
+          {i18n.translate("earn.follow", {
+            network: action.network,
+            count: action.points,
+            points: i18n.formatNumber(action.points),
+          })}
+        </s-text>
+        <s-button
+          variant="secondary"
+          href={action.url}
+          target="_blank"
+          accessibilityLabel={i18n.translate("earn.follow_label", { network: action.network })}
+          onClick={() => void claim()}
+        >
+          {i18n.translate("earn.follow_button")}
+        </s-button>
+      </s-stack>
+      {said ? <s-text tone={said.tone}>{said.text}</s-text> : null}
+    </s-stack>
   );
 }
