@@ -891,21 +891,21 @@ describe("POST /surfaces/checkout/estimate", () => {
       expect((await (await estimate({ subtotal }, guest)).json()).points).toBe(800);
     });
 
-    it("a fixed bonus, and of two events the one the award would choose (the most points)", async () => {
+    it("a fixed bonus, and with an overlapping multiplier both, as the award gives them", async () => {
       await event({ kind: "FIXED", fixedPoints: 50 }, -DAY, DAY);
       const fixed = await (await estimate({ subtotal })).json();
       expect(fixed.points).toBe(450);
       expect((await pay("gid://shopify/Order/9201")).points).toBe(fixed.points);
-      // A 1.5x overlapping it gives 600 > 450: the award takes that one, never a sum.
+      // A 1.5x overlapping it: the highest multiplier and the highest fixed bonus (600 + 50).
       await event({ kind: "MULTIPLIER", multiplierE4: 15_000 }, -DAY / 2, DAY);
       const both = await (await estimate({ subtotal })).json();
-      expect(both.points).toBe(600);
+      expect(both.points).toBe(650);
       expect((await pay("gid://shopify/Order/9202")).points).toBe(both.points);
       const entries = await prisma.ledgerEntry.findMany({
         where: { shop: TEST_SHOP, kind: "EARN" },
         orderBy: { id: "asc" },
       });
-      expect(entries.map((entry) => entry.points)).toEqual([450, 600]);
+      expect(entries.map((entry) => entry.points)).toEqual([450, 650]);
       await expectLedgerConsistent(prisma, TEST_SHOP);
     });
 

@@ -140,11 +140,11 @@ describe("estimatedAward (the thank-you page's estimate)", () => {
         ).toBe(paid.points);
       }
     }
-    // 617 plain; the fixed 700 (1,317) beats 2x (1,234); from the 12th 5x (3,086) beats both.
-    expect(estimatedAward(checkout, settings, tiers, null, { events, at: NOW })).toBe(1317);
+    // 617 plain; 2x and the fixed 700 both apply (1,234 + 700); from the 12th 5x and 700 (3,086 + 700).
+    expect(estimatedAward(checkout, settings, tiers, null, { events, at: NOW })).toBe(1934);
     expect(
       estimatedAward(checkout, settings, tiers, null, { events, at: new Date("2026-03-13T00:00:00Z") }),
-    ).toBe(3086);
+    ).toBe(3786);
     expect(
       estimatedAward(checkout, settings, tiers, null, { events, at: new Date("2026-03-20T00:00:00Z") }),
     ).toBe(617);
