@@ -76,7 +76,11 @@ afterEach(() => edge?.restore());
 describe("the referral link", () => {
   it("the member's status carries the link; a visit is counted; the form gives a code made in Shopify", async () => {
     const status = await annStatus();
-    expect(status.program.referrals).toEqual({ refereePercent: 15, referrerPoints: 500 });
+    expect(status.program.referrals).toEqual({
+      refereePercent: 15,
+      referrerPoints: 500,
+      referrerReward: null,
+    });
     expect(status.referral.path).toBe(`/apps/regulars/r/${status.referral.code}`);
     const code: string = status.referral.code;
     // The same link every time.
