@@ -232,13 +232,10 @@ export default function Referrals() {
                   checked={form.checkAddress}
                   onChange={set("checkAddress")}
                 />
-                <Checkbox
-                  label={t.checkCard}
-                  name="checkCard"
-                  checked={false}
-                  disabled
-                  helpText={t.checkCardUnavailable}
-                />
+                {/* Not a disabled checkbox: Polaris greys its help text below WCAG's contrast. */}
+                <Text as="p" tone="subdued">
+                  {t.checkCard}: {t.checkCardUnavailable}
+                </Text>
                 <Checkbox
                   label={t.checkNew}
                   name="checkNew"
