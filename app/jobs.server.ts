@@ -45,16 +45,13 @@ export const jobs: JobQueue = await globalThis.__regularsJobQueue;
 export function startJobWorkers(): { worker: JobWorker; inbox: InboxWorker } | null {
   if (!runsJobs) return null;
   if (globalThis.__regularsJobWorkers) return globalThis.__regularsJobWorkers;
+  const adminFor = (shop: string) =>
+    offlineAdmin({ shop, tokens: offlineTokens, origin: env.SHOPIFY_ADMIN_API_ORIGIN });
   const worker = new JobWorker(
     jobs,
-    jobHandlers({
-      db: prisma,
-      queue: jobs,
-      adminFor: (shop) => offlineAdmin({ shop, tokens: offlineTokens, origin: env.SHOPIFY_ADMIN_API_ORIGIN }),
-      now: () => new Date(),
-    }),
+    jobHandlers({ db: prisma, queue: jobs, adminFor, now: () => new Date() }),
   );
-  const inbox = new InboxWorker(prisma, (followUps) => jobs.sendFollowUps(followUps));
+  const inbox = new InboxWorker(prisma, (followUps) => jobs.sendFollowUps(followUps), { adminFor });
   worker.start();
   inbox.start();
   return (globalThis.__regularsJobWorkers = { worker, inbox });

@@ -246,6 +246,7 @@ function orderView(shop: ShopState, order: Order) {
           title: line.title,
           quantity: line.quantity,
           currentQuantity: line.currentQuantity,
+          product: line.productId ? { __typename: "Product", id: gid("Product", line.productId) } : null,
           isGiftCard: line.giftCard,
           originalUnitPriceSet: moneyBag(line.price, c),
           discountedTotalSet: moneyBag(lineNet(line, line.quantity), c),

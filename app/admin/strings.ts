@@ -182,6 +182,7 @@ export const strings = {
       rewards: (count: number, text: string) => `${text} reward${count === 1 ? "" : "s"}`,
       orders: (count: number, text: string) => `${text} order${count === 1 ? "" : "s"}`,
       events: (count: number, text: string) => `${text} event${count === 1 ? "" : "s"} at once`,
+      collections: (count: number, text: string) => `${text} collection${count === 1 ? "" : "s"}`,
       percent: (count: number, text: string) => `${text}%`,
     },
   },

@@ -9,7 +9,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { TierActivity } from "../loyalty/tiers";
-import { memberActivitySql, memberOrderStatsSql } from "./orders.server";
+import type { LineAmount } from "../loyalty/bonus-events";
+import { lineAmountsJson, memberActivitySql, memberOrderStatsSql } from "./orders.server";
 import { keyList, rowText } from "./row-text";
 import type { SqlSession } from "./sql-in-transaction.server";
 
@@ -238,6 +239,8 @@ export interface OrderRecordWrite {
   paidAt: Date;
   cancelledAt: Date | null;
   discountCodes: string[];
+  /** The lines as ordered (null: the snapshot did not list them). */
+  lineAmounts: readonly LineAmount[] | null;
   award: {
     awardedAt: Date;
     rateE4: number;
@@ -252,6 +255,8 @@ export interface OrderRecordWrite {
     eventMultiplierE4: number;
     eventFixedPoints: number;
     eventBaseMilli: bigint;
+    eventQualifyingMilli: bigint;
+    eventLinesMilli: bigint;
     eventPoints: number;
     netEligibleMilli: bigint;
     points: number;
@@ -298,6 +303,10 @@ const orderRows = rowText<OrderRecordWrite>({
   event_fixed: ["int", (r) => r.award?.eventFixedPoints ?? 0],
   event_base: ["bigint", (r) => r.award?.eventBaseMilli ?? 0n],
   event_points: ["int", (r) => r.award?.eventPoints ?? 0],
+  event_qualifying: ["bigint", (r) => r.award?.eventQualifyingMilli ?? 0n],
+  event_lines: ["bigint", (r) => r.award?.eventLinesMilli ?? 0n],
+  // JSON text, read back as jsonb.
+  line_amounts: ["text", (r) => (r.lineAmounts ? JSON.stringify(lineAmountsJson(r.lineAmounts)) : null)],
 });
 
 /** Inserts the records of orders Regulars has never seen; returns how many were inserted. */
@@ -318,11 +327,13 @@ export async function insertOrderRecords(
                                   "awardedAt", "rateE4", "multiplierE4", "includeShipping", "includeTax",
                                   "includeTips", "includeGiftCards", "releaseAt", "releasedAt", "netEligibleMilli",
                                   points, "pendingPoints", "bonusEventId", "eventMultiplierE4",
-                                  "eventFixedPoints", "eventBaseMilli", "eventPoints", "updatedAt")
+                                  "eventFixedPoints", "eventBaseMilli", "eventPoints", "eventQualifyingMilli",
+                                  "eventLinesMilli", "lineAmounts", "updatedAt")
        SELECT v.id, $1, v.gid, v.customer, v.name, v.source, v.guest_email, v.ship_addr, v.b2b, v.currency, v.test, v.taxes, v.snapshot, v.merch, v.gift, v.ship,
               v.tax, v.ship_tax, v.tips, v.paid, v.cancelled, v.codes, v.awarded, v.rate, v.mult, v.inc_ship, v.inc_tax,
               v.inc_tips, v.inc_gift, v.release_at, v.released, v.net, v.points, v.pending, v.event, v.event_mult,
-              v.event_fixed, v.event_base, v.event_points, $3::timestamp(3)
+              v.event_fixed, v.event_base, v.event_points, v.event_qualifying, v.event_lines,
+              v.line_amounts::jsonb, $3::timestamp(3)
          FROM ${orderRows.from(2, "v")}
        ON CONFLICT (shop, "orderGid") DO NOTHING
        RETURNING 1)

@@ -1,6 +1,7 @@
 /** Order records (facts about an order and what it is worth) and their refunds. */
 import { Prisma, type OrderRecord, type OrderRefund } from "@prisma/client";
 import type { EligibleParts } from "../loyalty/eligible";
+import type { LineAmount } from "../loyalty/bonus-events";
 import type { Tx } from "./tx.server";
 
 export type OrderWithRefunds = OrderRecord & { refunds: OrderRefund[] };
@@ -15,6 +16,14 @@ export async function lockOrder(tx: Tx, shop: string, orderGid: string): Promise
   return tx.orderRecord.findUniqueOrThrow({
     where: { shop_orderGid: { shop, orderGid } },
     include: { refunds: true },
+  });
+}
+
+/** What decides whether an order's award may need a collection lookup, read without a lock. */
+export function orderAwardState(tx: Tx, shop: string, orderGid: string) {
+  return tx.orderRecord.findUnique({
+    where: { shop_orderGid: { shop, orderGid } },
+    select: { paidAt: true, awardedAt: true, snapshotAt: true, lineAmounts: true },
   });
 }
 
@@ -70,6 +79,25 @@ const refundPartsColumns = (parts: EligibleParts) => ({
   ...orderPartsColumns(parts),
   byAmountMilli: parts.byAmount,
 });
+
+/** An order's lines as ordered (app/loyalty/bonus-events.ts LineAmount) as its `lineAmounts` column. */
+export const lineAmountsJson = (lines: readonly LineAmount[]): Prisma.InputJsonValue =>
+  lines.map((line) => ({ product: line.productGid, amount: line.amountMilli.toString() }));
+
+/** The `lineAmounts` column read back; null when no snapshot listed the lines (or it is unreadable). */
+export function lineAmountsOf(value: Prisma.JsonValue | null): LineAmount[] | null {
+  if (!Array.isArray(value)) return null;
+  const lines: LineAmount[] = [];
+  for (const entry of value) {
+    const item = entry as { product?: unknown; amount?: unknown } | null;
+    if (!item || typeof item.amount !== "string" || !/^-?\d+$/.test(item.amount)) return null;
+    lines.push({
+      productGid: typeof item.product === "string" ? item.product : null,
+      amountMilli: BigInt(item.amount),
+    });
+  }
+  return lines;
+}
 
 export const partsOf = (row: {
   merchandiseMilli: bigint;

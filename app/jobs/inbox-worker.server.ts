@@ -12,6 +12,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { holdingDeliveries } from "../db/deliveries.server";
 import { applyInboxBatch, type DrainReport } from "../services/webhooks/inbox.server";
+import type { AdminGraphql } from "../shopify/admin-api/admin-client.server";
 import type { FollowUp } from "./follow-ups.server";
 import { HEARTBEAT_MS, LEASE_MS } from "./lease";
 import { Nap } from "./nap";
@@ -30,6 +31,8 @@ export interface InboxWorkerOptions {
   /** How long a claim holds its batch without a heartbeat, and how often the heartbeat renews it. */
   leaseMs?: number;
   heartbeatMs?: number;
+  /** A shop's Admin API client (bonus events limited to collections look an order's products up). */
+  adminFor?: (shop: string) => AdminGraphql;
 }
 
 export class InboxWorker {
@@ -61,6 +64,7 @@ export class InboxWorker {
                 concurrency: this.options.concurrency ?? 4,
                 leaseMs: this.options.leaseMs ?? LEASE_MS,
                 sendFollowUps: this.sendFollowUps,
+                ...(this.options.adminFor ? { adminFor: this.options.adminFor } : {}),
                 onError: (delivery, error) =>
                   console.warn(
                     `[inbox] ${delivery.topic} ${delivery.webhookId} for ${delivery.shop} (try ${delivery.applyAttempts}) failed: ${error.message}`,

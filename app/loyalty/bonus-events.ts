@@ -19,6 +19,12 @@
  *   bonus depends on the order's amount, so an order refunded before Regulars
  *   first sees it (the backfill reads orders net of refunds) earns what one
  *   seen at payment earns after the refund.
+ * - Collections: an event limited to chosen collections multiplies only the
+ *   share of the order its lines in those collections make up, by their
+ *   amounts as ordered (quantity ordered x price, less the line's discounts:
+ *   never net of refunds, so every path reads the same share), and gives its
+ *   fixed bonus when any such line has an amount. Of overlapping events, the
+ *   highest multiplier is the highest once weighted by that share.
  * - Reversals: what the order earns always follows its facts under the terms
  *   recorded at its award (the event's multiplier and its fixed bonus), so a
  *   refund takes back the multiplied points in proportion, a whole refund or a
@@ -43,6 +49,43 @@ export interface BonusEventRule {
   startsAt: Date;
   /** First instant after it (exclusive). */
   endsAt: Date;
+  /** Collections it is limited to (Collection GIDs); empty: all orders. */
+  collectionGids: readonly string[];
+}
+
+/**
+ * A line of an order, for events limited to collections: its product (null for
+ * a custom line or a product Shopify no longer has) and its amount as ordered,
+ * the quantity ordered times the unit price less the line's discounts. Gift
+ * cards are not lines here (they earn by the program's gift card setting only).
+ */
+export interface LineAmount {
+  productGid: string | null;
+  amountMilli: Milli;
+}
+
+/**
+ * What the crediting path knows of an order for events limited to collections:
+ * its lines, the products it asked Shopify about (`asked`), and for each
+ * collection asked about, which of them are in it (productsInCollection, before
+ * the crediting transaction).
+ */
+export interface OrderScope {
+  lines: readonly LineAmount[];
+  asked: ReadonlySet<string>;
+  inCollection: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * A collection event covers an order whose products were not looked up in its
+ * collections (the order's lines changed since the lookup, or the caller did
+ * not look): the award cannot be decided, so it is not made; the caller retries.
+ */
+export class CollectionsNotLookedUp extends Error {
+  constructor(readonly collectionGid: string) {
+    super(`the order's products were not looked up in collection ${collectionGid}: try again`);
+    this.name = "CollectionsNotLookedUp";
+  }
 }
 
 /** What an order's award records of the event it earned under (none: multiplier 1x, no bonus). */
@@ -52,6 +95,13 @@ export interface EventTerms {
   eventFixedPoints: number;
   /** The order's eligible amount when it was awarded, for the record (what it earns does not depend on it). */
   eventBaseMilli: Milli;
+  /**
+   * A multiplier limited to collections applies to the share eventQualifyingMilli /
+   * eventLinesMilli of the order (its lines in the collections, of all its lines, as ordered);
+   * eventLinesMilli 0: to the whole order.
+   */
+  eventQualifyingMilli: Milli;
+  eventLinesMilli: Milli;
 }
 
 export const NO_EVENT: EventTerms = {
@@ -59,6 +109,8 @@ export const NO_EVENT: EventTerms = {
   eventMultiplierE4: E4,
   eventFixedPoints: 0,
   eventBaseMilli: 0n,
+  eventQualifyingMilli: 0n,
+  eventLinesMilli: 0n,
 };
 
 /** Limits of an event (the admin form refuses past them). */
@@ -75,72 +127,185 @@ export const BONUS_EVENT_LIMITS = {
   maxDays: 92,
   /** Events not over that the storefront is told about (running and next). */
   storefront: 10,
+  /** Collections one event may be limited to (each is one Admin API lookup per order). */
+  collectionsMax: 5,
 } as const;
+
+/**
+ * Events limited to collections read products: `Product.inCollection` needs
+ * `read_products` (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Product,
+ * "Requires `read_products` access scope"). It is an optional scope
+ * (shopify.app.toml), asked for on the Bonus events page; without it the choice
+ * of collections is off and the page says why.
+ */
+export const COLLECTION_SCOPES = ["read_products"] as const;
 
 /** Whether the event applies to an order processed at `at`. */
 export function eventCovers(event: Pick<BonusEventRule, "startsAt" | "endsAt">, at: Date): boolean {
   return event.startsAt <= at && at < event.endsAt;
 }
 
+/** A multiplier as an exact fraction of E4 units: numerator / denominator. */
+interface Weighted {
+  numerator: bigint;
+  denominator: bigint;
+}
+
+/**
+ * The multiplier `multiplierE4` applied to the share qualifying / lines of an
+ * order (1x on the rest); lines 0: the whole order.
+ */
+function weighted(multiplierE4: number, qualifying: Milli, lines: Milli): Weighted {
+  if (lines <= 0n) return { numerator: BigInt(multiplierE4), denominator: 1n };
+  const share = qualifying < lines ? maxMilli(0n, qualifying) : lines;
+  return {
+    numerator: BigInt(E4) * (lines - share) + BigInt(multiplierE4) * share,
+    denominator: lines,
+  };
+}
+
 /**
  * Points an order's net eligible amount earns: floor(net x rate x tier x
- * event) exactly, plus the fixed bonus while anything of the order is left.
+ * event) exactly, the event's multiplier weighted by the share of the order
+ * it applies to, plus the fixed bonus while anything of the order is left.
  */
 export function pointsWithEvent(
   net: Milli,
   rateE4: number,
   multiplierE4: number,
-  event: Pick<EventTerms, "eventMultiplierE4" | "eventFixedPoints">,
+  event: Pick<EventTerms, "eventMultiplierE4" | "eventFixedPoints"> &
+    Partial<Pick<EventTerms, "eventQualifyingMilli" | "eventLinesMilli">>,
 ): number {
   if (net <= 0n) return 0;
-  const scale = 1000n * BigInt(E4) * BigInt(E4) * BigInt(E4);
-  const multiplied = Number(
-    (net * BigInt(rateE4) * BigInt(multiplierE4) * BigInt(event.eventMultiplierE4)) / scale,
+  const { numerator, denominator } = weighted(
+    event.eventMultiplierE4,
+    event.eventQualifyingMilli ?? 0n,
+    event.eventLinesMilli ?? 0n,
   );
+  const scale = 1000n * BigInt(E4) * BigInt(E4) * BigInt(E4) * denominator;
+  const multiplied = Number((net * BigInt(rateE4) * BigInt(multiplierE4) * numerator) / scale);
   return multiplied + Math.max(0, event.eventFixedPoints);
 }
 
-/** Of events of one kind, the one worth most by `worth`; a tie: the earlier start, then the lower id. */
-function best(events: readonly BonusEventRule[], worth: (event: BonusEventRule) => number) {
-  let chosen: BonusEventRule | null = null;
-  for (const event of events) {
+/**
+ * The amounts of an order's lines as ordered: all of them, and those in any of
+ * `collectionGids`. Throws CollectionsNotLookedUp when a collection was not
+ * looked up for an order that has lines with a product.
+ */
+function linesIn(
+  collectionGids: readonly string[],
+  scope: OrderScope | undefined,
+): { qualifying: Milli; lines: Milli } {
+  if (!scope) throw new CollectionsNotLookedUp(collectionGids[0]!);
+  const withProducts = scope.lines.some((line) => line.productGid);
+  const lookups = collectionGids.map((collection) => {
+    const products = scope.inCollection.get(collection);
+    if (!products && withProducts) throw new CollectionsNotLookedUp(collection);
+    return products ?? new Set<string>();
+  });
+  for (const line of scope.lines) {
+    if (line.productGid && !scope.asked.has(line.productGid))
+      throw new CollectionsNotLookedUp(collectionGids[0]!);
+  }
+  let lines = 0n;
+  let qualifying = 0n;
+  for (const line of scope.lines) {
+    const amount = maxMilli(0n, line.amountMilli);
+    lines += amount;
+    const productGid = line.productGid;
+    if (productGid && lookups.some((products) => products.has(productGid))) qualifying += amount;
+  }
+  return { qualifying, lines };
+}
+
+/** An event that applies to an order, with what it is worth to it and the share it applies to. */
+interface Applicable {
+  event: BonusEventRule;
+  worth: Weighted;
+  qualifying: Milli;
+  lines: Milli;
+}
+
+/** a > b, a = b or a < b (1, 0, -1) for two exact fractions. */
+function compare(a: Weighted, b: Weighted): number {
+  const left = a.numerator * b.denominator;
+  const right = b.numerator * a.denominator;
+  return left > right ? 1 : left < right ? -1 : 0;
+}
+
+/** Of applicable events, the one worth most; a tie: the earlier start, then the lower id. */
+function best(applicable: readonly Applicable[]): Applicable | null {
+  let chosen: Applicable | null = null;
+  for (const candidate of applicable) {
+    const order = chosen ? compare(candidate.worth, chosen.worth) : 1;
     const better =
-      !chosen ||
-      worth(event) > worth(chosen) ||
-      (worth(event) === worth(chosen) &&
-        (event.startsAt < chosen.startsAt ||
-          (event.startsAt.getTime() === chosen.startsAt.getTime() && event.id < chosen.id)));
-    if (better) chosen = event;
+      order > 0 ||
+      (order === 0 &&
+        (candidate.event.startsAt < chosen!.event.startsAt ||
+          (candidate.event.startsAt.getTime() === chosen!.event.startsAt.getTime() &&
+            candidate.event.id < chosen!.event.id)));
+    if (better) chosen = candidate;
   }
   return chosen;
 }
 
+/** The event as it applies to an order, or null when it is limited to collections none of its lines is in. */
+function applicable(event: BonusEventRule, scope: OrderScope | undefined): Applicable | null {
+  const limited = event.collectionGids.length > 0;
+  const { qualifying, lines } = limited
+    ? linesIn(event.collectionGids, scope)
+    : { qualifying: 0n, lines: 0n };
+  if (limited && qualifying === 0n) return null;
+  const worth =
+    event.kind === "MULTIPLIER"
+      ? weighted(event.multiplierE4 ?? E4, qualifying, lines)
+      : { numerator: BigInt(event.fixedPoints ?? 0), denominator: 1n };
+  return { event, worth, qualifying, lines };
+}
+
 /**
  * The terms an order processed at `at` with eligible amount `eligible` earns
- * under: of the events covering `at`, the highest multiplier and the highest
- * fixed bonus (the recorded id is the multiplier's event, else the bonus's);
- * none when no event covers it or the order has nothing eligible. The amount
- * only decides whether there is anything to earn on, never which event.
+ * under: of the events covering `at` that apply to it (an event limited to
+ * collections applies when a line with an amount is in one of them, by
+ * `scope`), the highest multiplier weighted by the share it applies to and the
+ * highest fixed bonus (the recorded id is the multiplier's event, else the
+ * bonus's); none when no event applies or the order has nothing eligible. The
+ * amount only decides whether there is anything to earn on, never which event.
+ * Throws CollectionsNotLookedUp when a collection event covers `at` and
+ * `scope` lacks that collection's lookup.
  */
-export function chooseEvent(events: readonly BonusEventRule[], at: Date, eligible: Milli): EventTerms {
+export function chooseEvent(
+  events: readonly BonusEventRule[],
+  at: Date,
+  eligible: Milli,
+  scope?: OrderScope,
+): EventTerms {
   const base = maxMilli(0n, eligible);
   if (base === 0n) return NO_EVENT;
-  const covering = events.filter((event) => eventCovers(event, at));
-  const multiplier = best(
-    covering.filter((event) => event.kind === "MULTIPLIER"),
-    (event) => event.multiplierE4 ?? E4,
-  );
-  const fixed = best(
-    covering.filter((event) => event.kind === "FIXED"),
-    (event) => event.fixedPoints ?? 0,
-  );
+  const covering = events
+    .filter((event) => eventCovers(event, at))
+    .map((event) => applicable(event, scope))
+    .filter((candidate): candidate is Applicable => candidate !== null);
+  const multiplier = best(covering.filter((candidate) => candidate.event.kind === "MULTIPLIER"));
+  const fixed = best(covering.filter((candidate) => candidate.event.kind === "FIXED"));
   if (!multiplier && !fixed) return NO_EVENT;
   return {
-    bonusEventId: (multiplier ?? fixed)!.id,
-    eventMultiplierE4: multiplier?.multiplierE4 ?? E4,
-    eventFixedPoints: fixed?.fixedPoints ?? 0,
+    bonusEventId: (multiplier ?? fixed)!.event.id,
+    eventMultiplierE4: multiplier?.event.multiplierE4 ?? E4,
+    eventFixedPoints: fixed?.event.fixedPoints ?? 0,
     eventBaseMilli: base,
+    eventQualifyingMilli: multiplier?.qualifying ?? 0n,
+    eventLinesMilli: multiplier?.lines ?? 0n,
   };
+}
+
+/** The collections an order paid at `at` must be looked up in: those of the collection events covering it. */
+export function collectionsToLookUp(events: readonly BonusEventRule[], at: Date): string[] {
+  const collections = new Set<string>();
+  for (const event of events) {
+    if (eventCovers(event, at)) for (const collection of event.collectionGids) collections.add(collection);
+  }
+  return [...collections];
 }
 
 // ---------------------------------------------------------------------------
@@ -249,6 +414,10 @@ export interface BonusEventInput {
   multiplier: string;
   /** Whole points for a fixed bonus. */
   fixedPoints: string;
+  /** "ALL" (every order) or "COLLECTIONS"; absent: "ALL". */
+  scope?: string;
+  /** For COLLECTIONS: the chosen Collection GIDs, comma-separated. */
+  collections?: string;
 }
 
 export interface BonusEventValues {
@@ -260,6 +429,8 @@ export interface BonusEventValues {
   fixedPoints: number | null;
   startsAt: Date;
   endsAt: Date;
+  /** []: every order. */
+  collectionGids: string[];
 }
 
 export type BonusEventErrors = Partial<Record<keyof BonusEventInput | "form", FieldError>>;
@@ -344,6 +515,10 @@ export function parseBonusEvent(
     }
   }
 
+  const scope = parseEventScope(input);
+  if ("errors" in scope) Object.assign(errors, scope.errors);
+  const collectionGids = "errors" in scope ? [] : scope.collectionGids;
+
   if (Object.keys(errors).length > 0 || !kind) return { ok: false, errors };
   const { startsAt, endsAt } = eventInstants(startsOn, endsOn, context.timeZone);
   const overlapping = context.others.filter((o) => o.startsAt < endsAt && startsAt < o.endsAt).length;
@@ -352,8 +527,42 @@ export function parseBonusEvent(
   }
   return {
     ok: true,
-    values: { name, startsOn, endsOn, kind, multiplierE4, fixedPoints, startsAt, endsAt },
+    values: { name, startsOn, endsOn, kind, multiplierE4, fixedPoints, startsAt, endsAt, collectionGids },
   };
+}
+
+const COLLECTION_GID = /^gid:\/\/shopify\/Collection\/\d{1,20}$/;
+
+/**
+ * Which orders an event applies to, from the form: "ALL" (or absent) every
+ * order, "COLLECTIONS" the collections chosen (comma-separated GIDs: at least
+ * one, at most collectionsMax).
+ */
+export function parseEventScope(
+  input: Pick<BonusEventInput, "scope" | "collections">,
+): { collectionGids: string[] } | { errors: BonusEventErrors } {
+  const scope = input.scope?.trim() || "ALL";
+  if (scope === "ALL") return { collectionGids: [] };
+  if (scope !== "COLLECTIONS") return { errors: { scope: { code: "choice" } } };
+  const parsed = parseCollectionGids(input.collections ?? "");
+  return "error" in parsed ? { errors: { collections: parsed.error } } : { collectionGids: parsed.gids };
+}
+
+/** The chosen collections (comma-separated GIDs): at least one, at most collectionsMax, each a Collection GID. */
+function parseCollectionGids(text: string): { gids: string[] } | { error: FieldError } {
+  const gids = [
+    ...new Set(
+      text
+        .split(",")
+        .map((gid) => gid.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (gids.length === 0) return { error: { code: "required" } };
+  if (gids.some((gid) => !COLLECTION_GID.test(gid))) return { error: { code: "invalid" } };
+  const max = BONUS_EVENT_LIMITS.collectionsMax;
+  if (gids.length > max) return { error: { code: "max", max, unit: "collections" } };
+  return { gids };
 }
 
 /** The multiplier as the form writes it ("2", "1.5"). */

@@ -21,6 +21,7 @@ export type ErrorUnit =
   | "rewards"
   | "orders"
   | "events"
+  | "collections"
   | "percent"
   | "money"
   | "decimal";

@@ -27,7 +27,7 @@ import {
 } from "./eligible";
 import type { Milli } from "./money";
 import { netEligible, orderPoints, eventPointsOf, splitChange, type PointsMove } from "./order-points";
-import { chooseEvent, NO_EVENT, type BonusEventRule, type EventTerms } from "./bonus-events";
+import { chooseEvent, NO_EVENT, type BonusEventRule, type EventTerms, type OrderScope } from "./bonus-events";
 import type { ProgramSettings, TierRule } from "./program";
 import { isExcludedCustomer } from "./exclusions";
 import { multiplierOf } from "./tiers";
@@ -99,6 +99,8 @@ export interface BonusContext {
   events: readonly BonusEventRule[];
   gross: EligibleParts;
   taxesIncluded: boolean;
+  /** The order's lines and their products' collections, for events limited to collections. */
+  scope?: OrderScope;
 }
 
 /**
@@ -119,7 +121,12 @@ export function awardTerms(
   const multiplierE4 = multiplierOf(tiers, tierKey);
   const event =
     bonus && bonus.events.length > 0
-      ? chooseEvent(bonus.events, paidAt, eligibleAmount(bonus.gross, settings, bonus.taxesIncluded))
+      ? chooseEvent(
+          bonus.events,
+          paidAt,
+          eligibleAmount(bonus.gross, settings, bonus.taxesIncluded),
+          bonus.scope,
+        )
       : NO_EVENT;
   return {
     awardedAt: now,
@@ -165,7 +172,12 @@ export interface CreditFacts {
 /** The order's award as recorded: its terms, and whether its points were released since. */
 export type RecordedTerms = Pick<AwardTerms, "rateE4" | "multiplierE4" | "releasedAt"> &
   Inclusions &
-  Partial<Pick<EventTerms, "eventMultiplierE4" | "eventFixedPoints" | "eventBaseMilli">>;
+  Partial<
+    Pick<
+      EventTerms,
+      "eventMultiplierE4" | "eventFixedPoints" | "eventBaseMilli" | "eventQualifyingMilli" | "eventLinesMilli"
+    >
+  >;
 
 /** What an order has moved into the ledger so far (0 and 0 before its first award). */
 export interface Credited {
@@ -206,6 +218,8 @@ export function orderCredit(order: CreditFacts, terms: RecordedTerms, credited: 
       eventMultiplierE4: terms.eventMultiplierE4 ?? NO_EVENT.eventMultiplierE4,
       eventFixedPoints: terms.eventFixedPoints ?? 0,
       eventBaseMilli: terms.eventBaseMilli ?? 0n,
+      eventQualifyingMilli: terms.eventQualifyingMilli ?? 0n,
+      eventLinesMilli: terms.eventLinesMilli ?? 0n,
     },
   };
   const points = orderPoints(facts);
@@ -279,7 +293,9 @@ export function entryOccurredAt(
  * under the terms it would be awarded with at `bonus.at` (the program's rate and inclusions, the
  * tier the member holds, and the bonus event among `bonus.events` that the award would choose):
  * the award's own terms (awardTerms) and arithmetic (orderCredit). An estimate only because the
- * order's webhook, not the checkout, says what was paid and when it was processed.
+ * order's webhook, not the checkout, says what was paid and when it was processed. Events
+ * limited to collections are left out: the checkout's subtotal does not say which lines are in
+ * which collection (decision 0022), so the page shows the lower figure.
  */
 export function estimatedAward(
   parts: Pick<EligibleParts, "merchandise" | "giftCards">,
@@ -291,7 +307,7 @@ export function estimatedAward(
   if (!settings.active) return 0;
   const gross = { ...NO_PARTS, ...parts };
   const terms = awardTerms(bonus.at, settings, tiers, tierKey, bonus.at, {
-    events: bonus.events,
+    events: bonus.events.filter((event) => event.collectionGids.length === 0),
     gross,
     taxesIncluded: false,
   });

@@ -19,7 +19,8 @@ export interface OrderFacts {
   rateE4: number;
   multiplierE4: number;
   /** The bonus event recorded at the award (app/loyalty/bonus-events.ts); none: NO_EVENT. */
-  event?: Pick<EventTerms, "eventMultiplierE4" | "eventFixedPoints" | "eventBaseMilli">;
+  event?: Pick<EventTerms, "eventMultiplierE4" | "eventFixedPoints" | "eventBaseMilli"> &
+    Partial<Pick<EventTerms, "eventQualifyingMilli" | "eventLinesMilli">>;
 }
 
 export function netEligible(facts: Pick<OrderFacts, "grossEligible" | "refundedEligible">): Milli {

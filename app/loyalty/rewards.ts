@@ -2,6 +2,7 @@
  * The rewards catalog and the rules of redeeming: which rewards a member can
  * have, and the codes they get (unambiguous characters, a shop prefix).
  */
+import { grantsScopes } from "./granted-scopes";
 import { z } from "zod";
 import { type FieldError, issue } from "./field-error";
 import { parseMilli } from "./money";
@@ -271,8 +272,7 @@ export const STORE_CREDIT_SCOPES = [
 
 /** The granted scopes (Shopify's comma-separated list) include the store credit ones. */
 export function storeCreditOn(grantedScopes: string | null): boolean {
-  const granted = new Set((grantedScopes ?? "").split(",").map((scope) => scope.trim()));
-  return STORE_CREDIT_SCOPES.every((scope) => granted.has(scope));
+  return grantsScopes(grantedScopes, STORE_CREDIT_SCOPES);
 }
 
 /**

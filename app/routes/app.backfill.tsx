@@ -31,6 +31,7 @@ import {
   startBackfill,
 } from "../services/orders/backfill.server";
 import { AdminApiError } from "../shopify/admin-api/admin-client.server";
+import { grantsScopes } from "../loyalty/granted-scopes";
 import { READ_ALL_ORDERS, recentOrdersFrom } from "../shopify/admin-api/order-access";
 import { adminRoute } from "../http/request-context.server";
 import { statusOf } from "../http/error-statuses";
@@ -74,7 +75,7 @@ export const loader = adminRoute(async ({ shop: domain, jobs, now }) => {
      * Whether read_all_orders was granted, as the last token exchange or app/scopes_update said:
      * the page asks for it before an older backfill; the action asks Shopify itself.
      */
-    allOrders: (shop?.scopes ?? "").split(",").includes(READ_ALL_ORDERS),
+    allOrders: grantsScopes(shop?.scopes, [READ_ALL_ORDERS]),
   };
 });
 

@@ -175,6 +175,7 @@ describe("bonus events", () => {
       points: null,
       startsAt: "2026-07-04T04:00:00.000Z",
       endsAt: "2026-07-06T04:00:00.000Z",
+      collections: [],
     };
     expect(await upcomingBonusEvents(prisma, shop, NOW)).toEqual([expected]);
     expect(await upcomingBonusEvents(prisma, shop, new Date("2026-07-05T12:00:00Z"))).toEqual([expected]);

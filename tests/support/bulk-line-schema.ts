@@ -97,6 +97,11 @@ const lineItemLineSchema = z.object({
   __parentId: gid("Order"),
   isGiftCard: z.boolean(),
   currentQuantity: z.number().int().nonnegative(),
+  quantity: z.number().int().nonnegative().optional(),
+  product: z
+    .object({ id: gid("Product") })
+    .nullable()
+    .optional(),
   originalUnitPriceSet: money,
   discountAllocations: z
     .array(z.object({ allocatedAmountSet: money }))

@@ -38,6 +38,7 @@ function event(over: Partial<BonusEventRule> & { id: string }): BonusEventRule {
     kind: "MULTIPLIER",
     multiplierE4: 2 * E4,
     fixedPoints: null,
+    collectionGids: [],
     ...eventInstants("2026-06-01", "2026-06-07", "America/New_York"),
     ...over,
   };

@@ -443,7 +443,7 @@ describe("the Rewards page", () => {
   it("shows a bonus event while it runs, and not one to come or over", async () => {
     const DAY = 86_400_000;
     const at = (days: number) => new Date(Date.now() + days * DAY).toISOString();
-    const event = { kind: "MULTIPLIER" as const, multiplier: "2", points: null };
+    const event = { kind: "MULTIPLIER" as const, multiplier: "2", points: null, collections: [] };
     const bonusEvents = [
       { ...event, name: "Double weekend", startsAt: at(-1), endsAt: at(2) },
       { ...event, name: "Next month", startsAt: at(30), endsAt: at(32) },

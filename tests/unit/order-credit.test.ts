@@ -110,6 +110,7 @@ describe("estimatedAward (the thank-you page's estimate)", () => {
     const checkout = { merchandise: 123_450n, giftCards: 0n };
     const event = (id: string, over: Partial<BonusEventRule>): BonusEventRule => ({
       id,
+      collectionGids: [],
       kind: "MULTIPLIER",
       multiplierE4: 2 * E4,
       fixedPoints: null,

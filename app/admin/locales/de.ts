@@ -185,6 +185,7 @@ export const de: AdminStrings = {
       rewards: (count: number, text: string) => `${text} ${plural(count, "Belohnung", "Belohnungen")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "Bestellung", "Bestellungen")}`,
       events: (count: number, text: string) => `${text} ${plural(count, "Aktion", "Aktionen")} gleichzeitig`,
+      collections: (count: number, text: string) => `${text} ${plural(count, "Kollektion", "Kollektionen")}`,
       percent: (count: number, text: string) => `${text}\u00a0%`,
     },
   },

@@ -185,6 +185,7 @@ export const es: AdminStrings = {
       rewards: (count: number, text: string) => `${text} ${plural(count, "recompensa", "recompensas")}`,
       orders: (count: number, text: string) => `${text} ${plural(count, "pedido", "pedidos")}`,
       events: (count: number, text: string) => `${text} ${plural(count, "evento", "eventos")} a la vez`,
+      collections: (count: number, text: string) => `${text} ${plural(count, "colección", "colecciones")}`,
       percent: (count: number, text: string) => `${text}\u00a0%`,
     },
   },

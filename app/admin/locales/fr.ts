@@ -187,6 +187,7 @@ export const fr: AdminStrings = {
       orders: (count: number, text: string) => `${text} ${plural(count, "commande", "commandes")}`,
       events: (count: number, text: string) =>
         `${text} ${plural(count, "événement", "événements")} en même temps`,
+      collections: (count: number, text: string) => `${text} ${plural(count, "collection", "collections")}`,
       percent: (count: number, text: string) => `${text}\u202f%`,
     },
   },

@@ -7,7 +7,9 @@
  */
 import type { BonusEvent, PrismaClient } from "@prisma/client";
 import {
+  collectionsOf,
   createBonusEvent,
+  type EventCollection,
   endBonusEvent,
   findBonusEvent,
   listBonusEvents,
@@ -24,6 +26,7 @@ import {
   localDay,
   multiplierText,
   parseBonusEvent,
+  parseEventScope,
   validTimeZone,
   type BonusEventErrors,
   type BonusEventInput,
@@ -34,6 +37,8 @@ export type BonusEventStatus = "upcoming" | "running" | "ended";
 export interface BonusEventRow {
   id: string;
   name: string;
+  /** The collections it is limited to (titles as chosen); []: every order. */
+  collections: EventCollection[];
   startsOn: string;
   endsOn: string;
   kind: BonusEvent["kind"];
@@ -60,6 +65,7 @@ export async function bonusEventsPage(db: PrismaClient, shop: string, now: Date)
     events: events.map((event): BonusEventRow => ({
       id: event.id,
       name: event.name,
+      collections: collectionsOf(event.collections),
       startsOn: event.startsOn,
       endsOn: event.endedEarlyAt ? localDay(event.endedEarlyAt, event.timeZone) : event.endsOn,
       kind: event.kind,
@@ -73,10 +79,34 @@ export async function bonusEventsPage(db: PrismaClient, shop: string, now: Date)
 
 export type SaveResult = { ok: true; id: string } | { ok: false; errors: BonusEventErrors };
 
+/** Of chosen Collection GIDs, those the shop has, with their titles (collectionsById); null: the shop did not grant read_products. */
+export type CollectionFinder = ((collectionGids: readonly string[]) => Promise<EventCollection[]>) | null;
+
+/**
+ * The collections chosen on the form, checked with Shopify: none for "every
+ * order"; a choice of collections without read_products, or of a collection the
+ * shop does not have (deleted since the page loaded), is refused.
+ */
+async function chosenCollections(
+  input: BonusEventInput,
+  find: CollectionFinder,
+): Promise<{ collections: EventCollection[] } | { errors: BonusEventErrors }> {
+  const scope = parseEventScope(input);
+  if ("errors" in scope) return scope;
+  if (scope.collectionGids.length === 0) return { collections: [] };
+  if (!find) return { errors: { scope: { code: "choice" } } };
+  const found = await find(scope.collectionGids);
+  const byId = new Map(found.map((collection) => [collection.id, collection]));
+  if (scope.collectionGids.some((gid) => !byId.has(gid)))
+    return { errors: { collections: { code: "choice" } } };
+  return { collections: scope.collectionGids.map((gid) => byId.get(gid)!) };
+}
+
 /**
  * Creates an event, or changes one (`id`) that is not over; an event over
  * is read-only (refused as `form: invalid`, and so is another shop's id).
- * Orders already awarded keep the terms they were awarded under.
+ * Orders already awarded keep the terms they were awarded under. An event
+ * limited to collections has them checked with Shopify first (`find`).
  */
 export async function saveBonusEvent(
   db: PrismaClient,
@@ -84,8 +114,10 @@ export async function saveBonusEvent(
   input: BonusEventInput,
   id: string | null,
   now: Date,
+  find: CollectionFinder = null,
 ): Promise<SaveResult> {
   const timeZone = await shopTimeZone(db, shop);
+  const chosen = await chosenCollections(input, find);
   return inTransaction(db, async (tx): Promise<SaveResult> => {
     const saved = id ? await findBonusEvent(tx, shop, id) : null;
     if (id && (!saved || eventEnded(saved, now))) return { ok: false, errors: { form: { code: "invalid" } } };
@@ -97,7 +129,12 @@ export async function saveBonusEvent(
       savedStartsOn: saved && saved.startsAt <= now ? saved.startsOn : null,
       others: await openBonusEvents(tx, shop, now, id ?? undefined),
     });
-    if (!parsed.ok) return parsed;
+    if (!parsed.ok || "errors" in chosen) {
+      return {
+        ok: false,
+        errors: { ...(parsed.ok ? {} : parsed.errors), ...("errors" in chosen ? chosen.errors : {}) },
+      };
+    }
     const { values } = parsed;
     const write = {
       name: values.name,
@@ -109,6 +146,7 @@ export async function saveBonusEvent(
       kind: values.kind,
       multiplierE4: values.multiplierE4,
       fixedPoints: values.fixedPoints,
+      collections: chosen.collections,
     };
     // Shopify's copy of the program lists the events the storefront shows.
     if (saved) {
@@ -143,6 +181,8 @@ export interface StorefrontBonusEvent {
   /** ISO instants: the first it applies to, and the first after it. */
   startsAt: string;
   endsAt: string;
+  /** The collections it is limited to, by title; []: every order. */
+  collections: string[];
 }
 
 /** The events not over at `now`, first to start first, at most BONUS_EVENT_LIMITS.storefront. */
@@ -159,5 +199,6 @@ export async function upcomingBonusEvents(
     points: event.kind === "FIXED" ? event.fixedPoints : null,
     startsAt: event.startsAt.toISOString(),
     endsAt: event.endsAt.toISOString(),
+    collections: collectionsOf(event.collections).map((collection) => collection.title),
   }));
 }

@@ -71,7 +71,8 @@ import {
 import { needsAllOrders, RECENT_ORDER_DAYS, recentOrdersFrom } from "../../shopify/admin-api/order-access";
 import { decodeSnapshot, encodeSnapshot } from "../../shopify/payloads/order-snapshot-text";
 import { JsonlSplitter, type Lines } from "../../shopify/payloads/jsonl-lines";
-import { applyPaidOrders, retryBatchConflicts } from "./order-points-batch.server";
+import { applyPaidOrders, lookUpSnapshotScopes, retryBatchConflicts } from "./order-points-batch.server";
+import { hasCollectionEvents } from "../../db/bonus-events.server";
 import type { FieldError } from "../../loyalty/field-error";
 
 /** A start or a cancel that cannot go ahead; a refused date names its field and what is wrong. */
@@ -491,7 +492,11 @@ async function creditSlice(deps: StepDeps, shop: string, id: string): Promise<St
   // Orders are looked up first only after a batch met known ones (or a retry):
   // a first backfill meets none, a second one mostly known ones.
   let checkKnown = false;
+  // Bonus events limited to collections need the next batch's products looked up first, outside
+  // its transaction (decision 0022); a shop without such events reads nothing more.
+  const collectionEvents = await hasCollectionEvents(db, shop);
   for (;;) {
+    const scopes = collectionEvents ? await nextBatchScopes(deps, shop, id, batchSize) : undefined;
     const work = (tries: number) =>
       transactionWithSql(db, async (tx, sql) => {
         const row = await lockBackfillRun(tx, shop, id);
@@ -505,7 +510,7 @@ async function creditSlice(deps: StepDeps, shop: string, id: string): Promise<St
           shop,
           staged.map((order) => decodeSnapshot(order.snapshot)),
           deps.now(),
-          { checkKnown: checkKnown || tries > 1 },
+          { checkKnown: checkKnown || tries > 1, ...(scopes ? { scopes } : {}) },
         );
         checkKnown = outcome.known > 0;
         await recordCreditedBatch(tx, id, {
@@ -531,6 +536,21 @@ async function creditSlice(deps: StepDeps, shop: string, id: string): Promise<St
     await reportBatch(deps, shop, id);
     if (Date.now() > deadline) return { status: "PROCESSING", next: "continue" };
   }
+}
+
+/** The collection lookups of the orders the next credit batch will take (as it stands now). */
+async function nextBatchScopes(deps: StepDeps, shop: string, id: string, batchSize: number) {
+  const run = await findBackfill(deps.db, shop, id);
+  if (!run) return undefined;
+  const staged = await transactionWithSql(deps.db, (_tx, sql) =>
+    nextStagedGroups(sql, shop, id, run.creditedThrough, batchSize),
+  );
+  return lookUpSnapshotScopes(
+    deps.db,
+    deps.admin,
+    shop,
+    staged.map((order) => decodeSnapshot(order.snapshot)),
+  );
 }
 
 /** Every staged order is credited: the run ends (failed if Shopify's file was partial). */

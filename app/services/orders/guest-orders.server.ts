@@ -13,6 +13,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { heldGuestOrders } from "../../db/orders.server";
+import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import { applyOrderEvent } from "./order-points.server";
 
 /** Credits the orders held for `email` to `customerGid`; returns the points they earned. */
@@ -21,6 +22,8 @@ export async function creditGuestOrders(
   shop: string,
   customer: { customerGid: string; email: string | null },
   now: Date,
+  /** For bonus events limited to collections (the order's products are looked up first). */
+  admin: AdminGraphql | null = null,
 ): Promise<{ orders: number; points: number }> {
   const email = customer.email?.trim().toLowerCase();
   if (!email) return { orders: 0, points: 0 };
@@ -32,6 +35,7 @@ export async function creditGuestOrders(
       shop,
       { type: "guest", orderGid, customerGid: customer.customerGid, email },
       now,
+      admin,
     );
     orders += 1;
     points += outcome.change;

@@ -26,7 +26,8 @@ import { takeShopBatchTurn } from "../../db/order-batch.server";
 import { transactionWithSql } from "../../db/sql-in-transaction.server";
 import { parseLosslessJson } from "../../shopify/payloads/lossless-json";
 import { parsePaidOrderPayload, type OrderSnapshot } from "../../shopify/payloads/order-payload";
-import { applyPaidOrders, retryBatchConflicts } from "./order-points-batch.server";
+import { applyPaidOrders, lookUpSnapshotScopes, retryBatchConflicts } from "./order-points-batch.server";
+import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import type { OrderOutcome } from "./order-points.server";
 
 /** What applying an order event did: the delivery's detail, and whether it was ignored on purpose. */
@@ -79,7 +80,15 @@ export async function applyPaidDeliveries(
   shop: string,
   group: readonly PaidDelivery[],
   now: Date,
+  admin: AdminGraphql | null = null,
 ): Promise<void> {
+  // Bonus events limited to collections: the orders' products, looked up before the transaction.
+  const scopes = await lookUpSnapshotScopes(
+    db,
+    admin,
+    shop,
+    group.map((g) => g.snapshot),
+  );
   await retryBatchConflicts(CONFLICT_TRIES, () =>
     transactionWithSql(db, async (tx, sql) => {
       await takeShopBatchTurn(sql, shop);
@@ -89,7 +98,7 @@ export async function applyPaidDeliveries(
         shop,
         group.map((g) => g.snapshot),
         now,
-        { source: "orders/paid" },
+        { source: "orders/paid", scopes },
       );
       const rows = group.map(({ delivery }, i) => {
         const { detail, ignored } = deliveryDetailOf(results[i]!);

@@ -68,7 +68,9 @@ import type { OrderSnapshot } from "../../shopify/payloads/order-payload";
 import { shippingAddressHash } from "../referrals/address-hash.server";
 import { applyOrderEventIn, type OrderOutcome } from "./order-points.server";
 import { bonusEventsCovering } from "../../db/bonus-events.server";
-import type { BonusEventRule } from "../../loyalty/bonus-events";
+import type { BonusEventRule, OrderScope } from "../../loyalty/bonus-events";
+import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
+import { lookUpOrderScopes } from "../bonus-events/collection-scope.server";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
 import { noteReferralOrders } from "../referrals/referrals.server";
 import { FLOW_TRIGGERS, customerIdOf } from "../../db/flow-events.server";
@@ -102,6 +104,40 @@ export interface BatchOptions {
    * exactly as the engine applies orders/paid one by one, Flow events included.
    */
   source?: "backfill" | "orders/paid";
+  /**
+   * The orders' products looked up in the collections of the bonus events covering them
+   * (lookUpSnapshotScopes, before the transaction). An order such an event covers and this
+   * does not hold throws CollectionsNotLookedUp: the batch is retried (decision 0022).
+   */
+  scopes?: ReadonlyMap<string, OrderScope>;
+}
+
+/**
+ * Before a batch's transaction: the collection lookups its orders need (none without an
+ * event limited to collections covering them). Throws when a lookup fails, so the batch is
+ * retried rather than credited without its bonus.
+ */
+export async function lookUpSnapshotScopes(
+  db: Tx,
+  admin: AdminGraphql | null,
+  shop: string,
+  snapshots: readonly OrderSnapshot[],
+): Promise<Map<string, OrderScope>> {
+  if (snapshots.length === 0) return new Map();
+  const paidTimes = snapshots.map((s) => s.paidAt.getTime());
+  const events = await bonusEventsCovering(
+    db,
+    shop,
+    new Date(Math.min(...paidTimes)),
+    new Date(Math.max(...paidTimes)),
+  );
+  if (!events.some((event) => event.collectionGids.length > 0)) return new Map();
+  return lookUpOrderScopes(
+    admin,
+    shop,
+    events,
+    snapshots.map((s) => ({ orderGid: s.orderGid, paidAt: s.paidAt, lines: s.lineAmounts ?? [] })),
+  );
 }
 
 /** Another transaction took an order or a member of the batch first: retry the batch. */
@@ -167,6 +203,8 @@ interface Rules {
   since: Date;
   /** The bonus events covering the batch's processed times (decision 0022). */
   events: readonly BonusEventRule[];
+  /** Their collection lookups, by order. */
+  scopes: ReadonlyMap<string, OrderScope>;
 }
 
 /**
@@ -198,6 +236,7 @@ export async function applyPaidOrders(
       new Date(Math.min(...paidTimes)),
       new Date(Math.max(...paidTimes)),
     ),
+    scopes: options.scopes ?? new Map(),
   };
   const results: (OrderOutcome | undefined)[] = new Array(snapshots.length);
   let known = 0;
@@ -205,6 +244,7 @@ export async function applyPaidOrders(
     results[i] = await applyOrderEventIn(tx, shop, { type, snapshot: snapshots[i]! }, now, {
       program,
       events: rules.events,
+      scope: rules.scopes.get(snapshots[i]!.orderGid),
     });
     known++;
   };
@@ -406,7 +446,7 @@ function applyRules(
   entries: EarnEntryWrite[];
   results: OrderOutcome[];
 } {
-  const { type, program, settings, tiers, since, events } = rules;
+  const { type, program, settings, tiers, since, events, scopes } = rules;
   // Award terms depend on the tier (and, with a pending period or a bonus event, on the order).
   const termsByTier = new Map<string | null, AwardTerms>();
   const termsOf = (s: OrderSnapshot, tierKey: string | null) => {
@@ -416,6 +456,12 @@ function applyRules(
         events,
         gross: s.gross,
         taxesIncluded: s.taxesIncluded,
+        scope: {
+          asked: new Set(),
+          inCollection: new Map(),
+          ...scopes.get(s.orderGid),
+          lines: s.lineAmounts ?? [],
+        },
       });
     }
     if (settings.pendingDays > 0) return awardTerms(paidAt, settings, tiers, tierKey, now);
@@ -468,6 +514,7 @@ function applyRules(
       paidAt: s.paidAt,
       cancelledAt,
       discountCodes: s.discountCodes,
+      lineAmounts: s.lineAmounts ?? null,
       award: null,
     };
     records.push(record);

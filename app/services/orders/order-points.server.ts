@@ -13,7 +13,10 @@ import { bonusEventsCovering } from "../../db/bonus-events.server";
 import { appendEntry, lockMember, upsertMember } from "../../db/members.server";
 import {
   addRefund,
+  lineAmountsJson,
+  lineAmountsOf,
   lockOrder,
+  orderAwardState,
   markOrderReleased,
   orderPartsColumns,
   ordersDueForRelease,
@@ -35,8 +38,10 @@ import {
   sourceKey,
   type NotCredited,
 } from "../../loyalty/order-credit";
-import type { BonusEventRule } from "../../loyalty/bonus-events";
+import type { BonusEventRule, OrderScope } from "../../loyalty/bonus-events";
+import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import type { OrderSnapshot, RefundFacts } from "../../shopify/payloads/order-payload";
+import { lookUpOrderScope } from "../bonus-events/collection-scope.server";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
 import { noteReferralOrders } from "../referrals/referrals.server";
 import { shippingAddressHash } from "../referrals/address-hash.server";
@@ -104,6 +109,9 @@ async function snapshotChanges(
           ...(snapshot.name !== undefined ? { name: snapshot.name } : {}),
           ...(snapshot.sourceName !== undefined ? { sourceName: snapshot.sourceName } : {}),
           ...(snapshot.b2b !== undefined ? { b2b: snapshot.b2b } : {}),
+          ...(snapshot.lineAmounts !== undefined
+            ? { lineAmounts: lineAmountsJson(snapshot.lineAmounts) }
+            : {}),
           ...(snapshot.shippingAddressKey !== undefined
             ? { shippingAddressHash: shippingAddressHash(shop, snapshot.shippingAddressKey) }
             : {}),
@@ -117,13 +125,54 @@ async function snapshotChanges(
   };
 }
 
+/**
+ * Applies one order event in a transaction of its own. `admin` looks up the
+ * order's products first when a bonus event limited to collections covers an
+ * order this event may credit for the first time (decision 0022); without it,
+ * such an order throws, and its delivery is retried.
+ */
 export async function applyOrderEvent(
   db: PrismaClient,
   shop: string,
   event: OrderEvent,
   now: Date,
+  admin: AdminGraphql | null = null,
 ): Promise<OrderOutcome> {
-  return inTransaction(db, (tx) => applyOrderEventIn(tx, shop, event, now));
+  const scope = await scopeBeforeCrediting(db, admin, shop, event);
+  return inTransaction(db, (tx) => applyOrderEventIn(tx, shop, event, now, scope ? { scope } : undefined));
+}
+
+/** The order's collection lookup, outside the transaction, when this event may be its first award. */
+async function scopeBeforeCrediting(
+  db: PrismaClient,
+  admin: AdminGraphql | null,
+  shop: string,
+  event: OrderEvent,
+): Promise<OrderScope | undefined> {
+  const orderGid = orderGidOf(event);
+  const record = await orderAwardState(db, shop, orderGid);
+  const snapshot = "snapshot" in event ? event.snapshot : null;
+  return lookUpOrderScope(
+    db,
+    admin,
+    shop,
+    record && { ...record, lines: lineAmountsOf(record.lineAmounts) },
+    snapshot && {
+      paidAt: event.type === "paid" || event.type === "backfill" ? snapshot.paidAt : null,
+      lines: snapshot.lineAmounts ?? null,
+      newer: !record?.snapshotAt || snapshot.updatedAt > record.snapshotAt,
+    },
+    orderGid,
+  );
+}
+
+/** What a caller of applyOrderEventIn already read or looked up. */
+export interface OrderEventContext {
+  program?: ProgramWithTiers;
+  /** The bonus events covering the batch's orders. */
+  events?: readonly BonusEventRule[];
+  /** The order's products looked up in the collections of the events covering it. */
+  scope?: OrderScope;
 }
 
 /** applyOrderEvent in the caller's transaction (a backfill applies a batch of orders in one). */
@@ -132,8 +181,7 @@ export async function applyOrderEventIn(
   shop: string,
   event: OrderEvent,
   now: Date,
-  /** What the caller already read: the program, and the bonus events covering the batch's orders. */
-  loaded?: { program: ProgramWithTiers; events?: readonly BonusEventRule[] },
+  loaded?: OrderEventContext,
 ): Promise<OrderOutcome> {
   const program = loaded?.program ?? (await ensureProgram(tx, shop));
   const orderGid = orderGidOf(event);
@@ -198,13 +246,20 @@ export async function applyOrderEventIn(
   member = await lockMember(tx, shop, member.id);
   await refreshMemberOrderStats(tx, shop, member.id);
   if (ignored) return outcome(ignored);
-  // A first award: the bonus event covering the order's processed time, if any (decision 0022).
+  // A first award: the bonus event covering the order's processed time, if any (decision 0022),
+  // over the order's lines as recorded now (a product not looked up throws: retried).
   const terms = order.awardedAt
     ? null
     : awardTerms(order.paidAt, settingsOf(program), tierRulesOf(program.tiers), member.tierKey, now, {
         events: loaded?.events ?? (await bonusEventsCovering(tx, shop, order.paidAt, order.paidAt)),
         gross: partsOf(order),
         taxesIncluded: order.taxesIncluded,
+        scope: {
+          asked: new Set(),
+          inCollection: new Map(),
+          ...loaded?.scope,
+          lines: lineAmountsOf(order.lineAmounts) ?? [],
+        },
       });
   if (terms) order = { ...order, ...terms };
 

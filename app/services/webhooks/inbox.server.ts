@@ -46,6 +46,7 @@ import {
   type PaidDelivery,
 } from "../orders/inbox-paid-orders.server";
 import { forgetShop } from "../shops/shop-lifecycle.server";
+import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 
 export interface WebhookInput extends DeliveryHeaders {
   shop: string;
@@ -100,7 +101,13 @@ function customerGidFrom(payload: unknown): string {
 }
 
 /** Parses the payload for the topic and returns the work to do; throws PayloadError. */
-function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date): Work {
+function plan(
+  db: PrismaClient,
+  input: WebhookInput,
+  payload: unknown,
+  now: Date,
+  admin: AdminGraphql | null,
+): Work {
   const { shop } = input;
   const order = (type: "paid" | "updated" | "cancelled"): Work => {
     // Each topic's own parser: an order body at another topic's address is refused.
@@ -112,7 +119,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
           : parseOrderPayload;
     const event: OrderEvent = { type, snapshot: parse(payload) };
     return async () => {
-      return deliveryDetailOf(await applyOrderEvent(db, shop, event, now));
+      return deliveryDetailOf(await applyOrderEvent(db, shop, event, now, admin));
     };
   };
   switch (input.topic) {
@@ -125,7 +132,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
     case "REFUNDS_CREATE": {
       const event: OrderEvent = { type: "refund", refund: parseRefundPayload(payload) };
       return async () => {
-        return deliveryDetailOf(await applyOrderEvent(db, shop, event, now));
+        return deliveryDetailOf(await applyOrderEvent(db, shop, event, now, admin));
       };
     }
     case "CUSTOMERS_CREATE":
@@ -134,7 +141,7 @@ function plan(db: PrismaClient, input: WebhookInput, payload: unknown, now: Date
       return async () => {
         const { signupBonus, newsletter } = await recordCustomer(db, shop, customer, now);
         // Orders placed as a guest with this email, held until the customer existed (decision 0017).
-        const guest = await creditGuestOrders(db, shop, customer, now);
+        const guest = await creditGuestOrders(db, shop, customer, now, admin);
         const details = [
           ...(signupBonus ? [`signup bonus ${signupBonus}`] : []),
           ...(newsletter ? [`newsletter signup ${newsletter}`] : []),
@@ -183,8 +190,8 @@ function jsonOf(rawBody: string): unknown {
 }
 
 /** Parses the body for its topic; a PayloadError says what is wrong with it. */
-function planFor(db: PrismaClient, input: WebhookInput, now: Date): Work {
-  return plan(db, input, jsonOf(input.rawBody), now);
+function planFor(db: PrismaClient, input: WebhookInput, now: Date, admin: AdminGraphql | null): Work {
+  return plan(db, input, jsonOf(input.rawBody), now, admin);
 }
 
 const isPayloadError = (error: unknown) => error instanceof PayloadError;
@@ -229,10 +236,12 @@ export async function applyDelivery(
   db: PrismaClient,
   delivery: ClaimedDelivery,
   now: Date,
+  /** For bonus events limited to collections (an order's products are looked up); null: none. */
+  admin: AdminGraphql | null = null,
 ): Promise<{ outcome: AppliedOutcome; detail: string | null }> {
   let work: Work;
   try {
-    work = planFor(db, { ...delivery, rawBody: delivery.payload }, now);
+    work = planFor(db, { ...delivery, rawBody: delivery.payload }, now, admin);
   } catch (error) {
     if (!isPayloadError(error)) throw error;
     const detail = (error as Error).message;
@@ -285,6 +294,12 @@ export interface DrainOptions {
   now?: () => Date;
   /** Enqueues the follow-ups each delivery's changes noted (member syncs, codes, Flow events). */
   sendFollowUps: (followUps: FollowUp[]) => Promise<void>;
+  /**
+   * A shop's Admin API client, from its offline session: an order in a bonus event limited to
+   * collections has its products looked up before it is credited (decision 0022). Without it such
+   * an order's delivery fails and is retried.
+   */
+  adminFor?: (shop: string) => AdminGraphql;
   onError?: (delivery: ClaimedDelivery, error: Error) => void;
   /**
    * A shop's orders/paid deliveries could not be applied together (they are
@@ -320,7 +335,7 @@ export async function applyInboxBatch(db: PrismaClient, options: DrainOptions): 
     let committed = false;
     try {
       await withFollowUps(async () => {
-        await applyPaidDeliveries(db, shop, group, now());
+        await applyPaidDeliveries(db, shop, group, now(), options.adminFor?.(shop) ?? null);
         committed = true;
       }, options.sendFollowUps);
     } catch (error) {
@@ -342,7 +357,7 @@ export async function applyInboxBatch(db: PrismaClient, options: DrainOptions): 
   const applyOne = async (delivery: ClaimedDelivery) => {
     try {
       const { outcome } = await withFollowUps(
-        () => applyDelivery(db, delivery, now()),
+        () => applyDelivery(db, delivery, now(), options.adminFor?.(delivery.shop) ?? null),
         options.sendFollowUps,
       );
       if (outcome === "failed") report.failed++;

@@ -43,6 +43,10 @@ import {
  * for a B2B order). The shipping address's street, postcode and country are read only to be
  * hashed for the referral same-address check (Order.shippingAddress, a MailingAddress:
  * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/MailingAddress).
+ * Each line's product and quantity ordered (LineItem.quantity: "The number of units ordered,
+ * including refunded and removed units"; LineItem.product, null for a custom line:
+ * https://shopify.dev/docs/api/admin-graphql/2026-10/objects/LineItem) give its amount as ordered,
+ * for bonus events limited to collections (decision 0022).
  */
 const BACKFILL_ORDERS_QUERY = `#graphql
   query BackfillOrders {
@@ -132,6 +136,10 @@ const BACKFILL_ORDERS_QUERY = `#graphql
                 id
                 isGiftCard
                 currentQuantity
+                quantity
+                product {
+                  id
+                }
                 originalUnitPriceSet {
                   shopMoney {
                     amount

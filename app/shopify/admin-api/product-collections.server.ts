@@ -11,7 +11,11 @@
  * AdminTransientError), so the caller's delivery fails and is retried; the
  * answer is never guessed.
  */
-import type { ProductsInCollectionQuery } from "../../types/admin.generated";
+import type {
+  CollectionChoicesQuery,
+  CollectionsByIdQuery,
+  ProductsInCollectionQuery,
+} from "../../types/admin.generated";
 import { AdminApiError, type AdminGraphql, runQuery } from "./admin-client.server";
 
 const PRODUCTS_IN_COLLECTION_QUERY = `#graphql
@@ -50,4 +54,70 @@ export async function productsInCollection(
     }
   }
   return inside;
+}
+
+/** A collection a bonus event can be limited to. */
+export interface CollectionChoice {
+  id: string;
+  title: string;
+}
+
+/**
+ * Collections offered on the Bonus events page: the first `limit` by title
+ * (`collections(sortKey: TITLE)`, https://shopify.dev/docs/api/admin-graphql/2026-10/queries/collections).
+ * Reading collections needs `read_products` (an optional scope, asked for on the page).
+ */
+const COLLECTION_CHOICES_QUERY = `#graphql
+  query CollectionChoices($first: Int!) {
+    collections(first: $first, sortKey: TITLE) {
+      nodes {
+        id
+        title
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+  }
+`;
+
+/** Collections the page lists at most (one page of the connection; "first" takes at most 250). */
+export const COLLECTION_CHOICES_MAX = 250;
+
+export async function collectionChoices(
+  admin: AdminGraphql,
+): Promise<{ collections: CollectionChoice[]; more: boolean }> {
+  const data = await runQuery<CollectionChoicesQuery>(admin, COLLECTION_CHOICES_QUERY, {
+    first: COLLECTION_CHOICES_MAX,
+  });
+  return {
+    collections: data.collections.nodes.map(({ id, title }) => ({ id, title })),
+    more: data.collections.pageInfo.hasNextPage,
+  };
+}
+
+/** The chosen collections, by id: the merchant's choice is checked with Shopify (a collection deleted since is missing). */
+const COLLECTIONS_BY_ID_QUERY = `#graphql
+  query CollectionsById($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Collection {
+        id
+        title
+      }
+    }
+  }
+`;
+
+/** Of `collectionGids` (at most 250), those the shop has, with their titles, in the order asked. */
+export async function collectionsById(
+  admin: AdminGraphql,
+  collectionGids: readonly string[],
+): Promise<CollectionChoice[]> {
+  if (collectionGids.length === 0) return [];
+  const data = await runQuery<CollectionsByIdQuery>(admin, COLLECTIONS_BY_ID_QUERY, {
+    ids: collectionGids.slice(0, NODES_PER_CALL),
+  });
+  return data.nodes.flatMap((node) =>
+    node && "title" in node && typeof node.title === "string" ? [{ id: node.id, title: node.title }] : [],
+  );
 }

@@ -17,7 +17,7 @@
 import { NO_PARTS, taxOfPart, type EligibleParts } from "../../loyalty/eligible";
 import { parseMilli, type Milli } from "../../loyalty/money";
 import { addressKey } from "../../loyalty/referrals";
-import { isPaidStatus, PayloadError, type OrderSnapshot } from "./order-payload";
+import { isPaidStatus, lineAmountOf, PayloadError, type OrderSnapshot } from "./order-payload";
 
 /** An order's line, as read. */
 export interface OrderLine {
@@ -67,6 +67,10 @@ export interface LineItemLine {
   __parentId: string;
   isGiftCard: boolean;
   currentQuantity: number;
+  /** LineItem.quantity, ordered (refunded and removed units included); absent: not asked. */
+  quantity?: number;
+  /** LineItem.product (null: a custom line, or a product deleted since); absent: not asked. */
+  product?: { id: string } | null;
   originalUnitPriceSet: Milli;
   discountAllocations: { allocatedAmountSet: Milli }[];
 }
@@ -96,6 +100,7 @@ const ORDER_GID = /^gid:\/\/shopify\/Order\/\d+$/;
 const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/\d+$/;
 const REFUND_GID = /^gid:\/\/shopify\/Refund\/\d+$/;
 const LINE_ITEM_GID = /^gid:\/\/shopify\/LineItem\/\d+$/;
+const PRODUCT_GID = /^gid:\/\/shopify\/Product\/\d+$/;
 /** Amounts parseMilli reads the same way, computed without its BigInt steps. */
 const PLAIN_AMOUNT = /^(\d{1,12})(?:\.(\d{1,3}))?$/;
 const FRACTION_SCALE = [1000, 100, 10, 1];
@@ -318,12 +323,22 @@ function readOrderLine(value: Fields): OrderLine {
   return order;
 }
 
+const isCount = (value: unknown): value is number =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+
+function productOf(value: unknown): LineItemLine["product"] {
+  if (value === undefined || value === null) return value;
+  return { id: gid(fieldsOf(value, "product").id, PRODUCT_GID, "product.id", "Product") };
+}
+
 function readLineItemLine(value: Fields): LineItemLine {
-  const { currentQuantity } = value;
-  if (typeof currentQuantity !== "number" || !Number.isSafeInteger(currentQuantity) || currentQuantity < 0) {
-    refuse("currentQuantity", "a whole number, 0 or more");
-  }
+  const { currentQuantity, quantity } = value;
+  if (!isCount(currentQuantity)) refuse("currentQuantity", "a whole number, 0 or more");
+  if (quantity !== undefined && !isCount(quantity)) refuse("quantity", "a whole number, 0 or more");
+  const product = productOf(value.product);
   return {
+    ...(quantity !== undefined ? { quantity } : {}),
+    ...(product !== undefined ? { product } : {}),
     id: gid(value.id, LINE_ITEM_GID, "id", "LineItem"),
     __parentId: gid(value.__parentId, ORDER_GID, "__parentId", "Order"),
     isGiftCard: boolean(value.isGiftCard, "isGiftCard"),
@@ -395,6 +410,18 @@ export function bulkOrderSnapshot(order: OrderLine, items: readonly LineItemLine
   };
   const newest = order.refunds.length - 1;
   const customer = order.customer;
+  // The lines as ordered, when the query asked for their quantity and product (it does).
+  const products = items.filter((item) => !item.isGiftCard);
+  const lineAmounts = products.every((item) => item.quantity !== undefined && item.product !== undefined)
+    ? products.map((item) =>
+        lineAmountOf(
+          item.product?.id ?? null,
+          item.originalUnitPriceSet,
+          item.quantity!,
+          item.discountAllocations.reduce((sum, d) => sum + d.allocatedAmountSet, 0n),
+        ),
+      )
+    : undefined;
   return {
     orderGid: order.id,
     ...(order.name !== undefined ? { name: order.name } : {}),
@@ -424,6 +451,7 @@ export function bulkOrderSnapshot(order: OrderLine, items: readonly LineItemLine
         }
       : null,
     discountCodes: order.discountCodes,
+    ...(lineAmounts ? { lineAmounts } : {}),
     ...(order.b2b !== undefined ? { b2b: order.b2b } : {}),
     ...(order.shippingAddress !== undefined
       ? {

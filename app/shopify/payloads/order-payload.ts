@@ -27,7 +27,8 @@
  */
 import { z } from "zod";
 import { addParts, NO_PARTS, taxOfPart, type EligibleParts } from "../../loyalty/eligible";
-import { parseMilli } from "../../loyalty/money";
+import type { LineAmount } from "../../loyalty/bonus-events";
+import { parseMilli, type Milli } from "../../loyalty/money";
 import { addressKey } from "../../loyalty/referrals";
 
 export class PayloadError extends Error {
@@ -77,7 +78,12 @@ const timestamp = z
 
 const lineItem = z.object({
   id,
+  // The line's product; null for a custom line item or a product deleted since
+  // (https://shopify.dev/docs/api/admin-rest/latest/resources/order#resource-object: line_items.product_id).
+  product_id: z.union([id, z.null()]).optional(),
   gift_card: z.boolean().optional().default(false),
+  // "The number of items that were purchased" (refunded or removed ones included: current_quantity
+  // is "The line item's quantity, minus the removed quantity").
   quantity: z.number().int(),
   current_quantity: z.number().int().optional(),
   price_set: moneySet,
@@ -287,6 +293,26 @@ export interface OrderSnapshot {
    * when it ships nowhere comparable; absent when the source does not say. Kept only hashed.
    */
   shippingAddressKey?: string | null;
+  /**
+   * Its lines other than gift cards as ordered (app/loyalty/bonus-events.ts LineAmount), for
+   * events limited to collections; absent when the source does not say.
+   */
+  lineAmounts?: LineAmount[];
+}
+
+/**
+ * A line's amount as ordered: the quantity ordered times the unit price, less the discounts
+ * allocated to the line (all of them, refunded and removed units included). The same from an
+ * order webhook and from a bulk read, and never changed by refunds, so every path reads the
+ * same share of an order in a collection.
+ */
+export function lineAmountOf(
+  productGid: string | null,
+  unitPrice: Milli,
+  quantity: number,
+  discounts: Milli,
+): LineAmount {
+  return { productGid, amountMilli: unitPrice * BigInt(Math.max(0, quantity)) - discounts };
 }
 
 const SHIPPING_REFUND = "shipping_refund";
@@ -407,6 +433,18 @@ function orderSnapshot(raw: z.output<typeof order>): OrderSnapshot {
     customer: raw.customer ? customerFacts(raw.customer) : null,
     discountCodes: raw.discount_codes.map((d) => d.code),
     b2b: Boolean(raw.company),
+    lineAmounts: raw.line_items
+      .filter((line) => !line.gift_card)
+      .map((line) =>
+        lineAmountOf(
+          line.product_id === undefined || line.product_id === null
+            ? null
+            : `gid://shopify/Product/${line.product_id}`,
+          line.price_set.shop_money.amount,
+          line.quantity,
+          sum(line.discount_allocations, (d) => d.amount_set.shop_money.amount),
+        ),
+      ),
     ...(raw.shipping_address !== undefined
       ? {
           shippingAddressKey: addressKey(

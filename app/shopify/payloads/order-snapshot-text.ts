@@ -5,6 +5,7 @@
  * as epoch milliseconds. Decoding checks the shape, so a row written by
  * another version fails loudly instead of crediting wrong amounts.
  */
+import type { LineAmount } from "../../loyalty/bonus-events";
 import type { EligibleParts } from "../../loyalty/eligible";
 import type { CustomerFacts, OrderSnapshot, RefundFacts } from "./order-payload";
 
@@ -14,17 +15,22 @@ import type { CustomerFacts, OrderSnapshot, RefundFacts } from "./order-payload"
  * refused (its run fails and is started again). 3: the order's name and
  * source_name at the end (null when the bulk line had none); a version 2 row
  * is still read, without them. 4: whether a company placed it (B2B) at the
- * end; a version 3 row is still read, without it (not known: not B2B).
+ * end; a version 3 row is still read, without it (not known: not B2B). 5: the
+ * lines as ordered (LineAmount, for bonus events limited to collections) at the
+ * end, null when the bulk line had none; a version 4 row is still read, without
+ * them (not known).
  */
-const VERSION = 4;
+const VERSION = 5;
+const WITHOUT_LINES = 4;
 const WITHOUT_B2B = 3;
 const WITHOUT_NAME_AND_SOURCE = 2;
 
 type PartsText = [string, string, string, string, string, string, string];
 type RefundText = [string, number, PartsText];
 type CustomerText = [string, string | null, string | null, string | null, string | null, string[], boolean];
+type LineText = [string | null, string];
 type SnapshotText = [
-  typeof VERSION | typeof WITHOUT_B2B | typeof WITHOUT_NAME_AND_SOURCE,
+  typeof VERSION | typeof WITHOUT_LINES | typeof WITHOUT_B2B | typeof WITHOUT_NAME_AND_SOURCE,
   string,
   number,
   number,
@@ -39,6 +45,7 @@ type SnapshotText = [
   (string | null)?,
   (string | null)?,
   boolean?,
+  (LineText[] | null)?,
 ];
 
 const partsText = (p: EligibleParts): PartsText => [
@@ -78,6 +85,7 @@ export function encodeSnapshot(s: OrderSnapshot): string {
     s.name ?? null,
     s.sourceName ?? null,
     s.b2b ?? false,
+    s.lineAmounts ? s.lineAmounts.map((line): LineText => [line.productGid, String(line.amountMilli)]) : null,
   ];
   return JSON.stringify(text);
 }
@@ -127,10 +135,20 @@ function texts(value: unknown): string[] {
   return value.map(text);
 }
 
+function lineAmounts(value: unknown): LineAmount[] {
+  if (!Array.isArray(value)) throw new SnapshotTextError("lines");
+  return value.map((line: unknown): LineAmount => {
+    if (!Array.isArray(line) || line.length !== 2 || typeof line[1] !== "string" || !/^-?\d+$/.test(line[1]))
+      throw new SnapshotTextError("line");
+    return { productGid: textOrNull(line[0]), amountMilli: BigInt(line[1]) };
+  });
+}
+
 export function decodeSnapshot(encoded: string): OrderSnapshot {
   const value: unknown = JSON.parse(encoded);
-  const current = Array.isArray(value) && value.length === 15 && value[0] === VERSION;
-  const named = current || (Array.isArray(value) && value.length === 14 && value[0] === WITHOUT_B2B);
+  const current = Array.isArray(value) && value.length === 16 && value[0] === VERSION;
+  const withB2b = current || (Array.isArray(value) && value.length === 15 && value[0] === WITHOUT_LINES);
+  const named = withB2b || (Array.isArray(value) && value.length === 14 && value[0] === WITHOUT_B2B);
   const before = Array.isArray(value) && value.length === 12 && value[0] === WITHOUT_NAME_AND_SOURCE;
   if (!Array.isArray(value) || !(named || before)) {
     throw new SnapshotTextError(`not a version ${VERSION} snapshot`);
@@ -168,6 +186,7 @@ export function decodeSnapshot(encoded: string): OrderSnapshot {
     customer: customerFacts,
     discountCodes: texts(value[11]),
     ...(named ? { name: textOrNull(value[12]), sourceName: textOrNull(value[13]) } : {}),
-    ...(current ? { b2b: bool(value[14]) } : {}),
+    ...(withB2b ? { b2b: bool(value[14]) } : {}),
+    ...(current && value[15] !== null ? { lineAmounts: lineAmounts(value[15]) } : {}),
   };
 }
