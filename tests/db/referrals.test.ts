@@ -24,7 +24,7 @@ import { redactCustomer } from "~/services/privacy/customer-identity.server";
 import { deleteShopData } from "~/db/shops.server";
 import { addressKey, DEFAULT_REFERRAL_SETTINGS } from "~/loyalty/referrals";
 import { referralFigures } from "~/db/referrals.server";
-import { adminStandIn } from "../support/admin-stand-in";
+import { adminStandIn, requiredScopes } from "../support/admin-stand-in";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { refundFacts, snapshot } from "../support/order-events";
 import { issueCode } from "~/services/rewards/redeem-reward.server";
@@ -59,6 +59,17 @@ async function shopWithReferrer(settings: Partial<typeof DEFAULT_REFERRAL_SETTIN
   const link = await ensureReferralCode(prisma, shop, ann.id);
   return { shop, ann, link, shopify: adminStandIn({ shop }) };
 }
+
+const STORE_CREDIT_SCOPES = ["read_store_credit_accounts", "write_store_credit_account_transactions"];
+/** A 5.00 store credit reward in the shop's catalog. */
+const creditReward = (shop: string) => ({
+  shop,
+  key: "credit-5",
+  title: "5.00 credit",
+  type: "STORE_CREDIT" as const,
+  pointsCost: 500,
+  amountMilli: 5_000n,
+});
 
 const annBalance = async (shop: string) =>
   (await prisma.member.findUniqueOrThrow({ where: { shop_customerGid: { shop, customerGid: ANN } } }))
@@ -292,23 +303,73 @@ describe("a catalog reward for the referrer", () => {
     expect(await annBalance(shop)).toBe(10);
   });
 
-  it("the settings refuse a reward not in the catalog, turned off, or store credit, and save nothing", async () => {
+  it("a store credit reward is credited to the referrer's account, once, with no code", async () => {
+    const { shop, link } = await shopWithReferrer();
+    const scopes = [...requiredScopes(), ...STORE_CREDIT_SCOPES];
+    await prisma.shop.upsert({
+      where: { domain: shop },
+      create: { domain: shop, installedAt: NOW, scopes: scopes.join(","), currencyCode: "EUR" },
+      update: { scopes: scopes.join(","), currencyCode: "EUR" },
+    });
+    await prisma.reward.create({ data: creditReward(shop) });
+    await saveReferralSettings(prisma, shop, {
+      ...DEFAULT_REFERRAL_SETTINGS,
+      enabled: true,
+      rewardKey: "credit-5",
+    });
+    const { code } = await claimReferral(
+      prisma,
+      adminStandIn({ shop }).admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: null },
+      NOW,
+    );
+    await firstOrder(shop, code);
+    expect((await runDailyMaintenance(prisma, shop, day(15))).referrals.paid).toBe(1);
+    expect((await runDailyMaintenance(prisma, shop, day(16))).referrals.paid).toBe(0);
+    const redemption = await prisma.redemption.findFirstOrThrow({ where: { shop, source: "REFERRAL" } });
+    const shopify = adminStandIn({ shop, grantedScopes: scopes, now: () => day(15) });
+    const credited = await issueCode(prisma, shopify.admin, shop, redemption.id, () => day(15));
+    expect(credited).toMatchObject({ status: "CREDITED", creditCurrency: "EUR", pointsCost: 0 });
+    expect(shopify.calls.map((call) => call.operation)).toEqual(["CreditStoreCredit"]);
+    expect(shopify.codes.size).toBe(0);
+    expect(await annBalance(shop)).toBe(10);
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("a store credit reward without the store credit scopes by then pays the points instead", async () => {
+    const { shop, link } = await shopWithReferrer();
+    await prisma.reward.create({ data: creditReward(shop) });
+    await saveReferralSettings(prisma, shop, {
+      ...DEFAULT_REFERRAL_SETTINGS,
+      enabled: true,
+      rewardKey: "credit-5",
+    });
+    const { code } = await claimReferral(
+      prisma,
+      adminStandIn({ shop }).admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: null },
+      NOW,
+    );
+    await firstOrder(shop, code);
+    expect((await runDailyMaintenance(prisma, shop, day(15))).referrals.paid).toBe(1);
+    expect(await prisma.redemption.count({ where: { shop } })).toBe(0);
+    expect(await annBalance(shop)).toBe(510);
+  });
+
+  it("the settings refuse a reward not in the catalog, turned off, or of a chosen amount, and save nothing", async () => {
     const { shop } = await shopWithReferrer();
     await prisma.reward.updateMany({ where: { shop, key: "25-off" }, data: { enabled: false } });
     await prisma.reward.create({
-      data: {
-        shop,
-        key: "credit-5",
-        title: "5.00 credit",
-        type: "STORE_CREDIT",
-        pointsCost: 500,
-        amountMilli: 5_000n,
-      },
+      data: { ...creditReward(shop), pointsCost: 100, anyAmountMinPoints: 500, anyAmountMaxPoints: 5000 },
     });
     for (const [rewardKey, error] of [
       ["nope", { code: "notInCatalog" }],
       ["25-off", { code: "notInCatalog" }],
-      ["credit-5", { code: "choice" }],
+      ["credit-5", { code: "chosenAmount" }],
       ["Not A Key", { code: "key" }],
     ] as const) {
       const refused = await saveReferralSettings(prisma, shop, {
