@@ -16,6 +16,7 @@ export const strings = {
     rules: {
       signup: "Account created",
       birthday: "Birthday",
+      referral: "Friend referred",
       newsletter: "Newsletter signup",
       review: "Product review",
       "follow-instagram": "Follow on Instagram",

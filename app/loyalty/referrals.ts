@@ -240,3 +240,9 @@ export function monthStart(at: Date): Date {
 
 /** The ledger key of a referral's reward: one per referral, ever. */
 export const referralRewardKey = (referralId: string) => `referral:${referralId}`;
+
+/**
+ * The way to earn a referrer's points name in the ledger (`LedgerEntry.action`, as account
+ * created's "signup" does: ./earn-rules.ts), so Home's points for actions counts them.
+ */
+export const REFERRAL_ACTION = "referral";

@@ -19,6 +19,7 @@ import {
   settleReferrals,
   visitReferralLink,
 } from "~/services/referrals/referrals.server";
+import { dashboardFigures } from "~/services/dashboard/dashboard.server";
 import { runDailyMaintenance } from "~/services/shops/daily-maintenance.server";
 import { redactCustomer } from "~/services/privacy/customer-identity.server";
 import { deleteShopData } from "~/db/shops.server";
@@ -208,6 +209,42 @@ describe("a referral, from link to reward", () => {
       ["VOID", "refunded"],
       ["VOID", "cancelled"],
     ]);
+  });
+});
+
+describe("Home's points for actions", () => {
+  it("names a referrer's points as the way to earn they came from, counted once", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    const { code } = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: null },
+      NOW,
+    );
+    await firstOrder(shop, code);
+    // Entries occur when written (the clock's time); the referral's dates are its own.
+    const home = () =>
+      dashboardFigures(prisma, shop, {
+        period: "30",
+        now: new Date(),
+        timeZone: "UTC",
+        churnDays: 90,
+        atRiskDays: 180,
+      });
+    const bobBalance = async () =>
+      (await prisma.member.findUnique({ where: { shop_customerGid: { shop, customerGid: BOB } } }))
+        ?.balance ?? 0;
+    const before = { home: await home(), bob: await bobBalance() };
+    expect((await runDailyMaintenance(prisma, shop, day(15))).referrals.paid).toBe(1);
+    const after = await home();
+    expect(after.byAction).toEqual([{ action: "referral", points: 500, awards: 1 }]);
+    // The card breaks the points issued down: the referral's 500 are in the total once (with
+    // Bob's order points, which the same maintenance made available).
+    expect(after.program.pointsIssued - before.home.program.pointsIssued).toBe(
+      500 + (await bobBalance()) - before.bob,
+    );
   });
 });
 

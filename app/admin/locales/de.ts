@@ -20,6 +20,7 @@ export const de: AdminStrings = {
     rules: {
       signup: "Konto erstellt",
       birthday: "Geburtstag",
+      referral: "Freund empfohlen",
       newsletter: "Newsletter-Anmeldung",
       review: "Produktbewertung",
       "follow-instagram": "Auf Instagram folgen",

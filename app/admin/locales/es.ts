@@ -20,6 +20,7 @@ export const es: AdminStrings = {
     rules: {
       signup: "Cuenta creada",
       birthday: "Cumpleaños",
+      referral: "Amigo recomendado",
       newsletter: "Suscripción al boletín",
       review: "Reseña de producto",
       "follow-instagram": "Seguir en Instagram",

@@ -20,6 +20,7 @@ export const fr: AdminStrings = {
     rules: {
       signup: "Compte créé",
       birthday: "Anniversaire",
+      referral: "Ami parrainé",
       newsletter: "Inscription à la newsletter",
       review: "Avis sur un produit",
       "follow-instagram": "Suivre sur Instagram",

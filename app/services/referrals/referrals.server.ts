@@ -58,6 +58,7 @@ import {
   monthStart,
   normaliseEmail,
   parseReferralCode,
+  REFERRAL_ACTION,
   referralCode,
   referralRewardKey,
   referralRewardRefusal,
@@ -478,6 +479,7 @@ async function payReferrer(tx: Tx, shop: string, referral: Referral, settings: R
       sourceKey: key,
       // No friend's email in another member's history: the referral names them (admin only).
       note: "Referral: a friend's first order",
+      action: REFERRAL_ACTION,
       activityAt: now,
     });
   }
