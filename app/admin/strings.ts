@@ -16,6 +16,7 @@ export const strings = {
     rules: {
       signup: "Account created",
       birthday: "Birthday",
+      referral: "Friend referred",
       newsletter: "Newsletter signup",
       review: "Product review",
       "follow-instagram": "Follow on Instagram",
@@ -156,6 +157,8 @@ export const strings = {
     unknownTier: (tier: string) => `names a tier that does not exist (${tier})`,
     tierTwice: "names a tier twice",
     notInCatalog: "is not a reward in the catalog",
+    chosenAmount:
+      "lets customers choose how many points to spend, so it cannot be given for free: choose a reward with a fixed cost",
     emptySegment: "leaves no customer in the segment: try fewer days or fewer orders",
     beforeEnd: "must be before the last day",
     future: "is in the future",

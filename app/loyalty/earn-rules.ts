@@ -8,6 +8,9 @@
  *   or unlimited (at most UNLIMITED_PER_DAY in any 24 hours), never twice for one review;
  * - follow-<network>: the shopper says they followed the shop's account (honour system), once.
  *
+ * Every award names its way to earn in the ledger's `action`: these keys, "signup", "birthday",
+ * and "referral" (a referrer's points: REFERRAL_ACTION in referrals.ts).
+ *
  * Pure: the clock, the rule's settings and the member's past awards are arguments.
  */
 import { z } from "zod";

@@ -66,6 +66,8 @@ export type FieldError =
   | { code: "unknownTier"; tier: string }
   | { code: "tierTwice" }
   | { code: "notInCatalog" }
+  /** A "spend any amount" reward, whose worth the shopper chooses: it cannot be given for free. */
+  | { code: "chosenAmount" }
   | { code: "emptySegment" }
   /** A date range's first day on or after its last. */
   | { code: "beforeEnd" }

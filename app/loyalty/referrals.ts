@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { type ErrorUnit, type FieldError, issue } from "./field-error";
+import { freeRewardRefusal, type RewardRule } from "./rewards";
 
 /** The program's referral settings (Program.referral* columns). */
 export interface ReferralSettings {
@@ -71,15 +72,16 @@ export const referralSettingsSchema = z.object({
 });
 
 /**
- * Whether a catalog reward can be a referrer's reward: it exists, is enabled, and is a discount
- * code (a store credit reward is refused: it is money put in an account, which the free path tier
- * entry rewards use does not credit; decision 0019). Null: it can; otherwise the field's error.
+ * Whether a catalog reward can be a referrer's reward: it exists, is enabled, and can be given for
+ * free (freeRewardRefusal: any type but a "spend any amount" reward; decision 0019). Null: it can;
+ * otherwise the field's error.
  */
 // A removed reward is archived and disabled (replaceCatalog), so `enabled` covers it.
-export function referralRewardRefusal(reward: { enabled: boolean; type: string } | null): FieldError | null {
+export function referralRewardRefusal(
+  reward: Pick<RewardRule, "enabled" | "spendAnyAmount"> | null,
+): FieldError | null {
   if (!reward || !reward.enabled) return { code: "notInCatalog" };
-  if (reward.type === "STORE_CREDIT") return { code: "choice" };
-  return null;
+  return freeRewardRefusal(reward);
 }
 
 /** No 0/O, 1/I/L, 5/S, 2/Z, 8/B, as reward codes (app/loyalty/rewards.ts). */
@@ -238,3 +240,9 @@ export function monthStart(at: Date): Date {
 
 /** The ledger key of a referral's reward: one per referral, ever. */
 export const referralRewardKey = (referralId: string) => `referral:${referralId}`;
+
+/**
+ * The way to earn a referrer's points name in the ledger (`LedgerEntry.action`, as account
+ * created's "signup" does: ./earn-rules.ts), so Home's points for actions counts them.
+ */
+export const REFERRAL_ACTION = "referral";

@@ -257,6 +257,16 @@ export function rewardAvailable(reward: RewardRule, storeCredit: boolean): boole
 }
 
 /**
+ * Why a catalog reward cannot be given for free (a tier's entry reward, a referrer's reward), or
+ * null: the one place for that rule. Every type can (a store credit reward is credited as a
+ * redemption's is, docs/decisions/0020-store-credit-rewards.md), but not a "spend any amount"
+ * reward: its worth is the points the shopper chooses, and a free one has none.
+ */
+export function freeRewardRefusal(reward: Pick<RewardRule, "spendAnyAmount">): FieldError | null {
+  return reward.spendAnyAmount ? { code: "chosenAmount" } : null;
+}
+
+/**
  * Store credit needs both scopes: writing the credit
  * (storeCreditAccountCredit: `write_store_credit_account_transactions`) and
  * reading accounts (the lookup before a retry, and the balance the admin

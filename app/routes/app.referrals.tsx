@@ -46,6 +46,8 @@ export const loader = adminRoute(async ({ shop, now }) => {
 /** The settings' fields that can be refused, each with a code (app/loyalty/field-error.ts). */
 type SettingsField = "referrerPoints" | "refereePercent" | "monthlyCap" | "rewardKey";
 type FieldErrors = Partial<Record<SettingsField, FieldError>>;
+/** The settings shown as checkboxes (the card check is a sentence: decision 0019). */
+type CheckboxField = "enabled" | "checkSelf" | "checkAddress" | "checkNew";
 type ActionResult = { ok: true; message: string } | { ok: false; error: string; fieldErrors: FieldErrors };
 
 const answer = (result: ActionResult, status = 200) => Response.json(result, { status });
@@ -67,7 +69,7 @@ export const action = adminRoute(async ({ shop, now, staffId, strings }, { reque
       return answer({ ok: true, message: t.rejected });
     }
     // A checked box posts "on": Polaris's Checkbox gives the input an empty value unless told
-    // (each box below says value="on"); an unchecked box posts nothing.
+    // (the page's `checkbox` says value="on"); an unchecked box posts nothing.
     // No order field Regulars receives identifies a card (decision 0019): the card check stays off.
     const settings: ReferralSettings = {
       enabled: body.enabled === "on",
@@ -129,6 +131,17 @@ export default function Referrals() {
   );
   const set = (key: keyof typeof form) => (value: string | boolean) =>
     setForm((f) => ({ ...f, [key]: value }));
+  // A setting's box posts "on" when checked and nothing when not, as the action reads it.
+  const checkbox = (field: CheckboxField, label: string, helpText?: string) => (
+    <Checkbox
+      label={label}
+      helpText={helpText}
+      name={field}
+      value="on"
+      checked={form[field]}
+      onChange={set(field)}
+    />
+  );
   const figures = data.figures;
 
   return (
@@ -168,14 +181,7 @@ export default function Referrals() {
                   {t.settings}
                 </Text>
                 {save.data && !save.data.ok ? <Banner tone="critical">{save.data.error}</Banner> : null}
-                <Checkbox
-                  label={t.enabled}
-                  helpText={t.enabledHelp}
-                  name="enabled"
-                  value="on"
-                  checked={form.enabled}
-                  onChange={set("enabled")}
-                />
+                {checkbox("enabled", t.enabled, t.enabledHelp)}
                 <Select
                   label={t.referrerReward}
                   name="rewardKey"
@@ -218,31 +224,13 @@ export default function Referrals() {
                 <Text as="p" tone="subdued">
                   {t.checksHelp} {t.oneEach}
                 </Text>
-                <Checkbox
-                  label={t.checkSelf}
-                  name="checkSelf"
-                  value="on"
-                  checked={form.checkSelf}
-                  onChange={set("checkSelf")}
-                />
-                <Checkbox
-                  label={t.checkAddress}
-                  name="checkAddress"
-                  value="on"
-                  checked={form.checkAddress}
-                  onChange={set("checkAddress")}
-                />
+                {checkbox("checkSelf", t.checkSelf)}
+                {checkbox("checkAddress", t.checkAddress)}
                 {/* Not a disabled checkbox: Polaris greys its help text below WCAG's contrast. */}
                 <Text as="p" tone="subdued">
                   {t.checkCard}: {t.checkCardUnavailable}
                 </Text>
-                <Checkbox
-                  label={t.checkNew}
-                  name="checkNew"
-                  value="on"
-                  checked={form.checkNew}
-                  onChange={set("checkNew")}
-                />
+                {checkbox("checkNew", t.checkNew)}
                 <TextField
                   label={t.monthlyCap}
                   name="monthlyCap"

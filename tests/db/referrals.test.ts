@@ -19,12 +19,13 @@ import {
   settleReferrals,
   visitReferralLink,
 } from "~/services/referrals/referrals.server";
+import { dashboardFigures } from "~/services/dashboard/dashboard.server";
 import { runDailyMaintenance } from "~/services/shops/daily-maintenance.server";
 import { redactCustomer } from "~/services/privacy/customer-identity.server";
 import { deleteShopData } from "~/db/shops.server";
 import { addressKey, DEFAULT_REFERRAL_SETTINGS } from "~/loyalty/referrals";
 import { referralFigures } from "~/db/referrals.server";
-import { adminStandIn } from "../support/admin-stand-in";
+import { adminStandIn, requiredScopes } from "../support/admin-stand-in";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { refundFacts, snapshot } from "../support/order-events";
 import { issueCode } from "~/services/rewards/redeem-reward.server";
@@ -59,6 +60,17 @@ async function shopWithReferrer(settings: Partial<typeof DEFAULT_REFERRAL_SETTIN
   const link = await ensureReferralCode(prisma, shop, ann.id);
   return { shop, ann, link, shopify: adminStandIn({ shop }) };
 }
+
+const STORE_CREDIT_SCOPES = ["read_store_credit_accounts", "write_store_credit_account_transactions"];
+/** A 5.00 store credit reward in the shop's catalog. */
+const creditReward = (shop: string) => ({
+  shop,
+  key: "credit-5",
+  title: "5.00 credit",
+  type: "STORE_CREDIT" as const,
+  pointsCost: 500,
+  amountMilli: 5_000n,
+});
 
 const annBalance = async (shop: string) =>
   (await prisma.member.findUniqueOrThrow({ where: { shop_customerGid: { shop, customerGid: ANN } } }))
@@ -200,6 +212,42 @@ describe("a referral, from link to reward", () => {
   });
 });
 
+describe("Home's points for actions", () => {
+  it("names a referrer's points as the way to earn they came from, counted once", async () => {
+    const { shop, link, shopify } = await shopWithReferrer();
+    const { code } = await claimReferral(
+      prisma,
+      shopify.admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: null },
+      NOW,
+    );
+    await firstOrder(shop, code);
+    // Entries occur when written (the clock's time); the referral's dates are its own.
+    const home = () =>
+      dashboardFigures(prisma, shop, {
+        period: "30",
+        now: new Date(),
+        timeZone: "UTC",
+        churnDays: 90,
+        atRiskDays: 180,
+      });
+    const bobBalance = async () =>
+      (await prisma.member.findUnique({ where: { shop_customerGid: { shop, customerGid: BOB } } }))
+        ?.balance ?? 0;
+    const before = { home: await home(), bob: await bobBalance() };
+    expect((await runDailyMaintenance(prisma, shop, day(15))).referrals.paid).toBe(1);
+    const after = await home();
+    expect(after.byAction).toEqual([{ action: "referral", points: 500, awards: 1 }]);
+    // The card breaks the points issued down: the referral's 500 are in the total once (with
+    // Bob's order points, which the same maintenance made available).
+    expect(after.program.pointsIssued - before.home.program.pointsIssued).toBe(
+      500 + (await bobBalance()) - before.bob,
+    );
+  });
+});
+
 describe("a catalog reward for the referrer", () => {
   /** Ann's shop with the reward chosen, Bob's code claimed and his first order paid on NOW. */
   async function rewardReferral(rewardKey = "5-off") {
@@ -292,23 +340,73 @@ describe("a catalog reward for the referrer", () => {
     expect(await annBalance(shop)).toBe(10);
   });
 
-  it("the settings refuse a reward not in the catalog, turned off, or store credit, and save nothing", async () => {
+  it("a store credit reward is credited to the referrer's account, once, with no code", async () => {
+    const { shop, link } = await shopWithReferrer();
+    const scopes = [...requiredScopes(), ...STORE_CREDIT_SCOPES];
+    await prisma.shop.upsert({
+      where: { domain: shop },
+      create: { domain: shop, installedAt: NOW, scopes: scopes.join(","), currencyCode: "EUR" },
+      update: { scopes: scopes.join(","), currencyCode: "EUR" },
+    });
+    await prisma.reward.create({ data: creditReward(shop) });
+    await saveReferralSettings(prisma, shop, {
+      ...DEFAULT_REFERRAL_SETTINGS,
+      enabled: true,
+      rewardKey: "credit-5",
+    });
+    const { code } = await claimReferral(
+      prisma,
+      adminStandIn({ shop }).admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: null },
+      NOW,
+    );
+    await firstOrder(shop, code);
+    expect((await runDailyMaintenance(prisma, shop, day(15))).referrals.paid).toBe(1);
+    expect((await runDailyMaintenance(prisma, shop, day(16))).referrals.paid).toBe(0);
+    const redemption = await prisma.redemption.findFirstOrThrow({ where: { shop, source: "REFERRAL" } });
+    const shopify = adminStandIn({ shop, grantedScopes: scopes, now: () => day(15) });
+    const credited = await issueCode(prisma, shopify.admin, shop, redemption.id, () => day(15));
+    expect(credited).toMatchObject({ status: "CREDITED", creditCurrency: "EUR", pointsCost: 0 });
+    expect(shopify.calls.map((call) => call.operation)).toEqual(["CreditStoreCredit"]);
+    expect(shopify.codes.size).toBe(0);
+    expect(await annBalance(shop)).toBe(10);
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("a store credit reward without the store credit scopes by then pays the points instead", async () => {
+    const { shop, link } = await shopWithReferrer();
+    await prisma.reward.create({ data: creditReward(shop) });
+    await saveReferralSettings(prisma, shop, {
+      ...DEFAULT_REFERRAL_SETTINGS,
+      enabled: true,
+      rewardKey: "credit-5",
+    });
+    const { code } = await claimReferral(
+      prisma,
+      adminStandIn({ shop }).admin,
+      shop,
+      link,
+      { email: "bob@example.com", customerGid: null },
+      NOW,
+    );
+    await firstOrder(shop, code);
+    expect((await runDailyMaintenance(prisma, shop, day(15))).referrals.paid).toBe(1);
+    expect(await prisma.redemption.count({ where: { shop } })).toBe(0);
+    expect(await annBalance(shop)).toBe(510);
+  });
+
+  it("the settings refuse a reward not in the catalog, turned off, or of a chosen amount, and save nothing", async () => {
     const { shop } = await shopWithReferrer();
     await prisma.reward.updateMany({ where: { shop, key: "25-off" }, data: { enabled: false } });
     await prisma.reward.create({
-      data: {
-        shop,
-        key: "credit-5",
-        title: "5.00 credit",
-        type: "STORE_CREDIT",
-        pointsCost: 500,
-        amountMilli: 5_000n,
-      },
+      data: { ...creditReward(shop), pointsCost: 100, anyAmountMinPoints: 500, anyAmountMaxPoints: 5000 },
     });
     for (const [rewardKey, error] of [
       ["nope", { code: "notInCatalog" }],
       ["25-off", { code: "notInCatalog" }],
-      ["credit-5", { code: "choice" }],
+      ["credit-5", { code: "chosenAmount" }],
       ["Not A Key", { code: "key" }],
     ] as const) {
       const refused = await saveReferralSettings(prisma, shop, {

@@ -52,6 +52,7 @@ const SAMPLES: { [C in FieldErrorCode]: Extract<FieldError, { code: C }> } = {
   unknownTier: { code: "unknownTier", tier: "platinum" },
   tierTwice: { code: "tierTwice" },
   notInCatalog: { code: "notInCatalog" },
+  chosenAmount: { code: "chosenAmount" },
   emptySegment: { code: "emptySegment" },
   beforeEnd: { code: "beforeEnd" },
   future: { code: "future" },

@@ -20,6 +20,7 @@ export const de: AdminStrings = {
     rules: {
       signup: "Konto erstellt",
       birthday: "Geburtstag",
+      referral: "Freund empfohlen",
       newsletter: "Newsletter-Anmeldung",
       review: "Produktbewertung",
       "follow-instagram": "Auf Instagram folgen",
@@ -160,6 +161,8 @@ export const de: AdminStrings = {
     unknownTier: (tier: string) => `nennt eine Stufe, die es nicht gibt (${tier})`,
     tierTwice: "nennt eine Stufe zweimal",
     notInCatalog: "ist keine Belohnung im Katalog",
+    chosenAmount:
+      "lässt Kunden wählen, wie viele Punkte sie einlösen, und kann daher nicht geschenkt werden: wählen Sie eine Belohnung mit festen Kosten",
     emptySegment: "lässt keinen Kunden im Segment: versuche weniger Tage oder weniger Bestellungen",
     beforeEnd: "muss vor dem letzten Tag liegen",
     future: "liegt in der Zukunft",

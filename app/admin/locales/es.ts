@@ -20,6 +20,7 @@ export const es: AdminStrings = {
     rules: {
       signup: "Cuenta creada",
       birthday: "Cumpleaños",
+      referral: "Amigo recomendado",
       newsletter: "Suscripción al boletín",
       review: "Reseña de producto",
       "follow-instagram": "Seguir en Instagram",
@@ -160,6 +161,8 @@ export const es: AdminStrings = {
     unknownTier: (tier: string) => `nombra un nivel que no existe (${tier})`,
     tierTwice: "nombra un nivel dos veces",
     notInCatalog: "no es una recompensa del catálogo",
+    chosenAmount:
+      "deja que los clientes elijan cuántos puntos gastar, así que no se puede regalar: elija una recompensa de coste fijo",
     emptySegment: "deja el segmento sin clientes: prueba con menos días o menos pedidos",
     beforeEnd: "debe ser anterior al último día",
     future: "está en el futuro",

@@ -20,6 +20,7 @@ export const fr: AdminStrings = {
     rules: {
       signup: "Compte créé",
       birthday: "Anniversaire",
+      referral: "Ami parrainé",
       newsletter: "Inscription à la newsletter",
       review: "Avis sur un produit",
       "follow-instagram": "Suivre sur Instagram",
@@ -161,6 +162,8 @@ export const fr: AdminStrings = {
     unknownTier: (tier: string) => `nomme un niveau qui n’existe pas (${tier})`,
     tierTwice: "nomme deux fois le même niveau",
     notInCatalog: "n’est pas une récompense du catalogue",
+    chosenAmount:
+      "laisse les clients choisir combien de points dépenser, et ne peut donc pas être offerte : choisissez une récompense à coût fixe",
     emptySegment: "ne laisse aucun client dans le segment : essayez moins de jours ou moins de commandes",
     beforeEnd: "doit précéder le dernier jour",
     future: "est dans le futur",

@@ -18,13 +18,14 @@ import {
   ensureRewards,
   redemptionCountsByReward,
   replaceCatalog,
+  rewardRuleOf,
   type CatalogEntry,
 } from "../../db/rewards.server";
 import { inTransaction } from "../../db/tx.server";
 import { isValidBirthday } from "../../loyalty/bonuses";
 import { fieldErrorsOf, type FieldErrors } from "../../loyalty/field-error";
 import { programSchema, tiersSchema, type ProgramSettings, type TierRule } from "../../loyalty/program";
-import { REWARD_LIMITS, rewardSchema } from "../../loyalty/rewards";
+import { freeRewardRefusal, REWARD_LIMITS, rewardSchema } from "../../loyalty/rewards";
 import { reevaluateAllTiers } from "../shops/daily-maintenance.server";
 import { forgetProgramExplainer } from "./program-explainer-cache.server";
 
@@ -128,16 +129,17 @@ async function checkProgram(
     const tierKeys = new Set((input.tiers ?? current.tiers).map((tier) => tier.key));
     Object.assign(errors, await catalogErrors(db, shop, input.rewards, tierKeys));
   }
-  // Tiers as they will be after this save: their entry rewards must be in the catalog as it will be.
+  // Tiers as they will be after this save: their entry rewards must be in the catalog as it will
+  // be, and be rewards that can be given for free (freeRewardRefusal).
   const finalTiers = tiers ? tiers.data : current.tiers;
   if (finalTiers && (tiers || input.rewards)) {
-    const rewardKeys = new Set(
-      (input.rewards ?? (await ensureRewards(db, shop))).map((reward) => reward.key),
-    );
+    const catalog = input.rewards ?? (await ensureRewards(db, shop)).map(rewardRuleOf);
+    const byKey = new Map(catalog.map((reward) => [reward.key, reward]));
     finalTiers.forEach((tier, i) => {
-      if (tier.entryRewardKey && !rewardKeys.has(tier.entryRewardKey)) {
-        errors[`tiers.${i}.entryRewardKey`] = { code: "notInCatalog" };
-      }
+      if (!tier.entryRewardKey) return;
+      const reward = byKey.get(tier.entryRewardKey);
+      const error = reward ? freeRewardRefusal(reward) : { code: "notInCatalog" as const };
+      if (error) errors[`tiers.${i}.entryRewardKey`] = error;
     });
   }
   return { settings, tiers, errors };

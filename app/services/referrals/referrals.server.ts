@@ -48,7 +48,7 @@ import {
   updateReferral,
   updateReferralSettings,
 } from "../../db/referrals.server";
-import { ensureRewards, findReward } from "../../db/rewards.server";
+import { ensureRewards, findReward, rewardRuleOf } from "../../db/rewards.server";
 import { inTransaction, type Tx } from "../../db/tx.server";
 import { noteFollowUp } from "../../jobs/follow-ups.server";
 import { fieldErrorsOf, type FieldErrors } from "../../loyalty/field-error";
@@ -58,6 +58,7 @@ import {
   monthStart,
   normaliseEmail,
   parseReferralCode,
+  REFERRAL_ACTION,
   referralCode,
   referralRewardKey,
   referralRewardRefusal,
@@ -123,8 +124,8 @@ export async function saveReferralSettings(
     const before = referralSettingsOf(await ensureProgram(tx, shop));
     if (parsed.data.rewardKey !== null) {
       const catalog = await ensureRewards(tx, shop);
-      const chosen = catalog.find((reward) => reward.key === parsed.data.rewardKey) ?? null;
-      const refusal = referralRewardRefusal(chosen);
+      const chosen = catalog.find((reward) => reward.key === parsed.data.rewardKey);
+      const refusal = referralRewardRefusal(chosen ? rewardRuleOf(chosen) : null);
       if (refusal) throw new ReferralError("invalid_settings", [], { rewardKey: refusal });
     }
     await updateReferralSettings(tx, shop, parsed.data);
@@ -440,22 +441,23 @@ async function settleOne(
 /**
  * The referrer's reward, under the referral's row lock. The merchant's catalog reward, when
  * chosen and still usable: a free redemption keyed referral-<id> (as a tier's entry reward is
- * given), its code created by the code-issue job. Otherwise points: one BONUS entry keyed
- * referral:<id>. Either key is unique per shop, so nothing is paid twice.
+ * given), finished by the code-issue job (a code, or a store credit reward's credit). Otherwise
+ * points: one BONUS entry keyed referral:<id>. Either key is unique per shop, so nothing is paid
+ * twice.
  */
 async function payReferrer(tx: Tx, shop: string, referral: Referral, settings: ReferralSettings, now: Date) {
   const reward = settings.rewardKey ? await findReward(tx, shop, settings.rewardKey) : null;
-  if (reward && referralRewardRefusal(reward) === null) {
-    const member = await findMember(tx, shop, referral.referrerId);
-    if (member) {
-      await reserveFreeReward(
-        tx,
-        shop,
-        member,
-        reward,
-        { idempotencyKey: `referral-${referral.id}`, source: "REFERRAL" },
-        now,
-      );
+  const member = reward ? await findMember(tx, shop, referral.referrerId) : null;
+  if (reward && member) {
+    const given = await reserveFreeReward(
+      tx,
+      shop,
+      member,
+      reward,
+      { idempotencyKey: `referral-${referral.id}`, source: "REFERRAL" },
+      now,
+    );
+    if (given.outcome !== "unavailable") {
       await updateReferral(tx, shop, referral.id, {
         status: "PAID",
         paidAt: now,
@@ -465,7 +467,8 @@ async function payReferrer(tx: Tx, shop: string, referral: Referral, settings: R
       return;
     }
   }
-  // Points: chosen, or the chosen reward was disabled or deleted since (decision 0019).
+  // Points: chosen, or the chosen reward cannot be given now: disabled or deleted since, or store
+  // credit without the shop's store credit scopes (decision 0019).
   const points = settings.referrerPoints;
   const key = referralRewardKey(referral.id);
   if (!(await findLedgerEntry(tx, shop, key))) {
@@ -476,6 +479,7 @@ async function payReferrer(tx: Tx, shop: string, referral: Referral, settings: R
       sourceKey: key,
       // No friend's email in another member's history: the referral names them (admin only).
       note: "Referral: a friend's first order",
+      action: REFERRAL_ACTION,
       activityAt: now,
     });
   }
@@ -561,7 +565,7 @@ export async function referralsPage(db: PrismaClient, shop: string, now: Date) {
     settings,
     // The catalog rewards a referrer can get (referralRewardRefusal), for the form's choice.
     rewardChoices: rewards
-      .filter((reward) => referralRewardRefusal(reward) === null)
+      .filter((reward) => referralRewardRefusal(rewardRuleOf(reward)) === null)
       .map((reward) => ({ key: reward.key, title: reward.title })),
     figures,
     queue: queue.map((row) => ({

@@ -1,22 +1,36 @@
 /**
  * A catalog reward given for free (no points spent): a tier's entry reward, a referrer's reward.
- * The redemption is recorded RESERVED, once per idempotency key, in the caller's transaction; the
- * code-issue job then creates the code in Shopify like any other (issueCode).
+ * The redemption is recorded RESERVED, once per idempotency key, in the caller's transaction,
+ * with the terms a redemption paid with points has (redemption-terms.server.ts); the code-issue
+ * job then finishes it like any other (issueCode): a discount code is created in Shopify, a store
+ * credit reward is credited to the customer's store credit account, a retry looking first for
+ * what a lost attempt made (docs/decisions/0020-store-credit-rewards.md).
  */
 import { randomBytes } from "node:crypto";
 import type { Member, RedemptionSource, Reward } from "@prisma/client";
-import { createRedemptionOnce } from "../../db/redemptions.server";
+import { lockMember } from "../../db/members.server";
+import { createRedemptionOnce, findRedemptionByKey } from "../../db/redemptions.server";
 import { rewardRuleOf, rewardToJson } from "../../db/rewards.server";
 import type { Tx } from "../../db/tx.server";
 import { noteFollowUp } from "../../jobs/follow-ups.server";
-import { rewardCode, shopCodePrefix } from "../../loyalty/rewards";
+import { freeRewardRefusal, rewardAvailable, rewardCode, shopCodePrefix } from "../../loyalty/rewards";
+import { redemptionEndsAt, storeCreditCurrency } from "./redemption-terms.server";
 
 export interface FreeRewardOptions {
   codePrefix?: string;
   random?: (size: number) => Uint8Array;
 }
 
-/** Returns the redemption's id, or null when one with this key was recorded before. */
+export type FreeRewardOutcome =
+  | { outcome: "reserved"; redemptionId: string }
+  /** This idempotency key gave it before: nothing more. */
+  | { outcome: "given before" }
+  /**
+   * It cannot be given now: disabled, a kind never given for free (freeRewardRefusal), or store
+   * credit while the shop does not grant the store credit scopes. Nothing is recorded.
+   */
+  | { outcome: "unavailable" };
+
 export async function reserveFreeReward(
   tx: Tx,
   shop: string,
@@ -25,8 +39,14 @@ export async function reserveFreeReward(
   given: { idempotencyKey: string; source: RedemptionSource },
   now: Date,
   options: FreeRewardOptions = {},
-): Promise<string | null> {
+): Promise<FreeRewardOutcome> {
+  if (await findRedemptionByKey(tx, shop, given.idempotencyKey)) return { outcome: "given before" };
   const rule = rewardRuleOf(reward);
+  const creditCurrency = await storeCreditCurrency(tx, shop, rule);
+  if (!rewardAvailable(rule, creditCurrency !== null) || freeRewardRefusal(rule))
+    return { outcome: "unavailable" };
+  // A credit's expiry is chosen under the member's lock (redemptionEndsAt); a code's needs none.
+  if (creditCurrency) await lockMember(tx, shop, member.id);
   const random = options.random ?? ((size: number) => randomBytes(size));
   const id = await createRedemptionOnce(tx, {
     shop,
@@ -38,9 +58,11 @@ export async function reserveFreeReward(
     code: rewardCode(options.codePrefix ?? shopCodePrefix(shop), random(8)),
     pointsCost: 0,
     startsAt: now,
-    endsAt: new Date(now.getTime() + rule.codeLifetimeDays * 86_400_000),
+    endsAt: await redemptionEndsAt(tx, shop, member.id, rule, creditCurrency, now),
+    creditCurrency,
     reward: rewardToJson(rule),
   });
-  if (id) noteFollowUp({ queue: "code-issue", shop, redemptionId: id });
-  return id;
+  if (!id) return { outcome: "given before" };
+  noteFollowUp({ queue: "code-issue", shop, redemptionId: id });
+  return { outcome: "reserved", redemptionId: id };
 }

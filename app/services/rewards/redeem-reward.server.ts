@@ -28,7 +28,6 @@ import {
   getRedemption,
   markRedemptionCredited,
   markRedemptionIssued,
-  memberCreditExpiries,
   recordedCreditTransactions,
   releaseRedemption,
   renewRedemptionClaim,
@@ -39,15 +38,13 @@ import { noteFollowUp } from "../../jobs/follow-ups.server";
 import { RowClaim } from "../../jobs/lease";
 import {
   chosenReward,
-  creditExpiresAt,
   matchingCredit,
   redeemRefusal,
   rewardCode,
   shopCodePrefix,
-  storeCreditOn,
   type RedeemRefusal,
 } from "../../loyalty/rewards";
-import { shopStoreCreditTerms } from "../../db/shops.server";
+import { redemptionEndsAt, storeCreditCurrency } from "./redemption-terms.server";
 import { creditStoreCredit, recentCredits } from "../../shopify/admin-api/store-credit.server";
 import { AdminTransientError, type AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import {
@@ -127,9 +124,8 @@ export async function reservePoints(
       throw new AmountNotAllowedError(any ? { step, ...any } : { step, minPoints: step, maxPoints: step });
     }
     const rule = chosen;
-    const terms = rule?.type === "STORE_CREDIT" ? await shopStoreCreditTerms(tx, shop) : null;
     // Store credit is in the shop's currency, with the scopes granted; without either it is off.
-    const creditCurrency = terms && storeCreditOn(terms.scopes) ? terms.currencyCode : null;
+    const creditCurrency = rule ? await storeCreditCurrency(tx, shop, rule) : null;
     const refusal = redeemRefusal({
       reward: rule,
       balance: member.balance,
@@ -139,9 +135,7 @@ export async function reservePoints(
     });
     if (refusal) throw new RedeemError(refusal);
     const random = options.random ?? ((size: number) => randomBytes(size));
-    const endsAt = creditCurrency
-      ? creditExpiresAt(now, rule!.codeLifetimeDays, await memberCreditExpiries(tx, shop, member.id))
-      : new Date(now.getTime() + rule!.codeLifetimeDays * 86_400_000);
+    const endsAt = await redemptionEndsAt(tx, shop, member.id, rule!, creditCurrency, now);
     const redemption = await createRedemption(tx, {
       shop,
       memberId: member.id,

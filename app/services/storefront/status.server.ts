@@ -40,9 +40,10 @@ export async function programExplainer(db: PrismaClient, shop: string) {
   const rewards = catalog.map(rewardRuleOf).filter((reward) => rewardAvailable(reward, storeCredit));
   const referral = referralSettingsOf(program);
   // The catalog reward a referrer gets instead of points, when chosen and still usable (else the
-  // points are paid: decision 0019), by the title shoppers know it by.
+  // points are paid: decision 0019; a store credit one needs the scopes, as `rewards` does), by
+  // the title shoppers know it by.
   const referrerReward = referral.rewardKey
-    ? catalog.find((row) => row.key === referral.rewardKey && referralRewardRefusal(row) === null)
+    ? rewards.find((reward) => reward.key === referral.rewardKey && referralRewardRefusal(reward) === null)
     : undefined;
   const money = settings.tierBasis === "SPEND";
   const threshold = (value: bigint) => (money ? formatMilli(value) : value.toString());

@@ -1,9 +1,9 @@
 /**
  * A tier's entry reward: when a member reaches a tier that names a reward
- * from the catalog, they get that reward's code for free, once per tier.
- * The redemption is recorded RESERVED in the transaction that changed the
- * tier; the code-issue job creates the code in Shopify like any other
- * (app/services/rewards/free-reward.server.ts, shared with referrals).
+ * from the catalog, they get that reward for free, once per tier (a code,
+ * or a store credit reward's credit). The redemption is recorded RESERVED in
+ * the transaction that changed the tier; the code-issue job finishes it like
+ * any other (app/services/rewards/free-reward.server.ts, shared with referrals).
  */
 import type { Member } from "@prisma/client";
 import { findReward } from "../../db/rewards.server";
@@ -12,7 +12,10 @@ import { type FreeRewardOptions, reserveFreeReward } from "../rewards/free-rewar
 
 const tierEntryKey = (memberId: string, tierKey: string) => `tier-entry-${memberId}-${tierKey}`;
 
-/** Returns the redemption's id, or null when the tier has no (enabled) entry reward or it was given before. */
+/**
+ * Returns the redemption's id, or null when the tier has no entry reward, it was given before, or
+ * it cannot be given now (disabled, or off: reserveFreeReward).
+ */
 export async function reserveTierEntryReward(
   tx: Tx,
   shop: string,
@@ -23,8 +26,8 @@ export async function reserveTierEntryReward(
 ): Promise<string | null> {
   if (!tier.entryRewardKey) return null;
   const reward = await findReward(tx, shop, tier.entryRewardKey);
-  if (!reward || !reward.enabled) return null;
-  return reserveFreeReward(
+  if (!reward) return null;
+  const given = await reserveFreeReward(
     tx,
     shop,
     member,
@@ -33,4 +36,5 @@ export async function reserveTierEntryReward(
     now,
     options,
   );
+  return given.outcome === "reserved" ? given.redemptionId : null;
 }
