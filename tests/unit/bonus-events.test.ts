@@ -9,6 +9,9 @@ import { describe, expect, it } from "vitest";
 import {
   BONUS_EVENT_LIMITS,
   chooseEvent,
+  CollectionsNotLookedUp,
+  collectionsToLookUp,
+  parseEventScope,
   eventCovers,
   eventInstants,
   localDay,
@@ -19,6 +22,7 @@ import {
   validTimeZone,
   type BonusEventInput,
   type BonusEventRule,
+  type OrderScope,
 } from "~/loyalty/bonus-events";
 import { NO_PARTS, type EligibleParts } from "~/loyalty/eligible";
 import { awardTerms, orderCredit, type CreditFacts } from "~/loyalty/order-credit";
@@ -127,6 +131,136 @@ describe("the event an order earns under", () => {
     const earlier = event({ id: "b" });
     expect(chooseEvent([later, earlier], inJune, 100_000n).bonusEventId).toBe("b");
     expect(chooseEvent([event({ id: "z" }), event({ id: "c" })], inJune, 100_000n).bonusEventId).toBe("c");
+  });
+});
+
+describe("an event limited to collections", () => {
+  const inJune = new Date("2026-06-03T15:00:00Z");
+  const WARM = "gid://shopify/Collection/1";
+  const SALE = "gid://shopify/Collection/2";
+  const HOODIE = "gid://shopify/Product/10";
+  const SOCKS = "gid://shopify/Product/11";
+  const CAP = "gid://shopify/Product/12";
+  // A hoodie for 60.00 (in Warm layers), socks for 20.00 less 5.00 off, a custom line for 25.00.
+  const lines = [
+    { productGid: HOODIE, amountMilli: 60_000n },
+    { productGid: SOCKS, amountMilli: 15_000n },
+    { productGid: null, amountMilli: 25_000n },
+  ];
+  const scope = (inCollection: Record<string, string[]>, over: Partial<OrderScope> = {}): OrderScope => ({
+    lines,
+    asked: new Set([HOODIE, SOCKS]),
+    inCollection: new Map(Object.entries(inCollection).map(([c, products]) => [c, new Set(products)])),
+    ...over,
+  });
+  const warmDouble = event({ id: "warm", collectionGids: [WARM] });
+
+  it("multiplies only the share of the order its lines in the collection make up", () => {
+    const terms = chooseEvent([warmDouble], inJune, 100_000n, scope({ [WARM]: [HOODIE] }));
+    expect(terms).toMatchObject({
+      bonusEventId: "warm",
+      eventMultiplierE4: 2 * E4,
+      eventQualifyingMilli: 60_000n,
+      eventLinesMilli: 100_000n,
+    });
+    // 100.00 at 1 point per 1.00: 40 at 1x and 60 at 2x = 160, not 200.
+    expect(pointsWithEvent(100_000n, E4, E4, terms)).toBe(160);
+    // Half refunded, whatever was returned: the share stays, so half of it (80).
+    expect(pointsWithEvent(50_000n, E4, E4, terms)).toBe(80);
+    // A Gold member (x1.5): 150 x (0.4 + 0.6 x 2) = 240.
+    expect(pointsWithEvent(100_000n, E4, 1.5 * E4, terms)).toBe(240);
+  });
+
+  it("applies to no order without a line in the collection, nor to a line with no product", () => {
+    expect(chooseEvent([warmDouble], inJune, 100_000n, scope({ [WARM]: [] }))).toEqual(NO_EVENT);
+    const fixed = event({
+      id: "f",
+      kind: "FIXED",
+      multiplierE4: null,
+      fixedPoints: 50,
+      collectionGids: [WARM],
+    });
+    expect(chooseEvent([fixed], inJune, 100_000n, scope({ [WARM]: [] }))).toEqual(NO_EVENT);
+    // Any line with an amount in it: the whole fixed bonus.
+    expect(chooseEvent([fixed], inJune, 100_000n, scope({ [WARM]: [SOCKS] }))).toMatchObject({
+      bonusEventId: "f",
+      eventFixedPoints: 50,
+      eventLinesMilli: 0n,
+    });
+  });
+
+  it("counts a line in any of its collections once", () => {
+    const both = event({ id: "both", collectionGids: [WARM, SALE] });
+    const terms = chooseEvent([both], inJune, 100_000n, scope({ [WARM]: [HOODIE], [SALE]: [HOODIE, SOCKS] }));
+    expect([terms.eventQualifyingMilli, terms.eventLinesMilli]).toEqual([75_000n, 100_000n]);
+  });
+
+  it("against an event for every order, takes the multiplier worth more once weighted by its share", () => {
+    const everything = event({ id: "all", multiplierE4: 1.5 * E4 });
+    const warmTriple = event({ id: "warm3", multiplierE4: 3 * E4, collectionGids: [WARM] });
+    // 3x on 60%: 1 + 0.6 x 2 = 2.2x, more than 1.5x on all.
+    expect(
+      chooseEvent([everything, warmTriple], inJune, 100_000n, scope({ [WARM]: [HOODIE] })).bonusEventId,
+    ).toBe("warm3");
+    // 3x on 15%: 1.3x, less than 1.5x.
+    expect(
+      chooseEvent([everything, warmTriple], inJune, 100_000n, scope({ [WARM]: [SOCKS] })).bonusEventId,
+    ).toBe("all");
+    // Equal worth (2x on all against 3x on half): the earlier start, then the lower id.
+    const half = scope(
+      { [WARM]: [HOODIE] },
+      { lines: [lines[0]!, { productGid: CAP, amountMilli: 60_000n }] },
+    );
+    const double = event({ id: "z-all" });
+    expect(
+      chooseEvent([double, warmTriple], inJune, 100_000n, { ...half, asked: new Set([HOODIE, CAP]) })
+        .bonusEventId,
+    ).toBe("warm3");
+  });
+
+  it("refuses to decide without the lookup, or when the order has a product not looked up", () => {
+    expect(() => chooseEvent([warmDouble], inJune, 100_000n)).toThrow(CollectionsNotLookedUp);
+    expect(() => chooseEvent([warmDouble], inJune, 100_000n, scope({}))).toThrow(CollectionsNotLookedUp);
+    expect(() =>
+      chooseEvent([warmDouble], inJune, 100_000n, scope({ [WARM]: [HOODIE] }, { asked: new Set([HOODIE]) })),
+    ).toThrow(CollectionsNotLookedUp);
+    // An order with no product lines has nothing to look up: the event does not apply.
+    expect(
+      chooseEvent([warmDouble], inJune, 100_000n, {
+        lines: [lines[2]!],
+        asked: new Set(),
+        inCollection: new Map(),
+      }),
+    ).toEqual(NO_EVENT);
+  });
+
+  it("names the collections to look up: those of the collection events covering the order", () => {
+    const later = event({
+      id: "later",
+      collectionGids: [SALE],
+      ...eventInstants("2026-07-01", "2026-07-02", "UTC"),
+    });
+    expect(collectionsToLookUp([warmDouble, later, event({ id: "all" })], inJune)).toEqual([WARM]);
+    expect(collectionsToLookUp([later], inJune)).toEqual([]);
+  });
+
+  it("reads the form's choice: every order, or one to five collections by GID", () => {
+    expect(parseEventScope({})).toEqual({ collectionGids: [] });
+    expect(parseEventScope({ scope: "ALL", collections: WARM })).toEqual({ collectionGids: [] });
+    expect(parseEventScope({ scope: "COLLECTIONS", collections: ` ${WARM},${SALE},${WARM}` })).toEqual({
+      collectionGids: [WARM, SALE],
+    });
+    expect(parseEventScope({ scope: "COLLECTIONS", collections: "" })).toEqual({
+      errors: { collections: { code: "required" } },
+    });
+    expect(parseEventScope({ scope: "COLLECTIONS", collections: "gid://shopify/Product/1" })).toEqual({
+      errors: { collections: { code: "invalid" } },
+    });
+    const six = Array.from({ length: 6 }, (_, i) => `gid://shopify/Collection/${i + 1}`).join(",");
+    expect(parseEventScope({ scope: "COLLECTIONS", collections: six })).toEqual({
+      errors: { collections: { code: "max", max: BONUS_EVENT_LIMITS.collectionsMax, unit: "collections" } },
+    });
+    expect(parseEventScope({ scope: "SOME" })).toEqual({ errors: { scope: { code: "choice" } } });
   });
 });
 
