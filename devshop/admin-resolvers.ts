@@ -579,29 +579,62 @@ export function adminRoot(
       .filter(visible)
       .sort((a, b) => Number(a.id) - Number(b.id));
 
+  /**
+   * Products and collections need read_products ("read_products: Product, ProductVariant,
+   * Collection", https://shopify.dev/docs/api/usage/access-scopes); without it Shopify answers
+   * ACCESS_DENIED on the field.
+   */
+  const needProducts = (field: string) => {
+    if (!hasScope(shop, "read_products")) throw accessDenied(field, "read_products");
+  };
+  const collectionView = (collection: { id: string; title: string }) => ({
+    __typename: "Collection",
+    id: gid("Collection", collection.id),
+    title: collection.title,
+  });
+
   const root: Record<string, unknown> = {
     /**
      * Products by id, each answering Product.inCollection(id:)
-     * (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Product#field-Product.fields.inCollection);
-     * other ids (another type, a deleted product) are null. More than 250 ids are refused
-     * (https://shopify.dev/docs/api/usage/limits#input-limits). Only products are served here.
+     * (https://shopify.dev/docs/api/admin-graphql/2026-10/objects/Product#field-Product.fields.inCollection),
+     * and collections by id (their title); other ids (another type, a deleted product) are null.
+     * More than 250 ids are refused (https://shopify.dev/docs/api/usage/limits#input-limits).
      */
     nodes: (args: Args) => {
       const ids = (args.ids as string[]) ?? [];
       if (ids.length > 250)
         throw new GraphQLError(tooManyIds(ids.length), { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } });
       return ids.map((id) => {
+        if (id.startsWith("gid://shopify/Collection/")) {
+          needProducts("nodes");
+          const collection = shop.collections?.[idOf(id)];
+          return collection ? collectionView(collection) : null;
+        }
         const product = id.startsWith("gid://shopify/Product/") ? shop.products[idOf(id)] : undefined;
         if (!product) return null;
         return {
           __typename: "Product",
           id,
           title: product.title,
-          inCollection: (a: Args) =>
-            String(a.id).startsWith("gid://shopify/Collection/") &&
-            (shop.collections?.[idOf(String(a.id))]?.productIds.includes(product.id) ?? false),
+          inCollection: (a: Args) => {
+            needProducts("inCollection");
+            return (
+              String(a.id).startsWith("gid://shopify/Collection/") &&
+              (shop.collections?.[idOf(String(a.id))]?.productIds.includes(product.id) ?? false)
+            );
+          },
         };
       });
+    },
+    /** The shop's collections by title (sortKey TITLE), a page of `first` (at most 250). */
+    collections: (args: Args) => {
+      needProducts("collections");
+      const first = Number(args.first ?? 0);
+      const all = Object.values(shop.collections ?? {}).sort((a, b) => a.title.localeCompare(b.title));
+      return {
+        nodes: all.slice(0, first).map(collectionView),
+        pageInfo: { hasNextPage: all.length > first, hasPreviousPage: false },
+      };
     },
     shop: {
       id: gid("Shop", "1"),

@@ -15,7 +15,7 @@ import { execute, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { transactionWithSql } from "~/db/sql-in-transaction.server";
-import { applyPaidOrders } from "~/services/orders/order-points-batch.server";
+import { applyPaidOrders, lookUpSnapshotScopes } from "~/services/orders/order-points-batch.server";
 import { drainInbox, receiveWebhook } from "~/services/webhooks/inbox.server";
 import {
   bulkOrderSnapshot,
@@ -31,6 +31,9 @@ import { adminSchema } from "../../devshop/admin-schema";
 import { Commerce } from "../../devshop/commerce";
 import { moneyLeft } from "../../devshop/order-math";
 import { DevshopState } from "../../devshop/state";
+import { AdminApi } from "../../devshop/admin-api";
+import { readAppConfig } from "../../devshop/app-config";
+import { devshopJobsClient } from "../support/devshop-network";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { programShop, type BonusEventSpec } from "../support/program-shop";
 
@@ -41,6 +44,9 @@ const hours = (from: number, to: number) => ({
   endsAt: new Date(START + to * 3_600_000),
 });
 const HOUR = 3_600_000;
+/** devshop's collection of the hoodie and the mug (its id fixed, so the events can name it). */
+const WARM_ID = "7700";
+const WARM = { id: `gid://shopify/Collection/${WARM_ID}`, title: "Warm" };
 const OUT_OF_REACH: [bigint, bigint] = [10n ** 15n, 10n ** 16n];
 
 const programArb = fc.record({
@@ -52,15 +58,25 @@ const programArb = fc.record({
   // Customer 3 is tagged "Wholesale": left out when the program excludes the tag (any case).
   excludedTags: fc.constantFrom<string[]>([], ["wholesale"], ["WHOLESALE", "staff"]),
   // Bonus events over some of the orders' hours (decision 0022): a 2x, and a fixed bonus
-  // overlapping it (the one giving the order more wins).
+  // overlapping it; or events limited to the Warm collection (hoodie and mug) overlapping one
+  // for every order, so that which multiplier wins depends on each order's lines.
   bonusEvents: fc.constantFrom<BonusEventSpec[]>(
     [],
     [
       { kind: "MULTIPLIER", multiplierE4: 20_000, fixedPoints: null, ...hours(2, 5) },
       { kind: "FIXED", multiplierE4: null, fixedPoints: 40, ...hours(4, 9) },
     ],
+    collectionEvents(),
   ),
 });
+
+function collectionEvents(): BonusEventSpec[] {
+  return [
+    { kind: "MULTIPLIER", multiplierE4: 30_000, fixedPoints: null, ...hours(1, 7), collections: [WARM] },
+    { kind: "FIXED", multiplierE4: null, fixedPoints: 25, ...hours(3, 9), collections: [WARM] },
+    { kind: "MULTIPLIER", multiplierE4: 15_000, fixedPoints: null, ...hours(2, 6) },
+  ];
+}
 
 const actionArb = fc.oneof(
   fc.record({ kind: fc.constant("line" as const), line: fc.nat() }),
@@ -111,6 +127,20 @@ function devshopHistory(orders: OrderSpec[]) {
     commerce.createCustomer(shop, { email: `c${n}@example.com`, firstName: `C${n}`, lastName: "Path" }),
   );
   customers[2]!.tags.push("Wholesale");
+  shop.collections = {
+    [WARM_ID]: { id: WARM_ID, title: WARM.title, handle: "warm", productIds: [products[0]!, products[2]!] },
+  };
+  // Installed with read_products: the app looks the orders' products up in the collection.
+  shop.installation.installed = true;
+  shop.installation.scopes = `${readAppConfig().scopes},read_products`;
+  const admin = devshopJobsClient(
+    new AdminApi(
+      state,
+      () => clock,
+      () => "http://127.0.0.1:1",
+    ),
+    shop,
+  );
   for (const spec of orders) {
     clock = new Date(clock.getTime() + HOUR);
     const order = commerce.placeOrder(shop, {
@@ -141,7 +171,7 @@ function devshopHistory(orders: OrderSpec[]) {
       }
     }
   }
-  return { state, shop, sent, clock: () => clock };
+  return { state, shop, sent, clock: () => clock, admin };
 }
 
 /** The backfill's reading of devshop's bulk query result. */
@@ -189,6 +219,8 @@ async function worth(shop: string) {
       netEligibleMilli: true,
       cancelledAt: true,
       eventPoints: true,
+      eventQualifyingMilli: true,
+      eventLinesMilli: true,
     },
   });
   const members = await prisma.member.findMany({
@@ -259,6 +291,34 @@ const FOUND_BY_THIS_TEST: [Program, Orders] = [
   ],
 ];
 
+// Events limited to a collection over orders mixing its products with others, one refunded in
+// part before the backfill reads it, one with nothing of the collection (decision 0022).
+const MIXED: Orders[number] = { ...B2B_ORDER, customer: 1, b2b: false };
+const COLLECTION_EXAMPLE: [Program, Orders] = [
+  { ...FOUND_BY_THIS_TEST[0], bonusEvents: collectionEvents() },
+  [
+    { ...MIXED, lines: [{ product: 1, quantity: 1 }] },
+    {
+      ...MIXED,
+      lines: [
+        { product: 0, quantity: 1 },
+        { product: 1, quantity: 2 },
+      ],
+      actions: [{ kind: "line", line: 1 }],
+    },
+    { ...MIXED, customer: 2, lines: [{ product: 1, quantity: 1 }] },
+    {
+      ...MIXED,
+      customer: 2,
+      lines: [
+        { product: 2, quantity: 2 },
+        { product: 3, quantity: 1 },
+      ],
+      actions: [{ kind: "amount", percent: 30 }],
+    },
+  ],
+];
+
 describe("an order's webhooks and the backfill's bulk file", () => {
   it("credit the same points for random orders, taxes, shipping discounts and refunds of every kind", async () => {
     await fc.assert(
@@ -282,6 +342,7 @@ describe("an order's webhooks and the backfill's bulk file", () => {
           }
           await drainInbox(prisma, {
             shop: byWebhooks,
+            adminFor: () => history.admin,
             now: () => NOW,
             sendFollowUps: async () => {},
             onBatchError: (_shop, _count, error) => {
@@ -290,7 +351,10 @@ describe("an order's webhooks and the backfill's bulk file", () => {
           });
           // AND the other reads the shop's orders from the bulk query's file, in one batch
           const snapshots = await bulkSnapshots(history);
-          await transactionWithSql(prisma, (tx, sql) => applyPaidOrders(tx, sql, byBackfill, snapshots, NOW));
+          const scopes = await lookUpSnapshotScopes(prisma, history.admin, byBackfill, snapshots);
+          await transactionWithSql(prisma, (tx, sql) =>
+            applyPaidOrders(tx, sql, byBackfill, snapshots, NOW, { scopes }),
+          );
           // THEN every order and every member is worth the same
           expect(await worth(byBackfill)).toEqual(await worth(byWebhooks));
           await expectLedgerConsistent(prisma, byWebhooks);
@@ -299,7 +363,7 @@ describe("an order's webhooks and the backfill's bulk file", () => {
       ),
       {
         numRuns: 15,
-        examples: [FOUND_BY_THIS_TEST],
+        examples: [FOUND_BY_THIS_TEST, COLLECTION_EXAMPLE],
       },
     );
   }, 240_000);

@@ -78,8 +78,11 @@ interface StoredCode {
 }
 
 export interface StandInOptions {
-  /** The shop's products (gids) and its collections' products (by collection gid), for `nodes`. */
-  catalog?: { products: string[]; collections: Record<string, string[]> };
+  /**
+   * The shop's products (gids), its collections' products (by collection gid) and titles (else
+   * "Collection <n>"), for `nodes` and `collections` (read_products, as devshop).
+   */
+  catalog?: { products: string[]; collections: Record<string, string[]>; titles?: Record<string, string> };
   /** The shop whose Admin API this is (the host `admin` calls). */
   shop?: string;
   /** The offline token Shopify issued to the app for the shop. */
@@ -216,21 +219,46 @@ export function adminStandIn(options: StandInOptions = {}) {
     userErrors: [{ field: ["id"], message: "Customer does not exist" }],
   });
   const catalog = options.catalog ?? { products: [], collections: {} };
+  const needProducts = (field: string) => {
+    if (!granted("read_products")) throw accessDenied(field, "read_products");
+  };
+  const collectionView = (id: string) => ({
+    __typename: "Collection",
+    id,
+    title: catalog.titles?.[id] ?? `Collection ${id.split("/").pop()}`,
+  });
   const root = {
-    /** Products by gid answering inCollection (devshop/admin-resolvers.ts `nodes`); others null. */
+    /** Products by gid answering inCollection, and collections (devshop/admin-resolvers.ts `nodes`); others null. */
     nodes: ({ ids }: { ids: string[] }) => {
       if (ids.length > 250)
         throw new GraphQLError(tooManyIds(ids.length), { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } });
-      return ids.map((id) =>
-        catalog.products.includes(id)
+      return ids.map((id) => {
+        if (id.startsWith("gid://shopify/Collection/")) {
+          needProducts("nodes");
+          return catalog.collections[id] ? collectionView(id) : null;
+        }
+        return catalog.products.includes(id)
           ? {
               __typename: "Product",
               id,
-              inCollection: ({ id: collection }: { id: string }) =>
-                catalog.collections[collection]?.includes(id) ?? false,
+              inCollection: ({ id: collection }: { id: string }) => {
+                needProducts("inCollection");
+                return catalog.collections[collection]?.includes(id) ?? false;
+              },
             }
-          : null,
-      );
+          : null;
+      });
+    },
+    /** The collections by title, a page of `first`. */
+    collections: ({ first }: { first: number }) => {
+      needProducts("collections");
+      const all = Object.keys(catalog.collections)
+        .map(collectionView)
+        .sort((a, b) => a.title.localeCompare(b.title));
+      return {
+        nodes: all.slice(0, first),
+        pageInfo: { hasNextPage: all.length > first, hasPreviousPage: false },
+      };
     },
     shop: () => ({
       id: "gid://shopify/Shop/1",

@@ -17,6 +17,8 @@ export interface BonusEventSpec {
   fixedPoints: number | null;
   startsAt: Date;
   endsAt: Date;
+  /** Limited to these collections (decision 0022); absent or []: every order. */
+  collections?: { id: string; title: string }[];
 }
 
 const DAY = 86_400_000;

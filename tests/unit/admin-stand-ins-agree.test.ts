@@ -37,7 +37,11 @@ import { fetchShopDetails } from "~/shopify/admin-api/shop-details.server";
 import { setMetafields, type MetafieldInput } from "~/shopify/admin-api/metafields-set.server";
 import { writeProgramMetafield } from "~/shopify/admin-api/program-metafields.server";
 import { fetchGrantedScopes } from "~/shopify/admin-api/access-scopes.server";
-import { productsInCollection } from "~/shopify/admin-api/product-collections.server";
+import {
+  collectionChoices,
+  collectionsById,
+  productsInCollection,
+} from "~/shopify/admin-api/product-collections.server";
 import { AdminApi } from "../../devshop/admin-api";
 import { readAppConfig } from "../../devshop/app-config";
 import { DevshopState, gid } from "../../devshop/state";
@@ -55,14 +59,15 @@ const HOODIE = gid("Product", "9001");
 const SOCKS = gid("Product", "9002");
 const GONE = gid("Product", "404");
 const WARM = gid("Collection", "77");
+const ACCESSORIES = gid("Collection", "79");
 
 /** devshop's Admin API for one shop with one customer, reached by the app's client. */
-function devshopAdmin(): { admin: AdminGraphql; throttle: Throttle } {
+function devshopAdmin(extraScopes: readonly string[] = []): { admin: AdminGraphql; throttle: Throttle } {
   const state = DevshopState.open(null);
   const shop = state.ensureShop(SHOP, "Agree");
   // Installed, with the scopes an install grants (the toml's required ones).
   shop.installation.installed = true;
-  shop.installation.scopes = readAppConfig().scopes;
+  shop.installation.scopes = [readAppConfig().scopes, ...extraScopes].join(",");
   shop.customers[NUMERIC_ID] = {
     id: NUMERIC_ID,
     email: "ada@example.com",
@@ -76,7 +81,10 @@ function devshopAdmin(): { admin: AdminGraphql; throttle: Throttle } {
   };
   shop.products["9001"] = { id: "9001", title: "Hoodie", price: 6000, giftCard: false };
   shop.products["9002"] = { id: "9002", title: "Socks", price: 2000, giftCard: false };
-  shop.collections = { "77": { id: "77", title: "Warm", handle: "warm", productIds: ["9001"] } };
+  shop.collections = {
+    "77": { id: "77", title: "Warm", handle: "warm", productIds: ["9001"] },
+    "79": { id: "79", title: "Accessories", handle: "accessories", productIds: ["9002"] },
+  };
   // Bulk queries run until cancelled here (devshop finishes them after 50 ms by default).
   const api = new AdminApi(
     state,
@@ -88,12 +96,17 @@ function devshopAdmin(): { admin: AdminGraphql; throttle: Throttle } {
 }
 
 /** The tests' shop stand-in, told the same customer is the only one. */
-function standInAdmin(): { admin: AdminGraphql; throttle: Throttle } {
+function standInAdmin(extraScopes: readonly string[] = []): { admin: AdminGraphql; throttle: Throttle } {
   const shopify = adminStandIn({
     shop: SHOP,
     details: { name: "Agree" },
     rejectCustomers: [NOBODY],
-    catalog: { products: [HOODIE, SOCKS], collections: { [WARM]: [HOODIE] } },
+    catalog: {
+      products: [HOODIE, SOCKS],
+      collections: { [WARM]: [HOODIE], [ACCESSORIES]: [SOCKS] },
+      titles: { [WARM]: "Warm", [ACCESSORIES]: "Accessories" },
+    },
+    grantedScopes: [...readAppConfig().scopes.split(","), ...extraScopes],
   });
   return { admin: shopify.admin, throttle: (fault) => void shopify.faults.push(fault) };
 }
@@ -206,25 +219,6 @@ const scenarios: Record<string, Scenario> = {
     const throttledCall = await waitAsked(() => fetchShopDetails(admin));
     return [tooMany, throttledCall, await waitAsked(() => fetchShopDetails(admin))];
   },
-  "an order's products in a collection: throttled, then answered; a gone product is in none; 300 ids in two calls":
-    async (admin, throttle) => {
-      const inWarm = (ids: string[], collection = WARM) =>
-        productsInCollection(admin, ids, collection).then((found) => [...found].sort());
-      throttle("throttled");
-      const throttled = await inWarm([HOODIE]).then(
-        () => "answered",
-        (error: unknown) => (error instanceof AdminThrottledError ? "throttled" : String(error)),
-      );
-      return [
-        throttled,
-        await outcome(() => inWarm([HOODIE, SOCKS, GONE, HOODIE])),
-        await outcome(() => inWarm([HOODIE, SOCKS], gid("Collection", "78"))),
-        // 300 ids: two calls, each within Shopify's 250 (both stand-ins refuse more).
-        await outcome(() =>
-          inWarm([...Array.from({ length: 299 }, (_, i) => gid("Product", String(10_000 + i))), HOODIE]),
-        ),
-      ];
-    },
   "the shop's details, and the member metafield definitions created once": async (admin) => [
     await outcome(() => fetchShopDetails(admin)),
     await outcome(() => ensureMemberMetafieldDefinitions(admin)),
@@ -253,6 +247,40 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+/** Products and collections, for bonus events limited to collections (read_products, decision 0022). */
+const productScenarios: Record<string, Scenario> = {
+  "an order's products in a collection: throttled, then answered; a gone product is in none; 300 ids in two calls":
+    async (admin, throttle) => {
+      const inWarm = (ids: string[], collection = WARM) =>
+        productsInCollection(admin, ids, collection).then((found) => [...found].sort());
+      throttle("throttled");
+      const throttled = await inWarm([HOODIE]).then(
+        () => "answered",
+        (error: unknown) => (error instanceof AdminThrottledError ? "throttled" : String(error)),
+      );
+      return [
+        throttled,
+        await outcome(() => inWarm([HOODIE, SOCKS, GONE, HOODIE])),
+        await outcome(() => inWarm([HOODIE, SOCKS], gid("Collection", "78"))),
+        // 300 ids: two calls, each within Shopify's 250 (both stand-ins refuse more).
+        await outcome(() =>
+          inWarm([...Array.from({ length: 299 }, (_, i) => gid("Product", String(10_000 + i))), HOODIE]),
+        ),
+      ];
+    },
+  "the collections to choose from, by title, and chosen ones by id (one gone)": async (admin) => [
+    await outcome(() => collectionChoices(admin)),
+    await outcome(() => collectionsById(admin, [WARM, gid("Collection", "78"), ACCESSORIES])),
+  ],
+};
+
+/** Without read_products, Shopify answers ACCESS_DENIED for products' collections and collections. */
+const withoutReadProducts: Scenario = async (admin) => [
+  await outcome(() => productsInCollection(admin, [HOODIE], WARM)),
+  await outcome(() => collectionChoices(admin)),
+  await outcome(() => collectionsById(admin, [WARM])),
+];
+
 describe("the tests' Admin API stand-in and devshop's agree", () => {
   for (const [name, scenario] of Object.entries(scenarios)) {
     it(name, async () => {
@@ -263,6 +291,27 @@ describe("the tests' Admin API stand-in and devshop's agree", () => {
       expect(fromStandIn).toEqual(fromDevshop);
     });
   }
+
+  for (const [name, scenario] of Object.entries(productScenarios)) {
+    it(`with read_products: ${name}`, async () => {
+      const devshop = devshopAdmin(["read_products"]);
+      const standIn = standInAdmin(["read_products"]);
+      const fromDevshop = await scenario(devshop.admin, devshop.throttle);
+      expect(await scenario(standIn.admin, standIn.throttle)).toEqual(fromDevshop);
+    });
+  }
+
+  it("without read_products: products' collections and collections are refused alike", async () => {
+    const devshop = devshopAdmin();
+    const fromDevshop = await withoutReadProducts(devshop.admin, devshop.throttle);
+    expect(fromDevshop).toEqual([
+      { refused: expect.stringMatching(/Access denied for inCollection field.*read_products/) },
+      { refused: expect.stringMatching(/Access denied for collections field.*read_products/) },
+      { refused: expect.stringMatching(/Access denied for nodes field.*read_products/) },
+    ]);
+    const standIn = standInAdmin();
+    expect(await withoutReadProducts(standIn.admin, standIn.throttle)).toEqual(fromDevshop);
+  });
 
   it("and what they agree on is Shopify's rule: a 429 asks for its Retry-After (2.0 s), THROTTLED for at least 1 s", async () => {
     const devshop = devshopAdmin();
@@ -294,7 +343,7 @@ describe("the tests' Admin API stand-in and devshop's agree", () => {
 
 describe("an order's products in a collection, as Shopify answers", () => {
   it("names the products in it, not those outside it or gone, and asks at most 250 ids a call", async () => {
-    const devshop = devshopAdmin();
+    const devshop = devshopAdmin(["read_products"]);
     // Throttled, it throws (the delivery fails and is retried; nothing is guessed), then answers.
     devshop.throttle("throttled");
     await expect(productsInCollection(devshop.admin, [HOODIE], WARM)).rejects.toBeInstanceOf(

@@ -75,16 +75,19 @@ describe("shopify.app.toml", () => {
     expect(config.app_proxy.url).toMatch(/\/proxy$/);
   });
 
-  it("asks for orders older than 60 days and store credit only as optional scopes, with Shopify-managed install", () => {
+  it("asks for orders older than 60 days, products and store credit only as optional scopes, with Shopify-managed install", () => {
     // read_all_orders needs Shopify's approval: required, it would block every install without it.
-    // Store credit is asked for when the merchant adds a store credit reward (issue 24).
+    // Store credit is asked for when the merchant adds a store credit reward, products when they
+    // limit a bonus event to collections (issue 24).
     expect(config.access_scopes.optional_scopes).toEqual([
       "read_all_orders",
+      "read_products",
       "read_store_credit_accounts",
       "write_store_credit_account_transactions",
     ]);
     expect(list(config.access_scopes.scopes)).not.toContain("write_store_credit_account_transactions");
     expect(list(config.access_scopes.scopes)).not.toContain("read_all_orders");
+    expect(list(config.access_scopes.scopes)).not.toContain("read_products");
     // Shopify-managed installation (token exchange): the legacy OAuth install flow is off.
     expect(config.access_scopes.use_legacy_install_flow).toBe(false);
   });
@@ -144,6 +147,7 @@ describe("one list of scopes", () => {
     expect(list(String(answer.body.scope))).toEqual(toml);
     expect(devshop.optionalScopes).toEqual([
       "read_all_orders",
+      "read_products",
       "read_store_credit_accounts",
       "write_store_credit_account_transactions",
     ]);
