@@ -155,6 +155,76 @@ describe("backfill through the job queue", () => {
   });
 });
 
+describe("bonus events limited to collections", () => {
+  const WARM = "gid://shopify/Collection/77";
+  const HOODIE = 8455190273645510331n;
+  // The fixture order's lines: two hoodies (in Warm) at 60.00 less 12.00, another at 20.00 less 2.00.
+  const withLines: BulkOrderSpec = {
+    ...FIXTURE_ORDER,
+    products: [
+      { product: HOODIE, quantity: 2, price: "60.00", discount: "12.00" },
+      { product: 8455190273645512109n, quantity: 1, price: "20.00", discount: "2.00" },
+    ],
+  };
+  const warmEvent = () =>
+    prisma.bonusEvent.create({
+      data: {
+        shop,
+        name: "Warm week",
+        startsOn: "2025-11-14",
+        endsOn: "2025-11-14",
+        timeZone: "UTC",
+        startsAt: new Date("2025-11-14T00:00:00Z"),
+        endsAt: new Date("2025-11-15T00:00:00Z"),
+        kind: "MULTIPLIER",
+        multiplierE4: 20_000,
+        collections: [{ id: WARM, title: "Warm" }],
+      },
+    });
+  const catalog = {
+    products: [`gid://shopify/Product/${HOODIE}`],
+    collections: { [WARM]: [`gid://shopify/Product/${HOODIE}`] },
+  };
+
+  it("credit a past order by its lines' share in the collection, looked up before its batch", async () => {
+    await warmEvent();
+    const file = `warm-${shop}`;
+    shopify = adminStandIn({
+      grantedScopes: [...allOrdersScopes(), "read_products"],
+      catalog,
+      bulk: { pollsUntilDone: 1, resultUrl: () => files.url(file) },
+    });
+    const done = await backfill(file, jsonl([withLines]));
+    // 126.00 at 5 points: 630, and the hoodies' 108.00 doubled: 540 more.
+    expect(done).toMatchObject({ status: "COMPLETED", pointsAwarded: 1170 });
+    expect(shopify.calls.filter((call) => call.operation === "ProductsInCollection")).toHaveLength(1);
+    await expectLedgerConsistent(prisma, shop);
+  });
+
+  it("credit nothing while Shopify refuses the lookup, and the bonus once it answers", async () => {
+    await warmEvent();
+    const file = `warm-refused-${shop}`;
+    files.put(file, { text: jsonl([withLines]) });
+    currentFile = file;
+    shopify = adminStandIn({
+      grantedScopes: allOrdersScopes(),
+      catalog,
+      bulk: { pollsUntilDone: 1, resultUrl: () => files.url(file) },
+    });
+    const run = await startBackfill(prisma, shop, { from: FROM, to: TO, now: NOW });
+    await expect(runToEnd(run.id)).rejects.toThrow(/read_products/);
+    expect((await totals()).balance).toBe(0);
+    // The merchant grants read_products again: the job's retry credits the order once.
+    shopify = adminStandIn({
+      grantedScopes: [...allOrdersScopes(), "read_products"],
+      catalog,
+      bulk: { pollsUntilDone: 1, resultUrl: () => files.url(file) },
+    });
+    expect(await runToEnd(run.id)).toMatchObject({ status: "COMPLETED", pointsAwarded: 1170 });
+    expect((await totals()).balance).toBe(1170);
+  });
+});
+
 describe("the same points as the engine", () => {
   it("a history crossing tiers, batches and every kind of order earns what orders/paid would", async () => {
     // GIVEN both shops with a pending period, and a history of three customers: Silver at

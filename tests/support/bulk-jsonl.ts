@@ -35,8 +35,10 @@ export interface BulkOrderSpec {
   giftCard?: string;
   /** The gift card line's current quantity (0 once refunded). */
   giftCardQuantity?: number;
-  /** Merchandise lines (default 2). */
+  /** Merchandise lines (default 2, of 10.00 each, without product or quantity). */
   items?: number;
+  /** Instead of `items`: merchandise lines with their product's numeric id, quantity ordered and discount. */
+  products?: { product: bigint | number; quantity: number; price: string; discount?: string }[];
   processedAt: Date;
   updatedAt?: Date;
   test?: boolean;
@@ -102,8 +104,22 @@ export function orderLines(spec: BulkOrderSpec): string[] {
     refunds: (spec.refunds ?? []).map((id) => ({ id: `gid://shopify/Refund/${id}`, createdAt: processedAt })),
   };
   const lines = [JSON.stringify(order)];
-  const items = spec.items ?? 2;
+  const items = spec.products ? 0 : (spec.items ?? 2);
   const base = BigInt(spec.id) * 10n;
+  for (const [i, line] of (spec.products ?? []).entries()) {
+    lines.push(
+      JSON.stringify({
+        id: `gid://shopify/LineItem/${base + BigInt(i)}`,
+        isGiftCard: false,
+        currentQuantity: line.quantity,
+        quantity: line.quantity,
+        product: { id: `gid://shopify/Product/${line.product}` },
+        originalUnitPriceSet: money(line.price),
+        discountAllocations: line.discount ? [{ allocatedAmountSet: money(line.discount) }] : [],
+        __parentId: orderGid,
+      }),
+    );
+  }
   for (let i = 0; i < items; i++) {
     lines.push(
       JSON.stringify({
