@@ -43,11 +43,21 @@ const snapshotArb: fc.Arbitrary<OrderSnapshot> = fc
     name: fc.option(text),
     sourceName: fc.option(fc.constantFrom("web", "pos", "shopify_draft_order")),
     b2b: fc.boolean(),
+    lineAmounts: fc.option(
+      fc.array(
+        fc.record({
+          productGid: fc.option(fc.nat().map((n) => `gid://shopify/Product/${n}`)),
+          amountMilli: fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }),
+        }),
+        { maxLength: 4 },
+      ),
+    ),
   })
-  .map(({ id, refunds, ...rest }) => {
+  .map(({ id, refunds, lineAmounts, ...rest }) => {
     const orderGid = `gid://shopify/Order/${id}`;
     return {
       ...rest,
+      ...(lineAmounts ? { lineAmounts } : {}),
       orderGid,
       refunds: refunds.map((r) => ({
         refundGid: `gid://shopify/Refund/${r.id}`,
@@ -84,17 +94,29 @@ describe("staged order snapshots", () => {
         discountCodes: [],
       }),
     ) as unknown[];
-    expect(() => decodeSnapshot(JSON.stringify([1, ...good.slice(1)]))).toThrow(/not a version 4 snapshot/);
+    expect(() => decodeSnapshot(JSON.stringify([1, ...good.slice(1)]))).toThrow(/not a version 5 snapshot/);
     // A row staged by version 2 (no name, no source) still reads, without them.
     const v2 = decodeSnapshot(JSON.stringify([2, ...good.slice(1, 12)]));
     expect(v2).not.toHaveProperty("sourceName");
     expect(v2.gross.merchandise).toBe(1000n);
-    expect(() => decodeSnapshot(JSON.stringify([2, ...good.slice(1)]))).toThrow(/not a version 4 snapshot/);
+    expect(() => decodeSnapshot(JSON.stringify([2, ...good.slice(1)]))).toThrow(/not a version 5 snapshot/);
     // A row staged by version 3 (no B2B flag) still reads, with its name, without the flag.
     const v3 = decodeSnapshot(JSON.stringify([3, ...good.slice(1, 14)]));
     expect(v3).not.toHaveProperty("b2b");
     expect(v3).toHaveProperty("sourceName");
     expect(decodeSnapshot(JSON.stringify(good)).b2b).toBe(false);
+    // A row staged by version 4 (no lines) still reads, with its flag, without lines (not known).
+    const v4 = decodeSnapshot(JSON.stringify([4, ...good.slice(1, 15)]));
+    expect(v4).toHaveProperty("b2b", false);
+    expect(v4).not.toHaveProperty("lineAmounts");
+    const withLines = [...good];
+    withLines[15] = [["gid://shopify/Product/1", "108000"], [null, "-5"]];
+    expect(decodeSnapshot(JSON.stringify(withLines)).lineAmounts).toEqual([
+      { productGid: "gid://shopify/Product/1", amountMilli: 108_000n },
+      { productGid: null, amountMilli: -5n },
+    ]);
+    withLines[15] = [["gid://shopify/Product/1", "1.5"]];
+    expect(() => decodeSnapshot(JSON.stringify(withLines))).toThrow(/line/);
     const b2b = [...good];
     b2b[14] = true;
     expect(decodeSnapshot(JSON.stringify(b2b)).b2b).toBe(true);
