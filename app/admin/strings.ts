@@ -915,6 +915,8 @@ export const strings = {
     fixErrors: "Fix the errors below",
     errorsTitle: (count: number) => `${count} field${count === 1 ? " needs" : "s need"} a change`,
     errorFields: {
+      scope: "Applies to",
+      collections: "The collections",
       name: "The name",
       startsOn: "The first day",
       endsOn: "The last day",
@@ -932,5 +934,20 @@ export const strings = {
     timeZone: (zone: string) => `Days in ${zone}`,
     dashboard: "Points from bonus events",
     dashboardHelp: "Points bonus events added to orders in the period, after refunds.",
+    appliesTo: "Applies to",
+    scopes: { ALL: "Every order", COLLECTIONS: "Products in chosen collections" } as Record<string, string>,
+    collections: "Collections",
+    collectionsHelp: (max: number) =>
+      `Up to ${max}. A multiplier applies to the part of each order made of these products (by their price as ordered); a fixed bonus to every order with at least one of them. The thank-you page's estimate leaves these events out.`,
+    collectionsOffTitle: "Limiting events to collections needs your permission",
+    collectionsOff:
+      "To know which products of an order are in a collection, Regulars needs permission to read your products. Until you allow it, events apply to every order.",
+    collectionsDeclined:
+      "Permission was not given, so events apply to every order. You can allow it at any time.",
+    allowProducts: "Allow reading products",
+    noCollections: "Your shop has no collections yet. Create one in Products > Collections.",
+    someCollections: (count: number) => `The first ${count} collections by title are shown.`,
+    collectionsUnavailable: "Shopify did not send your collections. Reload the page to try again.",
+    onCollections: (titles: string) => `on ${titles}`,
   },
 } as const;

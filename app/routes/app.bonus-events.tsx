@@ -30,17 +30,43 @@ import {
   type BonusEventRow,
 } from "../services/bonus-events/bonus-events.server";
 import { forgetProgramExplainer } from "../services/program/program-explainer-cache.server";
+import { EventScopeFields, type CollectionsOffer } from "../admin/EventScopeFields";
+import { findShop } from "../db/shops.server";
+import { grantsScopes } from "../loyalty/granted-scopes";
+import { COLLECTION_SCOPES } from "../loyalty/bonus-events";
+import { collectionChoices, collectionsById } from "../shopify/admin-api/product-collections.server";
 
 export const meta = titleMeta((s) => s.bonusEvents.title);
 
-export const loader = adminRoute(async ({ shop, now }) => bonusEventsPage(prisma, shop, now()));
+/**
+ * The page, and the collections an event can be limited to: asked of Shopify only when the shop
+ * granted read_products (else the choice is off and says why); a failed call leaves the list
+ * empty with a note, and the rest of the page as it is.
+ */
+export const loader = adminRoute(async ({ shop, now, admin }) => {
+  const [page, shopRow] = await Promise.all([bonusEventsPage(prisma, shop, now()), findShop(prisma, shop)]);
+  const on = grantsScopes(shopRow?.scopes, COLLECTION_SCOPES);
+  let offer: CollectionsOffer = { on, choices: [], more: false };
+  if (on) {
+    offer = await collectionChoices(admin).then(
+      ({ collections, more }) => ({ on, choices: collections, more }),
+      (error: unknown) => {
+        console.warn(
+          `[bonus-events] ${shop}: the collections could not be read: ${(error as Error).message}`,
+        );
+        return { on, choices: null, more: false };
+      },
+    );
+  }
+  return { ...page, collectionsOffer: offer };
+});
 
 type ActionResult =
   { ok: true; message: string } | { ok: false; error: string; fieldErrors: BonusEventErrors };
 const answer = (result: ActionResult, status = 200) => Response.json(result, { status });
 const text = (value: FormDataEntryValue | undefined) => (typeof value === "string" ? value : "");
 
-export const action = adminRoute(async ({ shop, now, strings }, { request }) => {
+export const action = adminRoute(async ({ shop, now, strings, admin }, { request }) => {
   const t = (await strings()).bonusEvents;
   const body = Object.fromEntries(await request.formData());
   const id = text(body.id) || null;
@@ -58,8 +84,13 @@ export const action = adminRoute(async ({ shop, now, strings }, { request }) => 
     kind: text(body.kind),
     multiplier: text(body.multiplier),
     fixedPoints: text(body.fixedPoints),
+    scope: text(body.scope),
+    collections: text(body.collections),
   };
-  const saved = await saveBonusEvent(prisma, shop, input, id, now());
+  // The chosen collections are checked with Shopify, when the shop lets Regulars read them.
+  const granted = grantsScopes((await findShop(prisma, shop))?.scopes, COLLECTION_SCOPES);
+  const find = granted ? (gids: readonly string[]) => collectionsById(admin, gids) : null;
+  const saved = await saveBonusEvent(prisma, shop, input, id, now(), find);
   if (!saved.ok) {
     const closed = saved.errors.form?.code === "invalid";
     return answer(
@@ -82,9 +113,21 @@ const blank = (today: string): Form => ({
   kind: "MULTIPLIER",
   multiplier: "2",
   fixedPoints: "",
+  scope: "ALL",
+  collections: "",
 });
 
-const FIELDS = ["form", "name", "startsOn", "endsOn", "kind", "multiplier", "fixedPoints"] as const;
+const FIELDS = [
+  "form",
+  "name",
+  "startsOn",
+  "endsOn",
+  "kind",
+  "multiplier",
+  "fixedPoints",
+  "scope",
+  "collections",
+] as const;
 
 export default function BonusEvents() {
   const data = useLoaderData<typeof loader>();
@@ -121,6 +164,8 @@ export default function BonusEvents() {
       kind: event.kind,
       multiplier: event.multiplier,
       fixedPoints: event.fixedPoints === null ? "" : String(event.fixedPoints),
+      scope: event.collections.length > 0 ? "COLLECTIONS" : "ALL",
+      collections: event.collections.map((collection) => collection.id).join(","),
     });
   const busy = save.state !== "idle";
 
@@ -208,6 +253,15 @@ export default function BonusEvents() {
                   />
                 )}
               </InlineGrid>
+              <EventScopeFields
+                offer={data.collectionsOffer}
+                scope={form.scope ?? "ALL"}
+                collections={form.collections ?? ""}
+                onScope={set("scope")}
+                onCollections={set("collections")}
+                scopeError={errorOf("scope")}
+                collectionsError={errorOf("collections")}
+              />
               <InlineStack gap="200">
                 <Button
                   variant="primary"
@@ -240,8 +294,11 @@ export default function BonusEvents() {
                       </Badge>
                     </InlineStack>
                     <Text as="p" tone="subdued">
-                      {t.size(event.kind, event.multiplier, event.fixedPoints ?? 0)} ·{" "}
-                      {t.days(day(event.startsOn), day(event.endsOn))}
+                      {t.size(event.kind, event.multiplier, event.fixedPoints ?? 0)}
+                      {event.collections.length > 0
+                        ? ` ${t.onCollections(event.collections.map((c) => c.title).join(", "))}`
+                        : ""}{" "}
+                      · {t.days(day(event.startsOn), day(event.endsOn))}
                       {event.endedEarly ? ` (${t.endedEarly})` : ""}
                     </Text>
                   </BlockStack>

@@ -4,13 +4,15 @@
  * codes and change nothing; an event is ended now, after which it is read-only; another shop's
  * event cannot be changed or ended.
  */
-import { beforeEach, describe, expect, it } from "vitest";
-import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { action, loader } from "~/routes/app.bonus-events";
 import { adminDocument, adminFetch, run } from "../support/admin-requests";
 import { resetLoyaltyData } from "../support/reset";
 import { storeOfflineSession } from "../support/sessions";
+import { adminStandIn } from "../support/admin-stand-in";
+import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
 
 const OTHER_SHOP = "other-bonus-events.myshopify.com";
 
@@ -84,5 +86,83 @@ describe("the Bonus events page", () => {
       name: "Double points",
       endedEarlyAt: null,
     });
+  });
+});
+
+describe("limiting an event to collections", () => {
+  const WARM = "gid://shopify/Collection/77";
+  const SALE = "gid://shopify/Collection/78";
+  let edge: ShopifyEdge | undefined;
+  afterEach(() => edge?.restore());
+
+  /** The shop's Shopify at the network edge, with these scopes granted (as the session and the shop row say). */
+  async function grant(scopes: string[]) {
+    const accessToken = "shpat_collections";
+    const shopify = adminStandIn({
+      shop: TEST_SHOP,
+      accessToken,
+      grantedScopes: scopes,
+      catalog: {
+        products: ["gid://shopify/Product/1"],
+        collections: { [WARM]: ["gid://shopify/Product/1"], [SALE]: [] },
+        titles: { [WARM]: "Warm layers", [SALE]: "Sale" },
+      },
+    });
+    await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
+    await storeOfflineSession(prisma, TEST_SHOP, { accessToken, scope: scopes.join(",") });
+    edge = startShopifyEdge({
+      shop: TEST_SHOP,
+      apiKey: API_KEY,
+      apiSecretKey: API_SECRET_KEY,
+      scopes: scopes.join(","),
+      answer: shopify.answer,
+      accessTokens: [accessToken],
+    });
+    await prisma.shop.upsert({
+      where: { domain: TEST_SHOP },
+      create: { domain: TEST_SHOP, installedAt: new Date(), scopes: scopes.join(",") },
+      update: { scopes: scopes.join(",") },
+    });
+  }
+  const offer = async () =>
+    (
+      (await (await run(loader, await adminDocument("/app/bonus-events"))).json()) as {
+        collectionsOffer: unknown;
+      }
+    ).collectionsOffer;
+
+  it("without read_products offers no collections and refuses a forged choice, saving nothing", async () => {
+    await grant(["read_orders"]);
+    expect(await offer()).toEqual({ on: false, choices: [], more: false });
+    const res = await post(event({ scope: "COLLECTIONS", collections: WARM }));
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { fieldErrors: unknown }).fieldErrors).toEqual({
+      scope: { code: "choice" },
+    });
+    expect(await prisma.bonusEvent.count()).toBe(0);
+  });
+
+  it("with read_products lists the shop's collections by title, and saves the chosen one with its title", async () => {
+    await grant(["read_orders", "read_products"]);
+    expect(await offer()).toEqual({
+      on: true,
+      choices: [
+        { id: SALE, title: "Sale" },
+        { id: WARM, title: "Warm layers" },
+      ],
+      more: false,
+    });
+    const gone = await post(
+      event({ scope: "COLLECTIONS", collections: `${WARM},gid://shopify/Collection/99` }),
+    );
+    expect(gone.status).toBe(422);
+    expect(await post(event({ scope: "COLLECTIONS", collections: "" })).then((r) => r.json())).toMatchObject({
+      fieldErrors: { collections: { code: "required" } },
+    });
+    expect((await post(event({ scope: "COLLECTIONS", collections: WARM }))).status).toBe(200);
+    const { events } = (await (await run(loader, await adminDocument("/app/bonus-events"))).json()) as {
+      events: { collections: unknown }[];
+    };
+    expect(events).toMatchObject([{ collections: [{ id: WARM, title: "Warm layers" }] }]);
   });
 });

@@ -943,6 +943,8 @@ export const de: AdminStrings = {
     errorsTitle: (count: number) =>
       `${n(count)} ${plural(count, "Feld muss geändert werden", "Felder müssen geändert werden")}`,
     errorFields: {
+      scope: "„Gilt für“",
+      collections: "Die Kollektionen",
       name: "Die Bezeichnung",
       startsOn: "Der erste Tag",
       endsOn: "Der letzte Tag",
@@ -962,5 +964,23 @@ export const de: AdminStrings = {
     timeZone: (zone: string) => `Tage in ${zone}`,
     dashboard: "Punkte aus Bonusaktionen",
     dashboardHelp: "Punkte, die Bonusaktionen Bestellungen im Zeitraum hinzugefügt haben, nach Erstattungen.",
+    appliesTo: "Gilt für",
+    scopes: { ALL: "Jede Bestellung", COLLECTIONS: "Produkte ausgewählter Kollektionen" } as Record<
+      string,
+      string
+    >,
+    collections: "Kollektionen",
+    collectionsHelp: (max: number) =>
+      `Bis zu ${n(max)}. Ein Multiplikator gilt für den Teil jeder Bestellung, der aus diesen Produkten besteht (nach ihrem Preis bei der Bestellung); ein fester Bonus für jede Bestellung mit mindestens einem davon. Die Schätzung auf der Dankesseite lässt diese Aktionen aus.`,
+    collectionsOffTitle: "Aktionen für Kollektionen brauchen Ihre Erlaubnis",
+    collectionsOff:
+      "Um zu wissen, welche Produkte einer Bestellung in einer Kollektion sind, braucht Regulars die Erlaubnis, Ihre Produkte zu lesen. Bis Sie es erlauben, gelten Aktionen für jede Bestellung.",
+    collectionsDeclined:
+      "Die Erlaubnis wurde nicht erteilt, daher gelten Aktionen für jede Bestellung. Sie können sie jederzeit erteilen.",
+    allowProducts: "Lesen der Produkte erlauben",
+    noCollections: "Ihr Shop hat noch keine Kollektionen. Legen Sie eine unter Produkte > Kollektionen an.",
+    someCollections: (count: number) => `Die ersten ${n(count)} Kollektionen nach Titel werden angezeigt.`,
+    collectionsUnavailable: "Shopify hat Ihre Kollektionen nicht gesendet. Laden Sie die Seite neu.",
+    onCollections: (titles: string) => `auf ${titles}`,
   },
 };

@@ -932,6 +932,8 @@ export const es: AdminStrings = {
     errorsTitle: (count: number) =>
       `${n(count)} ${plural(count, "campo necesita", "campos necesitan")} un cambio`,
     errorFields: {
+      scope: "«Se aplica a»",
+      collections: "Las colecciones",
       name: "El nombre",
       startsOn: "El primer día",
       endsOn: "El último día",
@@ -952,5 +954,23 @@ export const es: AdminStrings = {
     dashboard: "Puntos de eventos de bonificación",
     dashboardHelp:
       "Puntos que los eventos de bonificación añadieron a los pedidos del periodo, tras reembolsos.",
+    appliesTo: "Se aplica a",
+    scopes: { ALL: "Todos los pedidos", COLLECTIONS: "Productos de colecciones elegidas" } as Record<
+      string,
+      string
+    >,
+    collections: "Colecciones",
+    collectionsHelp: (max: number) =>
+      `Hasta ${n(max)}. Un multiplicador se aplica a la parte de cada pedido formada por estos productos (por su precio al pedir); un bono fijo, a cada pedido con al menos uno de ellos. La estimación de la página de agradecimiento no incluye estos eventos.`,
+    collectionsOffTitle: "Limitar eventos a colecciones necesita tu permiso",
+    collectionsOff:
+      "Para saber qué productos de un pedido están en una colección, Regulars necesita permiso para leer tus productos. Hasta que lo permitas, los eventos se aplican a todos los pedidos.",
+    collectionsDeclined:
+      "No se dio el permiso, así que los eventos se aplican a todos los pedidos. Puedes darlo en cualquier momento.",
+    allowProducts: "Permitir leer productos",
+    noCollections: "Tu tienda aún no tiene colecciones. Crea una en Productos > Colecciones.",
+    someCollections: (count: number) => `Se muestran las primeras ${n(count)} colecciones por título.`,
+    collectionsUnavailable: "Shopify no envió tus colecciones. Vuelve a cargar la página.",
+    onCollections: (titles: string) => `en ${titles}`,
   },
 };

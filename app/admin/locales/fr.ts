@@ -954,6 +954,8 @@ export const fr: AdminStrings = {
     fixErrors: "Corrigez les erreurs ci-dessous",
     errorsTitle: (count: number) => `${n(count)} ${plural(count, "champ à corriger", "champs à corriger")}`,
     errorFields: {
+      scope: "« S’applique à »",
+      collections: "Les collections",
       name: "Le nom",
       startsOn: "Le premier jour",
       endsOn: "Le dernier jour",
@@ -974,5 +976,23 @@ export const fr: AdminStrings = {
     dashboard: "Points des événements bonus",
     dashboardHelp:
       "Points ajoutés aux commandes de la période par les événements bonus, après remboursements.",
+    appliesTo: "S’applique à",
+    scopes: { ALL: "Toutes les commandes", COLLECTIONS: "Produits des collections choisies" } as Record<
+      string,
+      string
+    >,
+    collections: "Collections",
+    collectionsHelp: (max: number) =>
+      `Jusqu’à ${n(max)}. Un multiplicateur s’applique à la part de chaque commande faite de ces produits (selon leur prix à la commande) ; un bonus fixe, à chaque commande qui en contient au moins un. L’estimation de la page de remerciement ne compte pas ces événements.`,
+    collectionsOffTitle: "Limiter les événements à des collections demande votre autorisation",
+    collectionsOff:
+      "Pour savoir quels produits d’une commande sont dans une collection, Regulars doit pouvoir lire vos produits. Tant que vous ne l’autorisez pas, les événements s’appliquent à toutes les commandes.",
+    collectionsDeclined:
+      "L’autorisation n’a pas été donnée : les événements s’appliquent à toutes les commandes. Vous pouvez la donner à tout moment.",
+    allowProducts: "Autoriser la lecture des produits",
+    noCollections: "Votre boutique n’a pas encore de collection. Créez-en une dans Produits > Collections.",
+    someCollections: (count: number) => `Les ${n(count)} premières collections par titre sont affichées.`,
+    collectionsUnavailable: "Shopify n’a pas envoyé vos collections. Rechargez la page.",
+    onCollections: (titles: string) => `sur ${titles}`,
   },
 };
