@@ -42,6 +42,7 @@ const SAME_AS_ENGLISH: Record<(typeof TRANSLATIONS)[number], string[]> = {
     "notifications.title",
     "notifications.port", // "Port"
     "customer.kinds.FLOW", // "Shopify Flow", Shopify's product name
+    "bonusEvents.collections", // "Collections", as in Shopify's French admin
     "earn.points", // "Points"
   ],
   de: [
