@@ -255,6 +255,8 @@
       if (el.hidden) continue;
       const locale = el.closest("[data-regulars]")?.dataset.locale || undefined;
       const day = { weekday: "long", day: "numeric", month: "long" };
+      // The Liquid wrote the text (with {d} for the day) in the element: kept as it was first read.
+      el.dataset.text ??= el.textContent;
       el.textContent = fill(el.dataset.text, { d: new Date(end - 1).toLocaleDateString(locale, day) });
     }
   };

@@ -58,6 +58,8 @@ export interface ProgramExplainer {
     points: number | null;
     startsAt: string;
     endsAt: string;
+    /** Limited to the products in these collections (their titles); absent or []: every order. */
+    collections?: string[];
   }[];
   /**
    * Ways to earn for an action, those on (docs/decisions/0023-points-for-actions.md): `newsletter`,

@@ -398,6 +398,8 @@ describe("bonus events on the storefront", () => {
         endsAt: new Date(now + 2 * DAY),
         kind: "MULTIPLIER",
         multiplierE4: 20_000,
+        // Limited to a collection: the text names it.
+        collections: [{ id: "gid://shopify/Collection/77", title: "Pulls & gilets" }],
       },
     });
     const later = new Date(now + 5 * DAY).toISOString().slice(0, 10);
@@ -423,7 +425,9 @@ describe("bonus events on the storefront", () => {
         day: "numeric",
         month: "long",
       });
-      await expect(shown.innerText()).resolves.toBe(`Double days : points x2 jusqu’au ${lastDay}`);
+      await expect(shown.innerText()).resolves.toBe(
+        `Double days : points x2 jusqu’au ${lastDay} (produits de Pulls & gilets)`,
+      );
       // Two days and a minute later, without reloading: the event is over and hidden.
       await page.clock.fastForward(2 * DAY + 60_000);
       await expect(shown.count()).resolves.toBe(0);

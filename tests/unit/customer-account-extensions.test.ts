@@ -447,6 +447,7 @@ describe("the Rewards page", () => {
     const bonusEvents = [
       { ...event, name: "Double weekend", startsAt: at(-1), endsAt: at(2) },
       { ...event, name: "Next month", startsAt: at(30), endsAt: at(32) },
+      { ...event, name: "Warm week", startsAt: at(-1), endsAt: at(2), collections: ["Warm layers", "Hats"] },
       {
         ...event,
         name: "Gone",
@@ -465,6 +466,8 @@ describe("the Rewards page", () => {
       month: "long",
     });
     expect(pageText()).toContain(`Double weekend: 2× points until ${lastDay}`);
+    // One limited to collections names them.
+    expect(pageText()).toContain(`Warm week: 2× points until ${lastDay} (products in Warm layers, Hats)`);
     expect(pageText()).not.toContain("Next month");
     expect(pageText()).not.toContain("Gone");
   });

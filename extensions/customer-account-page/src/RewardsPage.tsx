@@ -537,21 +537,33 @@ const runningEvents = (program: ProgramExplainer): BonusEvent[] => {
   );
 };
 
-/** "Double points weekend: 2x points until Sunday, July 5": the last day is the instant before the end. */
+/**
+ * "Double points weekend: 2x points until Sunday, July 5": the last day is the instant before the
+ * end; an event limited to collections names them ("(products in Warm layers)").
+ */
 function eventText(i18n: I18n, event: BonusEvent): string {
   const date = i18n.formatDate(new Date(Date.parse(event.endsAt) - 1), {
     weekday: "long",
     day: "numeric",
     month: "long",
   });
-  return event.kind === "FIXED"
-    ? i18n.translate("earn.event_fixed", {
-        name: event.name,
-        count: event.points ?? 0,
-        points: i18n.formatNumber(event.points ?? 0),
-        date,
-      })
-    : i18n.translate("earn.event_multiplier", { name: event.name, multiplier: event.multiplier ?? "", date });
+  const text =
+    event.kind === "FIXED"
+      ? i18n.translate("earn.event_fixed", {
+          name: event.name,
+          count: event.points ?? 0,
+          points: i18n.formatNumber(event.points ?? 0),
+          date,
+        })
+      : i18n.translate("earn.event_multiplier", {
+          name: event.name,
+          multiplier: event.multiplier ?? "",
+          date,
+        });
+  const collections = event.collections ?? [];
+  return collections.length > 0
+    ? i18n.translate("earn.event_collections", { text, collections: collections.join(", ") })
+    : text;
 }
 
 type Follow = (rule: string) => Promise<Answer<Followed>>;
