@@ -4,7 +4,10 @@
  * Bonus events page of the app's production build (embedded in devshop's admin); the same order
  * paid in devshop during the event earns the member double; and devshop's storefront (the theme
  * app extension rendered from what the app wrote to Shopify) shows the running event
- * (docs/decisions/0022-bonus-events.md).
+ * (docs/decisions/0022-bonus-events.md). Then an event limited to a collection: the merchant
+ * allows Regulars to read products (Shopify's permission grant modal), picks devshop's "Warm
+ * layers" collection (the hoodie), and an order of a hoodie and socks earns the event's 3x on the
+ * hoodie's share only; the storefront names the collection.
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/bonus-events.e2e.test.ts`.
  */
@@ -18,6 +21,7 @@ import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
 import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { startDevshop, type Devshop } from "../../devshop/server";
 import type { Customer, ShopState } from "../../devshop/state";
+import { grantedScopes } from "../../devshop/scopes";
 import { launchChromium } from "../support/chromium";
 import { startInstalledApp, until } from "../support/e2e-app";
 
@@ -74,9 +78,10 @@ afterAll(async () => {
   rmSync(buildDir, { recursive: true, force: true });
 });
 
-describe("a bonus event doubling an order's points", () => {
-  let single = 0;
+/** What one hoodie earns outside every event (the program's points for 60.00). */
+let single = 0;
 
+describe("a bonus event doubling an order's points", () => {
   it("before any event, an order earns the program's points", async () => {
     await orderAHoodie();
     await until("the member's points on Shopify", () => pointsOf(member) > 0);
@@ -127,6 +132,83 @@ describe("a bonus event doubling an order's points", () => {
       () => document.querySelector<HTMLElement>("[data-regulars-event]")?.hidden === false,
     );
     await expect(event.textContent()).resolves.toMatch(/^Double Days: 2x points until \w+/);
+    await page.close();
+  });
+});
+
+describe("a bonus event limited to a collection", () => {
+  it("the merchant allows reading products and limits a 3x event to Warm layers", async () => {
+    const t = strings.bonusEvents;
+    const page = await context.newPage();
+    await page.goto(devshop.adminUrl(SHOP, "/bonus-events"));
+    const frame = page.frameLocator("#app-iframe");
+    await frame.getByLabel(t.name).waitFor({ timeout: 30_000 });
+    // Without read_products the choice is off, and the page says why.
+    await frame.getByText(t.collectionsOffTitle).waitFor();
+    await frame.getByRole("button", { name: t.allowProducts }).click();
+    const modal = page.locator("#scopes-modal[data-open]");
+    await expect(modal.locator("li").allTextContents()).resolves.toEqual(["read_products"]);
+    await modal.getByRole("button", { name: "Grant access" }).click();
+    await until("Shopify to grant read_products", () => grantedScopes(shop).includes("read_products"));
+    await devshop.webhooks.idle();
+    await page.reload();
+    const reloaded = page.frameLocator("#app-iframe");
+    await reloaded.getByLabel(t.name).waitFor({ timeout: 30_000 });
+    await expect(reloaded.getByText(t.collectionsOffTitle).count()).resolves.toBe(0);
+    await reloaded.getByLabel(t.name).fill("Warm Week");
+    await reloaded.getByLabel(t.multiplier).fill("3");
+    await reloaded.getByLabel(t.appliesTo).selectOption("COLLECTIONS");
+    await reloaded.getByLabel("Warm layers").check();
+    await reloaded.getByRole("button", { name: t.save }).click();
+    await reloaded.getByRole("heading", { name: "Warm Week" }).waitFor({ timeout: 20_000 });
+    await expect(reloaded.getByText(t.onCollections("Warm layers"), { exact: false }).count()).resolves.toBe(
+      1,
+    );
+    await until("the program metafield with the collection", () =>
+      (program().bonusEvents ?? []).some(
+        (e: { name: string; collections?: string[] }) =>
+          e.name === "Warm Week" && e.collections?.includes("Warm layers"),
+      ),
+    );
+    await page.close();
+  });
+
+  it("an order of a hoodie and socks earns 3x on the hoodie's share only", async () => {
+    const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
+    const socks = Object.values(shop.products).find((p) => p.title.includes("Socks"))!;
+    const before = pointsOf(member);
+    devshop.commerce.placeOrder(shop, {
+      customerId: member.id,
+      lines: [
+        { productId: hoodie.id, quantity: 1 },
+        { productId: socks.id, quantity: 1 },
+      ],
+    });
+    await devshop.webhooks.idle();
+    await until("the member's points on Shopify", () => pointsOf(member) > before);
+    // The 2x event for every order runs too. 60.00 + 20.00 at the program's rate: 3x on the
+    // hoodie's share (3 x 60.00 + 20.00 = 200.00 worth) beats 2x on all (160.00 worth).
+    const perCent = single / hoodie.price;
+    const earned = pointsOf(member) - before;
+    expect(Math.abs(earned - Math.floor(perCent * (3 * hoodie.price + socks.price)))).toBeLessThanOrEqual(1);
+    expect(earned).toBeGreaterThan(Math.floor(perCent * 2 * (hoodie.price + socks.price)));
+  });
+
+  it("the storefront names the collection", async () => {
+    const page = await context.newPage();
+    await page.goto(`${devshop.url}/`);
+    await page.selectOption("#login select", member.id);
+    await page.locator("h2", { hasText: "Your recent orders" }).waitFor({ timeout: 20_000 });
+    // Shown by the theme's script (its `hidden` cleared) while it runs.
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLElement>("[data-regulars-event]")].some(
+        (el) => !el.hidden && el.textContent?.startsWith("Warm Week"),
+      ),
+    );
+    const warm = page.locator("[data-regulars-event]", { hasText: "Warm Week" }).first();
+    await expect(warm.textContent()).resolves.toMatch(
+      /^Warm Week: 3x points until .+ \(products in Warm layers\)$/,
+    );
     await page.close();
   });
 });
