@@ -892,7 +892,7 @@ export const strings = {
     nav: "Bonus events",
     title: "Bonus events",
     intro:
-      "For a few days, orders earn more: a multiplier (2x) or a fixed bonus per order. Days run from midnight on the first day to midnight after the last, in your shop's time zone, by when the order was placed. With a VIP tier, the multipliers multiply (Gold x1.5 in a 2x event earns 3x); a fixed bonus comes on top. When events overlap, each order gets the highest multiplier and the highest fixed bonus among them. A refund takes back its share of the points; the fixed bonus goes only with a full refund or a cancellation.",
+      "For a few days, orders earn more: a multiplier (2x) or a fixed bonus per order. Days run from midnight on the first day to midnight after the last, in your shop's time zone, by when the order was placed. With a VIP tier, the multipliers multiply (Gold x1.5 in a 2x event earns 3x); a fixed bonus comes on top. When events overlap, each order gets the highest multiplier and the highest fixed bonus among them. A refund takes back its share of the points; the fixed bonus goes only with a full refund or a cancellation. An event can also apply only to the products in collections you choose.",
     newEvent: "New event",
     editEvent: "Edit event",
     name: "Name",

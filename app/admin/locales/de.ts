@@ -916,7 +916,7 @@ export const de: AdminStrings = {
     nav: "Bonusaktionen",
     title: "Bonusaktionen",
     intro:
-      "Für ein paar Tage bringen Bestellungen mehr: ein Multiplikator (2x) oder ein fester Bonus pro Bestellung. Die Tage laufen von Mitternacht am ersten Tag bis Mitternacht nach dem letzten, in der Zeitzone Ihres Shops, nach dem Zeitpunkt der Bestellung. Mit einer VIP-Stufe multiplizieren sich die Multiplikatoren (Gold x1,5 in einer 2x-Aktion ergibt 3x); ein fester Bonus kommt hinzu. Überschneiden sich Aktionen, erhält jede Bestellung den höchsten Multiplikator und den höchsten festen Bonus unter ihnen. Eine Erstattung nimmt ihren Anteil der Punkte zurück; der feste Bonus entfällt nur bei voller Erstattung oder Stornierung.",
+      "Für ein paar Tage bringen Bestellungen mehr: ein Multiplikator (2x) oder ein fester Bonus pro Bestellung. Die Tage laufen von Mitternacht am ersten Tag bis Mitternacht nach dem letzten, in der Zeitzone Ihres Shops, nach dem Zeitpunkt der Bestellung. Mit einer VIP-Stufe multiplizieren sich die Multiplikatoren (Gold x1,5 in einer 2x-Aktion ergibt 3x); ein fester Bonus kommt hinzu. Überschneiden sich Aktionen, erhält jede Bestellung den höchsten Multiplikator und den höchsten festen Bonus unter ihnen. Eine Erstattung nimmt ihren Anteil der Punkte zurück; der feste Bonus entfällt nur bei voller Erstattung oder Stornierung. Eine Aktion kann auch nur für die Produkte ausgewählter Kollektionen gelten.",
     newEvent: "Neue Aktion",
     editEvent: "Aktion bearbeiten",
     name: "Bezeichnung",

@@ -908,7 +908,7 @@ export const es: AdminStrings = {
     nav: "Eventos de bonificación",
     title: "Eventos de bonificación",
     intro:
-      "Durante unos días, los pedidos dan más: un multiplicador (x2) o una bonificación fija por pedido. Los días van de medianoche del primer día a medianoche después del último, en la zona horaria de tu tienda, según la hora del pedido. Con un nivel VIP, los multiplicadores se multiplican (Oro x1,5 en un evento x2 da x3); una bonificación fija se suma. Si los eventos se solapan, cada pedido recibe el multiplicador más alto y la bonificación fija más alta entre ellos. Un reembolso retira su parte de los puntos; la bonificación fija solo se pierde con un reembolso total o una cancelación.",
+      "Durante unos días, los pedidos dan más: un multiplicador (x2) o una bonificación fija por pedido. Los días van de medianoche del primer día a medianoche después del último, en la zona horaria de tu tienda, según la hora del pedido. Con un nivel VIP, los multiplicadores se multiplican (Oro x1,5 en un evento x2 da x3); una bonificación fija se suma. Si los eventos se solapan, cada pedido recibe el multiplicador más alto y la bonificación fija más alta entre ellos. Un reembolso retira su parte de los puntos; la bonificación fija solo se pierde con un reembolso total o una cancelación. Un evento también puede aplicarse solo a los productos de las colecciones que elijas.",
     newEvent: "Nuevo evento",
     editEvent: "Editar evento",
     name: "Nombre",

@@ -928,7 +928,7 @@ export const fr: AdminStrings = {
     nav: "Événements bonus",
     title: "Événements bonus",
     intro:
-      "Pendant quelques jours, les commandes rapportent plus : un multiplicateur (x2) ou un bonus fixe par commande. Les jours vont de minuit le premier jour à minuit après le dernier, dans le fuseau horaire de votre boutique, selon l’heure de la commande. Avec un niveau VIP, les multiplicateurs se multiplient (Or x1,5 pendant un x2 rapporte x3) ; un bonus fixe s’y ajoute. Quand des événements se chevauchent, chaque commande reçoit le plus haut multiplicateur et le plus haut bonus fixe parmi eux. Un remboursement reprend sa part des points ; le bonus fixe ne part qu’avec un remboursement total ou une annulation.",
+      "Pendant quelques jours, les commandes rapportent plus : un multiplicateur (x2) ou un bonus fixe par commande. Les jours vont de minuit le premier jour à minuit après le dernier, dans le fuseau horaire de votre boutique, selon l’heure de la commande. Avec un niveau VIP, les multiplicateurs se multiplient (Or x1,5 pendant un x2 rapporte x3) ; un bonus fixe s’y ajoute. Quand des événements se chevauchent, chaque commande reçoit le plus haut multiplicateur et le plus haut bonus fixe parmi eux. Un remboursement reprend sa part des points ; le bonus fixe ne part qu’avec un remboursement total ou une annulation. Un événement peut aussi ne s’appliquer qu’aux produits des collections que vous choisissez.",
     newEvent: "Nouvel événement",
     editEvent: "Modifier l’événement",
     name: "Nom",
