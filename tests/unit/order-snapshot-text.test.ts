@@ -110,7 +110,10 @@ describe("staged order snapshots", () => {
     expect(v4).toHaveProperty("b2b", false);
     expect(v4).not.toHaveProperty("lineAmounts");
     const withLines = [...good];
-    withLines[15] = [["gid://shopify/Product/1", "108000"], [null, "-5"]];
+    withLines[15] = [
+      ["gid://shopify/Product/1", "108000"],
+      [null, "-5"],
+    ];
     expect(decodeSnapshot(JSON.stringify(withLines)).lineAmounts).toEqual([
       { productGid: "gid://shopify/Product/1", amountMilli: 108_000n },
       { productGid: null, amountMilli: -5n },

@@ -20,7 +20,7 @@ import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import { productsInCollection } from "../../shopify/admin-api/product-collections.server";
 
 /** An event limited to collections covers an order and no Admin API client was given to look it up. */
-export class CollectionLookupUnavailable extends Error {
+class CollectionLookupUnavailable extends Error {
   constructor(shop: string) {
     super(
       `an order of ${shop} falls in a bonus event limited to collections, and no Admin API ` +

@@ -82,7 +82,7 @@ const COLLECTION_CHOICES_QUERY = `#graphql
 `;
 
 /** Collections the page lists at most (one page of the connection; "first" takes at most 250). */
-export const COLLECTION_CHOICES_MAX = 250;
+const COLLECTION_CHOICES_MAX = 250;
 
 export async function collectionChoices(
   admin: AdminGraphql,
