@@ -91,7 +91,12 @@ describe("devshop's access scopes, as Shopify-managed installation grants them",
     expect(await (await fetch(`${devshop.url}/admin/app-scopes?shop=${SHOP}`)).json()).toEqual({
       granted: REQUIRED,
       required: REQUIRED,
-      optional: ["read_all_orders", "read_store_credit_accounts", "write_store_credit_account_transactions"],
+      optional: [
+        "read_all_orders",
+        "read_products",
+        "read_store_credit_accounts",
+        "write_store_credit_account_transactions",
+      ],
     });
 
     // WHEN the merchant declines the request THEN nothing changes and the app hears nothing
