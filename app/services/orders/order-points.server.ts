@@ -9,7 +9,7 @@
  * (order-points-batch.server.ts); this module reads and writes the rows.
  */
 import type { Member, Prisma, PrismaClient } from "@prisma/client";
-import { bonusEventsCovering } from "../../db/bonus-events.server";
+import { bonusEventsCovering, hasCollectionEvents } from "../../db/bonus-events.server";
 import { appendEntry, lockMember, upsertMember } from "../../db/members.server";
 import {
   addRefund,
@@ -149,6 +149,8 @@ async function scopeBeforeCrediting(
   shop: string,
   event: OrderEvent,
 ): Promise<OrderScope | undefined> {
+  // Most shops have no such event: one small query, and nothing else.
+  if (!(await hasCollectionEvents(db, shop))) return undefined;
   const orderGid = orderGidOf(event);
   const record = await orderAwardState(db, shop, orderGid);
   const snapshot = "snapshot" in event ? event.snapshot : null;
