@@ -52,12 +52,15 @@ const snapshotArb: fc.Arbitrary<OrderSnapshot> = fc
         { maxLength: 4 },
       ),
     ),
+    // The shipping address's comparable key: absent (the source did not say), none, or one.
+    shippingAddressKey: fc.oneof(fc.constant(undefined), fc.constant(null), text),
   })
-  .map(({ id, refunds, lineAmounts, ...rest }) => {
+  .map(({ id, refunds, lineAmounts, shippingAddressKey, ...rest }) => {
     const orderGid = `gid://shopify/Order/${id}`;
     return {
       ...rest,
       ...(lineAmounts ? { lineAmounts } : {}),
+      ...(shippingAddressKey !== undefined ? { shippingAddressKey } : {}),
       orderGid,
       refunds: refunds.map((r) => ({
         refundGid: `gid://shopify/Refund/${r.id}`,
@@ -107,6 +110,7 @@ describe("staged order snapshots", () => {
     expect(decodeSnapshot(JSON.stringify(good)).b2b).toBe(false);
     // A row staged by version 4 (no lines) still reads, with its flag, without lines (not known).
     const v4 = decodeSnapshot(JSON.stringify([4, ...good.slice(1, 15)]));
+    expect(v4).not.toHaveProperty("shippingAddressKey");
     expect(v4).toHaveProperty("b2b", false);
     expect(v4).not.toHaveProperty("lineAmounts");
     const withLines = [...good];

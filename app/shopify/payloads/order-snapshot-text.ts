@@ -16,9 +16,10 @@ import type { CustomerFacts, OrderSnapshot, RefundFacts } from "./order-payload"
  * source_name at the end (null when the bulk line had none); a version 2 row
  * is still read, without them. 4: whether a company placed it (B2B) at the
  * end; a version 3 row is still read, without it (not known: not B2B). 5: the
- * lines as ordered (LineAmount, for bonus events limited to collections) at the
- * end, null when the bulk line had none; a version 4 row is still read, without
- * them (not known).
+ * lines as ordered (LineAmount, for bonus events limited to collections), null
+ * when the bulk line had none, and the shipping address's comparable key (the
+ * referral same-address check; false when the source did not say) at the end;
+ * a version 4 row is still read, without them (not known).
  */
 const VERSION = 5;
 const WITHOUT_LINES = 4;
@@ -46,6 +47,7 @@ type SnapshotText = [
   (string | null)?,
   boolean?,
   (LineText[] | null)?,
+  (string | null | false)?,
 ];
 
 const partsText = (p: EligibleParts): PartsText => [
@@ -86,6 +88,7 @@ export function encodeSnapshot(s: OrderSnapshot): string {
     s.sourceName ?? null,
     s.b2b ?? false,
     s.lineAmounts ? s.lineAmounts.map((line): LineText => [line.productGid, String(line.amountMilli)]) : null,
+    s.shippingAddressKey === undefined ? false : s.shippingAddressKey,
   ];
   return JSON.stringify(text);
 }
@@ -146,7 +149,7 @@ function lineAmounts(value: unknown): LineAmount[] {
 
 export function decodeSnapshot(encoded: string): OrderSnapshot {
   const value: unknown = JSON.parse(encoded);
-  const current = Array.isArray(value) && value.length === 16 && value[0] === VERSION;
+  const current = Array.isArray(value) && value.length === 17 && value[0] === VERSION;
   const withB2b = current || (Array.isArray(value) && value.length === 15 && value[0] === WITHOUT_LINES);
   const named = withB2b || (Array.isArray(value) && value.length === 14 && value[0] === WITHOUT_B2B);
   const before = Array.isArray(value) && value.length === 12 && value[0] === WITHOUT_NAME_AND_SOURCE;
@@ -188,5 +191,6 @@ export function decodeSnapshot(encoded: string): OrderSnapshot {
     ...(named ? { name: textOrNull(value[12]), sourceName: textOrNull(value[13]) } : {}),
     ...(withB2b ? { b2b: bool(value[14]) } : {}),
     ...(current && value[15] !== null ? { lineAmounts: lineAmounts(value[15]) } : {}),
+    ...(current && value[16] !== false ? { shippingAddressKey: textOrNull(value[16]) } : {}),
   };
 }
