@@ -88,6 +88,7 @@ if (process.env.E2E) {
     test: {
       name: "e2e",
       include: ["tests/e2e/**/*.e2e.test.ts", "tests/faults/**/*.e2e.test.ts"],
+      globalSetup: ["tests/setup/e2e-data-template.ts"],
       setupFiles: ["tests/setup/console.ts"],
       testTimeout: 90_000,
       hookTimeout: 180_000,

@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
+import { inject } from "vitest";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
 import {
   appEnvironment,
@@ -72,7 +73,8 @@ export interface E2eStore {
 
 /**
  * Devshop with one shop (`shop`, named `shopName`), the production build installed on it with a
- * database of its own (PGlite in a temporary folder), and Chromium. Devshop retries webhooks on
+ * database of its own (PGlite in a temporary folder, a copy of the one the build made on its
+ * first start), and Chromium. Devshop retries webhooks on
  * a 250 ms base (Shopify's schedule scaled down) unless `devshop` says otherwise.
  */
 export async function startE2eStore(input: {
@@ -89,6 +91,8 @@ export async function startE2eStore(input: {
   context?: BrowserContextOptions;
 }): Promise<E2eStore> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-"));
+  // The app's data folder as its first start left it (tests/setup/e2e-data-template.ts).
+  cpSync(inject("e2eDataTemplate"), dataDir, { recursive: true });
   // Under .cache/ (not /tmp): the build's server resolves the app's node_modules from there.
   mkdirSync(".cache", { recursive: true });
   const buildDir = mkdtempSync(path.resolve(".cache/e2e-build-"));
