@@ -79,6 +79,8 @@ describe("past orders older than 60 days", () => {
     await frame.getByRole("button", { name: t.start }).click();
     // Shopify's permission grant modal, in the admin around the app
     const modal = page.locator("#scopes-modal[data-open]");
+    // Opened by App Bridge after the app asks: its list is filled by the time it is open.
+    await modal.waitFor();
     await expect(modal.locator("li").allTextContents()).resolves.toEqual(["read_all_orders"]);
     await modal.getByRole("button", { name: "Decline" }).click();
     await frame.getByText(t.declined(written(day(59)))).waitFor();

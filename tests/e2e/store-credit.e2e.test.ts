@@ -65,6 +65,8 @@ describe("store credit as a reward", () => {
     await frame.getByText(t.storeCreditOffTitle).waitFor();
     await frame.getByRole("button", { name: t.allowStoreCredit }).click();
     const modal = page.locator("#scopes-modal[data-open]");
+    // Opened by App Bridge after the app asks: its list is filled by the time it is open.
+    await modal.waitFor();
     await expect(modal.locator("li").allTextContents()).resolves.toEqual([
       "read_store_credit_accounts",
       "write_store_credit_account_transactions",
