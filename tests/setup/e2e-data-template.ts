@@ -25,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-template-"));
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
+  const remove = () => rmSync(dataDir, { recursive: true, force: true });
   const devshop = await startDevshop({ app: DEMO_APP, appUrl });
   try {
     const app = await startApp({
@@ -34,9 +35,12 @@ export default async function setup(project: TestProject): Promise<() => void> {
     });
     // SIGTERM: the app closes its database, so the folder is a cleanly shut down cluster.
     await app.stop();
+  } catch (error) {
+    remove();
+    throw error;
   } finally {
     await devshop.close();
   }
   project.provide("e2eDataTemplate", dataDir);
-  return () => rmSync(dataDir, { recursive: true, force: true });
+  return remove;
 }
