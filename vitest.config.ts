@@ -81,13 +81,16 @@ if (process.env.TEST_DATABASE_URL) {
   });
 }
 // End to end (npm run test:e2e, after npm run build): devshop, the production
-// build as a child process and Chromium; one file at a time (maxWorkers below).
+// build as a child process and Chromium; two files at a time (maxWorkers below).
+// Each file's app starts on a copy of the data folder of one first start of the
+// build (tests/setup/e2e-data-template.ts).
 if (process.env.E2E) {
   projects.push({
     extends: true,
     test: {
       name: "e2e",
       include: ["tests/e2e/**/*.e2e.test.ts", "tests/faults/**/*.e2e.test.ts"],
+      globalSetup: ["tests/setup/e2e-data-template.ts"],
       setupFiles: ["tests/setup/console.ts"],
       testTimeout: 90_000,
       hookTimeout: 180_000,
@@ -101,8 +104,9 @@ export default defineConfig({
     pool: "forks",
     // vitest runs availableParallelism() - 1 files at a time: one on CI's two cores, which
     // left a core idle (decision 0026). Each file has its own process and database. An e2e
-    // file already keeps two cores busy (the app's server, devshop, Chromium): one at a time.
-    maxWorkers: process.env.E2E ? 1 : Math.max(2, availableParallelism() - 1),
+    // file runs the app's server, devshop and Chromium, and waits on them much of the time:
+    // two at a time on any machine.
+    maxWorkers: process.env.E2E ? 2 : Math.max(2, availableParallelism() - 1),
     projects,
   },
 });

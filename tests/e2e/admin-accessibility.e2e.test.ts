@@ -13,8 +13,7 @@
  * Needs `npm run build` first; run with
  * `E2E=1 npx vitest run --project e2e tests/e2e/admin-accessibility.e2e.test.ts`.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import axe from "axe-core";
@@ -22,11 +21,10 @@ import type { Browser, BrowserContext, Frame, Page, FrameLocator } from "playwri
 import { documentTitle } from "~/admin/document-title";
 import { strings } from "~/admin/strings";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, installApp, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
-import { startInstalledApp } from "../support/e2e-app";
+import { installApp } from "../../devshop/launch";
+import type { Devshop } from "../../devshop/server";
+import { startE2eStore, type E2eStore } from "../support/e2e-app";
 import type { Customer, ShopState } from "../../devshop/state";
-import { launchChromium } from "../support/chromium";
 
 const SHOP = "e2e-a11y.myshopify.com";
 const EMPTY_SHOP = "e2e-a11y-empty.myshopify.com";
@@ -37,15 +35,13 @@ const SIZES = {
   phone: { width: 390, height: 844 },
 } as const;
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
 let browser: Browser;
 let shop: ShopState;
 let customers: Customer[];
 let campaignPath = "";
 let memberPath = "";
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-a11y-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 /** The app's frame inside devshop's admin, once the app has answered in it. */
 async function appFrame(page: Page): Promise<Frame> {
@@ -231,14 +227,14 @@ const PAGES: AdminPage[] = [
 ];
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Accessible Outfitters");
-  shop.theme = { embedActive: true, blockAdded: false };
-  devshop.addShop(EMPTY_SHOP, "E2E Empty Shop");
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
-  await installApp(devshop, appUrl, EMPTY_SHOP);
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Accessible Outfitters",
+    theme: { embedActive: true, blockAdded: false },
+    beforeInstall: (_shop, devshop) => devshop.addShop(EMPTY_SHOP, "E2E Empty Shop"),
+  });
+  ({ devshop, shop, browser } = store);
+  await installApp(devshop, store.appUrl, EMPTY_SHOP);
   // A regular, and two customers who last ordered long ago (the win-back segment).
   const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
   const socks = Object.values(shop.products).find((p) => p.title.includes("Socks"))!;
@@ -270,7 +266,6 @@ beforeAll(async () => {
   });
   expect(request.status).toBe(200);
   await devshop.webhooks.idle();
-  browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   // A campaign, launched as the merchant launches one, and a member's page, found from the list.
@@ -292,13 +287,7 @@ beforeAll(async () => {
   await context.close();
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 function newContext(size: keyof typeof SIZES): Promise<BrowserContext> {
   // Headless Chromium names itself HeadlessChrome, which Shopify's library turns away as a bot.

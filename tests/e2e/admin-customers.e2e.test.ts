@@ -14,35 +14,27 @@
  * Needs `npm run build` first; run with
  * `E2E=1 npx vitest run --project e2e tests/e2e/admin-customers.e2e.test.ts`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, FrameLocator } from "playwright-core";
+import type { BrowserContext, FrameLocator } from "playwright-core";
 import { strings } from "~/admin/strings";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
+import type { Devshop } from "../../devshop/server";
 import type { Customer, ShopState } from "../../devshop/state";
-import { startInstalledApp, until } from "../support/e2e-app";
-import { launchChromium } from "../support/chromium";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 
 const SHOP = "e2e-admin-customers.myshopify.com";
 /** Members: two of one name, Ines, and enough others for a second page (the list shows 50). */
 const OTHERS = 52;
 const MEMBERS = OTHERS + 3;
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let ines: Customer;
 let inesOrderId: string;
 /** The order's name in the admin, as Shopify writes it ("#1001"). */
 let inesOrderName: string;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-customers-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 async function openAdmin(appPath: string, viewport = { width: 1280, height: 900 }) {
   const page = await context.newPage();
@@ -56,12 +48,13 @@ const rowNames = (frame: FrameLocator) => frame.locator("tbody tr td:first-child
 const searchField = (frame: FrameLocator) => frame.getByLabel(strings.customers.search);
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Admin Customers");
-  shop.theme = { embedActive: true, blockAdded: true };
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Admin Customers",
+    theme: { embedActive: true, blockAdded: true },
+    context: { userAgent: BROWSER_USER_AGENT },
+  });
+  ({ devshop, shop, context } = store);
   for (const email of ["ada@lovelace.example", "ada.l@analytical.example"]) {
     devshop.commerce.createCustomer(shop, { email, firstName: "Ada", lastName: "Lovelace" });
   }
@@ -90,17 +83,9 @@ beforeAll(async () => {
     "Ines's points on Shopify",
     () => shop.metafields[`gid://shopify/Customer/${ines.id}|$app:loyalty|points`]?.value === "3000",
   );
-  browser = await launchChromium();
-  context = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 describe("the customer list", () => {
   it("searches as the merchant types, without leaving the field; an email tells two Adas apart", async () => {

@@ -14,31 +14,23 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/admin-data.e2e.test.ts`.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Download, FrameLocator, Locator, Page } from "playwright-core";
+import type { BrowserContext, Download, FrameLocator, Locator, Page } from "playwright-core";
 import { strings } from "~/admin/strings";
 import { parseCsv } from "~/loyalty/csv";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
-import { startInstalledApp, until } from "../support/e2e-app";
+import type { Devshop } from "../../devshop/server";
+import { DESKTOP, startE2eStore, until, type E2eStore } from "../support/e2e-app";
 import type { Customer, ShopState } from "../../devshop/state";
-import { launchChromium } from "../support/chromium";
 
 const SHOP = "e2e-admin-data.myshopify.com";
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
 let appUrl: string;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let shopper: Customer;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-data-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 /** A button by its label, whatever element draws it (Polaris draws a button with a URL as a link). */
 const buttonNamed = (frame: FrameLocator, label: string) =>
@@ -78,12 +70,13 @@ async function download(page: Page, button: Locator): Promise<{ name: string; te
 }
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Admin Data");
-  shop.theme = { embedActive: true, blockAdded: true };
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Admin Data",
+    theme: { embedActive: true, blockAdded: true },
+    context: { ...DESKTOP, acceptDownloads: true },
+  });
+  ({ devshop, shop, appUrl, context } = store);
   shopper = devshop.commerce.createCustomer(shop, {
     email: "ines@example.com",
     firstName: "Ines",
@@ -100,21 +93,9 @@ beforeAll(async () => {
     "the shopper's points on Shopify",
     () => shop.metafields[`gid://shopify/Customer/${shopper.id}|$app:loyalty|points`]?.value === "300",
   );
-  browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-    acceptDownloads: true,
-  });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 describe("exports from the embedded admin", () => {
   it("a page opened in a new tab has no session token: the app sends it to log in, as Shopify's library does", async () => {

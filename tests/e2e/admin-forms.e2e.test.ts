@@ -15,30 +15,21 @@
  * Needs `npm run build` first; run with
  * `E2E=1 npx vitest run --project e2e tests/e2e/admin-forms.e2e.test.ts`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
+import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import { strings } from "~/admin/strings";
 import { DEFAULT_REWARDS } from "~/loyalty/rewards";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
-import { startInstalledApp } from "../support/e2e-app";
+import type { Devshop } from "../../devshop/server";
+import { startE2eStore, type E2eStore } from "../support/e2e-app";
 import type { ShopState } from "../../devshop/state";
-import { launchChromium } from "../support/chromium";
 
 const SHOP = "e2e-admin-forms.myshopify.com";
 const DAY = 86_400_000;
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-forms-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 async function openAdmin(appPath: string): Promise<{ page: Page; frame: FrameLocator }> {
   const page = await context.newPage();
@@ -50,14 +41,15 @@ async function openAdmin(appPath: string): Promise<{ page: Page; frame: FrameLoc
 const frameText = (frame: FrameLocator) => frame.locator("body").innerText();
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  // Shopify takes 10 s to read a shop's orders here: long enough to see a backfill running.
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250, bulkRunMs: 10_000 });
-  shop = devshop.addShop(SHOP, "E2E Admin Forms");
-  // Shopify cannot show the theme yet (the checklist's theme steps cannot be checked).
-  shop.theme = { embedActive: false, blockAdded: false, unreadable: true };
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Admin Forms",
+    // Shopify takes 10 s to read a shop's orders here: long enough to see a backfill running.
+    devshop: { bulkRunMs: 10_000 },
+    // Shopify cannot show the theme yet (the checklist's theme steps cannot be checked).
+    theme: { embedActive: false, blockAdded: false, unreadable: true },
+  });
+  ({ devshop, shop, context } = store);
   // Two customers who last ordered long ago: the win-back segment.
   const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
   for (const [i, email] of ["jonas@example.com", "aiko@example.com"].entries()) {
@@ -73,20 +65,9 @@ beforeAll(async () => {
     });
   }
   await devshop.webhooks.idle();
-  browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-  });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 describe("the program form", () => {
   const t = strings.program;

@@ -9,21 +9,17 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/admin-locale.e2e.test.ts`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
+import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import polarisDe from "@shopify/polaris/locales/de.json";
 import polarisFr from "@shopify/polaris/locales/fr.json";
 import { stringsFor } from "~/admin/strings-for";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
+import type { Devshop } from "../../devshop/server";
 import { currentTotals } from "../../devshop/order-math";
 import type { Customer, Order, ShopState } from "../../devshop/state";
-import { startInstalledApp, until } from "../support/e2e-app";
-import { launchChromium } from "../support/chromium";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 
 const SHOP = "e2e-admin-locale.myshopify.com";
 const ZONE = "Pacific/Auckland";
@@ -32,16 +28,13 @@ const today = new Date();
 /** Three days ago at 20:00 UTC: already the next morning in Auckland (UTC+12 or +13). */
 const paidAt = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 3, 20));
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let shopper: Customer;
 let order: Order;
 const consoleErrors: string[] = [];
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-locale-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 /** The staff member picks a language in their account, then opens a page of the app in the admin. */
 async function openAdmin(
@@ -82,13 +75,16 @@ const pageReady = (
 ) => polaris.Polaris.Page.Header.pageReadyAccessibilityLabel.replace("{title}", title);
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Boutique");
-  shop.ianaTimezone = ZONE;
-  shop.theme = { embedActive: true, blockAdded: true };
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Boutique",
+    theme: { embedActive: true, blockAdded: true },
+    context: { userAgent: BROWSER_USER_AGENT },
+    beforeInstall: (shop) => {
+      shop.ianaTimezone = ZONE;
+    },
+  });
+  ({ devshop, shop, context } = store);
   shopper = devshop.commerce.createCustomer(shop, {
     email: "amelie@example.com",
     firstName: "Amélie",
@@ -106,17 +102,9 @@ beforeAll(async () => {
     "the shopper's points on Shopify",
     () => shop.metafields[`gid://shopify/Customer/${shopper.id}|$app:loyalty|points`]?.value === "1500",
   );
-  browser = await launchChromium();
-  context = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 const LANGUAGES = [
   { locale: "fr", polaris: polarisFr, thousands: "1\u202f500" },

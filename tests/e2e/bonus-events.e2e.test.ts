@@ -11,30 +11,21 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/bonus-events.e2e.test.ts`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { strings } from "~/admin/strings";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
+import type { Devshop } from "../../devshop/server";
 import type { Customer, ShopState } from "../../devshop/state";
 import { grantedScopes } from "../../devshop/scopes";
-import { launchChromium } from "../support/chromium";
-import { startInstalledApp, until } from "../support/e2e-app";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 
 const SHOP = "e2e-bonus-events.myshopify.com";
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let member: Customer;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-bonus-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 const pointsOf = (customer: Customer) =>
   Number(shop.metafields[`gid://shopify/Customer/${customer.id}|$app:loyalty|points`]?.value ?? 0);
@@ -50,33 +41,22 @@ const orderAHoodie = async () => {
 };
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Bonus Events");
-  // The merchant put the launcher on the theme.
-  shop.theme = { embedActive: true, blockAdded: false };
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Bonus Events",
+    // The merchant put the launcher on the theme.
+    theme: { embedActive: true, blockAdded: false },
+  });
+  ({ devshop, shop, context } = store);
   member = devshop.commerce.createCustomer(shop, {
     email: "dora@example.com",
     firstName: "Dora",
     lastName: "Double",
   });
   await devshop.webhooks.idle();
-  browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-  });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 /** What one hoodie earns outside every event (the program's points for 60.00). */
 let single = 0;
@@ -147,6 +127,7 @@ describe("a bonus event limited to a collection", () => {
     await frame.getByText(t.collectionsOffTitle).waitFor();
     await frame.getByRole("button", { name: t.allowProducts }).click();
     const modal = page.locator("#scopes-modal[data-open]");
+    await modal.waitFor();
     await expect(modal.locator("li").allTextContents()).resolves.toEqual(["read_products"]);
     await modal.getByRole("button", { name: "Grant access" }).click();
     await until("Shopify to grant read_products", () => grantedScopes(shop).includes("read_products"));

@@ -13,30 +13,23 @@
  * Needs `npm run build` first; run with `npm run test:e2e`.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
+import type { BrowserContext, FrameLocator, Page } from "playwright-core";
+import type { Devshop } from "../../devshop/server";
 import type { Customer, Order, ShopState } from "../../devshop/state";
-import { launchChromium } from "../support/chromium";
-import { startInstalledApp, until } from "../support/e2e-app";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 
 const SHOP = "e2e-accounts.myshopify.com";
 const SCREENSHOTS = path.resolve("docs/screenshots");
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let shopper: Customer;
 let order: Order;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 // The extensions built for this test's app URL (inside the project, so their packages resolve).
 const extensionsApp = path.resolve(`.cache/e2e-extensions-${process.pid}`);
 
@@ -87,17 +80,13 @@ const extensionFrame = (page: Page, target: string): FrameLocator =>
   page.frameLocator(`iframe.extension[src*="${encodeURIComponent(target)}"]`);
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  buildExtensionsFor(appUrl);
-  devshop = await startDevshop({
-    app: DEMO_APP,
-    appUrl,
-    webhookRetryBaseMs: 250,
-    extensionsDir: path.join(extensionsApp, "extensions"),
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "Harbour Goods",
+    beforeDevshop: buildExtensionsFor,
+    devshop: { extensionsDir: path.join(extensionsApp, "extensions") },
   });
-  shop = devshop.addShop(SHOP, "Harbour Goods");
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  ({ devshop, shop, context } = store);
   shopper = devshop.commerce.createCustomer(shop, {
     email: "noor@example.com",
     firstName: "Noor",
@@ -111,21 +100,11 @@ beforeAll(async () => {
   });
   await devshop.webhooks.idle();
   await until("the shopper's points", () => metafield(shopper, "points") === "1200");
-  browser = await launchChromium();
-  // Headless Chromium names itself HeadlessChrome, which Shopify's library turns away as a bot.
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-  });
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
+  await store?.stop();
   rmSync(extensionsApp, { recursive: true, force: true });
 });
 

@@ -10,58 +10,38 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/flow-actions.e2e.test.ts`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { strings } from "~/admin/strings";
 import { FLOW_ACTIONS } from "~/loyalty/flow-actions";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
+import type { Devshop } from "../../devshop/server";
 import type { Customer, ShopState } from "../../devshop/state";
-import { launchChromium } from "../support/chromium";
-import { startInstalledApp, until } from "../support/e2e-app";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 
 const SHOP = "e2e-flow-actions.myshopify.com";
 const REASON = "Left a product review";
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let grace: Customer;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-flow-actions-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Flow Actions");
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Flow Actions",
+  });
+  ({ devshop, shop, context } = store);
   grace = devshop.commerce.createCustomer(shop, {
     email: "grace@example.com",
     firstName: "Grace",
     lastName: "Hopper",
   });
   await devshop.webhooks.idle();
-  browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-  });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 /** Runs "Award points" from devshop's control page, as a workflow would, and waits for the page to come back. */
 async function awardFromControlPage(page: Page, input: { points: string; reason: string; runId: string }) {

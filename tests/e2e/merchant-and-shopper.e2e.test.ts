@@ -15,34 +15,27 @@
  *
  * Needs `npm run build` first; run with `npm run test:e2e`.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
+import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import { strings } from "~/admin/strings";
 import { DEFAULT_REWARDS } from "~/loyalty/rewards";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
-import { startInstalledApp, until } from "../support/e2e-app";
+import type { Devshop } from "../../devshop/server";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 import type { Customer, ShopState } from "../../devshop/state";
-import { launchChromium } from "../support/chromium";
 
 const SHOP = "e2e-outfitters.myshopify.com";
 const SCREENSHOTS = path.resolve("docs/screenshots");
 const DAY = 86_400_000;
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let shopper: Customer;
 let lapsed: Customer[];
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-"));
 // A private copy of the build (inside the project, so its packages resolve): a rebuild cannot pull it away.
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 const requested: string[] = [];
 
 const metafield = (customer: Customer, key: string) =>
@@ -56,13 +49,13 @@ async function openAdmin(appPath: string): Promise<{ page: Page; frame: FrameLoc
 }
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Outfitters");
-  // The app embed is on (its deep link from the checklist is tested below); the block is not yet.
-  shop.theme = { embedActive: true, blockAdded: false };
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Outfitters",
+    // The app embed is on (its deep link from the checklist is tested below); the block is not yet.
+    theme: { embedActive: true, blockAdded: false },
+  });
+  ({ devshop, shop, context } = store);
   shopper = devshop.commerce.createCustomer(shop, {
     email: "maren@example.com",
     firstName: "Maren",
@@ -84,23 +77,11 @@ beforeAll(async () => {
     return customer;
   });
   await devshop.webhooks.idle();
-  browser = await launchChromium();
-  // Headless Chromium names itself HeadlessChrome, which Shopify's library turns away as a bot (410).
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-  });
   context.on("request", (request) => requested.push(request.url()));
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 describe("the merchant in the embedded admin", () => {
   it("changes the earning rate and saves it through the save bar", async () => {

@@ -12,33 +12,25 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/notifications.e2e.test.ts`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
+import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import { strings } from "~/admin/strings";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
+import type { Devshop } from "../../devshop/server";
 import type { ShopState } from "../../devshop/state";
-import { launchChromium } from "../support/chromium";
-import { startInstalledApp, until } from "../support/e2e-app";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 import { startSmtpInbox, type SmtpInbox } from "../support/smtp-inbox";
 
 const SHOP = "e2e-notifications.myshopify.com";
 const SCREENSHOTS = path.resolve("docs/screenshots");
 const t = strings.notifications;
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
 let appUrl: string;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let inbox: SmtpInbox;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-notifications-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 async function openAdmin(appPath: string): Promise<{ page: Page; frame: FrameLocator }> {
   const page = await context.newPage();
@@ -48,25 +40,13 @@ async function openAdmin(appPath: string): Promise<{ page: Page; frame: FrameLoc
 
 beforeAll(async () => {
   inbox = await startSmtpInbox();
-  const appPort = await freePort();
-  appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "Maple & Pine");
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
-  browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-  });
+  store = await startE2eStore({ shop: SHOP, shopName: "Maple & Pine" });
+  ({ devshop, shop, appUrl, context } = store);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
+  await store?.stop();
   await inbox?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
 });
 
 describe("notification emails from the embedded admin", () => {

@@ -8,32 +8,23 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e <this file>`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
+import type { BrowserContext, FrameLocator, Page } from "playwright-core";
 import { formatDay } from "~/admin/format";
 import { strings } from "~/admin/strings";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { grantedScopes, scopeList } from "../../devshop/scopes";
-import { startDevshop, type Devshop } from "../../devshop/server";
-import { startInstalledApp, until } from "../support/e2e-app";
+import type { Devshop } from "../../devshop/server";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 import type { ShopState } from "../../devshop/state";
-import { launchChromium } from "../support/chromium";
 
 const SHOP = "e2e-history.myshopify.com";
 const DAY = 86_400_000;
 const t = strings.backfill;
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-scopes-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
 /** A day as the page writes it, in the staff member's language (devshop's staff: English). */
 const written = (iso: string) => formatDay(iso, { locale: "en" });
@@ -47,39 +38,30 @@ async function openPastOrders(): Promise<{ page: Page; frame: FrameLocator }> {
 }
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E History");
-  // Before Regulars is installed: one order 200 days ago, one 10 days ago, by the same customer.
-  const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
-  const customer = devshop.commerce.createCustomer(shop, {
-    email: "ines@example.com",
-    firstName: "Ines",
-    lastName: "Moreau",
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E History",
+    beforeInstall: (shop, devshop) => {
+      // Before Regulars is installed: one order 200 days ago, one 10 days ago, by the same customer.
+      const hoodie = Object.values(shop.products).find((p) => p.title.includes("Hoodie"))!;
+      const customer = devshop.commerce.createCustomer(shop, {
+        email: "ines@example.com",
+        firstName: "Ines",
+        lastName: "Moreau",
+      });
+      for (const daysAgo of [200, 10]) {
+        devshop.commerce.placeOrder(shop, {
+          customerId: customer.id,
+          lines: [{ productId: hoodie.id, quantity: 1 }],
+          at: new Date(Date.now() - daysAgo * DAY),
+        });
+      }
+    },
   });
-  for (const daysAgo of [200, 10]) {
-    devshop.commerce.placeOrder(shop, {
-      customerId: customer.id,
-      lines: [{ productId: hoodie.id, quantity: 1 }],
-      at: new Date(Date.now() - daysAgo * DAY),
-    });
-  }
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
-  browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-  });
+  ({ devshop, shop, context } = store);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 describe("past orders older than 60 days", () => {
   it("the install granted the required scopes only; the page starts at the last 60 days", async () => {
@@ -97,6 +79,8 @@ describe("past orders older than 60 days", () => {
     await frame.getByRole("button", { name: t.start }).click();
     // Shopify's permission grant modal, in the admin around the app
     const modal = page.locator("#scopes-modal[data-open]");
+    // Opened by App Bridge after the app asks: its list is filled by the time it is open.
+    await modal.waitFor();
     await expect(modal.locator("li").allTextContents()).resolves.toEqual(["read_all_orders"]);
     await modal.getByRole("button", { name: "Decline" }).click();
     await frame.getByText(t.declined(written(day(59)))).waitFor();

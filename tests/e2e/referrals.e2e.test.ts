@@ -11,32 +11,23 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/referrals.e2e.test.ts`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { strings } from "~/admin/strings";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
+import type { Devshop } from "../../devshop/server";
 import type { Customer, ShopState } from "../../devshop/state";
-import { launchChromium } from "../support/chromium";
-import { startInstalledApp, until } from "../support/e2e-app";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 
 const SHOP = "e2e-referrals.myshopify.com";
 const t = strings.referrals;
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let ann: Customer;
 let bob: Customer;
 let annLink: string;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-referrals-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 const metafield = (customer: Customer, key: string) =>
   shop.metafields[`gid://shopify/Customer/${customer.id}|$app:loyalty|${key}`]?.value;
@@ -94,12 +85,12 @@ async function claimCode(page: Page, email?: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Referrals");
-  shop.theme = { embedActive: true, blockAdded: false };
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Referrals",
+    theme: { embedActive: true, blockAdded: false },
+  });
+  ({ devshop, shop, context } = store);
   ann = devshop.commerce.createCustomer(shop, {
     email: "ann@example.com",
     firstName: "Ann",
@@ -111,20 +102,9 @@ beforeAll(async () => {
     lastName: "Roy",
   });
   await devshop.webhooks.idle();
-  browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-  });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 describe("a referral from link to the referrer's points after the pending window", () => {
   it("the merchant turns referrals on", async () => {

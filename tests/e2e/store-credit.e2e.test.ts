@@ -9,62 +9,42 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/store-credit.e2e.test.ts`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { strings } from "~/admin/strings";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
 import { originalTotals } from "../../devshop/order-math";
 import { grantedScopes } from "../../devshop/scopes";
-import { startDevshop, type Devshop } from "../../devshop/server";
+import type { Devshop } from "../../devshop/server";
 import type { Customer, ShopState } from "../../devshop/state";
-import { startInstalledApp, until } from "../support/e2e-app";
-import { launchChromium } from "../support/chromium";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 
 const SHOP = "e2e-credit.myshopify.com";
 const t = strings.program.reward;
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let shopper: Customer;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-credit-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 const metafield = (customer: Customer, key: string) =>
   shop.metafields[`gid://shopify/Customer/${customer.id}|$app:loyalty|${key}`]?.value;
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Credit");
-  shop.theme = { embedActive: true, blockAdded: false };
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Credit",
+    theme: { embedActive: true, blockAdded: false },
+  });
+  ({ devshop, shop, context } = store);
   shopper = devshop.commerce.createCustomer(shop, {
     email: "lena@example.com",
     firstName: "Lena",
     lastName: "Brandt",
   });
-  browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-  });
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 describe("store credit as a reward", () => {
   it("the merchant adds a store credit reward, is told it needs permission, and allows it", async () => {
@@ -85,6 +65,8 @@ describe("store credit as a reward", () => {
     await frame.getByText(t.storeCreditOffTitle).waitFor();
     await frame.getByRole("button", { name: t.allowStoreCredit }).click();
     const modal = page.locator("#scopes-modal[data-open]");
+    // Opened by App Bridge after the app asks: its list is filled by the time it is open.
+    await modal.waitFor();
     await expect(modal.locator("li").allTextContents()).resolves.toEqual([
       "read_store_credit_accounts",
       "write_store_credit_account_transactions",

@@ -12,30 +12,22 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e <this file>`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
-import { startInstalledApp, until } from "../support/e2e-app";
+import type { Devshop } from "../../devshop/server";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 import type { Customer, ShopState } from "../../devshop/state";
 import { readLocale } from "../../devshop/theme-render";
-import { launchChromium } from "../support/chromium";
 
 const SHOP = "e2e-boutique.myshopify.com";
 const french = readLocale("fr") as { js: { issued: string; errors: Record<string, string> } };
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let shopper: Customer;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-store-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 /** Every request the browser made to the store: method and path. */
 const requested: string[] = [];
 
@@ -45,12 +37,13 @@ const programFacts = () =>
   };
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Boutique");
-  shop.theme = { embedActive: true, blockAdded: false };
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Boutique",
+    theme: { embedActive: true, blockAdded: false },
+    context: { userAgent: BROWSER_USER_AGENT },
+  });
+  ({ devshop, shop, context } = store);
   shopper = devshop.commerce.createCustomer(shop, {
     email: "camille@example.com",
     firstName: "Camille",
@@ -67,8 +60,6 @@ beforeAll(async () => {
     "the shopper's points on Shopify",
     () => shop.metafields[`gid://shopify/Customer/${shopper.id}|$app:loyalty|points`]?.value === "1200",
   );
-  browser = await launchChromium();
-  context = await browser.newContext({ userAgent: BROWSER_USER_AGENT });
   await context.addCookies([{ name: "devshop_customer", value: shopper.id, url: devshop.url }]);
   context.on("request", (request) => {
     const url = new URL(request.url());
@@ -76,13 +67,7 @@ beforeAll(async () => {
   });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 it("redeems through the proxy where the merchant moved it, on the French storefront, and refuses in French", async () => {
   // The merchant moves the app proxy (Settings > Apps > Regulars > App proxy).

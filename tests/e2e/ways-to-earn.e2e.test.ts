@@ -6,31 +6,22 @@
  *
  * Needs `npm run build` first; run with `E2E=1 npx vitest run --project e2e tests/e2e/ways-to-earn.e2e.test.ts`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { strings } from "~/admin/strings";
-import { BROWSER_USER_AGENT } from "../../devshop/admin-session";
-import { DEMO_APP, freePort, type RunningApp } from "../../devshop/launch";
-import { startDevshop, type Devshop } from "../../devshop/server";
+import type { Devshop } from "../../devshop/server";
 import { storefrontPage } from "../../devshop/storefront";
 import type { Customer, ShopState } from "../../devshop/state";
-import { launchChromium } from "../support/chromium";
-import { startInstalledApp, until } from "../support/e2e-app";
+import { startE2eStore, until, type E2eStore } from "../support/e2e-app";
 
 const SHOP = "e2e-ways-to-earn.myshopify.com";
 
+let store: E2eStore;
 let devshop: Devshop;
-let app: RunningApp;
-let browser: Browser;
 let context: BrowserContext;
 let shop: ShopState;
 let nora: Customer;
 let rita: Customer;
-const dataDir = mkdtempSync(path.join(tmpdir(), "regulars-e2e-earn-"));
-const buildDir = path.resolve(`.cache/e2e-build-${process.pid}`);
 
 const pointsOf = (customer: Customer) =>
   Number(shop.metafields[`gid://shopify/Customer/${customer.id}|$app:loyalty|points`]?.value ?? 0);
@@ -47,12 +38,12 @@ async function consent(customer: Customer, state: "subscribed" | "unsubscribed")
 }
 
 beforeAll(async () => {
-  const appPort = await freePort();
-  const appUrl = `http://127.0.0.1:${appPort}`;
-  devshop = await startDevshop({ app: DEMO_APP, appUrl, webhookRetryBaseMs: 250 });
-  shop = devshop.addShop(SHOP, "E2E Ways to earn");
-  shop.theme = { embedActive: true, blockAdded: false };
-  app = await startInstalledApp({ devshop, shop: SHOP, port: appPort, appUrl, buildDir, dataDir });
+  store = await startE2eStore({
+    shop: SHOP,
+    shopName: "E2E Ways to earn",
+    theme: { embedActive: true, blockAdded: false },
+  });
+  ({ devshop, shop, context } = store);
   nora = devshop.commerce.createCustomer(shop, {
     email: "nora@example.com",
     firstName: "Nora",
@@ -64,20 +55,9 @@ beforeAll(async () => {
     lastName: "Reg",
   });
   await devshop.webhooks.idle();
-  browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    userAgent: BROWSER_USER_AGENT,
-  });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await devshop?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
-});
+afterAll(() => store?.stop());
 
 describe("newsletter signup points", () => {
   it("the merchant turns the newsletter on in Ways to earn; the storefront lists it", async () => {
