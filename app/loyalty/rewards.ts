@@ -262,7 +262,10 @@ export function rewardAvailable(reward: RewardRule, storeCredit: boolean): boole
  * redemption's is, docs/decisions/0020-store-credit-rewards.md), but not a "spend any amount"
  * reward: its worth is the points the shopper chooses, and a free one has none.
  */
-export function freeRewardRefusal(reward: Pick<RewardRule, "spendAnyAmount">): FieldError | null {
+export function freeRewardRefusal(reward: {
+  /** The reward's spend-any-amount terms, or (the admin's form) whether it has them. */
+  spendAnyAmount?: RewardRule["spendAnyAmount"] | boolean;
+}): FieldError | null {
   return reward.spendAnyAmount ? { code: "chosenAmount" } : null;
 }
 

@@ -29,6 +29,7 @@ import { RewardsEditor } from "../admin/RewardsEditor";
 import { titleMeta } from "../admin/document-title";
 import { useErrorWriter, useFormat, useStrings } from "../admin/i18n";
 import type { FieldErrors } from "../loyalty/field-error";
+import { freeRewardRefusal } from "../loyalty/rewards";
 import { prisma } from "../db.server";
 import { programPage, saveProgram, type SaveResult } from "../services/program/program-page.server";
 import { adminRoute } from "../http/request-context.server";
@@ -258,9 +259,14 @@ function ProgramEditor({
                     label={t.tierEntryReward}
                     options={[
                       { value: "", label: t.noEntryReward },
+                      // Rewards that can be given free (freeRewardRefusal); one chosen before stays listed,
+                      // so the save's error points at it.
                       ...form.rewards.flatMap((reward) => {
                         const key = reward.key || keyFromTitle(reward.title);
-                        return key ? [{ value: key, label: reward.title || key }] : [];
+                        const offered =
+                          !freeRewardRefusal({ spendAnyAmount: reward.anyAmount }) ||
+                          key === tier.entryRewardKey;
+                        return key && offered ? [{ value: key, label: reward.title || key }] : [];
                       }),
                     ]}
                     value={tier.entryRewardKey}

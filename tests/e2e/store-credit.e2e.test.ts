@@ -83,6 +83,14 @@ describe("store credit as a reward", () => {
     const reloaded = page.frameLocator("#app-iframe");
     await reloaded.getByRole("button", { name: t.add }).waitFor({ timeout: 30_000 });
     await expect(reloaded.getByText(t.storeCreditOffTitle).count()).resolves.toBe(0);
+    // A reward whose worth the shopper chooses cannot be given free: no tier offers it on reaching it.
+    const entryChoices = await reloaded
+      .getByLabel(strings.program.tierEntryReward)
+      .first()
+      .locator("option")
+      .allTextContents();
+    expect(entryChoices.length).toBeGreaterThan(1);
+    expect(entryChoices).not.toContain("Store credit");
     await until("the storefront's copy of the program to offer it", () =>
       (shop.metafields[`${shop.installation.id}|loyalty|program`]?.value ?? "").includes('"credit-5"'),
     );
