@@ -77,6 +77,15 @@ export interface OrderScope {
 }
 
 /**
+ * The scope the crediting transaction decides with: the order's lines as it reads them now, and
+ * what was looked up before it (nothing: an event limited to collections then throws
+ * CollectionsNotLookedUp for an order with products).
+ */
+export function scopeOf(lines: readonly LineAmount[], lookedUp?: OrderScope): OrderScope {
+  return { asked: lookedUp?.asked ?? new Set(), inCollection: lookedUp?.inCollection ?? new Map(), lines };
+}
+
+/**
  * A collection event covers an order whose products were not looked up in its
  * collections (the order's lines changed since the lookup, or the caller did
  * not look): the award cannot be decided, so it is not made; the caller retries.

@@ -68,7 +68,7 @@ import type { OrderSnapshot } from "../../shopify/payloads/order-payload";
 import { shippingAddressHash } from "../referrals/address-hash.server";
 import { applyOrderEventIn, type OrderOutcome } from "./order-points.server";
 import { bonusEventsCovering } from "../../db/bonus-events.server";
-import type { BonusEventRule, OrderScope } from "../../loyalty/bonus-events";
+import { scopeOf, type BonusEventRule, type OrderScope } from "../../loyalty/bonus-events";
 import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import { lookUpOrderScopes } from "../bonus-events/collection-scope.server";
 import { applyOrderCodes } from "../rewards/reward-lifecycle.server";
@@ -456,12 +456,7 @@ function applyRules(
         events,
         gross: s.gross,
         taxesIncluded: s.taxesIncluded,
-        scope: {
-          asked: new Set(),
-          inCollection: new Map(),
-          ...scopes.get(s.orderGid),
-          lines: s.lineAmounts ?? [],
-        },
+        scope: scopeOf(s.lineAmounts ?? [], scopes.get(s.orderGid)),
       });
     }
     if (settings.pendingDays > 0) return awardTerms(paidAt, settings, tiers, tierKey, now);

@@ -38,7 +38,7 @@ import {
   sourceKey,
   type NotCredited,
 } from "../../loyalty/order-credit";
-import type { BonusEventRule, OrderScope } from "../../loyalty/bonus-events";
+import { scopeOf, type BonusEventRule, type OrderScope } from "../../loyalty/bonus-events";
 import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
 import type { OrderSnapshot, RefundFacts } from "../../shopify/payloads/order-payload";
 import { lookUpOrderScope } from "../bonus-events/collection-scope.server";
@@ -256,12 +256,7 @@ export async function applyOrderEventIn(
         events: loaded?.events ?? (await bonusEventsCovering(tx, shop, order.paidAt, order.paidAt)),
         gross: partsOf(order),
         taxesIncluded: order.taxesIncluded,
-        scope: {
-          asked: new Set(),
-          inCollection: new Map(),
-          ...loaded?.scope,
-          lines: lineAmountsOf(order.lineAmounts) ?? [],
-        },
+        scope: scopeOf(lineAmountsOf(order.lineAmounts) ?? [], loaded?.scope),
       });
   if (terms) order = { ...order, ...terms };
 
