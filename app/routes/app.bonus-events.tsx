@@ -25,39 +25,23 @@ import { adminRoute } from "../http/request-context.server";
 import type { BonusEventErrors, BonusEventInput } from "../loyalty/bonus-events";
 import {
   bonusEventsPage,
+  collectionFinder,
+  collectionsOffer,
   endBonusEventNow,
   saveBonusEvent,
   type BonusEventRow,
 } from "../services/bonus-events/bonus-events.server";
 import { forgetProgramExplainer } from "../services/program/program-explainer-cache.server";
-import { EventScopeFields, type CollectionsOffer } from "../admin/EventScopeFields";
-import { findShop } from "../db/shops.server";
-import { grantsScopes } from "../loyalty/granted-scopes";
-import { COLLECTION_SCOPES } from "../loyalty/bonus-events";
-import { collectionChoices, collectionsById } from "../shopify/admin-api/product-collections.server";
+import { EventScopeFields } from "../admin/EventScopeFields";
 
 export const meta = titleMeta((s) => s.bonusEvents.title);
 
-/**
- * The page, and the collections an event can be limited to: asked of Shopify only when the shop
- * granted read_products (else the choice is off and says why); a failed call leaves the list
- * empty with a note, and the rest of the page as it is.
- */
+/** The page, and the collections an event can be limited to (none without read_products). */
 export const loader = adminRoute(async ({ shop, now, admin }) => {
-  const [page, shopRow] = await Promise.all([bonusEventsPage(prisma, shop, now()), findShop(prisma, shop)]);
-  const on = grantsScopes(shopRow?.scopes, COLLECTION_SCOPES);
-  let offer: CollectionsOffer = { on, choices: [], more: false };
-  if (on) {
-    offer = await collectionChoices(admin).then(
-      ({ collections, more }) => ({ on, choices: collections, more }),
-      (error: unknown) => {
-        console.warn(
-          `[bonus-events] ${shop}: the collections could not be read: ${(error as Error).message}`,
-        );
-        return { on, choices: null, more: false };
-      },
-    );
-  }
+  const [page, offer] = await Promise.all([
+    bonusEventsPage(prisma, shop, now()),
+    collectionsOffer(prisma, admin, shop),
+  ]);
   return { ...page, collectionsOffer: offer };
 });
 
@@ -88,8 +72,7 @@ export const action = adminRoute(async ({ shop, now, strings, admin }, { request
     collections: text(body.collections),
   };
   // The chosen collections are checked with Shopify, when the shop lets Regulars read them.
-  const granted = grantsScopes((await findShop(prisma, shop))?.scopes, COLLECTION_SCOPES);
-  const find = granted ? (gids: readonly string[]) => collectionsById(admin, gids) : null;
+  const find = await collectionFinder(prisma, admin, shop);
   const saved = await saveBonusEvent(prisma, shop, input, id, now(), find);
   if (!saved.ok) {
     const closed = saved.errors.form?.code === "invalid";

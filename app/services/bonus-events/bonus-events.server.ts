@@ -20,8 +20,16 @@ import {
 import { markProgramChanged } from "../../db/program.server";
 import { findShop } from "../../db/shops.server";
 import { inTransaction } from "../../db/tx.server";
+import { grantsScopes } from "../../loyalty/granted-scopes";
+import type { AdminGraphql } from "../../shopify/admin-api/admin-client.server";
+import {
+  collectionChoices,
+  collectionsById,
+  type CollectionChoice,
+} from "../../shopify/admin-api/product-collections.server";
 import {
   BONUS_EVENT_LIMITS,
+  COLLECTION_SCOPES,
   eventEnded,
   localDay,
   multiplierText,
@@ -100,6 +108,40 @@ async function chosenCollections(
   if (scope.collectionGids.some((gid) => !byId.has(gid)))
     return { errors: { collections: { code: "choice" } } };
   return { collections: scope.collectionGids.map((gid) => byId.get(gid)!) };
+}
+
+/** The shop granted read_products (COLLECTION_SCOPES), as its row records the granted scopes. */
+async function readsProducts(db: PrismaClient, shop: string): Promise<boolean> {
+  return grantsScopes((await findShop(db, shop))?.scopes, COLLECTION_SCOPES);
+}
+
+/**
+ * The collections the page offers: asked of Shopify only when the shop granted read_products
+ * (else the choice is off and the page says why); a failed call gives no list (`choices: null`,
+ * the page says so) and leaves the rest of the page as it is.
+ */
+export async function collectionsOffer(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+): Promise<{ on: boolean; choices: CollectionChoice[] | null; more: boolean }> {
+  if (!(await readsProducts(db, shop))) return { on: false, choices: [], more: false };
+  return collectionChoices(admin).then(
+    ({ collections, more }) => ({ on: true, choices: collections, more }),
+    (error: unknown) => {
+      console.warn(`[bonus-events] ${shop}: the collections could not be read: ${(error as Error).message}`);
+      return { on: true, choices: null, more: false };
+    },
+  );
+}
+
+/** How a save checks chosen collections with Shopify; null when the shop did not grant read_products. */
+export async function collectionFinder(
+  db: PrismaClient,
+  admin: AdminGraphql,
+  shop: string,
+): Promise<CollectionFinder> {
+  return (await readsProducts(db, shop)) ? (gids) => collectionsById(admin, gids) : null;
 }
 
 /**
