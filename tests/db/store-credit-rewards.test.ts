@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { ensureRewards } from "~/db/rewards.server";
 import { parseMilli } from "~/loyalty/money";
 import { adjustPoints } from "~/services/members/adjust-points.server";
 import {
@@ -20,6 +19,7 @@ import { expireCodes } from "~/services/rewards/reward-lifecycle.server";
 import { AdminTransientError } from "~/shopify/admin-api/admin-client.server";
 import { expectLedgerConsistent } from "../support/ledger-invariant";
 import { adminStandIn, requiredScopes } from "../support/admin-stand-in";
+import { addCreditReward } from "../support/credit-reward";
 
 const CUSTOMER = "gid://shopify/Customer/9007199254740993";
 const NOW = new Date("2026-03-01T12:00:00.250Z");
@@ -33,19 +33,7 @@ async function creditShop(points: number, scopes = [...requiredScopes(), ...STOR
   await prisma.shop.create({
     data: { domain: shop, installedAt: NOW, scopes: scopes.join(","), currencyCode: "EUR" },
   });
-  await ensureRewards(prisma, shop);
-  await prisma.reward.create({
-    data: {
-      shop,
-      key: "credit-10",
-      title: "10.00 store credit",
-      type: "STORE_CREDIT",
-      pointsCost: 1000,
-      amountMilli: parseMilli("10.00"),
-      codeLifetimeDays: 90,
-      position: 10,
-    },
-  });
+  await addCreditReward(prisma, shop);
   await adjustPoints(
     prisma,
     shop,

@@ -7,8 +7,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { ensureRewards } from "~/db/rewards.server";
-import { parseMilli } from "~/loyalty/money";
 import { adjustPoints } from "~/services/members/adjust-points.server";
 import { syncMember } from "~/services/members/member-sync.server";
 import { redeemReward } from "~/services/rewards/redeem-reward.server";
@@ -17,6 +15,7 @@ import { NAMESPACE } from "~/shopify/admin-api/member-metafields.server";
 import { syncProgram } from "~/services/program/program-sync.server";
 import { adminStandIn, requiredScopes } from "../support/admin-stand-in";
 import { appMetafieldsOf, renderBlock } from "../support/theme-render";
+import { addCreditReward } from "../support/credit-reward";
 
 const CUSTOMER = "gid://shopify/Customer/9007199254740995";
 const NOW = new Date("2026-03-01T12:00:00.250Z");
@@ -32,19 +31,7 @@ async function shopWith(recorded: string[], granted = recorded) {
   await prisma.shop.create({
     data: { domain: shop, installedAt: NOW, scopes: recorded.join(","), currencyCode: "EUR" },
   });
-  await ensureRewards(prisma, shop);
-  await prisma.reward.create({
-    data: {
-      shop,
-      key: "credit-10",
-      title: "10.00 store credit",
-      type: "STORE_CREDIT",
-      pointsCost: 1000,
-      amountMilli: parseMilli("10.00"),
-      codeLifetimeDays: 90,
-      position: 10,
-    },
-  });
+  await addCreditReward(prisma, shop);
   await adjustPoints(
     prisma,
     shop,

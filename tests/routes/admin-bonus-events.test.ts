@@ -5,14 +5,14 @@
  * event cannot be changed or ended.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
+import { TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
 import { action, loader } from "~/routes/app.bonus-events";
 import { adminDocument, adminFetch, run } from "../support/admin-requests";
 import { resetLoyaltyData } from "../support/reset";
 import { storeOfflineSession } from "../support/sessions";
-import { adminStandIn } from "../support/admin-stand-in";
-import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
+import type { ShopifyEdge } from "../support/shopify-edge";
+import { shopifyForShop } from "../support/shopify-for-shop";
 
 const OTHER_SHOP = "other-bonus-events.myshopify.com";
 
@@ -97,27 +97,15 @@ describe("limiting an event to collections", () => {
 
   /** The shop's Shopify at the network edge, with these scopes granted (as the session and the shop row say). */
   async function grant(scopes: string[]) {
-    const accessToken = "shpat_collections";
-    const shopify = adminStandIn({
-      shop: TEST_SHOP,
-      accessToken,
+    await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
+    ({ edge } = await shopifyForShop(prisma, TEST_SHOP, "shpat_collections", scopes.join(","), {
       grantedScopes: scopes,
       catalog: {
         products: ["gid://shopify/Product/1"],
         collections: { [WARM]: ["gid://shopify/Product/1"], [SALE]: [] },
         titles: { [WARM]: "Warm layers", [SALE]: "Sale" },
       },
-    });
-    await prisma.session.deleteMany({ where: { shop: TEST_SHOP } });
-    await storeOfflineSession(prisma, TEST_SHOP, { accessToken, scope: scopes.join(",") });
-    edge = startShopifyEdge({
-      shop: TEST_SHOP,
-      apiKey: API_KEY,
-      apiSecretKey: API_SECRET_KEY,
-      scopes: scopes.join(","),
-      answer: shopify.answer,
-      accessTokens: [accessToken],
-    });
+    }));
     await prisma.shop.upsert({
       where: { domain: TEST_SHOP },
       create: { domain: TEST_SHOP, installedAt: new Date(), scopes: scopes.join(",") },

@@ -6,8 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "@shopify/shopify-api/test-helpers";
 import { prisma } from "~/db.server";
-import { ensureRewards } from "~/db/rewards.server";
-import { parseMilli } from "~/loyalty/money";
 import { action as redeemAction } from "~/routes/proxy.redeem";
 import { loader as statusLoader } from "~/routes/proxy.status";
 import { adjustPoints } from "~/services/members/adjust-points.server";
@@ -17,6 +15,7 @@ import { proxyRequest } from "../support/proxy-requests";
 import { resetLoyaltyData } from "../support/reset";
 import { storeOfflineSession } from "../support/sessions";
 import { startShopifyEdge, type ShopifyEdge } from "../support/shopify-edge";
+import { addCreditReward } from "../support/credit-reward";
 
 const CUSTOMER_ID = "9007199254740993";
 const CUSTOMER = `gid://shopify/Customer/${CUSTOMER_ID}`;
@@ -61,19 +60,7 @@ beforeEach(async () => {
   await resetLoyaltyData(prisma);
   await prisma.redemption.deleteMany();
   await prisma.session.deleteMany();
-  await ensureRewards(prisma, TEST_SHOP);
-  await prisma.reward.create({
-    data: {
-      shop: TEST_SHOP,
-      key: "credit-10",
-      title: "10.00 store credit",
-      type: "STORE_CREDIT",
-      pointsCost: 1000,
-      amountMilli: parseMilli("10.00"),
-      codeLifetimeDays: 90,
-      position: 10,
-    },
-  });
+  await addCreditReward(prisma, TEST_SHOP);
   forgetProgramExplainer(TEST_SHOP);
   await adjustPoints(
     prisma,

@@ -6,7 +6,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { API_KEY, API_SECRET_KEY } from "@shopify/shopify-api/test-helpers";
-import { adminStandIn } from "./admin-stand-in";
+import { adminStandIn, type StandInOptions } from "./admin-stand-in";
 import { storeOfflineSession } from "./sessions";
 import { startShopifyEdge } from "./shopify-edge";
 
@@ -15,8 +15,10 @@ export async function shopifyForShop(
   shop: string,
   accessToken: string,
   scopes = "write_discounts",
+  /** More of the stand-in's options (its granted scopes, its catalog). */
+  standIn: Omit<StandInOptions, "shop" | "accessToken"> = {},
 ) {
-  const shopify = adminStandIn({ shop, accessToken });
+  const shopify = adminStandIn({ ...standIn, shop, accessToken });
   await storeOfflineSession(prisma, shop, { accessToken, scope: scopes });
   const edge = startShopifyEdge({
     shop,
